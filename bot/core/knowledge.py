@@ -1,0 +1,198 @@
+"""The curated FAQ: YAML files under `knowledge/`, loaded and validated with file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ENTRY_KEYS = {"id", "question", "variants", "answer", "tags"}
+ID_PATTERN = re.compile(r"^\S{1,100}$")  # ids are typed by leads and shown to reps: one word
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ entry: the question, the other ways customers ask it, and the answer."""
+
+    id: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    source: str = ""  # "file:line", so a lead can find the entry
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.variants)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops the bot; "warning" is shown by `repbot check`
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Knowledge:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
+
+class KnowledgeError(Exception):
+    """Raised when a knowledge base has errors; the message lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_knowledge(directory: str | Path) -> Knowledge:
+    """Read every YAML file under `directory`; never raises for bad content, records problems."""
+    directory = Path(directory)
+    knowledge = Knowledge()
+    if not directory.is_dir():
+        knowledge.problems.append(Problem(str(directory), 0, "knowledge directory not found"))
+        return knowledge
+    knowledge.files = knowledge_files(directory)
+    if not knowledge.files:
+        knowledge.problems.append(Problem(str(directory), 0, "no .yaml files in the directory"))
+    first_seen: dict[str, str] = {}
+    phrasing_owner: dict[str, str] = {}
+    for path in knowledge.files:
+        for entry in _load_file(path, knowledge.problems):
+            where = entry.source
+            file, line = where.rsplit(":", 1)
+            if entry.id in first_seen:
+                knowledge.problems.append(
+                    Problem(file, int(line), f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})")
+                )
+                continue
+            first_seen[entry.id] = where
+            for phrasing in entry.phrasings:
+                key = " ".join(phrasing.lower().split())
+                owner = phrasing_owner.setdefault(key, entry.id)
+                if owner != entry.id:
+                    knowledge.problems.append(
+                        Problem(
+                            file,
+                            int(line),
+                            f"{entry.id!r}: phrasing {phrasing!r} is also in {owner!r}",
+                            "warning",
+                        )
+                    )
+            knowledge.entries.append(entry)
+    return knowledge
+
+
+def load_valid_knowledge(directory: str | Path) -> Knowledge:
+    """Load the knowledge base, raising KnowledgeError if it has any error."""
+    knowledge = load_knowledge(directory)
+    if knowledge.errors:
+        raise KnowledgeError(knowledge.errors)
+    return knowledge
+
+
+def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(name, 0, f"cannot read the file: {error}"))
+        return []
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 0
+        reason = getattr(error, "problem", None) or str(error)
+        problems.append(Problem(name, line, f"bad YAML: {reason}"))
+        return []
+    finally:
+        loader.dispose()
+    if data is None:
+        problems.append(Problem(name, 1, "the file is empty", "warning"))
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(name, root.start_mark.line + 1, "expected a list of entries"))
+        return []
+    entries = []
+    for item, node in zip(data, root.value, strict=True):
+        entry = _entry(item, node, name, problems)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _entry(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Entry | None:
+    line = node.start_mark.line + 1
+    if not isinstance(item, dict):
+        problems.append(Problem(name, line, "an entry must be a mapping with id, question, answer"))
+        return None
+    key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+
+    def problem(key: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(name, key_lines.get(key, line), message, severity))
+
+    ok = True
+    entry_id = item.get("id")
+    label = f"entry {entry_id!r}" if entry_id else "entry"
+    if entry_id is None or (isinstance(entry_id, str) and not entry_id.strip()):
+        problem("id", "missing id")
+        ok = False
+    elif not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
+        problem("id", f"id {entry_id!r} must be one word of at most 100 characters")
+        ok = False
+    for key in ("question", "answer"):
+        value = item.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problem(key, f"{label}: empty {key}" if key in item else f"{label}: missing {key}")
+            ok = False
+    variants = _strings(item, "variants", label, problem)
+    tags = _strings(item, "tags", label, problem)
+    if variants is None or tags is None:
+        ok = False
+    for key in item:
+        if key not in ENTRY_KEYS:
+            problem(key, f"{label}: unknown key {key!r} (expected {', '.join(sorted(ENTRY_KEYS))})")
+            ok = False
+    if not ok:
+        return None
+    return Entry(
+        id=entry_id,
+        question=item["question"].strip(),
+        answer=item["answer"].strip(),
+        variants=tuple(variants),
+        tags=tuple(tags),
+        source=f"{name}:{line}",
+    )
+
+
+def _strings(item: dict, key: str, label: str, problem) -> list[str] | None:
+    value = item.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problem(key, f"{label}: {key} must be a list of non-empty texts")
+        return None
+    return [v.strip() for v in value]
