@@ -83,7 +83,11 @@ def load_knowledge(directory: str | Path) -> Knowledge:
             file, line = where.rsplit(":", 1)
             if entry.id in first_seen:
                 knowledge.problems.append(
-                    Problem(file, int(line), f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})")
+                    Problem(
+                        file,
+                        int(line),
+                        f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})",
+                    )
                 )
                 continue
             first_seen[entry.id] = where

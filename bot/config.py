@@ -1,0 +1,72 @@
+"""Settings from the environment (and `.env`), each one documented in `.env.example`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingError(Exception):
+    """A missing or malformed setting; the message is one line that names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str  # empty: HTTP mode
+    slack_api_url: str
+    port: int
+    database_path: Path
+    knowledge_dir: Path
+    playbooks_dir: Path
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+
+def load_env_file(path: str | Path = ".env") -> None:
+    """Read `.env` if there is one; the real environment wins over the file."""
+    from dotenv import load_dotenv
+
+    load_dotenv(path, override=False)
+
+
+def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = True) -> Settings:
+    """Build Settings from `env` (default: os.environ); raise SettingError naming the bad one."""
+    env = os.environ if env is None else env
+
+    def text(name: str, default: str = "", required: bool = False) -> str:
+        value = env.get(name, "").strip() or default
+        if required and not value:
+            raise SettingError(f"{name} is not set (see .env.example)")
+        return value
+
+    bot_token = text("SLACK_BOT_TOKEN", required=need_slack)
+    if bot_token and not bot_token.startswith("xoxb-"):
+        raise SettingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    app_token = text("SLACK_APP_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    api_url = text("SLACK_API_URL", SLACK_API_DEFAULT)
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}")
+    port_text = text("PORT", "3000")
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+    return Settings(
+        slack_bot_token=bot_token,
+        slack_signing_secret=text("SLACK_SIGNING_SECRET", required=need_slack and not app_token),
+        slack_app_token=app_token,
+        # WebClient joins method names onto the base URL, so it must end with "/".
+        slack_api_url=api_url.rstrip("/") + "/",
+        port=int(port_text),
+        database_path=Path(text("DATABASE_PATH", "repbot.db")),
+        knowledge_dir=Path(text("KNOWLEDGE_DIR", "knowledge")),
+        playbooks_dir=Path(text("PLAYBOOKS_DIR", "playbooks")),
+    )

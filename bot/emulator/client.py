@@ -1,0 +1,158 @@
+"""Sends correctly signed Slack requests (slash commands, interactions, events) to the app."""
+
+import itertools
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.emulator.team import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+
+# Slack still sends the deprecated verification token; Bolt ignores it unless configured.
+VERIFICATION_TOKEN = "emulator-verification-token"
+
+
+@dataclass(frozen=True)
+class AppResponse:
+    """What the app answered: HTTP status, headers (lower-case names) and body text."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class SignedClient:
+    """Posts requests to the app's endpoint (e.g. "http://127.0.0.1:PORT/slack/events") signed
+    as Slack signs them. Every method takes `bad_signature=True` to send a wrong signature and
+    `age=SECONDS` to sign as if sent that long ago (Bolt refuses more than 5 minutes)."""
+
+    def __init__(self, app_url: str, signing_secret: str, timeout: float = 10.0) -> None:
+        self.app_url = app_url
+        self.timeout = timeout
+        self._verifier = SignatureVerifier(signing_secret)
+        self._counter = itertools.count(1)
+
+    def new_trigger_id(self) -> str:
+        # Slack's look like "13345224609.738474920.8088930838d88f008e0"; ours start with
+        # the issue time in ms so the fake Web API can expire them after 3 s like Slack.
+        return f"{int(time.time() * 1000)}.{next(self._counter)}.{secrets.token_hex(10)}"
+
+    def new_action_ts(self) -> str:
+        return f"{time.time():.6f}"
+
+    def command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user_id: str,
+        user_name: str = "",
+        channel_id: str = "C0SUPPORT1",
+        channel_name: str = "support",
+        response_url: str = "",
+        trigger_id: str | None = None,
+        bad_signature: bool = False,
+        age: int = 0,
+    ) -> AppResponse:
+        """A slash command, form-encoded as Slack sends it."""
+        form = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": TEAM_ID,
+            "team_domain": TEAM_DOMAIN,
+            "channel_id": channel_id,
+            "channel_name": channel_name,
+            "user_id": user_id,
+            "user_name": user_name,
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id or self.new_trigger_id(),
+        }
+        return self._post(urlencode(form), "application/x-www-form-urlencoded", bad_signature, age)
+
+    def block_actions(
+        self, payload: dict[str, Any], *, bad_signature: bool = False, age: int = 0
+    ) -> AppResponse:
+        """A button press (or other block action); `payload` is the whole interaction."""
+        return self._interaction(payload, bad_signature, age)
+
+    def view_submission(
+        self, payload: dict[str, Any], *, bad_signature: bool = False, age: int = 0
+    ) -> AppResponse:
+        """A modal submission; `payload` is the whole interaction."""
+        return self._interaction(payload, bad_signature, age)
+
+    def event(
+        self,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+        *,
+        bad_signature: bool = False,
+        age: int = 0,
+    ) -> AppResponse:
+        """An Events API delivery; pass the same event_id with retry_num to send a retry."""
+        envelope = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True},
+            ],
+        }
+        headers = {}
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
+        return self._post(json.dumps(envelope), "application/json", bad_signature, age, headers)
+
+    def _interaction(self, payload: dict[str, Any], bad_signature: bool, age: int) -> AppResponse:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self._post(body, "application/x-www-form-urlencoded", bad_signature, age)
+
+    def _post(
+        self,
+        body: str,
+        content_type: str,
+        bad_signature: bool,
+        age: int,
+        extra_headers: dict[str, str] | None = None,
+    ) -> AppResponse:
+        timestamp = str(int(time.time()) - age)
+        signature = self._verifier.generate_signature(timestamp=timestamp, body=body) or ""
+        if bad_signature:
+            signature = "v0=" + "0" * 64
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature,
+            **(extra_headers or {}),
+        }
+        request = urllib.request.Request(
+            self.app_url, data=body.encode(), headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return _app_response(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:  # 4xx/5xx still carry an answer worth reading
+            return _app_response(error.code, error.headers, error.read())
+
+
+def _app_response(status: int, headers: Any, raw: bytes) -> AppResponse:
+    return AppResponse(status, {k.lower(): v for k, v in headers.items()}, raw.decode())

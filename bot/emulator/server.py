@@ -1,0 +1,593 @@
+"""A fake Slack Web API and response URLs on 127.0.0.1 that record every call and answer like
+Slack, including its errors, its limits and faults on demand (429 / 5xx)."""
+
+import copy
+import hashlib
+import itertools
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.emulator.team import (
+    APP_ID,
+    BOT_ID,
+    BOT_USER_ID,
+    CHANNELS,
+    TEAM,
+    TEAM_DOMAIN,
+    TEAM_ID,
+    Member,
+    channel_id,
+    member,
+)
+
+RESPONSE_URL_MAX_POSTS = 5
+RESPONSE_URL_LIFETIME = 30 * 60  # seconds
+SCHEDULE_MAX_AHEAD = 120 * 24 * 3600  # seconds
+TRIGGER_LIFETIME = 3.0  # seconds
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the bot made: the Web API method (or "response_url"), its arguments and
+    what the fake answered. For response URLs, body["response_url"] names the URL."""
+
+    method: str
+    body: Json
+    time: float
+    response: Json = field(default_factory=dict)
+    status: int = 200
+
+
+@dataclass
+class _Fault:
+    method: str
+    status: int
+    retry_after: int
+    times: int
+
+
+@dataclass
+class _ResponseUrl:
+    url: str
+    created: float
+    posts: int = 0
+
+
+def with_block_ids(blocks: list[Json]) -> list[Json]:
+    """Copies of `blocks` with the block_id / action_id that Slack adds where the app left
+    them out, so interaction payloads can name them as Slack would."""
+    result = []
+    for index, original in enumerate(blocks):
+        block = copy.deepcopy(original)
+        block.setdefault("block_id", _short_hash(index, block))
+        elements = list(block.get("elements", [])) if block.get("type") == "actions" else []
+        elements += [block[key] for key in ("accessory", "element") if key in block]
+        for n, element in enumerate(elements):
+            if element.get("type") != "image":
+                element.setdefault("action_id", _short_hash(n, element))
+        result.append(block)
+    return result
+
+
+def _short_hash(index: int, value: Any) -> str:
+    text = f"{index}:{json.dumps(value, sort_keys=True)}"
+    return hashlib.sha1(text.encode()).hexdigest()[:6]
+
+
+def _error(error: str) -> Json:
+    return {"ok": False, "error": error}
+
+
+def _missing(name: str) -> Json:
+    # What Slack answers when a required argument is absent on the newer methods.
+    return {
+        "ok": False,
+        "error": "invalid_arguments",
+        "response_metadata": {"messages": [f"[ERROR] missing required field: {name}"]},
+    }
+
+
+def _has_content(body: Json) -> bool:
+    return bool(body.get("text") or body.get("blocks") or body.get("attachments"))
+
+
+def _parse_body(raw: bytes, content_type: str) -> Json:
+    """JSON or form body; JSON-valued form fields (blocks, view, ...) are decoded as Slack does."""
+    if not raw:
+        return {}
+    if "json" in content_type:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("JSON body is not an object")
+        return data
+    form: Json = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    for key in ("blocks", "attachments", "view"):
+        if isinstance(form.get(key), str) and form[key][:1] in ("[", "{"):
+            form[key] = json.loads(form[key])
+    return form
+
+
+class FakeSlack:
+    """A fake Slack Web API server. Use as a context manager, or start() / stop().
+
+    `clock` (default time.time) decides message timestamps and Slack's time limits, so a
+    test or the demo can move time forward.
+    """
+
+    def __init__(
+        self,
+        token: str = "xoxb-emulator-token",
+        *,
+        members: Sequence[Member] = TEAM,
+        channels: dict[str, str] = CHANNELS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.token = token
+        self.members = tuple(members)
+        self.channels = dict(channels)
+        self.clock = clock
+        self._cond = threading.Condition()
+        self._calls: list[Call] = []
+        self._last_call_at = 0.0  # time.monotonic() of the latest call
+        self._faults: list[_Fault] = []
+        self._response_urls: dict[str, _ResponseUrl] = {}
+        self._messages: dict[tuple[str, str], Json] = {}
+        self._scheduled: dict[str, Json] = {}
+        self._views: dict[str, Json] = {}
+        self._dms: dict[tuple[str, ...], str] = {}
+        self._counter = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._methods: dict[str, Callable[[Json], Json]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.scheduleMessage": self._chat_schedule_message,
+            "chat.deleteScheduledMessage": self._chat_delete_scheduled_message,
+            "views.open": self._views_open,
+            "views.push": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "users.info": self._users_info,
+            "conversations.open": self._conversations_open,
+        }
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> "FakeSlack":
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-slack", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> "FakeSlack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    @property
+    def api_url(self) -> str:
+        """The base URL for WebClient(base_url=...); ends with "/" as slack_sdk requires."""
+        return self.base_url + "api/"
+
+    # --- what tests and the workspace use --------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._cond:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        timeout: float = 3.0,
+    ) -> Call:
+        """The first recorded call of `method` matching `predicate`, waiting up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for call in self._calls:
+                    if call.method == method and (predicate is None or predicate(call)):
+                        return call
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = ", ".join(c.method for c in self._calls) or "none"
+                    raise TimeoutError(f"no matching {method} call in {timeout}s (calls: {seen})")
+                self._cond.wait(remaining)
+
+    def wait_until_quiet(self, quiet: float = 0.1, timeout: float = 3.0) -> None:
+        """Return once no call has arrived for `quiet` seconds (counting from now), or after
+        `timeout` seconds."""
+        started = time.monotonic()
+        deadline = started + timeout
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                idle = now - max(self._last_call_at, started)
+                if idle >= quiet or now >= deadline:
+                    return
+                self._cond.wait(min(quiet - idle, deadline - now))
+
+    def clear(self) -> None:
+        with self._cond:
+            self._calls.clear()
+
+    def fail(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` ("*" for any, "response_url" for response
+        URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter."""
+        with self._cond:
+            self._faults.append(_Fault(method, status, retry_after, times))
+
+    def response_url(self) -> str:
+        """A fresh response URL, as Slack puts in slash commands and message interactions."""
+        token = secrets.token_urlsafe(12)
+        url = f"{self.base_url}response/{token}"
+        with self._cond:
+            self._response_urls[token] = _ResponseUrl(url, self.clock())
+        return url
+
+    def scheduled_messages(self) -> list[Json]:
+        """Messages scheduled with chat.scheduleMessage and not deleted, earliest first."""
+        with self._cond:
+            return sorted((dict(m) for m in self._scheduled.values()), key=lambda m: m["post_at"])
+
+    # --- request handling ------------------------------------------------------------------
+
+    def handle(
+        self, path: str, body: Json | None, authorization: str
+    ) -> tuple[int, dict[str, str], Json]:
+        """Answer one HTTP request: (status, extra headers, JSON body). `body` None means it
+        could not be parsed."""
+        if path.startswith("/api/"):
+            method = path.removeprefix("/api/")
+            return self._answer(method, body, lambda b: self._api(method, b, authorization))
+        if path.startswith("/response/"):
+            token = path.removeprefix("/response/")
+            return self._answer("response_url", body, lambda b: self._respond(token, b))
+        return 404, {}, _error("not_found")
+
+    def _answer(
+        self, method: str, body: Json | None, answer: Callable[[Json], tuple[int, Json]]
+    ) -> tuple[int, dict[str, str], Json]:
+        # One lock around answer and record: the fake's state and its call log stay in step.
+        with self._cond:
+            headers: dict[str, str] = {}
+            fault = self._take_fault(method)
+            if fault is not None:
+                status = fault.status
+                if status == 429:
+                    headers["Retry-After"] = str(fault.retry_after)
+                    response = _error("ratelimited")
+                else:
+                    response = _error("internal_error")
+            elif body is None:
+                status, response = 200, _error("invalid_json")
+            else:
+                status, response = answer(body)
+            self._calls.append(Call(method, body or {}, self.clock(), response, status))
+            self._last_call_at = time.monotonic()
+            self._cond.notify_all()
+            return status, headers, response
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        for fault in self._faults:
+            if fault.method in (method, "*"):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _api(self, method: str, body: Json, authorization: str) -> tuple[int, Json]:
+        # Slack takes the token from the Authorization header or, for forms, a token field.
+        token = authorization.removeprefix("Bearer ").strip() or body.get("token")
+        if token != self.token:
+            return 200, _error("invalid_auth")
+        handler = self._methods.get(method)
+        if handler is None:
+            return 200, _error("unknown_method")
+        body = {k: v for k, v in body.items() if k != "token"}
+        return 200, handler(body)
+
+    def _respond(self, token: str, body: Json) -> tuple[int, Json]:
+        target = self._response_urls.get(token)
+        if target is None:
+            return 404, _error("no_service")
+        body["response_url"] = target.url
+        if self.clock() - target.created > RESPONSE_URL_LIFETIME:
+            return 404, _error("expired_url")
+        if target.posts >= RESPONSE_URL_MAX_POSTS:
+            return 404, _error("used_url")
+        target.posts += 1
+        return 200, {"ok": True}
+
+    # --- helpers for the methods -----------------------------------------------------------
+
+    def _new_ts(self) -> str:
+        return f"{int(self.clock())}.{next(self._counter):06d}"
+
+    def _member(self, user_id: Any) -> Member | None:
+        try:
+            return member(str(user_id or ""), self.members)
+        except KeyError:
+            return None
+
+    def _channel(self, value: Any) -> str | None:
+        """The channel id Slack would post to: a known channel (by id or name), an open DM,
+        or a member's DM when given a user id."""
+        value = str(value or "")
+        if value in self._dms.values():
+            return value
+        user = self._member(value)
+        if user is not None and value == user.id:
+            return self._dm_for((user.id,))
+        try:
+            return channel_id(value, self.channels)
+        except KeyError:
+            return None
+
+    def _dm_for(self, user_ids: tuple[str, ...]) -> str:
+        key = tuple(sorted(user_ids))
+        if key not in self._dms:
+            self._dms[key] = f"D{len(self._dms) + 1:09d}"
+        return self._dms[key]
+
+    def _message(self, body: Json, ts: str) -> Json:
+        message: Json = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "team": TEAM_ID,
+            "text": body.get("text", ""),
+            "ts": ts,
+        }
+        if body.get("blocks"):
+            message["blocks"] = with_block_ids(body["blocks"])
+        if body.get("thread_ts"):
+            message["thread_ts"] = str(body["thread_ts"])
+        return message
+
+    def _new_view(self, spec: Json, view_id: str, root_view_id: str | None = None) -> Json:
+        view: Json = {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "type": spec.get("type", "modal"),
+            "title": spec.get("title"),
+            "submit": spec.get("submit"),
+            "close": spec.get("close"),
+            "blocks": with_block_ids(spec.get("blocks", [])),
+            "private_metadata": spec.get("private_metadata", ""),
+            "callback_id": spec.get("callback_id", ""),
+            "external_id": spec.get("external_id", ""),
+            "clear_on_close": spec.get("clear_on_close", False),
+            "notify_on_close": spec.get("notify_on_close", False),
+            "state": {"values": {}},
+            "hash": f"{int(self.clock())}.{secrets.token_hex(4)}",
+            "root_view_id": root_view_id or view_id,
+            "previous_view_id": None,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+        }
+        self._views[view_id] = view
+        return view
+
+    # --- the Web API methods ---------------------------------------------------------------
+
+    def _auth_test(self, body: Json) -> Json:
+        return {
+            "ok": True,
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": "Repbot Demo",
+            "user": "repbot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, body: Json) -> Json:
+        channel = self._channel(body.get("channel"))
+        if channel is None:
+            return _error("channel_not_found")
+        if not _has_content(body):
+            return _error("no_text")
+        message = self._message(body, self._new_ts())
+        self._messages[(channel, message["ts"])] = message
+        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    def _chat_post_ephemeral(self, body: Json) -> Json:
+        if self._channel(body.get("channel")) is None:
+            return _error("channel_not_found")
+        if self._member(body.get("user")) is None:
+            return _error("user_not_in_channel")
+        if not _has_content(body):
+            return _error("no_text")
+        return {"ok": True, "message_ts": self._new_ts()}
+
+    def _chat_update(self, body: Json) -> Json:
+        channel = self._channel(body.get("channel"))
+        if channel is None:
+            return _error("channel_not_found")
+        ts = str(body.get("ts", ""))
+        if (channel, ts) not in self._messages:
+            return _error("message_not_found")
+        if not _has_content(body):
+            return _error("no_text")
+        message = self._message(body, ts)
+        self._messages[(channel, ts)] = message
+        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _chat_schedule_message(self, body: Json) -> Json:
+        channel = self._channel(body.get("channel"))
+        if channel is None:
+            return _error("channel_not_found")
+        if not _has_content(body):
+            return _error("no_text")
+        try:
+            post_at = int(body["post_at"])
+        except (KeyError, TypeError, ValueError):
+            return _error("invalid_time")
+        now = self.clock()
+        if post_at <= now:
+            return _error("time_in_past")
+        if post_at > now + SCHEDULE_MAX_AHEAD:
+            return _error("time_too_far")
+        scheduled_id = f"Q{next(self._counter):09d}"
+        self._scheduled[scheduled_id] = {
+            "id": scheduled_id,
+            "channel": channel,
+            "post_at": post_at,
+            "text": body.get("text", ""),
+            "blocks": body.get("blocks", []),
+        }
+        return {
+            "ok": True,
+            "channel": channel,
+            "scheduled_message_id": scheduled_id,
+            "post_at": post_at,
+            "message": self._message(body, ""),
+        }
+
+    def _chat_delete_scheduled_message(self, body: Json) -> Json:
+        if self._channel(body.get("channel")) is None:
+            return _error("channel_not_found")
+        if self._scheduled.pop(str(body.get("scheduled_message_id", "")), None) is None:
+            return _error("invalid_scheduled_message_id")
+        return {"ok": True}
+
+    def _views_open(self, body: Json) -> Json:  # views.open and views.push
+        trigger_id = body.get("trigger_id")
+        if not trigger_id:
+            return _missing("trigger_id")
+        if not isinstance(body.get("view"), dict):
+            return _missing("view")
+        # SignedClient's trigger ids start with their issue time in ms; Slack lets a trigger
+        # live 3 s, so a bot that opens a modal too late fails here as it would in Slack.
+        issued_ms = str(trigger_id).split(".")[0]
+        if issued_ms.isdigit() and time.time() - int(issued_ms) / 1000 > TRIGGER_LIFETIME:
+            return _error("expired_trigger_id")
+        view = self._new_view(body["view"], f"V{next(self._counter):09d}")
+        return {"ok": True, "view": view}
+
+    def _views_update(self, body: Json) -> Json:
+        if not isinstance(body.get("view"), dict):
+            return _missing("view")
+        view_id = body.get("view_id")
+        if not view_id and body.get("external_id"):
+            found = [v for v in self._views.values() if v["external_id"] == body["external_id"]]
+            view_id = found[0]["id"] if found else None
+        if not view_id:
+            return _missing("view_id")
+        old = self._views.get(str(view_id))
+        if old is None:
+            return _error("not_found")
+        if body.get("hash") and body["hash"] != old["hash"]:
+            return _error("hash_conflict")
+        view = self._new_view(body["view"], old["id"], old["root_view_id"])
+        return {"ok": True, "view": view}
+
+    def _views_publish(self, body: Json) -> Json:
+        if not body.get("user_id"):
+            return _missing("user_id")
+        if self._member(body["user_id"]) is None:
+            return _error("user_not_found")
+        if not isinstance(body.get("view"), dict):
+            return _missing("view")
+        view = self._new_view(body["view"], f"V{next(self._counter):09d}")
+        return {"ok": True, "view": view}
+
+    def _users_info(self, body: Json) -> Json:
+        user = self._member(body.get("user"))
+        if user is None:
+            return _error("user_not_found")
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "team_id": TEAM_ID,
+                "name": user.name,
+                "deleted": False,
+                "real_name": user.real_name,
+                "tz": user.tz,
+                "tz_offset": user.tz_offset(),
+                "is_bot": False,
+                "profile": {"real_name": user.real_name, "display_name": user.name},
+            },
+        }
+
+    def _conversations_open(self, body: Json) -> Json:
+        if body.get("channel"):
+            channel = self._channel(body["channel"])
+            return {"ok": True, "channel": {"id": channel}} if channel else _error("channel_not_found")
+        users = body.get("users")
+        if not users:
+            return _error("users_list_not_supplied")
+        ids = users if isinstance(users, list) else str(users).split(",")
+        found = [self._member(u.strip()) for u in ids]
+        if any(m is None for m in found):
+            return _error("user_not_found")
+        return {"ok": True, "channel": {"id": self._dm_for(tuple(m.id for m in found if m))}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        url = urlsplit(self.path)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body: Json | None = dict(parse_qsl(url.query, keep_blank_values=True))
+        try:
+            body.update(_parse_body(raw, self.headers.get("Content-Type", "")))
+        except ValueError:  # includes json.JSONDecodeError and bad UTF-8
+            body = None
+        fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]
+        status, headers, response = fake.handle(
+            url.path, body, self.headers.get("Authorization", "")
+        )
+        data = json.dumps(response).encode()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the call log is the record, and stderr noise would spoil the demo."""

@@ -1,0 +1,39 @@
+"""`repbot run`: real Slack, over Socket Mode when an app token is set, otherwise HTTP."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+
+from bot.config import Settings
+from bot.core.knowledge import KnowledgeError
+from bot.services import open_services
+from bot.slack.app import build_app
+from bot.slack.server import HttpServer
+
+log = logging.getLogger(__name__)
+
+
+def run(settings: Settings) -> int:
+    try:
+        services = open_services(settings.knowledge_dir, settings.database_path)
+    except KnowledgeError as error:
+        print(f"repbot: not starting, the knowledge base has errors:\n{error}", file=sys.stderr)
+        return 1
+    try:
+        app = build_app(settings, services)  # checks the token with auth.test
+    except BoltError as error:
+        print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
+        return 1
+    entries = len(services.faq.entries)
+    if settings.socket_mode:
+        log.info("connecting over Socket Mode with %d FAQ entries", entries)
+        SocketModeHandler(app, settings.slack_app_token).start()
+    else:
+        server = HttpServer(app, host="0.0.0.0", port=settings.port)
+        log.info("serving %d FAQ entries at http://0.0.0.0:%d/slack/events", entries, server.port)
+        server.serve_forever()
+    return 0

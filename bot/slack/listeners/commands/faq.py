@@ -1,0 +1,39 @@
+"""/faq <customer's words>: the answer, "did you mean", or "no good match", only to the rep."""
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.core.faq import has_words
+from bot.slack import blocks
+from bot.slack.people import remember_user
+
+
+def answer(ack: Ack, command: dict, context: dict) -> None:
+    # Matching takes milliseconds, so the answer rides on the acknowledgement itself: it
+    # reaches the rep in any channel, even one the bot is not a member of.
+    text = command.get("text", "").strip()
+    if not text:
+        ack(
+            response_type="ephemeral",
+            **blocks.usage("/faq", "<customer's question>", "where is my box"),
+        )
+        return
+    if not has_words(text):
+        ack(response_type="ephemeral", **blocks.faq_no_words())
+        return
+    asked = context["services"].faq.ask(
+        text,
+        user_id=command["user_id"],
+        channel_id=command.get("channel_id"),
+        source="command",
+        request_key=command.get("trigger_id"),
+    )
+    ack(response_type="ephemeral", **blocks.faq_reply(text, asked.query_id, asked.result))
+
+
+def remember_rep(command: dict, client: WebClient, context: dict) -> None:
+    remember_user(client, context["services"].store, command.get("user_id", ""))
+
+
+def register(app: App) -> None:
+    app.command("/faq")(ack=answer, lazy=[remember_rep])

@@ -1,0 +1,52 @@
+"""HTTP mode: Bolt behind waitress, a production WSGI server, at /slack/events."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+EVENTS_PATH = "/slack/events"
+
+
+def health_checked(slack: Callable) -> Callable:
+    """GET /healthz answers 200 for load balancers; everything else goes to Bolt."""
+
+    def wsgi(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return wsgi
+
+
+class HttpServer:
+    """Serves the app on host:port (port 0 picks a free one); `url` is the events endpoint."""
+
+    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+        wsgi = health_checked(SlackRequestHandler(app, path=EVENTS_PATH))
+        self._server = create_server(wsgi, host=host, port=port, threads=threads)
+        self.host = host
+        self.port = self._server.effective_port
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}{EVENTS_PATH}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        self._thread = threading.Thread(target=self._server.run, name="repbot-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

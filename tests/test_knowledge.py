@@ -1,0 +1,100 @@
+"""The knowledge loader names the file and line of every problem a lead can make."""
+
+from pathlib import Path
+
+from bot.core.knowledge import load_knowledge
+
+GOOD = """\
+- id: where_is_my_box
+  question: Where is my box?
+  variants:
+    - my parcel hasn't come
+    - delivery is late
+  answer: Track it under Account > Orders.
+  tags: [delivery]
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def messages(tmp_path: Path) -> list[str]:
+    return [str(p) for p in load_knowledge(tmp_path).problems]
+
+
+def test_a_good_file_loads_every_field(tmp_path):
+    write(tmp_path, "delivery.yaml", GOOD)
+    knowledge = load_knowledge(tmp_path)
+    assert knowledge.problems == []
+    (entry,) = knowledge.entries
+    assert entry.id == "where_is_my_box"
+    assert entry.phrasings == ("Where is my box?", "my parcel hasn't come", "delivery is late")
+    assert entry.tags == ("delivery",)
+    assert entry.source.endswith("delivery.yaml:1")
+
+
+def test_missing_id_and_empty_answer_name_file_and_line(tmp_path):
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        GOOD + "- question: How do I pay?\n  answer: By card.\n"
+        "- id: refunds\n  question: Where is my refund?\n  answer: ''\n",
+    )
+    assert messages(tmp_path) == [
+        f"{path}:8: error: missing id",
+        f"{path}:12: error: entry 'refunds': empty answer",
+    ]
+
+
+def test_duplicate_id_across_files_points_at_both(tmp_path):
+    first = write(tmp_path, "a.yaml", GOOD)
+    second = write(tmp_path, "b.yaml", "# copy\n" + GOOD.replace("Where is", "Where's"))
+    assert messages(tmp_path) == [
+        f"{second}:2: error: duplicate id 'where_is_my_box' (first at {first}:1)"
+    ]
+
+
+def test_bad_yaml_names_the_line_of_the_mistake(tmp_path):
+    path = write(tmp_path, "bad.yaml", GOOD + "- id: x\n  question: [unclosed\n  answer: y\n")
+    (problem,) = load_knowledge(tmp_path).problems
+    assert problem.file == str(path)
+    assert problem.line == 10  # where the parser finds the list was never closed
+    assert problem.message.startswith("bad YAML")
+
+
+def test_misspelt_key_and_wrong_types_are_errors(tmp_path):
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        "- id: a\n  question: Q?\n  anwser: A.\n  variants: just one string\n",
+    )
+    assert messages(tmp_path) == [
+        f"{path}:1: error: entry 'a': missing answer",
+        f"{path}:4: error: entry 'a': variants must be a list of non-empty texts",
+        f"{path}:3: error: entry 'a': unknown key 'anwser' "
+        "(expected answer, id, question, tags, variants)",
+    ]
+
+
+def test_same_phrasing_in_two_entries_is_a_warning_not_an_error(tmp_path):
+    write(tmp_path, "a.yaml", GOOD)
+    write(tmp_path, "b.yaml", GOOD.replace("where_is_my_box", "late_box"))
+    knowledge = load_knowledge(tmp_path)
+    assert knowledge.errors == []
+    assert len(knowledge.entries) == 2
+    assert {p.severity for p in knowledge.problems} == {"warning"}
+
+
+def test_a_missing_directory_or_no_files_is_an_error(tmp_path):
+    assert "knowledge directory not found" in messages(tmp_path / "nope")[0]
+    assert "no .yaml files" in messages(tmp_path)[0]
+
+
+def test_the_shipped_knowledge_base_is_clean_and_big_enough():
+    knowledge = load_knowledge(Path(__file__).parent.parent / "knowledge")
+    assert knowledge.problems == []
+    assert len(knowledge.entries) >= 40
+    assert all(3 <= len(entry.variants) <= 8 for entry in knowledge.entries)
