@@ -1,0 +1,215 @@
+"""Block Kit as plain text for a terminal, with the interactive elements numbered in order.
+
+Special mrkdwn sequences (`<!channel>`, `<@U123>`, `<url|label>`) are shown exactly as the bot
+sent them, so a transcript shows what the bot really asked Slack to do; only the HTML
+entities Slack requires (&lt; &gt; &amp;) are unescaped for reading.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+Json = dict[str, Any]
+
+# Element types that take a value from a list of options.
+_MENUS = {"static_select", "multi_static_select", "overflow", "radio_buttons", "checkboxes"}
+
+
+@dataclass(frozen=True)
+class Element:
+    """An interactive element as numbered on screen; `index` starts at 1."""
+
+    index: int
+    type: str
+    label: str
+    action_id: str
+    block_id: str
+    value: str | None = None
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    elements: tuple[Element, ...]
+
+
+def unescape(text: str) -> str:
+    """Slack's three HTML entities back to characters (&amp; last, so "&amp;lt;" stays "&lt;")."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def text_of(obj: Json | str | None) -> str:
+    """The readable text of a text object (plain_text or mrkdwn) or a bare string."""
+    if obj is None:
+        return ""
+    if isinstance(obj, str):
+        return unescape(obj)
+    return unescape(str(obj.get("text", "")))
+
+
+def render_message(text: str, blocks: list[Json] | None = None) -> Rendered:
+    """A message: its blocks when it has any (Slack then shows `text` only in notifications),
+    otherwise its text."""
+    if not blocks:
+        return Rendered(unescape(text), ())
+    renderer = _Renderer()
+    for block in blocks:
+        renderer.block(block)
+    return renderer.result()
+
+
+def render_view(
+    view: Json, values: Json | None = None, errors: dict[str, str] | None = None
+) -> Rendered:
+    """A modal or home tab: title, blocks with each input's current value (from `values`,
+    shaped like view.state.values) and any submission errors, then the submit label."""
+    renderer = _Renderer(values or {}, errors or {})
+    if view.get("type") == "home":
+        renderer.lines.append("[home]")
+    else:
+        renderer.lines.append(f"[modal] {text_of(view.get('title'))}")
+    for block in view.get("blocks", []):
+        renderer.block(block)
+    buttons = [
+        f"[{name}: {text_of(view[key])}]" for key, name in (("submit", "Submit"), ("close", "Close"))
+        if view.get(key)
+    ]
+    if buttons:
+        renderer.lines.append("  ".join(buttons))
+    return renderer.result()
+
+
+def state_display(entry: Json | None) -> str:
+    """What an input shows for one view.state.values entry ("" when empty)."""
+    if not entry:
+        return ""
+    if entry.get("value") is not None:
+        return str(entry["value"])
+    if entry.get("selected_option"):
+        return text_of(entry["selected_option"].get("text"))
+    if entry.get("selected_options"):
+        return ", ".join(text_of(o.get("text")) for o in entry["selected_options"])
+    for key in ("selected_date", "selected_time", "selected_user", "selected_conversation",
+                "selected_channel"):
+        if entry.get(key):
+            return str(entry[key])
+    return ""
+
+
+def options_of(element: Json) -> list[Json]:
+    """An element's options, including those inside option groups."""
+    options = list(element.get("options", []))
+    for group in element.get("option_groups", []):
+        options += group.get("options", [])
+    return options
+
+
+class _Renderer:
+    def __init__(self, values: Json | None = None, errors: dict[str, str] | None = None) -> None:
+        self.values = values or {}
+        self.errors = errors or {}
+        self.lines: list[str] = []
+        self.elements: list[Element] = []
+
+    def result(self) -> Rendered:
+        return Rendered("\n".join(self.lines), tuple(self.elements))
+
+    def block(self, block: Json) -> None:
+        kind = block.get("type")
+        block_id = str(block.get("block_id", ""))
+        if kind == "section":
+            if block.get("text"):
+                self.lines += text_of(block["text"]).splitlines()
+            self.lines += [text_of(f) for f in block.get("fields", [])]
+            accessory = block.get("accessory")
+            if accessory and accessory.get("type") == "image":
+                self.lines.append(f"[image: {accessory.get('alt_text', '')}]")
+            elif accessory:
+                self.lines.append(self.element(accessory, block_id))
+        elif kind == "context":
+            parts = [
+                f"[image: {e.get('alt_text', '')}]" if e.get("type") == "image" else text_of(e)
+                for e in block.get("elements", [])
+            ]
+            self.lines.append("  ".join(parts))
+        elif kind == "header":
+            self.lines.append(f"== {text_of(block.get('text'))} ==")
+        elif kind == "divider":
+            self.lines.append("----")
+        elif kind == "image":
+            self.lines.append(f"[image: {block.get('alt_text', '')}]")
+        elif kind == "actions":
+            self.lines.append(" ".join(self.element(e, block_id) for e in block["elements"]))
+        elif kind == "input":
+            self.input(block, block_id)
+        elif kind == "rich_text":
+            for element in block.get("elements", []):
+                self.rich_text(element)
+        else:
+            self.lines.append(f"[{kind}]")
+
+    def element(self, element: Json, block_id: str) -> str:
+        """Number an interactive element and return how it shows: "[1 Helpful]"."""
+        kind = element.get("type", "")
+        label = text_of(element.get("text") or element.get("placeholder")) or kind
+        options = tuple(text_of(o.get("text")) for o in options_of(element))
+        self.elements.append(
+            Element(
+                index=len(self.elements) + 1,
+                type=kind,
+                label=label,
+                action_id=str(element.get("action_id", "")),
+                block_id=block_id,
+                value=element.get("value"),
+                options=options,
+            )
+        )
+        shown = f"{label}: {' | '.join(options)}" if options else label
+        return f"[{len(self.elements)} {shown}]"
+
+    def input(self, block: Json, block_id: str) -> None:
+        element = block.get("element", {})
+        label = text_of(block.get("label"))
+        if block.get("optional"):
+            label += " (optional)"
+        entry = self.values.get(block_id, {}).get(element.get("action_id", ""))
+        shown = state_display(entry)
+        if not shown and element.get("type") in _MENUS:
+            options = " | ".join(text_of(o.get("text")) for o in options_of(element))
+            shown = f"(one of: {options})"
+        self.lines.append(f"{label}: {shown or '____'}")
+        if block_id in self.errors:
+            self.lines.append(f"  ! {self.errors[block_id]}")
+
+    def rich_text(self, element: Json) -> None:
+        kind = element.get("type")
+        if kind == "rich_text_list":
+            for n, item in enumerate(element.get("elements", []), start=1):
+                bullet = f"{n}." if element.get("style") == "ordered" else "•"
+                self.lines.append(f"{'  ' * element.get('indent', 0)}{bullet} {_inline(item)}")
+        elif kind == "rich_text_preformatted":
+            self.lines += ["    " + line for line in _inline(element).splitlines()]
+        elif kind == "rich_text_quote":
+            self.lines += ["> " + line for line in _inline(element).splitlines()]
+        else:  # rich_text_section
+            self.lines += _inline(element).splitlines()
+
+
+def _inline(section: Json) -> str:
+    """The text of a rich_text section, with mentions shown as the raw sequences they send."""
+    parts = []
+    for item in section.get("elements", []):
+        kind = item.get("type")
+        if kind == "text":
+            parts.append(item.get("text", ""))
+        elif kind == "link":
+            parts.append(f"{item['text']} ({item['url']})" if item.get("text") else item["url"])
+        elif kind == "user":
+            parts.append(f"<@{item.get('user_id')}>")
+        elif kind == "channel":
+            parts.append(f"<#{item.get('channel_id')}>")
+        elif kind == "broadcast":
+            parts.append(f"<!{item.get('range')}>")
+        elif kind == "emoji":
+            parts.append(f":{item.get('name')}:")
+    return "".join(parts)

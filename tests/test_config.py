@@ -1,0 +1,47 @@
+"""A missing or malformed setting stops start-up with one line that names it."""
+
+import pytest
+
+from bot.config import SLACK_API_DEFAULT, SettingError, read_settings
+
+GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
+
+
+def test_defaults_for_everything_but_the_slack_credentials():
+    settings = read_settings(GOOD)
+    assert settings.slack_api_url == SLACK_API_DEFAULT
+    assert settings.port == 3000
+    assert str(settings.database_path) == "repbot.db"
+    assert str(settings.knowledge_dir) == "knowledge"
+    assert str(settings.playbooks_dir) == "playbooks"
+    assert not settings.socket_mode
+
+
+def test_api_url_gets_the_trailing_slash_the_web_client_needs():
+    settings = read_settings({**GOOD, "SLACK_API_URL": "http://127.0.0.1:9999/api"})
+    assert settings.slack_api_url == "http://127.0.0.1:9999/api/"
+
+
+def test_an_app_token_means_socket_mode_and_no_signing_secret_is_needed():
+    settings = read_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A"})
+    assert settings.socket_mode
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({**GOOD, "SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({**GOOD, "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({**GOOD, "PORT": "eighty"}, "PORT"),
+        ({**GOOD, "PORT": "70000"}, "PORT"),
+        ({**GOOD, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+    ],
+)
+def test_bad_settings_are_named_in_one_line(env, named):
+    with pytest.raises(SettingError) as raised:
+        read_settings(env)
+    message = str(raised.value)
+    assert message.startswith(named)
+    assert "\n" not in message

@@ -1,0 +1,88 @@
+"""The database: migrations, repeated deliveries and votes that are never written twice."""
+
+import sqlite3
+import threading
+
+from bot.store import MIGRATIONS, Store
+
+
+def query(store: Store, key: str | None = "T1", text: str = "where is my box") -> int:
+    return store.record_query(
+        text=text,
+        best_id="where_is_my_box",
+        best_score=91.5,
+        verdict="answer",
+        user_id="U1",
+        channel_id="C1",
+        source="command",
+        request_key=key,
+    )
+
+
+def count(store: Store, table: str) -> int:
+    return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path):
+    store = Store(tmp_path / "r.db")
+    assert store.schema_version() == len(MIGRATIONS)
+    assert store.db.journal_mode == "wal"
+    # Opening it again runs no step twice (a second CREATE TABLE would fail).
+    assert Store(tmp_path / "r.db").schema_version() == len(MIGRATIONS)
+
+
+def test_every_query_is_stored_with_who_where_and_when(tmp_path):
+    store = Store(tmp_path / "r.db")
+    record = store.query(query(store))
+    assert (record.text, record.best_id, record.best_score, record.verdict) == (
+        "where is my box",
+        "where_is_my_box",
+        91.5,
+        "answer",
+    )
+    assert (record.user_id, record.channel_id) == ("U1", "C1")
+    assert record.created_at.endswith("+00:00")
+
+
+def test_a_repeated_request_key_returns_the_first_record(tmp_path):
+    store = Store(tmp_path / "r.db")
+    assert query(store, "T1") == query(store, "T1")
+    assert query(store, None) != query(store, None)
+    assert count(store, "faq_queries") == 3
+
+
+def test_a_delivery_is_claimed_once(tmp_path):
+    store = Store(tmp_path / "r.db")
+    assert store.claim_delivery("event:Ev1")
+    assert not store.claim_delivery("event:Ev1")
+    assert Store(tmp_path / "r.db").claim_delivery("event:Ev1") is False
+
+
+def test_one_vote_per_rep_and_query_and_the_last_one_counts(tmp_path):
+    store = Store(tmp_path / "r.db")
+    query_id = query(store)
+    store.record_feedback(query_id, "U1", "where_is_my_box", helpful=True)
+    store.record_feedback(query_id, "U1", "where_is_my_box", helpful=False)
+    store.record_feedback(query_id, "U2", "where_is_my_box", helpful=True)
+    rows = store.db.execute("SELECT user_id, helpful FROM faq_feedback ORDER BY user_id")
+    assert rows.fetchall() == [("U1", 0), ("U2", 1)]
+
+
+def test_writes_from_many_threads_all_land(tmp_path):
+    store = Store(tmp_path / "r.db")
+    errors: list[Exception] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(25):
+                query(store, f"T{n}-{i}")
+        except (sqlite3.Error, AssertionError) as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert count(store, "faq_queries") == 200
