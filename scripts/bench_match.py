@@ -89,7 +89,9 @@ def speed(entries: list[Entry], size: int, questions: list[str]) -> None:
         start = time.perf_counter()
         matcher.match(question)
         times.append(time.perf_counter() - start)
-    print(f"{size:>7} entries: build {build:.2f} s, p50 {_ms(times, 50)} ms, p99 {_ms(times, 99)} ms")
+    print(
+        f"{size:>7} entries: build {build:.2f} s, p50 {_ms(times, 50)} ms, p99 {_ms(times, 99)} ms"
+    )
 
 
 def grow(entries: list[Entry], size: int) -> list[Entry]:

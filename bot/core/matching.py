@@ -2,13 +2,18 @@
 
 Each entry's phrasings are pooled into one document. A word inverted index with BM25
 weights finds candidates without scoring every entry; query words the FAQ never uses are
-corrected to the nearest FAQ word (typos); the best candidates are reranked by rapidfuzz
-similarity to their closest phrasing (word order, small rewordings). Everything is learned
-from the entries given, so the same code works for any business's FAQ.
+corrected to the nearest FAQ word (typos); the best candidates are reranked by a mix of
+BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings) and char
+n-gram TF-IDF cosine (word forms). A score also counts the lead over the runner-up, so the
+thresholds judge confidence. Everything is learned from the entries given, so the same code
+works for any business's FAQ.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
 import math
 import re
 import unicodedata
@@ -22,18 +27,22 @@ from bot.core.knowledge import Entry
 
 Verdict = Literal["answer", "suggest", "none"]
 
-ANSWER_AT = 60.0
+ANSWER_AT = 56.0
 SUGGEST_AT = 35.0
 
-_K1 = 1.2  # BM25 term-frequency saturation
+_K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
 _MAX_QUERY_WORDS = 60  # a pasted e-mail is cut here: the question is rarely further down
-_CANDIDATE_LIMIT = 2000  # entries collected from posting lists before only rescoring them
-_RERANK = 30  # candidates reranked with rapidfuzz
+_CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
+_RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
+_GRAM_CACHE = 20_000  # entries whose char n-gram vectors are kept
+_EAGER_GRAMS = 2_000  # FAQs up to this size get all char n-gram vectors at start-up
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
-_FUZZ_WEIGHT = 0.4
-_CHAR_WEIGHT = 0.3
-_BM25_WEIGHT = 0.6  # share of BM25 in the final score; the rest is fuzzy similarity
+# shares of the final score: BM25, rapidfuzz similarity to the best phrasing, char n-grams
+_BM25_WEIGHT = 0.45
+_FUZZ_WEIGHT = 0.3
+_CHAR_WEIGHT = 0.25
+_LEAD = 10.0  # most a score gains from leading the runner-up
 
 # <@U123>, <!channel>, <#C1|general>, <https://x|label>: keep a label, drop the rest
 _SLACK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -147,21 +156,20 @@ class Matcher:
         }
         self._unseen_idf = math.log(1 + (count + 0.5) / 0.5)
         self._vocabulary = list(self._postings)
-        gdf = {}
-        self._wgrams = {w: _grams(w) for w in self._postings}
-        for w, p in self._postings.items():
-            for g in self._wgrams[w]:
-                gdf[g] = gdf.get(g, 0) + len(p)
-        self._gidf = {g: math.log((count + 1) / (min(n, count) + 1)) + 1 for g, n in gdf.items()}
-        self._cvec = []
-        for index in range(count):
-            c = {}
-            for w, p in self._postings.items():
-                tf = p.get(index)
-                if tf:
-                    for g, k in self._wgrams[w].items():
-                        c[g] = c.get(g, 0) + tf * k
-            self._cvec.append(_unit(c, self._gidf))
+        # Char n-grams see through typos and word forms ("verify" / "verification"). Their
+        # weights come from the vocabulary; entry vectors are built on first use and cached,
+        # so start-up stays fast for a huge FAQ.
+        gram_count: dict[str, int] = {}
+        for word, posting in self._postings.items():
+            for gram in _grams(word):
+                gram_count[gram] = gram_count.get(gram, 0) + len(posting)
+        self._gram_idf = {
+            gram: math.log((count + 1) / (min(n, count) + 1)) + 1 for gram, n in gram_count.items()
+        }
+        self._entry_grams = functools.lru_cache(maxsize=_GRAM_CACHE)(self._grams_of_entry)
+        if count <= _EAGER_GRAMS:  # a small FAQ is warmed now, so no rep waits on a cold cache
+            for index in range(count):
+                self._entry_grams(index)
 
     def match(self, text: str, top: int = 3) -> MatchResult:
         if not isinstance(text, str):
@@ -201,52 +209,59 @@ class Matcher:
         scores: dict[int, float] = {}
         norm = self._length_norm
         for word in known:
-            idf = self._idf[word]
+            weight = self._idf[word] * (_K1 + 1)
             posting = self._postings[word]
-            if len(scores) < _CANDIDATE_LIMIT:
+            if len(scores) + len(posting) <= _CANDIDATE_LIMIT:
                 for index, tf in posting.items():
-                    scores[index] = scores.get(index, 0.0) + idf * tf * (_K1 + 1) / (
-                        tf + norm[index]
-                    )
-                    if len(scores) >= _CANDIDATE_LIMIT:
-                        break
+                    scores[index] = scores.get(index, 0.0) + weight * tf / (tf + norm[index])
             else:
-                for index in scores:
+                if len(scores) < _CANDIDATE_LIMIT:  # too common to add all: fill up to the limit
+                    for index in itertools.islice(posting, _CANDIDATE_LIMIT - len(scores)):
+                        scores.setdefault(index, 0.0)
+                for index, score in scores.items():
                     tf = posting.get(index)
                     if tf:
-                        scores[index] += idf * tf * (_K1 + 1) / (tf + norm[index])
-        # BM25 as a share of what a perfect match would score, so it is comparable across queries
-        # a word the FAQ never uses counts as the rarest word: the FAQ cannot answer that part
+                        scores[index] = score + weight * tf / (tf + norm[index])
+        # BM25 as a share of what a perfect match would score, so it is comparable across
+        # queries; a word the FAQ never uses counts as the rarest: the FAQ cannot answer it
         ceiling = sum(self._idf.get(w, self._unseen_idf) for w in words) * (_K1 + 1)
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:_RERANK]
+        best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
         ranked = []
-        qc = {}
-        for w in words:
-            for g, k in _grams(w).items():
-                qc[g] = qc.get(g, 0) + k
-        qvec = _unit(qc, self._gidf)
+        query_grams = self._gram_vector(words)
         for index, bm25 in best:
-            similarity = max(
-                fuzz.token_sort_ratio(query, phrasing) for phrasing in self._phrasings[index]
-            )
-            cosine = sum(x * self._cvec[index].get(g, 0.0) for g, x in qvec.items())
+            similarity = process.extractOne(
+                query, self._phrasings[index], scorer=fuzz.token_sort_ratio
+            )[1]
+            entry_grams = self._entry_grams(index)
+            cosine = sum(x * entry_grams.get(g, 0.0) for g, x in query_grams.items())
             score = 100 * _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             score += _FUZZ_WEIGHT * similarity + 100 * _CHAR_WEIGHT * cosine
             ranked.append((index, score))
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        return ranked
+        # Confidence, not just similarity: a match only as good as its rival is a close call.
+        # Each score gains (or loses) its lead over the best other entry, up to _LEAD points
+        # (a lone weak candidate must not double its score); the order stays.
+        top, runner_up = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
+        confident = []
+        for i, (index, score) in enumerate(ranked):
+            rival = runner_up if i == 0 else top
+            confident.append((index, min(max(score + min(score - rival, _LEAD), 0.0), 100.0)))
+        return confident
+
+    def _grams_of_entry(self, index: int) -> dict[str, float]:
+        return self._gram_vector(" ".join(self._phrasings[index]).split())
+
+    def _gram_vector(self, words: list[str]) -> dict[str, float]:
+        """Unit-length TF-IDF vector of the words' char n-grams."""
+        counts: dict[str, int] = {}
+        for word in words:
+            for gram in _grams(word):
+                counts[gram] = counts.get(gram, 0) + 1
+        vector = {g: (1 + math.log(n)) * self._gram_idf.get(g, 1.0) for g, n in counts.items()}
+        length = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+        return {g: x / length for g, x in vector.items()}
 
 
-def _grams(word):
-    w = f" {word} "
-    out = {}
-    for n in (3, 4, 5):
-        for i in range(len(w) - n + 1):
-            out[w[i:i+n]] = out.get(w[i:i+n], 0) + 1
-    return out
-
-
-def _unit(c, idf):
-    v = {g: (1 + math.log(t)) * idf.get(g, 1.0) for g, t in c.items()}
-    n = math.sqrt(sum(x * x for x in v.values())) or 1.0
-    return {g: x / n for g, x in v.items()}
+def _grams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]

@@ -1,0 +1,201 @@
+"""FAQ matching as a rep sees it: the right answer, a short list on a close call, or nothing."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.core.knowledge import Entry
+from bot.core.matching import Matcher
+
+FAQ = [
+    Entry(
+        "reset_password",
+        "How do I reset my password?",
+        "Use 'Forgot password' on the sign-in page.",
+        variants=("I forgot my password", "Can't log in, password is not accepted"),
+    ),
+    Entry(
+        "delivery_time",
+        "How long does delivery take?",
+        "Two to four working days.",
+        variants=("When will my parcel arrive?", "My order hasn't arrived yet"),
+    ),
+    Entry(
+        "cancel_order",
+        "How can I cancel my order?",
+        "Orders can be cancelled until they ship.",
+        variants=("I want to cancel an order I placed", "Stop my order before it ships"),
+    ),
+    Entry(
+        "cancel_subscription",
+        "How can I cancel my subscription?",
+        "Cancel any time under Account > Subscription.",
+        variants=("I want to cancel the monthly plan", "Stop my subscription renewing"),
+    ),
+    Entry(
+        "refund_status",
+        "Where is my refund?",
+        "Refunds reach your bank within five days.",
+        variants=("I returned an item but got no money back", "When do I get refunded?"),
+    ),
+    Entry(
+        "change_address",
+        "How do I change my delivery address?",
+        "Edit the address under Orders before the order ships.",
+        variants=("I moved and need to update my address", "Wrong shipping address on my order"),
+    ),
+    Entry(
+        "payment_methods",
+        "Which payment methods do you accept?",
+        "Cards, PayPal and bank transfer.",
+        variants=("Can I pay with PayPal?", "Do you take credit cards?"),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(FAQ)
+
+
+def best(matcher: Matcher, text: str) -> str:
+    result = matcher.match(text)
+    assert result.matches, text
+    return result.matches[0].entry.id
+
+
+def test_exact_question_is_answered(matcher):
+    result = matcher.match("How do I reset my password?")
+    assert result.verdict == "answer"
+    assert result.matches[0].entry.id == "reset_password"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i have forgotten the password for my account", "reset_password"),
+        ("when is my parcel going to arrive", "delivery_time"),
+        ("do you accept paypal", "payment_methods"),
+        ("I sent the item back, where's my money?", "refund_status"),
+        ("need to update the address for delivery", "change_address"),
+    ],
+)
+def test_reworded_questions_find_their_entry(matcher, text, expected):
+    result = matcher.match(text)
+    assert result.matches[0].entry.id == expected
+    assert result.verdict in ("answer", "suggest")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("how do i resett my pasword", "reset_password"),
+        ("wich paymnet methods do you acept", "payment_methods"),
+        ("how long dose delivary take", "delivery_time"),
+    ],
+)
+def test_typos_still_match(matcher, text, expected):
+    assert best(matcher, text) == expected
+
+
+def test_word_order_does_not_matter(matcher):
+    assert best(matcher, "password reset, how do I do it") == "reset_password"
+    assert best(matcher, "methods of payment accepted?") == "payment_methods"
+
+
+def test_contractions_match_their_long_form(matcher):
+    assert best(matcher, "my order has not arrived yet") == "delivery_time"
+    assert best(matcher, "I cannot log in, the password isn't accepted") == "reset_password"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What's the weather like in Paris tomorrow?", "who won the football match", "asdf qwerty"],
+)
+def test_unrelated_question_gets_none(matcher, text):
+    assert matcher.match(text).verdict == "none"
+
+
+def test_close_call_suggests_both_candidates(matcher):
+    result = matcher.match("I want to cancel")
+    assert result.verdict == "suggest"
+    ids = [scored.entry.id for scored in result.matches]
+    assert len(ids) == 3
+    assert {"cancel_order", "cancel_subscription"} <= set(ids)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀🙏🔥",
+        ":tada: :wave:",
+        "password " * 450,  # about 4,000 characters
+        "x" * 4000,
+        "我忘记了密码怎么办",
+        "كيف يمكنني إعادة تعيين كلمة المرور",
+        "<!channel> <@U123ABC> <#C42|general>",
+        "<https://example.com|link> ??? !!! ...",
+        "'''",
+        "\x00\n\t",
+    ],
+)
+def test_odd_input_never_raises(matcher, text):
+    result = matcher.match(text)
+    assert result.query == text
+    assert result.verdict in ("answer", "suggest", "none")
+    assert len(result.matches) <= 3
+
+
+def test_garbage_and_markup_get_none(matcher):
+    for text in ("", "😀🙏🔥", "<!channel> <@U123ABC>", "我忘记了密码怎么办"):
+        result = matcher.match(text)
+        assert result.verdict == "none", text
+
+
+def test_slack_markup_around_a_question_is_ignored(matcher):
+    result = matcher.match("<@U123ABC> how do I reset my password? <!here>")
+    assert result.matches[0].entry.id == "reset_password"
+    assert result.verdict == "answer"
+
+
+def test_scores_are_bounded_and_sorted(matcher):
+    for text in ("cancel my order", "refund", "paypal card", "password " * 450):
+        result = matcher.match(text, top=5)
+        scores = [scored.score for scored in result.matches]
+        assert len(scores) <= 5
+        assert all(0.0 <= score <= 100.0 for score in scores)
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_top_limits_the_matches(matcher):
+    assert len(matcher.match("cancel my order", top=1).matches) == 1
+    assert matcher.match("cancel my order", top=0).matches == []
+
+
+def test_deterministic_across_calls_and_instances(matcher):
+    other = Matcher(list(FAQ))
+    for text in ("cancel", "where is my refund", "pay with card"):
+        first = matcher.match(text)
+        assert matcher.match(text) == first
+        assert other.match(text) == first
+
+
+def test_concurrent_readers_get_the_same_results(matcher):
+    texts = ["cancel my order", "reset pasword", "parcel late", "paypal"] * 25
+    expected = [matcher.match(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(matcher.match, texts)) == expected
+
+
+def test_empty_knowledge_base_matches_nothing():
+    result = Matcher([]).match("how do I reset my password?")
+    assert result.verdict == "none"
+    assert result.matches == []
+
+
+def test_thresholds_decide_the_verdict():
+    text = "How do I reset my password?"
+    assert Matcher(FAQ, answer_at=101.0).match(text).verdict == "suggest"
+    assert Matcher(FAQ, answer_at=101.0, suggest_at=101.0).match(text).verdict == "none"
