@@ -80,7 +80,8 @@ def main() -> int:
 
     print(
         f"/faq over HTTP, {args.entries} entries, {args.senders} senders, "
-        f"{args.requests} requests: p50 {ms(50):.1f} ms, p99 {ms(99):.1f} ms, {args.requests / wall:.0f} requests/s"
+        f"{args.requests} requests: p50 {ms(50):.1f} ms, p99 {ms(99):.1f} ms, "
+        f"{args.requests / wall:.0f} requests/s"
     )
     return 0
 

@@ -71,7 +71,8 @@ def render_view(
     for block in view.get("blocks", []):
         renderer.block(block)
     buttons = [
-        f"[{name}: {text_of(view[key])}]" for key, name in (("submit", "Submit"), ("close", "Close"))
+        f"[{name}: {text_of(view[key])}]"
+        for key, name in (("submit", "Submit"), ("close", "Close"))
         if view.get(key)
     ]
     if buttons:
@@ -89,8 +90,13 @@ def state_display(entry: Json | None) -> str:
         return text_of(entry["selected_option"].get("text"))
     if entry.get("selected_options"):
         return ", ".join(text_of(o.get("text")) for o in entry["selected_options"])
-    for key in ("selected_date", "selected_time", "selected_user", "selected_conversation",
-                "selected_channel"):
+    for key in (
+        "selected_date",
+        "selected_time",
+        "selected_user",
+        "selected_conversation",
+        "selected_channel",
+    ):
         if entry.get(key):
             return str(entry[key])
     return ""

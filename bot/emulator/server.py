@@ -24,7 +24,6 @@ from bot.emulator.team import (
     TEAM_ID,
     Member,
     channel_id,
-    member,
 )
 
 RESPONSE_URL_MAX_POSTS = 5
@@ -57,7 +56,6 @@ class _Fault:
 
 @dataclass
 class _ResponseUrl:
-    url: str
     created: float
     posts: int = 0
 
@@ -168,7 +166,10 @@ class FakeSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-slack", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # so stop() returns quickly
+            name="fake-slack",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -255,8 +256,21 @@ class FakeSlack:
         token = secrets.token_urlsafe(12)
         url = f"{self.base_url}response/{token}"
         with self._cond:
-            self._response_urls[token] = _ResponseUrl(url, self.clock())
+            self._response_urls[token] = _ResponseUrl(self.clock())
         return url
+
+    def new_ts(self) -> str:
+        """A message timestamp, unique in this fake, as Slack gives every message."""
+        return f"{int(self.clock())}.{next(self._counter):06d}"
+
+    def open_view(self, spec: Json, replacing: str | None = None) -> Json:
+        """Store a view that Slack itself opens or updates for the app (a view_submission ack
+        with response_action "push" or "update"), so later views.update calls find it."""
+        with self._cond:
+            old = self._views.get(replacing or "")
+            if old is not None:
+                return self._new_view(spec, old["id"], old["root_view_id"])
+            return self._new_view(spec, f"V{next(self._counter):09d}")
 
     def scheduled_messages(self) -> list[Json]:
         """Messages scheduled with chat.scheduleMessage and not deleted, earliest first."""
@@ -275,7 +289,9 @@ class FakeSlack:
             return self._answer(method, body, lambda b: self._api(method, b, authorization))
         if path.startswith("/response/"):
             token = path.removeprefix("/response/")
-            return self._answer("response_url", body, lambda b: self._respond(token, b))
+            if body is not None:  # the log names the URL, since one bot may hold several
+                body = {**body, "response_url": f"{self.base_url}response/{token}"}
+            return self._answer("response_url", body, lambda b: self._respond(token))
         return 404, {}, _error("not_found")
 
     def _answer(
@@ -321,11 +337,10 @@ class FakeSlack:
         body = {k: v for k, v in body.items() if k != "token"}
         return 200, handler(body)
 
-    def _respond(self, token: str, body: Json) -> tuple[int, Json]:
+    def _respond(self, token: str) -> tuple[int, Json]:
         target = self._response_urls.get(token)
         if target is None:
             return 404, _error("no_service")
-        body["response_url"] = target.url
         if self.clock() - target.created > RESPONSE_URL_LIFETIME:
             return 404, _error("expired_url")
         if target.posts >= RESPONSE_URL_MAX_POSTS:
@@ -335,14 +350,9 @@ class FakeSlack:
 
     # --- helpers for the methods -----------------------------------------------------------
 
-    def _new_ts(self) -> str:
-        return f"{int(self.clock())}.{next(self._counter):06d}"
-
     def _member(self, user_id: Any) -> Member | None:
-        try:
-            return member(str(user_id or ""), self.members)
-        except KeyError:
-            return None
+        # Slack's methods take user ids, never names.
+        return next((m for m in self.members if m.id == user_id), None)
 
     def _channel(self, value: Any) -> str | None:
         """The channel id Slack would post to: a known channel (by id or name), an open DM,
@@ -350,9 +360,8 @@ class FakeSlack:
         value = str(value or "")
         if value in self._dms.values():
             return value
-        user = self._member(value)
-        if user is not None and value == user.id:
-            return self._dm_for((user.id,))
+        if self._member(value) is not None:
+            return self._dm_for((value,))
         try:
             return channel_id(value, self.channels)
         except KeyError:
@@ -423,7 +432,7 @@ class FakeSlack:
             return _error("channel_not_found")
         if not _has_content(body):
             return _error("no_text")
-        message = self._message(body, self._new_ts())
+        message = self._message(body, self.new_ts())
         self._messages[(channel, message["ts"])] = message
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
@@ -434,7 +443,7 @@ class FakeSlack:
             return _error("user_not_in_channel")
         if not _has_content(body):
             return _error("no_text")
-        return {"ok": True, "message_ts": self._new_ts()}
+        return {"ok": True, "message_ts": self.new_ts()}
 
     def _chat_update(self, body: Json) -> Json:
         channel = self._channel(body.get("channel"))
@@ -447,7 +456,13 @@ class FakeSlack:
             return _error("no_text")
         message = self._message(body, ts)
         self._messages[(channel, ts)] = message
-        return {"ok": True, "channel": channel, "ts": ts, "text": message["text"], "message": message}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "text": message["text"],
+            "message": message,
+        }
 
     def _chat_schedule_message(self, body: Json) -> Json:
         channel = self._channel(body.get("channel"))
@@ -498,8 +513,7 @@ class FakeSlack:
         issued_ms = str(trigger_id).split(".")[0]
         if issued_ms.isdigit() and time.time() - int(issued_ms) / 1000 > TRIGGER_LIFETIME:
             return _error("expired_trigger_id")
-        view = self._new_view(body["view"], f"V{next(self._counter):09d}")
-        return {"ok": True, "view": view}
+        return {"ok": True, "view": self.open_view(body["view"])}
 
     def _views_update(self, body: Json) -> Json:
         if not isinstance(body.get("view"), dict):
@@ -515,8 +529,7 @@ class FakeSlack:
             return _error("not_found")
         if body.get("hash") and body["hash"] != old["hash"]:
             return _error("hash_conflict")
-        view = self._new_view(body["view"], old["id"], old["root_view_id"])
-        return {"ok": True, "view": view}
+        return {"ok": True, "view": self.open_view(body["view"], replacing=old["id"])}
 
     def _views_publish(self, body: Json) -> Json:
         if not body.get("user_id"):
@@ -525,8 +538,7 @@ class FakeSlack:
             return _error("user_not_found")
         if not isinstance(body.get("view"), dict):
             return _missing("view")
-        view = self._new_view(body["view"], f"V{next(self._counter):09d}")
-        return {"ok": True, "view": view}
+        return {"ok": True, "view": self.open_view(body["view"])}
 
     def _users_info(self, body: Json) -> Json:
         user = self._member(body.get("user"))
@@ -550,7 +562,9 @@ class FakeSlack:
     def _conversations_open(self, body: Json) -> Json:
         if body.get("channel"):
             channel = self._channel(body["channel"])
-            return {"ok": True, "channel": {"id": channel}} if channel else _error("channel_not_found")
+            return (
+                {"ok": True, "channel": {"id": channel}} if channel else _error("channel_not_found")
+            )
         users = body.get("users")
         if not users:
             return _error("users_list_not_supplied")
