@@ -18,6 +18,10 @@ class Services:
     store: Store
     faq: Faq
 
+    def __deepcopy__(self, memo: dict) -> Services:
+        # Bolt deep-copies the context for lazy listeners; the services are shared on purpose.
+        return self
+
 
 def open_services(knowledge_dir: Path, db_path: Path, clock: Clock | None = None) -> Services:
     """Load and check the content, then open the database; raises KnowledgeError on bad content

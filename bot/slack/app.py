@@ -48,7 +48,6 @@ def build_app(
     settings: Settings, services: Services, *, listener_executor: Executor | None = None
 ) -> App:
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or None,
         client=web_client(settings),
         request_verification_enabled=not settings.socket_mode,

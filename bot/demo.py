@@ -1,0 +1,138 @@
+"""`repbot demo`: the emulator and the real bot in one process, driven from the terminal.
+
+`LocalSlack` is also what the end-to-end tests run against: the same app, over real HTTP,
+with real request signatures.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+
+from bot.config import Settings
+from bot.core.clock import Clock
+from bot.core.knowledge import KnowledgeError
+from bot.emulator.client import SignedClient
+from bot.emulator.script import DemoScript
+from bot.emulator.server import FakeSlack
+from bot.emulator.team import TEAM
+from bot.emulator.workspace import Workspace
+from bot.services import Services, open_services
+from bot.slack.app import build_app
+from bot.slack.server import HttpServer
+
+PROMPT_HELP = (
+    'Type as a rep: /faq my card still hasn\'t arrived | as lee | click 1 | click "Helpful" | '
+    'fill "Field" value | submit | # comment | quit'
+)
+
+
+class TrackedExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, counting work in flight, so the demo can wait for the bot to
+    finish answering before it prints the reply."""
+
+    def __init__(self, max_workers: int = 5) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="repbot-listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _: Future) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+class LocalSlack:
+    """The fake Slack, the bot serving HTTP on 127.0.0.1, and a workspace to talk to it."""
+
+    def __init__(self, knowledge_dir: Path, db_path: Path, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.services: Services = open_services(knowledge_dir, db_path, self.clock)
+        self.fake = FakeSlack(clock=lambda: self.clock.now().timestamp()).start()
+        signing_secret = secrets.token_hex(16)
+        self.settings = Settings(
+            slack_bot_token=self.fake.token,
+            slack_signing_secret=signing_secret,
+            slack_app_token="",
+            slack_api_url=self.fake.api_url,
+            port=0,
+            database_path=db_path,
+            knowledge_dir=knowledge_dir,
+            playbooks_dir=knowledge_dir.parent / "playbooks",
+        )
+        self.executor = TrackedExecutor()
+        self.app = build_app(self.settings, self.services, listener_executor=self.executor)
+        self.server = HttpServer(self.app).start()
+        self.client = SignedClient(self.server.url, signing_secret)
+        self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
+
+    def close(self) -> None:
+        self.server.stop()
+        self.executor.shutdown(wait=True)
+        self.fake.stop()
+        self.services.store.close()
+
+    def __enter__(self) -> LocalSlack:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def run_demo(knowledge_dir: Path, db_path: Path | None = None, script: Path | None = None) -> int:
+    with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
+        try:
+            local = LocalSlack(knowledge_dir, db_path or Path(scratch) / "demo.db")
+        except KnowledgeError as error:
+            print(f"repbot: not starting, the knowledge base has errors:\n{error}", file=sys.stderr)
+            return 1
+        with local:
+            demo = DemoScript(local.workspace, TEAM, sys.stdout)
+            if script is not None:
+                try:
+                    lines = script.read_text(encoding="utf-8").splitlines()
+                except OSError as error:
+                    print(f"repbot: cannot read the script: {error.strerror}", file=sys.stderr)
+                    return 1
+                demo.run_lines(lines)
+                return 0
+            return _prompt(demo, len(local.services.faq.entries))
+
+
+def _prompt(demo: DemoScript, entries: int) -> int:
+    print(f"repbot demo: a local Slack with the sample team, {entries} FAQ entries.")
+    print(PROMPT_HELP)
+    try:
+        import readline  # noqa: F401  (line editing and history at the prompt)
+    except ImportError:
+        pass
+    while True:
+        try:
+            line = input(f"{demo.user.name}> ")
+        except EOFError:
+            print()
+            return 0
+        if line.strip() in ("quit", "exit"):
+            return 0
+        demo.run_line(line)

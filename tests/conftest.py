@@ -1,0 +1,15 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.demo import LocalSlack
+
+KNOWLEDGE = Path(__file__).parent.parent / "knowledge"
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[LocalSlack]:
+    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
+    with LocalSlack(KNOWLEDGE, tmp_path / "repbot.db") as running:
+        yield running

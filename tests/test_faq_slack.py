@@ -1,0 +1,140 @@
+"""/faq end to end: signed HTTP requests into the bot, the emulator as Slack's Web API."""
+
+import json
+
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+ANA = member("ana").id
+
+
+def faq(local: LocalSlack, text: str, **options) -> dict:
+    response = local.client.command(
+        "/faq", text, user_id=ANA, response_url=local.fake.response_url(), **options
+    )
+    assert response.status == 200, response.body
+    local.executor.wait_idle()
+    return response.json()
+
+
+def stored(local: LocalSlack) -> list[tuple]:
+    return local.services.store.db.execute(
+        "SELECT text, best_id, verdict, user_id, channel_id FROM faq_queries ORDER BY id"
+    ).fetchall()
+
+
+def shown(message: dict) -> str:
+    return json.dumps(message.get("blocks", [])) + message.get("text", "")
+
+
+def test_a_clear_question_gets_the_answer_only_the_rep_sees_and_is_stored(local):
+    reply = faq(local, "I got charged twice for the same box")
+    assert reply["response_type"] == "ephemeral"
+    entry = local.services.faq.entry("double_charge")
+    assert entry.question in shown(reply)
+    assert "Helpful" in shown(reply)
+    assert stored(local) == [
+        ("I got charged twice for the same box", "double_charge", "answer", ANA, "C0SUPPORT1")
+    ]
+
+
+def test_an_unrelated_question_gets_no_good_match_and_is_kept_for_leads(local):
+    reply = faq(local, "what is the airspeed velocity of an unladen swallow")
+    assert "No good match" in shown(reply)
+    assert "team leads" in shown(reply)
+    assert stored(local)[0][2] == "none"
+
+
+def test_no_text_gets_a_usage_line_and_nothing_is_stored(local):
+    reply = faq(local, "   ")
+    assert reply["text"].startswith("Usage: `/faq")
+    assert stored(local) == []
+
+
+def test_long_emoji_and_other_scripts_are_answered_not_crashed(local):
+    for text in ["where is my box " * 250, "📦📦📦 ???", "我的包裹在哪里", "Где моя посылка?"]:
+        reply = faq(local, text[:4000])
+        assert reply["response_type"] == "ephemeral"
+        assert reply["blocks"], text[:20]
+    assert len(stored(local)) == 3  # emoji alone is not a question worth keeping
+
+
+def test_customer_markup_is_shown_literally(local):
+    reply = faq(local, "<!channel> <@U123> <https://evil|click> &<> my box is late")
+    text = shown(reply)
+    assert "<!channel>" not in text and "<@U123>" not in text and "<https://evil" not in text
+    assert "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;&lt;&gt;" in text
+    # and the stored text is exactly what the rep typed
+    assert stored(local)[0][0] == "<!channel> <@U123> <https://evil|click> &<> my box is late"
+
+
+def test_a_wrong_signature_or_an_old_timestamp_gets_401_and_nothing_is_stored(local):
+    for options in ({"bad_signature": True}, {"age": 6 * 60}):
+        response = local.client.command("/faq", "where is my box", user_id=ANA, **options)
+        assert response.status == 401
+    response = local.client.event(
+        {"type": "message", "channel_type": "im", "user": ANA, "text": "hi", "channel": "D1"},
+        bad_signature=True,
+    )
+    assert response.status == 401
+    local.executor.wait_idle()
+    assert stored(local) == []
+    assert local.fake.calls_to("chat.postMessage") == []
+
+
+def test_the_same_command_delivered_twice_is_stored_once(local):
+    first = faq(local, "where is my box", trigger_id="111.222.abc")
+    faq_again = local.client.command(
+        "/faq", "where is my box", user_id=ANA, trigger_id="111.222.abc"
+    )
+    assert faq_again.status == 200
+    assert first["blocks"]
+    local.executor.wait_idle()
+    assert len(stored(local)) == 1
+
+
+def direct_message(text: str) -> dict:
+    return {"type": "message", "channel_type": "im", "channel": "D0ANA", "user": ANA,
+            "text": text, "ts": "1700000000.000100"}  # fmt: skip
+
+
+def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
+    event = direct_message("how do i change my card details")
+    assert local.client.event(event, event_id="Ev1").status == 200
+    for retry in (1, 2, 3):
+        assert local.client.event(event, event_id="Ev1", retry_num=retry).status == 200
+    local.executor.wait_idle()
+    posts = local.fake.calls_to("chat.postMessage")
+    assert len(posts) == 1
+    assert posts[0].body["channel"] == "D0ANA"
+    assert "update_card" in shown(posts[0].body) or "Did you mean" in shown(posts[0].body)
+    assert len(stored(local)) == 1
+
+
+def test_the_bot_ignores_its_own_and_edited_messages(local):
+    local.client.event({**direct_message("hello"), "subtype": "message_changed"})
+    local.client.event({**direct_message("hello"), "bot_id": "B0OTHER"})
+    local.executor.wait_idle()
+    assert local.fake.calls_to("chat.postMessage") == []
+
+
+def test_rate_limited_and_failing_web_api_still_answers(local):
+    local.fake.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    local.fake.fail("users.info", status=500, times=10)
+    local.client.event(direct_message("my parcel is damaged"), event_id="Ev2")
+    reply = faq(local, "my parcel is damaged")
+    assert reply["blocks"]  # /faq never waits on the Web API
+    local.fake.wait_for("chat.postMessage", lambda c: c.status == 200, timeout=5)
+    local.executor.wait_idle()
+    assert [c.status for c in local.fake.calls_to("chat.postMessage")] == [429, 200]
+    # users.info kept failing: the rep's profile is simply fetched another time
+    assert local.services.store.user_is_known(ANA) is False
+    assert faq(local, "my parcel is damaged")["blocks"]
+
+
+def test_a_rep_profile_is_remembered_for_names_and_time_zones(local):
+    faq(local, "where is my box")
+    row = local.services.store.db.execute("SELECT name, tz FROM users WHERE id = ?", [ANA])
+    assert row.fetchone() == ("ana", "Europe/London")
+    faq(local, "where is my box")
+    assert len(local.fake.calls_to("users.info")) == 1
