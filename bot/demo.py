@@ -6,6 +6,7 @@ with real request signatures.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sys
 import tempfile
@@ -123,10 +124,8 @@ def run_demo(knowledge_dir: Path, db_path: Path | None = None, script: Path | No
 def _prompt(demo: DemoScript, entries: int) -> int:
     print(f"repbot demo: a local Slack with the sample team, {entries} FAQ entries.")
     print(PROMPT_HELP)
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
-    except ImportError:
-        pass
     while True:
         try:
             line = input(f"{demo.user.name}> ")

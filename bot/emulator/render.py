@@ -1,10 +1,12 @@
 """Block Kit as plain text for a terminal, with the interactive elements numbered in order.
 
-Special mrkdwn sequences (`<!channel>`, `<@U123>`, `<url|label>`) are shown exactly as the bot
-sent them, so a transcript shows what the bot really asked Slack to do; only the HTML
-entities Slack requires (&lt; &gt; &amp;) are unescaped for reading.
+Live mrkdwn sequences are shown the way Slack would act on them: `<!channel>` as a ping
+`@channel`, `<@U123>` as a mention `@U123`, `<url|label>` as a link `label (url)`. Text the bot
+escaped (`&lt;!channel&gt;`) is shown as the literal characters, so a transcript tells a
+harmless `<!channel>` from a real ping.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,20 +40,39 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+_LIVE = re.compile(r"<([^<>]*)>")
+
+
+def _live(match: re.Match) -> str:
+    target, _, label = match.group(1).partition("|")
+    if target.startswith("!"):  # <!channel>, <!here>, <!subteam^S1|@leads>
+        return label or "@" + target[1:].split("^")[0]
+    if target.startswith(("@", "#")):  # <@U123>, <#C123|support>
+        return target[0] + label if label else target
+    return f"{label} ({target})" if label else target
+
+
+def show_live_markup(text: str) -> str:
+    """Mrkdwn as a Slack reader sees it: mentions, pings and links made visible as such."""
+    return unescape(_LIVE.sub(_live, text))
+
+
 def text_of(obj: Json | str | None) -> str:
-    """The readable text of a text object (plain_text or mrkdwn) or a bare string."""
+    """The readable text of a text object (plain_text or mrkdwn) or a bare (mrkdwn) string."""
     if obj is None:
         return ""
     if isinstance(obj, str):
-        return unescape(obj)
-    return unescape(str(obj.get("text", "")))
+        return show_live_markup(obj)
+    if obj.get("type") == "plain_text":
+        return unescape(str(obj.get("text", "")))
+    return show_live_markup(str(obj.get("text", "")))
 
 
 def render_message(text: str, blocks: list[Json] | None = None) -> Rendered:
     """A message: its blocks when it has any (Slack then shows `text` only in notifications),
     otherwise its text."""
     if not blocks:
-        return Rendered(unescape(text), ())
+        return Rendered(show_live_markup(text), ())
     renderer = _Renderer()
     for block in blocks:
         renderer.block(block)
@@ -211,7 +232,7 @@ def _inline(section: Json) -> str:
         elif kind == "link":
             parts.append(f"{item['text']} ({item['url']})" if item.get("text") else item["url"])
         elif kind == "user":
-            parts.append(f"<@{item.get('user_id')}>")
+            parts.append(f"@{item.get('user_id')}")
         elif kind == "channel":
             parts.append(f"<#{item.get('channel_id')}>")
         elif kind == "broadcast":

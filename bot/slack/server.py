@@ -29,10 +29,14 @@ class HttpServer:
 
     def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
         wsgi = health_checked(SlackRequestHandler(app, path=EVENTS_PATH))
-        self._server = create_server(wsgi, host=host, port=port, threads=threads)
+        # A short loop timeout lets stop() take effect at once instead of after a second.
+        self._server = create_server(
+            wsgi, host=host, port=port, threads=threads, asyncore_loop_timeout=0.05
+        )
         self.host = host
         self.port = self._server.effective_port
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     @property
     def url(self) -> str:
@@ -42,11 +46,20 @@ class HttpServer:
         self._server.run()
 
     def start(self) -> HttpServer:
-        self._thread = threading.Thread(target=self._server.run, name="repbot-http", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="repbot-http", daemon=True)
         self._thread.start()
         return self
 
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            # close() pulls the socket from under a select() in progress; only then is it fine.
+            if not self._stopping:
+                raise
+
     def stop(self) -> None:
+        self._stopping = True
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -1,0 +1,135 @@
+"""Runs demo lines (typed or from a file) against a Workspace and prints a transcript."""
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TextIO
+
+from bot.emulator.team import Member, member
+from bot.emulator.workspace import DemoError, Reply, Workspace
+
+INDENT = "    "
+
+_CLICK = re.compile(r'click\s+(?:(\d+)|"([^"]+)"|(\S.*))', re.IGNORECASE)
+_FILL = re.compile(r'fill\s+(?:"([^"]+)"|(\S+))\s+(.*)', re.IGNORECASE)
+_IN = re.compile(r"in\s+(#?[\w-]+)", re.IGNORECASE)
+
+
+class DemoScript:
+    """Demo lines:
+
+        /command text        a slash command, typed by the current user in the current channel
+        as NAME              switch user (default: ana)
+        in #CHANNEL          switch channel (default: #support)
+        click N              press button N of the latest reply with buttons
+        click "Label"        ... or the button with that label
+        fill "Field" value   type a value into the open modal's field
+        submit               submit the open modal
+        # comment            echoed as is
+
+    `extra_commands` maps a first word to a handler that gets the rest of the line, so later
+    features can add lines such as `wait 2h`; a handler can print with `show(replies)`.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        team: Sequence[Member],
+        out: TextIO,
+        extra_commands: dict[str, Callable[[str], None]] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.team = tuple(team)
+        self.out = out
+        self.extra_commands = dict(extra_commands or {})
+        self.user = member("ana", self.team)
+        self.channel = "C0SUPPORT1"
+
+    def run_lines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.run_line(line)
+
+    def run_line(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.startswith("#"):
+            self._print(line)
+            return
+        self._print(f"{self.user.name}> {line}")
+        try:
+            self._run(line)
+        except DemoError as error:
+            self._print(f"{INDENT}! {error}")
+        except OSError as error:  # the app or the fake is not answering
+            self._print(f"{INDENT}! could not reach the app: {error}")
+
+    def _run(self, line: str) -> None:
+        word, _, rest = line.partition(" ")
+        word = word.lower()
+        if line.startswith("/"):
+            self.show(self.workspace.command(self.user, word, rest.strip(), self.channel))
+        elif word == "as" and rest.strip():
+            self._switch_user(rest.strip())
+        elif word == "submit" and not rest.strip():
+            self.show(self.workspace.submit(self.user))
+        elif word in self.extra_commands:
+            self.extra_commands[word](rest.strip())
+        elif match := _CLICK.fullmatch(line):
+            number, quoted, bare = match.groups()
+            target: int | str = int(number) if number else (quoted or bare)
+            self.show(self.workspace.click(self.user, target))
+        elif match := _FILL.fullmatch(line):
+            quoted, bare, value = match.groups()
+            self.workspace.fill(quoted or bare, _unquote(value), self.user)
+        elif match := _IN.fullmatch(line):
+            self.channel = self.workspace.channel_id(match.group(1))
+        else:
+            self._help()
+
+    def _switch_user(self, name: str) -> None:
+        try:
+            self.user = member(name, self.team)
+        except KeyError:
+            team = ", ".join(f"{m.name} ({m.role})" for m in self.team)
+            self._print(f"{INDENT}! no one called {name!r}; the team: {team}")
+            return
+        self._print(f"{INDENT}(now {self.user.real_name}, {self.user.role})")
+
+    def _help(self) -> None:
+        words = ["/command text", "as NAME", "in #channel", "click N", 'click "Label"']
+        words += ['fill "Field" value', "submit", "# comment", *self.extra_commands]
+        self._print(f"{INDENT}? not understood; lines are: " + " | ".join(words))
+
+    def show(self, replies: list[Reply]) -> None:
+        """Print replies under the current line (extra commands use it too)."""
+        if not replies:
+            self._print(f"{INDENT}(no reply)")
+        for reply in replies:
+            lines = [] if reply.removed else reply.render().text.splitlines()
+            if reply.view is not None and lines:  # its first line says "[modal] Title"
+                heading, lines = lines[0], lines[1:]
+            else:
+                heading = self._heading(reply)
+            self._print(INDENT + heading)
+            for text_line in lines:
+                self._print(INDENT + "  " + text_line)
+
+    def _heading(self, reply: Reply) -> str:
+        if reply.removed:
+            return "(modal closed)" if reply.view is not None else "(message deleted)"
+        where = self.workspace.channel_label(reply.channel)
+        edited = " (edited)" if reply.edited else ""
+        if reply.kind == "ephemeral":
+            return f"{where}{edited} (only visible to you):"
+        thread = " (in thread)" if reply.thread_ts else ""
+        return f"{where}{thread}{edited}:"
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out)
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value

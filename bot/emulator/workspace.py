@@ -1,0 +1,467 @@
+"""The Slack client side of the emulator: what one user at a time types, clicks and sees.
+
+Each action sends a real signed request to the app, lets the bot finish (`settle`), then turns
+everything the bot did meanwhile (its HTTP answer, response URL posts, Web API calls recorded
+by the fake) into the replies that user would see.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
+from bot.emulator.render import Element, Rendered, options_of, render_message, render_view
+from bot.emulator.server import Call, FakeSlack, with_block_ids
+from bot.emulator.team import APP_ID, TEAM_DOMAIN, TEAM_ID, Member, channel_id, member
+
+Json = dict[str, Any]
+
+# view.state.values key and initial-value field for each input element type.
+_STATE_KEYS: dict[str, tuple[str, str]] = {
+    "static_select": ("selected_option", "initial_option"),
+    "external_select": ("selected_option", "initial_option"),
+    "radio_buttons": ("selected_option", "initial_option"),
+    "multi_static_select": ("selected_options", "initial_options"),
+    "checkboxes": ("selected_options", "initial_options"),
+    "datepicker": ("selected_date", "initial_date"),
+    "timepicker": ("selected_time", "initial_time"),
+    "users_select": ("selected_user", "initial_user"),
+    "conversations_select": ("selected_conversation", "initial_conversation"),
+    "channels_select": ("selected_channel", "initial_channel"),
+}
+_TEXT_STATE = ("value", "initial_value")  # plain_text_input, number_input, email/url inputs
+
+
+class DemoError(Exception):
+    """What a person asked for cannot be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something the user sees appear or change.
+
+    kind: "ephemeral" | "message" | "modal" | "home". `user` is who sees it (None: everyone
+    in the channel). `edited`: it replaces an earlier one (chat.update, replace_original,
+    views.update); `removed`: that message was deleted or the modal closed.
+    """
+
+    kind: str
+    user: str | None = None
+    channel: str | None = None
+    text: str = ""
+    blocks: list[Json] = field(default_factory=list)
+    ts: str | None = None
+    thread_ts: str | None = None
+    response_url: str | None = None  # the response URL it arrived through, if any
+    view: Json | None = None  # modals and home tabs, as Slack stored them
+    values: Json = field(default_factory=dict)  # a modal's view.state.values
+    errors: dict[str, str] = field(default_factory=dict)  # block_id -> submission error
+    edited: bool = False
+    removed: bool = False
+
+    @property
+    def view_id(self) -> str | None:
+        return self.view["id"] if self.view else None
+
+    @property
+    def callback_id(self) -> str | None:
+        return self.view.get("callback_id") if self.view else None
+
+    @property
+    def private_metadata(self) -> str | None:
+        return self.view.get("private_metadata") if self.view else None
+
+    @property
+    def view_hash(self) -> str | None:
+        return self.view.get("hash") if self.view else None
+
+    def render(self) -> Rendered:
+        if self.view is not None:
+            return render_view(self.view, self.values, self.errors)
+        return render_message(self.text, self.blocks)
+
+    @property
+    def elements(self) -> tuple[Element, ...]:
+        return self.render().elements
+
+
+@dataclass(frozen=True)
+class _UrlContext:
+    """Who a response URL answers, and which reply (if any) replace/delete_original means."""
+
+    user: str
+    channel: str | None
+    source: tuple | None
+
+
+class Workspace:
+    """One Slack workspace as its members see it, driven through a real app over HTTP."""
+
+    def __init__(
+        self,
+        fake: FakeSlack,
+        client: SignedClient,
+        settle: Callable[[], None] | None = None,
+    ) -> None:
+        self.fake = fake
+        self.client = client
+        self.settle = settle or (lambda: fake.wait_until_quiet(quiet=0.1, timeout=3.0))
+        # Everything currently on screen, oldest first; a key identifies one message or view.
+        self._screen: dict[tuple, Reply] = {}
+        self._urls: dict[str, _UrlContext] = {}
+        self._modals: dict[str, list[str]] = {}  # user id -> stack of open view ids
+        self._ephemeral_count = 0
+        self._cursor = len(fake.calls)  # calls before this index have been shown
+
+    # --- what a person does ------------------------------------------------------------------
+
+    def command(
+        self, user: str | Member, command: str, text: str = "", channel: str = "C0SUPPORT1"
+    ) -> list[Reply]:
+        """Type a slash command in a channel."""
+        who = self._member(user)
+        channel_id_ = self.channel_id(channel)
+        url = self.fake.response_url()
+        self._urls[url] = _UrlContext(who.id, channel_id_, None)
+        response = self.client.command(
+            command,
+            text,
+            user_id=who.id,
+            user_name=who.name,
+            channel_id=channel_id_,
+            channel_name=self.fake.channels.get(channel_id_, ""),
+            response_url=url,
+            trigger_id=self.client.new_trigger_id(),
+        )
+        self._check(response, command)
+        replies = []
+        if response.body.strip():
+            try:
+                message = response.json()
+            except ValueError:
+                message = {"text": response.body}
+            replies.append(self._show_response(self._urls[url], message, url))
+        return replies + self.look(who)
+
+    def click(self, user: str | Member, element: int | str) -> list[Reply]:
+        """Press a button, by number or label, in the latest reply this user sees with any."""
+        who = self._member(user)
+        key, reply, target = self._find_element(who, element)
+        if target.type != "button":
+            raise DemoError(f"{target.index} is a {target.type}, not a button")
+        action: Json = {
+            "action_id": target.action_id,
+            "block_id": target.block_id,
+            "type": "button",
+            "action_ts": self.client.new_action_ts(),
+            "text": {"type": "plain_text", "text": target.label, "emoji": True},
+        }
+        if target.value is not None:
+            action["value"] = target.value
+        payload = self._interaction("block_actions", who) | {"actions": [action]}
+        if reply.view is not None:
+            payload["container"] = {"type": "view", "view_id": reply.view_id}
+            payload["view"] = self._view_payload(reply)
+        else:
+            url = self.fake.response_url()
+            self._urls[url] = _UrlContext(who.id, reply.channel, key)
+            payload["container"] = {
+                "type": "message",
+                "message_ts": reply.ts,
+                "channel_id": reply.channel,
+                "is_ephemeral": reply.kind == "ephemeral",
+            }
+            payload["channel"] = {"id": reply.channel, "name": self._channel_name(reply.channel)}
+            payload["response_url"] = url
+            payload["state"] = {"values": {}}
+            if reply.kind != "ephemeral":  # Slack sends no message object for ephemerals
+                payload["message"] = self._message_payload(reply)
+        self._check(self.client.block_actions(payload), f'the "{target.label}" button')
+        return self.look(who)
+
+    def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
+        """Type (or choose) `value` in the open modal's field labelled `label`."""
+        key, modal = self._open_modal(self._member(user) if user is not None else None)
+        inputs = [b for b in modal.view["blocks"] if b.get("type") == "input"]
+        wanted = label.strip().lower()
+        block = next((b for b in inputs if _label(b).lower() == wanted), None)
+        if block is None:
+            labels = ", ".join(f'"{_label(b)}"' for b in inputs) or "none"
+            raise DemoError(f'no field labelled "{label}" in this modal (fields: {labels})')
+        element = block["element"]
+        entry = {
+            "type": element["type"],
+            self._state_key(element): self._state_value(element, value),
+        }
+        values = {**modal.values, block["block_id"]: {element["action_id"]: entry}}
+        self._screen[key] = replace(modal, values=values)
+
+    def submit(self, user: str | Member) -> list[Reply]:
+        """Press the open modal's submit button."""
+        who = self._member(user)
+        key, modal = self._open_modal(who)
+        payload = self._interaction("view_submission", who) | {
+            "view": self._view_payload(modal),
+            "response_urls": [],
+        }
+        response = self._check(self.client.view_submission(payload), "the modal submission")
+        ack = response.json() if response.body.strip() else {}
+        action = ack.get("response_action")
+        stack = self._modals[who.id]
+        replies: list[Reply] = []
+        if action == "errors":
+            self._screen[key] = replace(modal, errors=dict(ack.get("errors", {})), edited=True)
+            replies.append(self._screen[key])
+        elif action in ("update", "push"):
+            replacing = modal.view_id if action == "update" else None
+            view = self.fake.open_view(ack["view"], replacing=replacing)
+            replies.append(self._show_view(who.id, view, action))
+        else:  # no action closes this view; "clear" closes the whole stack
+            for view_id in reversed(stack if action == "clear" else stack[-1:]):
+                replies.append(replace(self._screen.pop(("view", view_id)), removed=True))
+                stack.remove(view_id)
+        return replies + self.look(who)
+
+    def look(self, user: str | Member) -> list[Reply]:
+        """Let the bot finish (`settle`), then show what it did since the last look, as `user`
+        sees it. Actions call this themselves; call it after anything else that makes the bot
+        act (a scheduled job, an event)."""
+        who = self._member(user)
+        self.settle()
+        calls = self.fake.calls
+        if self._cursor > len(calls):  # the fake's log was cleared meanwhile
+            self._cursor = 0
+        new, self._cursor = calls[self._cursor :], len(calls)
+        replies = []
+        for call in new:
+            if call.status != 200 or not call.response.get("ok"):
+                continue  # Slack showed nothing for a failed call
+            reply = self._from_call(who, call)
+            if reply is not None and reply.user in (None, who.id):
+                replies.append(reply)
+        return replies
+
+    def _from_call(self, who: Member, call: Call) -> Reply | None:
+        body, response = call.body, call.response
+        if call.method == "response_url":
+            context = self._urls.get(body["response_url"])
+            if context is None:
+                return None  # a URL handed out by someone else (a test), not this workspace
+            return self._show_response(context, body, body["response_url"])
+        if call.method == "chat.postEphemeral":
+            self._ephemeral_count += 1
+            reply = Reply(
+                "ephemeral",
+                user=body["user"],
+                channel=self.channel_id(str(body["channel"])),
+                text=body.get("text", ""),
+                blocks=with_block_ids(body.get("blocks") or []),
+                ts=response["message_ts"],
+            )
+            return self._put(("ephemeral", self._ephemeral_count), reply)
+        if call.method in ("chat.postMessage", "chat.update"):
+            message = response["message"]
+            reply = Reply(
+                "message",
+                channel=response["channel"],
+                text=message.get("text", ""),
+                blocks=message.get("blocks", []),
+                ts=response["ts"],
+                thread_ts=message.get("thread_ts"),
+                edited=call.method == "chat.update",
+            )
+            return self._put(("message", reply.channel, reply.ts), reply)
+        if call.method.startswith("views.") and call.method != "views.publish":
+            # A trigger id came from this user's action, so a new modal opens for them.
+            return self._show_view(who.id, response["view"], call.method.removeprefix("views."))
+        if call.method == "views.publish":
+            return self._put(
+                ("home", body["user_id"]), self._view_reply(body["user_id"], response["view"])
+            )
+        return None
+
+    def _show_response(self, context: _UrlContext, message: Json, url: str) -> Reply:
+        """A slash command's answer or a response URL post, as Slack shows it."""
+        source = self._screen.get(context.source) if context.source else None
+        if source is not None and message.get("delete_original"):
+            return replace(self._screen.pop(context.source), removed=True)
+        fields = {
+            "text": message.get("text", ""),
+            "blocks": with_block_ids(message.get("blocks") or []),
+            "response_url": url,
+        }
+        if source is not None and message.get("replace_original"):
+            return self._put(context.source, replace(source, **fields, edited=True))
+        if message.get("response_type") == "in_channel":
+            reply = Reply("message", channel=context.channel, ts=self.fake.new_ts(), **fields)
+            return self._put(("message", reply.channel, reply.ts), reply)
+        self._ephemeral_count += 1
+        reply = Reply(
+            "ephemeral", user=context.user, channel=context.channel, ts=self.fake.new_ts(), **fields
+        )
+        return self._put(("ephemeral", self._ephemeral_count), reply)
+
+    def _show_view(self, user_id: str, view: Json, how: str = "open") -> Reply | None:
+        """A modal opened ("open" starts a stack, "push" adds to it) or updated."""
+        key = ("view", view["id"])
+        if how == "update":
+            old = self._screen.get(key)
+            if old is None:
+                return None  # not on anyone's screen (closed already)
+            # Slack keeps what the user typed in inputs that are still there.
+            fresh = self._view_reply(old.user or user_id, view)
+            values = {
+                block_id: {a: old.values.get(block_id, {}).get(a, e) for a, e in actions.items()}
+                for block_id, actions in fresh.values.items()
+            }
+            return self._put(key, replace(fresh, values=values, edited=True))
+        stack = self._modals.setdefault(user_id, [])
+        if how == "open":
+            for view_id in stack:
+                self._screen.pop(("view", view_id), None)
+            stack.clear()
+        stack.append(view["id"])
+        return self._put(key, self._view_reply(user_id, view))
+
+    def _view_reply(self, user_id: str, view: Json) -> Reply:
+        kind = "home" if view.get("type") == "home" else "modal"
+        return Reply(kind, user=user_id, view=view, values=_initial_values(view))
+
+    def _put(self, key: tuple, reply: Reply) -> Reply:
+        self._screen.pop(key, None)  # re-insert so the screen stays in order of change
+        self._screen[key] = reply
+        return reply
+
+    # --- payload parts -----------------------------------------------------------------------
+
+    def _interaction(self, kind: str, who: Member) -> Json:
+        return {
+            "type": kind,
+            "user": {"id": who.id, "username": who.name, "name": who.name, "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "trigger_id": self.client.new_trigger_id(),
+            "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _view_payload(self, reply: Reply) -> Json:
+        return {**reply.view, "state": {"values": reply.values}}
+
+    def _message_payload(self, reply: Reply) -> Json:
+        message: Json = {"type": "message", "text": reply.text, "ts": reply.ts, "team": TEAM_ID}
+        if reply.blocks:
+            message["blocks"] = reply.blocks
+        if reply.thread_ts:
+            message["thread_ts"] = reply.thread_ts
+        return message
+
+    # --- lookups -----------------------------------------------------------------------------
+
+    def _member(self, user: str | Member) -> Member:
+        if isinstance(user, Member):
+            return user
+        try:
+            return member(user, self.fake.members)
+        except KeyError:
+            names = ", ".join(m.name for m in self.fake.members)
+            raise DemoError(f'no one called "{user}" in this team (try: {names})') from None
+
+    def channel_id(self, channel: str) -> str:
+        """The id of a channel given by name ("#support", "support") or id."""
+        try:
+            return channel_id(channel, self.fake.channels)
+        except KeyError:
+            if channel.startswith(("D", "U")):  # a DM; Slack resolves those itself
+                return channel
+            names = ", ".join("#" + n for n in self.fake.channels.values())
+            raise DemoError(f'no channel "{channel}" (try: {names})') from None
+
+    def _channel_name(self, channel: str | None) -> str:
+        return self.fake.channels.get(channel or "", "directmessage")
+
+    def channel_label(self, channel: str | None) -> str:
+        """How a person reads where a reply is: "#support", or "DM" for a direct message."""
+        name = self.fake.channels.get(channel or "")
+        return f"#{name}" if name else "DM"
+
+    def _find_element(self, who: Member, wanted: int | str) -> tuple[tuple, Reply, Element]:
+        for key, reply in reversed(self._screen.items()):
+            if reply.user not in (None, who.id) or not reply.elements:
+                continue
+            elements = reply.elements
+            if isinstance(wanted, int) or wanted.isdigit():
+                found = [e for e in elements if e.index == int(wanted)]
+            else:
+                found = [e for e in elements if e.label.lower() == wanted.strip().lower()]
+            if not found:
+                labels = " ".join(f"[{e.index} {e.label}]" for e in elements)
+                raise DemoError(f'no button "{wanted}" in the last reply with buttons: {labels}')
+            return key, reply, found[0]
+        raise DemoError(f"there are no buttons in the replies {who.name} can see")
+
+    def _open_modal(self, who: Member | None) -> tuple[tuple, Reply]:
+        """The top modal of `who`, or with None of whoever's modal changed last."""
+        if who is not None:
+            user_id = who.id
+        else:
+            modals = [r for r in self._screen.values() if r.kind == "modal"]
+            user_id = (modals[-1].user or "") if modals else ""
+        stack = self._modals.get(user_id, [])
+        if not stack:
+            raise DemoError("there is no open modal")
+        key = ("view", stack[-1])
+        return key, self._screen[key]
+
+    def _check(self, response: AppResponse, what: str) -> AppResponse:
+        if response.status != 200:
+            raise DemoError(f"the app answered HTTP {response.status} to {what}: {response.body}")
+        return response
+
+    def _state_key(self, element: Json) -> str:
+        return _STATE_KEYS.get(element["type"], _TEXT_STATE)[0]
+
+    def _state_value(self, element: Json, value: str) -> Any:
+        kind = element["type"]
+        if kind == "users_select":
+            return self._member(value).id
+        if kind in ("conversations_select", "channels_select"):
+            return self.channel_id(value)
+        if self._state_key(element) == "selected_option":
+            return _option(element, value)
+        if self._state_key(element) == "selected_options":
+            return [_option(element, v) for v in value.split(",")]
+        return value
+
+
+def _label(block: Json) -> str:
+    return str(block.get("label", {}).get("text", ""))
+
+
+def _option(element: Json, wanted: str) -> Json:
+    """The option whose label or value is `wanted` (case-insensitive)."""
+    options = options_of(element)
+    for option in options:
+        if wanted.strip().lower() in (
+            option["text"]["text"].lower(),
+            str(option.get("value")).lower(),
+        ):
+            return option
+    labels = ", ".join(f'"{o["text"]["text"]}"' for o in options)
+    raise DemoError(f'"{wanted}" is not one of the choices: {labels}')
+
+
+def _initial_values(view: Json) -> Json:
+    """view.state.values as Slack fills it before the user types: initial values or empty."""
+    values: Json = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        state_key, initial_key = _STATE_KEYS.get(element["type"], _TEXT_STATE)
+        initial = element.get(initial_key, [] if state_key == "selected_options" else None)
+        values[block["block_id"]] = {
+            element["action_id"]: {"type": element["type"], state_key: initial}
+        }
+    return values

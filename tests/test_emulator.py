@@ -1,0 +1,482 @@
+"""The Slack emulator on its own: a small Bolt app over real HTTP against the fake Web API."""
+
+import io
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from bot.emulator.client import SignedClient
+from bot.emulator.render import render_message, render_view
+from bot.emulator.script import DemoScript
+from bot.emulator.server import FakeSlack
+from bot.emulator.team import TEAM, member
+from bot.emulator.workspace import DemoError, Workspace
+from bot.slack.server import HttpServer
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+ANA = member("ana")
+
+PING_BLOCKS = [
+    {"type": "section", "text": {"type": "mrkdwn", "text": "pong &lt;b&gt; <!channel>"}},
+    {
+        "type": "actions",
+        "block_id": "feedback",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "helpful",
+                "value": "yes",
+                "text": {"type": "plain_text", "text": "Helpful"},
+            },
+            {
+                "type": "button",
+                "action_id": "open_form",
+                "text": {"type": "plain_text", "text": "Tell us more"},
+            },
+        ],
+    },
+]
+
+FORM = {
+    "type": "modal",
+    "callback_id": "form",
+    "private_metadata": "case-1",
+    "title": {"type": "plain_text", "text": "Feedback"},
+    "submit": {"type": "plain_text", "text": "Send"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "reason",
+            "label": {"type": "plain_text", "text": "Reason"},
+            "element": {"type": "plain_text_input", "action_id": "text"},
+        },
+        {
+            "type": "input",
+            "block_id": "score",
+            "label": {"type": "plain_text", "text": "Score"},
+            "element": {
+                "type": "static_select",
+                "action_id": "pick",
+                "initial_option": {"text": {"type": "plain_text", "text": "Good"}, "value": "good"},
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Good"}, "value": "good"},
+                    {"text": {"type": "plain_text", "text": "Bad"}, "value": "bad"},
+                ],
+            },
+        },
+    ],
+}
+
+
+def build_app(fake: FakeSlack, seen: list[dict]) -> App:
+    app = App(signing_secret=SECRET, client=WebClient(TOKEN, base_url=fake.api_url))
+
+    @app.command("/ping")
+    def ping(ack):
+        ack(text="pong", blocks=PING_BLOCKS)
+
+    @app.command("/announce")
+    def announce(ack, respond, command):
+        ack()
+        respond(response_type="in_channel", text=f"Announcement: {command['text']}")
+
+    @app.action("helpful")
+    def helpful(ack, body, respond, client):
+        ack()
+        seen.append(body)
+        respond(replace_original=True, text="Thanks!")
+        client.chat_postMessage(channel="C0LEADS001", text=f"<@{body['user']['id']}> liked it")
+
+    @app.action("open_form")
+    def open_form(ack, body, client):
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=FORM)
+
+    @app.view("form")
+    def form_submitted(ack, view, client):
+        values = view["state"]["values"]
+        reason = values["reason"]["text"]["value"]
+        if not reason:
+            ack(response_action="errors", errors={"reason": "Please give a reason"})
+            return
+        ack()
+        score = values["score"]["pick"]["selected_option"]["value"]
+        text = f"Feedback: {reason} ({score}) [{view['private_metadata']}]"
+        client.chat_postMessage(channel="C0SUPPORT1", text=text)
+
+    @app.event("app_mention")
+    def mention(event, request):
+        seen.append({"event": event, "retry": request.headers.get("x-slack-retry-num")})
+
+    return app
+
+
+@pytest.fixture
+def fake():
+    with FakeSlack(TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def seen() -> list[dict]:
+    return []
+
+
+@pytest.fixture
+def client(fake, seen):
+    server = HttpServer(build_app(fake, seen)).start()
+    yield SignedClient(server.url, SECRET)
+    server.stop()
+
+
+@pytest.fixture
+def workspace(fake, client):
+    return Workspace(fake, client)
+
+
+def web(fake: FakeSlack, token: str = TOKEN) -> WebClient:
+    return WebClient(token, base_url=fake.api_url)
+
+
+# --- signed requests -------------------------------------------------------------------------
+
+
+def test_signed_command_is_accepted(client):
+    response = client.command("/ping", user_id=ANA.id)
+    assert response.status == 200
+    assert response.json()["text"] == "pong"
+
+
+def test_wrong_signature_and_old_timestamp_are_refused(client):
+    assert client.command("/ping", user_id=ANA.id, bad_signature=True).status == 401
+    assert client.command("/ping", user_id=ANA.id, age=6 * 60).status == 401
+
+
+def test_event_retries_carry_slack_headers(fake, client, seen):
+    event = {"type": "app_mention", "user": ANA.id, "text": "hi", "channel": "C0SUPPORT1"}
+    assert (
+        client.event(event, event_id="Ev1", retry_num=1, retry_reason="http_timeout").status == 200
+    )
+    fake.wait_until_quiet()
+    assert seen == [{"event": event, "retry": ["1"]}]
+
+
+def test_trigger_ids_and_action_ts_are_unique():
+    client = SignedClient("http://127.0.0.1:9/slack/events", SECRET)
+    assert client.new_trigger_id() != client.new_trigger_id()
+    assert client.new_action_ts() != client.new_action_ts()
+
+
+# --- the fake Web API ------------------------------------------------------------------------
+
+
+def test_calls_are_recorded_and_answered_like_slack(fake, client):
+    assert fake.calls_to("auth.test")  # Bolt checked its token on start
+    result = web(fake).chat_postMessage(channel="#support", text="hello")
+    assert result["channel"] == "C0SUPPORT1" and result["message"]["text"] == "hello"
+    call = fake.wait_for("chat.postMessage", lambda c: c.body["text"] == "hello")
+    assert call.body == {"channel": "#support", "text": "hello"}
+    fake.clear()
+    assert fake.calls == []
+
+
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
+def test_errors_like_slack(fake):
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        web(fake, "xoxb-wrong").auth_test()
+    with pytest.raises(SlackApiError, match="unknown_method"):
+        web(fake).api_call("chat.frobnicate")
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        web(fake).chat_postMessage(channel="", text="x")
+    with pytest.raises(SlackApiError, match="no_text"):
+        web(fake).chat_postMessage(channel="C0SUPPORT1")
+    with pytest.raises(SlackApiError, match="message_not_found"):
+        web(fake).chat_update(channel="C0SUPPORT1", ts="1.2", text="x")
+
+
+def test_users_info_and_conversations_open(fake):
+    user = web(fake).users_info(user="U0BEN0001")["user"]
+    assert (user["name"], user["tz"], user["profile"]["real_name"]) == (
+        "ben",
+        "America/New_York",
+        "Ben Brooks",
+    )
+    assert user["tz_offset"] in (-5 * 3600, -4 * 3600)
+    with pytest.raises(SlackApiError, match="user_not_found"):
+        web(fake).users_info(user="U0NOBODY1")
+    first = web(fake).conversations_open(users="U0ANA0001,U0LEE0001")["channel"]["id"]
+    again = web(fake).conversations_open(users=["U0LEE0001", "U0ANA0001"])["channel"]["id"]
+    assert first == again and first.startswith("D")
+
+
+def test_schedule_message_limits(fake):
+    now = 1_700_000_000
+    fake.clock = lambda: now
+    client = web(fake)
+    with pytest.raises(SlackApiError, match="time_in_past"):
+        client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now - 1)
+    with pytest.raises(SlackApiError, match="time_too_far"):
+        client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now + 121 * 86400)
+    scheduled = client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now + 60)
+    assert [m["text"] for m in fake.scheduled_messages()] == ["x"]
+    message_id = scheduled["scheduled_message_id"]
+    client.chat_deleteScheduledMessage(channel="C0SUPPORT1", scheduled_message_id=message_id)
+    with pytest.raises(SlackApiError, match="invalid_scheduled_message_id"):
+        client.chat_deleteScheduledMessage(channel="C0SUPPORT1", scheduled_message_id=message_id)
+
+
+def test_views_update_checks_the_hash(fake):
+    view = web(fake).views_publish(user_id=ANA.id, view={"type": "home", "blocks": []})["view"]
+    updated = web(fake).views_update(view_id=view["id"], hash=view["hash"], view=view)["view"]
+    assert updated["id"] == view["id"] and updated["hash"] != view["hash"]
+    with pytest.raises(SlackApiError, match="hash_conflict"):
+        web(fake).views_update(view_id=view["id"], hash=view["hash"], view=view)
+
+
+def test_rate_limit_fault(fake):
+    fake.fail("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as error:
+        web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")
+    assert error.value.response.status_code == 429
+    assert error.value.response.headers["Retry-After"] == "7"
+    assert error.value.response["error"] == "ratelimited"
+    assert web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")["ok"]
+
+
+def test_server_error_fault_for_all_methods(fake):
+    fake.fail("*", status=500, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as error:
+            web(fake).auth_test()
+        assert error.value.response.status_code == 500
+    assert web(fake).auth_test()["ok"]
+    assert [c.status for c in fake.calls_to("auth.test")] == [500, 500, 200]
+
+
+def test_response_url_limits(fake):
+    url = fake.response_url()
+    for n in range(5):
+        assert WebhookClient(url).send(text=f"post {n}").status_code == 200
+    used = WebhookClient(url).send(text="one too many")
+    assert (used.status_code, json.loads(used.body)["error"]) == (404, "used_url")
+    assert fake.calls_to("response_url")[0].body == {"text": "post 0", "response_url": url}
+
+    start = fake.clock()
+    late = fake.response_url()
+    fake.clock = lambda: start + 31 * 60
+    assert WebhookClient(late).send(text="late").status_code == 404
+
+
+def test_unparseable_body_is_refused(fake):
+    request = urllib.request.Request(
+        fake.api_url + "chat.postMessage",
+        data=b"{not json",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert json.load(response) == {"ok": False, "error": "invalid_json"}
+
+
+def test_unknown_path_is_404(fake):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(fake.base_url + "nowhere")
+    assert error.value.code == 404
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def test_render_message_numbers_buttons_and_shows_live_mentions_as_slack_would():
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Answer"}},
+        *PING_BLOCKS,
+        {"type": "divider"},
+        {
+            "type": "section",
+            "block_id": "menu",
+            "text": {"type": "mrkdwn", "text": "Pick one"},
+            "accessory": {
+                "type": "static_select",
+                "action_id": "pick",
+                "placeholder": {"type": "plain_text", "text": "Choose"},
+                "options": FORM["blocks"][1]["element"]["options"],
+            },
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "from *FAQ* &amp; notes"}]},
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_list",
+                    "style": "bullet",
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [
+                                {"type": "text", "text": "ask "},
+                                {"type": "user", "user_id": "U0LEE0001"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+    ]
+    rendered = render_message("fallback", blocks)
+    assert rendered.text.splitlines() == [
+        "== Answer ==",
+        "pong <b> @channel",
+        "[1 Helpful] [2 Tell us more]",
+        "----",
+        "Pick one",
+        "[3 Choose: Good | Bad]",
+        "from *FAQ* & notes",
+        "• ask @U0LEE0001",
+    ]
+    helpful, more, menu = rendered.elements
+    assert (helpful.block_id, helpful.action_id, helpful.value) == ("feedback", "helpful", "yes")
+    assert (more.index, more.type, more.label) == (2, "button", "Tell us more")
+    assert menu.options == ("Good", "Bad")
+    assert render_message("a &lt;b&gt;").text == "a <b>"
+    # what the bot escaped is shown literally; what it left live shows as Slack acts on it
+    assert render_message("&lt;!here&gt; <!here> <https://x.example|docs>").text == (
+        "<!here> @here docs (https://x.example)"
+    )
+
+
+def test_render_view_shows_values_errors_and_submit():
+    values = {"reason": {"text": {"type": "plain_text_input", "value": "slow"}}}
+    rendered = render_view(FORM, values, {"reason": "Too short"})
+    assert rendered.text.splitlines() == [
+        "[modal] Feedback",
+        "Reason: slow",
+        "  ! Too short",
+        "Score: (one of: Good | Bad)",
+        "[Submit: Send]",
+    ]
+
+
+# --- the workspace ---------------------------------------------------------------------------
+
+
+def test_command_click_and_modal_round_trip(fake, workspace, seen):
+    (pong,) = workspace.command("ana", "/ping")
+    assert (pong.kind, pong.user, pong.channel) == ("ephemeral", ANA.id, "C0SUPPORT1")
+    assert "[1 Helpful] [2 Tell us more]" in pong.render().text
+
+    thanks, posted = workspace.click("ana", "helpful")
+    assert (thanks.kind, thanks.text, thanks.edited) == ("ephemeral", "Thanks!", True)
+    assert (posted.kind, posted.channel, posted.text) == (
+        "message",
+        "C0LEADS001",
+        f"<@{ANA.id}> liked it",
+    )
+    (body,) = seen
+    assert body["container"] == {
+        "type": "message",
+        "message_ts": pong.ts,
+        "channel_id": "C0SUPPORT1",
+        "is_ephemeral": True,
+    }
+    assert body["actions"][0]["value"] == "yes" and body["user"]["username"] == "ana"
+
+    with pytest.raises(DemoError, match="no buttons"):
+        workspace.click("ana", 1)  # "Thanks!" replaced the only message with buttons
+
+    workspace.command("ana", "/ping")
+    (modal,) = workspace.click("ana", 2)
+    assert (modal.kind, modal.callback_id, modal.private_metadata) == ("modal", "form", "case-1")
+    assert modal.view_id.startswith("V")
+
+    (with_errors,) = workspace.submit("ana")
+    assert with_errors.errors == {"reason": "Please give a reason"}
+    assert "! Please give a reason" in with_errors.render().text
+
+    workspace.fill("reason", "Too slow")
+    workspace.fill("Score", "Bad")
+    with pytest.raises(DemoError, match='no field labelled "Mood"'):
+        workspace.fill("Mood", "x")
+    closed, feedback = workspace.submit("ana")
+    assert closed.removed and closed.kind == "modal"
+    assert feedback.text == "Feedback: Too slow (bad) [case-1]"
+    with pytest.raises(DemoError, match="no open modal"):
+        workspace.submit("ana")
+
+
+def test_in_channel_responses_and_bot_posts_are_seen_by_everyone(fake, workspace):
+    (announcement,) = workspace.command("lee", "/announce", "new FAQ", channel="#support-leads")
+    assert (announcement.kind, announcement.channel) == ("message", "C0LEADS001")
+    assert announcement.text == "Announcement: new FAQ"
+    assert announcement.response_url and announcement.user is None
+    web(fake).chat_postMessage(channel="C0SUPPORT1", text="weekly summary")
+    (summary,) = workspace.look("mia")
+    assert summary.text == "weekly summary"
+    assert workspace.look("mia") == []
+
+
+def test_replies_are_visible_only_to_their_user(workspace):
+    workspace.command("ana", "/ping")
+    with pytest.raises(DemoError, match="no buttons"):
+        workspace.click("ben", "Helpful")  # ana's ephemeral is not on ben's screen
+    with pytest.raises(DemoError, match="no one called"):
+        workspace.command("zed", "/ping")
+
+
+# --- the demo script -------------------------------------------------------------------------
+
+
+def test_demo_script_transcript(workspace):
+    out = io.StringIO()
+    waited = []
+    script = DemoScript(workspace, TEAM, out, extra_commands={"wait": waited.append})
+    script.run_lines(
+        [
+            "# ana asks",
+            "",
+            "/ping",
+            'click "Tell us more"',
+            'fill "Reason" "Too slow"',
+            "submit",
+            "as nobody",
+            "as lee",
+            "click 1",
+            "frobnicate",
+            "wait 2h",
+        ]
+    )
+    assert out.getvalue().splitlines() == [
+        "# ana asks",
+        "ana> /ping",
+        "    #support (only visible to you):",
+        "      pong <b> @channel",
+        "      [1 Helpful] [2 Tell us more]",
+        'ana> click "Tell us more"',
+        "    [modal] Feedback",
+        "      Reason: ____",
+        "      Score: Good",
+        "      [Submit: Send]",
+        'ana> fill "Reason" "Too slow"',
+        "ana> submit",
+        "    (modal closed)",
+        "    #support:",
+        "      Feedback: Too slow (good) [case-1]",
+        "ana> as nobody",
+        "    ! no one called 'nobody'; the team: ana (rep), ben (rep), sam (senior), "
+        "lee (lead), mia (manager)",
+        "ana> as lee",
+        "    (now Lee Larsen, lead)",
+        "lee> click 1",
+        "    ! there are no buttons in the replies lee can see",
+        "lee> frobnicate",
+        "    ? not understood; lines are: /command text | as NAME | in #channel | click N | "
+        'click "Label" | fill "Field" value | submit | # comment | wait',
+        "lee> wait 2h",
+    ]
+    assert waited == ["2h"]
