@@ -1,6 +1,7 @@
 """`repbot check` and `repbot match`, as a team lead runs them."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,51 @@ def test_match_refuses_a_broken_knowledge_base(tmp_path):
     done = repbot("match", "--knowledge", str(tmp_path), "--json", stdin="hello\n")
     assert done.returncode == 1
     assert "faq.yaml:" in done.stderr
+
+
+def run_env(tmp_path: Path, **settings: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    return {**env, "DATABASE_PATH": str(tmp_path / "r.db"), **settings}
+
+
+def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(tmp_path):
+    (tmp_path / "faq.yaml").write_text("- id: a\n  question: Q?\n  answer: ''\n")
+    env = run_env(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="secret",
+        KNOWLEDGE_DIR=str(tmp_path),
+        SLACK_API_URL="http://127.0.0.1:9/api/",  # never reached: content is checked first
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none.env")],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "not starting, the knowledge base has errors" in done.stderr
+    assert f"{tmp_path / 'faq.yaml'}:3: error: entry 'a': empty answer" in done.stderr
+
+
+def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none.env")],
+        env=run_env(tmp_path), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "repbot: SLACK_BOT_TOKEN is not set (see .env.example)"
+    ]
+
+
+def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
+    script = tmp_path / "demo.txt"
+    script.write_text('# try it\n/faq where is my box\nclick "Helpful"\nas lee\n/faq\nnonsense\n')
+    done = repbot("demo", "--knowledge", str(KNOWLEDGE), "--script", str(script))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "# try it" in out
+    assert "ana> /faq where is my box" in out
+    assert "[1 Helpful] [2 Not helpful]" in out
+    assert "Marked helpful" in out
+    assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
+    assert "Traceback" not in out + done.stderr

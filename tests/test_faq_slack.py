@@ -47,7 +47,7 @@ def test_an_unrelated_question_gets_no_good_match_and_is_kept_for_leads(local):
 
 def test_no_text_gets_a_usage_line_and_nothing_is_stored(local):
     reply = faq(local, "   ")
-    assert reply["text"].startswith("Usage: `/faq")
+    assert reply["text"].startswith("Usage: `/faq &lt;customer's question&gt;`")
     assert stored(local) == []
 
 
@@ -138,3 +138,84 @@ def test_a_rep_profile_is_remembered_for_names_and_time_zones(local):
     assert row.fetchone() == ("ana", "Europe/London")
     faq(local, "where is my box")
     assert len(local.fake.calls_to("users.info")) == 1
+
+
+# Buttons, pressed through the emulator's workspace as a rep would.
+
+
+def feedback_rows(local: LocalSlack) -> list[tuple]:
+    return local.services.store.db.execute(
+        "SELECT user_id, entry_id, helpful FROM faq_feedback ORDER BY user_id"
+    ).fetchall()
+
+
+def test_helpful_is_recorded_and_the_buttons_give_way_to_thanks(local):
+    (reply,) = local.workspace.command("ana", "/faq", "where is my box")
+    assert [e.label for e in reply.elements] == ["Helpful", "Not helpful"]
+    (after,) = local.workspace.click("ana", "Helpful")
+    assert "Marked helpful" in after.render().text
+    assert "Where is my" in after.render().text  # the answer stays in view
+    assert after.elements == ()
+    assert feedback_rows(local) == [(ANA, "where_is_my_box", 1)]
+
+
+def test_a_double_click_or_a_change_of_mind_leaves_one_vote(local):
+    local.workspace.command("ana", "/faq", "where is my box")
+    query_id = local.services.store.db.execute("SELECT max(id) FROM faq_queries").fetchone()[0]
+    payload = {
+        "type": "block_actions",
+        "user": {"id": ANA, "username": "ana", "team_id": "T0REPBOT01"},
+        "api_app_id": "A0REPBOT01",
+        "container": {"type": "message", "is_ephemeral": True, "channel_id": "C0SUPPORT1"},
+        "trigger_id": "123.456.abc",
+        "response_url": local.fake.response_url(),
+        "actions": [{"type": "button", "action_id": "faq_not_helpful", "block_id": "faq_feedback",
+                     "value": f"{query_id}:where_is_my_box", "action_ts": "1700000000.123456"}],
+    }  # fmt: skip
+    assert local.client.block_actions(payload).status == 200
+    assert local.client.block_actions(payload).status == 200  # Slack delivered it twice
+    local.executor.wait_idle()
+    assert len(local.fake.calls_to("response_url")) == 1
+    assert feedback_rows(local) == [(ANA, "where_is_my_box", 0)]
+    local.workspace.command("ana", "/faq", "where is my box")
+    local.workspace.click("ana", "Helpful")  # another query: its own vote
+    payload["actions"][0].update(action_id="faq_helpful", action_ts="1700000009.000001")
+    local.client.block_actions(payload)  # a second, real click changes the first vote
+    local.executor.wait_idle()
+    assert feedback_rows(local) == [(ANA, "where_is_my_box", 1), (ANA, "where_is_my_box", 1)]
+
+
+def test_did_you_mean_shows_the_picked_answer_and_remembers_the_pick(local):
+    (reply,) = local.workspace.command("ben", "/faq", "money taken twice??")
+    labels = [e.label for e in reply.elements]
+    assert labels[-1] == "None of these"
+    assert len(labels) == 4
+    (answer,) = local.workspace.click("ben", 1)
+    picked_question = labels[0]
+    assert picked_question in answer.render().text
+    assert [e.label for e in answer.elements] == ["Helpful", "Not helpful"]
+    picks = local.services.store.db.execute("SELECT user_id, entry_id FROM faq_picks").fetchall()
+    assert picks == [(member("ben").id, local.services.faq.entry(picks[0][1]).id)]
+    assert local.services.faq.entry(picks[0][1]).question == picked_question
+
+
+def test_none_of_these_counts_as_not_helpful_for_the_team_leads(local):
+    local.workspace.command("ana", "/faq", "money taken twice??")
+    (after,) = local.workspace.click("ana", "None of these")
+    assert "passed this question to the team leads" in after.render().text
+    assert feedback_rows(local) == [(ANA, None, 0)]
+
+
+def test_a_button_for_an_entry_that_is_gone_explains_itself(local):
+    local.workspace.command("ana", "/faq", "where is my box")
+    payload_value = "999999:no_such_entry"
+    response = local.client.block_actions({
+        "type": "block_actions", "user": {"id": ANA}, "trigger_id": "1.2.3",
+        "response_url": local.fake.response_url(),
+        "actions": [{"type": "button", "action_id": "faq_helpful", "block_id": "faq_feedback",
+                     "value": payload_value, "action_ts": "1700000001.000001"}],
+    })  # fmt: skip
+    assert response.status == 200
+    post = local.fake.wait_for("response_url")
+    assert "expired" in post.body["text"]
+    assert feedback_rows(local) == []

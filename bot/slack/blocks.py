@@ -60,7 +60,7 @@ def actions(block_id: str, *elements: dict) -> dict:
 
 
 def usage(command: str, what: str, example: str) -> Message:
-    text = f"Usage: `{command} {what}`, for example `{command} {example}`"
+    text = f"Usage: `{command} {escape(what)}`, for example `{command} {escape(example)}`"
     return {"text": text, "blocks": [section(text)]}
 
 
