@@ -97,6 +97,9 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Writers in this process queue here, where a thread wakes the moment the lock is free;
+        # SQLite's own busy handler (other processes) sleeps in steps of up to 100 ms.
+        self._write_lock = threading.RLock()
         self.db.enable_wal()
         self.migrate()
 
@@ -136,13 +139,14 @@ class Store:
             with db.atomic():
                 yield db
             return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.rollback()
-            raise
-        db.execute("COMMIT")
+        with self._write_lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            db.execute("COMMIT")
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -161,14 +165,17 @@ class Store:
 
     def claim_delivery(self, key: str) -> bool:
         """True the first time a delivery key is seen, False for every repeat."""
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)", [key, self.now()]
-        )
-        return cursor.rowcount == 1
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)",
+                [key, self.now()],
+            )
+            return cursor.rowcount == 1
 
     def forget_old_deliveries(self) -> None:
         cutoff = iso(self.clock.now() - DELIVERY_MEMORY)
-        self.db.execute("DELETE FROM deliveries WHERE received_at < ?", [cutoff])
+        with self.transaction() as db:
+            db.execute("DELETE FROM deliveries WHERE received_at < ?", [cutoff])
 
     # FAQ queries and what reps said about the answers.
 
@@ -211,24 +218,26 @@ class Store:
         self, query_id: int, user_id: str, entry_id: str | None, helpful: bool
     ) -> None:
         """One vote per rep and query: clicking again changes the vote, never adds one."""
-        self.db.execute(
-            """INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
                VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (query_id, user_id) DO UPDATE SET
                    entry_id = excluded.entry_id, helpful = excluded.helpful,
                    created_at = excluded.created_at""",
-            [query_id, user_id, entry_id, int(helpful), self.now()],
-        )
+                [query_id, user_id, entry_id, int(helpful), self.now()],
+            )
 
     def record_pick(self, query_id: int, user_id: str, entry_id: str) -> None:
         """A rep chose a "did you mean" suggestion; the last choice counts."""
-        self.db.execute(
-            """INSERT INTO faq_picks (query_id, user_id, entry_id, created_at)
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO faq_picks (query_id, user_id, entry_id, created_at)
                VALUES (?, ?, ?, ?)
                ON CONFLICT (query_id, user_id) DO UPDATE SET
                    entry_id = excluded.entry_id, created_at = excluded.created_at""",
-            [query_id, user_id, entry_id, self.now()],
-        )
+                [query_id, user_id, entry_id, self.now()],
+            )
 
     # People, as Slack describes them (names and time zones).
 
@@ -237,13 +246,14 @@ class Store:
         return bool(row) and row[0] >= iso(self.clock.now() - max_age)
 
     def save_user(self, user_id: str, name: str, real_name: str, tz: str) -> None:
-        self.db["users"].upsert(
-            {
-                "id": user_id,
-                "name": name,
-                "real_name": real_name,
-                "tz": tz,
-                "updated_at": self.now(),
-            },
-            pk="id",
-        )
+        with self.transaction() as db:
+            db["users"].upsert(
+                {
+                    "id": user_id,
+                    "name": name,
+                    "real_name": real_name,
+                    "tz": tz,
+                    "updated_at": self.now(),
+                },
+                pk="id",
+            )
