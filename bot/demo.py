@@ -109,7 +109,8 @@ def run_demo(knowledge_dir: Path, db_path: Path | None = None, script: Path | No
             print(f"repbot: not starting, the knowledge base has errors:\n{error}", file=sys.stderr)
             return 1
         with local:
-            demo = DemoScript(local.workspace, TEAM, sys.stdout)
+            at_terminal = script is None and sys.stdin.isatty()
+            demo = DemoScript(local.workspace, TEAM, sys.stdout, echo=not at_terminal)
             if script is not None:
                 try:
                     lines = script.read_text(encoding="utf-8").splitlines()
@@ -118,17 +119,17 @@ def run_demo(knowledge_dir: Path, db_path: Path | None = None, script: Path | No
                     return 1
                 demo.run_lines(lines)
                 return 0
-            return _prompt(demo, len(local.services.faq.entries))
+            return _prompt(demo, len(local.services.faq.entries), at_terminal)
 
 
-def _prompt(demo: DemoScript, entries: int) -> int:
+def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
     print(f"repbot demo: a local Slack with the sample team, {entries} FAQ entries.")
     print(PROMPT_HELP)
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
     while True:
         try:
-            line = input(f"{demo.user.name}> ")
+            line = input(f"{demo.user.name}> " if at_terminal else "")
         except EOFError:
             print()
             return 0

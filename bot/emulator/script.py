@@ -36,6 +36,7 @@ class DemoScript:
         team: Sequence[Member],
         out: TextIO,
         extra_commands: dict[str, Callable[[str], None]] | None = None,
+        echo: bool = True,
     ) -> None:
         self.workspace = workspace
         self.team = tuple(team)
@@ -43,6 +44,7 @@ class DemoScript:
         self.extra_commands = dict(extra_commands or {})
         self.user = member("ana", self.team)
         self.channel = "C0SUPPORT1"
+        self.echo = echo  # at a terminal prompt the person's typing is already on screen
 
     def run_lines(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -55,7 +57,8 @@ class DemoScript:
         if line.startswith("#"):
             self._print(line)
             return
-        self._print(f"{self.user.name}> {line}")
+        if self.echo:
+            self._print(f"{self.user.name}> {line}")
         try:
             self._run(line)
         except DemoError as error:
