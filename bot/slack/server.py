@@ -34,7 +34,7 @@ class HttpServer:
             wsgi, host=host, port=port, threads=threads, asyncore_loop_timeout=0.05
         )
         self.host = host
-        self.port = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
         self._stopping = False
 
