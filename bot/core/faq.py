@@ -58,16 +58,9 @@ class Faq:
     def query(self, query_id: int) -> QueryRecord | None:
         return self.store.query(query_id)
 
-    def pick(self, query_id: int, user_id: str, entry_id: str) -> Entry | None:
-        """A rep chose a "did you mean" suggestion: show its answer and remember the choice."""
-        entry = self.entry(entry_id)
-        if entry is None or self.query(query_id) is None:
-            return None
+    def pick(self, query_id: int, user_id: str, entry_id: str) -> None:
+        """A rep chose a "did you mean" suggestion; leads see which ones reps keep picking."""
         self.store.record_pick(query_id, user_id, entry_id)
-        return entry
 
-    def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> bool:
-        if self.query(query_id) is None:
-            return False
+    def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> None:
         self.store.record_feedback(query_id, user_id, entry_id, helpful)
-        return True

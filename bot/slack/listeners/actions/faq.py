@@ -1,60 +1,55 @@
-"""Buttons on /faq replies: "did you mean" picks and Helpful / Not helpful."""
+"""Buttons on /faq replies: "did you mean" picks, Helpful / Not helpful, None of these."""
 
 import re
+from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
 
+from bot.core.faq import Faq
+from bot.core.knowledge import Entry
 from bot.slack import blocks
+from bot.store import QueryRecord
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
 
-
-def _clicked(body: dict, context: dict):
-    """The query and entry a button refers to, or None when they are gone."""
-    parsed = blocks.parse_faq_value(body["actions"][0].get("value", ""))
-    if parsed is None:
-        return None
-    faq = context["services"].faq
-    query, entry = faq.query(parsed[0]), faq.entry(parsed[1])
-    return (faq, query, entry) if query and entry else None
+Click = Callable[[Faq, QueryRecord, Entry, dict], blocks.Message]
 
 
-def pick(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
-    ack()
-    clicked = _clicked(body, context)
-    if clicked is None:
-        respond(replace_original=True, **blocks.note(GONE))
-        return
-    faq, query, entry = clicked
+def replacing_the_reply(handle: Click) -> Callable:
+    """A listener that finds the query and entry a button refers to, lets `handle` act on
+    them, and puts its message in place of the reply that held the button."""
+
+    def listener(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
+        ack()
+        faq: Faq = context["services"].faq
+        parsed = blocks.parse_faq_value(body["actions"][0].get("value", ""))
+        query = faq.query(parsed[0]) if parsed else None
+        entry = faq.entry(parsed[1]) if parsed else None
+        if query is None or entry is None:
+            respond(replace_original=True, **blocks.note(GONE))
+            return
+        respond(replace_original=True, **handle(faq, query, entry, body))
+
+    return listener
+
+
+def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
     faq.pick(query.id, body["user"]["id"], entry.id)
-    respond(replace_original=True, **blocks.faq_answer(entry, query.text, query.id, None))
+    return blocks.faq_answer(entry, query.text, query.id, None)
 
 
-def feedback(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
-    ack()
-    clicked = _clicked(body, context)
-    if clicked is None:
-        respond(replace_original=True, **blocks.note(GONE))
-        return
-    faq, query, entry = clicked
+def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
     helpful = body["actions"][0]["action_id"] == "faq_helpful"
     faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
-    respond(replace_original=True, **blocks.faq_feedback_given(entry, query.text, helpful))
+    return blocks.faq_feedback_given(entry, query.text, helpful)
 
 
-def none_of_these(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
-    ack()
-    clicked = _clicked(body, context)
-    if clicked is None:
-        respond(replace_original=True, **blocks.note(GONE))
-        return
-    faq, query, _ = clicked
+def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
     faq.feedback(query.id, body["user"]["id"], None, helpful=False)
-    respond(replace_original=True, **blocks.faq_none_of_these(query.text))
+    return blocks.faq_none_of_these(query.text)
 
 
 def register(app: App) -> None:
-    app.action(re.compile(r"^faq_pick_\d+$"))(pick)
-    app.action("faq_helpful")(feedback)
-    app.action("faq_not_helpful")(feedback)
-    app.action("faq_none_of_these")(none_of_these)
+    app.action(re.compile(r"^faq_pick_\d+$"))(replacing_the_reply(pick))
+    app.action(re.compile(r"^faq_(not_)?helpful$"))(replacing_the_reply(feedback))
+    app.action("faq_none_of_these")(replacing_the_reply(none_of_these))
