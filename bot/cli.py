@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 from bot.config import SettingError, load_env_file, read_settings
-from bot.core.knowledge import Knowledge, load_knowledge
+from bot.core.content import Problem
+from bot.core.knowledge import load_knowledge
 from bot.core.matching import Matcher
+from bot.core.roles import load_roles
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,21 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="a local Slack and the bot, driven from the terminal")
     demo.add_argument("--script", type=Path, help="play the lines of FILE and print a transcript")
     demo.add_argument("--db", type=Path, help="database to use (default: a fresh temporary one)")
-    demo.add_argument("--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)")
+    content_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
-    check = commands.add_parser("check", help="validate knowledge/ and print every problem")
-    check.add_argument(
-        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
+    check = commands.add_parser(
+        "check", help="validate knowledge/ and playbooks/ and print every problem"
     )
+    content_options(check)
     check.set_defaults(handler=cmd_check)
 
     match = commands.add_parser(
         "match", help="match questions from standard input, one per line, against the FAQ"
     )
-    match.add_argument(
-        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
-    )
+    content_options(match, playbooks=False)
     match.add_argument("--top", type=int, default=3, help="matches per question (default: 3)")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     match.set_defaults(handler=cmd_match)
@@ -59,35 +59,47 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _knowledge_dir(args: argparse.Namespace) -> Path:
-    if args.knowledge is not None:
-        return args.knowledge
+def content_options(parser: argparse.ArgumentParser, playbooks: bool = True) -> None:
+    parser.add_argument(
+        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
+    )
+    if playbooks:
+        parser.add_argument(
+            "--playbooks", type=Path, help="playbooks directory (default: PLAYBOOKS_DIR)"
+        )
+
+
+def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The knowledge and playbooks directories: the options, else the settings."""
     load_env_file()
-    return read_settings(need_slack=False).knowledge_dir
+    settings = read_settings(need_slack=False)
+    playbooks = getattr(args, "playbooks", None) or settings.playbooks_dir
+    return args.knowledge or settings.knowledge_dir, playbooks
 
 
-def _report(knowledge: Knowledge) -> None:
-    for problem in knowledge.problems:
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
         print(problem, file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    directory = _knowledge_dir(args)
-    knowledge = load_knowledge(directory)
-    _report(knowledge)
-    errors = len(knowledge.errors)
-    warnings = len(knowledge.problems) - errors
+    knowledge_dir, playbooks_dir = _content_dirs(args)
+    knowledge = load_knowledge(knowledge_dir)
+    _, role_problems = load_roles(playbooks_dir)
+    problems = knowledge.problems + role_problems
+    _report(problems)
+    errors = sum(p.severity == "error" for p in problems)
     print(
-        f"{directory}: {len(knowledge.entries)} entries in {len(knowledge.files)} files, "
-        f"{errors} errors, {warnings} warnings"
+        f"{knowledge_dir}: {len(knowledge.entries)} entries in {len(knowledge.files)} files; "
+        f"{playbooks_dir}: roles; {errors} errors, {len(problems) - errors} warnings"
     )
     return 1 if errors else 0
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    knowledge = load_knowledge(_knowledge_dir(args))
+    knowledge = load_knowledge(_content_dirs(args)[0])
     if knowledge.errors:
-        _report(knowledge)
+        _report(knowledge.problems)
         print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
         return 1
     if args.top < 1:
@@ -126,7 +138,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     load_env_file()
-    return run_demo(knowledge_dir=_knowledge_dir(args), db_path=args.db, script=args.script)
+    knowledge_dir, playbooks_dir = _content_dirs(args)
+    return run_demo(knowledge_dir, playbooks_dir, db_path=args.db, script=args.script)
 
 
 if __name__ == "__main__":

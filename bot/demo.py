@@ -17,7 +17,7 @@ from types import TracebackType
 
 from bot.config import Settings
 from bot.core.clock import Clock
-from bot.core.knowledge import KnowledgeError
+from bot.core.content import ContentError
 from bot.emulator.client import SignedClient
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
@@ -62,9 +62,11 @@ class TrackedExecutor(ThreadPoolExecutor):
 class LocalSlack:
     """The fake Slack, the bot serving HTTP on 127.0.0.1, and a workspace to talk to it."""
 
-    def __init__(self, knowledge_dir: Path, db_path: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, knowledge_dir: Path, playbooks_dir: Path, db_path: Path, clock: Clock | None = None
+    ) -> None:
         self.clock = clock or Clock()
-        self.services: Services = open_services(knowledge_dir, db_path, self.clock)
+        self.services: Services = open_services(knowledge_dir, playbooks_dir, db_path, self.clock)
         self.fake = FakeSlack(clock=lambda: self.clock.now().timestamp()).start()
         signing_secret = secrets.token_hex(16)
         self.settings = Settings(
@@ -75,7 +77,7 @@ class LocalSlack:
             port=0,
             database_path=db_path,
             knowledge_dir=knowledge_dir,
-            playbooks_dir=knowledge_dir.parent / "playbooks",
+            playbooks_dir=playbooks_dir,
         )
         self.executor = TrackedExecutor()
         self.app = build_app(self.settings, self.services, listener_executor=self.executor)
@@ -101,12 +103,17 @@ class LocalSlack:
         self.close()
 
 
-def run_demo(knowledge_dir: Path, db_path: Path | None = None, script: Path | None = None) -> int:
+def run_demo(
+    knowledge_dir: Path,
+    playbooks_dir: Path,
+    db_path: Path | None = None,
+    script: Path | None = None,
+) -> int:
     with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
         try:
-            local = LocalSlack(knowledge_dir, db_path or Path(scratch) / "demo.db")
-        except KnowledgeError as error:
-            print(f"repbot: not starting, the knowledge base has errors:\n{error}", file=sys.stderr)
+            local = LocalSlack(knowledge_dir, playbooks_dir, db_path or Path(scratch) / "demo.db")
+        except ContentError as error:
+            print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
             return 1
         with local:
             at_terminal = script is None and sys.stdin.isatty()

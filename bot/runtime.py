@@ -9,7 +9,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 
 from bot.config import Settings
-from bot.core.knowledge import KnowledgeError
+from bot.core.content import ContentError
 from bot.services import open_services
 from bot.slack.app import build_app
 from bot.slack.server import HttpServer
@@ -19,9 +19,11 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings) -> int:
     try:
-        services = open_services(settings.knowledge_dir, settings.database_path)
-    except KnowledgeError as error:
-        print(f"repbot: not starting, the knowledge base has errors:\n{error}", file=sys.stderr)
+        services = open_services(
+            settings.knowledge_dir, settings.playbooks_dir, settings.database_path
+        )
+    except ContentError as error:
+        print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
         return 1
     try:
         app = build_app(settings, services)  # checks the token with auth.test

@@ -110,7 +110,7 @@ def typo(text: str, rng: random.Random) -> str:
 def serve(knowledge_dir: str, db_path: str) -> int:
     """The bot and the emulator, until standard input closes."""
     logging.getLogger("waitress").setLevel(logging.ERROR)  # "queue depth" notes under load
-    with LocalSlack(Path(knowledge_dir), Path(db_path)) as local:
+    with LocalSlack(Path(knowledge_dir), ROOT / "playbooks", Path(db_path)) as local:
         ready = {
             "url": local.server.url,
             "secret": local.settings.slack_signing_secret,

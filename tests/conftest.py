@@ -5,11 +5,13 @@ import pytest
 
 from bot.demo import LocalSlack
 
-KNOWLEDGE = Path(__file__).parent.parent / "knowledge"
+ROOT = Path(__file__).parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+PLAYBOOKS = ROOT / "playbooks"
 
 
 @pytest.fixture
 def local(tmp_path: Path) -> Iterator[LocalSlack]:
     """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
-    with LocalSlack(KNOWLEDGE, tmp_path / "repbot.db") as running:
+    with LocalSlack(KNOWLEDGE, PLAYBOOKS, tmp_path / "repbot.db") as running:
         yield running

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 KNOWLEDGE = Path(__file__).parent.parent / "knowledge"
+PLAYBOOKS = Path(__file__).parent.parent / "playbooks"
 
 
 def repbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -20,7 +21,7 @@ def repbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_check_passes_the_shipped_knowledge_base():
-    done = repbot("check", "--knowledge", str(KNOWLEDGE))
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS))
     assert done.returncode == 0
     assert "0 errors" in done.stdout
 
@@ -28,7 +29,7 @@ def test_check_passes_the_shipped_knowledge_base():
 def test_check_prints_every_problem_with_file_and_line_and_exits_1(tmp_path):
     bad = tmp_path / "faq.yaml"
     bad.write_text("- id: a\n  question: Q?\n  answer: ''\n- question: R?\n  answer: S\n")
-    done = repbot("check", "--knowledge", str(tmp_path))
+    done = repbot("check", "--knowledge", str(tmp_path), "--playbooks", str(PLAYBOOKS))
     assert done.returncode == 1
     assert f"{bad}:3: error: entry 'a': empty answer" in done.stderr
     assert f"{bad}:4: error: missing id" in done.stderr
@@ -81,7 +82,7 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(tmp_pa
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
-    assert "not starting, the knowledge base has errors" in done.stderr
+    assert "not starting, the content has errors" in done.stderr
     assert f"{tmp_path / 'faq.yaml'}:3: error: entry 'a': empty answer" in done.stderr
 
 
@@ -99,7 +100,15 @@ def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
 def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
     script = tmp_path / "demo.txt"
     script.write_text('# try it\n/faq where is my box\nclick "Helpful"\nas lee\n/faq\nnonsense\n')
-    done = repbot("demo", "--knowledge", str(KNOWLEDGE), "--script", str(script))
+    done = repbot(
+        "demo",
+        "--knowledge",
+        str(KNOWLEDGE),
+        "--playbooks",
+        str(PLAYBOOKS),
+        "--script",
+        str(script),
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "# try it" in out

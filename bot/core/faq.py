@@ -1,10 +1,13 @@
-"""The FAQ as reps use it: match the customer's words, remember every question, take feedback."""
+"""The FAQ as reps use it: match the customer's words, remember every question, take feedback,
+and pick up edits to the knowledge base without a restart."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.core.knowledge import Entry, Knowledge
+from bot.core.knowledge import Entry, Knowledge, files_signature, load_knowledge
 from bot.core.matching import Matcher, MatchResult
 from bot.store import QueryRecord, Store
 
@@ -17,16 +20,56 @@ class Asked:
     result: MatchResult
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One loaded version of the knowledge base; replaced whole, so a reader never sees a
+    matcher from one version and entries from another."""
+
+    knowledge: Knowledge
+    matcher: Matcher
+    by_id: dict[str, Entry]
+
+
 def has_words(text: str) -> bool:
     """Emoji and punctuation alone give the matcher nothing to go on."""
     return any(ch.isalnum() for ch in text)
 
 
 class Faq:
-    def __init__(self, knowledge: Knowledge, store: Store) -> None:
+    def __init__(self, knowledge_dir: Path, knowledge: Knowledge, store: Store) -> None:
+        self.knowledge_dir = Path(knowledge_dir)
         self.store = store
-        self.entries = knowledge.by_id()
-        self.matcher = Matcher(knowledge.entries)
+        self._edition = self._edition_of(knowledge)
+        self._tried = knowledge.signature  # the files as last read, good or bad
+        self._reloading = threading.Lock()
+
+    @staticmethod
+    def _edition_of(knowledge: Knowledge) -> Edition:
+        return Edition(knowledge, Matcher(knowledge.entries), knowledge.by_id())
+
+    @property
+    def edition(self) -> Edition:
+        return self._edition
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        return self._edition.by_id
+
+    @property
+    def matcher(self) -> Matcher:
+        return self._edition.matcher
+
+    def reload(self, *, force: bool = False) -> Knowledge | None:
+        """Read the knowledge files again if they changed (or if forced). Returns what was
+        read, or None when nothing changed; with errors, the last good edition stays."""
+        with self._reloading:
+            if not force and files_signature(self.knowledge_dir) == self._tried:
+                return None
+            knowledge = load_knowledge(self.knowledge_dir)
+            self._tried = knowledge.signature
+            if not knowledge.errors:
+                self._edition = self._edition_of(knowledge)
+            return knowledge
 
     def ask(
         self,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.content import ContentError, Problem, key_lines, line_of, read_yaml
+
 ENTRY_KEYS = {"id", "question", "variants", "answer", "tags"}
 ID_PATTERN = re.compile(r"^\S{1,100}$")  # ids are typed by leads and shown to reps: one word
 
@@ -28,22 +30,12 @@ class Entry:
         return (self.question, *self.variants)
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" stops the bot; "warning" is shown by `repbot check`
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
-
-
 @dataclass
 class Knowledge:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    signature: tuple = ()  # of the files as they were read
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,16 +45,20 @@ class Knowledge:
         return {entry.id: entry for entry in self.entries}
 
 
-class KnowledgeError(Exception):
-    """Raised when a knowledge base has errors; the message lists every one."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 def knowledge_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def files_signature(directory: str | Path) -> tuple:
+    """Changes whenever a knowledge file is added, removed or edited."""
+    signature = []
+    for path in knowledge_files(Path(directory)):
+        try:
+            stat = path.stat()
+        except OSError:  # removed between listing and looking
+            continue
+        signature.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
 
 
 def load_knowledge(directory: str | Path) -> Knowledge:
@@ -72,6 +68,7 @@ def load_knowledge(directory: str | Path) -> Knowledge:
     if not directory.is_dir():
         knowledge.problems.append(Problem(str(directory), 0, "knowledge directory not found"))
         return knowledge
+    knowledge.signature = files_signature(directory)
     knowledge.files = knowledge_files(directory)
     if not knowledge.files:
         knowledge.problems.append(Problem(str(directory), 0, "no .yaml files in the directory"))
@@ -108,37 +105,24 @@ def load_knowledge(directory: str | Path) -> Knowledge:
 
 
 def load_valid_knowledge(directory: str | Path) -> Knowledge:
-    """Load the knowledge base, raising KnowledgeError if it has any error."""
+    """Load the knowledge base, raising ContentError if it has any error."""
     knowledge = load_knowledge(directory)
     if knowledge.errors:
-        raise KnowledgeError(knowledge.errors)
+        raise ContentError(knowledge.errors)
     return knowledge
 
 
 def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(name, 0, f"cannot read the file: {error}"))
+    parsed = read_yaml(path, problems)
+    if parsed is None:
         return []
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark else 0
-        reason = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(name, line, f"bad YAML: {reason}"))
-        return []
-    finally:
-        loader.dispose()
+    data, root = parsed
     if data is None:
         problems.append(Problem(name, 1, "the file is empty", "warning"))
         return []
     if not isinstance(data, list):
-        problems.append(Problem(name, root.start_mark.line + 1, "expected a list of entries"))
+        problems.append(Problem(name, line_of(root), "expected a list of entries"))
         return []
     entries = []
     for item, node in zip(data, root.value, strict=True):
@@ -149,14 +133,14 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
 
 
 def _entry(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Entry | None:
-    line = node.start_mark.line + 1
+    line = line_of(node)
     if not isinstance(item, dict):
         problems.append(Problem(name, line, "an entry must be a mapping with id, question, answer"))
         return None
-    key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    lines = key_lines(node)
 
     def problem(key: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(name, key_lines.get(key, line), message, severity))
+        problems.append(Problem(name, lines.get(key, line), message, severity))
 
     ok = True
     entry_id = item.get("id")

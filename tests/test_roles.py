@@ -1,0 +1,42 @@
+"""Roles and channels from playbooks/roles.yaml, with problems named by file and line."""
+
+from pathlib import Path
+
+from bot.core.roles import load_roles
+
+SHIPPED = Path(__file__).parent.parent / "playbooks"
+
+
+def test_the_shipped_roles_give_the_demo_team_its_roles():
+    roles, problems = load_roles(SHIPPED)
+    assert problems == []
+    assert roles.role_of("U0LEE0001") == "lead"
+    assert roles.at_least("U0MIA0001", "lead")  # a manager may do what a lead may
+    assert not roles.at_least("U0ANA0001", "lead")
+    assert roles.role_of("U0SOMEONE") == "rep"  # anyone not listed is a rep
+    assert roles.channels["leads"] == "C0LEADS001"
+
+
+def test_mistakes_are_named_with_file_and_line(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text(
+        "roles:\n"
+        "  rep: [U0ANA0001]\n"
+        "  boss: [U0BOB0001]\n"
+        "  lead: [ana]\n"
+        "  manager: [U0ANA0001]\n"
+        "channels:\n"
+        "  leads: '#support-leads'\n"
+    )
+    _, problems = load_roles(tmp_path)
+    assert [str(p) for p in problems] == [
+        f"{path}:3: error: unknown role 'boss' (roles: rep, senior, lead, manager)",
+        f"{path}:4: error: lead: 'ana' is not a Slack user id",
+        f"{path}:5: error: U0ANA0001 is both rep and manager",
+        f"{path}:7: error: leads: '#support-leads' is not a channel id",
+    ]
+
+
+def test_a_missing_file_is_an_error(tmp_path):
+    _, problems = load_roles(tmp_path)
+    assert [p.message for p in problems] == ["file not found"]
