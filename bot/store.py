@@ -74,8 +74,22 @@ def _v1_faq(db: Database) -> None:
     )
 
 
+def _v2_gap_resolutions(db: Database) -> None:
+    # What a lead did about a question the FAQ could not answer: it leaves the gaps list.
+    db.execute(
+        """CREATE TABLE gap_resolutions (
+            query_id INTEGER PRIMARY KEY REFERENCES faq_queries (id),
+            action TEXT NOT NULL CHECK (action IN ('phrasing', 'entry', 'ignore')),
+            entry_id TEXT,
+            user_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX gap_resolutions_created ON gap_resolutions (created_at)")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_faq]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_faq, _v2_gap_resolutions]
 
 
 @dataclass(frozen=True)
@@ -238,6 +252,55 @@ class Store:
                    entry_id = excluded.entry_id, created_at = excluded.created_at""",
                 [query_id, user_id, entry_id, self.now()],
             )
+
+    # FAQ gaps: questions with no good answer, and what leads did about them.
+
+    def unanswered_since(self, since: str) -> list[tuple[int, str]]:
+        """Questions that got "no good match" (and no pick) or a "Not helpful", not yet dealt
+        with."""
+        return self.db.execute(
+            """SELECT q.id, q.text FROM faq_queries q
+               WHERE q.created_at >= ?
+                 AND ((q.verdict = 'none'
+                       AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
+                      OR EXISTS (SELECT 1 FROM faq_feedback f
+                                 WHERE f.query_id = q.id AND f.helpful = 0))
+                 AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
+               ORDER BY q.id""",
+            [since],
+        ).fetchall()
+
+    def picks_since(self, since: str) -> list[tuple[int, str, str]]:
+        """(query id, question, picked entry id) for "did you mean" picks not yet dealt with."""
+        return self.db.execute(
+            """SELECT q.id, q.text, p.entry_id FROM faq_picks p
+               JOIN faq_queries q ON q.id = p.query_id
+               WHERE q.created_at >= ?
+                 AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
+               ORDER BY q.id""",
+            [since],
+        ).fetchall()
+
+    def resolve_gaps(
+        self, query_ids: list[int], action: str, entry_id: str | None, user_id: str
+    ) -> int:
+        """Mark questions as dealt with; returns how many were not already."""
+        with self.transaction() as db:
+            before = db.conn.total_changes
+            db.conn.executemany(
+                """INSERT OR IGNORE INTO gap_resolutions
+                       (query_id, action, entry_id, user_id, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [(q, action, entry_id, user_id, self.now()) for q in query_ids],
+            )
+            return db.conn.total_changes - before
+
+    def gap_resolver(self, query_id: int) -> tuple[str, str, str | None] | None:
+        """Who dealt with a question, and how: (user id, action, entry id)."""
+        return self.db.execute(
+            "SELECT user_id, action, entry_id FROM gap_resolutions WHERE query_id = ?",
+            [query_id],
+        ).fetchone()
 
     # People, as Slack describes them (names and time zones).
 
