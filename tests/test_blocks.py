@@ -4,7 +4,8 @@ import json
 
 from bot.core.knowledge import Entry
 from bot.core.matching import MatchResult, Scored
-from bot.slack import blocks
+from bot.slack.blocks import base
+from bot.slack.blocks import faq as faq_blocks
 
 BOX = Entry("where_is_my_box", "Where is my box?", "Track it under Account > Orders.")
 LATE = Entry("box_late", "My box is late", "We send a new one the same day.")
@@ -20,14 +21,14 @@ def buttons(message: dict) -> list[dict]:
 
 
 def test_escape_makes_mentions_and_links_plain_text():
-    assert blocks.escape("<!channel> <@U123> <https://evil|click> &<>") == (
+    assert base.escape("<!channel> <@U123> <https://evil|click> &<>") == (
         "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;&lt;&gt;"
     )
 
 
 def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     result = MatchResult("where's my parcel", "answer", [Scored(BOX, 88.0), Scored(LATE, 40.0)])
-    message = blocks.faq_reply("where's my parcel", 7, result)
+    message = faq_blocks.faq_reply("where's my parcel", 7, result)
     assert "*Where is my box?*\\nTrack it under Account &gt; Orders." in texts(message)
     assert "88% match" in texts(message)
     assert [(b["text"]["text"], b["value"]) for b in buttons(message)] == [
@@ -38,7 +39,7 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
 
 def test_a_close_call_offers_three_suggestions_and_none_of_these():
     matches = [Scored(BOX, 50.0), Scored(LATE, 48.0), Scored(CARD, 30.0)]
-    message = blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", matches))
+    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", matches))
     assert [b["text"]["text"] for b in buttons(message)] == [
         "Where is my box?",
         "My box is late",
@@ -50,7 +51,7 @@ def test_a_close_call_offers_three_suggestions_and_none_of_these():
 
 
 def test_no_match_says_the_question_went_to_the_team_leads():
-    message = blocks.faq_reply("bake bread", 1, MatchResult("bake bread", "none", []))
+    message = faq_blocks.faq_reply("bake bread", 1, MatchResult("bake bread", "none", []))
     assert "passed it to the team leads" in message["text"]
     assert buttons(message) == []
 
@@ -59,7 +60,7 @@ def test_customer_markup_appears_literally_in_every_reply():
     nasty = "<!channel> <@U123> <https://evil|click> &<>"
     for verdict, matches in [("answer", [Scored(BOX, 90)]), ("suggest", [Scored(BOX, 50)]),
                              ("none", [])]:  # fmt: skip
-        message = blocks.faq_reply(nasty, 1, MatchResult(nasty, verdict, matches))
+        message = faq_blocks.faq_reply(nasty, 1, MatchResult(nasty, verdict, matches))
         shown = texts(message)
         assert "<!channel>" not in shown and "<@U123>" not in shown and "<https" not in shown
         assert "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; &amp;&lt;&gt;" in shown
@@ -67,12 +68,12 @@ def test_customer_markup_appears_literally_in_every_reply():
 
 def test_long_text_stays_inside_slack_limits():
     long_question = Entry("long", "why " * 60, "a" * 5000)
-    message = blocks.faq_reply(
+    message = faq_blocks.faq_reply(
         "x" * 4000, 1, MatchResult("x", "suggest", [Scored(long_question, 50)])
     )
     for block in message["blocks"]:
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
     assert all(len(b["text"]["text"]) <= 75 for b in buttons(message))
-    answer = blocks.faq_answer(long_question, "x" * 4000, 1, 90.0)
+    answer = faq_blocks.faq_answer(long_question, "x" * 4000, 1, 90.0)
     assert all(len(b["text"]["text"]) <= 3000 for b in answer["blocks"] if b["type"] == "section")

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.services import Services
-from bot.slack import blocks
+from bot.slack.blocks import base
 from bot.slack.listeners import register_listeners
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def build_app(
         if body.get("response_url"):
             respond(
                 replace_original=False,
-                **blocks.note("Sorry, something went wrong on our side. Please try again."),
+                **base.note("Sorry, something went wrong on our side. Please try again."),
             )
 
     register_listeners(app)

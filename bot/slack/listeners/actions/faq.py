@@ -7,12 +7,13 @@ from slack_bolt import Ack, App, Respond
 
 from bot.core.faq import Faq
 from bot.core.knowledge import Entry
-from bot.slack import blocks
+from bot.slack.blocks import base
+from bot.slack.blocks import faq as faq_blocks
 from bot.store import QueryRecord
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
 
-Click = Callable[[Faq, QueryRecord, Entry, dict], blocks.Message]
+Click = Callable[[Faq, QueryRecord, Entry, dict], base.Message]
 
 
 def replacing_the_reply(handle: Click) -> Callable:
@@ -22,31 +23,31 @@ def replacing_the_reply(handle: Click) -> Callable:
     def listener(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
         ack()
         faq: Faq = context["services"].faq
-        parsed = blocks.parse_faq_value(body["actions"][0].get("value", ""))
+        parsed = faq_blocks.parse_faq_value(body["actions"][0].get("value", ""))
         query = faq.query(parsed[0]) if parsed else None
         entry = faq.entry(parsed[1]) if parsed else None
         if query is None or entry is None:
-            respond(replace_original=True, **blocks.note(GONE))
+            respond(replace_original=True, **base.note(GONE))
             return
         respond(replace_original=True, **handle(faq, query, entry, body))
 
     return listener
 
 
-def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
+def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
     faq.pick(query.id, body["user"]["id"], entry.id)
-    return blocks.faq_answer(entry, query.text, query.id, None)
+    return faq_blocks.faq_answer(entry, query.text, query.id, None)
 
 
-def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
+def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
     helpful = body["actions"][0]["action_id"] == "faq_helpful"
     faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
-    return blocks.faq_feedback_given(entry, query.text, helpful)
+    return faq_blocks.faq_feedback_given(entry, query.text, helpful)
 
 
-def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> blocks.Message:
+def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
     faq.feedback(query.id, body["user"]["id"], None, helpful=False)
-    return blocks.faq_none_of_these(query.text)
+    return faq_blocks.faq_none_of_these(query.text)
 
 
 def register(app: App) -> None:

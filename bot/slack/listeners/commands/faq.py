@@ -4,7 +4,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core.faq import has_words
-from bot.slack import blocks
+from bot.slack.blocks import base
+from bot.slack.blocks import faq as faq_blocks
 from bot.slack.people import remember_user
 
 
@@ -15,11 +16,11 @@ def answer(ack: Ack, command: dict, context: dict) -> None:
     if not text:
         ack(
             response_type="ephemeral",
-            **blocks.usage("/faq", "<customer's question>", "where is my box"),
+            **base.usage("/faq", "<customer's question>", "where is my box"),
         )
         return
     if not has_words(text):
-        ack(response_type="ephemeral", **blocks.faq_no_words())
+        ack(response_type="ephemeral", **faq_blocks.faq_no_words())
         return
     asked = context["services"].faq.ask(
         text,
@@ -28,7 +29,7 @@ def answer(ack: Ack, command: dict, context: dict) -> None:
         source="command",
         request_key=command.get("trigger_id"),
     )
-    ack(response_type="ephemeral", **blocks.faq_reply(text, asked.query_id, asked.result))
+    ack(response_type="ephemeral", **faq_blocks.faq_reply(text, asked.query_id, asked.result))
 
 
 def remember_rep(command: dict, client: WebClient, context: dict) -> None:

@@ -4,7 +4,7 @@ from slack_bolt import App, Say
 from slack_sdk import WebClient
 
 from bot.core.faq import has_words
-from bot.slack import blocks
+from bot.slack.blocks import faq as faq_blocks
 from bot.slack.people import remember_user
 
 
@@ -16,7 +16,7 @@ def answer_direct_message(
         return
     text = event.get("text", "").strip()
     if not has_words(text):
-        say(**blocks.faq_no_words())
+        say(**faq_blocks.faq_no_words())
         return
     services = context["services"]
     asked = services.faq.ask(
@@ -26,7 +26,7 @@ def answer_direct_message(
         source="dm",
         request_key=f"event:{body.get('event_id')}",
     )
-    say(**blocks.faq_reply(text, asked.query_id, asked.result))
+    say(**faq_blocks.faq_reply(text, asked.query_id, asked.result))
     remember_user(client, services.store, event["user"])
 
 
