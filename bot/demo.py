@@ -25,6 +25,7 @@ from bot.emulator.team import TEAM
 from bot.emulator.workspace import Workspace
 from bot.services import Services, open_services
 from bot.slack.app import build_app
+from bot.slack.reload import RELOAD_INTERVAL, knowledge_reloader
 from bot.slack.server import HttpServer
 
 PROMPT_HELP = (
@@ -63,7 +64,12 @@ class LocalSlack:
     """The fake Slack, the bot serving HTTP on 127.0.0.1, and a workspace to talk to it."""
 
     def __init__(
-        self, knowledge_dir: Path, playbooks_dir: Path, db_path: Path, clock: Clock | None = None
+        self,
+        knowledge_dir: Path,
+        playbooks_dir: Path,
+        db_path: Path,
+        clock: Clock | None = None,
+        reload_interval: float = RELOAD_INTERVAL,
     ) -> None:
         self.clock = clock or Clock()
         self.services: Services = open_services(knowledge_dir, playbooks_dir, db_path, self.clock)
@@ -84,8 +90,10 @@ class LocalSlack:
         self.server = HttpServer(self.app).start()
         self.client = SignedClient(self.server.url, signing_secret)
         self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
+        self.reloader = knowledge_reloader(self.app.client, self.services, reload_interval).start()
 
     def close(self) -> None:
+        self.reloader.stop()
         self.server.stop()
         self.executor.shutdown(wait=True)
         self.fake.stop()

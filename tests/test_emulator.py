@@ -476,7 +476,7 @@ def test_demo_script_transcript(workspace):
         "    ! there are no buttons in the replies lee can see",
         "lee> frobnicate",
         "    ? not understood; lines are: /command text | as NAME | in #channel | click N | "
-        'click "Label" | fill "Field" value | submit | # comment | wait',
+        'click "Label" | choose "Option" | fill "Field" value | submit | # comment | wait',
         "lee> wait 2h",
     ]
     assert waited == ["2h"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.content import ContentError, key_lines, value_node
-from bot.core.knowledge import Entry, load_knowledge
+from bot.core.knowledge import Entry, Knowledge, load_knowledge
 
 PHRASING_LIMIT = 500
 NEW_ENTRIES_FILE = "added.yaml"  # where a new entry goes when no file is named after its tag
@@ -33,6 +33,7 @@ class CurateError(ValueError):
 class Written:
     entry_id: str
     file: Path
+    knowledge: Knowledge  # the knowledge base as it is now, read back to check the write
 
 
 def _quoted(text: str) -> str:
@@ -57,8 +58,8 @@ def add_phrasing(knowledge_dir: Path, entry: Entry, phrasing: str) -> Written | 
     path = Path(entry.source.rsplit(":", 1)[0])
     with _writing:
         text = path.read_text(encoding="utf-8")
-        _write_checked(knowledge_dir, path, _with_variant(text, entry.id, phrasing))
-    return Written(entry.id, path)
+        knowledge = _write_checked(knowledge_dir, path, _with_variant(text, entry.id, phrasing))
+    return Written(entry.id, path, knowledge)
 
 
 def add_entry(
@@ -92,8 +93,8 @@ def add_entry(
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if text and not text.endswith("\n"):
             text += "\n"
-        _write_checked(knowledge_dir, path, text + "\n".join(lines) + "\n")
-    return Written(entry_id, path)
+        knowledge = _write_checked(knowledge_dir, path, text + "\n".join(lines) + "\n")
+    return Written(entry_id, path, knowledge)
 
 
 def _new_id(question: str, taken: set[str]) -> str:
@@ -151,17 +152,19 @@ def _with_variant(text: str, entry_id: str, phrasing: str) -> str:
     return "".join([*lines[:after], *new, *lines[after:]])
 
 
-def _write_checked(knowledge_dir: Path, path: Path, text: str) -> None:
+def _write_checked(knowledge_dir: Path, path: Path, text: str) -> Knowledge:
     """Replace the file atomically, then load the knowledge base; undo if it broke."""
     old = path.read_text(encoding="utf-8") if path.exists() else None
     _replace(path, text)
-    errors = load_knowledge(knowledge_dir).errors
+    knowledge = load_knowledge(knowledge_dir)
+    errors = knowledge.errors
     if errors:
         if old is None:
             path.unlink()
         else:
             _replace(path, old)
         raise CurateError(f"The change would break the knowledge base: {ContentError(errors)}")
+    return knowledge
 
 
 def _replace(path: Path, text: str) -> None:

@@ -71,6 +71,12 @@ class Faq:
                 self._edition = self._edition_of(knowledge)
             return knowledge
 
+    def install(self, knowledge: Knowledge) -> None:
+        """Put a knowledge base already read and checked into service (after a lead's edit)."""
+        with self._reloading:
+            self._edition = self._edition_of(knowledge)
+            self._tried = knowledge.signature
+
     def ask(
         self,
         text: str,

@@ -11,7 +11,8 @@ from typing import Literal
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.clock import iso
-from bot.core.faq import Edition
+from bot.core.curate import Written, add_entry, add_phrasing
+from bot.core.faq import Edition, Faq
 from bot.core.knowledge import Entry
 from bot.store import Store
 
@@ -99,3 +100,39 @@ def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
 
 def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | None:
     return next((gap for gap in find_gaps(store, edition, now) if gap.key == key), None)
+
+
+# What a lead does about a gap. Each takes effect at once and takes the gap off the list.
+
+
+def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written | None:
+    """The gap's question becomes a phrasing of `entry`; None if the entry had it already."""
+    written = add_phrasing(faq.knowledge_dir, entry, gap.question)
+    if written is not None:
+        faq.install(written.knowledge)
+    faq.store.resolve_gaps(list(gap.query_ids), "phrasing", entry.id, user_id)
+    return written
+
+
+def close_as_entry(
+    faq: Faq,
+    gap: Gap | None,
+    user_id: str,
+    *,
+    question: str,
+    answer: str,
+    variants: list[str],
+    tags: list[str],
+) -> Written:
+    written = add_entry(
+        faq.knowledge_dir, question, answer, variants=variants, tags=tags,
+        taken_ids=set(faq.entries),
+    )  # fmt: skip
+    faq.install(written.knowledge)
+    if gap is not None:  # None: another lead dealt with the gap meanwhile; the entry still counts
+        faq.store.resolve_gaps(list(gap.query_ids), "entry", written.entry_id, user_id)
+    return written
+
+
+def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:
+    faq.store.resolve_gaps(list(gap.query_ids), "ignore", None, user_id)

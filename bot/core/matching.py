@@ -1,12 +1,18 @@
-"""Match a customer's question against the FAQ: BM25 over words, then a fuzzy rerank.
+"""Match a customer's question against the FAQ: BM25 over words, a fuzzy rerank, a calibrated score.
 
 Each entry's phrasings are pooled into one document. A word inverted index with BM25
 weights finds candidates without scoring every entry; query words the FAQ never uses are
 corrected to the nearest FAQ word (typos); the best candidates are reranked by a mix of
 BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings) and char
-n-gram TF-IDF cosine (word forms). A score also counts the lead over the runner-up, so the
-thresholds judge confidence. Everything is learned from the entries given, so the same code
-works for any business's FAQ.
+n-gram TF-IDF cosine (word forms). Stop words ("is", "it", "should", "by") count in BM25 but
+not in the fuzzy parts, and a stop word the FAQ never uses costs nothing, so filler around a
+question does not drown it.
+
+The score a rep sees is a confidence: the estimated chance (in %) that the entry is the right
+answer, from its similarity and its lead over the best other entry. The mapping is fitted when
+the index is built, on the knowledge base itself: each of a sample of phrasings is matched with
+that phrasing held out (is its entry still found first?) and with its whole entry held out (a
+question the FAQ does not cover). So the thresholds mean the same for any business's FAQ.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import functools
 import heapq
 import itertools
 import math
+import random
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -27,22 +35,40 @@ from bot.core.knowledge import Entry
 
 Verdict = Literal["answer", "suggest", "none"]
 
-ANSWER_AT = 56.0
-SUGGEST_AT = 35.0
+# Thresholds on the confidence score: the estimated chance, in %, that the entry is right.
+ANSWER_AT = 60.0
+SUGGEST_AT = 20.0
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
+_UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_WORDS = 60  # a pasted e-mail is cut here: the question is rarely further down
+_MAX_QUERY_CHARS = 4000
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 _GRAM_CACHE = 20_000  # entries whose char n-gram vectors are kept
 _EAGER_GRAMS = 2_000  # FAQs up to this size get all char n-gram vectors at start-up
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
-# shares of the final score: BM25, rapidfuzz similarity to the best phrasing, char n-grams
+# shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
 _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
-_LEAD = 10.0  # most a score gains from leading the runner-up
+_CALIBRATION_SAMPLE = 300  # held-out phrasings the confidence is fitted on
+_UNCOVERED_WEIGHT = 0.25  # an uncovered question counts this much against a covered one
+# Confidence before any evidence, as logistic coefficients on (similarity, lead), both 0..1;
+# the fit starts here and a small FAQ, with few phrasings to learn from, stays close to it.
+_PRIOR = (-4.0, 6.0, 10.0)
+_PRIOR_STRENGTH = 20.0  # the prior weighs as much as this many held-out questions
+
+# English function words: they carry no topic, and a small FAQ cannot learn that by itself
+STOP_WORDS = frozenset(
+    """a an the i me my mine myself we us our you your yours he him his she her it its they
+    them their is am are was were be been being do does did doing have has had having will
+    would shall should can could may might must to of in on at by for with from about as into
+    onto over under up down out off than then so too very just also and or but if because
+    while until till this that these those there here what which who whom whose please hi
+    hello hey thanks thank dear now yet still already really some any all again ok okay""".split()
+)
 
 # <@U123>, <!channel>, <#C1|general>, <https://x|label>: keep a label, drop the rest
 _SLACK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -57,7 +83,7 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True)
 class Scored:
     entry: Entry
-    score: float  # 0..100, higher is better, comparable to the thresholds
+    score: float  # 0..100: the estimated chance (%) that this entry answers the question
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,14 @@ def stem(word: str) -> str:
     return word
 
 
+_STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
+
+
+def is_content(word: str) -> bool:
+    """A normalised word that can name a topic: not a stop word, not a lone character."""
+    return len(word) > 1 and word not in _STOP_STEMS
+
+
 class _Normaliser:
     """Text to stemmed words; remembers stems because an FAQ repeats its words a lot."""
 
@@ -114,6 +148,28 @@ class _Normaliser:
         return out
 
 
+@dataclass(frozen=True)
+class _HeldOut:
+    """A phrasing left out of its entry while calibrating: the index is not rebuilt for it."""
+
+    entry: int
+    phrasing: int
+    counts: Counter[str]
+
+
+@dataclass(frozen=True)
+class _Confidence:
+    """Logistic map from (similarity, lead over the best other entry), both 0..1, to 0..100."""
+
+    bias: float
+    similarity: float
+    lead: float
+
+    def __call__(self, similarity: float, lead: float) -> float:
+        z = self.bias + self.similarity * similarity + self.lead * lead
+        return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
 class Matcher:
     """An index over FAQ entries, built once; `match` is read-only and safe across threads."""
 
@@ -129,40 +185,37 @@ class Matcher:
         self.suggest_at = suggest_at
         self._normaliser = _Normaliser()
         self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
-        self._phrasings: list[list[str]] = []  # per entry, normalised phrasings for rapidfuzz
-        lengths = []
+        self._words: list[list[list[str]]] = []  # per entry, per phrasing, normalised words
+        self._phrasings: list[list[str]] = []  # per entry, content words of each phrasing
+        self._lengths: list[int] = []
         for index, entry in enumerate(self.entries):
-            texts = []
-            length = 0
-            for phrasing in entry.phrasings:
-                words = self._normaliser.words(phrasing)
-                texts.append(" ".join(words))
-                length += len(words)
+            phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
+            for words in phrasings:
                 for word in words:
                     posting = self._postings.get(word)
                     if posting is None:
                         self._postings[word] = {index: 1}
                     else:
                         posting[index] = posting.get(index, 0) + 1
-            self._phrasings.append(texts)
-            lengths.append(length)
+            self._words.append(phrasings)
+            self._phrasings.append([_content_text(words) for words in phrasings])
+            self._lengths.append(sum(map(len, phrasings)))
         count = len(self.entries)
-        average = sum(lengths) / count if count else 1.0
+        average = sum(self._lengths) / count if count else 1.0
         # BM25 denominator part that depends only on the entry, precomputed
-        self._length_norm = [_K1 * (1 - _B + _B * n / average) for n in lengths]
-        self._idf = {
-            word: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5))
-            for word, p in self._postings.items()
-        }
-        self._unseen_idf = math.log(1 + (count + 0.5) / 0.5)
-        self._vocabulary = list(self._postings)
+        self._length_norm = [_K1 * (1 - _B + _B * n / average) for n in self._lengths]
+        self._average_length = average
+        self._idf = {word: _idf(count, len(p)) for word, p in self._postings.items()}
+        self._unseen_idf = _idf(count, 0)
+        self._vocabulary = [word for word in self._postings if is_content(word)]
         # Char n-grams see through typos and word forms ("verify" / "verification"). Their
         # weights come from the vocabulary; entry vectors are built on first use and cached,
         # so start-up stays fast for a huge FAQ.
-        gram_count: dict[str, int] = {}
-        for word, posting in self._postings.items():
+        gram_count: Counter[str] = Counter()
+        for word in self._vocabulary:
+            df = len(self._postings[word])
             for gram in _grams(word):
-                gram_count[gram] = gram_count.get(gram, 0) + len(posting)
+                gram_count[gram] += df
         self._gram_idf = {
             gram: math.log((count + 1) / (min(n, count) + 1)) + 1 for gram, n in gram_count.items()
         }
@@ -170,27 +223,28 @@ class Matcher:
         if count <= _EAGER_GRAMS:  # a small FAQ is warmed now, so no rep waits on a cold cache
             for index in range(count):
                 self._entry_grams(index)
+        self._confidence = self._calibrate()
 
     def match(self, text: str, top: int = 3) -> MatchResult:
         if not isinstance(text, str):
             text = ""
-        words = self._query_words(text)
-        ranked = self._rank(words, " ".join(words))
-        matches = [Scored(self.entries[i], score) for i, score in ranked[: max(top, 0)]]
-        best = ranked[0][1] if ranked else 0.0
+        leads = _leads(self._rank(self._query_words(text)))
+        scored = [(index, self._confidence(similarity, lead)) for index, similarity, lead in leads]
+        best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
         elif best >= self.suggest_at:
             verdict = "suggest"
         else:
             verdict = "none"
+        matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches)
 
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
         words: list[str] = []
-        for word in self._normaliser.words(text[:4000])[:_MAX_QUERY_WORDS]:
-            if word not in self._idf and len(word) >= 4:
+        for word in self._normaliser.words(text[:_MAX_QUERY_CHARS])[:_MAX_QUERY_WORDS]:
+            if word not in self._idf and len(word) >= 4 and is_content(word):
                 found = process.extractOne(
                     word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
                 )
@@ -200,9 +254,12 @@ class Matcher:
                 words.append(word)
         return words
 
-    def _rank(self, words: list[str], query: str) -> list[tuple[int, float]]:
-        known = sorted((w for w in words if w in self._idf), key=lambda w: len(self._postings[w]))
-        if not known:
+    def _rank(self, words: list[str], held: _HeldOut | None = None) -> list[tuple[int, float]]:
+        """Entries by similarity (0..1), best first; empty when the words name no topic."""
+        content = [word for word in words if is_content(word)]
+        weights = {word: self._weight(word, held) for word in words}
+        known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
+        if not content or not known:
             return []
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
@@ -222,46 +279,162 @@ class Matcher:
                     tf = posting.get(index)
                     if tf:
                         scores[index] = score + weight * tf / (tf + norm[index])
+        if held is not None and held.entry in scores:
+            scores[held.entry] = self._held_bm25(known, held)
         # BM25 as a share of what a perfect match would score, so it is comparable across
-        # queries; a word the FAQ never uses counts as the rarest: the FAQ cannot answer it
-        ceiling = sum(self._idf.get(w, self._unseen_idf) for w in words) * (_K1 + 1)
+        # queries; a content word the FAQ never uses counts against every entry
+        ceiling = sum(weight for weight, _ in weights.values()) * (_K1 + 1)
         best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
+        query = " ".join(content)
+        query_grams = self._gram_vector(content)
         ranked = []
-        query_grams = self._gram_vector(words)
         for index, bm25 in best:
-            similarity = process.extractOne(
-                query, self._phrasings[index], scorer=fuzz.token_sort_ratio
-            )[1]
-            entry_grams = self._entry_grams(index)
+            phrasings = self._phrasings[index]
+            if held is not None and index == held.entry:
+                phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
+                entry_grams = self._gram_vector(" ".join(phrasings).split())
+            else:
+                entry_grams = self._entry_grams(index)
+            found = process.extractOne(query, phrasings, scorer=fuzz.token_sort_ratio)
             cosine = sum(x * entry_grams.get(g, 0.0) for g, x in query_grams.items())
-            score = 100 * _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
-            score += _FUZZ_WEIGHT * similarity + 100 * _CHAR_WEIGHT * cosine
-            ranked.append((index, score))
+            similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
+            similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
+            similarity += _CHAR_WEIGHT * min(cosine, 1.0)
+            ranked.append((index, similarity))
         ranked.sort(key=lambda item: (-item[1], item[0]))
-        # Confidence, not just similarity: a match only as good as its rival is a close call.
-        # Each score gains (or loses) its lead over the best other entry, up to _LEAD points
-        # (a lone weak candidate must not double its score); the order stays.
-        top, runner_up = ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0
-        confident = []
-        for i, (index, score) in enumerate(ranked):
-            rival = runner_up if i == 0 else top
-            confident.append((index, min(max(score + min(score - rival, _LEAD), 0.0), 100.0)))
-        return confident
+        return ranked
+
+    def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
+        """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
+        posting = self._postings.get(word)
+        if posting is not None and held is not None and posting.get(held.entry, 0):
+            if len(posting) == 1 and posting[held.entry] == held.counts[word]:
+                posting = None  # only the held-out phrasing uses it
+        if posting is None:
+            # a stop word the FAQ never uses is filler; any other word is a topic it lacks
+            return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
+        return self._idf[word], True
+
+    def _held_bm25(self, words: list[str], held: _HeldOut) -> float:
+        """BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
+        length = self._lengths[held.entry] - sum(held.counts.values())
+        norm = _K1 * (1 - _B + _B * length / self._average_length)
+        score = 0.0
+        for word in words:
+            tf = self._postings[word].get(held.entry, 0) - held.counts[word]
+            score += self._idf[word] * (_K1 + 1) * tf / (tf + norm)
+        return score
+
+    def _calibrate(self) -> _Confidence:
+        """Fit the confidence on held-out phrasings of this knowledge base (see the module doc).
+
+        Each sampled phrasing gives two questions: held out from its entry, the answer is right
+        when its entry still comes first; with its whole entry gone, any answer is wrong.
+        """
+        pool = [
+            (index, position)
+            for index, phrasings in enumerate(self._words)
+            if len(phrasings) > 1
+            for position in range(len(phrasings))
+        ]
+        sample = random.Random(0).sample(pool, min(len(pool), _CALIBRATION_SAMPLE))
+        examples: list[tuple[float, float, float, float]] = []  # similarity, lead, right, weight
+        for index, position in sample:
+            words = self._words[index][position]
+            held = _HeldOut(index, position, Counter(words))
+            ranked = self._rank(list(dict.fromkeys(words)), held)
+            if not ranked:
+                continue
+            _, similarity, lead = _leads(ranked)[0]
+            examples.append((similarity, lead, float(ranked[0][0] == index), 1.0))
+            others = [item for item in ranked if item[0] != index]
+            if others:
+                _, similarity, lead = _leads(others)[0]
+                examples.append((similarity, lead, 0.0, _UNCOVERED_WEIGHT))
+        return _Confidence(*_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
 
     def _grams_of_entry(self, index: int) -> dict[str, float]:
         return self._gram_vector(" ".join(self._phrasings[index]).split())
 
     def _gram_vector(self, words: list[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector of the words' char n-grams."""
-        counts: dict[str, int] = {}
+        counts: Counter[str] = Counter()
         for word in words:
-            for gram in _grams(word):
-                counts[gram] = counts.get(gram, 0) + 1
-        vector = {g: (1 + math.log(n)) * self._gram_idf.get(g, 1.0) for g, n in counts.items()}
+            counts.update(_grams(word))
+        idf = self._gram_idf
+        vector = {g: (1 + math.log(n)) * idf.get(g, 1.0) for g, n in counts.items()}
         length = math.sqrt(sum(x * x for x in vector.values())) or 1.0
         return {g: x / length for g, x in vector.items()}
 
 
-def _grams(word: str) -> list[str]:
+def _idf(count: int, df: int) -> float:
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def _content_text(words: list[str]) -> str:
+    return " ".join(word for word in words if is_content(word))
+
+
+def _leads(ranked: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
+    """(index, similarity, lead): the best leads the runner-up, the others trail the best."""
+    if not ranked:
+        return []
+    top = ranked[0][1]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return [
+        (index, similarity, similarity - (runner_up if i == 0 else top))
+        for i, (index, similarity) in enumerate(ranked)
+    ]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _grams(word: str) -> tuple[str, ...]:
     padded = f" {word} "
-    return [padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+    return tuple(padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
+
+
+def _fit_logistic(
+    examples: list[tuple[float, float, float, float]],
+    prior: tuple[float, float, float],
+    strength: float,
+) -> tuple[float, float, float]:
+    """Weighted logistic regression on two features by Newton's method, pulled to `prior`.
+
+    The pull is a Gaussian prior worth about `strength` examples; the feature weights stay
+    positive so that a more similar, further-ahead entry never gets a lower score.
+    """
+    beta = list(prior)
+    for _ in range(25):
+        gradient = [strength * (p - b) / 10 for p, b in zip(prior, beta, strict=True)]
+        hessian = [[strength / 10 if i == j else 0.0 for j in range(3)] for i in range(3)]
+        for similarity, lead, right, weight in examples:
+            x = (1.0, similarity, lead)
+            z = beta[0] + beta[1] * similarity + beta[2] * lead
+            p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+            for i in range(3):
+                gradient[i] += weight * (right - p) * x[i]
+                for j in range(3):
+                    hessian[i][j] += weight * p * (1 - p) * x[i] * x[j]
+        step = _solve(hessian, gradient)
+        beta = [b + s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-6:
+            break
+    return beta[0], max(beta[1], 0.0), max(beta[2], 0.0)
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Solve a small positive definite system by Gaussian elimination."""
+    n = len(vector)
+    rows = [row[:] + [value] for row, value in zip(matrix, vector, strict=True)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        for r in range(col + 1, n):
+            factor = rows[r][col] / rows[col][col]
+            for c in range(col, n + 1):
+                rows[r][c] -= factor * rows[col][c]
+    solution = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        rest = sum(rows[r][c] * solution[c] for c in range(r + 1, n))
+        solution[r] = (rows[r][n] - rest) / rows[r][r]
+    return solution

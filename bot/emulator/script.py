@@ -11,6 +11,7 @@ INDENT = "    "
 
 _CLICK = re.compile(r'click\s+(?:(\d+)|"([^"]+)"|(\S.*))', re.IGNORECASE)
 _FILL = re.compile(r'fill\s+(?:"([^"]+)"|(\S+))\s+(.*)', re.IGNORECASE)
+_CHOOSE = re.compile(r'choose\s+(?:"([^"]+)"|(\S.*))', re.IGNORECASE)
 _IN = re.compile(r"in\s+(#?[\w-]+)", re.IGNORECASE)
 
 
@@ -22,6 +23,7 @@ class DemoScript:
         in #CHANNEL          switch channel (default: #support)
         click N              press button N of the latest reply with buttons
         click "Label"        ... or the button with that label
+        choose "Option"      pick the option with that label in a menu of the latest reply
         fill "Field" value   type a value into the open modal's field
         submit               submit the open modal
         # comment            echoed as is
@@ -81,6 +83,8 @@ class DemoScript:
             number, quoted, bare = match.groups()
             target: int | str = int(number) if number else (quoted or bare)
             self.show(self.workspace.click(self.user, target))
+        elif match := _CHOOSE.fullmatch(line):
+            self.show(self.workspace.choose(self.user, match.group(1) or match.group(2)))
         elif match := _FILL.fullmatch(line):
             quoted, bare, value = match.groups()
             self.workspace.fill(quoted or bare, _unquote(value), self.user)
@@ -100,6 +104,7 @@ class DemoScript:
 
     def _help(self) -> None:
         words = ["/command text", "as NAME", "in #channel", "click N", 'click "Label"']
+        words.append('choose "Option"')
         words += ['fill "Field" value', "submit", "# comment", *self.extra_commands]
         self._print(f"{INDENT}? not understood; lines are: " + " | ".join(words))
 

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
-from bot.emulator.render import Element, Rendered, options_of, render_message, render_view
+from bot.emulator.render import (
+    Element,
+    Rendered,
+    options_of,
+    render_message,
+    render_view,
+    text_of,
+)
 from bot.emulator.server import Call, FakeSlack, with_block_ids
 from bot.emulator.team import APP_ID, TEAM_DOMAIN, TEAM_ID, Member, channel_id, member
 
@@ -149,15 +156,38 @@ class Workspace:
         key, reply, target = self._find_element(who, element)
         if target.type != "button":
             raise DemoError(f"{target.index} is a {target.type}, not a button")
-        action: Json = {
-            "action_id": target.action_id,
-            "block_id": target.block_id,
-            "type": "button",
-            "action_ts": self.client.new_action_ts(),
-            "text": {"type": "plain_text", "text": target.label, "emoji": True},
-        }
+        action: Json = {"type": "button", "text": _plain(target.label)}
         if target.value is not None:
             action["value"] = target.value
+        return self._act(who, key, reply, target, action)
+
+    def choose(self, user: str | Member, option: str) -> list[Reply]:
+        """Pick the option with this label in a menu of the latest reply that has one."""
+        who = self._member(user)
+        for key, reply in reversed(self._screen.items()):
+            if reply.user not in (None, who.id) or not reply.elements:
+                continue
+            for target in reply.elements:
+                menu = _element_json(reply.blocks, target)
+                for choice in options_of(menu) if menu else []:
+                    if text_of(choice.get("text")).lower() == option.strip().lower():
+                        action = {"type": target.type, "selected_option": choice}
+                        return self._act(who, key, reply, target, action)
+            menus = [e for e in reply.elements if e.options]
+            if menus:
+                shown = " | ".join(o for e in menus for o in e.options)
+                raise DemoError(f'no option "{option}" in the last menu: {shown}')
+        raise DemoError(f"there are no menus in the replies {who.name} can see")
+
+    def _act(
+        self, who: Member, key: tuple, reply: Reply, target: Element, action: Json
+    ) -> list[Reply]:
+        """Send the block_actions payload Slack sends when `who` uses `target` in `reply`."""
+        action |= {
+            "action_id": target.action_id,
+            "block_id": target.block_id,
+            "action_ts": self.client.new_action_ts(),
+        }
         payload = self._interaction("block_actions", who) | {"actions": [action]}
         if reply.view is not None:
             payload["container"] = {"type": "view", "view_id": reply.view_id}
@@ -176,7 +206,7 @@ class Workspace:
             payload["state"] = {"values": {}}
             if reply.kind != "ephemeral":  # Slack sends no message object for ephemerals
                 payload["message"] = self._message_payload(reply)
-        self._check(self.client.block_actions(payload), f'the "{target.label}" button')
+        self._check(self.client.block_actions(payload), f'"{target.label}"')
         return self.look(who)
 
     def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
@@ -465,3 +495,20 @@ def _initial_values(view: Json) -> Json:
             element["action_id"]: {"type": element["type"], state_key: initial}
         }
     return values
+
+
+def _plain(text: str) -> Json:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _element_json(blocks: list[Json] | None, target: Element) -> Json | None:
+    """The element a rendered `target` came from, to read what the renderer left out."""
+    for block in blocks or []:
+        if block.get("block_id") != target.block_id:
+            continue
+        candidates = [*block.get("elements", []), block.get("accessory") or {}]
+        candidates.append(block.get("element") or {})
+        for element in candidates:
+            if element.get("action_id") == target.action_id:
+                return element
+    return None

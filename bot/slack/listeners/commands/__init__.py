@@ -1,7 +1,8 @@
 from slack_bolt import App
 
-from bot.slack.listeners.commands import faq
+from bot.slack.listeners.commands import faq, kb
 
 
 def register(app: App) -> None:
     faq.register(app)
+    kb.register(app)

@@ -1,0 +1,202 @@
+"""/kb for team leads: FAQ gaps with one-click fixes, the new-entry modal, reload reports."""
+
+from __future__ import annotations
+
+import json
+
+from bot.core.content import Problem
+from bot.core.gaps import Gap
+from bot.core.knowledge import Knowledge
+from bot.slack.blocks.base import (
+    BUTTON_LIMIT,
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    note,
+    section,
+    shorten,
+)
+
+GAPS_SHOWN = 10  # Slack allows 50 blocks a message; a lead works through ten at a time
+PROBLEMS_SHOWN = 20
+NEW_ENTRY = "kb_new_entry"  # the modal's callback id
+GAP_BLOCK = "kb_gap:"  # + the gap's key: every button of a gap says which gap it is for
+
+
+def usage() -> Message:
+    return note(
+        "Usage: /kb gaps (questions the FAQ could not answer this week, to add to it) "
+        "or /kb reload (read the knowledge files again)"
+    )
+
+
+def not_allowed() -> Message:
+    return note("Only team leads can curate the FAQ. Ask your team lead to add it.")
+
+
+def gap_key(block_id: str) -> int | None:
+    key = block_id.removeprefix(GAP_BLOCK)
+    return int(key) if block_id.startswith(GAP_BLOCK) and key.isdigit() else None
+
+
+def _curly(text: str, limit: int = 200) -> str:
+    return f"“{escape(shorten(text, limit))}”"
+
+
+def _gap_blocks(gap: Gap) -> list[dict]:
+    times = f"{gap.count}×" if gap.count > 1 else "Once:"
+    block_id = f"{GAP_BLOCK}{gap.key}"
+    if gap.kind == "picked":
+        entry = gap.suggestions[0]
+        text = (
+            f"*{times} {_curly(gap.question)}*\nReps keep picking {_curly(entry.question, 120)} "
+            f"(`{escape(entry.id)}`) for it."
+        )
+        buttons = [
+            button("Accept as a phrasing", "kb_add_phrasing", entry.id, "primary"),
+            button("Ignore", "kb_ignore", ""),
+        ]
+        return [section(text), actions(block_id, *buttons)]
+    text = f"*{times} {_curly(gap.question)}*"
+    others = gap.questions[1:4]
+    if others:
+        text += "\nAlso asked: " + " · ".join(_curly(q, 100) for q in others)
+    elements = []
+    if gap.suggestions:
+        best = gap.suggestions[0]
+        label = f"Add as a phrasing of “{shorten(best.question, BUTTON_LIMIT - 24)}”"
+        elements.append(button(label, "kb_add_phrasing", best.id))
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": "kb_add_phrasing_to",
+                "placeholder": {"type": "plain_text", "text": "…or to another entry"},
+                "options": [
+                    {
+                        "text": {"type": "plain_text", "text": shorten(e.question, BUTTON_LIMIT)},
+                        "value": e.id,
+                    }
+                    for e in gap.suggestions
+                ],
+            }
+        )
+    elements += [button("New entry", "kb_new_entry", ""), button("Ignore", "kb_ignore", "")]
+    return [section(text), actions(block_id, *elements)]
+
+
+def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
+    """The gaps of the week, biggest first; `done` (mrkdwn, from the functions below) says
+    what the lead just did."""
+    blocks = [context(done)] if done else []
+    if not gaps:
+        text = "No FAQ gaps in the last 7 days: every question found a good answer."
+        return {"text": text, "blocks": [*blocks, section(text)]}
+    questions = sum(gap.count for gap in gaps)
+    heading = f"FAQ gaps of the last 7 days: {questions} questions in {len(gaps)} groups"
+    blocks.append(section(f"*{heading}*"))
+    for gap in gaps[:GAPS_SHOWN]:
+        blocks += [{"type": "divider"}, *_gap_blocks(gap)]
+    if len(gaps) > GAPS_SHOWN:
+        blocks.append(context(f"…and {len(gaps) - GAPS_SHOWN} smaller groups after these."))
+    return {"text": heading, "blocks": blocks}
+
+
+def new_entry_modal(gap: Gap, response_url: str) -> dict:
+    """A modal to write a new entry from a gap; its wordings become the entry's phrasings."""
+
+    def field(block_id: str, label: str, initial: str = "", multiline: bool = False,
+              optional: bool = False) -> dict:  # fmt: skip
+        element = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+        if initial:
+            element["initial_value"] = initial[:3000]
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": {"type": "plain_text", "text": label},
+            "element": element,
+            "optional": optional,
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": NEW_ENTRY,
+        "private_metadata": json.dumps({"key": gap.key, "response_url": response_url}),
+        "title": {"type": "plain_text", "text": "New FAQ entry"},
+        "submit": {"type": "plain_text", "text": "Add to the FAQ"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            field("question", "Question", gap.question),
+            field(
+                "variants",
+                "Other ways customers ask it, one per line",
+                "\n".join(gap.questions[1:8]),
+                multiline=True,
+                optional=True,
+            ),
+            field("answer", "Answer", multiline=True),
+            field("tags", "Tags, separated by commas", optional=True),
+        ],
+    }
+
+
+def reloaded(knowledge: Knowledge) -> Message:
+    warnings = [p for p in knowledge.problems if p.severity != "error"]
+    text = f"Reloaded the FAQ: {len(knowledge.entries)} entries in {len(knowledge.files)} files."
+    if warnings:
+        text += f" {len(warnings)} warnings:"
+    return _with_problems(text, warnings)
+
+
+def reload_refused(problems: list[Problem], entries_in_service: int) -> Message:
+    text = (
+        f"The knowledge files have errors, so the FAQ still answers from the last good version "
+        f"({entries_in_service} entries). Fix these and reload:"
+    )
+    return _with_problems(text, problems)
+
+
+def _with_problems(text: str, problems: list[Problem]) -> Message:
+    lines = [f"• `{escape(str(p))}`" for p in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more (run `repbot check`)")
+    blocks = [section(escape(text))]
+    if lines:
+        blocks.append(section("\n".join(lines)))
+    return {"text": text, "blocks": blocks}
+
+
+# What the lead just did, shown above the refreshed list (mrkdwn, escaped here).
+
+
+def _where(written_file: str) -> str:
+    return f"`{escape(written_file)}`"
+
+
+def added_phrasing(question: str, entry_id: str, file: str | None) -> str:
+    if file is None:
+        return f"{_curly(question)} is already a phrasing of `{escape(entry_id)}`."
+    return f"Added {_curly(question)} as a phrasing of `{escape(entry_id)}` in {_where(file)}."
+
+
+def added_entry(question: str, entry_id: str, file: str) -> str:
+    return f"Added the entry `{escape(entry_id)}` ({_curly(question)}) to {_where(file)}."
+
+
+def ignored(question: str, count: int) -> str:
+    return f"Ignored {_curly(question)} ({count} question{'s' if count != 1 else ''})."
+
+
+def already_handled(resolution: tuple[str, str, str | None] | None) -> str:
+    if resolution is None:
+        return "That group has changed since the list was made; here is the list as it is now."
+    user_id, action, entry_id = resolution
+    entry = f"`{escape(entry_id or '')}`"
+    how = {"phrasing": f"added it as a phrasing of {entry}", "entry": f"made it the entry {entry}"}
+    # user_id comes from Slack, not from anyone's typing: a real mention is safe here.
+    return f"<@{user_id}> already {how.get(action, 'ignored it')}."
+
+
+def failed(reason: str) -> str:
+    return f"Nothing was changed: {escape(reason)}"

@@ -1,0 +1,46 @@
+"""/kb gaps | /kb reload: team leads curate the FAQ from what the floor asks."""
+
+from slack_bolt import Ack, App, Respond
+
+from bot.core.gaps import find_gaps
+from bot.services import Services
+from bot.slack.blocks import kb as kb_blocks
+
+SUBCOMMANDS = ("gaps", "reload")
+
+
+def _subcommand(command: dict, services: Services) -> str | None:
+    """The subcommand to run, or None when the user may not or did not say one."""
+    words = command.get("text", "").split()
+    wanted = words[0].lower() if words else ""
+    allowed = services.roles.at_least(command.get("user_id", ""), "lead")
+    return wanted if allowed and wanted in SUBCOMMANDS else None
+
+
+def acknowledge(ack: Ack, command: dict, context: dict) -> None:
+    services: Services = context["services"]
+    if not services.roles.at_least(command.get("user_id", ""), "lead"):
+        ack(response_type="ephemeral", **kb_blocks.not_allowed())
+    elif _subcommand(command, services) is None:
+        ack(response_type="ephemeral", **kb_blocks.usage())
+    else:
+        ack()  # the work can take longer than Slack waits; the answer follows
+
+
+def run(command: dict, respond: Respond, context: dict) -> None:
+    services: Services = context["services"]
+    subcommand = _subcommand(command, services)
+    if subcommand == "gaps":
+        gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())
+        respond(response_type="ephemeral", **kb_blocks.gaps_list(gaps))
+    elif subcommand == "reload":
+        knowledge = services.faq.reload(force=True)
+        if knowledge.errors:
+            message = kb_blocks.reload_refused(knowledge.errors, len(services.faq.entries))
+        else:
+            message = kb_blocks.reloaded(knowledge)
+        respond(response_type="ephemeral", **message)
+
+
+def register(app: App) -> None:
+    app.command("/kb")(ack=acknowledge, lazy=[run])
