@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import shutil
 import sys
 import tempfile
 import threading
@@ -117,9 +118,15 @@ def run_demo(
     db_path: Path | None = None,
     script: Path | None = None,
 ) -> int:
+    if not knowledge_dir.is_dir():
+        print(f"repbot: not starting, no knowledge directory at {knowledge_dir}", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
+        # What leads add in the demo goes to a copy: a demo never changes the real FAQ.
+        knowledge_copy = Path(scratch) / "knowledge"
+        shutil.copytree(knowledge_dir, knowledge_copy)
         try:
-            local = LocalSlack(knowledge_dir, playbooks_dir, db_path or Path(scratch) / "demo.db")
+            local = LocalSlack(knowledge_copy, playbooks_dir, db_path or Path(scratch) / "demo.db")
         except ContentError as error:
             print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
             return 1

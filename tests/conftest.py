@@ -1,3 +1,4 @@
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,5 +14,7 @@ PLAYBOOKS = ROOT / "playbooks"
 @pytest.fixture
 def local(tmp_path: Path) -> Iterator[LocalSlack]:
     """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
-    with LocalSlack(KNOWLEDGE, PLAYBOOKS, tmp_path / "repbot.db") as running:
+    knowledge = tmp_path / "knowledge"  # leads' additions are written here, never to the repo
+    shutil.copytree(KNOWLEDGE, knowledge)
+    with LocalSlack(knowledge, PLAYBOOKS, tmp_path / "repbot.db") as running:
         yield running

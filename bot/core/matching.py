@@ -41,7 +41,7 @@ SUGGEST_AT = 20.0
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
-_UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
+_UNSEEN_WEIGHT = float(__import__("os").environ.get("UW","0.5"))  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_WORDS = 60  # a pasted e-mail is cut here: the question is rarely further down
 _MAX_QUERY_CHARS = 4000
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
@@ -54,7 +54,7 @@ _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _CALIBRATION_SAMPLE = 300  # held-out phrasings the confidence is fitted on
-_UNCOVERED_WEIGHT = 0.25  # an uncovered question counts this much against a covered one
+_UNCOVERED_WEIGHT = float(__import__("os").environ.get("CW","0.25"))  # an uncovered question counts this much against a covered one
 # Confidence before any evidence, as logistic coefficients on (similarity, lead), both 0..1;
 # the fit starts here and a small FAQ, with few phrasings to learn from, stays close to it.
 _PRIOR = (-4.0, 6.0, 10.0)
@@ -150,10 +150,13 @@ class _Normaliser:
 
 @dataclass(frozen=True)
 class _HeldOut:
-    """A phrasing left out of its entry while calibrating: the index is not rebuilt for it."""
+    """A phrasing (or with `phrasing` None, a whole entry) left out while calibrating.
+
+    The index is not rebuilt for it: `_rank` discounts `counts`, its words' counts.
+    """
 
     entry: int
-    phrasing: int
+    phrasing: int | None
     counts: Counter[str]
 
 
@@ -280,7 +283,10 @@ class Matcher:
                     if tf:
                         scores[index] = score + weight * tf / (tf + norm[index])
         if held is not None and held.entry in scores:
-            scores[held.entry] = self._held_bm25(known, held)
+            if held.phrasing is None:
+                del scores[held.entry]
+            else:
+                scores[held.entry] = self._held_bm25(known, held)
         # BM25 as a share of what a perfect match would score, so it is comparable across
         # queries; a content word the FAQ never uses counts against every entry
         ceiling = sum(weight for weight, _ in weights.values()) * (_K1 + 1)
@@ -290,7 +296,7 @@ class Matcher:
         ranked = []
         for index, bm25 in best:
             phrasings = self._phrasings[index]
-            if held is not None and index == held.entry:
+            if held is not None and index == held.entry and held.phrasing is not None:
                 phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
                 entry_grams = self._gram_vector(" ".join(phrasings).split())
             else:
@@ -311,7 +317,7 @@ class Matcher:
             if len(posting) == 1 and posting[held.entry] == held.counts[word]:
                 posting = None  # only the held-out phrasing uses it
         if posting is None:
-            # a stop word the FAQ never uses is filler; any other word is a topic it lacks
+            # a stop word the FAQ never uses is filler; any other word names what it lacks
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
         return self._idf[word], True
 
@@ -340,16 +346,16 @@ class Matcher:
         sample = random.Random(0).sample(pool, min(len(pool), _CALIBRATION_SAMPLE))
         examples: list[tuple[float, float, float, float]] = []  # similarity, lead, right, weight
         for index, position in sample:
-            words = self._words[index][position]
-            held = _HeldOut(index, position, Counter(words))
-            ranked = self._rank(list(dict.fromkeys(words)), held)
-            if not ranked:
-                continue
-            _, similarity, lead = _leads(ranked)[0]
-            examples.append((similarity, lead, float(ranked[0][0] == index), 1.0))
-            others = [item for item in ranked if item[0] != index]
-            if others:
-                _, similarity, lead = _leads(others)[0]
+            phrasings = self._words[index]
+            words = list(dict.fromkeys(phrasings[position]))
+            ranked = self._rank(words, _HeldOut(index, position, Counter(phrasings[position])))
+            if ranked:
+                _, similarity, lead = _leads(ranked)[0]
+                examples.append((similarity, lead, float(ranked[0][0] == index), 1.0))
+            whole = Counter(itertools.chain.from_iterable(phrasings))
+            ranked = self._rank(words, _HeldOut(index, None, whole))
+            if ranked:
+                _, similarity, lead = _leads(ranked)[0]
                 examples.append((similarity, lead, 0.0, _UNCOVERED_WEIGHT))
         return _Confidence(*_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
 
@@ -398,15 +404,22 @@ def _fit_logistic(
     prior: tuple[float, float, float],
     strength: float,
 ) -> tuple[float, float, float]:
-    """Weighted logistic regression on two features by Newton's method, pulled to `prior`.
+    """Weighted logistic regression on two features by Newton's method, starting from `prior`.
 
-    The pull is a Gaussian prior worth about `strength` examples; the feature weights stay
-    positive so that a more similar, further-ahead entry never gets a lower score.
+    The prior enters as pseudo-questions spread over the usual range of both features,
+    labelled with the prior's own chances and weighing `strength` in all; so a small FAQ stays
+    near it and the fit always exists. The feature weights stay positive so that a more
+    similar, further-ahead entry never gets a lower score.
     """
+    grid = [(s / 4, lead / 8) for s in range(1, 5) for lead in range(4)]
+    prior_chance = _Confidence(*prior)
+    examples = examples + [
+        (s, lead, prior_chance(s, lead) / 100, strength / len(grid)) for s, lead in grid
+    ]
     beta = list(prior)
     for _ in range(25):
-        gradient = [strength * (p - b) / 10 for p, b in zip(prior, beta, strict=True)]
-        hessian = [[strength / 10 if i == j else 0.0 for j in range(3)] for i in range(3)]
+        gradient = [0.0] * 3
+        hessian = [[0.0] * 3 for _ in range(3)]
         for similarity, lead, right, weight in examples:
             x = (1.0, similarity, lead)
             z = beta[0] + beta[1] * similarity + beta[2] * lead

@@ -36,6 +36,10 @@ def not_allowed() -> Message:
     return note("Only team leads can curate the FAQ. Ask your team lead to add it.")
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
 def gap_key(block_id: str) -> int | None:
     key = block_id.removeprefix(GAP_BLOCK)
     return int(key) if block_id.startswith(GAP_BLOCK) and key.isdigit() else None
@@ -94,7 +98,10 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
         text = "No FAQ gaps in the last 7 days: every question found a good answer."
         return {"text": text, "blocks": [*blocks, section(text)]}
     questions = sum(gap.count for gap in gaps)
-    heading = f"FAQ gaps of the last 7 days: {questions} questions in {len(gaps)} groups"
+    heading = (
+        f"FAQ gaps of the last 7 days: {_count(questions, 'question')} "
+        f"in {_count(len(gaps), 'group')}"
+    )
     blocks.append(section(f"*{heading}*"))
     for gap in gaps[:GAPS_SHOWN]:
         blocks += [{"type": "divider"}, *_gap_blocks(gap)]
@@ -185,7 +192,7 @@ def added_entry(question: str, entry_id: str, file: str) -> str:
 
 
 def ignored(question: str, count: int) -> str:
-    return f"Ignored {_curly(question)} ({count} question{'s' if count != 1 else ''})."
+    return f"Ignored {_curly(question)} ({_count(count, 'question')})."
 
 
 def already_handled(resolution: tuple[str, str, str | None] | None) -> str:

@@ -1,0 +1,137 @@
+"""/kb for team leads, end to end: gaps from the floor become FAQ entries at once."""
+
+import json
+import time
+from pathlib import Path
+
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+LEE = member("lee").id
+
+
+def ask(local: LocalSlack, user: str, text: str):
+    return local.workspace.command(user, "/faq", text)
+
+
+def gaps_reply(local: LocalSlack):
+    (reply,) = local.workspace.command("lee", "/kb", "gaps")
+    return reply
+
+
+def test_only_leads_and_managers_may_use_kb(local):
+    (reply,) = local.workspace.command("ana", "/kb", "gaps")
+    assert "Only team leads" in reply.render().text
+    (reply,) = local.workspace.command("mia", "/kb", "")
+    assert reply.render().text.startswith("Usage: /kb gaps")
+
+
+def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(local):
+    ask(local, "ana", "what do you think of zeppelins")
+    ask(local, "ben", "what do you think of zeppelins?")
+    reply = gaps_reply(local)
+    text = reply.render().text
+    assert "2 questions in 1 group" in text
+    assert "2× “what do you think of zeppelins”" in text
+    assert "Also asked: “what do you think of zeppelins?”" in text
+    (menu,) = [e for e in reply.elements if e.type == "static_select"]
+    assert len(menu.options) == 10  # the entries the matcher thinks closest
+    chosen = next(e for e in local.services.faq.entries.values() if e.question == menu.options[1])
+    (after,) = local.workspace.choose("lee", menu.options[1])
+    assert f"Added “what do you think of zeppelins” as a phrasing of `{chosen.id}`" in (
+        after.render().text
+    )
+    assert "No FAQ gaps" in after.render().text
+    # the FAQ answers it now, without a restart...
+    (answer,) = ask(local, "ana", "what do you think of zeppelins")
+    assert f"FAQ `{chosen.id}`" in answer.render().text
+    # ...and the phrasing is in the file, for review like any other edit
+    file = Path(chosen.source.rsplit(":", 1)[0])
+    assert '    - "what do you think of zeppelins"\n' in file.read_text()
+
+
+def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
+    ask(local, "ana", "do you sell dog food")
+    ask(local, "ben", "do u sell dog food??")
+    gaps_reply(local)
+    (modal,) = local.workspace.click("lee", "New entry")
+    assert modal.kind == "modal"
+    (still_open,) = local.workspace.submit("lee")  # no answer yet: the modal says so
+    assert still_open.kind == "modal"
+    assert "Write the answer" in still_open.render().text
+    local.workspace.fill("Answer", "Not yet: pet boxes come in May.", "lee")
+    local.workspace.fill("Tags, separated by commas", "pets", "lee")
+    replies = local.workspace.submit("lee")
+    shown = "\n".join(r.render().text for r in replies)
+    assert "Added the entry `do_you_sell_dog_food`" in shown
+    assert "`knowledge/added.yaml`" in shown
+    entry = local.services.faq.entry("do_you_sell_dog_food")
+    assert (entry.variants, entry.answer, entry.tags) == (
+        ("do u sell dog food??",),
+        "Not yet: pet boxes come in May.",
+        ("pets",),
+    )
+    (answer,) = ask(local, "ben", "do you sell dog food")
+    assert "Not yet: pet boxes come in May." in answer.render().text
+    rows = local.services.store.db.execute("SELECT action, entry_id, user_id FROM gap_resolutions")
+    assert rows.fetchall() == [("entry", "do_you_sell_dog_food", LEE)] * 2
+
+
+def test_ignore_takes_a_gap_off_the_list_and_a_second_lead_is_told_who_did(local):
+    ask(local, "ana", "is the moon made of cheese")
+    gaps_reply(local)
+    (after,) = local.workspace.click("lee", "Ignore")
+    assert "Ignored “is the moon made of cheese” (1 question)" in after.render().text
+    # Mia still has the old list open and clicks Ignore on the same gap
+    key = local.services.store.db.execute("SELECT min(id) FROM faq_queries").fetchone()[0]
+    response = local.client.block_actions(gap_click(local, "U0MIA0001", key, "kb_ignore"))
+    assert response.status == 200
+    post = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
+    assert f"<@{LEE}> already ignored it." in json.dumps(post.body)
+
+
+def test_a_forged_click_from_a_rep_changes_nothing(local):
+    ask(local, "ana", "is the moon made of cheese")
+    key = local.services.store.db.execute("SELECT min(id) FROM faq_queries").fetchone()[0]
+    local.client.block_actions(gap_click(local, member("ana").id, key, "kb_ignore"))
+    post = local.fake.wait_for("response_url")
+    assert "Only team leads" in json.dumps(post.body)
+    assert local.services.store.db.execute("SELECT count(*) FROM gap_resolutions").fetchone() == (
+        0,
+    )
+
+
+def gap_click(local: LocalSlack, user_id: str, key: int, action_id: str) -> dict:
+    return {
+        "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"9.{key}.x",
+        "response_url": local.fake.response_url(),
+        "actions": [{"type": "button", "action_id": action_id, "block_id": f"kb_gap:{key}",
+                     "value": "", "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+
+
+def test_reps_picking_the_same_suggestion_again_and_again_is_one_click_for_the_lead(local):
+    for rep in ("ana", "ben"):
+        (reply,) = ask(local, rep, "money taken twice??")
+        local.workspace.click(rep, "I've been charged twice for the same box")
+    text = gaps_reply(local).render().text
+    assert "Reps keep picking “I've been charged twice for the same box”" in text
+    (after,) = local.workspace.click("lee", "Accept as a phrasing")
+    assert "as a phrasing of `double_charge`" in after.render().text
+    assert "money taken twice??" in local.services.faq.entry("double_charge").variants
+
+
+def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(local):
+    path = local.services.faq.knowledge_dir / "delivery.yaml"
+    path.write_text(path.read_text() + "- id: oops\n  question: [\n")
+    post = local.fake.wait_for(
+        "chat.postMessage", lambda c: c.body.get("channel") == "C0LEADS001", timeout=10
+    )
+    assert "delivery.yaml:" in json.dumps(post.body) and "bad YAML" in json.dumps(post.body)
+    answer = next(r for r in ask(local, "ana", "i forgot my password") if r.kind == "ephemeral")
+    assert "password_reset" in answer.render().text
+    (reply,) = local.workspace.command("lee", "/kb", "reload")
+    assert "still answers from the last good version (55 entries)" in reply.render().text
+    path.write_text(path.read_text().replace("- id: oops\n  question: [\n", ""))
+    (reply,) = local.workspace.command("lee", "/kb", "reload")
+    assert "Reloaded the FAQ: 55 entries in 5 files." in reply.render().text
