@@ -3,7 +3,9 @@ the leads' channel while the FAQ keeps answering from the last good version."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,7 +31,10 @@ def knowledge_reloader(
             return
         log.warning("knowledge files have errors; still serving the last good version")
         channel = services.roles.channels.get("leads")
-        if channel is None:
+        # With several instances each sees the same broken files: one of them tells the leads.
+        problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in knowledge.errors)
+        claim = "knowledge-problems:" + hashlib.sha256(problems.encode()).hexdigest()
+        if channel is None or not services.store.claim_delivery(claim):
             return
         message = kb_blocks.reload_refused(knowledge.errors, len(services.faq.entries))
         try:
