@@ -41,7 +41,9 @@ SUGGEST_AT = 20.0
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
-_UNSEEN_WEIGHT = float(__import__("os").environ.get("UW","0.5"))  # share of a word's weight lost when the FAQ never uses it
+_UNSEEN_WEIGHT = float(
+    __import__("os").environ.get("UW", "0.5")
+)  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_WORDS = 60  # a pasted e-mail is cut here: the question is rarely further down
 _MAX_QUERY_CHARS = 4000
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
@@ -54,7 +56,9 @@ _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _CALIBRATION_SAMPLE = 300  # held-out phrasings the confidence is fitted on
-_UNCOVERED_WEIGHT = float(__import__("os").environ.get("CW","0.25"))  # an uncovered question counts this much against a covered one
+_UNCOVERED_WEIGHT = float(
+    __import__("os").environ.get("CW", "0.25")
+)  # an uncovered question counts this much against a covered one
 # Confidence before any evidence, as logistic coefficients on (similarity, lead), both 0..1;
 # the fit starts here and a small FAQ, with few phrasings to learn from, stays close to it.
 _PRIOR = (-4.0, 6.0, 10.0)
