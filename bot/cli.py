@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import SettingError, load_env_file, read_settings
 from bot.core.content import Problem
+from bot.core.evaluate import evaluate, format_report, read_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.matching import Matcher
 from bot.core.roles import load_roles
@@ -43,6 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     match.add_argument("--top", type=int, default=3, help="matches per question (default: 3)")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     match.set_defaults(handler=cmd_match)
+
+    knowledge = commands.add_parser("knowledge", help="work on the knowledge base")
+    knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", required=True)
+    test = knowledge_commands.add_parser(
+        "test", help="measure the FAQ on real questions before changing it"
+    )
+    test.add_argument("questions", type=Path, help="CSV with columns question,expected_id")
+    content_options(test, playbooks=False)
+    test.set_defaults(handler=cmd_knowledge_test)
 
     args = parser.parse_args(argv)
     try:
@@ -121,6 +131,21 @@ def cmd_match(args: argparse.Namespace) -> int:
         else:
             best = ", ".join(f"{m['id']} ({m['score']:.0f})" for m in matches) or "-"
             print(f"{result.verdict:7}  {best}  <- {query}", flush=True)
+    return 0
+
+
+def cmd_knowledge_test(args: argparse.Namespace) -> int:
+    knowledge = load_knowledge(_content_dirs(args)[0])
+    if knowledge.errors:
+        _report(knowledge.problems)
+        print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
+        return 1
+    try:
+        rows = read_questions(args.questions)
+    except (OSError, ValueError) as error:
+        print(f"repbot: {error}", file=sys.stderr)
+        return 1
+    print(format_report(evaluate(Matcher(knowledge.entries), rows)))
     return 0
 
 

@@ -9,9 +9,7 @@ topic the FAQ does not cover). dev.csv is only measured on, never learned from.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.core.evaluate import evaluate, read_questions  # noqa: E402
 from bot.core.knowledge import Entry, load_valid_knowledge  # noqa: E402
 from bot.core.matching import Matcher  # noqa: E402
 
@@ -36,8 +35,7 @@ def main() -> int:
         print(f"no benchmark data at {args.data} (need knowledge/ and dev.csv); skipping")
         return 0
     entries = load_valid_knowledge(args.data / "knowledge").entries
-    with dev.open(encoding="utf-8", newline="") as file:
-        rows = [(row["question"], row["expected_id"]) for row in csv.DictReader(file)]
+    rows = read_questions(dev)
     print(f"{len(entries)} entries, {len(rows)} questions from {args.data}")
     accuracy(Matcher(entries), rows)
     if not args.quick:
@@ -48,34 +46,14 @@ def main() -> int:
 
 
 def accuracy(matcher: Matcher, rows: list[tuple[str, str]]) -> None:
-    covered = uncovered = top1 = top3 = answered = answered_right = 0
-    suggested = suggested_right = uncovered_answered = 0
-    times = []
-    for question, expected in rows:
-        start = time.perf_counter()
-        result = matcher.match(question)
-        times.append(time.perf_counter() - start)
-        ids = [scored.entry.id for scored in result.matches]
-        if not expected:
-            uncovered += 1
-            uncovered_answered += result.verdict == "answer"
-            continue
-        covered += 1
-        top1 += ids[:1] == [expected]
-        top3 += expected in ids[:3]
-        if result.verdict == "answer":
-            answered += 1
-            answered_right += ids[0] == expected
-        elif result.verdict == "suggest":
-            suggested += 1
-            suggested_right += expected in ids[:3]
-    print(f"top-1 {top1 / covered:.3f}   top-3 {top3 / covered:.3f}")
+    e = evaluate(matcher, rows)
+    print(f"top-1 {_share(e.top1)}   top-3 {_share(e.top3)}")
     print(
-        f"covered: answer {answered / covered:.3f} (right {_share(answered_right, answered)}), "
-        f"suggest {suggested / covered:.3f} (right among 3 {_share(suggested_right, suggested)})"
+        f"covered: answer {_share(e.answered)} (right {_share(e.answer_precision)}), "
+        f"suggest {_share(e.suggested)} (right among 3 {_share(e.suggest_right_rate)})"
     )
-    print(f"uncovered: answer {_share(uncovered_answered, uncovered)}")
-    print(f"per question: p50 {_ms(times, 50)} ms, p99 {_ms(times, 99)} ms")
+    print(f"uncovered: answer {_share(e.uncovered_answered)}")
+    print(f"per question: p50 {e.p50_ms:.2f} ms, p99 {e.p99_ms:.2f} ms")
 
 
 def speed(entries: list[Entry], size: int, questions: list[str]) -> None:
@@ -84,14 +62,8 @@ def speed(entries: list[Entry], size: int, questions: list[str]) -> None:
     matcher = Matcher(knowledge)
     build = time.perf_counter() - start
     sample = random.Random(size).sample(questions, SPEED_QUERIES)
-    times = []
-    for question in sample:
-        start = time.perf_counter()
-        matcher.match(question)
-        times.append(time.perf_counter() - start)
-    print(
-        f"{size:>7} entries: build {build:.2f} s, p50 {_ms(times, 50)} ms, p99 {_ms(times, 99)} ms"
-    )
+    e = evaluate(matcher, [(question, "") for question in sample])
+    print(f"{size:>7} entries: build {build:.2f} s, p50 {e.p50_ms:.2f} ms, p99 {e.p99_ms:.2f} ms")
 
 
 def grow(entries: list[Entry], size: int) -> list[Entry]:
@@ -126,14 +98,8 @@ def grow(entries: list[Entry], size: int) -> list[Entry]:
     return out
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{part / whole:.3f}" if whole else "n/a"
-
-
-def _ms(times: list[float], percentile: int) -> str:
-    if len(times) < 2:
-        return f"{1000 * times[0]:.2f}" if times else "n/a"
-    return f"{1000 * statistics.quantiles(times, n=100)[percentile - 1]:.2f}"
+def _share(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate:.3f}"
 
 
 if __name__ == "__main__":

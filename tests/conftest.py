@@ -16,5 +16,5 @@ def local(tmp_path: Path) -> Iterator[LocalSlack]:
     """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
     knowledge = tmp_path / "knowledge"  # leads' additions are written here, never to the repo
     shutil.copytree(KNOWLEDGE, knowledge)
-    with LocalSlack(knowledge, PLAYBOOKS, tmp_path / "repbot.db") as running:
+    with LocalSlack(knowledge, PLAYBOOKS, tmp_path / "repbot.db", reload_interval=0.2) as running:
         yield running

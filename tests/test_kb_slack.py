@@ -135,3 +135,15 @@ def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(lo
     path.write_text(path.read_text().replace("- id: oops\n  question: [\n", ""))
     (reply,) = local.workspace.command("lee", "/kb", "reload")
     assert "Reloaded the FAQ: 55 entries in 5 files." in reply.render().text
+
+
+def test_an_edit_on_disk_is_answered_within_seconds_without_a_reload_command(local):
+    path = local.services.faq.knowledge_dir / "delivery.yaml"
+    new = '- id: zeppelins\n  question: "Deliver by zeppelin?"\n  answer: "Only on Tuesdays."\n'
+    path.write_text(path.read_text() + new)
+    deadline = time.monotonic() + 10
+    while local.services.faq.entry("zeppelins") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (answer,) = ask(local, "ana", "do you deliver by zeppelin")
+    assert "Only on Tuesdays." in answer.render().text
+    assert local.fake.calls_to("chat.postMessage") == []  # a good edit bothers nobody

@@ -1,5 +1,6 @@
 """FAQ matching as a rep sees it: the right answer, a short list on a close call, or nothing."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -199,3 +200,54 @@ def test_thresholds_decide_the_verdict():
     text = "How do I reset my password?"
     assert Matcher(FAQ, answer_at=101.0).match(text).verdict == "suggest"
     assert Matcher(FAQ, answer_at=101.0, suggest_at=101.0).match(text).verdict == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the of and to", "is it that there", "?!?", "...", "x", "a", "7", "Can I do it?"],
+)
+def test_stop_words_punctuation_or_one_character_get_none_quickly(matcher, text):
+    start = time.perf_counter()
+    result = matcher.match(text)
+    assert time.perf_counter() - start < 0.05
+    assert result.verdict == "none"
+    assert result.matches == []
+
+
+def test_long_pasted_text_is_answered_in_time(matcher):
+    text = ("Hello team, I hope you are well. " * 40 + "How do I reset my password? ")[:4000]
+    text += "thanks " * 200
+    start = time.perf_counter()
+    result = matcher.match(text)
+    assert time.perf_counter() - start < 0.05
+    assert result.query == text
+    assert result.matches[0].entry.id == "reset_password"
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "expected"),
+    [
+        (
+            "where is my parcel",
+            "where is my parcel, it should have been here by now, I am still waiting for it",
+            "delivery_time",
+        ),
+        (
+            "cancel my subscription",
+            "hi, I would like to cancel my subscription please, I am going on holiday for a while",
+            "cancel_subscription",
+        ),
+    ],
+)
+def test_filler_words_do_not_drown_the_question(matcher, short, long, expected):
+    brief, wordy = matcher.match(short), matcher.match(long)
+    assert brief.matches[0].entry.id == wordy.matches[0].entry.id == expected
+    assert wordy.verdict != "none"
+    assert wordy.matches[0].score >= brief.matches[0].score / 2
+
+
+def test_score_is_a_confidence_that_a_clear_match_earns(matcher):
+    clear = matcher.match("How do I reset my password?").matches
+    vague = matcher.match("I want to cancel").matches
+    assert clear[0].score > 80 > vague[0].score
+    assert clear[0].score - clear[1].score > vague[0].score - vague[1].score

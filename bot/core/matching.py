@@ -41,11 +41,11 @@ SUGGEST_AT = 20.0
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
-_UNSEEN_WEIGHT = float(
-    __import__("os").environ.get("UW", "0.5")
-)  # share of a word's weight lost when the FAQ never uses it
-_MAX_QUERY_WORDS = 60  # a pasted e-mail is cut here: the question is rarely further down
+_UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
+# A pasted e-mail is cut at this many characters, then at this many different words: repeated
+# greetings and signatures do not use the budget up, the question is rarely further down.
 _MAX_QUERY_CHARS = 4000
+_MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 _GRAM_CACHE = 20_000  # entries whose char n-gram vectors are kept
@@ -55,24 +55,23 @@ _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ 
 _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
-_CALIBRATION_SAMPLE = 300  # held-out phrasings the confidence is fitted on
-_UNCOVERED_WEIGHT = float(
-    __import__("os").environ.get("CW", "0.25")
-)  # an uncovered question counts this much against a covered one
+_CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
+_UNCOVERED_WEIGHT = 0.5  # an uncovered question counts this much against a covered one
 # Confidence before any evidence, as logistic coefficients on (similarity, lead), both 0..1;
 # the fit starts here and a small FAQ, with few phrasings to learn from, stays close to it.
 _PRIOR = (-4.0, 6.0, 10.0)
 _PRIOR_STRENGTH = 20.0  # the prior weighs as much as this many held-out questions
 
 # English function words: they carry no topic, and a small FAQ cannot learn that by itself
-STOP_WORDS = frozenset(
-    """a an the i me my mine myself we us our you your yours he him his she her it its they
-    them their is am are was were be been being do does did doing have has had having will
-    would shall should can could may might must to of in on at by for with from about as into
-    onto over under up down out off than then so too very just also and or but if because
-    while until till this that these those there here what which who whom whose please hi
-    hello hey thanks thank dear now yet still already really some any all again ok okay""".split()
-)
+_STOP_TEXT = """
+    a an the i me my mine myself we us our you your yours he him his she her it its they them
+    their is am are was were be been being do does did doing have has had having will would
+    shall should can could may might must to of in on at by for with from about as into onto
+    over under up down out off than then so too very just also and or but if because while until
+    till this that these those there here what which who whom whose please hi hello hey thanks
+    thank dear now yet still already really some any all again ok okay
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 # <@U123>, <!channel>, <#C1|general>, <https://x|label>: keep a label, drop the rest
 _SLACK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -142,14 +141,14 @@ class _Normaliser:
             text = _CONTRACTION.sub(
                 lambda m: _CONTRACTIONS[m.group(0)], text.replace("\u2019", "'")
             )
-        stems = self._stems
-        out = []
-        for word in _WORD.findall(text):
-            found = stems.get(word)
-            if found is None:
-                found = stems.setdefault(word, _SPLIT_STEMS.get(word) or stem(word))
-            out.append(found)
-        return out
+        found = _WORD.findall(text)
+        try:  # the common case, every word seen before, stays in C
+            return list(map(self._stems.__getitem__, found))
+        except KeyError:
+            for word in found:
+                if word not in self._stems:
+                    self._stems[word] = _SPLIT_STEMS.get(word) or stem(word)
+            return list(map(self._stems.__getitem__, found))
 
 
 @dataclass(frozen=True)
@@ -192,21 +191,19 @@ class Matcher:
         self.suggest_at = suggest_at
         self._normaliser = _Normaliser()
         self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
-        self._words: list[list[list[str]]] = []  # per entry, per phrasing, normalised words
         self._phrasings: list[list[str]] = []  # per entry, content words of each phrasing
         self._lengths: list[int] = []
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
-            for words in phrasings:
-                for word in words:
-                    posting = self._postings.get(word)
-                    if posting is None:
-                        self._postings[word] = {index: 1}
-                    else:
-                        posting[index] = posting.get(index, 0) + 1
-            self._words.append(phrasings)
+            counts = Counter(itertools.chain.from_iterable(phrasings))
+            for word, n in counts.items():
+                posting = self._postings.get(word)
+                if posting is None:
+                    self._postings[word] = {index: n}
+                else:
+                    posting[index] = n
             self._phrasings.append([_content_text(words) for words in phrasings])
-            self._lengths.append(sum(map(len, phrasings)))
+            self._lengths.append(counts.total())
         count = len(self.entries)
         average = sum(self._lengths) / count if count else 1.0
         # BM25 denominator part that depends only on the entry, precomputed
@@ -235,8 +232,7 @@ class Matcher:
     def match(self, text: str, top: int = 3) -> MatchResult:
         if not isinstance(text, str):
             text = ""
-        leads = _leads(self._rank(self._query_words(text)))
-        scored = [(index, self._confidence(similarity, lead)) for index, similarity, lead in leads]
+        scored = self._scores(self._rank(self._query_words(text)))
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -247,27 +243,41 @@ class Matcher:
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches)
 
+    def _scores(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The confidence of each ranked entry, best first.
+
+        Two entries cannot both be right, so an entry is at most as likely as its closest
+        rival, judged alone (as if it led by nothing), is unlikely: a close call stays one.
+        """
+        scored = []
+        for index, similarity, lead in _leads(ranked):
+            confidence = self._confidence(similarity, lead)
+            rival = self._confidence(similarity - lead, 0.0) if len(ranked) > 1 else 0.0
+            scored.append((index, min(confidence, 100.0 - rival)))
+        return scored
+
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
-        words: list[str] = []
-        for word in self._normaliser.words(text[:_MAX_QUERY_CHARS])[:_MAX_QUERY_WORDS]:
+        words: dict[str, None] = {}  # ordered set
+        for word in dict.fromkeys(self._normaliser.words(text[:_MAX_QUERY_CHARS])):
+            if len(words) == _MAX_QUERY_WORDS:
+                break
             if word not in self._idf and len(word) >= 4 and is_content(word):
                 found = process.extractOne(
                     word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
                 )
                 if found is not None:
                     word = found[0]
-            if word not in words:
-                words.append(word)
-        return words
+            words[word] = None
+        return list(words)
 
     def _rank(self, words: list[str], held: _HeldOut | None = None) -> list[tuple[int, float]]:
         """Entries by similarity (0..1), best first; empty when the words name no topic."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
         known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
-        if not content or not known:
-            return []
+        if not any(weights[word][1] for word in content):
+            return []  # stop words alone never name a topic
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
@@ -291,9 +301,10 @@ class Matcher:
                 del scores[held.entry]
             else:
                 scores[held.entry] = self._held_bm25(known, held)
-        # BM25 as a share of what a perfect match would score, so it is comparable across
-        # queries; a content word the FAQ never uses counts against every entry
-        ceiling = sum(weight for weight, _ in weights.values()) * (_K1 + 1)
+        # BM25 as a share of what a perfect match on the content words would score, so it is
+        # comparable across queries and filler costs nothing (a stop word that matches helps);
+        # a content word the FAQ never uses counts against every entry
+        ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
         best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
         query = " ".join(content)
         query_grams = self._gram_vector(content)
@@ -317,9 +328,8 @@ class Matcher:
     def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
         posting = self._postings.get(word)
-        if posting is not None and held is not None and posting.get(held.entry, 0):
-            if len(posting) == 1 and posting[held.entry] == held.counts[word]:
-                posting = None  # only the held-out phrasing uses it
+        if held is not None and posting == {held.entry: held.counts[word]}:
+            posting = None  # only the held-out phrasing (or entry) uses it
         if posting is None:
             # a stop word the FAQ never uses is filler; any other word names what it lacks
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
@@ -341,16 +351,18 @@ class Matcher:
         Each sampled phrasing gives two questions: held out from its entry, the answer is right
         when its entry still comes first; with its whole entry gone, any answer is wrong.
         """
-        pool = [
-            (index, position)
-            for index, phrasings in enumerate(self._words)
-            if len(phrasings) > 1
-            for position in range(len(phrasings))
-        ]
-        sample = random.Random(0).sample(pool, min(len(pool), _CALIBRATION_SAMPLE))
+        pool = [index for index, entry in enumerate(self.entries) if entry.variants]
+        if len(pool) <= _CALIBRATION_SAMPLE:  # a small FAQ: every phrasing
+            held_out = [(i, p) for i in pool for p in range(len(self.entries[i].phrasings))]
+        else:  # one phrasing each of a sample of entries; the same FAQ gives the same sample
+            rng = random.Random(0)
+            held_out = [
+                (i, rng.randrange(len(self.entries[i].phrasings)))
+                for i in rng.sample(pool, _CALIBRATION_SAMPLE)
+            ]
         examples: list[tuple[float, float, float, float]] = []  # similarity, lead, right, weight
-        for index, position in sample:
-            phrasings = self._words[index]
+        for index, position in held_out:
+            phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
             ranked = self._rank(words, _HeldOut(index, position, Counter(phrasings[position])))
             if ranked:
@@ -382,7 +394,7 @@ def _idf(count: int, df: int) -> float:
 
 
 def _content_text(words: list[str]) -> str:
-    return " ".join(word for word in words if is_content(word))
+    return " ".join([word for word in words if len(word) > 1 and word not in _STOP_STEMS])
 
 
 def _leads(ranked: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
