@@ -48,6 +48,10 @@ def build_app(
     settings: Settings, services: Services, *, listener_executor: Executor | None = None
 ) -> App:
     app = App(
+        # Every listener acknowledges in an ack function that answers in milliseconds and
+        # leaves slow work to lazy listeners, so Bolt can answer Slack the moment ack returns
+        # (without this, it polls for the ack every 10 ms).
+        process_before_response=True,
         signing_secret=settings.slack_signing_secret or None,
         client=web_client(settings),
         request_verification_enabled=not settings.socket_mode,

@@ -3,12 +3,13 @@
 import re
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.core.faq import Faq
 from bot.core.knowledge import Entry
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
+from bot.slack.listeners.acks import acknowledge
 from bot.store import QueryRecord
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
@@ -20,8 +21,7 @@ def replacing_the_reply(handle: Click) -> Callable:
     """A listener that finds the query and entry a button refers to, lets `handle` act on
     them, and puts its message in place of the reply that held the button."""
 
-    def listener(ack: Ack, body: dict, respond: Respond, context: dict) -> None:
-        ack()
+    def listener(body: dict, respond: Respond, context: dict) -> None:
         faq: Faq = context["services"].faq
         parsed = faq_blocks.parse_faq_value(body["actions"][0].get("value", ""))
         query = faq.query(parsed[0]) if parsed else None
@@ -51,6 +51,8 @@ def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> bas
 
 
 def register(app: App) -> None:
-    app.action(re.compile(r"^faq_pick_\d+$"))(replacing_the_reply(pick))
-    app.action(re.compile(r"^faq_(not_)?helpful$"))(replacing_the_reply(feedback))
-    app.action("faq_none_of_these")(replacing_the_reply(none_of_these))
+    app.action(re.compile(r"^faq_pick_\d+$"))(ack=acknowledge, lazy=[replacing_the_reply(pick)])
+    app.action(re.compile(r"^faq_(not_)?helpful$"))(
+        ack=acknowledge, lazy=[replacing_the_reply(feedback)]
+    )
+    app.action("faq_none_of_these")(ack=acknowledge, lazy=[replacing_the_reply(none_of_these)])

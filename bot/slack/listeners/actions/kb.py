@@ -3,13 +3,14 @@
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.core.curate import CurateError
 from bot.core.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
+from bot.slack.listeners.acks import acknowledge
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,7 @@ def on_gap(handle: GapHandler) -> Callable:
     """A listener that checks the clicker is a lead, finds the gap the button belongs to, lets
     `handle` act on it, and shows the list as it is now."""
 
-    def listener(ack: Ack, body: dict, respond: Respond, context: dict, client: WebClient) -> None:
-        ack()
+    def listener(body: dict, respond: Respond, context: dict, client: WebClient) -> None:
         services: Services = context["services"]
         user_id = body["user"]["id"]
         action = body["actions"][0]
@@ -77,7 +77,10 @@ def new_entry(services: Services, gap: Gap, action: dict, body: dict, client) ->
 
 
 def register(app: App) -> None:
-    app.action("kb_add_phrasing")(on_gap(add_phrasing))
-    app.action("kb_add_phrasing_to")(on_gap(add_phrasing))
-    app.action("kb_ignore")(on_gap(ignore))
-    app.action("kb_new_entry")(on_gap(new_entry))
+    for action_id, handle in [
+        ("kb_add_phrasing", add_phrasing),
+        ("kb_add_phrasing_to", add_phrasing),
+        ("kb_ignore", ignore),
+        ("kb_new_entry", new_entry),
+    ]:
+        app.action(action_id)(ack=acknowledge, lazy=[on_gap(handle)])

@@ -5,6 +5,7 @@ from slack_sdk import WebClient
 
 from bot.core.faq import has_words
 from bot.slack.blocks import faq as faq_blocks
+from bot.slack.listeners.acks import acknowledge
 from bot.slack.people import remember_user
 
 
@@ -31,4 +32,4 @@ def answer_direct_message(
 
 
 def register(app: App) -> None:
-    app.event("message")(answer_direct_message)
+    app.event("message")(ack=acknowledge, lazy=[answer_direct_message])

@@ -17,31 +17,48 @@ def _value(view: dict, block_id: str) -> str:
     return (state.get("value") or "").strip()
 
 
-def submit_new_entry(ack: Ack, body: dict, view: dict, context: dict) -> None:
+def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
+    """What the lead must fix, by field; empty when the entry can be written."""
+    question, answer = _value(view, "question"), _value(view, "answer")
+    if not services.roles.at_least(user_id, "lead"):
+        return {"question": "Only team leads can add to the FAQ."}
+    if not question:
+        return {"question": "Write the question the way customers ask it."}
+    if len(question) > PHRASING_LIMIT:
+        return {"question": f"Keep the question under {PHRASING_LIMIT} characters."}
+    if not answer:
+        return {"answer": "Write the answer reps will give."}
+    return {}
+
+
+def check(ack: Ack, body: dict, view: dict, context: dict) -> None:
+    errors = _errors(view, context["services"], body["user"]["id"])
+    if errors:
+        ack(response_action="errors", errors=errors)  # the modal stays open and says why
+    else:
+        ack()  # the modal closes; writing and reloading the FAQ happen after
+
+
+def write(body: dict, view: dict, context: dict) -> None:
     services: Services = context["services"]
     user_id = body["user"]["id"]
-    question, answer = _value(view, "question"), _value(view, "answer")
-    errors = {}
-    if not services.roles.at_least(user_id, "lead"):
-        errors["question"] = "Only team leads can add to the FAQ."
-    elif not question:
-        errors["question"] = "Write the question the way customers ask it."
-    elif len(question) > PHRASING_LIMIT:
-        errors["question"] = f"Keep the question under {PHRASING_LIMIT} characters."
-    if not answer and not errors:
-        errors["answer"] = "Write the answer reps will give."
-    if errors:
-        ack(response_action="errors", errors=errors)
+    if _errors(view, services, user_id):
         return
-    ack()  # the modal closes; writing and reloading the FAQ may take longer than Slack waits
     meta = json.loads(view.get("private_metadata") or "{}")
     store, faq = services.store, services.faq
     gap = find_gap(store, faq.edition, store.clock.now(), int(meta.get("key", 0)))
+    question = _value(view, "question")
     variants = [line for line in _value(view, "variants").splitlines() if line.strip()]
     tags = [tag for tag in _value(view, "tags").replace(",", " ").split() if tag]
     try:
         written = close_as_entry(
-            faq, gap, user_id, question=question, answer=answer, variants=variants, tags=tags
+            faq,
+            gap,
+            user_id,
+            question=question,
+            answer=_value(view, "answer"),
+            variants=variants,
+            tags=tags,
         )
         done = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
     except CurateError as error:
@@ -54,4 +71,4 @@ def submit_new_entry(ack: Ack, body: dict, view: dict, context: dict) -> None:
 
 
 def register(app: App) -> None:
-    app.view(kb_blocks.NEW_ENTRY)(submit_new_entry)
+    app.view(kb_blocks.NEW_ENTRY)(ack=check, lazy=[write])
