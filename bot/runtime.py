@@ -7,6 +7,7 @@ import sys
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.core.content import ContentError
@@ -35,7 +36,15 @@ def run(settings: Settings) -> int:
     entries = len(services.faq.entries)
     if settings.socket_mode:
         log.info("connecting over Socket Mode with %d FAQ entries", entries)
-        SocketModeHandler(app, settings.slack_app_token).start()
+        try:
+            SocketModeHandler(app, settings.slack_app_token).start()
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            print(
+                f"repbot: Slack refused the app-level token SLACK_APP_TOKEN: {reason}",
+                file=sys.stderr,
+            )
+            return 1
     else:
         server = HttpServer(app, host="0.0.0.0", port=settings.port)
         log.info("serving %d FAQ entries at http://0.0.0.0:%d/slack/events", entries, server.port)
