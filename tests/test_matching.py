@@ -251,3 +251,27 @@ def test_score_is_a_confidence_that_a_clear_match_earns(matcher):
     vague = matcher.match("I want to cancel").matches
     assert clear[0].score > 80 > vague[0].score
     assert clear[0].score - clear[1].score > vague[0].score - vague[1].score
+
+
+def test_chat_spellings_meet_their_long_form(matcher):
+    # no apostrophe ("hasnt"), "never" for "not", irregular verbs ("came" / "come")
+    for text in ("my order hasnt arrived yet", "my order never arrived"):
+        assert best(matcher, text) == "delivery_time", text
+    typed = matcher.match("my order hasnt arrived yet")
+    assert typed.verdict == matcher.match("my order hasn't arrived yet").verdict == "answer"
+    assert best(matcher, "I sent the item back and they never gave me my money") == "refund_status"
+
+
+def test_a_phrasing_that_asks_two_things_answers_either():
+    faq = [
+        *FAQ,
+        Entry(
+            "track_order",
+            "Where is my order? How can I track it?",
+            "Under Orders > Track.",
+            variants=("is there a tracking number", "has my order been sent"),
+        ),
+    ]
+    result = Matcher(faq).match("where is my order")
+    assert result.matches[0].entry.id == "track_order"
+    assert result.verdict == "answer"

@@ -9,7 +9,9 @@ not in the fuzzy parts, and a stop word the FAQ never uses costs nothing, so fil
 question does not drown it.
 
 The score a rep sees is a confidence: the estimated chance (in %) that the entry is the right
-answer, from its similarity and its lead over the best other entry. The mapping is fitted when
+answer, from its similarity, its lead over the best other entry, how far it stands out from the
+entries after it and how close the question is to its single closest phrasing (`_Evidence`);
+chat spellings ("didnt", "never came") meet their long forms. The mapping is fitted when
 the index is built, on the knowledge base itself: each of a sample of phrasings is matched with
 that phrasing held out (is its entry still found first?) and with its whole entry held out (a
 question the FAQ does not cover). So the thresholds mean the same for any business's FAQ.
@@ -57,10 +59,12 @@ _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
 _UNCOVERED_WEIGHT = 0.5  # an uncovered question counts this much against a covered one
-# Confidence before any evidence, as logistic coefficients on (similarity, lead), both 0..1;
-# the fit starts here and a small FAQ, with few phrasings to learn from, stays close to it.
-_PRIOR = (-4.0, 6.0, 10.0)
-_PRIOR_STRENGTH = 20.0  # the prior weighs as much as this many held-out questions
+_BACKGROUND = 9  # entries after the best whose mean similarity is the background
+# Confidence before any evidence, as logistic coefficients on the evidence (see `_Evidence`);
+# the fit is pulled towards it, so a small FAQ, with few phrasings to learn from, stays close.
+_PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0)
+_PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
+_BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
 
 # English function words: they carry no topic, and a small FAQ cannot learn that by itself
 _STOP_TEXT = """
@@ -80,7 +84,25 @@ _CONTRACTION = re.compile(r"n't\b|'(?:re|m|ve|ll|d|s)\b")
 _CONTRACTIONS = {"n't": " not", "'re": " are", "'m": " am", "'ve": " have", "'ll": " will"}
 _CONTRACTIONS |= {"'d": " would", "'s": ""}  # "'s" is "is" or a possessive: neither matters
 _SPLIT_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}  # what "can't", "won't" leave
+# chat drops the apostrophe: "didnt" is "did not", where "not" is the part that matters;
+# "never" says the same ("it never came", "it has not come")
+_NEGATIONS = """
+    dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt cant couldnt wont wouldnt
+    shouldnt mustnt neednt aint never
+"""
+_SPLIT_STEMS |= dict.fromkeys(_NEGATIONS.split(), "not")
+# irregular verbs, which no ending rule brings together ("came" / "come", "sent" / "send")
+_IRREGULAR = """
+    came:come went:go gone:go got:get gotten:get sent:send paid:pay bought:buy took:take
+    taken:take gave:give given:give made:make told:tell said:say saw:see seen:see
+    spent:spend broke:break broken:break stole:steal stolen:steal chose:choose chosen:choose
+    forgot:forget forgotten:forget wrote:write written:write knew:know known:know
+    brought:bring thought:think kept:keep lent:lend sold:sell held:hold began:begin
+    begun:begin ran:run drove:drive driven:drive froze:freeze frozen:freeze
+"""
+_SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
 _WORD = re.compile(r"\w+")
+_SENTENCE = re.compile(r"(?<=[?.!])\s+")
 
 
 @dataclass(frozen=True)
@@ -164,15 +186,36 @@ class _HeldOut:
 
 
 @dataclass(frozen=True)
-class _Confidence:
-    """Logistic map from (similarity, lead over the best other entry), both 0..1, to 0..100."""
+class _Evidence:
+    """What the confidence in one entry rests on, each about 0..1.
 
-    bias: float
+    `similarity` is the entry's mixed similarity to the question, `lead` how far it is ahead of
+    the best other entry (negative when behind), `gap` how far it stands out from the
+    background (the mean similarity of the entries after the best), and `nearest` the char
+    n-gram cosine of the question to the entry's single closest phrasing (or sentence of one).
+    The pooled similarity ranks well, but a question about something else also meets many
+    words of a big entry somewhere; one phrasing that says the same thing is better evidence.
+    A question the FAQ does not cover tends to be about as close to several entries (a low
+    gap) and to no phrasing in particular.
+    """
+
     similarity: float
     lead: float
+    gap: float
+    nearest: float
 
-    def __call__(self, similarity: float, lead: float) -> float:
-        z = self.bias + self.similarity * similarity + self.lead * lead
+    def features(self) -> tuple[float, float, float, float, float]:
+        return (1.0, self.similarity, self.lead, self.gap, self.nearest)
+
+
+@dataclass(frozen=True)
+class _Confidence:
+    """Logistic map from the evidence on an entry to the chance (0..100) that it is right."""
+
+    weights: tuple[float, ...]
+
+    def __call__(self, evidence: _Evidence) -> float:
+        z = sum(w * x for w, x in zip(self.weights, evidence.features(), strict=True))
         return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -224,15 +267,18 @@ class Matcher:
             gram: math.log((count + 1) / (min(n, count) + 1)) + 1 for gram, n in gram_count.items()
         }
         self._entry_grams = functools.lru_cache(maxsize=_GRAM_CACHE)(self._grams_of_entry)
+        self._entry_units = functools.lru_cache(maxsize=_GRAM_CACHE)(self._units_of_entry)
         if count <= _EAGER_GRAMS:  # a small FAQ is warmed now, so no rep waits on a cold cache
             for index in range(count):
                 self._entry_grams(index)
+                self._entry_units(index)
         self._confidence = self._calibrate()
 
     def match(self, text: str, top: int = 3) -> MatchResult:
         if not isinstance(text, str):
             text = ""
-        scored = self._scores(self._rank(self._query_words(text)))
+        words = self._query_words(text)
+        scored = self._scores(self._rank(words), words, max(top, 1))
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -243,18 +289,58 @@ class Matcher:
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches)
 
-    def _scores(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The confidence of each ranked entry, best first.
+    def _scores(
+        self, ranked: list[tuple[int, float]], words: list[str], count: int
+    ) -> list[tuple[int, float]]:
+        """The confidence of the first `count` ranked entries (at least two), best first.
 
-        Two entries cannot both be right, so an entry is at most as likely as its closest
-        rival, judged alone (as if it led by nothing), is unlikely: a close call stays one.
+        Two entries cannot both be right, so the best is at most as likely as the runner-up,
+        on its own evidence, is unlikely (a close call stays one), and the others at most as
+        likely as the best is unlikely; no entry scores above one ranked before it.
         """
+        evidence = self._evidence(ranked, words, max(count, 2))
+        confidence = [self._confidence(e) for e in evidence]
         scored = []
-        for index, similarity, lead in _leads(ranked):
-            confidence = self._confidence(similarity, lead)
-            rival = self._confidence(similarity - lead, 0.0) if len(ranked) > 1 else 0.0
-            scored.append((index, min(confidence, 100.0 - rival)))
-        return scored
+        ceiling = 100.0
+        for i, (index, _) in enumerate(ranked[: len(evidence)]):
+            rival = confidence[1 if i == 0 else 0] if len(evidence) > 1 else 0.0
+            ceiling = min(ceiling, confidence[i], 100.0 - rival)
+            scored.append((index, ceiling))
+        return scored[:count]
+
+    def _evidence(
+        self,
+        ranked: list[tuple[int, float]],
+        words: list[str],
+        count: int,
+        held: _HeldOut | None = None,
+    ) -> list[_Evidence]:
+        """The evidence on each of the first `count` ranked entries (see `_Evidence`)."""
+        if not ranked:
+            return []
+        grams = self._gram_vector([word for word in words if is_content(word)])
+        best = ranked[0][1]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        rest = [similarity for _, similarity in ranked[1 : 1 + _BACKGROUND]]
+        background = sum(rest) / len(rest) if rest else 0.0
+        return [
+            _Evidence(
+                similarity,
+                similarity - (runner_up if i == 0 else best),
+                similarity - background,
+                self._nearest(index, grams, held),
+            )
+            for i, (index, similarity) in enumerate(ranked[:count])
+        ]
+
+    def _nearest(self, index: int, grams: dict[str, float], held: _HeldOut | None) -> float:
+        """Char n-gram cosine of the question to the entry's closest phrasing or sentence."""
+        skip = held.phrasing if held is not None and held.entry == index else None
+        best = 0.0
+        for position, unit in self._entry_units(index):
+            if position != skip:
+                best = max(best, sum(x * unit.get(g, 0.0) for g, x in grams.items()))
+        return min(best, 1.0)
 
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
@@ -360,23 +446,36 @@ class Matcher:
                 (i, rng.randrange(len(self.entries[i].phrasings)))
                 for i in rng.sample(pool, _CALIBRATION_SAMPLE)
             ]
-        examples: list[tuple[float, float, float, float]] = []  # similarity, lead, right, weight
+        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
         for index, position in held_out:
             phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
-            ranked = self._rank(words, _HeldOut(index, position, Counter(phrasings[position])))
+            held = _HeldOut(index, position, Counter(phrasings[position]))
+            ranked = self._rank(words, held)
             if ranked:
-                _, similarity, lead = _leads(ranked)[0]
-                examples.append((similarity, lead, float(ranked[0][0] == index), 1.0))
-            whole = Counter(itertools.chain.from_iterable(phrasings))
-            ranked = self._rank(words, _HeldOut(index, None, whole))
+                evidence = self._evidence(ranked, words, 1, held)[0]
+                examples.append((evidence.features(), float(ranked[0][0] == index), 1.0))
+            held = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
+            ranked = self._rank(words, held)
             if ranked:
-                _, similarity, lead = _leads(ranked)[0]
-                examples.append((similarity, lead, 0.0, _UNCOVERED_WEIGHT))
-        return _Confidence(*_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
+                evidence = self._evidence(ranked, words, 1, held)[0]
+                examples.append((evidence.features(), 0.0, _UNCOVERED_WEIGHT))
+        return _Confidence(_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
 
     def _grams_of_entry(self, index: int) -> dict[str, float]:
         return self._gram_vector(" ".join(self._phrasings[index]).split())
+
+    def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float]]]:
+        """Char n-gram vectors of the entry's phrasings and, of a phrasing that asks two
+        things ("Where is my box? How can I track it?"), of each sentence, by phrasing."""
+        units = []
+        for position, phrasing in enumerate(self.entries[index].phrasings):
+            sentences = [part for part in _SENTENCE.split(phrasing) if _WORD.search(part)]
+            for text in [phrasing] + (sentences if len(sentences) > 1 else []):
+                words = [w for w in self._normaliser.words(text) if is_content(w)]
+                if words:
+                    units.append((position, self._gram_vector(words)))
+        return units
 
     def _gram_vector(self, words: list[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector of the words' char n-grams."""
@@ -397,18 +496,6 @@ def _content_text(words: list[str]) -> str:
     return " ".join([word for word in words if len(word) > 1 and word not in _STOP_STEMS])
 
 
-def _leads(ranked: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
-    """(index, similarity, lead): the best leads the runner-up, the others trail the best."""
-    if not ranked:
-        return []
-    top = ranked[0][1]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    return [
-        (index, similarity, similarity - (runner_up if i == 0 else top))
-        for i, (index, similarity) in enumerate(ranked)
-    ]
-
-
 @functools.lru_cache(maxsize=100_000)
 def _grams(word: str) -> tuple[str, ...]:
     padded = f" {word} "
@@ -416,39 +503,48 @@ def _grams(word: str) -> tuple[str, ...]:
 
 
 def _fit_logistic(
-    examples: list[tuple[float, float, float, float]],
-    prior: tuple[float, float, float],
+    examples: list[tuple[tuple[float, ...], float, float]],
+    prior: tuple[float, ...],
     strength: float,
-) -> tuple[float, float, float]:
-    """Weighted logistic regression on two features by Newton's method, starting from `prior`.
+) -> tuple[float, ...]:
+    """Weighted logistic regression by Newton's method, pulled towards `prior`.
 
-    The prior enters as pseudo-questions spread over the usual range of both features,
-    labelled with the prior's own chances and weighing `strength` in all; so a small FAQ stays
-    near it and the fit always exists. The feature weights stay positive so that a more
-    similar, further-ahead entry never gets a lower score.
+    Examples are (features with a leading 1, right 0/1, weight). A ridge penalty of `strength`
+    on the distance of each feature weight from the prior's keeps a small FAQ near the prior
+    and makes the fit always exist. Feature weights stay >= 0, so that more evidence never
+    lowers a score: a weight the fit wants negative is fixed at 0 and the rest refitted.
+    The bias is pulled harder: a held-out question informs it about as much as 0.25 (p(1-p) at
+    even odds) and a feature weight about as much as 0.05 (times a feature's typical square),
+    so a pull of 1 on the weights and 5 on the bias is worth some 20 held-out questions.
     """
-    grid = [(s / 4, lead / 8) for s in range(1, 5) for lead in range(4)]
-    prior_chance = _Confidence(*prior)
-    examples = examples + [
-        (s, lead, prior_chance(s, lead) / 100, strength / len(grid)) for s, lead in grid
-    ]
-    beta = list(prior)
-    for _ in range(25):
-        gradient = [0.0] * 3
-        hessian = [[0.0] * 3 for _ in range(3)]
-        for similarity, lead, right, weight in examples:
-            x = (1.0, similarity, lead)
-            z = beta[0] + beta[1] * similarity + beta[2] * lead
-            p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-            for i in range(3):
-                gradient[i] += weight * (right - p) * x[i]
-                for j in range(3):
-                    hessian[i][j] += weight * p * (1 - p) * x[i] * x[j]
-        step = _solve(hessian, gradient)
-        beta = [b + s for b, s in zip(beta, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-6:
-            break
-    return beta[0], max(beta[1], 0.0), max(beta[2], 0.0)
+    size = len(prior)
+    free = list(range(size))
+    while True:
+        beta = [prior[i] if i in free else 0.0 for i in range(size)]
+        for _ in range(25):
+            gradient = [0.0] * len(free)
+            hessian = [[0.0] * len(free) for _ in free]
+            for features, right, weight in examples:
+                z = sum(beta[i] * features[i] for i in free)
+                p = 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+                x = [features[i] for i in free]
+                for a, xa in enumerate(x):
+                    gradient[a] += weight * (right - p) * xa
+                    for b, xb in enumerate(x):
+                        hessian[a][b] += weight * p * (1 - p) * xa * xb
+            for a, i in enumerate(free):
+                pull = strength * (_BIAS_PULL if i == 0 else 1.0)
+                gradient[a] -= pull * (beta[i] - prior[i])
+                hessian[a][a] += pull
+            step = _solve(hessian, gradient)
+            for a, i in enumerate(free):
+                beta[i] += step[a]
+            if max(abs(x) for x in step) < 1e-6:
+                break
+        negative = [i for i in free if i and beta[i] < 0]
+        if not negative:
+            return tuple(beta)
+        free.remove(min(negative, key=lambda i: beta[i]))
 
 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
