@@ -301,22 +301,3 @@ class Store:
             "SELECT user_id, action, entry_id FROM gap_resolutions WHERE query_id = ?",
             [query_id],
         ).fetchone()
-
-    # People, as Slack describes them (names and time zones).
-
-    def user_is_known(self, user_id: str, max_age: timedelta = timedelta(days=1)) -> bool:
-        row = self.db.execute("SELECT updated_at FROM users WHERE id = ?", [user_id]).fetchone()
-        return bool(row) and row[0] >= iso(self.clock.now() - max_age)
-
-    def save_user(self, user_id: str, name: str, real_name: str, tz: str) -> None:
-        with self.transaction() as db:
-            db["users"].upsert(
-                {
-                    "id": user_id,
-                    "name": name,
-                    "real_name": real_name,
-                    "tz": tz,
-                    "updated_at": self.now(),
-                },
-                pk="id",
-            )

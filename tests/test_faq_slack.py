@@ -120,24 +120,16 @@ def test_the_bot_ignores_its_own_and_edited_messages(local):
 
 def test_rate_limited_and_failing_web_api_still_answers(local):
     local.fake.fail("chat.postMessage", status=429, retry_after=1, times=1)
-    local.fake.fail("users.info", status=500, times=10)
     local.client.event(direct_message("my parcel is damaged"), event_id="Ev2")
-    reply = faq(local, "my parcel is damaged")
-    assert reply["blocks"]  # /faq never waits on the Web API
+    assert faq(local, "my parcel is damaged")["blocks"]  # /faq never waits on the Web API
     local.fake.wait_for("chat.postMessage", lambda c: c.status == 200, timeout=5)
-    local.executor.wait_idle()
     assert [c.status for c in local.fake.calls_to("chat.postMessage")] == [429, 200]
-    # users.info kept failing: the rep's profile is simply fetched another time
-    assert local.services.store.user_is_known(ANA) is False
-    assert faq(local, "my parcel is damaged")["blocks"]
-
-
-def test_a_rep_profile_is_remembered_for_names_and_time_zones(local):
-    faq(local, "where is my box")
-    row = local.services.store.db.execute("SELECT name, tz FROM users WHERE id = ?", [ANA])
-    assert row.fetchone() == ("ana", "Europe/London")
-    faq(local, "where is my box")
-    assert len(local.fake.calls_to("users.info")) == 1
+    # Slack's own errors: retried, and when they persist the bot gives up quietly
+    local.fake.fail("chat.postMessage", status=500, times=10)
+    local.client.event(direct_message("my parcel is damaged"), event_id="Ev3")
+    local.executor.wait_idle(30)
+    assert [c.status for c in local.fake.calls_to("chat.postMessage")] == [429, 200, 500, 500, 500]
+    assert faq(local, "my parcel is damaged")["blocks"]  # and it keeps answering
 
 
 # Buttons, pressed through the emulator's workspace as a rep would.

@@ -1,12 +1,10 @@
 """/faq <customer's words>: the answer, "did you mean", or "no good match", only to the rep."""
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.core.faq import has_words
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
-from bot.slack.people import remember_user
 
 
 def answer(ack: Ack, command: dict, context: dict) -> None:
@@ -32,9 +30,5 @@ def answer(ack: Ack, command: dict, context: dict) -> None:
     ack(response_type="ephemeral", **faq_blocks.faq_reply(text, asked.query_id, asked.result))
 
 
-def remember_rep(command: dict, client: WebClient, context: dict) -> None:
-    remember_user(client, context["services"].store, command.get("user_id", ""))
-
-
 def register(app: App) -> None:
-    app.command("/faq")(ack=answer, lazy=[remember_rep])
+    app.command("/faq")(answer)

@@ -6,7 +6,6 @@ from slack_sdk import WebClient
 from bot.core.faq import has_words
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.listeners.acks import acknowledge
-from bot.slack.people import remember_user
 
 
 def answer_direct_message(
@@ -28,7 +27,6 @@ def answer_direct_message(
         request_key=f"event:{body.get('event_id')}",
     )
     say(**faq_blocks.faq_reply(text, asked.query_id, asked.result))
-    remember_user(client, services.store, event["user"])
 
 
 def register(app: App) -> None:
