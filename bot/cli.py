@@ -1,4 +1,5 @@
-"""`repbot run | demo | check | match`: the command line mirrors the library."""
+"""`repbot run | demo | check | match | tone | knowledge test`: the command line mirrors the
+library."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import sys
 from pathlib import Path
 
 from bot.config import SettingError, load_env_file, read_settings
+from bot.core.coach import load_guide
 from bot.core.content import Problem
 from bot.core.evaluate import evaluate, format_report, read_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.matching import Matcher
-from bot.core.roles import load_roles
+from bot.core.playbooks import check_coverage
+from bot.core.tone import check_tone, load_tone_rules
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     match.set_defaults(handler=cmd_match)
 
+    tone = commands.add_parser(
+        "tone", help="check texts from standard input, one per line, for can't-language"
+    )
+    content_options(tone, knowledge=False)
+    tone.add_argument("--json", action="store_true", help="one JSON object per line")
+    tone.set_defaults(handler=cmd_tone)
+
     knowledge = commands.add_parser("knowledge", help="work on the knowledge base")
     knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", required=True)
     test = knowledge_commands.add_parser(
@@ -69,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def content_options(parser: argparse.ArgumentParser, playbooks: bool = True) -> None:
-    parser.add_argument(
-        "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
-    )
+def content_options(
+    parser: argparse.ArgumentParser, playbooks: bool = True, knowledge: bool = True
+) -> None:
+    if knowledge:
+        parser.add_argument(
+            "--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR)"
+        )
     if playbooks:
         parser.add_argument(
             "--playbooks", type=Path, help="playbooks directory (default: PLAYBOOKS_DIR)"
@@ -84,7 +97,7 @@ def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     load_env_file()
     settings = read_settings(need_slack=False)
     playbooks = getattr(args, "playbooks", None) or settings.playbooks_dir
-    return args.knowledge or settings.knowledge_dir, playbooks
+    return getattr(args, "knowledge", None) or settings.knowledge_dir, playbooks
 
 
 def _report(problems: list[Problem]) -> None:
@@ -95,15 +108,40 @@ def _report(problems: list[Problem]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     knowledge_dir, playbooks_dir = _content_dirs(args)
     knowledge = load_knowledge(knowledge_dir)
-    _, role_problems = load_roles(playbooks_dir)
-    problems = knowledge.problems + role_problems
+    guide, guide_problems = load_guide(playbooks_dir)
+    problems = knowledge.problems + guide_problems
+    if guide is not None and not knowledge.errors:
+        problems += check_coverage(guide.playbooks, knowledge.entries)
     _report(problems)
     errors = sum(p.severity == "error" for p in problems)
     print(
         f"{knowledge_dir}: {len(knowledge.entries)} entries in {len(knowledge.files)} files; "
-        f"{playbooks_dir}: roles; {errors} errors, {len(problems) - errors} warnings"
+        f"{playbooks_dir}: roles, situations, templates, tone rules; "
+        f"{errors} errors, {len(problems) - errors} warnings"
     )
     return 1 if errors else 0
+
+
+def cmd_tone(args: argparse.Namespace) -> int:
+    rules, problems = load_tone_rules(_content_dirs(args)[1])
+    if any(p.severity == "error" for p in problems):
+        _report(problems)
+        print("repbot: the tone rules have errors (run `repbot check`)", file=sys.stderr)
+        return 1
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        report = check_tone(text, rules)
+        if args.json:
+            flags = [{"phrase": f.phrase, "why": f.why, "rewrite": f.rewrite} for f in report.flags]
+            record = {"text": text, "score": report.score, "flags": flags,
+                      "rewritten": report.rewritten}  # fmt: skip
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            phrases = ", ".join(repr(f.phrase) for f in report.flags) or "clean"
+            print(f"{report.score:3}  {phrases}  <- {text}", flush=True)
+    return 0
 
 
 def cmd_match(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from bot.emulator.team import TEAM
 from bot.emulator.workspace import Workspace
 from bot.services import Services, open_services
 from bot.slack.app import build_app
-from bot.slack.reload import RELOAD_INTERVAL, knowledge_reloader
+from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.server import HttpServer
 
 PROMPT_HELP = (
@@ -91,7 +91,7 @@ class LocalSlack:
         self.server = HttpServer(self.app).start()
         self.client = SignedClient(self.server.url, signing_secret)
         self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
-        self.reloader = knowledge_reloader(self.app.client, self.services, reload_interval).start()
+        self.reloader = content_reloader(self.app.client, self.services, reload_interval).start()
 
     def close(self) -> None:
         self.reloader.stop()

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core.content import ContentError
 from bot.services import open_services
 from bot.slack.app import build_app
-from bot.slack.reload import knowledge_reloader
+from bot.slack.reload import content_reloader
 from bot.slack.server import HttpServer
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def run(settings: Settings) -> int:
     except BoltError as error:
         print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
         return 1
-    knowledge_reloader(app.client, services).start()
+    content_reloader(app.client, services).start()
     entries = len(services.faq.entries)
     if settings.socket_mode:
         log.info("connecting over Socket Mode with %d FAQ entries", entries)

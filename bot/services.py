@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.clock import Clock
+from bot.core.coach import Coach, load_guide
+from bot.core.content import ContentError
 from bot.core.faq import Faq
 from bot.core.knowledge import load_valid_knowledge
-from bot.core.roles import Roles, load_valid_roles
+from bot.core.roles import Roles
 from bot.store import Store
 
 
@@ -18,7 +20,11 @@ class Services:
 
     store: Store
     faq: Faq
-    roles: Roles
+    coach: Coach
+
+    @property
+    def roles(self) -> Roles:
+        return self.coach.guide.roles
 
     def __deepcopy__(self, memo: dict) -> Services:
         # Bolt deep-copies the context for lazy listeners; the services are shared on purpose.
@@ -31,6 +37,12 @@ def open_services(
     """Load and check the content, then open the database; raises ContentError on bad content
     so that the bot never starts on it."""
     knowledge = load_valid_knowledge(knowledge_dir)
-    roles = load_valid_roles(playbooks_dir)
+    guide, problems = load_guide(playbooks_dir)
+    if guide is None:
+        raise ContentError([p for p in problems if p.severity == "error"])
     store = Store(db_path, clock)
-    return Services(store=store, faq=Faq(knowledge_dir, knowledge, store), roles=roles)
+    return Services(
+        store=store,
+        faq=Faq(knowledge_dir, knowledge, store),
+        coach=Coach(playbooks_dir, guide, store),
+    )

@@ -6,6 +6,7 @@ readers work while one writer writes, and the busy timeout makes writers wait th
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -88,8 +89,45 @@ def _v2_gap_resolutions(db: Database) -> None:
     db.execute("CREATE INDEX gap_resolutions_created ON gap_resolutions (created_at)")
 
 
+def _v3_drafts_and_tone(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            case_id TEXT,
+            customer_name TEXT,
+            message TEXT NOT NULL,
+            entry_id TEXT,
+            situation TEXT NOT NULL,
+            emotion TEXT NOT NULL,
+            style TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            due_at TEXT,
+            tone_score INTEGER,
+            used_at TEXT,
+            helpful INTEGER,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX drafts_created ON drafts (created_at)")
+    db.execute(
+        """CREATE TABLE tone_checks (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            flags TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX tone_checks_created ON tone_checks (created_at)")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_faq, _v2_gap_resolutions]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_faq, _v2_gap_resolutions, _v3_drafts_and_tone]
 
 
 @dataclass(frozen=True)
@@ -301,3 +339,63 @@ class Store:
             "SELECT user_id, action, entry_id FROM gap_resolutions WHERE query_id = ?",
             [query_id],
         ).fetchone()
+
+    # People, as Slack describes them: their time zone decides what "by 3 pm" means.
+
+    def user_time_zone(self, user_id: str, max_age: timedelta = timedelta(days=1)) -> str | None:
+        row = self.db.execute(
+            "SELECT tz FROM users WHERE id = ? AND updated_at >= ?",
+            [user_id, iso(self.clock.now() - max_age)],
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_user(self, user_id: str, name: str, real_name: str, tz: str) -> None:
+        with self.transaction() as db:
+            db["users"].upsert(
+                {"id": user_id, "name": name, "real_name": real_name, "tz": tz,
+                 "updated_at": self.now()},
+                pk="id",
+            )  # fmt: skip
+
+    # Drafts and tone checks, for the weekly summary.
+
+    def record_draft(self, draft: dict, request_key: str | None = None) -> int:
+        """Store a draft (the columns of `drafts`); a retried request gets the first one."""
+        row = {**draft, "request_key": request_key, "created_at": self.now()}
+        columns = ", ".join(row)
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO drafts ({columns}) VALUES ({', '.join('?' * len(row))})"
+                " ON CONFLICT (request_key) DO NOTHING",
+                list(row.values()),
+            )
+            if request_key is None:
+                return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            return db.execute(
+                "SELECT id FROM drafts WHERE request_key = ?", [request_key]
+            ).fetchone()[0]
+
+    def draft(self, draft_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM drafts WHERE id = ?", [draft_id]))
+        return rows[0] if rows else None
+
+    def mark_draft(self, draft_id: int, *, used: bool | None = None, helpful: bool | None = None):
+        """Record what the rep did with a draft; "Use this" keeps the time of the first use."""
+        with self.transaction() as db:
+            if used:
+                db.execute(
+                    "UPDATE drafts SET used_at = coalesce(used_at, ?) WHERE id = ?",
+                    [self.now(), draft_id],
+                )
+            if helpful is not None:
+                db.execute("UPDATE drafts SET helpful = ? WHERE id = ?", [int(helpful), draft_id])
+
+    def record_tone_check(
+        self, user_id: str, text: str, score: int, flags: list[str], request_key: str | None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO tone_checks (user_id, text, score, flags, request_key, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING""",
+                [user_id, text, score, json.dumps(flags), request_key, self.now()],
+            )

@@ -14,7 +14,9 @@ PLAYBOOKS = ROOT / "playbooks"
 @pytest.fixture
 def local(tmp_path: Path) -> Iterator[LocalSlack]:
     """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
-    knowledge = tmp_path / "knowledge"  # leads' additions are written here, never to the repo
+    # Copies: what leads add or break in a test is written there, never to the repo.
+    knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
     shutil.copytree(KNOWLEDGE, knowledge)
-    with LocalSlack(knowledge, PLAYBOOKS, tmp_path / "repbot.db", reload_interval=0.2) as running:
+    shutil.copytree(PLAYBOOKS, playbooks)
+    with LocalSlack(knowledge, playbooks, tmp_path / "repbot.db", reload_interval=0.2) as running:
         yield running

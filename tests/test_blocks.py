@@ -34,6 +34,7 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     assert [(b["text"]["text"], b["value"]) for b in buttons(message)] == [
         ("Helpful", "7:where_is_my_box"),
         ("Not helpful", "7:where_is_my_box"),
+        ("Draft a reply", "7:where_is_my_box"),
     ]
 
 

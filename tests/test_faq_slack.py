@@ -143,7 +143,7 @@ def feedback_rows(local: LocalSlack) -> list[tuple]:
 
 def test_helpful_is_recorded_and_the_buttons_give_way_to_thanks(local):
     (reply,) = local.workspace.command("ana", "/faq", "where is my box")
-    assert [e.label for e in reply.elements] == ["Helpful", "Not helpful"]
+    assert [e.label for e in reply.elements] == ["Helpful", "Not helpful", "Draft a reply"]
     (after,) = local.workspace.click("ana", "Helpful")
     assert "Marked helpful" in after.render().text
     assert "Where is my" in after.render().text  # the answer stays in view
@@ -185,7 +185,7 @@ def test_did_you_mean_shows_the_picked_answer_and_remembers_the_pick(local):
     (answer,) = local.workspace.click("ben", 1)
     picked_question = labels[0]
     assert picked_question in answer.render().text
-    assert [e.label for e in answer.elements] == ["Helpful", "Not helpful"]
+    assert [e.label for e in answer.elements] == ["Helpful", "Not helpful", "Draft a reply"]
     picks = local.services.store.db.execute("SELECT user_id, entry_id FROM faq_picks").fetchall()
     assert picks == [(member("ben").id, local.services.faq.entry(picks[0][1]).id)]
     assert local.services.faq.entry(picks[0][1]).question == picked_question

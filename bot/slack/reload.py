@@ -1,5 +1,5 @@
-"""Knowledge files edited on disk take effect without a restart; a broken edit is reported to
-the leads' channel while the FAQ keeps answering from the last good version."""
+"""Knowledge and playbook files edited on disk take effect without a restart; a broken edit is
+reported to the leads' channel while the bot keeps working from the last good version."""
 
 from __future__ import annotations
 
@@ -10,36 +10,48 @@ from pathlib import Path
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.content import Problem
 from bot.core.ticker import Ticker
 from bot.services import Services
+from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
 
 log = logging.getLogger(__name__)
 
-RELOAD_INTERVAL = 2.0  # seconds between looks at the knowledge files
+RELOAD_INTERVAL = 2.0  # seconds between looks at the files
 
 
-def knowledge_reloader(
+def content_reloader(
     client: WebClient, services: Services, interval: float = RELOAD_INTERVAL
 ) -> Ticker:
     def reload_if_changed() -> None:
         knowledge = services.faq.reload()
-        if knowledge is None:
-            return
-        if not knowledge.errors:
-            log.info("FAQ reloaded: %d entries", len(knowledge.entries))
-            return
-        log.warning("knowledge files have errors; still serving the last good version")
-        channel = services.roles.channels.get("leads")
-        # With several instances each sees the same broken files: one of them tells the leads.
-        problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in knowledge.errors)
-        claim = "knowledge-problems:" + hashlib.sha256(problems.encode()).hexdigest()
-        if channel is None or not services.store.claim_delivery(claim):
-            return
-        message = kb_blocks.reload_refused(knowledge.errors, len(services.faq.entries))
-        try:
-            client.chat_postMessage(channel=channel, **message)
-        except SlackApiError as error:
-            log.warning("could not tell the leads: %s", error.response.get("error"))
+        if knowledge is not None:
+            log.info("knowledge files changed: %d entries read", len(knowledge.entries))
+            if knowledge.errors:
+                message = kb_blocks.knowledge_reload(knowledge, len(services.faq.entries))
+                tell_leads(client, services, knowledge.errors, message)
+        problems = services.coach.reload()
+        if problems is not None:
+            log.info("playbooks changed")
+            errors = [p for p in problems if p.severity == "error"]
+            if errors:
+                tell_leads(client, services, errors, kb_blocks.playbooks_reload(problems))
 
-    return Ticker("knowledge-reload", interval, reload_if_changed)
+    return Ticker("content-reload", interval, reload_if_changed)
+
+
+def tell_leads(
+    client: WebClient, services: Services, errors: list[Problem], message: base.Message
+) -> None:
+    log.warning("content files have errors; still serving the last good version")
+    channel = services.roles.channels.get("leads")
+    # With several instances each sees the same broken files: one of them tells the leads.
+    problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
+    claim = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
+    if channel is None or not services.store.claim_delivery(claim):
+        return
+    try:
+        client.chat_postMessage(channel=channel, **message)
+    except SlackApiError as error:
+        log.warning("could not tell the leads: %s", error.response.get("error"))

@@ -36,6 +36,19 @@ def section(mrkdwn: str) -> dict:
     }
 
 
+def sections(mrkdwn: str) -> list[dict]:
+    """Long text as as many sections as it takes, split between words, never mid-escape."""
+    parts = []
+    while len(mrkdwn) > SECTION_LIMIT:
+        cut = mrkdwn.rfind(" ", 0, SECTION_LIMIT)
+        cut = cut if cut > SECTION_LIMIT // 2 else SECTION_LIMIT
+        if "&" in mrkdwn[cut - 5 : cut]:  # do not split "&amp;" and friends
+            cut = mrkdwn.rfind("&", 0, cut)
+        parts.append(mrkdwn[:cut])
+        mrkdwn = mrkdwn[cut:].lstrip()
+    return [section(part) for part in [*parts, mrkdwn]]
+
+
 def context(mrkdwn: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn, "verbatim": True}]}
 
@@ -56,11 +69,17 @@ def actions(block_id: str, *elements: dict) -> dict:
     return {"type": "actions", "block_id": block_id, "elements": list(elements)}
 
 
+def message(fallback: str, blocks: list[dict]) -> Message:
+    """A message. Slack shows `fallback` in notifications and parses it like mrkdwn, so it is
+    plain text, escaped here like everything else."""
+    return {"text": escape(fallback), "blocks": blocks}
+
+
 def usage(command: str, what: str, example: str) -> Message:
-    text = f"Usage: `{command} {escape(what)}`, for example `{command} {escape(example)}`"
-    return {"text": text, "blocks": [section(text)]}
+    text = f"Usage: `{command} {what}`, for example `{command} {example}`"
+    return message(text, [section(escape(text))])
 
 
 def note(text: str) -> Message:
     """A short plain message to the rep; `text` is escaped."""
-    return {"text": text, "blocks": [section(escape(text))]}
+    return message(text, [section(escape(text))])

@@ -10,6 +10,7 @@ from bot.slack.blocks.base import (
     button,
     context,
     escape,
+    message,
     note,
     quote,
     section,
@@ -40,8 +41,9 @@ def faq_answer(entry: Entry, asked: str, query_id: int, score: float | None) -> 
         "faq_feedback",
         button("Helpful", "faq_helpful", value, "primary"),
         button("Not helpful", "faq_not_helpful", value),
+        button("Draft a reply", "faq_draft", value),
     )
-    return {"text": entry.answer, "blocks": [*_answer_blocks(entry, asked, score), feedback]}
+    return message(entry.answer, [*_answer_blocks(entry, asked, score), feedback])
 
 
 def faq_feedback_given(entry: Entry, asked: str, helpful: bool) -> Message:
@@ -52,7 +54,7 @@ def faq_feedback_given(entry: Entry, asked: str, helpful: bool) -> Message:
         else "Marked not helpful. Thanks: the team leads will see this question and improve"
         " the answer."
     )
-    return {"text": entry.answer, "blocks": [*_answer_blocks(entry, asked, None), context(thanks)]}
+    return message(entry.answer, [*_answer_blocks(entry, asked, None), context(thanks)])
 
 
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
@@ -62,14 +64,14 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
         for n, scored in enumerate(matches)
     ]
     none_value = faq_value(query_id, matches[0].entry.id)
-    return {
-        "text": "Did you mean one of these?",
-        "blocks": [
+    return message(
+        "Did you mean one of these?",
+        [
             section(f"*Did you mean one of these?*\n{quote(asked)}"),
             actions("faq_suggestions", *buttons),
             actions("faq_none", button("None of these", "faq_none_of_these", none_value)),
         ],
-    }
+    )
 
 
 def faq_no_match(asked: str) -> Message:
@@ -77,7 +79,7 @@ def faq_no_match(asked: str) -> Message:
         "No good match in the FAQ for this question. "
         "I've passed it to the team leads so the FAQ can grow where customers ask."
     )
-    return {"text": text, "blocks": [section(f"{quote(asked)}\n{text}")]}
+    return message(text, [section(f"{quote(asked)}\n{text}")])
 
 
 def faq_no_words() -> Message:
@@ -89,7 +91,7 @@ def faq_no_words() -> Message:
 
 def faq_none_of_these(asked: str) -> Message:
     text = "Thanks. I've passed this question to the team leads so the FAQ can grow."
-    return {"text": text, "blocks": [section(f"{quote(asked)}\n{text}")]}
+    return message(text, [section(f"{quote(asked)}\n{text}")])
 
 
 def faq_reply(asked: str, query_id: int, result: MatchResult) -> Message:

@@ -14,6 +14,7 @@ from bot.slack.blocks.base import (
     button,
     context,
     escape,
+    message,
     note,
     section,
     shorten,
@@ -96,7 +97,7 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
     blocks = [context(done)] if done else []
     if not gaps:
         text = "No FAQ gaps in the last 7 days: every question found a good answer."
-        return {"text": text, "blocks": [*blocks, section(text)]}
+        return message(text, [*blocks, section(text)])
     questions = sum(gap.count for gap in gaps)
     heading = (
         f"FAQ gaps of the last 7 days: {_count(questions, 'question')} "
@@ -107,7 +108,7 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
         blocks += [{"type": "divider"}, *_gap_blocks(gap)]
     if len(gaps) > GAPS_SHOWN:
         blocks.append(context(f"…and {len(gaps) - GAPS_SHOWN} smaller groups after these."))
-    return {"text": heading, "blocks": blocks}
+    return message(heading, blocks)
 
 
 def new_entry_modal(gap: Gap, response_url: str) -> dict:
@@ -148,20 +149,37 @@ def new_entry_modal(gap: Gap, response_url: str) -> dict:
     }
 
 
-def reloaded(knowledge: Knowledge) -> Message:
+def knowledge_reload(knowledge: Knowledge, entries_in_service: int) -> Message:
+    """What reading the knowledge files again gave: in service, or refused and why."""
+    if knowledge.errors:
+        text = (
+            "The knowledge files have errors, so the FAQ still answers from the last good "
+            f"version ({entries_in_service} entries). Fix these and reload:"
+        )
+        return _with_problems(text, knowledge.errors)
     warnings = [p for p in knowledge.problems if p.severity != "error"]
     text = f"Reloaded the FAQ: {len(knowledge.entries)} entries in {len(knowledge.files)} files."
-    if warnings:
-        text += f" {len(warnings)} warnings:"
-    return _with_problems(text, warnings)
+    return _with_problems(text + (f" {len(warnings)} warnings:" if warnings else ""), warnings)
 
 
-def reload_refused(problems: list[Problem], entries_in_service: int) -> Message:
-    text = (
-        f"The knowledge files have errors, so the FAQ still answers from the last good version "
-        f"({entries_in_service} entries). Fix these and reload:"
-    )
+def playbooks_reload(problems: list[Problem]) -> Message:
+    """What reading the playbooks again gave: in service, or refused and why."""
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        text = (
+            "The playbooks have errors, so drafts, tone checks and roles still use the last "
+            "good version. Fix these and reload:"
+        )
+        return _with_problems(text, errors)
+    text = "Reloaded the playbooks." + (f" {len(problems)} warnings:" if problems else "")
     return _with_problems(text, problems)
+
+
+def joined(*messages: Message) -> Message:
+    return {
+        "text": " ".join(m["text"] for m in messages),
+        "blocks": [block for m in messages for block in m["blocks"]],
+    }
 
 
 def _with_problems(text: str, problems: list[Problem]) -> Message:
@@ -171,7 +189,7 @@ def _with_problems(text: str, problems: list[Problem]) -> Message:
     blocks = [section(escape(text))]
     if lines:
         blocks.append(section("\n".join(lines)))
-    return {"text": text, "blocks": blocks}
+    return message(text, blocks)
 
 
 # What the lead just did, shown above the refreshed list (mrkdwn, escaped here).

@@ -1,8 +1,9 @@
 from slack_bolt import App
 
-from bot.slack.listeners.actions import faq, kb
+from bot.slack.listeners.actions import draft, faq, kb
 
 
 def register(app: App) -> None:
     faq.register(app)
     kb.register(app)
+    draft.register(app)

@@ -1,4 +1,5 @@
-"""/kb gaps | /kb reload: team leads curate the FAQ from what the floor asks."""
+"""/kb gaps | /kb reload: team leads curate the FAQ from what the floor asks, and put their
+edits to knowledge/ and playbooks/ into service."""
 
 from slack_bolt import Ack, App, Respond
 
@@ -35,10 +36,11 @@ def run(command: dict, respond: Respond, context: dict) -> None:
         respond(response_type="ephemeral", **kb_blocks.gaps_list(gaps))
     elif subcommand == "reload":
         knowledge = services.faq.reload(force=True)
-        if knowledge.errors:
-            message = kb_blocks.reload_refused(knowledge.errors, len(services.faq.entries))
-        else:
-            message = kb_blocks.reloaded(knowledge)
+        playbook_problems = services.coach.reload(force=True)
+        message = kb_blocks.joined(
+            kb_blocks.knowledge_reload(knowledge, len(services.faq.entries)),
+            kb_blocks.playbooks_reload(playbook_problems),
+        )
         respond(response_type="ephemeral", **message)
 
 

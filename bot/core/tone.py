@@ -1,0 +1,385 @@
+"""The tone checker behind `/tone`: finds the phrases in a rep's own draft that cost customers
+(can't-language, deflection, blame, lecturing, hedging, hiding behind policy), says why each
+hurts, offers a can-do rewrite, scores the text and rewrites it whole.
+
+The rules are data in `playbooks/tone.yaml`, which leads extend; its header documents the
+pattern language. Matching is regular expressions compiled once at load, so a 4,000-character
+text is checked in well under a millisecond per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz.distance import OSA
+
+from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+
+FILE_NAME = "tone.yaml"
+RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")
+ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+# Between the words of a phrase: spaces, and a comma a rep may or may not type ("no promises,
+# but"), so that punctuation habits do not decide whether a phrase is caught.
+GAP = r"(?:\s*,\s*|\s+)"
+APOSTROPHE = "['’ʼ]?"  # typed, curly from a phone, or left out ("cant", "youll")
+# Contractions a lead writes once and that match every way reps type them.
+NOT_FORMS = {"can't": ("cannot", "can not"), "won't": ("will not",)}
+SENTENCE_END = ".!?\n"
+
+
+@dataclass(frozen=True)
+class ToneRule:
+    """One entry of playbooks/tone.yaml."""
+
+    id: str
+    category: str
+    patterns: tuple[str, ...]
+    why: str
+    rewrite: str
+    penalty: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    phrase: str  # exactly as found in the text
+    start: int
+    end: int
+    rule: str
+    category: str
+    why: str
+    rewrite: str  # the can-do replacement, as it stands in the rewritten text
+
+
+@dataclass(frozen=True)
+class ToneReport:
+    text: str
+    score: int  # 0..100, 100 = clean
+    flags: list[Flag]  # in text order, no overlaps
+    rewritten: str
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One compiled pattern: the regex, which of its groups are fill-ins ({1}, {2}, ...), which
+    are fuzzy words to check for closeness, and anchors: bits of text of which one must be in
+    a text for the pattern to match there. Skipping a regex on a missing anchor, matching
+    lower-cased text and checking the word start in Python keep a check fast: a look-behind or
+    IGNORECASE would make Python scan the text char by char instead of jumping to a prefix."""
+
+    regex: re.Pattern[str]
+    captures: tuple[int, ...]
+    fuzzy: tuple[tuple[int, str], ...]
+    anchors: tuple[str, ...]  # empty: always run the regex
+
+    def spans(self, lowered: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        """Where the pattern matches `lowered` (a text in lower case), with where its fill-ins
+        are, so that they can be taken from the text as the rep typed them."""
+        if self.anchors and not any(anchor in lowered for anchor in self.anchors):
+            return []
+        found = []
+        position = 0
+        while match := self.regex.search(lowered, position):
+            start, end = match.span()
+            position = start + 1
+            if start and _is_word(lowered[start - 1]):
+                continue  # inside a word: "cant" in "scant"
+            if not all(_close(match.group(group), word) for group, word in self.fuzzy):
+                continue
+            found.append((start, end, tuple(match.span(group) for group in self.captures)))
+            position = max(end, position)
+        return found
+
+
+@dataclass(frozen=True)
+class ToneRules:
+    rules: tuple[ToneRule, ...]
+    exceptions: tuple[str, ...]  # clean phrases that look like problems, same pattern language
+    # Compiled once here so that checking a text is only matching.
+    matchers: tuple[tuple[Matcher, ...], ...] = field(init=False, repr=False)
+    exception_matchers: tuple[Matcher, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        matchers = tuple(tuple(compile_pattern(p) for p in rule.patterns) for rule in self.rules)
+        object.__setattr__(self, "matchers", matchers)
+        exception_matchers = tuple(compile_pattern(p) for p in self.exceptions)
+        object.__setattr__(self, "exception_matchers", exception_matchers)
+
+
+def compile_pattern(pattern: str) -> Matcher:
+    """A pattern as written in tone.yaml as a Matcher; raises ValueError saying what is wrong."""
+    if pattern.startswith("re:"):
+        try:
+            regex = re.compile(pattern[3:].strip())
+        except re.error as error:
+            raise ValueError(f"regex does not compile: {error}") from None
+        if regex.match(""):
+            raise ValueError("regex matches empty text")
+        return Matcher(regex, tuple(range(1, regex.groups + 1)), (), ())
+    parts: list[str] = []
+    captures: list[int] = []
+    fuzzy: list[tuple[int, str]] = []
+    anchors: tuple[str, ...] = ()
+    group = 0
+    required = False  # a required word came before: the next word needs a gap before it
+    for word in pattern.lower().replace("’", "'").split():
+        optional = word.endswith("?") and len(word) > 1
+        word = word[:-1] if optional else word
+        word_anchors: tuple[str, ...] = ()
+        if word == "*":
+            group += 1
+            captures.append(group)
+            body = r"(\w[\w'’-]*)"
+        elif "*" in word and "/" not in word:
+            group += 1
+            captures.append(group)
+            body = "(" + r"\w*".join(_literal(piece)[0] for piece in word.split("*")) + ")"
+        elif word.endswith("~"):
+            word = word[:-1]
+            if "/" in word or not word.isalpha() or len(word) < 5:
+                raise ValueError(f"{word}~: only a plain word of 5 letters or more can be fuzzy")
+            group += 1
+            fuzzy.append((group, word))
+            # Misspellings keep the first two letters (see _close): a prefix the regex can find.
+            body = rf"({word[:2]}[^\W\d_]{{{len(word) - 4},{len(word)}}})"
+            word_anchors = (word[:2],)
+        elif "/" in word:
+            alternatives = word.split("/")
+            if not all(alternatives):
+                raise ValueError(f"{word!r} has an empty alternative")
+            group += 1
+            captures.append(group)
+            literals = [_literal(alternative) for alternative in alternatives]
+            body = "(" + "|".join(regex for regex, _ in literals) + ")"
+            word_anchors = tuple(anchor for _, some in literals for anchor in some)
+        elif re.search(r"\w", word):
+            body, word_anchors = _literal(word)
+        else:
+            raise ValueError(f"{word!r} is not a word")
+        if not optional:
+            parts.append((GAP if required else "") + body)
+            required = True
+            # The rarest-looking word makes the best anchor: the one whose forms are longest.
+            if word_anchors and min(map(len, word_anchors)) > min(map(len, anchors), default=0):
+                anchors = word_anchors
+        else:
+            parts.append(f"(?:{GAP}{body})?" if required else f"(?:{body}{GAP})?")
+    if not anchors:
+        raise ValueError("a pattern needs a word that is neither * nor optional")
+    regex = re.compile("".join(parts) + r"(?!\w)")
+    return Matcher(regex, tuple(captures), tuple(fuzzy), anchors)
+
+
+def _literal(word: str) -> tuple[str, tuple[str, ...]]:
+    """One lower-case word as a regex, with anchors: any apostrophe optional, and
+    can't/won't/isn't also written out."""
+    forms = [word]
+    if word.endswith("n't"):
+        forms += NOT_FORMS.get(word, (word[:-3] + " not",))
+    regex = "|".join(r"\s+".join(map(re.escape, form.split())) for form in forms)
+    regex = regex.replace("'", APOSTROPHE)
+    # Any text that matches holds the longest apostrophe-free run of one of the forms.
+    anchors = tuple(max(re.split(r"[\s']+", form), key=len) for form in forms)
+    return (regex if len(forms) == 1 else f"(?:{regex})"), anchors
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _close(typed: str | None, word: str) -> bool:
+    """A misspelling of a long word: same first two letters, one edit (two from 10 letters)."""
+    if typed is None:
+        return False
+    allowed = 1 if len(word) < 10 else 2
+    return typed[:2] == word[:2] and OSA.distance(typed, word, score_cutoff=allowed) <= allowed
+
+
+def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]]:
+    """The rules of playbooks/tone.yaml that are sound, and a problem (file:line) for each
+    one that is not: bad YAML, a missing field, a pattern that does not compile, ..."""
+    path = Path(playbooks_dir) / FILE_NAME
+    name = str(path)
+    if not path.is_file():
+        return ToneRules((), ()), [Problem(name, 0, "file not found")]
+    problems: list[Problem] = []
+    parsed = read_yaml(path, problems)
+    if parsed is None:
+        return ToneRules((), ()), problems
+    data, root = parsed
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        problems.append(Problem(name, 1, "expected the keys rules (a list) and exceptions"))
+        return ToneRules((), ()), problems
+    lines = key_lines(root)
+    for key in data:
+        if key not in ("rules", "exceptions"):
+            message = f"unknown key {key!r}"
+            problems.append(Problem(name, lines.get(str(key), 1), message, "warning"))
+
+    rules: list[ToneRule] = []
+    seen: dict[str, int] = {}
+    rule_nodes = value_node(root, "rules")
+    for rule_data, node in zip(data["rules"], rule_nodes.value, strict=True):
+        rule = _load_rule(rule_data, node, name, seen, problems)
+        if rule is not None:
+            rules.append(rule)
+
+    exceptions: list[str] = []
+    listed = data.get("exceptions") or []
+    exception_nodes = value_node(root, "exceptions")
+    if not isinstance(listed, list):
+        problems.append(
+            Problem(name, lines.get("exceptions", 1), "exceptions must be a list of phrases")
+        )
+        listed = []
+    for phrase, node in zip(listed, exception_nodes.value if listed else [], strict=True):
+        if _compiled(phrase, line_of(node), "exception", name, problems) is not None:
+            exceptions.append(phrase)
+    return ToneRules(tuple(rules), tuple(exceptions)), problems
+
+
+def _load_rule(
+    data: object, node: yaml.Node, name: str, seen: dict[str, int], problems: list[Problem]
+) -> ToneRule | None:
+    line = line_of(node)
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(name, line, f"a rule must be a mapping of {', '.join(RULE_FIELDS)}")
+        )
+        return None
+    lines = key_lines(node)
+    missing = [key for key in RULE_FIELDS if key not in data]
+    if missing:
+        problems.append(Problem(name, line, f"rule is missing {', '.join(missing)}"))
+        return None
+    for key in data:
+        if key not in RULE_FIELDS:
+            message = f"unknown field {key!r}"
+            problems.append(Problem(name, lines.get(str(key), line), message, "warning"))
+    rule_id, category, why, rewrite = data["id"], data["category"], data["why"], data["rewrite"]
+    penalty, patterns = data["penalty"], data["patterns"]
+    if not isinstance(rule_id, str) or not ID.match(rule_id):
+        problems.append(Problem(name, lines["id"], f"id {rule_id!r}: use lower-case-with-dashes"))
+        return None
+    if rule_id in seen:
+        message = f"duplicate id {rule_id!r} (first at line {seen[rule_id]})"
+        problems.append(Problem(name, lines["id"], message))
+        return None
+    seen[rule_id] = lines["id"]
+    bad = False
+    for key in ("category", "why", "rewrite"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            problems.append(Problem(name, lines[key], f"{rule_id}: {key} must be some text"))
+            bad = True
+    if isinstance(penalty, bool) or not isinstance(penalty, int) or not 0 < penalty <= 100:
+        message = f"{rule_id}: penalty must be a whole number from 1 to 100"
+        problems.append(Problem(name, lines["penalty"], message))
+        bad = True
+    if not isinstance(patterns, list) or not patterns:
+        problems.append(Problem(name, lines["patterns"], f"{rule_id}: patterns must be a list"))
+        return None
+    for pattern, pattern_node in zip(patterns, value_node(node, "patterns").value, strict=True):
+        matcher = _compiled(pattern, line_of(pattern_node), rule_id, name, problems)
+        if matcher is None:
+            bad = True
+            continue
+        if isinstance(rewrite, str):
+            for number in PLACEHOLDER.findall(rewrite):
+                if not 1 <= int(number) <= len(matcher.captures):
+                    message = (
+                        f"{rule_id}: rewrite uses {{{number}}} but {pattern!r} has "
+                        f"{len(matcher.captures)} fill-ins (a * or a/b word each)"
+                    )
+                    problems.append(Problem(name, line_of(pattern_node), message))
+                    bad = True
+    if bad:
+        return None
+    source = f"{name}:{line}"
+    return ToneRule(rule_id, category, tuple(patterns), why.strip(), rewrite, penalty, source)
+
+
+def _compiled(
+    pattern: object, line: int, owner: str, name: str, problems: list[Problem]
+) -> Matcher | None:
+    if not isinstance(pattern, str):
+        problems.append(Problem(name, line, f"{owner}: pattern {pattern!r} must be text"))
+        return None
+    try:
+        return compile_pattern(pattern)
+    except ValueError as error:
+        problems.append(Problem(name, line, f"{owner}: pattern {pattern!r}: {error}"))
+        return None
+
+
+def check_tone(text: str, rules: ToneRules) -> ToneReport:
+    """The phrases in `text` that hurt, a score (100 = clean) and the text rewritten."""
+    text = text if isinstance(text, str) else ""
+    lowered = _lower(text)
+    # Which chars are taken (by an exception, then by a chosen flag), one byte each, so that
+    # an overlap test is one slice however many phrases a long text has.
+    clean = bytearray(len(text))
+    for matcher in rules.exception_matchers:
+        for start, end, _ in matcher.spans(lowered):
+            clean[start:end] = b"\1" * (end - start)
+    candidates = []
+    for order, (rule, matchers) in enumerate(zip(rules.rules, rules.matchers, strict=True)):
+        for matcher in matchers:
+            for start, end, places in matcher.spans(lowered):
+                if 1 not in clean[start:end]:
+                    # A fill-in that did not take part in the match has the place (-1, -1): "".
+                    fills = tuple(text[a:b] for a, b in places)
+                    candidates.append((start, end, order, rule, fills))
+    # Where phrases overlap the longest says most ("we won't be able to" over "we won't");
+    # on a tie the rule listed first in the file wins.
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2]))
+    taken = bytearray(len(text))
+    chosen: list[tuple[int, int, int, ToneRule, tuple[str, ...]]] = []
+    for candidate in candidates:
+        start, end = candidate[0], candidate[1]
+        if 1 not in taken[start:end]:
+            taken[start:end] = b"\1" * (end - start)
+            chosen.append(candidate)
+    chosen.sort(key=lambda c: c[0])
+
+    flags: list[Flag] = []
+    pieces: list[str] = []
+    position = 0
+    for start, end, _, rule, fills in chosen:
+        pieces.append(text[position:start])
+        rewrite = PLACEHOLDER.sub(lambda m, fills=fills: fills[int(m.group(1)) - 1], rule.rewrite)
+        if _at_sentence_start(pieces):
+            rewrite = rewrite[:1].upper() + rewrite[1:]
+        position = end
+        # A rewrite that ends in its own comma takes the place of the one that followed.
+        if rewrite.endswith(",") and text[position : position + 1] == ",":
+            position += 1
+        pieces.append(rewrite)
+        phrase = text[start:end]
+        flags.append(Flag(phrase, start, end, rule.id, rule.category, rule.why, rewrite))
+    pieces.append(text[position:])
+    score = max(0, 100 - sum(rule.penalty for _, _, _, rule, _ in chosen))
+    return ToneReport(text, score, flags, "".join(pieces))
+
+
+def _lower(text: str) -> str:
+    """The text in lower case, char for char, so that places in it are places in the text
+    (a few letters, such as the Turkish İ, lower-case to two chars: those are kept)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+
+
+def _at_sentence_start(pieces: list[str]) -> bool:
+    """Whether what is written so far ends a sentence (or is nothing), ignoring the spaces,
+    quotes and Slack bold or italic marks that may open the next one."""
+    for piece in reversed(pieces):
+        piece = piece.rstrip(" \t\"'“(*_")
+        if piece:
+            return piece[-1] in SENTENCE_END
+    return True

@@ -1,0 +1,98 @@
+"""/draft and /tone replies: a can-do draft with its buttons, and a tone report."""
+
+from __future__ import annotations
+
+from bot.core.drafts import Draft
+from bot.core.tone import ToneReport
+from bot.slack.blocks.base import (
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    message,
+    note,
+    section,
+    sections,
+)
+
+FLAGS_SHOWN = 10
+
+
+def draft_usage() -> Message:
+    return note(
+        "Usage: /draft [case id] [Customer name:] the customer's message, for example "
+        "/draft C-1042 Maria: my box still hasn't arrived and I needed it today"
+    )
+
+
+def tone_usage() -> Message:
+    return note("Usage: /tone your reply to the customer, for example /tone sorry but we can't")
+
+
+def _draft_heading(draft: Draft, tone: ToneReport, customer: str | None, case: str | None) -> str:
+    parts = ["*Draft reply*"]
+    if customer:
+        parts.append(f"for {escape(customer)}")
+    if case:
+        parts.append(f"case {escape(case)}")
+    parts.append(f"tone {tone.score}/100")
+    heading = " · ".join(parts)
+    mood = f"The customer sounds {escape(draft.emotion)}"
+    if draft.cues:
+        mood += " (" + ", ".join(f"“{escape(cue)}”" for cue in draft.cues[:3]) + ")"
+    return f"{heading}\n{mood}."
+
+
+def draft_message(
+    draft_id: int,
+    draft: Draft,
+    tone: ToneReport,
+    *,
+    customer: str | None = None,
+    case: str | None = None,
+) -> Message:
+    """The draft, ready to copy, with what the rep can do with it."""
+    value = str(draft_id)
+    blocks = [
+        section(_draft_heading(draft, tone, customer, case)),
+        *sections(escape(draft.text)),
+        context(
+            f"Promises a reply {escape(draft.promise)} · situation `{escape(draft.situation)}`"
+        ),
+    ]
+    buttons = actions(
+        "draft",
+        button("Use this", "draft_use", value, "primary"),
+        button("Shorter", "draft_shorter", value),
+        button("More formal", "draft_formal", value),
+        button("Another version", "draft_another", value),
+        button("Not helpful", "draft_not_helpful", value),
+    )
+    return message(draft.text, [*blocks, buttons])
+
+
+def draft_done(text: str, done: str) -> Message:
+    """A draft the rep has dealt with: the text stays in view, the buttons go."""
+    return message(text, [*sections(escape(text)), context(escape(done))])
+
+
+def tone_report(report: ToneReport) -> Message:
+    if not report.flags:
+        text = f"Tone {report.score}/100: a clean bill. Nothing here sounds like can't-language."
+        return message(text, [section(f"*Tone {report.score}/100*: a clean bill.")])
+    count = len(report.flags)
+    heading = f"*Tone {report.score}/100*: {count} phrase{'s' if count != 1 else ''} to change"
+    lines = [
+        f"• “{escape(flag.phrase)}”: {escape(flag.why)} Try “{escape(flag.rewrite)}”."
+        for flag in report.flags[:FLAGS_SHOWN]
+    ]
+    if count > FLAGS_SHOWN:
+        lines.append(f"…and {count - FLAGS_SHOWN} more, all fixed in the version below.")
+    return message(
+        f"Tone {report.score}/100: {count} phrases to change",
+        [
+            section(heading + "\n" + "\n".join(lines)),
+            *sections("*The whole text, rewritten:*\n" + escape(report.rewritten)),
+        ],
+    )

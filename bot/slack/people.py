@@ -1,0 +1,34 @@
+"""Who the reps are, as Slack knows them: above all their time zone, which decides what a
+promise such as "by 3 pm tomorrow" means."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+FALLBACK = ZoneInfo("UTC")
+
+
+def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
+    """The rep's time zone from Slack, kept for a day; UTC when Slack cannot say."""
+    name = store.user_time_zone(user_id)
+    if name is None:
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except (SlackApiError, OSError) as error:  # Slack refused, or the network failed
+            log.warning("users.info for %s failed: %s", user_id, error)
+            return FALLBACK
+        name = user.get("tz") or "UTC"
+        profile = user.get("profile", {})
+        real_name = user.get("real_name") or profile.get("real_name", "")
+        store.save_user(user_id, user.get("name", ""), real_name, name)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return FALLBACK

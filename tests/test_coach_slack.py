@@ -1,0 +1,119 @@
+"""/draft and /tone end to end: signed requests in, the emulator as Slack."""
+
+import json
+
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+ANA = member("ana").id
+
+
+def one(replies):
+    (reply,) = [r for r in replies if r.kind == "ephemeral"]
+    return reply
+
+
+def rows(local: LocalSlack, sql: str) -> list[tuple]:
+    return local.services.store.db.execute(sql).fetchall()
+
+
+def test_tone_names_the_phrases_that_hurt_with_a_rewrite_and_is_stored(local):
+    reply = one(local.workspace.command(
+        "ana", "/tone", "Unfortunately we can't refund you, as per policy you need to return it"
+    ))  # fmt: skip
+    text = reply.render().text
+    assert text.startswith("*Tone ") and "/100*" in text and "phrases to change" in text
+    assert "can't" in text.lower() and "policy" in text.lower()
+    assert "The whole text, rewritten:" in text
+    ((score, flags),) = rows(local, "SELECT score, flags FROM tone_checks")
+    assert score < 90 and len(json.loads(flags)) >= 3
+
+
+def test_a_clean_reply_gets_a_clean_bill(local):
+    reply = one(local.workspace.command(
+        "ana", "/tone", "Thanks for waiting! I've sent a new box today, it will be there Friday."
+    ))  # fmt: skip
+    assert "100/100" in reply.render().text and "clean bill" in reply.render().text
+
+
+def test_tone_and_draft_without_text_explain_themselves(local):
+    assert one(local.workspace.command("ana", "/tone", "")).render().text.startswith("Usage: /tone")
+    assert (
+        one(local.workspace.command("ana", "/draft", "")).render().text.startswith("Usage: /draft")
+    )
+
+
+def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
+    reply = one(local.workspace.command(
+        "ana", "/draft", "C-1042 Maria: my parcel STILL hasn't arrived!! this is the 2nd time"
+    ))  # fmt: skip
+    text = reply.render().text
+    assert "for Maria · case C-1042" in text
+    assert "parcel" in text  # the customer's own word
+    assert [e.label for e in reply.elements] == [
+        "Use this", "Shorter", "More formal", "Another version", "Not helpful",
+    ]  # fmt: skip
+    ((user, case, name, score, due),) = rows(
+        local, "SELECT user_id, case_id, customer_name, tone_score, due_at FROM drafts"
+    )
+    assert (user, case, name) == (ANA, "C-1042", "Maria") and score >= 90 and due
+    assert local.fake.calls_to("users.info")  # the rep's time zone, for "by 3 pm"
+    draft = text.split("\n")[2]
+    shorter = one(local.workspace.click("ana", "Shorter")).render().text
+    assert len(shorter) < len(text)
+    another = one(local.workspace.click("ana", "Another version")).render().text
+    assert another != shorter
+    formal = one(local.workspace.click("ana", "More formal")).render().text
+    assert formal != another and draft
+    used = one(local.workspace.click("ana", "Use this"))
+    assert "Logged as sent." in used.render().text and used.elements == ()
+    assert rows(local, "SELECT count(*) FROM drafts WHERE used_at IS NOT NULL") == [(1,)]
+    assert rows(local, "SELECT count(*) FROM drafts") == [(4,)]
+
+
+def test_not_helpful_is_recorded(local):
+    local.workspace.command("ana", "/draft", "how do i change my card")
+    done = one(local.workspace.click("ana", "Not helpful"))
+    assert "not helpful" in done.render().text
+    assert rows(local, "SELECT helpful FROM drafts") == [(0,)]
+
+
+def test_emoji_or_another_language_gets_a_polite_note_not_a_draft(local):
+    for text in ["📦📦😡", "¿Dónde está mi paquete? Lo pedí hace dos semanas y no ha llegado"]:
+        reply = one(local.workspace.command("ana", "/draft", text))
+        assert reply.elements == ()
+        assert "Usage" not in reply.render().text
+    assert rows(local, "SELECT count(*) FROM drafts") == [(0,)]
+
+
+def test_customer_markup_stays_text_in_the_draft(local):
+    local.workspace.command(
+        "ana", "/draft", "<!here> my box <@U123> never came <https://x.io|link>"
+    )
+    post = local.fake.calls_to("response_url")[-1]
+    shown = json.dumps(post.body)
+    assert "<!here>" not in shown and "<@U123>" not in shown and "<https://x.io" not in shown
+
+
+def test_a_draft_from_a_faq_answer(local):
+    local.workspace.command("ana", "/faq", "i forgot my password")
+    draft = one(local.workspace.click("ana", "Draft a reply"))
+    assert "Use this" in [e.label for e in draft.elements]
+    assert rows(local, "SELECT entry_id FROM drafts") == [("password_reset",)]
+
+
+def test_without_slack_s_time_zone_the_draft_still_comes(local):
+    local.fake.fail("users.info", status=500, times=10)
+    reply = one(local.workspace.command("ana", "/draft", "my box is damaged"))
+    assert "Use this" in [e.label for e in reply.elements]
+
+
+def test_a_broken_template_keeps_the_last_good_playbooks(local):
+    templates = local.settings.playbooks_dir / "templates"
+    reply_template = sorted(templates.glob("*.j2"))[0]
+    reply_template.write_text(reply_template.read_text() + "\n{{ no_such_thing }}\n")
+    report = one(local.workspace.command("lee", "/kb", "reload")).render().text
+    assert "The playbooks have errors" in report and reply_template.name in report
+    assert "Use this" in [
+        e.label for e in one(local.workspace.command("ana", "/draft", "my box is late")).elements
+    ]
