@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,24 @@ def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
     assert "Marked helpful" in out
     assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
     assert "Traceback" not in out + done.stderr
+
+
+def test_tone_writes_one_json_object_per_text():
+    texts = "unfortunately we cant do that, as i said before\n\nhappy to help, it ships today\n"
+    done = repbot("tone", "--playbooks", str(PLAYBOOKS), "--json", stdin=texts)
+    assert done.returncode == 0, done.stderr
+    flagged, clean = (json.loads(line) for line in done.stdout.splitlines())
+    assert set(flagged) == {"text", "score", "flags", "rewritten"}
+    assert flagged["score"] < 100 and len(flagged["flags"]) >= 3
+    assert all(set(f) == {"phrase", "why", "rewrite"} for f in flagged["flags"])
+    assert (clean["score"], clean["flags"]) == (100, [])
+
+
+def test_check_names_a_broken_template_by_file_and_line(tmp_path):
+    playbooks = tmp_path / "playbooks"
+    shutil.copytree(PLAYBOOKS, playbooks)
+    template = playbooks / "templates" / "short.j2"
+    template.write_text(template.read_text() + "{{ customer_nmae }}\n")
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
+    assert done.returncode == 1
+    assert f"{template}:" in done.stderr and "customer_nmae" in done.stderr

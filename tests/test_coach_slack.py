@@ -117,3 +117,11 @@ def test_a_broken_template_keeps_the_last_good_playbooks(local):
     assert "Use this" in [
         e.label for e in one(local.workspace.command("ana", "/draft", "my box is late")).elements
     ]
+
+
+def test_four_thousand_characters_are_handled(local):
+    long = ("my box arrived damaged and the eggs were broken, " * 90)[:4000]
+    draft = one(local.workspace.command("ana", "/draft", long))
+    assert "Use this" in [e.label for e in draft.elements]
+    tone = one(local.workspace.command("ana", "/tone", ("we can't do that. " * 250)[:4000]))
+    assert "/100*" in tone.render().text
