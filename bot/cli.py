@@ -14,7 +14,7 @@ from bot.config import SettingError, load_env_file, read_settings
 from bot.core.coach import load_guide
 from bot.core.content import Problem
 from bot.core.evaluate import evaluate, format_report, read_questions
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.core.playbooks import check_coverage
 from bot.core.tone import check_tone, load_tone_rules
@@ -105,6 +105,16 @@ def _report(problems: list[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
+def _valid_knowledge(args: argparse.Namespace) -> Knowledge | None:
+    """The knowledge base, or None after printing why it cannot be used."""
+    knowledge = load_knowledge(_content_dirs(args)[0])
+    if knowledge.errors:
+        _report(knowledge.problems)
+        print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
+        return None
+    return knowledge
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     knowledge_dir, playbooks_dir = _content_dirs(args)
     knowledge = load_knowledge(knowledge_dir)
@@ -145,10 +155,8 @@ def cmd_tone(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    knowledge = load_knowledge(_content_dirs(args)[0])
-    if knowledge.errors:
-        _report(knowledge.problems)
-        print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
+    knowledge = _valid_knowledge(args)
+    if knowledge is None:
         return 1
     if args.top < 1:
         print("repbot: --top must be at least 1", file=sys.stderr)
@@ -173,10 +181,8 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_knowledge_test(args: argparse.Namespace) -> int:
-    knowledge = load_knowledge(_content_dirs(args)[0])
-    if knowledge.errors:
-        _report(knowledge.problems)
-        print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
+    knowledge = _valid_knowledge(args)
+    if knowledge is None:
         return 1
     try:
         rows = read_questions(args.questions)
