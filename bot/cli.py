@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from bot.config import SettingError, load_env_file, read_settings
+from bot.core.audit import verify
+from bot.core.cases import import_customers
 from bot.core.coach import load_guide
 from bot.core.content import Problem
 from bot.core.evaluate import evaluate, format_report, read_questions
@@ -18,6 +20,7 @@ from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.core.playbooks import check_coverage
 from bot.core.tone import check_tone, load_tone_rules
+from bot.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +66,21 @@ def main(argv: list[str] | None = None) -> int:
     test.add_argument("questions", type=Path, help="CSV with columns question,expected_id")
     content_options(test, playbooks=False)
     test.set_defaults(handler=cmd_knowledge_test)
+
+    customers = commands.add_parser("customers", help="customers, as the CRM exports them")
+    customer_commands = customers.add_subparsers(dest="customers_command", required=True)
+    importing = customer_commands.add_parser(
+        "import", help="add or update customers from a CSV: id,name,email,customer_since,tier"
+    )
+    importing.add_argument("csv", type=Path)
+    importing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    importing.set_defaults(handler=cmd_customers_import)
+
+    audit = commands.add_parser("audit", help="the tamper-evident log of solutions and decisions")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
+    verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    verify.set_defaults(handler=cmd_audit_verify)
 
     args = parser.parse_args(argv)
     try:
@@ -191,6 +209,32 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
         return 1
     print(format_report(evaluate(Matcher.for_knowledge(knowledge), rows)))
     return 0
+
+
+def _store(args: argparse.Namespace) -> Store:
+    load_env_file()
+    return Store(args.db or read_settings(need_slack=False).database_path)
+
+
+def cmd_customers_import(args: argparse.Namespace) -> int:
+    try:
+        result = import_customers(_store(args), args.csv)
+    except OSError as error:
+        print(f"repbot: cannot read {args.csv}: {error.strerror}", file=sys.stderr)
+        return 1
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(f"{result.added} customers added, {result.updated} updated")
+    return 1 if result.problems else 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    check = verify(_store(args))
+    if check.ok:
+        print(f"audit log intact: {check.rows} rows")
+        return 0
+    print(f"audit log broken at row {check.first_broken}: {check.reason}", file=sys.stderr)
+    return 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:

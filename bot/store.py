@@ -126,8 +126,117 @@ def _v3_drafts_and_tone(db: Database) -> None:
     db.execute("CREATE INDEX tone_checks_created ON tone_checks (created_at)")
 
 
+def _v4_cases_solutions_audit(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE customers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT,
+            customer_since TEXT,
+            tier TEXT,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX customers_email ON customers (lower(email))")
+    db.execute("CREATE INDEX customers_name ON customers (lower(name))")
+    db.execute(
+        """CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers (id),
+            topic TEXT NOT NULL,
+            owner_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+            root_cause TEXT,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX cases_customer ON cases (customer_id)")
+    db.execute(
+        """CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            number INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, number)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE case_notes (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX case_notes_case ON case_notes (case_id)")
+    db.execute(
+        """CREATE TABLE solutions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            customer_id TEXT NOT NULL REFERENCES customers (id),
+            situation TEXT NOT NULL,
+            type TEXT NOT NULL,
+            amount TEXT,
+            reason TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('authorized', 'pending', 'approved', 'denied')),
+            needs_role TEXT,
+            decided_by TEXT,
+            decided_at TEXT,
+            decision_reason TEXT,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX solutions_customer ON solutions (customer_id, type, created_at)")
+    db.execute("CREATE INDEX solutions_case ON solutions (case_id)")
+    # Every click on Approve or Deny, by request key: a retried click gets the same answer.
+    db.execute(
+        """CREATE TABLE solution_clicks (
+            request_key TEXT PRIMARY KEY,
+            solution_id INTEGER NOT NULL REFERENCES solutions (id),
+            user_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            message TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )"""
+    )
+    # Append-only: the hash chain shows tampering, the triggers stop it by accident or habit.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+        )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_faq, _v2_gap_resolutions, _v3_drafts_and_tone]
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1_faq,
+    _v2_gap_resolutions,
+    _v3_drafts_and_tone,
+    _v4_cases_solutions_audit,
+]
 
 
 @dataclass(frozen=True)
@@ -399,3 +508,229 @@ class Store:
                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING""",
                 [user_id, text, score, json.dumps(flags), request_key, self.now()],
             )
+
+    # Customers, cases, contacts and notes. The rules live in core/cases.py; callers that need
+    # several of these in one transaction open it with `transaction()` around them.
+
+    def find_customers(self, text: str) -> list[dict]:
+        """Customers whose id, email or name is the text, ignoring case; an id match first."""
+        return list(
+            self.db.query(
+                """SELECT * FROM customers
+                   WHERE lower(id) = :k OR lower(email) = :k OR lower(name) = :k
+                   ORDER BY lower(id) = :k DESC, lower(email) = :k DESC, id""",
+                {"k": text.strip().lower()},
+            )
+        )
+
+    def customer(self, customer_id: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM customers WHERE id = ?", [customer_id]))
+        return rows[0] if rows else None
+
+    def add_customer(self, *, name: str, email: str | None, created_by: str) -> str:
+        """A customer the CRM export does not have yet, with an id of ours ("NEW-3")."""
+        with self.transaction() as db:
+            number = db.execute("SELECT count(*) FROM customers").fetchone()[0] + 1
+            while self.customer(f"NEW-{number}") is not None:
+                number += 1
+            customer_id = f"NEW-{number}"
+            db.execute(
+                """INSERT INTO customers (id, name, email, customer_since, tier, created_by,
+                       created_at, updated_at) VALUES (?, ?, ?, NULL, NULL, ?, ?, ?)""",
+                [customer_id, name, email, created_by, self.now(), self.now()],
+            )
+            return customer_id
+
+    def save_customer(self, row: dict) -> str:
+        """Add or update one customer from the CRM (id, name, email, customer_since, tier);
+        returns "added", "updated" or "unchanged"."""
+        fields = ("name", "email", "customer_since", "tier")
+        with self.transaction() as db:
+            old = self.customer(row["id"])
+            if old is None:
+                db.execute(
+                    """INSERT INTO customers (id, name, email, customer_since, tier, created_by,
+                           created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)""",
+                    [row["id"], *(row[f] for f in fields), self.now(), self.now()],
+                )
+                return "added"
+            if all(old[f] == row[f] for f in fields):
+                return "unchanged"
+            db.execute(
+                """UPDATE customers SET name = ?, email = ?, customer_since = ?, tier = ?,
+                       updated_at = ? WHERE id = ?""",
+                [*(row[f] for f in fields), self.now(), row["id"]],
+            )
+            return "updated"
+
+    def case_row(self, case_id: int) -> dict | None:
+        rows = list(
+            self.db.query(
+                """SELECT c.*, (SELECT count(*) FROM contacts t WHERE t.case_id = c.id)
+                       AS contact_count
+                   FROM cases c WHERE c.id = ?""",
+                [case_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    def customer_cases(self, customer_id: str) -> list[dict]:
+        """A customer's cases with the time of their last contact, the latest first."""
+        return list(
+            self.db.query(
+                """SELECT c.*, max(t.created_at) AS last_contact_at
+                   FROM cases c JOIN contacts t ON t.case_id = c.id
+                   WHERE c.customer_id = ? GROUP BY c.id
+                   ORDER BY last_contact_at DESC, c.id DESC""",
+                [customer_id],
+            )
+        )
+
+    def insert_case(self, customer_id: str, topic: str, owner_id: str) -> int:
+        """A new open case; ids start at 1001 so that every case reference has four digits."""
+        with self.transaction() as db:
+            case_id = db.execute("SELECT max(coalesce(max(id), 1000), 1000) + 1 FROM cases")
+            case_id = case_id.fetchone()[0]
+            db.execute(
+                """INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at)
+                   VALUES (?, ?, ?, ?, 'open', ?)""",
+                [case_id, customer_id, topic, owner_id, self.now()],
+            )
+            return case_id
+
+    def add_contact(self, case_id: int, user_id: str, request_key: str | None) -> int:
+        """Count one contact on a case; returns its number (the opening contact is 1)."""
+        with self.transaction() as db:
+            number = db.execute("SELECT count(*) + 1 FROM contacts WHERE case_id = ?", [case_id])
+            number = number.fetchone()[0]
+            db.execute(
+                """INSERT INTO contacts (case_id, number, user_id, request_key, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [case_id, number, user_id, request_key, self.now()],
+            )
+            return number
+
+    def contact_by_request(self, request_key: str) -> tuple[int, int] | None:
+        """(case id, contact number) of a contact already counted for this request."""
+        return self.db.execute(
+            "SELECT case_id, number FROM contacts WHERE request_key = ?", [request_key]
+        ).fetchone()
+
+    def reopen_case(self, case_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE cases SET status = 'open', root_cause = NULL, closed_at = NULL,
+                       closed_by = NULL WHERE id = ?""",
+                [case_id],
+            )
+
+    def close_case(self, case_id: int, user_id: str, root_cause: str) -> bool:
+        """Close an open case; False when it was not open."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE cases SET status = 'closed', root_cause = ?, closed_at = ?,
+                       closed_by = ? WHERE id = ? AND status = 'open'""",
+                [root_cause, self.now(), user_id, case_id],
+            )
+            return cursor.rowcount == 1
+
+    def add_case_note(self, case_id: int, user_id: str, text: str, request_key: str | None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO case_notes (case_id, user_id, text, request_key, created_at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING""",
+                [case_id, user_id, text, request_key, self.now()],
+            )
+
+    def case_notes(self, case_id: int) -> list[tuple[str, str, str]]:
+        """(user id, text, time) of a case's notes, oldest first."""
+        return self.db.execute(
+            "SELECT user_id, text, created_at FROM case_notes WHERE case_id = ? ORDER BY id",
+            [case_id],
+        ).fetchall()
+
+    def case_promises(self, case_ref: str) -> list[tuple[str, str]]:
+        """(text, due time) of the drafts a rep used on a case, by its reference ("C-1042");
+        a draft names its case as the rep typed it, so the bare number counts too."""
+        number = case_ref.split("-")[-1]
+        return self.db.execute(
+            """SELECT text, due_at FROM drafts
+               WHERE upper(trim(case_id)) IN (?, ?) AND due_at IS NOT NULL
+                 AND used_at IS NOT NULL
+               ORDER BY due_at""",
+            [case_ref.upper(), number],
+        ).fetchall()
+
+    # Solutions and the clicks that decide them.
+
+    def insert_solution(self, row: dict) -> int:
+        """Store a solution (the columns of `solutions`, without id and created_at)."""
+        row = {**row, "created_at": self.now()}
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO solutions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+    def solution_row(self, solution_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM solutions WHERE id = ?", [solution_id]))
+        return rows[0] if rows else None
+
+    def solution_by_request(self, request_key: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM solutions WHERE request_key = ?", [request_key]))
+        return rows[0] if rows else None
+
+    def case_solutions(self, case_id: int) -> list[dict]:
+        return list(
+            self.db.query("SELECT * FROM solutions WHERE case_id = ? ORDER BY id", [case_id])
+        )
+
+    def granted_amounts(
+        self, customer_id: str, type_id: str, since: str, exclude_id: int | None = None
+    ) -> list[str | None]:
+        """Amounts (as text, None for solutions without one) of a customer's solutions of a type
+        that stand: authorized at once or approved, since a time."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                """SELECT amount FROM solutions
+                   WHERE customer_id = ? AND type = ? AND created_at >= ?
+                     AND status IN ('authorized', 'approved') AND id IS NOT ?""",
+                [customer_id, type_id, since, exclude_id],
+            )
+        ]
+
+    def decide_solution(
+        self, solution_id: int, status: str, user_id: str, reason: str | None
+    ) -> bool:
+        """Decide a pending solution; False when it was already decided (someone was first)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE solutions SET status = ?, decided_by = ?, decided_at = ?,
+                       decision_reason = ? WHERE id = ? AND status = 'pending'""",
+                [status, user_id, self.now(), reason, solution_id],
+            )
+            return cursor.rowcount == 1
+
+    def solution_click(self, request_key: str) -> dict | None:
+        rows = list(
+            self.db.query("SELECT * FROM solution_clicks WHERE request_key = ?", [request_key])
+        )
+        return rows[0] if rows else None
+
+    def record_solution_click(
+        self, request_key: str, solution_id: int, user_id: str, outcome: str, message: str
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO solution_clicks
+                       (request_key, solution_id, user_id, outcome, message, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [request_key, solution_id, user_id, outcome, message, self.now()],
+            )
+
+    # The audit log; rows are written by core/audit.py inside the caller's transaction.
+
+    def audit_rows(self) -> Iterator[dict]:
+        return self.db.query("SELECT * FROM audit_log ORDER BY id")

@@ -16,6 +16,7 @@ from bot.core.drafts import Draft, draft_reply
 from bot.core.knowledge import Entry
 from bot.core.playbooks import Playbooks, load_playbooks
 from bot.core.roles import Roles, load_roles
+from bot.core.solutions import SolutionPolicy, load_solution_policy
 from bot.core.tone import ToneReport, ToneRules, check_tone, load_tone_rules
 from bot.store import Store
 
@@ -29,6 +30,7 @@ class Guide:
     roles: Roles
     playbooks: Playbooks
     tone: ToneRules
+    solutions: SolutionPolicy
     signature: tuple
 
 
@@ -48,10 +50,15 @@ def load_guide(directory: Path) -> tuple[Guide | None, list[Problem]]:
     roles, problems = load_roles(directory)
     playbooks, playbook_problems = load_playbooks(directory)
     tone, tone_problems = load_tone_rules(directory)
-    problems = problems + playbook_problems + tone_problems
+    # Without situations (their file has errors) solutions cannot be checked against them.
+    situations = {s.id for s in playbooks.situations} or None
+    if situations and playbooks.fallback:
+        situations.add(playbooks.fallback.id)
+    solutions, solution_problems = load_solution_policy(directory, situations)
+    problems = problems + playbook_problems + tone_problems + solution_problems
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Guide(roles, playbooks, tone, signature), problems
+    return Guide(roles, playbooks, tone, solutions, signature), problems
 
 
 @dataclass(frozen=True)

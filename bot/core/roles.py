@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.core.content import ContentError, Problem, key_lines, read_yaml, value_node
 
 RANKS = ("rep", "senior", "lead", "manager")  # each may do what the ones before it may
-CHANNEL_NAMES = ("leads",)
+CHANNEL_NAMES = ("leads", "seniors")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 FILE_NAME = "roles.yaml"

@@ -1,9 +1,10 @@
 from slack_bolt import App
 
-from bot.slack.listeners.actions import draft, faq, kb
+from bot.slack.listeners.actions import cases, draft, faq, kb
 
 
 def register(app: App) -> None:
     faq.register(app)
     kb.register(app)
     draft.register(app)
+    cases.register(app)

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.slack.listeners.commands import draft, faq, kb, tone
+from bot.slack.listeners.commands import case, draft, faq, kb, tone
 
 
 def register(app: App) -> None:
@@ -8,3 +8,4 @@ def register(app: App) -> None:
     kb.register(app)
     draft.register(app)
     tone.register(app)
+    case.register(app)

@@ -1,0 +1,671 @@
+"""Authorized solutions: what the playbook lets each role grant (playbooks/solutions.yaml),
+proposals that are authorized at once inside the rep's limits or wait for a lead, and
+decisions that the server checks on every click.
+
+Every proposal and decision is one transaction with its audit row, keyed by the Slack request
+so that a retry returns the first answer and writes nothing twice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from bot.core import audit
+from bot.core.cases import Customer, get_case, open_case
+from bot.core.clock import iso
+from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.roles import RANKS, Roles
+from bot.store import Store
+
+FILE_NAME = "solutions.yaml"
+LIMIT_WINDOW = timedelta(days=30)  # per-customer limits add up what was granted in this window
+TOP_KEYS = {"currency", "max_amount", "new_customer_days", "messages", "types"}
+TYPE_KEYS = {"id", "label", "unit", "max", "situations", "limits", "new_customers_only",
+             "loyalty_equivalent", "offer", "message"}  # fmt: skip
+REQUIRED_TYPE_KEYS = ("id", "label", "situations", "limits", "offer", "message")
+MESSAGE_PLACEHOLDERS = {"pending": {"what"}, "denied": {"alternatives"}}
+TYPE_PLACEHOLDERS = {"amount"}
+OTHER_UNITS = {"months": ("month", "months", "mo")}  # units that are not money, and their words
+ID = re.compile(r"^[a-z][a-z0-9_]*$")
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD", "¥": "JPY"}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# An optional sign and currency mark around a number: "£20", "-20", "20.50 GBP", "1,000".
+AMOUNT = re.compile(
+    r"^(?P<sign>[-−+]?)\s*(?P<before>[^\d\s.,+−-]*)\s*(?P<sign2>[-−+]?)\s*"
+    r"(?P<number>[\d.,]*\d[\d.,]*)\s*(?P<after>[^\d\s]*)$"
+)
+NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+class SolutionError(ValueError):
+    """A proposal or decision that cannot go ahead; the message is for the person in Slack,
+    `field` names the modal input it is about: "type", "amount" or "reason"."""
+
+    def __init__(self, message: str, field: str = "amount"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SolutionType:
+    id: str
+    label: str
+    has_amount: bool
+    unit: str | None  # the currency, "months", or None for a solution without an amount
+    new_customers_only: bool
+    loyalty_equivalent: str | None
+    situations: tuple[str, ...]
+    max_amount: Decimal | None = None  # the most in one solution
+    offer: str = ""  # customer words, with {amount}
+    message: str = ""  # customer words once granted, with {amount}
+    source: str = ""  # "file:line"
+
+
+Limit = tuple[Decimal | None, Decimal]  # (most per solution, most per customer in 30 days)
+
+
+@dataclass(frozen=True)
+class SolutionPolicy:
+    currency: str = "GBP"
+    types: tuple[SolutionType, ...] = ()
+    # type id -> role -> limit, every role filled in (None: no authority at all); for a type
+    # without amount the per-solution limit is None and the other counts solutions.
+    limits: dict[str, dict[str, Limit | None]] = field(default_factory=dict)
+    new_customer_days: int = 90
+    max_amount: Decimal = Decimal(500)
+    messages: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def type(self, type_id: str) -> SolutionType | None:
+        return next((t for t in self.types if t.id == type_id), None)
+
+
+@dataclass(frozen=True)
+class SolutionRecord:
+    id: int
+    case_id: int
+    type: str
+    amount: Decimal | None
+    reason: str
+    requested_by: str
+    status: str  # "authorized", "pending", "approved" or "denied"
+    decided_by: str | None
+    decided_at: str | None
+    decision_reason: str | None
+    created_at: str
+    situation: str = ""
+    needs_role: str | None = None  # for a pending one: the lowest role that may decide it
+
+    @property
+    def ref(self) -> str:
+        return f"S-{self.id}"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    solution: SolutionRecord
+    authorized_now: bool
+    needs_role: str | None
+    customer_message: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # "approved", "denied", "already_decided" or "refused"
+    solution: SolutionRecord
+    decided_by: str | None
+    message: str  # for the person who clicked
+    customer_message: str | None = None  # for the rep to pass on, after approved or denied
+
+
+# Loading and checking the policy.
+
+
+def _number(value: object) -> Decimal | None:
+    """A YAML number as Decimal; None for anything else (true is an int to Python)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return Decimal(str(value))
+
+
+def _check_placeholders(text: object, allowed: set[str], where: str, line: int, name: str,
+                        problems: list[Problem]) -> str:  # fmt: skip
+    if not isinstance(text, str) or not text.strip():
+        problems.append(Problem(name, line, f"{where}: expected some text"))
+        return ""
+    for placeholder in PLACEHOLDER.findall(text):
+        if placeholder not in allowed:
+            known = ", ".join("{" + p + "}" for p in sorted(allowed))
+            problems.append(Problem(name, line, f"{where}: unknown {{{placeholder}}} ({known})"))
+    return text
+
+
+def _limits(raw: object, counted: bool, type_id: str, node: yaml.Node | None, line: int,
+            name: str, problems: list[Problem]) -> dict[str, Limit | None]:  # fmt: skip
+    """Per-role limits of one type; a role left out inherits from the role below it."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, line, f"{type_id}: limits must map roles to limits"))
+        return dict.fromkeys(RANKS)
+    lines = key_lines(node)
+    given: dict[str, Limit] = {}
+    for role, value in raw.items():
+        role_line = lines.get(role, line)
+        if role not in RANKS:
+            problems.append(
+                Problem(name, role_line, f"{type_id}: unknown role {role!r} ({', '.join(RANKS)})")
+            )
+            continue
+        if counted:
+            count = _number(value)
+            if count is None or count < 0 or count != int(count):
+                message = f"{type_id}: {role}: expected how many per customer in 30 days"
+                problems.append(Problem(name, role_line, message))
+                continue
+            given[role] = (None, count)
+            continue
+        pair = [_number(v) for v in value] if isinstance(value, list) else []
+        if len(pair) != 2 or None in pair or min(pair) <= 0:
+            message = f"{type_id}: {role}: expected [most per solution, most per customer]"
+            problems.append(Problem(name, role_line, f"{message}, two positive numbers"))
+            continue
+        if pair[0] > pair[1]:
+            message = f"{type_id}: {role}: one solution ({pair[0]}) is more than 30 days' worth"
+            problems.append(Problem(name, role_line, f"{message} ({pair[1]})"))
+            continue
+        given[role] = (pair[0], pair[1])
+    limits: dict[str, Limit | None] = {}
+    below: tuple[str, Limit] | None = None
+    for role in RANKS:
+        if role in given and below is not None:
+            lower_role, lower = below
+            if any(
+                a is not None and b is not None and a < b
+                for a, b in zip(given[role], lower, strict=True)
+            ):
+                message = f"{type_id}: {role} may grant less than {lower_role}"
+                problems.append(Problem(name, lines.get(role, line), message))
+        if role in given:
+            below = (role, given[role])
+        limits[role] = below[1] if below else None
+    return limits
+
+
+def _load_type(item: object, node: yaml.Node, name: str, currency: str, max_amount: Decimal,
+               situations: set[str] | None, problems: list[Problem]
+               ) -> tuple[SolutionType, dict[str, Limit | None]] | None:  # fmt: skip
+    line = line_of(node)
+    if not isinstance(item, dict):
+        problems.append(Problem(name, line, "a type must be a mapping with id, label, ..."))
+        return None
+    lines = key_lines(node)
+    type_id = item.get("id")
+    if not isinstance(type_id, str) or not ID.match(type_id):
+        problems.append(Problem(name, lines.get("id", line), f"bad type id {type_id!r}"))
+        return None
+    for key in item:
+        if key not in TYPE_KEYS:
+            message = f"{type_id}: unknown key {key!r} ({', '.join(sorted(TYPE_KEYS))})"
+            problems.append(Problem(name, lines[key], message))
+    missing = [key for key in REQUIRED_TYPE_KEYS if key not in item]
+    if missing:
+        problems.append(Problem(name, line, f"{type_id}: missing {', '.join(missing)}"))
+        return None
+    unit = item.get("unit")
+    if unit is not None and unit != currency and unit not in OTHER_UNITS:
+        units = ", ".join([currency, *OTHER_UNITS])
+        problems.append(Problem(name, lines["unit"], f"{type_id}: unknown unit {unit!r} ({units})"))
+    type_max = _number(item["max"]) if "max" in item else None
+    if "max" in item and (type_max is None or type_max <= 0):
+        problems.append(Problem(name, lines["max"], f"{type_id}: max must be a positive number"))
+    elif unit in OTHER_UNITS and type_max is None:
+        problems.append(Problem(name, line, f"{type_id}: a type in {unit} needs max"))
+    if unit == currency and type_max is None:
+        type_max = max_amount
+    listed = item["situations"]
+    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
+        problems.append(Problem(name, lines["situations"], f"{type_id}: expected situation ids"))
+        listed = []
+    if situations is not None:
+        situation_nodes = value_node(node, "situations")
+        for index, situation in enumerate(listed):
+            if situation not in situations:
+                at = line_of(situation_nodes.value[index])
+                message = f"{type_id}: unknown situation {situation!r} (see situations.yaml)"
+                problems.append(Problem(name, at, message))
+    limits_node = value_node(node, "limits")
+    limits = _limits(item["limits"], unit is None, type_id, limits_node, lines["limits"], name,
+                     problems)  # fmt: skip
+    new_only = item.get("new_customers_only", False)
+    if not isinstance(new_only, bool):
+        message = f"{type_id}: new_customers_only must be true or false"
+        problems.append(Problem(name, lines["new_customers_only"], message))
+    allowed = TYPE_PLACEHOLDERS if unit is not None else set()
+    offer = _check_placeholders(item["offer"], allowed, f"{type_id}: offer", lines["offer"], name,
+                                problems)  # fmt: skip
+    message = _check_placeholders(item["message"], allowed, f"{type_id}: message",
+                                  lines["message"], name, problems)  # fmt: skip
+    solution_type = SolutionType(
+        id=type_id, label=str(item["label"]), has_amount=unit is not None, unit=unit,
+        new_customers_only=new_only is True, loyalty_equivalent=item.get("loyalty_equivalent"),
+        situations=tuple(listed), max_amount=type_max, offer=offer, message=message,
+        source=f"{name}:{line}",
+    )  # fmt: skip
+    return solution_type, limits
+
+
+def _check_equivalents(types: list[SolutionType], name: str, problems: list[Problem]) -> None:
+    by_id = {t.id: t for t in types}
+    for solution_type in types:
+        line = int(solution_type.source.rsplit(":", 1)[1])
+        equivalent = solution_type.loyalty_equivalent
+        if solution_type.new_customers_only and equivalent is None:
+            message = f"{solution_type.id}: a new-customers-only offer needs a loyalty_equivalent"
+            problems.append(Problem(name, line, message))
+        elif equivalent is not None and not solution_type.new_customers_only:
+            message = f"{solution_type.id}: loyalty_equivalent is only for new_customers_only"
+            problems.append(Problem(name, line, message))
+        elif equivalent is not None and equivalent not in by_id:
+            message = f"{solution_type.id}: loyalty_equivalent {equivalent!r} is not a type here"
+            problems.append(Problem(name, line, message))
+        elif equivalent is not None and by_id[equivalent].new_customers_only:
+            message = f"{solution_type.id}: its loyalty_equivalent is itself for new customers"
+            problems.append(Problem(name, line, message))
+
+
+def load_solution_policy(
+    playbooks_dir: str | Path, situations: set[str] | None = None
+) -> tuple[SolutionPolicy, list[Problem]]:
+    """Read and check solutions.yaml; `situations` (the ids in situations.yaml) lets it name
+    situations that do not exist. Never raises for bad content."""
+    path = Path(playbooks_dir) / FILE_NAME
+    name = str(path)
+    problems: list[Problem] = []
+    if not path.is_file():
+        return SolutionPolicy(), [Problem(name, 0, "file not found")]
+    parsed = read_yaml(path, problems)
+    if parsed is None:
+        return SolutionPolicy(), problems
+    data, root = parsed
+    if not isinstance(data, dict):
+        return SolutionPolicy(), [Problem(name, 1, "expected the keys currency, types, ...")]
+    lines = key_lines(root)
+    for key in data:
+        if key not in TOP_KEYS:
+            message = f"unknown key {key!r} ({', '.join(sorted(TOP_KEYS))})"
+            problems.append(Problem(name, lines[key], message, "warning"))
+    currency = data.get("currency")
+    if not isinstance(currency, str) or not CURRENCY.match(currency):
+        message = f"currency must be a code like GBP, not {currency!r}"
+        problems.append(Problem(name, lines.get("currency", 1), message))
+        currency = "GBP"
+    max_amount = _number(data.get("max_amount"))
+    if max_amount is None or max_amount <= 0:
+        message = "max_amount must be a positive number: the most one solution can ever be"
+        problems.append(Problem(name, lines.get("max_amount", 1), message))
+        max_amount = Decimal(0)
+    days = data.get("new_customer_days")
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        message = "new_customer_days must be a whole number of days"
+        problems.append(Problem(name, lines.get("new_customer_days", 1), message))
+        days = 0
+    raw_messages = data.get("messages")
+    messages: dict[str, str] = {}
+    message_lines = key_lines(value_node(root, "messages"))
+    if not isinstance(raw_messages, dict):
+        problems.append(Problem(name, lines.get("messages", 1), "messages: pending and denied"))
+        raw_messages = {}
+    for key, allowed in MESSAGE_PLACEHOLDERS.items():
+        line = message_lines.get(key, lines.get("messages", 1))
+        messages[key] = _check_placeholders(raw_messages.get(key), allowed, f"messages: {key}",
+                                            line, name, problems)  # fmt: skip
+    raw_types = data.get("types")
+    types_node = value_node(root, "types")
+    if not isinstance(raw_types, list) or not raw_types:
+        problems.append(Problem(name, lines.get("types", 1), "types: expected a list of types"))
+        raw_types = []
+    types: list[SolutionType] = []
+    limits: dict[str, dict[str, Limit | None]] = {}
+    for item, node in zip(raw_types, types_node.value if raw_types else [], strict=True):
+        loaded = _load_type(item, node, name, currency, max_amount, situations, problems)
+        if loaded is None:
+            continue
+        solution_type, type_limits = loaded
+        if solution_type.id in limits:
+            message = f"type {solution_type.id!r} is defined twice"
+            problems.append(Problem(name, line_of(node), message))
+            continue
+        types.append(solution_type)
+        limits[solution_type.id] = type_limits
+    _check_equivalents(types, name, problems)
+    policy = SolutionPolicy(currency, tuple(types), limits, days, max_amount, messages, name)
+    return policy, problems
+
+
+# What a rep may offer a customer.
+
+
+def is_new_customer(policy: SolutionPolicy, customer: Customer, today: date) -> bool | None:
+    """None when we do not know when they joined (a customer a rep typed in)."""
+    if customer.customer_since is None:
+        return None
+    return (today - customer.customer_since).days < policy.new_customer_days
+
+
+def options_for(
+    policy: SolutionPolicy, situation_id: str, customer: Customer, today: date
+) -> list[SolutionType]:
+    """The solutions for a situation, in the playbook's order. A new-customers-only offer is
+    replaced by its loyalty equivalent for a customer with tenure, so that they never see a deal
+    they cannot have; when we do not know their tenure both are shown; and a known new customer
+    gets the new-customer offer, not its loyalty twin."""
+    new = is_new_customer(policy, customer, today)
+    twins = {t.loyalty_equivalent for t in policy.types if t.new_customers_only}
+    shown: list[SolutionType] = []
+    for solution_type in policy.types:
+        if situation_id not in solution_type.situations:
+            continue
+        if solution_type.id in twins and new is True:
+            continue
+        candidates = [solution_type]
+        if solution_type.new_customers_only and new is not True:
+            equivalent = policy.type(solution_type.loyalty_equivalent)
+            candidates = [equivalent] if new is False else [solution_type, equivalent]
+        shown += [c for c in candidates if c not in shown]
+    return shown
+
+
+def format_amount(policy: SolutionPolicy, solution_type: SolutionType, amount: Decimal) -> str:
+    if solution_type.unit == policy.currency:
+        symbol = next((s for s, code in SYMBOLS.items() if code == policy.currency), None)
+        return f"{symbol}{amount:,.2f}" if symbol else f"{amount:,.2f} {policy.currency}"
+    unit = solution_type.unit or ""
+    return f"{amount} {unit[:-1] if amount == 1 and unit.endswith('s') else unit}"
+
+
+def parse_amount(policy: SolutionPolicy, text: str, type_id: str | None = None) -> Decimal:
+    """An amount as a rep types it: money in the policy's currency by default ("20", "£20",
+    "20.50", "20 GBP"), or in the unit of `type_id` ("2", "2 months"). Raises SolutionError
+    with words for the rep for anything else, or for more than a solution can ever be."""
+    solution_type = policy.type(type_id) if type_id else None
+    if type_id and (solution_type is None or not solution_type.has_amount):
+        raise SolutionError("This solution has no amount: leave the amount empty.")
+    unit = solution_type.unit if solution_type else policy.currency
+    money = unit == policy.currency
+    example = "20 or 20.50" if money else f"2 {unit}"
+    match = AMOUNT.match((text or "").strip())
+    if not match or not NUMBER.match(match["number"]):
+        raise SolutionError(f"Type the amount as a number, like {example}.")
+    marks = [m for m in (match["before"], match["after"]) if m]
+    for mark in marks:
+        if money:
+            code = SYMBOLS.get(mark, mark.upper())
+            if code != policy.currency:
+                why = f"{code} is another currency" if CURRENCY.match(code) else f"{mark!r}?"
+                raise SolutionError(f"{why}: amounts are in {policy.currency}, like {example}.")
+        elif match["before"] or mark.lower() not in OTHER_UNITS[unit]:
+            raise SolutionError(f"Type the amount in {unit}, like {example}.")
+    if "-" in (match["sign"] + match["sign2"]) or "−" in (match["sign"] + match["sign2"]):
+        raise SolutionError("The amount must be more than zero.")
+    try:
+        amount = Decimal(match["number"].replace(",", ""))
+    except InvalidOperation:
+        raise SolutionError(f"Type the amount as a number, like {example}.") from None
+    if amount == 0:
+        raise SolutionError("The amount must be more than zero.")
+    if money and amount != amount.quantize(Decimal("0.01")):
+        raise SolutionError("Use at most two decimal places, like 20.50.")
+    if not money and amount != amount.to_integral_value():
+        raise SolutionError(f"Use whole {unit}, like {example}.")
+    most = solution_type.max_amount if solution_type else policy.max_amount
+    if most is not None and amount > most:
+        shown = format_amount(policy, solution_type, most) if solution_type else f"{most:,.2f}"
+        raise SolutionError(f"That is more than one solution can ever be ({shown}): a typo?")
+    return amount.quantize(Decimal("0.01")) if money else amount
+
+
+# Authority: what a role may grant, on its own.
+
+
+def _covers(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    role: str,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> bool:
+    """Whether a role's limits cover this solution on top of what the customer was granted of
+    the same type in the last 30 days."""
+    limit = policy.limits.get(solution_type.id, {}).get(role)
+    if limit is None:
+        return False
+    each, per_customer = limit
+    if amount is None:
+        return len(granted) + 1 <= per_customer
+    total = sum((Decimal(a) for a in granted if a is not None), Decimal(0)) + amount
+    return amount <= each and total <= per_customer
+
+
+def _lowest_role(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> str | None:
+    return next((r for r in RANKS if _covers(policy, solution_type, r, amount, granted)), None)
+
+
+def _record(row: dict) -> SolutionRecord:
+    return SolutionRecord(
+        row["id"], row["case_id"], row["type"],
+        Decimal(row["amount"]) if row["amount"] is not None else None,
+        row["reason"], row["requested_by"], row["status"], row["decided_by"], row["decided_at"],
+        row["decision_reason"], row["created_at"], row["situation"], row["needs_role"],
+    )  # fmt: skip
+
+
+def solutions_of_case(store: Store, case_id: int) -> list[SolutionRecord]:
+    return [_record(row) for row in store.case_solutions(case_id)]
+
+
+def _fill(text: str, **values: str) -> str:
+    return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
+
+
+def _offer(policy: SolutionPolicy, record: SolutionRecord) -> str:
+    solution_type = policy.type(record.type)
+    if solution_type is None:  # a type taken out of the playbook since
+        return record.type.replace("_", " ")
+    amount = format_amount(policy, solution_type, record.amount) if record.amount else ""
+    return _fill(solution_type.offer, amount=amount)
+
+
+def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> str:
+    """What the rep tells the customer, in can-do words, for the solution as it stands."""
+    solution_type = policy.type(record.type)
+    if record.status == "pending":
+        return _fill(policy.messages.get("pending", ""), what=_offer(policy, record))
+    if record.status == "denied":
+        case = get_case(store, record.case_id)
+        today = store.clock.now().date()
+        others = [
+            t.label[0].lower() + t.label[1:]
+            for t in options_for(policy, record.situation, case.customer, today)
+            if t.id != record.type
+        ]
+        alternatives = " or ".join(others) if others else "look for another way to put this right"
+        return _fill(policy.messages.get("denied", ""), alternatives=alternatives)
+    if solution_type is None:
+        return f"I've arranged {_offer(policy, record)} for you."
+    amount = format_amount(policy, solution_type, record.amount) if record.amount else ""
+    return _fill(solution_type.message, amount=amount)
+
+
+def _proposal(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> Proposal:
+    authorized = record.status == "authorized"
+    needs = None if authorized else record.needs_role
+    return Proposal(record, authorized, needs, customer_message(store, policy, record))
+
+
+def _allowed_type(
+    policy: SolutionPolicy, situation_id: str, type_id: str, customer: Customer, today: date
+) -> SolutionType:
+    options = options_for(policy, situation_id, customer, today)
+    chosen = next((t for t in options if t.id == type_id), None)
+    if chosen is not None:
+        return chosen
+    wanted = policy.type(type_id)
+    if wanted and wanted.new_customers_only and situation_id in wanted.situations:
+        equivalent = policy.type(wanted.loyalty_equivalent)
+        years = customer.tenure_years(today) or 0
+        raise SolutionError(
+            f"{wanted.label} is for new customers; {customer.name} has been with us "
+            f"{years:.1f} years, so offer {equivalent.label} instead.",
+            "type",
+        )
+    what = wanted.label if wanted else repr(type_id)
+    if not options:
+        raise SolutionError(f"The playbook has no solutions for {situation_id!r}.", "type")
+    offered = ", ".join(t.label for t in options)
+    raise SolutionError(f"{what} is not a solution for this situation; offer {offered}.", "type")
+
+
+def propose(
+    store: Store,
+    policy: SolutionPolicy,
+    roles: Roles,
+    *,
+    case_id: int,
+    situation_id: str,
+    user_id: str,
+    type_id: str,
+    amount_text: str | None,
+    reason: str,
+    request_key: str | None,
+    today: date,
+) -> Proposal:
+    """Propose a solution on an open case: authorized at once inside the proposer's limits,
+    else pending for the lowest role that may decide it. Raises CaseError (unknown or closed
+    case) or SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
+    reason = (reason or "").strip()
+    with store.transaction() as db:
+        if request_key and (row := store.solution_by_request(request_key)):
+            return _proposal(store, policy, _record(row))
+        case = open_case(store, case_id)
+        solution_type = _allowed_type(policy, situation_id, type_id, case.customer, today)
+        amount = parse_amount(policy, amount_text, type_id) if solution_type.has_amount else None
+        if not reason:
+            raise SolutionError("Say why: the approver and the log see it.", "reason")
+        since = iso(store.clock.now() - LIMIT_WINDOW)
+        granted = store.granted_amounts(case.customer.id, type_id, since)
+        role = roles.role_of(user_id)
+        if _covers(policy, solution_type, role, amount, granted):
+            status, needs = "authorized", None
+        else:
+            status, needs = "pending", _lowest_role(policy, solution_type, amount, granted)
+            if needs is None:
+                raise SolutionError(
+                    f"That is more than anyone may grant for this customer within 30 days "
+                    f"(see {FILE_NAME}); choose a smaller amount or another solution."
+                )
+        solution_id = store.insert_solution(
+            {
+                "case_id": case.id, "customer_id": case.customer.id, "situation": situation_id,
+                "type": type_id, "amount": str(amount) if amount is not None else None,
+                "reason": reason, "requested_by": user_id, "status": status,
+                "needs_role": needs, "request_key": request_key,
+            }
+        )  # fmt: skip
+        audit.append(
+            db, actor=user_id, action=f"solution.{'authorized' if needs is None else 'requested'}",
+            subject=f"S-{solution_id}",
+            details={"case": case.ref, "customer": case.customer.id, "type": type_id,
+                     "amount": amount, "reason": reason, "role": role, "needs_role": needs},
+            at=store.now(),
+        )  # fmt: skip
+        return _proposal(store, policy, _record(store.solution_row(solution_id)))
+
+
+def decide(
+    store: Store,
+    policy: SolutionPolicy,
+    roles: Roles,
+    *,
+    solution_id: int,
+    user_id: str,
+    approve: bool,
+    reason: str | None,
+    request_key: str | None,
+) -> Decision:
+    """Approve or deny a pending solution. Authority is checked on every click, inside the
+    write transaction, so exactly one of two simultaneous clicks decides; a click without
+    authority is refused and logged. Deny needs a reason (SolutionError)."""
+    reason = (reason or "").strip() or None
+    if not approve and reason is None:
+        raise SolutionError("Say why you deny it: the rep passes it on.", "reason")
+    with store.transaction() as db:
+        if request_key and (click := store.solution_click(request_key)):
+            record = _record(store.solution_row(click["solution_id"]))
+            words = None
+            if click["outcome"] in ("approved", "denied"):
+                words = customer_message(store, policy, record)
+            return Decision(click["outcome"], record, record.decided_by, click["message"], words)
+        row = store.solution_row(solution_id)
+        if row is None:
+            raise SolutionError(f"There is no request S-{solution_id}.", "reason")
+        record = _record(row)
+        solution_type = policy.type(record.type)
+        role = roles.role_of(user_id)
+        refusal = None
+        if user_id == record.requested_by:
+            refusal = "Nobody decides their own request: someone else with the authority will."
+        elif role == "rep":
+            refusal = "Only a senior, lead or manager can approve or deny a solution."
+        elif solution_type is None:
+            refusal = f"{record.type} is no longer in {FILE_NAME}; ask for another solution."
+        else:
+            since = iso(store.clock.now() - LIMIT_WINDOW)
+            customer_id = row["customer_id"]
+            granted = store.granted_amounts(customer_id, record.type, since, record.id)
+            if not _covers(policy, solution_type, role, record.amount, granted):
+                needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
+                refusal = f"This is above your limit as {role}: a {needs} or above decides it."
+        outcome, words = "refused", None
+        if refusal is not None:
+            message = refusal
+            audit.append(
+                db, actor=user_id, action="solution.refused", subject=record.ref,
+                details={"approve": approve, "role": role, "reason": refusal}, at=store.now(),
+            )  # fmt: skip
+        elif record.status != "pending":
+            outcome = "already_decided"
+            message = _already(record)
+        else:
+            status = "approved" if approve else "denied"
+            store.decide_solution(record.id, status, user_id, reason)  # pending, checked above
+            audit.append(
+                db, actor=user_id, action=f"solution.{status}", subject=record.ref,
+                details={"case": f"C-{record.case_id}", "type": record.type,
+                         "amount": record.amount, "role": role, "reason": reason},
+                at=store.now(),
+            )  # fmt: skip
+            record = _record(store.solution_row(record.id))
+            outcome = status
+            message = f"{status.capitalize()}: {_offer(policy, record)} on C-{record.case_id}."
+            words = customer_message(store, policy, record)
+        if request_key:
+            store.record_solution_click(request_key, record.id, user_id, outcome, message)
+        return Decision(outcome, record, record.decided_by, message, words)
+
+
+def _already(record: SolutionRecord) -> str:
+    if record.status == "authorized":
+        return f"{record.ref} was inside the rep's authority: there is nothing to decide."
+    return (
+        f"{record.ref} was already {record.status} by {record.decided_by} at {record.decided_at}."
+    )

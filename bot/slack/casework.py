@@ -1,0 +1,53 @@
+"""Case work that several listeners share: the /solve modal, and telling people outcomes."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.cases import CaseCard, case_card
+from bot.core.solutions import options_for
+from bot.services import Services
+from bot.slack.blocks import base
+from bot.slack.blocks import cases as case_blocks
+
+log = logging.getLogger(__name__)
+
+
+def situation_of(services: Services, card: CaseCard) -> str:
+    """The playbook situation of a case, from its topic as the FAQ understands it."""
+    result = services.faq.matcher.match(card.case.topic, top=1)
+    entry = result.matches[0].entry if result.verdict != "none" and result.matches else None
+    return services.coach.guide.playbooks.situation_for(entry).id
+
+
+def open_solve_modal(
+    services: Services, client: WebClient, trigger_id: str, case_id: int
+) -> str | None:
+    """Open the modal; or say, in words for the rep, why there is nothing to propose."""
+    card = case_card(services.store, case_id)
+    if card is None:
+        return f"There is no case C-{case_id}. Check the number, or open one with /case."
+    if card.case.status != "open":
+        return f"{card.case.ref} is closed. Open a new case with /case if the customer needs more."
+    policy = services.coach.guide.solutions
+    situation = situation_of(services, card)
+    options = options_for(policy, situation, card.case.customer, services.store.clock.now().date())
+    if not options:
+        return f"The playbook has no solutions for {card.case.ref} ({card.case.topic}) to offer."
+    meta = {"case_id": case_id, "situation": situation}
+    client.views_open(
+        trigger_id=trigger_id, view=case_blocks.solve_modal(card, options, policy.currency, meta)
+    )
+    return None
+
+
+def tell(client: WebClient, channel: str, message: base.Message) -> None:
+    """Post to a channel, or to a person by their user id (it lands in their DM with the bot);
+    a failure is logged, never raised: the decision itself is already recorded."""
+    try:
+        client.chat_postMessage(channel=channel, **message)
+    except SlackApiError as error:
+        log.warning("could not post to %s: %s", channel, error.response.get("error"))

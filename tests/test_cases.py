@@ -1,0 +1,216 @@
+"""Cases: customers found or created, repeat contacts and the senior callback, notes, closing
+with a root cause, promises on the card, and the CRM import."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.core.cases import (
+    CALLBACK_AT,
+    CaseError,
+    add_note,
+    case_card,
+    close_case,
+    import_customers,
+    open_or_find_case,
+    parse_case_ref,
+)
+from bot.store import Store
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    store = Store(tmp_path / "r.db")
+    store.save_customer(
+        {"id": "BX-1", "name": "Margaret Holloway", "email": "m.holloway@example.co.uk",
+         "customer_since": "2014-03-02", "tier": "premium"}
+    )  # fmt: skip
+    return store
+
+
+def contact(store: Store, topic: str | None = "box arrived damaged", key: str | None = None):
+    return open_or_find_case(
+        store, customer_text="BX-1", topic=topic, user_id="U0ANA0001", request_key=key
+    )
+
+
+def test_case_references_are_typed_many_ways():
+    assert parse_case_ref("C-1042") == 1042
+    assert parse_case_ref(" c-1042 ") == 1042
+    assert parse_case_ref("1042") == 1042
+    assert parse_case_ref("C1042") == 1042
+    assert parse_case_ref("case 1042") is None
+    assert parse_case_ref("") is None
+
+
+def test_a_customer_is_found_by_id_email_or_name_ignoring_case(store):
+    for text in ("bx-1", "M.HOLLOWAY@example.co.uk", "margaret holloway"):
+        found = open_or_find_case(store, customer_text=text, topic="late box", user_id="U1",
+                                  request_key=None)  # fmt: skip
+        assert found.case.customer.id == "BX-1"
+        assert found.case.customer.tier == "premium"
+        assert found.case.customer.tenure_years(date(2024, 3, 2)) == pytest.approx(10, abs=0.01)
+
+
+def test_an_unknown_customer_is_created_from_what_the_rep_typed(store):
+    by_email = open_or_find_case(store, customer_text="jo@example.com", topic="refund",
+                                 user_id="U1", request_key=None)  # fmt: skip
+    assert by_email.case.customer.email == "jo@example.com"
+    assert by_email.case.customer.customer_since is None
+    assert by_email.case.customer.tenure_years(date.today()) is None
+    by_name = open_or_find_case(store, customer_text="  Jo   Bloggs ", topic="refund",
+                                user_id="U1", request_key=None)  # fmt: skip
+    assert (by_name.case.customer.name, by_name.case.customer.email) == ("Jo Bloggs", None)
+    assert by_name.case.customer.id != by_email.case.customer.id
+    with pytest.raises(CaseError, match="Who is the customer"):
+        open_or_find_case(store, customer_text=" ", topic="x", user_id="U1", request_key=None)
+
+
+def test_two_customers_with_one_name_ask_for_the_id(store):
+    store.save_customer({"id": "BX-2", "name": "Margaret Holloway", "email": None,
+                         "customer_since": None, "tier": None})  # fmt: skip
+    with pytest.raises(CaseError, match="BX-1, BX-2"):
+        open_or_find_case(store, customer_text="Margaret Holloway", topic="x", user_id="U1",
+                          request_key=None)  # fmt: skip
+
+
+def test_a_new_case_is_owned_by_the_rep_and_numbered_for_typing(store):
+    first = contact(store)
+    assert first.is_new_case and first.contact_number == 1 and not first.callback_due
+    case = first.case
+    assert (case.ref, case.owner_id, case.status, case.contact_count) == (
+        "C-1001", "U0ANA0001", "open", 1,
+    )  # fmt: skip
+    assert contact(store, "password reset").case.ref == "C-1002"  # another matter
+
+
+def test_the_third_contact_on_a_matter_raises_the_callback_exactly_once(store):
+    results = [contact(store, topic) for topic in (
+        "box arrived damaged", "Box arrived DAMAGED", "damaged box arrived again", "box damaged",
+    )]  # fmt: skip
+    assert {r.case.id for r in results} == {results[0].case.id}
+    assert [r.contact_number for r in results] == [1, 2, 3, 4]
+    assert [r.callback_due for r in results] == [False, False, True, False]
+    assert CALLBACK_AT == 3
+
+
+def test_a_retried_request_counts_no_contact_twice(store):
+    contact(store, key="A")
+    second = contact(store, key="B")
+    assert contact(store, key="B") == second
+    assert contact(store, key="C").callback_due
+    assert contact(store, key="C").contact_number == 3
+    assert store.db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 3
+
+
+def test_a_closed_case_on_a_similar_topic_within_30_days_is_the_same_matter(store):
+    first = contact(store, "refund for damaged box")
+    close_case(store, first.case.id, "U0ANA0001", "product")
+    store.clock.advance(timedelta(days=29))
+    again = contact(store, "refund")
+    assert again.case.id == first.case.id and again.case.status == "open"
+    assert again.case.root_cause is None and again.contact_number == 2
+
+
+def test_after_30_days_a_closed_matter_is_a_new_case(store):
+    first = contact(store)
+    close_case(store, first.case.id, "U0ANA0001", "process")
+    store.clock.advance(timedelta(days=31))
+    later = contact(store)
+    assert later.is_new_case and later.case.id != first.case.id and later.contact_number == 1
+
+
+def test_without_a_topic_the_open_case_counts(store):
+    first = contact(store, "late box")
+    again = contact(store, None)
+    assert (again.case.id, again.contact_number) == (first.case.id, 2)
+
+
+def test_notes_go_on_open_cases_only(store):
+    case = contact(store).case
+    add_note(store, case.id, "U0ANA0001", "  Customer sent photos. ", "N1")
+    add_note(store, case.id, "U0ANA0001", "Customer sent photos.", "N1")  # a Slack retry
+    card = case_card(store, case.id)
+    assert [(user, text) for user, text, _ in card.notes] == [
+        ("U0ANA0001", "Customer sent photos.")
+    ]
+    with pytest.raises(CaseError, match="empty"):
+        add_note(store, case.id, "U1", "   ", None)
+    with pytest.raises(CaseError, match="no case C-9999"):
+        add_note(store, 9999, "U1", "hello", None)
+    close_case(store, case.id, "U1", "Product")
+    with pytest.raises(CaseError, match="closed"):
+        add_note(store, case.id, "U1", "hello", None)
+
+
+def test_closing_needs_a_root_cause_an_open_case_and_leaves_an_audit_row(store):
+    case = contact(store).case
+    with pytest.raises(CaseError, match="root cause"):
+        close_case(store, case.id, "U1", "bad luck")
+    with pytest.raises(CaseError, match="no case"):
+        close_case(store, 4242, "U1", "product")
+    closed = close_case(store, case.id, "U1", "marketing")
+    assert (closed.status, closed.root_cause) == ("closed", "marketing")
+    assert closed.closed_at is not None
+    with pytest.raises(CaseError, match="closed"):
+        close_case(store, case.id, "U1", "marketing")
+    rows = list(store.audit_rows())
+    assert [(r["action"], r["subject"]) for r in rows] == [("case.closed", case.ref)]
+
+
+def test_the_card_shows_promises_the_rep_made_on_the_case(store):
+    case = contact(store).case
+    common = {"user_id": "U1", "message": "m", "situation": "box_problem", "emotion": "neutral",
+              "style": "standard", "version": 0}  # fmt: skip
+    used = store.record_draft({**common, "case_id": "c-1001", "text": "I'll call you",
+                               "due_at": "2026-01-02T10:00:00+00:00"})  # fmt: skip
+    store.mark_draft(used, used=True)
+    store.record_draft({**common, "case_id": "C-1001", "text": "not sent",
+                        "due_at": "2026-01-03T10:00:00+00:00"})  # fmt: skip
+    card = case_card(store, case.id)
+    assert card.promises == [("I'll call you", "2026-01-02T10:00:00+00:00")]
+    assert card.solutions == []
+    assert case_card(store, 9999) is None
+
+
+def test_import_adds_updates_and_names_bad_lines(store, tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "\ufeffID,Name,Email,Customer since,Tier\n"  # Excel's BOM and its own header spelling
+        "BX-1,Margaret Holloway-Smith,m.holloway@example.co.uk,2014-03-02,Premium\n"
+        "BX-2,Tom Okafor,tom@example.com,2016-09-18,plus\n"
+        ",No Id,x@example.com,2020-01-01,standard\n"
+        "BX-3,Bad Date,b@example.com,31/02/2020,standard\n"
+        "\n"
+        "BX-4,Bad Mail,not-an-email,2020-01-01,standard\n"
+        "BX-2,Tom Again,tom@example.com,2016-09-18,plus\n"
+        "BX-5,Future,f@example.com,2999-01-01,standard\n",
+        encoding="utf-8",
+    )
+    result = import_customers(store, path)
+    assert (result.added, result.updated) == (1, 1)
+    lines = [problem.split(":")[1] for problem in result.problems]
+    assert lines == ["4", "5", "7", "8", "9"]
+    assert "31/02/2020" in result.problems[1]
+    assert store.customer("BX-1")["name"] == "Margaret Holloway-Smith"
+    assert store.customer("BX-1")["tier"] == "premium"
+    assert "also on line 3" in result.problems[3]
+    assert store.customer("BX-3") is None
+
+
+def test_import_refuses_a_file_without_the_columns(store, tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text("id,name\nBX-9,Someone\n")
+    result = import_customers(store, path)
+    assert (result.added, result.updated) == (0, 0)
+    assert "crm.csv:1:" in result.problems[0] and "email" in result.problems[0]
+    with pytest.raises(OSError):
+        import_customers(store, tmp_path / "missing.csv")
+
+
+def test_the_sample_customers_import_cleanly(store):
+    from pathlib import Path
+
+    sample = Path(__file__).parent.parent / "data" / "sample_customers.csv"
+    result = import_customers(store, sample)
+    assert result.problems == [] and result.added >= 15
