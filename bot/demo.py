@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.config import Settings
+from bot.core.cases import import_customers
 from bot.core.clock import Clock
 from bot.core.content import ContentError
 from bot.emulator.client import SignedClient
@@ -29,6 +30,7 @@ from bot.slack.app import build_app
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.server import HttpServer
 
+SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 PROMPT_HELP = (
     'Type as a rep: /faq my card still hasn\'t arrived | as lee | click 1 | click "Helpful" | '
     'fill "Field" value | submit | # comment | quit'
@@ -131,6 +133,8 @@ def run_demo(
             print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
             return 1
         with local:
+            if SAMPLE_CUSTOMERS.is_file():  # customers of many years and brand-new ones
+                import_customers(local.services.store, SAMPLE_CUSTOMERS)
             at_terminal = script is None and sys.stdin.isatty()
             demo = DemoScript(local.workspace, TEAM, sys.stdout, echo=not at_terminal)
             if script is not None:

@@ -669,3 +669,13 @@ def _already(record: SolutionRecord) -> str:
     return (
         f"{record.ref} was already {record.status} by {record.decided_by} at {record.decided_at}."
     )
+
+
+def describe(policy: SolutionPolicy, record: SolutionRecord) -> str:
+    """A solution as people say it: "Account credit £150.00", "Replacement"."""
+    solution_type = policy.type(record.type)
+    if solution_type is None:  # a type since removed from the playbook
+        return record.type
+    if record.amount is None:
+        return solution_type.label
+    return f"{solution_type.label} {format_amount(policy, solution_type, record.amount)}"

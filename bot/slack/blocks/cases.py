@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from bot.core.cases import ROOT_CAUSES, CaseCard, Contact
-from bot.core.solutions import SolutionRecord, SolutionType
+from bot.core.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     Message,
     actions,
@@ -55,11 +55,9 @@ def _tenure(card: CaseCard, today: date) -> str:
     return ", ".join(parts)
 
 
-def _money(solution: SolutionRecord) -> str:
-    return f" {solution.amount}" if solution.amount is not None else ""
-
-
-def case_card(card: CaseCard, today: date, contact: Contact | None = None) -> Message:
+def case_card(
+    card: CaseCard, today: date, policy: SolutionPolicy, contact: Contact | None = None
+) -> Message:
     """Everything about a case at a glance, and what the rep can do next."""
     case = card.case
     heading = (
@@ -86,7 +84,7 @@ def case_card(card: CaseCard, today: date, contact: Contact | None = None) -> Me
         ]
         blocks.append(section("*Notes*\n" + "\n".join(lines)))
     if card.solutions:
-        lines = [f"• {escape(s.type)}{escape(_money(s))}: {s.status}" for s in card.solutions]
+        lines = [f"• {escape(describe(policy, s))}: {s.status}" for s in card.solutions]
         blocks.append(section("*Solutions*\n" + "\n".join(lines)))
     if card.promises:
         lines = [
@@ -178,8 +176,10 @@ def deny_modal(solution_id: int, meta: dict) -> dict:
     }
 
 
-def approval_card(card: CaseCard, solution: SolutionRecord, needs_role: str) -> Message:
-    what = f"{escape(solution.type)}{escape(_money(solution))}"
+def approval_card(
+    card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy
+) -> Message:
+    what = escape(describe(policy, solution))
     text = (
         f"*Approval needed ({needs_role} or above)*: {what} for "
         f"*{escape(card.case.customer.name)}* on {card.case.ref} ({escape(card.case.topic)}), "
@@ -187,7 +187,7 @@ def approval_card(card: CaseCard, solution: SolutionRecord, needs_role: str) -> 
     )
     value = str(solution.id)
     return message(
-        f"Approval needed: {solution.type} on {card.case.ref}",
+        f"Approval needed: {describe(policy, solution)} on {card.case.ref}",
         [
             section(text),
             actions(
@@ -199,15 +199,15 @@ def approval_card(card: CaseCard, solution: SolutionRecord, needs_role: str) -> 
     )
 
 
-def decided_card(card: CaseCard, solution: SolutionRecord) -> Message:
+def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy) -> Message:
     verdict = "Approved" if solution.status == "approved" else "Denied"
     text = (
-        f"*{verdict}* by <@{solution.decided_by}>: {escape(solution.type)}"
-        f"{escape(_money(solution))} for *{escape(card.case.customer.name)}* on {card.case.ref}"
+        f"*{verdict}* by <@{solution.decided_by}>: {escape(describe(policy, solution))} "
+        f"for *{escape(card.case.customer.name)}* on {card.case.ref}"
     )
     if solution.decision_reason:
         text += f"\n> {escape(shorten(solution.decision_reason, 500))}"
-    return message(f"{verdict}: {solution.type} on {card.case.ref}", [section(text)])
+    return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", [section(text)])
 
 
 def outcome_for_rep(headline: str, customer_message: str) -> Message:

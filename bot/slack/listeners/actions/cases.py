@@ -5,7 +5,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.core.cases import case_card
-from bot.core.solutions import decide
+from bot.core.solutions import decide, describe
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
@@ -58,8 +58,9 @@ def announce(services: Services, client: WebClient, respond: Respond, decision) 
         return
     solution = decision.solution
     card = case_card(services.store, solution.case_id)
-    respond(replace_original=True, **case_blocks.decided_card(card, solution))
-    headline = f"{decision.outcome.capitalize()}: {solution.type} on {card.case.ref}."
+    policy = services.coach.guide.solutions
+    respond(replace_original=True, **case_blocks.decided_card(card, solution, policy))
+    headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
     tell(
         client,
         solution.requested_by,

@@ -33,7 +33,8 @@ def case(command: dict, respond: Respond, client: WebClient, context: dict) -> N
         if card is None:
             respond(response_type="ephemeral", **base.note(f"There is no case {text.split()[0]}."))
             return
-        respond(response_type="ephemeral", **case_blocks.case_card(card, _today(services)))
+        message = case_blocks.case_card(card, _today(services), services.coach.guide.solutions)
+        respond(response_type="ephemeral", **message)
         return
     customer, _, topic = text.partition(",")
     try:
@@ -48,7 +49,8 @@ def case(command: dict, respond: Respond, client: WebClient, context: dict) -> N
         respond(response_type="ephemeral", **base.note(str(error)))
         return
     card = case_card(services.store, contact.case.id)
-    respond(response_type="ephemeral", **case_blocks.case_card(card, _today(services), contact))
+    message = case_blocks.case_card(card, _today(services), services.coach.guide.solutions, contact)
+    respond(response_type="ephemeral", **message)
     seniors = services.roles.channels.get("seniors")
     if contact.callback_due and seniors:
         tell(client, seniors, case_blocks.callback_alert(card))

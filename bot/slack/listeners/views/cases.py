@@ -8,7 +8,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.core.cases import CaseError, case_card, close_case
-from bot.core.solutions import SolutionError, decide, propose
+from bot.core.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.casework import tell
@@ -43,6 +43,9 @@ def _propose(body: dict, view: dict, services: Services):
 
 
 def check_solution(ack: Ack, body: dict, view: dict, context: dict) -> None:
+    if not _value(view, "type"):
+        ack(response_action="errors", errors={"type": "Choose a solution."})
+        return
     if not _value(view, "reason"):
         ack(
             response_action="errors", errors={"reason": "Say why: the approver and the log see it."}
@@ -68,8 +71,10 @@ def announce_solution(body: dict, view: dict, client: WebClient, context: dict) 
         return  # the modal already said why
     solution = proposal.solution
     card = case_card(services.store, solution.case_id)
+    policy = services.coach.guide.solutions
+    what = describe(policy, solution)
     if proposal.authorized_now:
-        headline = f"Authorized: {solution.type} on {card.case.ref}, within your authority."
+        headline = f"Authorized: {what} on {card.case.ref}, within your authority."
         tell(
             client,
             solution.requested_by,
@@ -78,9 +83,9 @@ def announce_solution(body: dict, view: dict, client: WebClient, context: dict) 
         return
     leads = services.roles.channels.get("leads")
     if leads:
-        tell(client, leads, case_blocks.approval_card(card, solution, proposal.needs_role))
+        tell(client, leads, case_blocks.approval_card(card, solution, proposal.needs_role, policy))
     headline = (
-        f"Sent for approval ({proposal.needs_role} or above): {solution.type} on {card.case.ref}."
+        f"Sent for approval ({proposal.needs_role} or above): {what} on {card.case.ref}."
         " You'll hear the outcome here."
     )
     tell(
