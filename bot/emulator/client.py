@@ -40,6 +40,7 @@ class SignedClient:
         self.timeout = timeout
         self._verifier = SignatureVerifier(signing_secret)
         self._counter = itertools.count(1)
+        self.sent: list[dict[str, Any]] = []  # interaction payloads, to replay as Slack retries
 
     def new_trigger_id(self) -> str:
         # Slack's look like "13345224609.738474920.8088930838d88f008e0"; ours start with
@@ -123,6 +124,7 @@ class SignedClient:
         return self._post(json.dumps(envelope), "application/json", bad_signature, age, headers)
 
     def _interaction(self, payload: dict[str, Any], bad_signature: bool, age: int) -> AppResponse:
+        self.sent.append(payload)
         body = urlencode({"payload": json.dumps(payload)})
         return self._post(body, "application/x-www-form-urlencoded", bad_signature, age)
 

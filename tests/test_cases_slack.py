@@ -1,0 +1,153 @@
+"""Cases and solutions end to end: /case, /note, /solve, approvals, through the emulator."""
+
+import json
+from datetime import timedelta
+
+from bot.core.audit import verify
+from bot.core.cases import import_customers
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+ANA, LEE = member("ana").id, member("lee").id
+
+
+def customers(local: LocalSlack, tmp_path) -> None:
+    today = local.services.store.clock.now().date()
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "id,name,email,customer_since,tier\n"
+        f"BX-1,Margaret Holloway,mh@example.com,{today - timedelta(days=12 * 365)},premium\n"
+        f"BX-2,Grace Adeyemi,ga@example.com,{today - timedelta(days=6)},standard\n"
+    )
+    import_customers(local.services.store, csv)
+
+
+def shown(replies) -> str:
+    return "\n".join(r.render().text for r in replies)
+
+
+def count(local: LocalSlack, table: str) -> int:
+    return local.services.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def solve(local: LocalSlack, user: str, case: str, solution: str, amount: str, reason: str):
+    local.workspace.command(user, "/solve", case)
+    local.workspace.fill("Solution", solution, user)
+    local.workspace.fill("Amount (GBP), where it applies", amount, user)
+    local.workspace.fill("Reason", reason, user)
+    return local.workspace.submit(user)
+
+
+def test_a_third_contact_on_the_same_matter_raises_a_senior_callback_once(local, tmp_path):
+    customers(local, tmp_path)
+    first = shown(local.workspace.command("ana", "/case", "Margaret Holloway, parcel late"))
+    assert "Opened a new case." in first and "C-1001 · Margaret Holloway" in first
+    assert "customer for 12 years, premium" in first
+    second = shown(local.workspace.command("ben", "/case", "mh@example.com, my parcel is late"))
+    assert "Counted another contact." in second and "2 contacts" in second
+    third = shown(local.workspace.command("ana", "/case", "BX-1, parcel still late"))
+    assert "third contact" in third and "a senior has been asked to call them back" in third
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    assert "Senior callback needed" in json.dumps(alert.body)
+    local.workspace.command("ana", "/case", "BX-1, parcel late again")
+    assert len([c for c in local.fake.calls_to("chat.postMessage")
+                if c.body["channel"] == "C0SENIORS1"]) == 1  # fmt: skip
+
+
+def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
+    customers(local, tmp_path)
+    assert "There is no case C-9999" in shown(local.workspace.command("ana", "/case", "C-9999"))
+    assert "C-9999" in shown(local.workspace.command("ana", "/note", "C-9999 hello"))
+    assert "There is no case C-9999" in shown(local.workspace.command("ana", "/solve", "C-9999"))
+    local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", "Product", "ana")
+    (closed,) = local.workspace.submit("ana")
+    assert closed.removed  # the modal closed
+    assert local.services.store.db.execute("SELECT status, root_cause FROM cases").fetchone() == (
+        "closed", "product"
+    )  # fmt: skip
+    assert "is closed" in shown(local.workspace.command("ana", "/solve", "C-1001"))
+
+
+def test_inside_the_reps_authority_a_solution_is_authorized_at_once(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    replies = solve(local, "ana", "C-1001", "Account credit", "15", "Late twice in a row")
+    text = shown(replies)
+    assert "Authorized: Account credit £15.00 on C-1001" in text
+    assert "For the customer:" in text
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchall() == [
+        ("authorized",)
+    ]
+    assert verify(local.services.store).ok
+
+
+def test_above_it_a_lead_approves_in_one_click_and_nobody_approves_twice(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    text = shown(solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes"))
+    assert "Sent for approval (lead or above)" in text
+    assert "Approval needed" in text  # the card in #support-leads
+    refused = shown(local.workspace.click("ana", "Approve"))
+    assert "Nobody decides their own request" in refused
+    approved = shown(local.workspace.click("lee", "Approve"))
+    assert "*Approved* by @U0LEE0001" in approved  # the card in #support-leads
+    assert "Approved: Account credit £60.00 on C-1001" in approved  # the rep's DM
+    rows = local.services.store.db.execute("SELECT status, decided_by FROM solutions").fetchall()
+    assert rows == [("approved", LEE)]
+    actions = [a for (a,) in local.services.store.db.execute("SELECT action FROM audit_log")]
+    assert actions.count("solution.approved") == 1 and "solution.refused" in actions
+    assert verify(local.services.store).ok
+
+
+def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    for amount in ("-5", "0", "twenty", "999999", "$20", "20 EUR"):
+        (modal,) = solve(local, "ana", "C-1001", "Account credit", amount, "x")
+        assert modal.kind == "modal" and modal.errors, amount
+    assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
+
+
+def test_a_retried_submission_stores_one_solution_and_one_audit_row(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "15", "Late twice")
+    (submission,) = [c for c in local.client.sent if c["type"] == "view_submission"][-1:]
+    assert local.client.view_submission(submission).status == 200  # Slack's retry
+    local.executor.wait_idle()
+    assert count(local, "solutions") == 1 and count(local, "audit_log") == 1
+
+
+def test_a_forged_approval_from_a_rep_is_refused_and_logged(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    solution_id = local.services.store.db.execute("SELECT id FROM solutions").fetchone()[0]
+    response = local.client.block_actions({
+        "type": "block_actions", "user": {"id": member("ben").id}, "trigger_id": "1.2.3",
+        "response_url": local.fake.response_url(),
+        "actions": [{"type": "button", "action_id": "solution_approve", "value": str(solution_id),
+                     "block_id": f"approval:{solution_id}", "action_ts": "1700000000.1"}],
+    })  # fmt: skip
+    assert response.status == 200
+    local.executor.wait_idle()
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
+        "pending",
+    )
+    refused = local.services.store.db.execute(
+        "SELECT actor FROM audit_log WHERE action = 'solution.refused'"
+    ).fetchall()
+    assert refused == [(member("ben").id,)]
+
+
+def test_a_loyal_customer_is_offered_the_loyalty_equivalent(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    (modal,) = local.workspace.command("ana", "/solve", "C-1001")
+    options = modal.render().text  # "Solution: (one of: ... | ...)"
+    assert "with thanks for their loyalty" in options and "(new customers)" not in options
+    local.workspace.command("ana", "/case", "Grace Adeyemi, box arrived damaged")
+    (modal,) = local.workspace.command("ana", "/solve", "C-1002")
+    assert "50% off the next box (new customers)" in modal.render().text
