@@ -151,3 +151,19 @@ def test_a_loyal_customer_is_offered_the_loyalty_equivalent(local, tmp_path):
     local.workspace.command("ana", "/case", "Grace Adeyemi, box arrived damaged")
     (modal,) = local.workspace.command("ana", "/solve", "C-1002")
     assert "50% off the next box (new customers)" in modal.render().text
+
+
+def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    (modal,) = local.workspace.click("lee", "Deny")
+    assert modal.kind == "modal"
+    (still_open,) = local.workspace.submit("lee")
+    assert still_open.errors  # no reason yet
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    text = shown(local.workspace.submit("lee"))
+    assert "*Denied* by @U0LEE0001" in text and "Credit was given last week" in text
+    assert "Denied: Account credit £60.00 on C-1001." in text  # the rep's DM
+    assert "For the customer:" in text
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)

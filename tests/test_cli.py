@@ -139,3 +139,18 @@ def test_check_names_a_broken_template_by_file_and_line(tmp_path):
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
     assert done.returncode == 1
     assert f"{template}:" in done.stderr and "customer_nmae" in done.stderr
+
+
+def test_customers_import_and_audit_verify(tmp_path):
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "id,name,email,customer_since,tier\n"
+        "BX-1,Margaret Holloway,mh@example.com,2014-03-02,premium\n"
+        "BX-2,Tom Okafor,tom@example.com,31/02/2020,plus\n"
+    )
+    db = str(tmp_path / "r.db")
+    done = repbot("customers", "import", str(csv), "--db", db)
+    assert done.returncode == 1  # one bad line, named
+    assert "1 customers added" in done.stdout and "crm.csv:3" in done.stderr
+    done = repbot("audit", "verify", "--db", db)
+    assert (done.returncode, done.stdout.strip()) == (0, "audit log intact: 0 rows")
