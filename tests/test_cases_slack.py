@@ -1,6 +1,7 @@
 """Cases and solutions end to end: /case, /note, /solve, approvals, through the emulator."""
 
 import json
+import time
 from datetime import timedelta
 
 from bot.core.audit import verify
@@ -167,3 +168,28 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     assert "Denied: Account credit £60.00 on C-1001." in text  # the rep's DM
     assert "For the customer:" in text
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
+
+
+def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
+    return {
+        "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",
+        "response_url": local.fake.response_url(),
+        "actions": [{"type": "button", "action_id": "solution_approve", "value": str(solution_id),
+                     "block_id": f"approval:{solution_id}", "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+
+
+def test_a_second_click_on_a_decided_request_says_who_decided(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    local.workspace.click("lee", "Approve")
+    solution_id = local.services.store.db.execute("SELECT id FROM solutions").fetchone()[0]
+    # Mia clicks Approve on the card as it was before Lee's click reached her screen
+    local.client.block_actions(approve_click(local, member("mia").id, solution_id))
+    told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
+    assert f"was already approved by <@{LEE}>" in json.dumps(told.body)
+    approvals = local.services.store.db.execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'"
+    )
+    assert approvals.fetchone() == (1,)

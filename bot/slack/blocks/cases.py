@@ -236,3 +236,9 @@ def callback_alert(card: CaseCard) -> Message:
             section("*History*\n" + history),
         ],
     )
+
+
+def already_decided(solution: SolutionRecord) -> Message:
+    # decided_by is a Slack user id from our own records: a real mention is safe here.
+    text = f"{solution.ref} was already {solution.status} by <@{solution.decided_by}>."
+    return message(text, [section(text)])

@@ -53,6 +53,10 @@ def deny(body: dict, respond: Respond, client: WebClient, context: dict) -> None
 def announce(services: Services, client: WebClient, respond: Respond, decision) -> None:
     """Show a decision on the approval card and tell the rep, with words for the customer; a
     clicker whose click changed nothing is told why."""
+    if decision.outcome == "already_decided" and decision.solution.decided_by:
+        told = case_blocks.already_decided(decision.solution)
+        respond(replace_original=False, response_type="ephemeral", **told)
+        return
     if decision.outcome in ("refused", "already_decided"):
         respond(replace_original=False, response_type="ephemeral", **base.note(decision.message))
         return
