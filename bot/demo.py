@@ -7,12 +7,14 @@ with real request signatures.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import shutil
 import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -23,17 +25,18 @@ from bot.core.content import ContentError
 from bot.emulator.client import SignedClient
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
-from bot.emulator.team import TEAM
-from bot.emulator.workspace import Workspace
+from bot.emulator.team import TEAM, Member
+from bot.emulator.workspace import Reply, Workspace
 from bot.services import Services, open_services
 from bot.slack.app import build_app
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
+from bot.slack.reminders import reminder_ticker, send_due_reminders
 from bot.slack.server import HttpServer
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 PROMPT_HELP = (
     'Type as a rep: /faq my card still hasn\'t arrived | as lee | click 1 | click "Helpful" | '
-    'fill "Field" value | submit | # comment | quit'
+    'fill "Field" value | submit | wait 2h | home | # comment | quit'
 )
 
 
@@ -94,8 +97,22 @@ class LocalSlack:
         self.client = SignedClient(self.server.url, signing_secret)
         self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
         self.reloader = content_reloader(self.app.client, self.services, reload_interval).start()
+        self.reminders = reminder_ticker(self.app.client, self.services).start()
+
+    def wait(self, delta: timedelta) -> int:
+        """Move the bot's clock forward and send what came due: reminders happen at once."""
+        self.clock.advance(delta)
+        return send_due_reminders(self.app.client, self.services)
+
+    def open_home(self, user: Member) -> list[Reply]:
+        """What Slack does when a person opens the bot's Home tab."""
+        event = {"type": "app_home_opened", "user": user.id, "channel": "D0HOME", "tab": "home"}
+        self.client.event(event)
+        self.executor.wait_idle()
+        return self.workspace.look(user)
 
     def close(self) -> None:
+        self.reminders.stop()
         self.reloader.stop()
         self.server.stop()
         self.executor.shutdown(wait=True)
@@ -137,6 +154,8 @@ def run_demo(
                 import_customers(local.services.store, SAMPLE_CUSTOMERS)
             at_terminal = script is None and sys.stdin.isatty()
             demo = DemoScript(local.workspace, TEAM, sys.stdout, echo=not at_terminal)
+            demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
+            demo.extra_commands["home"] = lambda _: demo.show(local.open_home(demo.user))
             if script is not None:
                 try:
                     lines = script.read_text(encoding="utf-8").splitlines()
@@ -146,6 +165,20 @@ def run_demo(
                 demo.run_lines(lines)
                 return 0
             return _prompt(demo, len(local.services.faq.entries), at_terminal)
+
+
+DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
+UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
+
+
+def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
+    """`wait 2h`: time passes for the bot; show what it sent meanwhile, to everyone."""
+    found = DURATION.match(text.strip().lower())
+    if found is None:
+        print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d")
+        return
+    local.wait(timedelta(**{UNITS[found.group(2)]: int(found.group(1))}))
+    demo.show([r for member in TEAM for r in local.workspace.look(member)])
 
 
 def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:

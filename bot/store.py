@@ -230,12 +230,71 @@ def _v4_cases_solutions_audit(db: Database) -> None:
         )
 
 
+def _v5_followups_redirects(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            owner_id TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases (id),
+            what TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+            done_by TEXT,
+            done_at TEXT,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX followups_open ON followups (status, due_at)")
+    db.execute("CREATE INDEX followups_owner ON followups (owner_id, status)")
+    db.execute("CREATE INDEX followups_case ON followups (case_id)")
+    # The team's lead and when to remind are copied from teams.yaml when the case is sent, so
+    # a later edit of the file never changes a handoff already under way.
+    db.execute(
+        """CREATE TABLE redirects (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            from_user TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            team_lead TEXT,
+            note TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('waiting', 'taken')),
+            taken_by TEXT,
+            taken_at TEXT,
+            remind_at TEXT NOT NULL,
+            reply_by TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX redirects_waiting ON redirects (status, remind_at)")
+    db.execute("CREATE INDEX redirects_case ON redirects (case_id)")
+    # One row per reminder ever claimed, by a key that names what it is about and the due time
+    # it is for; the primary key is what lets exactly one instance send each reminder.
+    db.execute(
+        """CREATE TABLE reminders (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            recipient_id TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'delivered', 'failed')),
+            instance TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_try_at TEXT,
+            error TEXT,
+            delivered_at TEXT
+        )"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
     _v2_gap_resolutions,
     _v3_drafts_and_tone,
     _v4_cases_solutions_audit,
+    _v5_followups_redirects,
 ]
 
 
@@ -734,3 +793,197 @@ class Store:
 
     def audit_rows(self) -> Iterator[dict]:
         return self.db.query("SELECT * FROM audit_log ORDER BY id")
+
+    # Follow-ups: promises with a due time. The rules live in core/followups.py.
+
+    def insert_followup(self, row: dict) -> int:
+        """Store a follow-up (the columns of `followups`, without id and created_at)."""
+        row = {**row, "created_at": self.now()}
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO followups ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+    def followup_row(self, followup_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM followups WHERE id = ?", [followup_id]))
+        return rows[0] if rows else None
+
+    def followup_by_request(self, request_key: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM followups WHERE request_key = ?", [request_key]))
+        return rows[0] if rows else None
+
+    def owner_followups(self, owner_id: str, include_done: bool) -> list[dict]:
+        """Open ones first by due time (the overdue are the earliest), then done ones."""
+        return list(
+            self.db.query(
+                """SELECT * FROM followups WHERE owner_id = ? AND (status = 'open' OR ?)
+                   ORDER BY status = 'done', due_at, id""",
+                [owner_id, int(include_done)],
+            )
+        )
+
+    def case_followups(self, case_id: int) -> list[dict]:
+        """A case's open follow-ups, by due time."""
+        return list(
+            self.db.query(
+                """SELECT * FROM followups WHERE case_id = ? AND status = 'open'
+                   ORDER BY due_at, id""",
+                [case_id],
+            )
+        )
+
+    def open_followups_due_by(self, cutoff: str) -> list[dict]:
+        return list(
+            self.db.query(
+                "SELECT * FROM followups WHERE status = 'open' AND due_at <= ? ORDER BY due_at, id",
+                [cutoff],
+            )
+        )
+
+    def finish_followup(self, followup_id: int, user_id: str, at: str) -> bool:
+        """Mark an open follow-up done; False when it was not open (someone was first)."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE followups SET status = 'done', done_by = ?, done_at = ?
+                   WHERE id = ? AND status = 'open'""",
+                [user_id, at, followup_id],
+            )
+            return cursor.rowcount == 1
+
+    def move_followup(self, followup_id: int, due_at: str) -> bool:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE followups SET due_at = ? WHERE id = ? AND status = 'open'",
+                [due_at, followup_id],
+            )
+            return cursor.rowcount == 1
+
+    # Redirects: a case handed to another team, waiting until someone there takes it.
+
+    def insert_redirect(self, row: dict) -> int:
+        """Store a redirect (the columns of `redirects`, without id and created_at)."""
+        row = {**row, "created_at": self.now()}
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO redirects ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+    def redirect_row(self, redirect_id: int) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM redirects WHERE id = ?", [redirect_id]))
+        return rows[0] if rows else None
+
+    def redirect_by_request(self, request_key: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM redirects WHERE request_key = ?", [request_key]))
+        return rows[0] if rows else None
+
+    def waiting_redirects(self, case_id: int | None = None) -> list[dict]:
+        """Redirects nobody has taken yet, the oldest first; of one case, or all."""
+        return list(
+            self.db.query(
+                """SELECT * FROM redirects WHERE status = 'waiting' AND (? IS NULL OR case_id = ?)
+                   ORDER BY created_at, id""",
+                [case_id, case_id],
+            )
+        )
+
+    def redirects_to_remind(self, now: str) -> list[dict]:
+        return list(
+            self.db.query(
+                """SELECT * FROM redirects WHERE status = 'waiting' AND remind_at <= ?
+                   ORDER BY remind_at, id""",
+                [now],
+            )
+        )
+
+    def take_redirect(self, redirect_id: int, user_id: str, at: str) -> bool:
+        """The first taker wins; False when it was already taken."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                """UPDATE redirects SET status = 'taken', taken_by = ?, taken_at = ?
+                   WHERE id = ? AND status = 'waiting'""",
+                [user_id, at, redirect_id],
+            )
+            return cursor.rowcount == 1
+
+    def set_case_owner(self, case_id: int, owner_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE cases SET owner_id = ? WHERE id = ?", [owner_id, case_id])
+
+    def case_drafts(self, case_ref: str) -> list[dict]:
+        """Drafts written for a case, by its reference ("C-1042") or the bare number, as the
+        rep typed it; the oldest first."""
+        number = case_ref.split("-")[-1]
+        return list(
+            self.db.query(
+                "SELECT * FROM drafts WHERE upper(trim(case_id)) IN (?, ?) ORDER BY id",
+                [case_ref.upper(), number],
+            )
+        )
+
+    # Reminders: each one claimed by exactly one instance, then delivered or failed.
+
+    def reminder_rows(self, keys: list[str]) -> dict[str, dict]:
+        if not keys:
+            return {}
+        rows = self.db.query(
+            f"SELECT * FROM reminders WHERE key IN ({', '.join('?' * len(keys))})", keys
+        )
+        return {row["key"]: row for row in rows}
+
+    def claim_reminder(self, row: dict, stale_before: str) -> bool:
+        """Claim a reminder (the columns of `reminders` for a new claim) for one instance: a
+        new key, a failed one whose retry time has come, or a claim older than `stale_before`
+        (its instance died). Exactly one of any number of simultaneous claims returns True."""
+        columns, marks = ", ".join(row), ", ".join("?" * len(row))
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"""INSERT INTO reminders ({columns}) VALUES ({marks})
+                    ON CONFLICT (key) DO UPDATE SET
+                        status = 'claimed', instance = excluded.instance,
+                        claimed_at = excluded.claimed_at, attempts = reminders.attempts + 1,
+                        next_try_at = NULL
+                    WHERE (reminders.status = 'failed'
+                           AND reminders.next_try_at <= excluded.claimed_at)
+                       OR (reminders.status = 'claimed' AND reminders.claimed_at < ?)""",
+                [*row.values(), stale_before],
+            )
+            return cursor.rowcount == 1
+
+    def reminder_delivered(self, key: str, at: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE reminders SET status = 'delivered', delivered_at = ?, error = NULL
+                   WHERE key = ? AND status = 'claimed'""",
+                [at, key],
+            )
+
+    def reminder_failed(self, key: str, error: str, next_try_at: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE reminders SET status = 'failed', error = ?, next_try_at = ?
+                   WHERE key = ? AND status = 'claimed'""",
+                [error, next_try_at, key],
+            )
+
+    # The App Home: what is on a person's desk.
+
+    def open_case_ids(self, owner_id: str) -> list[int]:
+        rows = self.db.execute(
+            "SELECT id FROM cases WHERE owner_id = ? AND status = 'open' ORDER BY id", [owner_id]
+        )
+        return [case_id for (case_id,) in rows.fetchall()]
+
+    def pending_solution_rows(self, requested_by: str | None = None) -> list[dict]:
+        """Solutions waiting for a decision, the oldest first; all of them, or one rep's."""
+        if requested_by is None:
+            sql, params = "SELECT * FROM solutions WHERE status = 'pending' ORDER BY id", []
+        else:
+            sql = (
+                "SELECT * FROM solutions WHERE status = 'pending' AND requested_by = ? ORDER BY id"
+            )
+            params = [requested_by]
+        return list(self.db.query(sql, params))

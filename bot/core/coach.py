@@ -15,6 +15,7 @@ from bot.core.content import Problem
 from bot.core.drafts import Draft, draft_reply
 from bot.core.knowledge import Entry
 from bot.core.playbooks import Playbooks, load_playbooks
+from bot.core.redirects import Team, load_teams
 from bot.core.roles import Roles, load_roles
 from bot.core.solutions import SolutionPolicy, load_solution_policy
 from bot.core.tone import ToneReport, ToneRules, check_tone, load_tone_rules
@@ -31,6 +32,7 @@ class Guide:
     playbooks: Playbooks
     tone: ToneRules
     solutions: SolutionPolicy
+    teams: dict[str, Team]  # /redirect targets, by id
     signature: tuple
 
 
@@ -55,10 +57,11 @@ def load_guide(directory: Path) -> tuple[Guide | None, list[Problem]]:
     if situations and playbooks.fallback:
         situations.add(playbooks.fallback.id)
     solutions, solution_problems = load_solution_policy(directory, situations)
-    problems = problems + playbook_problems + tone_problems + solution_problems
+    teams, team_problems = load_teams(directory)
+    problems = problems + playbook_problems + tone_problems + solution_problems + team_problems
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Guide(roles, playbooks, tone, solutions, signature), problems
+    return Guide(roles, playbooks, tone, solutions, teams, signature), problems
 
 
 @dataclass(frozen=True)

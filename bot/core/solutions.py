@@ -473,6 +473,11 @@ def solutions_of_case(store: Store, case_id: int) -> list[SolutionRecord]:
     return [_record(row) for row in store.case_solutions(case_id)]
 
 
+def pending_solutions(store: Store, requested_by: str | None = None) -> list[SolutionRecord]:
+    """Solutions waiting for a decision: a lead's approval queue, or one rep's requests."""
+    return [_record(row) for row in store.pending_solution_rows(requested_by)]
+
+
 def _fill(text: str, **values: str) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
 

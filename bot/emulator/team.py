@@ -41,6 +41,11 @@ CHANNELS: dict[str, str] = {
     "C0LEADS001": "support-leads",
     "C0SENIORS1": "seniors",
     "C0MGMT0001": "management",
+    "C0BILLING1": "billing",
+    "C0DELIVER1": "deliveries",
+    "C0RETURNS1": "returns",
+    "C0TECHAPP1": "app-support",
+    "C0RETAIN01": "retention",
 }
 
 

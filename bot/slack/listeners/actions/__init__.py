@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.slack.listeners.actions import cases, draft, faq, kb
+from bot.slack.listeners.actions import cases, draft, faq, followups, kb
 
 
 def register(app: App) -> None:
@@ -8,3 +8,4 @@ def register(app: App) -> None:
     kb.register(app)
     draft.register(app)
     cases.register(app)
+    followups.register(app)

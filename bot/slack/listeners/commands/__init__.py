@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.slack.listeners.commands import case, draft, faq, kb, tone
+from bot.slack.listeners.commands import case, draft, faq, followup, kb, tone
 
 
 def register(app: App) -> None:
@@ -9,3 +9,4 @@ def register(app: App) -> None:
     draft.register(app)
     tone.register(app)
     case.register(app)
+    followup.register(app)

@@ -1,0 +1,395 @@
+"""Redirects: a case handed to another team with everything the customer already told us, so
+they never have to repeat it. The teams, their channels and what each needs to know come from
+`playbooks/teams.yaml`.
+
+The case stays owned by the rep who sent it until someone in the team takes it (the first
+click wins); if nobody has taken it within the team's `take_within`, the rep and the team's
+lead are reminded, once each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.core import audit
+from bot.core.cases import CaseCard, case_card, open_case
+from bot.core.clock import iso
+from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.drafts import due_time, promise_text
+from bot.core.followups import Followup, Reminder, case_followups, reminder_key
+from bot.core.knowledge import Entry
+from bot.core.playbooks import WITHIN, WorkingHours
+from bot.core.roles import CHANNEL_ID, USER_ID
+from bot.core.solutions import SolutionRecord
+from bot.store import Store
+
+FILE_NAME = "teams.yaml"
+TEAM_KEYS = {"id", "name", "aliases", "channel", "lead", "needs", "take_within", "reply_within"}
+REQUIRED_KEYS = ("id", "name", "channel", "lead", "needs", "take_within", "reply_within")
+TEAM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?$")
+MAX_NOTE = 3000  # a Slack section holds 3,000 characters
+
+
+class RedirectError(ValueError):
+    """A redirect or take that cannot go ahead; the message is for the person in Slack. For a
+    redirect already taken, `by` and `at` say who took it and when."""
+
+    def __init__(self, message: str, by: str | None = None, at: datetime | None = None):
+        super().__init__(message)
+        self.by = by
+        self.at = at
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    channel: str  # Slack channel id
+    lead: str  # Slack user id
+    needs: tuple[str, ...]  # what the team needs to know
+    take_within: timedelta  # how long a redirect may wait before the rep and lead hear of it
+    reply_within: str  # "2 working hours", as the lead wrote it
+    aliases: tuple[str, ...] = ()
+    source: str = ""  # "file:line"
+
+    def reply_hours(self, hours: WorkingHours) -> float:
+        """Working hours until the customer hears back; a working day is one day's opening."""
+        match = WITHIN.match(self.reply_within)
+        unit = 1 if match[2] == "hour" else hours.hours_per_day
+        return float(match[1]) * unit
+
+
+@dataclass(frozen=True)
+class Redirect:
+    id: int
+    case_id: int
+    from_user: str
+    team_id: str
+    note: str
+    status: str  # "waiting" or "taken"
+    taken_by: str | None
+    taken_at: datetime | None
+    created_at: datetime
+    remind_at: datetime  # when the rep and the lead hear it is still waiting
+    reply_by: datetime  # what the customer was told: they hear back by then
+    team_lead: str  # as teams.yaml named them when it was sent
+
+    @property
+    def ref(self) -> str:
+        return f"R-{self.id}"
+
+
+@dataclass(frozen=True)
+class Packet:
+    """What the receiving team sees: everything the customer should not have to say again."""
+
+    redirect: Redirect
+    team: Team
+    case_card: CaseCard
+    question: str  # the customer's own words: their last message drafted for, else the topic
+    faq_tried: list[str]  # FAQ answers the rep drafted from for this case
+    drafts_sent: list[str]  # the drafts the rep used on this case
+    solutions: list[SolutionRecord]
+    notes: list[tuple[str, str, str]]  # (user id, text, time)
+    promises: list[Followup]  # open follow-ups on the case
+    contact_count: int
+    rep_note: str
+
+
+# Loading and checking the teams.
+
+
+def _duration(value: object) -> timedelta | None:
+    match = DURATION.match(value.strip().lower()) if isinstance(value, str) else None
+    if match is None or not (match[1] or match[2]):
+        return None
+    return timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0)) or None
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _team(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Team | None:
+    line = line_of(node)
+    if not isinstance(item, dict):
+        problems.append(Problem(name, line, "a team must be a mapping with id, name, ..."))
+        return None
+    lines = key_lines(node)
+    errors_before = len(problems)
+    label = f"team {item.get('id')!r}: " if item.get("id") else "team: "
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(name, lines.get(key, line), label + message))
+
+    for key in item:
+        if key not in TEAM_KEYS:
+            problem(key, f"unknown key {key!r} (expected {', '.join(sorted(TEAM_KEYS))})")
+    for key in REQUIRED_KEYS:
+        if key not in item:
+            problem(key, f"missing {key}")
+    team_id, team_name = item.get("id"), item.get("name")
+    if "id" in item and (not isinstance(team_id, str) or not TEAM_ID.match(team_id)):
+        problem("id", f"id {team_id!r} must be one lower-case word")
+    if "name" in item and (not isinstance(team_name, str) or not team_name.strip()):
+        problem("name", "name must be the team's name as customers hear it")
+    channel, lead = item.get("channel"), item.get("lead")
+    if "channel" in item and (not isinstance(channel, str) or not CHANNEL_ID.match(channel)):
+        problem("channel", f"{channel!r} is not a Slack channel id (like C0BILLING1)")
+    if "lead" in item and (not isinstance(lead, str) or not USER_ID.match(lead)):
+        problem("lead", f"{lead!r} is not a Slack member id (like U0LEE0001)")
+    needs = item.get("needs")
+    if "needs" in item and (not _texts(needs) or not needs):
+        problem("needs", "needs must list what the team needs to know")
+    aliases = item.get("aliases") or []
+    if not _texts(aliases):
+        problem("aliases", "aliases must be a list of words")
+        aliases = []
+    take_within = _duration(item.get("take_within"))
+    if "take_within" in item and take_within is None:
+        problem("take_within", f'take_within must read like "30m" or "1h", not '
+                f"{item['take_within']!r}")  # fmt: skip
+    reply_within = item.get("reply_within")
+    match = WITHIN.match(reply_within.strip()) if isinstance(reply_within, str) else None
+    if "reply_within" in item and (match is None or float(match[1]) <= 0):
+        problem("reply_within", "reply_within must read like '2 working hours' or "
+                f"'1 working day', not {reply_within!r}")  # fmt: skip
+    if len(problems) > errors_before:
+        return None
+    return Team(
+        id=team_id, name=team_name.strip(), channel=channel, lead=lead,
+        needs=tuple(n.strip() for n in needs), take_within=take_within,
+        reply_within=reply_within.strip(), aliases=tuple(a.strip() for a in aliases),
+        source=f"{name}:{line}",
+    )  # fmt: skip
+
+
+def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem]]:
+    """The teams by id, and every problem as file:line. Without the file there are no teams,
+    which is a warning: everything else works, /redirect says there is nowhere to send."""
+    path = Path(playbooks_dir) / FILE_NAME
+    name = str(path)
+    if not path.is_file():
+        return {}, [Problem(name, 0, "file not found: /redirect has no teams", "warning")]
+    problems: list[Problem] = []
+    parsed = read_yaml(path, problems)
+    if parsed is None:
+        return {}, problems
+    data, root = parsed
+    if not isinstance(data, dict) or not isinstance(data.get("teams"), list) or not data["teams"]:
+        return {}, [Problem(name, 1, "expected `teams:` with a list of teams")]
+    for key in data:
+        if key != "teams":
+            problems.append(Problem(name, key_lines(root).get(key, 1), f"unknown key {key!r}"))
+    teams: dict[str, Team] = {}
+    words: dict[str, str] = {}  # every id, name and alias, folded -> the team it names
+    for item, node in zip(data["teams"], value_node(root, "teams").value, strict=True):
+        team = _team(item, node, name, problems)
+        if team is None:
+            continue
+        if team.id in teams:
+            problems.append(Problem(name, line_of(node), f"duplicate team id {team.id!r}"))
+            continue
+        for word in {
+            team.id.casefold(),
+            team.name.casefold(),
+            *(a.casefold() for a in team.aliases),
+        }:
+            if words.get(word, team.id) != team.id:
+                message = f"team {team.id!r}: {word!r} already names team {words[word]!r}"
+                problems.append(Problem(name, line_of(node), message))
+            words.setdefault(word, team.id)
+        teams[team.id] = team
+    return teams, problems
+
+
+def find_team(teams: Mapping[str, Team], text: str) -> Team | None:
+    """The team a rep means, by id, name or alias, ignoring case and a leading '#'."""
+    wanted = " ".join(text.strip().lstrip("#").split()).casefold()
+    for team in teams.values():
+        if wanted in {team.id.casefold(), team.name.casefold(), *map(str.casefold, team.aliases)}:
+            return team
+    return None
+
+
+def team_list(teams: Mapping[str, Team]) -> str:
+    """ "billing (Billing), deliveries (Deliveries), ..." for a rep who named no known team."""
+    return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
+
+
+# Sending, taking and reminding.
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _redirect(row: dict) -> Redirect:
+    return Redirect(
+        row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
+        row["taken_by"], _time(row["taken_at"]), _time(row["created_at"]),
+        _time(row["remind_at"]), _time(row["reply_by"]), row["team_lead"],
+    )  # fmt: skip
+
+
+def get_redirect(store: Store, redirect_id: int) -> Redirect | None:
+    row = store.redirect_row(redirect_id)
+    return _redirect(row) if row else None
+
+
+def waiting_redirects(store: Store) -> list[Redirect]:
+    """Redirects nobody has taken yet, the oldest first (a lead's App Home)."""
+    return [_redirect(row) for row in store.waiting_redirects()]
+
+
+def packet(
+    store: Store,
+    team: Team,
+    redirect: Redirect,
+    faq_entries: Mapping[str, Entry] | None = None,
+) -> Packet:
+    """The context a team gets. What the rep tried is found through the drafts written for
+    the case: their FAQ entries (with question and answer when `faq_entries` has them) and
+    the ones the rep used."""
+    card = case_card(store, redirect.case_id)
+    drafts = store.case_drafts(card.case.ref)
+    faq_tried: list[str] = []
+    for draft in drafts:
+        entry_id = draft["entry_id"]
+        if not entry_id:
+            continue
+        entry = (faq_entries or {}).get(entry_id)
+        line = f"{entry.question} — {entry.answer}" if entry else f"FAQ {entry_id}"
+        if line not in faq_tried:
+            faq_tried.append(line)
+    question = drafts[-1]["message"] if drafts else card.case.topic
+    return Packet(
+        redirect=redirect, team=team, case_card=card, question=question, faq_tried=faq_tried,
+        drafts_sent=[draft["text"] for draft in drafts if draft["used_at"]],
+        solutions=card.solutions, notes=card.notes,
+        promises=case_followups(store, redirect.case_id),
+        contact_count=card.case.contact_count, rep_note=redirect.note,
+    )  # fmt: skip
+
+
+def customer_message(team: Team, redirect: Redirect, tz: ZoneInfo) -> str:
+    """What the rep tells the customer: who has it, that they need not repeat anything, and
+    when they will hear back (as promised when it was sent, so a retry says the same)."""
+    local_sent = redirect.created_at.astimezone(tz)
+    when = promise_text(redirect.reply_by.astimezone(tz), local_sent)
+    return (
+        f"I've passed this to our {team.name} team with everything you've told me, so you "
+        f"won't need to repeat any of it. They'll get back to you {when}."
+    )
+
+
+def redirect(
+    store: Store,
+    teams: Mapping[str, Team],
+    *,
+    case_id: int,
+    team_id: str,
+    from_user: str,
+    note: str,
+    request_key: str | None,
+    tz: ZoneInfo,
+    hours: WorkingHours,
+    faq_entries: Mapping[str, Entry] | None = None,
+) -> tuple[Redirect, Packet, str]:
+    """Hand an open case to a team: the redirect (waiting), the packet for the team's channel
+    and the message for the customer. One transaction with its audit row; a retried request
+    returns the first redirect. Raises RedirectError (unknown team, already waiting for that
+    team, note too long) or CaseError (unknown or closed case); nothing is stored then."""
+    team = find_team(teams, team_id)
+    if team is None:
+        known = team_list(teams) or "none: add them to playbooks/teams.yaml"
+        raise RedirectError(f"There is no team {team_id!r}. Teams: {known}.")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise RedirectError(f"That note is {len(note)} characters; keep it under {MAX_NOTE}.")
+    with store.transaction() as db:
+        if request_key and (row := store.redirect_by_request(request_key)):
+            sent = _redirect(row)
+            sent_team = teams.get(sent.team_id, team)
+            return (
+                sent,
+                packet(store, sent_team, sent, faq_entries),
+                customer_message(sent_team, sent, tz),
+            )
+        case = open_case(store, case_id)
+        for waiting in map(_redirect, store.waiting_redirects(case_id)):
+            if waiting.team_id == team.id:
+                raise RedirectError(
+                    f"{case.ref} is already waiting for {team.name} ({waiting.ref}, sent by "
+                    f"{waiting.from_user} at {iso(waiting.created_at)})."
+                )
+        now = store.clock.now()
+        reply_by = due_time(hours, now.astimezone(tz), team.reply_hours(hours))
+        redirect_id = store.insert_redirect(
+            {"case_id": case.id, "from_user": from_user, "team_id": team.id,
+             "team_lead": team.lead, "note": note, "status": "waiting",
+             "remind_at": iso(now + team.take_within), "reply_by": iso(reply_by),
+             "request_key": request_key}
+        )  # fmt: skip
+        audit.append(
+            db, actor=from_user, action="redirect.sent", subject=f"R-{redirect_id}",
+            details={"case": case.ref, "team": team.id, "note": note,
+                     "reply_by": iso(reply_by)},
+            at=store.now(),
+        )  # fmt: skip
+        sent = get_redirect(store, redirect_id)
+        return sent, packet(store, team, sent, faq_entries), customer_message(team, sent, tz)
+
+
+def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
+    """Take a waiting redirect: the first taker wins and the case becomes theirs. Taking it
+    again (a retried click) returns it; anyone else hears who took it and when."""
+    with store.transaction() as db:
+        found = get_redirect(store, redirect_id)
+        if found is None:
+            raise RedirectError(f"There is no redirect R-{redirect_id}.")
+        if found.status == "taken":
+            if found.taken_by == user_id:
+                return found
+            raise RedirectError(
+                f"{found.ref} was already taken by {found.taken_by} at {iso(found.taken_at)}.",
+                found.taken_by,
+                found.taken_at,
+            )
+        previous_owner = store.case_row(found.case_id)["owner_id"]
+        store.take_redirect(found.id, user_id, store.now())  # waiting, checked above
+        store.set_case_owner(found.case_id, user_id)
+        audit.append(
+            db, actor=user_id, action="redirect.taken", subject=found.ref,
+            details={"case": f"C-{found.case_id}", "team": found.team_id,
+                     "previous_owner": previous_owner},
+            at=store.now(),
+        )  # fmt: skip
+        return get_redirect(store, found.id)
+
+
+def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
+    """For every redirect still waiting past its team's take_within: one reminder to the rep
+    who sent it and one to the team's lead (as teams.yaml named them when it was sent)."""
+    reminders = []
+    for row in store.redirects_to_remind(iso(now)):
+        waiting = _redirect(row)
+        recipients = [waiting.from_user]
+        if waiting.team_lead not in recipients:
+            recipients.append(waiting.team_lead)
+        for recipient in recipients:
+            key = reminder_key(
+                "unclaimed_redirect", f"redirect:{waiting.id}", waiting.remind_at, recipient
+            )
+            reminders.append(
+                Reminder(key, "unclaimed_redirect", recipient, waiting.remind_at,
+                         redirect=waiting)
+            )  # fmt: skip
+    return reminders

@@ -1,0 +1,312 @@
+"""When a rep says a promise is due: "in 2h", "tomorrow 10am", "fri", "next monday 3pm",
+"2026-12-01 14:00", "eod", read in the rep's own time zone and returned as UTC.
+
+A small grammar of our own rather than a general date parser: dateparser (tried) puts
+"tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
+year, and skips words it does not know ("in 2h the"), which breaks finding where the time
+ends and the promise begins. Here every word must be understood, and a day is combined with
+its clock time in the rep's zone, so "10am" is 10 am local whatever the offset that day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.playbooks import WorkingHours
+
+MAX_AHEAD = timedelta(days=366)  # further than that is a typo ("2062"), not a promise
+MAX_WORDS = 6  # the longest when-phrase: "next friday at 10:30 am" and a little room
+EXAMPLES = '"in 2h", "tomorrow 10am", "fri 3pm", "next monday", "2026-12-01 14:00" or "eod"'
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
+    "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}  # fmt: skip
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tomorow": 1}
+UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60, "hrs": 60,
+         "hour": 60, "hours": 60, "d": 1440, "day": 1440, "days": 1440, "w": 10080,
+         "wk": 10080, "wks": 10080, "week": 10080, "weeks": 10080}  # fmt: skip
+AMOUNT = re.compile(r"(\d+|an?|half an?)\s*([a-z]+)")
+CLOCK_12 = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(am|pm)$")
+CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DAY_NUMBER = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+YEAR = re.compile(r"^\d{4}$")
+# A word that looks like someone meant a time; after a when-phrase it means they mistyped one.
+MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s+([ap])\.?m\b\.?", re.IGNORECASE)
+MERIDIEM_WORD = re.compile(r"^\d{1,2}(?::\d{2})?[ap]\.?m\.?$", re.IGNORECASE)
+TIME_LIKE = re.compile(r"^\d{1,2}(?::\d+)?\s*(?:am|pm)$|^\d{1,2}:\d+$|^\d+(?:am|pm)\w*$")
+
+
+class WhenError(ValueError):
+    """Text that is not a time we can use; the message says what was understood and how to
+    write it, in words for the rep."""
+
+    def __init__(self, message: str, understood: str = ""):
+        super().__init__(message)
+        self.understood = understood
+
+
+@dataclass(frozen=True)
+class _Day:
+    kind: str  # "offset" (today + n), "weekday", "date" (year given) or "yearless"
+    offset: int = 0
+    weekday: int = 0
+    next: bool = False  # "next friday": never today
+    day: date | None = None  # for "date"; for "yearless" the year is ignored
+
+
+@dataclass(frozen=True)
+class _When:
+    minutes: int = 0  # relative: "in 2h" is 120 minutes of real time
+    days: int = 0  # relative: "in 2 days" is the same clock time two days on
+    relative: bool = False
+    day: _Day | None = None
+    clock: time | None = None
+    eod: bool = False  # end of the working day
+
+
+def _tokens(text: str) -> list[str]:
+    """The words as typed, with "10 am" and "10 a.m." made one word ("10am")."""
+    return MERIDIEM.sub(lambda m: f"{m[1]}{m[2].lower()}m", text).split()
+
+
+def _words(tokens: list[str]) -> list[str]:
+    return [
+        token.lower().replace(".", "") if MERIDIEM_WORD.match(token) else token.lower()
+        for token in tokens
+    ]
+
+
+def _relative(words: list[str]) -> _When | None:
+    """ "2h", "30 min", "1h30m", "an hour", "2 days", "1 week and 2 days" (after "in")."""
+    text = " ".join(w for w in words if w != "and")
+    minutes = position = 0
+    while position < len(text):
+        match = AMOUNT.match(text, position)
+        if match is None or match[2] not in UNITS:
+            return None
+        amount = 1 if match[1] in ("a", "an") else 0.5 if match[1].startswith("half") else None
+        minutes += int((amount or int(match[1])) * UNITS[match[2]])
+        position = match.end()
+        while position < len(text) and text[position] == " ":
+            position += 1
+    if minutes <= 0:
+        return None
+    days, rest = divmod(minutes, 1440)
+    return _When(minutes=rest, days=days, relative=True)
+
+
+def _day(words: list[str]) -> tuple[_Day, int] | None:
+    """The day at the start of `words` and how many words it took."""
+    first = words[0]
+    if first in DAY_OFFSETS:
+        return _Day("offset", offset=DAY_OFFSETS[first]), 1
+    if first in WEEKDAYS:
+        return _Day("weekday", weekday=WEEKDAYS[first]), 1
+    if first in ("next", "this") and len(words) > 1 and words[1] in WEEKDAYS:
+        return _Day("weekday", weekday=WEEKDAYS[words[1]], next=first == "next"), 2
+    if match := ISO_DATE.match(first):
+        try:
+            return _Day("date", day=date(int(match[1]), int(match[2]), int(match[3]))), 1
+        except ValueError:
+            return None
+    # "1 dec", "1st december 2026", "dec 1", "december 1st 2026"
+    if len(words) > 1:
+        for number_word, month_word in ((words[0], words[1]), (words[1], words[0])):
+            number = DAY_NUMBER.match(number_word)
+            if number and month_word in MONTHS:
+                has_year = len(words) > 2 and YEAR.match(words[2])
+                year = int(words[2]) if has_year else 2000  # a leap year lets 29 feb through
+                try:
+                    day = date(year, MONTHS[month_word], int(number[1]))
+                except ValueError:
+                    return None
+                return _Day("date" if has_year else "yearless", day=day), 3 if has_year else 2
+    return None
+
+
+def _clock(words: list[str]) -> tuple[time | None, bool, int] | None:
+    """(clock time, end of day?, words taken) at the start of `words`."""
+    first = words[0]
+    if first in ("noon", "midday"):
+        return time(12), False, 1
+    if first in ("eod", "cob"):
+        return None, True, 1
+    if words[:3] == ["end", "of", "day"]:
+        return None, True, 3
+    if match := CLOCK_12.match(first):
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12:
+            return None
+        return time(hour % 12 + (12 if match[3] == "pm" else 0), minute), False, 1
+    if match := CLOCK_24.match(first):
+        return time(int(match[1]), int(match[2])), False, 1
+    return None
+
+
+def _phrase(words: list[str]) -> _When | None:
+    """The whole of `words` as a time, or None when any word is not understood."""
+    if not words:
+        return None
+    if words[0] == "in":
+        return _relative(words[1:])
+    if words[0] in ("by", "on", "at"):
+        words = words[1:]
+    day = clock = None
+    eod = False
+    position = 0
+    if position < len(words) and (found := _day(words[position:])):
+        day, taken = found
+        position += taken
+    if position < len(words) and words[position] == "at":
+        position += 1
+    if position < len(words) and (found := _clock(words[position:])):
+        clock, eod, taken = found
+        position += taken
+        # A time first: "10am tomorrow", "3pm on fri".
+        if day is None and position < len(words):
+            if words[position] == "on":
+                position += 1
+            if position < len(words) and (found := _day(words[position:])):
+                day, taken = found
+                position += taken
+    if position != len(words) or (day is None and clock is None and not eod):
+        return None
+    return _When(day=day, clock=clock, eod=eod)
+
+
+def _longest(words: list[str]) -> int:
+    """How many leading words make the longest phrase that reads as a time (0 for none)."""
+    for length in range(min(len(words), MAX_WORDS), 0, -1):
+        if _phrase(words[:length]) is not None:
+            return length
+    return 0
+
+
+def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    # The clock time on that day in the zone, with that day's offset: daylight saving never
+    # moves "10 am". A time that does not exist (the spring-forward hour) reads as the offset
+    # before the change, which zoneinfo gives for fold=0: 02:30 becomes 03:30.
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+
+def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime:
+    local_now = now.astimezone(tz)
+    if when.relative:
+        # Whole days keep the clock time (the day after a change too), the rest is real time.
+        moved = _local(local_now.date() + timedelta(days=when.days), local_now.time(), tz)
+        return moved + timedelta(minutes=when.minutes)
+    clock = hours.end if when.eod else when.clock or hours.start
+    today = local_now.date()
+    day = when.day
+    if day is None:
+        return _local(today, clock, tz)
+    if day.kind == "offset":
+        return _local(today + timedelta(days=day.offset), clock, tz)
+    if day.kind == "date":
+        return _local(day.day, clock, tz)
+    if day.kind == "yearless":
+        # This year's, or next year's once it has passed; 29 February waits for a leap year
+        # (more than a year away, which parse_when then refuses).
+        for year in range(today.year, today.year + 5):
+            try:
+                moment = _local(day.day.replace(year=year), clock, tz)
+            except ValueError:
+                continue
+            if moment > now:
+                break
+        return moment
+    # A weekday is the next such day that is still ahead: "fri" on a Friday at 8 am is today
+    # at 9, at noon it is next Friday; "next fri" is never today.
+    ahead = (day.weekday - today.weekday()) % 7
+    if ahead == 0 and (day.next or _local(today, clock, tz) <= now):
+        ahead = 7
+    return _local(today + timedelta(days=ahead), clock, tz)
+
+
+def describe(moment: datetime, tz: ZoneInfo) -> str:
+    """How a time reads back to the rep: "Fri 6 Mar 09:00 (Europe/London)"."""
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M} ({tz.key})"
+
+
+def parse_when(
+    text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | None = None
+) -> datetime:
+    """The moment `text` names, aware and in UTC. A day without a time is the start of the
+    working day (`hours`, 09:00 by default); "eod" is its end. Raises WhenError for text that
+    is not understood, a time that has passed, or one more than a year away."""
+    hours = hours or WorkingHours()
+    words = _words(_tokens(text))
+    if not words:
+        raise WhenError(f"When is it due? Try {EXAMPLES}.")
+    when = _phrase(words)
+    if when is None:
+        length = _longest(words)
+        rest = " ".join(words[length:])
+        if length == 0:
+            raise WhenError(f"I couldn't read {text.strip()!r} as a time. Try {EXAMPLES}.")
+        understood = " ".join(words[:length])
+        moment = describe(_resolve(_phrase(words[:length]), now, tz, hours), tz)
+        raise WhenError(
+            f"I understood {understood!r} as {moment} but not {rest!r}. Try {EXAMPLES}.",
+            understood,
+        )
+    moment = _resolve(when, now, tz, hours)
+    if moment <= now:
+        raise WhenError(
+            f"{text.strip()!r} is {describe(moment, tz)}, which has already passed. "
+            'Give a time ahead, like "tomorrow 10am" or "in 2h".',
+            text.strip(),
+        )
+    if moment - now > MAX_AHEAD:
+        raise WhenError(
+            f"{text.strip()!r} is {describe(moment, tz)}, more than a year away: check the year.",
+            text.strip(),
+        )
+    return moment
+
+
+def split_when(
+    text: str,
+    *,
+    now: datetime | None = None,
+    tz: ZoneInfo | None = None,
+    hours: WorkingHours | None = None,
+) -> tuple[str, str]:
+    """`/followup tomorrow 10am call her back C-1042` -> ("tomorrow 10am", "call her back
+    C-1042"): the longest leading phrase that reads as a time, and the rest as typed. Raises
+    WhenError when the text does not start with a time, or when the word after the time looks
+    like a mistyped time ("tomorrow 25pm ..."). Given `now` and `tz`, the time is also checked
+    as `parse_when` checks it (not past, not a year away), so one call finds every mistake."""
+    tokens = _tokens(text)
+    words = _words(tokens)
+    length = _longest(words)
+    if length == 0:
+        first = tokens[0] if tokens else ""
+        raise WhenError(f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}.")
+    if length < len(words) and TIME_LIKE.match(words[length]):
+        understood = " ".join(words[:length])
+        raise WhenError(
+            f"I understood {understood!r} but not {words[length]!r} as a time. Try {EXAMPLES}.",
+            understood,
+        )
+    when_text = " ".join(tokens[:length])
+    if now is not None and tz is not None:
+        parse_when(when_text, now=now, tz=tz, hours=hours)
+    return when_text, " ".join(tokens[length:])

@@ -1,0 +1,166 @@
+"""Follow-ups, reminders and redirects as reps and teams see them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.followups import Followup, Reminder
+from bot.core.redirects import Packet, Redirect, Team
+from bot.slack.blocks.base import (
+    Message,
+    actions,
+    button,
+    context,
+    escape,
+    message,
+    note,
+    section,
+    shorten,
+)
+
+LISTED = 20
+UTC = ZoneInfo("UTC")
+
+
+def followup_usage() -> Message:
+    return note(
+        "Usage: /followup <when> <what> [case], for example /followup tomorrow 10am call Maria "
+        "back about her refund C-1042; /followup list; /followup done 12"
+    )
+
+
+def when(moment: datetime, tz: ZoneInfo) -> str:
+    """A due time as the reader's clock shows it: "Fri 28 Nov, 10:00"."""
+    return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
+
+
+def _case(followup: Followup) -> str:
+    return f" · C-{followup.case_id}" if followup.case_id else ""
+
+
+def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
+    text = (
+        f"Follow-up F-{followup.id} saved: {escape(followup.what)}{_case(followup)}, due "
+        f"{when(followup.due_at, tz)}. I'll remind you before it is due."
+    )
+    return message(text, [section(text)])
+
+
+def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """One follow-up; with `now`, marked when it is past due."""
+    late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
+    return (
+        f"F-{followup.id} · {when(followup.due_at, tz)}{late} · "
+        f"{escape(shorten(followup.what, 150))}{_case(followup)}"
+    )
+
+
+def followup_list(followups: list[Followup], tz: ZoneInfo, now: datetime) -> Message:
+    if not followups:
+        return note("No open follow-ups. Promise something with /followup <when> <what>.")
+    blocks = [section(f"*Your follow-ups* ({len(followups)} open)")]
+    for followup in followups[:LISTED]:
+        blocks.append(section(_line(followup, tz, now)))
+        blocks.append(_followup_buttons(followup))
+    if len(followups) > LISTED:
+        blocks.append(context(f"…and {len(followups) - LISTED} more."))
+    return message(f"Your follow-ups: {len(followups)} open", blocks)
+
+
+def _followup_buttons(followup: Followup) -> dict:
+    value = str(followup.id)
+    return actions(
+        f"followup:{followup.id}",
+        button("Done", "followup_done", value, "primary"),
+        button("Snooze 1h", "followup_snooze_hour", value),
+        button("Snooze tomorrow", "followup_snooze_tomorrow", value),
+    )
+
+
+def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime) -> Message:
+    """A reminder for its recipient: the owner before and at the due time, the lead after."""
+    if reminder.kind == "unclaimed_redirect":
+        redirect: Redirect = reminder.redirect
+        text = (
+            f":hourglass: Nobody has taken C-{redirect.case_id} in the "
+            f"{escape(redirect.team_id)} channel yet (sent {when(redirect.created_at, tz)})."
+        )
+        return message(text, [section(text)])
+    followup: Followup = reminder.followup
+    heading = {
+        "before": ":alarm_clock: Coming up",
+        "due": ":alarm_clock: Due now",
+        "overdue": f":warning: Overdue, owned by <@{followup.owner_id}>",
+    }[reminder.kind]
+    text = f"{heading}: {_line(followup, tz)}"
+    blocks = [section(text)]
+    if reminder.kind != "overdue":
+        blocks.append(_followup_buttons(followup))
+    return message(text, blocks)
+
+
+def followup_closed(followup: Followup, tz: ZoneInfo, done: str) -> Message:
+    text = f"F-{followup.id} {done}: {escape(followup.what)}{_case(followup)}"
+    if followup.status == "open":
+        text += f", now due {when(followup.due_at, tz)}"
+    return message(text, [section(text)])
+
+
+def teams_list(teams: dict[str, Team]) -> str:
+    return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
+
+
+def redirect_usage(teams: dict[str, Team]) -> Message:
+    return note(
+        "Usage: /redirect <team> <case> [note for the team], for example "
+        f"/redirect billing C-1042 she was charged twice. Teams: {teams_list(teams)}"
+    )
+
+
+def packet_card(packet: Packet, team: Team) -> Message:
+    """Everything the receiving team needs, so the customer never repeats themselves."""
+    card = packet.case_card
+    case = card.case
+    lines = [
+        f"*{case.ref} · {escape(case.customer.name)}* for {escape(team.name)}, from "
+        f"<@{packet.redirect.from_user}> · {packet.contact_count} contacts",
+        f"Topic: {escape(case.topic)}",
+    ]
+    if packet.rep_note:
+        lines.append(f"Rep's note: {escape(packet.rep_note)}")
+    sections = [section("\n".join(lines))]
+    for title, items in [
+        ("Tried from the FAQ", packet.faq_tried),
+        ("Sent to the customer", packet.drafts_sent),
+        ("Solutions", packet.solutions),
+        ("Notes", packet.notes),
+        ("Promises", packet.promises),
+    ]:
+        if items:
+            body = "\n".join(f"• {escape(shorten(str(item), 300))}" for item in items[:5])
+            sections.append(section(f"*{title}*\n{body}"))
+    if team.needs:
+        sections.append(context("This team needs: " + escape("; ".join(team.needs))))
+    take = actions(
+        f"redirect:{packet.redirect.id}",
+        button("Take it", "redirect_take", str(packet.redirect.id), "primary"),
+    )
+    return message(f"{case.ref} redirected to {team.name}", [*sections, take])
+
+
+def packet_taken(packet: dict, user_id: str) -> Message:
+    """The packet as the team's channel shows it, its Take button replaced by who took it."""
+    blocks = [block for block in packet.get("blocks", []) if block.get("type") != "actions"]
+    taken = f"Taken by <@{user_id}>."  # a Slack user id, not anyone's typing: safe to mention
+    return {"text": packet.get("text", ""), "blocks": [*blocks, context(taken)]}
+
+
+def redirected(team: Team, case_ref: str, customer_message: str) -> Message:
+    headline = (
+        f"{case_ref} sent to {team.name} with its whole history. You own it until they take it."
+    )
+    return message(
+        f"{headline} {customer_message}",
+        [section(escape(headline)), section("*For the customer:*\n" + escape(customer_message))],
+    )

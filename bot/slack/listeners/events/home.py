@@ -1,0 +1,44 @@
+"""The App Home tab, published fresh each time a rep opens it."""
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.core.cases import get_case
+from bot.core.followups import list_followups
+from bot.core.gaps import find_gaps
+from bot.core.redirects import waiting_redirects
+from bot.core.solutions import pending_solutions
+from bot.services import Services
+from bot.slack.blocks.home import home_view
+from bot.slack.listeners.acks import acknowledge
+from bot.slack.people import time_zone
+
+
+def publish_home(event: dict, client: WebClient, context: dict) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    services: Services = context["services"]
+    store = services.store
+    user_id = event["user"]
+    now = store.clock.now()
+    lead = None
+    if services.roles.at_least(user_id, "lead"):
+        lead = {
+            "queue": pending_solutions(store),
+            "unclaimed": waiting_redirects(store),
+            "gaps": find_gaps(store, services.faq.edition, now),
+        }
+    view = home_view(
+        followups=list_followups(store, user_id),
+        cases=[get_case(store, case_id) for case_id in store.open_case_ids(user_id)],
+        my_pending=pending_solutions(store, requested_by=user_id),
+        policy=services.coach.guide.solutions,
+        tz=time_zone(client, store, user_id),
+        now=now,
+        lead=lead,
+    )
+    client.views_publish(user_id=user_id, view=view)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])

@@ -1,0 +1,109 @@
+"""Follow-ups, reminders, redirects and the App Home, end to end through the emulator."""
+
+import json
+from datetime import timedelta
+
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+ANA, LEE, SAM = member("ana").id, member("lee").id, member("sam").id
+
+
+def shown(replies) -> str:
+    return "\n".join(r.render().text for r in replies)
+
+
+def count(local: LocalSlack, table: str) -> int:
+    return local.services.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def dms(local: LocalSlack, user_id: str) -> list[str]:
+    """Messages that reached `user_id` (a failed send does not count)."""
+    return [json.dumps(c.body) for c in local.fake.calls_to("chat.postMessage")
+            if c.body.get("channel") == user_id and c.status == 200]  # fmt: skip
+
+
+def test_a_promise_is_saved_listed_and_closed(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    saved = shown(local.workspace.command("ana", "/followup", "in 2h call Maria back C-1001"))
+    assert "Follow-up F-1 saved: call Maria back · C-1001, due" in saved
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "F-1" in listed and "call Maria back" in listed
+    assert "done" in shown(local.workspace.command("ana", "/followup", "done 1"))
+    assert "No open follow-ups" in shown(local.workspace.command("ana", "/followup", "list"))
+
+
+def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(local):
+    for text in ["someday maybe call her", "yesterday 10am call her"]:
+        reply = shown(local.workspace.command("ana", "/followup", text))
+        assert "Usage" not in reply and reply  # a sentence about what was understood
+    assert count(local, "followups") == 0
+
+
+def test_reminders_come_before_and_at_the_due_time_and_snooze_works(local):
+    local.workspace.command("ana", "/followup", "in 1h send the replacement tracking number")
+    local.wait(timedelta(minutes=50))
+    assert any("Coming up" in body for body in dms(local, ANA))
+    local.wait(timedelta(minutes=15))
+    assert any("Due now" in body for body in dms(local, ANA))
+    local.workspace.look(member("ana"))  # Ana reads her DMs
+    snoozed = shown(local.workspace.click("ana", "Snooze 1h"))
+    assert "snoozed" in snoozed
+    before = len(dms(local, ANA))
+    local.wait(timedelta(minutes=30))
+    assert len(dms(local, ANA)) == before  # nothing until the new due time
+    local.wait(timedelta(minutes=40))
+    assert len(dms(local, ANA)) > before
+
+
+def test_an_overdue_promise_goes_to_the_team_lead_once(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.wait(timedelta(hours=4))
+    local.wait(timedelta(hours=4))
+    overdue = [body for body in dms(local, LEE) if "Overdue" in body]
+    assert len(overdue) == 1
+
+
+def test_a_reminder_that_fails_to_send_is_tried_again_and_arrives_once(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.fail("chat.postMessage", status=500, times=3)  # one send and both its retries
+    local.wait(timedelta(minutes=61))
+    assert not [b for b in dms(local, ANA) if "Due now" in b]
+    local.wait(timedelta(minutes=10))
+    local.wait(timedelta(minutes=10))
+    assert len([b for b in dms(local, ANA) if "Due now" in b]) == 1
+
+
+def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(local):
+    unknown = shown(local.workspace.command("ana", "/redirect", "marketing C-1001"))
+    assert "Teams:" in unknown and "billing" in unknown
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.command("ana", "/note", "C-1001 two charges of 24.99 on the 3rd")
+    reply = shown(local.workspace.command("ana", "/redirect", "billing C-1001 please check"))
+    assert "For the customer:" in reply
+    packet = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0BILLING1")
+    body = json.dumps(packet.body)
+    assert "Maria Lopez" in body and "two charges of 24.99" in body and "Take it" in body
+    taken = shown(local.workspace.click("sam", "Take it"))
+    assert f"Taken by @{SAM}" in taken or "Taken by" in taken
+    again = local.services.store.db.execute("SELECT owner_id FROM cases").fetchone()
+    assert again == (SAM,)
+
+
+def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    local.wait(timedelta(hours=3))
+    assert any("Nobody has taken C-1001" in body for body in dms(local, ANA))
+    assert any("Nobody has taken C-1001" in body for body in dms(local, LEE))
+
+
+def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria")
+    (home,) = local.open_home(member("ana"))
+    text = home.render().text
+    assert "Open follow-ups" in text and "call Maria" in text and "C-1001" in text
+    assert "Approval queue" not in text
+    (lead_home,) = local.open_home(member("lee"))
+    assert "Approval queue" in lead_home.render().text

@@ -1,0 +1,149 @@
+"""Reading when a promise is due: what reps type, in their own zone, across daylight saving;
+text that cannot be read or is in the past is refused with what was understood."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.playbooks import WorkingHours
+from bot.core.when import WhenError, parse_when, split_when
+
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+# Thursday 5 March 2026, 14:00 in London (GMT, UTC+0).
+NOW = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+
+
+def when(text: str, now: datetime = NOW, tz: ZoneInfo = LONDON, **kwargs) -> datetime:
+    return parse_when(text, now=now, tz=tz, **kwargs)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in 2h", utc(2026, 3, 5, 16, 0)),
+        ("in 30 min", utc(2026, 3, 5, 14, 30)),
+        ("in an hour", utc(2026, 3, 5, 15, 0)),
+        ("in 1h30m", utc(2026, 3, 5, 15, 30)),
+        ("in 2 days", utc(2026, 3, 7, 14, 0)),
+        ("tomorrow 10am", utc(2026, 3, 6, 10, 0)),
+        ("Tomorrow at 10 a.m.", utc(2026, 3, 6, 10, 0)),
+        ("10am tomorrow", utc(2026, 3, 6, 10, 0)),
+        ("tomorrow", utc(2026, 3, 6, 9, 0)),  # a day without a time: opening time
+        ("fri", utc(2026, 3, 6, 9, 0)),
+        ("friday 3pm", utc(2026, 3, 6, 15, 0)),
+        ("3:30pm on fri", utc(2026, 3, 6, 15, 30)),
+        ("thu", utc(2026, 3, 12, 9, 0)),  # today's 09:00 has passed: next Thursday
+        ("thu 4pm", utc(2026, 3, 5, 16, 0)),  # still ahead today
+        ("next thursday", utc(2026, 3, 12, 9, 0)),
+        ("next monday", utc(2026, 3, 9, 9, 0)),
+        ("2026-12-01 14:00", utc(2026, 12, 1, 14, 0)),
+        ("1 dec", utc(2026, 12, 1, 9, 0)),
+        ("dec 1st 2026 noon", utc(2026, 12, 1, 12, 0)),
+        ("eod", utc(2026, 3, 5, 17, 0)),
+        ("tomorrow noon", utc(2026, 3, 6, 12, 0)),
+        ("16:45", utc(2026, 3, 5, 16, 45)),
+    ],
+)
+def test_what_people_type(text, expected):
+    assert when(text) == expected
+
+
+def test_working_hours_decide_a_bare_day_and_eod():
+    hours = WorkingHours(start=time(8, 30), end=time(18))
+    assert when("tomorrow", hours=hours) == utc(2026, 3, 6, 8, 30)
+    assert when("eod", hours=hours) == utc(2026, 3, 5, 18, 0)
+
+
+def test_the_reps_zone_decides_what_10am_is():
+    assert when("tomorrow 10am", tz=NEW_YORK) == utc(2026, 3, 6, 15, 0)  # EST, UTC-5
+
+
+@pytest.mark.parametrize(
+    ("now", "tz", "text", "expected"),
+    [
+        # London leaves summer time on Sunday 25 October 2026 at 02:00 BST.
+        (utc(2026, 10, 24, 14, 0), LONDON, "tomorrow 10am", utc(2026, 10, 25, 10, 0)),
+        (utc(2026, 10, 24, 14, 0), LONDON, "mon", utc(2026, 10, 26, 9, 0)),
+        (utc(2026, 10, 24, 14, 0), LONDON, "in 1 day", utc(2026, 10, 25, 15, 0)),  # 15:00 GMT
+        (utc(2026, 10, 24, 23, 30), LONDON, "in 2h", utc(2026, 10, 25, 1, 30)),  # real hours
+        # New York starts daylight saving on Sunday 8 March 2026 at 02:00 EST.
+        (utc(2026, 3, 7, 17, 0), NEW_YORK, "tomorrow 10am", utc(2026, 3, 8, 14, 0)),
+        (utc(2026, 3, 7, 17, 0), NEW_YORK, "mon 9am", utc(2026, 3, 9, 13, 0)),
+        (utc(2026, 3, 8, 6, 30), NEW_YORK, "in 1h", utc(2026, 3, 8, 7, 30)),
+    ],
+)
+def test_daylight_saving_never_moves_the_clock_time(now, tz, text, expected):
+    assert when(text, now=now, tz=tz) == expected
+
+
+def test_the_result_is_utc():
+    assert when("tomorrow 10am", tz=NEW_YORK).tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    ("text", "understood"),
+    [("tomorrow 25pm", "tomorrow"), ("fri 3", "fri"), ("in 2h the", "in 2h")],
+)
+def test_text_half_understood_says_what_was_understood(text, understood):
+    with pytest.raises(WhenError) as error:
+        when(text)
+    assert error.value.understood == understood
+    assert f"I understood {understood!r}" in str(error.value)
+    assert "Try" in str(error.value)
+
+
+@pytest.mark.parametrize("text", ["blah", "", "  ", "in 2 parsecs", "2026-02-30"])
+def test_text_that_is_not_a_time(text):
+    with pytest.raises(WhenError, match="Try"):
+        when(text)
+
+
+@pytest.mark.parametrize("text", ["yesterday", "today 9am", "noon", "2025-12-01 14:00"])
+def test_a_time_in_the_past_is_refused_with_how_it_was_read(text):
+    with pytest.raises(WhenError, match="already passed") as error:
+        when(text)
+    assert "(Europe/London)" in str(error.value)
+
+
+def test_more_than_a_year_ahead_is_a_typo():
+    with pytest.raises(WhenError, match="more than a year"):
+        when("2062-12-01")
+    assert when("in 2 weeks") == NOW + timedelta(weeks=2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "tomorrow 10am call her back about the refund C-1042",
+            ("tomorrow 10am", "call her back about the refund C-1042"),
+        ),
+        ("in 2h Ring Sam", ("in 2h", "Ring Sam")),
+        ("next Monday send the 3 boxes", ("next Monday", "send the 3 boxes")),
+        ("fri 3 boxes", ("fri", "3 boxes")),
+        ("10 AM tomorrow check", ("10am tomorrow", "check")),
+        ("eod", ("eod", "")),
+    ],
+)
+def test_split_finds_where_the_time_ends(text, expected):
+    assert split_when(text) == expected
+
+
+def test_split_refuses_text_without_a_time_or_with_a_mistyped_one():
+    with pytest.raises(WhenError, match="Start with when"):
+        split_when("call her back tomorrow")
+    with pytest.raises(WhenError, match="'25pm'") as error:
+        split_when("tomorrow 25pm call her")
+    assert error.value.understood == "tomorrow"
+
+
+def test_split_with_a_clock_also_refuses_a_past_time():
+    assert split_when("eod call", now=NOW, tz=LONDON) == ("eod", "call")
+    with pytest.raises(WhenError, match="already passed"):
+        split_when("yesterday 10am call her", now=NOW, tz=LONDON)
