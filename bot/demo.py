@@ -25,7 +25,7 @@ from bot.core.content import ContentError
 from bot.emulator.client import SignedClient
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
-from bot.emulator.team import TEAM, Member
+from bot.emulator.team import TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
 from bot.services import Services, open_services
 from bot.slack.app import build_app
@@ -178,7 +178,10 @@ def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
         print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d")
         return
     local.wait(timedelta(**{UNITS[found.group(2)]: int(found.group(1))}))
-    demo.show([r for member in TEAM for r in local.workspace.look(member)])
+    for reply in local.workspace.look_everyone():
+        if reply.user:
+            print(f"    to {member(reply.user).name}:")
+        demo.show([reply])
 
 
 def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:

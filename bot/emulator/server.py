@@ -354,6 +354,12 @@ class FakeSlack:
         # Slack's methods take user ids, never names.
         return next((m for m in self.members if m.id == user_id), None)
 
+    def dm_reader(self, channel: str) -> str | None:
+        """The one person who reads a direct message channel with the bot, if it is one."""
+        with self._cond:
+            members = next((m for m, dm in self._dms.items() if dm == channel), None)
+        return members[0] if members and len(members) == 1 else None
+
     def _channel(self, value: Any) -> str | None:
         """The channel id Slack would post to: a known channel (by id or name), an open DM,
         or a member's DM when given a user id."""

@@ -257,6 +257,14 @@ class Workspace:
         sees it. Actions call this themselves; call it after anything else that makes the bot
         act (a scheduled job, an event)."""
         who = self._member(user)
+        return [reply for reply in self._news(who) if reply.user in (None, who.id)]
+
+    def look_everyone(self) -> list[Reply]:
+        """What the bot did since the last look, whoever sees it (`Reply.user` says who): for
+        when time passes and reminders go to several people at once."""
+        return self._news(None)
+
+    def _news(self, who: Member | None) -> list[Reply]:
         self.settle()
         calls = self.fake.calls
         if self._cursor > len(calls):  # the fake's log was cleared meanwhile
@@ -267,11 +275,11 @@ class Workspace:
             if call.status != 200 or not call.response.get("ok"):
                 continue  # Slack showed nothing for a failed call
             reply = self._from_call(who, call)
-            if reply is not None and reply.user in (None, who.id):
+            if reply is not None:
                 replies.append(reply)
         return replies
 
-    def _from_call(self, who: Member, call: Call) -> Reply | None:
+    def _from_call(self, who: Member | None, call: Call) -> Reply | None:
         body, response = call.body, call.response
         if call.method == "response_url":
             context = self._urls.get(body["response_url"])
@@ -293,6 +301,7 @@ class Workspace:
             message = response["message"]
             reply = Reply(
                 "message",
+                user=self.fake.dm_reader(response["channel"]),  # a DM: only its reader sees it
                 channel=response["channel"],
                 text=message.get("text", ""),
                 blocks=message.get("blocks", []),
@@ -301,7 +310,7 @@ class Workspace:
                 edited=call.method == "chat.update",
             )
             return self._put(("message", reply.channel, reply.ts), reply)
-        if call.method.startswith("views.") and call.method != "views.publish":
+        if call.method.startswith("views.") and call.method != "views.publish" and who:
             # A trigger id came from this user's action, so a new modal opens for them.
             return self._show_view(who.id, response["view"], call.method.removeprefix("views."))
         if call.method == "views.publish":

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.followups import Followup, Reminder
 from bot.core.redirects import Packet, Redirect, Team
+from bot.core.solutions import SolutionPolicy, describe
 from bot.slack.blocks.base import (
     Message,
     actions,
@@ -118,14 +119,16 @@ def redirect_usage(teams: dict[str, Team]) -> Message:
     )
 
 
-def packet_card(packet: Packet, team: Team) -> Message:
+def packet_card(packet: Packet, team: Team, policy: SolutionPolicy, tz: ZoneInfo) -> Message:
     """Everything the receiving team needs, so the customer never repeats themselves."""
     card = packet.case_card
     case = card.case
     lines = [
         f"*{case.ref} · {escape(case.customer.name)}* for {escape(team.name)}, from "
-        f"<@{packet.redirect.from_user}> · {packet.contact_count} contacts",
+        f"<@{packet.redirect.from_user}> · {packet.contact_count} "
+        f"contact{'s' if packet.contact_count != 1 else ''}",
         f"Topic: {escape(case.topic)}",
+        f"In the customer's words: {escape(shorten(packet.question, 300))}",
     ]
     if packet.rep_note:
         lines.append(f"Rep's note: {escape(packet.rep_note)}")
@@ -133,12 +136,12 @@ def packet_card(packet: Packet, team: Team) -> Message:
     for title, items in [
         ("Tried from the FAQ", packet.faq_tried),
         ("Sent to the customer", packet.drafts_sent),
-        ("Solutions", packet.solutions),
-        ("Notes", packet.notes),
-        ("Promises", packet.promises),
+        ("Solutions", [f"{describe(policy, s)}: {s.status}" for s in packet.solutions]),
+        ("Notes", [text for _, text, _ in packet.notes]),
+        ("Promises", [f"{f.what}, due {when(f.due_at, tz)}" for f in packet.promises]),
     ]:
         if items:
-            body = "\n".join(f"• {escape(shorten(str(item), 300))}" for item in items[:5])
+            body = "\n".join(f"• {escape(shorten(item, 300))}" for item in items[:5])
             sections.append(section(f"*{title}*\n{body}"))
     if team.needs:
         sections.append(context("This team needs: " + escape("; ".join(team.needs))))

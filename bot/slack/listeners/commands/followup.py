@@ -102,7 +102,9 @@ def send_redirect(command: dict, respond: Respond, client: WebClient, context: d
     except (CaseError, RedirectError) as error:
         respond(response_type="ephemeral", **base.note(str(error)))
         return
-    tell(client, team.channel, followup_blocks.packet_card(packet, team))
+    tz = time_zone(client, services.store, command["user_id"])
+    card = followup_blocks.packet_card(packet, team, services.coach.guide.solutions, tz)
+    tell(client, team.channel, card)
     ref = packet.case_card.case.ref
     respond(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
 
