@@ -27,6 +27,16 @@ def shown(replies) -> str:
     return "\n".join(r.render().text for r in replies)
 
 
+def dm_to(local: LocalSlack, user_id: str, containing: str) -> str:
+    """The one direct message to `user_id` that contains `containing`."""
+    (body,) = [
+        text for call in local.fake.calls_to("chat.postMessage")
+        if call.body["channel"] == user_id
+        and containing in (text := json.dumps(call.body, ensure_ascii=False))
+    ]  # fmt: skip
+    return body
+
+
 def count(local: LocalSlack, table: str) -> int:
     return local.services.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -94,7 +104,7 @@ def test_above_it_a_lead_approves_in_one_click_and_nobody_approves_twice(local, 
     assert "Nobody decides their own request" in refused
     approved = shown(local.workspace.click("lee", "Approve"))
     assert "*Approved* by @U0LEE0001" in approved  # the card in #support-leads
-    assert "Approved: Account credit £60.00 on C-1001" in approved  # the rep's DM
+    assert "Approved: Account credit £60.00 on C-1001." in dm_to(local, ANA, "Approved")
     rows = local.services.store.db.execute("SELECT status, decided_by FROM solutions").fetchall()
     assert rows == [("approved", LEE)]
     actions = [a for (a,) in local.services.store.db.execute("SELECT action FROM audit_log")]
@@ -165,8 +175,8 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
     text = shown(local.workspace.submit("lee"))
     assert "*Denied* by @U0LEE0001" in text and "Credit was given last week" in text
-    assert "Denied: Account credit £60.00 on C-1001." in text  # the rep's DM
-    assert "For the customer:" in text
+    dm = dm_to(local, ANA, "Denied")
+    assert "Denied: Account credit £60.00 on C-1001." in dm and "For the customer:" in dm
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
 
 
