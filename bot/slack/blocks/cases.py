@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.core.cases import ROOT_CAUSES, CaseCard, Contact
+from bot.core.cases import ROOT_CAUSES, CaseCard, Contact, Customer
 from bot.core.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     Message,
@@ -40,8 +40,8 @@ def solve_usage() -> Message:
     return note("Usage: /solve C-1042")
 
 
-def _tenure(card: CaseCard, today: date) -> str:
-    customer = card.case.customer
+def tenure(customer: Customer, today: date) -> str:
+    """How long they have been with us, and their tier: "customer for 12 years, premium"."""
     years = customer.tenure_years(today)
     parts = []
     if years is None:
@@ -61,7 +61,7 @@ def case_card(
     """Everything about a case at a glance, and what the rep can do next."""
     case = card.case
     heading = (
-        f"*{case.ref} · {escape(case.customer.name)}* ({escape(_tenure(card, today))})\n"
+        f"*{case.ref} · {escape(case.customer.name)}* ({escape(tenure(case.customer, today))})\n"
         f"Topic: {escape(case.topic)} · owner <@{case.owner_id}> · "
         f"{case.contact_count} contact{'s' if case.contact_count != 1 else ''} · {case.status}"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.followups import Followup, Reminder
@@ -19,6 +19,7 @@ from bot.slack.blocks.base import (
     section,
     shorten,
 )
+from bot.slack.blocks.cases import tenure
 
 LISTED = 20
 UTC = ZoneInfo("UTC")
@@ -119,12 +120,15 @@ def redirect_usage(teams: dict[str, Team]) -> Message:
     )
 
 
-def packet_card(packet: Packet, team: Team, policy: SolutionPolicy, tz: ZoneInfo) -> Message:
+def packet_card(
+    packet: Packet, team: Team, policy: SolutionPolicy, tz: ZoneInfo, today: date
+) -> Message:
     """Everything the receiving team needs, so the customer never repeats themselves."""
     card = packet.case_card
     case = card.case
     lines = [
-        f"*{case.ref} · {escape(case.customer.name)}* for {escape(team.name)}, from "
+        f"*{case.ref} · {escape(case.customer.name)}* "
+        f"({escape(tenure(case.customer, today))}) for {escape(team.name)}, from "
         f"<@{packet.redirect.from_user}> · {packet.contact_count} "
         f"contact{'s' if packet.contact_count != 1 else ''}",
         f"Topic: {escape(case.topic)}",

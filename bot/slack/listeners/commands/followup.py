@@ -103,7 +103,8 @@ def send_redirect(command: dict, respond: Respond, client: WebClient, context: d
         respond(response_type="ephemeral", **base.note(str(error)))
         return
     tz = time_zone(client, services.store, command["user_id"])
-    card = followup_blocks.packet_card(packet, team, services.coach.guide.solutions, tz)
+    today = services.store.clock.now().date()
+    card = followup_blocks.packet_card(packet, team, services.coach.guide.solutions, tz, today)
     tell(client, team.channel, card)
     ref = packet.case_card.case.ref
     respond(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
