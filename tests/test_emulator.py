@@ -480,3 +480,19 @@ def test_demo_script_transcript(workspace):
         "lee> wait 2h",
     ]
     assert waited == ["2h"]
+
+
+def test_files_upload_v2_lands_in_the_channel_with_its_bytes(fake):
+    web = WebClient(token=TOKEN, base_url=fake.api_url)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    response = web.files_upload_v2(
+        channel="C0MGMT0001", content=png, filename="trends.png", title="Trends"
+    )
+    assert response["ok"]
+    (uploaded,) = fake.files.values()
+    assert (uploaded["name"], uploaded["content"], uploaded["channel"]) == (
+        "trends.png", png, "C0MGMT0001"
+    )  # fmt: skip
+    assert [c.method for c in fake.calls] == [
+        "files.getUploadURLExternal", "file_upload", "files.completeUploadExternal",
+    ]  # fmt: skip

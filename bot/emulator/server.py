@@ -141,6 +141,7 @@ class FakeSlack:
         self._messages: dict[tuple[str, str], Json] = {}
         self._scheduled: dict[str, Json] = {}
         self._views: dict[str, Json] = {}
+        self.files: dict[str, Json] = {}  # uploaded files by id: name, title, content, channel
         self._dms: dict[tuple[str, ...], str] = {}
         self._counter = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -158,6 +159,8 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
         }
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -287,6 +290,9 @@ class FakeSlack:
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
             return self._answer(method, body, lambda b: self._api(method, b, authorization))
+        if path.startswith("/upload/"):  # where files_upload_v2 sends a file's bytes
+            file_id = path.removeprefix("/upload/")
+            return self._answer("file_upload", body, lambda b: self._receive_upload(file_id, b))
         if path.startswith("/response/"):
             token = path.removeprefix("/response/")
             if body is not None:  # the log names the URL, since one bot may hold several
@@ -565,6 +571,32 @@ class FakeSlack:
             },
         }
 
+    def _files_get_upload_url(self, body: Json) -> Json:
+        if not body.get("filename") or not str(body.get("length", "")).isdigit():
+            return _missing("filename" if not body.get("filename") else "length")
+        file_id = f"F{next(self._counter):08d}"
+        self.files[file_id] = {"id": file_id, "name": body["filename"], "content": b""}
+        return {"ok": True, "upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, file_id: str, body: Json) -> tuple[int, Json]:
+        if file_id not in self.files:
+            return 404, _error("file_not_found")
+        self.files[file_id]["content"] = body.pop("_raw", b"")  # kept here, not in the call log
+        return 200, {"ok": True}
+
+    def _files_complete_upload(self, body: Json) -> Json:
+        files = body.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        if not files or any(f.get("id") not in self.files for f in files):
+            return _error("file_not_found")
+        channel = self._channel(body.get("channel_id")) if body.get("channel_id") else None
+        for f in files:
+            self.files[f["id"]].update(title=f.get("title", ""), channel=channel)
+        shown = [{"id": f["id"], "title": f.get("title", ""), "name": self.files[f["id"]]["name"]}
+                 for f in files]  # fmt: skip
+        return {"ok": True, "files": shown, "channel": channel}
+
     def _conversations_open(self, body: Json) -> Json:
         if body.get("channel"):
             channel = self._channel(body["channel"])
@@ -593,7 +625,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         body: Json | None = dict(parse_qsl(url.query, keep_blank_values=True))
         try:
-            body.update(_parse_body(raw, self.headers.get("Content-Type", "")))
+            if url.path.startswith("/upload/"):  # a file's bytes, not a form
+                body.update(bytes=len(raw), _raw=raw)
+            else:
+                body.update(_parse_body(raw, self.headers.get("Content-Type", "")))
         except ValueError:  # includes json.JSONDecodeError and bad UTF-8
             body = None
         fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]

@@ -313,6 +313,16 @@ class Workspace:
         if call.method.startswith("views.") and call.method != "views.publish" and who:
             # A trigger id came from this user's action, so a new modal opens for them.
             return self._show_view(who.id, response["view"], call.method.removeprefix("views."))
+        if call.method == "files.completeUploadExternal" and response.get("channel"):
+            titles = ", ".join(f["title"] or f["name"] for f in response["files"])
+            comment = body.get("initial_comment") or ""
+            reply = Reply(
+                "message",
+                user=self.fake.dm_reader(response["channel"]),
+                channel=response["channel"],
+                text=f"{comment}\n[file: {titles}]".strip(),
+            )
+            return self._put(("file", response["files"][0]["id"]), reply)
         if call.method == "views.publish":
             return self._put(
                 ("home", body["user_id"]), self._view_reply(body["user_id"], response["view"])
