@@ -18,6 +18,7 @@ from bot.core.playbooks import Playbooks, load_playbooks
 from bot.core.redirects import Team, load_teams
 from bot.core.roles import Roles, load_roles
 from bot.core.solutions import SolutionPolicy, load_solution_policy
+from bot.core.summary import Goals, load_goals
 from bot.core.tone import ToneReport, ToneRules, check_tone, load_tone_rules
 from bot.store import Store
 
@@ -34,6 +35,7 @@ class Guide:
     solutions: SolutionPolicy
     teams: dict[str, Team]  # /redirect targets, by id
     signature: tuple
+    goals: Goals = Goals()  # the weekly summary's schedule and experience goals
 
 
 def playbooks_signature(directory: Path) -> tuple:
@@ -58,10 +60,12 @@ def load_guide(directory: Path) -> tuple[Guide | None, list[Problem]]:
         situations.add(playbooks.fallback.id)
     solutions, solution_problems = load_solution_policy(directory, situations)
     teams, team_problems = load_teams(directory)
+    goals, goal_problems = load_goals(directory)
     problems = problems + playbook_problems + tone_problems + solution_problems + team_problems
+    problems += goal_problems
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Guide(roles, playbooks, tone, solutions, teams, signature), problems
+    return Guide(roles, playbooks, tone, solutions, teams, signature, goals), problems
 
 
 @dataclass(frozen=True)

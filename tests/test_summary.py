@@ -1,0 +1,386 @@
+"""The weekly summary against a week of data written by hand: every figure, exactly.
+
+The week is 2026-W27 in London, in summer time (UTC+1), so a Sunday 23:30 there is still the
+week and a Monday 00:30 (Sunday 23:30 UTC) is the next one; 2026-W26 is the week before."""
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.chart import trend_chart
+from bot.core.clock import iso
+from bot.core.solutions import SolutionPolicy, SolutionType
+from bot.core.summary import (
+    Goal,
+    build_summary,
+    claim_weekly_post,
+    iso_week,
+    load_goals,
+    rows,
+    to_csv,
+    to_markdown,
+    trends,
+)
+from bot.store import Store
+
+LONDON = ZoneInfo("Europe/London")
+MON = date(2026, 6, 29)  # Monday of 2026-W27
+PREV = MON - timedelta(days=7)
+
+
+def at(day: date, hour: int, minute: int = 0, days: int = 0) -> str:
+    """A London wall-clock time as the store keeps it (ISO UTC)."""
+    return iso(datetime.combine(day + timedelta(days=days), time(hour, minute), LONDON))
+
+
+def _type(type_id: str, unit: str | None) -> SolutionType:
+    return SolutionType(type_id, type_id, unit is not None, unit, False, None, ())
+
+
+POLICY = SolutionPolicy(
+    currency="GBP",
+    types=(_type("refund", "GBP"), _type("account_credit", "GBP"), _type("replacement", None)),
+)
+GOALS = (
+    Goal("fcr", "First-contact resolution", "first_contact_resolution", 70, "at_least"),
+    Goal("kept", "Promises kept", "promises_kept_pct", 40, "at_least"),
+    Goal("approval", "Approval time", "median_approval_minutes", 60, "at_most"),
+)
+
+
+class Week:
+    """Inserts rows with the times given, straight into the tables the summary reads."""
+
+    def __init__(self, store: Store):
+        self.db = store.db
+        self.ids = 0
+
+    def insert(self, table: str, **row) -> int:
+        columns = ", ".join(row)
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return cursor.lastrowid
+
+    def query(self, when: str, text: str, verdict: str, best: str | None = None) -> int:
+        return self.insert("faq_queries", text=text, best_id=best, best_score=90.0,
+                           verdict=verdict, user_id="U1", source="command",
+                           created_at=when)  # fmt: skip
+
+    def case(self, case_id: int, opened: str, contacts: list[str], closed: str | None = None,
+             cause: str | None = None) -> None:  # fmt: skip
+        self.insert("cases", id=case_id, customer_id="K1", topic="box", owner_id="U1",
+                    status="closed" if closed else "open", root_cause=cause, opened_at=opened,
+                    closed_at=closed)  # fmt: skip
+        for number, when in enumerate(contacts, start=1):
+            self.insert("contacts", case_id=case_id, number=number, user_id="U1",
+                        created_at=when)  # fmt: skip
+
+    def solution(self, kind: str, amount: str | None, status: str, created: str,
+                 decided: str | None = None) -> None:  # fmt: skip
+        self.insert("solutions", case_id=1001, customer_id="K1", situation="box_problem",
+                    type=kind, amount=amount, reason="r", requested_by="U1", status=status,
+                    decided_at=decided, created_at=created)  # fmt: skip
+
+    def followup(self, due: str, done: str | None) -> None:
+        self.insert("followups", owner_id="U1", what="call back", due_at=due,
+                    status="done" if done else "open", done_at=done,
+                    created_at=at(PREV, 8))  # fmt: skip
+
+    def redirect(self, team: str, created: str, taken: str | None) -> None:
+        self.insert("redirects", case_id=1001, from_user="U1", team_id=team, note="",
+                    status="taken" if taken else "waiting", taken_at=taken, remind_at=created,
+                    reply_by=created, created_at=created)  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+    w.insert("customers", id="K1", name="Kim", created_at=at(PREV, 8), updated_at=at(PREV, 8))
+
+    # FAQ: this week 8 queries (3 answered: two answers and a pick), 4 unanswered.
+    w.query(at(MON, 10), "boxwell charge?", "answer", "unknown_charge")
+    w.query(at(MON, 11, days=1), "what is this payment", "answer", "unknown_charge")
+    q3 = w.query(at(MON, 12), "I was charged twice", "answer", "double_charge")
+    w.insert("faq_feedback", query_id=q3, user_id="U1", entry_id="double_charge", helpful=0,
+             created_at=at(MON, 12))  # fmt: skip
+    q4 = w.query(at(MON, 13), "receipt please", "suggest", "invoice_copy")
+    w.insert("faq_picks", query_id=q4, user_id="U1", entry_id="invoice_copy",
+             created_at=at(MON, 13))  # fmt: skip
+    w.query(at(MON, 14), "my box", "suggest", "where_is_my_box")  # no pick: neither
+    q6 = w.query(at(MON, 15), "do you sell dog food", "none")
+    q7 = w.query(at(MON, 16, days=2), "Do you sell dog food??", "none")
+    q8 = w.query(at(MON, 23, 30, days=6), "gift wrap please", "none")  # Sunday 23:30: this week
+    w.query(at(MON, 0, 30, days=7), "gift wrap please", "none")  # Monday 00:30: the next
+    for query_id, action, when in (
+        (q6, "entry", at(MON, 17)),
+        (q7, "entry", at(MON, 17)),
+        (q3, "phrasing", at(MON, 18)),
+        (q8, "ignore", at(MON, 19)),
+    ):
+        w.insert("gap_resolutions", query_id=query_id, action=action, user_id="U9",
+                 created_at=when)  # fmt: skip
+    # The week before: 2 queries, 1 answered.
+    w.query(at(PREV, 10), "strange charge", "answer", "unknown_charge")
+    w.query(at(PREV, 11), "dog food?", "none")
+
+    # Drafts and tone checks.
+    for score, created, used in (
+        (80, at(MON, 9), at(MON, 10)),
+        (60, at(MON, 9), None),
+        (100, at(PREV, 9), at(MON, 9, days=1)),
+    ):
+        w.insert("drafts", user_id="U1", message="m", situation="general", emotion="calm",
+                 style="standard", version=0, text="t", tone_score=score, used_at=used,
+                 created_at=created)  # fmt: skip
+    for score, flags in ((70, ["cant", "unfortunately"]), (90, ["cant"]), (100, [])):
+        w.insert("tone_checks", user_id="U1", text="t", score=score, flags=json.dumps(flags),
+                 created_at=at(MON, 14))  # fmt: skip
+
+    # Cases: 1001 closed at its first contact; 1002 came back twice and closed; 1005 four times.
+    w.case(1001, at(MON, 9), [at(MON, 9)], at(MON, 10), "product")
+    w.case(1002, at(PREV, 9), [at(PREV, 9), at(MON, 9), at(MON, 9, days=1)], at(MON, 12, days=1),
+           "process")  # fmt: skip
+    w.case(1003, at(MON, 9), [at(MON, 9)])
+    w.case(1004, at(PREV, 9), [at(PREV, 9)], at(PREV, 10), "marketing")
+    w.case(1005, at(MON, 9), [at(MON, h) for h in (9, 10, 11, 12)], at(MON, 13), "product")
+
+    # Solutions: 6 proposed this week, 3 authorized at once; 3 decided this week.
+    w.solution("refund", "20.00", "authorized", at(MON, 9))
+    w.solution("account_credit", "10.00", "authorized", at(MON, 9))
+    w.solution("refund", "50.00", "approved", at(MON, 10), at(MON, 10, 30))  # 30 minutes
+    w.solution("replacement", None, "authorized", at(MON, 10))
+    w.solution("refund", "100.00", "denied", at(MON, 11), at(MON, 12, 30))  # 90 minutes
+    w.solution("account_credit", "45.00", "pending", at(MON, 12))
+    w.solution("refund", "40.00", "approved", at(PREV, 12, days=6), at(MON, 12, days=1))  # 2 days
+
+    # Follow-ups due this week: 2 on time, 1 late, 1 open, 1 done only after the week.
+    w.followup(at(MON, 12, days=1), at(MON, 11, days=1))
+    w.followup(at(MON, 12, days=1), at(MON, 12, days=1))  # done at the due minute: on time
+    w.followup(at(MON, 12, days=2), at(MON, 9, days=3))
+    w.followup(at(MON, 12, days=4), None)
+    w.followup(at(MON, 20, days=6), at(MON, 8, days=7))
+    w.followup(at(MON, 12, days=8), None)  # due next week
+    w.followup(at(PREV, 12), at(PREV, 11))
+
+    # Redirects: billing waited 20, 40, 90 minutes; returns 5, and one untaken at the week's
+    # end after 120 minutes (Sunday 22:00 to midnight).
+    for minutes, day in ((20, 0), (40, 1), (90, 2)):
+        created = datetime.combine(MON + timedelta(days=day), time(10), LONDON)
+        w.redirect("billing", iso(created), iso(created + timedelta(minutes=minutes)))
+    w.redirect("returns", at(MON, 10, days=3), at(MON, 10, 5, days=3))
+    w.redirect("returns", at(MON, 22, days=6), None)
+    w.redirect("technical", at(PREV, 10, days=5), at(PREV, 10, 10, days=5))
+    return store
+
+
+@pytest.fixture
+def summary(store: Store):
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    return build_summary(
+        store, start=start, end=end, label=label, goals=GOALS, tz=LONDON, policy=POLICY
+    )
+
+
+def triple(figure) -> tuple:
+    return figure.value, figure.previous, figure.change
+
+
+def table(figures) -> list[tuple]:
+    return [(f.name, f.value, f.previous) for f in figures]
+
+
+def test_weeks_are_iso_weeks_in_the_team_time_zone():
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    assert (iso(start), iso(end), label) == (
+        "2026-06-28T23:00:00+00:00", "2026-07-05T23:00:00+00:00", "2026-W27"
+    )  # fmt: skip
+    # Without a week: the last complete one, as the team's Monday morning sees it.
+    sunday_night = datetime(2026, 7, 5, 23, 30, tzinfo=UTC)  # Monday 00:30 in London
+    assert iso_week(None, now=sunday_night, tz=LONDON)[2] == "2026-W27"
+    assert iso_week(None, now=sunday_night, tz=ZoneInfo("UTC"))[2] == "2026-W26"
+    # The week the clocks go forward is an hour short.
+    start, end, _ = iso_week("2026-w13", now=sunday_night, tz=LONDON)
+    assert end - start == timedelta(days=7, hours=-1)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("last week", "not a week"), ("2025-W53", "2025 has weeks 1 to 52"), ("2026-W00", "1 to 53")],
+)
+def test_a_bad_week_says_what_is_wrong(text, message):
+    with pytest.raises(ValueError, match=message):
+        iso_week(text, now=datetime.now(UTC), tz=LONDON)
+
+
+def test_volume(summary):
+    v = summary.volume
+    assert triple(v.faq_queries) == (8, 2, 6)
+    assert triple(v.cases_opened) == (3, 2, 1)
+    assert triple(v.contacts) == (8, 2, 6)
+    assert not summary.empty
+
+
+def test_self_service(summary):
+    s = summary.self_service
+    assert triple(s.faq_answer_rate) == (37.5, 50.0, -12.5)
+    assert triple(s.unanswered_questions) == (4, 1, 3)
+    assert triple(s.gaps_closed) == (2, 0, 2)  # the entry (two questions) and the phrasing
+    assert table(s.top_topics) == [
+        ("unknown_charge", 2, 1), ("double_charge", 1, 0), ("invoice_copy", 1, 0)
+    ]  # fmt: skip
+    assert [(f.label, f.value) for f in s.top_unanswered] == [
+        ("do you sell dog food", 2), ("I was charged twice", 1), ("gift wrap please", 1)
+    ]  # fmt: skip
+
+
+def test_tone(summary):
+    t = summary.tone
+    assert triple(t.drafts_written) == (2, 1, 1)
+    assert triple(t.drafts_used) == (2, 0, 2)
+    assert triple(t.tone_checks) == (3, 0, 3)
+    assert triple(t.can_do_score) == (80.0, 100.0, -20.0)  # (80 + 60 + 70 + 90 + 100) / 5
+    assert table(t.top_phrases) == [("cant", 2, 0), ("unfortunately", 1, 0)]
+
+
+def test_solutions(summary):
+    s = summary.solutions
+    assert triple(s.solutions_proposed) == (6, 1, 5)
+    assert triple(s.inside_authority_pct) == (50.0, 0.0, 50.0)
+    assert triple(s.approvals) == (2, 0, 2)
+    assert triple(s.denials) == (1, 0, 1)
+    assert triple(s.median_approval_minutes) == (90.0, None, None)  # of 30, 90 and 2880
+    assert table(s.count_by_type) == [("account_credit", 1, 0), ("refund", 2, 1),
+                                      ("replacement", 1, 0)]  # fmt: skip
+    assert [(f.name, f.value, f.previous, f.unit) for f in s.value_by_type] == [
+        ("account_credit", 10.0, 0, "money"), ("refund", 70.0, 40.0, "money")
+    ]  # fmt: skip
+
+
+def test_follow_through(summary):
+    f = summary.follow_through
+    assert triple(f.promises_due) == (5, 1, 4)
+    assert triple(f.promises_kept) == (2, 1, 1)
+    assert triple(f.promises_late) == (1, 0, 1)
+    assert triple(f.promises_overdue) == (2, 0, 2)
+    assert triple(f.promises_kept_pct) == (40.0, 100.0, -60.0)
+
+
+def test_repeat_contacts_and_first_contact_resolution(summary):
+    r = summary.repeat_contacts
+    assert triple(r.repeat_contacts) == (5, 0, 5)
+    assert triple(r.third_contacts) == (3, 0, 3)
+    assert triple(r.senior_callbacks) == (2, 0, 2)
+    assert triple(r.cases_closed) == (3, 1, 2)
+    assert triple(r.first_contact_resolution) == (33.3, 100.0, -66.7)
+
+
+def test_silos(summary):
+    s = summary.silos
+    assert triple(s.redirects) == (5, 1, 4)
+    assert triple(s.redirects_waiting) == (1, 0, 1)
+    assert triple(s.median_redirect_wait_minutes) == (40.0, 10.0, 30.0)
+    assert triple(s.max_redirect_wait_minutes) == (120.0, 10.0, 110.0)
+    assert table(s.redirects_by_team) == [("billing", 3, 0), ("returns", 2, 0),
+                                          ("technical", 0, 1)]  # fmt: skip
+    assert table(s.median_wait_by_team) == [("billing", 40.0, None), ("returns", 62.5, None),
+                                            ("technical", None, 10.0)]  # fmt: skip
+    assert table(s.max_wait_by_team) == [("billing", 90.0, None), ("returns", 120.0, None),
+                                         ("technical", None, 10.0)]  # fmt: skip
+
+
+def test_root_causes(summary):
+    r = summary.root_causes
+    assert table(r.counts) == [("product", 2, 0), ("process", 1, 0), ("marketing", 0, 1),
+                               ("employee", 0, 0), ("customer", 0, 0),
+                               ("unknown", 0, 0)]  # fmt: skip
+    assert table(r.shares) == [("product", 66.7, 0.0), ("process", 33.3, 0.0),
+                               ("marketing", 0.0, 100.0), ("employee", 0.0, 0.0),
+                               ("customer", 0.0, 0.0), ("unknown", 0.0, 0.0)]  # fmt: skip
+
+
+def test_goals_against_their_targets(summary):
+    assert [(g.goal.id, g.target, g.actual, g.previous, g.met) for g in summary.goals] == [
+        ("fcr", 70, 33.3, 100.0, False),
+        ("kept", 40, 40.0, 100.0, True),
+        ("approval", 60, 90.0, None, False),
+    ]
+
+
+def test_an_empty_week_is_a_short_correct_summary(store):
+    start, end, label = iso_week("2026-W40", now=datetime.now(UTC), tz=LONDON)
+    empty = build_summary(store, start=start, end=end, label=label, goals=GOALS, tz=LONDON)
+    assert empty.empty
+    assert triple(empty.volume.faq_queries) == (0, 0, 0)
+    assert triple(empty.self_service.faq_answer_rate) == (None, None, None)
+    assert empty.self_service.top_topics == () and empty.silos.redirects_by_team == ()
+    assert [g.met for g in empty.goals] == [None, None, None]
+    assert "Nothing happened this week" in to_markdown(empty)
+
+
+def test_exports(summary):
+    markdown = to_markdown(summary)
+    assert markdown.startswith("# Weekly summary 2026-W27 (29 Jun – 05 Jul 2026)")
+    assert "| FAQ answer rate | 37.5% | 50% | -12.5% |" in markdown
+    assert "| First-contact resolution | ≥ 70% | 33.3% | no |" in markdown
+    parsed = list(csv.DictReader(io.StringIO(to_csv(summary))))
+    assert len(parsed) == len(rows(summary)) + len(GOALS)
+    assert parsed[0] == {"section": "volume", "name": "faq_queries", "value": "8",
+                         "previous": "2", "change": "6", "unit": "count",
+                         "label": "FAQ queries", "target": "", "met": ""}  # fmt: skip
+    by_name = {(r["section"], r["name"]): r for r in parsed}
+    assert by_name["silos", "median_wait_by_team.returns"]["value"] == "62.5"
+    assert by_name["goals", "kept"]["met"] == "true"
+
+
+def test_trends_and_chart(store):
+    _, end, _ = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    found = trends(store, end=end, weeks=2, tz=LONDON)
+    assert found == [
+        ("2026-W26", {"faq_queries": 2, "faq_answer_rate": 50.0, "cases_opened": 2,
+                      "third_contacts": 0, "promises_kept_pct": 100.0}),
+        ("2026-W27", {"faq_queries": 8, "faq_answer_rate": 37.5, "cases_opened": 3,
+                      "third_contacts": 3, "promises_kept_pct": 40.0}),
+    ]  # fmt: skip
+    eight = trends(store, end=end, tz=LONDON)
+    assert [label for label, _ in eight][:2] == ["2026-W20", "2026-W21"]
+    assert trend_chart(eight).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_weekly_post_is_claimed_once(store):
+    now = datetime(2026, 7, 6, 8, tzinfo=UTC)
+    assert claim_weekly_post(store, "2026-W27", now)
+    assert not claim_weekly_post(store, "2026-W27", now + timedelta(seconds=1), "other")
+    assert claim_weekly_post(store, "2026-W28", now + timedelta(days=7))
+
+
+def test_goals_file_problems_name_file_and_line(tmp_path: Path):
+    (tmp_path / "goals.yaml").write_text(
+        "summary:\n  timezone: Mars/Olympus\n  day: funday\n  time: '25:00'\n"
+        "  channel: management\n"
+        "goals:\n"
+        "  - id: fcr\n    label: FCR\n    figure: first_contact\n    target: high\n"
+        "    direction: at_least\n"
+        "  - id: kept\n    label: Kept\n    figure: promises_kept_pct\n    target: 90\n"
+        "    direction: at_most\n"
+    )
+    goals, problems = load_goals(tmp_path)
+    assert [(p.line, p.message.split(" ")[0:2]) for p in problems] == [
+        (2, ["summary:", "timezone"]), (3, ["summary:", "day"]), (4, ["summary:", "time"]),
+        (5, ["summary:", "channel"]), (9, ["fcr:", "unknown"]), (10, ["fcr:", "target"]),
+    ]  # fmt: skip
+    assert [g.id for g in goals.goals] == ["kept"]
+
+
+def test_the_shipped_goals_file_is_valid():
+    goals, problems = load_goals(Path(__file__).parent.parent / "playbooks")
+    assert problems == []
+    assert goals.schedule.timezone == "Europe/London" and goals.schedule.day == 0
+    assert goals.schedule.time == time(9, 0) and goals.goals
