@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from slack_sdk.errors import SlackApiError
+
 from bot.config import SettingError, load_env_file, read_settings
 from bot.core.audit import verify
 from bot.core.cases import import_customers
@@ -19,6 +21,7 @@ from bot.core.evaluate import evaluate, format_report, read_questions
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.core.playbooks import check_coverage
+from bot.core.summary import to_csv, to_markdown
 from bot.core.tone import check_tone, load_tone_rules
 from bot.store import Store
 
@@ -81,6 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
     verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     verify.set_defaults(handler=cmd_audit_verify)
+
+    summary = commands.add_parser("summary", help="the weekly summary for management")
+    summary.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
+    summary.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    summary.add_argument("--post", action="store_true", help="post it to the management channel")
+    summary.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    content_options(summary, knowledge=False)
+    summary.set_defaults(handler=cmd_summary)
 
     args = parser.parse_args(argv)
     try:
@@ -235,6 +246,40 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         return 0
     print(f"audit log broken at row {check.first_broken}: {check.reason}", file=sys.stderr)
     return 1
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from bot.slack.app import web_client
+    from bot.slack.weekly import post_summary, weekly_summary
+
+    load_env_file()
+    settings = read_settings(need_slack=args.post)
+    playbooks = args.playbooks or settings.playbooks_dir
+    guide, problems = load_guide(playbooks)
+    if guide is None:
+        _report(problems)
+        print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
+        return 1
+    store = Store(args.db or settings.database_path)
+    try:
+        summary = weekly_summary(store, guide, args.week)
+    except ValueError as error:
+        print(f"repbot: {error}", file=sys.stderr)
+        return 2
+    if not args.post:
+        print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
+        return 0
+    channel = guide.goals.schedule.channel
+    if channel is None:
+        print("repbot: no management channel in playbooks/goals.yaml (summary: channel)")
+        return 1
+    try:
+        post_summary(web_client(settings), store, guide, summary, channel)
+    except SlackApiError as error:
+        print(f"repbot: Slack refused the post: {error.response.get('error')}", file=sys.stderr)
+        return 1
+    print(f"posted the summary of {summary.label} to {channel}")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:

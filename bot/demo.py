@@ -32,6 +32,7 @@ from bot.slack.app import build_app
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import reminder_ticker, send_due_reminders
 from bot.slack.server import HttpServer
+from bot.slack.weekly import post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 PROMPT_HELP = (
@@ -98,10 +99,12 @@ class LocalSlack:
         self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
         self.reloader = content_reloader(self.app.client, self.services, reload_interval).start()
         self.reminders = reminder_ticker(self.app.client, self.services).start()
+        self.weekly = summary_ticker(self.app.client, self.services).start()
 
     def wait(self, delta: timedelta) -> int:
         """Move the bot's clock forward and send what came due: reminders happen at once."""
         self.clock.advance(delta)
+        post_if_due(self.app.client, self.services)
         return send_due_reminders(self.app.client, self.services)
 
     def open_home(self, user: Member) -> list[Reply]:
@@ -112,6 +115,7 @@ class LocalSlack:
         return self.workspace.look(user)
 
     def close(self) -> None:
+        self.weekly.stop()
         self.reminders.stop()
         self.reloader.stop()
         self.server.stop()

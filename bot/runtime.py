@@ -14,7 +14,9 @@ from bot.core.content import ContentError
 from bot.services import open_services
 from bot.slack.app import build_app
 from bot.slack.reload import content_reloader
+from bot.slack.reminders import reminder_ticker
 from bot.slack.server import HttpServer
+from bot.slack.weekly import summary_ticker
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ def run(settings: Settings) -> int:
         print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
         return 1
     content_reloader(app.client, services).start()
+    reminder_ticker(app.client, services).start()
+    summary_ticker(app.client, services).start()
     entries = len(services.faq.entries)
     if settings.socket_mode:
         log.info("connecting over Socket Mode with %d FAQ entries", entries)

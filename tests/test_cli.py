@@ -154,3 +154,14 @@ def test_customers_import_and_audit_verify(tmp_path):
     assert "1 customers added" in done.stdout and "crm.csv:3" in done.stderr
     done = repbot("audit", "verify", "--db", db)
     assert (done.returncode, done.stdout.strip()) == (0, "audit log intact: 0 rows")
+
+
+def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(tmp_path):
+    db = str(tmp_path / "r.db")
+    done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Weekly summary 20") and "Nothing happened" in done.stdout
+    done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS), "--format", "csv")
+    assert done.stdout.splitlines()[0] == "section,name,value,previous,change,unit,label,target,met"
+    done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS), "--week", "2026-W99")
+    assert done.returncode == 2 and "not 99" in done.stderr

@@ -636,7 +636,7 @@ def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
     return found
 
 
-def _number(value: Number | None, unit: str) -> str:
+def shown(value: Number | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "percent":
@@ -649,11 +649,11 @@ def _number(value: Number | None, unit: str) -> str:
     return shown if unit in ("count", "score", "amount") else f"{shown} {unit}"
 
 
-def _change(figure: Figure) -> str:
+def shown_change(figure: Figure) -> str:
     if figure.change is None:
         return ""
     sign = "+" if figure.change > 0 else ""
-    return f"{sign}{_number(figure.change, figure.unit)}"
+    return f"{sign}{shown(figure.change, figure.unit)}"
 
 
 def _cell(text: str) -> str:
@@ -678,8 +678,8 @@ def to_markdown(summary: WeeklySummary) -> str:
         for name, figure in figures:
             label = figure.label if "." not in name else f"{name.split('.')[0]}: {figure.label}"
             lines.append(
-                f"| {_cell(label)} | {_number(figure.value, figure.unit)} | "
-                f"{_number(figure.previous, figure.unit)} | {_change(figure)} |"
+                f"| {_cell(label)} | {shown(figure.value, figure.unit)} | "
+                f"{shown(figure.previous, figure.unit)} | {shown_change(figure)} |"
             )
         lines.append("")
     if summary.goals:
@@ -694,8 +694,8 @@ def to_markdown(summary: WeeklySummary) -> str:
             sign = "≥" if result.goal.direction == "at_least" else "≤"
             met = {True: "yes", False: "no", None: "no data"}[result.met]
             lines.append(
-                f"| {_cell(result.goal.label)} | {sign} {_number(result.target, unit)} | "
-                f"{_number(result.actual, unit)} | {met} |"
+                f"| {_cell(result.goal.label)} | {sign} {shown(result.target, unit)} | "
+                f"{shown(result.actual, unit)} | {met} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 from slack_bolt import App
 
-from bot.slack.listeners.commands import case, draft, faq, followup, kb, tone
+from bot.slack.listeners.commands import case, draft, faq, followup, kb, summary, tone
 
 
 def register(app: App) -> None:
@@ -10,3 +10,4 @@ def register(app: App) -> None:
     tone.register(app)
     case.register(app)
     followup.register(app)
+    summary.register(app)

@@ -1,0 +1,76 @@
+"""The weekly summary as a Block Kit post for the management channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.summary import FIGURES, WeeklySummary, rows, shown, shown_change
+from bot.slack.blocks.base import Message, context, escape, message, note, section, shorten
+
+TABLE_ROWS = 10
+TITLES = {
+    "volume": "Volume",
+    "self_service": "Self-service",
+    "tone": "Tone",
+    "solutions": "Solutions",
+    "follow_through": "Follow-through",
+    "repeat_contacts": "Repeat contacts",
+    "silos": "Silos: redirects between teams",
+    "root_causes": "Root causes of closed cases",
+}
+
+
+def summary_usage() -> Message:
+    return note("Usage: /summary [week], for example /summary or /summary 2026-W47")
+
+
+def _line(label: str, figure) -> str:
+    before = shown(figure.previous, figure.unit)
+    if figure.change is None:
+        was = ""
+    elif figure.change == 0:
+        was = f" (week before {before}, no change)"
+    else:
+        arrow = "▲" if figure.change > 0 else "▼"
+        was = f" (week before {before} {arrow} {shown_change(figure)})"
+    return f"{escape(shorten(label, 120))}: *{shown(figure.value, figure.unit)}*{was}"
+
+
+def summary_post(summary: WeeklySummary) -> Message:
+    tz = ZoneInfo(summary.timezone)
+    first = summary.start.astimezone(tz).date()
+    last = summary.end.astimezone(tz).date() - timedelta(days=1)
+    title = f"Weekly summary {summary.label}: {first:%d %b} to {last:%d %b %Y}"
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    if summary.empty:
+        text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
+        return message(title, [*blocks, section(text)])
+    by_section: dict[str, list[str]] = {}
+    tables: dict[str, int] = {}
+    for name, key, figure in rows(summary):
+        table = key.split(".")[0] if "." in key else None
+        if table is not None:
+            tables[key.split(".")[0]] = tables.get(table, 0) + 1
+            if tables[table] > TABLE_ROWS:
+                continue
+            label = f"{table.replace('_', ' ')}: {figure.label}"
+        else:
+            label = figure.label
+        by_section.setdefault(name, []).append(_line(label, figure))
+    for name, lines in by_section.items():
+        text = f"*{TITLES.get(name, name)}*\n" + "\n".join(f"• {line}" for line in lines)
+        blocks.append(section(text[:2900]))
+    if summary.goals:
+        goal_lines = []
+        for result in summary.goals:
+            unit = FIGURES[result.goal.figure][1]
+            sign = "≥" if result.goal.direction == "at_least" else "≤"
+            light = {True: ":large_green_circle:", False: ":red_circle:", None: ":white_circle:"}
+            goal_lines.append(
+                f"{light[result.met]} {escape(result.goal.label)}: "
+                f"*{shown(result.actual, unit)}* (target {sign} {shown(result.target, unit)})"
+            )
+        blocks.append(section("*Experience goals*\n" + "\n".join(goal_lines)))
+    blocks.append(context("Change is against the week before. `repbot summary` exports it."))
+    return message(title, blocks)

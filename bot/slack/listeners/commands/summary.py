@@ -1,0 +1,34 @@
+"""/summary [week]: the weekly summary, previewed for a lead or manager only."""
+
+from slack_bolt import Ack, App, Respond
+
+from bot.services import Services
+from bot.slack.blocks import base
+from bot.slack.blocks.summary import summary_post, summary_usage
+from bot.slack.weekly import weekly_summary
+
+
+def acknowledge(ack: Ack, command: dict, context: dict) -> None:
+    if not context["services"].roles.at_least(command.get("user_id", ""), "lead"):
+        ack(response_type="ephemeral", **base.note("The weekly summary is for leads and managers."))
+    elif len(command.get("text", "").split()) > 1:
+        ack(response_type="ephemeral", **summary_usage())
+    else:
+        ack()  # a year of data takes a moment to add up
+
+
+def preview(command: dict, respond: Respond, context: dict) -> None:
+    services: Services = context["services"]
+    if not services.roles.at_least(command.get("user_id", ""), "lead"):
+        return
+    week = command.get("text", "").strip() or None
+    try:
+        summary = weekly_summary(services.store, services.coach.guide, week)
+    except ValueError as error:
+        respond(response_type="ephemeral", **base.note(str(error)))
+        return
+    respond(response_type="ephemeral", **summary_post(summary))
+
+
+def register(app: App) -> None:
+    app.command("/summary")(ack=acknowledge, lazy=[preview])

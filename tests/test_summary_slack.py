@@ -1,0 +1,43 @@
+"""The weekly summary in Slack: previewed by a manager, posted on schedule once, with a chart."""
+
+import json
+from datetime import timedelta
+
+from bot.slack.weekly import due_at, post_if_due
+
+MANAGEMENT = "C0MGMT0001"
+
+
+def shown(replies) -> str:
+    return "\n".join(r.render().text for r in replies)
+
+
+def test_a_manager_previews_any_week_and_a_rep_may_not(local):
+    assert "for leads and managers" in shown(local.workspace.command("ana", "/summary", ""))
+    local.workspace.command("ana", "/faq", "where is my box")
+    week = local.services.store.clock.now().strftime("%G-W%V")
+    text = shown(local.workspace.command("mia", "/summary", week))
+    assert f"Weekly summary {week}" in text
+    assert "*Volume*" in text and "FAQ queries: *1*" in text
+    assert "*Experience goals*" in text
+
+
+def test_an_unreadable_week_is_explained(local):
+    text = shown(local.workspace.command("lee", "/summary", "last week"))
+    assert "is not a week" in text
+
+
+def test_the_summary_posts_once_when_due_with_the_trend_chart(local):
+    now = local.services.store.clock.now()
+    due = due_at(local.services, now)
+    if now < due:  # move the bot's clock past this week's posting time
+        local.wait(due - now + timedelta(minutes=1))
+    else:
+        post_if_due(local.app.client, local.services)
+    posts = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == MANAGEMENT]
+    assert len(posts) == 1 and "Weekly summary" in json.dumps(posts[0].body)
+    (chart,) = local.fake.files.values()
+    assert chart["channel"] == MANAGEMENT and chart["content"].startswith(b"\x89PNG")
+    assert post_if_due(local.app.client, local.services) is False  # once a week, not twice
+    assert len([c for c in local.fake.calls_to("chat.postMessage")
+                if c.body["channel"] == MANAGEMENT]) == 1  # fmt: skip
