@@ -104,8 +104,9 @@ class LocalSlack:
     def wait(self, delta: timedelta) -> int:
         """Move the bot's clock forward and send what came due: reminders happen at once."""
         self.clock.advance(delta)
+        sent = send_due_reminders(self.app.client, self.services)
         post_if_due(self.app.client, self.services)
-        return send_due_reminders(self.app.client, self.services)
+        return sent
 
     def open_home(self, user: Member) -> list[Reply]:
         """What Slack does when a person opens the bot's Home tab."""
