@@ -41,3 +41,10 @@ def test_the_summary_posts_once_when_due_with_the_trend_chart(local):
     assert post_if_due(local.app.client, local.services) is False  # once a week, not twice
     assert len([c for c in local.fake.calls_to("chat.postMessage")
                 if c.body["channel"] == MANAGEMENT]) == 1  # fmt: skip
+
+
+def test_an_empty_week_is_a_short_correct_post(local):
+    week = (local.services.store.clock.now() - timedelta(days=70)).strftime("%G-W%V")
+    text = shown(local.workspace.command("mia", "/summary", week))
+    assert f"Weekly summary {week}" in text and "A quiet week" in text
+    assert "*Volume*" not in text
