@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from bot.core import audit
 from bot.core.cases import open_case
 from bot.core.clock import iso
+from bot.core.refusal import Refusal
 from bot.core.roles import Roles
 from bot.store import Store
 
@@ -35,14 +36,8 @@ MAX_WHAT = 3000  # a Slack section holds 3,000 characters
 TRAILING_CASE = re.compile(r"^c-?(\d{1,9})$", re.IGNORECASE)
 
 
-class FollowupError(ValueError):
-    """Something that cannot be done to a follow-up; the message is for the person in Slack.
-    For one already done, `by` and `at` say who closed it and when."""
-
-    def __init__(self, message: str, by: str | None = None, at: datetime | None = None):
-        super().__init__(message)
-        self.by = by
-        self.at = at
+class FollowupError(Refusal):
+    """Something that cannot be done to a follow-up (for one already done: who and when)."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from bot.core.drafts import due_time, promise_text
 from bot.core.followups import Followup, Reminder, case_followups, reminder_key
 from bot.core.knowledge import Entry
 from bot.core.playbooks import WITHIN, WorkingHours
+from bot.core.refusal import Refusal
 from bot.core.roles import CHANNEL_ID, USER_ID
 from bot.core.solutions import SolutionRecord
 from bot.store import Store
@@ -37,14 +38,8 @@ DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters
 
 
-class RedirectError(ValueError):
-    """A redirect or take that cannot go ahead; the message is for the person in Slack. For a
-    redirect already taken, `by` and `at` say who took it and when."""
-
-    def __init__(self, message: str, by: str | None = None, at: datetime | None = None):
-        super().__init__(message)
-        self.by = by
-        self.at = at
+class RedirectError(Refusal):
+    """A redirect or take that cannot go ahead (for one already taken: who and when)."""
 
 
 @dataclass(frozen=True)
