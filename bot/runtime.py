@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.core.content import ContentError
+from bot.core.ticker import Ticker
 from bot.services import open_services
 from bot.slack.app import build_app
 from bot.slack.reload import content_reloader
@@ -37,6 +38,8 @@ def run(settings: Settings) -> int:
     content_reloader(app.client, services).start()
     reminder_ticker(app.client, services).start()
     summary_ticker(app.client, services).start()
+    # Slack retries within minutes; the keys that recognise them need not live for ever.
+    Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries).start()
     entries = len(services.faq.entries)
     if settings.socket_mode:
         log.info("connecting over Socket Mode with %d FAQ entries", entries)

@@ -301,6 +301,11 @@ def _v6_summary_indexes(db: Database) -> None:
     db.execute("CREATE INDEX drafts_used ON drafts (used_at)")
 
 
+def _v7_delivery_age_index(db: Database) -> None:
+    # forget_old_deliveries runs every hour; without this it would read the whole table.
+    db.execute("CREATE INDEX deliveries_received ON deliveries (received_at)")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -309,6 +314,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v4_cases_solutions_audit,
     _v5_followups_redirects,
     _v6_summary_indexes,
+    _v7_delivery_age_index,
 ]
 
 

@@ -82,5 +82,4 @@ def build_app(
             )
 
     register_listeners(app)
-    services.store.forget_old_deliveries()
     return app
