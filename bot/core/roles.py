@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.content import ContentError, Problem, key_lines, read_yaml, value_node
+from bot.core.content import Problem, key_lines, read_yaml, value_node
 
 RANKS = ("rep", "senior", "lead", "manager")  # each may do what the ones before it may
 CHANNEL_NAMES = ("leads", "seniors")
@@ -83,11 +83,3 @@ def load_roles(playbooks_dir: str | Path) -> tuple[Roles, list[Problem]]:
             problems.append(Problem(name, line, f"{channel}: {channel_id!r} is not a channel id"))
     valid = {k: v for k, v in channels.items() if k in CHANNEL_NAMES and isinstance(v, str)}
     return Roles(by_user, valid), problems
-
-
-def load_valid_roles(playbooks_dir: str | Path) -> Roles:
-    roles, problems = load_roles(playbooks_dir)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ContentError(errors)
-    return roles

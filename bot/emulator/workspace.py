@@ -78,10 +78,6 @@ class Reply:
     def private_metadata(self) -> str | None:
         return self.view.get("private_metadata") if self.view else None
 
-    @property
-    def view_hash(self) -> str | None:
-        return self.view.get("hash") if self.view else None
-
     def render(self) -> Rendered:
         if self.view is not None:
             return render_view(self.view, self.values, self.errors)
