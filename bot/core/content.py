@@ -3,6 +3,7 @@ problems reported as file:line so a lead can find them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,3 +71,25 @@ def value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
             if key_node.value == key:
                 return value
     return None
+
+
+def unknown_keys(
+    data: dict,
+    allowed: Iterable[str],
+    lines: dict[str, int],
+    *,
+    file: str,
+    line: int = 1,
+    prefix: str = "",
+    severity: str = "error",
+) -> list[Problem]:
+    """A problem for each key of `data` that is not `allowed` (a misspelt key would otherwise
+    be ignored without a word), at the key's own line."""
+    allowed = sorted(allowed)
+    expected = "expected " + ", ".join(allowed)
+    return [
+        Problem(file, lines.get(str(key), line), f"{prefix}unknown key {key!r} ({expected})",
+                severity)
+        for key in data
+        if key not in allowed
+    ]  # fmt: skip

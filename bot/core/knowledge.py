@@ -8,7 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.content import ContentError, Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import (
+    ContentError,
+    Problem,
+    key_lines,
+    line_of,
+    read_yaml,
+    unknown_keys,
+    value_node,
+)
 
 ENTRY_KEYS = {"id", "question", "variants", "answer", "tags"}
 SYNONYMS_FILE = "synonyms.yaml"  # words customers use for the FAQ's words; not entries
@@ -169,10 +177,9 @@ def _entry(item: object, node: yaml.Node, name: str, problems: list[Problem]) ->
     tags = _strings(item, "tags", label, problem)
     if variants is None or tags is None:
         ok = False
-    for key in item:
-        if key not in ENTRY_KEYS:
-            problem(key, f"{label}: unknown key {key!r} (expected {', '.join(sorted(ENTRY_KEYS))})")
-            ok = False
+    if unknown := unknown_keys(item, ENTRY_KEYS, lines, file=name, line=line, prefix=f"{label}: "):
+        problems.extend(unknown)
+        ok = False
     if not ok:
         return None
     return Entry(

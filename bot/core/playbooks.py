@@ -16,7 +16,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.emotion import EMOTIONS
 from bot.core.knowledge import ID_PATTERN, Entry
 
@@ -348,10 +348,7 @@ def _load_situations(
         problems.append(Problem(name, 1, "expected the keys working_hours, fallback, situations"))
         return None
     lines = key_lines(root)
-    for key in data:
-        if key not in TOP_KEYS:
-            message = f"unknown key {key!r} (expected {', '.join(sorted(TOP_KEYS))})"
-            problems.append(Problem(name, lines.get(key, 1), message))
+    problems += unknown_keys(data, TOP_KEYS, lines, file=name)
     hours = _working_hours(data.get("working_hours"), root, name, problems)
     items = data.get("situations")
     if not isinstance(items, list) or not items:
@@ -398,9 +395,9 @@ def _working_hours(
     def problem(key: str, message: str) -> None:
         problems.append(Problem(name, lines.get(key, line), f"working_hours: {message}"))
 
-    for key in data:
-        if key not in HOURS_KEYS:
-            problem(key, f"unknown key {key!r} (expected {', '.join(sorted(HOURS_KEYS))})")
+    problems += unknown_keys(
+        data, HOURS_KEYS, lines, file=name, line=line, prefix="working_hours: "
+    )
     days = data.get("days")
     if not isinstance(days, list) or not days or not all(d in DAY_NAMES for d in days):
         problem("days", f"days must be a list of {', '.join(DAY_NAMES)}")
@@ -451,9 +448,7 @@ def _situation(
     def problem(key: str, message: str) -> None:
         problems.append(Problem(name, lines.get(key, line), label + message))
 
-    for key in item:
-        if key not in SITUATION_KEYS:
-            problem(key, f"unknown key {key!r} (expected {', '.join(sorted(SITUATION_KEYS))})")
+    problems += unknown_keys(item, SITUATION_KEYS, lines, file=name, line=line, prefix=label)
     for key in REQUIRED_KEYS:
         if key not in item:
             problem(key, f"missing {key}")

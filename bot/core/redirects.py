@@ -20,7 +20,7 @@ import yaml
 from bot.core import audit
 from bot.core.cases import CaseCard, case_card, open_case
 from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.drafts import due_time, promise_text
 from bot.core.followups import Followup, Reminder, case_followups, reminder_key
 from bot.core.knowledge import Entry
@@ -124,9 +124,7 @@ def _team(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> 
     def problem(key: str, message: str) -> None:
         problems.append(Problem(name, lines.get(key, line), label + message))
 
-    for key in item:
-        if key not in TEAM_KEYS:
-            problem(key, f"unknown key {key!r} (expected {', '.join(sorted(TEAM_KEYS))})")
+    problems += unknown_keys(item, TEAM_KEYS, lines, file=name, line=line, prefix=label)
     for key in REQUIRED_KEYS:
         if key not in item:
             problem(key, f"missing {key}")
@@ -180,9 +178,7 @@ def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem
     data, root = parsed
     if not isinstance(data, dict) or not isinstance(data.get("teams"), list) or not data["teams"]:
         return {}, [Problem(name, 1, "expected `teams:` with a list of teams")]
-    for key in data:
-        if key != "teams":
-            problems.append(Problem(name, key_lines(root).get(key, 1), f"unknown key {key!r}"))
+    problems += unknown_keys(data, ("teams",), key_lines(root), file=name)
     teams: dict[str, Team] = {}
     words: dict[str, str] = {}  # every id, name and alias, folded -> the team it names
     for item, node in zip(data["teams"], value_node(root, "teams").value, strict=True):

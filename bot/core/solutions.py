@@ -18,7 +18,7 @@ import yaml
 from bot.core import audit
 from bot.core.cases import Customer, get_case, open_case
 from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.roles import RANKS, Roles
 from bot.store import Store
 
@@ -208,10 +208,7 @@ def _load_type(item: object, node: yaml.Node, name: str, currency: str, max_amou
     if not isinstance(type_id, str) or not ID.match(type_id):
         problems.append(Problem(name, lines.get("id", line), f"bad type id {type_id!r}"))
         return None
-    for key in item:
-        if key not in TYPE_KEYS:
-            message = f"{type_id}: unknown key {key!r} ({', '.join(sorted(TYPE_KEYS))})"
-            problems.append(Problem(name, lines[key], message))
+    problems += unknown_keys(item, TYPE_KEYS, lines, file=name, line=line, prefix=f"{type_id}: ")
     missing = [key for key in REQUIRED_TYPE_KEYS if key not in item]
     if missing:
         problems.append(Problem(name, line, f"{type_id}: missing {', '.join(missing)}"))
@@ -295,10 +292,7 @@ def load_solution_policy(
     if not isinstance(data, dict):
         return SolutionPolicy(), [Problem(name, 1, "expected the keys currency, types, ...")]
     lines = key_lines(root)
-    for key in data:
-        if key not in TOP_KEYS:
-            message = f"unknown key {key!r} ({', '.join(sorted(TOP_KEYS))})"
-            problems.append(Problem(name, lines[key], message, "warning"))
+    problems += unknown_keys(data, TOP_KEYS, lines, file=name, severity="warning")
     currency = data.get("currency")
     if not isinstance(currency, str) or not CURRENCY.match(currency):
         message = f"currency must be a code like GBP, not {currency!r}"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.cases import ROOT_CAUSES
 from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.followups import CLAIM_TIMEOUT
 from bot.core.gaps import group_questions
 from bot.core.roles import CHANNEL_ID
@@ -172,10 +172,7 @@ def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
     if not isinstance(data, dict):
         return Goals(), [Problem(name, 1, "expected the keys summary and goals")]
     lines = key_lines(root)
-    for key in data:
-        if key not in ("summary", "goals"):
-            message = f"unknown key {key!r} (summary, goals)"
-            problems.append(Problem(name, lines.get(str(key), 1), message, "warning"))
+    problems += unknown_keys(data, ("summary", "goals"), lines, file=name, severity="warning")
     schedule = _load_schedule(data.get("summary"), value_node(root, "summary"), name, problems)
     listed = data.get("goals") or []
     if not isinstance(listed, list):
@@ -202,10 +199,7 @@ def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]
         problems.append(Problem(name, line, "summary must map timezone, day, time, channel"))
         return Schedule()
     lines = key_lines(node)
-    for key in raw:
-        if key not in SCHEDULE_KEYS:
-            message = f"summary: unknown key {key!r} ({', '.join(sorted(SCHEDULE_KEYS))})"
-            problems.append(Problem(name, lines.get(str(key), line), message))
+    problems += unknown_keys(raw, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ")
     default = Schedule()
     timezone = raw.get("timezone", default.timezone)
     try:
@@ -245,10 +239,7 @@ def _load_goal(item: object, node: object, name: str, problems: list[Problem]) -
     if not isinstance(goal_id, str) or not GOAL_ID.match(goal_id):
         problems.append(Problem(name, lines.get("id", line), f"bad goal id {goal_id!r}"))
         return None
-    for key in item:
-        if key not in GOAL_KEYS:
-            message = f"{goal_id}: unknown key {key!r} ({', '.join(sorted(GOAL_KEYS))})"
-            problems.append(Problem(name, lines.get(str(key), line), message))
+    problems += unknown_keys(item, GOAL_KEYS, lines, file=name, line=line, prefix=f"{goal_id}: ")
     missing = [key for key in sorted(GOAL_KEYS) if key not in item]
     if missing:
         problems.append(Problem(name, line, f"{goal_id}: missing {', '.join(missing)}"))

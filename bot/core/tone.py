@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
-from bot.core.content import Problem, key_lines, line_of, read_yaml, value_node
+from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 
 FILE_NAME = "tone.yaml"
 RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")
@@ -216,10 +216,7 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
         problems.append(Problem(name, 1, "expected the keys rules (a list) and exceptions"))
         return ToneRules((), ()), problems
     lines = key_lines(root)
-    for key in data:
-        if key not in ("rules", "exceptions"):
-            message = f"unknown key {key!r}"
-            problems.append(Problem(name, lines.get(str(key), 1), message, "warning"))
+    problems += unknown_keys(data, ("rules", "exceptions"), lines, file=name, severity="warning")
 
     rules: list[ToneRule] = []
     seen: dict[str, int] = {}
