@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
@@ -129,6 +130,13 @@ def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     return getattr(args, "knowledge", None) or settings.knowledge_dir, playbooks
 
 
+def _input_lines() -> Iterator[str]:
+    """Standard input a line at a time, as typed, skipping blank lines."""
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -167,10 +175,7 @@ def cmd_tone(args: argparse.Namespace) -> int:
         _report(problems)
         print("repbot: the tone rules have errors (run `repbot check`)", file=sys.stderr)
         return 1
-    for line in sys.stdin:
-        text = line.rstrip("\n")
-        if not text.strip():
-            continue
+    for text in _input_lines():
         report = check_tone(text, rules)
         if args.json:
             flags = [{"phrase": f.phrase, "why": f.why, "rewrite": f.rewrite} for f in report.flags]
@@ -191,10 +196,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         print("repbot: --top must be at least 1", file=sys.stderr)
         return 2
     matcher = Matcher.for_knowledge(knowledge)
-    for line in sys.stdin:
-        query = line.rstrip("\n")
-        if not query.strip():
-            continue
+    for query in _input_lines():
         result = matcher.match(query, top=args.top)
         matches = [
             {"id": s.entry.id, "question": s.entry.question, "score": round(s.score, 2)}
