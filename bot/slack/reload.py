@@ -8,13 +8,13 @@ import logging
 from pathlib import Path
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.content import Problem
 from bot.core.ticker import Ticker
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
+from bot.slack.casework import tell
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,5 @@ def tell_leads(
     # With several instances each sees the same broken files: one of them tells the leads.
     problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
     claim = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
-    if channel is None or not services.store.claim_delivery(claim):
-        return
-    try:
-        client.chat_postMessage(channel=channel, **message)
-    except SlackApiError as error:
-        log.warning("could not tell the leads: %s", error.response.get("error"))
+    if channel is not None and services.store.claim_delivery(claim):
+        tell(client, channel, message)

@@ -20,8 +20,10 @@ def _number(body: dict) -> int | None:
 
 def propose(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
     case_id = _number(body)
-    problem = "That case is gone." if case_id is None else None
-    problem = problem or open_solve_modal(context["services"], client, body["trigger_id"], case_id)
+    if case_id is None:
+        problem = "That case is gone."
+    else:
+        problem = open_solve_modal(context["services"], client, body["trigger_id"], case_id)
     if problem:
         respond(replace_original=False, response_type="ephemeral", **base.note(problem))
 
