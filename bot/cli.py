@@ -271,10 +271,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if not args.post:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0
-    channel = guide.goals.schedule.channel
-    if channel is None:
-        print("repbot: no management channel in playbooks/goals.yaml (summary: channel)")
-        return 1
+    channel = guide.roles.channels["management"]  # there is no guide without one
     try:
         post_summary(web_client(settings), store, guide, summary, channel)
     except SlackApiError as error:

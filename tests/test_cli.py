@@ -7,18 +7,36 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.emulator.server import FakeSlack
+
 KNOWLEDGE = Path(__file__).parent.parent / "knowledge"
 PLAYBOOKS = Path(__file__).parent.parent / "playbooks"
 
 
-def repbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+def repbot(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,  # None: this process's environment
     )
+
+
+def playbooks_copy(tmp_path: Path) -> Path:
+    """The shipped playbooks in a directory a test may edit."""
+    playbooks = tmp_path / "playbooks"
+    shutil.copytree(PLAYBOOKS, playbooks)
+    return playbooks
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    """Replace `old` by `new` in the file; the line it was on."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return text[: text.index(old)].count("\n") + 1
 
 
 def test_check_passes_the_shipped_knowledge_base():
@@ -78,20 +96,14 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(tmp_pa
         KNOWLEDGE_DIR=str(tmp_path),
         SLACK_API_URL="http://127.0.0.1:9/api/",  # never reached: content is checked first
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none.env")],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=env)
     assert done.returncode == 1
     assert "not starting, the content has errors" in done.stderr
     assert f"{tmp_path / 'faq.yaml'}:3: error: entry 'a': empty answer" in done.stderr
 
 
 def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "run", "--env-file", str(tmp_path / "none.env")],
-        env=run_env(tmp_path), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "repbot: SLACK_BOT_TOKEN is not set (see .env.example)"
@@ -132,8 +144,7 @@ def test_tone_writes_one_json_object_per_text():
 
 
 def test_check_names_a_broken_template_by_file_and_line(tmp_path):
-    playbooks = tmp_path / "playbooks"
-    shutil.copytree(PLAYBOOKS, playbooks)
+    playbooks = playbooks_copy(tmp_path)
     template = playbooks / "templates" / "short.j2"
     template.write_text(template.read_text() + "{{ customer_nmae }}\n")
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
@@ -165,3 +176,45 @@ def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(tmp_pat
     assert done.stdout.splitlines()[0] == "section,name,value,previous,change,unit,label,target,met"
     done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS), "--week", "2026-W99")
     assert done.returncode == 2 and "not 99" in done.stderr
+
+
+def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line(tmp_path):
+    playbooks = playbooks_copy(tmp_path)
+    roles = playbooks / "roles.yaml"
+    line = edit(roles, "management: C0MGMT0001", "management: '#management'")
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
+    assert done.returncode == 1
+    assert f"{roles}:{line}: error: management: '#management' is not a channel id" in done.stderr
+    edit(roles, "  management: '#management'", "")
+    line = roles.read_text().splitlines().index("channels:") + 1
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
+    assert done.returncode == 1
+    assert f"{roles}:{line}: error: channels: missing management" in done.stderr
+    assert "1 errors" in done.stdout
+
+
+def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(tmp_path):
+    playbooks = playbooks_copy(tmp_path)
+    goals = playbooks / "goals.yaml"
+    line = edit(goals, '  time: "09:00"\n', '  time: "09:00"\n  channel: C0MGMT0001\n') + 1
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"{goals}:{line}: warning: summary: unknown key 'channel' (expected day, time, "
+        "timezone); the management channel is in roles.yaml now (channels: management)\n"
+    )
+
+
+def test_summary_post_goes_to_the_management_channel_of_roles_yaml(tmp_path):
+    playbooks = playbooks_copy(tmp_path)
+    edit(playbooks / "roles.yaml", "management: C0MGMT0001", "management: C0RETAIN01")
+    with FakeSlack() as fake:
+        env = run_env(tmp_path, SLACK_BOT_TOKEN=fake.token, SLACK_SIGNING_SECRET="secret",
+                      SLACK_API_URL=fake.api_url)  # fmt: skip
+        done = repbot("summary", "--post", "--playbooks", str(playbooks), env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("posted the summary of 20")
+        assert done.stdout.rstrip().endswith(" to C0RETAIN01")
+        (post,) = fake.calls_to("chat.postMessage")
+        assert post.body["channel"] == "C0RETAIN01"
+        assert [f["channel"] for f in fake.files.values()] == ["C0RETAIN01"]

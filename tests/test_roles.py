@@ -14,7 +14,9 @@ def test_the_shipped_roles_give_the_demo_team_its_roles():
     assert roles.at_least("U0MIA0001", "lead")  # a manager may do what a lead may
     assert not roles.at_least("U0ANA0001", "lead")
     assert roles.role_of("U0SOMEONE") == "rep"  # anyone not listed is a rep
-    assert roles.channels["leads"] == "C0LEADS001"
+    assert roles.channels == {
+        "leads": "C0LEADS001", "seniors": "C0SENIORS1", "management": "C0MGMT0001"
+    }  # fmt: skip
 
 
 def test_mistakes_are_named_with_file_and_line(tmp_path):
@@ -27,6 +29,8 @@ def test_mistakes_are_named_with_file_and_line(tmp_path):
         "  manager: [U0ANA0001]\n"
         "channels:\n"
         "  leads: '#support-leads'\n"
+        "  management: C0MGMT0001\n"
+        "  managers: C0MGMT0001\n"
     )
     _, problems = load_roles(tmp_path)
     assert [str(p) for p in problems] == [
@@ -34,6 +38,27 @@ def test_mistakes_are_named_with_file_and_line(tmp_path):
         f"{path}:4: error: lead: 'ana' is not a Slack user id",
         f"{path}:5: error: U0ANA0001 is both rep and manager",
         f"{path}:7: error: leads: '#support-leads' is not a channel id",
+        f"{path}:9: warning: unknown channel 'managers' (channels: leads, seniors, management)",
+    ]
+
+
+def test_the_management_channel_is_required_and_must_be_a_channel_id(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("roles:\n  lead: [U0LEE0001]\nchannels:\n  leads: C0LEADS001\n")
+    _, problems = load_roles(tmp_path)
+    assert [str(p) for p in problems] == [
+        f"{path}:3: error: channels: missing management "
+        "(the channel the weekly summary is posted to)"
+    ]
+    path.write_text("roles:\n  lead: [U0LEE0001]\n")
+    _, problems = load_roles(tmp_path)
+    assert [(p.line, p.severity, p.message.split(" (")[0]) for p in problems] == [
+        (1, "error", "channels: missing management")
+    ]
+    path.write_text("channels:\n  leads: C0LEADS001\n  management: '#management'\n")
+    _, problems = load_roles(tmp_path)
+    assert [str(p) for p in problems] == [
+        f"{path}:3: error: management: '#management' is not a channel id"
     ]
 
 

@@ -364,7 +364,7 @@ def test_the_weekly_post_is_claimed_once(store):
 def test_goals_file_problems_name_file_and_line(tmp_path: Path):
     (tmp_path / "goals.yaml").write_text(
         "summary:\n  timezone: Mars/Olympus\n  day: funday\n  time: '25:00'\n"
-        "  channel: management\n"
+        "  channel: management\n  chanel: C0MGMT0001\n"
         "goals:\n"
         "  - id: fcr\n    label: FCR\n    figure: first_contact\n    target: high\n"
         "    direction: at_least\n"
@@ -372,10 +372,18 @@ def test_goals_file_problems_name_file_and_line(tmp_path: Path):
         "    direction: at_most\n"
     )
     goals, problems = load_goals(tmp_path)
-    assert [(p.line, p.message.split(" ")[0:2]) for p in problems] == [
-        (2, ["summary:", "timezone"]), (3, ["summary:", "day"]), (4, ["summary:", "time"]),
-        (5, ["summary:", "channel"]), (9, ["fcr:", "unknown"]), (10, ["fcr:", "target"]),
+    assert [(p.line, p.severity, p.message.split(" ")[0:2]) for p in problems] == [
+        (6, "error", ["summary:", "unknown"]),  # a misspelt key
+        (5, "warning", ["summary:", "unknown"]),  # the channel, now in roles.yaml
+        (2, "error", ["summary:", "timezone"]), (3, "error", ["summary:", "day"]),
+        (4, "error", ["summary:", "time"]), (10, "error", ["fcr:", "unknown"]),
+        (11, "error", ["fcr:", "target"]),
     ]  # fmt: skip
+    assert problems[0].message == "summary: unknown key 'chanel' (expected day, time, timezone)"
+    assert problems[1].message == (
+        "summary: unknown key 'channel' (expected day, time, timezone); "
+        "the management channel is in roles.yaml now (channels: management)"
+    )
     assert [g.id for g in goals.goals] == ["kept"]
 
 

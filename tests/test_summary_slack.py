@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.slack.weekly import due_at, post_if_due
 
-MANAGEMENT = "C0MGMT0001"
+MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
 
 
 def shown(replies) -> str:
@@ -27,7 +27,11 @@ def test_an_unreadable_week_is_explained(local):
     assert "is not a week" in text
 
 
-def test_the_summary_posts_once_when_due_with_the_trend_chart(local):
+def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_chart(local):
+    roles = local.settings.playbooks_dir / "roles.yaml"
+    roles.write_text(roles.read_text().replace("C0MGMT0001", MANAGEMENT))
+    assert local.services.coach.reload(force=True) == []
+    assert local.services.roles.channels["management"] == MANAGEMENT
     now = local.services.store.clock.now()
     due = due_at(local.services, now)
     if now < due:  # move the bot's clock past this week's posting time

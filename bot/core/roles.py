@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.core.content import Problem, key_lines, read_yaml, value_node
 
 RANKS = ("rep", "senior", "lead", "manager")  # each may do what the ones before it may
-CHANNEL_NAMES = ("leads", "seniors")
+CHANNEL_NAMES = ("leads", "seniors", "management")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 FILE_NAME = "roles.yaml"
@@ -81,5 +81,8 @@ def load_roles(playbooks_dir: str | Path) -> tuple[Roles, list[Problem]]:
             problems.append(Problem(name, line, message, "warning"))
         elif not isinstance(channel_id, str) or not CHANNEL_ID.match(channel_id):
             problems.append(Problem(name, line, f"{channel}: {channel_id!r} is not a channel id"))
+    if "management" not in channels:
+        message = "channels: missing management (the channel the weekly summary is posted to)"
+        problems.append(Problem(name, lines.get("channels", 1), message))
     valid = {k: v for k, v in channels.items() if k in CHANNEL_NAMES and isinstance(v, str)}
     return Roles(by_user, valid), problems

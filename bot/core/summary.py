@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,7 +20,6 @@ from bot.core.clock import iso
 from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.followups import CLAIM_TIMEOUT
 from bot.core.gaps import group_questions
-from bot.core.roles import CHANNEL_ID
 from bot.core.solutions import SolutionPolicy
 from bot.store import Store
 
@@ -31,7 +30,8 @@ TOP_PHRASES = 5
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DIRECTIONS = ("at_least", "at_most")
 GOAL_KEYS = {"id", "label", "figure", "target", "direction"}
-SCHEDULE_KEYS = {"timezone", "day", "time", "channel"}
+SCHEDULE_KEYS = {"timezone", "day", "time"}
+MOVED_CHANNEL = "channel"  # the management channel, in roles.yaml (channels: management) now
 CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 GOAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -139,12 +139,11 @@ class Goal:
 
 @dataclass(frozen=True)
 class Schedule:
-    """When and where the weekly post goes out."""
+    """When the weekly post goes out (where: the management channel of roles.yaml)."""
 
     timezone: str = "UTC"
     day: int = 0  # 0 is Monday
     time: time = time(9, 0)
-    channel: str | None = None  # Slack channel id; None: nowhere to post yet
 
     @property
     def tz(self) -> ZoneInfo:
@@ -196,10 +195,18 @@ def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]
         return Schedule()
     line = line_of(node)
     if not isinstance(raw, dict):
-        problems.append(Problem(name, line, "summary must map timezone, day, time, channel"))
+        problems.append(Problem(name, line, "summary must map timezone, day, time"))
         return Schedule()
     lines = key_lines(node)
-    problems += unknown_keys(raw, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ")
+    # A channel left here from before it moved is ignored, with a warning that says where it went.
+    moved = {key: value for key, value in raw.items() if key == MOVED_CHANNEL}
+    rest = {key: value for key, value in raw.items() if key != MOVED_CHANNEL}
+    problems += unknown_keys(rest, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ")
+    for problem in unknown_keys(
+        moved, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ", severity="warning"
+    ):
+        hint = "the management channel is in roles.yaml now (channels: management)"
+        problems.append(replace(problem, message=f"{problem.message}; {hint}"))
     default = Schedule()
     timezone = raw.get("timezone", default.timezone)
     try:
@@ -219,13 +226,8 @@ def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]
     if when is None:
         message = f'summary: time {raw.get("time")!r} is not a time like "09:00"'
         problems.append(Problem(name, lines.get("time", line), message))
-    channel = raw.get("channel")
-    if channel is not None and (not isinstance(channel, str) or not CHANNEL_ID.match(channel)):
-        message = f"summary: channel {channel!r} is not a Slack channel id like C0MANAGE01"
-        problems.append(Problem(name, lines.get("channel", line), message))
-        channel = None
     at = time(int(when[1]), int(when[2])) if when else default.time
-    return Schedule(timezone, DAYS.index(day), at, channel)
+    return Schedule(timezone, DAYS.index(day), at)
 
 
 def _load_goal(item: object, node: object, name: str, problems: list[Problem]) -> Goal | None:

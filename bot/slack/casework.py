@@ -1,19 +1,13 @@
-"""Case work that several listeners share: the /solve modal, and telling people outcomes."""
+"""Case work that several listeners share: the /solve modal."""
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.core.cases import CaseCard, case_card
 from bot.core.solutions import options_for
 from bot.services import Services
-from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
-
-log = logging.getLogger(__name__)
 
 
 def situation_of(services: Services, card: CaseCard) -> str:
@@ -42,12 +36,3 @@ def open_solve_modal(
         trigger_id=trigger_id, view=case_blocks.solve_modal(card, options, policy.currency, meta)
     )
     return None
-
-
-def tell(client: WebClient, channel: str, message: base.Message) -> None:
-    """Post to a channel, or to a person by their user id (it lands in their DM with the bot);
-    a failure is logged, never raised: the decision itself is already recorded."""
-    try:
-        client.chat_postMessage(channel=channel, **message)
-    except SlackApiError as error:
-        log.warning("could not post to %s: %s", channel, error.response.get("error"))

@@ -14,7 +14,7 @@ from bot.core.ticker import Ticker
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
-from bot.slack.casework import tell
+from bot.slack.posting import tell
 
 log = logging.getLogger(__name__)
 

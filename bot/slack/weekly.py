@@ -1,5 +1,5 @@
-"""The weekly summary in the management channel: on schedule, once across instances, with a
-chart of the last eight weeks; and by hand from `repbot summary --post` or `/summary`."""
+"""The weekly summary in the management channel (roles.yaml): on schedule, once across instances,
+with a chart of the last eight weeks; and by hand from `repbot summary --post` or `/summary`."""
 
 from __future__ import annotations
 
@@ -67,16 +67,15 @@ def post_if_due(client: WebClient, services: Services) -> bool:
     """Post last week's summary once it is due, exactly once over every instance; a failed
     post is tried again. True when this call posted it."""
     store = services.store
-    channel = services.coach.guide.goals.schedule.channel
     now = store.clock.now()
-    if channel is None or now < due_at(services, now):
+    if now < due_at(services, now):
         return False
     guide = services.coach.guide
     summary = weekly_summary(store, guide)
     if not claim_weekly_post(store, summary.label, now):
         return False
     try:
-        post_summary(client, store, guide, summary, channel)
+        post_summary(client, store, guide, summary, guide.roles.channels["management"])
     except (SlackApiError, OSError) as error:
         log.warning("the weekly summary %s failed: %s", summary.label, error)
         store.reminder_failed(weekly_post_key(summary.label), str(error), iso(now + RETRY_AFTER))

@@ -9,8 +9,9 @@ from bot.core.solutions import decide, describe
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.casework import open_solve_modal, tell
+from bot.slack.casework import open_solve_modal
 from bot.slack.listeners.acks import acknowledge
+from bot.slack.posting import tell
 
 
 def _number(body: dict) -> int | None:

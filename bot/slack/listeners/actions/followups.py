@@ -12,9 +12,9 @@ from bot.core.when import parse_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
-from bot.slack.casework import tell
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.people import time_zone
+from bot.slack.posting import tell
 
 
 def on_followup(body: dict, respond: Respond, client: WebClient, context: dict) -> None:

@@ -8,7 +8,8 @@ from bot.core.cases import CaseError, add_note, case_card, open_or_find_case, pa
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.casework import open_solve_modal, tell
+from bot.slack.casework import open_solve_modal
+from bot.slack.posting import tell
 
 
 def _today(services: Services):

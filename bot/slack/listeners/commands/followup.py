@@ -17,8 +17,8 @@ from bot.core.when import WhenError, parse_when, split_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
-from bot.slack.casework import tell
 from bot.slack.people import time_zone
+from bot.slack.posting import tell
 
 
 def acknowledge_followup(ack: Ack, command: dict) -> None:

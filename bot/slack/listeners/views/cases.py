@@ -11,8 +11,8 @@ from bot.core.cases import CaseError, case_card, close_case
 from bot.core.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.casework import tell
 from bot.slack.listeners.actions.cases import announce
+from bot.slack.posting import tell
 
 
 def _value(view: dict, block_id: str) -> str:
