@@ -49,14 +49,14 @@ def test_unanswered_questions_of_the_last_week_biggest_group_first(faq):
     clock.advance(timedelta(days=-8))
     ask(faq, "do you sell dog food")  # too old to show
     clock.advance(timedelta(days=8))
-    ask(faq, "can you gift wrap my box for a birthday")
+    ask(faq, "is gift wrapping available for my sister's birthday box")
     first = ask(faq, "do you sell dog food")
     ask(faq, "Do you sell dog food??", user="U2")
     ask(faq, "where is my box")  # answered: not a gap
     found = gaps(faq)
     assert [(g.kind, g.count, g.question) for g in found] == [
         ("unanswered", 2, "do you sell dog food"),
-        ("unanswered", 1, "can you gift wrap my box for a birthday"),
+        ("unanswered", 1, "is gift wrapping available for my sister's birthday box"),
     ]
     assert found[0].key == first
     assert found[1].suggestions[0].id == "where_is_my_box"  # the matcher's best guess first

@@ -51,8 +51,8 @@ def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(lo
 
 
 def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
-    ask(local, "ana", "do you have vegan options")
-    ask(local, "ben", "do u have vegan options??")
+    ask(local, "ana", "do you have vegan meals")
+    ask(local, "ben", "do u have vegan meals??")
     gaps_reply(local)
     (modal,) = local.workspace.click("lee", "New entry")
     assert modal.kind == "modal"
@@ -63,18 +63,18 @@ def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
     local.workspace.fill("Tags, separated by commas", "pets", "lee")
     replies = local.workspace.submit("lee")
     shown = "\n".join(r.render().text for r in replies)
-    assert "Added the entry `do_you_have_vegan_options`" in shown
+    assert "Added the entry `do_you_have_vegan_meals`" in shown
     assert "`knowledge/added.yaml`" in shown
-    entry = local.services.faq.entry("do_you_have_vegan_options")
+    entry = local.services.faq.entry("do_you_have_vegan_meals")
     assert (entry.variants, entry.answer, entry.tags) == (
-        ("do u have vegan options??",),
+        ("do u have vegan meals??",),
         "Not yet: pet boxes come in May.",
         ("pets",),
     )
-    (answer,) = ask(local, "ben", "do you have vegan options")
+    (answer,) = ask(local, "ben", "do you have vegan meals")
     assert "Not yet: pet boxes come in May." in answer.render().text
     rows = local.services.store.db.execute("SELECT action, entry_id, user_id FROM gap_resolutions")
-    assert rows.fetchall() == [("entry", "do_you_have_vegan_options", LEE)] * 2
+    assert rows.fetchall() == [("entry", "do_you_have_vegan_meals", LEE)] * 2
 
 
 def test_ignore_takes_a_gap_off_the_list_and_a_second_lead_is_told_who_did(local):

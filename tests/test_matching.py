@@ -290,3 +290,25 @@ def test_synonyms_let_customers_words_find_the_faq_s_words():
         [s.score for s in plain.match(question).matches] or [0]
     )
     assert curated.match("parcels").matches[0].entry.id == "late"  # word forms too
+
+
+def test_a_topic_the_faq_lacks_gets_none_though_its_words_are_all_in_the_faq():
+    # Lost cards, lost boxes, phones that are late or broken: but nothing on lost phones.
+    # Each word of "my phone is lost" is in the FAQ; "lost" is what other entries are about.
+    templates = {
+        "lost": ("I lost my {}", "my {} is lost", "can't find my {} anywhere", "lost {}, help"),
+        "late": ("my {} hasn't arrived", "where is my {}", "the {} is late", "still no {}"),
+        "broken": ("my {} is broken", "the {} arrived damaged", "{} does not work", "faulty {}"),
+    }
+    faq = [
+        Entry(f"{thing}_{topic}", first.format(thing), "...", tuple(t.format(thing) for t in rest))
+        for topic, (first, *rest) in templates.items()
+        for thing in ("card", "phone", "box")
+        if (thing, topic) != ("phone", "lost")
+    ]
+    matcher = Matcher(faq)
+    for text in ("I lost my phone", "my phone is lost", "lost phone, help"):
+        assert matcher.match(text).verdict == "none", text
+    for text, expected in [("my card is lost", "card_lost"), ("where is my phone", "phone_late")]:
+        result = matcher.match(text)
+        assert (result.verdict, result.matches[0].entry.id) == ("answer", expected), text

@@ -10,11 +10,13 @@ question does not drown it.
 
 The score a rep sees is a confidence: the estimated chance (in %) that the entry is the right
 answer, from its similarity, its lead over the best other entry, how far it stands out from the
-entries after it and how close the question is to its single closest phrasing (`_Evidence`);
-chat spellings ("didnt", "never came") meet their long forms. The mapping is fitted when
-the index is built, on the knowledge base itself: each of a sample of phrasings is matched with
-that phrasing held out (is its entry still found first?) and with its whole entry held out (a
-question the FAQ does not cover). So the thresholds mean the same for any business's FAQ.
+entries after it, how close the question is to its single closest phrasing, how many of the
+entry's key words the question uses, whether it names what another entry is about and how much
+the question says (`_Evidence`); chat spellings ("didnt", "never came") meet their long forms.
+The mapping is fitted when the index is built, on the knowledge base itself: each of a sample of
+phrasings is matched with that phrasing held out (is its entry still found first?) and with its
+whole entry held out (a question the FAQ does not cover). So the thresholds mean the same for
+any business's FAQ.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ from bot.core.knowledge import Entry, Knowledge
 Verdict = Literal["answer", "suggest", "none"]
 
 # Thresholds on the confidence score: the estimated chance, in %, that the entry is right.
-ANSWER_AT = 60.0
-SUGGEST_AT = 20.0
+# An answer is given when it is more likely right than not.
+ANSWER_AT = 50.0
+SUGGEST_AT = 12.0
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
@@ -58,11 +61,14 @@ _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
-_UNCOVERED_WEIGHT = 0.5  # an uncovered question counts this much against a covered one
+# An uncovered question counts as much as a covered one: the FAQ cannot know how often reps
+# will ask about what it lacks, so the confidence assumes even odds.
+_UNCOVERED_WEIGHT = 1.0
 _BACKGROUND = 9  # entries after the best whose mean similarity is the background
+_FULL_DETAIL = 10  # content words in a question beyond which more words add no evidence
 # Confidence before any evidence, as logistic coefficients on the evidence (see `_Evidence`);
 # the fit is pulled towards it, so a small FAQ, with few phrasings to learn from, stays close.
-_PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0)
+_PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0, 1.0, 1.0, 1.0)
 _PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
 _BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
 
@@ -219,21 +225,41 @@ class _Evidence:
 
     `similarity` is the entry's mixed similarity to the question, `lead` how far it is ahead of
     the best other entry (negative when behind), `gap` how far it stands out from the
-    background (the mean similarity of the entries after the best), and `nearest` the char
-    n-gram cosine of the question to the entry's single closest phrasing (or sentence of one).
+    background (the mean similarity of the entries after the best), `nearest` the char
+    n-gram cosine of the question to the entry's single closest phrasing (or sentence of one),
+    `key_words` the share of the entry's key words (those most of its phrasings use) that the
+    question uses, `on_topic` 0 when the question uses a key word of another entry that this
+    entry never uses (else 1), and `detail` how many content words the question has, up to
+    `_FULL_DETAIL`.
     The pooled similarity ranks well, but a question about something else also meets many
     words of a big entry somewhere; one phrasing that says the same thing is better evidence.
     A question the FAQ does not cover tends to be about as close to several entries (a low
-    gap) and to no phrasing in particular.
+    gap) and to no phrasing in particular, and to share words with a neighbouring entry but
+    not the words that entry is about ("my phone was stolen" against "my card was stolen").
+    A short question is weak evidence whatever it matches.
     """
 
     similarity: float
     lead: float
     gap: float
     nearest: float
+    key_words: float
+    on_topic: float
+    detail: float
 
-    def features(self) -> tuple[float, float, float, float, float]:
-        return (1.0, self.similarity, self.lead, self.gap, self.nearest)
+    def features(self) -> tuple[float, ...]:
+        # The last three count only against an entry (0 at best): where they say nothing, as
+        # for an entry without key words, they leave the score as it was.
+        return (
+            1.0,
+            self.similarity,
+            self.lead,
+            self.gap,
+            self.nearest,
+            self.key_words - 1.0,
+            self.on_topic - 1.0,
+            self.detail - 1.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -264,6 +290,7 @@ class Matcher:
         self._normaliser = _Normaliser(synonyms)
         self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
         self._phrasings: list[list[str]] = []  # per entry, content words of each phrasing
+        self._key_words: list[frozenset[str]] = []  # per entry, see `_key_words`
         self._lengths: list[int] = []
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
@@ -274,7 +301,9 @@ class Matcher:
                     self._postings[word] = {index: n}
                 else:
                     posting[index] = n
-            self._phrasings.append([_content_text(words) for words in phrasings])
+            contents = [_content_words(words) for words in phrasings]
+            self._phrasings.append([" ".join(words) for words in contents])
+            self._key_words.append(_key_words(contents))
             self._lengths.append(counts.total())
         count = len(self.entries)
         average = sum(self._lengths) / count if count else 1.0
@@ -301,6 +330,7 @@ class Matcher:
             for index in range(count):
                 self._entry_grams(index)
                 self._entry_units(index)
+        self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._confidence = self._calibrate()
 
     @classmethod
@@ -352,7 +382,9 @@ class Matcher:
         """The evidence on each of the first `count` ranked entries (see `_Evidence`)."""
         if not ranked:
             return []
-        grams = self._gram_vector([word for word in words if is_content(word)])
+        content = [word for word in words if is_content(word)]
+        grams = self._gram_vector(content)
+        detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         rest = [similarity for _, similarity in ranked[1 : 1 + _BACKGROUND]]
@@ -363,6 +395,9 @@ class Matcher:
                 similarity - (runner_up if i == 0 else best),
                 similarity - background,
                 self._nearest(index, grams, held),
+                self._key_word_share(index, set(content), held),
+                self._on_topic(index, content, held),
+                detail,
             )
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
@@ -375,6 +410,31 @@ class Matcher:
             if position != skip:
                 best = max(best, sum(x * unit.get(g, 0.0) for g, x in grams.items()))
         return min(best, 1.0)
+
+    def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
+        """The share of the entry's key words that the question's content words include."""
+        if held is not None and held.entry == index and held.phrasing is not None:
+            phrasings = self._phrasings[index]
+            others = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
+            keys = _key_words([phrasing.split() for phrasing in others])
+        else:
+            keys = self._key_words[index]
+        return len(keys & content) / len(keys) if keys else 1.0
+
+    def _on_topic(self, index: int, content: list[str], held: _HeldOut | None) -> float:
+        """0 if the question uses a key word of another entry that this entry never uses."""
+        for word in content:
+            owners = self._key_word_owners.get(word, 0)
+            if held is not None and held.phrasing is None and word in self._key_words[held.entry]:
+                owners -= 1  # the held-out entry is not there to own it
+            if owners <= 0:
+                continue
+            uses = self._postings[word].get(index, 0)
+            if held is not None and held.entry == index:
+                uses -= held.counts[word]
+            if uses <= 0:
+                return 0.0
+        return 1.0
 
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
@@ -526,8 +586,14 @@ def _idf(count: int, df: int) -> float:
     return math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
-def _content_text(words: list[str]) -> str:
-    return " ".join([word for word in words if len(word) > 1 and word not in _STOP_STEMS])
+def _key_words(phrasings: Sequence[Sequence[str]]) -> frozenset[str]:
+    """The content words that at least half of an entry's phrasings use: what it is about."""
+    counts = Counter(itertools.chain.from_iterable(map(set, phrasings)))
+    return frozenset(word for word, n in counts.items() if 2 * n >= len(phrasings))
+
+
+def _content_words(words: list[str]) -> list[str]:
+    return [word for word in words if len(word) > 1 and word not in _STOP_STEMS]
 
 
 @functools.lru_cache(maxsize=100_000)
