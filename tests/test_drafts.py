@@ -226,6 +226,13 @@ def test_holidays_and_weekends_are_skipped():
     assert reply.due == datetime(2025, 12, 29, 10, 0, tzinfo=UTC)
 
 
+def test_christmas_is_closed_every_year_not_only_in_the_year_it_was_written():
+    christmas_eve = datetime(2031, 12, 24, 16, 0, tzinfo=LONDON)  # a Wednesday
+    reply = draft(entry=Entry("box_late", "q", "a"), now=christmas_eve)
+    assert reply.promise == "by 10 am on Monday"  # 25, 26 December, then the weekend
+    assert reply.due == datetime(2031, 12, 29, 10, 0, tzinfo=UTC)
+
+
 def test_a_promise_never_falls_outside_working_hours():
     start = datetime(2025, 3, 3, 0, 0, tzinfo=UTC)
     for tz in (LONDON, NEW_YORK, TOKYO):

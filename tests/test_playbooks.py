@@ -130,6 +130,16 @@ def test_bad_yaml_is_named_with_its_line(books):
         ('  end: "17:00"', '  end: "8:00"', "4: error: working_hours: end must be after start"),
         ("[mon, tue", "[monday, tue", "2: error: working_hours: days must be a list of mon"),
         (
+            '  end: "17:00"\n',
+            '  end: "17:00"\n  holidays: ["12-32"]\n',
+            "5: error: working_hours: holidays",
+        ),
+        (
+            '  end: "17:00"\n',
+            '  end: "17:00"\n  holidays: christmas\n',
+            "5: error: working_hours: holidays",
+        ),
+        (
             "    within: 2 working hours\n",
             "    within: 2 working hours\n    templates: {standard: fancy.j2}\n",
             "15: error: situation 'late': unknown template 'fancy.j2'",

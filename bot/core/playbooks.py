@@ -35,6 +35,7 @@ PLACEHOLDER = re.compile(r"\{(\w*)\}")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WITHIN = re.compile(r"^(\d+(?:\.\d+)?)\s+working\s+(hour|day)s?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+YEARLY = re.compile(r"^(\d\d)-(\d\d)$")  # a holiday on the same day every year: "12-25"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class WorkingHours:
     days: frozenset[int] = frozenset(range(5))  # weekday numbers, Monday is 0
     start: time = time(9)
     end: time = time(17)
-    holidays: frozenset[date] = frozenset()
+    holidays: frozenset[date] = frozenset()  # one-off closed days (Easter moves)
+    yearly: frozenset[tuple[int, int]] = frozenset()  # (month, day) closed every year
 
     @property
     def hours_per_day(self) -> float:
@@ -52,7 +54,11 @@ class WorkingHours:
         return (datetime.combine(date.min, self.end) - start) / timedelta(hours=1)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.days and day not in self.holidays
+        return (
+            day.weekday() in self.days
+            and day not in self.holidays
+            and (day.month, day.day) not in self.yearly
+        )
 
     def add(self, moment: datetime, hours: float) -> datetime:
         """`hours` of working time after `moment` (aware, in the rep's zone), in that zone.
@@ -408,12 +414,34 @@ def _working_hours(
         problem("end", "end must be after start")
         start, end = time(9), time(17)
     holidays = data.get("holidays") or []
-    if not isinstance(holidays, list) or not all(type(d) is date for d in holidays):
-        problem("holidays", "holidays must be a list of dates like 2025-12-25")
-        holidays = []
+    yearly = [_yearly(value) for value in holidays] if isinstance(holidays, list) else None
+    if yearly is None or any(
+        day is None and type(value) is not date for value, day in zip(holidays, yearly, strict=True)
+    ):
+        problem(
+            "holidays",
+            'holidays must be a list of dates like 2026-04-03 (that day) or "12-25" (every year)',
+        )
+        holidays, yearly = [], []
     return WorkingHours(
-        frozenset(DAY_NAMES.index(d) for d in days), start, end, frozenset(holidays)
+        frozenset(DAY_NAMES.index(d) for d in days),
+        start,
+        end,
+        frozenset(value for value in holidays if type(value) is date),
+        frozenset(day for day in yearly if day is not None),
     )
+
+
+def _yearly(value: object) -> tuple[int, int] | None:
+    """(month, day) of a holiday given as "MM-DD", every year; None if it is not one."""
+    match = YEARLY.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:  # 2024 is a leap year, so "02-29" is a day that exists
+        day = date(2024, int(match[1]), int(match[2]))
+    except ValueError:
+        return None
+    return day.month, day.day
 
 
 def _clock(value: object, key: str, problem: Callable[[str, str], None]) -> time | None:
