@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bot.emulator.server import FakeSlack
 
-KNOWLEDGE = Path(__file__).parent.parent / "knowledge"
-PLAYBOOKS = Path(__file__).parent.parent / "playbooks"
+ROOT = Path(__file__).parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+PLAYBOOKS = ROOT / "playbooks"
 
 
 def repbot(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
@@ -130,6 +131,27 @@ def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
     assert "Marked helpful" in out
     assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
     assert "Traceback" not in out + done.stderr
+
+
+def test_the_shipped_demo_script_plays_every_step():
+    done = repbot("demo", "--script", str(ROOT / "scripts" / "demo.txt"))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    failed = [line for line in out.splitlines() if line.lstrip().startswith(("! ", "? "))]
+    assert failed == []
+    assert "Traceback" not in out + done.stderr
+    for step in (
+        "Marked helpful",  # /faq
+        "Added the entry `do_you_have_vegan_meals`",  # /kb gaps
+        "*Draft reply*",  # /draft
+        "*Approved* by",  # /solve above the rep's authority
+        "Follow-up F-1 saved",  # /followup
+        "[1 Take it]",  # /redirect
+        "*Your desk*",  # the Home tab
+        "Noted on C-1001",  # /note
+        "== Weekly summary",  # /summary
+    ):
+        assert step in out, step
 
 
 def test_tone_writes_one_json_object_per_text():
