@@ -1,0 +1,74 @@
+"""The Slack app manifest matches the bot: what Slack is told to send is handled, and what the
+bot calls is allowed by the scopes it asks for."""
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.emulator.script import DemoScript
+from bot.emulator.team import TEAM
+from bot.slack.weekly import due_at, post_if_due
+
+ROOT = Path(__file__).parent.parent
+MANIFEST = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+DECLARED = {c["command"] for c in MANIFEST["features"]["slash_commands"]}
+LISTENERS = ROOT / "bot" / "slack" / "listeners"
+# The scope each Web API method needs (api.slack.com/methods); views need none.
+SCOPE_OF = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "users.info": "users:read",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "views.open": None,
+    "views.push": None,
+    "views.update": None,
+    "views.publish": None,
+    "auth.test": None,
+}
+
+
+def registered(kind: str) -> set[str]:
+    """What the listeners register with `app.command("...")` or `app.event("...")`."""
+    pattern = re.compile(rf'app\.{kind}\("([^"]+)"\)')
+    return {m for path in LISTENERS.rglob("*.py") for m in pattern.findall(path.read_text())}
+
+
+def test_the_manifest_declares_exactly_the_commands_the_bot_listens_to():
+    assert registered("command") == DECLARED
+
+
+@pytest.mark.parametrize("command", sorted(DECLARED))
+def test_every_declared_command_answers_a_rep(local, command):
+    (reply,) = local.workspace.command("ana", command, "")
+    assert reply.render().text.strip()
+
+
+def test_the_manifest_subscribes_to_the_events_the_bot_listens_to():
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    # "message" is heard in direct messages only: the manifest asks for message.im alone
+    assert {e.removesuffix(".im") for e in events} == registered("event")
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+    assert "im:history" in MANIFEST["oauth_config"]["scopes"]["bot"]  # to hear message.im
+
+
+def test_every_web_api_method_the_bot_calls_is_allowed_by_a_declared_scope(local):
+    demo = DemoScript(local.workspace, TEAM, io.StringIO())
+    demo.run_lines((ROOT / "scripts" / "demo.txt").read_text().splitlines())
+    now = local.services.store.clock.now()
+    due = due_at(local.services, now)
+    if now < due:  # move the bot's clock past this week's posting time
+        local.wait(due - now + timedelta(minutes=1))
+    else:
+        post_if_due(local.app.client, local.services)
+    # the emulator also logs answers to response URLs and a file's upload: not Web API methods
+    called = {c.method for c in local.fake.calls} - {"response_url", "file_upload"}
+    assert {"chat.postMessage", "users.info", "files.completeUploadExternal"} <= called
+    assert called <= SCOPE_OF.keys(), "a method this test does not know the scope of"
+    needed = {SCOPE_OF[method] for method in called} - {None}
+    assert needed <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
