@@ -52,3 +52,16 @@ def test_an_empty_week_is_a_short_correct_post(local):
     text = shown(local.workspace.command("mia", "/summary", week))
     assert f"Weekly summary {week}" in text and "A quiet week" in text
     assert "*Volume*" not in text
+
+
+def test_each_table_reads_under_its_own_heading(local):
+    for question in ("where is my box", "where is my box??", "i was charged twice"):
+        local.workspace.command("ana", "/faq", question)
+    week = local.services.store.clock.now().strftime("%G-W%V")
+    lines = shown(local.workspace.command("mia", "/summary", week)).splitlines()
+    heading = lines.index("_Most asked FAQ entries_")
+    assert [line.strip() for line in lines[heading + 1 : heading + 3]] == [
+        "◦ where_is_my_box: *2* (week before 0 ▲ +2)",
+        "◦ double_charge: *1* (week before 0 ▲ +1)",
+    ]
+    assert sum("Most asked FAQ entries" in line for line in lines) == 1

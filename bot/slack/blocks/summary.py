@@ -19,6 +19,19 @@ TITLES = {
     "silos": "Silos: redirects between teams",
     "root_causes": "Root causes of closed cases",
 }
+# A section's tables (one row per entry, team, type...) each under a heading of their own.
+TABLE_TITLES = {
+    "top_topics": "Most asked FAQ entries",
+    "top_unanswered": "Most asked with no good answer",
+    "top_phrases": "Phrases /tone caught most",
+    "count_by_type": "Solutions by type",
+    "value_by_type": "Their value by type",
+    "redirects_by_team": "Redirects by receiving team",
+    "median_wait_by_team": "Median wait to be taken, by team",
+    "max_wait_by_team": "Longest wait to be taken, by team",
+    "counts": "Cases by root cause",
+    "shares": "Share of the week's closed cases",
+}
 
 
 def summary_usage() -> Message:
@@ -47,19 +60,20 @@ def summary_post(summary: WeeklySummary) -> Message:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
         return message(title, [*blocks, section(text)])
     by_section: dict[str, list[str]] = {}
-    tables: dict[str, int] = {}
+    tables: dict[str, int] = {}  # rows shown of each table so far
     for name, key, figure in rows(summary):
-        table = key.split(".")[0] if "." in key else None
-        if table is not None:
-            tables[key.split(".")[0]] = tables.get(table, 0) + 1
-            if tables[table] > TABLE_ROWS:
-                continue
-            label = f"{table.replace('_', ' ')}: {figure.label}"
-        else:
-            label = figure.label
-        by_section.setdefault(name, []).append(_line(label, figure))
+        lines = by_section.setdefault(name, [])
+        if "." not in key:
+            lines.append(f"• {_line(figure.label, figure)}")
+            continue
+        table = key.split(".")[0]
+        if table not in tables:
+            lines.append(f"_{TABLE_TITLES.get(table, table.replace('_', ' '))}_")
+        tables[table] = tables.get(table, 0) + 1
+        if tables[table] <= TABLE_ROWS:
+            lines.append(f"      ◦ {_line(figure.label, figure)}")
     for name, lines in by_section.items():
-        text = f"*{TITLES.get(name, name)}*\n" + "\n".join(f"• {line}" for line in lines)
+        text = f"*{TITLES.get(name, name)}*\n" + "\n".join(lines)
         blocks.append(section(text[:2900]))
     if summary.goals:
         goal_lines = []
