@@ -1,8 +1,11 @@
-"""How well /tone tells hurtful phrasing from clean: precision and recall on
-tests/data/tone_sentences.csv, where a sentence counts as flagged when check_tone finds any
-phrase in it. Prints both, then every miss; exits 1 when either is below 0.9. Run:
+"""How well /tone tells hurtful phrasing from clean: precision and recall on labelled sentence
+sets, where a sentence counts as flagged when check_tone finds any phrase in it. By default
+both shipped sets: tests/data/tone_sentences.csv, written alongside the rules, and
+tests/data/tone_holdout.csv, written before the rules were read (rules were since added for
+its misses, never up to 1.0). Prints both figures per set, then every miss; exits 1 when any
+is below 0.9. Run:
 
-    .venv/bin/python scripts/tone_quality.py [--playbooks playbooks] [--data FILE]
+    .venv/bin/python scripts/tone_quality.py [--playbooks playbooks] [--data FILE ...]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bot.core.tone import ToneRules, check_tone, load_tone_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BAR = 0.9
+SETS = (ROOT / "tests/data/tone_sentences.csv", ROOT / "tests/data/tone_holdout.csv")
 
 
 @dataclass(frozen=True)
@@ -52,20 +56,28 @@ def measure(rules: ToneRules, data: Path) -> Quality:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--playbooks", type=Path, default=ROOT / "playbooks")
-    parser.add_argument("--data", type=Path, default=ROOT / "tests/data/tone_sentences.csv")
+    parser.add_argument(
+        "--data", type=Path, nargs="+", default=SETS, help="labelled CSV files (text,label,...)"
+    )
     args = parser.parse_args()
     rules, problems = load_tone_rules(args.playbooks)
     for problem in problems:
         print(problem, file=sys.stderr)
     if any(problem.severity == "error" for problem in problems):
         return 1
-    quality = measure(rules, args.data)
-    print(f"precision {quality.precision:.3f}  recall {quality.recall:.3f}  (bar {BAR})")
-    for text, found in quality.false_positives:
-        print(f"  flagged but clean: {text}  <- {found}")
-    for text, category in quality.false_negatives:
-        print(f"  missed ({category}): {text}")
-    return 0 if quality.precision >= BAR and quality.recall >= BAR else 1
+    passed = True
+    for data in args.data:
+        quality = measure(rules, data)
+        print(
+            f"{data.name}: precision {quality.precision:.3f}  recall {quality.recall:.3f}"
+            f"  (bar {BAR})"
+        )
+        for text, found in quality.false_positives:
+            print(f"  flagged but clean: {text}  <- {found}")
+        for text, category in quality.false_negatives:
+            print(f"  missed ({category}): {text}")
+        passed = passed and quality.precision >= BAR and quality.recall >= BAR
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

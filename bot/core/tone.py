@@ -30,6 +30,9 @@ APOSTROPHE = "['’ʼ]?"  # typed, curly from a phone, or left out ("cant", "you
 # Contractions a lead writes once and that match every way reps type them.
 NOT_FORMS = {"can't": ("cannot", "can not"), "won't": ("will not",)}
 SENTENCE_END = ".!?\n"
+# Words in double quotes on one line are someone else's, most often the customer's, said back
+# to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
+QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,8 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     # Which chars are taken (by an exception, then by a chosen flag), one byte each, so that
     # an overlap test is one slice however many phrases a long text has.
     clean = bytearray(len(text))
+    for start, end in _quoted(text):
+        clean[start:end] = b"\1" * (end - start)
     for matcher in rules.exception_matchers:
         for start, end, _ in matcher.spans(lowered):
             clean[start:end] = b"\1" * (end - start)
@@ -361,6 +366,15 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     pieces.append(text[position:])
     score = max(0, 100 - sum(rule.penalty for _, _, _, rule, _ in chosen))
     return ToneReport(text, score, flags, "".join(pieces))
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """Where the quotations in `text` are; none when one quote wraps the whole text, as when a
+    rep pastes a draft in quotes."""
+    spans = [match.span() for match in QUOTED.finditer(text)]
+    if len(spans) == 1 and not text[: spans[0][0]].strip() and not text[spans[0][1] :].strip():
+        return []
+    return spans
 
 
 def _lower(text: str) -> str:
