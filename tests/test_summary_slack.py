@@ -65,3 +65,17 @@ def test_each_table_reads_under_its_own_heading(local):
         "◦ double_charge: *1* (week before 0 ▲ +1)",
     ]
     assert sum("Most asked FAQ entries" in line for line in lines) == 1
+    # no case closed: one line instead of a row of zeros per root cause
+    causes = lines.index("*Root causes of closed cases*")
+    assert lines[causes + 1] == "No case was closed this week, so no root cause to show."
+
+
+def test_root_causes_show_once_a_case_is_closed(local):
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", "Product", "ana")
+    local.workspace.submit("ana")
+    week = local.services.store.clock.now().strftime("%G-W%V")
+    lines = shown(local.workspace.command("mia", "/summary", week)).splitlines()
+    causes = lines.index("_Cases by root cause_")
+    assert lines[causes + 1].strip() == "◦ product: *1* (week before 0 ▲ +1)"

@@ -72,6 +72,8 @@ def summary_post(summary: WeeklySummary) -> Message:
         tables[table] = tables.get(table, 0) + 1
         if tables[table] <= TABLE_ROWS:
             lines.append(f"      ◦ {_line(figure.label, figure)}")
+    if not any(figure.value for figure in summary.root_causes.counts):
+        by_section["root_causes"] = ["No case was closed this week, so no root cause to show."]
     for name, lines in by_section.items():
         text = f"*{TITLES.get(name, name)}*\n" + "\n".join(lines)
         blocks.append(section(text[:2900]))
