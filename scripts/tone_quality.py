@@ -1,11 +1,18 @@
 """How well /tone tells hurtful phrasing from clean: precision and recall on labelled sentence
-sets, where a sentence counts as flagged when check_tone finds any phrase in it. By default
-both shipped sets: tests/data/tone_sentences.csv, written alongside the rules, and
-tests/data/tone_holdout.csv, written before the rules were read (rules were since added for
-its misses, never up to 1.0). Prints both figures per set, then every miss; exits 1 when any
-is below 0.9. Run:
+sets, where a sentence counts as flagged when check_tone finds any phrase in it. By default the
+three sets the rules were tuned on: tests/data/tone_sentences.csv, written alongside the rules;
+tests/data/tone_holdout.csv, written before the rules were read, then rules were added for its
+misses; and tests/data/tone_fresh.csv, never tuned on until the gap patterns (..N) were
+developed on its misses. None of these says how the rules do on new wording. The honest figure
+comes from tests/data/tone_fresh2.csv (257 replies from insurance, airlines, hotels, ISPs,
+healthcare, marketplaces, gyms and councils, written before the rules were read, measured once
+and never tuned on; its author then wrote the gap patterns from the other sets' misses only):
+precision 0.948, recall 0.807 (0.913 and 0.622 before the gap patterns). It is below the bar,
+so pass it with --data. Prints both figures per set, then every miss; exits 1 when any is below
+0.9. Run:
 
     .venv/bin/python scripts/tone_quality.py [--playbooks playbooks] [--data FILE ...]
+    .venv/bin/python scripts/tone_quality.py --data tests/data/tone_fresh2.csv
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ from bot.core.tone import ToneRules, check_tone, load_tone_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BAR = 0.9
-SETS = (ROOT / "tests/data/tone_sentences.csv", ROOT / "tests/data/tone_holdout.csv")
+SETS = tuple(
+    ROOT / "tests/data" / name
+    for name in ("tone_sentences.csv", "tone_holdout.csv", "tone_fresh.csv")
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.tone import ToneRule, ToneRules, check_tone, load_tone_rules
+from bot.core.tone import ToneRule, ToneRules, check_tone, compile_pattern, load_tone_rules
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -30,10 +30,19 @@ def test_precision_and_recall_on_the_sentence_set_are_above_0_9(rules):
 
 def test_precision_and_recall_on_the_held_out_set_keep_their_level(rules):
     # Written apart from the rules, before they were tuned on it (precision 0.875 and recall
-    # 0.524 then, 0.978 and 0.930 after): a small margin below where the rules stand now.
+    # 0.524 then, 0.978 and 0.930 after phrase rules, 0.984 and 0.968 after gap patterns): a
+    # small margin below where the rules stand now.
     quality = measure(rules, ROOT / "tests/data/tone_holdout.csv")
-    assert quality.precision >= 0.95, quality.false_positives
-    assert quality.recall >= 0.9, quality.false_negatives
+    assert quality.precision >= 0.97, quality.false_positives
+    assert quality.recall >= 0.95, quality.false_negatives
+
+
+def test_precision_and_recall_on_the_fresh_set_keep_their_level(rules):
+    # Never tuned on at first (0.892 and 0.550), then used to develop the gap patterns (1.0 and
+    # 1.0 after), so it guards that work; tests/data/tone_fresh2.csv gives the honest figure.
+    quality = measure(rules, ROOT / "tests/data/tone_fresh.csv")
+    assert quality.precision >= 0.97, quality.false_positives
+    assert quality.recall >= 0.95, quality.false_negatives
 
 
 @pytest.mark.parametrize(
@@ -59,6 +68,13 @@ def test_precision_and_recall_on_the_held_out_set_keep_their_level(rules):
         ("the problem is on your end", "blame"),
         ("per my last email, it shipped monday", "lecturing"),
         ("there is no need to shout", "lecturing"),
+        # reworded can't-language, caught by patterns with a gap rather than fixed phrases
+        ("the policy really doesn't allow us to refund you", "policy"),
+        ("company rules don't let me waive it", "policy"),
+        ("refunds are not permitted on sale items", "can't-language"),
+        ("that isn't something we can change", "can't-language"),
+        ("the portal just won't accept that card", "can't-language"),
+        ("you gave us the wrong postcode", "blame"),
     ],
 )
 def test_each_category_is_caught(rules, text, category):
@@ -77,6 +93,9 @@ def test_each_category_is_caught(rules, text, category):
         "you don't have to worry",
         "you won't be charged again",
         "It's not your fault, the page showed the wrong price.",
+        "I won't close the case until you confirm it's working.",
+        "I can't stress enough how sorry I am.",
+        "Our policy is to refund delivery fees when we're late.",
     ],
 )
 def test_clean_text_gets_a_clean_bill(rules, text):
@@ -213,13 +232,92 @@ def test_mistakes_in_the_rules_are_named_with_file_and_line(tmp_path):
         f"{path}:17: error: broken: pattern 're:(unclosed': regex does not compile: "
         "missing ), unterminated subpattern at position 0",
         f'{path}:18: error: broken: rewrite uses {{2}} but "we/i won\'t" has 1 fill-ins '
-        "(a * or a/b word each)",
+        "(a *, a/b word or ..N gap each)",
         f"{path}:22: error: rule is missing category, why, rewrite, penalty",
         f"{path}:26: error: exception: pattern '*': a pattern needs a word that is neither * "
         "nor optional",
     ]
     assert [rule.id for rule in rules.rules] == ["ok"]  # the sound rules are kept
     assert rules.exceptions == ("can't wait",)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "found", "fills"),
+    [
+        ("we ..2 can't", "we can't", "we can't", ("",)),
+        ("we ..2 can't", "sorry, we really cannot", "we really cannot", ("really",)),
+        ("we ..2 can't", "we honestly just can't", "we honestly just can't", ("honestly just",)),
+        ("we ..2 can't", "we are sadly really not", None, None),  # three words: too many
+        ("we ..2 can't", "we can. Can't say more", None, None),  # not across a sentence end
+        ("we ..2 can't", 'we said "no" cant', None, None),  # nor across a quote
+        (
+            "had you ..3 you'd have",
+            "Had you checked your emails, you'd have seen it",
+            "Had you checked your emails, you'd have",
+            ("checked your emails",),
+        ),
+        (
+            "policy/rules ..1 doesn't/don't allow",
+            "Company rules do not allow it",
+            "rules do not allow",
+            ("rules", "", "do not"),
+        ),
+    ],
+)
+def test_a_gap_skips_up_to_n_words_and_is_a_fill_in(pattern, text, found, fills):
+    spans = compile_pattern(pattern).spans(text.lower())
+    if found is None:
+        assert spans == []
+        return
+    ((start, end, places),) = spans
+    assert text[start:end] == found
+    assert tuple(text[a:b] for a, b in places) == fills
+
+
+def test_a_gap_that_skipped_nothing_leaves_no_double_space_in_the_rewrite():
+    rule = ToneRule("gap", "policy", ("rules ..2 don't allow",), "w", "rules {1} let us", 10, "")
+    rules = ToneRules((rule,), ())
+    assert check_tone("Rules don't allow it.", rules).rewritten == "Rules let us it."
+    assert check_tone("Rules sadly don't allow it.", rules).rewritten == "Rules sadly let us it."
+
+
+def test_a_malformed_gap_is_named_with_file_and_line(tmp_path):
+    path = tmp_path / "tone.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - id: gaps\n"
+        "    category: can't-language\n"
+        "    patterns:\n"
+        "      - we ..2 can't\n"
+        "      - we ..9 can't\n"
+        "      - ..2 can't\n"
+        "      - we ..x can't\n"
+        "      - we ..1 ..2 can't\n"
+        "      - we ..2 really? can't\n"
+        "    why: w\n"
+        "    rewrite: '{3} can'\n"
+        "    penalty: 10\n"
+        "exceptions:\n"
+        "  - won't close ..4\n"
+    )
+    rules, problems = load_tone_rules(tmp_path)
+    assert [str(problem) for problem in problems] == [
+        f'{path}:5: error: gaps: rewrite uses {{3}} but "we ..2 can\'t" has 1 fill-ins '
+        "(a *, a/b word or ..N gap each)",
+        f"{path}:6: error: gaps: pattern \"we ..9 can't\": '..9': a gap is .. and a number of "
+        "words from 1 to 6, as in ..2",
+        f'{path}:7: error: gaps: pattern "..2 can\'t": ..2: a gap must come after a word that '
+        "is not optional",
+        f"{path}:8: error: gaps: pattern \"we ..x can't\": '..x': a gap is .. and a number of "
+        "words from 1 to 6, as in ..2",
+        f'{path}:9: error: gaps: pattern "we ..1 ..2 can\'t": ..2: two gaps in a row; write '
+        "one, such as ..4",
+        f'{path}:10: error: gaps: pattern "we ..2 really? can\'t": really?: a gap must be '
+        "followed by a word that is not optional",
+        f'{path}:15: error: exception: pattern "won\'t close ..4": a gap must be followed by a '
+        "word that is not optional",
+    ]
+    assert (rules.rules, rules.exceptions) == ((), ())
 
 
 def test_bad_yaml_and_a_missing_file_are_problems(tmp_path):

@@ -22,6 +22,7 @@ FILE_NAME = "tone.yaml"
 RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
+DOUBLE_SPACE = re.compile(r" {2,}")
 
 # Between the words of a phrase: spaces, and a comma a rep may or may not type ("no promises,
 # but"), so that punctuation habits do not decide whether a phrase is caught.
@@ -30,6 +31,11 @@ APOSTROPHE = "['’ʼ]?"  # typed, curly from a phone, or left out ("cant", "you
 # Contractions a lead writes once and that match every way reps type them.
 NOT_FORMS = {"can't": ("cannot", "can not"), "won't": ("will not",)}
 SENTENCE_END = ".!?\n"
+# A gap (..3) skips up to that many words, as written or typed, inside one clause: a skipped
+# word never holds a sentence end, a colon or a quote, so "we can. Not" is no "we ..2 not".
+GAP_WORD = r"[^\s.!?;:,\"“”]+"
+GAP_TOKEN = re.compile(r"\.\.(\d+)")
+MAX_GAP = 6
 # Words in double quotes on one line are someone else's, most often the customer's, said back
 # to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
@@ -130,8 +136,22 @@ def compile_pattern(pattern: str) -> Matcher:
     anchors: tuple[str, ...] = ()
     group = 0
     required = False  # a required word came before: the next word needs a gap before it
+    after_gap = False  # the word before was a gap (..3): the next must be a required word
     for word in pattern.lower().replace("’", "'").split():
+        if word.startswith(".."):
+            if after_gap:
+                raise ValueError(f"{word}: two gaps in a row; write one, such as ..4")
+            if not required:
+                raise ValueError(f"{word}: a gap must come after a word that is not optional")
+            group += 1
+            captures.append(group)
+            parts.append(_gap(word))
+            after_gap = True
+            continue
         optional = word.endswith("?") and len(word) > 1
+        if optional and after_gap:
+            raise ValueError(f"{word}: a gap must be followed by a word that is not optional")
+        after_gap = False
         word = word[:-1] if optional else word
         word_anchors: tuple[str, ...] = ()
         if word == "*":
@@ -172,10 +192,23 @@ def compile_pattern(pattern: str) -> Matcher:
                 anchors = word_anchors
         else:
             parts.append(f"(?:{GAP}{body})?" if required else f"(?:{body}{GAP})?")
+    if after_gap:
+        raise ValueError("a gap must be followed by a word that is not optional")
     if not anchors:
         raise ValueError("a pattern needs a word that is neither * nor optional")
     regex = re.compile("".join(parts) + r"(?!\w)")
     return Matcher(regex, tuple(captures), tuple(fuzzy), anchors)
+
+
+def _gap(word: str) -> str:
+    """A gap (..3) as a regex: one group holding up to that many words, and optional as a
+    whole, so that no words skipped is a match too (the fill-in is then "")."""
+    found = GAP_TOKEN.fullmatch(word)
+    if not found or not 1 <= int(found[1]) <= MAX_GAP:
+        raise ValueError(
+            f"{word!r}: a gap is .. and a number of words from 1 to {MAX_GAP}, as in ..2"
+        )
+    return f"(?:{GAP}({GAP_WORD}(?:{GAP}{GAP_WORD}){{0,{int(found[1]) - 1}}}))?"
 
 
 def _literal(word: str) -> tuple[str, tuple[str, ...]]:
@@ -293,7 +326,7 @@ def _load_rule(
                 if not 1 <= int(number) <= len(matcher.captures):
                     message = (
                         f"{rule_id}: rewrite uses {{{number}}} but {pattern!r} has "
-                        f"{len(matcher.captures)} fill-ins (a * or a/b word each)"
+                        f"{len(matcher.captures)} fill-ins (a *, a/b word or ..N gap each)"
                     )
                     problems.append(Problem(name, line_of(pattern_node), message))
                     bad = True
@@ -354,6 +387,8 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     for start, end, _, rule, fills in chosen:
         pieces.append(text[position:start])
         rewrite = PLACEHOLDER.sub(lambda m, fills=fills: fills[int(m.group(1)) - 1], rule.rewrite)
+        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
+        rewrite = DOUBLE_SPACE.sub(" ", rewrite).strip(" ")
         if _at_sentence_start(pieces):
             rewrite = rewrite[:1].upper() + rewrite[1:]
         position = end
