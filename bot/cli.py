@@ -285,8 +285,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime import run
 
     load_env_file(args.env_file)
+    # With several worker processes, the process id tells whose line it is.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.INFO,
+        format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
     )
     return run(read_settings())
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+# The default number of HTTP worker processes is one per CPU, but no more than this: every
+# worker holds its own FAQ index, and they all write to one SQLite file, one at a time.
+WEB_WORKERS_MOST = 8
 
 
 class SettingError(Exception):
@@ -24,10 +27,24 @@ class Settings:
     database_path: Path
     knowledge_dir: Path
     playbooks_dir: Path
+    web_workers: int = 1  # HTTP mode: processes serving PORT; Socket Mode uses one process
 
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity, which a container's cpuset narrows
+    (a CPU quota does not show here; set WEB_WORKERS there)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS has no affinity
+        return os.cpu_count() or 1
+
+
+def default_web_workers() -> int:
+    return min(usable_cpus(), WEB_WORKERS_MOST)
 
 
 def load_env_file(path: str | Path = ".env") -> None:
@@ -59,6 +76,9 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
     port_text = text("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+    workers_text = text("WEB_WORKERS", str(default_web_workers()))
+    if not workers_text.isdigit() or int(workers_text) < 1:
+        raise SettingError(f"WEB_WORKERS must be a number of at least 1, not {workers_text!r}")
     return Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=text("SLACK_SIGNING_SECRET", required=need_slack and not app_token),
@@ -69,4 +89,5 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
         database_path=Path(text("DATABASE_PATH", "repbot.db")),
         knowledge_dir=Path(text("KNOWLEDGE_DIR", "knowledge")),
         playbooks_dir=Path(text("PLAYBOOKS_DIR", "playbooks")),
+        web_workers=int(workers_text),
     )

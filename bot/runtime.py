@@ -1,10 +1,16 @@
-"""`repbot run`: real Slack, over Socket Mode when an app token is set, otherwise HTTP."""
+"""`repbot run`: real Slack, over Socket Mode when an app token is set, otherwise HTTP, served
+by WEB_WORKERS processes."""
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import socket
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
@@ -12,14 +18,22 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.core.content import ContentError
 from bot.core.ticker import Ticker
-from bot.services import open_services
+from bot.services import Services, open_services
 from bot.slack.app import build_app
 from bot.slack.reload import content_reloader
 from bot.slack.reminders import reminder_ticker
 from bot.slack.server import HttpServer
 from bot.slack.weekly import summary_ticker
+from bot.workers import Supervisor, listen, stop_on_signals
 
 log = logging.getLogger(__name__)
+
+HOST = "0.0.0.0"
+# Request threads per process. They only acknowledge (slow work goes to the lazy listeners'
+# pool), which is CPU work under the interpreter lock: more threads would only make requests
+# take turns on it, so all finish late (bench_faq, 2 workers: p99 about 35 ms with 2 threads
+# each, about 60 ms with 8).
+ACK_THREADS = 2
 
 
 def run(settings: Settings) -> int:
@@ -30,18 +44,17 @@ def run(settings: Settings) -> int:
     except ContentError as error:
         print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
         return 1
+    # Ours, not Bolt's default, so that a stopping worker can wait for the lazy listeners.
+    executor = ThreadPoolExecutor(max_workers=5, thread_name_prefix="repbot-listener")
     try:
-        app = build_app(settings, services)  # checks the token with auth.test
+        app = build_app(settings, services, listener_executor=executor)  # checks the token
     except BoltError as error:
         print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
         return 1
-    content_reloader(app.client, services).start()
-    reminder_ticker(app.client, services).start()
-    summary_ticker(app.client, services).start()
-    # Slack retries within minutes; the keys that recognise them need not live for ever.
-    Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries).start()
     entries = len(services.faq.entries)
     if settings.socket_mode:
+        # One process: Socket Mode needs no port to share, and WEB_WORKERS is for HTTP.
+        start_loops(app, services, schedules=True)
         log.info("connecting over Socket Mode with %d FAQ entries", entries)
         try:
             SocketModeHandler(app, settings.slack_app_token).start()
@@ -52,8 +65,69 @@ def run(settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 1
-    else:
-        server = HttpServer(app, host="0.0.0.0", port=settings.port)
-        log.info("serving %d FAQ entries at http://0.0.0.0:%d/slack/events", entries, server.port)
-        server.serve_forever()
+        return 0
+    try:
+        sock = listen(HOST, settings.port)
+    except OSError as error:
+        reason = os.strerror(error.errno)  # without the address that create_server adds
+        print(f"repbot: not starting, cannot listen on PORT {settings.port}: {reason}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    workers = settings.web_workers
+    log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
+             entries, HOST, settings.port, workers, "" if workers == 1 else "s")  # fmt: skip
+    if workers == 1:
+        return serve_http(app, services, executor, sock, schedules=True)
+    # The workers are forked from this process with the content loaded, checked and indexed:
+    # one start-up check, one index build, its memory shared copy-on-write (gc.freeze keeps
+    # the collector from writing to it; after a reload a worker keeps that first index, but
+    # its pages are this process's, so it costs nothing more). No thread runs here yet, and
+    # the database connections are closed: each worker opens its own, as SQLite requires.
+    services.store.close()
+    gc.freeze()
+    return Supervisor(
+        workers,
+        lambda number: serve_http(app, services, executor, sock, schedules=number == 0),
+    ).run()
+
+
+def start_loops(app: App, services: Services, *, schedules: bool) -> list[Ticker]:
+    """The background loops. Every process needs its own content reloader, since each holds
+    its own FAQ index and playbooks; the schedules (reminders, the weekly summary, forgetting
+    old delivery keys) run in one: their work is claimed in the database, so more would only
+    repeat the same queries."""
+    loops = [content_reloader(app.client, services)]
+    if schedules:
+        loops += [
+            reminder_ticker(app.client, services),
+            summary_ticker(app.client, services),
+            # Slack retries within minutes; the keys that recognise them need not live for ever.
+            Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries),
+        ]
+    for loop in loops:
+        loop.start()
+    return loops
+
+
+def serve_http(
+    app: App, services: Services, executor: ThreadPoolExecutor, sock: socket.socket,
+    *, schedules: bool,
+) -> int:  # fmt: skip
+    """Serve `sock` until SIGTERM or SIGINT, then finish the work in hand; the exit code."""
+    stop_on_signals()
+    # With few threads, acknowledgements waiting their turn for a moment is the design;
+    # waitress would log a warning for each one.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    loops = start_loops(app, services, schedules=schedules)
+    # A worker forked again after a crash starts from the content as it was at start-up:
+    # catch up with the files now rather than at the reloader's first tick.
+    loops[0].task()
+    server = HttpServer(app, sock=sock, threads=ACK_THREADS)
+    try:
+        server.serve_forever()  # returns on a stop signal, once the requests in hand are done
+    finally:
+        executor.shutdown(wait=True)  # lazy listeners still answering
+        for loop in loops:
+            loop.stop()
+        services.store.close()
     return 0

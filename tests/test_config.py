@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.config import SLACK_API_DEFAULT, SettingError, read_settings
+from bot.config import SLACK_API_DEFAULT, SettingError, default_web_workers, read_settings
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 
@@ -14,7 +14,13 @@ def test_defaults_for_everything_but_the_slack_credentials():
     assert str(settings.database_path) == "repbot.db"
     assert str(settings.knowledge_dir) == "knowledge"
     assert str(settings.playbooks_dir) == "playbooks"
+    assert settings.web_workers == default_web_workers()
     assert not settings.socket_mode
+
+
+def test_web_workers_default_to_one_per_cpu_within_limits_and_can_be_set():
+    assert 1 <= default_web_workers() <= 8
+    assert read_settings({**GOOD, "WEB_WORKERS": "3"}).web_workers == 3
 
 
 def test_api_url_gets_the_trailing_slash_the_web_client_needs():
@@ -37,6 +43,9 @@ def test_an_app_token_means_socket_mode_and_no_signing_secret_is_needed():
         ({**GOOD, "PORT": "eighty"}, "PORT"),
         ({**GOOD, "PORT": "70000"}, "PORT"),
         ({**GOOD, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"),
+        ({**GOOD, "WEB_WORKERS": "0"}, "WEB_WORKERS"),
+        ({**GOOD, "WEB_WORKERS": "abc"}, "WEB_WORKERS"),
+        ({**GOOD, "WEB_WORKERS": "-2"}, "WEB_WORKERS"),
     ],
 )
 def test_bad_settings_are_named_in_one_line(env, named):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from processes import at_once
 
 from bot.core.curate import CurateError, add_entry, add_phrasing
 from bot.core.knowledge import load_knowledge
@@ -104,3 +105,20 @@ def test_a_write_is_undone_when_the_knowledge_base_is_already_broken(kb):
     with pytest.raises(CurateError, match="would break the knowledge base"):
         add_phrasing(kb, box, "new words")
     assert (kb / "delivery.yaml").read_text() == before
+
+
+def add_phrasings(kb: Path, entry_id: str, phrasings: list[str]) -> None:
+    for phrasing in phrasings:
+        add_phrasing(kb, entry(kb, entry_id), phrasing)
+
+
+def test_edits_from_several_processes_at_once_all_land(kb):
+    # Leads' clicks reach whichever worker process Slack's request lands on; each edit reads
+    # the file and writes it back, so without one lock over all processes one would be lost.
+    calls = [(kb, entry_id, [f"{entry_id} wording {n}" for n in range(8)])
+             for entry_id in ("where_is_my_box", "flow", "bare")]  # fmt: skip
+    at_once(add_phrasings, calls)
+    knowledge = load_knowledge(kb)
+    assert knowledge.errors == []
+    for _, entry_id, phrasings in calls:
+        assert set(phrasings) <= set(knowledge.by_id()[entry_id].variants)

@@ -2,6 +2,9 @@
 
 import sqlite3
 import threading
+import time
+
+from processes import at_once
 
 from bot.store import MIGRATIONS, Store
 
@@ -86,3 +89,26 @@ def test_writes_from_many_threads_all_land(tmp_path):
         thread.join()
     assert errors == []
     assert count(store, "faq_queries") == 200
+
+
+def claim_keys(db_path: str, keys: list[str]) -> list[str]:
+    """The keys one process wins."""
+    store = Store(db_path)
+    won = []
+    for key in keys:
+        if store.claim_delivery(key):
+            won.append(key)
+        time.sleep(0.001)  # a worker does other work between claims; SQLite lets others in
+    return won
+
+
+def test_each_delivery_is_claimed_once_over_several_processes(tmp_path):
+    # What the worker processes of `repbot run` rely on: the claim is one INSERT in a
+    # BEGIN IMMEDIATE transaction, and SQLite's busy timeout makes the others wait.
+    db_path = str(tmp_path / "r.db")
+    Store(db_path).close()  # created and migrated, as the parent does before forking
+    keys = [f"command:{n}" for n in range(200)]
+    orders = [keys, keys[::-1], keys[100:] + keys[:100]]
+    won = at_once(claim_keys, [(db_path, order) for order in orders])
+    assert all(won)  # every process won some: they really ran at once
+    assert sorted(key for keys_won in won for key in keys_won) == sorted(keys)

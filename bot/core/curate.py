@@ -7,10 +7,12 @@ loading the knowledge base again; a write that would break it is undone.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,19 @@ from bot.core.knowledge import Entry, Knowledge, load_knowledge
 PHRASING_LIMIT = 500
 NEW_ENTRIES_FILE = "added.yaml"  # where a new entry goes when no file is named after its tag
 
-_writing = threading.Lock()
+
+@contextmanager
+def _writing(knowledge_dir: Path) -> Iterator[None]:
+    """One edit at a time to the knowledge files, over every thread and every worker process:
+    each edit reads a file and writes it back, and two at once would lose one. flock on the
+    directory itself needs no lock file; each call opens its own descriptor, so threads of
+    one process exclude each other too. Closing the descriptor releases the lock."""
+    fd = os.open(knowledge_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class CurateError(ValueError):
@@ -56,7 +70,7 @@ def add_phrasing(knowledge_dir: Path, entry: Entry, phrasing: str) -> Written | 
     if phrasing.lower() in (p.lower() for p in entry.phrasings):
         return None
     path = Path(entry.source.rsplit(":", 1)[0])
-    with _writing:
+    with _writing(knowledge_dir):
         text = path.read_text(encoding="utf-8")
         knowledge = _write_checked(knowledge_dir, path, _with_variant(text, entry.id, phrasing))
     return Written(entry.id, path, knowledge)
@@ -88,7 +102,7 @@ def add_entry(
     lines.append(f"  answer: {_quoted(answer)}")
     if tags:
         lines.append(f"  tags: [{', '.join(tags)}]")
-    with _writing:
+    with _writing(knowledge_dir):
         path = _file_for(knowledge_dir, tags)
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if text and not text.endswith("\n"):

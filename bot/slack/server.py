@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterable
 
@@ -25,15 +26,22 @@ def health_checked(slack: Callable) -> Callable:
 
 
 class HttpServer:
-    """Serves the app on host:port (port 0 picks a free one); `url` is the events endpoint."""
+    """Serves the app on host:port (port 0 picks a free one), or on `sock`, a socket already
+    listening (the one the worker processes share); `url` is the events endpoint."""
 
-    def __init__(self, app: App, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+    def __init__(
+        self,
+        app: App,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        sock: socket.socket | None = None,
+    ) -> None:
         wsgi = health_checked(SlackRequestHandler(app, path=EVENTS_PATH))
+        where = {"host": host, "port": port} if sock is None else {"sockets": [sock]}
         # A short loop timeout lets stop() take effect at once instead of after a second.
-        self._server = create_server(
-            wsgi, host=host, port=port, threads=threads, asyncore_loop_timeout=0.05
-        )
-        self.host = host
+        self._server = create_server(wsgi, threads=threads, asyncore_loop_timeout=0.05, **where)
+        self.host = host if sock is None else sock.getsockname()[0]
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
         self._stopping = False

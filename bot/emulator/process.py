@@ -1,0 +1,117 @@
+"""`repbot run` in HTTP mode as a process of its own, exactly as in production, with the fake
+Slack as its Web API: what the multi-worker tests and the /faq benchmark run against."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bot.emulator.client import SignedClient
+from bot.emulator.server import FakeSlack
+
+WORKER_STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the bot binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BotProcess:
+    """Starts `repbot run` with WEB_WORKERS=`workers` and waits until it answers /healthz.
+    Its log (standard output and error) goes to `log`; `client` signs requests for it."""
+
+    def __init__(
+        self,
+        fake: FakeSlack,
+        *,
+        knowledge_dir: Path,
+        playbooks_dir: Path,
+        db_path: Path,
+        log: Path,
+        workers: int,
+        ready_within: float = 120.0,
+    ) -> None:
+        self.log = log
+        self.port = free_port()
+        self.secret = secrets.token_hex(16)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+        env.update(
+            SLACK_BOT_TOKEN=fake.token,
+            SLACK_SIGNING_SECRET=self.secret,
+            SLACK_API_URL=fake.api_url,
+            PORT=str(self.port),
+            DATABASE_PATH=str(db_path),
+            KNOWLEDGE_DIR=str(knowledge_dir),
+            PLAYBOOKS_DIR=str(playbooks_dir),
+            WEB_WORKERS=str(workers),
+        )
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "run", "--env-file", os.devnull],
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.client = SignedClient(f"{self.base_url}/slack/events", self.secret)
+        try:
+            self._wait_ready(ready_within)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.health() != 200:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"repbot run exited {self.process.returncode}:\n{self.output}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"repbot run not ready in {timeout} s:\n{self.output}")
+            time.sleep(0.05)
+
+    def health(self) -> int | None:
+        """The status of GET /healthz; None when nothing answers."""
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def workers(self) -> dict[int, int]:
+        """Worker number -> pid of the latest start of each worker, from the log."""
+        return {int(n): int(pid) for n, pid in WORKER_STARTED.findall(self.output)}
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, as a service manager stops it; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def __enter__(self) -> BotProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.stop()
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # its workers notice and stop themselves
+            self.process.wait()
