@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     verify.set_defaults(handler=cmd_audit_verify)
 
     summary = commands.add_parser("summary", help="the weekly summary for management")
-    summary.add_argument("--week", help="ISO week like 2026-W47 (default: the last complete week)")
+    summary.add_argument(
+        "--week", help='2026-W47, "this week" or "last week" (default: the last complete week)'
+    )
     summary.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     summary.add_argument("--post", action="store_true", help="post it to the management channel")
     summary.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")

@@ -206,6 +206,9 @@ def test_weeks_are_iso_weeks_in_the_team_time_zone():
     sunday_night = datetime(2026, 7, 5, 23, 30, tzinfo=UTC)  # Monday 00:30 in London
     assert iso_week(None, now=sunday_night, tz=LONDON)[2] == "2026-W27"
     assert iso_week(None, now=sunday_night, tz=ZoneInfo("UTC"))[2] == "2026-W26"
+    # Words, as a manager types them.
+    assert iso_week("Last  Week", now=sunday_night, tz=LONDON)[2] == "2026-W27"
+    assert iso_week("this week", now=sunday_night, tz=LONDON)[2] == "2026-W28"
     # The week the clocks go forward is an hour short.
     start, end, _ = iso_week("2026-w13", now=sunday_night, tz=LONDON)
     assert end - start == timedelta(days=7, hours=-1)
@@ -213,7 +216,7 @@ def test_weeks_are_iso_weeks_in_the_team_time_zone():
 
 @pytest.mark.parametrize(
     "text, message",
-    [("last week", "not a week"), ("2025-W53", "2025 has weeks 1 to 52"), ("2026-W00", "1 to 53")],
+    [("next week", "not a week"), ("2025-W53", "2025 has weeks 1 to 52"), ("2026-W00", "1 to 53")],
 )
 def test_a_bad_week_says_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):

@@ -25,6 +25,7 @@ from bot.store import Store
 
 FILE_NAME = "goals.yaml"
 WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+RELATIVE_WEEKS = {"this week": 0, "this": 0, "last week": 1, "last": 1}  # weeks back
 TOP = 10  # topics and unanswered questions shown
 TOP_PHRASES = 5
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -95,16 +96,21 @@ def _label(monday: date) -> str:
 
 
 def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime, str]:
-    """The week "2026-W47" (or, for None, the last complete week before `now`) as (start, end,
-    label): aware UTC times of Monday 00:00 and the next Monday 00:00 in the team's time zone.
-    ValueError saying what is wrong for any other text."""
-    if text is None:
+    """The week "2026-W47", "this week" (so far) or "last week" (also for None: the last
+    complete week before `now`) as (start, end, label): aware UTC times of Monday 00:00 and
+    the next Monday 00:00 in the team's time zone. ValueError saying what is wrong for any
+    other text."""
+    relative = RELATIVE_WEEKS.get(" ".join((text or "last week").lower().split()))
+    if relative is not None:
         today = now.astimezone(tz).date()
-        monday = today - timedelta(days=today.weekday() + 7)
+        monday = today - timedelta(days=today.weekday() + 7 * relative)
     else:
         match = WEEK.match(text)
         if not match:
-            raise ValueError(f"{text!r} is not a week: write it like 2026-W47 (ISO year-week).")
+            raise ValueError(
+                f"{text!r} is not a week: write it like 2026-W47 (ISO year-week), "
+                "or this week, or last week."
+            )
         year, week = int(match[1]), int(match[2])
         try:
             monday = date.fromisocalendar(year, week, 1)

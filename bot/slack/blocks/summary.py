@@ -35,7 +35,9 @@ TABLE_TITLES = {
 
 
 def summary_usage() -> Message:
-    return note("Usage: /summary [week], for example /summary or /summary 2026-W47")
+    return note(
+        "Usage: /summary [week]: /summary (last week), /summary this week, or /summary 2026-W47"
+    )
 
 
 def _line(label: str, figure) -> str:
