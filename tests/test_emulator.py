@@ -496,3 +496,11 @@ def test_files_upload_v2_lands_in_the_channel_with_its_bytes(fake):
     assert [c.method for c in fake.calls] == [
         "files.getUploadURLExternal", "file_upload", "files.completeUploadExternal",
     ]  # fmt: skip
+
+
+def test_a_dm_sent_while_someone_else_looks_waits_for_its_reader(fake, workspace):
+    web(fake).chat_postMessage(channel="U0ANA0001", text="your refund was approved")
+    web(fake).chat_postMessage(channel="C0SUPPORT1", text="for everyone")
+    assert [r.text for r in workspace.look("lee")] == ["for everyone"]
+    assert [r.text for r in workspace.look("ana")] == ["your refund was approved"]
+    assert workspace.look("ana") == []

@@ -22,6 +22,14 @@ def test_a_manager_previews_any_week_and_a_rep_may_not(local):
     assert "*Experience goals*" in text
 
 
+def test_this_week_in_words_is_one_summary_of_the_week_so_far(local):
+    local.workspace.command("ana", "/faq", "where is my box")
+    (reply,) = local.workspace.command("mia", "/summary", "this week")
+    week = local.services.store.clock.now().strftime("%G-W%V")
+    assert f"Weekly summary {week}" in reply.render().text
+    assert "FAQ queries: *1*" in reply.render().text
+
+
 def test_an_unreadable_week_is_explained(local):
     text = shown(local.workspace.command("lee", "/summary", "the week before christmas"))
     assert "is not a week" in text

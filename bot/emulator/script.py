@@ -19,7 +19,7 @@ class DemoScript:
     """Demo lines:
 
         /command text        a slash command, typed by the current user in the current channel
-        as NAME              switch user (default: ana)
+        as NAME              switch user (default: ana), who sees what reached them meanwhile
         in #CHANNEL          switch channel (default: #support)
         click N              press button N of the latest reply with buttons
         click "Label"        ... or the button with that label
@@ -101,6 +101,9 @@ class DemoScript:
             self._print(f"{INDENT}! no one called {name!r}; the team: {team}")
             return
         self._print(f"{INDENT}(now {self.user.real_name}, {self.user.role})")
+        waiting = self.workspace.look(self.user)  # what reached them while others acted
+        if waiting:
+            self.show(waiting)
 
     def _help(self) -> None:
         words = ["/command text", "as NAME", "in #channel", "click N", 'click "Label"']

@@ -115,6 +115,9 @@ class Workspace:
         self._modals: dict[str, list[str]] = {}  # user id -> stack of open view ids
         self._ephemeral_count = 0
         self._cursor = len(fake.calls)  # calls before this index have been shown
+        # Messages for one person (a DM, an ephemeral) that came while another was acting:
+        # that person sees them at their next look, as Slack shows what came meanwhile.
+        self._unseen: dict[str, list[Reply]] = {}
 
     # --- what a person does ------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ class Workspace:
             except ValueError:
                 message = {"text": response.body}
             replies.append(self._show_response(self._urls[url], message, url))
-        return replies + self.look(who)
+        return replies + self._look_now(who)
 
     def click(self, user: str | Member, element: int | str) -> list[Reply]:
         """Press a button, by number or label, in the latest reply this user sees with any."""
@@ -203,7 +206,7 @@ class Workspace:
             if reply.kind != "ephemeral":  # Slack sends no message object for ephemerals
                 payload["message"] = self._message_payload(reply)
         self._check(self.client.block_actions(payload), f'"{target.label}"')
-        return self.look(who)
+        return self._look_now(who)
 
     def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
         """Type (or choose) `value` in the open modal's field labelled `label`."""
@@ -246,19 +249,33 @@ class Workspace:
             for view_id in reversed(stack if action == "clear" else stack[-1:]):
                 replies.append(replace(self._screen.pop(("view", view_id)), removed=True))
                 stack.remove(view_id)
-        return replies + self.look(who)
+        return replies + self._look_now(who)
 
     def look(self, user: str | Member) -> list[Reply]:
-        """Let the bot finish (`settle`), then show what it did since the last look, as `user`
-        sees it. Actions call this themselves; call it after anything else that makes the bot
-        act (a scheduled job, an event)."""
+        """Let the bot finish (`settle`), then show what `user` has not seen yet: what reached
+        them alone while others were acting, then what the bot did since the last look. Call
+        it after anything that makes the bot act other than this user's own actions (which
+        return their replies themselves): a scheduled job, an event, another user's click."""
         who = self._member(user)
-        return [reply for reply in self._news(who) if reply.user in (None, who.id)]
+        return self._unseen.pop(who.id, []) + self._look_now(who)
 
     def look_everyone(self) -> list[Reply]:
-        """What the bot did since the last look, whoever sees it (`Reply.user` says who): for
-        when time passes and reminders go to several people at once."""
-        return self._news(None)
+        """Everything nobody has seen yet, whoever sees it (`Reply.user` says who): for when
+        time passes and reminders go to several people at once."""
+        unseen = [reply for replies in self._unseen.values() for reply in replies]
+        self._unseen.clear()
+        return unseen + self._news(None)
+
+    def _look_now(self, who: Member) -> list[Reply]:
+        """What the bot did since the last look that `who` sees; what only another person
+        sees is kept for their next look."""
+        replies = []
+        for reply in self._news(who):
+            if reply.user in (None, who.id):
+                replies.append(reply)
+            else:
+                self._unseen.setdefault(reply.user, []).append(reply)
+        return replies
 
     def _news(self, who: Member | None) -> list[Reply]:
         self.settle()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.summary import FIGURES, WeeklySummary, rows, shown, shown_change
-from bot.slack.blocks.base import Message, context, escape, message, note, section, shorten
+from bot.slack.blocks.base import Message, context, escape, message, section, shorten
 
 TABLE_ROWS = 10
 TITLES = {
@@ -32,12 +32,6 @@ TABLE_TITLES = {
     "counts": "Cases by root cause",
     "shares": "Share of the week's closed cases",
 }
-
-
-def summary_usage() -> Message:
-    return note(
-        "Usage: /summary [week]: /summary (last week), /summary this week, or /summary 2026-W47"
-    )
 
 
 def _line(label: str, figure) -> str:

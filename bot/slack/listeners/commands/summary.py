@@ -4,17 +4,15 @@ from slack_bolt import Ack, App, Respond
 
 from bot.services import Services
 from bot.slack.blocks import base
-from bot.slack.blocks.summary import summary_post, summary_usage
+from bot.slack.blocks.summary import summary_post
 from bot.slack.weekly import weekly_summary
 
 
 def acknowledge(ack: Ack, command: dict, context: dict) -> None:
     if not context["services"].roles.at_least(command.get("user_id", ""), "lead"):
         ack(response_type="ephemeral", **base.note("The weekly summary is for leads and managers."))
-    elif len(command.get("text", "").split()) > 1:
-        ack(response_type="ephemeral", **summary_usage())
     else:
-        ack()  # a year of data takes a moment to add up
+        ack()  # a year of data takes a moment to add up; a week it cannot read is said then
 
 
 def preview(command: dict, respond: Respond, context: dict) -> None:
