@@ -32,7 +32,7 @@ from bot.slack.app import build_app
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import reminder_ticker, send_due_reminders
 from bot.slack.server import HttpServer
-from bot.slack.weekly import post_if_due, summary_ticker
+from bot.slack.weekly import due_at, post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 PROMPT_HELP = (
@@ -107,6 +107,16 @@ class LocalSlack:
         sent = send_due_reminders(self.app.client, self.services)
         post_if_due(self.app.client, self.services)
         return sent
+
+    def post_weekly_summary(self) -> None:
+        """The weekly summary goes out as scheduled: the clock moves past this week's posting
+        time if that is still ahead."""
+        now = self.clock.now()
+        due = due_at(self.services, now)
+        if now < due:
+            self.wait(due - now + timedelta(minutes=1))
+        else:
+            post_if_due(self.app.client, self.services)
 
     def open_home(self, user: Member) -> list[Reply]:
         """What Slack does when a person opens the bot's Home tab."""

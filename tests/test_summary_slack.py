@@ -3,7 +3,7 @@
 import json
 from datetime import timedelta
 
-from bot.slack.weekly import due_at, post_if_due
+from bot.slack.weekly import post_if_due
 
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
 
@@ -40,12 +40,7 @@ def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_c
     roles.write_text(roles.read_text().replace("C0MGMT0001", MANAGEMENT))
     assert local.services.coach.reload(force=True) == []
     assert local.services.roles.channels["management"] == MANAGEMENT
-    now = local.services.store.clock.now()
-    due = due_at(local.services, now)
-    if now < due:  # move the bot's clock past this week's posting time
-        local.wait(due - now + timedelta(minutes=1))
-    else:
-        post_if_due(local.app.client, local.services)
+    local.post_weekly_summary()
     posts = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == MANAGEMENT]
     assert len(posts) == 1 and "Weekly summary" in json.dumps(posts[0].body)
     (chart,) = local.fake.files.values()
