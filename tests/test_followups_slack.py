@@ -107,3 +107,18 @@ def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
     assert "Approval queue" not in text
     (lead_home,) = local.open_home(member("lee"))
     assert "Approval queue" in lead_home.render().text
+
+
+def test_seniors_and_leads_see_the_requests_each_may_decide(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    for amount in ("45", "120"):  # a senior may refund up to 75 at once, a lead up to 200
+        local.workspace.command("ana", "/solve", "C-1001")
+        local.workspace.fill("Solution", "Refund", "ana")
+        local.workspace.fill("Amount (GBP), where it applies", amount, "ana")
+        local.workspace.fill("Reason", "charged twice", "ana")
+        local.workspace.submit("ana")
+    senior = local.open_home(member("sam"))[0].render().text
+    assert "Refund £45.00 on C-1001" in senior and "£120.00" not in senior
+    lead = local.open_home(member("lee"))[0].render().text
+    assert "Refund £45.00 on C-1001" in lead and "Refund £120.00 on C-1001" in lead
+    assert "Approval queue" not in local.open_home(member("ana"))[0].render().text

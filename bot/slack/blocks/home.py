@@ -1,4 +1,5 @@
-"""The App Home tab: what each rep has on their plate, and for leads what waits on them."""
+"""The App Home tab: what each rep has on their plate, and for seniors and leads what waits
+on them."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ def home_view(
     policy: SolutionPolicy,
     tz: ZoneInfo,
     now: datetime,
+    to_decide: list[SolutionRecord] | None = None,
     lead: dict | None = None,
 ) -> dict:
-    """`lead`, for leads: {"queue": [SolutionRecord], "unclaimed": [Redirect], "gaps": [Gap]}."""
+    """`to_decide`, for seniors and up: the requests they may approve or deny; `lead`, for
+    leads: {"unclaimed": [Redirect], "gaps": [Gap]}."""
     followup_lines = [
         f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {when(f.due_at, tz)} · "
         f"{escape(shorten(f.what, 120))}"
@@ -52,11 +55,13 @@ def home_view(
         *_list("Open cases", case_lines, "No open cases."),
         *_list("Waiting for approval", pending_lines, "Nothing waiting for approval."),
     ]
-    if lead is not None:
+    if to_decide is not None:
         queue = [
             f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id} for <@{s.requested_by}>"
-            for s in lead["queue"]
+            for s in to_decide
         ]
+        blocks += _list("Approval queue", queue, "No solutions waiting for your decision.")
+    if lead is not None:
         unclaimed: list[Redirect] = lead["unclaimed"]
         redirect_lines = [
             f"C-{r.case_id} to {escape(r.team_id)} since {when(r.created_at, tz)}"
@@ -65,7 +70,6 @@ def home_view(
         gaps: list[Gap] = lead["gaps"]
         gap_lines = [f"{g.count}× “{escape(shorten(g.question, 100))}”" for g in gaps]
         blocks += [
-            *_list("Approval queue", queue, "No solutions waiting for a decision."),
             *_list("Redirects nobody has taken", redirect_lines, "Every redirect is taken."),
             *_list("FAQ gaps this week (/kb gaps)", gap_lines, "No FAQ gaps this week."),
         ]

@@ -21,10 +21,17 @@ def publish_home(event: dict, client: WebClient, context: dict) -> None:
     store = services.store
     user_id = event["user"]
     now = store.clock.now()
+    roles = services.roles
+    to_decide = None
+    if roles.at_least(user_id, "senior"):  # the card's buttons decide; this is the list
+        to_decide = [
+            s
+            for s in pending_solutions(store)
+            if s.requested_by != user_id and roles.at_least(user_id, s.needs_role or "manager")
+        ]
     lead = None
-    if services.roles.at_least(user_id, "lead"):
+    if roles.at_least(user_id, "lead"):
         lead = {
-            "queue": pending_solutions(store),
             "unclaimed": waiting_redirects(store),
             "gaps": find_gaps(store, services.faq.edition, now),
         }
@@ -35,6 +42,7 @@ def publish_home(event: dict, client: WebClient, context: dict) -> None:
         policy=services.coach.guide.solutions,
         tz=time_zone(client, store, user_id),
         now=now,
+        to_decide=to_decide,
         lead=lead,
     )
     client.views_publish(user_id=user_id, view=view)
