@@ -55,8 +55,10 @@ _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
-_GRAM_CACHE = 20_000  # entries whose char n-gram vectors are kept
-_EAGER_GRAMS = 2_000  # FAQs up to this size get all char n-gram vectors at start-up
+# Entries whose char n-gram vectors are kept, those asked about most recently: about 80 kB
+# each (a dict per phrasing), so at most some 400 MB a process.
+_GRAM_CACHE = 5_000
+_EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
 # shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
 _BM25_WEIGHT = 0.45
@@ -332,7 +334,7 @@ class Matcher:
         }
         self._entry_grams = functools.lru_cache(maxsize=_GRAM_CACHE)(self._grams_of_entry)
         self._entry_units = functools.lru_cache(maxsize=_GRAM_CACHE)(self._units_of_entry)
-        if count <= _EAGER_GRAMS:  # a small FAQ is warmed now, so no rep waits on a cold cache
+        if count <= _EAGER_GRAMS:
             for index in range(count):
                 self._entry_grams(index)
                 self._entry_units(index)
@@ -414,7 +416,7 @@ class Matcher:
         best = 0.0
         for position, unit in self._entry_units(index):
             if position != skip:
-                best = max(best, sum(x * unit.get(g, 0.0) for g, x in grams.items()))
+                best = max(best, _dot(grams, unit))
         return min(best, 1.0)
 
     def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
@@ -503,7 +505,7 @@ class Matcher:
             else:
                 entry_grams = self._entry_grams(index)
             found = process.extractOne(query, phrasings, scorer=fuzz.token_sort_ratio)
-            cosine = sum(x * entry_grams.get(g, 0.0) for g, x in query_grams.items())
+            cosine = _dot(query_grams, entry_grams)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
@@ -599,6 +601,11 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two sparse vectors, over the n-grams they share (found in C)."""
+    return sum([a[gram] * b[gram] for gram in a.keys() & b.keys()])
 
 
 def _idf(count: int, df: int) -> float:
