@@ -572,11 +572,11 @@ class Matcher:
         things ("Where is my box? How can I track it?"), of each sentence, by phrasing."""
         units = []
         for position, phrasing in enumerate(self.entries[index].phrasings):
+            texts = [self._phrasings[index][position].split()]  # content words, normalised
             sentences = [part for part in _SENTENCE.split(phrasing) if _WORD.search(part)]
-            for text in [phrasing] + (sentences if len(sentences) > 1 else []):
-                words = [w for w in self._normaliser.words(text) if is_content(w)]
-                if words:
-                    units.append((position, self._gram_vector(words)))
+            if len(sentences) > 1:
+                texts += [_content_words(self._normaliser.words(part)) for part in sentences]
+            units += [(position, self._gram_vector(words)) for words in texts if words]
         return units
 
     def _gram_vector(self, words: list[str]) -> dict[str, float]:
@@ -584,10 +584,12 @@ class Matcher:
         counts: Counter[str] = Counter()
         for word in words:
             counts.update(_grams(word))
-        idf = self._gram_idf
-        vector = {g: (1 + math.log(n)) * idf.get(g, 1.0) for g, n in counts.items()}
-        length = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-        return {g: x / length for g, x in vector.items()}
+        idf = self._gram_idf.get
+        vector = {g: idf(g, 1.0) for g in counts}
+        for g in [g for g, n in counts.items() if n > 1]:  # most grams come once: tf 1
+            vector[g] *= 1 + math.log(counts[g])
+        scale = 1 / (math.hypot(*vector.values()) or 1.0)
+        return {g: x * scale for g, x in vector.items()}
 
 
 @contextlib.contextmanager
