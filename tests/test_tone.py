@@ -96,6 +96,10 @@ def test_each_category_is_caught(rules, text, category):
         "I won't close the case until you confirm it's working.",
         "I can't stress enough how sorry I am.",
         "Our policy is to refund delivery fees when we're late.",
+        "It wasn't your fault at all, and I've refunded the fee.",
+        "I'm so sorry you were told the wrong thing earlier.",
+        "I won't leave you without an answer: I'll call you back by 3 pm.",
+        "That isn't something you need to worry about, I've sorted it.",
     ],
 )
 def test_clean_text_gets_a_clean_bill(rules, text):
