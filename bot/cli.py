@@ -22,7 +22,7 @@ from bot.core.evaluate import evaluate, format_report, read_questions
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.core.playbooks import check_coverage
-from bot.core.summary import to_csv, to_markdown
+from bot.core.summary import faq_titles, to_csv, to_markdown
 from bot.core.tone import check_tone, load_tone_rules
 from bot.store import Store
 
@@ -265,8 +265,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
     store = Store(args.db or settings.database_path)
+    # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
+    titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
     try:
-        summary = weekly_summary(store, guide, args.week)
+        summary = weekly_summary(store, guide, args.week, titles)
     except ValueError as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2

@@ -57,15 +57,15 @@ def test_an_empty_week_is_a_short_correct_post(local):
     assert "*Volume*" not in text
 
 
-def test_each_table_reads_under_its_own_heading(local):
+def test_each_table_reads_under_its_own_heading_and_topics_by_their_question(local):
     for question in ("where is my box", "where is my box??", "i was charged twice"):
         local.workspace.command("ana", "/faq", question)
     week = local.services.store.clock.now().strftime("%G-W%V")
     lines = shown(local.workspace.command("mia", "/summary", week)).splitlines()
     heading = lines.index("_Most asked FAQ entries_")
     assert [line.strip() for line in lines[heading + 1 : heading + 3]] == [
-        "◦ where_is_my_box: *2* (week before 0 ▲ +2)",
-        "◦ double_charge: *1* (week before 0 ▲ +1)",
+        "◦ Where is my box? How can I track my order?: *2* (week before 0 ▲ +2)",
+        "◦ I've been charged twice for the same box: *1* (week before 0 ▲ +1)",
     ]
     assert sum("Most asked FAQ entries" in line for line in lines) == 1
     # no case closed: one line instead of a row of zeros per root cause

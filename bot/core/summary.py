@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.core.clock import iso
 from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.core.followups import CLAIM_TIMEOUT
 from bot.core.gaps import group_questions
+from bot.core.knowledge import Entry
 from bot.core.solutions import SolutionPolicy
 from bot.store import Store
 
@@ -464,8 +466,22 @@ def _section(cls: type, now: dict, before: dict, **tables: tuple[Figure, ...]):
     return cls(**heads, **tables)
 
 
-def _ranked(rows: list[tuple[str, int]], before: dict[str, int], unit: str = "count"):
-    return tuple(Figure(key, key, count, before.get(key, 0), unit) for key, count in rows)
+def _ranked(
+    rows: list[tuple[str, int]],
+    before: dict[str, int],
+    unit: str = "count",
+    titles: Mapping[str, str] | None = None,
+) -> tuple[Figure, ...]:
+    """Figures named by key, labelled by their title where there is one."""
+    titles = titles or {}
+    return tuple(
+        Figure(key, titles.get(key, key), count, before.get(key, 0), unit) for key, count in rows
+    )
+
+
+def faq_titles(entries: Iterable[Entry]) -> dict[str, str]:
+    """Each FAQ entry's question by its id: the top topics read as questions, not ids."""
+    return {entry.id: entry.question for entry in entries}
 
 
 def _unanswered(store: Store, start: str, end: str) -> tuple[Figure, ...]:
@@ -500,9 +516,11 @@ def build_summary(
     goals: Goals | tuple[Goal, ...] = (),
     tz: ZoneInfo,
     policy: SolutionPolicy | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> WeeklySummary:
     """The summary of the week [start, end) (from `iso_week`), each figure beside the week
-    before's. `policy` gives solution amounts their unit (money or months)."""
+    before's. `policy` gives solution amounts their unit (money or months); `titles` the FAQ
+    questions by entry id (`faq_titles`), to label the top topics with."""
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
     prev_start, prev_end = _previous(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
@@ -566,7 +584,7 @@ def build_summary(
             SelfService,
             now,
             before,
-            top_topics=_ranked(topics, previous_topics),
+            top_topics=_ranked(topics, previous_topics, titles=titles),
             top_unanswered=_unanswered(store, a, b),
         ),  # fmt: skip
         tone=_section(Tone, now, before, top_phrases=_ranked(phrases, previous_phrases)),

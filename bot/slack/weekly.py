@@ -4,6 +4,7 @@ with a chart of the last eight weeks; and by hand from `repbot summary --post` o
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from bot.core.summary import (
     WeeklySummary,
     build_summary,
     claim_weekly_post,
+    faq_titles,
     iso_week,
     trends,
     weekly_post_key,
@@ -31,14 +33,16 @@ SCHEDULE_INTERVAL = 60.0  # seconds between looks at the clock
 RETRY_AFTER = timedelta(minutes=10)
 
 
-def weekly_summary(store: Store, guide: Guide, week: str | None = None) -> WeeklySummary:
-    """The summary of `week` ("2026-W47"; None: the last complete week). ValueError for a
-    week that cannot be read."""
+def weekly_summary(
+    store: Store, guide: Guide, week: str | None = None, titles: Mapping[str, str] | None = None
+) -> WeeklySummary:
+    """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
+    their FAQ question where `titles` has it. ValueError for a week that cannot be read."""
     tz = guide.goals.schedule.tz
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(
         store, start=start, end=end, label=label, goals=guide.goals, tz=tz,
-        policy=guide.solutions,
+        policy=guide.solutions, titles=titles,
     )  # fmt: skip
 
 
@@ -71,7 +75,7 @@ def post_if_due(client: WebClient, services: Services) -> bool:
     if now < due_at(services, now):
         return False
     guide = services.coach.guide
-    summary = weekly_summary(store, guide)
+    summary = weekly_summary(store, guide, titles=faq_titles(services.faq.entries.values()))
     if not claim_weekly_post(store, summary.label, now):
         return False
     try:

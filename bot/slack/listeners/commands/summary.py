@@ -2,6 +2,7 @@
 
 from slack_bolt import Ack, App, Respond
 
+from bot.core.summary import faq_titles
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post
@@ -21,7 +22,8 @@ def preview(command: dict, respond: Respond, context: dict) -> None:
         return
     week = command.get("text", "").strip() or None
     try:
-        summary = weekly_summary(services.store, services.coach.guide, week)
+        titles = faq_titles(services.faq.entries.values())
+        summary = weekly_summary(services.store, services.coach.guide, week, titles)
     except ValueError as error:
         respond(response_type="ephemeral", **base.note(str(error)))
         return
