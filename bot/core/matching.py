@@ -391,6 +391,7 @@ class Matcher:
         if not ranked:
             return []
         content = [word for word in words if is_content(word)]
+        content_set = set(content)
         grams = self._gram_vector(content)
         detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
@@ -403,7 +404,7 @@ class Matcher:
                 similarity - (runner_up if i == 0 else best),
                 similarity - background,
                 self._nearest(index, grams, held),
-                self._key_word_share(index, set(content), held),
+                self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
             )

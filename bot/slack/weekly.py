@@ -75,16 +75,19 @@ def post_if_due(client: WebClient, services: Services) -> bool:
     if now < due_at(services, now):
         return False
     guide = services.coach.guide
-    summary = weekly_summary(store, guide, titles=faq_titles(services.faq.entries.values()))
-    if not claim_weekly_post(store, summary.label, now):
+    # Claim the week first: this runs every minute for the rest of the week once it is due,
+    # and adding the week up is the costly part.
+    _, _, label = iso_week(None, now=now, tz=guide.goals.schedule.tz)
+    if not claim_weekly_post(store, label, now):
         return False
+    summary = weekly_summary(store, guide, titles=faq_titles(services.faq.entries.values()))
     try:
         post_summary(client, store, guide, summary, guide.roles.channels["management"])
     except (SlackApiError, OSError) as error:
-        log.warning("the weekly summary %s failed: %s", summary.label, error)
-        store.reminder_failed(weekly_post_key(summary.label), str(error), iso(now + RETRY_AFTER))
+        log.warning("the weekly summary %s failed: %s", label, error)
+        store.reminder_failed(weekly_post_key(label), str(error), iso(now + RETRY_AFTER))
         return False
-    store.reminder_delivered(weekly_post_key(summary.label), iso(now))
+    store.reminder_delivered(weekly_post_key(label), iso(now))
     return True
 
 
