@@ -8,10 +8,9 @@ import json
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
-
-from slack_sdk.errors import SlackApiError
 
 from bot.config import SettingError, load_env_file, read_settings
 from bot.core.audit import verify
@@ -254,7 +253,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from bot.slack.app import web_client
-    from bot.slack.weekly import post_summary, weekly_summary
+    from bot.slack.outbox import Outbox, Sender
+    from bot.slack.weekly import queue_summary, weekly_summary
 
     load_env_file()
     settings = read_settings(need_slack=args.post)
@@ -276,10 +276,19 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0
     channel = guide.roles.channels["management"]  # there is no guide without one
-    try:
-        post_summary(web_client(settings), store, guide, summary, channel)
-    except SlackApiError as error:
-        print(f"repbot: Slack refused the post: {error.response.get('error')}", file=sys.stderr)
+    # Through the outbox like every post, sent here and now (no executor): by hand, each
+    # --post is a post of its own.
+    outbox = Outbox(store, Sender(web_client(settings), store), f"summary-by-hand:{uuid.uuid4()}")
+    key = f"{outbox.prefix}:{summary.label}"
+    with store.transaction():
+        queue_summary(outbox, store, guide, summary, channel, key)
+    outbox.kick()
+    item = store.outbox_item(f"{key}:post")
+    if item is None or item["status"] != "sent":
+        error = item["error"] if item else "not queued"
+        queued = item is not None and item["status"] == "pending"
+        later = "; it stays queued, and a running repbot sends it" if queued else ""
+        print(f"repbot: the post did not go through ({error}){later}", file=sys.stderr)
         return 1
     print(f"posted the summary of {summary.label} to {channel}")
     return 0

@@ -29,12 +29,14 @@ from bot.emulator.team import TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
 from bot.services import Services, open_services
 from bot.slack.app import build_app
+from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
-from bot.slack.reminders import reminder_ticker, send_due_reminders
+from bot.slack.reminders import queue_due_reminders, reminder_ticker
 from bot.slack.server import HttpServer
 from bot.slack.weekly import due_at, post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
+OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
     'Type as a rep: /faq my card still hasn\'t arrived | as lee | click 1 | click "Helpful" | '
     'fill "Field" value | submit | wait 2h | home | # comment | quit'
@@ -93,20 +95,31 @@ class LocalSlack:
             playbooks_dir=playbooks_dir,
         )
         self.executor = TrackedExecutor()
-        self.app = build_app(self.settings, self.services, listener_executor=self.executor)
+        self.app, self.sender = build_app(
+            self.settings, self.services, listener_executor=self.executor
+        )
         self.server = HttpServer(self.app).start()
         self.client = SignedClient(self.server.url, signing_secret)
-        self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
-        self.reloader = content_reloader(self.app.client, self.services, reload_interval).start()
-        self.reminders = reminder_ticker(self.app.client, self.services).start()
-        self.weekly = summary_ticker(self.app.client, self.services).start()
+        self.workspace = Workspace(self.fake, self.client, settle=self.settle)
+        self.reloader = content_reloader(self.sender, self.services, reload_interval).start()
+        self.reminders = reminder_ticker(self.app.client, self.sender, self.services).start()
+        self.weekly = summary_ticker(self.sender, self.services).start()
+        self.outbox = sender_ticker(self.sender, OUTBOX_INTERVAL).start()
 
     def wait(self, delta: timedelta) -> int:
-        """Move the bot's clock forward and send what came due: reminders happen at once."""
+        """Move the bot's clock forward and send what came due: reminders happen at once, and
+        so do the outbox's retries whose time has come. Returns how many reminders came due."""
         self.clock.advance(delta)
-        sent = send_due_reminders(self.app.client, self.services)
-        post_if_due(self.app.client, self.services)
-        return sent
+        queued = queue_due_reminders(self.app.client, self.sender, self.services)
+        post_if_due(self.sender, self.services)
+        self.settle()
+        return queued
+
+    def settle(self) -> None:
+        """Let the bot finish: the listeners in flight, then everything due in the outbox."""
+        self.executor.wait_idle()
+        self.sender.deliver_due()
+        self.executor.wait_idle()
 
     def post_weekly_summary(self) -> None:
         """The weekly summary goes out as scheduled: the clock moves past this week's posting
@@ -116,7 +129,8 @@ class LocalSlack:
         if now < due:
             self.wait(due - now + timedelta(minutes=1))
         else:
-            post_if_due(self.app.client, self.services)
+            post_if_due(self.sender, self.services)
+            self.settle()
 
     def open_home(self, user: Member) -> list[Reply]:
         """What Slack does when a person opens the bot's Home tab."""
@@ -126,6 +140,7 @@ class LocalSlack:
         return self.workspace.look(user)
 
     def close(self) -> None:
+        self.outbox.stop()
         self.weekly.stop()
         self.reminders.stop()
         self.reloader.stop()

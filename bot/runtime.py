@@ -20,6 +20,7 @@ from bot.core.content import ContentError
 from bot.core.ticker import Ticker
 from bot.services import Services, open_services
 from bot.slack.app import build_app
+from bot.slack.outbox import Sender, sender_ticker
 from bot.slack.reload import content_reloader
 from bot.slack.reminders import reminder_ticker
 from bot.slack.server import HttpServer
@@ -47,14 +48,14 @@ def run(settings: Settings) -> int:
     # Ours, not Bolt's default, so that a stopping worker can wait for the lazy listeners.
     executor = ThreadPoolExecutor(max_workers=5, thread_name_prefix="repbot-listener")
     try:
-        app = build_app(settings, services, listener_executor=executor)  # checks the token
+        app, sender = build_app(settings, services, listener_executor=executor)  # checks token
     except BoltError as error:
         print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
         return 1
     entries = len(services.faq.entries)
     if settings.socket_mode:
         # One process: Socket Mode needs no port to share, and WEB_WORKERS is for HTTP.
-        start_loops(app, services, schedules=True)
+        start_loops(app, sender, services, schedules=True)
         log.info("connecting over Socket Mode with %d FAQ entries", entries)
         try:
             SocketModeHandler(app, settings.slack_app_token).start()
@@ -77,7 +78,7 @@ def run(settings: Settings) -> int:
     log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
              entries, HOST, settings.port, workers, "" if workers == 1 else "s")  # fmt: skip
     if workers == 1:
-        return serve_http(app, services, executor, sock, schedules=True)
+        return serve_http(app, sender, services, executor, sock, schedules=True)
     # The workers are forked from this process with the content loaded, checked and indexed:
     # one start-up check, one index build, its memory shared copy-on-write (gc.freeze keeps
     # the collector from writing to it; after a reload a worker keeps that first index, but
@@ -87,20 +88,22 @@ def run(settings: Settings) -> int:
     gc.freeze()
     return Supervisor(
         workers,
-        lambda number: serve_http(app, services, executor, sock, schedules=number == 0),
+        lambda number: serve_http(app, sender, services, executor, sock, schedules=number == 0),
     ).run()
 
 
-def start_loops(app: App, services: Services, *, schedules: bool) -> list[Ticker]:
+def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool) -> list[Ticker]:
     """The background loops. Every process needs its own content reloader, since each holds
-    its own FAQ index and playbooks; the schedules (reminders, the weekly summary, forgetting
-    old delivery keys) run in one: their work is claimed in the database, so more would only
-    repeat the same queries."""
-    loops = [content_reloader(app.client, services)]
+    its own FAQ index and playbooks; the schedules (reminders, the weekly summary, the
+    outbox's retries, forgetting old delivery keys) run in one: their work is claimed in the
+    database, so more would only repeat the same queries. Every process sends what its own
+    requests queue at once (the sender's kick)."""
+    loops = [content_reloader(sender, services)]
     if schedules:
         loops += [
-            reminder_ticker(app.client, services),
-            summary_ticker(app.client, services),
+            reminder_ticker(app.client, sender, services),
+            summary_ticker(sender, services),
+            sender_ticker(sender),
             # Slack retries within minutes; the keys that recognise them need not live for ever.
             Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries),
         ]
@@ -110,7 +113,7 @@ def start_loops(app: App, services: Services, *, schedules: bool) -> list[Ticker
 
 
 def serve_http(
-    app: App, services: Services, executor: ThreadPoolExecutor, sock: socket.socket,
+    app: App, sender: Sender, services: Services, executor: ThreadPoolExecutor, sock: socket.socket,
     *, schedules: bool,
 ) -> int:  # fmt: skip
     """Serve `sock` until SIGTERM or SIGINT, then finish the work in hand; the exit code."""
@@ -118,7 +121,7 @@ def serve_http(
     # With few threads, acknowledgements waiting their turn for a moment is the design;
     # waitress would log a warning for each one.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    loops = start_loops(app, services, schedules=schedules)
+    loops = start_loops(app, sender, services, schedules=schedules)
     # A worker forked again after a crash starts from the content as it was at start-up:
     # catch up with the files now rather than at the reloader's first tick.
     loops[0].task()

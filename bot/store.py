@@ -306,6 +306,43 @@ def _v7_delivery_age_index(db: Database) -> None:
     db.execute("CREATE INDEX deliveries_received ON deliveries (received_at)")
 
 
+def _v8_outbox(db: Database) -> None:
+    # Everything the bot delivers after the acknowledgement, written in the transaction of the
+    # change that causes it and sent by one sender (bot/slack/outbox.py). `key` makes a
+    # message's identity part of the data, so the same message can never be queued twice.
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            method TEXT NOT NULL,
+            target TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            digest TEXT,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_try_at TEXT NOT NULL,
+            claimed_at TEXT,
+            instance TEXT,
+            sent_at TEXT,
+            sent_channel TEXT,
+            sent_ts TEXT,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (status, next_try_at)")
+    # Where a modal's outcome is shown, kept here so that a modal's private_metadata is only a
+    # pointer and a submission cannot name an address of its own.
+    db.execute(
+        """CREATE TABLE view_replies (
+            view_id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            response_url TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -315,6 +352,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v5_followups_redirects,
     _v6_summary_indexes,
     _v7_delivery_age_index,
+    _v8_outbox,
 ]
 
 
@@ -386,7 +424,13 @@ class Store:
             except BaseException:
                 db.rollback()
                 raise
-            db.execute("COMMIT")
+            try:
+                db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT leaves the transaction open: later writes would seem to
+                # succeed and never commit, and every other connection would wait on the lock.
+                db.rollback()
+                raise
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -404,13 +448,19 @@ class Store:
     # Deliveries: Slack may send the same request more than once.
 
     def claim_delivery(self, key: str) -> bool:
-        """True the first time a delivery key is seen, False for every repeat."""
+        """True the first time a delivery key is seen, False for every repeat. Called inside
+        the transaction of the work the delivery stands for, so that a crash before the commit
+        leaves the key free for Slack's retry."""
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)",
                 [key, self.now()],
             )
             return cursor.rowcount == 1
+
+    def delivery_seen(self, key: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM deliveries WHERE key = ?", [key]).fetchone()
+        return row is not None
 
     def forget_old_deliveries(self) -> None:
         cutoff = iso(self.clock.now() - DELIVERY_MEMORY)
@@ -988,6 +1038,96 @@ class Store:
                    WHERE key = ? AND status = 'claimed'""",
                 [error, next_try_at, key],
             )
+
+    # The outbox: what the bot must deliver, claimed by one sender at a time.
+
+    def enqueue(
+        self, key: str, method: str, target: str, payload: dict, digest: str | None = None
+    ) -> bool:
+        """Queue a delivery in the caller's transaction; False when `key` is already queued
+        (a retried or repeated request queues nothing twice)."""
+        now = self.now()
+        with self.transaction() as db:
+            cursor = db.execute(
+                """INSERT OR IGNORE INTO outbox
+                   (key, method, target, payload, digest, created_at, next_try_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [key, method, target, json.dumps(payload), digest, now, now],
+            )
+            return cursor.rowcount == 1
+
+    def due_outbox(self, now: str, stale_before: str, limit: int = 100) -> list[dict]:
+        """Items to send: pending ones whose time has come, and claims whose sender died."""
+        return list(
+            self.db.query(
+                """SELECT * FROM outbox
+                   WHERE (status = 'pending' AND next_try_at <= :now)
+                      OR (status = 'sending' AND claimed_at < :stale)
+                   ORDER BY id LIMIT :limit""",
+                {"now": now, "stale": stale_before, "limit": limit},
+            )
+        )
+
+    def claim_outbox(self, ids: list[int], instance: str, now: str, stale_before: str) -> set[int]:
+        """Claim the items of `ids` that are still due; of simultaneous claims one wins each."""
+        claimed = set()
+        with self.transaction() as db:
+            for item_id in ids:
+                cursor = db.execute(
+                    """UPDATE outbox SET status = 'sending', instance = ?, claimed_at = ?,
+                           attempts = attempts + 1
+                       WHERE id = ? AND ((status = 'pending' AND next_try_at <= ?)
+                                         OR (status = 'sending' AND claimed_at < ?))""",
+                    [instance, now, item_id, now, stale_before],
+                )
+                if cursor.rowcount == 1:
+                    claimed.add(item_id)
+        return claimed
+
+    def outbox_done(
+        self, ids: list[int], status: str, at: str, *, channel: str | None = None,
+        ts: str | None = None, error: str | None = None,
+    ) -> None:  # fmt: skip
+        """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why)."""
+        with self.transaction() as db:
+            for item_id in ids:
+                db.execute(
+                    """UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
+                           error = ?
+                       WHERE id = ?""",
+                    [status, at, channel, ts, error, item_id],
+                )
+
+    def outbox_retry(self, ids: list[int], error: str, next_try_at: str, *, count: bool) -> None:
+        """Put items back in the queue until `next_try_at`; a send that never started (the
+        channel's rate) does not count as an attempt."""
+        with self.transaction() as db:
+            for item_id in ids:
+                db.execute(
+                    """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?,
+                           attempts = attempts - ?
+                       WHERE id = ?""",
+                    [error, next_try_at, 0 if count else 1, item_id],
+                )
+
+    def outbox_item(self, key: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM outbox WHERE key = ?", [key]))
+        return rows[0] if rows else None
+
+    def remember_reply(self, view_id: str, user_id: str, response_url: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT OR REPLACE INTO view_replies (view_id, user_id, response_url, created_at)
+                   VALUES (?, ?, ?, ?)""",
+                [view_id, user_id, response_url, self.now()],
+            )
+
+    def reply_for(self, view_id: str, user_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT response_url FROM view_replies WHERE view_id = ? AND user_id = ?",
+            [view_id, user_id],
+        ).fetchone()
+        return row[0] if row else None
 
     # The App Home: what is on a person's desk.
 

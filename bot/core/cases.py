@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from bot.core import audit
 from bot.core.clock import iso
+from bot.core.refusal import Refusal
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
 
 
-class CaseError(ValueError):
+class CaseError(Refusal):
     """Something a rep asked that cannot be done; the message says why, in their words."""
 
 

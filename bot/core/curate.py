@@ -20,6 +20,7 @@ import yaml
 
 from bot.core.content import ContentError, key_lines, value_node
 from bot.core.knowledge import Entry, Knowledge, load_knowledge
+from bot.core.refusal import Refusal
 
 PHRASING_LIMIT = 500
 NEW_ENTRIES_FILE = "added.yaml"  # where a new entry goes when no file is named after its tag
@@ -39,7 +40,7 @@ def _writing(knowledge_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-class CurateError(ValueError):
+class CurateError(Refusal):
     """The edit cannot be made; the message says why, for the lead."""
 
 

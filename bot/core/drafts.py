@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.emotion import detect_emotion
 from bot.core.knowledge import Entry
 from bot.core.playbooks import PLACEHOLDER, STYLES, Playbooks, WorkingHours, render_context
+from bot.core.refusal import Refusal
 
 SNIPPET_CHARS = 80  # of the customer's message quoted back, never the whole wall of text
 NAME_CHARS = 40
@@ -68,7 +69,7 @@ class Draft:
     promise: str  # e.g. "by 3 pm tomorrow" as written in the draft
 
 
-class CannotDraft(ValueError):
+class CannotDraft(Refusal):
     """The message is a polite, plain note for the rep."""
 
 

@@ -87,9 +87,30 @@ class Faq:
         request_key: str | None = None,
     ) -> Asked:
         """Match and store the question; a retried request gets the first one's record."""
-        result = self.matcher.match(text, top=SUGGESTIONS)
+        result = self.match(text)
+        query_id = self.record(
+            text, result, user_id=user_id, channel_id=channel_id, source=source,
+            request_key=request_key,
+        )  # fmt: skip
+        return Asked(query_id, result)
+
+    def match(self, text: str) -> MatchResult:
+        return self.matcher.match(text, top=SUGGESTIONS)
+
+    def record(
+        self,
+        text: str,
+        result: MatchResult,
+        *,
+        user_id: str,
+        channel_id: str | None,
+        source: str,
+        request_key: str | None = None,
+    ) -> int:
+        """Store a question and what it matched (apart from matching, so that the write can
+        join a transaction without holding the database while matching)."""
         best = result.matches[0] if result.matches else None
-        query_id = self.store.record_query(
+        return self.store.record_query(
             text=text,
             best_id=best.entry.id if best else None,
             best_score=round(best.score, 2) if best else None,
@@ -99,7 +120,6 @@ class Faq:
             source=source,
             request_key=request_key,
         )
-        return Asked(query_id, result)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)

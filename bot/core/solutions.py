@@ -19,6 +19,7 @@ from bot.core import audit
 from bot.core.cases import Customer, get_case, open_case
 from bot.core.clock import iso
 from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.core.refusal import Refusal
 from bot.core.roles import RANKS, Roles
 from bot.store import Store
 
@@ -43,7 +44,7 @@ AMOUNT = re.compile(
 NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
-class SolutionError(ValueError):
+class SolutionError(Refusal):
     """A proposal or decision that cannot go ahead; the message is for the person in Slack,
     `field` names the modal input it is about: "type", "amount" or "reason"."""
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.playbooks import WorkingHours
+from bot.core.refusal import Refusal
 
 MAX_AHEAD = timedelta(days=366)  # further than that is a typo ("2062"), not a promise
 MAX_WORDS = 6  # the longest when-phrase: "next friday at 10:30 am" and a little room
@@ -52,7 +53,7 @@ MERIDIEM_WORD = re.compile(r"^\d{1,2}(?::\d{2})?[ap]\.?m\.?$", re.IGNORECASE)
 TIME_LIKE = re.compile(r"^\d{1,2}(?::\d+)?\s*(?:am|pm)$|^\d{1,2}:\d+$|^\d+(?:am|pm)\w*$")
 
 
-class WhenError(ValueError):
+class WhenError(Refusal):
     """Text that is not a time we can use; the message says what was understood and how to
     write it, in words for the rep."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
@@ -14,8 +14,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from bot.services import Services
-from bot.slack.blocks import base
+from bot.slack.boundary import Listeners
+from bot.slack.edge import way_in
 from bot.slack.listeners import register_listeners
+from bot.slack.outbox import Sender
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +31,10 @@ def web_client(settings: Settings) -> WebClient:
     return client
 
 
-def delivery_key(body: dict) -> str | None:
-    """What identifies one delivery, so that a retry or a repeat is recognised."""
-    kind = body.get("type")
-    if kind == "event_callback":
-        return f"event:{body.get('event_id')}"
-    if kind == "block_actions" and body.get("actions"):
-        action = body["actions"][0]
-        return f"action:{body.get('user', {}).get('id')}:{action.get('action_ts')}"
-    if kind == "view_submission":
-        return f"view:{body.get('trigger_id')}"
-    if body.get("command"):
-        return f"command:{body.get('trigger_id')}"
-    return None
-
-
 def build_app(
     settings: Settings, services: Services, *, listener_executor: Executor | None = None
-) -> App:
+) -> tuple[App, Sender]:
+    """The app and the sender of its outbox (whose ticker the caller runs)."""
     app = App(
         # Every listener acknowledges in an ack function that answers in milliseconds and
         # leaves slow work to lazy listeners, so Bolt can answer Slack the moment ack returns
@@ -58,28 +46,17 @@ def build_app(
         listener_executor=listener_executor,
     )
 
-    @app.use
-    def provide_services(context: dict, next) -> None:
-        context["services"] = services
-        next()
-
-    @app.use
-    def skip_redeliveries(body: dict, next) -> BoltResponse | None:
-        key = delivery_key(body)
-        if key is not None and not services.store.claim_delivery(key):
-            log.info("ignoring a repeated delivery %s", key)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
+    sender = Sender(
+        app.client, services.store, listener_executor,
+        leads_channel=lambda: services.roles.channels.get("leads"),
+    )  # fmt: skip
+    app.use(way_in(services, sender))
 
     @app.error
-    def tell_the_rep(error: Exception, body: dict, respond, logger: logging.Logger) -> None:
-        logger.exception("listener failed: %s", error)
-        if body.get("response_url"):
-            respond(
-                replace_original=False,
-                **base.note("Sorry, something went wrong on our side. Please try again."),
-            )
+    def last_resort(error: Exception, logger: logging.Logger) -> None:
+        # Listeners have their own boundary (boundary.py); this sees only failures outside
+        # them. It never answers: the body may not have come from Slack.
+        logger.exception("request failed outside any listener: %s", error)
 
-    register_listeners(app)
-    return app
+    register_listeners(Listeners(app))
+    return app, sender

@@ -31,7 +31,7 @@ def open_solve_modal(
     options = options_for(policy, situation, card.case.customer, services.store.clock.now().date())
     if not options:
         return f"The playbook has no solutions for {card.case.ref} ({card.case.topic}) to offer."
-    meta = {"case_id": case_id, "situation": situation}
+    meta = {"case_id": case_id}  # a pointer only: the rest is read back on submission
     client.views_open(
         trigger_id=trigger_id, view=case_blocks.solve_modal(card, options, policy.currency, meta)
     )

@@ -3,30 +3,30 @@ words the FAQ's synonyms know."""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
+from zoneinfo import ZoneInfo
 
 from bot.core.coach import Drafted
 from bot.core.knowledge import Entry
 from bot.services import Services
-from bot.slack.people import time_zone
 
 
 def draft_for(
     services: Services,
-    client: WebClient,
+    tz: ZoneInfo,
     user_id: str,
     message: str,
     *,
     entry: Entry | None,
     **options: object,
 ) -> Drafted:
-    """Raises CannotDraft (a note for the rep) for text the coach cannot work with."""
+    """Raises CannotDraft (a note for the rep) for text the coach cannot work with. `tz` is
+    asked of Slack before, so that no call to Slack happens inside a transaction."""
     return services.coach.draft(
         message,
         user_id=user_id,
         entry=entry,
         now=services.store.clock.now(),
-        tz=time_zone(client, services.store, user_id),
+        tz=tz,
         synonyms=services.faq.edition.knowledge.synonyms,
         **options,
     )

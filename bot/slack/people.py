@@ -13,6 +13,9 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 FALLBACK = ZoneInfo("UTC")
+# Asked while Slack waits for an acknowledgement (3 s in all): one quick try, no retries; a
+# slow Slack means UTC this time, and the next request asks again.
+LOOKUP_TIMEOUT = 1
 
 
 def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
@@ -20,7 +23,8 @@ def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
     name = store.user_time_zone(user_id)
     if name is None:
         try:
-            user = client.users_info(user=user_id)["user"]
+            quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
+            user = quick.users_info(user=user_id)["user"]
         except (SlackApiError, OSError) as error:  # Slack refused, or the network failed
             log.warning("users.info for %s failed: %s", user_id, error)
             return FALLBACK

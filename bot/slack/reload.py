@@ -7,14 +7,12 @@ import hashlib
 import logging
 from pathlib import Path
 
-from slack_sdk import WebClient
-
 from bot.core.content import Problem
 from bot.core.ticker import Ticker
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
-from bot.slack.posting import tell
+from bot.slack.outbox import Outbox, Sender
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +20,7 @@ RELOAD_INTERVAL = 2.0  # seconds between looks at the files
 
 
 def content_reloader(
-    client: WebClient, services: Services, interval: float = RELOAD_INTERVAL
+    sender: Sender, services: Services, interval: float = RELOAD_INTERVAL
 ) -> Ticker:
     def reload_if_changed() -> None:
         knowledge = services.faq.reload()
@@ -30,24 +28,24 @@ def content_reloader(
             log.info("knowledge files changed: %d entries read", len(knowledge.entries))
             if knowledge.errors:
                 message = kb_blocks.knowledge_reload(knowledge, len(services.faq.entries))
-                tell_leads(client, services, knowledge.errors, message)
+                tell_leads(sender, services, knowledge.errors, message)
         problems = services.coach.reload()
         if problems is not None:
             log.info("playbooks changed")
             errors = [p for p in problems if p.severity == "error"]
             if errors:
-                tell_leads(client, services, errors, kb_blocks.playbooks_reload(problems))
+                tell_leads(sender, services, errors, kb_blocks.playbooks_reload(problems))
 
     return Ticker("content-reload", interval, reload_if_changed)
 
 
 def tell_leads(
-    client: WebClient, services: Services, errors: list[Problem], message: base.Message
+    sender: Sender, services: Services, errors: list[Problem], message: base.Message
 ) -> None:
     log.warning("content files have errors; still serving the last good version")
     channel = services.roles.channels.get("leads")
     # With several instances each sees the same broken files: one of them tells the leads.
     problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
-    claim = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
-    if channel is not None and services.store.claim_delivery(claim):
-        tell(client, channel, message)
+    key = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
+    if channel is not None:
+        Outbox(services.store, sender, "content").post(channel, message, key=key)

@@ -7,9 +7,6 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.core.chart import trend_chart
 from bot.core.clock import iso
 from bot.core.coach import Guide
@@ -25,12 +22,12 @@ from bot.core.summary import (
 from bot.core.ticker import Ticker
 from bot.services import Services
 from bot.slack.blocks.summary import summary_post
+from bot.slack.outbox import Outbox, Sender
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 SCHEDULE_INTERVAL = 60.0  # seconds between looks at the clock
-RETRY_AFTER = timedelta(minutes=10)
 
 
 def weekly_summary(
@@ -46,15 +43,16 @@ def weekly_summary(
     )  # fmt: skip
 
 
-def post_summary(
-    client: WebClient, store: Store, guide: Guide, summary: WeeklySummary, channel: str
+def queue_summary(
+    outbox: Outbox, store: Store, guide: Guide, summary: WeeklySummary, channel: str, key: str
 ) -> None:
-    """The post, then the trend chart under it. Raises SlackApiError / OSError on failure."""
-    client.chat_postMessage(channel=channel, **summary_post(summary))
+    """The post, then the trend chart under it, queued under `key` in the caller's
+    transaction."""
+    outbox.post(channel, summary_post(summary), key=f"{key}:post")
     png = trend_chart(trends(store, end=summary.end, tz=guide.goals.schedule.tz))
-    client.files_upload_v2(
-        channel=channel, content=png, filename=f"repbot-trends-{summary.label}.png",
-        title=f"Trends of the last 8 weeks to {summary.label}",
+    outbox.upload(
+        channel, png, f"repbot-trends-{summary.label}.png",
+        f"Trends of the last 8 weeks to {summary.label}", key=f"{key}:chart",
     )  # fmt: skip
 
 
@@ -67,31 +65,31 @@ def due_at(services: Services, now: datetime) -> datetime:
     return datetime.combine(day, schedule.time, tzinfo=schedule.tz)
 
 
-def post_if_due(client: WebClient, services: Services) -> bool:
-    """Post last week's summary once it is due, exactly once over every instance; a failed
-    post is tried again. True when this call posted it."""
+def post_if_due(sender: Sender, services: Services) -> bool:
+    """Queue last week's summary once it is due, exactly once over every instance; the
+    outbox delivers it. True when this call queued it."""
     store = services.store
     now = store.clock.now()
     if now < due_at(services, now):
         return False
     guide = services.coach.guide
     # Claim the week first: this runs every minute for the rest of the week once it is due,
-    # and adding the week up is the costly part.
+    # and adding the week up is the costly part. A claim whose process died before queueing
+    # is taken over after a while.
     _, _, label = iso_week(None, now=now, tz=guide.goals.schedule.tz)
     if not claim_weekly_post(store, label, now):
         return False
     summary = weekly_summary(store, guide, titles=faq_titles(services.faq.entries.values()))
-    try:
-        post_summary(client, store, guide, summary, guide.roles.channels["management"])
-    except (SlackApiError, OSError) as error:
-        log.warning("the weekly summary %s failed: %s", label, error)
-        store.reminder_failed(weekly_post_key(label), str(error), iso(now + RETRY_AFTER))
-        return False
-    store.reminder_delivered(weekly_post_key(label), iso(now))
+    outbox = Outbox(store, sender, "weekly")
+    key = weekly_post_key(label)
+    with store.transaction():
+        queue_summary(outbox, store, guide, summary, guide.roles.channels["management"], key)
+        store.reminder_delivered(key, iso(now))
+    outbox.kick()
     return True
 
 
 def summary_ticker(
-    client: WebClient, services: Services, interval: float = SCHEDULE_INTERVAL
+    sender: Sender, services: Services, interval: float = SCHEDULE_INTERVAL
 ) -> Ticker:
-    return Ticker("weekly-summary", interval, lambda: post_if_due(client, services))
+    return Ticker("weekly-summary", interval, lambda: post_if_due(sender, services))

@@ -111,7 +111,7 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
     return message(heading, blocks)
 
 
-def new_entry_modal(gap: Gap, response_url: str) -> dict:
+def new_entry_modal(gap: Gap) -> dict:
     """A modal to write a new entry from a gap; its wordings become the entry's phrasings."""
 
     def field(block_id: str, label: str, initial: str = "", multiline: bool = False,
@@ -130,7 +130,7 @@ def new_entry_modal(gap: Gap, response_url: str) -> dict:
     return {
         "type": "modal",
         "callback_id": NEW_ENTRY,
-        "private_metadata": json.dumps({"key": gap.key, "response_url": response_url}),
+        "private_metadata": json.dumps({"key": gap.key}),  # a pointer: the gap is read back
         "title": {"type": "plain_text", "text": "New FAQ entry"},
         "submit": {"type": "plain_text", "text": "Add to the FAQ"},
         "close": {"type": "plain_text", "text": "Cancel"},

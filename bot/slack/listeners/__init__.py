@@ -1,9 +1,8 @@
-from slack_bolt import App
-
+from bot.slack.boundary import Listeners
 from bot.slack.listeners import actions, commands, events, views
 
 
-def register_listeners(app: App) -> None:
+def register_listeners(app: Listeners) -> None:
     commands.register(app)
     actions.register(app)
     views.register(app)

@@ -1,11 +1,16 @@
-from slack_bolt import App
+import re
 
+from bot.slack.boundary import Listeners
+from bot.slack.listeners.acks import acknowledge
 from bot.slack.listeners.actions import cases, draft, faq, followups, kb
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     faq.register(app)
     kb.register(app)
     draft.register(app)
     cases.register(app)
     followups.register(app)
+    # Last: a link button, or a button of an older message whose action this version no
+    # longer has, is acknowledged instead of getting Bolt's 404.
+    app.action(re.compile(r".*"))(acknowledge)

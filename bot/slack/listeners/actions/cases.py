@@ -1,17 +1,21 @@
 """Buttons of case work: Propose a solution and Close case on a case card; Approve and Deny
 on an approval card in the leads' channel."""
 
-from slack_bolt import App, Respond
+from collections.abc import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core.cases import case_card
-from bot.core.solutions import decide, describe
+from bot.core.cases import CaseError, case_card
+from bot.core.refusal import Refusal
+from bot.core.solutions import Decision, decide, describe
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
+from bot.slack.boundary import Listeners
 from bot.slack.casework import open_solve_modal
 from bot.slack.listeners.acks import acknowledge
-from bot.slack.posting import tell
+from bot.slack.outbox import Outbox
 
 
 def _number(body: dict) -> int | None:
@@ -19,41 +23,63 @@ def _number(body: dict) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def propose(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
+def card_key(solution_id: int) -> str:
+    """The outbox key of a solution's approval card, by which its decision replaces it."""
+    return f"solution:{solution_id}:card"
+
+
+def check_workspace(body: dict, context: BoltContext) -> None:
+    """Authority comes from our own records: a member id of another workspace (a shared
+    channel, another org of an enterprise) is not the member our roles name."""
+    home = getattr(context.authorize_result, "team_id", None) if context.authorize_result else None
+    user = body.get("user") or {}
+    team = user.get("team_id") or (body.get("team") or {}).get("id")
+    if home and team and team != home:
+        raise Refusal("Only members of this workspace can decide on solutions.")
+
+
+def propose(body: dict, respond: Respond, client: WebClient, services: Services) -> None:
     case_id = _number(body)
     if case_id is None:
-        problem = "That case is gone."
-    else:
-        problem = open_solve_modal(context["services"], client, body["trigger_id"], case_id)
+        raise CaseError("That case is gone.")
+    problem = open_solve_modal(services, client, body["trigger_id"], case_id)
     if problem:
         respond(replace_original=False, response_type="ephemeral", **base.note(problem))
 
 
-def close(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    card = case_card(context["services"].store, _number(body) or 0)
+def close(body: dict, client: WebClient, services: Services) -> None:
+    card = case_card(services.store, _number(body) or 0)
     if card is None or card.case.status != "open":
-        respond(replace_original=False, response_type="ephemeral", **base.note("It is closed."))
-        return
+        raise CaseError("It is closed.")
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.close_modal(card))
 
 
-def approve(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
-    decision = decide(
-        services.store, services.coach.guide.solutions, services.roles,
-        solution_id=_number(body) or 0, user_id=body["user"]["id"], approve=True, reason=None,
-        request_key=f"{body['user']['id']}:{body['actions'][0].get('action_ts')}",
-    )  # fmt: skip
-    announce(services, client, respond, decision)
+def approve(
+    ack: Ack, body: dict, respond: Respond, context: BoltContext, services: Services,
+    outbox: Outbox, delivery_key: str,
+) -> None:  # fmt: skip
+    ack()  # the decision is stored below, before Slack hears the acknowledgement
+    check_workspace(body, context)
+    with outbox.unit_of_work(delivery_key):
+        decision = decide(
+            services.store, services.coach.guide.solutions, services.roles,
+            solution_id=_number(body) or 0, user_id=body["user"]["id"], approve=True,
+            reason=None, request_key=delivery_key,
+        )  # fmt: skip
+        announce(services, outbox, respond, decision,
+                 lambda card: respond(replace_original=True, **card))  # fmt: skip
 
 
-def deny(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
+def deny(body: dict, client: WebClient, context: BoltContext, services: Services) -> None:
+    check_workspace(body, context)
     solution_id = _number(body) or 0
-    meta = {"response_url": body.get("response_url", "")}
-    client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, meta))
+    client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, {}))
 
 
-def announce(services: Services, client: WebClient, respond: Respond, decision) -> None:
+def announce(
+    services: Services, outbox: Outbox, respond: Respond, decision: Decision,
+    replace_card: Callable[[base.Message], None],
+) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
     clicker whose click changed nothing is told why."""
     if decision.outcome == "already_decided" and decision.solution.decided_by:
@@ -66,17 +92,17 @@ def announce(services: Services, client: WebClient, respond: Respond, decision) 
     solution = decision.solution
     card = case_card(services.store, solution.case_id)
     policy = services.coach.guide.solutions
-    respond(replace_original=True, **case_blocks.decided_card(card, solution, policy))
+    replace_card(case_blocks.decided_card(card, solution, policy))
     headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
-    tell(
-        client,
+    outbox.post(
         solution.requested_by,
         case_blocks.outcome_for_rep(headline, decision.customer_message),
+        key=f"solution:{solution.id}:outcome",
     )
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     app.action("case_solve")(ack=acknowledge, lazy=[propose])
     app.action("case_close")(ack=acknowledge, lazy=[close])
-    app.action("solution_approve")(ack=acknowledge, lazy=[approve])
+    app.action("solution_approve")(approve)
     app.action("solution_deny")(ack=acknowledge, lazy=[deny])

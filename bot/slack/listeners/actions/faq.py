@@ -3,13 +3,15 @@
 import re
 from collections.abc import Callable
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, Respond
 
 from bot.core.faq import Faq
 from bot.core.knowledge import Entry
+from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
-from bot.slack.listeners.acks import acknowledge
+from bot.slack.boundary import Listeners
+from bot.slack.outbox import Outbox
 from bot.store import QueryRecord
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
@@ -21,16 +23,22 @@ def replacing_the_reply(handle: Click) -> Callable:
     """A listener that finds the query and entry a button refers to, lets `handle` act on
     them, and puts its message in place of the reply that held the button."""
 
-    def listener(body: dict, respond: Respond, context: dict) -> None:
-        faq: Faq = context["services"].faq
+    def listener(
+        ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
+        delivery_key: str,
+    ) -> None:  # fmt: skip
+        faq = services.faq
         parsed = faq_blocks.parse_faq_value(body["actions"][0].get("value", ""))
         query = faq.query(parsed[0]) if parsed else None
         entry = faq.entry(parsed[1]) if parsed else None
-        if query is None or entry is None:
-            respond(replace_original=True, **base.note(GONE))
-            return
-        respond(replace_original=True, **handle(faq, query, entry, body))
+        with outbox.unit_of_work(delivery_key):  # the click and the reply it causes, at once
+            if query is None or entry is None:
+                respond(replace_original=True, **base.note(GONE))
+            else:
+                respond(replace_original=True, **handle(faq, query, entry, body))
+        ack()
 
+    listener.__name__ = handle.__name__
     return listener
 
 
@@ -50,9 +58,7 @@ def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> bas
     return faq_blocks.faq_none_of_these(query.text)
 
 
-def register(app: App) -> None:
-    app.action(re.compile(r"^faq_pick_\d+$"))(ack=acknowledge, lazy=[replacing_the_reply(pick)])
-    app.action(re.compile(r"^faq_(not_)?helpful$"))(
-        ack=acknowledge, lazy=[replacing_the_reply(feedback)]
-    )
-    app.action("faq_none_of_these")(ack=acknowledge, lazy=[replacing_the_reply(none_of_these)])
+def register(app: Listeners) -> None:
+    app.action(re.compile(r"^faq_pick_\d+$"))(replacing_the_reply(pick))
+    app.action(re.compile(r"^faq_(not_)?helpful$"))(replacing_the_reply(feedback))
+    app.action("faq_none_of_these")(replacing_the_reply(none_of_these))

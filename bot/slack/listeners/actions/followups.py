@@ -3,32 +3,36 @@ packet (Take it)."""
 
 from datetime import timedelta
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core.followups import FollowupError, complete, snooze
-from bot.core.redirects import RedirectError, take
+from bot.core.redirects import take
 from bot.core.when import parse_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
-from bot.slack.listeners.acks import acknowledge
+from bot.slack.boundary import Listeners
+from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
-from bot.slack.posting import tell
 
 
-def on_followup(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
+def on_followup(
+    ack: Ack, body: dict, respond: Respond, client: WebClient, services: Services,
+    outbox: Outbox, delivery_key: str,
+) -> None:  # fmt: skip
+    ack()  # the outcome is stored below before Slack hears the acknowledgement
     action = body["actions"][0]
     user_id = body["user"]["id"]
     value = action.get("value", "")
+    if not value.isdigit():
+        raise FollowupError("That follow-up is gone.")
     tz = time_zone(client, services.store, user_id)
     now = services.store.clock.now()
-    try:
-        if not value.isdigit():
-            raise FollowupError("That follow-up is gone.")
+    roles = services.roles
+    with outbox.unit_of_work(delivery_key):
         if action["action_id"] == "followup_done":
-            followup = complete(services.store, int(value), user_id, roles=services.roles)
+            followup = complete(services.store, int(value), user_id, roles=roles)
             done = "done"
         else:
             hours = services.coach.guide.playbooks.working_hours
@@ -37,34 +41,30 @@ def on_followup(body: dict, respond: Respond, client: WebClient, context: dict) 
                 if action["action_id"] == "followup_snooze_hour"
                 else parse_when("tomorrow", now=now, tz=tz, hours=hours)  # when work starts
             )
-            roles = services.roles
             followup = snooze(services.store, int(value), user_id, later, roles=roles)
             done = "snoozed"
-    except FollowupError as error:
-        respond(replace_original=False, response_type="ephemeral", **base.note(str(error)))
-        return
-    respond(replace_original=True, **followup_blocks.followup_closed(followup, tz, done))
+        respond(replace_original=True, **followup_blocks.followup_closed(followup, tz, done))
 
 
-def take_redirect(body: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
+def take_redirect(
+    ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    ack()
     value = body["actions"][0].get("value", "")
     user_id = body["user"]["id"]
-    try:
+    with outbox.unit_of_work(delivery_key):
         taken = take(services.store, int(value) if value.isdigit() else 0, user_id)
-    except RedirectError as error:
-        respond(replace_original=False, response_type="ephemeral", **base.note(str(error)))
-        return
-    if body.get("message"):
-        respond(replace_original=True, **followup_blocks.packet_taken(body["message"], user_id))
-    tell(
-        client,
-        taken.from_user,
-        base.note(f"C-{taken.case_id} was taken by its new team; it is theirs now."),
-    )
+        if body.get("message"):
+            respond(replace_original=True, **followup_blocks.packet_taken(body["message"], user_id))
+        outbox.post(
+            taken.from_user,
+            base.note(f"C-{taken.case_id} was taken by its new team; it is theirs now."),
+            key=f"redirect:{taken.id}:taken",
+        )
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     for action_id in ("followup_done", "followup_snooze_hour", "followup_snooze_tomorrow"):
-        app.action(action_id)(ack=acknowledge, lazy=[on_followup])
-    app.action("redirect_take")(ack=acknowledge, lazy=[take_redirect])
+        app.action(action_id)(on_followup)
+    app.action("redirect_take")(take_redirect)

@@ -3,13 +3,14 @@
 import logging
 from collections.abc import Callable
 
-from slack_bolt import App, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.core.curate import CurateError
 from bot.core.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
+from bot.slack.boundary import Listeners
 from bot.slack.listeners.acks import acknowledge
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,7 @@ def on_gap(handle: GapHandler) -> Callable:
     """A listener that checks the clicker is a lead, finds the gap the button belongs to, lets
     `handle` act on it, and shows the list as it is now."""
 
-    def listener(body: dict, respond: Respond, context: dict, client: WebClient) -> None:
-        services: Services = context["services"]
+    def listener(body: dict, respond: Respond, services: Services, client: WebClient) -> None:
         user_id = body["user"]["id"]
         action = body["actions"][0]
         if not services.roles.at_least(user_id, "lead"):
@@ -48,6 +48,7 @@ def on_gap(handle: GapHandler) -> Callable:
         gaps = find_gaps(services.store, services.faq.edition, now)
         respond(replace_original=True, **kb_blocks.gaps_list(gaps, done=done))
 
+    listener.__name__ = handle.__name__
     return listener
 
 
@@ -71,12 +72,12 @@ def ignore(services: Services, gap: Gap, action: dict, body: dict, client) -> st
 
 
 def new_entry(services: Services, gap: Gap, action: dict, body: dict, client) -> None:
-    client.views_open(
-        trigger_id=body["trigger_id"], view=kb_blocks.new_entry_modal(gap, body["response_url"])
-    )
+    opened = client.views_open(trigger_id=body["trigger_id"], view=kb_blocks.new_entry_modal(gap))
+    # Where the outcome is shown is kept here, not in the modal, which only points at the gap.
+    services.store.remember_reply(opened["view"]["id"], body["user"]["id"], body["response_url"])
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     for action_id, handle in [
         ("kb_add_phrasing", add_phrasing),
         ("kb_add_phrasing_to", add_phrasing),

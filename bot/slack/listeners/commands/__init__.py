@@ -1,9 +1,25 @@
-from slack_bolt import App
+import re
 
+from slack_bolt import Ack
+
+from bot.slack.blocks import base
+from bot.slack.boundary import Listeners
 from bot.slack.listeners.commands import case, draft, faq, followup, kb, summary, tone
 
+COMMANDS = ("/faq", "/draft", "/tone", "/case", "/note", "/solve", "/followup", "/redirect",
+            "/summary", "/kb")  # fmt: skip
 
-def register(app: App) -> None:
+
+def unknown(ack: Ack, command: dict) -> None:
+    # A command the manifest has but this version does not (or a typo in a manifest edit):
+    # a kind line instead of Bolt's 404 and its hints for developers.
+    known = ", ".join(f"`{name}`" for name in COMMANDS)
+    named = command.get("command", "that command")
+    said = base.note(f"repbot does not know {named}. It knows {known}.")
+    ack(response_type="ephemeral", **said)
+
+
+def register(app: Listeners) -> None:
     faq.register(app)
     kb.register(app)
     draft.register(app)
@@ -11,3 +27,4 @@ def register(app: App) -> None:
     case.register(app)
     followup.register(app)
     summary.register(app)
+    app.command(re.compile(r".*"))(unknown)  # last: only what no listener above took

@@ -2,14 +2,15 @@
 
 import re
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.core.drafts import CannotDraft
 from bot.services import Services
-from bot.slack.blocks import base
 from bot.slack.blocks import coach as coach_blocks
+from bot.slack.boundary import Listeners
 from bot.slack.drafting import draft_for
+from bot.slack.outbox import Outbox
+from bot.slack.people import time_zone
 
 CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})\s+")
 NAME = re.compile(r"^([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?):\s+")
@@ -25,36 +26,24 @@ def parse(text: str) -> tuple[str | None, str | None, str]:
     return case, name, text.strip()
 
 
-def acknowledge(ack: Ack, command: dict) -> None:
-    if not parse(command.get("text", "").strip())[2]:
-        ack(response_type="ephemeral", **coach_blocks.draft_usage())
-    else:
-        ack()  # the draft follows: the rep's time zone may have to be asked of Slack first
-
-
-def write(command: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
+def write(
+    ack: Ack, command: dict, client: WebClient, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
     case, name, message = parse(command.get("text", "").strip())
     if not message:
+        ack(response_type="ephemeral", **coach_blocks.draft_usage())
         return
     user_id = command["user_id"]
     best = services.faq.matcher.match(message, top=1)
     entry = best.matches[0].entry if best.verdict != "none" and best.matches else None
-    try:
+    tz = time_zone(client, services.store, user_id)
+    with outbox.unit_of_work(delivery_key):
         drafted = draft_for(
-            services,
-            client,
-            user_id,
-            message,
-            entry=entry,
-            customer_name=name,
-            case_id=case,
+            services, tz, user_id, message, entry=entry, customer_name=name, case_id=case,
             request_key=command.get("trigger_id"),
-        )
-    except CannotDraft as refusal:
-        respond(response_type="ephemeral", **base.note(str(refusal)))
-        return
-    respond(
+        )  # fmt: skip
+    ack(
         response_type="ephemeral",
         **coach_blocks.draft_message(
             drafted.draft_id, drafted.draft, drafted.tone, customer=name, case=case
@@ -62,5 +51,5 @@ def write(command: dict, respond: Respond, client: WebClient, context: dict) -> 
     )
 
 
-def register(app: App) -> None:
-    app.command("/draft")(ack=acknowledge, lazy=[write])
+def register(app: Listeners) -> None:
+    app.command("/draft")(write)

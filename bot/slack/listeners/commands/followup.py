@@ -1,47 +1,43 @@
 """/followup <when> <what> [case] records a promise; /followup list; /followup done <id>.
 /redirect <team> <case> [note] hands a case to another team with its whole history."""
 
-from slack_bolt import Ack, App, Respond
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.core.cases import CaseError, parse_case_ref
-from bot.core.followups import (
-    FollowupError,
-    add_followup,
-    complete,
-    list_followups,
-    trailing_case,
-)
-from bot.core.redirects import RedirectError, find_team, redirect
-from bot.core.when import WhenError, parse_when, split_when
+from bot.core.cases import parse_case_ref
+from bot.core.followups import add_followup, complete, list_followups, trailing_case
+from bot.core.redirects import find_team, redirect
+from bot.core.when import parse_when, split_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
+from bot.slack.boundary import Listeners
+from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
-from bot.slack.posting import tell
 
 
-def acknowledge_followup(ack: Ack, command: dict) -> None:
-    if not command.get("text", "").strip():
-        ack(response_type="ephemeral", **followup_blocks.followup_usage())
-    else:
-        ack()  # the rep's time zone may have to be asked of Slack first
-
-
-def followup(command: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
+def followup(
+    ack: Ack, command: dict, client: WebClient, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    # The promise is stored before the acknowledgement: what Slack heard answered is kept.
     text = command.get("text", "").strip()
     if not text:
+        ack(response_type="ephemeral", **followup_blocks.followup_usage())
         return
     user_id = command["user_id"]
     store = services.store
-    tz = time_zone(client, store, user_id)
-    now = store.clock.now()
+    tz = time_zone(client, store, user_id)  # asked of Slack before the transaction
     word, _, rest = text.partition(" ")
-    try:
-        if word.lower() == "list":
-            message = followup_blocks.followup_list(list_followups(store, user_id), tz, now)
-        elif word.lower() == "done":
+    if word.lower() == "list":
+        now = store.clock.now()
+        ack(response_type="ephemeral", **followup_blocks.followup_list(
+            list_followups(store, user_id), tz, now))  # fmt: skip
+        return
+    with outbox.unit_of_work(delivery_key):
+        if word.lower() == "done":
             number = rest.strip().upper().removeprefix("F-")
             if not number.isdigit():
                 message = followup_blocks.followup_usage()
@@ -50,12 +46,10 @@ def followup(command: dict, respond: Respond, client: WebClient, context: dict) 
                 message = followup_blocks.followup_closed(closed, tz, "done")
         else:
             message = _promise(services, command, text, tz)
-    except (FollowupError, WhenError, CaseError) as error:
-        message = base.note(str(error))
-    respond(response_type="ephemeral", **message)
+    ack(response_type="ephemeral", **message)
 
 
-def _promise(services: Services, command: dict, text: str, tz) -> base.Message:
+def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
     now = services.store.clock.now()
     hours = services.coach.guide.playbooks.working_hours
     when_text, what = split_when(text, now=now, tz=tz, hours=hours)
@@ -70,46 +64,35 @@ def _promise(services: Services, command: dict, text: str, tz) -> base.Message:
     return followup_blocks.followup_saved(saved, tz)
 
 
-def acknowledge_redirect(ack: Ack, command: dict, context: dict) -> None:
-    teams = context["services"].coach.guide.teams
-    words = command.get("text", "").split()
-    if not words or find_team(teams, words[0]) is None:
-        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams))
-    else:
-        ack()  # posting the packet to the team's channel follows
-
-
-def send_redirect(command: dict, respond: Respond, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
+def send_redirect(
+    ack: Ack, command: dict, client: WebClient, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    # The handoff is stored, and its packet queued for the team, before the acknowledgement.
     teams = services.coach.guide.teams
     words = command.get("text", "").split()
     team = find_team(teams, words[0]) if words else None
-    if team is None:
-        return
     case_id = parse_case_ref(words[1]) if len(words) > 1 else None
-    if case_id is None:
-        respond(response_type="ephemeral", **followup_blocks.redirect_usage(teams))
+    if team is None or case_id is None:
+        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams))
         return
-    try:
+    user_id = command["user_id"]
+    tz = time_zone(client, services.store, user_id)
+    today = services.store.clock.now().date()
+    with outbox.unit_of_work(delivery_key):
         _, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
-            from_user=command["user_id"], note=" ".join(words[2:]),
-            request_key=command.get("trigger_id"),
-            tz=time_zone(client, services.store, command["user_id"]),
+            from_user=user_id, note=" ".join(words[2:]),
+            request_key=command.get("trigger_id"), tz=tz,
             hours=services.coach.guide.playbooks.working_hours,
             faq_entries=services.faq.entries,
         )  # fmt: skip
-    except (CaseError, RedirectError) as error:
-        respond(response_type="ephemeral", **base.note(str(error)))
-        return
-    tz = time_zone(client, services.store, command["user_id"])
-    today = services.store.clock.now().date()
-    card = followup_blocks.packet_card(packet, team, services.coach.guide.solutions, tz, today)
-    tell(client, team.channel, card)
+        policy = services.coach.guide.solutions
+        outbox.post(team.channel, followup_blocks.packet_card(packet, team, policy, tz, today))
     ref = packet.case_card.case.ref
-    respond(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
+    ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
 
 
-def register(app: App) -> None:
-    app.command("/followup")(ack=acknowledge_followup, lazy=[followup])
-    app.command("/redirect")(ack=acknowledge_redirect, lazy=[send_redirect])
+def register(app: Listeners) -> None:
+    app.command("/followup")(followup)
+    app.command("/redirect")(send_redirect)

@@ -1,11 +1,12 @@
 """/kb gaps | /kb reload: team leads curate the FAQ from what the floor asks, and put their
 edits to knowledge/ and playbooks/ into service."""
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
 from bot.core.gaps import find_gaps
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
+from bot.slack.boundary import Listeners
 
 SUBCOMMANDS = ("gaps", "reload")
 
@@ -44,5 +45,5 @@ def run(command: dict, respond: Respond, context: dict) -> None:
         respond(response_type="ephemeral", **message)
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     app.command("/kb")(ack=acknowledge, lazy=[run])

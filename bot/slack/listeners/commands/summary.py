@@ -1,11 +1,12 @@
 """/summary [week]: the weekly summary, previewed for a lead or manager only."""
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
 from bot.core.summary import faq_titles
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post
+from bot.slack.boundary import Listeners
 from bot.slack.weekly import weekly_summary
 
 
@@ -30,5 +31,5 @@ def preview(command: dict, respond: Respond, context: dict) -> None:
     respond(response_type="ephemeral", **summary_post(summary))
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     app.command("/summary")(ack=acknowledge, lazy=[preview])

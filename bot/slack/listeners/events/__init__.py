@@ -1,8 +1,11 @@
-from slack_bolt import App
+import re
 
+from bot.slack.boundary import Listeners
+from bot.slack.listeners.acks import acknowledge
 from bot.slack.listeners.events import faq, home
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     faq.register(app)
     home.register(app)
+    app.event(re.compile(r".*"))(acknowledge)  # last: events no listener above wants

@@ -1,33 +1,37 @@
 """A direct message to the bot is a /faq question: reps can paste the customer's words."""
 
-from slack_bolt import App, Say
-from slack_sdk import WebClient
+from slack_bolt import Ack
 
 from bot.core.faq import has_words
+from bot.services import Services
 from bot.slack.blocks import faq as faq_blocks
-from bot.slack.listeners.acks import acknowledge
+from bot.slack.boundary import Listeners
+from bot.slack.outbox import Outbox
 
 
 def answer_direct_message(
-    event: dict, body: dict, say: Say, client: WebClient, context: dict
+    ack: Ack, event: dict, services: Services, outbox: Outbox, delivery_key: str
 ) -> None:
+    # The question and the reply are stored, the delivery claimed, before Slack hears the
+    # acknowledgement: a crash before then leaves Slack's retry free to do it all.
+    ack()
     # Edits, joins and other bots' messages carry a subtype; only a person's new message counts.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
+    channel = event.get("channel", "")
     text = event.get("text", "").strip()
     if not has_words(text):
-        say(**faq_blocks.faq_no_words())
+        with outbox.unit_of_work(delivery_key):
+            outbox.post(channel, faq_blocks.faq_no_words())
         return
-    services = context["services"]
-    asked = services.faq.ask(
-        text,
-        user_id=event["user"],
-        channel_id=event.get("channel"),
-        source="dm",
-        request_key=f"event:{body.get('event_id')}",
-    )
-    say(**faq_blocks.faq_reply(text, asked.query_id, asked.result))
+    result = services.faq.match(text)  # before the transaction: matching holds no lock
+    with outbox.unit_of_work(delivery_key):
+        query_id = services.faq.record(
+            text, result, user_id=event["user"], channel_id=channel, source="dm",
+            request_key=delivery_key,
+        )  # fmt: skip
+        outbox.post(channel, faq_blocks.faq_reply(text, query_id, result))
 
 
-def register(app: App) -> None:
-    app.event("message")(ack=acknowledge, lazy=[answer_direct_message])
+def register(app: Listeners) -> None:
+    app.event("message")(answer_direct_message)

@@ -1,6 +1,5 @@
 """The App Home tab, published fresh each time a rep opens it."""
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.core.cases import get_case
@@ -10,14 +9,14 @@ from bot.core.redirects import waiting_redirects
 from bot.core.solutions import pending_solutions
 from bot.services import Services
 from bot.slack.blocks.home import home_view
+from bot.slack.boundary import Listeners
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.people import time_zone
 
 
-def publish_home(event: dict, client: WebClient, context: dict) -> None:
+def publish_home(event: dict, client: WebClient, services: Services) -> None:
     if event.get("tab", "home") != "home":
         return
-    services: Services = context["services"]
     store = services.store
     user_id = event["user"]
     now = store.clock.now()
@@ -48,5 +47,5 @@ def publish_home(event: dict, client: WebClient, context: dict) -> None:
     client.views_publish(user_id=user_id, view=view)
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])

@@ -1,8 +1,7 @@
-from slack_bolt import App
-
+from bot.slack.boundary import Listeners
 from bot.slack.listeners.views import cases, kb
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     kb.register(app)
     cases.register(app)

@@ -1,18 +1,20 @@
 """Modals of case work: propose a solution, close a case with its root cause, deny with a
-reason. Checks run in the acknowledgement, so a problem shows in the modal itself."""
+reason. Each does its work before it acknowledges, so a problem shows in the modal itself and
+what Slack heard answered is stored. A modal's private_metadata only points at a case or a
+solution; everything else is read back from the database."""
 
 import json
 
-from slack_bolt import Ack, App
-from slack_bolt.context.respond import Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, BoltContext, Respond
 
 from bot.core.cases import CaseError, case_card, close_case
 from bot.core.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.listeners.actions.cases import announce
-from bot.slack.posting import tell
+from bot.slack.boundary import Listeners
+from bot.slack.casework import situation_of
+from bot.slack.listeners.actions.cases import announce, card_key, check_workspace
+from bot.slack.outbox import Outbox
 
 
 def _value(view: dict, block_id: str) -> str:
@@ -21,28 +23,14 @@ def _value(view: dict, block_id: str) -> str:
     return (chosen.get("value") or state.get("value") or "").strip()
 
 
-def _meta(view: dict) -> dict:
-    return json.loads(view.get("private_metadata") or "{}")
+def _pointer(view: dict, name: str) -> int:
+    value = json.loads(view.get("private_metadata") or "{}").get(name, 0)
+    return value if isinstance(value, int) else 0
 
 
-def _propose(body: dict, view: dict, services: Services):
-    meta = _meta(view)
-    return propose(
-        services.store,
-        services.coach.guide.solutions,
-        services.roles,
-        case_id=int(meta.get("case_id", 0)),
-        situation_id=meta.get("situation", ""),
-        user_id=body["user"]["id"],
-        type_id=_value(view, "type"),
-        amount_text=_value(view, "amount"),
-        reason=_value(view, "reason"),
-        request_key=f"solve:{view.get('id')}:{view.get('hash')}",
-        today=services.store.clock.now().date(),
-    )
-
-
-def check_solution(ack: Ack, body: dict, view: dict, context: dict) -> None:
+def check_solution(
+    ack: Ack, body: dict, view: dict, services: Services, outbox: Outbox, delivery_key: str
+) -> None:
     if not _value(view, "type"):
         ack(response_action="errors", errors={"type": "Choose a solution."})
         return
@@ -51,8 +39,22 @@ def check_solution(ack: Ack, body: dict, view: dict, context: dict) -> None:
             response_action="errors", errors={"reason": "Say why: the approver and the log see it."}
         )
         return
+    card = case_card(services.store, _pointer(view, "case_id"))
+    if card is None:
+        ack(response_action="errors", errors={"type": "That case is gone."})
+        return
+    policy = services.coach.guide.solutions
     try:
-        _propose(body, view, context["services"])  # stored once; the lazy half finds it again
+        with outbox.unit_of_work(delivery_key):
+            proposal = propose(
+                services.store, policy, services.roles,
+                case_id=card.case.id, situation_id=situation_of(services, card),
+                user_id=body["user"]["id"], type_id=_value(view, "type"),
+                amount_text=_value(view, "amount"), reason=_value(view, "reason"),
+                request_key=f"solve:{view.get('id')}:{view.get('hash')}",
+                today=services.store.clock.now().date(),
+            )  # fmt: skip
+            _announce_proposal(services, outbox, proposal)
     except SolutionError as error:
         field = "amount" if getattr(error, "field", "amount") == "amount" else "type"
         ack(response_action="errors", errors={field: str(error)})
@@ -63,80 +65,72 @@ def check_solution(ack: Ack, body: dict, view: dict, context: dict) -> None:
     ack()
 
 
-def announce_solution(body: dict, view: dict, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
-    try:
-        proposal = _propose(body, view, services)
-    except (SolutionError, CaseError):
-        return  # the modal already said why
+def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
+    """The rep's outcome and, above their authority, the leads' approval card: queued under
+    the solution's own keys, so a resubmitted modal can never send them twice."""
     solution = proposal.solution
     card = case_card(services.store, solution.case_id)
     policy = services.coach.guide.solutions
     what = describe(policy, solution)
+    rep_key = f"solution:{solution.id}:proposed"
     if proposal.authorized_now:
         headline = f"Authorized: {what} on {card.case.ref}, within your authority."
-        tell(
-            client,
-            solution.requested_by,
-            case_blocks.outcome_for_rep(headline, proposal.customer_message),
-        )
+        outbox.post(solution.requested_by,
+                    case_blocks.outcome_for_rep(headline, proposal.customer_message),
+                    key=rep_key)  # fmt: skip
         return
     leads = services.roles.channels.get("leads")
     if leads:
-        tell(client, leads, case_blocks.approval_card(card, solution, proposal.needs_role, policy))
+        approval = case_blocks.approval_card(card, solution, proposal.needs_role, policy)
+        outbox.post(leads, approval, key=card_key(solution.id))
     headline = (
         f"Sent for approval ({proposal.needs_role} or above): {what} on {card.case.ref}."
         " You'll hear the outcome here."
     )
-    tell(
-        client,
-        solution.requested_by,
-        case_blocks.outcome_for_rep(headline, proposal.customer_message),
-    )
+    outbox.post(solution.requested_by,
+                case_blocks.outcome_for_rep(headline, proposal.customer_message),
+                key=rep_key)  # fmt: skip
 
 
-def check_close(ack: Ack, body: dict, view: dict, context: dict) -> None:
-    services: Services = context["services"]
+def check_close(
+    ack: Ack, body: dict, view: dict, services: Services, outbox: Outbox, delivery_key: str
+) -> None:
     try:
-        close_case(services.store, int(_meta(view).get("case_id", 0)), body["user"]["id"],
-                   _value(view, "root_cause"))  # fmt: skip
+        with outbox.unit_of_work(delivery_key):
+            close_case(services.store, _pointer(view, "case_id"), body["user"]["id"],
+                       _value(view, "root_cause"))  # fmt: skip
     except CaseError as error:
         ack(response_action="errors", errors={"root_cause": str(error)})
         return
     ack()
 
 
-def _deny(body: dict, view: dict, services: Services):
-    return decide(
-        services.store, services.coach.guide.solutions, services.roles,
-        solution_id=int(_meta(view).get("solution_id", 0)), user_id=body["user"]["id"],
-        approve=False, reason=_value(view, "reason"),
-        request_key=f"deny:{view.get('id')}:{view.get('hash')}",
-    )  # fmt: skip
-
-
-def check_deny(ack: Ack, body: dict, view: dict, context: dict) -> None:
+def check_deny(
+    ack: Ack, body: dict, view: dict, respond: Respond, context: BoltContext,
+    services: Services, outbox: Outbox, delivery_key: str,
+) -> None:  # fmt: skip
     if not _value(view, "reason"):
         ack(response_action="errors", errors={"reason": "Say why: the rep passes it on."})
         return
-    decision = _deny(body, view, context["services"])
-    if decision.outcome in ("refused", "already_decided"):
-        ack(response_action="errors", errors={"reason": decision.message})
-        return
+    check_workspace(body, context)
+    solution_id = _pointer(view, "solution_id")
+    with outbox.unit_of_work(delivery_key):
+        decision = decide(
+            services.store, services.coach.guide.solutions, services.roles,
+            solution_id=solution_id, user_id=body["user"]["id"], approve=False,
+            reason=_value(view, "reason"),
+            request_key=f"deny:{view.get('id')}:{view.get('hash')}",
+        )  # fmt: skip
+        if decision.outcome in ("refused", "already_decided"):
+            ack(response_action="errors", errors={"reason": decision.message})
+            return
+        key = f"solution:{solution_id}:decided"
+        announce(services, outbox, respond, decision,
+                 lambda card: outbox.update(card_key(solution_id), card, key=key))  # fmt: skip
     ack()
 
 
-def announce_denial(body: dict, view: dict, client: WebClient, context: dict) -> None:
-    services: Services = context["services"]
-    decision = _deny(body, view, services)  # the same request: the decision already made
-    if decision.outcome != "denied":
-        return
-    response_url = _meta(view).get("response_url")
-    if response_url:
-        announce(services, client, Respond(response_url=response_url), decision)
-
-
-def register(app: App) -> None:
-    app.view(case_blocks.SOLVE)(ack=check_solution, lazy=[announce_solution])
+def register(app: Listeners) -> None:
+    app.view(case_blocks.SOLVE)(check_solution)
     app.view(case_blocks.CLOSE)(check_close)
-    app.view(case_blocks.DENY)(ack=check_deny, lazy=[announce_denial])
+    app.view(case_blocks.DENY)(check_deny)

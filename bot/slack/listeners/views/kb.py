@@ -2,14 +2,15 @@
 
 import json
 
-from slack_bolt import Ack, App
-from slack_bolt.context.respond import Respond
+from slack_bolt import Ack
 
 from bot.core.curate import PHRASING_LIMIT, CurateError
 from bot.core.gaps import close_as_entry, find_gap, find_gaps
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
+from bot.slack.boundary import Listeners
 from bot.slack.listeners.actions.kb import shown_name
+from bot.slack.outbox import Outbox
 
 
 def _value(view: dict, block_id: str) -> str:
@@ -39,8 +40,7 @@ def check(ack: Ack, body: dict, view: dict, context: dict) -> None:
         ack()  # the modal closes; writing and reloading the FAQ happen after
 
 
-def write(body: dict, view: dict, context: dict) -> None:
-    services: Services = context["services"]
+def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
     user_id = body["user"]["id"]
     if _errors(view, services, user_id):
         return
@@ -63,12 +63,11 @@ def write(body: dict, view: dict, context: dict) -> None:
         done = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
     except CurateError as error:
         done = kb_blocks.failed(str(error))
-    if meta.get("response_url"):
+    response_url = store.reply_for(view.get("root_view_id") or view["id"], user_id)
+    if response_url:
         gaps = find_gaps(store, faq.edition, store.clock.now())
-        Respond(response_url=meta["response_url"])(
-            replace_original=True, **kb_blocks.gaps_list(gaps, done=done)
-        )
+        outbox.respond(response_url, kb_blocks.gaps_list(gaps, done=done), replace_original=True)
 
 
-def register(app: App) -> None:
+def register(app: Listeners) -> None:
     app.view(kb_blocks.NEW_ENTRY)(ack=check, lazy=[write])

@@ -1,0 +1,145 @@
+"""One error boundary: every listener, acknowledging or lazy, runs inside `guard`. A failure
+is logged with its traceback and a short reference, and the person gets one kind line with
+that reference; a refusal (bad input, no authority) shows its own words; a repeat of work
+already done changes nothing and says nothing.
+
+`Listeners` registers listeners on the app through the boundary, so no listener can be
+registered outside it. Replies through `respond` go through the outbox."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.kwargs_injection.args import Args
+
+from bot.core.refusal import Refusal
+from bot.slack.blocks import base
+from bot.slack.outbox import AlreadyHandled, Outbox
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try again."
+
+
+class OutboxRespond:
+    """`respond(...)` as listeners call it, queued in the outbox instead of posted at once."""
+
+    def __init__(self, outbox: Outbox, response_url: str | None) -> None:
+        self.outbox = outbox
+        self.response_url = response_url
+
+    def __call__(self, text: str = "", blocks: list | None = None, **options: Any) -> None:
+        if not self.response_url:
+            log.warning("a reply with nowhere to go (no response_url): %s", text[:80])
+            return
+        message: dict = {"text": text}
+        if blocks is not None:
+            message["blocks"] = blocks
+        self.outbox.respond(self.response_url, message, **options)
+
+
+def _value(args: Args, name: str) -> Any:
+    if name == "respond":
+        outbox = args.context.get("outbox")
+        return OutboxRespond(outbox, args.body.get("response_url")) if outbox else args.respond
+    if hasattr(args, name):
+        return getattr(args, name)
+    return args.context.get(name)
+
+
+def _first_input(view: dict | None) -> str | None:
+    for block in (view or {}).get("blocks", []):
+        if block.get("type") == "input" and block.get("block_id"):
+            return block["block_id"]
+    return None
+
+
+def _tell(args: Args, text: str, *, acked: bool) -> None:
+    """Say `text` to whoever sent the request, wherever it can be said."""
+    ack: Ack = args.ack
+    body = args.body
+    if not acked and body.get("command"):
+        ack(response_type="ephemeral", **base.note(text))
+        return
+    if not acked and body.get("type") == "view_submission" and _first_input(args.view):
+        ack(response_action="errors", errors={_first_input(args.view): text})  # the modal says it
+        return
+    if not acked:
+        ack()
+    outbox: Outbox | None = args.context.get("outbox")
+    if outbox is None:
+        return
+    user = (body.get("user") or {}).get("id")
+    event = body.get("event") or {}
+    if body.get("response_url"):
+        outbox.respond(body["response_url"], base.note(text), response_type="ephemeral",
+                       replace_original=False)  # fmt: skip
+    elif event.get("channel_type") == "im" and event.get("channel"):
+        outbox.post(event["channel"], base.note(text))
+    elif user:
+        outbox.post(user, base.note(text))
+
+
+def guard(listener: Callable, *, lazy: bool = False) -> Callable:
+    """`listener` inside the boundary, with the arguments it names (Bolt's, or the context's)."""
+    wanted = inspect.getfullargspec(listener).args
+
+    def guarded(args: Args) -> None:
+        acked = lambda: lazy or args.ack.response is not None  # noqa: E731
+        try:
+            listener(**{name: _value(args, name) for name in wanted})
+        except AlreadyHandled as repeat:
+            log.info("ignoring a repeated delivery %s", repeat)
+            if not acked():
+                args.ack()
+        except Refusal as refusal:
+            _tell(args, str(refusal), acked=acked())
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("%s failed (reference %s)", listener.__name__, ref)
+            _tell(args, SORRY.format(ref=ref), acked=acked())
+
+    # Bolt names lazy listeners by their function's name.
+    guarded.__name__ = listener.__name__
+    guarded.__qualname__ = listener.__qualname__
+    return guarded
+
+
+class Listeners:
+    """The app's listener registration, each listener inside the boundary: `command`, `action`,
+    `view` and `event` as on a Bolt App, with a listener, or with `ack=` and `lazy=[...]`."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def command(self, name: str | re.Pattern) -> Callable:
+        return self._through(self.app.command(name))
+
+    def action(self, constraints: str | re.Pattern | dict) -> Callable:
+        return self._through(self.app.action(constraints))
+
+    def view(self, constraints: str | re.Pattern | dict) -> Callable:
+        return self._through(self.app.view(constraints))
+
+    def event(self, event: str | re.Pattern | dict) -> Callable:
+        return self._through(self.app.event(event))
+
+    @staticmethod
+    def _through(register: Callable) -> Callable:
+        def listen(
+            listener: Callable | None = None,
+            *,
+            ack: Callable | None = None,
+            lazy: list | None = None,
+        ) -> None:
+            first = listener if listener is not None else ack
+            assert first is not None, "a listener, or ack= with lazy="
+            register(guard(first), *[guard(f, lazy=True) for f in lazy or []])
+
+        return listen

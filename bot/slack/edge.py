@@ -1,0 +1,114 @@
+"""One way in: what every request goes through once it is verified and before any listener
+runs. It names the delivery (so a retry or a double click is recognised), skips one already
+handled, and decodes what people typed from Slack's escaping, once, so the core sees the
+customer's real words."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+
+from bot.services import Services
+from bot.slack.outbox import Outbox, Sender
+
+# Slack's markup in typed text: <@U123|name>, <#C123|name>, <!here>, <https://x|label>, and
+# the three escaped characters. One pattern, one pass: nothing is decoded twice.
+MARKUP = re.compile(r"<([^<>]*)>|&(amp|lt|gt);")
+ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"&(amp|lt|gt);", lambda m: ENTITIES[m.group(1)], text)
+
+
+def _readable(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    label = _unescape(label)
+    if target[:1] in ("@", "#"):  # a person or a channel: its name when Slack gave one
+        return target[0] + (label.lstrip(target[0]) or target[1:])
+    if target.startswith("!"):
+        special = target[1:]
+        if special.startswith(("date^", "subteam^")):
+            return label or "@" + special.split("^")[0]
+        return "@" + special  # here, channel, everyone
+    url = _unescape(target)
+    if url.startswith("mailto:"):
+        return label or url.removeprefix("mailto:")
+    if label and label not in url:
+        return f"{label} ({url})"
+    return url
+
+
+def decode(text: str) -> str:
+    """People's words as they typed them, from the form Slack delivers them in."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return _readable(match.group(1))
+        return ENTITIES[match.group(2)]
+
+    return MARKUP.sub(replace, text)
+
+
+def delivery_key(body: dict) -> str | None:
+    """What identifies one delivery, so that a retry, a double click or a resubmission is
+    recognised: the event's id; a button's message (or view), block, action and value; a
+    modal's id, version and what was typed in it; a command's trigger."""
+    kind = body.get("type")
+    if kind == "event_callback":
+        return f"event:{body.get('event_id')}"
+    user = (body.get("user") or {}).get("id")
+    if kind == "block_actions" and body.get("actions"):
+        action = body["actions"][0]
+        container = body.get("container") or {}
+        where = container.get("message_ts") or container.get("view_id") or action.get("action_ts")
+        value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
+        return f"action:{user}:{where}:{action.get('block_id')}:{action.get('action_id')}:{value}"
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        state = json.dumps(view.get("state", {}), sort_keys=True).encode()
+        typed = hashlib.sha256(state).hexdigest()[:16]
+        return f"view:{user}:{view.get('id')}:{view.get('hash')}:{typed}"
+    if body.get("command"):
+        return f"command:{body.get('trigger_id')}"
+    return None
+
+
+def _decode_typed_text(req: BoltRequest, body: dict) -> None:
+    """Decode, in place, the text people typed: a command's text and a message event's. In
+    HTTP mode Bolt builds lazy listeners' requests from the raw body, so that is rewritten too."""
+    if body.get("command") and isinstance(body.get("text"), str):
+        body["text"] = decode(body["text"])
+        if req.mode == "http":
+            req.raw_body = urlencode(body)
+    event = body.get("event")
+    is_message = isinstance(event, dict) and event.get("type") == "message"
+    if is_message and isinstance(event.get("text"), str):
+        event["text"] = decode(event["text"])
+        if req.mode == "http":
+            req.raw_body = json.dumps(body)
+
+
+def way_in(services: Services, sender: Sender) -> Callable:
+    """The global middleware: runs for every request Bolt has verified."""
+
+    def arrive(
+        req: BoltRequest, body: dict, context: BoltContext, next: Callable
+    ) -> BoltResponse | None:
+        key = delivery_key(body)
+        if key is not None and services.store.delivery_seen(key):
+            return BoltResponse(status=200, body="")  # done before: a retry or a double click
+        _decode_typed_text(req, body)
+        context["services"] = services
+        context["delivery_key"] = key
+        context["outbox"] = Outbox(services.store, sender, key or f"request:{uuid.uuid4().hex}")
+        next()
+        return None
+
+    return arrive

@@ -1,0 +1,412 @@
+"""One way out: everything the bot delivers after the acknowledgement (approval cards, DMs,
+reminders, redirect packets, callbacks, the weekly post, `response_url` replies) is queued in
+the `outbox` table, in the transaction of the change that causes it, and sent by one sender
+that retries, keeps to Slack's rates and never sends a message twice.
+
+Each queued item has a key that names the message (`solution:12:card`), so a retried request
+queues nothing new. Each message is sent tagged with its key (Slack message metadata): an item
+whose send was in flight when its process died is looked for in the recipient's history before
+it is sent again.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from bot.core.clock import iso
+from bot.core.ticker import Ticker
+from bot.slack.blocks import base
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT = "repbot_outbox"
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+SEND_TIMEOUT = 10  # seconds; Slack answers in well under one, a stall is a failure
+STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send
+GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has lost its point
+FIRST_BACKOFF, MAX_BACKOFF = 2.0, 300.0  # seconds, doubling between
+# Slack allows about one message a second to a channel, with short bursts.
+CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
+MESSAGE_BLOCKS = 50  # Slack refuses a message with more
+DIGEST_MAX = 10  # items for one person at once become one message of at most this many
+SENDER_INTERVAL = 2.0  # seconds between looks for items to retry
+# Slack's own errors that no retry will cure; anything else is worth another try.
+TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                    "request_timeout"}  # fmt: skip
+
+
+class Outbox:
+    """What one request (or one scheduled job) delivers; every item gets a key from `prefix`
+    unless it has a name of its own, so a repeat of the request queues nothing twice."""
+
+    def __init__(self, store: Store, sender: Sender | None, prefix: str) -> None:
+        self.store = store
+        self.sender = sender
+        self.prefix = prefix
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def __deepcopy__(self, memo: dict) -> Outbox:
+        # Bolt deep-copies the context for lazy listeners; their deliveries number on.
+        return self
+
+    def _key(self, key: str | None) -> str:
+        if key is not None:
+            return key
+        with self._lock:
+            return f"{self.prefix}:{next(self._numbers)}"
+
+    def post(
+        self, channel: str, message: base.Message, *, key: str | None = None,
+        digest: bool = False,
+    ) -> str:  # fmt: skip
+        """A message to a channel, or to a person by user id (their DM with the bot); with
+        `digest`, several due for the same person at once go out as one message."""
+        key = self._key(key)
+        self._queue(
+            key, "chat.postMessage", channel, {"message": message}, channel if digest else None
+        )
+        return key
+
+    def respond(self, response_url: str, message: base.Message, **options: Any) -> str:
+        """A reply through a request's response_url (ephemeral, or replacing the original)."""
+        key = self._key(None)
+        self._queue(key, "response_url", response_url, {"message": {**options, **message}})
+        return key
+
+    def update(self, of_key: str, message: base.Message, *, key: str) -> str:
+        """Replace a message this outbox sent earlier (found by its key) with `message`."""
+        self._queue(key, "chat.update", of_key, {"message": message})
+        return key
+
+    def upload(self, channel: str, content: bytes, filename: str, title: str, *, key: str) -> str:
+        payload = {"content": base64.b64encode(content).decode(), "filename": filename,
+                   "title": title}  # fmt: skip
+        self._queue(key, "files.upload", channel, payload)
+        return key
+
+    def _queue(
+        self, key: str, method: str, target: str, payload: dict, digest: str | None = None
+    ) -> None:
+        self.store.enqueue(key, method, target, payload, digest)
+        if not self.store.db.conn.in_transaction:
+            self.kick()  # inside a transaction, the unit of work kicks once it has committed
+
+    def kick(self) -> None:
+        if self.sender is not None:
+            self.sender.kick()
+
+    @contextmanager
+    def unit_of_work(self, delivery_key: str | None) -> Iterator[Outbox]:
+        """One transaction for a request's work, the claim of its delivery key and what it
+        delivers: a crash before the commit leaves nothing behind, so Slack's retry is free to
+        do the work; a repeat after it raises AlreadyHandled and changes nothing."""
+        with self.store.transaction():
+            if delivery_key is not None and not self.store.claim_delivery(delivery_key):
+                raise AlreadyHandled(delivery_key)
+            yield self
+        self.kick()
+
+
+class AlreadyHandled(Exception):
+    """This delivery's work was done by an earlier copy of it (a retry or a double click)."""
+
+
+class _Failure(Exception):
+    def __init__(self, error: str, *, retry_after: float | None = None, final: bool = False):
+        super().__init__(error)
+        self.retry_after = retry_after
+        self.final = final
+
+
+class _Buckets:
+    """Per-channel token buckets on real time: posting speed is real even when the bot's
+    clock is moved forward."""
+
+    def __init__(self, burst: int, rate: float) -> None:
+        self.burst, self.rate = burst, rate
+        self._state: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_for(self, channel: str) -> float:
+        """Seconds until `channel` may take another message (0: a token is taken now)."""
+        with self._lock:
+            now = time.monotonic()
+            tokens, at = self._state.get(channel, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+            if tokens >= 1:
+                self._state[channel] = (tokens - 1, now)
+                return 0.0
+            self._state[channel] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+class Sender:
+    """Sends what the outbox holds. `kick()` after a commit sends at once on `executor`; the
+    ticker tries again what failed. Claims in the database make each item go out once across
+    threads, processes and instances."""
+
+    def __init__(
+        self, client: WebClient, store: Store, executor: Executor | None = None,
+        *, leads_channel: Callable[[], str | None] = lambda: None, burst: int = CHANNEL_BURST,
+    ) -> None:  # fmt: skip
+        # A client of its own: no retries inside a call (the outbox retries, without holding
+        # a thread) and a timeout that turns a stall into a failure.
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=SEND_TIMEOUT)
+        self.store = store
+        self.executor = executor
+        self.leads_channel = leads_channel
+        self._buckets = _Buckets(burst, CHANNEL_RATE)
+        self._lock = threading.Lock()
+        self._scheduled = False
+        self._again = False
+
+    def kick(self) -> None:
+        """Send what is due soon, without waiting for the next tick; calls arriving while a
+        run is on only ask it to look once more."""
+        if self.executor is None:
+            self.deliver_due()
+            return
+        with self._lock:
+            if self._scheduled:
+                self._again = True
+                return
+            self._scheduled = True
+        self.executor.submit(self._run)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.deliver_due()
+            except Exception:  # noqa: BLE001  (the ticker tries again; nothing is lost)
+                log.exception("the outbox sender failed; the next tick tries again")
+            with self._lock:
+                if not self._again:
+                    self._scheduled = False
+                    return
+                self._again = False
+
+    def deliver_due(self) -> int:
+        """Send everything due that this sender can claim; returns how many messages went."""
+        sent = 0
+        while (batch := self._claim_next()) is not None:
+            sent += self._deliver(*batch)
+        return sent
+
+    def _claim_next(self) -> tuple[list[dict], bool] | None:
+        now = self.store.clock.now()
+        stale = iso(now - STALE_AFTER)
+        rows = self.store.due_outbox(iso(now), stale)
+        waits: dict[str, float] = {}
+        for row in rows:
+            channel = row["target"]
+            if row["method"] == "chat.postMessage" and channel not in waits:
+                waits[channel] = self._buckets.wait_for(channel)
+            if waits.get(channel, 0.0) > 0:
+                continue
+            group = _digest_group(row, rows) if row["digest"] else [row]
+            claimed = self.store.claim_outbox([r["id"] for r in group], INSTANCE, iso(now), stale)
+            group = [r for r in group if r["id"] in claimed]
+            if group:
+                unknown = any(r["status"] == "sending" for r in group)
+                return group, unknown
+        return None
+
+    def _deliver(self, group: list[dict], unknown: bool) -> int:
+        now = self.store.clock.now()
+        ids = [row["id"] for row in group]
+        try:
+            if unknown and self._already_sent(group):
+                log.info("outbox %s was sent before its sender stopped", group[0]["key"])
+                self.store.outbox_done(ids, "sent", iso(now))
+                return 0
+            channel, ts = self._send(group)
+        except _Failure as failure:
+            self._failed(group, failure, now)
+            return 0
+        self.store.outbox_done(ids, "sent", iso(now), channel=channel, ts=ts)
+        return 1
+
+    def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
+        first = group[0]
+        ids = [row["id"] for row in group]
+        created = datetime.fromisoformat(first["created_at"])
+        if failure.final or now - created > GIVE_UP_AFTER:
+            log.error("outbox %s to %s given up after %d tries: %s",
+                      first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
+            self.store.outbox_done(ids, "dead", iso(now), error=str(failure))
+            self._alert_leads(first, str(failure))
+            return
+        if failure.retry_after is not None:
+            delay = failure.retry_after
+        else:
+            delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
+        log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
+                    first["key"], first["target"], failure, delay)  # fmt: skip
+        self.store.outbox_retry(ids, str(failure), iso(now + timedelta(seconds=delay)), count=True)
+
+    def _alert_leads(self, item: dict, error: str) -> None:
+        """A message that could not be delivered is the leads' to know about, unless it was
+        itself for them (or a reply only its rep would have seen)."""
+        leads = self.leads_channel()
+        if not leads or item["key"].startswith("undelivered:"):
+            return
+        if item["target"] == leads or item["method"] == "response_url":
+            return
+        text = (
+            f"repbot could not deliver a message to {item['target']} after {item['attempts'] + 1} "
+            f"tries ({error}). It is kept in the outbox as {item['key']}."
+        )
+        outbox = Outbox(self.store, None, "undelivered")
+        outbox.post(leads, base.note(text), key=f"undelivered:{item['key']}")
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def _send(self, group: list[dict]) -> tuple[str | None, str | None]:
+        first = group[0]
+        payload = _payload(first)
+        method = first["method"]
+        try:
+            if method == "chat.postMessage":
+                message = payload["message"] if len(group) == 1 else _digest(group)
+                metadata = {"event_type": METADATA_EVENT,
+                            "event_payload": {"keys": [row["key"] for row in group]}}  # fmt: skip
+                answer = self.client.chat_postMessage(
+                    channel=first["target"], metadata=metadata, **message
+                )
+                return answer.get("channel"), answer.get("ts")
+            if method == "chat.update":
+                channel, ts = self._sent_message(first["target"])
+                self.client.chat_update(channel=channel, ts=ts, **payload["message"])
+                return channel, ts
+            if method == "files.upload":
+                self.client.files_upload_v2(
+                    channel=first["target"], content=base64.b64decode(payload["content"]),
+                    filename=payload["filename"], title=payload["title"],
+                )  # fmt: skip
+                return first["target"], None
+            if method == "response_url":
+                self._post_response(first["target"], payload["message"])
+                return None, None
+        except SlackApiError as error:
+            raise _from_slack(error) from error
+        except OSError as error:  # the network, a refused connection or a stall
+            raise _Failure(f"{type(error).__name__}: {error}") from error
+        raise _Failure(f"unknown outbox method {method}", final=True)
+
+    def _post_response(self, url: str, message: dict) -> None:
+        answer = WebhookClient(url, timeout=SEND_TIMEOUT).send_dict(message)
+        if answer.status_code == 200:
+            return
+        if answer.status_code == 429:
+            raise _Failure("ratelimited", retry_after=_seconds(answer.headers.get("Retry-After")))
+        # 404 (used_url, expired_url) or a refused payload: no retry will change that.
+        raise _Failure(f"HTTP {answer.status_code}: {answer.body}", final=answer.status_code < 500)
+
+    def _sent_message(self, key: str) -> tuple[str, str]:
+        """Where the message queued as `key` landed; it must be sent before it can change."""
+        item = self.store.outbox_item(key)
+        if item is None or item["status"] == "dead":
+            raise _Failure(f"the message {key} was never delivered", final=True)
+        if item["status"] != "sent" or not item["sent_ts"]:
+            raise _Failure(f"the message {key} is not sent yet", retry_after=FIRST_BACKOFF)
+        return item["sent_channel"], item["sent_ts"]
+
+    def _already_sent(self, group: list[dict]) -> bool:
+        """Whether a message whose send was in flight when its sender died reached Slack:
+        its key is in the metadata of the recipient's recent messages."""
+        first = group[0]
+        if first["method"] != "chat.postMessage":
+            return False  # a response_url reply cannot be looked up; sent again at worst
+        keys = {row["key"] for row in group}
+        channel = first["target"]
+        oldest = datetime.fromisoformat(first["created_at"]).timestamp() - 60
+        try:
+            if channel[:1] in ("U", "W"):  # a person: their DM with the bot
+                channel = self.client.conversations_open(users=channel)["channel"]["id"]
+            history = self.client.conversations_history(
+                channel=channel, oldest=str(oldest), limit=200, include_all_metadata=True
+            )
+        except SlackApiError as error:
+            raise _from_slack(error) from error
+        except OSError as error:
+            raise _Failure(f"{type(error).__name__}: {error}") from error
+        for message in history.get("messages", []):
+            metadata = message.get("metadata") or {}
+            tagged = metadata.get("event_payload", {}).get("keys", [])
+            if metadata.get("event_type") == METADATA_EVENT and keys & set(tagged):
+                return True
+        return False
+
+
+def _payload(row: dict) -> dict:
+    return json.loads(row["payload"])
+
+
+def _from_slack(error: SlackApiError) -> _Failure:
+    status = error.response.status_code
+    code = error.response.get("error") or f"HTTP {status}"
+    if status == 429:
+        return _Failure(code, retry_after=_seconds(error.response.headers.get("Retry-After")))
+    return _Failure(code, final=status < 500 and code not in TRANSIENT_ERRORS)
+
+
+def _digest_group(first: dict, rows: list[dict]) -> list[dict]:
+    """`first` and the items due with it for the same person, as many as one message holds."""
+    group, blocks = [first], 1 + len(_payload(first)["message"].get("blocks", [])) + 1
+    for row in rows:
+        if row is first or row["digest"] != first["digest"] or len(group) == DIGEST_MAX:
+            continue
+        size = len(_payload(row)["message"].get("blocks", [])) + 1  # and its divider
+        if blocks + size <= MESSAGE_BLOCKS:
+            group.append(row)
+            blocks += size
+    return group
+
+
+def _seconds(header: Any) -> float:
+    """A Retry-After header's seconds, however the HTTP client handed it over."""
+    value = header[0] if isinstance(header, list) and header else header
+    try:
+        return max(1.0, float(value))
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _digest(group: list[dict]) -> base.Message:
+    """Several messages due for one person at once, as one: each under a divider, their
+    block ids made unique (Slack refuses a message that repeats one)."""
+    messages = [_payload(row)["message"] for row in group]
+    blocks: list[dict] = [base.section(f"{len(messages)} reminders for you:")]
+    for number, message in enumerate(messages, start=1):
+        blocks.append({"type": "divider"})
+        for block in message.get("blocks", []):
+            if "block_id" in block:
+                block = {**block, "block_id": f"{block['block_id']}-{number}"}
+            blocks.append(block)
+    # Each text is already a fallback escaped once: joined as they are, not escaped again.
+    text = f"{len(messages)} reminders: " + "; ".join(m.get("text", "") for m in messages)
+    return {"text": text, "blocks": blocks}
+
+
+def sender_ticker(sender: Sender, interval: float = SENDER_INTERVAL) -> Ticker:
+    # Through kick, so the sending runs where the listeners' does (and one run at a time).
+    return Ticker("outbox", interval, sender.kick)
