@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
+from bot.emulator.escaping import slack_encode
 from bot.emulator.render import (
     Element,
     Rendered,
@@ -122,16 +123,26 @@ class Workspace:
     # --- what a person does ------------------------------------------------------------------
 
     def command(
-        self, user: str | Member, command: str, text: str = "", channel: str = "C0SUPPORT1"
+        self,
+        user: str | Member,
+        command: str,
+        text: str = "",
+        channel: str = "C0SUPPORT1",
+        *,
+        encoded: bool = False,
     ) -> list[Reply]:
-        """Type a slash command in a channel."""
+        """Type a slash command in a channel. Slack escapes and encodes the typed `text` (with
+        this workspace's members and channels); `encoded=True` sends `text` exactly as given."""
         who = self._member(user)
         channel_id_ = self.channel_id(channel)
         url = self.fake.response_url()
         self._urls[url] = _UrlContext(who.id, channel_id_, None)
+        if not encoded:
+            text = slack_encode(text, self.fake.members, self.fake.channels, in_command=True)
         response = self.client.command(
             command,
             text,
+            encoded=True,
             user_id=who.id,
             user_name=who.name,
             channel_id=channel_id_,
