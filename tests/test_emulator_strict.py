@@ -16,7 +16,7 @@ from bot.emulator.limits import check_message, check_view
 from bot.emulator.rates import TokenBucket
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import member
-from bot.emulator.workspace import Workspace
+from bot.emulator.workspace import DemoError, Workspace
 from bot.slack.server import HttpServer
 
 SECRET = "test-signing-secret"
@@ -375,3 +375,19 @@ def test_form_encoded_metadata_is_read_too(fake):
     web(fake).api_call("chat.postMessage", data=form)  # form-encoded, as older clients post
     history = web(fake).conversations_history(channel="C0SUPPORT1", include_all_metadata=True)
     assert history["messages"][0]["metadata"] == metadata
+
+
+def test_a_command_answer_over_slack_limits_is_shown_as_slack_refusing_it(fake):
+    app = App(signing_secret=SECRET, client=WebClient(TOKEN, base_url=fake.api_url))
+
+    @app.command("/long")
+    def long(ack):
+        ack(text="fallback", blocks=[section("x" * 3001)])
+
+    server = HttpServer(app).start()
+    try:
+        workspace = Workspace(fake, SignedClient(server.url, SECRET))
+        with pytest.raises(DemoError, match="invalid_blocks .*/blocks/0/text/text"):
+            workspace.command("ana", "/long")
+    finally:
+        server.stop()

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
 from bot.emulator.escaping import slack_encode
+from bot.emulator.limits import check_message, check_view
 from bot.emulator.render import (
     Element,
     Rendered,
@@ -157,6 +158,8 @@ class Workspace:
                 message = response.json()
             except ValueError:
                 message = {"text": response.body}
+            if message.get("text") or message.get("blocks"):
+                _refuse_if_slack_would(check_message(message), f"the answer to {command}")
             replies.append(self._show_response(self._urls[url], message, url))
         return replies + self._look_now(who)
 
@@ -253,6 +256,7 @@ class Workspace:
             self._screen[key] = replace(modal, errors=dict(ack.get("errors", {})), edited=True)
             replies.append(self._screen[key])
         elif action in ("update", "push"):
+            _refuse_if_slack_would(check_view(ack.get("view")), f'the "{action}" view')
             replacing = modal.view_id if action == "update" else None
             view = self.fake.open_view(ack["view"], replacing=replacing)
             replies.append(self._show_view(who.id, view, action))
@@ -506,6 +510,13 @@ class Workspace:
         if self._state_key(element) == "selected_options":
             return [_option(element, v) for v in value.split(",")]
         return value
+
+
+def _refuse_if_slack_would(refusal: Json | None, what: str) -> None:
+    """Slack shows the person an error, not an app's answer that breaks its limits."""
+    if refusal is not None:
+        explanations = " ".join(refusal.get("response_metadata", {}).get("messages", []))
+        raise DemoError(f"Slack refused {what}: {refusal['error']} {explanations}".strip())
 
 
 def _label(block: Json) -> str:
