@@ -66,6 +66,7 @@ def menu(options: list[dict]) -> dict:
         ("@here and @channel", "<!here> and <!channel>"),
         ("see #support-leads now", "see <#C0LEADS001|support-leads> now"),
         ("at https://x.example/a?b=1&c=2.", "at <https://x.example/a?b=1&amp;c=2>."),
+        ("typed <https://x.example|label>", "typed &lt;<https://x.example>|label&gt;"),
         ("mail mh@example.com, please", "mail <mailto:mh@example.com|mh@example.com>, please"),
         ("@nobody in #nowhere, order #1234", "@nobody in #nowhere, order #1234"),
         ("", ""),

@@ -9,7 +9,7 @@ from bot.emulator.team import CHANNELS, TEAM, Member
 # One pass over the text; the groups say what was typed. Slack links e-mail addresses too,
 # so they are matched before "@name" could take the part after the "@".
 _TYPED = re.compile(
-    r"(?P<url>\b(?:https?|ftp)://[^\s<>]+)"
+    r"(?P<url>\b(?:https?|ftp)://[^\s<>|]+)"
     r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
     r"|(?<![\w@#])@(?P<name>[\w][\w.-]*)"
     r"|(?<![\w@#&])#(?P<channel>[\w][\w-]*)"
