@@ -6,13 +6,18 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.emulator.team import APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID
+from bot.emulator.escaping import slack_encode
+from bot.emulator.team import APP_ID, BOT_USER_ID, CHANNELS, TEAM, TEAM_DOMAIN, TEAM_ID, Member
+
+# Events whose `text` a person typed, so Slack delivers it escaped and encoded.
+TYPED_EVENTS = ("message", "app_mention")
 
 # Slack still sends the deprecated verification token; Bolt ignores it unless configured.
 VERIFICATION_TOKEN = "emulator-verification-token"
@@ -33,11 +38,25 @@ class AppResponse:
 class SignedClient:
     """Posts requests to the app's endpoint (e.g. "http://127.0.0.1:PORT/slack/events") signed
     as Slack signs them. Every method takes `bad_signature=True` to send a wrong signature and
-    `age=SECONDS` to sign as if sent that long ago (Bolt refuses more than 5 minutes)."""
+    `age=SECONDS` to sign as if sent that long ago (Bolt refuses more than 5 minutes).
 
-    def __init__(self, app_url: str, signing_secret: str, timeout: float = 10.0) -> None:
+    What people type (a command's text, a message event's text) is escaped and encoded as
+    Slack does (see `slack_encode`), with mentions and channels of `members` / `channels`;
+    `encoded=True` sends it exactly as given, for tests of the app's own decoding."""
+
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        timeout: float = 10.0,
+        *,
+        members: Sequence[Member] = TEAM,
+        channels: dict[str, str] = CHANNELS,
+    ) -> None:
         self.app_url = app_url
         self.timeout = timeout
+        self.members = tuple(members)
+        self.channels = dict(channels)
         self._verifier = SignatureVerifier(signing_secret)
         self._counter = itertools.count(1)
         self.sent: list[dict[str, Any]] = []  # interaction payloads, to replay as Slack retries
@@ -63,8 +82,11 @@ class SignedClient:
         trigger_id: str | None = None,
         bad_signature: bool = False,
         age: int = 0,
+        encoded: bool = False,
     ) -> AppResponse:
-        """A slash command, form-encoded as Slack sends it."""
+        """A slash command, form-encoded as Slack sends it; `text` as typed unless `encoded`."""
+        if not encoded:
+            text = slack_encode(text, self.members, self.channels, in_command=True)
         form = {
             "token": VERIFICATION_TOKEN,
             "team_id": TEAM_ID,
@@ -103,8 +125,13 @@ class SignedClient:
         *,
         bad_signature: bool = False,
         age: int = 0,
+        encoded: bool = False,
     ) -> AppResponse:
-        """An Events API delivery; pass the same event_id with retry_num to send a retry."""
+        """An Events API delivery; pass the same event_id with retry_num to send a retry. The
+        `text` of a person's message or mention is as typed unless `encoded`."""
+        if not encoded and _typed_by_a_person(event):
+            text = slack_encode(event["text"], self.members, self.channels, in_command=False)
+            event = {**event, "text": text}
         envelope = {
             "token": VERIFICATION_TOKEN,
             "team_id": TEAM_ID,
@@ -154,6 +181,15 @@ class SignedClient:
                 return _app_response(response.status, response.headers, response.read())
         except urllib.error.HTTPError as error:  # 4xx/5xx still carry an answer worth reading
             return _app_response(error.code, error.headers, error.read())
+
+
+def _typed_by_a_person(event: dict[str, Any]) -> bool:
+    # A bot's message carries what the bot sent, already in Slack's markup.
+    return (
+        event.get("type") in TYPED_EVENTS
+        and isinstance(event.get("text"), str)
+        and not event.get("bot_id")
+    )
 
 
 def _app_response(status: int, headers: Any, raw: bytes) -> AppResponse:

@@ -1,6 +1,8 @@
 """A fake Slack Web API and response URLs on 127.0.0.1 that record every call and answer like
-Slack, including its errors, its limits and faults on demand (429 / 5xx)."""
+Slack, including its errors, its limits (`limits`), its rate limit on posting (`rates`) and
+faults on demand (429 / 5xx / a stalled answer)."""
 
+import base64
 import copy
 import hashlib
 import itertools
@@ -14,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.emulator.limits import check_message, check_view
+from bot.emulator.rates import TokenBucket
 from bot.emulator.team import (
     APP_ID,
     BOT_ID,
@@ -30,6 +34,10 @@ RESPONSE_URL_MAX_POSTS = 5
 RESPONSE_URL_LIFETIME = 30 * 60  # seconds
 SCHEDULE_MAX_AHEAD = 120 * 24 * 3600  # seconds
 TRIGGER_LIFETIME = 3.0  # seconds
+POST_BURST = 10  # chat.postMessage calls a channel takes at once before the rate limit bites
+POSTS_PER_SECOND = 1.0  # per channel, once the burst is spent
+HISTORY_LIMIT_DEFAULT = 100
+HISTORY_LIMIT_MAX = 999
 
 Json = dict[str, Any]
 
@@ -52,6 +60,7 @@ class _Fault:
     status: int
     retry_after: int
     times: int
+    stall: float  # seconds to hold the answer back
 
 
 @dataclass
@@ -94,8 +103,40 @@ def _missing(name: str) -> Json:
     }
 
 
-def _has_content(body: Json) -> bool:
-    return bool(body.get("text") or body.get("blocks") or body.get("attachments"))
+def _is_true(value: Any) -> bool:
+    # slack_sdk sends booleans in query strings as "1" / "0"; JSON bodies send true / false.
+    return str(value).lower() in ("1", "true")
+
+
+def _metadata(body: Json) -> tuple[Json | None, Json | None]:
+    """The message metadata in `body` (None if there is none) and Slack's error, if any."""
+    metadata = body.get("metadata")
+    if metadata in (None, ""):
+        return None, None
+    if isinstance(metadata, str):  # form bodies carry it as a JSON string
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return None, _error("invalid_metadata_format")
+    if (
+        not isinstance(metadata, dict)
+        or not isinstance(metadata.get("event_type"), str)
+        or not metadata["event_type"]
+        or not isinstance(metadata.get("event_payload"), dict)
+    ):
+        return None, _error("invalid_metadata_schema")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}, None
+
+
+def _cursor(ts: str) -> str:
+    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+
+
+def _cursor_ts(cursor: str) -> float | None:
+    try:
+        return float(base64.b64decode(cursor).decode().removeprefix("next_ts:"))
+    except ValueError:
+        return None
 
 
 def _parse_body(raw: bytes, content_type: str) -> Json:
@@ -118,7 +159,9 @@ class FakeSlack:
     """A fake Slack Web API server. Use as a context manager, or start() / stop().
 
     `clock` (default time.time) decides message timestamps and Slack's time limits, so a
-    test or the demo can move time forward.
+    test or the demo can move time forward. chat.postMessage is rate limited per channel on
+    real time: `post_burst` posts at once, then `posts_per_second`; over it, HTTP 429 with
+    Retry-After as Slack answers.
     """
 
     def __init__(
@@ -128,11 +171,17 @@ class FakeSlack:
         members: Sequence[Member] = TEAM,
         channels: dict[str, str] = CHANNELS,
         clock: Callable[[], float] = time.time,
+        post_burst: int = POST_BURST,
+        posts_per_second: float = POSTS_PER_SECOND,
     ) -> None:
         self.token = token
         self.members = tuple(members)
         self.channels = dict(channels)
         self.clock = clock
+        self.post_burst = post_burst
+        self.posts_per_second = posts_per_second
+        self._post_buckets: dict[str, TokenBucket] = {}
+        self._stopping = threading.Event()  # wakes stalled answers when the server stops
         self._cond = threading.Condition()
         self._calls: list[Call] = []
         self._last_call_at = 0.0  # time.monotonic() of the latest call
@@ -159,6 +208,7 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
         }
@@ -166,6 +216,7 @@ class FakeSlack:
     # --- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> "FakeSlack":
+        self._stopping.clear()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(
@@ -178,6 +229,7 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -248,11 +300,23 @@ class FakeSlack:
         with self._cond:
             self._calls.clear()
 
-    def fail(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        stall: float = 0.0,
+    ) -> None:
         """Answer the next `times` calls of `method` ("*" for any, "response_url" for response
-        URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter."""
+        URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter.
+
+        `stall` holds each answer back that many seconds (longer than the bot's client timeout
+        to make it time out). With status 200 the call is carried out at once and only its
+        answer is late, as when Slack posted a message but the answer was lost: the message
+        is then in conversations.history although the bot never heard that it was sent."""
         with self._cond:
-            self._faults.append(_Fault(method, status, retry_after, times))
+            self._faults.append(_Fault(method, status, retry_after, times, stall))
 
     def response_url(self) -> str:
         """A fresh response URL, as Slack puts in slash commands and message interactions."""
@@ -284,30 +348,40 @@ class FakeSlack:
 
     def handle(
         self, path: str, body: Json | None, authorization: str
-    ) -> tuple[int, dict[str, str], Json]:
-        """Answer one HTTP request: (status, extra headers, JSON body). `body` None means it
-        could not be parsed."""
+    ) -> tuple[int, dict[str, str], Json | str]:
+        """Answer one HTTP request: (status, extra headers, JSON body or, where Slack answers
+        in plain text, a string). `body` None means it could not be parsed."""
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
             return self._answer(method, body, lambda b: self._api(method, b, authorization))
         if path.startswith("/upload/"):  # where files_upload_v2 sends a file's bytes
             file_id = path.removeprefix("/upload/")
-            return self._answer("file_upload", body, lambda b: self._receive_upload(file_id, b))
+            return self._answer(
+                "file_upload", body, lambda b: (*self._receive_upload(file_id, b), {})
+            )
         if path.startswith("/response/"):
             token = path.removeprefix("/response/")
             if body is not None:  # the log names the URL, since one bot may hold several
                 body = {**body, "response_url": f"{self.base_url}response/{token}"}
-            return self._answer("response_url", body, lambda b: self._respond(token))
+            status, headers, response = self._answer(
+                "response_url", body, lambda b: (*self._respond(token, b), {})
+            )
+            if status == 400 and isinstance(response, dict):
+                return status, headers, str(response["error"])  # Slack says it in plain text
+            return status, headers, response
         return 404, {}, _error("not_found")
 
     def _answer(
-        self, method: str, body: Json | None, answer: Callable[[Json], tuple[int, Json]]
+        self,
+        method: str,
+        body: Json | None,
+        answer: Callable[[Json], tuple[int, Json, dict[str, str]]],
     ) -> tuple[int, dict[str, str], Json]:
         # One lock around answer and record: the fake's state and its call log stay in step.
         with self._cond:
             headers: dict[str, str] = {}
             fault = self._take_fault(method)
-            if fault is not None:
+            if fault is not None and fault.status != 200:
                 status = fault.status
                 if status == 429:
                     headers["Retry-After"] = str(fault.retry_after)
@@ -317,11 +391,13 @@ class FakeSlack:
             elif body is None:
                 status, response = 200, _error("invalid_json")
             else:
-                status, response = answer(body)
+                status, response, headers = answer(body)
             self._calls.append(Call(method, body or {}, self.clock(), response, status))
             self._last_call_at = time.monotonic()
             self._cond.notify_all()
-            return status, headers, response
+        if fault is not None and fault.stall > 0:
+            self._stopping.wait(fault.stall)  # outside the lock: other calls go on meanwhile
+        return status, headers, response
 
     def _take_fault(self, method: str) -> _Fault | None:
         for fault in self._faults:
@@ -332,18 +408,31 @@ class FakeSlack:
                 return fault
         return None
 
-    def _api(self, method: str, body: Json, authorization: str) -> tuple[int, Json]:
+    def _api(self, method: str, body: Json, authorization: str) -> tuple[int, Json, dict[str, str]]:
         # Slack takes the token from the Authorization header or, for forms, a token field.
         token = authorization.removeprefix("Bearer ").strip() or body.get("token")
         if token != self.token:
-            return 200, _error("invalid_auth")
+            return 200, _error("invalid_auth"), {}
         handler = self._methods.get(method)
         if handler is None:
-            return 200, _error("unknown_method")
+            return 200, _error("unknown_method"), {}
         body = {k: v for k, v in body.items() if k != "token"}
-        return 200, handler(body)
+        if method == "chat.postMessage":
+            retry_after = self._post_wait(body.get("channel"))
+            if retry_after:
+                return 429, _error("ratelimited"), {"Retry-After": str(retry_after)}
+        return 200, handler(body), {}
 
-    def _respond(self, token: str) -> tuple[int, Json]:
+    def _post_wait(self, channel: Any) -> int:
+        """0 if a post to `channel` may go now, else the seconds Slack would say to wait."""
+        key = self._channel(channel) or str(channel)
+        bucket = self._post_buckets.get(key)
+        if bucket is None:
+            bucket = TokenBucket(self.post_burst, self.posts_per_second)
+            self._post_buckets[key] = bucket
+        return bucket.take()
+
+    def _respond(self, token: str, body: Json) -> tuple[int, Json]:
         target = self._response_urls.get(token)
         if target is None:
             return 404, _error("no_service")
@@ -351,6 +440,11 @@ class FakeSlack:
             return 404, _error("expired_url")
         if target.posts >= RESPONSE_URL_MAX_POSTS:
             return 404, _error("used_url")
+        message = {k: v for k, v in body.items() if k != "response_url"}
+        if not message.get("delete_original"):  # deleting needs no content
+            refused = check_message(message)
+            if refused is not None:
+                return 400, refused
         target.posts += 1
         return 200, {"ok": True}
 
@@ -385,7 +479,7 @@ class FakeSlack:
             self._dms[key] = f"D{len(self._dms) + 1:09d}"
         return self._dms[key]
 
-    def _message(self, body: Json, ts: str) -> Json:
+    def _message(self, body: Json, ts: str, metadata: Json | None = None) -> Json:
         message: Json = {
             "type": "message",
             "user": BOT_USER_ID,
@@ -398,6 +492,8 @@ class FakeSlack:
             message["blocks"] = with_block_ids(body["blocks"])
         if body.get("thread_ts"):
             message["thread_ts"] = str(body["thread_ts"])
+        if metadata is not None:
+            message["metadata"] = metadata
         return message
 
     def _new_view(self, spec: Json, view_id: str, root_view_id: str | None = None) -> Json:
@@ -442,9 +538,13 @@ class FakeSlack:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return _error("channel_not_found")
-        if not _has_content(body):
-            return _error("no_text")
-        message = self._message(body, self.new_ts())
+        refused = check_message(body)
+        if refused is not None:
+            return refused
+        metadata, refused = _metadata(body)
+        if refused is not None:
+            return refused
+        message = self._message(body, self.new_ts(), metadata)
         self._messages[(channel, message["ts"])] = message
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
@@ -453,20 +553,23 @@ class FakeSlack:
             return _error("channel_not_found")
         if self._member(body.get("user")) is None:
             return _error("user_not_in_channel")
-        if not _has_content(body):
-            return _error("no_text")
-        return {"ok": True, "message_ts": self.new_ts()}
+        return check_message(body) or {"ok": True, "message_ts": self.new_ts()}
 
     def _chat_update(self, body: Json) -> Json:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return _error("channel_not_found")
         ts = str(body.get("ts", ""))
-        if (channel, ts) not in self._messages:
+        old = self._messages.get((channel, ts))
+        if old is None:
             return _error("message_not_found")
-        if not _has_content(body):
-            return _error("no_text")
-        message = self._message(body, ts)
+        refused = check_message(body)
+        if refused is not None:
+            return refused
+        metadata, refused = _metadata(body)
+        if refused is not None:
+            return refused
+        message = self._message(body, ts, metadata or old.get("metadata"))
         self._messages[(channel, ts)] = message
         return {
             "ok": True,
@@ -480,8 +583,9 @@ class FakeSlack:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return _error("channel_not_found")
-        if not _has_content(body):
-            return _error("no_text")
+        refused = check_message(body)
+        if refused is not None:
+            return refused
         try:
             post_at = int(body["post_at"])
         except (KeyError, TypeError, ValueError):
@@ -525,7 +629,7 @@ class FakeSlack:
         issued_ms = str(trigger_id).split(".")[0]
         if issued_ms.isdigit() and time.time() - int(issued_ms) / 1000 > TRIGGER_LIFETIME:
             return _error("expired_trigger_id")
-        return {"ok": True, "view": self.open_view(body["view"])}
+        return check_view(body["view"]) or {"ok": True, "view": self.open_view(body["view"])}
 
     def _views_update(self, body: Json) -> Json:
         if not isinstance(body.get("view"), dict):
@@ -541,6 +645,9 @@ class FakeSlack:
             return _error("not_found")
         if body.get("hash") and body["hash"] != old["hash"]:
             return _error("hash_conflict")
+        refused = check_view(body["view"])
+        if refused is not None:
+            return refused
         return {"ok": True, "view": self.open_view(body["view"], replacing=old["id"])}
 
     def _views_publish(self, body: Json) -> Json:
@@ -550,7 +657,7 @@ class FakeSlack:
             return _error("user_not_found")
         if not isinstance(body.get("view"), dict):
             return _missing("view")
-        return {"ok": True, "view": self.open_view(body["view"])}
+        return check_view(body["view"]) or {"ok": True, "view": self.open_view(body["view"])}
 
     def _users_info(self, body: Json) -> Json:
         user = self._member(body.get("user"))
@@ -612,6 +719,48 @@ class FakeSlack:
             return _error("user_not_found")
         return {"ok": True, "channel": {"id": self._dm_for(tuple(m.id for m in found if m))}}
 
+    def _conversations_history(self, body: Json) -> Json:
+        """A channel's or DM's messages, newest first; thread replies are left out as Slack
+        leaves them out (they are in conversations.replies)."""
+        channel = str(body.get("channel") or "")
+        # Slack wants a conversation id here: not a name, not a user id.
+        if channel not in self.channels and channel not in self._dms.values():
+            return _error("channel_not_found")
+        try:
+            limit = int(body.get("limit") or HISTORY_LIMIT_DEFAULT)
+            oldest = float(body.get("oldest") or 0)
+            latest = float(body.get("latest") or "inf")
+        except ValueError:
+            return _error("invalid_arguments")
+        if body.get("cursor"):
+            after = _cursor_ts(str(body["cursor"]))
+            if after is None:
+                return _error("invalid_cursor")
+            latest = min(latest, after)
+        limit = max(1, min(limit, HISTORY_LIMIT_MAX))
+        inclusive = _is_true(body.get("inclusive"))
+        with_metadata = _is_true(body.get("include_all_metadata"))
+        found = []
+        for (in_channel, ts), message in self._messages.items():
+            if in_channel != channel or message.get("thread_ts", ts) != ts:
+                continue
+            at = float(ts)
+            if oldest < at < latest or (inclusive and at in (oldest, latest)):
+                found.append(message)
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        page = [copy.deepcopy(m) for m in found[:limit]]
+        if not with_metadata:
+            for message in page:
+                message.pop("metadata", None)
+        has_more = len(found) > limit
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": has_more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": _cursor(page[-1]["ts"]) if has_more else ""},
+        }
+
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
@@ -635,11 +784,14 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, response = fake.handle(
             url.path, body, self.headers.get("Authorization", "")
         )
-        data = json.dumps(response).encode()
+        if isinstance(response, str):
+            data, content_type = response.encode(), "text/plain; charset=utf-8"
+        else:
+            data, content_type = json.dumps(response).encode(), "application/json; charset=utf-8"
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

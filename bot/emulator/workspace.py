@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
+from bot.emulator.escaping import slack_encode
+from bot.emulator.limits import check_message, check_view
 from bot.emulator.render import (
     Element,
     Rendered,
@@ -122,16 +124,26 @@ class Workspace:
     # --- what a person does ------------------------------------------------------------------
 
     def command(
-        self, user: str | Member, command: str, text: str = "", channel: str = "C0SUPPORT1"
+        self,
+        user: str | Member,
+        command: str,
+        text: str = "",
+        channel: str = "C0SUPPORT1",
+        *,
+        encoded: bool = False,
     ) -> list[Reply]:
-        """Type a slash command in a channel."""
+        """Type a slash command in a channel. Slack escapes and encodes the typed `text` (with
+        this workspace's members and channels); `encoded=True` sends `text` exactly as given."""
         who = self._member(user)
         channel_id_ = self.channel_id(channel)
         url = self.fake.response_url()
         self._urls[url] = _UrlContext(who.id, channel_id_, None)
+        if not encoded:
+            text = slack_encode(text, self.fake.members, self.fake.channels, in_command=True)
         response = self.client.command(
             command,
             text,
+            encoded=True,
             user_id=who.id,
             user_name=who.name,
             channel_id=channel_id_,
@@ -146,6 +158,8 @@ class Workspace:
                 message = response.json()
             except ValueError:
                 message = {"text": response.body}
+            if message.get("text") or message.get("blocks"):
+                _refuse_if_slack_would(check_message(message), f"the answer to {command}")
             replies.append(self._show_response(self._urls[url], message, url))
         return replies + self._look_now(who)
 
@@ -242,6 +256,7 @@ class Workspace:
             self._screen[key] = replace(modal, errors=dict(ack.get("errors", {})), edited=True)
             replies.append(self._screen[key])
         elif action in ("update", "push"):
+            _refuse_if_slack_would(check_view(ack.get("view")), f'the "{action}" view')
             replacing = modal.view_id if action == "update" else None
             view = self.fake.open_view(ack["view"], replacing=replacing)
             replies.append(self._show_view(who.id, view, action))
@@ -495,6 +510,13 @@ class Workspace:
         if self._state_key(element) == "selected_options":
             return [_option(element, v) for v in value.split(",")]
         return value
+
+
+def _refuse_if_slack_would(refusal: Json | None, what: str) -> None:
+    """Slack shows the person an error, not an app's answer that breaks its limits."""
+    if refusal is not None:
+        explanations = " ".join(refusal.get("response_metadata", {}).get("messages", []))
+        raise DemoError(f"Slack refused {what}: {refusal['error']} {explanations}".strip())
 
 
 def _label(block: Json) -> str:
