@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.config import SettingError, load_env_file, read_settings
-from bot.core.audit import verify
+from bot.core.audit import parse_head, verify
 from bot.core.cases import import_customers
 from bot.core.coach import load_guide
 from bot.core.content import Problem
@@ -83,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
     verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    verify.add_argument(
+        "--head",
+        metavar="COUNT:HASH",
+        help="also prove the log still extends this head, as the weekly post or the log gave it",
+    )
     verify.set_defaults(handler=cmd_audit_verify)
 
     summary = commands.add_parser("summary", help="the weekly summary for management")
@@ -243,9 +248,15 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    check = verify(_store(args))
+    try:
+        head = parse_head(args.head) if args.head is not None else None
+    except ValueError as error:
+        print(f"repbot: {error}", file=sys.stderr)
+        return 2
+    check = verify(_store(args), head)
     if check.ok:
-        print(f"audit log intact: {check.rows} rows")
+        extends = f", extending the published head {head}" if head is not None else ""
+        print(f"audit log intact: {check.rows} rows{extends}")
         return 0
     print(f"audit log broken at row {check.first_broken}: {check.reason}", file=sys.stderr)
     return 1

@@ -16,6 +16,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
+from bot.core import audit
 from bot.core.content import ContentError
 from bot.core.ticker import Ticker
 from bot.services import Services, open_services
@@ -45,6 +46,7 @@ def run(settings: Settings) -> int:
     except ContentError as error:
         print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
         return 1
+    audit.publish(audit.head(services.store))  # the log anchors the chain from the start
     # Ours, not Bolt's default, so that a stopping worker can wait for the lazy listeners.
     executor = ThreadPoolExecutor(max_workers=5, thread_name_prefix="repbot-listener")
     try:

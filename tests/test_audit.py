@@ -1,27 +1,67 @@
-"""The audit log: rows chained by hashes, refused changes, and verify naming the first broken
-row."""
+"""The audit log: rows chained by hashes, refused changes, verify naming the first broken
+row, and the published head that shows what the chain alone cannot."""
 
+import dataclasses
+import json
+import logging
 import sqlite3
+from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import cli
 from bot.core import audit
+from bot.core.summary import build_summary, iso_week, to_markdown
+from bot.slack.blocks.summary import summary_post
 from bot.store import Store
+
+
+def add_rows(store: Store, count: int) -> None:
+    for _ in range(count):
+        with store.transaction() as db:
+            row_id = audit.append(
+                db, actor="U0LEE0001", action="solution.approved", subject="S-1",
+                details={"amount": Decimal("20.50"), "case": "C-1001", "note": "café"},
+                at=store.now(),
+            )  # fmt: skip
+        assert row_id == audit.head(store).count
 
 
 @pytest.fixture
 def store(tmp_path) -> Store:
     store = Store(tmp_path / "r.db")
-    for number in range(1, 5):
-        with store.transaction() as db:
-            row_id = audit.append(
-                db, actor="U0LEE0001", action="solution.approved", subject=f"S-{number}",
-                details={"amount": Decimal("20.50"), "case": "C-1001", "note": "café"},
-                at=store.now(),
-            )  # fmt: skip
-            assert row_id == number
+    add_rows(store, 4)
     return store
+
+
+@pytest.fixture
+def published(store) -> audit.Head:
+    """The head as last week's post gave it; the log grew by two rows since."""
+    head = audit.head(store)
+    add_rows(store, 2)
+    return head
+
+
+def drop_triggers(store: Store) -> None:
+    """What someone with the database file could do first."""
+    store.db.execute("DROP TRIGGER audit_log_no_update")
+    store.db.execute("DROP TRIGGER audit_log_no_delete")
+
+
+def rehash_from(store: Store, first: int) -> None:
+    """Recompute every hash from row `first` on, as an attacker who read audit.py would."""
+    rows = list(store.audit_rows())
+    prev_hash = rows[first - 2]["hash"] if first > 1 else audit.GENESIS
+    for row in rows[first - 1 :]:
+        row_hash = audit._hash(prev_hash, row["id"], row["at"], row["actor"], row["action"],
+                               row["subject"], json.loads(row["details"]))  # fmt: skip
+        store.db.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+            [prev_hash, row_hash, row["id"]],
+        )
+        prev_hash = row_hash
 
 
 def test_a_clean_log_verifies(store):
@@ -67,3 +107,153 @@ def test_a_removed_row_is_named_by_the_row_after_it(store):
     check = audit.verify(store)
     assert (check.ok, check.first_broken) == (False, 3)
     assert "removed" in check.reason
+
+
+def test_the_head_is_the_count_and_the_last_hash(store, tmp_path):
+    last = list(store.audit_rows())[-1]["hash"]
+    head = audit.head(store)
+    assert head == audit.Head(4, last)
+    # 32 hex digits: 128 bits, beyond forging a chain that matches it (see HEAD_HEX).
+    assert str(head) == f"4:{last[:32]}"
+    assert audit.parse_head(str(head)) == audit.Head(4, last[:32])
+    assert audit.parse_head(f" 4:{last.upper()} ") == head  # the whole hash does as well
+    empty = Store(tmp_path / "empty.db")
+    assert str(audit.head(empty)) == "0:" + "0" * 32
+    assert audit.verify(empty, audit.head(empty)).ok
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "is not an audit head"),
+        ("4", "is not an audit head"),
+        ("four:ab12", "is not an audit head"),
+        ("-4:" + "a" * 32, "is not an audit head"),
+        ("4:" + "g" * 32, "is not an audit head"),
+        ("4:ab12", "has 4 hex digits: give the 32 published"),
+        ("4:" + "a" * 65, "has 65 hex digits"),
+    ],
+)
+def test_a_malformed_head_is_refused(text, message):
+    with pytest.raises(ValueError, match=message):
+        audit.parse_head(text)
+
+
+def test_a_chain_that_grew_since_its_published_head_extends_it(store, published):
+    check = audit.verify(store, published)
+    assert (check.ok, check.rows, check.first_broken) == (True, 6, None)
+    assert audit.verify(store, audit.head(store)).ok
+
+
+def test_an_edit_inside_the_chain_fails_against_the_head(store, published):
+    drop_triggers(store)
+    store.db.execute("UPDATE audit_log SET actor = 'U0ANA0001' WHERE id = 2")
+    check = audit.verify(store, published)
+    assert (check.ok, check.first_broken) == (False, 2)
+    assert "changed" in check.reason
+
+
+def test_removing_the_last_rows_fails_against_the_head(store, published):
+    drop_triggers(store)
+    store.db.execute("DELETE FROM audit_log WHERE id >= 4")
+    assert audit.verify(store).ok  # the chain alone cannot tell
+    check = audit.verify(store, published)
+    assert (check.ok, check.rows, check.first_broken) == (False, 3, 4)
+    assert check.reason == (
+        f"the log ends at row 3, but the published head {published} had 4 rows: "
+        "rows were removed from its end"
+    )
+
+
+def test_removing_every_row_fails_against_the_head(store, published):
+    drop_triggers(store)
+    store.db.execute("DELETE FROM audit_log")
+    assert audit.verify(store).ok
+    check = audit.verify(store, published)
+    assert (check.ok, check.rows, check.first_broken) == (False, 0, 1)
+    assert check.reason.endswith("had 4 rows: every row was removed")
+
+
+def test_a_chain_recomputed_after_an_edit_fails_against_the_head(store, published):
+    drop_triggers(store)
+    store.db.execute('UPDATE audit_log SET details = \'{"amount":"2050.00"}\' WHERE id = 2')
+    rehash_from(store, 2)
+    assert audit.verify(store).ok  # every link checks out again
+    check = audit.verify(store, published)
+    assert (check.ok, check.first_broken) == (False, 4)
+    assert check.reason.startswith("row 4 hashes to ")
+    assert check.reason.endswith(
+        f"not to the published {published.hash[:32]}: rows up to it were changed or replaced and "
+        "the chain recomputed"
+    )
+
+
+def test_the_head_goes_to_the_log_at_every_multiple(store, monkeypatch, caplog):
+    monkeypatch.setattr(audit, "PUBLISH_EVERY", 3)
+    with caplog.at_level(logging.INFO, logger="bot.core.audit"):
+        add_rows(store, 4)  # rows 5 to 8: 6 is a multiple of 3
+        sixth = list(store.audit_rows())[5]["hash"]
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.core.audit"] == [
+        f"audit log head 6:{sixth[:32]}: verify with `repbot audit verify --head 6:{sixth[:32]}`"
+    ]
+
+
+def test_the_weekly_post_and_the_markdown_publish_the_head(store):
+    london = ZoneInfo("Europe/London")
+    start, end, label = iso_week("last week", now=datetime.now(UTC), tz=london)
+    summary = build_summary(store, start=start, end=end, label=label, tz=london)
+    head = audit.head(store)
+    line = f"Audit log: 4 entries, head `{head}`. Verify with `repbot audit verify --head {head}`"
+    # Both posts, the quiet week's and the busy one's, end with the head.
+    for shown in (summary, dataclasses.replace(summary, empty=False)):
+        last = summary_post(shown)["blocks"][-1]
+        assert last["type"] == "context" and last["elements"][0]["text"] == line
+    assert to_markdown(summary).endswith(f"\n{line}\n")
+
+
+def verify_cli(store: Store, *head: str) -> int:
+    return cli.main(["audit", "verify", "--db", str(store.path), *head])
+
+
+def test_the_cli_verifies_against_a_head(store, published, capsys):
+    assert verify_cli(store, "--head", str(published)) == 0
+    assert capsys.readouterr().out == (
+        f"audit log intact: 6 rows, extending the published head {published}\n"
+    )
+    assert verify_cli(store) == 0
+    assert capsys.readouterr().out == "audit log intact: 6 rows\n"
+
+    drop_triggers(store)
+    store.db.execute("DELETE FROM audit_log WHERE id >= 3")
+    assert verify_cli(store, "--head", str(published)) == 1
+    assert capsys.readouterr().err == (
+        f"audit log broken at row 3: the log ends at row 2, but the published head {published} "
+        "had 4 rows: rows were removed from its end\n"
+    )
+    store.db.execute("DELETE FROM audit_log")
+    assert verify_cli(store, "--head", str(published)) == 1
+    assert capsys.readouterr().err == (
+        f"audit log broken at row 1: the log is empty, but the published head {published} "
+        "had 4 rows: every row was removed\n"
+    )
+
+
+def test_the_cli_names_a_recomputed_chain(store, published, capsys):
+    drop_triggers(store)
+    store.db.execute("UPDATE audit_log SET subject = 'S-9' WHERE id = 3")
+    rehash_from(store, 3)
+    assert verify_cli(store, "--head", str(published)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("audit log broken at row 4: row 4 hashes to ")
+    assert err.endswith("rows up to it were changed or replaced and the chain recomputed\n")
+    assert err.count("\n") == 1
+
+
+def test_the_cli_refuses_a_malformed_head(store, capsys):
+    assert verify_cli(store, "--head", "4:ab12") == 2
+    assert capsys.readouterr().err == (
+        "repbot: the hash of audit head '4:ab12' has 4 hex digits: give the 32 published "
+        "(or all 64)\n"
+    )
+    assert verify_cli(store, "--head", "latest") == 2
+    assert "'latest' is not an audit head" in capsys.readouterr().err

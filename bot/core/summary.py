@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core import audit
 from bot.core.cases import ROOT_CAUSES
 from bot.core.clock import iso
 from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
@@ -396,6 +397,7 @@ class WeeklySummary:
     root_causes: RootCauses
     goals: tuple[GoalResult, ...]
     empty: bool  # nothing happened: a short post saying so
+    audit_head: audit.Head  # the audit chain's head when the summary was made, published with it
 
     def sections(self) -> list[tuple[str, object]]:
         """(name, section) in the order of the post."""
@@ -602,6 +604,7 @@ def build_summary(
         root_causes=RootCauses(causes, shares),
         goals=results,
         empty=not any(now[name] for name in counted),
+        audit_head=audit.head(store),
     )
 
 
@@ -715,7 +718,17 @@ def to_markdown(summary: WeeklySummary) -> str:
                 f"{shown(result.actual, unit)} | {met} |"
             )
         lines.append("")
+    lines += [audit_line(summary.audit_head), ""]
     return "\n".join(lines)
+
+
+def audit_line(head: audit.Head) -> str:
+    """The audit chain's head as the summary publishes it, out of reach of a database edit;
+    the backticks are code in Markdown and in Slack alike."""
+    return (
+        f"Audit log: {head.count:,} entries, head `{head}`. "
+        f"Verify with `repbot audit verify --head {head}`"
+    )
 
 
 def to_csv(summary: WeeklySummary) -> str:

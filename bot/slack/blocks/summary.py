@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.summary import FIGURES, WeeklySummary, rows, shown, shown_change
+from bot.core.summary import FIGURES, WeeklySummary, audit_line, rows, shown, shown_change
 from bot.slack.blocks.base import Message, context, escape, message, section, shorten
 
 TABLE_ROWS = 10
@@ -54,7 +54,8 @@ def summary_post(summary: WeeklySummary) -> Message:
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
     if summary.empty:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
-        return message(title, [*blocks, section(text)])
+        # A quiet week's post anchors the audit chain too: an emptied log shows against it.
+        return message(title, [*blocks, section(text), context(audit_line(summary.audit_head))])
     by_section: dict[str, list[str]] = {}
     tables: dict[str, int] = {}  # rows shown of each table so far
     for name, key, figure in rows(summary):
@@ -85,4 +86,5 @@ def summary_post(summary: WeeklySummary) -> Message:
             )
         blocks.append(section("*Experience goals*\n" + "\n".join(goal_lines)))
     blocks.append(context("Change is against the week before. `repbot summary` exports it."))
+    blocks.append(context(audit_line(summary.audit_head)))
     return message(title, blocks)
