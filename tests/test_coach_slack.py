@@ -87,12 +87,14 @@ def test_emoji_or_another_language_gets_a_polite_note_not_a_draft(local):
 
 
 def test_customer_markup_stays_text_in_the_draft(local):
-    local.workspace.command(
-        "ana", "/draft", "<!here> my box <@U123> never came <https://x.io|link>"
+    # What the rep pastes, Slack escapes and encodes; the draft shows it as words, never as
+    # a live mention or link, and escapes "M&S" once.
+    (reply,) = local.workspace.command(
+        "ana", "/draft", "@here my box from M&S <@U123> never came <https://x.io|link>"
     )
-    post = local.fake.calls_to("response_url")[-1]
-    shown = json.dumps(post.body)
+    shown = json.dumps(reply.blocks) + reply.text
     assert "<!here>" not in shown and "<@U123>" not in shown and "<https://x.io" not in shown
+    assert "&amp;amp;" not in shown and "&amp;lt;" not in shown
 
 
 def test_a_draft_from_a_faq_answer(local):

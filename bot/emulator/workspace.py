@@ -6,6 +6,7 @@ by the fake) into the replies that user would see.
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -131,27 +132,33 @@ class Workspace:
         channel: str = "C0SUPPORT1",
         *,
         encoded: bool = False,
+        times: int = 1,
     ) -> list[Reply]:
         """Type a slash command in a channel. Slack escapes and encodes the typed `text` (with
-        this workspace's members and channels); `encoded=True` sends `text` exactly as given."""
+        this workspace's members and channels); `encoded=True` sends `text` exactly as given.
+        `times` delivers the same request that many times at once."""
         who = self._member(user)
         channel_id_ = self.channel_id(channel)
         url = self.fake.response_url()
         self._urls[url] = _UrlContext(who.id, channel_id_, None)
         if not encoded:
             text = slack_encode(text, self.fake.members, self.fake.channels, in_command=True)
-        response = self.client.command(
+        trigger_id = self.client.new_trigger_id()
+        response = self._at_once(
+            lambda: self.client.command(
+                command,
+                text,
+                encoded=True,
+                user_id=who.id,
+                user_name=who.name,
+                channel_id=channel_id_,
+                channel_name=self.fake.channels.get(channel_id_, ""),
+                response_url=url,
+                trigger_id=trigger_id,
+            ),
+            times,
             command,
-            text,
-            encoded=True,
-            user_id=who.id,
-            user_name=who.name,
-            channel_id=channel_id_,
-            channel_name=self.fake.channels.get(channel_id_, ""),
-            response_url=url,
-            trigger_id=self.client.new_trigger_id(),
         )
-        self._check(response, command)
         replies = []
         if response.body.strip():
             try:
@@ -163,8 +170,9 @@ class Workspace:
             replies.append(self._show_response(self._urls[url], message, url))
         return replies + self._look_now(who)
 
-    def click(self, user: str | Member, element: int | str) -> list[Reply]:
-        """Press a button, by number or label, in the latest reply this user sees with any."""
+    def click(self, user: str | Member, element: int | str, *, times: int = 1) -> list[Reply]:
+        """Press a button, by number or label, in the latest reply this user sees with any;
+        `times` delivers that press that many times at once (a double click)."""
         who = self._member(user)
         key, reply, target = self._find_element(who, element)
         if target.type != "button":
@@ -172,7 +180,7 @@ class Workspace:
         action: Json = {"type": "button", "text": _plain(target.label)}
         if target.value is not None:
             action["value"] = target.value
-        return self._act(who, key, reply, target, action)
+        return self._act(who, key, reply, target, action, times)
 
     def choose(self, user: str | Member, option: str) -> list[Reply]:
         """Pick the option with this label in a menu of the latest reply that has one."""
@@ -193,7 +201,7 @@ class Workspace:
         raise DemoError(f"there are no menus in the replies {who.name} can see")
 
     def _act(
-        self, who: Member, key: tuple, reply: Reply, target: Element, action: Json
+        self, who: Member, key: tuple, reply: Reply, target: Element, action: Json, times: int = 1
     ) -> list[Reply]:
         """Send the block_actions payload Slack sends when `who` uses `target` in `reply`."""
         action |= {
@@ -219,7 +227,7 @@ class Workspace:
             payload["state"] = {"values": {}}
             if reply.kind != "ephemeral":  # Slack sends no message object for ephemerals
                 payload["message"] = self._message_payload(reply)
-        self._check(self.client.block_actions(payload), f'"{target.label}"')
+        self._at_once(lambda: self.client.block_actions(payload), times, f'"{target.label}"')
         return self._look_now(who)
 
     def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
@@ -239,15 +247,18 @@ class Workspace:
         values = {**modal.values, block["block_id"]: {element["action_id"]: entry}}
         self._screen[key] = replace(modal, values=values)
 
-    def submit(self, user: str | Member) -> list[Reply]:
-        """Press the open modal's submit button."""
+    def submit(self, user: str | Member, *, times: int = 1) -> list[Reply]:
+        """Press the open modal's submit button; `times` delivers that submission that many
+        times at once (a double click, a resubmission after a timeout)."""
         who = self._member(user)
         key, modal = self._open_modal(who)
         payload = self._interaction("view_submission", who) | {
             "view": self._view_payload(modal),
             "response_urls": [],
         }
-        response = self._check(self.client.view_submission(payload), "the modal submission")
+        response = self._at_once(
+            lambda: self.client.view_submission(payload), times, "the modal submission"
+        )
         ack = response.json() if response.body.strip() else {}
         action = ack.get("response_action")
         stack = self._modals[who.id]
@@ -490,6 +501,17 @@ class Workspace:
             raise DemoError("there is no open modal")
         key = ("view", stack[-1])
         return key, self._screen[key]
+
+    def _at_once(self, send: Callable[[], AppResponse], times: int, what: str) -> AppResponse:
+        """Send one request `times` times at once; every copy must be answered 200. The answer
+        shown is the one with the most to say (repeats are answered with nothing)."""
+        if times == 1:
+            return self._check(send(), what)
+        with ThreadPoolExecutor(max_workers=times) as pool:
+            responses = list(pool.map(lambda _: send(), range(times)))
+        for response in responses:
+            self._check(response, what)
+        return max(responses, key=lambda response: len(response.body))
 
     def _check(self, response: AppResponse, what: str) -> AppResponse:
         if response.status != 200:

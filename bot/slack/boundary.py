@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.core.refusal import Refusal
@@ -24,6 +24,7 @@ from bot.slack.outbox import AlreadyHandled, Outbox
 
 log = logging.getLogger(__name__)
 
+MAX_EVENT_RETRIES = 3  # Slack's: after the third retry, an event is not delivered again
 SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try again."
 
 
@@ -86,11 +87,20 @@ def _tell(args: Args, text: str, *, acked: bool) -> None:
         outbox.post(user, base.note(text))
 
 
+def _slack_retries(args: Args) -> bool:
+    """Whether Slack will deliver this request again if it is not acknowledged: events are
+    delivered up to four times in all; commands and interactions never again."""
+    if args.body.get("type") != "event_callback":
+        return False
+    retry = (args.request.headers.get("x-slack-retry-num") or ["0"])[0]
+    return not retry.isdigit() or int(retry) < MAX_EVENT_RETRIES
+
+
 def guard(listener: Callable, *, lazy: bool = False) -> Callable:
     """`listener` inside the boundary, with the arguments it names (Bolt's, or the context's)."""
     wanted = inspect.getfullargspec(listener).args
 
-    def guarded(args: Args) -> None:
+    def guarded(args: Args) -> BoltResponse | None:
         acked = lambda: lazy or args.ack.response is not None  # noqa: E731
         try:
             listener(**{name: _value(args, name) for name in wanted})
@@ -103,7 +113,11 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
         except Exception:
             ref = secrets.token_hex(3)
             log.exception("%s failed (reference %s)", listener.__name__, ref)
+            if not lazy and _slack_retries(args):
+                # Its work was rolled back: no acknowledgement, so Slack delivers it again.
+                return BoltResponse(status=500, body="")
             _tell(args, SORRY.format(ref=ref), acked=acked())
+        return None
 
     # Bolt names lazy listeners by their function's name.
     guarded.__name__ = listener.__name__

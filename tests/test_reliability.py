@@ -1,0 +1,228 @@
+"""Nothing acknowledged is lost, nothing is done twice: the way in, the way out and the error
+boundary, end to end through the emulator (which fails, rate-limits and repeats on request)."""
+
+import json
+import logging
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.core.cases import import_customers
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+
+ANA, BEN, LEE = member("ana").id, member("ben").id, member("lee").id
+LEADS = "C0LEADS001"
+
+
+def count(local: LocalSlack, sql: str) -> int:
+    return local.services.store.db.execute(sql).fetchone()[0]
+
+
+def posts_to(local: LocalSlack, channel: str, containing: str = "") -> list[str]:
+    """The messages that reached `channel` (a person's id for their DM), failed sends left out."""
+    bodies = [json.dumps(c.body, ensure_ascii=False) for c in local.fake.calls_to("chat.postMessage")
+              if c.body.get("channel") == channel and c.status == 200]  # fmt: skip
+    return [body for body in bodies if containing in body]
+
+
+def shown(replies) -> str:
+    return "\n".join(r.render().text for r in replies)
+
+
+@pytest.fixture
+def with_customers(local: LocalSlack, tmp_path) -> LocalSlack:
+    today = local.services.store.clock.now().date()
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "id,name,email,customer_since,tier\n"
+        f"BX-1,Margaret Holloway,mh@example.com,{today - timedelta(days=4000)},premium\n"
+    )
+    import_customers(local.services.store, csv)
+    return local
+
+
+# --- the same request five times at once: one effect ------------------------------------------
+
+
+def test_a_case_command_delivered_five_times_counts_one_contact(with_customers):
+    local = with_customers
+    replies = local.workspace.command("ana", "/case", "Margaret Holloway, parcel late", times=5)
+    assert "C-1001" in shown(replies)
+    assert count(local, "SELECT count(*) FROM contacts") == 1
+    assert count(local, "SELECT count(*) FROM deliveries WHERE key LIKE 'command:%'") == 1
+
+
+def test_a_solution_submitted_five_times_posts_one_card_and_one_message(with_customers):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana", times=5)
+    local.settle()
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    assert len(posts_to(local, ANA, "Sent for approval")) == 1
+    assert count(local, "SELECT count(*) FROM solutions") == 1
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.proposed'") == 1
+
+
+def test_draft_a_reply_pressed_five_times_stores_one_draft(local):
+    local.workspace.command("ana", "/faq", "i forgot my password")
+    local.workspace.click("ana", "Draft a reply", times=5)
+    assert count(local, "SELECT count(*) FROM drafts") == 1
+    drafts = [c for c in local.fake.calls_to("response_url") if "Use this" in json.dumps(c.body)]
+    assert len(drafts) == 1
+
+
+def test_snooze_pressed_five_times_moves_the_promise_once(local):
+    local.workspace.command("ana", "/followup", "in 1h send the tracking number")
+    local.wait(timedelta(minutes=61))
+    local.workspace.look(member("ana"))
+    local.workspace.click("ana", "Snooze 1h", times=5)
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'followup.snoozed'") == 1
+    due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
+    assert due.startswith(str(local.clock.now().date()))  # one hour on, not five
+
+
+def test_a_lead_and_a_double_click_on_approve_decide_once(with_customers):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana")
+    local.workspace.look(member("lee"))
+    local.workspace.click("lee", "Approve", times=5)
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 1
+    assert len(posts_to(local, ANA, "Approved:")) == 1
+
+
+# --- nothing acknowledged is lost ------------------------------------------------------------
+
+
+def direct_message(local: LocalSlack, text: str) -> dict:
+    channel = WebClient(token=local.fake.token, base_url=local.fake.api_url).conversations_open(
+        users=ANA
+    )["channel"]["id"]
+    return {"type": "message", "channel_type": "im", "channel": channel, "user": ANA,
+            "text": text, "ts": "1700000000.000100"}  # fmt: skip
+
+
+def test_an_event_whose_work_failed_is_not_acknowledged_and_slacks_retry_does_it(local, caplog):
+    event = direct_message(local, "how do i change my card details")
+    store = local.services.store
+    real_enqueue = store.enqueue
+    failures = iter([sqlite3.OperationalError("disk I/O error")])
+
+    def enqueue_once_failing(*args, **kwargs):  # the disk fails once, mid-transaction
+        if (error := next(failures, None)) is not None:
+            raise error
+        return real_enqueue(*args, **kwargs)
+
+    store.enqueue = enqueue_once_failing  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        first = local.client.event(event, event_id="EvLOST")
+    assert first.status == 500  # not acknowledged: Slack will deliver it again
+    assert "disk I/O error" in caplog.text and "reference" in caplog.text
+    assert count(local, "SELECT count(*) FROM faq_queries") == 0  # rolled back, key and all
+    assert local.client.event(event, event_id="EvLOST", retry_num=1).status == 200
+    local.settle()
+    assert count(local, "SELECT count(*) FROM faq_queries") == 1
+    assert len(posts_to(local, event["channel"])) == 1
+    assert local.client.event(event, event_id="EvLOST", retry_num=2).status == 200
+    local.settle()
+    assert len(posts_to(local, event["channel"])) == 1  # a later retry changes nothing
+
+
+# --- one way out: retries, rates, give-up, digests ------------------------------------------
+
+
+def test_an_approval_card_waits_out_429_and_500_and_arrives_once(with_customers):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("chat.postMessage", status=500, times=3)
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana")
+    assert posts_to(local, LEADS, "Approval needed") == []
+    local.fake.fail("chat.postMessage", status=429, retry_after=30, times=1)
+    for _ in range(6):
+        local.wait(timedelta(minutes=1))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    assert len(posts_to(local, ANA, "Sent for approval")) == 1
+    statuses = {c.status for c in local.fake.calls_to("chat.postMessage")}
+    assert {429, 500, 200} <= statuses
+
+
+def test_a_message_slack_keeps_refusing_is_given_up_with_a_record_and_the_leads_told(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.fail("chat.postMessage", status=503, times=1000)
+    local.wait(timedelta(minutes=61))
+    for _ in range(7):
+        local.wait(timedelta(minutes=10))
+    local.fake.fail("chat.postMessage", status=200, times=0)  # Slack is back
+    local.wait(timedelta(minutes=1))
+    dead = local.services.store.db.execute(
+        "SELECT key, error FROM outbox WHERE status = 'dead'"
+    ).fetchall()
+    assert [key for key, _ in dead if key.startswith("reminder:")], dead
+    told = posts_to(local, LEADS, "could not deliver a message")
+    assert len(told) >= 1 and ANA in told[0]
+
+
+def test_reminders_due_together_reach_their_person_as_one_message(local):
+    for what in ("call Maria", "email Omar", "check the refund"):
+        local.workspace.command("ana", "/followup", f"in 1h {what}")
+    local.wait(timedelta(minutes=61))
+    to_ana = posts_to(local, ANA)
+    assert len(to_ana) == 1
+    assert all(what in to_ana[0] for what in ("call Maria", "email Omar", "check the refund"))
+
+
+def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
+    # The message reached Slack, but the sender died before it recorded that: its claim goes
+    # stale. The next sender finds the message's key in the channel's history.
+    local.fake.fail("chat.postMessage", status=200, stall=12, times=1)  # answered too late
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.wait(timedelta(minutes=61))  # the send times out: Slack has the message, we do not know
+    store = local.services.store
+    store.db.execute("UPDATE outbox SET status = 'sending', claimed_at = ?", ["2000-01-01"])
+    local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, ANA, "Due now")) == 1
+    (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE 'reminder:%due%'")
+    assert status == ("sent",)
+
+
+# --- one error boundary ------------------------------------------------------------------------
+
+
+def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(
+    with_customers, caplog
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("views.open", status=500, times=10)
+    with caplog.at_level(logging.ERROR):
+        replies = local.workspace.command("ana", "/solve", "C-1001")
+    text = shown(replies)
+    assert "Sorry, something went wrong on our side (reference" in text
+    ref = text.split("reference ")[1][:6]
+    assert ref in caplog.text and "Traceback" in caplog.text
+
+
+def test_an_unknown_command_gets_a_kind_line(local):
+    (reply,) = local.workspace.command("ana", "/repbot-help", "please")
+    assert "repbot does not know /repbot-help" in reply.render().text
+    assert "/faq" in reply.render().text
+
+
+def test_a_refusal_speaks_its_own_words(local):
+    (reply,) = local.workspace.command("ana", "/case", "C-9999")
+    assert reply.render().text.strip() == "There is no case C-9999."
