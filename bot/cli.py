@@ -23,6 +23,7 @@ from bot.core.matching import Matcher
 from bot.core.playbooks import check_coverage
 from bot.core.summary import faq_titles, to_csv, to_markdown
 from bot.core.tone import check_tone, load_tone_rules
+from bot.slack.blocks.faq import long_answers
 from bot.store import Store
 
 
@@ -162,7 +163,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     knowledge_dir, playbooks_dir = _content_dirs(args)
     knowledge = load_knowledge(knowledge_dir)
     guide, guide_problems = load_guide(playbooks_dir)
-    problems = knowledge.problems + guide_problems
+    # how Slack would show each answer: the FAQ files know nothing of Slack's limits
+    problems = knowledge.problems + long_answers(knowledge.entries) + guide_problems
     if guide is not None and not knowledge.errors:
         problems += check_coverage(guide.playbooks, knowledge.entries)
     _report(problems)

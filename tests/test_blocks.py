@@ -1,11 +1,21 @@
 """Block Kit for /faq: what the rep sees, with customer text shown literally."""
 
+import html
 import json
+import re
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from bot.core.cases import Case, CaseCard, Customer
+from bot.core.followups import Followup, Reminder
 from bot.core.knowledge import Entry
 from bot.core.matching import MatchResult, Scored
 from bot.slack.blocks import base
+from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks
+from bot.slack.blocks import followups as followup_blocks
+from bot.slack.blocks.home import home_view
 
 BOX = Entry("where_is_my_box", "Where is my box?", "Track it under Account > Orders.")
 LATE = Entry("box_late", "My box is late", "We send a new one the same day.")
@@ -78,3 +88,109 @@ def test_long_text_stays_inside_slack_limits():
     assert all(len(b["text"]["text"]) <= 75 for b in buttons(message))
     answer = faq_blocks.faq_answer(long_question, "x" * 4000, 1, 90.0)
     assert all(len(b["text"]["text"]) <= 3000 for b in answer["blocks"] if b["type"] == "section")
+
+
+# One renderer: people's words go in raw and are escaped exactly once, inside the builders.
+
+ENTITY = re.compile(r"&(?!amp;|lt;|gt;)|&[a-z]*$")  # a bare "&" or an entity cut short
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def shown(message: dict) -> str:
+    return json.dumps(message["blocks"], ensure_ascii=False)
+
+
+def section_texts(blocks: list[dict]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def followup(n: int, what: str) -> Followup:
+    due = NOW + timedelta(hours=n)
+    return Followup(n, "U0REP0001", None, what, due, "open", NOW, None)
+
+
+def test_a_long_answer_is_split_between_words_and_reads_whole():
+    words = ("refund " * 425 + "fish&chips <b> ") * 2  # "&" and "<" right at both cuts
+    text = (words + "x " * 510).strip()
+    assert 6900 < len(text) <= 7000
+    blocks = base.sections(text)
+    parts = section_texts(blocks)
+    assert len(blocks) == len(parts) == 3
+    assert all(0 < len(part) <= base.SECTION_LIMIT for part in parts)
+    assert not any(ENTITY.search(part) for part in parts)
+    assert " ".join(html.unescape(part) for part in parts) == text
+
+
+def test_splitting_never_leaves_an_empty_section_and_cuts_a_word_only_when_it_is_too_long():
+    assert base.sections("   \n ") == []
+    parts = section_texts(base.sections("&" * 4000))  # one "word" of 20,000 escaped chars
+    assert all(len(part) <= base.SECTION_LIMIT and not ENTITY.search(part) for part in parts)
+    assert "".join(parts) == "&amp;" * 4000
+    assert base.shorten("wonderful world", 12) == "wonderful…"
+
+
+def test_a_section_never_cuts_silently_and_past_most_parts_says_how_many_more():
+    shown = base.section("word " * 1000)["text"]["text"]
+    assert len(shown) <= base.SECTION_LIMIT and shown.endswith("word…")
+    blocks = base.sections("word " * 3000, most=2, rest="Read it in the FAQ.")
+    assert blocks[-1]["type"] == "context"
+    assert blocks[-1]["elements"][0]["text"] == "…and 4 more parts. Read it in the FAQ."
+
+
+def test_escaping_happens_once_even_when_escaped_text_is_passed_again():
+    once = base.escape("<!here> & co")
+    assert base.escape(once) == once == "&lt;!here&gt; &amp; co"
+    assert once + " <b>" == "&lt;!here&gt; &amp; co &lt;b&gt;"
+    assert base.section(once)["text"]["text"] == once
+
+
+def test_the_notification_text_takes_plain_words_and_escapes_them_once():
+    saved = followup_blocks.followup_saved(followup(1, "<!here> call Maria & Tom back"), UTC)
+    assert "&lt;!here&gt; call Maria &amp; Tom back" in saved["text"]
+    assert "&amp;lt;" not in saved["text"] and "&amp;amp;" not in saved["text"]
+    with pytest.raises(TypeError):
+        base.message(base.escape("already escaped"), [])
+
+
+def test_the_notification_text_shows_no_raw_ids_or_timestamps():
+    overdue = Reminder("r", "overdue", "U0LEAD0001", NOW, followup(2, "call back"))
+    message = followup_blocks.reminder(overdue, UTC, NOW)
+    assert "U0REP0001" not in message["text"] and "2026-11-30" not in message["text"]
+    shown_text = shown(message)
+    assert "<@U0REP0001>" in shown_text
+    assert f"<!date^{int((NOW + timedelta(hours=2)).timestamp())}^" in shown_text
+
+
+def test_a_mention_is_rendered_only_for_a_real_user_id():
+    assert base.mention("U0REP0001") == "<@U0REP0001>"
+    assert base.mention("<!channel>") == "&lt;!channel&gt;"
+
+
+def test_a_home_tab_with_300_follow_ups_stays_inside_slack_limits_and_says_how_many_more():
+    followups = [followup(n, "call back about the refund & the box " * 5) for n in range(300)]
+    view = home_view(followups=followups, cases=[], my_pending=[], policy=None, tz=UTC, now=NOW)
+    assert len(view["blocks"]) <= 100
+    assert all(len(text) <= base.SECTION_LIMIT for text in section_texts(view["blocks"]))
+    assert "…and 290 more. /followup list shows them with buttons." in shown(view)
+
+
+def test_a_case_card_with_long_notes_keeps_each_section_whole_and_says_what_is_left_out():
+    customer = Customer("K1", "Maria <Lopez> & co", None, None, None)
+    case = Case(7, customer, "parcel late", "U0REP0001", "open", None, "", None, 1)
+    notes = [("U0REP0001", f"note {n} " + "word & " * 400, "") for n in range(12)]
+    promises = [("we'll call", "2026-12-01T09:00:00+00:00")]
+    card = case_blocks.case_card(CaseCard(case, notes, [], promises), date(2026, 11, 30), None)
+    sections = section_texts(card["blocks"])
+    assert all(len(text) <= base.SECTION_LIMIT for text in sections)
+    assert not any(ENTITY.search(text) for text in sections)
+    assert "…and 7 more. Older notes are not shown." in shown(card)
+    assert "Maria &lt;Lopez&gt; &amp; co" in shown(card)
+    assert card["text"] == "C-7 Maria &lt;Lopez&gt; &amp; co: parcel late"
+    assert "2026-12-01T09" not in shown(card) and "<!date^1796115600^" in shown(card)
+
+
+def test_a_list_shows_the_lines_that_fit_one_section_and_how_to_see_the_rest():
+    blocks = base.bulleted("*Long*", ["fish & chips " * 200] * 5, shown=10, rest="Ask /x.")
+    assert [len(text) <= base.SECTION_LIMIT for text in section_texts(blocks)] == [True]
+    assert blocks[0]["text"]["text"].count("\n• ") == 1  # each line at most half a section
+    assert blocks[1]["elements"][0]["text"] == "…and 4 more. Ask /x."

@@ -240,3 +240,17 @@ def test_summary_post_goes_to_the_management_channel_of_roles_yaml(tmp_path):
         (post,) = fake.calls_to("chat.postMessage")
         assert post.body["channel"] == "C0RETAIN01"
         assert [f["channel"] for f in fake.files.values()] == ["C0RETAIN01"]
+
+
+def test_check_warns_of_an_answer_slack_would_show_in_parts(tmp_path):
+    faq = tmp_path / "faq.yaml"
+    answer = " ".join(["Fish & chips <hot>"] * 200)  # 3,600 characters, more once escaped
+    faq.write_text(f"- id: short\n  question: Q?\n  answer: A.\n- id: long\n  question: R?\n"
+                   f"  answer: '{answer}'\n")  # fmt: skip
+    done = repbot("check", "--knowledge", str(tmp_path), "--playbooks", str(PLAYBOOKS))
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"{faq}:4: warning: entry 'long': the answer is longer than one Slack section holds "
+        "(3,000 characters once escaped): Slack would show it in 2 parts\n"
+    ) in done.stderr
+    assert "'short': the answer" not in done.stderr

@@ -23,7 +23,8 @@ def count(local: LocalSlack, sql: str) -> int:
 
 def posts_to(local: LocalSlack, channel: str, containing: str = "") -> list[str]:
     """The messages that reached `channel` (a person's id for their DM), failed sends left out."""
-    bodies = [json.dumps(c.body, ensure_ascii=False) for c in local.fake.calls_to("chat.postMessage")
+    calls = local.fake.calls_to("chat.postMessage")
+    bodies = [json.dumps(c.body, ensure_ascii=False) for c in calls
               if c.body.get("channel") == channel and c.status == 200]  # fmt: skip
     return [body for body in bodies if containing in body]
 

@@ -1,62 +1,163 @@
 """Block Kit building blocks, pure functions so tests can call them.
 
-Every piece of text shown in Slack goes through `escape` exactly once, here: nothing a
-customer or a rep typed can ping @channel, mention someone or forge a link.
+The one rule for text: pass people's words raw. Every builder here escapes plain `str` exactly
+once, so nothing a customer or a rep typed can ping @channel, mention someone or forge a link.
+Markup of our own (bold, mentions, dates) is built as `Mrkdwn`, which is already escaped and is
+never escaped again; the top-level `text` of a message takes plain words only.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
 Message = dict  # {"text": fallback for notifications, "blocks": [...]}
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
-BUTTON_LIMIT = 75
+BUTTON_LIMIT = 75  # also option text
+OPTION_VALUE_LIMIT = 150
+HEADER_LIMIT = 150
+TITLE_LIMIT = 24  # modal title, submit and close
 QUOTE_LIMIT = 300
+FALLBACK_LIMIT = 3000  # Slack advises a notification text well under 4,000
+MESSAGE_SECTIONS = 40  # of Slack's 50 blocks a message, leaving room for the rest of it
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+# Spans a cut must not fall inside: an entity (&amp;) or our own markup (<@U123>, <!date^…>).
+_UNSPLITTABLE = re.compile(r"&[a-z]+;|<[^<>]*>")
 
 
-def escape(text: str) -> str:
-    """Slack's three control characters; with them escaped, `<!channel>` is just text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+class Mrkdwn(str):
+    """Text already escaped for mrkdwn. Only the builders make it, from `escape`, `mention`,
+    `local_time` and literals; builders pass it through as is and escape any other `str`. Adding or
+    joining plain text to it escapes that text, so the result stays Mrkdwn."""
+
+    def __add__(self, other: str) -> Mrkdwn:
+        return Mrkdwn(str.__add__(self, escape(other)))
+
+    def __radd__(self, other: str) -> Mrkdwn:
+        return Mrkdwn(str.__add__(escape(other), self))
+
+    def join(self, items: Iterable[str]) -> Mrkdwn:
+        return Mrkdwn(str.join(self, (escape(item) for item in items)))
+
+
+def escape(text: str) -> Mrkdwn:
+    """Slack's three control characters; with them escaped, `<!channel>` is just text.
+    Mrkdwn is returned as it is: escaping twice cannot happen."""
+    if isinstance(text, Mrkdwn):
+        return text
+    return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def mention(user_id: str) -> Mrkdwn:
+    """A person's name as Slack shows it, from an id we checked; anything else stays text."""
+    return Mrkdwn(f"<@{user_id}>") if USER_ID.match(user_id) else escape(user_id)
+
+
+def local_time(moment: datetime, fallback: str) -> Mrkdwn:
+    """A time in each reader's own time zone; `fallback` where Slack cannot show that."""
+    stamp = int(moment.timestamp())
+    return Mrkdwn(f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{escape(fallback)}>")
+
+
+def _cut(text: str, limit: int) -> int:
+    """Where to end the first part of `text` so it is at most `limit` long: after the last
+    word that fits, or inside a word only when the word alone is longer than `limit`; never
+    inside an entity or a piece of our markup."""
+    inside = {
+        i for m in _UNSPLITTABLE.finditer(text, 0, 2 * limit) for i in range(m.start() + 1, m.end())
+    }
+    safe = [i for i in range(limit, 0, -1) if i not in inside]
+    return next((i for i in safe if text[i].isspace()), safe[0] if safe else limit)
+
+
+def split(text: str, limit: int = SECTION_LIMIT) -> list[Mrkdwn]:
+    """Escaped `text` in parts of at most `limit`, split between words, none of them empty."""
+    rest = escape(text).strip()
+    parts = []
+    while len(rest) > limit:
+        cut = _cut(rest, limit)
+        parts.append(Mrkdwn(rest[:cut].rstrip()))
+        rest = rest[cut:].lstrip()
+    return [Mrkdwn(part) for part in [*parts, rest] if part]
 
 
 def shorten(text: str, limit: int) -> str:
+    """Plain text on one line, at most `limit` long, ending with "…" after the last whole word
+    that fits when it is longer."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: _cut(text, limit - 1)].rstrip() + "…"
 
 
-def quote(text: str) -> str:
+def _fit(text: str, limit: int = SECTION_LIMIT) -> Mrkdwn:
+    """Escaped text that fits one block; longer text ends with "…", so a cut is never silent."""
+    text = escape(text)
+    return text if len(text) <= limit else Mrkdwn(split(text, limit - 1)[0] + "…")
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> Mrkdwn:
     """The customer's words, escaped and shortened, as a mrkdwn quote."""
-    return "> " + escape(shorten(text, QUOTE_LIMIT))
+    return Mrkdwn("> ") + shorten(text, limit)
 
 
-def section(mrkdwn: str) -> dict:
+def section(text: str) -> dict:
+    """One section; text that may be longer than a section holds goes to `sections`."""
     # verbatim: Slack must not turn bare URLs, #channels or @here into live links or mentions.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _fit(text), "verbatim": True}}
+
+
+def sections(text: str, *, most: int = MESSAGE_SECTIONS, rest: str = "") -> list[dict]:
+    """Long text as as many sections as it takes, split between words, never mid-escape; past
+    `most` blocks, the last one says how many parts are left out and `rest`, where to read them."""
+    parts = split(text)
+    if len(parts) <= most:
+        return [section(part) for part in parts]
+    more = f"…and {len(parts) - most + 1} more parts. {rest}".strip()
+    return [*(section(part) for part in parts[: most - 1]), context(more)]
+
+
+def context(text: str) -> dict:
     return {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT], "verbatim": True},
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": _fit(text), "verbatim": True}],
     }
 
 
-def sections(mrkdwn: str) -> list[dict]:
-    """Long text as as many sections as it takes, split between words, never mid-escape."""
-    parts = []
-    while len(mrkdwn) > SECTION_LIMIT:
-        cut = mrkdwn.rfind(" ", 0, SECTION_LIMIT)
-        cut = cut if cut > SECTION_LIMIT // 2 else SECTION_LIMIT
-        if "&" in mrkdwn[cut - 5 : cut]:  # do not split "&amp;" and friends
-            cut = mrkdwn.rfind("&", 0, cut)
-        parts.append(mrkdwn[:cut])
-        mrkdwn = mrkdwn[cut:].lstrip()
-    return [section(part) for part in [*parts, mrkdwn]]
+def bulleted(
+    title: str, lines: Sequence[str], *, shown: int, rest: str, empty: str = ""
+) -> list[dict]:
+    """A list under its `title` (mrkdwn) in one section: at most `shown` lines, as many as the
+    section holds; when some are left out, a context line says how many and `rest`, how to see
+    them all."""
+    body = escape(title)
+    count = 0
+    for line in lines[:shown]:
+        bullet = Mrkdwn(f"\n• {_fit(line, SECTION_LIMIT // 2)}")
+        if len(body) + len(bullet) > SECTION_LIMIT:
+            break
+        body, count = body + bullet, count + 1
+    if not lines and empty:
+        body += "\n" + empty
+    blocks = [section(body)]
+    if count < len(lines):
+        blocks.append(context(f"…and {len(lines) - count} more. {rest}"))
+    return blocks
 
 
-def context(mrkdwn: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn, "verbatim": True}]}
+def plain(text: str, limit: int) -> dict:
+    """A plain_text object (Slack shows it as typed, so it is not escaped) within `limit`."""
+    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": plain(text, HEADER_LIMIT)}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
     element = {
         "type": "button",
-        "text": {"type": "plain_text", "text": shorten(label, BUTTON_LIMIT), "emoji": True},
+        "text": plain(label, BUTTON_LIMIT),
         "action_id": action_id,
         "value": value,
     }
@@ -65,21 +166,30 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     return element
 
 
+def option(text: str, value: str) -> dict:
+    """A menu option; its value is an id of ours, which Slack would refuse past 150."""
+    if len(value) > OPTION_VALUE_LIMIT:
+        raise ValueError(f"option value longer than {OPTION_VALUE_LIMIT}: {value[:40]}…")
+    return {"text": plain(text, BUTTON_LIMIT), "value": value}
+
+
 def actions(block_id: str, *elements: dict) -> dict:
     return {"type": "actions", "block_id": block_id, "elements": list(elements)}
 
 
 def message(fallback: str, blocks: list[dict]) -> Message:
-    """A message. Slack shows `fallback` in notifications and parses it like mrkdwn, so it is
-    plain text, escaped here like everything else."""
-    return {"text": escape(fallback), "blocks": blocks}
+    """A message. Slack shows `fallback` in notifications and parses it like mrkdwn: it takes
+    plain words only (no Mrkdwn, so nothing escaped reaches it) and escapes them here."""
+    if isinstance(fallback, Mrkdwn):
+        raise TypeError("message() takes plain words for its fallback, not escaped mrkdwn")
+    return {"text": escape(shorten(fallback, FALLBACK_LIMIT)), "blocks": blocks}
 
 
 def usage(command: str, what: str, example: str) -> Message:
     text = f"Usage: `{command} {what}`, for example `{command} {example}`"
-    return message(text, [section(escape(text))])
+    return message(text, [section(text)])
 
 
 def note(text: str) -> Message:
-    """A short plain message to the rep; `text` is escaped."""
-    return message(text, [section(escape(text))])
+    """A short plain message to the rep; `text` is plain words."""
+    return message(text, [section(text)])

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.cases import ROOT_CAUSES, CaseCard, Contact, Customer
 from bot.core.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
+    TITLE_LIMIT,
     Message,
+    Mrkdwn,
     actions,
+    bulleted,
     button,
     context,
     escape,
+    local_time,
+    mention,
     message,
     note,
+    option,
+    plain,
+    quote,
     section,
+    sections,
     shorten,
 )
 
@@ -23,6 +32,7 @@ SOLVE = "solve"  # callback ids of the modals
 CLOSE = "close_case"
 DENY = "deny_solution"
 NOTES_SHOWN = 5
+LISTED = 10  # solutions and promises on a card
 
 
 def case_usage() -> Message:
@@ -55,14 +65,25 @@ def tenure(customer: Customer, today: date) -> str:
     return ", ".join(parts)
 
 
+def _due(stored: str) -> Mrkdwn:
+    """A stored due time as each reader's clock shows it; the stored text if it is no time."""
+    try:
+        moment = datetime.fromisoformat(stored)
+    except ValueError:
+        return escape(stored)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return local_time(moment, moment.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC"))
+
+
 def case_card(
     card: CaseCard, today: date, policy: SolutionPolicy, contact: Contact | None = None
 ) -> Message:
     """Everything about a case at a glance, and what the rep can do next."""
     case = card.case
-    heading = (
-        f"*{case.ref} · {escape(case.customer.name)}* ({escape(tenure(case.customer, today))})\n"
-        f"Topic: {escape(case.topic)} · owner <@{case.owner_id}> · "
+    heading = Mrkdwn(
+        f"*{escape(case.ref)} · {escape(case.customer.name)}* "
+        f"({escape(tenure(case.customer, today))})\n"
+        f"Topic: {escape(case.topic)} · owner {mention(case.owner_id)} · "
         f"{case.contact_count} contact{'s' if case.contact_count != 1 else ''} · {case.status}"
     )
     blocks = []
@@ -79,18 +100,20 @@ def case_card(
     blocks.append(section(heading))
     if card.notes:
         lines = [
-            f"• {escape(shorten(text, 300))} (<@{user}>)"
-            for user, text, _ in card.notes[-NOTES_SHOWN:]
+            Mrkdwn(f"{escape(shorten(text, 300))} ({mention(user)})")
+            for user, text, _ in reversed(card.notes)
         ]
-        blocks.append(section("*Notes*\n" + "\n".join(lines)))
+        blocks += bulleted(
+            "*Notes*, newest first", lines, shown=NOTES_SHOWN, rest="Older notes are not shown."
+        )
     if card.solutions:
-        lines = [f"• {escape(describe(policy, s))}: {s.status}" for s in card.solutions]
-        blocks.append(section("*Solutions*\n" + "\n".join(lines)))
+        lines = [f"{describe(policy, s)}: {s.status}" for s in card.solutions]
+        blocks += bulleted("*Solutions*", lines, shown=LISTED, rest="The first proposed are shown.")
     if card.promises:
         lines = [
-            f"• {escape(shorten(text, 200))} (due {escape(due)})" for text, due in card.promises
+            Mrkdwn(f"{escape(shorten(text, 200))} (due {_due(due)})") for text, due in card.promises
         ]
-        blocks.append(section("*Promises*\n" + "\n".join(lines)))
+        blocks += bulleted("*Promises*", lines, shown=LISTED, rest="The soonest due are shown.")
     if case.status == "open":
         blocks.append(
             actions(
@@ -106,11 +129,11 @@ def _field(block_id: str, label: str, *, multiline: bool = False, optional: bool
            placeholder: str = "") -> dict:  # fmt: skip
     element = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
     if placeholder:
-        element["placeholder"] = {"type": "plain_text", "text": placeholder}
+        element["placeholder"] = plain(placeholder, 150)
     return {
         "type": "input",
         "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
+        "label": plain(label, 2000),
         "element": element,
         "optional": optional,
     }
@@ -120,14 +143,11 @@ def _select(block_id: str, label: str, options: list[tuple[str, str]]) -> dict:
     return {
         "type": "input",
         "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
+        "label": plain(label, 2000),
         "element": {
             "type": "static_select",
             "action_id": "value",
-            "options": [
-                {"text": {"type": "plain_text", "text": shorten(text, 75)}, "value": value}
-                for text, value in options
-            ],
+            "options": [option(text, value) for text, value in options],
         },
     }
 
@@ -138,11 +158,11 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
         "type": "modal",
         "callback_id": SOLVE,
         "private_metadata": json.dumps(meta),
-        "title": {"type": "plain_text", "text": f"Solve {card.case.ref}"},
-        "submit": {"type": "plain_text", "text": "Propose"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": plain(f"Solve {card.case.ref}", TITLE_LIMIT),
+        "submit": plain("Propose", TITLE_LIMIT),
+        "close": plain("Cancel", TITLE_LIMIT),
         "blocks": [
-            section(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}"),
+            section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
             _select("type", "Solution", [(t.label, t.id) for t in options]),
             _field("amount", f"Amount ({currency}), where it applies", optional=True,
                    placeholder="e.g. 12.50"),
@@ -156,8 +176,8 @@ def close_modal(card: CaseCard) -> dict:
         "type": "modal",
         "callback_id": CLOSE,
         "private_metadata": json.dumps({"case_id": card.case.id}),
-        "title": {"type": "plain_text", "text": f"Close {card.case.ref}"},
-        "submit": {"type": "plain_text", "text": "Close case"},
+        "title": plain(f"Close {card.case.ref}", TITLE_LIMIT),
+        "submit": plain("Close case", TITLE_LIMIT),
         "blocks": [
             section("What caused this contact? Management sees where contacts come from."),
             _select("root_cause", "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
@@ -170,8 +190,8 @@ def deny_modal(solution_id: int, meta: dict) -> dict:
         "type": "modal",
         "callback_id": DENY,
         "private_metadata": json.dumps({**meta, "solution_id": solution_id}),
-        "title": {"type": "plain_text", "text": "Deny the solution"},
-        "submit": {"type": "plain_text", "text": "Deny"},
+        "title": plain("Deny the solution", TITLE_LIMIT),
+        "submit": plain("Deny", TITLE_LIMIT),
         "blocks": [_field("reason", "Why? The rep sees this.", multiline=True)],
     }
 
@@ -179,17 +199,18 @@ def deny_modal(solution_id: int, meta: dict) -> dict:
 def approval_card(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy
 ) -> Message:
-    what = escape(describe(policy, solution))
-    text = (
-        f"*Approval needed ({needs_role} or above)*: {what} for "
-        f"*{escape(card.case.customer.name)}* on {card.case.ref} ({escape(card.case.topic)}), "
-        f"proposed by <@{solution.requested_by}>\n> {escape(shorten(solution.reason, 500))}"
+    case = card.case
+    text = Mrkdwn(
+        f"*Approval needed ({escape(needs_role)} or above)*: "
+        f"{escape(describe(policy, solution))} for *{escape(case.customer.name)}* on "
+        f"{escape(case.ref)} ({escape(case.topic)}), proposed by {mention(solution.requested_by)}"
+        f"\n{quote(solution.reason, 500)}"
     )
     value = str(solution.id)
     return message(
-        f"Approval needed: {describe(policy, solution)} on {card.case.ref}",
+        f"Approval needed: {describe(policy, solution)} on {case.ref}",
         [
-            section(text),
+            *sections(text),
             actions(
                 f"approval:{solution.id}",
                 button("Approve", "solution_approve", value, "primary"),
@@ -201,44 +222,52 @@ def approval_card(
 
 def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy) -> Message:
     verdict = "Approved" if solution.status == "approved" else "Denied"
-    text = (
-        f"*{verdict}* by <@{solution.decided_by}>: {escape(describe(policy, solution))} "
-        f"for *{escape(card.case.customer.name)}* on {card.case.ref}"
+    text = Mrkdwn(
+        f"*{verdict}* by {mention(solution.decided_by or '')}: "
+        f"{escape(describe(policy, solution))} for *{escape(card.case.customer.name)}* on "
+        f"{escape(card.case.ref)}"
     )
     if solution.decision_reason:
-        text += f"\n> {escape(shorten(solution.decision_reason, 500))}"
-    return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", [section(text)])
+        text += Mrkdwn("\n") + quote(solution.decision_reason, 500)
+    return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", sections(text))
 
 
 def outcome_for_rep(headline: str, customer_message: str) -> Message:
     """What the rep is told about a solution, with the message to pass to the customer."""
     return message(
         f"{headline} {customer_message}",
-        [
-            section(escape(headline)),
-            section("*For the customer:*\n" + escape(customer_message)),
-        ],
+        [*sections(headline), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
     )
 
 
 def callback_alert(card: CaseCard) -> Message:
-    lines = [f"• {escape(shorten(text, 200))}" for _, text, _ in card.notes[-NOTES_SHOWN:]]
-    history = "\n".join(lines) or "No notes yet."
+    case = card.case
+    lines = [shorten(text, 200) for _, text, _ in reversed(card.notes)]
     return message(
-        f"Senior callback: {card.case.ref} {card.case.customer.name}",
+        f"Senior callback: {case.ref} {case.customer.name}",
         [
             section(
-                f":telephone_receiver: *Senior callback needed*: {card.case.ref} · "
-                f"*{escape(card.case.customer.name)}* has contacted us "
-                f"{card.case.contact_count} times about {escape(card.case.topic)}. "
-                f"Owner <@{card.case.owner_id}>."
+                Mrkdwn(
+                    f":telephone_receiver: *Senior callback needed*: {escape(case.ref)} · "
+                    f"*{escape(case.customer.name)}* has contacted us "
+                    f"{case.contact_count} times about {escape(case.topic)}. "
+                    f"Owner {mention(case.owner_id)}."
+                )
             ),
-            section("*History*\n" + history),
+            *bulleted(
+                "*History*, newest first",
+                lines,
+                shown=NOTES_SHOWN,
+                rest="/case shows the case.",
+                empty="No notes yet.",
+            ),
         ],
     )
 
 
 def already_decided(solution: SolutionRecord) -> Message:
-    # decided_by is a Slack user id from our own records: a real mention is safe here.
-    text = f"{solution.ref} was already {solution.status} by <@{solution.decided_by}>."
-    return message(text, [section(text)])
+    by = mention(solution.decided_by or "")
+    return message(
+        f"{solution.ref} was already {solution.status}.",
+        [section(Mrkdwn(f"{escape(solution.ref)} was already {solution.status} by {by}."))],
+    )

@@ -6,7 +6,9 @@ from bot.core.drafts import Draft
 from bot.core.tone import ToneReport
 from bot.slack.blocks.base import (
     Message,
+    Mrkdwn,
     actions,
+    bulleted,
     button,
     context,
     escape,
@@ -30,18 +32,20 @@ def tone_usage() -> Message:
     return note("Usage: /tone your reply to the customer, for example /tone sorry but we can't")
 
 
-def _draft_heading(draft: Draft, tone: ToneReport, customer: str | None, case: str | None) -> str:
+def _draft_heading(
+    draft: Draft, tone: ToneReport, customer: str | None, case: str | None
+) -> Mrkdwn:
     parts = ["*Draft reply*"]
     if customer:
         parts.append(f"for {escape(customer)}")
     if case:
         parts.append(f"case {escape(case)}")
     parts.append(f"tone {tone.score}/100")
-    heading = " · ".join(parts)
-    mood = f"The customer sounds {escape(draft.emotion)}"
+    heading = Mrkdwn(" · ").join(Mrkdwn(part) for part in parts)
+    mood = Mrkdwn(f"The customer sounds {escape(draft.emotion)}")
     if draft.cues:
-        mood += " (" + ", ".join(f"“{escape(cue)}”" for cue in draft.cues[:3]) + ")"
-    return f"{heading}\n{mood}."
+        mood += " (" + ", ".join(f"“{cue}”" for cue in draft.cues[:3]) + ")"
+    return Mrkdwn(f"{heading}\n{mood}.")
 
 
 def draft_message(
@@ -56,10 +60,8 @@ def draft_message(
     value = str(draft_id)
     blocks = [
         section(_draft_heading(draft, tone, customer, case)),
-        *sections(escape(draft.text)),
-        context(
-            f"Promises a reply {escape(draft.promise)} · situation `{escape(draft.situation)}`"
-        ),
+        *sections(draft.text),
+        context(f"Promises a reply {draft.promise} · situation `{draft.situation}`"),
     ]
     buttons = actions(
         "draft",
@@ -74,7 +76,7 @@ def draft_message(
 
 def draft_done(text: str, done: str) -> Message:
     """A draft the rep has dealt with: the text stays in view, the buttons go."""
-    return message(text, [*sections(escape(text)), context(escape(done))])
+    return message(text, [*sections(text), context(done)])
 
 
 def tone_report(report: ToneReport) -> Message:
@@ -82,17 +84,17 @@ def tone_report(report: ToneReport) -> Message:
         text = f"Tone {report.score}/100: a clean bill. Nothing here sounds like can't-language."
         return message(text, [section(f"*Tone {report.score}/100*: a clean bill.")])
     count = len(report.flags)
-    heading = f"*Tone {report.score}/100*: {count} phrase{'s' if count != 1 else ''} to change"
-    lines = [
-        f"• “{escape(flag.phrase)}”: {escape(flag.why)} Try “{escape(flag.rewrite)}”."
-        for flag in report.flags[:FLAGS_SHOWN]
-    ]
-    if count > FLAGS_SHOWN:
-        lines.append(f"…and {count - FLAGS_SHOWN} more, all fixed in the version below.")
+    phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
+    lines = [f"“{flag.phrase}”: {flag.why} Try “{flag.rewrite}”." for flag in report.flags]
     return message(
-        f"Tone {report.score}/100: {count} phrases to change",
+        f"Tone {report.score}/100: {phrases}",
         [
-            section(heading + "\n" + "\n".join(lines)),
-            *sections("*The whole text, rewritten:*\n" + escape(report.rewritten)),
+            *bulleted(
+                f"*Tone {report.score}/100*: {phrases}",
+                lines,
+                shown=FLAGS_SHOWN,
+                rest="All are fixed in the version below.",
+            ),
+            *sections(Mrkdwn("*The whole text, rewritten:*\n") + report.rewritten),
         ],
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core.content import Problem
 from bot.core.knowledge import Entry
 from bot.core.matching import MatchResult, Scored
 from bot.slack.blocks.base import (
+    SECTION_LIMIT,
     Message,
+    Mrkdwn,
     actions,
     button,
     context,
@@ -14,6 +17,8 @@ from bot.slack.blocks.base import (
     note,
     quote,
     section,
+    sections,
+    split,
 )
 
 
@@ -26,12 +31,32 @@ def parse_faq_value(value: str) -> tuple[int, str] | None:
     return (int(query_id), entry_id) if query_id.isdigit() and entry_id else None
 
 
+def _answer(entry: Entry) -> Mrkdwn:
+    return Mrkdwn(f"*{escape(entry.question)}*\n") + entry.answer
+
+
 def _answer_blocks(entry: Entry, asked: str, score: float | None) -> list[dict]:
     match = f" · {score:.0f}% sure" if score is not None else ""  # a calibrated confidence
     return [
-        section(f"*{escape(entry.question)}*\n{escape(entry.answer)}"),
-        context(f"You asked:\n{quote(asked)}\nFAQ `{escape(entry.id)}`{match}"),
+        *sections(_answer(entry), rest=f"The whole answer is in the FAQ, {entry.source}."),
+        context(Mrkdwn(f"You asked:\n{quote(asked)}\nFAQ `{escape(entry.id)}`{match}")),
     ]
+
+
+def long_answers(entries: list[Entry]) -> list[Problem]:
+    """Warnings for answers that Slack would show only in parts, one section after another."""
+    problems = []
+    for entry in entries:
+        parts = len(split(_answer(entry)))
+        if parts > 1:
+            file, _, line = entry.source.rpartition(":")
+            message = (
+                f"entry {entry.id!r}: the answer is longer than one Slack section holds "
+                f"({SECTION_LIMIT:,} characters once escaped): Slack would show it in {parts} "
+                "parts"
+            )
+            problems.append(Problem(file, int(line or 1), message, "warning"))
+    return problems
 
 
 def faq_answer(entry: Entry, asked: str, query_id: int, score: float | None) -> Message:
@@ -67,7 +92,7 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
     return message(
         "Did you mean one of these?",
         [
-            section(f"*Did you mean one of these?*\n{quote(asked)}"),
+            section(Mrkdwn("*Did you mean one of these?*\n") + quote(asked)),
             actions("faq_suggestions", *buttons),
             actions("faq_none", button("None of these", "faq_none_of_these", none_value)),
         ],
@@ -79,7 +104,7 @@ def faq_no_match(asked: str) -> Message:
         "No good match in the FAQ for this question. "
         "I've passed it to the team leads so the FAQ can grow where customers ask."
     )
-    return message(text, [section(f"{quote(asked)}\n{text}")])
+    return message(text, [section(quote(asked) + "\n" + text)])
 
 
 def faq_no_words() -> Message:
@@ -91,7 +116,7 @@ def faq_no_words() -> Message:
 
 def faq_none_of_these(asked: str) -> Message:
     text = "Thanks. I've passed this question to the team leads so the FAQ can grow."
-    return message(text, [section(f"{quote(asked)}\n{text}")])
+    return message(text, [section(quote(asked) + "\n" + text)])
 
 
 def faq_reply(asked: str, query_id: int, result: MatchResult) -> Message:

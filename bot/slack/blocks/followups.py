@@ -10,13 +10,18 @@ from bot.core.redirects import Packet, Redirect, Team
 from bot.core.solutions import SolutionPolicy, describe
 from bot.slack.blocks.base import (
     Message,
+    Mrkdwn,
     actions,
+    bulleted,
     button,
     context,
     escape,
+    local_time,
+    mention,
     message,
     note,
     section,
+    sections,
     shorten,
 )
 from bot.slack.blocks.cases import tenure
@@ -37,23 +42,34 @@ def when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
 
 
+def shown_time(moment: datetime, tz: ZoneInfo) -> Mrkdwn:
+    """A time in each reader's own zone, `when` for `tz` where Slack cannot show that."""
+    return local_time(moment, when(moment, tz))
+
+
 def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
 def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
-    text = (
-        f"Follow-up F-{followup.id} saved: {escape(followup.what)}{_case(followup)}, due "
-        f"{when(followup.due_at, tz)}. I'll remind you before it is due."
+    saved = f"Follow-up F-{followup.id} saved: "
+    after = ". I'll remind you before it is due."
+    return message(
+        f"{saved}{followup.what}{_case(followup)}, due {when(followup.due_at, tz)}{after}",
+        sections(
+            Mrkdwn(
+                f"{saved}{escape(followup.what)}{_case(followup)}, due "
+                f"{shown_time(followup.due_at, tz)}{after}"
+            )
+        ),
     )
-    return message(text, [section(text)])
 
 
-def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> str:
+def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkdwn:
     """One follow-up; with `now`, marked when it is past due."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
-    return (
-        f"F-{followup.id} · {when(followup.due_at, tz)}{late} · "
+    return Mrkdwn(
+        f"F-{followup.id} · {shown_time(followup.due_at, tz)}{late} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -66,7 +82,8 @@ def followup_list(followups: list[Followup], tz: ZoneInfo, now: datetime) -> Mes
         blocks.append(section(_line(followup, tz, now)))
         blocks.append(_followup_buttons(followup))
     if len(followups) > LISTED:
-        blocks.append(context(f"…and {len(followups) - LISTED} more."))
+        more = len(followups) - LISTED
+        blocks.append(context(f"…and {more} more, due later: mark some done to see them here."))
     return message(f"Your follow-ups: {len(followups)} open", blocks)
 
 
@@ -85,28 +102,35 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime) -> Message:
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = reminder.redirect
         text = (
-            f":hourglass: Nobody has taken C-{redirect.case_id} in the "
-            f"{escape(redirect.team_id)} channel yet (sent {when(redirect.created_at, tz)})."
+            f"Nobody has taken C-{redirect.case_id} in the {redirect.team_id} channel yet "
+            f"(sent {when(redirect.created_at, tz)})."
         )
-        return message(text, [section(text)])
+        shown = Mrkdwn(
+            f":hourglass: Nobody has taken C-{redirect.case_id} in the "
+            f"{escape(redirect.team_id)} channel yet (sent {shown_time(redirect.created_at, tz)})."
+        )
+        return message(text, [section(shown)])
     followup: Followup = reminder.followup
-    heading = {
+    heading = {"before": "Coming up", "due": "Due now", "overdue": "Overdue"}[reminder.kind]
+    shown = {
         "before": ":alarm_clock: Coming up",
         "due": ":alarm_clock: Due now",
-        "overdue": f":warning: Overdue, owned by <@{followup.owner_id}>",
+        "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
-    text = f"{heading}: {_line(followup, tz)}"
-    blocks = [section(text)]
+    blocks = [section(Mrkdwn(f"{shown}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
-    return message(text, blocks)
+    fallback = f"{heading}: F-{followup.id} {followup.what}, due {when(followup.due_at, tz)}"
+    return message(fallback, blocks)
 
 
 def followup_closed(followup: Followup, tz: ZoneInfo, done: str) -> Message:
-    text = f"F-{followup.id} {done}: {escape(followup.what)}{_case(followup)}"
+    text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
+    shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
         text += f", now due {when(followup.due_at, tz)}"
-    return message(text, [section(text)])
+        shown += Mrkdwn(f", now due {shown_time(followup.due_at, tz)}")
+    return message(text, sections(shown))
 
 
 def teams_list(teams: dict[str, Team]) -> str:
@@ -127,39 +151,45 @@ def packet_card(
     card = packet.case_card
     case = card.case
     lines = [
-        f"*{case.ref} · {escape(case.customer.name)}* "
+        f"*{escape(case.ref)} · {escape(case.customer.name)}* "
         f"({escape(tenure(case.customer, today))}) for {escape(team.name)}, from "
-        f"<@{packet.redirect.from_user}> · {packet.contact_count} "
+        f"{mention(packet.redirect.from_user)} · {packet.contact_count} "
         f"contact{'s' if packet.contact_count != 1 else ''}",
         f"Topic: {escape(case.topic)}",
         f"In the customer's words: {escape(shorten(packet.question, 300))}",
     ]
     if packet.rep_note:
         lines.append(f"Rep's note: {escape(packet.rep_note)}")
-    sections = [section("\n".join(lines))]
+    blocks = sections(Mrkdwn("\n".join(lines)))
+    promises = [
+        Mrkdwn(f"{escape(shorten(f.what, 250))}, due {shown_time(f.due_at, tz)}")
+        for f in packet.promises
+    ]
     for title, items in [
-        ("Tried from the FAQ", packet.faq_tried),
-        ("Sent to the customer", packet.drafts_sent),
+        ("Tried from the FAQ", [shorten(text, 300) for text in packet.faq_tried]),
+        ("Sent to the customer", [shorten(text, 300) for text in packet.drafts_sent]),
         ("Solutions", [f"{describe(policy, s)}: {s.status}" for s in packet.solutions]),
-        ("Notes", [text for _, text, _ in packet.notes]),
-        ("Promises", [f"{f.what}, due {when(f.due_at, tz)}" for f in packet.promises]),
+        ("Notes", [shorten(text, 300) for _, text, _ in packet.notes]),
+        ("Promises", promises),
     ]:
         if items:
-            body = "\n".join(f"• {escape(shorten(item, 300))}" for item in items[:5])
-            sections.append(section(f"*{title}*\n{body}"))
+            blocks += bulleted(
+                f"*{title}*", items, shown=5, rest=f"/case {case.ref} shows the case."
+            )
     if team.needs:
-        sections.append(context("This team needs: " + escape("; ".join(team.needs))))
+        blocks.append(context("This team needs: " + "; ".join(team.needs)))
     take = actions(
         f"redirect:{packet.redirect.id}",
         button("Take it", "redirect_take", str(packet.redirect.id), "primary"),
     )
-    return message(f"{case.ref} redirected to {team.name}", [*sections, take])
+    return message(f"{case.ref} redirected to {team.name}", [*blocks, take])
 
 
 def packet_taken(packet: dict, user_id: str) -> Message:
     """The packet as the team's channel shows it, its Take button replaced by who took it."""
     blocks = [block for block in packet.get("blocks", []) if block.get("type") != "actions"]
-    taken = f"Taken by <@{user_id}>."  # a Slack user id, not anyone's typing: safe to mention
+    # The text is Slack's copy of our own fallback, escaped once already: it goes back as it is.
+    taken = Mrkdwn(f"Taken by {mention(user_id)}.")
     return {"text": packet.get("text", ""), "blocks": [*blocks, context(taken)]}
 
 
@@ -169,5 +199,5 @@ def redirected(team: Team, case_ref: str, customer_message: str) -> Message:
     )
     return message(
         f"{headline} {customer_message}",
-        [section(escape(headline)), section("*For the customer:*\n" + escape(customer_message))],
+        [*sections(headline), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
     )

@@ -11,16 +11,17 @@ from bot.core.followups import Followup
 from bot.core.gaps import Gap
 from bot.core.redirects import Redirect
 from bot.core.solutions import SolutionPolicy, SolutionRecord, describe
-from bot.slack.blocks.base import context, escape, section, shorten
-from bot.slack.blocks.followups import when
+from bot.slack.blocks.base import Mrkdwn, bulleted, escape, mention, section, shorten
+from bot.slack.blocks.followups import shown_time
 
 SHOWN = 10
 
 
-def _list(title: str, lines: list[str], empty: str) -> list[dict]:
-    body = "\n".join(f"• {line}" for line in lines[:SHOWN]) or empty
-    more = [context(f"…and {len(lines) - SHOWN} more.")] if len(lines) > SHOWN else []
-    return [{"type": "divider"}, section(f"*{title}*\n{body}"), *more]
+def _list(title: str, lines: list[str], empty: str, rest: str) -> list[dict]:
+    return [
+        {"type": "divider"},
+        *bulleted(f"*{title}*", lines, shown=SHOWN, rest=rest, empty=empty),
+    ]
 
 
 def home_view(
@@ -37,40 +38,68 @@ def home_view(
     """`to_decide`, for seniors and up: the requests they may approve or deny; `lead`, for
     leads: {"unclaimed": [Redirect], "gaps": [Gap]}."""
     followup_lines = [
-        f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {when(f.due_at, tz)} · "
-        f"{escape(shorten(f.what, 120))}"
+        Mrkdwn(
+            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {shown_time(f.due_at, tz)} · "
+            f"{escape(shorten(f.what, 120))}"
+        )
         for f in followups
     ]
     case_lines = [
-        f"{c.ref} · {escape(c.customer.name)} · {escape(shorten(c.topic, 80))} · "
+        f"{c.ref} · {shorten(c.customer.name, 80)} · {shorten(c.topic, 80)} · "
         f"{c.contact_count} contacts"
         for c in cases
     ]
-    pending_lines = [
-        f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id}" for s in my_pending
-    ]
+    pending_lines = [f"S-{s.id} · {describe(policy, s)} on C-{s.case_id}" for s in my_pending]
     blocks = [
-        section(f"*Your desk* · {when(now, tz)}"),
-        *_list("Open follow-ups", followup_lines, "Nothing promised and open."),
-        *_list("Open cases", case_lines, "No open cases."),
-        *_list("Waiting for approval", pending_lines, "Nothing waiting for approval."),
+        section(Mrkdwn(f"*Your desk* · {shown_time(now, tz)}")),
+        *_list(
+            "Open follow-ups",
+            followup_lines,
+            "Nothing promised and open.",
+            "/followup list shows them with buttons.",
+        ),
+        *_list("Open cases", case_lines, "No open cases.", "/case C-1042 opens any case."),
+        *_list(
+            "Waiting for approval",
+            pending_lines,
+            "Nothing waiting for approval.",
+            "/case shows each case with its solutions.",
+        ),
     ]
     if to_decide is not None:
         queue = [
-            f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id} for <@{s.requested_by}>"
+            Mrkdwn(
+                f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id} for "
+                f"{mention(s.requested_by)}"
+            )
             for s in to_decide
         ]
-        blocks += _list("Approval queue", queue, "No solutions waiting for your decision.")
+        blocks += _list(
+            "Approval queue",
+            queue,
+            "No solutions waiting for your decision.",
+            "Each request is in your messages from repbot, with its buttons.",
+        )
     if lead is not None:
         unclaimed: list[Redirect] = lead["unclaimed"]
         redirect_lines = [
-            f"C-{r.case_id} to {escape(r.team_id)} since {when(r.created_at, tz)}"
+            Mrkdwn(f"C-{r.case_id} to {escape(r.team_id)} since {shown_time(r.created_at, tz)}")
             for r in unclaimed
         ]
         gaps: list[Gap] = lead["gaps"]
-        gap_lines = [f"{g.count}× “{escape(shorten(g.question, 100))}”" for g in gaps]
+        gap_lines = [f"{g.count}× “{shorten(g.question, 100)}”" for g in gaps]
         blocks += [
-            *_list("Redirects nobody has taken", redirect_lines, "Every redirect is taken."),
-            *_list("FAQ gaps this week (/kb gaps)", gap_lines, "No FAQ gaps this week."),
+            *_list(
+                "Redirects nobody has taken",
+                redirect_lines,
+                "Every redirect is taken.",
+                "Each one waits in its team's channel.",
+            ),
+            *_list(
+                "FAQ gaps this week (/kb gaps)",
+                gap_lines,
+                "No FAQ gaps this week.",
+                "/kb gaps lists them with one-click fixes.",
+            ),
         ]
     return {"type": "home", "blocks": blocks}

@@ -9,13 +9,19 @@ from bot.core.gaps import Gap
 from bot.core.knowledge import Knowledge
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
+    TITLE_LIMIT,
     Message,
+    Mrkdwn,
     actions,
+    bulleted,
     button,
     context,
     escape,
+    mention,
     message,
     note,
+    option,
+    plain,
     section,
     shorten,
 )
@@ -23,6 +29,7 @@ from bot.slack.blocks.base import (
 GAPS_SHOWN = 10  # Slack allows 50 blocks a message; a lead works through ten at a time
 PROBLEMS_SHOWN = 20
 NEW_ENTRY = "kb_new_entry"  # the modal's callback id
+INPUT_LIMIT = 3000  # what Slack lets an input field hold
 GAP_BLOCK = "kb_gap:"  # + the gap's key: every button of a gap says which gap it is for
 
 
@@ -46,8 +53,12 @@ def gap_key(block_id: str) -> int | None:
     return int(key) if block_id.startswith(GAP_BLOCK) and key.isdigit() else None
 
 
-def _curly(text: str, limit: int = 200) -> str:
-    return f"“{escape(shorten(text, limit))}”"
+def _code(text: str) -> Mrkdwn:
+    return Mrkdwn(f"`{escape(text)}`")
+
+
+def _curly(text: str, limit: int = 200) -> Mrkdwn:
+    return Mrkdwn(f"“{escape(shorten(text, limit))}”")
 
 
 def _gap_blocks(gap: Gap) -> list[dict]:
@@ -55,19 +66,19 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     block_id = f"{GAP_BLOCK}{gap.key}"
     if gap.kind == "picked":
         entry = gap.suggestions[0]
-        text = (
+        text = Mrkdwn(
             f"*{times} {_curly(gap.question)}*\nReps keep picking {_curly(entry.question, 120)} "
-            f"(`{escape(entry.id)}`) for it."
+            f"({_code(entry.id)}) for it."
         )
         buttons = [
             button("Accept as a phrasing", "kb_add_phrasing", entry.id, "primary"),
             button("Ignore", "kb_ignore", ""),
         ]
         return [section(text), actions(block_id, *buttons)]
-    text = f"*{times} {_curly(gap.question)}*"
+    text = Mrkdwn(f"*{times} {_curly(gap.question)}*")
     others = gap.questions[1:4]
     if others:
-        text += "\nAlso asked: " + " · ".join(_curly(q, 100) for q in others)
+        text += Mrkdwn("\nAlso asked: ") + Mrkdwn(" · ").join(_curly(q, 100) for q in others)
     elements = []
     if gap.suggestions:
         best = gap.suggestions[0]
@@ -77,14 +88,8 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             {
                 "type": "static_select",
                 "action_id": "kb_add_phrasing_to",
-                "placeholder": {"type": "plain_text", "text": "…or to another entry"},
-                "options": [
-                    {
-                        "text": {"type": "plain_text", "text": shorten(e.question, BUTTON_LIMIT)},
-                        "value": e.id,
-                    }
-                    for e in gap.suggestions
-                ],
+                "placeholder": plain("…or to another entry", 150),
+                "options": [option(e.question, e.id) for e in gap.suggestions],
             }
         )
     elements += [button("New entry", "kb_new_entry", ""), button("Ignore", "kb_ignore", "")]
@@ -92,8 +97,8 @@ def _gap_blocks(gap: Gap) -> list[dict]:
 
 
 def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
-    """The gaps of the week, biggest first; `done` (mrkdwn, from the functions below) says
-    what the lead just did."""
+    """The gaps of the week, biggest first; `done` (from the functions below) says what the
+    lead just did."""
     blocks = [context(done)] if done else []
     if not gaps:
         text = "No FAQ gaps in the last 7 days: every question found a good answer."
@@ -107,7 +112,8 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
     for gap in gaps[:GAPS_SHOWN]:
         blocks += [{"type": "divider"}, *_gap_blocks(gap)]
     if len(gaps) > GAPS_SHOWN:
-        blocks.append(context(f"…and {len(gaps) - GAPS_SHOWN} smaller groups after these."))
+        more = len(gaps) - GAPS_SHOWN
+        blocks.append(context(f"…and {more} smaller groups: they show here as you handle these."))
     return message(heading, blocks)
 
 
@@ -118,7 +124,7 @@ def new_entry_modal(gap: Gap) -> dict:
               optional: bool = False) -> dict:  # fmt: skip
         element = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
         if initial:
-            element["initial_value"] = initial[:3000]
+            element["initial_value"] = initial
         return {
             "type": "input",
             "block_id": block_id,
@@ -127,19 +133,25 @@ def new_entry_modal(gap: Gap) -> dict:
             "optional": optional,
         }
 
+    # whole wordings only, as many as the field holds
+    variants: list[str] = []
+    for question in gap.questions[1:8]:
+        if len("\n".join([*variants, question])) > INPUT_LIMIT:
+            break
+        variants.append(question)
     return {
         "type": "modal",
         "callback_id": NEW_ENTRY,
         "private_metadata": json.dumps({"key": gap.key}),  # a pointer: the gap is read back
-        "title": {"type": "plain_text", "text": "New FAQ entry"},
-        "submit": {"type": "plain_text", "text": "Add to the FAQ"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": plain("New FAQ entry", TITLE_LIMIT),
+        "submit": plain("Add to the FAQ", TITLE_LIMIT),
+        "close": plain("Cancel", TITLE_LIMIT),
         "blocks": [
-            field("question", "Question", gap.question),
+            field("question", "Question", shorten(gap.question, INPUT_LIMIT)),
             field(
                 "variants",
                 "Other ways customers ask it, one per line",
-                "\n".join(gap.questions[1:8]),
+                "\n".join(variants),
                 multiline=True,
                 optional=True,
             ),
@@ -176,6 +188,7 @@ def playbooks_reload(problems: list[Problem]) -> Message:
 
 
 def joined(*messages: Message) -> Message:
+    # each text is a fallback that `message` escaped already: joined as they are
     return {
         "text": " ".join(m["text"] for m in messages),
         "blocks": [block for m in messages for block in m["blocks"]],
@@ -183,45 +196,40 @@ def joined(*messages: Message) -> Message:
 
 
 def _with_problems(text: str, problems: list[Problem]) -> Message:
-    lines = [f"• `{escape(str(p))}`" for p in problems[:PROBLEMS_SHOWN]]
-    if len(problems) > PROBLEMS_SHOWN:
-        lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more (run `repbot check`)")
-    blocks = [section(escape(text))]
-    if lines:
-        blocks.append(section("\n".join(lines)))
+    blocks = [section(text)]
+    if problems:
+        lines = [f"`{p}`" for p in problems]
+        blocks += bulleted("Problems", lines, shown=PROBLEMS_SHOWN, rest="Run `repbot check`.")
     return message(text, blocks)
 
 
-# What the lead just did, shown above the refreshed list (mrkdwn, escaped here).
+# What the lead just did, shown above the refreshed list (Mrkdwn, escaped here).
 
 
-def _where(written_file: str) -> str:
-    return f"`{escape(written_file)}`"
-
-
-def added_phrasing(question: str, entry_id: str, file: str | None) -> str:
+def added_phrasing(question: str, entry_id: str, file: str | None) -> Mrkdwn:
     if file is None:
-        return f"{_curly(question)} is already a phrasing of `{escape(entry_id)}`."
-    return f"Added {_curly(question)} as a phrasing of `{escape(entry_id)}` in {_where(file)}."
+        return Mrkdwn(f"{_curly(question)} is already a phrasing of {_code(entry_id)}.")
+    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {_code(entry_id)} in {_code(file)}.")
 
 
-def added_entry(question: str, entry_id: str, file: str) -> str:
-    return f"Added the entry `{escape(entry_id)}` ({_curly(question)}) to {_where(file)}."
+def added_entry(question: str, entry_id: str, file: str) -> Mrkdwn:
+    return Mrkdwn(f"Added the entry {_code(entry_id)} ({_curly(question)}) to {_code(file)}.")
 
 
-def ignored(question: str, count: int) -> str:
-    return f"Ignored {_curly(question)} ({_count(count, 'question')})."
+def ignored(question: str, count: int) -> Mrkdwn:
+    return Mrkdwn(f"Ignored {_curly(question)} ({_count(count, 'question')}).")
 
 
-def already_handled(resolution: tuple[str, str, str | None] | None) -> str:
+def already_handled(resolution: tuple[str, str, str | None] | None) -> Mrkdwn:
     if resolution is None:
-        return "That group has changed since the list was made; here is the list as it is now."
+        return Mrkdwn(
+            "That group has changed since the list was made; here is the list as it is now."
+        )
     user_id, action, entry_id = resolution
-    entry = f"`{escape(entry_id or '')}`"
+    entry = _code(entry_id or "")
     how = {"phrasing": f"added it as a phrasing of {entry}", "entry": f"made it the entry {entry}"}
-    # user_id comes from Slack, not from anyone's typing: a real mention is safe here.
-    return f"<@{user_id}> already {how.get(action, 'ignored it')}."
+    return Mrkdwn(f"{mention(user_id)} already {how.get(action, 'ignored it')}.")
 
 
-def failed(reason: str) -> str:
-    return f"Nothing was changed: {escape(reason)}"
+def failed(reason: str) -> Mrkdwn:
+    return Mrkdwn("Nothing was changed: ") + reason

@@ -6,7 +6,17 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.summary import FIGURES, WeeklySummary, audit_line, rows, shown, shown_change
-from bot.slack.blocks.base import Message, context, escape, message, section, shorten
+from bot.slack.blocks.base import (
+    Message,
+    Mrkdwn,
+    context,
+    escape,
+    header,
+    message,
+    section,
+    sections,
+    shorten,
+)
 
 TABLE_ROWS = 10
 TITLES = {
@@ -34,7 +44,7 @@ TABLE_TITLES = {
 }
 
 
-def _line(label: str, figure) -> str:
+def _line(label: str, figure) -> Mrkdwn:
     before = shown(figure.previous, figure.unit)
     if figure.change is None:
         was = ""
@@ -43,7 +53,9 @@ def _line(label: str, figure) -> str:
     else:
         arrow = "▲" if figure.change > 0 else "▼"
         was = f" (week before {before} {arrow} {shown_change(figure)})"
-    return f"{escape(shorten(label, 120))}: *{shown(figure.value, figure.unit)}*{was}"
+    return (
+        Mrkdwn(f"{escape(shorten(label, 120))}: *{escape(shown(figure.value, figure.unit))}*") + was
+    )
 
 
 def summary_post(summary: WeeklySummary) -> Message:
@@ -51,29 +63,30 @@ def summary_post(summary: WeeklySummary) -> Message:
     first = summary.start.astimezone(tz).date()
     last = summary.end.astimezone(tz).date() - timedelta(days=1)
     title = f"Weekly summary {summary.label}: {first:%d %b} to {last:%d %b %Y}"
-    blocks = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    blocks = [header(title)]
     if summary.empty:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
         # A quiet week's post anchors the audit chain too: an emptied log shows against it.
         return message(title, [*blocks, section(text), context(audit_line(summary.audit_head))])
-    by_section: dict[str, list[str]] = {}
+    by_section: dict[str, list[Mrkdwn]] = {}
     tables: dict[str, int] = {}  # rows shown of each table so far
     for name, key, figure in rows(summary):
         lines = by_section.setdefault(name, [])
         if "." not in key:
-            lines.append(f"• {_line(figure.label, figure)}")
+            lines.append(Mrkdwn("• ") + _line(figure.label, figure))
             continue
         table = key.split(".")[0]
         if table not in tables:
-            lines.append(f"_{TABLE_TITLES.get(table, table.replace('_', ' '))}_")
+            lines.append(escape(f"_{TABLE_TITLES.get(table, table.replace('_', ' '))}_"))
         tables[table] = tables.get(table, 0) + 1
         if tables[table] <= TABLE_ROWS:
-            lines.append(f"      ◦ {_line(figure.label, figure)}")
+            lines.append(Mrkdwn("      ◦ ") + _line(figure.label, figure))
     if not any(figure.value for figure in summary.root_causes.counts):
-        by_section["root_causes"] = ["No case was closed this week, so no root cause to show."]
+        by_section["root_causes"] = [
+            Mrkdwn("No case was closed this week, so no root cause to show.")
+        ]
     for name, lines in by_section.items():
-        text = f"*{TITLES.get(name, name)}*\n" + "\n".join(lines)
-        blocks.append(section(text[:2900]))
+        blocks += sections(escape(f"*{TITLES.get(name, name)}*\n") + Mrkdwn("\n").join(lines))
     if summary.goals:
         goal_lines = []
         for result in summary.goals:
@@ -81,10 +94,10 @@ def summary_post(summary: WeeklySummary) -> Message:
             sign = "≥" if result.goal.direction == "at_least" else "≤"
             light = {True: ":large_green_circle:", False: ":red_circle:", None: ":white_circle:"}
             goal_lines.append(
-                f"{light[result.met]} {escape(result.goal.label)}: "
+                f"{light[result.met]} {result.goal.label}: "
                 f"*{shown(result.actual, unit)}* (target {sign} {shown(result.target, unit)})"
             )
-        blocks.append(section("*Experience goals*\n" + "\n".join(goal_lines)))
+        blocks += sections("*Experience goals*\n" + "\n".join(goal_lines))
     blocks.append(context("Change is against the week before. `repbot summary` exports it."))
     blocks.append(context(audit_line(summary.audit_head)))
     return message(title, blocks)
