@@ -1085,29 +1085,28 @@ class Store:
         return claimed
 
     def outbox_done(
-        self, ids: list[int], status: str, at: str, *, channel: str | None = None,
+        self, ids: list[int], instance: str, status: str, at: str, *, channel: str | None = None,
         ts: str | None = None, error: str | None = None,
     ) -> None:  # fmt: skip
-        """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why)."""
+        """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why). Only
+        the claim's holder may: a sender that stalled past its claim has lost the item."""
         with self.transaction() as db:
             for item_id in ids:
                 db.execute(
                     """UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
                            error = ?
-                       WHERE id = ?""",
-                    [status, at, channel, ts, error, item_id],
+                       WHERE id = ? AND status = 'sending' AND instance = ?""",
+                    [status, at, channel, ts, error, item_id, instance],
                 )
 
-    def outbox_retry(self, ids: list[int], error: str, next_try_at: str, *, count: bool) -> None:
-        """Put items back in the queue until `next_try_at`; a send that never started (the
-        channel's rate) does not count as an attempt."""
+    def outbox_retry(self, ids: list[int], instance: str, error: str, next_try_at: str) -> None:
+        """Put claimed items back in the queue until `next_try_at`."""
         with self.transaction() as db:
             for item_id in ids:
                 db.execute(
-                    """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?,
-                           attempts = attempts - ?
-                       WHERE id = ?""",
-                    [error, next_try_at, 0 if count else 1, item_id],
+                    """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?
+                       WHERE id = ? AND status = 'sending' AND instance = ?""",
+                    [error, next_try_at, item_id, instance],
                 )
 
     def outbox_item(self, key: str) -> dict | None:

@@ -68,7 +68,7 @@ def test_a_solution_submitted_five_times_posts_one_card_and_one_message(with_cus
     assert len(posts_to(local, LEADS, "Approval needed")) == 1
     assert len(posts_to(local, ANA, "Sent for approval")) == 1
     assert count(local, "SELECT count(*) FROM solutions") == 1
-    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.proposed'") == 1
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.requested'") == 1
 
 
 def test_draft_a_reply_pressed_five_times_stores_one_draft(local):
@@ -168,7 +168,7 @@ def test_a_message_slack_keeps_refusing_is_given_up_with_a_record_and_the_leads_
     local.wait(timedelta(minutes=61))
     for _ in range(7):
         local.wait(timedelta(minutes=10))
-    local.fake.fail("chat.postMessage", status=200, times=0)  # Slack is back
+    local.fake.heal()  # Slack is back
     local.wait(timedelta(minutes=1))
     dead = local.services.store.db.execute(
         "SELECT key, error FROM outbox WHERE status = 'dead'"
@@ -190,7 +190,8 @@ def test_reminders_due_together_reach_their_person_as_one_message(local):
 def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     # The message reached Slack, but the sender died before it recorded that: its claim goes
     # stale. The next sender finds the message's key in the channel's history.
-    local.fake.fail("chat.postMessage", status=200, stall=12, times=1)  # answered too late
+    local.sender.client.timeout = 1
+    local.fake.fail("chat.postMessage", status=200, stall=2, times=1)  # answered too late
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.wait(timedelta(minutes=61))  # the send times out: Slack has the message, we do not know
     store = local.services.store
@@ -204,9 +205,7 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
 # --- one error boundary ------------------------------------------------------------------------
 
 
-def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(
-    with_customers, caplog
-):
+def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(with_customers, caplog):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     local.fake.fail("views.open", status=500, times=10)

@@ -318,6 +318,11 @@ class FakeSlack:
         with self._cond:
             self._faults.append(_Fault(method, status, retry_after, times, stall))
 
+    def heal(self) -> None:
+        """Slack is well again: the faults not yet used up are dropped."""
+        with self._cond:
+            self._faults.clear()
+
     def response_url(self) -> str:
         """A fresh response URL, as Slack puts in slash commands and message interactions."""
         token = secrets.token_urlsafe(12)

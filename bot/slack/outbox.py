@@ -236,13 +236,13 @@ class Sender:
         try:
             if unknown and self._already_sent(group):
                 log.info("outbox %s was sent before its sender stopped", group[0]["key"])
-                self.store.outbox_done(ids, "sent", iso(now))
+                self.store.outbox_done(ids, INSTANCE, "sent", iso(now))
                 return 0
             channel, ts = self._send(group)
         except _Failure as failure:
             self._failed(group, failure, now)
             return 0
-        self.store.outbox_done(ids, "sent", iso(now), channel=channel, ts=ts)
+        self.store.outbox_done(ids, INSTANCE, "sent", iso(now), channel=channel, ts=ts)
         return 1
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
@@ -252,7 +252,7 @@ class Sender:
         if failure.final or now - created > GIVE_UP_AFTER:
             log.error("outbox %s to %s given up after %d tries: %s",
                       first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
-            self.store.outbox_done(ids, "dead", iso(now), error=str(failure))
+            self.store.outbox_done(ids, INSTANCE, "dead", iso(now), error=str(failure))
             self._alert_leads(first, str(failure))
             return
         if failure.retry_after is not None:
@@ -261,7 +261,7 @@ class Sender:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
         log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
                     first["key"], first["target"], failure, delay)  # fmt: skip
-        self.store.outbox_retry(ids, str(failure), iso(now + timedelta(seconds=delay)), count=True)
+        self.store.outbox_retry(ids, INSTANCE, str(failure), iso(now + timedelta(seconds=delay)))
 
     def _alert_leads(self, item: dict, error: str) -> None:
         """A message that could not be delivered is the leads' to know about, unless it was
