@@ -94,7 +94,7 @@ class LocalSlack:
         )
         self.executor = TrackedExecutor()
         self.app = build_app(self.settings, self.services, listener_executor=self.executor)
-        self.server = HttpServer(self.app).start()
+        self.server = HttpServer(self.app, signing_secret).start()
         self.client = SignedClient(self.server.url, signing_secret)
         self.workspace = Workspace(self.fake, self.client, settle=self.executor.wait_idle)
         self.reloader = content_reloader(self.app.client, self.services, reload_interval).start()
