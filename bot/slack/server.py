@@ -184,6 +184,9 @@ class HttpServer:
 
     def stop(self) -> None:
         self._stopping = True
+        # The request threads first: one still finishing an answer pulls the loop's trigger,
+        # and close() would close that under it (a traceback at the end of the demo).
+        self._server.task_dispatcher.shutdown()
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
