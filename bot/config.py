@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Settings:
     knowledge_dir: Path
     playbooks_dir: Path
     web_workers: int = 1  # HTTP mode: processes serving PORT; Socket Mode uses one process
+    host: str = "0.0.0.0"  # HTTP mode: the address to listen on; 0.0.0.0 is every interface
 
     @property
     def socket_mode(self) -> bool:
@@ -76,6 +78,15 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
     port_text = text("PORT", "3000")
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
+    host = text("HOST", "0.0.0.0")
+    try:
+        # An address literal, not a name: what the bot listens on is then exactly what the
+        # setting says, decided without a DNS look-up at start-up.
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise SettingError(
+            f"HOST must be an IP address to listen on (0.0.0.0, 127.0.0.1, ::), not {host!r}"
+        ) from None
     workers_text = text("WEB_WORKERS", str(default_web_workers()))
     if not workers_text.isdigit() or int(workers_text) < 1:
         raise SettingError(f"WEB_WORKERS must be a number of at least 1, not {workers_text!r}")
@@ -90,4 +101,5 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
         knowledge_dir=Path(text("KNOWLEDGE_DIR", "knowledge")),
         playbooks_dir=Path(text("PLAYBOOKS_DIR", "playbooks")),
         web_workers=int(workers_text),
+        host=host,
     )

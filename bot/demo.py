@@ -98,7 +98,7 @@ class LocalSlack:
         self.app, self.sender = build_app(
             self.settings, self.services, listener_executor=self.executor
         )
-        self.server = HttpServer(self.app).start()
+        self.server = HttpServer(self.app, signing_secret).start()
         self.client = SignedClient(self.server.url, signing_secret)
         self.workspace = Workspace(self.fake, self.client, settle=self.settle)
         self.reloader = content_reloader(self.sender, self.services, reload_interval).start()

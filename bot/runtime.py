@@ -30,7 +30,6 @@ from bot.workers import Supervisor, listen, stop_on_signals
 
 log = logging.getLogger(__name__)
 
-HOST = "0.0.0.0"
 # Request threads per process. They only acknowledge (slow work goes to the lazy listeners'
 # pool), which is CPU work under the interpreter lock: more threads would only make requests
 # take turns on it, so all finish late (bench_faq, 2 workers: p99 about 35 ms with 2 threads
@@ -69,18 +68,19 @@ def run(settings: Settings) -> int:
             )
             return 1
         return 0
+    host, port, secret = settings.host, settings.port, settings.slack_signing_secret
     try:
-        sock = listen(HOST, settings.port)
+        sock = listen(host, port)
     except OSError as error:
         reason = os.strerror(error.errno)  # without the address that create_server adds
-        print(f"repbot: not starting, cannot listen on PORT {settings.port}: {reason}",
+        print(f"repbot: not starting, cannot listen on HOST {host} PORT {port}: {reason}",
               file=sys.stderr)  # fmt: skip
         return 1
     workers = settings.web_workers
     log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
-             entries, HOST, settings.port, workers, "" if workers == 1 else "s")  # fmt: skip
+             entries, host, port, workers, "" if workers == 1 else "s")  # fmt: skip
     if workers == 1:
-        return serve_http(app, sender, services, executor, sock, schedules=True)
+        return serve_http(app, sender, services, executor, sock, secret, schedules=True)
     # The workers are forked from this process with the content loaded, checked and indexed:
     # one start-up check, one index build, its memory shared copy-on-write (gc.freeze keeps
     # the collector from writing to it; after a reload a worker keeps that first index, but
@@ -90,7 +90,9 @@ def run(settings: Settings) -> int:
     gc.freeze()
     return Supervisor(
         workers,
-        lambda number: serve_http(app, sender, services, executor, sock, schedules=number == 0),
+        lambda number: serve_http(
+            app, sender, services, executor, sock, secret, schedules=number == 0
+        ),
     ).run()
 
 
@@ -115,8 +117,8 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
 
 
 def serve_http(
-    app: App, sender: Sender, services: Services, executor: ThreadPoolExecutor, sock: socket.socket,
-    *, schedules: bool,
+    app: App, sender: Sender, services: Services, executor: ThreadPoolExecutor,
+    sock: socket.socket, signing_secret: str, *, schedules: bool,
 ) -> int:  # fmt: skip
     """Serve `sock` until SIGTERM or SIGINT, then finish the work in hand; the exit code."""
     stop_on_signals()
@@ -127,7 +129,7 @@ def serve_http(
     # A worker forked again after a crash starts from the content as it was at start-up:
     # catch up with the files now rather than at the reloader's first tick.
     loops[0].task()
-    server = HttpServer(app, sock=sock, threads=ACK_THREADS)
+    server = HttpServer(app, signing_secret, sock=sock, threads=ACK_THREADS)
     try:
         server.serve_forever()  # returns on a stop signal, once the requests in hand are done
     finally:

@@ -10,6 +10,7 @@ SIGINT stops them all cleanly. Everything the workers share lives in SQLite.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import signal
@@ -30,8 +31,10 @@ STOP_GRACE = 15.0  # seconds workers get to finish the requests in hand before S
 
 def listen(host: str, port: int) -> socket.socket:
     """The listening socket, bound by the parent before it forks: every worker inherits it,
-    and a worker forked again later serves the same port without binding anything."""
-    return socket.create_server((host, port), backlog=1024)
+    and a worker forked again later serves the same port without binding anything. `host` is
+    an IPv4 or IPv6 address (the HOST setting)."""
+    family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=1024)
 
 
 def stop_on_signals() -> None:

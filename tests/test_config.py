@@ -15,7 +15,13 @@ def test_defaults_for_everything_but_the_slack_credentials():
     assert str(settings.knowledge_dir) == "knowledge"
     assert str(settings.playbooks_dir) == "playbooks"
     assert settings.web_workers == default_web_workers()
+    assert settings.host == "0.0.0.0"
     assert not settings.socket_mode
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "::", "::1"])
+def test_host_is_an_ip_address_to_listen_on(host):
+    assert read_settings({**GOOD, "HOST": host}).host == host
 
 
 def test_web_workers_default_to_one_per_cpu_within_limits_and_can_be_set():
@@ -46,6 +52,10 @@ def test_an_app_token_means_socket_mode_and_no_signing_secret_is_needed():
         ({**GOOD, "WEB_WORKERS": "0"}, "WEB_WORKERS"),
         ({**GOOD, "WEB_WORKERS": "abc"}, "WEB_WORKERS"),
         ({**GOOD, "WEB_WORKERS": "-2"}, "WEB_WORKERS"),
+        ({**GOOD, "HOST": "localhost"}, "HOST"),
+        ({**GOOD, "HOST": "0.0.0"}, "HOST"),
+        ({**GOOD, "HOST": "300.1.1.1"}, "HOST"),
+        ({**GOOD, "HOST": "http://0.0.0.0"}, "HOST"),
     ],
 )
 def test_bad_settings_are_named_in_one_line(env, named):

@@ -131,7 +131,7 @@ def seen() -> list[dict]:
 
 @pytest.fixture
 def client(fake, seen):
-    server = HttpServer(build_app(fake, seen)).start()
+    server = HttpServer(build_app(fake, seen), SECRET).start()
     yield SignedClient(server.url, SECRET)
     server.stop()
 

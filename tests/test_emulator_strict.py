@@ -100,7 +100,7 @@ class Recorder:
 @pytest.fixture
 def recorder(fake):
     recorder = Recorder(fake)
-    server = HttpServer(recorder.app).start()
+    server = HttpServer(recorder.app, SECRET).start()
     recorder.client = SignedClient(server.url, SECRET)
     yield recorder
     server.stop()
@@ -385,7 +385,7 @@ def test_a_command_answer_over_slack_limits_is_shown_as_slack_refusing_it(fake):
     def long(ack):
         ack(text="fallback", blocks=[section("x" * 3001)])
 
-    server = HttpServer(app).start()
+    server = HttpServer(app, SECRET).start()
     try:
         workspace = Workspace(fake, SignedClient(server.url, SECRET))
         with pytest.raises(DemoError, match="invalid_blocks .*/blocks/0/text/text"):

@@ -22,6 +22,7 @@ from bot.emulator.process import BotProcess
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import member
 from bot.store import Store
+from bot.workers import listen
 
 ROOT = Path(__file__).parent.parent
 ANA = member("ana").id
@@ -170,5 +171,15 @@ def test_a_port_in_use_stops_start_up_with_one_line(tmp_path, fake):
         )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
-        f"repbot: not starting, cannot listen on PORT {port}: Address already in use"
+        f"repbot: not starting, cannot listen on HOST 0.0.0.0 PORT {port}: Address already in use"
     )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_the_port_is_bound_on_host_ipv4_or_ipv6(host):
+    try:
+        sock = listen(host, 0)
+    except OSError as error:  # a machine without IPv6
+        pytest.skip(f"cannot listen on {host}: {error.strerror}")
+    with sock:
+        assert sock.getsockname()[0] == host

@@ -1,16 +1,119 @@
-"""HTTP mode: Bolt behind waitress, a production WSGI server, at /slack/events."""
+"""HTTP mode: Bolt behind waitress, a production WSGI server, at /slack/events.
+
+Every POST is verified here, in front of Bolt: a request that is too big, unsigned, badly
+signed or out of date is answered 413 or 401 before any of the bot's code sees its body, so
+nothing in an unverified body (a response_url above all) can make the bot do anything.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
+import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
+log = logging.getLogger(__name__)
+
 EVENTS_PATH = "/slack/events"
+
+# Slack's payloads are a few kilobytes, a modal's whole state at most a few hundred: a bigger
+# body is refused before it is read.
+MAX_BODY = 1024 * 1024
+# Waitress reads a whole request before the app sees it; its own limit keeps it from reading
+# (and spooling to disk) anything far bigger than ours.
+WAITRESS_MAX_BODY = 2 * MAX_BODY
+# Slack's rule, as slack-sdk and Bolt apply it: a signature older or newer than this is refused,
+# so a request captured on the way cannot be replayed later.
+SIGNATURE_MAX_AGE = 5 * 60
+# Slack sends a small request at once and gives up on the answer after 3 s: a connection that
+# has been silent for 5 s (one that connected and sent part of a request, or nothing, or
+# stays open between requests) is not worth a place. Waitress looks for them every second.
+CHANNEL_TIMEOUT = 5
+CLEANUP_INTERVAL = 1
+# Waitress's default of 100 open connections is what slow clients used up: new connections
+# then waited, unaccepted, until the slow ones timed out. An open connection costs no thread,
+# only a file descriptor, so allow many, but stay under the usual limit of 1,024 open files
+# per process, with room for the database, the logs and the calls to Slack. (poll() instead
+# of select(), which fails on descriptors numbered above 1,024.) A client that keeps a
+# connection alive by sending a byte now and then holds its place until this limit; the
+# HTTPS proxy that Slack's request URL needs in front of the bot is where to cut those short.
+CONNECTION_LIMIT = 500
+
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; twelve digits is far beyond any age
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")  # "v0=" and a hex SHA-256 HMAC
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    status: str
+    answer: bytes
+    reason: str  # for the log: says what was wrong, never echoes what was sent
+
+
+def _unsigned(reason: str) -> _Refusal:
+    return _Refusal("401 Unauthorized", b"invalid request signature\n", reason)
+
+
+class SignatureChecked:
+    """WSGI middleware: a POST reaches `app` only once its body is at most MAX_BODY bytes of
+    UTF-8, signed with `signing_secret` within SIGNATURE_MAX_AGE of now; anything else is
+    answered here, with a short plain body and one warning line naming the reason.
+
+    "Now" is real time, not the bot's Clock: Slack signs with its real clock, and a signature's
+    age is how long ago, in real time, it was made. The bot's Clock is real time too, except in
+    `repbot demo`, which moves it hours or days ahead to show reminders coming due while the
+    emulator's client goes on signing with real time. slack-sdk's verifier, here and in Bolt's
+    own check (still on behind this one), uses real time as well."""
+
+    def __init__(self, app: Callable, signing_secret: str) -> None:
+        self._app = app
+        self._verifier = SignatureVerifier(signing_secret)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":  # Bolt acts on POSTs only
+            return self._app(environ, start_response)
+        body = self._verified_body(environ)
+        if isinstance(body, _Refusal):
+            log.warning("refused a request from %s: %s", environ.get("REMOTE_ADDR"), body.reason)
+            start_response(body.status, [("Content-Type", "text/plain; charset=utf-8")])
+            return [body.answer]
+        # Bolt reads the body again, from what was read here.
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return self._app(environ, start_response)
+
+    def _verified_body(self, environ: dict) -> bytes | _Refusal:
+        length = int(environ.get("CONTENT_LENGTH") or 0)  # waitress has checked it is a number
+        if length > MAX_BODY:
+            return _Refusal("413 Request Entity Too Large", b"request too large\n",
+                            f"a body of {length} bytes, over {MAX_BODY}")  # fmt: skip
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        # Checked here because slack-sdk's int(timestamp) raises on anything but digits.
+        if not TIMESTAMP.fullmatch(timestamp):
+            return _unsigned("no timestamp" if not timestamp else "a malformed timestamp")
+        if not SIGNATURE.fullmatch(signature):
+            return _unsigned("no signature" if not signature else "a malformed signature")
+        age = time.time() - int(timestamp)
+        if abs(age) > SIGNATURE_MAX_AGE:
+            return _unsigned(f"a timestamp {abs(age):.0f} s {'old' if age > 0 else 'ahead'}")
+        body = environ["wsgi.input"].read(length)
+        try:
+            text = body.decode("utf-8")  # slack-sdk and Bolt decode it, and would raise
+        except UnicodeDecodeError:
+            return _unsigned("a body that is not UTF-8")
+        if not self._verifier.is_valid(text, timestamp, signature):  # a constant-time compare
+            return _unsigned("a wrong signature")
+        return body
 
 
 def health_checked(slack: Callable) -> Callable:
@@ -27,20 +130,33 @@ def health_checked(slack: Callable) -> Callable:
 
 class HttpServer:
     """Serves the app on host:port (port 0 picks a free one), or on `sock`, a socket already
-    listening (the one the worker processes share); `url` is the events endpoint."""
+    listening (the one the worker processes share); `url` is the events endpoint. Requests
+    are verified with `signing_secret` (the app's) before Bolt sees them."""
 
     def __init__(
         self,
         app: App,
+        signing_secret: str,
         host: str = "127.0.0.1",
         port: int = 0,
         threads: int = 8,
         sock: socket.socket | None = None,
     ) -> None:
-        wsgi = health_checked(SlackRequestHandler(app, path=EVENTS_PATH))
+        slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        wsgi = health_checked(SignatureChecked(slack, signing_secret))
         where = {"host": host, "port": port} if sock is None else {"sockets": [sock]}
-        # A short loop timeout lets stop() take effect at once instead of after a second.
-        self._server = create_server(wsgi, threads=threads, asyncore_loop_timeout=0.05, **where)
+        self._server = create_server(
+            wsgi,
+            threads=threads,
+            # A short loop timeout lets stop() take effect at once instead of after a second.
+            asyncore_loop_timeout=0.05,
+            asyncore_use_poll=True,
+            channel_timeout=CHANNEL_TIMEOUT,
+            cleanup_interval=CLEANUP_INTERVAL,
+            connection_limit=CONNECTION_LIMIT,
+            max_request_body_size=WAITRESS_MAX_BODY,
+            **where,
+        )
         self.host = host if sock is None else sock.getsockname()[0]
         self.port = int(self._server.effective_port)
         self._thread: threading.Thread | None = None
@@ -62,12 +178,15 @@ class HttpServer:
         try:
             self._server.run()
         except OSError:
-            # close() pulls the socket from under a select() in progress; only then is it fine.
+            # close() pulls the socket from under a poll() in progress; only then is it fine.
             if not self._stopping:
                 raise
 
     def stop(self) -> None:
         self._stopping = True
+        # The request threads first: one still finishing an answer pulls the loop's trigger,
+        # and close() would close that under it (a traceback at the end of the demo).
+        self._server.task_dispatcher.shutdown()
         self._server.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
