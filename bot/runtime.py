@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # take turns on it, so all finish late (bench_faq, 2 workers: p99 about 35 ms with 2 threads
 # each, about 60 ms with 8).
 ACK_THREADS = 2
+AUDIT_HEAD_INTERVAL = 60.0  # seconds between looks at how far the audit chain has grown
 
 
 def run(settings: Settings) -> int:
@@ -108,6 +109,7 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
             reminder_ticker(app.client, sender, services),
             summary_ticker(sender, services),
             sender_ticker(sender),
+            Ticker("audit-head", AUDIT_HEAD_INTERVAL, audit.HeadPublisher(services.store).tick),
             # Slack retries within minutes; the keys that recognise them need not live for ever.
             Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries),
         ]

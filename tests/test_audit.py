@@ -188,13 +188,21 @@ def test_a_chain_recomputed_after_an_edit_fails_against_the_head(store, publishe
     )
 
 
-def test_the_head_goes_to_the_log_at_every_multiple(store, monkeypatch, caplog):
+def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
+    store, monkeypatch, caplog
+):
     monkeypatch.setattr(audit, "PUBLISH_EVERY", 3)
+    publisher = audit.HeadPublisher(store)  # 4 rows: the head of 3 was published before
     with caplog.at_level(logging.INFO, logger="bot.core.audit"):
-        add_rows(store, 4)  # rows 5 to 8: 6 is a multiple of 3
-        sixth = list(store.audit_rows())[5]["hash"]
+        publisher.tick()  # nothing new
+        add_rows(store, 1)
+        publisher.tick()  # 5 rows: not yet past 6
+        add_rows(store, 3)
+        publisher.tick()  # 8 rows: past 6, published as it is now
+        publisher.tick()
+    eighth = list(store.audit_rows())[7]["hash"]
     assert [r.getMessage() for r in caplog.records if r.name == "bot.core.audit"] == [
-        f"audit log head 6:{sixth[:32]}: verify with `repbot audit verify --head 6:{sixth[:32]}`"
+        f"audit log head 8:{eighth[:32]}: verify with `repbot audit verify --head 8:{eighth[:32]}`"
     ]
 
 

@@ -28,6 +28,9 @@ SCOPE_OF = {
     "views.update": None,
     "views.publish": None,
     "auth.test": None,
+    # The outbox's look for a message in flight when a sender died (bot/slack/outbox.py).
+    "conversations.open": "im:write",
+    "conversations.history": "channels:history",
 }
 
 
@@ -65,3 +68,10 @@ def test_every_web_api_method_the_bot_calls_is_allowed_by_a_declared_scope(local
     assert called <= SCOPE_OF.keys(), "a method this test does not know the scope of"
     needed = {SCOPE_OF[method] for method in called} - {None}
     assert needed <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
+
+
+def test_the_outbox_may_look_up_a_message_in_flight_wherever_it_posts():
+    # After a crash the sender reads the recipient's recent history, in a channel, a private
+    # channel or a person's DM with the bot, before it sends a message again.
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {"channels:history", "groups:history", "im:history", "im:write"} <= scopes

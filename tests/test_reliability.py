@@ -4,6 +4,7 @@ boundary, end to end through the emulator (which fails, rate-limits and repeats 
 import json
 import logging
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,8 @@ from slack_sdk import WebClient
 from bot.core.cases import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.slack.outbox import Sender
+from bot.slack.reminders import queue_due_reminders
 
 ANA, BEN, LEE = member("ana").id, member("ben").id, member("lee").id
 LEADS = "C0LEADS001"
@@ -226,3 +229,54 @@ def test_an_unknown_command_gets_a_kind_line(local):
 def test_a_refusal_speaks_its_own_words(local):
     (reply,) = local.workspace.command("ana", "/case", "C-9999")
     assert reply.render().text.strip() == "There is no case C-9999."
+
+
+def test_two_instances_sending_at_once_deliver_each_reminder_once(local):
+    for number in range(12):
+        local.workspace.command("ana", "/followup", f"in 1h call customer {number}")
+        local.workspace.command("ben", "/followup", f"in 1h email customer {number}")
+    local.clock.advance(timedelta(minutes=61))
+    queue_due_reminders(local.app.client, local.sender, local.services)  # queued, not sent
+    first = Sender(local.app.client, local.services.store, instance="first")
+    second = Sender(local.app.client, local.services.store, instance="second")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda sender: sender.deliver_due(), [first, second, first, second]))
+    local.settle()
+    keys = [key for c in local.fake.calls_to("chat.postMessage") if c.status == 200
+            for key in c.body["metadata"]["event_payload"]["keys"]]  # fmt: skip
+    assert len(keys) == len(set(keys)) == count(local, "SELECT count(*) FROM outbox")
+    for who, what in ((ANA, "call customer 11"), (BEN, "email customer 0")):
+        assert len(posts_to(local, who, what)) == 1
+
+
+# --- the way in: people's words, and authority from our own records ----------------------------
+
+
+def test_what_slack_escapes_reaches_the_core_as_the_customer_wrote_it(local):
+    (reply,) = local.workspace.command("ana", "/faq", "M&S charged me twice <again> @lee")
+    (text,) = local.services.store.db.execute("SELECT text FROM faq_queries").fetchone()
+    assert text == "M&S charged me twice <again> @lee"
+    assert "double_charge" in json.dumps(reply.blocks) or "charged twice" in reply.render().text
+    shown_text = json.dumps(reply.blocks)
+    assert "&amp;amp;" not in shown_text and "<@" not in shown_text
+
+
+def test_an_approval_from_another_workspace_is_refused(with_customers):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana")
+    local.workspace.look(member("ana"))
+    local.workspace.click("ana", "Approve")  # her own request: refused, but it gives a payload
+    click = next(p for p in reversed(local.client.sent) if p["type"] == "block_actions")
+    # Lee's member id, from another organisation of the enterprise (or a shared channel)
+    forged = {**click, "user": {**click["user"], "id": LEE, "team_id": "T0ELSEWHERE"},
+              "team": {"id": "T0ELSEWHERE"}}  # fmt: skip
+    assert local.client.block_actions(forged).status == 200
+    local.settle()
+    said = json.dumps(local.fake.calls_to("response_url")[-1].body)
+    assert "Only members of this workspace can decide on solutions." in said
+    assert count(local, "SELECT count(*) FROM solutions WHERE status = 'pending'") == 1

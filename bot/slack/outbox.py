@@ -38,7 +38,15 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 METADATA_EVENT = "repbot_outbox"
-INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_STARTED = uuid.uuid4().hex[:8]
+
+
+def this_instance() -> str:
+    """Who holds a claim: the process id is read when asked, since HTTP mode's workers are
+    forked after this module is imported."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_STARTED}"
+
+
 SEND_TIMEOUT = 10  # seconds; Slack answers in well under one, a stall is a failure
 STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send
 GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has lost its point
@@ -167,6 +175,7 @@ class Sender:
     def __init__(
         self, client: WebClient, store: Store, executor: Executor | None = None,
         *, leads_channel: Callable[[], str | None] = lambda: None, burst: int = CHANNEL_BURST,
+        instance: str | None = None,
     ) -> None:  # fmt: skip
         # A client of its own: no retries inside a call (the outbox retries, without holding
         # a thread) and a timeout that turns a stall into a failure.
@@ -174,10 +183,15 @@ class Sender:
         self.store = store
         self.executor = executor
         self.leads_channel = leads_channel
+        self._instance = instance  # a name of its own (tests); else this process's
         self._buckets = _Buckets(burst, CHANNEL_RATE)
         self._lock = threading.Lock()
         self._scheduled = False
         self._again = False
+
+    @property
+    def instance(self) -> str:
+        return self._instance or this_instance()  # read late: workers fork after building
 
     def kick(self) -> None:
         """Send what is due soon, without waiting for the next tick; calls arriving while a
@@ -223,7 +237,9 @@ class Sender:
             if waits.get(channel, 0.0) > 0:
                 continue
             group = _digest_group(row, rows) if row["digest"] else [row]
-            claimed = self.store.claim_outbox([r["id"] for r in group], INSTANCE, iso(now), stale)
+            claimed = self.store.claim_outbox(
+                [r["id"] for r in group], self.instance, iso(now), stale
+            )
             group = [r for r in group if r["id"] in claimed]
             if group:
                 unknown = any(r["status"] == "sending" for r in group)
@@ -236,13 +252,13 @@ class Sender:
         try:
             if unknown and self._already_sent(group):
                 log.info("outbox %s was sent before its sender stopped", group[0]["key"])
-                self.store.outbox_done(ids, INSTANCE, "sent", iso(now))
+                self.store.outbox_done(ids, self.instance, "sent", iso(now))
                 return 0
             channel, ts = self._send(group)
         except _Failure as failure:
             self._failed(group, failure, now)
             return 0
-        self.store.outbox_done(ids, INSTANCE, "sent", iso(now), channel=channel, ts=ts)
+        self.store.outbox_done(ids, self.instance, "sent", iso(now), channel=channel, ts=ts)
         return 1
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
@@ -252,7 +268,7 @@ class Sender:
         if failure.final or now - created > GIVE_UP_AFTER:
             log.error("outbox %s to %s given up after %d tries: %s",
                       first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
-            self.store.outbox_done(ids, INSTANCE, "dead", iso(now), error=str(failure))
+            self.store.outbox_done(ids, self.instance, "dead", iso(now), error=str(failure))
             self._alert_leads(first, str(failure))
             return
         if failure.retry_after is not None:
@@ -261,7 +277,9 @@ class Sender:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
         log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
                     first["key"], first["target"], failure, delay)  # fmt: skip
-        self.store.outbox_retry(ids, INSTANCE, str(failure), iso(now + timedelta(seconds=delay)))
+        self.store.outbox_retry(
+            ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
+        )
 
     def _alert_leads(self, item: dict, error: str) -> None:
         """A message that could not be delivered is the leads' to know about, unless it was

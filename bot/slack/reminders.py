@@ -12,7 +12,7 @@ from bot.core.followups import claim, delivered, due_reminders
 from bot.core.ticker import Ticker
 from bot.services import Services
 from bot.slack.blocks import followups as followup_blocks
-from bot.slack.outbox import INSTANCE, Outbox, Sender
+from bot.slack.outbox import Outbox, Sender, this_instance
 from bot.slack.people import time_zone
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
         tz = time_zone(client, store, reader) if reader else followup_blocks.UTC
         now = store.clock.now()
         with store.transaction():
-            if not claim(store, reminder, INSTANCE, now):
+            if not claim(store, reminder, this_instance(), now):
                 continue
             message = followup_blocks.reminder(reminder, tz, now)
             outbox.post(reminder.recipient_id, message, key=f"reminder:{reminder.id}", digest=True)
