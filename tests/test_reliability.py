@@ -211,7 +211,7 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
 def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(with_customers, caplog):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
-    local.fake.fail("views.open", status=500, times=10)
+    local.fake.fail("views.open", status=400, times=10)  # refused outright: no retries to wait
     with caplog.at_level(logging.ERROR):
         replies = local.workspace.command("ana", "/solve", "C-1001")
     text = shown(replies)
