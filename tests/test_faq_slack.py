@@ -3,8 +3,6 @@
 import json
 from datetime import timedelta
 
-from slack_sdk import WebClient
-
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
@@ -96,17 +94,8 @@ def test_the_same_command_delivered_twice_is_stored_once(local):
     assert len(stored(local)) == 1
 
 
-def direct_message(local: LocalSlack, text: str) -> dict:
-    """A message from Ana in her direct message channel with the bot."""
-    channel = WebClient(token=local.fake.token, base_url=local.fake.api_url).conversations_open(
-        users=ANA
-    )["channel"]["id"]
-    return {"type": "message", "channel_type": "im", "channel": channel, "user": ANA,
-            "text": text, "ts": "1700000000.000100"}  # fmt: skip
-
-
 def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
-    event = direct_message(local, "how do i change my card details")
+    event = local.fake.dm_event(ANA, "how do i change my card details")
     assert local.client.event(event, event_id="Ev1").status == 200
     for retry in (1, 2, 3):
         assert local.client.event(event, event_id="Ev1", retry_num=retry).status == 200
@@ -119,14 +108,14 @@ def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
 
 
 def test_the_bot_ignores_its_own_and_edited_messages(local):
-    local.client.event({**direct_message(local, "hello"), "subtype": "message_changed"})
-    local.client.event({**direct_message(local, "hello"), "bot_id": "B0OTHER"})
+    local.client.event({**local.fake.dm_event(ANA, "hello"), "subtype": "message_changed"})
+    local.client.event({**local.fake.dm_event(ANA, "hello"), "bot_id": "B0OTHER"})
     local.settle()
     assert local.fake.calls_to("chat.postMessage") == []
 
 
 def test_rate_limited_and_failing_web_api_still_answers(local):
-    event = direct_message(local, "my parcel is damaged")
+    event = local.fake.dm_event(ANA, "my parcel is damaged")
 
     def statuses() -> list[int]:  # of the replies in Ana's DM (a wait may post other things)
         posts = local.fake.calls_to("chat.postMessage")

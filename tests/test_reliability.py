@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from slack_sdk import WebClient
 
 from bot.core.cases import import_customers
 from bot.demo import LocalSlack
@@ -48,6 +47,14 @@ def with_customers(local: LocalSlack, tmp_path) -> LocalSlack:
     return local
 
 
+def open_credit_of_60(local: LocalSlack) -> None:
+    """Ana's /solve modal for C-1001, filled in with a credit above her authority."""
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+
+
 # --- the same request five times at once: one effect ------------------------------------------
 
 
@@ -62,10 +69,7 @@ def test_a_case_command_delivered_five_times_counts_one_contact(with_customers):
 def test_a_solution_submitted_five_times_posts_one_card_and_one_message(with_customers):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
-    local.workspace.command("ana", "/solve", "C-1001")
-    local.workspace.fill("Solution", "Account credit", "ana")
-    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
-    local.workspace.fill("Reason", "Six late boxes", "ana")
+    open_credit_of_60(local)
     local.workspace.submit("ana", times=5)
     local.settle()
     assert len(posts_to(local, LEADS, "Approval needed")) == 1
@@ -95,10 +99,7 @@ def test_snooze_pressed_five_times_moves_the_promise_once(local):
 def test_a_lead_and_a_double_click_on_approve_decide_once(with_customers):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
-    local.workspace.command("ana", "/solve", "C-1001")
-    local.workspace.fill("Solution", "Account credit", "ana")
-    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
-    local.workspace.fill("Reason", "Six late boxes", "ana")
+    open_credit_of_60(local)
     local.workspace.submit("ana")
     local.workspace.look(member("lee"))
     local.workspace.click("lee", "Approve", times=5)
@@ -109,16 +110,8 @@ def test_a_lead_and_a_double_click_on_approve_decide_once(with_customers):
 # --- nothing acknowledged is lost ------------------------------------------------------------
 
 
-def direct_message(local: LocalSlack, text: str) -> dict:
-    channel = WebClient(token=local.fake.token, base_url=local.fake.api_url).conversations_open(
-        users=ANA
-    )["channel"]["id"]
-    return {"type": "message", "channel_type": "im", "channel": channel, "user": ANA,
-            "text": text, "ts": "1700000000.000100"}  # fmt: skip
-
-
 def test_an_event_whose_work_failed_is_not_acknowledged_and_slacks_retry_does_it(local, caplog):
-    event = direct_message(local, "how do i change my card details")
+    event = local.fake.dm_event(ANA, "how do i change my card details")
     store = local.services.store
     real_enqueue = store.enqueue
     failures = iter([sqlite3.OperationalError("disk I/O error")])
@@ -150,10 +143,7 @@ def test_an_approval_card_waits_out_429_and_500_and_arrives_once(with_customers)
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     local.fake.fail("chat.postMessage", status=500, times=3)
-    local.workspace.command("ana", "/solve", "C-1001")
-    local.workspace.fill("Solution", "Account credit", "ana")
-    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
-    local.workspace.fill("Reason", "Six late boxes", "ana")
+    open_credit_of_60(local)
     local.workspace.submit("ana")
     assert posts_to(local, LEADS, "Approval needed") == []
     local.fake.fail("chat.postMessage", status=429, retry_after=30, times=1)
@@ -264,10 +254,7 @@ def test_what_slack_escapes_reaches_the_core_as_the_customer_wrote_it(local):
 def test_an_approval_from_another_workspace_is_refused(with_customers):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
-    local.workspace.command("ana", "/solve", "C-1001")
-    local.workspace.fill("Solution", "Account credit", "ana")
-    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
-    local.workspace.fill("Reason", "Six late boxes", "ana")
+    open_credit_of_60(local)
     local.workspace.submit("ana")
     local.workspace.look(member("ana"))
     local.workspace.click("ana", "Approve")  # her own request: refused, but it gives a payload

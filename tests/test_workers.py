@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from slack_sdk import WebClient
 
 from bot.emulator.process import BotProcess
 from bot.emulator.server import FakeSlack
@@ -86,13 +85,6 @@ def stored_questions(tmp_path: Path) -> list[str]:
         store.close()
 
 
-def dm(fake: FakeSlack, text: str) -> dict:
-    """A message from Ana in her direct message channel with the bot."""
-    channel = WebClient(token=fake.token, base_url=fake.api_url).conversations_open(users=ANA)
-    return {"type": "message", "channel_type": "im", "channel": channel["channel"]["id"],
-            "user": ANA, "text": text, "ts": "1700000000.000100"}  # fmt: skip
-
-
 def test_both_workers_answer_and_a_retry_that_reaches_the_other_worker_is_ignored(
     bot, fake, tmp_path
 ):
@@ -108,7 +100,7 @@ def test_both_workers_answer_and_a_retry_that_reaches_the_other_worker_is_ignore
         other = faq(bot, "where is my box", trigger_id="11.2.bb")
     assert other["blocks"]
 
-    event = dm(fake, "how do i change my card details")
+    event = fake.dm_event(ANA, "how do i change my card details")
     with only(bot, 0):
         assert bot.client.event(event, event_id="Ev0WORKERS").status == 200
         fake.wait_for("chat.postMessage", timeout=10)

@@ -318,6 +318,14 @@ class FakeSlack:
         with self._cond:
             self._faults.append(_Fault(method, status, retry_after, times, stall))
 
+    def dm_event(self, user_id: str, text: str) -> Json:
+        """The `message` event Slack sends when `user_id` writes `text` to the bot directly
+        (`text` as the client sends it; SignedClient.event encodes it as Slack would)."""
+        with self._cond:
+            channel = self._dm_for((user_id,))
+        return {"type": "message", "channel_type": "im", "channel": channel, "user": user_id,
+                "text": text, "ts": self.new_ts()}  # fmt: skip
+
     def heal(self) -> None:
         """Slack is well again: the faults not yet used up are dropped."""
         with self._cond:
