@@ -21,6 +21,9 @@ from bot.core.clock import Clock, iso
 
 BUSY_TIMEOUT_SECONDS = 10
 DELIVERY_MEMORY = timedelta(days=2)  # Slack retries within minutes; keep keys well past that
+# A sent message's key stops a repeat of its request from sending it again, which is over in
+# minutes; what could not be delivered stays longer, as the record a lead may be asked about.
+SENT_MEMORY, UNDELIVERED_MEMORY = timedelta(days=7), timedelta(days=90)
 
 
 def _v1_faq(db: Database) -> None:
@@ -463,9 +466,18 @@ class Store:
         return row is not None
 
     def forget_old_deliveries(self) -> None:
-        cutoff = iso(self.clock.now() - DELIVERY_MEMORY)
+        """Delivery keys, sent outbox items and modal reply pointers that can no longer matter."""
+        now = self.clock.now()
         with self.transaction() as db:
-            db.execute("DELETE FROM deliveries WHERE received_at < ?", [cutoff])
+            db.execute("DELETE FROM deliveries WHERE received_at < ?", [iso(now - DELIVERY_MEMORY)])
+            db.execute(
+                """DELETE FROM outbox WHERE (status = 'sent' AND sent_at < ?)
+                                         OR (status = 'dead' AND sent_at < ?)""",
+                [iso(now - SENT_MEMORY), iso(now - UNDELIVERED_MEMORY)],
+            )
+            db.execute(
+                "DELETE FROM view_replies WHERE created_at < ?", [iso(now - DELIVERY_MEMORY)]
+            )
 
     # FAQ queries and what reps said about the answers.
 

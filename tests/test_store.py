@@ -3,9 +3,12 @@
 import sqlite3
 import threading
 import time
+from datetime import timedelta
 
+import pytest
 from processes import at_once
 
+from bot.core.clock import Clock
 from bot.store import MIGRATIONS, Store
 
 
@@ -112,3 +115,43 @@ def test_each_delivery_is_claimed_once_over_several_processes(tmp_path):
     won = at_once(claim_keys, [(db_path, order) for order in orders])
     assert all(won)  # every process won some: they really ran at once
     assert sorted(key for keys_won in won for key in keys_won) == sorted(keys)
+
+
+def test_what_can_no_longer_matter_is_forgotten_and_the_undelivered_kept_longer(tmp_path):
+    clock = Clock()
+    store = Store(tmp_path / "r.db", clock)
+    store.claim_delivery("event:Ev1")
+    for key in ("sent", "dead", "pending"):
+        store.enqueue(key, "chat.postMessage", "C1", {"message": {"text": key}})
+    claimed = store.claim_outbox([1, 2], "me", store.now(), store.now())
+    assert claimed == {1, 2}
+    store.outbox_done([1], "me", "sent", store.now())
+    store.outbox_done([2], "me", "dead", store.now(), error="channel_not_found")
+    clock.advance(timedelta(days=8))
+    store.forget_old_deliveries()
+    left = store.db.execute("SELECT key FROM outbox ORDER BY id").fetchall()
+    assert left == [("dead",), ("pending",)]  # a week on: the sent one is gone
+    assert not store.delivery_seen("event:Ev1")
+    clock.advance(timedelta(days=90))
+    store.forget_old_deliveries()
+    assert store.db.execute("SELECT key FROM outbox").fetchall() == [("pending",)]
+
+
+def test_a_commit_that_fails_rolls_back_and_leaves_the_connection_usable(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.db.execute(
+        """CREATE TABLE parent (id INTEGER PRIMARY KEY);
+        """
+    )
+    store.db.execute(
+        """CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER
+           REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"""
+    )
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
+        db.execute("INSERT INTO child (parent_id) VALUES (42)")  # checked only at COMMIT
+    assert not store.db.conn.in_transaction
+    with store.transaction() as db:
+        db.execute("INSERT INTO parent (id) VALUES (1)")
+    other = Store(tmp_path / "r.db")  # another connection sees it: it really committed
+    assert other.db.execute("SELECT count(*) FROM parent").fetchone() == (1,)
+    assert other.db.execute("SELECT count(*) FROM child").fetchone() == (0,)

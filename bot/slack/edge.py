@@ -67,7 +67,9 @@ def delivery_key(body: dict) -> str | None:
     if kind == "block_actions" and body.get("actions"):
         action = body["actions"][0]
         container = body.get("container") or {}
-        where = container.get("message_ts") or container.get("view_id") or action.get("action_ts")
+        view = body.get("view") or {}
+        # A view (the Home tab) keeps its id when it is published again; its hash changes.
+        where = container.get("message_ts") or f"{view.get('id')}:{view.get('hash')}"
         value = action.get("value") or (action.get("selected_option") or {}).get("value", "")
         return f"action:{user}:{where}:{action.get('block_id')}:{action.get('action_id')}:{value}"
     if kind == "view_submission":
