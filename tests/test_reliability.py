@@ -267,3 +267,12 @@ def test_an_approval_from_another_workspace_is_refused(with_customers):
     said = json.dumps(local.fake.calls_to("response_url")[-1].body)
     assert "Only members of this workspace can decide on solutions." in said
     assert count(local, "SELECT count(*) FROM solutions WHERE status = 'pending'") == 1
+
+
+def test_a_reply_goes_only_to_slack_whatever_a_request_names(local):
+    # Even a signed request cannot make the bot post to an address of its choosing.
+    local.client.command("/case", "C-9999", user_id=ANA, response_url="http://127.0.0.1:9/steal")
+    local.client.command("/solve", "C-9999", user_id=ANA, response_url="http://127.0.0.1:9/x")
+    local.settle()
+    (dead,) = local.services.store.db.execute("SELECT error FROM outbox WHERE status = 'dead'")
+    assert dead == ("not a Slack response_url: 127.0.0.1:9",)

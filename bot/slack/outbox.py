@@ -25,6 +25,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -56,6 +57,7 @@ CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
 MESSAGE_BLOCKS = 50  # Slack refuses a message with more
 DIGEST_MAX = 10  # items for one person at once become one message of at most this many
 SENDER_INTERVAL = 2.0  # seconds between looks for items to retry
+SLACK_DOMAINS = (".slack.com", ".slack-gov.com")  # where Slack's response_urls point
 # Slack's own errors that no retry will cure; anything else is worth another try.
 TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                     "request_timeout"}  # fmt: skip
@@ -331,6 +333,8 @@ class Sender:
         raise _Failure(f"unknown outbox method {method}", final=True)
 
     def _post_response(self, url: str, message: dict) -> None:
+        if not self._slack_address(url):
+            raise _Failure(f"not a Slack response_url: {urlsplit(url).netloc}", final=True)
         answer = WebhookClient(url, timeout=SEND_TIMEOUT).send_dict(message)
         if answer.status_code == 200:
             return
@@ -338,6 +342,15 @@ class Sender:
             raise _Failure("ratelimited", retry_after=_seconds(answer.headers.get("Retry-After")))
         # 404 (used_url, expired_url) or a refused payload: no retry will change that.
         raise _Failure(f"HTTP {answer.status_code}: {answer.body}", final=answer.status_code < 500)
+
+    def _slack_address(self, url: str) -> bool:
+        """A second line behind the signature check: replies go only to Slack's own hosts,
+        or to the host of the Web API the bot is set to use (the emulator, a proxy)."""
+        parts, api = urlsplit(url), urlsplit(self.client.base_url)
+        host = parts.hostname or ""
+        if parts.scheme == "https" and (host == "slack.com" or host.endswith(SLACK_DOMAINS)):
+            return True
+        return (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
 
     def _sent_message(self, key: str) -> tuple[str, str]:
         """Where the message queued as `key` landed; it must be sent before it can change."""
