@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 METADATA_EVENT = "repbot_outbox"
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 SEND_TIMEOUT = 10  # seconds; Slack answers in well under one, a stall is a failure
-STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send
+STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send (a default)
 GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has lost its point
 FIRST_BACKOFF, MAX_BACKOFF = 2.0, 300.0  # seconds, doubling between
 # Slack allows about one message a second to a channel, with short bursts.
@@ -167,6 +167,7 @@ class Sender:
     def __init__(
         self, client: WebClient, store: Store, executor: Executor | None = None,
         *, leads_channel: Callable[[], str | None] = lambda: None, burst: int = CHANNEL_BURST,
+        stale_after: timedelta = STALE_AFTER,
     ) -> None:  # fmt: skip
         # A client of its own: no retries inside a call (the outbox retries, without holding
         # a thread) and a timeout that turns a stall into a failure.
@@ -174,6 +175,7 @@ class Sender:
         self.store = store
         self.executor = executor
         self.leads_channel = leads_channel
+        self.stale_after = stale_after
         self._buckets = _Buckets(burst, CHANNEL_RATE)
         self._lock = threading.Lock()
         self._scheduled = False
@@ -213,7 +215,7 @@ class Sender:
 
     def _claim_next(self) -> tuple[list[dict], bool] | None:
         now = self.store.clock.now()
-        stale = iso(now - STALE_AFTER)
+        stale = iso(now - self.stale_after)
         rows = self.store.due_outbox(iso(now), stale)
         waits: dict[str, float] = {}
         for row in rows:
