@@ -30,6 +30,7 @@ class Settings:
     playbooks_dir: Path
     web_workers: int = 1  # HTTP mode: processes serving PORT; Socket Mode uses one process
     host: str = "0.0.0.0"  # HTTP mode: the address to listen on; 0.0.0.0 is every interface
+    outbox_claim_timeout: int = 120  # seconds a send may be in flight before another takes over
 
     @property
     def socket_mode(self) -> bool:
@@ -90,6 +91,11 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
     workers_text = text("WEB_WORKERS", str(default_web_workers()))
     if not workers_text.isdigit() or int(workers_text) < 1:
         raise SettingError(f"WEB_WORKERS must be a number of at least 1, not {workers_text!r}")
+    claim_text = text("OUTBOX_CLAIM_TIMEOUT", "120")
+    if not claim_text.isdigit() or int(claim_text) < 1:
+        raise SettingError(
+            f"OUTBOX_CLAIM_TIMEOUT must be a number of seconds, at least 1, not {claim_text!r}"
+        )
     return Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=text("SLACK_SIGNING_SECRET", required=need_slack and not app_token),
@@ -102,4 +108,5 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
         playbooks_dir=Path(text("PLAYBOOKS_DIR", "playbooks")),
         web_workers=int(workers_text),
         host=host,
+        outbox_claim_timeout=int(claim_text),
     )

@@ -16,6 +16,7 @@ def test_defaults_for_everything_but_the_slack_credentials():
     assert str(settings.playbooks_dir) == "playbooks"
     assert settings.web_workers == default_web_workers()
     assert settings.host == "0.0.0.0"
+    assert settings.outbox_claim_timeout == 120
     assert not settings.socket_mode
 
 
@@ -56,6 +57,8 @@ def test_an_app_token_means_socket_mode_and_no_signing_secret_is_needed():
         ({**GOOD, "HOST": "0.0.0"}, "HOST"),
         ({**GOOD, "HOST": "300.1.1.1"}, "HOST"),
         ({**GOOD, "HOST": "http://0.0.0.0"}, "HOST"),
+        ({**GOOD, "OUTBOX_CLAIM_TIMEOUT": "0"}, "OUTBOX_CLAIM_TIMEOUT"),
+        ({**GOOD, "OUTBOX_CLAIM_TIMEOUT": "2m"}, "OUTBOX_CLAIM_TIMEOUT"),
     ],
 )
 def test_bad_settings_are_named_in_one_line(env, named):

@@ -3,6 +3,7 @@ Slack as its Web API: what the multi-worker tests and the /faq benchmark run aga
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -14,9 +15,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Protocol
 
 from bot.emulator.client import SignedClient
-from bot.emulator.server import FakeSlack
 
 WORKER_STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
 
@@ -28,13 +29,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class SlackApi(Protocol):
+    """Where the bot finds Slack's Web API: a FakeSlack, here or in a process of its own."""
+
+    token: str
+    api_url: str
+
+
 class BotProcess:
-    """Starts `repbot run` with WEB_WORKERS=`workers` and waits until it answers /healthz.
-    Its log (standard output and error) goes to `log`; `client` signs requests for it."""
+    """Starts `repbot run` with WEB_WORKERS=`workers` (and any further `settings`) and
+    waits until it answers /healthz. Its log (standard output and error) goes to `log`;
+    `client` signs requests for it."""
 
     def __init__(
         self,
-        fake: FakeSlack,
+        fake: SlackApi,
         *,
         knowledge_dir: Path,
         playbooks_dir: Path,
@@ -42,6 +51,7 @@ class BotProcess:
         log: Path,
         workers: int,
         ready_within: float = 120.0,
+        settings: dict[str, str] | None = None,
     ) -> None:
         self.log = log
         self.port = free_port()
@@ -57,6 +67,7 @@ class BotProcess:
             PLAYBOOKS_DIR=str(playbooks_dir),
             WEB_WORKERS=str(workers),
         )
+        env.update(settings or {})
         with open(log, "wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "run", "--env-file", os.devnull],
@@ -64,6 +75,7 @@ class BotProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # a process group of its own, so `kill` takes them all
             )
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.client = SignedClient(f"{self.base_url}/slack/events", self.secret)
@@ -105,6 +117,13 @@ class BotProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL to the supervisor and every worker at once, as when the machine loses power:
+        nothing gets to finish or clean up."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def __enter__(self) -> BotProcess:
         return self

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Executor
+from datetime import timedelta
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -49,6 +50,7 @@ def build_app(
     sender = Sender(
         app.client, services.store, listener_executor,
         leads_channel=lambda: services.roles.channels.get("leads"),
+        stale_after=timedelta(seconds=settings.outbox_claim_timeout),
     )  # fmt: skip
     app.use(way_in(services, sender))
 

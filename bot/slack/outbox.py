@@ -49,7 +49,7 @@ def this_instance() -> str:
 
 
 SEND_TIMEOUT = 10  # seconds; Slack answers in well under one, a stall is a failure
-STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send
+STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send (a default)
 GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has lost its point
 FIRST_BACKOFF, MAX_BACKOFF = 2.0, 300.0  # seconds, doubling between
 # Slack allows about one message a second to a channel, with short bursts.
@@ -178,6 +178,7 @@ class Sender:
         self, client: WebClient, store: Store, executor: Executor | None = None,
         *, leads_channel: Callable[[], str | None] = lambda: None, burst: int = CHANNEL_BURST,
         instance: str | None = None,
+        stale_after: timedelta = STALE_AFTER,
     ) -> None:  # fmt: skip
         # A client of its own: no retries inside a call (the outbox retries, without holding
         # a thread) and a timeout that turns a stall into a failure.
@@ -186,6 +187,7 @@ class Sender:
         self.executor = executor
         self.leads_channel = leads_channel
         self._instance = instance  # a name of its own (tests); else this process's
+        self.stale_after = stale_after
         self._buckets = _Buckets(burst, CHANNEL_RATE)
         self._lock = threading.Lock()
         self._scheduled = False
@@ -229,7 +231,7 @@ class Sender:
 
     def _claim_next(self) -> tuple[list[dict], bool] | None:
         now = self.store.clock.now()
-        stale = iso(now - STALE_AFTER)
+        stale = iso(now - self.stale_after)
         rows = self.store.due_outbox(iso(now), stale)
         waits: dict[str, float] = {}
         for row in rows:
