@@ -12,17 +12,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from bot.cases.audit import parse_head, verify
+from bot.cases.service import import_customers
+from bot.coaching.playbooks import check_coverage
+from bot.coaching.service import load_guide
+from bot.coaching.tone import check_tone, load_tone_rules
 from bot.config import SettingError, load_env_file, read_settings
-from bot.core.audit import parse_head, verify
-from bot.core.cases import import_customers
-from bot.core.coach import load_guide
-from bot.core.content import Problem
-from bot.core.evaluate import evaluate, format_report, read_questions
-from bot.core.knowledge import Knowledge, load_knowledge
-from bot.core.matching import Matcher
-from bot.core.playbooks import check_coverage
-from bot.core.summary import faq_titles, to_csv, to_markdown
-from bot.core.tone import check_tone, load_tone_rules
+from bot.faq.evaluate import evaluate, format_report, read_questions
+from bot.faq.knowledge import Knowledge, load_knowledge
+from bot.faq.matching import Matcher
+from bot.reporting.summary import faq_titles, to_csv, to_markdown
+from bot.shared.content import Problem
 from bot.slack.blocks.faq import long_answers
 from bot.store import Store
 

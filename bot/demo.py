@@ -18,16 +18,16 @@ from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
+from bot.cases.service import import_customers
 from bot.config import Settings
-from bot.core.cases import import_customers
-from bot.core.clock import Clock
-from bot.core.content import ContentError
 from bot.emulator.client import SignedClient
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
 from bot.services import Services, open_services
+from bot.shared.clock import Clock
+from bot.shared.content import ContentError
 from bot.slack.app import build_app
 from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader

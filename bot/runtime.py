@@ -15,11 +15,11 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
+from bot.cases import audit
 from bot.config import Settings
-from bot.core import audit
-from bot.core.content import ContentError
-from bot.core.ticker import Ticker
 from bot.services import Services, open_services
+from bot.shared.content import ContentError
+from bot.shared.ticker import Ticker
 from bot.slack.app import build_app
 from bot.slack.outbox import Sender, sender_ticker
 from bot.slack.reload import content_reloader

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.clock import Clock
-from bot.core.coach import Coach, load_guide
-from bot.core.content import ContentError
-from bot.core.faq import Faq
-from bot.core.knowledge import load_valid_knowledge
-from bot.core.roles import Roles
+from bot.coaching.service import Coach, load_guide
+from bot.faq.knowledge import load_valid_knowledge
+from bot.faq.service import Faq
+from bot.shared.clock import Clock
+from bot.shared.content import ContentError
+from bot.shared.roles import Roles
 from bot.store import Store
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.core.clock import Clock, iso
+from bot.shared.clock import Clock, iso
 
 BUSY_TIMEOUT_SECONDS = 10
 DELIVERY_MEMORY = timedelta(days=2)  # Slack retries within minutes; keep keys well past that

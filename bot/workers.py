@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bot.core.ticker import Ticker
+from bot.shared.ticker import Ticker
 
 log = logging.getLogger(__name__)
 

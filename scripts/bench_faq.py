@@ -22,10 +22,10 @@ import yaml
 from bench_match import grow
 
 from bot.config import default_web_workers
-from bot.core.knowledge import load_valid_knowledge
 from bot.emulator.process import BotProcess
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import TEAM
+from bot.faq.knowledge import load_valid_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.evaluate import evaluate, read_questions  # noqa: E402
-from bot.core.knowledge import Entry, load_valid_knowledge  # noqa: E402
-from bot.core.matching import Matcher  # noqa: E402
+from bot.faq.evaluate import evaluate, read_questions  # noqa: E402
+from bot.faq.knowledge import Entry, load_valid_knowledge  # noqa: E402
+from bot.faq.matching import Matcher  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 SECOND = ROOT / "benchmarks" / "telecom"  # written without reading the matcher

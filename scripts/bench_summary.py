@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.core.clock import iso
-from bot.core.summary import build_summary, iso_week, load_goals, trends
+from bot.reporting.summary import build_summary, iso_week, load_goals, trends
+from bot.shared.clock import iso
 from bot.store import Store
 
 WEEKS = 52

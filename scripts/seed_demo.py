@@ -19,9 +19,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.core.clock import iso
-from bot.core.coach import load_guide
-from bot.core.knowledge import load_valid_knowledge
+from bot.coaching.service import load_guide
+from bot.faq.knowledge import load_valid_knowledge
+from bot.shared.clock import iso
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

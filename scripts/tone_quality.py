@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.tone import ToneRules, check_tone, load_tone_rules
+from bot.coaching.tone import ToneRules, check_tone, load_tone_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BAR = 0.9

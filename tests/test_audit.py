@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import cli
-from bot.core import audit
-from bot.core.summary import build_summary, iso_week, to_markdown
+from bot.cases import audit
+from bot.reporting.summary import build_summary, iso_week, to_markdown
 from bot.slack.blocks.summary import summary_post
 from bot.store import Store
 
@@ -193,7 +193,7 @@ def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
 ):
     monkeypatch.setattr(audit, "PUBLISH_EVERY", 3)
     publisher = audit.HeadPublisher(store)  # 4 rows: the head of 3 was published before
-    with caplog.at_level(logging.INFO, logger="bot.core.audit"):
+    with caplog.at_level(logging.INFO, logger="bot.cases.audit"):
         publisher.tick()  # nothing new
         add_rows(store, 1)
         publisher.tick()  # 5 rows: not yet past 6
@@ -201,7 +201,7 @@ def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
         publisher.tick()  # 8 rows: past 6, published as it is now
         publisher.tick()
     eighth = list(store.audit_rows())[7]["hash"]
-    assert [r.getMessage() for r in caplog.records if r.name == "bot.core.audit"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.cases.audit"] == [
         f"audit log head 8:{eighth[:32]}: verify with `repbot audit verify --head 8:{eighth[:32]}`"
     ]
 

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.core.cases import Case, CaseCard, Customer
-from bot.core.followups import Followup, Reminder
-from bot.core.knowledge import Entry
-from bot.core.matching import MatchResult, Scored
+from bot.cases.service import Case, CaseCard, Customer
+from bot.faq.knowledge import Entry
+from bot.faq.matching import MatchResult, Scored
+from bot.followups.service import Followup, Reminder
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.core.cases import (
+from bot.cases.service import (
     CALLBACK_AT,
     CaseError,
     add_note,

@@ -4,8 +4,8 @@ import json
 import time
 from datetime import timedelta
 
-from bot.core.audit import verify
-from bot.core.cases import import_customers
+from bot.cases.audit import verify
+from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 

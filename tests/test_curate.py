@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from processes import at_once
 
-from bot.core.curate import CurateError, add_entry, add_phrasing
-from bot.core.knowledge import load_knowledge
+from bot.faq.curate import CurateError, add_entry, add_phrasing
+from bot.faq.knowledge import load_knowledge
 
 FAQ = """\
 # Delivery questions, curated by Lee

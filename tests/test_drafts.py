@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.drafts import CannotDraft, draft_reply, promise_text
-from bot.core.emotion import EMOTIONS, detect_emotion
-from bot.core.knowledge import Entry, load_knowledge
-from bot.core.playbooks import STYLES, Situation, load_playbooks
+from bot.coaching.drafts import CannotDraft, draft_reply, promise_text
+from bot.coaching.emotion import EMOTIONS, detect_emotion
+from bot.coaching.playbooks import STYLES, Situation, load_playbooks
+from bot.coaching.tone import check_tone, load_tone_rules
+from bot.faq.knowledge import Entry, load_knowledge
 
 ROOT = Path(__file__).parent.parent
 PLAYBOOKS, _ = load_playbooks(ROOT / "playbooks")
@@ -155,8 +156,7 @@ def test_every_situation_emotion_and_style_drafts_a_can_do_reply(situation):
 
 
 def test_every_draft_passes_the_tone_check():
-    tone = pytest.importorskip("bot.core.tone", reason="bot/core/tone.py is not written yet")
-    rules, problems = tone.load_tone_rules(ROOT / "playbooks")
+    rules, problems = load_tone_rules(ROOT / "playbooks")
     if any(problem.severity == "error" for problem in problems):
         pytest.skip(f"playbooks/tone.yaml is not usable yet: {problems[0]}")
     for situation in PLAYBOOKS.situations:
@@ -167,7 +167,7 @@ def test_every_draft_passes_the_tone_check():
                         MESSAGES[emotion][1], entry=entry_for(situation), style=style,
                         version=version,
                     )  # fmt: skip
-                    report = tone.check_tone(reply.text, rules)
+                    report = check_tone(reply.text, rules)
                     assert report.score >= 90, (reply.text, report.flags)
 
 

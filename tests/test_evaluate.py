@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.core.evaluate import evaluate, format_report, read_questions
-from bot.core.knowledge import Entry
-from bot.core.matching import Matcher
+from bot.faq.evaluate import evaluate, format_report, read_questions
+from bot.faq.knowledge import Entry
+from bot.faq.matching import Matcher
 
 FAQ = [
     Entry(

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.core.cases import import_customers
-from bot.core.clock import Clock
-from bot.core.followups import add_followup
+from bot.cases.service import import_customers
 from bot.emulator.faults import Setup, delivered_keys, run
 from bot.emulator.process import BotProcess
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import member
 from bot.emulator.workspace import Workspace
+from bot.followups.service import add_followup
 from bot.services import open_services
+from bot.shared.clock import Clock
 from bot.slack.reminders import queue_due_reminders
 from bot.store import Store
 

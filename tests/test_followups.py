@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core import followups
-from bot.core.cases import CaseError, close_case, open_or_find_case
-from bot.core.clock import Clock
-from bot.core.followups import (
+from bot.cases.service import CaseError, close_case, open_or_find_case
+from bot.followups import service as followups
+from bot.followups.service import (
     CLAIM_TIMEOUT,
     OVERDUE_AFTER,
     REMIND_BEFORE,
@@ -26,8 +25,9 @@ from bot.core.followups import (
     snooze,
     trailing_case,
 )
-from bot.core.roles import Roles
-from bot.core.when import WhenError, parse_when
+from bot.followups.when import WhenError, parse_when
+from bot.shared.clock import Clock
+from bot.shared.roles import Roles
 from bot.store import Store
 
 REP, REP2, LEAD, MANAGER = "U0ANA0001", "U0BEN0001", "U0LEE0001", "U0MIA0001"

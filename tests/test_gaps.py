@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.clock import Clock
-from bot.core.faq import Faq
-from bot.core.gaps import find_gap, find_gaps, group_questions
-from bot.core.knowledge import load_valid_knowledge
+from bot.faq.gaps import find_gap, find_gaps, group_questions
+from bot.faq.knowledge import load_valid_knowledge
+from bot.faq.service import Faq
+from bot.shared.clock import Clock
 from bot.store import Store
 
 FAQ = """\

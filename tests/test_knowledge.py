@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bot.core.knowledge import load_knowledge
+from bot.faq.knowledge import load_knowledge
 
 GOOD = """\
 - id: where_is_my_box

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import evaluate, read_questions
-from bot.core.knowledge import Entry, load_valid_knowledge
-from bot.core.matching import Matcher
+from bot.faq.evaluate import evaluate, read_questions
+from bot.faq.knowledge import Entry, load_valid_knowledge
+from bot.faq.matching import Matcher
 
 FAQ = [
     Entry(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import Entry, load_knowledge
-from bot.core.playbooks import check_coverage, load_playbooks
+from bot.coaching.playbooks import check_coverage, load_playbooks
+from bot.faq.knowledge import Entry, load_knowledge
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "playbooks"

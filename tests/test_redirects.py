@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.cases import CaseError, add_note, close_case, open_or_find_case
-from bot.core.clock import Clock
-from bot.core.followups import add_followup, claim, delivered, due_reminders
-from bot.core.knowledge import Entry
-from bot.core.playbooks import WorkingHours
-from bot.core.redirects import (
+from bot.cases.service import CaseError, add_note, close_case, open_or_find_case
+from bot.coaching.playbooks import WorkingHours
+from bot.faq.knowledge import Entry
+from bot.followups.redirects import (
     RedirectError,
     find_team,
     get_redirect,
@@ -22,7 +20,9 @@ from bot.core.redirects import (
     take,
     waiting_redirects,
 )
-from bot.core.roles import Roles
+from bot.followups.service import add_followup, claim, delivered, due_reminders
+from bot.shared.clock import Clock
+from bot.shared.roles import Roles
 from bot.store import Store
 
 SHIPPED = Path(__file__).parent.parent / "playbooks"

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.cases import import_customers
+from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.slack.outbox import Sender

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bot.core.roles import load_roles
+from bot.shared.roles import load_roles
 
 SHIPPED = Path(__file__).parent.parent / "playbooks"
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.cases import CaseError, Customer, close_case, open_or_find_case
-from bot.core.roles import Roles
-from bot.core.solutions import (
+from bot.cases.service import CaseError, Customer, close_case, open_or_find_case
+from bot.cases.solutions import (
     SolutionError,
     decide,
     load_solution_policy,
@@ -18,6 +17,7 @@ from bot.core.solutions import (
     parse_amount,
     propose,
 )
+from bot.shared.roles import Roles
 from bot.store import Store
 
 SHIPPED = Path(__file__).parent.parent / "playbooks"
@@ -102,7 +102,7 @@ def count(store: Store, table: str) -> int:
 
 
 def test_the_shipped_policy_loads_against_the_shipped_situations():
-    from bot.core.coach import load_guide
+    from bot.coaching.service import load_guide
 
     guide, problems = load_guide(SHIPPED)
     assert [p for p in problems if p.file.endswith("solutions.yaml")] == []

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from processes import at_once
 
-from bot.core.clock import Clock
+from bot.shared.clock import Clock
 from bot.store import MIGRATIONS, Store
 
 

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.chart import trend_chart
-from bot.core.clock import iso
-from bot.core.solutions import SolutionPolicy, SolutionType
-from bot.core.summary import (
+from bot.cases.solutions import SolutionPolicy, SolutionType
+from bot.reporting.chart import trend_chart
+from bot.reporting.summary import (
     Goal,
     build_summary,
     claim_weekly_post,
@@ -26,6 +25,7 @@ from bot.core.summary import (
     to_markdown,
     trends,
 )
+from bot.shared.clock import iso
 from bot.store import Store
 
 LONDON = ZoneInfo("Europe/London")

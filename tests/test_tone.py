@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.tone import ToneRule, ToneRules, check_tone, compile_pattern, load_tone_rules
+from bot.coaching.tone import ToneRule, ToneRules, check_tone, compile_pattern, load_tone_rules
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))

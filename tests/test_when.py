@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.playbooks import WorkingHours
-from bot.core.when import WhenError, parse_when, split_when
+from bot.coaching.playbooks import WorkingHours
+from bot.followups.when import WhenError, parse_when, split_when
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -30,7 +30,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.core.cases import import_customers
+from bot.cases.service import import_customers
 from bot.emulator.client import AppResponse, SignedClient
 from bot.emulator.process import BotProcess
 from bot.emulator.server import Call, FakeSlack

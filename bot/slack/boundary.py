@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 
-from bot.core.refusal import Refusal
+from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.outbox import AlreadyHandled, Outbox
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.core.cases import CaseCard, case_card
-from bot.core.solutions import options_for
+from bot.cases.service import CaseCard, case_card
+from bot.cases.solutions import options_for
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
 

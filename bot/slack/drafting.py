@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.core.coach import Drafted
-from bot.core.knowledge import Entry
+from bot.coaching.service import Drafted
+from bot.faq.knowledge import Entry
 from bot.services import Services
 
 

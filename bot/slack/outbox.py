@@ -31,8 +31,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.core.clock import iso
-from bot.core.ticker import Ticker
+from bot.shared.clock import iso
+from bot.shared.ticker import Ticker
 from bot.slack.blocks import base
 from bot.store import Store
 

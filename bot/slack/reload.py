@@ -7,9 +7,9 @@ import hashlib
 import logging
 from pathlib import Path
 
-from bot.core.content import Problem
-from bot.core.ticker import Ticker
 from bot.services import Services
+from bot.shared.content import Problem
+from bot.shared.ticker import Ticker
 from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.outbox import Outbox, Sender

@@ -8,9 +8,9 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.core.followups import claim, delivered, due_reminders
-from bot.core.ticker import Ticker
+from bot.followups.service import claim, delivered, due_reminders
 from bot.services import Services
+from bot.shared.ticker import Ticker
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
 from bot.slack.people import time_zone

@@ -7,10 +7,9 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from bot.core.chart import trend_chart
-from bot.core.clock import iso
-from bot.core.coach import Guide
-from bot.core.summary import (
+from bot.coaching.service import Guide
+from bot.reporting.chart import trend_chart
+from bot.reporting.summary import (
     WeeklySummary,
     build_summary,
     claim_weekly_post,
@@ -19,8 +18,9 @@ from bot.core.summary import (
     trends,
     weekly_post_key,
 )
-from bot.core.ticker import Ticker
 from bot.services import Services
+from bot.shared.clock import iso
+from bot.shared.ticker import Ticker
 from bot.slack.blocks.summary import summary_post
 from bot.slack.outbox import Outbox, Sender
 from bot.store import Store

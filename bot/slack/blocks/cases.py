@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.core.cases import ROOT_CAUSES, CaseCard, Contact, Customer
-from bot.core.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
+from bot.cases.service import ROOT_CAUSES, CaseCard, Contact, Customer
+from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
     Message,

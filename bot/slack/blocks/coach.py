@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.drafts import Draft
-from bot.core.tone import ToneReport
+from bot.coaching.drafts import Draft
+from bot.coaching.tone import ToneReport
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,

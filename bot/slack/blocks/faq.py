@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.content import Problem
-from bot.core.knowledge import Entry
-from bot.core.matching import MatchResult, Scored
+from bot.faq.knowledge import Entry
+from bot.faq.matching import MatchResult, Scored
+from bot.shared.content import Problem
 from bot.slack.blocks.base import (
     SECTION_LIMIT,
     Message,

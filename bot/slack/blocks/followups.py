@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.followups import Followup, Reminder
-from bot.core.redirects import Packet, Redirect, Team
-from bot.core.solutions import SolutionPolicy, describe
+from bot.cases.solutions import SolutionPolicy, describe
+from bot.followups.redirects import Packet, Redirect, Team
+from bot.followups.service import Followup, Reminder
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import Case
-from bot.core.followups import Followup
-from bot.core.gaps import Gap
-from bot.core.redirects import Redirect
-from bot.core.solutions import SolutionPolicy, SolutionRecord, describe
+from bot.cases.service import Case
+from bot.cases.solutions import SolutionPolicy, SolutionRecord, describe
+from bot.faq.gaps import Gap
+from bot.followups.redirects import Redirect
+from bot.followups.service import Followup
 from bot.slack.blocks.base import Mrkdwn, bulleted, escape, mention, section, shorten
 from bot.slack.blocks.followups import shown_time
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bot.core.content import Problem
-from bot.core.gaps import Gap
-from bot.core.knowledge import Knowledge
+from bot.faq.gaps import Gap
+from bot.faq.knowledge import Knowledge
+from bot.shared.content import Problem
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     TITLE_LIMIT,

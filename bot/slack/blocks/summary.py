@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.summary import FIGURES, WeeklySummary, audit_line, rows, shown, shown_change
+from bot.reporting.summary import FIGURES, WeeklySummary, audit_line, rows, shown, shown_change
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,

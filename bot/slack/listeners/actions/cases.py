@@ -6,10 +6,10 @@ from collections.abc import Callable
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core.cases import CaseError, case_card
-from bot.core.refusal import Refusal
-from bot.core.solutions import Decision, decide, describe
+from bot.cases.service import CaseError, case_card
+from bot.cases.solutions import Decision, decide, describe
 from bot.services import Services
+from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners

@@ -4,7 +4,7 @@
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.core.drafts import CannotDraft
+from bot.coaching.drafts import CannotDraft
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.blocks import faq as faq_blocks

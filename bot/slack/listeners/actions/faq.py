@@ -5,8 +5,8 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, Respond
 
-from bot.core.faq import Faq
-from bot.core.knowledge import Entry
+from bot.faq.knowledge import Entry
+from bot.faq.service import Faq
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks

@@ -6,9 +6,9 @@ from datetime import timedelta
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.core.followups import FollowupError, complete, snooze
-from bot.core.redirects import take
-from bot.core.when import parse_when
+from bot.followups.redirects import take
+from bot.followups.service import FollowupError, complete, snooze
+from bot.followups.when import parse_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.core.curate import CurateError
-from bot.core.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
+from bot.faq.curate import CurateError
+from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners

@@ -2,7 +2,7 @@
 
 from slack_bolt import Ack
 
-from bot.core.faq import has_words
+from bot.faq.service import has_words
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks

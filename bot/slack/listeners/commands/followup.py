@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.core.cases import parse_case_ref
-from bot.core.followups import add_followup, complete, list_followups, trailing_case
-from bot.core.redirects import find_team, redirect
-from bot.core.when import parse_when, split_when
+from bot.cases.service import parse_case_ref
+from bot.followups.redirects import find_team, redirect
+from bot.followups.service import add_followup, complete, list_followups, trailing_case
+from bot.followups.when import parse_when, split_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks

@@ -3,7 +3,7 @@ edits to knowledge/ and playbooks/ into service."""
 
 from slack_bolt import Ack, Respond
 
-from bot.core.gaps import find_gaps
+from bot.faq.gaps import find_gaps
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners

@@ -2,7 +2,7 @@
 
 from slack_bolt import Ack, Respond
 
-from bot.core.summary import faq_titles
+from bot.reporting.summary import faq_titles
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post

@@ -2,11 +2,11 @@
 
 from slack_sdk import WebClient
 
-from bot.core.cases import get_case
-from bot.core.followups import list_followups
-from bot.core.gaps import find_gaps
-from bot.core.redirects import waiting_redirects
-from bot.core.solutions import pending_solutions
+from bot.cases.service import get_case
+from bot.cases.solutions import pending_solutions
+from bot.faq.gaps import find_gaps
+from bot.followups.redirects import waiting_redirects
+from bot.followups.service import list_followups
 from bot.services import Services
 from bot.slack.blocks.home import home_view
 from bot.slack.boundary import Listeners

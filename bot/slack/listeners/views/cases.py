@@ -7,8 +7,8 @@ import json
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.core.cases import CaseError, case_card, close_case
-from bot.core.solutions import SolutionError, decide, describe, propose
+from bot.cases.service import CaseError, case_card, close_case
+from bot.cases.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners

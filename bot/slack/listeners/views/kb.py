@@ -4,8 +4,8 @@ import json
 
 from slack_bolt import Ack
 
-from bot.core.curate import PHRASING_LIMIT, CurateError
-from bot.core.gaps import close_as_entry, find_gap, find_gaps
+from bot.faq.curate import PHRASING_LIMIT, CurateError
+from bot.faq.gaps import close_as_entry, find_gap, find_gaps
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners

@@ -10,10 +10,10 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.core.clock import iso
-from bot.core.curate import Written, add_entry, add_phrasing
-from bot.core.faq import Edition, Faq
-from bot.core.knowledge import Entry
+from bot.faq.curate import Written, add_entry, add_phrasing
+from bot.faq.knowledge import Entry
+from bot.faq.service import Edition, Faq
+from bot.shared.clock import iso
 from bot.store import Store
 
 GAP_WINDOW = timedelta(days=7)

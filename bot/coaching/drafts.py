@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.emotion import detect_emotion
-from bot.core.knowledge import Entry
-from bot.core.playbooks import PLACEHOLDER, STYLES, Playbooks, WorkingHours, render_context
-from bot.core.refusal import Refusal
+from bot.coaching.emotion import detect_emotion
+from bot.coaching.playbooks import PLACEHOLDER, STYLES, Playbooks, WorkingHours, render_context
+from bot.faq.knowledge import Entry
+from bot.shared.refusal import Refusal
 
 SNIPPET_CHARS = 80  # of the customer's message quoted back, never the whole wall of text
 NAME_CHARS = 40

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.content import Problem, key_lines, read_yaml, value_node
+from bot.shared.content import Problem, key_lines, read_yaml, value_node
 
 RANKS = ("rep", "senior", "lead", "manager")  # each may do what the ones before it may
 CHANNEL_NAMES = ("leads", "seniors", "management")

@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.knowledge import Entry, Knowledge, files_signature, load_knowledge
-from bot.core.matching import Matcher, MatchResult
+from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
+from bot.faq.matching import Matcher, MatchResult
 from bot.store import QueryRecord, Store
 
 SUGGESTIONS = 3

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.content import ContentError, key_lines, value_node
-from bot.core.knowledge import Entry, Knowledge, load_knowledge
-from bot.core.refusal import Refusal
+from bot.faq.knowledge import Entry, Knowledge, load_knowledge
+from bot.shared.content import ContentError, key_lines, value_node
+from bot.shared.refusal import Refusal
 
 PHRASING_LIMIT = 500
 NEW_ENTRIES_FILE = "added.yaml"  # where a new entry goes when no file is named after its tag

@@ -17,17 +17,17 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.core import audit
-from bot.core.cases import CaseCard, case_card, open_case
-from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.core.drafts import due_time, promise_text
-from bot.core.followups import Followup, Reminder, case_followups, reminder_key
-from bot.core.knowledge import Entry
-from bot.core.playbooks import WITHIN, WorkingHours
-from bot.core.refusal import Refusal
-from bot.core.roles import CHANNEL_ID, USER_ID
-from bot.core.solutions import SolutionRecord
+from bot.cases import audit
+from bot.cases.service import CaseCard, case_card, open_case
+from bot.cases.solutions import SolutionRecord
+from bot.coaching.drafts import due_time, promise_text
+from bot.coaching.playbooks import WITHIN, WorkingHours
+from bot.faq.knowledge import Entry
+from bot.followups.service import Followup, Reminder, case_followups, reminder_key
+from bot.shared.clock import iso
+from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.refusal import Refusal
+from bot.shared.roles import CHANNEL_ID, USER_ID
 from bot.store import Store
 
 FILE_NAME = "teams.yaml"

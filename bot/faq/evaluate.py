@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.matching import Matcher
+from bot.faq.matching import Matcher
 
 COLUMNS = ("question", "expected_id")
 

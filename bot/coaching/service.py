@@ -10,16 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.core.clock import iso
-from bot.core.content import Problem
-from bot.core.drafts import Draft, draft_reply
-from bot.core.knowledge import Entry
-from bot.core.playbooks import Playbooks, load_playbooks
-from bot.core.redirects import Team, load_teams
-from bot.core.roles import Roles, load_roles
-from bot.core.solutions import SolutionPolicy, load_solution_policy
-from bot.core.summary import Goals, load_goals
-from bot.core.tone import ToneReport, ToneRules, check_tone, load_tone_rules
+from bot.cases.solutions import SolutionPolicy, load_solution_policy
+from bot.coaching.drafts import Draft, draft_reply
+from bot.coaching.playbooks import Playbooks, load_playbooks
+from bot.coaching.tone import ToneReport, ToneRules, check_tone, load_tone_rules
+from bot.faq.knowledge import Entry
+from bot.followups.redirects import Team, load_teams
+from bot.reporting.summary import Goals, load_goals
+from bot.shared.clock import iso
+from bot.shared.content import Problem
+from bot.shared.roles import Roles, load_roles
 from bot.store import Store
 
 PLAYBOOK_SUFFIXES = (".yaml", ".yml", ".j2")

@@ -16,9 +16,9 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.core.emotion import EMOTIONS
-from bot.core.knowledge import ID_PATTERN, Entry
+from bot.coaching.emotion import EMOTIONS
+from bot.faq.knowledge import ID_PATTERN, Entry
+from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 
 SITUATIONS_FILE = "situations.yaml"
 EMPATHY_FILE = "empathy.yaml"

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.playbooks import WorkingHours
-from bot.core.refusal import Refusal
+from bot.coaching.playbooks import WorkingHours
+from bot.shared.refusal import Refusal
 
 MAX_AHEAD = timedelta(days=366)  # further than that is a typo ("2062"), not a promise
 MAX_WORDS = 6  # the longest when-phrase: "next friday at 10:30 am" and a little room

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz.distance import OSA
 
-from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 
 FILE_NAME = "tone.yaml"
 RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from bot.core import audit
-from bot.core.clock import iso
-from bot.core.refusal import Refusal
+from bot.cases import audit
+from bot.shared.clock import iso
+from bot.shared.refusal import Refusal
 from bot.store import Store
 
 if TYPE_CHECKING:
-    from bot.core.solutions import SolutionRecord
+    from bot.cases.solutions import SolutionRecord
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
 REPEAT_WINDOW = timedelta(days=30)
@@ -190,7 +190,7 @@ def open_or_find_case(
 
 
 def case_card(store: Store, case_id: int) -> CaseCard | None:
-    from bot.core.solutions import solutions_of_case  # solutions.py imports this module
+    from bot.cases.solutions import solutions_of_case  # solutions.py imports this module
 
     case = get_case(store, case_id)
     if case is None:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.core import audit
-from bot.core.cases import Customer, get_case, open_case
-from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.core.refusal import Refusal
-from bot.core.roles import RANKS, Roles
+from bot.cases import audit
+from bot.cases.service import Customer, get_case, open_case
+from bot.shared.clock import iso
+from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.refusal import Refusal
+from bot.shared.roles import RANKS, Roles
 from bot.store import Store
 
 FILE_NAME = "solutions.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.content import (
+from bot.shared.content import (
     ContentError,
     Problem,
     key_lines,

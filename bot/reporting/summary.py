@@ -16,14 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core import audit
-from bot.core.cases import ROOT_CAUSES
-from bot.core.clock import iso
-from bot.core.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.core.followups import CLAIM_TIMEOUT
-from bot.core.gaps import group_questions
-from bot.core.knowledge import Entry
-from bot.core.solutions import SolutionPolicy
+from bot.cases import audit
+from bot.cases.service import ROOT_CAUSES
+from bot.cases.solutions import SolutionPolicy
+from bot.faq.gaps import group_questions
+from bot.faq.knowledge import Entry
+from bot.followups.service import CLAIM_TIMEOUT
+from bot.shared.clock import iso
+from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.store import Store
 
 FILE_NAME = "goals.yaml"

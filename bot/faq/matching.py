@@ -37,7 +37,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.core.knowledge import Entry, Knowledge
+from bot.faq.knowledge import Entry, Knowledge
 
 Verdict = Literal["answer", "suggest", "none"]
 

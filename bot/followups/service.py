@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core import audit
-from bot.core.cases import open_case
-from bot.core.clock import iso
-from bot.core.refusal import Refusal
-from bot.core.roles import Roles
+from bot.cases import audit
+from bot.cases.service import open_case
+from bot.shared.clock import iso
+from bot.shared.refusal import Refusal
+from bot.shared.roles import Roles
 from bot.store import Store
 
 if TYPE_CHECKING:
-    from bot.core.redirects import Redirect
+    from bot.followups.redirects import Redirect
 
 REMIND_BEFORE = timedelta(minutes=15)
 OVERDUE_AFTER = timedelta(hours=1)  # then the leads hear of it, once
@@ -248,7 +248,7 @@ def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     """Every reminder that should have gone out by `now` and has not, the earliest first:
     follow-ups' "before", "due" and "overdue", and unclaimed redirects'. After an outage the
     ones that came due meanwhile are all here at once; each must be claimed before sending."""
-    from bot.core.redirects import unclaimed_reminders  # redirects.py imports this module
+    from bot.followups.redirects import unclaimed_reminders  # redirects.py imports this module
 
     candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
     rows = store.reminder_rows([reminder.id for reminder in candidates])
