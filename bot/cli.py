@@ -23,8 +23,9 @@ from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
 from bot.reporting.summary import faq_titles, to_csv, to_markdown
 from bot.shared.content import Problem
+from bot.shared.db import Store
+from bot.slack import queries as edge_db
 from bot.slack.blocks.faq import long_answers
-from bot.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,7 +297,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     with store.transaction():
         queue_summary(outbox, store, guide, summary, channel, key)
     outbox.kick()
-    item = store.outbox_item(f"{key}:post")
+    item = edge_db.outbox_item(store, f"{key}:post")
     if item is None or item["status"] != "sent":
         error = item["error"] if item else "not queued"
         queued = item is not None and item["status"] == "pending"

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
 from bot.shared.ticker import Ticker
+from bot.slack import queries as edge_db
 from bot.slack.app import build_app
 from bot.slack.outbox import Sender, sender_ticker
 from bot.slack.reload import content_reloader
@@ -111,7 +112,11 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
             sender_ticker(sender),
             Ticker("audit-head", AUDIT_HEAD_INTERVAL, audit.HeadPublisher(services.store).tick),
             # Slack retries within minutes; the keys that recognise them need not live for ever.
-            Ticker("forget-old-deliveries", 3600, services.store.forget_old_deliveries),
+            Ticker(
+                "forget-old-deliveries",
+                3600,
+                lambda: edge_db.forget_old_deliveries(services.store),
+            ),  # fmt: skip
         ]
     for loop in loops:
         loop.start()

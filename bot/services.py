@@ -10,8 +10,8 @@ from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.service import Faq
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
+from bot.shared.db import Store
 from bot.shared.roles import Roles
-from bot.store import Store
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.reporting.summary import build_summary, iso_week, load_goals, trends
 from bot.shared.clock import iso
-from bot.store import Store
+from bot.shared.db import Store
 
 WEEKS = 52
 TZ = ZoneInfo("Europe/London")

@@ -22,7 +22,7 @@ from pathlib import Path
 from bot.coaching.service import load_guide
 from bot.faq.knowledge import load_valid_knowledge
 from bot.shared.clock import iso
-from bot.store import Store
+from bot.shared.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = ("Ana", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hugo", "Isla", "Jack", "Kemi",

@@ -13,9 +13,10 @@ import pytest
 
 from bot import cli
 from bot.cases import audit
+from bot.cases import queries as cases_db
 from bot.reporting.summary import build_summary, iso_week, to_markdown
+from bot.shared.db import Store
 from bot.slack.blocks.summary import summary_post
-from bot.store import Store
 
 
 def add_rows(store: Store, count: int) -> None:
@@ -52,7 +53,7 @@ def drop_triggers(store: Store) -> None:
 
 def rehash_from(store: Store, first: int) -> None:
     """Recompute every hash from row `first` on, as an attacker who read audit.py would."""
-    rows = list(store.audit_rows())
+    rows = list(cases_db.audit_rows(store))
     prev_hash = rows[first - 2]["hash"] if first > 1 else audit.GENESIS
     for row in rows[first - 1 :]:
         row_hash = audit._hash(prev_hash, row["id"], row["at"], row["actor"], row["action"],
@@ -110,7 +111,7 @@ def test_a_removed_row_is_named_by_the_row_after_it(store):
 
 
 def test_the_head_is_the_count_and_the_last_hash(store, tmp_path):
-    last = list(store.audit_rows())[-1]["hash"]
+    last = list(cases_db.audit_rows(store))[-1]["hash"]
     head = audit.head(store)
     assert head == audit.Head(4, last)
     # 32 hex digits: 128 bits, beyond forging a chain that matches it (see HEAD_HEX).
@@ -200,7 +201,7 @@ def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
         add_rows(store, 3)
         publisher.tick()  # 8 rows: past 6, published as it is now
         publisher.tick()
-    eighth = list(store.audit_rows())[7]["hash"]
+    eighth = list(cases_db.audit_rows(store))[7]["hash"]
     assert [r.getMessage() for r in caplog.records if r.name == "bot.cases.audit"] == [
         f"audit log head 8:{eighth[:32]}: verify with `repbot audit verify --head 8:{eighth[:32]}`"
     ]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.cases import queries as cases_db
 from bot.cases.service import (
     CALLBACK_AT,
     CaseError,
@@ -15,13 +16,14 @@ from bot.cases.service import (
     open_or_find_case,
     parse_case_ref,
 )
-from bot.store import Store
+from bot.coaching import queries as coaching_db
+from bot.shared.db import Store
 
 
 @pytest.fixture
 def store(tmp_path) -> Store:
     store = Store(tmp_path / "r.db")
-    store.save_customer(
+    cases_db.save_customer(store,
         {"id": "BX-1", "name": "Margaret Holloway", "email": "m.holloway@example.co.uk",
          "customer_since": "2014-03-02", "tier": "premium"}
     )  # fmt: skip
@@ -67,7 +69,7 @@ def test_an_unknown_customer_is_created_from_what_the_rep_typed(store):
 
 
 def test_two_customers_with_one_name_ask_for_the_id(store):
-    store.save_customer({"id": "BX-2", "name": "Margaret Holloway", "email": None,
+    cases_db.save_customer(store, {"id": "BX-2", "name": "Margaret Holloway", "email": None,
                          "customer_since": None, "tier": None})  # fmt: skip
     with pytest.raises(CaseError, match="BX-1, BX-2"):
         open_or_find_case(store, customer_text="Margaret Holloway", topic="x", user_id="U1",
@@ -154,7 +156,7 @@ def test_closing_needs_a_root_cause_an_open_case_and_leaves_an_audit_row(store):
     assert closed.closed_at is not None
     with pytest.raises(CaseError, match="closed"):
         close_case(store, case.id, "U1", "marketing")
-    rows = list(store.audit_rows())
+    rows = list(cases_db.audit_rows(store))
     assert [(r["action"], r["subject"]) for r in rows] == [("case.closed", case.ref)]
 
 
@@ -162,10 +164,10 @@ def test_the_card_shows_promises_the_rep_made_on_the_case(store):
     case = contact(store).case
     common = {"user_id": "U1", "message": "m", "situation": "box_problem", "emotion": "neutral",
               "style": "standard", "version": 0}  # fmt: skip
-    used = store.record_draft({**common, "case_id": "c-1001", "text": "I'll call you",
+    used = coaching_db.record_draft(store, {**common, "case_id": "c-1001", "text": "I'll call you",
                                "due_at": "2026-01-02T10:00:00+00:00"})  # fmt: skip
-    store.mark_draft(used, used=True)
-    store.record_draft({**common, "case_id": "C-1001", "text": "not sent",
+    coaching_db.mark_draft(store, used, used=True)
+    coaching_db.record_draft(store, {**common, "case_id": "C-1001", "text": "not sent",
                         "due_at": "2026-01-03T10:00:00+00:00"})  # fmt: skip
     card = case_card(store, case.id)
     assert card.promises == [("I'll call you", "2026-01-02T10:00:00+00:00")]
@@ -192,10 +194,10 @@ def test_import_adds_updates_and_names_bad_lines(store, tmp_path):
     lines = [problem.split(":")[1] for problem in result.problems]
     assert lines == ["4", "5", "7", "8", "9"]
     assert "31/02/2020" in result.problems[1]
-    assert store.customer("BX-1")["name"] == "Margaret Holloway-Smith"
-    assert store.customer("BX-1")["tier"] == "premium"
+    assert cases_db.customer(store, "BX-1")["name"] == "Margaret Holloway-Smith"
+    assert cases_db.customer(store, "BX-1")["tier"] == "premium"
     assert "also on line 3" in result.problems[3]
-    assert store.customer("BX-3") is None
+    assert cases_db.customer(store, "BX-3") is None
 
 
 def test_import_refuses_a_file_without_the_columns(store, tmp_path):

@@ -25,8 +25,8 @@ from bot.emulator.workspace import Workspace
 from bot.followups.service import add_followup
 from bot.services import open_services
 from bot.shared.clock import Clock
+from bot.shared.db import Store
 from bot.slack.reminders import queue_due_reminders
-from bot.store import Store
 
 ROOT = Path(__file__).parent.parent
 ANA, LEE = member("ana").id, member("lee").id

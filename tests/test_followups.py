@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, close_case, open_or_find_case
 from bot.followups import service as followups
 from bot.followups.service import (
@@ -26,9 +27,10 @@ from bot.followups.service import (
     trailing_case,
 )
 from bot.followups.when import WhenError, parse_when
+from bot.shared import jobs
 from bot.shared.clock import Clock
+from bot.shared.db import Store
 from bot.shared.roles import Roles
-from bot.store import Store
 
 REP, REP2, LEAD, MANAGER = "U0ANA0001", "U0BEN0001", "U0LEE0001", "U0MIA0001"
 ROLES = Roles({LEAD: "lead", MANAGER: "manager"})
@@ -75,7 +77,7 @@ def test_a_promise_is_stored_once_with_an_audit_row(store):
     again = promise(store, due, key="req-1")
     assert again == first
     assert (first.owner_id, first.status, first.due_at, first.ref) == (REP, "open", due, "F-1")
-    assert [row["action"] for row in store.audit_rows()] == ["followup.added"]
+    assert [row["action"] for row in cases_db.audit_rows(store)] == ["followup.added"]
 
 
 def test_bad_promises_store_nothing(store):
@@ -88,11 +90,11 @@ def test_bad_promises_store_nothing(store):
     with pytest.raises(WhenError):
         parse_when("tomorrow 25pm", now=START, tz=ZoneInfo("Europe/London"))
     assert list_followups(store, REP, include_done=True) == []
-    assert list(store.audit_rows()) == []
+    assert list(cases_db.audit_rows(store)) == []
 
 
 def test_a_promise_on_a_case(store):
-    store.save_customer(
+    cases_db.save_customer(store,
         {"id": "BX-1", "name": "Margaret Holloway", "email": None, "customer_since": None,
          "tier": None}
     )  # fmt: skip
@@ -135,7 +137,7 @@ def test_who_may_close_a_promise(store):
     with pytest.raises(FollowupError, match="already done by U0LEE0001 at 2026-03-05T14:00") as e:
         complete(store, mine.id, REP)
     assert (e.value.by, e.value.at) == (LEAD, START)
-    assert [row["action"] for row in store.audit_rows()][-1] == "followup.done"
+    assert [row["action"] for row in cases_db.audit_rows(store)][-1] == "followup.done"
 
 
 def test_snooze_moves_the_due_time(store):
@@ -203,7 +205,7 @@ def test_a_failed_send_is_tried_again_later_and_not_marked_delivered(store):
     [reminder] = due_reminders(store, ROLES, due)
     assert claim(store, reminder, "a", due)
     failed(store, reminder, due, "ratelimited")
-    row = store.reminder_rows([reminder.id])[reminder.id]
+    row = jobs.reminder_rows(store, [reminder.id])[reminder.id]
     assert (row["status"], row["error"], row["delivered_at"]) == ("failed", "ratelimited", None)
     assert due_reminders(store, ROLES, due + timedelta(seconds=30)) == []
     retry = due + timedelta(minutes=1)
@@ -212,7 +214,7 @@ def test_a_failed_send_is_tried_again_later_and_not_marked_delivered(store):
     failed(store, reminder, retry, "ratelimited")  # the second wait is longer
     assert due_reminders(store, ROLES, retry + timedelta(minutes=1)) == []
     assert send_all(store, retry + timedelta(minutes=2)) == [("due", REP)]
-    assert store.reminder_rows([reminder.id])[reminder.id]["attempts"] == 3
+    assert jobs.reminder_rows(store, [reminder.id])[reminder.id]["attempts"] == 3
     assert send_all(store, retry + timedelta(minutes=10)) == []
 
 

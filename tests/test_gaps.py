@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq import queries as faq_db
 from bot.faq.gaps import find_gap, find_gaps, group_questions
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.service import Faq
 from bot.shared.clock import Clock
-from bot.store import Store
+from bot.shared.db import Store
 
 FAQ = """\
 - id: where_is_my_box
@@ -72,10 +73,10 @@ def test_a_gap_dealt_with_leaves_the_list_and_says_who(faq):
     key = ask(faq, "do you sell dog food")
     ask(faq, "do you sell dog food")
     gap = find_gap(faq.store, faq.edition, faq.store.clock.now(), key)
-    assert faq.store.resolve_gaps(list(gap.query_ids), "ignore", None, "ULEAD") == 2
-    assert faq.store.resolve_gaps(list(gap.query_ids), "ignore", None, "UOTHER") == 0
+    assert faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, "ULEAD") == 2
+    assert faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, "UOTHER") == 0
     assert gaps(faq) == []
-    assert faq.store.gap_resolver(key) == ("ULEAD", "ignore", None)
+    assert faq_db.gap_resolver(faq.store, key) == ("ULEAD", "ignore", None)
 
 
 def test_picks_reps_keep_making_are_offered_but_a_single_pick_is_not(faq):

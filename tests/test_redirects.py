@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, add_note, close_case, open_or_find_case
+from bot.coaching import queries as coaching_db
 from bot.coaching.playbooks import WorkingHours
 from bot.faq.knowledge import Entry
 from bot.followups.redirects import (
@@ -22,8 +24,8 @@ from bot.followups.redirects import (
 )
 from bot.followups.service import add_followup, claim, delivered, due_reminders
 from bot.shared.clock import Clock
+from bot.shared.db import Store
 from bot.shared.roles import Roles
-from bot.store import Store
 
 SHIPPED = Path(__file__).parent.parent / "playbooks"
 REP, TAKER, TAKER2, LEAD = "U0ANA0001", "U0BEN0001", "U0SAM0001", "U0LEE0001"
@@ -70,7 +72,7 @@ def teams(tmp_path):
 @pytest.fixture
 def store(tmp_path) -> Store:
     store = Store(tmp_path / "r.db", clock=FixedClock(START))
-    store.save_customer(
+    cases_db.save_customer(store,
         {"id": "BX-1", "name": "Margaret Holloway", "email": None,
          "customer_since": "2014-03-02", "tier": "premium"}
     )  # fmt: skip
@@ -160,13 +162,13 @@ def test_a_closed_or_unknown_case_is_refused(store, teams):
 def test_the_packet_carries_the_whole_context(store, teams):
     case_id = new_case(store)
     add_note(store, case_id, REP, "second charge on 3 March", None)
-    draft_id = store.record_draft(
+    draft_id = coaching_db.record_draft(store,
         {"user_id": REP, "case_id": f"C-{case_id}", "customer_name": "Margaret",
          "message": "why was I charged twice?", "entry_id": "double_charge",
          "situation": "wrong_charge", "emotion": "upset", "style": "standard", "version": 0,
          "text": "I'm sorry about the double charge...", "due_at": None, "tone_score": 90}
     )  # fmt: skip
-    store.mark_draft(draft_id, used=True)
+    coaching_db.mark_draft(store, draft_id, used=True)
     add_followup(
         store, owner_id=REP, what="confirm the refund", due_at=START + timedelta(hours=3),
         case_id=case_id, request_key=None,
@@ -194,8 +196,10 @@ def test_the_packet_carries_the_whole_context(store, teams):
         "I've passed this to our Billing team with everything you've told me, so you won't "
         "need to repeat any of it. They'll get back to you by 4 pm today."
     )
-    assert store.case_row(case_id)["owner_id"] == REP  # still the rep's until someone takes it
-    assert [row["action"] for row in store.audit_rows()][-1] == "redirect.sent"
+    assert (
+        cases_db.case_row(store, case_id)["owner_id"] == REP
+    )  # still the rep's until someone takes it
+    assert [row["action"] for row in cases_db.audit_rows(store)][-1] == "redirect.sent"
 
 
 def test_a_retried_redirect_is_sent_once(store, teams):
@@ -220,21 +224,21 @@ def test_the_first_taker_wins_and_owns_the_case(store, teams):
     store.clock.advance(timedelta(minutes=10))
     taken = take(store, sent.id, TAKER)
     assert (taken.status, taken.taken_by, taken.taken_at) == ("taken", TAKER, store.clock.now())
-    assert store.case_row(case_id)["owner_id"] == TAKER
+    assert cases_db.case_row(store, case_id)["owner_id"] == TAKER
     assert take(store, sent.id, TAKER) == taken  # a retried click
     with pytest.raises(RedirectError, match="already taken by U0BEN0001 at 2026-03-05T14:10") as e:
         take(store, sent.id, TAKER2)
     assert e.value.by == TAKER
     with pytest.raises(RedirectError, match="no redirect R-99"):
         take(store, 99, TAKER)
-    assert [row["action"] for row in store.audit_rows()][-1] == "redirect.taken"
+    assert [row["action"] for row in cases_db.audit_rows(store)][-1] == "redirect.taken"
 
 
 def test_two_takers_at_once_one_wins(tmp_path, teams):
     path = tmp_path / "shared.db"
     first = Store(path, clock=FixedClock(START))
-    first.save_customer(
-        {"id": "BX-1", "name": "M", "email": None, "customer_since": None, "tier": None}
+    cases_db.save_customer(
+        first, {"id": "BX-1", "name": "M", "email": None, "customer_since": None, "tier": None}
     )
     sent, _, _ = send(first, teams, new_case(first))
     second = Store(path, clock=FixedClock(START))

@@ -12,6 +12,7 @@ import pytest
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.slack import queries as edge_db
 from bot.slack.outbox import Sender
 from bot.slack.reminders import queue_due_reminders
 
@@ -110,10 +111,11 @@ def test_a_lead_and_a_double_click_on_approve_decide_once(with_customers):
 # --- nothing acknowledged is lost ------------------------------------------------------------
 
 
-def test_an_event_whose_work_failed_is_not_acknowledged_and_slacks_retry_does_it(local, caplog):
+def test_an_event_whose_work_failed_is_not_acknowledged_and_slacks_retry_does_it(
+    local, caplog, monkeypatch
+):
     event = local.fake.dm_event(ANA, "how do i change my card details")
-    store = local.services.store
-    real_enqueue = store.enqueue
+    real_enqueue = edge_db.enqueue
     failures = iter([sqlite3.OperationalError("disk I/O error")])
 
     def enqueue_once_failing(*args, **kwargs):  # the disk fails once, mid-transaction
@@ -121,7 +123,7 @@ def test_an_event_whose_work_failed_is_not_acknowledged_and_slacks_retry_does_it
             raise error
         return real_enqueue(*args, **kwargs)
 
-    store.enqueue = enqueue_once_failing  # type: ignore[method-assign]
+    monkeypatch.setattr(edge_db, "enqueue", enqueue_once_failing)
     with caplog.at_level(logging.ERROR):
         first = local.client.event(event, event_id="EvLOST")
     assert first.status == 500  # not acknowledged: Slack will deliver it again

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, Customer, close_case, open_or_find_case
 from bot.cases.solutions import (
     SolutionError,
@@ -17,8 +18,8 @@ from bot.cases.solutions import (
     parse_amount,
     propose,
 )
+from bot.shared.db import Store
 from bot.shared.roles import Roles
-from bot.store import Store
 
 SHIPPED = Path(__file__).parent.parent / "playbooks"
 SITUATIONS = {"box_problem", "wrong_charge", "cancellation", "general"}
@@ -78,7 +79,7 @@ def policy(tmp_path):
 @pytest.fixture
 def store(tmp_path) -> Store:
     store = Store(tmp_path / "r.db")
-    store.save_customer({"id": "BX-1", "name": "Margaret", "email": None,
+    cases_db.save_customer(store, {"id": "BX-1", "name": "Margaret", "email": None,
                          "customer_since": "2014-03-02", "tier": "premium"})  # fmt: skip
     return store
 
@@ -208,7 +209,7 @@ def test_inside_the_reps_limit_a_solution_is_authorized_at_once(policy, store):
     assert proposal.solution.status == "authorized"
     assert proposal.solution.amount == Decimal("25.00")
     assert proposal.customer_message == "I've refunded £25.00."
-    rows = list(store.audit_rows())
+    rows = list(cases_db.audit_rows(store))
     assert [(r["action"], r["subject"], r["actor"]) for r in rows] == [
         ("solution.authorized", proposal.solution.ref, REP)
     ]
@@ -269,7 +270,7 @@ def test_a_retried_proposal_and_decision_are_written_once(policy, store):
     assert decisions[0] == decisions[1]
     assert decisions[0].customer_message == "I've refunded £100.00."
     assert count(store, "solutions") == 1
-    actions = [row["action"] for row in store.audit_rows()]
+    actions = [row["action"] for row in cases_db.audit_rows(store)]
     assert actions == ["solution.requested", "solution.approved"]
 
 
@@ -307,8 +308,8 @@ def test_a_click_without_authority_is_refused_and_logged(policy, store, user, wh
     forged = decide(store, policy, ROLES, solution_id=pending.id, user_id=user,
                     approve=True, reason=None, request_key="forged")  # fmt: skip
     assert forged.outcome == "refused" and why in forged.message
-    assert store.solution_row(pending.id)["status"] == "pending"
-    rows = list(store.audit_rows())
+    assert cases_db.solution_row(store, pending.id)["status"] == "pending"
+    rows = list(cases_db.audit_rows(store))
     assert (rows[-1]["action"], rows[-1]["actor"]) == ("solution.refused", user)
 
 
@@ -341,8 +342,10 @@ def test_two_leads_clicking_at_once_leave_exactly_one_decision(policy, store, tm
         thread.join()
     assert sorted(outcomes.values()) in (["already_decided", "approved"],
                                          ["already_decided", "denied"])  # fmt: skip
-    row = store.solution_row(pending.id)
+    row = cases_db.solution_row(store, pending.id)
     winner = next(user for user, outcome in outcomes.items() if outcome != "already_decided")
     assert row["decided_by"] == winner
-    decisions = [r["action"] for r in store.audit_rows() if r["action"] != "solution.requested"]
+    decisions = [
+        r["action"] for r in cases_db.audit_rows(store) if r["action"] != "solution.requested"
+    ]
     assert len(decisions) == 1

@@ -8,12 +8,16 @@ from datetime import timedelta
 import pytest
 from processes import at_once
 
+from bot.faq import queries as faq_db
 from bot.shared.clock import Clock
-from bot.store import MIGRATIONS, Store
+from bot.shared.db import Store
+from bot.shared.migrations import MIGRATIONS
+from bot.slack import queries as edge_db
 
 
 def query(store: Store, key: str | None = "T1", text: str = "where is my box") -> int:
-    return store.record_query(
+    return faq_db.record_query(
+        store,
         text=text,
         best_id="where_is_my_box",
         best_score=91.5,
@@ -39,7 +43,7 @@ def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path):
 
 def test_every_query_is_stored_with_who_where_and_when(tmp_path):
     store = Store(tmp_path / "r.db")
-    record = store.query(query(store))
+    record = faq_db.query(store, query(store))
     assert (record.text, record.best_id, record.best_score, record.verdict) == (
         "where is my box",
         "where_is_my_box",
@@ -59,17 +63,17 @@ def test_a_repeated_request_key_returns_the_first_record(tmp_path):
 
 def test_a_delivery_is_claimed_once(tmp_path):
     store = Store(tmp_path / "r.db")
-    assert store.claim_delivery("event:Ev1")
-    assert not store.claim_delivery("event:Ev1")
-    assert Store(tmp_path / "r.db").claim_delivery("event:Ev1") is False
+    assert edge_db.claim_delivery(store, "event:Ev1")
+    assert not edge_db.claim_delivery(store, "event:Ev1")
+    assert edge_db.claim_delivery(Store(tmp_path / "r.db"), "event:Ev1") is False
 
 
 def test_one_vote_per_rep_and_query_and_the_last_one_counts(tmp_path):
     store = Store(tmp_path / "r.db")
     query_id = query(store)
-    store.record_feedback(query_id, "U1", "where_is_my_box", helpful=True)
-    store.record_feedback(query_id, "U1", "where_is_my_box", helpful=False)
-    store.record_feedback(query_id, "U2", "where_is_my_box", helpful=True)
+    faq_db.record_feedback(store, query_id, "U1", "where_is_my_box", helpful=True)
+    faq_db.record_feedback(store, query_id, "U1", "where_is_my_box", helpful=False)
+    faq_db.record_feedback(store, query_id, "U2", "where_is_my_box", helpful=True)
     rows = store.db.execute("SELECT user_id, helpful FROM faq_feedback ORDER BY user_id")
     assert rows.fetchall() == [("U1", 0), ("U2", 1)]
 
@@ -99,7 +103,7 @@ def claim_keys(db_path: str, keys: list[str]) -> list[str]:
     store = Store(db_path)
     won = []
     for key in keys:
-        if store.claim_delivery(key):
+        if edge_db.claim_delivery(store, key):
             won.append(key)
         time.sleep(0.001)  # a worker does other work between claims; SQLite lets others in
     return won
@@ -120,20 +124,20 @@ def test_each_delivery_is_claimed_once_over_several_processes(tmp_path):
 def test_what_can_no_longer_matter_is_forgotten_and_the_undelivered_kept_longer(tmp_path):
     clock = Clock()
     store = Store(tmp_path / "r.db", clock)
-    store.claim_delivery("event:Ev1")
+    edge_db.claim_delivery(store, "event:Ev1")
     for key in ("sent", "dead", "pending"):
-        store.enqueue(key, "chat.postMessage", "C1", {"message": {"text": key}})
-    claimed = store.claim_outbox([1, 2], "me", store.now(), store.now())
+        edge_db.enqueue(store, key, "chat.postMessage", "C1", {"message": {"text": key}})
+    claimed = edge_db.claim_outbox(store, [1, 2], "me", store.now(), store.now())
     assert claimed == {1, 2}
-    store.outbox_done([1], "me", "sent", store.now())
-    store.outbox_done([2], "me", "dead", store.now(), error="channel_not_found")
+    edge_db.outbox_done(store, [1], "me", "sent", store.now())
+    edge_db.outbox_done(store, [2], "me", "dead", store.now(), error="channel_not_found")
     clock.advance(timedelta(days=8))
-    store.forget_old_deliveries()
+    edge_db.forget_old_deliveries(store)
     left = store.db.execute("SELECT key FROM outbox ORDER BY id").fetchall()
     assert left == [("dead",), ("pending",)]  # a week on: the sent one is gone
-    assert not store.delivery_seen("event:Ev1")
+    assert not edge_db.delivery_seen(store, "event:Ev1")
     clock.advance(timedelta(days=90))
-    store.forget_old_deliveries()
+    edge_db.forget_old_deliveries(store)
     assert store.db.execute("SELECT key FROM outbox").fetchall() == [("pending",)]
 
 

@@ -26,7 +26,7 @@ from bot.reporting.summary import (
     trends,
 )
 from bot.shared.clock import iso
-from bot.store import Store
+from bot.shared.db import Store
 
 LONDON = ZoneInfo("Europe/London")
 MON = date(2026, 6, 29)  # Monday of 2026-W27

@@ -20,7 +20,7 @@ import pytest
 from bot.emulator.process import BotProcess
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import member
-from bot.store import Store
+from bot.shared.db import Store
 from bot.workers import listen
 
 ROOT = Path(__file__).parent.parent

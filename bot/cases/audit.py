@@ -21,7 +21,8 @@ from decimal import Decimal
 
 from sqlite_utils import Database
 
-from bot.store import Store
+from bot.cases import queries as cases_db
+from bot.shared.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def verify(store: Store, head: Head | None = None) -> AuditCheck:
     head.count rows, the row at head.count with the head's hash."""
     prev_hash, expected_id, rows = GENESIS, 1, 0
     hash_at_head = GENESIS  # the hash at the head's row count, once the walk gets there
-    for row in store.audit_rows():
+    for row in cases_db.audit_rows(store):
         rows += 1
         row_id = row["id"]
         if row_id != expected_id or row["prev_hash"] != prev_hash:

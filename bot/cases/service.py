@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from bot.cases import audit
+from bot.cases import queries as cases_db
+from bot.followups import queries as followups_db
 from bot.shared.clock import iso
+from bot.shared.db import Store
 from bot.shared.refusal import Refusal
-from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.cases.solutions import SolutionRecord
@@ -103,10 +105,10 @@ def _customer(row: dict) -> Customer:
 
 
 def _case(store: Store, row: dict) -> Case:
-    customer = _customer(store.customer(row["customer_id"]))
+    customer = _customer(cases_db.customer(store, row["customer_id"]))
     count = row.get("contact_count")
     if count is None:
-        count = store.case_row(row["id"])["contact_count"]
+        count = cases_db.case_row(store, row["id"])["contact_count"]
     return Case(
         row["id"], customer, row["topic"], row["owner_id"], row["status"], row["root_cause"],
         row["opened_at"], row["closed_at"], count,
@@ -114,7 +116,7 @@ def _case(store: Store, row: dict) -> Case:
 
 
 def get_case(store: Store, case_id: int) -> Case | None:
-    row = store.case_row(case_id)
+    row = cases_db.case_row(store, case_id)
     return _case(store, row) if row else None
 
 
@@ -122,7 +124,7 @@ def _find_or_add_customer(store: Store, text: str, user_id: str) -> Customer:
     text = " ".join(text.split())
     if not text:
         raise CaseError("Who is the customer? Type their name, email or customer id.")
-    found = store.find_customers(text)
+    found = cases_db.find_customers(store, text)
     exact_id = [row for row in found if row["id"].lower() == text.lower()]
     if exact_id:
         return _customer(exact_id[0])
@@ -132,8 +134,8 @@ def _find_or_add_customer(store: Store, text: str, user_id: str) -> Customer:
     if found:
         return _customer(found[0])
     email = text if EMAIL.match(text) else None
-    customer_id = store.add_customer(name=text, email=email, created_by=user_id)
-    return _customer(store.customer(customer_id))
+    customer_id = cases_db.add_customer(store, name=text, email=email, created_by=user_id)
+    return _customer(cases_db.customer(store, customer_id))
 
 
 def _same_matter(topic: str, other: str) -> int:
@@ -148,7 +150,7 @@ def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> d
     any with one in touch within REPEAT_WINDOW; without a topic, their latest open case."""
     since = iso(now - REPEAT_WINDOW)
     best, best_score = None, 0
-    for row in store.customer_cases(customer_id):
+    for row in cases_db.customer_cases(store, customer_id):
         if not topic:
             if row["status"] == "open":
                 return row
@@ -169,23 +171,23 @@ def open_or_find_case(
     was not settled. A retried request (same key) counts nothing twice."""
     topic = " ".join((topic or "").split())
     with store.transaction() as db:
-        if request_key and (seen := store.contact_by_request(request_key)):
+        if request_key and (seen := cases_db.contact_by_request(store, request_key)):
             case_id, number = seen
             return Contact(get_case(store, case_id), number == 1, number, number == CALLBACK_AT)
         customer = _find_or_add_customer(store, customer_text, user_id)
         now = store.clock.now()
         row = _matter_case(store, customer.id, topic, now)
         if row is None:
-            case_id = store.insert_case(customer.id, topic, user_id)
+            case_id = cases_db.insert_case(store, customer.id, topic, user_id)
         else:
             case_id = row["id"]
             if row["status"] == "closed":
-                store.reopen_case(case_id)
+                cases_db.reopen_case(store, case_id)
                 audit.append(
                     db, actor=user_id, action="case.reopened", subject=f"C-{case_id}",
                     details={"customer": customer.id, "topic": topic}, at=iso(now),
                 )  # fmt: skip
-        number = store.add_contact(case_id, user_id, request_key)
+        number = cases_db.add_contact(store, case_id, user_id, request_key)
         return Contact(get_case(store, case_id), row is None, number, number == CALLBACK_AT)
 
 
@@ -197,9 +199,9 @@ def case_card(store: Store, case_id: int) -> CaseCard | None:
         return None
     return CaseCard(
         case,
-        [tuple(note) for note in store.case_notes(case_id)],
+        [tuple(note) for note in cases_db.case_notes(store, case_id)],
         solutions_of_case(store, case_id),
-        [tuple(promise) for promise in store.case_promises(case.ref)],
+        [tuple(promise) for promise in followups_db.case_promises(store, case.ref)],
     )
 
 
@@ -223,7 +225,7 @@ def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: s
         raise CaseError(f"That note is {len(text)} characters; keep it under {MAX_NOTE}.")
     with store.transaction():
         case = open_case(store, case_id)
-        store.add_case_note(case_id, user_id, text, request_key)
+        cases_db.add_case_note(store, case_id, user_id, text, request_key)
     return case
 
 
@@ -234,7 +236,7 @@ def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Cas
         raise CaseError(f"Choose a root cause: {', '.join(ROOT_CAUSES)}.")
     with store.transaction() as db:
         open_case(store, case_id)
-        store.close_case(case_id, user_id, cause)
+        cases_db.close_case(store, case_id, user_id, cause)
         audit.append(
             db, actor=user_id, action="case.closed", subject=f"C-{case_id}",
             details={"root_cause": cause}, at=store.now(),
@@ -304,7 +306,7 @@ def import_customers(store: Store, csv_path: str | Path) -> ImportResult:
                 if row_problems:
                     continue
                 seen[row["id"]] = line
-                outcome = store.save_customer(row)
+                outcome = cases_db.save_customer(store, row)
                 added += outcome == "added"
                 updated += outcome == "updated"
     return ImportResult(added, updated, problems)

@@ -16,12 +16,13 @@ from pathlib import Path
 import yaml
 
 from bot.cases import audit
+from bot.cases import queries as cases_db
 from bot.cases.service import Customer, get_case, open_case
 from bot.shared.clock import iso
 from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 from bot.shared.roles import RANKS, Roles
-from bot.store import Store
 
 FILE_NAME = "solutions.yaml"
 LIMIT_WINDOW = timedelta(days=30)  # per-customer limits add up what was granted in this window
@@ -465,12 +466,12 @@ def _record(row: dict) -> SolutionRecord:
 
 
 def solutions_of_case(store: Store, case_id: int) -> list[SolutionRecord]:
-    return [_record(row) for row in store.case_solutions(case_id)]
+    return [_record(row) for row in cases_db.case_solutions(store, case_id)]
 
 
 def pending_solutions(store: Store, requested_by: str | None = None) -> list[SolutionRecord]:
     """Solutions waiting for a decision: a lead's approval queue, or one rep's requests."""
-    return [_record(row) for row in store.pending_solution_rows(requested_by)]
+    return [_record(row) for row in cases_db.pending_solution_rows(store, requested_by)]
 
 
 def _fill(text: str, **values: str) -> str:
@@ -554,7 +555,7 @@ def propose(
     case) or SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
     reason = (reason or "").strip()
     with store.transaction() as db:
-        if request_key and (row := store.solution_by_request(request_key)):
+        if request_key and (row := cases_db.solution_by_request(store, request_key)):
             return _proposal(store, policy, _record(row))
         case = open_case(store, case_id)
         solution_type = _allowed_type(policy, situation_id, type_id, case.customer, today)
@@ -562,7 +563,7 @@ def propose(
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
         since = iso(store.clock.now() - LIMIT_WINDOW)
-        granted = store.granted_amounts(case.customer.id, type_id, since)
+        granted = cases_db.granted_amounts(store, case.customer.id, type_id, since)
         role = roles.role_of(user_id)
         if _covers(policy, solution_type, role, amount, granted):
             status, needs = "authorized", None
@@ -573,7 +574,7 @@ def propose(
                     f"That is more than anyone may grant for this customer within 30 days "
                     f"(see {FILE_NAME}); choose a smaller amount or another solution."
                 )
-        solution_id = store.insert_solution(
+        solution_id = cases_db.insert_solution(store,
             {
                 "case_id": case.id, "customer_id": case.customer.id, "situation": situation_id,
                 "type": type_id, "amount": str(amount) if amount is not None else None,
@@ -588,7 +589,7 @@ def propose(
                      "amount": amount, "reason": reason, "role": role, "needs_role": needs},
             at=store.now(),
         )  # fmt: skip
-        return _proposal(store, policy, _record(store.solution_row(solution_id)))
+        return _proposal(store, policy, _record(cases_db.solution_row(store, solution_id)))
 
 
 def decide(
@@ -609,13 +610,13 @@ def decide(
     if not approve and reason is None:
         raise SolutionError("Say why you deny it: the rep passes it on.", "reason")
     with store.transaction() as db:
-        if request_key and (click := store.solution_click(request_key)):
-            record = _record(store.solution_row(click["solution_id"]))
+        if request_key and (click := cases_db.solution_click(store, request_key)):
+            record = _record(cases_db.solution_row(store, click["solution_id"]))
             words = None
             if click["outcome"] in ("approved", "denied"):
                 words = customer_message(store, policy, record)
             return Decision(click["outcome"], record, record.decided_by, click["message"], words)
-        row = store.solution_row(solution_id)
+        row = cases_db.solution_row(store, solution_id)
         if row is None:
             raise SolutionError(f"There is no request S-{solution_id}.", "reason")
         record = _record(row)
@@ -631,7 +632,7 @@ def decide(
         else:
             since = iso(store.clock.now() - LIMIT_WINDOW)
             customer_id = row["customer_id"]
-            granted = store.granted_amounts(customer_id, record.type, since, record.id)
+            granted = cases_db.granted_amounts(store, customer_id, record.type, since, record.id)
             if not _covers(policy, solution_type, role, record.amount, granted):
                 needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
                 refusal = f"This is above your limit as {role}: a {needs} or above decides it."
@@ -647,19 +648,21 @@ def decide(
             message = _already(record)
         else:
             status = "approved" if approve else "denied"
-            store.decide_solution(record.id, status, user_id, reason)  # pending, checked above
+            cases_db.decide_solution(
+                store, record.id, status, user_id, reason
+            )  # pending, checked above
             audit.append(
                 db, actor=user_id, action=f"solution.{status}", subject=record.ref,
                 details={"case": f"C-{record.case_id}", "type": record.type,
                          "amount": record.amount, "role": role, "reason": reason},
                 at=store.now(),
             )  # fmt: skip
-            record = _record(store.solution_row(record.id))
+            record = _record(cases_db.solution_row(store, record.id))
             outcome = status
             message = f"{status.capitalize()}: {_offer(policy, record)} on C-{record.case_id}."
             words = customer_message(store, policy, record)
         if request_key:
-            store.record_solution_click(request_key, record.id, user_id, outcome, message)
+            cases_db.record_solution_click(store, request_key, record.id, user_id, outcome, message)
         return Decision(outcome, record, record.decided_by, message, words)
 
 

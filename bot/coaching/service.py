@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.cases.solutions import SolutionPolicy, load_solution_policy
+from bot.coaching import queries as coaching_db
 from bot.coaching.drafts import Draft, draft_reply
 from bot.coaching.playbooks import Playbooks, load_playbooks
 from bot.coaching.tone import ToneReport, ToneRules, check_tone, load_tone_rules
@@ -19,8 +20,8 @@ from bot.followups.redirects import Team, load_teams
 from bot.reporting.summary import Goals, load_goals
 from bot.shared.clock import iso
 from bot.shared.content import Problem
+from bot.shared.db import Store
 from bot.shared.roles import Roles, load_roles
-from bot.store import Store
 
 PLAYBOOK_SUFFIXES = (".yaml", ".yml", ".j2")
 
@@ -123,7 +124,7 @@ class Coach:
             case_id=case_id, style=style, version=version, synonyms=synonyms,
         )  # fmt: skip
         tone = check_tone(draft.text, guide.tone)
-        draft_id = self.store.record_draft(
+        draft_id = coaching_db.record_draft(self.store,
             {
                 "user_id": user_id, "case_id": case_id, "customer_name": customer_name,
                 "message": message, "entry_id": entry.id if entry else None,
@@ -137,7 +138,12 @@ class Coach:
 
     def check(self, text: str, *, user_id: str, request_key: str | None = None) -> ToneReport:
         report = check_tone(text, self._guide.tone)
-        self.store.record_tone_check(
-            user_id, text, report.score, [flag.rule for flag in report.flags], request_key
+        coaching_db.record_tone_check(
+            self.store,
+            user_id,
+            text,
+            report.score,
+            [flag.rule for flag in report.flags],
+            request_key,
         )
         return report

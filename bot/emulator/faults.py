@@ -35,8 +35,8 @@ from bot.emulator.client import AppResponse, SignedClient
 from bot.emulator.process import BotProcess
 from bot.emulator.server import Call, FakeSlack
 from bot.emulator.team import TEAM
+from bot.shared.db import Store
 from bot.slack.outbox import METADATA_EVENT
-from bot.store import Store
 
 KINDS = ("faq", "case", "note", "followup", "dm", "click")
 WEIGHTS = (4, 2, 2, 2, 3, 1)  # a click rides on a /faq answer of its own

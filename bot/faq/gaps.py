@@ -10,11 +10,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
-from bot.store import Store
+from bot.shared.db import Store
 
 GAP_WINDOW = timedelta(days=7)
 SIMILAR = 75  # rapidfuzz token_sort_ratio: the same question in other words
@@ -72,7 +73,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
     for which reps keep picking the same "did you mean" entry."""
     since = iso(now - GAP_WINDOW)
-    unanswered = store.unanswered_since(since)
+    unanswered = faq_db.unanswered_since(store, since)
     gaps = []
     for group in group_questions(unanswered):
         questions = _wordings(group)
@@ -83,7 +84,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}
-    for query_id, text, entry_id in store.picks_since(since):
+    for query_id, text, entry_id in faq_db.picks_since(store, since):
         if query_id not in seen and entry_id in edition.by_id:
             by_entry.setdefault(entry_id, []).append((query_id, text))
     for entry_id, rows in by_entry.items():
@@ -110,7 +111,7 @@ def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written
     written = add_phrasing(faq.knowledge_dir, entry, gap.question)
     if written is not None:
         faq.install(written.knowledge)
-    faq.store.resolve_gaps(list(gap.query_ids), "phrasing", entry.id, user_id)
+    faq_db.resolve_gaps(faq.store, list(gap.query_ids), "phrasing", entry.id, user_id)
     return written
 
 
@@ -130,9 +131,9 @@ def close_as_entry(
     )  # fmt: skip
     faq.install(written.knowledge)
     if gap is not None:  # None: another lead dealt with the gap meanwhile; the entry still counts
-        faq.store.resolve_gaps(list(gap.query_ids), "entry", written.entry_id, user_id)
+        faq_db.resolve_gaps(faq.store, list(gap.query_ids), "entry", written.entry_id, user_id)
     return written
 
 
 def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:
-    faq.store.resolve_gaps(list(gap.query_ids), "ignore", None, user_id)
+    faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, user_id)

@@ -7,9 +7,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.faq import queries as faq_db
 from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
 from bot.faq.matching import Matcher, MatchResult
-from bot.store import QueryRecord, Store
+from bot.faq.queries import QueryRecord
+from bot.shared.db import Store
 
 SUGGESTIONS = 3
 
@@ -110,7 +112,8 @@ class Faq:
         """Store a question and what it matched (apart from matching, so that the write can
         join a transaction without holding the database while matching)."""
         best = result.matches[0] if result.matches else None
-        return self.store.record_query(
+        return faq_db.record_query(
+            self.store,
             text=text,
             best_id=best.entry.id if best else None,
             best_score=round(best.score, 2) if best else None,
@@ -125,11 +128,11 @@ class Faq:
         return self.entries.get(entry_id)
 
     def query(self, query_id: int) -> QueryRecord | None:
-        return self.store.query(query_id)
+        return faq_db.query(self.store, query_id)
 
     def pick(self, query_id: int, user_id: str, entry_id: str) -> None:
         """A rep chose a "did you mean" suggestion; leads see which ones reps keep picking."""
-        self.store.record_pick(query_id, user_id, entry_id)
+        faq_db.record_pick(self.store, query_id, user_id, entry_id)
 
     def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> None:
-        self.store.record_feedback(query_id, user_id, entry_id, helpful)
+        faq_db.record_feedback(self.store, query_id, user_id, entry_id, helpful)

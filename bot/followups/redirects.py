@@ -18,17 +18,20 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.cases import audit
+from bot.cases import queries as cases_db
 from bot.cases.service import CaseCard, case_card, open_case
 from bot.cases.solutions import SolutionRecord
+from bot.coaching import queries as coaching_db
 from bot.coaching.drafts import due_time, promise_text
 from bot.coaching.playbooks import WITHIN, WorkingHours
 from bot.faq.knowledge import Entry
+from bot.followups import queries as followups_db
 from bot.followups.service import Followup, Reminder, case_followups, reminder_key
 from bot.shared.clock import iso
 from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 from bot.shared.roles import CHANNEL_ID, USER_ID
-from bot.store import Store
 
 FILE_NAME = "teams.yaml"
 TEAM_KEYS = {"id", "name", "aliases", "channel", "lead", "needs", "take_within", "reply_within"}
@@ -231,13 +234,13 @@ def _redirect(row: dict) -> Redirect:
 
 
 def get_redirect(store: Store, redirect_id: int) -> Redirect | None:
-    row = store.redirect_row(redirect_id)
+    row = followups_db.redirect_row(store, redirect_id)
     return _redirect(row) if row else None
 
 
 def waiting_redirects(store: Store) -> list[Redirect]:
     """Redirects nobody has taken yet, the oldest first (a lead's App Home)."""
-    return [_redirect(row) for row in store.waiting_redirects()]
+    return [_redirect(row) for row in followups_db.waiting_redirects(store)]
 
 
 def packet(
@@ -250,7 +253,7 @@ def packet(
     the case: their FAQ entries (with question and answer when `faq_entries` has them) and
     the ones the rep used."""
     card = case_card(store, redirect.case_id)
-    drafts = store.case_drafts(card.case.ref)
+    drafts = coaching_db.case_drafts(store, card.case.ref)
     faq_tried: list[str] = []
     for draft in drafts:
         entry_id = draft["entry_id"]
@@ -306,7 +309,7 @@ def redirect(
     if len(note) > MAX_NOTE:
         raise RedirectError(f"That note is {len(note)} characters; keep it under {MAX_NOTE}.")
     with store.transaction() as db:
-        if request_key and (row := store.redirect_by_request(request_key)):
+        if request_key and (row := followups_db.redirect_by_request(store, request_key)):
             sent = _redirect(row)
             sent_team = teams.get(sent.team_id, team)
             return (
@@ -315,7 +318,7 @@ def redirect(
                 customer_message(sent_team, sent, tz),
             )
         case = open_case(store, case_id)
-        for waiting in map(_redirect, store.waiting_redirects(case_id)):
+        for waiting in map(_redirect, followups_db.waiting_redirects(store, case_id)):
             if waiting.team_id == team.id:
                 raise RedirectError(
                     f"{case.ref} is already waiting for {team.name} ({waiting.ref}, sent by "
@@ -323,7 +326,7 @@ def redirect(
                 )
         now = store.clock.now()
         reply_by = due_time(hours, now.astimezone(tz), team.reply_hours(hours))
-        redirect_id = store.insert_redirect(
+        redirect_id = followups_db.insert_redirect(store,
             {"case_id": case.id, "from_user": from_user, "team_id": team.id,
              "team_lead": team.lead, "note": note, "status": "waiting",
              "remind_at": iso(now + team.take_within), "reply_by": iso(reply_by),
@@ -354,9 +357,9 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
                 found.taken_by,
                 found.taken_at,
             )
-        previous_owner = store.case_row(found.case_id)["owner_id"]
-        store.take_redirect(found.id, user_id, store.now())  # waiting, checked above
-        store.set_case_owner(found.case_id, user_id)
+        previous_owner = cases_db.case_row(store, found.case_id)["owner_id"]
+        followups_db.take_redirect(store, found.id, user_id, store.now())  # waiting, checked above
+        cases_db.set_case_owner(store, found.case_id, user_id)
         audit.append(
             db, actor=user_id, action="redirect.taken", subject=found.ref,
             details={"case": f"C-{found.case_id}", "team": found.team_id,
@@ -370,7 +373,7 @@ def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
     """For every redirect still waiting past its team's take_within: one reminder to the rep
     who sent it and one to the team's lead (as teams.yaml named them when it was sent)."""
     reminders = []
-    for row in store.redirects_to_remind(iso(now)):
+    for row in followups_db.redirects_to_remind(store, iso(now)):
         waiting = _redirect(row)
         recipients = [waiting.from_user]
         if waiting.team_lead not in recipients:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 from bot.cases import audit
 from bot.cases.service import open_case
+from bot.followups import queries as followups_db
+from bot.shared import jobs
 from bot.shared.clock import iso
+from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 from bot.shared.roles import Roles
-from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.followups.redirects import Redirect
@@ -91,7 +93,7 @@ def trailing_case(text: str) -> tuple[str, int | None]:
 
 
 def get_followup(store: Store, followup_id: int) -> Followup | None:
-    row = store.followup_row(followup_id)
+    row = followups_db.followup_row(store, followup_id)
     return _followup(row) if row else None
 
 
@@ -114,13 +116,13 @@ def add_followup(
     if len(what) > MAX_WHAT:
         raise FollowupError(f"That is {len(what)} characters; keep it under {MAX_WHAT}.")
     with store.transaction() as db:
-        if request_key and (row := store.followup_by_request(request_key)):
+        if request_key and (row := followups_db.followup_by_request(store, request_key)):
             return _followup(row)
         if due_at <= store.clock.now():
             raise FollowupError("That time has already passed: give a time ahead.")
         if case_id is not None:
             open_case(store, case_id)
-        followup_id = store.insert_followup(
+        followup_id = followups_db.insert_followup(store,
             {"owner_id": owner_id, "case_id": case_id, "what": what, "due_at": iso(due_at),
              "status": "open", "request_key": request_key}
         )  # fmt: skip
@@ -136,12 +138,12 @@ def add_followup(
 def list_followups(store: Store, owner_id: str, *, include_done: bool = False) -> list[Followup]:
     """The owner's follow-ups: open ones by due time, so the overdue come first; then, if
     asked for, the done ones."""
-    return [_followup(row) for row in store.owner_followups(owner_id, include_done)]
+    return [_followup(row) for row in followups_db.owner_followups(store, owner_id, include_done)]
 
 
 def case_followups(store: Store, case_id: int) -> list[Followup]:
     """The open promises on a case, by due time."""
-    return [_followup(row) for row in store.case_followups(case_id)]
+    return [_followup(row) for row in followups_db.case_followups(store, case_id)]
 
 
 def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None) -> Followup:
@@ -170,7 +172,9 @@ def complete(
     already done (saying by whom and when)."""
     with store.transaction() as db:
         followup = _open_for(store, followup_id, user_id, roles)
-        store.finish_followup(followup.id, user_id, store.now())  # open, checked above
+        followups_db.finish_followup(
+            store, followup.id, user_id, store.now()
+        )  # open, checked above
         audit.append(
             db, actor=user_id, action="followup.done", subject=followup.ref,
             details={"owner": followup.owner_id, "due_at": iso(followup.due_at)},
@@ -188,7 +192,7 @@ def snooze(
         followup = _open_for(store, followup_id, user_id, roles)
         if until <= store.clock.now():
             raise FollowupError("Snooze to a time ahead, like `in 1h` or `tomorrow`.")
-        store.move_followup(followup.id, iso(until))
+        followups_db.move_followup(store, followup.id, iso(until))
         audit.append(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,
             details={"from": iso(followup.due_at), "to": iso(until)}, at=store.now(),
@@ -213,7 +217,7 @@ def reminder_key(kind: str, subject: str, due_at: datetime, recipient_id: str) -
 
 def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     reminders = []
-    for row in store.open_followups_due_by(iso(now + REMIND_BEFORE)):
+    for row in followups_db.open_followups_due_by(store, iso(now + REMIND_BEFORE)):
         followup = _followup(row)
         due, subject = followup.due_at, f"followup:{followup.id}"
         wanted: list[tuple[str, datetime, str]] = []
@@ -251,7 +255,7 @@ def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     from bot.followups.redirects import unclaimed_reminders  # redirects.py imports this module
 
     candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
-    rows = store.reminder_rows([reminder.id for reminder in candidates])
+    rows = jobs.reminder_rows(store, [reminder.id for reminder in candidates])
     due = [reminder for reminder in candidates if _sendable(rows.get(reminder.id), now)]
     return sorted(due, key=lambda reminder: (reminder.due_at, reminder.id))
 
@@ -260,9 +264,9 @@ def _still_wanted(store: Store, reminder: Reminder) -> bool:
     """Between listing and claiming, the follow-up may have been done or snoozed, or the
     redirect taken."""
     if reminder.followup is not None:
-        row = store.followup_row(reminder.followup.id)
+        row = followups_db.followup_row(store, reminder.followup.id)
         return row["status"] == "open" and row["due_at"] == iso(reminder.followup.due_at)
-    row = store.redirect_row(reminder.redirect.id)
+    row = followups_db.redirect_row(store, reminder.redirect.id)
     return row["status"] == "waiting"
 
 
@@ -277,18 +281,18 @@ def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> boo
             "due_at": iso(reminder.due_at), "status": "claimed", "instance": instance,
             "claimed_at": iso(now), "attempts": 1,
         }  # fmt: skip
-        return store.claim_reminder(row, stale_before=iso(now - CLAIM_TIMEOUT))
+        return jobs.claim_reminder(store, row, stale_before=iso(now - CLAIM_TIMEOUT))
 
 
 def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
-    store.reminder_delivered(reminder.id, iso(now))
+    jobs.reminder_delivered(store, reminder.id, iso(now))
 
 
 def failed(store: Store, reminder: Reminder, now: datetime, error: str) -> None:
     """A send that did not go through: tried again after a wait that doubles each time (up
     to RETRY_MOST), never marked delivered."""
     with store.transaction():
-        row = store.reminder_rows([reminder.id]).get(reminder.id)
+        row = jobs.reminder_rows(store, [reminder.id]).get(reminder.id)
         attempts = row["attempts"] if row else 1
         wait = min(RETRY_FIRST * 2 ** min(attempts - 1, 10), RETRY_MOST)
-        store.reminder_failed(reminder.id, error[:500], iso(now + wait))
+        jobs.reminder_failed(store, reminder.id, error[:500], iso(now + wait))

@@ -22,9 +22,11 @@ from bot.cases.solutions import SolutionPolicy
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
 from bot.followups.service import CLAIM_TIMEOUT
+from bot.reporting import queries as reporting_db
+from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.store import Store
+from bot.shared.db import Store
 
 FILE_NAME = "goals.yaml"
 WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -417,12 +419,14 @@ def _minutes(value: float | None) -> float | None:
 def _headline(store: Store, start: datetime, end: datetime) -> dict[str, Number | None]:
     """Every FIGURES value of one period."""
     a, b = iso(start), iso(end)
-    faq = store.faq_week(a, b)
-    tone = store.tone_week(a, b)
-    solutions = store.solution_week(a, b)
-    promises = store.followup_week(a, b)
-    cases = store.case_week(a, b)
-    sent, waiting, median_wait, max_wait = store.redirect_waits(a, b).get("all", (0, 0, None, None))
+    faq = reporting_db.faq_week(store, a, b)
+    tone = reporting_db.tone_week(store, a, b)
+    solutions = reporting_db.solution_week(store, a, b)
+    promises = reporting_db.followup_week(store, a, b)
+    cases = reporting_db.case_week(store, a, b)
+    sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b).get(
+        "all", (0, 0, None, None)
+    )
     score = tone["can_do_score"]
     return {
         "faq_queries": faq["queries"],
@@ -489,7 +493,7 @@ def faq_titles(entries: Iterable[Entry]) -> dict[str, str]:
 def _unanswered(store: Store, start: str, end: str) -> tuple[Figure, ...]:
     """The top unanswered questions, similar wordings grouped as the gaps list groups them;
     the week before groups differently, so there is no previous count."""
-    wordings = store.unanswered_wordings(start, end)
+    wordings = reporting_db.unanswered_wordings(store, start, end)
     groups = group_questions([(index, text) for index, (text, _) in enumerate(wordings)])
     totals = []
     for group in groups:
@@ -528,13 +532,15 @@ def build_summary(
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
     now, before = _headline(store, start, end), _headline(store, prev_start, prev_end)
 
-    topics = store.topic_counts(a, b, TOP)
-    previous_topics = dict(store.topic_counts(pa, pb, None))
-    phrases = store.flag_counts(a, b)[:TOP_PHRASES]
-    previous_phrases = dict(store.flag_counts(pa, pb))
+    topics = reporting_db.topic_counts(store, a, b, TOP)
+    previous_topics = dict(reporting_db.topic_counts(store, pa, pb, None))
+    phrases = reporting_db.flag_counts(store, a, b)[:TOP_PHRASES]
+    previous_phrases = dict(reporting_db.flag_counts(store, pa, pb))
 
-    types_now = {t: (n, total) for t, n, total in store.solution_types_week(a, b)}
-    types_before = {t: (n, total) for t, n, total in store.solution_types_week(pa, pb)}
+    types_now = {t: (n, total) for t, n, total in reporting_db.solution_types_week(store, a, b)}
+    types_before = {
+        t: (n, total) for t, n, total in reporting_db.solution_types_week(store, pa, pb)
+    }
     type_ids = sorted(types_now.keys() | types_before.keys())
     counts = tuple(
         Figure(t, t, types_now.get(t, (0, None))[0], types_before.get(t, (0, None))[0], "count")
@@ -549,7 +555,10 @@ def build_summary(
              or types_before.get(t, (0, None))[1] is not None)
     )  # fmt: skip
 
-    waits_now, waits_before = store.redirect_waits(a, b), store.redirect_waits(pa, pb)
+    waits_now, waits_before = (
+        reporting_db.redirect_waits(store, a, b),
+        reporting_db.redirect_waits(store, pa, pb),
+    )
     teams = sorted((waits_now.keys() | waits_before.keys()) - {"all"})
     empty_wait = (0, 0, None, None)
 
@@ -560,7 +569,10 @@ def build_summary(
 
         return tuple(Figure(t, t, value(waits_now, t), value(waits_before, t), unit) for t in teams)
 
-    causes_now, causes_before = store.root_cause_counts(a, b), store.root_cause_counts(pa, pb)
+    causes_now, causes_before = (
+        reporting_db.root_cause_counts(store, a, b),
+        reporting_db.root_cause_counts(store, pa, pb),
+    )
     closed_now, closed_before = sum(causes_now.values()), sum(causes_before.values())
     causes = tuple(
         Figure(c, c, causes_now.get(c, 0), causes_before.get(c, 0), "count") for c in ROOT_CAUSES
@@ -620,9 +632,9 @@ def trends(
         start, stop = _week_bounds(monday, tz)
         a, b = iso(start), iso(stop)
         faq, cases, promises = (
-            store.faq_week(a, b),
-            store.case_week(a, b),
-            store.followup_week(a, b),
+            reporting_db.faq_week(store, a, b),
+            reporting_db.case_week(store, a, b),
+            reporting_db.followup_week(store, a, b),
         )
         result.append(
             (
@@ -755,9 +767,9 @@ def weekly_post_key(label: str) -> str:
 
 def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "summary") -> bool:
     """True for exactly one caller per week label, over every instance: the claim is a unique
-    row in `reminders`. Mark it with store.reminder_delivered / reminder_failed (a failed post
+    row in `reminders`. Mark it with jobs.reminder_delivered / reminder_failed (a failed post
     is retried, a claim neither delivered nor failed within CLAIM_TIMEOUT is taken over)."""
     row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
            "due_at": iso(now), "status": "claimed", "instance": instance,
            "claimed_at": iso(now), "attempts": 1}  # fmt: skip
-    return store.claim_reminder(row, iso(now - CLAIM_TIMEOUT))
+    return jobs.claim_reminder(store, row, iso(now - CLAIM_TIMEOUT))

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
 from bot.services import Services
+from bot.slack import queries as edge_db
 from bot.slack.outbox import Outbox, Sender
 
 # Slack's markup in typed text: <@U123|name>, <#C123|name>, <!here>, <https://x|label>, and
@@ -104,7 +105,7 @@ def way_in(services: Services, sender: Sender) -> Callable:
         req: BoltRequest, body: dict, context: BoltContext, next: Callable
     ) -> BoltResponse | None:
         key = delivery_key(body)
-        if key is not None and services.store.delivery_seen(key):
+        if key is not None and edge_db.delivery_seen(services.store, key):
             return BoltResponse(status=200, body="")  # done before: a retry or a double click
         _decode_typed_text(req, body)
         context["services"] = services

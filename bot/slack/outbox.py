@@ -32,9 +32,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.shared.clock import iso
+from bot.shared.db import Store
 from bot.shared.ticker import Ticker
+from bot.slack import queries as edge_db
 from bot.slack.blocks import base
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class Outbox:
     def _queue(
         self, key: str, method: str, target: str, payload: dict, digest: str | None = None
     ) -> None:
-        self.store.enqueue(key, method, target, payload, digest)
+        edge_db.enqueue(self.store, key, method, target, payload, digest)
         if not self.store.db.conn.in_transaction:
             self.kick()  # inside a transaction, the unit of work kicks once it has committed
 
@@ -130,7 +131,7 @@ class Outbox:
         delivers: a crash before the commit leaves nothing behind, so Slack's retry is free to
         do the work; a repeat after it raises AlreadyHandled and changes nothing."""
         with self.store.transaction():
-            if delivery_key is not None and not self.store.claim_delivery(delivery_key):
+            if delivery_key is not None and not edge_db.claim_delivery(self.store, delivery_key):
                 raise AlreadyHandled(delivery_key)
             yield self
         self.kick()
@@ -232,7 +233,7 @@ class Sender:
     def _claim_next(self) -> tuple[list[dict], bool] | None:
         now = self.store.clock.now()
         stale = iso(now - self.stale_after)
-        rows = self.store.due_outbox(iso(now), stale)
+        rows = edge_db.due_outbox(self.store, iso(now), stale)
         waits: dict[str, float] = {}
         for row in rows:
             channel = row["target"]
@@ -241,8 +242,8 @@ class Sender:
             if waits.get(channel, 0.0) > 0:
                 continue
             group = _digest_group(row, rows) if row["digest"] else [row]
-            claimed = self.store.claim_outbox(
-                [r["id"] for r in group], self.instance, iso(now), stale
+            claimed = edge_db.claim_outbox(
+                self.store, [r["id"] for r in group], self.instance, iso(now), stale
             )
             group = [r for r in group if r["id"] in claimed]
             if group:
@@ -256,13 +257,15 @@ class Sender:
         try:
             if unknown and self._already_sent(group):
                 log.info("outbox %s was sent before its sender stopped", group[0]["key"])
-                self.store.outbox_done(ids, self.instance, "sent", iso(now))
+                edge_db.outbox_done(self.store, ids, self.instance, "sent", iso(now))
                 return 0
             channel, ts = self._send(group)
         except _Failure as failure:
             self._failed(group, failure, now)
             return 0
-        self.store.outbox_done(ids, self.instance, "sent", iso(now), channel=channel, ts=ts)
+        edge_db.outbox_done(
+            self.store, ids, self.instance, "sent", iso(now), channel=channel, ts=ts
+        )
         return 1
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
@@ -272,7 +275,9 @@ class Sender:
         if failure.final or now - created > GIVE_UP_AFTER:
             log.error("outbox %s to %s given up after %d tries: %s",
                       first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
-            self.store.outbox_done(ids, self.instance, "dead", iso(now), error=str(failure))
+            edge_db.outbox_done(
+                self.store, ids, self.instance, "dead", iso(now), error=str(failure)
+            )
             self._alert_leads(first, str(failure))
             return
         if failure.retry_after is not None:
@@ -281,8 +286,8 @@ class Sender:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
         log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
                     first["key"], first["target"], failure, delay)  # fmt: skip
-        self.store.outbox_retry(
-            ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
+        edge_db.outbox_retry(
+            self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
         )
 
     def _alert_leads(self, item: dict, error: str) -> None:
@@ -356,7 +361,7 @@ class Sender:
 
     def _sent_message(self, key: str) -> tuple[str, str]:
         """Where the message queued as `key` landed; it must be sent before it can change."""
-        item = self.store.outbox_item(key)
+        item = edge_db.outbox_item(self.store, key)
         if item is None or item["status"] == "dead":
             raise _Failure(f"the message {key} was never delivered", final=True)
         if item["status"] != "sent" or not item["sent_ts"]:

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.store import Store
+from bot.shared.db import Store
+from bot.slack import queries as edge_db
 
 log = logging.getLogger(__name__)
 FALLBACK = ZoneInfo("UTC")
@@ -20,7 +21,7 @@ LOOKUP_TIMEOUT = 1
 
 def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
     """The rep's time zone from Slack, kept for a day; UTC when Slack cannot say."""
-    name = store.user_time_zone(user_id)
+    name = edge_db.user_time_zone(store, user_id)
     if name is None:
         try:
             quick = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
@@ -31,7 +32,7 @@ def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
         name = user.get("tz") or "UTC"
         profile = user.get("profile", {})
         real_name = user.get("real_name") or profile.get("real_name", "")
-        store.save_user(user_id, user.get("name", ""), real_name, name)
+        edge_db.save_user(store, user_id, user.get("name", ""), real_name, name)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

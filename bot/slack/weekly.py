@@ -19,11 +19,12 @@ from bot.reporting.summary import (
     weekly_post_key,
 )
 from bot.services import Services
+from bot.shared import jobs
 from bot.shared.clock import iso
+from bot.shared.db import Store
 from bot.shared.ticker import Ticker
 from bot.slack.blocks.summary import summary_post
 from bot.slack.outbox import Outbox, Sender
-from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     key = weekly_post_key(label)
     with store.transaction():
         queue_summary(outbox, store, guide, summary, guide.roles.channels["management"], key)
-        store.reminder_delivered(key, iso(now))
+        jobs.reminder_delivered(store, key, iso(now))
     outbox.kick()
     return True
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from slack_bolt import Ack, Respond
 
 from bot.faq.knowledge import Entry
+from bot.faq.queries import QueryRecord
 from bot.faq.service import Faq
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.outbox import Outbox
-from bot.store import QueryRecord
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
 

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.faq import queries as faq_db
 from bot.faq.curate import CurateError
 from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
 from bot.services import Services
+from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.listeners.acks import acknowledge
@@ -40,7 +42,9 @@ def on_gap(handle: GapHandler) -> Callable:
         now = services.store.clock.now()
         gap = find_gap(services.store, services.faq.edition, now, key) if key is not None else None
         if gap is None:
-            done = kb_blocks.already_handled(services.store.gap_resolver(key) if key else None)
+            done = kb_blocks.already_handled(
+                faq_db.gap_resolver(services.store, key) if key else None
+            )
         else:
             done = handle(services, gap, action, body, client)
             if done is None:
@@ -74,7 +78,9 @@ def ignore(services: Services, gap: Gap, action: dict, body: dict, client) -> st
 def new_entry(services: Services, gap: Gap, action: dict, body: dict, client) -> None:
     opened = client.views_open(trigger_id=body["trigger_id"], view=kb_blocks.new_entry_modal(gap))
     # Where the outcome is shown is kept here, not in the modal, which only points at the gap.
-    services.store.remember_reply(opened["view"]["id"], body["user"]["id"], body["response_url"])
+    edge_db.remember_reply(
+        services.store, opened["view"]["id"], body["user"]["id"], body["response_url"]
+    )
 
 
 def register(app: Listeners) -> None:

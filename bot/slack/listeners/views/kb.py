@@ -7,6 +7,7 @@ from slack_bolt import Ack
 from bot.faq.curate import PHRASING_LIMIT, CurateError
 from bot.faq.gaps import close_as_entry, find_gap, find_gaps
 from bot.services import Services
+from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.listeners.actions.kb import shown_name
@@ -63,7 +64,7 @@ def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
         done = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
     except CurateError as error:
         done = kb_blocks.failed(str(error))
-    response_url = store.reply_for(view.get("root_view_id") or view["id"], user_id)
+    response_url = edge_db.reply_for(store, view.get("root_view_id") or view["id"], user_id)
     if response_url:
         gaps = find_gaps(store, faq.edition, store.clock.now())
         outbox.respond(response_url, kb_blocks.gaps_list(gaps, done=done), replace_original=True)

@@ -1,0 +1,258 @@
+"""Customers, their cases and contacts, notes, solutions and their decisions, the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bot.shared.db import Store
+
+
+def find_customers(store: Store, text: str) -> list[dict]:
+    """Customers whose id, email or name is the text, ignoring case; an id match first."""
+    return list(
+        store.db.query(
+            """SELECT * FROM customers
+               WHERE lower(id) = :k OR lower(email) = :k OR lower(name) = :k
+               ORDER BY lower(id) = :k DESC, lower(email) = :k DESC, id""",
+            {"k": text.strip().lower()},
+        )
+    )
+
+
+def customer(store: Store, customer_id: str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM customers WHERE id = ?", [customer_id]))
+    return rows[0] if rows else None
+
+
+def add_customer(store: Store, *, name: str, email: str | None, created_by: str) -> str:
+    """A customer the CRM export does not have yet, with an id of ours ("NEW-3")."""
+    with store.transaction() as db:
+        number = db.execute("SELECT count(*) FROM customers").fetchone()[0] + 1
+        while customer(store, f"NEW-{number}") is not None:
+            number += 1
+        customer_id = f"NEW-{number}"
+        db.execute(
+            """INSERT INTO customers (id, name, email, customer_since, tier, created_by,
+                   created_at, updated_at) VALUES (?, ?, ?, NULL, NULL, ?, ?, ?)""",
+            [customer_id, name, email, created_by, store.now(), store.now()],
+        )
+        return customer_id
+
+
+def save_customer(store: Store, row: dict) -> str:
+    """Add or update one customer from the CRM (id, name, email, customer_since, tier);
+    returns "added", "updated" or "unchanged"."""
+    fields = ("name", "email", "customer_since", "tier")
+    with store.transaction() as db:
+        old = customer(store, row["id"])
+        if old is None:
+            db.execute(
+                """INSERT INTO customers (id, name, email, customer_since, tier, created_by,
+                       created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)""",
+                [row["id"], *(row[f] for f in fields), store.now(), store.now()],
+            )
+            return "added"
+        if all(old[f] == row[f] for f in fields):
+            return "unchanged"
+        db.execute(
+            """UPDATE customers SET name = ?, email = ?, customer_since = ?, tier = ?,
+                   updated_at = ? WHERE id = ?""",
+            [*(row[f] for f in fields), store.now(), row["id"]],
+        )
+        return "updated"
+
+
+def case_row(store: Store, case_id: int) -> dict | None:
+    rows = list(
+        store.db.query(
+            """SELECT c.*, (SELECT count(*) FROM contacts t WHERE t.case_id = c.id)
+                   AS contact_count
+               FROM cases c WHERE c.id = ?""",
+            [case_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def customer_cases(store: Store, customer_id: str) -> list[dict]:
+    """A customer's cases with the time of their last contact, the latest first."""
+    return list(
+        store.db.query(
+            """SELECT c.*, max(t.created_at) AS last_contact_at
+               FROM cases c JOIN contacts t ON t.case_id = c.id
+               WHERE c.customer_id = ? GROUP BY c.id
+               ORDER BY last_contact_at DESC, c.id DESC""",
+            [customer_id],
+        )
+    )
+
+
+def insert_case(store: Store, customer_id: str, topic: str, owner_id: str) -> int:
+    """A new open case; ids start at 1001 so that every case reference has four digits."""
+    with store.transaction() as db:
+        case_id = db.execute("SELECT max(coalesce(max(id), 1000), 1000) + 1 FROM cases")
+        case_id = case_id.fetchone()[0]
+        db.execute(
+            """INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at)
+               VALUES (?, ?, ?, ?, 'open', ?)""",
+            [case_id, customer_id, topic, owner_id, store.now()],
+        )
+        return case_id
+
+
+def add_contact(store: Store, case_id: int, user_id: str, request_key: str | None) -> int:
+    """Count one contact on a case; returns its number (the opening contact is 1)."""
+    with store.transaction() as db:
+        number = db.execute("SELECT count(*) + 1 FROM contacts WHERE case_id = ?", [case_id])
+        number = number.fetchone()[0]
+        db.execute(
+            """INSERT INTO contacts (case_id, number, user_id, request_key, created_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            [case_id, number, user_id, request_key, store.now()],
+        )
+        return number
+
+
+def contact_by_request(store: Store, request_key: str) -> tuple[int, int] | None:
+    """(case id, contact number) of a contact already counted for this request."""
+    return store.db.execute(
+        "SELECT case_id, number FROM contacts WHERE request_key = ?", [request_key]
+    ).fetchone()
+
+
+def reopen_case(store: Store, case_id: int) -> None:
+    with store.transaction() as db:
+        db.execute(
+            """UPDATE cases SET status = 'open', root_cause = NULL, closed_at = NULL,
+                   closed_by = NULL WHERE id = ?""",
+            [case_id],
+        )
+
+
+def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> bool:
+    """Close an open case; False when it was not open."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE cases SET status = 'closed', root_cause = ?, closed_at = ?,
+                   closed_by = ? WHERE id = ? AND status = 'open'""",
+            [root_cause, store.now(), user_id, case_id],
+        )
+        return cursor.rowcount == 1
+
+
+def add_case_note(
+    store: Store, case_id: int, user_id: str, text: str, request_key: str | None
+) -> None:
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO case_notes (case_id, user_id, text, request_key, created_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_key) DO NOTHING""",
+            [case_id, user_id, text, request_key, store.now()],
+        )
+
+
+def case_notes(store: Store, case_id: int) -> list[tuple[str, str, str]]:
+    """(user id, text, time) of a case's notes, oldest first."""
+    return store.db.execute(
+        "SELECT user_id, text, created_at FROM case_notes WHERE case_id = ? ORDER BY id",
+        [case_id],
+    ).fetchall()
+
+
+def insert_solution(store: Store, row: dict) -> int:
+    """Store a solution (the columns of `solutions`, without id and created_at)."""
+    row = {**row, "created_at": store.now()}
+    with store.transaction() as db:
+        db.execute(
+            f"INSERT INTO solutions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+
+def solution_row(store: Store, solution_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM solutions WHERE id = ?", [solution_id]))
+    return rows[0] if rows else None
+
+
+def solution_by_request(store: Store, request_key: str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM solutions WHERE request_key = ?", [request_key]))
+    return rows[0] if rows else None
+
+
+def case_solutions(store: Store, case_id: int) -> list[dict]:
+    return list(store.db.query("SELECT * FROM solutions WHERE case_id = ? ORDER BY id", [case_id]))
+
+
+def granted_amounts(
+    store: Store, customer_id: str, type_id: str, since: str, exclude_id: int | None = None
+) -> list[str | None]:
+    """Amounts (as text, None for solutions without one) of a customer's solutions of a type
+    that stand: authorized at once or approved, since a time."""
+    return [
+        row[0]
+        for row in store.db.execute(
+            """SELECT amount FROM solutions
+               WHERE customer_id = ? AND type = ? AND created_at >= ?
+                 AND status IN ('authorized', 'approved') AND id IS NOT ?""",
+            [customer_id, type_id, since, exclude_id],
+        )
+    ]
+
+
+def decide_solution(
+    store: Store, solution_id: int, status: str, user_id: str, reason: str | None
+) -> bool:
+    """Decide a pending solution; False when it was already decided (someone was first)."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE solutions SET status = ?, decided_by = ?, decided_at = ?,
+                   decision_reason = ? WHERE id = ? AND status = 'pending'""",
+            [status, user_id, store.now(), reason, solution_id],
+        )
+        return cursor.rowcount == 1
+
+
+def solution_click(store: Store, request_key: str) -> dict | None:
+    rows = list(
+        store.db.query("SELECT * FROM solution_clicks WHERE request_key = ?", [request_key])
+    )
+    return rows[0] if rows else None
+
+
+def record_solution_click(
+    store: Store, request_key: str, solution_id: int, user_id: str, outcome: str, message: str
+) -> None:
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO solution_clicks
+                   (request_key, solution_id, user_id, outcome, message, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [request_key, solution_id, user_id, outcome, message, store.now()],
+        )
+
+
+def audit_rows(store: Store) -> Iterator[dict]:
+    return store.db.query("SELECT * FROM audit_log ORDER BY id")
+
+
+def set_case_owner(store: Store, case_id: int, owner_id: str) -> None:
+    with store.transaction() as db:
+        db.execute("UPDATE cases SET owner_id = ? WHERE id = ?", [owner_id, case_id])
+
+
+def open_case_ids(store: Store, owner_id: str) -> list[int]:
+    rows = store.db.execute(
+        "SELECT id FROM cases WHERE owner_id = ? AND status = 'open' ORDER BY id", [owner_id]
+    )
+    return [case_id for (case_id,) in rows.fetchall()]
+
+
+def pending_solution_rows(store: Store, requested_by: str | None = None) -> list[dict]:
+    """Solutions waiting for a decision, the oldest first; all of them, or one rep's."""
+    if requested_by is None:
+        sql, params = "SELECT * FROM solutions WHERE status = 'pending' ORDER BY id", []
+    else:
+        sql = "SELECT * FROM solutions WHERE status = 'pending' AND requested_by = ? ORDER BY id"
+        params = [requested_by]
+    return list(store.db.query(sql, params))

@@ -1,0 +1,135 @@
+"""The FAQ's tables: every question and what it matched, reps' votes and picks, and what
+leads did about the gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.shared.db import Store
+
+
+@dataclass(frozen=True)
+class QueryRecord:
+    id: int
+    text: str
+    best_id: str | None
+    best_score: float | None
+    verdict: str
+    user_id: str
+    channel_id: str | None
+    created_at: str
+
+
+def record_query(
+    store: Store,
+    *,
+    text: str,
+    best_id: str | None,
+    best_score: float | None,
+    verdict: str,
+    user_id: str,
+    channel_id: str | None,
+    source: str,
+    request_key: str | None,
+) -> int:
+    """Store one query; a repeat with the same request key returns the first one's id."""
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO faq_queries (text, best_id, best_score, verdict, user_id,
+                   channel_id, source, request_key, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (request_key) DO NOTHING""",
+            [text, best_id, best_score, verdict, user_id, channel_id, source, request_key,
+             store.now()],
+        )  # fmt: skip
+        if request_key is None:
+            return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        row = db.execute("SELECT id FROM faq_queries WHERE request_key = ?", [request_key])
+        return row.fetchone()[0]
+
+
+def query(store: Store, query_id: int) -> QueryRecord | None:
+    row = store.db.execute(
+        """SELECT id, text, best_id, best_score, verdict, user_id, channel_id, created_at
+           FROM faq_queries WHERE id = ?""",
+        [query_id],
+    ).fetchone()
+    return QueryRecord(*row) if row else None
+
+
+def record_feedback(
+    store: Store, query_id: int, user_id: str, entry_id: str | None, helpful: bool
+) -> None:
+    """One vote per rep and query: clicking again changes the vote, never adds one."""
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (query_id, user_id) DO UPDATE SET
+               entry_id = excluded.entry_id, helpful = excluded.helpful,
+               created_at = excluded.created_at""",
+            [query_id, user_id, entry_id, int(helpful), store.now()],
+        )
+
+
+def record_pick(store: Store, query_id: int, user_id: str, entry_id: str) -> None:
+    """A rep chose a "did you mean" suggestion; the last choice counts."""
+    with store.transaction() as db:
+        db.execute(
+            """INSERT INTO faq_picks (query_id, user_id, entry_id, created_at)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (query_id, user_id) DO UPDATE SET
+               entry_id = excluded.entry_id, created_at = excluded.created_at""",
+            [query_id, user_id, entry_id, store.now()],
+        )
+
+
+def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
+    """Questions that got "no good match" (and no pick) or a "Not helpful", not yet dealt
+    with."""
+    return store.db.execute(
+        """SELECT q.id, q.text FROM faq_queries q
+           WHERE q.created_at >= ?
+             AND ((q.verdict = 'none'
+                   AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
+                  OR EXISTS (SELECT 1 FROM faq_feedback f
+                             WHERE f.query_id = q.id AND f.helpful = 0))
+             AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
+           ORDER BY q.id""",
+        [since],
+    ).fetchall()
+
+
+def picks_since(store: Store, since: str) -> list[tuple[int, str, str]]:
+    """(query id, question, picked entry id) for "did you mean" picks not yet dealt with."""
+    return store.db.execute(
+        """SELECT q.id, q.text, p.entry_id FROM faq_picks p
+           JOIN faq_queries q ON q.id = p.query_id
+           WHERE q.created_at >= ?
+             AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
+           ORDER BY q.id""",
+        [since],
+    ).fetchall()
+
+
+def resolve_gaps(
+    store: Store, query_ids: list[int], action: str, entry_id: str | None, user_id: str
+) -> int:
+    """Mark questions as dealt with; returns how many were not already."""
+    with store.transaction() as db:
+        before = db.conn.total_changes
+        db.conn.executemany(
+            """INSERT OR IGNORE INTO gap_resolutions
+                   (query_id, action, entry_id, user_id, created_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            [(q, action, entry_id, user_id, store.now()) for q in query_ids],
+        )
+        return db.conn.total_changes - before
+
+
+def gap_resolver(store: Store, query_id: int) -> tuple[str, str, str | None] | None:
+    """Who dealt with a question, and how: (user id, action, entry id)."""
+    return store.db.execute(
+        "SELECT user_id, action, entry_id FROM gap_resolutions WHERE query_id = ?",
+        [query_id],
+    ).fetchone()

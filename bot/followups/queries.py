@@ -1,0 +1,143 @@
+"""Promises (follow-ups) and redirects between teams."""
+
+from __future__ import annotations
+
+from bot.shared.db import Store
+
+
+def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
+    """(text, due time) of the drafts a rep used on a case, by its reference ("C-1042");
+    a draft names its case as the rep typed it, so the bare number counts too."""
+    number = case_ref.split("-")[-1]
+    return store.db.execute(
+        """SELECT text, due_at FROM drafts
+           WHERE upper(trim(case_id)) IN (?, ?) AND due_at IS NOT NULL
+             AND used_at IS NOT NULL
+           ORDER BY due_at""",
+        [case_ref.upper(), number],
+    ).fetchall()
+
+
+def insert_followup(store: Store, row: dict) -> int:
+    """Store a follow-up (the columns of `followups`, without id and created_at)."""
+    row = {**row, "created_at": store.now()}
+    with store.transaction() as db:
+        db.execute(
+            f"INSERT INTO followups ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+
+def followup_row(store: Store, followup_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM followups WHERE id = ?", [followup_id]))
+    return rows[0] if rows else None
+
+
+def followup_by_request(store: Store, request_key: str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM followups WHERE request_key = ?", [request_key]))
+    return rows[0] if rows else None
+
+
+def owner_followups(store: Store, owner_id: str, include_done: bool) -> list[dict]:
+    """Open ones first by due time (the overdue are the earliest), then done ones."""
+    return list(
+        store.db.query(
+            """SELECT * FROM followups WHERE owner_id = ? AND (status = 'open' OR ?)
+               ORDER BY status = 'done', due_at, id""",
+            [owner_id, int(include_done)],
+        )
+    )
+
+
+def case_followups(store: Store, case_id: int) -> list[dict]:
+    """A case's open follow-ups, by due time."""
+    return list(
+        store.db.query(
+            """SELECT * FROM followups WHERE case_id = ? AND status = 'open'
+               ORDER BY due_at, id""",
+            [case_id],
+        )
+    )
+
+
+def open_followups_due_by(store: Store, cutoff: str) -> list[dict]:
+    return list(
+        store.db.query(
+            "SELECT * FROM followups WHERE status = 'open' AND due_at <= ? ORDER BY due_at, id",
+            [cutoff],
+        )
+    )
+
+
+def finish_followup(store: Store, followup_id: int, user_id: str, at: str) -> bool:
+    """Mark an open follow-up done; False when it was not open (someone was first)."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE followups SET status = 'done', done_by = ?, done_at = ?
+               WHERE id = ? AND status = 'open'""",
+            [user_id, at, followup_id],
+        )
+        return cursor.rowcount == 1
+
+
+def move_followup(store: Store, followup_id: int, due_at: str) -> bool:
+    with store.transaction() as db:
+        cursor = db.execute(
+            "UPDATE followups SET due_at = ? WHERE id = ? AND status = 'open'",
+            [due_at, followup_id],
+        )
+        return cursor.rowcount == 1
+
+
+def insert_redirect(store: Store, row: dict) -> int:
+    """Store a redirect (the columns of `redirects`, without id and created_at)."""
+    row = {**row, "created_at": store.now()}
+    with store.transaction() as db:
+        db.execute(
+            f"INSERT INTO redirects ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+
+
+def redirect_row(store: Store, redirect_id: int) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM redirects WHERE id = ?", [redirect_id]))
+    return rows[0] if rows else None
+
+
+def redirect_by_request(store: Store, request_key: str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM redirects WHERE request_key = ?", [request_key]))
+    return rows[0] if rows else None
+
+
+def waiting_redirects(store: Store, case_id: int | None = None) -> list[dict]:
+    """Redirects nobody has taken yet, the oldest first; of one case, or all."""
+    return list(
+        store.db.query(
+            """SELECT * FROM redirects WHERE status = 'waiting' AND (? IS NULL OR case_id = ?)
+               ORDER BY created_at, id""",
+            [case_id, case_id],
+        )
+    )
+
+
+def redirects_to_remind(store: Store, now: str) -> list[dict]:
+    return list(
+        store.db.query(
+            """SELECT * FROM redirects WHERE status = 'waiting' AND remind_at <= ?
+               ORDER BY remind_at, id""",
+            [now],
+        )
+    )
+
+
+def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:
+    """The first taker wins; False when it was already taken."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE redirects SET status = 'taken', taken_by = ?, taken_at = ?
+               WHERE id = ? AND status = 'waiting'""",
+            [user_id, at, redirect_id],
+        )
+        return cursor.rowcount == 1

@@ -1,0 +1,219 @@
+"""The weekly figures, each one query over a week of every domain's tables: reporting reads
+them all, and writes none."""
+
+from __future__ import annotations
+
+from bot.shared.db import Store
+
+
+def _one(store: Store, sql: str, params: dict) -> dict:
+    return next(store.db.query(sql, params))
+
+
+def _medians(
+    store: Store, keyed_values_sql: str, params: dict
+) -> dict[str, tuple[int, float, float]]:
+    """key -> (count, median, max) of the `key, x` rows the SQL selects; a median of an
+    even count is the mean of the middle two."""
+    rows = store.db.execute(
+        f"""WITH v AS ({keyed_values_sql}),
+                r AS (SELECT key, x, row_number() OVER (PARTITION BY key ORDER BY x) AS n,
+                             count(*) OVER (PARTITION BY key) AS total FROM v)
+            SELECT key, total, avg(CASE WHEN n IN ((total + 1) / 2, (total + 2) / 2)
+                                        THEN x END), max(x)
+            FROM r GROUP BY key ORDER BY key""",
+        params,
+    )
+    return {key: (total, median, most) for key, total, median, most in rows}
+
+
+def faq_week(store: Store, start: str, end: str) -> dict:
+    """Queries; answered: a "did you mean" pick, or an answer nobody voted not helpful;
+    unanswered: the gaps' definition (see unanswered_since); gap groups leads closed by
+    growing the FAQ (one resolve_gaps call writes one group with one time)."""
+    return _one(
+        store,
+        """SELECT count(*) AS queries,
+               coalesce(sum(EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id)
+                   OR (q.verdict = 'answer' AND NOT EXISTS (SELECT 1 FROM faq_feedback f
+                       WHERE f.query_id = q.id AND f.helpful = 0))), 0) AS answered,
+               coalesce(sum((q.verdict = 'none'
+                   AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
+                   OR EXISTS (SELECT 1 FROM faq_feedback f
+                       WHERE f.query_id = q.id AND f.helpful = 0)), 0) AS unanswered,
+               (SELECT count(*) FROM (SELECT DISTINCT user_id, action, entry_id, created_at
+                   FROM gap_resolutions WHERE created_at >= :start AND created_at < :end
+                     AND action IN ('phrasing', 'entry'))) AS gaps_closed
+           FROM faq_queries q WHERE q.created_at >= :start AND q.created_at < :end""",
+        {"start": start, "end": end},
+    )
+
+
+def topic_counts(store: Store, start: str, end: str, limit: int | None) -> list[tuple[str, int]]:
+    """(entry id, queries) of the entries that answered: the one a rep picked, else the
+    matched one; the most asked first."""
+    return store.db.execute(
+        """SELECT topic, count(*) AS n FROM (
+               SELECT coalesce((SELECT p.entry_id FROM faq_picks p WHERE p.query_id = q.id
+                                ORDER BY p.created_at DESC LIMIT 1),
+                               CASE WHEN q.verdict = 'answer' THEN q.best_id END) AS topic
+               FROM faq_queries q WHERE q.created_at >= ? AND q.created_at < ?)
+           WHERE topic IS NOT NULL GROUP BY topic ORDER BY n DESC, topic LIMIT ?""",
+        [start, end, -1 if limit is None else limit],
+    ).fetchall()
+
+
+def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, int]]:
+    """(question, times asked) of the unanswered questions, one row per wording (case and
+    outer spaces ignored), in the order they were first asked."""
+    return store.db.execute(
+        """SELECT q.text, count(*) FROM faq_queries q
+           WHERE q.created_at >= ? AND q.created_at < ?
+             AND ((q.verdict = 'none'
+                   AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
+                  OR EXISTS (SELECT 1 FROM faq_feedback f
+                             WHERE f.query_id = q.id AND f.helpful = 0))
+           GROUP BY lower(trim(q.text)) ORDER BY min(q.id)""",
+        [start, end],
+    ).fetchall()
+
+
+def tone_week(store: Store, start: str, end: str) -> dict:
+    """Drafts written and used, tone checks, and the mean score of drafts and checks."""
+    return _one(
+        store,
+        """SELECT
+               (SELECT count(*) FROM drafts
+                WHERE created_at >= :start AND created_at < :end) AS drafts_written,
+               (SELECT count(*) FROM drafts
+                WHERE used_at >= :start AND used_at < :end) AS drafts_used,
+               (SELECT count(*) FROM tone_checks
+                WHERE created_at >= :start AND created_at < :end) AS tone_checks,
+               (SELECT avg(score) FROM (
+                   SELECT tone_score AS score FROM drafts
+                   WHERE created_at >= :start AND created_at < :end
+                     AND tone_score IS NOT NULL
+                   UNION ALL SELECT score FROM tone_checks
+                   WHERE created_at >= :start AND created_at < :end)) AS can_do_score""",
+        {"start": start, "end": end},
+    )
+
+
+def flag_counts(store: Store, start: str, end: str) -> list[tuple[str, int]]:
+    """(tone rule id, times caught) in tone checks, the most caught first."""
+    return store.db.execute(
+        """SELECT j.value, count(*) AS n FROM tone_checks t, json_each(t.flags) j
+           WHERE t.created_at >= ? AND t.created_at < ?
+           GROUP BY j.value ORDER BY n DESC, j.value""",
+        [start, end],
+    ).fetchall()
+
+
+def solution_week(store: Store, start: str, end: str) -> dict:
+    """Solutions proposed (and authorized at once) in the period; decisions taken in it,
+    with the median and longest minutes from request to decision."""
+    row = _one(
+        store,
+        """SELECT count(*) AS proposed,
+               coalesce(sum(status = 'authorized'), 0) AS authorized,
+               (SELECT count(*) FROM solutions WHERE decided_at >= :start
+                AND decided_at < :end AND status = 'approved') AS approved,
+               (SELECT count(*) FROM solutions WHERE decided_at >= :start
+                AND decided_at < :end AND status = 'denied') AS denied
+           FROM solutions WHERE created_at >= :start AND created_at < :end""",
+        {"start": start, "end": end},
+    )
+    waits = _medians(
+        store,
+        """SELECT 'all' AS key,
+               (julianday(decided_at) - julianday(created_at)) * 1440 AS x
+           FROM solutions WHERE decided_at >= :start AND decided_at < :end""",
+        {"start": start, "end": end},
+    )
+    _, median, _ = waits.get("all", (0, None, None))
+    return {**row, "decision_minutes": median}
+
+
+def solution_types_week(store: Store, start: str, end: str) -> list[tuple[str, int, float | None]]:
+    """(type, count, total amount) of the solutions proposed in the period that stand
+    (authorized at once or approved)."""
+    return store.db.execute(
+        """SELECT type, count(*), round(sum(CAST(amount AS REAL)), 2) FROM solutions
+           WHERE created_at >= ? AND created_at < ? AND status IN ('authorized', 'approved')
+           GROUP BY type ORDER BY type""",
+        [start, end],
+    ).fetchall()
+
+
+def followup_week(store: Store, start: str, end: str) -> dict:
+    """Promises due in the period, as they stood at its end: done by their due time, done
+    later within the period, or not done by its end."""
+    return _one(
+        store,
+        """SELECT count(*) AS due,
+               coalesce(sum(done_at IS NOT NULL AND done_at <= due_at), 0) AS kept,
+               coalesce(sum(done_at > due_at AND done_at < :end), 0) AS late,
+               coalesce(sum(done_at IS NULL OR done_at >= :end), 0) AS overdue
+           FROM followups WHERE due_at >= :start AND due_at < :end""",
+        {"start": start, "end": end},
+    )
+
+
+def case_week(store: Store, start: str, end: str) -> dict:
+    """Cases opened, contacts (the second and later, the third and later, the third: the one
+    that raises a senior callback), cases closed and those closed after one contact."""
+    return _one(
+        store,
+        """SELECT
+               (SELECT count(*) FROM cases
+                WHERE opened_at >= :start AND opened_at < :end) AS cases_opened,
+               count(*) AS contacts,
+               coalesce(sum(number >= 2), 0) AS repeat_contacts,
+               coalesce(sum(number >= 3), 0) AS third_contacts,
+               coalesce(sum(number = 3), 0) AS senior_callbacks,
+               (SELECT count(*) FROM cases
+                WHERE closed_at >= :start AND closed_at < :end) AS cases_closed,
+               (SELECT count(*) FROM cases c WHERE closed_at >= :start AND closed_at < :end
+                  AND NOT EXISTS (SELECT 1 FROM contacts t
+                                  WHERE t.case_id = c.id AND t.number >= 2))
+                   AS closed_first_contact
+           FROM contacts WHERE created_at >= :start AND created_at < :end""",
+        {"start": start, "end": end},
+    )
+
+
+def root_cause_counts(store: Store, start: str, end: str) -> dict[str, int]:
+    """Root cause -> cases closed in the period with it."""
+    rows = store.db.execute(
+        """SELECT coalesce(root_cause, 'unknown'), count(*) FROM cases
+           WHERE closed_at >= ? AND closed_at < ? GROUP BY 1""",
+        [start, end],
+    )
+    return dict(rows.fetchall())
+
+
+def redirect_waits(store: Store, start: str, end: str) -> dict[str, tuple[int, int, float, float]]:
+    """Team id (and "all") -> (redirects sent in the period, still waiting at its end,
+    median and longest minutes waited to be taken). One not taken by the end counts the
+    time it had waited by then, so a long wait shows in the week it started."""
+    params = {"start": start, "end": end}
+    where = "created_at >= :start AND created_at < :end"
+    wait = "(julianday(min(coalesce(taken_at, :end), :end)) - julianday(created_at)) * 1440"
+    waits = _medians(
+        store,
+        f"""SELECT team_id AS key, {wait} AS x FROM redirects WHERE {where}
+            UNION ALL SELECT 'all', {wait} FROM redirects WHERE {where}""",
+        params,
+    )
+    waiting = dict(
+        store.db.execute(
+            f"""SELECT team_id, count(*) FROM redirects WHERE {where}
+                  AND (taken_at IS NULL OR taken_at >= :end) GROUP BY team_id""",
+            params,
+        ).fetchall()
+    )
+    waiting["all"] = sum(waiting.values())
+    return {
+        key: (total, waiting.get(key, 0), median, most)
+        for key, (total, median, most) in waits.items()
+    }

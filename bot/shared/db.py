@@ -1,0 +1,100 @@
+"""The database: one SQLite file through sqlite-utils, a connection per thread, write
+transactions, and the schema brought up to date when it is opened. Each domain keeps its own
+queries (bot/<domain>/queries.py) as plain SQL over this connection.
+
+Bolt runs listeners on a thread pool, so every thread gets its own connection; WAL lets
+readers work while one writer writes, and the busy timeout makes writers wait their turn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.shared.clock import Clock, iso
+from bot.shared.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_SECONDS = 10
+
+
+class Store:
+    def __init__(self, path: str | Path, clock: Clock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or Clock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        # Writers in this process queue here, where a thread wakes the moment the lock is free;
+        # SQLite's own busy handler (other processes) sleeps in steps of up to 100 ms.
+        self._write_lock = threading.RLock()
+        self.db.enable_wal()
+        self.migrate()
+
+    @property
+    def db(self) -> Database:
+        """This thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
+            db = Database(conn)
+            self._local.db = db
+            with self._lock:
+                self._connections.append(conn)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction; IMMEDIATE takes the write lock up front, so two processes
+        never both read-then-write and deadlock on the upgrade."""
+        db = self.db
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        with self._write_lock:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.rollback()
+                raise
+            try:
+                db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT leaves the transaction open: later writes would seem to
+                # succeed and never commit, and every other connection would wait on the lock.
+                db.rollback()
+                raise
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        with self.transaction() as db:
+            current = self.schema_version()
+            for version, step in enumerate(MIGRATIONS[current:], start=current + 1):
+                step(db)
+                db.execute(f"PRAGMA user_version = {version}")
+
+    def now(self) -> str:
+        return iso(self.clock.now())

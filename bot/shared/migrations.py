@@ -1,0 +1,341 @@
+"""The schema's history: each step brings a database from version N-1 to N (SQLite's
+user_version). Append new steps; never edit one that has shipped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _v1_faq(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE faq_queries (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            best_id TEXT,
+            best_score REAL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('answer', 'suggest', 'none')),
+            user_id TEXT NOT NULL,
+            channel_id TEXT,
+            source TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX faq_queries_created ON faq_queries (created_at)")
+    db.execute(
+        """CREATE TABLE faq_feedback (
+            query_id INTEGER NOT NULL REFERENCES faq_queries (id),
+            user_id TEXT NOT NULL,
+            entry_id TEXT,
+            helpful INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (query_id, user_id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE faq_picks (
+            query_id INTEGER NOT NULL REFERENCES faq_queries (id),
+            user_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (query_id, user_id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE deliveries (
+            key TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            real_name TEXT,
+            tz TEXT,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
+def _v2_gap_resolutions(db: Database) -> None:
+    # What a lead did about a question the FAQ could not answer: it leaves the gaps list.
+    db.execute(
+        """CREATE TABLE gap_resolutions (
+            query_id INTEGER PRIMARY KEY REFERENCES faq_queries (id),
+            action TEXT NOT NULL CHECK (action IN ('phrasing', 'entry', 'ignore')),
+            entry_id TEXT,
+            user_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX gap_resolutions_created ON gap_resolutions (created_at)")
+
+
+def _v3_drafts_and_tone(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            case_id TEXT,
+            customer_name TEXT,
+            message TEXT NOT NULL,
+            entry_id TEXT,
+            situation TEXT NOT NULL,
+            emotion TEXT NOT NULL,
+            style TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            due_at TEXT,
+            tone_score INTEGER,
+            used_at TEXT,
+            helpful INTEGER,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX drafts_created ON drafts (created_at)")
+    db.execute(
+        """CREATE TABLE tone_checks (
+            id INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            flags TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX tone_checks_created ON tone_checks (created_at)")
+
+
+def _v4_cases_solutions_audit(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE customers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT,
+            customer_since TEXT,
+            tier TEXT,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX customers_email ON customers (lower(email))")
+    db.execute("CREATE INDEX customers_name ON customers (lower(name))")
+    db.execute(
+        """CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers (id),
+            topic TEXT NOT NULL,
+            owner_id TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+            root_cause TEXT,
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX cases_customer ON cases (customer_id)")
+    db.execute(
+        """CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            number INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            UNIQUE (case_id, number)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE case_notes (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            user_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX case_notes_case ON case_notes (case_id)")
+    db.execute(
+        """CREATE TABLE solutions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            customer_id TEXT NOT NULL REFERENCES customers (id),
+            situation TEXT NOT NULL,
+            type TEXT NOT NULL,
+            amount TEXT,
+            reason TEXT NOT NULL,
+            requested_by TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('authorized', 'pending', 'approved', 'denied')),
+            needs_role TEXT,
+            decided_by TEXT,
+            decided_at TEXT,
+            decision_reason TEXT,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX solutions_customer ON solutions (customer_id, type, created_at)")
+    db.execute("CREATE INDEX solutions_case ON solutions (case_id)")
+    # Every click on Approve or Deny, by request key: a retried click gets the same answer.
+    db.execute(
+        """CREATE TABLE solution_clicks (
+            request_key TEXT PRIMARY KEY,
+            solution_id INTEGER NOT NULL REFERENCES solutions (id),
+            user_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            message TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )"""
+    )
+    # Append-only: the hash chain shows tampering, the triggers stop it by accident or habit.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+        )
+
+
+def _v5_followups_redirects(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            owner_id TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases (id),
+            what TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+            done_by TEXT,
+            done_at TEXT,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX followups_open ON followups (status, due_at)")
+    db.execute("CREATE INDEX followups_owner ON followups (owner_id, status)")
+    db.execute("CREATE INDEX followups_case ON followups (case_id)")
+    # The team's lead and when to remind are copied from teams.yaml when the case is sent, so
+    # a later edit of the file never changes a handoff already under way.
+    db.execute(
+        """CREATE TABLE redirects (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases (id),
+            from_user TEXT NOT NULL,
+            team_id TEXT NOT NULL,
+            team_lead TEXT,
+            note TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('waiting', 'taken')),
+            taken_by TEXT,
+            taken_at TEXT,
+            remind_at TEXT NOT NULL,
+            reply_by TEXT NOT NULL,
+            request_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX redirects_waiting ON redirects (status, remind_at)")
+    db.execute("CREATE INDEX redirects_case ON redirects (case_id)")
+    # One row per reminder ever claimed, by a key that names what it is about and the due time
+    # it is for; the primary key is what lets exactly one instance send each reminder.
+    db.execute(
+        """CREATE TABLE reminders (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            recipient_id TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('claimed', 'delivered', 'failed')),
+            instance TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_try_at TEXT,
+            error TEXT,
+            delivered_at TEXT
+        )"""
+    )
+
+
+def _v6_summary_indexes(db: Database) -> None:
+    # The weekly summary counts each table over a week of one time column: without these it
+    # would scan every row of a year's history.
+    db.execute("CREATE INDEX cases_opened ON cases (opened_at)")
+    db.execute("CREATE INDEX cases_closed ON cases (closed_at)")
+    db.execute("CREATE INDEX contacts_created ON contacts (created_at)")
+    db.execute("CREATE INDEX solutions_created ON solutions (created_at)")
+    db.execute("CREATE INDEX solutions_decided ON solutions (decided_at)")
+    db.execute("CREATE INDEX followups_due ON followups (due_at)")
+    db.execute("CREATE INDEX redirects_created ON redirects (created_at)")
+    db.execute("CREATE INDEX drafts_used ON drafts (used_at)")
+
+
+def _v7_delivery_age_index(db: Database) -> None:
+    # forget_old_deliveries runs every hour; without this it would read the whole table.
+    db.execute("CREATE INDEX deliveries_received ON deliveries (received_at)")
+
+
+def _v8_outbox(db: Database) -> None:
+    # Everything the bot delivers after the acknowledgement, written in the transaction of the
+    # change that causes it and sent by one sender (bot/slack/outbox.py). `key` makes a
+    # message's identity part of the data, so the same message can never be queued twice.
+    db.execute(
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            method TEXT NOT NULL,
+            target TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            digest TEXT,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_try_at TEXT NOT NULL,
+            claimed_at TEXT,
+            instance TEXT,
+            sent_at TEXT,
+            sent_channel TEXT,
+            sent_ts TEXT,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox (status, next_try_at)")
+    # Where a modal's outcome is shown, kept here so that a modal's private_metadata is only a
+    # pointer and a submission cannot name an address of its own.
+    db.execute(
+        """CREATE TABLE view_replies (
+            view_id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            response_url TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
+# Append new steps; never edit one that has shipped. Step N brings the schema to version N.
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1_faq,
+    _v2_gap_resolutions,
+    _v3_drafts_and_tone,
+    _v4_cases_solutions_audit,
+    _v5_followups_redirects,
+    _v6_summary_indexes,
+    _v7_delivery_age_index,
+    _v8_outbox,
+]

@@ -1,0 +1,161 @@
+"""The Slack edge's tables: delivery keys (retries and repeats recognised), the outbox, where
+a modal's outcome is shown, and what Slack told us of people (their time zone)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from bot.shared.clock import iso
+from bot.shared.db import Store
+
+DELIVERY_MEMORY = timedelta(days=2)  # Slack retries within minutes; keep keys well past that
+# A sent message's key stops a repeat of its request from sending it again, which is over in
+# minutes; what could not be delivered stays longer, as the record a lead may be asked about.
+SENT_MEMORY, UNDELIVERED_MEMORY = timedelta(days=7), timedelta(days=90)
+
+
+def claim_delivery(store: Store, key: str) -> bool:
+    """True the first time a delivery key is seen, False for every repeat. Called inside
+    the transaction of the work the delivery stands for, so that a crash before the commit
+    leaves the key free for Slack's retry."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)",
+            [key, store.now()],
+        )
+        return cursor.rowcount == 1
+
+
+def delivery_seen(store: Store, key: str) -> bool:
+    row = store.db.execute("SELECT 1 FROM deliveries WHERE key = ?", [key]).fetchone()
+    return row is not None
+
+
+def forget_old_deliveries(store: Store) -> None:
+    """Delivery keys, sent outbox items and modal reply pointers that can no longer matter."""
+    now = store.clock.now()
+    with store.transaction() as db:
+        db.execute("DELETE FROM deliveries WHERE received_at < ?", [iso(now - DELIVERY_MEMORY)])
+        db.execute(
+            """DELETE FROM outbox WHERE (status = 'sent' AND sent_at < ?)
+                                     OR (status = 'dead' AND sent_at < ?)""",
+            [iso(now - SENT_MEMORY), iso(now - UNDELIVERED_MEMORY)],
+        )
+        db.execute("DELETE FROM view_replies WHERE created_at < ?", [iso(now - DELIVERY_MEMORY)])
+
+
+def user_time_zone(
+    store: Store, user_id: str, max_age: timedelta = timedelta(days=1)
+) -> str | None:
+    row = store.db.execute(
+        "SELECT tz FROM users WHERE id = ? AND updated_at >= ?",
+        [user_id, iso(store.clock.now() - max_age)],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_user(store: Store, user_id: str, name: str, real_name: str, tz: str) -> None:
+    with store.transaction() as db:
+        db["users"].upsert(
+            {"id": user_id, "name": name, "real_name": real_name, "tz": tz,
+             "updated_at": store.now()},
+            pk="id",
+        )  # fmt: skip
+
+
+def enqueue(
+    store: Store, key: str, method: str, target: str, payload: dict, digest: str | None = None
+) -> bool:
+    """Queue a delivery in the caller's transaction; False when `key` is already queued
+    (a retried or repeated request queues nothing twice)."""
+    now = store.now()
+    with store.transaction() as db:
+        cursor = db.execute(
+            """INSERT OR IGNORE INTO outbox
+               (key, method, target, payload, digest, created_at, next_try_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [key, method, target, json.dumps(payload), digest, now, now],
+        )
+        return cursor.rowcount == 1
+
+
+def due_outbox(store: Store, now: str, stale_before: str, limit: int = 100) -> list[dict]:
+    """Items to send: pending ones whose time has come, and claims whose sender died."""
+    return list(
+        store.db.query(
+            """SELECT * FROM outbox
+               WHERE (status = 'pending' AND next_try_at <= :now)
+                  OR (status = 'sending' AND claimed_at < :stale)
+               ORDER BY id LIMIT :limit""",
+            {"now": now, "stale": stale_before, "limit": limit},
+        )
+    )
+
+
+def claim_outbox(
+    store: Store, ids: list[int], instance: str, now: str, stale_before: str
+) -> set[int]:
+    """Claim the items of `ids` that are still due; of simultaneous claims one wins each."""
+    claimed = set()
+    with store.transaction() as db:
+        for item_id in ids:
+            cursor = db.execute(
+                """UPDATE outbox SET status = 'sending', instance = ?, claimed_at = ?,
+                       attempts = attempts + 1
+                   WHERE id = ? AND ((status = 'pending' AND next_try_at <= ?)
+                                     OR (status = 'sending' AND claimed_at < ?))""",
+                [instance, now, item_id, now, stale_before],
+            )
+            if cursor.rowcount == 1:
+                claimed.add(item_id)
+    return claimed
+
+
+def outbox_done(
+    store: Store, ids: list[int], instance: str, status: str, at: str, *,
+    channel: str | None = None, ts: str | None = None, error: str | None = None,
+) -> None:  # fmt: skip
+    """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why). Only
+    the claim's holder may: a sender that stalled past its claim has lost the item."""
+    with store.transaction() as db:
+        for item_id in ids:
+            db.execute(
+                """UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
+                       error = ?
+                   WHERE id = ? AND status = 'sending' AND instance = ?""",
+                [status, at, channel, ts, error, item_id, instance],
+            )
+
+
+def outbox_retry(store: Store, ids: list[int], instance: str, error: str, next_try_at: str) -> None:
+    """Put claimed items back in the queue until `next_try_at`."""
+    with store.transaction() as db:
+        for item_id in ids:
+            db.execute(
+                """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?
+                   WHERE id = ? AND status = 'sending' AND instance = ?""",
+                [error, next_try_at, item_id, instance],
+            )
+
+
+def outbox_item(store: Store, key: str) -> dict | None:
+    rows = list(store.db.query("SELECT * FROM outbox WHERE key = ?", [key]))
+    return rows[0] if rows else None
+
+
+def remember_reply(store: Store, view_id: str, user_id: str, response_url: str) -> None:
+    with store.transaction() as db:
+        db.execute(
+            """INSERT OR REPLACE INTO view_replies (view_id, user_id, response_url, created_at)
+               VALUES (?, ?, ?, ?)""",
+            [view_id, user_id, response_url, store.now()],
+        )
+
+
+def reply_for(store: Store, view_id: str, user_id: str) -> str | None:
+    row = store.db.execute(
+        "SELECT response_url FROM view_replies WHERE view_id = ? AND user_id = ?",
+        [view_id, user_id],
+    ).fetchone()
+    return row[0] if row else None
