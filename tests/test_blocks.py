@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.cases.service import Case, CaseCard, Customer
+from bot.cases.card import CaseCard
+from bot.cases.service import Case, Customer
 from bot.faq.knowledge import Entry
 from bot.faq.matching import MatchResult, Scored
-from bot.followups.service import Followup, Reminder
+from bot.followups.reminders import Reminder
+from bot.followups.service import Followup
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks

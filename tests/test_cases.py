@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from bot.cases import queries as cases_db
+from bot.cases.card import case_card
 from bot.cases.service import (
     CALLBACK_AT,
     CaseError,
     add_note,
-    case_card,
     close_case,
     import_customers,
     open_or_find_case,

@@ -11,17 +11,19 @@ import pytest
 from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, close_case, open_or_find_case
 from bot.followups import service as followups
-from bot.followups.service import (
+from bot.followups.reminders import (
     CLAIM_TIMEOUT,
     OVERDUE_AFTER,
     REMIND_BEFORE,
-    FollowupError,
-    add_followup,
     claim,
-    complete,
     delivered,
     due_reminders,
     failed,
+)
+from bot.followups.service import (
+    FollowupError,
+    add_followup,
+    complete,
     list_followups,
     snooze,
     trailing_case,

@@ -22,7 +22,8 @@ from bot.followups.redirects import (
     take,
     waiting_redirects,
 )
-from bot.followups.service import add_followup, claim, delivered, due_reminders
+from bot.followups.reminders import claim, delivered, due_reminders
+from bot.followups.service import add_followup
 from bot.shared.clock import Clock
 from bot.shared.db import Store
 from bot.shared.roles import Roles

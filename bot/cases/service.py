@@ -11,19 +11,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
-from bot.followups import queries as followups_db
 from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
-
-if TYPE_CHECKING:
-    from bot.cases.solutions import SolutionRecord
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
 REPEAT_WINDOW = timedelta(days=30)
@@ -68,14 +63,6 @@ class Case:
     @property
     def ref(self) -> str:
         return f"C-{self.id}"
-
-
-@dataclass(frozen=True)
-class CaseCard:
-    case: Case
-    notes: list[tuple[str, str, str]]  # (user id, text, time)
-    solutions: list[SolutionRecord]
-    promises: list[tuple[str, str]]  # (draft text, due time) of drafts used on the case
 
 
 @dataclass(frozen=True)
@@ -189,20 +176,6 @@ def open_or_find_case(
                 )  # fmt: skip
         number = cases_db.add_contact(store, case_id, user_id, request_key)
         return Contact(get_case(store, case_id), row is None, number, number == CALLBACK_AT)
-
-
-def case_card(store: Store, case_id: int) -> CaseCard | None:
-    from bot.cases.solutions import solutions_of_case  # solutions.py imports this module
-
-    case = get_case(store, case_id)
-    if case is None:
-        return None
-    return CaseCard(
-        case,
-        [tuple(note) for note in cases_db.case_notes(store, case_id)],
-        solutions_of_case(store, case_id),
-        [tuple(promise) for promise in followups_db.case_promises(store, case.ref)],
-    )
 
 
 def open_case(store: Store, case_id: int) -> Case:

@@ -5,19 +5,6 @@ from __future__ import annotations
 from bot.shared.db import Store
 
 
-def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
-    """(text, due time) of the drafts a rep used on a case, by its reference ("C-1042");
-    a draft names its case as the rep typed it, so the bare number counts too."""
-    number = case_ref.split("-")[-1]
-    return store.db.execute(
-        """SELECT text, due_at FROM drafts
-           WHERE upper(trim(case_id)) IN (?, ?) AND due_at IS NOT NULL
-             AND used_at IS NOT NULL
-           ORDER BY due_at""",
-        [case_ref.upper(), number],
-    ).fetchall()
-
-
 def insert_followup(store: Store, row: dict) -> int:
     """Store a follow-up (the columns of `followups`, without id and created_at)."""
     row = {**row, "created_at": store.now()}

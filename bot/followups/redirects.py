@@ -19,14 +19,15 @@ import yaml
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
-from bot.cases.service import CaseCard, case_card, open_case
+from bot.cases.card import CaseCard, case_card
+from bot.cases.service import open_case
 from bot.cases.solutions import SolutionRecord
 from bot.coaching import queries as coaching_db
 from bot.coaching.drafts import due_time, promise_text
 from bot.coaching.playbooks import WITHIN, WorkingHours
 from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
-from bot.followups.service import Followup, Reminder, case_followups, reminder_key
+from bot.followups.service import Followup, case_followups
 from bot.shared.clock import iso
 from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.shared.db import Store
@@ -225,7 +226,7 @@ def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _redirect(row: dict) -> Redirect:
+def redirect_from_row(row: dict) -> Redirect:
     return Redirect(
         row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
         row["taken_by"], _time(row["taken_at"]), _time(row["created_at"]),
@@ -235,12 +236,12 @@ def _redirect(row: dict) -> Redirect:
 
 def get_redirect(store: Store, redirect_id: int) -> Redirect | None:
     row = followups_db.redirect_row(store, redirect_id)
-    return _redirect(row) if row else None
+    return redirect_from_row(row) if row else None
 
 
 def waiting_redirects(store: Store) -> list[Redirect]:
     """Redirects nobody has taken yet, the oldest first (a lead's App Home)."""
-    return [_redirect(row) for row in followups_db.waiting_redirects(store)]
+    return [redirect_from_row(row) for row in followups_db.waiting_redirects(store)]
 
 
 def packet(
@@ -310,7 +311,7 @@ def redirect(
         raise RedirectError(f"That note is {len(note)} characters; keep it under {MAX_NOTE}.")
     with store.transaction() as db:
         if request_key and (row := followups_db.redirect_by_request(store, request_key)):
-            sent = _redirect(row)
+            sent = redirect_from_row(row)
             sent_team = teams.get(sent.team_id, team)
             return (
                 sent,
@@ -318,7 +319,7 @@ def redirect(
                 customer_message(sent_team, sent, tz),
             )
         case = open_case(store, case_id)
-        for waiting in map(_redirect, followups_db.waiting_redirects(store, case_id)):
+        for waiting in map(redirect_from_row, followups_db.waiting_redirects(store, case_id)):
             if waiting.team_id == team.id:
                 raise RedirectError(
                     f"{case.ref} is already waiting for {team.name} ({waiting.ref}, sent by "
@@ -367,23 +368,3 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
             at=store.now(),
         )  # fmt: skip
         return get_redirect(store, found.id)
-
-
-def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
-    """For every redirect still waiting past its team's take_within: one reminder to the rep
-    who sent it and one to the team's lead (as teams.yaml named them when it was sent)."""
-    reminders = []
-    for row in followups_db.redirects_to_remind(store, iso(now)):
-        waiting = _redirect(row)
-        recipients = [waiting.from_user]
-        if waiting.team_lead not in recipients:
-            recipients.append(waiting.team_lead)
-        for recipient in recipients:
-            key = reminder_key(
-                "unclaimed_redirect", f"redirect:{waiting.id}", waiting.remind_at, recipient
-            )
-            reminders.append(
-                Reminder(key, "unclaimed_redirect", recipient, waiting.remind_at,
-                         redirect=waiting)
-            )  # fmt: skip
-    return reminders

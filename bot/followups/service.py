@@ -14,26 +14,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.cases import audit
 from bot.cases.service import open_case
 from bot.followups import queries as followups_db
-from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 from bot.shared.roles import Roles
 
 if TYPE_CHECKING:
-    from bot.followups.redirects import Redirect
+    pass
 
-REMIND_BEFORE = timedelta(minutes=15)
-OVERDUE_AFTER = timedelta(hours=1)  # then the leads hear of it, once
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim neither delivered nor failed by then: it died
-RETRY_FIRST = timedelta(minutes=1)  # a failed send waits this long, doubling each time
-RETRY_MOST = timedelta(minutes=30)
 MAX_WHAT = 3000  # a Slack section holds 3,000 characters
 TRAILING_CASE = re.compile(r"^c-?(\d{1,9})$", re.IGNORECASE)
 
@@ -62,21 +56,11 @@ class Followup:
         return self.status == "open" and self.due_at <= now
 
 
-@dataclass(frozen=True)
-class Reminder:
-    id: str  # the claim key, e.g. "followup:7:due:2026-03-06T15:00:00+00:00:U0ANA0001"
-    kind: str  # "before", "due", "overdue" or "unclaimed_redirect"
-    recipient_id: str  # a user id, or a channel id when the leads are reached by channel
-    due_at: datetime  # when it should be sent
-    followup: Followup | None = None
-    redirect: Redirect | None = None
-
-
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _followup(row: dict) -> Followup:
+def followup_from_row(row: dict) -> Followup:
     return Followup(
         row["id"], row["owner_id"], row["case_id"], row["what"], _time(row["due_at"]),
         row["status"], _time(row["created_at"]), _time(row["done_at"]), row["done_by"],
@@ -94,7 +78,7 @@ def trailing_case(text: str) -> tuple[str, int | None]:
 
 def get_followup(store: Store, followup_id: int) -> Followup | None:
     row = followups_db.followup_row(store, followup_id)
-    return _followup(row) if row else None
+    return followup_from_row(row) if row else None
 
 
 def add_followup(
@@ -117,7 +101,7 @@ def add_followup(
         raise FollowupError(f"That is {len(what)} characters; keep it under {MAX_WHAT}.")
     with store.transaction() as db:
         if request_key and (row := followups_db.followup_by_request(store, request_key)):
-            return _followup(row)
+            return followup_from_row(row)
         if due_at <= store.clock.now():
             raise FollowupError("That time has already passed: give a time ahead.")
         if case_id is not None:
@@ -138,12 +122,15 @@ def add_followup(
 def list_followups(store: Store, owner_id: str, *, include_done: bool = False) -> list[Followup]:
     """The owner's follow-ups: open ones by due time, so the overdue come first; then, if
     asked for, the done ones."""
-    return [_followup(row) for row in followups_db.owner_followups(store, owner_id, include_done)]
+    return [
+        followup_from_row(row)
+        for row in followups_db.owner_followups(store, owner_id, include_done)
+    ]
 
 
 def case_followups(store: Store, case_id: int) -> list[Followup]:
     """The open promises on a case, by due time."""
-    return [_followup(row) for row in followups_db.case_followups(store, case_id)]
+    return [followup_from_row(row) for row in followups_db.case_followups(store, case_id)]
 
 
 def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None) -> Followup:
@@ -209,90 +196,3 @@ def lead_recipients(roles: Roles, user_id: str) -> list[str]:
             return people
     channel = roles.channels.get("leads")
     return [channel] if channel else []
-
-
-def reminder_key(kind: str, subject: str, due_at: datetime, recipient_id: str) -> str:
-    return f"{subject}:{kind}:{iso(due_at)}:{recipient_id}"
-
-
-def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
-    reminders = []
-    for row in followups_db.open_followups_due_by(store, iso(now + REMIND_BEFORE)):
-        followup = _followup(row)
-        due, subject = followup.due_at, f"followup:{followup.id}"
-        wanted: list[tuple[str, datetime, str]] = []
-        # "before" only while it can still warn: after the due time the "due" reminder says
-        # it all, and a promise made less than REMIND_BEFORE ahead needs no warning.
-        if now < due and followup.created_at <= due - REMIND_BEFORE:
-            wanted.append(("before", due - REMIND_BEFORE, followup.owner_id))
-        if now >= due:
-            wanted.append(("due", due, followup.owner_id))
-        if now >= due + OVERDUE_AFTER:
-            for lead in lead_recipients(roles, followup.owner_id):
-                wanted.append(("overdue", due + OVERDUE_AFTER, lead))
-        for kind, at, recipient in wanted:
-            key = reminder_key(kind, subject, due, recipient)
-            reminders.append(Reminder(key, kind, recipient, at, followup=followup))
-    return reminders
-
-
-def _sendable(row: dict | None, now: datetime) -> bool:
-    """Not claimed yet; failed and due for another try; or claimed by an instance that never
-    said how it went."""
-    if row is None:
-        return True
-    if row["status"] == "failed":
-        return row["next_try_at"] <= iso(now)
-    if row["status"] == "claimed":
-        return row["claimed_at"] < iso(now - CLAIM_TIMEOUT)
-    return False
-
-
-def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
-    """Every reminder that should have gone out by `now` and has not, the earliest first:
-    follow-ups' "before", "due" and "overdue", and unclaimed redirects'. After an outage the
-    ones that came due meanwhile are all here at once; each must be claimed before sending."""
-    from bot.followups.redirects import unclaimed_reminders  # redirects.py imports this module
-
-    candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
-    rows = jobs.reminder_rows(store, [reminder.id for reminder in candidates])
-    due = [reminder for reminder in candidates if _sendable(rows.get(reminder.id), now)]
-    return sorted(due, key=lambda reminder: (reminder.due_at, reminder.id))
-
-
-def _still_wanted(store: Store, reminder: Reminder) -> bool:
-    """Between listing and claiming, the follow-up may have been done or snoozed, or the
-    redirect taken."""
-    if reminder.followup is not None:
-        row = followups_db.followup_row(store, reminder.followup.id)
-        return row["status"] == "open" and row["due_at"] == iso(reminder.followup.due_at)
-    row = followups_db.redirect_row(store, reminder.redirect.id)
-    return row["status"] == "waiting"
-
-
-def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> bool:
-    """True for exactly one caller per reminder (and per retry), whichever instance it runs
-    in; False when another has it, it was delivered, or it is no longer wanted."""
-    with store.transaction():
-        if not _still_wanted(store, reminder):
-            return False
-        row = {
-            "key": reminder.id, "kind": reminder.kind, "recipient_id": reminder.recipient_id,
-            "due_at": iso(reminder.due_at), "status": "claimed", "instance": instance,
-            "claimed_at": iso(now), "attempts": 1,
-        }  # fmt: skip
-        return jobs.claim_reminder(store, row, stale_before=iso(now - CLAIM_TIMEOUT))
-
-
-def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
-    jobs.reminder_delivered(store, reminder.id, iso(now))
-
-
-def failed(store: Store, reminder: Reminder, now: datetime, error: str) -> None:
-    """A send that did not go through: tried again after a wait that doubles each time (up
-    to RETRY_MOST), never marked delivered."""
-    with store.transaction():
-        row = jobs.reminder_rows(store, [reminder.id]).get(reminder.id)
-        attempts = row["attempts"] if row else 1
-        wait = min(RETRY_FIRST * 2 ** min(attempts - 1, 10), RETRY_MOST)
-        jobs.reminder_failed(store, reminder.id, error[:500], iso(now + wait))

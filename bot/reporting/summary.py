@@ -21,7 +21,7 @@ from bot.cases.service import ROOT_CAUSES
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
-from bot.followups.service import CLAIM_TIMEOUT
+from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting import queries as reporting_db
 from bot.shared import jobs
 from bot.shared.clock import iso

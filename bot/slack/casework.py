@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.cases.service import CaseCard, case_card
+from bot.cases.card import CaseCard, case_card
 from bot.cases.solutions import options_for
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks

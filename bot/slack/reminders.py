@@ -8,7 +8,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.followups.service import claim, delivered, due_reminders
+from bot.followups.reminders import claim, delivered, due_reminders
 from bot.services import Services
 from bot.shared.ticker import Ticker
 from bot.slack.blocks import followups as followup_blocks

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from bot.cases.service import ROOT_CAUSES, CaseCard, Contact, Customer
+from bot.cases.card import CaseCard
+from bot.cases.service import ROOT_CAUSES, Contact, Customer
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     TITLE_LIMIT,

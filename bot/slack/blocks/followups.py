@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.cases.solutions import SolutionPolicy, describe
 from bot.followups.redirects import Packet, Redirect, Team
-from bot.followups.service import Followup, Reminder
+from bot.followups.reminders import Reminder
+from bot.followups.service import Followup
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.cases.service import CaseError, case_card
+from bot.cases.card import case_card
+from bot.cases.service import CaseError
 from bot.cases.solutions import Decision, decide, describe
 from bot.services import Services
 from bot.shared.refusal import Refusal

@@ -4,7 +4,8 @@
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.cases.service import CaseError, add_note, case_card, open_or_find_case, parse_case_ref
+from bot.cases.card import case_card
+from bot.cases.service import CaseError, add_note, open_or_find_case, parse_case_ref
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks

@@ -7,7 +7,8 @@ import json
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.cases.service import CaseError, case_card, close_case
+from bot.cases.card import case_card
+from bot.cases.service import CaseError, close_case
 from bot.cases.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
