@@ -15,13 +15,15 @@ from pathlib import Path
 from bot.cases.audit import parse_head, verify
 from bot.cases.service import import_customers
 from bot.coaching.playbooks import check_coverage
-from bot.coaching.service import load_guide
 from bot.coaching.tone import check_tone, load_tone_rules
 from bot.config import SettingError, load_env_file, read_settings
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
-from bot.reporting.summary import faq_titles, to_csv, to_markdown
+from bot.guide import load_guide
+from bot.reporting.export import to_csv, to_markdown
+from bot.reporting.summary import faq_titles
+from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
 from bot.shared.db import Store
 from bot.slack import queries as edge_db
@@ -266,10 +268,6 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from bot.slack.app import web_client
-    from bot.slack.outbox import Outbox, Sender
-    from bot.slack.weekly import queue_summary, weekly_summary
-
     load_env_file()
     settings = read_settings(need_slack=args.post)
     playbooks = args.playbooks or settings.playbooks_dir
@@ -282,13 +280,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
     # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
     titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
     try:
-        summary = weekly_summary(store, guide, args.week, titles)
+        summary = weekly_summary(store, guide.goals, guide.solutions, args.week, titles)
     except ValueError as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2
     if not args.post:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0
+    # Only a post needs Slack (and Bolt, and the chart): printing a week never loads them.
+    from bot.slack.app import web_client
+    from bot.slack.outbox import Outbox, Sender
+    from bot.slack.weekly import queue_summary
+
     channel = guide.roles.channels["management"]  # there is no guide without one
     # Through the outbox like every post, sent here and now (no executor): by hand, each
     # --post is a post of its own.

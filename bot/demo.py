@@ -25,6 +25,7 @@ from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
+from bot.reporting.weekly import due_at
 from bot.services import Services, open_services
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
@@ -33,7 +34,7 @@ from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import queue_due_reminders, reminder_ticker
 from bot.slack.server import HttpServer
-from bot.slack.weekly import due_at, post_if_due, summary_ticker
+from bot.slack.weekly import post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
@@ -125,7 +126,7 @@ class LocalSlack:
         """The weekly summary goes out as scheduled: the clock moves past this week's posting
         time if that is still ahead."""
         now = self.clock.now()
-        due = due_at(self.services, now)
+        due = due_at(self.services.guide.goals.schedule, now)
         if now < due:
             self.wait(due - now + timedelta(minutes=1))
         else:

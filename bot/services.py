@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.coaching.service import Coach, load_guide
+from bot.coaching.service import Coach
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.service import Faq
+from bot.guide import Guide, LiveGuide, load_guide
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
 from bot.shared.db import Store
@@ -21,10 +22,15 @@ class Services:
     store: Store
     faq: Faq
     coach: Coach
+    playbooks: LiveGuide  # reloaded in place when leads edit playbooks/
+
+    @property
+    def guide(self) -> Guide:
+        return self.playbooks.guide
 
     @property
     def roles(self) -> Roles:
-        return self.coach.guide.roles
+        return self.playbooks.guide.roles
 
     def __deepcopy__(self, memo: dict) -> Services:
         # Bolt deep-copies the context for lazy listeners; the services are shared on purpose.
@@ -41,8 +47,10 @@ def open_services(
     if guide is None:
         raise ContentError([p for p in problems if p.severity == "error"])
     store = Store(db_path, clock)
+    playbooks = LiveGuide(playbooks_dir, guide)
     return Services(
         store=store,
         faq=Faq(knowledge_dir, knowledge, store),
-        coach=Coach(playbooks_dir, guide, store),
+        coach=Coach(store, lambda: playbooks.guide),
+        playbooks=playbooks,
     )

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.reporting.summary import build_summary, iso_week, load_goals, trends
+from bot.reporting.goals import load_goals
+from bot.reporting.summary import build_summary, trends
+from bot.reporting.weeks import iso_week
 from bot.shared.clock import iso
 from bot.shared.db import Store
 

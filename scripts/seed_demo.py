@@ -19,8 +19,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.coaching.service import load_guide
 from bot.faq.knowledge import load_valid_knowledge
+from bot.guide import load_guide
 from bot.shared.clock import iso
 from bot.shared.db import Store
 

@@ -14,7 +14,9 @@ import pytest
 from bot import cli
 from bot.cases import audit
 from bot.cases import queries as cases_db
-from bot.reporting.summary import build_summary, iso_week, to_markdown
+from bot.reporting.export import to_markdown
+from bot.reporting.summary import build_summary
+from bot.reporting.weeks import iso_week
 from bot.shared.db import Store
 from bot.slack.blocks.summary import summary_post
 

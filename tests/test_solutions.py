@@ -103,7 +103,7 @@ def count(store: Store, table: str) -> int:
 
 
 def test_the_shipped_policy_loads_against_the_shipped_situations():
-    from bot.coaching.service import load_guide
+    from bot.guide import load_guide
 
     guide, problems = load_guide(SHIPPED)
     assert [p for p in problems if p.file.endswith("solutions.yaml")] == []

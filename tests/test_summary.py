@@ -14,17 +14,11 @@ import pytest
 
 from bot.cases.solutions import SolutionPolicy, SolutionType
 from bot.reporting.chart import trend_chart
-from bot.reporting.summary import (
-    Goal,
-    build_summary,
-    claim_weekly_post,
-    iso_week,
-    load_goals,
-    rows,
-    to_csv,
-    to_markdown,
-    trends,
-)
+from bot.reporting.export import rows, to_csv, to_markdown
+from bot.reporting.goals import Goal, load_goals
+from bot.reporting.summary import build_summary, trends
+from bot.reporting.weekly import claim_weekly_post
+from bot.reporting.weeks import iso_week
 from bot.shared.clock import iso
 from bot.shared.db import Store
 

@@ -38,7 +38,7 @@ def test_an_unreadable_week_is_explained(local):
 def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_chart(local):
     roles = local.settings.playbooks_dir / "roles.yaml"
     roles.write_text(roles.read_text().replace("C0MGMT0001", MANAGEMENT))
-    assert local.services.coach.reload(force=True) == []
+    assert local.services.playbooks.reload(force=True) == []
     assert local.services.roles.channels["management"] == MANAGEMENT
     local.post_weekly_summary()
     posts = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == MANAGEMENT]

@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # no display: the bot renders to bytes, in any thread
 
 from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
 
-from bot.reporting.summary import Number  # noqa: E402
+from bot.reporting.goals import Number  # noqa: E402
 
 # (title, [(figure name, line label)], y axis is a percentage)
 PANELS = (

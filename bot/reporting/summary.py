@@ -6,277 +6,31 @@ every figure is an aggregate query of the store over the week and over the week 
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.cases import audit
 from bot.cases.service import ROOT_CAUSES
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
-from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting import queries as reporting_db
-from bot.shared import jobs
+from bot.reporting.goals import FIGURES, Goal, Goals, Number
+from bot.reporting.weeks import previous_week, week_bounds, week_label
 from bot.shared.clock import iso
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
 from bot.shared.db import Store
 
-FILE_NAME = "goals.yaml"
-WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
-RELATIVE_WEEKS = {"this week": 0, "this": 0, "last week": 1, "last": 1}  # weeks back
 TOP = 10  # topics and unanswered questions shown
 TOP_PHRASES = 5
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DIRECTIONS = ("at_least", "at_most")
-GOAL_KEYS = {"id", "label", "figure", "target", "direction"}
-SCHEDULE_KEYS = {"timezone", "day", "time"}
-MOVED_CHANNEL = "channel"  # the management channel, in roles.yaml (channels: management) now
-CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-GOAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-# The headline figures: name -> (label, unit). Goals name one of these.
-FIGURES: dict[str, tuple[str, str]] = {
-    "faq_queries": ("FAQ queries", "count"),
-    "cases_opened": ("Cases opened", "count"),
-    "contacts": ("Contacts", "count"),
-    "faq_answer_rate": ("FAQ answer rate", "percent"),
-    "unanswered_questions": ("Questions with no good answer", "count"),
-    "gaps_closed": ("FAQ gaps closed", "count"),
-    "drafts_written": ("Drafts written", "count"),
-    "drafts_used": ("Drafts used", "count"),
-    "tone_checks": ("Tone checks", "count"),
-    "can_do_score": ("Average can-do score", "score"),
-    "solutions_proposed": ("Solutions proposed", "count"),
-    "inside_authority_pct": ("Inside the rep's authority", "percent"),
-    "approvals": ("Approved", "count"),
-    "denials": ("Denied", "count"),
-    "median_approval_minutes": ("Median time to decision", "minutes"),
-    "promises_due": ("Promises due", "count"),
-    "promises_kept": ("Kept on time", "count"),
-    "promises_late": ("Kept late", "count"),
-    "promises_overdue": ("Still overdue", "count"),
-    "promises_kept_pct": ("Promises kept on time", "percent"),
-    "repeat_contacts": ("Repeat contacts (second or later)", "count"),
-    "third_contacts": ("Third or later contacts", "count"),
-    "senior_callbacks": ("Senior callbacks", "count"),
-    "cases_closed": ("Cases closed", "count"),
-    "first_contact_resolution": ("First-contact resolution", "percent"),
-    "redirects": ("Redirects to other teams", "count"),
-    "redirects_waiting": ("Redirects not taken by the week's end", "count"),
-    "median_redirect_wait_minutes": ("Median wait to be taken", "minutes"),
-    "max_redirect_wait_minutes": ("Longest wait to be taken", "minutes"),
-}
-TREND_FIGURES = (
-    "faq_queries",
-    "faq_answer_rate",
-    "cases_opened",
-    "third_contacts",
-    "promises_kept_pct",
-)
-
-Number = int | float
 
 
 # The week.
 
 
-def _week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Monday 00:00 to the next Monday 00:00 in `tz`, as aware UTC times (a week with a daylight
-    saving change is an hour shorter or longer)."""
-    start = datetime.combine(monday, time(0), tz).astimezone(UTC)
-    end = datetime.combine(monday + timedelta(days=7), time(0), tz).astimezone(UTC)
-    return start, end
-
-
-def _label(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime, str]:
-    """The week "2026-W47", "this week" (so far) or "last week" (also for None: the last
-    complete week before `now`) as (start, end, label): aware UTC times of Monday 00:00 and
-    the next Monday 00:00 in the team's time zone. ValueError saying what is wrong for any
-    other text."""
-    relative = RELATIVE_WEEKS.get(" ".join((text or "last week").lower().split()))
-    if relative is not None:
-        today = now.astimezone(tz).date()
-        monday = today - timedelta(days=today.weekday() + 7 * relative)
-    else:
-        match = WEEK.match(text)
-        if not match:
-            raise ValueError(
-                f"{text!r} is not a week: write it like 2026-W47 (ISO year-week), "
-                "or this week, or last week."
-            )
-        year, week = int(match[1]), int(match[2])
-        try:
-            monday = date.fromisocalendar(year, week, 1)
-        except ValueError:
-            weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the last
-            raise ValueError(f"{year} has weeks 1 to {weeks}, not {week}.") from None
-    return *_week_bounds(monday, tz), _label(monday)
-
-
-def _previous(start: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    monday = start.astimezone(tz).date() - timedelta(days=7)
-    return _week_bounds(monday, tz)
-
-
 # Goals and the schedule, from playbooks/goals.yaml.
-
-
-@dataclass(frozen=True)
-class Goal:
-    id: str
-    label: str
-    figure: str  # a name in FIGURES
-    target: float
-    direction: str  # "at_least" or "at_most"
-    source: str = ""  # "file:line"
-
-    def met_by(self, actual: Number | None) -> bool | None:
-        if actual is None:
-            return None
-        return actual >= self.target if self.direction == "at_least" else actual <= self.target
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """When the weekly post goes out (where: the management channel of roles.yaml)."""
-
-    timezone: str = "UTC"
-    day: int = 0  # 0 is Monday
-    time: time = time(9, 0)
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True)
-class Goals:
-    goals: tuple[Goal, ...] = ()
-    schedule: Schedule = field(default_factory=Schedule)
-
-
-def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
-    """The goals and the schedule of playbooks/goals.yaml that are sound, and a problem
-    (file:line) for each thing that is not. Without the file: no goals, Monday 09:00 UTC."""
-    path = Path(playbooks_dir) / FILE_NAME
-    name = str(path)
-    if not path.is_file():
-        return Goals(), [Problem(name, 0, "file not found: no goals in the summary", "warning")]
-    problems: list[Problem] = []
-    parsed = read_yaml(path, problems)
-    if parsed is None:
-        return Goals(), problems
-    data, root = parsed
-    if not isinstance(data, dict):
-        return Goals(), [Problem(name, 1, "expected the keys summary and goals")]
-    lines = key_lines(root)
-    problems += unknown_keys(data, ("summary", "goals"), lines, file=name, severity="warning")
-    schedule = _load_schedule(data.get("summary"), value_node(root, "summary"), name, problems)
-    listed = data.get("goals") or []
-    if not isinstance(listed, list):
-        problems.append(Problem(name, lines.get("goals", 1), "goals must be a list"))
-        listed = []
-    goals: list[Goal] = []
-    nodes = value_node(root, "goals")
-    for item, node in zip(listed, nodes.value if listed else [], strict=True):
-        goal = _load_goal(item, node, name, problems)
-        if goal is None:
-            continue
-        if any(g.id == goal.id for g in goals):
-            problems.append(Problem(name, line_of(node), f"duplicate goal id {goal.id!r}"))
-            continue
-        goals.append(goal)
-    return Goals(tuple(goals), schedule), problems
-
-
-def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]) -> Schedule:
-    if raw is None:
-        return Schedule()
-    line = line_of(node)
-    if not isinstance(raw, dict):
-        problems.append(Problem(name, line, "summary must map timezone, day, time"))
-        return Schedule()
-    lines = key_lines(node)
-    # A channel left here from before it moved is ignored, with a warning that says where it went.
-    moved = {key: value for key, value in raw.items() if key == MOVED_CHANNEL}
-    rest = {key: value for key, value in raw.items() if key != MOVED_CHANNEL}
-    problems += unknown_keys(rest, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ")
-    for problem in unknown_keys(
-        moved, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ", severity="warning"
-    ):
-        hint = "the management channel is in roles.yaml now (channels: management)"
-        problems.append(replace(problem, message=f"{problem.message}; {hint}"))
-    default = Schedule()
-    timezone = raw.get("timezone", default.timezone)
-    try:
-        ZoneInfo(timezone) if isinstance(timezone, str) else None
-    except (ZoneInfoNotFoundError, ValueError):
-        timezone = None
-    if not isinstance(timezone, str):
-        message = f"summary: timezone {raw.get('timezone')!r} is not a time zone like Europe/London"
-        problems.append(Problem(name, lines.get("timezone", line), message))
-        timezone = default.timezone
-    day = str(raw.get("day", "monday")).lower()
-    if day not in DAYS:
-        message = f"summary: day {raw.get('day')!r} is not a day of the week (monday, ...)"
-        problems.append(Problem(name, lines.get("day", line), message))
-        day = "monday"
-    when = CLOCK_TIME.match(str(raw.get("time", "09:00")))
-    if when is None:
-        message = f'summary: time {raw.get("time")!r} is not a time like "09:00"'
-        problems.append(Problem(name, lines.get("time", line), message))
-    at = time(int(when[1]), int(when[2])) if when else default.time
-    return Schedule(timezone, DAYS.index(day), at)
-
-
-def _load_goal(item: object, node: object, name: str, problems: list[Problem]) -> Goal | None:
-    line = line_of(node)
-    if not isinstance(item, dict):
-        keys = ", ".join(sorted(GOAL_KEYS))
-        problems.append(Problem(name, line, f"a goal must be a mapping of {keys}"))
-        return None
-    lines = key_lines(node)
-    goal_id = item.get("id")
-    if not isinstance(goal_id, str) or not GOAL_ID.match(goal_id):
-        problems.append(Problem(name, lines.get("id", line), f"bad goal id {goal_id!r}"))
-        return None
-    problems += unknown_keys(item, GOAL_KEYS, lines, file=name, line=line, prefix=f"{goal_id}: ")
-    missing = [key for key in sorted(GOAL_KEYS) if key not in item]
-    if missing:
-        problems.append(Problem(name, line, f"{goal_id}: missing {', '.join(missing)}"))
-        return None
-    label, figure, target, direction = (item[k] for k in ("label", "figure", "target", "direction"))
-    bad = False
-    if not isinstance(label, str) or not label.strip():
-        problems.append(Problem(name, lines["label"], f"{goal_id}: label must be some text"))
-        bad = True
-    if figure not in FIGURES:
-        message = f"{goal_id}: unknown figure {figure!r} ({', '.join(FIGURES)})"
-        problems.append(Problem(name, lines["figure"], message))
-        bad = True
-    if isinstance(target, bool) or not isinstance(target, int | float):
-        message = f"{goal_id}: target {target!r} is not a number"
-        problems.append(Problem(name, lines["target"], message))
-        bad = True
-    if direction not in DIRECTIONS:
-        message = f"{goal_id}: direction {direction!r} must be at_least or at_most"
-        problems.append(Problem(name, lines["direction"], message))
-        bad = True
-    if bad:
-        return None
-    return Goal(goal_id, label.strip(), figure, float(target), direction, f"{name}:{line}")
 
 
 # The summary.
@@ -528,7 +282,7 @@ def build_summary(
     before's. `policy` gives solution amounts their unit (money or months); `titles` the FAQ
     questions by entry id (`faq_titles`), to label the top topics with."""
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
-    prev_start, prev_end = _previous(start, tz)
+    prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
     now, before = _headline(store, start, end), _headline(store, prev_start, prev_end)
 
@@ -623,13 +377,13 @@ def build_summary(
 def trends(
     store: Store, *, end: datetime, weeks: int = 8, tz: ZoneInfo
 ) -> list[tuple[str, dict[str, Number | None]]]:
-    """(week label, the TREND_FIGURES) of the `weeks` weeks up to `end` (a week's end from
+    """(week label, the trend figures) of the `weeks` weeks up to `end` (a week's end from
     `iso_week`), the oldest first."""
     last_monday = end.astimezone(tz).date() - timedelta(days=7)
     result = []
     for back in range(weeks - 1, -1, -1):
         monday = last_monday - timedelta(weeks=back)
-        start, stop = _week_bounds(monday, tz)
+        start, stop = week_bounds(monday, tz)
         a, b = iso(start), iso(stop)
         faq, cases, promises = (
             reporting_db.faq_week(store, a, b),
@@ -638,7 +392,7 @@ def trends(
         )
         result.append(
             (
-                _label(monday),
+                week_label(monday),
                 {
                     "faq_queries": faq["queries"],
                     "faq_answer_rate": _pct(faq["answered"], faq["queries"]),
@@ -652,124 +406,3 @@ def trends(
 
 
 # Exports and the once-only post.
-
-
-def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
-    """(section, name, figure) of every figure, in the order of the post; a table's rows are
-    named "<table>.<key>" ("median_wait_by_team.billing")."""
-    found = []
-    for section_name, section in summary.sections():
-        for item in fields(section):
-            value = getattr(section, item.name)
-            if isinstance(value, Figure):
-                found.append((section_name, item.name, value))
-            else:
-                found += [(section_name, f"{item.name}.{f.name}", f) for f in value]
-    return found
-
-
-def shown(value: Number | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:g}%"
-    if unit == "money":
-        return f"{value:,.2f}"
-    if unit == "minutes":
-        return f"{value:g} min"
-    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
-    return shown if unit in ("count", "score", "amount") else f"{shown} {unit}"
-
-
-def shown_change(figure: Figure) -> str:
-    if figure.change is None:
-        return ""
-    sign = "+" if figure.change > 0 else ""
-    return f"{sign}{shown(figure.change, figure.unit)}"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(summary: WeeklySummary) -> str:
-    """The summary as Markdown tables, for a slide or a wiki page."""
-    tz = ZoneInfo(summary.timezone)
-    first = summary.start.astimezone(tz).date()
-    last = summary.end.astimezone(tz).date() - timedelta(days=1)
-    lines = [f"# Weekly summary {summary.label} ({first:%d %b} – {last:%d %b %Y})", ""]
-    if summary.empty:
-        lines += ["Nothing happened this week: no queries, cases, drafts, solutions, promises "
-                  "or redirects.", ""]  # fmt: skip
-    by_section: dict[str, list[tuple[str, Figure]]] = {}
-    for section, name, figure in rows(summary):
-        by_section.setdefault(section, []).append((name, figure))
-    for section, figures in by_section.items():
-        lines += [f"## {section.replace('_', ' ').capitalize()}", ""]
-        lines += ["| figure | this week | week before | change |", "| --- | ---: | ---: | ---: |"]
-        for name, figure in figures:
-            label = figure.label if "." not in name else f"{name.split('.')[0]}: {figure.label}"
-            lines.append(
-                f"| {_cell(label)} | {shown(figure.value, figure.unit)} | "
-                f"{shown(figure.previous, figure.unit)} | {shown_change(figure)} |"
-            )
-        lines.append("")
-    if summary.goals:
-        lines += [
-            "## Goals",
-            "",
-            "| goal | target | this week | met |",
-            "| --- | ---: | ---: | --- |",
-        ]
-        for result in summary.goals:
-            unit = FIGURES[result.goal.figure][1]
-            sign = "≥" if result.goal.direction == "at_least" else "≤"
-            met = {True: "yes", False: "no", None: "no data"}[result.met]
-            lines.append(
-                f"| {_cell(result.goal.label)} | {sign} {shown(result.target, unit)} | "
-                f"{shown(result.actual, unit)} | {met} |"
-            )
-        lines.append("")
-    lines += [audit_line(summary.audit_head), ""]
-    return "\n".join(lines)
-
-
-def audit_line(head: audit.Head) -> str:
-    """The audit chain's head as the summary publishes it, out of reach of a database edit;
-    the backticks are code in Markdown and in Slack alike."""
-    return (
-        f"Audit log: {head.count:,} entries, head `{head}`. "
-        f"Verify with `repbot audit verify --head {head}`"
-    )
-
-
-def to_csv(summary: WeeklySummary) -> str:
-    """One row per figure: section,name,value,previous,change,unit,label,target,met; goals are
-    the rows of section "goals"."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "name", "value", "previous", "change", "unit", "label", "target",
-                     "met"])  # fmt: skip
-    for section, name, f in rows(summary):
-        writer.writerow([section, name, f.value, f.previous, f.change, f.unit, f.label, "", ""])
-    for r in summary.goals:
-        unit = FIGURES[r.goal.figure][1]
-        change = Figure("", "", r.actual, r.previous, unit).change
-        met = "" if r.met is None else str(r.met).lower()
-        writer.writerow(["goals", r.goal.id, r.actual, r.previous, change, unit, r.goal.label,
-                         r.target, met])  # fmt: skip
-    return out.getvalue()
-
-
-def weekly_post_key(label: str) -> str:
-    return f"summary:{label}"
-
-
-def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "summary") -> bool:
-    """True for exactly one caller per week label, over every instance: the claim is a unique
-    row in `reminders`. Mark it with jobs.reminder_delivered / reminder_failed (a failed post
-    is retried, a claim neither delivered nor failed within CLAIM_TIMEOUT is taken over)."""
-    row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
-           "due_at": iso(now), "status": "claimed", "instance": instance,
-           "claimed_at": iso(now), "attempts": 1}  # fmt: skip
-    return jobs.claim_reminder(store, row, iso(now - CLAIM_TIMEOUT))

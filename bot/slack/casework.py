@@ -14,7 +14,7 @@ def situation_of(services: Services, card: CaseCard) -> str:
     """The playbook situation of a case, from its topic as the FAQ understands it."""
     result = services.faq.matcher.match(card.case.topic, top=1)
     entry = result.matches[0].entry if result.verdict != "none" and result.matches else None
-    return services.coach.guide.playbooks.situation_for(entry).id
+    return services.guide.playbooks.situation_for(entry).id
 
 
 def open_solve_modal(
@@ -26,7 +26,7 @@ def open_solve_modal(
         return f"There is no case C-{case_id}. Check the number, or open one with /case."
     if card.case.status != "open":
         return f"{card.case.ref} is closed. Open a new case with /case if the customer needs more."
-    policy = services.coach.guide.solutions
+    policy = services.guide.solutions
     situation = situation_of(services, card)
     options = options_for(policy, situation, card.case.customer, services.store.clock.now().date())
     if not options:

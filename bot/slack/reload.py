@@ -29,7 +29,7 @@ def content_reloader(
             if knowledge.errors:
                 message = kb_blocks.knowledge_reload(knowledge, len(services.faq.entries))
                 tell_leads(sender, services, knowledge.errors, message)
-        problems = services.coach.reload()
+        problems = services.playbooks.reload()
         if problems is not None:
             log.info("playbooks changed")
             errors = [p for p in problems if p.severity == "error"]

@@ -4,20 +4,12 @@ with a chart of the last eight weeks; and by hand from `repbot summary --post` o
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from datetime import datetime, timedelta
 
-from bot.coaching.service import Guide
+from bot.guide import Guide
 from bot.reporting.chart import trend_chart
-from bot.reporting.summary import (
-    WeeklySummary,
-    build_summary,
-    claim_weekly_post,
-    faq_titles,
-    iso_week,
-    trends,
-    weekly_post_key,
-)
+from bot.reporting.summary import WeeklySummary, faq_titles, trends
+from bot.reporting.weekly import claim_weekly_post, due_at, weekly_post_key, weekly_summary
+from bot.reporting.weeks import iso_week
 from bot.services import Services
 from bot.shared import jobs
 from bot.shared.clock import iso
@@ -29,19 +21,6 @@ from bot.slack.outbox import Outbox, Sender
 log = logging.getLogger(__name__)
 
 SCHEDULE_INTERVAL = 60.0  # seconds between looks at the clock
-
-
-def weekly_summary(
-    store: Store, guide: Guide, week: str | None = None, titles: Mapping[str, str] | None = None
-) -> WeeklySummary:
-    """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
-    their FAQ question where `titles` has it. ValueError for a week that cannot be read."""
-    tz = guide.goals.schedule.tz
-    start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
-    return build_summary(
-        store, start=start, end=end, label=label, goals=guide.goals, tz=tz,
-        policy=guide.solutions, titles=titles,
-    )  # fmt: skip
 
 
 def queue_summary(
@@ -57,30 +36,23 @@ def queue_summary(
     )  # fmt: skip
 
 
-def due_at(services: Services, now: datetime) -> datetime:
-    """When this week's post of the week before is due: the schedule's day and time."""
-    schedule = services.coach.guide.goals.schedule
-    local = now.astimezone(schedule.tz)
-    monday = local.date() - timedelta(days=local.weekday())
-    day = monday + timedelta(days=schedule.day)
-    return datetime.combine(day, schedule.time, tzinfo=schedule.tz)
-
-
 def post_if_due(sender: Sender, services: Services) -> bool:
     """Queue last week's summary once it is due, exactly once over every instance; the
     outbox delivers it. True when this call queued it."""
     store = services.store
     now = store.clock.now()
-    if now < due_at(services, now):
+    if now < due_at(services.guide.goals.schedule, now):
         return False
-    guide = services.coach.guide
+    guide = services.guide
     # Claim the week first: this runs every minute for the rest of the week once it is due,
     # and adding the week up is the costly part. A claim whose process died before queueing
     # is taken over after a while.
     _, _, label = iso_week(None, now=now, tz=guide.goals.schedule.tz)
     if not claim_weekly_post(store, label, now):
         return False
-    summary = weekly_summary(store, guide, titles=faq_titles(services.faq.entries.values()))
+    summary = weekly_summary(
+        store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values())
+    )
     outbox = Outbox(store, sender, "weekly")
     key = weekly_post_key(label)
     with store.transaction():

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reporting.summary import FIGURES, WeeklySummary, audit_line, rows, shown, shown_change
+from bot.reporting.export import audit_line, rows, shown, shown_change
+from bot.reporting.goals import FIGURES
+from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,

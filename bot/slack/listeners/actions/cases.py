@@ -63,7 +63,7 @@ def approve(
     check_workspace(body, context)
     with outbox.unit_of_work(delivery_key):
         decision = decide(
-            services.store, services.coach.guide.solutions, services.roles,
+            services.store, services.guide.solutions, services.roles,
             solution_id=_number(body) or 0, user_id=body["user"]["id"], approve=True,
             reason=None, request_key=delivery_key,
         )  # fmt: skip
@@ -92,7 +92,7 @@ def announce(
         return
     solution = decision.solution
     card = case_card(services.store, solution.case_id)
-    policy = services.coach.guide.solutions
+    policy = services.guide.solutions
     replace_card(case_blocks.decided_card(card, solution, policy))
     headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
     outbox.post(

@@ -35,7 +35,7 @@ def on_followup(
             followup = complete(services.store, int(value), user_id, roles=roles)
             done = "done"
         else:
-            hours = services.coach.guide.playbooks.working_hours
+            hours = services.guide.playbooks.working_hours
             later = (
                 now + timedelta(hours=1)
                 if action["action_id"] == "followup_snooze_hour"

@@ -21,7 +21,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         ack(response_type="ephemeral", **case_blocks.case_usage())
         return
     today = services.store.clock.now().date()
-    policy = services.coach.guide.solutions
+    policy = services.guide.solutions
     case_id = parse_case_ref(text) if text.split()[0].upper().startswith("C-") else None
     if case_id is not None:
         card = case_card(services.store, case_id)

@@ -51,7 +51,7 @@ def followup(
 
 def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
     now = services.store.clock.now()
-    hours = services.coach.guide.playbooks.working_hours
+    hours = services.guide.playbooks.working_hours
     when_text, what = split_when(text, now=now, tz=tz, hours=hours)
     due = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     what, case_id = trailing_case(what)
@@ -69,7 +69,7 @@ def send_redirect(
     delivery_key: str,
 ) -> None:  # fmt: skip
     # The handoff is stored, and its packet queued for the team, before the acknowledgement.
-    teams = services.coach.guide.teams
+    teams = services.guide.teams
     words = command.get("text", "").split()
     team = find_team(teams, words[0]) if words else None
     case_id = parse_case_ref(words[1]) if len(words) > 1 else None
@@ -84,10 +84,10 @@ def send_redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
             from_user=user_id, note=" ".join(words[2:]),
             request_key=command.get("trigger_id"), tz=tz,
-            hours=services.coach.guide.playbooks.working_hours,
+            hours=services.guide.playbooks.working_hours,
             faq_entries=services.faq.entries,
         )  # fmt: skip
-        policy = services.coach.guide.solutions
+        policy = services.guide.solutions
         outbox.post(team.channel, followup_blocks.packet_card(packet, team, policy, tz, today))
     ref = packet.case_card.case.ref
     ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))

@@ -37,7 +37,7 @@ def run(command: dict, respond: Respond, context: dict) -> None:
         respond(response_type="ephemeral", **kb_blocks.gaps_list(gaps))
     elif subcommand == "reload":
         knowledge = services.faq.reload(force=True)
-        playbook_problems = services.coach.reload(force=True)
+        playbook_problems = services.playbooks.reload(force=True)
         message = kb_blocks.joined(
             kb_blocks.knowledge_reload(knowledge, len(services.faq.entries)),
             kb_blocks.playbooks_reload(playbook_problems),

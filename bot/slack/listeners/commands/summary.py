@@ -3,11 +3,11 @@
 from slack_bolt import Ack, Respond
 
 from bot.reporting.summary import faq_titles
+from bot.reporting.weekly import weekly_summary
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post
 from bot.slack.boundary import Listeners
-from bot.slack.weekly import weekly_summary
 
 
 def acknowledge(ack: Ack, command: dict, context: dict) -> None:
@@ -24,7 +24,8 @@ def preview(command: dict, respond: Respond, context: dict) -> None:
     week = command.get("text", "").strip() or None
     try:
         titles = faq_titles(services.faq.entries.values())
-        summary = weekly_summary(services.store, services.coach.guide, week, titles)
+        guide = services.guide
+        summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles)
     except ValueError as error:
         respond(response_type="ephemeral", **base.note(str(error)))
         return

@@ -39,7 +39,7 @@ def publish_home(event: dict, client: WebClient, services: Services) -> None:
         followups=list_followups(store, user_id),
         cases=[get_case(store, case_id) for case_id in cases_db.open_case_ids(store, user_id)],
         my_pending=pending_solutions(store, requested_by=user_id),
-        policy=services.coach.guide.solutions,
+        policy=services.guide.solutions,
         tz=time_zone(client, store, user_id),
         now=now,
         to_decide=to_decide,

@@ -44,7 +44,7 @@ def check_solution(
     if card is None:
         ack(response_action="errors", errors={"type": "That case is gone."})
         return
-    policy = services.coach.guide.solutions
+    policy = services.guide.solutions
     try:
         with outbox.unit_of_work(delivery_key):
             proposal = propose(
@@ -71,7 +71,7 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
     the solution's own keys, so a resubmitted modal can never send them twice."""
     solution = proposal.solution
     card = case_card(services.store, solution.case_id)
-    policy = services.coach.guide.solutions
+    policy = services.guide.solutions
     what = describe(policy, solution)
     rep_key = f"solution:{solution.id}:proposed"
     if proposal.authorized_now:
@@ -117,7 +117,7 @@ def check_deny(
     solution_id = _pointer(view, "solution_id")
     with outbox.unit_of_work(delivery_key):
         decision = decide(
-            services.store, services.coach.guide.solutions, services.roles,
+            services.store, services.guide.solutions, services.roles,
             solution_id=solution_id, user_id=body["user"]["id"], approve=False,
             reason=_value(view, "reason"),
             request_key=f"deny:{view.get('id')}:{view.get('hash')}",

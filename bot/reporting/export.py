@@ -1,0 +1,121 @@
+"""The weekly summary as text: each figure shown with its unit and change, as Markdown for
+`repbot summary` and as CSV for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import fields
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.cases import audit
+from bot.reporting.goals import FIGURES, Number
+from bot.reporting.summary import Figure, WeeklySummary
+
+
+def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
+    """(section, name, figure) of every figure, in the order of the post; a table's rows are
+    named "<table>.<key>" ("median_wait_by_team.billing")."""
+    found = []
+    for section_name, section in summary.sections():
+        for item in fields(section):
+            value = getattr(section, item.name)
+            if isinstance(value, Figure):
+                found.append((section_name, item.name, value))
+            else:
+                found += [(section_name, f"{item.name}.{f.name}", f) for f in value]
+    return found
+
+
+def shown(value: Number | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:g}%"
+    if unit == "money":
+        return f"{value:,.2f}"
+    if unit == "minutes":
+        return f"{value:g} min"
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return shown if unit in ("count", "score", "amount") else f"{shown} {unit}"
+
+
+def shown_change(figure: Figure) -> str:
+    if figure.change is None:
+        return ""
+    sign = "+" if figure.change > 0 else ""
+    return f"{sign}{shown(figure.change, figure.unit)}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(summary: WeeklySummary) -> str:
+    """The summary as Markdown tables, for a slide or a wiki page."""
+    tz = ZoneInfo(summary.timezone)
+    first = summary.start.astimezone(tz).date()
+    last = summary.end.astimezone(tz).date() - timedelta(days=1)
+    lines = [f"# Weekly summary {summary.label} ({first:%d %b} – {last:%d %b %Y})", ""]
+    if summary.empty:
+        lines += ["Nothing happened this week: no queries, cases, drafts, solutions, promises "
+                  "or redirects.", ""]  # fmt: skip
+    by_section: dict[str, list[tuple[str, Figure]]] = {}
+    for section, name, figure in rows(summary):
+        by_section.setdefault(section, []).append((name, figure))
+    for section, figures in by_section.items():
+        lines += [f"## {section.replace('_', ' ').capitalize()}", ""]
+        lines += ["| figure | this week | week before | change |", "| --- | ---: | ---: | ---: |"]
+        for name, figure in figures:
+            label = figure.label if "." not in name else f"{name.split('.')[0]}: {figure.label}"
+            lines.append(
+                f"| {_cell(label)} | {shown(figure.value, figure.unit)} | "
+                f"{shown(figure.previous, figure.unit)} | {shown_change(figure)} |"
+            )
+        lines.append("")
+    if summary.goals:
+        lines += [
+            "## Goals",
+            "",
+            "| goal | target | this week | met |",
+            "| --- | ---: | ---: | --- |",
+        ]
+        for result in summary.goals:
+            unit = FIGURES[result.goal.figure][1]
+            sign = "≥" if result.goal.direction == "at_least" else "≤"
+            met = {True: "yes", False: "no", None: "no data"}[result.met]
+            lines.append(
+                f"| {_cell(result.goal.label)} | {sign} {shown(result.target, unit)} | "
+                f"{shown(result.actual, unit)} | {met} |"
+            )
+        lines.append("")
+    lines += [audit_line(summary.audit_head), ""]
+    return "\n".join(lines)
+
+
+def audit_line(head: audit.Head) -> str:
+    """The audit chain's head as the summary publishes it, out of reach of a database edit;
+    the backticks are code in Markdown and in Slack alike."""
+    return (
+        f"Audit log: {head.count:,} entries, head `{head}`. "
+        f"Verify with `repbot audit verify --head {head}`"
+    )
+
+
+def to_csv(summary: WeeklySummary) -> str:
+    """One row per figure: section,name,value,previous,change,unit,label,target,met; goals are
+    the rows of section "goals"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "name", "value", "previous", "change", "unit", "label", "target",
+                     "met"])  # fmt: skip
+    for section, name, f in rows(summary):
+        writer.writerow([section, name, f.value, f.previous, f.change, f.unit, f.label, "", ""])
+    for r in summary.goals:
+        unit = FIGURES[r.goal.figure][1]
+        change = Figure("", "", r.actual, r.previous, unit).change
+        met = "" if r.met is None else str(r.met).lower()
+        writer.writerow(["goals", r.goal.id, r.actual, r.previous, change, unit, r.goal.label,
+                         r.target, met])  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,52 @@
+"""The weekly post: which week, when it is due, and the claim that makes it go out once
+over every instance."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bot.cases.solutions import SolutionPolicy
+from bot.followups.reminders import CLAIM_TIMEOUT
+from bot.reporting.goals import Goals, Schedule
+from bot.reporting.summary import WeeklySummary, build_summary
+from bot.reporting.weeks import iso_week
+from bot.shared import jobs
+from bot.shared.clock import iso
+from bot.shared.db import Store
+
+
+def weekly_post_key(label: str) -> str:
+    return f"summary:{label}"
+
+
+def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "summary") -> bool:
+    """True for exactly one caller per week label, over every instance: the claim is a unique
+    row in `reminders`. Mark it with jobs.reminder_delivered / reminder_failed (a failed post
+    is retried, a claim neither delivered nor failed within CLAIM_TIMEOUT is taken over)."""
+    row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
+           "due_at": iso(now), "status": "claimed", "instance": instance,
+           "claimed_at": iso(now), "attempts": 1}  # fmt: skip
+    return jobs.claim_reminder(store, row, iso(now - CLAIM_TIMEOUT))
+
+
+def weekly_summary(
+    store: Store, goals: Goals, policy: SolutionPolicy, week: str | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> WeeklySummary:  # fmt: skip
+    """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
+    their FAQ question where `titles` has it. ValueError for a week that cannot be read."""
+    tz = goals.schedule.tz
+    start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
+    return build_summary(
+        store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
+        titles=titles,
+    )  # fmt: skip
+
+
+def due_at(schedule: Schedule, now: datetime) -> datetime:
+    """When this week's post of the week before is due: the schedule's day and time."""
+    local = now.astimezone(schedule.tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    day = monday + timedelta(days=schedule.day)
+    return datetime.combine(day, schedule.time, tzinfo=schedule.tz)
