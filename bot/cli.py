@@ -26,7 +26,6 @@ from bot.reporting.summary import faq_titles
 from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
 from bot.shared.db import Store
-from bot.slack import queries as edge_db
 from bot.slack.blocks.faq import long_answers
 
 
@@ -300,7 +299,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     with store.transaction():
         queue_summary(outbox, store, guide, summary, channel, key)
     outbox.kick()
-    item = edge_db.outbox_item(store, f"{key}:post")
+    item = outbox.item(f"{key}:post")
     if item is None or item["status"] != "sent":
         error = item["error"] if item else "not queued"
         queued = item is not None and item["status"] == "pending"

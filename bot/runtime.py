@@ -20,9 +20,8 @@ from bot.config import Settings
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
 from bot.shared.ticker import Ticker
-from bot.slack import queries as edge_db
 from bot.slack.app import build_app
-from bot.slack.outbox import Sender, sender_ticker
+from bot.slack.outbox import Sender, forget_old, sender_ticker
 from bot.slack.reload import content_reloader
 from bot.slack.reminders import reminder_ticker
 from bot.slack.server import HttpServer
@@ -112,11 +111,7 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
             sender_ticker(sender),
             Ticker("audit-head", AUDIT_HEAD_INTERVAL, audit.HeadPublisher(services.store).tick),
             # Slack retries within minutes; the keys that recognise them need not live for ever.
-            Ticker(
-                "forget-old-deliveries",
-                3600,
-                lambda: edge_db.forget_old_deliveries(services.store),
-            ),  # fmt: skip
+            Ticker("forget-old-deliveries", 3600, lambda: forget_old(services.store)),
         ]
     for loop in loops:
         loop.start()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.cases import queries as cases_db
 from bot.cases.service import Case, get_case
 from bot.cases.solutions import SolutionRecord, solutions_of_case
-from bot.coaching import queries as coaching_db
+from bot.coaching.service import case_promises
 from bot.shared.db import Store
 
 
@@ -28,5 +28,5 @@ def case_card(store: Store, case_id: int) -> CaseCard | None:
         case,
         [tuple(note) for note in cases_db.case_notes(store, case_id)],
         solutions_of_case(store, case_id),
-        [tuple(promise) for promise in coaching_db.case_promises(store, case.ref)],
+        [tuple(promise) for promise in case_promises(store, case.ref)],
     )

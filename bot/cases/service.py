@@ -283,3 +283,18 @@ def import_customers(store: Store, csv_path: str | Path) -> ImportResult:
                 added += outcome == "added"
                 updated += outcome == "updated"
     return ImportResult(added, updated, problems)
+
+
+def case_owner(store: Store, case_id: int) -> str:
+    return cases_db.case_row(store, case_id)["owner_id"]
+
+
+def set_case_owner(store: Store, case_id: int, owner_id: str) -> None:
+    """Hand a case to someone (a redirect taken): it is on their desk from now on."""
+    cases_db.set_case_owner(store, case_id, owner_id)
+
+
+def open_cases_of(store: Store, owner_id: str) -> list[Case]:
+    """The open cases on a person's desk."""
+    cases = (get_case(store, case_id) for case_id in cases_db.open_case_ids(store, owner_id))
+    return [case for case in cases if case is not None]

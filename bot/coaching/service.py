@@ -87,3 +87,24 @@ class Coach:
             request_key,
         )
         return report
+
+
+def get_draft(store: Store, draft_id: int) -> dict | None:
+    return coaching_db.draft(store, draft_id)
+
+
+def mark_draft(
+    store: Store, draft_id: int, *, used: bool | None = None, helpful: bool | None = None
+) -> None:
+    """What the rep did with a draft: used it (the first use counts), or found it unhelpful."""
+    coaching_db.mark_draft(store, draft_id, used=used, helpful=helpful)
+
+
+def case_drafts(store: Store, case_ref: str) -> list[dict]:
+    """The drafts written for a case, oldest first."""
+    return coaching_db.case_drafts(store, case_ref)
+
+
+def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
+    """(text, due time) of what the drafts a rep used on a case promised."""
+    return coaching_db.case_promises(store, case_ref)

@@ -137,3 +137,8 @@ def close_as_entry(
 
 def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:
     faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, user_id)
+
+
+def resolver(store: Store, query_id: int) -> tuple[str, str, str | None] | None:
+    """Who dealt with a question from the gaps, and how: (user id, action, entry id)."""
+    return faq_db.gap_resolver(store, query_id)

@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.cases import audit
-from bot.cases import queries as cases_db
 from bot.cases.card import CaseCard, case_card
-from bot.cases.service import open_case
+from bot.cases.service import case_owner, open_case, set_case_owner
 from bot.cases.solutions import SolutionRecord
-from bot.coaching import queries as coaching_db
 from bot.coaching.drafts import due_time, promise_text
 from bot.coaching.playbooks import WITHIN, WorkingHours
+from bot.coaching.service import case_drafts
 from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
 from bot.followups.service import Followup, case_followups
@@ -254,7 +253,7 @@ def packet(
     the case: their FAQ entries (with question and answer when `faq_entries` has them) and
     the ones the rep used."""
     card = case_card(store, redirect.case_id)
-    drafts = coaching_db.case_drafts(store, card.case.ref)
+    drafts = case_drafts(store, card.case.ref)
     faq_tried: list[str] = []
     for draft in drafts:
         entry_id = draft["entry_id"]
@@ -358,9 +357,9 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
                 found.taken_by,
                 found.taken_at,
             )
-        previous_owner = cases_db.case_row(store, found.case_id)["owner_id"]
+        previous_owner = case_owner(store, found.case_id)
         followups_db.take_redirect(store, found.id, user_id, store.now())  # waiting, checked above
-        cases_db.set_case_owner(store, found.case_id, user_id)
+        set_case_owner(store, found.case_id, user_id)
         audit.append(
             db, actor=user_id, action="redirect.taken", subject=found.ref,
             details={"case": f"C-{found.case_id}", "team": found.team_id,

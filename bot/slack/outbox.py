@@ -121,6 +121,10 @@ class Outbox:
         if not self.store.db.conn.in_transaction:
             self.kick()  # inside a transaction, the unit of work kicks once it has committed
 
+    def item(self, key: str) -> dict | None:
+        """The queued item `key`, with its status ('pending', 'sending', 'sent', 'dead')."""
+        return edge_db.outbox_item(self.store, key)
+
     def kick(self) -> None:
         if self.sender is not None:
             self.sender.kick()
@@ -443,6 +447,11 @@ def _digest(group: list[dict]) -> base.Message:
     # Each text is already a fallback escaped once: joined as they are, not escaped again.
     text = f"{len(messages)} reminders: " + "; ".join(m.get("text", "") for m in messages)
     return {"text": text, "blocks": blocks}
+
+
+def forget_old(store: Store) -> None:
+    """Delivery keys, sent items and modal reply pointers that can no longer matter."""
+    edge_db.forget_old_deliveries(store)
 
 
 def sender_ticker(sender: Sender, interval: float = SENDER_INTERVAL) -> Ticker:

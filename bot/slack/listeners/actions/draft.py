@@ -4,8 +4,8 @@
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.coaching import queries as coaching_db
 from bot.coaching.drafts import CannotDraft
+from bot.coaching.service import get_draft, mark_draft
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.blocks import faq as faq_blocks
@@ -31,7 +31,7 @@ def on_draft(
     action = body["actions"][0]
     value = action.get("value", "")
     user_id = body["user"]["id"]
-    row = coaching_db.draft(services.store, int(value)) if value.isdigit() else None
+    row = get_draft(services.store, int(value)) if value.isdigit() else None
     if row is None or row["user_id"] != user_id:
         raise CannotDraft(GONE)
     action_id = action["action_id"]
@@ -39,7 +39,7 @@ def on_draft(
     with outbox.unit_of_work(delivery_key):
         if action_id in ("draft_use", "draft_not_helpful"):
             used = action_id == "draft_use"
-            coaching_db.mark_draft(
+            mark_draft(
                 services.store, row["id"], used=used or None, helpful=None if used else False
             )
             done = "Logged as sent." if used else "Thanks: marked not helpful for the team leads."

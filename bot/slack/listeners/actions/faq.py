@@ -6,8 +6,7 @@ from collections.abc import Callable
 from slack_bolt import Ack, Respond
 
 from bot.faq.knowledge import Entry
-from bot.faq.queries import QueryRecord
-from bot.faq.service import Faq
+from bot.faq.service import Faq, QueryRecord
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.faq import queries as faq_db
 from bot.faq.curate import CurateError
-from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap
+from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap, resolver
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
@@ -42,9 +41,7 @@ def on_gap(handle: GapHandler) -> Callable:
         now = services.store.clock.now()
         gap = find_gap(services.store, services.faq.edition, now, key) if key is not None else None
         if gap is None:
-            done = kb_blocks.already_handled(
-                faq_db.gap_resolver(services.store, key) if key else None
-            )
+            done = kb_blocks.already_handled(resolver(services.store, key) if key else None)
         else:
             done = handle(services, gap, action, body, client)
             if done is None:

@@ -2,8 +2,7 @@
 
 from slack_sdk import WebClient
 
-from bot.cases import queries as cases_db
-from bot.cases.service import get_case
+from bot.cases.service import open_cases_of
 from bot.cases.solutions import pending_solutions
 from bot.faq.gaps import find_gaps
 from bot.followups.redirects import waiting_redirects
@@ -37,7 +36,7 @@ def publish_home(event: dict, client: WebClient, services: Services) -> None:
         }
     view = home_view(
         followups=list_followups(store, user_id),
-        cases=[get_case(store, case_id) for case_id in cases_db.open_case_ids(store, user_id)],
+        cases=open_cases_of(store, user_id),
         my_pending=pending_solutions(store, requested_by=user_id),
         policy=services.guide.solutions,
         tz=time_zone(client, store, user_id),
