@@ -32,7 +32,7 @@ def faq(tmp_path: Path) -> Faq:
 
 
 def ask(faq: Faq, text: str, user: str = "U1") -> int:
-    return faq.ask(text, user_id=user, channel_id="C1", source="command").query_id
+    return faq.record(text, faq.match(text), user_id=user, channel_id="C1", source="command")
 
 
 def gaps(faq: Faq):

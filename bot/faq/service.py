@@ -17,12 +17,6 @@ SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
-class Asked:
-    query_id: int
-    result: MatchResult
-
-
-@dataclass(frozen=True)
 class Edition:
     """One loaded version of the knowledge base; replaced whole, so a reader never sees a
     matcher from one version and entries from another."""
@@ -78,23 +72,6 @@ class Faq:
         with self._reloading:
             self._edition = self._edition_of(knowledge)
             self._tried = knowledge.signature
-
-    def ask(
-        self,
-        text: str,
-        *,
-        user_id: str,
-        channel_id: str | None,
-        source: str,
-        request_key: str | None = None,
-    ) -> Asked:
-        """Match and store the question; a retried request gets the first one's record."""
-        result = self.match(text)
-        query_id = self.record(
-            text, result, user_id=user_id, channel_id=channel_id, source=source,
-            request_key=request_key,
-        )  # fmt: skip
-        return Asked(query_id, result)
 
     def match(self, text: str) -> MatchResult:
         return self.matcher.match(text, top=SUGGESTIONS)

@@ -52,9 +52,6 @@ class Followup:
     def ref(self) -> str:
         return f"F-{self.id}"
 
-    def overdue(self, now: datetime) -> bool:
-        return self.status == "open" and self.due_at <= now
-
 
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
