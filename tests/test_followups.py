@@ -207,7 +207,7 @@ def test_a_failed_send_is_tried_again_later_and_not_marked_delivered(store):
     [reminder] = due_reminders(store, ROLES, due)
     assert claim(store, reminder, "a", due)
     failed(store, reminder, due, "ratelimited")
-    row = jobs.reminder_rows(store, [reminder.id])[reminder.id]
+    row = jobs.claims(store, [reminder.id])[reminder.id]
     assert (row["status"], row["error"], row["delivered_at"]) == ("failed", "ratelimited", None)
     assert due_reminders(store, ROLES, due + timedelta(seconds=30)) == []
     retry = due + timedelta(minutes=1)
@@ -216,7 +216,7 @@ def test_a_failed_send_is_tried_again_later_and_not_marked_delivered(store):
     failed(store, reminder, retry, "ratelimited")  # the second wait is longer
     assert due_reminders(store, ROLES, retry + timedelta(minutes=1)) == []
     assert send_all(store, retry + timedelta(minutes=2)) == [("due", REP)]
-    assert jobs.reminder_rows(store, [reminder.id])[reminder.id]["attempts"] == 3
+    assert jobs.claims(store, [reminder.id])[reminder.id]["attempts"] == 3
     assert send_all(store, retry + timedelta(minutes=10)) == []
 
 

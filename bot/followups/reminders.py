@@ -82,7 +82,7 @@ def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     follow-ups' "before", "due" and "overdue", and unclaimed redirects'. After an outage the
     ones that came due meanwhile are all here at once; each must be claimed before sending."""
     candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
-    rows = jobs.reminder_rows(store, [reminder.id for reminder in candidates])
+    rows = jobs.claims(store, [reminder.id for reminder in candidates])
     due = [reminder for reminder in candidates if _sendable(rows.get(reminder.id), now)]
     return sorted(due, key=lambda reminder: (reminder.due_at, reminder.id))
 
@@ -108,21 +108,21 @@ def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> boo
             "due_at": iso(reminder.due_at), "status": "claimed", "instance": instance,
             "claimed_at": iso(now), "attempts": 1,
         }  # fmt: skip
-        return jobs.claim_reminder(store, row, stale_before=iso(now - CLAIM_TIMEOUT))
+        return jobs.claim_job(store, row, stale_before=iso(now - CLAIM_TIMEOUT))
 
 
 def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
-    jobs.reminder_delivered(store, reminder.id, iso(now))
+    jobs.job_delivered(store, reminder.id, iso(now))
 
 
 def failed(store: Store, reminder: Reminder, now: datetime, error: str) -> None:
     """A send that did not go through: tried again after a wait that doubles each time (up
     to RETRY_MOST), never marked delivered."""
     with store.transaction():
-        row = jobs.reminder_rows(store, [reminder.id]).get(reminder.id)
+        row = jobs.claims(store, [reminder.id]).get(reminder.id)
         attempts = row["attempts"] if row else 1
         wait = min(RETRY_FIRST * 2 ** min(attempts - 1, 10), RETRY_MOST)
-        jobs.reminder_failed(store, reminder.id, error[:500], iso(now + wait))
+        jobs.job_failed(store, reminder.id, error[:500], iso(now + wait))
 
 
 def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:

@@ -328,6 +328,11 @@ def _v8_outbox(db: Database) -> None:
     )
 
 
+def _v9_job_claims(db: Database) -> None:
+    # The claims table holds the weekly post's claims as well as reminders': named for it.
+    db.execute("ALTER TABLE reminders RENAME TO job_claims")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -338,4 +343,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v6_summary_indexes,
     _v7_delivery_age_index,
     _v8_outbox,
+    _v9_job_claims,
 ]

@@ -57,7 +57,7 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     key = weekly_post_key(label)
     with store.transaction():
         queue_summary(outbox, store, guide, summary, guide.roles.channels["management"], key)
-        jobs.reminder_delivered(store, key, iso(now))
+        jobs.job_delivered(store, key, iso(now))
     outbox.kick()
     return True
 
