@@ -21,8 +21,9 @@ from bot.emulator.render import (
     render_view,
     text_of,
 )
-from bot.emulator.server import Call, FakeSlack, with_block_ids
+from bot.emulator.server import Call, FakeSlack
 from bot.emulator.team import APP_ID, TEAM_DOMAIN, TEAM_ID, Member, channel_id, member
+from bot.emulator.webapi import with_block_ids
 
 Json = dict[str, Any]
 
