@@ -28,10 +28,8 @@ from bot.slack.blocks.base import (
     sections,
     shorten,
 )
+from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
-SOLVE = "solve"  # callback ids of the modals
-CLOSE = "close_case"
-DENY = "deny_solution"
 NOTES_SHOWN = 5
 LISTED = 10  # solutions and promises on a card
 
@@ -118,17 +116,17 @@ def case_card(
     if case.status == "open":
         blocks.append(
             actions(
-                f"case:{case.id}",
-                button("Propose a solution", "case_solve", str(case.id), "primary"),
-                button("Close case", "case_close", str(case.id)),
+                numbered(Block.CASE, case.id),
+                button("Propose a solution", Action.CASE_SOLVE, str(case.id), "primary"),
+                button("Close case", Action.CASE_CLOSE, str(case.id)),
             )
         )
     return message(f"{case.ref} {case.customer.name}: {case.topic}", blocks)
 
 
-def _field(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
+def _field(block_id: Field, label: str, *, multiline: bool = False, optional: bool = False,
            placeholder: str = "") -> dict:  # fmt: skip
-    element = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+    element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return {
@@ -140,14 +138,14 @@ def _field(block_id: str, label: str, *, multiline: bool = False, optional: bool
     }
 
 
-def _select(block_id: str, label: str, options: list[tuple[str, str]]) -> dict:
+def _select(block_id: Field, label: str, options: list[tuple[str, str]]) -> dict:
     return {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
         "element": {
             "type": "static_select",
-            "action_id": "value",
+            "action_id": FIELD_INPUT,
             "options": [option(text, value) for text, value in options],
         },
     }
@@ -157,17 +155,17 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
     """The solutions the playbook allows for this case, with amount and reason."""
     return {
         "type": "modal",
-        "callback_id": SOLVE,
+        "callback_id": Modal.SOLVE,
         "private_metadata": json.dumps(meta),
         "title": plain(f"Solve {card.case.ref}", TITLE_LIMIT),
         "submit": plain("Propose", TITLE_LIMIT),
         "close": plain("Cancel", TITLE_LIMIT),
         "blocks": [
             section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
-            _select("type", "Solution", [(t.label, t.id) for t in options]),
-            _field("amount", f"Amount ({currency}), where it applies", optional=True,
+            _select(Field.TYPE, "Solution", [(t.label, t.id) for t in options]),
+            _field(Field.AMOUNT, f"Amount ({currency}), where it applies", optional=True,
                    placeholder="e.g. 12.50"),
-            _field("reason", "Reason", multiline=True),
+            _field(Field.REASON, "Reason", multiline=True),
         ],
     }  # fmt: skip
 
@@ -175,13 +173,13 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
 def close_modal(card: CaseCard) -> dict:
     return {
         "type": "modal",
-        "callback_id": CLOSE,
+        "callback_id": Modal.CLOSE_CASE,
         "private_metadata": json.dumps({"case_id": card.case.id}),
         "title": plain(f"Close {card.case.ref}", TITLE_LIMIT),
         "submit": plain("Close case", TITLE_LIMIT),
         "blocks": [
             section("What caused this contact? Management sees where contacts come from."),
-            _select("root_cause", "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
+            _select(Field.ROOT_CAUSE, "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
         ],
     }
 
@@ -189,11 +187,11 @@ def close_modal(card: CaseCard) -> dict:
 def deny_modal(solution_id: int, meta: dict) -> dict:
     return {
         "type": "modal",
-        "callback_id": DENY,
+        "callback_id": Modal.DENY_SOLUTION,
         "private_metadata": json.dumps({**meta, "solution_id": solution_id}),
         "title": plain("Deny the solution", TITLE_LIMIT),
         "submit": plain("Deny", TITLE_LIMIT),
-        "blocks": [_field("reason", "Why? The rep sees this.", multiline=True)],
+        "blocks": [_field(Field.REASON, "Why? The rep sees this.", multiline=True)],
     }
 
 
@@ -213,9 +211,9 @@ def approval_card(
         [
             *sections(text),
             actions(
-                f"approval:{solution.id}",
-                button("Approve", "solution_approve", value, "primary"),
-                button("Deny", "solution_deny", value, "danger"),
+                numbered(Block.APPROVAL, solution.id),
+                button("Approve", Action.SOLUTION_APPROVE, value, "primary"),
+                button("Deny", Action.SOLUTION_DENY, value, "danger"),
             ),
         ],
     )

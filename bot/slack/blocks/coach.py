@@ -17,6 +17,7 @@ from bot.slack.blocks.base import (
     section,
     sections,
 )
+from bot.slack.ids import Action, Block
 
 FLAGS_SHOWN = 10
 
@@ -64,12 +65,12 @@ def draft_message(
         context(f"Promises a reply {draft.promise} · situation `{draft.situation}`"),
     ]
     buttons = actions(
-        "draft",
-        button("Use this", "draft_use", value, "primary"),
-        button("Shorter", "draft_shorter", value),
-        button("More formal", "draft_formal", value),
-        button("Another version", "draft_another", value),
-        button("Not helpful", "draft_not_helpful", value),
+        Block.DRAFT,
+        button("Use this", Action.DRAFT_USE, value, "primary"),
+        button("Shorter", Action.DRAFT_SHORTER, value),
+        button("More formal", Action.DRAFT_FORMAL, value),
+        button("Another version", Action.DRAFT_ANOTHER, value),
+        button("Not helpful", Action.DRAFT_NOT_HELPFUL, value),
     )
     return message(draft.text, [*blocks, buttons])
 

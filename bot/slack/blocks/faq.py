@@ -20,6 +20,7 @@ from bot.slack.blocks.base import (
     sections,
     split,
 )
+from bot.slack.ids import Action, Block, numbered
 
 
 def faq_value(query_id: int, entry_id: str) -> str:
@@ -63,10 +64,10 @@ def faq_answer(entry: Entry, asked: str, query_id: int, score: float | None) -> 
     """A confident match: the answer itself, the FAQ question it answers, and feedback buttons."""
     value = faq_value(query_id, entry.id)
     feedback = actions(
-        "faq_feedback",
-        button("Helpful", "faq_helpful", value, "primary"),
-        button("Not helpful", "faq_not_helpful", value),
-        button("Draft a reply", "faq_draft", value),
+        Block.FAQ_FEEDBACK,
+        button("Helpful", Action.FAQ_HELPFUL, value, "primary"),
+        button("Not helpful", Action.FAQ_NOT_HELPFUL, value),
+        button("Draft a reply", Action.FAQ_DRAFT, value),
     )
     return message(entry.answer, [*_answer_blocks(entry, asked, score), feedback])
 
@@ -85,7 +86,11 @@ def faq_feedback_given(entry: Entry, asked: str, helpful: bool) -> Message:
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
     """A close call: the best few as "did you mean" buttons."""
     buttons = [
-        button(scored.entry.question, f"faq_pick_{n}", faq_value(query_id, scored.entry.id))
+        button(
+            scored.entry.question,
+            numbered(Action.FAQ_PICK, n),
+            faq_value(query_id, scored.entry.id),
+        )
         for n, scored in enumerate(matches)
     ]
     none_value = faq_value(query_id, matches[0].entry.id)
@@ -93,8 +98,8 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
         "Did you mean one of these?",
         [
             section(Mrkdwn("*Did you mean one of these?*\n") + quote(asked)),
-            actions("faq_suggestions", *buttons),
-            actions("faq_none", button("None of these", "faq_none_of_these", none_value)),
+            actions(Block.FAQ_SUGGESTIONS, *buttons),
+            actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, none_value)),
         ],
     )
 

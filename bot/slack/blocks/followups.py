@@ -26,6 +26,7 @@ from bot.slack.blocks.base import (
     shorten,
 )
 from bot.slack.blocks.cases import tenure
+from bot.slack.ids import Action, Block, numbered
 
 LISTED = 20
 UTC = ZoneInfo("UTC")
@@ -91,10 +92,10 @@ def followup_list(followups: list[Followup], tz: ZoneInfo, now: datetime) -> Mes
 def _followup_buttons(followup: Followup) -> dict:
     value = str(followup.id)
     return actions(
-        f"followup:{followup.id}",
-        button("Done", "followup_done", value, "primary"),
-        button("Snooze 1h", "followup_snooze_hour", value),
-        button("Snooze tomorrow", "followup_snooze_tomorrow", value),
+        numbered(Block.FOLLOWUP, followup.id),
+        button("Done", Action.FOLLOWUP_DONE, value, "primary"),
+        button("Snooze 1h", Action.FOLLOWUP_SNOOZE_HOUR, value),
+        button("Snooze tomorrow", Action.FOLLOWUP_SNOOZE_TOMORROW, value),
     )
 
 
@@ -180,8 +181,8 @@ def packet_card(
     if team.needs:
         blocks.append(context("This team needs: " + "; ".join(team.needs)))
     take = actions(
-        f"redirect:{packet.redirect.id}",
-        button("Take it", "redirect_take", str(packet.redirect.id), "primary"),
+        numbered(Block.REDIRECT, packet.redirect.id),
+        button("Take it", Action.REDIRECT_TAKE, str(packet.redirect.id), "primary"),
     )
     return message(f"{case.ref} redirected to {team.name}", [*blocks, take])
 

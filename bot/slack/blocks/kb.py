@@ -25,12 +25,11 @@ from bot.slack.blocks.base import (
     section,
     shorten,
 )
+from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
 GAPS_SHOWN = 10  # Slack allows 50 blocks a message; a lead works through ten at a time
 PROBLEMS_SHOWN = 20
-NEW_ENTRY = "kb_new_entry"  # the modal's callback id
 INPUT_LIMIT = 3000  # what Slack lets an input field hold
-GAP_BLOCK = "kb_gap:"  # + the gap's key: every button of a gap says which gap it is for
 
 
 def usage() -> Message:
@@ -49,8 +48,9 @@ def _count(n: int, thing: str) -> str:
 
 
 def gap_key(block_id: str) -> int | None:
-    key = block_id.removeprefix(GAP_BLOCK)
-    return int(key) if block_id.startswith(GAP_BLOCK) and key.isdigit() else None
+    """The key of the gap a button is for, from the block it is in; None for other blocks."""
+    key = block_id.removeprefix(Block.KB_GAP)
+    return int(key) if block_id.startswith(Block.KB_GAP) and key.isdigit() else None
 
 
 def _code(text: str) -> Mrkdwn:
@@ -63,7 +63,7 @@ def _curly(text: str, limit: int = 200) -> Mrkdwn:
 
 def _gap_blocks(gap: Gap) -> list[dict]:
     times = f"{gap.count}×" if gap.count > 1 else "Once:"
-    block_id = f"{GAP_BLOCK}{gap.key}"
+    block_id = numbered(Block.KB_GAP, gap.key)
     if gap.kind == "picked":
         entry = gap.suggestions[0]
         text = Mrkdwn(
@@ -71,8 +71,8 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             f"({_code(entry.id)}) for it."
         )
         buttons = [
-            button("Accept as a phrasing", "kb_add_phrasing", entry.id, "primary"),
-            button("Ignore", "kb_ignore", ""),
+            button("Accept as a phrasing", Action.KB_ADD_PHRASING, entry.id, "primary"),
+            button("Ignore", Action.KB_IGNORE, ""),
         ]
         return [section(text), actions(block_id, *buttons)]
     text = Mrkdwn(f"*{times} {_curly(gap.question)}*")
@@ -83,16 +83,19 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     if gap.suggestions:
         best = gap.suggestions[0]
         label = f"Add as a phrasing of “{shorten(best.question, BUTTON_LIMIT - 24)}”"
-        elements.append(button(label, "kb_add_phrasing", best.id))
+        elements.append(button(label, Action.KB_ADD_PHRASING, best.id))
         elements.append(
             {
                 "type": "static_select",
-                "action_id": "kb_add_phrasing_to",
+                "action_id": Action.KB_ADD_PHRASING_TO,
                 "placeholder": plain("…or to another entry", 150),
                 "options": [option(e.question, e.id) for e in gap.suggestions],
             }
         )
-    elements += [button("New entry", "kb_new_entry", ""), button("Ignore", "kb_ignore", "")]
+    elements += [
+        button("New entry", Action.KB_NEW_ENTRY, ""),
+        button("Ignore", Action.KB_IGNORE, ""),
+    ]
     return [section(text), actions(block_id, *elements)]
 
 
@@ -120,9 +123,9 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
 def new_entry_modal(gap: Gap) -> dict:
     """A modal to write a new entry from a gap; its wordings become the entry's phrasings."""
 
-    def field(block_id: str, label: str, initial: str = "", multiline: bool = False,
+    def field(block_id: Field, label: str, initial: str = "", multiline: bool = False,
               optional: bool = False) -> dict:  # fmt: skip
-        element = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
+        element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
         if initial:
             element["initial_value"] = initial
         return {
@@ -141,22 +144,22 @@ def new_entry_modal(gap: Gap) -> dict:
         variants.append(question)
     return {
         "type": "modal",
-        "callback_id": NEW_ENTRY,
+        "callback_id": Modal.KB_NEW_ENTRY,
         "private_metadata": json.dumps({"key": gap.key}),  # a pointer: the gap is read back
         "title": plain("New FAQ entry", TITLE_LIMIT),
         "submit": plain("Add to the FAQ", TITLE_LIMIT),
         "close": plain("Cancel", TITLE_LIMIT),
         "blocks": [
-            field("question", "Question", shorten(gap.question, INPUT_LIMIT)),
+            field(Field.QUESTION, "Question", shorten(gap.question, INPUT_LIMIT)),
             field(
-                "variants",
+                Field.VARIANTS,
                 "Other ways customers ask it, one per line",
                 "\n".join(variants),
                 multiline=True,
                 optional=True,
             ),
-            field("answer", "Answer", multiline=True),
-            field("tags", "Tags, separated by commas", optional=True),
+            field(Field.ANSWER, "Answer", multiline=True),
+            field(Field.TAGS, "Tags, separated by commas", optional=True),
         ],
     }
 

@@ -15,6 +15,7 @@ from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import open_solve_modal
+from bot.slack.ids import Action
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.outbox import Outbox
 
@@ -103,7 +104,7 @@ def announce(
 
 
 def register(app: Listeners) -> None:
-    app.action("case_solve")(ack=acknowledge, lazy=[propose])
-    app.action("case_close")(ack=acknowledge, lazy=[close])
-    app.action("solution_approve")(approve)
-    app.action("solution_deny")(ack=acknowledge, lazy=[deny])
+    app.action(Action.CASE_SOLVE)(ack=acknowledge, lazy=[propose])
+    app.action(Action.CASE_CLOSE)(ack=acknowledge, lazy=[close])
+    app.action(Action.SOLUTION_APPROVE)(approve)
+    app.action(Action.SOLUTION_DENY)(ack=acknowledge, lazy=[deny])

@@ -11,15 +11,16 @@ from bot.slack.blocks import coach as coach_blocks
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.drafting import draft_for
+from bot.slack.ids import Action
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
 GONE = "This draft has expired. Write a new one with /draft."
 # action -> how the next draft differs from the one the button is on
 CHANGES = {
-    "draft_shorter": {"style": "short"},
-    "draft_formal": {"style": "formal"},
-    "draft_another": {},
+    Action.DRAFT_SHORTER: {"style": "short"},
+    Action.DRAFT_FORMAL: {"style": "formal"},
+    Action.DRAFT_ANOTHER: {},
 }
 
 
@@ -37,8 +38,8 @@ def on_draft(
     action_id = action["action_id"]
     tz = time_zone(client, services.store, user_id)
     with outbox.unit_of_work(delivery_key):
-        if action_id in ("draft_use", "draft_not_helpful"):
-            used = action_id == "draft_use"
+        if action_id in (Action.DRAFT_USE, Action.DRAFT_NOT_HELPFUL):
+            used = action_id == Action.DRAFT_USE
             mark_draft(
                 services.store, row["id"], used=used or None, helpful=None if used else False
             )
@@ -46,7 +47,7 @@ def on_draft(
             respond(replace_original=True, **coach_blocks.draft_done(row["text"], done))
             return
         style = CHANGES[action_id].get("style", row["style"])
-        version = row["version"] + 1 if action_id == "draft_another" else row["version"]
+        version = row["version"] + 1 if action_id == Action.DRAFT_ANOTHER else row["version"]
         entry = services.faq.entry(row["entry_id"]) if row["entry_id"] else None
         drafted = draft_for(
             services, tz, user_id, row["message"], entry=entry,
@@ -84,6 +85,6 @@ def from_faq(
 
 
 def register(app: Listeners) -> None:
-    for action_id in ("draft_use", "draft_not_helpful", *CHANGES):
+    for action_id in (Action.DRAFT_USE, Action.DRAFT_NOT_HELPFUL, *CHANGES):
         app.action(action_id)(on_draft)
-    app.action("faq_draft")(from_faq)
+    app.action(Action.FAQ_DRAFT)(from_faq)

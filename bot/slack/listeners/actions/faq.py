@@ -1,6 +1,5 @@
 """Buttons on /faq replies: "did you mean" picks, Helpful / Not helpful, None of these."""
 
-import re
 from collections.abc import Callable
 
 from slack_bolt import Ack, Respond
@@ -11,6 +10,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Action, any_numbered
 from bot.slack.outbox import Outbox
 
 GONE = "This FAQ reply has expired. Ask again with /faq."
@@ -47,7 +47,7 @@ def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message
 
 
 def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
-    helpful = body["actions"][0]["action_id"] == "faq_helpful"
+    helpful = body["actions"][0]["action_id"] == Action.FAQ_HELPFUL
     faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
     return faq_blocks.faq_feedback_given(entry, query.text, helpful)
 
@@ -58,6 +58,7 @@ def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> bas
 
 
 def register(app: Listeners) -> None:
-    app.action(re.compile(r"^faq_pick_\d+$"))(replacing_the_reply(pick))
-    app.action(re.compile(r"^faq_(not_)?helpful$"))(replacing_the_reply(feedback))
-    app.action("faq_none_of_these")(replacing_the_reply(none_of_these))
+    app.action(any_numbered(Action.FAQ_PICK))(replacing_the_reply(pick))
+    for action_id in (Action.FAQ_HELPFUL, Action.FAQ_NOT_HELPFUL):
+        app.action(action_id)(replacing_the_reply(feedback))
+    app.action(Action.FAQ_NONE_OF_THESE)(replacing_the_reply(none_of_these))

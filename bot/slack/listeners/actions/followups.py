@@ -13,6 +13,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Action
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
@@ -31,14 +32,14 @@ def on_followup(
     now = services.store.clock.now()
     roles = services.roles
     with outbox.unit_of_work(delivery_key):
-        if action["action_id"] == "followup_done":
+        if action["action_id"] == Action.FOLLOWUP_DONE:
             followup = complete(services.store, int(value), user_id, roles=roles)
             done = "done"
         else:
             hours = services.guide.playbooks.working_hours
             later = (
                 now + timedelta(hours=1)
-                if action["action_id"] == "followup_snooze_hour"
+                if action["action_id"] == Action.FOLLOWUP_SNOOZE_HOUR
                 else parse_when("tomorrow", now=now, tz=tz, hours=hours)  # when work starts
             )
             followup = snooze(services.store, int(value), user_id, later, roles=roles)
@@ -65,6 +66,10 @@ def take_redirect(
 
 
 def register(app: Listeners) -> None:
-    for action_id in ("followup_done", "followup_snooze_hour", "followup_snooze_tomorrow"):
+    for action_id in (
+        Action.FOLLOWUP_DONE,
+        Action.FOLLOWUP_SNOOZE_HOUR,
+        Action.FOLLOWUP_SNOOZE_TOMORROW,
+    ):
         app.action(action_id)(on_followup)
-    app.action("redirect_take")(take_redirect)
+    app.action(Action.REDIRECT_TAKE)(take_redirect)

@@ -12,6 +12,7 @@ from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Action
 from bot.slack.listeners.acks import acknowledge
 
 log = logging.getLogger(__name__)
@@ -82,9 +83,9 @@ def new_entry(services: Services, gap: Gap, action: dict, body: dict, client) ->
 
 def register(app: Listeners) -> None:
     for action_id, handle in [
-        ("kb_add_phrasing", add_phrasing),
-        ("kb_add_phrasing_to", add_phrasing),
-        ("kb_ignore", ignore),
-        ("kb_new_entry", new_entry),
+        (Action.KB_ADD_PHRASING, add_phrasing),
+        (Action.KB_ADD_PHRASING_TO, add_phrasing),
+        (Action.KB_IGNORE, ignore),
+        (Action.KB_NEW_ENTRY, new_entry),
     ]:
         app.action(action_id)(ack=acknowledge, lazy=[on_gap(handle)])

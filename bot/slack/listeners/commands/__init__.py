@@ -4,16 +4,14 @@ from slack_bolt import Ack
 
 from bot.slack.blocks import base
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 from bot.slack.listeners.commands import case, draft, faq, followup, kb, summary, tone
-
-COMMANDS = ("/faq", "/draft", "/tone", "/case", "/note", "/solve", "/followup", "/redirect",
-            "/summary", "/kb")  # fmt: skip
 
 
 def unknown(ack: Ack, command: dict) -> None:
     # A command the manifest has but this version does not (or a typo in a manifest edit):
     # a kind line instead of Bolt's 404 and its hints for developers.
-    known = ", ".join(f"`{name}`" for name in COMMANDS)
+    known = ", ".join(f"`{name}`" for name in Command)
     named = command.get("command", "that command")
     said = base.note(f"repbot does not know {named}. It knows {known}.")
     ack(response_type="ephemeral", **said)

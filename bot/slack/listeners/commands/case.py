@@ -11,6 +11,7 @@ from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import open_solve_modal
+from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 
 
@@ -75,6 +76,6 @@ def solve(command: dict, respond: Respond, client: WebClient, services: Services
 
 
 def register(app: Listeners) -> None:
-    app.command("/case")(case)
-    app.command("/note")(note)
-    app.command("/solve")(ack=acknowledge_solve, lazy=[solve])
+    app.command(Command.CASE)(case)
+    app.command(Command.NOTE)(note)
+    app.command(Command.SOLVE)(ack=acknowledge_solve, lazy=[solve])

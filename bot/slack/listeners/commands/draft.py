@@ -9,6 +9,7 @@ from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.drafting import draft_for
+from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
@@ -52,4 +53,4 @@ def write(
 
 
 def register(app: Listeners) -> None:
-    app.command("/draft")(write)
+    app.command(Command.DRAFT)(write)

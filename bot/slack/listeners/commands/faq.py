@@ -7,6 +7,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 
 
@@ -17,7 +18,7 @@ def answer(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery
     if not text:
         ack(
             response_type="ephemeral",
-            **base.usage("/faq", "<customer's question>", "where is my box"),
+            **base.usage(Command.FAQ, "<customer's question>", "where is my box"),
         )
         return
     if not has_words(text):
@@ -33,4 +34,4 @@ def answer(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery
 
 
 def register(app: Listeners) -> None:
-    app.command("/faq")(answer)
+    app.command(Command.FAQ)(answer)

@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
@@ -94,5 +95,5 @@ def send_redirect(
 
 
 def register(app: Listeners) -> None:
-    app.command("/followup")(followup)
-    app.command("/redirect")(send_redirect)
+    app.command(Command.FOLLOWUP)(followup)
+    app.command(Command.REDIRECT)(send_redirect)

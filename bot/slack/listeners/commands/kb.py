@@ -7,6 +7,7 @@ from bot.faq.gaps import find_gaps
 from bot.services import Services
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 
 SUBCOMMANDS = ("gaps", "reload")
 
@@ -46,4 +47,4 @@ def run(command: dict, respond: Respond, context: dict) -> None:
 
 
 def register(app: Listeners) -> None:
-    app.command("/kb")(ack=acknowledge, lazy=[run])
+    app.command(Command.KB)(ack=acknowledge, lazy=[run])

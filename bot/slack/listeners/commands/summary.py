@@ -8,6 +8,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 
 
 def acknowledge(ack: Ack, command: dict, context: dict) -> None:
@@ -33,4 +34,4 @@ def preview(command: dict, respond: Respond, context: dict) -> None:
 
 
 def register(app: Listeners) -> None:
-    app.command("/summary")(ack=acknowledge, lazy=[preview])
+    app.command(Command.SUMMARY)(ack=acknowledge, lazy=[preview])

@@ -5,6 +5,7 @@ from slack_bolt import Ack
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
 
 
 def check(ack: Ack, command: dict, services: Services) -> None:
@@ -20,4 +21,4 @@ def check(ack: Ack, command: dict, services: Services) -> None:
 
 
 def register(app: Listeners) -> None:
-    app.command("/tone")(check)
+    app.command(Command.TONE)(check)

@@ -6,6 +6,7 @@ from bot.faq.service import has_words
 from bot.services import Services
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Event
 from bot.slack.outbox import Outbox
 
 
@@ -34,4 +35,4 @@ def answer_direct_message(
 
 
 def register(app: Listeners) -> None:
-    app.event("message")(answer_direct_message)
+    app.event(Event.MESSAGE)(answer_direct_message)

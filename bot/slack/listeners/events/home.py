@@ -10,6 +10,7 @@ from bot.followups.service import list_followups
 from bot.services import Services
 from bot.slack.blocks.home import home_view
 from bot.slack.boundary import Listeners
+from bot.slack.ids import Event
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.people import time_zone
 
@@ -48,4 +49,4 @@ def publish_home(event: dict, client: WebClient, services: Services) -> None:
 
 
 def register(app: Listeners) -> None:
-    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
+    app.event(Event.APP_HOME_OPENED)(ack=acknowledge, lazy=[publish_home])

@@ -14,12 +14,13 @@ from bot.services import Services
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import situation_of
+from bot.slack.ids import FIELD_INPUT, Field, Modal
 from bot.slack.listeners.actions.cases import announce, card_key, check_workspace
 from bot.slack.outbox import Outbox
 
 
-def _value(view: dict, block_id: str) -> str:
-    state = view["state"]["values"].get(block_id, {}).get("value", {})
+def _value(view: dict, field: Field) -> str:
+    state = view["state"]["values"].get(field, {}).get(FIELD_INPUT, {})
     chosen = state.get("selected_option") or {}
     return (chosen.get("value") or state.get("value") or "").strip()
 
@@ -32,17 +33,18 @@ def _pointer(view: dict, name: str) -> int:
 def check_solution(
     ack: Ack, body: dict, view: dict, services: Services, outbox: Outbox, delivery_key: str
 ) -> None:
-    if not _value(view, "type"):
-        ack(response_action="errors", errors={"type": "Choose a solution."})
+    if not _value(view, Field.TYPE):
+        ack(response_action="errors", errors={Field.TYPE: "Choose a solution."})
         return
-    if not _value(view, "reason"):
+    if not _value(view, Field.REASON):
         ack(
-            response_action="errors", errors={"reason": "Say why: the approver and the log see it."}
+            response_action="errors",
+            errors={Field.REASON: "Say why: the approver and the log see it."},
         )
         return
     card = case_card(services.store, _pointer(view, "case_id"))
     if card is None:
-        ack(response_action="errors", errors={"type": "That case is gone."})
+        ack(response_action="errors", errors={Field.TYPE: "That case is gone."})
         return
     policy = services.guide.solutions
     try:
@@ -50,18 +52,18 @@ def check_solution(
             proposal = propose(
                 services.store, policy, services.roles,
                 case_id=card.case.id, situation_id=situation_of(services, card),
-                user_id=body["user"]["id"], type_id=_value(view, "type"),
-                amount_text=_value(view, "amount"), reason=_value(view, "reason"),
+                user_id=body["user"]["id"], type_id=_value(view, Field.TYPE),
+                amount_text=_value(view, Field.AMOUNT), reason=_value(view, Field.REASON),
                 request_key=f"solve:{view.get('id')}:{view.get('hash')}",
                 today=services.store.clock.now().date(),
             )  # fmt: skip
             _announce_proposal(services, outbox, proposal)
     except SolutionError as error:
-        field = "amount" if getattr(error, "field", "amount") == "amount" else "type"
+        field = Field.AMOUNT if getattr(error, "field", "amount") == "amount" else Field.TYPE
         ack(response_action="errors", errors={field: str(error)})
         return
     except CaseError as error:
-        ack(response_action="errors", errors={"type": str(error)})
+        ack(response_action="errors", errors={Field.TYPE: str(error)})
         return
     ack()
 
@@ -99,9 +101,9 @@ def check_close(
     try:
         with outbox.unit_of_work(delivery_key):
             close_case(services.store, _pointer(view, "case_id"), body["user"]["id"],
-                       _value(view, "root_cause"))  # fmt: skip
+                       _value(view, Field.ROOT_CAUSE))  # fmt: skip
     except CaseError as error:
-        ack(response_action="errors", errors={"root_cause": str(error)})
+        ack(response_action="errors", errors={Field.ROOT_CAUSE: str(error)})
         return
     ack()
 
@@ -110,8 +112,8 @@ def check_deny(
     ack: Ack, body: dict, view: dict, respond: Respond, context: BoltContext,
     services: Services, outbox: Outbox, delivery_key: str,
 ) -> None:  # fmt: skip
-    if not _value(view, "reason"):
-        ack(response_action="errors", errors={"reason": "Say why: the rep passes it on."})
+    if not _value(view, Field.REASON):
+        ack(response_action="errors", errors={Field.REASON: "Say why: the rep passes it on."})
         return
     check_workspace(body, context)
     solution_id = _pointer(view, "solution_id")
@@ -119,11 +121,11 @@ def check_deny(
         decision = decide(
             services.store, services.guide.solutions, services.roles,
             solution_id=solution_id, user_id=body["user"]["id"], approve=False,
-            reason=_value(view, "reason"),
+            reason=_value(view, Field.REASON),
             request_key=f"deny:{view.get('id')}:{view.get('hash')}",
         )  # fmt: skip
         if decision.outcome in ("refused", "already_decided"):
-            ack(response_action="errors", errors={"reason": decision.message})
+            ack(response_action="errors", errors={Field.REASON: decision.message})
             return
         key = f"solution:{solution_id}:decided"
         announce(services, outbox, respond, decision,
@@ -132,6 +134,6 @@ def check_deny(
 
 
 def register(app: Listeners) -> None:
-    app.view(case_blocks.SOLVE)(check_solution)
-    app.view(case_blocks.CLOSE)(check_close)
-    app.view(case_blocks.DENY)(check_deny)
+    app.view(Modal.SOLVE)(check_solution)
+    app.view(Modal.CLOSE_CASE)(check_close)
+    app.view(Modal.DENY_SOLUTION)(check_deny)

@@ -10,26 +10,27 @@ from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.ids import FIELD_INPUT, Field, Modal
 from bot.slack.listeners.actions.kb import shown_name
 from bot.slack.outbox import Outbox
 
 
-def _value(view: dict, block_id: str) -> str:
-    state = view["state"]["values"].get(block_id, {}).get("value", {})
+def _value(view: dict, field: Field) -> str:
+    state = view["state"]["values"].get(field, {}).get(FIELD_INPUT, {})
     return (state.get("value") or "").strip()
 
 
 def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
     """What the lead must fix, by field; empty when the entry can be written."""
-    question, answer = _value(view, "question"), _value(view, "answer")
+    question, answer = _value(view, Field.QUESTION), _value(view, Field.ANSWER)
     if not services.roles.at_least(user_id, "lead"):
-        return {"question": "Only team leads can add to the FAQ."}
+        return {Field.QUESTION: "Only team leads can add to the FAQ."}
     if not question:
-        return {"question": "Write the question the way customers ask it."}
+        return {Field.QUESTION: "Write the question the way customers ask it."}
     if len(question) > PHRASING_LIMIT:
-        return {"question": f"Keep the question under {PHRASING_LIMIT} characters."}
+        return {Field.QUESTION: f"Keep the question under {PHRASING_LIMIT} characters."}
     if not answer:
-        return {"answer": "Write the answer reps will give."}
+        return {Field.ANSWER: "Write the answer reps will give."}
     return {}
 
 
@@ -48,16 +49,16 @@ def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
     meta = json.loads(view.get("private_metadata") or "{}")
     store, faq = services.store, services.faq
     gap = find_gap(store, faq.edition, store.clock.now(), int(meta.get("key", 0)))
-    question = _value(view, "question")
-    variants = [line for line in _value(view, "variants").splitlines() if line.strip()]
-    tags = [tag for tag in _value(view, "tags").replace(",", " ").split() if tag]
+    question = _value(view, Field.QUESTION)
+    variants = [line for line in _value(view, Field.VARIANTS).splitlines() if line.strip()]
+    tags = [tag for tag in _value(view, Field.TAGS).replace(",", " ").split() if tag]
     try:
         written = close_as_entry(
             faq,
             gap,
             user_id,
             question=question,
-            answer=_value(view, "answer"),
+            answer=_value(view, Field.ANSWER),
             variants=variants,
             tags=tags,
         )
@@ -71,4 +72,4 @@ def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
 
 
 def register(app: Listeners) -> None:
-    app.view(kb_blocks.NEW_ENTRY)(ack=check, lazy=[write])
+    app.view(Modal.KB_NEW_ENTRY)(ack=check, lazy=[write])
