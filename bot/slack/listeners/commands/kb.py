@@ -20,8 +20,7 @@ def _subcommand(command: dict, services: Services) -> str | None:
     return wanted if allowed and wanted in SUBCOMMANDS else None
 
 
-def acknowledge(ack: Ack, command: dict, context: dict) -> None:
-    services: Services = context["services"]
+def acknowledge(ack: Ack, command: dict, services: Services) -> None:
     if not services.roles.at_least(command.get("user_id", ""), "lead"):
         ack(response_type="ephemeral", **kb_blocks.not_allowed())
     elif _subcommand(command, services) is None:
@@ -30,8 +29,7 @@ def acknowledge(ack: Ack, command: dict, context: dict) -> None:
         ack()  # the work can take longer than Slack waits; the answer follows
 
 
-def run(command: dict, respond: Respond, context: dict) -> None:
-    services: Services = context["services"]
+def run(command: dict, respond: Respond, services: Services) -> None:
     subcommand = _subcommand(command, services)
     if subcommand == "gaps":
         gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())

@@ -11,15 +11,14 @@ from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
 
 
-def acknowledge(ack: Ack, command: dict, context: dict) -> None:
-    if not context["services"].roles.at_least(command.get("user_id", ""), "lead"):
+def acknowledge(ack: Ack, command: dict, services: Services) -> None:
+    if not services.roles.at_least(command.get("user_id", ""), "lead"):
         ack(response_type="ephemeral", **base.note("The weekly summary is for leads and managers."))
     else:
         ack()  # a year of data takes a moment to add up; a week it cannot read is said then
 
 
-def preview(command: dict, respond: Respond, context: dict) -> None:
-    services: Services = context["services"]
+def preview(command: dict, respond: Respond, services: Services) -> None:
     if not services.roles.at_least(command.get("user_id", ""), "lead"):
         return
     week = command.get("text", "").strip() or None

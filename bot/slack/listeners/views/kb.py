@@ -34,8 +34,8 @@ def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
     return {}
 
 
-def check(ack: Ack, body: dict, view: dict, context: dict) -> None:
-    errors = _errors(view, context["services"], body["user"]["id"])
+def check(ack: Ack, body: dict, view: dict, services: Services) -> None:
+    errors = _errors(view, services, body["user"]["id"])
     if errors:
         ack(response_action="errors", errors=errors)  # the modal stays open and says why
     else:
