@@ -1,22 +1,122 @@
+import hashlib
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.core.clock import Clock
+from bot.core.knowledge import Knowledge
+from bot.core.matching import Matcher
 from bot.demo import LocalSlack
+from bot.slack import weekly
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PLAYBOOKS = ROOT / "playbooks"
 
+# Where every LocalSlack test starts: a Wednesday mid-morning (UTC), so that no test's waits
+# reach Monday 09:00 and its weekly summary, whatever day the suite runs.
+START = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
+
+WRITES_CONTENT = "writes_content"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{WRITES_CONTENT}: the test changes knowledge/ or playbooks/ (a lead's edit or "
+        "curation), so its LocalSlack gets copies of its own",
+    )
+
+
+def fingerprint(*directories: Path) -> dict[str, str]:
+    """Every file under `directories` by path, with a hash of its content."""
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest()
+        for directory in directories
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def shared_content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One copy of knowledge/ and playbooks/ for the many tests that only read them: the
+    same directory each time, so the FAQ index built for it can be used again."""
+    root = tmp_path_factory.mktemp("shared-content")
+    shutil.copytree(KNOWLEDGE, root / "knowledge")
+    shutil.copytree(PLAYBOOKS, root / "playbooks")
+    return root / "knowledge", root / "playbooks"
+
+
+# The FAQ index by everything it is built from. Entries carry their file and line (`source`,
+# which curation writes to), so an index is only ever used again for the very same files in
+# the very same directory: a test's own copy never gets another copy's index.
+_MATCHERS: dict[str, Matcher] = {}
+_build_matcher = Matcher.for_knowledge
+
+
+def _cached_matcher(cls: type[Matcher], knowledge: Knowledge) -> Matcher:
+    key = repr((knowledge.entries, list(knowledge.synonyms.items())))
+    if key not in _MATCHERS:
+        _MATCHERS[key] = _build_matcher(knowledge)  # a Matcher is read-only once built
+    return _MATCHERS[key]
+
+
+# The weekly summary's chart by its figures: the first wait() of a test on a fresh database
+# posts last week's summary, and drawing it takes matplotlib a good part of a second; most
+# tests draw the same empty weeks. A PNG is bytes, so handing out the same one is safe.
+_CHARTS: dict[str, bytes] = {}
+_draw_chart = weekly.trend_chart
+
+
+def _cached_chart(trends: list) -> bytes:
+    key = repr(trends)
+    if key not in _CHARTS:
+        _CHARTS[key] = _draw_chart(trends)
+    return _CHARTS[key]
+
 
 @pytest.fixture
-def local(tmp_path: Path) -> Iterator[LocalSlack]:
-    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
-    # Copies: what leads add or break in a test is written there, never to the repo.
-    knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
-    shutil.copytree(KNOWLEDGE, knowledge)
-    shutil.copytree(PLAYBOOKS, playbooks)
-    with LocalSlack(knowledge, playbooks, tmp_path / "repbot.db", reload_interval=0.2) as running:
+def local(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_content: tuple[Path, Path],
+) -> Iterator[LocalSlack]:
+    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack, its clock
+    starting at START.
+
+    It reads the session's shared copy of the content, unless the test is marked
+    `writes_content`: then what leads add or break is written to copies of its own (never to
+    the repo). A test that writes to the shared copy without the mark fails here."""
+    monkeypatch.setattr(Matcher, "for_knowledge", classmethod(_cached_matcher))
+    monkeypatch.setattr(weekly, "trend_chart", _cached_chart)
+    writes = request.node.get_closest_marker(WRITES_CONTENT) is not None
+    if writes:
+        knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
+        shutil.copytree(KNOWLEDGE, knowledge)
+        shutil.copytree(PLAYBOOKS, playbooks)
+    else:
+        knowledge, playbooks = shared_content
+        before = fingerprint(knowledge, playbooks)
+    with LocalSlack(
+        knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START), reload_interval=0.2
+    ) as running:
         yield running
+    if not writes:
+        after = fingerprint(knowledge, playbooks)
+        if after != before:
+            # Put the shared copy back for the tests after this one, then say which wrote.
+            for directory, source in ((knowledge, KNOWLEDGE), (playbooks, PLAYBOOKS)):
+                shutil.rmtree(directory)
+                shutil.copytree(source, directory)
+            changed = sorted(set(before.items()) ^ set(after.items()))
+            pytest.fail(
+                f"{request.node.nodeid} changed the shared content "
+                f"({', '.join(sorted({path for path, _ in changed}))}): "
+                f"mark it @pytest.mark.{WRITES_CONTENT}",
+                pytrace=False,
+            )

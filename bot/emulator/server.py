@@ -221,7 +221,7 @@ class FakeSlack:
         self._server.fake = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # so stop() returns quickly
+            kwargs={"poll_interval": 0.01},  # so stop() returns quickly (tests stop many)
             name="fake-slack",
             daemon=True,
         )
