@@ -1,11 +1,17 @@
 import hashlib
+import io
+import logging
+import os
 import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.core.clock import Clock
 from bot.core.knowledge import Knowledge
 from bot.core.matching import Matcher
@@ -120,3 +126,48 @@ def local(
                 f"mark it @pytest.mark.{WRITES_CONTENT}",
                 pytrace=False,
             )
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a finished command left: as subprocess.CompletedProcess has it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Repbot = Callable[..., Done]
+
+
+@pytest.fixture
+def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Repbot]:
+    """`repbot ARGS` in this process: `stdin` as its standard input, `env` (when given) as its
+    whole environment; the environment, the working directory and logging are put back after.
+    Logged warnings and tracebacks go to its standard error, as they would in a process of
+    its own (Python's last-resort handler), so a test can still see them there."""
+    monkeypatch.chdir(ROOT)  # as a person runs it: .env and data/ are looked for here
+    root = logging.getLogger()
+
+    def run(*args: str, stdin: str = "", env: dict | None = None) -> Done:
+        saved_env, saved_handlers, saved_level = dict(os.environ), root.handlers[:], root.level
+        capsys.readouterr()  # nothing from before the command
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        last_resort = logging.StreamHandler(sys.stderr)  # the captured stderr, from here on
+        last_resort.setLevel(logging.WARNING)
+        root.addHandler(last_resort)
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            code = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            root.handlers[:], root.level = saved_handlers, saved_level
+            os.environ.clear()
+            os.environ.update(saved_env)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    yield run

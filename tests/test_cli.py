@@ -1,74 +1,22 @@
 """`repbot check` and `repbot match`, as a team lead runs them.
 
-The commands run in this process (bot.cli.main, as the console script calls it), with their
-own environment, standard input and output; two tests run the installed `repbot` console
-script itself, in a process of its own."""
+The commands run in this process (the `repbot` fixture in conftest.py), with their own
+environment, standard input and output; two tests run the installed `repbot` console script
+itself, in a process of its own."""
 
-import io
 import json
-import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from bot.cli import main
 from bot.emulator.server import FakeSlack
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PLAYBOOKS = ROOT / "playbooks"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "repbot"  # what `pip install` put beside python
-
-
-@dataclass(frozen=True)
-class Done:
-    """What a finished command left: as subprocess.CompletedProcess has it."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-Repbot = Callable[..., Done]
-
-
-@pytest.fixture
-def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Repbot]:
-    """`repbot ARGS` in this process: `stdin` as its standard input, `env` (when given) as its
-    whole environment; the environment, the working directory and logging are put back after.
-    Logged warnings and tracebacks go to its standard error, as they would in a process of
-    its own (Python's last-resort handler), so a test can still see them there."""
-    monkeypatch.chdir(ROOT)  # as a person runs it: .env and data/ are looked for here
-    root = logging.getLogger()
-
-    def run(*args: str, stdin: str = "", env: dict | None = None) -> Done:
-        saved_env, saved_handlers, saved_level = dict(os.environ), root.handlers[:], root.level
-        capsys.readouterr()  # nothing from before the command
-        if env is not None:
-            os.environ.clear()
-            os.environ.update(env)
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        last_resort = logging.StreamHandler(sys.stderr)  # the captured stderr, from here on
-        last_resort.setLevel(logging.WARNING)
-        root.addHandler(last_resort)
-        try:
-            code = main(list(args))
-        except SystemExit as exit:  # argparse's refusals
-            code = exit.code if isinstance(exit.code, int) else 1
-        finally:
-            root.handlers[:], root.level = saved_handlers, saved_level
-            os.environ.clear()
-            os.environ.update(saved_env)
-        out, err = capsys.readouterr()
-        return Done(code, out, err)
-
-    yield run
 
 
 def console_script(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

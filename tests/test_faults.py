@@ -61,9 +61,11 @@ def wait_until(condition, timeout: float = 15.0) -> None:
 
 
 def test_under_load_and_sigkills_nothing_answered_is_lost_and_nothing_is_done_twice(tmp_path):
-    figures = run(setup_in(tmp_path), requests=150, kills=2, seed=7, say=lambda line: None)
+    # The load is small: what costs time is starting the bot again after each kill and the
+    # outbox taking over the dead senders' claims, not the requests.
+    figures = run(setup_in(tmp_path), requests=80, kills=2, seed=7, say=lambda line: None)
     assert figures.problems() == []
-    assert figures.requests >= 150 and figures.answered > 0
+    assert figures.requests >= 80 and figures.answered > 0
     assert figures.answered_stored == figures.answered  # every 2xx has its effect stored
     assert figures.stored_twice == 0
     assert figures.keys_delivered_twice == 0  # no outbox message reached Slack twice

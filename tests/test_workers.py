@@ -9,8 +9,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -159,16 +157,14 @@ def test_one_worker_serves_in_the_process_itself_and_stops_cleanly(tmp_path, fak
         assert "Traceback" not in bot.output
 
 
-def test_a_port_in_use_stops_start_up_with_one_line(tmp_path, fake):
+def test_a_port_in_use_stops_start_up_with_one_line(tmp_path, fake, repbot):
+    # `repbot run` in this process (see conftest.py): it stops before it forks any worker.
     with socket.create_server(("0.0.0.0", 0)) as taken:
         port = taken.getsockname()[1]
         env = {**os.environ, "SLACK_BOT_TOKEN": fake.token, "SLACK_SIGNING_SECRET": "s",
                "SLACK_API_URL": fake.api_url, "PORT": str(port),
                "DATABASE_PATH": str(tmp_path / "r.db"), "WEB_WORKERS": "2"}  # fmt: skip
-        done = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "run", "--env-file", os.devnull],
-            env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+        done = repbot("run", "--env-file", os.devnull, env=env)
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
         f"repbot: not starting, cannot listen on HOST 0.0.0.0 PORT {port}: Address already in use"
