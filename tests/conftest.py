@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import services
 from bot.cli import main
 from bot.core.clock import Clock
+from bot.core.coach import Guide
 from bot.core.knowledge import Knowledge
 from bot.core.matching import Matcher
 from bot.demo import LocalSlack
@@ -71,6 +73,25 @@ def _cached_matcher(cls: type[Matcher], knowledge: Knowledge) -> Matcher:
     return _MATCHERS[key]
 
 
+# The playbooks as loaded, by directory and files: only the session's shared copy is read again
+# and again, and a test that changed it fails (see `local`). A Guide is frozen, replaced whole
+# on reload; a file's change (content or time) makes another key, so another load.
+_GUIDES: dict[tuple, tuple[Guide | None, list]] = {}
+_load_guide = services.load_guide
+
+
+def _cached_guide(playbooks_dir: Path) -> tuple[Guide | None, list]:
+    files = sorted(path for path in Path(playbooks_dir).rglob("*") if path.is_file())
+    key = (
+        str(playbooks_dir),
+        tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+        tuple(fingerprint(Path(playbooks_dir)).items()),
+    )
+    if key not in _GUIDES:
+        _GUIDES[key] = _load_guide(playbooks_dir)
+    return _GUIDES[key]
+
+
 # The weekly summary's chart by its figures: the first wait() of a test on a fresh database
 # posts last week's summary, and drawing it takes matplotlib a good part of a second; most
 # tests draw the same empty weeks. A PNG is bytes, so handing out the same one is safe.
@@ -101,6 +122,8 @@ def local(
     monkeypatch.setattr(Matcher, "for_knowledge", classmethod(_cached_matcher))
     monkeypatch.setattr(weekly, "trend_chart", _cached_chart)
     writes = request.node.get_closest_marker(WRITES_CONTENT) is not None
+    if not writes:  # the playbooks at start-up; reloads read the files as ever
+        monkeypatch.setattr(services, "load_guide", _cached_guide)
     if writes:
         knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
         shutil.copytree(KNOWLEDGE, knowledge)
