@@ -122,8 +122,6 @@ def local(
     monkeypatch.setattr(Matcher, "for_knowledge", classmethod(_cached_matcher))
     monkeypatch.setattr(weekly, "trend_chart", _cached_chart)
     writes = request.node.get_closest_marker(WRITES_CONTENT) is not None
-    if not writes:  # the playbooks at start-up; reloads read the files as ever
-        monkeypatch.setattr(services, "load_guide", _cached_guide)
     if writes:
         knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
         shutil.copytree(KNOWLEDGE, knowledge)
@@ -131,6 +129,8 @@ def local(
     else:
         knowledge, playbooks = shared_content
         before = fingerprint(knowledge, playbooks)
+        # The playbooks as loaded at start-up; a reload reads the files as ever.
+        monkeypatch.setattr(services, "load_guide", _cached_guide)
     with LocalSlack(
         knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START), reload_interval=0.2
     ) as running:
