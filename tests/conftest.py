@@ -1,22 +1,196 @@
+import hashlib
+import io
+import logging
+import os
 import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot import services
+from bot.cli import main
 from bot.demo import LocalSlack
+from bot.faq.knowledge import Knowledge
+from bot.faq.matching import Matcher
+from bot.guide import Guide
+from bot.shared.clock import Clock
+from bot.slack import weekly
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PLAYBOOKS = ROOT / "playbooks"
 
+# Where every LocalSlack test starts: a Wednesday mid-morning (UTC), so that no test's waits
+# reach Monday 09:00 and its weekly summary, whatever day the suite runs.
+START = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
+
+WRITES_CONTENT = "writes_content"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{WRITES_CONTENT}: the test changes knowledge/ or playbooks/ (a lead's edit or "
+        "curation), so its LocalSlack gets copies of its own",
+    )
+
+
+def fingerprint(*directories: Path) -> dict[str, str]:
+    """Every file under `directories` by path, with a hash of its content."""
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest()
+        for directory in directories
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def shared_content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One copy of knowledge/ and playbooks/ for the many tests that only read them: the
+    same directory each time, so the FAQ index built for it can be used again."""
+    root = tmp_path_factory.mktemp("shared-content")
+    shutil.copytree(KNOWLEDGE, root / "knowledge")
+    shutil.copytree(PLAYBOOKS, root / "playbooks")
+    return root / "knowledge", root / "playbooks"
+
+
+# The FAQ index by everything it is built from. Entries carry their file and line (`source`,
+# which curation writes to), so an index is only ever used again for the very same files in
+# the very same directory: a test's own copy never gets another copy's index.
+_MATCHERS: dict[str, Matcher] = {}
+_build_matcher = Matcher.for_knowledge
+
+
+def _cached_matcher(cls: type[Matcher], knowledge: Knowledge) -> Matcher:
+    key = repr((knowledge.entries, list(knowledge.synonyms.items())))
+    if key not in _MATCHERS:
+        _MATCHERS[key] = _build_matcher(knowledge)  # a Matcher is read-only once built
+    return _MATCHERS[key]
+
+
+# The playbooks as loaded, by directory and files: only the session's shared copy is read again
+# and again, and a test that changed it fails (see `local`). A Guide is frozen, replaced whole
+# on reload; a file's change (content or time) makes another key, so another load.
+_GUIDES: dict[tuple, tuple[Guide | None, list]] = {}
+_load_guide = services.load_guide
+
+
+def _cached_guide(playbooks_dir: Path) -> tuple[Guide | None, list]:
+    files = sorted(path for path in Path(playbooks_dir).rglob("*") if path.is_file())
+    key = (
+        str(playbooks_dir),
+        tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+        tuple(fingerprint(Path(playbooks_dir)).items()),
+    )
+    if key not in _GUIDES:
+        _GUIDES[key] = _load_guide(playbooks_dir)
+    return _GUIDES[key]
+
+
+# The weekly summary's chart by its figures: the first wait() of a test on a fresh database
+# posts last week's summary, and drawing it takes matplotlib a good part of a second; most
+# tests draw the same empty weeks. A PNG is bytes, so handing out the same one is safe.
+_CHARTS: dict[str, bytes] = {}
+_draw_chart = weekly.trend_chart
+
+
+def _cached_chart(trends: list) -> bytes:
+    key = repr(trends)
+    if key not in _CHARTS:
+        _CHARTS[key] = _draw_chart(trends)
+    return _CHARTS[key]
+
 
 @pytest.fixture
-def local(tmp_path: Path) -> Iterator[LocalSlack]:
-    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack."""
-    # Copies: what leads add or break in a test is written there, never to the repo.
-    knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
-    shutil.copytree(KNOWLEDGE, knowledge)
-    shutil.copytree(PLAYBOOKS, playbooks)
-    with LocalSlack(knowledge, playbooks, tmp_path / "repbot.db", reload_interval=0.2) as running:
+def local(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_content: tuple[Path, Path],
+) -> Iterator[LocalSlack]:
+    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack, its clock
+    starting at START.
+
+    It reads the session's shared copy of the content, unless the test is marked
+    `writes_content`: then what leads add or break is written to copies of its own (never to
+    the repo). A test that writes to the shared copy without the mark fails here."""
+    monkeypatch.setattr(Matcher, "for_knowledge", classmethod(_cached_matcher))
+    monkeypatch.setattr(weekly, "trend_chart", _cached_chart)
+    writes = request.node.get_closest_marker(WRITES_CONTENT) is not None
+    if writes:
+        knowledge, playbooks = tmp_path / "knowledge", tmp_path / "playbooks"
+        shutil.copytree(KNOWLEDGE, knowledge)
+        shutil.copytree(PLAYBOOKS, playbooks)
+    else:
+        knowledge, playbooks = shared_content
+        before = fingerprint(knowledge, playbooks)
+        # The playbooks as loaded at start-up; a reload reads the files as ever.
+        monkeypatch.setattr(services, "load_guide", _cached_guide)
+    with LocalSlack(
+        knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START), reload_interval=0.2
+    ) as running:
         yield running
+    if not writes:
+        after = fingerprint(knowledge, playbooks)
+        if after != before:
+            # Put the shared copy back for the tests after this one, then say which wrote.
+            for directory, source in ((knowledge, KNOWLEDGE), (playbooks, PLAYBOOKS)):
+                shutil.rmtree(directory)
+                shutil.copytree(source, directory)
+            changed = sorted(set(before.items()) ^ set(after.items()))
+            pytest.fail(
+                f"{request.node.nodeid} changed the shared content "
+                f"({', '.join(sorted({path for path, _ in changed}))}): "
+                f"mark it @pytest.mark.{WRITES_CONTENT}",
+                pytrace=False,
+            )
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a finished command left: as subprocess.CompletedProcess has it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Repbot = Callable[..., Done]
+
+
+@pytest.fixture
+def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Repbot]:
+    """`repbot ARGS` in this process: `stdin` as its standard input, `env` (when given) as its
+    whole environment; the environment, the working directory and logging are put back after.
+    Logged warnings and tracebacks go to its standard error, as they would in a process of
+    its own (Python's last-resort handler), so a test can still see them there."""
+    monkeypatch.chdir(ROOT)  # as a person runs it: .env and data/ are looked for here
+    root = logging.getLogger()
+
+    def run(*args: str, stdin: str = "", env: dict | None = None) -> Done:
+        saved_env, saved_handlers, saved_level = dict(os.environ), root.handlers[:], root.level
+        capsys.readouterr()  # nothing from before the command
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        last_resort = logging.StreamHandler(sys.stderr)  # the captured stderr, from here on
+        last_resort.setLevel(logging.WARNING)
+        root.addHandler(last_resort)
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's refusals
+            code = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            root.handlers[:], root.level = saved_handlers, saved_level
+            os.environ.clear()
+            os.environ.update(saved_env)
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    yield run

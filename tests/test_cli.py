@@ -1,4 +1,8 @@
-"""`repbot check` and `repbot match`, as a team lead runs them."""
+"""`repbot check` and `repbot match`, as a team lead runs them.
+
+The commands run in this process (the `repbot` fixture in conftest.py), with their own
+environment, standard input and output; two tests run the installed `repbot` console script
+itself, in a process of its own."""
 
 import json
 import os
@@ -12,16 +16,14 @@ from bot.emulator.server import FakeSlack
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PLAYBOOKS = ROOT / "playbooks"
+CONSOLE_SCRIPT = Path(sys.executable).parent / "repbot"  # what `pip install` put beside python
 
 
-def repbot(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+def console_script(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed `repbot` command, as a shell runs it."""
+    assert CONSOLE_SCRIPT.is_file(), f"no console script at {CONSOLE_SCRIPT}: run ./scripts/setup"
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,  # None: this process's environment
+        [str(CONSOLE_SCRIPT), *args], capture_output=True, text=True, timeout=60, env=env
     )
 
 
@@ -41,12 +43,13 @@ def edit(path: Path, old: str, new: str) -> int:
 
 
 def test_check_passes_the_shipped_knowledge_base():
-    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS))
+    # The installed console script itself: the entry point, its arguments and exit code.
+    done = console_script("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS))
     assert done.returncode == 0
     assert "0 errors" in done.stdout
 
 
-def test_check_prints_every_problem_with_file_and_line_and_exits_1(tmp_path):
+def test_check_prints_every_problem_with_file_and_line_and_exits_1(repbot, tmp_path):
     bad = tmp_path / "faq.yaml"
     bad.write_text("- id: a\n  question: Q?\n  answer: ''\n- question: R?\n  answer: S\n")
     done = repbot("check", "--knowledge", str(tmp_path), "--playbooks", str(PLAYBOOKS))
@@ -56,7 +59,7 @@ def test_check_prints_every_problem_with_file_and_line_and_exits_1(tmp_path):
     assert "2 errors" in done.stdout
 
 
-def test_match_writes_one_json_object_per_question():
+def test_match_writes_one_json_object_per_question(repbot):
     questions = "my box never turned up\n\nI was charged twice this month\nhow do I bake bread\n"
     done = repbot("match", "--knowledge", str(KNOWLEDGE), "--top", "3", "--json", stdin=questions)
     assert done.returncode == 0, done.stderr
@@ -76,7 +79,7 @@ def test_match_writes_one_json_object_per_question():
     assert records[2]["verdict"] == "none"
 
 
-def test_match_refuses_a_broken_knowledge_base(tmp_path):
+def test_match_refuses_a_broken_knowledge_base(repbot, tmp_path):
     (tmp_path / "faq.yaml").write_text("- id: a\n  question: [\n")
     done = repbot("match", "--knowledge", str(tmp_path), "--json", stdin="hello\n")
     assert done.returncode == 1
@@ -88,7 +91,7 @@ def run_env(tmp_path: Path, **settings: str) -> dict:
     return {**env, "DATABASE_PATH": str(tmp_path / "r.db"), **settings}
 
 
-def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(tmp_path):
+def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(repbot, tmp_path):
     (tmp_path / "faq.yaml").write_text("- id: a\n  question: Q?\n  answer: ''\n")
     env = run_env(
         tmp_path,
@@ -104,14 +107,15 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(tmp_pa
 
 
 def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
-    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
+    # The console script again: a refusal reaches the shell as exit code 2 and one line.
+    done = console_script("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "repbot: SLACK_BOT_TOKEN is not set (see .env.example)"
     ]
 
 
-def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
+def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     script = tmp_path / "demo.txt"
     script.write_text('# try it\n/faq where is my box\nclick "Helpful"\nas lee\n/faq\nnonsense\n')
     done = repbot(
@@ -133,7 +137,7 @@ def test_demo_script_plays_lines_and_prints_the_transcript(tmp_path):
     assert "Traceback" not in out + done.stderr
 
 
-def test_the_shipped_demo_script_plays_every_step():
+def test_the_shipped_demo_script_plays_every_step(repbot):
     done = repbot("demo", "--script", str(ROOT / "scripts" / "demo.txt"))
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -154,7 +158,7 @@ def test_the_shipped_demo_script_plays_every_step():
         assert step in out, step
 
 
-def test_tone_writes_one_json_object_per_text():
+def test_tone_writes_one_json_object_per_text(repbot):
     texts = "unfortunately we cant do that, as i said before\n\nhappy to help, it ships today\n"
     done = repbot("tone", "--playbooks", str(PLAYBOOKS), "--json", stdin=texts)
     assert done.returncode == 0, done.stderr
@@ -165,7 +169,7 @@ def test_tone_writes_one_json_object_per_text():
     assert (clean["score"], clean["flags"]) == (100, [])
 
 
-def test_check_names_a_broken_template_by_file_and_line(tmp_path):
+def test_check_names_a_broken_template_by_file_and_line(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     template = playbooks / "templates" / "short.j2"
     template.write_text(template.read_text() + "{{ customer_nmae }}\n")
@@ -174,7 +178,7 @@ def test_check_names_a_broken_template_by_file_and_line(tmp_path):
     assert f"{template}:" in done.stderr and "customer_nmae" in done.stderr
 
 
-def test_customers_import_and_audit_verify(tmp_path):
+def test_customers_import_and_audit_verify(repbot, tmp_path):
     csv = tmp_path / "crm.csv"
     csv.write_text(
         "id,name,email,customer_since,tier\n"
@@ -189,7 +193,7 @@ def test_customers_import_and_audit_verify(tmp_path):
     assert (done.returncode, done.stdout.strip()) == (0, "audit log intact: 0 rows")
 
 
-def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(tmp_path):
+def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(repbot, tmp_path):
     db = str(tmp_path / "r.db")
     done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS))
     assert done.returncode == 0, done.stderr
@@ -200,7 +204,7 @@ def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(tmp_pat
     assert done.returncode == 2 and "not 99" in done.stderr
 
 
-def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line(tmp_path):
+def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     roles = playbooks / "roles.yaml"
     line = edit(roles, "management: C0MGMT0001", "management: '#management'")
@@ -215,7 +219,7 @@ def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line
     assert "1 errors" in done.stdout
 
 
-def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(tmp_path):
+def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     goals = playbooks / "goals.yaml"
     line = edit(goals, '  time: "09:00"\n', '  time: "09:00"\n  channel: C0MGMT0001\n') + 1
@@ -227,7 +231,7 @@ def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(tmp_path):
     )
 
 
-def test_summary_post_goes_to_the_management_channel_of_roles_yaml(tmp_path):
+def test_summary_post_goes_to_the_management_channel_of_roles_yaml(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     edit(playbooks / "roles.yaml", "management: C0MGMT0001", "management: C0RETAIN01")
     with FakeSlack() as fake:
@@ -242,7 +246,7 @@ def test_summary_post_goes_to_the_management_channel_of_roles_yaml(tmp_path):
         assert [f["channel"] for f in fake.files.values()] == ["C0RETAIN01"]
 
 
-def test_check_warns_of_an_answer_slack_would_show_in_parts(tmp_path):
+def test_check_warns_of_an_answer_slack_would_show_in_parts(repbot, tmp_path):
     faq = tmp_path / "faq.yaml"
     answer = " ".join(["Fish & chips <hot>"] * 200)  # 3,600 characters, more once escaped
     faq.write_text(f"- id: short\n  question: Q?\n  answer: A.\n- id: long\n  question: R?\n"

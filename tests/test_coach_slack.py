@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
@@ -110,6 +112,7 @@ def test_without_slack_s_time_zone_the_draft_still_comes(local):
     assert "Use this" in [e.label for e in reply.elements]
 
 
+@pytest.mark.writes_content
 def test_a_broken_template_keeps_the_last_good_playbooks(local):
     templates = local.settings.playbooks_dir / "templates"
     reply_template = sorted(templates.glob("*.j2"))[0]

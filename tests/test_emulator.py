@@ -4,6 +4,7 @@ import io
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from slack_bolt import App
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.demo import TrackedExecutor
 from bot.emulator.client import SignedClient
 from bot.emulator.render import render_message, render_view
 from bot.emulator.script import DemoScript
@@ -75,8 +77,12 @@ FORM = {
 }
 
 
-def build_app(fake: FakeSlack, seen: list[dict]) -> App:
-    app = App(signing_secret=SECRET, client=WebClient(TOKEN, base_url=fake.api_url))
+def build_app(fake: FakeSlack, seen: list[dict], listeners: TrackedExecutor) -> App:
+    app = App(
+        signing_secret=SECRET,
+        client=WebClient(TOKEN, base_url=fake.api_url),
+        listener_executor=listeners,  # counted, so a test can wait until they are done
+    )
 
     @app.command("/ping")
     def ping(ack):
@@ -130,15 +136,23 @@ def seen() -> list[dict]:
 
 
 @pytest.fixture
-def client(fake, seen):
-    server = HttpServer(build_app(fake, seen), SECRET).start()
+def listeners() -> Iterator[TrackedExecutor]:
+    executor = TrackedExecutor()
+    yield executor
+    executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def client(fake, seen, listeners):
+    server = HttpServer(build_app(fake, seen, listeners), SECRET).start()
     yield SignedClient(server.url, SECRET)
     server.stop()
 
 
 @pytest.fixture
-def workspace(fake, client):
-    return Workspace(fake, client)
+def workspace(fake, client, listeners):
+    # Settled when the app's listeners have finished: what they send Slack is sent by then.
+    return Workspace(fake, client, settle=listeners.wait_idle)
 
 
 def web(fake: FakeSlack, token: str = TOKEN) -> WebClient:
@@ -159,12 +173,12 @@ def test_wrong_signature_and_old_timestamp_are_refused(client):
     assert client.command("/ping", user_id=ANA.id, age=6 * 60).status == 401
 
 
-def test_event_retries_carry_slack_headers(fake, client, seen):
+def test_event_retries_carry_slack_headers(client, seen, listeners):
     event = {"type": "app_mention", "user": ANA.id, "text": "hi", "channel": "C0SUPPORT1"}
     assert (
         client.event(event, event_id="Ev1", retry_num=1, retry_reason="http_timeout").status == 200
     )
-    fake.wait_until_quiet()
+    listeners.wait_idle()
     assert seen == [{"event": event, "retry": ["1"]}]
 
 

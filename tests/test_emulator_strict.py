@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.demo import TrackedExecutor
 from bot.emulator.client import SignedClient
 from bot.emulator.escaping import slack_encode
 from bot.emulator.limits import check_message, check_view
@@ -85,7 +86,12 @@ class Recorder:
 
     def __init__(self, fake: FakeSlack) -> None:
         self.texts: list[str] = []
-        self.app = App(signing_secret=SECRET, client=WebClient(TOKEN, base_url=fake.api_url))
+        self.listeners = TrackedExecutor()  # counted, so a test can wait until they are done
+        self.app = App(
+            signing_secret=SECRET,
+            client=WebClient(TOKEN, base_url=fake.api_url),
+            listener_executor=self.listeners,
+        )
 
         @self.app.command("/echo")
         def echo(ack, command):
@@ -104,16 +110,18 @@ def recorder(fake):
     recorder.client = SignedClient(server.url, SECRET)
     yield recorder
     server.stop()
+    recorder.listeners.shutdown(wait=True)
 
 
 def test_commands_and_messages_arrive_escaped_unless_sent_encoded(fake, recorder):
     client = recorder.client
     client.command("/echo", "a <b> & @lee", user_id=ANA.id)
     client.command("/echo", "&lt;kept&gt; <@U1|x>", user_id=ANA.id, encoded=True)
-    Workspace(fake, client).command("ana", "/echo", "#support-leads & https://x.example/a")
+    workspace = Workspace(fake, client, settle=recorder.listeners.wait_idle)
+    workspace.command("ana", "/echo", "#support-leads & https://x.example/a")
     dm = {"type": "message", "channel_type": "im", "channel": "D1", "user": ANA.id}
     client.event({**dm, "text": "x > y, @lee"})
-    fake.wait_until_quiet()
+    recorder.listeners.wait_idle()
     assert recorder.texts == [
         "a &lt;b&gt; &amp; <@U0LEE0001|lee>",
         "&lt;kept&gt; <@U1|x>",

@@ -61,9 +61,11 @@ def wait_until(condition, timeout: float = 15.0) -> None:
 
 
 def test_under_load_and_sigkills_nothing_answered_is_lost_and_nothing_is_done_twice(tmp_path):
-    figures = run(setup_in(tmp_path), requests=150, kills=2, seed=7, say=lambda line: None)
+    # The load is small: what costs time is starting the bot again after each kill and the
+    # outbox taking over the dead senders' claims, not the requests.
+    figures = run(setup_in(tmp_path), requests=80, kills=2, seed=7, say=lambda line: None)
     assert figures.problems() == []
-    assert figures.requests >= 150 and figures.answered > 0
+    assert figures.requests >= 80 and figures.answered > 0
     assert figures.answered_stored == figures.answered  # every 2xx has its effect stored
     assert figures.stored_twice == 0
     assert figures.keys_delivered_twice == 0  # no outbox message reached Slack twice
@@ -109,8 +111,13 @@ def posts_to(fake: FakeSlack, channel: str, containing: str) -> int:
 
 def test_a_command_a_submission_and_a_click_each_delivered_five_times_act_once(bot, fake, tmp_path):
     db = tmp_path / "repbot.db"
-    # Lazy listeners and the outbox work after the answer: settle until Slack hears nothing.
-    workspace = Workspace(fake, bot.client, lambda: fake.wait_until_quiet(quiet=0.4, timeout=5))
+
+    def settle() -> None:
+        # A request queues its messages in the outbox before Slack hears the acknowledgement:
+        # once the outbox has sent everything, Slack has every message the requests caused.
+        wait_until(lambda: count(db, "SELECT count(*) FROM outbox WHERE status != 'sent'") == 0)
+
+    workspace = Workspace(fake, bot.client, settle)
 
     replies = workspace.command("ana", "/case", "Margaret Holloway, parcel late", times=5)
     assert "C-1001" in "\n".join(r.render().text for r in replies)
@@ -118,6 +125,9 @@ def test_a_command_a_submission_and_a_click_each_delivered_five_times_act_once(b
     assert count(db, "SELECT count(*) FROM deliveries WHERE key LIKE 'command:%'") == 1
 
     workspace.command("ana", "/solve", "C-1001")
+    # The modal is opened by a lazy listener, after the acknowledgement: wait for it, then look.
+    fake.wait_for("views.open", timeout=10)
+    workspace.look(member("ana"))
     workspace.fill("Solution", "Account credit", "ana")
     workspace.fill("Amount (GBP), where it applies", "60", "ana")
     workspace.fill("Reason", "Six late boxes", "ana")

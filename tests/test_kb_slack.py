@@ -4,6 +4,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
@@ -26,6 +28,7 @@ def test_only_leads_and_managers_may_use_kb(local):
     assert reply.render().text.startswith("Usage: /kb gaps")
 
 
+@pytest.mark.writes_content
 def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(local):
     ask(local, "ana", "what do you think of zeppelins")
     ask(local, "ben", "what do you think of zeppelins?")
@@ -50,6 +53,7 @@ def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(lo
     assert '    - "what do you think of zeppelins"\n' in file.read_text()
 
 
+@pytest.mark.writes_content
 def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
     ask(local, "ana", "do you have vegan meals")
     ask(local, "ben", "do u have vegan meals??")
@@ -110,6 +114,7 @@ def gap_click(local: LocalSlack, user_id: str, key: int, action_id: str) -> dict
     }  # fmt: skip
 
 
+@pytest.mark.writes_content
 def test_reps_picking_the_same_suggestion_again_and_again_is_one_click_for_the_lead(local):
     for rep in ("ana", "ben"):
         (reply,) = ask(local, rep, "money taken twice??")
@@ -121,6 +126,7 @@ def test_reps_picking_the_same_suggestion_again_and_again_is_one_click_for_the_l
     assert "money taken twice??" in local.services.faq.entry("double_charge").variants
 
 
+@pytest.mark.writes_content
 def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(local):
     path = local.services.faq.knowledge_dir / "delivery.yaml"
     path.write_text(path.read_text() + "- id: oops\n  question: [\n")
@@ -137,6 +143,7 @@ def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(lo
     assert "Reloaded the FAQ: 55 entries in 5 files." in reply.render().text
 
 
+@pytest.mark.writes_content
 def test_an_edit_on_disk_is_answered_within_seconds_without_a_reload_command(local):
     path = local.services.faq.knowledge_dir / "delivery.yaml"
     new = '- id: zeppelins\n  question: "Deliver by zeppelin?"\n  answer: "Only on Tuesdays."\n'

@@ -64,6 +64,7 @@ def test_the_manifest_subscribes_to_the_events_the_bot_listens_to():
     assert "im:history" in MANIFEST["oauth_config"]["scopes"]["bot"]  # to hear message.im
 
 
+@pytest.mark.writes_content
 def test_every_web_api_method_the_bot_calls_is_allowed_by_a_declared_scope(local):
     demo = DemoScript(local.workspace, TEAM, io.StringIO())
     demo.run_lines((ROOT / "scripts" / "demo.txt").read_text().splitlines())

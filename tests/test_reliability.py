@@ -185,8 +185,8 @@ def test_reminders_due_together_reach_their_person_as_one_message(local):
 def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     # The message reached Slack, but the sender died before it recorded that: its claim goes
     # stale. The next sender finds the message's key in the channel's history.
-    local.sender.client.timeout = 1
-    local.fake.fail("chat.postMessage", status=200, stall=2, times=1)  # answered too late
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, stall=1, times=1)  # answered too late
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.wait(timedelta(minutes=61))  # the send times out: Slack has the message, we do not know
     store = local.services.store

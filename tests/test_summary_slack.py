@@ -3,6 +3,8 @@
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.slack.weekly import post_if_due
 
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
@@ -35,6 +37,7 @@ def test_an_unreadable_week_is_explained(local):
     assert "is not a week" in text
 
 
+@pytest.mark.writes_content
 def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_chart(local):
     roles = local.settings.playbooks_dir / "roles.yaml"
     roles.write_text(roles.read_text().replace("C0MGMT0001", MANAGEMENT))

@@ -138,7 +138,7 @@ class FakeSlack(WebApiMethods):
         self.upload_base = f"{self.base_url}upload/"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # so stop() returns quickly
+            kwargs={"poll_interval": 0.01},  # so stop() returns quickly (tests stop many)
             name="fake-slack",
             daemon=True,
         )
