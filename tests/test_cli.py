@@ -210,7 +210,9 @@ def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line
     line = edit(roles, "management: C0MGMT0001", "management: '#management'")
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
     assert done.returncode == 1
-    assert f"{roles}:{line}: error: management: '#management' is not a channel id" in done.stderr
+    assert (
+        f"{roles}:{line}: error: management: '#management' is not a Slack channel id" in done.stderr
+    )
     edit(roles, "  management: '#management'", "")
     line = roles.read_text().splitlines().index("channels:") + 1
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))

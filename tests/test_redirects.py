@@ -113,10 +113,13 @@ def test_mistakes_in_the_teams_file_are_named_by_line(tmp_path):
     teams, problems = load_teams(tmp_path)
     messages = [f"{p.line}: {p.message}" for p in problems]
     assert any(
-        m.startswith("5: team 'billing': 'billing' is not a Slack channel id") for m in messages
+        m.startswith("5: team 'billing': channel: 'billing' is not a Slack channel id")
+        for m in messages
     )
-    assert any(m.startswith("15: team 'returns': take_within must read like") for m in messages)
-    assert any("id 'Bad Team' must be one lower-case word" in m for m in messages)
+    assert any(
+        m.startswith("15: team 'returns': take_within: 'soon' does not read") for m in messages
+    )
+    assert any("id: 'Bad Team' must be one lower-case word" in m for m in messages)
     assert any(m.startswith("18: team 'Bad Team': unknown key 'colour'") for m in messages)
     assert any("missing channel" in m for m in messages)
     assert all(str(p).startswith(str(tmp_path / "teams.yaml")) for p in problems)

@@ -34,12 +34,22 @@ def test_mistakes_are_named_with_file_and_line(tmp_path):
     )
     _, problems = load_roles(tmp_path)
     assert [str(p) for p in problems] == [
-        f"{path}:3: error: unknown role 'boss' (roles: rep, senior, lead, manager)",
-        f"{path}:4: error: lead: 'ana' is not a Slack user id",
-        f"{path}:5: error: U0ANA0001 is both rep and manager",
-        f"{path}:7: error: leads: '#support-leads' is not a channel id",
-        f"{path}:9: warning: unknown channel 'managers' (channels: leads, seniors, management)",
+        f"{path}:3: error: roles: unknown role 'boss' (expected rep, senior, lead, manager)",
+        f"{path}:4: error: lead: 'ana' is not a Slack member id (like U0ANA0001)",
+        f"{path}:7: error: leads: '#support-leads' is not a Slack channel id (like C0LEADS001)",
+        f"{path}:9: warning: channels: unknown channel 'managers' "
+        "(expected leads, seniors, management)",
     ]
+
+
+def test_someone_in_two_roles_is_named_once_the_shape_is_sound(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text(
+        "roles:\n  rep: [U0ANA0001]\n  manager: [U0ANA0001]\nchannels:\n  management: C0MGMT0001\n"
+    )
+    roles, problems = load_roles(tmp_path)
+    assert [str(p) for p in problems] == [f"{path}:3: error: U0ANA0001 is both rep and manager"]
+    assert roles.role_of("U0ANA0001") == "rep"
 
 
 def test_the_management_channel_is_required_and_must_be_a_channel_id(tmp_path):
@@ -53,12 +63,12 @@ def test_the_management_channel_is_required_and_must_be_a_channel_id(tmp_path):
     path.write_text("roles:\n  lead: [U0LEE0001]\n")
     _, problems = load_roles(tmp_path)
     assert [(p.line, p.severity, p.message.split(" (")[0]) for p in problems] == [
-        (1, "error", "channels: missing management")
+        (1, "error", "missing channels")
     ]
     path.write_text("channels:\n  leads: C0LEADS001\n  management: '#management'\n")
     _, problems = load_roles(tmp_path)
     assert [str(p) for p in problems] == [
-        f"{path}:3: error: management: '#management' is not a channel id"
+        f"{path}:3: error: management: '#management' is not a Slack channel id (like C0LEADS001)"
     ]
 
 

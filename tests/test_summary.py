@@ -370,17 +370,18 @@ def test_goals_file_problems_name_file_and_line(tmp_path: Path):
     )
     goals, problems = load_goals(tmp_path)
     assert [(p.line, p.severity, p.message.split(" ")[0:2]) for p in problems] == [
-        (6, "error", ["summary:", "unknown"]),  # a misspelt key
         (5, "warning", ["summary:", "unknown"]),  # the channel, now in roles.yaml
-        (2, "error", ["summary:", "timezone"]), (3, "error", ["summary:", "day"]),
-        (4, "error", ["summary:", "time"]), (10, "error", ["fcr:", "unknown"]),
-        (11, "error", ["fcr:", "target"]),
+        (2, "error", ["summary:", "timezone:"]), (3, "error", ["summary:", "day:"]),
+        (4, "error", ["summary:", "time:"]),
+        (6, "error", ["summary:", "unknown"]),  # a misspelt key
+        (10, "error", ["fcr:", "figure:"]), (11, "error", ["fcr:", "target"]),
     ]  # fmt: skip
-    assert problems[0].message == "summary: unknown key 'chanel' (expected day, time, timezone)"
-    assert problems[1].message == (
+    assert problems[4].message == "summary: unknown key 'chanel' (expected day, time, timezone)"
+    assert problems[0].message == (
         "summary: unknown key 'channel' (expected day, time, timezone); "
         "the management channel is in roles.yaml now (channels: management)"
     )
+    assert problems[6].message == "fcr: target must be a number"
     assert [g.id for g in goals.goals] == ["kept"]
 
 

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from bot.cases import audit
 from bot.cases.card import CaseCard, case_card
@@ -28,14 +29,12 @@ from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
 from bot.followups.service import Followup, case_followups
 from bot.shared.clock import iso
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.content import Problem, Shape, check_shape, line_of, load_shape, value_node
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
-from bot.shared.roles import CHANNEL_ID, USER_ID
+from bot.shared.roles import ChannelId, UserId
 
 FILE_NAME = "teams.yaml"
-TEAM_KEYS = {"id", "name", "aliases", "channel", "lead", "needs", "take_within", "reply_within"}
-REQUIRED_KEYS = ("id", "name", "channel", "lead", "needs", "take_within", "reply_within")
 TEAM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?$")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters
@@ -104,67 +103,43 @@ class Packet:
 # Loading and checking the teams.
 
 
-def _duration(value: object) -> timedelta | None:
+def _duration(value: object) -> timedelta:
     match = DURATION.match(value.strip().lower()) if isinstance(value, str) else None
-    if match is None or not (match[1] or match[2]):
-        return None
-    return timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0)) or None
+    if match is None or not (match[1] or match[2]) or not int(match[1] or 0) + int(match[2] or 0):
+        raise ValueError(f'{value!r} does not read like "30m", "1h" or "1h30m"')
+    return timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))
 
 
-def _texts(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+def _team_id(value: str) -> str:
+    if not TEAM_ID.match(value):
+        raise ValueError(f"{value!r} must be one lower-case word")
+    return value
 
 
-def _team(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Team | None:
-    line = line_of(node)
-    if not isinstance(item, dict):
-        problems.append(Problem(name, line, "a team must be a mapping with id, name, ..."))
-        return None
-    lines = key_lines(node)
-    errors_before = len(problems)
-    label = f"team {item.get('id')!r}: " if item.get("id") else "team: "
+def _reply_within(value: str) -> str:
+    match = WITHIN.match(value.strip())
+    if match is None or float(match[1]) <= 0:
+        raise ValueError(f"{value!r} does not read like '2 working hours' or '1 working day'")
+    return value.strip()
 
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(name, lines.get(key, line), label + message))
 
-    problems += unknown_keys(item, TEAM_KEYS, lines, file=name, line=line, prefix=label)
-    for key in REQUIRED_KEYS:
-        if key not in item:
-            problem(key, f"missing {key}")
-    team_id, team_name = item.get("id"), item.get("name")
-    if "id" in item and (not isinstance(team_id, str) or not TEAM_ID.match(team_id)):
-        problem("id", f"id {team_id!r} must be one lower-case word")
-    if "name" in item and (not isinstance(team_name, str) or not team_name.strip()):
-        problem("name", "name must be the team's name as customers hear it")
-    channel, lead = item.get("channel"), item.get("lead")
-    if "channel" in item and (not isinstance(channel, str) or not CHANNEL_ID.match(channel)):
-        problem("channel", f"{channel!r} is not a Slack channel id (like C0BILLING1)")
-    if "lead" in item and (not isinstance(lead, str) or not USER_ID.match(lead)):
-        problem("lead", f"{lead!r} is not a Slack member id (like U0LEE0001)")
-    needs = item.get("needs")
-    if "needs" in item and (not _texts(needs) or not needs):
-        problem("needs", "needs must list what the team needs to know")
-    aliases = item.get("aliases") or []
-    if not _texts(aliases):
-        problem("aliases", "aliases must be a list of words")
-        aliases = []
-    take_within = _duration(item.get("take_within"))
-    if "take_within" in item and take_within is None:
-        problem("take_within", f'take_within must read like "30m" or "1h", not '
-                f"{item['take_within']!r}")  # fmt: skip
-    reply_within = item.get("reply_within")
-    match = WITHIN.match(reply_within.strip()) if isinstance(reply_within, str) else None
-    if "reply_within" in item and (match is None or float(match[1]) <= 0):
-        problem("reply_within", "reply_within must read like '2 working hours' or "
-                f"'1 working day', not {reply_within!r}")  # fmt: skip
-    if len(problems) > errors_before:
-        return None
-    return Team(
-        id=team_id, name=team_name.strip(), channel=channel, lead=lead,
-        needs=tuple(n.strip() for n in needs), take_within=take_within,
-        reply_within=reply_within.strip(), aliases=tuple(a.strip() for a in aliases),
-        source=f"{name}:{line}",
-    )  # fmt: skip
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class TeamShape(Shape):
+    id: Annotated[str, AfterValidator(_team_id)]
+    name: Text = Field(description="the team's name as customers hear it")
+    aliases: list[Text] = Field([], description="a list of words")
+    channel: ChannelId
+    lead: UserId
+    needs: list[Text] = Field(min_length=1, description="a list of what the team needs to know")
+    take_within: Annotated[timedelta, BeforeValidator(_duration)]
+    reply_within: Annotated[str, AfterValidator(_reply_within)]
+
+
+# Each team is checked on its own, so that every mistake is named, team by team.
+class TeamsFile(Shape):
+    teams: list[object] = Field(min_length=1, description="a list of teams")
 
 
 def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem]]:
@@ -175,22 +150,27 @@ def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem
     if not path.is_file():
         return {}, [Problem(name, 0, "file not found: /redirect has no teams", "warning")]
     problems: list[Problem] = []
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, TeamsFile, problems)
+    if loaded is None:
         return {}, problems
-    data, root = parsed
-    if not isinstance(data, dict) or not isinstance(data.get("teams"), list) or not data["teams"]:
-        return {}, [Problem(name, 1, "expected `teams:` with a list of teams")]
-    problems += unknown_keys(data, ("teams",), key_lines(root), file=name)
+    content, root = loaded
     teams: dict[str, Team] = {}
     words: dict[str, str] = {}  # every id, name and alias, folded -> the team it names
-    for item, node in zip(data["teams"], value_node(root, "teams").value, strict=True):
-        team = _team(item, node, name, problems)
-        if team is None:
+    for item, node in zip(content.teams, value_node(root, "teams").value, strict=True):
+        team_id = item.get("id") if isinstance(item, dict) else None
+        label = f"team {team_id!r}: " if team_id else "team: "
+        shaped = check_shape(item, node, TeamShape, name, problems, label)
+        if shaped is None:
             continue
-        if team.id in teams:
-            problems.append(Problem(name, line_of(node), f"duplicate team id {team.id!r}"))
+        if shaped.id in teams:
+            problems.append(Problem(name, line_of(node), f"duplicate team id {shaped.id!r}"))
             continue
+        team = Team(
+            id=shaped.id, name=shaped.name, channel=shaped.channel, lead=shaped.lead,
+            needs=tuple(shaped.needs), take_within=shaped.take_within,
+            reply_within=shaped.reply_within, aliases=tuple(shaped.aliases),
+            source=f"{name}:{line_of(node)}",
+        )  # fmt: skip
         for word in {
             team.id.casefold(),
             team.name.casefold(),

@@ -4,24 +4,30 @@ targets, and when the weekly summary is posted."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+import yaml
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+from bot.shared.content import (
+    Problem,
+    Shape,
+    check_shape,
+    line_at,
+    line_of,
+    load_shape,
+    value_node,
+)
 
 Number = int | float
 
 FILE_NAME = "goals.yaml"
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-DIRECTIONS = ("at_least", "at_most")
-
-GOAL_KEYS = {"id", "label", "figure", "target", "direction"}
-
-SCHEDULE_KEYS = {"timezone", "day", "time"}
 
 MOVED_CHANNEL = "channel"  # the management channel, in roles.yaml (channels: management) now
 
@@ -97,6 +103,63 @@ class Goals:
     schedule: Schedule = field(default_factory=Schedule)
 
 
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a time zone like Europe/London") from None
+    return value
+
+
+def _day(value: object) -> int:
+    if not isinstance(value, str) or value.lower() not in DAYS:
+        raise ValueError(f"{value!r} is not a day of the week (monday, ...)")
+    return DAYS.index(value.lower())
+
+
+def _clock(value: object) -> time:
+    when = CLOCK_TIME.match(value) if isinstance(value, str) else None
+    if when is None:
+        raise ValueError(f'{value!r} is not a time like "09:00"')
+    return time(int(when[1]), int(when[2]))
+
+
+def _goal_id(value: str) -> str:
+    if not GOAL_ID.match(value):
+        raise ValueError(f"{value!r} is not one lower-case word")
+    return value
+
+
+def _figure(value: str) -> str:
+    if value not in FIGURES:
+        raise ValueError(f"unknown figure {value!r} ({', '.join(FIGURES)})")
+    return value
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock)]  # not inline: the field `time` hides it
+
+
+class ScheduleShape(Shape):
+    day: Annotated[int, BeforeValidator(_day)] = 0
+    time: ClockTime = time(9, 0)
+    timezone: Annotated[str, AfterValidator(_zone)] = "UTC"
+
+
+class GoalShape(Shape):
+    id: Annotated[str, AfterValidator(_goal_id)]
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    figure: Annotated[str, AfterValidator(_figure)]
+    target: float
+    direction: Literal["at_least", "at_most"]
+
+
+# Unknown keys at the top are only a warning. The summary and each goal are checked on their
+# own: a bad goal is left out and the others still count.
+class GoalsFile(Shape, extra="allow"):
+    summary: dict[str, object] | None = None
+    goals: list[object] = []
+
+
 def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
     """The goals and the schedule of playbooks/goals.yaml that are sound, and a problem
     (file:line) for each thing that is not. Without the file: no goals, Monday 09:00 UTC."""
@@ -105,105 +168,43 @@ def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
     if not path.is_file():
         return Goals(), [Problem(name, 0, "file not found: no goals in the summary", "warning")]
     problems: list[Problem] = []
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, GoalsFile, problems)
+    if loaded is None:
         return Goals(), problems
-    data, root = parsed
-    if not isinstance(data, dict):
-        return Goals(), [Problem(name, 1, "expected the keys summary and goals")]
-    lines = key_lines(root)
-    problems += unknown_keys(data, ("summary", "goals"), lines, file=name, severity="warning")
-    schedule = _load_schedule(data.get("summary"), value_node(root, "summary"), name, problems)
-    listed = data.get("goals") or []
-    if not isinstance(listed, list):
-        problems.append(Problem(name, lines.get("goals", 1), "goals must be a list"))
-        listed = []
+    content, root = loaded
+    schedule = _load_schedule(content.summary, value_node(root, "summary"), name, problems)
     goals: list[Goal] = []
     nodes = value_node(root, "goals")
-    for item, node in zip(listed, nodes.value if listed else [], strict=True):
-        goal = _load_goal(item, node, name, problems)
-        if goal is None:
+    for item, node in zip(content.goals, nodes.value if content.goals else [], strict=True):
+        goal_id = item.get("id") if isinstance(item, dict) else None
+        prefix = f"{goal_id}: " if isinstance(goal_id, str) else "goal: "
+        shaped = check_shape(item, node, GoalShape, name, problems, prefix)
+        if shaped is None:
             continue
-        if any(g.id == goal.id for g in goals):
-            problems.append(Problem(name, line_of(node), f"duplicate goal id {goal.id!r}"))
+        if any(g.id == shaped.id for g in goals):
+            problems.append(Problem(name, line_of(node), f"duplicate goal id {shaped.id!r}"))
             continue
-        goals.append(goal)
+        source = f"{name}:{line_of(node)}"
+        goals.append(Goal(shaped.id, shaped.label, shaped.figure, shaped.target,
+                          shaped.direction, source))  # fmt: skip
     return Goals(tuple(goals), schedule), problems
 
 
-def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]) -> Schedule:
+def _load_schedule(
+    raw: dict[str, object] | None, node: yaml.Node | None, name: str, problems: list[Problem]
+) -> Schedule:
     if raw is None:
         return Schedule()
-    line = line_of(node)
-    if not isinstance(raw, dict):
-        problems.append(Problem(name, line, "summary must map timezone, day, time"))
-        return Schedule()
-    lines = key_lines(node)
     # A channel left here from before it moved is ignored, with a warning that says where it went.
-    moved = {key: value for key, value in raw.items() if key == MOVED_CHANNEL}
-    rest = {key: value for key, value in raw.items() if key != MOVED_CHANNEL}
-    problems += unknown_keys(rest, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ")
-    for problem in unknown_keys(
-        moved, SCHEDULE_KEYS, lines, file=name, line=line, prefix="summary: ", severity="warning"
-    ):
-        hint = "the management channel is in roles.yaml now (channels: management)"
-        problems.append(replace(problem, message=f"{problem.message}; {hint}"))
-    default = Schedule()
-    timezone = raw.get("timezone", default.timezone)
-    try:
-        ZoneInfo(timezone) if isinstance(timezone, str) else None
-    except (ZoneInfoNotFoundError, ValueError):
-        timezone = None
-    if not isinstance(timezone, str):
-        message = f"summary: timezone {raw.get('timezone')!r} is not a time zone like Europe/London"
-        problems.append(Problem(name, lines.get("timezone", line), message))
-        timezone = default.timezone
-    day = str(raw.get("day", "monday")).lower()
-    if day not in DAYS:
-        message = f"summary: day {raw.get('day')!r} is not a day of the week (monday, ...)"
-        problems.append(Problem(name, lines.get("day", line), message))
-        day = "monday"
-    when = CLOCK_TIME.match(str(raw.get("time", "09:00")))
-    if when is None:
-        message = f'summary: time {raw.get("time")!r} is not a time like "09:00"'
-        problems.append(Problem(name, lines.get("time", line), message))
-    at = time(int(when[1]), int(when[2])) if when else default.time
-    return Schedule(timezone, DAYS.index(day), at)
-
-
-def _load_goal(item: object, node: object, name: str, problems: list[Problem]) -> Goal | None:
-    line = line_of(node)
-    if not isinstance(item, dict):
-        keys = ", ".join(sorted(GOAL_KEYS))
-        problems.append(Problem(name, line, f"a goal must be a mapping of {keys}"))
-        return None
-    lines = key_lines(node)
-    goal_id = item.get("id")
-    if not isinstance(goal_id, str) or not GOAL_ID.match(goal_id):
-        problems.append(Problem(name, lines.get("id", line), f"bad goal id {goal_id!r}"))
-        return None
-    problems += unknown_keys(item, GOAL_KEYS, lines, file=name, line=line, prefix=f"{goal_id}: ")
-    missing = [key for key in sorted(GOAL_KEYS) if key not in item]
-    if missing:
-        problems.append(Problem(name, line, f"{goal_id}: missing {', '.join(missing)}"))
-        return None
-    label, figure, target, direction = (item[k] for k in ("label", "figure", "target", "direction"))
-    bad = False
-    if not isinstance(label, str) or not label.strip():
-        problems.append(Problem(name, lines["label"], f"{goal_id}: label must be some text"))
-        bad = True
-    if figure not in FIGURES:
-        message = f"{goal_id}: unknown figure {figure!r} ({', '.join(FIGURES)})"
-        problems.append(Problem(name, lines["figure"], message))
-        bad = True
-    if isinstance(target, bool) or not isinstance(target, int | float):
-        message = f"{goal_id}: target {target!r} is not a number"
-        problems.append(Problem(name, lines["target"], message))
-        bad = True
-    if direction not in DIRECTIONS:
-        message = f"{goal_id}: direction {direction!r} must be at_least or at_most"
-        problems.append(Problem(name, lines["direction"], message))
-        bad = True
-    if bad:
-        return None
-    return Goal(goal_id, label.strip(), figure, float(target), direction, f"{name}:{line}")
+    if MOVED_CHANNEL in raw:
+        raw = {key: value for key, value in raw.items() if key != MOVED_CHANNEL}
+        expected = ", ".join(ScheduleShape.model_fields)
+        message = (
+            f"summary: unknown key {MOVED_CHANNEL!r} (expected {expected}); "
+            "the management channel is in roles.yaml now (channels: management)"
+        )
+        problems.append(Problem(name, line_at(node, (MOVED_CHANNEL,)), message, "warning"))
+    shaped = check_shape(raw, node, ScheduleShape, name, problems, "summary: ")
+    if shaped is None:
+        return Schedule()
+    return Schedule(shaped.timezone, shaped.day, shaped.time)

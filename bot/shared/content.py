@@ -3,11 +3,16 @@ problems reported as file:line so a lead can find them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import UnionType
+from typing import Annotated, TypeVar, get_args, get_origin
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 
 @dataclass(frozen=True)
@@ -98,3 +103,164 @@ def unknown_keys(
         for key in data
         if key not in allowed
     ]  # fmt: skip
+
+
+class Shape(BaseModel):
+    """The shape of a piece of content: its keys, their types and the values they allow.
+    Unknown keys are errors (a misspelt key would otherwise be ignored without a word); a shape
+    declared with extra="allow" keeps them with a warning. Strict, so that YAML's `yes` or `90`
+    are never quietly turned into text or numbers. The config's title names the keys in
+    messages ("unknown role 'boss'"); a field's description says what it must be."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+S = TypeVar("S", bound=Shape)
+Loc = tuple[int | str, ...]
+
+# What a value of the wrong type must be instead, in a lead's words, by pydantic's error type.
+EXPECTED = {
+    "string_type": "text",
+    "string_too_short": "some text",
+    "list_type": "a list",
+    "too_short": "a list that is not empty",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+}
+
+
+def load_shape(
+    path: Path, shape: type[S], problems: list[Problem]
+) -> tuple[S, yaml.Node | None] | None:
+    """The file's content as `shape`, with its node tree (for the lines of later checks), or
+    None after recording each problem, at its line."""
+    parsed = read_yaml(path, problems)
+    if parsed is None:
+        return None
+    data, root = parsed
+    value = check_shape(data, root, shape, str(path), problems)
+    return None if value is None else (value, root)
+
+
+def check_shape(
+    data: object,
+    node: yaml.Node | None,
+    shape: type[S],
+    file: str,
+    problems: list[Problem],
+    prefix: str = "",
+) -> S | None:
+    """`data` (read from `node`) as `shape`, or None after recording a problem for each thing
+    wrong with it, in plain words at its line. Parts are checked on their own when the sound
+    ones should load without the others (goals, teams)."""
+    found = [
+        Problem(file, line_at(node, loc), prefix + _unknown(owner, loc), "warning")
+        for loc, owner in _extras(data, shape, ())
+    ]
+    try:
+        value: S | None = shape.model_validate(data)
+    except ValidationError as invalid:
+        value = None
+        found += [
+            Problem(file, line_at(node, error["loc"]), prefix + _message(error, shape))
+            for error in invalid.errors()
+        ]
+    problems += sorted(found, key=lambda problem: problem.line)  # in the order of the file
+    return value
+
+
+def line_at(node: yaml.Node | None, loc: Loc) -> int:
+    """The line of what `loc` points to (keys of mappings, indexes of lists): the line of its
+    key, or of the nearest thing above it that is there (where a missing key belongs)."""
+    line = line_of(node) if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [(key, value) for key, value in node.value if key.value == str(part)]
+            if not found:
+                break
+            line, node = line_of(found[0][0]), found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = line_of(node)
+        else:
+            break
+    return line
+
+
+def _message(error: ErrorDetails, shape: type[Shape]) -> str:
+    loc, kind = error["loc"], error["type"]
+    keys = [part for part in loc if isinstance(part, str)]
+    key = keys[-1] if keys else "the file"
+    if kind == "extra_forbidden":
+        owner = _shape_at(shape, loc[:-1])
+        return _unknown(owner, loc) if owner else f"unknown key {loc[-1]!r}"
+    field = _field_at(shape, loc)
+    described = f" ({field.description})" if field and field.description else ""
+    if kind == "missing":
+        return f"{keys[-2]}: missing {key}{described}" if len(keys) > 1 else f"missing {key}"
+    if kind == "value_error":
+        return f"{key}: {error['ctx']['error']}"
+    if kind == "literal_error":
+        return f"{key}: {error['input']!r} is not one of {error['ctx']['expected']}"
+    if field and field.description:
+        return f"{key} must be {field.description}"
+    if kind == "model_type":
+        inner = _shape_at(shape, loc)
+        keys_of = ", ".join(inner.model_fields) if inner else "keys"
+        return f"{key} must be a mapping of {keys_of}"
+    return f"{key} must be {EXPECTED.get(kind, 'as the comments of the file say')}"
+
+
+def _unknown(owner: type[Shape], loc: Loc) -> str:
+    """'channels: unknown channel 'managers' (expected leads, ...)', for the key at `loc`."""
+    noun = owner.model_config.get("title") or "key"
+    message = f"unknown {noun} {loc[-1]!r} (expected {', '.join(owner.model_fields)})"
+    parents = [part for part in loc[:-1] if isinstance(part, str)]
+    return f"{parents[-1]}: {message}" if parents else message
+
+
+def _extras(data: object, shape: type[Shape], loc: Loc) -> Iterator[tuple[Loc, type[Shape]]]:
+    """The unknown keys that shapes declared with extra="allow" keep, each with where it is
+    and its shape; found in the data, so that they are reported beside any error."""
+    if isinstance(data, dict):
+        owner = _shape_at(shape, loc)
+        for key, item in data.items():
+            if (
+                owner
+                and owner.model_config.get("extra") == "allow"
+                and key not in owner.model_fields
+            ):
+                yield (*loc, key), owner
+            else:
+                yield from _extras(item, shape, (*loc, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _extras(item, shape, (*loc, index))
+
+
+def _shape_at(shape: type[Shape], loc: Loc) -> type[Shape] | None:
+    """The shape that `loc` points into, following fields and list items."""
+    kind: object = shape
+    for part in loc:
+        if isinstance(kind, type) and issubclass(kind, Shape):
+            field = kind.model_fields.get(str(part))
+            kind = field.annotation if field else None
+        else:
+            args = [arg for arg in get_args(kind) if arg is not type(None)]
+            kind = args[-1] if args else None  # a list's items, an optional's value
+        if get_origin(kind) is Annotated or isinstance(kind, UnionType):
+            kind = next(arg for arg in get_args(kind) if arg is not type(None))
+    return kind if isinstance(kind, type) and issubclass(kind, Shape) else None
+
+
+def _field_at(shape: type[Shape], loc: Loc) -> FieldInfo | None:
+    """The field an error is about: the last key of `loc` (for a list's item, the list)."""
+    keys = [i for i, part in enumerate(loc) if isinstance(part, str)]
+    if not keys:
+        return None
+    owner = _shape_at(shape, loc[: keys[-1]])
+    return owner.model_fields.get(str(loc[keys[-1]])) if owner else None
