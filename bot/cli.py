@@ -26,6 +26,7 @@ from bot.reporting.summary import faq_titles
 from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
 from bot.shared.db import Store
+from bot.shared.refusal import Refusal
 from bot.slack.blocks.faq import long_answers
 
 
@@ -254,7 +255,7 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     try:
         head = parse_head(args.head) if args.head is not None else None
-    except ValueError as error:
+    except Refusal as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2
     check = verify(_store(args), head)
@@ -280,7 +281,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
     try:
         summary = weekly_summary(store, guide.goals, guide.solutions, args.week, titles)
-    except ValueError as error:
+    except Refusal as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2
     if not args.post:

@@ -18,6 +18,7 @@ from bot.reporting.export import to_markdown
 from bot.reporting.summary import build_summary
 from bot.reporting.weeks import iso_week
 from bot.shared.db import Store
+from bot.shared.refusal import Refusal
 from bot.slack.blocks.summary import summary_post
 
 
@@ -138,7 +139,7 @@ def test_the_head_is_the_count_and_the_last_hash(store, tmp_path):
     ],
 )
 def test_a_malformed_head_is_refused(text, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(Refusal, match=message):
         audit.parse_head(text)
 
 

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from bot.cases import queries as cases_db
 from bot.shared.db import Store
+from bot.shared.refusal import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +60,17 @@ class AuditCheck:
 
 
 def parse_head(text: str) -> Head:
-    """A head as published ("1234:9f86d081884c7d659a2feaa0c55ad015"); ValueError saying what
+    """A head as published ("1234:9f86d081884c7d659a2feaa0c55ad015"); Refusal saying what
     is wrong with any other text."""
     match = HEAD_TEXT.match(text.strip().lower())
     if match is None:
-        raise ValueError(
+        raise Refusal(
             f"{text!r} is not an audit head: give it as published, COUNT:HASH "
             f"(a row count, a colon, {HEAD_HEX} hex digits)"
         )
     count, digits = int(match[1]), match[2]
     if not HEAD_HEX <= len(digits) <= len(GENESIS):
-        raise ValueError(
+        raise Refusal(
             f"the hash of audit head {text!r} has {len(digits)} hex digits: "
             f"give the {HEAD_HEX} published (or all {len(GENESIS)})"
         )

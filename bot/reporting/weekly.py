@@ -35,7 +35,7 @@ def weekly_summary(
     titles: Mapping[str, str] | None = None,
 ) -> WeeklySummary:  # fmt: skip
     """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
-    their FAQ question where `titles` has it. ValueError for a week that cannot be read."""
+    their FAQ question where `titles` has it. WeekError for a week that cannot be read."""
     tz = goals.schedule.tz
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(

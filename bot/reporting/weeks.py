@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.shared.refusal import Refusal
+
 WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 RELATIVE_WEEKS = {"this week": 0, "this": 0, "last week": 1, "last": 1}  # weeks back
@@ -25,10 +27,14 @@ def week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+class WeekError(Refusal):
+    """Text that names no week; the message says how to write one."""
+
+
 def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime, str]:
     """The week "2026-W47", "this week" (so far) or "last week" (also for None: the last
     complete week before `now`) as (start, end, label): aware UTC times of Monday 00:00 and
-    the next Monday 00:00 in the team's time zone. ValueError saying what is wrong for any
+    the next Monday 00:00 in the team's time zone. WeekError saying what is wrong for any
     other text."""
     relative = RELATIVE_WEEKS.get(" ".join((text or "last week").lower().split()))
     if relative is not None:
@@ -37,7 +43,7 @@ def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime
     else:
         match = WEEK.match(text)
         if not match:
-            raise ValueError(
+            raise WeekError(
                 f"{text!r} is not a week: write it like 2026-W47 (ISO year-week), "
                 "or this week, or last week."
             )
@@ -46,7 +52,7 @@ def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime
             monday = date.fromisocalendar(year, week, 1)
         except ValueError:
             weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the last
-            raise ValueError(f"{year} has weeks 1 to {weeks}, not {week}.") from None
+            raise WeekError(f"{year} has weeks 1 to {weeks}, not {week}.") from None
     return *week_bounds(monday, tz), week_label(monday)
 
 

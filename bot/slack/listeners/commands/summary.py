@@ -22,13 +22,10 @@ def preview(command: dict, respond: Respond, services: Services) -> None:
     if not services.roles.at_least(command.get("user_id", ""), "lead"):
         return
     week = command.get("text", "").strip() or None
-    try:
-        titles = faq_titles(services.faq.entries.values())
-        guide = services.guide
-        summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles)
-    except ValueError as error:
-        respond(response_type="ephemeral", **base.note(str(error)))
-        return
+    titles = faq_titles(services.faq.entries.values())
+    guide = services.guide
+    # A week it cannot read is a WeekError, a refusal the boundary shows in its own words.
+    summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles)
     respond(response_type="ephemeral", **summary_post(summary))
 
 
