@@ -33,7 +33,7 @@ from bot.slack.app import build_app
 from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import queue_due_reminders, reminder_ticker
-from bot.slack.server import HttpServer
+from bot.slack.server import EVENTS_PATH, HttpServer, slack_wsgi
 from bot.slack.weekly import post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
@@ -71,7 +71,9 @@ class TrackedExecutor(ThreadPoolExecutor):
 
 
 class LocalSlack:
-    """The fake Slack, the bot serving HTTP on 127.0.0.1, and a workspace to talk to it."""
+    """The fake Slack, the bot, and a workspace to talk to it. The bot serves HTTP on
+    127.0.0.1 (as `repbot demo` runs it), or with `over_http=False` takes each signed request
+    in this process, through the same checks and Bolt, without a socket (as most tests do)."""
 
     def __init__(
         self,
@@ -80,6 +82,8 @@ class LocalSlack:
         db_path: Path,
         clock: Clock | None = None,
         reload_interval: float = RELOAD_INTERVAL,
+        *,
+        over_http: bool = True,
     ) -> None:
         self.clock = clock or Clock()
         self.services: Services = open_services(knowledge_dir, playbooks_dir, db_path, self.clock)
@@ -99,8 +103,13 @@ class LocalSlack:
         self.app, self.sender = build_app(
             self.settings, self.services, listener_executor=self.executor
         )
-        self.server = HttpServer(self.app, signing_secret).start()
-        self.client = SignedClient(self.server.url, signing_secret)
+        self.server: HttpServer | None = None
+        if over_http:
+            self.server = HttpServer(self.app, signing_secret).start()
+            self.client = SignedClient(self.server.url, signing_secret)
+        else:
+            wsgi = slack_wsgi(self.app, signing_secret)
+            self.client = SignedClient(EVENTS_PATH, signing_secret, wsgi=wsgi)
         self.workspace = Workspace(self.fake, self.client, settle=self.settle)
         self.reloader = content_reloader(self.sender, self.services, reload_interval).start()
         self.reminders = reminder_ticker(self.app.client, self.sender, self.services).start()
@@ -145,7 +154,8 @@ class LocalSlack:
         self.weekly.stop()
         self.reminders.stop()
         self.reloader.stop()
-        self.server.stop()
+        if self.server is not None:
+            self.server.stop()
         self.executor.shutdown(wait=True)
         self.fake.stop()
         self.services.store.close()

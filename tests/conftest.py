@@ -29,6 +29,7 @@ PLAYBOOKS = ROOT / "playbooks"
 START = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
 
 WRITES_CONTENT = "writes_content"
+OVER_HTTP = "over_http"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,6 +37,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{WRITES_CONTENT}: the test changes knowledge/ or playbooks/ (a lead's edit or "
         "curation), so its LocalSlack gets copies of its own",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{OVER_HTTP}: the bot serves real HTTP on 127.0.0.1 (a representative few tests; the "
+        "others dispatch each signed request in-process)",
     )
 
 
@@ -113,8 +119,9 @@ def local(
     monkeypatch: pytest.MonkeyPatch,
     shared_content: tuple[Path, Path],
 ) -> Iterator[LocalSlack]:
-    """The real bot serving HTTP on 127.0.0.1, with the emulator as its Slack, its clock
-    starting at START.
+    """The real bot with the emulator as its Slack, its clock starting at START. Each signed
+    request is dispatched into the bot in the test's process (the same signature check and
+    Bolt, no socket); a test marked `over_http` has the bot serve HTTP on 127.0.0.1 instead.
 
     It reads the session's shared copy of the content, unless the test is marked
     `writes_content`: then what leads add or break is written to copies of its own (never to
@@ -131,9 +138,11 @@ def local(
         before = fingerprint(knowledge, playbooks)
         # The playbooks as loaded at start-up; a reload reads the files as ever.
         monkeypatch.setattr(services, "load_guide", _cached_guide)
+    over_http = request.node.get_closest_marker(OVER_HTTP) is not None
     with LocalSlack(
-        knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START), reload_interval=0.2
-    ) as running:
+        knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START),
+        reload_interval=0.2, over_http=over_http,
+    ) as running:  # fmt: skip
         yield running
     if not writes:
         after = fingerprint(knowledge, playbooks)

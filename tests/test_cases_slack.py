@@ -4,6 +4,8 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
+
 from bot.cases.audit import verify
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
@@ -49,6 +51,7 @@ def solve(local: LocalSlack, user: str, case: str, solution: str, amount: str, r
     return local.workspace.submit(user)
 
 
+@pytest.mark.over_http
 def test_a_third_contact_on_the_same_matter_raises_a_senior_callback_once(local, tmp_path):
     customers(local, tmp_path)
     first = shown(local.workspace.command("ana", "/case", "Margaret Holloway, parcel late"))

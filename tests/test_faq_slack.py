@@ -3,6 +3,8 @@
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
@@ -28,6 +30,7 @@ def shown(message: dict) -> str:
     return json.dumps(message.get("blocks", [])) + message.get("text", "")
 
 
+@pytest.mark.over_http
 def test_a_clear_question_gets_the_answer_only_the_rep_sees_and_is_stored(local):
     reply = faq(local, "I got charged twice for the same box")
     assert reply["response_type"] == "ephemeral"

@@ -3,6 +3,8 @@
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
@@ -40,6 +42,7 @@ def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(l
     assert count(local, "followups") == 0
 
 
+@pytest.mark.over_http
 def test_reminders_come_before_and_at_the_due_time_and_snooze_works(local):
     local.workspace.command("ana", "/followup", "in 1h send the replacement tracking number")
     local.wait(timedelta(minutes=50))

@@ -67,6 +67,7 @@ def test_a_case_command_delivered_five_times_counts_one_contact(with_customers):
     assert count(local, "SELECT count(*) FROM deliveries WHERE key LIKE 'command:%'") == 1
 
 
+@pytest.mark.over_http
 def test_a_solution_submitted_five_times_posts_one_card_and_one_message(with_customers):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")

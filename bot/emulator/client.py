@@ -1,15 +1,16 @@
 """Sends correctly signed Slack requests (slash commands, interactions, events) to the app."""
 
+import io
 import itertools
 import json
 import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -52,8 +53,12 @@ class SignedClient:
         *,
         members: Sequence[Member] = TEAM,
         channels: dict[str, str] = CHANNELS,
+        wsgi: Callable | None = None,
     ) -> None:
         self.app_url = app_url
+        # With a WSGI app the request is dispatched into it in this process, through the same
+        # checks and Bolt, with no socket: most tests do so; `app_url` then names only the path.
+        self.wsgi = wsgi
         self.timeout = timeout
         self.members = tuple(members)
         self.channels = dict(channels)
@@ -173,6 +178,8 @@ class SignedClient:
             "X-Slack-Signature": signature,
             **(extra_headers or {}),
         }
+        if self.wsgi is not None:
+            return _dispatch(self.wsgi, urlsplit(self.app_url).path, body.encode(), headers)
         request = urllib.request.Request(
             self.app_url, data=body.encode(), headers=headers, method="POST"
         )
@@ -190,6 +197,27 @@ def _typed_by_a_person(event: dict[str, Any]) -> bool:
         and isinstance(event.get("text"), str)
         and not event.get("bot_id")
     )
+
+
+def _dispatch(wsgi: Callable, path: str, body: bytes, headers: dict[str, str]) -> AppResponse:
+    """One POST through a WSGI app, as a WSGI server would hand it over."""
+    environ = {
+        "REQUEST_METHOD": "POST", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "local",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_PORT": "0", "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http", "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": headers.get("Content-Type", ""),
+    }  # fmt: skip
+    for name, value in headers.items():
+        if name != "Content-Type":
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list, exc_info: object = None) -> None:
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(response_headers)
+
+    raw = b"".join(wsgi(environ, start_response))
+    return _app_response(answer["status"], answer["headers"], raw)
 
 
 def _app_response(status: int, headers: Any, raw: bytes) -> AppResponse:

@@ -128,6 +128,14 @@ def health_checked(slack: Callable) -> Callable:
     return wsgi
 
 
+def slack_wsgi(app: App, signing_secret: str) -> Callable:
+    """The bot as a WSGI app at /slack/events: every request verified, then Bolt. What the
+    HTTP server serves, and what tests call in their own process without a socket."""
+    return health_checked(
+        SignatureChecked(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+    )
+
+
 class HttpServer:
     """Serves the app on host:port (port 0 picks a free one), or on `sock`, a socket already
     listening (the one the worker processes share); `url` is the events endpoint. Requests
@@ -142,8 +150,7 @@ class HttpServer:
         threads: int = 8,
         sock: socket.socket | None = None,
     ) -> None:
-        slack = SlackRequestHandler(app, path=EVENTS_PATH)
-        wsgi = health_checked(SignatureChecked(slack, signing_secret))
+        wsgi = slack_wsgi(app, signing_secret)
         where = {"host": host, "port": port} if sock is None else {"sockets": [sock]}
         self._server = create_server(
             wsgi,
