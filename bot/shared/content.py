@@ -62,8 +62,8 @@ def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def key_lines(node: yaml.Node) -> dict[str, int]:
-    """The line of each key of a mapping node."""
+def key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """The line of each key of a mapping node; none for anything else (an empty file too)."""
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {key.value: line_of(key) for key, _ in node.value}
