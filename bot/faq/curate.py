@@ -157,6 +157,8 @@ def _with_variant(text: str, entry_id: str, phrasing: str) -> str:
         return "".join([*lines[:after], prefix + _quoted(phrasing) + "\n", *lines[after:]])
     # No variants yet: a new block right after the question.
     question = value_node(entry, "question")
+    if question is None:  # edited by hand since it was loaded
+        raise CurateError(f"Entry {entry_id} has no question in its file.")
     column = entry.start_mark.column  # where the entry's keys start
     after = question.end_mark.line + (1 if question.end_mark.column else 0)
     if variants is not None:  # "variants:" with nothing under it: replaced by the new block
