@@ -78,6 +78,12 @@ def value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
+def item_nodes(node: yaml.Node | None, key: str) -> list[yaml.Node]:
+    """The nodes of the items of a mapping's list value, in order; none when it is no list."""
+    value = value_node(node, key)
+    return value.value if isinstance(value, yaml.SequenceNode) else []
+
+
 def unknown_keys(
     data: dict,
     allowed: Iterable[str],
