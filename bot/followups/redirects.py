@@ -28,8 +28,8 @@ from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
 from bot.followups.service import Followup, case_followups
 from bot.shared.clock import iso
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.shared.db import Store
+from bot.shared.content import Problem, item_nodes, key_lines, line_of, read_yaml, unknown_keys
+from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 from bot.shared.roles import CHANNEL_ID, USER_ID
 
@@ -60,6 +60,8 @@ class Team:
     def reply_hours(self, hours: WorkingHours) -> float:
         """Working hours until the customer hears back; a working day is one day's opening."""
         match = WITHIN.match(self.reply_within)
+        if match is None:  # checked when teams.yaml was loaded
+            raise ValueError(f"{self.id}: reply_within {self.reply_within!r} is not a time")
         unit = 1 if match[2] == "hour" else hours.hours_per_day
         return float(match[1]) * unit
 
@@ -159,6 +161,16 @@ def _team(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> 
                 f"'1 working day', not {reply_within!r}")  # fmt: skip
     if len(problems) > errors_before:
         return None
+    if (
+        not isinstance(team_id, str)
+        or not isinstance(team_name, str)
+        or not isinstance(channel, str)
+        or not isinstance(lead, str)
+        or not isinstance(needs, list)
+        or take_within is None
+        or not isinstance(reply_within, str)
+    ):
+        return None  # each is required and reported above; restated for the type checker
     return Team(
         id=team_id, name=team_name.strip(), channel=channel, lead=lead,
         needs=tuple(n.strip() for n in needs), take_within=take_within,
@@ -184,7 +196,7 @@ def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem
     problems += unknown_keys(data, ("teams",), key_lines(root), file=name)
     teams: dict[str, Team] = {}
     words: dict[str, str] = {}  # every id, name and alias, folded -> the team it names
-    for item, node in zip(data["teams"], value_node(root, "teams").value, strict=True):
+    for item, node in zip(data["teams"], item_nodes(root, "teams"), strict=True):
         team = _team(item, node, name, problems)
         if team is None:
             continue
@@ -228,8 +240,9 @@ def _time(text: str | None) -> datetime | None:
 def redirect_from_row(row: dict) -> Redirect:
     return Redirect(
         row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
-        row["taken_by"], _time(row["taken_at"]), _time(row["created_at"]),
-        _time(row["remind_at"]), _time(row["reply_by"]), row["team_lead"],
+        row["taken_by"], _time(row["taken_at"]), datetime.fromisoformat(row["created_at"]),
+        datetime.fromisoformat(row["remind_at"]), datetime.fromisoformat(row["reply_by"]),
+        row["team_lead"],
     )  # fmt: skip
 
 
@@ -252,7 +265,7 @@ def packet(
     """The context a team gets. What the rep tried is found through the drafts written for
     the case: their FAQ entries (with question and answer when `faq_entries` has them) and
     the ones the rep used."""
-    card = case_card(store, redirect.case_id)
+    card = existing(case_card(store, redirect.case_id), f"case C-{redirect.case_id}")
     drafts = case_drafts(store, card.case.ref)
     faq_tried: list[str] = []
     for draft in drafts:
@@ -338,7 +351,7 @@ def redirect(
                      "reply_by": iso(reply_by)},
             at=store.now(),
         )  # fmt: skip
-        sent = get_redirect(store, redirect_id)
+        sent = existing(get_redirect(store, redirect_id), f"redirect R-{redirect_id}")
         return sent, packet(store, team, sent, faq_entries), customer_message(team, sent, tz)
 
 
@@ -352,8 +365,9 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
         if found.status == "taken":
             if found.taken_by == user_id:
                 return found
+            taken_at = existing(found.taken_at, f"when {found.ref} was taken")
             raise RedirectError(
-                f"{found.ref} was already taken by {found.taken_by} at {iso(found.taken_at)}.",
+                f"{found.ref} was already taken by {found.taken_by} at {iso(taken_at)}.",
                 found.taken_by,
                 found.taken_at,
             )
@@ -366,4 +380,4 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
                      "previous_owner": previous_owner},
             at=store.now(),
         )  # fmt: skip
-        return get_redirect(store, found.id)
+        return existing(get_redirect(store, found.id), found.ref)
