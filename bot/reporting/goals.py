@@ -9,7 +9,17 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+import yaml
+
+from bot.shared.content import (
+    Problem,
+    item_nodes,
+    key_lines,
+    line_of,
+    read_yaml,
+    unknown_keys,
+    value_node,
+)
 
 Number = int | float
 
@@ -119,8 +129,7 @@ def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
         problems.append(Problem(name, lines.get("goals", 1), "goals must be a list"))
         listed = []
     goals: list[Goal] = []
-    nodes = value_node(root, "goals")
-    for item, node in zip(listed, nodes.value if listed else [], strict=True):
+    for item, node in zip(listed, item_nodes(root, "goals"), strict=True):
         goal = _load_goal(item, node, name, problems)
         if goal is None:
             continue
@@ -131,8 +140,10 @@ def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
     return Goals(tuple(goals), schedule), problems
 
 
-def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]) -> Schedule:
-    if raw is None:
+def _load_schedule(
+    raw: object, node: yaml.Node | None, name: str, problems: list[Problem]
+) -> Schedule:
+    if raw is None or node is None:  # a node whenever there is a value
         return Schedule()
     line = line_of(node)
     if not isinstance(raw, dict):
@@ -171,7 +182,7 @@ def _load_schedule(raw: object, node: object, name: str, problems: list[Problem]
     return Schedule(timezone, DAYS.index(day), at)
 
 
-def _load_goal(item: object, node: object, name: str, problems: list[Problem]) -> Goal | None:
+def _load_goal(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Goal | None:
     line = line_of(node)
     if not isinstance(item, dict):
         keys = ", ".join(sorted(GOAL_KEYS))
