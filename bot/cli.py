@@ -302,10 +302,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     outbox.kick()
     item = outbox.item(f"{key}:post")
     if item is None or item["status"] != "sent":
-        error = item["error"] if item else "not queued"
+        why = item["error"] if item else "not queued"
         queued = item is not None and item["status"] == "pending"
         later = "; it stays queued, and a running repbot sends it" if queued else ""
-        print(f"repbot: the post did not go through ({error}){later}", file=sys.stderr)
+        print(f"repbot: the post did not go through ({why}){later}", file=sys.stderr)
         return 1
     print(f"posted the summary of {summary.label} to {channel}")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 from bot.cases.solutions import SolutionPolicy, load_solution_policy
 from bot.coaching.playbooks import Playbooks, load_playbooks
@@ -76,6 +77,10 @@ class LiveGuide:
     def guide(self) -> Guide:
         return self._guide
 
+    @overload
+    def reload(self, *, force: Literal[True]) -> list[Problem]: ...
+    @overload
+    def reload(self, *, force: bool = False) -> list[Problem] | None: ...
     def reload(self, *, force: bool = False) -> list[Problem] | None:
         """Returns the playbooks' problems, or None when nothing changed."""
         with self._reloading:

@@ -73,7 +73,8 @@ def run(settings: Settings) -> int:
     try:
         sock = listen(host, port)
     except OSError as error:
-        reason = os.strerror(error.errno)  # without the address that create_server adds
+        # Without the address that create_server adds (its errors always carry an errno).
+        reason = os.strerror(error.errno) if error.errno is not None else str(error)
         print(f"repbot: not starting, cannot listen on HOST {host} PORT {port}: {reason}",
               file=sys.stderr)  # fmt: skip
         return 1

@@ -26,7 +26,7 @@ def case_card(store: Store, case_id: int) -> CaseCard | None:
         return None
     return CaseCard(
         case,
-        [tuple(note) for note in cases_db.case_notes(store, case_id)],
+        cases_db.case_notes(store, case_id),  # rows come as tuples (no row factory)
         solutions_of_case(store, case_id),
-        [tuple(promise) for promise in case_promises(store, case.ref)],
+        case_promises(store, case.ref),
     )

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.shared.clock import iso
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
@@ -92,10 +92,12 @@ def _customer(row: dict) -> Customer:
 
 
 def _case(store: Store, row: dict) -> Case:
-    customer = _customer(cases_db.customer(store, row["customer_id"]))
+    customer_id = row["customer_id"]
+    customer = _customer(existing(cases_db.customer(store, customer_id), f"customer {customer_id}"))
     count = row.get("contact_count")
     if count is None:
-        count = cases_db.case_row(store, row["id"])["contact_count"]
+        case_row = existing(cases_db.case_row(store, row["id"]), f"case C-{row['id']}")
+        count = case_row["contact_count"]
     return Case(
         row["id"], customer, row["topic"], row["owner_id"], row["status"], row["root_cause"],
         row["opened_at"], row["closed_at"], count,
@@ -122,7 +124,7 @@ def _find_or_add_customer(store: Store, text: str, user_id: str) -> Customer:
         return _customer(found[0])
     email = text if EMAIL.match(text) else None
     customer_id = cases_db.add_customer(store, name=text, email=email, created_by=user_id)
-    return _customer(cases_db.customer(store, customer_id))
+    return _customer(existing(cases_db.customer(store, customer_id), f"customer {customer_id}"))
 
 
 def _same_matter(topic: str, other: str) -> int:
@@ -160,7 +162,8 @@ def open_or_find_case(
     with store.transaction() as db:
         if request_key and (seen := cases_db.contact_by_request(store, request_key)):
             case_id, number = seen
-            return Contact(get_case(store, case_id), number == 1, number, number == CALLBACK_AT)
+            case = existing(get_case(store, case_id), f"case C-{case_id}")
+            return Contact(case, number == 1, number, number == CALLBACK_AT)
         customer = _find_or_add_customer(store, customer_text, user_id)
         now = store.clock.now()
         row = _matter_case(store, customer.id, topic, now)
@@ -175,7 +178,8 @@ def open_or_find_case(
                     details={"customer": customer.id, "topic": topic}, at=iso(now),
                 )  # fmt: skip
         number = cases_db.add_contact(store, case_id, user_id, request_key)
-        return Contact(get_case(store, case_id), row is None, number, number == CALLBACK_AT)
+        case = existing(get_case(store, case_id), f"case C-{case_id}")
+        return Contact(case, row is None, number, number == CALLBACK_AT)
 
 
 def open_case(store: Store, case_id: int) -> Case:
@@ -214,7 +218,7 @@ def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Cas
             db, actor=user_id, action="case.closed", subject=f"C-{case_id}",
             details={"root_cause": cause}, at=store.now(),
         )  # fmt: skip
-        return get_case(store, case_id)
+        return existing(get_case(store, case_id), f"case C-{case_id}")
 
 
 def _clean_row(raw: dict, line: int, name: str, today: date) -> tuple[dict | None, list[str]]:
@@ -276,7 +280,7 @@ def import_customers(store: Store, csv_path: str | Path) -> ImportResult:
                         f"{name}:{line}: id {row['id']} is also on line {seen[row['id']]}"
                     ]
                 problems += row_problems
-                if row_problems:
+                if row_problems or row is None:  # no row comes with its problems
                     continue
                 seen[row["id"]] = line
                 outcome = cases_db.save_customer(store, row)
@@ -286,7 +290,7 @@ def import_customers(store: Store, csv_path: str | Path) -> ImportResult:
 
 
 def case_owner(store: Store, case_id: int) -> str:
-    return cases_db.case_row(store, case_id)["owner_id"]
+    return existing(cases_db.case_row(store, case_id), f"case C-{case_id}")["owner_id"]
 
 
 def set_case_owner(store: Store, case_id: int, owner_id: str) -> None:

@@ -19,8 +19,16 @@ from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.service import Customer, get_case, open_case
 from bot.shared.clock import iso
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
-from bot.shared.db import Store
+from bot.shared.content import (
+    Problem,
+    item_nodes,
+    key_lines,
+    line_of,
+    read_yaml,
+    unknown_keys,
+    value_node,
+)
+from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 from bot.shared.roles import RANKS, Roles
 
@@ -84,7 +92,7 @@ class SolutionPolicy:
     messages: dict[str, str] = field(default_factory=dict)
     source: str = ""
 
-    def type(self, type_id: str) -> SolutionType | None:
+    def type(self, type_id: str | None) -> SolutionType | None:
         return next((t for t in self.types if t.id == type_id), None)
 
 
@@ -171,8 +179,9 @@ def _limits(raw: object, counted: bool, type_id: str, node: yaml.Node | None, li
                 continue
             given[role] = (None, count)
             continue
-        pair = [_number(v) for v in value] if isinstance(value, list) else []
-        if len(pair) != 2 or None in pair or min(pair) <= 0:
+        numbers = [_number(v) for v in value] if isinstance(value, list) else []
+        pair = [number for number in numbers if number is not None]
+        if len(numbers) != 2 or len(pair) != 2 or min(pair) <= 0:
             message = f"{type_id}: {role}: expected [most per solution, most per customer]"
             problems.append(Problem(name, role_line, f"{message}, two positive numbers"))
             continue
@@ -231,10 +240,10 @@ def _load_type(item: object, node: yaml.Node, name: str, currency: str, max_amou
         problems.append(Problem(name, lines["situations"], f"{type_id}: expected situation ids"))
         listed = []
     if situations is not None:
-        situation_nodes = value_node(node, "situations")
+        situation_nodes = item_nodes(node, "situations")
         for index, situation in enumerate(listed):
             if situation not in situations:
-                at = line_of(situation_nodes.value[index])
+                at = line_of(situation_nodes[index])
                 message = f"{type_id}: unknown situation {situation!r} (see situations.yaml)"
                 problems.append(Problem(name, at, message))
     limits_node = value_node(node, "limits")
@@ -321,13 +330,12 @@ def load_solution_policy(
         messages[key] = _check_placeholders(raw_messages.get(key), allowed, f"messages: {key}",
                                             line, name, problems)  # fmt: skip
     raw_types = data.get("types")
-    types_node = value_node(root, "types")
     if not isinstance(raw_types, list) or not raw_types:
         problems.append(Problem(name, lines.get("types", 1), "types: expected a list of types"))
         raw_types = []
     types: list[SolutionType] = []
     limits: dict[str, dict[str, Limit | None]] = {}
-    for item, node in zip(raw_types, types_node.value if raw_types else [], strict=True):
+    for item, node in zip(raw_types, item_nodes(root, "types"), strict=True):
         loaded = _load_type(item, node, name, currency, max_amount, situations, problems)
         if loaded is None:
             continue
@@ -371,7 +379,9 @@ def options_for(
         candidates = [solution_type]
         if solution_type.new_customers_only and new is not True:
             equivalent = policy.type(solution_type.loyalty_equivalent)
-            candidates = [equivalent] if new is False else [solution_type, equivalent]
+            # The load makes sure it exists; were it missing, the offer has no twin to show.
+            twins_shown = [equivalent] if equivalent is not None else []
+            candidates = twins_shown if new is False else [solution_type, *twins_shown]
         shown += [c for c in candidates if c not in shown]
     return shown
 
@@ -384,14 +394,15 @@ def format_amount(policy: SolutionPolicy, solution_type: SolutionType, amount: D
     return f"{amount} {unit[:-1] if amount == 1 and unit.endswith('s') else unit}"
 
 
-def parse_amount(policy: SolutionPolicy, text: str, type_id: str | None = None) -> Decimal:
+def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None = None) -> Decimal:
     """An amount as a rep types it: money in the policy's currency by default ("20", "£20",
     "20.50", "20 GBP"), or in the unit of `type_id` ("2", "2 months"). Raises SolutionError
     with words for the rep for anything else, or for more than a solution can ever be."""
     solution_type = policy.type(type_id) if type_id else None
     if type_id and (solution_type is None or not solution_type.has_amount):
         raise SolutionError("This solution has no amount: leave the amount empty.")
-    unit = solution_type.unit if solution_type else policy.currency
+    # A type with an amount has a unit (has_amount is `unit is not None`).
+    unit = (solution_type.unit if solution_type else None) or policy.currency
     money = unit == policy.currency
     example = "20 or 20.50" if money else f"2 {unit}"
     match = AMOUNT.match((text or "").strip())
@@ -444,7 +455,8 @@ def _covers(
     if amount is None:
         return len(granted) + 1 <= per_customer
     total = sum((Decimal(a) for a in granted if a is not None), Decimal(0)) + amount
-    return amount <= each and total <= per_customer
+    # An amount needs a per-solution limit (a counted type has none, and no amount).
+    return each is not None and amount <= each and total <= per_customer
 
 
 def _lowest_role(
@@ -492,7 +504,7 @@ def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecor
     if record.status == "pending":
         return _fill(policy.messages.get("pending", ""), what=_offer(policy, record))
     if record.status == "denied":
-        case = get_case(store, record.case_id)
+        case = existing(get_case(store, record.case_id), f"case C-{record.case_id}")
         today = store.clock.now().date()
         others = [
             t.label[0].lower() + t.label[1:]
@@ -526,7 +538,7 @@ def _allowed_type(
         years = customer.tenure_years(today) or 0
         raise SolutionError(
             f"{wanted.label} is for new customers; {customer.name} has been with us "
-            f"{years:.1f} years, so offer {equivalent.label} instead.",
+            f"{years:.1f} years, so offer {equivalent.label if equivalent else 'another'} instead.",
             "type",
         )
     what = wanted.label if wanted else repr(type_id)
@@ -589,7 +601,8 @@ def propose(
                      "amount": amount, "reason": reason, "role": role, "needs_role": needs},
             at=store.now(),
         )  # fmt: skip
-        return _proposal(store, policy, _record(cases_db.solution_row(store, solution_id)))
+        row = existing(cases_db.solution_row(store, solution_id), f"solution S-{solution_id}")
+        return _proposal(store, policy, _record(row))
 
 
 def decide(
@@ -611,7 +624,10 @@ def decide(
         raise SolutionError("Say why you deny it: the rep passes it on.", "reason")
     with store.transaction() as db:
         if request_key and (click := cases_db.solution_click(store, request_key)):
-            record = _record(cases_db.solution_row(store, click["solution_id"]))
+            clicked = click["solution_id"]
+            record = _record(
+                existing(cases_db.solution_row(store, clicked), f"solution S-{clicked}")
+            )
             words = None
             if click["outcome"] in ("approved", "denied"):
                 words = customer_message(store, policy, record)
@@ -657,7 +673,7 @@ def decide(
                          "amount": record.amount, "role": role, "reason": reason},
                 at=store.now(),
             )  # fmt: skip
-            record = _record(cases_db.solution_row(store, record.id))
+            record = _record(existing(cases_db.solution_row(store, record.id), record.ref))
             outcome = status
             message = f"{status.capitalize()}: {_offer(policy, record)} on C-{record.case_id}."
             words = customer_message(store, policy, record)

@@ -105,7 +105,7 @@ def detect_emotion(message: str) -> EmotionReading:
         # "!!" turns up the feeling the words already show ("late again!!" is frustration);
         # on its own it reads as anger.
         shown = [emotion for emotion in PRIORITY if scores[emotion]]
-        add(max(shown, key=scores.get) if shown else "angry", "!!", 1)
+        add(max(shown, key=scores.__getitem__) if shown else "angry", "!!", 1)
     elif re.search(r"\?{2,}", message):
         add("confused", "??", 1)
 

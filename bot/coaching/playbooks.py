@@ -18,7 +18,15 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bot.coaching.emotion import EMOTIONS
 from bot.faq.knowledge import ID_PATTERN, Entry
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.content import (
+    Problem,
+    item_nodes,
+    key_lines,
+    line_of,
+    read_yaml,
+    unknown_keys,
+    value_node,
+)
 
 SITUATIONS_FILE = "situations.yaml"
 EMPATHY_FILE = "empathy.yaml"
@@ -299,7 +307,7 @@ def _load_empathy(path: Path, problems: list[Problem]) -> dict[str, tuple[str, .
     if parsed is None:
         return {}
     data, root = parsed
-    if not isinstance(data, dict) or not isinstance(data.get("empathy"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("empathy"), dict) or root is None:
         problems.append(Problem(name, 1, "expected `empathy:` mapping each emotion to lines"))
         return {}
     empathy = _emotion_lines(data["empathy"], value_node(root, "empathy"), name, "", problems)
@@ -362,7 +370,7 @@ def _load_situations(
         return None
     situations: list[Situation] = []
     faq_owner: dict[str, str] = {}
-    for item, node in zip(items, value_node(root, "situations").value, strict=True):
+    for item, node in zip(items, item_nodes(root, "situations"), strict=True):
         situation = _situation(item, node, name, set(templates), hours, problems)
         if situation is None:
             continue
@@ -390,7 +398,7 @@ def _load_situations(
 
 
 def _working_hours(
-    data: object, root: yaml.Node, name: str, problems: list[Problem]
+    data: object, root: yaml.Node | None, name: str, problems: list[Problem]
 ) -> WorkingHours:
     line = key_lines(root).get("working_hours", 1)
     if not isinstance(data, dict):
@@ -525,6 +533,8 @@ def _situation(
 
     if len([p for p in problems if p.severity == "error"]) > errors_before:
         return None
+    if not isinstance(situation_id, str) or not isinstance(within, str) or match is None:
+        return None  # each reported above; restated for the type checker
     # A working day is one day's opening hours, so "1 working day" from 4 pm is 4 pm next day.
     unit_hours = 1 if match[2] == "hour" else hours.hours_per_day
     return Situation(

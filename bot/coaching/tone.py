@@ -10,13 +10,14 @@ text is checked in about 2 ms.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from rapidfuzz.distance import OSA
 
-from bot.shared.content import Problem, key_lines, line_of, read_yaml, unknown_keys, value_node
+from bot.shared.content import Problem, item_nodes, key_lines, line_of, read_yaml, unknown_keys
 
 FILE_NAME = "tone.yaml"
 RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")
@@ -256,21 +257,19 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
 
     rules: list[ToneRule] = []
     seen: dict[str, int] = {}
-    rule_nodes = value_node(root, "rules")
-    for rule_data, node in zip(data["rules"], rule_nodes.value, strict=True):
+    for rule_data, node in zip(data["rules"], item_nodes(root, "rules"), strict=True):
         rule = _load_rule(rule_data, node, name, seen, problems)
         if rule is not None:
             rules.append(rule)
 
     exceptions: list[str] = []
     listed = data.get("exceptions") or []
-    exception_nodes = value_node(root, "exceptions")
     if not isinstance(listed, list):
         problems.append(
             Problem(name, lines.get("exceptions", 1), "exceptions must be a list of phrases")
         )
         listed = []
-    for phrase, node in zip(listed, exception_nodes.value if listed else [], strict=True):
+    for phrase, node in zip(listed, item_nodes(root, "exceptions"), strict=True):
         if _compiled(phrase, line_of(node), "exception", name, problems) is not None:
             exceptions.append(phrase)
     return ToneRules(tuple(rules), tuple(exceptions)), problems
@@ -316,7 +315,7 @@ def _load_rule(
     if not isinstance(patterns, list) or not patterns:
         problems.append(Problem(name, lines["patterns"], f"{rule_id}: patterns must be a list"))
         return None
-    for pattern, pattern_node in zip(patterns, value_node(node, "patterns").value, strict=True):
+    for pattern, pattern_node in zip(patterns, item_nodes(node, "patterns"), strict=True):
         matcher = _compiled(pattern, line_of(pattern_node), rule_id, name, problems)
         if matcher is None:
             bad = True
@@ -347,6 +346,11 @@ def _compiled(
     except ValueError as error:
         problems.append(Problem(name, line, f"{owner}: pattern {pattern!r}: {error}"))
         return None
+
+
+def _filler(fills: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
+    """What replaces each {1}, {2}, ... of a rewrite: the text its fill-in matched."""
+    return lambda match: fills[int(match.group(1)) - 1]
 
 
 def check_tone(text: str, rules: ToneRules) -> ToneReport:
@@ -386,7 +390,7 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     position = 0
     for start, end, _, rule, fills in chosen:
         pieces.append(text[position:start])
-        rewrite = PLACEHOLDER.sub(lambda m, fills=fills: fills[int(m.group(1)) - 1], rule.rewrite)
+        rewrite = PLACEHOLDER.sub(_filler(fills), rule.rewrite)
         # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
         rewrite = DOUBLE_SPACE.sub(" ", rewrite).strip(" ")
         if _at_sentence_start(pieces):

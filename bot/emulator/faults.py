@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from multiprocessing.managers import BaseManager
 from pathlib import Path
@@ -316,10 +317,13 @@ class Load:
                 pool.submit(self._one, kind, random.Random(seed))
         killer.join()
 
+    def _finished_at_least(self, count: float) -> bool:
+        return self._finished >= count
+
     def _kill_at(self, moments: list[float], say: Callable[[str], None]) -> None:
         for moment in moments:
             with self._done:
-                self._done.wait_for(lambda m=moment: self._finished >= m)
+                self._done.wait_for(partial(self._finished_at_least, moment))
             time.sleep(self.random.uniform(0, 0.05))  # not right after a request: mid-flight
             dead = self.bot.kill()
             # An event Slack delivers while nothing listens: surely lost, then retried.
@@ -384,12 +388,13 @@ class Load:
         for retry in range(first, EVENT_RETRIES + 1):
             to = client or self.bot.client
             status, _ = _send(
-                lambda to=to, retry=retry: to.event(
+                partial(
+                    to.event,
                     event,
                     event_id=f"Ev{request.marker}",
                     retry_num=retry or None,
                     retry_reason="http_error" if retry else None,
-                )  # fmt: skip
+                )
             )
             request.statuses.append(status)
             if _ok(status):

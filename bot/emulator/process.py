@@ -32,8 +32,11 @@ def free_port() -> int:
 class SlackApi(Protocol):
     """Where the bot finds Slack's Web API: a FakeSlack, here or in a process of its own."""
 
-    token: str
-    api_url: str
+    # Read-only: FakeSlack's api_url is a property.
+    @property
+    def token(self) -> str: ...
+    @property
+    def api_url(self) -> str: ...
 
 
 class BotProcess:

@@ -378,12 +378,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         url = urlsplit(self.path)
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body: Json | None = dict(parse_qsl(url.query, keep_blank_values=True))
+        body: Json | None = None
+        fields: Json = dict(parse_qsl(url.query, keep_blank_values=True))
         try:
             if url.path.startswith("/upload/"):  # a file's bytes, not a form
-                body.update(bytes=len(raw), _raw=raw)
+                fields.update(bytes=len(raw), _raw=raw)
             else:
-                body.update(_parse_body(raw, self.headers.get("Content-Type", "")))
+                fields.update(_parse_body(raw, self.headers.get("Content-Type", "")))
+            body = fields
         except ValueError:  # includes json.JSONDecodeError and bad UTF-8
             body = None
         fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]

@@ -75,6 +75,13 @@ class Reply:
         return self.view["id"] if self.view else None
 
     @property
+    def shown_view(self) -> Json:
+        """The view of a modal or home tab, which always has one."""
+        if self.view is None:
+            raise DemoError(f"this {self.kind} has no view")
+        return self.view
+
+    @property
     def callback_id(self) -> str | None:
         return self.view.get("callback_id") if self.view else None
 
@@ -234,7 +241,7 @@ class Workspace:
     def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
         """Type (or choose) `value` in the open modal's field labelled `label`."""
         key, modal = self._open_modal(self._member(user) if user is not None else None)
-        inputs = [b for b in modal.view["blocks"] if b.get("type") == "input"]
+        inputs = [b for b in modal.shown_view["blocks"] if b.get("type") == "input"]
         wanted = label.strip().lower()
         block = next((b for b in inputs if _label(b).lower() == wanted), None)
         if block is None:
@@ -271,7 +278,8 @@ class Workspace:
             _refuse_if_slack_would(check_view(ack.get("view")), f'the "{action}" view')
             replacing = modal.view_id if action == "update" else None
             view = self.fake.open_view(ack["view"], replacing=replacing)
-            replies.append(self._show_view(who.id, view, action))
+            if shown := self._show_view(who.id, view, action):  # None: closed meanwhile
+                replies.append(shown)
         else:  # no action closes this view; "clear" closes the whole stack
             for view_id in reversed(stack if action == "clear" else stack[-1:]):
                 replies.append(replace(self._screen.pop(("view", view_id)), removed=True))
@@ -371,16 +379,17 @@ class Workspace:
 
     def _show_response(self, context: _UrlContext, message: Json, url: str) -> Reply:
         """A slash command's answer or a response URL post, as Slack shows it."""
-        source = self._screen.get(context.source) if context.source else None
-        if source is not None and message.get("delete_original"):
-            return replace(self._screen.pop(context.source), removed=True)
+        key = context.source
+        source = self._screen.get(key) if key else None
+        if key and source is not None and message.get("delete_original"):
+            return replace(self._screen.pop(key), removed=True)
         fields = {
             "text": message.get("text", ""),
             "blocks": with_block_ids(message.get("blocks") or []),
             "response_url": url,
         }
-        if source is not None and message.get("replace_original"):
-            return self._put(context.source, replace(source, **fields, edited=True))
+        if key and source is not None and message.get("replace_original"):
+            return self._put(key, replace(source, **fields, edited=True))
         if message.get("response_type") == "in_channel":
             reply = Reply("message", channel=context.channel, ts=self.fake.new_ts(), **fields)
             return self._put(("message", reply.channel, reply.ts), reply)
@@ -436,7 +445,7 @@ class Workspace:
         }
 
     def _view_payload(self, reply: Reply) -> Json:
-        return {**reply.view, "state": {"values": reply.values}}
+        return {**reply.shown_view, "state": {"values": reply.values}}
 
     def _message_payload(self, reply: Reply) -> Json:
         message: Json = {"type": "message", "text": reply.text, "ts": reply.ts, "team": TEAM_ID}

@@ -11,7 +11,8 @@ import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,9 @@ def add_entry(
     question: str,
     answer: str,
     *,
-    variants: list[str] = (),
-    tags: list[str] = (),
-    taken_ids: set[str] = frozenset(),
+    variants: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    taken_ids: AbstractSet[str] = frozenset(),
 ) -> Written:
     """Append a new entry to the file named after its first tag, or to added.yaml."""
     question = _clean(question, "question", PHRASING_LIMIT)
@@ -112,7 +113,7 @@ def add_entry(
     return Written(entry_id, path, knowledge)
 
 
-def _new_id(question: str, taken: set[str]) -> str:
+def _new_id(question: str, taken: AbstractSet[str]) -> str:
     words = re.findall(r"[a-z0-9]+", question.lower())[:6]
     base = "_".join(words)[:40].strip("_") or "entry"
     candidate, n = base, 2
@@ -156,6 +157,8 @@ def _with_variant(text: str, entry_id: str, phrasing: str) -> str:
         return "".join([*lines[:after], prefix + _quoted(phrasing) + "\n", *lines[after:]])
     # No variants yet: a new block right after the question.
     question = value_node(entry, "question")
+    if question is None:  # edited by hand since it was loaded
+        raise CurateError(f"Entry {entry_id} has no question in its file.")
     column = entry.start_mark.column  # where the entry's keys start
     after = question.end_mark.line + (1 if question.end_mark.column else 0)
     if variants is not None:  # "variants:" with nothing under it: replaced by the new block

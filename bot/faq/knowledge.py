@@ -135,7 +135,7 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
     if parsed is None:
         return []
     data, root = parsed
-    if data is None:
+    if data is None or root is None:  # no root only for an empty file, whose data is None
         problems.append(Problem(name, 1, "the file is empty", "warning"))
         return []
     if not isinstance(data, list):
@@ -180,8 +180,8 @@ def _entry(item: object, node: yaml.Node, name: str, problems: list[Problem]) ->
     if unknown := unknown_keys(item, ENTRY_KEYS, lines, file=name, line=line, prefix=f"{label}: "):
         problems.extend(unknown)
         ok = False
-    if not ok:
-        return None
+    if not ok or not isinstance(entry_id, str) or variants is None or tags is None:
+        return None  # the last three only restate what `ok` says, for the type checker
     return Entry(
         id=entry_id,
         question=item["question"].strip(),

@@ -482,9 +482,9 @@ class Matcher:
                     for index in itertools.islice(posting, _CANDIDATE_LIMIT - len(scores)):
                         scores.setdefault(index, 0.0)
                 for index, score in scores.items():
-                    tf = posting.get(index)
-                    if tf:
-                        scores[index] = score + weight * tf / (tf + norm[index])
+                    count = posting.get(index)
+                    if count:
+                        scores[index] = score + weight * count / (count + norm[index])
         if held is not None and held.entry in scores:
             if held.phrasing is None:
                 del scores[held.entry]

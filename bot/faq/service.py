@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 from bot.faq import queries as faq_db
 from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
@@ -55,6 +56,10 @@ class Faq:
     def matcher(self) -> Matcher:
         return self._edition.matcher
 
+    @overload
+    def reload(self, *, force: Literal[True]) -> Knowledge: ...
+    @overload
+    def reload(self, *, force: bool = False) -> Knowledge | None: ...
     def reload(self, *, force: bool = False) -> Knowledge | None:
         """Read the knowledge files again if they changed (or if forced). Returns what was
         read, or None when nothing changed; with errors, the last good edition stays."""

@@ -29,8 +29,8 @@ from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
 from bot.followups.service import Followup, case_followups
 from bot.shared.clock import iso
-from bot.shared.content import Problem, Shape, check_shape, line_of, load_shape, value_node
-from bot.shared.db import Store
+from bot.shared.content import Problem, Shape, check_shape, item_nodes, line_of, load_shape
+from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 from bot.shared.roles import ChannelId, UserId
 
@@ -59,6 +59,8 @@ class Team:
     def reply_hours(self, hours: WorkingHours) -> float:
         """Working hours until the customer hears back; a working day is one day's opening."""
         match = WITHIN.match(self.reply_within)
+        if match is None:  # checked when teams.yaml was loaded
+            raise ValueError(f"{self.id}: reply_within {self.reply_within!r} is not a time")
         unit = 1 if match[2] == "hour" else hours.hours_per_day
         return float(match[1]) * unit
 
@@ -129,7 +131,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 class TeamShape(Shape):
     id: Annotated[str, AfterValidator(_team_id)]
     name: Text = Field(description="the team's name as customers hear it")
-    aliases: list[Text] = Field([], description="a list of words")
+    aliases: list[Text] = Field(default_factory=list, description="a list of words")
     channel: ChannelId
     lead: UserId
     needs: list[Text] = Field(min_length=1, description="a list of what the team needs to know")
@@ -156,7 +158,7 @@ def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem
     content, root = loaded
     teams: dict[str, Team] = {}
     words: dict[str, str] = {}  # every id, name and alias, folded -> the team it names
-    for item, node in zip(content.teams, value_node(root, "teams").value, strict=True):
+    for item, node in zip(content.teams, item_nodes(root, "teams"), strict=True):
         team_id = item.get("id") if isinstance(item, dict) else None
         label = f"team {team_id!r}: " if team_id else "team: "
         shaped = check_shape(item, node, TeamShape, name, problems, label)
@@ -208,8 +210,9 @@ def _time(text: str | None) -> datetime | None:
 def redirect_from_row(row: dict) -> Redirect:
     return Redirect(
         row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
-        row["taken_by"], _time(row["taken_at"]), _time(row["created_at"]),
-        _time(row["remind_at"]), _time(row["reply_by"]), row["team_lead"],
+        row["taken_by"], _time(row["taken_at"]), datetime.fromisoformat(row["created_at"]),
+        datetime.fromisoformat(row["remind_at"]), datetime.fromisoformat(row["reply_by"]),
+        row["team_lead"],
     )  # fmt: skip
 
 
@@ -232,7 +235,7 @@ def packet(
     """The context a team gets. What the rep tried is found through the drafts written for
     the case: their FAQ entries (with question and answer when `faq_entries` has them) and
     the ones the rep used."""
-    card = case_card(store, redirect.case_id)
+    card = existing(case_card(store, redirect.case_id), f"case C-{redirect.case_id}")
     drafts = case_drafts(store, card.case.ref)
     faq_tried: list[str] = []
     for draft in drafts:
@@ -318,7 +321,7 @@ def redirect(
                      "reply_by": iso(reply_by)},
             at=store.now(),
         )  # fmt: skip
-        sent = get_redirect(store, redirect_id)
+        sent = existing(get_redirect(store, redirect_id), f"redirect R-{redirect_id}")
         return sent, packet(store, team, sent, faq_entries), customer_message(team, sent, tz)
 
 
@@ -332,8 +335,9 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
         if found.status == "taken":
             if found.taken_by == user_id:
                 return found
+            taken_at = existing(found.taken_at, f"when {found.ref} was taken")
             raise RedirectError(
-                f"{found.ref} was already taken by {found.taken_by} at {iso(found.taken_at)}.",
+                f"{found.ref} was already taken by {found.taken_by} at {iso(taken_at)}.",
                 found.taken_by,
                 found.taken_at,
             )
@@ -346,4 +350,4 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
                      "previous_owner": previous_owner},
             at=store.now(),
         )  # fmt: skip
-        return get_redirect(store, found.id)
+        return existing(get_redirect(store, found.id), found.ref)

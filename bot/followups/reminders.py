@@ -12,7 +12,7 @@ from bot.followups.redirects import Redirect, redirect_from_row
 from bot.followups.service import Followup, followup_from_row, lead_recipients
 from bot.shared import jobs
 from bot.shared.clock import iso
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 from bot.shared.roles import Roles
 
 REMIND_BEFORE = timedelta(minutes=15)
@@ -92,9 +92,11 @@ def _still_wanted(store: Store, reminder: Reminder) -> bool:
     redirect taken."""
     if reminder.followup is not None:
         row = followups_db.followup_row(store, reminder.followup.id)
-        return row["status"] == "open" and row["due_at"] == iso(reminder.followup.due_at)
-    row = followups_db.redirect_row(store, reminder.redirect.id)
-    return row["status"] == "waiting"
+        due_at = iso(reminder.followup.due_at)
+        return row is not None and row["status"] == "open" and row["due_at"] == due_at
+    redirect = existing(reminder.redirect, f"what reminder {reminder.id} is about")
+    row = followups_db.redirect_row(store, redirect.id)
+    return row is not None and row["status"] == "waiting"
 
 
 def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> bool:

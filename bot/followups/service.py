@@ -21,7 +21,7 @@ from bot.cases import audit
 from bot.cases.service import open_case
 from bot.followups import queries as followups_db
 from bot.shared.clock import iso
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 from bot.shared.roles import Roles
 
@@ -59,8 +59,9 @@ def _time(text: str | None) -> datetime | None:
 
 def followup_from_row(row: dict) -> Followup:
     return Followup(
-        row["id"], row["owner_id"], row["case_id"], row["what"], _time(row["due_at"]),
-        row["status"], _time(row["created_at"]), _time(row["done_at"]), row["done_by"],
+        row["id"], row["owner_id"], row["case_id"], row["what"],
+        datetime.fromisoformat(row["due_at"]), row["status"],
+        datetime.fromisoformat(row["created_at"]), _time(row["done_at"]), row["done_by"],
     )  # fmt: skip
 
 
@@ -113,7 +114,7 @@ def add_followup(
                      "due_at": iso(due_at)},
             at=store.now(),
         )  # fmt: skip
-        return get_followup(store, followup_id)
+        return existing(get_followup(store, followup_id), f"follow-up F-{followup_id}")
 
 
 def list_followups(store: Store, owner_id: str, *, include_done: bool = False) -> list[Followup]:
@@ -140,8 +141,9 @@ def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None)
             f"{followup.ref} is {followup.owner_id}'s promise: only they or a lead can change it."
         )
     if followup.status == "done":
+        done_at = existing(followup.done_at, f"when {followup.ref} was done")
         raise FollowupError(
-            f"{followup.ref} was already done by {followup.done_by} at {iso(followup.done_at)}.",
+            f"{followup.ref} was already done by {followup.done_by} at {iso(done_at)}.",
             followup.done_by,
             followup.done_at,
         )
@@ -164,7 +166,7 @@ def complete(
             details={"owner": followup.owner_id, "due_at": iso(followup.due_at)},
             at=store.now(),
         )  # fmt: skip
-        return get_followup(store, followup.id)
+        return existing(get_followup(store, followup.id), followup.ref)
 
 
 def snooze(
@@ -181,7 +183,7 @@ def snooze(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,
             details={"from": iso(followup.due_at), "to": iso(until)}, at=store.now(),
         )  # fmt: skip
-        return get_followup(store, followup.id)
+        return existing(get_followup(store, followup.id), followup.ref)
 
 
 def lead_recipients(roles: Roles, user_id: str) -> list[str]:

@@ -176,8 +176,8 @@ def _phrase(words: list[str]) -> _When | None:
         position += taken
     if position < len(words) and words[position] == "at":
         position += 1
-    if position < len(words) and (found := _clock(words[position:])):
-        clock, eod, taken = found
+    if position < len(words) and (clock_found := _clock(words[position:])):
+        clock, eod, taken = clock_found
         position += taken
         # A time first: "10am tomorrow", "3pm on fri".
         if day is None and position < len(words):
@@ -219,14 +219,16 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
         return _local(today, clock, tz)
     if day.kind == "offset":
         return _local(today + timedelta(days=day.offset), clock, tz)
-    if day.kind == "date":
-        return _local(day.day, clock, tz)
-    if day.kind == "yearless":
+    if day.kind in ("date", "yearless"):
+        on = day.day
+        assert on is not None  # _day gives both kinds their date
+        if day.kind == "date":
+            return _local(on, clock, tz)
         # This year's, or next year's once it has passed; 29 February waits for a leap year
         # (more than a year away, which parse_when then refuses).
         for year in range(today.year, today.year + 5):
             try:
-                moment = _local(day.day.replace(year=year), clock, tz)
+                moment = _local(on.replace(year=year), clock, tz)
             except ValueError:
                 continue
             if moment > now:
@@ -260,12 +262,13 @@ def parse_when(
     if when is None:
         length = _longest(words)
         rest = " ".join(words[length:])
-        if length == 0:
+        partial = _phrase(words[:length])  # None when no leading words read as a time
+        if partial is None:
             raise WhenError(f"I couldn't read {text.strip()!r} as a time. Try {EXAMPLES}.")
         understood = " ".join(words[:length])
-        moment = describe(_resolve(_phrase(words[:length]), now, tz, hours), tz)
+        read_as = describe(_resolve(partial, now, tz, hours), tz)
         raise WhenError(
-            f"I understood {understood!r} as {moment} but not {rest!r}. Try {EXAMPLES}.",
+            f"I understood {understood!r} as {read_as} but not {rest!r}. Try {EXAMPLES}.",
             understood,
         )
     moment = _resolve(when, now, tz, hours)

@@ -17,6 +17,7 @@ from bot.shared.content import (
     Problem,
     Shape,
     check_shape,
+    item_nodes,
     line_at,
     line_of,
     load_shape,
@@ -174,8 +175,7 @@ def load_goals(playbooks_dir: str | Path) -> tuple[Goals, list[Problem]]:
     content, root = loaded
     schedule = _load_schedule(content.summary, value_node(root, "summary"), name, problems)
     goals: list[Goal] = []
-    nodes = value_node(root, "goals")
-    for item, node in zip(content.goals, nodes.value if content.goals else [], strict=True):
+    for item, node in zip(content.goals, item_nodes(root, "goals"), strict=True):
         goal_id = item.get("id") if isinstance(item, dict) else None
         prefix = f"{goal_id}: " if isinstance(goal_id, str) else "goal: "
         shaped = check_shape(item, node, GoalShape, name, problems, prefix)

@@ -128,6 +128,12 @@ class RootCauses:
     shares: tuple[Figure, ...]  # percent of the cases closed in the week
 
 
+# One section of the post, in WeeklySummary.sections.
+Section = (
+    Volume | SelfService | Tone | Solutions | FollowThrough | RepeatContacts | Silos | RootCauses
+)
+
+
 @dataclass(frozen=True)
 class GoalResult:
     goal: Goal
@@ -155,7 +161,7 @@ class WeeklySummary:
     empty: bool  # nothing happened: a short post saying so
     audit_head: audit.Head  # the audit chain's head when the summary was made, published with it
 
-    def sections(self) -> list[tuple[str, object]]:
+    def sections(self) -> list[tuple[str, Section]]:
         """(name, section) in the order of the post."""
         names = ("volume", "self_service", "tone", "solutions", "follow_through",
                  "repeat_contacts", "silos", "root_causes")  # fmt: skip
@@ -260,7 +266,7 @@ def _unanswered(store: Store, start: str, end: str) -> tuple[Figure, ...]:
 
 def _unit_of(policy: SolutionPolicy | None, type_id: str) -> str:
     solution_type = policy.type(type_id) if policy else None
-    if solution_type is None:
+    if policy is None or solution_type is None:
         return "amount"
     if solution_type.unit == policy.currency:
         return "money"

@@ -41,7 +41,7 @@ def iso_week(text: str | None, *, now: datetime, tz: ZoneInfo) -> tuple[datetime
         today = now.astimezone(tz).date()
         monday = today - timedelta(days=today.weekday() + 7 * relative)
     else:
-        match = WEEK.match(text)
+        match = WEEK.match(text or "")  # None read as "last week" above
         if not match:
             raise WeekError(
                 f"{text!r} is not a week: write it like 2026-W47 (ISO year-week), "

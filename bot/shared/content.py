@@ -67,8 +67,8 @@ def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def key_lines(node: yaml.Node) -> dict[str, int]:
-    """The line of each key of a mapping node."""
+def key_lines(node: yaml.Node | None) -> dict[str, int]:
+    """The line of each key of a mapping node; none for anything else (an empty file too)."""
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {key.value: line_of(key) for key, _ in node.value}
@@ -81,6 +81,12 @@ def value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
             if key_node.value == key:
                 return value
     return None
+
+
+def item_nodes(node: yaml.Node | None, key: str) -> list[yaml.Node]:
+    """The nodes of the items of a mapping's list value, in order; none when it is no list."""
+    value = value_node(node, key)
+    return value.value if isinstance(value, yaml.SequenceNode) else []
 
 
 def unknown_keys(

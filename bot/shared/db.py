@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -20,6 +21,16 @@ from bot.shared.clock import Clock, iso
 from bot.shared.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_SECONDS = 10
+
+T = TypeVar("T")
+
+
+def existing(found: T | None, what: str) -> T:
+    """What the schema guarantees is there (a case's customer, a row just written); a None
+    here is a broken database, not a user's mistake, so it fails loudly, naming what is gone."""
+    if found is None:
+        raise LookupError(f"{what} is missing from the database")
+    return found
 
 
 class Store:

@@ -52,10 +52,10 @@ class Roles:
 
 
 class RankLists(Shape, title="role"):
-    rep: list[UserId] = Field([], description=MEMBERS)
-    senior: list[UserId] = Field([], description=MEMBERS)
-    lead: list[UserId] = Field([], description=MEMBERS)
-    manager: list[UserId] = Field([], description=MEMBERS)
+    rep: list[UserId] = Field(default_factory=list, description=MEMBERS)
+    senior: list[UserId] = Field(default_factory=list, description=MEMBERS)
+    lead: list[UserId] = Field(default_factory=list, description=MEMBERS)
+    manager: list[UserId] = Field(default_factory=list, description=MEMBERS)
 
 
 # An unknown channel is only a warning: nothing is posted to it.

@@ -13,7 +13,7 @@ class Ticker:
     """Calls `task` every `interval` seconds until stopped; a failure is logged and the task
     is tried again at the next tick, so one bad run never stops the ticker."""
 
-    def __init__(self, name: str, interval: float, task: Callable[[], None]) -> None:
+    def __init__(self, name: str, interval: float, task: Callable[[], object]) -> None:
         self.name = name
         self.interval = interval
         self.task = task

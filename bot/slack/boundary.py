@@ -68,8 +68,9 @@ def _tell(args: Args, text: str, *, acked: bool) -> None:
     if not acked and body.get("command"):
         ack(response_type="ephemeral", **base.note(text))
         return
-    if not acked and body.get("type") == "view_submission" and _first_input(args.view):
-        ack(response_action="errors", errors={_first_input(args.view): text})  # the modal says it
+    submitted = body.get("type") == "view_submission"
+    if not acked and submitted and (block_id := _first_input(args.view)):
+        ack(response_action="errors", errors={block_id: text})  # the modal says it
         return
     if not acked:
         ack()

@@ -3,11 +3,22 @@ words the FAQ's synonyms know."""
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from bot.coaching.service import Drafted
 from bot.faq.knowledge import Entry
 from bot.services import Services
+
+
+class DraftOptions(TypedDict, total=False):
+    """What a listener may pass on to Coach.draft, each with Coach.draft's own default."""
+
+    customer_name: str | None
+    case_id: str | None
+    style: str
+    version: int
+    request_key: str | None
 
 
 def draft_for(
@@ -17,7 +28,7 @@ def draft_for(
     message: str,
     *,
     entry: Entry | None,
-    **options: object,
+    **options: Unpack[DraftOptions],
 ) -> Drafted:
     """Raises CannotDraft (a note for the rep) for text the coach cannot work with. `tz` is
     asked of Slack before, so that no call to Slack happens inside a transaction."""

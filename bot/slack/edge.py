@@ -91,8 +91,9 @@ def _decode_typed_text(req: BoltRequest, body: dict) -> None:
         if req.mode == "http":
             req.raw_body = urlencode(body)
     event = body.get("event")
-    is_message = isinstance(event, dict) and event.get("type") == "message"
-    if is_message and isinstance(event.get("text"), str):
+    if not isinstance(event, dict) or event.get("type") != "message":
+        return
+    if isinstance(event.get("text"), str):
         event["text"] = decode(event["text"])
         if req.mode == "http":
             req.raw_body = json.dumps(body)

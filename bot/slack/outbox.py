@@ -391,7 +391,8 @@ class Sender:
             raise _from_slack(error) from error
         except OSError as error:
             raise _Failure(f"{type(error).__name__}: {error}") from error
-        for message in history.get("messages", []):
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
             metadata = message.get("metadata") or {}
             tagged = metadata.get("event_payload", {}).get("keys", [])
             if metadata.get("event_type") == METADATA_EVENT and keys & set(tagged):

@@ -57,7 +57,7 @@ def user_time_zone(
 
 def save_user(store: Store, user_id: str, name: str, real_name: str, tz: str) -> None:
     with store.transaction() as db:
-        db["users"].upsert(
+        db.table("users").upsert(
             {"id": user_id, "name": name, "real_name": real_name, "tz": tz,
              "updated_at": store.now()},
             pk="id",

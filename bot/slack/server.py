@@ -165,7 +165,8 @@ class HttpServer:
             **where,
         )
         self.host = host if sock is None else sock.getsockname()[0]
-        self.port = int(self._server.effective_port)
+        # types-waitress leaves out effective_port, which BaseWSGIServer.__init__ sets.
+        self.port = int(self._server.effective_port)  # type: ignore[union-attr]
         self._thread: threading.Thread | None = None
         self._stopping = False
 

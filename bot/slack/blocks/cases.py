@@ -98,7 +98,7 @@ def case_card(
         blocks.append(context(what))
     blocks.append(section(heading))
     if card.notes:
-        lines = [
+        lines: list[str] = [
             Mrkdwn(f"{escape(shorten(text, 300))} ({mention(user)})")
             for user, text, _ in reversed(card.notes)
         ]

@@ -9,6 +9,7 @@ from bot.cases.solutions import SolutionPolicy, describe
 from bot.followups.redirects import Packet, Redirect, Team
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
+from bot.shared.db import existing
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,
@@ -102,7 +103,7 @@ def _followup_buttons(followup: Followup) -> dict:
 def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime) -> Message:
     """A reminder for its recipient: the owner before and at the due time, the lead after."""
     if reminder.kind == "unclaimed_redirect":
-        redirect: Redirect = reminder.redirect
+        redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         text = (
             f"Nobody has taken C-{redirect.case_id} in the {redirect.team_id} channel yet "
             f"(sent {when(redirect.created_at, tz)})."
@@ -112,14 +113,14 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime) -> Message:
             f"{escape(redirect.team_id)} channel yet (sent {shown_time(redirect.created_at, tz)})."
         )
         return message(text, [section(shown)])
-    followup: Followup = reminder.followup
+    followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
     heading = {"before": "Coming up", "due": "Due now", "overdue": "Overdue"}[reminder.kind]
-    shown = {
+    label = {
         "before": ":alarm_clock: Coming up",
         "due": ":alarm_clock: Due now",
         "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
-    blocks = [section(Mrkdwn(f"{shown}: {_line(followup, tz)}"))]
+    blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
     fallback = f"{heading}: F-{followup.id} {followup.what}, due {when(followup.due_at, tz)}"
@@ -163,7 +164,7 @@ def packet_card(
     if packet.rep_note:
         lines.append(f"Rep's note: {escape(packet.rep_note)}")
     blocks = sections(Mrkdwn("\n".join(lines)))
-    promises = [
+    promises: list[str] = [
         Mrkdwn(f"{escape(shorten(f.what, 250))}, due {shown_time(f.due_at, tz)}")
         for f in packet.promises
     ]

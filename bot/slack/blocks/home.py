@@ -3,6 +3,7 @@ on them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from bot.slack.blocks.followups import shown_time
 SHOWN = 10
 
 
-def _list(title: str, lines: list[str], empty: str, rest: str) -> list[dict]:
+def _list(title: str, lines: Sequence[str], empty: str, rest: str) -> list[dict]:
     return [
         {"type": "divider"},
         *bulleted(f"*{title}*", lines, shown=SHOWN, rest=rest, empty=empty),

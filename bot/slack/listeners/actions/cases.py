@@ -10,6 +10,7 @@ from bot.cases.card import case_card
 from bot.cases.service import CaseError
 from bot.cases.solutions import Decision, decide, describe
 from bot.services import Services
+from bot.shared.db import existing
 from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
@@ -80,7 +81,7 @@ def deny(body: dict, client: WebClient, context: BoltContext, services: Services
 
 def announce(
     services: Services, outbox: Outbox, respond: Respond, decision: Decision,
-    replace_card: Callable[[base.Message], None],
+    replace_card: Callable[[base.Message], object],
 ) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
     clicker whose click changed nothing is told why."""
@@ -92,13 +93,14 @@ def announce(
         respond(replace_original=False, response_type="ephemeral", **base.note(decision.message))
         return
     solution = decision.solution
-    card = case_card(services.store, solution.case_id)
+    card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
     policy = services.guide.solutions
     replace_card(case_blocks.decided_card(card, solution, policy))
     headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
     outbox.post(
         solution.requested_by,
-        case_blocks.outcome_for_rep(headline, decision.customer_message),
+        # Only approvals and denials get this far, and each comes with words for the customer.
+        case_blocks.outcome_for_rep(headline, decision.customer_message or ""),
         key=f"solution:{solution.id}:outcome",
     )
 

@@ -42,7 +42,9 @@ def on_gap(handle: GapHandler) -> Callable:
         now = services.store.clock.now()
         gap = find_gap(services.store, services.faq.edition, now, key) if key is not None else None
         if gap is None:
-            done = kb_blocks.already_handled(resolver(services.store, key) if key else None)
+            done: str | None = kb_blocks.already_handled(
+                resolver(services.store, key) if key else None
+            )
         else:
             done = handle(services, gap, action, body, client)
             if done is None:

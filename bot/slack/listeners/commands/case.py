@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot.cases.card import case_card
 from bot.cases.service import CaseError, add_note, open_or_find_case, parse_case_ref
 from bot.services import Services
+from bot.shared.db import existing
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
@@ -39,7 +40,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
             user_id=command["user_id"],
             request_key=command.get("trigger_id"),
         )
-        card = case_card(services.store, contact.case.id)
+        card = existing(case_card(services.store, contact.case.id), contact.case.ref)
         seniors = services.roles.channels.get("seniors")
         if contact.callback_due and seniors:
             outbox.post(seniors, case_blocks.callback_alert(card))

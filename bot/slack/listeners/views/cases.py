@@ -11,6 +11,7 @@ from bot.cases.card import case_card
 from bot.cases.service import CaseError, close_case
 from bot.cases.solutions import SolutionError, decide, describe, propose
 from bot.services import Services
+from bot.shared.db import existing
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import situation_of
@@ -72,7 +73,7 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
     """The rep's outcome and, above their authority, the leads' approval card: queued under
     the solution's own keys, so a resubmitted modal can never send them twice."""
     solution = proposal.solution
-    card = case_card(services.store, solution.case_id)
+    card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
     policy = services.guide.solutions
     what = describe(policy, solution)
     rep_key = f"solution:{solution.id}:proposed"
