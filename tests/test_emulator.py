@@ -230,22 +230,6 @@ def test_users_info_and_conversations_open(fake):
     assert first == again and first.startswith("D")
 
 
-def test_schedule_message_limits(fake):
-    now = 1_700_000_000
-    fake.clock = lambda: now
-    client = web(fake)
-    with pytest.raises(SlackApiError, match="time_in_past"):
-        client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now - 1)
-    with pytest.raises(SlackApiError, match="time_too_far"):
-        client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now + 121 * 86400)
-    scheduled = client.chat_scheduleMessage(channel="C0SUPPORT1", text="x", post_at=now + 60)
-    assert [m["text"] for m in fake.scheduled_messages()] == ["x"]
-    message_id = scheduled["scheduled_message_id"]
-    client.chat_deleteScheduledMessage(channel="C0SUPPORT1", scheduled_message_id=message_id)
-    with pytest.raises(SlackApiError, match="invalid_scheduled_message_id"):
-        client.chat_deleteScheduledMessage(channel="C0SUPPORT1", scheduled_message_id=message_id)
-
-
 def test_views_update_checks_the_hash(fake):
     view = web(fake).views_publish(user_id=ANA.id, view={"type": "home", "blocks": []})["view"]
     updated = web(fake).views_update(view_id=view["id"], hash=view["hash"], view=view)["view"]

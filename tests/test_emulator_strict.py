@@ -201,9 +201,6 @@ def test_blocks_over_slack_limits_are_refused_everywhere(fake, blocks, explanati
     calls = [
         lambda: client.chat_postMessage(channel="C0SUPPORT1", **message),
         lambda: client.chat_postEphemeral(channel="C0SUPPORT1", user=ANA.id, **message),
-        lambda: client.chat_scheduleMessage(
-            channel="C0SUPPORT1", post_at=int(time.time()) + 60, **message
-        ),
     ]
     posted = client.chat_postMessage(channel="C0SUPPORT1", text="first")
     calls.append(lambda: client.chat_update(channel="C0SUPPORT1", ts=posted["ts"], **message))

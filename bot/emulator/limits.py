@@ -40,7 +40,7 @@ def refusal(error: str, messages: list[str] | None = None) -> Json:
 
 def check_message(body: Json) -> Json | None:
     """Slack's refusal of a message (chat.postMessage, chat.postEphemeral, chat.update,
-    chat.scheduleMessage or a response_url post), or None if Slack would take it."""
+    or a response_url post), or None if Slack would take it."""
     text = body.get("text")
     blocks = body.get("blocks")
     if not (text or blocks or body.get("attachments")):

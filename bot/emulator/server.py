@@ -104,7 +104,6 @@ class FakeSlack(WebApiMethods):
         self._faults: list[_Fault] = []
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._messages: dict[tuple[str, str], Json] = {}
-        self._scheduled: dict[str, Json] = {}
         self._views: dict[str, Json] = {}
         self.files: dict[str, Json] = {}  # uploaded files by id: name, title, content, channel
         self._dms: dict[tuple[str, ...], str] = {}
@@ -116,8 +115,6 @@ class FakeSlack(WebApiMethods):
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
-            "chat.scheduleMessage": self._chat_schedule_message,
-            "chat.deleteScheduledMessage": self._chat_delete_scheduled_message,
             "views.open": self._views_open,
             "views.push": self._views_open,
             "views.update": self._views_update,
@@ -255,13 +252,6 @@ class FakeSlack(WebApiMethods):
         with self._cond:
             self._response_urls[token] = _ResponseUrl(self.clock())
         return url
-
-    def scheduled_messages(self) -> list[Json]:
-        """Messages scheduled with chat.scheduleMessage and not deleted, earliest first."""
-        with self._cond:
-            return sorted((dict(m) for m in self._scheduled.values()), key=lambda m: m["post_at"])
-
-    # --- request handling ------------------------------------------------------------------
 
     def handle(
         self, path: str, body: Json | None, authorization: str

@@ -16,7 +16,6 @@ from typing import Any
 from bot.emulator.limits import check_message, check_view
 from bot.emulator.team import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, Member, channel_id
 
-SCHEDULE_MAX_AHEAD = 120 * 24 * 3600  # seconds
 TRIGGER_LIFETIME = 3.0  # seconds
 HISTORY_LIMIT_DEFAULT = 100
 HISTORY_LIMIT_MAX = 999
@@ -105,7 +104,6 @@ class WebApiMethods:
     upload_base: str  # where files are uploaded to, once the server listens
     _messages: dict[tuple[str, str], Json]  # (channel, ts) -> message
     _views: dict[str, Json]
-    _scheduled: dict[str, Json]
     _dms: dict[tuple[str, ...], str]
     _counter: Iterator[int]
     _cond: threading.Condition
@@ -251,45 +249,6 @@ class WebApiMethods:
             "text": message["text"],
             "message": message,
         }
-
-    def _chat_schedule_message(self, body: Json) -> Json:
-        channel = self._channel(body.get("channel"))
-        if channel is None:
-            return slack_error("channel_not_found")
-        refused = check_message(body)
-        if refused is not None:
-            return refused
-        try:
-            post_at = int(body["post_at"])
-        except (KeyError, TypeError, ValueError):
-            return slack_error("invalid_time")
-        now = self.clock()
-        if post_at <= now:
-            return slack_error("time_in_past")
-        if post_at > now + SCHEDULE_MAX_AHEAD:
-            return slack_error("time_too_far")
-        scheduled_id = f"Q{next(self._counter):09d}"
-        self._scheduled[scheduled_id] = {
-            "id": scheduled_id,
-            "channel": channel,
-            "post_at": post_at,
-            "text": body.get("text", ""),
-            "blocks": body.get("blocks", []),
-        }
-        return {
-            "ok": True,
-            "channel": channel,
-            "scheduled_message_id": scheduled_id,
-            "post_at": post_at,
-            "message": self._message(body, ""),
-        }
-
-    def _chat_delete_scheduled_message(self, body: Json) -> Json:
-        if self._channel(body.get("channel")) is None:
-            return slack_error("channel_not_found")
-        if self._scheduled.pop(str(body.get("scheduled_message_id", "")), None) is None:
-            return slack_error("invalid_scheduled_message_id")
-        return {"ok": True}
 
     def _views_open(self, body: Json) -> Json:  # views.open and views.push
         trigger_id = body.get("trigger_id")
