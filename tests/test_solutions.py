@@ -132,7 +132,7 @@ def test_policy_mistakes_are_named_with_file_and_line(tmp_path):
         (14, "senior: expected [most per solution, most per customer], two positive numbers"),
         (16, "manager may grant less than lead"),
         (18, "message: unknown {amout} ({amount})"),
-        (22, "unknown role 'boss' (rep, senior, lead, manager)"),
+        (22, "limits: unknown role 'boss' (expected rep, senior, lead, manager)"),
         (25, "loyalty_equivalent 'free_hug' is not a type here"),
     }
     assert all(p.file.endswith("solutions.yaml") and p.severity == "error" for p in problems)

@@ -217,9 +217,10 @@ def test_mistakes_in_the_rules_are_named_with_file_and_line(tmp_path):
         "      - we/i won't\n"
         "    why: w\n"
         "    rewrite: '{2} will'\n"
-        "    penalty: lots\n"
+        "    penalty: 10\n"
         "  - id: short\n"
         "    patterns: [x]\n"
+        "    penalty: lots\n"
         "exceptions:\n"
         "  - can't wait\n"
         "  - '*'\n"
@@ -227,13 +228,15 @@ def test_mistakes_in_the_rules_are_named_with_file_and_line(tmp_path):
     rules, problems = load_tone_rules(tmp_path)
     assert [str(p) for p in problems] == [
         f"{path}:8: error: duplicate id 'ok' (first at line 2)",
-        f"{path}:21: error: broken: penalty must be a whole number from 1 to 100",
         f"{path}:17: error: broken: pattern 're:(unclosed': regex does not compile: "
         "missing ), unterminated subpattern at position 0",
         f'{path}:18: error: broken: rewrite uses {{2}} but "we/i won\'t" has 1 fill-ins '
         "(a *, a/b word or ..N gap each)",
-        f"{path}:22: error: rule is missing category, why, rewrite, penalty",
-        f"{path}:26: error: exception: pattern '*': a pattern needs a word that is neither * "
+        f"{path}:22: error: short: missing category",
+        f"{path}:22: error: short: missing why",
+        f"{path}:22: error: short: missing rewrite",
+        f"{path}:24: error: short: penalty must be a whole number from 1 to 100",
+        f"{path}:27: error: exception: pattern '*': a pattern needs a word that is neither * "
         "nor optional",
     ]
     assert [rule.id for rule in rules.rules] == ["ok"]  # the sound rules are kept

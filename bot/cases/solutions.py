@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Annotated
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
@@ -21,12 +23,12 @@ from bot.cases.service import Customer, get_case, open_case
 from bot.shared.clock import iso
 from bot.shared.content import (
     Problem,
+    Shape,
+    check_shape,
     item_nodes,
-    key_lines,
+    line_at,
     line_of,
-    read_yaml,
-    unknown_keys,
-    value_node,
+    load_shape,
 )
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
@@ -34,10 +36,6 @@ from bot.shared.roles import RANKS, Roles
 
 FILE_NAME = "solutions.yaml"
 LIMIT_WINDOW = timedelta(days=30)  # per-customer limits add up what was granted in this window
-TOP_KEYS = {"currency", "max_amount", "new_customer_days", "messages", "types"}
-TYPE_KEYS = {"id", "label", "unit", "max", "situations", "limits", "new_customers_only",
-             "loyalty_equivalent", "offer", "message"}  # fmt: skip
-REQUIRED_TYPE_KEYS = ("id", "label", "situations", "limits", "offer", "message")
 MESSAGE_PLACEHOLDERS = {"pending": {"what"}, "denied": {"alternatives"}}
 TYPE_PLACEHOLDERS = {"amount"}
 OTHER_UNITS = {"months": ("month", "months", "mo")}  # units that are not money, and their words
@@ -144,32 +142,81 @@ def _number(value: object) -> Decimal | None:
     return Decimal(str(value))
 
 
-def _check_placeholders(text: object, allowed: set[str], where: str, line: int, name: str,
-                        problems: list[Problem]) -> str:  # fmt: skip
-    if not isinstance(text, str) or not text.strip():
-        problems.append(Problem(name, line, f"{where}: expected some text"))
-        return ""
+def _positive(value: object) -> Decimal:
+    number = _number(value)
+    if number is None or number <= 0:
+        raise ValueError(f"{value!r} is not a positive number")
+    return number
+
+
+def _type_id(value: str) -> str:
+    if not ID.match(value):
+        raise ValueError("use one lower-case word (letters, digits and _)")
+    return value
+
+
+def _currency(value: str) -> str:
+    if not CURRENCY.match(value):
+        raise ValueError(f"{value!r} is not a code like GBP")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Positive = Annotated[Decimal, BeforeValidator(_positive)]
+
+
+class MessagesShape(Shape):
+    pending: Text
+    denied: Text
+
+
+# What each role may grant is a pair or a count, as the type's unit says: checked in _limits.
+class LimitsShape(Shape, title="role"):
+    rep: object = None
+    senior: object = None
+    lead: object = None
+    manager: object = None
+
+
+class TypeShape(Shape):
+    id: Annotated[str, AfterValidator(_type_id)]
+    label: Text
+    unit: str | None = None
+    max: Positive | None = None
+    situations: list[str] = Field(description="a list of situation ids (see situations.yaml)")
+    limits: LimitsShape
+    new_customers_only: bool = False
+    loyalty_equivalent: str | None = None
+    offer: Text
+    message: Text
+
+
+# Unknown keys at the top are only a warning. Each type is checked on its own: a bad one is
+# left out and the others still load.
+class PolicyFile(Shape, extra="allow"):
+    currency: Annotated[str, AfterValidator(_currency)]
+    max_amount: Positive
+    new_customer_days: int = Field(ge=0, description="a whole number of days")
+    messages: MessagesShape
+    types: list[object] = Field(min_length=1, description="a list of types")
+
+
+def _check_placeholders(text: str, allowed: set[str], where: str, line: int, name: str,
+                        problems: list[Problem]) -> None:  # fmt: skip
     for placeholder in PLACEHOLDER.findall(text):
         if placeholder not in allowed:
             known = ", ".join("{" + p + "}" for p in sorted(allowed))
             problems.append(Problem(name, line, f"{where}: unknown {{{placeholder}}} ({known})"))
-    return text
 
 
-def _limits(raw: object, counted: bool, type_id: str, node: yaml.Node | None, line: int,
-            name: str, problems: list[Problem]) -> dict[str, Limit | None]:  # fmt: skip
+def _limits(raw: LimitsShape, counted: bool, type_id: str, node: yaml.Node, name: str,
+            problems: list[Problem]) -> dict[str, Limit | None]:  # fmt: skip
     """Per-role limits of one type; a role left out inherits from the role below it."""
-    if not isinstance(raw, dict):
-        problems.append(Problem(name, line, f"{type_id}: limits must map roles to limits"))
-        return dict.fromkeys(RANKS)
-    lines = key_lines(node)
     given: dict[str, Limit] = {}
-    for role, value in raw.items():
-        role_line = lines.get(role, line)
-        if role not in RANKS:
-            problems.append(
-                Problem(name, role_line, f"{type_id}: unknown role {role!r} ({', '.join(RANKS)})")
-            )
+    for role in RANKS:
+        value = getattr(raw, role)
+        role_line = line_at(node, ("limits", role))
+        if value is None:
             continue
         if counted:
             count = _number(value)
@@ -200,7 +247,7 @@ def _limits(raw: object, counted: bool, type_id: str, node: yaml.Node | None, li
                 for a, b in zip(given[role], lower, strict=True)
             ):
                 message = f"{type_id}: {role} may grant less than {lower_role}"
-                problems.append(Problem(name, lines.get(role, line), message))
+                problems.append(Problem(name, line_at(node, ("limits", role)), message))
         if role in given:
             below = (role, given[role])
         limits[role] = below[1] if below else None
@@ -210,59 +257,37 @@ def _limits(raw: object, counted: bool, type_id: str, node: yaml.Node | None, li
 def _load_type(item: object, node: yaml.Node, name: str, currency: str, max_amount: Decimal,
                situations: set[str] | None, problems: list[Problem]
                ) -> tuple[SolutionType, dict[str, Limit | None]] | None:  # fmt: skip
-    line = line_of(node)
-    if not isinstance(item, dict):
-        problems.append(Problem(name, line, "a type must be a mapping with id, label, ..."))
+    type_id = item.get("id") if isinstance(item, dict) else None
+    prefix = f"{type_id}: " if isinstance(type_id, str) else "type: "
+    shaped = check_shape(item, node, TypeShape, name, problems, prefix)
+    if shaped is None:
         return None
-    lines = key_lines(node)
-    type_id = item.get("id")
-    if not isinstance(type_id, str) or not ID.match(type_id):
-        problems.append(Problem(name, lines.get("id", line), f"bad type id {type_id!r}"))
-        return None
-    problems += unknown_keys(item, TYPE_KEYS, lines, file=name, line=line, prefix=f"{type_id}: ")
-    missing = [key for key in REQUIRED_TYPE_KEYS if key not in item]
-    if missing:
-        problems.append(Problem(name, line, f"{type_id}: missing {', '.join(missing)}"))
-        return None
-    unit = item.get("unit")
+    # What a shape cannot see: the unit against the currency, the situations that exist, the
+    # limits the unit calls for and the placeholders the unit allows.
+    line, unit, type_max = line_of(node), shaped.unit, shaped.max
     if unit is not None and unit != currency and unit not in OTHER_UNITS:
         units = ", ".join([currency, *OTHER_UNITS])
-        problems.append(Problem(name, lines["unit"], f"{type_id}: unknown unit {unit!r} ({units})"))
-    type_max = _number(item["max"]) if "max" in item else None
-    if "max" in item and (type_max is None or type_max <= 0):
-        problems.append(Problem(name, lines["max"], f"{type_id}: max must be a positive number"))
-    elif unit in OTHER_UNITS and type_max is None:
-        problems.append(Problem(name, line, f"{type_id}: a type in {unit} needs max"))
+        message = f"{shaped.id}: unknown unit {unit!r} ({units})"
+        problems.append(Problem(name, line_at(node, ("unit",)), message))
+    if unit in OTHER_UNITS and type_max is None:
+        problems.append(Problem(name, line, f"{shaped.id}: a type in {unit} needs max"))
     if unit == currency and type_max is None:
         type_max = max_amount
-    listed = item["situations"]
-    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
-        problems.append(Problem(name, lines["situations"], f"{type_id}: expected situation ids"))
-        listed = []
     if situations is not None:
-        situation_nodes = item_nodes(node, "situations")
-        for index, situation in enumerate(listed):
+        for situation, at in zip(shaped.situations, item_nodes(node, "situations"), strict=True):
             if situation not in situations:
-                at = line_of(situation_nodes[index])
-                message = f"{type_id}: unknown situation {situation!r} (see situations.yaml)"
-                problems.append(Problem(name, at, message))
-    limits_node = value_node(node, "limits")
-    limits = _limits(item["limits"], unit is None, type_id, limits_node, lines["limits"], name,
-                     problems)  # fmt: skip
-    new_only = item.get("new_customers_only", False)
-    if not isinstance(new_only, bool):
-        message = f"{type_id}: new_customers_only must be true or false"
-        problems.append(Problem(name, lines["new_customers_only"], message))
+                message = f"{shaped.id}: unknown situation {situation!r} (see situations.yaml)"
+                problems.append(Problem(name, line_of(at), message))
+    limits = _limits(shaped.limits, unit is None, shaped.id, node, name, problems)
     allowed = TYPE_PLACEHOLDERS if unit is not None else set()
-    offer = _check_placeholders(item["offer"], allowed, f"{type_id}: offer", lines["offer"], name,
-                                problems)  # fmt: skip
-    message = _check_placeholders(item["message"], allowed, f"{type_id}: message",
-                                  lines["message"], name, problems)  # fmt: skip
+    for key in ("offer", "message"):
+        _check_placeholders(getattr(shaped, key), allowed, f"{shaped.id}: {key}",
+                            line_at(node, (key,)), name, problems)  # fmt: skip
     solution_type = SolutionType(
-        id=type_id, label=str(item["label"]), has_amount=unit is not None, unit=unit,
-        new_customers_only=new_only is True, loyalty_equivalent=item.get("loyalty_equivalent"),
-        situations=tuple(listed), max_amount=type_max, offer=offer, message=message,
-        source=f"{name}:{line}",
+        id=shaped.id, label=shaped.label, has_amount=unit is not None, unit=unit,
+        new_customers_only=shaped.new_customers_only,
+        loyalty_equivalent=shaped.loyalty_equivalent, situations=tuple(shaped.situations),
+        max_amount=type_max, offer=shaped.offer, message=shaped.message, source=f"{name}:{line}",
     )  # fmt: skip
     return solution_type, limits
 
@@ -296,50 +321,22 @@ def load_solution_policy(
     problems: list[Problem] = []
     if not path.is_file():
         return SolutionPolicy(), [Problem(name, 0, "file not found")]
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, PolicyFile, problems)
+    if loaded is None:
         return SolutionPolicy(), problems
-    data, root = parsed
-    if not isinstance(data, dict):
-        return SolutionPolicy(), [Problem(name, 1, "expected the keys currency, types, ...")]
-    lines = key_lines(root)
-    problems += unknown_keys(data, TOP_KEYS, lines, file=name, severity="warning")
-    currency = data.get("currency")
-    if not isinstance(currency, str) or not CURRENCY.match(currency):
-        message = f"currency must be a code like GBP, not {currency!r}"
-        problems.append(Problem(name, lines.get("currency", 1), message))
-        currency = "GBP"
-    max_amount = _number(data.get("max_amount"))
-    if max_amount is None or max_amount <= 0:
-        message = "max_amount must be a positive number: the most one solution can ever be"
-        problems.append(Problem(name, lines.get("max_amount", 1), message))
-        max_amount = Decimal(0)
-    days = data.get("new_customer_days")
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        message = "new_customer_days must be a whole number of days"
-        problems.append(Problem(name, lines.get("new_customer_days", 1), message))
-        days = 0
-    raw_messages = data.get("messages")
-    messages: dict[str, str] = {}
-    message_lines = key_lines(value_node(root, "messages"))
-    if not isinstance(raw_messages, dict):
-        problems.append(Problem(name, lines.get("messages", 1), "messages: pending and denied"))
-        raw_messages = {}
+    content, root = loaded
+    messages = {"pending": content.messages.pending, "denied": content.messages.denied}
     for key, allowed in MESSAGE_PLACEHOLDERS.items():
-        line = message_lines.get(key, lines.get("messages", 1))
-        messages[key] = _check_placeholders(raw_messages.get(key), allowed, f"messages: {key}",
-                                            line, name, problems)  # fmt: skip
-    raw_types = data.get("types")
-    if not isinstance(raw_types, list) or not raw_types:
-        problems.append(Problem(name, lines.get("types", 1), "types: expected a list of types"))
-        raw_types = []
+        line = line_at(root, ("messages", key))
+        _check_placeholders(messages[key], allowed, f"messages: {key}", line, name, problems)
     types: list[SolutionType] = []
     limits: dict[str, dict[str, Limit | None]] = {}
-    for item, node in zip(raw_types, item_nodes(root, "types"), strict=True):
-        loaded = _load_type(item, node, name, currency, max_amount, situations, problems)
-        if loaded is None:
+    for item, node in zip(content.types, item_nodes(root, "types"), strict=True):
+        shaped = _load_type(item, node, name, content.currency, content.max_amount, situations,
+                            problems)  # fmt: skip
+        if shaped is None:
             continue
-        solution_type, type_limits = loaded
+        solution_type, type_limits = shaped
         if solution_type.id in limits:
             message = f"type {solution_type.id!r} is defined twice"
             problems.append(Problem(name, line_of(node), message))
@@ -347,7 +344,8 @@ def load_solution_policy(
         types.append(solution_type)
         limits[solution_type.id] = type_limits
     _check_equivalents(types, name, problems)
-    policy = SolutionPolicy(currency, tuple(types), limits, days, max_amount, messages, name)
+    policy = SolutionPolicy(content.currency, tuple(types), limits, content.new_customer_days,
+                            content.max_amount, messages, name)  # fmt: skip
     return policy, problems
 
 

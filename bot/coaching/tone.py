@@ -13,14 +13,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
+from pydantic import AfterValidator, Field, StringConstraints
 from rapidfuzz.distance import OSA
 
-from bot.shared.content import Problem, item_nodes, key_lines, line_of, read_yaml, unknown_keys
+from bot.shared.content import (
+    Problem,
+    Shape,
+    check_shape,
+    item_nodes,
+    line_at,
+    line_of,
+    load_shape,
+)
 
 FILE_NAME = "tone.yaml"
-RULE_FIELDS = ("id", "category", "patterns", "why", "rewrite", "penalty")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
 DOUBLE_SPACE = re.compile(r" {2,}")
@@ -237,6 +246,31 @@ def _close(typed: str | None, word: str) -> bool:
     return typed[:2] == word[:2] and OSA.distance(typed, word, score_cutoff=allowed) <= allowed
 
 
+def _rule_id(value: str) -> str:
+    if not ID.match(value):
+        raise ValueError("use lower-case-with-dashes")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+# An unknown field is only a warning: the rule works without it.
+class RuleShape(Shape, title="field", extra="allow"):
+    id: Annotated[str, AfterValidator(_rule_id)]
+    category: Text
+    patterns: list[str] = Field(min_length=1, description="a list of phrases")
+    why: Text
+    rewrite: Text
+    penalty: int = Field(ge=1, le=100, description="a whole number from 1 to 100")
+
+
+# Each rule and each exception is checked on its own: a bad one is left out, the others work.
+class ToneFile(Shape, extra="allow"):
+    rules: list[object] = Field(description="a list of rules")
+    exceptions: list[object] = Field(default_factory=list, description="a list of phrases")
+
+
 def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]]:
     """The rules of playbooks/tone.yaml that are sound, and a problem (file:line) for each
     one that is not: bad YAML, a missing field, a pattern that does not compile, ..."""
@@ -245,102 +279,65 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
     if not path.is_file():
         return ToneRules((), ()), [Problem(name, 0, "file not found")]
     problems: list[Problem] = []
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, ToneFile, problems)
+    if loaded is None:
         return ToneRules((), ()), problems
-    data, root = parsed
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        problems.append(Problem(name, 1, "expected the keys rules (a list) and exceptions"))
-        return ToneRules((), ()), problems
-    lines = key_lines(root)
-    problems += unknown_keys(data, ("rules", "exceptions"), lines, file=name, severity="warning")
-
+    content, root = loaded
     rules: list[ToneRule] = []
     seen: dict[str, int] = {}
-    for rule_data, node in zip(data["rules"], item_nodes(root, "rules"), strict=True):
-        rule = _load_rule(rule_data, node, name, seen, problems)
+    for item, node in zip(content.rules, item_nodes(root, "rules"), strict=True):
+        rule = _load_rule(item, node, name, seen, problems)
         if rule is not None:
             rules.append(rule)
-
     exceptions: list[str] = []
-    listed = data.get("exceptions") or []
-    if not isinstance(listed, list):
-        problems.append(
-            Problem(name, lines.get("exceptions", 1), "exceptions must be a list of phrases")
-        )
-        listed = []
-    for phrase, node in zip(listed, item_nodes(root, "exceptions"), strict=True):
-        if _compiled(phrase, line_of(node), "exception", name, problems) is not None:
+    for phrase, node in zip(content.exceptions, item_nodes(root, "exceptions"), strict=True):
+        if not isinstance(phrase, str):
+            message = f"exception: pattern {phrase!r} must be text"
+            problems.append(Problem(name, line_of(node), message))
+        elif _compiled(phrase, line_of(node), "exception", name, problems) is not None:
             exceptions.append(phrase)
     return ToneRules(tuple(rules), tuple(exceptions)), problems
 
 
 def _load_rule(
-    data: object, node: yaml.Node, name: str, seen: dict[str, int], problems: list[Problem]
+    item: object, node: yaml.Node, name: str, seen: dict[str, int], problems: list[Problem]
 ) -> ToneRule | None:
-    line = line_of(node)
-    if not isinstance(data, dict):
-        problems.append(
-            Problem(name, line, f"a rule must be a mapping of {', '.join(RULE_FIELDS)}")
-        )
+    rule_id = item.get("id") if isinstance(item, dict) else None
+    prefix = f"{rule_id}: " if isinstance(rule_id, str) else "rule: "
+    shaped = check_shape(item, node, RuleShape, name, problems, prefix)
+    if shaped is None:
         return None
-    lines = key_lines(node)
-    missing = [key for key in RULE_FIELDS if key not in data]
-    if missing:
-        problems.append(Problem(name, line, f"rule is missing {', '.join(missing)}"))
+    id_line = line_at(node, ("id",))
+    if shaped.id in seen:
+        message = f"duplicate id {shaped.id!r} (first at line {seen[shaped.id]})"
+        problems.append(Problem(name, id_line, message))
         return None
-    for key in data:
-        if key not in RULE_FIELDS:
-            message = f"unknown field {key!r}"
-            problems.append(Problem(name, lines.get(str(key), line), message, "warning"))
-    rule_id, category, why, rewrite = data["id"], data["category"], data["why"], data["rewrite"]
-    penalty, patterns = data["penalty"], data["patterns"]
-    if not isinstance(rule_id, str) or not ID.match(rule_id):
-        problems.append(Problem(name, lines["id"], f"id {rule_id!r}: use lower-case-with-dashes"))
-        return None
-    if rule_id in seen:
-        message = f"duplicate id {rule_id!r} (first at line {seen[rule_id]})"
-        problems.append(Problem(name, lines["id"], message))
-        return None
-    seen[rule_id] = lines["id"]
+    seen[shaped.id] = id_line
+    # What a shape cannot see: whether each pattern compiles, and has the rewrite's fill-ins.
     bad = False
-    for key in ("category", "why", "rewrite"):
-        if not isinstance(data[key], str) or not data[key].strip():
-            problems.append(Problem(name, lines[key], f"{rule_id}: {key} must be some text"))
-            bad = True
-    if isinstance(penalty, bool) or not isinstance(penalty, int) or not 0 < penalty <= 100:
-        message = f"{rule_id}: penalty must be a whole number from 1 to 100"
-        problems.append(Problem(name, lines["penalty"], message))
-        bad = True
-    if not isinstance(patterns, list) or not patterns:
-        problems.append(Problem(name, lines["patterns"], f"{rule_id}: patterns must be a list"))
-        return None
-    for pattern, pattern_node in zip(patterns, item_nodes(node, "patterns"), strict=True):
-        matcher = _compiled(pattern, line_of(pattern_node), rule_id, name, problems)
+    for pattern, pattern_node in zip(shaped.patterns, item_nodes(node, "patterns"), strict=True):
+        matcher = _compiled(pattern, line_of(pattern_node), shaped.id, name, problems)
         if matcher is None:
             bad = True
             continue
-        if isinstance(rewrite, str):
-            for number in PLACEHOLDER.findall(rewrite):
-                if not 1 <= int(number) <= len(matcher.captures):
-                    message = (
-                        f"{rule_id}: rewrite uses {{{number}}} but {pattern!r} has "
-                        f"{len(matcher.captures)} fill-ins (a *, a/b word or ..N gap each)"
-                    )
-                    problems.append(Problem(name, line_of(pattern_node), message))
-                    bad = True
+        for number in PLACEHOLDER.findall(shaped.rewrite):
+            if not 1 <= int(number) <= len(matcher.captures):
+                message = (
+                    f"{shaped.id}: rewrite uses {{{number}}} but {pattern!r} has "
+                    f"{len(matcher.captures)} fill-ins (a *, a/b word or ..N gap each)"
+                )
+                problems.append(Problem(name, line_of(pattern_node), message))
+                bad = True
     if bad:
         return None
-    source = f"{name}:{line}"
-    return ToneRule(rule_id, category, tuple(patterns), why.strip(), rewrite, penalty, source)
+    source = f"{name}:{line_of(node)}"
+    return ToneRule(shaped.id, shaped.category, tuple(shaped.patterns), shaped.why,
+                    shaped.rewrite, shaped.penalty, source)  # fmt: skip
 
 
 def _compiled(
-    pattern: object, line: int, owner: str, name: str, problems: list[Problem]
+    pattern: str, line: int, owner: str, name: str, problems: list[Problem]
 ) -> Matcher | None:
-    if not isinstance(pattern, str):
-        problems.append(Problem(name, line, f"{owner}: pattern {pattern!r} must be text"))
-        return None
     try:
         return compile_pattern(pattern)
     except ValueError as error:
