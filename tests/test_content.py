@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bot.shared.content import Problem, Shape, load_shape
+from bot.shared.content import Problem, Shape, check_shape, item_nodes, load_shape, read_yaml
 
 
 class Entry(Shape):
@@ -62,3 +62,16 @@ def test_unknown_keys_are_errors_or_warnings_as_the_shape_says(tmp_path):
 def test_not_a_mapping_at_all(tmp_path):
     _, problems = check(tmp_path, "- a\n")
     assert problems == ["1: error: the file must be a mapping of entries"]
+
+
+def test_a_part_checked_on_its_own_is_named_as_itself_not_as_the_file(tmp_path):
+    class Goal(Shape):
+        id: str
+
+    path = tmp_path / "goals.yaml"
+    path.write_text("goals:\n  - just a word\n")
+    problems: list[Problem] = []
+    data, root = read_yaml(path, problems) or (None, None)
+    node = item_nodes(root, "goals")[0]
+    assert check_shape(data["goals"][0], node, Goal, "goals.yaml", problems, "goal: ") is None
+    assert [p.message for p in problems] == ["goal: it must be a mapping of id"]

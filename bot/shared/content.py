@@ -170,7 +170,12 @@ def check_shape(
     except ValidationError as invalid:
         value = None
         found += [
-            Problem(file, line_at(node, error["loc"]), prefix + _message(error, shape))
+            # A part checked on its own (a goal, a rule) is "it", not "the file".
+            Problem(
+                file,
+                line_at(node, error["loc"]),
+                prefix + _message(error, shape, "it" if prefix else "the file"),
+            )
             for error in invalid.errors()
         ]
     problems += sorted(found, key=lambda problem: problem.line)  # in the order of the file
@@ -197,10 +202,10 @@ def line_at(node: yaml.Node | None, loc: Loc) -> int:
     return line
 
 
-def _message(error: ErrorDetails, shape: type[Shape]) -> str:
+def _message(error: ErrorDetails, shape: type[Shape], whole: str) -> str:
     loc, kind = error["loc"], error["type"]
     keys = [part for part in loc if isinstance(part, str)]
-    key = keys[-1] if keys else "the file"
+    key = keys[-1] if keys else whole
     if kind == "extra_forbidden":
         owner = _shape_at(shape, loc[:-1])
         return _unknown(owner, loc) if owner else f"unknown key {loc[-1]!r}"
