@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.coaching.playbooks import check_coverage, load_playbooks
+from bot.coaching.emotion import EMOTIONS
+from bot.coaching.playbooks import EmotionLines, check_coverage, load_playbooks
 from bot.faq.knowledge import Entry, load_knowledge
 
 ROOT = Path(__file__).parent.parent
@@ -113,9 +114,18 @@ def test_bad_yaml_is_named_with_its_line(books):
         (
             "    within: 2 working hours\n",
             "    within: soon\n",
-            "14: error: situation 'late': within must",
+            "14: error: situation 'late': within: 'soon' does not read like '2 working hours'",
         ),
-        ("your {thing}", "your {item}", "11: error: situation 'late': unknown placeholder {item}"),
+        (
+            "your {thing}",
+            "your {item}",
+            "11: error: situation 'late': problem: unknown placeholder {item} (use {thing})",
+        ),
+        (
+            "    thing: box\n",
+            "",
+            "10: error: situation 'late': uses {thing} but the situation has no thing",
+        ),
         (
             "    tags: [delivery]\n",
             "    tags: [delivery]\n    colour: red\n",
@@ -128,7 +138,11 @@ def test_bad_yaml_is_named_with_its_line(books):
             "15: error: FAQ id 'box_late' is in both",
         ),
         ('  end: "17:00"', '  end: "8:00"', "4: error: working_hours: end must be after start"),
-        ("[mon, tue", "[monday, tue", "2: error: working_hours: days must be a list of mon"),
+        (
+            "[mon, tue",
+            "[monday, tue",
+            "2: error: working_hours: days: 'monday' is not one of 'mon'",
+        ),
         (
             '  end: "17:00"\n',
             '  end: "17:00"\n  holidays: ["12-32"]\n',
@@ -147,7 +161,7 @@ def test_bad_yaml_is_named_with_its_line(books):
         (
             "    within: 2 working hours\n",
             '    within: 2 working hours\n    empathy:\n      grumpy: ["Oh dear."]\n',
-            "16: error: situation 'late': unknown emotion 'grumpy'",
+            "16: error: situation 'late': empathy: unknown emotion 'grumpy' (expected frustrated,",
         ),
     ],
 )
@@ -168,12 +182,18 @@ def test_times_written_without_quotes_are_read_as_times(books):
 
 def test_an_emotion_without_empathy_lines_is_an_error(books):
     path = books / "empathy.yaml"
-    path.write_text('empathy:\n  neutral: ["Thanks."]\n  bored: ["Hm."]\n')
-    found = messages(books)
-    bored = "unknown emotion 'bored' (emotions: frustrated, angry, anxious, confused, neutral)"
-    assert f"{path}:3: error: {bored}" in found
-    assert f"{path}:2: warning: neutral: one line only, so every version says the same" in found
-    assert f"{path}:1: error: no empathy lines for frustrated, angry, anxious, confused" in found
+    path.write_text('empathy:\n  neutral: ["Thanks."]\n')
+    assert messages(books) == [
+        f"{path}:2: warning: neutral: one line only, so every version says the same",
+        f"{path}:1: error: no empathy lines for frustrated, angry, anxious, confused",
+    ]
+    path.write_text('empathy:\n  neutral: ["Thanks.", "Hello."]\n  bored: ["Hm."]\n')
+    bored = "unknown emotion 'bored' (expected frustrated, angry, anxious, confused, neutral)"
+    assert messages(books) == [f"{path}:3: error: empathy: {bored}"]
+
+
+def test_the_empathy_shape_has_every_emotion_there_is():
+    assert tuple(EmotionLines.model_fields) == EMOTIONS
 
 
 def test_a_template_using_an_unknown_name_is_found_by_rendering_it(books):

@@ -7,40 +7,40 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Annotated, Literal, get_args
 
 import jinja2
 import yaml
+from annotated_types import MinLen
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from bot.coaching.emotion import EMOTIONS
 from bot.faq.knowledge import ID_PATTERN, Entry
 from bot.shared.content import (
     Problem,
+    Shape,
+    check_shape,
     item_nodes,
-    key_lines,
+    line_at,
     line_of,
-    read_yaml,
-    unknown_keys,
+    load_shape,
     value_node,
 )
 
 SITUATIONS_FILE = "situations.yaml"
 EMPATHY_FILE = "empathy.yaml"
 TEMPLATES_DIR = "templates"
-STYLES = ("standard", "short", "formal")  # each has templates/<style>.j2
-TOP_KEYS = {"working_hours", "fallback", "situations"}
-HOURS_KEYS = {"days", "start", "end", "holidays"}
-REQUIRED_KEYS = ("id", "problem", "options", "next_step", "within")
-SITUATION_KEYS = {*REQUIRED_KEYS, "faq", "tags", "thing", "templates", "empathy"}
 # {thing}: the customer's own word for it (or the situation's `thing`); {snippet}: a short
 # quote of the customer's message, for the fallback that has no FAQ words to go by.
 PLACEHOLDERS = ("thing", "snippet")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES: tuple[str, ...] = get_args(Day)
 WITHIN = re.compile(r"^(\d+(?:\.\d+)?)\s+working\s+(hour|day)s?$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 YEARLY = re.compile(r"^(\d\d)-(\d\d)$")  # a holiday on the same day every year: "12-25"
@@ -60,6 +60,14 @@ class WorkingHours:
     def hours_per_day(self) -> float:
         start = datetime.combine(date.min, self.start)
         return (datetime.combine(date.min, self.end) - start) / timedelta(hours=1)
+
+    def hours_in(self, within: str) -> float:
+        """The working hours of a `within` ("2 working hours"); a working day is one day's
+        opening hours, so "1 working day" from 4 pm is 4 pm the next day."""
+        match = WITHIN.match(within)
+        if match is None:  # checked when the file that says it was loaded
+            raise ValueError(f"{within!r} does not read like '2 working hours'")
+        return float(match[1]) * (1 if match[2] == "hour" else self.hours_per_day)
 
     def is_working_day(self, day: date) -> bool:
         return (
@@ -208,6 +216,124 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return environment
 
 
+# The shapes of situations.yaml and empathy.yaml.
+
+
+def _within(value: str) -> str:
+    match = WITHIN.match(value.strip())
+    if match is None or float(match[1]) <= 0:
+        raise ValueError(f"{value!r} does not read like '2 working hours' or '1 working day'")
+    return value.strip()
+
+
+def _one_word(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} must be one word")
+    return value
+
+
+def _placeholders(text: str) -> str:
+    for placeholder in PLACEHOLDER.findall(text):
+        if placeholder not in PLACEHOLDERS:
+            raise ValueError(f"unknown placeholder {{{placeholder}}} (use {{thing}})")
+    return text
+
+
+def _clock(value: object) -> time:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 17:00 as the number 1020 (base 60): take it as meant.
+        value = f"{value // 60}:{value % 60:02d}"
+    match = CLOCK.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'{value!r} is not a time like "09:00"')
+    return time(int(match[1]), int(match[2]))
+
+
+def _holiday(value: object) -> date | tuple[int, int]:
+    """A date (that day), or "MM-DD" as (month, day), closed every year."""
+    if type(value) is date:  # not a datetime, which YAML makes of a date with a time
+        return value
+    match = YEARLY.match(value) if isinstance(value, str) else None
+    try:  # 2024 is a leap year, so "02-29" is a day that exists
+        day = date(2024, int(match[1]), int(match[2])) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(
+            f'{value!r} is not a date like 2026-04-03 (that day) or "12-25" (every year)'
+        )
+    return day.month, day.day
+
+
+# "2 working hours": when a situation's next step is due, and a team's reply (teams.yaml).
+Within = Annotated[str, AfterValidator(_within)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Phrase = Annotated[Text, AfterValidator(_placeholders)]
+Clock = Annotated[time, BeforeValidator(_clock)]
+Lines = Annotated[list[Text], MinLen(1)]
+LINES = "a list of lines, one or more"
+
+
+class HoursShape(Shape):
+    days: list[Day] = Field(min_length=1, description="a list of days like [mon, tue, wed]")
+    start: Clock
+    end: Clock
+    holidays: list[Annotated[date | tuple[int, int], BeforeValidator(_holiday)]] = Field(
+        default_factory=list,
+        description='a list of dates like 2026-04-03 (that day) or "12-25" (every year)',
+    )
+
+
+# The emotions are those of bot.coaching.emotion (a test keeps them the same).
+class EmotionLines(Shape, title="emotion"):
+    frustrated: Lines | None = Field(default=None, description=LINES)
+    angry: Lines | None = Field(default=None, description=LINES)
+    anxious: Lines | None = Field(default=None, description=LINES)
+    confused: Lines | None = Field(default=None, description=LINES)
+    neutral: Lines | None = Field(default=None, description=LINES)
+
+
+class StyleTemplates(Shape, title="style"):
+    standard: str | None = None
+    short: str | None = None
+    formal: str | None = None
+
+
+STYLES = tuple(StyleTemplates.model_fields)  # each has templates/<style>.j2
+
+
+class SituationShape(Shape):
+    id: Annotated[str, AfterValidator(_one_word)]
+    faq: list[Text] = Field(default_factory=list, description="a list of FAQ ids")
+    tags: list[Text] = Field(default_factory=list, description="a list of tags")
+    thing: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        default="", description="a word, like box"
+    )
+    problem: Phrase = Field(description='a clause, like "your {thing} is running late"')
+    options: list[Phrase] = Field(min_length=1, description="a non-empty list of what we can do")
+    next_step: Phrase = Field(description='what happens next, like "I\'ll confirm where it is"')
+    within: Within
+    templates: StyleTemplates = Field(
+        default_factory=StyleTemplates,
+        description="a mapping of a style to a template file, like {standard: put_right.j2}",
+    )
+    empathy: EmotionLines = Field(
+        default_factory=EmotionLines, description="a mapping of an emotion to its lines"
+    )
+
+
+# Working hours and each situation are checked on their own: a mistake in one leaves the
+# others to be checked (and solutions.yaml to be checked against the sound situations).
+class SituationsFile(Shape):
+    working_hours: dict[str, object] = Field(description="a mapping of days, start and end")
+    fallback: str = Field(description="the id of the situation for everything else")
+    situations: list[object] = Field(min_length=1, description="a list of situations")
+
+
+class EmpathyFile(Shape):
+    empathy: EmotionLines = Field(description="a mapping of each emotion to its lines")
+
+
 def load_playbooks(playbooks_dir: str | Path) -> tuple[Playbooks, list[Problem]]:
     """Read situations, empathy lines and templates; never raises for bad content."""
     directory = Path(playbooks_dir)
@@ -298,53 +424,36 @@ def _why(error: Exception) -> str:
     return f"template fails to render: {type(error).__name__}: {error}"
 
 
+def _emotion_lines(
+    shaped: EmotionLines, node: yaml.Node | None, name: str, label: str, problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    """The lines of each emotion given, in empathy.yaml or as a situation's override (`label`
+    names it), with a warning for an emotion of one line only."""
+    result = {
+        emotion: tuple(lines) for emotion, lines in shaped.model_dump(exclude_none=True).items()
+    }
+    for emotion, lines in result.items():
+        if len(lines) < 2:
+            message = f"{label}{emotion}: one line only, so every version says the same"
+            problems.append(Problem(name, line_at(node, (emotion,)), message, "warning"))
+    return result
+
+
 def _load_empathy(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
     name = str(path)
     if not path.is_file():
         problems.append(Problem(name, 0, "file not found"))
         return {}
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, EmpathyFile, problems)
+    if loaded is None:
         return {}
-    data, root = parsed
-    if not isinstance(data, dict) or not isinstance(data.get("empathy"), dict) or root is None:
-        problems.append(Problem(name, 1, "expected `empathy:` mapping each emotion to lines"))
-        return {}
-    empathy = _emotion_lines(data["empathy"], value_node(root, "empathy"), name, "", problems)
+    content, root = loaded
+    empathy = _emotion_lines(content.empathy, value_node(root, "empathy"), name, "", problems)
     missing = [emotion for emotion in EMOTIONS if emotion not in empathy]
     if missing:
         message = f"no empathy lines for {', '.join(missing)}"
-        problems.append(Problem(name, line_of(root), message))
+        problems.append(Problem(name, line_at(root, ()), message))
     return empathy
-
-
-def _emotion_lines(
-    data: dict, node: yaml.Node | None, name: str, label: str, problems: list[Problem]
-) -> dict[str, tuple[str, ...]]:
-    """`emotion: [lines]`, in empathy.yaml or as a situation's override (`label` names it)."""
-    lines = key_lines(node)
-    result: dict[str, tuple[str, ...]] = {}
-    for emotion, texts in data.items():
-        line = lines.get(emotion, line_of(node) if node else 1)
-        if emotion not in EMOTIONS:
-            message = f"{label}unknown emotion {emotion!r} (emotions: {', '.join(EMOTIONS)})"
-            problems.append(Problem(name, line, message))
-        elif not _texts(texts):
-            problems.append(Problem(name, line, f"{label}{emotion}: expected a list of lines"))
-        else:
-            result[emotion] = tuple(text.strip() for text in texts)
-            if len(texts) < 2:
-                message = f"{label}{emotion}: one line only, so every version says the same"
-                problems.append(Problem(name, line, message, "warning"))
-    return result
-
-
-def _texts(value: object) -> bool:
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(v, str) and v.strip() for v in value)
-    )
 
 
 def _load_situations(
@@ -354,23 +463,14 @@ def _load_situations(
     if not path.is_file():
         problems.append(Problem(name, 0, "file not found"))
         return None
-    parsed = read_yaml(path, problems)
-    if parsed is None:
+    loaded = load_shape(path, SituationsFile, problems)
+    if loaded is None:
         return None
-    data, root = parsed
-    if not isinstance(data, dict):
-        problems.append(Problem(name, 1, "expected the keys working_hours, fallback, situations"))
-        return None
-    lines = key_lines(root)
-    problems += unknown_keys(data, TOP_KEYS, lines, file=name)
-    hours = _working_hours(data.get("working_hours"), root, name, problems)
-    items = data.get("situations")
-    if not isinstance(items, list) or not items:
-        problems.append(Problem(name, lines.get("situations", 1), "expected a list of situations"))
-        return None
+    content, root = loaded
+    hours = _working_hours(content.working_hours, value_node(root, "working_hours"), name, problems)
     situations: list[Situation] = []
     faq_owner: dict[str, str] = {}
-    for item, node in zip(items, item_nodes(root, "situations"), strict=True):
+    for item, node in zip(content.situations, item_nodes(root, "situations"), strict=True):
         situation = _situation(item, node, name, set(templates), hours, problems)
         if situation is None:
             continue
@@ -384,11 +484,10 @@ def _load_situations(
                 problems.append(Problem(name, line, message))
             faq_owner[faq_id] = situation.id
         situations.append(situation)
-    fallback_id = data.get("fallback")
-    fallback = next((s for s in situations if s.id == fallback_id), None)
+    fallback = next((s for s in situations if s.id == content.fallback), None)
     if fallback is None:
-        message = f"fallback {fallback_id!r} must name one of the situations"
-        problems.append(Problem(name, lines.get("fallback", 1), message))
+        message = f"fallback {content.fallback!r} must name one of the situations"
+        problems.append(Problem(name, line_at(root, ("fallback",)), message))
     for situation in situations:
         if situation is not fallback and not situation.faq and not situation.tags:
             line = int(situation.source.rsplit(":", 1)[1])
@@ -398,69 +497,25 @@ def _load_situations(
 
 
 def _working_hours(
-    data: object, root: yaml.Node | None, name: str, problems: list[Problem]
+    data: dict[str, object], node: yaml.Node | None, name: str, problems: list[Problem]
 ) -> WorkingHours:
-    line = key_lines(root).get("working_hours", 1)
-    if not isinstance(data, dict):
-        problems.append(Problem(name, line, "working_hours: expected days, start and end"))
+    """The working hours, or the default ones after recording what is wrong with them (the
+    situations are still checked)."""
+    shaped = check_shape(data, node, HoursShape, name, problems, "working_hours: ")
+    if shaped is None:
         return WorkingHours()
-    lines = key_lines(value_node(root, "working_hours"))
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(name, lines.get(key, line), f"working_hours: {message}"))
-
-    problems += unknown_keys(
-        data, HOURS_KEYS, lines, file=name, line=line, prefix="working_hours: "
-    )
-    days = data.get("days")
-    if not isinstance(days, list) or not days or not all(d in DAY_NAMES for d in days):
-        problem("days", f"days must be a list of {', '.join(DAY_NAMES)}")
-        days = DAY_NAMES[:5]
-    start = _clock(data.get("start"), "start", problem) or time(9)
-    end = _clock(data.get("end"), "end", problem) or time(17)
+    start, end = shaped.start, shaped.end
     if end <= start:
-        problem("end", "end must be after start")
-        start, end = time(9), time(17)
-    holidays = data.get("holidays") or []
-    yearly = [_yearly(value) for value in holidays] if isinstance(holidays, list) else None
-    if yearly is None or any(
-        day is None and type(value) is not date for value, day in zip(holidays, yearly, strict=True)
-    ):
-        problem(
-            "holidays",
-            'holidays must be a list of dates like 2026-04-03 (that day) or "12-25" (every year)',
-        )
-        holidays, yearly = [], []
+        message = "working_hours: end must be after start"
+        problems.append(Problem(name, line_at(node, ("end",)), message))
+        start, end = WorkingHours.start, WorkingHours.end
     return WorkingHours(
-        frozenset(DAY_NAMES.index(d) for d in days),
+        frozenset(DAY_NAMES.index(day) for day in shaped.days),
         start,
         end,
-        frozenset(value for value in holidays if type(value) is date),
-        frozenset(day for day in yearly if day is not None),
+        frozenset(day for day in shaped.holidays if isinstance(day, date)),
+        frozenset(day for day in shaped.holidays if isinstance(day, tuple)),
     )
-
-
-def _yearly(value: object) -> tuple[int, int] | None:
-    """(month, day) of a holiday given as "MM-DD", every year; None if it is not one."""
-    match = YEARLY.match(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    try:  # 2024 is a leap year, so "02-29" is a day that exists
-        day = date(2024, int(match[1]), int(match[2]))
-    except ValueError:
-        return None
-    return day.month, day.day
-
-
-def _clock(value: object, key: str, problem: Callable[[str, str], None]) -> time | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 17:00 as the number 1020 (base 60): take it as meant.
-        value = f"{value // 60}:{value % 60:02d}"
-    match = CLOCK.match(value) if isinstance(value, str) else None
-    if match is None:
-        problem(key, f'{key} must be a time like "09:00", not {value!r}')
-        return None
-    return time(int(match[1]), int(match[2]))
 
 
 def _situation(
@@ -471,83 +526,39 @@ def _situation(
     hours: WorkingHours,
     problems: list[Problem],
 ) -> Situation | None:
-    line = line_of(node)
-    if not isinstance(item, dict):
-        problems.append(Problem(name, line, "a situation must be a mapping with id, problem, ..."))
-        return None
-    lines = key_lines(node)
-    errors_before = len([p for p in problems if p.severity == "error"])
-
-    situation_id = item.get("id")
+    situation_id = item.get("id") if isinstance(item, dict) else None
     label = f"situation {situation_id!r}: " if situation_id else "situation: "
-
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(name, lines.get(key, line), label + message))
-
-    problems += unknown_keys(item, SITUATION_KEYS, lines, file=name, line=line, prefix=label)
-    for key in REQUIRED_KEYS:
-        if key not in item:
-            problem(key, f"missing {key}")
-    if "id" in item and (not isinstance(situation_id, str) or not ID_PATTERN.match(situation_id)):
-        problem("id", f"id {situation_id!r} must be one word")
-    for key in ("problem", "next_step"):
-        if key in item and (not isinstance(item[key], str) or not item[key].strip()):
-            problem(key, f"empty {key}")
-    if "options" in item and not _texts(item["options"]):
-        problem("options", "options must be a non-empty list of what we can do")
-    for key in ("faq", "tags"):
-        if item.get(key) is not None and not _texts(item[key]):
-            problem(key, f"{key} must be a list of non-empty texts")
-    thing = item.get("thing", "")
-    if not isinstance(thing, str):
-        problem("thing", "thing must be a word, like box")
-        thing = ""
-    for key in ("problem", "next_step", "options"):
-        texts = item.get(key)
-        for text in texts if isinstance(texts, list) else [texts]:
-            for placeholder in PLACEHOLDER.findall(text) if isinstance(text, str) else []:
-                if placeholder not in PLACEHOLDERS:
-                    problem(key, f"unknown placeholder {{{placeholder}}} (use {{thing}})")
-                elif placeholder == "thing" and not thing.strip():
-                    problem(key, "uses {thing} but the situation has no thing")
-    within = item.get("within")
-    match = WITHIN.match(within.strip()) if isinstance(within, str) else None
-    if "within" in item and (match is None or float(match[1]) <= 0):
-        example = "like '2 working hours' or '1 working day'"
-        problem("within", f"within must read {example}, not {within!r}")
-    templates = item.get("templates") or {}
-    if not isinstance(templates, dict):
-        problem("templates", "templates must map a style to a template file")
-        templates = {}
-    for style, file in templates.items():
-        if style not in STYLES:
-            problem("templates", f"unknown style {style!r} (styles: {', '.join(STYLES)})")
-        elif file not in template_names:
-            problem("templates", f"unknown template {file!r} (none in templates/ by that name)")
-    empathy = item.get("empathy") or {}
-    if isinstance(empathy, dict):
-        empathy_node = value_node(node, "empathy")
-        empathy = _emotion_lines(empathy, empathy_node, name, label, problems)
-    else:
-        problem("empathy", "empathy must map an emotion to lines")
-
-    if len([p for p in problems if p.severity == "error"]) > errors_before:
+    shaped = check_shape(item, node, SituationShape, name, problems, label)
+    if shaped is None:
         return None
-    if not isinstance(situation_id, str) or not isinstance(within, str) or match is None:
-        return None  # each reported above; restated for the type checker
-    # A working day is one day's opening hours, so "1 working day" from 4 pm is 4 pm next day.
-    unit_hours = 1 if match[2] == "hour" else hours.hours_per_day
+    # Rules between keys, and the templates directory, which the shape cannot see.
+    phrases = {"problem": [shaped.problem], "next_step": [shaped.next_step]}
+    wrong: list[tuple[tuple[str, ...], str]] = [
+        ((key,), "uses {thing} but the situation has no thing")
+        for key, texts in {**phrases, "options": shaped.options}.items()
+        if not shaped.thing and any("thing" in PLACEHOLDER.findall(text) for text in texts)
+    ]
+    templates = shaped.templates.model_dump(exclude_none=True)
+    wrong += [
+        (("templates", style), f"unknown template {file!r} (none in templates/ by that name)")
+        for style, file in templates.items()
+        if file not in template_names
+    ]
+    problems += [Problem(name, line_at(node, loc), label + message) for loc, message in wrong]
+    empathy = _emotion_lines(shaped.empathy, value_node(node, "empathy"), name, label, problems)
+    if wrong:
+        return None
     return Situation(
-        id=situation_id,
-        problem=item["problem"].strip(),
-        options=tuple(option.strip() for option in item["options"]),
-        next_step=item["next_step"].strip(),
-        within_hours=float(match[1]) * unit_hours,
-        within=within.strip(),
-        thing=thing.strip(),
-        faq=tuple(item.get("faq") or ()),
-        tags=tuple(item.get("tags") or ()),
-        templates=dict(templates),
+        id=shaped.id,
+        problem=shaped.problem,
+        options=tuple(shaped.options),
+        next_step=shaped.next_step,
+        within_hours=hours.hours_in(shaped.within),
+        within=shaped.within,
+        thing=shaped.thing,
+        faq=tuple(shaped.faq),
+        tags=tuple(shaped.tags),
+        templates=templates,
         empathy=empathy,
-        source=f"{name}:{line}",
+        source=f"{name}:{line_of(node)}",
     )

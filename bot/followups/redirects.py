@@ -23,7 +23,7 @@ from bot.cases.card import CaseCard, case_card
 from bot.cases.service import case_owner, open_case, set_case_owner
 from bot.cases.solutions import SolutionRecord
 from bot.coaching.drafts import due_time, promise_text
-from bot.coaching.playbooks import WITHIN, WorkingHours
+from bot.coaching.playbooks import Within, WorkingHours
 from bot.coaching.service import case_drafts
 from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
@@ -57,12 +57,8 @@ class Team:
     source: str = ""  # "file:line"
 
     def reply_hours(self, hours: WorkingHours) -> float:
-        """Working hours until the customer hears back; a working day is one day's opening."""
-        match = WITHIN.match(self.reply_within)
-        if match is None:  # checked when teams.yaml was loaded
-            raise ValueError(f"{self.id}: reply_within {self.reply_within!r} is not a time")
-        unit = 1 if match[2] == "hour" else hours.hours_per_day
-        return float(match[1]) * unit
+        """Working hours until the customer hears back."""
+        return hours.hours_in(self.reply_within)
 
 
 @dataclass(frozen=True)
@@ -118,13 +114,6 @@ def _team_id(value: str) -> str:
     return value
 
 
-def _reply_within(value: str) -> str:
-    match = WITHIN.match(value.strip())
-    if match is None or float(match[1]) <= 0:
-        raise ValueError(f"{value!r} does not read like '2 working hours' or '1 working day'")
-    return value.strip()
-
-
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -136,7 +125,7 @@ class TeamShape(Shape):
     lead: UserId
     needs: list[Text] = Field(min_length=1, description="a list of what the team needs to know")
     take_within: Annotated[timedelta, BeforeValidator(_duration)]
-    reply_within: Annotated[str, AfterValidator(_reply_within)]
+    reply_within: Within
 
 
 # Each team is checked on its own, so that every mistake is named, team by team.
