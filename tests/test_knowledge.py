@@ -73,9 +73,9 @@ def test_misspelt_key_and_wrong_types_are_errors(tmp_path):
     )
     assert messages(tmp_path) == [
         f"{path}:1: error: entry 'a': missing answer",
-        f"{path}:4: error: entry 'a': variants must be a list of non-empty texts",
         f"{path}:3: error: entry 'a': unknown key 'anwser' "
-        "(expected answer, id, question, tags, variants)",
+        "(expected id, question, variants, answer, tags)",
+        f"{path}:4: error: entry 'a': variants must be a list of non-empty texts",
     ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
@@ -24,6 +24,7 @@ from bot.shared.clock import iso
 from bot.shared.content import (
     Problem,
     Shape,
+    Text,
     check_shape,
     item_nodes,
     line_at,
@@ -161,7 +162,6 @@ def _currency(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Positive = Annotated[Decimal, BeforeValidator(_positive)]
 
 

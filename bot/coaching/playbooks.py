@@ -24,6 +24,7 @@ from bot.faq.knowledge import ID_PATTERN, Entry
 from bot.shared.content import (
     Problem,
     Shape,
+    Text,
     check_shape,
     item_nodes,
     line_at,
@@ -267,7 +268,6 @@ def _holiday(value: object) -> date | tuple[int, int]:
 
 # "2 working hours": when a situation's next step is due, and a team's reply (teams.yaml).
 Within = Annotated[str, AfterValidator(_within)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Phrase = Annotated[Text, AfterValidator(_placeholders)]
 Clock = Annotated[time, BeforeValidator(_clock)]
 Lines = Annotated[list[Text], MinLen(1)]

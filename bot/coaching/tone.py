@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 from rapidfuzz.distance import OSA
 
 from bot.shared.content import (
     Problem,
     Shape,
+    Text,
     check_shape,
     item_nodes,
     line_at,
@@ -250,9 +251,6 @@ def _rule_id(value: str) -> str:
     if not ID.match(value):
         raise ValueError("use lower-case-with-dashes")
     return value
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 # An unknown field is only a warning: the rule works without it.

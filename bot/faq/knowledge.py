@@ -5,20 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from bot.shared.content import (
     ContentError,
     Problem,
+    Shape,
+    Text,
+    check_shape,
     key_lines,
     line_of,
     read_yaml,
-    unknown_keys,
     value_node,
 )
 
-ENTRY_KEYS = {"id", "question", "variants", "answer", "tags"}
 SYNONYMS_FILE = "synonyms.yaml"  # words customers use for the FAQ's words; not entries
 ID_PATTERN = re.compile(r"^\S{1,100}$")  # ids are typed by leads and shown to reps: one word
 
@@ -129,6 +131,27 @@ def load_valid_knowledge(directory: str | Path) -> Knowledge:
     return knowledge
 
 
+def _entry_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"{value!r} must be one word of at most 100 characters")
+    return value
+
+
+def _none_is_empty(value: object) -> object:
+    return [] if value is None else value  # "variants:" with nothing under it yet
+
+
+Texts = Annotated[list[Text], BeforeValidator(_none_is_empty)]
+
+
+class EntryShape(Shape):
+    id: Annotated[str, AfterValidator(_entry_id)]
+    question: Text
+    variants: Texts = Field(default_factory=list, description="a list of non-empty texts")
+    answer: Text
+    tags: Texts = Field(default_factory=list, description="a list of non-empty texts")
+
+
 def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
     name = str(path)
     parsed = read_yaml(path, problems)
@@ -142,64 +165,27 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
         problems.append(Problem(name, line_of(root), "expected a list of entries"))
         return []
     entries = []
+    # Each entry is checked on its own: a bad one is left out and the others still load.
     for item, node in zip(data, root.value, strict=True):
-        entry = _entry(item, node, name, problems)
-        if entry is not None:
-            entries.append(entry)
+        if not isinstance(item, dict):  # the shape's own words would call it "the file"
+            message = "an entry must be a mapping with id, question, answer"
+            problems.append(Problem(name, line_of(node), message))
+            continue
+        entry_id = item.get("id")
+        prefix = f"entry {entry_id!r}: " if entry_id else ""  # else "missing id" is said there
+        shaped = check_shape(item, node, EntryShape, name, problems, prefix)
+        if shaped is not None:
+            entries.append(
+                Entry(
+                    id=shaped.id,
+                    question=shaped.question,
+                    answer=shaped.answer,
+                    variants=tuple(shaped.variants),
+                    tags=tuple(shaped.tags),
+                    source=f"{name}:{line_of(node)}",
+                )
+            )
     return entries
-
-
-def _entry(item: object, node: yaml.Node, name: str, problems: list[Problem]) -> Entry | None:
-    line = line_of(node)
-    if not isinstance(item, dict):
-        problems.append(Problem(name, line, "an entry must be a mapping with id, question, answer"))
-        return None
-    lines = key_lines(node)
-
-    def problem(key: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(name, lines.get(key, line), message, severity))
-
-    ok = True
-    entry_id = item.get("id")
-    label = f"entry {entry_id!r}" if entry_id else "entry"
-    if entry_id is None or (isinstance(entry_id, str) and not entry_id.strip()):
-        problem("id", "missing id")
-        ok = False
-    elif not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
-        problem("id", f"id {entry_id!r} must be one word of at most 100 characters")
-        ok = False
-    for key in ("question", "answer"):
-        value = item.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problem(key, f"{label}: empty {key}" if key in item else f"{label}: missing {key}")
-            ok = False
-    variants = _strings(item, "variants", label, problem)
-    tags = _strings(item, "tags", label, problem)
-    if variants is None or tags is None:
-        ok = False
-    if unknown := unknown_keys(item, ENTRY_KEYS, lines, file=name, line=line, prefix=f"{label}: "):
-        problems.extend(unknown)
-        ok = False
-    if not ok or not isinstance(entry_id, str) or variants is None or tags is None:
-        return None  # the last three only restate what `ok` says, for the type checker
-    return Entry(
-        id=entry_id,
-        question=item["question"].strip(),
-        answer=item["answer"].strip(),
-        variants=tuple(variants),
-        tags=tuple(tags),
-        source=f"{name}:{line}",
-    )
-
-
-def _strings(item: dict, key: str, label: str, problem) -> list[str] | None:
-    value = item.get(key, [])
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problem(key, f"{label}: {key} must be a list of non-empty texts")
-        return None
-    return [v.strip() for v in value]
 
 
 def _load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:

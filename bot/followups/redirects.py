@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from bot.cases import audit
 from bot.cases.card import CaseCard, case_card
@@ -29,7 +29,15 @@ from bot.faq.knowledge import Entry
 from bot.followups import queries as followups_db
 from bot.followups.service import Followup, case_followups
 from bot.shared.clock import iso
-from bot.shared.content import Problem, Shape, check_shape, item_nodes, line_of, load_shape
+from bot.shared.content import (
+    Problem,
+    Shape,
+    Text,
+    check_shape,
+    item_nodes,
+    line_of,
+    load_shape,
+)
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 from bot.shared.roles import ChannelId, UserId
@@ -112,9 +120,6 @@ def _team_id(value: str) -> str:
     if not TEAM_ID.match(value):
         raise ValueError(f"{value!r} must be one lower-case word")
     return value
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class TeamShape(Shape):

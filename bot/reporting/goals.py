@@ -11,11 +11,12 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator
 
 from bot.shared.content import (
     Problem,
     Shape,
+    Text,
     check_shape,
     item_nodes,
     line_at,
@@ -148,7 +149,7 @@ class ScheduleShape(Shape):
 
 class GoalShape(Shape):
     id: Annotated[str, AfterValidator(_goal_id)]
-    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    label: Text
     figure: Annotated[str, AfterValidator(_figure)]
     target: float
     direction: Literal["at_least", "at_most"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, TypeVar, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
@@ -122,12 +123,14 @@ class Shape(BaseModel):
 
 
 S = TypeVar("S", bound=Shape)
+
+# Text a lead writes: spaces around it are dropped, and blank is "empty" (see _message).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Loc = tuple[int | str, ...]
 
 # What a value of the wrong type must be instead, in a lead's words, by pydantic's error type.
 EXPECTED = {
     "string_type": "text",
-    "string_too_short": "some text",
     "list_type": "a list",
     "too_short": "a list that is not empty",
     "int_type": "a whole number",
@@ -161,10 +164,14 @@ def check_shape(
     """`data` (read from `node`) as `shape`, or None after recording a problem for each thing
     wrong with it, in plain words at its line. Parts are checked on their own when the sound
     ones should load without the others (goals, teams)."""
-    found = [
-        Problem(file, line_at(node, loc), prefix + _unknown(owner, loc), "warning")
-        for loc, owner in _extras(data, shape, ())
-    ]
+    found = (
+        [
+            Problem(file, line_at(node, loc), prefix + _unknown(owner, loc), "warning")
+            for loc, owner in _extras(data, shape, ())
+        ]
+        if _keeps_extras(shape)
+        else []
+    )
     try:
         value: S | None = shape.model_validate(data)
     except ValidationError as invalid:
@@ -223,6 +230,8 @@ def _message(error: ErrorDetails, shape: type[Shape], whole: str) -> str:
         inner = _shape_at(shape, loc)
         keys_of = ", ".join(inner.model_fields) if inner else "keys"
         return f"{key} must be a mapping of {keys_of}"
+    if kind == "string_too_short":  # blank text: "empty answer" says it plainer than "must be"
+        return f"empty {key}"
     return f"{key} must be {EXPECTED.get(kind, 'as the comments of the file say')}"
 
 
@@ -251,6 +260,26 @@ def _extras(data: object, shape: type[Shape], loc: Loc) -> Iterator[tuple[Loc, t
     elif isinstance(data, list):
         for index, item in enumerate(data):
             yield from _extras(item, shape, (*loc, index))
+
+
+@cache
+def _keeps_extras(shape: type[Shape]) -> bool:
+    """Whether the shape or one inside it keeps unknown keys: only then is the data walked for
+    them (for the 100,000 entries of a big FAQ, the walk cost more than pydantic's check)."""
+    return shape.model_config.get("extra") == "allow" or any(
+        _keeps_extras(inner)
+        for field in shape.model_fields.values()
+        for inner in _shapes_in(field.annotation)
+    )
+
+
+def _shapes_in(kind: object) -> Iterator[type[Shape]]:
+    """The shapes a field's type names: itself, or inside lists, optionals and annotations."""
+    if isinstance(kind, type) and issubclass(kind, Shape):
+        yield kind
+    else:
+        for arg in get_args(kind):
+            yield from _shapes_in(arg)
 
 
 def _shape_at(shape: type[Shape], loc: Loc) -> type[Shape] | None:
