@@ -172,10 +172,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems += check_coverage(guide.playbooks, knowledge.entries)
     _report(problems)
     errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
     print(
         f"{knowledge_dir}: {len(knowledge.entries)} entries in {len(knowledge.files)} files; "
         f"{playbooks_dir}: roles, situations, templates, tone rules; "
-        f"{errors} errors, {len(problems) - errors} warnings"
+        f"{errors} error{'' if errors == 1 else 's'}, "
+        f"{warnings} warning{'' if warnings == 1 else 's'}"
     )
     return 1 if errors else 0
 

@@ -218,7 +218,7 @@ def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(playbooks))
     assert done.returncode == 1
     assert f"{roles}:{line}: error: channels: missing management" in done.stderr
-    assert "1 errors" in done.stdout
+    assert "1 error," in done.stdout
 
 
 def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(repbot, tmp_path):

@@ -118,6 +118,6 @@ def test_synonym_mistakes_name_file_and_line(tmp_path):
     )
     assert messages(tmp_path) == [
         f"{path}:3: error: 'parcel' is listed for both 'box' and 'delivery'",
-        f"{path}:4: error: 'two words': the word must be one word",
-        f"{path}:5: error: card: expected a list of words or phrases",
+        f"{path}:4: error: 'two words': word: must be one word, as the FAQ writes it",
+        f"{path}:5: error: 'card': phrases must be a list of words or phrases",
     ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import yaml
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from bot.shared.content import (
@@ -15,8 +16,8 @@ from bot.shared.content import (
     Shape,
     Text,
     check_shape,
-    key_lines,
     line_of,
+    load_shape,
     read_yaml,
     value_node,
 )
@@ -188,38 +189,54 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
     return entries
 
 
+def _one_word(word: str) -> str:
+    if len(word.split()) != 1:
+        raise ValueError("must be one word, as the FAQ writes it")
+    return word.strip().lower()
+
+
+class SynonymsFile(Shape):
+    synonyms: dict[str, object] = Field(
+        description="a mapping of the FAQ's words to the words customers use"
+    )
+
+
+class Synonym(Shape):
+    """One word of the FAQ and what customers say for it, checked on its own so that one bad
+    word does not lose the others."""
+
+    word: Annotated[str, AfterValidator(_one_word)]
+    phrases: list[Text] = Field(description="a list of words or phrases")
+
+
 def _load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
     """`synonyms:` maps a word the FAQ uses to the other words and phrases customers use."""
     name = str(path)
-    parsed = read_yaml(path, problems)
-    if parsed is None or parsed[0] is None:
+    loaded = load_shape(path, SynonymsFile, problems)
+    if loaded is None:
         return {}
-    data, root = parsed
-    if not isinstance(data, dict) or not isinstance(data.get("synonyms"), dict):
-        problems.append(Problem(name, 1, "expected `synonyms:` mapping words to lists of words"))
-        return {}
-    lines = key_lines(value_node(root, "synonyms"))
+    content, root = loaded
+    mapping = value_node(root, "synonyms")
+    key_nodes = [key for key, _ in mapping.value] if isinstance(mapping, yaml.MappingNode) else []
     synonyms: dict[str, tuple[str, ...]] = {}
+    lines: dict[str, int] = {}
     owner: dict[str, str] = {}
-    for word, others in data["synonyms"].items():
-        line = lines.get(word, 1)
-        if not isinstance(word, str) or len(word.split()) != 1:
-            problems.append(Problem(name, line, f"{word!r}: the word must be one word"))
+    for (word, others), node in zip(content.synonyms.items(), key_nodes, strict=True):
+        shaped = check_shape(
+            {"word": word, "phrases": others}, node, Synonym, name, problems, f"{word!r}: "
+        )
+        if shaped is None:
             continue
-        if not isinstance(others, list) or not all(
-            isinstance(o, str) and o.strip() for o in others
-        ):
-            problems.append(Problem(name, line, f"{word}: expected a list of words or phrases"))
-            continue
-        word = word.strip().lower()
-        for other in (o.strip().lower() for o in others):
-            if other in owner and owner[other] != word:
-                message = f"{other!r} is listed for both {owner[other]!r} and {word!r}"
+        line = line_of(node)
+        for other in (o.lower() for o in shaped.phrases):
+            if other in owner and owner[other] != shaped.word:
+                message = f"{other!r} is listed for both {owner[other]!r} and {shaped.word!r}"
                 problems.append(Problem(name, line, message))
-            owner[other] = word
-        synonyms[word] = tuple(o.strip().lower() for o in others)
+            owner[other] = shaped.word
+        synonyms[shaped.word] = tuple(o.lower() for o in shaped.phrases)
+        lines[shaped.word] = line
     for word in synonyms:
         if word in owner:
             message = f"{word!r} is a word and also another word's synonym ({owner[word]!r})"
-            problems.append(Problem(name, lines.get(word, 1), message))
+            problems.append(Problem(name, lines[word], message))
     return synonyms

@@ -3,7 +3,7 @@ problems reported as file:line so a lead can find them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -88,28 +88,6 @@ def item_nodes(node: yaml.Node | None, key: str) -> list[yaml.Node]:
     """The nodes of the items of a mapping's list value, in order; none when it is no list."""
     value = value_node(node, key)
     return value.value if isinstance(value, yaml.SequenceNode) else []
-
-
-def unknown_keys(
-    data: dict,
-    allowed: Iterable[str],
-    lines: dict[str, int],
-    *,
-    file: str,
-    line: int = 1,
-    prefix: str = "",
-    severity: str = "error",
-) -> list[Problem]:
-    """A problem for each key of `data` that is not `allowed` (a misspelt key would otherwise
-    be ignored without a word), at the key's own line."""
-    allowed = sorted(allowed)
-    expected = "expected " + ", ".join(allowed)
-    return [
-        Problem(file, lines.get(str(key), line), f"{prefix}unknown key {key!r} ({expected})",
-                severity)
-        for key in data
-        if key not in allowed
-    ]  # fmt: skip
 
 
 class Shape(BaseModel):
