@@ -25,7 +25,7 @@ from bot.reporting.export import to_csv, to_markdown
 from bot.reporting.summary import faq_titles
 from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
-from bot.shared.db import Store
+from bot.shared.db import Store, open_existing
 from bot.shared.refusal import Refusal
 from bot.slack.blocks.faq import long_answers
 
@@ -237,14 +237,19 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
+    """The database a command works on; Refusal for one it cannot use (said in one line)."""
     load_env_file()
-    return Store(args.db or read_settings(need_slack=False).database_path)
+    path = args.db or read_settings(need_slack=False).database_path
+    return open_existing(path, may_create=may_create)
 
 
 def cmd_customers_import(args: argparse.Namespace) -> int:
     try:
-        result = import_customers(_store(args), args.csv)
+        result = import_customers(_store(args, may_create=True), args.csv)
+    except Refusal as refusal:
+        print(f"repbot: {refusal}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"repbot: cannot read {args.csv}: {error.strerror}", file=sys.stderr)
         return 1
@@ -260,7 +265,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     except Refusal as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2
-    check = verify(_store(args), head)
+    try:
+        store = _store(args)
+    except Refusal as refusal:
+        print(f"repbot: {refusal}", file=sys.stderr)
+        return 2
+    check = verify(store, head)
     if check.ok:
         extends = f", extending the published head {head}" if head is not None else ""
         print(f"audit log intact: {check.rows} rows{extends}")
@@ -278,7 +288,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         _report(problems)
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
-    store = Store(args.db or settings.database_path)
+    try:
+        store = open_existing(args.db or settings.database_path)
+    except Refusal as refusal:
+        print(f"repbot: {refusal}", file=sys.stderr)
+        return 2
     # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
     titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
     try:

@@ -7,11 +7,13 @@ itself, in a process of its own."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.emulator.server import FakeSlack
+from bot.shared.db import Store
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -195,6 +197,7 @@ def test_customers_import_and_audit_verify(repbot, tmp_path):
 
 def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(repbot, tmp_path):
     db = str(tmp_path / "r.db")
+    Store(db).close()  # the bot's database, with nothing in it yet
     done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Weekly summary 20") and "Nothing happened" in done.stdout
@@ -236,6 +239,7 @@ def test_check_warns_of_a_channel_left_in_goals_yaml_and_passes(repbot, tmp_path
 def test_summary_post_goes_to_the_management_channel_of_roles_yaml(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     edit(playbooks / "roles.yaml", "management: C0MGMT0001", "management: C0RETAIN01")
+    Store(tmp_path / "r.db").close()
     with FakeSlack() as fake:
         env = run_env(tmp_path, SLACK_BOT_TOKEN=fake.token, SLACK_SIGNING_SECRET="secret",
                       SLACK_API_URL=fake.api_url)  # fmt: skip
@@ -260,3 +264,29 @@ def test_check_warns_of_an_answer_slack_would_show_in_parts(repbot, tmp_path):
         "(3,000 characters once escaped): Slack would show it in 2 parts\n"
     ) in done.stderr
     assert "'short': the answer" not in done.stderr
+
+
+def test_commands_that_read_a_database_refuse_a_missing_or_foreign_file_in_one_line(
+    repbot, tmp_path
+):
+    missing = tmp_path / "missing.db"
+    for args in (("audit", "verify"), ("summary", "--playbooks", str(PLAYBOOKS))):
+        done = repbot(*args, "--db", str(missing))
+        assert done.returncode == 2 and done.stdout == ""
+        assert (
+            done.stderr
+            == f"repbot: there is no database at {missing} (set DATABASE_PATH, or give --db)\n"
+        )
+    assert not missing.exists()  # nothing made on the spot
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database")
+    done = repbot("audit", "verify", "--db", str(notes))
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"repbot: {notes} is not a repbot database (not SQLite)\n",
+    )
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    done = repbot("summary", "--db", str(other), "--playbooks", str(PLAYBOOKS))
+    assert done.stderr == f"repbot: {other} is not a repbot database (another program's tables)\n"

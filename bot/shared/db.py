@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from bot.shared.clock import Clock, iso
 from bot.shared.migrations import MIGRATIONS
+from bot.shared.refusal import Refusal
 
 BUSY_TIMEOUT_SECONDS = 10
 
@@ -31,6 +32,33 @@ def existing(found: T | None, what: str) -> T:
     if found is None:
         raise LookupError(f"{what} is missing from the database")
     return found
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def open_existing(path: str | Path, *, may_create: bool = False) -> Store:
+    """The database at `path` for a command that reads it: a missing file (unless
+    `may_create`), a file that is not SQLite, or another program's database is a Refusal in one
+    line, never an empty database made on the spot or a traceback."""
+    path = Path(path)
+    if not path.exists():
+        if may_create:
+            return Store(path)
+        raise Refusal(f"there is no database at {path} (set DATABASE_PATH, or give --db)")
+    with path.open("rb") as file:
+        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise Refusal(f"{path} is not a repbot database (not SQLite)")
+    probe = sqlite3.connect(path)
+    try:
+        version = probe.execute("PRAGMA user_version").fetchone()[0]
+        tables = probe.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        foreign = version == 0 and tables.fetchone()[0] > 0
+    finally:
+        probe.close()
+    if foreign:
+        raise Refusal(f"{path} is not a repbot database (another program's tables)")
+    return Store(path)
 
 
 class Store:
