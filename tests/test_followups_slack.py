@@ -107,6 +107,7 @@ def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
     (home,) = local.open_home(member("ana"))
     text = home.render().text
     assert "Open follow-ups" in text and "call Maria" in text and "C-1001" in text
+    assert "1 contact" in text and "1 contacts" not in text
     assert "Approval queue" not in text
     (lead_home,) = local.open_home(member("lee"))
     assert "Approval queue" in lead_home.render().text
@@ -125,3 +126,13 @@ def test_seniors_and_leads_see_the_requests_each_may_decide(local):
     lead = local.open_home(member("lee"))[0].render().text
     assert "Refund £45.00 on C-1001" in lead and "Refund £120.00 on C-1001" in lead
     assert "Approval queue" not in local.open_home(member("ana"))[0].render().text
+
+
+def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_them(local):
+    local.workspace.command("ana", "/followup", "in 2h call Maria back")
+    local.workspace.command("ana", "/followup", "done F-1")
+    (reply,) = local.workspace.command("lee", "/followup", "done F-1")
+    section = reply.blocks[0]["text"]["text"]
+    assert section.startswith(f"F-1 was already done by <@{ANA}> on <!date^")
+    # what a phone shows: words only, no member id and no raw timestamp
+    assert reply.text == "F-1 was already done."

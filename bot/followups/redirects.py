@@ -329,12 +329,7 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
         if found.status == "taken":
             if found.taken_by == user_id:
                 return found
-            taken_at = existing(found.taken_at, f"when {found.ref} was taken")
-            raise RedirectError(
-                f"{found.ref} was already taken by {found.taken_by} at {iso(taken_at)}.",
-                found.taken_by,
-                found.taken_at,
-            )
+            raise RedirectError(f"{found.ref} was already taken", found.taken_by, found.taken_at)
         previous_owner = case_owner(store, found.case_id)
         followups_db.take_redirect(store, found.id, user_id, store.now())  # waiting, checked above
         set_case_owner(store, found.case_id, user_id)

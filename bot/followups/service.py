@@ -141,12 +141,7 @@ def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None)
             f"{followup.ref} is {followup.owner_id}'s promise: only they or a lead can change it."
         )
     if followup.status == "done":
-        done_at = existing(followup.done_at, f"when {followup.ref} was done")
-        raise FollowupError(
-            f"{followup.ref} was already done by {followup.done_by} at {iso(done_at)}.",
-            followup.done_by,
-            followup.done_at,
-        )
+        raise FollowupError(f"{followup.ref} was already done", followup.done_by, followup.done_at)
     return followup
 
 

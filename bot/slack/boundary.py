@@ -61,12 +61,14 @@ def _first_input(view: dict | None) -> str | None:
     return None
 
 
-def _tell(args: Args, text: str, *, acked: bool) -> None:
-    """Say `text` to whoever sent the request, wherever it can be said."""
+def _tell(args: Args, text: str, *, acked: bool, said: base.Message | None = None) -> None:
+    """Say `text` (shown as `said` where Slack can show more than words) to whoever sent the
+    request, wherever it can be said."""
     ack: Ack = args.ack
     body = args.body
+    said = said or base.note(text)
     if not acked and body.get("command"):
-        ack(response_type="ephemeral", **base.note(text))
+        ack(response_type="ephemeral", **said)
         return
     submitted = body.get("type") == "view_submission"
     if not acked and submitted and (block_id := _first_input(args.view)):
@@ -80,12 +82,12 @@ def _tell(args: Args, text: str, *, acked: bool) -> None:
     user = (body.get("user") or {}).get("id")
     event = body.get("event") or {}
     if body.get("response_url"):
-        outbox.respond(body["response_url"], base.note(text), response_type="ephemeral",
+        outbox.respond(body["response_url"], said, response_type="ephemeral",
                        replace_original=False)  # fmt: skip
     elif event.get("channel_type") == "im" and event.get("channel"):
-        outbox.post(event["channel"], base.note(text))
+        outbox.post(event["channel"], said)
     elif user:
-        outbox.post(user, base.note(text))
+        outbox.post(user, said)
 
 
 def _slack_retries(args: Args) -> bool:
@@ -110,7 +112,8 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
             if not acked():
                 args.ack()
         except Refusal as refusal:
-            _tell(args, str(refusal), acked=acked())
+            said = base.refusal(refusal.words, refusal.by, refusal.at)
+            _tell(args, str(refusal), acked=acked(), said=said)
         except Exception:
             ref = secrets.token_hex(3)
             log.exception("%s failed (reference %s)", listener.__name__, ref)

@@ -190,6 +190,24 @@ def usage(command: str, what: str, example: str) -> Message:
     return message(text, [section(text)])
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 contact", "2 contacts": the count as a person says it."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def refusal(words: str, by: str | None, at: datetime | None) -> Message:
+    """A refusal in its own words; who did it before and when, as Slack shows a person and a
+    time to each reader. The fallback (a phone's notification) stays plain words."""
+    if by is None and at is None:
+        return note(words)
+    text = Mrkdwn(escape(words))
+    if by:
+        text += Mrkdwn(" by ") + mention(by)
+    if at:
+        text += Mrkdwn(" on ") + local_time(at, at.strftime("%d %b %Y %H:%M UTC"))
+    return message(f"{words}.", [section(text + Mrkdwn("."))])
+
+
 def note(text: str) -> Message:
     """A short plain message to the rep; `text` is plain words."""
     return message(text, [section(text)])

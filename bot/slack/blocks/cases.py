@@ -16,6 +16,7 @@ from bot.slack.blocks.base import (
     bulleted,
     button,
     context,
+    counted,
     escape,
     local_time,
     mention,
@@ -83,7 +84,7 @@ def case_card(
         f"*{escape(case.ref)} · {escape(case.customer.name)}* "
         f"({escape(tenure(case.customer, today))})\n"
         f"Topic: {escape(case.topic)} · owner {mention(case.owner_id)} · "
-        f"{case.contact_count} contact{'s' if case.contact_count != 1 else ''} · {case.status}"
+        f"{counted(case.contact_count, 'contact')} · {case.status}"
     )
     blocks = []
     if contact is not None and contact.callback_due:

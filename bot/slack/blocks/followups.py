@@ -17,6 +17,7 @@ from bot.slack.blocks.base import (
     bulleted,
     button,
     context,
+    counted,
     escape,
     local_time,
     mention,
@@ -156,8 +157,7 @@ def packet_card(
     lines = [
         f"*{escape(case.ref)} · {escape(case.customer.name)}* "
         f"({escape(tenure(case.customer, today))}) for {escape(team.name)}, from "
-        f"{mention(packet.redirect.from_user)} · {packet.contact_count} "
-        f"contact{'s' if packet.contact_count != 1 else ''}",
+        f"{mention(packet.redirect.from_user)} · {counted(packet.contact_count, 'contact')}",
         f"Topic: {escape(case.topic)}",
         f"In the customer's words: {escape(shorten(packet.question, 300))}",
     ]

@@ -12,7 +12,7 @@ from bot.cases.solutions import SolutionPolicy, SolutionRecord, describe
 from bot.faq.gaps import Gap
 from bot.followups.redirects import Redirect
 from bot.followups.service import Followup
-from bot.slack.blocks.base import Mrkdwn, bulleted, escape, mention, section, shorten
+from bot.slack.blocks.base import Mrkdwn, bulleted, counted, escape, mention, section, shorten
 from bot.slack.blocks.followups import shown_time
 
 SHOWN = 10
@@ -47,7 +47,7 @@ def home_view(
     ]
     case_lines = [
         f"{c.ref} · {shorten(c.customer.name, 80)} · {shorten(c.topic, 80)} · "
-        f"{c.contact_count} contacts"
+        f"{counted(c.contact_count, 'contact')}"
         for c in cases
     ]
     pending_lines = [f"S-{s.id} · {describe(policy, s)} on C-{s.case_id}" for s in my_pending]
