@@ -281,7 +281,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     load_env_file()
-    settings = read_settings(need_slack=args.post)
+    settings = read_settings(need_slack=args.post, need_signing_secret=False)  # it only posts
     playbooks = args.playbooks or settings.playbooks_dir
     guide, problems = load_guide(playbooks)
     if guide is None:

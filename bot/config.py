@@ -57,14 +57,33 @@ def load_env_file(path: str | Path = ".env") -> None:
     load_dotenv(path, override=False)
 
 
-def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = True) -> Settings:
-    """Build Settings from `env` (default: os.environ); raise SettingError naming the bad one."""
+# The example values of .env.example: copied as they are, they would reach Slack as a token.
+PLACEHOLDERS = {
+    "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+    "SLACK_SIGNING_SECRET": "your-signing-secret",
+}
+
+
+def read_settings(
+    env: Mapping[str, str] | None = None, *, need_slack: bool = True,
+    need_signing_secret: bool | None = None,
+) -> Settings:  # fmt: skip
+    """Build Settings from `env` (default: os.environ); raise SettingError naming the bad one.
+    `need_slack`: the command talks to Slack (a bot token); `need_signing_secret` (as
+    need_slack unless given): it also takes requests from Slack."""
     env = os.environ if env is None else env
+    if need_signing_secret is None:
+        need_signing_secret = need_slack
 
     def text(name: str, default: str = "", required: bool = False) -> str:
         value = env.get(name, "").strip() or default
         if required and not value:
             raise SettingError(f"{name} is not set (see .env.example)")
+        if value and value == PLACEHOLDERS.get(name):
+            raise SettingError(
+                f"{name} is still the example value from .env.example; put in your own "
+                "(the README's 'Connecting to a real Slack workspace' says where to find it)"
+            )
         return value
 
     bot_token = text("SLACK_BOT_TOKEN", required=need_slack)
@@ -98,7 +117,9 @@ def read_settings(env: Mapping[str, str] | None = None, *, need_slack: bool = Tr
         )
     return Settings(
         slack_bot_token=bot_token,
-        slack_signing_secret=text("SLACK_SIGNING_SECRET", required=need_slack and not app_token),
+        slack_signing_secret=text(
+            "SLACK_SIGNING_SECRET", required=need_signing_secret and not app_token
+        ),
         slack_app_token=app_token,
         # WebClient joins method names onto the base URL, so it must end with "/".
         slack_api_url=api_url.rstrip("/") + "/",

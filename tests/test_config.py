@@ -1,8 +1,12 @@
 """A missing or malformed setting stops start-up with one line that names it."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import SLACK_API_DEFAULT, SettingError, default_web_workers, read_settings
+
+ROOT = Path(__file__).parent.parent
 
 GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "s3cret"}
 
@@ -67,3 +71,21 @@ def test_bad_settings_are_named_in_one_line(env, named):
     message = str(raised.value)
     assert message.startswith(named)
     assert "\n" not in message
+
+
+def test_the_example_values_of_env_example_are_refused_by_name():
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
+        with pytest.raises(SettingError, match=f"^{name} is still the example value"):
+            read_settings({**GOOD, name: example[name]})
+
+
+def test_a_command_that_only_posts_needs_no_signing_secret():
+    settings = read_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}, need_slack=True, need_signing_secret=False
+    )
+    assert settings.slack_signing_secret == ""
