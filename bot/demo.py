@@ -39,7 +39,8 @@ from bot.slack.weekly import post_if_due, summary_ticker
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
-    'Type as a rep: /faq my card still hasn\'t arrived | as lee | click 1 | click "Helpful" | '
+    "Type as a rep: /faq my card still hasn't arrived | dm my box is late | as lee | click 1 | "
+    'click "Helpful" | '
     'fill "Field" value | submit | wait 2h | home | # comment | quit'
 )
 

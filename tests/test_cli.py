@@ -148,6 +148,7 @@ def test_the_shipped_demo_script_plays_every_step(repbot):
     assert "Traceback" not in out + done.stderr
     for step in (
         "Marked helpful",  # /faq
+        "    DM:\n      *I've been charged twice",  # a direct message, answered in the DM
         "Added the entry `do_you_have_vegan_meals`",  # /kb gaps
         "*Draft reply*",  # /draft
         "*Approved* by",  # /solve above the rep's authority

@@ -75,6 +75,8 @@ class DemoScript:
             self.show(self.workspace.command(self.user, word, rest.strip(), self.channel))
         elif word == "as" and rest.strip():
             self._switch_user(rest.strip())
+        elif word == "dm" and rest.strip():
+            self.show(self.workspace.direct_message(self.user, rest.strip()))
         elif word == "submit" and not rest.strip():
             self.show(self.workspace.submit(self.user))
         elif word in self.extra_commands:
@@ -106,7 +108,7 @@ class DemoScript:
             self.show(waiting)
 
     def _help(self) -> None:
-        words = ["/command text", "as NAME", "in #channel", "click N", 'click "Label"']
+        words = ["/command text", "dm text", "as NAME", "in #channel", "click N", 'click "Label"']
         words.append('choose "Option"')
         words += ['fill "Field" value', "submit", "# comment", *self.extra_commands]
         self._print(f"{INDENT}? not understood; lines are: " + " | ".join(words))

@@ -286,6 +286,12 @@ class Workspace:
                 stack.remove(view_id)
         return replies + self._look_now(who)
 
+    def direct_message(self, user: str | Member, text: str) -> list[Reply]:
+        """Write `text` to the bot in one's direct message with it, as a message event."""
+        who = self._member(user)
+        self._check(self.client.event(self.fake.dm_event(who.id, text)), "the direct message")
+        return self._look_now(who)
+
     def look(self, user: str | Member) -> list[Reply]:
         """Let the bot finish (`settle`), then show what `user` has not seen yet: what reached
         them alone while others were acting, then what the bot did since the last look. Call
