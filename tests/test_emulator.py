@@ -473,8 +473,9 @@ def test_demo_script_transcript(workspace):
         "lee> click 1",
         "    ! there are no buttons in the replies lee can see",
         "lee> frobnicate",
-        "    ? not understood; lines are: /command text | as NAME | in #channel | click N | "
-        'click "Label" | choose "Option" | fill "Field" value | submit | # comment | wait',
+        "    ? not understood; lines are: /command text | dm text | as NAME | in #channel | "
+        'click N | click "Label" | choose "Option" | fill "Field" value | submit | # comment | '
+        "wait",
         "lee> wait 2h",
     ]
     assert waited == ["2h"]
