@@ -42,7 +42,7 @@ def test_a_missing_key_is_named_at_the_line_of_its_mapping(tmp_path):
 def test_a_wrong_type_says_what_it_must_be_at_its_line(tmp_path):
     _, problems = check(tmp_path, "entries:\n  - id: a\n    tags: billing\n")
     assert problems == ["3: error: tags must be a list of words like billing"]
-    _, problems = check(tmp_path, "entries:\n  - id: 12\n")
+    _, problems = check(tmp_path, "entries:\n  - id: [a, b]\n")
     assert problems == ["2: error: id must be text"]
 
 
@@ -75,3 +75,18 @@ def test_a_part_checked_on_its_own_is_named_as_itself_not_as_the_file(tmp_path):
     node = item_nodes(root, "goals")[0]
     assert check_shape(data["goals"][0], node, Goal, "goals.yaml", problems, "goal: ") is None
     assert [p.message for p in problems] == ["goal: it must be a mapping of id"]
+
+
+def test_text_that_yaml_reads_as_yes_or_a_number_says_to_quote_it(tmp_path):
+    class Entry(Shape):
+        id: str
+        code: str
+
+    path = tmp_path / "faq.yaml"
+    path.write_text("id: yes\ncode: 012\n")
+    problems: list[Problem] = []
+    assert load_shape(path, Entry, problems) is None
+    assert [(p.line, p.message) for p in problems] == [
+        (1, 'id: put yes in quotes, "yes": without them YAML reads it as yes or no, not as text'),
+        (2, 'code: put 012 in quotes, "012": without them YAML reads it as a number, not as text'),
+    ]

@@ -173,7 +173,8 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
             problems.append(Problem(name, line_of(node), message))
             continue
         entry_id = item.get("id")
-        prefix = f"entry {entry_id!r}: " if entry_id else ""  # else "missing id" is said there
+        # Named by its id when it has one as text; else "missing id" (or why not) is said there.
+        prefix = f"entry {entry_id!r}: " if isinstance(entry_id, str) and entry_id else ""
         shaped = check_shape(item, node, EntryShape, name, problems, prefix)
         if shaped is not None:
             entries.append(

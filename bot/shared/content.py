@@ -155,12 +155,7 @@ def check_shape(
     except ValidationError as invalid:
         value = None
         found += [
-            # A part checked on its own (a goal, a rule) is "it", not "the file".
-            Problem(
-                file,
-                line_at(node, error["loc"]),
-                prefix + _message(error, shape, "it" if prefix else "the file"),
-            )
+            Problem(file, line_at(node, error["loc"]), prefix + _said(error, shape, node, prefix))
             for error in invalid.errors()
         ]
     problems += sorted(found, key=lambda problem: problem.line)  # in the order of the file
@@ -170,27 +165,56 @@ def check_shape(
 def line_at(node: yaml.Node | None, loc: Loc) -> int:
     """The line of what `loc` points to (keys of mappings, indexes of lists): the line of its
     key, or of the nearest thing above it that is there (where a missing key belongs)."""
+    return _walk(node, loc)[0]
+
+
+def _walk(node: yaml.Node | None, loc: Loc) -> tuple[int, yaml.Node | None]:
+    """The line of what `loc` points to, and its node (None when it is not there)."""
     line = line_of(node) if node is not None else 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             found = [(key, value) for key, value in node.value if key.value == str(part)]
             if not found:
-                break
+                return line, None
             line, node = line_of(found[0][0]), found[0][1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if not 0 <= part < len(node.value):
-                break
+                return line, None
             node = node.value[part]
             line = line_of(node)
         else:
-            break
-    return line
+            return line, None
+    return line, node
+
+
+def _unquoted(error: ErrorDetails, node: yaml.Node | None, key: str) -> str | None:
+    """For text YAML read as something else (`id: yes` is true, `code: 012` a number): the
+    words that say to quote it, from what the lead wrote; None for any other error."""
+    if error["type"] != "string_type" or not isinstance(error["input"], bool | int | float):
+        return None
+    _, scalar = _walk(node, error["loc"])
+    if not isinstance(scalar, yaml.ScalarNode):
+        return None
+    what = "yes or no" if isinstance(error["input"], bool) else "a number"
+    return (f'{key}: put {scalar.value} in quotes, "{scalar.value}": without them YAML reads '
+            f"it as {what}, not as text")  # fmt: skip
+
+
+# A part checked on its own (a goal, a rule) is "it", not "the file".
+def _said(error: ErrorDetails, shape: type[Shape], node: yaml.Node | None, prefix: str) -> str:
+    whole = "it" if prefix else "the file"
+    return _unquoted(error, node, _key(error, whole)) or _message(error, shape, whole)
+
+
+def _key(error: ErrorDetails, whole: str) -> str:
+    keys = [part for part in error["loc"] if isinstance(part, str)]
+    return keys[-1] if keys else whole
 
 
 def _message(error: ErrorDetails, shape: type[Shape], whole: str) -> str:
     loc, kind = error["loc"], error["type"]
     keys = [part for part in loc if isinstance(part, str)]
-    key = keys[-1] if keys else whole
+    key = _key(error, whole)
     if kind == "extra_forbidden":
         owner = _shape_at(shape, loc[:-1])
         return _unknown(owner, loc) if owner else f"unknown key {loc[-1]!r}"
