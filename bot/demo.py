@@ -189,7 +189,9 @@ def run_demo(
         try:
             local = LocalSlack(knowledge_copy, playbooks_dir, db_path or Path(scratch) / "demo.db")
         except ContentError as error:
-            print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
+            # Named in the lead's own folder, not in the copy the demo works on.
+            said = str(error).replace(str(knowledge_copy), str(knowledge_dir))
+            print(f"repbot: not starting, the content has errors:\n{said}", file=sys.stderr)
             return 1
         with local:
             if SAMPLE_CUSTOMERS.is_file():  # customers of many years and brand-new ones

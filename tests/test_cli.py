@@ -291,3 +291,12 @@ def test_commands_that_read_a_database_refuse_a_missing_or_foreign_file_in_one_l
         conn.execute("CREATE TABLE invoices (id INTEGER)")
     done = repbot("summary", "--db", str(other), "--playbooks", str(PLAYBOOKS))
     assert done.stderr == f"repbot: {other} is not a repbot database (another program's tables)\n"
+
+
+def test_the_demo_names_errors_in_the_leads_own_folder_not_its_copy(repbot, tmp_path):
+    knowledge = tmp_path / "faq"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "bad.yaml").write_text("- id: x\n  question: Q?\n  answer: ''\n")
+    done = repbot("demo", "--knowledge", str(knowledge), "--script", os.devnull)
+    assert done.returncode == 1
+    assert f"{knowledge / 'bad.yaml'}:3: error: entry 'x': empty answer" in done.stderr
