@@ -85,3 +85,12 @@ def test_root_causes_show_once_a_case_is_closed(local):
     lines = shown(local.workspace.command("mia", "/summary", week)).splitlines()
     causes = lines.index("_Cases by root cause_")
     assert lines[causes + 1].strip() == "◦ product: *1* (week before 0 ▲ +1)"
+
+
+def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    local.wait(timedelta(hours=1))  # nobody has taken it yet
+    text = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "(so far)" in text
+    assert "Median wait to be taken: *60 min*" in text  # not the days left to the week's end

@@ -57,7 +57,8 @@ def to_markdown(summary: WeeklySummary) -> str:
     tz = ZoneInfo(summary.timezone)
     first = summary.start.astimezone(tz).date()
     last = summary.end.astimezone(tz).date() - timedelta(days=1)
-    lines = [f"# Weekly summary {summary.label} ({first:%d %b} – {last:%d %b %Y})", ""]
+    so_far = ", so far" if summary.in_progress else ""
+    lines = [f"# Weekly summary {summary.label} ({first:%d %b} – {last:%d %b %Y}{so_far})", ""]
     if summary.empty:
         lines += ["Nothing happened this week: no queries, cases, drafts, solutions, promises "
                   "or redirects.", ""]  # fmt: skip

@@ -192,13 +192,16 @@ def root_cause_counts(store: Store, start: str, end: str) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
-def redirect_waits(store: Store, start: str, end: str) -> dict[str, tuple[int, int, float, float]]:
+def redirect_waits(
+    store: Store, start: str, end: str, until: str | None = None
+) -> dict[str, tuple[int, int, float, float]]:
     """Team id (and "all") -> (redirects sent in the period, still waiting at its end,
     median and longest minutes waited to be taken). One not taken by the end counts the
-    time it had waited by then, so a long wait shows in the week it started."""
-    params = {"start": start, "end": end}
+    time it had waited by then, so a long wait shows in the week it started. `until` (now,
+    for a week still going on) is where waiting is measured to, instead of the week's end."""
+    params = {"start": start, "end": end, "until": until or end}
     where = "created_at >= :start AND created_at < :end"
-    wait = "(julianday(min(coalesce(taken_at, :end), :end)) - julianday(created_at)) * 1440"
+    wait = "(julianday(min(coalesce(taken_at, :until), :until)) - julianday(created_at)) * 1440"
     waits = _medians(
         store,
         f"""SELECT team_id AS key, {wait} AS x FROM redirects WHERE {where}
@@ -208,7 +211,7 @@ def redirect_waits(store: Store, start: str, end: str) -> dict[str, tuple[int, i
     waiting = dict(
         store.db.execute(
             f"""SELECT team_id, count(*) FROM redirects WHERE {where}
-                  AND (taken_at IS NULL OR taken_at >= :end) GROUP BY team_id""",
+                  AND (taken_at IS NULL OR taken_at >= :until) GROUP BY team_id""",
             params,
         ).fetchall()
     )

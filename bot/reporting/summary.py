@@ -159,6 +159,7 @@ class WeeklySummary:
     root_causes: RootCauses
     goals: tuple[GoalResult, ...]
     empty: bool  # nothing happened: a short post saying so
+    in_progress: bool  # the week is not over: its figures are so far
     audit_head: audit.Head  # the audit chain's head when the summary was made, published with it
 
     def sections(self) -> list[tuple[str, Section]]:
@@ -176,15 +177,17 @@ def _minutes(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
-def _headline(store: Store, start: datetime, end: datetime) -> dict[str, Number | None]:
-    """Every FIGURES value of one period."""
+def _headline(
+    store: Store, start: datetime, end: datetime, until: datetime
+) -> dict[str, Number | None]:
+    """Every FIGURES value of one period, waits measured up to `until`."""
     a, b = iso(start), iso(end)
     faq = reporting_db.faq_week(store, a, b)
     tone = reporting_db.tone_week(store, a, b)
     solutions = reporting_db.solution_week(store, a, b)
     promises = reporting_db.followup_week(store, a, b)
     cases = reporting_db.case_week(store, a, b)
-    sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b).get(
+    sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b, iso(until)).get(
         "all", (0, 0, None, None)
     )
     score = tone["can_do_score"]
@@ -290,7 +293,10 @@ def build_summary(
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
     prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
-    now, before = _headline(store, start, end), _headline(store, prev_start, prev_end)
+    # A week still going on is measured to now: a redirect sent an hour ago has waited an hour.
+    until = min(end, store.clock.now())
+    now = _headline(store, start, end, until)
+    before = _headline(store, prev_start, prev_end, prev_end)
 
     topics = reporting_db.topic_counts(store, a, b, TOP)
     previous_topics = dict(reporting_db.topic_counts(store, pa, pb, None))
@@ -316,7 +322,7 @@ def build_summary(
     )  # fmt: skip
 
     waits_now, waits_before = (
-        reporting_db.redirect_waits(store, a, b),
+        reporting_db.redirect_waits(store, a, b, iso(until)),
         reporting_db.redirect_waits(store, pa, pb),
     )
     teams = sorted((waits_now.keys() | waits_before.keys()) - {"all"})
@@ -349,6 +355,7 @@ def build_summary(
     )
     counted = [name for name, (_, unit) in FIGURES.items() if unit == "count"]
     return WeeklySummary(
+        in_progress=until < end,
         label=label,
         start=start,
         end=end,

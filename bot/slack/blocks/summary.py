@@ -65,6 +65,8 @@ def summary_post(summary: WeeklySummary) -> Message:
     first = summary.start.astimezone(tz).date()
     last = summary.end.astimezone(tz).date() - timedelta(days=1)
     title = f"Weekly summary {summary.label}: {first:%d %b} to {last:%d %b %Y}"
+    if summary.in_progress:
+        title += " (so far)"
     blocks = [header(title)]
     if summary.empty:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
