@@ -33,7 +33,8 @@ def at(day: date, hour: int, minute: int = 0, days: int = 0) -> str:
 
 
 def _type(type_id: str, unit: str | None) -> SolutionType:
-    return SolutionType(type_id, type_id, unit is not None, unit, False, None, ())
+    label = type_id.replace("_", " ").capitalize()  # as a playbook names it
+    return SolutionType(type_id, label, unit is not None, unit, False, None, ())
 
 
 POLICY = SolutionPolicy(
@@ -325,7 +326,11 @@ def test_an_empty_week_is_a_short_correct_summary(store):
 def test_exports(summary):
     markdown = to_markdown(summary)
     assert markdown.startswith("# Weekly summary 2026-W27 (29 Jun – 05 Jul 2026)")
-    assert "| FAQ answer rate | 37.5% | 50% | -12.5% |" in markdown
+    assert "| FAQ answer rate | 37.5% | 50% | -12.5 pp |" in markdown  # a rate changes in points
+    # solutions by the playbook's names, money with its currency
+    credit = next(f for f in summary.solutions.value_by_type if f.name == "account_credit")
+    assert credit.label == "Account credit"
+    assert "| Their value by type: Account credit | 10.00 GBP | 0.00 GBP | +10.00 GBP |" in markdown
     assert "| First-contact resolution | ≥ 70% | 33.3% | no |" in markdown
     parsed = list(csv.DictReader(io.StringIO(to_csv(summary))))
     assert len(parsed) == len(rows(summary)) + len(GOALS)

@@ -13,6 +13,30 @@ from bot.cases import audit
 from bot.reporting.goals import FIGURES, Number
 from bot.reporting.summary import Figure, WeeklySummary
 
+TITLES = {
+    "volume": "Volume",
+    "self_service": "Self-service",
+    "tone": "Tone",
+    "solutions": "Solutions",
+    "follow_through": "Follow-through",
+    "repeat_contacts": "Repeat contacts",
+    "silos": "Silos: redirects between teams",
+    "root_causes": "Root causes of closed cases",
+}
+# A section's tables (one row per entry, team, type...) each under a heading of their own.
+TABLE_TITLES = {
+    "top_topics": "Most asked FAQ entries",
+    "top_unanswered": "Most asked with no good answer",
+    "top_phrases": "Phrases /tone caught most",
+    "count_by_type": "Solutions by type",
+    "value_by_type": "Their value by type",
+    "redirects_by_team": "Redirects by receiving team",
+    "median_wait_by_team": "Median wait to be taken, by team",
+    "max_wait_by_team": "Longest wait to be taken, by team",
+    "counts": "Cases by root cause",
+    "shares": "Share of the week's closed cases",
+}
+
 
 def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
     """(section, name, figure) of every figure, in the order of the post; a table's rows are
@@ -28,13 +52,13 @@ def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
     return found
 
 
-def shown(value: Number | None, unit: str) -> str:
+def shown(value: Number | None, unit: str, currency: str = "") -> str:
     if value is None:
         return "–"
     if unit == "percent":
         return f"{value:g}%"
     if unit == "money":
-        return f"{value:,.2f}"
+        return f"{value:,.2f} {currency}".rstrip()
     if unit == "minutes":
         return f"{value:g} min"
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
@@ -45,7 +69,9 @@ def shown_change(figure: Figure) -> str:
     if figure.change is None:
         return ""
     sign = "+" if figure.change > 0 else ""
-    return f"{sign}{shown(figure.change, figure.unit)}"
+    if figure.unit == "percent":  # a change of a rate is in points, not a percent of it
+        return f"{sign}{figure.change:g} pp"
+    return f"{sign}{shown(figure.change, figure.unit, figure.currency)}"
 
 
 def _cell(text: str) -> str:
@@ -66,13 +92,14 @@ def to_markdown(summary: WeeklySummary) -> str:
     for section, name, figure in rows(summary):
         by_section.setdefault(section, []).append((name, figure))
     for section, figures in by_section.items():
-        lines += [f"## {section.replace('_', ' ').capitalize()}", ""]
+        lines += [f"## {TITLES.get(section, section)}", ""]
         lines += ["| figure | this week | week before | change |", "| --- | ---: | ---: | ---: |"]
         for name, figure in figures:
-            label = figure.label if "." not in name else f"{name.split('.')[0]}: {figure.label}"
+            table = name.split(".")[0] if "." in name else None
+            label = f"{TABLE_TITLES.get(table, table)}: {figure.label}" if table else figure.label
             lines.append(
-                f"| {_cell(label)} | {shown(figure.value, figure.unit)} | "
-                f"{shown(figure.previous, figure.unit)} | {shown_change(figure)} |"
+                f"| {_cell(label)} | {shown(figure.value, figure.unit, figure.currency)} | "
+                f"{shown(figure.previous, figure.unit, figure.currency)} | {shown_change(figure)} |"
             )
         lines.append("")
     if summary.goals:

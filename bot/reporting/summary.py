@@ -45,6 +45,7 @@ class Figure:
     value: Number | None  # None: nothing to measure (a rate of no queries)
     previous: Number | None
     unit: str  # "count", "percent", "minutes", "score", "money", or a solution's unit
+    currency: str = ""  # for money: the playbook's currency ("GBP")
     change: Number | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -267,6 +268,12 @@ def _unanswered(store: Store, start: str, end: str) -> tuple[Figure, ...]:
     return tuple(Figure(q, q, count, None, "count") for q, count in totals[:TOP])
 
 
+def _type_label(policy: SolutionPolicy | None, type_id: str) -> str:
+    """A solution type as the playbook names it ("Account credit"), its id if it is gone."""
+    solution_type = policy.type(type_id) if policy else None
+    return solution_type.label if solution_type else type_id
+
+
 def _unit_of(policy: SolutionPolicy | None, type_id: str) -> str:
     solution_type = policy.type(type_id) if policy else None
     if policy is None or solution_type is None:
@@ -309,12 +316,14 @@ def build_summary(
     }
     type_ids = sorted(types_now.keys() | types_before.keys())
     counts = tuple(
-        Figure(t, t, types_now.get(t, (0, None))[0], types_before.get(t, (0, None))[0], "count")
+        Figure(t, _type_label(policy, t), types_now.get(t, (0, None))[0],
+               types_before.get(t, (0, None))[0], "count")
         for t in type_ids
-    )
+    )  # fmt: skip
     values = tuple(
-        Figure(t, t, types_now.get(t, (0, 0))[1] or 0, types_before.get(t, (0, 0))[1] or 0,
-               _unit_of(policy, t))
+        Figure(t, _type_label(policy, t), types_now.get(t, (0, 0))[1] or 0,
+               types_before.get(t, (0, 0))[1] or 0, _unit_of(policy, t),
+               policy.currency if policy else "")
         for t in type_ids
         if _unit_of(policy, t) != "count"
         and (types_now.get(t, (0, None))[1] is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reporting.export import audit_line, rows, shown, shown_change
+from bot.reporting.export import TABLE_TITLES, TITLES, audit_line, rows, shown, shown_change
 from bot.reporting.goals import FIGURES
 from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
@@ -21,33 +21,10 @@ from bot.slack.blocks.base import (
 )
 
 TABLE_ROWS = 10
-TITLES = {
-    "volume": "Volume",
-    "self_service": "Self-service",
-    "tone": "Tone",
-    "solutions": "Solutions",
-    "follow_through": "Follow-through",
-    "repeat_contacts": "Repeat contacts",
-    "silos": "Silos: redirects between teams",
-    "root_causes": "Root causes of closed cases",
-}
-# A section's tables (one row per entry, team, type...) each under a heading of their own.
-TABLE_TITLES = {
-    "top_topics": "Most asked FAQ entries",
-    "top_unanswered": "Most asked with no good answer",
-    "top_phrases": "Phrases /tone caught most",
-    "count_by_type": "Solutions by type",
-    "value_by_type": "Their value by type",
-    "redirects_by_team": "Redirects by receiving team",
-    "median_wait_by_team": "Median wait to be taken, by team",
-    "max_wait_by_team": "Longest wait to be taken, by team",
-    "counts": "Cases by root cause",
-    "shares": "Share of the week's closed cases",
-}
 
 
 def _line(label: str, figure) -> Mrkdwn:
-    before = shown(figure.previous, figure.unit)
+    before = shown(figure.previous, figure.unit, figure.currency)
     if figure.change is None:
         was = ""
     elif figure.change == 0:
@@ -55,9 +32,8 @@ def _line(label: str, figure) -> Mrkdwn:
     else:
         arrow = "▲" if figure.change > 0 else "▼"
         was = f" (week before {before} {arrow} {shown_change(figure)})"
-    return (
-        Mrkdwn(f"{escape(shorten(label, 120))}: *{escape(shown(figure.value, figure.unit))}*") + was
-    )
+    value = shown(figure.value, figure.unit, figure.currency)
+    return Mrkdwn(f"{escape(shorten(label, 120))}: *{escape(value)}*") + was
 
 
 def summary_post(summary: WeeklySummary) -> Message:
