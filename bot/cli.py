@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.cases.audit import parse_head, verify
 from bot.cases.service import import_customers
 from bot.coaching.playbooks import check_coverage
-from bot.coaching.tone import check_tone, load_tone_rules
+from bot.coaching.tone import check_tone, load_tone_rules, phrase_labels
 from bot.config import SettingError, load_env_file, read_settings
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
@@ -296,7 +296,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
     titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
     try:
-        summary = weekly_summary(store, guide.goals, guide.solutions, args.week, titles)
+        summary = weekly_summary(
+            store, guide.goals, guide.solutions, args.week, titles, phrase_labels(guide.tone)
+        )
     except Refusal as error:
         print(f"repbot: {error}", file=sys.stderr)
         return 2

@@ -94,3 +94,11 @@ def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
     text = shown(local.workspace.command("mia", "/summary", "this week"))
     assert "(so far)" in text
     assert "Median wait to be taken: *60 min*" in text  # not the days left to the week's end
+
+
+def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):
+    local.workspace.command("ana", "/tone", "As I said, you need to contact your bank.")
+    text = shown(local.workspace.command("mia", "/summary", "this week"))
+    phrases = text.split("Phrases /tone caught most")[1]
+    assert "“as i said”" in phrases and "“you'll have to contact”" in phrases
+    assert "as-i-said" not in phrases  # the rule's id is the playbook's, not the manager's

@@ -428,3 +428,19 @@ def _at_sentence_start(pieces: list[str]) -> bool:
         if piece:
             return piece[-1] in SENTENCE_END
     return True
+
+
+def phrase_labels(rules: ToneRules) -> dict[str, str]:
+    """Each rule's id with the phrase it catches as a person would say it (its first pattern,
+    read out): the weekly summary names phrases, not rule ids."""
+    return {rule.id: "“" + " ".join(_said(rule.patterns[0])) + "”" for rule in rules.rules}
+
+
+def _said(pattern: str) -> list[str]:
+    """A pattern's words as said: a gap or any word is "…", a choice its first word, an
+    optional word left out, a misspelling mark dropped."""
+    return [
+        "…" if word == "*" or word.startswith("..") else word.split("/")[0].rstrip("~")
+        for word in pattern.split()
+        if not word.endswith("?")
+    ]

@@ -293,10 +293,12 @@ def build_summary(
     tz: ZoneInfo,
     policy: SolutionPolicy | None = None,
     titles: Mapping[str, str] | None = None,
+    phrases: Mapping[str, str] | None = None,
 ) -> WeeklySummary:
     """The summary of the week [start, end) (from `iso_week`), each figure beside the week
     before's. `policy` gives solution amounts their unit (money or months); `titles` the FAQ
-    questions by entry id (`faq_titles`), to label the top topics with."""
+    questions by entry id (`faq_titles`), to label the top topics with; `phrases` the tone
+    rules' phrases by rule id, to label the phrases caught."""
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
     prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
@@ -307,7 +309,7 @@ def build_summary(
 
     topics = reporting_db.topic_counts(store, a, b, TOP)
     previous_topics = dict(reporting_db.topic_counts(store, pa, pb, None))
-    phrases = reporting_db.flag_counts(store, a, b)[:TOP_PHRASES]
+    caught = reporting_db.flag_counts(store, a, b)[:TOP_PHRASES]
     previous_phrases = dict(reporting_db.flag_counts(store, pa, pb))
 
     types_now = {t: (n, total) for t, n, total in reporting_db.solution_types_week(store, a, b)}
@@ -377,7 +379,9 @@ def build_summary(
             top_topics=_ranked(topics, previous_topics, titles=titles),
             top_unanswered=_unanswered(store, a, b),
         ),  # fmt: skip
-        tone=_section(Tone, now, before, top_phrases=_ranked(phrases, previous_phrases)),
+        tone=_section(
+            Tone, now, before, top_phrases=_ranked(caught, previous_phrases, titles=phrases)
+        ),  # fmt: skip
         solutions=_section(Solutions, now, before, count_by_type=counts, value_by_type=values),
         follow_through=_section(FollowThrough, now, before),
         repeat_contacts=_section(RepeatContacts, now, before),

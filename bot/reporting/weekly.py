@@ -32,7 +32,7 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
 
 def weekly_summary(
     store: Store, goals: Goals, policy: SolutionPolicy, week: str | None = None,
-    titles: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None, phrases: Mapping[str, str] | None = None,
 ) -> WeeklySummary:  # fmt: skip
     """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
     their FAQ question where `titles` has it. WeekError for a week that cannot be read."""
@@ -40,7 +40,7 @@ def weekly_summary(
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(
         store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
-        titles=titles,
+        titles=titles, phrases=phrases,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.coaching.tone import phrase_labels
 from bot.guide import Guide
 from bot.reporting.chart import trend_chart
 from bot.reporting.summary import WeeklySummary, faq_titles, trends
@@ -51,8 +52,9 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     if not claim_weekly_post(store, label, now):
         return False
     summary = weekly_summary(
-        store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values())
-    )
+        store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values()),
+        phrases=phrase_labels(guide.tone),
+    )  # fmt: skip
     outbox = Outbox(store, sender, "weekly")
     key = weekly_post_key(label)
     with store.transaction():

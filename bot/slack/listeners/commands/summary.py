@@ -2,6 +2,7 @@
 
 from slack_bolt import Ack, Respond
 
+from bot.coaching.tone import phrase_labels
 from bot.reporting.summary import faq_titles
 from bot.reporting.weekly import weekly_summary
 from bot.services import Services
@@ -25,7 +26,8 @@ def preview(command: dict, respond: Respond, services: Services) -> None:
     titles = faq_titles(services.faq.entries.values())
     guide = services.guide
     # A week it cannot read is a WeekError, a refusal the boundary shows in its own words.
-    summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles)
+    phrases = phrase_labels(guide.tone)
+    summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles, phrases)
     respond(response_type="ephemeral", **summary_post(summary))
 
 
