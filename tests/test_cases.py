@@ -12,6 +12,7 @@ from bot.cases.service import (
     CaseError,
     add_note,
     close_case,
+    get_case,
     import_customers,
     open_or_find_case,
     parse_case_ref,
@@ -105,13 +106,17 @@ def test_a_retried_request_counts_no_contact_twice(store):
     assert store.db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 3
 
 
-def test_a_closed_case_on_a_similar_topic_within_30_days_is_the_same_matter(store):
+def test_back_about_a_closed_matter_within_30_days_opens_a_case_that_follows_it(store):
     first = contact(store, "refund for damaged box")
     close_case(store, first.case.id, "U0ANA0001", "product")
     store.clock.advance(timedelta(days=29))
     again = contact(store, "refund")
-    assert again.case.id == first.case.id and again.case.status == "open"
-    assert again.case.root_cause is None and again.contact_number == 2
+    assert again.is_new_case and again.case.follows == first.case.id
+    assert again.case.status == "open" and again.contact_number == 2  # the matter's second
+    closed = get_case(store, first.case.id)
+    assert closed is not None and (closed.status, closed.root_cause) == ("closed", "product")
+    third = contact(store, "refund still not here")
+    assert third.case.id == again.case.id and third.contact_number == 3 and third.callback_due
 
 
 def test_after_30_days_a_closed_matter_is_a_new_case(store):

@@ -87,15 +87,18 @@ def customer_cases(store: Store, customer_id: str) -> list[dict]:
     )
 
 
-def insert_case(store: Store, customer_id: str, topic: str, owner_id: str) -> int:
-    """A new open case; ids start at 1001 so that every case reference has four digits."""
+def insert_case(
+    store: Store, customer_id: str, topic: str, owner_id: str, follows: int | None = None
+) -> int:
+    """A new open case (following a closed one on the same matter, if `follows`); ids start
+    at 1001 so that every case reference has four digits."""
     with store.transaction() as db:
         case_id = db.execute("SELECT max(coalesce(max(id), 1000), 1000) + 1 FROM cases")
         case_id = case_id.fetchone()[0]
         db.execute(
-            """INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at)
-               VALUES (?, ?, ?, ?, 'open', ?)""",
-            [case_id, customer_id, topic, owner_id, store.now()],
+            """INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at, follows)
+               VALUES (?, ?, ?, ?, 'open', ?, ?)""",
+            [case_id, customer_id, topic, owner_id, store.now(), follows],
         )
         return case_id
 
@@ -118,15 +121,6 @@ def contact_by_request(store: Store, request_key: str) -> tuple[int, int] | None
     return store.db.execute(
         "SELECT case_id, number FROM contacts WHERE request_key = ?", [request_key]
     ).fetchone()
-
-
-def reopen_case(store: Store, case_id: int) -> None:
-    with store.transaction() as db:
-        db.execute(
-            """UPDATE cases SET status = 'open', root_cause = NULL, closed_at = NULL,
-                   closed_by = NULL WHERE id = ?""",
-            [case_id],
-        )
 
 
 def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> bool:

@@ -59,6 +59,7 @@ class Case:
     opened_at: str  # ISO 8601 UTC, as stored
     closed_at: str | None
     contact_count: int
+    follows: int | None = None  # the closed case on the same matter this one took over from
 
     @property
     def ref(self) -> str:
@@ -100,7 +101,7 @@ def _case(store: Store, row: dict) -> Case:
         count = case_row["contact_count"]
     return Case(
         row["id"], customer, row["topic"], row["owner_id"], row["status"], row["root_cause"],
-        row["opened_at"], row["closed_at"], count,
+        row["opened_at"], row["closed_at"], count, row.get("follows"),
     )  # fmt: skip
 
 
@@ -156,8 +157,9 @@ def open_or_find_case(
     store: Store, *, customer_text: str, topic: str | None, user_id: str, request_key: str | None
 ) -> Contact:
     """`/case`: the customer's case on this matter with one more contact counted, or a new
-    case. A closed case they are back about within the window is opened again, since the matter
-    was not settled. A retried request (same key) counts nothing twice."""
+    case. Back about a closed case within the window, they get a new case that follows it: the
+    closed one keeps its root cause, and the contacts add up, so the third contact on the
+    matter still raises a callback. A retried request (same key) counts nothing twice."""
     topic = " ".join((topic or "").split())
     with store.transaction() as db:
         if request_key and (seen := cases_db.contact_by_request(store, request_key)):
@@ -167,19 +169,37 @@ def open_or_find_case(
         customer = _find_or_add_customer(store, customer_text, user_id)
         now = store.clock.now()
         row = _matter_case(store, customer.id, topic, now)
+        earlier = 0  # contacts on the matter before this case: those of the cases it follows
         if row is None:
             case_id = cases_db.insert_case(store, customer.id, topic, user_id)
+        elif row["status"] == "closed":
+            earlier = _matter_contacts(store, row["id"])
+            case_id = cases_db.insert_case(
+                store, customer.id, topic or row["topic"], user_id, follows=row["id"]
+            )
+            audit.append(
+                db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
+                details={"customer": customer.id, "follows": f"C-{row['id']}"}, at=iso(now),
+            )  # fmt: skip
         else:
             case_id = row["id"]
-            if row["status"] == "closed":
-                cases_db.reopen_case(store, case_id)
-                audit.append(
-                    db, actor=user_id, action="case.reopened", subject=f"C-{case_id}",
-                    details={"customer": customer.id, "topic": topic}, at=iso(now),
-                )  # fmt: skip
-        number = cases_db.add_contact(store, case_id, user_id, request_key)
+            if row.get("follows") is not None:
+                earlier = _matter_contacts(store, row["follows"])
+        number = earlier + cases_db.add_contact(store, case_id, user_id, request_key)
         case = existing(get_case(store, case_id), f"case C-{case_id}")
-        return Contact(case, row is None, number, number == CALLBACK_AT)
+        return Contact(case, row is None or case_id != row["id"], number, number == CALLBACK_AT)
+
+
+def _matter_contacts(store: Store, case_id: int) -> int:
+    """Contacts on a case and on the closed cases it follows: the matter's contacts so far."""
+    total, following = 0, case_id
+    following_id: int | None = following
+    while following_id is not None:
+        following = following_id
+        row = existing(cases_db.case_row(store, following), f"case C-{following}")
+        total += row["contact_count"]
+        following_id = row.get("follows")
+    return total
 
 
 def open_case(store: Store, case_id: int) -> Case:

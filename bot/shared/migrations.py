@@ -333,6 +333,12 @@ def _v9_job_claims(db: Database) -> None:
     db.execute("ALTER TABLE reminders RENAME TO job_claims")
 
 
+def _v10_case_follows(db: Database) -> None:
+    # A customer back about a closed matter gets a new case that follows the closed one: the
+    # closed case keeps its root cause, and the contacts still add up for the callback rule.
+    db.execute("ALTER TABLE cases ADD COLUMN follows INTEGER REFERENCES cases (id)")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -344,4 +350,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v7_delivery_age_index,
     _v8_outbox,
     _v9_job_claims,
+    _v10_case_follows,
 ]

@@ -96,6 +96,11 @@ def case_card(
         )
     elif contact is not None:
         what = "Opened a new case." if contact.is_new_case else "Counted another contact."
+        if contact.is_new_case and card.case.follows is not None:
+            what = (
+                f"Opened a new case: the customer is back about C-{card.case.follows}, which "
+                "was closed (its root cause stays as it was)."
+            )
         blocks.append(context(what))
     blocks.append(section(heading))
     if card.notes:
