@@ -77,7 +77,10 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     local.workspace.click("ana", "Close case")
     local.workspace.fill("Root cause", "Product", "ana")
     (closed,) = local.workspace.submit("ana")
-    assert closed.removed  # the modal closed
+    # the modal says what was recorded, where the rep pressed Close case
+    assert "C-1001 (Grace Adeyemi, box damaged) is closed. Root cause recorded: Product." in (
+        closed.render().text
+    )
     assert local.services.store.db.execute("SELECT status, root_cause FROM cases").fetchone() == (
         "closed", "product"
     )  # fmt: skip

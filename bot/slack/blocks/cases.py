@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.cases.card import CaseCard
-from bot.cases.service import ROOT_CAUSES, Contact, Customer
+from bot.cases.service import ROOT_CAUSES, Case, Contact, Customer
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
@@ -186,6 +186,23 @@ def close_modal(card: CaseCard) -> dict:
         "blocks": [
             section("What caused this contact? Management sees where contacts come from."),
             _select(Field.ROOT_CAUSE, "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
+        ],
+    }
+
+
+def closed_modal(case: Case) -> dict:
+    """What the close modal turns into once the case is closed: what was recorded."""
+    cause = (case.root_cause or "unknown").capitalize()
+    return {
+        "type": "modal",
+        "title": plain(f"{case.ref} closed", TITLE_LIMIT),
+        "close": plain("Done", TITLE_LIMIT),
+        "blocks": [
+            section(
+                f"{case.ref} ({case.customer.name}, {case.topic or 'no topic'}) is closed. "
+                f"Root cause recorded: {cause}. If the customer comes back about it, "
+                "/case opens a new case that follows this one."
+            )  # fmt: skip
         ],
     }
 

@@ -101,12 +101,12 @@ def check_close(
 ) -> None:
     try:
         with outbox.unit_of_work(delivery_key):
-            close_case(services.store, _pointer(view, "case_id"), body["user"]["id"],
-                       _value(view, Field.ROOT_CAUSE))  # fmt: skip
+            closed = close_case(services.store, _pointer(view, "case_id"), body["user"]["id"],
+                                _value(view, Field.ROOT_CAUSE))  # fmt: skip
     except CaseError as error:
         ack(response_action="errors", errors={Field.ROOT_CAUSE: str(error)})
         return
-    ack()
+    ack(response_action="update", view=case_blocks.closed_modal(closed))  # says what was kept
 
 
 def check_deny(
