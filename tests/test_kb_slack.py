@@ -154,3 +154,17 @@ def test_an_edit_on_disk_is_answered_within_seconds_without_a_reload_command(loc
     (answer,) = ask(local, "ana", "do you deliver by zeppelin")
     assert "Only on Tuesdays." in answer.render().text
     assert local.fake.calls_to("chat.postMessage") == []  # a good edit bothers nobody
+
+
+@pytest.mark.writes_content
+def test_a_field_shown_as_optional_is_filled_with_or_without_the_word(local):
+    ask(local, "ana", "do you have vegan meals")
+    gaps_reply(local)
+    local.workspace.click("lee", "New entry")
+    local.workspace.fill("Answer", "Not yet: boxes are for people for now.", "lee")
+    local.workspace.fill("Tags, separated by commas (optional)", "boxes", "lee")
+    local.workspace.fill("Other ways customers ask it, one per line", "dog food?", "lee")
+    local.workspace.submit("lee")
+    local.settle()
+    added = [e for e in local.services.faq.entries.values() if e.question.startswith("do you have")]
+    assert [(e.tags, e.variants) for e in added] == [(("boxes",), ("dog food?",))]

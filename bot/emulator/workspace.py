@@ -242,7 +242,8 @@ class Workspace:
         """Type (or choose) `value` in the open modal's field labelled `label`."""
         key, modal = self._open_modal(self._member(user) if user is not None else None)
         inputs = [b for b in modal.shown_view["blocks"] if b.get("type") == "input"]
-        wanted = label.strip().lower()
+        # The demo shows optional fields as "Tags (optional)": either way of writing it works.
+        wanted = label.strip().lower().removesuffix("(optional)").strip()
         block = next((b for b in inputs if _label(b).lower() == wanted), None)
         if block is None:
             labels = ", ".join(f'"{_label(b)}"' for b in inputs) or "none"
