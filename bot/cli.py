@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except SettingError as error:
+    except (SettingError, Refusal) as error:  # said in the person's words, in one line
         print(f"repbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -245,11 +245,9 @@ def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
 
 
 def cmd_customers_import(args: argparse.Namespace) -> int:
+    store = _store(args, may_create=True)
     try:
-        result = import_customers(_store(args, may_create=True), args.csv)
-    except Refusal as refusal:
-        print(f"repbot: {refusal}", file=sys.stderr)
-        return 2
+        result = import_customers(store, args.csv)
     except OSError as error:
         print(f"repbot: cannot read {args.csv}: {error.strerror}", file=sys.stderr)
         return 1
@@ -260,17 +258,8 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    try:
-        head = parse_head(args.head) if args.head is not None else None
-    except Refusal as error:
-        print(f"repbot: {error}", file=sys.stderr)
-        return 2
-    try:
-        store = _store(args)
-    except Refusal as refusal:
-        print(f"repbot: {refusal}", file=sys.stderr)
-        return 2
-    check = verify(store, head)
+    head = parse_head(args.head) if args.head is not None else None
+    check = verify(_store(args), head)
     if check.ok:
         extends = f", extending the published head {head}" if head is not None else ""
         print(f"audit log intact: {check.rows} rows{extends}")
@@ -288,20 +277,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
         _report(problems)
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
-    try:
-        store = open_existing(args.db or settings.database_path)
-    except Refusal as refusal:
-        print(f"repbot: {refusal}", file=sys.stderr)
-        return 2
+    store = open_existing(args.db or settings.database_path)
     # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
     titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
-    try:
-        summary = weekly_summary(
-            store, guide.goals, guide.solutions, args.week, titles, phrase_labels(guide.tone)
-        )
-    except Refusal as error:
-        print(f"repbot: {error}", file=sys.stderr)
-        return 2
+    summary = weekly_summary(
+        store, guide.goals, guide.solutions, args.week, titles, phrase_labels(guide.tone)
+    )
     if not args.post:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0

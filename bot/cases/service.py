@@ -169,36 +169,34 @@ def open_or_find_case(
         customer = _find_or_add_customer(store, customer_text, user_id)
         now = store.clock.now()
         row = _matter_case(store, customer.id, topic, now)
-        earlier = 0  # contacts on the matter before this case: those of the cases it follows
+        follows = None  # the closed case on this matter that the case follows, if any
         if row is None:
             case_id = cases_db.insert_case(store, customer.id, topic, user_id)
         elif row["status"] == "closed":
-            earlier = _matter_contacts(store, row["id"])
+            follows = row["id"]
             case_id = cases_db.insert_case(
-                store, customer.id, topic or row["topic"], user_id, follows=row["id"]
+                store, customer.id, topic or row["topic"], user_id, follows=follows
             )
             audit.append(
                 db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
                 details={"customer": customer.id, "follows": f"C-{row['id']}"}, at=iso(now),
             )  # fmt: skip
         else:
-            case_id = row["id"]
-            if row.get("follows") is not None:
-                earlier = _matter_contacts(store, row["follows"])
-        number = earlier + cases_db.add_contact(store, case_id, user_id, request_key)
+            case_id, follows = row["id"], row.get("follows")
+        # The matter's contacts so far: this case's, and those of the closed ones it follows.
+        own = cases_db.add_contact(store, case_id, user_id, request_key)
+        number = own + _matter_contacts(store, follows)
         case = existing(get_case(store, case_id), f"case C-{case_id}")
-        return Contact(case, row is None or case_id != row["id"], number, number == CALLBACK_AT)
+        return Contact(case, own == 1, number, number == CALLBACK_AT)
 
 
-def _matter_contacts(store: Store, case_id: int) -> int:
-    """Contacts on a case and on the closed cases it follows: the matter's contacts so far."""
-    total, following = 0, case_id
-    following_id: int | None = following
-    while following_id is not None:
-        following = following_id
-        row = existing(cases_db.case_row(store, following), f"case C-{following}")
+def _matter_contacts(store: Store, case_id: int | None) -> int:
+    """Contacts on a case and on the closed cases it follows (none for no case)."""
+    total = 0
+    while case_id is not None:
+        row = existing(cases_db.case_row(store, case_id), f"case C-{case_id}")
         total += row["contact_count"]
-        following_id = row.get("follows")
+        case_id = row.get("follows")
     return total
 
 
