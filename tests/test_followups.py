@@ -18,7 +18,6 @@ from bot.followups.reminders import (
     claim,
     delivered,
     due_reminders,
-    failed,
 )
 from bot.followups.service import (
     FollowupError,
@@ -29,7 +28,6 @@ from bot.followups.service import (
     trailing_case,
 )
 from bot.followups.when import WhenError, parse_when
-from bot.shared import jobs
 from bot.shared.clock import Clock
 from bot.shared.db import Store
 from bot.shared.roles import Roles
@@ -199,25 +197,6 @@ def test_done_cancels_every_reminder(store):
     complete(store, mine.id, REP)
     assert [claim(store, reminder, "a", due) for reminder in stale] == [False, False]
     assert send_all(store, due + timedelta(hours=4)) == []
-
-
-def test_a_failed_send_is_tried_again_later_and_not_marked_delivered(store):
-    due = START + timedelta(hours=1)
-    promise(store, due)
-    [reminder] = due_reminders(store, ROLES, due)
-    assert claim(store, reminder, "a", due)
-    failed(store, reminder, due, "ratelimited")
-    row = jobs.claims(store, [reminder.id])[reminder.id]
-    assert (row["status"], row["error"], row["delivered_at"]) == ("failed", "ratelimited", None)
-    assert due_reminders(store, ROLES, due + timedelta(seconds=30)) == []
-    retry = due + timedelta(minutes=1)
-    assert due_reminders(store, ROLES, retry) == [reminder]
-    assert claim(store, reminder, "b", retry)
-    failed(store, reminder, retry, "ratelimited")  # the second wait is longer
-    assert due_reminders(store, ROLES, retry + timedelta(minutes=1)) == []
-    assert send_all(store, retry + timedelta(minutes=2)) == [("due", REP)]
-    assert jobs.claims(store, [reminder.id])[reminder.id]["attempts"] == 3
-    assert send_all(store, retry + timedelta(minutes=10)) == []
 
 
 def test_a_claim_whose_instance_died_is_claimed_again(store):

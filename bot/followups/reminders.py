@@ -19,15 +19,8 @@ REMIND_BEFORE = timedelta(minutes=15)
 
 
 OVERDUE_AFTER = timedelta(hours=1)  # then the leads hear of it, once
-
-
-CLAIM_TIMEOUT = timedelta(minutes=5)  # a claim neither delivered nor failed by then: it died
-
-
-RETRY_FIRST = timedelta(minutes=1)  # a failed send waits this long, doubling each time
-
-
-RETRY_MOST = timedelta(minutes=30)
+# A claim not handed to the outbox by then: its instance died between claiming and queueing.
+CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -66,12 +59,10 @@ def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Remin
 
 
 def _sendable(row: dict | None, now: datetime) -> bool:
-    """Not claimed yet; failed and due for another try; or claimed by an instance that never
-    said how it went."""
+    """Not claimed yet, or claimed by an instance that died before it queued the reminder
+    (the outbox retries the sending itself)."""
     if row is None:
         return True
-    if row["status"] == "failed":
-        return row["next_try_at"] <= iso(now)
     if row["status"] == "claimed":
         return row["claimed_at"] < iso(now - CLAIM_TIMEOUT)
     return False
@@ -115,16 +106,6 @@ def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> boo
 
 def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
     jobs.job_delivered(store, reminder.id, iso(now))
-
-
-def failed(store: Store, reminder: Reminder, now: datetime, error: str) -> None:
-    """A send that did not go through: tried again after a wait that doubles each time (up
-    to RETRY_MOST), never marked delivered."""
-    with store.transaction():
-        row = jobs.claims(store, [reminder.id]).get(reminder.id)
-        attempts = row["attempts"] if row else 1
-        wait = min(RETRY_FIRST * 2 ** min(attempts - 1, 10), RETRY_MOST)
-        jobs.job_failed(store, reminder.id, error[:500], iso(now + wait))
 
 
 def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:

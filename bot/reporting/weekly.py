@@ -22,8 +22,8 @@ def weekly_post_key(label: str) -> str:
 
 def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "summary") -> bool:
     """True for exactly one caller per week label, over every instance: the claim is a unique
-    row in `job_claims`. Mark it with jobs.job_delivered / job_failed (a failed post
-    is retried, a claim neither delivered nor failed within CLAIM_TIMEOUT is taken over)."""
+    row in `job_claims`. Mark it with jobs.job_delivered once the post is queued (the outbox
+    retries the sending); a claim not marked within CLAIM_TIMEOUT is taken over."""
     row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
            "due_at": iso(now), "status": "claimed", "instance": instance,
            "claimed_at": iso(now), "attempts": 1}  # fmt: skip

@@ -1,5 +1,6 @@
 """Claims of scheduled jobs (a reminder, the weekly post): each is claimed by exactly one
-instance, then marked delivered or failed (the table `job_claims`)."""
+instance, then marked delivered once its work is queued in the outbox, which retries the
+sending (the table `job_claims`)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ def claims(store: Store, keys: list[str]) -> dict[str, dict]:
 
 
 def claim_job(store: Store, row: dict, stale_before: str) -> bool:
-    """Claim a job (the columns of `job_claims` for a new claim) for one instance: a
-    new key, a failed one whose retry time has come, or a claim older than `stale_before`
-    (its instance died). Exactly one of any number of simultaneous claims returns True."""
+    """Claim a job (the columns of `job_claims` for a new claim) for one instance: a new key,
+    or a claim older than `stale_before` (its instance died). Exactly one of any number of
+    simultaneous claims returns True."""
     columns, marks = ", ".join(row), ", ".join("?" * len(row))
     with store.transaction() as db:
         cursor = db.execute(
@@ -27,9 +28,7 @@ def claim_job(store: Store, row: dict, stale_before: str) -> bool:
                     status = 'claimed', instance = excluded.instance,
                     claimed_at = excluded.claimed_at, attempts = job_claims.attempts + 1,
                     next_try_at = NULL
-                WHERE (job_claims.status = 'failed'
-                       AND job_claims.next_try_at <= excluded.claimed_at)
-                   OR (job_claims.status = 'claimed' AND job_claims.claimed_at < ?)""",
+                WHERE job_claims.status = 'claimed' AND job_claims.claimed_at < ?""",
             [*row.values(), stale_before],
         )
         return cursor.rowcount == 1
@@ -41,13 +40,4 @@ def job_delivered(store: Store, key: str, at: str) -> None:
             """UPDATE job_claims SET status = 'delivered', delivered_at = ?, error = NULL
                WHERE key = ? AND status = 'claimed'""",
             [at, key],
-        )
-
-
-def job_failed(store: Store, key: str, error: str, next_try_at: str) -> None:
-    with store.transaction() as db:
-        db.execute(
-            """UPDATE job_claims SET status = 'failed', error = ?, next_try_at = ?
-               WHERE key = ? AND status = 'claimed'""",
-            [error, next_try_at, key],
         )
