@@ -161,17 +161,20 @@ class _Buckets:
         self._state: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def wait_for(self, channel: str) -> float:
-        """Seconds until `channel` may take another message (0: a token is taken now)."""
+    def _tokens(self, channel: str, now: float) -> float:
+        tokens, at = self._state.get(channel, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - at) * self.rate)
+
+    def ready(self, channel: str) -> bool:
+        """Whether `channel` may take another message now."""
+        with self._lock:
+            return self._tokens(channel, time.monotonic()) >= 1
+
+    def take(self, channel: str) -> None:
+        """A message is going to `channel`: one token less."""
         with self._lock:
             now = time.monotonic()
-            tokens, at = self._state.get(channel, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
-            if tokens >= 1:
-                self._state[channel] = (tokens - 1, now)
-                return 0.0
-            self._state[channel] = (tokens, now)
-            return (1 - tokens) / self.rate
+            self._state[channel] = (self._tokens(channel, now) - 1, now)
 
 
 class Sender:
@@ -238,19 +241,18 @@ class Sender:
         now = self.store.clock.now()
         stale = iso(now - self.stale_after)
         rows = edge_db.due_outbox(self.store, iso(now), stale)
-        waits: dict[str, float] = {}
         for row in rows:
-            channel = row["target"]
-            if row["method"] == "chat.postMessage" and channel not in waits:
-                waits[channel] = self._buckets.wait_for(channel)
-            if waits.get(channel, 0.0) > 0:
-                continue
+            posts = row["method"] == "chat.postMessage"
+            if posts and not self._buckets.ready(row["target"]):
+                continue  # this channel's rate is spent: the next tick tries again
             group = _digest_group(row, rows) if row["digest"] else [row]
             claimed = edge_db.claim_outbox(
                 self.store, [r["id"] for r in group], self.instance, iso(now), stale
             )
             group = [r for r in group if r["id"] in claimed]
             if group:
+                if posts:  # spent only on what this sender really sends
+                    self._buckets.take(row["target"])
                 unknown = any(r["status"] == "sending" for r in group)
                 return group, unknown
         return None
