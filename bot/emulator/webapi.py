@@ -93,6 +93,13 @@ def _cursor_ts(cursor: str) -> float | None:
         return None
 
 
+def _checked(body: Json) -> tuple[Json | None, Json | None]:
+    """A message to post or update: (its metadata, None) if Slack takes it, else (None, the
+    refusal Slack answers with): limits first, then the metadata's shape."""
+    refused = check_message(body)
+    return (None, refused) if refused is not None else message_metadata(body)
+
+
 class WebApiMethods:
     """FakeSlack's methods named after Slack's (`_chat_post_message` is chat.postMessage);
     they read and change the workspace state that FakeSlack keeps, declared here."""
@@ -209,10 +216,7 @@ class WebApiMethods:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return slack_error("channel_not_found")
-        refused = check_message(body)
-        if refused is not None:
-            return refused
-        metadata, refused = message_metadata(body)
+        metadata, refused = _checked(body)
         if refused is not None:
             return refused
         message = self._message(body, self.new_ts(), metadata)
@@ -234,10 +238,7 @@ class WebApiMethods:
         old = self._messages.get((channel, ts))
         if old is None:
             return slack_error("message_not_found")
-        refused = check_message(body)
-        if refused is not None:
-            return refused
-        metadata, refused = message_metadata(body)
+        metadata, refused = _checked(body)
         if refused is not None:
             return refused
         message = self._message(body, ts, metadata or old.get("metadata"))
