@@ -31,7 +31,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,6 +119,20 @@ _SENTENCE = re.compile(r"(?<=[?.!])\s+")
 class Scored:
     entry: Entry
     score: float  # 0..100: the estimated chance (%) that this entry answers the question
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the matcher reads it, to compare with another question (`Matcher.likeness`):
+    its content words, normalised as the FAQ's are (stems, chat spellings, synonyms), each with
+    its weight, its idf in the FAQ (a word many entries use says little, one that no entry uses
+    says most)."""
+
+    weights: Mapping[str, float]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.weights)
 
 
 @dataclass(frozen=True)
@@ -346,11 +360,16 @@ class Matcher:
         """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
         return cls(knowledge.entries, synonyms=knowledge.synonyms)
 
-    def match(self, text: str, top: int = 3) -> MatchResult:
+    def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
+        """The best `top` entries for the question; those whose ids are in `exclude` are left
+        out and the rest scored as if the FAQ did not have them (a rep said they are wrong)."""
         if not isinstance(text, str):
             text = ""
         words = self._query_words(text)
-        scored = self._scores(self._rank(words), words, max(top, 1))
+        ranked = self._rank(words)
+        if exclude:
+            ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
+        scored = self._scores(ranked, words, max(top, 1))
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -360,6 +379,25 @@ class Matcher:
             verdict = "none"
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches)
+
+    def read(self, text: str) -> Reading:
+        """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
+        are, not corrected to FAQ words: two questions about what the FAQ lacks meet on the
+        words it lacks."""
+        words = self._normaliser.words(text[:_MAX_QUERY_CHARS] if isinstance(text, str) else "")
+        content = [word for word in dict.fromkeys(words) if is_content(word)]
+        return Reading({word: self._idf.get(word, self._unseen_idf) for word in content})
+
+    @staticmethod
+    def likeness(a: Reading, b: Reading) -> float:
+        """How alike two questions are, 0..1: the weight of the words they share over the
+        weight of all their words (a weighted Dice coefficient), as BM25 ranks entries with
+        rare words counting most, but from both sides. Not the fuzzy or char n-gram parts of
+        ranking: those reward a shared common word ("box", "flight") as much as a rare one."""
+        total = sum(a.weights.values()) + sum(b.weights.values())
+        if not total:
+            return 0.0
+        return 2 * sum(a.weights[word] for word in a.weights.keys() & b.weights.keys()) / total
 
     def _scores(
         self, ranked: list[tuple[int, float]], words: list[str], count: int
