@@ -104,7 +104,7 @@ def _average_linkage(
     # sums[a][b]: the summed likeness of the pairs between clusters a and b (> 0 only)
     sums: dict[int, dict[int, float]] = {i: {} for i in range(len(readings))}
     pairs = {pair for ids in by_word.values() for pair in itertools.combinations(ids, 2)}
-    for a, b in sorted(pairs):
+    for a, b in pairs:  # in any order: the heap below orders them fully
         sums[a][b] = sums[b][a] = likeness(readings[a], readings[b])
     members = {i: [i] for i in range(len(readings))}
     # (-mean likeness, a, b); a pair of live clusters is never out of date, as a cluster that

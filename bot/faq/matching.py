@@ -134,6 +134,10 @@ class Reading:
     def words(self) -> tuple[str, ...]:
         return tuple(self.weights)
 
+    @functools.cached_property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
 
 @dataclass(frozen=True)
 class MatchResult:
@@ -394,10 +398,11 @@ class Matcher:
         weight of all their words (a weighted Dice coefficient), as BM25 ranks entries with
         rare words counting most, but from both sides. Not the fuzzy or char n-gram parts of
         ranking: those reward a shared common word ("box", "flight") as much as a rare one."""
-        total = sum(a.weights.values()) + sum(b.weights.values())
+        total = a.total + b.total
         if not total:
             return 0.0
-        return 2 * sum(a.weights[word] for word in a.weights.keys() & b.weights.keys()) / total
+        weights = a.weights
+        return 2 * sum([weights[word] for word in weights.keys() & b.weights.keys()]) / total
 
     def _scores(
         self, ranked: list[tuple[int, float]], words: list[str], count: int
