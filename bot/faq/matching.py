@@ -16,7 +16,12 @@ the question says (`_Evidence`); chat spellings ("didnt", "never came") meet the
 The mapping is fitted when the index is built, on the knowledge base itself: each of a sample of
 phrasings is matched with that phrasing held out (is its entry still found first?) and with its
 whole entry held out (a question the FAQ does not cover). So the thresholds mean the same for
-any business's FAQ.
+any business's FAQ. `match` can leave out entries a rep turned down, scoring the rest as if the
+FAQ lacked them.
+
+Two questions are compared as the matcher reads them (`read`, `likeness`: the same words and
+weights), so that the FAQ gaps group questions by need with this module's judgement, not a
+second one.
 """
 
 from __future__ import annotations
