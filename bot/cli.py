@@ -278,11 +278,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
     store = open_existing(args.db or settings.database_path)
-    # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
-    titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
+    # The FAQ's questions label the top topics (entries a broken file lost keep their ids),
+    # and its matcher groups the unanswered questions by need, as /kb gaps does.
+    knowledge = load_knowledge(settings.knowledge_dir)
     summary = weekly_summary(
-        store, guide.goals, guide.solutions, args.week, titles, phrase_labels(guide.tone)
-    )
+        store, guide.goals, guide.solutions, args.week, faq_titles(knowledge.entries),
+        phrase_labels(guide.tone), Matcher.for_knowledge(knowledge),
+    )  # fmt: skip
     if not args.post:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0

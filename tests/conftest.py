@@ -179,6 +179,8 @@ def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
     Logged warnings and tracebacks go to its standard error, as they would in a process of
     its own (Python's last-resort handler), so a test can still see them there."""
     monkeypatch.chdir(ROOT)  # as a person runs it: .env and data/ are looked for here
+    # an index built for the same files before is used again, as in `local`
+    monkeypatch.setattr(Matcher, "for_knowledge", classmethod(_cached_matcher))
     root = logging.getLogger()
 
     def run(*args: str, stdin: str = "", env: dict | None = None) -> Done:

@@ -1,5 +1,7 @@
 """FAQ gaps as a lead sees them: grouped, biggest first, gone once dealt with."""
 
+import itertools
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import pytest
 from bot.faq import queries as faq_db
 from bot.faq.gaps import find_gap, find_gaps, group_questions
 from bot.faq.knowledge import load_valid_knowledge
+from bot.faq.matching import Matcher
 from bot.faq.service import Faq
 from bot.shared.clock import Clock
 from bot.shared.db import Store
@@ -41,8 +44,9 @@ def gaps(faq: Faq):
 
 def test_similar_wordings_group_together_and_keep_their_first_question_as_key():
     rows = [(1, "Do you sell dog food?"), (2, "do you sell dog food"), (3, "gift wrap please"),
-            (4, "do u sell dog food??"), (5, "can you gift wrap it")]  # fmt: skip
-    assert [[q for q, _ in g] for g in group_questions(rows)] == [[1, 2, 4], [3], [5]]
+            (4, "do u sell dog food??"), (5, "can you gift wrap it"), (6, "🎁🎁"),
+            (7, "🎁🎁")]  # fmt: skip
+    assert [[q for q, _ in g] for g in group_questions(rows)] == [[1, 2, 4], [3, 5], [6, 7]]
 
 
 def test_unanswered_questions_of_the_last_week_biggest_group_first(faq):
@@ -86,3 +90,178 @@ def test_picks_reps_keep_making_are_offered_but_a_single_pick_is_not(faq):
     (gap,) = gaps(faq)
     assert (gap.kind, gap.count, gap.question) == ("picked", 2, "money gone twice from my account")
     assert [e.id for e in gap.suggestions] == ["double_charge"]
+
+
+def test_an_entry_marked_not_helpful_is_never_suggested_for_that_question(faq):
+    query_id = ask(faq, "where is my box")
+    faq.feedback(query_id, "U1", "where_is_my_box", helpful=False)
+    (gap,) = gaps(faq)
+    assert "where_is_my_box" not in [e.id for e in gap.suggestions]
+    assert [e.id for e in gap.not_helpful] == ["where_is_my_box"]
+    # the only other entry is no good guess either: a new entry is the suggestion
+    assert gap.suggested is None
+
+
+def test_a_vote_changed_to_helpful_no_longer_counts_against_the_entry(faq):
+    query_id = ask(faq, "where is my box")
+    faq.feedback(query_id, "U1", "where_is_my_box", helpful=False)
+    faq.feedback(query_id, "U2", "where_is_my_box", helpful=False)
+    faq.feedback(query_id, "U1", "where_is_my_box", helpful=True)
+    (gap,) = gaps(faq)  # U2 still says not helpful
+    assert "where_is_my_box" not in [e.id for e in gap.suggestions]
+    faq.feedback(query_id, "U2", "where_is_my_box", helpful=True)
+    assert gaps(faq) == []
+
+
+def test_an_entry_marked_not_helpful_for_one_question_is_not_suggested_for_its_group(faq):
+    marked = ask(faq, "where is my parcel")
+    faq.feedback(marked, "U1", "where_is_my_box", helpful=False)
+    other = faq_db.record_query(
+        faq.store, text="where is my parcel??", best_id="where_is_my_box", best_score=9.0,
+        verdict="none", user_id="U2", channel_id="C1", source="command", request_key=None,
+    )  # fmt: skip
+    (gap,) = gaps(faq)
+    assert gap.query_ids == (marked, other)
+    assert gap.suggested is None or gap.suggested.id != "where_is_my_box"
+    assert "where_is_my_box" not in [e.id for e in gap.suggestions]
+
+
+def test_the_suggestion_falls_to_the_next_best_entry_a_rep_did_not_turn_down(tmp_path):
+    (tmp_path / "faq.yaml").write_text(FAQ + OTHER_BOX_ENTRY)
+    faq = Faq(tmp_path, load_valid_knowledge(tmp_path), Store(tmp_path / "r.db", Clock()))
+    query_id = ask(faq, "where is my box")
+    assert faq.match("where is my box").matches[0].entry.id == "where_is_my_box"
+    faq.feedback(query_id, "U1", "where_is_my_box", helpful=False)
+    (gap,) = gaps(faq)
+    assert gap.suggested is not None and gap.suggested.id == "box_tracking"
+    assert [e.id for e in gap.suggestions][0] == "box_tracking"
+
+
+def test_none_of_these_turns_down_every_suggestion_the_rep_was_shown(tmp_path):
+    (tmp_path / "faq.yaml").write_text(FAQ + OTHER_BOX_ENTRY)
+    faq = Faq(tmp_path, load_valid_knowledge(tmp_path), Store(tmp_path / "r.db", Clock()))
+    result = faq.match("my box")
+    assert result.verdict == "suggest"
+    shown = {m.entry.id for m in result.matches}
+    query_id = ask(faq, "my box")
+    faq.feedback(query_id, "U1", None, helpful=False)  # "None of these"
+    (gap,) = gaps(faq)
+    assert shown.isdisjoint(e.id for e in gap.suggestions)
+    assert {e.id for e in gap.not_helpful} == shown
+
+
+OTHER_BOX_ENTRY = """\
+- id: box_tracking
+  question: How do I track my box?
+  variants: [where can i see my box tracking, track my parcel]
+  answer: The tracking link is in your dispatch email.
+"""
+
+
+# Gap questions of four businesses: each list is one need in other words (paraphrases that
+# must land together); a list of one shares a word with others, common in that FAQ ("box",
+# "phone", "membership", "flight"), and must stay apart.
+ROOT = Path(__file__).parent.parent
+GYM = """\
+- id: cancel_membership
+  question: How do I cancel my membership?
+  variants: [i want to stop my membership, end my gym membership, quit the gym]
+  answer: Cancel in the app under Membership > Cancel; one month's notice.
+- id: freeze_membership
+  question: Can I freeze my membership?
+  variants: [pause my membership while injured, put my membership on hold]
+  answer: Up to three months a year, free.
+- id: opening_hours
+  question: When is the gym open?
+  variants: [opening hours, what time do you close, are you open on bank holidays]
+  answer: 6am to 10pm every day.
+- id: book_class
+  question: How do I book a class?
+  variants: [reserve a spin class, class booking not working, can i book a yoga class]
+  answer: Book in the app up to 7 days ahead.
+- id: membership_price
+  question: How much is a membership?
+  variants: [membership prices, cost of the gym per month, cheapest membership]
+  answer: From 24.99 a month.
+"""
+AIRLINE = """\
+- id: baggage_allowance
+  question: How much baggage can I take on my flight?
+  variants: [hand luggage size, how many bags can i bring on the plane, checked bag weight]
+  answer: One cabin bag of 10 kg and one checked bag of 23 kg.
+- id: flight_cancelled
+  question: My flight was cancelled, what now?
+  variants: [cancelled flight refund, you cancelled my flight, flight cancellation]
+  answer: Rebook free or get a full refund.
+- id: change_flight
+  question: How do I change my flight?
+  variants: [move my flight to another day, change flight date, rebook my flight]
+  answer: Manage booking > Change flight.
+- id: seat_choice
+  question: Can I choose my seat?
+  variants: [pick a seat, sit next to my partner on the flight, seat selection cost]
+  answer: Seats from 5 euros in Manage booking.
+"""
+GYM_SYNONYMS = "synonyms:\n  child: [children, kid, kids, son, daughter]\n"
+AIRLINE_SYNONYMS = "synonyms:\n  pet: [dog, cat]\n  flight: [plane, flying]\n"
+BUSINESSES = {
+    "boxwell": (ROOT / "knowledge", [
+        ["gift wrap for a birthday?", "can you gift wrap my box", "do you do gift wrapping"],
+        ["vegan meals?", "do you have vegan options", "any vegan boxes"],
+        ["do you sell dog food", "dog food available?"],
+        ["student discount?", "is there a student discount",
+         "do you offer a discount for students"],
+        ["my box smells of fish"], ["can I get a bigger box"], ["the box lid is stuck"],
+    ]),
+    "telecom": (ROOT / "benchmarks" / "telecom" / "knowledge", [
+        ["do you support esim", "can i get an esim", "esim available?"],
+        ["is there 5g in my area", "5g coverage in leeds?", "when will 5g come to my town"],
+        ["phone insurance?", "do you do insurance for phones"],
+        ["my phone screen cracked"], ["can I trade in my old phone"],
+    ]),
+    "gym": ({"faq.yaml": GYM, "synonyms.yaml": GYM_SYNONYMS}, [
+        ["do you have a sauna", "is there a sauna at the gym", "sauna?"],
+        ["can I bring my kids", "are children allowed in the gym", "can my son come with me"],
+        ["membership for students"], ["transfer my membership to my brother"],
+    ]),
+    "airline": ({"faq.yaml": AIRLINE, "synonyms.yaml": AIRLINE_SYNONYMS}, [
+        ["can i bring my dog on the plane", "pets in the cabin?", "flying with a cat"],
+        ["wifi on board?", "is there wifi on the flight"],
+        ["my flight was late, compensation?"], ["flight to rome cheaper elsewhere"],
+    ]),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def matchers(tmp_path_factory) -> dict[str, Matcher]:
+    built = {}
+    for name, (source, _) in BUSINESSES.items():
+        if isinstance(source, dict):
+            folder = tmp_path_factory.mktemp(name)
+            for file, text in source.items():
+                (folder / file).write_text(text)
+            source = folder
+        built[name] = Matcher.for_knowledge(load_valid_knowledge(source))
+    return built
+
+
+@pytest.mark.parametrize("business", BUSINESSES)
+def test_paraphrases_of_one_need_group_together_and_a_shared_common_word_does_not(
+    business, matchers
+):
+    needs = BUSINESSES[business][1]
+    # asked in turn, not need by need, so no group is helped by arriving together
+    asked = [q for round in itertools.zip_longest(*needs) for q in round if q is not None]
+    rows = list(enumerate(asked, start=1))
+    groups = group_questions(rows, matchers[business])
+    assert sorted(sorted(text for _, text in g) for g in groups) == sorted(map(sorted, needs))
+    assert all(g == sorted(g) for g in groups)  # each group in id order, led by its first
+    assert group_questions(rows, matchers[business]) == groups  # the same every time
+
+
+def test_a_few_hundred_questions_group_quickly(matchers):
+    needs = [q for _, (_, groups) in BUSINESSES.items() for g in groups for q in g]
+    rows = [(i, f"{needs[i % len(needs)]} #{1000 + i}") for i in range(400)]  # all different
+    started = time.perf_counter()
+    group_questions(rows, matchers["boxwell"])
+    assert time.perf_counter() - started < 2.0

@@ -168,3 +168,51 @@ def test_a_field_shown_as_optional_is_filled_with_or_without_the_word(local):
     local.settle()
     added = [e for e in local.services.faq.entries.values() if e.question.startswith("do you have")]
     assert [(e.tags, e.variants) for e in added] == [(("boxes",), ("dog food?",))]
+
+
+def test_an_entry_marked_not_helpful_is_not_offered_again_and_paraphrases_are_one_gap(local):
+    # issue 13: "Not helpful" on cancel_subscription suggested adding the question to
+    # cancel_subscription again, and paraphrases of gift wrapping were separate gaps
+    ask(local, "ana", "how do i cancel my subscription")
+    local.workspace.click("ana", "Not helpful")
+    turned_down = set()
+    for rep, text in [("ana", "gift wrap for a birthday?"), ("ben", "can you gift wrap my box"),
+                      ("ana", "do you do gift wrapping")]:  # fmt: skip
+        (reply,) = ask(local, rep, text)
+        turned_down |= {e.label for e in reply.elements if e.label != "None of these"}
+        local.workspace.click(rep, "None of these")
+    ask(local, "ben", "can I get a bigger box")  # no good match; shares only "box"
+    reply = gaps_reply(local)
+    text = reply.render().text
+    assert "5 questions in 3 groups" in text
+    assert "3× “gift wrap for a birthday?”" in text
+    assert "Also asked: “can you gift wrap my box” · “do you do gift wrapping”" in text
+    assert "Once: “can I get a bigger box”" in text
+
+    def gap_elements(question: str) -> dict[str, list]:
+        key = local.services.store.db.execute(
+            "SELECT min(id) FROM faq_queries WHERE text = ?", [question]
+        ).fetchone()[0]
+        shown: dict[str, list] = {}
+        for e in reply.elements:
+            if e.block_id == f"kb_gap:{key}":
+                shown[e.type] = [*shown.get(e.type, []), e]
+        return shown
+
+    cancel = "How do I cancel my subscription?"
+    shown = gap_elements("how do i cancel my subscription")
+    buttons = [e.label for e in shown["button"]]
+    (menu,) = shown["static_select"]
+    assert "Marked not helpful for it: “How do I cancel my subscription?”" in text
+    assert not any(cancel in label for label in buttons)
+    assert buttons[0].startswith("Add as a phrasing of")  # the next best entry instead
+    assert cancel not in menu.options and len(menu.options) == 10
+    # the gift card entries the reps turned down are neither suggested nor in the menu
+    shown = gap_elements("gift wrap for a birthday?")
+    assert [e.label for e in shown["button"]] == ["New entry", "Ignore"]
+    (menu,) = shown["static_select"]
+    assert turned_down and turned_down.isdisjoint(menu.options)
+    # with no entry likely enough, a new entry is what the lead is offered first
+    (block,) = [b for b in reply.blocks if b.get("block_id") == menu.block_id]
+    (new_entry,) = [e for e in block["elements"] if e.get("action_id") == "kb_new_entry"]
+    assert new_entry["style"] == "primary"

@@ -326,3 +326,30 @@ def test_a_second_business_written_without_reading_the_matcher_is_matched_as_wel
     assert found.top1 >= 0.75 and found.top3 >= 0.90
     assert found.answered >= 0.45 and found.answer_precision >= 0.90
     assert found.uncovered_answered <= 0.10
+
+
+def test_entries_a_rep_turned_down_can_be_left_out_and_the_rest_scored_without_them(matcher):
+    full = matcher.match("how do i cancel my subscription", top=5)
+    assert full.matches[0].entry.id == "cancel_subscription"
+    without = matcher.match(
+        "how do i cancel my subscription", top=5, exclude={"cancel_subscription"}
+    )
+    assert "cancel_subscription" not in [m.entry.id for m in without.matches]
+    # the runner-up, no longer behind a better entry, is more likely than it was
+    runner_up = full.matches[1]
+    assert without.matches[0].entry == runner_up.entry
+    assert without.matches[0].score > runner_up.score
+
+
+def test_two_questions_are_alike_by_the_rare_words_they_share_read_as_the_faq_is():
+    matcher = Matcher(FAQ, synonyms={"order": ["parcel", "package"]})
+
+    def likeness(a: str, b: str) -> float:
+        return matcher.likeness(matcher.read(a), matcher.read(b))
+
+    # stems, stop words and synonyms as in matching
+    assert likeness("do you do gift wrapping?", "gift wrap it please") == 1.0
+    assert likeness("my parcel", "the order") == 1.0
+    assert likeness("vegan meals?", "do you have vegan options") == 0.5  # a word the FAQ lacks
+    assert likeness("can you gift wrap my order", "my order smells of fish") < 0.2  # a common one
+    assert likeness("???", "hello") == 0.0

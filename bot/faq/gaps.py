@@ -3,24 +3,38 @@ each need once, with the entries it might belong to."""
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import utils
 
 from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
+from bot.faq.matching import Matcher, Reading
+from bot.faq.service import SUGGESTIONS as SHOWN_TO_REPS
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
 from bot.shared.db import Store
 
 GAP_WINDOW = timedelta(days=7)
-SIMILAR = 75  # rapidfuzz token_sort_ratio: the same question in other words
+# Average likeness (`Matcher.likeness`) of the questions of two groups at which they are one
+# need in other words: "vegan meals?" and "do you have vegan options" share their one rare
+# word (0.55), "can you gift wrap my box" and "my box smells of fish" only a common one
+# (0.08). On the gap questions of four businesses in tests/test_gaps.py, two paraphrases are
+# 0.29 and up, two questions that share only a common word 0.15 at most. A word no entry uses
+# weighs most even when it is no topic ("is X available?"), so two such questions with little
+# else alike can still meet.
+SAME_NEED = 0.3
 KEEP_PICKING = 2  # picks of one entry for one question before it is worth a phrasing
 SUGGESTIONS = 10  # entries offered for "Add as a phrasing of ..."
+WORDINGS_MATCHED = 5  # a group's most asked wordings, each matched for its suggestions
 
 
 @dataclass(frozen=True)
@@ -29,7 +43,12 @@ class Gap:
     key: int  # the group's first query id; stable as new questions join, so buttons carry it
     questions: tuple[str, ...]  # distinct wordings, most asked first
     query_ids: tuple[int, ...]
-    suggestions: tuple[Entry, ...]  # where it might belong; the first is the best guess
+    # where it might belong, best first, never an entry a rep marked not helpful for it
+    suggestions: tuple[Entry, ...]
+    # the one to offer first, if the matcher thinks it likely enough to show a rep (else the
+    # gap wants a new entry)
+    suggested: Entry | None
+    not_helpful: tuple[Entry, ...] = ()  # entries reps marked not helpful for its questions
 
     @property
     def question(self) -> str:
@@ -40,28 +59,85 @@ class Gap:
         return len(self.query_ids)
 
 
-def group_questions(rows: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Group (query id, text) rows, in id order, by similar wording. Each group is led by its
-    first question, so a group keeps its key when newer questions join it."""
-    leaders: list[str] = []
-    groups: list[list[tuple[int, str]]] = []
-    exact: dict[str, int] = {}
+def group_questions(
+    rows: list[tuple[int, str]], matcher: Matcher | None = None
+) -> list[list[tuple[int, str]]]:
+    """Group (query id, text) rows, in id order, so that each group is one need in other words.
+
+    Questions are read as the matcher reads them (`Matcher.read`: stems, synonyms, stop words,
+    each word weighted by how rare it is in the FAQ), so "do you do gift wrapping" meets "can
+    you gift wrap my box" while "my box smells of fish" does not. Questions that read the same
+    are one item; items are then joined by average linkage: the two groups most alike on
+    average over all their pairs first, while that average is at least `SAME_NEED`. A group
+    needs its questions alike as a whole, so a chain of pairs that share one word each does not
+    make one. Each group is in id order and led by its first question, groups in the order of
+    their first questions. Without a matcher, every word weighs the same."""
+    matcher = matcher or _plain_matcher()
+    items: list[list[tuple[int, str]]] = []
+    readings: list[Reading] = []
+    item_of: dict[object, int] = {}
     for query_id, text in rows:
-        processed = utils.default_process(text)
-        index = exact.get(processed)
-        if index is None:
-            found = process.extractOne(
-                processed, leaders, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR
-            )
-            if found is None:
-                index = len(groups)
-                leaders.append(processed)
-                groups.append([])
-            else:
-                index = found[2]
-            exact[processed] = index
-        groups[index].append((query_id, text))
-    return groups
+        reading = matcher.read(text)
+        # a question without content words ("hi", "???") joins only those that read the
+        # same letter for letter
+        same: object = frozenset(reading.words) or utils.default_process(text)
+        index = item_of.setdefault(same, len(items))
+        if index == len(items):
+            items.append([])
+            readings.append(reading)
+        items[index].append((query_id, text))
+    clusters = _average_linkage(readings, matcher.likeness, SAME_NEED)
+    groups = [sorted(row for i in members for row in items[i]) for members in clusters]
+    return sorted(groups)
+
+
+def _average_linkage(
+    readings: list[Reading], likeness: Callable[[Reading, Reading], float], cutoff: float
+) -> list[list[int]]:
+    """Clusters of readings (by index), joined most alike first while the mean likeness of
+    their pairs is at least `cutoff`. Only pairs that share a word are compared: the others
+    count as 0, and a few hundred questions share few words."""
+    by_word: dict[str, list[int]] = {}
+    for index, reading in enumerate(readings):
+        for word in reading.words:
+            by_word.setdefault(word, []).append(index)
+    # sums[a][b]: the summed likeness of the pairs between clusters a and b (> 0 only)
+    sums: dict[int, dict[int, float]] = {i: {} for i in range(len(readings))}
+    pairs = {pair for ids in by_word.values() for pair in itertools.combinations(ids, 2)}
+    for a, b in pairs:  # in any order: the heap below orders them fully
+        sums[a][b] = sums[b][a] = likeness(readings[a], readings[b])
+    members = {i: [i] for i in range(len(readings))}
+    # (-mean likeness, a, b); a pair of live clusters is never out of date, as a cluster that
+    # joins another is gone and the joined one gets a new number
+    heap = [(-total, a, b) for a, near in sums.items() for b, total in near.items() if a < b]
+    heapq.heapify(heap)
+    fresh = itertools.count(len(readings))
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        if -negative < cutoff:
+            break
+        joined = next(fresh)
+        members[joined] = members.pop(a) + members.pop(b)
+        near = sums.pop(a)
+        for other, total in sums.pop(b).items():
+            near[other] = near.get(other, 0.0) + total
+        near.pop(a, None)
+        near.pop(b, None)
+        sums[joined] = near
+        for other, total in near.items():
+            sums[other].pop(a, None)
+            sums[other].pop(b, None)
+            sums[other][joined] = total
+            mean = total / (len(members[joined]) * len(members[other]))
+            heapq.heappush(heap, (-mean, other, joined))
+    return sorted(sorted(m) for m in members.values())
+
+
+@functools.cache
+def _plain_matcher() -> Matcher:
+    return Matcher([])
 
 
 def _wordings(group: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -69,19 +145,54 @@ def _wordings(group: list[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(text for text, _ in counts.most_common())
 
 
+def _not_helpful(store: Store, edition: Edition, since: str) -> dict[int, set[str]]:
+    """The entries reps marked not helpful, by query: the one a "Not helpful" was on, or the
+    "did you mean" suggestions a "None of these" turned down (the matcher's first few for the
+    question, as they were shown)."""
+    found: dict[int, set[str]] = {}
+    for query_id, text, entry_id in faq_db.not_helpful_since(store, since):
+        if entry_id is not None:
+            found.setdefault(query_id, set()).add(entry_id)
+        else:
+            shown = edition.matcher.match(text, top=SHOWN_TO_REPS).matches
+            found.setdefault(query_id, set()).update(m.entry.id for m in shown)
+    return found
+
+
+def _suggestions(
+    edition: Edition, questions: tuple[str, ...], not_helpful: set[str]
+) -> tuple[tuple[Entry, ...], Entry | None]:
+    """The entries a group's questions might belong to, best first, and the one to suggest.
+
+    Each of its most asked wordings is matched with the entries reps marked not helpful left
+    out (as if the FAQ did not have them); an entry scores its best over the wordings. The
+    best is suggested when the matcher would show it to a rep at all ("did you mean")."""
+    best: dict[str, float] = {}
+    for question in questions[:WORDINGS_MATCHED]:
+        for scored in edition.matcher.match(question, SUGGESTIONS, exclude=not_helpful).matches:
+            best[scored.entry.id] = max(best.get(scored.entry.id, 0.0), scored.score)
+    ranked = sorted(best, key=lambda entry_id: -best[entry_id])[:SUGGESTIONS]  # stable: ties
+    entries = tuple(edition.by_id[entry_id] for entry_id in ranked)
+    good = bool(ranked) and best[ranked[0]] >= edition.matcher.suggest_at
+    return entries, entries[0] if good else None
+
+
 def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
     for which reps keep picking the same "did you mean" entry."""
     since = iso(now - GAP_WINDOW)
     unanswered = faq_db.unanswered_since(store, since)
+    rejected = _not_helpful(store, edition, since)
     gaps = []
-    for group in group_questions(unanswered):
+    for group in group_questions(unanswered, edition.matcher):
         questions = _wordings(group)
-        matches = edition.matcher.match(questions[0], top=SUGGESTIONS).matches
+        query_ids = tuple(q for q, _ in group)
+        not_helpful = set().union(*(rejected.get(q, set()) for q in query_ids))
+        suggestions, suggested = _suggestions(edition, questions, not_helpful)
+        marked = tuple(edition.by_id[e] for e in sorted(not_helpful) if e in edition.by_id)
         gaps.append(
-            Gap("unanswered", group[0][0], questions, tuple(q for q, _ in group),
-                tuple(m.entry for m in matches))
-        )  # fmt: skip
+            Gap("unanswered", group[0][0], questions, query_ids, suggestions, suggested, marked)
+        )
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}
     for query_id, text, entry_id in faq_db.picks_since(store, since):
@@ -89,11 +200,11 @@ def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
             by_entry.setdefault(entry_id, []).append((query_id, text))
     for entry_id, rows in by_entry.items():
         entry = edition.by_id[entry_id]
-        for group in group_questions(rows):
+        for group in group_questions(rows, edition.matcher):
             if len(group) >= KEEP_PICKING:
                 gaps.append(
                     Gap("picked", group[0][0], _wordings(group), tuple(q for q, _ in group),
-                        (entry,))
+                        (entry,), entry)
                 )  # fmt: skip
     gaps.sort(key=lambda gap: (-gap.count, gap.key))
     return gaps

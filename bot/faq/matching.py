@@ -16,7 +16,12 @@ the question says (`_Evidence`); chat spellings ("didnt", "never came") meet the
 The mapping is fitted when the index is built, on the knowledge base itself: each of a sample of
 phrasings is matched with that phrasing held out (is its entry still found first?) and with its
 whole entry held out (a question the FAQ does not cover). So the thresholds mean the same for
-any business's FAQ.
+any business's FAQ. `match` can leave out entries a rep turned down, scoring the rest as if the
+FAQ lacked them.
+
+Two questions are compared as the matcher reads them (`read`, `likeness`: the same words and
+weights), so that the FAQ gaps group questions by need with this module's judgement, not a
+second one.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,6 +124,24 @@ _SENTENCE = re.compile(r"(?<=[?.!])\s+")
 class Scored:
     entry: Entry
     score: float  # 0..100: the estimated chance (%) that this entry answers the question
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the matcher reads it, to compare with another question (`Matcher.likeness`):
+    its content words, normalised as the FAQ's are (stems, chat spellings, synonyms), each with
+    its weight, its idf in the FAQ (a word many entries use says little, one that no entry uses
+    says most)."""
+
+    weights: Mapping[str, float]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.weights)
+
+    @functools.cached_property
+    def total(self) -> float:
+        return sum(self.weights.values())
 
 
 @dataclass(frozen=True)
@@ -346,11 +369,16 @@ class Matcher:
         """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
         return cls(knowledge.entries, synonyms=knowledge.synonyms)
 
-    def match(self, text: str, top: int = 3) -> MatchResult:
+    def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
+        """The best `top` entries for the question; those whose ids are in `exclude` are left
+        out and the rest scored as if the FAQ did not have them (a rep said they are wrong)."""
         if not isinstance(text, str):
             text = ""
         words = self._query_words(text)
-        scored = self._scores(self._rank(words), words, max(top, 1))
+        ranked = self._rank(words)
+        if exclude:
+            ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
+        scored = self._scores(ranked, words, max(top, 1))
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -360,6 +388,26 @@ class Matcher:
             verdict = "none"
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches)
+
+    def read(self, text: str) -> Reading:
+        """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
+        are, not corrected to FAQ words: two questions about what the FAQ lacks meet on the
+        words it lacks."""
+        words = self._normaliser.words(text[:_MAX_QUERY_CHARS] if isinstance(text, str) else "")
+        content = [word for word in dict.fromkeys(words) if is_content(word)]
+        return Reading({word: self._idf.get(word, self._unseen_idf) for word in content})
+
+    @staticmethod
+    def likeness(a: Reading, b: Reading) -> float:
+        """How alike two questions are, 0..1: the weight of the words they share over the
+        weight of all their words (a weighted Dice coefficient), as BM25 ranks entries with
+        rare words counting most, but from both sides. Not the fuzzy or char n-gram parts of
+        ranking: those reward a shared common word ("box", "flight") as much as a rare one."""
+        total = a.total + b.total
+        if not total:
+            return 0.0
+        weights = a.weights
+        return 2 * sum([weights[word] for word in weights.keys() & b.weights.keys()]) / total
 
     def _scores(
         self, ranked: list[tuple[int, float]], words: list[str], count: int

@@ -100,6 +100,18 @@ def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
     ).fetchall()
 
 
+def not_helpful_since(store: Store, since: str) -> list[tuple[int, str, str | None]]:
+    """(query id, question, entry id) for each "Not helpful" vote on a question asked since;
+    the entry id is None for "None of these" (the "did you mean" suggestions as a whole)."""
+    return store.db.execute(
+        """SELECT f.query_id, q.text, f.entry_id FROM faq_feedback f
+           JOIN faq_queries q ON q.id = f.query_id
+           WHERE q.created_at >= ? AND f.helpful = 0
+           ORDER BY f.query_id, f.entry_id""",
+        [since],
+    ).fetchall()
+
+
 def picks_since(store: Store, since: str) -> list[tuple[int, str, str]]:
     """(query id, question, picked entry id) for "did you mean" picks not yet dealt with."""
     return store.db.execute(

@@ -17,6 +17,7 @@ from bot.cases.service import ROOT_CAUSES
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
+from bot.faq.matching import Matcher
 from bot.reporting import queries as reporting_db
 from bot.reporting.goals import FIGURES, Goal, Goals, Number
 from bot.reporting.weeks import previous_week, week_bounds, week_label
@@ -254,11 +255,12 @@ def faq_titles(entries: Iterable[Entry]) -> dict[str, str]:
     return {entry.id: entry.question for entry in entries}
 
 
-def _unanswered(store: Store, start: str, end: str) -> tuple[Figure, ...]:
+def _unanswered(store: Store, start: str, end: str, matcher: Matcher | None) -> tuple[Figure, ...]:
     """The top unanswered questions, similar wordings grouped as the gaps list groups them;
     the week before groups differently, so there is no previous count."""
     wordings = reporting_db.unanswered_wordings(store, start, end)
-    groups = group_questions([(index, text) for index, (text, _) in enumerate(wordings)])
+    rows = [(index, text) for index, (text, _) in enumerate(wordings)]
+    groups = group_questions(rows, matcher)
     totals = []
     for group in groups:
         counts = Counter({wordings[index][0]: wordings[index][1] for index, _ in group})
@@ -294,11 +296,13 @@ def build_summary(
     policy: SolutionPolicy | None = None,
     titles: Mapping[str, str] | None = None,
     phrases: Mapping[str, str] | None = None,
+    matcher: Matcher | None = None,
 ) -> WeeklySummary:
     """The summary of the week [start, end) (from `iso_week`), each figure beside the week
     before's. `policy` gives solution amounts their unit (money or months); `titles` the FAQ
     questions by entry id (`faq_titles`), to label the top topics with; `phrases` the tone
-    rules' phrases by rule id, to label the phrases caught."""
+    rules' phrases by rule id, to label the phrases caught; `matcher` the FAQ's, to group the
+    unanswered questions by need as the gaps list does."""
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
     prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
@@ -377,7 +381,7 @@ def build_summary(
             now,
             before,
             top_topics=_ranked(topics, previous_topics, titles=titles),
-            top_unanswered=_unanswered(store, a, b),
+            top_unanswered=_unanswered(store, a, b, matcher),
         ),  # fmt: skip
         tone=_section(
             Tone, now, before, top_phrases=_ranked(caught, previous_phrases, titles=phrases)

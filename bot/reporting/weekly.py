@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from bot.cases.solutions import SolutionPolicy
+from bot.faq.matching import Matcher
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import WeeklySummary, build_summary
@@ -33,6 +34,7 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
 def weekly_summary(
     store: Store, goals: Goals, policy: SolutionPolicy, week: str | None = None,
     titles: Mapping[str, str] | None = None, phrases: Mapping[str, str] | None = None,
+    matcher: Matcher | None = None,
 ) -> WeeklySummary:  # fmt: skip
     """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
     their FAQ question where `titles` has it. WeekError for a week that cannot be read."""
@@ -40,7 +42,7 @@ def weekly_summary(
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(
         store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
-        titles=titles, phrases=phrases,
+        titles=titles, phrases=phrases, matcher=matcher,
     )  # fmt: skip
 
 

@@ -53,7 +53,7 @@ def post_if_due(sender: Sender, services: Services) -> bool:
         return False
     summary = weekly_summary(
         store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values()),
-        phrases=phrase_labels(guide.tone),
+        phrases=phrase_labels(guide.tone), matcher=services.faq.matcher,
     )  # fmt: skip
     outbox = Outbox(store, sender, "weekly")
     key = weekly_post_key(label)

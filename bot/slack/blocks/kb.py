@@ -79,21 +79,29 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     others = gap.questions[1:4]
     if others:
         text += Mrkdwn("\nAlso asked: ") + Mrkdwn(" · ").join(_curly(q, 100) for q in others)
+    if gap.not_helpful:
+        marked = Mrkdwn(", ").join(_curly(e.question, 100) for e in gap.not_helpful[:3])
+        if len(gap.not_helpful) > 3:
+            marked += Mrkdwn(f" and {len(gap.not_helpful) - 3} more")
+        text += Mrkdwn("\nMarked not helpful for it: ") + marked
     elements = []
+    if gap.suggested is not None:
+        label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
+        elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id))
     if gap.suggestions:
-        best = gap.suggestions[0]
-        label = f"Add as a phrasing of “{shorten(best.question, BUTTON_LIMIT - 24)}”"
-        elements.append(button(label, Action.KB_ADD_PHRASING, best.id))
         elements.append(
             {
                 "type": "static_select",
                 "action_id": Action.KB_ADD_PHRASING_TO,
-                "placeholder": plain("…or to another entry", 150),
+                "placeholder": plain(
+                    "…or to another entry" if gap.suggested else "Add as a phrasing of…", 150
+                ),
                 "options": [option(e.question, e.id) for e in gap.suggestions],
             }
         )
+    # with no entry likely enough to suggest, a new entry is the suggestion
     elements += [
-        button("New entry", Action.KB_NEW_ENTRY, ""),
+        button("New entry", Action.KB_NEW_ENTRY, "", None if gap.suggested else "primary"),
         button("Ignore", Action.KB_IGNORE, ""),
     ]
     return [section(text), actions(block_id, *elements)]

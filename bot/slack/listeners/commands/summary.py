@@ -27,7 +27,10 @@ def preview(command: dict, respond: Respond, services: Services) -> None:
     guide = services.guide
     # A week it cannot read is a WeekError, a refusal the boundary shows in its own words.
     phrases = phrase_labels(guide.tone)
-    summary = weekly_summary(services.store, guide.goals, guide.solutions, week, titles, phrases)
+    summary = weekly_summary(
+        services.store, guide.goals, guide.solutions, week, titles, phrases,
+        services.faq.matcher,
+    )  # fmt: skip
     respond(response_type="ephemeral", **summary_post(summary))
 
 
