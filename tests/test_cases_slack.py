@@ -239,6 +239,8 @@ def test_a_crm_id_or_an_email_needs_no_comma(local, tmp_path):
     assert cases_of(local) == [(1001, "BX-1", "double charge"), (1002, "BX-2", "refund please")]
     unknown = shown(local.workspace.command("ana", "/case", "BX-10001 double charge"))
     assert "No customer has the id BX-10001" in unknown
+    new = shown(local.workspace.command("ana", "/case", "jo@example.com where is my box"))
+    assert "No customer has the email *jo@example.com*. Create a new customer?" in new
     assert count(local, "customers") == 2
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from bot.cases.card import CaseCard
-from bot.cases.customers import CaseRequest, Customer, How
+from bot.cases.customers import EMAIL, CaseRequest, Customer, How
 from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
@@ -94,11 +94,12 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     topic = f"Topic: {request.topic}" if request.topic else "No topic yet."
     cancel = button("Cancel", Action.CASE_CANCEL, pick_value(None, request, key))
     if not choice.candidates:
-        asked = f"No customer called {request.customer}. Create a new customer?"
+        email = EMAIL.match(request.customer)
+        nobody = "No customer has the email" if email else "No customer called"
         return message(
-            asked,
+            f"{nobody} {request.customer}. Create a new customer?",
             [
-                section(Mrkdwn(f"No customer called *{escape(request.customer)}*. ")
+                section(Mrkdwn(f"{nobody} *{escape(request.customer)}*. ")
                         + "Create a new customer?"),
                 context(topic),
                 actions(
