@@ -304,7 +304,9 @@ def test_a_name_or_topic_past_its_limit_is_refused_and_says_the_limit(local, tmp
     (refused,) = local.workspace.command("ana", "/case", "BX-1 " + "charged twice " * 30)
     assert "A topic can be at most 300 characters" in refused.render().text
     (asked,) = local.workspace.command("ana", "/case", "Someone New")
-    assert "What is it about? Type the topic after a comma" in asked.render().text
+    assert "Type the customer, then a comma and what it is about" in asked.render().text
+    (asked,) = local.workspace.command("ana", "/case", "bx-1")  # she has no open case
+    assert "Margaret Holloway has no open case. What is it about?" in asked.render().text
     assert count(local, "customers") == 2 and count(local, "cases") == 0
 
 

@@ -210,9 +210,11 @@ def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoic
         raise CaseError(
             f"No customer has the id {request.customer}. Check it, or type their name or email."
         )
-    if not lookup.matches and not request.topic:
-        nobody = f"No customer is called {request.customer}."
-        raise CaseError(f"{nobody} {_ask_topic(request.customer)}")
+    if not lookup.matches and not request.topic:  # a topic typed without its comma, maybe
+        raise CaseError(
+            f"No customer is called {request.customer}. Type the customer, then a comma and "
+            "what it is about, for example /case Maria Lopez, parcel late."
+        )
     candidates = [
         Candidate(match.customer, _open_case_of(store, match.customer.id))
         for match in lookup.matches
