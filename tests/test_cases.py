@@ -7,13 +7,23 @@ import pytest
 
 from bot.cases import queries as cases_db
 from bot.cases.card import case_card
+from bot.cases.customers import (
+    MAX_NAME,
+    MAX_TOPIC,
+    CaseRequest,
+    How,
+    find_customer,
+    read_case_request,
+)
 from bot.cases.service import (
     CALLBACK_AT,
     CaseError,
+    CustomerChoice,
     add_note,
     close_case,
     get_case,
     import_customers,
+    open_case_for,
     open_or_find_case,
     parse_case_ref,
 )
@@ -55,26 +65,140 @@ def test_a_customer_is_found_by_id_email_or_name_ignoring_case(store):
         assert found.case.customer.tenure_years(date(2024, 3, 2)) == pytest.approx(10, abs=0.01)
 
 
-def test_an_unknown_customer_is_created_from_what_the_rep_typed(store):
-    by_email = open_or_find_case(store, customer_text="jo@example.com", topic="refund",
-                                 user_id="U1", request_key=None)  # fmt: skip
-    assert by_email.case.customer.email == "jo@example.com"
+def count(store: Store, table: str) -> int:
+    return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_an_unknown_customer_is_made_only_once_the_rep_confirms(store):
+    asked = open_or_find_case(store, customer_text="jo@example.com", topic="refund",
+                              user_id="U1", request_key="K1")  # fmt: skip
+    assert isinstance(asked, CustomerChoice) and asked.candidates == []
+    assert (count(store, "customers"), count(store, "cases")) == (1, 0)
+    by_email = open_case_for(store, customer_id=None, request=asked.request, user_id="U1",
+                             request_key="K1")  # fmt: skip
+    assert by_email.case.customer.email == "jo@example.com" and by_email.found == How.NEW
     assert by_email.case.customer.customer_since is None
     assert by_email.case.customer.tenure_years(date.today()) is None
-    by_name = open_or_find_case(store, customer_text="  Jo   Bloggs ", topic="refund",
-                                user_id="U1", request_key=None)  # fmt: skip
+    request = CaseRequest.checked("  Jo   Bloggs ", "refund")
+    by_name = open_case_for(store, customer_id=None, request=request, user_id="U1",
+                            request_key="K2")  # fmt: skip
     assert (by_name.case.customer.name, by_name.case.customer.email) == ("Jo Bloggs", None)
     assert by_name.case.customer.id != by_email.case.customer.id
+    # Create pressed twice (or after another button of the same question): one customer
+    again = open_case_for(store, customer_id=None, request=request, user_id="U1",
+                          request_key="K2")  # fmt: skip
+    assert again == by_name and count(store, "customers") == 3
     with pytest.raises(CaseError, match="Who is the customer"):
         open_or_find_case(store, customer_text=" ", topic="x", user_id="U1", request_key=None)
 
 
-def test_two_customers_with_one_name_ask_for_the_id(store):
+def test_two_customers_with_one_name_are_put_to_the_rep(store):
     cases_db.save_customer(store, {"id": "BX-2", "name": "Margaret Holloway", "email": None,
                          "customer_since": None, "tier": None})  # fmt: skip
-    with pytest.raises(CaseError, match="BX-1, BX-2"):
-        open_or_find_case(store, customer_text="Margaret Holloway", topic="x", user_id="U1",
+    asked = open_or_find_case(store, customer_text="Margaret Holloway", topic="x", user_id="U1",
+                              request_key="K")  # fmt: skip
+    assert isinstance(asked, CustomerChoice)
+    assert [c.customer.id for c in asked.candidates] == ["BX-1", "BX-2"]
+    assert count(store, "cases") == 0
+    chosen = open_case_for(store, customer_id="BX-2", request=asked.request, user_id="U1",
+                           request_key="K")  # fmt: skip
+    assert chosen.case.customer.id == "BX-2" and chosen.found == How.CHOSEN
+    # another button of the same question: still the one contact of that /case
+    other = open_case_for(store, customer_id="BX-1", request=asked.request, user_id="U1",
+                          request_key="K")  # fmt: skip
+    assert other == chosen and count(store, "contacts") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "how"),
+    [
+        ("bx-1", How.ID),
+        ("M.Holloway@Example.co.uk", How.EMAIL),
+        ("margaret  HOLLOWAY", How.NAME),
+        ("Holloway Margaret", How.NAME),
+        ("margaret", How.PARTIAL),
+        ("Holloway", How.PARTIAL),
+        ("marg", How.PARTIAL),
+        ("m holloway", How.PARTIAL),
+        ("Margret Holloway", How.TYPO),
+        ("margaret hollowey", How.TYPO),
+        ("margret", How.TYPO),
+    ],
+)
+def test_a_customer_is_found_by_part_of_the_name_or_a_typo(store, typed, how):
+    cases_db.save_customer(store, {"id": "BX-2", "name": "Tom Okafor", "email": None,
+                                   "customer_since": None, "tier": None})  # fmt: skip
+    lookup = find_customer(store, typed)
+    assert lookup.clear is not None, lookup
+    assert (lookup.clear.customer.id, lookup.clear.how) == ("BX-1", how)
+
+
+def test_unrelated_names_find_nobody_and_a_near_one_is_only_offered(store):
+    for row in (("BX-2", "Mario Lopez"), ("BX-3", "Tom Okafor"), ("BX-4", "Grace Adeyemi")):
+        cases_db.save_customer(store, {"id": row[0], "name": row[1], "email": None,
+                                       "customer_since": None, "tier": None})  # fmt: skip
+    for typed in ("Maria Holmes", "Tim", "Margaret Smith", "Gareth", "ma", "m", "BX-99"):
+        assert find_customer(store, typed).matches == [], typed
+    near = find_customer(store, "Maria Lopez")  # one letter from someone else: ask, not take
+    assert [m.customer.id for m in near.matches] == ["BX-2"] and near.clear is None
+
+
+def test_several_plausible_customers_are_offered_best_first_and_the_rest_counted(store):
+    for n in range(2, 9):
+        cases_db.save_customer(
+            store,
+            {
+                "id": f"BX-{n}",
+                "name": f"Margaret Smith{'e' * n}",
+                "email": None,
+                "customer_since": None,
+                "tier": None,
+            },
+        )
+    lookup = find_customer(store, "margaret")
+    assert lookup.clear is None and len(lookup.matches) == 5 and lookup.more == 3
+    assert lookup.matches[0].customer.id == "BX-1"  # "Holloway" sorts first among equals
+
+
+def test_the_customer_and_topic_are_read_with_or_without_a_comma(store):
+    cases = {
+        "Margaret Holloway, parcel late": ("Margaret Holloway", "parcel late"),
+        "BX-1 double charge": ("BX-1", "double charge"),
+        "bx-1, double charge": ("bx-1", "double charge"),
+        "BX-1,double charge, again": ("BX-1", "double charge, again"),
+        "maria@example.com refund please": ("maria@example.com", "refund please"),
+        "CUS-77 refund": ("CUS-77", "refund"),  # looks like an id, though nobody has it
+        "margaret charged twice": ("margaret charged twice", ""),
+        "Margaret Holloway": ("Margaret Holloway", ""),
+    }
+    for text, expected in cases.items():
+        request = read_case_request(store, text)
+        assert (request.customer, request.topic) == expected, text
+
+
+def test_names_and_topics_have_limits_that_the_refusal_names(store):
+    with pytest.raises(CaseError, match=f"at most {MAX_NAME} characters.*has 4,000"):
+        read_case_request(store, "x" * 4000)
+    with pytest.raises(CaseError, match=f"at most {MAX_TOPIC} characters.*/note"):
+        read_case_request(store, "BX-1 " + "late " * 100)
+    with pytest.raises(CaseError, match=f"at most {MAX_NAME}"):
+        open_or_find_case(store, customer_text="y" * 101, topic="x", user_id="U1",
                           request_key=None)  # fmt: skip
+    assert count(store, "customers") == 1
+
+
+def test_an_unknown_id_or_a_missing_topic_is_explained(store):
+    with pytest.raises(CaseError, match="No customer has the id BX-99"):
+        open_or_find_case(store, customer_text="BX-99", topic="refund", user_id="U1",
+                          request_key=None)  # fmt: skip
+    with pytest.raises(CaseError, match="No customer is called Jo Bloggs parcel late. Type "
+                       "the customer, then a comma"):  # fmt: skip
+        open_or_find_case(store, customer_text="Jo Bloggs parcel late", topic="", user_id="U1",
+                          request_key=None)  # fmt: skip
+    with pytest.raises(CaseError, match="Margaret Holloway has no open case. What is it about"):
+        open_or_find_case(store, customer_text="BX-1", topic=None, user_id="U1",
+                          request_key=None)  # fmt: skip
+    assert (count(store, "customers"), count(store, "cases")) == (1, 0)
 
 
 def test_a_new_case_is_owned_by_the_rep_and_numbered_for_typing(store):

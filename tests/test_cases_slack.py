@@ -209,3 +209,115 @@ def test_a_second_click_on_a_decided_request_says_who_decided(local, tmp_path):
         "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'"
     )
     assert approvals.fetchone() == (1,)
+
+
+def cases_of(local: LocalSlack) -> list[tuple]:
+    return local.services.store.db.execute(
+        "SELECT id, customer_id, topic FROM cases ORDER BY id"
+    ).fetchall()
+
+
+def test_a_first_name_alone_or_a_typo_finds_the_customer_and_says_who(local, tmp_path):
+    customers(local, tmp_path)
+    first = shown(local.workspace.command("ana", "/case", "margaret, charged twice again"))
+    assert "Found Margaret Holloway (BX-1) by part of the name. Opened a new case." in first
+    assert "customer for 12 years, premium" in first
+    typo = shown(local.workspace.command("ana", "/case", "Margret Holloway, charged twice"))
+    assert "Found Margaret Holloway (BX-1) by a similar spelling." in typo
+    assert "Counted another contact." in typo
+    assert cases_of(local) == [(1001, "BX-1", "charged twice again")]
+    assert count(local, "customers") == 2  # nobody new
+
+
+def test_a_crm_id_or_an_email_needs_no_comma(local, tmp_path):
+    customers(local, tmp_path)
+    by_id = shown(local.workspace.command("ana", "/case", "bx-1 double charge"))
+    assert "Found Margaret Holloway (BX-1) by customer id." in by_id
+    assert "Topic: double charge" in by_id
+    by_email = shown(local.workspace.command("ana", "/case", "ga@example.com refund please"))
+    assert "Found Grace Adeyemi (BX-2) by email." in by_email
+    assert cases_of(local) == [(1001, "BX-1", "double charge"), (1002, "BX-2", "refund please")]
+    unknown = shown(local.workspace.command("ana", "/case", "BX-10001 double charge"))
+    assert "No customer has the id BX-10001" in unknown
+    new = shown(local.workspace.command("ana", "/case", "jo@example.com where is my box"))
+    assert "No customer has the email *jo@example.com*. Create a new customer?" in new
+    assert count(local, "customers") == 2
+
+
+def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):
+    customers(local, tmp_path)
+    today = local.services.store.clock.now().date()
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "id,name,email,customer_since,tier\n"
+        f"BX-3,Margaret Hughes,mhughes@example.com,{today - timedelta(days=800)},plus\n"
+    )
+    import_customers(local.services.store, more)
+    local.workspace.command("ana", "/case", "Margaret Hughes, charged twice")  # an open case
+    (asked,) = local.workspace.command("ana", "/case", "margaret, charged twice")
+    text = asked.render().text
+    assert "Which customer do you mean by *margaret*?" in text
+    assert "*Margaret Hughes* (BX-3, mhughes@example.com) · open case C-1001: charged twice" in (
+        text
+    )
+    labels = [e.label for e in asked.elements]
+    assert labels == ["Margaret Holloway (BX-1)", "Margaret Hughes (BX-3)", "New customer",
+                      "Cancel"]  # fmt: skip
+    assert count(local, "cases") == 1  # nothing opened yet
+    (card,) = local.workspace.click("ana", "Margaret Hughes (BX-3)", times=2)
+    assert card.edited and "C-1001 · Margaret Hughes" in card.render().text
+    assert "Margaret Hughes (BX-3), as you chose. Counted another contact." in card.render().text
+    assert count(local, "contacts") == 2 and count(local, "cases") == 1
+    # the other Margaret, chosen the same way, gets a case of her own
+    local.workspace.command("ana", "/case", "margaret, charged twice")
+    (card,) = local.workspace.click("ana", "Margaret Holloway (BX-1)")
+    assert "C-1002 · Margaret Holloway" in card.render().text
+    assert cases_of(local)[-1] == (1002, "BX-1", "charged twice")
+
+
+def test_an_unknown_name_is_created_only_when_the_rep_confirms(local, tmp_path):
+    customers(local, tmp_path)
+    (asked,) = local.workspace.command("ana", "/case", "Maria Lopez, parcel late")
+    assert "No customer called *Maria Lopez*. Create a new customer?" in asked.render().text
+    assert [e.label for e in asked.elements] == ["Create", "Cancel"]
+    assert count(local, "customers") == 2 and count(local, "cases") == 0
+    (cancelled,) = local.workspace.click("ana", "Cancel")
+    assert "Cancelled: nothing was opened for Maria Lopez." in cancelled.render().text
+    assert count(local, "customers") == 2 and count(local, "cases") == 0
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel late")
+    (card,) = local.workspace.click("ana", "Create", times=2)
+    text = card.render().text
+    assert "New customer Maria Lopez (NEW-3). Opened a new case." in text
+    assert "C-1001 · Maria Lopez* (new to us)" in text
+    assert count(local, "customers") == 3 and cases_of(local) == [(1001, "NEW-3", "parcel late")]
+    # from now on she is found like anyone else
+    again = shown(local.workspace.command("ana", "/case", "maria lopez, parcel late"))
+    assert "Found Maria Lopez (NEW-3). Counted another contact." in again
+
+
+def test_a_name_or_topic_past_its_limit_is_refused_and_says_the_limit(local, tmp_path):
+    customers(local, tmp_path)
+    (refused,) = local.workspace.command("ana", "/case", "Margaret " * 444 + "Holloway")
+    assert "A customer's name can be at most 100 characters, and this one has 4,004" in (
+        refused.render().text
+    )
+    (refused,) = local.workspace.command("ana", "/case", "BX-1 " + "charged twice " * 30)
+    assert "A topic can be at most 300 characters" in refused.render().text
+    (asked,) = local.workspace.command("ana", "/case", "Someone New")
+    assert "Type the customer, then a comma and what it is about" in asked.render().text
+    (asked,) = local.workspace.command("ana", "/case", "bx-1")  # she has no open case
+    assert "Margaret Holloway has no open case. What is it about?" in asked.render().text
+    assert count(local, "customers") == 2 and count(local, "cases") == 0
+
+
+def test_the_longest_question_stays_inside_slacks_limits(local, tmp_path):
+    customers(local, tmp_path)
+    name, topic = "Ünïcödé " * 12 + "Xy", "“quoted” <!channel> & émoji 🎉 " * 10
+    assert len(name) <= 100 and len(topic.strip()) <= 300
+    (asked,) = local.workspace.command("ana", "/case", f"{name}, {topic}")  # the emulator checks
+    topic_line = asked.blocks[1]["elements"][0]["text"]  # escaped once: shown as typed
+    assert topic_line.startswith("Topic: “quoted” &lt;!channel&gt; &amp; émoji 🎉")
+    (card,) = local.workspace.click("ana", "Create")
+    assert local.services.store.db.execute("SELECT topic FROM cases").fetchone() == (
+        " ".join(topic.split()),
+    )

@@ -27,6 +27,7 @@ def dms(local: LocalSlack, user_id: str) -> list[str]:
 
 def test_a_promise_is_saved_listed_and_closed(local):
     local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # a new customer
     saved = shown(local.workspace.command("ana", "/followup", "in 2h call Maria back C-1001"))
     assert "Follow-up F-1 saved: call Maria back · C-1001, due" in saved
     listed = shown(local.workspace.command("ana", "/followup", "list"))
@@ -81,6 +82,7 @@ def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(lo
     unknown = shown(local.workspace.command("ana", "/redirect", "marketing C-1001"))
     assert "Teams:" in unknown and "billing" in unknown
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/note", "C-1001 two charges of 24.99 on the 3rd")
     reply = shown(local.workspace.command("ana", "/redirect", "billing C-1001 please check"))
     assert "For the customer:" in reply
@@ -95,6 +97,7 @@ def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(lo
 
 def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/redirect", "billing C-1001")
     local.wait(timedelta(hours=3))
     assert any("Nobody has taken C-1001" in body for body in dms(local, ANA))
@@ -103,6 +106,7 @@ def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
 
 def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/followup", "tomorrow 10am call Maria")
     (home,) = local.open_home(member("ana"))
     text = home.render().text
@@ -115,6 +119,7 @@ def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
 
 def test_seniors_and_leads_see_the_requests_each_may_decide(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
     for amount in ("45", "120"):  # a senior may refund up to 75 at once, a lead up to 200
         local.workspace.command("ana", "/solve", "C-1001")
         local.workspace.fill("Solution", "Refund", "ana")

@@ -7,16 +7,34 @@ from collections.abc import Iterator
 from bot.shared.db import Store
 
 
-def find_customers(store: Store, text: str) -> list[dict]:
-    """Customers whose id, email or name is the text, ignoring case; an id match first."""
+def customers_by_id(store: Store, customer_id: str) -> list[dict]:
+    """The customer with this CRM id, ignoring case (ids are unique as stored)."""
     return list(
         store.db.query(
-            """SELECT * FROM customers
-               WHERE lower(id) = :k OR lower(email) = :k OR lower(name) = :k
-               ORDER BY lower(id) = :k DESC, lower(email) = :k DESC, id""",
-            {"k": text.strip().lower()},
+            "SELECT * FROM customers WHERE lower(id) = lower(?) ORDER BY id", [customer_id]
         )
     )
+
+
+def customers_by_email(store: Store, email: str) -> list[dict]:
+    """Customers with this email, ignoring case."""
+    return list(
+        store.db.query(
+            "SELECT * FROM customers WHERE lower(email) = lower(?) ORDER BY id", [email.strip()]
+        )
+    )
+
+
+def customer_names(store: Store) -> dict[str, str]:
+    """Every customer's name by id."""
+    return dict(store.db.execute("SELECT id, name FROM customers").fetchall())
+
+
+def customers_by_ids(store: Store, customer_ids: list[str]) -> dict[str, dict]:
+    """Customers by id, of those ids (a few: each is a parameter)."""
+    marks = ", ".join("?" * len(customer_ids))
+    rows = store.db.query(f"SELECT * FROM customers WHERE id IN ({marks})", customer_ids)
+    return {row["id"]: row for row in rows}
 
 
 def customer(store: Store, customer_id: str) -> dict | None:

@@ -1,5 +1,5 @@
 """Cases: one customer's matter, its contacts, notes, solutions and promises; customers from
-the CRM's CSV export or from what a rep types.
+the CRM's CSV export, or new ones a rep confirms.
 
 A customer who has to come back about the same matter is counted: the contact that reaches
 CALLBACK_AT raises a senior callback, once."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,36 +16,26 @@ from rapidfuzz import fuzz
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
+from bot.cases.customers import (
+    EMAIL,
+    CaseError,
+    CaseRequest,
+    Customer,
+    How,
+    Lookup,
+    customer_from_row,
+    find_customer,
+)
 from bot.shared.clock import iso
 from bot.shared.db import Store, existing
-from bot.shared.refusal import Refusal
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
 REPEAT_WINDOW = timedelta(days=30)
 CALLBACK_AT = 3  # the third contact on the same matter is one too many: a senior calls back
 SIMILAR_TOPIC = 80  # rapidfuzz token_set_ratio; "refund" and "refund for my damaged box" match
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
-
-
-class CaseError(Refusal):
-    """Something a rep asked that cannot be done; the message says why, in their words."""
-
-
-@dataclass(frozen=True)
-class Customer:
-    id: str
-    name: str
-    email: str | None
-    customer_since: date | None  # None: we do not know (a customer a rep typed in)
-    tier: str | None
-
-    def tenure_years(self, today: date) -> float | None:
-        if self.customer_since is None:
-            return None
-        return max((today - self.customer_since).days, 0) / 365.25
 
 
 @dataclass(frozen=True)
@@ -72,6 +62,26 @@ class Contact:
     is_new_case: bool
     contact_number: int
     callback_due: bool  # True on the contact that reaches CALLBACK_AT, never again
+    # How the customer was found from what the rep typed (None: a repeat of the request).
+    found: How | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A customer the rep may mean, with their open case if they have one."""
+
+    customer: Customer
+    open_case: Case | None
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    """What /case asks the rep before it goes on: which of `candidates` they mean (or a new
+    customer), or, with no candidates, whether to make a new customer of what they typed."""
+
+    request: CaseRequest
+    candidates: list[Candidate]
+    more: int  # plausible customers not among the candidates: typing more narrows them down
 
 
 @dataclass(frozen=True)
@@ -87,14 +97,10 @@ def parse_case_ref(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _customer(row: dict) -> Customer:
-    since = date.fromisoformat(row["customer_since"]) if row["customer_since"] else None
-    return Customer(row["id"], row["name"], row["email"], since, row["tier"])
-
-
 def _case(store: Store, row: dict) -> Case:
     customer_id = row["customer_id"]
-    customer = _customer(existing(cases_db.customer(store, customer_id), f"customer {customer_id}"))
+    row_of_customer = existing(cases_db.customer(store, customer_id), f"customer {customer_id}")
+    customer = customer_from_row(row_of_customer)
     count = row.get("contact_count")
     if count is None:
         case_row = existing(cases_db.case_row(store, row["id"]), f"case C-{row['id']}")
@@ -108,24 +114,6 @@ def _case(store: Store, row: dict) -> Case:
 def get_case(store: Store, case_id: int) -> Case | None:
     row = cases_db.case_row(store, case_id)
     return _case(store, row) if row else None
-
-
-def _find_or_add_customer(store: Store, text: str, user_id: str) -> Customer:
-    text = " ".join(text.split())
-    if not text:
-        raise CaseError("Who is the customer? Type their name, email or customer id.")
-    found = cases_db.find_customers(store, text)
-    exact_id = [row for row in found if row["id"].lower() == text.lower()]
-    if exact_id:
-        return _customer(exact_id[0])
-    if len(found) > 1:
-        ids = ", ".join(row["id"] for row in found[:5])
-        raise CaseError(f"{len(found)} customers match {text!r} ({ids}): use their id or email.")
-    if found:
-        return _customer(found[0])
-    email = text if EMAIL.match(text) else None
-    customer_id = cases_db.add_customer(store, name=text, email=email, created_by=user_id)
-    return _customer(existing(cases_db.customer(store, customer_id), f"customer {customer_id}"))
 
 
 def _same_matter(topic: str, other: str) -> int:
@@ -155,39 +143,120 @@ def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> d
 
 def open_or_find_case(
     store: Store, *, customer_text: str, topic: str | None, user_id: str, request_key: str | None
-) -> Contact:
+) -> Contact | CustomerChoice:
     """`/case`: the customer's case on this matter with one more contact counted, or a new
-    case. Back about a closed case within the window, they get a new case that follows it: the
-    closed one keeps its root cause, and the contacts add up, so the third contact on the
-    matter still raises a callback. A retried request (same key) counts nothing twice."""
-    topic = " ".join((topic or "").split())
-    with store.transaction() as db:
-        if request_key and (seen := cases_db.contact_by_request(store, request_key)):
-            case_id, number = seen
-            case = existing(get_case(store, case_id), f"case C-{case_id}")
-            return Contact(case, number == 1, number, number == CALLBACK_AT)
-        customer = _find_or_add_customer(store, customer_text, user_id)
-        now = store.clock.now()
-        row = _matter_case(store, customer.id, topic, now)
-        follows = None  # the closed case on this matter that the case follows, if any
-        if row is None:
-            case_id = cases_db.insert_case(store, customer.id, topic, user_id)
-        elif row["status"] == "closed":
-            follows = row["id"]
-            case_id = cases_db.insert_case(
-                store, customer.id, topic or row["topic"], user_id, follows=follows
-            )
-            audit.append(
-                db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
-                details={"customer": customer.id, "follows": f"C-{row['id']}"}, at=iso(now),
-            )  # fmt: skip
-        else:
-            case_id, follows = row["id"], row.get("follows")
-        # The matter's contacts so far: this case's, and those of the closed ones it follows.
-        own = cases_db.add_contact(store, case_id, user_id, request_key)
-        number = own + _matter_contacts(store, follows)
-        case = existing(get_case(store, case_id), f"case C-{case_id}")
-        return Contact(case, own == 1, number, number == CALLBACK_AT)
+    case, when what the rep typed finds one customer clearly (see `find_customer`); otherwise
+    the choice to put to the rep, and nothing is stored. Back about a closed case within the
+    window, they get a new case that follows it: the closed one keeps its root cause, and the
+    contacts add up, so the third contact on the matter still raises a callback. A retried
+    request (same key) counts nothing twice."""
+    request = CaseRequest.checked(customer_text, topic)
+    with store.transaction():
+        if request_key and (seen := _seen(store, request_key)):
+            return seen
+        lookup = find_customer(store, request.customer)
+        if (match := lookup.clear) is None:
+            return _choice(store, request, lookup)
+        return _contact(store, match.customer, request.topic, user_id, request_key, match.how)
+
+
+def open_case_for(
+    store: Store, *, customer_id: str | None, request: CaseRequest, user_id: str,
+    request_key: str | None,
+) -> Contact:  # fmt: skip
+    """What the rep chose when /case asked: the case of customer `customer_id` as if they had
+    typed that customer, or with None a new customer made from what they typed. The key is
+    the /case request's, so that whichever button is pressed, and however often, the request
+    counts one contact."""
+    with store.transaction():
+        if request_key and (seen := _seen(store, request_key)):
+            return seen
+        if customer_id is not None:
+            row = cases_db.customer(store, customer_id)
+            if row is None:
+                raise CaseError("That customer is no longer on file. Type /case again.")
+            customer = customer_from_row(row)
+            return _contact(store, customer, request.topic, user_id, request_key, How.CHOSEN)
+        if not request.topic:
+            raise CaseError(_ask_topic(request.customer))
+        email = request.customer if EMAIL.match(request.customer) else None
+        new_id = cases_db.add_customer(
+            store, name=request.customer, email=email, created_by=user_id
+        )
+        customer = customer_from_row(existing(cases_db.customer(store, new_id), new_id))
+        return _contact(store, customer, request.topic, user_id, request_key, How.NEW)
+
+
+def _seen(store: Store, request_key: str) -> Contact | None:
+    """The contact a request already counted, if it did."""
+    seen = cases_db.contact_by_request(store, request_key)
+    if seen is None:
+        return None
+    case_id, number = seen
+    case = existing(get_case(store, case_id), f"case C-{case_id}")
+    return Contact(case, number == 1, number, number == CALLBACK_AT)
+
+
+def _ask_topic(customer: str) -> str:
+    return (
+        f"What is it about? Type the topic after a comma, for example /case {customer}, "
+        "parcel late."
+    )
+
+
+def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoice:
+    """The question for the rep when what they typed finds no customer for sure."""
+    if not lookup.matches and lookup.looks_like_id:
+        raise CaseError(
+            f"No customer has the id {request.customer}. Check it, or type their name or email."
+        )
+    if not lookup.matches and not request.topic:  # a topic typed without its comma, maybe
+        raise CaseError(
+            f"No customer is called {request.customer}. Type the customer, then a comma and "
+            "what it is about, for example /case Maria Lopez, parcel late."
+        )
+    candidates = [
+        Candidate(match.customer, _open_case_of(store, match.customer.id))
+        for match in lookup.matches
+    ]
+    return CustomerChoice(request, candidates, lookup.more)
+
+
+def _open_case_of(store: Store, customer_id: str) -> Case | None:
+    """The customer's latest open case, if any."""
+    rows = cases_db.customer_cases(store, customer_id)  # the latest first
+    row = next((row for row in rows if row["status"] == "open"), None)
+    return _case(store, row) if row else None
+
+
+def _contact(
+    store: Store, customer: Customer, topic: str, user_id: str, request_key: str | None,
+    found: How,
+) -> Contact:  # fmt: skip
+    """One more contact from `customer` about `topic` (inside the caller's transaction)."""
+    now = store.clock.now()
+    row = _matter_case(store, customer.id, topic, now)
+    if row is None and not topic:
+        raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
+    follows = None  # the closed case on this matter that the case follows, if any
+    if row is None:
+        case_id = cases_db.insert_case(store, customer.id, topic, user_id)
+    elif row["status"] == "closed":
+        follows = row["id"]
+        case_id = cases_db.insert_case(
+            store, customer.id, topic or row["topic"], user_id, follows=follows
+        )
+        audit.append(
+            store.db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
+            details={"customer": customer.id, "follows": f"C-{row['id']}"}, at=iso(now),
+        )  # fmt: skip
+    else:
+        case_id, follows = row["id"], row.get("follows")
+    # The matter's contacts so far: this case's, and those of the closed ones it follows.
+    own = cases_db.add_contact(store, case_id, user_id, request_key)
+    number = own + _matter_contacts(store, follows)
+    case = existing(get_case(store, case_id), f"case C-{case_id}")
+    return Contact(case, own == 1, number, number == CALLBACK_AT, found)
 
 
 def _matter_contacts(store: Store, case_id: int | None) -> int:

@@ -19,7 +19,8 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from bot.cases import audit
 from bot.cases import queries as cases_db
-from bot.cases.service import Customer, get_case, open_case
+from bot.cases.customers import Customer
+from bot.cases.service import get_case, open_case
 from bot.shared.clock import iso
 from bot.shared.content import (
     Problem,

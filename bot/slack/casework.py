@@ -1,13 +1,30 @@
-"""Case work that several listeners share: the /solve modal."""
+"""Case work that several listeners share: the card of a contact just counted, the /solve
+modal."""
 
 from __future__ import annotations
 
 from slack_sdk import WebClient
 
 from bot.cases.card import CaseCard, case_card
+from bot.cases.service import Contact
 from bot.cases.solutions import options_for
 from bot.services import Services
+from bot.shared.db import existing
+from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
+from bot.slack.outbox import Outbox
+
+
+def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.Message:
+    """The case card for a contact /case counted; the contact that calls for a senior callback
+    posts it to the seniors' channel, once. Inside the request's unit of work."""
+    card = existing(case_card(services.store, contact.case.id), contact.case.ref)
+    seniors = services.roles.channels.get("seniors")
+    if contact.callback_due and seniors:
+        key = f"case:{contact.case.id}:callback"  # a second button of one /case posts nothing
+        outbox.post(seniors, case_blocks.callback_alert(card), key=key)
+    today = services.store.clock.now().date()
+    return case_blocks.case_card(card, today, services.guide.solutions, contact)
 
 
 def situation_of(services: Services, card: CaseCard) -> str:

@@ -46,6 +46,9 @@ class Action(StrEnum):
     DRAFT_FORMAL = "draft_formal"
     DRAFT_ANOTHER = "draft_another"
     DRAFT_NOT_HELPFUL = "draft_not_helpful"
+    CASE_CUSTOMER = "case_customer_"  # a family: one per customer /case offers, see numbered()
+    CASE_NEW_CUSTOMER = "case_new_customer"
+    CASE_CANCEL = "case_cancel"
     CASE_SOLVE = "case_solve"
     CASE_CLOSE = "case_close"
     SOLUTION_APPROVE = "solution_approve"
@@ -69,6 +72,7 @@ class Block(StrEnum):
     FAQ_NONE = "faq_none"
     DRAFT = "draft"
     CASE = "case:"
+    CASE_CUSTOMERS = "case_customers"
     APPROVAL = "approval:"
     FOLLOWUP = "followup:"
     REDIRECT = "redirect:"

@@ -16,6 +16,7 @@ Message = dict  # {"text": fallback for notifications, "blocks": [...]}
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
 BUTTON_LIMIT = 75  # also option text
+BUTTON_VALUE_LIMIT = 2000
 OPTION_VALUE_LIMIT = 150
 HEADER_LIMIT = 150
 TITLE_LIMIT = 24  # modal title, submit and close
@@ -155,6 +156,9 @@ def header(text: str) -> dict:
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    """A button; its value comes back with the click, and Slack refuses one past 2,000."""
+    if len(value) > BUTTON_VALUE_LIMIT:
+        raise ValueError(f"button value longer than {BUTTON_VALUE_LIMIT}: {value[:40]}…")
     element = {
         "type": "button",
         "text": plain(label, BUTTON_LIMIT),

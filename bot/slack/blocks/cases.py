@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from bot.cases.card import CaseCard
-from bot.cases.service import ROOT_CAUSES, Case, Contact, Customer
+from bot.cases.customers import EMAIL, CaseRequest, Customer, How
+from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
+    BUTTON_LIMIT,
+    SECTION_LIMIT,
     TITLE_LIMIT,
     Message,
     Mrkdwn,
@@ -38,8 +42,128 @@ LISTED = 10  # solutions and promises on a card
 def case_usage() -> Message:
     return note(
         "Usage: /case customer name, email or id, then a comma and the topic, for example "
-        "/case Maria Lopez, parcel late; or /case C-1042 to see a case"
+        "/case Maria Lopez, parcel late (after an email or id the comma may be left out: "
+        "/case BX-10001 charged twice); or /case C-1042 to see a case"
     )
+
+
+class CustomerPick(NamedTuple):
+    """What a button of /case's question carries back: the customer chosen (None: a new one),
+    what the rep asked, and the key of their /case request."""
+
+    customer_id: str | None
+    request: CaseRequest
+    key: str
+
+
+def pick_value(customer_id: str | None, request: CaseRequest, key: str) -> str:
+    return json.dumps(
+        {"id": customer_id, "customer": request.customer, "topic": request.topic, "key": key},
+        ensure_ascii=False, separators=(",", ":"),
+    )  # fmt: skip
+
+
+def parse_pick_value(value: str) -> CustomerPick | None:
+    """The pick a button's value holds; None for anything else. A request that is not one
+    (a name too long) raises CaseError, as typing it would."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("key"), str):
+        return None
+    customer_id, customer, topic = data.get("id"), data.get("customer"), data.get("topic")
+    if not (customer_id is None or isinstance(customer_id, str)):
+        return None
+    if not isinstance(customer, str) or not isinstance(topic, str):
+        return None
+    return CustomerPick(customer_id, CaseRequest.checked(customer, topic), data["key"])
+
+
+def _who(customer: Customer, limit: int = SECTION_LIMIT) -> str:
+    """A customer as a rep tells them apart: "Margaret Holloway (BX-10001)"; within `limit`,
+    the name is shortened so that the id still shows."""
+    return f"{shorten(customer.name, max(10, limit - len(customer.id) - 3))} ({customer.id})"
+
+
+def customer_choice(choice: CustomerChoice, key: str) -> Message:
+    """/case's question when what the rep typed finds no one customer for sure: a button for
+    each customer it may be and for a new one; or, when it finds nobody, whether to create
+    one. `key` is the /case request's, carried by every button."""
+    request = choice.request
+    topic = f"Topic: {request.topic}" if request.topic else "No topic yet."
+    cancel = button("Cancel", Action.CASE_CANCEL, pick_value(None, request, key))
+    if not choice.candidates:
+        email = EMAIL.match(request.customer)
+        nobody = "No customer has the email" if email else "No customer called"
+        return message(
+            f"{nobody} {request.customer}. Create a new customer?",
+            [
+                section(Mrkdwn(f"{nobody} *{escape(request.customer)}*. ")
+                        + "Create a new customer?"),
+                context(topic),
+                actions(
+                    Block.CASE_CUSTOMERS,
+                    button("Create", Action.CASE_NEW_CUSTOMER, pick_value(None, request, key),
+                           "primary"),
+                    cancel,
+                ),
+            ],
+        )  # fmt: skip
+    lines = []
+    for candidate in choice.candidates:
+        customer, case = candidate.customer, candidate.open_case
+        details = ", ".join(part for part in (customer.id, customer.email) if part)
+        line = Mrkdwn(f"*{escape(customer.name)}* ({escape(details)})")
+        if case is not None:
+            line += f" · open case {case.ref}: {shorten(case.topic, 80)}"
+        lines.append(line)
+    rest = "Type more of the name, or their email or customer id, to narrow it down."
+    heading = Mrkdwn(f"Which customer do you mean by *{escape(request.customer)}*?")
+    blocks = bulleted(heading, lines, shown=len(lines), rest=rest)
+    if choice.more:
+        blocks.append(context(f"…and {choice.more} more match. {rest}"))
+    blocks.append(context(topic))
+    buttons = [
+        button(_who(candidate.customer, BUTTON_LIMIT), numbered(Action.CASE_CUSTOMER, n),
+               pick_value(candidate.customer.id, request, key))
+        for n, candidate in enumerate(choice.candidates)
+    ]  # fmt: skip
+    blocks.append(
+        actions(
+            Block.CASE_CUSTOMERS,
+            *buttons,
+            button("New customer", Action.CASE_NEW_CUSTOMER, pick_value(None, request, key)),
+            cancel,
+        )  # fmt: skip
+    )
+    names = ", ".join(_who(candidate.customer) for candidate in choice.candidates)
+    return message(f"Which customer do you mean by {request.customer}? {names}", blocks)
+
+
+def customer_cancelled(request: CaseRequest) -> Message:
+    return note(f"Cancelled: nothing was opened for {request.customer}.")
+
+
+def found(contact: Contact) -> str:
+    """How the case's customer was found from what the rep typed, so a near match shows."""
+    who = _who(contact.case.customer)
+    match contact.found:
+        case How.ID:
+            return f"Found {who} by customer id."
+        case How.EMAIL:
+            return f"Found {who} by email."
+        case How.NAME:
+            return f"Found {who}."
+        case How.PARTIAL:
+            return f"Found {who} by part of the name."
+        case How.TYPO:
+            return f"Found {who} by a similar spelling."
+        case How.CHOSEN:
+            return f"{who}, as you chose."
+        case How.NEW:
+            return f"New customer {who}."
+    return ""
 
 
 def note_usage() -> Message:
@@ -88,6 +212,8 @@ def case_card(
     )
     blocks = []
     if contact is not None and contact.callback_due:
+        if contact.found:
+            blocks.append(context(found(contact)))
         blocks.append(
             section(
                 ":rotating_light: This is this customer's third contact on this matter: "
@@ -101,7 +227,7 @@ def case_card(
                 f"Opened a new case: the customer is back about C-{card.case.follows}, which "
                 "was closed (its root cause stays as it was)."
             )
-        blocks.append(context(what))
+        blocks.append(context(f"{found(contact)} {what}".strip()))
     blocks.append(section(heading))
     if card.notes:
         lines: list[str] = [

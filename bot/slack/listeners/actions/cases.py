@@ -1,5 +1,6 @@
-"""Buttons of case work: Propose a solution and Close case on a case card; Approve and Deny
-on an approval card in the leads' channel."""
+"""Buttons of case work: which customer /case means (or a new one, or none); Propose a
+solution and Close case on a case card; Approve and Deny on an approval card in the leads'
+channel."""
 
 from collections.abc import Callable
 
@@ -7,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError
+from bot.cases.service import CaseError, open_case_for
 from bot.cases.solutions import Decision, decide, describe
 from bot.services import Services
 from bot.shared.db import existing
@@ -15,8 +16,8 @@ from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.casework import open_solve_modal
-from bot.slack.ids import Action
+from bot.slack.casework import contact_card, open_solve_modal
+from bot.slack.ids import Action, any_numbered
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.outbox import Outbox
 
@@ -39,6 +40,28 @@ def check_workspace(body: dict, context: BoltContext) -> None:
     team = user.get("team_id") or (body.get("team") or {}).get("id")
     if home and team and team != home:
         raise Refusal("Only members of this workspace can decide on solutions.")
+
+
+def pick_customer(
+    ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    """A customer chosen, a new one confirmed, or Cancel: the case opens (or nothing does) as
+    if the rep had typed that customer, in place of the question."""
+    ack()  # the contact is counted below, before Slack hears the acknowledgement
+    action = body["actions"][0]
+    pick = case_blocks.parse_pick_value(action.get("value", ""))
+    if pick is None:
+        raise CaseError("That question has expired. Type /case again.")
+    with outbox.unit_of_work(delivery_key):
+        if action["action_id"] == Action.CASE_CANCEL:
+            respond(replace_original=True, **case_blocks.customer_cancelled(pick.request))
+            return
+        contact = open_case_for(
+            services.store, customer_id=pick.customer_id, request=pick.request,
+            user_id=body["user"]["id"], request_key=pick.key,
+        )  # fmt: skip
+        respond(replace_original=True, **contact_card(services, outbox, contact))
 
 
 def propose(body: dict, respond: Respond, client: WebClient, services: Services) -> None:
@@ -106,6 +129,9 @@ def announce(
 
 
 def register(app: Listeners) -> None:
+    app.action(any_numbered(Action.CASE_CUSTOMER))(pick_customer)
+    app.action(Action.CASE_NEW_CUSTOMER)(pick_customer)
+    app.action(Action.CASE_CANCEL)(pick_customer)
     app.action(Action.CASE_SOLVE)(ack=acknowledge, lazy=[propose])
     app.action(Action.CASE_CLOSE)(ack=acknowledge, lazy=[close])
     app.action(Action.SOLUTION_APPROVE)(approve)

@@ -1,17 +1,24 @@
-"""/case <customer>, <topic>: open or find the customer's case and count the contact;
-/case C-1042 shows a case; /note C-1042 <text> adds a note; /solve C-1042 proposes a fix."""
+"""/case <customer>, <topic>: open or find the customer's case and count the contact, or ask
+the rep which customer they mean; /case C-1042 shows a case; /note C-1042 <text> adds a note;
+/solve C-1042 proposes a fix."""
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError, add_note, open_or_find_case, parse_case_ref
+from bot.cases.customers import read_case_request
+from bot.cases.service import (
+    CaseError,
+    CustomerChoice,
+    add_note,
+    open_or_find_case,
+    parse_case_ref,
+)
 from bot.services import Services
-from bot.shared.db import existing
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.casework import open_solve_modal
+from bot.slack.casework import contact_card, open_solve_modal
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 
@@ -22,29 +29,27 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
     if not text:
         ack(response_type="ephemeral", **case_blocks.case_usage())
         return
-    today = services.store.clock.now().date()
-    policy = services.guide.solutions
     case_id = parse_case_ref(text) if text.split()[0].upper().startswith("C-") else None
     if case_id is not None:
         card = case_card(services.store, case_id)
         if card is None:
             raise CaseError(f"There is no case {text.split()[0]}.")
-        ack(response_type="ephemeral", **case_blocks.case_card(card, today, policy))
+        today = services.store.clock.now().date()
+        ack(response_type="ephemeral",
+            **case_blocks.case_card(card, today, services.guide.solutions))  # fmt: skip
         return
-    customer, _, topic = text.partition(",")
+    request = read_case_request(services.store, text)
+    key = command.get("trigger_id") or delivery_key  # the contact's, and the buttons' below
     with outbox.unit_of_work(delivery_key):
-        contact = open_or_find_case(
-            services.store,
-            customer_text=customer.strip(),
-            topic=topic.strip() or None,
-            user_id=command["user_id"],
-            request_key=command.get("trigger_id"),
-        )
-        card = existing(case_card(services.store, contact.case.id), contact.case.ref)
-        seniors = services.roles.channels.get("seniors")
-        if contact.callback_due and seniors:
-            outbox.post(seniors, case_blocks.callback_alert(card))
-    ack(response_type="ephemeral", **case_blocks.case_card(card, today, policy, contact))
+        outcome = open_or_find_case(
+            services.store, customer_text=request.customer, topic=request.topic,
+            user_id=command["user_id"], request_key=key,
+        )  # fmt: skip
+        if isinstance(outcome, CustomerChoice):
+            said = case_blocks.customer_choice(outcome, key)
+        else:
+            said = contact_card(services, outbox, outcome)
+    ack(response_type="ephemeral", **said)
 
 
 def note(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_key: str) -> None:
