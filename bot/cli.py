@@ -16,7 +16,7 @@ from bot.cases.audit import parse_head, verify
 from bot.cases.service import import_customers
 from bot.coaching.playbooks import check_coverage
 from bot.coaching.tone import check_tone, load_tone_rules, phrase_labels
-from bot.config import SettingError, load_env_file, read_settings
+from bot.config import Environment, SettingError, load_env_file, read_settings, setting_named
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
@@ -135,9 +135,9 @@ def content_options(
 def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
     """The knowledge and playbooks directories: the options, else the settings."""
     load_env_file()
-    settings = read_settings(need_slack=False)
-    playbooks = getattr(args, "playbooks", None) or settings.playbooks_dir
-    return getattr(args, "knowledge", None) or settings.knowledge_dir, playbooks
+    read = Environment()  # a setting is read only where no option stands in for it
+    knowledge = getattr(args, "knowledge", None) or read.knowledge_dir()
+    return knowledge, getattr(args, "playbooks", None) or read.playbooks_dir()
 
 
 def _input_lines() -> Iterator[str]:
@@ -239,9 +239,11 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
 
 def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
     """The database a command works on; Refusal for one it cannot use (said in one line)."""
+    if args.db:
+        return open_existing(args.db, may_create=may_create)
     load_env_file()
-    path = args.db or read_settings(need_slack=False).database_path
-    return open_existing(path, may_create=may_create)
+    with setting_named("DATABASE_PATH"):
+        return open_existing(Environment().database_path(), may_create=may_create)
 
 
 def cmd_customers_import(args: argparse.Namespace) -> int:
@@ -270,33 +272,35 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     load_env_file()
-    settings = read_settings(need_slack=args.post, need_signing_secret=False)  # it only posts
-    playbooks = args.playbooks or settings.playbooks_dir
-    guide, problems = load_guide(playbooks)
+    read = Environment()
+    # All a post needs of Slack's settings, asked for before anything else is done.
+    slack = (read.bot_token(), read.api_url()) if args.post else None
+    guide, problems = load_guide(args.playbooks or read.playbooks_dir())
     if guide is None:
         _report(problems)
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
-    store = open_existing(args.db or settings.database_path)
+    store = _store(args)
     # The FAQ's questions label the top topics (entries a broken file lost keep their ids),
     # and its matcher groups the unanswered questions by need, as /kb gaps does.
-    knowledge = load_knowledge(settings.knowledge_dir)
+    knowledge = load_knowledge(read.knowledge_dir())
     summary = weekly_summary(
         store, guide.goals, guide.solutions, args.week, faq_titles(knowledge.entries),
         phrase_labels(guide.tone), Matcher.for_knowledge(knowledge),
     )  # fmt: skip
-    if not args.post:
+    if slack is None:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0
     # Only a post needs Slack (and Bolt, and the chart): printing a week never loads them.
-    from bot.slack.app import web_client
+    from bot.slack.app import check_slack, web_client
     from bot.slack.outbox import Outbox, Sender
     from bot.slack.weekly import queue_summary
 
+    check_slack(*slack)  # one line when Slack cannot be reached or refuses the token
     channel = guide.roles.channels["management"]  # there is no guide without one
     # Through the outbox like every post, sent here and now (no executor): by hand, each
     # --post is a post of its own.
-    outbox = Outbox(store, Sender(web_client(settings), store), f"summary-by-hand:{uuid.uuid4()}")
+    outbox = Outbox(store, Sender(web_client(*slack), store), f"summary-by-hand:{uuid.uuid4()}")
     key = f"{outbox.prefix}:{summary.label}"
     with store.transaction():
         queue_summary(outbox, store, guide, summary, channel, key)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.shared.refusal import Refusal
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 # The default number of HTTP worker processes is one per CPU, but no more than this: every
@@ -64,21 +68,52 @@ PLACEHOLDERS = {
 }
 
 
-def read_settings(
-    env: Mapping[str, str] | None = None, *, need_slack: bool = True,
-    need_signing_secret: bool | None = None,
-) -> Settings:  # fmt: skip
-    """Build Settings from `env` (default: os.environ); raise SettingError naming the bad one.
-    `need_slack`: the command talks to Slack (a bot token); `need_signing_secret` (as
-    need_slack unless given): it also takes requests from Slack."""
-    env = os.environ if env is None else env
-    if need_signing_secret is None:
-        need_signing_secret = need_slack
+def _http_url(text: str) -> bool:
+    """An http(s) URL with a host and, if any, a port number: what a request can go to."""
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018 (a property that raises ValueError on a bad port)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
-    def text(name: str, default: str = "", required: bool = False) -> str:
-        value = env.get(name, "").strip() or default
+
+def require_folder(name: str, folder: Path, holds: str) -> Path:
+    """The folder a setting names, for a command that loads it whole: SettingError in one line
+    when it is not there (the files' own problems are for the content check)."""
+    if not folder.is_dir():
+        where = "" if folder.is_absolute() else f" (in {Path.cwd()})"
+        raise SettingError(
+            f"{name} {folder} is not a folder{where}; set it to the folder of {holds}"
+        )
+    return folder
+
+
+@contextmanager
+def setting_named(name: str) -> Iterator[None]:
+    """A Refusal about the file or folder the setting `name` points at becomes the SettingError
+    that names the setting."""
+    try:
+        yield
+    except Refusal as error:
+        raise SettingError(f"{name}: {error}") from None
+
+
+class Environment:
+    """The settings in `env` (default: os.environ), each read and checked when a command asks
+    for it, so that a command refuses only a setting it uses: `repbot check` runs with the
+    example token of .env.example, or a PORT that only `repbot run` would mind. Each method
+    returns its setting or raises SettingError in one line that names it."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env = os.environ if env is None else env
+
+    def text(self, name: str, default: str = "", required: bool = False) -> str:
+        value = self.env.get(name, "").strip() or default
         if required and not value:
-            raise SettingError(f"{name} is not set (see .env.example)")
+            raise SettingError(
+                f"{name} is not set; put it in .env or the environment (see .env.example)"
+            )
         if value and value == PLACEHOLDERS.get(name):
             raise SettingError(
                 f"{name} is still the example value from .env.example; put in your own "
@@ -86,48 +121,85 @@ def read_settings(
             )
         return value
 
-    bot_token = text("SLACK_BOT_TOKEN", required=need_slack)
-    if bot_token and not bot_token.startswith("xoxb-"):
-        raise SettingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-    app_token = text("SLACK_APP_TOKEN")
-    if app_token and not app_token.startswith("xapp-"):
-        raise SettingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-    api_url = text("SLACK_API_URL", SLACK_API_DEFAULT)
-    if not api_url.startswith(("http://", "https://")):
-        raise SettingError(f"SLACK_API_URL must be an http(s) URL, not {api_url!r}")
-    port_text = text("PORT", "3000")
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise SettingError(f"PORT must be a number from 1 to 65535, not {port_text!r}")
-    host = text("HOST", "0.0.0.0")
-    try:
-        # An address literal, not a name: what the bot listens on is then exactly what the
-        # setting says, decided without a DNS look-up at start-up.
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise SettingError(
-            f"HOST must be an IP address to listen on (0.0.0.0, 127.0.0.1, ::), not {host!r}"
-        ) from None
-    workers_text = text("WEB_WORKERS", str(default_web_workers()))
-    if not workers_text.isdigit() or int(workers_text) < 1:
-        raise SettingError(f"WEB_WORKERS must be a number of at least 1, not {workers_text!r}")
-    claim_text = text("OUTBOX_CLAIM_TIMEOUT", "120")
-    if not claim_text.isdigit() or int(claim_text) < 1:
-        raise SettingError(
-            f"OUTBOX_CLAIM_TIMEOUT must be a number of seconds, at least 1, not {claim_text!r}"
-        )
+    def bot_token(self) -> str:
+        token = self.text("SLACK_BOT_TOKEN", required=True)
+        if not token.startswith("xoxb-"):
+            raise SettingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        return token
+
+    def app_token(self) -> str:
+        token = self.text("SLACK_APP_TOKEN")
+        if token and not token.startswith("xapp-"):
+            raise SettingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return token
+
+    def signing_secret(self) -> str:
+        """Required in HTTP mode; Socket Mode (an app token) needs none."""
+        return self.text("SLACK_SIGNING_SECRET", required=not self.app_token())
+
+    def api_url(self) -> str:
+        url = self.text("SLACK_API_URL", SLACK_API_DEFAULT)
+        if not _http_url(url):
+            raise SettingError(
+                f"SLACK_API_URL must be an http(s) URL such as {SLACK_API_DEFAULT}, not {url!r}"
+            )
+        return url.rstrip("/") + "/"  # WebClient joins method names onto it
+
+    def port(self) -> int:
+        port = self.text("PORT", "3000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingError(f"PORT must be a number from 1 to 65535, not {port!r}")
+        return int(port)
+
+    def host(self) -> str:
+        host = self.text("HOST", "0.0.0.0")
+        try:
+            # An address literal, not a name: what the bot listens on is then exactly what the
+            # setting says, decided without a DNS look-up at start-up.
+            ipaddress.ip_address(host)
+        except ValueError:
+            raise SettingError(
+                f"HOST must be an IP address to listen on (0.0.0.0, 127.0.0.1, ::), not {host!r}"
+            ) from None
+        return host
+
+    def web_workers(self) -> int:
+        workers = self.text("WEB_WORKERS", str(default_web_workers()))
+        if not workers.isdigit() or int(workers) < 1:
+            raise SettingError(f"WEB_WORKERS must be a number of at least 1, not {workers!r}")
+        return int(workers)
+
+    def outbox_claim_timeout(self) -> int:
+        seconds = self.text("OUTBOX_CLAIM_TIMEOUT", "120")
+        if not seconds.isdigit() or int(seconds) < 1:
+            raise SettingError(
+                f"OUTBOX_CLAIM_TIMEOUT must be a number of seconds, at least 1, not {seconds!r}"
+            )
+        return int(seconds)
+
+    def database_path(self) -> Path:
+        return Path(self.text("DATABASE_PATH", "repbot.db"))
+
+    def knowledge_dir(self) -> Path:
+        return Path(self.text("KNOWLEDGE_DIR", "knowledge"))
+
+    def playbooks_dir(self) -> Path:
+        return Path(self.text("PLAYBOOKS_DIR", "playbooks"))
+
+
+def read_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Every setting, as `repbot run` uses them all; SettingError names the first bad one."""
+    read = Environment(env)
     return Settings(
-        slack_bot_token=bot_token,
-        slack_signing_secret=text(
-            "SLACK_SIGNING_SECRET", required=need_signing_secret and not app_token
-        ),
-        slack_app_token=app_token,
-        # WebClient joins method names onto the base URL, so it must end with "/".
-        slack_api_url=api_url.rstrip("/") + "/",
-        port=int(port_text),
-        database_path=Path(text("DATABASE_PATH", "repbot.db")),
-        knowledge_dir=Path(text("KNOWLEDGE_DIR", "knowledge")),
-        playbooks_dir=Path(text("PLAYBOOKS_DIR", "playbooks")),
-        web_workers=int(workers_text),
-        host=host,
-        outbox_claim_timeout=int(claim_text),
+        slack_bot_token=read.bot_token(),
+        slack_app_token=read.app_token(),
+        slack_api_url=read.api_url(),
+        port=read.port(),
+        host=read.host(),
+        web_workers=read.web_workers(),
+        outbox_claim_timeout=read.outbox_claim_timeout(),
+        slack_signing_secret=read.signing_secret(),
+        database_path=read.database_path(),
+        knowledge_dir=read.knowledge_dir(),
+        playbooks_dir=read.playbooks_dir(),
     )

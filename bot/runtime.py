@@ -12,15 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.cases import audit
-from bot.config import Settings
+from bot.config import SettingError, Settings, require_folder, setting_named
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
 from bot.shared.ticker import Ticker
-from bot.slack.app import build_app
+from bot.slack.app import build_app, token_refused
 from bot.slack.outbox import Sender, forget_old, sender_ticker
 from bot.slack.reload import content_reloader
 from bot.slack.reminders import reminder_ticker
@@ -39,45 +38,39 @@ AUDIT_HEAD_INTERVAL = 60.0  # seconds between looks at how far the audit chain h
 
 
 def run(settings: Settings) -> int:
+    require_folder("KNOWLEDGE_DIR", settings.knowledge_dir, "the FAQ's YAML files")
+    require_folder("PLAYBOOKS_DIR", settings.playbooks_dir, "the playbooks (roles.yaml and more)")
     try:
-        services = open_services(
-            settings.knowledge_dir, settings.playbooks_dir, settings.database_path
-        )
+        with setting_named("DATABASE_PATH"):  # a database it cannot use, named as a setting
+            services = open_services(
+                settings.knowledge_dir, settings.playbooks_dir, settings.database_path
+            )
     except ContentError as error:
         print(f"repbot: not starting, the content has errors:\n{error}", file=sys.stderr)
         return 1
-    audit.publish(audit.head(services.store))  # the log anchors the chain from the start
+    # HTTP mode: the port, taken before Slack is asked anything, so that a port in use is
+    # said in one line (and Socket Mode takes none).
+    sock = None if settings.socket_mode else _listen(settings.host, settings.port)
     # Ours, not Bolt's default, so that a stopping worker can wait for the lazy listeners.
     executor = ThreadPoolExecutor(max_workers=5, thread_name_prefix="repbot-listener")
     try:
-        app, sender = build_app(settings, services, listener_executor=executor)  # checks token
-    except BoltError as error:
-        print(f"repbot: not starting, Slack refused the bot token: {error}", file=sys.stderr)
-        return 1
+        app, sender = build_app(settings, services, listener_executor=executor)  # asks Slack
+    except SettingError:
+        if sock is not None:
+            sock.close()
+        raise
+    audit.publish(audit.head(services.store))  # the log anchors the chain from the start
     entries = len(services.faq.entries)
-    if settings.socket_mode:
+    if sock is None:
         # One process: Socket Mode needs no port to share, and WEB_WORKERS is for HTTP.
         start_loops(app, sender, services, schedules=True)
         log.info("connecting over Socket Mode with %d FAQ entries", entries)
         try:
             SocketModeHandler(app, settings.slack_app_token).start()
-        except SlackApiError as error:
-            reason = error.response.get("error")
-            print(
-                f"repbot: Slack refused the app-level token SLACK_APP_TOKEN: {reason}",
-                file=sys.stderr,
-            )
-            return 1
+        except SlackApiError as error:  # refused since check_slack asked
+            raise token_refused("SLACK_APP_TOKEN", error.response.get("error")) from None
         return 0
     host, port, secret = settings.host, settings.port, settings.slack_signing_secret
-    try:
-        sock = listen(host, port)
-    except OSError as error:
-        # Without the address that create_server adds (its errors always carry an errno).
-        reason = os.strerror(error.errno) if error.errno is not None else str(error)
-        print(f"repbot: not starting, cannot listen on HOST {host} PORT {port}: {reason}",
-              file=sys.stderr)  # fmt: skip
-        return 1
     workers = settings.web_workers
     log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
              entries, host, port, workers, "" if workers == 1 else "s")  # fmt: skip
@@ -96,6 +89,18 @@ def run(settings: Settings) -> int:
             app, sender, services, executor, sock, secret, schedules=number == 0
         ),
     ).run()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        return listen(host, port)
+    except OSError as error:
+        # Without the address that create_server adds (its errors always carry an errno).
+        reason = os.strerror(error.errno) if error.errno is not None else str(error)
+        raise SettingError(
+            f"Cannot listen on HOST {host} PORT {port}: {reason}; set PORT to a free port "
+            "(from 1024 unless run as root) and HOST to an address of this machine"
+        ) from None
 
 
 def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool) -> list[Ticker]:

@@ -11,7 +11,7 @@ from bot.faq.service import Faq
 from bot.guide import Guide, LiveGuide, load_guide
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
-from bot.shared.db import Store
+from bot.shared.db import Store, open_existing
 from bot.shared.roles import Roles
 
 
@@ -46,7 +46,7 @@ def open_services(
     guide, problems = load_guide(playbooks_dir)
     if guide is None:
         raise ContentError([p for p in problems if p.severity == "error"])
-    store = Store(db_path, clock)
+    store = open_existing(db_path, may_create=True, clock=clock)
     playbooks = LiveGuide(playbooks_dir, guide)
     return Services(
         store=store,

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SLACK_API_DEFAULT, SettingError, default_web_workers, read_settings
+from bot.config import (
+    SLACK_API_DEFAULT,
+    Environment,
+    SettingError,
+    default_web_workers,
+    read_settings,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -84,8 +90,18 @@ def test_the_example_values_of_env_example_are_refused_by_name():
             read_settings({**GOOD, name: example[name]})
 
 
-def test_a_command_that_only_posts_needs_no_signing_secret():
-    settings = read_settings(
-        {"SLACK_BOT_TOKEN": "xoxb-1-2-abc"}, need_slack=True, need_signing_secret=False
-    )
-    assert settings.slack_signing_secret == ""
+def test_a_command_reads_only_the_settings_it_asks_for():
+    # .env.example copied as it is, and a PORT only `repbot run` would use: a command that
+    # loads the content or posts a summary minds neither.
+    read = Environment({"SLACK_SIGNING_SECRET": "your-signing-secret", "PORT": "eighty",
+                        "SLACK_BOT_TOKEN": "xoxb-1-2-abc", "KNOWLEDGE_DIR": "faq"})  # fmt: skip
+    assert read.knowledge_dir() == Path("faq")
+    assert (read.bot_token(), read.api_url()) == ("xoxb-1-2-abc", SLACK_API_DEFAULT)
+    with pytest.raises(SettingError, match="^PORT must be"):
+        read.port()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/api/", "https:///api/", "http://"])
+def test_a_slack_api_url_that_no_request_could_go_to_is_refused(url):
+    with pytest.raises(SettingError, match="^SLACK_API_URL must be an http"):
+        read_settings({**GOOD, "SLACK_API_URL": url})

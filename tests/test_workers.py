@@ -155,6 +155,7 @@ def test_one_worker_serves_in_the_process_itself_and_stops_cleanly(tmp_path, fak
         assert bot.stop() == 0
         assert "with 1 worker\n" in bot.output
         assert "Traceback" not in bot.output
+        assert " WARNING " not in bot.output  # a clean start, and a request, warn of nothing
 
 
 def test_a_port_in_use_stops_start_up_with_one_line(tmp_path, fake, repbot):
@@ -165,10 +166,11 @@ def test_a_port_in_use_stops_start_up_with_one_line(tmp_path, fake, repbot):
                "SLACK_API_URL": fake.api_url, "PORT": str(port),
                "DATABASE_PATH": str(tmp_path / "r.db"), "WEB_WORKERS": "2"}  # fmt: skip
         done = repbot("run", "--env-file", os.devnull, env=env)
-    assert done.returncode == 1
-    assert done.stderr.splitlines()[-1] == (
-        f"repbot: not starting, cannot listen on HOST 0.0.0.0 PORT {port}: Address already in use"
-    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"repbot: Cannot listen on HOST 0.0.0.0 PORT {port}: Address already in use; set PORT "
+        "to a free port (from 1024 unless run as root) and HOST to an address of this machine"
+    ]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1"])

@@ -8,6 +8,7 @@ readers work while one writer writes, and the busy timeout makes writers wait th
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -37,18 +38,35 @@ def existing(found: T | None, what: str) -> T:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def open_existing(path: str | Path, *, may_create: bool = False) -> Store:
+def open_existing(
+    path: str | Path, *, may_create: bool = False, clock: Clock | None = None
+) -> Store:
     """The database at `path` for a command that reads it: a missing file (unless
-    `may_create`), a file that is not SQLite, or another program's database is a Refusal in one
-    line, never an empty database made on the spot or a traceback."""
+    `may_create`), a missing folder, a folder, a file this user cannot write, a file that is not
+    SQLite, or another program's database is a Refusal in one line that names the path and
+    what to do, never an empty database made on the spot, a new folder or a traceback."""
     path = Path(path)
     if not path.exists():
-        if may_create:
-            return Store(path)
-        raise Refusal(f"there is no database at {path} (set DATABASE_PATH, or give --db)")
+        if not may_create:
+            raise Refusal(f"there is no database at {path} (set DATABASE_PATH, or give --db)")
+        folder = path.parent
+        if not folder.is_dir():
+            # Not made here: a mistyped path would leave a new tree and an empty database in it.
+            raise Refusal(
+                f"there is no folder {folder} for the database {path}; create the folder, "
+                "or choose a file in one that exists"
+            )
+        _writable(folder, f"cannot make the database {path}: the folder {folder}")
+        return _opened(path, clock)
+    if path.is_dir():
+        raise Refusal(f"{path} is a folder; give the database's file, such as {path / 'repbot.db'}")
+    _writable(path, f"cannot open the database {path}: it")
+    # WAL keeps two files beside the database (-wal, -shm), made as it opens.
+    _writable(path.parent, f"cannot open the database {path}: its folder {path.parent}")
     with path.open("rb") as file:
-        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise Refusal(f"{path} is not a repbot database (not SQLite)")
+        header = file.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:  # an empty file is a new database to SQLite
+        raise Refusal(f"{path} is not a repbot database (not SQLite)")
     probe = sqlite3.connect(path)
     try:
         version = probe.execute("PRAGMA user_version").fetchone()[0]
@@ -58,7 +76,21 @@ def open_existing(path: str | Path, *, may_create: bool = False) -> Store:
         probe.close()
     if foreign:
         raise Refusal(f"{path} is not a repbot database (another program's tables)")
-    return Store(path)
+    return _opened(path, clock)
+
+
+def _writable(path: Path, what: str) -> None:
+    """A Refusal unless this user may read and write `path`; `what` names it in the line."""
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise Refusal(f"{what} is not writable by this user; change its permissions")
+
+
+def _opened(path: Path, clock: Clock | None) -> Store:
+    """The Store, or a Refusal for what SQLite alone can tell (a full disk, a locked file)."""
+    try:
+        return Store(path, clock)
+    except sqlite3.Error as error:
+        raise Refusal(f"the database {path} cannot be opened: {error}") from None
 
 
 class Store:
