@@ -349,6 +349,10 @@ def test_plain_statements_of_feeling_are_heard(message, emotion):
         ("I wasn't angry until now, but this is ridiculous", "angry"),
         ("Not angry, just confused about the roaming charge", "confused"),
         ("I'm not angry but I am disappointed", "frustrated"),
+        ("This isn't acceptable", "angry"),
+        # set phrases that hold a feeling word but say no feeling
+        ("As far as I'm concerned the bill is fine, just checking the date", "neutral"),
+        ("The meal gave me an upset stomach", "neutral"),
     ],
 )
 def test_a_feeling_that_is_negated_does_not_count(message, emotion):
@@ -373,6 +377,8 @@ def test_a_feeling_that_is_negated_does_not_count(message, emotion):
         # nothing to name: a neutral word, never a bad quote
         ("Worst company ever, sort it out", "this"),
         ("I can't log in and I cannot reset it", "this"),
+        ("Could my daughter open an account?", "the account"),
+        ("Why isn't my top up showing?", "your top-up"),
     ],
 )
 def test_the_problem_is_named_in_a_few_words_not_quoted(message, named):

@@ -30,8 +30,16 @@ DETERMINERS = {
     "my": "your", "your": "the", "our": "the", "the": "the", "this": "the", "that": "the",
     "a": "the", "an": "the",
 }  # fmt: skip
-PHRASE_WORDS = 2  # after the determiner: "credit card", never a whole clause
+PHRASE_WORDS = 3  # after the determiner: "visa credit card", never a whole clause
 TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+ASKING_WORDS = "is isnt was wasnt are arent does doesnt did didnt has hasnt have havent"
+ASKING = frozenset(ASKING_WORDS.split())
+# A thing named by a verb and its particle: "my top up", "the sign in page".
+COMPOUND = re.compile(
+    r"\b(top|sign|log|check|set|pick|drop|roll|start|back|call|print|read)"
+    r" (up|in|on|out|off|down|back)\b",
+    re.IGNORECASE,
+)
 NO_TOPIC = "this"  # when nothing good can be named, rather than a bad quote
 # Words that end a thing's name: verbs, adverbs and the little words between.
 NOT_NOUN_WORDS = """
@@ -40,6 +48,7 @@ NOT_NOUN_WORDS = """
     already only even ever now then today yesterday tomorrow tonight here there where when why
     how what which who that this these those and or but so because if as than of to for from
     with without on in at by about into onto over under after before since until up down out
+    between through via across against within per during including like near around behind
     off very really so too ago keeps keep kept gets get got goes go went comes come came says
     say said shows show seems seem looks look needs need wants want takes take took works work
     fails fail crashes stopped isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt
@@ -234,7 +243,7 @@ def topic(message: str) -> str:
     """The customer's problem named in a few words, for the reply to say back: "your missing
     box", "the app", "the double charge"; "this" when nothing good can be taken from the
     message. Never a quote: the reply names the problem, it does not repeat the message."""
-    flat = " ".join(message.replace("’", "'").split())
+    flat = COMPOUND.sub(r"\1-\2", " ".join(message.replace("’", "'").split()))
     bare = flat.lower().replace("'", "")
     for name, pattern in WHOLE_PROBLEMS:
         if pattern.search(bare):
@@ -248,7 +257,10 @@ def topic(message: str) -> str:
     for index, word in enumerate(words):
         if word.key not in DETERMINERS:
             continue
-        phrase = _noun_phrase(words[index + 1 : index + 1 + PHRASE_WORDS])
+        # After "why isn't", "is", "when is": the thing is asked about, and a word in -ing
+        # after it is what it does ("why isn't my top-up showing").
+        asked = index > 0 and words[index - 1].key in ASKING
+        phrase = _noun_phrase(words[index + 1 : index + 1 + PHRASE_WORDS], asked)
         if not phrase:
             continue
         if word.key == "my":
@@ -268,19 +280,20 @@ class Word:
     possessive: bool  # "daughter's"
 
 
-def _noun_phrase(words: list[Word]) -> list[str]:
+def _noun_phrase(words: list[Word], asked: bool = False) -> list[str]:
     """The words after a determiner that name a thing ("box", "credit card"), stopping at the
     first that does not (a verb, an adverb); empty when the thing is no problem a reply can
     name ("the third time", "my daughter's party")."""
     phrase: list[Word] = []
     for word in words:
         key = word.key
-        if key in NOT_NOUNS or len(key) < 2 or (phrase and key.endswith(("ed", "ly"))):
+        verb_like = ("ed", "ly", "ing") if asked else ("ed", "ly")
+        if key in NOT_NOUNS or len(key) < 2 or (phrase and key.endswith(verb_like)):
             break
         if word.possessive:  # someone else's thing: "my daughter's party"
             return []
         phrase.append(word)
-    if not phrase or phrase[-1].key in NOT_TOPICS:
+    if not phrase or {phrase[0].key, phrase[-1].key} & NOT_TOPICS:
         return []
     return [word.shown for word in phrase]
 

@@ -19,6 +19,12 @@ LEXICON: tuple[tuple[str, str, str, int], ...] = (
     ("angry", "ridiculous", r"ridiculous", 2),
     ("angry", "unacceptable", r"unacceptable", 2),
     ("angry", "disgusting", r"disgusting", 2),
+    (
+        "angry",
+        "not good enough",
+        r"(not|isnt|wasnt|never) (remotely |even )?(good enough|acceptable)",
+        2,
+    ),
     ("angry", "outrageous", r"outrageous|disgrace(ful)?|appalling|shocking", 2),
     ("angry", "worst", r"worst", 1),
     ("angry", "useless", r"useless|pathetic|incompetent|rubbish|terrible|awful", 1),
@@ -103,6 +109,9 @@ NEGATIONS = "not no never isnt arent wasnt werent dont doesnt didnt aint hardly 
 NEGATORS = frozenset(NEGATIONS.split())
 NEGATION_REACH = 4  # words before a feeling word in which a "not" cancels it
 CLAUSE_END = re.compile(r"[.,;:!?()\n]|\b(but|though|although|however)\b")
+NO_FEELING = re.compile(
+    r"\bas far as (i|im|i am|we|were|we are) (\w+ )?concerned\b|\bupset (stomach|tummy)\b"
+)
 FEELING_WORDS = tuple((emotion, re.compile(rf"\b(?:{pattern})\b")) for emotion, pattern in FEELINGS)
 COMPILED = tuple(
     (emotion, cue, re.compile(rf"\b(?:{pattern})\b"), weight)
@@ -131,6 +140,8 @@ def detect_emotion(message: str) -> EmotionReading:
             cues[emotion].append(cue)
 
     folded = message.lower().replace("’", "").replace("'", "")
+    # Set phrases that hold a feeling word but say no feeling, blanked so places stay put.
+    folded = NO_FEELING.sub(lambda match: " " * len(match[0]), folded)
     for emotion, feeling in FEELING_WORDS:
         for match in feeling.finditer(folded):
             before = _clause_before(folded, match.start())
