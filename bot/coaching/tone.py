@@ -43,14 +43,11 @@ GAP = r"(?:\s*,\s*|\s+)"
 APOSTROPHE = "['’ʼ]?"  # typed, curly from a phone, or left out ("cant", "youll")
 # Contractions a lead writes once and that match every way reps type them.
 NOT_FORMS = {"can't": ("cannot", "can not"), "won't": ("will not",)}
-SENTENCE_END = ".!?\n"
 # A gap (..3) skips up to that many words, as written or typed, inside one clause: a skipped
 # word never holds a sentence end, a colon or a quote, so "we can. Not" is no "we ..2 not".
 GAP_WORD = r"[^\s.!?;:,\"“”]+"
 GAP_TOKEN = re.compile(r"\.\.(\d+)")
 MAX_GAP = 6
-# Words in double quotes on one line are someone else's, most often the customer's, said back
-# to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 # Where a sentence ends: its . ! ? with any quotes or marks that close it, or a line break.
 SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)*_]*(?=\s)|\n")
 # After a replacement: nothing more in its clause, or in its sentence ("" is the end).
@@ -70,6 +67,8 @@ REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:,?\s+\1\b)+", re.IGNORECASE)
 OPENERS = " \t\"'“‘(*_"
 CLOSERS = " \t\"'”’)*_"
 ENDINGS = ".!?…:"
+# Words in double quotes on one line are someone else's, most often the customer's, said back
+# to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
 
 
@@ -432,12 +431,15 @@ def _by_sentence(text: str, chosen: list[Chosen]) -> list[tuple[int, int, list[C
     for start, end, *_ in chosen:
         inside[start + 1 : end] = b"\1" * (end - start - 1)
     starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text) if not inside[m.end()]]
-    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
-    result = []
-    for start, end in bounds:
-        here = [c for c in chosen if start <= c[0] < end]
+    result: list[tuple[int, int, list[Chosen]]] = []
+    waiting = iter(chosen)  # in text order, as the sentences are
+    phrase = next(waiting, None)
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        here = []
+        while phrase is not None and phrase[0] < end:
+            here.append(phrase)
+            phrase = next(waiting, None)
         if here:
-            end = max(end, max(c[1] for c in here))
             result.append((start, end, here))
     return result
 
