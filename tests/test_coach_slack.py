@@ -1,11 +1,14 @@
 """/draft and /tone end to end: signed requests in, the emulator as Slack."""
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.coaching.tone import check_tone, load_tone_rules
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.slack.blocks import coach as coach_blocks
 
 ANA = member("ana").id
 
@@ -46,11 +49,13 @@ def test_tone_and_draft_without_text_explain_themselves(local):
 
 
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")  # C-1001
     reply = one(local.workspace.command(
-        "ana", "/draft", "C-1042 Maria: my parcel STILL hasn't arrived!! this is the 2nd time"
+        "ana", "/draft", "C-1001 Maria: my parcel STILL hasn't arrived!! this is the 2nd time"
     ))  # fmt: skip
     text = reply.render().text
-    assert "for Maria · case C-1042" in text
+    assert "for Maria · case C-1001" in text
+    assert "Your case reference is C-1001." in text
     assert "parcel" in text  # the customer's own word
     assert [e.label for e in reply.elements] == [
         "Use this", "Shorter", "More formal", "Another version", "Not helpful",
@@ -58,7 +63,7 @@ def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     ((user, case, name, score, due),) = rows(
         local, "SELECT user_id, case_id, customer_name, tone_score, due_at FROM drafts"
     )
-    assert (user, case, name) == (ANA, "C-1042", "Maria") and score >= 90 and due
+    assert (user, case, name) == (ANA, "C-1001", "Maria") and score >= 90 and due
     assert local.fake.calls_to("users.info")  # the rep's time zone, for "by 3 pm"
     draft = text.split("\n")[2]
     shorter = one(local.workspace.click("ana", "Shorter")).render().text
@@ -130,3 +135,47 @@ def test_four_thousand_characters_are_handled(local):
     assert "Use this" in [e.label for e in draft.elements]
     tone = one(local.workspace.command("ana", "/tone", ("we can't do that. " * 250)[:4000]))
     assert "/100*" in tone.render().text
+
+
+def test_the_issue_13_draft_hears_the_upset_and_names_the_problem_in_a_few_words(local):
+    reply = one(local.workspace.command("ana", "/draft", "I am very upset, my box never turned up"))
+    text = reply.render().text
+    assert "The customer sounds angry (“upset”)." in text
+    assert "sounds neutral" not in text
+    assert "you need a hand with your missing box." in text
+    assert "I am very upset" not in text.split("\n", 2)[2]  # the draft never quotes the message
+
+
+def test_a_draft_for_a_case_that_does_not_exist_leaves_the_reference_out_and_says_so(local):
+    text = one(local.workspace.command(
+        "ana", "/draft", "C-1042 Maria: my parcel STILL hasn't arrived!!"
+    )).render().text  # fmt: skip
+    assert "There is no case C-1042, so the draft leaves the case reference out." in text
+    assert "Hi Maria," in text and "case reference is" not in text and "Case C-1042" not in text
+    assert "· case C-1042" not in text
+    assert rows(local, "SELECT case_id, customer_name FROM drafts") == [(None, "Maria")]
+    shorter = one(local.workspace.click("ana", "Shorter")).render().text
+    assert "C-1042" not in shorter
+
+
+def test_the_issue_13_tone_rewrite_is_a_sentence_with_the_part_to_fill_in_bold(local):
+    text = one(local.workspace.command(
+        "ana", "/tone", "unfortunately we can't do that, as I said"
+    )).render().text  # fmt: skip
+    assert "Try: “We can *[add: what you can do]* rather than do that.”" in text
+    assert "*The whole text, rewritten:*\nWe can *[add: what you can do]* rather than do that." in (
+        text
+    )
+    assert "Fill in the parts in brackets before you send it." in text
+    assert "As it stands" not in text and "just to recap" not in text.lower()
+    clean = one(local.workspace.command("ana", "/tone", "Sadly, it's sold out.")).render().text
+    assert "It's sold out." in clean and "brackets" not in clean
+
+
+def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in():
+    rules, _ = load_tone_rules(Path(__file__).parent.parent / "playbooks")
+    report = check_tone("<!channel> M&S orders: we can't refund those", rules)
+    shown = json.dumps(coach_blocks.tone_report(report)["blocks"], ensure_ascii=False)
+    assert "&lt;!channel&gt; M&amp;S orders: we can *[add: what you can do]* rather than" in shown
+    assert "<!channel>" not in shown and "&amp;amp;" not in shown
+    assert "Fill in the parts in brackets before you send it." in shown

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.coaching.drafts import CannotDraft, draft_reply, promise_text
+from bot.coaching.drafts import CannotDraft, draft_reply, promise_text, topic
 from bot.coaching.emotion import EMOTIONS, detect_emotion
 from bot.coaching.playbooks import STYLES, Situation, load_playbooks
 from bot.coaching.tone import check_tone, load_tone_rules
@@ -288,26 +288,110 @@ def test_empty_text_and_unknown_styles_get_a_note():
         draft("Where is my box?", style="casual")
 
 
-def test_a_wall_of_text_is_quoted_in_a_short_snippet():
+def test_a_wall_of_text_is_named_in_a_few_words_never_quoted():
     message = "My box came late and the lettuce was wilted. " + "It was a bad week. " * 210
     assert len(message) > 4000
     reply = draft(message)
-    assert "“My box came late and the lettuce was wilted”" in reply.text
+    assert "you need a hand with your late box." in reply.text
+    assert "lettuce" not in reply.text and "“" not in reply.text
     assert len(reply.text) < 1000
-    long_sentence = "word " * 800
-    assert "“" + "word " * 15 + "word…”" in draft(long_sentence).text
+    assert "you need a hand with this." in draft("word " * 800).text
 
 
 def test_slack_markup_and_template_code_stay_plain_text():
     message = "<!here> <@U0BOB0001> see <https://evil.example|this> {{ 7*7 }} {thing} {% if %}"
     reply = draft(message)
-    assert message in reply.text  # quoted as written; the Slack layer escapes it
-    assert "49" not in reply.text
+    assert "49" not in reply.text and "<" not in reply.text and "{" not in reply.text
     named = draft("Where is my box?", customer_name="<!channel> {{ name }}", case_id="{% x %}")
-    assert "Hi <!channel> {{ name }}," in named.text and "{% x %}" in named.text
+    assert "Hi <!channel> {{ name }}," in named.text and "{% x %}" in named.text  # escaped in Slack
 
 
 def test_the_customers_own_cant_is_never_quoted_back():
     reply = draft("I can't log in and I cannot reset it")
     assert not CANT.search(reply.text)
-    assert "the issue you described" in reply.text
+    assert "you need a hand with this." in reply.text
+
+
+# Issue 13: plain statements of feeling, from other businesses as well as ours.
+@pytest.mark.parametrize(
+    ("message", "emotion"),
+    [
+        ("I am very upset, my box never turned up", "angry"),
+        ("I'm so angry about this", "angry"),
+        ("this is unacceptable", "angry"),
+        ("I'm worried", "anxious"),
+        ("I'm really disappointed with the service", "frustrated"),
+        ("I'm frustrated with your app", "frustrated"),
+        ("this is ridiculous", "angry"),
+        ("I'm scared my account will be closed", "anxious"),
+        # a bank, a telco, a SaaS
+        ("Im really worried, there's a payment on my statement I don't recognise", "anxious"),
+        ("I'm absolutely furious, my broadband has been down all week", "angry"),
+        ("Honestly I'm pretty annoyed that our dashboard export keeps timing out", "frustrated"),
+        ("I AM SO UPSET!!! MY MORTGAGE PAYMENT BOUNCED", "angry"),
+        ("I’m concerned my SIM was swapped without my permission", "anxious"),
+        ("I'm not happy with how my complaint was handled", "frustrated"),
+        ("I'm a bit confused by the new invoice layout", "confused"),
+    ],
+)
+def test_plain_statements_of_feeling_are_heard(message, emotion):
+    reading = detect_emotion(message)
+    assert reading.emotion == emotion, reading
+    assert reading.cues
+
+
+@pytest.mark.parametrize(
+    ("message", "emotion"),
+    [
+        ("I'm not upset, just asking", "neutral"),
+        ("Not worried at all, just curious when my statement arrives", "neutral"),
+        ("don't worry, there's no rush on the upgrade", "neutral"),
+        ("I wasn't angry until now, but this is ridiculous", "angry"),
+        ("Not angry, just confused about the roaming charge", "confused"),
+        ("I'm not angry but I am disappointed", "frustrated"),
+        ("This isn't acceptable", "angry"),
+        # set phrases that hold a feeling word but say no feeling
+        ("As far as I'm concerned the bill is fine, just checking the date", "neutral"),
+        ("The meal gave me an upset stomach", "neutral"),
+    ],
+)
+def test_a_feeling_that_is_negated_does_not_count(message, emotion):
+    assert detect_emotion(message).emotion == emotion
+
+
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        ("I am very upset, my box never turned up", "your missing box"),
+        ("Hi, this is Priya. My parcel arrived damaged", "your damaged parcel"),
+        ("I've been charged twice for my subscription this month", "the double charge"),
+        ("Im really worried, there's a payment on my statement I don't recognise", "the payment"),
+        ("I'm so angry, my broadband has been down all week", "your broadband"),
+        ("Hello, my SIM card stopped working after the update", "your SIM card"),
+        ("This is ridiculous, the dashboard export keeps timing out", "the dashboard export"),
+        ("Please help, I need the box by Saturday for my daughter's party", "the box"),
+        (
+            "This is the third time I've asked and my refund still hasn't arrived",
+            "your missing refund",
+        ),
+        # nothing to name: a neutral word, never a bad quote
+        ("Worst company ever, sort it out", "this"),
+        ("I can't log in and I cannot reset it", "this"),
+        ("Could my daughter open an account?", "the account"),
+        ("Why isn't my top up showing?", "your top-up"),
+    ],
+)
+def test_the_problem_is_named_in_a_few_words_not_quoted(message, named):
+    assert topic(message) == named
+    reply = draft(message)  # no FAQ entry: the fallback names the problem from the message
+    assert f"you need a hand with {named}." in reply.text
+    words = message.split()
+    quoted = [" ".join(words[i : i + 4]) for i in range(len(words) - 3)]
+    assert not [piece for piece in quoted if piece in reply.text], reply.text
+
+
+def test_a_matched_situation_names_the_problem_from_the_playbook():
+    reply = draft("I am very upset, my box never turned up", entry=Entry("box_late", "q", "a"))
+    assert reply.emotion == "angry"
+    assert "you'd like to know where your box is." in reply.text
+    assert "very upset" not in reply.text

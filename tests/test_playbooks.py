@@ -119,7 +119,8 @@ def test_bad_yaml_is_named_with_its_line(books):
         (
             "your {thing}",
             "your {item}",
-            "11: error: situation 'late': problem: unknown placeholder {item} (use {thing})",
+            "11: error: situation 'late': problem: unknown placeholder {item} "
+            "(use {thing} or {topic})",
         ),
         (
             "    thing: box\n",

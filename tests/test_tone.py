@@ -1,6 +1,8 @@
 """The tone checker behind /tone: what it flags and what it leaves alone, the rewrites, the
 score, odd input, and the rules file with its problems named by file and line."""
 
+import csv
+import re
 import sys
 from itertools import pairwise
 from pathlib import Path
@@ -118,8 +120,13 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
     assert all(text[flag.start : flag.end] == flag.phrase for flag in report.flags)
     assert all(flag.why and flag.rewrite for flag in report.flags)
     assert report.rewritten == (
-        "As it stands we can [what you can do] rather than refund you, the way it works is 30 days."
+        "We can [add: what you can do] rather than refund you, the way it works is 30 days."
     )
+    # Each flag suggests its whole sentence, rewritten; "unfortunately" is best left out.
+    assert {flag.rewrite for flag in report.flags} == {report.rewritten}
+    assert [flag.replacement for flag in report.flags] == [
+        "", "can [add: what you can do] rather than", "the way it works is",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -127,17 +134,30 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
     [
         ("You need to restart the router.", "Please restart the router."),
         ("As I said, the refund takes 5 days.", "Just to recap, the refund takes 5 days."),
-        ("i'll try to get it sorted today", "I'll get it sorted today"),
+        ("i'll try to get it sorted today", "I'll get it sorted today."),
         (
             "I won't be able to call today",
-            "I will be able to [what you can do] rather than call today",
+            "I will be able to [add: what you can do] rather than call today.",
         ),
-        ("ok we wont refund it", "ok we will [what you will do] rather than refund it"),
-        ("calm down please, I'm on it", "I understand this is frustrating, I'm on it"),
-        ("u forgot to enter the code", "Let's make sure to enter the code"),
+        ("ok we wont refund it", "Ok we will [add: what you will do] rather than refund it."),
+        ("calm down please, I'm on it", "I understand this is frustrating, I'm on it."),
+        ("u forgot to enter the code", "Let's make sure to enter the code."),
         (
             "that's not our dept, sorry",
-            "That's something I'll sort out with the right team for you, sorry",
+            "That's something I'll sort out with the right team for you, sorry.",
+        ),
+        # the examples of issue 13: nothing left hanging, nothing said twice
+        (
+            "unfortunately we can't do that, as I said",
+            "We can [add: what you can do] rather than do that.",
+        ),
+        ("Sadly, it's sold out", "It's sold out."),
+        ("It's sold out, unfortunately.", "It's sold out."),
+        ("we can't, sorry", "We can [add: what you can do], sorry."),
+        ("I can't.", "I can [add: what you can do]."),
+        (
+            "Hi Sam,\nunfortunately we can't.\nThanks",
+            "Hi Sam,\nWe can [add: what you can do].\nThanks",
         ),
     ],
 )
@@ -327,3 +347,84 @@ def test_bad_yaml_and_a_missing_file_are_problems(tmp_path):
     (tmp_path / "tone.yaml").write_text("rules:\n  - id: [unclosed\n")
     ((problem),) = load_tone_rules(tmp_path)[1]
     assert problem.line == 3 and problem.message.startswith("bad YAML")
+
+
+# Issue 13: every suggested rewrite is a sentence a rep could send, once the parts in brackets
+# are filled in. Checked over every labelled set and replies from a bank, a telco and a SaaS.
+OTHER_BUSINESSES = [
+    # a bank
+    "Unfortunately we cannot reverse a card payment, you will need to contact the merchant.",
+    "As per our policy we don't refund overdraft fees",
+    "I'm afraid the system won't let me raise your limit",
+    "we're not able to discuss the account with you, as I said",
+    "I can't promise the transfer clears today",
+    # a telco
+    "That's not our department, you'll have to call the network team.",
+    "There's nothing more we can do, the engineer has been",
+    "no promises but we will try to get an engineer out",
+    "Unfortunately, we are unable to offer a discount.",
+    "Not something I can help with, try the help centre.",
+    # a SaaS
+    "Sadly that feature isn't possible on the Basic plan",
+    "You need to clear your cache, as previously mentioned",
+    "we won't be able to restore deleted workspaces",
+    "like i said the export is limited to 10k rows!!",
+    "calm down, we'll see what we can do",
+    "I've already explained this to you twice",
+    "we can't help with",
+    "sorry, we can't, as I said",
+]
+CONNECTORS = r"(?:rather than|instead of|and|but|or|whether|about|with|to|than|of|for)"
+DANGLING = re.compile(rf"\b{CONNECTORS},?\s*(?:[.!?;:]|$)|,\s*just to recap,?\s*[.!?]?$", re.I)
+DOUBLED = re.compile(r"\b(\w+(?:\s+\w+)?),?\s+\1\b", re.IGNORECASE)
+BAD_SPACING = re.compile(r"\s[,.;:!?]|,,|\s\s|,\.")
+
+
+def many_replies() -> list[str]:
+    texts = list(OTHER_BUSINESSES)
+    for name in ("tone_sentences.csv", "tone_holdout.csv", "tone_fresh.csv", "tone_fresh2.csv"):
+        with (ROOT / "tests/data" / name).open(encoding="utf-8", newline="") as file:
+            texts += [row["text"] for row in csv.DictReader(file)]
+    return texts
+
+
+def test_every_rewrite_is_a_sentence_with_the_parts_to_fill_in_marked(rules):
+    sentences = 0
+    for text in many_replies():
+        report = check_tone(text, rules)
+        for sentence in {flag.rewrite for flag in report.flags}:
+            sentences += 1
+            first = next(char for char in sentence if char.isalpha())
+            assert first.isupper(), (text, sentence)
+            assert re.search(r"[.!?:…][\"'”’)*_]*$", sentence), (text, sentence)
+            assert not DANGLING.search(sentence), (text, sentence)
+            assert not DOUBLED.search(sentence), (text, sentence)
+            assert not BAD_SPACING.search(sentence), (text, sentence)
+            assert not re.search(r"\[(?!add: )", sentence), (text, sentence)  # marked to fill in
+            assert sentence in report.rewritten, (text, sentence)
+    assert sentences > 400
+
+
+def test_the_issue_13_rewrite_reads_as_a_sentence(rules):
+    report = check_tone("unfortunately we can't do that, as I said", rules)
+    assert report.rewritten == "We can [add: what you can do] rather than do that."
+    assert [flag.rewrite for flag in report.flags] == [report.rewritten] * 3
+    assert [flag.replacement for flag in report.flags] == [
+        "", "can [add: what you can do] rather than", "",
+    ]  # fmt: skip
+
+
+def test_a_rule_may_leave_its_phrase_out(tmp_path):
+    (tmp_path / "tone.yaml").write_text(
+        "rules:\n"
+        "  - id: sadly\n"
+        "    category: can't-language\n"
+        "    patterns: [sadly]\n"
+        "    why: w\n"
+        "    rewrite: ''\n"
+        "    penalty: 5\n"
+    )
+    rules, problems = load_tone_rules(tmp_path)
+    assert problems == []
+    assert check_tone("Sadly, your plan ends today", rules).rewritten == "Your plan ends today."
+    assert check_tone("It ends today, sadly!", rules).rewritten == "It ends today!"

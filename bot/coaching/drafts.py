@@ -1,6 +1,7 @@
 """`/draft`: a can-do reply to a customer's message, built from the playbook situation of the
-best FAQ match: empathy for how they feel, their problem in their own words, what we can do,
-and a next step with a time inside working hours."""
+best FAQ match: empathy for how they feel, their problem named in a few words (from the
+playbook situation, or taken from the message), what we can do, and a next step with a time
+inside working hours."""
 
 from __future__ import annotations
 
@@ -12,19 +13,88 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coaching.emotion import detect_emotion
-from bot.coaching.playbooks import PLACEHOLDER, STYLES, Playbooks, WorkingHours, render_context
+from bot.coaching.playbooks import (
+    ALIASES,
+    PLACEHOLDER,
+    STYLES,
+    Playbooks,
+    WorkingHours,
+    render_context,
+)
 from bot.faq.knowledge import Entry
 from bot.shared.refusal import Refusal
 
-SNIPPET_CHARS = 80  # of the customer's message quoted back, never the whole wall of text
-NAME_CHARS = 40
-ROUND_TO_MINUTES = 30  # promises read "by 10:30 am", not "by 10:17 am"
-# A quote of the customer's own "can't" would still put can't-language in our reply.
-CANT = re.compile(
-    r"\b(can'?t|cannot|can not|won'?t|unable|impossible|not (be )?(able|allowed|possible)|"
-    r"unfortunately|no way)\b",
+# Naming the customer's problem in a few words ("your missing box"): the words that may open
+# it, and how the reply says them; a reply says "your" where the customer said "my".
+DETERMINERS = {
+    "my": "your", "your": "the", "our": "the", "the": "the", "this": "the", "that": "the",
+    "a": "the", "an": "the",
+}  # fmt: skip
+PHRASE_WORDS = 3  # after the determiner: "visa credit card", never a whole clause
+TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+ASKING_WORDS = "is isnt was wasnt are arent does doesnt did didnt has hasnt have havent"
+ASKING = frozenset(ASKING_WORDS.split())
+# A thing named by a verb and its particle: "my top up", "the sign in page".
+COMPOUND = re.compile(
+    r"\b(top|sign|log|check|set|pick|drop|roll|start|back|call|print|read)"
+    r" (up|in|on|out|off|down|back)\b",
     re.IGNORECASE,
 )
+NO_TOPIC = "this"  # when nothing good can be named, rather than a bad quote
+# Words that end a thing's name: verbs, adverbs and the little words between.
+NOT_NOUN_WORDS = """
+    i me you he she it we they them us is are was were be been being am has have had do does
+    did will would can could shall should may might must not no never still just again also
+    already only even ever now then today yesterday tomorrow tonight here there where when why
+    how what which who that this these those and or but so because if as than of to for from
+    with without on in at by about into onto over under after before since until up down out
+    between through via across against within per during including like near around behind
+    off very really so too ago keeps keep kept gets get got goes go went comes come came says
+    say said shows show seems seem looks look needs need wants want takes take took works work
+    fails fail crashes stopped isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt
+    wont cant cannot couldnt wouldnt shouldnt its im ive id ill youre theyre whats thats theres
+    a an the my your our their his her its some any all every each both more most same other
+"""
+NOT_NOUNS = frozenset(NOT_NOUN_WORDS.split())
+# Things that are no problem to name back: times, people, and words about the contact itself.
+NOT_TOPIC_WORDS = """
+    time times week weeks day days month months year years hour hours minute minutes moment
+    while lot bit way end rest thing things stuff one ones first second third last worst best
+    whole question questions problem problems issue issues query matter complaint help joke
+    shame disgrace nightmare mess company service team people person customer customers mum mom
+    dad son daughter husband wife partner kids children child baby friend family mother father
+    boss colleague neighbour neighbor name reply response message email call chat number
+"""
+NOT_TOPICS = frozenset(NOT_TOPIC_WORDS.split())
+# A problem named whole, whatever the message calls the thing.
+WHOLE_PROBLEMS = (
+    (
+        "the double charge",
+        re.compile(
+            r"\b(charged (me |us )?(twice|two times|double)|double[- ]charged?|"
+            r"(two|2|duplicate|double) (charges|payments|debits)|(charge|payment|debit)s? twice)\b"
+        ),
+    ),
+)
+# What state the thing is in, said before its name: "your missing box".
+STATES = (
+    (
+        "missing",
+        re.compile(
+            r"\b(never (arrived|came|come|turned up|showed up|got here|got to me|received|"
+            r"delivered|appeared)|(hasnt|hadnt|didnt|has not|did not|not|yet to) "
+            r"(arrived?|come|turned up|shown up|showed up|been delivered|got here|"
+            r"been received)|missing|gone astray|got lost|lost in the post)\b"
+        ),
+    ),
+    (
+        "damaged",
+        re.compile(r"\b(damaged|broken|smashed|crushed|cracked|dented|torn|leaking|shattered)\b"),
+    ),
+    ("late", re.compile(r"\b(late|delayed|overdue)\b")),
+)
+NAME_CHARS = 40
+ROUND_TO_MINUTES = 30  # promises read "by 10:30 am", not "by 10:17 am"
 # Common words that are not English (and not English words too), to notice a message in
 # Spanish, French, German, Dutch, Italian or Portuguese. Two of them outweighing the English
 # ones is enough: support messages are short.
@@ -97,12 +167,12 @@ def draft_reply(
     situation = playbooks.situation_for(entry)
     values = {
         "thing": customer_word(text, situation.thing, synonyms or {}),
-        "snippet": snippet(text),
+        "topic": topic(text),
     }
 
     def fill(template: str) -> str:
         # One pass, so nothing in the customer's words is ever read as a placeholder.
-        return PLACEHOLDER.sub(lambda match: values[match[1]], template)
+        return PLACEHOLDER.sub(lambda match: values[ALIASES.get(match[1], match[1])], template)
 
     lines = playbooks.empathy_lines(situation, reading.emotion)
     options = [fill(option) for option in situation.options]
@@ -169,17 +239,63 @@ def _speakable(word: str) -> bool:
     return word.isalpha() and len(word) >= 3 and any(c in "aeiouy" for c in word[1:])
 
 
-def snippet(message: str) -> str:
-    """The first sentence of the message, quoted and cut to a short length; a neutral phrase
-    when quoting it would put the customer's can't-language into our reply."""
-    flat = " ".join(message.split())
-    first = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0].rstrip(".!? ")
-    if len(first) > SNIPPET_CHARS:
-        cut = first[:SNIPPET_CHARS]
-        first = (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
-    if not first or CANT.search(first):
-        return "the issue you described"
-    return f"“{first}”"
+def topic(message: str) -> str:
+    """The customer's problem named in a few words, for the reply to say back: "your missing
+    box", "the app", "the double charge"; "this" when nothing good can be taken from the
+    message. Never a quote: the reply names the problem, it does not repeat the message."""
+    flat = COMPOUND.sub(r"\1-\2", " ".join(message.replace("’", "'").split()))
+    bare = flat.lower().replace("'", "")
+    for name, pattern in WHOLE_PROBLEMS:
+        if pattern.search(bare):
+            return name
+    letters = [c for c in flat if c.isalpha()]
+    shouted = sum(c.isupper() for c in letters) * 2 > len(letters)
+    words = [
+        Word(m[0].replace("'", "").lower(), m[0].lower() if shouted else m[0], m[0].endswith("'s"))
+        for m in TOKEN.finditer(flat)
+    ]
+    for index, word in enumerate(words):
+        if word.key not in DETERMINERS:
+            continue
+        # After "why isn't", "is", "when is": the thing is asked about, and a word in -ing
+        # after it is what it does ("why isn't my top-up showing").
+        asked = index > 0 and words[index - 1].key in ASKING
+        phrase = _noun_phrase(words[index + 1 : index + 1 + PHRASE_WORDS], asked)
+        if not phrase:
+            continue
+        if word.key == "my":
+            # The state of the customer's own thing, said after it: "my box never came".
+            after = " ".join(later.key for later in words[index:])
+            state = next((name for name, pattern in STATES if pattern.search(after)), None)
+            if state and state not in phrase:
+                phrase = [state, *phrase]
+        return " ".join([DETERMINERS[word.key], *phrase])
+    return NO_TOPIC
+
+
+@dataclass(frozen=True)
+class Word:
+    key: str  # lower case, no apostrophes: "hasnt"
+    shown: str  # as typed ("SIM"), or in lower case when the whole message is shouted
+    possessive: bool  # "daughter's"
+
+
+def _noun_phrase(words: list[Word], asked: bool = False) -> list[str]:
+    """The words after a determiner that name a thing ("box", "credit card"), stopping at the
+    first that does not (a verb, an adverb); empty when the thing is no problem a reply can
+    name ("the third time", "my daughter's party")."""
+    phrase: list[Word] = []
+    for word in words:
+        key = word.key
+        verb_like = ("ed", "ly", "ing") if asked else ("ed", "ly")
+        if key in NOT_NOUNS or len(key) < 2 or (phrase and key.endswith(verb_like)):
+            break
+        if word.possessive:  # someone else's thing: "my daughter's party"
+            return []
+        phrase.append(word)
+    if not phrase or {phrase[0].key, phrase[-1].key} & NOT_TOPICS:
+        return []
+    return [word.shown for word in phrase]
 
 
 def due_time(hours: WorkingHours, local_now: datetime, within_hours: float) -> datetime:

@@ -1,5 +1,8 @@
 """How the customer feels, read from their message with a small lexicon and a few signals
-(repeated "!!", CAPS, "again", "still ..."), so a rep can see why the draft says what it says."""
+(repeated "!!", CAPS, "again", "still ..."), so a rep can see why the draft says what it says.
+
+Plain statements of feeling ("I am very upset", "I'm so angry", "I'm worried") count most, and
+only when they are not negated: "I'm not upset, just asking" says no feeling at all."""
 
 from __future__ import annotations
 
@@ -15,8 +18,13 @@ PRIORITY = ("angry", "frustrated", "anxious", "confused")
 LEXICON: tuple[tuple[str, str, str, int], ...] = (
     ("angry", "ridiculous", r"ridiculous", 2),
     ("angry", "unacceptable", r"unacceptable", 2),
-    ("angry", "disgusting", r"disgust(ing|ed)", 2),
-    ("angry", "furious", r"furious|livid|fuming", 2),
+    ("angry", "disgusting", r"disgusting", 2),
+    (
+        "angry",
+        "not good enough",
+        r"(not|isnt|wasnt|never) (remotely |even )?(good enough|acceptable)",
+        2,
+    ),
     ("angry", "outrageous", r"outrageous|disgrace(ful)?|appalling|shocking", 2),
     ("angry", "worst", r"worst", 1),
     ("angry", "useless", r"useless|pathetic|incompetent|rubbish|terrible|awful", 1),
@@ -46,10 +54,16 @@ LEXICON: tuple[tuple[str, str, str, int], ...] = (
     ),
     ("frustrated", "for days", r"for (days|weeks|ages|over a week|a week|hours)", 1),
     ("frustrated", "nobody", r"no ?one|nobody|no response|no reply|heard nothing", 1),
-    ("frustrated", "frustrating", r"frustrat(ing|ed)|annoy(ing|ed)|fed up waiting", 2),
+    ("frustrated", "frustrating", r"frustrating|annoying|fed up waiting", 2),
+    (
+        "frustrated",
+        "not happy",
+        r"(not|never|hardly|far from) (at all |very |too |so )?(happy|pleased|impressed|satisfied)",
+        2,
+    ),
     ("frustrated", "waiting", r"(been|still|keep) waiting", 1),
     ("frustrated", "already", r"already (told|tried|contacted|called|emailed|asked)", 1),
-    ("anxious", "worried", r"worr(ied|ying|y)|concern(ed|ing)|nervous|scared|afraid|panick", 2),
+    ("anxious", "concerning", r"concerning", 2),
     ("anxious", "urgent", r"urgent(ly)?|asap|as soon as possible|emergency", 1),
     ("anxious", "need it by", r"need (it|this|them)( back)? (by|before|for) ", 1),
     ("anxious", "scam", r"scam|fraud|hacked|stolen", 1),
@@ -58,7 +72,7 @@ LEXICON: tuple[tuple[str, str, str, int], ...] = (
     ("anxious", "baby", r"baby|allerg(y|ic)|medical|diabet", 1),
     ("anxious", "safe", r"is (it|this) safe|is (my|it) (secure|safe)", 1),
     ("confused", "dont understand", r"(dont|do not|didnt) (understand|get (it|why|how))", 2),
-    ("confused", "confused", r"confus(ed|ing)|puzzled|baffled", 2),
+    ("confused", "confused", r"confusing", 2),
     ("confused", "makes no sense", r"(makes|made) no sense|(doesnt|does not) make (any )?sense", 2),
     ("confused", "not sure", r"not sure|no idea|unsure|unclear", 1),
     (
@@ -70,6 +84,35 @@ LEXICON: tuple[tuple[str, str, str, int], ...] = (
     ("confused", "how come", r"how come|why does it say|i thought", 1),
     ("confused", "which one", r"which (one|option|button)|where do i find", 1),
 )
+# Words that say a feeling outright, as in "I am very upset" or "so disappointed": each counts
+# unless a "not" comes shortly before it in its clause, and counts more after "very", "so", ...
+FEELINGS: tuple[tuple[str, str], ...] = (
+    ("angry", r"upset|angry|furious|livid|fuming|outraged|enraged|mad|disgusted|appalled"),
+    (
+        "frustrated",
+        r"frustrated|annoyed|irritated|exasperated|disappointed|unhappy|dissatisfied|"
+        r"fed up|let down|gutted|sick and tired|tired of",
+    ),
+    (
+        "anxious",
+        r"worried|worrying|worry|concerned|nervous|scared|afraid|frightened|terrified|"
+        r"anxious|panicking|panicked|panic|stressed|distressed|alarmed",
+    ),
+    ("confused", r"confused|puzzled|baffled|perplexed"),
+)
+STRONGER = (
+    "very so really extremely absolutely totally utterly incredibly completely seriously truly "
+    "deeply genuinely beyond super quite pretty getting becoming"
+)
+INTENSIFIERS = frozenset(STRONGER.split())
+NEGATIONS = "not no never isnt arent wasnt werent dont doesnt didnt aint hardly nor without"
+NEGATORS = frozenset(NEGATIONS.split())
+NEGATION_REACH = 4  # words before a feeling word in which a "not" cancels it
+CLAUSE_END = re.compile(r"[.,;:!?()\n]|\b(but|though|although|however)\b")
+NO_FEELING = re.compile(
+    r"\bas far as (i|im|i am|we|were|we are) (\w+ )?concerned\b|\bupset (stomach|tummy)\b"
+)
+FEELING_WORDS = tuple((emotion, re.compile(rf"\b(?:{pattern})\b")) for emotion, pattern in FEELINGS)
 COMPILED = tuple(
     (emotion, cue, re.compile(rf"\b(?:{pattern})\b"), weight)
     for emotion, cue, pattern, weight in LEXICON
@@ -97,6 +140,14 @@ def detect_emotion(message: str) -> EmotionReading:
             cues[emotion].append(cue)
 
     folded = message.lower().replace("’", "").replace("'", "")
+    # Set phrases that hold a feeling word but say no feeling, blanked so places stay put.
+    folded = NO_FEELING.sub(lambda match: " " * len(match[0]), folded)
+    for emotion, feeling in FEELING_WORDS:
+        for match in feeling.finditer(folded):
+            before = _clause_before(folded, match.start())
+            if NEGATORS.intersection(before[-NEGATION_REACH:]):
+                continue
+            add(emotion, match[0], 3 if before and before[-1] in INTENSIFIERS else 2)
     for emotion, cue, pattern, weight in COMPILED:
         if pattern.search(folded):
             add(emotion, cue, weight)
@@ -120,3 +171,10 @@ def detect_emotion(message: str) -> EmotionReading:
     if scores[best] == 0:
         return EmotionReading("neutral", ())
     return EmotionReading(best, tuple(cues[best]))
+
+
+def _clause_before(folded: str, position: int) -> list[str]:
+    """The words of the clause before `position`, up to it: "im not" in "im not upset"."""
+    ends = list(CLAUSE_END.finditer(folded, 0, position))
+    start = ends[-1].end() if ends else 0
+    return folded[start:position].split()

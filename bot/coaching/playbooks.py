@@ -36,9 +36,11 @@ from bot.shared.content import (
 SITUATIONS_FILE = "situations.yaml"
 EMPATHY_FILE = "empathy.yaml"
 TEMPLATES_DIR = "templates"
-# {thing}: the customer's own word for it (or the situation's `thing`); {snippet}: a short
-# quote of the customer's message, for the fallback that has no FAQ words to go by.
-PLACEHOLDERS = ("thing", "snippet")
+# {thing}: the customer's own word for it (or the situation's `thing`); {topic}: their problem
+# named in a few words ("your missing box"), for the fallback that has no FAQ words to go by.
+# {snippet}, its older name, still works and says the same.
+PLACEHOLDERS = ("thing", "topic", "snippet")
+ALIASES = {"snippet": "topic"}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_NAMES: tuple[str, ...] = get_args(Day)
@@ -236,7 +238,7 @@ def _one_word(value: str) -> str:
 def _placeholders(text: str) -> str:
     for placeholder in PLACEHOLDER.findall(text):
         if placeholder not in PLACEHOLDERS:
-            raise ValueError(f"unknown placeholder {{{placeholder}}} (use {{thing}})")
+            raise ValueError(f"unknown placeholder {{{placeholder}}} (use {{thing}} or {{topic}})")
     return text
 
 

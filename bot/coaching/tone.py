@@ -1,6 +1,8 @@
 """The tone checker behind `/tone`: finds the phrases in a rep's own draft that cost customers
 (can't-language, deflection, blame, lecturing, hedging, hiding behind policy), says why each
-hurts, offers a can-do rewrite, scores the text and rewrites it whole.
+hurts, offers a can-do rewrite, scores the text and rewrites it whole. A rewrite is offered as
+the whole sentence the phrase is in, read as a sentence: a capital first, punctuation last, no
+connector left hanging and no part to fill in that is not marked [add: ...].
 
 The rules are data in `playbooks/tone.yaml`, which leads extend; its header documents the
 pattern language. Patterns become regular expressions once, at load, so that a 4,000-character
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 from rapidfuzz.distance import OSA
 
 from bot.shared.content import (
@@ -41,12 +43,30 @@ GAP = r"(?:\s*,\s*|\s+)"
 APOSTROPHE = "['’ʼ]?"  # typed, curly from a phone, or left out ("cant", "youll")
 # Contractions a lead writes once and that match every way reps type them.
 NOT_FORMS = {"can't": ("cannot", "can not"), "won't": ("will not",)}
-SENTENCE_END = ".!?\n"
 # A gap (..3) skips up to that many words, as written or typed, inside one clause: a skipped
 # word never holds a sentence end, a colon or a quote, so "we can. Not" is no "we ..2 not".
 GAP_WORD = r"[^\s.!?;:,\"“”]+"
 GAP_TOKEN = re.compile(r"\.\.(\d+)")
 MAX_GAP = 6
+# Where a sentence ends: its . ! ? with any quotes or marks that close it, or a line break.
+SENTENCE_BREAK = re.compile(r"[.!?…]+[\"'”’)*_]*(?=\s)|\n")
+# After a replacement: nothing more in its clause, or in its sentence ("" is the end).
+CLAUSE_STOPS = ("", *",.;:!?")
+SENTENCE_STOPS = ("", *".;:!?")
+# A connector at the end of a replacement that has nothing left to connect to.
+DANGLING = re.compile(
+    r"(?:\s*,|\s+(?:rather than|instead of|and|but|or|whether|about|with|to|than|of|for|is))+$"
+)
+CLAUSE = re.compile(r"[^,.;:!?\n]*")  # the rest of a clause
+STRANDED = re.compile(r"\b(?:with|to|for|about|on|in|of|at|from|by)\s*$")
+LEADING_THAT = re.compile(r" +that(?= +\w)")  # "told you that it ships", not "said, that is"
+MARKED = re.compile(r"\[(?!add: )([^\]\n]+)\]")  # what only the rep knows, to fill in
+SPACE_BEFORE = re.compile(r"\s+(?=[,.;:!?])")
+COMMA_BEFORE_STOP = re.compile(r",+(?=\s*[.;:!?]|\s*$)")
+REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:,?\s+\1\b)+", re.IGNORECASE)
+OPENERS = " \t\"'“‘(*_"
+CLOSERS = " \t\"'”’)*_"
+ENDINGS = ".!?…:"
 # Words in double quotes on one line are someone else's, most often the customer's, said back
 # to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
@@ -73,7 +93,8 @@ class Flag:
     rule: str
     category: str
     why: str
-    rewrite: str  # the can-do replacement, as it stands in the rewritten text
+    rewrite: str  # the sentence the phrase is in, rewritten whole: what the rep can send
+    replacement: str = ""  # what took the phrase's place in that sentence ("" = left out)
 
 
 @dataclass(frozen=True)
@@ -259,7 +280,8 @@ class RuleShape(Shape, title="field", extra="allow"):
     category: Text
     patterns: list[str] = Field(min_length=1, description="a list of phrases")
     why: Text
-    rewrite: Text
+    # Empty: the phrase is best left out ("unfortunately").
+    rewrite: Annotated[str, StringConstraints(strip_whitespace=True)]
     penalty: int = Field(ge=1, le=100, description="a whole number from 1 to 100")
 
 
@@ -383,23 +405,120 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     flags: list[Flag] = []
     pieces: list[str] = []
     position = 0
-    for start, end, _, rule, fills in chosen:
+    for start, end, chosen_here in _by_sentence(text, chosen):
         pieces.append(text[position:start])
-        rewrite = PLACEHOLDER.sub(_filler(fills), rule.rewrite)
-        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
-        rewrite = DOUBLE_SPACE.sub(" ", rewrite).strip(" ")
-        if _at_sentence_start(pieces):
-            rewrite = rewrite[:1].upper() + rewrite[1:]
+        sentence, replacements = _rewrite_sentence(text, start, end, chosen_here)
+        pieces.append(sentence)
         position = end
-        # A rewrite that ends in its own comma takes the place of the one that followed.
-        if rewrite.endswith(",") and text[position : position + 1] == ",":
-            position += 1
-        pieces.append(rewrite)
-        phrase = text[start:end]
-        flags.append(Flag(phrase, start, end, rule.id, rule.category, rule.why, rewrite))
+        for (first, last, _, rule, _), replacement in zip(chosen_here, replacements, strict=True):
+            flags.append(
+                Flag(text[first:last], first, last, rule.id, rule.category, rule.why,
+                     sentence.strip(), replacement)
+            )  # fmt: skip
     pieces.append(text[position:])
     score = max(0, 100 - sum(rule.penalty for _, _, _, rule, _ in chosen))
     return ToneReport(text, score, flags, "".join(pieces))
+
+
+Chosen = tuple[int, int, int, ToneRule, tuple[str, ...]]  # start, end, order, rule, fill-ins
+
+
+def _by_sentence(text: str, chosen: list[Chosen]) -> list[tuple[int, int, list[Chosen]]]:
+    """(start, end, phrases) of each sentence of `text` with a phrase to change, in order. A
+    sentence ends at . ! ? (and the quotes or marks that close it) or a line break, never inside
+    a phrase."""
+    inside = bytearray(len(text) + 1)
+    for start, end, *_ in chosen:
+        inside[start + 1 : end] = b"\1" * (end - start - 1)
+    starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text) if not inside[m.end()]]
+    result: list[tuple[int, int, list[Chosen]]] = []
+    waiting = iter(chosen)  # in text order, as the sentences are
+    phrase = next(waiting, None)
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        here = []
+        while phrase is not None and phrase[0] < end:
+            here.append(phrase)
+            phrase = next(waiting, None)
+        if here:
+            result.append((start, end, here))
+    return result
+
+
+def _rewrite_sentence(
+    text: str, start: int, end: int, chosen: list[Chosen]
+) -> tuple[str, list[str]]:
+    """One sentence with its phrases replaced, read as a sentence: a capital at the start and
+    punctuation at the end, no connector left hanging ("rather than." or ", just to recap,"),
+    no connector said twice; and what replaced each phrase."""
+    pieces: list[str] = []
+    replacements: list[str] = []
+    position = start
+    for index, (first, last, _, rule, fills) in enumerate(chosen):
+        pieces.append(text[position:first])
+        position = last
+        replacement = PLACEHOLDER.sub(_filler(fills), MARKED.sub(_marked, rule.rewrite))
+        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
+        replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ")
+        following = chosen[index + 1][0] if index + 1 < len(chosen) else end
+        rest = text[position:following]  # up to the next phrase
+        after = text[position:end]  # what follows in the sentence
+        clause = CLAUSE.match(rest)
+        stranded = (
+            clause is not None
+            and (clause.end() < len(rest) or following == end)  # the clause ends before a phrase
+            and STRANDED.search(clause[0]) is not None
+        )
+        if replacement.endswith(","):
+            # A lead-in ("just to recap,") with nothing after it to lead into is left out; one
+            # that leads into "that it ships Monday" leads into "it ships Monday".
+            if after.lstrip(" ,")[:1] in SENTENCE_STOPS:
+                replacement = ""
+            elif that := LEADING_THAT.match(rest):
+                position += that.end()
+                rest = rest[that.end() :]
+        elif DANGLING.search(replacement) and (after.lstrip()[:1] in CLAUSE_STOPS or stranded):
+            # A connector ("rather than") with nothing left in its clause to connect, or only
+            # words that end on a preposition ("rather than help with,"): both go.
+            replacement = DANGLING.sub("", replacement)
+            if stranded and clause is not None:
+                position += clause.end()
+                rest = rest[clause.end() :]
+        if not replacement:
+            # Left out, with the comma that went with it: "Sadly, it's" is "It's".
+            position += len(rest) - len(rest.lstrip(" ,")) if rest.strip() else 0
+        elif replacement.endswith(",") and text[position : position + 1] == ",":
+            position += 1  # a replacement that ends in its own comma takes the next one's place
+        pieces.append(replacement)
+        replacements.append(replacement)
+    pieces.append(text[position:end])
+    original = text[start:end]
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    return lead + _as_sentence("".join(pieces).strip()) + trail, replacements
+
+
+def _marked(match: re.Match[str]) -> str:
+    """[what you can do] as the rep will see it: [add: what you can do]."""
+    return f"[add: {match[1]}]"
+
+
+def _as_sentence(core: str) -> str:
+    """The sentence tidied: its spaces and commas, a connector said twice once, a capital first
+    and punctuation last."""
+    core = DOUBLE_SPACE.sub(" ", core)
+    core = SPACE_BEFORE.sub("", core)
+    core = COMMA_BEFORE_STOP.sub("", core)
+    core = REPEATED.sub(r"\1", core)
+    core = core.lstrip(" ,;")
+    if not core:
+        return core
+    opening = len(core) - len(core.lstrip(OPENERS))
+    core = core[:opening] + core[opening : opening + 1].upper() + core[opening + 1 :]
+    closing = len(core.rstrip(CLOSERS))
+    body, marks = core[:closing].rstrip(" ,;"), core[closing:]
+    if body and body[-1] not in ENDINGS:
+        body += "."
+    return body + marks
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -418,16 +537,6 @@ def _lower(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
-
-
-def _at_sentence_start(pieces: list[str]) -> bool:
-    """Whether what is written so far ends a sentence (or is nothing), ignoring the spaces,
-    quotes and Slack bold or italic marks that may open the next one."""
-    for piece in reversed(pieces):
-        piece = piece.rstrip(" \t\"'“(*_")
-        if piece:
-            return piece[-1] in SENTENCE_END
-    return True
 
 
 def phrase_labels(rules: ToneRules) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
+from bot.cases.service import get_case, parse_case_ref
 from bot.coaching.service import Drafted
 from bot.faq.knowledge import Entry
 from bot.services import Services
@@ -41,3 +42,11 @@ def draft_for(
         synonyms=services.faq.edition.knowledge.synonyms,
         **options,
     )
+
+
+def known_case(services: Services, reference: str | None) -> str | None:
+    """The reference of the case a rep named ("C-1042"), when that case exists; None when it
+    does not, so that no draft ever quotes a case reference that names no case."""
+    number = parse_case_ref(reference) if reference else None
+    case = get_case(services.store, number) if number is not None else None
+    return case.ref if case else None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from itertools import groupby
+
 from bot.coaching.drafts import Draft
-from bot.coaching.tone import ToneReport
+from bot.coaching.tone import Flag, ToneReport
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,
@@ -20,6 +23,9 @@ from bot.slack.blocks.base import (
 from bot.slack.ids import Action, Block
 
 FLAGS_SHOWN = 10
+# What only the rep knows, left in a rewrite to fill in: shown in bold so it cannot be missed.
+TO_FILL = re.compile(r"\[add: [^\]\n]*\]")
+FILL_IN = "Fill in the parts in brackets before you send it."
 
 
 def draft_usage() -> Message:
@@ -34,7 +40,7 @@ def tone_usage() -> Message:
 
 
 def _draft_heading(
-    draft: Draft, tone: ToneReport, customer: str | None, case: str | None
+    draft: Draft, tone: ToneReport, customer: str | None, case: str | None, no_case: str | None
 ) -> Mrkdwn:
     parts = ["*Draft reply*"]
     if customer:
@@ -46,7 +52,13 @@ def _draft_heading(
     mood = Mrkdwn(f"The customer sounds {escape(draft.emotion)}")
     if draft.cues:
         mood += " (" + ", ".join(f"“{cue}”" for cue in draft.cues[:3]) + ")"
-    return Mrkdwn(f"{heading}\n{mood}.")
+    lines = f"{heading}\n{mood}."
+    if no_case:
+        lines += (
+            f"\n_There is no case {escape(no_case)}, so the draft leaves the case reference out."
+            " Check the number, or open a case with /case._"
+        )
+    return Mrkdwn(lines)
 
 
 def draft_message(
@@ -56,11 +68,13 @@ def draft_message(
     *,
     customer: str | None = None,
     case: str | None = None,
+    no_case: str | None = None,
 ) -> Message:
-    """The draft, ready to copy, with what the rep can do with it."""
+    """The draft, ready to copy, with what the rep can do with it. `no_case` is a case reference
+    the rep gave that names no case: the draft leaves it out, and says so."""
     value = str(draft_id)
     blocks = [
-        section(_draft_heading(draft, tone, customer, case)),
+        section(_draft_heading(draft, tone, customer, case, no_case)),
         *sections(draft.text),
         context(f"Promises a reply {draft.promise} · situation `{draft.situation}`"),
     ]
@@ -86,16 +100,33 @@ def tone_report(report: ToneReport) -> Message:
         return message(text, [section(f"*Tone {report.score}/100*: a clean bill.")])
     count = len(report.flags)
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
-    lines = [f"“{flag.phrase}”: {flag.why} Try “{flag.rewrite}”." for flag in report.flags]
-    return message(
-        f"Tone {report.score}/100: {phrases}",
-        [
-            *bulleted(
-                f"*Tone {report.score}/100*: {phrases}",
-                lines,
-                shown=FLAGS_SHOWN,
-                rest="All are fixed in the version below.",
-            ),
-            *sections(Mrkdwn("*The whole text, rewritten:*\n") + report.rewritten),
-        ],
-    )
+    # One line a sentence: what hurts in it and why, then the sentence as it could read.
+    lines = [
+        Mrkdwn(" ").join(f"“{flag.phrase}”: {flag.why}" for flag in flags)
+        + Mrkdwn(" Try: “")
+        + _to_fill(sentence)
+        + Mrkdwn("”")
+        for sentence, flags in ((s, list(f)) for s, f in groupby(report.flags, _sentence))
+    ]
+    rewritten = Mrkdwn("*The whole text, rewritten:*\n") + _to_fill(report.rewritten)
+    blocks = [
+        *bulleted(
+            f"*Tone {report.score}/100*: {phrases}",
+            lines,
+            shown=FLAGS_SHOWN,
+            rest="All are fixed in the version below.",
+        ),
+        *sections(rewritten),
+    ]
+    if TO_FILL.search(report.rewritten):
+        blocks.append(context(FILL_IN))
+    return message(f"Tone {report.score}/100: {phrases}", blocks)
+
+
+def _sentence(flag: Flag) -> str:
+    return flag.rewrite
+
+
+def _to_fill(text: str) -> Mrkdwn:
+    """The rep's text, escaped, with each part to fill in ([add: the offer]) in bold."""
+    return Mrkdwn(TO_FILL.sub(lambda part: f"*{part[0]}*", escape(text)))

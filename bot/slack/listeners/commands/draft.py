@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.drafting import draft_for
+from bot.slack.drafting import draft_for, known_case
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
@@ -39,17 +39,19 @@ def write(
     best = services.faq.matcher.match(message, top=1)
     entry = best.matches[0].entry if best.verdict != "none" and best.matches else None
     tz = time_zone(client, services.store, user_id)
+    reference = known_case(services, case)  # a case that does not exist is left out, and said
     with outbox.unit_of_work(delivery_key):
         drafted = draft_for(
-            services, tz, user_id, message, entry=entry, customer_name=name, case_id=case,
+            services, tz, user_id, message, entry=entry, customer_name=name, case_id=reference,
             request_key=command.get("trigger_id"),
         )  # fmt: skip
     ack(
         response_type="ephemeral",
         **coach_blocks.draft_message(
-            drafted.draft_id, drafted.draft, drafted.tone, customer=name, case=case
+            drafted.draft_id, drafted.draft, drafted.tone, customer=name, case=reference,
+            no_case=case if reference is None else None,
         ),
-    )
+    )  # fmt: skip
 
 
 def register(app: Listeners) -> None:
