@@ -43,7 +43,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         card = existing(case_card(services.store, contact.case.id), contact.case.ref)
         seniors = services.roles.channels.get("seniors")
         if contact.callback_due and seniors:
-            outbox.post(seniors, case_blocks.callback_alert(card))
+            outbox.post(seniors, case_blocks.callback_alert(card), digest="callback")
     ack(response_type="ephemeral", **case_blocks.case_card(card, today, policy, contact))
 
 
