@@ -344,7 +344,7 @@ class Sender:
                 message = payload["message"]
                 if item["digest"]:  # it may have gone out in a digest: replace it alone
                     current = self._current(channel, ts)
-                    if current is not None and digests.has_item(current, str(item["id"])):
+                    if current is not None and digests.is_digest(current):
                         message = digests.replace_item(current, str(item["id"]), message)
                 self.client.chat_update(channel=channel, ts=ts, **message)
                 return channel, ts

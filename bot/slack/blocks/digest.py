@@ -45,8 +45,8 @@ _OTHER = ("message", "messages")
 
 @dataclass(frozen=True)
 class Item:
-    """One queued message: its digest kind, its tag (unique within the digest; the outbox
-    uses the item's id) and the message as it would go out alone."""
+    """One queued message: its digest kind, its tag (digits, unique within the digest: the
+    outbox item's id) and the message as it would go out alone."""
 
     kind: str
     tag: str
@@ -95,13 +95,14 @@ def digest(items: Sequence[Item], rest: str = REST) -> Message:
             break
         blocks += [{"type": "divider"}, *tagged(own, item.tag)]
         shown += 1
-    room = MESSAGE_BLOCKS - len(blocks) - 1  # the last one says how many more
+    # Sections of one line an item, after a divider; the last block says how many more.
+    room = MESSAGE_BLOCKS - len(blocks) - 2
     lines: list[dict] = []
     body = Mrkdwn("")
     for item in items[shown:]:
         line = Mrkdwn("• ") + _line(item.message)
         if body and len(body) + 1 + len(line) > SECTION_LIMIT:
-            if len(lines) + 1 >= room:
+            if len(lines) + 2 > room:  # this section and one more would not fit
                 break
             lines.append(section(body))
             body = Mrkdwn("")
@@ -119,7 +120,7 @@ def digest(items: Sequence[Item], rest: str = REST) -> Message:
 def tag_of(block_id: str) -> str | None:
     """The tag of the digest item a block belongs to; None outside a digest."""
     _, found, tag = block_id.rpartition(TAG)
-    return tag if found and tag else None
+    return tag if found and tag.isdigit() else None
 
 
 def _untagged(block: dict) -> dict:
@@ -127,14 +128,23 @@ def _untagged(block: dict) -> dict:
     return {**block, "block_id": str(block["block_id"]).rpartition(TAG)[0]}
 
 
+def _tags(current: Message) -> set[str | None]:
+    return {tag_of(str(block.get("block_id", ""))) for block in current.get("blocks", [])}
+
+
+def is_digest(current: Message) -> bool:
+    return any(tag is not None for tag in _tags(current))
+
+
 def has_item(current: Message, tag: str) -> bool:
-    return any(tag_of(str(block.get("block_id", ""))) == tag for block in current["blocks"])
+    """Whether the item `tag` is shown whole (with its blocks) in the digest `current`."""
+    return tag in _tags(current)
 
 
 def replace_item(current: Message, tag: str, replacement: Message) -> Message:
     """`current` (a digest, as Slack holds it) with the item `tag` shown as `replacement`,
-    the other items as they are. The text is Slack's copy of our fallback, escaped once
-    already: it goes back as it is."""
+    the other items as they are; as it is when the item is only listed by a line. The text
+    is Slack's copy of our fallback, escaped once already: it goes back as it is."""
     blocks: list[dict] = []
     done = False
     for block in current.get("blocks", []):
