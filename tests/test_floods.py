@@ -161,3 +161,21 @@ def test_one_item_of_a_digest_is_replaced_alone():
     shown = json.dumps(replaced)
     assert "done 1" in shown and "item 0" in shown and "item 2" in shown and "item 1" not in shown
     assert digest.in_place(None, "followup:1", lambda own: base.note("x")) == base.note("x")
+
+
+def test_after_weeks_without_the_bot_management_gets_the_latest_week_naming_the_others(local):
+    local.post_weekly_summary()  # the schedule's post of last week, as every Monday
+    local.wait(timedelta(days=7))  # a week later: one post, as ever
+    management = [
+        c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == "C0MGMT0001"
+    ]
+    assert len(management) == 2 and "Not posted" not in json.dumps(management[-1].body)
+    local.clock.advance(timedelta(days=21))  # three Mondays with the bot stopped, then a tick
+    local.wait(timedelta(minutes=1))
+    management = [
+        c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == "C0MGMT0001"
+    ]
+    assert len(management) == 3  # only the latest week, not a pile of old ones
+    said = json.dumps(management[-1].body)
+    assert "Not posted while repbot was stopped: " in said
+    assert "2 weeks" not in said and " and " in said  # the two weeks between, by name

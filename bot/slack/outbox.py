@@ -7,6 +7,10 @@ Each queued item has a key that names the message (`solution:12:card`), so a ret
 queues nothing new. Each message is sent tagged with its key (Slack message metadata): an item
 whose send was in flight when its process died is looked for in the recipient's history before
 it is sent again.
+
+No floods: an item queued with a digest kind is sent together with every other such item due
+for the same person or channel, as one message that lists them all (blocks/digest.py) and
+names each in its metadata; after a pause, a hundred reminders for one lead are one message.
 """
 
 from __future__ import annotations
