@@ -179,3 +179,20 @@ def test_after_weeks_without_the_bot_management_gets_the_latest_week_naming_the_
     said = json.dumps(management[-1].body)
     assert "Not posted while repbot was stopped: " in said
     assert "2 weeks" not in said and " and " in said  # the two weeks between, by name
+
+
+def test_redirects_piled_up_in_an_outage_reach_the_team_as_one_message_each_taken_alone(local):
+    local.fake.fail("chat.postMessage", status=503, times=1000)  # Slack is down
+    for name in ("Maria Lopez", "Omar Haddad", "Grace Adeyemi"):
+        local.workspace.command("ana", "/case", f"{name}, charged twice")
+    for ref in ("C-1001", "C-1002", "C-1003"):
+        local.workspace.command("ana", "/redirect", f"billing {ref} please check")
+    local.fake.heal()
+    local.wait(timedelta(minutes=10))
+    assert posts_by_recipient(local)["C0BILLING1"] == 1
+    local.workspace.look(member("sam"))
+    local.workspace.click("sam", "Take it")  # the first packet's
+    shown = json.dumps(latest(local, "C0BILLING1"))
+    assert shown.count("Taken by") == 1 and shown.count('"Take it"') == 2
+    owners = local.services.store.db.execute("SELECT id, owner_id FROM cases ORDER BY id")
+    assert [owner for _, owner in owners] == [member("sam").id, ANA, ANA]

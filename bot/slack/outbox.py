@@ -292,23 +292,30 @@ class Sender:
         return 1
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
-        first = group[0]
-        ids = [row["id"] for row in group]
-        created = datetime.fromisoformat(first["created_at"])
-        if failure.final or now - created > GIVE_UP_AFTER:
-            log.error("outbox %s to %s given up after %d tries: %s",
-                      first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
+        """Give up the items no retry will help (all of them for a final error, else those
+        older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest."""
+        dead = [row for row in group if failure.final or _age(row, now) > GIVE_UP_AFTER]
+        if dead:
+            first = dead[0]
+            log.error("outbox %s (of %d) to %s given up after %d tries: %s", first["key"],
+                      len(dead), first["target"], first["attempts"] + 1, failure)  # fmt: skip
+            ids = [row["id"] for row in dead]
             edge_db.outbox_done(
                 self.store, ids, self.instance, "dead", iso(now), error=str(failure)
             )
-            self._alert_leads(first, str(failure))
+            for row in dead:  # one notice each, which the leads get as one digest
+                self._alert_leads(row, str(failure))
+        retry = [row for row in group if row not in dead]
+        if not retry:
             return
+        first = retry[0]
         if failure.retry_after is not None:
             delay = failure.retry_after
         else:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
-        log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
-                    first["key"], first["target"], failure, delay)  # fmt: skip
+        log.warning("outbox %s (of %d) to %s failed (%s); trying again in %.0f s",
+                    first["key"], len(retry), first["target"], failure, delay)  # fmt: skip
+        ids = [row["id"] for row in retry]
         edge_db.outbox_retry(
             self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
         )
@@ -433,6 +440,10 @@ class Sender:
             if metadata.get("event_type") == METADATA_EVENT:
                 found |= keys & set(metadata.get("event_payload", {}).get("keys", []))
         return found
+
+
+def _age(row: dict, now: datetime) -> timedelta:
+    return now - datetime.fromisoformat(row["created_at"])
 
 
 def _payload(row: dict) -> dict:
