@@ -10,6 +10,8 @@ from bot.demo import LocalSlack
 from bot.emulator.faults import delivered_keys
 from bot.emulator.team import member
 from bot.followups.service import add_followup
+from bot.reporting.weekly import claim_weekly_post
+from bot.reporting.weeks import iso_week
 from bot.slack.blocks import base, digest
 from bot.slack.outbox import Outbox
 
@@ -164,21 +166,22 @@ def test_one_item_of_a_digest_is_replaced_alone():
 
 
 def test_after_weeks_without_the_bot_management_gets_the_latest_week_naming_the_others(local):
-    local.post_weekly_summary()  # the schedule's post of last week, as every Monday
-    local.wait(timedelta(days=7))  # a week later: one post, as ever
-    management = [
-        c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == "C0MGMT0001"
-    ]
-    assert len(management) == 2 and "Not posted" not in json.dumps(management[-1].body)
-    local.clock.advance(timedelta(days=21))  # three Mondays with the bot stopped, then a tick
-    local.wait(timedelta(minutes=1))
-    management = [
-        c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == "C0MGMT0001"
-    ]
-    assert len(management) == 3  # only the latest week, not a pile of old ones
-    said = json.dumps(management[-1].body)
-    assert "Not posted while repbot was stopped: " in said
-    assert "2 weeks" not in said and " and " in said  # the two weeks between, by name
+    store = local.services.store
+    tz = local.services.guide.goals.schedule.tz
+    start, _, last_week = iso_week(None, now=store.clock.now(), tz=tz)
+    # The last post the schedule made before the bot stopped: three weeks before last week.
+    _, _, posted = iso_week(None, now=start - timedelta(days=14), tz=tz)
+    assert claim_weekly_post(store, posted, store.clock.now())
+    local.post_weekly_summary()
+    management = [c.body for c in local.fake.calls_to("chat.postMessage")
+                  if c.body["channel"] == "C0MGMT0001"]  # fmt: skip
+    assert len(management) == 1 and f"Weekly summary {last_week}" in json.dumps(management[0])
+    (missed,) = [b for b in management[0]["blocks"] if "Not posted" in json.dumps(b)]
+    between = [iso_week(None, now=start - timedelta(days=days), tz=tz)[2] for days in (7, 0)]
+    assert missed["elements"][0]["text"] == (
+        f"Not posted while repbot was stopped: {between[0]} and {between[1]}. Read any of them "
+        f"with `/summary {between[1]}` or `repbot summary --week {between[1]}`."
+    )
 
 
 def test_redirects_piled_up_in_an_outage_reach_the_team_as_one_message_each_taken_alone(local):
