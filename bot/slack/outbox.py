@@ -422,7 +422,7 @@ class Sender:
             return set()  # a response_url reply cannot be looked up; sent again at worst
         keys = {row["key"] for row in group}
         channel = first["target"]
-        oldest = datetime.fromisoformat(first["created_at"]).timestamp() - 60
+        oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
         try:
             if channel[:1] in ("U", "W"):  # a person: their DM with the bot
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]

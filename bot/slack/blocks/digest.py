@@ -74,12 +74,13 @@ def tagged(blocks: list[dict], tag: str) -> list[dict]:
 
 
 def _line(item: Message) -> Mrkdwn:
-    """An item in one line: its first section as it would show (built and escaped once by
-    its builder), or else its fallback (plain words, also escaped once)."""
+    """An item in one line: the first line of its first section as it would show (built and
+    escaped once by its builder: the headline of a card), or else its fallback (plain words,
+    also escaped once)."""
     for block in item.get("blocks", []):
-        if block.get("type") == "section" and block.get("text", {}).get("text"):
-            text = " ".join(str(block["text"]["text"]).split())
-            return fit(Mrkdwn(text), LINE_LIMIT)
+        if block.get("type") == "section" and str(block.get("text", {}).get("text", "")).strip():
+            first = str(block["text"]["text"]).strip().splitlines()[0]
+            return fit(Mrkdwn(" ".join(first.split())), LINE_LIMIT)
     return fit(Mrkdwn(" ".join(str(item.get("text", "")).split())), LINE_LIMIT)
 
 
