@@ -49,7 +49,8 @@ def test_tone_and_draft_without_text_explain_themselves(local):
 
 
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
-    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")  # C-1001
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
+    local.workspace.click("ana", "Create")  # a new customer: C-1001
     reply = one(local.workspace.command(
         "ana", "/draft", "C-1001 Maria: my parcel STILL hasn't arrived!! this is the 2nd time"
     ))  # fmt: skip

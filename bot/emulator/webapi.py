@@ -230,6 +230,13 @@ class WebApiMethods:
             return slack_error("user_not_in_channel")
         return check_message(body) or {"ok": True, "message_ts": self.new_ts()}
 
+    def replace_message(self, channel: str, ts: str, body: Json) -> None:
+        """A message replaced through a response URL (replace_original): Slack changes it for
+        everyone, so conversations.history shows the new one, its metadata kept."""
+        old = self._messages.get((channel, ts))
+        if old is not None:
+            self._messages[(channel, ts)] = self._message(body, ts, old.get("metadata"))
+
     def _chat_update(self, body: Json) -> Json:
         channel = self._channel(body.get("channel"))
         if channel is None:

@@ -396,6 +396,8 @@ class Workspace:
             "response_url": url,
         }
         if key and source is not None and message.get("replace_original"):
+            if source.kind == "message" and source.channel and source.ts:
+                self.fake.replace_message(source.channel, source.ts, message)
             return self._put(key, replace(source, **fields, edited=True))
         if message.get("response_type") == "in_channel":
             reply = Reply("message", channel=context.channel, ts=self.fake.new_ts(), **fields)

@@ -75,7 +75,13 @@ def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
     rows = jobs.claims(store, [reminder.id for reminder in candidates])
     due = [reminder for reminder in candidates if _sendable(rows.get(reminder.id), now)]
-    return sorted(due, key=lambda reminder: (reminder.due_at, reminder.id))
+    return sorted(due, key=_order)
+
+
+def _order(reminder: Reminder) -> tuple[datetime, int, str]:
+    """Earliest first, then by number (F-2 before F-10): the order a digest lists them in."""
+    subject = reminder.followup or reminder.redirect
+    return reminder.due_at, subject.id if subject is not None else 0, reminder.id
 
 
 def _still_wanted(store: Store, reminder: Reminder) -> bool:

@@ -4,14 +4,14 @@ over every instance."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.matching import Matcher
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import WeeklySummary, build_summary
-from bot.reporting.weeks import iso_week
+from bot.reporting.weeks import iso_week, week_label
 from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.db import Store
@@ -29,6 +29,26 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
            "due_at": iso(now), "status": "claimed", "instance": instance,
            "claimed_at": iso(now), "attempts": 1}  # fmt: skip
     return jobs.claim_job(store, row, iso(now - CLAIM_TIMEOUT))
+
+
+def missed_weeks(store: Store, label: str) -> list[str]:
+    """The weeks between the last one posted on schedule and `label` that were never posted
+    (the bot was stopped when they were due): nothing before the first post ever made."""
+    key = weekly_post_key(label)
+    last = jobs.last_claim_before(store, "weekly_summary", key)
+    if last is None:
+        return []
+    monday = _monday(last.removeprefix("summary:")) + timedelta(days=7)
+    missed = []
+    while week_label(monday) < label:
+        missed.append(week_label(monday))
+        monday += timedelta(days=7)
+    return missed
+
+
+def _monday(label: str) -> date:
+    year, week = label.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
 
 
 def weekly_summary(

@@ -34,6 +34,14 @@ def claim_job(store: Store, row: dict, stale_before: str) -> bool:
         return cursor.rowcount == 1
 
 
+def last_claim_before(store: Store, kind: str, key: str) -> str | None:
+    """The greatest key of a `kind` claim below `key` (keys that sort as their order)."""
+    row = store.db.execute(
+        "SELECT max(key) FROM job_claims WHERE kind = ? AND key < ?", [kind, key]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def job_delivered(store: Store, key: str, at: str) -> None:
     with store.transaction() as db:
         db.execute(

@@ -339,6 +339,18 @@ def _v10_case_follows(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN follows INTEGER REFERENCES cases (id)")
 
 
+def _v11_outbox_digest_kinds(db: Database) -> None:
+    # `digest` named the person a reminder was for; now any message may be digested, and the
+    # column says what kind of item it is (the digest counts them by kind). The recipient is
+    # `target`, which the sender looks items up by.
+    for kind in ("before", "due", "overdue", "unclaimed_redirect"):
+        db.execute(
+            "UPDATE outbox SET digest = ? WHERE digest IS NOT NULL AND key LIKE ?",
+            [kind, f"reminder:%:{kind}:%"],
+        )
+    db.execute("CREATE INDEX outbox_digests ON outbox (target, status) WHERE digest IS NOT NULL")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -351,4 +363,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v8_outbox,
     _v9_job_claims,
     _v10_case_follows,
+    _v11_outbox_digest_kinds,
 ]

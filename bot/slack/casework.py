@@ -22,7 +22,7 @@ def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.M
     seniors = services.roles.channels.get("seniors")
     if contact.callback_due and seniors:
         key = f"case:{contact.case.id}:callback"  # a second button of one /case posts nothing
-        outbox.post(seniors, case_blocks.callback_alert(card), key=key)
+        outbox.post(seniors, case_blocks.callback_alert(card), key=key, digest="callback")
     today = services.store.clock.now().date()
     return case_blocks.case_card(card, today, services.guide.solutions, contact)
 

@@ -7,6 +7,10 @@ Each queued item has a key that names the message (`solution:12:card`), so a ret
 queues nothing new. Each message is sent tagged with its key (Slack message metadata): an item
 whose send was in flight when its process died is looked for in the recipient's history before
 it is sent again.
+
+No floods: an item queued with a digest kind is sent together with every other such item due
+for the same person or channel, as one message that lists them all (blocks/digest.py) and
+names each in its metadata; after a pause, a hundred reminders for one lead are one message.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from bot.shared.db import Store
 from bot.shared.ticker import Ticker
 from bot.slack import queries as edge_db
 from bot.slack.blocks import base
+from bot.slack.blocks import digest as digests
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +60,10 @@ GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has los
 FIRST_BACKOFF, MAX_BACKOFF = 2.0, 300.0  # seconds, doubling between
 # Slack allows about one message a second to a channel, with short bursts.
 CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
-MESSAGE_BLOCKS = 50  # Slack refuses a message with more
-DIGEST_MAX = 10  # items for one person at once become one message of at most this many
+# Items due for one person or channel at once go out as one digest message of at most this
+# many (past what the message can show, it counts them): each is named in the message's
+# metadata, which is how a crashed send is found again.
+DIGEST_MAX = 100
 SENDER_INTERVAL = 2.0  # seconds between looks for items to retry
 SLACK_DOMAINS = (".slack.com", ".slack-gov.com")  # where Slack's response_urls point
 # Slack's own errors that no retry will cure; anything else is worth another try.
@@ -87,14 +94,13 @@ class Outbox:
 
     def post(
         self, channel: str, message: base.Message, *, key: str | None = None,
-        digest: bool = False,
+        digest: str | None = None,
     ) -> str:  # fmt: skip
-        """A message to a channel, or to a person by user id (their DM with the bot); with
-        `digest`, several due for the same person at once go out as one message."""
+        """A message to a channel, or to a person by user id (their DM with the bot). With
+        `digest`, the kind of item it is (a key of `digests.KINDS`: "due", "approval", ...),
+        the messages due for the same channel or person at once go out as one, each listed."""
         key = self._key(key)
-        self._queue(
-            key, "chat.postMessage", channel, {"message": message}, channel if digest else None
-        )
+        self._queue(key, "chat.postMessage", channel, {"message": message}, digest)
         return key
 
     def respond(self, response_url: str, message: base.Message, **options: Any) -> str:
@@ -245,7 +251,7 @@ class Sender:
             posts = row["method"] == "chat.postMessage"
             if posts and not self._buckets.ready(row["target"]):
                 continue  # this channel's rate is spent: the next tick tries again
-            group = _digest_group(row, rows) if row["digest"] else [row]
+            group = self._digest_group(row, now, stale) if row["digest"] else [row]
             claimed = edge_db.claim_outbox(
                 self.store, [r["id"] for r in group], self.instance, iso(now), stale
             )
@@ -257,41 +263,59 @@ class Sender:
                 return group, unknown
         return None
 
+    def _digest_group(self, first: dict, now: datetime, stale: str) -> list[dict]:
+        """`first` and every digestible item due with it for the same recipient."""
+        rows = edge_db.due_digest(self.store, first["target"], iso(now), stale, DIGEST_MAX)
+        return [first, *(row for row in rows if row["id"] != first["id"])][:DIGEST_MAX]
+
     def _deliver(self, group: list[dict], unknown: bool) -> int:
         now = self.store.clock.now()
-        ids = [row["id"] for row in group]
         try:
-            if unknown and self._already_sent(group):
-                log.info("outbox %s was sent before its sender stopped", group[0]["key"])
-                edge_db.outbox_done(self.store, ids, self.instance, "sent", iso(now))
-                return 0
+            if unknown:
+                # Those Slack has: sent before the sender stopped. The others go now.
+                found = self._already_sent(group)
+                if found:
+                    log.info("outbox %s was sent before its sender stopped", sorted(found)[0])
+                    sent = [row["id"] for row in group if row["key"] in found]
+                    edge_db.outbox_done(self.store, sent, self.instance, "sent", iso(now))
+                    group = [row for row in group if row["key"] not in found]
+                    if not group:
+                        return 0
             channel, ts = self._send(group)
         except _Failure as failure:
             self._failed(group, failure, now)
             return 0
+        ids = [row["id"] for row in group]
         edge_db.outbox_done(
             self.store, ids, self.instance, "sent", iso(now), channel=channel, ts=ts
         )
         return 1
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
-        first = group[0]
-        ids = [row["id"] for row in group]
-        created = datetime.fromisoformat(first["created_at"])
-        if failure.final or now - created > GIVE_UP_AFTER:
-            log.error("outbox %s to %s given up after %d tries: %s",
-                      first["key"], first["target"], first["attempts"] + 1, failure)  # fmt: skip
+        """Give up the items no retry will help (all of them for a final error, else those
+        older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest."""
+        dead = [row for row in group if failure.final or _age(row, now) > GIVE_UP_AFTER]
+        if dead:
+            first = dead[0]
+            log.error("outbox %s (of %d) to %s given up after %d tries: %s", first["key"],
+                      len(dead), first["target"], first["attempts"] + 1, failure)  # fmt: skip
+            ids = [row["id"] for row in dead]
             edge_db.outbox_done(
                 self.store, ids, self.instance, "dead", iso(now), error=str(failure)
             )
-            self._alert_leads(first, str(failure))
+            for row in dead:  # one notice each, which the leads get as one digest
+                self._alert_leads(row, str(failure))
+        retry = [row for row in group if row not in dead]
+        if not retry:
             return
+        first = retry[0]
         if failure.retry_after is not None:
             delay = failure.retry_after
         else:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
-        log.warning("outbox %s to %s failed (%s); trying again in %.0f s",
-                    first["key"], first["target"], failure, delay)  # fmt: skip
+        log.warning("outbox %s (of %d) to %s failed (%s); trying again in %.0f s",
+                    first["key"], len(retry), first["target"], failure, delay)  # fmt: skip
+        ids = [row["id"] for row in retry]
         edge_db.outbox_retry(
             self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
         )
@@ -309,7 +333,7 @@ class Sender:
             f"tries ({error}). It is kept in the outbox as {item['key']}."
         )
         outbox = Outbox(self.store, None, "undelivered")
-        outbox.post(leads, base.note(text), key=f"undelivered:{item['key']}")
+        outbox.post(leads, base.note(text), key=f"undelivered:{item['key']}", digest="undelivered")
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -327,8 +351,13 @@ class Sender:
                 )
                 return answer.get("channel"), answer.get("ts")
             if method == "chat.update":
-                channel, ts = self._sent_message(first["target"])
-                self.client.chat_update(channel=channel, ts=ts, **payload["message"])
+                channel, ts, item = self._sent_message(first["target"])
+                message = payload["message"]
+                if item["digest"]:  # it may have gone out in a digest: replace it alone
+                    current = self._current(channel, ts)
+                    if current is not None and digests.is_digest(current):
+                        message = digests.replace_item(current, str(item["id"]), message)
+                self.client.chat_update(channel=channel, ts=ts, **message)
                 return channel, ts
             if method == "files.upload":
                 self.client.files_upload_v2(
@@ -365,24 +394,35 @@ class Sender:
             return True
         return (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
 
-    def _sent_message(self, key: str) -> tuple[str, str]:
-        """Where the message queued as `key` landed; it must be sent before it can change."""
+    def _sent_message(self, key: str) -> tuple[str, str, dict]:
+        """Where the message queued as `key` landed, and its item; it must be sent before it
+        can change."""
         item = edge_db.outbox_item(self.store, key)
         if item is None or item["status"] == "dead":
             raise _Failure(f"the message {key} was never delivered", final=True)
         if item["status"] != "sent" or not item["sent_ts"]:
             raise _Failure(f"the message {key} is not sent yet", retry_after=FIRST_BACKOFF)
-        return item["sent_channel"], item["sent_ts"]
+        return item["sent_channel"], item["sent_ts"], item
 
-    def _already_sent(self, group: list[dict]) -> bool:
-        """Whether a message whose send was in flight when its sender died reached Slack:
-        its key is in the metadata of the recipient's recent messages."""
+    def _current(self, channel: str, ts: str) -> base.Message | None:
+        """The message at `ts` as Slack holds it now (a digest's other items may have changed
+        since it was sent)."""
+        history = self.client.conversations_history(
+            channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1
+        )
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        return messages[0] if messages and messages[0].get("ts") == ts else None
+
+    def _already_sent(self, group: list[dict]) -> set[str]:
+        """The keys of `group` that reached Slack in a send that was in flight when its sender
+        died: they are in the metadata of the recipient's recent messages. A digest sent then
+        may have held fewer items than this group (some came due since) or others."""
         first = group[0]
         if first["method"] != "chat.postMessage":
-            return False  # a response_url reply cannot be looked up; sent again at worst
+            return set()  # a response_url reply cannot be looked up; sent again at worst
         keys = {row["key"] for row in group}
         channel = first["target"]
-        oldest = datetime.fromisoformat(first["created_at"]).timestamp() - 60
+        oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
         try:
             if channel[:1] in ("U", "W"):  # a person: their DM with the bot
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
@@ -394,12 +434,16 @@ class Sender:
         except OSError as error:
             raise _Failure(f"{type(error).__name__}: {error}") from error
         messages: list[dict[str, Any]] = history.get("messages", [])
+        found: set[str] = set()
         for message in messages:
             metadata = message.get("metadata") or {}
-            tagged = metadata.get("event_payload", {}).get("keys", [])
-            if metadata.get("event_type") == METADATA_EVENT and keys & set(tagged):
-                return True
-        return False
+            if metadata.get("event_type") == METADATA_EVENT:
+                found |= keys & set(metadata.get("event_payload", {}).get("keys", []))
+        return found
+
+
+def _age(row: dict, now: datetime) -> timedelta:
+    return now - datetime.fromisoformat(row["created_at"])
 
 
 def _payload(row: dict) -> dict:
@@ -414,19 +458,6 @@ def _from_slack(error: SlackApiError) -> _Failure:
     return _Failure(code, final=status < 500 and code not in TRANSIENT_ERRORS)
 
 
-def _digest_group(first: dict, rows: list[dict]) -> list[dict]:
-    """`first` and the items due with it for the same person, as many as one message holds."""
-    group, blocks = [first], 1 + len(_payload(first)["message"].get("blocks", [])) + 1
-    for row in rows:
-        if row is first or row["digest"] != first["digest"] or len(group) == DIGEST_MAX:
-            continue
-        size = len(_payload(row)["message"].get("blocks", [])) + 1  # and its divider
-        if blocks + size <= MESSAGE_BLOCKS:
-            group.append(row)
-            blocks += size
-    return group
-
-
 def _seconds(header: Any) -> float:
     """A Retry-After header's seconds, however the HTTP client handed it over."""
     value = header[0] if isinstance(header, list) and header else header
@@ -437,19 +468,10 @@ def _seconds(header: Any) -> float:
 
 
 def _digest(group: list[dict]) -> base.Message:
-    """Several messages due for one person at once, as one: each under a divider, their
-    block ids made unique (Slack refuses a message that repeats one)."""
-    messages = [_payload(row)["message"] for row in group]
-    blocks: list[dict] = [base.section(f"{len(messages)} reminders for you:")]
-    for number, message in enumerate(messages, start=1):
-        blocks.append({"type": "divider"})
-        for block in message.get("blocks", []):
-            if "block_id" in block:
-                block = {**block, "block_id": f"{block['block_id']}-{number}"}
-            blocks.append(block)
-    # Each text is already a fallback escaped once: joined as they are, not escaped again.
-    text = f"{len(messages)} reminders: " + "; ".join(m.get("text", "") for m in messages)
-    return {"text": text, "blocks": blocks}
+    """Several messages due for one person or channel at once, as one, each item tagged with
+    its outbox id (so a click or an update can replace it alone)."""
+    items = [digests.Item(row["digest"], str(row["id"]), _payload(row)["message"]) for row in group]
+    return digests.digest(items)
 
 
 def forget_old(store: Store) -> None:

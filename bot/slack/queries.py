@@ -93,6 +93,20 @@ def due_outbox(store: Store, now: str, stale_before: str, limit: int = 100) -> l
     )
 
 
+def due_digest(store: Store, target: str, now: str, stale_before: str, limit: int) -> list[dict]:
+    """The digestible posts to `target` that are due now, oldest first: one digest's items."""
+    return list(
+        store.db.query(
+            """SELECT * FROM outbox
+               WHERE target = :target AND digest IS NOT NULL AND method = 'chat.postMessage'
+                 AND ((status = 'pending' AND next_try_at <= :now)
+                      OR (status = 'sending' AND claimed_at < :stale))
+               ORDER BY id LIMIT :limit""",
+            {"target": target, "now": now, "stale": stale_before, "limit": limit},
+        )
+    )
+
+
 def claim_outbox(
     store: Store, ids: list[int], instance: str, now: str, stale_before: str
 ) -> set[int]:

@@ -48,4 +48,4 @@ def tell_leads(
     problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
     key = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
     if channel is not None:
-        Outbox(services.store, sender, "content").post(channel, message, key=key)
+        Outbox(services.store, sender, "content").post(channel, message, key=key, digest="content")

@@ -34,7 +34,9 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
             if not claim(store, reminder, this_instance(), now):
                 continue
             message = followup_blocks.reminder(reminder, tz, now)
-            outbox.post(reminder.recipient_id, message, key=f"reminder:{reminder.id}", digest=True)
+            outbox.post(
+                reminder.recipient_id, message, key=f"reminder:{reminder.id}", digest=reminder.kind
+            )
             delivered(store, reminder, now)  # to the outbox, which owns the sending from here
         queued += 1
     if queued:

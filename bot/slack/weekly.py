@@ -4,12 +4,19 @@ with a chart of the last eight weeks; and by hand from `repbot summary --post` o
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.coaching.tone import phrase_labels
 from bot.guide import Guide
 from bot.reporting.chart import trend_chart
 from bot.reporting.summary import WeeklySummary, faq_titles, trends
-from bot.reporting.weekly import claim_weekly_post, due_at, weekly_post_key, weekly_summary
+from bot.reporting.weekly import (
+    claim_weekly_post,
+    due_at,
+    missed_weeks,
+    weekly_post_key,
+    weekly_summary,
+)
 from bot.reporting.weeks import iso_week
 from bot.services import Services
 from bot.shared import jobs
@@ -25,11 +32,12 @@ SCHEDULE_INTERVAL = 60.0  # seconds between looks at the clock
 
 
 def queue_summary(
-    outbox: Outbox, store: Store, guide: Guide, summary: WeeklySummary, channel: str, key: str
-) -> None:
-    """The post, then the trend chart under it, queued under `key` in the caller's
-    transaction."""
-    outbox.post(channel, summary_post(summary), key=f"{key}:post")
+    outbox: Outbox, store: Store, guide: Guide, summary: WeeklySummary, channel: str, key: str,
+    missed: Sequence[str] = (),
+) -> None:  # fmt: skip
+    """The post (naming the `missed` weeks before it), then the trend chart under it, queued
+    under `key` in the caller's transaction."""
+    outbox.post(channel, summary_post(summary, missed), key=f"{key}:post")
     png = trend_chart(trends(store, end=summary.end, tz=guide.goals.schedule.tz))
     outbox.upload(
         channel, png, f"repbot-trends-{summary.label}.png",
@@ -55,10 +63,13 @@ def post_if_due(sender: Sender, services: Services) -> bool:
         store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values()),
         phrases=phrase_labels(guide.tone), matcher=services.faq.matcher,
     )  # fmt: skip
+    # After an outage of several weeks only the latest is posted; the post names the others.
+    missed = missed_weeks(store, label)
     outbox = Outbox(store, sender, "weekly")
     key = weekly_post_key(label)
+    channel = guide.roles.channels["management"]
     with store.transaction():
-        queue_summary(outbox, store, guide, summary, guide.roles.channels["management"], key)
+        queue_summary(outbox, store, guide, summary, channel, key, missed)
         jobs.job_delivered(store, key, iso(now))
     outbox.kick()
     return True

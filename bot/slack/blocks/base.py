@@ -91,7 +91,7 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: _cut(text, limit - 1)].rstrip() + "…"
 
 
-def _fit(text: str, limit: int = SECTION_LIMIT) -> Mrkdwn:
+def fit(text: str, limit: int = SECTION_LIMIT) -> Mrkdwn:
     """Escaped text that fits one block; longer text ends with "…", so a cut is never silent."""
     text = escape(text)
     return text if len(text) <= limit else Mrkdwn(split(text, limit - 1)[0] + "…")
@@ -105,7 +105,7 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> Mrkdwn:
 def section(text: str) -> dict:
     """One section; text that may be longer than a section holds goes to `sections`."""
     # verbatim: Slack must not turn bare URLs, #channels or @here into live links or mentions.
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _fit(text), "verbatim": True}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text), "verbatim": True}}
 
 
 def sections(text: str, *, most: int = MESSAGE_SECTIONS, rest: str = "") -> list[dict]:
@@ -121,7 +121,7 @@ def sections(text: str, *, most: int = MESSAGE_SECTIONS, rest: str = "") -> list
 def context(text: str) -> dict:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": _fit(text), "verbatim": True}],
+        "elements": [{"type": "mrkdwn", "text": fit(text), "verbatim": True}],
     }
 
 
@@ -134,7 +134,7 @@ def bulleted(
     body = escape(title)
     count = 0
     for line in lines[:shown]:
-        bullet = Mrkdwn(f"\n• {_fit(line, SECTION_LIMIT // 2)}")
+        bullet = Mrkdwn(f"\n• {fit(line, SECTION_LIMIT // 2)}")
         if len(body) + len(bullet) > SECTION_LIMIT:
             break
         body, count = body + bullet, count + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,22 @@ def _line(label: str, figure) -> Mrkdwn:
     return Mrkdwn(f"{escape(shorten(label, 120))}: *{escape(value)}*") + was
 
 
-def summary_post(summary: WeeklySummary) -> Message:
+def missed_line(missed: Sequence[str]) -> str:
+    """The weeks the schedule did not post (repbot was stopped), and where to read them."""
+    weeks = (
+        " and ".join(missed)
+        if len(missed) <= 2
+        else f"{len(missed)} weeks, {missed[0]} to {missed[-1]}"
+    )
+    return (
+        f"Not posted while repbot was stopped: {weeks}. Read any of them with "
+        f"`/summary {missed[-1]}` or `repbot summary --week {missed[-1]}`."
+    )
+
+
+def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
+    """The post of one week; `missed`, the weeks before it that were never posted, are named
+    (a manager back from an outage wants the latest week, not a pile of old ones)."""
     tz = ZoneInfo(summary.timezone)
     first = summary.start.astimezone(tz).date()
     last = summary.end.astimezone(tz).date() - timedelta(days=1)
@@ -44,6 +60,8 @@ def summary_post(summary: WeeklySummary) -> Message:
     if summary.in_progress:
         title += " (so far)"
     blocks = [header(title)]
+    if missed:
+        blocks.append(context(missed_line(missed)))
     if summary.empty:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
         # A quiet week's post anchors the audit chain too: an emptied log shows against it.

@@ -15,6 +15,7 @@ from bot.shared.db import existing
 from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
+from bot.slack.blocks.digest import in_place
 from bot.slack.boundary import Listeners
 from bot.slack.casework import contact_card, open_solve_modal
 from bot.slack.ids import Action, any_numbered
@@ -92,8 +93,14 @@ def approve(
             solution_id=_number(body) or 0, user_id=body["user"]["id"], approve=True,
             reason=None, request_key=delivery_key,
         )  # fmt: skip
-        announce(services, outbox, respond, decision,
-                 lambda card: respond(replace_original=True, **card))  # fmt: skip
+        block_id = body["actions"][0].get("block_id", "")
+
+        def replace_card(card: base.Message) -> None:
+            # In a digest of approval requests, only this one's card is replaced.
+            shown = in_place(body.get("message"), block_id, lambda _: card)
+            respond(replace_original=True, **shown)
+
+        announce(services, outbox, respond, decision, replace_card)
 
 
 def deny(body: dict, client: WebClient, context: BoltContext, services: Services) -> None:
@@ -125,6 +132,7 @@ def announce(
         # Only approvals and denials get this far, and each comes with words for the customer.
         case_blocks.outcome_for_rep(headline, decision.customer_message or ""),
         key=f"solution:{solution.id}:outcome",
+        digest="solution",
     )
 
 

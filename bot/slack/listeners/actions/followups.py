@@ -12,6 +12,7 @@ from bot.followups.when import parse_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
+from bot.slack.blocks.digest import in_place
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
 from bot.slack.outbox import Outbox
@@ -44,7 +45,10 @@ def on_followup(
             )
             followup = snooze(services.store, int(value), user_id, later, roles=roles)
             done = "snoozed"
-        respond(replace_original=True, **followup_blocks.followup_closed(followup, tz, done))
+        closed = followup_blocks.followup_closed(followup, tz, done)
+        # In a digest, only this reminder is replaced; the others keep their buttons.
+        message = in_place(body.get("message"), action.get("block_id", ""), lambda _: closed)
+        respond(replace_original=True, **message)
 
 
 def take_redirect(
@@ -57,11 +61,16 @@ def take_redirect(
     with outbox.unit_of_work(delivery_key):
         taken = take(services.store, int(value) if value.isdigit() else 0, user_id)
         if body.get("message"):
-            respond(replace_original=True, **followup_blocks.packet_taken(body["message"], user_id))
+            block_id = body["actions"][0].get("block_id", "")
+            taken_card = in_place(
+                body["message"], block_id, lambda card: followup_blocks.packet_taken(card, user_id)
+            )
+            respond(replace_original=True, **taken_card)
         outbox.post(
             taken.from_user,
             base.note(f"C-{taken.case_id} was taken by its new team; it is theirs now."),
             key=f"redirect:{taken.id}:taken",
+            digest="taken",
         )
 
 

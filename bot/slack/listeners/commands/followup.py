@@ -89,7 +89,8 @@ def send_redirect(
             faq_entries=services.faq.entries,
         )  # fmt: skip
         policy = services.guide.solutions
-        outbox.post(team.channel, followup_blocks.packet_card(packet, team, policy, tz, today))
+        packet_card = followup_blocks.packet_card(packet, team, policy, tz, today)
+        outbox.post(team.channel, packet_card, digest="redirect")
     ref = packet.case_card.case.ref
     ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
 

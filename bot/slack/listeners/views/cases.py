@@ -81,19 +81,19 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
         headline = f"Authorized: {what} on {card.case.ref}, within your authority."
         outbox.post(solution.requested_by,
                     case_blocks.outcome_for_rep(headline, proposal.customer_message),
-                    key=rep_key)  # fmt: skip
+                    key=rep_key, digest="solution")  # fmt: skip
         return
     leads = services.roles.channels.get("leads")
     if leads:
         approval = case_blocks.approval_card(card, solution, proposal.needs_role, policy)
-        outbox.post(leads, approval, key=card_key(solution.id))
+        outbox.post(leads, approval, key=card_key(solution.id), digest="approval")
     headline = (
         f"Sent for approval ({proposal.needs_role} or above): {what} on {card.case.ref}."
         " You'll hear the outcome here."
     )
     outbox.post(solution.requested_by,
                 case_blocks.outcome_for_rep(headline, proposal.customer_message),
-                key=rep_key)  # fmt: skip
+                key=rep_key, digest="solution")  # fmt: skip
 
 
 def check_close(
