@@ -87,6 +87,20 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     assert "is closed" in shown(local.workspace.command("ana", "/solve", "C-1001"))
 
 
+def test_a_customer_back_on_a_closed_matter_gets_a_new_case_that_counts_on(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", "Product", "ana")
+    local.workspace.submit("ana")
+    again = shown(local.workspace.command("ana", "/case", "grace, box damaged again"))
+    assert "*C-1002 · Grace Adeyemi*" in again
+    assert "the customer is back about C-1001, which was closed" in again
+    assert "2 contacts on this matter so far." in again
+    causes = local.services.store.db.execute("SELECT id, status, root_cause FROM cases")
+    assert causes.fetchall() == [(1001, "closed", "product"), (1002, "open", None)]
+
+
 def test_inside_the_reps_authority_a_solution_is_authorized_at_once(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")

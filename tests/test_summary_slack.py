@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.emulator.team import member
 from bot.slack.weekly import post_if_due
 
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
@@ -96,6 +97,10 @@ def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
     text = shown(local.workspace.command("mia", "/summary", "this week"))
     assert "(so far)" in text
     assert "Median wait to be taken: *60 min*" in text  # not the days left to the week's end
+    local.workspace.look(member("sam"))
+    local.workspace.click("sam", "Take it")
+    taken = shown(local.workspace.command("mia", "/summary", "this week"))  # the same minute
+    assert "Redirects not taken by the week's end: *0*" in taken
 
 
 def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):

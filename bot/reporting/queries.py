@@ -201,7 +201,9 @@ def redirect_waits(
     for a week still going on) is where waiting is measured to, instead of the week's end."""
     params = {"start": start, "end": end, "until": until or end}
     where = "created_at >= :start AND created_at < :end"
-    wait = "(julianday(min(coalesce(taken_at, :until), :until)) - julianday(created_at)) * 1440"
+    # Never below nought: a redirect read with a clock behind its own (a copied database).
+    taken = "min(coalesce(taken_at, :until), :until)"
+    wait = f"max(0, julianday({taken}) - julianday(created_at)) * 1440"
     waits = _medians(
         store,
         f"""SELECT team_id AS key, {wait} AS x FROM redirects WHERE {where}
@@ -211,7 +213,7 @@ def redirect_waits(
     waiting = dict(
         store.db.execute(
             f"""SELECT team_id, count(*) FROM redirects WHERE {where}
-                  AND (taken_at IS NULL OR taken_at >= :until) GROUP BY team_id""",
+                  AND (taken_at IS NULL OR taken_at > :until) GROUP BY team_id""",
             params,
         ).fetchall()
     )

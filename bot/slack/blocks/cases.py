@@ -225,7 +225,8 @@ def case_card(
         if contact.is_new_case and card.case.follows is not None:
             what = (
                 f"Opened a new case: the customer is back about C-{card.case.follows}, which "
-                "was closed (its root cause stays as it was)."
+                "was closed (its root cause stays as it was). "
+                f"{counted(contact.contact_number, 'contact')} on this matter so far."
             )
         blocks.append(context(f"{found(contact)} {what}".strip()))
     blocks.append(section(heading))
