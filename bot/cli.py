@@ -15,14 +15,14 @@ from pathlib import Path
 from bot.cases.audit import parse_head, verify
 from bot.cases.service import import_customers
 from bot.coaching.playbooks import check_coverage
-from bot.coaching.tone import check_tone, load_tone_rules, phrase_labels
+from bot.coaching.tone import check_tone, load_tone_rules
 from bot.config import SettingError, load_env_file, read_settings
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
 from bot.guide import load_guide
 from bot.reporting.export import to_csv, to_markdown
-from bot.reporting.summary import faq_titles
+from bot.reporting.summary import summary_labels
 from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
 from bot.shared.db import Store, open_existing
@@ -278,11 +278,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
     store = open_existing(args.db or settings.database_path)
-    # The FAQ's questions label the top topics; entries a broken file lost keep their ids.
-    titles = faq_titles(load_knowledge(settings.knowledge_dir).entries)
-    summary = weekly_summary(
-        store, guide.goals, guide.solutions, args.week, titles, phrase_labels(guide.tone)
-    )
+    # The FAQ's questions label the top topics; entries a broken file lost read as words.
+    entries = load_knowledge(settings.knowledge_dir).entries
+    labels = summary_labels(entries, guide.tone, guide.teams)
+    summary = weekly_summary(store, guide.goals, guide.solutions, args.week, labels)
     if not args.post:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0

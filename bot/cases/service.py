@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.shared.clock import iso
+from bot.shared.content import readable
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
 
@@ -28,6 +29,12 @@ CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
+
+
+def root_cause_label(cause: str) -> str:
+    """A root cause as the close modal and the weekly summary say it ("Product"): no playbook
+    names them, so their words."""
+    return readable(cause)
 
 
 class CaseError(Refusal):

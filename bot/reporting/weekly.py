@@ -3,13 +3,12 @@ over every instance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from bot.cases.solutions import SolutionPolicy
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
-from bot.reporting.summary import WeeklySummary, build_summary
+from bot.reporting.summary import Labels, WeeklySummary, build_summary
 from bot.reporting.weeks import iso_week
 from bot.shared import jobs
 from bot.shared.clock import iso
@@ -32,15 +31,15 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
 
 def weekly_summary(
     store: Store, goals: Goals, policy: SolutionPolicy, week: str | None = None,
-    titles: Mapping[str, str] | None = None, phrases: Mapping[str, str] | None = None,
+    labels: Labels | None = None,
 ) -> WeeklySummary:  # fmt: skip
-    """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
-    their FAQ question where `titles` has it. WeekError for a week that cannot be read."""
+    """The summary of `week` ("2026-W47"; None: the last complete week), its tables' keys
+    named by `labels` (`summary_labels`). WeekError for a week that cannot be read."""
     tz = goals.schedule.tz
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(
         store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
-        titles=titles, phrases=phrases,
+        labels=labels,
     )  # fmt: skip
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.coaching.tone import phrase_labels
 from bot.guide import Guide
 from bot.reporting.chart import trend_chart
-from bot.reporting.summary import WeeklySummary, faq_titles, trends
+from bot.reporting.summary import WeeklySummary, summary_labels, trends
 from bot.reporting.weekly import claim_weekly_post, due_at, weekly_post_key, weekly_summary
 from bot.reporting.weeks import iso_week
 from bot.services import Services
@@ -51,10 +50,8 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     _, _, label = iso_week(None, now=now, tz=guide.goals.schedule.tz)
     if not claim_weekly_post(store, label, now):
         return False
-    summary = weekly_summary(
-        store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values()),
-        phrases=phrase_labels(guide.tone),
-    )  # fmt: skip
+    labels = summary_labels(services.faq.entries.values(), guide.tone, guide.teams)
+    summary = weekly_summary(store, guide.goals, guide.solutions, labels=labels)
     outbox = Outbox(store, sender, "weekly")
     key = weekly_post_key(label)
     with store.transaction():

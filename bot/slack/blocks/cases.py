@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime
 
 from bot.cases.card import CaseCard
-from bot.cases.service import ROOT_CAUSES, Case, Contact, Customer
+from bot.cases.service import ROOT_CAUSES, Case, Contact, Customer, root_cause_label
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
@@ -185,14 +185,16 @@ def close_modal(card: CaseCard) -> dict:
         "submit": plain("Close case", TITLE_LIMIT),
         "blocks": [
             section("What caused this contact? Management sees where contacts come from."),
-            _select(Field.ROOT_CAUSE, "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
+            _select(
+                Field.ROOT_CAUSE, "Root cause", [(root_cause_label(c), c) for c in ROOT_CAUSES]
+            ),
         ],
     }
 
 
 def closed_modal(case: Case) -> dict:
     """What the close modal turns into once the case is closed: what was recorded."""
-    cause = (case.root_cause or "unknown").capitalize()
+    cause = root_cause_label(case.root_cause or "unknown")
     return {
         "type": "modal",
         "title": plain(f"{case.ref} closed", TITLE_LIMIT),
