@@ -543,3 +543,22 @@ def test_a_modal_is_cancelled_as_slack_closes_it_and_the_app_that_asked_hears_of
     assert not fake.calls_to("chat.postMessage")
     with pytest.raises(DemoError, match="no open modal"):
         workspace.cancel("ana")
+
+
+def test_cancelling_a_pushed_modal_shows_the_one_under_it_unless_it_clears_on_close(
+    fake, client, workspace, seen
+):
+    def opened(method: str, title: str, **extra) -> None:
+        view = {**FORM, "title": {"type": "plain_text", "text": title}, **extra}
+        getattr(web(fake), method)(trigger_id=client.new_trigger_id(), view=view)
+        workspace.look("ana")  # ana's own action opened it: it shows on her screen
+
+    opened("views_open", "First")
+    opened("views_push", "Second")
+    (closed,) = workspace.cancel("ana")
+    assert closed.removed and "Second" in closed.render().text
+    assert workspace.modal_open("ana")  # "First" again
+    opened("views_push", "Third", clear_on_close=True)
+    assert [r.removed for r in workspace.cancel("ana")] == [True, True]  # the whole stack
+    assert not workspace.modal_open("ana")
+    assert [body["is_cleared"] for body in seen] == [False, True]
