@@ -15,14 +15,14 @@ from pathlib import Path
 from bot.cases.audit import parse_head, verify
 from bot.cases.service import import_customers
 from bot.coaching.playbooks import check_coverage
-from bot.coaching.tone import check_tone, load_tone_rules, phrase_labels
+from bot.coaching.tone import check_tone, load_tone_rules
 from bot.config import Environment, SettingError, load_env_file, read_settings, setting_named
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
 from bot.guide import load_guide
 from bot.reporting.export import to_csv, to_markdown
-from bot.reporting.summary import faq_titles
+from bot.reporting.summary import summary_labels
 from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
 from bot.shared.db import Store, open_existing
@@ -281,13 +281,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
     store = _store(args)
-    # The FAQ's questions label the top topics (entries a broken file lost keep their ids),
+    # The FAQ's questions label the top topics (entries a broken file lost read as words),
     # and its matcher groups the unanswered questions by need, as /kb gaps does.
     knowledge = load_knowledge(read.knowledge_dir())
+    labels = summary_labels(knowledge.entries, guide.tone, guide.teams)
     summary = weekly_summary(
-        store, guide.goals, guide.solutions, args.week, faq_titles(knowledge.entries),
-        phrase_labels(guide.tone), Matcher.for_knowledge(knowledge),
-    )  # fmt: skip
+        store, guide.goals, guide.solutions, args.week, labels, Matcher.for_knowledge(knowledge)
+    )
     if slack is None:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
         return 0

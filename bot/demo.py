@@ -40,8 +40,12 @@ SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
     "Type as a rep: /faq my card still hasn't arrived | dm my box is late | as lee | click 1 | "
-    'click "Helpful" | '
-    'fill "Field" value | submit | wait 2h | home | # comment | quit'
+    'click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | # comment | '
+    "help | quit"
+)
+EXTRA_HELP = (
+    ("wait 2h", "time passes for the bot (30m, 1d): reminders and alerts go out"),
+    ("home", "open the bot's Home tab as the current user"),
 )
 
 
@@ -197,7 +201,9 @@ def run_demo(
             if SAMPLE_CUSTOMERS.is_file():  # customers of many years and brand-new ones
                 import_customers(local.services.store, SAMPLE_CUSTOMERS)
             at_terminal = script is None and sys.stdin.isatty()
-            demo = DemoScript(local.workspace, TEAM, sys.stdout, echo=not at_terminal)
+            demo = DemoScript(
+                local.workspace, TEAM, sys.stdout, echo=not at_terminal, extra_help=EXTRA_HELP
+            )
             demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
             demo.extra_commands["home"] = lambda _: demo.show(local.open_home(demo.user))
             if script is not None:

@@ -50,6 +50,7 @@ FORM = {
     "type": "modal",
     "callback_id": "form",
     "private_metadata": "case-1",
+    "notify_on_close": True,  # the app hears when it is cancelled
     "title": {"type": "plain_text", "text": "Feedback"},
     "submit": {"type": "plain_text", "text": "Send"},
     "blocks": [
@@ -116,6 +117,11 @@ def build_app(fake: FakeSlack, seen: list[dict], listeners: TrackedExecutor) -> 
         score = values["score"]["pick"]["selected_option"]["value"]
         text = f"Feedback: {reason} ({score}) [{view['private_metadata']}]"
         client.chat_postMessage(channel="C0SUPPORT1", text=text)
+
+    @app.view_closed("form")
+    def form_closed(ack, body):
+        ack()
+        seen.append(body)
 
     @app.event("app_mention")
     def mention(event, request):
@@ -357,7 +363,7 @@ def test_render_view_shows_values_errors_and_submit():
         "Reason: slow",
         "  ! Too short",
         "Score: (one of: Good | Bad)",
-        "[Submit: Send]",
+        "[Submit: Send]  [Close: Cancel]",
     ]
 
 
@@ -459,7 +465,7 @@ def test_demo_script_transcript(workspace):
         "    [modal] Feedback",
         "      Reason: ____",
         "      Score: Good",
-        "      [Submit: Send]",
+        "      [Submit: Send]  [Close: Cancel]",
         'ana> fill "Reason" "Too slow"',
         "ana> submit",
         "    (modal closed)",
@@ -474,8 +480,8 @@ def test_demo_script_transcript(workspace):
         "    ! there are no buttons in the replies lee can see",
         "lee> frobnicate",
         "    ? not understood; lines are: /command text | dm text | as NAME | in #channel | "
-        'click N | click "Label" | choose "Option" | fill "Field" value | submit | # comment | '
-        "wait",
+        'click N | click "Label" | choose "Option" | fill "Field" value | submit | cancel | '
+        "# comment | wait | help",
         "lee> wait 2h",
     ]
     assert waited == ["2h"]
@@ -503,3 +509,56 @@ def test_a_dm_sent_while_someone_else_looks_waits_for_its_reader(fake, workspace
     assert [r.text for r in workspace.look("lee")] == ["for everyone"]
     assert [r.text for r in workspace.look("ana")] == ["your refund was approved"]
     assert workspace.look("ana") == []
+
+
+def test_a_modal_is_cancelled_as_slack_closes_it_and_the_app_that_asked_hears_of_it(
+    fake, workspace, seen
+):
+    out = io.StringIO()
+    script = DemoScript(workspace, TEAM, out)
+    script.run_lines(["/ping", 'click "Tell us more"', 'fill "Reason" "Too slow"', "cancel"])
+    assert out.getvalue().splitlines()[-2:] == ["ana> cancel", "    (modal closed)"]
+    (closed,) = seen  # view_closed, since the view asked with notify_on_close
+    assert closed["type"] == "view_closed" and closed["is_cleared"] is False
+    assert closed["view"]["callback_id"] == "form" and closed["user"]["id"] == ANA.id
+    assert closed["view"]["state"]["values"]["reason"]["text"]["value"] == "Too slow"
+    assert "trigger_id" not in closed  # nothing opens from a closing modal
+    assert not fake.calls_to("chat.postMessage")  # nothing was submitted
+    # Its close button by its label, as Slack labels it when the view gives none: "Cancel".
+    script.run_lines(['click "Tell us more"', 'click "Cancel"', "cancel", "submit"])
+    assert out.getvalue().splitlines()[-11:] == [
+        'ana> click "Tell us more"',
+        "    [modal] Feedback",
+        "      Reason: ____",
+        "      Score: Good",
+        "      [Submit: Send]  [Close: Cancel]",
+        'ana> click "Cancel"',
+        "    (modal closed)",
+        "ana> cancel",  # with none open, said kindly
+        "    (no modal is open, so there is nothing to cancel)",
+        "ana> submit",
+        "    ! there is no open modal",
+    ]
+    assert [body["type"] for body in seen] == ["view_closed", "view_closed"]
+    assert not fake.calls_to("chat.postMessage")
+    with pytest.raises(DemoError, match="no open modal"):
+        workspace.cancel("ana")
+
+
+def test_cancelling_a_pushed_modal_shows_the_one_under_it_unless_it_clears_on_close(
+    fake, client, workspace, seen
+):
+    def opened(method: str, title: str, **extra) -> None:
+        view = {**FORM, "title": {"type": "plain_text", "text": title}, **extra}
+        getattr(web(fake), method)(trigger_id=client.new_trigger_id(), view=view)
+        workspace.look("ana")  # ana's own action opened it: it shows on her screen
+
+    opened("views_open", "First")
+    opened("views_push", "Second")
+    (closed,) = workspace.cancel("ana")
+    assert closed.removed and "Second" in closed.render().text
+    assert workspace.modal_open("ana")  # "First" again
+    opened("views_push", "Third", clear_on_close=True)
+    assert [r.removed for r in workspace.cancel("ana")] == [True, True]  # the whole stack
+    assert not workspace.modal_open("ana")
+    assert [body["is_cleared"] for body in seen] == [False, True]

@@ -16,7 +16,7 @@ from bot.cases.solutions import SolutionPolicy, SolutionType
 from bot.reporting.chart import trend_chart
 from bot.reporting.export import rows, to_csv, to_markdown
 from bot.reporting.goals import Goal, load_goals
-from bot.reporting.summary import build_summary, trends
+from bot.reporting.summary import Labels, build_summary, trends
 from bot.reporting.weekly import claim_weekly_post
 from bot.reporting.weeks import iso_week
 from bot.shared.clock import iso
@@ -395,3 +395,22 @@ def test_the_shipped_goals_file_is_valid():
     assert problems == []
     assert goals.schedule.timezone == "Europe/London" and goals.schedule.day == 0
     assert goals.schedule.time == time(9, 0) and goals.goals
+
+
+def test_every_key_reads_as_the_playbooks_name_it_or_else_in_words(store):
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    labels = Labels(topics={"double_charge": "I've been charged twice for the same box"},
+                    phrases={"cant": "“can't”"}, teams={"technical": "App support"})  # fmt: skip
+    named = build_summary(store, start=start, end=end, label=label, tz=LONDON, policy=POLICY,
+                          labels=labels)  # fmt: skip
+    # by their names where the FAQ and the playbooks have them; taken out since: in words
+    assert [f.label for f in named.silos.redirects_by_team] == ["Billing", "Returns", "App support"]
+    assert [f.label for f in named.self_service.top_topics] == [
+        "Unknown charge", "I've been charged twice for the same box", "Invoice copy"
+    ]  # fmt: skip
+    assert [f.label for f in named.tone.top_phrases] == ["“can't”", "Unfortunately"]
+    assert [f.label for f in named.root_causes.counts][:2] == ["Product", "Process"]
+    gone = build_summary(store, start=start, end=end, label=label, tz=LONDON)  # no playbook
+    assert [f.label for f in gone.solutions.count_by_type] == [
+        "Account credit", "Refund", "Replacement"
+    ]  # fmt: skip

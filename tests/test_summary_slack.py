@@ -1,11 +1,15 @@
 """The weekly summary in Slack: previewed by a manager, posted on schedule once, with a chart."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
 
+from bot.cases.service import ROOT_CAUSES
+from bot.emulator.render import render_message
 from bot.emulator.team import member
+from bot.reporting.goals import FIGURES
 from bot.slack.weekly import post_if_due
 
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
@@ -86,7 +90,7 @@ def test_root_causes_show_once_a_case_is_closed(local):
     week = local.services.store.clock.now().strftime("%G-W%V")
     lines = shown(local.workspace.command("mia", "/summary", week)).splitlines()
     causes = lines.index("_Cases by root cause_")
-    assert lines[causes + 1].strip() == "◦ product: *1* (week before 0 ▲ +1)"
+    assert lines[causes + 1].strip() == "◦ Product: *1* (week before 0 ▲ +1)"
 
 
 def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
@@ -109,3 +113,79 @@ def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):
     phrases = text.split("Phrases /tone caught most")[1]
     assert "“as i said”" in phrases and "“you'll have to contact”" in phrases
     assert "as-i-said" not in phrases  # the rule's id is the playbook's, not the manager's
+
+
+# Keys of the summary's tables and goals as the code and the playbooks spell them: none of
+# them is ever a label (a root cause, a team, an FAQ entry, a tone rule, a solution type...).
+SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+KEBAB_CASE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+WORDS_WITH_HYPHENS = {"can-do"}  # English, not ids: "Average can-do score"
+# Not words: the audit line's command is code, shown as code; Slack shows emoji codes as emoji.
+NOT_WORDS = re.compile(r"`[^`]*`|:[a-z0-9_+-]+:")
+
+
+def busy_week(local) -> str:
+    """A week with some of everything, through Slack as the floor does it: FAQ questions, tone
+    checks, a draft, solutions (two approved by a lead), a redirect to each of two teams, a closed
+    case for every root cause. Its label ("2026-W25")."""
+    ws = local.workspace
+    for question in ("where is my box", "i was charged twice", "do you sell dog food"):
+        ws.command("ana", "/faq", question)
+    ws.command("ana", "/tone", "Unfortunately we can't refund you. As I said, you need to "
+               "contact your bank, that's another department.")  # fmt: skip
+    ws.command("ana", "/draft", "C-1001 my box STILL hasn't arrived!!")
+    for number, (cause, customer) in enumerate(zip(ROOT_CAUSES, CUSTOMERS, strict=False), 1):
+        ws.command("ana", "/case", f"{customer}, box arrived damaged")
+        ws.click("ana", "Create")  # a new customer
+        if number == 1:
+            for solution, amount in SOLUTIONS:
+                ws.command("ana", "/solve", f"C-{1000 + number}")
+                ws.fill("Solution", solution, "ana")
+                if amount:
+                    ws.fill("Amount (GBP), where it applies", amount, "ana")
+                ws.fill("Reason", "damaged twice", "ana")
+                ws.submit("ana")
+            ws.click("lee", "Approve")  # the months, then the refund
+            ws.click("lee", "Approve")
+            ws.command("ana", "/redirect", f"billing C-{1000 + number} two charges")
+            ws.command("ana", "/redirect", f"technical C-{1000 + number} cannot log in")
+        ws.command("ana", "/case", f"C-{1000 + number}")
+        ws.click("ana", "Close case")
+        ws.fill("Root cause", cause, "ana")
+        ws.submit("ana")
+    return local.services.store.clock.now().strftime("%G-W%V")
+
+
+SOLUTIONS = (("Account credit", "15"), ("Refund", "45"), ("Free months on the plan", "1"),
+             ("Replacement box", ""))  # fmt: skip
+CUSTOMERS = ("Margaret Holloway", "Maria Lopez", "Tom Baker", "Priya Shah", "Jon Snow", "Ada Li")
+
+
+def labels_shown(text: str) -> list[str]:
+    """Every snake_case or kebab-case word of `text`, code and emoji aside."""
+    prose = NOT_WORDS.sub("", text)
+    words = [*SNAKE_CASE.findall(prose), *KEBAB_CASE.findall(prose)]
+    return [word for word in words if word not in WORDS_WITH_HYPHENS]
+
+
+def test_a_busy_week_reads_in_words_not_ids_in_slack_the_post_and_the_export(local, repbot):
+    week = busy_week(local)
+    guide = local.services.guide
+    keys = {*ROOT_CAUSES, *guide.teams, *local.services.faq.entries,
+            *(rule.id for rule in guide.tone.rules), *(t.id for t in guide.solutions.types),
+            *(goal.id for goal in guide.goals.goals), *FIGURES}  # fmt: skip
+    slack = shown(local.workspace.command("mia", "/summary", week))
+    local.wait(timedelta(days=5))  # Monday: the week's post goes to the management channel
+    posts = [render_message(c.body.get("text", ""), c.body.get("blocks")).text
+             for c in local.fake.calls_to("chat.postMessage")]  # fmt: skip
+    (posted,) = [text for text in posts if f"Weekly summary {week}" in text]
+    done = repbot("summary", "--db", str(local.settings.database_path), "--playbooks",
+                  str(local.settings.playbooks_dir), "--week", week)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    markdown = done.stdout
+    for name, text in (("/summary", slack), ("the weekly post", posted), ("Markdown", markdown)):
+        # the week was busy: every table is there, each row labelled in words
+        assert "Product" in text and "App support" in text and "Account credit" in text, name
+        assert labels_shown(text) == [], name
+        rows = re.findall(r"◦ (.+?): \*", text) or re.findall(r"^\| [^|:]+: (.+?) \|", text, re.M)
+        assert rows and not [label for label in rows if label in keys], name

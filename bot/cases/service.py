@@ -27,6 +27,7 @@ from bot.cases.customers import (
     find_customer,
 )
 from bot.shared.clock import iso
+from bot.shared.content import readable
 from bot.shared.db import Store, existing
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
@@ -36,6 +37,12 @@ SIMILAR_TOPIC = 80  # rapidfuzz token_set_ratio; "refund" and "refund for my dam
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
+
+
+def root_cause_label(cause: str) -> str:
+    """A root cause as the close modal and the weekly summary say it ("Product"): no playbook
+    names them, so their words."""
+    return readable(cause)
 
 
 @dataclass(frozen=True)

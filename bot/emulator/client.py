@@ -121,6 +121,12 @@ class SignedClient:
         """A modal submission; `payload` is the whole interaction."""
         return self._interaction(payload, bad_signature, age)
 
+    def view_closed(
+        self, payload: dict[str, Any], *, bad_signature: bool = False, age: int = 0
+    ) -> AppResponse:
+        """A modal closed by its user, sent only for a view opened with notify_on_close."""
+        return self._interaction(payload, bad_signature, age)
+
     def event(
         self,
         event: dict[str, Any],

@@ -83,22 +83,23 @@ def render_view(
     view: Json, values: Json | None = None, errors: dict[str, str] | None = None
 ) -> Rendered:
     """A modal or home tab: title, blocks with each input's current value (from `values`,
-    shaped like view.state.values) and any submission errors, then the submit label."""
+    shaped like view.state.values) and any submission errors, then its submit and close
+    buttons (a modal always has the one to close it)."""
     renderer = _Renderer(values or {}, errors or {})
-    if view.get("type") == "home":
-        renderer.lines.append("[home]")
-    else:
-        renderer.lines.append(f"[modal] {text_of(view.get('title'))}")
+    home = view.get("type") == "home"
+    renderer.lines.append("[home]" if home else f"[modal] {text_of(view.get('title'))}")
     for block in view.get("blocks", []):
         renderer.block(block)
-    buttons = [
-        f"[{name}: {text_of(view[key])}]"
-        for key, name in (("submit", "Submit"), ("close", "Close"))
-        if view.get(key)
-    ]
-    if buttons:
-        renderer.lines.append("  ".join(buttons))
+    if home:
+        return renderer.result()
+    submit = [f"[Submit: {text_of(view['submit'])}]"] if view.get("submit") else []
+    renderer.lines.append("  ".join([*submit, f"[Close: {close_label(view)}]"]))
     return renderer.result()
+
+
+def close_label(view: Json) -> str:
+    """What a modal's close button says: the view's own words, or Slack's "Cancel"."""
+    return text_of(view.get("close")) or "Cancel"
 
 
 def state_display(entry: Json | None) -> str:

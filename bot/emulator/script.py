@@ -9,27 +9,39 @@ from bot.emulator.workspace import DemoError, Reply, Workspace
 
 INDENT = "    "
 
-_CLICK = re.compile(r'click\s+(?:(\d+)|"([^"]+)"|(\S.*))', re.IGNORECASE)
+# `click 2`, `click "Approve"`, `click Approve`, each optionally `in #channel`, `in DM`, `in home`.
+_CLICK = re.compile(
+    r'click\s+(?:(\d+)|"([^"]+)"|(\S.*?))(?:\s+in\s+(#[\w-]+|dm|home|modal))?', re.IGNORECASE
+)
 _FILL = re.compile(r'fill\s+(?:"([^"]+)"|(\S+))\s+(.*)', re.IGNORECASE)
 _CHOOSE = re.compile(r'choose\s+(?:"([^"]+)"|(\S.*))', re.IGNORECASE)
 _IN = re.compile(r"in\s+(#?[\w-]+)", re.IGNORECASE)
 
 
-class DemoScript:
-    """Demo lines:
+# The lines a person can type, as `help` shows them.
+LINES = (
+    ("/command text", "a slash command, typed by the current user in the current channel"),
+    ("dm text", "a direct message to the bot from the current user"),
+    ("as NAME", "switch user (default: ana), who sees what reached them meanwhile"),
+    ("in #channel", "switch channel (default: #support)"),
+    ("click N", "press button N of the latest reply with buttons"),
+    ('click "Label"', "... or its button with that label"),
+    ('click "Label" in #channel', "press it on an older message there (or in DM, in home)"),
+    ('choose "Option"', "pick the option with that label in a menu of the latest reply"),
+    ('fill "Field" value', "type a value into the open modal's field"),
+    ("submit", "submit the open modal"),
+    ("cancel", 'close the open modal without submitting it (or: click "Cancel")'),
+    ("# comment", "echoed as is"),
+    ("help", "these lines"),
+)
 
-        /command text        a slash command, typed by the current user in the current channel
-        as NAME              switch user (default: ana), who sees what reached them meanwhile
-        in #CHANNEL          switch channel (default: #support)
-        click N              press button N of the latest reply with buttons
-        click "Label"        ... or the button with that label
-        choose "Option"      pick the option with that label in a menu of the latest reply
-        fill "Field" value   type a value into the open modal's field
-        submit               submit the open modal
-        # comment            echoed as is
+
+class DemoScript:
+    """Runs demo lines (`LINES`; `help` prints them).
 
     `extra_commands` maps a first word to a handler that gets the rest of the line, so later
-    features can add lines such as `wait 2h`; a handler can print with `show(replies)`.
+    features can add lines such as `wait 2h`; a handler can print with `show(replies)`, and
+    `extra_help` says what such a line does, for `help`.
     """
 
     def __init__(
@@ -39,11 +51,13 @@ class DemoScript:
         out: TextIO,
         extra_commands: dict[str, Callable[[str], None]] | None = None,
         echo: bool = True,
+        extra_help: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.workspace = workspace
         self.team = tuple(team)
         self.out = out
         self.extra_commands = dict(extra_commands or {})
+        self.extra_help = tuple(extra_help)  # ("wait 2h", "time passes for the bot"), ...
         self.user = member("ana", self.team)
         self.channel = "C0SUPPORT1"
         self.echo = echo  # at a terminal prompt the person's typing is already on screen
@@ -79,12 +93,16 @@ class DemoScript:
             self.show(self.workspace.direct_message(self.user, rest.strip()))
         elif word == "submit" and not rest.strip():
             self.show(self.workspace.submit(self.user))
+        elif word == "cancel" and not rest.strip():
+            self._cancel()
+        elif word == "help" and not rest.strip():
+            self._full_help()
         elif word in self.extra_commands:
             self.extra_commands[word](rest.strip())
         elif match := _CLICK.fullmatch(line):
-            number, quoted, bare = match.groups()
+            number, quoted, bare, where = match.groups()
             target: int | str = int(number) if number else (quoted or bare)
-            self.show(self.workspace.click(self.user, target))
+            self.show(self.workspace.click(self.user, target, where=where))
         elif match := _CHOOSE.fullmatch(line):
             self.show(self.workspace.choose(self.user, match.group(1) or match.group(2)))
         elif match := _FILL.fullmatch(line):
@@ -107,11 +125,25 @@ class DemoScript:
         if waiting:
             self.show(waiting)
 
+    def _cancel(self) -> None:
+        if not self.workspace.modal_open(self.user):
+            self._print(f"{INDENT}(no modal is open, so there is nothing to cancel)")
+            return
+        self.show(self.workspace.cancel(self.user))
+
     def _help(self) -> None:
-        words = ["/command text", "dm text", "as NAME", "in #channel", "click N", 'click "Label"']
-        words.append('choose "Option"')
-        words += ['fill "Field" value', "submit", "# comment", *self.extra_commands]
+        words = [line for line, _ in LINES if line not in ("help", 'click "Label" in #channel')]
+        words += [*self.extra_commands, "help"]
         self._print(f"{INDENT}? not understood; lines are: " + " | ".join(words))
+
+    def _full_help(self) -> None:
+        extra = [(word, "") for word in self.extra_commands]
+        described = {line.split()[0] for line, _ in self.extra_help}
+        lines = [*LINES[:-1], *self.extra_help, *(e for e in extra if e[0] not in described)]
+        width = max(len(line) for line, _ in lines)
+        self._print(f"{INDENT}lines you can type:")
+        for line, meaning in [*lines, LINES[-1]]:
+            self._print(f"{INDENT}  {line.ljust(width)}  {meaning}".rstrip())
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies under the current line (extra commands use it too)."""

@@ -16,6 +16,7 @@ from bot.emulator.limits import check_message, check_view
 from bot.emulator.render import (
     Element,
     Rendered,
+    close_label,
     options_of,
     render_message,
     render_view,
@@ -178,11 +179,23 @@ class Workspace:
             replies.append(self._show_response(self._urls[url], message, url))
         return replies + self._look_now(who)
 
-    def click(self, user: str | Member, element: int | str, *, times: int = 1) -> list[Reply]:
-        """Press a button, by number or label, in the latest reply this user sees with any;
-        `times` delivers that press that many times at once (a double click)."""
+    def click(
+        self, user: str | Member, element: int | str, *, where: str | None = None, times: int = 1
+    ) -> list[Reply]:
+        """Press a button, by number or label, of the latest reply this user sees with any;
+        with `where` (a channel, "DM", "home"), of an older message: the latest there with
+        that label (by number: the latest there with buttons). The open modal's close button
+        ("Cancel") is pressed by its label too. `times` delivers that press that many times at
+        once (a double click)."""
         who = self._member(user)
-        key, reply, target = self._find_element(who, element)
+        if isinstance(element, str) and where is None:
+            modal = self._top_modal(who)
+            if (
+                modal is not None
+                and element.strip().lower() == close_label(modal.shown_view).lower()
+            ):
+                return self.cancel(who)
+        key, reply, target = self._find_element(who, element, where)
         if target.type != "button":
             raise DemoError(f"{target.index} is a {target.type}, not a button")
         action: Json = {"type": "button", "text": _plain(target.label)}
@@ -282,10 +295,38 @@ class Workspace:
             if shown := self._show_view(who.id, view, action):  # None: closed meanwhile
                 replies.append(shown)
         else:  # no action closes this view; "clear" closes the whole stack
-            for view_id in reversed(stack if action == "clear" else stack[-1:]):
-                replies.append(replace(self._screen.pop(("view", view_id)), removed=True))
-                stack.remove(view_id)
+            replies += self._close(stack, stack[:] if action == "clear" else stack[-1:])
         return replies + self._look_now(who)
+
+    def _close(self, stack: list[str], view_ids: list[str]) -> list[Reply]:
+        """Take these views of a modal stack off the screen, the top one first."""
+        closed = []
+        for view_id in reversed(view_ids):
+            closed.append(replace(self._screen.pop(("view", view_id)), removed=True))
+            stack.remove(view_id)
+        return closed
+
+    def cancel(self, user: str | Member) -> list[Reply]:
+        """Press the open modal's close button ("Cancel"), as Slack does: nothing is submitted,
+        the modal closes (a pushed one shows the one under it again; with clear_on_close the
+        whole stack closes), and the app hears of it (view_closed) only if the view asked with
+        notify_on_close. DemoError when this user has no modal open."""
+        who = self._member(user)
+        _, modal = self._open_modal(who)
+        stack = self._modals[who.id]
+        closing = stack[:] if modal.shown_view.get("clear_on_close") else stack[-1:]
+        if modal.shown_view.get("notify_on_close"):
+            payload = self._interaction("view_closed", who) | {
+                "view": self._view_payload(modal),
+                "is_cleared": len(closing) > 1,
+            }
+            del payload["trigger_id"]  # nothing can be opened from a modal's closing
+            self._check(self.client.view_closed(payload), "the modal closing")
+        return self._close(stack, closing) + self._look_now(who)
+
+    def modal_open(self, user: str | Member) -> bool:
+        """Whether this user has a modal open."""
+        return self._top_modal(self._member(user)) is not None
 
     def direct_message(self, user: str | Member, text: str) -> list[Reply]:
         """Write `text` to the bot in one's direct message with it, as a message event."""
@@ -493,20 +534,76 @@ class Workspace:
         name = self.fake.channels.get(channel or "")
         return f"#{name}" if name else "DM"
 
-    def _find_element(self, who: Member, wanted: int | str) -> tuple[tuple, Reply, Element]:
-        for key, reply in reversed(self._screen.items()):
-            if reply.user not in (None, who.id) or not reply.elements:
-                continue
-            elements = reply.elements
-            if isinstance(wanted, int) or wanted.isdigit():
-                found = [e for e in elements if e.index == int(wanted)]
-            else:
-                found = [e for e in elements if e.label.lower() == wanted.strip().lower()]
-            if not found:
-                labels = " ".join(f"[{e.index} {e.label}]" for e in elements)
-                raise DemoError(f'no button "{wanted}" in the last reply with buttons: {labels}')
-            return key, reply, found[0]
-        raise DemoError(f"there are no buttons in the replies {who.name} can see")
+    def _find_element(
+        self, who: Member, wanted: int | str, where: str | None = None
+    ) -> tuple[tuple, Reply, Element]:
+        """The button `wanted` of the latest reply with buttons `who` sees, or with `where` of
+        the latest there that has it. Not there: which buttons the latest reply has, and which
+        older message has a button so labelled, with the line that presses it."""
+        with_buttons = [
+            (key, reply)
+            for key, reply in reversed(self._screen.items())
+            if reply.user in (None, who.id) and reply.elements
+        ]
+        if where is not None:
+            place = self._place(where)
+            with_buttons = [(k, r) for k, r in with_buttons if self._place_of(r) == place]
+        if not with_buttons:
+            there = f" in {where}" if where is not None else ""
+            raise DemoError(f"there are no buttons in the replies {who.name} can see{there}")
+        number = isinstance(wanted, int) or wanted.isdigit()
+        label = str(wanted).strip().lower()
+
+        def found_in(reply: Reply) -> Element | None:
+            for e in reply.elements:
+                if (e.index == int(wanted)) if number else (e.label.lower() == label):
+                    return e
+            return None
+
+        # By its place, the latest message there with that label; else the latest reply only.
+        for key, reply in with_buttons if where is not None and not number else with_buttons[:1]:
+            if (target := found_in(reply)) is not None:
+                return key, reply, target
+        latest = with_buttons[0][1]
+        labels = " ".join(f"[{e.index} {e.label}]" for e in latest.elements)
+        button = f"button {wanted}" if number else f'button "{wanted}"'
+        if where is not None:
+            raise DemoError(f"no {button} in {where}; its latest message with buttons "
+                            f"({self._describe(latest)}) has {labels}")  # fmt: skip
+        said = f"no {button} in the latest reply with buttons ({self._describe(latest)}): {labels}"
+        older = None if number else next((r for _, r in with_buttons if found_in(r)), None)
+        if older is not None:
+            named = str(wanted).strip()
+            said += (f'. "{named}" is on an older message ({self._describe(older)}): to press it '
+                     f'there, type: click "{named}" in {self._place_name(older)}')  # fmt: skip
+        raise DemoError(said)
+
+    def _place_of(self, reply: Reply) -> str:
+        """Where a reply is, as `click ... in PLACE` names it: "home", "modal", "DM" or the
+        channel's id."""
+        if reply.kind in ("home", "modal"):
+            return reply.kind
+        return "DM" if self.channel_label(reply.channel) == "DM" else str(reply.channel)
+
+    def _place(self, where: str) -> str:
+        named = {"dm": "DM", "home": "home", "modal": "modal"}.get(where.strip().lower())
+        return named or self.channel_id(where.strip())
+
+    def _place_name(self, reply: Reply) -> str:
+        place = self._place_of(reply)
+        return place if place in ("DM", "home", "modal") else self.channel_label(place)
+
+    def _describe(self, reply: Reply) -> str:
+        """A reply as a person finds it on screen: where it is and how it starts."""
+        where = {"home": "your Home tab", "modal": "the open modal"}.get(reply.kind)
+        where = where or self.channel_label(reply.channel)
+        lines = [line.strip("*_=[] ") for line in reply.render().text.splitlines()]
+        first = next((line for line in lines if line and not line.startswith("modal]")), "")
+        return f"{where}, “{_shortened(first, 40)}”" if first else where
+
+    def _top_modal(self, who: Member) -> Reply | None:
+        stack = self._modals.get(who.id, [])
+        return self._screen.get(("view", stack[-1])) if stack else None
 
     def _open_modal(self, who: Member | None) -> tuple[tuple, Reply]:
         """The top modal of `who`, or with None of whoever's modal changed last."""
@@ -558,6 +655,10 @@ def _refuse_if_slack_would(refusal: Json | None, what: str) -> None:
     if refusal is not None:
         explanations = " ".join(refusal.get("response_metadata", {}).get("messages", []))
         raise DemoError(f"Slack refused {what}: {refusal['error']} {explanations}".strip())
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _label(block: Json) -> str:

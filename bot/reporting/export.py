@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.cases import audit
 from bot.reporting.goals import FIGURES, Number
 from bot.reporting.summary import Figure, WeeklySummary
+from bot.shared.content import readable
 
 TITLES = {
     "volume": "Volume",
@@ -38,6 +39,11 @@ TABLE_TITLES = {
 }
 
 
+def heading(name: str) -> str:
+    """The heading of a section or a table of the summary, in words."""
+    return TITLES.get(name) or TABLE_TITLES.get(name) or readable(name)
+
+
 def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
     """(section, name, figure) of every figure, in the order of the post; a table's rows are
     named "<table>.<key>" ("median_wait_by_team.billing")."""
@@ -62,7 +68,9 @@ def shown(value: Number | None, unit: str, currency: str = "") -> str:
     if unit == "minutes":
         return f"{value:g} min"
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
-    return shown if unit in ("count", "score", "amount") else f"{shown} {unit}"
+    if unit in ("count", "score", "amount"):
+        return shown
+    return f"{shown} {unit.removesuffix('s') if abs(value) == 1 else unit}"  # 1 month, 2 months
 
 
 def shown_change(figure: Figure) -> str:
@@ -92,11 +100,11 @@ def to_markdown(summary: WeeklySummary) -> str:
     for section, name, figure in rows(summary):
         by_section.setdefault(section, []).append((name, figure))
     for section, figures in by_section.items():
-        lines += [f"## {TITLES.get(section, section)}", ""]
+        lines += [f"## {heading(section)}", ""]
         lines += ["| figure | this week | week before | change |", "| --- | ---: | ---: | ---: |"]
         for name, figure in figures:
             table = name.split(".")[0] if "." in name else None
-            label = f"{TABLE_TITLES.get(table, table)}: {figure.label}" if table else figure.label
+            label = f"{heading(table)}: {figure.label}" if table else figure.label
             lines.append(
                 f"| {_cell(label)} | {shown(figure.value, figure.unit, figure.currency)} | "
                 f"{shown(figure.previous, figure.unit, figure.currency)} | {shown_change(figure)} |"

@@ -13,28 +13,47 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases import audit
-from bot.cases.service import ROOT_CAUSES
+from bot.cases.service import ROOT_CAUSES, root_cause_label
 from bot.cases.solutions import SolutionPolicy
+from bot.coaching.tone import ToneRules, phrase_labels
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher
+from bot.followups.redirects import Team
 from bot.reporting import queries as reporting_db
 from bot.reporting.goals import FIGURES, Goal, Goals, Number
 from bot.reporting.weeks import previous_week, week_bounds, week_label
 from bot.shared.clock import iso
+from bot.shared.content import readable
 from bot.shared.db import Store
 
 TOP = 10  # topics and unanswered questions shown
 TOP_PHRASES = 5
 
 
-# The week.
+@dataclass(frozen=True)
+class Labels:
+    """What the summary calls the keys of its tables, as the FAQ and the playbooks name them
+    (`summary_labels`); a key they do not name (an entry or a team taken out since) is read
+    out as words (`readable`), never shown as the id it is."""
+
+    topics: Mapping[str, str] = field(default_factory=dict)  # FAQ entry id -> its question
+    phrases: Mapping[str, str] = field(default_factory=dict)  # tone rule id -> the phrase
+    teams: Mapping[str, str] = field(default_factory=dict)  # team id -> its name
 
 
-# Goals and the schedule, from playbooks/goals.yaml.
+def summary_labels(entries: Iterable[Entry], tone: ToneRules, teams: Mapping[str, Team]) -> Labels:
+    """The labels of every way the summary is made (`/summary`, the weekly post, `repbot
+    summary`): FAQ questions, the tone rules' phrases as said, the teams' names."""
+    return Labels(
+        topics=faq_titles(entries),
+        phrases=phrase_labels(tone),
+        teams={team.id: team.name for team in teams.values()},
+    )
 
 
-# The summary.
+def _named(names: Mapping[str, str], key: str) -> str:
+    return names.get(key) or readable(key)
 
 
 @dataclass(frozen=True)
@@ -240,13 +259,12 @@ def _section(cls: type, now: dict, before: dict, **tables: tuple[Figure, ...]):
 def _ranked(
     rows: list[tuple[str, int]],
     before: dict[str, int],
+    names: Mapping[str, str],
     unit: str = "count",
-    titles: Mapping[str, str] | None = None,
 ) -> tuple[Figure, ...]:
-    """Figures named by key, labelled by their title where there is one."""
-    titles = titles or {}
+    """Figures named by key, labelled by their name in `names` or else in words."""
     return tuple(
-        Figure(key, titles.get(key, key), count, before.get(key, 0), unit) for key, count in rows
+        Figure(key, _named(names, key), count, before.get(key, 0), unit) for key, count in rows
     )
 
 
@@ -271,9 +289,9 @@ def _unanswered(store: Store, start: str, end: str, matcher: Matcher | None) -> 
 
 
 def _type_label(policy: SolutionPolicy | None, type_id: str) -> str:
-    """A solution type as the playbook names it ("Account credit"), its id if it is gone."""
+    """A solution type as the playbook names it ("Account credit"), in words if it is gone."""
     solution_type = policy.type(type_id) if policy else None
-    return solution_type.label if solution_type else type_id
+    return solution_type.label if solution_type else readable(type_id)
 
 
 def _unit_of(policy: SolutionPolicy | None, type_id: str) -> str:
@@ -294,15 +312,14 @@ def build_summary(
     goals: Goals | tuple[Goal, ...] = (),
     tz: ZoneInfo,
     policy: SolutionPolicy | None = None,
-    titles: Mapping[str, str] | None = None,
-    phrases: Mapping[str, str] | None = None,
+    labels: Labels | None = None,
     matcher: Matcher | None = None,
 ) -> WeeklySummary:
     """The summary of the week [start, end) (from `iso_week`), each figure beside the week
-    before's. `policy` gives solution amounts their unit (money or months); `titles` the FAQ
-    questions by entry id (`faq_titles`), to label the top topics with; `phrases` the tone
-    rules' phrases by rule id, to label the phrases caught; `matcher` the FAQ's, to group the
-    unanswered questions by need as the gaps list does."""
+    before's. `policy` gives solution amounts their unit (money or months) and the solution
+    types their names; `labels` (`summary_labels`) names the topics, phrases and teams;
+    `matcher` is the FAQ's, to group the unanswered questions by need as the gaps list does."""
+    labels = labels or Labels()
     goal_list = goals.goals if isinstance(goals, Goals) else tuple(goals)
     prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
@@ -348,7 +365,10 @@ def build_summary(
             number = waits.get(team, empty_wait)[column]
             return _minutes(number) if unit == "minutes" else number
 
-        return tuple(Figure(t, t, value(waits_now, t), value(waits_before, t), unit) for t in teams)
+        return tuple(
+            Figure(t, _named(labels.teams, t), value(waits_now, t), value(waits_before, t), unit)
+            for t in teams
+        )
 
     causes_now, causes_before = (
         reporting_db.root_cause_counts(store, a, b),
@@ -356,10 +376,11 @@ def build_summary(
     )
     closed_now, closed_before = sum(causes_now.values()), sum(causes_before.values())
     causes = tuple(
-        Figure(c, c, causes_now.get(c, 0), causes_before.get(c, 0), "count") for c in ROOT_CAUSES
+        Figure(c, root_cause_label(c), causes_now.get(c, 0), causes_before.get(c, 0), "count")
+        for c in ROOT_CAUSES
     )
     shares = tuple(
-        Figure(c, c, _pct(causes_now.get(c, 0), closed_now),
+        Figure(c, root_cause_label(c), _pct(causes_now.get(c, 0), closed_now),
                _pct(causes_before.get(c, 0), closed_before), "percent")
         for c in ROOT_CAUSES
     )  # fmt: skip
@@ -380,11 +401,11 @@ def build_summary(
             SelfService,
             now,
             before,
-            top_topics=_ranked(topics, previous_topics, titles=titles),
+            top_topics=_ranked(topics, previous_topics, labels.topics),
             top_unanswered=_unanswered(store, a, b, matcher),
         ),  # fmt: skip
         tone=_section(
-            Tone, now, before, top_phrases=_ranked(caught, previous_phrases, titles=phrases)
+            Tone, now, before, top_phrases=_ranked(caught, previous_phrases, labels.phrases)
         ),  # fmt: skip
         solutions=_section(Solutions, now, before, count_by_type=counts, value_by_type=values),
         follow_through=_section(FollowThrough, now, before),

@@ -3,14 +3,13 @@ over every instance."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.matching import Matcher
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
-from bot.reporting.summary import WeeklySummary, build_summary
+from bot.reporting.summary import Labels, WeeklySummary, build_summary
 from bot.reporting.weeks import iso_week, week_label
 from bot.shared import jobs
 from bot.shared.clock import iso
@@ -53,16 +52,15 @@ def _monday(label: str) -> date:
 
 def weekly_summary(
     store: Store, goals: Goals, policy: SolutionPolicy, week: str | None = None,
-    titles: Mapping[str, str] | None = None, phrases: Mapping[str, str] | None = None,
-    matcher: Matcher | None = None,
+    labels: Labels | None = None, matcher: Matcher | None = None,
 ) -> WeeklySummary:  # fmt: skip
-    """The summary of `week` ("2026-W47"; None: the last complete week), its top topics by
-    their FAQ question where `titles` has it. WeekError for a week that cannot be read."""
+    """The summary of `week` ("2026-W47"; None: the last complete week), its tables' keys
+    named by `labels` (`summary_labels`). WeekError for a week that cannot be read."""
     tz = goals.schedule.tz
     start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
     return build_summary(
         store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
-        titles=titles, phrases=phrases, matcher=matcher,
+        labels=labels, matcher=matcher,
     )  # fmt: skip
 
 

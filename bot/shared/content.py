@@ -40,6 +40,13 @@ class ContentError(Exception):
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def readable(key: str) -> str:
+    """A content id read out where no file gives it a name ("account_credit" is "Account
+    credit", "as-i-said" is "As i said"): never the id itself in front of a person."""
+    words = " ".join(key.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:]
+
+
 def read_yaml(path: Path, problems: list[Problem]) -> tuple[object, yaml.Node | None] | None:
     """The file's data and its node tree (for line numbers), (None, None) for an empty file,
     or None after recording why it could not be read."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.coaching.tone import phrase_labels
 from bot.guide import Guide
 from bot.reporting.chart import trend_chart
-from bot.reporting.summary import WeeklySummary, faq_titles, trends
+from bot.reporting.summary import WeeklySummary, summary_labels, trends
 from bot.reporting.weekly import (
     claim_weekly_post,
     due_at,
@@ -59,10 +58,10 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     _, _, label = iso_week(None, now=now, tz=guide.goals.schedule.tz)
     if not claim_weekly_post(store, label, now):
         return False
+    labels = summary_labels(services.faq.entries.values(), guide.tone, guide.teams)
     summary = weekly_summary(
-        store, guide.goals, guide.solutions, titles=faq_titles(services.faq.entries.values()),
-        phrases=phrase_labels(guide.tone), matcher=services.faq.matcher,
-    )  # fmt: skip
+        store, guide.goals, guide.solutions, labels=labels, matcher=services.faq.matcher
+    )
     # After an outage of several weeks only the latest is posted; the post names the others.
     missed = missed_weeks(store, label)
     outbox = Outbox(store, sender, "weekly")

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from bot.cases.card import CaseCard
 from bot.cases.customers import EMAIL, CaseRequest, Customer, How
-from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice
+from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice, root_cause_label
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
@@ -312,14 +312,16 @@ def close_modal(card: CaseCard) -> dict:
         "submit": plain("Close case", TITLE_LIMIT),
         "blocks": [
             section("What caused this contact? Management sees where contacts come from."),
-            _select(Field.ROOT_CAUSE, "Root cause", [(c.capitalize(), c) for c in ROOT_CAUSES]),
+            _select(
+                Field.ROOT_CAUSE, "Root cause", [(root_cause_label(c), c) for c in ROOT_CAUSES]
+            ),
         ],
     }
 
 
 def closed_modal(case: Case) -> dict:
     """What the close modal turns into once the case is closed: what was recorded."""
-    cause = (case.root_cause or "unknown").capitalize()
+    cause = root_cause_label(case.root_cause or "unknown")
     return {
         "type": "modal",
         "title": plain(f"{case.ref} closed", TITLE_LIMIT),

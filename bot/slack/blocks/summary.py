@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reporting.export import TABLE_TITLES, TITLES, audit_line, rows, shown, shown_change
+from bot.reporting.export import audit_line, heading, rows, shown, shown_change
 from bot.reporting.goals import FIGURES
 from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
@@ -75,7 +75,7 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             continue
         table = key.split(".")[0]
         if table not in tables:
-            lines.append(escape(f"_{TABLE_TITLES.get(table, table.replace('_', ' '))}_"))
+            lines.append(escape(f"_{heading(table)}_"))
         tables[table] = tables.get(table, 0) + 1
         if tables[table] <= TABLE_ROWS:
             lines.append(Mrkdwn("      ◦ ") + _line(figure.label, figure))
@@ -84,7 +84,7 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             Mrkdwn("No case was closed this week, so no root cause to show.")
         ]
     for name, lines in by_section.items():
-        blocks += sections(escape(f"*{TITLES.get(name, name)}*\n") + Mrkdwn("\n").join(lines))
+        blocks += sections(escape(f"*{heading(name)}*\n") + Mrkdwn("\n").join(lines))
     if summary.goals:
         goal_lines = []
         for result in summary.goals:

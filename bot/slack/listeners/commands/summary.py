@@ -2,8 +2,7 @@
 
 from slack_bolt import Ack, Respond
 
-from bot.coaching.tone import phrase_labels
-from bot.reporting.summary import faq_titles
+from bot.reporting.summary import summary_labels
 from bot.reporting.weekly import weekly_summary
 from bot.services import Services
 from bot.slack.blocks import base
@@ -23,14 +22,12 @@ def preview(command: dict, respond: Respond, services: Services) -> None:
     if not services.roles.at_least(command.get("user_id", ""), "lead"):
         return
     week = command.get("text", "").strip() or None
-    titles = faq_titles(services.faq.entries.values())
     guide = services.guide
+    labels = summary_labels(services.faq.entries.values(), guide.tone, guide.teams)
     # A week it cannot read is a WeekError, a refusal the boundary shows in its own words.
-    phrases = phrase_labels(guide.tone)
     summary = weekly_summary(
-        services.store, guide.goals, guide.solutions, week, titles, phrases,
-        services.faq.matcher,
-    )  # fmt: skip
+        services.store, guide.goals, guide.solutions, week, labels, services.faq.matcher
+    )
     respond(response_type="ephemeral", **summary_post(summary))
 
 

@@ -1,0 +1,86 @@
+"""The demo's lines against the real bot, as `repbot demo` plays them: cancelling a modal, and
+which message a click presses."""
+
+import io
+
+import pytest
+
+from bot.cases.service import import_customers
+from bot.emulator.script import DemoScript
+from bot.emulator.team import TEAM
+
+CASE = "/case Margaret Holloway, box arrived damaged"
+
+
+@pytest.fixture(autouse=True)
+def margaret(local, tmp_path) -> None:
+    """The customer the lines open a case for, on file as in the demo."""
+    crm = tmp_path / "crm.csv"
+    crm.write_text("id,name,email,customer_since,tier\nBX-1,Margaret Holloway,,2014-03-01,\n")
+    import_customers(local.services.store, crm)
+
+
+def play(local, *lines: str) -> list[str]:
+    """The transcript of these lines."""
+    out = io.StringIO()
+    DemoScript(local.workspace, TEAM, out).run_lines(lines)
+    return out.getvalue().splitlines()
+
+
+def after(transcript: list[str], line: str) -> list[str]:
+    """What the demo printed under `line` (its last time), up to the next line typed."""
+    start = len(transcript) - transcript[::-1].index(f"ana> {line}")
+    rest = transcript[start:]
+    return rest[: next((i for i, text in enumerate(rest) if text.startswith("ana> ")), len(rest))]
+
+
+def test_cancel_or_click_cancel_closes_the_open_modal_with_nothing_submitted(local):
+    shown = play(local, CASE, "/solve C-1001", 'fill "Solution" "Refund"', "cancel",
+                 "/solve C-1001", 'click "Cancel"', "cancel")  # fmt: skip
+    assert "      [Submit: Propose]  [Close: Cancel]" in shown
+    assert after(shown, "cancel") == ["    (no modal is open, so there is nothing to cancel)"]
+    assert after(shown, 'click "Cancel"') == ["    (modal closed)"]
+    assert shown.count("    (modal closed)") == 2
+    assert local.services.store.db.execute("SELECT count(*) FROM solutions").fetchone()[0] == 0
+    # The bot's modals do not ask to hear of their closing, so Slack sends nothing.
+    assert not [p for p in local.client.sent if p["type"] == "view_closed"]
+
+
+def test_a_modal_is_closed_by_its_own_close_button_label(local):
+    shown = play(local, CASE, 'click "Close case"', 'fill "Root cause" Product', "submit",
+                 'click "Done"')  # fmt: skip
+    assert "      [Close: Done]" in after(shown, "submit")
+    assert after(shown, 'click "Done"') == ["    (modal closed)"]
+    assert local.workspace.modal_open("ana") is False
+
+
+def test_click_presses_the_latest_reply_only_and_says_how_to_reach_an_older_one(local):
+    shown = play(local, "/faq where is my box", CASE, 'click "Helpful"', "click 3")
+    latest = (
+        "(#support, “Found Margaret Holloway (BX-1). Opened…”): "
+        "[1 Propose a solution] [2 Close case]"
+    )
+    assert after(shown, 'click "Helpful"') == [
+        f'    ! no button "Helpful" in the latest reply with buttons {latest}. "Helpful" is on '
+        "an older message (#support, “Where is my box? How can I track my ord…”): to press it "
+        'there, type: click "Helpful" in #support'
+    ]
+    assert after(shown, "click 3") == [
+        f"    ! no button 3 in the latest reply with buttons {latest}"
+    ]
+    assert not [p for p in local.client.sent if p["type"] == "block_actions"]  # nothing pressed
+    # The line it suggested presses the older message's button.
+    shown = play(local, 'click "Helpful" in #support', 'click "Close case" in DM', "click 2")
+    assert "Marked helpful. Thanks!" in "\n".join(after(shown, 'click "Helpful" in #support'))
+    assert after(shown, 'click "Close case" in DM') == [
+        "    ! there are no buttons in the replies ana can see in DM"
+    ]
+    assert after(shown, "click 2")[0] == "    [modal] Close C-1001"  # the latest: the case
+
+
+def test_help_lists_every_line_with_what_it_does(local):
+    shown = play(local, "help")
+    assert shown[1] == "    lines you can type:"
+    listed = "\n".join(shown)
+    for line in ("cancel", 'click "Label" in #channel', "click N", "submit", "help"):
+        assert f"      {line} " in listed, line
