@@ -79,7 +79,7 @@ def test_the_parser_reads_a_transcript_block():
 
 def test_every_demo_transcript_in_the_readme_does_what_it_shows(repbot, tmp_path):
     steps = readme_steps((ROOT / "README.md").read_text())
-    assert len(steps) >= 5, "the README shows its features as demo transcripts"
+    assert len(steps) >= 30, "the README shows its features as demo transcripts"
     script, user = [], "ana"
     for step in steps:
         if step.user != user:

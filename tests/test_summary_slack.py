@@ -97,14 +97,18 @@ def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
     local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria back C-1001")
     local.wait(timedelta(hours=1))  # nobody has taken it yet
     text = shown(local.workspace.command("mia", "/summary", "this week"))
     assert "(so far)" in text
     assert "Median wait to be taken: *60 min*" in text  # not the days left to the week's end
+    assert "Redirects not taken yet: *1*" in text
+    # the promise is due tomorrow, in this week: not due yet, and not overdue
+    assert "Promises due: *0*" in text and "Still overdue: *0*" in text
     local.workspace.look(member("sam"))
     local.workspace.click("sam", "Take it")
     taken = shown(local.workspace.command("mia", "/summary", "this week"))  # the same minute
-    assert "Redirects not taken by the week's end: *0*" in taken
+    assert "Redirects not taken yet: *0*" in taken
 
 
 def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):

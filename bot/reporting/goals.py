@@ -69,6 +69,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "median_redirect_wait_minutes": ("Median wait to be taken", "minutes"),
     "max_redirect_wait_minutes": ("Longest wait to be taken", "minutes"),
 }
+# The label of "redirects_waiting" in a week still going on, which has no end yet.
+WAITING_SO_FAR = "Redirects not taken yet"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher
 from bot.followups.redirects import Team
 from bot.reporting import queries as reporting_db
-from bot.reporting.goals import FIGURES, Goal, Goals, Number
+from bot.reporting.goals import FIGURES, WAITING_SO_FAR, Goal, Goals, Number
 from bot.reporting.weeks import previous_week, week_bounds, week_label
 from bot.shared.clock import iso
 from bot.shared.content import readable
@@ -201,12 +201,13 @@ def _minutes(value: float | None) -> float | None:
 def _headline(
     store: Store, start: datetime, end: datetime, until: datetime
 ) -> dict[str, Number | None]:
-    """Every FIGURES value of one period, waits measured up to `until`."""
+    """Every FIGURES value of one period, waits and promises measured up to `until`: in a week
+    still going on, a promise due tomorrow is not yet due, let alone overdue."""
     a, b = iso(start), iso(end)
     faq = reporting_db.faq_week(store, a, b)
     tone = reporting_db.tone_week(store, a, b)
     solutions = reporting_db.solution_week(store, a, b)
-    promises = reporting_db.followup_week(store, a, b)
+    promises = reporting_db.followup_week(store, a, iso(min(end, until)))
     cases = reporting_db.case_week(store, a, b)
     sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b, iso(until)).get(
         "all", (0, 0, None, None)
@@ -243,6 +244,14 @@ def _headline(
         "median_redirect_wait_minutes": _minutes(median_wait),
         "max_redirect_wait_minutes": _minutes(max_wait),
     }
+
+
+def _silos(silos: Silos, *, in_progress: bool) -> Silos:
+    """A week still going on has no end yet: its redirects are waiting so far."""
+    if not in_progress:
+        return silos
+    waiting = replace(silos.redirects_waiting, label=WAITING_SO_FAR)
+    return replace(silos, redirects_waiting=waiting)
 
 
 def _figure(name: str, now: dict, before: dict) -> Figure:
@@ -410,13 +419,16 @@ def build_summary(
         solutions=_section(Solutions, now, before, count_by_type=counts, value_by_type=values),
         follow_through=_section(FollowThrough, now, before),
         repeat_contacts=_section(RepeatContacts, now, before),
-        silos=_section(
-            Silos,
-            now,
-            before,
-            redirects_by_team=by_team(0, "count"),
-            median_wait_by_team=by_team(2, "minutes"),
-            max_wait_by_team=by_team(3, "minutes"),
+        silos=_silos(
+            _section(
+                Silos,
+                now,
+                before,
+                redirects_by_team=by_team(0, "count"),
+                median_wait_by_team=by_team(2, "minutes"),
+                max_wait_by_team=by_team(3, "minutes"),
+            ),
+            in_progress=until < end,
         ),  # fmt: skip
         root_causes=RootCauses(causes, shares),
         goals=results,
