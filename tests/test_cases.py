@@ -195,6 +195,9 @@ def test_an_unknown_id_or_a_missing_topic_is_explained(store):
                        "the customer, then a comma"):  # fmt: skip
         open_or_find_case(store, customer_text="Jo Bloggs parcel late", topic="", user_id="U1",
                           request_key=None)  # fmt: skip
+    with pytest.raises(CaseError, match="No customer has the email jo@example.com. Type "):
+        open_or_find_case(store, customer_text="jo@example.com", topic="", user_id="U1",
+                          request_key=None)  # fmt: skip
     with pytest.raises(CaseError, match="Margaret Holloway has no open case. What is it about"):
         open_or_find_case(store, customer_text="BX-1", topic=None, user_id="U1",
                           request_key=None)  # fmt: skip

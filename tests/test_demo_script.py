@@ -84,3 +84,11 @@ def test_help_lists_every_line_with_what_it_does(local):
     listed = "\n".join(shown)
     for line in ("cancel", 'click "Label" in #channel', "click N", "submit", "help"):
         assert f"      {line} " in listed, line
+
+
+def test_a_message_is_named_by_its_words_as_slack_shows_them_without_mrkdwn(local):
+    shown = play(local, "/draft my box never came", "click 9")
+    (said,) = after(shown, "click 9")
+    assert said.startswith(
+        "    ! no button 9 in the latest reply with buttons (#support, “Draft reply · "
+    )

@@ -218,8 +218,9 @@ def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoic
             f"No customer has the id {request.customer}. Check it, or type their name or email."
         )
     if not lookup.matches and not request.topic:  # a topic typed without its comma, maybe
+        known_as = "has the email" if EMAIL.match(request.customer) else "is called"
         raise CaseError(
-            f"No customer is called {request.customer}. Type the customer, then a comma and "
+            f"No customer {known_as} {request.customer}. Type the customer, then a comma and "
             "what it is about, for example /case Maria Lopez, parcel late."
         )
     candidates = [

@@ -51,9 +51,11 @@ NOT_NOUN_WORDS = """
     between through via across against within per during including like near around behind
     off very really so too ago keeps keep kept gets get got goes go went comes come came says
     say said shows show seems seem looks look needs need wants want takes take took works work
-    fails fail crashes stopped isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt
-    wont cant cannot couldnt wouldnt shouldnt its im ive id ill youre theyre whats thats theres
-    a an the my your our their his her its some any all every each both more most same other
+    fails fail crashes stopped ships ship arrives arrive turns turn leaves expires expire
+    renews renew loads opens sends send lands isnt arent wasnt werent hasnt havent hadnt doesnt
+    dont didnt wont cant cannot couldnt wouldnt shouldnt its im ive id ill youre theyre whats
+    thats theres a an the my your our their his her its some any all every each both more most
+    same other
 """
 NOT_NOUNS = frozenset(NOT_NOUN_WORDS.split())
 # Things that are no problem to name back: times, people, and words about the contact itself.

@@ -13,76 +13,71 @@ EMOTIONS = ("frustrated", "angry", "anxious", "confused", "neutral")
 # On a tie the stronger feeling wins: answering anger as mere confusion reads as not listening.
 PRIORITY = ("angry", "frustrated", "anxious", "confused")
 
-# (emotion, cue shown to the rep, pattern, weight). Patterns match the message lowercased with
-# apostrophes removed, so "don't", "dont" and "don’t" are one spelling.
-LEXICON: tuple[tuple[str, str, str, int], ...] = (
-    ("angry", "ridiculous", r"ridiculous", 2),
-    ("angry", "unacceptable", r"unacceptable", 2),
-    ("angry", "disgusting", r"disgusting", 2),
+# (emotion, pattern, weight). Patterns match the message lowercased with apostrophes removed,
+# so "don't", "dont" and "don’t" are one spelling; the rep is shown the words they matched.
+LEXICON: tuple[tuple[str, str, int], ...] = (
+    ("angry", r"ridiculous", 2),
+    ("angry", r"unacceptable", 2),
+    ("angry", r"disgusting", 2),
     (
         "angry",
-        "not good enough",
         r"(not|isnt|wasnt|never) (remotely |even )?(good enough|acceptable)",
         2,
     ),
-    ("angry", "outrageous", r"outrageous|disgrace(ful)?|appalling|shocking", 2),
-    ("angry", "worst", r"worst", 1),
-    ("angry", "useless", r"useless|pathetic|incompetent|rubbish|terrible|awful", 1),
-    ("angry", "a joke", r"(a|an absolute) joke", 2),
-    ("angry", "scamming", r"scamm(ing|ed|ers?)|rip ?off|ripping (me )?off|daylight robbery", 2),
-    ("angry", "sick of", r"sick (and tired )?of|fed up", 1),
-    ("angry", "complaint", r"(formal )?complaint|trading standards|solicitor|lawyer", 1),
-    ("angry", "never again", r"never (order|use|buy)\w* (from )?(you|boxwell)", 2),
-    ("angry", "swearing", r"wtf|bloody|damn|hell", 1),
-    ("frustrated", "again", r"(yet )?again", 1),
+    ("angry", r"outrageous|disgrace(ful)?|appalling|shocking", 2),
+    ("angry", r"worst", 1),
+    ("angry", r"useless|pathetic|incompetent|rubbish|terrible|awful", 1),
+    ("angry", r"(a|an absolute) joke", 2),
+    ("angry", r"scamm(ing|ed|ers?)|rip ?off|ripping (me )?off|daylight robbery", 2),
+    ("angry", r"sick (and tired )?of|fed up", 1),
+    ("angry", r"(formal )?complaint|trading standards|solicitor|lawyer", 1),
+    ("angry", r"never (order|use|buy)\w* (from )?(you|boxwell)", 2),
+    ("angry", r"wtf|bloody|damn|hell", 1),
+    ("frustrated", r"(yet )?again", 1),
     (
         "frustrated",
-        "still",
         r"still (not|no|nothing|hasnt|havent|isnt|doesnt|dont|didnt|cant|wont|waiting|"
         r"broken|charging|being charged|getting)",
         1,
     ),
-    ("frustrated", "keeps", r"keeps? (on )?(happening|failing|saying|getting|charging)", 1),
-    ("frustrated", "every time", r"every (single )?time", 1),
-    ("frustrated", "repeat contact", r"(second|third|fourth|2nd|3rd|4th|\d+ ?times?) time", 1),
+    ("frustrated", r"keeps? (on )?(happening|failing|saying|getting|charging)", 1),
+    ("frustrated", r"every (single )?time", 1),
+    ("frustrated", r"(second|third|fourth|2nd|3rd|4th|\d+ ?times?) time", 1),
     (
         "frustrated",
-        "repeat contact",
         r"(emailed|called|rang|contacted|asked|chased|messaged|written|tried)( you| this)? "
         r"(twice|two|three|four|several|many|\d+) times",
         1,
     ),
-    ("frustrated", "for days", r"for (days|weeks|ages|over a week|a week|hours)", 1),
-    ("frustrated", "nobody", r"no ?one|nobody|no response|no reply|heard nothing", 1),
-    ("frustrated", "frustrating", r"frustrating|annoying|fed up waiting", 2),
+    ("frustrated", r"for (days|weeks|ages|over a week|a week|hours)", 1),
+    ("frustrated", r"no ?one|nobody|no response|no reply|heard nothing", 1),
+    ("frustrated", r"frustrating|annoying|fed up waiting", 2),
     (
         "frustrated",
-        "not happy",
         r"(not|never|hardly|far from) (at all |very |too |so )?(happy|pleased|impressed|satisfied)",
         2,
     ),
-    ("frustrated", "waiting", r"(been|still|keep) waiting", 1),
-    ("frustrated", "already", r"already (told|tried|contacted|called|emailed|asked)", 1),
-    ("anxious", "concerning", r"concerning", 2),
-    ("anxious", "urgent", r"urgent(ly)?|asap|as soon as possible|emergency", 1),
-    ("anxious", "need it by", r"need (it|this|them)( back)? (by|before|for) ", 1),
-    ("anxious", "scam", r"scam|fraud|hacked|stolen", 1),
-    ("anxious", "hope", r"i hope|hopefully|please help", 1),
-    ("anxious", "in time", r"in time|on time for|by tomorrow|by tonight", 1),
-    ("anxious", "baby", r"baby|allerg(y|ic)|medical|diabet", 1),
-    ("anxious", "safe", r"is (it|this) safe|is (my|it) (secure|safe)", 1),
-    ("confused", "dont understand", r"(dont|do not|didnt) (understand|get (it|why|how))", 2),
-    ("confused", "confused", r"confusing", 2),
-    ("confused", "makes no sense", r"(makes|made) no sense|(doesnt|does not) make (any )?sense", 2),
-    ("confused", "not sure", r"not sure|no idea|unsure|unclear", 1),
+    ("frustrated", r"(been|still|keep) waiting", 1),
+    ("frustrated", r"already (told|tried|contacted|called|emailed|asked)", 1),
+    ("anxious", r"concerning", 2),
+    ("anxious", r"urgent(ly)?|asap|as soon as possible|emergency", 1),
+    ("anxious", r"need (it|this|them)( back)? (by|before|for) ", 1),
+    ("anxious", r"scam|fraud|hacked|stolen", 1),
+    ("anxious", r"i hope|hopefully|please help", 1),
+    ("anxious", r"in time|on time for|by tomorrow|by tonight", 1),
+    ("anxious", r"baby|allerg(y|ic)|medical|diabet", 1),
+    ("anxious", r"is (it|this) safe|is (my|it) (secure|safe)", 1),
+    ("confused", r"(dont|do not|didnt) (understand|get (it|why|how))", 2),
+    ("confused", r"confusing", 2),
+    ("confused", r"(makes|made) no sense|(doesnt|does not) make (any )?sense", 2),
+    ("confused", r"not sure|no idea|unsure|unclear", 1),
     (
         "confused",
-        "what does it mean",
         r"what does (this|that|it)( \w+)? mean|what is (this|that)( \w+)? for",
         1,
     ),
-    ("confused", "how come", r"how come|why does it say|i thought", 1),
-    ("confused", "which one", r"which (one|option|button)|where do i find", 1),
+    ("confused", r"how come|why does it say|i thought", 1),
+    ("confused", r"which (one|option|button)|where do i find", 1),
 )
 # Words that say a feeling outright, as in "I am very upset" or "so disappointed": each counts
 # unless a "not" comes shortly before it in its clause, and counts more after "very", "so", ...
@@ -114,8 +109,7 @@ NO_FEELING = re.compile(
 )
 FEELING_WORDS = tuple((emotion, re.compile(rf"\b(?:{pattern})\b")) for emotion, pattern in FEELINGS)
 COMPILED = tuple(
-    (emotion, cue, re.compile(rf"\b(?:{pattern})\b"), weight)
-    for emotion, cue, pattern, weight in LEXICON
+    (emotion, re.compile(rf"\b(?:{pattern})\b"), weight) for emotion, pattern, weight in LEXICON
 )
 # Capitals that are names, not shouting.
 NOT_SHOUTING = "VAT UK PDF CVC GDPR PIN SMS ASAP LTD BOXWELL FAQ ID OK USA EU AM PM DPD UPS DHL PS"
@@ -129,6 +123,20 @@ class EmotionReading:
     cues: tuple[str, ...]  # what decided it, e.g. ("again", "!!", "CAPS: WHERE, BOX")
 
 
+def _fold(message: str) -> tuple[str, list[int]]:
+    """The message in lower case without apostrophes ("hasnt"), for the patterns; and where in
+    the message each of its characters was typed."""
+    folded: list[str] = []
+    typed_at: list[int] = []
+    for at, char in enumerate(message):
+        if char in "’'":
+            continue
+        for lower in char.lower():  # one character may lower to two ("İ")
+            folded.append(lower)
+            typed_at.append(at)
+    return "".join(folded), typed_at
+
+
 def detect_emotion(message: str) -> EmotionReading:
     """The strongest feeling in the message and the cues for it; neutral when nothing shows."""
     scores = dict.fromkeys(PRIORITY, 0)
@@ -139,18 +147,24 @@ def detect_emotion(message: str) -> EmotionReading:
         if cue not in cues[emotion]:
             cues[emotion].append(cue)
 
-    folded = message.lower().replace("’", "").replace("'", "")
+    folded, typed_at = _fold(message)
     # Set phrases that hold a feeling word but say no feeling, blanked so places stay put.
     folded = NO_FEELING.sub(lambda match: " " * len(match[0]), folded)
+
+    def typed(match: re.Match[str]) -> str:
+        """The words as the customer typed them: a cue quotes them, never a label."""
+        return message[typed_at[match.start()] : typed_at[match.end() - 1] + 1]
+
     for emotion, feeling in FEELING_WORDS:
         for match in feeling.finditer(folded):
             before = _clause_before(folded, match.start())
             if NEGATORS.intersection(before[-NEGATION_REACH:]):
                 continue
-            add(emotion, match[0], 3 if before and before[-1] in INTENSIFIERS else 2)
-    for emotion, cue, pattern, weight in COMPILED:
-        if pattern.search(folded):
-            add(emotion, cue, weight)
+            add(emotion, typed(match), 3 if before and before[-1] in INTENSIFIERS else 2)
+    for emotion, pattern, weight in COMPILED:
+        found = pattern.search(folded)
+        if found:
+            add(emotion, typed(found), weight)
 
     if re.search(r"!{2,}|\?!", message):
         # "!!" turns up the feeling the words already show ("late again!!" is frustration);

@@ -5,6 +5,7 @@ everything the bot did meanwhile (its HTTP answer, response URL posts, Web API c
 by the fake) into the replies that user would see.
 """
 
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -597,7 +598,9 @@ class Workspace:
         """A reply as a person finds it on screen: where it is and how it starts."""
         where = {"home": "your Home tab", "modal": "the open modal"}.get(reply.kind)
         where = where or self.channel_label(reply.channel)
-        lines = [line.strip("*_=[] ") for line in reply.render().text.splitlines()]
+        # As Slack shows it: bold and italics are how it looks, not characters on screen.
+        text = re.sub(r"[*_~`]", "", reply.render().text)
+        lines = [line.strip("=[] ") for line in text.splitlines()]
         first = next((line for line in lines if line and not line.startswith("modal]")), "")
         return f"{where}, “{_shortened(first, 40)}”" if first else where
 
