@@ -40,8 +40,9 @@ class SlackApi(Protocol):
 
 
 class BotProcess:
-    """Starts `repbot run` with WEB_WORKERS=`workers` (and any further `settings`) and
-    waits until it answers /healthz. Its log (standard output and error) goes to `log`;
+    """Starts `repbot run` (or `command`, which reads the same settings: the benchmark's bare
+    Bolt app) with WEB_WORKERS=`workers` (and any further `settings`) and waits until it
+    answers /healthz. Its log (standard output and error) goes to `log`;
     `client` signs requests for it."""
 
     def __init__(
@@ -55,6 +56,7 @@ class BotProcess:
         workers: int,
         ready_within: float = 120.0,
         settings: dict[str, str] | None = None,
+        command: list[str] | None = None,
     ) -> None:
         self.log = log
         self.port = free_port()
@@ -73,7 +75,7 @@ class BotProcess:
         env.update(settings or {})
         with open(log, "wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "run", "--env-file", os.devnull],
+                command or [sys.executable, "-m", "bot.cli", "run", "--env-file", os.devnull],
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
