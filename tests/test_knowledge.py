@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.faq.knowledge import load_knowledge
+from bot.shared.content import NeedsNodes, line_of, list_items, read_yaml
 
 GOOD = """\
 - id: where_is_my_box
@@ -121,3 +124,80 @@ def test_synonym_mistakes_name_file_and_line(tmp_path):
         f"{path}:4: error: 'two words': word: must be one word, as the FAQ writes it",
         f"{path}:5: error: 'card': phrases must be a list of words or phrases",
     ]
+
+
+# Sound files are read straight from libyaml's events, without a node tree (start-up and memory
+# of a big FAQ); anything else is read again with the tree. Both must give the same.
+TRICKY = """\
+# a comment, then entries in every style leads write
+- id: plain
+  question: Where is my box?
+  variants: [ "quoted, with a comma", 'single', plain words ]
+  answer: |
+    A block
+    of two lines.
+  tags: []
+- {id: flow, question: "Why?", answer: "Because.", variants: }
+- id: folded
+  question: >-
+    folded
+    text
+  answer: 2026-01-01
+
+- id: typed
+  question: "yes"
+  answer: "012"
+  tags: [~, "true"]
+"""
+
+
+def test_a_sound_file_reads_as_the_node_tree_reads_it_with_the_same_lines(tmp_path):
+    path = write(tmp_path, "faq.yaml", TRICKY)
+    data, root = read_yaml(path, [])
+    assert list(list_items(path)) == [
+        (item, line_of(node)) for item, node in zip(data, root.value, strict=True)
+    ]
+    assert [(item, line) for item, line in list_items(path)][1][1] == 9
+
+
+def test_yaml_that_only_the_node_tree_reads_falls_back_to_it(tmp_path):
+    aliases = "- &first {id: a, question: Why?, answer: Because.}\n- *first\n"
+    for text in [
+        aliases,
+        "a: mapping\n",
+        "- !!str tagged\n",
+        "- <<: {id: a}\n",
+        "",
+        "[a]\n---\n[b]",
+    ]:
+        path = write(tmp_path, "odd.yaml", text)
+        with pytest.raises(NeedsNodes):
+            list(list_items(path))
+    write(tmp_path, "odd.yaml", aliases)
+    knowledge = load_knowledge(tmp_path)
+    assert [str(p) for p in knowledge.errors] == [
+        f"{tmp_path / 'odd.yaml'}:1: error: duplicate id 'a' (first at {tmp_path / 'odd.yaml'}:1)"
+    ]
+
+
+def test_a_bad_entry_after_many_good_ones_is_named_at_its_line(tmp_path):
+    good = "".join(
+        f"- id: e{n}\n  question: Question {n}?\n  answer: Answer {n}.\n" for n in range(500)
+    )
+    write(tmp_path, "big.yaml", good + "- id: bad\n  question: yes\n  answer: A.\n")
+    knowledge = load_knowledge(tmp_path)
+    assert len(knowledge.entries) == 500
+    assert [str(p) for p in knowledge.problems] == [
+        f"{tmp_path / 'big.yaml'}:1502: error: entry 'bad': question: put yes in quotes, "
+        '"yes": without them YAML reads it as yes or no, not as text'
+    ]
+    assert knowledge.entries[-1].source == f"{tmp_path / 'big.yaml'}:1498"
+
+
+def test_a_file_that_is_not_utf8_or_not_yaml_is_said_so_at_its_line(tmp_path):
+    (tmp_path / "latin.yaml").write_bytes("- id: caf\xe9\n".encode("latin-1"))
+    write(tmp_path, "broken.yaml", "- id: a\n  question: [unclosed\n  answer: b\n")
+    found = messages(tmp_path)
+    assert found[0].startswith(f"{tmp_path / 'broken.yaml'}:")
+    assert "bad YAML" in found[0]
+    assert found[1].startswith(f"{tmp_path / 'latin.yaml'}:0: error: cannot read the file")

@@ -8,19 +8,22 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from bot.shared.content import (
     ContentError,
+    NeedsNodes,
     Problem,
     Shape,
     Text,
     check_shape,
     line_of,
+    list_items,
     load_shape,
     read_yaml,
     value_node,
 )
+from bot.shared.memory import no_cycle_collection
 
 SYNONYMS_FILE = "synonyms.yaml"  # words customers use for the FAQ's words; not entries
 ID_PATTERN = re.compile(r"^\S{1,100}$")  # ids are typed by leads and shown to reps: one word
@@ -92,6 +95,12 @@ def load_knowledge(directory: str | Path) -> Knowledge:
         knowledge.synonyms = _load_synonyms(directory / SYNONYMS_FILE, knowledge.problems)
     if not knowledge.files:
         knowledge.problems.append(Problem(str(directory), 0, "no .yaml files in the directory"))
+    with no_cycle_collection():
+        _load_entries(knowledge)
+    return knowledge
+
+
+def _load_entries(knowledge: Knowledge) -> None:
     first_seen: dict[str, str] = {}
     phrasing_owner: dict[str, str] = {}
     for path in knowledge.files:
@@ -121,7 +130,6 @@ def load_knowledge(directory: str | Path) -> Knowledge:
                         )
                     )
             knowledge.entries.append(entry)
-    return knowledge
 
 
 def load_valid_knowledge(directory: str | Path) -> Knowledge:
@@ -154,6 +162,10 @@ class EntryShape(Shape):
 
 
 def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
+    try:
+        return _sound_entries(path)
+    except NeedsNodes:
+        pass  # something is wrong (or unusual): the node tree finds it, with its line
     name = str(path)
     parsed = read_yaml(path, problems)
     if parsed is None:
@@ -177,17 +189,33 @@ def _load_file(path: Path, problems: list[Problem]) -> list[Entry]:
         prefix = f"entry {entry_id!r}: " if isinstance(entry_id, str) and entry_id else ""
         shaped = check_shape(item, node, EntryShape, name, problems, prefix)
         if shaped is not None:
-            entries.append(
-                Entry(
-                    id=shaped.id,
-                    question=shaped.question,
-                    answer=shaped.answer,
-                    variants=tuple(shaped.variants),
-                    tags=tuple(shaped.tags),
-                    source=f"{name}:{line_of(node)}",
-                )
-            )
+            entries.append(_entry(shaped, f"{name}:{line_of(node)}"))
     return entries
+
+
+def _sound_entries(path: Path) -> list[Entry]:
+    """The file's entries when it is a list of sound ones, the common case, read without the
+    node tree (`list_items`); NeedsNodes at the first thing wrong, for `_load_file` to read
+    the file again and report every problem at its line."""
+    entries = []
+    for item, line in list_items(path):
+        try:
+            shaped = EntryShape.model_validate(item)
+        except ValidationError:
+            raise NeedsNodes(path) from None
+        entries.append(_entry(shaped, f"{path}:{line}"))
+    return entries
+
+
+def _entry(shaped: EntryShape, source: str) -> Entry:
+    return Entry(
+        id=shaped.id,
+        question=shaped.question,
+        answer=shaped.answer,
+        variants=tuple(shaped.variants),
+        tags=tuple(shaped.tags),
+        source=source,
+    )
 
 
 def _one_word(word: str) -> str:

@@ -26,9 +26,7 @@ second one.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import heapq
 import itertools
 import math
@@ -36,13 +34,14 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.faq.knowledge import Entry, Knowledge
+from bot.shared.memory import no_cycle_collection
 
 Verdict = Literal["answer", "suggest", "none"]
 
@@ -314,7 +313,7 @@ class Matcher:
         self.entries = list(entries)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
-        with _no_cycle_collection():
+        with no_cycle_collection():
             self._build(synonyms)
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
@@ -639,19 +638,6 @@ class Matcher:
             vector[g] *= 1 + math.log(counts[g])
         scale = 1 / (math.hypot(*vector.values()) or 1.0)
         return {g: x * scale for g, x in vector.items()}
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector: an index is millions of small lists and dicts, none in
-    a cycle, and a collector that keeps rescanning them while they are built doubles the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

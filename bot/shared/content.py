@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
@@ -38,6 +38,8 @@ class ContentError(Exception):
 # libyaml's loader when PyYAML was built with it: the same nodes and line marks, ten times
 # faster (a big FAQ or a reload every few seconds is mostly YAML parsing).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # CSafeLoader is not there when PyYAML was built without libyaml
+    _Loader = yaml.SafeLoader | yaml.CSafeLoader
 
 
 def readable(key: str) -> str:
@@ -69,6 +71,86 @@ def read_yaml(path: Path, problems: list[Problem]) -> tuple[object, yaml.Node | 
     finally:
         loader.dispose()
     return data, root
+
+
+class NeedsNodes(Exception):
+    """`list_items` met what only the node tree reads right (another root, aliases, tags,
+    merge keys, bad YAML, a file it cannot read): read_yaml reads it, and says what is wrong."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+# The first characters of plain scalars that may be something other than text (true, 90, ~,
+# 2026-01-01, <<); None would stand for resolvers that look at every scalar.
+_TYPED_STARTS = frozenset(LOADER.yaml_implicit_resolvers)
+
+
+def list_items(path: Path) -> Iterator[tuple[object, int]]:
+    """The items of a file that is one list, each with the line it starts on, as read_yaml's
+    data has them, made straight from the parser's events. No node tree: for a big FAQ the
+    tree (a node and two marks for each scalar) took most of the start-up and most of the
+    memory, and the memory it left behind stayed with the process. Raises NeedsNodes, possibly
+    after some items, for anything but a plain list; the caller then drops what it got and
+    reads the file with read_yaml."""
+    try:
+        with path.open("rb") as stream:  # read in chunks: not the whole text, twice, at once
+            loader = LOADER(stream)
+            try:
+                events = loader.get_event
+                if not isinstance(events(), yaml.StreamStartEvent) or not isinstance(
+                    events(), yaml.DocumentStartEvent
+                ):
+                    raise NeedsNodes  # never, or empty: read_yaml says so
+                start = events()
+                if not isinstance(start, yaml.SequenceStartEvent) or start.tag is not None:
+                    raise NeedsNodes
+                while not isinstance(event := events(), yaml.SequenceEndEvent):
+                    yield _value(loader, event), event.start_mark.line + 1
+                if not isinstance(events(), yaml.DocumentEndEvent) or not isinstance(
+                    events(), yaml.StreamEndEvent
+                ):
+                    raise NeedsNodes  # a second document
+            finally:
+                loader.dispose()
+    except (OSError, yaml.YAMLError) as error:
+        raise NeedsNodes from error
+
+
+def _value(loader: _Loader, event: yaml.Event | None) -> object:
+    """What `event` starts, built as the safe constructor builds it from the node tree."""
+    if isinstance(event, yaml.ScalarEvent):
+        return _scalar(loader, event)
+    if isinstance(event, yaml.SequenceStartEvent) and event.tag is None:
+        items = []
+        while not isinstance(event := loader.get_event(), yaml.SequenceEndEvent):
+            items.append(_value(loader, event))
+        return items
+    if isinstance(event, yaml.MappingStartEvent) and event.tag is None:
+        mapping = {}
+        while not isinstance(key := loader.get_event(), yaml.MappingEndEvent):
+            if not isinstance(key, yaml.ScalarEvent):
+                raise NeedsNodes  # a list or mapping as a key
+            mapping[_scalar(loader, key)] = _value(loader, loader.get_event())
+        return mapping
+    raise NeedsNodes  # an alias or an explicit tag
+
+
+def _scalar(loader: _Loader, event: yaml.ScalarEvent) -> object:
+    if event.tag is not None and event.tag != "!":
+        raise NeedsNodes
+    value = event.value
+    # Nearly every scalar of content is text: quoted, or plain with a first character that
+    # starts no other type (the resolver looks types up by it), so it need not be resolved.
+    if not event.implicit[0] or (value and value[0] not in _TYPED_STARTS):
+        return value
+    tag = loader.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag == _STR:
+        return value
+    if tag == _MERGE:
+        raise NeedsNodes
+    # true, 90, 2026-01-01, null: as the constructor makes them (the shapes then refuse them)
+    node = yaml.ScalarNode(tag, value, None, None, event.style)  # marks: for errors only
+    return loader.construct_object(node)
 
 
 def line_of(node: yaml.Node) -> int:
