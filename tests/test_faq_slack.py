@@ -97,6 +97,25 @@ def test_the_same_command_delivered_twice_is_stored_once(local):
     assert len(stored(local)) == 1
 
 
+def test_a_question_is_one_write_transaction_claiming_its_delivery_and_recording_it(local):
+    """The claim and the record share one transaction: two would queue for the write lock
+    twice per question. Seen on the connection that answers (the test's thread here)."""
+    statements: list[str] = []
+    local.services.store.db.conn.set_trace_callback(statements.append)
+    try:
+        faq(local, "I got charged twice for the same box", trigger_id="t-once")
+        again = local.client.command("/faq", "where is my box", user_id=ANA, trigger_id="t-once")
+        assert again.status == 200  # a repeat: answered, nothing done
+    finally:
+        local.services.store.db.conn.set_trace_callback(None)
+    writes = [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    transactions = [s for s in statements if s.upper().startswith(("BEGIN", "SAVEPOINT"))]
+    assert transactions == ["BEGIN IMMEDIATE"]  # the repeat writes nothing at all
+    assert [w.split("INTO")[1].split()[0] for w in writes] == ["deliveries", "faq_queries"]
+    assert statements.count("COMMIT") == 1
+    assert len(stored(local)) == 1
+
+
 def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
     event = local.fake.dm_event(ANA, "how do i change my card details")
     assert local.client.event(event, event_id="Ev1").status == 200

@@ -32,20 +32,32 @@ def record_query(
     source: str,
     request_key: str | None,
 ) -> int:
-    """Store one query; a repeat with the same request key returns the first one's id."""
-    with store.transaction() as db:
-        db.execute(
+    """Store one query; a repeat with the same request key returns the first one's id. One
+    statement, so that it joins the request's unit of work without a savepoint (a repeat,
+    the rare case, reads the first one's id after it)."""
+    with store.write() as db:
+        inserted = db.execute(
             """INSERT INTO faq_queries (text, best_id, best_score, verdict, user_id,
                    channel_id, source, request_key, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (request_key) DO NOTHING""",
-            [text, best_id, best_score, verdict, user_id, channel_id, source, request_key,
-             store.now()],
-        )  # fmt: skip
-        if request_key is None:
-            return db.execute("SELECT last_insert_rowid()").fetchone()[0]
-        row = db.execute("SELECT id FROM faq_queries WHERE request_key = ?", [request_key])
-        return row.fetchone()[0]
+               ON CONFLICT (request_key) DO NOTHING
+               RETURNING id""",
+            [
+                text,
+                best_id,
+                best_score,
+                verdict,
+                user_id,
+                channel_id,
+                source,
+                request_key,
+                store.now(),
+            ],
+        ).fetchall()  # fmt: skip  (all: the statement is done, not held open)
+    if inserted:
+        return inserted[0][0]
+    row = store.db.execute("SELECT id FROM faq_queries WHERE request_key = ?", [request_key])
+    return row.fetchone()[0]
 
 
 def query(store: Store, query_id: int) -> QueryRecord | None:

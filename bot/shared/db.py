@@ -103,6 +103,7 @@ class Store:
         # Writers in this process queue here, where a thread wakes the moment the lock is free;
         # SQLite's own busy handler (other processes) sleeps in steps of up to 100 ms.
         self._write_lock = threading.RLock()
+        self.commits = 0  # write transactions committed through this Store (tests count them)
         self.db.enable_wal()
         self.migrate()
 
@@ -156,6 +157,19 @@ class Store:
                 # succeed and never commit, and every other connection would wait on the lock.
                 db.rollback()
                 raise
+            self.commits += 1  # under the write lock
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """For a write of one statement: inside a transaction it joins it as it is, for one
+        statement is all or nothing without a savepoint (which costs two more statements
+        while the write lock is held); alone, it is a transaction of its own."""
+        db = self.db
+        if db.conn.in_transaction:
+            yield db
+        else:
+            with self.transaction() as db:
+                yield db
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -71,6 +71,10 @@ TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_una
                     "request_timeout"}  # fmt: skip
 
 
+# Whether this thread queued something in the unit of work it is in (see `unit_of_work`).
+_queued = threading.local()
+
+
 class Outbox:
     """What one request (or one scheduled job) delivers; every item gets a key from `prefix`
     unless it has a name of its own, so a repeat of the request queues nothing twice."""
@@ -125,7 +129,9 @@ class Outbox:
     ) -> None:
         edge_db.enqueue(self.store, key, method, target, payload, digest)
         if not self.store.db.conn.in_transaction:
-            self.kick()  # inside a transaction, the unit of work kicks once it has committed
+            self.kick()
+        else:  # the unit of work kicks once it has committed
+            _queued.here = True
 
     def item(self, key: str) -> dict | None:
         """The queued item `key`, with its status ('pending', 'sending', 'sent', 'dead')."""
@@ -139,12 +145,22 @@ class Outbox:
     def unit_of_work(self, delivery_key: str | None) -> Iterator[Outbox]:
         """One transaction for a request's work, the claim of its delivery key and what it
         delivers: a crash before the commit leaves nothing behind, so Slack's retry is free to
-        do the work; a repeat after it raises AlreadyHandled and changes nothing."""
-        with self.store.transaction():
-            if delivery_key is not None and not edge_db.claim_delivery(self.store, delivery_key):
-                raise AlreadyHandled(delivery_key)
-            yield self
-        self.kick()
+        do the work; a repeat after it raises AlreadyHandled and changes nothing. The sender
+        is woken only when the work queued something: most /faq answers queue nothing, and
+        waking it for nothing cost every request a look at the outbox."""
+        outer = getattr(_queued, "here", False)  # a unit of work inside another
+        _queued.here = False
+        try:
+            with self.store.transaction():
+                if delivery_key is not None and not edge_db.claim_delivery(
+                    self.store, delivery_key
+                ):
+                    raise AlreadyHandled(delivery_key)
+                yield self
+        finally:
+            queued, _queued.here = _queued.here, outer or _queued.here
+        if queued:
+            self.kick()
 
 
 class AlreadyHandled(Exception):

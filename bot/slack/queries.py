@@ -19,7 +19,7 @@ def claim_delivery(store: Store, key: str) -> bool:
     """True the first time a delivery key is seen, False for every repeat. Called inside
     the transaction of the work the delivery stands for, so that a crash before the commit
     leaves the key free for Slack's retry."""
-    with store.transaction() as db:
+    with store.write() as db:
         cursor = db.execute(
             "INSERT OR IGNORE INTO deliveries (key, received_at) VALUES (?, ?)",
             [key, store.now()],
