@@ -11,23 +11,19 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.cases.audit import parse_head, verify
-from bot.cases.service import import_customers
-from bot.coaching.playbooks import check_coverage
-from bot.coaching.tone import check_tone, load_tone_rules
 from bot.config import Environment, SettingError, load_env_file, read_settings, setting_named
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
-from bot.guide import load_guide
-from bot.reporting.export import to_csv, to_markdown
-from bot.reporting.summary import summary_labels
-from bot.reporting.weekly import weekly_summary
 from bot.shared.content import Problem
-from bot.shared.db import Store, open_existing
 from bot.shared.refusal import Refusal
-from bot.slack.blocks.faq import long_answers
+
+# Each command imports what only it needs, where it runs: `repbot match` is ready in half the
+# time without the database, the playbooks, the reports and Slack's blocks.
+if TYPE_CHECKING:
+    from bot.shared.db import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +159,10 @@ def _valid_knowledge(args: argparse.Namespace) -> Knowledge | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from bot.coaching.playbooks import check_coverage
+    from bot.guide import load_guide
+    from bot.slack.blocks.faq import long_answers
+
     knowledge_dir, playbooks_dir = _content_dirs(args)
     knowledge = load_knowledge(knowledge_dir)
     guide, guide_problems = load_guide(playbooks_dir)
@@ -183,6 +183,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tone(args: argparse.Namespace) -> int:
+    from bot.coaching.tone import check_tone, load_tone_rules
+
     rules, problems = load_tone_rules(_content_dirs(args)[1])
     if any(p.severity == "error" for p in problems):
         _report(problems)
@@ -239,6 +241,8 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
 
 def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
     """The database a command works on; Refusal for one it cannot use (said in one line)."""
+    from bot.shared.db import open_existing
+
     if args.db:
         return open_existing(args.db, may_create=may_create)
     load_env_file()
@@ -247,6 +251,8 @@ def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
 
 
 def cmd_customers_import(args: argparse.Namespace) -> int:
+    from bot.cases.service import import_customers
+
     store = _store(args, may_create=True)
     try:
         result = import_customers(store, args.csv)
@@ -260,6 +266,8 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from bot.cases.audit import parse_head, verify
+
     head = parse_head(args.head) if args.head is not None else None
     check = verify(_store(args), head)
     if check.ok:
@@ -271,6 +279,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from bot.guide import load_guide
+    from bot.reporting.export import to_csv, to_markdown
+    from bot.reporting.summary import summary_labels
+    from bot.reporting.weekly import weekly_summary
+
     load_env_file()
     read = Environment()
     # All a post needs of Slack's settings, asked for before anything else is done.
