@@ -18,6 +18,7 @@ from bot.cases import audit
 from bot.config import SettingError, Settings, require_folder, setting_named
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
+from bot.shared.memory import give_back_free_memory
 from bot.shared.ticker import Ticker
 from bot.slack.app import build_app, token_refused
 from bot.slack.outbox import Sender, forget_old, sender_ticker
@@ -82,6 +83,7 @@ def run(settings: Settings) -> int:
     # its pages are this process's, so it costs nothing more). No thread runs here yet, and
     # the database connections are closed: each worker opens its own, as SQLite requires.
     services.store.close()
+    give_back_free_memory()
     gc.freeze()
     return Supervisor(
         workers,

@@ -60,9 +60,12 @@ _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
-# Entries whose char n-gram vectors are kept, those asked about most recently: about 80 kB
-# each (a dict per phrasing), so at most some 400 MB a process.
+# Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
+# whole vector (some 12 kB, wanted for each of the 20 candidates) and those of its phrasings
+# (some 70 kB, a dict per phrasing, wanted only for the best three), so at most some 60 and
+# 70 MB a process (the phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
 _GRAM_CACHE = 5_000
+_UNITS_CACHE = 1_000
 _EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
 # shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
@@ -357,13 +360,19 @@ class Matcher:
             gram: math.log((count + 1) / (min(n, count) + 1)) + 1 for gram, n in gram_count.items()
         }
         self._entry_grams = functools.lru_cache(maxsize=_GRAM_CACHE)(self._grams_of_entry)
-        self._entry_units = functools.lru_cache(maxsize=_GRAM_CACHE)(self._units_of_entry)
+        units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
+        self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
         if count <= _EAGER_GRAMS:
             for index in range(count):
                 self._entry_grams(index)
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._confidence = self._calibrate()
+        if count > _EAGER_GRAMS:
+            # What calibrating's questions touched is not what reps will ask about: the
+            # memory is the workers' to fill (some 50 MB at 100,000 entries).
+            self._entry_grams.cache_clear()
+            self._entry_units.cache_clear()
 
     @classmethod
     def for_knowledge(cls, knowledge: Knowledge) -> Matcher:

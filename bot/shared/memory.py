@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 from collections.abc import Iterator
 
@@ -19,3 +20,11 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def give_back_free_memory() -> None:
+    """Hand the memory that building freed back to the system (glibc keeps it otherwise): the
+    workers are forked after this, and what the parent holds counts in each one's RSS. Some
+    25 MB at 100,000 entries; nothing where the C library is not glibc."""
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
+        ctypes.CDLL(None).malloc_trim(0)
