@@ -67,6 +67,10 @@ _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 _GRAM_CACHE = 5_000
 _UNITS_CACHE = 1_000
 _EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
+# ... and one up to this size has every entry's whole vector from the start (120 MB at most,
+# built once before the workers fork): the 20 candidates of a question need theirs, and
+# computing them as questions came took half of each /faq at 10,000 entries.
+_EAGER_WHOLE_GRAMS = 10_000
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
 # shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
 _BM25_WEIGHT = 0.45
@@ -359,19 +363,21 @@ class Matcher:
         self._gram_idf = {
             gram: math.log((count + 1) / (min(n, count) + 1)) + 1 for gram, n in gram_count.items()
         }
-        self._entry_grams = functools.lru_cache(maxsize=_GRAM_CACHE)(self._grams_of_entry)
+        whole = count if _GRAM_CACHE < count <= _EAGER_WHOLE_GRAMS else _GRAM_CACHE
+        self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
-        if count <= _EAGER_GRAMS:
-            for index in range(count):
-                self._entry_grams(index)
+        for index in range(min(count, _EAGER_WHOLE_GRAMS)):
+            self._entry_grams(index)
+            if count <= _EAGER_GRAMS:
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._confidence = self._calibrate()
-        if count > _EAGER_GRAMS:
-            # What calibrating's questions touched is not what reps will ask about: the
-            # memory is the workers' to fill (some 50 MB at 100,000 entries).
+        # What calibrating's questions touched is not what reps will ask about: the memory is
+        # the workers' to fill (some 50 MB at 100,000 entries).
+        if count > _EAGER_WHOLE_GRAMS:
             self._entry_grams.cache_clear()
+        if count > _EAGER_GRAMS:
             self._entry_units.cache_clear()
 
     @classmethod
