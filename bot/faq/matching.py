@@ -367,7 +367,7 @@ class Matcher:
         self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
-        for index in range(min(count, _EAGER_WHOLE_GRAMS)):
+        for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
             self._entry_grams(index)
             if count <= _EAGER_GRAMS:
                 self._entry_units(index)
