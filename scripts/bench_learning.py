@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import random
 import shutil
 import sys
@@ -56,6 +57,10 @@ START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday, 08:00
 
 
 def main() -> int:
+    if os.environ.get("PYTHONHASHSEED") != "0":  # the same seed gives the same weeks
+        os.execve(
+            sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"}
+        )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/banking77")
     parser.add_argument("--weeks", type=int, default=8)

@@ -1,17 +1,24 @@
 """Reps' picks and votes as evidence: two reps agreeing teach the FAQ, one rep alone never
 does, and what they said fades with time."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.faq.gaps import close_as_phrasing, find_gaps
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.learning import HALF_LIFE, Vote, learn, weight
 from bot.faq.matching import Matcher
 from bot.faq.service import Faq
+from bot.reporting.export import to_markdown
+from bot.reporting.summary import Labels, build_summary, faq_titles
+from bot.reporting.weeks import iso_week
 from bot.shared.clock import Clock
 from bot.shared.db import Store
+from bot.slack.blocks.summary import summary_post
 
 FAQ = """\
 - id: lost_card
@@ -116,6 +123,37 @@ def test_a_click_weighs_half_as_much_every_half_life():
     assert weight(NOW, NOW) == 1.0
     assert weight(NOW, NOW + 2 * HALF_LIFE) == 0.25
     assert weight(NOW + timedelta(hours=1), NOW) == 1.0  # a clock a little behind: no bonus
+
+
+def test_the_weekly_summary_shows_answered_share_precision_and_what_leads_added(faq):
+    faq.store.clock.advance(timedelta(days=-7))  # the week before: two questions, one answered
+    ask(faq, "somebody took my card", "U1")
+    ask(faq, "do you sell dog food", "U1")
+    faq.store.clock.advance(timedelta(days=7))
+    for text in ("somebody took my card", "I want my money back", "can I reset my PIN number"):
+        ask(faq, text, "U1")
+    faq.feedback(ask(faq, ANSWERED, "U2"), "U2", "lost_card", helpful=False)
+    faq.feedback(ask(faq, WALLET, "U3"), "U3", None, helpful=False)  # "None of these"
+    gaps = find_gaps(faq.store, faq.edition, faq.store.clock.now())
+    gap = next(g for g in gaps if WALLET in g.questions)
+    close_as_phrasing(faq, gap, faq.entry("lost_card"), "ULEAD")
+    tz = ZoneInfo("UTC")
+    start, end, label = iso_week("this week", now=faq.store.clock.now(), tz=tz)
+    labels = Labels(topics=faq_titles(faq.entries.values()))
+    summary = build_summary(faq.store, start=start, end=end, label=label, tz=tz, labels=labels)
+    s = summary.self_service
+    assert (s.faq_answered_outright.value, s.faq_answered_outright.previous) == (80.0, 50.0)
+    assert (s.faq_answer_precision.value, s.faq_answer_precision.previous) == (75.0, 100.0)
+    assert (s.phrasings_added.value, s.entries_added.value) == (1, 0)
+    assert [(f.label, f.value, f.previous) for f in s.added_to_faq] == [("I lost my card", 1, 0)]
+    text = to_markdown(summary)
+    assert "| FAQ questions answered outright | 80% | 50% | +30 pp |" in text
+    assert "| Answers not marked Not helpful | 75% | 100% | -25 pp |" in text
+    assert "| Phrasings leads added | 1 | 0 | +1 |" in text
+    assert "| What leads added to the FAQ (phrasings, or a new entry): I lost my card | 1 |" in text
+    post = json.dumps(summary_post(summary), ensure_ascii=False)
+    assert "FAQ questions answered outright: *80%* (week before 50% \u25b2 +30 pp)" in post
+    assert "What leads added to the FAQ" in post
 
 
 def _knowledge_of(text: str):

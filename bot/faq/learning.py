@@ -49,6 +49,7 @@ class Vote:
     entry_id: str
     support: bool  # a pick or Helpful; False: Not helpful
     at: datetime
+    answered: bool = False  # the question was answered outright (a vote on the answer)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,14 @@ def weight(at: datetime, now: datetime) -> float:
 def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     """The lessons of the votes (see the module doc), questions read by `matcher`."""
     asked: dict[str, str] = {}  # the question folded -> as first asked
+    missed: set[str] = set()  # questions (folded) the FAQ did not answer outright when asked
     # (entry id, support) -> question folded -> rep -> the weight of their latest word
     said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
     for vote in votes:
         key = " ".join(vote.question.lower().split())
         asked.setdefault(key, " ".join(vote.question.split()))
+        if not vote.answered:
+            missed.add(key)
         reps = said.setdefault((vote.entry_id, vote.support), {}).setdefault(key, {})
         reps[vote.rep] = max(reps.get(vote.rep, 0.0), weight(vote.at, now))
     readings = {key: matcher.read(text) for key, text in asked.items()}
@@ -106,10 +110,11 @@ def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     learned: dict[str, tuple[str, ...]] = {}
     turned_down: list[tuple[Reading, str]] = []
     for (entry_id, support), scores in sorted(confirmed.items()):
-        # Where reps agree both ways on an entry, the stronger side wins.
+        # Where reps agree both ways on an entry, the stronger side wins. Questions the FAQ
+        # missed come first: one it answered already teaches it least.
         other = confirmed.get((entry_id, not support), {})
         kept = sorted((k for k, w in scores.items() if w > other.get(k, 0.0)),
-                      key=lambda k: (-scores[k], k))  # fmt: skip
+                      key=lambda k: (k not in missed, -scores[k], k))  # fmt: skip
         if support and kept:
             learned[entry_id] = tuple(asked[k] for k in kept[:MAX_LEARNED])
         elif not support:

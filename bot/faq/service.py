@@ -88,8 +88,8 @@ class Faq:
         is rebuilt only when the questions learned changed. Returns whether anything did."""
         now = self.store.clock.now()
         votes = [
-            Vote(text, rep, entry_id, support, datetime.fromisoformat(at))
-            for text, rep, entry_id, support, at in faq_db.evidence_since(
+            Vote(text, rep, entry_id, support, datetime.fromisoformat(at), answered)
+            for text, rep, entry_id, support, answered, at in faq_db.evidence_since(
                 self.store, iso(now - WINDOW)
             )
         ]
