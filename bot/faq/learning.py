@@ -26,15 +26,21 @@ from datetime import datetime, timedelta
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher, Reading
 
-HALF_LIFE = timedelta(weeks=2)
+# Four weeks: with two, two reps' word was gone in two weeks, before the same need came back
+# often enough to be confirmed again (scripts/bench_learning.py lost answers in week 4).
+HALF_LIFE = timedelta(weeks=4)
 # Clicks older than this weigh at most 1/16 each: not read at all, which bounds the work.
 WINDOW = 4 * HALF_LIFE
 MIN_REPS = 2
-# Two fresh clicks weigh 2: two reps' word lasts two half-lives, three reps' over three.
+# Two fresh clicks weigh 2: two reps' word lasts one half-life, three reps' over one and a half.
 MIN_WEIGHT = 1.0
 # Likeness (`Matcher.likeness`) at which another question's clicks count for this one: stricter
 # than the gaps' grouping of needs (0.3), as this changes what reps are answered, unseen.
 SAME_QUESTION = 0.4
+# Likeness to a question reps turned an entry down for at which it is left out: the same
+# question in other words only. Leaving it out of every question like it (0.4) cost the right
+# entry to those of its own questions that share its words with the one turned down.
+TURNED_DOWN_AT = 0.7
 # Learned questions per entry, the best supported first: enough to cover the ways customers
 # ask, few enough that the FAQ's own phrasings still say what the entry is about.
 MAX_LEARNED = 10
@@ -80,7 +86,7 @@ class Lessons:
             entry_id
             for turned, entry_id in self.turned_down
             if turned.weights.keys() & reading.weights.keys()
-            and Matcher.likeness(reading, turned) >= SAME_QUESTION
+            and Matcher.likeness(reading, turned) >= TURNED_DOWN_AT
         )
 
 
