@@ -2,6 +2,8 @@
 does, and what they said fades with time."""
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -162,3 +164,23 @@ def _knowledge_of(text: str):
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "faq.yaml").write_text(text)
         return load_valid_knowledge(Path(tmp))
+
+
+def test_the_learning_bench_prints_a_weekly_curve(tmp_path):
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "faq.yaml").write_text(FAQ)
+    asked = {WALLET: "lost_card", WALLET_AGAIN: "lost_card", ANSWERED: "lost_card",
+             "somebody took my card": "lost_card", "reset my PIN": "pin_change",
+             "refund please": "refund", "do you sell dog food": "",
+             "my card has still not arrived": "card_arrival"}  # fmt: skip
+    rows = "\n".join(f'"{q}",{e}' for q, e in asked.items())
+    (tmp_path / "dev.csv").write_text("question,expected_id\n" + rows + "\n")
+    script = Path(__file__).parent.parent / "scripts" / "bench_learning.py"
+    run = [sys.executable, str(script), "--data", str(tmp_path), "--weeks", "2", "--per-week", "4"]
+    out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=60).stdout
+    lines = [line for line in out.splitlines() if line.startswith("| ")]
+    assert lines[0].startswith("| week | answered | precision | top-3 | uncovered answered")
+    assert [line.split(" | ")[0] for line in lines[2:]] == ["| 1", "| 2"]
+    missing = subprocess.run([*run[:3], str(tmp_path / "nothing")], capture_output=True,
+                             text=True, check=True, timeout=60).stdout  # fmt: skip
+    assert "no benchmark data at" in missing
