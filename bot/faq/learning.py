@@ -44,6 +44,9 @@ TURNED_DOWN_AT = 0.7
 # Learned questions per entry, the best supported first: enough to cover the ways customers
 # ask, few enough that the FAQ's own phrasings still say what the entry is about.
 MAX_LEARNED = 10
+# The latest questions per entry and side read for agreement: comparing them pairwise is
+# quadratic, and a busy floor's four months of clicks on a popular entry are thousands.
+MAX_QUESTIONS = 300
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,8 @@ def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     readings = {key: matcher.read(text) for key, text in asked.items()}
     confirmed: dict[tuple[str, bool], dict[str, float]] = {}
     for (entry_id, support), questions in said.items():
-        for key, total in _agreed(questions, readings).items():
+        latest = dict(list(questions.items())[-MAX_QUESTIONS:])  # votes come oldest first
+        for key, total in _agreed(latest, readings).items():
             confirmed.setdefault((entry_id, support), {})[key] = total
     learned: dict[str, tuple[str, ...]] = {}
     turned_down: list[tuple[Reading, str]] = []

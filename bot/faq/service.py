@@ -93,15 +93,21 @@ class Faq:
                 self.store, iso(now - WINDOW)
             )
         ]
+        edition = self._edition
+        lessons = learn(votes, edition.matcher, now)
+        if lessons == edition.lessons:
+            return False
+        # Built outside the lock (it takes a while): a lead's edit meanwhile is not held up,
+        # and wins; the next tick learns again on top of it.
+        rebuilt = (
+            replace(edition, lessons=lessons)
+            if lessons.learned == edition.lessons.learned
+            else self._edition_of(edition.knowledge, lessons)
+        )
         with self._reloading:
-            edition = self._edition
-            lessons = learn(votes, edition.matcher, now)
-            if lessons == edition.lessons:
+            if self._edition is not edition:
                 return False
-            if lessons.learned == edition.lessons.learned:
-                self._edition = replace(edition, lessons=lessons)
-            else:
-                self._edition = self._edition_of(edition.knowledge, lessons)
+            self._edition = rebuilt
             return True
 
     def match(self, text: str) -> MatchResult:
