@@ -68,13 +68,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clicks", type=int, default=30, help="a lead's clicks per week")
     parser.add_argument("--no-learning", action="store_true", help="reps' clicks teach nothing")
-    parser.add_argument("--semantic", action="store_true", help="with the semantic tier")
+    parser.add_argument(
+        "--semantic", action="store_true", help="with the semantic tier (else lexical only)"
+    )
     args = parser.parse_args()
     dev = args.data / "dev.csv"
     if not dev.is_file() or not (args.data / "knowledge").is_dir():
         print(f"no benchmark data at {args.data} (need knowledge/ and dev.csv); nothing to run")
         return 0
-    if args.semantic and importlib.util.find_spec("bot.faq.semantic") is None:
+    if not args.semantic:
+        os.environ["SEMANTIC"] = "off"  # the semantic tier's own setting: lexical matching
+    elif importlib.util.find_spec("bot.faq.semantic") is None:
         print("--semantic: this build has no semantic tier (bot.faq.semantic); nothing to run")
         return 2
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,7 +101,8 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
         f"{len(faq.entries)} entries, {len(asked)} of {len(rows)} questions from {args.data}, "
         f"{args.weeks} weeks of {args.per_week}, seed {args.seed}; {REPS} reps, "
         f"{len(silent)} never click; a lead's clicks at most {args.clicks} a week; "
-        f"learning from reps' clicks {'off' if args.no_learning else 'on'}"
+        f"learning from reps' clicks {'off' if args.no_learning else 'on'}; "
+        f"{getattr(faq.matcher, 'tier', 'lexical')} matching"
     )
     print("| week | answered | precision | top-3 | uncovered answered | lead clicks |")
     print("| --- | --- | --- | --- | --- | --- |")
