@@ -2,6 +2,7 @@
 does, and what they said fades with time."""
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -177,10 +178,12 @@ def test_the_learning_bench_prints_a_weekly_curve(tmp_path):
     (tmp_path / "dev.csv").write_text("question,expected_id\n" + rows + "\n")
     script = Path(__file__).parent.parent / "scripts" / "bench_learning.py"
     run = [sys.executable, str(script), "--data", str(tmp_path), "--weeks", "2", "--per-week", "4"]
-    out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=60).stdout
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the script would restart itself with
+    out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=60, env=env)
+    out = out.stdout
     lines = [line for line in out.splitlines() if line.startswith("| ")]
     assert lines[0].startswith("| week | answered | precision | top-3 | uncovered answered")
     assert [line.split(" | ")[0] for line in lines[2:]] == ["| 1", "| 2"]
     missing = subprocess.run([*run[:3], str(tmp_path / "nothing")], capture_output=True,
-                             text=True, check=True, timeout=60).stdout  # fmt: skip
+                             text=True, check=True, timeout=60, env=env).stdout  # fmt: skip
     assert "no benchmark data at" in missing
