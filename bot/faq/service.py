@@ -4,14 +4,17 @@ and pick up edits to the knowledge base without a restart."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, overload
 
 from bot.faq import queries as faq_db
 from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
+from bot.faq.learning import WINDOW, Lessons, Vote, learn
 from bot.faq.matching import Matcher, MatchResult
 from bot.faq.queries import QueryRecord
+from bot.shared.clock import iso
 from bot.shared.db import Store
 
 SUGGESTIONS = 3
@@ -23,8 +26,9 @@ class Edition:
     matcher from one version and entries from another."""
 
     knowledge: Knowledge
-    matcher: Matcher
-    by_id: dict[str, Entry]
+    matcher: Matcher  # over the entries with what reps taught it (`learning`)
+    by_id: dict[str, Entry]  # the entries as the files have them
+    lessons: Lessons = Lessons()
 
 
 def has_words(text: str) -> bool:
@@ -36,13 +40,14 @@ class Faq:
     def __init__(self, knowledge_dir: Path, knowledge: Knowledge, store: Store) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self.store = store
-        self._edition = self._edition_of(knowledge)
+        self._edition = self._edition_of(knowledge, Lessons())
         self._tried = knowledge.signature  # the files as last read, good or bad
         self._reloading = threading.Lock()
 
     @staticmethod
-    def _edition_of(knowledge: Knowledge) -> Edition:
-        return Edition(knowledge, Matcher.for_knowledge(knowledge), knowledge.by_id())
+    def _edition_of(knowledge: Knowledge, lessons: Lessons) -> Edition:
+        taught = replace(knowledge, entries=lessons.entries(knowledge.entries))
+        return Edition(knowledge, Matcher.for_knowledge(taught), knowledge.by_id(), lessons)
 
     @property
     def edition(self) -> Edition:
@@ -69,17 +74,46 @@ class Faq:
             knowledge = load_knowledge(self.knowledge_dir)
             self._tried = knowledge.signature
             if not knowledge.errors:
-                self._edition = self._edition_of(knowledge)
+                self._edition = self._edition_of(knowledge, self._edition.lessons)
             return knowledge
 
     def install(self, knowledge: Knowledge) -> None:
         """Put a knowledge base already read and checked into service (after a lead's edit)."""
         with self._reloading:
-            self._edition = self._edition_of(knowledge)
+            self._edition = self._edition_of(knowledge, self._edition.lessons)
             self._tried = knowledge.signature
 
+    def learn(self) -> bool:
+        """Take in what reps' picks and votes of the last weeks teach (`learning`); the index
+        is rebuilt only when the questions learned changed. Returns whether anything did."""
+        now = self.store.clock.now()
+        votes = [
+            Vote(text, rep, entry_id, support, datetime.fromisoformat(at), answered)
+            for text, rep, entry_id, support, answered, at in faq_db.evidence_since(
+                self.store, iso(now - WINDOW)
+            )
+        ]
+        edition = self._edition
+        lessons = learn(votes, edition.matcher, now)
+        if lessons == edition.lessons:
+            return False
+        # Built outside the lock (it takes a while): a lead's edit meanwhile is not held up,
+        # and wins; the next tick learns again on top of it.
+        rebuilt = (
+            replace(edition, lessons=lessons)
+            if lessons.learned == edition.lessons.learned
+            else self._edition_of(edition.knowledge, lessons)
+        )
+        with self._reloading:
+            if self._edition is not edition:
+                return False
+            self._edition = rebuilt
+            return True
+
     def match(self, text: str) -> MatchResult:
-        return self.matcher.match(text, top=SUGGESTIONS)
+        edition = self._edition
+        excluded = edition.lessons.excluded(edition.matcher, text)
+        return edition.matcher.match(text, top=SUGGESTIONS, exclude=excluded)
 
     def record(
         self,

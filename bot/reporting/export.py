@@ -28,6 +28,7 @@ TITLES = {
 TABLE_TITLES = {
     "top_topics": "Most asked FAQ entries",
     "top_unanswered": "Most asked with no good answer",
+    "added_to_faq": "What leads added to the FAQ (phrasings, or a new entry)",
     "top_phrases": "Phrases /tone caught most",
     "count_by_type": "Solutions by type",
     "value_by_type": "Their value by type",

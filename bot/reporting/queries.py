@@ -29,8 +29,10 @@ def _medians(
 
 def faq_week(store: Store, start: str, end: str) -> dict:
     """Queries; answered: a "did you mean" pick, or an answer nobody voted not helpful;
-    unanswered: the gaps' definition (see unanswered_since); gap groups leads closed by
-    growing the FAQ (one resolve_gaps call writes one group with one time)."""
+    unanswered: the gaps' definition (see unanswered_since); answered outright (the verdict
+    "answer") and those of them a rep marked not helpful; gap groups leads closed by growing
+    the FAQ (one resolve_gaps call writes one group with one time), and of them the phrasings
+    and the entries added."""
     return _one(
         store,
         """SELECT count(*) AS queries,
@@ -41,12 +43,35 @@ def faq_week(store: Store, start: str, end: str) -> dict:
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
                    OR EXISTS (SELECT 1 FROM faq_feedback f
                        WHERE f.query_id = q.id AND f.helpful = 0)), 0) AS unanswered,
+               coalesce(sum(q.verdict = 'answer'), 0) AS answered_outright,
+               coalesce(sum(q.verdict = 'answer' AND EXISTS (SELECT 1 FROM faq_feedback f
+                   WHERE f.query_id = q.id AND f.helpful = 0 AND f.entry_id = q.best_id)), 0)
+                   AS outright_not_helpful,
                (SELECT count(*) FROM (SELECT DISTINCT user_id, action, entry_id, created_at
                    FROM gap_resolutions WHERE created_at >= :start AND created_at < :end
-                     AND action IN ('phrasing', 'entry'))) AS gaps_closed
+                     AND action IN ('phrasing', 'entry'))) AS gaps_closed,
+               (SELECT count(*) FROM (SELECT DISTINCT user_id, entry_id, created_at
+                   FROM gap_resolutions WHERE created_at >= :start AND created_at < :end
+                     AND action = 'phrasing')) AS phrasings_added,
+               (SELECT count(*) FROM (SELECT DISTINCT user_id, entry_id, created_at
+                   FROM gap_resolutions WHERE created_at >= :start AND created_at < :end
+                     AND action = 'entry')) AS entries_added
            FROM faq_queries q WHERE q.created_at >= :start AND q.created_at < :end""",
         {"start": start, "end": end},
     )
+
+
+def additions(store: Store, start: str, end: str) -> list[tuple[str, int]]:
+    """(entry id, additions) of the entries leads grew from the gaps: phrasings added to it,
+    or 1 for a new entry; the most grown first."""
+    return store.db.execute(
+        """SELECT entry_id, count(*) AS n FROM (SELECT DISTINCT user_id, action, entry_id,
+                   created_at FROM gap_resolutions
+               WHERE created_at >= ? AND created_at < ? AND action IN ('phrasing', 'entry')
+                 AND entry_id IS NOT NULL)
+           GROUP BY entry_id ORDER BY n DESC, entry_id""",
+        [start, end],
+    ).fetchall()
 
 
 def topic_counts(store: Store, start: str, end: str, limit: int | None) -> list[tuple[str, int]]:

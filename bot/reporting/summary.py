@@ -84,11 +84,20 @@ class Volume:
 
 @dataclass(frozen=True)
 class SelfService:
+    """How much the FAQ answers, how well, and what leads added to it. "Answered outright" is
+    the share of queries /faq answered (no "did you mean"); their precision the share of those
+    no rep marked Not helpful: an upper bound, as not every rep votes."""
+
     faq_answer_rate: Figure
+    faq_answered_outright: Figure
+    faq_answer_precision: Figure
     unanswered_questions: Figure
     gaps_closed: Figure
+    phrasings_added: Figure
+    entries_added: Figure
     top_topics: tuple[Figure, ...]  # name: FAQ entry id; previous: its count the week before
     top_unanswered: tuple[Figure, ...]  # name and label: the most asked wording of a group
+    added_to_faq: tuple[Figure, ...]  # name: FAQ entry id; value: phrasings added (1: new)
 
 
 @dataclass(frozen=True)
@@ -218,8 +227,14 @@ def _headline(
         "cases_opened": cases["cases_opened"],
         "contacts": cases["contacts"],
         "faq_answer_rate": _pct(faq["answered"], faq["queries"]),
+        "faq_answered_outright": _pct(faq["answered_outright"], faq["queries"]),
+        "faq_answer_precision": _pct(
+            faq["answered_outright"] - faq["outright_not_helpful"], faq["answered_outright"]
+        ),
         "unanswered_questions": faq["unanswered"],
         "gaps_closed": faq["gaps_closed"],
+        "phrasings_added": faq["phrasings_added"],
+        "entries_added": faq["entries_added"],
         "drafts_written": tone["drafts_written"],
         "drafts_used": tone["drafts_used"],
         "tone_checks": tone["tone_checks"],
@@ -412,6 +427,11 @@ def build_summary(
             before,
             top_topics=_ranked(topics, previous_topics, labels.topics),
             top_unanswered=_unanswered(store, a, b, matcher),
+            added_to_faq=_ranked(
+                reporting_db.additions(store, a, b)[:TOP],
+                dict(reporting_db.additions(store, pa, pb)),
+                labels.topics,
+            ),
         ),  # fmt: skip
         tone=_section(
             Tone, now, before, top_phrases=_ranked(caught, previous_phrases, labels.phrases)

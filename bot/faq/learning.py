@@ -1,0 +1,160 @@
+"""What reps' clicks teach the FAQ: their picks and votes as evidence in ranking and confidence.
+
+A "did you mean" pick of an entry, or Helpful on it, says the entry answers that question; Not
+helpful says it does not. One click is one rep's opinion, and reps misclick, so a click moves
+nothing by itself: a question is learned for an entry when at least `MIN_REPS` different reps
+said so, for it or for questions like it (`SAME_QUESTION`, as the matcher reads questions),
+with enough weight (`MIN_WEIGHT`). A click weighs 1 when made and half as much every
+`HALF_LIFE` after (by the store's clock), so what reps said long ago fades: the FAQ and the
+customers' words change.
+
+What is learned enters the matcher as the FAQ's own phrasings do (`Lessons.entries`): a
+question reps confirmed for an entry is one more phrasing of it, in ranking and in the
+confidence fit, which is fitted on the phrasings held out, so a score keeps its meaning. It is
+never written to the `knowledge/` files (leads decide what the FAQ says; the gaps list offers
+the same questions to them). A question reps turned down an entry for is matched with that
+entry left out (`Lessons.turned_down`), as if the FAQ did not have it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.faq.knowledge import Entry
+from bot.faq.matching import Matcher, Reading
+
+# Four weeks: with two, two reps' word was gone in two weeks, before the same need came back
+# often enough to be confirmed again (scripts/bench_learning.py lost answers in week 4).
+HALF_LIFE = timedelta(weeks=4)
+# Clicks older than this weigh at most 1/16 each: not read at all, which bounds the work.
+WINDOW = 4 * HALF_LIFE
+MIN_REPS = 2
+# Two fresh clicks weigh 2: two reps' word lasts one half-life, three reps' over one and a half.
+MIN_WEIGHT = 1.0
+# Likeness (`Matcher.likeness`) at which another question's clicks count for this one: stricter
+# than the gaps' grouping of needs (0.3), as this changes what reps are answered, unseen.
+SAME_QUESTION = 0.4
+# Likeness to a question reps turned an entry down for at which it is left out: the same
+# question in other words only. Leaving it out of every question like it (0.4) cost the right
+# entry to those of its own questions that share its words with the one turned down.
+TURNED_DOWN_AT = 0.7
+# Learned questions per entry, the best supported first: enough to cover the ways customers
+# ask, few enough that the FAQ's own phrasings still say what the entry is about.
+MAX_LEARNED = 10
+# The latest questions per entry and side read for agreement: comparing them pairwise is
+# quadratic, and a busy floor's four months of clicks on a popular entry are thousands.
+MAX_QUESTIONS = 300
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One rep's word on an entry for a question (`queries.evidence_since`)."""
+
+    question: str
+    rep: str
+    entry_id: str
+    support: bool  # a pick or Helpful; False: Not helpful
+    at: datetime
+    answered: bool = False  # the question was answered outright (a vote on the answer)
+
+
+@dataclass(frozen=True)
+class Lessons:
+    """What the clicks of a window teach: questions learned as phrasings of entries, and
+    questions for which entries were turned down."""
+
+    learned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # entry id -> questions
+    turned_down: tuple[tuple[Reading, str], ...] = ()  # (question as read, entry id)
+
+    def entries(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The FAQ's entries with the questions learned for them as extra variants."""
+        if not self.learned:
+            return list(entries)
+        grown = []
+        for entry in entries:
+            known = {p.lower() for p in entry.phrasings}
+            extra = [q for q in self.learned.get(entry.id, ()) if q.lower() not in known]
+            grown.append(replace(entry, variants=entry.variants + tuple(extra)) if extra else entry)
+        return grown
+
+    def excluded(self, matcher: Matcher, text: str) -> frozenset[str]:
+        """The entries reps turned down for this question or one like it."""
+        if not self.turned_down:
+            return frozenset()
+        reading = matcher.read(text)
+        return frozenset(
+            entry_id
+            for turned, entry_id in self.turned_down
+            if turned.weights.keys() & reading.weights.keys()
+            and Matcher.likeness(reading, turned) >= TURNED_DOWN_AT
+        )
+
+
+def weight(at: datetime, now: datetime) -> float:
+    """A click's weight now: 1 when made, halved every `HALF_LIFE`."""
+    return 0.5 ** max((now - at) / HALF_LIFE, 0.0)
+
+
+def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
+    """The lessons of the votes (see the module doc), questions read by `matcher`."""
+    asked: dict[str, str] = {}  # the question folded -> as first asked
+    missed: set[str] = set()  # questions (folded) the FAQ did not answer outright when asked
+    # (entry id, support) -> question folded -> rep -> the weight of their latest word
+    said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
+    for vote in votes:
+        key = " ".join(vote.question.lower().split())
+        asked.setdefault(key, " ".join(vote.question.split()))
+        if not vote.answered:
+            missed.add(key)
+        reps = said.setdefault((vote.entry_id, vote.support), {}).setdefault(key, {})
+        reps[vote.rep] = max(reps.get(vote.rep, 0.0), weight(vote.at, now))
+    readings = {key: matcher.read(text) for key, text in asked.items()}
+    confirmed: dict[tuple[str, bool], dict[str, float]] = {}
+    for (entry_id, support), questions in said.items():
+        latest = dict(list(questions.items())[-MAX_QUESTIONS:])  # votes come oldest first
+        for key, total in _agreed(latest, readings).items():
+            confirmed.setdefault((entry_id, support), {})[key] = total
+    learned: dict[str, tuple[str, ...]] = {}
+    turned_down: list[tuple[Reading, str]] = []
+    for (entry_id, support), scores in sorted(confirmed.items()):
+        # Where reps agree both ways on an entry, the stronger side wins. Questions the FAQ
+        # missed come first: one it answered already teaches it least.
+        other = confirmed.get((entry_id, not support), {})
+        kept = sorted((k for k, w in scores.items() if w > other.get(k, 0.0)),
+                      key=lambda k: (k not in missed, -scores[k], k))  # fmt: skip
+        if support and kept:
+            learned[entry_id] = tuple(asked[k] for k in kept[:MAX_LEARNED])
+        elif not support:
+            turned_down += [(readings[k], entry_id) for k in kept]
+    return Lessons(learned, tuple(turned_down))
+
+
+def _agreed(
+    questions: Mapping[str, Mapping[str, float]], readings: Mapping[str, Reading]
+) -> dict[str, float]:
+    """The questions (folded) that enough reps said the same of, counting what they said of
+    questions like it, each with the weight of what was said: a rep counts once, with their
+    heaviest click."""
+    near: dict[str, set[str]] = {key: {key} for key in questions}
+    by_word: dict[str, list[str]] = {}
+    for key in questions:
+        for word in readings[key].words:
+            by_word.setdefault(word, []).append(key)
+    pairs = {pair for keys in by_word.values() for pair in itertools.combinations(keys, 2)}
+    for a, b in pairs:
+        if Matcher.likeness(readings[a], readings[b]) >= SAME_QUESTION:
+            near[a].add(b)
+            near[b].add(a)
+    agreed = {}
+    for key, others in near.items():
+        reps: dict[str, float] = {}
+        for other in others:
+            for rep, w in questions[other].items():
+                reps[rep] = max(reps.get(rep, 0.0), w)
+        total = sum(reps.values())
+        if len(reps) >= MIN_REPS and total >= MIN_WEIGHT:
+            agreed[key] = total
+    return agreed

@@ -1,0 +1,189 @@
+"""Reps' picks and votes as evidence: two reps agreeing teach the FAQ, one rep alone never
+does, and what they said fades with time."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.faq.gaps import close_as_phrasing, find_gaps
+from bot.faq.knowledge import load_valid_knowledge
+from bot.faq.learning import HALF_LIFE, Vote, learn, weight
+from bot.faq.matching import Matcher
+from bot.faq.service import Faq
+from bot.reporting.export import to_markdown
+from bot.reporting.summary import Labels, build_summary, faq_titles
+from bot.reporting.weeks import iso_week
+from bot.shared.clock import Clock
+from bot.shared.db import Store
+from bot.slack.blocks.summary import summary_post
+
+FAQ = """\
+- id: lost_card
+  question: I lost my card
+  variants: [my card was stolen, I can't find my card anywhere, someone took my card]
+  answer: Freeze it in the app and order a new one.
+- id: card_arrival
+  question: When will my new card arrive?
+  variants: [my card has not come yet, how long does a card take to be delivered]
+  answer: Cards arrive within 5 working days.
+- id: pin_change
+  question: How do I change my PIN?
+  variants: [I want a new PIN, can I reset my PIN number]
+  answer: Change it at any cash machine.
+- id: refund
+  question: How do I get a refund?
+  variants: [I want my money back, can you return my payment]
+  answer: Refunds take 5 days.
+"""
+WALLET = "I misplaced my wallet with the card in it"  # "did you mean" lost_card, at first
+WALLET_AGAIN = "misplaced my wallet and my card was in it"
+ANSWERED = "lost wallet and card"  # answered with lost_card, at first
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def faq(tmp_path: Path) -> Faq:
+    (tmp_path / "faq.yaml").write_text(FAQ)
+    store = Store(tmp_path / "r.db", Clock(start=NOW))
+    return Faq(tmp_path, load_valid_knowledge(tmp_path), store)
+
+
+def ask(faq: Faq, text: str, rep: str) -> int:
+    return faq.record(text, faq.match(text), user_id=rep, channel_id="C1", source="command")
+
+
+def verdict(faq: Faq, text: str) -> tuple[str, str | None]:
+    result = faq.match(text)
+    return result.verdict, result.matches[0].entry.id if result.matches else None
+
+
+def test_two_reps_picking_the_same_entry_for_a_paraphrase_make_it_the_answer(faq):
+    assert verdict(faq, WALLET) == ("suggest", "lost_card")
+    faq.pick(ask(faq, WALLET, "U1"), "U1", "lost_card")
+    faq.pick(ask(faq, WALLET_AGAIN, "U2"), "U2", "lost_card")
+    assert faq.learn()
+    assert verdict(faq, WALLET) == ("answer", "lost_card")
+    assert faq.edition.lessons.learned["lost_card"]  # learned, not written to the files
+    assert faq.entry("lost_card").variants == faq.edition.knowledge.by_id()["lost_card"].variants
+    assert not faq.learn()  # nothing new: the index is not rebuilt
+
+
+def test_a_helpful_counts_as_a_pick(faq):
+    faq.pick(ask(faq, WALLET, "U1"), "U1", "lost_card")
+    faq.feedback(ask(faq, WALLET_AGAIN, "U2"), "U2", "lost_card", helpful=True)
+    faq.learn()
+    assert verdict(faq, WALLET) == ("answer", "lost_card")
+
+
+def test_one_reps_clicks_move_nothing_however_many(faq):
+    for text in (WALLET, WALLET_AGAIN, WALLET):
+        faq.pick(ask(faq, text, "U1"), "U1", "refund")  # a misclicking rep, three times
+    faq.pick(ask(faq, WALLET, "U2"), "U2", "lost_card")  # and one other rep, once
+    assert not faq.learn()
+    assert verdict(faq, WALLET) == ("suggest", "lost_card")
+
+
+def test_what_reps_said_fades_away(faq):
+    faq.pick(ask(faq, WALLET, "U1"), "U1", "lost_card")
+    faq.pick(ask(faq, WALLET_AGAIN, "U2"), "U2", "lost_card")
+    faq.learn()
+    faq.store.clock.advance(HALF_LIFE * 0.9)  # two reps at over half weight: still enough
+    faq.learn()
+    assert verdict(faq, WALLET) == ("answer", "lost_card")
+    faq.store.clock.advance(HALF_LIFE * 0.2)
+    assert faq.learn()
+    assert verdict(faq, WALLET) == ("suggest", "lost_card")
+
+
+def test_not_helpful_from_two_reps_stops_the_entry_being_answered(faq):
+    assert verdict(faq, ANSWERED) == ("answer", "lost_card")
+    faq.feedback(ask(faq, ANSWERED, "U1"), "U1", "lost_card", helpful=False)
+    faq.learn()
+    assert verdict(faq, ANSWERED) == ("answer", "lost_card")  # one rep: not yet
+    faq.feedback(ask(faq, "lost wallet and my card", "U2"), "U2", "lost_card", helpful=False)
+    faq.learn()
+    result = faq.match(ANSWERED)
+    assert "lost_card" not in [m.entry.id for m in result.matches]
+    assert result.verdict != "answer"
+    assert verdict(faq, "somebody took my card") == ("answer", "lost_card")  # other questions
+
+
+def test_the_stronger_side_wins_where_reps_disagree():
+    matcher = Matcher.for_knowledge(_knowledge_of(FAQ))
+    votes = [Vote(WALLET, rep, "lost_card", True, NOW) for rep in ("U1", "U2", "U3")]
+    votes += [Vote(WALLET, rep, "lost_card", False, NOW) for rep in ("U4", "U5")]
+    lessons = learn(votes, matcher, NOW)
+    assert lessons.learned == {"lost_card": (WALLET,)} and lessons.turned_down == ()
+
+
+def test_a_click_weighs_half_as_much_every_half_life():
+    assert weight(NOW, NOW) == 1.0
+    assert weight(NOW, NOW + 2 * HALF_LIFE) == 0.25
+    assert weight(NOW + timedelta(hours=1), NOW) == 1.0  # a clock a little behind: no bonus
+
+
+def test_the_weekly_summary_shows_answered_share_precision_and_what_leads_added(faq):
+    faq.store.clock.advance(timedelta(days=-7))  # the week before: two questions, one answered
+    ask(faq, "somebody took my card", "U1")
+    ask(faq, "do you sell dog food", "U1")
+    faq.store.clock.advance(timedelta(days=7))
+    for text in ("somebody took my card", "I want my money back", "can I reset my PIN number"):
+        ask(faq, text, "U1")
+    faq.feedback(ask(faq, ANSWERED, "U2"), "U2", "lost_card", helpful=False)
+    faq.feedback(ask(faq, WALLET, "U3"), "U3", None, helpful=False)  # "None of these"
+    gaps = find_gaps(faq.store, faq.edition, faq.store.clock.now())
+    gap = next(g for g in gaps if WALLET in g.questions)
+    close_as_phrasing(faq, gap, faq.entry("lost_card"), "ULEAD")
+    tz = ZoneInfo("UTC")
+    start, end, label = iso_week("this week", now=faq.store.clock.now(), tz=tz)
+    labels = Labels(topics=faq_titles(faq.entries.values()))
+    summary = build_summary(faq.store, start=start, end=end, label=label, tz=tz, labels=labels)
+    s = summary.self_service
+    assert (s.faq_answered_outright.value, s.faq_answered_outright.previous) == (80.0, 50.0)
+    assert (s.faq_answer_precision.value, s.faq_answer_precision.previous) == (75.0, 100.0)
+    assert (s.phrasings_added.value, s.entries_added.value) == (1, 0)
+    assert [(f.label, f.value, f.previous) for f in s.added_to_faq] == [("I lost my card", 1, 0)]
+    text = to_markdown(summary)
+    assert "| FAQ questions answered outright | 80% | 50% | +30 pp |" in text
+    assert "| Answers not marked Not helpful | 75% | 100% | -25 pp |" in text
+    assert "| Phrasings leads added | 1 | 0 | +1 |" in text
+    assert "| What leads added to the FAQ (phrasings, or a new entry): I lost my card | 1 |" in text
+    post = json.dumps(summary_post(summary), ensure_ascii=False)
+    assert "FAQ questions answered outright: *80%* (week before 50% \u25b2 +30 pp)" in post
+    assert "What leads added to the FAQ" in post
+
+
+def _knowledge_of(text: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "faq.yaml").write_text(text)
+        return load_valid_knowledge(Path(tmp))
+
+
+def test_the_learning_bench_prints_a_weekly_curve(tmp_path):
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "faq.yaml").write_text(FAQ)
+    asked = {WALLET: "lost_card", WALLET_AGAIN: "lost_card", ANSWERED: "lost_card",
+             "somebody took my card": "lost_card", "reset my PIN": "pin_change",
+             "refund please": "refund", "do you sell dog food": "",
+             "my card has still not arrived": "card_arrival"}  # fmt: skip
+    rows = "\n".join(f'"{q}",{e}' for q, e in asked.items())
+    (tmp_path / "dev.csv").write_text("question,expected_id\n" + rows + "\n")
+    script = Path(__file__).parent.parent / "scripts" / "bench_learning.py"
+    run = [sys.executable, str(script), "--data", str(tmp_path), "--weeks", "2", "--per-week", "4"]
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # as the script would restart itself with
+    out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=60, env=env)
+    out = out.stdout
+    lines = [line for line in out.splitlines() if line.startswith("| ")]
+    assert lines[0].startswith("| week | answered | precision | top-3 | uncovered answered")
+    assert [line.split(" | ")[0] for line in lines[2:]] == ["| 1", "| 2"]
+    missing = subprocess.run([*run[:3], str(tmp_path / "nothing")], capture_output=True,
+                             text=True, check=True, timeout=60, env=env).stdout  # fmt: skip
+    assert "no benchmark data at" in missing
