@@ -38,11 +38,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
+
+if TYPE_CHECKING:
+    from bot.faq.encoder import Encoder, PhrasingVectors, Vectors
 
 Verdict = Literal["answer", "suggest", "none"]
 
@@ -78,6 +82,14 @@ _FULL_DETAIL = 10  # content words in a question beyond which more words add no 
 # Confidence before any evidence, as logistic coefficients on the evidence (see `_Evidence`);
 # the fit is pulled towards it, so a small FAQ, with few phrasings to learn from, stays close.
 _PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0, 1.0, 1.0, 1.0)
+# With the semantic tier, the evidence has one more feature: the encoder's cosine of the question
+# to the entry's closest phrasing (see `_Evidence.meaning`), at this prior weight.
+_MEANING_PRIOR = 4.0
+# The share of the encoder's cosine in the similarity that ranks entries (the rest lexical),
+# and the entries closest in meaning that are candidates besides BM25's best: a paraphrase
+# that shares no rare word with its entry is still found.
+_MEANING_WEIGHT = 0.5
+_MEANING_CANDIDATES = 10
 _PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
 _BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
 
@@ -273,6 +285,7 @@ class _Evidence:
     key_words: float
     on_topic: float
     detail: float
+    meaning: float | None = None  # the encoder's cosine to the closest phrasing, if any
 
     def features(self) -> tuple[float, ...]:
         # The last three count only against an entry (0 at best): where they say nothing, as
@@ -286,6 +299,7 @@ class _Evidence:
             self.key_words - 1.0,
             self.on_topic - 1.0,
             self.detail - 1.0,
+            *(() if self.meaning is None else (self.meaning,)),
         )
 
 
@@ -310,12 +324,22 @@ class Matcher:
         synonyms: Mapping[str, Sequence[str]] | None = None,
         answer_at: float = ANSWER_AT,
         suggest_at: float = SUGGEST_AT,
+        encoder: Encoder | None | Literal["default"] = "default",
     ) -> None:
+        """`encoder`: the sentence encoder of the semantic tier; by default the one the
+        settings give (`bot.faq.semantic`), None for lexical matching only."""
         self.entries = list(entries)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
+        if isinstance(encoder, str):  # "default"
+            encoder = semantic.default_encoder()
+        self.encoder = encoder
         with _no_cycle_collection():
             self._build(synonyms)
+
+    @property
+    def tier(self) -> str:
+        return "lexical" if self.encoder is None else "semantic"
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
@@ -362,12 +386,19 @@ class Matcher:
                 self._entry_grams(index)
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
+        self._meaning: PhrasingVectors | None = None
+        if self.encoder is not None:
+            from bot.faq.encoder import PhrasingVectors
+
+            self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
         self._confidence = self._calibrate()
 
     @classmethod
-    def for_knowledge(cls, knowledge: Knowledge) -> Matcher:
+    def for_knowledge(
+        cls, knowledge: Knowledge, encoder: Encoder | None | Literal["default"] = "default"
+    ) -> Matcher:
         """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
-        return cls(knowledge.entries, synonyms=knowledge.synonyms)
+        return cls(knowledge.entries, synonyms=knowledge.synonyms, encoder=encoder)
 
     def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
         """The best `top` entries for the question; those whose ids are in `exclude` are left
@@ -375,10 +406,13 @@ class Matcher:
         if not isinstance(text, str):
             text = ""
         words = self._query_words(text)
-        ranked = self._rank(words)
+        closest = None
+        if self._meaning is not None and any(is_content(word) for word in words):
+            closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
+        ranked = self._rank(words, None, closest)
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
-        scored = self._scores(ranked, words, max(top, 1))
+        scored = self._scores(ranked, words, max(top, 1), closest)
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -410,7 +444,11 @@ class Matcher:
         return 2 * sum([weights[word] for word in weights.keys() & b.weights.keys()]) / total
 
     def _scores(
-        self, ranked: list[tuple[int, float]], words: list[str], count: int
+        self,
+        ranked: list[tuple[int, float]],
+        words: list[str],
+        count: int,
+        closest: Vectors | None,
     ) -> list[tuple[int, float]]:
         """The confidence of the first `count` ranked entries (at least two), best first.
 
@@ -418,7 +456,7 @@ class Matcher:
         on its own evidence, is unlikely (a close call stays one), and the others at most as
         likely as the best is unlikely; no entry scores above one ranked before it.
         """
-        evidence = self._evidence(ranked, words, max(count, 2))
+        evidence = self._evidence(ranked, words, max(count, 2), None, closest)
         confidence = [self._confidence(e) for e in evidence]
         scored = []
         ceiling = 100.0
@@ -433,7 +471,8 @@ class Matcher:
         ranked: list[tuple[int, float]],
         words: list[str],
         count: int,
-        held: _HeldOut | None = None,
+        held: _HeldOut | None,
+        closest: Vectors | None,
     ) -> list[_Evidence]:
         """The evidence on each of the first `count` ranked entries (see `_Evidence`)."""
         if not ranked:
@@ -455,6 +494,7 @@ class Matcher:
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
+                None if closest is None else float(closest[index]),
             )
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
@@ -508,13 +548,17 @@ class Matcher:
             words[word] = None
         return list(words)
 
-    def _rank(self, words: list[str], held: _HeldOut | None = None) -> list[tuple[int, float]]:
-        """Entries by similarity (0..1), best first; empty when the words name no topic."""
+    def _rank(
+        self, words: list[str], held: _HeldOut | None = None, closest: Vectors | None = None
+    ) -> list[tuple[int, float]]:
+        """Entries by similarity (0..1), best first; empty when the words name no topic.
+        With `closest` (the encoder's cosine per entry, see `PhrasingVectors.closest`), the
+        entries closest in meaning are candidates too, and the cosine is part of similarity."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
         known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
-        if not any(weights[word][1] for word in content):
-            return []  # stop words alone never name a topic
+        if not content or (closest is None and not any(weights[word][1] for word in content)):
+            return []  # stop words alone never name a topic; words the FAQ lacks only its meaning
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
@@ -543,6 +587,9 @@ class Matcher:
         # a content word the FAQ never uses counts against every entry
         ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
         best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
+        if closest is not None:
+            best += self._closest_in_meaning(closest, held, {index for index, _ in best}, scores)
+        ceiling = ceiling or 1.0
         query = " ".join(content)
         query_grams = self._gram_vector(content)
         ranked = []
@@ -558,9 +605,33 @@ class Matcher:
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
+            if closest is not None:
+                meaning = max(float(closest[index]), 0.0)
+                similarity = (1 - _MEANING_WEIGHT) * similarity + _MEANING_WEIGHT * meaning
             ranked.append((index, similarity))
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked
+
+    def _closest_in_meaning(
+        self,
+        closest: Vectors,
+        held: _HeldOut | None,
+        taken: set[int],
+        scores: dict[int, float],
+    ) -> list[tuple[int, float]]:
+        """The entries closest in meaning that BM25 did not already bring, with their BM25."""
+        count = min(_MEANING_CANDIDATES, len(closest))
+        if not count:
+            return []
+        order = sorted((-float(closest[i]), int(i)) for i in closest.argpartition(-count)[-count:])
+        out = []
+        for _, index in order:
+            if index in taken or (
+                held is not None and held.phrasing is None and held.entry == index
+            ):
+                continue
+            out.append((index, scores.get(index, 0.0)))
+        return out
 
     def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
@@ -602,16 +673,24 @@ class Matcher:
             phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
             held = _HeldOut(index, position, Counter(phrasings[position]))
-            ranked = self._rank(words, held)
+            # the phrasing as a question: its own vector, its entry's other phrasings only
+            closest = None
+            if self._meaning is not None:
+                vector = self._meaning.vector(index, position)
+                closest = self._meaning.closest(vector, index, position)
+            ranked = self._rank(words, held, closest)
             if ranked:
-                evidence = self._evidence(ranked, words, 1, held)[0]
+                evidence = self._evidence(ranked, words, 1, held, closest)[0]
                 examples.append((evidence.features(), float(ranked[0][0] == index), 1.0))
             held = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
-            ranked = self._rank(words, held)
+            if self._meaning is not None:
+                closest = self._meaning.closest(vector, index, None)
+            ranked = self._rank(words, held, closest)
             if ranked:
-                evidence = self._evidence(ranked, words, 1, held)[0]
+                evidence = self._evidence(ranked, words, 1, held, closest)[0]
                 examples.append((evidence.features(), 0.0, _UNCOVERED_WEIGHT))
-        return _Confidence(_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
+        prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
+        return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
     def _grams_of_entry(self, index: int) -> dict[str, float]:
         return self._gram_vector(" ".join(self._phrasings[index]).split())
