@@ -234,8 +234,8 @@ def load(folder: Path, *, own: bool, cache_path: Path | None) -> Encoder:
 
 
 class PhrasingVectors:
-    """The vectors of every entry's phrasings, and the closest phrasing of each entry to a
-    question (cosine: the vectors are unit length)."""
+    """The vectors of every entry's phrasings; how close a question is to each entry's
+    closest phrasing and to the entry's centroid (cosines: the vectors are unit length)."""
 
     def __init__(self, encoder: Encoder, phrasings: Sequence[Sequence[str]]) -> None:
         self.encoder = encoder
@@ -244,6 +244,11 @@ class PhrasingVectors:
         counts = [len(entry) for entry in phrasings]
         self.starts = np.cumsum([0, *counts], dtype=np.int64)[:-1]
         self._ends = self.starts + np.asarray(counts, np.int64)
+        # per entry, the sum of its phrasings' vectors: the centroid's direction
+        self._sums = np.zeros((len(counts), self.vectors.shape[1]), np.float32)
+        if len(counts):
+            self._sums = np.add.reduceat(self.vectors, self.starts).astype(np.float32)
+        self._sum_norms = np.linalg.norm(self._sums, axis=1)
 
     def vector(self, entry: int, phrasing: int) -> Vectors:
         return self.vectors[int(self.starts[entry]) + phrasing]
@@ -254,10 +259,11 @@ class PhrasingVectors:
     def closest(
         self, question: Vectors, held_entry: int = -1, held_phrasing: int | None = None
     ) -> Vectors:
-        """Per entry, the cosine of the question to its closest phrasing; a held-out phrasing
-        (or, with `held_phrasing` None, the held-out entry's every phrasing) left out."""
+        """Per entry (columns), the cosine of the question to its closest phrasing (row 0) and
+        to its centroid (row 1); a held-out phrasing (or, with `held_phrasing` None, the
+        held-out entry's every phrasing) left out."""
         if not len(self.starts):
-            return np.zeros(0, np.float32)
+            return np.zeros((2, 0), np.float32)
         # einsum's own loop, not BLAS: one thread, as the question's encoding, and none of
         # BLAS's thread start-up, which cost ten times the product on a busy machine
         cosines = np.einsum("ij,j->i", self.vectors, question)
@@ -267,4 +273,15 @@ class PhrasingVectors:
                 cosines[start:end] = -1.0
             else:
                 cosines[start + held_phrasing] = -1.0
-        return np.maximum.reduceat(cosines, self.starts)
+        sums = np.einsum("ij,j->i", self._sums, question)
+        norms = self._sum_norms
+        if held_entry >= 0:
+            norms = norms.copy()
+            if held_phrasing is None:
+                sums[held_entry], norms[held_entry] = -1.0, 1.0
+            else:
+                rest = self._sums[held_entry] - self.vector(held_entry, held_phrasing)
+                sums[held_entry] = rest @ question
+                norms[held_entry] = np.linalg.norm(rest)
+        centroid = sums / np.maximum(norms, 1e-9)
+        return np.stack([np.maximum.reduceat(cosines, self.starts), centroid]).astype(np.float32)

@@ -85,10 +85,15 @@ _PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0, 1.0, 1.0, 1.0)
 # With the semantic tier, the evidence has one more feature: the encoder's cosine of the question
 # to the entry's closest phrasing (see `_Evidence.meaning`), at this prior weight.
 _MEANING_PRIOR = 4.0
-# The share of the encoder's cosine in the similarity that ranks entries (the rest lexical),
-# and the entries closest in meaning that are candidates besides BM25's best: a paraphrase
-# that shares no rare word with its entry is still found.
-_MEANING_WEIGHT = 0.5
+# How close in meaning a question is to an entry: a mix of the encoder's cosine to the entry's
+# closest phrasing and to its centroid (one phrasing that says the same, or all of them
+# together), with the centroid's share one of `_CENTROID_SHARES`; and the share of that in the
+# similarity that ranks entries (the rest lexical), one of `_MEANING_WEIGHTS`. A FAQ's own
+# held-out phrasings choose both (see `_calibrate`), the middle ones on a tie. The entries
+# closest in meaning are candidates besides BM25's best: a paraphrase that shares no rare word
+# with its entry is still found.
+_MEANING_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
+_CENTROID_SHARES = (0.0, 0.25, 0.5, 0.75)
 _MEANING_CANDIDATES = 10
 _PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
 _BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
@@ -285,7 +290,7 @@ class _Evidence:
     key_words: float
     on_topic: float
     detail: float
-    meaning: float | None = None  # the encoder's cosine to the closest phrasing, if any
+    meaning: float | None = None  # how close in meaning (see `_CENTROID_SHARES`), if known
 
     def features(self) -> tuple[float, ...]:
         # The last three count only against an entry (0 at best): where they say nothing, as
@@ -387,6 +392,9 @@ class Matcher:
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._meaning: PhrasingVectors | None = None
+        # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
+        self._meaning_weight = 0.0
+        self._centroid_share = 0.0
         if self.encoder is not None:
             from bot.faq.encoder import PhrasingVectors
 
@@ -494,7 +502,7 @@ class Matcher:
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
-                None if closest is None else float(closest[index]),
+                None if closest is None else self._closeness(closest, index),
             )
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
@@ -554,6 +562,20 @@ class Matcher:
         """Entries by similarity (0..1), best first; empty when the words name no topic.
         With `closest` (the encoder's cosine per entry, see `PhrasingVectors.closest`), the
         entries closest in meaning are candidates too, and the cosine is part of similarity."""
+        candidates = self._candidates(words, held, closest)
+        return _combine(candidates, self._meaning_weight, self._centroid_share)
+
+    def _closeness(self, closest: Vectors, index: int) -> float:
+        """How close in meaning the question is to the entry (`closest`: see `_candidates`)."""
+        share = self._centroid_share
+        return (1 - share) * float(closest[0, index]) + share * float(closest[1, index])
+
+    def _candidates(
+        self, words: list[str], held: _HeldOut | None, closest: Vectors | None
+    ) -> list[tuple[int, float, float, float]]:
+        """The entries worth ranking, each with its lexical similarity and the encoder's
+        cosines to its closest phrasing and its centroid (`closest`, as
+        `PhrasingVectors.closest` gives them; 0 without an encoder)."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
         known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
@@ -605,11 +627,11 @@ class Matcher:
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
-            if closest is not None:
-                meaning = max(float(closest[index]), 0.0)
-                similarity = (1 - _MEANING_WEIGHT) * similarity + _MEANING_WEIGHT * meaning
-            ranked.append((index, similarity))
-        ranked.sort(key=lambda item: (-item[1], item[0]))
+            if closest is None:
+                ranked.append((index, similarity, 0.0, 0.0))
+            else:
+                phrasing, centroid = float(closest[0, index]), float(closest[1, index])
+                ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
         return ranked
 
     def _closest_in_meaning(
@@ -620,10 +642,12 @@ class Matcher:
         scores: dict[int, float],
     ) -> list[tuple[int, float]]:
         """The entries closest in meaning that BM25 did not already bring, with their BM25."""
-        count = min(_MEANING_CANDIDATES, len(closest))
+        phrasing = closest[0]
+        count = min(_MEANING_CANDIDATES, len(phrasing))
         if not count:
             return []
-        order = sorted((-float(closest[i]), int(i)) for i in closest.argpartition(-count)[-count:])
+        chosen = phrasing.argpartition(-count)[-count:]
+        order = sorted((-float(phrasing[i]), int(i)) for i in chosen)
         out = []
         for _, index in order:
             if index in taken or (
@@ -668,27 +692,41 @@ class Matcher:
                 (i, rng.randrange(len(self.entries[i].phrasings)))
                 for i in rng.sample(pool, _CALIBRATION_SAMPLE)
             ]
-        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        # each question: its words, what is held out, the encoder's cosines, the candidates
+        questions = []
         for index, position in held_out:
             phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
             held = _HeldOut(index, position, Counter(phrasings[position]))
+            whole = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
             # the phrasing as a question: its own vector, its entry's other phrasings only
-            closest = None
+            closest = closest_whole = None
             if self._meaning is not None:
                 vector = self._meaning.vector(index, position)
                 closest = self._meaning.closest(vector, index, position)
-            ranked = self._rank(words, held, closest)
+                closest_whole = self._meaning.closest(vector, index, None)
+            questions.append((words, held, closest, self._candidates(words, held, closest)))
+            questions.append(
+                (words, whole, closest_whole, self._candidates(words, whole, closest_whole))
+            )
+        if self._meaning is not None:
+            self._meaning_weight, self._centroid_share = _best_mixture(
+                # the held-out phrasings (each followed by its whole entry held out)
+                [(held.entry, candidates) for _, held, _, candidates in questions[::2]]
+            )
+        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        for words, held, closest, candidates in questions:
+            ranked = _combine(candidates, self._meaning_weight, self._centroid_share)
             if ranked:
                 evidence = self._evidence(ranked, words, 1, held, closest)[0]
-                examples.append((evidence.features(), float(ranked[0][0] == index), 1.0))
-            held = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
-            if self._meaning is not None:
-                closest = self._meaning.closest(vector, index, None)
-            ranked = self._rank(words, held, closest)
-            if ranked:
-                evidence = self._evidence(ranked, words, 1, held, closest)[0]
-                examples.append((evidence.features(), 0.0, _UNCOVERED_WEIGHT))
+                right = held.phrasing is not None and ranked[0][0] == held.entry
+                examples.append(
+                    (
+                        evidence.features(),
+                        float(right),
+                        1.0 if held.phrasing is not None else _UNCOVERED_WEIGHT,
+                    )
+                )
         prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
         return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
@@ -731,6 +769,39 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _best_mixture(
+    questions: list[tuple[int, list[tuple[int, float, float, float]]]],
+) -> tuple[float, float]:
+    """The encoder's share of similarity and the centroid's of meaning that find the most
+    held-out phrasings' entries first, given (entry, candidates) for each; on a tie, the
+    shares nearest the middle of their ranges."""
+    middle = _MEANING_WEIGHTS[len(_MEANING_WEIGHTS) // 2], _CENTROID_SHARES[1]
+
+    def found_first(shares: tuple[float, float]) -> tuple[int, float]:
+        ranks = [(entry, _combine(candidates, *shares)) for entry, candidates in questions]
+        found = sum(bool(r) and r[0][0] == entry for entry, r in ranks)
+        return found, -abs(shares[0] - middle[0]) - abs(shares[1] - middle[1])
+
+    return max(itertools.product(_MEANING_WEIGHTS, _CENTROID_SHARES), key=found_first)
+
+
+def _combine(
+    candidates: list[tuple[int, float, float, float]], weight: float, centroid_share: float
+) -> list[tuple[int, float]]:
+    """Candidates by similarity, best first: the lexical one mixed with closeness in meaning
+    (`weight` of it), which mixes phrasing and centroid cosines (`centroid_share` of it)."""
+    ranked = [
+        (
+            index,
+            (1 - weight) * lexical
+            + weight * ((1 - centroid_share) * near + centroid_share * centre),
+        )
+        for index, lexical, near, centre in candidates
+    ]
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
