@@ -128,8 +128,8 @@ def test_phrasing_vectors_are_cached_by_model_and_text(
     # a question is encoded every time and never kept
     matcher.match("my secret question about a parcel")
     with sqlite3.connect(tmp_path / "repbot.vectors.db") as cache:
-        texts = {text for (text,) in cache.execute("SELECT text FROM vectors")}
-        models = {model for (model,) in cache.execute("SELECT model FROM vectors")}
+        texts = {text for (text,) in cache.execute("SELECT text FROM phrasing_vectors")}
+        models = {model for (model,) in cache.execute("SELECT model FROM phrasing_vectors")}
     assert texts == {p for entry in changed for p in entry.phrasings}
     assert models == {encoding.MODEL_SHA256}
 

@@ -84,9 +84,10 @@ class VectorCache:
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
+        # a rowid table: rows of 1.5 kB are too big for WITHOUT ROWID to pay off
         connection.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, text TEXT NOT NULL, "
-            "vector BLOB NOT NULL, PRIMARY KEY (model, text)) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS phrasing_vectors (model TEXT NOT NULL, "
+            "text TEXT NOT NULL, vector BLOB NOT NULL, UNIQUE (model, text))"
         )
         return connection
 
@@ -100,7 +101,8 @@ class VectorCache:
                     chunk = list(texts[start : start + _CACHE_CHUNK])
                     marks = ",".join("?" * len(chunk))
                     rows = connection.execute(
-                        f"SELECT text, vector FROM vectors WHERE model = ? AND text IN ({marks})",
+                        "SELECT text, vector FROM phrasing_vectors"
+                        f" WHERE model = ? AND text IN ({marks})",
                         [model, *chunk],
                     )
                     found.update(rows)
@@ -114,7 +116,8 @@ class VectorCache:
         try:
             with self._lock, contextlib.closing(self._connect()) as connection, connection:
                 connection.executemany(
-                    "INSERT OR REPLACE INTO vectors (model, text, vector) VALUES (?, ?, ?)",
+                    "INSERT OR REPLACE INTO phrasing_vectors (model, text, vector)"
+                    " VALUES (?, ?, ?)",
                     [(model, text, vector) for text, vector in rows],
                 )
         except sqlite3.Error as error:
@@ -170,7 +173,8 @@ class Encoder:
             known.update(rows)
         if not texts:
             return np.zeros((0, getattr(self, "dimension", 0)), np.float32)
-        return np.stack([np.frombuffer(known[text], np.float32) for text in texts])
+        joined = b"".join([known[text] for text in texts])  # one copy, not one per text
+        return np.frombuffer(joined, np.float32).reshape(len(texts), -1)  # read-only
 
     def _run(self, texts: Sequence[str]) -> Vectors:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -256,32 +260,37 @@ class PhrasingVectors:
     def question(self, text: str) -> Vectors:
         return self.encoder.encode([text])[0]
 
-    def closest(
-        self, question: Vectors, held_entry: int = -1, held_phrasing: int | None = None
-    ) -> Vectors:
+    def closest(self, question: Vectors) -> Vectors:
         """Per entry (columns), the cosine of the question to its closest phrasing (row 0) and
-        to its centroid (row 1); a held-out phrasing (or, with `held_phrasing` None, the
-        held-out entry's every phrasing) left out."""
+        to its centroid (row 1)."""
+        return self._closest(
+            _dot(self.vectors, question), _dot(self._sums, question), self._sum_norms
+        )
+
+    def held_out(self, entry: int, phrasing: int) -> tuple[Vectors, Vectors]:
+        """`closest` for a phrasing as a question, first with that phrasing left out of its
+        entry, then with its whole entry left out."""
+        question = self.vector(entry, phrasing)
+        cosines, sums = _dot(self.vectors, question), _dot(self._sums, question)
+        start, end = int(self.starts[entry]), int(self._ends[entry])
+        rest = self._sums[entry] - question
+        cosines[start + phrasing] = -1.0
+        sums[entry], norms = rest @ question, self._sum_norms.copy()
+        norms[entry] = np.linalg.norm(rest)
+        without_phrasing = self._closest(cosines, sums, norms)
+        cosines[start:end] = -1.0
+        sums[entry], norms[entry] = -1.0, 1.0
+        return without_phrasing, self._closest(cosines, sums, norms)
+
+    def _closest(self, cosines: Vectors, sums: Vectors, norms: Vectors) -> Vectors:
         if not len(self.starts):
             return np.zeros((2, 0), np.float32)
-        # einsum's own loop, not BLAS: one thread, as the question's encoding, and none of
-        # BLAS's thread start-up, which cost ten times the product on a busy machine
-        cosines = np.einsum("ij,j->i", self.vectors, question)
-        if held_entry >= 0:
-            start, end = int(self.starts[held_entry]), int(self._ends[held_entry])
-            if held_phrasing is None:
-                cosines[start:end] = -1.0
-            else:
-                cosines[start + held_phrasing] = -1.0
-        sums = np.einsum("ij,j->i", self._sums, question)
-        norms = self._sum_norms
-        if held_entry >= 0:
-            norms = norms.copy()
-            if held_phrasing is None:
-                sums[held_entry], norms[held_entry] = -1.0, 1.0
-            else:
-                rest = self._sums[held_entry] - self.vector(held_entry, held_phrasing)
-                sums[held_entry] = rest @ question
-                norms[held_entry] = np.linalg.norm(rest)
         centroid = sums / np.maximum(norms, 1e-9)
         return np.stack([np.maximum.reduceat(cosines, self.starts), centroid]).astype(np.float32)
+
+
+def _dot(matrix: Vectors, vector: Vectors) -> Vectors:
+    """Each row's dot product with the vector. einsum's own loop, not BLAS: one thread, as the
+    question's encoding, and none of BLAS's thread start-up, which cost ten times the product
+    on a busy machine."""
+    return np.einsum("ij,j->i", matrix, vector)

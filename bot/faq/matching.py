@@ -702,9 +702,7 @@ class Matcher:
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
             if self._meaning is not None:
-                vector = self._meaning.vector(index, position)
-                closest = self._meaning.closest(vector, index, position)
-                closest_whole = self._meaning.closest(vector, index, None)
+                closest, closest_whole = self._meaning.held_out(index, position)
             questions.append((words, held, closest, self._candidates(words, held, closest)))
             questions.append(
                 (words, whole, closest_whole, self._candidates(words, whole, closest_whole))
