@@ -19,6 +19,14 @@ whole entry held out (a question the FAQ does not cover). So the thresholds mean
 any business's FAQ. `match` can leave out entries a rep turned down, scoring the rest as if the
 FAQ lacked them.
 
+With the semantic tier (`repbot[semantic]`, see `bot.faq.semantic`), a sentence encoder adds
+meaning to the words: how close the question is to each entry's closest phrasing and to its
+centroid. The entries closest in meaning are candidates too; closeness in meaning is part of
+the similarity that ranks them and one more piece of evidence for the confidence. How much it
+counts is chosen, like the confidence, on the knowledge base's held-out phrasings (a held-out
+phrasing's vector is left out of its entry's, as its words are). Without the encoder,
+matching is exactly what it was.
+
 Two questions are compared as the matcher reads them (`read`, `likeness`: the same words and
 weights), so that the FAQ gaps group questions by need with this module's judgement, not a
 second one.
@@ -273,8 +281,9 @@ class _Evidence:
     n-gram cosine of the question to the entry's single closest phrasing (or sentence of one),
     `key_words` the share of the entry's key words (those most of its phrasings use) that the
     question uses, `on_topic` 0 when the question uses a key word of another entry that this
-    entry never uses (else 1), and `detail` how many content words the question has, up to
-    `_FULL_DETAIL`.
+    entry never uses (else 1), `detail` how many content words the question has, up to
+    `_FULL_DETAIL`, and with the semantic tier `meaning`, how close in meaning the question is
+    to the entry (see `_CENTROID_SHARES`).
     The pooled similarity ranks well, but a question about something else also meets many
     words of a big entry somewhere; one phrasing that says the same thing is better evidence.
     A question the FAQ does not cover tends to be about as close to several entries (a low
