@@ -3,10 +3,11 @@
 A knowledge base grown to 10,000 entries, 8 concurrent senders; prints p50 and p99 latency
 (request sent to answer received) and requests per second. The bot is `repbot run` in HTTP
 mode, in processes of its own as in production, with `--workers` worker processes (default:
-WEB_WORKERS's default, one per CPU). Run:
+WEB_WORKERS's default, one per CPU). It matches with the lexical tier unless given
+`--semantic` (a first build of 10,000 entries' phrasing vectors takes minutes). Run:
 
     .venv/bin/python scripts/bench_faq.py [--entries 10000] [--senders 8] [--requests 2000]
-        [--workers N] [--warmup 50]
+        [--workers N] [--warmup 50] [--semantic]
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def main() -> int:
     parser.add_argument(
         "--warmup", type=int, default=50, help="requests before timing starts (default: 50)"
     )
+    parser.add_argument(
+        "--semantic", action="store_true", help="match with the semantic tier (repbot[semantic])"
+    )
     args = parser.parse_args()
 
     starter = load_valid_knowledge(ROOT / "knowledge").entries
@@ -67,6 +71,7 @@ def main() -> int:
                 db_path=Path(scratch) / "b.db",
                 log=Path(scratch) / "bot.log",
                 workers=args.workers,
+                settings={"SEMANTIC": "on" if args.semantic else "off"},
             )
             print(
                 f"{len(grown)} entries loaded and indexed in "
