@@ -170,6 +170,13 @@ def test_without_the_extra_matching_is_lexical_as_before(
         assert lexical.match(question) == default.match(question)
 
 
+def test_an_empty_faq_and_questions_of_no_words_get_nothing(encoder: encoding.Encoder) -> None:
+    assert Matcher([], encoder=encoder).match("my card is lost").matches == []
+    matcher = Matcher(FAQ, encoder=encoder)
+    for question in ("", "the", ":wave:", "???"):
+        assert matcher.match(question).matches == [], question
+
+
 def test_a_paraphrase_only_the_combined_matcher_answers(encoder: encoding.Encoder) -> None:
     knowledge = load_valid_knowledge(ROOT / "knowledge")
     question = "I would like to close my account for good"
