@@ -43,7 +43,11 @@ _MAX_TOKENS = 128  # what the model was trained on; a question is far shorter
 # Texts encoded per run: short runs of similar length pad little (texts are sorted by length),
 # and a run's cost grows with its longest text.
 _BATCH = 8
-_CACHE_CHUNK = 500  # texts looked up in the vector cache per query (SQLite's variable limit)
+_CACHE_CHUNK = 500
+# Phrasings up to which a question is compared with every one; beyond, with those of the
+# entries closest by centroid only (see `PhrasingVectors._closest`).
+_EVERY_PHRASING = 20_000
+_SHORTLIST = 500  # texts looked up in the vector cache per query (SQLite's variable limit)
 _VERIFIED: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256: hash once
 
 
@@ -264,30 +268,51 @@ class PhrasingVectors:
     def closest(self, question: Vectors) -> Vectors:
         """Per entry (columns), the cosine of the question to its closest phrasing (row 0) and
         to its centroid (row 1)."""
-        return self._closest(
-            _dot(self.vectors, question), _dot(self._sums, question), self._sum_norms
-        )
+        centroid = _dot(self._sums, question) / np.maximum(self._sum_norms, 1e-9)
+        return self._closest(question, centroid, -1, None)
 
     def held_out(self, entry: int, phrasing: int) -> tuple[Vectors, Vectors]:
         """`closest` for a phrasing as a question, first with that phrasing left out of its
         entry, then with its whole entry left out."""
         question = self.vector(entry, phrasing)
-        cosines, sums = _dot(self.vectors, question), _dot(self._sums, question)
-        start, end = int(self.starts[entry]), int(self._ends[entry])
+        centroid = _dot(self._sums, question) / np.maximum(self._sum_norms, 1e-9)
         rest = self._sums[entry] - question
-        cosines[start + phrasing] = -1.0
-        sums[entry], norms = rest @ question, self._sum_norms.copy()
-        norms[entry] = np.linalg.norm(rest)
-        without_phrasing = self._closest(cosines, sums, norms)
-        cosines[start:end] = -1.0
-        sums[entry], norms[entry] = -1.0, 1.0
-        return without_phrasing, self._closest(cosines, sums, norms)
+        centroid[entry] = float(rest @ question) / max(float(np.linalg.norm(rest)), 1e-9)
+        without_phrasing = self._closest(question, centroid, entry, phrasing)
+        centroid[entry] = -1.0
+        return without_phrasing, self._closest(question, centroid, entry, None)
 
-    def _closest(self, cosines: Vectors, sums: Vectors, norms: Vectors) -> Vectors:
+    def _closest(
+        self, question: Vectors, centroid: Vectors, held_entry: int, held_phrasing: int | None
+    ) -> Vectors:
+        """Both rows of `closest`, given the centroid row; the held-out entry's phrasing (or
+        all its phrasings) left out. A big FAQ compares the question with the phrasings of
+        the `_SHORTLIST` entries closest by centroid only, each of the others standing in with
+        its centroid's cosine: reading every phrasing vector for every question would cost
+        some 30 ms at 100,000 phrasings."""
         if not len(self.starts):
             return np.zeros((2, 0), np.float32)
-        centroid = sums / np.maximum(norms, 1e-9)
-        return np.stack([np.maximum.reduceat(cosines, self.starts), centroid]).astype(np.float32)
+        if len(self.vectors) <= _EVERY_PHRASING or len(self.starts) <= _SHORTLIST:
+            entries = np.arange(len(self.starts))
+            rows = np.arange(len(self.vectors))
+            starts = self.starts
+        else:
+            entries = np.argpartition(-centroid, _SHORTLIST)[:_SHORTLIST]
+            counts = self._ends[entries] - self.starts[entries]
+            starts = np.cumsum(counts) - counts
+            rows = np.repeat(self.starts[entries] - starts, counts) + np.arange(counts.sum())
+        cosines = _dot(
+            self.vectors[rows] if len(rows) < len(self.vectors) else self.vectors, question
+        )
+        if held_entry >= 0:
+            start, end = int(self.starts[held_entry]), int(self._ends[held_entry])
+            held = (rows >= start) & (rows < end)
+            if held_phrasing is not None:
+                held &= rows == start + held_phrasing
+            cosines[held] = -1.0
+        best = centroid.copy()
+        best[entries] = np.maximum.reduceat(cosines, starts)
+        return np.stack([best, centroid]).astype(np.float32)
 
 
 def _dot(matrix: Vectors, vector: Vectors) -> Vectors:
