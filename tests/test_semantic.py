@@ -177,6 +177,25 @@ def test_an_empty_faq_and_questions_of_no_words_get_nothing(encoder: encoding.En
         assert matcher.match(question).matches == [], question
 
 
+def test_a_big_faq_compares_a_question_with_the_entries_closest_by_centroid_only(
+    encoder: encoding.Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = encoding.PhrasingVectors(encoder, [entry.phrasings for entry in FAQ])
+    question = exact.question("I paid two times for the same order")
+    full = exact.closest(question)
+    monkeypatch.setattr(encoding, "_EVERY_PHRASING", 0)
+    monkeypatch.setattr(encoding, "_SHORTLIST", 1)
+    short = exact.closest(question)
+    best = int(full[1].argmax())
+    assert best == 0 and short[0, best] == full[0, best]  # the shortlisted entry: exact
+    assert (short[1] == full[1]).all()  # centroids: all of them
+    others = [i for i in range(len(FAQ)) if i != best]
+    assert (short[0, others] == full[1, others]).all()  # the rest: their centroid's cosine
+    # held out, as calibration does it, the same way
+    without, whole = exact.held_out(0, 1)
+    assert whole[0, 0] == whole[1, 0] == -1.0 and without[1, 0] > 0
+
+
 def test_a_paraphrase_only_the_combined_matcher_answers(encoder: encoding.Encoder) -> None:
     knowledge = load_valid_knowledge(ROOT / "knowledge")
     question = "I would like to close my account for good"
