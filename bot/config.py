@@ -186,6 +186,22 @@ class Environment:
     def playbooks_dir(self) -> Path:
         return Path(self.text("PLAYBOOKS_DIR", "playbooks"))
 
+    def semantic(self) -> bool:
+        """Whether FAQ matching may use the sentence encoder (when `repbot[semantic]` is
+        installed; without it matching is lexical whatever this says)."""
+        value = self.text("SEMANTIC", "on").lower()
+        if value not in ("on", "off"):
+            raise SettingError(f"SEMANTIC must be on or off, not {value!r}")
+        return value == "on"
+
+    def semantic_model(self) -> Path | None:
+        """A folder with model.onnx and tokenizer.json to encode with instead of the model
+        that `repbot[semantic]` installs (an air-gapped copy, or another model)."""
+        folder = self.text("SEMANTIC_MODEL")
+        if not folder:
+            return None
+        return require_folder("SEMANTIC_MODEL", Path(folder), "model.onnx and tokenizer.json")
+
 
 def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Every setting, as `repbot run` uses them all; SettingError names the first bad one."""

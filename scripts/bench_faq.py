@@ -8,10 +8,12 @@ memory. The bot is `repbot run` in HTTP mode, in processes of its own as in prod
 Bolt app (scripts/bare_bolt.py: the same server, workers, threads and signed requests, a /faq
 that only acknowledges) answers the same requests right after, and the ratios say what repbot
 adds to Bolt. The machine's load average is printed with each run: other work on the machine
-shows in the figures. Run:
+shows in the figures. repbot matches with the lexical tier unless given `--semantic` (a
+first build of 10,000 entries' phrasing vectors takes minutes). Run:
 
     .venv/bin/python scripts/bench_faq.py [--entries 10000] [--senders 8] [--requests 2000]
         [--workers N] [--warmup 50] [--runs 6] [--varied] [--no-bare]
+        [--semantic]
 
 --varied asks about the whole grown FAQ rather than the starter's questions, so that each
 worker's caches fill as with a big team's real questions (for the memory figure).
@@ -67,6 +69,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--varied", action="store_true", help="ask about the whole FAQ")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare Bolt app")
+    parser.add_argument(
+        "--semantic", action="store_true", help="match with the semantic tier (repbot[semantic])"
+    )
     args = parser.parse_args()
 
     rng = random.Random(1)
@@ -135,6 +140,7 @@ def serve_and_time(
         workers=args.workers,
         ready_within=600,
         command=command,
+        settings={"SEMANTIC": "on" if args.semantic else "off"},
     )
     ready = time.perf_counter() - started
     response_url = fake.response_url()

@@ -1,30 +1,44 @@
-"""Benchmark the FAQ matcher: accuracy and verdicts on Banking77 and on a second business
-(benchmarks/telecom, in the repository), speed on synthetic FAQs.
+"""Benchmark the FAQ matcher, its lexical and semantic tiers side by side: accuracy and verdicts
+on Banking77 and on a second business (benchmarks/telecom, in the repository), speed and memory
+on synthetic FAQs.
 
 Usage: .venv/bin/python scripts/bench_match.py [--data DIR] [--quick]
 
 DIR holds knowledge/*.yaml and dev.csv (question,expected_id; an empty expected_id is a
-topic the FAQ does not cover). dev.csv is only measured on, never learned from.
+topic the FAQ does not cover). dev.csv is only measured on, never learned from. The semantic
+tier needs `repbot[semantic]` (./scripts/setup installs it); without it its column says so.
+Its phrasing vectors are cached in a temporary file: "cold" builds with an empty cache, "warm"
+again from it, as after a restart.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.faq.evaluate import evaluate, read_questions  # noqa: E402
+from bot.faq.evaluate import Evaluation, evaluate, read_questions  # noqa: E402
 from bot.faq.knowledge import Entry, load_valid_knowledge  # noqa: E402
 from bot.faq.matching import Matcher  # noqa: E402
+from bot.faq.semantic import encoder_from  # noqa: E402
+
+if TYPE_CHECKING:  # only there with the semantic extra
+    from bot.faq.encoder import Encoder
 
 SIZES = (1_000, 10_000, 100_000)
+SEMANTIC_SIZES = (1_000, 10_000)  # 100,000 entries are a million phrasings to encode
 SECOND = ROOT / "benchmarks" / "telecom"  # written without reading the matcher
 SPEED_QUERIES = 500
+TIERS = ("lexical", "semantic")
 
 
 def main() -> int:
@@ -32,44 +46,91 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/banking77")
     parser.add_argument("--quick", action="store_true", help="skip the synthetic speed tests")
     args = parser.parse_args()
-    second = load_valid_knowledge(SECOND / "knowledge")
-    print(f"{len(second.entries)} entries, {SECOND.relative_to(ROOT)}")
-    accuracy(Matcher.for_knowledge(second), read_questions(SECOND / "questions.csv"))
-    dev = args.data / "dev.csv"
-    if not dev.is_file() or not (args.data / "knowledge").is_dir():
-        print(f"no benchmark data at {args.data} (need knowledge/ and dev.csv); skipping")
-        return 0
-    knowledge = load_valid_knowledge(args.data / "knowledge")
-    entries = knowledge.entries
-    rows = read_questions(dev)
-    print(f"{len(entries)} entries, {len(rows)} questions from {args.data}")
-    accuracy(Matcher.for_knowledge(knowledge), rows)
-    if not args.quick:
-        questions = [question for question, _ in rows]
-        for size in SIZES:
-            speed(entries, size, questions)
+    with tempfile.TemporaryDirectory() as folder:
+        encoder = encoder_from({**os.environ, "DATABASE_PATH": f"{folder}/bench.db"})
+        if encoder is None:
+            print("semantic tier: not installed or SEMANTIC=off (./scripts/setup installs it)")
+        encoders = {"lexical": None, "semantic": encoder}
+        second = load_valid_knowledge(SECOND / "knowledge")
+        print(f"\n{len(second.entries)} entries, {SECOND.relative_to(ROOT)}")
+        accuracy(
+            encoders, second.entries, second.synonyms, read_questions(SECOND / "questions.csv")
+        )
+        dev = args.data / "dev.csv"
+        if not dev.is_file() or not (args.data / "knowledge").is_dir():
+            print(f"\nno benchmark data at {args.data} (need knowledge/ and dev.csv); skipping")
+            return 0
+        knowledge = load_valid_knowledge(args.data / "knowledge")
+        entries = knowledge.entries
+        rows = read_questions(dev)
+        print(f"\n{len(entries)} entries, {len(rows)} questions from {args.data}")
+        accuracy(encoders, entries, knowledge.synonyms, rows)
+        if not args.quick:
+            questions = [question for question, _ in rows]
+            print(f"\nspeed, one thread, {SPEED_QUERIES} questions; memory: this process")
+            for size in SIZES:
+                for tier in TIERS:
+                    if tier == "lexical" or (encoders[tier] and size in SEMANTIC_SIZES):
+                        speed(tier, encoders[tier], entries, size, questions)
     return 0
 
 
-def accuracy(matcher: Matcher, rows: list[tuple[str, str]]) -> None:
-    e = evaluate(matcher, rows)
-    print(f"top-1 {_share(e.top1)}   top-3 {_share(e.top3)}")
-    print(
-        f"covered: answer {_share(e.answered)} (right {_share(e.answer_precision)}), "
-        f"suggest {_share(e.suggested)} (right among 3 {_share(e.suggest_right_rate)})"
-    )
-    print(f"uncovered: answer {_share(e.uncovered_answered)}")
-    print(f"per question: p50 {e.p50_ms:.2f} ms, p99 {e.p99_ms:.2f} ms")
+def accuracy(
+    encoders: dict[str, Encoder | None],
+    entries: list[Entry],
+    synonyms: Mapping[str, Sequence[str]],
+    rows: list[tuple[str, str]],
+) -> None:
+    found = {
+        tier: evaluate(Matcher(entries, synonyms=synonyms, encoder=encoder), rows)
+        for tier, encoder in encoders.items()
+        if tier == "lexical" or encoder is not None
+    }
+    lines: list[tuple[str, Callable[[Evaluation], str]]] = [
+        ("top-1", lambda e: _share(e.top1)),
+        ("top-3", lambda e: _share(e.top3)),
+        ("covered: answered", lambda e: _share(e.answered)),
+        ("  of which right", lambda e: _share(e.answer_precision)),
+        ("covered: suggested", lambda e: _share(e.suggested)),
+        ("  right among 3", lambda e: _share(e.suggest_right_rate)),
+        ("uncovered: answered", lambda e: _share(e.uncovered_answered)),
+        ("p50 ms per question", lambda e: f"{e.p50_ms:.2f}"),
+        ("p99 ms per question", lambda e: f"{e.p99_ms:.2f}"),
+    ]
+    print(f"{'':<22}" + "".join(f"{tier:>10}" for tier in found))
+    for label, show in lines:
+        print(f"{label:<22}" + "".join(f"{show(e):>10}" for e in found.values()))
 
 
-def speed(entries: list[Entry], size: int, questions: list[str]) -> None:
+def speed(
+    tier: str, encoder: Encoder | None, entries: list[Entry], size: int, questions: list[str]
+) -> None:
     knowledge = grow(entries, size)
     start = time.perf_counter()
-    matcher = Matcher(knowledge)
-    build = time.perf_counter() - start
+    matcher = Matcher(knowledge, encoder=encoder)
+    build = f"build {time.perf_counter() - start:6.1f} s"
+    if encoder is not None:  # again, as after a restart: the vectors come from the cache
+        del matcher
+        start = time.perf_counter()
+        matcher = Matcher(knowledge, encoder=encoder)
+        build = f"build {build[6:]} cold, {time.perf_counter() - start:.1f} s warm"
     sample = random.Random(size).sample(questions, SPEED_QUERIES)
     e = evaluate(matcher, [(question, "") for question in sample])
-    print(f"{size:>7} entries: build {build:.2f} s, p50 {e.p50_ms:.2f} ms, p99 {e.p99_ms:.2f} ms")
+    print(
+        f"{size:>7} entries, {tier:<8}: p50 {e.p50_ms:5.2f} ms, p99 {e.p99_ms:5.2f} ms, "
+        f"{build}, {_rss_mb():.0f} MB"
+    )
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (what a worker holds), from /proc where there is one."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def grow(entries: list[Entry], size: int) -> list[Entry]:

