@@ -81,7 +81,8 @@ _build_matcher = Matcher.for_knowledge
 
 
 def _cached_matcher(cls: type[Matcher], knowledge: Knowledge) -> Matcher:
-    key = repr((knowledge.entries, list(knowledge.synonyms.items())))
+    # SEMANTIC is read as the matcher is built: a test that turns the tier on gets its own.
+    key = repr((knowledge.entries, list(knowledge.synonyms.items()), os.environ.get("SEMANTIC")))
     if key not in _MATCHERS:
         _MATCHERS[key] = _build_matcher(knowledge)  # a Matcher is read-only once built
     return _MATCHERS[key]
@@ -213,3 +214,17 @@ def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
         return Done(code, out, err)
 
     yield run
+
+
+@pytest.fixture(params=["on", "off"])
+def tier(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[str]:
+    """The demo as a person runs it: with the semantic tier where it is installed (as
+    ./scripts/setup installs it), and without it. The process loads its encoder once, so it
+    is loaded again for each; its vector cache goes beside a database of the test's own."""
+    monkeypatch.setenv("SEMANTIC", request.param)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "repbot.db"))
+    semantic.default_encoder.cache_clear()
+    yield request.param
+    semantic.default_encoder.cache_clear()

@@ -8,7 +8,7 @@ import pytest
 
 from bot.faq.evaluate import evaluate, read_questions
 from bot.faq.knowledge import Entry, load_valid_knowledge
-from bot.faq.matching import Matcher
+from bot.faq.matching import Matcher, MatchResult, Scored
 
 FAQ = [
     Entry(
@@ -353,3 +353,20 @@ def test_two_questions_are_alike_by_the_rare_words_they_share_read_as_the_faq_is
     assert likeness("vegan meals?", "do you have vegan options") == 0.5  # a word the FAQ lacks
     assert likeness("can you gift wrap my order", "my order smells of fish") < 0.2  # a common one
     assert likeness("???", "hello") == 0.0
+
+
+def test_a_reply_is_written_about_an_answer_or_a_clear_lead_never_a_close_call():
+    first, second = FAQ[0], FAQ[1]
+
+    def leading(verdict, *scores):
+        matches = [
+            Scored(entry, score) for entry, score in zip((first, second), scores, strict=False)
+        ]
+        return MatchResult("q", verdict, matches).leading()
+
+    assert leading("answer", 60, 50) is first
+    assert leading("suggest", 43, 24) is first  # well ahead: "my parcel still hasn't arrived"
+    assert leading("suggest", 15, 13) is None  # a close call names neither problem
+    assert leading("suggest", 20) is first
+    assert leading("none", 6, 6) is None
+    assert MatchResult("", "none", []).leading() is None

@@ -101,7 +101,7 @@ def test_the_parser_reads_a_transcript_block_and_examples_in_the_text():
     assert missing_lines(steps[0], ["*Hell* there"]) == ["*Hello* ..."]
 
 
-def test_every_demo_transcript_in_the_readme_does_what_it_shows(repbot, tmp_path):
+def test_every_demo_transcript_in_the_readme_does_what_it_shows(repbot, tmp_path, tier):
     steps = readme_steps((ROOT / "README.md").read_text())
     assert len(steps) >= 30, "the README shows its features as demo transcripts"
     examples = inline_examples((ROOT / "README.md").read_text())

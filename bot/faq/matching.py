@@ -62,6 +62,8 @@ Verdict = Literal["answer", "suggest", "none"]
 # An answer is given when it is more likely right than not.
 ANSWER_AT = 50.0
 SUGGEST_AT = 12.0
+# How far a "did you mean" must lead the next for a draft to be written about it.
+LEAD_FOR_A_REPLY = 1.5
 
 _K1 = 2.0  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
@@ -182,6 +184,17 @@ class MatchResult:
     query: str
     verdict: Verdict
     matches: list[Scored]  # best first, at most `top`; may be empty for empty/garbage input
+
+    def leading(self) -> Entry | None:
+        """The entry to write a reply about: the answer, or a "did you mean" well ahead of the
+        next (match with top=2 or more). A reply built on the wrong problem is worse than a
+        general one, so a close call between two entries names neither."""
+        if self.verdict == "none" or not self.matches:
+            return None
+        best = self.matches[0]
+        if self.verdict == "answer" or len(self.matches) == 1:
+            return best.entry
+        return best.entry if best.score >= LEAD_FOR_A_REPLY * self.matches[1].score else None
 
 
 def stem(word: str) -> str:

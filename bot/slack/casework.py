@@ -29,8 +29,7 @@ def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.M
 
 def situation_of(services: Services, card: CaseCard) -> str:
     """The playbook situation of a case, from its topic as the FAQ understands it."""
-    result = services.faq.matcher.match(card.case.topic, top=1)
-    entry = result.matches[0].entry if result.verdict != "none" and result.matches else None
+    entry = services.faq.matcher.match(card.case.topic, top=2).leading()
     return services.guide.playbooks.situation_for(entry).id
 
 

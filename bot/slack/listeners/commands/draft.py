@@ -36,8 +36,7 @@ def write(
         ack(response_type="ephemeral", **coach_blocks.draft_usage())
         return
     user_id = command["user_id"]
-    best = services.faq.matcher.match(message, top=1)
-    entry = best.matches[0].entry if best.verdict != "none" and best.matches else None
+    entry = services.faq.matcher.match(message, top=2).leading()
     tz = time_zone(client, services.store, user_id)
     reference = known_case(services, case)  # a case that does not exist is left out, and said
     with outbox.unit_of_work(delivery_key):
