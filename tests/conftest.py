@@ -216,15 +216,22 @@ def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
     yield run
 
 
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the demo's phrasing vectors are cached, beside a database of the session's own
+    (never the repo's): the FAQ is encoded once for every test that plays the demo."""
+    return tmp_path_factory.mktemp("vectors") / "repbot.db"
+
+
 @pytest.fixture(params=["on", "off"])
 def tier(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, vector_cache: Path
 ) -> Iterator[str]:
     """The demo as a person runs it: with the semantic tier where it is installed (as
     ./scripts/setup installs it), and without it. The process loads its encoder once, so it
-    is loaded again for each; its vector cache goes beside a database of the test's own."""
+    is loaded again for each."""
     monkeypatch.setenv("SEMANTIC", request.param)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "repbot.db"))
+    monkeypatch.setenv("DATABASE_PATH", str(vector_cache))
     semantic.default_encoder.cache_clear()
     yield request.param
     semantic.default_encoder.cache_clear()
