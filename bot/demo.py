@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -182,6 +182,7 @@ def run_demo(
     playbooks_dir: Path,
     db_path: Path | None = None,
     script: Path | None = None,
+    start: datetime | None = None,
 ) -> int:
     if not knowledge_dir.is_dir():
         print(f"repbot: not starting, no knowledge directory at {knowledge_dir}", file=sys.stderr)
@@ -191,7 +192,10 @@ def run_demo(
         knowledge_copy = Path(scratch) / "knowledge"
         shutil.copytree(knowledge_dir, knowledge_copy)
         try:
-            local = LocalSlack(knowledge_copy, playbooks_dir, db_path or Path(scratch) / "demo.db")
+            local = LocalSlack(
+                knowledge_copy, playbooks_dir, db_path or Path(scratch) / "demo.db",
+                clock=Clock(start=start),
+            )  # fmt: skip
         except ContentError as error:
             # Named in the lead's own folder, not in the copy the demo works on.
             said = str(error).replace(str(knowledge_copy), str(knowledge_dir))

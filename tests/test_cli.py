@@ -140,7 +140,11 @@ def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
 
 
 def test_the_shipped_demo_script_plays_every_step(repbot, tier):
-    done = repbot("demo", "--script", str(ROOT / "scripts" / "demo.txt"))
+    # at the time the README's transcripts were played: the sample customers' dates are real
+    # ones, and the new customer's id counts them
+    done = repbot(
+        "demo", "--start", "2026-11-30T22:30", "--script", str(ROOT / "scripts" / "demo.txt")
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     failed = [line for line in out.splitlines() if line.lstrip().startswith(("! ", "? "))]
@@ -301,3 +305,13 @@ def test_the_demo_names_errors_in_the_leads_own_folder_not_its_copy(repbot, tmp_
     done = repbot("demo", "--knowledge", str(knowledge), "--script", os.devnull)
     assert done.returncode == 1
     assert f"{knowledge / 'bad.yaml'}:3: error: entry 'x': empty answer" in done.stderr
+
+
+def test_the_demo_starts_at_a_given_time_or_says_what_a_time_looks_like(repbot, tmp_path):
+    script = tmp_path / "demo.txt"
+    script.write_text("/followup tomorrow 10am call Maria back\n")
+    done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
+    assert "due Tue 01 Dec, 10:00" in done.stdout  # Ana's tomorrow, whatever day it is run
+    refused = repbot("demo", "--start", "tomorrow", "--script", str(script))
+    assert refused.returncode == 2
+    assert "'tomorrow' is not a time: write it like 2026-11-30T22:30" in refused.stderr

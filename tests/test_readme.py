@@ -12,6 +12,7 @@ from bot.emulator.team import TEAM
 from bot.slack.ids import Command
 
 ROOT = Path(__file__).parent.parent
+DEMO_START = "2026-11-30T22:30"  # when the README's transcripts were played: the times they show
 PROMPT = re.compile(rf"^({'|'.join(m.name for m in TEAM)})> (.+)$")
 
 
@@ -114,7 +115,7 @@ def test_every_demo_transcript_in_the_readme_does_what_it_shows(repbot, tmp_path
         script.append(step.line)
     (tmp_path / "readme.txt").write_text("\n".join(script) + "\n")
 
-    done = repbot("demo", "--script", str(tmp_path / "readme.txt"))
+    done = repbot("demo", "--start", DEMO_START, "--script", str(tmp_path / "readme.txt"))
 
     assert done.returncode == 0, done.stderr
     printed = printed_per_step(done.stdout)
