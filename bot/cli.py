@@ -10,6 +10,7 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="a local Slack and the bot, driven from the terminal")
     demo.add_argument("--script", type=Path, help="play the lines of FILE and print a transcript")
     demo.add_argument("--db", type=Path, help="database to use (default: a fresh temporary one)")
+    demo.add_argument(
+        "--start",
+        type=_instant,
+        help="the time the demo starts at, such as 2026-11-30T22:30 (UTC unless an offset is "
+        "given; default: now), so that a script prints the same transcript on any day",
+    )
     content_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
@@ -126,6 +133,17 @@ def content_options(
         parser.add_argument(
             "--playbooks", type=Path, help="playbooks directory (default: PLAYBOOKS_DIR)"
         )
+
+
+def _instant(text: str) -> datetime:
+    """A time given on the command line, in UTC unless it says its offset."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: write it like 2026-11-30T22:30"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -299,7 +317,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     knowledge = load_knowledge(read.knowledge_dir())
     labels = summary_labels(knowledge.entries, guide.tone, guide.teams)
     summary = weekly_summary(
-        store, guide.goals, guide.solutions, args.week, labels, Matcher.for_knowledge(knowledge)
+        store,
+        guide.goals,
+        guide.solutions,
+        args.week,
+        labels,
+        # grouping reads questions by their words alone: no sentence encoder to load
+        Matcher.for_knowledge(knowledge, encoder=None),
     )
     if slack is None:
         print(to_csv(summary) if args.format == "csv" else to_markdown(summary), end="")
@@ -346,7 +370,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     load_env_file()
     knowledge_dir, playbooks_dir = _content_dirs(args)
-    return run_demo(knowledge_dir, playbooks_dir, db_path=args.db, script=args.script)
+    return run_demo(
+        knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -80,11 +81,15 @@ _MATCHERS: dict[str, Matcher] = {}
 _build_matcher = Matcher.for_knowledge
 
 
-def _cached_matcher(cls: type[Matcher], knowledge: Knowledge) -> Matcher:
+def _cached_matcher(
+    cls: type[Matcher], knowledge: Knowledge, encoder: Literal["default"] | None = "default"
+) -> Matcher:
     # SEMANTIC is read as the matcher is built: a test that turns the tier on gets its own.
-    key = repr((knowledge.entries, list(knowledge.synonyms.items()), os.environ.get("SEMANTIC")))
+    tier = os.environ.get("SEMANTIC") if encoder == "default" else "off"
+    key = repr((knowledge.entries, list(knowledge.synonyms.items()), tier))
     if key not in _MATCHERS:
-        _MATCHERS[key] = _build_matcher(knowledge)  # a Matcher is read-only once built
+        # a Matcher is read-only once built
+        _MATCHERS[key] = _build_matcher(knowledge, encoder=encoder)
     return _MATCHERS[key]
 
 

@@ -187,7 +187,7 @@ class MatchResult:
 
     def leading(self) -> Entry | None:
         """The entry to write a reply about: the answer, or a "did you mean" well ahead of the
-        next (match with top=2 or more). A reply built on the wrong problem is worse than a
+        next. A reply built on the wrong problem is worse than a
         general one, so a close call between two entries names neither."""
         if self.verdict == "none" or not self.matches:
             return None

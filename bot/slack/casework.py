@@ -29,7 +29,7 @@ def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.M
 
 def situation_of(services: Services, card: CaseCard) -> str:
     """The playbook situation of a case, from its topic as the FAQ understands it."""
-    entry = services.faq.matcher.match(card.case.topic, top=2).leading()
+    entry = services.faq.match(card.case.topic).leading()
     return services.guide.playbooks.situation_for(entry).id
 
 

@@ -145,25 +145,23 @@ def customer_cancelled(request: CaseRequest) -> Message:
     return note(f"Cancelled: nothing was opened for {request.customer}.")
 
 
+# How the customer was found, after their name ("Found Margaret Holloway (BX-1) by email.").
+FOUND = {
+    How.ID: "Found {who} by customer id.",
+    How.EMAIL: "Found {who} by email.",
+    How.NAME: "Found {who}.",
+    How.PARTIAL: "Found {who} by part of the name.",
+    How.TYPO: "Found {who} by a similar spelling.",
+    How.CHOSEN: "{who}, as you chose.",
+    How.NEW: "New customer {who}.",
+}
+
+
 def found(contact: Contact) -> str:
     """How the case's customer was found from what the rep typed, so a near match shows."""
-    who = _who(contact.case.customer)
-    match contact.found:
-        case How.ID:
-            return f"Found {who} by customer id."
-        case How.EMAIL:
-            return f"Found {who} by email."
-        case How.NAME:
-            return f"Found {who}."
-        case How.PARTIAL:
-            return f"Found {who} by part of the name."
-        case How.TYPO:
-            return f"Found {who} by a similar spelling."
-        case How.CHOSEN:
-            return f"{who}, as you chose."
-        case How.NEW:
-            return f"New customer {who}."
-    return ""
+    if contact.found is None:  # a repeat of the request: said the first time
+        return ""
+    return FOUND[contact.found].format(who=_who(contact.case.customer))
 
 
 def note_usage() -> Message:

@@ -36,7 +36,7 @@ def write(
         ack(response_type="ephemeral", **coach_blocks.draft_usage())
         return
     user_id = command["user_id"]
-    entry = services.faq.matcher.match(message, top=2).leading()
+    entry = services.faq.match(message).leading()
     tz = time_zone(client, services.store, user_id)
     reference = known_case(services, case)  # a case that does not exist is left out, and said
     with outbox.unit_of_work(delivery_key):
