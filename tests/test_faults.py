@@ -31,7 +31,7 @@ from bot.slack.reminders import queue_due_reminders
 ROOT = Path(__file__).parent.parent
 ANA, LEE = member("ana").id, member("lee").id
 LEADS = "C0LEADS001"
-CLAIM_TIMEOUT = 2  # seconds: a dead sender's claim is taken over this soon
+CLAIM_TIMEOUT = 1  # seconds: a dead sender's claim is taken over this soon
 
 
 def setup_in(tmp_path: Path, workers: int = 2) -> Setup:
