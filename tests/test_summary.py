@@ -14,7 +14,7 @@ import pytest
 
 from bot.cases.solutions import SolutionPolicy, SolutionType
 from bot.reporting.chart import trend_chart
-from bot.reporting.export import rows, to_csv, to_markdown
+from bot.reporting.export import rows, shown, to_csv, to_markdown
 from bot.reporting.goals import Goal, load_goals
 from bot.reporting.summary import Labels, build_summary, trends
 from bot.reporting.weekly import claim_weekly_post
@@ -413,4 +413,11 @@ def test_every_key_reads_as_the_playbooks_name_it_or_else_in_words(store):
     gone = build_summary(store, start=start, end=end, label=label, tz=LONDON)  # no playbook
     assert [f.label for f in gone.solutions.count_by_type] == [
         "Account credit", "Refund", "Replacement"
+    ]  # fmt: skip
+
+
+def test_a_wait_reads_in_minutes_hours_or_days_as_it_grows():
+    # a redirect nobody took for six days is not "8730 min" to a manager
+    assert [shown(m, "minutes") for m in (0, 45, 150, 8730)] == [
+        "0 min", "45 min", "2.5 h", "6.1 days"
     ]  # fmt: skip

@@ -59,6 +59,15 @@ def rows(summary: WeeklySummary) -> list[tuple[str, str, Figure]]:
     return found
 
 
+def _duration(minutes: Number) -> str:
+    """Minutes as a manager reads them: "45 min", "2.5 h", "6.1 days"."""
+    if abs(minutes) < 120:
+        return f"{minutes:g} min"
+    if abs(minutes) < 2 * 1440:
+        return f"{round(minutes / 60, 1):g} h"
+    return f"{round(minutes / 1440, 1):g} days"
+
+
 def shown(value: Number | None, unit: str, currency: str = "") -> str:
     if value is None:
         return "–"
@@ -67,7 +76,7 @@ def shown(value: Number | None, unit: str, currency: str = "") -> str:
     if unit == "money":
         return f"{value:,.2f} {currency}".rstrip()
     if unit == "minutes":
-        return f"{value:g} min"
+        return _duration(value)
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
     if unit in ("count", "score", "amount"):
         return shown
