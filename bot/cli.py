@@ -85,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
     importing.add_argument("csv", type=Path)
     importing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     importing.set_defaults(handler=cmd_customers_import)
+    exporting = customer_commands.add_parser(
+        "export", help="everything repbot holds about a customer, as one JSON document"
+    )
+    exporting.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
+    exporting.add_argument("--output", type=Path, help="write it to FILE (default: print it)")
+    exporting.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    exporting.set_defaults(handler=cmd_customers_export)
+    erasing = customer_commands.add_parser(
+        "erase", help="erase a customer's personal data (their cases' counts stay)"
+    )
+    erasing.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
+    erasing.add_argument(
+        "--reason", required=True, help="why, such as the request's reference (no names)"
+    )
+    erasing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erasing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    erasing.set_defaults(handler=cmd_customers_erase)
 
     audit = commands.add_parser("audit", help="the tamper-evident log of solutions and decisions")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
@@ -281,6 +298,52 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(f"{result.added} customers added, {result.updated} updated")
     return 1 if result.problems else 0
+
+
+def cmd_customers_export(args: argparse.Namespace) -> int:
+    from bot.privacy.service import export
+
+    document = json.dumps(export(_store(args), args.customer), ensure_ascii=False, indent=2)
+    if args.output is None:
+        print(document)
+        return 0
+    args.output.write_text(document + "\n", encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_customers_erase(args: argparse.Namespace) -> int:
+    from bot.cases.audit import verify
+    from bot.faq.semantic import forget_vectors
+    from bot.privacy.service import check_erasable, describe, erase, erasure_reason, find
+
+    erasure_reason(args.reason)
+    store = _store(args)
+    customer = find(store, args.customer)
+    check_erasable(store, customer)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise Refusal("erasing cannot be undone: add --yes to erase without being asked")
+        answer = input(f"Erase {describe(customer)}? This cannot be undone. Type yes: ")
+        if answer.strip().lower() != "yes":
+            print("Nothing was erased.")
+            return 1
+    actor = os.environ.get("USER") or "cli"
+    erasure = erase(store, args.customer, actor=f"cli:{actor}", reason=args.reason)
+    vectors = forget_vectors(store.path, erasure.mentions)
+    emptied = store.scrub()
+    done = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in erasure.records.items() if n]
+    if vectors:
+        done.append(f"{vectors} cached phrasing vectors")
+    done.append(f"the personal details of {erasure.audit_rows} audit rows")
+    print(f"Erased {erasure.was}: from now on {erasure.ref}. Erased: {', '.join(done)}.")
+    if not emptied:
+        print(
+            "A running repbot kept the write-ahead log busy: it is emptied at its next checkpoint."
+        )
+    check = verify(store)
+    print(f"The audit log {'verifies' if check.ok else 'does NOT verify'}: {check.reason}.")
+    return 0 if check.ok else 1
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from bot.cases import queries as cases_db
 from bot.reporting.export import to_markdown
 from bot.reporting.summary import build_summary
 from bot.reporting.weeks import iso_week
+from bot.shared import chain
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 from bot.slack.blocks.summary import summary_post
@@ -59,8 +60,9 @@ def rehash_from(store: Store, first: int) -> None:
     rows = list(cases_db.audit_rows(store))
     prev_hash = rows[first - 2]["hash"] if first > 1 else audit.GENESIS
     for row in rows[first - 1 :]:
-        row_hash = audit._hash(prev_hash, row["id"], row["at"], row["actor"], row["action"],
-                               row["subject"], json.loads(row["details"]))  # fmt: skip
+        row_hash = chain.row_hash(prev_hash, row["id"], row["at"], row["actor"], row["action"],
+                                  row["subject"], json.loads(row["details"]),
+                                  row["personal"])  # fmt: skip
         store.db.execute(
             "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
             [prev_hash, row_hash, row["id"]],

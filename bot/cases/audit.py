@@ -8,26 +8,38 @@ DELETE; the chain catches whoever gets past them (a tool with the triggers dropp
 The chain alone cannot show rows cut from its end, an emptied log, or a chain recomputed from
 an edited row onwards: it still checks out. So its head (row count and last hash) is published
 outside the database (the weekly post, `repbot summary`, the log), and `verify` against a
-published head proves the chain still extends it."""
+published head proves the chain still extends it.
+
+Personal data stays out of the hashed content, so that a customer can be erased without
+breaking the chain: a row names its customer by a random reference (customers.ref), and keeps
+free text about them (a reason, a promise, a note) in audit_personal under a salted digest
+that the row's hash covers. `verify` checks each personal part against its digest; one that
+is gone must have been erased by a later erasure or retention row, which counts the parts it
+erased (see bot/shared/chain.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlite_utils import Database
 
 from bot.cases import queries as cases_db
+from bot.shared.chain import GENESIS, canonical, new_salt, personal_digest, row_hash
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 
 log = logging.getLogger(__name__)
 
-GENESIS = "0" * 64  # the "previous hash" of the first row
+# The actions that erase personal parts of earlier rows; each says how many in "audit_rows".
+ERASURES = ("customer.erased", "retention.applied")
+# The row the schema step of version 12 wrote when it moved personal data out of the chain:
+# heads published before it are proved by the head it recorded.
+RESEALED = "audit.resealed"
 # Hex digits of the hash a head shows: 128 bits. Forging a chain whose row COUNT matches a fixed
 # published prefix takes about 16**HEAD_HEX tries (a second preimage, not a birthday
 # collision); 16 digits (2**64) is within reach of rented hardware, 32 is not.
@@ -97,33 +109,72 @@ def _plain(value: object) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to the audit log")
 
 
-def _canonical(row: dict) -> str:
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _hash(prev_hash: str, row_id: int, at: str, actor: str, action: str, subject: str,
-          details: dict) -> str:  # fmt: skip
-    row = {"id": row_id, "at": at, "actor": actor, "action": action, "subject": subject,
-           "details": details}  # fmt: skip
-    return hashlib.sha256((prev_hash + _canonical(row)).encode("utf-8")).hexdigest()
-
-
-def append(db: Database, *, actor: str, action: str, subject: str, details: dict, at: str) -> int:
+def append(
+    db: Database,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    details: dict,
+    at: str,
+    customer: str | None = None,
+    personal: dict | None = None,
+) -> int:
     """Write one row inside the caller's transaction, so the row exists exactly when the change
-    it records does; returns its id."""
+    it records does; returns its id. `customer` is the customer's reference (customers.ref,
+    never their CRM id), `personal` the free text that an erasure may remove."""
     if not db.conn.in_transaction:
         # Outside a write transaction two writers could both chain onto the same last row.
         raise RuntimeError("audit.append must run inside the caller's transaction")
     details = json.loads(json.dumps(details, default=_plain))
+    if customer is not None:
+        details["customer"] = customer
     last = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     row_id, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    row_hash = _hash(prev_hash, row_id, at, actor, action, subject, details)
+    digest = None
+    if personal:
+        personal = json.loads(json.dumps(personal, default=_plain))
+        salt = new_salt()
+        digest = personal_digest(salt, personal)
+    this_hash = row_hash(prev_hash, row_id, at, actor, action, subject, details, digest)
     db.execute(
-        """INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [row_id, at, actor, action, subject, _canonical(details), prev_hash, row_hash],
+        """INSERT INTO audit_log (id, at, actor, action, subject, details, personal, prev_hash,
+               hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [row_id, at, actor, action, subject, canonical(details), digest, prev_hash, this_hash],
     )
+    if personal:
+        db.execute(
+            "INSERT INTO audit_personal (audit_id, salt, data) VALUES (?, ?, ?)",
+            [row_id, salt, canonical(personal)],
+        )
     return row_id
+
+
+def append_erasure(
+    store: Store,
+    *,
+    actor: str,
+    action: str,
+    subject: str,
+    details: dict,
+    at: str,
+    erased: list[int],
+    customer: str | None = None,
+) -> int:
+    """An erasure row (an action of ERASURES) and the personal parts of the rows `erased` it
+    erases, in the caller's transaction: the row counts them, and `verify` checks the count."""
+    details = {**details, "audit_rows": len(erased)}
+    row_id = append(
+        store.db, actor=actor, action=action, subject=subject, details=details, at=at,
+        customer=customer,
+    )  # fmt: skip
+    cases_db.mark_personal_parts_erased(store, erased, row_id)
+    return row_id
+
+
+def customer_of_case(store: Store, case_id: int | None) -> str | None:
+    """The reference that audit rows name a case's customer by (None for no case)."""
+    return cases_db.customer_ref_of_case(store, case_id)
 
 
 class HeadPublisher:
@@ -144,10 +195,15 @@ class HeadPublisher:
 
 def verify(store: Store, head: Head | None = None) -> AuditCheck:
     """Walk the chain from the first row; the first row that does not follow from the one
-    before it is named. With a published `head`, the chain must also still reach it: at least
-    head.count rows, the row at head.count with the head's hash."""
+    before it, or whose personal part was changed or removed without an erasure, is named.
+    With a published `head`, the chain must also still reach it: at least head.count rows, the
+    row at head.count with the head's hash."""
     prev_hash, expected_id, rows = GENESIS, 1, 0
     hash_at_head = GENESIS  # the hash at the head's row count, once the walk gets there
+    personal = cases_db.audit_personal_parts(store)
+    erased_by = Counter(part["erased_by"] for part in personal.values() if part["data"] is None)
+    erasers: set[int] = set()
+    resealed: list[dict] = []
     for row in cases_db.audit_rows(store):
         rows += 1
         row_id = row["id"]
@@ -160,20 +216,66 @@ def verify(store: Store, head: Head | None = None) -> AuditCheck:
             details = json.loads(row["details"])
         except json.JSONDecodeError:
             return AuditCheck(False, rows, row_id, f"row {row_id} has unreadable details")
-        recomputed = _hash(prev_hash, row_id, row["at"], row["actor"], row["action"],
-                           row["subject"], details)  # fmt: skip
+        recomputed = row_hash(prev_hash, row_id, row["at"], row["actor"], row["action"],
+                              row["subject"], details, row["personal"])  # fmt: skip
         if recomputed != row["hash"]:
             return AuditCheck(False, rows, row_id, f"row {row_id} was changed after it was written")
+        problem = _personal_problem(row, personal.pop(row_id, None))
+        if row["action"] in ERASURES:
+            erasers.add(row_id)
+            claimed, found = details.get("audit_rows", 0), erased_by.get(row_id, 0)
+            if claimed != found:
+                problem = (
+                    f"row {row_id} erased the personal details of {claimed} rows, but {found} "
+                    "are marked as erased by it"
+                )
+        if problem is not None:
+            return AuditCheck(False, rows, row_id, problem)
+        if row["action"] == RESEALED:
+            resealed.append(details)
         prev_hash, expected_id = row["hash"], row_id + 1
         if head is not None and row_id == head.count:
             hash_at_head = row["hash"]
+    stray = sorted(personal) + sorted(set(erased_by) - erasers - {None})
+    if stray:
+        reason = f"personal details name row {stray[0]}, which is not in the chain or erased none"
+        return AuditCheck(False, rows, rows, reason)
     if head is None:
         return AuditCheck(True, rows, None, f"{rows} rows, chain intact")
-    return _against(head, rows, hash_at_head)
+    return _against(head, rows, hash_at_head, resealed)
 
 
-def _against(head: Head, rows: int, hash_at_head: str) -> AuditCheck:
-    """An intact chain of `rows` rows against a published head."""
+def _personal_problem(row: dict, part: dict | None) -> str | None:
+    """What is wrong with a row's personal part, if anything: changed, or gone without an
+    erasure after the row."""
+    row_id = row["id"]
+    if row["personal"] is None:
+        return None if part is None else f"row {row_id} has personal details it never had"
+    if part is None:
+        return f"the personal details of row {row_id} were removed without an erasure"
+    if part["data"] is None:
+        if part["erased_by"] is None or part["erased_by"] <= row_id:
+            return f"the personal details of row {row_id} were removed without an erasure"
+        return None
+    try:
+        data = json.loads(part["data"])
+        intact = personal_digest(part["salt"], data) == row["personal"]
+    except (json.JSONDecodeError, TypeError, ValueError):
+        intact = False
+    return None if intact else f"the personal details of row {row_id} were changed"
+
+
+def _against(head: Head, rows: int, hash_at_head: str, resealed: list[dict]) -> AuditCheck:
+    """An intact chain of `rows` rows against a published head; a head published before the
+    chain was resealed is proved by the head the reseal recorded."""
+    for seal in resealed:
+        old = parse_head(seal["old_head"])
+        if head.count == old.count and old.hash.startswith(head.hash):
+            reason = (
+                f"{rows} rows, chain intact; it extended head {head} when it was resealed "
+                "to move personal data out of the hashed rows"
+            )
+            return AuditCheck(True, rows, None, reason)
     if rows == 0 and head.count > 0:
         reason = (
             f"the log is empty, but the published head {head} had {head.count:,} rows: "

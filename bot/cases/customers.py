@@ -46,6 +46,7 @@ class Customer:
     email: str | None
     customer_since: date | None  # None: we do not know (a customer a rep typed in)
     tier: str | None
+    ref: str | None = None  # what the audit log names them by (see bot/shared/chain.py)
 
     def tenure_years(self, today: date) -> float | None:
         if self.customer_since is None:
@@ -55,7 +56,7 @@ class Customer:
 
 def customer_from_row(row: dict) -> Customer:
     since = date.fromisoformat(row["customer_since"]) if row["customer_since"] else None
-    return Customer(row["id"], row["name"], row["email"], since, row["tier"])
+    return Customer(row["id"], row["name"], row["email"], since, row["tier"], row.get("ref"))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
 
 from bot.shared.db import Store
 
@@ -244,6 +246,23 @@ def record_solution_click(
         )
 
 
+def audit_personal_parts(store: Store) -> dict[int, dict]:
+    """The personal parts of audit rows, by row id (erased ones with data NULL)."""
+    rows = store.db.query("SELECT * FROM audit_personal")
+    return {row["audit_id"]: row for row in rows}
+
+
+def customer_ref_of_case(store: Store, case_id: int | None) -> str | None:
+    """The reference of the case's customer, which audit rows name them by."""
+    if case_id is None:
+        return None
+    row = store.db.execute(
+        "SELECT ref FROM customers WHERE id = (SELECT customer_id FROM cases WHERE id = ?)",
+        [case_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def audit_rows(store: Store) -> Iterator[dict]:
     return store.db.query("SELECT * FROM audit_log ORDER BY id")
 
@@ -268,3 +287,127 @@ def pending_solution_rows(store: Store, requested_by: str | None = None) -> list
         sql = "SELECT * FROM solutions WHERE status = 'pending' AND requested_by = ? ORDER BY id"
         params = [requested_by]
     return list(store.db.query(sql, params))
+
+
+def cases_of_customer(store: Store, customer_id: str) -> list[dict]:
+    return list(
+        store.db.query("SELECT * FROM cases WHERE customer_id = ? ORDER BY id", [customer_id])
+    )
+
+
+def case_contacts(store: Store, case_id: int) -> list[dict]:
+    return list(
+        store.db.query(
+            "SELECT number, user_id AS by, created_at AS at FROM contacts"
+            " WHERE case_id = ? ORDER BY number",
+            [case_id],
+        )
+    )
+
+
+def audit_rows_of_customer(store: Store, ref: str) -> list[dict]:
+    """The audit rows that name a customer by their reference, with their personal parts."""
+    return list(
+        store.db.query(
+            """SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, p.data
+               FROM audit_log a LEFT JOIN audit_personal p ON p.audit_id = a.id
+               WHERE json_extract(a.details, '$.customer') = ? ORDER BY a.id""",
+            [ref],
+        )
+    )
+
+
+def pseudonymise_customer(store: Store, customer_id: str, ref: str, name: str, at: str) -> int:
+    """The customer's id becomes their reference (in their cases and solutions too), their name
+    `name`, and their email and tenure are gone; foreign keys are checked at the commit."""
+    db = store.db
+    db.execute("PRAGMA defer_foreign_keys = ON")  # for this transaction only
+    changed = db.execute(
+        """UPDATE customers SET id = ?, name = ?, email = NULL, customer_since = NULL,
+               erased_at = ?, updated_at = ? WHERE id = ?""",
+        [ref, name, at, at, customer_id],
+    ).rowcount
+    for table in ("cases", "solutions"):
+        db.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", [ref, customer_id])
+    return changed
+
+
+def erase_case_texts(store: Store, customer_id: str, erased: str) -> int:
+    return store.db.execute(
+        "UPDATE cases SET topic = ? WHERE customer_id = ? AND topic != ''", [erased, customer_id]
+    ).rowcount
+
+
+def erase_case_notes(store: Store, customer_id: str, erased: str) -> int:
+    return store.db.execute(
+        """UPDATE case_notes SET text = ?
+           WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?)""",
+        [erased, customer_id],
+    ).rowcount
+
+
+def erase_solution_texts(store: Store, customer_id: str, erased: str) -> int:
+    """A solution's reason and its decision's, and what a click on it answered."""
+    db = store.db
+    db.execute(
+        """UPDATE solution_clicks SET message = ?
+           WHERE solution_id IN (SELECT id FROM solutions WHERE customer_id = ?)""",
+        [erased, customer_id],
+    )
+    return db.execute(
+        """UPDATE solutions SET reason = ?,
+               decision_reason = CASE WHEN decision_reason IS NULL THEN NULL ELSE ? END
+           WHERE customer_id = ?""",
+        [erased, erased, customer_id],
+    ).rowcount
+
+
+def personal_parts_to_erase(store: Store, ref: str) -> list[int]:
+    """The audit rows whose personal parts are about the customer, not yet erased."""
+    return [
+        row[0]
+        for row in store.db.execute(
+            """SELECT p.audit_id FROM audit_personal p JOIN audit_log a ON a.id = p.audit_id
+               WHERE p.data IS NOT NULL AND json_extract(a.details, '$.customer') = ?""",
+            [ref],
+        )
+    ]
+
+
+def personal_parts_mentioning(store: Store, mentions: Callable[[str], bool]) -> list[int]:
+    """The audit rows whose personal parts mention someone (a promise with no case that names
+    the customer), not yet erased."""
+    rows = store.db.execute("SELECT audit_id, data FROM audit_personal WHERE data IS NOT NULL")
+    return [audit_id for audit_id, data in rows if mentions(data)]
+
+
+def mark_personal_parts_erased(store: Store, audit_ids: list[int], erased_by: int) -> None:
+    store.db.conn.executemany(
+        "UPDATE audit_personal SET salt = NULL, data = NULL, erased_by = ? WHERE audit_id = ?",
+        [(erased_by, audit_id) for audit_id in audit_ids],
+    )
+
+
+def _identifier_digest(store: Store, identifier: str) -> str:
+    """A keyed hash of a CRM id or email: the key is this installation's, so the digest
+    proves nothing about an identifier elsewhere."""
+    row = store.db.execute("SELECT key FROM install_key").fetchone()
+    key = row[0] if row else ""
+    message = identifier.strip().lower().encode("utf-8")
+    return hmac.new(key.encode("ascii"), message, hashlib.sha256).hexdigest()
+
+
+def remember_erased(store: Store, identifiers: list[str], ref: str, at: str) -> None:
+    store.db.conn.executemany(
+        "INSERT OR IGNORE INTO erased_identifiers (digest, ref, erased_at) VALUES (?, ?, ?)",
+        [(_identifier_digest(store, i), ref, at) for i in identifiers if i.strip()],
+    )
+
+
+def erased_as(store: Store, identifier: str) -> tuple[str, str] | None:
+    """(reference, time) of the erased customer who had this CRM id or email, if any."""
+    row = store.db.execute(
+        "SELECT ref, erased_at FROM erased_identifiers WHERE digest = ?",
+        [_identifier_digest(store, identifier)],
+    ).fetchone()
+    return (row[0], row[1]) if row else None

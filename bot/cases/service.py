@@ -256,7 +256,7 @@ def _contact(
         )
         audit.append(
             store.db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
-            details={"customer": customer.id, "follows": f"C-{row['id']}"}, at=iso(now),
+            details={"follows": f"C-{row['id']}"}, at=iso(now), customer=customer.ref,
         )  # fmt: skip
     else:
         case_id, follows = row["id"], row.get("follows")
@@ -312,6 +312,7 @@ def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Cas
         audit.append(
             db, actor=user_id, action="case.closed", subject=f"C-{case_id}",
             details={"root_cause": cause}, at=store.now(),
+            customer=audit.customer_of_case(store, case_id),
         )  # fmt: skip
         return existing(get_case(store, case_id), f"case C-{case_id}")
 
@@ -378,6 +379,11 @@ def import_customers(store: Store, csv_path: str | Path) -> ImportResult:
                 if row_problems or row is None:  # no row comes with its problems
                     continue
                 seen[row["id"]] = line
+                erased = cases_db.erased_as(store, row["id"])
+                if erased is not None:  # at their request: the CRM's copy must not bring it back
+                    when = erased[1][:10]
+                    problems.append(f"{name}:{line}: {row['id']} was erased on {when}: skipped")
+                    continue
                 outcome = cases_db.save_customer(store, row)
                 added += outcome == "added"
                 updated += outcome == "updated"

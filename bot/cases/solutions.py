@@ -596,9 +596,9 @@ def propose(
         audit.append(
             db, actor=user_id, action=f"solution.{'authorized' if needs is None else 'requested'}",
             subject=f"S-{solution_id}",
-            details={"case": case.ref, "customer": case.customer.id, "type": type_id,
-                     "amount": amount, "reason": reason, "role": role, "needs_role": needs},
-            at=store.now(),
+            details={"case": case.ref, "type": type_id, "amount": amount, "role": role,
+                     "needs_role": needs},
+            at=store.now(), customer=case.customer.ref, personal={"reason": reason},
         )  # fmt: skip
         row = existing(cases_db.solution_row(store, solution_id), f"solution S-{solution_id}")
         return _proposal(store, policy, _record(row))
@@ -657,6 +657,7 @@ def decide(
             audit.append(
                 db, actor=user_id, action="solution.refused", subject=record.ref,
                 details={"approve": approve, "role": role, "reason": refusal}, at=store.now(),
+                customer=audit.customer_of_case(store, record.case_id),
             )  # fmt: skip
         elif record.status != "pending":
             outcome = "already_decided"
@@ -669,8 +670,9 @@ def decide(
             audit.append(
                 db, actor=user_id, action=f"solution.{status}", subject=record.ref,
                 details={"case": f"C-{record.case_id}", "type": record.type,
-                         "amount": record.amount, "role": role, "reason": reason},
-                at=store.now(),
+                         "amount": record.amount, "role": role},
+                at=store.now(), customer=audit.customer_of_case(store, record.case_id),
+                personal={"reason": reason} if reason else None,
             )  # fmt: skip
             record = _record(existing(cases_db.solution_row(store, record.id), record.ref))
             outcome = status

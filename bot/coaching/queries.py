@@ -77,3 +77,24 @@ def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
            ORDER BY due_at""",
         [case_ref.upper(), number],
     ).fetchall()
+
+
+def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
+    """Drafts written for the cases, named as a rep typed them ("C-1042", "c-1042", "1042")."""
+    names = [name for i in case_ids for name in (f"C-{i}", str(i))]
+    marks = ", ".join("?" * len(names))
+    return list(
+        store.db.query(
+            f"SELECT * FROM drafts WHERE upper(trim(case_id)) IN ({marks}) ORDER BY id", names
+        )
+    )
+
+
+def erase_drafts(store: Store, draft_ids: list[int], erased: str) -> int:
+    """The customer's words, their name and the reply written to them."""
+    marks = ", ".join("?" * len(draft_ids))
+    return store.db.execute(
+        f"""UPDATE drafts SET message = ?, text = ?, customer_name = NULL
+            WHERE id IN ({marks})""",
+        [erased, erased, *draft_ids],
+    ).rowcount

@@ -9,10 +9,12 @@ as fast as before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import logging
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,30 @@ _RUNTIME = ("numpy", "onnxruntime", "tokenizers")
 def cache_path(database: Path) -> Path:
     """The phrasing vector cache: a file beside the database (repbot.db -> repbot.vectors.db)."""
     return database.with_name(f"{database.stem}.vectors{database.suffix or '.db'}")
+
+
+def forget_vectors(database: Path, mentions: Callable[[str], bool]) -> int:
+    """Delete the cached vectors of texts that mention someone (a learned phrasing is a
+    customer's question), and vacuum the file so their bytes go; returns how many."""
+    path = cache_path(database)
+    if not path.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
+        connection.create_function("repbot_mentions", 1, mentions)
+        with connection:
+            # the table bot.faq.encoder.VectorCache keeps; absent until a first build
+            table = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'phrasing_vectors'"
+            ).fetchone()
+            if table is None:
+                return 0
+            gone = connection.execute(
+                "DELETE FROM phrasing_vectors WHERE repbot_mentions(text)"
+            ).rowcount
+        if gone:
+            connection.execute("VACUUM")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return gone
 
 
 def _package_folder(name: str) -> Path | None:

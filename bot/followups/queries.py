@@ -128,3 +128,30 @@ def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool
             [user_id, at, redirect_id],
         )
         return cursor.rowcount == 1
+
+
+def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
+    marks = ", ".join("?" * len(case_ids))
+    return list(
+        store.db.query(f"SELECT * FROM followups WHERE case_id IN ({marks}) ORDER BY id", case_ids)
+    )
+
+
+def redirects_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
+    marks = ", ".join("?" * len(case_ids))
+    return list(
+        store.db.query(f"SELECT * FROM redirects WHERE case_id IN ({marks}) ORDER BY id", case_ids)
+    )
+
+
+def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
+    """The promise texts and redirect notes of the cases."""
+    marks = ", ".join("?" * len(case_ids))
+    db = store.db
+    promises = db.execute(
+        f"UPDATE followups SET what = ? WHERE case_id IN ({marks})", [erased, *case_ids]
+    ).rowcount
+    notes = db.execute(
+        f"UPDATE redirects SET note = ? WHERE case_id IN ({marks})", [erased, *case_ids]
+    ).rowcount
+    return {"promise": promises, "redirect note": notes}

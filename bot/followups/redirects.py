@@ -311,9 +311,8 @@ def redirect(
         )  # fmt: skip
         audit.append(
             db, actor=from_user, action="redirect.sent", subject=f"R-{redirect_id}",
-            details={"case": case.ref, "team": team.id, "note": note,
-                     "reply_by": iso(reply_by)},
-            at=store.now(),
+            details={"case": case.ref, "team": team.id, "reply_by": iso(reply_by)},
+            at=store.now(), customer=case.customer.ref, personal={"note": note},
         )  # fmt: skip
         sent = existing(get_redirect(store, redirect_id), f"redirect R-{redirect_id}")
         return sent, packet(store, team, sent, faq_entries), customer_message(team, sent, tz)
@@ -337,6 +336,6 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
             db, actor=user_id, action="redirect.taken", subject=found.ref,
             details={"case": f"C-{found.case_id}", "team": found.team_id,
                      "previous_owner": previous_owner},
-            at=store.now(),
+            at=store.now(), customer=audit.customer_of_case(store, found.case_id),
         )  # fmt: skip
         return existing(get_redirect(store, found.id), found.ref)

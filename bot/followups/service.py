@@ -110,9 +110,9 @@ def add_followup(
         )  # fmt: skip
         audit.append(
             db, actor=owner_id, action="followup.added", subject=f"F-{followup_id}",
-            details={"case": f"C-{case_id}" if case_id else None, "what": what,
-                     "due_at": iso(due_at)},
-            at=store.now(),
+            details={"case": f"C-{case_id}" if case_id else None, "due_at": iso(due_at)},
+            at=store.now(), customer=audit.customer_of_case(store, case_id),
+            personal={"what": what},
         )  # fmt: skip
         return existing(get_followup(store, followup_id), f"follow-up F-{followup_id}")
 
@@ -159,7 +159,7 @@ def complete(
         audit.append(
             db, actor=user_id, action="followup.done", subject=followup.ref,
             details={"owner": followup.owner_id, "due_at": iso(followup.due_at)},
-            at=store.now(),
+            at=store.now(), customer=audit.customer_of_case(store, followup.case_id),
         )  # fmt: skip
         return existing(get_followup(store, followup.id), followup.ref)
 
@@ -177,6 +177,7 @@ def snooze(
         audit.append(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,
             details={"from": iso(followup.due_at), "to": iso(until)}, at=store.now(),
+            customer=audit.customer_of_case(store, followup.case_id),
         )  # fmt: skip
         return existing(get_followup(store, followup.id), followup.ref)
 

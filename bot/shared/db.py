@@ -121,6 +121,9 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
+            # Deleted and overwritten content is zeroed, not left in free space for someone
+            # with the file to read: an erased customer's name must leave the file.
+            conn.execute("PRAGMA secure_delete = ON")
             db = Database(conn)
             self._local.db = db
             with self._lock:
@@ -170,6 +173,15 @@ class Store:
         else:
             with self.transaction() as db:
                 yield db
+
+    def scrub(self) -> bool:
+        """Rewrite the file without free pages and empty the WAL, whose frames hold earlier
+        versions of rows (after an erasure, the erased words); False when a reader kept the WAL
+        from being emptied (it is emptied at a later checkpoint)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        return busy == 0
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]

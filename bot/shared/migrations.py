@@ -3,9 +3,14 @@ user_version). Append new steps; never edit one that has shipped."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+from bot.shared.chain import GENESIS, canonical, new_salt, personal_digest, row_hash
+from bot.shared.clock import iso
 
 
 def _v1_faq(db: Database) -> None:
@@ -207,6 +212,10 @@ def _v4_cases_solutions_audit(db: Database) -> None:
             hash TEXT NOT NULL
         )"""
     )
+    _append_only(db)
+
+
+def _append_only(db: Database) -> None:
     # Append-only: the hash chain shows tampering, the triggers stop it by accident or habit.
     for verb in ("UPDATE", "DELETE"):
         db.execute(
@@ -351,6 +360,93 @@ def _v11_outbox_digest_kinds(db: Database) -> None:
     db.execute("CREATE INDEX outbox_digests ON outbox (target, status) WHERE digest IS NOT NULL")
 
 
+def _v12_personal_data_outside_the_audit_chain(db: Database) -> None:
+    # A customer is named in the audit log by a random reference, so that erasing them leaves
+    # nothing in the chain that leads back (bot/shared/chain.py); every new customer gets one.
+    db.execute("ALTER TABLE customers ADD COLUMN ref TEXT")
+    db.execute("ALTER TABLE customers ADD COLUMN erased_at TEXT")
+    db.execute(f"UPDATE customers SET ref = {_NEW_REF}")
+    db.execute("CREATE UNIQUE INDEX customers_ref ON customers (ref)")
+    db.execute(
+        f"""CREATE TRIGGER customers_ref AFTER INSERT ON customers WHEN NEW.ref IS NULL
+            BEGIN UPDATE customers SET ref = {_NEW_REF} WHERE rowid = NEW.rowid; END"""
+    )
+    db.execute("ALTER TABLE audit_log ADD COLUMN personal TEXT")  # the digest of the part
+    db.execute(
+        """CREATE TABLE audit_personal (
+            audit_id INTEGER PRIMARY KEY REFERENCES audit_log (id),
+            salt TEXT,
+            data TEXT,
+            erased_by INTEGER
+        )"""
+    )
+    # Who was erased, by a keyed hash of their CRM id and email: a second request, or the
+    # CRM's next export, is answered "already erased" without keeping the id itself.
+    db.execute(
+        """CREATE TABLE erased_identifiers (
+            digest TEXT PRIMARY KEY,
+            ref TEXT NOT NULL,
+            erased_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE TABLE install_key (key TEXT NOT NULL)")
+    db.execute("INSERT INTO install_key (key) VALUES (lower(hex(randomblob(32))))")
+    _reseal(db)
+
+
+_NEW_REF = "'P-' || lower(hex(randomblob(6)))"  # random: once erased, nothing leads back
+# What rows written before version 12 held of a person in their hashed details.
+_LEGACY_PERSONAL = ("reason", "what", "note")
+
+
+def _reseal(db: Database) -> None:
+    """Rows written before version 12 with a customer's id or free text in their hashed details
+    get them moved out (the id becomes the customer's reference) and the chain is hashed anew
+    from the first row, once; a last row records the head it had, which heads published before
+    then are proved by (bot/cases/audit.py)."""
+    rows = db.execute(
+        "SELECT id, at, actor, action, subject, details, hash FROM audit_log ORDER BY id"
+    ).fetchall()
+    keys = ("customer", *_LEGACY_PERSONAL)
+    if not any(key in json.loads(row[5]) for row in rows for key in keys):
+        return
+    refs = dict(db.execute("SELECT id, ref FROM customers").fetchall())
+    for verb in ("update", "delete"):
+        db.execute(f"DROP TRIGGER audit_log_no_{verb}")
+    prev_hash = GENESIS
+    for row_id, at, actor, action, subject, text, _ in rows:
+        details = json.loads(text)
+        personal = {key: details.pop(key) for key in _LEGACY_PERSONAL if key in details}
+        if "customer" in details:
+            details["customer"] = refs.get(details["customer"])
+        digest = None
+        if personal:
+            salt = new_salt()
+            digest = personal_digest(salt, personal)
+            db.execute(
+                "INSERT INTO audit_personal (audit_id, salt, data) VALUES (?, ?, ?)",
+                [row_id, salt, canonical(personal)],
+            )
+        this_hash = row_hash(prev_hash, row_id, at, actor, action, subject, details, digest)
+        db.execute(
+            "UPDATE audit_log SET details = ?, personal = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            [canonical(details), digest, prev_hash, this_hash, row_id],
+        )
+        prev_hash = this_hash
+    _append_only(db)
+    details = {"old_head": f"{len(rows)}:{rows[-1][6]}", "rows": len(rows)}
+    seal = len(rows) + 1
+    at = iso(datetime.now(UTC))
+    seal_hash = row_hash(
+        prev_hash, seal, at, "repbot", "audit.resealed", "audit_log", details, None
+    )
+    db.execute(
+        """INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)
+           VALUES (?, ?, 'repbot', 'audit.resealed', 'audit_log', ?, ?, ?)""",
+        [seal, at, canonical(details), prev_hash, seal_hash],
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -364,4 +460,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v9_job_claims,
     _v10_case_follows,
     _v11_outbox_digest_kinds,
+    _v12_personal_data_outside_the_audit_chain,
 ]

@@ -1,0 +1,113 @@
+"""What repbot holds about one customer, from this domain's tables: finding them by what a
+person asking for their data gives (a CRM id, an email or a case id), their record for an
+export, and erasing it (see bot/privacy)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from bot.cases import queries as cases_db
+from bot.shared.db import Store
+from bot.shared.refusal import Refusal
+
+ERASED = "[erased]"  # what an erased free text reads
+ERASED_NAME = "Erased customer"
+CASE_REF = re.compile(r"^c-?(\d+)$", re.IGNORECASE)
+SOLUTION_FIELDS = ("id", "situation", "type", "amount", "reason", "requested_by", "status",
+                   "decided_by", "decided_at", "decision_reason", "created_at")  # fmt: skip
+HOW = "give a CRM id, an email or a case id such as C-1001"
+
+
+def find_customer(store: Store, text: str) -> dict:
+    """The one customer `text` names, or a Refusal saying why not (none, or several)."""
+    text = text.strip()
+    if not text:
+        raise Refusal(f"Which customer? {HOW}.")
+    case = CASE_REF.match(text)
+    if case:
+        row = cases_db.case_row(store, int(case[1]))
+        if row is None:
+            raise Refusal(f"There is no case {text.upper()}; {HOW}.")
+        return cases_db.customer(store, row["customer_id"]) or {}
+    if "@" in text:
+        rows, what = cases_db.customers_by_email(store, text), f"the email {text}"
+    else:
+        rows, what = cases_db.customers_by_id(store, text), f"the CRM id {text}"
+    if not rows:
+        erased = cases_db.erased_as(store, text)
+        if erased is not None:
+            raise Refusal(
+                f"The customer with {what} was erased on {erased[1][:10]} (now {erased[0]}): "
+                "repbot holds nothing more of theirs than counts."
+            )
+        raise Refusal(f"No customer has {what}; {HOW}.")
+    if len(rows) > 1:
+        names = ", ".join(f"{row['id']} ({row['name']})" for row in rows)
+        raise Refusal(f"{len(rows)} customers have {what}: {names}. Give the CRM id of one.")
+    return rows[0]
+
+
+def customer_record(store: Store, customer: dict) -> dict:
+    """The customer, their cases with contacts, notes and solutions, and the audit rows that
+    name them (with the personal parts not erased), as plain data for JSON."""
+    fields = ("id", "name", "email", "customer_since", "tier", "created_at", "updated_at")
+    cases = []
+    for case in cases_db.cases_of_customer(store, customer["id"]):
+        cases.append(
+            {
+                "case": f"C-{case['id']}",
+                "topic": case["topic"],
+                "status": case["status"],
+                "root_cause": case["root_cause"],
+                "opened_at": case["opened_at"],
+                "closed_at": case["closed_at"],
+                "follows": f"C-{case['follows']}" if case["follows"] else None,
+                "owner": case["owner_id"],
+                "contacts": cases_db.case_contacts(store, case["id"]),
+                "notes": [
+                    {"by": by, "text": text, "at": at}
+                    for by, text, at in cases_db.case_notes(store, case["id"])
+                ],
+                "solutions": [
+                    {f: row[f] for f in SOLUTION_FIELDS}
+                    for row in cases_db.case_solutions(store, case["id"])
+                ],
+            }
+        )
+    audit = []
+    for row in cases_db.audit_rows_of_customer(store, customer["ref"]):
+        data = row.pop("data")
+        personal = json.loads(data) if data else None
+        audit.append({**row, "details": json.loads(row["details"]), "personal": personal})
+    return {"customer": {f: customer[f] for f in fields}, "cases": cases, "audit": audit}
+
+
+def audit_parts_of(store: Store, ref: str, mentions: Callable[[str], bool]) -> list[int]:
+    """The audit rows whose personal parts an erasure of the customer `ref` takes: those that
+    name them, and any that mention them (a promise with no case that names them)."""
+    parts = set(cases_db.personal_parts_to_erase(store, ref))
+    parts.update(cases_db.personal_parts_mentioning(store, mentions))
+    return sorted(parts)
+
+
+def open_cases(store: Store, customer: dict) -> list[str]:
+    cases = cases_db.cases_of_customer(store, customer["id"])
+    return [f"C-{case['id']}" for case in cases if case["status"] == "open"]
+
+
+def erase_customer(store: Store, customer: dict, at: str) -> dict[str, int]:
+    """Inside the caller's transaction: the customer's row keeps only their reference and tier
+    (their id becomes the reference everywhere), and the free texts of their cases are erased.
+    Rows stay, so every count a summary reads stays. Returns what was erased, by kind."""
+    identifiers = [customer["id"], customer["email"] or ""]
+    cases_db.remember_erased(store, identifiers, customer["ref"], at)
+    return {
+        "customer": cases_db.pseudonymise_customer(
+            store, customer["id"], customer["ref"], ERASED_NAME, at
+        ),
+        "case topic": cases_db.erase_case_texts(store, customer["ref"], ERASED),
+        "note": cases_db.erase_case_notes(store, customer["ref"], ERASED),
+        "solution": cases_db.erase_solution_texts(store, customer["ref"], ERASED),
+    }

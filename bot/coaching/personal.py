@@ -1,0 +1,24 @@
+"""The drafts written for a customer's cases (with the words of theirs each answered), for an
+export of their data and for erasing it (see bot/privacy)."""
+
+from __future__ import annotations
+
+from bot.coaching import queries as coaching_db
+from bot.shared.db import Store
+
+FIELDS = ("id", "user_id", "case_id", "customer_name", "message", "situation", "emotion",
+          "text", "due_at", "used_at", "created_at")  # fmt: skip
+
+
+def case_drafts(store: Store, case_ids: list[int]) -> list[dict]:
+    if not case_ids:
+        return []
+    return [{f: row[f] for f in FIELDS} for row in coaching_db.drafts_of_cases(store, case_ids)]
+
+
+def erase_drafts(store: Store, case_ids: list[int], erased: str) -> int:
+    """Inside the caller's transaction: the drafts of the cases, their texts erased."""
+    drafts = coaching_db.drafts_of_cases(store, case_ids) if case_ids else []
+    if not drafts:
+        return 0
+    return coaching_db.erase_drafts(store, [row["id"] for row in drafts], erased)

@@ -1,0 +1,30 @@
+"""The promises and redirects of a customer's cases, for an export of their data and for
+erasing it (see bot/privacy)."""
+
+from __future__ import annotations
+
+from bot.followups import queries as followups_db
+from bot.shared.db import Store
+
+PROMISE_FIELDS = ("id", "owner_id", "what", "due_at", "status", "done_by", "done_at", "created_at")
+REDIRECT_FIELDS = ("id", "from_user", "team_id", "note", "status", "taken_by", "taken_at",
+                   "reply_by", "created_at")  # fmt: skip
+
+
+def case_records(store: Store, case_ids: list[int]) -> dict[int, dict[str, list[dict]]]:
+    """By case id: its promises and redirects, as plain data."""
+    found: dict[int, dict[str, list[dict]]] = {
+        i: {"promises": [], "redirects": []} for i in case_ids
+    }
+    for row in followups_db.followups_of_cases(store, case_ids):
+        found[row["case_id"]]["promises"].append({f: row[f] for f in PROMISE_FIELDS})
+    for row in followups_db.redirects_of_cases(store, case_ids):
+        found[row["case_id"]]["redirects"].append({f: row[f] for f in REDIRECT_FIELDS})
+    return found
+
+
+def erase_cases(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
+    """Inside the caller's transaction: the cases' promise texts and redirect notes."""
+    if not case_ids:
+        return {"promise": 0, "redirect note": 0}
+    return followups_db.erase_case_texts(store, case_ids, erased)

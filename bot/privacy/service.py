@@ -1,0 +1,108 @@
+"""A customer's data, on request: everything repbot holds about them as one document, and
+erasing it. An erasure keeps every row a figure counts (past weekly summaries read the same),
+replaces the customer's name, email and CRM id by their random reference, erases the free texts
+of their cases, and the personal parts of the audit rows about them, in one transaction; the
+audit row that records it names who, when and why, and how many parts it erased, so the chain
+still verifies (bot/cases/audit.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.cases import audit
+from bot.cases.personal import (
+    ERASED,
+    audit_parts_of,
+    customer_record,
+    erase_customer,
+    find_customer,
+    open_cases,
+)
+from bot.coaching import personal as coaching_personal
+from bot.followups import personal as followups_personal
+from bot.shared.db import Store
+from bot.shared.redact import pattern, redact
+from bot.shared.refusal import Refusal
+
+FORMAT = "repbot customer data 1"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    was: str  # the CRM id the customer had, for the person who asked (not stored)
+    ref: str  # what the customer is called from now on
+    records: dict[str, int]  # how many were erased, by kind (a noun: "note")
+    audit_rows: int  # audit rows whose personal parts were erased
+    mentions: Callable[[str], bool]  # for copies outside the database (the vector cache)
+
+
+def find(store: Store, text: str) -> dict:
+    """The customer `text` names (a CRM id, an email or a case id); Refusal otherwise."""
+    return find_customer(store, text)
+
+
+def export(store: Store, text: str) -> dict:
+    """Everything repbot holds about the customer, as plain data for JSON."""
+    customer = find_customer(store, text)
+    record = customer_record(store, customer)
+    case_ids = [int(case["case"][2:]) for case in record["cases"]]
+    follow = followups_personal.case_records(store, case_ids)
+    drafts = coaching_personal.case_drafts(store, case_ids)
+    for case, case_id in zip(record["cases"], case_ids, strict=True):
+        case.update(follow[case_id])
+        names = {f"C-{case_id}", str(case_id)}
+        case["drafts"] = [d for d in drafts if (d["case_id"] or "").strip().upper() in names]
+    erased = {"erased_at": customer["erased_at"]} if customer["erased_at"] else {}
+    return {"format": FORMAT, "exported_at": store.now(), **erased, **record}
+
+
+def describe(customer: dict) -> str:
+    return f"{customer['name']} ({customer['id']})"
+
+
+def check_erasable(store: Store, customer: dict) -> None:
+    """Refusal when the customer was erased already or still has an open case."""
+    if customer["erased_at"]:
+        raise Refusal(
+            f"{customer['id']} was already erased on {customer['erased_at'][:10]}: "
+            "there is nothing more to erase."
+        )
+    still_open = open_cases(store, customer)
+    if still_open:
+        raise Refusal(
+            f"{describe(customer)} has {len(still_open)} open case"
+            f"{'' if len(still_open) == 1 else 's'} ({', '.join(still_open)}): close "
+            f"{'it' if len(still_open) == 1 else 'them'} first, then erase."
+        )
+
+
+def erasure_reason(text: str) -> str:
+    """The reason an erasure is recorded with; Refusal for none."""
+    reason = " ".join(text.split())
+    if not reason:
+        raise Refusal("Say why (--reason), such as the request's reference; not the person's name.")
+    return reason
+
+
+def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
+    """Erase the customer `text` names, in one transaction; Refusal when it cannot be done."""
+    reason = erasure_reason(reason)
+    with store.transaction():
+        customer = find_customer(store, text)
+        check_erasable(store, customer)
+        ref, at = customer["ref"], store.now()
+        needles = [customer["name"], customer["email"] or "", customer["id"]]
+        found = pattern(needles)
+        mentions = (lambda text: found.search(text) is not None) if found else (lambda _: False)
+        case_ids = [int(c["case"][2:]) for c in customer_record(store, customer)["cases"]]
+        parts = audit_parts_of(store, ref, mentions)
+        records = erase_customer(store, customer, at)
+        records |= followups_personal.erase_cases(store, case_ids, ERASED)
+        records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
+        records["other mention"] = redact(store.db, needles, ref)
+        audit.append_erasure(
+            store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
+            details={"reason": reason, "records": records}, customer=ref,
+        )  # fmt: skip
+    return Erasure(customer["id"], ref, records, len(parts), mentions)
