@@ -26,6 +26,11 @@ from bot.shared.redact import pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
+# The fields of an export that hold people's words: each is looked for, and erased, wherever
+# it was copied (a message already posted, a question that quoted it).
+FREE_TEXT = ("topic", "text", "reason", "decision_reason", "what", "note", "message")
+# Lines of free text shorter than this are not looked for elsewhere: "ok" is not a person's.
+SHORTEST_COPY = 12
 
 
 @dataclass(frozen=True)
@@ -92,17 +97,33 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         customer = find_customer(store, text)
         check_erasable(store, customer)
         ref, at = customer["ref"], store.now()
-        needles = [customer["name"], customer["email"] or "", customer["id"]]
-        found = pattern(needles)
+        found = pattern([customer["name"], customer["email"] or "", customer["id"]])
         mentions = (lambda text: found.search(text) is not None) if found else (lambda _: False)
+        copies = pattern(_free_texts(export(store, text)), SHORTEST_COPY)
         case_ids = [int(c["case"][2:]) for c in customer_record(store, customer)["cases"]]
         parts = audit_parts_of(store, ref, mentions)
         records = erase_customer(store, customer, at)
         records |= followups_personal.erase_cases(store, case_ids, ERASED)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
-        records["other mention"] = redact(store.db, needles, ref)
+        records["other copy"] = redact(store.db, copies, ERASED)
+        records["other mention"] = redact(store.db, found, ref)
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
         )  # fmt: skip
     return Erasure(customer["id"], ref, records, len(parts), mentions)
+
+
+def _free_texts(value: object) -> list[str]:
+    """Every line of people's words in an export (see FREE_TEXT)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in FREE_TEXT and isinstance(item, str):
+                found += item.splitlines()
+            else:
+                found += _free_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _free_texts(item)
+    return found

@@ -18,23 +18,27 @@ UNTOUCHED = ("audit_log", "audit_personal")
 MIN_NEEDLE = 3  # characters: a shorter "name" would erase other words
 
 
-def pattern(needles: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern for every spelling of the needles: as typed and as JSON escapes them."""
+def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> re.Pattern[str] | None:
+    """One pattern for every spelling of the needles of at least `shortest` characters: as
+    typed, as Slack's text escapes them, and as JSON writes either."""
     spellings = set()
     for needle in needles:
         needle = needle.strip()
-        if len(needle) >= MIN_NEEDLE:
-            spellings.update({needle, json.dumps(needle)[1:-1]})
+        if len(needle) >= shortest:
+            for form in (
+                needle,
+                needle.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+            ):
+                spellings.update({form, json.dumps(form)[1:-1]})
     if not spellings:
         return None
     ordered = sorted(spellings, key=len, reverse=True)  # the longest spelling first
     return re.compile("|".join(re.escape(s) for s in ordered), re.IGNORECASE)
 
 
-def redact(db: Database, needles: Iterable[str], replacement: str) -> int:
-    """Replace every mention of the needles in the database's text columns (outside
+def redact(db: Database, found: re.Pattern[str] | None, replacement: str) -> int:
+    """Replace every match of `found` (see `pattern`) in the database's text columns (outside
     UNTOUCHED) by `replacement`, in the caller's transaction; returns the values changed."""
-    found = pattern(needles)
     if found is None:
         return 0
     db.conn.create_function(

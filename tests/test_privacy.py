@@ -1,0 +1,204 @@
+"""A customer's data on request: the export holds all of it, an erasure leaves none of it in
+the database file while every count stays, and the audit chain still verifies (and still
+catches tampering) after it."""
+
+import json
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from sqlite_utils import Database
+
+from bot.cases import audit
+from bot.cases import queries as cases_db
+from bot.cases.service import close_case, import_customers
+from bot.demo import LocalSlack
+from bot.privacy.service import erase, export
+from bot.shared import chain
+from bot.shared.db import Store
+from bot.shared.migrations import MIGRATIONS
+from bot.shared.refusal import Refusal
+
+NAME, EMAIL = "Margaret Holloway", "mh.private@example.com"
+
+
+def seed(local: LocalSlack, tmp_path) -> Store:
+    """A customer's week on the floor, through Slack: a case with a note, two solutions (one a
+    lead approves), a promise, a redirect, a draft, a question naming her, a DM; then closed."""
+    store = local.services.store
+    today = store.clock.now().date()
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "id,name,email,customer_since,tier\n"
+        f"BX-1,{NAME},{EMAIL},{today - timedelta(days=4000)},premium\n"
+        f"BX-2,Grace Adeyemi,ga@example.com,{today - timedelta(days=6)},standard\n"
+        f"BX-3,Tom Okafor,{EMAIL.upper()},{today - timedelta(days=60)},standard\n"
+    )
+    import_customers(store, csv)
+    ws = local.workspace
+    ws.command("ana", "/case", "BX-1, box arrived damaged")
+    ws.command("ana", "/note", "C-1001 Margaret Holloway prefers a call after 5pm")
+    for solution, amount, reason in (("Account credit", "15", "Damaged twice"),
+                                     ("Refund", "45", "Whole box unusable")):  # fmt: skip
+        ws.command("ana", "/solve", "C-1001")
+        ws.fill("Solution", solution, "ana")
+        ws.fill("Amount (GBP), where it applies", amount, "ana")
+        ws.fill("Reason", reason, "ana")
+        ws.submit("ana")
+    ws.click("lee", "Approve")
+    ws.command("ana", "/followup", "in 1h call Margaret back about her refund C-1001")
+    ws.command("ana", "/followup", f"in 2h email {NAME} the returns label")  # no case
+    ws.command("ana", "/redirect", "billing C-1001 she saw two charges on the 3rd")
+    ws.command("ana", "/draft", "C-1001 I am upset, my box from you arrived crushed")
+    ws.command("ana", "/faq", f"{NAME} asks where is my box")
+    ws.direct_message("ana", f"{EMAIL} was charged twice")
+    local.settle()
+    close_case(store, 1001, "U0ANA0001", "product")
+    return store
+
+
+def test_an_export_holds_everything_repbot_keeps_about_the_customer(local, tmp_path):
+    store = seed(local, tmp_path)
+    for asked in ("BX-1", "bx-1", "C-1001"):
+        document = export(store, asked)
+        assert document["customer"]["name"] == NAME
+    (case,) = document["cases"]
+    assert case["topic"] == "box arrived damaged" and case["root_cause"] == "product"
+    assert "prefers a call after 5pm" in case["notes"][0]["text"]
+    assert [s["reason"] for s in case["solutions"]] == ["Damaged twice", "Whole box unusable"]
+    assert case["solutions"][1]["decided_by"] == "U0LEE0001"
+    assert case["promises"][0]["what"] == "call Margaret back about her refund"
+    assert case["redirects"][0]["note"] == "she saw two charges on the 3rd"
+    assert "arrived crushed" in case["drafts"][0]["message"]
+    personal = [row["personal"] for row in document["audit"] if row["personal"]]
+    assert {"reason": "Whole box unusable"} in personal
+    json.dumps(document)  # plain data
+
+
+def test_unknown_and_ambiguous_customers_and_open_cases_get_a_clear_answer(local, tmp_path):
+    store = seed(local, tmp_path)
+    with pytest.raises(Refusal, match="No customer has the CRM id BX-9"):
+        export(store, "BX-9")
+    with pytest.raises(Refusal, match="There is no case C-9999"):
+        export(store, "c-9999")
+    with pytest.raises(Refusal, match=r"2 customers have the email .*BX-1 .*BX-3"):
+        erase(store, EMAIL, actor="U0MIA0001", reason="DSR-1")
+    local.workspace.command("ana", "/case", "BX-2, parcel late")
+    with pytest.raises(Refusal, match=r"has 1 open case \(C-1002\): close it first"):
+        erase(store, "BX-2", actor="U0MIA0001", reason="DSR-2")
+    with pytest.raises(Refusal, match="Say why"):
+        erase(store, "BX-1", actor="U0MIA0001", reason="  ")
+    actions = [row["action"] for row in cases_db.audit_rows(store)]
+    assert "customer.erased" not in actions  # nothing was erased
+
+
+def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_path, repbot):
+    store = seed(local, tmp_path)
+    counts = {t: n for t, n in store.db.execute(
+        "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
+        " UNION ALL SELECT 'contacts', count(*) FROM contacts")}  # fmt: skip
+    path = str(store.path)
+    done = repbot("customers", "erase", "BX-1", "--reason", "DSR-2026-014", "--yes", "--db", path)
+    assert done.returncode == 0, done.stderr
+    assert "Erased BX-1: from now on P-" in done.stdout
+    assert "The audit log verifies" in done.stdout
+    raw = b"".join(
+        (tmp_path / name).read_bytes()
+        for name in ("repbot.db", "repbot.db-wal")
+        if (tmp_path / name).exists()
+    ).lower()
+    for secret in (NAME, EMAIL, "Holloway", "prefers a call after 5pm", "arrived crushed",
+                   "Whole box unusable", "two charges on the 3rd"):  # fmt: skip
+        assert secret.lower().encode() not in raw, secret
+    # every figure a summary reads stays
+    assert counts == {t: n for t, n in store.db.execute(
+        "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
+        " UNION ALL SELECT 'contacts', count(*) FROM contacts")}  # fmt: skip
+    again = repbot("customers", "erase", "BX-1", "--reason", "again", "--yes", "--db", path)
+    assert again.returncode == 2 and "was erased on" in again.stderr
+    # the CRM's next export does not bring her back
+    csv = tmp_path / "again.csv"
+    csv.write_text(f"id,name,email,customer_since,tier\nBX-1,{NAME},{EMAIL},2015-01-01,premium\n")
+    assert "BX-1 was erased on" in repbot("customers", "import", str(csv), "--db", path).stderr
+    assert "Holloway" not in json.dumps(cases_db.customer_names(store))
+
+
+def test_erasing_asks_first_unless_told_yes(local, tmp_path, repbot):
+    store = seed(local, tmp_path)
+    args = ("customers", "erase", "BX-1", "--reason", "DSR-1", "--db", str(store.path))
+    refused = repbot(*args)  # standard input is not a terminal
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    assert export(store, "BX-1")["customer"]["name"] == NAME
+
+
+def test_the_chain_verifies_after_an_erase_and_still_names_a_tampered_row(local, tmp_path):
+    store = seed(local, tmp_path)
+    local.workspace.command("ben", "/followup", "in 3h ring the courier depot")  # not hers
+    before = audit.head(store)
+    erasure = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-2026-014")
+    assert erasure.audit_rows == 5  # 2 solution reasons, 2 promises, a redirect note
+    check = audit.verify(store, before)
+    assert check.ok, check.reason
+    last = list(cases_db.audit_rows(store))[-1]
+    assert (last["action"], last["actor"]) == ("customer.erased", "U0MIA0001")
+    assert json.loads(last["details"])["reason"] == "DSR-2026-014"
+    db = store.db
+    (ben,) = db.execute("SELECT audit_id FROM audit_personal WHERE data IS NOT NULL")
+    db.execute('UPDATE audit_personal SET data = \'{"what":"x"}\' WHERE audit_id = ?', ben)
+    check = audit.verify(store)
+    assert check.first_broken == ben[0] and "were changed" in check.reason
+    db.execute("DELETE FROM audit_personal WHERE audit_id = ?", ben)
+    assert "removed without an erasure" in audit.verify(store).reason
+
+
+def test_a_part_marked_erased_without_an_erasure_is_caught(tmp_path):
+    store = Store(tmp_path / "r.db")
+    with store.transaction() as db:
+        for what in ("call back", "send label"):
+            audit.append(db, actor="U1", action="followup.added", subject="F-1", details={},
+                         at=store.now(), personal={"what": what})  # fmt: skip
+        audit.append(db, actor="U1", action="case.closed", subject="C-1", details={},
+                     at=store.now())  # fmt: skip
+    assert audit.verify(store).ok
+    store.db.execute("UPDATE audit_personal SET data = NULL, salt = NULL, erased_by = 3")
+    check = audit.verify(store)  # row 3 is no erasure
+    assert not check.ok and "not in the chain or erased none" in check.reason
+    with store.transaction():
+        audit.append_erasure(store, actor="U1", action="customer.erased", subject="P-1",
+                             details={}, at=store.now(), erased=[1])  # fmt: skip
+    store.db.execute("UPDATE audit_personal SET erased_by = 4")  # claims 1, marks 2
+    check = audit.verify(store)
+    assert (check.ok, check.first_broken) == (False, 4) and "2 are marked" in check.reason
+
+
+def test_an_older_chain_is_resealed_once_and_its_published_head_still_proves_it(tmp_path):
+    path = tmp_path / "old.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    old = Database(connection)
+    old.execute("BEGIN")  # one commit, not one per statement
+    for version, step in enumerate(MIGRATIONS[:11], start=1):
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    old.execute("INSERT INTO customers (id, name, email, created_at, updated_at)"
+                f" VALUES ('BX-1', '{NAME}', '{EMAIL}', 'now', 'now')")  # fmt: skip
+    prev = chain.GENESIS
+    rows = [("solution.authorized", {"customer": "BX-1", "reason": "Damaged twice"}),
+            ("case.closed", {"root_cause": "product"})]  # fmt: skip
+    for row_id, (action, details) in enumerate(rows, start=1):
+        this = chain.row_hash(prev, row_id, "t", "U1", action, "S-1", details, None)
+        old.execute(
+            "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)"
+            " VALUES (?, 't', 'U1', ?, 'S-1', ?, ?, ?)",
+            [row_id, action, chain.canonical(details), prev, this],
+        )
+        prev = this
+    published = audit.Head(2, prev)
+    old.execute("COMMIT")
+    connection.close()
+    store = Store(path)  # brings it to the newest schema
+    first = next(iter(cases_db.audit_rows(store)))
+    assert "BX-1" not in first["details"] and "Damaged" not in first["details"]
+    check = audit.verify(store, audit.parse_head(str(published)))
+    assert check.ok and "resealed" in check.reason
+    assert not audit.verify(store, audit.Head(2, "ab" * 16)).ok
+    assert export(store, "BX-1")["audit"][0]["personal"] == {"reason": "Damaged twice"}
