@@ -105,7 +105,7 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         records = erase_customer(store, customer, at)
         records |= followups_personal.erase_cases(store, case_ids, ERASED)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
-        records["other copy"] = redact(store.db, copies, ERASED)
+        records["copied text"] = redact(store.db, copies, ERASED)
         records["other mention"] = redact(store.db, found, ref)
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
