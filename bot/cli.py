@@ -301,9 +301,11 @@ def cmd_customers_import(args: argparse.Namespace) -> int:
 
 
 def cmd_customers_export(args: argparse.Namespace) -> int:
-    from bot.privacy.service import export
+    from bot.privacy.service import export_for
 
-    document = json.dumps(export(_store(args), args.customer), ensure_ascii=False, indent=2)
+    actor = f"cli:{os.environ.get('USER') or 'cli'}"
+    exported = export_for(_store(args), args.customer, actor=actor)
+    document = json.dumps(exported, ensure_ascii=False, indent=2)
     if args.output is None:
         print(document)
         return 0
@@ -328,8 +330,8 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             print("Nothing was erased.")
             return 1
-    actor = os.environ.get("USER") or "cli"
-    erasure = erase(store, args.customer, actor=f"cli:{actor}", reason=args.reason)
+    actor = f"cli:{os.environ.get('USER') or 'cli'}"
+    erasure = erase(store, args.customer, actor=actor, reason=args.reason)
     vectors = forget_vectors(store.path, erasure.mentions)
     emptied = store.scrub()
     done = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in erasure.records.items() if n]

@@ -562,3 +562,12 @@ def test_cancelling_a_pushed_modal_shows_the_one_under_it_unless_it_clears_on_cl
     assert [r.removed for r in workspace.cancel("ana")] == [True, True]  # the whole stack
     assert not workspace.modal_open("ana")
     assert [body["is_cleared"] for body in seen] == [False, True]
+
+
+def test_a_file_goes_to_a_conversation_never_to_a_member_id(fake):
+    # As Slack: completeUploadExternal's channel_id must be a conversation (C, G, D or Z).
+    web = WebClient(token=TOKEN, base_url=fake.api_url)
+    with pytest.raises(SlackApiError, match="invalid_arguments"):
+        web.files_upload_v2(channel="U0LEE0001", content=b"{}", filename="x.json", title="x")
+    dm = web.conversations_open(users="U0LEE0001")["channel"]["id"]
+    assert web.files_upload_v2(channel=dm, content=b"{}", filename="x.json", title="x")["ok"]

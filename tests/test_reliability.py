@@ -191,7 +191,11 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.wait(timedelta(minutes=61))  # the send times out: Slack has the message, we do not know
     store = local.services.store
-    store.db.execute("UPDATE outbox SET status = 'sending', claimed_at = ?", ["2000-01-01"])
+    # the reminders it was sending (not what went before, such as the weekly post)
+    store.db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'reminder:%'",
+        ["2000-01-01"],
+    )
     local.wait(timedelta(minutes=5))
     assert len(posts_to(local, ANA, "Due now")) == 1
     (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE 'reminder:%due%'")

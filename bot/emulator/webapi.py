@@ -7,6 +7,7 @@ import base64
 import copy
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -15,6 +16,9 @@ from typing import Any
 
 from bot.emulator.limits import check_message, check_view
 from bot.emulator.team import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, Member, channel_id
+
+# What files.completeUploadExternal's channel_id must look like (Slack's own check).
+CONVERSATION_ID = re.compile(r"^[CGDZ][A-Z0-9]{8,}$")
 
 TRIGGER_LIFETIME = 3.0  # seconds
 HISTORY_LIMIT_DEFAULT = 100
@@ -337,6 +341,9 @@ class WebApiMethods:
             files = json.loads(files)
         if not files or any(f.get("id") not in self.files for f in files):
             return slack_error("file_not_found")
+        if body.get("channel_id") and not CONVERSATION_ID.match(str(body["channel_id"])):
+            # Slack takes a conversation's id here, never a member's: a DM is opened first.
+            return slack_error("invalid_arguments")
         channel = self._channel(body.get("channel_id")) if body.get("channel_id") else None
         for f in files:
             self.files[f["id"]].update(title=f.get("title", ""), channel=channel)

@@ -62,6 +62,45 @@ def export(store: Store, text: str) -> dict:
     return {"format": FORMAT, "exported_at": store.now(), **erased, **record}
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What repbot holds about a customer, counted: for whoever answers their request."""
+
+    id: str
+    name: str
+    email: str | None
+    erased_at: str | None
+    open_cases: list[str]
+    held: dict[str, int]  # how many of each (a noun: "case", "note"), as an export has them
+
+
+def overview(store: Store, text: str) -> Overview:
+    document = export(store, text)
+    cases = document["cases"]
+    held = {"case": len(cases)}
+    for kind, noun in (("notes", "note"), ("solutions", "solution"), ("promises", "promise"),
+                       ("redirects", "redirect"), ("drafts", "draft")):  # fmt: skip
+        held[noun] = sum(len(case[kind]) for case in cases)
+    held["audit row"] = len(document["audit"])
+    customer = document["customer"]
+    return Overview(
+        customer["id"], customer["name"], customer["email"], document.get("erased_at"),
+        [case["case"] for case in cases if case["status"] == "open"], held,
+    )  # fmt: skip
+
+
+def export_for(store: Store, text: str, *, actor: str) -> dict:
+    """An export for someone, recorded in the audit log: who was given whose data, and when."""
+    with store.transaction() as db:
+        document = export(store, text)
+        ref = find_customer(store, text)["ref"]
+        audit.append(
+            db, actor=actor, action="customer.exported", subject=ref, details={},
+            at=store.now(), customer=ref,
+        )  # fmt: skip
+    return document
+
+
 def describe(customer: dict) -> str:
     return f"{customer['name']} ({customer['id']})"
 

@@ -174,14 +174,18 @@ class Store:
             with self.transaction() as db:
                 yield db
 
+    def checkpoint(self) -> bool:
+        """Empty the WAL, whose frames hold earlier versions of rows (after an erasure, the
+        erased words); False when a reader kept it from being emptied (a later checkpoint
+        does it)."""
+        return self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+
     def scrub(self) -> bool:
-        """Rewrite the file without free pages and empty the WAL, whose frames hold earlier
-        versions of rows (after an erasure, the erased words); False when a reader kept the WAL
-        from being emptied (it is emptied at a later checkpoint)."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Also rewrite the file without free pages: freed before secure_delete was on, they
+        may hold old rows. As `checkpoint`, False when a reader kept the WAL busy."""
+        self.checkpoint()
         self.db.execute("VACUUM")
-        busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        return busy == 0
+        return self.checkpoint()
 
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -36,10 +36,20 @@ UserId = Annotated[str, AfterValidator(_user_id)]
 ChannelId = Annotated[str, AfterValidator(_channel_id)]
 
 
+Rank = Literal["rep", "senior", "lead", "manager"]
+# What a role may do beyond its rank's own work, granted in roles.yaml (`rights:`).
+CUSTOMER_DATA = "customer_data"  # look a customer up, export or erase their data (/customer)
+
+
 @dataclass(frozen=True)
 class Roles:
     by_user: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, tuple[str, ...]] = field(default_factory=dict)  # right -> ranks given it
+
+    def may(self, user_id: str, right: str) -> bool:
+        """Whether the user's role was given `right`; a rank given it gives it to those above."""
+        return any(self.at_least(user_id, rank) for rank in self.rights.get(right, ()))
 
     def role_of(self, user_id: str) -> str:
         return self.by_user.get(user_id, "rep")
@@ -65,9 +75,18 @@ class Channels(Shape, title="channel", extra="allow"):
     management: ChannelId = Field(description="the channel the weekly summary is posted to")
 
 
+class Rights(Shape, title="right"):
+    customer_data: list[Rank] = Field(
+        default_factory=list,
+        description="the roles that may look a customer up and export or erase their data "
+        "from Slack (/customer); none by default, leaving it to the command line",
+    )
+
+
 class RolesFile(Shape):
     roles: RankLists = RankLists()
     channels: Channels = Field(description="leads, seniors and management (required): their ids")
+    rights: Rights = Rights()
 
 
 def load_roles(playbooks_dir: str | Path) -> tuple[Roles, list[Problem]]:
@@ -89,4 +108,5 @@ def load_roles(playbooks_dir: str | Path) -> tuple[Roles, list[Problem]]:
                     Problem(str(path), line, f"{user} is both {by_user[user]} and {role}")
                 )
     channels = {name: getattr(content.channels, name) for name in CHANNEL_NAMES}
-    return Roles(by_user, {k: v for k, v in channels.items() if v}), problems
+    rights: dict[str, tuple[str, ...]] = {CUSTOMER_DATA: tuple(content.rights.customer_data)}
+    return Roles(by_user, {k: v for k, v in channels.items() if v}, rights), problems

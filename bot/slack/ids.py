@@ -24,6 +24,7 @@ class Command(StrEnum):
     REDIRECT = "/redirect"
     SUMMARY = "/summary"
     KB = "/kb"
+    CUSTOMER = "/customer"
 
 
 class Event(StrEnum):
@@ -61,6 +62,8 @@ class Action(StrEnum):
     KB_ADD_PHRASING_TO = "kb_add_phrasing_to"
     KB_IGNORE = "kb_ignore"
     KB_NEW_ENTRY = "kb_new_entry"
+    CUSTOMER_EXPORT = "customer_export"
+    CUSTOMER_ERASE = "customer_erase"
 
 
 class Block(StrEnum):
@@ -77,6 +80,7 @@ class Block(StrEnum):
     FOLLOWUP = "followup:"
     REDIRECT = "redirect:"
     KB_GAP = "kb_gap:"  # the listener reads the gap's key back from it
+    CUSTOMER_DATA = "customer_data"
 
 
 class Modal(StrEnum):
@@ -86,6 +90,7 @@ class Modal(StrEnum):
     CLOSE_CASE = "close_case"
     DENY_SOLUTION = "deny_solution"
     KB_NEW_ENTRY = "kb_new_entry"
+    ERASE_CUSTOMER = "erase_customer"
 
 
 class Field(StrEnum):

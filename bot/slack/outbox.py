@@ -376,11 +376,14 @@ class Sender:
                 self.client.chat_update(channel=channel, ts=ts, **message)
                 return channel, ts
             if method == "files.upload":
+                channel = first["target"]
+                if channel.startswith(("U", "W")):  # files go to a conversation: their DM
+                    channel = self.client.conversations_open(users=channel)["channel"]["id"]
                 self.client.files_upload_v2(
-                    channel=first["target"], content=base64.b64decode(payload["content"]),
+                    channel=channel, content=base64.b64decode(payload["content"]),
                     filename=payload["filename"], title=payload["title"],
                 )  # fmt: skip
-                return first["target"], None
+                return channel, None
             if method == "response_url":
                 self._post_response(first["target"], payload["message"])
                 return None, None

@@ -131,14 +131,17 @@ def outbox_done(
     channel: str | None = None, ts: str | None = None, error: str | None = None,
 ) -> None:  # fmt: skip
     """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why). Only
-    the claim's holder may: a sender that stalled past its claim has lost the item."""
+    the claim's holder may: a sender that stalled past its claim has lost the item. A file's
+    content is not kept once Slack has it (it may be a customer's whole data)."""
     with store.transaction() as db:
         for item_id in ids:
             db.execute(
                 """UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
-                       error = ?
+                       error = ?,
+                       payload = CASE WHEN method = 'files.upload' AND ? = 'sent'
+                                      THEN '{}' ELSE payload END
                    WHERE id = ? AND status = 'sending' AND instance = ?""",
-                [status, at, channel, ts, error, item_id, instance],
+                [status, at, channel, ts, error, status, item_id, instance],
             )
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.slack.ids import FIELD_INPUT
+
 Message = dict  # {"text": fallback for notifications, "blocks": [...]}
 
 SECTION_LIMIT = 3000  # Slack refuses a section text longer than this
@@ -215,3 +217,18 @@ def refusal(words: str, by: str | None, at: datetime | None) -> Message:
 def note(text: str) -> Message:
     """A short plain message to the rep; `text` is plain words."""
     return message(text, [section(text)])
+
+
+def text_field(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
+               placeholder: str = "") -> dict:  # fmt: skip
+    """A modal's text input; its value is read back by `block_id` and FIELD_INPUT."""
+    element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }

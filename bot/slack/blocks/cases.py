@@ -32,6 +32,7 @@ from bot.slack.blocks.base import (
     section,
     sections,
     shorten,
+    text_field,
 )
 from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
@@ -255,20 +256,6 @@ def case_card(
     return message(f"{case.ref} {case.customer.name}: {case.topic}", blocks)
 
 
-def _field(block_id: Field, label: str, *, multiline: bool = False, optional: bool = False,
-           placeholder: str = "") -> dict:  # fmt: skip
-    element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
-    if placeholder:
-        element["placeholder"] = plain(placeholder, 150)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-
-
 def _select(block_id: Field, label: str, options: list[tuple[str, str]]) -> dict:
     return {
         "type": "input",
@@ -294,9 +281,9 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
         "blocks": [
             section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
             _select(Field.TYPE, "Solution", [(t.label, t.id) for t in options]),
-            _field(Field.AMOUNT, f"Amount ({currency}), where it applies", optional=True,
+            text_field(Field.AMOUNT, f"Amount ({currency}), where it applies", optional=True,
                    placeholder="e.g. 12.50"),
-            _field(Field.REASON, "Reason", multiline=True),
+            text_field(Field.REASON, "Reason", multiline=True),
         ],
     }  # fmt: skip
 
@@ -341,7 +328,7 @@ def deny_modal(solution_id: int, meta: dict) -> dict:
         "private_metadata": json.dumps({**meta, "solution_id": solution_id}),
         "title": plain("Deny the solution", TITLE_LIMIT),
         "submit": plain("Deny", TITLE_LIMIT),
-        "blocks": [_field(Field.REASON, "Why? The rep sees this.", multiline=True)],
+        "blocks": [text_field(Field.REASON, "Why? The rep sees this.", multiline=True)],
     }
 
 

@@ -5,7 +5,7 @@ from slack_bolt import Ack
 from bot.slack.blocks import base
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
-from bot.slack.listeners.commands import case, draft, faq, followup, kb, summary, tone
+from bot.slack.listeners.commands import case, customer, draft, faq, followup, kb, summary, tone
 
 
 def unknown(ack: Ack, command: dict) -> None:
@@ -25,4 +25,5 @@ def register(app: Listeners) -> None:
     case.register(app)
     followup.register(app)
     summary.register(app)
+    customer.register(app)
     app.command(re.compile(r".*"))(unknown)  # last: only what no listener above took

@@ -1,0 +1,104 @@
+"""A customer's data in Slack (/customer), for those roles.yaml gives the right: what repbot
+holds about them, with Export and Erase; the erase modal and what it did."""
+
+from __future__ import annotations
+
+import json
+
+from bot.privacy.service import Erasure, Overview
+from bot.slack.blocks.base import (
+    TITLE_LIMIT,
+    Message,
+    actions,
+    button,
+    context,
+    counted,
+    escape,
+    message,
+    plain,
+    section,
+    text_field,
+    usage,
+)
+from bot.slack.ids import Action, Block, Command, Field, Modal
+
+
+def customer_usage() -> Message:
+    return usage(Command.CUSTOMER, "<CRM id, email or case id>", "BX-10001")
+
+
+def not_allowed() -> Message:
+    words = (
+        "Requests for a customer's data are answered by an administrator "
+        "(`repbot customers export` or `erase`). roles.yaml can give leads this right."
+    )
+    return message(words, [section(words)])
+
+
+def overview_card(found: Overview) -> Message:
+    """What repbot holds about the customer, with Export and (unless erased) Erase."""
+    who = f"{found.name} ({found.id})"
+    if found.erased_at:
+        words = (
+            f"This customer ({found.id}) was erased on {found.erased_at[:10]}: "
+            "repbot keeps only counts."
+        )
+        return message(words, [section(escape(words))])
+    held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
+    lines = [f"*{escape(who)}*" + (f" · {escape(found.email)}" if found.email else ""),
+             f"repbot holds {held}."]  # fmt: skip
+    if found.open_cases:
+        lines.append(
+            f"Open: {', '.join(found.open_cases)}. An erasure waits until they are closed."
+        )
+    buttons = [button("Export data", Action.CUSTOMER_EXPORT, found.id)]
+    buttons.append(button("Erase…", Action.CUSTOMER_ERASE, found.id, style="danger"))
+    return message(
+        f"{who}: {held}",
+        [section("\n".join(lines)), actions(Block.CUSTOMER_DATA, *buttons),
+         context("The export comes to your direct messages as a JSON file.")],
+    )  # fmt: skip
+
+
+def export_sent(customer_id: str, filename: str) -> Message:
+    words = f"The data of {customer_id} is on its way to your direct messages ({filename})."
+    return message(words, [section(escape(words))])
+
+
+def erase_modal(customer_id: str, name: str) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": Modal.ERASE_CUSTOMER,
+        "private_metadata": json.dumps({"customer": customer_id}),
+        "title": plain("Erase a customer", TITLE_LIMIT),
+        "submit": plain("Erase", TITLE_LIMIT),
+        "blocks": [
+            section(
+                f"Erase *{escape(name)}* ({escape(customer_id)})? Their name, email, CRM id "
+                "and the words of their cases go, everywhere repbot kept them; the counts "
+                "stay. This cannot be undone."
+            ),
+            text_field(
+                Field.REASON,
+                "Why? The audit log keeps it: no names, please.",
+                placeholder="the request's reference, such as DSR-2026-014",
+            ),  # fmt: skip
+        ],
+    }
+
+
+def erased_modal(erasure: Erasure) -> dict:
+    done = [counted(n, kind) for kind, n in erasure.records.items() if n]
+    if erasure.audit_rows:
+        done.append(f"the personal details of {counted(erasure.audit_rows, 'audit row')}")
+    return {
+        "type": "modal",
+        "title": plain("Customer erased", TITLE_LIMIT),
+        "close": plain("Done", TITLE_LIMIT),
+        "blocks": [
+            section(
+                f"Erased {escape(erasure.was)}: from now on {escape(erasure.ref)}. "
+                f"Erased: {escape(', '.join(done))}."
+            )
+        ],
+    }

@@ -1,0 +1,27 @@
+"""/customer <CRM id, email or case id>: what repbot holds about a customer, with Export and
+Erase, for the roles that roles.yaml gives the right (nobody by default)."""
+
+from slack_bolt import Ack
+
+from bot.privacy.service import overview
+from bot.services import Services
+from bot.shared.roles import CUSTOMER_DATA
+from bot.slack.blocks import privacy as privacy_blocks
+from bot.slack.boundary import Listeners
+from bot.slack.ids import Command
+
+
+def customer(ack: Ack, command: dict, services: Services) -> None:
+    if not services.roles.may(command.get("user_id", ""), CUSTOMER_DATA):
+        ack(response_type="ephemeral", **privacy_blocks.not_allowed())
+        return
+    text = command.get("text", "").strip()
+    if not text:
+        ack(response_type="ephemeral", **privacy_blocks.customer_usage())
+        return
+    # An unknown or ambiguous customer is a Refusal, said by the boundary in its words.
+    ack(response_type="ephemeral", **privacy_blocks.overview_card(overview(services.store, text)))
+
+
+def register(app: Listeners) -> None:
+    app.command(Command.CUSTOMER)(customer)

@@ -1,0 +1,39 @@
+"""The erase modal of /customer: the erasure is done before the acknowledgement, so what
+Slack heard answered is done, and the modal then says what was erased."""
+
+import json
+
+from slack_bolt import Ack
+
+from bot.faq.semantic import forget_vectors
+from bot.privacy.service import erase
+from bot.services import Services
+from bot.slack.blocks import privacy as privacy_blocks
+from bot.slack.boundary import Listeners
+from bot.slack.ids import FIELD_INPUT, Field, Modal
+from bot.slack.listeners.actions.customer import check_right
+from bot.slack.outbox import Outbox
+
+
+def check_erase(
+    ack: Ack, body: dict, view: dict, services: Services, outbox: Outbox, delivery_key: str
+) -> None:
+    check_right(services, body["user"]["id"])
+    state = view["state"]["values"].get(Field.REASON, {}).get(FIELD_INPUT, {})
+    reason = (state.get("value") or "").strip()
+    if not reason:
+        ack(
+            response_action="errors",
+            errors={Field.REASON: "Say why, such as the request's reference."},
+        )
+        return
+    customer_id = json.loads(view.get("private_metadata") or "{}").get("customer", "")
+    with outbox.unit_of_work(delivery_key):
+        erasure = erase(services.store, customer_id, actor=body["user"]["id"], reason=reason)
+    ack(response_action="update", view=privacy_blocks.erased_modal(erasure))
+    forget_vectors(services.store.path, erasure.mentions)
+    services.store.checkpoint()  # the WAL's frames still hold what was erased
+
+
+def register(app: Listeners) -> None:
+    app.view(Modal.ERASE_CUSTOMER)(check_erase)

@@ -1,0 +1,80 @@
+"""A customer's data from Slack (/customer): nobody's right by default; a role roles.yaml gives
+it exports to their DMs (recorded in the audit log) and erases through a modal that asks why."""
+
+import json
+
+import pytest
+
+from bot.cases.audit import verify
+from bot.cases.service import close_case
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+from tests.test_cases_slack import customers, shown
+
+LEE = member("lee").id
+
+
+def test_by_default_only_the_command_line_answers_data_requests(local, tmp_path):
+    customers(local, tmp_path)
+    for who in ("ana", "lee", "mia"):
+        said = shown(local.workspace.command(who, "/customer", "BX-1"))
+        assert "answered by an administrator (`repbot customers export` or `erase`)" in said
+        assert "Holloway" not in said
+
+
+def give_leads_the_right(local: LocalSlack) -> None:
+    roles = local.settings.playbooks_dir / "roles.yaml"
+    text = roles.read_text()
+    assert "  customer_data: []" in text
+    roles.write_text(text.replace("  customer_data: []", "  customer_data: [lead]"))
+    local.workspace.command("lee", "/kb", "reload")
+
+
+@pytest.mark.writes_content
+def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    local.workspace.command("ana", "/case", "BX-1, box arrived damaged")
+    local.workspace.command("ana", "/note", "C-1001 wants a call after 5pm")
+    assert "answered by an administrator" in shown(
+        local.workspace.command("ana", "/customer", "BX-1")
+    )
+    assert "Margaret Holloway (BX-1)" in shown(
+        local.workspace.command("mia", "/customer", "C-1001")
+    )
+    card = shown(local.workspace.command("lee", "/customer", "mh@example.com"))
+    assert "*Margaret Holloway (BX-1)* · mh@example.com" in card
+    assert "1 case, 1 note" in card and "Open: C-1001" in card
+
+    local.workspace.click("lee", "Export data")
+    local.settle()
+    (uploaded,) = local.fake.files.values()
+    assert uploaded["channel"].startswith("D") and uploaded["name"] == "bx-1.json"
+    document = json.loads(uploaded["content"])
+    assert document["customer"]["name"] == "Margaret Holloway"
+    assert document["cases"][0]["notes"][0]["text"] == "wants a call after 5pm"
+    store = local.services.store
+    actions = [row[0] for row in store.db.execute("SELECT action, actor FROM audit_log")]
+    assert "customer.exported" in actions
+
+    refused = shown(local.workspace.click("lee", "Erase…"))
+    assert "has 1 open case (C-1001): close it first, then erase." in refused
+    close_case(store, 1001, "U0ANA0001", "product")
+    local.workspace.command("lee", "/customer", "BX-1")
+    local.workspace.click("lee", "Erase…")
+    errors = shown(local.workspace.submit("lee"))
+    assert "Say why" in errors
+    local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
+    done = shown(local.workspace.submit("lee"))
+    assert "Erased BX-1: from now on P-" in done and "1 note" in done
+    assert "was erased on" in shown(local.workspace.command("lee", "/customer", "BX-1"))
+    assert verify(store).ok
+    erased = store.db.execute(
+        "SELECT actor, details FROM audit_log WHERE action = 'customer.erased'"
+    ).fetchone()
+    assert erased[0] == LEE and json.loads(erased[1])["reason"] == "DSR-7"
+    # the export's content left the outbox once Slack had it; her name left the file
+    assert [row[0] for row in store.db.execute(
+        "SELECT payload FROM outbox WHERE method = 'files.upload'")] == ["{}"]  # fmt: skip
+    raw = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    assert b"holloway" not in raw.lower() and b"mh@example.com" not in raw.lower()
