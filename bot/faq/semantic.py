@@ -9,9 +9,11 @@ as fast as before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import logging
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,3 +69,21 @@ def encoder_from(env: Mapping[str, str] | None = None) -> Encoder | None:
 def default_encoder() -> Encoder | None:
     """The process's encoder, loaded once: every matcher (each reload of the FAQ) shares it."""
     return encoder_from()
+
+
+def forget_cached(cache: Path, texts: list[str]) -> None:
+    """Delete the cached vectors of `texts` from the phrasing vector cache file `cache`, if
+    there is one: questions retention removed must not stay there as learned phrasings. The
+    table is VectorCache's (bot/faq/encoder.py), which this module must not import."""
+    if not cache.is_file() or not texts:
+        return
+    with contextlib.closing(sqlite3.connect(cache, timeout=30)) as connection, connection:
+        if not connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'phrasing_vectors'"
+        ).fetchone():
+            return
+        # Learned phrasings are cached as a question with its spaces folded.
+        keys = {key for text in texts for key in (text, " ".join(text.split()))}
+        connection.executemany(
+            "DELETE FROM phrasing_vectors WHERE text = ?", [(key,) for key in keys]
+        )

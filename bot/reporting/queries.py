@@ -3,6 +3,8 @@ them all, and writes none."""
 
 from __future__ import annotations
 
+import json
+
 from bot.shared.db import Store
 
 
@@ -101,6 +103,25 @@ def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, i
            GROUP BY lower(trim(q.text)) ORDER BY min(q.id)""",
         [start, end],
     ).fetchall()
+
+
+def archived(store: Store, start: str, end: str, part: str) -> list[tuple[str, int]] | None:
+    """A part of the week [start, end)'s summary kept before retention removed the texts it is
+    read from (summary_archive), or None when it was not."""
+    row = store.db.execute(
+        'SELECT payload FROM summary_archive WHERE start = ? AND "end" = ? AND part = ?',
+        [start, end, part],
+    ).fetchone()
+    return [tuple(item) for item in json.loads(row[0])] if row else None
+
+
+def retention_week(store: Store, start: str, end: str) -> int:
+    """Records retention handled in the period, as its audit rows count them."""
+    return store.db.execute(
+        """SELECT coalesce(sum(json_extract(details, '$.records')), 0) FROM audit_log
+           WHERE action = 'retention' AND at >= ? AND at < ?""",
+        [start, end],
+    ).fetchone()[0]
 
 
 def tone_week(store: Store, start: str, end: str) -> dict:
