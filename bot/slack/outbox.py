@@ -256,10 +256,8 @@ class Sender:
     def deliver_due(self) -> int:
         """Send everything due that this sender can claim; returns how many messages went.
         Nothing while Slack does not have the app (bot/slack/install.py)."""
-        if install.paused(self.store):
-            return 0
         sent = 0
-        while (batch := self._claim_next()) is not None:
+        while not install.paused(self.store) and (batch := self._claim_next()) is not None:
             sent += self._deliver(*batch)
         return sent
 
