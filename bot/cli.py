@@ -397,7 +397,7 @@ def cmd_retention_apply(args: argparse.Namespace) -> int:
     days = guide.retention.days()
     verb = "would be emptied" if args.dry_run else "emptied"
     for kind, label in KINDS.items():
-        print(f"{kind}: {counts[kind]} {verb} ({label}, kept {days[kind]} days)")
+        print(f"{kind}: {counts[kind]} {verb} (kept {days[kind]} days): {label}")
     total = sum(counts.values())
     if args.dry_run:
         print(f"dry run: {total} records would be handled; nothing was changed")
