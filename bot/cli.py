@@ -399,10 +399,11 @@ def cmd_retention_apply(args: argparse.Namespace) -> int:
     for kind, label in KINDS.items():
         print(f"{kind}: {counts[kind]} {verb} (kept {days[kind]} days): {label}")
     total = sum(counts.values())
+    records = f"{total} record{'' if total == 1 else 's'}"
     if args.dry_run:
-        print(f"dry run: {total} records would be handled; nothing was changed")
+        print(f"dry run: {records} would be handled; nothing was changed")
     elif total:
-        print(f"{total} records handled; the audit log has a row with these counts")
+        print(f"{records} handled; the audit log has a row with these counts")
     else:
         print("nothing past its retention period; nothing changed")
     return 0

@@ -15,8 +15,6 @@ from sqlite_utils import Database
 
 from bot.shared.db import Store
 
-REMOVED = ""
-
 
 @dataclass(frozen=True)
 class Rows:

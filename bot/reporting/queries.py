@@ -92,10 +92,10 @@ def topic_counts(store: Store, start: str, end: str, limit: int | None) -> list[
 
 def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, int]]:
     """(question, times asked) of the unanswered questions, one row per wording (case and
-    outer spaces ignored), in the order they were first asked."""
+    outer spaces ignored), in the order they were first asked; none that retention emptied."""
     return store.db.execute(
         """SELECT q.text, count(*) FROM faq_queries q
-           WHERE q.created_at >= ? AND q.created_at < ?
+           WHERE q.created_at >= ? AND q.created_at < ? AND q.text != ''
              AND ((q.verdict = 'none'
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
                   OR EXISTS (SELECT 1 FROM faq_feedback f
