@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cases import audit
+from bot.cases.service import get_case
 from bot.faq import queries as faq_db
 from bot.faq.semantic import cache_path
 from bot.privacy.policy import RetentionPolicy
@@ -275,3 +276,9 @@ def test_a_run_killed_mid_batch_leaves_each_record_untouched_or_done(tmp_path):
     assert counts == {"faq_questions": 0, "drafts": 0, "tone_checks": 0, "closed_cases": 3}
     assert kims(store) == []
     assert apply(store, POLICY, LATER) == dict.fromkeys(POLICY.days(), 0)
+
+
+def test_a_closed_case_read_after_retention_says_its_topic_was_removed(store):
+    apply(store, POLICY, LATER)
+
+    assert get_case(store, 1).topic == "(topic removed after its retention period)"

@@ -57,6 +57,15 @@ def test_after_slack_says_the_app_is_gone_nothing_is_posted_and_the_queue_waits(
     assert all(line in warning for line in ADMIN_LINES)
 
 
+def test_a_revoked_token_of_a_person_leaves_the_bot_posting(local):
+    # repbot holds no person's token: only the bot's matters.
+    local.client.event({"type": "tokens_revoked", "tokens": {"oauth": ["U0ANA"], "bot": []}})
+
+    queue_post(local, "one")
+
+    assert statuses(local) == ["sent"]
+
+
 def test_a_refused_token_pauses_the_sender_without_giving_up_and_a_reinstall_resumes(local, caplog):
     local.fake.uninstall()  # the event never arrived: Slack refuses the token
     local.fake.clear()
