@@ -24,6 +24,7 @@ from bot.shared.refusal import Refusal
 # Each command imports what only it needs, where it runs: `repbot match` is ready in half the
 # time without the database, the playbooks, the reports and Slack's blocks.
 if TYPE_CHECKING:
+    from bot.guide import Guide
     from bot.shared.db import Store
 
 
@@ -123,6 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     summary.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     content_options(summary, knowledge=False)
     summary.set_defaults(handler=cmd_summary)
+
+    retention = commands.add_parser("retention", help="remove texts past their retention period")
+    retention_commands = retention.add_subparsers(dest="retention_command", required=True)
+    apply = retention_commands.add_parser(
+        "apply", help="empty the texts older than playbooks/retention.yaml allows"
+    )
+    apply.add_argument("--dry-run", action="store_true", help="only count what would go")
+    apply.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    content_options(apply)
+    apply.set_defaults(handler=cmd_retention_apply)
+
+    purge = commands.add_parser("purge", help="delete every row of the database")
+    purge.add_argument("--all", action="store_true", required=True, help="all data (required)")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    purge.set_defaults(handler=cmd_purge)
 
     args = parser.parse_args(argv)
     try:
@@ -361,8 +378,18 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
+def _valid_guide(args: argparse.Namespace, read: Environment) -> Guide | None:
+    """The playbooks, or None after printing why they cannot be used."""
     from bot.guide import load_guide
+
+    guide, problems = load_guide(args.playbooks or read.playbooks_dir())
+    if guide is None:
+        _report(problems)
+        print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
+    return guide
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
     from bot.reporting.export import to_csv, to_markdown
     from bot.reporting.summary import summary_labels
     from bot.reporting.weekly import weekly_summary
@@ -371,10 +398,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     read = Environment()
     # All a post needs of Slack's settings, asked for before anything else is done.
     slack = (read.bot_token(), read.api_url()) if args.post else None
-    guide, problems = load_guide(args.playbooks or read.playbooks_dir())
+    guide = _valid_guide(args, read)
     if guide is None:
-        _report(problems)
-        print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
         return 1
     store = _store(args)
     # The FAQ's questions label the top topics (entries a broken file lost read as words),
@@ -415,6 +440,56 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"repbot: the post did not go through ({why}){later}", file=sys.stderr)
         return 1
     print(f"posted the summary of {summary.label} to {channel}")
+    return 0
+
+
+def cmd_retention_apply(args: argparse.Namespace) -> int:
+    from bot.privacy.policy import KINDS
+    from bot.privacy.retention import apply
+
+    load_env_file()
+    read = Environment()
+    guide = _valid_guide(args, read)
+    if guide is None:
+        return 1
+    store = _store(args)
+    # The week's top unanswered questions are kept grouped as the summary groups them.
+    knowledge = load_knowledge(args.knowledge or read.knowledge_dir())
+    counts = apply(
+        store, guide.retention, store.clock.now(), args.dry_run,
+        tz=guide.goals.schedule.tz, matcher=Matcher.for_knowledge(knowledge, encoder=None),
+    )  # fmt: skip
+    days = guide.retention.days()
+    verb = "would be emptied" if args.dry_run else "emptied"
+    for kind, label in KINDS.items():
+        print(f"{kind}: {counts[kind]} {verb} (kept {days[kind]} days): {label}")
+    total = sum(counts.values())
+    records = f"{total} record{'' if total == 1 else 's'}"
+    if args.dry_run:
+        print(f"dry run: {records} would be handled; nothing was changed")
+    elif total:
+        print(f"{records} handled; the audit log has a row with these counts")
+    else:
+        print("nothing past its retention period; nothing changed")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.privacy.purge import purge
+
+    store = _store(args)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("repbot: purge asks for confirmation on a terminal; give --yes to purge "
+                  "without asking", file=sys.stderr)  # fmt: skip
+            return 2
+        answer = input(f"Delete every row of {store.path}, the audit log too? Type yes: ")
+        if answer.strip().lower() != "yes":
+            print("nothing deleted")
+            return 1
+    rows = purge(store)
+    print(f"purged {store.path}: {rows} rows deleted, the WAL emptied, the file compacted; "
+          "repbot starts on it as on a new database")  # fmt: skip
     return 0
 
 

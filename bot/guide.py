@@ -1,6 +1,6 @@
 """The guide: everything under playbooks/ (roles, situations and templates, tone rules,
-solutions and their limits, teams, goals), loaded and checked as one, and reloaded whole when
-leads edit it, so no reader ever sees half an edit."""
+solutions and their limits, teams, goals, retention), loaded and checked as one, and reloaded
+whole when leads edit it, so no reader ever sees half an edit."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.cases.solutions import SolutionPolicy, load_solution_policy
 from bot.coaching.playbooks import Playbooks, load_playbooks
 from bot.coaching.tone import ToneRules, load_tone_rules
 from bot.followups.redirects import Team, load_teams
+from bot.privacy.policy import RetentionPolicy, load_retention
 from bot.reporting.goals import Goals, load_goals
 from bot.shared.content import Problem
 from bot.shared.roles import Roles, load_roles
@@ -31,6 +32,7 @@ class Guide:
     teams: dict[str, Team]  # /redirect targets, by id
     signature: tuple
     goals: Goals = Goals()  # the weekly summary's schedule and experience goals
+    retention: RetentionPolicy = RetentionPolicy()  # days each kind of personal data is kept
 
 
 def playbooks_signature(directory: Path) -> tuple:
@@ -56,11 +58,13 @@ def load_guide(directory: Path) -> tuple[Guide | None, list[Problem]]:
     solutions, solution_problems = load_solution_policy(directory, situations)
     teams, team_problems = load_teams(directory)
     goals, goal_problems = load_goals(directory)
+    retention, retention_problems = load_retention(directory)
     problems = problems + playbook_problems + tone_problems + solution_problems + team_problems
-    problems += goal_problems
+    problems += goal_problems + retention_problems
     if any(p.severity == "error" for p in problems):
         return None, problems
-    return Guide(roles, playbooks, tone, solutions, teams, signature, goals), problems
+    guide = Guide(roles, playbooks, tone, solutions, teams, signature, goals, retention)
+    return guide, problems
 
 
 class LiveGuide:

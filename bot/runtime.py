@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.cases import audit
 from bot.config import SettingError, Settings, require_folder, setting_named
+from bot.privacy.retention import run_daily
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
 from bot.shared.memory import give_back_free_memory
@@ -111,11 +112,11 @@ LEARN_INTERVAL = 60.0  # seconds between looks at reps' new picks and votes
 def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool) -> list[Ticker]:
     """The background loops. Every process needs its own content reloader, since each holds
     its own FAQ index and playbooks; the schedules (reminders, the weekly summary, the
-    outbox's retries, forgetting old delivery keys) run in one: their work is claimed in the
-    database, so more would only repeat the same queries. Every process sends what its own
-    requests queue at once (the sender's kick). Each process also learns from reps' clicks
-    itself (`Faq.learn`), into its own index: a minute late is soon enough for evidence that
-    needs two reps to agree."""
+    outbox's retries, forgetting old delivery keys, retention) run in one: their work is
+    claimed in the database, so more would only repeat the same queries. Every process sends
+    what its own requests queue at once (the sender's kick). Each process also learns from
+    reps' clicks itself (`Faq.learn`), into its own index: a minute late is soon enough for
+    evidence that needs two reps to agree."""
     loops = [
         content_reloader(sender, services),
         Ticker("faq-learning", LEARN_INTERVAL, services.faq.learn),
@@ -128,10 +129,19 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
             Ticker("audit-head", AUDIT_HEAD_INTERVAL, audit.HeadPublisher(services.store).tick),
             # Slack retries within minutes; the keys that recognise them need not live for ever.
             Ticker("forget-old-deliveries", 3600, lambda: forget_old(services.store)),
+            # Once a day, claimed in the database: looked for every hour.
+            Ticker("retention", 3600, lambda: _retention(services)),
         ]
     for loop in loops:
         loop.start()
     return loops
+
+
+def _retention(services: Services) -> None:
+    guide = services.guide
+    run_daily(
+        services.store, guide.retention, tz=guide.goals.schedule.tz, matcher=services.faq.matcher
+    )
 
 
 def serve_http(

@@ -23,6 +23,7 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -170,6 +171,14 @@ def append_erasure(
     )  # fmt: skip
     cases_db.mark_personal_parts_erased(store, erased, row_id)
     return row_id
+
+
+def personal_parts_about(
+    store: Store, *, cases: Sequence[str] = (), subjects: Sequence[str] = ()
+) -> list[int]:
+    """The audit rows, not yet erased, with personal parts about these cases ("C-1001") or
+    these subjects ("F-12")."""
+    return cases_db.personal_parts_about(store, list(cases), list(subjects))
 
 
 def customer_of_case(store: Store, case_id: int | None) -> str | None:

@@ -374,6 +374,20 @@ def personal_parts_to_erase(store: Store, ref: str) -> list[int]:
     ]
 
 
+def personal_parts_about(store: Store, cases: list[str], subjects: list[str]) -> list[int]:
+    """The audit rows, not yet erased, with personal parts about the cases or subjects."""
+    case_marks, subject_marks = ", ".join("?" * len(cases)), ", ".join("?" * len(subjects))
+    return [
+        row[0]
+        for row in store.db.execute(
+            f"""SELECT p.audit_id FROM audit_personal p JOIN audit_log a ON a.id = p.audit_id
+                WHERE p.data IS NOT NULL AND (json_extract(a.details, '$.case') IN ({case_marks})
+                      OR a.subject IN ({subject_marks}))""",
+            [*cases, *subjects],
+        )
+    ]
+
+
 def personal_parts_mentioning(store: Store, mentions: Callable[[str], bool]) -> list[int]:
     """The audit rows whose personal parts mention someone (a promise with no case that names
     the customer), not yet erased."""

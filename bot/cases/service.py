@@ -104,6 +104,9 @@ def parse_case_ref(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+TOPIC_REMOVED = "(topic removed after its retention period)"
+
+
 def _case(store: Store, row: dict) -> Case:
     customer_id = row["customer_id"]
     row_of_customer = existing(cases_db.customer(store, customer_id), f"customer {customer_id}")
@@ -112,8 +115,10 @@ def _case(store: Store, row: dict) -> Case:
     if count is None:
         case_row = existing(cases_db.case_row(store, row["id"]), f"case C-{row['id']}")
         count = case_row["contact_count"]
+    # A case's topic is only ever empty once retention removed it (a new case needs one).
+    topic = row["topic"] or TOPIC_REMOVED
     return Case(
-        row["id"], customer, row["topic"], row["owner_id"], row["status"], row["root_cause"],
+        row["id"], customer, topic, row["owner_id"], row["status"], row["root_cause"],
         row["opened_at"], row["closed_at"], count, row.get("follows"),
     )  # fmt: skip
 

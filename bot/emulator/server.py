@@ -15,11 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.emulator.limits import check_message
 from bot.emulator.rates import TokenBucket
-from bot.emulator.team import (
-    CHANNELS,
-    TEAM,
-    Member,
-)
+from bot.emulator.team import BOT_USER_ID, CHANNELS, TEAM, Member
 from bot.emulator.webapi import Json, WebApiMethods, slack_error
 
 RESPONSE_URL_MAX_POSTS = 5
@@ -102,6 +98,7 @@ class FakeSlack(WebApiMethods):
         self._calls: list[Call] = []
         self._last_call_at = 0.0  # time.monotonic() of the latest call
         self._faults: list[_Fault] = []
+        self._refused: str | None = None  # the error every call gets once the app is gone
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._messages: dict[tuple[str, str], Json] = {}
         self._views: dict[str, Json] = {}
@@ -240,6 +237,24 @@ class FakeSlack(WebApiMethods):
         return {"type": "message", "channel_type": "im", "channel": channel, "user": user_id,
                 "text": text, "ts": self.new_ts()}  # fmt: skip
 
+    def uninstall(self) -> Json:
+        """The workspace removes the app: from now on every call is refused as Slack refuses
+        an uninstalled app's token; returns the event Slack sends (SignedClient.event)."""
+        with self._cond:
+            self._refused = "account_inactive"
+        return {"type": "app_uninstalled"}
+
+    def revoke_tokens(self) -> Json:
+        """The bot's token is revoked: every call is refused; returns Slack's event."""
+        with self._cond:
+            self._refused = "token_revoked"
+        return {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}
+
+    def reinstall(self) -> None:
+        """The app is installed again and takes calls (a real reinstall gives a new token)."""
+        with self._cond:
+            self._refused = None
+
     def heal(self) -> None:
         """Slack is well again: the faults not yet used up are dropped."""
         with self._cond:
@@ -320,6 +335,8 @@ class FakeSlack(WebApiMethods):
         token = authorization.removeprefix("Bearer ").strip() or body.get("token")
         if token != self.token:
             return 200, slack_error("invalid_auth"), {}
+        if self._refused is not None:
+            return 200, slack_error(self._refused), {}
         handler = self._methods.get(method)
         if handler is None:
             return 200, slack_error("unknown_method"), {}

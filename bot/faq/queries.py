@@ -98,10 +98,10 @@ def record_pick(store: Store, query_id: int, user_id: str, entry_id: str) -> Non
 
 def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
     """Questions that got "no good match" (and no pick) or a "Not helpful", not yet dealt
-    with."""
+    with; a question retention emptied is none any more."""
     return store.db.execute(
         """SELECT q.id, q.text FROM faq_queries q
-           WHERE q.created_at >= ?
+           WHERE q.created_at >= ? AND q.text != ''
              AND ((q.verdict = 'none'
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
                   OR EXISTS (SELECT 1 FROM faq_feedback f
@@ -118,7 +118,7 @@ def not_helpful_since(store: Store, since: str) -> list[tuple[int, str, str | No
     return store.db.execute(
         """SELECT f.query_id, q.text, f.entry_id FROM faq_feedback f
            JOIN faq_queries q ON q.id = f.query_id
-           WHERE q.created_at >= ? AND f.helpful = 0
+           WHERE q.created_at >= ? AND f.helpful = 0 AND q.text != ''
            ORDER BY f.query_id, f.entry_id""",
         [since],
     ).fetchall()
@@ -129,7 +129,7 @@ def picks_since(store: Store, since: str) -> list[tuple[int, str, str]]:
     return store.db.execute(
         """SELECT q.id, q.text, p.entry_id FROM faq_picks p
            JOIN faq_queries q ON q.id = p.query_id
-           WHERE q.created_at >= ?
+           WHERE q.created_at >= ? AND q.text != ''
              AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
            ORDER BY q.id""",
         [since],
@@ -161,7 +161,8 @@ def gap_resolver(store: Store, query_id: int) -> tuple[str, str, str | None] | N
 
 def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, bool, str]]:
     """(question, rep, entry id, for it, answered outright, when) of every rep's word on an
-    entry for a question asked since: a "did you mean" pick or a Helpful is for it, a Not
+    entry for a question asked since (and not removed by retention): a "did you mean" pick or
+    a Helpful is for it, a Not
     helpful against it. A rep's vote on the entry they picked replaces the pick (they saw its
     answer). "None of these" names no entry and is left out."""
     return [
@@ -170,11 +171,11 @@ def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, 
             """SELECT q.text, f.user_id, f.entry_id, f.helpful, q.verdict = 'answer',
                       f.created_at
                FROM faq_feedback f JOIN faq_queries q ON q.id = f.query_id
-               WHERE q.created_at >= :since AND f.entry_id IS NOT NULL
+               WHERE q.created_at >= :since AND f.entry_id IS NOT NULL AND q.text != ''
                UNION ALL
                SELECT q.text, p.user_id, p.entry_id, 1, q.verdict = 'answer', p.created_at
                FROM faq_picks p JOIN faq_queries q ON q.id = p.query_id
-               WHERE q.created_at >= :since
+               WHERE q.created_at >= :since AND q.text != ''
                  AND NOT EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = p.query_id
                                  AND f.user_id = p.user_id AND f.entry_id = p.entry_id)
                ORDER BY 6""",

@@ -34,14 +34,16 @@ def cache_path(database: Path) -> Path:
     return database.with_name(f"{database.stem}.vectors{database.suffix or '.db'}")
 
 
-def forget_vectors(database: Path, mentions: Callable[[str], bool]) -> int:
-    """Delete the cached vectors of texts that mention someone (a learned phrasing is a
-    customer's question), and vacuum the file so their bytes go; returns how many."""
+def forget_vectors(database: Path, doomed: Callable[[str], bool]) -> int:
+    """Delete the cached vectors of the texts `doomed` picks (a learned phrasing is a
+    customer's question: erased, or past its retention), their bytes zeroed; returns how
+    many. The table is VectorCache's (bot/faq/encoder.py), which this module must not import."""
     path = cache_path(database)
     if not path.exists():
         return 0
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
-        connection.create_function("repbot_mentions", 1, mentions)
+        connection.create_function("repbot_doomed", 1, doomed)
+        connection.execute("PRAGMA secure_delete = ON")
         with connection:
             # the table bot.faq.encoder.VectorCache keeps; absent until a first build
             table = connection.execute(
@@ -50,10 +52,9 @@ def forget_vectors(database: Path, mentions: Callable[[str], bool]) -> int:
             if table is None:
                 return 0
             gone = connection.execute(
-                "DELETE FROM phrasing_vectors WHERE repbot_mentions(text)"
+                "DELETE FROM phrasing_vectors WHERE repbot_doomed(text)"
             ).rowcount
         if gone:
-            connection.execute("VACUUM")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return gone
 

@@ -136,8 +136,20 @@ def to_markdown(summary: WeeklySummary) -> str:
                 f"{shown(result.actual, unit)} | {met} |"
             )
         lines.append("")
-    lines += [audit_line(summary.audit_head), ""]
+    lines += [*retention_lines(summary), audit_line(summary.audit_head), ""]
     return "\n".join(lines)
+
+
+def retention_lines(summary: WeeklySummary) -> list[str]:
+    """How many records retention handled in the week: none when it handled none."""
+    count = summary.retention_records
+    if not count:
+        return []
+    return [
+        f"Retention: {count:,} record{'' if count == 1 else 's'} past their period "
+        "(playbooks/retention.yaml) had their texts removed this week; the figures keep them.",
+        "",
+    ]
 
 
 def audit_line(head: audit.Head) -> str:

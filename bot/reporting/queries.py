@@ -3,6 +3,8 @@ them all, and writes none."""
 
 from __future__ import annotations
 
+import json
+
 from bot.shared.db import Store
 
 
@@ -90,10 +92,10 @@ def topic_counts(store: Store, start: str, end: str, limit: int | None) -> list[
 
 def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, int]]:
     """(question, times asked) of the unanswered questions, one row per wording (case and
-    outer spaces ignored), in the order they were first asked."""
+    outer spaces ignored), in the order they were first asked; none that retention emptied."""
     return store.db.execute(
         """SELECT q.text, count(*) FROM faq_queries q
-           WHERE q.created_at >= ? AND q.created_at < ?
+           WHERE q.created_at >= ? AND q.created_at < ? AND q.text != ''
              AND ((q.verdict = 'none'
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
                   OR EXISTS (SELECT 1 FROM faq_feedback f
@@ -101,6 +103,25 @@ def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, i
            GROUP BY lower(trim(q.text)) ORDER BY min(q.id)""",
         [start, end],
     ).fetchall()
+
+
+def archived(store: Store, start: str, end: str, part: str) -> list[tuple[str, int]] | None:
+    """A part of the week [start, end)'s summary kept before retention removed the texts it is
+    read from (summary_archive), or None when it was not."""
+    row = store.db.execute(
+        'SELECT payload FROM summary_archive WHERE start = ? AND "end" = ? AND part = ?',
+        [start, end, part],
+    ).fetchone()
+    return [tuple(item) for item in json.loads(row[0])] if row else None
+
+
+def retention_week(store: Store, start: str, end: str) -> int:
+    """Records retention handled in the period, as its audit rows count them."""
+    return store.db.execute(
+        """SELECT coalesce(sum(json_extract(details, '$.records')), 0) FROM audit_log
+           WHERE action = 'retention' AND at >= ? AND at < ?""",
+        [start, end],
+    ).fetchone()[0]
 
 
 def tone_week(store: Store, start: str, end: str) -> dict:

@@ -191,6 +191,7 @@ class WeeklySummary:
     empty: bool  # nothing happened: a short post saying so
     in_progress: bool  # the week is not over: its figures are so far
     audit_head: audit.Head  # the audit chain's head when the summary was made, published with it
+    retention_records: int = 0  # records whose texts retention removed during the week
 
     def sections(self) -> list[tuple[str, Section]]:
         """(name, section) in the order of the post."""
@@ -299,7 +300,20 @@ def faq_titles(entries: Iterable[Entry]) -> dict[str, str]:
 
 def _unanswered(store: Store, start: str, end: str, matcher: Matcher | None) -> tuple[Figure, ...]:
     """The top unanswered questions, similar wordings grouped as the gaps list groups them;
-    the week before groups differently, so there is no previous count."""
+    the week before groups differently, so there is no previous count. A week whose questions
+    retention removed reads them as they were kept before (`top_unanswered`)."""
+    kept = reporting_db.archived(store, start, end, ARCHIVED_UNANSWERED)
+    totals = kept if kept is not None else top_unanswered(store, start, end, matcher)
+    return tuple(Figure(q, q, count, None, "count") for q, count in totals)
+
+
+ARCHIVED_UNANSWERED = "top_unanswered"  # the summary_archive part of the questions above
+
+
+def top_unanswered(
+    store: Store, start: str, end: str, matcher: Matcher | None
+) -> list[tuple[str, int]]:
+    """(question, times asked) of the week's top unanswered needs, from the questions' texts."""
     wordings = reporting_db.unanswered_wordings(store, start, end)
     rows = [(index, text) for index, (text, _) in enumerate(wordings)]
     groups = group_questions(rows, matcher)
@@ -309,7 +323,7 @@ def _unanswered(store: Store, start: str, end: str, matcher: Matcher | None) -> 
         question = " ".join(counts.most_common(1)[0][0].split())
         totals.append((question, sum(counts.values())))
     totals.sort(key=lambda pair: -pair[1])  # stable: a tie keeps the first asked first
-    return tuple(Figure(q, q, count, None, "count") for q, count in totals[:TOP])
+    return totals[:TOP]
 
 
 def _type_label(policy: SolutionPolicy | None, type_id: str) -> str:
@@ -454,6 +468,7 @@ def build_summary(
         goals=results,
         empty=not any(now[name] for name in counted),
         audit_head=audit.head(store),
+        retention_records=reporting_db.retention_week(store, a, b),
     )
 
 

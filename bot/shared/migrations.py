@@ -447,6 +447,30 @@ def _reseal(db: Database) -> None:
     )
 
 
+def _v13_retention_and_uninstall(db: Database) -> None:
+    # The text-derived parts of a week's summary, kept before retention removes the texts they
+    # are read from (bot/privacy/retention.py), so an old week's summary reads the same after.
+    db.execute(
+        """CREATE TABLE summary_archive (
+            start TEXT NOT NULL,
+            "end" TEXT NOT NULL,
+            part TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (start, "end", part)
+        )"""
+    )
+    # Slack told us the app was uninstalled or its token revoked (or refused the token): one
+    # row while it lasts; the sender and the posting loops pause until Slack takes a token again.
+    db.execute(
+        """CREATE TABLE slack_uninstalled (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -461,4 +485,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v10_case_follows,
     _v11_outbox_digest_kinds,
     _v12_personal_data_outside_the_audit_chain,
+    _v13_retention_and_uninstall,
 ]

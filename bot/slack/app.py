@@ -22,6 +22,7 @@ from bot.config import SLACK_API_DEFAULT, SettingError, Settings
 from bot.services import Services
 from bot.slack.boundary import Listeners
 from bot.slack.edge import way_in
+from bot.slack.install import TOKEN_REFUSED, token_accepted
 from bot.slack.listeners import register_listeners
 from bot.slack.outbox import Sender
 
@@ -29,11 +30,6 @@ log = logging.getLogger(__name__)
 
 # How long the start-up check waits for Slack: a URL that swallows packets says so in seconds.
 CHECK_TIMEOUT = 10
-# What Slack answers auth.test when the token itself is wrong (not the URL, not the network).
-TOKEN_REFUSED = {
-    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
-    "not_allowed_token_type", "team_access_not_granted",
-}  # fmt: skip
 SLACK_ERROR = re.compile(r"[a-z0-9_]+")  # Slack's error codes; anything else is not Slack
 # The check's own client logs nowhere: what went wrong is the one line of its SettingError,
 # not that and slack-sdk's error line and traceback besides.
@@ -128,6 +124,7 @@ def build_app(
     """The app and the sender of its outbox (whose ticker the caller runs), once Slack has
     said who the bot is (check_slack: SettingError when it cannot)."""
     check_slack(settings.slack_bot_token, settings.slack_api_url, settings.slack_app_token)
+    token_accepted(services.store)  # a reinstall: what was queued while it was gone goes now
     app = App(
         # The settings are given, all of them: Bolt would otherwise look for the token and the
         # signing secret in the environment itself (and, given a client as well as a token it

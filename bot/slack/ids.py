@@ -28,10 +28,12 @@ class Command(StrEnum):
 
 
 class Event(StrEnum):
-    """The Events API events the bot subscribes to (manifest.yaml asks for message.im only)."""
+    """The Events API events the bot subscribes to (manifest.yaml's bot_events)."""
 
     MESSAGE = "message"
     APP_HOME_OPENED = "app_home_opened"
+    APP_UNINSTALLED = "app_uninstalled"
+    TOKENS_REVOKED = "tokens_revoked"
 
 
 class Action(StrEnum):

@@ -38,6 +38,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.ticker import Ticker
+from bot.slack import install
 from bot.slack import queries as edge_db
 from bot.slack.blocks import base
 from bot.slack.blocks import digest as digests
@@ -253,9 +254,10 @@ class Sender:
                 self._again = False
 
     def deliver_due(self) -> int:
-        """Send everything due that this sender can claim; returns how many messages went."""
+        """Send everything due that this sender can claim; returns how many messages went.
+        Nothing while Slack does not have the app (bot/slack/install.py)."""
         sent = 0
-        while (batch := self._claim_next()) is not None:
+        while not install.paused(self.store) and (batch := self._claim_next()) is not None:
             sent += self._deliver(*batch)
         return sent
 
@@ -309,7 +311,13 @@ class Sender:
 
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
         """Give up the items no retry will help (all of them for a final error, else those
-        older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest."""
+        older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest.
+        A refused token gives up nothing: it pauses the sender, and the items wait for it."""
+        if str(failure) in install.TOKEN_REFUSED:
+            install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
+            ids = [row["id"] for row in group]
+            edge_db.outbox_retry(self.store, ids, self.instance, str(failure), iso(now))
+            return
         dead = [row for row in group if failure.final or _age(row, now) > GIVE_UP_AFTER]
         if dead:
             first = dead[0]

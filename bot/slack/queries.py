@@ -176,3 +176,25 @@ def reply_for(store: Store, view_id: str, user_id: str) -> str | None:
         [view_id, user_id],
     ).fetchone()
     return row[0] if row else None
+
+
+def mark_uninstalled(store: Store, reason: str) -> bool:
+    """Record that Slack no longer takes the bot's token; True only for the call that did."""
+    with store.write() as db:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO slack_uninstalled (id, reason, at) VALUES (1, ?, ?)",
+            [reason, store.now()],
+        )
+        return cursor.rowcount == 1
+
+
+def uninstalled(store: Store) -> str | None:
+    """Why Slack no longer takes the bot's token, or None while it does."""
+    row = store.db.execute("SELECT reason FROM slack_uninstalled WHERE id = 1").fetchone()
+    return row[0] if row else None
+
+
+def clear_uninstalled(store: Store) -> bool:
+    """Slack takes the token again; True when it had not."""
+    with store.write() as db:
+        return db.execute("DELETE FROM slack_uninstalled").rowcount == 1

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.followups.reminders import claim, delivered, due_reminders
 from bot.services import Services
 from bot.shared.ticker import Ticker
+from bot.slack import install
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
 from bot.slack.people import time_zone
@@ -21,8 +22,11 @@ REMINDER_INTERVAL = 20.0  # seconds between looks; reminders are minutes apart
 
 
 def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -> int:
-    """Queue every reminder that is due and that this instance wins; returns how many."""
+    """Queue every reminder that is due and that this instance wins; returns how many. None
+    while Slack does not have the app (bot/slack/install.py)."""
     store = services.store
+    if install.paused(store):
+        return 0
     outbox = Outbox(store, sender, "reminders")
     queued = 0
     for reminder in due_reminders(store, services.roles, store.clock.now()):

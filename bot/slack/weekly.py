@@ -22,6 +22,7 @@ from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.ticker import Ticker
+from bot.slack import install
 from bot.slack.blocks.summary import summary_post
 from bot.slack.outbox import Outbox, Sender
 
@@ -46,10 +47,11 @@ def queue_summary(
 
 def post_if_due(sender: Sender, services: Services) -> bool:
     """Queue last week's summary once it is due, exactly once over every instance; the
-    outbox delivers it. True when this call queued it."""
+    outbox delivers it. True when this call queued it. Not while Slack does not have the app:
+    the week is posted when it is back."""
     store = services.store
     now = store.clock.now()
-    if now < due_at(services.guide.goals.schedule, now):
+    if now < due_at(services.guide.goals.schedule, now) or install.paused(store):
         return False
     guide = services.guide
     # Claim the week first: this runs every minute for the rest of the week once it is due,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reporting.export import audit_line, heading, rows, shown, shown_change
+from bot.reporting.export import audit_line, heading, retention_lines, rows, shown, shown_change
 from bot.reporting.goals import FIGURES
 from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
@@ -65,7 +65,7 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
     if summary.empty:
         text = "A quiet week: no queries, cases, drafts, solutions, promises or redirects."
         # A quiet week's post anchors the audit chain too: an emptied log shows against it.
-        return message(title, [*blocks, section(text), context(audit_line(summary.audit_head))])
+        return message(title, [*blocks, section(text), *_closing(summary)])
     by_section: dict[str, list[Mrkdwn]] = {}
     tables: dict[str, int] = {}  # rows shown of each table so far
     for name, key, figure in rows(summary):
@@ -97,5 +97,10 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             )
         blocks += sections("*Experience goals*\n" + "\n".join(goal_lines))
     blocks.append(context("Change is against the week before. `repbot summary` exports it."))
-    blocks.append(context(audit_line(summary.audit_head)))
-    return message(title, blocks)
+    return message(title, [*blocks, *_closing(summary)])
+
+
+def _closing(summary: WeeklySummary) -> list[dict]:
+    """What retention removed in the week, if anything, and the audit chain's head."""
+    lines = [line for line in retention_lines(summary) if line]
+    return [context(escape(line)) for line in lines] + [context(audit_line(summary.audit_head))]

@@ -1,0 +1,95 @@
+"""The tables retention reads and empties, across the domains: like reporting's queries,
+retention is about every table that holds people's words, so its SQL is kept here in one place.
+
+A record is one row (a question, a draft, a tone check, a promise made outside any case) or a
+closed case with every text tied to it; its texts are emptied in one statement or, for a case,
+in the one transaction of its batch. An emptied text is '' (the columns are NOT NULL), which is
+also how a later run knows a record is done."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from bot.shared.db import Store
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Records of one table that expire by one time column, and the texts they hold."""
+
+    table: str
+    at: str  # the time column a period counts from
+    texts: tuple[str, ...]
+    where: str = "1"  # which rows are records of the kind at all
+
+    def _expired(self) -> str:
+        still = " OR ".join(f"{text} != ''" for text in self.texts)
+        return f"{self.where} AND {self.at} < :before AND ({still})"
+
+    def count(self, store: Store, before: str) -> int:
+        sql = f"SELECT count(*) FROM {self.table} WHERE {self._expired()}"
+        return store.db.execute(sql, {"before": before}).fetchone()[0]
+
+    def batch(self, db: Database, before: str, limit: int) -> list[tuple[int, str]]:
+        """(id, time) of up to `limit` expired records, the oldest first."""
+        sql = f"""SELECT id, {self.at} FROM {self.table} WHERE {self._expired()}
+                  ORDER BY id LIMIT :limit"""
+        return db.execute(sql, {"before": before, "limit": limit}).fetchall()
+
+    def empty(self, db: Database, ids: list[int]) -> None:
+        blank = ", ".join(f"{text} = ''" for text in self.texts)
+        db.execute(f"UPDATE {self.table} SET {blank} WHERE id IN ({_marks(ids)})", ids)
+
+
+FAQ_QUESTIONS = Rows("faq_queries", "created_at", ("text",))
+DRAFTS = Rows("drafts", "created_at", ("customer_name", "message", "text"))
+TONE_CHECKS = Rows("tone_checks", "created_at", ("text",))
+CLOSED_CASES = Rows("cases", "closed_at", ("topic",), "status = 'closed'")
+LOOSE_PROMISES = Rows("followups", "done_at", ("what",), "case_id IS NULL AND status = 'done'")
+
+
+def _marks(ids: list) -> str:
+    return ", ".join("?" * len(ids))
+
+
+def empty_case_texts(db: Database, case_ids: list[int]) -> None:
+    """Every text tied to the cases besides their topics (CLOSED_CASES.empty does those)."""
+    marks = _marks(case_ids)
+    for table, texts in (
+        ("case_notes", "text = ''"),
+        ("followups", "what = ''"),
+        ("redirects", "note = ''"),
+        ("solutions", "reason = '', decision_reason = NULL"),
+    ):
+        db.execute(f"UPDATE {table} SET {texts} WHERE case_id IN ({marks})", case_ids)
+    db.execute(
+        f"""UPDATE solution_clicks SET message = '' WHERE solution_id IN
+            (SELECT id FROM solutions WHERE case_id IN ({marks}))""",
+        case_ids,
+    )
+
+
+def question_texts(db: Database, ids: list[int]) -> list[str]:
+    return [
+        row[0]
+        for row in db.execute(f"SELECT text FROM faq_queries WHERE id IN ({_marks(ids)})", ids)
+    ]
+
+
+def is_archived(db: Database, start: str, end: str, part: str) -> bool:
+    row = db.execute(
+        'SELECT 1 FROM summary_archive WHERE start = ? AND "end" = ? AND part = ?',
+        [start, end, part],
+    ).fetchone()
+    return row is not None
+
+
+def archive(db: Database, start: str, end: str, part: str, rows: list, at: str) -> None:
+    db.execute(
+        """INSERT INTO summary_archive (start, "end", part, payload, created_at)
+           VALUES (?, ?, ?, ?, ?)""",
+        [start, end, part, json.dumps(rows, ensure_ascii=False), at],
+    )
