@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     erasing.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     erasing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
+    content_options(erasing, playbooks=False)
     erasing.set_defaults(handler=cmd_customers_erase)
 
     audit = commands.add_parser("audit", help="the tamper-evident log of solutions and decisions")
@@ -340,13 +341,9 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     store = _store(args)
     customer = find(store, args.customer)
     check_erasable(store, customer)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise Refusal("erasing cannot be undone: add --yes to erase without being asked")
-        answer = input(f"Erase {describe(customer)}? This cannot be undone. Type yes: ")
-        if answer.strip().lower() != "yes":
-            print("Nothing was erased.")
-            return 1
+    if not args.yes and not _confirmed(f"Erase {describe(customer)}?", "erase"):
+        print("Nothing was erased.")
+        return 1
     actor = f"cli:{os.environ.get('USER') or 'cli'}"
     erasure = erase(store, args.customer, actor=actor, reason=args.reason)
     vectors = forget_vectors(store.path, erasure.mentions)
@@ -355,6 +352,9 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     if vectors:
         done.append(f"{vectors} cached phrasing vectors")
     done.append(f"the personal details of {erasure.audit_rows} audit rows")
+    knowledge = _content_dirs(args)[0]
+    for file, line in _mentions_in(knowledge, erasure.mentions):
+        print(f"{file}:{line}: names the customer; a lead should edit it (repbot never edits it)")
     print(f"Erased {erasure.was}: from now on {erasure.ref}. Erased: {', '.join(done)}.")
     if not emptied:
         print(
@@ -363,6 +363,22 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     check = verify(store)
     print(f"The audit log {'verifies' if check.ok else 'does NOT verify'}: {check.reason}.")
     return 0 if check.ok else 1
+
+
+def _confirmed(question: str, verb: str) -> bool:
+    """A yes typed on the terminal; Refusal when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        raise Refusal(f"{verb} cannot be undone: add --yes to {verb} without being asked")
+    return input(f"{question} This cannot be undone. Type yes: ").strip().lower() == "yes"
+
+
+def _mentions_in(folder: Path, mentions: Callable[[str], bool]) -> Iterator[tuple[Path, int]]:
+    """Lines of the knowledge files that name someone: a phrasing a lead added from a gap may
+    be a customer's question word for word."""
+    for path in sorted(folder.rglob("*.yaml")) if folder.is_dir() else []:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if mentions(line):
+                yield path, number
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -478,15 +494,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from bot.privacy.purge import purge
 
     store = _store(args)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print("repbot: purge asks for confirmation on a terminal; give --yes to purge "
-                  "without asking", file=sys.stderr)  # fmt: skip
-            return 2
-        answer = input(f"Delete every row of {store.path}, the audit log too? Type yes: ")
-        if answer.strip().lower() != "yes":
-            print("nothing deleted")
-            return 1
+    if not args.yes and not _confirmed(
+        f"Delete every row of {store.path}, the audit log too?", "purge"
+    ):
+        print("nothing deleted")
+        return 1
     rows = purge(store)
     print(f"purged {store.path}: {rows} rows deleted, the WAL emptied, the file compacted; "
           "repbot starts on it as on a new database")  # fmt: skip

@@ -98,8 +98,13 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
         "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
         " UNION ALL SELECT 'contacts', count(*) FROM contacts")}  # fmt: skip
     path = str(store.path)
-    done = repbot("customers", "erase", "BX-1", "--reason", "DSR-2026-014", "--yes", "--db", path)
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir()
+    (knowledge / "gaps.yaml").write_text(f"- id: late\n  variants:\n    - {NAME} box late\n")
+    done = repbot("customers", "erase", "BX-1", "--reason", "DSR-2026-014", "--yes", "--db", path,
+                  "--knowledge", str(knowledge))  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert f"{knowledge / 'gaps.yaml'}:3: names the customer" in done.stdout
     assert "Erased BX-1: from now on P-" in done.stdout
     assert "The audit log verifies" in done.stdout
     raw = b"".join(

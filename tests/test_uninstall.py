@@ -100,7 +100,7 @@ def test_purge_leaves_an_empty_database_with_no_ones_words_in_its_bytes(tmp_path
 
     refused = repbot("purge", "--all", "--db", str(path))  # stdin is no terminal
     assert refused.returncode == 2
-    assert "give --yes" in refused.stderr
+    assert "add --yes" in refused.stderr
     done = repbot("purge", "--all", "--yes", "--db", str(path))
 
     assert done.returncode == 0, done.stderr
