@@ -24,7 +24,7 @@ def find_customer(store: Store, text: str) -> dict:
     """The one customer `text` names, or a Refusal saying why not (none, or several)."""
     text = text.strip()
     if not text:
-        raise Refusal(f"Which customer? {HOW}.")
+        raise Refusal(f"Which customer? {HOW[0].upper()}{HOW[1:]}.")
     case = CASE_REF.match(text)
     if case:
         row = cases_db.case_row(store, int(case[1]))
