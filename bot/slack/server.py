@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from waitress import wasyncore
 from waitress.server import create_server
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ CLEANUP_INTERVAL = 1
 # connection alive by sending a byte now and then holds its place until this limit; the
 # HTTPS proxy that Slack's request URL needs in front of the bot is where to cut those short.
 CONNECTION_LIMIT = 500
+LOOP_TIMEOUT = 1  # seconds the server's loop waits in poll() for something to happen
 
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; twelve digits is far beyond any age
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")  # "v0=" and a hex SHA-256 HMAC
@@ -152,11 +154,15 @@ class HttpServer:
     ) -> None:
         wsgi = slack_wsgi(app, signing_secret)
         where = {"host": host, "port": port} if sock is None else {"sockets": [sock]}
+        self._map: dict = {}  # the server's sockets, which start()'s loop polls
         self._server = create_server(
             wsgi,
+            self._map,
             threads=threads,
-            # A short loop timeout lets stop() take effect at once instead of after a second.
-            asyncore_loop_timeout=0.05,
+            # Waitress reads its loop timeout in whole seconds: 0.05 was 0, a loop that polled
+            # without waiting and took a third of a core in each idle worker, and competed
+            # with requests for the interpreter lock in a busy one. stop() wakes the loop.
+            asyncore_loop_timeout=LOOP_TIMEOUT,
             asyncore_use_poll=True,
             channel_timeout=CHANNEL_TIMEOUT,
             cleanup_interval=CLEANUP_INTERVAL,
@@ -178,23 +184,24 @@ class HttpServer:
         self._server.run()
 
     def start(self) -> HttpServer:
+        """Serve on a thread of its own until stop()."""
         self._thread = threading.Thread(target=self._run, name="repbot-http", daemon=True)
         self._thread.start()
         return self
 
     def _run(self) -> None:
-        try:
-            self._server.run()
-        except OSError:
-            # close() pulls the socket from under a poll() in progress; only then is it fine.
-            if not self._stopping:
-                raise
+        while not self._stopping:
+            wasyncore.loop(LOOP_TIMEOUT, use_poll=True, map=self._map, count=1)
+        # Closed here, in the loop's thread: closed from another, a socket went from under a
+        # poll() in progress.
+        wasyncore.close_all(self._map)
 
     def stop(self) -> None:
-        self._stopping = True
-        # The request threads first: one still finishing an answer pulls the loop's trigger,
-        # and close() would close that under it (a traceback at the end of the demo).
+        # The request threads first: one still finishing an answer pulls the loop's trigger.
         self._server.task_dispatcher.shutdown()
-        self._server.close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._thread is None:
+            self._server.close()
+            return
+        self._stopping = True
+        self._server.pull_trigger()  # type: ignore[union-attr]  # wakes the loop's poll()
+        self._thread.join(timeout=5)
