@@ -32,10 +32,13 @@ from bot.workers import Supervisor, listen, stop_on_signals
 log = logging.getLogger(__name__)
 
 # Request threads per process. They only acknowledge (slow work goes to the lazy listeners'
-# pool), which is CPU work under the interpreter lock: more threads would only make requests
-# take turns on it, so all finish late (bench_faq, 2 workers: p99 about 35 ms with 2 threads
-# each, about 60 ms with 8).
-ACK_THREADS = 2
+# pool), which is CPU work under the interpreter lock: a second thread only made requests take
+# turns on it, and a thread that holds the database's write lock wait for the other's matching
+# to let go of the interpreter, while the other worker's writers waited for it (bench_faq, 2
+# workers, 8 senders, on a busy machine: p50 14 ms and p99 62 to 91 ms with 1 thread each,
+# p50 18 to 25 ms and p99 104 to 114 ms with 2; with 8, p99 was about 60 ms on a quiet one).
+# The other worker takes what comes while this one is busy.
+ACK_THREADS = 1
 AUDIT_HEAD_INTERVAL = 60.0  # seconds between looks at how far the audit chain has grown
 
 
