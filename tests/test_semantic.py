@@ -135,15 +135,6 @@ def test_phrasing_vectors_are_cached_by_model_and_text(
     assert models == {encoding.MODEL_SHA256}
 
 
-def test_a_first_build_spread_over_the_cores_has_the_vectors_of_one_thread(
-    encoder: encoding.Encoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    texts = [phrasing for entry in FAQ for phrasing in entry.phrasings]
-    one_thread = encoder.encode(texts)
-    monkeypatch.setattr(encoding, "_BULK", 2)  # as a big FAQ's first build
-    assert np.array_equal(encoder.encode(texts), one_thread)
-
-
 def test_a_cache_that_cannot_be_written_costs_time_not_a_match(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -13,11 +13,9 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +43,6 @@ _MAX_TOKENS = 128  # what the model was trained on; a question is far shorter
 # Texts encoded per run: short runs of similar length pad little (texts are sorted by length),
 # and a run's cost grows with its longest text.
 _BATCH = 8
-# Texts from which an encode (an index's first build) runs its batches on every core the
-# process may use, one single-threaded run per core: none waits on another.
-_BULK = 1_000
 _CACHE_CHUNK = 500
 # Phrasings up to which a question is compared with every one; beyond, with those of the
 # entries closest by centroid only (see `PhrasingVectors._closest`).
@@ -141,11 +136,9 @@ class Encoder:
     """Texts to unit vectors (n x dim, float32), one at a time or in batches; thread-safe.
 
     The model runs on one thread: a question is encoded on the worker that asked it, and
-    several workers each have their own core. An index's first build runs its batches on as
-    many threads as the process has cores, each batch on one: a session of two threads spent
-    the CPU of three on a busy 2-core machine (its threads wait for each other, spinning),
-    separate runs spend what one does (some 380 texts a CPU-second).
-    """
+    several workers each have their own core. An index's first build encodes its phrasings on
+    that one thread too: with two threads, on a busy 2-core machine, each text took three
+    times as long."""
 
     def __init__(self, folder: Path, *, sha256: str, cache: VectorCache | None = None) -> None:
         self.sha256 = sha256  # of model.onnx: the vectors' identity, the cache key's model part
@@ -190,19 +183,10 @@ class Encoder:
 
     def _run(self, texts: Sequence[str]) -> Vectors:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        batches = [order[start : start + _BATCH] for start in range(0, len(order), _BATCH)]
-
-        def run(batch: list[int]) -> Vectors:
-            return self._batch([texts[i] for i in batch])
-
-        if len(texts) < _BULK:
-            runs = list(map(run, batches))
-        else:
-            with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # a run lets go of the GIL
-                runs = list(pool.map(run, batches))
         out: list[Vectors] = [np.zeros(0, np.float32)] * len(texts)
-        for batch, vectors in zip(batches, runs, strict=True):
-            for i, vector in zip(batch, vectors, strict=True):
+        for start in range(0, len(order), _BATCH):
+            batch = order[start : start + _BATCH]
+            for i, vector in zip(batch, self._batch([texts[i] for i in batch]), strict=True):
                 out[i] = vector
         self.encoded += len(texts)
         if not out:
