@@ -35,7 +35,6 @@ second one.
 from __future__ import annotations
 
 import functools
-import heapq
 import itertools
 import math
 import operator
@@ -418,6 +417,10 @@ class Matcher:
         self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
+        # What a question shares with an entry, wanted again by its evidence and, for a held-out
+        # phrasing, by the question of its whole entry held out (most of the same candidates).
+        self._question_grams = functools.lru_cache(maxsize=8)(self._gram_vector)
+        self._alike_entry = functools.lru_cache(maxsize=4 * _RERANK)(self._alike_of_entry)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
             self._entry_grams(index)
             if count <= _EAGER_GRAMS:
@@ -525,7 +528,7 @@ class Matcher:
             return []
         content = [word for word in words if is_content(word)]
         content_set = set(content)
-        grams = self._gram_vector(content)
+        grams = self._question_grams(tuple(content))
         detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -646,24 +649,26 @@ class Matcher:
         # comparable across queries and filler costs nothing (a stop word that matches helps);
         # a content word the FAQ never uses counts against every entry
         ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
-        best = heapq.nsmallest(_RERANK, scores.items(), key=lambda item: (-item[1], item[0]))
+        # the best first, the lower index on a tie: by index, then stably by score (both in C)
+        best = sorted(scores.items())
+        best.sort(key=operator.itemgetter(1), reverse=True)
+        del best[_RERANK:]
         if closest is not None:
             best += self._closest_in_meaning(closest, held, {index for index, _ in best}, scores)
         ceiling = ceiling or 1.0
         query = " ".join(content)
-        query_grams = self._gram_vector(content)
+        query_grams = self._question_grams(tuple(content))
         ranked = []
         for index, bm25 in best:
-            phrasings = self._phrasings[index]
             if held is not None and index == held.entry and held.phrasing is not None:
+                phrasings = self._phrasings[index]
                 phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
                 entry_grams = self._gram_vector(" ".join(phrasings).split())
+                fuzzy, cosine = _alike(query, query_grams, phrasings, entry_grams)
             else:
-                entry_grams = self._entry_grams(index)
-            found = process.extractOne(query, phrasings, scorer=fuzz.token_sort_ratio)
-            cosine = _dot(query_grams, entry_grams)
+                fuzzy, cosine = self._alike_entry(query, index)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
-            similarity += _FUZZ_WEIGHT * (found[1] / 100 if found else 0.0)
+            similarity += _FUZZ_WEIGHT * fuzzy
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
             if closest is None:
                 ranked.append((index, similarity, 0.0, 0.0))
@@ -671,6 +676,11 @@ class Matcher:
                 phrasing, centroid = float(closest[0, index]), float(closest[1, index])
                 ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
         return ranked
+
+    def _alike_of_entry(self, query: str, index: int) -> tuple[float, float]:
+        """`_alike` of the question's content words (joined) and the entry."""
+        grams = self._question_grams(tuple(query.split()))
+        return _alike(query, grams, self._phrasings[index], self._entry_grams(index))
 
     def _closest_in_meaning(
         self,
@@ -781,7 +791,7 @@ class Matcher:
             units += [(position, self._gram_vector(words)) for words in texts if words]
         return units
 
-    def _gram_vector(self, words: list[str]) -> dict[str, float]:
+    def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector of the words' char n-grams."""
         counts: Counter[str] = Counter()
         for word in words:
@@ -809,6 +819,15 @@ def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
         if position is not None
     )
     return list(itertools.islice(held_out, _CALIBRATION_PHRASINGS))
+
+
+def _alike(
+    query: str, grams: dict[str, float], phrasings: list[str], entry_grams: dict[str, float]
+) -> tuple[float, float]:
+    """The question's (content words joined, and their char n-gram vector) rapidfuzz similarity
+    to the closest of the phrasings (0..1) and char n-gram cosine to all of them together."""
+    found = process.extractOne(query, phrasings, scorer=fuzz.token_sort_ratio)
+    return (found[1] / 100 if found else 0.0), _dot(grams, entry_grams)
 
 
 def _best_mixture(
