@@ -106,8 +106,8 @@ class Faq:
             return False
         self._learned_from = (mark, edition.knowledge, now)
         votes = [
-            Vote(text, rep, entry_id, support, datetime.fromisoformat(at), answered)
-            for text, rep, entry_id, support, answered, at in faq_db.evidence_since(
+            Vote(text, rep, entry_id, support, datetime.fromisoformat(at))
+            for text, rep, entry_id, support, at in faq_db.evidence_since(
                 self.store, iso(now - WINDOW)
             )
         ]
