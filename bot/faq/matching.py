@@ -531,9 +531,19 @@ class Matcher:
         return scored[:count]
 
     def _is_a_phrasing(self, index: int, words: list[str]) -> bool:
-        """Whether the question's content words are those of one of the entry's phrasings."""
-        content = {word for word in words if is_content(word)}
-        return any(set(phrasing.split()) == content for phrasing in self._phrasings[index])
+        """Whether the question has the words of one of the entry's phrasings (or of a
+        sentence of one), stop words too ("the ATM took my card" is not "what ATMs take this
+        card?"), in any order."""
+        asked = set(words)
+        content = {word for word in asked if is_content(word)}
+        return any(
+            set(self._normaliser.words(part)) == asked
+            for phrasing, words_of in zip(
+                self.entries[index].phrasings, self._phrasings[index], strict=True
+            )
+            if content <= set(words_of.split())  # cheap: most phrasings fail here
+            for part in _SENTENCE.split(phrasing)
+        )
 
     def _evidence(
         self,
