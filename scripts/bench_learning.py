@@ -4,9 +4,11 @@ simulated weeks, reps' clicks and a lead's one-click fixes feeding back, week by
 Usage: .venv/bin/python scripts/bench_learning.py [--data DIR] [--weeks 8] [--per-week 1000]
        [--seed 0] [--clicks 30] [--no-learning] [--semantic]
 
-DIR holds knowledge/*.yaml and dev.csv (question,expected_id; an empty expected_id is a topic
-the FAQ does not cover). The knowledge is copied to a temporary directory (what the lead adds is
-written there) with a temporary database. Everything goes through the product's own code, as
+DIR holds knowledge/*.yaml and dev.csv or questions.csv (question,expected_id; an empty
+expected_id is a topic the FAQ does not cover): Banking77 by default, or benchmarks/telecom
+(520 questions: `--data benchmarks/telecom --weeks 4 --per-week 130`). The knowledge is
+copied to a temporary directory (what the lead adds is written there) with a temporary
+database. Everything goes through the product's own code, as
 the Slack listeners call it: `Faq.match` and `Faq.record` for /faq, `Faq.pick` and
 `Faq.feedback` for the buttons, `Faq.learn` as the bot's background ticker runs it, and
 `find_gaps` and `close_as_phrasing` (which writes the file and puts the FAQ back into service)
@@ -54,6 +56,7 @@ SILENT_SHARE = 0.2  # reps who never click
 WORKING_DAYS = 5
 LEAD = "ULEAD"
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday, 08:00
+QUESTIONS = ("dev.csv", "questions.csv")  # Banking77's, benchmarks/telecom's
 
 
 def main() -> int:
@@ -72,7 +75,8 @@ def main() -> int:
         "--semantic", action="store_true", help="with the semantic tier (else lexical only)"
     )
     args = parser.parse_args()
-    dev = args.data / "dev.csv"
+    dev = next((path for path in QUESTIONS if (args.data / path).is_file()), QUESTIONS[0])
+    dev = args.data / dev
     if not dev.is_file() or not (args.data / "knowledge").is_dir():
         print(f"no benchmark data at {args.data} (need knowledge/ and dev.csv); nothing to run")
         return 0

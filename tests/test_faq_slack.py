@@ -1,6 +1,7 @@
 """/faq end to end: signed HTTP requests into the bot, the emulator as Slack's Web API."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -178,6 +179,12 @@ def test_helpful_is_recorded_and_the_buttons_give_way_to_thanks(local):
     assert "Where is my" in after.render().text  # the answer stays in view
     assert after.elements == ()
     assert feedback_rows(local) == [(ANA, "where_is_my_box", 1)]
+
+
+def test_the_faqs_own_question_reads_near_certain_with_either_tier(tier, local):
+    # the matcher's fit never sees a phrasing's own words (it holds each out); the FAQ says it
+    (reply,) = local.workspace.command("ana", "/faq", "Where is my box??")
+    assert re.search(r"· (9[5-9]|100)% sure", reply.render().text), reply.render().text
 
 
 def test_a_double_click_or_a_change_of_mind_leaves_one_vote(local):

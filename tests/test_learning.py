@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.faq import queries
 from bot.faq.gaps import close_as_phrasing, find_gaps
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.learning import HALF_LIFE, Vote, learn, weight
@@ -72,6 +73,17 @@ def test_two_reps_picking_the_same_entry_for_a_paraphrase_make_it_the_answer(faq
     assert faq.edition.lessons.learned["lost_card"]  # learned, not written to the files
     assert faq.entry("lost_card").variants == faq.edition.knowledge.by_id()["lost_card"].variants
     assert not faq.learn()  # nothing new: the index is not rebuilt
+
+
+def test_the_clicks_are_read_again_only_when_one_came(faq, monkeypatch):
+    faq.pick(ask(faq, WALLET, "U1"), "U1", "lost_card")
+    assert not faq.learn()
+    read = queries.evidence_since
+    monkeypatch.setattr(queries, "evidence_since", lambda *args: pytest.fail("read again"))
+    assert not faq.learn()  # the bot's ticker, a minute later: nothing new, nothing read
+    monkeypatch.setattr(queries, "evidence_since", read)
+    faq.pick(ask(faq, WALLET_AGAIN, "U2"), "U2", "lost_card")
+    assert faq.learn()
 
 
 def test_a_helpful_counts_as_a_pick(faq):

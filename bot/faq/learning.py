@@ -41,9 +41,6 @@ SAME_QUESTION = 0.4
 # question in other words only. Leaving it out of every question like it (0.4) cost the right
 # entry to those of its own questions that share its words with the one turned down.
 TURNED_DOWN_AT = 0.7
-# Learned questions per entry, the best supported first: enough to cover the ways customers
-# ask, few enough that the FAQ's own phrasings still say what the entry is about.
-MAX_LEARNED = 10
 # The latest questions per entry and side read for agreement: comparing them pairwise is
 # quadratic, and a busy floor's four months of clicks on a popular entry are thousands.
 MAX_QUESTIONS = 300
@@ -58,7 +55,6 @@ class Vote:
     entry_id: str
     support: bool  # a pick or Helpful; False: Not helpful
     at: datetime
-    answered: bool = False  # the question was answered outright (a vote on the answer)
 
 
 @dataclass(frozen=True)
@@ -101,14 +97,11 @@ def weight(at: datetime, now: datetime) -> float:
 def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     """The lessons of the votes (see the module doc), questions read by `matcher`."""
     asked: dict[str, str] = {}  # the question folded -> as first asked
-    missed: set[str] = set()  # questions (folded) the FAQ did not answer outright when asked
     # (entry id, support) -> question folded -> rep -> the weight of their latest word
     said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
     for vote in votes:
         key = " ".join(vote.question.lower().split())
         asked.setdefault(key, " ".join(vote.question.split()))
-        if not vote.answered:
-            missed.add(key)
         reps = said.setdefault((vote.entry_id, vote.support), {}).setdefault(key, {})
         reps[vote.rep] = max(reps.get(vote.rep, 0.0), weight(vote.at, now))
     readings = {key: matcher.read(text) for key, text in asked.items()}
@@ -120,13 +113,14 @@ def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     learned: dict[str, tuple[str, ...]] = {}
     turned_down: list[tuple[Reading, str]] = []
     for (entry_id, support), scores in sorted(confirmed.items()):
-        # Where reps agree both ways on an entry, the stronger side wins. Questions the FAQ
-        # missed come first: one it answered already teaches it least.
+        # Where reps agree both ways on an entry, the stronger side wins. Every question
+        # learned is kept, the best supported first: a cap of 10 an entry was full by the
+        # second week of scripts/bench_learning.py, and the curve flat from there.
         other = confirmed.get((entry_id, not support), {})
         kept = sorted((k for k, w in scores.items() if w > other.get(k, 0.0)),
-                      key=lambda k: (k not in missed, -scores[k], k))  # fmt: skip
+                      key=lambda k: (-scores[k], k))  # fmt: skip
         if support and kept:
-            learned[entry_id] = tuple(asked[k] for k in kept[:MAX_LEARNED])
+            learned[entry_id] = tuple(asked[k] for k in kept)
         elif not support:
             turned_down += [(readings[k], entry_id) for k in kept]
     return Lessons(learned, tuple(turned_down))

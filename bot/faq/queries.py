@@ -159,26 +159,33 @@ def gap_resolver(store: Store, query_id: int) -> tuple[str, str, str | None] | N
     ).fetchone()
 
 
-def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, bool, str]]:
-    """(question, rep, entry id, for it, answered outright, when) of every rep's word on an
-    entry for a question asked since (and not removed by retention): a "did you mean" pick or
-    a Helpful is for it, a Not
-    helpful against it. A rep's vote on the entry they picked replaces the pick (they saw its
-    answer). "None of these" names no entry and is left out."""
+def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, str]]:
+    """(question, rep, entry id, for it, when) of every rep's word on an entry for a question
+    asked since (and not removed by retention): a "did you mean" pick or a Helpful is for it,
+    a Not helpful against it. A rep's vote on the entry they picked replaces the pick (they
+    saw its answer). "None of these" names no entry and is left out."""
     return [
-        (text, user_id, entry_id, bool(support), bool(answered), created_at)
-        for text, user_id, entry_id, support, answered, created_at in store.db.execute(
-            """SELECT q.text, f.user_id, f.entry_id, f.helpful, q.verdict = 'answer',
-                      f.created_at
+        (text, user_id, entry_id, bool(support), created_at)
+        for text, user_id, entry_id, support, created_at in store.db.execute(
+            """SELECT q.text, f.user_id, f.entry_id, f.helpful, f.created_at
                FROM faq_feedback f JOIN faq_queries q ON q.id = f.query_id
                WHERE q.created_at >= :since AND f.entry_id IS NOT NULL AND q.text != ''
                UNION ALL
-               SELECT q.text, p.user_id, p.entry_id, 1, q.verdict = 'answer', p.created_at
+               SELECT q.text, p.user_id, p.entry_id, 1, p.created_at
                FROM faq_picks p JOIN faq_queries q ON q.id = p.query_id
                WHERE q.created_at >= :since AND q.text != ''
                  AND NOT EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = p.query_id
                                  AND f.user_id = p.user_id AND f.entry_id = p.entry_id)
-               ORDER BY 6""",
+               ORDER BY 5""",
             {"since": since},
         )
     ]
+
+
+def evidence_mark(store: Store) -> tuple[object, ...]:
+    """What every pick or vote made or changed moves (each one is stamped with its time): two
+    equal marks mean no new evidence, read without reading the evidence itself."""
+    return store.db.execute(
+        """SELECT (SELECT count(*) FROM faq_feedback), (SELECT max(created_at) FROM faq_feedback),
+                  (SELECT count(*) FROM faq_picks), (SELECT max(created_at) FROM faq_picks)"""
+    ).fetchone()

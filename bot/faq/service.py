@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal, overload
 
@@ -18,6 +18,9 @@ from bot.shared.clock import iso
 from bot.shared.db import Store
 
 SUGGESTIONS = 3
+# Clicks weigh less as time passes, which changes what they teach with no click new, but only
+# over days: with nothing new, the clicks are read again at most this often.
+RELEARN_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Faq:
         self._edition = self._edition_of(knowledge, Lessons())
         self._tried = knowledge.signature  # the files as last read, good or bad
         self._reloading = threading.Lock()
+        # what `learn` last read: the evidence's mark, the files' version it read them with, when
+        self._learned_from: tuple[tuple[object, ...], Knowledge, datetime] | None = None
 
     @staticmethod
     def _edition_of(knowledge: Knowledge, lessons: Lessons) -> Edition:
@@ -85,15 +90,27 @@ class Faq:
 
     def learn(self) -> bool:
         """Take in what reps' picks and votes of the last weeks teach (`learning`); the index
-        is rebuilt only when the questions learned changed. Returns whether anything did."""
+        is rebuilt only when the questions learned changed. Returns whether anything did. The
+        clicks are read only when one came (or changed) since the last time, the files changed,
+        or `RELEARN_EVERY` passed: the ticker calls this every minute."""
         now = self.store.clock.now()
+        edition = self._edition
+        mark = faq_db.evidence_mark(self.store)
+        last = self._learned_from
+        if (
+            last is not None
+            and last[0] == mark
+            and last[1] is edition.knowledge
+            and now - last[2] < RELEARN_EVERY
+        ):
+            return False
+        self._learned_from = (mark, edition.knowledge, now)
         votes = [
-            Vote(text, rep, entry_id, support, datetime.fromisoformat(at), answered)
-            for text, rep, entry_id, support, answered, at in faq_db.evidence_since(
+            Vote(text, rep, entry_id, support, datetime.fromisoformat(at))
+            for text, rep, entry_id, support, at in faq_db.evidence_since(
                 self.store, iso(now - WINDOW)
             )
         ]
-        edition = self._edition
         lessons = learn(votes, edition.matcher, now)
         if lessons == edition.lessons:
             return False
