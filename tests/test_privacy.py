@@ -13,6 +13,7 @@ from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.service import close_case, import_customers
 from bot.demo import LocalSlack
+from bot.faq import queries as faq_db
 from bot.privacy.service import erase, export
 from bot.shared import chain
 from bot.shared.db import Store
@@ -140,7 +141,10 @@ def test_the_chain_verifies_after_an_erase_and_still_names_a_tampered_row(local,
     store = seed(local, tmp_path)
     local.workspace.command("ben", "/followup", "in 3h ring the courier depot")  # not hers
     before = audit.head(store)
+    learned_from = faq_db.evidence_mark(store)
     erasure = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-2026-014")
+    # her question named her: the FAQ learns again from what is left of it
+    assert faq_db.evidence_mark(store) != learned_from
     assert erasure.audit_rows == 5  # 2 solution reasons, 2 promises, a redirect note
     check = audit.verify(store, before)
     assert check.ok, check.reason

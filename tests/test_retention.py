@@ -164,9 +164,11 @@ def test_a_removed_question_is_no_longer_a_learned_phrasing_nor_in_the_vector_ca
         connection.execute("CREATE TABLE phrasing_vectors (model TEXT, text TEXT, vector BLOB)")
         connection.executemany("INSERT INTO phrasing_vectors VALUES ('m', ?, x'00')",
                                [("where is my parcel Kim",), ("Where is my box?",)])  # fmt: skip
+    mark = faq_db.evidence_mark(store)  # what the FAQ's learning reads before it reads again
 
     apply(store, POLICY, LATER)
 
+    assert faq_db.evidence_mark(store) != mark  # so it learns again, without the question
     assert faq_db.evidence_since(store, "2000") == []
     assert faq_db.unanswered_since(store, "2000") == []  # nor a gap to show leads
     with sqlite3.connect(cache) as connection:

@@ -183,9 +183,11 @@ def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, 
 
 
 def evidence_mark(store: Store) -> tuple[object, ...]:
-    """What every pick or vote made or changed moves (each one is stamped with its time): two
-    equal marks mean no new evidence, read without reading the evidence itself."""
+    """What every pick or vote made or changed moves (each one is stamped with its time), and
+    every removal of people's words (an erasure or retention: bot/shared/redact.py): two equal
+    marks mean no new evidence, read without reading the evidence itself."""
     return store.db.execute(
         """SELECT (SELECT count(*) FROM faq_feedback), (SELECT max(created_at) FROM faq_feedback),
-                  (SELECT count(*) FROM faq_picks), (SELECT max(created_at) FROM faq_picks)"""
+                  (SELECT count(*) FROM faq_picks), (SELECT max(created_at) FROM faq_picks),
+                  (SELECT count FROM forgetting)"""
     ).fetchone()

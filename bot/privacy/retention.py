@@ -23,6 +23,7 @@ from bot.reporting.weeks import week_bounds
 from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.db import Store
+from bot.shared.redact import note_forgetting
 
 BATCH = 200  # records a transaction: short enough that requests never wait long on it
 
@@ -92,6 +93,7 @@ def _batch(
         if rows is privacy_db.FAQ_QUESTIONS and ids:
             _keep_weeks(store, db, (at for _, at in found), tz, matcher)
             questions = privacy_db.question_texts(db, ids)
+            note_forgetting(db)  # learned phrasings among them are learned again without
         if rows is privacy_db.CLOSED_CASES and ids:
             privacy_db.empty_case_texts(db, ids)
         if ids:

@@ -471,6 +471,17 @@ def _v13_retention_and_uninstall(db: Database) -> None:
     )
 
 
+def _v14_forgetting(db: Database) -> None:
+    # Moves each time people's words are removed (an erasure, retention): what was built from
+    # them in memory, such as the FAQ's learned phrasings, is built again (bot/shared/redact.py).
+    db.execute(
+        """CREATE TABLE forgetting (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            count INTEGER NOT NULL
+        )"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -486,4 +497,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v11_outbox_digest_kinds,
     _v12_personal_data_outside_the_audit_chain,
     _v13_retention_and_uninstall,
+    _v14_forgetting,
 ]

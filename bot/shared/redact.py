@@ -36,6 +36,15 @@ def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> re.Pattern[st
     return re.compile("|".join(re.escape(s) for s in ordered), re.IGNORECASE)
 
 
+def note_forgetting(db: Database) -> None:
+    """Inside the transaction that removed people's words: say so to whatever keeps things
+    built from them in memory (the FAQ's learned phrasings), which then builds them again."""
+    db.execute(
+        "INSERT INTO forgetting (id, count) VALUES (1, 1)"
+        " ON CONFLICT (id) DO UPDATE SET count = count + 1"
+    )
+
+
 def redact(db: Database, found: re.Pattern[str] | None, replacement: str) -> int:
     """Replace every match of `found` (see `pattern`) in the database's text columns (outside
     UNTOUCHED) by `replacement`, in the caller's transaction; returns the values changed."""
@@ -59,4 +68,6 @@ def redact(db: Database, found: re.Pattern[str] | None, replacement: str) -> int
                 f' WHERE repbot_mentions("{column.name}")'
             )
             changed += cursor.rowcount
+    if changed:
+        note_forgetting(db)
     return changed
