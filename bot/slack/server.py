@@ -212,9 +212,6 @@ class HttpServer:
     def _run(self) -> None:
         while not self._stopping:
             wasyncore.loop(LOOP_TIMEOUT, use_poll=True, map=self._map, count=1)
-        # Closed here, in the loop's thread: closed from another, a socket went from under a
-        # poll() in progress.
-        wasyncore.close_all(self._map)
 
     def stop(self) -> None:
         # The request threads first: one still finishing an answer pulls the loop's trigger.
@@ -225,3 +222,6 @@ class HttpServer:
         self._stopping = True
         self._server.pull_trigger()  # wakes the loop's poll()
         self._thread.join(timeout=5)
+        # Closed once the loop is done: closed while it ran, a socket went from under a poll()
+        # in progress, and the trigger could be closed before it was pulled.
+        wasyncore.close_all(self._map)
