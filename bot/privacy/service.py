@@ -137,7 +137,7 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         check_erasable(store, customer)
         ref, at = customer["ref"], store.now()
         found = pattern([customer["name"], customer["email"] or "", customer["id"]])
-        mentions = (lambda text: found.search(text) is not None) if found else (lambda _: False)
+        mentions: Callable[[str], bool] = found or (lambda _: False)
         copies = pattern(_free_texts(export(store, text)), SHORTEST_COPY)
         case_ids = [int(c["case"][2:]) for c in customer_record(store, customer)["cases"]]
         parts = audit_parts_of(store, ref, mentions)

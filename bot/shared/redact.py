@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -18,9 +19,21 @@ UNTOUCHED = ("audit_log", "audit_personal")
 MIN_NEEDLE = 3  # characters: a shorter "name" would erase other words
 
 
-def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> re.Pattern[str] | None:
-    """One pattern for every spelling of the needles of at least `shortest` characters: as
-    typed, as Slack's text escapes them, and as JSON writes either."""
+@dataclass(frozen=True)
+class Mentions:
+    """Every spelling of some words, found ignoring case: a person's name, email and ids, or
+    lines of what they wrote. Called with a text, whether it mentions any."""
+
+    spellings: tuple[str, ...]  # the longest first
+    regex: re.Pattern[str]
+
+    def __call__(self, text: str) -> bool:
+        return self.regex.search(text) is not None
+
+
+def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> Mentions | None:
+    """Every spelling of the needles of at least `shortest` characters: as typed, as Slack's
+    text escapes them, and as JSON writes either; None when there is none."""
     spellings = set()
     for needle in needles:
         needle = needle.strip()
@@ -32,8 +45,14 @@ def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> re.Pattern[st
                 spellings.update({form, json.dumps(form)[1:-1]})
     if not spellings:
         return None
-    ordered = sorted(spellings, key=len, reverse=True)  # the longest spelling first
-    return re.compile("|".join(re.escape(s) for s in ordered), re.IGNORECASE)
+    ordered = tuple(sorted(spellings, key=len, reverse=True))
+    return Mentions(ordered, re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE))
+
+
+def _like(spelling: str) -> str:
+    """A LIKE pattern for text containing `spelling` (its % and _ taken as themselves)."""
+    escaped = spelling.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def note_forgetting(db: Database) -> None:
@@ -45,17 +64,16 @@ def note_forgetting(db: Database) -> None:
     )
 
 
-def redact(db: Database, found: re.Pattern[str] | None, replacement: str) -> int:
-    """Replace every match of `found` (see `pattern`) in the database's text columns (outside
-    UNTOUCHED) by `replacement`, in the caller's transaction; returns the values changed."""
+def redact(db: Database, found: Mentions | None, replacement: str) -> int:
+    """Replace every mention `found` in the database's text columns (outside UNTOUCHED) by
+    `replacement`, in the caller's transaction; returns the values changed."""
     if found is None:
         return 0
+    db.conn.create_function("repbot_mentions", 1, lambda text: text is not None and found(text))
     db.conn.create_function(
-        "repbot_mentions", 1, lambda text: text is not None and found.search(text) is not None
+        "repbot_redacted", 1, lambda text: found.regex.sub(replacement, text), deterministic=True
     )
-    db.conn.create_function(
-        "repbot_redacted", 1, lambda text: found.sub(replacement, text), deterministic=True
-    )
+    likes = [_like(spelling) for spelling in found.spellings]
     changed = 0
     for table in db.table_names():
         if table in UNTOUCHED or table.startswith("sqlite_"):
@@ -63,9 +81,14 @@ def redact(db: Database, found: re.Pattern[str] | None, replacement: str) -> int
         for column in db[table].columns:
             if column.type.upper() != "TEXT":
                 continue
+            name = f'"{column.name}"'
+            # SQLite's LIKE, in C, ignores the case of ASCII letters only: a text with any
+            # other character goes on to the pattern, which ignores case in every script.
+            candidates = " OR ".join([f"{name} LIKE ? ESCAPE '\\'"] * len(likes))
             cursor = db.execute(
-                f'UPDATE "{table}" SET "{column.name}" = repbot_redacted("{column.name}")'
-                f' WHERE repbot_mentions("{column.name}")'
+                f'UPDATE "{table}" SET {name} = repbot_redacted({name})'
+                f" WHERE ({candidates} OR {name} GLOB '*[^ -~]*') AND repbot_mentions({name})",
+                likes,
             )
             changed += cursor.rowcount
     if changed:
