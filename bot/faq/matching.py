@@ -90,6 +90,9 @@ _EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep wait
 # computing them as questions came took half of each /faq at 10,000 entries.
 _EAGER_WHOLE_GRAMS = 10_000
 _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ word
+# Unknown words whose correction is kept: reps make the same typos, and looking one up takes
+# some 0.1 ms (the whole vocabulary) at 10,000 entries.
+_TYPO_CACHE = 4_096
 # shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
 _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
@@ -427,6 +430,7 @@ class Matcher:
         # What a question shares with an entry, wanted again by its evidence and, for a held-out
         # phrasing, by the question of its whole entry held out (most of the same candidates).
         self._question_grams = functools.lru_cache(maxsize=8)(self._gram_vector)
+        self._corrected = functools.lru_cache(maxsize=_TYPO_CACHE)(self._correction)
         self._alike_entry = functools.lru_cache(maxsize=4 * _RERANK)(self._alike_of_entry)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
             self._entry_grams(index)
@@ -586,11 +590,8 @@ class Matcher:
     def _nearest(self, index: int, grams: dict[str, float], held: _HeldOut | None) -> float:
         """Char n-gram cosine of the question to the entry's closest phrasing or sentence."""
         skip = held.phrasing if held is not None and held.entry == index else None
-        best = 0.0
-        for position, unit in self._entry_units(index):
-            if position != skip:
-                best = max(best, _dot(grams, unit))
-        return min(best, 1.0)
+        units = [unit for position, unit in self._entry_units(index) if position != skip]
+        return min(max(map(_dot, itertools.repeat(grams), units), default=0.0), 1.0)
 
     def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
         """The share of the entry's key words that the question's content words include."""
@@ -624,13 +625,16 @@ class Matcher:
             if len(words) == _MAX_QUERY_WORDS:
                 break
             if word not in self._idf and len(word) >= 4 and is_content(word):
-                found = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
-                )
-                if found is not None:
-                    word = found[0]
+                word = self._corrected(word)
             words[word] = None
         return list(words)
+
+    def _correction(self, word: str) -> str:
+        """The FAQ word closest to an unknown word if one is close, else the word itself."""
+        found = process.extractOne(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
+        )
+        return word if found is None else found[0]
 
     def _rank(
         self, words: list[str], held: _HeldOut | None = None, closest: Vectors | None = None
