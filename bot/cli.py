@@ -334,8 +334,14 @@ def cmd_customers_export(args: argparse.Namespace) -> int:
 
 def cmd_customers_erase(args: argparse.Namespace) -> int:
     from bot.cases.audit import verify
-    from bot.faq.semantic import forget_vectors
-    from bot.privacy.service import check_erasable, describe, erase, erasure_reason, find
+    from bot.privacy.service import (
+        check_erasable,
+        describe,
+        erase,
+        erasure_reason,
+        find,
+        finish_erasure,
+    )
 
     erasure_reason(args.reason)
     store = _store(args)
@@ -346,8 +352,7 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
         return 1
     actor = f"cli:{os.environ.get('USER') or 'cli'}"
     erasure = erase(store, args.customer, actor=actor, reason=args.reason)
-    vectors = forget_vectors(store.path, erasure.mentions)
-    emptied = store.scrub()
+    vectors, emptied = finish_erasure(store, erasure, compact=True)
     done = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in erasure.records.items() if n]
     if vectors:
         done.append(f"{vectors} cached phrasing vectors")

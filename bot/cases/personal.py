@@ -97,17 +97,18 @@ def open_cases(store: Store, customer: dict) -> list[str]:
     return [f"C-{case['id']}" for case in cases if case["status"] == "open"]
 
 
-def erase_customer(store: Store, customer: dict, at: str) -> dict[str, int]:
+def erase_customer(store: Store, customer: dict, at: str) -> int:
     """Inside the caller's transaction: the customer's row keeps only their reference and tier
-    (their id becomes the reference everywhere), and the free texts of their cases are erased.
-    Rows stay, so every count a summary reads stays. Returns what was erased, by kind."""
+    (their id becomes the reference everywhere); their CRM id and email are remembered only as
+    keyed hashes. Rows stay, so every count a summary reads stays."""
     identifiers = [customer["id"], customer["email"] or ""]
     cases_db.remember_erased(store, identifiers, customer["ref"], at)
-    return {
-        "customer": cases_db.pseudonymise_customer(
-            store, customer["id"], customer["ref"], ERASED_NAME, at
-        ),
-        "case topic": cases_db.erase_case_texts(store, customer["ref"], ERASED),
-        "note": cases_db.erase_case_notes(store, customer["ref"], ERASED),
-        "solution": cases_db.erase_solution_texts(store, customer["ref"], ERASED),
-    }
+    return cases_db.pseudonymise_customer(store, customer["id"], customer["ref"], ERASED_NAME, at)
+
+
+def erase_cases(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
+    """Inside the caller's transaction: the words of the cases (topics, notes, solution and
+    decision reasons) replaced by `erased`, for an erasure and for retention alike."""
+    if not case_ids:
+        return {"case topic": 0, "note": 0, "solution": 0}
+    return cases_db.erase_case_texts(store, case_ids, erased)

@@ -332,34 +332,30 @@ def pseudonymise_customer(store: Store, customer_id: str, ref: str, name: str, a
     return changed
 
 
-def erase_case_texts(store: Store, customer_id: str, erased: str) -> int:
-    return store.db.execute(
-        "UPDATE cases SET topic = ? WHERE customer_id = ? AND topic != ''", [erased, customer_id]
-    ).rowcount
-
-
-def erase_case_notes(store: Store, customer_id: str, erased: str) -> int:
-    return store.db.execute(
-        """UPDATE case_notes SET text = ?
-           WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?)""",
-        [erased, customer_id],
-    ).rowcount
-
-
-def erase_solution_texts(store: Store, customer_id: str, erased: str) -> int:
-    """A solution's reason and its decision's, and what a click on it answered."""
+def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
+    """The cases' topics, notes, solution and decision reasons, and what a click on a solution
+    answered, replaced by `erased` ('' for retention, which reads '' as done); a reason never
+    given stays NULL, and '' leaves none. Counts by kind."""
+    marks = ", ".join("?" * len(case_ids))
     db = store.db
-    db.execute(
-        """UPDATE solution_clicks SET message = ?
-           WHERE solution_id IN (SELECT id FROM solutions WHERE customer_id = ?)""",
-        [erased, customer_id],
-    )
-    return db.execute(
-        """UPDATE solutions SET reason = ?,
-               decision_reason = CASE WHEN decision_reason IS NULL THEN NULL ELSE ? END
-           WHERE customer_id = ?""",
-        [erased, erased, customer_id],
+    topics = db.execute(
+        f"UPDATE cases SET topic = ? WHERE id IN ({marks}) AND topic != ''", [erased, *case_ids]
     ).rowcount
+    notes = db.execute(
+        f"UPDATE case_notes SET text = ? WHERE case_id IN ({marks})", [erased, *case_ids]
+    ).rowcount
+    db.execute(
+        f"""UPDATE solution_clicks SET message = ?
+            WHERE solution_id IN (SELECT id FROM solutions WHERE case_id IN ({marks}))""",
+        [erased, *case_ids],
+    )
+    solutions = db.execute(
+        f"""UPDATE solutions SET reason = ?,
+                decision_reason = CASE WHEN decision_reason IS NULL THEN NULL ELSE NULLIF(?, '') END
+            WHERE case_id IN ({marks})""",
+        [erased, erased, *case_ids],
+    ).rowcount
+    return {"case topic": topics, "note": notes, "solution": solutions}
 
 
 def personal_parts_to_erase(store: Store, ref: str) -> list[int]:

@@ -55,23 +55,6 @@ def _marks(ids: list) -> str:
     return ", ".join("?" * len(ids))
 
 
-def empty_case_texts(db: Database, case_ids: list[int]) -> None:
-    """Every text tied to the cases besides their topics (CLOSED_CASES.empty does those)."""
-    marks = _marks(case_ids)
-    for table, texts in (
-        ("case_notes", "text = ''"),
-        ("followups", "what = ''"),
-        ("redirects", "note = ''"),
-        ("solutions", "reason = '', decision_reason = NULL"),
-    ):
-        db.execute(f"UPDATE {table} SET {texts} WHERE case_id IN ({marks})", case_ids)
-    db.execute(
-        f"""UPDATE solution_clicks SET message = '' WHERE solution_id IN
-            (SELECT id FROM solutions WHERE case_id IN ({marks}))""",
-        case_ids,
-    )
-
-
 def question_texts(db: Database, ids: list[int]) -> list[str]:
     return [
         row[0]

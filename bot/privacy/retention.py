@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot.cases import audit
+from bot.cases import personal as cases_personal
 from bot.faq.matching import Matcher
 from bot.faq.semantic import forget_vectors
+from bot.followups import personal as followups_personal
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.privacy import queries as privacy_db
 from bot.privacy.policy import KINDS, RetentionPolicy
@@ -95,7 +97,9 @@ def _batch(
             questions = privacy_db.question_texts(db, ids)
             note_forgetting(db)  # learned phrasings among them are learned again without
         if rows is privacy_db.CLOSED_CASES and ids:
-            privacy_db.empty_case_texts(db, ids)
+            # the words tied to them, as an erasure erases them ('' marks a record done)
+            cases_personal.erase_cases(store, ids, "")
+            followups_personal.erase_cases(store, ids, "")
         if ids:
             rows.empty(db, ids)
             _erase_audit_parts(store, rows, ids)

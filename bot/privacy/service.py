@@ -15,11 +15,13 @@ from bot.cases.personal import (
     ERASED,
     audit_parts_of,
     customer_record,
+    erase_cases,
     erase_customer,
     find_customer,
     open_cases,
 )
 from bot.coaching import personal as coaching_personal
+from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
 from bot.shared.db import Store
 from bot.shared.redact import pattern, redact
@@ -48,10 +50,13 @@ def find(store: Store, text: str) -> dict:
 
 
 def export(store: Store, text: str) -> dict:
-    """Everything repbot holds about the customer, as plain data for JSON."""
-    customer = find_customer(store, text)
+    """Everything repbot holds about the customer `text` names, as plain data for JSON."""
+    return _export_of(store, find_customer(store, text))
+
+
+def _export_of(store: Store, customer: dict) -> dict:
     record = customer_record(store, customer)
-    case_ids = [int(case["case"][2:]) for case in record["cases"]]
+    case_ids = _case_ids(record)
     follow = followups_personal.case_records(store, case_ids)
     drafts = coaching_personal.case_drafts(store, case_ids)
     for case, case_id in zip(record["cases"], case_ids, strict=True):
@@ -92,8 +97,8 @@ def overview(store: Store, text: str) -> Overview:
 def export_for(store: Store, text: str, *, actor: str) -> dict:
     """An export for someone, recorded in the audit log: who was given whose data, and when."""
     with store.transaction() as db:
-        document = export(store, text)
-        ref = find_customer(store, text)["ref"]
+        customer = find_customer(store, text)
+        document, ref = _export_of(store, customer), customer["ref"]
         audit.append(
             db, actor=actor, action="customer.exported", subject=ref, details={},
             at=store.now(), customer=ref,
@@ -135,22 +140,40 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
     with store.transaction():
         customer = find_customer(store, text)
         check_erasable(store, customer)
-        ref, at = customer["ref"], store.now()
+        document = _export_of(store, customer)
+        ref, at, case_ids = customer["ref"], store.now(), _case_ids(document)
         found = pattern([customer["name"], customer["email"] or "", customer["id"]])
         mentions: Callable[[str], bool] = found or (lambda _: False)
-        copies = pattern(_free_texts(export(store, text)), SHORTEST_COPY)
-        case_ids = [int(c["case"][2:]) for c in customer_record(store, customer)["cases"]]
         parts = audit_parts_of(store, ref, mentions)
-        records = erase_customer(store, customer, at)
+        records = {"customer": erase_customer(store, customer, at)}
+        records |= erase_cases(store, case_ids, ERASED)
         records |= followups_personal.erase_cases(store, case_ids, ERASED)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
-        records["copied text"] = redact(store.db, copies, ERASED)
-        records["other mention"] = redact(store.db, found, ref)
+        # One pass over every table: the lines of their words first (they may hold the name),
+        # then their name, email and CRM id wherever else they stand.
+        copies = pattern(_free_texts(document), SHORTEST_COPY)
+        records["copied text"], records["other mention"] = redact(
+            store.db, [(copies, ERASED), (found, ref)]
+        )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
         )  # fmt: skip
     return Erasure(customer["id"], ref, records, len(parts), mentions)
+
+
+def _case_ids(record: dict) -> list[int]:
+    return [int(case["case"][2:]) for case in record["cases"]]
+
+
+def finish_erasure(store: Store, erasure: Erasure, *, compact: bool) -> tuple[int, bool]:
+    """After the erasure's commit: cached phrasing vectors that name them deleted, and the WAL
+    (whose frames hold the erased words) emptied; with `compact`, the file rewritten too (from
+    the command line; Slack's 3 seconds have no room for it). Returns the vectors deleted, and
+    whether the WAL was emptied (a running repbot's reader can keep it for a moment)."""
+    vectors = forget_vectors(store.path, erasure.mentions)
+    emptied = store.scrub() if compact else store.checkpoint()
+    return vectors, emptied
 
 
 def _free_texts(value: object) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -64,17 +64,27 @@ def note_forgetting(db: Database) -> None:
     )
 
 
-def redact(db: Database, found: Mentions | None, replacement: str) -> int:
-    """Replace every mention `found` in the database's text columns (outside UNTOUCHED) by
-    `replacement`, in the caller's transaction; returns the values changed."""
-    if found is None:
-        return 0
-    db.conn.create_function("repbot_mentions", 1, lambda text: text is not None and found(text))
+def redact(db: Database, replacements: Sequence[tuple[Mentions | None, str]]) -> list[int]:
+    """Replace, in the database's text columns (outside UNTOUCHED), what each Mentions finds by
+    its replacement, in that order and in one pass over the tables, in the caller's
+    transaction; returns the values each changed."""
+    given = [(found, replacement) for found, replacement in replacements if found is not None]
+    counts = [0] * len(replacements)
+    if not given:
+        return counts
+    places = [i for i, (found, _) in enumerate(replacements) if found is not None]
+
+    def redacted(text: str) -> str:
+        for place, (found, replacement) in zip(places, given, strict=True):
+            text, changed = found.regex.subn(replacement, text)
+            counts[place] += changed > 0
+        return text
+
     db.conn.create_function(
-        "repbot_redacted", 1, lambda text: found.regex.sub(replacement, text), deterministic=True
+        "repbot_mentions", 1, lambda text: text is not None and any(f(text) for f, _ in given)
     )
-    likes = [_like(spelling) for spelling in found.spellings]
-    changed = 0
+    db.conn.create_function("repbot_redacted", 1, redacted)
+    likes = [_like(spelling) for found, _ in given for spelling in found.spellings]
     for table in db.table_names():
         if table in UNTOUCHED or table.startswith("sqlite_"):
             continue
@@ -83,14 +93,13 @@ def redact(db: Database, found: Mentions | None, replacement: str) -> int:
                 continue
             name = f'"{column.name}"'
             # SQLite's LIKE, in C, ignores the case of ASCII letters only: a text with any
-            # other character goes on to the pattern, which ignores case in every script.
+            # other character goes on to the patterns, which ignore case in every script.
             candidates = " OR ".join([f"{name} LIKE ? ESCAPE '\\'"] * len(likes))
-            cursor = db.execute(
+            db.execute(
                 f'UPDATE "{table}" SET {name} = repbot_redacted({name})'
                 f" WHERE ({candidates} OR {name} GLOB '*[^ -~]*') AND repbot_mentions({name})",
                 likes,
             )
-            changed += cursor.rowcount
-    if changed:
+    if any(counts):
         note_forgetting(db)
-    return changed
+    return counts

@@ -5,8 +5,7 @@ import json
 
 from slack_bolt import Ack
 
-from bot.faq.semantic import forget_vectors
-from bot.privacy.service import erase
+from bot.privacy.service import erase, finish_erasure
 from bot.services import Services
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
@@ -31,8 +30,7 @@ def check_erase(
     with outbox.unit_of_work(delivery_key):
         erasure = erase(services.store, customer_id, actor=body["user"]["id"], reason=reason)
     ack(response_action="update", view=privacy_blocks.erased_modal(erasure))
-    forget_vectors(services.store.path, erasure.mentions)
-    services.store.checkpoint()  # the WAL's frames still hold what was erased
+    finish_erasure(services.store, erasure, compact=False)
 
 
 def register(app: Listeners) -> None:
