@@ -68,6 +68,8 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     done = shown(local.workspace.submit("lee"))
     assert "Erased BX-1: from now on P-" in done and "1 note" in done
     assert "was erased on" in shown(local.workspace.command("lee", "/customer", "BX-1"))
+    card = shown(local.workspace.command("ana", "/case", "C-1001"))
+    assert "*C-1001 · Erased customer* (their data erased, premium)" in card
     assert verify(store).ok
     erased = store.db.execute(
         "SELECT actor, details FROM audit_log WHERE action = 'customer.erased'"

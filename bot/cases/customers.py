@@ -47,6 +47,7 @@ class Customer:
     customer_since: date | None  # None: we do not know (a customer a rep typed in)
     tier: str | None
     ref: str | None = None  # what the audit log names them by (see bot/shared/chain.py)
+    erased: bool = False  # at their request: only their reference and tier are left
 
     def tenure_years(self, today: date) -> float | None:
         if self.customer_since is None:
@@ -56,7 +57,10 @@ class Customer:
 
 def customer_from_row(row: dict) -> Customer:
     since = date.fromisoformat(row["customer_since"]) if row["customer_since"] else None
-    return Customer(row["id"], row["name"], row["email"], since, row["tier"], row.get("ref"))
+    return Customer(
+        row["id"], row["name"], row["email"], since, row["tier"], row.get("ref"),
+        bool(row.get("erased_at")),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,9 @@ def tenure(customer: Customer, today: date) -> str:
     """How long they have been with us, and their tier: "customer for 12 years, premium"."""
     years = customer.tenure_years(today)
     parts = []
-    if years is None:
+    if customer.erased:  # no tenure kept: "new to us" would be untrue
+        parts.append("their data erased")
+    elif years is None:
         parts.append("new to us")
     elif years < 1:
         parts.append(f"customer for {max(1, round(years * 12))} months")

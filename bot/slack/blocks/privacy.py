@@ -48,9 +48,8 @@ def overview_card(found: Overview) -> Message:
     lines = [f"*{escape(who)}*" + (f" · {escape(found.email)}" if found.email else ""),
              f"repbot holds {held}."]  # fmt: skip
     if found.open_cases:
-        lines.append(
-            f"Open: {', '.join(found.open_cases)}. An erasure waits until they are closed."
-        )
+        which = "it is" if len(found.open_cases) == 1 else "they are"
+        lines.append(f"Open: {', '.join(found.open_cases)}. An erasure waits until {which} closed.")
     buttons = [button("Export data", Action.CUSTOMER_EXPORT, found.id)]
     buttons.append(button("Erase…", Action.CUSTOMER_ERASE, found.id, style="danger"))
     return message(
