@@ -11,6 +11,7 @@ import json
 import logging
 import shutil
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -133,6 +134,25 @@ def test_phrasing_vectors_are_cached_by_model_and_text(
         models = {model for (model,) in cache.execute("SELECT model FROM phrasing_vectors")}
     assert texts == {p for entry in changed for p in entry.phrasings}
     assert models == {encoding.MODEL_SHA256}
+
+
+def test_a_big_build_encodes_on_every_core_with_the_same_vectors(
+    encoder: encoding.Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [p for entry in FAQ for p in entry.phrasings] * 3
+    alone = encoder.encode(texts)
+    monkeypatch.setattr(encoding, "_PARALLEL_FROM", 2)
+    monkeypatch.setattr(encoding, "_cores", lambda: 4)
+    threads = set()
+    run = encoder._batch
+
+    def batch(texts: list[str]) -> encoding.Vectors:
+        threads.add(threading.get_ident())
+        return run(texts)
+
+    monkeypatch.setattr(encoder, "_batch", batch)
+    assert np.array_equal(encoder.encode(texts), alone)
+    assert len(threads) > 1
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_a_match(

@@ -13,9 +13,11 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,10 @@ _MAX_TOKENS = 128  # what the model was trained on; a question is far shorter
 # Texts encoded per run: short runs of similar length pad little (texts are sorted by length),
 # and a run's cost grows with its longest text.
 _BATCH = 8
+# Texts from which a build encodes on every core the process may use, each thread running its
+# own batches (a session runs several at once): a first build of a big FAQ, before the workers
+# serve. Fewer, as a lead's new phrasing or a question, stay on the calling thread.
+_PARALLEL_FROM = 2_000
 _CACHE_CHUNK = 500
 # Phrasings up to which a question is compared with every one; beyond, with those of the
 # entries closest by centroid only (see `PhrasingVectors._closest`).
@@ -135,10 +141,10 @@ class VectorCache:
 class Encoder:
     """Texts to unit vectors (n x dim, float32), one at a time or in batches; thread-safe.
 
-    The model runs on one thread: a question is encoded on the worker that asked it, and
-    several workers each have their own core. An index's first build encodes its phrasings on
-    that one thread too: with two threads, on a busy 2-core machine, each text took three
-    times as long."""
+    Each run of the model uses one thread: a question is encoded on the worker that asked it,
+    and several workers each have their own core (splitting one text's work over two threads,
+    on a busy 2-core machine, made each text take three times as long). A first build of a big
+    FAQ runs whole batches on every core at once (`_PARALLEL_FROM`)."""
 
     def __init__(self, folder: Path, *, sha256: str, cache: VectorCache | None = None) -> None:
         self.sha256 = sha256  # of model.onnx: the vectors' identity, the cache key's model part
@@ -184,10 +190,19 @@ class Encoder:
     def _run(self, texts: Sequence[str]) -> Vectors:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[Vectors] = [np.zeros(0, np.float32)] * len(texts)
-        for start in range(0, len(order), _BATCH):
-            batch = order[start : start + _BATCH]
+        batches = [order[start : start + _BATCH] for start in range(0, len(order), _BATCH)]
+
+        def run(batch: list[int]) -> None:
             for i, vector in zip(batch, self._batch([texts[i] for i in batch]), strict=True):
                 out[i] = vector
+
+        cores = _cores()
+        if len(texts) >= _PARALLEL_FROM and cores > 1:
+            with ThreadPoolExecutor(cores) as pool:
+                list(pool.map(run, batches))  # list(): an error in a batch is raised here
+        else:
+            for batch in batches:
+                run(batch)
         self.encoded += len(texts)
         if not out:
             return np.zeros((0, self.dimension), np.float32)
@@ -213,6 +228,11 @@ class Encoder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return np.asarray(pooled / norms, np.float32)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the host's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 def _pools_cls(folder: Path) -> bool:
