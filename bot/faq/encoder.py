@@ -299,6 +299,7 @@ def _in_int8(folder: Path, sha256: str, cache: VectorCache | None, target: Path)
     if converted is None or not converted.is_file():
         converted = target
         if not converted.is_file():
+            log.info("FAQ matching: converting its model to int8 into %s, once", converted)
             try:
                 _convert(folder, sha256, converted)
             # Whatever goes wrong (the onnx package missing, a quantizer that changed, a full
