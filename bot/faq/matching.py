@@ -42,7 +42,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -77,6 +77,11 @@ _UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
+# A word that more than one entry in this many uses (and more than `_CANDIDATE_LIMIT`) keeps its
+# BM25 weights in a list over all entries: it only rescores candidates, and looking each up in
+# a dict of thousands of entries (stop words, a big FAQ's common words) took a third of a
+# question at 10,000 entries; from this share on, the list is also the smaller.
+_DENSE_SHARE = 8
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 # Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
 # whole vector (some 12 kB, wanted for each of the 20 candidates) and those of its phrasings
@@ -159,6 +164,7 @@ _IRREGULAR = """
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
 _WORD = re.compile(r"\w+")
+_ZEROS = itertools.repeat(0.0)  # the weight of a word in an entry that does not use it
 _SENTENCE = re.compile(r"(?<=[?.!])\s+")
 
 
@@ -291,12 +297,13 @@ class _Normaliser:
 class _HeldOut:
     """A phrasing (or with `phrasing` None, a whole entry) left out while calibrating.
 
-    The index is not rebuilt for it: `_rank` discounts `counts`, its words' counts.
+    The index is not rebuilt for it: `_rank` scores the entry on `left`, the counts of the
+    entry's words without those held out.
     """
 
     entry: int
     phrasing: int | None
-    counts: Counter[str]
+    left: Counter[str]
 
 
 @dataclass(frozen=True)
@@ -385,39 +392,50 @@ class Matcher:
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
-        self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
+        postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
         # per entry, the content words of each phrasing, sorted: as `_alike`'s token sort
         # ratio compares them, so that a question does not sort them again for each candidate
         self._phrasings: list[list[str]] = []
         self._key_words: list[frozenset[str]] = []  # per entry, see `_key_words`
-        self._lengths: list[int] = []
+        lengths: list[int] = []
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
             counts = Counter(itertools.chain.from_iterable(phrasings))
             for word, n in counts.items():
-                posting = self._postings.get(word)
+                posting = postings.get(word)
                 if posting is None:
-                    self._postings[word] = {index: n}
+                    postings[word] = {index: n}
                 else:
                     posting[index] = n
             contents = [_content_words(words) for words in phrasings]
             self._phrasings.append([" ".join(sorted(words)) for words in contents])
             self._key_words.append(_key_words(contents))
-            self._lengths.append(counts.total())
+            lengths.append(counts.total())
         count = len(self.entries)
-        average = sum(self._lengths) / count if count else 1.0
-        # BM25 denominator part that depends only on the entry, precomputed
-        self._length_norm = [_K1 * (1 - _B + _B * n / average) for n in self._lengths]
+        average = sum(lengths) / count if count else 1.0
         self._average_length = average
-        self._idf = {word: _idf(count, len(p)) for word, p in self._postings.items()}
+        self._idf = {word: _idf(count, len(p)) for word, p in postings.items()}
+        # Each word's BM25 weight in each entry that uses it, so that a question only adds them:
+        # word -> {entry index: weight}, or for a common word (`_DENSE_SHARE`), a list
+        norm = [_K1 * (1 - _B + _B * n / average) for n in lengths]
+        dense = max(_CANDIDATE_LIMIT, count / _DENSE_SHARE)
+        self._postings: dict[str, dict[int, float]] = {}
+        self._common: dict[str, list[float]] = {}
+        shared: dict[float, float] = {}  # equal weights (same count, same length) as one float
+        for word, posting in postings.items():
+            weights = _bm25_weights(self._idf[word] * (_K1 + 1), posting, norm, shared)
+            if len(posting) > dense:
+                self._common[word] = list(map(weights.get, range(count), _ZEROS))
+            else:
+                self._postings[word] = weights
         self._unseen_idf = _idf(count, 0)
-        self._vocabulary = [word for word in self._postings if is_content(word)]
+        self._vocabulary = [word for word in self._idf if is_content(word)]
         # Char n-grams see through typos and word forms ("verify" / "verification"). Their
         # weights come from the vocabulary; entry vectors are built on first use and cached,
         # so start-up stays fast for a huge FAQ.
         gram_count: Counter[str] = Counter()
         for word in self._vocabulary:
-            df = len(self._postings[word])
+            df = len(postings[word])
             for gram in _grams(word):
                 gram_count[gram] += df
         self._gram_idf = {
@@ -611,12 +629,17 @@ class Matcher:
                 owners -= 1  # the held-out entry is not there to own it
             if owners <= 0:
                 continue
-            uses = self._postings[word].get(index, 0)
             if held is not None and held.entry == index:
-                uses -= held.counts[word]
-            if uses <= 0:
+                if not held.left[word]:
+                    return 0.0
+            elif not self._uses(word, index):
                 return 0.0
         return 1.0
+
+    def _uses(self, word: str, index: int) -> bool:
+        """Whether the entry uses the FAQ word."""
+        posting = self._postings.get(word)
+        return index in posting if posting is not None else self._common[word][index] > 0
 
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
@@ -658,27 +681,23 @@ class Matcher:
         `PhrasingVectors.closest` gives them; 0 without an encoder)."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
-        known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
+        # the rarest first: the highest idf (the same for the same number of entries)
+        known = sorted((w for w in words if weights[w][1]), key=self._idf.__getitem__, reverse=True)
         if not content or (closest is None and not any(weights[word][1] for word in content)):
             return []  # stop words alone never name a topic; words the FAQ lacks only its meaning
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
-        norm = self._length_norm
+        added = 0
         for word in known:
-            weight = self._idf[word] * (_K1 + 1)
-            posting = self._postings[word]
-            if len(scores) + len(posting) <= _CANDIDATE_LIMIT:
-                for index, tf in posting.items():
-                    scores[index] = scores.get(index, 0.0) + weight * tf / (tf + norm[index])
-            else:
-                if len(scores) < _CANDIDATE_LIMIT:  # too common to add all: fill up to the limit
-                    for index in itertools.islice(posting, _CANDIDATE_LIMIT - len(scores)):
-                        scores.setdefault(index, 0.0)
-                for index, score in scores.items():
-                    count = posting.get(index)
-                    if count:
-                        scores[index] = score + weight * count / (count + norm[index])
+            posting = self._postings.get(word)
+            if posting is None or len(scores) + len(posting) > _CANDIDATE_LIMIT:
+                break  # the rest are more common still
+            for index, weight in posting.items():
+                scores[index] = scores.get(index, 0.0) + weight
+            added += 1
+        if added < len(known):
+            scores = self._rescored(scores, known[added:])
         if held is not None and held.entry in scores:
             if held.phrasing is None:
                 del scores[held.entry]
@@ -688,8 +707,13 @@ class Matcher:
         # comparable across queries and filler costs nothing (a stop word that matches helps);
         # a content word the FAQ never uses counts against every entry
         ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
-        # the best first, the lower index on a tie: by index, then stably by score (both in C)
-        best = sorted(scores.items())
+        # the best first, the lower index on a tie: by index, then stably by score (both in C);
+        # only those that can be among the best are sorted (all of them took a tenth of a match)
+        best = list(scores.items())
+        if len(best) > _RERANK:
+            cut = sorted(scores.values(), reverse=True)[_RERANK - 1]
+            best = list(itertools.compress(best, map(cut.__le__, scores.values())))
+        best.sort()
         best.sort(key=operator.itemgetter(1), reverse=True)
         del best[_RERANK:]
         if closest is not None:
@@ -749,23 +773,53 @@ class Matcher:
             out.append((index, scores.get(index, 0.0)))
         return out
 
+    def _rescored(self, scores: dict[int, float], words: list[str]) -> dict[int, float]:
+        """`scores` with the BM25 weights of words too common to add for every entry that uses
+        them: each word's first entries fill the candidates up to the limit, then it adds its
+        weight to theirs (0 where unused), in C."""
+        indexes = list(scores)
+        totals = list(scores.values())
+        for word in words:
+            posting = self._postings.get(word)
+            if len(indexes) < _CANDIDATE_LIMIT:
+                users: Iterable[int] = (
+                    posting
+                    if posting is not None
+                    else itertools.compress(itertools.count(), self._common[word])
+                )
+                taken = set(indexes)
+                for index in itertools.islice(users, _CANDIDATE_LIMIT - len(indexes)):
+                    if index not in taken:
+                        indexes.append(index)
+                        totals.append(0.0)
+            weights = (
+                map(posting.get, indexes, _ZEROS)
+                if posting is not None
+                else map(self._common[word].__getitem__, indexes)
+            )
+            totals = list(map(operator.add, totals, weights))
+        return dict(zip(indexes, totals, strict=True))
+
     def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
         posting = self._postings.get(word)
-        if held is not None and posting == {held.entry: held.counts[word]}:
-            posting = None  # only the held-out phrasing (or entry) uses it
-        if posting is None:
+        if word not in self._idf or (
+            held is not None
+            and posting is not None
+            and posting.keys() == {held.entry}
+            and not held.left[word]  # only the held-out phrasing (or entry) uses it
+        ):
             # a stop word the FAQ never uses is filler; any other word names what it lacks
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
         return self._idf[word], True
 
     def _held_bm25(self, words: list[str], held: _HeldOut) -> float:
         """BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
-        length = self._lengths[held.entry] - sum(held.counts.values())
+        length = sum(held.left.values())
         norm = _K1 * (1 - _B + _B * length / self._average_length)
         score = 0.0
         for word in words:
-            tf = self._postings[word].get(held.entry, 0) - held.counts[word]
+            tf = held.left[word]
             score += self._idf[word] * (_K1 + 1) * tf / (tf + norm)
         return score
 
@@ -789,8 +843,9 @@ class Matcher:
         for index, position in held_out:
             phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
             words = list(dict.fromkeys(phrasings[position]))
-            held = _HeldOut(index, position, Counter(phrasings[position]))
-            whole = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
+            others = phrasings[:position] + phrasings[position + 1 :]
+            held = _HeldOut(index, position, Counter(itertools.chain.from_iterable(others)))
+            whole = _HeldOut(index, None, Counter())
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
             if self._meaning is not None:
@@ -910,6 +965,19 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """The dot product of two sparse vectors, `a` the question's: each of its n-grams looked up
     in `b`, all in C (a third cheaper than finding the shared n-grams first)."""
     return sum(map(operator.mul, a.values(), map(b.get, a, itertools.repeat(0.0))))
+
+
+def _bm25_weights(
+    weight: float, counts: dict[int, int], norm: list[float], shared: dict[float, float]
+) -> dict[int, float]:
+    """A word's BM25 weight in each entry that uses it, from its counts there (`weight`: its idf
+    times k1 + 1; `norm`: each entry's length part), computed in C; a weight already in
+    `shared` is that float."""
+    tfs = counts.values()
+    dividends = map(operator.mul, itertools.repeat(weight), tfs)
+    divisors = map(operator.add, tfs, map(norm.__getitem__, counts))
+    keys, values = itertools.tee(map(operator.truediv, dividends, divisors))
+    return dict(zip(counts, map(shared.setdefault, keys, values), strict=True))
 
 
 def _idf(count: int, df: int) -> float:
