@@ -779,6 +779,7 @@ class Matcher:
         weight to theirs (0 where unused), in C."""
         indexes = list(scores)
         totals = list(scores.values())
+        pick = None  # a common word's weights of the candidates, as a tuple
         for word in words:
             posting = self._postings.get(word)
             if len(indexes) < _CANDIDATE_LIMIT:
@@ -792,11 +793,13 @@ class Matcher:
                     if index not in taken:
                         indexes.append(index)
                         totals.append(0.0)
-            weights = (
-                map(posting.get, indexes, _ZEROS)
-                if posting is not None
-                else map(self._common[word].__getitem__, indexes)
-            )
+                pick = None
+            if posting is not None:
+                weights: Iterable[float] = map(posting.get, indexes, _ZEROS)
+            else:
+                # after the fill, half the limit at least: itemgetter gives a tuple
+                pick = pick or operator.itemgetter(*indexes)
+                weights = pick(self._common[word])
             totals = list(map(operator.add, totals, weights))
         return dict(zip(indexes, totals, strict=True))
 
