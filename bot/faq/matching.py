@@ -84,13 +84,14 @@ _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only resco
 _DENSE_SHARE = 8
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 # Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
-# whole vector (some 12 kB, wanted for each of the 20 candidates) and those of its phrasings
-# (some 70 kB, a dict per phrasing, wanted only for the best three), so at most some 60 and
-# 70 MB a process (the phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
+# whole vector (some 12 kB, and 1 kB of its words' shares of a cosine, see `_QuestionGrams`;
+# wanted for each of the 20 candidates) and those of its phrasings (some 70 kB, a dict per
+# phrasing, wanted only for the best three), so at most some 65 and 70 MB a process (the
+# phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
 _GRAM_CACHE = 5_000
 _UNITS_CACHE = 1_000
 _EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
-# ... and one up to this size has every entry's whole vector from the start (120 MB at most,
+# ... and one up to this size has every entry's whole vector from the start (130 MB at most,
 # built once before the workers fork): the 20 candidates of a question need theirs, and
 # computing them as questions came took half of each /faq at 10,000 entries.
 _EAGER_WHOLE_GRAMS = 10_000
@@ -164,7 +165,8 @@ _IRREGULAR = """
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
 _WORD = re.compile(r"\w+")
-_ZEROS = itertools.repeat(0.0)  # the weight of a word in an entry that does not use it
+_ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
+_ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
 _SENTENCE = re.compile(r"(?<=[?.!])\s+")
 
 
@@ -353,6 +355,22 @@ class _Evidence:
 
 
 @dataclass(frozen=True)
+class _QuestionGrams:
+    """A question's char n-gram vector (`vector`), and its cosine to an entry's added up word by
+    word: each word's share (the entry's weights of its n-grams times their idf, summed), kept
+    by the entry for its own words; times `scale`, what made the question's vector unit length;
+    plus, for an n-gram the question has n > 1 times, what its tf changes, (1 + log n) - n times
+    its idf (`repeated`). Twenty entries' shares of the question's five words or so add up
+    faster than their weights of its 50 n-grams are looked up: the vectors of a big FAQ's
+    entries do not stay in a processor's caches (at 10,000 entries, a sixth of a question)."""
+
+    vector: dict[str, float]
+    words: tuple[str, ...]
+    scale: float
+    repeated: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class _Confidence:
     """Logistic map from the evidence on an entry to the chance (0..100) that it is right."""
 
@@ -393,7 +411,7 @@ class Matcher:
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
         postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
-        # per entry, the content words of each phrasing, sorted: as `_alike`'s token sort
+        # per entry, the content words of each phrasing, sorted: as `_fuzzy`'s token sort
         # ratio compares them, so that a question does not sort them again for each candidate
         self._phrasings: list[list[str]] = []
         self._key_words: list[frozenset[str]] = []  # per entry, see `_key_words`
@@ -447,7 +465,7 @@ class Matcher:
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
         # What a question shares with an entry, wanted again by its evidence and, for a held-out
         # phrasing, by the question of its whole entry held out (most of the same candidates).
-        self._question_grams = functools.lru_cache(maxsize=8)(self._gram_vector)
+        self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         self._corrected = functools.lru_cache(maxsize=_TYPO_CACHE)(self._correction)
         self._alike_entry = functools.lru_cache(maxsize=4 * _RERANK)(self._alike_of_entry)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
@@ -585,7 +603,7 @@ class Matcher:
             return []
         content = [word for word in words if is_content(word)]
         content_set = set(content)
-        grams = self._question_grams(tuple(content))
+        grams = self._question_grams(tuple(content)).vector
         detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -721,17 +739,19 @@ class Matcher:
         ceiling = ceiling or 1.0
         query = " ".join(content)
         ordered = " ".join(sorted(content))
-        query_grams = self._question_grams(tuple(content))
+        question = self._question_grams(tuple(content))
         ranked = []
         for index, bm25 in best:
             if held is not None and index == held.entry and held.phrasing is not None:
                 phrasings = self._phrasings[index]
                 phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
-                entry_grams = self._gram_vector(" ".join(phrasings).split())
-                fuzzy, cosine = _alike(ordered, query_grams, phrasings, entry_grams)
+                fuzzy = _fuzzy(ordered, phrasings)
+                cosine = _dot(question.vector, self._gram_vector(" ".join(phrasings).split()))
             elif held is None:  # a rep's question: the cache's bookkeeping would only cost
-                entry_grams = self._entry_grams(index)
-                fuzzy, cosine = _alike(ordered, query_grams, self._phrasings[index], entry_grams)
+                fuzzy, cosine = (
+                    _fuzzy(ordered, self._phrasings[index]),
+                    self._cosine(question, index),
+                )
             else:
                 fuzzy, cosine = self._alike_entry(query, ordered, index)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
@@ -745,10 +765,28 @@ class Matcher:
         return ranked
 
     def _alike_of_entry(self, query: str, ordered: str, index: int) -> tuple[float, float]:
-        """`_alike` of the question's content words (joined; `ordered`: sorted, then joined)
-        and the entry."""
-        grams = self._question_grams(tuple(query.split()))
-        return _alike(ordered, grams, self._phrasings[index], self._entry_grams(index))
+        """`_fuzzy` and `_cosine` of the question's content words (joined; `ordered`: sorted,
+        then joined) and the entry."""
+        question = self._question_grams(tuple(query.split()))
+        return _fuzzy(ordered, self._phrasings[index]), self._cosine(question, index)
+
+    def _cosine(self, question: _QuestionGrams, index: int) -> float:
+        """The char n-gram cosine of the question to the entry, added up word by word (see
+        `_QuestionGrams`)."""
+        vector, shares = self._entry_grams(index)
+        total = 0.0
+        for word in question.words:
+            share = shares.get(word)
+            total += self._share(word, vector) if share is None else share
+        for gram, weight in question.repeated:
+            total += weight * vector.get(gram, 0.0)
+        return total * question.scale
+
+    def _share(self, word: str, vector: dict[str, float]) -> float:
+        """The weights in `vector` of the word's n-grams times their idf, summed."""
+        grams = _grams(word)
+        weights = map(vector.get, grams, _ZEROS)
+        return sum(map(operator.mul, map(self._gram_idf.get, grams, _ONES), weights))
 
     def _closest_in_meaning(
         self,
@@ -878,8 +916,12 @@ class Matcher:
         prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
         return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
-    def _grams_of_entry(self, index: int) -> dict[str, float]:
-        return self._gram_vector(" ".join(self._phrasings[index]).split())
+    def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float]]:
+        """The entry's char n-gram vector, and each of its words' share of a cosine to it (see
+        `_QuestionGrams`)."""
+        words = " ".join(self._phrasings[index]).split()
+        vector = self._gram_vector(words)
+        return vector, {word: self._share(word, vector) for word in dict.fromkeys(words)}
 
     def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float]]]:
         """Char n-gram vectors of the entry's phrasings and, of a phrasing that asks two
@@ -893,15 +935,28 @@ class Matcher:
             units += [(position, self._gram_vector(words)) for words in texts if words]
         return units
 
+    def _question_of(self, words: tuple[str, ...]) -> _QuestionGrams:
+        vector, scale, counts = self._weighed_grams(words)
+        repeated = tuple(
+            (g, self._gram_idf.get(g, 1.0) * (1 + math.log(n) - n))
+            for g, n in counts.items()
+            if n > 1
+        )
+        return _QuestionGrams(vector, words, scale, repeated)
+
     def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector of the words' char n-grams."""
+        return self._weighed_grams(words)[0]
+
+    def _weighed_grams(self, words: Sequence[str]) -> tuple[dict[str, float], float, Counter[str]]:
+        """`_gram_vector`, the scale that made it unit length, and the n-grams' counts."""
         counts = Counter(itertools.chain.from_iterable(map(_grams, words)))  # counted in C
-        idf = map(self._gram_idf.get, counts, itertools.repeat(1.0))
+        idf = map(self._gram_idf.get, counts, _ONES)
         vector = dict(zip(counts, idf, strict=True))
         for g in [g for g, n in counts.items() if n > 1]:  # most grams come once: tf 1
             vector[g] *= 1 + math.log(counts[g])
         scale = 1 / (math.hypot(*vector.values()) or 1.0)
-        return {g: x * scale for g, x in vector.items()}
+        return {g: x * scale for g, x in vector.items()}, scale, counts
 
 
 def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
@@ -921,14 +976,11 @@ def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
     return list(itertools.islice(held_out, _CALIBRATION_PHRASINGS))
 
 
-def _alike(
-    ordered: str, grams: dict[str, float], phrasings: list[str], entry_grams: dict[str, float]
-) -> tuple[float, float]:
-    """The question's (content words sorted and joined, and their char n-gram vector) rapidfuzz
-    token sort ratio to the closest of the phrasings (words sorted too: so plain `fuzz.ratio` is
-    that ratio) (0..1) and char n-gram cosine to all of them together."""
+def _fuzzy(ordered: str, phrasings: list[str]) -> float:
+    """The question's (content words sorted and joined) rapidfuzz token sort ratio to the
+    closest of the phrasings (words sorted too: so plain `fuzz.ratio` is that ratio), 0..1."""
     found = process.extractOne(ordered, phrasings, scorer=fuzz.ratio)
-    return (found[1] / 100 if found else 0.0), _dot(grams, entry_grams)
+    return found[1] / 100 if found else 0.0
 
 
 def _best_mixture(
