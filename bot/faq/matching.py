@@ -77,10 +77,10 @@ _UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
-# A word that more than one entry in this many uses (and more than `_CANDIDATE_LIMIT`) keeps its
-# BM25 weights in a list over all entries: it only rescores candidates, and looking each up in
-# a dict of thousands of entries (stop words, a big FAQ's common words) took a third of a
-# question at 10,000 entries; from this share on, the list is also the smaller.
+# A word that more than one entry in this many uses keeps its BM25 weights in a list over all
+# entries, to rescore candidates with: looking each up in a dict of thousands of entries (stop
+# words, a big FAQ's common words) took a third of a question at 10,000 entries; from this
+# share on, the list is also the smaller.
 _DENSE_SHARE = 8
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 # Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
@@ -377,7 +377,7 @@ class _Confidence:
     weights: tuple[float, ...]
 
     def __call__(self, evidence: _Evidence) -> float:
-        z = sum(w * x for w, x in zip(self.weights, evidence.features(), strict=True))
+        z = sum(map(operator.mul, self.weights, evidence.features()))  # in C
         return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -434,9 +434,10 @@ class Matcher:
         self._average_length = average
         self._idf = {word: _idf(count, len(p)) for word, p in postings.items()}
         # Each word's BM25 weight in each entry that uses it, so that a question only adds them:
-        # word -> {entry index: weight}, or for a common word (`_DENSE_SHARE`), a list
+        # word -> {entry index: weight}, for a word rare enough to collect candidates with; for
+        # a common word (`_DENSE_SHARE`), a list (a small FAQ's word can be both)
         norm = [_K1 * (1 - _B + _B * n / average) for n in lengths]
-        dense = max(_CANDIDATE_LIMIT, count / _DENSE_SHARE)
+        dense = count / _DENSE_SHARE
         self._postings: dict[str, dict[int, float]] = {}
         self._common: dict[str, list[float]] = {}
         shared: dict[float, float] = {}  # equal weights (same count, same length) as one float
@@ -444,7 +445,7 @@ class Matcher:
             weights = _bm25_weights(self._idf[word] * (_K1 + 1), posting, norm, shared)
             if len(posting) > dense:
                 self._common[word] = list(map(weights.get, range(count), _ZEROS))
-            else:
+            if len(posting) <= max(_CANDIDATE_LIMIT, dense):
                 self._postings[word] = weights
         self._unseen_idf = _idf(count, 0)
         self._vocabulary = [word for word in self._idf if is_content(word)]
@@ -463,6 +464,7 @@ class Matcher:
         self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
+        self._sayings = functools.lru_cache(maxsize=units)(self._sayings_of_entry)
         # What a question shares with an entry, wanted again by its evidence and, for a held-out
         # phrasing, by the question of its whole entry held out (most of the same candidates).
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
@@ -579,16 +581,26 @@ class Matcher:
         """Whether the question has the words of one of the entry's phrasings (or of a
         sentence of one), stop words too ("the ATM took my card" is not "what ATMs take this
         card?"), in any order."""
-        asked = set(words)
+        asked = frozenset(words)
         content = {word for word in asked if is_content(word)}
         return any(
-            set(self._normaliser.words(part)) == asked
+            asked in sentences
+            for contents, sentences in self._sayings(index)
+            if content <= contents  # cheap: most phrasings fail here
+        )
+
+    def _sayings_of_entry(self, index: int) -> list[tuple[frozenset[str], set[frozenset[str]]]]:
+        """Per phrasing of the entry, its content words and the words of each of its sentences
+        (see `_is_a_phrasing`): reading them for each question took a twentieth of it."""
+        return [
+            (
+                frozenset(words_of.split()),
+                {frozenset(self._normaliser.words(part)) for part in _SENTENCE.split(phrasing)},
+            )
             for phrasing, words_of in zip(
                 self.entries[index].phrasings, self._phrasings[index], strict=True
             )
-            if content <= set(words_of.split())  # cheap: most phrasings fail here
-            for part in _SENTENCE.split(phrasing)
-        )
+        ]
 
     def _evidence(
         self,
@@ -627,7 +639,11 @@ class Matcher:
         """Char n-gram cosine of the question to the entry's closest phrasing or sentence."""
         skip = held.phrasing if held is not None and held.entry == index else None
         units = [unit for position, unit in self._entry_units(index) if position != skip]
-        return min(max(map(_dot, itertools.repeat(grams), units), default=0.0), 1.0)
+        # each phrasing's n-grams looked up in the question's: its vector stays in the
+        # processor's caches from one phrasing to the next
+        get = grams.get
+        cosines = (sum(map(operator.mul, unit.values(), map(get, unit, _ZEROS))) for unit in units)
+        return min(max(cosines, default=0.0), 1.0)
 
     def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
         """The share of the entry's key words that the question's content words include."""
@@ -767,8 +783,9 @@ class Matcher:
     def _alike_of_entry(self, query: str, ordered: str, index: int) -> tuple[float, float]:
         """`_fuzzy` and `_cosine` of the question's content words (joined; `ordered`: sorted,
         then joined) and the entry."""
-        question = self._question_grams(tuple(query.split()))
-        return _fuzzy(ordered, self._phrasings[index]), self._cosine(question, index)
+        # a phrasing has more words than a rep's question: looking its n-grams up is quicker
+        grams = self._question_grams(tuple(query.split())).vector
+        return _fuzzy(ordered, self._phrasings[index]), _dot(grams, self._entry_grams(index)[0])
 
     def _cosine(self, question: _QuestionGrams, index: int) -> float:
         """The char n-gram cosine of the question to the entry, added up word by word (see
@@ -820,6 +837,7 @@ class Matcher:
         pick = None  # a common word's weights of the candidates, as a tuple
         for word in words:
             posting = self._postings.get(word)
+            common = self._common.get(word)
             if len(indexes) < _CANDIDATE_LIMIT:
                 users: Iterable[int] = (
                     posting
@@ -832,12 +850,12 @@ class Matcher:
                         indexes.append(index)
                         totals.append(0.0)
                 pick = None
-            if posting is not None:
-                weights: Iterable[float] = map(posting.get, indexes, _ZEROS)
-            else:
+            if common is not None:
                 # after the fill, half the limit at least: itemgetter gives a tuple
                 pick = pick or operator.itemgetter(*indexes)
-                weights = pick(self._common[word])
+                weights: Iterable[float] = pick(common)
+            else:
+                weights = map(self._postings[word].get, indexes, _ZEROS)
             totals = list(map(operator.add, totals, weights))
         return dict(zip(indexes, totals, strict=True))
 
@@ -881,8 +899,11 @@ class Matcher:
             ]
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
+        read: dict[int, list[list[str]]] = {}  # an entry's phrasings, for each held out
         for index, position in held_out:
-            phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
+            if index not in read:
+                read[index] = [self._normaliser.words(p) for p in self.entries[index].phrasings]
+            phrasings = read[index]
             words = list(dict.fromkeys(phrasings[position]))
             others = phrasings[:position] + phrasings[position + 1 :]
             held = _HeldOut(index, position, Counter(itertools.chain.from_iterable(others)))
