@@ -1025,15 +1025,20 @@ def _combine(
 ) -> list[tuple[int, float]]:
     """Candidates by similarity, best first: the lexical one mixed with closeness in meaning
     (`weight` of it), which mixes phrasing and centroid cosines (`centroid_share` of it)."""
-    ranked = [
-        (
-            index,
-            (1 - weight) * lexical
-            + weight * ((1 - centroid_share) * near + centroid_share * centre),
-        )
-        for index, lexical, near, centre in candidates
-    ]
-    ranked.sort(key=lambda item: (-item[1], item[0]))
+    if weight:
+        ranked = [
+            (
+                index,
+                (1 - weight) * lexical
+                + weight * ((1 - centroid_share) * near + centroid_share * centre),
+            )
+            for index, lexical, near, centre in candidates
+        ]
+    else:  # lexical only: the mix is the lexical similarity itself
+        ranked = [(index, lexical) for index, lexical, _, _ in candidates]
+    # by index, then stably by similarity (both in C)
+    ranked.sort(key=operator.itemgetter(0))
+    ranked.sort(key=operator.itemgetter(1), reverse=True)
     return ranked
 
 
