@@ -844,11 +844,10 @@ class Matcher:
                     if posting is not None
                     else itertools.compress(itertools.count(), self._common[word])
                 )
-                taken = set(indexes)
-                for index in itertools.islice(users, _CANDIDATE_LIMIT - len(indexes)):
-                    if index not in taken:
-                        indexes.append(index)
-                        totals.append(0.0)
+                first = itertools.islice(users, _CANDIDATE_LIMIT - len(indexes))
+                added = list(itertools.filterfalse(set(indexes).__contains__, first))  # in C
+                indexes += added
+                totals += [0.0] * len(added)
                 pick = None
             if common is not None:
                 # after the fill, half the limit at least: itemgetter gives a tuple
