@@ -42,7 +42,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -77,15 +77,21 @@ _UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
+# A word that more than one entry in this many uses keeps its BM25 weights in a list over all
+# entries, to rescore candidates with: looking each up in a dict of thousands of entries (stop
+# words, a big FAQ's common words) took a third of a question at 10,000 entries; from this
+# share on, the list is also the smaller.
+_DENSE_SHARE = 8
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 # Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
-# whole vector (some 12 kB, wanted for each of the 20 candidates) and those of its phrasings
-# (some 70 kB, a dict per phrasing, wanted only for the best three), so at most some 60 and
-# 70 MB a process (the phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
+# whole vector (some 12 kB, and 1 kB of its words' shares of a cosine, see `_QuestionGrams`;
+# wanted for each of the 20 candidates) and those of its phrasings (some 70 kB, a dict per
+# phrasing, wanted only for the best three), so at most some 65 and 70 MB a process (the
+# phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
 _GRAM_CACHE = 5_000
 _UNITS_CACHE = 1_000
 _EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
-# ... and one up to this size has every entry's whole vector from the start (120 MB at most,
+# ... and one up to this size has every entry's whole vector from the start (130 MB at most,
 # built once before the workers fork): the 20 candidates of a question need theirs, and
 # computing them as questions came took half of each /faq at 10,000 entries.
 _EAGER_WHOLE_GRAMS = 10_000
@@ -159,6 +165,8 @@ _IRREGULAR = """
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
 _WORD = re.compile(r"\w+")
+_ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
+_ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
 _SENTENCE = re.compile(r"(?<=[?.!])\s+")
 
 
@@ -291,12 +299,13 @@ class _Normaliser:
 class _HeldOut:
     """A phrasing (or with `phrasing` None, a whole entry) left out while calibrating.
 
-    The index is not rebuilt for it: `_rank` discounts `counts`, its words' counts.
+    The index is not rebuilt for it: `_rank` scores the entry on `left`, the counts of the
+    entry's words without those held out.
     """
 
     entry: int
     phrasing: int | None
-    counts: Counter[str]
+    left: Counter[str]
 
 
 @dataclass(frozen=True)
@@ -346,13 +355,29 @@ class _Evidence:
 
 
 @dataclass(frozen=True)
+class _QuestionGrams:
+    """A question's char n-gram vector (`vector`), and its cosine to an entry's added up word by
+    word: each word's share (the entry's weights of its n-grams times their idf, summed), kept
+    by the entry for its own words; times `scale`, what made the question's vector unit length;
+    plus, for an n-gram the question has n > 1 times, what its tf changes, (1 + log n) - n times
+    its idf (`repeated`). Twenty entries' shares of the question's five words or so add up
+    faster than their weights of its 50 n-grams are looked up: the vectors of a big FAQ's
+    entries do not stay in a processor's caches (at 10,000 entries, a sixth of a question)."""
+
+    vector: dict[str, float]
+    words: tuple[str, ...]
+    scale: float
+    repeated: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
 class _Confidence:
     """Logistic map from the evidence on an entry to the chance (0..100) that it is right."""
 
     weights: tuple[float, ...]
 
     def __call__(self, evidence: _Evidence) -> float:
-        z = sum(w * x for w, x in zip(self.weights, evidence.features(), strict=True))
+        z = sum(map(operator.mul, self.weights, evidence.features()))  # in C
         return 100.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
@@ -385,39 +410,51 @@ class Matcher:
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
-        self._postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
-        # per entry, the content words of each phrasing, sorted: as `_alike`'s token sort
+        postings: dict[str, dict[int, int]] = {}  # word -> {entry index: count}
+        # per entry, the content words of each phrasing, sorted: as `_fuzzy`'s token sort
         # ratio compares them, so that a question does not sort them again for each candidate
         self._phrasings: list[list[str]] = []
         self._key_words: list[frozenset[str]] = []  # per entry, see `_key_words`
-        self._lengths: list[int] = []
+        lengths: list[int] = []
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
             counts = Counter(itertools.chain.from_iterable(phrasings))
             for word, n in counts.items():
-                posting = self._postings.get(word)
+                posting = postings.get(word)
                 if posting is None:
-                    self._postings[word] = {index: n}
+                    postings[word] = {index: n}
                 else:
                     posting[index] = n
             contents = [_content_words(words) for words in phrasings]
             self._phrasings.append([" ".join(sorted(words)) for words in contents])
             self._key_words.append(_key_words(contents))
-            self._lengths.append(counts.total())
+            lengths.append(counts.total())
         count = len(self.entries)
-        average = sum(self._lengths) / count if count else 1.0
-        # BM25 denominator part that depends only on the entry, precomputed
-        self._length_norm = [_K1 * (1 - _B + _B * n / average) for n in self._lengths]
+        average = sum(lengths) / count if count else 1.0
         self._average_length = average
-        self._idf = {word: _idf(count, len(p)) for word, p in self._postings.items()}
+        self._idf = {word: _idf(count, len(p)) for word, p in postings.items()}
+        # Each word's BM25 weight in each entry that uses it, so that a question only adds them:
+        # word -> {entry index: weight}, for a word rare enough to collect candidates with; for
+        # a common word (`_DENSE_SHARE`), a list (a small FAQ's word can be both)
+        norm = [_K1 * (1 - _B + _B * n / average) for n in lengths]
+        dense = count / _DENSE_SHARE
+        self._postings: dict[str, dict[int, float]] = {}
+        self._common: dict[str, list[float]] = {}
+        shared: dict[float, float] = {}  # equal weights (same count, same length) as one float
+        for word, posting in postings.items():
+            weights = _bm25_weights(self._idf[word] * (_K1 + 1), posting, norm, shared)
+            if len(posting) > dense:
+                self._common[word] = list(map(weights.get, range(count), _ZEROS))
+            if len(posting) <= max(_CANDIDATE_LIMIT, dense):
+                self._postings[word] = weights
         self._unseen_idf = _idf(count, 0)
-        self._vocabulary = [word for word in self._postings if is_content(word)]
+        self._vocabulary = [word for word in self._idf if is_content(word)]
         # Char n-grams see through typos and word forms ("verify" / "verification"). Their
         # weights come from the vocabulary; entry vectors are built on first use and cached,
         # so start-up stays fast for a huge FAQ.
         gram_count: Counter[str] = Counter()
         for word in self._vocabulary:
-            df = len(self._postings[word])
+            df = len(postings[word])
             for gram in _grams(word):
                 gram_count[gram] += df
         self._gram_idf = {
@@ -427,9 +464,10 @@ class Matcher:
         self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
+        self._sayings = functools.lru_cache(maxsize=units)(self._sayings_of_entry)
         # What a question shares with an entry, wanted again by its evidence and, for a held-out
         # phrasing, by the question of its whole entry held out (most of the same candidates).
-        self._question_grams = functools.lru_cache(maxsize=8)(self._gram_vector)
+        self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         self._corrected = functools.lru_cache(maxsize=_TYPO_CACHE)(self._correction)
         self._alike_entry = functools.lru_cache(maxsize=4 * _RERANK)(self._alike_of_entry)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
@@ -543,16 +581,26 @@ class Matcher:
         """Whether the question has the words of one of the entry's phrasings (or of a
         sentence of one), stop words too ("the ATM took my card" is not "what ATMs take this
         card?"), in any order."""
-        asked = set(words)
+        asked = frozenset(words)
         content = {word for word in asked if is_content(word)}
         return any(
-            set(self._normaliser.words(part)) == asked
+            asked in sentences
+            for contents, sentences in self._sayings(index)
+            if content <= contents  # cheap: most phrasings fail here
+        )
+
+    def _sayings_of_entry(self, index: int) -> list[tuple[frozenset[str], set[frozenset[str]]]]:
+        """Per phrasing of the entry, its content words and the words of each of its sentences
+        (see `_is_a_phrasing`): reading them for each question took a twentieth of it."""
+        return [
+            (
+                frozenset(words_of.split()),
+                {frozenset(self._normaliser.words(part)) for part in _SENTENCE.split(phrasing)},
+            )
             for phrasing, words_of in zip(
                 self.entries[index].phrasings, self._phrasings[index], strict=True
             )
-            if content <= set(words_of.split())  # cheap: most phrasings fail here
-            for part in _SENTENCE.split(phrasing)
-        )
+        ]
 
     def _evidence(
         self,
@@ -567,7 +615,7 @@ class Matcher:
             return []
         content = [word for word in words if is_content(word)]
         content_set = set(content)
-        grams = self._question_grams(tuple(content))
+        grams = self._question_grams(tuple(content)).vector
         detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -591,7 +639,11 @@ class Matcher:
         """Char n-gram cosine of the question to the entry's closest phrasing or sentence."""
         skip = held.phrasing if held is not None and held.entry == index else None
         units = [unit for position, unit in self._entry_units(index) if position != skip]
-        return min(max(map(_dot, itertools.repeat(grams), units), default=0.0), 1.0)
+        # each phrasing's n-grams looked up in the question's: its vector stays in the
+        # processor's caches from one phrasing to the next
+        get = grams.get
+        cosines = (sum(map(operator.mul, unit.values(), map(get, unit, _ZEROS))) for unit in units)
+        return min(max(cosines, default=0.0), 1.0)
 
     def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
         """The share of the entry's key words that the question's content words include."""
@@ -611,12 +663,17 @@ class Matcher:
                 owners -= 1  # the held-out entry is not there to own it
             if owners <= 0:
                 continue
-            uses = self._postings[word].get(index, 0)
             if held is not None and held.entry == index:
-                uses -= held.counts[word]
-            if uses <= 0:
+                if not held.left[word]:
+                    return 0.0
+            elif not self._uses(word, index):
                 return 0.0
         return 1.0
+
+    def _uses(self, word: str, index: int) -> bool:
+        """Whether the entry uses the FAQ word."""
+        posting = self._postings.get(word)
+        return index in posting if posting is not None else self._common[word][index] > 0
 
     def _query_words(self, text: str) -> list[str]:
         """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
@@ -658,27 +715,23 @@ class Matcher:
         `PhrasingVectors.closest` gives them; 0 without an encoder)."""
         content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
-        known = sorted((w for w in words if weights[w][1]), key=lambda w: len(self._postings[w]))
+        # the rarest first: the highest idf (the same for the same number of entries)
+        known = sorted((w for w in words if weights[w][1]), key=self._idf.__getitem__, reverse=True)
         if not content or (closest is None and not any(weights[word][1] for word in content)):
             return []  # stop words alone never name a topic; words the FAQ lacks only its meaning
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
-        norm = self._length_norm
+        added = 0
         for word in known:
-            weight = self._idf[word] * (_K1 + 1)
-            posting = self._postings[word]
-            if len(scores) + len(posting) <= _CANDIDATE_LIMIT:
-                for index, tf in posting.items():
-                    scores[index] = scores.get(index, 0.0) + weight * tf / (tf + norm[index])
-            else:
-                if len(scores) < _CANDIDATE_LIMIT:  # too common to add all: fill up to the limit
-                    for index in itertools.islice(posting, _CANDIDATE_LIMIT - len(scores)):
-                        scores.setdefault(index, 0.0)
-                for index, score in scores.items():
-                    count = posting.get(index)
-                    if count:
-                        scores[index] = score + weight * count / (count + norm[index])
+            posting = self._postings.get(word)
+            if posting is None or len(scores) + len(posting) > _CANDIDATE_LIMIT:
+                break  # the rest are more common still
+            for index, weight in posting.items():
+                scores[index] = scores.get(index, 0.0) + weight
+            added += 1
+        if added < len(known):
+            scores = self._rescored(scores, known[added:])
         if held is not None and held.entry in scores:
             if held.phrasing is None:
                 del scores[held.entry]
@@ -688,8 +741,13 @@ class Matcher:
         # comparable across queries and filler costs nothing (a stop word that matches helps);
         # a content word the FAQ never uses counts against every entry
         ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
-        # the best first, the lower index on a tie: by index, then stably by score (both in C)
-        best = sorted(scores.items())
+        # the best first, the lower index on a tie: by index, then stably by score (both in C);
+        # only those that can be among the best are sorted (all of them took a tenth of a match)
+        best = list(scores.items())
+        if len(best) > _RERANK:
+            cut = sorted(scores.values(), reverse=True)[_RERANK - 1]
+            best = list(itertools.compress(best, map(cut.__le__, scores.values())))
+        best.sort()
         best.sort(key=operator.itemgetter(1), reverse=True)
         del best[_RERANK:]
         if closest is not None:
@@ -697,17 +755,19 @@ class Matcher:
         ceiling = ceiling or 1.0
         query = " ".join(content)
         ordered = " ".join(sorted(content))
-        query_grams = self._question_grams(tuple(content))
+        question = self._question_grams(tuple(content))
         ranked = []
         for index, bm25 in best:
             if held is not None and index == held.entry and held.phrasing is not None:
                 phrasings = self._phrasings[index]
                 phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
-                entry_grams = self._gram_vector(" ".join(phrasings).split())
-                fuzzy, cosine = _alike(ordered, query_grams, phrasings, entry_grams)
+                fuzzy = _fuzzy(ordered, phrasings)
+                cosine = _dot(question.vector, self._gram_vector(" ".join(phrasings).split()))
             elif held is None:  # a rep's question: the cache's bookkeeping would only cost
-                entry_grams = self._entry_grams(index)
-                fuzzy, cosine = _alike(ordered, query_grams, self._phrasings[index], entry_grams)
+                fuzzy, cosine = (
+                    _fuzzy(ordered, self._phrasings[index]),
+                    self._cosine(question, index),
+                )
             else:
                 fuzzy, cosine = self._alike_entry(query, ordered, index)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
@@ -721,10 +781,29 @@ class Matcher:
         return ranked
 
     def _alike_of_entry(self, query: str, ordered: str, index: int) -> tuple[float, float]:
-        """`_alike` of the question's content words (joined; `ordered`: sorted, then joined)
-        and the entry."""
-        grams = self._question_grams(tuple(query.split()))
-        return _alike(ordered, grams, self._phrasings[index], self._entry_grams(index))
+        """`_fuzzy` and `_cosine` of the question's content words (joined; `ordered`: sorted,
+        then joined) and the entry."""
+        # a phrasing has more words than a rep's question: looking its n-grams up is quicker
+        grams = self._question_grams(tuple(query.split())).vector
+        return _fuzzy(ordered, self._phrasings[index]), _dot(grams, self._entry_grams(index)[0])
+
+    def _cosine(self, question: _QuestionGrams, index: int) -> float:
+        """The char n-gram cosine of the question to the entry, added up word by word (see
+        `_QuestionGrams`)."""
+        vector, shares = self._entry_grams(index)
+        total = 0.0
+        for word in question.words:
+            share = shares.get(word)
+            total += self._share(word, vector) if share is None else share
+        for gram, weight in question.repeated:
+            total += weight * vector.get(gram, 0.0)
+        return total * question.scale
+
+    def _share(self, word: str, vector: dict[str, float]) -> float:
+        """The weights in `vector` of the word's n-grams times their idf, summed."""
+        grams = _grams(word)
+        weights = map(vector.get, grams, _ZEROS)
+        return sum(map(operator.mul, map(self._gram_idf.get, grams, _ONES), weights))
 
     def _closest_in_meaning(
         self,
@@ -749,23 +828,56 @@ class Matcher:
             out.append((index, scores.get(index, 0.0)))
         return out
 
+    def _rescored(self, scores: dict[int, float], words: list[str]) -> dict[int, float]:
+        """`scores` with the BM25 weights of words too common to add for every entry that uses
+        them: each word's first entries fill the candidates up to the limit, then it adds its
+        weight to theirs (0 where unused), in C."""
+        indexes = list(scores)
+        totals = list(scores.values())
+        pick = None  # a common word's weights of the candidates, as a tuple
+        for word in words:
+            posting = self._postings.get(word)
+            common = self._common.get(word)
+            if len(indexes) < _CANDIDATE_LIMIT:
+                users: Iterable[int] = (
+                    posting
+                    if posting is not None
+                    else itertools.compress(itertools.count(), self._common[word])
+                )
+                first = itertools.islice(users, _CANDIDATE_LIMIT - len(indexes))
+                added = list(itertools.filterfalse(set(indexes).__contains__, first))  # in C
+                indexes += added
+                totals += [0.0] * len(added)
+                pick = None
+            if common is not None:
+                # after the fill, half the limit at least: itemgetter gives a tuple
+                pick = pick or operator.itemgetter(*indexes)
+                weights: Iterable[float] = pick(common)
+            else:
+                weights = map(self._postings[word].get, indexes, _ZEROS)
+            totals = list(map(operator.add, totals, weights))
+        return dict(zip(indexes, totals, strict=True))
+
     def _weight(self, word: str, held: _HeldOut | None) -> tuple[float, bool]:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
         posting = self._postings.get(word)
-        if held is not None and posting == {held.entry: held.counts[word]}:
-            posting = None  # only the held-out phrasing (or entry) uses it
-        if posting is None:
+        if word not in self._idf or (
+            held is not None
+            and posting is not None
+            and posting.keys() == {held.entry}
+            and not held.left[word]  # only the held-out phrasing (or entry) uses it
+        ):
             # a stop word the FAQ never uses is filler; any other word names what it lacks
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
         return self._idf[word], True
 
     def _held_bm25(self, words: list[str], held: _HeldOut) -> float:
         """BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
-        length = self._lengths[held.entry] - sum(held.counts.values())
+        length = sum(held.left.values())
         norm = _K1 * (1 - _B + _B * length / self._average_length)
         score = 0.0
         for word in words:
-            tf = self._postings[word].get(held.entry, 0) - held.counts[word]
+            tf = held.left[word]
             score += self._idf[word] * (_K1 + 1) * tf / (tf + norm)
         return score
 
@@ -786,11 +898,15 @@ class Matcher:
             ]
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
+        read: dict[int, list[list[str]]] = {}  # an entry's phrasings, for each held out
         for index, position in held_out:
-            phrasings = [self._normaliser.words(p) for p in self.entries[index].phrasings]
+            if index not in read:
+                read[index] = [self._normaliser.words(p) for p in self.entries[index].phrasings]
+            phrasings = read[index]
             words = list(dict.fromkeys(phrasings[position]))
-            held = _HeldOut(index, position, Counter(phrasings[position]))
-            whole = _HeldOut(index, None, Counter(itertools.chain.from_iterable(phrasings)))
+            others = phrasings[:position] + phrasings[position + 1 :]
+            held = _HeldOut(index, position, Counter(itertools.chain.from_iterable(others)))
+            whole = _HeldOut(index, None, Counter())
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
             if self._meaning is not None:
@@ -820,8 +936,12 @@ class Matcher:
         prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
         return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
-    def _grams_of_entry(self, index: int) -> dict[str, float]:
-        return self._gram_vector(" ".join(self._phrasings[index]).split())
+    def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float]]:
+        """The entry's char n-gram vector, and each of its words' share of a cosine to it (see
+        `_QuestionGrams`)."""
+        words = " ".join(self._phrasings[index]).split()
+        vector = self._gram_vector(words)
+        return vector, {word: self._share(word, vector) for word in dict.fromkeys(words)}
 
     def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float]]]:
         """Char n-gram vectors of the entry's phrasings and, of a phrasing that asks two
@@ -835,15 +955,28 @@ class Matcher:
             units += [(position, self._gram_vector(words)) for words in texts if words]
         return units
 
+    def _question_of(self, words: tuple[str, ...]) -> _QuestionGrams:
+        vector, scale, counts = self._weighed_grams(words)
+        repeated = tuple(
+            (g, self._gram_idf.get(g, 1.0) * (1 + math.log(n) - n))
+            for g, n in counts.items()
+            if n > 1
+        )
+        return _QuestionGrams(vector, words, scale, repeated)
+
     def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
         """Unit-length TF-IDF vector of the words' char n-grams."""
+        return self._weighed_grams(words)[0]
+
+    def _weighed_grams(self, words: Sequence[str]) -> tuple[dict[str, float], float, Counter[str]]:
+        """`_gram_vector`, the scale that made it unit length, and the n-grams' counts."""
         counts = Counter(itertools.chain.from_iterable(map(_grams, words)))  # counted in C
-        idf = map(self._gram_idf.get, counts, itertools.repeat(1.0))
+        idf = map(self._gram_idf.get, counts, _ONES)
         vector = dict(zip(counts, idf, strict=True))
         for g in [g for g, n in counts.items() if n > 1]:  # most grams come once: tf 1
             vector[g] *= 1 + math.log(counts[g])
         scale = 1 / (math.hypot(*vector.values()) or 1.0)
-        return {g: x * scale for g, x in vector.items()}
+        return {g: x * scale for g, x in vector.items()}, scale, counts
 
 
 def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
@@ -863,14 +996,11 @@ def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
     return list(itertools.islice(held_out, _CALIBRATION_PHRASINGS))
 
 
-def _alike(
-    ordered: str, grams: dict[str, float], phrasings: list[str], entry_grams: dict[str, float]
-) -> tuple[float, float]:
-    """The question's (content words sorted and joined, and their char n-gram vector) rapidfuzz
-    token sort ratio to the closest of the phrasings (words sorted too: so plain `fuzz.ratio` is
-    that ratio) (0..1) and char n-gram cosine to all of them together."""
+def _fuzzy(ordered: str, phrasings: list[str]) -> float:
+    """The question's (content words sorted and joined) rapidfuzz token sort ratio to the
+    closest of the phrasings (words sorted too: so plain `fuzz.ratio` is that ratio), 0..1."""
     found = process.extractOne(ordered, phrasings, scorer=fuzz.ratio)
-    return (found[1] / 100 if found else 0.0), _dot(grams, entry_grams)
+    return found[1] / 100 if found else 0.0
 
 
 def _best_mixture(
@@ -894,15 +1024,20 @@ def _combine(
 ) -> list[tuple[int, float]]:
     """Candidates by similarity, best first: the lexical one mixed with closeness in meaning
     (`weight` of it), which mixes phrasing and centroid cosines (`centroid_share` of it)."""
-    ranked = [
-        (
-            index,
-            (1 - weight) * lexical
-            + weight * ((1 - centroid_share) * near + centroid_share * centre),
-        )
-        for index, lexical, near, centre in candidates
-    ]
-    ranked.sort(key=lambda item: (-item[1], item[0]))
+    if weight:
+        ranked = [
+            (
+                index,
+                (1 - weight) * lexical
+                + weight * ((1 - centroid_share) * near + centroid_share * centre),
+            )
+            for index, lexical, near, centre in candidates
+        ]
+    else:  # lexical only: the mix is the lexical similarity itself
+        ranked = [(index, lexical) for index, lexical, _, _ in candidates]
+    # by index, then stably by similarity (both in C)
+    ranked.sort(key=operator.itemgetter(0))
+    ranked.sort(key=operator.itemgetter(1), reverse=True)
     return ranked
 
 
@@ -910,6 +1045,19 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """The dot product of two sparse vectors, `a` the question's: each of its n-grams looked up
     in `b`, all in C (a third cheaper than finding the shared n-grams first)."""
     return sum(map(operator.mul, a.values(), map(b.get, a, itertools.repeat(0.0))))
+
+
+def _bm25_weights(
+    weight: float, counts: dict[int, int], norm: list[float], shared: dict[float, float]
+) -> dict[int, float]:
+    """A word's BM25 weight in each entry that uses it, from its counts there (`weight`: its idf
+    times k1 + 1; `norm`: each entry's length part), computed in C; a weight already in
+    `shared` is that float."""
+    tfs = counts.values()
+    dividends = map(operator.mul, itertools.repeat(weight), tfs)
+    divisors = map(operator.add, tfs, map(norm.__getitem__, counts))
+    keys, values = itertools.tee(map(operator.truediv, dividends, divisors))
+    return dict(zip(counts, map(shared.setdefault, keys, values), strict=True))
 
 
 def _idf(count: int, df: int) -> float:
