@@ -184,9 +184,9 @@ def test_a_big_build_encodes_on_every_core_with_the_same_vectors(
     threads = set()
     run = encoder._batch
 
-    def batch(texts: list[str]) -> encoding.Vectors:
+    def batch(tokens: list[np.ndarray]) -> encoding.Vectors:
         threads.add(threading.get_ident())
-        return run(texts)
+        return run(tokens)
 
     monkeypatch.setattr(encoder, "_batch", batch)
     assert np.array_equal(encoder.encode(texts), alone)
