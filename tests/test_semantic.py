@@ -102,6 +102,13 @@ def test_the_conversion_is_made_once_and_its_failure_costs_speed_only(
     assert not list(elsewhere.glob("*.onnx"))
     question = "my parcel never came"
     assert float(first.encode([question])[0] @ shipped.encode([question])[0]) > 0.97
+    # a damaged file beside the database is removed (the next start converts it again)
+    monkeypatch.setattr(encoding, "_CONVERTED", {})
+    (elsewhere / beside.name).write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING):
+        damaged = semantic.encoder_from(settings(elsewhere))
+    assert damaged is not None and damaged.sha256 == encoding.MODEL_SHA256
+    assert not (elsewhere / beside.name).exists()
 
 
 def test_a_changed_model_file_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -303,26 +303,29 @@ def load(folder: Path, *, own: bool, cache_path: Path | None) -> Encoder:
 def _in_int8(folder: Path, sha256: str, cache: VectorCache | None, target: Path) -> Encoder:
     """The shipped model with its products in int8 (`bot.faq.int8`): converted once, into
     `target`, and checked against the file as shipped (`_PROBES`); the file as shipped when
-    converting fails, with one warning."""
+    converting fails or the converted file cannot be run (then removed, to convert again next
+    time), with one warning."""
     converted = _CONVERTED.get(sha256)
     if converted is None or not converted.is_file():
         converted = target
+    try:
         if not converted.is_file():
             log.info("FAQ matching: converting its model to int8 into %s, once", converted)
-            try:
-                _convert(folder, sha256, converted)
-            # Whatever goes wrong (the onnx package missing, a quantizer that changed, a full
-            # disk), the file as shipped still matches: a slower start is no reason to stop.
-            except Exception as error:
-                converted.unlink(missing_ok=True)
-                log.warning(
-                    "FAQ matching runs its model file as shipped, not in int8 (%s: %s)",
-                    type(error).__name__,
-                    error,
-                )
-                return Encoder(folder, sha256=sha256, cache=cache)
-        _CONVERTED[sha256] = converted
-    return Encoder(folder, sha256=sha256_of(converted), cache=cache, model=converted)
+            _convert(folder, sha256, converted)
+        encoder = Encoder(folder, sha256=sha256_of(converted), cache=cache, model=converted)
+    # Whatever goes wrong (the onnx package missing, a quantizer that changed, a full disk, a
+    # damaged file), the file as shipped still matches: a slower start is no reason to stop.
+    except Exception as error:
+        converted.unlink(missing_ok=True)
+        _CONVERTED.pop(sha256, None)
+        log.warning(
+            "FAQ matching runs its model file as shipped, not in int8 (%s: %s)",
+            type(error).__name__,
+            error,
+        )
+        return Encoder(folder, sha256=sha256, cache=cache)
+    _CONVERTED[sha256] = converted
+    return encoder
 
 
 def _convert(folder: Path, sha256: str, target: Path) -> None:
