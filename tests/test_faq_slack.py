@@ -64,6 +64,13 @@ def test_long_emoji_and_other_scripts_are_answered_not_crashed(local):
     assert len(stored(local)) == 3  # emoji alone is not a question worth keeping
 
 
+def test_a_greeting_or_thanks_alone_asks_for_the_question_and_is_not_a_gap(local):
+    for text in ["hi, thanks!", "Hello :wave:", "ok thank you"]:
+        reply = faq(local, text)
+        assert "I need a few words of the customer's question" in shown(reply), text
+    assert stored(local) == []
+
+
 def test_customer_markup_is_shown_literally(local):
     reply = faq(local, "<!channel> <@U123> <https://evil|click> &<> my box is late")
     text = shown(reply)
@@ -127,6 +134,13 @@ def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
     assert len(posts) == 1
     assert posts[0].body["channel"] == event["channel"]
     assert "update_card" in shown(posts[0].body) or "Did you mean" in shown(posts[0].body)
+    assert len(stored(local)) == 1
+    # a rep who only says thanks is asked for a question, and nothing joins the gaps
+    thanks = local.fake.dm_event(ANA, "thanks!")
+    assert local.client.event(thanks, event_id="Ev2").status == 200
+    local.settle()
+    posts = local.fake.calls_to("chat.postMessage")
+    assert "I need a few words of the customer's question" in shown(posts[-1].body)
     assert len(stored(local)) == 1
 
 

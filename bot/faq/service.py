@@ -34,11 +34,6 @@ class Edition:
     lessons: Lessons = Lessons()
 
 
-def has_words(text: str) -> bool:
-    """Emoji and punctuation alone give the matcher nothing to go on."""
-    return any(ch.isalnum() for ch in text)
-
-
 class Faq:
     def __init__(self, knowledge_dir: Path, knowledge: Knowledge, store: Store) -> None:
         self.knowledge_dir = Path(knowledge_dir)
@@ -126,6 +121,11 @@ class Faq:
                 return False
             self._edition = rebuilt
             return True
+
+    def asks_something(self, text: str) -> bool:
+        """Whether the text has a word that can name what a customer wants: emoji, punctuation,
+        a greeting or a thanks alone give the matcher nothing to go on, and the leads no gap."""
+        return bool(self._edition.matcher.read(text).weights)
 
     def match(self, text: str) -> MatchResult:
         edition = self._edition

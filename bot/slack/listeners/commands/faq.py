@@ -2,7 +2,6 @@
 
 from slack_bolt import Ack
 
-from bot.faq.service import has_words
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import faq as faq_blocks
@@ -21,7 +20,7 @@ def answer(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery
             **base.usage(Command.FAQ, "<customer's question>", "where is my box"),
         )
         return
-    if not has_words(text):
+    if not services.faq.asks_something(text):
         ack(response_type="ephemeral", **faq_blocks.faq_no_words())
         return
     result = services.faq.match(text)  # before the transaction: matching holds no lock

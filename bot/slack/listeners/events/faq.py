@@ -2,7 +2,6 @@
 
 from slack_bolt import Ack
 
-from bot.faq.service import has_words
 from bot.services import Services
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
@@ -21,7 +20,7 @@ def answer_direct_message(
         return
     channel = event.get("channel", "")
     text = event.get("text", "").strip()
-    if not has_words(text):
+    if not services.faq.asks_something(text):
         with outbox.unit_of_work(delivery_key):
             outbox.post(channel, faq_blocks.faq_no_words())
         return
