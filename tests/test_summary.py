@@ -19,7 +19,7 @@ from bot.reporting.goals import Goal, load_goals
 from bot.reporting.summary import Labels, build_summary, trends
 from bot.reporting.weekly import claim_weekly_post
 from bot.reporting.weeks import iso_week
-from bot.shared.clock import iso
+from bot.shared.clock import Clock, iso
 from bot.shared.db import Store
 
 LONDON = ZoneInfo("Europe/London")
@@ -269,6 +269,34 @@ def test_follow_through(summary):
     assert triple(f.promises_late) == (1, 0, 1)
     assert triple(f.promises_overdue) == (2, 0, 2)
     assert triple(f.promises_kept_pct) == (40.0, 100.0, -60.0)
+
+
+@pytest.mark.parametrize(
+    ("done", "kept", "late", "overdue"),
+    [
+        ((10, 0, 40), 1, 0, 0),  # on the reminder, in the minute it fell due: kept
+        ((10, 1, 30), 0, 1, 0),  # a minute and a half later: late
+        (None, 0, 0, 1),
+    ],
+)
+def test_a_promise_done_just_now_is_done_and_on_the_reminder_on_time(
+    tmp_path: Path, done: tuple[int, int, int] | None, kept: int, late: int, overdue: int
+) -> None:
+    """The week so far, read in the very second the rep clicked Done (times are stored to the
+    second): the demo's summary had it "Still overdue" or not yet due, by the split second."""
+    day = datetime.combine(MON + timedelta(days=1), time(10), UTC)
+    clicked = (
+        day.replace(minute=1, second=30)
+        if done is None
+        else day.replace(hour=done[0], minute=done[1], second=done[2])
+    )
+    # now: a fifth of a second after the click, in the same second
+    store = Store(tmp_path / "r.db", Clock(start=clicked + timedelta(milliseconds=200)))
+    Week(store).followup(iso(day), None if done is None else iso(clicked))
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    f = build_summary(store, start=start, end=end, label=label, tz=LONDON).follow_through
+    assert (f.promises_due.value, f.promises_kept.value) == (1, kept)
+    assert (f.promises_late.value, f.promises_overdue.value) == (late, overdue)
 
 
 def test_repeat_contacts_and_first_contact_resolution(summary):
