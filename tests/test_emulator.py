@@ -110,7 +110,7 @@ def build_app(fake: FakeSlack, seen: list[dict], listeners: TrackedExecutor) -> 
     def form_submitted(ack, view, client):
         values = view["state"]["values"]
         reason = values["reason"]["text"]["value"]
-        if not reason:
+        if not (reason or "").strip():
             ack(response_action="errors", errors={"reason": "Please give a reason"})
             return
         ack()
@@ -399,6 +399,11 @@ def test_command_click_and_modal_round_trip(fake, workspace, seen):
     assert (modal.kind, modal.callback_id, modal.private_metadata) == ("modal", "form", "case-1")
     assert modal.view_id.startswith("V")
 
+    heard = len(seen)
+    (refused,) = workspace.submit("ana")  # a required field left empty: Slack's client says so
+    assert refused.errors == {"reason": "Please complete this required field."}
+    assert len(seen) == heard  # and the app never hears of it
+    workspace.fill("reason", "   ")  # spaces pass the client: the app refuses them itself
     (with_errors,) = workspace.submit("ana")
     assert with_errors.errors == {"reason": "Please give a reason"}
     assert "! Please give a reason" in with_errors.render().text

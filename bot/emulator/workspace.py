@@ -275,6 +275,11 @@ class Workspace:
         times at once (a double click, a resubmission after a timeout)."""
         who = self._member(user)
         key, modal = self._open_modal(who)
+        if missing := _unfilled(modal.shown_view, modal.values):
+            # Slack's own client refuses it, field by field: the app never hears of it
+            errors = dict.fromkeys(missing, "Please complete this required field.")
+            self._screen[key] = replace(modal, errors=errors, edited=True)
+            return [self._screen[key], *self._look_now(who)]
         payload = self._interaction("view_submission", who) | {
             "view": self._view_payload(modal),
             "response_urls": [],
@@ -679,6 +684,22 @@ def _option(element: Json, wanted: str) -> Json:
             return option
     labels = ", ".join(f'"{o["text"]["text"]}"' for o in options)
     raise DemoError(f'"{wanted}" is not one of the choices: {labels}')
+
+
+def _unfilled(view: Json, values: Json) -> list[str]:
+    """The block ids of required input fields (not `optional`) left empty: nothing chosen or
+    typed. Spaces pass, as far as Slack documents it: the app has to refuse those itself."""
+    missing = []
+    for block in view.get("blocks", []):
+        if block.get("type") != "input" or block.get("optional"):
+            continue
+        element = block["element"]
+        state_key, _ = _STATE_KEYS.get(element["type"], _TEXT_STATE)
+        state = values.get(block["block_id"], {}).get(element["action_id"], {})
+        value = state.get(state_key)
+        if not value:
+            missing.append(block["block_id"])
+    return missing
 
 
 def _initial_values(view: Json) -> Json:
