@@ -104,7 +104,9 @@ def test_text_that_is_not_a_time(text):
         when(text)
 
 
-@pytest.mark.parametrize("text", ["yesterday", "today 9am", "noon", "2025-12-01 14:00"])
+@pytest.mark.parametrize(
+    "text", ["yesterday", "today 9am", "noon", "2025-12-01 14:00", "in 0h", "in 0 minutes"]
+)
 def test_a_time_in_the_past_is_refused_with_how_it_was_read(text):
     with pytest.raises(WhenError, match="already passed") as error:
         when(text)

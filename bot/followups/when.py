@@ -96,6 +96,8 @@ def _words(tokens: list[str]) -> list[str]:
 def _relative(words: list[str]) -> _When | None:
     """ "2h", "30 min", "1h30m", "an hour", "2 days", "1 week and 2 days" (after "in")."""
     text = " ".join(w for w in words if w != "and")
+    if not text:
+        return None
     minutes = position = 0
     while position < len(text):
         match = AMOUNT.match(text, position)
@@ -106,8 +108,7 @@ def _relative(words: list[str]) -> _When | None:
         position = match.end()
         while position < len(text) and text[position] == " ":
             position += 1
-    if minutes <= 0:
-        return None
+    # "in 0h" reads as now, which `parse_when` refuses as passed, in those words
     days, rest = divmod(minutes, 1440)
     return _When(minutes=rest, days=days, relative=True)
 
