@@ -112,7 +112,10 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
     lead just did."""
     blocks = [context(done)] if done else []
     if not gaps:
-        text = "No FAQ gaps in the last 7 days: every question found a good answer."
+        text = (
+            "No FAQ gaps in the last 7 days: every question got an answer or suggestions, "
+            "and none was marked Not helpful."
+        )
         return message(text, [*blocks, section(text)])
     questions = sum(gap.count for gap in gaps)
     heading = (
