@@ -43,6 +43,18 @@ def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(l
     assert count(local, "followups") == 0
 
 
+def test_a_time_with_nothing_promised_or_an_unknown_team_is_named_back(local):
+    reply = shown(local.workspace.command("ana", "/followup", "in 2h C-1001"))
+    assert "What did you promise for in 2h?" in reply
+    assert count(local, "followups") == 0
+    replies = local.workspace.command("ana", "/redirect", "<!here> C-1001 help")
+    assert "There is no team '<!here>'." in shown(replies)
+    assert "Teams: billing (Billing)" in shown(replies)
+    raw = json.dumps([r.blocks for r in replies])
+    assert "&lt;!here&gt;" in raw and "<!here>" not in raw  # typed text, never a ping
+    assert count(local, "redirects") == 0
+
+
 @pytest.mark.over_http
 def test_reminders_come_before_and_at_the_due_time_and_snooze_works(local):
     local.workspace.command("ana", "/followup", "in 1h send the replacement tracking number")

@@ -41,6 +41,14 @@ def followup_usage() -> Message:
     )
 
 
+def followup_no_promise(when_text: str) -> Message:
+    """A time with nothing promised after it."""
+    return note(
+        f"What did you promise for {when_text}? For example /followup {when_text} call Maria "
+        "back about her refund C-1042"
+    )
+
+
 def when(moment: datetime, tz: ZoneInfo) -> str:
     """A due time as the reader's clock shows it: "Fri 28 Nov, 10:00"."""
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
@@ -141,9 +149,11 @@ def teams_list(teams: dict[str, Team]) -> str:
     return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
 
 
-def redirect_usage(teams: dict[str, Team]) -> Message:
+def redirect_usage(teams: dict[str, Team], unknown_team: str = "") -> Message:
+    """How to write it; with `unknown_team`, first that there is no such team."""
+    unknown = f"There is no team {unknown_team!r}. " if unknown_team else ""
     return note(
-        "Usage: /redirect <team> <case> [note for the team], for example "
+        f"{unknown}Usage: /redirect <team> <case> [note for the team], for example "
         f"/redirect billing C-1042 she was charged twice. Teams: {teams_list(teams)}"
     )
 

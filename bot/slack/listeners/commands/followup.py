@@ -57,7 +57,7 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
     due = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     what, case_id = trailing_case(what)
     if not what:
-        return followup_blocks.followup_usage()
+        return followup_blocks.followup_no_promise(when_text)
     saved = add_followup(
         services.store, owner_id=command["user_id"], what=what, due_at=due, case_id=case_id,
         request_key=command.get("trigger_id"),
@@ -75,7 +75,8 @@ def send_redirect(
     team = find_team(teams, words[0]) if words else None
     case_id = parse_case_ref(words[1]) if len(words) > 1 else None
     if team is None or case_id is None:
-        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams))
+        unknown = words[0] if words and team is None else ""
+        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown))
         return
     user_id = command["user_id"]
     tz = time_zone(client, services.store, user_id)
