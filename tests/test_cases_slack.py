@@ -258,6 +258,22 @@ def test_a_crm_id_or_an_email_needs_no_comma(local, tmp_path):
     assert count(local, "customers") == 2
 
 
+def test_a_name_with_its_address_as_copied_from_an_email_is_both(local, tmp_path):
+    customers(local, tmp_path)
+    asked = shown(local.workspace.command("ana", "/case", "José Núñez <jo@example.com>, refund"))
+    assert "No customer called *José Núñez* or with the email *jo@example.com*." in asked
+    local.workspace.click("ana", "Create")
+    row = local.services.store.db.execute(
+        "SELECT name, email FROM customers WHERE email = 'jo@example.com'"
+    ).fetchone()
+    assert tuple(row) == ("José Núñez", "jo@example.com")
+    again = shown(local.workspace.command("ana", "/case", "jo@example.com refund"))
+    assert "Found José Núñez" in again and "by email" in again
+    # the same name with another address may be another person: the rep chooses
+    other = shown(local.workspace.command("ana", "/case", "Jose Nunez (j.n@example.org), box"))
+    assert "Which customer do you mean" in other and "New customer" in other
+
+
 def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):
     customers(local, tmp_path)
     today = local.services.store.clock.now().date()

@@ -9,7 +9,8 @@ or without one when the customer is a CRM id or an email."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -22,6 +23,11 @@ from bot.shared.refusal import Refusal
 MAX_NAME = 100  # characters: longer is not a name, most likely a topic without its comma
 MAX_TOPIC = 300  # characters: a topic is a line; the details go in notes
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A name with its address, as an e-mail program shows a sender: "José Núñez <jose@example.com>"
+# (or in brackets); what a rep copies from the customer's message.
+_NAMED_ADDRESS = re.compile(
+    r"^(?P<name>[^<>()@]+?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]$"
+)
 # What a CRM id looks like when it is not (yet) in the customers table: letters, a dash,
 # digits ("BX-10001", "CUS-77"). Any id the table holds is recognised as it is.
 ID_SHAPE = re.compile(r"^[^\W\d_]+-\d+$")
@@ -33,6 +39,15 @@ CLEAR = 92  # a customer found alone with a score this high is the one; lower, t
 CLOSE = 10  # customers this near the best score are as plausible as it: the rep chooses
 CHOICES = 5  # plausible customers put to the rep at most; typing more narrows them down
 _WORDS = re.compile(r"[\s\-'’.,]+")  # between the words of a name ("Mary-Jane O'Neil")
+# Latin letters with accents as their base letters, so that "jose nunez" finds "José Núñez": a
+# table for str.translate, which runs in C over every name on file.
+_UNACCENTED = {
+    code: "".join(
+        c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
+    )
+    for code in range(0xC0, 0x250)
+    if unicodedata.normalize("NFKD", chr(code)) != chr(code)
+}
 
 
 class CaseError(Refusal):
@@ -145,23 +160,48 @@ class Lookup:
         return bool(ID_SHAPE.match(self.typed))
 
 
+def name_and_email(typed: str) -> tuple[str, str | None]:
+    """The name and the e-mail address in what a rep typed: an address alone is both, a name
+    with its address (see `_NAMED_ADDRESS`) is split, anything else is a name."""
+    typed = " ".join(typed.split())
+    if EMAIL.match(typed):
+        return typed, typed
+    if match := _NAMED_ADDRESS.match(typed):
+        return match["name"], match["email"]
+    return typed, None
+
+
 def find_customer(store: Store, typed: str) -> Lookup:
     """The customers the rep may mean: by CRM id (ignoring case), by email, else by name:
-    the whole name, then its parts and typos, keeping those close to the best."""
+    the whole name, then its parts and typos, keeping those close to the best. A name with an
+    address on file by neither is looked up by the name, but never found for sure: another
+    address may be another person, so the rep chooses."""
     typed = " ".join(typed.split())
     if not typed:
         return Lookup(typed, [])
     by_id = cases_db.customers_by_id(store, typed)
     if by_id:
         return Lookup(typed, [Match(customer_from_row(row), How.ID, 100) for row in by_id])
-    if EMAIL.match(typed) or ID_SHAPE.match(typed):
-        rows = cases_db.customers_by_email(store, typed) if EMAIL.match(typed) else []
-        return Lookup(typed, [Match(customer_from_row(row), How.EMAIL, 100) for row in rows])
+    name, email = name_and_email(typed)
+    if email is not None:
+        rows = cases_db.customers_by_email(store, email)
+        if rows or name == email:
+            return Lookup(typed, [Match(customer_from_row(row), How.EMAIL, 100) for row in rows])
+        by_name = _by_name(store, name)
+        unsure = [replace(m, score=min(m.score, CLEAR - 1)) for m in by_name.matches]
+        return Lookup(typed, unsure, by_name.more)
+    if ID_SHAPE.match(typed):
+        return Lookup(typed, [])
     return _by_name(store, typed)
 
 
+def _folded(text: str) -> str:
+    """A name as it is compared: case and accents aside."""
+    return text.casefold().translate(_UNACCENTED)
+
+
 def _words(text: str) -> list[str]:
-    return [word for word in _WORDS.split(text.casefold()) if word]
+    return [word for word in _WORDS.split(_folded(text)) if word]
 
 
 def _word_score(typed: str, word: str, beside_others: bool) -> float:
@@ -201,7 +241,7 @@ def _by_name(store: Store, typed: str) -> Lookup:
     # each of those is then scored word by word.
     longest = max(_words(typed) or [typed], key=len)
     near = process.extract(
-        longest, names, scorer=fuzz.partial_ratio, processor=str.casefold,
+        longest, names, scorer=fuzz.partial_ratio, processor=_folded,
         score_cutoff=TYPO - 20, limit=None,
     )  # fmt: skip
     scored = []

@@ -25,6 +25,7 @@ from bot.cases.customers import (
     Lookup,
     customer_from_row,
     find_customer,
+    name_and_email,
 )
 from bot.shared.clock import iso
 from bot.shared.content import readable
@@ -191,10 +192,8 @@ def open_case_for(
             return _contact(store, customer, request.topic, user_id, request_key, How.CHOSEN)
         if not request.topic:
             raise CaseError(_ask_topic(request.customer))
-        email = request.customer if EMAIL.match(request.customer) else None
-        new_id = cases_db.add_customer(
-            store, name=request.customer, email=email, created_by=user_id
-        )
+        name, email = name_and_email(request.customer)
+        new_id = cases_db.add_customer(store, name=name, email=email, created_by=user_id)
         customer = customer_from_row(existing(cases_db.customer(store, new_id), new_id))
         return _contact(store, customer, request.topic, user_id, request_key, How.NEW)
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from bot.cases.card import CaseCard
-from bot.cases.customers import EMAIL, CaseRequest, Customer, How
+from bot.cases.customers import CaseRequest, Customer, How, name_and_email
 from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice, root_cause_label
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
@@ -95,13 +95,20 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     topic = f"Topic: {request.topic}" if request.topic else "No topic yet."
     cancel = button("Cancel", Action.CASE_CANCEL, pick_value(None, request, key))
     if not choice.candidates:
-        email = EMAIL.match(request.customer)
-        nobody = "No customer has the email" if email else "No customer called"
+        name, email = name_and_email(request.customer)
+        if email is None:
+            parts = [("No customer called ", name)]
+        elif name == email:
+            parts = [("No customer has the email ", email)]
+        else:
+            parts = [("No customer called ", name), (" or with the email ", email)]
+        plain = "".join(words + value for words, value in parts)
+        # each part escaped as it is added to its Mrkdwn: joined, they stay escaped
+        nobody = Mrkdwn("".join(Mrkdwn(f"{words}*") + value + "*" for words, value in parts))
         return message(
-            f"{nobody} {request.customer}. Create a new customer?",
+            f"{plain}. Create a new customer?",
             [
-                section(Mrkdwn(f"{nobody} *{escape(request.customer)}*. ")
-                        + "Create a new customer?"),
+                section(nobody + ". Create a new customer?"),
                 context(topic),
                 actions(
                     Block.CASE_CUSTOMERS,
