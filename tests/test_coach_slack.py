@@ -43,9 +43,13 @@ def test_a_clean_reply_gets_a_clean_bill(local):
 
 def test_tone_and_draft_without_text_explain_themselves(local):
     assert one(local.workspace.command("ana", "/tone", "")).render().text.startswith("Usage: /tone")
-    assert (
-        one(local.workspace.command("ana", "/draft", "")).render().text.startswith("Usage: /draft")
-    )
+    for text in ["", "Maria:", "C-1001 Maria:"]:  # a name with nothing she wrote after it
+        reply = one(local.workspace.command("ana", "/draft", text)).render().text
+        assert reply.startswith("Usage: /draft"), text
+    emoji = one(local.workspace.command("ana", "/tone", "🙂👍")).render().text
+    assert "There are no words to check" in emoji  # not a clean 100 for the week's average
+    assert rows(local, "SELECT count(*) FROM drafts") == [(0,)]
+    assert rows(local, "SELECT count(*) FROM tone_checks") == [(0,)]
 
 
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):

@@ -16,6 +16,7 @@ from bot.coaching.tone import ToneReport, ToneRules, check_tone
 from bot.faq.knowledge import Entry
 from bot.shared.clock import iso
 from bot.shared.db import Store
+from bot.shared.refusal import Refusal
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class CoachingContent(Protocol):
 
     @property
     def tone(self) -> ToneRules: ...
+
+
+class NothingToCheck(Refusal):
+    """A /tone text with no words in it."""
 
 
 class Coach:
@@ -77,6 +82,13 @@ class Coach:
         return Drafted(draft_id, draft, tone)
 
     def check(self, text: str, *, user_id: str, request_key: str | None = None) -> ToneReport:
+        """The tone of a rep's reply, stored (the week's can-do score is their average);
+        raises NothingToCheck for emoji or symbols alone, which would score a clean 100."""
+        if not any(ch.isalnum() for ch in text):
+            raise NothingToCheck(
+                "There are no words to check in that (only emoji or symbols). Paste your reply "
+                "to the customer after /tone."
+            )
         report = check_tone(text, self._content().tone)
         coaching_db.record_tone_check(
             self.store,

@@ -14,7 +14,7 @@ from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
 CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})\s+")
-NAME = re.compile(r"^([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?):\s+")
+NAME = re.compile(r"^([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?):(?:\s+|$)")  # "Maria:" alone too
 
 
 def parse(text: str) -> tuple[str | None, str | None, str]:
