@@ -48,6 +48,8 @@ def test_tone_and_draft_without_text_explain_themselves(local):
         assert reply.startswith("Usage: /draft"), text
     emoji = one(local.workspace.command("ana", "/tone", "🙂👍")).render().text
     assert "There are no words to check" in emoji  # not a clean 100 for the week's average
+    french = one(local.workspace.command("ana", "/tone", "Nous ne pouvons pas vous rembourser."))
+    assert "the tone check reads English" in french.render().text
     assert rows(local, "SELECT count(*) FROM drafts") == [(0,)]
     assert rows(local, "SELECT count(*) FROM tone_checks") == [(0,)]
 

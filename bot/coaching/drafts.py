@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.coaching.emotion import detect_emotion
@@ -205,19 +206,25 @@ def draft_reply(
     )
 
 
-def check_language(text: str) -> None:
-    """Raise CannotDraft for text with no letters, or that is not English."""
+def language_of(text: str) -> Literal["none", "other", "english"]:
+    """Whether the text has no letters, reads as another language, or as English."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
-        raise CannotDraft(NO_WORDS)
+        return "none"
     latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
     if latin * 2 < len(letters):
-        raise CannotDraft(NOT_ENGLISH)
+        return "other"
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower().replace("’", "'"))
     foreign = sum(1 for word in words if word in FOREIGN_WORDS)
     english = sum(1 for word in words if word in ENGLISH_WORDS)
-    if foreign >= 2 and foreign > english:
-        raise CannotDraft(NOT_ENGLISH)
+    return "other" if foreign >= 2 and foreign > english else "english"
+
+
+def check_language(text: str) -> None:
+    """Raise CannotDraft for text with no letters, or that is not English."""
+    found = language_of(text)
+    if found != "english":
+        raise CannotDraft(NO_WORDS if found == "none" else NOT_ENGLISH)
 
 
 def customer_word(message: str, thing: str, synonyms: Mapping[str, Sequence[str]]) -> str:

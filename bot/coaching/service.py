@@ -10,7 +10,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.coaching import queries as coaching_db
-from bot.coaching.drafts import Draft, draft_reply
+from bot.coaching.drafts import Draft, draft_reply, language_of
 from bot.coaching.playbooks import Playbooks
 from bot.coaching.tone import ToneReport, ToneRules, check_tone
 from bot.faq.knowledge import Entry
@@ -83,11 +83,18 @@ class Coach:
 
     def check(self, text: str, *, user_id: str, request_key: str | None = None) -> ToneReport:
         """The tone of a rep's reply, stored (the week's can-do score is their average);
-        raises NothingToCheck for emoji or symbols alone, which would score a clean 100."""
-        if not any(ch.isalnum() for ch in text):
+        raises NothingToCheck for emoji or symbols alone, or another language, which would
+        score a clean 100."""
+        found = language_of(text)
+        if found == "none":
             raise NothingToCheck(
                 "There are no words to check in that (only emoji or symbols). Paste your reply "
                 "to the customer after /tone."
+            )
+        if found == "other":  # the rules are English: another language would score a clean 100
+            raise NothingToCheck(
+                "That looks like another language, and the tone check reads English: nothing "
+                "was scored. Paste an English reply after /tone."
             )
         report = check_tone(text, self._content().tone)
         coaching_db.record_tone_check(
