@@ -238,10 +238,15 @@ def _name_match(typed: str, name: str) -> tuple[How, float] | None:
 def _by_name(store: Store, typed: str) -> Lookup:
     names = cases_db.customer_names(store)  # {id: name}
     # rapidfuzz (in C) narrows the field to names with something like the longest word typed;
-    # each of those is then scored word by word.
+    # each of those is then scored word by word. Accents aside: the names that have any are
+    # folded first, the rest go as they are (folding every name in Python per /case took
+    # 75 ms at 100,000 customers instead of 27; this, 38).
+    plain = {
+        key: name if name.isascii() else name.translate(_UNACCENTED) for key, name in names.items()
+    }
     longest = max(_words(typed) or [typed], key=len)
     near = process.extract(
-        longest, names, scorer=fuzz.partial_ratio, processor=_folded,
+        longest, plain, scorer=fuzz.partial_ratio, processor=str.casefold,
         score_cutoff=TYPO - 20, limit=None,
     )  # fmt: skip
     scored = []

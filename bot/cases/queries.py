@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterator
 
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 
 def customers_by_id(store: Store, customer_id: str) -> list[dict]:
@@ -34,7 +34,7 @@ def customer_names(store: Store) -> dict[str, str]:
 
 def customers_by_ids(store: Store, customer_ids: list[str]) -> dict[str, dict]:
     """Customers by id, of those ids (a few: each is a parameter)."""
-    marks = ", ".join("?" * len(customer_ids))
+    marks = placeholders(customer_ids)
     rows = store.db.query(f"SELECT * FROM customers WHERE id IN ({marks})", customer_ids)
     return {row["id"]: row for row in rows}
 
@@ -336,7 +336,7 @@ def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str
     """The cases' topics, notes, solution and decision reasons, and what a click on a solution
     answered, replaced by `erased` ('' for retention, which reads '' as done); a reason never
     given stays NULL, and '' leaves none. Counts by kind."""
-    marks = ", ".join("?" * len(case_ids))
+    marks = placeholders(case_ids)
     db = store.db
     topics = db.execute(
         f"UPDATE cases SET topic = ? WHERE id IN ({marks}) AND topic != ''", [erased, *case_ids]
@@ -372,7 +372,7 @@ def personal_parts_to_erase(store: Store, ref: str) -> list[int]:
 
 def personal_parts_about(store: Store, cases: list[str], subjects: list[str]) -> list[int]:
     """The audit rows, not yet erased, with personal parts about the cases or subjects."""
-    case_marks, subject_marks = ", ".join("?" * len(cases)), ", ".join("?" * len(subjects))
+    case_marks, subject_marks = placeholders(cases), placeholders(subjects)
     return [
         row[0]
         for row in store.db.execute(

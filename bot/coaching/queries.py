@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 
 def record_draft(store: Store, draft: dict, request_key: str | None = None) -> int:
@@ -82,7 +82,7 @@ def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
 def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     """Drafts written for the cases, named as a rep typed them ("C-1042", "c-1042", "1042")."""
     names = [name for i in case_ids for name in (f"C-{i}", str(i))]
-    marks = ", ".join("?" * len(names))
+    marks = placeholders(names)
     return list(
         store.db.query(
             f"SELECT * FROM drafts WHERE upper(trim(case_id)) IN ({marks}) ORDER BY id", names
@@ -92,7 +92,7 @@ def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
 
 def erase_drafts(store: Store, draft_ids: list[int], erased: str) -> int:
     """The customer's words, their name and the reply written to them."""
-    marks = ", ".join("?" * len(draft_ids))
+    marks = placeholders(draft_ids)
     return store.db.execute(
         f"""UPDATE drafts SET message = ?, text = ?, customer_name = NULL
             WHERE id IN ({marks})""",

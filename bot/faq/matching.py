@@ -199,6 +199,9 @@ class MatchResult:
     query: str
     verdict: Verdict
     matches: list[Scored]  # best first, at most `top`; may be empty for empty/garbage input
+    # Whether the text has a word that can name what a customer wants: emoji, punctuation, a
+    # greeting or a thanks alone do not, and are no question for the FAQ (nor a gap).
+    names_a_need: bool = True
 
     def leading(self) -> Entry | None:
         """The entry to write a reply about: the answer, or a "did you mean" well ahead of the
@@ -504,8 +507,9 @@ class Matcher:
         if not isinstance(text, str):
             text = ""
         words = self._query_words(text)
+        names_a_need = any(is_content(word) for word in words)
         closest = None
-        if self._meaning is not None and any(is_content(word) for word in words):
+        if self._meaning is not None and names_a_need:
             closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
         ranked = self._rank(words, None, closest)
         if exclude:
@@ -519,7 +523,7 @@ class Matcher:
         else:
             verdict = "none"
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
-        return MatchResult(text, verdict, matches)
+        return MatchResult(text, verdict, matches, names_a_need)
 
     def read(self, text: str) -> Reading:
         """The question as the matcher reads it (see `Reading`). Unknown words are kept as they

@@ -122,11 +122,6 @@ class Faq:
             self._edition = rebuilt
             return True
 
-    def asks_something(self, text: str) -> bool:
-        """Whether the text has a word that can name what a customer wants: emoji, punctuation,
-        a greeting or a thanks alone give the matcher nothing to go on, and the leads no gap."""
-        return bool(self._edition.matcher.read(text).weights)
-
     def match(self, text: str) -> MatchResult:
         edition = self._edition
         excluded = edition.lessons.excluded(edition.matcher, text)

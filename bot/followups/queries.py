@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 
 def insert_followup(store: Store, row: dict) -> int:
@@ -131,14 +131,14 @@ def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool
 
 
 def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
-    marks = ", ".join("?" * len(case_ids))
+    marks = placeholders(case_ids)
     return list(
         store.db.query(f"SELECT * FROM followups WHERE case_id IN ({marks}) ORDER BY id", case_ids)
     )
 
 
 def redirects_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
-    marks = ", ".join("?" * len(case_ids))
+    marks = placeholders(case_ids)
     return list(
         store.db.query(f"SELECT * FROM redirects WHERE case_id IN ({marks}) ORDER BY id", case_ids)
     )
@@ -146,7 +146,7 @@ def redirects_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
 
 def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
     """The promise texts and redirect notes of the cases."""
-    marks = ", ".join("?" * len(case_ids))
+    marks = placeholders(case_ids)
     db = store.db
     promises = db.execute(
         f"UPDATE followups SET what = ? WHERE case_id IN ({marks})", [erased, *case_ids]

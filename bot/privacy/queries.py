@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Rows:
 
     def empty(self, db: Database, ids: list[int]) -> None:
         blank = ", ".join(f"{text} = ''" for text in self.texts)
-        db.execute(f"UPDATE {self.table} SET {blank} WHERE id IN ({_marks(ids)})", ids)
+        db.execute(f"UPDATE {self.table} SET {blank} WHERE id IN ({placeholders(ids)})", ids)
 
 
 FAQ_QUESTIONS = Rows("faq_queries", "created_at", ("text",))
@@ -51,14 +51,12 @@ CLOSED_CASES = Rows("cases", "closed_at", ("topic",), "status = 'closed'")
 LOOSE_PROMISES = Rows("followups", "done_at", ("what",), "case_id IS NULL AND status = 'done'")
 
 
-def _marks(ids: list) -> str:
-    return ", ".join("?" * len(ids))
-
-
 def question_texts(db: Database, ids: list[int]) -> list[str]:
     return [
         row[0]
-        for row in db.execute(f"SELECT text FROM faq_queries WHERE id IN ({_marks(ids)})", ids)
+        for row in db.execute(
+            f"SELECT text FROM faq_queries WHERE id IN ({placeholders(ids)})", ids
+        )
     ]
 
 

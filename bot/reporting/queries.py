@@ -191,21 +191,22 @@ def solution_types_week(store: Store, start: str, end: str) -> list[tuple[str, i
     ).fetchall()
 
 
-def followup_week(store: Store, start: str, end: str) -> dict:
-    """Promises due in the period, as they stood at its end: done by their due time, done
-    later within the period, or not done by its end. Done in the minute it fell due is on time
-    (times are compared to the minute, 'YYYY-MM-DDTHH:MM'): the reminder comes at that minute,
-    and a rep who acts on it has kept the promise."""
+def followup_week(store: Store, start: str, end: str, until: str | None = None) -> dict:
+    """Promises due in the period, as they stood at `until` (now, for a week still going on;
+    as `redirect_waits`, up to and including its second): done by their due time, done later,
+    or not done. Done in the minute it fell due is on time (times are compared to the minute,
+    'YYYY-MM-DDTHH:MM'): the reminder comes at that minute, and a rep who acts on it has kept
+    the promise."""
     return _one(
         store,
         """SELECT count(*) AS due,
                coalesce(sum(done_at IS NOT NULL
                             AND substr(done_at, 1, 16) <= substr(due_at, 1, 16)), 0) AS kept,
                coalesce(sum(substr(done_at, 1, 16) > substr(due_at, 1, 16)
-                            AND done_at < :end), 0) AS late,
-               coalesce(sum(done_at IS NULL OR done_at >= :end), 0) AS overdue
-           FROM followups WHERE due_at >= :start AND due_at < :end""",
-        {"start": start, "end": end},
+                            AND done_at <= :until), 0) AS late,
+               coalesce(sum(done_at IS NULL OR done_at > :until), 0) AS overdue
+           FROM followups WHERE due_at >= :start AND due_at < :end AND due_at <= :until""",
+        {"start": start, "end": end, "until": until or end},
     )
 
 

@@ -217,8 +217,7 @@ def _headline(
     faq = reporting_db.faq_week(store, a, b)
     tone = reporting_db.tone_week(store, a, b)
     solutions = reporting_db.solution_week(store, a, b)
-    # times are stored to the second: what is stamped with the second of `until` has happened
-    promises = reporting_db.followup_week(store, a, iso(min(end, until + timedelta(seconds=1))))
+    promises = reporting_db.followup_week(store, a, b, iso(until))
     cases = reporting_db.case_week(store, a, b)
     sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b, iso(until)).get(
         "all", (0, 0, None, None)

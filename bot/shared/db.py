@@ -13,7 +13,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,11 @@ from bot.shared.refusal import Refusal
 BUSY_TIMEOUT_SECONDS = 10
 
 T = TypeVar("T")
+
+
+def placeholders(values: Sized) -> str:
+    """The "?, ?, ?" of an IN list of `values`, whose values go in as parameters."""
+    return ", ".join("?" * len(values))
 
 
 def existing(found: T | None, what: str) -> T:

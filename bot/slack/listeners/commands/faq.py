@@ -20,10 +20,10 @@ def answer(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery
             **base.usage(Command.FAQ, "<customer's question>", "where is my box"),
         )
         return
-    if not services.faq.asks_something(text):
+    result = services.faq.match(text)  # before the transaction: matching holds no lock
+    if not result.names_a_need:
         ack(response_type="ephemeral", **faq_blocks.faq_no_words())
         return
-    result = services.faq.match(text)  # before the transaction: matching holds no lock
     with outbox.unit_of_work(delivery_key):
         query_id = services.faq.record(
             text, result, user_id=command["user_id"], channel_id=command.get("channel_id"),

@@ -20,11 +20,11 @@ def answer_direct_message(
         return
     channel = event.get("channel", "")
     text = event.get("text", "").strip()
-    if not services.faq.asks_something(text):
+    result = services.faq.match(text)  # before the transaction: matching holds no lock
+    if not result.names_a_need:
         with outbox.unit_of_work(delivery_key):
             outbox.post(channel, faq_blocks.faq_no_words())
         return
-    result = services.faq.match(text)  # before the transaction: matching holds no lock
     with outbox.unit_of_work(delivery_key):
         query_id = services.faq.record(
             text, result, user_id=event["user"], channel_id=channel, source="dm",
