@@ -144,12 +144,13 @@ def test_four_thousand_characters_are_handled(local):
     assert "/100*" in tone.render().text
 
 
-def test_the_issue_13_draft_hears_the_upset_and_names_the_problem_in_a_few_words(local):
-    reply = one(local.workspace.command("ana", "/draft", "I am very upset, my box never turned up"))
+def test_a_draft_with_no_faq_match_hears_the_upset_and_names_the_problem_in_a_few_words(local):
+    message = "I am very upset, my hamper never turned up"  # the FAQ knows boxes, not hampers
+    reply = one(local.workspace.command("ana", "/draft", message))
     text = reply.render().text
     assert "The customer sounds angry (“upset”)." in text
     assert "sounds neutral" not in text
-    assert "you need a hand with your missing box." in text
+    assert "you need a hand with your missing hamper." in text
     assert "I am very upset" not in text.split("\n", 2)[2]  # the draft never quotes the message
 
 

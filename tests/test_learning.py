@@ -44,7 +44,7 @@ FAQ = """\
 """
 WALLET = "I misplaced my wallet with the card in it"  # "did you mean" lost_card, at first
 WALLET_AGAIN = "misplaced my wallet and my card was in it"
-ANSWERED = "lost wallet and card"  # answered with lost_card, at first
+ANSWERED = "I lost my wallet and card"  # answered with lost_card, at first
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

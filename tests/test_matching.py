@@ -294,6 +294,29 @@ def test_synonyms_let_customers_words_find_the_faq_s_words():
     assert curated.match("parcels").matches[0].entry.id == "late"  # word forms too
 
 
+def test_how_the_words_go_together_tells_entries_with_the_same_words_apart():
+    # Both entries have "my card work"; only one asks "will my card work ...?"
+    entries = [
+        Entry(
+            "card_broken",
+            "My card does not work",
+            "...",
+            ("My card is not working", "The card stopped working at the till", "my card is broken"),
+        ),
+        Entry(
+            "card_abroad",
+            "Does my card work abroad?",
+            "...",
+            ("Will my card work in other countries?", "Can I use my card on holiday?", "overseas"),
+        ),
+        Entry("card_arrival", "When will my card arrive?", "...", ("where is my new card",)),
+    ]
+    matcher = Matcher(entries)
+    assert best(matcher, "will my card work in spain") == "card_abroad"
+    assert best(matcher, "does my card work in france") == "card_abroad"
+    assert best(matcher, "my card does not work at the shop") == "card_broken"
+
+
 def test_a_topic_the_faq_lacks_gets_none_though_its_words_are_all_in_the_faq():
     # Lost cards, lost boxes, phones that are late or broken: but nothing on lost phones.
     # Each word of "my phone is lost" is in the FAQ; "lost" is what other entries are about.

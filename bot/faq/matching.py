@@ -3,10 +3,11 @@
 Each entry's phrasings are pooled into one document. A word inverted index with BM25
 weights finds candidates without scoring every entry; query words the FAQ never uses are
 corrected to the nearest FAQ word (typos); the best candidates are reranked by a mix of
-BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings) and char
-n-gram TF-IDF cosine (word forms). Stop words ("is", "it", "should", "by") count in BM25 but
-not in the fuzzy parts, and a stop word the FAQ never uses costs nothing, so filler around a
-question does not drown it.
+BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings), char
+n-gram TF-IDF cosine (word forms) and BM25 of word pairs of a stop word and a content word (how
+the words go together: "will my card work" against "my card does not work"). Stop words ("is",
+"it", "should", "by") count in BM25 but not in the fuzzy parts, and a stop word the FAQ never
+uses costs nothing, so filler around a question does not drown it.
 
 The score a rep sees is a confidence: the estimated chance (in %) that the entry is the right
 answer, from its similarity, its lead over the best other entry, how far it stands out from the
@@ -99,10 +100,15 @@ _TYPO_CUTOFF = 80.0  # rapidfuzz ratio for correcting an unknown word to an FAQ 
 # Unknown words whose correction is kept: reps make the same typos, and looking one up takes
 # some 0.1 ms (the whole vocabulary) at 10,000 entries.
 _TYPO_CACHE = 4_096
-# shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams
+# shares of the similarity: BM25, rapidfuzz similarity to the best phrasing, char n-grams, and
+# BM25 of word pairs (see `_pairs`)
 _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
+_PAIR_WEIGHT = 0.3
+# Word pairs are indexed for a FAQ of up to this many entries: a bigger one's pairs ("my" and
+# each of its nouns) took 290 MB of a worker at 100,000 entries, half again what it holds.
+_PAIRED_UP_TO = 10_000
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
 _CALIBRATION_PHRASINGS = 400  # at most, of a FAQ of up to _CALIBRATION_SAMPLE entries
 # An uncovered question counts as much as a covered one: the FAQ cannot know how often reps
@@ -309,6 +315,7 @@ class _HeldOut:
     entry: int
     phrasing: int | None
     left: Counter[str]
+    left_pairs: Counter[str]  # the same for word pairs (see `_pairs`)
 
 
 @dataclass(frozen=True)
@@ -419,6 +426,8 @@ class Matcher:
         self._phrasings: list[list[str]] = []
         self._key_words: list[frozenset[str]] = []  # per entry, see `_key_words`
         lengths: list[int] = []
+        pair_postings: dict[str, dict[int, int]] = {}  # word pair -> {entry index: count}
+        pair_lengths: list[int] = []
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
             counts = Counter(itertools.chain.from_iterable(phrasings))
@@ -428,6 +437,15 @@ class Matcher:
                     postings[word] = {index: n}
                 else:
                     posting[index] = n
+            if len(self.entries) <= _PAIRED_UP_TO:
+                pairs = Counter(itertools.chain.from_iterable(map(_pairs, phrasings)))
+                for pair, n in pairs.items():
+                    posting = pair_postings.get(pair)
+                    if posting is None:
+                        pair_postings[pair] = {index: n}
+                    else:
+                        posting[index] = n
+                pair_lengths.append(pairs.total())
             contents = [_content_words(words) for words in phrasings]
             self._phrasings.append([" ".join(sorted(words)) for words in contents])
             self._key_words.append(_key_words(contents))
@@ -451,6 +469,13 @@ class Matcher:
             if len(posting) <= max(_CANDIDATE_LIMIT, dense):
                 self._postings[word] = weights
         self._unseen_idf = _idf(count, 0)
+        self._average_pairs = sum(pair_lengths) / len(pair_lengths) if pair_lengths else 1.0
+        pair_norm = [_K1 * (1 - _B + _B * n / self._average_pairs) for n in pair_lengths]
+        self._pair_idf = {pair: _idf(count, len(p)) for pair, p in pair_postings.items()}
+        self._pair_weights = {
+            pair: _bm25_weights(self._pair_idf[pair] * (_K1 + 1), posting, pair_norm, shared)
+            for pair, posting in pair_postings.items()
+        }
         self._vocabulary = [word for word in self._idf if is_content(word)]
         # Char n-grams see through typos and word forms ("verify" / "verification"). Their
         # weights come from the vocabulary; entry vectors are built on first use and cached,
@@ -506,12 +531,12 @@ class Matcher:
         out and the rest scored as if the FAQ did not have them (a rep said they are wrong)."""
         if not isinstance(text, str):
             text = ""
-        words = self._query_words(text)
+        words, pairs = self._query_words(text)
         names_a_need = any(is_content(word) for word in words)
         closest = None
         if self._meaning is not None and names_a_need:
             closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
-        ranked = self._rank(words, None, closest)
+        ranked = self._rank(words, pairs, None, closest)
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
         scored = self._scores(ranked, words, max(top, 1), closest)
@@ -679,16 +704,20 @@ class Matcher:
         posting = self._postings.get(word)
         return index in posting if posting is not None else self._common[word][index] > 0
 
-    def _query_words(self, text: str) -> list[str]:
-        """Unique query words, unknown ones corrected to the closest FAQ word if one is close."""
+    def _query_words(self, text: str) -> tuple[list[str], list[str]]:
+        """Unique query words, unknown ones corrected to the closest FAQ word if one is close,
+        and the unique pairs of words next to each other (see `_pairs`)."""
         words: dict[str, None] = {}  # ordered set
-        for word in dict.fromkeys(self._normaliser.words(text[:_MAX_QUERY_CHARS])):
-            if len(words) == _MAX_QUERY_WORDS:
-                break
+        said = []  # the words in the order said, corrected
+        for word in self._normaliser.words(text[:_MAX_QUERY_CHARS]):
             if word not in self._idf and len(word) >= 4 and is_content(word):
                 word = self._corrected(word)
-            words[word] = None
-        return list(words)
+            if word not in words:
+                if len(words) == _MAX_QUERY_WORDS:
+                    break
+                words[word] = None
+            said.append(word)
+        return list(words), list(dict.fromkeys(_pairs(said))) if self._pair_weights else []
 
     def _correction(self, word: str) -> str:
         """The FAQ word closest to an unknown word if one is close, else the word itself."""
@@ -698,12 +727,17 @@ class Matcher:
         return word if found is None else found[0]
 
     def _rank(
-        self, words: list[str], held: _HeldOut | None = None, closest: Vectors | None = None
+        self,
+        words: list[str],
+        pairs: list[str],
+        held: _HeldOut | None = None,
+        closest: Vectors | None = None,
     ) -> list[tuple[int, float]]:
-        """Entries by similarity (0..1), best first; empty when the words name no topic.
+        """Entries by similarity (0..1.3, see `_PAIR_WEIGHT`), best first; empty when the words
+        name no topic.
         With `closest` (the encoder's cosine per entry, see `PhrasingVectors.closest`), the
         entries closest in meaning are candidates too, and the cosine is part of similarity."""
-        candidates = self._candidates(words, held, closest)
+        candidates = self._candidates(words, pairs, held, closest)
         return _combine(candidates, self._meaning_weight, self._centroid_share)
 
     def _closeness(self, closest: Vectors, index: int) -> float:
@@ -712,7 +746,7 @@ class Matcher:
         return (1 - share) * float(closest[0, index]) + share * float(closest[1, index])
 
     def _candidates(
-        self, words: list[str], held: _HeldOut | None, closest: Vectors | None
+        self, words: list[str], pairs: list[str], held: _HeldOut | None, closest: Vectors | None
     ) -> list[tuple[int, float, float, float]]:
         """The entries worth ranking, each with its lexical similarity and the encoder's
         cosines to its closest phrasing and its centroid (`closest`, as
@@ -760,6 +794,7 @@ class Matcher:
         query = " ".join(content)
         ordered = " ".join(sorted(content))
         question = self._question_grams(tuple(content))
+        pair_weights, pair_ceiling = self._pair_weights_of(pairs, held)
         ranked = []
         for index, bm25 in best:
             if held is not None and index == held.entry and held.phrasing is not None:
@@ -777,6 +812,12 @@ class Matcher:
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * fuzzy
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
+            if pair_ceiling:
+                if held is not None and index == held.entry:
+                    paired = self._held_pairs(pair_weights, held)
+                else:
+                    paired = sum([weights.get(index, 0.0) for _, _, weights in pair_weights])
+                similarity += _PAIR_WEIGHT * min(paired / pair_ceiling, 1.0)
             if closest is None:
                 ranked.append((index, similarity, 0.0, 0.0))
             else:
@@ -875,6 +916,38 @@ class Matcher:
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
         return self._idf[word], True
 
+    def _pair_weights_of(
+        self, pairs: list[str], held: _HeldOut | None
+    ) -> tuple[list[tuple[str, float, dict[int, float]]], float]:
+        """The question's word pairs that the FAQ uses (held-out phrasing aside), each with its
+        idf and its BM25 weight per entry; and what a perfect match on all its pairs would
+        score, a pair the FAQ never uses counting as a word it never uses."""
+        known = []
+        ceiling = 0.0
+        for pair in pairs:
+            weights = self._pair_weights.get(pair)
+            if weights is None or (
+                held is not None and weights.keys() == {held.entry} and not held.left_pairs[pair]
+            ):
+                ceiling += self._unseen_idf * _UNSEEN_WEIGHT
+            else:
+                idf = self._pair_idf[pair]
+                known.append((pair, idf, weights))
+                ceiling += idf
+        return known, ceiling * (_K1 + 1)
+
+    def _held_pairs(
+        self, known: list[tuple[str, float, dict[int, float]]], held: _HeldOut
+    ) -> float:
+        """Word-pair BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
+        length = held.left_pairs.total()
+        norm = _K1 * (1 - _B + _B * length / self._average_pairs)
+        score = 0.0
+        for pair, idf, _ in known:
+            tf = held.left_pairs[pair]
+            score += idf * (_K1 + 1) * tf / (tf + norm)
+        return score
+
     def _held_bm25(self, words: list[str], held: _HeldOut) -> float:
         """BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
         length = sum(held.left.values())
@@ -903,21 +976,34 @@ class Matcher:
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
         read: dict[int, list[list[str]]] = {}  # an entry's phrasings, for each held out
+        paired: dict[int, Counter[str]] = {}  # an entry's word pairs, counted
         for index, position in held_out:
             if index not in read:
                 read[index] = [self._normaliser.words(p) for p in self.entries[index].phrasings]
+                paired[index] = Counter(
+                    itertools.chain.from_iterable(map(_pairs, read[index]))
+                    if self._pair_weights
+                    else ()
+                )
             phrasings = read[index]
             words = list(dict.fromkeys(phrasings[position]))
+            pairs = _pairs(phrasings[position]) if self._pair_weights else []
             others = phrasings[:position] + phrasings[position + 1 :]
-            held = _HeldOut(index, position, Counter(itertools.chain.from_iterable(others)))
-            whole = _HeldOut(index, None, Counter())
+            held = _HeldOut(
+                index,
+                position,
+                Counter(itertools.chain.from_iterable(others)),
+                paired[index] - Counter(pairs),
+            )
+            pairs = list(dict.fromkeys(pairs))
+            whole = _HeldOut(index, None, Counter(), Counter())
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
             if self._meaning is not None:
                 closest, closest_whole = self._meaning.held_out(index, position)
-            questions.append((words, held, closest, self._candidates(words, held, closest)))
+            questions.append((words, held, closest, self._candidates(words, pairs, held, closest)))
             questions.append(
-                (words, whole, closest_whole, self._candidates(words, whole, closest_whole))
+                (words, whole, closest_whole, self._candidates(words, pairs, whole, closest_whole))
             )
         if self._meaning is not None:
             self._meaning_weight, self._centroid_share = _best_mixture(
@@ -1072,6 +1158,16 @@ def _key_words(phrasings: Sequence[Sequence[str]]) -> frozenset[str]:
     """The content words that at least half of an entry's phrasings use: what it is about."""
     counts = Counter(itertools.chain.from_iterable(map(set, phrasings)))
     return frozenset(word for word, n in counts.items() if 2 * n >= len(phrasings))
+
+
+def _pairs(words: Sequence[str]) -> list[str]:
+    """The pairs of words next to each other of which one is a stop word: what a question asks
+    is often in how its words go together ("will my card work" is not "my card does not work"),
+    which its words one by one lose. Pairs of content words say little that their words do not,
+    and are most pairs; two stop words ("I am", "for it") are the filler of a wordy question."""
+    return [
+        f"{a} {b}" for a, b in itertools.pairwise(words) if (a in _STOP_STEMS) != (b in _STOP_STEMS)
+    ]
 
 
 def _content_words(words: list[str]) -> list[str]:
