@@ -272,6 +272,9 @@ def test_a_name_with_its_address_as_copied_from_an_email_is_both(local, tmp_path
     # the same name with another address may be another person: the rep chooses
     other = shown(local.workspace.command("ana", "/case", "Jose Nunez (j.n@example.org), box"))
     assert "Which customer do you mean" in other and "New customer" in other
+    # as a rep pastes it: the sender, then the topic, no comma between
+    pasted = shown(local.workspace.command("ana", "/case", "José Núñez <jo@example.com> box late"))
+    assert "Found José Núñez" in pasted and "box late" in pasted
 
 
 def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):

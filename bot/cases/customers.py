@@ -26,7 +26,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A name with its address, as an e-mail program shows a sender: "José Núñez <jose@example.com>"
 # (or in brackets); what a rep copies from the customer's message.
 _NAMED_ADDRESS = re.compile(
-    r"^(?P<name>[^<>()@]+?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]$"
+    r"^(?P<name>[^<>()@]+?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]"
 )
 # What a CRM id looks like when it is not (yet) in the customers table: letters, a dash,
 # digits ("BX-10001", "CUS-77"). Any id the table holds is recognised as it is.
@@ -109,14 +109,19 @@ class CaseRequest:
 
 
 def read_case_request(store: Store, text: str) -> CaseRequest:
-    """What a rep typed after /case: "customer, topic"; or, without a comma, a CRM id or an
-    email and then the topic ("BX-10001 double charge", "maria@example.com refund please")."""
+    """What a rep typed after /case: "customer, topic"; or, without a comma, a CRM id, an
+    email or a name with its address and then the topic ("BX-10001 double charge",
+    "maria@example.com refund please", "Maria Lopez <maria@example.com> refund please")."""
     text = " ".join(text.split())
     token = text.split(" ", 1)[0].split(",", 1)[0]
-    if EMAIL.match(token) or ID_SHAPE.match(token) or cases_db.customers_by_id(store, token):
-        return CaseRequest.checked(token, text[len(token) :].strip().removeprefix(","))
-    customer, _, topic = text.partition(",")
-    return CaseRequest.checked(customer, topic)
+    if (match := _NAMED_ADDRESS.match(text)) and "," not in match["name"]:
+        token = match[0]
+    elif not (
+        EMAIL.match(token) or ID_SHAPE.match(token) or cases_db.customers_by_id(store, token)
+    ):
+        customer, _, topic = text.partition(",")
+        return CaseRequest.checked(customer, topic)
+    return CaseRequest.checked(token, text[len(token) :].strip().removeprefix(","))
 
 
 class How(StrEnum):
@@ -166,7 +171,7 @@ def name_and_email(typed: str) -> tuple[str, str | None]:
     typed = " ".join(typed.split())
     if EMAIL.match(typed):
         return typed, typed
-    if match := _NAMED_ADDRESS.match(typed):
+    if (match := _NAMED_ADDRESS.match(typed)) and match.end() == len(typed):
         return match["name"], match["email"]
     return typed, None
 
