@@ -274,7 +274,11 @@ def test_a_name_with_its_address_as_copied_from_an_email_is_both(local, tmp_path
     assert "Which customer do you mean" in other and "New customer" in other
     # as a rep pastes it: the sender, then the topic, no comma between
     pasted = shown(local.workspace.command("ana", "/case", "José Núñez <jo@example.com> box late"))
-    assert "Found José Núñez" in pasted and "box late" in pasted
+    assert "Found José Núñez" in pasted and "Topic: box late" in pasted
+    outlook = shown(local.workspace.command("ana", "/case", "Núñez, José <jo@example.com> eggs"))
+    assert "Found José Núñez" in outlook and "by email" in outlook and "Topic: eggs" in outlook
+    bare = shown(local.workspace.command("ana", "/case", "(jo@example.com) voucher"))
+    assert "Found José Núñez" in bare and "by email" in bare and "Topic: voucher" in bare
 
 
 def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):

@@ -22,11 +22,12 @@ from bot.shared.refusal import Refusal
 
 MAX_NAME = 100  # characters: longer is not a name, most likely a topic without its comma
 MAX_TOPIC = 300  # characters: a topic is a line; the details go in notes
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# A name with its address, as an e-mail program shows a sender: "José Núñez <jose@example.com>"
-# (or in brackets); what a rep copies from the customer's message.
+EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
+# A name with its address, as an e-mail program shows a sender: "José Núñez <jose@example.com>",
+# "Núñez, José (jose@example.com)", or the address alone in brackets; what a rep copies from
+# the customer's message.
 _NAMED_ADDRESS = re.compile(
-    r"^(?P<name>[^<>()@]+?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]"
+    r"^(?P<name>[^<>()@]*?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]"
 )
 # What a CRM id looks like when it is not (yet) in the customers table: letters, a dash,
 # digits ("BX-10001", "CUS-77"). Any id the table holds is recognised as it is.
@@ -113,15 +114,14 @@ def read_case_request(store: Store, text: str) -> CaseRequest:
     email or a name with its address and then the topic ("BX-10001 double charge",
     "maria@example.com refund please", "Maria Lopez <maria@example.com> refund please")."""
     text = " ".join(text.split())
+    if match := _NAMED_ADDRESS.match(text):
+        customer = match[0] if match["name"] else match["email"]  # "<jo@example.com>": the address
+        return CaseRequest.checked(customer, text[match.end() :].strip().removeprefix(","))
     token = text.split(" ", 1)[0].split(",", 1)[0]
-    if (match := _NAMED_ADDRESS.match(text)) and "," not in match["name"]:
-        token = match[0]
-    elif not (
-        EMAIL.match(token) or ID_SHAPE.match(token) or cases_db.customers_by_id(store, token)
-    ):
-        customer, _, topic = text.partition(",")
-        return CaseRequest.checked(customer, topic)
-    return CaseRequest.checked(token, text[len(token) :].strip().removeprefix(","))
+    if EMAIL.match(token) or ID_SHAPE.match(token) or cases_db.customers_by_id(store, token):
+        return CaseRequest.checked(token, text[len(token) :].strip().removeprefix(","))
+    customer, _, topic = text.partition(",")
+    return CaseRequest.checked(customer, topic)
 
 
 class How(StrEnum):
@@ -172,7 +172,7 @@ def name_and_email(typed: str) -> tuple[str, str | None]:
     if EMAIL.match(typed):
         return typed, typed
     if (match := _NAMED_ADDRESS.match(typed)) and match.end() == len(typed):
-        return match["name"], match["email"]
+        return match["name"] or match["email"], match["email"]
     return typed, None
 
 
