@@ -43,7 +43,7 @@ def test_a_clean_reply_gets_a_clean_bill(local):
 
 def test_tone_and_draft_without_text_explain_themselves(local):
     assert one(local.workspace.command("ana", "/tone", "")).render().text.startswith("Usage: /tone")
-    for text in ["", "Maria:", "C-1001 Maria:"]:  # a name with nothing she wrote after it
+    for text in ["", "Maria:", "C-1001 Maria:", "C-1001"]:  # a name or case, and nothing said
         reply = one(local.workspace.command("ana", "/draft", text)).render().text
         assert reply.startswith("Usage: /draft"), text
     emoji = one(local.workspace.command("ana", "/tone", "🙂👍")).render().text

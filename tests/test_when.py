@@ -143,6 +143,9 @@ def test_split_refuses_text_without_a_time_or_with_a_mistyped_one():
     with pytest.raises(WhenError, match="'25pm'") as error:
         split_when("tomorrow 25pm call her")
     assert error.value.understood == "tomorrow"
+    for numbered in ("31/12 call her", "4.5.2026 call her"):  # which way round is not ours to guess
+        with pytest.raises(WhenError, match="Write the month as a word"):
+            split_when(numbered)
 
 
 def test_split_with_a_clock_also_refuses_a_past_time():

@@ -50,6 +50,8 @@ YEAR = re.compile(r"^\d{4}$")
 # A word that looks like someone meant a time; after a when-phrase it means they mistyped one.
 MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s+([ap])\.?m\b\.?", re.IGNORECASE)
 MERIDIEM_WORD = re.compile(r"^\d{1,2}(?::\d{2})?[ap]\.?m\.?$", re.IGNORECASE)
+# "31/12", "4.5.2026": a day in numbers, which the US and the rest read the other way round
+NUMBERED_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?$")
 TIME_LIKE = re.compile(r"^\d{1,2}(?::\d+)?\s*(?:am|pm)$|^\d{1,2}:\d+$|^\d+(?:am|pm)\w*$")
 
 
@@ -304,6 +306,12 @@ def split_when(
     length = _longest(words)
     if length == 0:
         first = tokens[0] if tokens else ""
+        if NUMBERED_DATE.match(first):
+            raise WhenError(
+                f"{first!r} could be either of two days (is 03/04 the 3rd of April or March the "
+                '4th?). Write the month as a word, like "31 dec 10am", or the date as '
+                '"2026-12-31".'
+            )
         raise WhenError(f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}.")
     if length < len(words) and TIME_LIKE.match(words[length]):
         understood = " ".join(words[:length])

@@ -13,7 +13,7 @@ from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
-CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})\s+")
+CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})(?:\s+|$)")  # "C-1042" alone too
 NAME = re.compile(r"^([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?):(?:\s+|$)")  # "Maria:" alone too
 
 
