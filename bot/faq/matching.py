@@ -43,7 +43,7 @@ import random
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -107,7 +107,7 @@ _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _PAIR_WEIGHT = 0.3
 # Word pairs are indexed for a FAQ of up to this many entries: a bigger one's pairs ("my" and
-# each of its nouns) took 290 MB of a worker at 100,000 entries, half again what it holds.
+# each of its nouns) took 240 MB more of a worker at 100,000 entries, half again what it held.
 _PAIRED_UP_TO = 10_000
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
 _CALIBRATION_PHRASINGS = 400  # at most, of a FAQ of up to _CALIBRATION_SAMPLE entries
@@ -308,8 +308,8 @@ class _Normaliser:
 class _HeldOut:
     """A phrasing (or with `phrasing` None, a whole entry) left out while calibrating.
 
-    The index is not rebuilt for it: `_rank` scores the entry on `left`, the counts of the
-    entry's words without those held out.
+    The index is not rebuilt for it: `_held_out_candidates` scores the entry on `left`, the
+    counts of the entry's words without those held out.
     """
 
     entry: int
@@ -368,11 +368,12 @@ class _Evidence:
 class _QuestionGrams:
     """A question's char n-gram vector (`vector`), and its cosine to an entry's added up word by
     word: each word's share (the entry's weights of its n-grams times their idf, summed), kept
-    by the entry for its own words; times `scale`, what made the question's vector unit length;
-    plus, for an n-gram the question has n > 1 times, what its tf changes, (1 + log n) - n times
-    its idf (`repeated`). Twenty entries' shares of the question's five words or so add up
-    faster than their weights of its 50 n-grams are looked up: the vectors of a big FAQ's
-    entries do not stay in a processor's caches (at 10,000 entries, a sixth of a question)."""
+    by the entry for its own words; times `scale`, what made the question's vector unit length
+    (and the entry's scale, see `_grams_of_entry`); plus, for an n-gram the question has n > 1
+    times, what its tf changes, (1 + log n) - n times its idf (`repeated`). Twenty entries'
+    shares of the question's five words or so add up faster than their weights of its 50
+    n-grams are looked up: the vectors of a big FAQ's entries do not stay in a processor's
+    caches (at 10,000 entries, a sixth of a question)."""
 
     vector: dict[str, float]
     words: tuple[str, ...]
@@ -428,8 +429,14 @@ class Matcher:
         lengths: list[int] = []
         pair_postings: dict[str, dict[int, int]] = {}  # word pair -> {entry index: count}
         pair_lengths: list[int] = []
+        held_out = self._held_out()
+        sampled = {index for index, _ in held_out}
+        read: dict[int, list[list[str]]] = {}  # their entries' phrasings, for calibrating too
+        read_pairs: dict[int, Counter[str]] = {}  # ... and their word pairs, counted
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
+            if index in sampled:
+                read[index] = phrasings
             counts = Counter(itertools.chain.from_iterable(phrasings))
             for word, n in counts.items():
                 posting = postings.get(word)
@@ -446,6 +453,8 @@ class Matcher:
                     else:
                         posting[index] = n
                 pair_lengths.append(pairs.total())
+                if index in sampled:
+                    read_pairs[index] = pairs
             contents = [_content_words(words) for words in phrasings]
             self._phrasings.append([" ".join(sorted(words)) for words in contents])
             self._key_words.append(_key_words(contents))
@@ -469,13 +478,12 @@ class Matcher:
             if len(posting) <= max(_CANDIDATE_LIMIT, dense):
                 self._postings[word] = weights
         self._unseen_idf = _idf(count, 0)
+        # Word pairs keep their counts: a question's BM25 over its few pairs is worked out for
+        # its 20 candidates, cheaper than every pair's weights in every entry up front.
+        self._pair_counts = pair_postings
         self._average_pairs = sum(pair_lengths) / len(pair_lengths) if pair_lengths else 1.0
-        pair_norm = [_K1 * (1 - _B + _B * n / self._average_pairs) for n in pair_lengths]
+        self._pair_norm = [_K1 * (1 - _B + _B * n / self._average_pairs) for n in pair_lengths]
         self._pair_idf = {pair: _idf(count, len(p)) for pair, p in pair_postings.items()}
-        self._pair_weights = {
-            pair: _bm25_weights(self._pair_idf[pair] * (_K1 + 1), posting, pair_norm, shared)
-            for pair, posting in pair_postings.items()
-        }
         self._vocabulary = [word for word in self._idf if is_content(word)]
         # Char n-grams see through typos and word forms ("verify" / "verification"). Their
         # weights come from the vocabulary; entry vectors are built on first use and cached,
@@ -493,11 +501,12 @@ class Matcher:
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
         self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
         self._sayings = functools.lru_cache(maxsize=units)(self._sayings_of_entry)
-        # What a question shares with an entry, wanted again by its evidence and, for a held-out
-        # phrasing, by the question of its whole entry held out (most of the same candidates).
-        self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
+        # What a question shares with an entry, wanted again by its evidence: calibrating wants
+        # it after ranking all its questions, so their grams are kept till then.
+        self._question_grams = functools.lru_cache(maxsize=_CALIBRATION_PHRASINGS)(
+            self._question_of
+        )
         self._corrected = functools.lru_cache(maxsize=_TYPO_CACHE)(self._correction)
-        self._alike_entry = functools.lru_cache(maxsize=4 * _RERANK)(self._alike_of_entry)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
             self._entry_grams(index)
             if count <= _EAGER_GRAMS:
@@ -511,7 +520,8 @@ class Matcher:
             from bot.faq.encoder import PhrasingVectors
 
             self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
-        self._confidence = self._calibrate()
+        self._confidence = self._calibrate(held_out, read, read_pairs)
+        self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
         # the workers' to fill (some 50 MB at 100,000 entries).
         if count > _EAGER_WHOLE_GRAMS:
@@ -536,7 +546,7 @@ class Matcher:
         closest = None
         if self._meaning is not None and names_a_need:
             closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
-        ranked = self._rank(words, pairs, None, closest)
+        ranked = self._rank(words, pairs, closest)
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
         scored = self._scores(ranked, words, max(top, 1), closest)
@@ -638,8 +648,11 @@ class Matcher:
         count: int,
         held: _HeldOut | None,
         closest: Vectors | None,
+        near: dict[tuple[int, int | None], float] | None = None,
     ) -> list[_Evidence]:
-        """The evidence on each of the first `count` ranked entries (see `_Evidence`)."""
+        """The evidence on each of the first `count` ranked entries (see `_Evidence`); `near`,
+        if given, keeps the question's `_nearest` cosines for another question with the same
+        words."""
         if not ranked:
             return []
         content = [word for word in words if is_content(word)]
@@ -655,7 +668,7 @@ class Matcher:
                 similarity,
                 similarity - (runner_up if i == 0 else best),
                 similarity - background,
-                self._nearest(index, grams, held),
+                self._nearest(index, grams, held, near),
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
@@ -664,15 +677,32 @@ class Matcher:
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
 
-    def _nearest(self, index: int, grams: dict[str, float], held: _HeldOut | None) -> float:
-        """Char n-gram cosine of the question to the entry's closest phrasing or sentence."""
+    def _nearest(
+        self,
+        index: int,
+        grams: dict[str, float],
+        held: _HeldOut | None,
+        near: dict[tuple[int, int | None], float] | None = None,
+    ) -> float:
+        """Char n-gram cosine of the question to the entry's closest phrasing or sentence; kept
+        in `near`, if given, by entry and the phrasing left out of it."""
         skip = held.phrasing if held is not None and held.entry == index else None
-        units = [unit for position, unit in self._entry_units(index) if position != skip]
+        if near is not None and (index, skip) in near:
+            return near[index, skip]
+        units = [
+            (unit, scale) for position, unit, scale in self._entry_units(index) if position != skip
+        ]
         # each phrasing's n-grams looked up in the question's: its vector stays in the
         # processor's caches from one phrasing to the next
         get = grams.get
-        cosines = (sum(map(operator.mul, unit.values(), map(get, unit, _ZEROS))) for unit in units)
-        return min(max(cosines, default=0.0), 1.0)
+        cosines = (
+            sum(map(operator.mul, unit.values(), map(get, unit, _ZEROS))) * scale
+            for unit, scale in units
+        )
+        found = min(max(cosines, default=0.0), 1.0)
+        if near is not None:
+            near[index, skip] = found
+        return found
 
     def _key_word_share(self, index: int, content: set[str], held: _HeldOut | None) -> float:
         """The share of the entry's key words that the question's content words include."""
@@ -717,7 +747,7 @@ class Matcher:
                     break
                 words[word] = None
             said.append(word)
-        return list(words), list(dict.fromkeys(_pairs(said))) if self._pair_weights else []
+        return list(words), list(dict.fromkeys(_pairs(said))) if self._pair_counts else []
 
     def _correction(self, word: str) -> str:
         """The FAQ word closest to an unknown word if one is close, else the word itself."""
@@ -727,17 +757,13 @@ class Matcher:
         return word if found is None else found[0]
 
     def _rank(
-        self,
-        words: list[str],
-        pairs: list[str],
-        held: _HeldOut | None = None,
-        closest: Vectors | None = None,
+        self, words: list[str], pairs: list[str], closest: Vectors | None = None
     ) -> list[tuple[int, float]]:
         """Entries by similarity (0..1.3, see `_PAIR_WEIGHT`), best first; empty when the words
-        name no topic.
-        With `closest` (the encoder's cosine per entry, see `PhrasingVectors.closest`), the
-        entries closest in meaning are candidates too, and the cosine is part of similarity."""
-        candidates = self._candidates(words, pairs, held, closest)
+        name no topic. With `closest` (the encoder's cosine per entry, see
+        `PhrasingVectors.closest`), the entries closest in meaning are candidates too, and the
+        cosine is part of similarity."""
+        candidates = self._candidates(words, pairs, closest)
         return _combine(candidates, self._meaning_weight, self._centroid_share)
 
     def _closeness(self, closest: Vectors, index: int) -> float:
@@ -746,17 +772,105 @@ class Matcher:
         return (1 - share) * float(closest[0, index]) + share * float(closest[1, index])
 
     def _candidates(
-        self, words: list[str], pairs: list[str], held: _HeldOut | None, closest: Vectors | None
+        self, words: list[str], pairs: list[str], closest: Vectors | None
     ) -> list[tuple[int, float, float, float]]:
         """The entries worth ranking, each with its lexical similarity and the encoder's
         cosines to its closest phrasing and its centroid (`closest`, as
         `PhrasingVectors.closest` gives them; 0 without an encoder)."""
         content = [word for word in words if is_content(word)]
+        weights = {word: self._weight(word, None) for word in words}
+        if not _names_a_topic(content, weights, closest):
+            return []
+        scores = self._collected(self._known(words, weights))[0]
+        ordered = " ".join(sorted(content))
+        question = self._question_grams(tuple(content))
+        paired = self._paired(pairs, None)
+        return self._similarities(
+            self._best(scores, None, closest),
+            _ceiling(content, weights),
+            closest,
+            lambda index: (_fuzzy(ordered, self._phrasings[index]), self._cosine(question, index)),
+            paired,
+        )
+
+    def _held_out_candidates(
+        self,
+        words: list[str],
+        pairs: list[str],
+        held: _HeldOut,
+        whole: _HeldOut,
+        closest: tuple[Vectors | None, Vectors | None],
+    ) -> tuple[list[tuple[int, float, float, float]], list[tuple[int, float, float, float]]]:
+        """`_candidates` of a held-out phrasing as a question, with the phrasing held out
+        (`held`) and with its whole entry held out (`whole`), `closest` for each. Computed
+        together, as the other entries' BM25 weights and their rapidfuzz and n-gram
+        similarities are the same in both: only the held-out entry's differ (rescored on what
+        is left of it, or gone)."""
+        content = [word for word in words if is_content(word)]
         weights = {word: self._weight(word, held) for word in words}
-        # the rarest first: the highest idf (the same for the same number of entries)
-        known = sorted((w for w in words if weights[w][1]), key=self._idf.__getitem__, reverse=True)
-        if not content or (closest is None and not any(weights[word][1] for word in content)):
-            return []  # stop words alone never name a topic; words the FAQ lacks only its meaning
+        if not _names_a_topic(content, weights, closest[0]):
+            return [], []  # nor does the question with more of the FAQ held out
+        known = self._known(words, weights)
+        scores, collected = self._collected(known)
+        weights_whole = {word: self._weight(word, whole) for word in words}
+        known_whole = [word for word in known if weights_whole[word][1]]
+        # The words only the held-out entry uses (only with the phrasing held out are they
+        # known) are the rarest, so the first collected; each word collected after them is the
+        # entry's too (the question is its phrasing), so the rest collect the same other
+        # entries in both questions, unless the first of them was too common to collect with
+        # and the entry's presence changed how `_rescored` fills up.
+        if len(known_whole) < len(known) and collected == len(known) - len(known_whole):
+            scores_whole = self._collected(known_whole)[0]
+        else:
+            scores_whole = dict(scores)
+        scores_whole.pop(held.entry, None)
+        if held.entry in scores:
+            scores[held.entry] = self._held_bm25(known, held)
+        ordered = " ".join(sorted(content))
+        question = self._question_grams(tuple(content))
+        alike: dict[int, tuple[float, float]] = {}  # (fuzzy, cosine) of each entry, for both
+
+        def alike_of(index: int) -> tuple[float, float]:
+            if index in alike:
+                return alike[index]
+            phrasings = self._phrasings[index]
+            # only the question with the phrasing held out has its entry
+            if index == held.entry and held.phrasing is not None:
+                others = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
+                cosine = self._held_cosine(question, index, held.phrasing)
+                alike[index] = _fuzzy(ordered, others), cosine
+            else:  # a phrasing has more words than a rep's question: a dot product is quicker
+                vector, _, scale = self._entry_grams(index)
+                alike[index] = _fuzzy(ordered, phrasings), _dot(question.vector, vector) * scale
+            return alike[index]
+
+        sums: dict[int, float] = {}  # the other entries' word-pair BM25, for both
+        ranked = self._similarities(
+            self._best(scores, held, closest[0]),
+            _ceiling(content, weights),
+            closest[0],
+            alike_of,
+            self._paired(pairs, held, sums),
+        )
+        if not _names_a_topic(content, weights_whole, closest[1]):
+            return ranked, []
+        ranked_whole = self._similarities(
+            self._best(scores_whole, whole, closest[1]),
+            _ceiling(content, weights_whole),
+            closest[1],
+            alike_of,
+            self._paired(pairs, whole, sums),
+        )
+        return ranked, ranked_whole
+
+    def _known(self, words: list[str], weights: dict[str, tuple[float, bool]]) -> list[str]:
+        """The words the FAQ uses, the rarest first: the highest idf (the same for the same
+        number of entries)."""
+        return sorted((w for w in words if weights[w][1]), key=self._idf.__getitem__, reverse=True)
+
+    def _collected(self, known: list[str]) -> tuple[dict[int, float], int]:
+        """The BM25 score of each candidate entry (`known`: see `_known`), and how many of the
+        words collected candidates before `_rescored` took the rest."""
         # Rare words first: they name the topic. Once enough candidates are collected, common
         # words only add to the candidates' scores, so a huge FAQ is not scanned in full.
         scores: dict[int, float] = {}
@@ -770,17 +884,15 @@ class Matcher:
             added += 1
         if added < len(known):
             scores = self._rescored(scores, known[added:])
-        if held is not None and held.entry in scores:
-            if held.phrasing is None:
-                del scores[held.entry]
-            else:
-                scores[held.entry] = self._held_bm25(known, held)
-        # BM25 as a share of what a perfect match on the content words would score, so it is
-        # comparable across queries and filler costs nothing (a stop word that matches helps);
-        # a content word the FAQ never uses counts against every entry
-        ceiling = sum(weights[word][0] for word in content) * (_K1 + 1)
-        # the best first, the lower index on a tie: by index, then stably by score (both in C);
-        # only those that can be among the best are sorted (all of them took a tenth of a match)
+        return scores, added
+
+    def _best(
+        self, scores: dict[int, float], held: _HeldOut | None, closest: Vectors | None
+    ) -> list[tuple[int, float]]:
+        """The candidates to rerank, with their BM25: the best `_RERANK` by it, the best first
+        and the lower index on a tie, then those closest in meaning."""
+        # by index, then stably by score (both in C); only those that can be among the best
+        # are sorted (all of them took a tenth of a match)
         best = list(scores.items())
         if len(best) > _RERANK:
             cut = sorted(scores.values(), reverse=True)[_RERANK - 1]
@@ -790,34 +902,28 @@ class Matcher:
         del best[_RERANK:]
         if closest is not None:
             best += self._closest_in_meaning(closest, held, {index for index, _ in best}, scores)
-        ceiling = ceiling or 1.0
-        query = " ".join(content)
-        ordered = " ".join(sorted(content))
-        question = self._question_grams(tuple(content))
-        pair_weights, pair_ceiling = self._pair_weights_of(pairs, held)
+        return best
+
+    def _similarities(
+        self,
+        best: list[tuple[int, float]],
+        ceiling: float,
+        closest: Vectors | None,
+        alike: Callable[[int], tuple[float, float]],
+        paired: Callable[[list[int]], list[float]] | None,
+    ) -> list[tuple[int, float, float, float]]:
+        """The candidates (`best`) with their similarity, from their BM25 as a share of the
+        `ceiling`, their rapidfuzz and n-gram similarities (`alike`) and their word pairs' BM25
+        as a share (`paired`, None when the question has none the FAQ indexes), and with the
+        encoder's cosines (see `_candidates`)."""
         ranked = []
-        for index, bm25 in best:
-            if held is not None and index == held.entry and held.phrasing is not None:
-                phrasings = self._phrasings[index]
-                phrasings = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
-                fuzzy = _fuzzy(ordered, phrasings)
-                cosine = _dot(question.vector, self._gram_vector(" ".join(phrasings).split()))
-            elif held is None:  # a rep's question: the cache's bookkeeping would only cost
-                fuzzy, cosine = (
-                    _fuzzy(ordered, self._phrasings[index]),
-                    self._cosine(question, index),
-                )
-            else:
-                fuzzy, cosine = self._alike_entry(query, ordered, index)
+        shares = paired([index for index, _ in best]) if paired is not None else [0.0] * len(best)
+        for (index, bm25), share in zip(best, shares, strict=True):
+            fuzzy, cosine = alike(index)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * fuzzy
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
-            if pair_ceiling:
-                if held is not None and index == held.entry:
-                    paired = self._held_pairs(pair_weights, held)
-                else:
-                    paired = sum([weights.get(index, 0.0) for _, _, weights in pair_weights])
-                similarity += _PAIR_WEIGHT * min(paired / pair_ceiling, 1.0)
+            similarity += _PAIR_WEIGHT * min(share, 1.0)
             if closest is None:
                 ranked.append((index, similarity, 0.0, 0.0))
             else:
@@ -825,24 +931,36 @@ class Matcher:
                 ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
         return ranked
 
-    def _alike_of_entry(self, query: str, ordered: str, index: int) -> tuple[float, float]:
-        """`_fuzzy` and `_cosine` of the question's content words (joined; `ordered`: sorted,
-        then joined) and the entry."""
-        # a phrasing has more words than a rep's question: looking its n-grams up is quicker
-        grams = self._question_grams(tuple(query.split())).vector
-        return _fuzzy(ordered, self._phrasings[index]), _dot(grams, self._entry_grams(index)[0])
+    def _held_cosine(self, question: _QuestionGrams, index: int, position: int) -> float:
+        """The char n-gram cosine of a held-out phrasing (the question) to the rest of its entry,
+        from the entry's vector: only the weights of the phrasing's own n-grams change, so the
+        rest of the vector is not built again."""
+        vector, _, scale = self._entry_grams(index)
+        norm = 1 / (scale * scale)  # the squared length of the vector before scaling
+        dot = 0.0
+        words = self._phrasings[index][position].split()
+        for gram, n in _gram_counts(words).items():
+            idf = self._gram_idf.get(gram, 1.0)
+            # the weight of an n-gram the entry has `count` times is idf * (1 + log count), so
+            # the count is read back from it (exactly: a whole number)
+            before = vector[gram]
+            count = round(math.exp(before / idf - 1))
+            after = idf * (1 + math.log(count - n)) if count > n else 0.0
+            norm += after * after - before * before
+            dot += question.vector.get(gram, 0.0) * after
+        return dot / math.sqrt(norm) if dot else 0.0
 
     def _cosine(self, question: _QuestionGrams, index: int) -> float:
         """The char n-gram cosine of the question to the entry, added up word by word (see
         `_QuestionGrams`)."""
-        vector, shares = self._entry_grams(index)
+        vector, shares, scale = self._entry_grams(index)
         total = 0.0
         for word in question.words:
             share = shares.get(word)
             total += self._share(word, vector) if share is None else share
         for gram, weight in question.repeated:
             total += weight * vector.get(gram, 0.0)
-        return total * question.scale
+        return total * question.scale * scale
 
     def _share(self, word: str, vector: dict[str, float]) -> float:
         """The weights in `vector` of the word's n-grams times their idf, summed."""
@@ -879,6 +997,7 @@ class Matcher:
         weight to theirs (0 where unused), in C."""
         indexes = list(scores)
         totals = list(scores.values())
+        taken = set(indexes)
         pick = None  # a common word's weights of the candidates, as a tuple
         for word in words:
             posting = self._postings.get(word)
@@ -890,10 +1009,12 @@ class Matcher:
                     else itertools.compress(itertools.count(), self._common[word])
                 )
                 first = itertools.islice(users, _CANDIDATE_LIMIT - len(indexes))
-                added = list(itertools.filterfalse(set(indexes).__contains__, first))  # in C
-                indexes += added
-                totals += [0.0] * len(added)
-                pick = None
+                added = list(itertools.filterfalse(taken.__contains__, first))  # in C
+                if added:
+                    indexes += added
+                    totals += [0.0] * len(added)
+                    taken.update(added)
+                    pick = None
             if common is not None:
                 # after the fill, half the limit at least: itemgetter gives a tuple
                 pick = pick or operator.itemgetter(*indexes)
@@ -916,34 +1037,51 @@ class Matcher:
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
         return self._idf[word], True
 
-    def _pair_weights_of(
-        self, pairs: list[str], held: _HeldOut | None
-    ) -> tuple[list[tuple[str, float, dict[int, float]]], float]:
-        """The question's word pairs that the FAQ uses (held-out phrasing aside), each with its
-        idf and its BM25 weight per entry; and what a perfect match on all its pairs would
-        score, a pair the FAQ never uses counting as a word it never uses."""
+    def _paired(
+        self, pairs: list[str], held: _HeldOut | None, sums: dict[int, float] | None = None
+    ) -> Callable[[list[int]], list[float]] | None:
+        """The BM25 over the question's word pairs of each of some entries, as a share of what a
+        perfect match on them would score (a pair the FAQ never uses, held-out phrasing aside,
+        counts as a word it never uses); None when the FAQ indexes no pairs or the question has
+        none. `sums` keeps the BM25 of entries other than the held-out one: the same with a
+        phrasing held out and with its whole entry held out."""
+        if not pairs or not self._pair_counts:
+            return None
         known = []
         ceiling = 0.0
         for pair in pairs:
-            weights = self._pair_weights.get(pair)
-            if weights is None or (
-                held is not None and weights.keys() == {held.entry} and not held.left_pairs[pair]
+            counts = self._pair_counts.get(pair)
+            if counts is None or (
+                held is not None and counts.keys() == {held.entry} and not held.left_pairs[pair]
             ):
                 ceiling += self._unseen_idf * _UNSEEN_WEIGHT
             else:
-                idf = self._pair_idf[pair]
-                known.append((pair, idf, weights))
-                ceiling += idf
-        return known, ceiling * (_K1 + 1)
+                known.append((self._pair_idf[pair], pair, counts))
+                ceiling += self._pair_idf[pair]
+        scale = 1 / (ceiling * (_K1 + 1))
 
-    def _held_pairs(
-        self, known: list[tuple[str, float, dict[int, float]]], held: _HeldOut
-    ) -> float:
+        found = {} if sums is None else sums
+
+        def shares(indexes: list[int]) -> list[float]:
+            new = [index for index in indexes if index not in found]
+            norms = list(map(self._pair_norm.__getitem__, new))
+            totals = [0.0] * len(new)
+            for idf, _, counts in known:  # each pair's BM25 in all the entries at once, in C
+                tfs = list(map(counts.get, new, _ZEROS))
+                weights = map(operator.truediv, tfs, map(operator.add, tfs, norms))
+                totals = list(map(operator.add, totals, map((idf * (_K1 + 1)).__mul__, weights)))
+            found.update(zip(new, totals, strict=True))
+            if held is not None and held.entry in found:
+                found[held.entry] = self._held_pairs(known, held)
+            return [found[index] * scale for index in indexes]
+
+        return shares
+
+    def _held_pairs(self, known: list[tuple[float, str, dict[int, int]]], held: _HeldOut) -> float:
         """Word-pair BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
-        length = held.left_pairs.total()
-        norm = _K1 * (1 - _B + _B * length / self._average_pairs)
+        norm = _K1 * (1 - _B + _B * held.left_pairs.total() / self._average_pairs)
         score = 0.0
-        for pair, idf, _ in known:
+        for idf, pair, _ in known:
             tf = held.left_pairs[pair]
             score += idf * (_K1 + 1) * tf / (tf + norm)
         return score
@@ -958,63 +1096,67 @@ class Matcher:
             score += self._idf[word] * (_K1 + 1) * tf / (tf + norm)
         return score
 
-    def _calibrate(self) -> _Confidence:
-        """Fit the confidence on held-out phrasings of this knowledge base (see the module doc).
+    def _held_out(self) -> list[tuple[int, int]]:
+        """The phrasings (entry, position) that `_calibrate` holds out."""
+        pool = [index for index, entry in enumerate(self.entries) if entry.variants]
+        if len(pool) <= _CALIBRATION_SAMPLE:  # a small FAQ: phrasings of every entry
+            return _spread(pool, [len(self.entries[i].phrasings) for i in pool])
+        # one phrasing each of a sample of entries; the same FAQ gives the same sample
+        rng = random.Random(0)
+        return [
+            (i, rng.randrange(len(self.entries[i].phrasings)))
+            for i in rng.sample(pool, _CALIBRATION_SAMPLE)
+        ]
+
+    def _calibrate(
+        self,
+        held_out: list[tuple[int, int]],
+        read: dict[int, list[list[str]]],
+        read_pairs: dict[int, Counter[str]],
+    ) -> _Confidence:
+        """Fit the confidence on held-out phrasings of this knowledge base (see the module doc);
+        `read`: the normalised phrasings of their entries, `read_pairs` their word pairs.
 
         Each sampled phrasing gives two questions: held out from its entry, the answer is right
         when its entry still comes first; with its whole entry gone, any answer is wrong.
         """
-        pool = [index for index, entry in enumerate(self.entries) if entry.variants]
-        if len(pool) <= _CALIBRATION_SAMPLE:  # a small FAQ: phrasings of every entry
-            held_out = _spread(pool, [len(self.entries[i].phrasings) for i in pool])
-        else:  # one phrasing each of a sample of entries; the same FAQ gives the same sample
-            rng = random.Random(0)
-            held_out = [
-                (i, rng.randrange(len(self.entries[i].phrasings)))
-                for i in rng.sample(pool, _CALIBRATION_SAMPLE)
-            ]
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
-        read: dict[int, list[list[str]]] = {}  # an entry's phrasings, for each held out
-        paired: dict[int, Counter[str]] = {}  # an entry's word pairs, counted
         for index, position in held_out:
-            if index not in read:
-                read[index] = [self._normaliser.words(p) for p in self.entries[index].phrasings]
-                paired[index] = Counter(
-                    itertools.chain.from_iterable(map(_pairs, read[index]))
-                    if self._pair_weights
-                    else ()
-                )
             phrasings = read[index]
             words = list(dict.fromkeys(phrasings[position]))
-            pairs = _pairs(phrasings[position]) if self._pair_weights else []
+            pairs = _pairs(phrasings[position]) if self._pair_counts else []
             others = phrasings[:position] + phrasings[position + 1 :]
             held = _HeldOut(
                 index,
                 position,
                 Counter(itertools.chain.from_iterable(others)),
-                paired[index] - Counter(pairs),
+                _left(read_pairs.get(index), pairs),
             )
-            pairs = list(dict.fromkeys(pairs))
             whole = _HeldOut(index, None, Counter(), Counter())
+            pairs = list(dict.fromkeys(pairs))
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
             if self._meaning is not None:
                 closest, closest_whole = self._meaning.held_out(index, position)
-            questions.append((words, held, closest, self._candidates(words, pairs, held, closest)))
-            questions.append(
-                (words, whole, closest_whole, self._candidates(words, pairs, whole, closest_whole))
+            candidates, candidates_whole = self._held_out_candidates(
+                words, pairs, held, whole, (closest, closest_whole)
             )
+            questions.append((words, held, closest, candidates))
+            questions.append((words, whole, closest_whole, candidates_whole))
         if self._meaning is not None:
             self._meaning_weight, self._centroid_share = _best_mixture(
                 # the held-out phrasings (each followed by its whole entry held out)
                 [(held.entry, candidates) for _, held, _, candidates in questions[::2]]
             )
         examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        near: dict[tuple[int, int | None], float] = {}
         for words, held, closest, candidates in questions:
+            if held.phrasing is not None:  # a phrasing's two questions: often the same best entry
+                near = {}
             ranked = _combine(candidates, self._meaning_weight, self._centroid_share)
             if ranked:
-                evidence = self._evidence(ranked, words, 1, held, closest)[0]
+                evidence = self._evidence(ranked, words, 1, held, closest, near)[0]
                 right = held.phrasing is not None and ranked[0][0] == held.entry
                 examples.append(
                     (
@@ -1026,23 +1168,26 @@ class Matcher:
         prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
         return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
-    def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float]]:
-        """The entry's char n-gram vector, and each of its words' share of a cosine to it (see
-        `_QuestionGrams`)."""
+    def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float], float]:
+        """The entry's char n-gram vector as in `_units_of_entry` (weights and scale), and each of
+        its words' share of a cosine to it (see `_QuestionGrams`)."""
         words = " ".join(self._phrasings[index]).split()
-        vector = self._gram_vector(words)
-        return vector, {word: self._share(word, vector) for word in dict.fromkeys(words)}
+        vector, scale, _ = self._tf_idf(words)
+        shares = {word: self._share(word, vector) for word in dict.fromkeys(words)}
+        return vector, shares, scale
 
-    def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float]]]:
+    def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float], float]]:
         """Char n-gram vectors of the entry's phrasings and, of a phrasing that asks two
-        things ("Where is my box? How can I track it?"), of each sentence, by phrasing."""
+        things ("Where is my box? How can I track it?"), of each sentence, by phrasing: the
+        weights before scaling, and the scale that makes them unit length (`_nearest` scales a
+        cosine, not every weight of thousands of phrasings as a small FAQ is built)."""
         units = []
         for position, phrasing in enumerate(self.entries[index].phrasings):
             texts = [self._phrasings[index][position].split()]  # content words, normalised
             sentences = [part for part in _SENTENCE.split(phrasing) if _WORD.search(part)]
             if len(sentences) > 1:
                 texts += [_content_words(self._normaliser.words(part)) for part in sentences]
-            units += [(position, self._gram_vector(words)) for words in texts if words]
+            units += [(position, *self._tf_idf(words)[:2]) for words in texts if words]
         return units
 
     def _question_of(self, words: tuple[str, ...]) -> _QuestionGrams:
@@ -1054,19 +1199,22 @@ class Matcher:
         )
         return _QuestionGrams(vector, words, scale, repeated)
 
-    def _gram_vector(self, words: Sequence[str]) -> dict[str, float]:
-        """Unit-length TF-IDF vector of the words' char n-grams."""
-        return self._weighed_grams(words)[0]
-
     def _weighed_grams(self, words: Sequence[str]) -> tuple[dict[str, float], float, Counter[str]]:
-        """`_gram_vector`, the scale that made it unit length, and the n-grams' counts."""
-        counts = Counter(itertools.chain.from_iterable(map(_grams, words)))  # counted in C
+        """The unit-length TF-IDF vector of the words' char n-grams, the scale that made it unit
+        length, and the n-grams' counts."""
+        vector, scale, counts = self._tf_idf(words)
+        return {g: x * scale for g, x in vector.items()}, scale, counts
+
+    def _tf_idf(self, words: Sequence[str]) -> tuple[dict[str, float], float, Counter[str]]:
+        """The TF-IDF weights of the words' char n-grams, the scale that makes them a unit-length
+        vector, and the n-grams' counts."""
+        counts = _gram_counts(words)
         idf = map(self._gram_idf.get, counts, _ONES)
         vector = dict(zip(counts, idf, strict=True))
-        for g in [g for g, n in counts.items() if n > 1]:  # most grams come once: tf 1
+        # most grams come once (tf 1): those that do not are picked out in C
+        for g in list(itertools.compress(counts, map((1).__lt__, counts.values()))):
             vector[g] *= 1 + math.log(counts[g])
-        scale = 1 / (math.hypot(*vector.values()) or 1.0)
-        return {g: x * scale for g, x in vector.items()}, scale, counts
+        return vector, 1 / (math.hypot(*vector.values()) or 1.0), counts
 
 
 def _spread(pool: list[int], sizes: list[int]) -> list[tuple[int, int]]:
@@ -1131,6 +1279,21 @@ def _combine(
     return ranked
 
 
+def _names_a_topic(
+    content: list[str], weights: dict[str, tuple[float, bool]], closest: Vectors | None
+) -> bool:
+    """Whether a question can have candidates: stop words alone never name a topic; words the
+    FAQ lacks (see `Matcher._weight`) only its meaning."""
+    return bool(content) and (closest is not None or any(weights[word][1] for word in content))
+
+
+def _ceiling(content: list[str], weights: dict[str, tuple[float, bool]]) -> float:
+    """What an entry that matched the content words perfectly would score in BM25: a score as a
+    share of it is comparable across questions and filler costs nothing (a stop word that
+    matches helps); a content word the FAQ never uses counts against every entry."""
+    return sum(weights[word][0] for word in content) * (_K1 + 1) or 1.0
+
+
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     """The dot product of two sparse vectors, `a` the question's: each of its n-grams looked up
     in `b`, all in C (a third cheaper than finding the shared n-grams first)."""
@@ -1160,18 +1323,30 @@ def _key_words(phrasings: Sequence[Sequence[str]]) -> frozenset[str]:
     return frozenset(word for word, n in counts.items() if 2 * n >= len(phrasings))
 
 
+def _left(counts: Counter[str] | None, held: list[str]) -> Counter[str]:
+    """`counts` less those of the `held` items (a copy, in C, and a few subtractions)."""
+    left = Counter() if counts is None else counts.copy()
+    left.subtract(held)
+    return left
+
+
 def _pairs(words: Sequence[str]) -> list[str]:
     """The pairs of words next to each other of which one is a stop word: what a question asks
     is often in how its words go together ("will my card work" is not "my card does not work"),
     which its words one by one lose. Pairs of content words say little that their words do not,
     and are most pairs; two stop words ("I am", "for it") are the filler of a wordy question."""
-    return [
-        f"{a} {b}" for a, b in itertools.pairwise(words) if (a in _STOP_STEMS) != (b in _STOP_STEMS)
-    ]
+    stop = list(map(_STOP_STEMS.__contains__, words))
+    chosen = itertools.compress(itertools.pairwise(words), map(operator.ne, stop, stop[1:]))
+    return list(map(" ".join, chosen))  # in C: built for every phrasing of the FAQ
 
 
 def _content_words(words: list[str]) -> list[str]:
     return [word for word in words if len(word) > 1 and word not in _STOP_STEMS]
+
+
+def _gram_counts(words: Iterable[str]) -> Counter[str]:
+    """How many times each char n-gram of the words occurs in them, counted in C."""
+    return Counter(itertools.chain.from_iterable(map(_grams, words)))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -1211,6 +1386,7 @@ def _fit_logistic(
     free = list(range(size))
     while True:
         beta = [prior[i] if i in free else 0.0 for i in range(size)]
+        pairs = [(i, j) for i in free for j in free if i <= j]
         for _ in range(25):
             chances = [  # a weight fixed at 0 stays 0 in beta
                 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
@@ -1219,10 +1395,9 @@ def _fit_logistic(
             residuals = [w * (y - p) for w, y, p in zip(weights, rights, chances, strict=True)]
             spreads = [w * p * (1 - p) for w, p in zip(weights, chances, strict=True)]
             gradient = [sum(map(operator.mul, residuals, columns[i])) for i in free]
-            hessian = [
-                [sum(map(operator.mul, spreads, products[min(i, j), max(i, j)])) for j in free]
-                for i in free
-            ]
+            # symmetric: each product's sum once
+            sums = {(i, j): sum(map(operator.mul, spreads, products[i, j])) for i, j in pairs}
+            hessian = [[sums[min(i, j), max(i, j)] for j in free] for i in free]
             for a, i in enumerate(free):
                 pull = strength * (_BIAS_PULL if i == 0 else 1.0)
                 gradient[a] -= pull * (beta[i] - prior[i])
