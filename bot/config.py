@@ -147,8 +147,10 @@ class Environment:
 
     def port(self) -> int:
         port = self.text("PORT", "3000")
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise SettingError(f"PORT must be a number from 1 to 65535, not {port!r}")
+        # 0: a free port the system picks as the socket is bound, named in the log's "serving"
+        # line (what the tests' `repbot run` processes use, so that none races another for one)
+        if not port.isdigit() or not 0 <= int(port) < 65536:
+            raise SettingError(f"PORT must be a number from 0 to 65535, not {port!r}")
         return int(port)
 
     def host(self) -> str:

@@ -75,7 +75,8 @@ def run(settings: Settings) -> int:
         except SlackApiError as error:  # refused since check_slack asked
             raise token_refused("SLACK_APP_TOKEN", error.response.get("error")) from None
         return 0
-    host, port, secret = settings.host, settings.port, settings.slack_signing_secret
+    # The port bound, which PORT=0 leaves to the system.
+    host, port, secret = settings.host, sock.getsockname()[1], settings.slack_signing_secret
     workers = settings.web_workers
     log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
              entries, host, port, workers, "" if workers == 1 else "s")  # fmt: skip

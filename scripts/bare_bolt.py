@@ -41,7 +41,12 @@ def main() -> int:
     def faq(ack: Ack, command: dict) -> None:
         ack(response_type="ephemeral", text=command.get("text", ""))
 
-    sock = listen(os.environ.get("HOST", "127.0.0.1"), int(os.environ["PORT"]))
+    host = os.environ.get("HOST", "127.0.0.1")
+    sock = listen(host, int(os.environ["PORT"]))
+    # as repbot run says it, with the port bound (PORT=0 leaves it to the system)
+    logging.getLogger("bare_bolt").info(
+        "serving at http://%s:%d/slack/events", host, sock.getsockname()[1]
+    )
 
     def serve(number: int) -> int:
         stop_on_signals()

@@ -40,6 +40,12 @@ def test_web_workers_default_to_one_per_cpu_within_limits_and_can_be_set():
     assert read_settings({**GOOD, "WEB_WORKERS": "3"}).web_workers == 3
 
 
+def test_port_0_leaves_the_port_to_the_system():
+    # `repbot run` binds it and names the port in its "serving" line (tests/test_workers.py
+    # reads it there, through BotProcess).
+    assert read_settings({**GOOD, "PORT": "0"}).port == 0
+
+
 def test_api_url_gets_the_trailing_slash_the_web_client_needs():
     settings = read_settings({**GOOD, "SLACK_API_URL": "http://127.0.0.1:9999/api"})
     assert settings.slack_api_url == "http://127.0.0.1:9999/api/"

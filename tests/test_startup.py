@@ -44,10 +44,14 @@ def web_server() -> Iterator[str]:
     server.server_close()
 
 
-def closed_port() -> int:
-    """A port nothing listens on: one the system just handed out and took back."""
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port nothing listens on, for as long as the test runs: bound here and never listened
+    on, so a connection to it is refused, and no other process (the tests run in parallel)
+    can bind it meanwhile, as one could a port handed out and taken back."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def settings(tmp_path: Path, fake: FakeSlack, **changed: str) -> dict[str, str]:
@@ -65,7 +69,7 @@ def settings(tmp_path: Path, fake: FakeSlack, **changed: str) -> dict[str, str]:
         "SLACK_SIGNING_SECRET": "secret",
         "SLACK_API_URL": fake.api_url,
         "DATABASE_PATH": str(tmp_path / "r.db"),
-        "PORT": str(closed_port()),
+        "PORT": "0",  # a free port the system picks as the bot binds it
         "WEB_WORKERS": "1",
         "KNOWLEDGE_DIR": str(knowledge),
         **changed,
@@ -82,8 +86,10 @@ def refusal(repbot, env: dict[str, str], *args: str) -> str:
     return line
 
 
-def test_slack_that_cannot_be_reached_is_named_with_its_setting(repbot, tmp_path, fake):
-    url = f"http://127.0.0.1:{closed_port()}/api/"
+def test_slack_that_cannot_be_reached_is_named_with_its_setting(
+    repbot, tmp_path, fake, closed_port
+):
+    url = f"http://127.0.0.1:{closed_port}/api/"
     line = refusal(repbot, settings(tmp_path, fake, SLACK_API_URL=url))
     assert line == (
         f"repbot: Cannot reach Slack at {url} (SLACK_API_URL): Connection refused; check the "
@@ -152,7 +158,7 @@ def test_env_example_as_it_is_is_refused_by_its_first_example_value(repbot, tmp_
     assert line.startswith("repbot: SLACK_BOT_TOKEN is still the example value from .env.example")
 
 
-def test_commands_ask_only_for_the_settings_they_use(repbot, tmp_path, fake):
+def test_commands_ask_only_for_the_settings_they_use(repbot, tmp_path, fake, closed_port):
     # The example values and settings only `repbot run` uses do not stop the other commands.
     env = settings(
         tmp_path, fake, SLACK_BOT_TOKEN="xoxb-your-bot-token", PORT="eighty",
@@ -174,7 +180,7 @@ def test_commands_ask_only_for_the_settings_they_use(repbot, tmp_path, fake):
     # A post needs the bot token and Slack's URL, and says in one line what is wrong with them.
     line = refusal(repbot, env, "summary", "--post")
     assert line.startswith("repbot: SLACK_BOT_TOKEN is still the example value")
-    url = f"http://127.0.0.1:{closed_port()}/api/"
+    url = f"http://127.0.0.1:{closed_port}/api/"
     line = refusal(
         repbot, {**env, "SLACK_BOT_TOKEN": fake.token, "SLACK_API_URL": url}, "summary", "--post"
     )

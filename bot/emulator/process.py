@@ -8,7 +8,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,13 +19,7 @@ from typing import Protocol
 from bot.emulator.client import SignedClient
 
 WORKER_STARTED = re.compile(r"worker (\d+) started \(pid (\d+)\)")
-
-
-def free_port() -> int:
-    """A port nothing listens on now (the bot binds it a moment later)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+SERVING = re.compile(r"serving .*at http://[^/]*:(\d+)/slack/events")
 
 
 class SlackApi(Protocol):
@@ -42,8 +35,11 @@ class SlackApi(Protocol):
 class BotProcess:
     """Starts `repbot run` (or `command`, which reads the same settings: the benchmark's bare
     Bolt app) with WEB_WORKERS=`workers` (and any further `settings`) and waits until it
-    answers /healthz. Its log (standard output and error) goes to `log`;
-    `client` signs requests for it."""
+    answers /healthz. It binds PORT=0, a port the system picks as it binds, and says which in
+    its log: a port chosen here and bound there a moment later could be taken by another
+    process in between (the tests run in parallel), and another bot on it would answer for
+    this one. Its log (standard output and error) goes to `log`; `client` signs requests for
+    it, once it is ready."""
 
     def __init__(
         self,
@@ -59,14 +55,14 @@ class BotProcess:
         command: list[str] | None = None,
     ) -> None:
         self.log = log
-        self.port = free_port()
+        self.port = 0  # until its log says which port it bound
         self.secret = secrets.token_hex(16)
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
         env.update(
             SLACK_BOT_TOKEN=fake.token,
             SLACK_SIGNING_SECRET=self.secret,
             SLACK_API_URL=fake.api_url,
-            PORT=str(self.port),
+            PORT="0",
             DATABASE_PATH=str(db_path),
             KNOWLEDGE_DIR=str(knowledge_dir),
             PLAYBOOKS_DIR=str(playbooks_dir),
@@ -82,21 +78,27 @@ class BotProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # a process group of its own, so `kill` takes them all
             )
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.client = SignedClient(f"{self.base_url}/slack/events", self.secret)
         try:
             self._wait_ready(ready_within)
         except BaseException:
             self.__exit__()
             raise
+        self.client = SignedClient(f"{self.base_url}/slack/events", self.secret)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while self.health() != 200:
+        while not self.port or self.health() != 200:
             if self.process.poll() is not None:
                 raise RuntimeError(f"repbot run exited {self.process.returncode}:\n{self.output}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"repbot run not ready in {timeout} s:\n{self.output}")
+            if not self.port and (serving := SERVING.search(self.output)):
+                self.port = int(serving.group(1))
+                continue
             time.sleep(0.05)
 
     def health(self) -> int | None:

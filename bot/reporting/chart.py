@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: the bot renders to bytes, in any thread
-
-from matplotlib.figure import Figure  # noqa: E402  (the backend must be chosen first)
-
-from bot.reporting.goals import Number  # noqa: E402
+from bot.reporting.goals import Number
 
 # (title, [(figure name, line label)], y axis is a percentage)
 PANELS = (
@@ -25,6 +19,13 @@ PANELS = (
 def trend_chart(trends: list[tuple[str, dict[str, Number | None]]]) -> bytes:
     """A PNG of `summary.trends(...)`: one small panel per main figure, the weeks along the
     bottom; a week without data leaves a gap in the line."""
+    # Imported when a chart is drawn, once a week: matplotlib takes a third of a second to
+    # import, which every start of repbot (run, check, any command) paid before.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: the bot renders to bytes, in any thread
+    from matplotlib.figure import Figure  # the backend must be chosen first
+
     weeks = [label.split("-")[-1] for label, _ in trends]  # "W47": the year only crowds it
     # matplotlib.figure.Figure, not pyplot: no global state, so threads cannot interfere.
     chart = Figure(figsize=(8, 5), dpi=100, layout="constrained")
