@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.faq import matching
 from bot.faq.evaluate import evaluate, read_questions
 from bot.faq.knowledge import Entry, load_valid_knowledge
 from bot.faq.matching import Matcher, MatchResult, Scored
@@ -294,26 +295,35 @@ def test_synonyms_let_customers_words_find_the_faq_s_words():
     assert curated.match("parcels").matches[0].entry.id == "late"  # word forms too
 
 
+CARDS = [
+    Entry(
+        "card_broken",
+        "My card does not work",
+        "...",
+        ("My card is not working", "The card stopped working at the till", "my card is broken"),
+    ),
+    Entry(
+        "card_abroad",
+        "Does my card work abroad?",
+        "...",
+        ("Will my card work in other countries?", "Can I use my card on holiday?", "overseas"),
+    ),
+    Entry("card_arrival", "When will my card arrive?", "...", ("where is my new card",)),
+]
+
+
 def test_how_the_words_go_together_tells_entries_with_the_same_words_apart():
     # Both entries have "my card work"; only one asks "will my card work ...?"
-    entries = [
-        Entry(
-            "card_broken",
-            "My card does not work",
-            "...",
-            ("My card is not working", "The card stopped working at the till", "my card is broken"),
-        ),
-        Entry(
-            "card_abroad",
-            "Does my card work abroad?",
-            "...",
-            ("Will my card work in other countries?", "Can I use my card on holiday?", "overseas"),
-        ),
-        Entry("card_arrival", "When will my card arrive?", "...", ("where is my new card",)),
-    ]
-    matcher = Matcher(entries)
+    matcher = Matcher(CARDS)
     assert best(matcher, "will my card work in spain") == "card_abroad"
     assert best(matcher, "does my card work in france") == "card_abroad"
+    assert best(matcher, "my card does not work at the shop") == "card_broken"
+
+
+def test_a_faq_too_big_for_word_pairs_ranks_on_its_words(monkeypatch):
+    monkeypatch.setattr(matching, "_PAIRED_UP_TO", len(CARDS) - 1)  # as 5,001 entries would be
+    matcher = Matcher(CARDS)
+    assert best(matcher, "does my card work in france") == "card_broken"  # its words say so
     assert best(matcher, "my card does not work at the shop") == "card_broken"
 
 

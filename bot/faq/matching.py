@@ -106,9 +106,10 @@ _BM25_WEIGHT = 0.45
 _FUZZ_WEIGHT = 0.3
 _CHAR_WEIGHT = 0.25
 _PAIR_WEIGHT = 0.3
-# Word pairs are indexed for a FAQ of up to this many entries: a bigger one's pairs ("my" and
-# each of its nouns) took 240 MB more of a worker at 100,000 entries, half again what it held.
-_PAIRED_UP_TO = 10_000
+# Word pairs are indexed for a FAQ of up to this many entries. A bigger one's pairs ("my" and
+# each of its nouns) cost more than they are worth there: at 10,000 entries, half a second of
+# start-up (a fifth of a build) and 40 MB a worker; at 100,000, 240 MB more, half again.
+_PAIRED_UP_TO = 5_000
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
 _CALIBRATION_PHRASINGS = 400  # at most, of a FAQ of up to _CALIBRATION_SAMPLE entries
 # An uncovered question counts as much as a covered one: the FAQ cannot know how often reps
@@ -438,20 +439,10 @@ class Matcher:
             if index in sampled:
                 read[index] = phrasings
             counts = Counter(itertools.chain.from_iterable(phrasings))
-            for word, n in counts.items():
-                posting = postings.get(word)
-                if posting is None:
-                    postings[word] = {index: n}
-                else:
-                    posting[index] = n
+            _post(postings, index, counts)
             if len(self.entries) <= _PAIRED_UP_TO:
                 pairs = Counter(itertools.chain.from_iterable(map(_pairs, phrasings)))
-                for pair, n in pairs.items():
-                    posting = pair_postings.get(pair)
-                    if posting is None:
-                        pair_postings[pair] = {index: n}
-                    else:
-                        posting[index] = n
+                _post(pair_postings, index, pairs)
                 pair_lengths.append(pairs.total())
                 if index in sampled:
                     read_pairs[index] = pairs
@@ -1321,6 +1312,16 @@ def _key_words(phrasings: Sequence[Sequence[str]]) -> frozenset[str]:
     """The content words that at least half of an entry's phrasings use: what it is about."""
     counts = Counter(itertools.chain.from_iterable(map(set, phrasings)))
     return frozenset(word for word, n in counts.items() if 2 * n >= len(phrasings))
+
+
+def _post(postings: dict[str, dict[int, int]], index: int, counts: Counter[str]) -> None:
+    """Add an entry's counts of its words (or word pairs) to their postings."""
+    for term, n in counts.items():
+        posting = postings.get(term)
+        if posting is None:
+            postings[term] = {index: n}
+        else:
+            posting[index] = n
 
 
 def _left(counts: Counter[str] | None, held: list[str]) -> Counter[str]:
