@@ -212,8 +212,9 @@ def test_a_retried_redirect_is_sent_once(store, teams):
     store.clock.advance(timedelta(minutes=1))
     assert send(store, teams, case_id, key="k") == first
     assert len(waiting_redirects(store)) == 1
-    with pytest.raises(RedirectError, match="already waiting for Billing"):
+    with pytest.raises(RedirectError, match="already waiting for Billing") as error:
         send(store, teams, case_id, key="other")
+    assert (error.value.by, error.value.at) == (first[0].from_user, first[0].created_at)
 
 
 def test_working_days_decide_when_the_customer_hears_back(store, teams):

@@ -49,7 +49,7 @@ MAX_NOTE = 3000  # a Slack section holds 3,000 characters
 
 
 class RedirectError(Refusal):
-    """A redirect or take that cannot go ahead (for one already taken: who and when)."""
+    """A redirect or take that cannot go ahead (for one already taken or sent: who and when)."""
 
 
 @dataclass(frozen=True)
@@ -298,8 +298,9 @@ def redirect(
         for waiting in map(redirect_from_row, followups_db.waiting_redirects(store, case_id)):
             if waiting.team_id == team.id:
                 raise RedirectError(
-                    f"{case.ref} is already waiting for {team.name} ({waiting.ref}, sent by "
-                    f"{waiting.from_user} at {iso(waiting.created_at)})."
+                    f"{case.ref} is already waiting for {team.name}: {waiting.ref}, sent",
+                    waiting.from_user,
+                    waiting.created_at,
                 )
         now = store.clock.now()
         reply_by = due_time(hours, now.astimezone(tz), team.reply_hours(hours))
