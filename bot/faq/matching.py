@@ -1050,11 +1050,11 @@ class Matcher:
                 known.append((self._pair_idf[pair], pair, counts))
                 ceiling += self._pair_idf[pair]
         scale = 1 / (ceiling * (_K1 + 1))
-
         found = {} if sums is None else sums
+        skip = None if held is None else held.entry  # scored on what is left of it, if there
 
         def shares(indexes: list[int]) -> list[float]:
-            new = [index for index in indexes if index not in found]
+            new = [index for index in indexes if index not in found and index != skip]
             norms = list(map(self._pair_norm.__getitem__, new))
             totals = [0.0] * len(new)
             for idf, _, counts in known:  # each pair's BM25 in all the entries at once, in C
@@ -1062,9 +1062,10 @@ class Matcher:
                 weights = map(operator.truediv, tfs, map(operator.add, tfs, norms))
                 totals = list(map(operator.add, totals, map((idf * (_K1 + 1)).__mul__, weights)))
             found.update(zip(new, totals, strict=True))
-            if held is not None and held.entry in found:
-                found[held.entry] = self._held_pairs(known, held)
-            return [found[index] * scale for index in indexes]
+            out = [found.get(index, 0.0) * scale for index in indexes]
+            if held is not None and skip in indexes:
+                out[indexes.index(skip)] = self._held_pairs(known, held) * scale
+            return out
 
         return shares
 
