@@ -308,9 +308,9 @@ def split_when(
         first = tokens[0] if tokens else ""
         if NUMBERED_DATE.match(first):
             raise WhenError(
-                f"{first!r} could be either of two days (is 03/04 the 3rd of April or March the "
-                '4th?). Write the month as a word, like "31 dec 10am", or the date as '
-                '"2026-12-31".'
+                f"I don't read dates in numbers like {first!r}: 03/04 is the 3rd of April in "
+                'London and March the 4th in New York. Write the month as a word, like "31 dec '
+                '10am", or the date as "2026-12-31".'
             )
         raise WhenError(f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}.")
     if length < len(words) and TIME_LIKE.match(words[length]):
