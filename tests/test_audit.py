@@ -14,7 +14,7 @@ import pytest
 from bot import cli
 from bot.cases import audit
 from bot.cases import queries as cases_db
-from bot.reporting.export import to_markdown
+from bot.reporting.export import audit_line, to_markdown
 from bot.reporting.summary import build_summary
 from bot.reporting.weeks import iso_week
 from bot.shared import chain
@@ -210,6 +210,10 @@ def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
     assert [r.getMessage() for r in caplog.records if r.name == "bot.cases.audit"] == [
         f"audit log head 8:{eighth[:32]}: verify with `repbot audit verify --head 8:{eighth[:32]}`"
     ]
+
+
+def test_a_chain_of_one_row_is_one_entry():
+    assert audit_line(audit.Head(1, "ab" * 32)).startswith("Audit log: 1 entry, head `1:abab")
 
 
 def test_the_weekly_post_and_the_markdown_publish_the_head(store):
