@@ -434,13 +434,14 @@ class Matcher:
         sampled = {index for index, _ in held_out}
         read: dict[int, list[list[str]]] = {}  # their entries' phrasings, for calibrating too
         read_pairs: dict[int, Counter[str]] = {}  # ... and their word pairs, counted
+        paired = len(self.entries) <= _PAIRED_UP_TO
         for index, entry in enumerate(self.entries):
             phrasings = [self._normaliser.words(phrasing) for phrasing in entry.phrasings]
             if index in sampled:
                 read[index] = phrasings
             counts = Counter(itertools.chain.from_iterable(phrasings))
             _post(postings, index, counts)
-            if len(self.entries) <= _PAIRED_UP_TO:
+            if paired:
                 pairs = Counter(itertools.chain.from_iterable(map(_pairs, phrasings)))
                 _post(pair_postings, index, pairs)
                 pair_lengths.append(pairs.total())
@@ -775,13 +776,12 @@ class Matcher:
         scores = self._collected(self._known(words, weights))[0]
         ordered = " ".join(sorted(content))
         question = self._question_grams(tuple(content))
-        paired = self._paired(pairs, None)
         return self._similarities(
             self._best(scores, None, closest),
             _ceiling(content, weights),
             closest,
             lambda index: (_fuzzy(ordered, self._phrasings[index]), self._cosine(question, index)),
-            paired,
+            self._paired(pairs, None),
         )
 
     def _held_out_candidates(
@@ -816,7 +816,8 @@ class Matcher:
             scores_whole = dict(scores)
         scores_whole.pop(held.entry, None)
         if held.entry in scores:
-            scores[held.entry] = self._held_bm25(known, held)
+            terms = [(word, self._idf[word]) for word in known]
+            scores[held.entry] = _held_bm25(terms, held.left, self._average_length)
         ordered = " ".join(sorted(content))
         question = self._question_grams(tuple(content))
         alike: dict[int, tuple[float, float]] = {}  # (fuzzy, cosine) of each entry, for both
@@ -1019,10 +1020,7 @@ class Matcher:
         """The word's idf in the query and whether the FAQ uses it (held-out phrasing aside)."""
         posting = self._postings.get(word)
         if word not in self._idf or (
-            held is not None
-            and posting is not None
-            and posting.keys() == {held.entry}
-            and not held.left[word]  # only the held-out phrasing (or entry) uses it
+            posting is not None and held is not None and _held_alone(posting, held, held.left, word)
         ):
             # a stop word the FAQ never uses is filler; any other word names what it lacks
             return (self._unseen_idf * _UNSEEN_WEIGHT if is_content(word) else 0.0), False
@@ -1043,7 +1041,7 @@ class Matcher:
         for pair in pairs:
             counts = self._pair_counts.get(pair)
             if counts is None or (
-                held is not None and counts.keys() == {held.entry} and not held.left_pairs[pair]
+                held is not None and _held_alone(counts, held, held.left_pairs, pair)
             ):
                 ceiling += self._unseen_idf * _UNSEEN_WEIGHT
             else:
@@ -1064,29 +1062,12 @@ class Matcher:
             found.update(zip(new, totals, strict=True))
             out = [found.get(index, 0.0) * scale for index in indexes]
             if held is not None and skip in indexes:
-                out[indexes.index(skip)] = self._held_pairs(known, held) * scale
+                terms = [(pair, idf) for idf, pair, _ in known]
+                held_bm25 = _held_bm25(terms, held.left_pairs, self._average_pairs)
+                out[indexes.index(skip)] = held_bm25 * scale
             return out
 
         return shares
-
-    def _held_pairs(self, known: list[tuple[float, str, dict[int, int]]], held: _HeldOut) -> float:
-        """Word-pair BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
-        norm = _K1 * (1 - _B + _B * held.left_pairs.total() / self._average_pairs)
-        score = 0.0
-        for idf, pair, _ in known:
-            tf = held.left_pairs[pair]
-            score += idf * (_K1 + 1) * tf / (tf + norm)
-        return score
-
-    def _held_bm25(self, words: list[str], held: _HeldOut) -> float:
-        """BM25 of the held-out phrasing's entry as if that phrasing were not in it."""
-        length = sum(held.left.values())
-        norm = _K1 * (1 - _B + _B * length / self._average_length)
-        score = 0.0
-        for word in words:
-            tf = held.left[word]
-            score += self._idf[word] * (_K1 + 1) * tf / (tf + norm)
-        return score
 
     def _held_out(self) -> list[tuple[int, int]]:
         """The phrasings (entry, position) that `_calibrate` holds out."""
@@ -1313,6 +1294,26 @@ def _key_words(phrasings: Sequence[Sequence[str]]) -> frozenset[str]:
     """The content words that at least half of an entry's phrasings use: what it is about."""
     counts = Counter(itertools.chain.from_iterable(map(set, phrasings)))
     return frozenset(word for word, n in counts.items() if 2 * n >= len(phrasings))
+
+
+def _held_alone(
+    posting: Mapping[int, object], held: _HeldOut, left: Counter[str], term: str
+) -> bool:
+    """Whether only what is held out uses the term (`posting`: the entries that use it; `left`:
+    what is left of the held-out entry's terms), so that the FAQ without it does not."""
+    return posting.keys() == {held.entry} and not left[term]
+
+
+def _held_bm25(terms: Iterable[tuple[str, float]], left: Counter[str], average: float) -> float:
+    """BM25 of a held-out phrasing's entry as if that phrasing were not in it, over the terms
+    (words or word pairs, each with its idf): `left` counts what is left of the entry's terms,
+    `average` is an entry's average number of them."""
+    norm = _K1 * (1 - _B + _B * left.total() / average)
+    score = 0.0
+    for term, idf in terms:
+        tf = left[term]
+        score += idf * (_K1 + 1) * tf / (tf + norm)
+    return score
 
 
 def _post(postings: dict[str, dict[int, int]], index: int, counts: Counter[str]) -> None:
