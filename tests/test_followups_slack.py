@@ -102,7 +102,7 @@ def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(lo
     body = json.dumps(packet.body)
     assert "Maria Lopez" in body and "two charges of 24.99" in body and "Take it" in body
     again = shown(local.workspace.command("ana", "/redirect", "billing C-1001 again"))
-    assert "C-1001 is already waiting for Billing: R-1, sent by @" in again
+    assert "C-1001 is already waiting for Billing: R-1 was sent by @" in again
     assert "2026-" not in again  # the time as the reader's clock shows it, not a stamp
     taken = shown(local.workspace.click("sam", "Take it"))
     assert f"Taken by @{SAM}" in taken or "Taken by" in taken

@@ -298,7 +298,7 @@ def redirect(
         for waiting in map(redirect_from_row, followups_db.waiting_redirects(store, case_id)):
             if waiting.team_id == team.id:
                 raise RedirectError(
-                    f"{case.ref} is already waiting for {team.name}: {waiting.ref}, sent",
+                    f"{case.ref} is already waiting for {team.name}: {waiting.ref} was sent",
                     waiting.from_user,
                     waiting.created_at,
                 )
