@@ -152,7 +152,7 @@ def test_the_shipped_demo_script_plays_every_step(repbot, tier):
     assert "Traceback" not in out + done.stderr
     for step in (
         "Marked helpful",  # /faq
-        "*Did you mean one of these?*\n      > the box is not here yet",  # a vaguer question
+        "*Did you mean one of these?*\n      > any news about my delivery",  # a vaguer question
         "    DM:\n      *I've been charged twice",  # a direct message, answered in the DM
         "Added the entry `do_you_have_vegan_meals`",  # /kb gaps
         "*Draft reply*",  # /draft

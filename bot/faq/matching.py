@@ -41,12 +41,14 @@ import math
 import operator
 import random
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import Stemmer
 from rapidfuzz import fuzz, process
 
 from bot.faq import semantic
@@ -168,9 +170,11 @@ _IRREGULAR = """
     spent:spend broke:break broken:break stole:steal stolen:steal chose:choose chosen:choose
     forgot:forget forgotten:forget wrote:write written:write knew:know known:know
     brought:bring thought:think kept:keep lent:lend sold:sell held:hold began:begin
-    begun:begin ran:run drove:drive driven:drive froze:freeze frozen:freeze
+    begun:begin ran:run drove:drive driven:drive froze:freeze frozen:freeze withdrew:withdraw
+    withdrawn:withdraw
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
+_STEMMERS = threading.local()
 _WORD = re.compile(r"\w+")
 _ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
 _ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
@@ -223,24 +227,15 @@ class MatchResult:
 
 
 def stem(word: str) -> str:
-    """Strip common English endings so that "cards", "carded", "carding" meet at "card"."""
-    if len(word) <= 3 or not word.isalpha():
+    """The word's Snowball English stem, so that "cards" and "card", "arrival" and "arrived",
+    "cancellation" and "cancelled" meet. Words with digits stay as they are ("4g", "x100")."""
+    if not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if word[-1] == word[-2] and word[-1] not in "lsz":  # "stopped" -> "stop"
-                word = word[:-1]
-            break
-    if word.endswith("e") and len(word) > 4:  # "receive" and "received" meet at "receiv"
-        word = word[:-1]
-    return word
+    try:
+        stemmer = _STEMMERS.english
+    except AttributeError:  # a Stemmer keeps state while it stems: one per thread
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english", 0)  # _Normaliser caches stems
+    return stemmer.stemWord(word)
 
 
 _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
@@ -300,7 +295,7 @@ class _Normaliser:
         except KeyError:
             for word in found:
                 if word not in self._stems:
-                    stemmed = _SPLIT_STEMS.get(word) or stem(word)
+                    stemmed = stem(_SPLIT_STEMS.get(word, word))
                     self._stems[word] = self._synonym_of.get(stemmed, stemmed)
             return list(map(self._stems.__getitem__, found))
 
