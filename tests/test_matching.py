@@ -266,6 +266,12 @@ def test_word_forms_meet_at_their_stem(matcher):
     assert answer.matches[0].entry.id == "cancel_order"
 
 
+def test_a_real_word_is_not_taken_for_a_typo_of_an_faq_word(matcher):
+    # "plant" is a letter away from the FAQ's "plan", but an English word of its own
+    assert matcher.match("my plant died").verdict == "none"
+    assert best(matcher, "how do i cancle my subscripton") == "cancel_subscription"
+
+
 def test_chat_spellings_meet_their_long_form(matcher):
     # no apostrophe ("hasnt"), "never" for "not", irregular verbs ("came" / "come")
     for text in ("my order hasnt arrived yet", "my order never arrived"):
