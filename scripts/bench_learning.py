@@ -141,7 +141,7 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
             if result.verdict == "answer":
                 faq.feedback(query_id, rep, ids[0], helpful=ids[0] == expected)
             elif result.verdict == "suggest":
-                if expected in ids:
+                if expected in [scored.entry.id for scored in result.offered]:
                     faq.pick(query_id, rep, expected)
                 else:
                     faq.feedback(query_id, rep, None, helpful=False)  # "None of these"

@@ -63,6 +63,17 @@ def test_a_close_call_offers_three_suggestions_and_none_of_these():
     assert len(set(action_ids)) == len(action_ids)  # Slack refuses repeated action ids
 
 
+def test_a_close_call_leaves_out_the_suggestions_with_little_chance():
+    # under OFFER_AT (3%) a runner-up is right about 1 time in 50: a button a rep only reads
+    matches = [Scored(BOX, 16.0), Scored(LATE, 3.0), Scored(CARD, 2.0)]
+    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", matches))
+    assert [b["text"]["text"] for b in buttons(message)] == [
+        "Where is my box?",
+        "My box is late",
+        "None of these",
+    ]
+
+
 def test_no_match_says_the_question_went_to_the_team_leads():
     message = faq_blocks.faq_reply("bake bread", 1, MatchResult("bake bread", "none", []))
     assert "passed it to the team leads" in message["text"]

@@ -142,7 +142,7 @@ def test_none_of_these_turns_down_every_suggestion_the_rep_was_shown(tmp_path):
     faq = Faq(tmp_path, load_valid_knowledge(tmp_path), Store(tmp_path / "r.db", Clock()))
     result = faq.match("my box")
     assert result.verdict == "suggest"
-    shown = {m.entry.id for m in result.matches}
+    shown = {m.entry.id for m in result.offered}
     query_id = ask(faq, "my box")
     faq.feedback(query_id, "U1", None, helpful=False)  # "None of these"
     (gap,) = gaps(faq)

@@ -154,7 +154,7 @@ def _not_helpful(store: Store, edition: Edition, since: str) -> dict[int, set[st
         if entry_id is not None:
             found.setdefault(query_id, set()).add(entry_id)
         else:
-            shown = edition.matcher.match(text, top=SHOWN_TO_REPS).matches
+            shown = edition.matcher.match(text, top=SHOWN_TO_REPS).offered
             found.setdefault(query_id, set()).update(m.entry.id for m in shown)
     return found
 

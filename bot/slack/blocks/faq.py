@@ -130,5 +130,5 @@ def faq_reply(asked: str, query_id: int, result: MatchResult) -> Message:
         best = result.matches[0]
         return faq_answer(best.entry, asked, query_id, best.score)
     if result.verdict == "suggest":
-        return faq_suggestions(asked, query_id, result.matches)
+        return faq_suggestions(asked, query_id, result.offered)
     return faq_no_match(asked)
