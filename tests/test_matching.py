@@ -272,6 +272,16 @@ def test_a_real_word_is_not_taken_for_a_typo_of_an_faq_word(matcher):
     assert best(matcher, "how do i cancle my subscripton") == "cancel_subscription"
 
 
+def test_numbers_and_codes_in_the_customers_words_name_no_topic(matcher):
+    # reps paste what customers write: order numbers, dates, amounts, postcodes
+    plain = matcher.match("my order hasn't arrived yet").matches[0]
+    pasted = matcher.match("my order hasn't arrived yet, order 48213 placed on 12/11 (77A-0912)")
+    assert pasted.verdict == "answer"
+    assert pasted.matches[0].entry == plain.entry
+    assert pasted.matches[0].score >= 0.9 * plain.score
+    assert not matcher.match("12/11 £29.99").names_a_need  # nothing to look up
+
+
 def test_chat_spellings_meet_their_long_form(matcher):
     # no apostrophe ("hasnt"), "never" for "not", irregular verbs ("came" / "come")
     for text in ("my order hasnt arrived yet", "my order never arrived"):

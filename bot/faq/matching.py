@@ -261,8 +261,9 @@ def _english_stems() -> frozenset[str]:
 
 
 def is_content(word: str) -> bool:
-    """A normalised word that can name a topic: not a stop word, not a lone character."""
-    return len(word) > 1 and word not in _STOP_STEMS
+    """A normalised word that can name a topic: not a stop word, not a lone character, not a
+    number ("12", "2026": a date, an amount, an order number, which names no topic)."""
+    return len(word) > 1 and word not in _STOP_STEMS and not word.isdigit()
 
 
 class _Normaliser:
@@ -746,6 +747,8 @@ class Matcher:
         words: dict[str, None] = {}  # ordered set
         said = []  # the words in the order said, corrected
         for word in self._normaliser.words(text[:_MAX_QUERY_CHARS]):
+            if word not in self._idf and not word.isalpha():
+                continue  # a code the FAQ does not know ("sw1a", "bx48213"): the customer's own
             if word not in self._idf and len(word) >= 4 and is_content(word):
                 word = self._corrected(word)
             if word not in words:
