@@ -72,6 +72,10 @@ def test_a_close_call_leaves_out_the_suggestions_with_little_chance():
         "My box is late",
         "None of these",
     ]
+    alone = [Scored(BOX, 16.0), Scored(LATE, 2.9)]
+    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", alone))
+    assert message["text"] == "Did you mean this one?"  # one question, not "one of these"
+    assert [b["text"]["text"] for b in buttons(message)] == ["Where is my box?", "None of these"]
 
 
 def test_no_match_says_the_question_went_to_the_team_leads():

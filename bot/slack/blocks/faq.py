@@ -94,10 +94,11 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
         for n, scored in enumerate(matches)
     ]
     none_value = faq_value(query_id, matches[0].entry.id)
+    title = "Did you mean one of these?" if len(matches) > 1 else "Did you mean this one?"
     return message(
-        "Did you mean one of these?",
+        title,
         [
-            section(Mrkdwn("*Did you mean one of these?*\n") + quote(asked)),
+            section(Mrkdwn(f"*{title}*\n") + quote(asked)),
             actions(Block.FAQ_SUGGESTIONS, *buttons),
             actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, none_value)),
         ],
