@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.cases import audit
 from bot.config import SettingError, Settings, require_folder, setting_named
+from bot.faq.matching import english_stems
 from bot.privacy.retention import run_daily
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
@@ -88,6 +89,7 @@ def run(settings: Settings) -> int:
     # its pages are this process's, so it costs nothing more). No thread runs here yet, and
     # the database connections are closed: each worker opens its own, as SQLite requires.
     services.store.close()
+    english_stems()  # read once here, shared by the workers, not by each on its first typo
     give_back_free_memory()
     gc.freeze()
     return Supervisor(

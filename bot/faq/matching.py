@@ -253,9 +253,10 @@ _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
 
 @functools.cache
-def _english_stems() -> frozenset[str]:
+def english_stems() -> frozenset[str]:
     """The stems of the 160,000 English words of pyspellchecker's word frequency list. Read on
-    the first unknown word a question has, not at start-up: 0.15 s."""
+    the first unknown word a question has, not as an index is built: 0.15 s (a server reads it
+    before its workers fork, to share it)."""
     words = SpellChecker(language="en").word_frequency.dictionary
     return frozenset(stem(word) for word in words if word.isalpha())
 
@@ -761,7 +762,7 @@ class Matcher:
     def _correction(self, word: str) -> str:
         """The FAQ word closest to an unknown word if one is close, else the word itself. An
         English word is no typo, however close an FAQ word is ("smells" is not "sell")."""
-        if word in _english_stems():
+        if word in english_stems():
             return word
         found = process.extractOne(
             word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF
