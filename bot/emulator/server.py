@@ -43,6 +43,7 @@ class _Fault:
     retry_after: int
     times: int
     stall: float  # seconds to hold the answer back
+    error: str | None  # Slack's error to answer with, instead of carrying the call out
 
 
 @dataclass
@@ -99,6 +100,9 @@ class FakeSlack(WebApiMethods):
         self._last_call_at = 0.0  # time.monotonic() of the latest call
         self._faults: list[_Fault] = []
         self._refused: str | None = None  # the error every call gets once the app is gone
+        self.archived: set[str] = set()  # channel ids
+        self.left: set[str] = set()  # channel ids the bot was removed from
+        self.deactivated: set[str] = set()  # user ids
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._messages: dict[tuple[str, str], Json] = {}
         self._views: dict[str, Json] = {}
@@ -218,16 +222,40 @@ class FakeSlack(WebApiMethods):
         retry_after: int = 1,
         times: int = 1,
         stall: float = 0.0,
+        error: str | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` ("*" for any, "response_url" for response
         URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter.
 
+        `error` names the Slack error to answer with (`fatal_error`, `channel_not_found`,
+        `user_not_found`, ...), with HTTP `status`: Slack gives most of its errors with 200, so
+        `fail(method, 200, error="fatal_error")` is what Slack says when it fails inside.
+        Without it, a 429 says `ratelimited` and any other failing status `internal_error`.
+
         `stall` holds each answer back that many seconds (longer than the bot's client timeout
-        to make it time out). With status 200 the call is carried out at once and only its
-        answer is late, as when Slack posted a message but the answer was lost: the message
-        is then in conversations.history although the bot never heard that it was sent."""
+        to make it time out). With status 200 and no error the call is carried out at once and
+        only its answer is late, as when Slack posted a message but the answer was lost: the
+        message is then in conversations.history although the bot never heard that it was
+        sent."""
         with self._cond:
-            self._faults.append(_Fault(method, status, retry_after, times, stall))
+            self._faults.append(_Fault(method, status, retry_after, times, stall, error))
+
+    def archive(self, channel: str) -> None:
+        """The channel is archived: posting to it is refused with `is_archived`."""
+        with self._cond:
+            self.archived.add(self._channel(channel) or channel)
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot is removed from the channel: posting and reading its history are refused
+        with `not_in_channel`."""
+        with self._cond:
+            self.left.add(self._channel(channel) or channel)
+
+    def deactivate(self, user_id: str) -> None:
+        """The member's account is deactivated: users.info says `deleted`, a DM to them is
+        refused (`user_disabled` by their id, `is_archived` in their DM, which Slack archives)."""
+        with self._cond:
+            self.deactivated.add(user_id)
 
     def dm_event(self, user_id: str, text: str) -> Json:
         """The `message` event Slack sends when `user_id` writes `text` to the bot directly
@@ -303,13 +331,12 @@ class FakeSlack(WebApiMethods):
         with self._cond:
             headers: dict[str, str] = {}
             fault = self._take_fault(method)
-            if fault is not None and fault.status != 200:
+            if fault is not None and (fault.status != 200 or fault.error):
                 status = fault.status
                 if status == 429:
                     headers["Retry-After"] = str(fault.retry_after)
-                    response = slack_error("ratelimited")
-                else:
-                    response = slack_error("internal_error")
+                default = "ratelimited" if status == 429 else "internal_error"
+                response = slack_error(fault.error or default)
             elif body is None:
                 status, response = 200, slack_error("invalid_json")
             else:
