@@ -202,6 +202,34 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     assert status == ("sent",)
 
 
+def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with_customers):
+    # The approval card reached Slack but its sender died before it recorded where: found
+    # again in the leads' history, it must keep its place there, or the lead's Deny (a
+    # chat.update of the card) waits forever for a message it thinks is not sent.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, stall=1, times=2)  # answered too late
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    store = local.services.store
+    store.db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
+        ["2000-01-01"],
+    )
+    local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    local.sender.client.timeout = 10
+    local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    local.workspace.submit("lee")
+    local.wait(timedelta(minutes=1))
+    updates = [c for c in local.fake.calls_to("chat.update") if c.response.get("ok")]
+    assert len(updates) == 1 and "Denied" in json.dumps(updates[0].body)
+    (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE '%:decided'")
+    assert status == ("sent",)
+
+
 # --- one error boundary ------------------------------------------------------------------------
 
 

@@ -291,11 +291,16 @@ class Sender:
         try:
             if unknown:
                 # Those Slack has: sent before the sender stopped. The others go now.
-                found = self._already_sent(group)
+                landed, found = self._already_sent(group)
                 if found:
                     log.info("outbox %s was sent before its sender stopped", sorted(found)[0])
-                    sent = [row["id"] for row in group if row["key"] in found]
-                    edge_db.outbox_done(self.store, sent, self.instance, "sent", iso(now))
+                    # Where each landed, so that a later chat.update of it finds it.
+                    for message_ts in set(found.values()):
+                        sent = [row["id"] for row in group if found.get(row["key"]) == message_ts]
+                        edge_db.outbox_done(
+                            self.store, sent, self.instance, "sent", iso(now),
+                            channel=landed, ts=message_ts,
+                        )  # fmt: skip
                     group = [row for row in group if row["key"] not in found]
                     if not group:
                         return 0
@@ -440,13 +445,14 @@ class Sender:
         messages: list[dict[str, Any]] = history.get("messages", [])
         return messages[0] if messages and messages[0].get("ts") == ts else None
 
-    def _already_sent(self, group: list[dict]) -> set[str]:
+    def _already_sent(self, group: list[dict]) -> tuple[str | None, dict[str, str]]:
         """The keys of `group` that reached Slack in a send that was in flight when its sender
-        died: they are in the metadata of the recipient's recent messages. A digest sent then
-        may have held fewer items than this group (some came due since) or others."""
+        died, each with the ts of the message it is in, and the channel of those messages:
+        they are in the metadata of the recipient's recent messages. A digest sent then may
+        have held fewer items than this group (some came due since) or others."""
         first = group[0]
         if first["method"] != "chat.postMessage":
-            return set()  # a response_url reply cannot be looked up; sent again at worst
+            return None, {}  # a response_url reply cannot be looked up; sent again at worst
         keys = {row["key"] for row in group}
         channel = first["target"]
         oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
@@ -461,12 +467,13 @@ class Sender:
         except OSError as error:
             raise _Failure(f"{type(error).__name__}: {error}") from error
         messages: list[dict[str, Any]] = history.get("messages", [])
-        found: set[str] = set()
+        found: dict[str, str] = {}
         for message in messages:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == METADATA_EVENT:
-                found |= keys & set(metadata.get("event_payload", {}).get("keys", []))
-        return found
+                for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
+                    found[key] = message["ts"]
+        return channel, found
 
 
 def _age(row: dict, now: datetime) -> timedelta:
