@@ -317,13 +317,20 @@ class Sender:
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
         """Give up the items no retry will help (all of them for a final error, else those
         older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest.
-        A refused token gives up nothing: it pauses the sender, and the items wait for it."""
+        A refused token gives up nothing: it pauses the sender, and the items wait for it.
+        Nor does a failure that says when to try again (Slack's rate limit, an update whose
+        message is on its way): it is no sign of a failure that lasts, whatever the items' age
+        (items queued while the app was uninstalled are hours old when it is back)."""
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]
             edge_db.outbox_retry(self.store, ids, self.instance, str(failure), iso(now))
             return
-        dead = [row for row in group if failure.final or _age(row, now) > GIVE_UP_AFTER]
+        lasting = failure.retry_after is None
+        dead = [
+            row for row in group
+            if failure.final or (lasting and _age(row, now) > GIVE_UP_AFTER)
+        ]  # fmt: skip
         if dead:
             first = dead[0]
             log.error("outbox %s (of %d) to %s given up after %d tries: %s", first["key"],
