@@ -174,6 +174,26 @@ def test_a_message_slack_keeps_refusing_is_given_up_with_a_record_and_the_leads_
     assert len(told) >= 1 and ANA in told[0]
 
 
+@pytest.mark.parametrize("gone", ["archive", "remove_bot"])
+def test_an_approval_request_slack_will_not_take_to_the_leads_is_told_to_its_rep(
+    with_customers, gone
+):
+    # The leads cannot be told (it was their channel): the rep, told "You'll hear the outcome
+    # here", would wait for ever.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    getattr(local.fake, gone)(LEADS)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.wait(timedelta(minutes=1))
+    (status,) = local.services.store.db.execute(
+        "SELECT status FROM outbox WHERE key = 'solution:1:card'"
+    ).fetchone()
+    assert status == "dead"
+    told = posts_to(local, ANA, "could not reach the leads")
+    assert len(told) == 1 and "Account credit £60.00 on C-1001" in told[0]
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")

@@ -99,13 +99,19 @@ class Outbox:
 
     def post(
         self, channel: str, message: base.Message, *, key: str | None = None,
-        digest: str | None = None,
+        digest: str | None = None, undelivered: tuple[str, base.Message] | None = None,
     ) -> str:  # fmt: skip
         """A message to a channel, or to a person by user id (their DM with the bot). With
         `digest`, the kind of item it is (a key of `digests.KINDS`: "due", "approval", ...),
-        the messages due for the same channel or person at once go out as one, each listed."""
+        the messages due for the same channel or person at once go out as one, each listed.
+        `undelivered` is who is waiting on it and what they are told if it is given up (the
+        leads are told in any case, unless it was for them)."""
         key = self._key(key)
-        self._queue(key, "chat.postMessage", channel, {"message": message}, digest)
+        payload: dict = {"message": message}
+        if undelivered is not None:
+            to, notice = undelivered
+            payload["undelivered"] = {"to": to, "message": notice}
+        self._queue(key, "chat.postMessage", channel, payload, digest)
         return key
 
     def respond(self, response_url: str, message: base.Message, **options: Any) -> str:
@@ -340,6 +346,7 @@ class Sender:
                 self.store, ids, self.instance, "dead", iso(now), error=str(failure)
             )
             for row in dead:  # one notice each, which the leads get as one digest
+                self._tell_waiting(row)
                 self._alert_leads(row, str(failure))
         retry = [row for row in group if row not in dead]
         if not retry:
@@ -355,6 +362,14 @@ class Sender:
         edge_db.outbox_retry(
             self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
         )
+
+    def _tell_waiting(self, item: dict) -> None:
+        """Whoever waits on a message given up is told, when its sender named them."""
+        waiting = _payload(item).get("undelivered")
+        if waiting is not None:
+            outbox = Outbox(self.store, None, "undelivered")
+            outbox.post(waiting["to"], waiting["message"], key=f"undelivered:{item['key']}:told",
+                        digest="undelivered")  # fmt: skip
 
     def _alert_leads(self, item: dict, error: str) -> None:
         """A message that could not be delivered is the leads' to know about, unless it was
