@@ -265,6 +265,25 @@ def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(with
     assert ref in caplog.text and "Traceback" in caplog.text
 
 
+def test_a_failure_on_the_way_in_gives_a_command_the_kind_line_and_an_event_a_retry(
+    local, monkeypatch, caplog
+):
+    # The database behind the way in's check of the delivery key fails (locked, the disk
+    # full): before any listener, so outside their boundary.
+    def locked(*args: object) -> bool:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(edge_db, "delivery_seen", locked)
+    with caplog.at_level(logging.ERROR):
+        (reply,) = local.workspace.command("ana", "/faq", "where is my box")
+    text = reply.render().text
+    assert "Sorry, something went wrong on our side (reference" in text
+    ref = text.split("reference ")[1][:6]
+    assert ref in caplog.text and "database is locked" in caplog.text and "Traceback" in caplog.text
+    event = local.fake.dm_event(ANA, "where is my box")
+    assert local.client.event(event).status == 500  # not done: Slack sends it again
+
+
 def test_an_unknown_command_gets_a_kind_line(local):
     (reply,) = local.workspace.command("ana", "/repbot-help", "please")
     assert "repbot does not know /repbot-help" in reply.render().text

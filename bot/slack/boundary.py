@@ -9,13 +9,14 @@ registered outside it. Replies through `respond` go through the outbox."""
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.shared.refusal import Refusal
@@ -24,6 +25,7 @@ from bot.slack.outbox import AlreadyHandled, Outbox
 
 log = logging.getLogger(__name__)
 
+ARRIVED = "arrived"  # in the context once the way in (edge.py) took a verified request
 MAX_EVENT_RETRIES = 3  # Slack's: after the third retry, an event is not delivered again
 SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try again."
 
@@ -127,6 +129,23 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
     guarded.__name__ = listener.__name__
     guarded.__qualname__ = listener.__qualname__
     return guarded
+
+
+def last_resort(error: Exception, body: dict, context: BoltContext) -> BoltResponse | None:
+    """A failure outside every listener (in the way in, such as the database behind its check
+    of the delivery key): logged with its traceback and a reference. A slash command, which
+    Slack never sends again, gets the kind line as its answer; anything else is answered 500,
+    so that Slack sends an event again and tells a clicker it failed. A request the way in
+    never took may not be Slack's: it gets no answer of ours."""
+    ref = secrets.token_hex(3)
+    log.error("request failed outside any listener (reference %s): %s", ref, error,
+              exc_info=error)  # fmt: skip
+    if not context.get(ARRIVED) or not body.get("command"):
+        return None
+    said = {"response_type": "ephemeral", **base.note(SORRY.format(ref=ref))}
+    return BoltResponse(
+        status=200, body=json.dumps(said), headers={"content-type": "application/json"}
+    )
 
 
 class Listeners:
