@@ -194,6 +194,20 @@ def test_an_approval_request_slack_will_not_take_to_the_leads_is_told_to_its_rep
     assert len(told) == 1 and "Account credit £60.00 on C-1001" in told[0]
 
 
+def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
+    # Slack fails for over 30 minutes: by then the command's response_url has expired, and
+    # the reply the rep asked for would be lost in silence.
+    local.fake.fail("response_url", status=503, times=1000)
+    local.workspace.command("lee", "/summary", "")
+    for _ in range(7):
+        local.wait(timedelta(minutes=5))
+    local.fake.heal()
+    local.wait(timedelta(minutes=5))
+    refused = [c.response for c in local.fake.calls_to("response_url") if c.status == 404]
+    assert refused and refused[-1]["error"] == "expired_url"
+    assert len(posts_to(local, LEE, "Weekly summary")) == 1
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")

@@ -33,9 +33,10 @@ SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try a
 class OutboxRespond:
     """`respond(...)` as listeners call it, queued in the outbox instead of posted at once."""
 
-    def __init__(self, outbox: Outbox, response_url: str | None) -> None:
+    def __init__(self, outbox: Outbox, response_url: str | None, user: str | None) -> None:
         self.outbox = outbox
         self.response_url = response_url
+        self.user = user  # who the replies are for, should the URL no longer take them
 
     def __call__(self, text: str = "", blocks: list | None = None, **options: Any) -> None:
         if not self.response_url:
@@ -44,16 +45,23 @@ class OutboxRespond:
         message: dict = {"text": text}
         if blocks is not None:
             message["blocks"] = blocks
-        self.outbox.respond(self.response_url, message, **options)
+        self.outbox.respond(self.response_url, message, to=self.user, **options)
 
 
 def _value(args: Args, name: str) -> Any:
     if name == "respond":
         outbox = args.context.get("outbox")
-        return OutboxRespond(outbox, args.body.get("response_url")) if outbox else args.respond
+        if outbox is None:
+            return args.respond
+        return OutboxRespond(outbox, args.body.get("response_url"), _user(args.body))
     if hasattr(args, name):
         return getattr(args, name)
     return args.context.get(name)
+
+
+def _user(body: dict) -> str | None:
+    """Who sent the request: a command names them by user_id, an interaction as user."""
+    return (body.get("user") or {}).get("id") or body.get("user_id")
 
 
 def _first_input(view: dict | None) -> str | None:
@@ -81,10 +89,10 @@ def _tell(args: Args, text: str, *, acked: bool, said: base.Message | None = Non
     outbox: Outbox | None = args.context.get("outbox")
     if outbox is None:
         return
-    user = (body.get("user") or {}).get("id")
+    user = _user(body)
     event = body.get("event") or {}
     if body.get("response_url"):
-        outbox.respond(body["response_url"], said, response_type="ephemeral",
+        outbox.respond(body["response_url"], said, to=user, response_type="ephemeral",
                        replace_original=False)  # fmt: skip
     elif event.get("channel_type") == "im" and event.get("channel"):
         outbox.post(event["channel"], said)

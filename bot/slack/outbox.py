@@ -107,17 +107,22 @@ class Outbox:
         `undelivered` is who is waiting on it and what they are told if it is given up (the
         leads are told in any case, unless it was for them)."""
         key = self._key(key)
-        payload: dict = {"message": message}
-        if undelivered is not None:
-            to, notice = undelivered
-            payload["undelivered"] = {"to": to, "message": notice}
+        payload = _with_waiting({"message": message}, undelivered)
         self._queue(key, "chat.postMessage", channel, payload, digest)
         return key
 
-    def respond(self, response_url: str, message: base.Message, **options: Any) -> str:
-        """A reply through a request's response_url (ephemeral, or replacing the original)."""
+    def respond(
+        self, response_url: str, message: base.Message, *, to: str | None = None, **options: Any
+    ) -> str:
+        """A reply through a request's response_url (ephemeral, or replacing the original).
+        `to` is the person it is for: a reply of its own (not one replacing a message) that
+        the URL no longer takes (Slack lets one live 30 minutes, for 5 replies) reaches them
+        in their DM instead."""
         key = self._key(None)
-        self._queue(key, "response_url", response_url, {"message": {**options, **message}})
+        replaces = options.get("replace_original") or options.get("delete_original")
+        waiting = (to, message) if to and not replaces else None
+        payload = _with_waiting({"message": {**options, **message}}, waiting)
+        self._queue(key, "response_url", response_url, payload)
         return key
 
     def update(self, of_key: str, message: base.Message, *, key: str) -> str:
@@ -496,6 +501,14 @@ class Sender:
                 for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
                     found[key] = message["ts"]
         return channel, found
+
+
+def _with_waiting(payload: dict, undelivered: tuple[str, base.Message] | None) -> dict:
+    """An item's payload, with who waits on it and what they are told if it is given up."""
+    if undelivered is None:
+        return payload
+    to, notice = undelivered
+    return {**payload, "undelivered": {"to": to, "message": notice}}
 
 
 def _age(row: dict, now: datetime) -> timedelta:
