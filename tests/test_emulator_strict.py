@@ -437,6 +437,17 @@ def test_a_deactivated_member_gets_no_dm_and_shows_as_deleted(fake):
     assert web(fake).chat_postMessage(channel=LEE.id, text="x")["ok"]
 
 
+def test_people_chatter_in_a_channel_and_its_history_comes_in_pages(fake):
+    fake.chatter(LEE.id, "#support", 250)
+    first = web(fake).conversations_history(channel="C0SUPPORT1", limit=200)
+    assert len(first["messages"]) == 200 and first["has_more"]
+    # slack_sdk turns the pages, handing over each in the same response object
+    pages = [page["messages"] for page in web(fake).conversations_history(channel="C0SUPPORT1")]
+    assert [len(messages) for messages in pages] == [100, 100, 50]
+    oldest = pages[-1][-1]
+    assert oldest == {"type": "message", "user": LEE.id, "text": "message 1", "ts": oldest["ts"]}
+
+
 # --- metadata and history --------------------------------------------------------------------
 
 

@@ -265,6 +265,16 @@ class FakeSlack(WebApiMethods):
         return {"type": "message", "channel_type": "im", "channel": channel, "user": user_id,
                 "text": text, "ts": self.new_ts()}  # fmt: skip
 
+    def chatter(self, user_id: str, channel: str, count: int) -> None:
+        """`user_id` writes `count` messages in `channel` (people are not rate limited as the
+        bot is): a busy channel, whose history a bot pages through."""
+        with self._cond:
+            channel = self._channel(channel) or channel
+            for n in range(count):
+                ts = self.new_ts()
+                message = {"type": "message", "user": user_id, "text": f"message {n + 1}", "ts": ts}
+                self._messages[(channel, ts)] = message
+
     def uninstall(self) -> Json:
         """The workspace removes the app: from now on every call is refused as Slack refuses
         an uninstalled app's token; returns the event Slack sends (SignedClient.event)."""

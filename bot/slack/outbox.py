@@ -65,6 +65,7 @@ CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
 # many (past what the message can show, it counts them): each is named in the message's
 # metadata, which is how a crashed send is found again.
 DIGEST_MAX = 100
+HISTORY_PAGE = 200  # messages a page, when a send in flight is looked for in history
 SENDER_INTERVAL = 2.0  # seconds between looks for items to retry
 SLACK_DOMAINS = (".slack.com", ".slack-gov.com")  # where Slack's response_urls point
 # Slack's own errors that no retry will cure; anything else is worth another try.
@@ -483,23 +484,25 @@ class Sender:
         keys = {row["key"] for row in group}
         channel = first["target"]
         oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
+        found: dict[str, str] = {}
         try:
             if channel[:1] in ("U", "W"):  # a person: their DM with the bot
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
             history = self.client.conversations_history(
-                channel=channel, oldest=str(oldest), limit=200, include_all_metadata=True
+                channel=channel, oldest=str(oldest), limit=HISTORY_PAGE, include_all_metadata=True
             )
+            for page in history:  # slack_sdk turns the pages of a busy channel
+                for message in page.get("messages", []):
+                    metadata = message.get("metadata") or {}
+                    if metadata.get("event_type") == METADATA_EVENT:
+                        for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
+                            found[key] = message["ts"]
+                if found.keys() == keys:
+                    break
         except SlackApiError as error:
             raise _from_slack(error) from error
         except OSError as error:
             raise _Failure(f"{type(error).__name__}: {error}") from error
-        messages: list[dict[str, Any]] = history.get("messages", [])
-        found: dict[str, str] = {}
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT:
-                for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
-                    found[key] = message["ts"]
         return channel, found
 
 
