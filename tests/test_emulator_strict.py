@@ -1,6 +1,7 @@
 """The emulator is as strict as Slack: typed text arrives escaped, over-limit payloads are
 refused with Slack's errors, posting is rate limited, response URLs run out, faults stall."""
 
+import http.client
 import json
 import time
 
@@ -378,6 +379,15 @@ def test_a_call_can_fail_with_any_slack_error_and_is_not_carried_out(fake, statu
     assert failed.value.response.status_code == status
     assert failed.value.response["error"] == error
     assert web(fake).conversations_history(channel="C0SUPPORT1")["messages"] == []
+    assert web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")["ok"]  # used up
+
+
+def test_an_answer_cut_off_halfway_leaves_the_call_carried_out(fake):
+    fake.fail("chat.postMessage", status=200, cut=True)
+    with pytest.raises(http.client.IncompleteRead):
+        web(fake).chat_postMessage(channel="C0SUPPORT1", text="sent anyway")
+    history = web(fake).conversations_history(channel="C0SUPPORT1")["messages"]
+    assert [m["text"] for m in history] == ["sent anyway"]
     assert web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")["ok"]  # used up
 
 

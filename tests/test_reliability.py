@@ -236,6 +236,22 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     assert status == ("sent",)
 
 
+@pytest.mark.parametrize("fault", [{"stall": 1}, {"cut": True}])
+def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(local, fault):
+    # Slack posted the reminder, but its answer timed out or was cut off: the retry must
+    # find it in Ana's DM instead of posting it a second time.
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, times=1, **fault)
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.wait(timedelta(minutes=61))
+    local.wait(timedelta(minutes=1))
+    assert len(posts_to(local, ANA, "Due now")) == 1
+    (status,) = local.services.store.db.execute(
+        "SELECT status FROM outbox WHERE key LIKE 'reminder:%'"
+    ).fetchone()
+    assert status == "sent"
+
+
 def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with_customers):
     # The approval card reached Slack but its sender died before it recorded where: found
     # again in the leads' history, it must keep its place there, or the lead's Deny (a

@@ -18,6 +18,7 @@ from bot.emulator.rates import TokenBucket
 from bot.emulator.team import BOT_USER_ID, CHANNELS, TEAM, Member
 from bot.emulator.webapi import Json, WebApiMethods, slack_error
 
+CUT_HEADER = "X-Emulator-Cut"  # between FakeSlack and its handler only, never sent
 RESPONSE_URL_MAX_POSTS = 5
 RESPONSE_URL_LIFETIME = 30 * 60  # seconds
 POST_BURST = 10  # chat.postMessage calls a channel takes at once before the rate limit bites
@@ -44,6 +45,7 @@ class _Fault:
     times: int
     stall: float  # seconds to hold the answer back
     error: str | None  # Slack's error to answer with, instead of carrying the call out
+    cut: bool  # the connection drops halfway through the answer
 
 
 @dataclass
@@ -223,6 +225,7 @@ class FakeSlack(WebApiMethods):
         times: int = 1,
         stall: float = 0.0,
         error: str | None = None,
+        cut: bool = False,
     ) -> None:
         """Answer the next `times` calls of `method` ("*" for any, "response_url" for response
         URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter.
@@ -236,9 +239,10 @@ class FakeSlack(WebApiMethods):
         to make it time out). With status 200 and no error the call is carried out at once and
         only its answer is late, as when Slack posted a message but the answer was lost: the
         message is then in conversations.history although the bot never heard that it was
-        sent."""
+        sent. `cut` drops the connection halfway through the answer (after carrying the call
+        out, with status 200), as a proxy or a network failure does."""
         with self._cond:
-            self._faults.append(_Fault(method, status, retry_after, times, stall, error))
+            self._faults.append(_Fault(method, status, retry_after, times, stall, error, cut))
 
     def archive(self, channel: str) -> None:
         """The channel is archived: posting to it is refused with `is_archived`."""
@@ -356,6 +360,8 @@ class FakeSlack(WebApiMethods):
             self._cond.notify_all()
         if fault is not None and fault.stall > 0:
             self._stopping.wait(fault.stall)  # outside the lock: other calls go on meanwhile
+        if fault is not None and fault.cut:
+            headers[CUT_HEADER] = "1"  # for the handler, which answers half and hangs up
         return status, headers, response
 
     def _take_fault(self, method: str) -> _Fault | None:
@@ -440,12 +446,17 @@ class _Handler(BaseHTTPRequestHandler):
             data, content_type = response.encode(), "text/plain; charset=utf-8"
         else:
             data, content_type = json.dumps(response).encode(), "application/json; charset=utf-8"
+        cut = headers.pop(CUT_HEADER, None) is not None
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if cut:  # half the answer, then the connection is gone
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:

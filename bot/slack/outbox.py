@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -181,10 +182,20 @@ class AlreadyHandled(Exception):
 
 
 class _Failure(Exception):
-    def __init__(self, error: str, *, retry_after: float | None = None, final: bool = False):
+    def __init__(
+        self, error: str, *, retry_after: float | None = None, final: bool = False,
+        unsure: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__(error)
         self.retry_after = retry_after
         self.final = final
+        self.unsure = unsure  # no answer came: Slack may have carried the call out
+
+
+def _no_answer(error: Exception) -> _Failure:
+    """A call that got no answer (the network, a refused connection, a stall, an answer cut
+    off): worth another try, after a look at whether Slack carried it out."""
+    return _Failure(f"{type(error).__name__}: {error}", unsure=True)
 
 
 class _Buckets:
@@ -289,7 +300,8 @@ class Sender:
             if group:
                 if posts:  # spent only on what this sender really sends
                     self._buckets.take(row["target"])
-                unknown = any(r["status"] == "sending" for r in group)
+                # A claim whose sender died, or a send that got no answer: Slack may have it.
+                unknown = any(r["status"] == "sending" or r["unsure"] for r in group)
                 return group, unknown
         return None
 
@@ -336,7 +348,9 @@ class Sender:
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]
-            edge_db.outbox_retry(self.store, ids, self.instance, str(failure), iso(now))
+            edge_db.outbox_retry(
+                self.store, ids, self.instance, str(failure), iso(now), unsure=failure.unsure
+            )
             return
         lasting = failure.retry_after is None
         dead = [
@@ -366,8 +380,9 @@ class Sender:
                     first["key"], len(retry), first["target"], failure, delay)  # fmt: skip
         ids = [row["id"] for row in retry]
         edge_db.outbox_retry(
-            self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
-        )
+            self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay)),
+            unsure=failure.unsure,
+        )  # fmt: skip
 
     def _tell_waiting(self, item: dict) -> None:
         """Whoever waits on a message given up is told, when its sender named them."""
@@ -430,8 +445,8 @@ class Sender:
                 return None, None
         except SlackApiError as error:
             raise _from_slack(error) from error
-        except OSError as error:  # the network, a refused connection or a stall
-            raise _Failure(f"{type(error).__name__}: {error}") from error
+        except (OSError, HTTPException) as error:
+            raise _no_answer(error) from error
         raise _Failure(f"unknown outbox method {method}", final=True)
 
     def _post_response(self, url: str, message: dict) -> None:
@@ -501,8 +516,8 @@ class Sender:
                     break
         except SlackApiError as error:
             raise _from_slack(error) from error
-        except OSError as error:
-            raise _Failure(f"{type(error).__name__}: {error}") from error
+        except (OSError, HTTPException) as error:
+            raise _no_answer(error) from error
         return channel, found
 
 
