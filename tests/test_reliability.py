@@ -208,6 +208,20 @@ def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm
     assert len(posts_to(local, LEE, "Weekly summary")) == 1
 
 
+def test_an_item_that_cannot_be_sent_for_a_reason_of_ours_is_given_up_in_time(local, caplog):
+    # A payload the sender cannot read (a bug, or a row from another version): it was left
+    # claimed, taken over every 2 minutes and failing again, for ever.
+    edge_db.enqueue(local.services.store, "broken", "chat.postMessage", ANA, {"text": "old form"})
+    with caplog.at_level(logging.ERROR):
+        local.settle()
+        for _ in range(8):
+            local.wait(timedelta(minutes=10))
+    item = edge_db.outbox_item(local.services.store, "broken")
+    assert item is not None and item["status"] == "dead" and item["attempts"] < 20
+    assert "KeyError" in caplog.text and "Traceback" in caplog.text
+    assert len(posts_to(local, LEADS, "could not deliver a message")) == 1
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")

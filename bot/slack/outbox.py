@@ -332,6 +332,10 @@ class Sender:
         except _Failure as failure:
             self._failed(group, failure, now)
             return 0
+        except Exception as error:  # noqa: BLE001  (ours, most likely: backed off, given up)
+            log.exception("outbox %s could not be sent", group[0]["key"])
+            self._failed(group, _Failure(f"{type(error).__name__}: {error}"), now)
+            return 0
         ids = [row["id"] for row in group]
         edge_db.outbox_done(
             self.store, ids, self.instance, "sent", iso(now), channel=channel, ts=ts
