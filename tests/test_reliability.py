@@ -222,6 +222,20 @@ def test_an_item_that_cannot_be_sent_for_a_reason_of_ours_is_given_up_in_time(lo
     assert len(posts_to(local, LEADS, "could not deliver a message")) == 1
 
 
+def test_the_leads_hear_in_words_why_a_reminder_could_not_reach_its_person(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.deactivate(ANA)
+    local.wait(timedelta(minutes=61))
+    (told,) = [c.body for c in local.fake.calls_to("chat.postMessage")
+               if c.body.get("channel") == LEADS and c.status == 200]  # fmt: skip
+    assert told["text"] == (
+        "repbot could not deliver a message to a person: the person's account is deactivated."
+    )
+    shown = json.dumps(told["blocks"])
+    assert f"<@{ANA}> after 1 attempt: the person's account is deactivated." in shown
+    assert "It is kept in the outbox as reminder:" in shown
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")

@@ -41,7 +41,7 @@ from bot.shared.db import Store
 from bot.shared.ticker import Ticker
 from bot.slack import install
 from bot.slack import queries as edge_db
-from bot.slack.blocks import base
+from bot.slack.blocks import base, delivery
 from bot.slack.blocks import digest as digests
 
 log = logging.getLogger(__name__)
@@ -404,12 +404,9 @@ class Sender:
             return
         if item["target"] == leads or item["method"] == "response_url":
             return
-        text = (
-            f"repbot could not deliver a message to {item['target']} after {item['attempts'] + 1} "
-            f"tries ({error}). It is kept in the outbox as {item['key']}."
-        )
+        notice = delivery.undelivered(item["target"], item["attempts"] + 1, error, item["key"])
         outbox = Outbox(self.store, None, "undelivered")
-        outbox.post(leads, base.note(text), key=f"undelivered:{item['key']}", digest="undelivered")
+        outbox.post(leads, notice, key=f"undelivered:{item['key']}", digest="undelivered")
 
     # --- sending ---------------------------------------------------------------------------
 
