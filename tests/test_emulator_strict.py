@@ -327,6 +327,19 @@ def test_posting_is_rate_limited_per_channel_with_retry_after():
         assert client.chat_postMessage(channel="C0LEADS001", text="x")["ok"]  # its own bucket
 
 
+def test_other_methods_are_rate_limited_by_their_tier_per_workspace():
+    with FakeSlack(TOKEN, method_tiers={"chat.update": 2}) as fake:
+        client = web(fake)
+        posted = client.chat_postMessage(channel="C0SUPPORT1", text="x")
+        for _ in range(2):
+            client.chat_update(channel="C0SUPPORT1", ts=posted["ts"], text="y")
+        with pytest.raises(SlackApiError) as error:
+            client.chat_update(channel="C0LEADS001", ts=posted["ts"], text="y")  # any channel
+        assert error.value.response.status_code == 429
+        assert int(error.value.response.headers["Retry-After"]) >= 1
+        assert client.users_info(user=ANA.id)["ok"]  # a method of its own
+
+
 def test_token_bucket_refills_at_its_rate():
     now = [100.0]
     bucket = TokenBucket(burst=2, per_second=1.0, now=lambda: now[0])

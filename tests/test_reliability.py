@@ -265,14 +265,21 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
 
 
 @pytest.mark.parametrize("fault", [{"stall": 1}, {"cut": True}])
-def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(local, fault):
+@pytest.mark.parametrize("history_limited", [False, True])
+def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(
+    local, fault, history_limited
+):
     # Slack posted the reminder, but its answer timed out or was cut off: the retry must
-    # find it in Ana's DM instead of posting it a second time.
+    # find it in Ana's DM instead of posting it a second time, even if the look is itself
+    # rate limited at first.
     local.sender.client.timeout = 0.5
     local.fake.fail("chat.postMessage", status=200, times=1, **fault)
+    if history_limited:
+        local.fake.fail("conversations.history", status=429, retry_after=5)
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.wait(timedelta(minutes=61))
-    local.wait(timedelta(minutes=1))
+    for _ in range(2):  # the retry, and the one after the look's Retry-After
+        local.wait(timedelta(minutes=1))
     assert len(posts_to(local, ANA, "Due now")) == 1
     (status,) = local.services.store.db.execute(
         "SELECT status FROM outbox WHERE key LIKE 'reminder:%'"

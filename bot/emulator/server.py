@@ -1,6 +1,6 @@
 """A fake Slack Web API and response URLs on 127.0.0.1 that record every call and answer like
-Slack, including its errors, its limits (`limits`), its rate limit on posting (`rates`) and
-faults on demand (429 / 5xx / a stalled answer)."""
+Slack, including its errors, its limits (`limits`), its rate limits (`rates`) and faults on
+demand (429 / 5xx / any Slack error / a stalled or cut-off answer)."""
 
 import itertools
 import json
@@ -23,6 +23,16 @@ RESPONSE_URL_MAX_POSTS = 5
 RESPONSE_URL_LIFETIME = 30 * 60  # seconds
 POST_BURST = 10  # chat.postMessage calls a channel takes at once before the rate limit bites
 POSTS_PER_SECOND = 1.0  # per channel, once the burst is spent
+# Slack's tiers for the other methods the bot calls, per workspace: calls a minute, which a
+# burst may spend at once (Tier 3: 50+, Tier 4: 100+; Tier 2: 20+). Internal apps keep Tier 3
+# for conversations.history (the 2025 limit of 1 a minute is for commercial non-Marketplace
+# apps).
+METHOD_TIERS = {
+    "chat.update": 50, "chat.postEphemeral": 100, "conversations.history": 50,
+    "conversations.open": 50, "users.info": 100, "views.open": 100, "views.push": 100,
+    "views.update": 100, "views.publish": 100, "files.getUploadURLExternal": 20,
+    "files.completeUploadExternal": 20,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,9 @@ class FakeSlack(WebApiMethods):
 
     `clock` (default time.time) decides message timestamps and Slack's time limits, so a
     test or the demo can move time forward. chat.postMessage is rate limited per channel on
-    real time: `post_burst` posts at once, then `posts_per_second`; over it, HTTP 429 with
-    Retry-After as Slack answers.
+    real time: `post_burst` posts at once, then `posts_per_second`; the methods of
+    `method_tiers` per workspace, as many calls a minute as their tier allows (a burst may
+    spend them at once). Over a limit, HTTP 429 with Retry-After as Slack answers.
     """
 
     def __init__(
@@ -88,6 +99,7 @@ class FakeSlack(WebApiMethods):
         clock: Callable[[], float] = time.time,
         post_burst: int = POST_BURST,
         posts_per_second: float = POSTS_PER_SECOND,
+        method_tiers: dict[str, int] = METHOD_TIERS,
     ) -> None:
         self.token = token
         self.members = tuple(members)
@@ -96,6 +108,10 @@ class FakeSlack(WebApiMethods):
         self.post_burst = post_burst
         self.posts_per_second = posts_per_second
         self._post_buckets: dict[str, TokenBucket] = {}
+        self._method_buckets = {
+            method: TokenBucket(per_minute, per_minute / 60)
+            for method, per_minute in method_tiers.items()
+        }
         self._stopping = threading.Event()  # wakes stalled answers when the server stops
         self._cond = threading.Condition()
         self._calls: list[Call] = []
@@ -386,8 +402,11 @@ class FakeSlack(WebApiMethods):
         body = {k: v for k, v in body.items() if k != "token"}
         if method == "chat.postMessage":
             retry_after = self._post_wait(body.get("channel"))
-            if retry_after:
-                return 429, slack_error("ratelimited"), {"Retry-After": str(retry_after)}
+        else:
+            bucket = self._method_buckets.get(method)
+            retry_after = bucket.take() if bucket is not None else 0
+        if retry_after:
+            return 429, slack_error("ratelimited"), {"Retry-After": str(retry_after)}
         return 200, handler(body), {}
 
     def _post_wait(self, channel: Any) -> int:
