@@ -314,10 +314,12 @@ class Sender:
         now = self.store.clock.now()
         try:
             if unknown:
-                # Those Slack has: sent before the sender stopped. The others go now.
+                # Those Slack has: sent before the sender stopped, or before the answer was
+                # lost. The others go now.
                 landed, found = self._already_sent(group)
                 if found:
-                    log.info("outbox %s was sent before its sender stopped", sorted(found)[0])
+                    log.info("outbox %s reached Slack before (found in its history)",
+                             sorted(found)[0])  # fmt: skip
                     # Where each landed, so that a later chat.update of it finds it.
                     for message_ts in set(found.values()):
                         sent = [row["id"] for row in group if found.get(row["key"]) == message_ts]
@@ -491,9 +493,10 @@ class Sender:
 
     def _already_sent(self, group: list[dict]) -> tuple[str | None, dict[str, str]]:
         """The keys of `group` that reached Slack in a send that was in flight when its sender
-        died, each with the ts of the message it is in, and the channel of those messages:
-        they are in the metadata of the recipient's recent messages. A digest sent then may
-        have held fewer items than this group (some came due since) or others."""
+        died or that got no answer, each with the ts of the message it is in, and the channel
+        of those messages: they are in the metadata of the recipient's recent messages. A
+        digest sent then may have held fewer items than this group (some came due since) or
+        others."""
         first = group[0]
         if first["method"] != "chat.postMessage":
             return None, {}  # a response_url reply cannot be looked up; sent again at worst
