@@ -1,6 +1,7 @@
 """The emulator is as strict as Slack: typed text arrives escaped, over-limit payloads are
 refused with Slack's errors, posting is rate limited, response URLs run out, faults stall."""
 
+import http.client
 import json
 import time
 
@@ -49,6 +50,14 @@ def button(text: str = "Go", value: str = "v", action_id: str = "go") -> dict:
 
 def option(text: str = "One", value: str = "1") -> dict:
     return {"text": plain(text), "value": value}
+
+
+def text_input(placeholder: dict | None = None, **block: dict) -> dict:
+    element = {"type": "plain_text_input", "action_id": "typed"}
+    if placeholder is not None:
+        element["placeholder"] = placeholder
+    return {"type": "input", "block_id": "b", "label": plain("Label"), "element": element,
+            **block}  # fmt: skip
 
 
 def menu(options: list[dict]) -> dict:
@@ -257,6 +266,26 @@ def modal(**changes) -> dict:
             "invalid_blocks",
             "[json-pointer:/view/blocks/0/text/text]",
         ),
+        (
+            modal(blocks=[text_input(label=plain("l" * 2001))]),
+            "invalid_blocks",
+            "less than 2001 characters [json-pointer:/view/blocks/0/label/text]",
+        ),
+        (
+            modal(blocks=[text_input(hint=plain("h" * 2001))]),
+            "invalid_blocks",
+            "less than 2001 characters [json-pointer:/view/blocks/0/hint/text]",
+        ),
+        (
+            modal(blocks=[text_input(placeholder=plain("p" * 151))]),
+            "invalid_blocks",
+            "less than 151 characters [json-pointer:/view/blocks/0/element/placeholder/text]",
+        ),
+        (
+            modal(blocks=[{k: v for k, v in text_input().items() if k != "label"}]),
+            "invalid_blocks",
+            "missing required field: label [json-pointer:/view/blocks/0]",
+        ),
     ],
 )
 def test_views_over_slack_limits_are_refused(fake, view, error, explanation):
@@ -298,6 +327,19 @@ def test_posting_is_rate_limited_per_channel_with_retry_after():
         assert client.chat_postMessage(channel="C0LEADS001", text="x")["ok"]  # its own bucket
 
 
+def test_other_methods_are_rate_limited_by_their_tier_per_workspace():
+    with FakeSlack(TOKEN, method_tiers={"chat.update": 2}) as fake:
+        client = web(fake)
+        posted = client.chat_postMessage(channel="C0SUPPORT1", text="x")
+        for _ in range(2):
+            client.chat_update(channel="C0SUPPORT1", ts=posted["ts"], text="y")
+        with pytest.raises(SlackApiError) as error:
+            client.chat_update(channel="C0LEADS001", ts=posted["ts"], text="y")  # any channel
+        assert error.value.response.status_code == 429
+        assert int(error.value.response.headers["Retry-After"]) >= 1
+        assert client.users_info(user=ANA.id)["ok"]  # a method of its own
+
+
 def test_token_bucket_refills_at_its_rate():
     now = [100.0]
     bucket = TokenBucket(burst=2, per_second=1.0, now=lambda: now[0])
@@ -336,6 +378,97 @@ def test_a_stalled_post_that_slack_carried_out_is_in_history(fake):
     fake.fail("users.info", status=500, stall=2.0)
     with pytest.raises(TimeoutError):
         web(fake, timeout=0.2).users_info(user=ANA.id)
+
+
+@pytest.mark.parametrize(
+    "status, error",
+    [(200, "fatal_error"), (200, "internal_error"), (500, "fatal_error"), (200, "ratelimited"),
+     (200, "channel_not_found"), (200, "msg_too_long"), (200, "token_revoked")],
+)  # fmt: skip
+def test_a_call_can_fail_with_any_slack_error_and_is_not_carried_out(fake, status, error):
+    fake.fail("chat.postMessage", status=status, error=error)
+    with pytest.raises(SlackApiError) as failed:
+        web(fake).chat_postMessage(channel="C0SUPPORT1", text="never posted")
+    assert failed.value.response.status_code == status
+    assert failed.value.response["error"] == error
+    assert web(fake).conversations_history(channel="C0SUPPORT1")["messages"] == []
+    assert web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")["ok"]  # used up
+
+
+def test_an_answer_cut_off_halfway_leaves_the_call_carried_out(fake):
+    fake.fail("chat.postMessage", status=200, cut=True)
+    with pytest.raises(http.client.IncompleteRead):
+        web(fake).chat_postMessage(channel="C0SUPPORT1", text="sent anyway")
+    history = web(fake).conversations_history(channel="C0SUPPORT1")["messages"]
+    assert [m["text"] for m in history] == ["sent anyway"]
+    assert web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")["ok"]  # used up
+
+
+def test_a_rate_limit_fault_says_ratelimited_with_retry_after_and_others_internal_error(fake):
+    fake.fail("chat.postMessage", status=429, retry_after=7)
+    fake.fail("users.info", status=503)
+    with pytest.raises(SlackApiError) as limited:
+        web(fake).chat_postMessage(channel="C0SUPPORT1", text="x")
+    assert limited.value.response["error"] == "ratelimited"
+    assert limited.value.response.headers["Retry-After"] == "7"
+    with pytest.raises(SlackApiError) as failed:
+        web(fake).users_info(user=ANA.id)
+    assert (failed.value.response.status_code, failed.value.response["error"]) == (
+        503, "internal_error",
+    )  # fmt: skip
+
+
+def errors_posting(fake: FakeSlack, channel: str) -> list[str]:
+    """What Slack answers to a post, an ephemeral post and an update of an older post."""
+    errors = []
+    for call in (
+        lambda: web(fake).chat_postMessage(channel=channel, text="x"),
+        lambda: web(fake).chat_postEphemeral(channel=channel, user=ANA.id, text="x"),
+        lambda: web(fake).chat_update(channel=channel, ts="1.000001", text="x"),
+    ):
+        try:
+            call()
+            errors.append("ok")
+        except SlackApiError as error:
+            errors.append(error.response["error"])
+    return errors
+
+
+def test_an_archived_channel_refuses_posts(fake):
+    fake.archive("#support")
+    assert errors_posting(fake, "C0SUPPORT1") == ["is_archived"] * 3
+    assert web(fake).chat_postMessage(channel="C0LEADS001", text="x")["ok"]
+
+
+def test_a_channel_the_bot_was_removed_from_refuses_posts_and_its_history(fake):
+    fake.remove_bot("C0SUPPORT1")
+    assert errors_posting(fake, "C0SUPPORT1") == ["not_in_channel"] * 3
+    with pytest.raises(SlackApiError) as error:
+        web(fake).conversations_history(channel="C0SUPPORT1")
+    assert error.value.response["error"] == "not_in_channel"
+
+
+def test_a_deactivated_member_gets_no_dm_and_shows_as_deleted(fake):
+    dm = web(fake).conversations_open(users=ANA.id)["channel"]["id"]
+    fake.deactivate(ANA.id)
+    assert web(fake).users_info(user=ANA.id)["user"]["deleted"] is True
+    assert errors_posting(fake, ANA.id)[0] == "user_disabled"
+    assert errors_posting(fake, dm)[0] == "is_archived"
+    with pytest.raises(SlackApiError) as error:
+        web(fake).conversations_open(users=ANA.id)
+    assert error.value.response["error"] == "user_disabled"
+    assert web(fake).chat_postMessage(channel=LEE.id, text="x")["ok"]
+
+
+def test_people_chatter_in_a_channel_and_its_history_comes_in_pages(fake):
+    fake.chatter(LEE.id, "#support", 250)
+    first = web(fake).conversations_history(channel="C0SUPPORT1", limit=200)
+    assert len(first["messages"]) == 200 and first["has_more"]
+    # slack_sdk turns the pages, handing over each in the same response object
+    pages = [page["messages"] for page in web(fake).conversations_history(channel="C0SUPPORT1")]
+    assert [len(messages) for messages in pages] == [100, 100, 50]
+    oldest = pages[-1][-1]
+    assert oldest == {"type": "message", "user": LEE.id, "text": "message 1", "ts": oldest["ts"]}
 
 
 # --- metadata and history --------------------------------------------------------------------

@@ -174,6 +174,68 @@ def test_a_message_slack_keeps_refusing_is_given_up_with_a_record_and_the_leads_
     assert len(told) >= 1 and ANA in told[0]
 
 
+@pytest.mark.parametrize("gone", ["archive", "remove_bot"])
+def test_an_approval_request_slack_will_not_take_to_the_leads_is_told_to_its_rep(
+    with_customers, gone
+):
+    # The leads cannot be told (it was their channel): the rep, told "You'll hear the outcome
+    # here", would wait for ever.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    getattr(local.fake, gone)(LEADS)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.wait(timedelta(minutes=1))
+    (status,) = local.services.store.db.execute(
+        "SELECT status FROM outbox WHERE key = 'solution:1:card'"
+    ).fetchone()
+    assert status == "dead"
+    told = posts_to(local, ANA, "could not reach the leads")
+    assert len(told) == 1 and "Account credit £60.00 on C-1001" in told[0]
+
+
+def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
+    # Slack fails for over 30 minutes: by then the command's response_url has expired, and
+    # the reply the rep asked for would be lost in silence.
+    local.fake.fail("response_url", status=503, times=1000)
+    local.workspace.command("lee", "/summary", "")
+    for _ in range(7):
+        local.wait(timedelta(minutes=5))
+    local.fake.heal()
+    local.wait(timedelta(minutes=5))
+    refused = [c.response for c in local.fake.calls_to("response_url") if c.status == 404]
+    assert refused and refused[-1]["error"] == "expired_url"
+    assert len(posts_to(local, LEE, "Weekly summary")) == 1
+
+
+def test_an_item_that_cannot_be_sent_for_a_reason_of_ours_is_given_up_in_time(local, caplog):
+    # A payload the sender cannot read (a bug, or a row from another version): it was left
+    # claimed, taken over every 2 minutes and failing again, for ever.
+    edge_db.enqueue(local.services.store, "broken", "chat.postMessage", ANA, {"text": "old form"})
+    with caplog.at_level(logging.ERROR):
+        local.settle()
+        for _ in range(8):
+            local.wait(timedelta(minutes=10))
+    item = edge_db.outbox_item(local.services.store, "broken")
+    assert item is not None and item["status"] == "dead" and item["attempts"] < 20
+    assert "KeyError" in caplog.text and "Traceback" in caplog.text
+    assert len(posts_to(local, LEADS, "could not deliver a message")) == 1
+
+
+def test_the_leads_hear_in_words_why_a_reminder_could_not_reach_its_person(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.deactivate(ANA)
+    local.wait(timedelta(minutes=61))
+    (told,) = [c.body for c in local.fake.calls_to("chat.postMessage")
+               if c.body.get("channel") == LEADS and c.status == 200]  # fmt: skip
+    assert told["text"] == (
+        "repbot could not deliver a message to a person: the person's account is deactivated."
+    )
+    shown = json.dumps(told["blocks"])
+    assert f"<@{ANA}> after 1 attempt: the person's account is deactivated." in shown
+    assert "It is kept in the outbox as reminder:" in shown
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")
@@ -202,6 +264,74 @@ def test_a_send_in_flight_when_its_process_died_is_not_sent_again(local):
     assert status == ("sent",)
 
 
+@pytest.mark.parametrize("fault", [{"stall": 1}, {"cut": True}])
+@pytest.mark.parametrize("history_limited", [False, True])
+def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(
+    local, fault, history_limited
+):
+    # Slack posted the reminder, but its answer timed out or was cut off: the retry must
+    # find it in Ana's DM instead of posting it a second time, even if the look is itself
+    # rate limited at first.
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, times=1, **fault)
+    if history_limited:
+        local.fake.fail("conversations.history", status=429, retry_after=5)
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.wait(timedelta(minutes=61))
+    for _ in range(2):  # the retry, and the one after the look's Retry-After
+        local.wait(timedelta(minutes=1))
+    assert len(posts_to(local, ANA, "Due now")) == 1
+    (status,) = local.services.store.db.execute(
+        "SELECT status FROM outbox WHERE key LIKE 'reminder:%'"
+    ).fetchone()
+    assert status == "sent"
+
+
+def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with_customers):
+    # The approval card reached Slack but its sender died before it recorded where: found
+    # again in the leads' history, it must keep its place there, or the lead's Deny (a
+    # chat.update of the card) waits forever for a message it thinks is not sent.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, stall=1, times=2)  # answered too late
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    store = local.services.store
+    store.db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
+        ["2000-01-01"],
+    )
+    local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    local.sender.client.timeout = 10
+    local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    local.workspace.submit("lee")
+    local.wait(timedelta(minutes=1))
+    updates = [c for c in local.fake.calls_to("chat.update") if c.response.get("ok")]
+    assert len(updates) == 1 and "Denied" in json.dumps(updates[0].body)
+    (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE '%:decided'")
+    assert status == ("sent",)
+
+
+def test_a_send_in_flight_is_found_again_past_a_page_of_a_busy_channels_history(with_customers):
+    # More than one page of other messages came after it: the lookup must turn the page.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.sender.client.timeout = 0.5
+    local.fake.fail("chat.postMessage", status=200, stall=1, times=2)  # answered too late
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.fake.chatter(LEE, LEADS, 450)
+    local.services.store.db.execute(
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
+        ["2000-01-01"],
+    )
+    local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+
+
 # --- one error boundary ------------------------------------------------------------------------
 
 
@@ -215,6 +345,25 @@ def test_a_failing_lazy_listener_tells_the_rep_with_a_reference_and_logs_it(with
     assert "Sorry, something went wrong on our side (reference" in text
     ref = text.split("reference ")[1][:6]
     assert ref in caplog.text and "Traceback" in caplog.text
+
+
+def test_a_failure_on_the_way_in_gives_a_command_the_kind_line_and_an_event_a_retry(
+    local, monkeypatch, caplog
+):
+    # The database behind the way in's check of the delivery key fails (locked, the disk
+    # full): before any listener, so outside their boundary.
+    def locked(*args: object) -> bool:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(edge_db, "delivery_seen", locked)
+    with caplog.at_level(logging.ERROR):
+        (reply,) = local.workspace.command("ana", "/faq", "where is my box")
+    text = reply.render().text
+    assert "Sorry, something went wrong on our side (reference" in text
+    ref = text.split("reference ")[1][:6]
+    assert ref in caplog.text and "database is locked" in caplog.text and "Traceback" in caplog.text
+    event = local.fake.dm_event(ANA, "where is my box")
+    assert local.client.event(event).status == 500  # not done: Slack sends it again
 
 
 def test_an_unknown_command_gets_a_kind_line(local):

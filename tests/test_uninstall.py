@@ -116,3 +116,19 @@ def test_purge_leaves_an_empty_database_with_no_ones_words_in_its_bytes(tmp_path
         audit.append(db, actor="U1", action="note", subject="case:2", details={}, at=iso(ASKED))
     with pytest.raises(sqlite3.IntegrityError, match="append-only"), store.transaction() as db:
         db.execute("DELETE FROM audit_log")  # its triggers are back
+
+
+def test_after_a_long_pause_slacks_rate_limit_delays_the_queue_and_gives_up_nothing(local):
+    # Queued more than an hour before the reinstall: a 429 then is Slack saying "later",
+    # not a failure that has gone on too long.
+    local.fake.uninstall()
+    queue_post(local, "one")
+    local.wait(timedelta(hours=3))
+    local.fake.reinstall()
+    local.fake.fail("chat.postMessage", status=429, retry_after=30)
+    build_app(local.settings, local.services)
+    local.settle()
+    outbox = Outbox(local.services.store, None, "test")
+    assert outbox.item("one")["status"] == "pending"
+    local.wait(timedelta(seconds=31))
+    assert outbox.item("one")["status"] == "sent"

@@ -25,6 +25,8 @@ OPTION_VALUE_MAX = 150
 MENU_OPTIONS_MAX = 100
 # Overflow menus, radio buttons and checkboxes hold fewer options than select menus.
 FEW_OPTIONS_MAX = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10}
+INPUT_LABEL_MAX = 2_000  # also an input's hint
+PLACEHOLDER_MAX = 150
 ID_MAX = 255  # block_id and action_id
 VIEW_TITLE_MAX = 24  # also submit and close
 PRIVATE_METADATA_MAX = 3_000
@@ -110,6 +112,11 @@ def _one_block_problems(block: Json, pointer: str) -> list[str]:
         problems += _text_problems(block.get("text"), HEADER_TEXT_MAX, f"{pointer}/text")
         if block.get("text") is None:
             problems.append(f"[ERROR] missing required field: text [json-pointer:{pointer}]")
+    elif kind == "input":
+        problems += _text_problems(block.get("label"), INPUT_LABEL_MAX, f"{pointer}/label")
+        problems += _text_problems(block.get("hint"), INPUT_LABEL_MAX, f"{pointer}/hint")
+        if block.get("label") is None:
+            problems.append(f"[ERROR] missing required field: label [json-pointer:{pointer}]")
     elif kind == "context" and len(block.get("elements") or []) > CONTEXT_ELEMENTS_MAX:
         problems.append(_too_many(CONTEXT_ELEMENTS_MAX, f"{pointer}/elements"))
     elif kind == "actions" and len(block.get("elements") or []) > ACTIONS_ELEMENTS_MAX:
@@ -138,6 +145,9 @@ def _element_problems(element: Json, pointer: str) -> list[str]:
         problems += _text_problems(element.get("text"), BUTTON_TEXT_MAX, f"{pointer}/text")
         if len(str(element.get("value", ""))) > BUTTON_VALUE_MAX:
             problems.append(_too_long(BUTTON_VALUE_MAX, f"{pointer}/value"))
+    problems += _text_problems(
+        element.get("placeholder"), PLACEHOLDER_MAX, f"{pointer}/placeholder"
+    )
     options = element.get("options") or []
     most = FEW_OPTIONS_MAX.get(str(kind), MENU_OPTIONS_MAX)
     if len(options) > most:

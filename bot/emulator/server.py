@@ -1,6 +1,6 @@
 """A fake Slack Web API and response URLs on 127.0.0.1 that record every call and answer like
-Slack, including its errors, its limits (`limits`), its rate limit on posting (`rates`) and
-faults on demand (429 / 5xx / a stalled answer)."""
+Slack, including its errors, its limits (`limits`), its rate limits (`rates`) and faults on
+demand (429 / 5xx / any Slack error / a stalled or cut-off answer)."""
 
 import itertools
 import json
@@ -18,10 +18,21 @@ from bot.emulator.rates import TokenBucket
 from bot.emulator.team import BOT_USER_ID, CHANNELS, TEAM, Member
 from bot.emulator.webapi import Json, WebApiMethods, slack_error
 
+CUT_HEADER = "X-Emulator-Cut"  # between FakeSlack and its handler only, never sent
 RESPONSE_URL_MAX_POSTS = 5
 RESPONSE_URL_LIFETIME = 30 * 60  # seconds
 POST_BURST = 10  # chat.postMessage calls a channel takes at once before the rate limit bites
 POSTS_PER_SECOND = 1.0  # per channel, once the burst is spent
+# Slack's tiers for the other methods the bot calls, per workspace: calls a minute, which a
+# burst may spend at once (Tier 3: 50+, Tier 4: 100+; Tier 2: 20+). Internal apps keep Tier 3
+# for conversations.history (the 2025 limit of 1 a minute is for commercial non-Marketplace
+# apps).
+METHOD_TIERS = {
+    "chat.update": 50, "chat.postEphemeral": 100, "conversations.history": 50,
+    "conversations.open": 50, "users.info": 100, "views.open": 100, "views.push": 100,
+    "views.update": 100, "views.publish": 100, "files.getUploadURLExternal": 20,
+    "files.completeUploadExternal": 20,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,8 @@ class _Fault:
     retry_after: int
     times: int
     stall: float  # seconds to hold the answer back
+    error: str | None  # Slack's error to answer with, instead of carrying the call out
+    cut: bool  # the connection drops halfway through the answer
 
 
 @dataclass
@@ -72,8 +85,9 @@ class FakeSlack(WebApiMethods):
 
     `clock` (default time.time) decides message timestamps and Slack's time limits, so a
     test or the demo can move time forward. chat.postMessage is rate limited per channel on
-    real time: `post_burst` posts at once, then `posts_per_second`; over it, HTTP 429 with
-    Retry-After as Slack answers.
+    real time: `post_burst` posts at once, then `posts_per_second`; the methods of
+    `method_tiers` per workspace, as many calls a minute as their tier allows (a burst may
+    spend them at once). Over a limit, HTTP 429 with Retry-After as Slack answers.
     """
 
     def __init__(
@@ -85,6 +99,7 @@ class FakeSlack(WebApiMethods):
         clock: Callable[[], float] = time.time,
         post_burst: int = POST_BURST,
         posts_per_second: float = POSTS_PER_SECOND,
+        method_tiers: dict[str, int] = METHOD_TIERS,
     ) -> None:
         self.token = token
         self.members = tuple(members)
@@ -93,12 +108,19 @@ class FakeSlack(WebApiMethods):
         self.post_burst = post_burst
         self.posts_per_second = posts_per_second
         self._post_buckets: dict[str, TokenBucket] = {}
+        self._method_buckets = {
+            method: TokenBucket(per_minute, per_minute / 60)
+            for method, per_minute in method_tiers.items()
+        }
         self._stopping = threading.Event()  # wakes stalled answers when the server stops
         self._cond = threading.Condition()
         self._calls: list[Call] = []
         self._last_call_at = 0.0  # time.monotonic() of the latest call
         self._faults: list[_Fault] = []
         self._refused: str | None = None  # the error every call gets once the app is gone
+        self.archived: set[str] = set()  # channel ids
+        self.left: set[str] = set()  # channel ids the bot was removed from
+        self.deactivated: set[str] = set()  # user ids
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._messages: dict[tuple[str, str], Json] = {}
         self._views: dict[str, Json] = {}
@@ -218,16 +240,42 @@ class FakeSlack(WebApiMethods):
         retry_after: int = 1,
         times: int = 1,
         stall: float = 0.0,
+        error: str | None = None,
+        cut: bool = False,
     ) -> None:
         """Answer the next `times` calls of `method` ("*" for any, "response_url" for response
         URLs) with HTTP `status`; 429 carries Retry-After like Slack's rate limiter.
 
+        `error` names the Slack error to answer with (`fatal_error`, `channel_not_found`,
+        `user_not_found`, ...), with HTTP `status`: Slack gives most of its errors with 200, so
+        `fail(method, 200, error="fatal_error")` is what Slack says when it fails inside.
+        Without it, a 429 says `ratelimited` and any other failing status `internal_error`.
+
         `stall` holds each answer back that many seconds (longer than the bot's client timeout
-        to make it time out). With status 200 the call is carried out at once and only its
-        answer is late, as when Slack posted a message but the answer was lost: the message
-        is then in conversations.history although the bot never heard that it was sent."""
+        to make it time out). With status 200 and no error the call is carried out at once and
+        only its answer is late, as when Slack posted a message but the answer was lost: the
+        message is then in conversations.history although the bot never heard that it was
+        sent. `cut` drops the connection halfway through the answer (after carrying the call
+        out, with status 200), as a proxy or a network failure does."""
         with self._cond:
-            self._faults.append(_Fault(method, status, retry_after, times, stall))
+            self._faults.append(_Fault(method, status, retry_after, times, stall, error, cut))
+
+    def archive(self, channel: str) -> None:
+        """The channel is archived: posting to it is refused with `is_archived`."""
+        with self._cond:
+            self.archived.add(self._channel(channel) or channel)
+
+    def remove_bot(self, channel: str) -> None:
+        """The bot is removed from the channel: posting and reading its history are refused
+        with `not_in_channel`."""
+        with self._cond:
+            self.left.add(self._channel(channel) or channel)
+
+    def deactivate(self, user_id: str) -> None:
+        """The member's account is deactivated: users.info says `deleted`, a DM to them is
+        refused (`user_disabled` by their id, `is_archived` in their DM, which Slack archives)."""
+        with self._cond:
+            self.deactivated.add(user_id)
 
     def dm_event(self, user_id: str, text: str) -> Json:
         """The `message` event Slack sends when `user_id` writes `text` to the bot directly
@@ -236,6 +284,16 @@ class FakeSlack(WebApiMethods):
             channel = self._dm_for((user_id,))
         return {"type": "message", "channel_type": "im", "channel": channel, "user": user_id,
                 "text": text, "ts": self.new_ts()}  # fmt: skip
+
+    def chatter(self, user_id: str, channel: str, count: int) -> None:
+        """`user_id` writes `count` messages in `channel` (people are not rate limited as the
+        bot is): a busy channel, whose history a bot pages through."""
+        with self._cond:
+            channel = self._channel(channel) or channel
+            for n in range(count):
+                ts = self.new_ts()
+                message = {"type": "message", "user": user_id, "text": f"message {n + 1}", "ts": ts}
+                self._messages[(channel, ts)] = message
 
     def uninstall(self) -> Json:
         """The workspace removes the app: from now on every call is refused as Slack refuses
@@ -303,13 +361,12 @@ class FakeSlack(WebApiMethods):
         with self._cond:
             headers: dict[str, str] = {}
             fault = self._take_fault(method)
-            if fault is not None and fault.status != 200:
+            if fault is not None and (fault.status != 200 or fault.error):
                 status = fault.status
                 if status == 429:
                     headers["Retry-After"] = str(fault.retry_after)
-                    response = slack_error("ratelimited")
-                else:
-                    response = slack_error("internal_error")
+                default = "ratelimited" if status == 429 else "internal_error"
+                response = slack_error(fault.error or default)
             elif body is None:
                 status, response = 200, slack_error("invalid_json")
             else:
@@ -319,6 +376,8 @@ class FakeSlack(WebApiMethods):
             self._cond.notify_all()
         if fault is not None and fault.stall > 0:
             self._stopping.wait(fault.stall)  # outside the lock: other calls go on meanwhile
+        if fault is not None and fault.cut:
+            headers[CUT_HEADER] = "1"  # for the handler, which answers half and hangs up
         return status, headers, response
 
     def _take_fault(self, method: str) -> _Fault | None:
@@ -343,8 +402,11 @@ class FakeSlack(WebApiMethods):
         body = {k: v for k, v in body.items() if k != "token"}
         if method == "chat.postMessage":
             retry_after = self._post_wait(body.get("channel"))
-            if retry_after:
-                return 429, slack_error("ratelimited"), {"Retry-After": str(retry_after)}
+        else:
+            bucket = self._method_buckets.get(method)
+            retry_after = bucket.take() if bucket is not None else 0
+        if retry_after:
+            return 429, slack_error("ratelimited"), {"Retry-After": str(retry_after)}
         return 200, handler(body), {}
 
     def _post_wait(self, channel: Any) -> int:
@@ -403,12 +465,17 @@ class _Handler(BaseHTTPRequestHandler):
             data, content_type = response.encode(), "text/plain; charset=utf-8"
         else:
             data, content_type = json.dumps(response).encode(), "application/json; charset=utf-8"
+        cut = headers.pop(CUT_HEADER, None) is not None
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if cut:  # half the answer, then the connection is gone
+            self.wfile.write(data[: len(data) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -111,6 +111,9 @@ class WebApiMethods:
     clock: Callable[[], float]
     members: Sequence[Member]
     channels: dict[str, str]  # id -> name
+    archived: set[str]  # channel ids
+    left: set[str]  # channel ids the bot was removed from
+    deactivated: set[str]  # user ids
     files: dict[str, Json]  # uploaded files by id: name, title, content, channel
     upload_base: str  # where files are uploaded to, once the server listens
     _messages: dict[tuple[str, str], Json]  # (channel, ts) -> message
@@ -154,6 +157,17 @@ class WebApiMethods:
             return channel_id(value, self.channels)
         except KeyError:
             return None
+
+    def _closed(self, channel: str, given: Any) -> Json | None:
+        """Slack's refusal to post in `channel` (named `given` by the app), or None: archived,
+        the bot removed from it, or the DM of a deactivated member."""
+        if str(given) in self.deactivated:
+            return slack_error("user_disabled")
+        if channel in self.archived or self.dm_reader(channel) in self.deactivated:
+            return slack_error("is_archived")
+        if channel in self.left:
+            return slack_error("not_in_channel")
+        return None
 
     def _dm_for(self, user_ids: tuple[str, ...]) -> str:
         key = tuple(sorted(user_ids))
@@ -220,6 +234,9 @@ class WebApiMethods:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return slack_error("channel_not_found")
+        closed = self._closed(channel, body.get("channel"))
+        if closed is not None:
+            return closed
         metadata, refused = _checked(body)
         if refused is not None:
             return refused
@@ -228,8 +245,12 @@ class WebApiMethods:
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def _chat_post_ephemeral(self, body: Json) -> Json:
-        if self._channel(body.get("channel")) is None:
+        channel = self._channel(body.get("channel"))
+        if channel is None:
             return slack_error("channel_not_found")
+        closed = self._closed(channel, body.get("channel"))
+        if closed is not None:
+            return closed
         if self._member(body.get("user")) is None:
             return slack_error("user_not_in_channel")
         return check_message(body) or {"ok": True, "message_ts": self.new_ts()}
@@ -245,6 +266,9 @@ class WebApiMethods:
         channel = self._channel(body.get("channel"))
         if channel is None:
             return slack_error("channel_not_found")
+        closed = self._closed(channel, body.get("channel"))
+        if closed is not None:
+            return closed
         ts = str(body.get("ts", ""))
         old = self._messages.get((channel, ts))
         if old is None:
@@ -313,7 +337,7 @@ class WebApiMethods:
                 "id": user.id,
                 "team_id": TEAM_ID,
                 "name": user.name,
-                "deleted": False,
+                "deleted": user.id in self.deactivated,
                 "real_name": user.real_name,
                 "tz": user.tz,
                 "tz_offset": user.tz_offset(),
@@ -366,6 +390,8 @@ class WebApiMethods:
         found = [self._member(u.strip()) for u in ids]
         if any(m is None for m in found):
             return slack_error("user_not_found")
+        if any(m.id in self.deactivated for m in found if m):
+            return slack_error("user_disabled")
         return {"ok": True, "channel": {"id": self._dm_for(tuple(m.id for m in found if m))}}
 
     def _conversations_history(self, body: Json) -> Json:
@@ -375,6 +401,8 @@ class WebApiMethods:
         # Slack wants a conversation id here: not a name, not a user id.
         if channel not in self.channels and channel not in self._dms.values():
             return slack_error("channel_not_found")
+        if channel in self.left:
+            return slack_error("not_in_channel")
         try:
             limit = int(body.get("limit") or HISTORY_LIMIT_DEFAULT)
             oldest = float(body.get("oldest") or 0)

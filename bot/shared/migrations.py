@@ -482,6 +482,12 @@ def _v14_forgetting(db: Database) -> None:
     )
 
 
+def _v15_outbox_unsure(db: Database) -> None:
+    # A send whose answer never came (a timeout, a connection lost): Slack may have the
+    # message, so the next try looks for it in the recipient's history before sending again.
+    db.execute("ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -498,4 +504,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v12_personal_data_outside_the_audit_chain,
     _v13_retention_and_uninstall,
     _v14_forgetting,
+    _v15_outbox_unsure,
 ]

@@ -20,7 +20,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.config import SLACK_API_DEFAULT, SettingError, Settings
 from bot.services import Services
-from bot.slack.boundary import Listeners
+from bot.slack.boundary import Listeners, last_resort
 from bot.slack.edge import way_in
 from bot.slack.install import TOKEN_REFUSED, token_accepted
 from bot.slack.listeners import register_listeners
@@ -153,11 +153,6 @@ def build_app(
     )  # fmt: skip
     app.use(way_in(services, sender))
 
-    @app.error
-    def last_resort(error: Exception, logger: logging.Logger) -> None:
-        # Listeners have their own boundary (boundary.py); this sees only failures outside
-        # them. It never answers: the body may not have come from Slack.
-        logger.exception("request failed outside any listener: %s", error)
-
+    app.error(last_resort)  # listeners have their own boundary; this sees the rest
     register_listeners(Listeners(app))
     return app, sender

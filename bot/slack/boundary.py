@@ -9,13 +9,14 @@ registered outside it. Replies through `respond` go through the outbox."""
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.shared.refusal import Refusal
@@ -24,6 +25,7 @@ from bot.slack.outbox import AlreadyHandled, Outbox
 
 log = logging.getLogger(__name__)
 
+ARRIVED = "arrived"  # in the context once the way in (edge.py) took a verified request
 MAX_EVENT_RETRIES = 3  # Slack's: after the third retry, an event is not delivered again
 SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try again."
 
@@ -31,9 +33,10 @@ SORRY = "Sorry, something went wrong on our side (reference {ref}). Please try a
 class OutboxRespond:
     """`respond(...)` as listeners call it, queued in the outbox instead of posted at once."""
 
-    def __init__(self, outbox: Outbox, response_url: str | None) -> None:
+    def __init__(self, outbox: Outbox, response_url: str | None, user: str | None) -> None:
         self.outbox = outbox
         self.response_url = response_url
+        self.user = user  # who the replies are for, should the URL no longer take them
 
     def __call__(self, text: str = "", blocks: list | None = None, **options: Any) -> None:
         if not self.response_url:
@@ -42,16 +45,23 @@ class OutboxRespond:
         message: dict = {"text": text}
         if blocks is not None:
             message["blocks"] = blocks
-        self.outbox.respond(self.response_url, message, **options)
+        self.outbox.respond(self.response_url, message, to=self.user, **options)
 
 
 def _value(args: Args, name: str) -> Any:
     if name == "respond":
         outbox = args.context.get("outbox")
-        return OutboxRespond(outbox, args.body.get("response_url")) if outbox else args.respond
+        if outbox is None:
+            return args.respond
+        return OutboxRespond(outbox, args.body.get("response_url"), _user(args.body))
     if hasattr(args, name):
         return getattr(args, name)
     return args.context.get(name)
+
+
+def _user(body: dict) -> str | None:
+    """Who sent the request: a command names them by user_id, an interaction as user."""
+    return (body.get("user") or {}).get("id") or body.get("user_id")
 
 
 def _first_input(view: dict | None) -> str | None:
@@ -79,10 +89,10 @@ def _tell(args: Args, text: str, *, acked: bool, said: base.Message | None = Non
     outbox: Outbox | None = args.context.get("outbox")
     if outbox is None:
         return
-    user = (body.get("user") or {}).get("id")
+    user = _user(body)
     event = body.get("event") or {}
     if body.get("response_url"):
-        outbox.respond(body["response_url"], said, response_type="ephemeral",
+        outbox.respond(body["response_url"], said, to=user, response_type="ephemeral",
                        replace_original=False)  # fmt: skip
     elif event.get("channel_type") == "im" and event.get("channel"):
         outbox.post(event["channel"], said)
@@ -127,6 +137,23 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
     guarded.__name__ = listener.__name__
     guarded.__qualname__ = listener.__qualname__
     return guarded
+
+
+def last_resort(error: Exception, body: dict, context: BoltContext) -> BoltResponse | None:
+    """A failure outside every listener (in the way in, such as the database behind its check
+    of the delivery key): logged with its traceback and a reference. A slash command, which
+    Slack never sends again, gets the kind line as its answer; anything else is answered 500,
+    so that Slack sends an event again and tells a clicker it failed. A request the way in
+    never took may not be Slack's: it gets no answer of ours."""
+    ref = secrets.token_hex(3)
+    log.error("request failed outside any listener (reference %s): %s", ref, error,
+              exc_info=error)  # fmt: skip
+    if not context.get(ARRIVED) or not body.get("command"):
+        return None
+    said = {"response_type": "ephemeral", **base.note(SORRY.format(ref=ref))}
+    return BoltResponse(
+        status=200, body=json.dumps(said), headers={"content-type": "application/json"}
+    )
 
 
 class Listeners:

@@ -16,6 +16,7 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
 from bot.services import Services
 from bot.slack import queries as edge_db
+from bot.slack.boundary import ARRIVED
 from bot.slack.outbox import Outbox, Sender
 
 # Slack's markup in typed text: <@U123|name>, <#C123|name>, <!here>, <https://x|label>, and
@@ -105,6 +106,7 @@ def way_in(services: Services, sender: Sender) -> Callable:
     def arrive(
         req: BoltRequest, body: dict, context: BoltContext, next: Callable
     ) -> BoltResponse | None:
+        context[ARRIVED] = True  # verified: a failure from here on may be told (last_resort)
         key = delivery_key(body)
         if key is not None and edge_db.delivery_seen(services.store, key):
             return BoltResponse(status=200, body="")  # done before: a retry or a double click

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from http.client import HTTPException
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,7 +41,7 @@ from bot.shared.db import Store
 from bot.shared.ticker import Ticker
 from bot.slack import install
 from bot.slack import queries as edge_db
-from bot.slack.blocks import base
+from bot.slack.blocks import base, delivery
 from bot.slack.blocks import digest as digests
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
 # many (past what the message can show, it counts them): each is named in the message's
 # metadata, which is how a crashed send is found again.
 DIGEST_MAX = 100
+HISTORY_PAGE = 200  # messages a page, when a send in flight is looked for in history
 SENDER_INTERVAL = 2.0  # seconds between looks for items to retry
 SLACK_DOMAINS = (".slack.com", ".slack-gov.com")  # where Slack's response_urls point
 # Slack's own errors that no retry will cure; anything else is worth another try.
@@ -99,19 +101,30 @@ class Outbox:
 
     def post(
         self, channel: str, message: base.Message, *, key: str | None = None,
-        digest: str | None = None,
+        digest: str | None = None, undelivered: tuple[str, base.Message] | None = None,
     ) -> str:  # fmt: skip
         """A message to a channel, or to a person by user id (their DM with the bot). With
         `digest`, the kind of item it is (a key of `digests.KINDS`: "due", "approval", ...),
-        the messages due for the same channel or person at once go out as one, each listed."""
+        the messages due for the same channel or person at once go out as one, each listed.
+        `undelivered` is who is waiting on it and what they are told if it is given up (the
+        leads are told in any case, unless it was for them)."""
         key = self._key(key)
-        self._queue(key, "chat.postMessage", channel, {"message": message}, digest)
+        payload = _with_waiting({"message": message}, undelivered)
+        self._queue(key, "chat.postMessage", channel, payload, digest)
         return key
 
-    def respond(self, response_url: str, message: base.Message, **options: Any) -> str:
-        """A reply through a request's response_url (ephemeral, or replacing the original)."""
+    def respond(
+        self, response_url: str, message: base.Message, *, to: str | None = None, **options: Any
+    ) -> str:
+        """A reply through a request's response_url (ephemeral, or replacing the original).
+        `to` is the person it is for: a reply of its own (not one replacing a message) that
+        the URL no longer takes (Slack lets one live 30 minutes, for 5 replies) reaches them
+        in their DM instead."""
         key = self._key(None)
-        self._queue(key, "response_url", response_url, {"message": {**options, **message}})
+        replaces = options.get("replace_original") or options.get("delete_original")
+        waiting = (to, message) if to and not replaces else None
+        payload = _with_waiting({"message": {**options, **message}}, waiting)
+        self._queue(key, "response_url", response_url, payload)
         return key
 
     def update(self, of_key: str, message: base.Message, *, key: str) -> str:
@@ -169,10 +182,20 @@ class AlreadyHandled(Exception):
 
 
 class _Failure(Exception):
-    def __init__(self, error: str, *, retry_after: float | None = None, final: bool = False):
+    def __init__(
+        self, error: str, *, retry_after: float | None = None, final: bool = False,
+        unsure: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__(error)
         self.retry_after = retry_after
         self.final = final
+        self.unsure = unsure  # no answer came: Slack may have carried the call out
+
+
+def _no_answer(error: Exception) -> _Failure:
+    """A call that got no answer (the network, a refused connection, a stall, an answer cut
+    off): worth another try, after a look at whether Slack carried it out."""
+    return _Failure(f"{type(error).__name__}: {error}", unsure=True)
 
 
 class _Buckets:
@@ -277,7 +300,8 @@ class Sender:
             if group:
                 if posts:  # spent only on what this sender really sends
                     self._buckets.take(row["target"])
-                unknown = any(r["status"] == "sending" for r in group)
+                # A claim whose sender died, or a send that got no answer: Slack may have it.
+                unknown = any(r["status"] == "sending" or r["unsure"] for r in group)
                 return group, unknown
         return None
 
@@ -290,18 +314,29 @@ class Sender:
         now = self.store.clock.now()
         try:
             if unknown:
-                # Those Slack has: sent before the sender stopped. The others go now.
-                found = self._already_sent(group)
+                # Those Slack has: sent before the sender stopped, or before the answer was
+                # lost. The others go now.
+                landed, found = self._already_sent(group)
                 if found:
-                    log.info("outbox %s was sent before its sender stopped", sorted(found)[0])
-                    sent = [row["id"] for row in group if row["key"] in found]
-                    edge_db.outbox_done(self.store, sent, self.instance, "sent", iso(now))
+                    log.info("outbox %s reached Slack before (found in its history)",
+                             sorted(found)[0])  # fmt: skip
+                    # Where each landed, so that a later chat.update of it finds it.
+                    for message_ts in set(found.values()):
+                        sent = [row["id"] for row in group if found.get(row["key"]) == message_ts]
+                        edge_db.outbox_done(
+                            self.store, sent, self.instance, "sent", iso(now),
+                            channel=landed, ts=message_ts,
+                        )  # fmt: skip
                     group = [row for row in group if row["key"] not in found]
                     if not group:
                         return 0
             channel, ts = self._send(group)
         except _Failure as failure:
             self._failed(group, failure, now)
+            return 0
+        except Exception as error:  # noqa: BLE001  (ours, most likely: backed off, given up)
+            log.exception("outbox %s could not be sent", group[0]["key"])
+            self._failed(group, _Failure(f"{type(error).__name__}: {error}"), now)
             return 0
         ids = [row["id"] for row in group]
         edge_db.outbox_done(
@@ -312,13 +347,22 @@ class Sender:
     def _failed(self, group: list[dict], failure: _Failure, now: datetime) -> None:
         """Give up the items no retry will help (all of them for a final error, else those
         older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest.
-        A refused token gives up nothing: it pauses the sender, and the items wait for it."""
+        A refused token gives up nothing: it pauses the sender, and the items wait for it.
+        Nor does a failure that says when to try again (Slack's rate limit, an update whose
+        message is on its way): it is no sign of a failure that lasts, whatever the items' age
+        (items queued while the app was uninstalled are hours old when it is back)."""
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]
-            edge_db.outbox_retry(self.store, ids, self.instance, str(failure), iso(now))
+            edge_db.outbox_retry(
+                self.store, ids, self.instance, str(failure), iso(now), unsure=failure.unsure
+            )
             return
-        dead = [row for row in group if failure.final or _age(row, now) > GIVE_UP_AFTER]
+        lasting = failure.retry_after is None
+        dead = [
+            row for row in group
+            if failure.final or (lasting and _age(row, now) > GIVE_UP_AFTER)
+        ]  # fmt: skip
         if dead:
             first = dead[0]
             log.error("outbox %s (of %d) to %s given up after %d tries: %s", first["key"],
@@ -328,6 +372,7 @@ class Sender:
                 self.store, ids, self.instance, "dead", iso(now), error=str(failure)
             )
             for row in dead:  # one notice each, which the leads get as one digest
+                self._tell_waiting(row)
                 self._alert_leads(row, str(failure))
         retry = [row for row in group if row not in dead]
         if not retry:
@@ -341,8 +386,17 @@ class Sender:
                     first["key"], len(retry), first["target"], failure, delay)  # fmt: skip
         ids = [row["id"] for row in retry]
         edge_db.outbox_retry(
-            self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay))
-        )
+            self.store, ids, self.instance, str(failure), iso(now + timedelta(seconds=delay)),
+            unsure=failure.unsure,
+        )  # fmt: skip
+
+    def _tell_waiting(self, item: dict) -> None:
+        """Whoever waits on a message given up is told, when its sender named them."""
+        waiting = _payload(item).get("undelivered")
+        if waiting is not None:
+            outbox = Outbox(self.store, None, "undelivered")
+            outbox.post(waiting["to"], waiting["message"], key=f"undelivered:{item['key']}:told",
+                        digest="undelivered")  # fmt: skip
 
     def _alert_leads(self, item: dict, error: str) -> None:
         """A message that could not be delivered is the leads' to know about, unless it was
@@ -352,12 +406,9 @@ class Sender:
             return
         if item["target"] == leads or item["method"] == "response_url":
             return
-        text = (
-            f"repbot could not deliver a message to {item['target']} after {item['attempts'] + 1} "
-            f"tries ({error}). It is kept in the outbox as {item['key']}."
-        )
+        notice = delivery.undelivered(item["target"], item["attempts"] + 1, error, item["key"])
         outbox = Outbox(self.store, None, "undelivered")
-        outbox.post(leads, base.note(text), key=f"undelivered:{item['key']}", digest="undelivered")
+        outbox.post(leads, notice, key=f"undelivered:{item['key']}", digest="undelivered")
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -397,8 +448,8 @@ class Sender:
                 return None, None
         except SlackApiError as error:
             raise _from_slack(error) from error
-        except OSError as error:  # the network, a refused connection or a stall
-            raise _Failure(f"{type(error).__name__}: {error}") from error
+        except (OSError, HTTPException) as error:
+            raise _no_answer(error) from error
         raise _Failure(f"unknown outbox method {method}", final=True)
 
     def _post_response(self, url: str, message: dict) -> None:
@@ -440,33 +491,46 @@ class Sender:
         messages: list[dict[str, Any]] = history.get("messages", [])
         return messages[0] if messages and messages[0].get("ts") == ts else None
 
-    def _already_sent(self, group: list[dict]) -> set[str]:
+    def _already_sent(self, group: list[dict]) -> tuple[str | None, dict[str, str]]:
         """The keys of `group` that reached Slack in a send that was in flight when its sender
-        died: they are in the metadata of the recipient's recent messages. A digest sent then
-        may have held fewer items than this group (some came due since) or others."""
+        died or that got no answer, each with the ts of the message it is in, and the channel
+        of those messages: they are in the metadata of the recipient's recent messages. A
+        digest sent then may have held fewer items than this group (some came due since) or
+        others."""
         first = group[0]
         if first["method"] != "chat.postMessage":
-            return set()  # a response_url reply cannot be looked up; sent again at worst
+            return None, {}  # a response_url reply cannot be looked up; sent again at worst
         keys = {row["key"] for row in group}
         channel = first["target"]
         oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
+        found: dict[str, str] = {}
         try:
             if channel[:1] in ("U", "W"):  # a person: their DM with the bot
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
             history = self.client.conversations_history(
-                channel=channel, oldest=str(oldest), limit=200, include_all_metadata=True
+                channel=channel, oldest=str(oldest), limit=HISTORY_PAGE, include_all_metadata=True
             )
+            for page in history:  # slack_sdk turns the pages of a busy channel
+                for message in page.get("messages", []):
+                    metadata = message.get("metadata") or {}
+                    if metadata.get("event_type") == METADATA_EVENT:
+                        for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
+                            found[key] = message["ts"]
+                if found.keys() == keys:
+                    break
         except SlackApiError as error:
             raise _from_slack(error) from error
-        except OSError as error:
-            raise _Failure(f"{type(error).__name__}: {error}") from error
-        messages: list[dict[str, Any]] = history.get("messages", [])
-        found: set[str] = set()
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT:
-                found |= keys & set(metadata.get("event_payload", {}).get("keys", []))
-        return found
+        except (OSError, HTTPException) as error:
+            raise _no_answer(error) from error
+        return channel, found
+
+
+def _with_waiting(payload: dict, undelivered: tuple[str, base.Message] | None) -> dict:
+    """An item's payload, with who waits on it and what they are told if it is given up."""
+    if undelivered is None:
+        return payload
+    to, notice = undelivered
+    return {**payload, "undelivered": {"to": to, "message": notice}}
 
 
 def _age(row: dict, now: datetime) -> timedelta:

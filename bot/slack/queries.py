@@ -145,14 +145,19 @@ def outbox_done(
             )
 
 
-def outbox_retry(store: Store, ids: list[int], instance: str, error: str, next_try_at: str) -> None:
-    """Put claimed items back in the queue until `next_try_at`."""
+def outbox_retry(
+    store: Store, ids: list[int], instance: str, error: str, next_try_at: str, *,
+    unsure: bool = False,
+) -> None:  # fmt: skip
+    """Put claimed items back in the queue until `next_try_at`; `unsure` when Slack may have
+    taken them (no answer came), which stays so until they are sent."""
     with store.transaction() as db:
         for item_id in ids:
             db.execute(
-                """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?
+                """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?,
+                       unsure = unsure OR ?
                    WHERE id = ? AND status = 'sending' AND instance = ?""",
-                [error, next_try_at, item_id, instance],
+                [error, next_try_at, unsure, item_id, instance],
             )
 
 

@@ -365,6 +365,17 @@ def approval_card(
     )
 
 
+def approval_undelivered(
+    card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy
+) -> Message:
+    """What the rep is told when Slack would not take their approval request to the leads."""
+    return note(
+        f"Your request for approval of {describe(policy, solution)} on {card.case.ref} could "
+        "not reach the leads: Slack refused it. It is still open and listed on the leads' "
+        "repbot Home tab; please tell a lead, and tell the customer it is taking longer."
+    )
+
+
 def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy) -> Message:
     verdict = "Approved" if solution.status == "approved" else "Denied"
     text = Mrkdwn(

@@ -86,7 +86,9 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
     leads = services.roles.channels.get("leads")
     if leads:
         approval = case_blocks.approval_card(card, solution, proposal.needs_role, policy)
-        outbox.post(leads, approval, key=card_key(solution.id), digest="approval")
+        lost = case_blocks.approval_undelivered(card, solution, policy)
+        outbox.post(leads, approval, key=card_key(solution.id), digest="approval",
+                    undelivered=(solution.requested_by, lost))  # fmt: skip
     headline = (
         f"Sent for approval ({proposal.needs_role} or above): {what} on {card.case.ref}."
         " You'll hear the outcome here."

@@ -1,0 +1,48 @@
+"""What the leads are told about a message the outbox gave up (bot/slack/outbox.py)."""
+
+from __future__ import annotations
+
+from bot.slack.blocks.base import (
+    Message,
+    Mrkdwn,
+    context,
+    counted,
+    escape,
+    mention,
+    message,
+    section,
+)
+
+# Slack's reasons for refusing a message for good, as a lead would say them.
+REASONS = {
+    "channel_not_found": "the channel no longer exists",
+    "is_archived": "the conversation is archived",
+    "not_in_channel": "repbot is no longer in the channel",
+    "user_disabled": "the person's account is deactivated",
+    "user_not_found": "the person is not in the workspace",
+    "msg_too_long": "the message was too long for Slack",
+    "invalid_blocks": "Slack refused the message's layout",
+    "message_not_found": "the message to change was deleted",
+}
+
+
+def _recipient(target: str) -> tuple[str, Mrkdwn]:
+    """Who the message was for, in plain words and as Slack shows them."""
+    if target[:1] in ("U", "W"):
+        return "a person", mention(target)
+    if target[:1] in ("C", "G", "D"):
+        return "a channel", Mrkdwn(f"<#{escape(target)}>")
+    return "an earlier message", Mrkdwn("an earlier message")  # an update names its message
+
+
+def undelivered(target: str, tries: int, error: str, key: str) -> Message:
+    """A message to `target` given up after `tries` because of `error` (Slack's code, or what
+    failed), kept in the outbox under `key`."""
+    why = REASONS.get(error, f"it kept failing ({error})")
+    plain, shown = _recipient(target)
+    text = Mrkdwn("repbot could not deliver a message to ") + shown
+    text += f" after {counted(tries, 'attempt')}: {why}."
+    return message(
+        f"repbot could not deliver a message to {plain}: {why}.",
+        [section(text), context(f"It is kept in the outbox as {key}.")],
+    )
