@@ -282,6 +282,15 @@ def test_numbers_and_codes_in_the_customers_words_name_no_topic(matcher):
     assert not matcher.match("12/11 £29.99").names_a_need  # nothing to look up
 
 
+def test_an_address_or_a_link_in_the_customers_words_is_not_part_of_the_question(matcher):
+    plain = matcher.match("my order hasn't arrived yet").matches[0]
+    pasted = matcher.match(
+        "my order hasn't arrived yet, jo.smith@example.com https://track.example/1"
+    )
+    assert pasted.matches[0] == plain
+    assert not matcher.match("<mailto:jo@example.com|jo@example.com>").names_a_need
+
+
 def test_chat_spellings_meet_their_long_form(matcher):
     # no apostrophe ("hasnt"), "never" for "not", irregular verbs ("came" / "come")
     for text in ("my order hasnt arrived yet", "my order never arrived"):

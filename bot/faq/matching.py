@@ -158,6 +158,9 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 # <@U123>, <!channel>, <#C1|general>, <https://x|label>: keep a label, drop the rest
 _SLACK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+# an address or a link a customer gave ("jo.smith@example.com", "https://track.example/1234"):
+# theirs, not words of their question
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 _CONTRACTION = re.compile(r"n't\b|'(?:re|m|ve|ll|d|s)\b")
 _CONTRACTIONS = {"n't": " not", "'re": " are", "'m": " am", "'ve": " have", "'ll": " will"}
 _CONTRACTIONS |= {"'d": " would", "'s": ""}  # "'s" is "is" or a possessive: neither matters
@@ -304,6 +307,8 @@ class _Normaliser:
         text = unicodedata.normalize("NFKC", text).lower()
         if "<" in text:
             text = _SLACK.sub(lambda m: m.group(2) or " ", text)
+        if "@" in text or "://" in text or "www." in text:
+            text = _ADDRESS.sub(" ", text)
         if ":" in text:
             text = _EMOJI.sub(" ", text)
         if "'" in text or "\u2019" in text:
