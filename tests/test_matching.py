@@ -282,6 +282,13 @@ def test_numbers_and_codes_in_the_customers_words_name_no_topic(matcher):
     assert not matcher.match("12/11 £29.99").names_a_need  # nothing to look up
 
 
+def test_a_letters_greeting_and_sign_off_are_not_part_of_the_question(matcher):
+    plain = matcher.match("I want to cancel the monthly plan").matches[0]
+    letter = matcher.match("Dear Sir or Madam, I want to cancel the monthly plan. Kind regards")
+    assert letter.matches[0].entry == plain.entry
+    assert letter.matches[0].score >= 0.85 * plain.score
+
+
 def test_an_address_or_a_link_in_the_customers_words_is_not_part_of_the_question(matcher):
     plain = matcher.match("my order hasn't arrived yet").matches[0]
     pasted = matcher.match(

@@ -151,7 +151,8 @@ _STOP_TEXT = """
     shall should can could may might must to of in on at by for with from about as into onto
     over under up down out off than then so too very just also and or but if because while until
     till this that these those there here what which who whom whose please hi hello hey thanks
-    thank dear now yet still already really some any all again ok okay
+    thank dear now yet still already really some any all again ok okay regards sincerely
+    faithfully yours cheers wishes sir madam
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
