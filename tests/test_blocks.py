@@ -50,10 +50,17 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     ]
 
 
+def close_call(*matches: Scored) -> base.Message:
+    return faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", list(matches)))
+
+
+def labels(message: base.Message) -> list[str]:
+    return [b["text"]["text"] for b in buttons(message)]
+
+
 def test_a_close_call_offers_three_suggestions_and_none_of_these():
-    matches = [Scored(BOX, 50.0), Scored(LATE, 48.0), Scored(CARD, 30.0)]
-    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", matches))
-    assert [b["text"]["text"] for b in buttons(message)] == [
+    message = close_call(Scored(BOX, 50.0), Scored(LATE, 48.0), Scored(CARD, 30.0))
+    assert labels(message) == [
         "Where is my box?",
         "My box is late",
         "How do I change my card?",
@@ -65,17 +72,11 @@ def test_a_close_call_offers_three_suggestions_and_none_of_these():
 
 def test_a_close_call_leaves_out_the_suggestions_with_little_chance():
     # under OFFER_AT (3%) a runner-up is right about 1 time in 50: a button a rep only reads
-    matches = [Scored(BOX, 16.0), Scored(LATE, 3.0), Scored(CARD, 2.0)]
-    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", matches))
-    assert [b["text"]["text"] for b in buttons(message)] == [
-        "Where is my box?",
-        "My box is late",
-        "None of these",
-    ]
-    alone = [Scored(BOX, 16.0), Scored(LATE, 2.9)]
-    message = faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", alone))
-    assert message["text"] == "Did you mean this one?"  # one question, not "one of these"
-    assert [b["text"]["text"] for b in buttons(message)] == ["Where is my box?", "None of these"]
+    message = close_call(Scored(BOX, 16.0), Scored(LATE, 3.0), Scored(CARD, 2.0))
+    assert labels(message) == ["Where is my box?", "My box is late", "None of these"]
+    alone = close_call(Scored(BOX, 16.0), Scored(LATE, 2.9))
+    assert alone["text"] == "Did you mean this one?"  # one question, not "one of these"
+    assert labels(alone) == ["Where is my box?", "None of these"]
 
 
 def test_no_match_says_the_question_went_to_the_team_leads():

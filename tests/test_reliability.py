@@ -292,16 +292,8 @@ def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with
     # again in the leads' history, it must keep its place there, or the lead's Deny (a
     # chat.update of the card) waits forever for a message it thinks is not sent.
     local = with_customers
-    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
-    local.sender.client.timeout = 0.5
-    local.fake.fail("chat.postMessage", status=200, stall=1, times=2)  # answered too late
-    open_credit_of_60(local)
-    local.workspace.submit("ana")
+    approval_card_in_flight_when_its_sender_died(local)
     store = local.services.store
-    store.db.execute(
-        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
-        ["2000-01-01"],
-    )
     local.wait(timedelta(minutes=5))
     assert len(posts_to(local, LEADS, "Approval needed")) == 1
     local.sender.client.timeout = 10
@@ -318,18 +310,26 @@ def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with
 def test_a_send_in_flight_is_found_again_past_a_page_of_a_busy_channels_history(with_customers):
     # More than one page of other messages came after it: the lookup must turn the page.
     local = with_customers
+    approval_card_in_flight_when_its_sender_died(local, chatter=450)
+    local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+
+
+def approval_card_in_flight_when_its_sender_died(local, chatter: int = 0) -> None:
+    """A rep's /solve above their authority whose approval card reached Slack (answered too
+    late for the sender to know), then `chatter` messages in the leads' channel, and the
+    sender that claimed the card gone."""
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     local.sender.client.timeout = 0.5
     local.fake.fail("chat.postMessage", status=200, stall=1, times=2)  # answered too late
     open_credit_of_60(local)
     local.workspace.submit("ana")
-    local.fake.chatter(LEE, LEADS, 450)
+    if chatter:
+        local.fake.chatter(LEE, LEADS, chatter)
     local.services.store.db.execute(
         "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
         ["2000-01-01"],
     )
-    local.wait(timedelta(minutes=5))
-    assert len(posts_to(local, LEADS, "Approval needed")) == 1
 
 
 # --- one error boundary ------------------------------------------------------------------------
