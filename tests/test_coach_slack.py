@@ -187,3 +187,15 @@ def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in()
     assert "&lt;!channel&gt; M&amp;S orders: we can *[add: what you can do]* rather than" in shown
     assert "<!channel>" not in shown and "&amp;amp;" not in shown
     assert "Fill in the parts in brackets before you send it." in shown
+
+
+def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
+    text = one(local.workspace.command(
+        "ana", "/draft", "Émile: the Café Crème pods never arrived"
+    )).render().text  # fmt: skip
+    assert "Hi Émile," in text
+    assert "you need a hand with the Café Crème pods." in text
+    decomposed = "Jose\u0301: my box never came"  # "José" as a Mac may paste it
+    again = one(local.workspace.command("ana", "/draft", decomposed)).render().text
+    assert "Hi Jose\u0301," in again
+    assert rows(local, "SELECT customer_name FROM drafts") == [("Émile",), ("Jose\u0301",)]
