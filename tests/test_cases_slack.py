@@ -200,6 +200,39 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
 
 
+def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")  # a lead decides
+    for user, said in [
+        ("ana", "Nobody decides their own request"),
+        ("ben", "Only a senior, lead or manager can approve or deny a solution."),
+        ("sam", "This is above your limit as senior: a lead or above decides it."),
+    ]:
+        replies = local.workspace.click(user, "Deny")
+        assert [r.kind for r in replies] == ["ephemeral"], user  # no modal to type a reason into
+        assert said in shown(replies)
+    assert local.fake.calls_to("views.open") == [local.fake.calls_to("views.open")[0]]  # /solve's
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
+        "pending",
+    )
+
+
+def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    (modal,) = local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    local.workspace.click("mia", "Approve")  # while Lee was typing
+    (after,) = local.workspace.submit("lee")
+    text = after.render().text
+    assert f"S-1 was already approved by @{member('mia').id}." in text, text
+    assert "Credit was given last week" not in text  # the form is gone: nothing left to submit
+    status = local.services.store.db.execute("SELECT status, decided_by FROM solutions")
+    assert status.fetchone() == ("approved", member("mia").id)
+
+
 def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
     return {
         "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",

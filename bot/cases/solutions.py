@@ -631,26 +631,10 @@ def decide(
             if click["outcome"] in ("approved", "denied"):
                 words = customer_message(store, policy, record)
             return Decision(click["outcome"], record, record.decided_by, click["message"], words)
-        row = cases_db.solution_row(store, solution_id)
-        if row is None:
-            raise SolutionError(f"There is no request S-{solution_id}.", "reason")
+        row = _solution_row(store, solution_id)
         record = _record(row)
-        solution_type = policy.type(record.type)
         role = roles.role_of(user_id)
-        refusal = None
-        if user_id == record.requested_by:
-            refusal = "Nobody decides their own request: someone else with the authority will."
-        elif role == "rep":
-            refusal = "Only a senior, lead or manager can approve or deny a solution."
-        elif solution_type is None:
-            refusal = f"{record.type} is no longer in {FILE_NAME}; ask for another solution."
-        else:
-            since = iso(store.clock.now() - LIMIT_WINDOW)
-            customer_id = row["customer_id"]
-            granted = cases_db.granted_amounts(store, customer_id, record.type, since, record.id)
-            if not _covers(policy, solution_type, role, record.amount, granted):
-                needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
-                refusal = f"This is above your limit as {role}: a {needs} or above decides it."
+        refusal = _refusal(store, policy, roles, row, user_id)
         outcome, words = "refused", None
         if refusal is not None:
             message = refusal
@@ -681,6 +665,50 @@ def decide(
         if request_key:
             cases_db.record_solution_click(store, request_key, record.id, user_id, outcome, message)
         return Decision(outcome, record, record.decided_by, message, words)
+
+
+def _solution_row(store: Store, solution_id: int) -> dict:
+    row = cases_db.solution_row(store, solution_id)
+    if row is None:
+        raise SolutionError(f"There is no request S-{solution_id}.", "reason")
+    return row
+
+
+def _refusal(
+    store: Store, policy: SolutionPolicy, roles: Roles, row: dict, user_id: str
+) -> str | None:
+    """Why `user_id` may not decide the solution of `row`, in their words; None when they may."""
+    record = _record(row)
+    solution_type = policy.type(record.type)
+    role = roles.role_of(user_id)
+    if user_id == record.requested_by:
+        return "Nobody decides their own request: someone else with the authority will."
+    if role == "rep":
+        return "Only a senior, lead or manager can approve or deny a solution."
+    if solution_type is None:
+        return f"{record.type} is no longer in {FILE_NAME}; ask for another solution."
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    granted = cases_db.granted_amounts(store, row["customer_id"], record.type, since, record.id)
+    if _covers(policy, solution_type, role, record.amount, granted):
+        return None
+    needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
+    return f"This is above your limit as {role}: a {needs} or above decides it."
+
+
+def why_not_decide(
+    store: Store, policy: SolutionPolicy, roles: Roles, *, solution_id: int, user_id: str
+) -> Decision | None:
+    """What `decide` would answer `user_id` without deciding anything (a refusal, or a
+    decision someone already made), or None when they may decide it now: asked before a form
+    to deny opens, so nobody types a reason that is then turned down. Nothing is written;
+    `decide` checks again in its own transaction."""
+    row = _solution_row(store, solution_id)
+    record = _record(row)
+    if refusal := _refusal(store, policy, roles, row, user_id):
+        return Decision("refused", record, record.decided_by, refusal)
+    if record.status != "pending":
+        return Decision("already_decided", record, record.decided_by, _already(record))
+    return None
 
 
 def _already(record: SolutionRecord) -> str:

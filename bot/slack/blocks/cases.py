@@ -416,3 +416,13 @@ def already_decided(solution: SolutionRecord) -> Message:
         f"{solution.ref} was already {solution.status}.",
         [section(Mrkdwn(f"{escape(solution.ref)} was already {solution.status} by {by}."))],
     )
+
+
+def already_decided_modal(solution: SolutionRecord) -> dict:
+    """What the deny form turns into when someone decided first."""
+    return {
+        "type": "modal",
+        "title": plain(f"{solution.ref} {solution.status}", TITLE_LIMIT),
+        "close": plain("Done", TITLE_LIMIT),
+        "blocks": already_decided(solution)["blocks"],
+    }

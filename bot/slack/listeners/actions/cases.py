@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.cases.card import case_card
 from bot.cases.service import CaseError, open_case_for
-from bot.cases.solutions import Decision, decide, describe
+from bot.cases.solutions import Decision, decide, describe, why_not_decide
 from bot.services import Services
 from bot.shared.db import existing
 from bot.shared.refusal import Refusal
@@ -103,10 +103,30 @@ def approve(
         announce(services, outbox, respond, decision, replace_card)
 
 
-def deny(body: dict, client: WebClient, context: BoltContext, services: Services) -> None:
+def deny(
+    body: dict, respond: Respond, client: WebClient, context: BoltContext, services: Services
+) -> None:
+    """The form for the reason, to whoever may deny the request now; anyone else is told why
+    not at once, as a click on Approve would be."""
     check_workspace(body, context)
     solution_id = _number(body) or 0
+    refused = why_not_decide(
+        services.store, services.guide.solutions, services.roles,
+        solution_id=solution_id, user_id=body["user"]["id"],
+    )  # fmt: skip
+    if refused is not None:
+        tell_unchanged(respond, refused)
+        return
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, {}))
+
+
+def tell_unchanged(respond: Respond, decision: Decision) -> None:
+    """Tell the clicker why their click changed nothing: who decided first, or the refusal."""
+    if decision.outcome == "already_decided" and decision.solution.decided_by:
+        told = case_blocks.already_decided(decision.solution)
+    else:
+        told = base.note(decision.message)
+    respond(replace_original=False, response_type="ephemeral", **told)
 
 
 def announce(
@@ -115,12 +135,8 @@ def announce(
 ) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
     clicker whose click changed nothing is told why."""
-    if decision.outcome == "already_decided" and decision.solution.decided_by:
-        told = case_blocks.already_decided(decision.solution)
-        respond(replace_original=False, response_type="ephemeral", **told)
-        return
     if decision.outcome in ("refused", "already_decided"):
-        respond(replace_original=False, response_type="ephemeral", **base.note(decision.message))
+        tell_unchanged(respond, decision)
         return
     solution = decision.solution
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
