@@ -156,3 +156,12 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     assert section.startswith(f"F-1 was already done by <@{ANA}> on <!date^")
     # what a phone shows: words only, no member id and no raw timestamp
     assert reply.text == "F-1 was already done."
+
+
+def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
+    local.workspace.command("ana", "/followup", "in 2h call Maria back")
+    (reply,) = local.workspace.command("ben", "/followup", "done F-1")
+    section = reply.blocks[0]["text"]["text"]
+    assert section == f"Only its owner or a lead can change F-1: it was promised by <@{ANA}>."
+    assert reply.text == "Only its owner or a lead can change F-1: it was promised."  # no raw id
+    assert count(local, "followups WHERE status = 'open'") == 1
