@@ -165,3 +165,16 @@ def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
     assert section == f"Only its owner or a lead can change F-1: it was promised by <@{ANA}>."
     assert reply.text == "Only its owner or a lead can change F-1: it was promised."  # no raw id
     assert count(local, "followups WHERE status = 'open'") == 1
+
+
+def test_a_reminder_of_a_promise_kept_meanwhile_loses_its_buttons_at_the_first_click(local):
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    local.wait(timedelta(hours=1))  # the reminder reaches Ana's DMs with its buttons
+    local.workspace.look(member("ana"))
+    local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
+    replies = local.workspace.click("ana", "Snooze 1h", where="DM")
+    (edited,) = [r for r in replies if r.edited]
+    assert "F-1 done: call Maria back" in edited.render().text and not edited.elements
+    (told,) = [r for r in replies if r.kind == "ephemeral"]
+    assert "F-1 was already done" in told.render().text
+    assert count(local, "followups WHERE status = 'done'") == 1
