@@ -115,8 +115,8 @@ def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
     local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/redirect", "billing C-1001")
     local.wait(timedelta(hours=3))
-    assert any("Nobody has taken C-1001" in body for body in dms(local, ANA))
-    assert any("Nobody has taken C-1001" in body for body in dms(local, LEE))
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, ANA))
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
 
 
 def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
@@ -178,3 +178,17 @@ def test_a_reminder_of_a_promise_kept_meanwhile_loses_its_buttons_at_the_first_c
     (told,) = [r for r in replies if r.kind == "ephemeral"]
     assert "F-1 was already done" in told.render().text
     assert count(local, "followups WHERE status = 'done'") == 1
+
+
+def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, app crashes")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/redirect", "technical C-1001")  # the team is "App support"
+    local.wait(timedelta(hours=3))
+    for user_id in (ANA, LEE):
+        told = [body for body in dms(local, user_id) if "Nobody" in body]
+        assert told and all("Nobody in App support has taken C-1001 yet" in b for b in told)
+        assert not [body for body in told if "technical" in body]
+    (lead_home,) = [r for r in local.open_home(member("lee")) if r.kind == "home"]
+    text = lead_home.render().text
+    assert "C-1001 to App support since" in text and "technical" not in text

@@ -189,6 +189,12 @@ def find_team(teams: Mapping[str, Team], text: str) -> Team | None:
     return None
 
 
+def team_name(teams: Mapping[str, Team], team_id: str) -> str:
+    """A team as people call it ("App support"); its id for a team since removed from the file."""
+    team = teams.get(team_id)
+    return team.name if team else team_id
+
+
 def team_list(teams: Mapping[str, Team]) -> str:
     """ "billing (Billing), deliveries (Deliveries), ..." for a rep who named no known team."""
     return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
