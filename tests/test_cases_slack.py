@@ -85,6 +85,9 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
         "closed", "product"
     )  # fmt: skip
     assert "is closed" in shown(local.workspace.command("ana", "/solve", "C-1001"))
+    # Close case again, on the card as it was shown before
+    again = shown(local.workspace.click("ana", "Close case", where="#support"))
+    assert "C-1001 is already closed." in again
 
 
 def test_a_customer_back_on_a_closed_matter_gets_a_new_case_that_counts_on(local, tmp_path):

@@ -76,8 +76,10 @@ def propose(body: dict, respond: Respond, client: WebClient, services: Services)
 
 def close(body: dict, client: WebClient, services: Services) -> None:
     card = case_card(services.store, _number(body) or 0)
-    if card is None or card.case.status != "open":
-        raise CaseError("It is closed.")
+    if card is None:
+        raise CaseError("That case is gone.")
+    if card.case.status != "open":
+        raise CaseError(f"{card.case.ref} is already closed.")
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.close_modal(card))
 
 
