@@ -192,3 +192,18 @@ def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
     (lead_home,) = [r for r in local.open_home(member("lee")) if r.kind == "home"]
     text = lead_home.render().text
     assert "C-1001 to App support since" in text and "technical" not in text
+
+
+def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    moved = shown(local.workspace.command("ana", "/followup", "snooze F-1 tomorrow 10am"))
+    assert "F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00" in moved  # Ana is in London
+    due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
+    assert due.startswith("2026-06-18T09:00")  # 10:00 in London in June is 09:00 UTC
+    for typed in ("snooze", "snooze 1", "snooze tomorrow"):  # which one, and until when?
+        said = shown(local.workspace.command("ana", "/followup", typed))
+        assert "/followup snooze 12 tomorrow 10am" in said, typed
+    said = shown(local.workspace.command("ana", "/followup", "snooze 1 someday"))
+    assert "I couldn't read 'someday' as a time." in said
+    refused = shown(local.workspace.command("ben", "/followup", "snooze 1 in 2h"))
+    assert "Only its owner or a lead can change F-1" in refused

@@ -38,7 +38,8 @@ UTC = ZoneInfo("UTC")
 def followup_usage() -> Message:
     return note(
         "Usage: /followup <when> <what> [case], for example /followup tomorrow 10am call Maria "
-        "back about her refund C-1042; /followup list; /followup done 12"
+        "back about her refund C-1042; /followup list; /followup done 12; "
+        "/followup snooze 12 tomorrow 10am"
     )
 
 
