@@ -198,4 +198,18 @@ def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
     decomposed = "Jose\u0301: my box never came"  # "José" as a Mac may paste it
     again = one(local.workspace.command("ana", "/draft", decomposed)).render().text
     assert "Hi Jose\u0301," in again
-    assert rows(local, "SELECT customer_name FROM drafts") == [("Émile",), ("Jose\u0301",)]
+    # a script without capitals (Chinese, Arabic) names a customer too; a lower-case word never
+    assert (
+        "Hi 李雷,"
+        in one(local.workspace.command("ana", "/draft", "李雷: my box never came")).render().text
+    )
+    assert (
+        "Hi there,"
+        in one(local.workspace.command("ana", "/draft", "note: my box never came")).render().text
+    )
+    assert rows(local, "SELECT customer_name FROM drafts") == [
+        ("Émile",),
+        ("Jose\u0301",),
+        ("李雷",),
+        (None,),
+    ]
