@@ -141,6 +141,9 @@ def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp
     for amount in ("-5", "0", "twenty", "999999", "$20", "20 EUR"):
         (modal,) = solve(local, "ana", "C-1001", "Account credit", amount, "x")
         assert modal.kind == "modal" and modal.errors, amount
+    # an amount for a solution that has none is not dropped without a word
+    (modal,) = solve(local, "ana", "C-1001", "Expedited shipping on the next box", "15", "x")
+    assert "This solution has no amount: leave the amount empty." in modal.render().text
     assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
 
 

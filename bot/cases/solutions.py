@@ -570,7 +570,13 @@ def propose(
             return _proposal(store, policy, _record(row))
         case = open_case(store, case_id)
         solution_type = _allowed_type(policy, situation_id, type_id, case.customer, today)
-        amount = parse_amount(policy, amount_text, type_id) if solution_type.has_amount else None
+        # An amount typed for a solution without one is refused, in words, never dropped.
+        typed = bool((amount_text or "").strip())
+        amount = (
+            parse_amount(policy, amount_text, type_id)
+            if solution_type.has_amount or typed
+            else None
+        )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
         since = iso(store.clock.now() - LIMIT_WINDOW)
