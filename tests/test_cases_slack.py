@@ -320,6 +320,25 @@ def test_a_name_with_its_address_as_copied_from_an_email_is_both(local, tmp_path
     assert "Found José Núñez" in bare and "by email" in bare and "Topic: voucher" in bare
 
 
+def test_create_on_an_old_question_asks_again_when_the_customer_was_made_meanwhile(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel late")  # nobody: Create?
+    local.workspace.command("ben", "/case", "Maria Lopez, parcel late")
+    local.workspace.click("ben", "Create")  # Ben was quicker
+    (asked,) = local.workspace.click("ana", "Create")
+    text = asked.render().text
+    assert asked.edited and "Which customer do you mean by *Maria Lopez*?" in text
+    assert "open case C-1001: parcel late" in text
+    assert count(local, "customers WHERE name = 'Maria Lopez'") == 1  # no second Maria yet
+    (card,) = local.workspace.click("ana", "Maria Lopez (NEW-1)")
+    assert "Counted another contact." in card.render().text and "2 contacts" in card.render().text
+    # New customer, pressed where the one shown is the only Maria, still makes a second one
+    asked = shown(local.workspace.command("ana", "/case", "Maria Lopez (m2@example.org), refund"))
+    assert "Which customer do you mean" in asked
+    (made,) = local.workspace.click("ana", "New customer")
+    assert "New customer Maria Lopez" in made.render().text
+    assert count(local, "customers WHERE name = 'Maria Lopez'") == 2
+
+
 def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):
     customers(local, tmp_path)
     today = local.services.store.clock.now().date()

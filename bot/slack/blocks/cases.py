@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
@@ -50,18 +51,24 @@ def case_usage() -> Message:
 
 class CustomerPick(NamedTuple):
     """What a button of /case's question carries back: the customer chosen (None: a new one),
-    what the rep asked, and the key of their /case request."""
+    what the rep asked, the key of their /case request, and the customers the question showed
+    (for a new one: made only if nobody else is found by then)."""
 
     customer_id: str | None
     request: CaseRequest
     key: str
+    shown: tuple[str, ...] = ()
 
 
-def pick_value(customer_id: str | None, request: CaseRequest, key: str) -> str:
-    return json.dumps(
-        {"id": customer_id, "customer": request.customer, "topic": request.topic, "key": key},
-        ensure_ascii=False, separators=(",", ":"),
-    )  # fmt: skip
+def pick_value(
+    customer_id: str | None, request: CaseRequest, key: str, shown: Sequence[str] = ()
+) -> str:
+    data: dict[str, object] = {
+        "id": customer_id, "customer": request.customer, "topic": request.topic, "key": key,
+    }  # fmt: skip
+    if shown:
+        data["shown"] = list(shown)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse_pick_value(value: str) -> CustomerPick | None:
@@ -78,7 +85,12 @@ def parse_pick_value(value: str) -> CustomerPick | None:
         return None
     if not isinstance(customer, str) or not isinstance(topic, str):
         return None
-    return CustomerPick(customer_id, CaseRequest.checked(customer, topic), data["key"])
+    shown = data.get("shown", [])
+    if not isinstance(shown, list) or not all(isinstance(item, str) for item in shown):
+        return None
+    return CustomerPick(
+        customer_id, CaseRequest.checked(customer, topic), data["key"], tuple(shown)
+    )
 
 
 def _who(customer: Customer, limit: int = SECTION_LIMIT) -> str:
@@ -141,7 +153,11 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
         actions(
             Block.CASE_CUSTOMERS,
             *buttons,
-            button("New customer", Action.CASE_NEW_CUSTOMER, pick_value(None, request, key)),
+            button(
+                "New customer",
+                Action.CASE_NEW_CUSTOMER,
+                pick_value(None, request, key, [c.customer.id for c in choice.candidates]),
+            ),
             cancel,
         )  # fmt: skip
     )

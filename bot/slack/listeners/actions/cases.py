@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError, open_case_for
+from bot.cases.service import CaseError, CustomerChoice, open_case_for
 from bot.cases.solutions import Decision, decide, describe, why_not_decide
 from bot.services import Services
 from bot.shared.db import existing
@@ -58,11 +58,15 @@ def pick_customer(
         if action["action_id"] == Action.CASE_CANCEL:
             respond(replace_original=True, **case_blocks.customer_cancelled(pick.request))
             return
-        contact = open_case_for(
+        outcome = open_case_for(
             services.store, customer_id=pick.customer_id, request=pick.request,
-            user_id=body["user"]["id"], request_key=pick.key,
+            user_id=body["user"]["id"], request_key=pick.key, shown=pick.shown,
         )  # fmt: skip
-        respond(replace_original=True, **contact_card(services, outbox, contact))
+        if isinstance(outcome, CustomerChoice):  # the customer was made meanwhile: which one?
+            said = case_blocks.customer_choice(outcome, pick.key)
+        else:
+            said = contact_card(services, outbox, outcome)
+        respond(replace_original=True, **said)
 
 
 def propose(body: dict, respond: Respond, client: WebClient, services: Services) -> None:
