@@ -393,11 +393,14 @@ def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolic
     return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", sections(text))
 
 
-def outcome_for_rep(headline: str, customer_message: str) -> Message:
-    """What the rep is told about a solution, with the message to pass to the customer."""
+def outcome_for_rep(headline: str, customer_message: str, why: str | None = None) -> Message:
+    """What the rep is told about a solution, with the message to pass to the customer; `why`,
+    the reason a lead gave for a denial."""
+    said = f"{headline} Why: {why}" if why else headline
+    shown = Mrkdwn(escape(headline)) + (Mrkdwn("\n*Why:* ") + why if why else Mrkdwn(""))
     return message(
-        f"{headline} {customer_message}",
-        [*sections(headline), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
+        f"{said} {customer_message}",
+        [*sections(shown), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
     )
 
 

@@ -152,7 +152,9 @@ def announce(
     outbox.post(
         solution.requested_by,
         # Only approvals and denials get this far, and each comes with words for the customer.
-        case_blocks.outcome_for_rep(headline, decision.customer_message or ""),
+        case_blocks.outcome_for_rep(
+            headline, decision.customer_message or "", solution.decision_reason
+        ),
         key=f"solution:{solution.id}:outcome",
         digest="solution",
     )
