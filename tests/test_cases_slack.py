@@ -205,6 +205,7 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     assert "Denied: Account credit £60.00 on C-1001." in dm and "For the customer:" in dm
     # the form said "The rep sees this": the rep, who may not be in the leads' channel, does
     assert "Why: Credit was given last week" in dm
+    assert "what I can do for you is next-day delivery on your next box." in dm
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
 
 

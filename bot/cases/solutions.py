@@ -497,6 +497,14 @@ def _offer(policy: SolutionPolicy, record: SolutionRecord) -> str:
     return _fill(solution_type.offer, amount=amount)
 
 
+def _alternative(solution_type: SolutionType) -> str:
+    """Another solution as the customer hears it: its offer ("a replacement box"); for one
+    whose offer needs an amount, not known yet, its label ("account credit")."""
+    if not PLACEHOLDER.search(solution_type.offer):
+        return solution_type.offer
+    return solution_type.label[0].lower() + solution_type.label[1:]
+
+
 def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> str:
     """What the rep tells the customer, in can-do words, for the solution as it stands."""
     solution_type = policy.type(record.type)
@@ -506,11 +514,14 @@ def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecor
         case = existing(get_case(store, record.case_id), f"case C-{record.case_id}")
         today = store.clock.now().date()
         others = [
-            t.label[0].lower() + t.label[1:]
+            _alternative(t)
             for t in options_for(policy, record.situation, case.customer, today)
             if t.id != record.type
         ]
-        alternatives = " or ".join(others) if others else "look for another way to put this right"
+        alternatives = (
+            " or ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
+            or "look for another way to put this right"
+        )
         return _fill(policy.messages.get("denied", ""), alternatives=alternatives)
     if solution_type is None:
         return f"I've arranged {_offer(policy, record)} for you."
