@@ -207,3 +207,14 @@ def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
     assert "I couldn't read 'someday' as a time." in said
     refused = shown(local.workspace.command("ben", "/followup", "snooze 1 in 2h"))
     assert "Only its owner or a lead can change F-1" in refused
+
+
+def test_a_team_is_named_by_its_name_of_two_words_as_the_usage_shows_it(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, app crashes")
+    local.workspace.click("ana", "Create")  # a new customer
+    sent = shown(local.workspace.command("ana", "/redirect", "App support C-1001 crashes at login"))
+    assert "C-1001 sent to App support" in sent
+    note = local.services.store.db.execute("SELECT team_id, note FROM redirects").fetchone()
+    assert tuple(note) == ("technical", "crashes at login")
+    unknown = shown(local.workspace.command("ana", "/redirect", "Space team C-1001 hi"))
+    assert "There is no team 'Space team'." in unknown

@@ -100,10 +100,13 @@ def send_redirect(
     # The handoff is stored, and its packet queued for the team, before the acknowledgement.
     teams = services.guide.teams
     words = command.get("text", "").split()
-    team = find_team(teams, words[0]) if words else None
-    case_id = parse_case_ref(words[1]) if len(words) > 1 else None
-    if team is None or case_id is None:
-        unknown = words[0] if words and team is None else ""
+    # The team is what comes before the case: "billing C-1042", "App support C-1042".
+    at = next((i for i, word in enumerate(words) if parse_case_ref(word) is not None), None)
+    team_text = " ".join(words[:at] if at else words[:1])
+    team = find_team(teams, team_text) if team_text else None
+    case_id = parse_case_ref(words[at]) if at else None
+    if team is None or case_id is None or at is None:
+        unknown = team_text if team is None else ""
         ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown))
         return
     user_id = command["user_id"]
@@ -112,7 +115,7 @@ def send_redirect(
     with outbox.unit_of_work(delivery_key):
         _, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
-            from_user=user_id, note=" ".join(words[2:]),
+            from_user=user_id, note=" ".join(words[at + 1 :]),
             request_key=command.get("trigger_id"), tz=tz,
             hours=services.guide.playbooks.working_hours,
             faq_entries=services.faq.entries,
