@@ -71,6 +71,8 @@ def test_a_third_contact_on_the_same_matter_raises_a_senior_callback_once(local,
 def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     customers(local, tmp_path)
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/case", "C-9999"))
+    # as /note, /solve and /followup read a case: "c9999" too, never a customer called so
+    assert "There is no case C-9999." in shown(local.workspace.command("ana", "/case", "c9999"))
     assert "C-9999" in shown(local.workspace.command("ana", "/note", "C-9999 hello"))
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/solve", "C-9999"))
     local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
