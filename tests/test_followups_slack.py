@@ -218,3 +218,15 @@ def test_a_team_is_named_by_its_name_of_two_words_as_the_usage_shows_it(local):
     assert tuple(note) == ("technical", "crashes at login")
     unknown = shown(local.workspace.command("ana", "/redirect", "Space team C-1001 hi"))
     assert "There is no team 'Space team'." in unknown
+
+
+def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    refused = shown(local.workspace.click("ana", "Take it", where="#billing"))
+    assert "You sent C-1001 to this team yourself" in refused
+    assert not [body for body in dms(local, ANA) if "taken by its new team" in body]
+    row = local.services.store.db.execute("SELECT status FROM redirects").fetchone()
+    assert tuple(row) == ("waiting",)
+    assert "Taken by" in shown(local.workspace.click("sam", "Take it", where="#billing"))
