@@ -230,3 +230,14 @@ def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
     row = local.services.store.db.execute("SELECT status FROM redirects").fetchone()
     assert tuple(row) == ("waiting",)
     assert "Taken by" in shown(local.workspace.click("sam", "Take it", where="#billing"))
+
+
+def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(local):
+    local.wait(timedelta(days=2))  # Friday 19 June, 11:30 in London
+    local.workspace.command("ana", "/followup", "in 30m call Tom back")
+    local.wait(timedelta(minutes=30))  # the reminder, with its buttons
+    local.workspace.look(member("ana"))
+    moved = shown(local.workspace.click("ana", "Snooze tomorrow", where="DM"))
+    assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
+    due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
+    assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June

@@ -8,7 +8,6 @@ from slack_sdk import WebClient
 
 from bot.followups.redirects import take
 from bot.followups.service import Followup, FollowupError, complete, get_followup, snooze
-from bot.followups.when import parse_when
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
@@ -48,7 +47,7 @@ def on_followup(
             later = (
                 now + timedelta(hours=1)
                 if action["action_id"] == Action.FOLLOWUP_SNOOZE_HOUR
-                else parse_when("tomorrow", now=now, tz=tz, hours=hours)  # when work starts
+                else hours.next_opening(now.astimezone(tz))  # when work starts, Monday on a Friday
             )
             show(snooze(services.store, int(value), user_id, later, roles=roles), "snoozed")
     except FollowupError:
