@@ -213,3 +213,16 @@ def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
         ("李雷",),
         (None,),
     ]
+
+
+def test_a_sentence_that_was_only_the_phrase_is_to_be_left_out_not_tried_as_a_full_stop(local):
+    text = one(local.workspace.command(
+        "ana", "/tone", "Unfortunately. We cannot refund you."
+    )).render().text  # fmt: skip
+    assert "“Unfortunately”: It announces bad news" in text and "Leave this sentence out." in text
+    assert "Try: “.”" not in text
+    rewritten = "*The whole text, rewritten:*\nWe can *[add: what you can do]* rather than"
+    assert rewritten in text
+    alone = one(local.workspace.command("ana", "/tone", "Unfortunately!")).render().text
+    assert "Try: “!”" not in alone and "Leave this sentence out." in alone
+    assert "Nothing is left of it once that goes" in alone
