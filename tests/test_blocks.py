@@ -172,7 +172,7 @@ def test_the_notification_text_takes_plain_words_and_escapes_them_once():
 
 def test_the_notification_text_shows_no_raw_ids_or_timestamps():
     overdue = Reminder("r", "overdue", "U0LEAD0001", NOW, followup(2, "call back"))
-    message = followup_blocks.reminder(overdue, UTC, NOW)
+    message = followup_blocks.reminder(overdue, UTC, NOW, {})
     assert "U0REP0001" not in message["text"] and "2026-11-30" not in message["text"]
     shown_text = shown(message)
     assert "<@U0REP0001>" in shown_text

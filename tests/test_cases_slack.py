@@ -71,6 +71,8 @@ def test_a_third_contact_on_the_same_matter_raises_a_senior_callback_once(local,
 def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     customers(local, tmp_path)
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/case", "C-9999"))
+    # as /note, /solve and /followup read a case: "c9999" too, never a customer called so
+    assert "There is no case C-9999." in shown(local.workspace.command("ana", "/case", "c9999"))
     assert "C-9999" in shown(local.workspace.command("ana", "/note", "C-9999 hello"))
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/solve", "C-9999"))
     local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
@@ -85,6 +87,9 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
         "closed", "product"
     )  # fmt: skip
     assert "is closed" in shown(local.workspace.command("ana", "/solve", "C-1001"))
+    # Close case again, on the card as it was shown before
+    again = shown(local.workspace.click("ana", "Close case", where="#support"))
+    assert "C-1001 is already closed." in again
 
 
 def test_a_customer_back_on_a_closed_matter_gets_a_new_case_that_counts_on(local, tmp_path):
@@ -138,6 +143,9 @@ def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp
     for amount in ("-5", "0", "twenty", "999999", "$20", "20 EUR"):
         (modal,) = solve(local, "ana", "C-1001", "Account credit", amount, "x")
         assert modal.kind == "modal" and modal.errors, amount
+    # an amount for a solution that has none is not dropped without a word
+    (modal,) = solve(local, "ana", "C-1001", "Expedited shipping on the next box", "15", "x")
+    assert "This solution has no amount: leave the amount empty." in modal.render().text
     assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
 
 
@@ -197,7 +205,43 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     assert "*Denied* by @U0LEE0001" in text and "Credit was given last week" in text
     dm = dm_to(local, ANA, "Denied")
     assert "Denied: Account credit £60.00 on C-1001." in dm and "For the customer:" in dm
+    # the form said "The rep sees this": the rep, who may not be in the leads' channel, does
+    assert "Why: Credit was given last week" in dm
+    assert "what I can do for you is next-day delivery on your next box." in dm
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
+
+
+def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")  # a lead decides
+    for user, said in [
+        ("ana", "Nobody decides their own request"),
+        ("ben", "Only a senior, lead or manager can approve or deny a solution."),
+        ("sam", "This is above your limit as senior: a lead or above decides it."),
+    ]:
+        replies = local.workspace.click(user, "Deny")
+        assert [r.kind for r in replies] == ["ephemeral"], user  # no modal to type a reason into
+        assert said in shown(replies)
+    assert local.fake.calls_to("views.open") == [local.fake.calls_to("views.open")[0]]  # /solve's
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
+        "pending",
+    )
+
+
+def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    (modal,) = local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    local.workspace.click("mia", "Approve")  # while Lee was typing
+    (after,) = local.workspace.submit("lee")
+    text = after.render().text
+    assert f"S-1 was already approved by @{member('mia').id}." in text, text
+    assert "Credit was given last week" not in text  # the form is gone: nothing left to submit
+    status = local.services.store.db.execute("SELECT status, decided_by FROM solutions")
+    assert status.fetchone() == ("approved", member("mia").id)
 
 
 def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
@@ -279,6 +323,25 @@ def test_a_name_with_its_address_as_copied_from_an_email_is_both(local, tmp_path
     assert "Found José Núñez" in outlook and "by email" in outlook and "Topic: eggs" in outlook
     bare = shown(local.workspace.command("ana", "/case", "(jo@example.com) voucher"))
     assert "Found José Núñez" in bare and "by email" in bare and "Topic: voucher" in bare
+
+
+def test_create_on_an_old_question_asks_again_when_the_customer_was_made_meanwhile(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel late")  # nobody: Create?
+    local.workspace.command("ben", "/case", "Maria Lopez, parcel late")
+    local.workspace.click("ben", "Create")  # Ben was quicker
+    (asked,) = local.workspace.click("ana", "Create")
+    text = asked.render().text
+    assert asked.edited and "Which customer do you mean by *Maria Lopez*?" in text
+    assert "open case C-1001: parcel late" in text
+    assert count(local, "customers WHERE name = 'Maria Lopez'") == 1  # no second Maria yet
+    (card,) = local.workspace.click("ana", "Maria Lopez (NEW-1)")
+    assert "Counted another contact." in card.render().text and "2 contacts" in card.render().text
+    # New customer, pressed where the one shown is the only Maria, still makes a second one
+    asked = shown(local.workspace.command("ana", "/case", "Maria Lopez (m2@example.org), refund"))
+    assert "Which customer do you mean" in asked
+    (made,) = local.workspace.click("ana", "New customer")
+    assert "New customer Maria Lopez" in made.render().text
+    assert count(local, "customers WHERE name = 'Maria Lopez'") == 2
 
 
 def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_path):

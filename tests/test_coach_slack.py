@@ -187,3 +187,42 @@ def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in()
     assert "&lt;!channel&gt; M&amp;S orders: we can *[add: what you can do]* rather than" in shown
     assert "<!channel>" not in shown and "&amp;amp;" not in shown
     assert "Fill in the parts in brackets before you send it." in shown
+
+
+def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
+    text = one(local.workspace.command(
+        "ana", "/draft", "Émile: the Café Crème pods never arrived"
+    )).render().text  # fmt: skip
+    assert "Hi Émile," in text
+    assert "you need a hand with the Café Crème pods." in text
+    decomposed = "Jose\u0301: my box never came"  # "José" as a Mac may paste it
+    again = one(local.workspace.command("ana", "/draft", decomposed)).render().text
+    assert "Hi Jose\u0301," in again
+    # a script without capitals (Chinese, Arabic) names a customer too; a lower-case word never
+    assert (
+        "Hi 李雷,"
+        in one(local.workspace.command("ana", "/draft", "李雷: my box never came")).render().text
+    )
+    assert (
+        "Hi there,"
+        in one(local.workspace.command("ana", "/draft", "note: my box never came")).render().text
+    )
+    assert rows(local, "SELECT customer_name FROM drafts") == [
+        ("Émile",),
+        ("Jose\u0301",),
+        ("李雷",),
+        (None,),
+    ]
+
+
+def test_a_sentence_that_was_only_the_phrase_is_to_be_left_out_not_tried_as_a_full_stop(local):
+    text = one(local.workspace.command(
+        "ana", "/tone", "Unfortunately. We cannot refund you."
+    )).render().text  # fmt: skip
+    assert "“Unfortunately”: It announces bad news" in text and "Leave this sentence out." in text
+    assert "Try: “.”" not in text
+    rewritten = "*The whole text, rewritten:*\nWe can *[add: what you can do]* rather than"
+    assert rewritten in text
+    alone = one(local.workspace.command("ana", "/tone", "Unfortunately!")).render().text
+    assert "Try: “!”" not in alone and "Leave this sentence out." in alone
+    assert "Nothing is left of it once that goes" in alone

@@ -383,6 +383,8 @@ def test_a_feeling_that_is_negated_does_not_count(message, emotion):
         # what the thing does is not part of its name
         ("I'm not upset, just asking when my box ships", "your box"),
         ("When does my new router arrive?", "your new router"),
+        # letters beyond a to z are letters: never "the Caf Cr"
+        ("The Café Crème pods never arrived", "the Café Crème pods"),
     ],
 )
 def test_the_problem_is_named_in_a_few_words_not_quoted(message, named):

@@ -144,6 +144,23 @@ def test_a_direct_message_is_answered_and_its_retries_are_ignored(local):
     assert len(stored(local)) == 1
 
 
+def test_help_or_a_slash_command_in_a_direct_message_is_answered_not_kept_as_a_gap(local):
+    def dm(text: str) -> str:
+        (reply,) = local.workspace.direct_message("ana", text)
+        return reply.render().text
+
+    helped = dm("help")
+    assert "Send me the customer's words" in helped and "/draft" in helped
+    assert "No good match" not in helped
+    # a command typed in a message (in a thread, Slack sends it as text): /faq's words answered
+    answered = dm("/faq where is my box")
+    assert "*Where is my box? How can I track my order?*" in answered
+    assert "> where is my box" in answered and "/faq where" not in answered
+    told = dm("/draft my box never came")
+    assert "/draft is a command: type it in the message box" in told
+    assert [text for (text, *_) in stored(local)] == ["where is my box"]  # no gap for the leads
+
+
 def test_the_bot_ignores_its_own_and_edited_messages(local):
     local.client.event({**local.fake.dm_event(ANA, "hello"), "subtype": "message_changed"})
     local.client.event({**local.fake.dm_event(ANA, "hello"), "bot_id": "B0OTHER"})

@@ -115,8 +115,8 @@ def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
     local.workspace.click("ana", "Create")  # a new customer
     local.workspace.command("ana", "/redirect", "billing C-1001")
     local.wait(timedelta(hours=3))
-    assert any("Nobody has taken C-1001" in body for body in dms(local, ANA))
-    assert any("Nobody has taken C-1001" in body for body in dms(local, LEE))
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, ANA))
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
 
 
 def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
@@ -156,3 +156,88 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     assert section.startswith(f"F-1 was already done by <@{ANA}> on <!date^")
     # what a phone shows: words only, no member id and no raw timestamp
     assert reply.text == "F-1 was already done."
+
+
+def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
+    local.workspace.command("ana", "/followup", "in 2h call Maria back")
+    (reply,) = local.workspace.command("ben", "/followup", "done F-1")
+    section = reply.blocks[0]["text"]["text"]
+    assert section == f"Only its owner or a lead can change F-1: it was promised by <@{ANA}>."
+    assert reply.text == "Only its owner or a lead can change F-1: it was promised."  # no raw id
+    assert count(local, "followups WHERE status = 'open'") == 1
+
+
+def test_a_reminder_of_a_promise_kept_meanwhile_loses_its_buttons_at_the_first_click(local):
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    local.wait(timedelta(hours=1))  # the reminder reaches Ana's DMs with its buttons
+    local.workspace.look(member("ana"))
+    local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
+    replies = local.workspace.click("ana", "Snooze 1h", where="DM")
+    (edited,) = [r for r in replies if r.edited]
+    assert "F-1 done: call Maria back" in edited.render().text and not edited.elements
+    (told,) = [r for r in replies if r.kind == "ephemeral"]
+    assert "F-1 was already done" in told.render().text
+    assert count(local, "followups WHERE status = 'done'") == 1
+
+
+def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, app crashes")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/redirect", "technical C-1001")  # the team is "App support"
+    local.wait(timedelta(hours=3))
+    for user_id in (ANA, LEE):
+        told = [body for body in dms(local, user_id) if "Nobody" in body]
+        assert told and all("Nobody in App support has taken C-1001 yet" in b for b in told)
+        assert not [body for body in told if "technical" in body]
+    (lead_home,) = [r for r in local.open_home(member("lee")) if r.kind == "home"]
+    text = lead_home.render().text
+    assert "C-1001 to App support since" in text and "technical" not in text
+
+
+def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    moved = shown(local.workspace.command("ana", "/followup", "snooze F-1 tomorrow 10am"))
+    assert "F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00" in moved  # Ana is in London
+    due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
+    assert due.startswith("2026-06-18T09:00")  # 10:00 in London in June is 09:00 UTC
+    for typed in ("snooze", "snooze 1", "snooze tomorrow"):  # which one, and until when?
+        said = shown(local.workspace.command("ana", "/followup", typed))
+        assert "/followup snooze 12 tomorrow 10am" in said, typed
+    said = shown(local.workspace.command("ana", "/followup", "snooze 1 someday"))
+    assert "I couldn't read 'someday' as a time." in said
+    refused = shown(local.workspace.command("ben", "/followup", "snooze 1 in 2h"))
+    assert "Only its owner or a lead can change F-1" in refused
+
+
+def test_a_team_is_named_by_its_name_of_two_words_as_the_usage_shows_it(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, app crashes")
+    local.workspace.click("ana", "Create")  # a new customer
+    sent = shown(local.workspace.command("ana", "/redirect", "App support C-1001 crashes at login"))
+    assert "C-1001 sent to App support" in sent
+    note = local.services.store.db.execute("SELECT team_id, note FROM redirects").fetchone()
+    assert tuple(note) == ("technical", "crashes at login")
+    unknown = shown(local.workspace.command("ana", "/redirect", "Space team C-1001 hi"))
+    assert "There is no team 'Space team'." in unknown
+
+
+def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    refused = shown(local.workspace.click("ana", "Take it", where="#billing"))
+    assert "You sent C-1001 to this team yourself" in refused
+    assert not [body for body in dms(local, ANA) if "taken by its new team" in body]
+    row = local.services.store.db.execute("SELECT status FROM redirects").fetchone()
+    assert tuple(row) == ("waiting",)
+    assert "Taken by" in shown(local.workspace.click("sam", "Take it", where="#billing"))
+
+
+def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(local):
+    local.wait(timedelta(days=2))  # Friday 19 June, 11:30 in London
+    local.workspace.command("ana", "/followup", "in 30m call Tom back")
+    local.wait(timedelta(minutes=30))  # the reminder, with its buttons
+    local.workspace.look(member("ana"))
+    moved = shown(local.workspace.click("ana", "Snooze tomorrow", where="DM"))
+    assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
+    due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
+    assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June

@@ -84,6 +84,20 @@ def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
     assert rows.fetchall() == [("entry", "do_you_have_vegan_meals", LEE)] * 2
 
 
+def test_a_new_entry_whose_question_has_no_words_is_refused_in_the_modal(local):
+    ask(local, "ana", "do you have vegan meals")
+    gaps_reply(local)
+    local.workspace.click("lee", "New entry")
+    local.workspace.fill("Answer", "Yes: the Green box.", "lee")
+    for question in ("😀", "do you have"):  # nothing /faq could ever match it by
+        local.workspace.fill("Question", question, "lee")
+        (still_open,) = local.workspace.submit("lee")
+        assert still_open.kind == "modal", question
+        assert "Write the question in words" in still_open.render().text
+    assert local.services.faq.entry("entry") is None
+    assert "do you have vegan meals" in gaps_reply(local).render().text  # the gap is still open
+
+
 def test_ignore_takes_a_gap_off_the_list_and_a_second_lead_is_told_who_did(local):
     ask(local, "ana", "is the moon made of cheese")
     gaps_reply(local)

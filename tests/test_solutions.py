@@ -293,9 +293,8 @@ def test_deny_needs_a_reason_and_gives_the_rep_can_do_words(policy, store):
     denied = decide(store, policy, ROLES, solution_id=pending.id, user_id=LEAD, approve=False,
                     reason="goodwill used up", request_key=None)  # fmt: skip
     assert denied.outcome == "denied"
-    assert denied.customer_message == (
-        "What I can do is replacement box or 50% off (loyal customers)."
-    )
+    # the alternatives in the customer's words (each type's offer), never the reps' labels
+    assert denied.customer_message == "What I can do is a replacement box or 50% off."
 
 
 @pytest.mark.parametrize(

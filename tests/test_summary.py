@@ -14,11 +14,11 @@ import pytest
 
 from bot.cases.solutions import SolutionPolicy, SolutionType
 from bot.reporting.chart import trend_chart
-from bot.reporting.export import rows, shown, to_csv, to_markdown
+from bot.reporting.export import rows, shown, to_csv, to_markdown, week_span
 from bot.reporting.goals import Goal, load_goals
 from bot.reporting.summary import Labels, build_summary, trends
 from bot.reporting.weekly import claim_weekly_post
-from bot.reporting.weeks import iso_week
+from bot.reporting.weeks import iso_week, week_bounds
 from bot.shared.clock import Clock, iso
 from bot.shared.db import Store
 
@@ -449,3 +449,11 @@ def test_a_wait_reads_in_minutes_hours_or_days_as_it_grows():
     assert [shown(m, "minutes") for m in (0, 45, 150, 8730)] == [
         "0 min", "45 min", "2.5 h", "6.1 days"
     ]  # fmt: skip
+
+
+def test_a_week_across_new_year_names_both_years():
+    tz = ZoneInfo("Europe/London")
+    start, end = week_bounds(date(2025, 12, 29), tz)  # 2026-W01
+    assert week_span(start, end, tz, "to") == "29 Dec 2025 to 04 Jan 2026"
+    start, end = week_bounds(date(2026, 11, 30), tz)
+    assert week_span(start, end, tz, "–") == "30 Nov – 06 Dec 2026"

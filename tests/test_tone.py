@@ -428,3 +428,22 @@ def test_a_rule_may_leave_its_phrase_out(tmp_path):
     assert problems == []
     assert check_tone("Sadly, your plan ends today", rules).rewritten == "Your plan ends today."
     assert check_tone("It ends today, sadly!", rules).rewritten == "It ends today!"
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        (
+            "Unfortunately. We cannot refund you.",
+            "We can [add: what you can do] rather than refund you.",
+        ),
+        ("Unfortunately!", ""),
+        ("Unfortunately\nwe can't", "We can [add: what you can do]."),
+    ],
+)
+def test_a_sentence_that_was_only_the_phrase_is_left_out_not_left_as_its_full_stop(
+    rules, text, rewritten
+):
+    report = check_tone(text, rules)
+    assert report.rewritten == rewritten
+    assert report.flags[0].rewrite == ""  # nothing left of it to send

@@ -42,6 +42,8 @@ def utc(*args: int) -> datetime:
         ("thu 4pm", utc(2026, 3, 5, 16, 0)),  # still ahead today
         ("next thursday", utc(2026, 3, 12, 9, 0)),
         ("next monday", utc(2026, 3, 9, 9, 0)),
+        ("next week", utc(2026, 3, 9, 9, 0)),  # the start of next week's working days
+        ("next week 2pm", utc(2026, 3, 9, 14, 0)),
         ("2026-12-01 14:00", utc(2026, 12, 1, 14, 0)),
         ("1 dec", utc(2026, 12, 1, 9, 0)),
         ("dec 1st 2026 noon", utc(2026, 12, 1, 12, 0)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -175,12 +176,13 @@ def open_or_find_case(
 
 def open_case_for(
     store: Store, *, customer_id: str | None, request: CaseRequest, user_id: str,
-    request_key: str | None,
-) -> Contact:  # fmt: skip
+    request_key: str | None, shown: Collection[str] = (),
+) -> Contact | CustomerChoice:  # fmt: skip
     """What the rep chose when /case asked: the case of customer `customer_id` as if they had
-    typed that customer, or with None a new customer made from what they typed. The key is
-    the /case request's, so that whichever button is pressed, and however often, the request
-    counts one contact."""
+    typed that customer, or with None a new customer made from what they typed; but when what
+    they typed now finds a customer the question did not show (`shown`: someone made them
+    meanwhile), the question again, with them. The key is the /case request's, so that
+    whichever button is pressed, and however often, the request counts one contact."""
     with store.transaction():
         if request_key and (seen := _seen(store, request_key)):
             return seen
@@ -192,6 +194,9 @@ def open_case_for(
             return _contact(store, customer, request.topic, user_id, request_key, How.CHOSEN)
         if not request.topic:
             raise CaseError(_ask_topic(request.customer))
+        lookup = find_customer(store, request.customer)
+        if any(match.customer.id not in shown for match in lookup.matches):
+            return _choice(store, request, lookup)
         name, email = name_and_email(request.customer)
         new_id = cases_db.add_customer(store, name=name, email=email, created_by=user_id)
         customer = customer_from_row(existing(cases_db.customer(store, new_id), new_id))

@@ -497,6 +497,14 @@ def _offer(policy: SolutionPolicy, record: SolutionRecord) -> str:
     return _fill(solution_type.offer, amount=amount)
 
 
+def _alternative(solution_type: SolutionType) -> str:
+    """Another solution as the customer hears it: its offer ("a replacement box"); for one
+    whose offer needs an amount, not known yet, its label ("account credit")."""
+    if not PLACEHOLDER.search(solution_type.offer):
+        return solution_type.offer
+    return solution_type.label[0].lower() + solution_type.label[1:]
+
+
 def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> str:
     """What the rep tells the customer, in can-do words, for the solution as it stands."""
     solution_type = policy.type(record.type)
@@ -506,11 +514,14 @@ def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecor
         case = existing(get_case(store, record.case_id), f"case C-{record.case_id}")
         today = store.clock.now().date()
         others = [
-            t.label[0].lower() + t.label[1:]
+            _alternative(t)
             for t in options_for(policy, record.situation, case.customer, today)
             if t.id != record.type
         ]
-        alternatives = " or ".join(others) if others else "look for another way to put this right"
+        alternatives = (
+            " or ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
+            or "look for another way to put this right"
+        )
         return _fill(policy.messages.get("denied", ""), alternatives=alternatives)
     if solution_type is None:
         return f"I've arranged {_offer(policy, record)} for you."
@@ -570,7 +581,13 @@ def propose(
             return _proposal(store, policy, _record(row))
         case = open_case(store, case_id)
         solution_type = _allowed_type(policy, situation_id, type_id, case.customer, today)
-        amount = parse_amount(policy, amount_text, type_id) if solution_type.has_amount else None
+        # An amount typed for a solution without one is refused, in words, never dropped.
+        typed = bool((amount_text or "").strip())
+        amount = (
+            parse_amount(policy, amount_text, type_id)
+            if solution_type.has_amount or typed
+            else None
+        )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
         since = iso(store.clock.now() - LIMIT_WINDOW)
@@ -631,26 +648,10 @@ def decide(
             if click["outcome"] in ("approved", "denied"):
                 words = customer_message(store, policy, record)
             return Decision(click["outcome"], record, record.decided_by, click["message"], words)
-        row = cases_db.solution_row(store, solution_id)
-        if row is None:
-            raise SolutionError(f"There is no request S-{solution_id}.", "reason")
+        row = _solution_row(store, solution_id)
         record = _record(row)
-        solution_type = policy.type(record.type)
         role = roles.role_of(user_id)
-        refusal = None
-        if user_id == record.requested_by:
-            refusal = "Nobody decides their own request: someone else with the authority will."
-        elif role == "rep":
-            refusal = "Only a senior, lead or manager can approve or deny a solution."
-        elif solution_type is None:
-            refusal = f"{record.type} is no longer in {FILE_NAME}; ask for another solution."
-        else:
-            since = iso(store.clock.now() - LIMIT_WINDOW)
-            customer_id = row["customer_id"]
-            granted = cases_db.granted_amounts(store, customer_id, record.type, since, record.id)
-            if not _covers(policy, solution_type, role, record.amount, granted):
-                needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
-                refusal = f"This is above your limit as {role}: a {needs} or above decides it."
+        refusal = _refusal(store, policy, roles, row, user_id)
         outcome, words = "refused", None
         if refusal is not None:
             message = refusal
@@ -681,6 +682,50 @@ def decide(
         if request_key:
             cases_db.record_solution_click(store, request_key, record.id, user_id, outcome, message)
         return Decision(outcome, record, record.decided_by, message, words)
+
+
+def _solution_row(store: Store, solution_id: int) -> dict:
+    row = cases_db.solution_row(store, solution_id)
+    if row is None:
+        raise SolutionError(f"There is no request S-{solution_id}.", "reason")
+    return row
+
+
+def _refusal(
+    store: Store, policy: SolutionPolicy, roles: Roles, row: dict, user_id: str
+) -> str | None:
+    """Why `user_id` may not decide the solution of `row`, in their words; None when they may."""
+    record = _record(row)
+    solution_type = policy.type(record.type)
+    role = roles.role_of(user_id)
+    if user_id == record.requested_by:
+        return "Nobody decides their own request: someone else with the authority will."
+    if role == "rep":
+        return "Only a senior, lead or manager can approve or deny a solution."
+    if solution_type is None:
+        return f"{record.type} is no longer in {FILE_NAME}; ask for another solution."
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    granted = cases_db.granted_amounts(store, row["customer_id"], record.type, since, record.id)
+    if _covers(policy, solution_type, role, record.amount, granted):
+        return None
+    needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
+    return f"This is above your limit as {role}: a {needs} or above decides it."
+
+
+def why_not_decide(
+    store: Store, policy: SolutionPolicy, roles: Roles, *, solution_id: int, user_id: str
+) -> Decision | None:
+    """What `decide` would answer `user_id` without deciding anything (a refusal, or a
+    decision someone already made), or None when they may decide it now: asked before a form
+    to deny opens, so nobody types a reason that is then turned down. Nothing is written;
+    `decide` checks again in its own transaction."""
+    row = _solution_row(store, solution_id)
+    record = _record(row)
+    if refusal := _refusal(store, policy, roles, row, user_id):
+        return Decision("refused", record, record.decided_by, refusal)
+    if record.status != "pending":
+        return Decision("already_decided", record, record.decided_by, _already(record))
+    return None
 
 
 def _already(record: SolutionRecord) -> str:

@@ -32,7 +32,8 @@ DETERMINERS = {
     "a": "the", "an": "the",
 }  # fmt: skip
 PHRASE_WORDS = 3  # after the determiner: "visa credit card", never a whole clause
-TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A word: letters of any alphabet ("Café"), with apostrophes, hyphens and combining accents.
+TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-\u0300-\u036f])*")
 ASKING_WORDS = "is isnt was wasnt are arent does doesnt did didnt has hasnt have havent"
 ASKING = frozenset(ASKING_WORDS.split())
 # A thing named by a verb and its particle: "my top up", "the sign in page".

@@ -79,6 +79,14 @@ class WorkingHours:
             and (day.month, day.day) not in self.yearly
         )
 
+    def next_opening(self, moment: datetime) -> datetime:
+        """When work starts on the first working day after `moment`'s day (aware, in the
+        rep's zone), in that zone: on a Friday, Monday's opening time."""
+        day = moment.date() + timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return datetime.combine(day, self.start, tzinfo=moment.tzinfo)
+
     def add(self, moment: datetime, hours: float) -> datetime:
         """`hours` of working time after `moment` (aware, in the rep's zone), in that zone.
         Arithmetic on one zone's datetimes is wall-clock time, so daylight saving changes

@@ -405,11 +405,15 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     flags: list[Flag] = []
     pieces: list[str] = []
     position = 0
+    left_out = False
     for start, end, chosen_here in _by_sentence(text, chosen):
         pieces.append(text[position:start])
         sentence, replacements = _rewrite_sentence(text, start, end, chosen_here)
         pieces.append(sentence)
         position = end
+        if not sentence:  # left out whole, with the space that followed it
+            position = len(text) - len(text[end:].lstrip())
+            left_out = True
         for (first, last, _, rule, _), replacement in zip(chosen_here, replacements, strict=True):
             flags.append(
                 Flag(text[first:last], first, last, rule.id, rule.category, rule.why,
@@ -417,7 +421,8 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
             )  # fmt: skip
     pieces.append(text[position:])
     score = max(0, 100 - sum(rule.penalty for _, _, _, rule, _ in chosen))
-    return ToneReport(text, score, flags, "".join(pieces))
+    rewritten = "".join(pieces)
+    return ToneReport(text, score, flags, rewritten.strip() if left_out else rewritten)
 
 
 Chosen = tuple[int, int, int, ToneRule, tuple[str, ...]]  # start, end, order, rule, fill-ins
@@ -494,7 +499,10 @@ def _rewrite_sentence(
     original = text[start:end]
     lead = original[: len(original) - len(original.lstrip())]
     trail = original[len(original.rstrip()) :]
-    return lead + _as_sentence("".join(pieces).strip()) + trail, replacements
+    sentence = _as_sentence("".join(pieces).strip())
+    if not any(c.isalnum() for c in sentence):
+        return "", replacements  # the sentence was only the phrase ("Unfortunately."): it goes
+    return lead + sentence + trail, replacements
 
 
 def _marked(match: re.Match[str]) -> str:

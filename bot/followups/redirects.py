@@ -189,6 +189,12 @@ def find_team(teams: Mapping[str, Team], text: str) -> Team | None:
     return None
 
 
+def team_name(teams: Mapping[str, Team], team_id: str) -> str:
+    """A team as people call it ("App support"); its id for a team since removed from the file."""
+    team = teams.get(team_id)
+    return team.name if team else team_id
+
+
 def team_list(teams: Mapping[str, Team]) -> str:
     """ "billing (Billing), deliveries (Deliveries), ..." for a rep who named no known team."""
     return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
@@ -321,7 +327,8 @@ def redirect(
 
 def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
     """Take a waiting redirect: the first taker wins and the case becomes theirs. Taking it
-    again (a retried click) returns it; anyone else hears who took it and when."""
+    again (a retried click) returns it; anyone else hears who took it and when. The rep who
+    sent it is no taker: the case is theirs until the team takes it."""
     with store.transaction() as db:
         found = get_redirect(store, redirect_id)
         if found is None:
@@ -330,6 +337,11 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
             if found.taken_by == user_id:
                 return found
             raise RedirectError(f"{found.ref} was already taken", found.taken_by, found.taken_at)
+        if found.from_user == user_id:
+            raise RedirectError(
+                f"You sent C-{found.case_id} to this team yourself: someone in the team takes "
+                "it, and it stays yours until then."
+            )
         previous_owner = case_owner(store, found.case_id)
         followups_db.take_redirect(store, found.id, user_id, store.now())  # waiting, checked above
         set_case_owner(store, found.case_id, user_id)

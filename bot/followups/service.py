@@ -33,7 +33,8 @@ TRAILING_CASE = re.compile(r"^c-?(\d{1,9})$", re.IGNORECASE)
 
 
 class FollowupError(Refusal):
-    """Something that cannot be done to a follow-up (for one already done: who and when)."""
+    """Something that cannot be done to a follow-up (for one already done: who and when; for
+    someone else's: whose it is)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,8 @@ def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None)
         raise FollowupError(f"There is no follow-up F-{followup_id}. `/followup list` shows yours.")
     if followup.owner_id != user_id and not (roles and roles.at_least(user_id, "lead")):
         raise FollowupError(
-            f"{followup.ref} is {followup.owner_id}'s promise: only they or a lead can change it."
+            f"Only its owner or a lead can change {followup.ref}: it was promised",
+            followup.owner_id,
         )
     if followup.status == "done":
         raise FollowupError(f"{followup.ref} was already done", followup.done_by, followup.done_at)

@@ -1,5 +1,5 @@
 """When a rep says a promise is due: "in 2h", "tomorrow 10am", "fri", "next monday 3pm",
-"2026-12-01 14:00", "eod", read in the rep's own time zone and returned as UTC.
+"next week", "2026-12-01 14:00", "eod", read in the rep's own time zone and returned as UTC.
 
 A small grammar of our own rather than a general date parser: dateparser (tried) puts
 "tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
@@ -124,6 +124,8 @@ def _day(words: list[str]) -> tuple[_Day, int] | None:
         return _Day("weekday", weekday=WEEKDAYS[first]), 1
     if first in ("next", "this") and len(words) > 1 and words[1] in WEEKDAYS:
         return _Day("weekday", weekday=WEEKDAYS[words[1]], next=first == "next"), 2
+    if words[:2] == ["next", "week"]:  # the week's first day: next Monday
+        return _Day("weekday", weekday=0, next=True), 2
     if match := ISO_DATE.match(first):
         try:
             return _Day("date", day=date(int(match[1]), int(match[2]), int(match[3]))), 1

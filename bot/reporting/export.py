@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import fields
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases import audit
@@ -96,13 +96,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def week_span(start: datetime, end: datetime, tz: ZoneInfo, between: str) -> str:
+    """The days of a week as people read them: "30 Nov to 06 Dec 2026"; both years for a week
+    across the new year, "29 Dec 2025 to 04 Jan 2026"."""
+    first = start.astimezone(tz).date()
+    last = end.astimezone(tz).date() - timedelta(days=1)
+    shown_first = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
+    return f"{shown_first} {between} {last:%d %b %Y}"
+
+
 def to_markdown(summary: WeeklySummary) -> str:
     """The summary as Markdown tables, for a slide or a wiki page."""
-    tz = ZoneInfo(summary.timezone)
-    first = summary.start.astimezone(tz).date()
-    last = summary.end.astimezone(tz).date() - timedelta(days=1)
+    days = week_span(summary.start, summary.end, ZoneInfo(summary.timezone), "–")
     so_far = ", so far" if summary.in_progress else ""
-    lines = [f"# Weekly summary {summary.label} ({first:%d %b} – {last:%d %b %Y}{so_far})", ""]
+    lines = [f"# Weekly summary {summary.label} ({days}{so_far})", ""]
     if summary.empty:
         lines += ["Nothing happened this week: no queries, cases, drafts, solutions, promises "
                   "or redirects.", ""]  # fmt: skip

@@ -37,7 +37,7 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
         with store.transaction():
             if not claim(store, reminder, this_instance(), now):
                 continue
-            message = followup_blocks.reminder(reminder, tz, now)
+            message = followup_blocks.reminder(reminder, tz, now, services.guide.teams)
             outbox.post(
                 reminder.recipient_id, message, key=f"reminder:{reminder.id}", digest=reminder.kind
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 
@@ -50,18 +51,24 @@ def case_usage() -> Message:
 
 class CustomerPick(NamedTuple):
     """What a button of /case's question carries back: the customer chosen (None: a new one),
-    what the rep asked, and the key of their /case request."""
+    what the rep asked, the key of their /case request, and the customers the question showed
+    (for a new one: made only if nobody else is found by then)."""
 
     customer_id: str | None
     request: CaseRequest
     key: str
+    shown: tuple[str, ...] = ()
 
 
-def pick_value(customer_id: str | None, request: CaseRequest, key: str) -> str:
-    return json.dumps(
-        {"id": customer_id, "customer": request.customer, "topic": request.topic, "key": key},
-        ensure_ascii=False, separators=(",", ":"),
-    )  # fmt: skip
+def pick_value(
+    customer_id: str | None, request: CaseRequest, key: str, shown: Sequence[str] = ()
+) -> str:
+    data: dict[str, object] = {
+        "id": customer_id, "customer": request.customer, "topic": request.topic, "key": key,
+    }  # fmt: skip
+    if shown:
+        data["shown"] = list(shown)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse_pick_value(value: str) -> CustomerPick | None:
@@ -78,7 +85,12 @@ def parse_pick_value(value: str) -> CustomerPick | None:
         return None
     if not isinstance(customer, str) or not isinstance(topic, str):
         return None
-    return CustomerPick(customer_id, CaseRequest.checked(customer, topic), data["key"])
+    shown = data.get("shown", [])
+    if not isinstance(shown, list) or not all(isinstance(item, str) for item in shown):
+        return None
+    return CustomerPick(
+        customer_id, CaseRequest.checked(customer, topic), data["key"], tuple(shown)
+    )
 
 
 def _who(customer: Customer, limit: int = SECTION_LIMIT) -> str:
@@ -141,7 +153,11 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
         actions(
             Block.CASE_CUSTOMERS,
             *buttons,
-            button("New customer", Action.CASE_NEW_CUSTOMER, pick_value(None, request, key)),
+            button(
+                "New customer",
+                Action.CASE_NEW_CUSTOMER,
+                pick_value(None, request, key, [c.customer.id for c in choice.candidates]),
+            ),
             cancel,
         )  # fmt: skip
     )
@@ -388,11 +404,14 @@ def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolic
     return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", sections(text))
 
 
-def outcome_for_rep(headline: str, customer_message: str) -> Message:
-    """What the rep is told about a solution, with the message to pass to the customer."""
+def outcome_for_rep(headline: str, customer_message: str, why: str | None = None) -> Message:
+    """What the rep is told about a solution, with the message to pass to the customer; `why`,
+    the reason a lead gave for a denial."""
+    said = f"{headline} Why: {why}" if why else headline
+    shown = Mrkdwn(escape(headline)) + (Mrkdwn("\n*Why:* ") + why if why else Mrkdwn(""))
     return message(
-        f"{headline} {customer_message}",
-        [*sections(headline), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
+        f"{said} {customer_message}",
+        [*sections(shown), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
     )
 
 
@@ -427,3 +446,13 @@ def already_decided(solution: SolutionRecord) -> Message:
         f"{solution.ref} was already {solution.status}.",
         [section(Mrkdwn(f"{escape(solution.ref)} was already {solution.status} by {by}."))],
     )
+
+
+def already_decided_modal(solution: SolutionRecord) -> dict:
+    """What the deny form turns into when someone decided first."""
+    return {
+        "type": "modal",
+        "title": plain(f"{solution.ref} {solution.status}", TITLE_LIMIT),
+        "close": plain("Done", TITLE_LIMIT),
+        "blocks": already_decided(solution)["blocks"],
+    }

@@ -100,15 +100,22 @@ def tone_report(report: ToneReport) -> Message:
         return message(text, [section(f"*Tone {report.score}/100*: a clean bill.")])
     count = len(report.flags)
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
-    # One line a sentence: what hurts in it and why, then the sentence as it could read.
+    # One line a sentence: what hurts in it and why, then the sentence as it could read (or,
+    # for a sentence that was only the phrase, that it goes).
     lines = [
         Mrkdwn(" ").join(f"“{flag.phrase}”: {flag.why}" for flag in flags)
-        + Mrkdwn(" Try: “")
-        + _to_fill(sentence)
-        + Mrkdwn("”")
+        + (
+            Mrkdwn(" Try: “") + _to_fill(sentence) + Mrkdwn("”")
+            if sentence
+            else Mrkdwn(" Leave this sentence out.")
+        )
         for sentence, flags in ((s, list(f)) for s, f in groupby(report.flags, _sentence))
     ]
-    rewritten = Mrkdwn("*The whole text, rewritten:*\n") + _to_fill(report.rewritten)
+    rewritten = Mrkdwn("*The whole text, rewritten:*\n") + (
+        _to_fill(report.rewritten)
+        if report.rewritten
+        else "Nothing is left of it once that goes: say what you can do for the customer."
+    )
     blocks = [
         *bulleted(
             f"*Tone {report.score}/100*: {phrases}",

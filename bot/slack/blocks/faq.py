@@ -20,7 +20,7 @@ from bot.slack.blocks.base import (
     sections,
     split,
 )
-from bot.slack.ids import Action, Block, numbered
+from bot.slack.ids import Action, Block, Command, numbered
 
 
 def faq_value(query_id: int, entry_id: str) -> str:
@@ -111,6 +111,22 @@ def faq_no_match(asked: str) -> Message:
         "I've passed it to the team leads so the FAQ can grow where customers ask."
     )
     return message(text, [section(quote(asked) + "\n" + text)])
+
+
+def dm_help(command: str | None = None) -> Message:
+    """What a direct message to the bot does, for a rep who asks ("help") or who typed a slash
+    command into a message (`command`), which Slack then sends as text."""
+    typed = (
+        f"{command} is a command: type it in the message box of a channel or of this "
+        "conversation, not in a thread, and Slack sends it to me as one. "
+        if command
+        else ""
+    )
+    others = ", ".join(c.value for c in Command if c is not Command.FAQ)
+    return note(
+        f"{typed}Send me the customer's words and I'll find the answer in the FAQ, as /faq "
+        f"does. The other commands: {others}."
+    )
 
 
 def faq_no_words() -> Message:

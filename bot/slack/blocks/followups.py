@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.cases.solutions import SolutionPolicy, describe
-from bot.followups.redirects import Packet, Redirect, Team
+from bot.followups.redirects import Packet, Redirect, Team, team_name
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
 from bot.shared.db import existing
@@ -37,7 +38,8 @@ UTC = ZoneInfo("UTC")
 def followup_usage() -> Message:
     return note(
         "Usage: /followup <when> <what> [case], for example /followup tomorrow 10am call Maria "
-        "back about her refund C-1042; /followup list; /followup done 12"
+        "back about her refund C-1042; /followup list; /followup done 12; "
+        "/followup snooze 12 tomorrow 10am"
     )
 
 
@@ -109,17 +111,18 @@ def _followup_buttons(followup: Followup) -> dict:
     )
 
 
-def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime) -> Message:
+def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str, Team]) -> Message:
     """A reminder for its recipient: the owner before and at the due time, the lead after."""
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
+        team = team_name(teams, redirect.team_id)
         text = (
-            f"Nobody has taken C-{redirect.case_id} in the {redirect.team_id} channel yet "
+            f"Nobody in {team} has taken C-{redirect.case_id} yet "
             f"(sent {when(redirect.created_at, tz)})."
         )
         shown = Mrkdwn(
-            f":hourglass: Nobody has taken C-{redirect.case_id} in the "
-            f"{escape(redirect.team_id)} channel yet (sent {shown_time(redirect.created_at, tz)})."
+            f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
+            f"(sent {shown_time(redirect.created_at, tz)})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")

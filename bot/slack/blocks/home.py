@@ -3,14 +3,14 @@ on them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, describe
 from bot.faq.gaps import Gap
-from bot.followups.redirects import Redirect
+from bot.followups.redirects import Redirect, Team, team_name
 from bot.followups.service import Followup
 from bot.slack.blocks.base import Mrkdwn, bulleted, counted, escape, mention, section, shorten
 from bot.slack.blocks.followups import shown_time
@@ -37,7 +37,7 @@ def home_view(
     lead: dict | None = None,
 ) -> dict:
     """`to_decide`, for seniors and up: the requests they may approve or deny; `lead`, for
-    leads: {"unclaimed": [Redirect], "gaps": [Gap]}."""
+    leads: {"unclaimed": [Redirect], "teams": {id: Team}, "gaps": [Gap]}."""
     followup_lines = [
         Mrkdwn(
             f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {shown_time(f.due_at, tz)} · "
@@ -83,8 +83,12 @@ def home_view(
         )
     if lead is not None:
         unclaimed: list[Redirect] = lead["unclaimed"]
+        teams: Mapping[str, Team] = lead["teams"]
         redirect_lines = [
-            Mrkdwn(f"C-{r.case_id} to {escape(r.team_id)} since {shown_time(r.created_at, tz)}")
+            Mrkdwn(
+                f"C-{r.case_id} to {escape(team_name(teams, r.team_id))} "
+                f"since {shown_time(r.created_at, tz)}"
+            )
             for r in unclaimed
         ]
         gaps: list[Gap] = lead["gaps"]

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reporting.export import audit_line, heading, retention_lines, rows, shown, shown_change
+from bot.reporting.export import (
+    audit_line,
+    heading,
+    retention_lines,
+    rows,
+    shown,
+    shown_change,
+    week_span,
+)
 from bot.reporting.goals import FIGURES
 from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
@@ -53,10 +60,8 @@ def missed_line(missed: Sequence[str]) -> str:
 def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
     """The post of one week; `missed`, the weeks before it that were never posted, are named
     (a manager back from an outage wants the latest week, not a pile of old ones)."""
-    tz = ZoneInfo(summary.timezone)
-    first = summary.start.astimezone(tz).date()
-    last = summary.end.astimezone(tz).date() - timedelta(days=1)
-    title = f"Weekly summary {summary.label}: {first:%d %b} to {last:%d %b %Y}"
+    days = week_span(summary.start, summary.end, ZoneInfo(summary.timezone), "to")
+    title = f"Weekly summary {summary.label}: {days}"
     if summary.in_progress:
         title += " (so far)"
     blocks = [header(title)]

@@ -8,8 +8,8 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError, open_case_for
-from bot.cases.solutions import Decision, decide, describe
+from bot.cases.service import CaseError, CustomerChoice, open_case_for
+from bot.cases.solutions import Decision, decide, describe, why_not_decide
 from bot.services import Services
 from bot.shared.db import existing
 from bot.shared.refusal import Refusal
@@ -58,11 +58,15 @@ def pick_customer(
         if action["action_id"] == Action.CASE_CANCEL:
             respond(replace_original=True, **case_blocks.customer_cancelled(pick.request))
             return
-        contact = open_case_for(
+        outcome = open_case_for(
             services.store, customer_id=pick.customer_id, request=pick.request,
-            user_id=body["user"]["id"], request_key=pick.key,
+            user_id=body["user"]["id"], request_key=pick.key, shown=pick.shown,
         )  # fmt: skip
-        respond(replace_original=True, **contact_card(services, outbox, contact))
+        if isinstance(outcome, CustomerChoice):  # the customer was made meanwhile: which one?
+            said = case_blocks.customer_choice(outcome, pick.key)
+        else:
+            said = contact_card(services, outbox, outcome)
+        respond(replace_original=True, **said)
 
 
 def propose(body: dict, respond: Respond, client: WebClient, services: Services) -> None:
@@ -76,8 +80,10 @@ def propose(body: dict, respond: Respond, client: WebClient, services: Services)
 
 def close(body: dict, client: WebClient, services: Services) -> None:
     card = case_card(services.store, _number(body) or 0)
-    if card is None or card.case.status != "open":
-        raise CaseError("It is closed.")
+    if card is None:
+        raise CaseError("That case is gone.")
+    if card.case.status != "open":
+        raise CaseError(f"{card.case.ref} is already closed.")
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.close_modal(card))
 
 
@@ -103,10 +109,30 @@ def approve(
         announce(services, outbox, respond, decision, replace_card)
 
 
-def deny(body: dict, client: WebClient, context: BoltContext, services: Services) -> None:
+def deny(
+    body: dict, respond: Respond, client: WebClient, context: BoltContext, services: Services
+) -> None:
+    """The form for the reason, to whoever may deny the request now; anyone else is told why
+    not at once, as a click on Approve would be."""
     check_workspace(body, context)
     solution_id = _number(body) or 0
+    refused = why_not_decide(
+        services.store, services.guide.solutions, services.roles,
+        solution_id=solution_id, user_id=body["user"]["id"],
+    )  # fmt: skip
+    if refused is not None:
+        tell_unchanged(respond, refused)
+        return
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, {}))
+
+
+def tell_unchanged(respond: Respond, decision: Decision) -> None:
+    """Tell the clicker why their click changed nothing: who decided first, or the refusal."""
+    if decision.outcome == "already_decided" and decision.solution.decided_by:
+        told = case_blocks.already_decided(decision.solution)
+    else:
+        told = base.note(decision.message)
+    respond(replace_original=False, response_type="ephemeral", **told)
 
 
 def announce(
@@ -115,12 +141,8 @@ def announce(
 ) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
     clicker whose click changed nothing is told why."""
-    if decision.outcome == "already_decided" and decision.solution.decided_by:
-        told = case_blocks.already_decided(decision.solution)
-        respond(replace_original=False, response_type="ephemeral", **told)
-        return
     if decision.outcome in ("refused", "already_decided"):
-        respond(replace_original=False, response_type="ephemeral", **base.note(decision.message))
+        tell_unchanged(respond, decision)
         return
     solution = decision.solution
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
@@ -130,7 +152,9 @@ def announce(
     outbox.post(
         solution.requested_by,
         # Only approvals and denials get this far, and each comes with words for the customer.
-        case_blocks.outcome_for_rep(headline, decision.customer_message or ""),
+        case_blocks.outcome_for_rep(
+            headline, decision.customer_message or "", solution.decision_reason
+        ),
         key=f"solution:{solution.id}:outcome",
         digest="solution",
     )

@@ -7,8 +7,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.followups.redirects import take
-from bot.followups.service import FollowupError, complete, snooze
-from bot.followups.when import parse_when
+from bot.followups.service import Followup, FollowupError, complete, get_followup, snooze
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
@@ -32,23 +31,33 @@ def on_followup(
     tz = time_zone(client, services.store, user_id)
     now = services.store.clock.now()
     roles = services.roles
-    with outbox.unit_of_work(delivery_key):
-        if action["action_id"] == Action.FOLLOWUP_DONE:
-            followup = complete(services.store, int(value), user_id, roles=roles)
-            done = "done"
-        else:
-            hours = services.guide.playbooks.working_hours
-            later = (
-                now + timedelta(hours=1)
-                if action["action_id"] == Action.FOLLOWUP_SNOOZE_HOUR
-                else parse_when("tomorrow", now=now, tz=tz, hours=hours)  # when work starts
-            )
-            followup = snooze(services.store, int(value), user_id, later, roles=roles)
-            done = "snoozed"
+
+    def show(followup: Followup, done: str) -> None:
         closed = followup_blocks.followup_closed(followup, tz, done)
         # In a digest, only this reminder is replaced; the others keep their buttons.
         message = in_place(body.get("message"), action.get("block_id", ""), lambda _: closed)
         respond(replace_original=True, **message)
+
+    try:
+        with outbox.unit_of_work(delivery_key):
+            if action["action_id"] == Action.FOLLOWUP_DONE:
+                show(complete(services.store, int(value), user_id, roles=roles), "done")
+                return
+            hours = services.guide.playbooks.working_hours
+            later = (
+                now + timedelta(hours=1)
+                if action["action_id"] == Action.FOLLOWUP_SNOOZE_HOUR
+                else hours.next_opening(now.astimezone(tz))  # when work starts, Monday on a Friday
+            )
+            show(snooze(services.store, int(value), user_id, later, roles=roles), "snoozed")
+    except FollowupError:
+        # Kept meanwhile (with /followup done, or from another reminder): this reminder shows
+        # it too, and its buttons go; the refusal still says who kept it and when.
+        kept = get_followup(services.store, int(value))
+        if kept is not None and kept.status == "done":
+            with outbox.unit_of_work(delivery_key):  # the work above was rolled back, key and all
+                show(kept, "done")
+        raise
 
 
 def take_redirect(

@@ -29,11 +29,12 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
     if not text:
         ack(response_type="ephemeral", **case_blocks.case_usage())
         return
-    case_id = parse_case_ref(text) if text.split()[0].upper().startswith("C-") else None
+    # "C-1042", "c1042" alone: a case, read as /note and /solve read one
+    case_id = parse_case_ref(text) if text[:1].upper() == "C" else None
     if case_id is not None:
         card = case_card(services.store, case_id)
         if card is None:
-            raise CaseError(f"There is no case {text.split()[0]}.")
+            raise CaseError(f"There is no case C-{case_id}.")
         today = services.store.clock.now().date()
         ack(response_type="ephemeral",
             **case_blocks.case_card(card, today, services.guide.solutions))  # fmt: skip

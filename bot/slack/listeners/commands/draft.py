@@ -14,7 +14,11 @@ from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
 CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})(?:\s+|$)")  # "C-1042" alone too
-NAME = re.compile(r"^([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?):(?:\s+|$)")  # "Maria:" alone too
+# "Maria:", "Émile Zola:", "李雷:" (alone too): one or two words, none starting in lower case
+# ("note:" is no name; Chinese or Arabic have no capitals); an accent may come as a combining
+# mark after its letter (text pasted from a Mac)
+NAME_WORD = r"[^\W\d_][\w'’.\-\u0300-\u036f]*"
+NAME = re.compile(rf"^({NAME_WORD}(?: {NAME_WORD})?):(?:\s+|$)")
 
 
 def parse(text: str) -> tuple[str | None, str | None, str]:
@@ -22,7 +26,7 @@ def parse(text: str) -> tuple[str | None, str | None, str]:
     case = name = None
     if match := CASE.match(text):
         case, text = match.group(1).upper(), text[match.end() :]
-    if match := NAME.match(text):
+    if (match := NAME.match(text)) and not any(word[0].islower() for word in match[1].split()):
         name, text = match.group(1), text[match.end() :]
     return case, name, text.strip()
 

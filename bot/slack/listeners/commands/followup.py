@@ -1,4 +1,5 @@
-"""/followup <when> <what> [case] records a promise; /followup list; /followup done <id>.
+"""/followup <when> <what> [case] records a promise; /followup list; /followup done <id>;
+/followup snooze <id> <when>.
 /redirect <team> <case> [note] hands a case to another team with its whole history."""
 
 from zoneinfo import ZoneInfo
@@ -8,7 +9,13 @@ from slack_sdk import WebClient
 
 from bot.cases.service import parse_case_ref
 from bot.followups.redirects import find_team, redirect
-from bot.followups.service import add_followup, complete, list_followups, trailing_case
+from bot.followups.service import (
+    add_followup,
+    complete,
+    list_followups,
+    snooze,
+    trailing_case,
+)
 from bot.followups.when import parse_when, split_when
 from bot.services import Services
 from bot.slack.blocks import base
@@ -39,15 +46,36 @@ def followup(
         return
     with outbox.unit_of_work(delivery_key):
         if word.lower() == "done":
-            number = rest.strip().upper().removeprefix("F-")
-            if not number.isdigit():
+            number = _number(rest)
+            if number is None:
                 message = followup_blocks.followup_usage()
             else:
-                closed = complete(store, int(number), user_id, roles=services.roles)
+                closed = complete(store, number, user_id, roles=services.roles)
                 message = followup_blocks.followup_closed(closed, tz, "done")
+        elif word.lower() == "snooze":
+            message = _snooze(services, user_id, rest, tz)
         else:
             message = _promise(services, command, text, tz)
     ack(response_type="ephemeral", **message)
+
+
+def _number(text: str) -> int | None:
+    """A follow-up's number as typed: "12" or "F-12"."""
+    number = text.strip().upper().removeprefix("F-")
+    return int(number) if number.isdigit() else None
+
+
+def _snooze(services: Services, user_id: str, text: str, tz: ZoneInfo) -> base.Message:
+    """/followup snooze 12 tomorrow 10am: the promise moves to a new due time."""
+    typed_number, _, when_text = text.strip().partition(" ")
+    number = _number(typed_number)
+    if number is None or not when_text.strip():
+        return followup_blocks.followup_usage()
+    now = services.store.clock.now()
+    hours = services.guide.playbooks.working_hours
+    until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
+    moved = snooze(services.store, number, user_id, until, roles=services.roles)
+    return followup_blocks.followup_closed(moved, tz, "snoozed")
 
 
 def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
@@ -72,10 +100,13 @@ def send_redirect(
     # The handoff is stored, and its packet queued for the team, before the acknowledgement.
     teams = services.guide.teams
     words = command.get("text", "").split()
-    team = find_team(teams, words[0]) if words else None
-    case_id = parse_case_ref(words[1]) if len(words) > 1 else None
-    if team is None or case_id is None:
-        unknown = words[0] if words and team is None else ""
+    # The team is what comes before the case: "billing C-1042", "App support C-1042".
+    at = next((i for i, word in enumerate(words) if parse_case_ref(word) is not None), None)
+    team_text = " ".join(words[:at] if at else words[:1])
+    team = find_team(teams, team_text) if team_text else None
+    case_id = parse_case_ref(words[at]) if at else None
+    if team is None or case_id is None or at is None:
+        unknown = team_text if team is None else ""
         ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown))
         return
     user_id = command["user_id"]
@@ -84,7 +115,7 @@ def send_redirect(
     with outbox.unit_of_work(delivery_key):
         _, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
-            from_user=user_id, note=" ".join(words[2:]),
+            from_user=user_id, note=" ".join(words[at + 1 :]),
             request_key=command.get("trigger_id"), tz=tz,
             hours=services.guide.playbooks.working_hours,
             faq_entries=services.faq.entries,

@@ -5,8 +5,10 @@ from slack_bolt import Ack
 from bot.services import Services
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.ids import Event
+from bot.slack.ids import Command, Event
 from bot.slack.outbox import Outbox
+
+HELP = {"help", "?", "/help"}  # a rep asking what the bot does, not a customer's question
 
 
 def answer_direct_message(
@@ -20,6 +22,14 @@ def answer_direct_message(
         return
     channel = event.get("channel", "")
     text = event.get("text", "").strip()
+    first, _, rest = text.partition(" ")
+    if first.lower() == Command.FAQ:  # a command typed in a thread reaches us as text
+        text = rest.strip()
+    elif text.lower() in HELP or first.lower() in set(Command):
+        command = first.lower() if first.lower() in set(Command) else None
+        with outbox.unit_of_work(delivery_key):
+            outbox.post(channel, faq_blocks.dm_help(command))
+        return
     result = services.faq.match(text)  # before the transaction: matching holds no lock
     if not result.names_a_need:
         with outbox.unit_of_work(delivery_key):

@@ -33,6 +33,7 @@ def publish_home(event: dict, client: WebClient, services: Services) -> None:
     if roles.at_least(user_id, "lead"):
         lead = {
             "unclaimed": waiting_redirects(store),
+            "teams": services.guide.teams,
             "gaps": find_gaps(store, services.faq.edition, now),
         }
     view = home_view(

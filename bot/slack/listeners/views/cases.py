@@ -127,6 +127,10 @@ def check_deny(
             reason=_value(view, Field.REASON),
             request_key=f"deny:{view.get('id')}:{view.get('hash')}",
         )  # fmt: skip
+        if decision.outcome == "already_decided" and decision.solution.decided_by:
+            # Decided while the reason was being typed: the form gives way to who decided.
+            ack(response_action="update", view=case_blocks.already_decided_modal(decision.solution))
+            return
         if decision.outcome in ("refused", "already_decided"):
             ack(response_action="errors", errors={Field.REASON: decision.message})
             return
