@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.cases.solutions import SolutionPolicy, describe
-from bot.followups.redirects import Packet, Redirect, Team, team_name
+from bot.followups.redirects import Packet, Redirect, Team, team_list, team_name
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
 from bot.shared.db import existing
@@ -148,16 +148,12 @@ def followup_closed(followup: Followup, tz: ZoneInfo, done: str) -> Message:
     return message(text, sections(shown))
 
 
-def teams_list(teams: dict[str, Team]) -> str:
-    return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
-
-
 def redirect_usage(teams: dict[str, Team], unknown_team: str = "") -> Message:
     """How to write it; with `unknown_team`, first that there is no such team."""
     unknown = f"There is no team {unknown_team!r}. " if unknown_team else ""
     return note(
         f"{unknown}Usage: /redirect <team> <case> [note for the team], for example "
-        f"/redirect billing C-1042 she was charged twice. Teams: {teams_list(teams)}"
+        f"/redirect billing C-1042 she was charged twice. Teams: {team_list(teams)}"
     )
 
 
