@@ -12,6 +12,7 @@ import pytest
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.faq.knowledge import load_knowledge
 from bot.slack import queries as edge_db
 from bot.slack.outbox import Sender
 from bot.slack.reminders import queue_due_reminders
@@ -330,6 +331,61 @@ def test_a_send_in_flight_is_found_again_past_a_page_of_a_busy_channels_history(
     )
     local.wait(timedelta(minutes=5))
     assert len(posts_to(local, LEADS, "Approval needed")) == 1
+
+
+# --- what was acknowledged survives the process dying right after ----------------------------
+
+
+def dies_once_it_has_answered(local: LocalSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the bot is killed the moment it has its answer for Slack: nothing that
+    comes after the acknowledgement (the lazy listeners) runs."""
+    runner = local.app.listener_runner.lazy_listener_runner
+    monkeypatch.setattr(runner, "start", lambda function, request: None)
+
+
+@pytest.mark.writes_content
+def test_a_new_faq_entry_whose_modal_closed_is_kept_though_the_bot_died_at_once(local, monkeypatch):
+    local.workspace.command("ana", "/faq", "do you have vegan meals")
+    local.workspace.command("lee", "/kb", "gaps")
+    local.workspace.click("lee", "New entry")
+    local.workspace.fill("Answer", "Yes: our Green box is fully vegan.", "lee")
+    with monkeypatch.context() as dying:
+        dies_once_it_has_answered(local, dying)
+        replies = local.workspace.submit("lee", times=2)  # and a double click
+    assert [(r.kind, r.removed) for r in replies if r.kind == "modal"] == [("modal", True)]
+    # Slack closed the modal as saved: the entry is in the files, once, and the gap closed
+    read = load_knowledge(local.services.faq.knowledge_dir)
+    assert [e.answer for e in read.entries if e.question == "do you have vegan meals"] == [
+        "Yes: our Green box is fully vegan."
+    ]
+    assert count(local, "SELECT count(*) FROM gap_resolutions WHERE action = 'entry'") == 1
+    local.services.faq.reload()  # as the bot started again, or its next look at the files
+    (answer,) = local.workspace.command("ben", "/faq", "do you have vegan meals")
+    assert "Yes: our Green box is fully vegan." in answer.render().text
+
+
+@pytest.mark.writes_content
+def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monkeypatch):
+    local.workspace.command("ana", "/faq", "what do you think of zeppelins")
+    local.workspace.command("ana", "/faq", "is the moon made of cheese")
+    (listed,) = local.workspace.command("lee", "/kb", "gaps")
+    first, second = [e for e in listed.elements if e.type == "static_select"]
+    option = next(o for o in second.options if o not in first.options)
+    entry = next(e for e in local.services.faq.entries.values() if e.question == option)
+    with monkeypatch.context() as dying:
+        dies_once_it_has_answered(local, dying)
+        local.workspace.click("lee", "Ignore", times=2)  # the first group, and a double click
+        local.workspace.choose("lee", option)  # the second group's menu
+    resolved = local.services.store.db.execute(
+        "SELECT q.text, r.action, r.entry_id FROM gap_resolutions r"
+        " JOIN faq_queries q ON q.id = r.query_id ORDER BY q.id"
+    ).fetchall()
+    assert resolved == [
+        ("what do you think of zeppelins", "ignore", None),
+        ("is the moon made of cheese", "phrasing", entry.id),
+    ]
+    read = load_knowledge(local.services.faq.knowledge_dir)
+    assert "is the moon made of cheese" in read.by_id()[entry.id].variants
 
 
 # --- one error boundary ------------------------------------------------------------------------
