@@ -195,6 +195,75 @@ def test_an_approval_request_slack_will_not_take_to_the_leads_is_told_to_its_rep
     assert len(told) == 1 and "Account credit £60.00 on C-1001" in told[0]
 
 
+def home_in(replies):
+    """The Home tab among what a person sees (the last, when it was published again)."""
+    return [reply for reply in replies if reply.kind == "home"][-1]
+
+
+def test_an_approval_whose_card_never_reached_the_leads_is_decided_on_a_leads_home_tab(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.archive(LEADS)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.wait(timedelta(minutes=1))  # the card is given up; Ana is told
+    (told,) = posts_to(local, ANA, "could not reach the leads")
+    assert "a lead can approve or deny it on their repbot Home tab" in told
+    home_in(local.open_home(member("mia")))  # Mia opens her Home tab now, clicks later
+    home = home_in(local.open_home(member("lee")))
+    assert "Account credit £60.00 on C-1001 for @" in home.render().text
+    assert "Six late boxes" in home.render().text
+    clicked = local.workspace.click("lee", "Approve", where="home", times=2)  # a double click
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 1
+    assert len(posts_to(local, ANA, "Approved:")) == 1
+    home = home_in(clicked)
+    text = home.render().text
+    assert text.startswith(f"[home]\n*Approved* by @{LEE}: Account credit £60.00")
+    assert "No solutions waiting for your decision." in text
+    assert not [e for e in home.elements if e.label in ("Approve", "Deny")]
+    # the card Slack never took is not updated, so nothing more is given up
+    assert count(local, "SELECT count(*) FROM outbox WHERE status = 'dead'") == 1
+    # Mia's tab still shows the request: her click says who decided, and when
+    local.workspace.click("mia", "Deny", where="home")
+    local.workspace.fill("Why? The rep sees this.", "too much", "mia")
+    submitted = local.workspace.submit("mia")
+    (modal,) = [r for r in submitted if r.kind == "modal"]
+    (said,) = [b["text"]["text"] for b in modal.shown_view["blocks"]]
+    assert said.startswith(f"S-1 was already approved by <@{LEE}> on <!date^")
+    assert "No solutions waiting for your decision." in home_in(submitted).render().text
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.denied'") == 0
+
+
+def test_a_lead_denies_from_the_home_tab_and_the_card_in_the_leads_channel_says_so(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    rep_home = home_in(local.open_home(member("ana")))
+    assert "Account credit £60.00" in rep_home.render().text
+    assert not [e for e in rep_home.elements if e.label in ("Approve", "Deny")]
+    local.open_home(member("mia"))  # Mia opens her Home tab now, clicks later
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Deny", where="home")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    submitted = local.workspace.submit("lee")
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.denied'") == 1
+    assert len(posts_to(local, ANA, "Denied:")) == 1
+    (update,) = [c for c in local.fake.calls_to("chat.update") if c.status == 200]
+    assert "Denied" in json.dumps(update.body) and update.body["channel"] == LEADS
+    assert home_in(submitted).render().text.startswith(f"[home]\n*Denied* by @{LEE}: Account")
+    home = home_in(local.workspace.click("mia", "Approve", where="home"))
+    assert home.shown_view["blocks"][0]["text"]["text"].startswith(
+        f"S-1 was already denied by <@{LEE}> on <!date^"
+    )
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 0
+
+
 def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
     # Slack fails for over 30 minutes: by then the command's response_url has expired, and
     # the reply the rep asked for would be lost in silence.
