@@ -11,9 +11,9 @@ copied to a temporary directory (what the lead adds is written there) with a tem
 database. Everything goes through the product's own code, as
 the Slack listeners call it: `Faq.match` and `Faq.record` for /faq, `Faq.pick` and
 `Faq.feedback` for the buttons, `Faq.learn` as the bot's background ticker runs it, and
-`find_gaps` and `close_as_phrasing` (which writes the file and puts the FAQ back into service)
-for the lead's clicks in /kb gaps. The simulation only decides who clicks what, knowing the
-right entry from dev.csv; dev.csv is never given to the FAQ.
+`find_gaps`, `close_as_phrasing` (which writes the file) and `Faq.reload` (which puts the FAQ
+back into service) for the lead's clicks in /kb gaps. The simulation only decides who clicks
+what, knowing the right entry from dev.csv; dev.csv is never given to the FAQ.
 
 Reps (20, fixed seed): a fifth never click. The others, on an answer, click Helpful when it is
 the right entry and Not helpful when not; on a "did you mean", pick the right entry when it is
@@ -170,6 +170,7 @@ def lead_clicks(faq: Faq, store: Store, truth: dict[str, str], budget: int) -> i
         entry = faq.entry(truth[_folded(gap.question)])
         assert entry is not None
         close_as_phrasing(faq, gap, entry, LEAD)
+        faq.reload()  # as the listener does once the click is acknowledged
         clicks += 1
         done.add(gap.key)
     return clicks

@@ -4,15 +4,19 @@ import html
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from bot.cases.card import CaseCard
 from bot.cases.service import Case, Customer
+from bot.cases.solutions import SolutionRecord
 from bot.faq.knowledge import Entry
 from bot.faq.matching import MatchResult, Scored
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
+from bot.guide import load_guide
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks
@@ -190,6 +194,39 @@ def test_a_home_tab_with_300_follow_ups_stays_inside_slack_limits_and_says_how_m
     assert len(view["blocks"]) <= 100
     assert all(len(text) <= base.SECTION_LIMIT for text in section_texts(view["blocks"]))
     assert "…and 290 more. /followup list shows them with buttons." in shown(view)
+
+
+def test_a_leads_home_tab_with_150_requests_to_decide_stays_inside_slack_limits():
+    policy = load_guide(Path(__file__).parent.parent / "playbooks")[0].solutions
+    pending = [
+        SolutionRecord(
+            n,
+            1000 + n,
+            "account_credit",
+            Decimal("60"),
+            "late & <again> " * 40,
+            "U0ANA0001",
+            "pending",
+            None,
+            None,
+            None,
+            NOW.isoformat(),
+            needs_role="lead",
+        )  # fmt: skip
+        for n in range(1, 151)
+    ]
+    lead = {"unclaimed": [], "teams": {}, "gaps": []}
+    view = home_view(followups=[], cases=[], my_pending=[], policy=policy, tz=UTC, now=NOW,
+                     to_decide=pending, lead=lead)  # fmt: skip
+    assert len(view["blocks"]) <= 100
+    assert all(len(text) <= base.SECTION_LIMIT for text in section_texts(view["blocks"]))
+    decisions = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert [b["block_id"] for b in decisions] == [f"approval:{n}" for n in range(1, 11)]
+    assert [e["text"]["text"] for e in decisions[0]["elements"]] == ["Approve", "Deny"]
+    assert "late &amp; &lt;again&gt;" in shown(view) and "<again>" not in shown(view)
+    assert "…and 140 more: they show here as you decide these." in shown(view)
+    rep = home_view(followups=[], cases=[], my_pending=pending, policy=policy, tz=UTC, now=NOW)
+    assert not [b for b in rep["blocks"] if b["type"] == "actions"]
 
 
 def test_a_case_card_with_long_notes_keeps_each_section_whole_and_says_what_is_left_out():

@@ -238,7 +238,7 @@ def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp
     local.workspace.click("mia", "Approve")  # while Lee was typing
     (after,) = local.workspace.submit("lee")
     text = after.render().text
-    assert f"S-1 was already approved by @{member('mia').id}." in text, text
+    assert f"S-1 was already approved by @{member('mia').id} on " in text, text
     assert "Credit was given last week" not in text  # the form is gone: nothing left to submit
     status = local.services.store.db.execute("SELECT status, decided_by FROM solutions")
     assert status.fetchone() == ("approved", member("mia").id)
@@ -253,7 +253,7 @@ def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
     }  # fmt: skip
 
 
-def test_a_second_click_on_a_decided_request_says_who_decided(local, tmp_path):
+def test_a_second_click_on_a_decided_request_says_who_decided_and_when(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
@@ -262,7 +262,11 @@ def test_a_second_click_on_a_decided_request_says_who_decided(local, tmp_path):
     # Mia clicks Approve on the card as it was before Lee's click reached her screen
     local.client.block_actions(approve_click(local, member("mia").id, solution_id))
     told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
-    assert f"was already approved by <@{LEE}>" in json.dumps(told.body)
+    decided = local.clock.now()  # the clock stands still: Lee decided at this moment
+    assert f"was already approved by <@{LEE}> on <!date^{int(decided.timestamp())}^" in (
+        json.dumps(told.body)
+    )
+    assert told.body["text"] == "S-1 was already approved."  # words only, for a phone
     approvals = local.services.store.db.execute(
         "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'"
     )

@@ -12,6 +12,7 @@ import pytest
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.faq.knowledge import load_knowledge
 from bot.slack import queries as edge_db
 from bot.slack.outbox import Sender
 from bot.slack.reminders import queue_due_reminders
@@ -194,6 +195,73 @@ def test_an_approval_request_slack_will_not_take_to_the_leads_is_told_to_its_rep
     assert len(told) == 1 and "Account credit £60.00 on C-1001" in told[0]
 
 
+def home_in(replies):
+    """The Home tab among what a person sees (the last, when it was published again)."""
+    return [reply for reply in replies if reply.kind == "home"][-1]
+
+
+def test_an_approval_whose_card_never_reached_the_leads_is_decided_on_a_leads_home_tab(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.archive(LEADS)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.wait(timedelta(minutes=1))  # the card is given up; Ana is told
+    (told,) = posts_to(local, ANA, "could not reach the leads")
+    assert "a lead can approve or deny it on their repbot Home tab" in told
+    home_in(local.open_home(member("mia")))  # Mia opens her Home tab now, clicks later
+    home = home_in(local.open_home(member("lee")))
+    assert "Account credit £60.00 on C-1001 for @" in home.render().text
+    assert "Six late boxes" in home.render().text
+    clicked = local.workspace.click("lee", "Approve", where="home", times=2)  # a double click
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 1
+    assert len(posts_to(local, ANA, "Approved:")) == 1
+    home = home_in(clicked)
+    text = home.render().text
+    assert text.startswith(f"[home]\n*Approved* by @{LEE}: Account credit £60.00")
+    assert "No solutions waiting for your decision." in text
+    assert not [e for e in home.elements if e.label in ("Approve", "Deny")]
+    # the card Slack never took is not updated, so nothing more is given up
+    assert count(local, "SELECT count(*) FROM outbox WHERE status = 'dead'") == 1
+    # Mia's tab still shows the request: her click says who decided, and when (no form opens)
+    clicked = local.workspace.click("mia", "Deny", where="home")
+    assert not [r for r in clicked if r.kind == "modal"]
+    text = home_in(clicked).render().text
+    assert f"S-1 was already approved by @{LEE} on " in text, text
+    assert "No solutions waiting for your decision." in text
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.denied'") == 0
+
+
+def test_a_lead_denies_from_the_home_tab_and_the_card_in_the_leads_channel_says_so(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    rep_home = home_in(local.open_home(member("ana")))
+    assert "Account credit £60.00" in rep_home.render().text
+    assert not [e for e in rep_home.elements if e.label in ("Approve", "Deny")]
+    local.open_home(member("mia"))  # Mia opens her Home tab now, clicks later
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Deny", where="home")
+    local.workspace.fill("Why? The rep sees this.", "Credit was given last week", "lee")
+    submitted = local.workspace.submit("lee")
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.denied'") == 1
+    assert len(posts_to(local, ANA, "Denied:")) == 1
+    (update,) = [c for c in local.fake.calls_to("chat.update") if c.status == 200]
+    assert "Denied" in json.dumps(update.body) and update.body["channel"] == LEADS
+    assert home_in(submitted).render().text.startswith(f"[home]\n*Denied* by @{LEE}: Account")
+    home = home_in(local.workspace.click("mia", "Approve", where="home"))
+    assert home.shown_view["blocks"][0]["text"]["text"].startswith(
+        f"S-1 was already denied by <@{LEE}> on <!date^"
+    )
+    assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 0
+
+
 def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
     # Slack fails for over 30 minutes: by then the command's response_url has expired, and
     # the reply the rep asked for would be lost in silence.
@@ -330,6 +398,61 @@ def approval_card_in_flight_when_its_sender_died(local, chatter: int = 0) -> Non
         "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'solution:%'",
         ["2000-01-01"],
     )
+
+
+# --- what was acknowledged survives the process dying right after ----------------------------
+
+
+def dies_once_it_has_answered(local: LocalSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the bot is killed the moment it has its answer for Slack: nothing that
+    comes after the acknowledgement (the lazy listeners) runs."""
+    runner = local.app.listener_runner.lazy_listener_runner
+    monkeypatch.setattr(runner, "start", lambda function, request: None)
+
+
+@pytest.mark.writes_content
+def test_a_new_faq_entry_whose_modal_closed_is_kept_though_the_bot_died_at_once(local, monkeypatch):
+    local.workspace.command("ana", "/faq", "do you have vegan meals")
+    local.workspace.command("lee", "/kb", "gaps")
+    local.workspace.click("lee", "New entry")
+    local.workspace.fill("Answer", "Yes: our Green box is fully vegan.", "lee")
+    with monkeypatch.context() as dying:
+        dies_once_it_has_answered(local, dying)
+        replies = local.workspace.submit("lee", times=2)  # and a double click
+    assert [(r.kind, r.removed) for r in replies if r.kind == "modal"] == [("modal", True)]
+    # Slack closed the modal as saved: the entry is in the files, once, and the gap closed
+    read = load_knowledge(local.services.faq.knowledge_dir)
+    assert [e.answer for e in read.entries if e.question == "do you have vegan meals"] == [
+        "Yes: our Green box is fully vegan."
+    ]
+    assert count(local, "SELECT count(*) FROM gap_resolutions WHERE action = 'entry'") == 1
+    local.services.faq.reload()  # as the bot started again, or its next look at the files
+    (answer,) = local.workspace.command("ben", "/faq", "do you have vegan meals")
+    assert "Yes: our Green box is fully vegan." in answer.render().text
+
+
+@pytest.mark.writes_content
+def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monkeypatch):
+    local.workspace.command("ana", "/faq", "what do you think of zeppelins")
+    local.workspace.command("ana", "/faq", "is the moon made of cheese")
+    (listed,) = local.workspace.command("lee", "/kb", "gaps")
+    first, second = [e for e in listed.elements if e.type == "static_select"]
+    option = next(o for o in second.options if o not in first.options)
+    entry = next(e for e in local.services.faq.entries.values() if e.question == option)
+    with monkeypatch.context() as dying:
+        dies_once_it_has_answered(local, dying)
+        local.workspace.click("lee", "Ignore", times=2)  # the first group, and a double click
+        local.workspace.choose("lee", option)  # the second group's menu
+    resolved = local.services.store.db.execute(
+        "SELECT q.text, r.action, r.entry_id FROM gap_resolutions r"
+        " JOIN faq_queries q ON q.id = r.query_id ORDER BY q.id"
+    ).fetchall()
+    assert resolved == [
+        ("what do you think of zeppelins", "ignore", None),
+        ("is the moon made of cheese", "phrasing", entry.id),
+    ]
+    read = load_knowledge(local.services.faq.knowledge_dir)
+    assert "is the moon made of cheese" in read.by_id()[entry.id].variants
 
 
 # --- one error boundary ------------------------------------------------------------------------

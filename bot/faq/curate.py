@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.faq.knowledge import Entry, Knowledge, load_knowledge
+from bot.faq.knowledge import Entry, load_knowledge
 from bot.shared.content import ContentError, key_lines, value_node
 from bot.shared.refusal import Refusal
 
@@ -49,7 +49,6 @@ class CurateError(Refusal):
 class Written:
     entry_id: str
     file: Path
-    knowledge: Knowledge  # the knowledge base as it is now, read back to check the write
 
 
 def _quoted(text: str) -> str:
@@ -74,8 +73,8 @@ def add_phrasing(knowledge_dir: Path, entry: Entry, phrasing: str) -> Written | 
     path = Path(entry.source.rsplit(":", 1)[0])
     with _writing(knowledge_dir):
         text = path.read_text(encoding="utf-8")
-        knowledge = _write_checked(knowledge_dir, path, _with_variant(text, entry.id, phrasing))
-    return Written(entry.id, path, knowledge)
+        _write_checked(knowledge_dir, path, _with_variant(text, entry.id, phrasing))
+    return Written(entry.id, path)
 
 
 def add_entry(
@@ -109,8 +108,8 @@ def add_entry(
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if text and not text.endswith("\n"):
             text += "\n"
-        knowledge = _write_checked(knowledge_dir, path, text + "\n".join(lines) + "\n")
-    return Written(entry_id, path, knowledge)
+        _write_checked(knowledge_dir, path, text + "\n".join(lines) + "\n")
+    return Written(entry_id, path)
 
 
 def _new_id(question: str, taken: AbstractSet[str]) -> str:
@@ -170,7 +169,7 @@ def _with_variant(text: str, entry_id: str, phrasing: str) -> str:
     return "".join([*lines[:after], *new, *lines[after:]])
 
 
-def _write_checked(knowledge_dir: Path, path: Path, text: str) -> Knowledge:
+def _write_checked(knowledge_dir: Path, path: Path, text: str) -> None:
     """Replace the file atomically, then load the knowledge base; undo if it broke."""
     old = path.read_text(encoding="utf-8") if path.exists() else None
     _replace(path, text)
@@ -182,7 +181,6 @@ def _write_checked(knowledge_dir: Path, path: Path, text: str) -> Knowledge:
         else:
             _replace(path, old)
         raise CurateError(f"The change would break the knowledge base: {ContentError(errors)}")
-    return knowledge
 
 
 def _replace(path: Path, text: str) -> None:

@@ -214,14 +214,14 @@ def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | N
     return next((gap for gap in find_gaps(store, edition, now) if gap.key == key), None)
 
 
-# What a lead does about a gap. Each takes effect at once and takes the gap off the list.
+# What a lead does about a gap. Each is written (the knowledge files, the database) when it
+# returns and takes the gap off the list; the FAQ answers with it once `Faq.reload` read the
+# files again, which every process does within seconds, and at its start.
 
 
 def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written | None:
     """The gap's question becomes a phrasing of `entry`; None if the entry had it already."""
     written = add_phrasing(faq.knowledge_dir, entry, gap.question)
-    if written is not None:
-        faq.install(written.knowledge)
     faq_db.resolve_gaps(faq.store, list(gap.query_ids), "phrasing", entry.id, user_id)
     return written
 
@@ -240,7 +240,6 @@ def close_as_entry(
         faq.knowledge_dir, question, answer, variants=variants, tags=tags,
         taken_ids=set(faq.entries),
     )  # fmt: skip
-    faq.install(written.knowledge)
     if gap is not None:  # None: another lead dealt with the gap meanwhile; the entry still counts
         faq_db.resolve_gaps(faq.store, list(gap.query_ids), "entry", written.entry_id, user_id)
     return written

@@ -77,12 +77,6 @@ class Faq:
                 self._edition = self._edition_of(knowledge, self._edition.lessons)
             return knowledge
 
-    def install(self, knowledge: Knowledge) -> None:
-        """Put a knowledge base already read and checked into service (after a lead's edit)."""
-        with self._reloading:
-            self._edition = self._edition_of(knowledge, self._edition.lessons)
-            self._tried = knowledge.signature
-
     def learn(self) -> bool:
         """Take in what reps' picks and votes of the last weeks teach (`learning`); the index
         is rebuilt only when the questions learned changed. Returns whether anything did. The

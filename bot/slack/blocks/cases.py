@@ -30,6 +30,7 @@ from bot.slack.blocks.base import (
     option,
     plain,
     quote,
+    refusal,
     section,
     sections,
     shorten,
@@ -357,6 +358,16 @@ def deny_modal(solution_id: int, meta: dict) -> dict:
     }
 
 
+def told_modal(title: str, told: Message) -> dict:
+    """What a modal turns into when its submission could not be done: `told`, and Done."""
+    return {
+        "type": "modal",
+        "title": plain(title, TITLE_LIMIT),
+        "close": plain("Done", TITLE_LIMIT),
+        "blocks": told["blocks"],
+    }
+
+
 def approval_card(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy
 ) -> Message:
@@ -367,17 +378,19 @@ def approval_card(
         f"{escape(case.ref)} ({escape(case.topic)}), proposed by {mention(solution.requested_by)}"
         f"\n{quote(solution.reason, 500)}"
     )
-    value = str(solution.id)
     return message(
         f"Approval needed: {describe(policy, solution)} on {case.ref}",
-        [
-            *sections(text),
-            actions(
-                numbered(Block.APPROVAL, solution.id),
-                button("Approve", Action.SOLUTION_APPROVE, value, "primary"),
-                button("Deny", Action.SOLUTION_DENY, value, "danger"),
-            ),
-        ],
+        [*sections(text), decision_buttons(solution)],
+    )
+
+
+def decision_buttons(solution: SolutionRecord) -> dict:
+    """Approve and Deny for a pending solution, on its approval card or a lead's Home tab."""
+    value = str(solution.id)
+    return actions(
+        numbered(Block.APPROVAL, solution.id),
+        button("Approve", Action.SOLUTION_APPROVE, value, "primary"),
+        button("Deny", Action.SOLUTION_DENY, value, "danger"),
     )
 
 
@@ -387,8 +400,9 @@ def approval_undelivered(
     """What the rep is told when Slack would not take their approval request to the leads."""
     return note(
         f"Your request for approval of {describe(policy, solution)} on {card.case.ref} could "
-        "not reach the leads: Slack refused it. It is still open and listed on the leads' "
-        "repbot Home tab; please tell a lead, and tell the customer it is taking longer."
+        "not reach the leads: Slack refused it. It is still open, and a lead can approve or "
+        "deny it on their repbot Home tab; please tell a lead, and tell the customer it is "
+        "taking longer."
     )
 
 
@@ -441,18 +455,6 @@ def callback_alert(card: CaseCard) -> Message:
 
 
 def already_decided(solution: SolutionRecord) -> Message:
-    by = mention(solution.decided_by or "")
-    return message(
-        f"{solution.ref} was already {solution.status}.",
-        [section(Mrkdwn(f"{escape(solution.ref)} was already {solution.status} by {by}."))],
-    )
-
-
-def already_decided_modal(solution: SolutionRecord) -> dict:
-    """What the deny form turns into when someone decided first."""
-    return {
-        "type": "modal",
-        "title": plain(f"{solution.ref} {solution.status}", TITLE_LIMIT),
-        "close": plain("Done", TITLE_LIMIT),
-        "blocks": already_decided(solution)["blocks"],
-    }
+    """Who decided a solution and when, as Slack shows a person and a time to each reader."""
+    at = datetime.fromisoformat(solution.decided_at) if solution.decided_at else None
+    return refusal(f"{solution.ref} was already {solution.status}", solution.decided_by, at)

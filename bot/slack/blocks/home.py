@@ -12,7 +12,19 @@ from bot.cases.solutions import SolutionPolicy, SolutionRecord, describe
 from bot.faq.gaps import Gap
 from bot.followups.redirects import Redirect, Team, team_name
 from bot.followups.service import Followup
-from bot.slack.blocks.base import Mrkdwn, bulleted, counted, escape, mention, section, shorten
+from bot.slack.blocks.base import (
+    Message,
+    Mrkdwn,
+    bulleted,
+    context,
+    counted,
+    escape,
+    mention,
+    quote,
+    section,
+    shorten,
+)
+from bot.slack.blocks.cases import decision_buttons
 from bot.slack.blocks.followups import shown_time
 
 SHOWN = 10
@@ -35,9 +47,11 @@ def home_view(
     now: datetime,
     to_decide: list[SolutionRecord] | None = None,
     lead: dict | None = None,
+    notice: Message | None = None,
 ) -> dict:
-    """`to_decide`, for seniors and up: the requests they may approve or deny; `lead`, for
-    leads: {"unclaimed": [Redirect], "teams": {id: Team}, "gaps": [Gap]}."""
+    """`to_decide`, for seniors and up: the requests they may approve or deny, with buttons;
+    `lead`, for leads: {"unclaimed": [Redirect], "teams": {id: Team}, "gaps": [Gap]};
+    `notice`, what the reader's last click on the tab did, shown first."""
     followup_lines = [
         Mrkdwn(
             f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {shown_time(f.due_at, tz)} · "
@@ -68,19 +82,7 @@ def home_view(
         ),
     ]
     if to_decide is not None:
-        queue = [
-            Mrkdwn(
-                f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id} for "
-                f"{mention(s.requested_by)}"
-            )
-            for s in to_decide
-        ]
-        blocks += _list(
-            "Approval queue",
-            queue,
-            "No solutions waiting for your decision.",
-            "Each request is in your messages from repbot, with its buttons.",
-        )
+        blocks += _queue(to_decide, policy)
     if lead is not None:
         unclaimed: list[Redirect] = lead["unclaimed"]
         teams: Mapping[str, Team] = lead["teams"]
@@ -107,4 +109,22 @@ def home_view(
                 "/kb gaps lists them with one-click fixes.",
             ),
         ]
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": [*(notice or {}).get("blocks", []), *blocks]}
+
+
+def _queue(to_decide: list[SolutionRecord], policy: SolutionPolicy) -> list[dict]:
+    """The requests the reader may decide, each with Approve and Deny, as on its card: at most
+    `SHOWN` (two blocks each keep the tab within Slack's 100), then how many more."""
+    if not to_decide:
+        return _list("Approval queue", [], "No solutions waiting for your decision.", "")
+    blocks: list[dict] = [{"type": "divider"}, section(Mrkdwn("*Approval queue*"))]
+    for s in to_decide[:SHOWN]:
+        line = Mrkdwn(
+            f"S-{s.id} · {escape(describe(policy, s))} on C-{s.case_id} for "
+            f"{mention(s.requested_by)}\n"
+        ) + quote(s.reason, 300)
+        blocks += [section(line), decision_buttons(s)]
+    if len(to_decide) > SHOWN:
+        more = len(to_decide) - SHOWN
+        blocks.append(context(f"…and {more} more: they show here as you decide these."))
+    return blocks

@@ -1,7 +1,9 @@
 """Buttons of case work: which customer /case means (or a new one, or none); Propose a
 solution and Close case on a case card; Approve and Deny on an approval card in the leads'
-channel."""
+channel, or on the Home tab of whoever may decide (the one way to decide a request whose card
+Slack would not take), which is then published again saying what was done."""
 
+import json
 from collections.abc import Callable
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -20,7 +22,10 @@ from bot.slack.boundary import Listeners
 from bot.slack.casework import contact_card, open_solve_modal
 from bot.slack.ids import Action, any_numbered
 from bot.slack.listeners.acks import acknowledge
+from bot.slack.listeners.events.home import publish_home_of
 from bot.slack.outbox import Outbox
+
+NOTICE = "home_notice"  # in the context: what a decision made on the Home tab says there
 
 
 def _number(body: dict) -> int | None:
@@ -93,12 +98,17 @@ def approve(
 ) -> None:  # fmt: skip
     ack()  # the decision is stored below, before Slack hears the acknowledgement
     check_workspace(body, context)
+    solution_id = _number(body) or 0
     with outbox.unit_of_work(delivery_key):
         decision = decide(
             services.store, services.guide.solutions, services.roles,
-            solution_id=_number(body) or 0, user_id=body["user"]["id"], approve=True,
+            solution_id=solution_id, user_id=body["user"]["id"], approve=True,
             reason=None, request_key=delivery_key,
         )  # fmt: skip
+        if on_home(body):
+            tell = home_notice(context)
+            announce(services, outbox, tell, decision, decided_away(outbox, context, solution_id))
+            return
         block_id = body["actions"][0].get("block_id", "")
 
         def replace_card(card: base.Message) -> None:
@@ -121,14 +131,66 @@ def deny(
         solution_id=solution_id, user_id=body["user"]["id"],
     )  # fmt: skip
     if refused is not None:
-        tell_unchanged(respond, refused)
+        if on_home(body):  # no message to answer there: the tab says it
+            tell_unchanged(home_notice(context), refused)
+            show_home(body, context, client, services)
+        else:
+            tell_unchanged(respond, refused)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, {}))
+    meta = {"home": True} if on_home(body) else {}
+    client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, meta))
 
 
-def tell_unchanged(respond: Respond, decision: Decision) -> None:
+def on_home(body: dict) -> bool:
+    """Whether a click came from the Home tab, or a modal it opened (which says so)."""
+    view = body.get("view") or {}
+    return view.get("type") == "home" or bool(
+        json.loads(view.get("private_metadata") or "{}").get("home")
+    )
+
+
+def home_notice(context: BoltContext) -> Callable[..., None]:
+    """`respond` for a click on the Home tab, which has no message to answer: what it says is
+    kept for `show_home` to show at the top of the tab."""
+
+    def tell(text: str = "", blocks: list | None = None, **options: object) -> None:
+        context[NOTICE] = {"text": text, "blocks": blocks or []}
+
+    return tell
+
+
+def decided_away(
+    outbox: Outbox, context: BoltContext, solution_id: int
+) -> Callable[[base.Message], None]:
+    """How a decision made away from its card (on the Home tab, or in the Deny modal) shows:
+    the card in the leads' channel becomes the decision, unless Slack never took the card, and
+    the decider's Home tab says it."""
+
+    def replace_card(card: base.Message) -> None:
+        sent = outbox.item(card_key(solution_id))
+        if sent is not None and sent["status"] != "dead":
+            outbox.update(card_key(solution_id), card, key=f"solution:{solution_id}:decided")
+        context[NOTICE] = card
+
+    return replace_card
+
+
+def show_home(body: dict, context: BoltContext, client: WebClient, services: Services) -> None:
+    """After a decision made from the Home tab: the tab as it is now, saying what happened (a
+    repeat of the click, which did nothing, leaves it to the click that did)."""
+    notice = context.get(NOTICE)
+    if notice is not None and on_home(body):
+        publish_home_of(body["user"]["id"], client, services, notice=notice)
+
+
+def decided_before(decision: Decision) -> bool:
+    """Whether the click came after someone's decision (not after an authorization)."""
+    return decision.outcome == "already_decided" and decision.solution.decided_by is not None
+
+
+def tell_unchanged(respond: Callable[..., object], decision: Decision) -> None:
     """Tell the clicker why their click changed nothing: who decided first, or the refusal."""
-    if decision.outcome == "already_decided" and decision.solution.decided_by:
+    if decided_before(decision):
         told = case_blocks.already_decided(decision.solution)
     else:
         told = base.note(decision.message)
@@ -136,7 +198,7 @@ def tell_unchanged(respond: Respond, decision: Decision) -> None:
 
 
 def announce(
-    services: Services, outbox: Outbox, respond: Respond, decision: Decision,
+    services: Services, outbox: Outbox, respond: Callable[..., object], decision: Decision,
     replace_card: Callable[[base.Message], object],
 ) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
@@ -166,5 +228,5 @@ def register(app: Listeners) -> None:
     app.action(Action.CASE_CANCEL)(pick_customer)
     app.action(Action.CASE_SOLVE)(ack=acknowledge, lazy=[propose])
     app.action(Action.CASE_CLOSE)(ack=acknowledge, lazy=[close])
-    app.action(Action.SOLUTION_APPROVE)(approve)
+    app.action(Action.SOLUTION_APPROVE)(ack=approve, lazy=[show_home])
     app.action(Action.SOLUTION_DENY)(ack=acknowledge, lazy=[deny])

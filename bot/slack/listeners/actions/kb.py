@@ -1,68 +1,97 @@
-"""Buttons of /kb gaps: add a question as a phrasing, start a new entry, or ignore it."""
+"""Buttons of /kb gaps: add a question as a phrasing, start a new entry, or ignore it.
+
+What a lead's click changes is written (the knowledge files, the database, the claim of the
+click) before Slack hears the acknowledgement; the FAQ reads the files again and the list is
+shown as it is now after it. Should the process die in between, every process reads the files
+again within seconds and at its start, and /kb gaps shows the list as it is."""
 
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.faq.curate import CurateError
 from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap, resolver
 from bot.services import Services
 from bot.slack import queries as edge_db
+from bot.slack.blocks import base
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
 from bot.slack.listeners.acks import acknowledge
+from bot.slack.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
-# (services, gap, the action, the whole payload, client) -> what was done, or None to leave
-# the list as it is
-GapHandler = Callable[[Services, Gap, dict, dict, WebClient], str | None]
+DONE = "kb_done"  # in the context: what the acknowledging listener did, for the list to say
+
+# (services, gap, the action, the lead's user id) -> what was done
+GapHandler = Callable[[Services, Gap, dict, str], str]
 
 
 def shown_name(file) -> str:
     return f"{file.parent.name}/{file.name}"
 
 
-def on_gap(handle: GapHandler) -> Callable:
-    """A listener that checks the clicker is a lead, finds the gap the button belongs to, lets
-    `handle` act on it, and shows the list as it is now."""
+def gaps_now(services: Services, done: str) -> base.Message:
+    """The list as it is now, saying what was `done`, once the FAQ read the files again."""
+    services.faq.reload()
+    gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())
+    return kb_blocks.gaps_list(gaps, done=done)
 
-    def listener(body: dict, respond: Respond, services: Services, client: WebClient) -> None:
-        user_id = body["user"]["id"]
-        action = body["actions"][0]
-        if not services.roles.at_least(user_id, "lead"):
-            # The buttons are only ever shown to leads: this click was forged or forwarded.
-            log.warning("refused %s from %s, who is not a lead", action.get("action_id"), user_id)
-            respond(replace_original=False, response_type="ephemeral", **kb_blocks.not_allowed())
-            return
-        key = kb_blocks.gap_key(action.get("block_id", ""))
-        now = services.store.clock.now()
-        gap = find_gap(services.store, services.faq.edition, now, key) if key is not None else None
-        if gap is None:
-            done: str | None = kb_blocks.already_handled(
-                resolver(services.store, key) if key else None
-            )
-        else:
-            done = handle(services, gap, action, body, client)
-            if done is None:
-                return
-        gaps = find_gaps(services.store, services.faq.edition, now)
-        respond(replace_original=True, **kb_blocks.gaps_list(gaps, done=done))
+
+def _clicked_gap(body: dict, respond: Respond, services: Services) -> Gap | str | None:
+    """The gap the button belongs to; or, when it is gone, a line saying who dealt with it;
+    None when the clicker is not a lead (and is told so)."""
+    user_id = body["user"]["id"]
+    action = body["actions"][0]
+    if not services.roles.at_least(user_id, "lead"):
+        # The buttons are only ever shown to leads: this click was forged or forwarded.
+        log.warning("refused %s from %s, who is not a lead", action.get("action_id"), user_id)
+        respond(replace_original=False, response_type="ephemeral", **kb_blocks.not_allowed())
+        return None
+    key = kb_blocks.gap_key(action.get("block_id", ""))
+    now = services.store.clock.now()
+    gap = find_gap(services.store, services.faq.edition, now, key) if key is not None else None
+    if gap is None:
+        return kb_blocks.already_handled(resolver(services.store, key) if key else None)
+    return gap
+
+
+def on_gap(handle: GapHandler) -> Callable:
+    """An acknowledging listener: checks the clicker is a lead, finds the gap the button
+    belongs to and lets `handle` act on it, in one transaction with the click's claim, before
+    Slack hears the acknowledgement; `show_gaps` then shows what was done."""
+
+    def listener(
+        ack: Ack, body: dict, respond: Respond, context: BoltContext, services: Services,
+        outbox: Outbox, delivery_key: str,
+    ) -> None:  # fmt: skip
+        found = _clicked_gap(body, respond, services)
+        if isinstance(found, Gap):
+            with outbox.unit_of_work(delivery_key):
+                found = handle(services, found, body["actions"][0], body["user"]["id"])
+        context[DONE] = found
+        ack()
 
     listener.__name__ = handle.__name__
     return listener
 
 
-def add_phrasing(services: Services, gap: Gap, action: dict, body: dict, client) -> str:
+def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
+    done = context.get(DONE)
+    if done is not None:
+        respond(replace_original=True, **gaps_now(services, done))
+
+
+def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> str:
     entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
         return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
     try:
-        written = close_as_phrasing(services.faq, gap, entry, body["user"]["id"])
+        written = close_as_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
         return kb_blocks.failed(str(error))
     return kb_blocks.added_phrasing(
@@ -70,17 +99,23 @@ def add_phrasing(services: Services, gap: Gap, action: dict, body: dict, client)
     )
 
 
-def ignore(services: Services, gap: Gap, action: dict, body: dict, client) -> str:
-    ignore_gap(services.faq, gap, body["user"]["id"])
+def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:
+    ignore_gap(services.faq, gap, user_id)
     return kb_blocks.ignored(gap.question, gap.count)
 
 
-def new_entry(services: Services, gap: Gap, action: dict, body: dict, client) -> None:
-    opened = client.views_open(trigger_id=body["trigger_id"], view=kb_blocks.new_entry_modal(gap))
-    # Where the outcome is shown is kept here, not in the modal, which only points at the gap.
-    edge_db.remember_reply(
-        services.store, opened["view"]["id"], body["user"]["id"], body["response_url"]
-    )
+def new_entry(body: dict, respond: Respond, services: Services, client: WebClient) -> None:
+    """Opens the new-entry modal (views/kb.py writes the entry); nothing is written yet."""
+    found = _clicked_gap(body, respond, services)
+    if isinstance(found, str):
+        respond(replace_original=True, **gaps_now(services, found))
+    elif found is not None:
+        opened = client.views_open(trigger_id=body["trigger_id"],
+                                   view=kb_blocks.new_entry_modal(found))  # fmt: skip
+        # Where the outcome is shown is kept here, not in the modal, which only points at the gap.
+        edge_db.remember_reply(
+            services.store, opened["view"]["id"], body["user"]["id"], body["response_url"]
+        )
 
 
 def register(app: Listeners) -> None:
@@ -88,6 +123,6 @@ def register(app: Listeners) -> None:
         (Action.KB_ADD_PHRASING, add_phrasing),
         (Action.KB_ADD_PHRASING_TO, add_phrasing),
         (Action.KB_IGNORE, ignore),
-        (Action.KB_NEW_ENTRY, new_entry),
     ]:
-        app.action(action_id)(ack=acknowledge, lazy=[on_gap(handle)])
+        app.action(action_id)(ack=on_gap(handle), lazy=[show_gaps])
+    app.action(Action.KB_NEW_ENTRY)(ack=acknowledge, lazy=[new_entry])

@@ -8,6 +8,7 @@ from bot.faq.gaps import find_gaps
 from bot.followups.redirects import waiting_redirects
 from bot.followups.service import list_followups
 from bot.services import Services
+from bot.slack.blocks.base import Message
 from bot.slack.blocks.home import home_view
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Event
@@ -16,14 +17,19 @@ from bot.slack.people import time_zone
 
 
 def publish_home(event: dict, client: WebClient, services: Services) -> None:
-    if event.get("tab", "home") != "home":
-        return
+    if event.get("tab", "home") == "home":
+        publish_home_of(event["user"], client, services)
+
+
+def publish_home_of(
+    user_id: str, client: WebClient, services: Services, notice: Message | None = None
+) -> None:
+    """The Home tab of `user_id` as it is now; `notice` says what their last click on it did."""
     store = services.store
-    user_id = event["user"]
     now = store.clock.now()
     roles = services.roles
     to_decide = None
-    if roles.at_least(user_id, "senior"):  # the card's buttons decide; this is the list
+    if roles.at_least(user_id, "senior"):  # each with the buttons of its card
         to_decide = [
             s
             for s in pending_solutions(store)
@@ -45,6 +51,7 @@ def publish_home(event: dict, client: WebClient, services: Services) -> None:
         now=now,
         to_decide=to_decide,
         lead=lead,
+        notice=notice,
     )
     client.views_publish(user_id=user_id, view=view)
 

@@ -16,7 +16,15 @@ from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import situation_of
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.cases import announce, card_key, check_workspace
+from bot.slack.listeners.actions.cases import (
+    NOTICE,
+    announce,
+    card_key,
+    check_workspace,
+    decided_away,
+    decided_before,
+    show_home,
+)
 from bot.slack.outbox import Outbox
 
 
@@ -127,20 +135,20 @@ def check_deny(
             reason=_value(view, Field.REASON),
             request_key=f"deny:{view.get('id')}:{view.get('hash')}",
         )  # fmt: skip
-        if decision.outcome == "already_decided" and decision.solution.decided_by:
-            # Decided while the reason was being typed: the form gives way to who decided.
-            ack(response_action="update", view=case_blocks.already_decided_modal(decision.solution))
+        if decided_before(decision):  # who decided and when, which a field's error cannot show
+            told = case_blocks.already_decided(decision.solution)
+            context[NOTICE] = told
+            ack(response_action="update", view=case_blocks.told_modal("Already decided", told))
             return
         if decision.outcome in ("refused", "already_decided"):
             ack(response_action="errors", errors={Field.REASON: decision.message})
             return
-        key = f"solution:{solution_id}:decided"
         announce(services, outbox, respond, decision,
-                 lambda card: outbox.update(card_key(solution_id), card, key=key))  # fmt: skip
+                 decided_away(outbox, context, solution_id))  # fmt: skip
     ack()
 
 
 def register(app: Listeners) -> None:
     app.view(Modal.SOLVE)(check_solution)
     app.view(Modal.CLOSE_CASE)(check_close)
-    app.view(Modal.DENY_SOLUTION)(check_deny)
+    app.view(Modal.DENY_SOLUTION)(ack=check_deny, lazy=[show_home])

@@ -2,16 +2,16 @@
 
 import json
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 
-from bot.faq.curate import PHRASING_LIMIT, CurateError
-from bot.faq.gaps import close_as_entry, find_gap, find_gaps
+from bot.faq.curate import PHRASING_LIMIT
+from bot.faq.gaps import close_as_entry, find_gap
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.kb import shown_name
+from bot.slack.listeners.actions.kb import DONE, gaps_now, shown_name
 from bot.slack.outbox import Outbox
 
 
@@ -36,17 +36,18 @@ def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
     return {}
 
 
-def check(ack: Ack, body: dict, view: dict, services: Services) -> None:
-    errors = _errors(view, services, body["user"]["id"])
+def write(
+    ack: Ack, body: dict, view: dict, context: BoltContext, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    """The entry is written to its knowledge file and the gap closed, in one transaction with
+    the submission's claim, before Slack hears the acknowledgement and closes the modal: what
+    the lead typed is never lost, and a resubmission changes nothing. A problem with it keeps
+    the modal open and says why (CurateError is a refusal)."""
+    user_id = body["user"]["id"]
+    errors = _errors(view, services, user_id)
     if errors:
         ack(response_action="errors", errors=errors)  # the modal stays open and says why
-    else:
-        ack()  # the modal closes; writing and reloading the FAQ happen after
-
-
-def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
-    user_id = body["user"]["id"]
-    if _errors(view, services, user_id):
         return
     meta = json.loads(view.get("private_metadata") or "{}")
     store, faq = services.store, services.faq
@@ -54,24 +55,27 @@ def write(body: dict, view: dict, services: Services, outbox: Outbox) -> None:
     question = _value(view, Field.QUESTION)
     variants = [line for line in _value(view, Field.VARIANTS).splitlines() if line.strip()]
     tags = [tag for tag in _value(view, Field.TAGS).replace(",", " ").split() if tag]
-    try:
-        written = close_as_entry(
-            faq,
-            gap,
-            user_id,
-            question=question,
-            answer=_value(view, Field.ANSWER),
-            variants=variants,
-            tags=tags,
-        )
-        done = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
-    except CurateError as error:
-        done = kb_blocks.failed(str(error))
-    response_url = edge_db.reply_for(store, view.get("root_view_id") or view["id"], user_id)
+    with outbox.unit_of_work(delivery_key):
+        written = close_as_entry(faq, gap, user_id, question=question,
+                                 answer=_value(view, Field.ANSWER), variants=variants,
+                                 tags=tags)  # fmt: skip
+    context[DONE] = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
+    ack()  # the modal closes
+
+
+def show(body: dict, view: dict, context: BoltContext, services: Services, outbox: Outbox) -> None:
+    """After the acknowledgement: the FAQ reads the files again and the lead's list of gaps
+    says what was added."""
+    done = context.get(DONE)
+    if done is None:  # refused, or a repeat
+        return
+    shown = gaps_now(services, done)
+    response_url = edge_db.reply_for(
+        services.store, view.get("root_view_id") or view["id"], body["user"]["id"]
+    )
     if response_url:
-        gaps = find_gaps(store, faq.edition, store.clock.now())
-        outbox.respond(response_url, kb_blocks.gaps_list(gaps, done=done), replace_original=True)
+        outbox.respond(response_url, shown, replace_original=True)
 
 
 def register(app: Listeners) -> None:
-    app.view(Modal.KB_NEW_ENTRY)(ack=check, lazy=[write])
+    app.view(Modal.KB_NEW_ENTRY)(ack=write, lazy=[show])
