@@ -69,7 +69,13 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
     done = shown(local.workspace.submit("lee"))
     assert "Erased BX-1: from now on P-" in done and "1 note" in done
-    assert "was erased on" in shown(local.workspace.command("lee", "/customer", "BX-1"))
+    (said,) = local.workspace.command("lee", "/customer", "BX-1")
+    assert "is erased: repbot holds nothing more of theirs than counts" in said.render().text
+    (section,) = said.blocks
+    assert "They were erased on <!date^" in section["text"]["text"]  # in Lee's own time zone
+    ref = said.render().text.split("(now ")[1].split(")")[0]
+    (card,) = local.workspace.command("lee", "/customer", ref)
+    assert f"This customer ({ref}) was erased on <!date^" in card.blocks[0]["text"]["text"]
     card = shown(local.workspace.command("ana", "/case", "C-1001"))
     assert "*C-1001 · Erased customer* (their data erased, premium)" in card
     assert verify(store).ok

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.cases import queries as cases_db
 from bot.shared.db import Store
@@ -39,8 +40,9 @@ def find_customer(store: Store, text: str) -> dict:
         erased = cases_db.erased_as(store, text)
         if erased is not None:
             raise Refusal(
-                f"The customer with {what} was erased on {erased[1][:10]} (now {erased[0]}): "
-                "repbot holds nothing more of theirs than counts."
+                f"The customer with {what} (now {erased[0]}) is erased: repbot holds nothing "
+                "more of theirs than counts. They were erased",
+                at=datetime.fromisoformat(erased[1]),
             )
         raise Refusal(f"No customer has {what}; {HOW}.")
     if len(rows) > 1:

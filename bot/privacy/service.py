@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.cases import audit
 from bot.cases.personal import (
@@ -114,8 +115,8 @@ def check_erasable(store: Store, customer: dict) -> None:
     """Refusal when the customer was erased already or still has an open case."""
     if customer["erased_at"]:
         raise Refusal(
-            f"{customer['id']} was already erased on {customer['erased_at'][:10]}: "
-            "there is nothing more to erase."
+            f"There is nothing more to erase: {customer['id']} was already erased",
+            at=datetime.fromisoformat(customer["erased_at"]),
         )
     still_open = open_cases(store, customer)
     if still_open:

@@ -4,16 +4,19 @@ holds about them, with Export and Erase; the erase modal and what it did."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from bot.privacy.service import Erasure, Overview
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
     Message,
+    Mrkdwn,
     actions,
     button,
     context,
     counted,
     escape,
+    local_time,
     message,
     plain,
     section,
@@ -39,11 +42,12 @@ def overview_card(found: Overview) -> Message:
     """What repbot holds about the customer, with Export and (unless erased) Erase."""
     who = f"{found.name} ({found.id})"
     if found.erased_at:
-        words = (
-            f"This customer ({found.id}) was erased on {found.erased_at[:10]}: "
-            "repbot keeps only counts."
-        )
-        return message(words, [section(escape(words))])
+        at = datetime.fromisoformat(found.erased_at)
+        when = f"{at:%d %b %Y %H:%M} UTC"
+        kept = "repbot keeps only counts."
+        shown = f"This customer ({escape(found.id)}) was erased on {local_time(at, when)}: {kept}"
+        return message(f"This customer ({found.id}) was erased on {when}: {kept}",
+                       [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
     lines = [f"*{escape(who)}*" + (f" · {escape(found.email)}" if found.email else ""),
              f"repbot holds {held}."]  # fmt: skip
