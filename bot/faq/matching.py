@@ -1,9 +1,11 @@
 """Match a customer's question against the FAQ: BM25 over words, a fuzzy rerank, a calibrated score.
 
-Each entry's phrasings are pooled into one document. A word inverted index with BM25
-weights finds candidates without scoring every entry; query words the FAQ never uses are
-corrected to the nearest FAQ word (typos); the best candidates are reranked by a mix of
-BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings), char
+Words are read as Snowball English stems; e-mail addresses, links, numbers and codes the FAQ
+does not know are the customer's, not their question's, and are left aside. Each entry's
+phrasings are pooled into one document. A word inverted index with BM25 weights finds
+candidates without scoring every entry; query words the FAQ never uses are corrected to the
+nearest FAQ word (typos), unless they are English words; the best candidates are reranked by
+a mix of BM25, rapidfuzz similarity to their closest phrasing (word order, small rewordings), char
 n-gram TF-IDF cosine (word forms) and BM25 of word pairs of a stop word and a content word (how
 the words go together: "will my card work" against "my card does not work"). Stop words ("is",
 "it", "should", "by") count in BM25 but not in the fuzzy parts, and a stop word the FAQ never
