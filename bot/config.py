@@ -61,6 +61,16 @@ def load_env_file(path: str | Path = ".env") -> None:
     load_dotenv(path, override=False)
 
 
+# Where in the app's settings at https://api.slack.com/apps each Slack setting is found.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & "
+    "Permissions page at https://api.slack.com/apps",
+    "SLACK_APP_TOKEN": "generate an app-level token (xapp-...) with the scope connections:write "
+    "under your app's Basic Information > App-Level Tokens at https://api.slack.com/apps",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from your app's Basic Information > App "
+    "Credentials at https://api.slack.com/apps",
+}
+
 # The example values of .env.example: copied as they are, they would reach Slack as a token.
 PLACEHOLDERS = {
     "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
@@ -108,11 +118,17 @@ class Environment:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self.env = os.environ if env is None else env
 
-    def text(self, name: str, default: str = "", required: bool = False) -> str:
+    def text(
+        self, name: str, default: str = "", required: bool = False, otherwise: str = ""
+    ) -> str:
+        """The setting `name`; SettingError if `required` and not set, ending with `otherwise`
+        (what else would do)."""
         value = self.env.get(name, "").strip() or default
         if required and not value:
+            where = WHERE_TO_GET.get(name, "see .env.example for what it holds")
             raise SettingError(
-                f"{name} is not set; put it in .env or the environment (see .env.example)"
+                f"{name} is not set; {where}, and put it in .env (see .env.example) or the "
+                f"environment{otherwise}"
             )
         if value and value == PLACEHOLDERS.get(name):
             raise SettingError(
@@ -121,21 +137,27 @@ class Environment:
             )
         return value
 
-    def bot_token(self) -> str:
-        token = self.text("SLACK_BOT_TOKEN", required=True)
-        if not token.startswith("xoxb-"):
-            raise SettingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    def _token(self, name: str, prefix: str, required: bool = False) -> str:
+        """A Slack token, which must start with `prefix`."""
+        token = self.text(name, required=required)
+        if token and not token.startswith(prefix):
+            raise SettingError(f"{name} must start with {prefix}; {WHERE_TO_GET[name]}")
         return token
 
+    def bot_token(self) -> str:
+        return self._token("SLACK_BOT_TOKEN", "xoxb-", required=True)
+
     def app_token(self) -> str:
-        token = self.text("SLACK_APP_TOKEN")
-        if token and not token.startswith("xapp-"):
-            raise SettingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-        return token
+        return self._token("SLACK_APP_TOKEN", "xapp-")
 
     def signing_secret(self) -> str:
         """Required in HTTP mode; Socket Mode (an app token) needs none."""
-        return self.text("SLACK_SIGNING_SECRET", required=not self.app_token())
+        return self.text(
+            "SLACK_SIGNING_SECRET",
+            required=not self.app_token(),
+            otherwise=" (HTTP mode checks every request with it; or set SLACK_APP_TOKEN to "
+            "connect over Socket Mode, which needs none)",
+        )
 
     def api_url(self) -> str:
         url = self.text("SLACK_API_URL", SLACK_API_DEFAULT)

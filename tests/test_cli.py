@@ -113,7 +113,9 @@ def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
     done = console_script("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "repbot: SLACK_BOT_TOKEN is not set; put it in .env or the environment (see .env.example)"
+        "repbot: SLACK_BOT_TOKEN is not set; copy the Bot User OAuth Token (xoxb-...) from your "
+        "app's OAuth & Permissions page at https://api.slack.com/apps, and put it in .env (see "
+        ".env.example) or the environment"
     ]
 
 
