@@ -30,6 +30,7 @@ from bot.services import Services, open_services
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
 from bot.slack.app import build_app
+from bot.slack.ids import Command
 from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import queue_due_reminders, reminder_ticker
@@ -39,9 +40,9 @@ from bot.slack.weekly import post_if_due, summary_ticker
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
-    "Type as a rep: /faq my card still hasn't arrived | dm my box is late | as lee | click 1 | "
+    "Lines: /faq my card still hasn't arrived | dm my box is late | as lee | click 1 | "
     'click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | # comment | '
-    "help | quit"
+    "help (what each does) | quit (or Ctrl-D) to leave"
 )
 EXTRA_HELP = (
     ("wait 2h", "time passes for the bot (30m, 1d): reminders and alerts go out"),
@@ -206,7 +207,12 @@ def run_demo(
                 import_customers(local.services.store, SAMPLE_CUSTOMERS)
             at_terminal = script is None and sys.stdin.isatty()
             demo = DemoScript(
-                local.workspace, TEAM, sys.stdout, echo=not at_terminal, extra_help=EXTRA_HELP
+                local.workspace,
+                TEAM,
+                sys.stdout,
+                echo=not at_terminal,
+                extra_help=EXTRA_HELP,
+                commands=tuple(Command),  # those of manifest.yaml (tests/test_manifest.py)
             )
             demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
             demo.extra_commands["home"] = lambda _: demo.show(local.open_home(demo.user))
@@ -239,7 +245,14 @@ def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
 
 
 def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
-    print(f"repbot demo: a local Slack with the sample team, {entries} FAQ entries.")
+    print(
+        f"repbot demo: the bot in a local Slack of its own with a sample team and {entries} FAQ "
+        "entries; nothing reaches a real Slack."
+    )
+    who, where = demo.user, demo.workspace.channel_label(demo.channel)
+    print(
+        f"You are {who.real_name} ({who.name}, a {who.role}) in {where}. Try: /faq where is my box"
+    )
     print(PROMPT_HELP)
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
@@ -249,6 +262,6 @@ def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
         except EOFError:
             print()
             return 0
-        if line.strip() in ("quit", "exit"):
-            return 0
         demo.run_line(line)
+        if demo.finished:
+            return 0

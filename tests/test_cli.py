@@ -141,6 +141,17 @@ def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     assert "Traceback" not in out + done.stderr
 
 
+def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
+    done = repbot("demo", stdin="/faq where is my box\nexit\n/faq never reached\n")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[:3]
+    assert "nothing reaches a real Slack" in first[0]
+    assert first[1] == "You are Ana Alves (ana, a rep) in #support. Try: /faq where is my box"
+    assert "help (what each does)" in first[2] and "quit (or Ctrl-D) to leave" in first[2]
+    assert "FAQ `where_is_my_box`" in done.stdout
+    assert "never reached" not in done.stdout  # exit left the demo
+
+
 def test_the_shipped_demo_script_plays_every_step(repbot, tier):
     # at the time the README's transcripts were played: the sample customers' dates are real
     # ones, and the new customer's id counts them

@@ -8,6 +8,7 @@ import pytest
 from bot.cases.service import import_customers
 from bot.emulator.script import DemoScript
 from bot.emulator.team import TEAM
+from bot.slack.ids import Command
 
 CASE = "/case Margaret Holloway, box arrived damaged"
 
@@ -23,7 +24,7 @@ def margaret(local, tmp_path) -> None:
 def play(local, *lines: str) -> list[str]:
     """The transcript of these lines."""
     out = io.StringIO()
-    DemoScript(local.workspace, TEAM, out).run_lines(lines)
+    DemoScript(local.workspace, TEAM, out, commands=tuple(Command)).run_lines(lines)
     return out.getvalue().splitlines()
 
 
@@ -92,3 +93,35 @@ def test_a_message_is_named_by_its_words_as_slack_shows_them_without_mrkdwn(loca
     assert said.startswith(
         "    ! no button 9 in the latest reply with buttons (#support, “Draft reply · "
     )
+
+
+def test_a_line_a_newcomer_types_is_answered_with_the_line_to_type_instead(local):
+    shown = play(local, "faq where is my box", "/folowup", "/help", "/xyz", "clik 1",
+                 "hello there")  # fmt: skip
+    assert after(shown, "faq where is my box") == [
+        "    ? slash commands start with a slash: /faq where is my box"
+    ]
+    # Slack sends the app only the commands its manifest declares.
+    assert after(shown, "/folowup") == [
+        "    ! Slack: /folowup is not a valid command; did you mean /followup?"
+    ]
+    assert after(shown, "/help") == [
+        "    ! Slack: /help is not a valid command; for the lines this demo understands, type "
+        "help (without the slash)"
+    ]
+    (unknown,) = after(shown, "/xyz")
+    assert unknown.endswith("the app's commands are /faq, /draft, /tone, /case, /note, /solve, "
+                            "/followup, /redirect, /summary, /kb, /customer")  # fmt: skip
+    assert after(shown, "clik 1") == [
+        "    ? not understood; did you mean: click 1 (help lists every line)"
+    ]
+    (hello,) = after(shown, "hello there")
+    assert hello.startswith(
+        "    ? not understood. For a customer's words, type /faq hello there (or dm hello there)"
+    )
+
+
+def test_quit_or_exit_ends_a_script(local):
+    for word in ("quit", "exit"):
+        shown = play(local, "/faq", word, "/faq where is my box")
+        assert shown[-1] == f"ana> {word}"
