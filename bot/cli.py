@@ -1,5 +1,5 @@
-"""`repbot run | demo | check | match | tone | knowledge test`: the command line mirrors the
-library."""
+"""`repbot run | demo | check | ...`: the command line; each command says what it does in its
+`--help`."""
 
 from __future__ import annotations
 
@@ -28,15 +28,35 @@ if TYPE_CHECKING:
     from bot.shared.db import Store
 
 
+DESCRIPTION = (
+    "repbot, a Slack assistant for customer-support reps. New here? `repbot demo` tries it in a "
+    "local Slack of its own, nothing to set up; `repbot check` checks knowledge/ and "
+    "playbooks/ after an edit; `repbot run` serves a real Slack workspace, with the settings in "
+    ".env (see .env.example and the README's 'Connecting to a real Slack workspace')."
+)
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose one line in the list of commands is also what its --help says."""
+    return commands.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="repbot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="repbot", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="connect to Slack (Socket Mode or HTTP) and serve")
+    run = _command(
+        commands,
+        "run",
+        help="connect to Slack and serve: over Socket Mode when SLACK_APP_TOKEN is set, else "
+        "HTTP on PORT",
+    )
     run.add_argument("--env-file", default=".env", help="settings file (default: .env)")
     run.set_defaults(handler=cmd_run)
 
-    demo = commands.add_parser("demo", help="a local Slack and the bot, driven from the terminal")
+    demo = _command(commands, "demo", help="a local Slack and the bot, driven from the terminal")
     demo.add_argument("--script", type=Path, help="play the lines of FILE and print a transcript")
     demo.add_argument("--db", type=Path, help="database to use (default: a fresh temporary one)")
     demo.add_argument(
@@ -48,53 +68,59 @@ def main(argv: list[str] | None = None) -> int:
     content_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
-    check = commands.add_parser(
-        "check", help="validate knowledge/ and playbooks/ and print every problem"
+    check = _command(
+        commands, "check", help="validate knowledge/ and playbooks/ and print every problem"
     )
     content_options(check)
     check.set_defaults(handler=cmd_check)
 
-    match = commands.add_parser(
-        "match", help="match questions from standard input, one per line, against the FAQ"
+    match = _command(
+        commands, "match", help="match questions from standard input, one per line, against the FAQ"
     )
     content_options(match, playbooks=False)
     match.add_argument("--top", type=int, default=3, help="matches per question (default: 3)")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     match.set_defaults(handler=cmd_match)
 
-    tone = commands.add_parser(
-        "tone", help="check texts from standard input, one per line, for can't-language"
+    tone = _command(
+        commands, "tone", help="check texts from standard input, one per line, for can't-language"
     )
     content_options(tone, knowledge=False)
     tone.add_argument("--json", action="store_true", help="one JSON object per line")
     tone.set_defaults(handler=cmd_tone)
 
-    knowledge = commands.add_parser("knowledge", help="work on the knowledge base")
+    knowledge = _command(commands, "knowledge", help="work on the knowledge base")
     knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", required=True)
-    test = knowledge_commands.add_parser(
-        "test", help="measure the FAQ on real questions before changing it"
+    test = _command(
+        knowledge_commands, "test", help="measure the FAQ on real questions before changing it"
     )
     test.add_argument("questions", type=Path, help="CSV with columns question,expected_id")
     content_options(test, playbooks=False)
     test.set_defaults(handler=cmd_knowledge_test)
 
-    customers = commands.add_parser("customers", help="customers, as the CRM exports them")
+    customers = _command(commands, "customers", help="customers, as the CRM exports them")
     customer_commands = customers.add_subparsers(dest="customers_command", required=True)
-    importing = customer_commands.add_parser(
-        "import", help="add or update customers from a CSV: id,name,email,customer_since,tier"
+    importing = _command(
+        customer_commands,
+        "import",
+        help="add or update customers from a CSV: id,name,email,customer_since,tier",
     )
     importing.add_argument("csv", type=Path)
     importing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     importing.set_defaults(handler=cmd_customers_import)
-    exporting = customer_commands.add_parser(
-        "export", help="everything repbot holds about a customer, as one JSON document"
+    exporting = _command(
+        customer_commands,
+        "export",
+        help="everything repbot holds about a customer, as one JSON document",
     )
     exporting.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
     exporting.add_argument("--output", type=Path, help="write it to FILE (default: print it)")
     exporting.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     exporting.set_defaults(handler=cmd_customers_export)
-    erasing = customer_commands.add_parser(
-        "erase", help="erase a customer's personal data (their cases' counts stay)"
+    erasing = _command(
+        customer_commands,
+        "erase",
+        help="erase a customer's personal data (their cases' counts stay)",
     )
     erasing.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
     erasing.add_argument(
@@ -105,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     content_options(erasing, playbooks=False)
     erasing.set_defaults(handler=cmd_customers_erase)
 
-    audit = commands.add_parser("audit", help="the tamper-evident log of solutions and decisions")
+    audit = _command(commands, "audit", help="the tamper-evident log of solutions and decisions")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
+    verify = _command(audit_commands, "verify", help="check the hash chain of the audit log")
     verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     verify.add_argument(
         "--head",
@@ -116,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     verify.set_defaults(handler=cmd_audit_verify)
 
-    summary = commands.add_parser("summary", help="the weekly summary for management")
+    summary = _command(commands, "summary", help="the weekly summary for management")
     summary.add_argument(
         "--week", help='2026-W47, "this week" or "last week" (default: the last complete week)'
     )
@@ -126,17 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     content_options(summary, knowledge=False)
     summary.set_defaults(handler=cmd_summary)
 
-    retention = commands.add_parser("retention", help="remove texts past their retention period")
+    retention = _command(commands, "retention", help="remove texts past their retention period")
     retention_commands = retention.add_subparsers(dest="retention_command", required=True)
-    apply = retention_commands.add_parser(
-        "apply", help="empty the texts older than playbooks/retention.yaml allows"
+    apply = _command(
+        retention_commands,
+        "apply",
+        help="empty the texts older than playbooks/retention.yaml allows",
     )
     apply.add_argument("--dry-run", action="store_true", help="only count what would go")
     apply.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     content_options(apply)
     apply.set_defaults(handler=cmd_retention_apply)
 
-    purge = commands.add_parser("purge", help="delete every row of the database")
+    purge = _command(commands, "purge", help="delete every row of the database")
     purge.add_argument("--all", action="store_true", required=True, help="all data (required)")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     purge.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")

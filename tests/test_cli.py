@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.emulator.server import FakeSlack
 from bot.shared.db import Store
 
@@ -139,6 +141,14 @@ def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     assert "Marked helpful" in out
     assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
     assert "Traceback" not in out + done.stderr
+
+
+@pytest.mark.parametrize("command", [(), ("run",), ("demo",), ("check",), ("customers", "erase")])
+def test_help_says_what_the_command_does(repbot, command):
+    done = repbot(*command, "--help")
+    assert done.returncode == 0
+    usage, description = done.stdout.split("\n\n")[:2]
+    assert usage.startswith("usage: repbot") and not description.startswith("options:")
 
 
 def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
