@@ -151,10 +151,13 @@ class Environment:
         return self._token("SLACK_APP_TOKEN", "xapp-")
 
     def signing_secret(self) -> str:
-        """Required in HTTP mode; Socket Mode (an app token) needs none."""
+        """Required in HTTP mode; Socket Mode (an app token) needs none and reads none, so the
+        example value of .env.example may stay in a .env for Socket Mode."""
+        if self.app_token():
+            return ""
         return self.text(
             "SLACK_SIGNING_SECRET",
-            required=not self.app_token(),
+            required=True,
             otherwise=" (HTTP mode checks every request with it; or set SLACK_APP_TOKEN to "
             "connect over Socket Mode, which needs none)",
         )

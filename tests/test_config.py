@@ -101,6 +101,13 @@ def test_a_missing_or_wrong_slack_credential_says_where_in_slack_to_get_it(env, 
     assert "https://api.slack.com/apps" in str(raised.value)
 
 
+def test_socket_mode_minds_no_signing_secret_not_even_the_example_one():
+    # .env.example copied, with the two tokens of the README's Socket Mode steps filled in
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A",
+           "SLACK_SIGNING_SECRET": "your-signing-secret"}  # fmt: skip
+    assert read_settings(env).slack_signing_secret == ""
+
+
 def test_a_missing_signing_secret_says_socket_mode_needs_none():
     with pytest.raises(SettingError, match="set SLACK_APP_TOKEN to connect over Socket Mode"):
         read_settings({"SLACK_BOT_TOKEN": "xoxb-1"})
