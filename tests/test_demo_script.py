@@ -121,6 +121,16 @@ def test_a_line_a_newcomer_types_is_answered_with_the_line_to_type_instead(local
     )
 
 
+def test_a_line_of_the_demo_without_what_it_needs_is_shown_as_it_is_typed(local):
+    shown = play(local, "as", "click", "fill Reason", "submit now")
+    assert after(shown, "as") == ["    ? as is typed like this: as NAME"]
+    assert after(shown, "click") == [
+        '    ? click is typed like this: click N | click "Label" | click "Label" in #channel'
+    ]
+    assert after(shown, "fill Reason") == ['    ? fill is typed like this: fill "Field" value']
+    assert after(shown, "submit now") == ["    ? submit is typed like this: submit"]
+
+
 def test_quit_or_exit_ends_a_script(local):
     for word in ("quit", "exit"):
         shown = play(local, "/faq", word, "/faq where is my box")

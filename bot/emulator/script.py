@@ -164,6 +164,10 @@ class DemoScript:
         words = [way for way, _ in LINES if way not in ("help", 'click "Label" in #channel')]
         words += [*self.extra_commands, "help"]
         first_words = sorted({way.split()[0] for way in words if way[0].isalpha()})
+        if word in first_words:  # a line of the demo's, without what it needs, or with more
+            ways = [way for way, _ in LINES if way.split()[0] == word]
+            self._print(f"{INDENT}? {word} is typed like this: " + " | ".join(ways))
+            return
         if close := get_close_matches(word, first_words, n=1, cutoff=0.75):
             meant = close[0] + line[len(word) :]
             self._print(f"{INDENT}? not understood; did you mean: {meant} (help lists every line)")
