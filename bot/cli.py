@@ -14,7 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Environment, SettingError, load_env_file, read_settings, setting_named
+from bot.config import (
+    KNOWLEDGE_HOLDS,
+    PLAYBOOKS_HOLDS,
+    Environment,
+    SettingError,
+    load_env_file,
+    read_settings,
+    require_folder,
+    setting_named,
+)
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
@@ -209,12 +218,21 @@ def _instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
-    """The knowledge and playbooks directories: the options, else the settings."""
+def _content_dirs(args: argparse.Namespace, required: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """The knowledge and playbooks directories: the options, else the settings. Those named in
+    `required` ("knowledge", "playbooks") must be folders: SettingError names the option or
+    setting that gave one that is not."""
     load_env_file()
     read = Environment()  # a setting is read only where no option stands in for it
     knowledge = getattr(args, "knowledge", None) or read.knowledge_dir()
-    return knowledge, getattr(args, "playbooks", None) or read.playbooks_dir()
+    playbooks = getattr(args, "playbooks", None) or read.playbooks_dir()
+    for kind, folder, setting, holds in (
+        ("knowledge", knowledge, "KNOWLEDGE_DIR", KNOWLEDGE_HOLDS),
+        ("playbooks", playbooks, "PLAYBOOKS_DIR", PLAYBOOKS_HOLDS),
+    ):
+        if kind in required:
+            require_folder(f"--{kind}" if getattr(args, kind, None) else setting, folder, holds)
+    return knowledge, playbooks
 
 
 def _input_lines() -> Iterator[str]:
@@ -231,7 +249,7 @@ def _report(problems: list[Problem]) -> None:
 
 def _valid_knowledge(args: argparse.Namespace) -> Knowledge | None:
     """The knowledge base, or None after printing why it cannot be used."""
-    knowledge = load_knowledge(_content_dirs(args)[0])
+    knowledge = load_knowledge(_content_dirs(args, ("knowledge",))[0])
     if knowledge.errors:
         _report(knowledge.problems)
         print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
@@ -244,7 +262,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bot.guide import load_guide
     from bot.slack.blocks.faq import long_answers
 
-    knowledge_dir, playbooks_dir = _content_dirs(args)
+    knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
     knowledge = load_knowledge(knowledge_dir)
     guide, guide_problems = load_guide(playbooks_dir)
     # how Slack would show each answer: the FAQ files know nothing of Slack's limits
@@ -266,7 +284,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_tone(args: argparse.Namespace) -> int:
     from bot.coaching.tone import check_tone, load_tone_rules
 
-    rules, problems = load_tone_rules(_content_dirs(args)[1])
+    rules, problems = load_tone_rules(_content_dirs(args, ("playbooks",))[1])
     if any(p.severity == "error" for p in problems):
         _report(problems)
         print("repbot: the tone rules have errors (run `repbot check`)", file=sys.stderr)
@@ -553,8 +571,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    load_env_file()
-    knowledge_dir, playbooks_dir = _content_dirs(args)
+    knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
     return run_demo(
         knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
     )

@@ -88,15 +88,23 @@ def _http_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# What the content folders hold, as a refusal names them.
+KNOWLEDGE_HOLDS = "the FAQ's YAML files"
+PLAYBOOKS_HOLDS = "the playbooks (roles.yaml and more)"
+
+
 def require_folder(name: str, folder: Path, holds: str) -> Path:
-    """The folder a setting names, for a command that loads it whole: SettingError in one line
-    when it is not there (the files' own problems are for the content check)."""
-    if not folder.is_dir():
-        where = "" if folder.is_absolute() else f" (in {Path.cwd()})"
-        raise SettingError(
-            f"{name} {folder} is not a folder{where}; set it to the folder of {holds}"
-        )
-    return folder
+    """The folder a setting (or option) names, for a command that loads it whole: SettingError
+    in one line when it is not there (the files' own problems are for the content check)."""
+    if folder.is_dir():
+        return folder
+    if folder.is_absolute():
+        raise SettingError(f"{name} {folder} is not a folder; set it to the folder of {holds}")
+    # Most often a command run outside the clone: say where it looked.
+    raise SettingError(
+        f"{name} {folder} is not a folder in {Path.cwd()}; run repbot in the folder that has "
+        f"{folder}/, or set {name} to the folder of {holds}"
+    )
 
 
 @contextmanager

@@ -185,9 +185,6 @@ def run_demo(
     script: Path | None = None,
     start: datetime | None = None,
 ) -> int:
-    if not knowledge_dir.is_dir():
-        print(f"repbot: not starting, no knowledge directory at {knowledge_dir}", file=sys.stderr)
-        return 1
     with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
         # What leads add in the demo goes to a copy: a demo never changes the real FAQ.
         knowledge_copy = Path(scratch) / "knowledge"

@@ -151,6 +151,23 @@ def test_help_says_what_the_command_does(repbot, command):
     assert usage.startswith("usage: repbot") and not description.startswith("options:")
 
 
+def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
+    repbot, tmp_path, monkeypatch
+):
+    env = {**run_env(tmp_path), "KNOWLEDGE_DIR": "knowledge", "PLAYBOOKS_DIR": "playbooks"}
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "demo", "match"):
+        done = repbot(command, env=env)
+        assert done.returncode == 2
+        assert done.stderr.splitlines() == [
+            f"repbot: KNOWLEDGE_DIR knowledge is not a folder in {tmp_path}; run repbot in the "
+            "folder that has knowledge/, or set KNOWLEDGE_DIR to the folder of the FAQ's YAML "
+            "files"
+        ]
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", "nowhere", env=env)
+    assert done.stderr.startswith("repbot: --playbooks nowhere is not a folder in ")
+
+
 def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
     done = repbot("demo", stdin="/faq where is my box\nexit\n/faq never reached\n")
     assert done.returncode == 0, done.stderr
