@@ -185,6 +185,13 @@ def run_demo(
     script: Path | None = None,
     start: datetime | None = None,
 ) -> int:
+    lines = None
+    if script is not None:  # read first: a wrong name is said before the demo starts
+        try:
+            lines = script.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            print(f"repbot: cannot read the script {script}: {error.strerror}", file=sys.stderr)
+            return 1
     with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
         # What leads add in the demo goes to a copy: a demo never changes the real FAQ.
         knowledge_copy = Path(scratch) / "knowledge"
@@ -213,12 +220,7 @@ def run_demo(
             )
             demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
             demo.extra_commands["home"] = lambda _: demo.show(local.open_home(demo.user))
-            if script is not None:
-                try:
-                    lines = script.read_text(encoding="utf-8").splitlines()
-                except OSError as error:
-                    print(f"repbot: cannot read the script: {error.strerror}", file=sys.stderr)
-                    return 1
+            if lines is not None:
                 demo.run_lines(lines)
                 return 0
             return _prompt(demo, len(local.services.faq.entries), at_terminal)

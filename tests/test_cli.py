@@ -168,6 +168,14 @@ def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
     assert done.stderr.startswith("repbot: --playbooks nowhere is not a folder in ")
 
 
+def test_a_demo_script_that_is_not_there_is_named(repbot, tmp_path):
+    done = repbot("demo", "--script", str(tmp_path / "demo.txt"))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"repbot: cannot read the script {tmp_path / 'demo.txt'}: No such file or directory\n"
+    )
+
+
 def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
     done = repbot("demo", stdin="/faq where is my box\nexit\n/faq never reached\n")
     assert done.returncode == 0, done.stderr
