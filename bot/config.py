@@ -140,8 +140,8 @@ class Environment:
             )
         if value and value == PLACEHOLDERS.get(name):
             raise SettingError(
-                f"{name} is still the example value from .env.example; put in your own "
-                "(the README's 'Connecting to a real Slack workspace' says where to find it)"
+                f"{name} is still the example value from .env.example; {WHERE_TO_GET[name]}, "
+                "and put it in .env in its place"
             )
         return value
 

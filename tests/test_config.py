@@ -120,8 +120,9 @@ def test_the_example_values_of_env_example_are_refused_by_name():
         if line.strip() and not line.startswith("#")
     )
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        with pytest.raises(SettingError, match=f"^{name} is still the example value"):
+        with pytest.raises(SettingError, match=f"^{name} is still the example value") as raised:
             read_settings({**GOOD, name: example[name]})
+        assert "https://api.slack.com/apps" in str(raised.value)  # where to get one
 
 
 def test_a_command_reads_only_the_settings_it_asks_for():
