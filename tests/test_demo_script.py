@@ -131,6 +131,12 @@ def test_a_line_of_the_demo_without_what_it_needs_is_shown_as_it_is_typed(local)
     assert after(shown, "submit now") == ["    ? submit is typed like this: submit"]
 
 
+def test_switching_channel_says_where_you_are(local):
+    shown = play(local, "in #billing", "/faq where is my box")
+    assert after(shown, "in #billing") == ["    (now in #billing)"]
+    assert after(shown, "/faq where is my box")[0] == "    #billing (only visible to you):"
+
+
 def test_quit_or_exit_ends_a_script(local):
     for word in ("quit", "exit"):
         shown = play(local, "/faq", word, "/faq where is my box")

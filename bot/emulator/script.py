@@ -125,6 +125,7 @@ class DemoScript:
             self.workspace.fill(quoted or bare, _unquote(value), self.user)
         elif match := _IN.fullmatch(line):
             self.channel = self.workspace.channel_id(match.group(1))
+            self._print(f"{INDENT}(now in {self.workspace.channel_label(self.channel)})")
         else:
             self._not_understood(line, word)
 
