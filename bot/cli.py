@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.config import (
     KNOWLEDGE_HOLDS,
     PLAYBOOKS_HOLDS,
+    SLACK_API_DEFAULT,
     Environment,
     SettingError,
     load_env_file,
@@ -565,7 +566,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         level=logging.INFO,
         format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
     )
-    return run(read_settings())
+    settings = read_settings()
+    if settings.slack_api_url == SLACK_API_DEFAULT:  # not the emulator, whose team it is
+        _warn_of_the_sample_team(settings.playbooks_dir)
+    return run(settings)
+
+
+def _warn_of_the_sample_team(playbooks_dir: Path) -> None:
+    """roles.yaml as shipped names the demo's sample people and channels, which Slack's own
+    workspaces do not have: leads would never see an approval. Said once at start, in the log."""
+    from bot.emulator.team import CHANNELS, TEAM
+    from bot.shared.roles import FILE_NAME, load_roles
+
+    roles, _ = load_roles(playbooks_dir)  # its problems are the content check's, later
+    sample = {m.id for m in TEAM} | set(CHANNELS)
+    named = sorted(({*roles.by_user, *roles.channels.values()}) & sample)
+    if named:
+        logging.getLogger(__name__).warning(
+            "%s still names the demo's sample team and channels (%s): put your team's member "
+            "ids and channel ids there (the README's 'Connecting to a real Slack workspace', "
+            "step 4), or approvals, callbacks and the weekly summary go to no one",
+            playbooks_dir / FILE_NAME,
+            ", ".join(named),
+        )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

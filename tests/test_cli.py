@@ -168,6 +168,18 @@ def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
     assert done.stderr.startswith("repbot: --playbooks nowhere is not a folder in ")
 
 
+def test_run_against_slack_warns_that_roles_yaml_still_names_the_sample_team(repbot, tmp_path):
+    # Slack's own URL (the default), stopped before it is reached by a knowledge folder that
+    # is not there: the warning comes first.
+    env = run_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
+                  KNOWLEDGE_DIR=str(tmp_path / "none"), PLAYBOOKS_DIR=str(PLAYBOOKS))  # fmt: skip
+    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=env)
+    warning, refusal = done.stderr.splitlines()
+    assert warning.startswith(f"{PLAYBOOKS / 'roles.yaml'} still names the demo's sample team")
+    assert "U0ANA0001" in warning and "C0LEADS001" in warning and "step 4" in warning
+    assert refusal.startswith("repbot: KNOWLEDGE_DIR")
+
+
 def test_a_demo_script_that_is_not_there_is_named(repbot, tmp_path):
     done = repbot("demo", "--script", str(tmp_path / "demo.txt"))
     assert done.returncode == 1
