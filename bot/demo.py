@@ -46,7 +46,7 @@ PROMPT_HELP = (
     "help (what each does) | quit (or Ctrl-D) to leave"
 )
 EXTRA_HELP = (
-    ("wait 2h", "time passes for the bot (30m, 1d): reminders and alerts go out"),
+    ("wait 2h", "time passes for the bot (30m, 1d, 2 hours): reminders and alerts go out"),
     ("home", "open the bot's Home tab as the current user"),
 )
 
@@ -227,8 +227,9 @@ def run_demo(
             return _prompt(demo, len(local.services.faq.entries), at_terminal)
 
 
-DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
-UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
+# `wait 30m`, `wait 2h`, `wait 1d`, or in words: `wait 2 hours`, `wait 30 mins`, `wait 1 day`
+DURATION = re.compile(r"^(\d+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days"}  # by the unit's first letter
 
 
 def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
@@ -237,8 +238,11 @@ def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
     if found is None:
         print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d")
         return
-    local.wait(timedelta(**{UNITS[found.group(2)]: int(found.group(1))}))
-    for reply in local.workspace.look_everyone():
+    local.wait(timedelta(**{UNITS[found.group(2)[0]]: int(found.group(1))}))
+    sent = local.workspace.look_everyone()
+    if not sent:
+        print(f"    ({found.group(1)} {found.group(2)} passed; the bot sent nothing meanwhile)")
+    for reply in sent:
         if reply.user:
             print(f"    to {member(reply.user).name}:")
         demo.show([reply])
