@@ -580,7 +580,7 @@ def _warn_of_the_sample_team(playbooks_dir: Path) -> None:
 
     roles, _ = load_roles(playbooks_dir)  # its problems are the content check's, later
     sample = {m.id for m in TEAM} | set(CHANNELS)
-    named = sorted(({*roles.by_user, *roles.channels.values()}) & sample)
+    named = sorted({*roles.by_user, *roles.channels.values()} & sample)
     if named:
         logging.getLogger(__name__).warning(
             "%s still names the demo's sample team and channels (%s): put your team's member "

@@ -41,9 +41,8 @@ SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
     "Lines: /faq my card still hasn't arrived | dm my box is late | as lee (the team lead) | "
-    "click 1 | "
-    'click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | # comment | '
-    "help (what each does) | quit (or Ctrl-D) to leave"
+    'click 1 | click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | '
+    "# comment | help (what each does) | quit (or Ctrl-D) to leave"
 )
 EXTRA_HELP = (
     ("wait 2h", "time passes for the bot (30m, 1d, 2 hours): reminders and alerts go out"),
