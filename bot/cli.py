@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         help="connect to Slack and serve: over Socket Mode when SLACK_APP_TOKEN is set, else "
         "HTTP on PORT",
     )
-    run.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    run.add_argument("--env-file", type=Path, help="settings file (default: .env, if there is one)")
     run.set_defaults(handler=cmd_run)
 
     demo = _command(commands, "demo", help="a local Slack and the bot, driven from the terminal")
@@ -560,7 +560,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime import run
 
-    load_env_file(args.env_file)
+    if args.env_file is not None and not args.env_file.exists():  # a typo would go unnoticed
+        raise SettingError(f"--env-file {args.env_file}: there is no such file")
+    load_env_file(args.env_file or ".env")
     # With several worker processes, the process id tells whose line it is.
     logging.basicConfig(
         level=logging.INFO,

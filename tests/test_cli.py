@@ -104,7 +104,7 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(repbot
         KNOWLEDGE_DIR=str(tmp_path),
         SLACK_API_URL="http://127.0.0.1:9/api/",  # never reached: content is checked first
     )
-    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=env)
+    done = repbot("run", "--env-file", os.devnull, env=env)
     assert done.returncode == 1
     assert "not starting, the content has errors" in done.stderr
     assert f"{tmp_path / 'faq.yaml'}:3: error: entry 'a': empty answer" in done.stderr
@@ -112,7 +112,7 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(repbot
 
 def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
     # The console script again: a refusal reaches the shell as exit code 2 and one line.
-    done = console_script("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
+    done = console_script("run", "--env-file", os.devnull, env=run_env(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
         "repbot: SLACK_BOT_TOKEN is not set; copy the Bot User OAuth Token (xoxb-...) from your "
@@ -173,7 +173,7 @@ def test_run_against_slack_warns_that_roles_yaml_still_names_the_sample_team(rep
     # is not there: the warning comes first.
     env = run_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
                   KNOWLEDGE_DIR=str(tmp_path / "none"), PLAYBOOKS_DIR=str(PLAYBOOKS))  # fmt: skip
-    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=env)
+    done = repbot("run", "--env-file", os.devnull, env=env)
     warning, refusal = done.stderr.splitlines()
     assert warning.startswith(f"{PLAYBOOKS / 'roles.yaml'} still names the demo's sample team")
     assert "U0ANA0001" in warning and "C0LEADS001" in warning and "step 4" in warning
@@ -188,6 +188,12 @@ def test_wait_takes_the_time_in_words_too_and_says_when_nothing_came(repbot, tmp
     assert "ana> wait 2 hours\n    #management:\n      == Weekly summary 2026-W48" in out
     assert "ana> wait 30 mins\n    (30 mins passed; the bot sent nothing meanwhile)\n" in out
     assert "ana> wait 2 weeks\n    ? wait how long? For example: wait 30m, wait 2h" in out
+
+
+def test_an_env_file_that_is_not_there_is_named(repbot, tmp_path):
+    done = repbot("run", "--env-file", str(tmp_path / "prod.env"), env=run_env(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr == f"repbot: --env-file {tmp_path / 'prod.env'}: there is no such file\n"
 
 
 def test_a_demo_script_that_is_not_there_is_named(repbot, tmp_path):
