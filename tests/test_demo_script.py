@@ -85,6 +85,9 @@ def test_help_lists_every_line_with_what_it_does(local):
     listed = "\n".join(shown)
     for line in ("cancel", 'click "Label" in #channel', "click N", "submit", "help"):
         assert f"      {line} " in listed, line
+    assert shown[-1] == (
+        "    the team: ana (rep), ben (rep), sam (senior), lee (lead), mia (manager)"
+    )
 
 
 def test_a_message_is_named_by_its_words_as_slack_shows_them_without_mrkdwn(local):

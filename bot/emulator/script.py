@@ -133,13 +133,15 @@ class DemoScript:
         try:
             self.user = member(name, self.team)
         except KeyError:
-            team = ", ".join(f"{m.name} ({m.role})" for m in self.team)
-            self._print(f"{INDENT}! no one called {name!r}; the team: {team}")
+            self._print(f"{INDENT}! no one called {name!r}; the team: {self._team()}")
             return
         self._print(f"{INDENT}(now {self.user.real_name}, {self.user.role})")
         waiting = self.workspace.look(self.user)  # what reached them while others acted
         if waiting:
             self.show(waiting)
+
+    def _team(self) -> str:
+        return ", ".join(f"{m.name} ({m.role})" for m in self.team)
 
     def _cancel(self) -> None:
         if not self.workspace.modal_open(self.user):
@@ -186,6 +188,7 @@ class DemoScript:
         self._print(f"{INDENT}lines you can type:")
         for line, meaning in [*lines, LINES[-1]]:
             self._print(f"{INDENT}  {line.ljust(width)}  {meaning}".rstrip())
+        self._print(f"{INDENT}the team: {self._team()}")
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies under the current line (extra commands use it too)."""
