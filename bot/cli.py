@@ -1,5 +1,5 @@
-"""`repbot run | demo | check | match | tone | knowledge test`: the command line mirrors the
-library."""
+"""`repbot run | demo | check | ...`: the command line; each command says what it does in its
+`--help`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Environment, SettingError, load_env_file, read_settings, setting_named
+from bot.config import (
+    KNOWLEDGE_HOLDS,
+    PLAYBOOKS_HOLDS,
+    SLACK_API_DEFAULT,
+    Environment,
+    SettingError,
+    load_env_file,
+    read_settings,
+    require_folder,
+    setting_named,
+)
 from bot.faq.evaluate import evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
@@ -28,15 +38,35 @@ if TYPE_CHECKING:
     from bot.shared.db import Store
 
 
+DESCRIPTION = (
+    "repbot, a Slack assistant for customer-support reps. New here? `repbot demo` tries it in a "
+    "local Slack of its own, nothing to set up; `repbot check` checks knowledge/ and "
+    "playbooks/ after an edit; `repbot run` serves a real Slack workspace, with the settings in "
+    ".env (see .env.example and the README's 'Connecting to a real Slack workspace')."
+)
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose one line in the list of commands is also what its --help says."""
+    return commands.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="repbot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="repbot", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="connect to Slack (Socket Mode or HTTP) and serve")
-    run.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    run = _command(
+        commands,
+        "run",
+        help="connect to Slack and serve: over Socket Mode when SLACK_APP_TOKEN is set, else "
+        "HTTP on PORT",
+    )
+    run.add_argument("--env-file", type=Path, help="settings file (default: .env, if there is one)")
     run.set_defaults(handler=cmd_run)
 
-    demo = commands.add_parser("demo", help="a local Slack and the bot, driven from the terminal")
+    demo = _command(commands, "demo", help="a local Slack and the bot, driven from the terminal")
     demo.add_argument("--script", type=Path, help="play the lines of FILE and print a transcript")
     demo.add_argument("--db", type=Path, help="database to use (default: a fresh temporary one)")
     demo.add_argument(
@@ -48,53 +78,59 @@ def main(argv: list[str] | None = None) -> int:
     content_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
-    check = commands.add_parser(
-        "check", help="validate knowledge/ and playbooks/ and print every problem"
+    check = _command(
+        commands, "check", help="validate knowledge/ and playbooks/ and print every problem"
     )
     content_options(check)
     check.set_defaults(handler=cmd_check)
 
-    match = commands.add_parser(
-        "match", help="match questions from standard input, one per line, against the FAQ"
+    match = _command(
+        commands, "match", help="match questions from standard input, one per line, against the FAQ"
     )
     content_options(match, playbooks=False)
     match.add_argument("--top", type=int, default=3, help="matches per question (default: 3)")
     match.add_argument("--json", action="store_true", help="one JSON object per line")
     match.set_defaults(handler=cmd_match)
 
-    tone = commands.add_parser(
-        "tone", help="check texts from standard input, one per line, for can't-language"
+    tone = _command(
+        commands, "tone", help="check texts from standard input, one per line, for can't-language"
     )
     content_options(tone, knowledge=False)
     tone.add_argument("--json", action="store_true", help="one JSON object per line")
     tone.set_defaults(handler=cmd_tone)
 
-    knowledge = commands.add_parser("knowledge", help="work on the knowledge base")
+    knowledge = _command(commands, "knowledge", help="work on the knowledge base")
     knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", required=True)
-    test = knowledge_commands.add_parser(
-        "test", help="measure the FAQ on real questions before changing it"
+    test = _command(
+        knowledge_commands, "test", help="measure the FAQ on real questions before changing it"
     )
     test.add_argument("questions", type=Path, help="CSV with columns question,expected_id")
     content_options(test, playbooks=False)
     test.set_defaults(handler=cmd_knowledge_test)
 
-    customers = commands.add_parser("customers", help="customers, as the CRM exports them")
+    customers = _command(commands, "customers", help="customers, as the CRM exports them")
     customer_commands = customers.add_subparsers(dest="customers_command", required=True)
-    importing = customer_commands.add_parser(
-        "import", help="add or update customers from a CSV: id,name,email,customer_since,tier"
+    importing = _command(
+        customer_commands,
+        "import",
+        help="add or update customers from a CSV: id,name,email,customer_since,tier",
     )
     importing.add_argument("csv", type=Path)
     importing.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     importing.set_defaults(handler=cmd_customers_import)
-    exporting = customer_commands.add_parser(
-        "export", help="everything repbot holds about a customer, as one JSON document"
+    exporting = _command(
+        customer_commands,
+        "export",
+        help="everything repbot holds about a customer, as one JSON document",
     )
     exporting.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
     exporting.add_argument("--output", type=Path, help="write it to FILE (default: print it)")
     exporting.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     exporting.set_defaults(handler=cmd_customers_export)
-    erasing = customer_commands.add_parser(
-        "erase", help="erase a customer's personal data (their cases' counts stay)"
+    erasing = _command(
+        customer_commands,
+        "erase",
+        help="erase a customer's personal data (their cases' counts stay)",
     )
     erasing.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
     erasing.add_argument(
@@ -105,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     content_options(erasing, playbooks=False)
     erasing.set_defaults(handler=cmd_customers_erase)
 
-    audit = commands.add_parser("audit", help="the tamper-evident log of solutions and decisions")
+    audit = _command(commands, "audit", help="the tamper-evident log of solutions and decisions")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="check the hash chain of the audit log")
+    verify = _command(audit_commands, "verify", help="check the hash chain of the audit log")
     verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     verify.add_argument(
         "--head",
@@ -116,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     verify.set_defaults(handler=cmd_audit_verify)
 
-    summary = commands.add_parser("summary", help="the weekly summary for management")
+    summary = _command(commands, "summary", help="the weekly summary for management")
     summary.add_argument(
         "--week", help='2026-W47, "this week" or "last week" (default: the last complete week)'
     )
@@ -126,17 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     content_options(summary, knowledge=False)
     summary.set_defaults(handler=cmd_summary)
 
-    retention = commands.add_parser("retention", help="remove texts past their retention period")
+    retention = _command(commands, "retention", help="remove texts past their retention period")
     retention_commands = retention.add_subparsers(dest="retention_command", required=True)
-    apply = retention_commands.add_parser(
-        "apply", help="empty the texts older than playbooks/retention.yaml allows"
+    apply = _command(
+        retention_commands,
+        "apply",
+        help="empty the texts older than playbooks/retention.yaml allows",
     )
     apply.add_argument("--dry-run", action="store_true", help="only count what would go")
     apply.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     content_options(apply)
     apply.set_defaults(handler=cmd_retention_apply)
 
-    purge = commands.add_parser("purge", help="delete every row of the database")
+    purge = _command(commands, "purge", help="delete every row of the database")
     purge.add_argument("--all", action="store_true", required=True, help="all data (required)")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     purge.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
@@ -181,12 +219,21 @@ def _instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _content_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
-    """The knowledge and playbooks directories: the options, else the settings."""
+def _content_dirs(args: argparse.Namespace, required: tuple[str, ...] = ()) -> tuple[Path, Path]:
+    """The knowledge and playbooks directories: the options, else the settings. Those named in
+    `required` ("knowledge", "playbooks") must be folders: SettingError names the option or
+    setting that gave one that is not."""
     load_env_file()
     read = Environment()  # a setting is read only where no option stands in for it
     knowledge = getattr(args, "knowledge", None) or read.knowledge_dir()
-    return knowledge, getattr(args, "playbooks", None) or read.playbooks_dir()
+    playbooks = getattr(args, "playbooks", None) or read.playbooks_dir()
+    for kind, folder, setting, holds in (
+        ("knowledge", knowledge, "KNOWLEDGE_DIR", KNOWLEDGE_HOLDS),
+        ("playbooks", playbooks, "PLAYBOOKS_DIR", PLAYBOOKS_HOLDS),
+    ):
+        if kind in required:
+            require_folder(f"--{kind}" if getattr(args, kind, None) else setting, folder, holds)
+    return knowledge, playbooks
 
 
 def _input_lines() -> Iterator[str]:
@@ -203,7 +250,7 @@ def _report(problems: list[Problem]) -> None:
 
 def _valid_knowledge(args: argparse.Namespace) -> Knowledge | None:
     """The knowledge base, or None after printing why it cannot be used."""
-    knowledge = load_knowledge(_content_dirs(args)[0])
+    knowledge = load_knowledge(_content_dirs(args, ("knowledge",))[0])
     if knowledge.errors:
         _report(knowledge.problems)
         print("repbot: the knowledge base has errors (run `repbot check`)", file=sys.stderr)
@@ -216,7 +263,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bot.guide import load_guide
     from bot.slack.blocks.faq import long_answers
 
-    knowledge_dir, playbooks_dir = _content_dirs(args)
+    knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
     knowledge = load_knowledge(knowledge_dir)
     guide, guide_problems = load_guide(playbooks_dir)
     # how Slack would show each answer: the FAQ files know nothing of Slack's limits
@@ -238,7 +285,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_tone(args: argparse.Namespace) -> int:
     from bot.coaching.tone import check_tone, load_tone_rules
 
-    rules, problems = load_tone_rules(_content_dirs(args)[1])
+    rules, problems = load_tone_rules(_content_dirs(args, ("playbooks",))[1])
     if any(p.severity == "error" for p in problems):
         _report(problems)
         print("repbot: the tone rules have errors (run `repbot check`)", file=sys.stderr)
@@ -513,20 +560,43 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.runtime import run
 
-    load_env_file(args.env_file)
+    if args.env_file is not None and not args.env_file.exists():  # a typo would go unnoticed
+        raise SettingError(f"--env-file {args.env_file}: there is no such file")
+    load_env_file(args.env_file or ".env")
     # With several worker processes, the process id tells whose line it is.
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
     )
-    return run(read_settings())
+    settings = read_settings()
+    if settings.slack_api_url == SLACK_API_DEFAULT:  # not the emulator, whose team it is
+        _warn_of_the_sample_team(settings.playbooks_dir)
+    return run(settings)
+
+
+def _warn_of_the_sample_team(playbooks_dir: Path) -> None:
+    """roles.yaml as shipped names the demo's sample people and channels, which Slack's own
+    workspaces do not have: leads would never see an approval. Said once at start, in the log."""
+    from bot.emulator.team import CHANNELS, TEAM
+    from bot.shared.roles import FILE_NAME, load_roles
+
+    roles, _ = load_roles(playbooks_dir)  # its problems are the content check's, later
+    sample = {m.id for m in TEAM} | set(CHANNELS)
+    named = sorted({*roles.by_user, *roles.channels.values()} & sample)
+    if named:
+        logging.getLogger(__name__).warning(
+            "%s still names the demo's sample team and channels (%s): put your team's member "
+            "ids and channel ids there (the README's 'Connecting to a real Slack workspace', "
+            "step 4), or approvals, callbacks and the weekly summary go to no one",
+            playbooks_dir / FILE_NAME,
+            ", ".join(named),
+        )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    load_env_file()
-    knowledge_dir, playbooks_dir = _content_dirs(args)
+    knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
     return run_demo(
         knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
     )

@@ -61,6 +61,16 @@ def load_env_file(path: str | Path = ".env") -> None:
     load_dotenv(path, override=False)
 
 
+# Where in the app's settings at https://api.slack.com/apps each Slack setting is found.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & "
+    "Permissions page at https://api.slack.com/apps",
+    "SLACK_APP_TOKEN": "generate an app-level token (xapp-...) with the scope connections:write "
+    "under your app's Basic Information > App-Level Tokens at https://api.slack.com/apps",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from your app's Basic Information > App "
+    "Credentials at https://api.slack.com/apps",
+}
+
 # The example values of .env.example: copied as they are, they would reach Slack as a token.
 PLACEHOLDERS = {
     "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
@@ -78,15 +88,23 @@ def _http_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# What the content folders hold, as a refusal names them.
+KNOWLEDGE_HOLDS = "the FAQ's YAML files"
+PLAYBOOKS_HOLDS = "the playbooks (roles.yaml and more)"
+
+
 def require_folder(name: str, folder: Path, holds: str) -> Path:
-    """The folder a setting names, for a command that loads it whole: SettingError in one line
-    when it is not there (the files' own problems are for the content check)."""
-    if not folder.is_dir():
-        where = "" if folder.is_absolute() else f" (in {Path.cwd()})"
-        raise SettingError(
-            f"{name} {folder} is not a folder{where}; set it to the folder of {holds}"
-        )
-    return folder
+    """The folder a setting (or option) names, for a command that loads it whole: SettingError
+    in one line when it is not there (the files' own problems are for the content check)."""
+    if folder.is_dir():
+        return folder
+    if folder.is_absolute():
+        raise SettingError(f"{name} {folder} is not a folder; set it to the folder of {holds}")
+    # Most often a command run outside the clone: say where it looked.
+    raise SettingError(
+        f"{name} {folder} is not a folder in {Path.cwd()}; run repbot in the folder that has "
+        f"{folder}/, or set {name} to the folder of {holds}"
+    )
 
 
 @contextmanager
@@ -108,34 +126,49 @@ class Environment:
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         self.env = os.environ if env is None else env
 
-    def text(self, name: str, default: str = "", required: bool = False) -> str:
+    def text(
+        self, name: str, default: str = "", required: bool = False, otherwise: str = ""
+    ) -> str:
+        """The setting `name`; SettingError if `required` and not set, ending with `otherwise`
+        (what else would do)."""
         value = self.env.get(name, "").strip() or default
         if required and not value:
+            where = WHERE_TO_GET.get(name, "see .env.example for what it holds")
             raise SettingError(
-                f"{name} is not set; put it in .env or the environment (see .env.example)"
+                f"{name} is not set; {where}, and put it in .env (see .env.example) or the "
+                f"environment{otherwise}"
             )
         if value and value == PLACEHOLDERS.get(name):
             raise SettingError(
-                f"{name} is still the example value from .env.example; put in your own "
-                "(the README's 'Connecting to a real Slack workspace' says where to find it)"
+                f"{name} is still the example value from .env.example; {WHERE_TO_GET[name]}, "
+                "and put it in .env in its place"
             )
         return value
 
-    def bot_token(self) -> str:
-        token = self.text("SLACK_BOT_TOKEN", required=True)
-        if not token.startswith("xoxb-"):
-            raise SettingError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    def _token(self, name: str, prefix: str, required: bool = False) -> str:
+        """A Slack token, which must start with `prefix`."""
+        token = self.text(name, required=required)
+        if token and not token.startswith(prefix):
+            raise SettingError(f"{name} must start with {prefix}; {WHERE_TO_GET[name]}")
         return token
+
+    def bot_token(self) -> str:
+        return self._token("SLACK_BOT_TOKEN", "xoxb-", required=True)
 
     def app_token(self) -> str:
-        token = self.text("SLACK_APP_TOKEN")
-        if token and not token.startswith("xapp-"):
-            raise SettingError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-        return token
+        return self._token("SLACK_APP_TOKEN", "xapp-")
 
     def signing_secret(self) -> str:
-        """Required in HTTP mode; Socket Mode (an app token) needs none."""
-        return self.text("SLACK_SIGNING_SECRET", required=not self.app_token())
+        """Required in HTTP mode; Socket Mode (an app token) needs none and reads none, so the
+        example value of .env.example may stay in a .env for Socket Mode."""
+        if self.app_token():
+            return ""
+        return self.text(
+            "SLACK_SIGNING_SECRET",
+            required=True,
+            otherwise=" (HTTP mode checks every request with it; or set SLACK_APP_TOKEN to "
+            "connect over Socket Mode, which needs none)",
+        )
 
     def api_url(self) -> str:
         url = self.text("SLACK_API_URL", SLACK_API_DEFAULT)

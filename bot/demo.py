@@ -30,6 +30,7 @@ from bot.services import Services, open_services
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
 from bot.slack.app import build_app
+from bot.slack.ids import Command
 from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import queue_due_reminders, reminder_ticker
@@ -39,12 +40,12 @@ from bot.slack.weekly import post_if_due, summary_ticker
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
-    "Type as a rep: /faq my card still hasn't arrived | dm my box is late | as lee | click 1 | "
-    'click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | # comment | '
-    "help | quit"
+    "Lines: /faq my card still hasn't arrived | dm my box is late | as lee (the team lead) | "
+    'click 1 | click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | '
+    "# comment | help (what each does) | quit (or Ctrl-D) to leave"
 )
 EXTRA_HELP = (
-    ("wait 2h", "time passes for the bot (30m, 1d): reminders and alerts go out"),
+    ("wait 2h", "time passes for the bot (30m, 1d, 2 hours): reminders and alerts go out"),
     ("home", "open the bot's Home tab as the current user"),
 )
 
@@ -184,9 +185,13 @@ def run_demo(
     script: Path | None = None,
     start: datetime | None = None,
 ) -> int:
-    if not knowledge_dir.is_dir():
-        print(f"repbot: not starting, no knowledge directory at {knowledge_dir}", file=sys.stderr)
-        return 1
+    lines = None
+    if script is not None:  # read first: a wrong name is said before the demo starts
+        try:
+            lines = script.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            print(f"repbot: cannot read the script {script}: {error.strerror}", file=sys.stderr)
+            return 1
     with tempfile.TemporaryDirectory(prefix="repbot-demo-") as scratch:
         # What leads add in the demo goes to a copy: a demo never changes the real FAQ.
         knowledge_copy = Path(scratch) / "knowledge"
@@ -206,23 +211,24 @@ def run_demo(
                 import_customers(local.services.store, SAMPLE_CUSTOMERS)
             at_terminal = script is None and sys.stdin.isatty()
             demo = DemoScript(
-                local.workspace, TEAM, sys.stdout, echo=not at_terminal, extra_help=EXTRA_HELP
+                local.workspace,
+                TEAM,
+                sys.stdout,
+                echo=not at_terminal,
+                extra_help=EXTRA_HELP,
+                commands=tuple(Command),  # those of manifest.yaml (tests/test_manifest.py)
             )
             demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
             demo.extra_commands["home"] = lambda _: demo.show(local.open_home(demo.user))
-            if script is not None:
-                try:
-                    lines = script.read_text(encoding="utf-8").splitlines()
-                except OSError as error:
-                    print(f"repbot: cannot read the script: {error.strerror}", file=sys.stderr)
-                    return 1
+            if lines is not None:
                 demo.run_lines(lines)
                 return 0
             return _prompt(demo, len(local.services.faq.entries), at_terminal)
 
 
-DURATION = re.compile(r"^(\d+)\s*(m|min|h|d)$")
-UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
+# `wait 30m`, `wait 2h`, `wait 1d`, or in words: `wait 2 hours`, `wait 30 mins`, `wait 1 day`
+DURATION = re.compile(r"^(\d+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days"}  # by the unit's first letter
 
 
 def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
@@ -231,15 +237,25 @@ def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
     if found is None:
         print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d")
         return
-    local.wait(timedelta(**{UNITS[found.group(2)]: int(found.group(1))}))
-    for reply in local.workspace.look_everyone():
+    local.wait(timedelta(**{UNITS[found.group(2)[0]]: int(found.group(1))}))
+    sent = local.workspace.look_everyone()
+    if not sent:
+        print(f"    ({found.group(1)} {found.group(2)} passed; the bot sent nothing meanwhile)")
+    for reply in sent:
         if reply.user:
             print(f"    to {member(reply.user).name}:")
         demo.show([reply])
 
 
 def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
-    print(f"repbot demo: a local Slack with the sample team, {entries} FAQ entries.")
+    print(
+        f"repbot demo: the bot in a local Slack of its own with a sample team and {entries} FAQ "
+        "entries; nothing reaches a real Slack."
+    )
+    who, where = demo.user, demo.workspace.channel_label(demo.channel)
+    print(
+        f"You are {who.real_name} ({who.name}, a {who.role}) in {where}. Try: /faq where is my box"
+    )
     print(PROMPT_HELP)
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
@@ -249,6 +265,6 @@ def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
         except EOFError:
             print()
             return 0
-        if line.strip() in ("quit", "exit"):
-            return 0
         demo.run_line(line)
+        if demo.finished:
+            return 0

@@ -15,7 +15,14 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.cases import audit
-from bot.config import SettingError, Settings, require_folder, setting_named
+from bot.config import (
+    KNOWLEDGE_HOLDS,
+    PLAYBOOKS_HOLDS,
+    SettingError,
+    Settings,
+    require_folder,
+    setting_named,
+)
 from bot.faq.matching import english_stems
 from bot.privacy.retention import run_daily
 from bot.services import Services, open_services
@@ -44,8 +51,8 @@ AUDIT_HEAD_INTERVAL = 60.0  # seconds between looks at how far the audit chain h
 
 
 def run(settings: Settings) -> int:
-    require_folder("KNOWLEDGE_DIR", settings.knowledge_dir, "the FAQ's YAML files")
-    require_folder("PLAYBOOKS_DIR", settings.playbooks_dir, "the playbooks (roles.yaml and more)")
+    require_folder("KNOWLEDGE_DIR", settings.knowledge_dir, KNOWLEDGE_HOLDS)
+    require_folder("PLAYBOOKS_DIR", settings.playbooks_dir, PLAYBOOKS_HOLDS)
     try:
         with setting_named("DATABASE_PATH"):  # a database it cannot use, named as a setting
             services = open_services(

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.emulator.server import FakeSlack
 from bot.shared.db import Store
 
@@ -102,7 +104,7 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(repbot
         KNOWLEDGE_DIR=str(tmp_path),
         SLACK_API_URL="http://127.0.0.1:9/api/",  # never reached: content is checked first
     )
-    done = repbot("run", "--env-file", str(tmp_path / "none.env"), env=env)
+    done = repbot("run", "--env-file", os.devnull, env=env)
     assert done.returncode == 1
     assert "not starting, the content has errors" in done.stderr
     assert f"{tmp_path / 'faq.yaml'}:3: error: entry 'a': empty answer" in done.stderr
@@ -110,10 +112,12 @@ def test_the_bot_refuses_to_start_on_a_broken_knowledge_base_and_says_why(repbot
 
 def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
     # The console script again: a refusal reaches the shell as exit code 2 and one line.
-    done = console_script("run", "--env-file", str(tmp_path / "none.env"), env=run_env(tmp_path))
+    done = console_script("run", "--env-file", os.devnull, env=run_env(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "repbot: SLACK_BOT_TOKEN is not set; put it in .env or the environment (see .env.example)"
+        "repbot: SLACK_BOT_TOKEN is not set; copy the Bot User OAuth Token (xoxb-...) from your "
+        "app's OAuth & Permissions page at https://api.slack.com/apps, and put it in .env (see "
+        ".env.example) or the environment"
     ]
 
 
@@ -137,6 +141,78 @@ def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     assert "Marked helpful" in out
     assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
     assert "Traceback" not in out + done.stderr
+
+
+@pytest.mark.parametrize("command", [(), ("run",), ("demo",), ("check",), ("customers", "erase")])
+def test_help_says_what_the_command_does(repbot, command):
+    done = repbot(*command, "--help")
+    assert done.returncode == 0
+    usage, description = done.stdout.split("\n\n")[:2]
+    assert usage.startswith("usage: repbot") and not description.startswith("options:")
+
+
+def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
+    repbot, tmp_path, monkeypatch
+):
+    env = {**run_env(tmp_path), "KNOWLEDGE_DIR": "knowledge", "PLAYBOOKS_DIR": "playbooks"}
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "demo", "match"):
+        done = repbot(command, env=env)
+        assert done.returncode == 2
+        assert done.stderr.splitlines() == [
+            f"repbot: KNOWLEDGE_DIR knowledge is not a folder in {tmp_path}; run repbot in the "
+            "folder that has knowledge/, or set KNOWLEDGE_DIR to the folder of the FAQ's YAML "
+            "files"
+        ]
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", "nowhere", env=env)
+    assert done.stderr.startswith("repbot: --playbooks nowhere is not a folder in ")
+
+
+def test_run_against_slack_warns_that_roles_yaml_still_names_the_sample_team(repbot, tmp_path):
+    # Slack's own URL (the default), stopped before it is reached by a knowledge folder that
+    # is not there: the warning comes first.
+    env = run_env(tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
+                  KNOWLEDGE_DIR=str(tmp_path / "none"), PLAYBOOKS_DIR=str(PLAYBOOKS))  # fmt: skip
+    done = repbot("run", "--env-file", os.devnull, env=env)
+    warning, refusal = done.stderr.splitlines()
+    assert warning.startswith(f"{PLAYBOOKS / 'roles.yaml'} still names the demo's sample team")
+    assert "U0ANA0001" in warning and "C0LEADS001" in warning and "step 4" in warning
+    assert refusal.startswith("repbot: KNOWLEDGE_DIR")
+
+
+def test_wait_takes_the_time_in_words_too_and_says_when_nothing_came(repbot, tmp_path):
+    script = tmp_path / "demo.txt"
+    script.write_text("wait 2 hours\nwait 30 mins\nwait 2 weeks\n")
+    done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
+    out = done.stdout
+    assert "ana> wait 2 hours\n    #management:\n      == Weekly summary 2026-W48" in out
+    assert "ana> wait 30 mins\n    (30 mins passed; the bot sent nothing meanwhile)\n" in out
+    assert "ana> wait 2 weeks\n    ? wait how long? For example: wait 30m, wait 2h" in out
+
+
+def test_an_env_file_that_is_not_there_is_named(repbot, tmp_path):
+    done = repbot("run", "--env-file", str(tmp_path / "prod.env"), env=run_env(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr == f"repbot: --env-file {tmp_path / 'prod.env'}: there is no such file\n"
+
+
+def test_a_demo_script_that_is_not_there_is_named(repbot, tmp_path):
+    done = repbot("demo", "--script", str(tmp_path / "demo.txt"))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"repbot: cannot read the script {tmp_path / 'demo.txt'}: No such file or directory\n"
+    )
+
+
+def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
+    done = repbot("demo", stdin="/faq where is my box\nexit\n/faq never reached\n")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[:3]
+    assert "nothing reaches a real Slack" in first[0]
+    assert first[1] == "You are Ana Alves (ana, a rep) in #support. Try: /faq where is my box"
+    assert "help (what each does)" in first[2] and "quit (or Ctrl-D) to leave" in first[2]
+    assert "FAQ `where_is_my_box`" in done.stdout
+    assert "never reached" not in done.stdout  # exit left the demo
 
 
 def test_the_shipped_demo_script_plays_every_step(repbot, tier):

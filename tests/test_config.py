@@ -85,6 +85,34 @@ def test_bad_settings_are_named_in_one_line(env, named):
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    ("env", "where"),
+    [
+        ({}, "OAuth & Permissions"),
+        ({"SLACK_BOT_TOKEN": "junk"}, "OAuth & Permissions"),
+        ({**GOOD, "SLACK_APP_TOKEN": "junk"}, "Basic Information > App-Level Tokens"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "Basic Information > App Credentials"),
+    ],
+)
+def test_a_missing_or_wrong_slack_credential_says_where_in_slack_to_get_it(env, where):
+    with pytest.raises(SettingError) as raised:
+        read_settings(env)
+    assert where in str(raised.value)
+    assert "https://api.slack.com/apps" in str(raised.value)
+
+
+def test_socket_mode_minds_no_signing_secret_not_even_the_example_one():
+    # .env.example copied, with the two tokens of the README's Socket Mode steps filled in
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A",
+           "SLACK_SIGNING_SECRET": "your-signing-secret"}  # fmt: skip
+    assert read_settings(env).slack_signing_secret == ""
+
+
+def test_a_missing_signing_secret_says_socket_mode_needs_none():
+    with pytest.raises(SettingError, match="set SLACK_APP_TOKEN to connect over Socket Mode"):
+        read_settings({"SLACK_BOT_TOKEN": "xoxb-1"})
+
+
 def test_the_example_values_of_env_example_are_refused_by_name():
     example = dict(
         line.split("=", 1)
@@ -92,8 +120,9 @@ def test_the_example_values_of_env_example_are_refused_by_name():
         if line.strip() and not line.startswith("#")
     )
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-        with pytest.raises(SettingError, match=f"^{name} is still the example value"):
+        with pytest.raises(SettingError, match=f"^{name} is still the example value") as raised:
             read_settings({**GOOD, name: example[name]})
+        assert "https://api.slack.com/apps" in str(raised.value)  # where to get one
 
 
 def test_a_command_reads_only_the_settings_it_asks_for():

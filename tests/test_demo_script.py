@@ -8,6 +8,7 @@ import pytest
 from bot.cases.service import import_customers
 from bot.emulator.script import DemoScript
 from bot.emulator.team import TEAM
+from bot.slack.ids import Command
 
 CASE = "/case Margaret Holloway, box arrived damaged"
 
@@ -23,7 +24,7 @@ def margaret(local, tmp_path) -> None:
 def play(local, *lines: str) -> list[str]:
     """The transcript of these lines."""
     out = io.StringIO()
-    DemoScript(local.workspace, TEAM, out).run_lines(lines)
+    DemoScript(local.workspace, TEAM, out, commands=tuple(Command)).run_lines(lines)
     return out.getvalue().splitlines()
 
 
@@ -84,6 +85,9 @@ def test_help_lists_every_line_with_what_it_does(local):
     listed = "\n".join(shown)
     for line in ("cancel", 'click "Label" in #channel', "click N", "submit", "help"):
         assert f"      {line} " in listed, line
+    assert shown[-1] == (
+        "    the team: ana (rep), ben (rep), sam (senior), lee (lead), mia (manager)"
+    )
 
 
 def test_a_message_is_named_by_its_words_as_slack_shows_them_without_mrkdwn(local):
@@ -92,3 +96,51 @@ def test_a_message_is_named_by_its_words_as_slack_shows_them_without_mrkdwn(loca
     assert said.startswith(
         "    ! no button 9 in the latest reply with buttons (#support, “Draft reply · "
     )
+
+
+def test_a_line_a_newcomer_types_is_answered_with_the_line_to_type_instead(local):
+    shown = play(local, "faq where is my box", "/folowup", "/help", "/xyz", "clik 1",
+                 "hello there")  # fmt: skip
+    assert after(shown, "faq where is my box") == [
+        "    ? slash commands start with a slash: /faq where is my box"
+    ]
+    # Slack sends the app only the commands its manifest declares.
+    assert after(shown, "/folowup") == [
+        "    ! Slack: /folowup is not a valid command; did you mean /followup?"
+    ]
+    assert after(shown, "/help") == [
+        "    ! Slack: /help is not a valid command; for the lines this demo understands, type "
+        "help (without the slash)"
+    ]
+    (unknown,) = after(shown, "/xyz")
+    assert unknown.endswith("the app's commands are /faq, /draft, /tone, /case, /note, /solve, "
+                            "/followup, /redirect, /summary, /kb, /customer")  # fmt: skip
+    assert after(shown, "clik 1") == [
+        "    ? not understood; did you mean: click 1 (help lists every line)"
+    ]
+    (hello,) = after(shown, "hello there")
+    assert hello.startswith(
+        "    ? not understood. For a customer's words, type /faq hello there (or dm hello there)"
+    )
+
+
+def test_a_line_of_the_demo_without_what_it_needs_is_shown_as_it_is_typed(local):
+    shown = play(local, "as", "click", "fill Reason", "submit now")
+    assert after(shown, "as") == ["    ? as is typed like this: as NAME"]
+    assert after(shown, "click") == [
+        '    ? click is typed like this: click N | click "Label" | click "Label" in #channel'
+    ]
+    assert after(shown, "fill Reason") == ['    ? fill is typed like this: fill "Field" value']
+    assert after(shown, "submit now") == ["    ? submit is typed like this: submit"]
+
+
+def test_switching_channel_says_where_you_are(local):
+    shown = play(local, "in #billing", "/faq where is my box")
+    assert after(shown, "in #billing") == ["    (now in #billing)"]
+    assert after(shown, "/faq where is my box")[0] == "    #billing (only visible to you):"
+
+
+def test_quit_or_exit_ends_a_script(local):
+    for word in ("quit", "exit"):
+        shown = play(local, "/faq", word, "/faq where is my box")
+        assert shown[-1] == f"ana> {word}"

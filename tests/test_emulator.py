@@ -484,9 +484,10 @@ def test_demo_script_transcript(workspace):
         "lee> click 1",
         "    ! there are no buttons in the replies lee can see",
         "lee> frobnicate",
-        "    ? not understood; lines are: /command text | dm text | as NAME | in #channel | "
-        'click N | click "Label" | choose "Option" | fill "Field" value | submit | cancel | '
-        "# comment | wait | help",
+        "    ? not understood. For a customer's words, type /faq frobnicate (or dm frobnicate); "
+        "lines are: /command text | dm text | as NAME | in #channel | click N | "
+        'click "Label" | choose "Option" | fill "Field" value | submit | cancel | # comment | '
+        "quit | wait | help",
         "lee> wait 2h",
     ]
     assert waited == ["2h"]

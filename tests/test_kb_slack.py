@@ -23,7 +23,10 @@ def gaps_reply(local: LocalSlack):
 
 def test_only_leads_and_managers_may_use_kb(local):
     (reply,) = local.workspace.command("ana", "/kb", "gaps")
-    assert "Only team leads" in reply.render().text
+    assert reply.render().text.strip() == (
+        "Only team leads can curate the FAQ. Questions it could not answer reach them already; "
+        "tell your team lead of any other it should answer."
+    )
     (reply,) = local.workspace.command("mia", "/kb", "")
     assert reply.render().text.startswith("Usage: /kb gaps")
 

@@ -56,7 +56,8 @@ def test_duplicate_id_across_files_points_at_both(tmp_path):
     first = write(tmp_path, "a.yaml", GOOD)
     second = write(tmp_path, "b.yaml", "# copy\n" + GOOD.replace("Where is", "Where's"))
     assert messages(tmp_path) == [
-        f"{second}:2: error: duplicate id 'where_is_my_box' (first at {first}:1)"
+        f"{second}:2: error: duplicate id 'where_is_my_box' (first at {first}:1); give one of "
+        "them another id"
     ]
 
 
@@ -66,6 +67,27 @@ def test_bad_yaml_names_the_line_of_the_mistake(tmp_path):
     assert problem.file == str(path)
     assert problem.line == 10  # where the parser finds the list was never closed
     assert problem.message.startswith("bad YAML")
+
+
+NEW = '- id: gift_cards\n  question: "Can I pay with a gift card?"\n'
+
+
+@pytest.mark.parametrize(
+    ("added", "fix"),
+    [
+        # a key indented further than the others of its entry
+        ('  answer: "At checkout."\n    tags: [billing]\n', "check the indentation of this line"),
+        ('  answer: "At checkout."\n\ttags: [billing]\n', "replace the tab on this line"),
+        ("  answer: Note: at checkout.\n", "the text after 'answer:' has ': ' in it, so put"),
+    ],
+)
+def test_yaml_a_lead_gets_wrong_is_named_at_its_line_with_what_to_do(tmp_path, added, fix):
+    path = write(tmp_path, "faq.yaml", GOOD + NEW + added)
+    (problem,) = load_knowledge(tmp_path).problems
+    last = (GOOD + NEW + added).count("\n")  # the line of the mistake: the last one
+    assert (problem.file, problem.line) == (str(path), last)
+    assert problem.message.startswith("bad YAML: ")
+    assert fix in problem.message
 
 
 def test_misspelt_key_and_wrong_types_are_errors(tmp_path):
@@ -176,7 +198,8 @@ def test_yaml_that_only_the_node_tree_reads_falls_back_to_it(tmp_path):
     write(tmp_path, "odd.yaml", aliases)
     knowledge = load_knowledge(tmp_path)
     assert [str(p) for p in knowledge.errors] == [
-        f"{tmp_path / 'odd.yaml'}:1: error: duplicate id 'a' (first at {tmp_path / 'odd.yaml'}:1)"
+        f"{tmp_path / 'odd.yaml'}:1: error: duplicate id 'a' (first at {tmp_path / 'odd.yaml'}:1); "
+        "give one of them another id"
     ]
 
 

@@ -82,3 +82,16 @@ def test_the_outbox_may_look_up_a_message_in_flight_wherever_it_posts():
     # channel or a person's DM with the bot, before it sends a message again.
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"channels:history", "groups:history", "im:history", "im:write"} <= scopes
+
+
+def test_the_readme_names_everything_the_manifest_declares():
+    # Step 1 of "Connecting to a real Slack workspace": what a person pastes, told in words.
+    readme = (ROOT / "README.md").read_text()
+    step = readme[readme.index("1. Go to <https://api.slack.com/apps>") :]
+    step = step[: step.index("2. **Install to Workspace**")]
+    declared = [
+        *DECLARED,
+        *MANIFEST["oauth_config"]["scopes"]["bot"],
+        *MANIFEST["settings"]["event_subscriptions"]["bot_events"],
+    ]
+    assert [name for name in declared if f"`{name}`" not in step] == []

@@ -282,3 +282,14 @@ def test_the_second_business_is_matched_better_with_meaning(encoder: encoding.En
     assert found.top1 >= 0.88 and found.top3 >= 0.96
     assert found.answered >= 0.60 and found.answer_precision >= 0.95
     assert found.uncovered_answered <= 0.05
+
+
+def test_converting_logs_only_the_quantizers_warnings():
+    def record(level: int, message: str) -> logging.LogRecord:
+        return logging.LogRecord("root", level, __file__, 1, message, None, None)
+
+    quiet = int8._NoAdvice()
+    assert not quiet.filter(record(logging.INFO, 'Quantization parameters for tensor:"x" not '
+                                                 "specified"))  # fmt: skip
+    assert not quiet.filter(record(logging.WARNING, "Please consider to run pre-processing"))
+    assert quiet.filter(record(logging.WARNING, "a weight could not be quantized"))

@@ -112,13 +112,13 @@ def test_a_token_slack_refuses_is_named_bot_or_app_level(repbot, tmp_path, fake)
     line = refusal(repbot, settings(tmp_path, fake, SLACK_BOT_TOKEN="xoxb-not-this-one"))
     assert line == (
         "repbot: SLACK_BOT_TOKEN was refused by Slack (invalid_auth); copy the Bot User OAuth "
-        "Token (xoxb-...) from your app's OAuth & Permissions page"
+        "Token (xoxb-...) from your app's OAuth & Permissions page at https://api.slack.com/apps"
     )
     line = refusal(repbot, settings(tmp_path, fake, SLACK_APP_TOKEN="xapp-1-not-this-one"))
     assert line == (
         "repbot: SLACK_APP_TOKEN was refused by Slack (invalid_auth); generate an app-level "
         "token (xapp-...) with the scope connections:write under your app's Basic Information > "
-        "App-Level Tokens"
+        "App-Level Tokens at https://api.slack.com/apps"
     )
 
 

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from difflib import get_close_matches
 from typing import TextIO
 
 from bot.emulator.team import Member, member
@@ -32,8 +33,10 @@ LINES = (
     ("submit", "submit the open modal"),
     ("cancel", 'close the open modal without submitting it (or: click "Cancel")'),
     ("# comment", "echoed as is"),
+    ("quit", "leave the demo (or: exit, Ctrl-D)"),
     ("help", "these lines"),
 )
+QUIT = ("quit", "exit")
 
 
 class DemoScript:
@@ -41,7 +44,8 @@ class DemoScript:
 
     `extra_commands` maps a first word to a handler that gets the rest of the line, so later
     features can add lines such as `wait 2h`; a handler can print with `show(replies)`, and
-    `extra_help` says what such a line does, for `help`.
+    `extra_help` says what such a line does, for `help`. `commands` are the slash commands the
+    app declares: another one typed is answered as Slack answers it, and never sent.
     """
 
     def __init__(
@@ -52,6 +56,7 @@ class DemoScript:
         extra_commands: dict[str, Callable[[str], None]] | None = None,
         echo: bool = True,
         extra_help: Sequence[tuple[str, str]] = (),
+        commands: Sequence[str] = (),
     ) -> None:
         self.workspace = workspace
         self.team = tuple(team)
@@ -61,10 +66,16 @@ class DemoScript:
         self.user = member("ana", self.team)
         self.channel = "C0SUPPORT1"
         self.echo = echo  # at a terminal prompt the person's typing is already on screen
+        self.finished = False  # `quit` or `exit` was typed
+        # The slash commands the app declares, as its manifest does: Slack sends it no other.
+        # Empty: every command goes to the app.
+        self.commands = tuple(commands)
 
     def run_lines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.run_line(line)
+            if self.finished:
+                return
 
     def run_line(self, line: str) -> None:
         line = line.strip()
@@ -85,8 +96,12 @@ class DemoScript:
     def _run(self, line: str) -> None:
         word, _, rest = line.partition(" ")
         word = word.lower()
-        if line.startswith("/"):
+        if line.startswith("/") and self.commands and word not in self.commands:
+            self._no_such_command(word)
+        elif line.startswith("/"):
             self.show(self.workspace.command(self.user, word, rest.strip(), self.channel))
+        elif word in QUIT and not rest.strip():
+            self.finished = True
         elif word == "as" and rest.strip():
             self._switch_user(rest.strip())
         elif word == "dm" and rest.strip():
@@ -110,20 +125,23 @@ class DemoScript:
             self.workspace.fill(quoted or bare, _unquote(value), self.user)
         elif match := _IN.fullmatch(line):
             self.channel = self.workspace.channel_id(match.group(1))
+            self._print(f"{INDENT}(now in {self.workspace.channel_label(self.channel)})")
         else:
-            self._help()
+            self._not_understood(line, word)
 
     def _switch_user(self, name: str) -> None:
         try:
             self.user = member(name, self.team)
         except KeyError:
-            team = ", ".join(f"{m.name} ({m.role})" for m in self.team)
-            self._print(f"{INDENT}! no one called {name!r}; the team: {team}")
+            self._print(f"{INDENT}! no one called {name!r}; the team: {self._team()}")
             return
         self._print(f"{INDENT}(now {self.user.real_name}, {self.user.role})")
         waiting = self.workspace.look(self.user)  # what reached them while others acted
         if waiting:
             self.show(waiting)
+
+    def _team(self) -> str:
+        return ", ".join(f"{m.name} ({m.role})" for m in self.team)
 
     def _cancel(self) -> None:
         if not self.workspace.modal_open(self.user):
@@ -131,10 +149,36 @@ class DemoScript:
             return
         self.show(self.workspace.cancel(self.user))
 
-    def _help(self) -> None:
-        words = [line for line, _ in LINES if line not in ("help", 'click "Label" in #channel')]
+    def _no_such_command(self, command: str) -> None:
+        """What Slack says of a command no app in the workspace declares, and what to type."""
+        if command == "/help":
+            hint = "for the lines this demo understands, type help (without the slash)"
+        elif close := get_close_matches(command, self.commands, n=1):
+            hint = f"did you mean {close[0]}?"
+        else:
+            hint = "the app's commands are " + ", ".join(self.commands)
+        self._print(f"{INDENT}! Slack: {command} is not a valid command; {hint}")
+
+    def _not_understood(self, line: str, word: str) -> None:
+        """What to type instead of a line that is none of the demo's."""
+        if f"/{word}" in self.commands:
+            self._print(f"{INDENT}? slash commands start with a slash: /{line}")
+            return
+        words = [way for way, _ in LINES if way not in ("help", 'click "Label" in #channel')]
         words += [*self.extra_commands, "help"]
-        self._print(f"{INDENT}? not understood; lines are: " + " | ".join(words))
+        first_words = sorted({way.split()[0] for way in words if way[0].isalpha()})
+        if word in first_words:  # a line of the demo's, without what it needs, or with more
+            ways = [way for way, _ in LINES if way.split()[0] == word]
+            self._print(f"{INDENT}? {word} is typed like this: " + " | ".join(ways))
+            return
+        if close := get_close_matches(word, first_words, n=1, cutoff=0.75):
+            meant = close[0] + line[len(word) :]
+            self._print(f"{INDENT}? not understood; did you mean: {meant} (help lists every line)")
+            return
+        self._print(
+            f"{INDENT}? not understood. For a customer's words, type /faq {line} (or dm {line}); "
+            "lines are: " + " | ".join(words)
+        )
 
     def _full_help(self) -> None:
         extra = [(word, "") for word in self.extra_commands]
@@ -144,6 +188,7 @@ class DemoScript:
         self._print(f"{INDENT}lines you can type:")
         for line, meaning in [*lines, LINES[-1]]:
             self._print(f"{INDENT}  {line.ljust(width)}  {meaning}".rstrip())
+        self._print(f"{INDENT}the team: {self._team()}")
 
     def show(self, replies: list[Reply]) -> None:
         """Print replies under the current line (extra commands use it too)."""

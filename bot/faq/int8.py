@@ -60,8 +60,11 @@ def convert(source: Path, target: Path) -> None:
 
 
 class _NoAdvice(logging.Filter):
-    """The quantizer advises on the root logger to pre-process image models: not an
-    administrator's concern."""
+    """The quantizer logs on the root logger: a line at INFO for every tensor it leaves as it
+    is ("Quantization parameters for tensor ... not specified", two dozen at a first start)
+    and advice to pre-process image models. Neither is an administrator's concern; its
+    warnings still show."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Please consider to run pre-processing")
+        advice = record.getMessage().startswith("Please consider to run pre-processing")
+        return record.levelno >= logging.WARNING and not advice

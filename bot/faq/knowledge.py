@@ -112,7 +112,8 @@ def _load_entries(knowledge: Knowledge) -> None:
                     Problem(
                         file,
                         int(line),
-                        f"duplicate id {entry.id!r} (first at {first_seen[entry.id]})",
+                        f"duplicate id {entry.id!r} (first at {first_seen[entry.id]}); "
+                        "give one of them another id",
                     )
                 )
                 continue

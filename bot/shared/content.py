@@ -66,11 +66,26 @@ def read_yaml(path: Path, problems: list[Problem]) -> tuple[object, yaml.Node | 
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 0
         reason = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(name, line, f"bad YAML: {reason}"))
+        problems.append(Problem(name, line, f"bad YAML: {reason}; {_yaml_fix(text, line)}"))
         return None
     finally:
         loader.dispose()
     return data, root
+
+
+def _yaml_fix(text: str, line: int) -> str:
+    """What to do about YAML that does not parse, from the line the parser stopped on."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    key, colon, value = here.partition(": ")
+    if "\t" in here:
+        return "replace the tab on this line with spaces (YAML indents with spaces only)"
+    if colon and ": " in value:
+        return f"the text after '{key.strip(' -')}:' has ': ' in it, so put that text in quotes"
+    return (
+        "check the indentation of this line and the ones just above: the keys of one entry "
+        "start in the same column, under its first key"
+    )
 
 
 class NeedsNodes(Exception):

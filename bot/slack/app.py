@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.config import SLACK_API_DEFAULT, SettingError, Settings
+from bot.config import SLACK_API_DEFAULT, WHERE_TO_GET, SettingError, Settings
 from bot.services import Services
 from bot.slack.boundary import Listeners, last_resort
 from bot.slack.edge import way_in
@@ -73,13 +73,7 @@ def check_slack(token: str, api_url: str, app_token: str = "") -> None:
 
 def token_refused(setting: str, code: object) -> SettingError:
     """The line for a token Slack refuses: which one, and where to get a good one."""
-    where = {
-        "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & "
-        "Permissions page",
-        "SLACK_APP_TOKEN": "generate an app-level token (xapp-...) with the scope "
-        "connections:write under your app's Basic Information > App-Level Tokens",
-    }[setting]
-    return SettingError(f"{setting} was refused by Slack ({code}); {where}")
+    return SettingError(f"{setting} was refused by Slack ({code}); {WHERE_TO_GET[setting]}")
 
 
 def _asked(api_url: str, setting: str, call: Callable[[], SlackResponse]) -> SlackResponse:

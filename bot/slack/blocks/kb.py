@@ -40,7 +40,11 @@ def usage() -> Message:
 
 
 def not_allowed() -> Message:
-    return note("Only team leads can curate the FAQ. Ask your team lead to add it.")
+    # For /kb typed, and for a button of a leads' message a rep was shown: no "it" to add.
+    return note(
+        "Only team leads can curate the FAQ. Questions it could not answer reach them already; "
+        "tell your team lead of any other it should answer."
+    )
 
 
 def _count(n: int, thing: str) -> str:
