@@ -238,8 +238,10 @@ def test_the_shipped_demo_script_plays_every_step(repbot, tier):
         "*Your desk*",  # the Home tab
         "Noted on C-1001",  # /note
         "• FAQ queries: *",  # /summary this week, with the demo's own figures
+        "owner @ana",  # a mention as Slack shows it: the member's name, not their id
     ):
         assert step in out, step
+    assert "@U0ANA0001" not in out
 
 
 def test_tone_writes_one_json_object_per_text(repbot):

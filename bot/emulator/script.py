@@ -39,6 +39,9 @@ LINES = (
 QUIT = ("quit", "exit")
 
 
+_MENTION = re.compile(r"@([UW][A-Z0-9]{8,})")  # a member's id as the renderer shows a mention
+
+
 class DemoScript:
     """Runs demo lines (`LINES`; `help` prints them).
 
@@ -191,11 +194,15 @@ class DemoScript:
         self._print(f"{INDENT}the team: {self._team()}")
 
     def show(self, replies: list[Reply]) -> None:
-        """Print replies under the current line (extra commands use it too)."""
+        """Print replies under the current line (extra commands use it too), a mention of a
+        member by their name, as Slack shows it ("@ana", not "@U0ANA0001")."""
         if not replies:
             self._print(f"{INDENT}(no reply)")
+        names = {m.id: m.name for m in self.team}
         for reply in replies:
-            lines = [] if reply.removed else reply.render().text.splitlines()
+            text = "" if reply.removed else reply.render().text
+            text = _MENTION.sub(lambda found: "@" + names.get(found[1], found[1]), text)
+            lines = text.splitlines()
             if reply.view is not None and lines:  # its first line says "[modal] Title"
                 heading, lines = lines[0], lines[1:]
             else:
