@@ -23,10 +23,10 @@ from bot.config import (
     require_folder,
     setting_named,
 )
-from bot.faq.matching import english_stems
 from bot.privacy.retention import run_daily
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
+from bot.shared.english import english_stems
 from bot.shared.memory import give_back_free_memory
 from bot.shared.ticker import Ticker
 from bot.slack.app import build_app, token_refused

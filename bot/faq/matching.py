@@ -43,19 +43,17 @@ import math
 import operator
 import random
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-import Stemmer
 from rapidfuzz import fuzz, process
-from spellchecker import SpellChecker
 
 from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
+from bot.shared.english import english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
 if TYPE_CHECKING:
@@ -186,7 +184,6 @@ _IRREGULAR = """
     withdrawn:withdraw
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
-_STEMMERS = threading.local()
 _WORD = re.compile(r"\w+")
 _ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
 _ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
@@ -243,28 +240,7 @@ class MatchResult:
         return best.entry if best.score >= LEAD_FOR_A_REPLY * self.matches[1].score else None
 
 
-def stem(word: str) -> str:
-    """The word's Snowball English stem, so that "cards" and "card", "arrival" and "arrived",
-    "cancellation" and "cancelled" meet. Words with digits stay as they are ("4g", "x100")."""
-    if not word.isalpha():
-        return word
-    try:
-        stemmer = _STEMMERS.english
-    except AttributeError:  # a Stemmer keeps state while it stems: one per thread
-        stemmer = _STEMMERS.english = Stemmer.Stemmer("english", 0)  # _Normaliser caches stems
-    return stemmer.stemWord(word)
-
-
 _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
-
-
-@functools.cache
-def english_stems() -> frozenset[str]:
-    """The stems of the 160,000 English words of pyspellchecker's word frequency list. Read on
-    the first unknown word a question has, not as an index is built: 0.15 s (a server reads it
-    before its workers fork, to share it)."""
-    words = SpellChecker(language="en").word_frequency.dictionary
-    return frozenset(stem(word) for word in words if word.isalpha())
 
 
 def is_content(word: str) -> bool:
