@@ -842,23 +842,22 @@ class Matcher:
             return alike[index]
 
         sums: dict[int, float] = {}  # the other entries' word-pair BM25, for both
-        ranked = self._similarities(
-            self._best(scores, held, closest[0]),
-            _ceiling(content, weights),
-            closest[0],
-            alike_of,
-            self._paired(pairs, held, sums),
-        )
+
+        def ranked_with(
+            out: _HeldOut,
+            bm25: dict[int, float],
+            weighed: dict[str, tuple[float, bool]],
+            cosines: Vectors | None,
+        ) -> list[tuple[int, float, float, float]]:
+            return self._similarities(
+                self._best(bm25, out, cosines), _ceiling(content, weighed), cosines, alike_of,
+                self._paired(pairs, out, sums),
+            )  # fmt: skip
+
+        ranked = ranked_with(held, scores, weights, closest[0])
         if not _names_a_topic(content, weights_whole, closest[1]):
             return ranked, []
-        ranked_whole = self._similarities(
-            self._best(scores_whole, whole, closest[1]),
-            _ceiling(content, weights_whole),
-            closest[1],
-            alike_of,
-            self._paired(pairs, whole, sums),
-        )
-        return ranked, ranked_whole
+        return ranked, ranked_with(whole, scores_whole, weights_whole, closest[1])
 
     def _known(self, words: list[str], weights: dict[str, tuple[float, bool]]) -> list[str]:
         """The words the FAQ uses, the rarest first: the highest idf (the same for the same
