@@ -224,27 +224,27 @@ def language_of(text: str) -> Literal["none", "other", "english"]:
     latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
     if latin * 2 < len(letters):
         return "other"
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower().replace("’", "'"))
+    # each sentence's words, once: all of them for the common-word counts; those not taken for
+    # names (capitalised inside a sentence) for the share of English words
+    sentences = [_WORD.findall(part) for part in _SENTENCE_END.split(text.replace("’", "'"))]
+    words = [word.lower() for found in sentences for word in found]
     foreign = sum(1 for word in words if word in FOREIGN_WORDS)
     english = sum(1 for word in words if word in ENGLISH_WORDS)
     if foreign >= 2 and foreign > english:
         return "other"
-    return "other" if _english_share(text) < ENGLISH_SHARE else "english"
+    unnamed = [
+        w for found in sentences for n, w in enumerate(found) if n == 0 or not w[0].isupper()
+    ]
+    return "other" if _english_share(unnamed) < ENGLISH_SHARE else "english"
 
 
-def _english_share(text: str) -> float:
-    """The share of the text's words that are English words (1 for fewer than `SHARE_OF` words,
-    too few to tell). A capitalised word inside a sentence is taken for a name and not counted:
-    "Thandiwe Nkosi ordered Rooibos" is English."""
-    words = []
-    for sentence in _SENTENCE_END.split(text.replace("’", "'")):
-        for n, word in enumerate(_WORD.findall(sentence)):
-            if n == 0 or not word[:1].isupper():
-                words.append(word.split("'")[0].lower())
+def _english_share(words: list[str]) -> float:
+    """The share of the words that are English words (1 for fewer than `SHARE_OF` words, too
+    few to tell): "Thandiwe Nkosi ordered Rooibos", its names left out, is English."""
     if len(words) < SHARE_OF:
         return 1.0
     known = english_stems()
-    return sum(1 for word in words if stem(word) in known) / len(words)
+    return sum(1 for word in words if stem(word.split("'")[0].lower()) in known) / len(words)
 
 
 def check_language(text: str) -> None:
