@@ -177,19 +177,25 @@ def _suggestions(
     return entries, entries[0] if good else None
 
 
-def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
+def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = True) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
-    for which reps keep picking the same "did you mean" entry."""
+    for which reps keep picking the same "did you mean" entry. Without `suggest`, an
+    unanswered gap has no suggestions nor entries marked not helpful: finding them matches
+    its questions again, which a count or a lead's click on the gap does not need."""
     since = iso(now - GAP_WINDOW)
     unanswered = faq_db.unanswered_since(store, since)
-    rejected = _not_helpful(store, edition, since)
+    rejected = _not_helpful(store, edition, since) if suggest else {}
     gaps = []
     for group in group_questions(unanswered, edition.matcher):
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
-        not_helpful = set().union(*(rejected.get(q, set()) for q in query_ids))
-        suggestions, suggested = _suggestions(edition, questions, not_helpful)
-        marked = tuple(edition.by_id[e] for e in sorted(not_helpful) if e in edition.by_id)
+        suggestions: tuple[Entry, ...] = ()
+        suggested = None
+        marked: tuple[Entry, ...] = ()
+        if suggest:
+            not_helpful = set().union(*(rejected.get(q, set()) for q in query_ids))
+            suggestions, suggested = _suggestions(edition, questions, not_helpful)
+            marked = tuple(edition.by_id[e] for e in sorted(not_helpful) if e in edition.by_id)
         gaps.append(
             Gap("unanswered", group[0][0], questions, query_ids, suggestions, suggested, marked)
         )
@@ -211,7 +217,9 @@ def find_gaps(store: Store, edition: Edition, now: datetime) -> list[Gap]:
 
 
 def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | None:
-    return next((gap for gap in find_gaps(store, edition, now) if gap.key == key), None)
+    """The open gap with this key, without its suggestions (a lead's click names the entry)."""
+    gaps = find_gaps(store, edition, now, suggest=False)
+    return next((gap for gap in gaps if gap.key == key), None)
 
 
 # What a lead does about a gap. Each is written (the knowledge files, the database) when it

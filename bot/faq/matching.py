@@ -534,7 +534,7 @@ class Matcher:
         if not isinstance(text, str):
             text = ""
         words, pairs = self._query_words(text)
-        names_a_need = any(is_content(word) for word in words)
+        names_a_need = _names_a_need(words)
         closest = None
         if self._meaning is not None and names_a_need:
             closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
@@ -551,6 +551,11 @@ class Matcher:
             verdict = "none"
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches, names_a_need)
+
+    def names_a_need(self, text: str) -> bool:
+        """Whether the text has a word that can name what a customer wants, as `match` says
+        (`MatchResult.names_a_need`), without matching it."""
+        return _names_a_need(self._query_words(text if isinstance(text, str) else "")[0])
 
     def read(self, text: str) -> Reading:
         """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
@@ -1254,6 +1259,10 @@ def _combine(
     ranked.sort(key=operator.itemgetter(0))
     ranked.sort(key=operator.itemgetter(1), reverse=True)
     return ranked
+
+
+def _names_a_need(words: list[str]) -> bool:
+    return any(map(is_content, words))
 
 
 def _names_a_topic(

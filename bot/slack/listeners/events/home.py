@@ -40,7 +40,7 @@ def publish_home_of(
         lead = {
             "unclaimed": waiting_redirects(store),
             "teams": services.guide.teams,
-            "gaps": find_gaps(store, services.faq.edition, now),
+            "gaps": find_gaps(store, services.faq.edition, now, suggest=False),  # counts only
         }
     view = home_view(
         followups=list_followups(store, user_id),

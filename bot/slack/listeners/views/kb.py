@@ -29,7 +29,7 @@ def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
         return {Field.QUESTION: "Write the question the way customers ask it."}
     if len(question) > PHRASING_LIMIT:
         return {Field.QUESTION: f"Keep the question under {PHRASING_LIMIT} characters."}
-    if not services.faq.match(question).names_a_need:  # only emoji, or only "do you have"
+    if not services.faq.matcher.names_a_need(question):  # only emoji, or "do you have"
         return {Field.QUESTION: "Write the question in words: /faq finds an entry by them."}
     if not answer:
         return {Field.ANSWER: "Write the answer reps will give."}
