@@ -133,10 +133,9 @@ class Environment:
         (what else would do)."""
         value = self.env.get(name, "").strip() or default
         if required and not value:
-            where = WHERE_TO_GET.get(name, "see .env.example for what it holds")
-            raise SettingError(
-                f"{name} is not set; {where}, and put it in .env (see .env.example) or the "
-                f"environment{otherwise}"
+            raise SettingError(  # only Slack's credentials are required: WHERE_TO_GET has each
+                f"{name} is not set; {WHERE_TO_GET[name]}, and put it in .env (see .env.example) "
+                f"or the environment{otherwise}"
             )
         if value and value == PLACEHOLDERS.get(name):
             raise SettingError(

@@ -22,13 +22,12 @@ from bot.shared.refusal import Refusal
 
 MAX_NAME = 100  # characters: longer is not a name, most likely a topic without its comma
 MAX_TOPIC = 300  # characters: a topic is a line; the details go in notes
-EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
+_ADDRESS = r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+"  # no brackets: they are around it
+EMAIL = re.compile(rf"^{_ADDRESS}$")
 # A name with its address, as an e-mail program shows a sender: "José Núñez <jose@example.com>",
 # "Núñez, José (jose@example.com)", or the address alone in brackets; what a rep copies from
 # the customer's message.
-_NAMED_ADDRESS = re.compile(
-    r"^(?P<name>[^<>()@]*?)\s*[<(](?P<email>[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+)[>)]"
-)
+_NAMED_ADDRESS = re.compile(rf"^(?P<name>[^<>()@]*?)\s*[<(](?P<email>{_ADDRESS})[>)]")
 # What a CRM id looks like when it is not (yet) in the customers table: letters, a dash,
 # digits ("BX-10001", "CUS-77"). Any id the table holds is recognised as it is.
 ID_SHAPE = re.compile(r"^[^\W\d_]+-\d+$")

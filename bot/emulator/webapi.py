@@ -158,16 +158,21 @@ class WebApiMethods:
         except KeyError:
             return None
 
-    def _closed(self, channel: str, given: Any) -> Json | None:
-        """Slack's refusal to post in `channel` (named `given` by the app), or None: archived,
-        the bot removed from it, or the DM of a deactivated member."""
+    def _postable(self, body: Json) -> str | Json:
+        """The channel a post or an update names (a channel id, or a member's for their DM), or
+        Slack's refusal: no such channel, archived, the bot removed from it, or the DM of a
+        deactivated member."""
+        given = body.get("channel")
+        channel = self._channel(given)
+        if channel is None:
+            return slack_error("channel_not_found")
         if str(given) in self.deactivated:
             return slack_error("user_disabled")
         if channel in self.archived or self.dm_reader(channel) in self.deactivated:
             return slack_error("is_archived")
         if channel in self.left:
             return slack_error("not_in_channel")
-        return None
+        return channel
 
     def _dm_for(self, user_ids: tuple[str, ...]) -> str:
         key = tuple(sorted(user_ids))
@@ -231,12 +236,9 @@ class WebApiMethods:
         }
 
     def _chat_post_message(self, body: Json) -> Json:
-        channel = self._channel(body.get("channel"))
-        if channel is None:
-            return slack_error("channel_not_found")
-        closed = self._closed(channel, body.get("channel"))
-        if closed is not None:
-            return closed
+        channel = self._postable(body)
+        if not isinstance(channel, str):
+            return channel
         metadata, refused = _checked(body)
         if refused is not None:
             return refused
@@ -245,12 +247,9 @@ class WebApiMethods:
         return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
     def _chat_post_ephemeral(self, body: Json) -> Json:
-        channel = self._channel(body.get("channel"))
-        if channel is None:
-            return slack_error("channel_not_found")
-        closed = self._closed(channel, body.get("channel"))
-        if closed is not None:
-            return closed
+        channel = self._postable(body)
+        if not isinstance(channel, str):
+            return channel
         if self._member(body.get("user")) is None:
             return slack_error("user_not_in_channel")
         return check_message(body) or {"ok": True, "message_ts": self.new_ts()}
@@ -263,12 +262,9 @@ class WebApiMethods:
             self._messages[(channel, ts)] = self._message(body, ts, old.get("metadata"))
 
     def _chat_update(self, body: Json) -> Json:
-        channel = self._channel(body.get("channel"))
-        if channel is None:
-            return slack_error("channel_not_found")
-        closed = self._closed(channel, body.get("channel"))
-        if closed is not None:
-            return closed
+        channel = self._postable(body)
+        if not isinstance(channel, str):
+            return channel
         ts = str(body.get("ts", ""))
         old = self._messages.get((channel, ts))
         if old is None:

@@ -64,6 +64,17 @@ def local_time(moment: datetime, fallback: str) -> Mrkdwn:
     return Mrkdwn(f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{escape(fallback)}>")
 
 
+def in_utc(moment: datetime) -> str:
+    """A time (in UTC, as repbot keeps them) in plain words, where no reader's time zone can be
+    shown: "17 Jun 2026 10:30 UTC"."""
+    return moment.strftime("%d %b %Y %H:%M UTC")
+
+
+def shown_at(moment: datetime) -> Mrkdwn:
+    """A moment in each reader's own time zone, in UTC words where Slack cannot show that."""
+    return local_time(moment, in_utc(moment))
+
+
 def _cut(text: str, limit: int) -> int:
     """Where to end the first part of `text` so it is at most `limit` long: after the last
     word that fits, or inside a word only when the word alone is longer than `limit`; never
@@ -210,7 +221,7 @@ def refusal(words: str, by: str | None, at: datetime | None) -> Message:
     if by:
         text += Mrkdwn(" by ") + mention(by)
     if at:
-        text += Mrkdwn(" on ") + local_time(at, at.strftime("%d %b %Y %H:%M UTC"))
+        text += Mrkdwn(" on ") + shown_at(at)
     return message(f"{words}.", [section(text + Mrkdwn("."))])
 
 

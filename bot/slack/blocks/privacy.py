@@ -16,10 +16,11 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
-    local_time,
+    in_utc,
     message,
     plain,
     section,
+    shown_at,
     text_field,
     usage,
 )
@@ -43,10 +44,9 @@ def overview_card(found: Overview) -> Message:
     who = f"{found.name} ({found.id})"
     if found.erased_at:
         at = datetime.fromisoformat(found.erased_at)
-        when = f"{at:%d %b %Y %H:%M} UTC"
         kept = "repbot keeps only counts."
-        shown = f"This customer ({escape(found.id)}) was erased on {local_time(at, when)}: {kept}"
-        return message(f"This customer ({found.id}) was erased on {when}: {kept}",
+        shown = f"This customer ({escape(found.id)}) was erased on {shown_at(at)}: {kept}"
+        return message(f"This customer ({found.id}) was erased on {in_utc(at)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
     lines = [f"*{escape(who)}*" + (f" · {escape(found.email)}" if found.email else ""),

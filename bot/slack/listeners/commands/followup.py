@@ -101,11 +101,11 @@ def send_redirect(
     teams = services.guide.teams
     words = command.get("text", "").split()
     # The team is what comes before the case: "billing C-1042", "App support C-1042".
-    at = next((i for i, word in enumerate(words) if parse_case_ref(word) is not None), None)
+    cases = ((i, n) for i, word in enumerate(words) if (n := parse_case_ref(word)) is not None)
+    at, case_id = next(cases, (0, None))
     team_text = " ".join(words[:at] if at else words[:1])
     team = find_team(teams, team_text) if team_text else None
-    case_id = parse_case_ref(words[at]) if at else None
-    if team is None or case_id is None or at is None:
+    if team is None or case_id is None or not at:
         unknown = team_text if team is None else ""
         ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown))
         return

@@ -9,6 +9,7 @@ from bot.slack.ids import Command, Event
 from bot.slack.outbox import Outbox
 
 HELP = {"help", "?", "/help"}  # a rep asking what the bot does, not a customer's question
+COMMANDS = frozenset(Command)
 
 
 def answer_direct_message(
@@ -23,10 +24,11 @@ def answer_direct_message(
     channel = event.get("channel", "")
     text = event.get("text", "").strip()
     first, _, rest = text.partition(" ")
-    if first.lower() == Command.FAQ:  # a command typed in a thread reaches us as text
+    first = first.lower()
+    if first == Command.FAQ:  # a command typed in a thread reaches us as text
         text = rest.strip()
-    elif text.lower() in HELP or first.lower() in set(Command):
-        command = first.lower() if first.lower() in set(Command) else None
+    elif text.lower() in HELP or first in COMMANDS:
+        command = first if first in COMMANDS else None
         with outbox.unit_of_work(delivery_key):
             outbox.post(channel, faq_blocks.dm_help(command))
         return
