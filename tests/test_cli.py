@@ -123,7 +123,8 @@ def test_a_missing_setting_stops_start_up_with_one_line_naming_it(tmp_path):
 
 def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     script = tmp_path / "demo.txt"
-    script.write_text('# try it\n/faq where is my box\nclick "Helpful"\nas lee\n/faq\nnonsense\n')
+    script.write_text('# try it\n/faq where is my box\nclick "Helpful"\nas lee\n/faq\nnonsense\n'
+                      "/faq <@U0ANA0001> where is my box\n")  # fmt: skip
     done = repbot(
         "demo",
         "--knowledge",
@@ -138,6 +139,8 @@ def test_demo_script_plays_lines_and_prints_the_transcript(repbot, tmp_path):
     assert "# try it" in out
     assert "ana> /faq where is my box" in out
     assert "[1 Helpful] [2 Not helpful]" in out
+    # a mention someone typed is their text, shown as typed; only the bot's mentions are names
+    assert "> <@U0ANA0001> where is my box" in out
     assert "Marked helpful" in out
     assert "lee> /faq" in out and "Usage: `/faq <customer's question>`" in out
     assert "Traceback" not in out + done.stderr
