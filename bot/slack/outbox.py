@@ -122,7 +122,7 @@ class Outbox:
         in their DM instead."""
         key = self._key(None)
         replaces = options.get("replace_original") or options.get("delete_original")
-        waiting = (to, message) if to and not replaces else None
+        waiting = (to, None) if to and not replaces else None  # told the reply itself
         payload = _with_waiting({"message": {**options, **message}}, waiting)
         self._queue(key, "response_url", response_url, payload)
         return key
@@ -392,10 +392,16 @@ class Sender:
 
     def _tell_waiting(self, item: dict) -> None:
         """Whoever waits on a message given up is told, when its sender named them."""
-        waiting = _payload(item).get("undelivered")
+        payload = _payload(item)
+        waiting = payload.get("undelivered")
         if waiting is not None:
+            # what its sender said to tell them, or else the message itself (a reply)
+            message = payload["message"]
+            notice = waiting.get("message") or {
+                k: message[k] for k in ("text", "blocks") if k in message
+            }
             outbox = Outbox(self.store, None, "undelivered")
-            outbox.post(waiting["to"], waiting["message"], key=f"undelivered:{item['key']}:told",
+            outbox.post(waiting["to"], notice, key=f"undelivered:{item['key']}:told",
                         digest="undelivered")  # fmt: skip
 
     def _alert_leads(self, item: dict, error: str) -> None:
@@ -525,12 +531,16 @@ class Sender:
         return channel, found
 
 
-def _with_waiting(payload: dict, undelivered: tuple[str, base.Message] | None) -> dict:
-    """An item's payload, with who waits on it and what they are told if it is given up."""
+def _with_waiting(payload: dict, undelivered: tuple[str, base.Message | None] | None) -> dict:
+    """An item's payload, with who waits on it and what they are told if it is given up (None:
+    the message itself, which is kept once)."""
     if undelivered is None:
         return payload
     to, notice = undelivered
-    return {**payload, "undelivered": {"to": to, "message": notice}}
+    return {
+        **payload,
+        "undelivered": {"to": to} if notice is None else {"to": to, "message": notice},
+    }
 
 
 def _age(row: dict, now: datetime) -> timedelta:
