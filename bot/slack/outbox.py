@@ -128,7 +128,11 @@ class Outbox:
         return key
 
     def update(self, of_key: str, message: base.Message, *, key: str) -> str:
-        """Replace a message this outbox sent earlier (found by its key) with `message`."""
+        """Replace a message this outbox sent earlier (found by its key) with `message`;
+        nothing is queued for one that was given up: it never landed to be changed."""
+        original = edge_db.outbox_item(self.store, of_key)
+        if original is not None and original["status"] == "dead":
+            return key
         self._queue(key, "chat.update", of_key, {"message": message})
         return key
 
@@ -184,12 +188,14 @@ class AlreadyHandled(Exception):
 class _Failure(Exception):
     def __init__(
         self, error: str, *, retry_after: float | None = None, final: bool = False,
-        unsure: bool = False,
+        unsure: bool = False, told: bool = False,
     ) -> None:  # fmt: skip
         super().__init__(error)
         self.retry_after = retry_after
         self.final = final
         self.unsure = unsure  # no answer came: Slack may have carried the call out
+        # an update of a message given up meanwhile: whoever had to know was told of that one
+        self.told = told
 
 
 def _no_answer(error: Exception) -> _Failure:
@@ -371,7 +377,7 @@ class Sender:
             edge_db.outbox_done(
                 self.store, ids, self.instance, "dead", iso(now), error=str(failure)
             )
-            for row in dead:  # one notice each, which the leads get as one digest
+            for row in dead if not failure.told else ():  # one notice each, as one digest
                 self._tell_waiting(row)
                 self._alert_leads(row, str(failure))
         retry = [row for row in group if row not in dead]
@@ -483,7 +489,9 @@ class Sender:
         can change."""
         item = edge_db.outbox_item(self.store, key)
         if item is None or item["status"] == "dead":
-            raise _Failure(f"the message {key} was never delivered", final=True)
+            # given up (and said so) when it is there; not there: never queued, a bug
+            raise _Failure(f"the message {key} was never delivered", final=True,
+                           told=item is not None)  # fmt: skip
         if item["status"] != "sent" or not item["sent_ts"]:
             raise _Failure(f"the message {key} is not sent yet", retry_after=FIRST_BACKOFF)
         return item["sent_channel"], item["sent_ts"], item

@@ -167,9 +167,7 @@ def decided_away(
     the decider's Home tab says it."""
 
     def replace_card(card: base.Message) -> None:
-        sent = outbox.item(card_key(solution_id))
-        if sent is not None and sent["status"] != "dead":
-            outbox.update(card_key(solution_id), card, key=f"solution:{solution_id}:decided")
+        outbox.update(card_key(solution_id), card, key=f"solution:{solution_id}:decided")
         context[NOTICE] = card
 
     return replace_card
