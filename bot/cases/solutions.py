@@ -651,18 +651,16 @@ def decide(
         row = _solution_row(store, solution_id)
         record = _record(row)
         role = roles.role_of(user_id)
-        refusal = _refusal(store, policy, roles, row, user_id)
-        outcome, words = "refused", None
-        if refusal is not None:
-            message = refusal
-            audit.append(
-                db, actor=user_id, action="solution.refused", subject=record.ref,
-                details={"approve": approve, "role": role, "reason": refusal}, at=store.now(),
-                customer=audit.customer_of_case(store, record.case_id),
-            )  # fmt: skip
-        elif record.status != "pending":
-            outcome = "already_decided"
-            message = _already(record)
+        unchanged = _unchanged(store, policy, row, record, role, user_id)
+        words = None
+        if unchanged is not None:
+            outcome, message = unchanged.outcome, unchanged.message
+            if outcome == "refused":
+                audit.append(
+                    db, actor=user_id, action="solution.refused", subject=record.ref,
+                    details={"approve": approve, "role": role, "reason": message},
+                    at=store.now(), customer=audit.customer_of_case(store, record.case_id),
+                )  # fmt: skip
         else:
             status = "approved" if approve else "denied"
             cases_db.decide_solution(
@@ -691,13 +689,25 @@ def _solution_row(store: Store, solution_id: int) -> dict:
     return row
 
 
+def _unchanged(
+    store: Store, policy: SolutionPolicy, row: dict, record: SolutionRecord, role: str,
+    user_id: str,
+) -> Decision | None:  # fmt: skip
+    """What a click of `user_id` (whose role is `role`) on the solution of `row` changes
+    nothing with: a refusal, or someone's earlier decision; None when they decide it now."""
+    if refusal := _refusal(store, policy, row, record, role, user_id):
+        return Decision("refused", record, record.decided_by, refusal)
+    if record.status != "pending":
+        return Decision("already_decided", record, record.decided_by, _already(record))
+    return None
+
+
 def _refusal(
-    store: Store, policy: SolutionPolicy, roles: Roles, row: dict, user_id: str
-) -> str | None:
+    store: Store, policy: SolutionPolicy, row: dict, record: SolutionRecord, role: str,
+    user_id: str,
+) -> str | None:  # fmt: skip
     """Why `user_id` may not decide the solution of `row`, in their words; None when they may."""
-    record = _record(row)
     solution_type = policy.type(record.type)
-    role = roles.role_of(user_id)
     if user_id == record.requested_by:
         return "Nobody decides their own request: someone else with the authority will."
     if role == "rep":
@@ -720,12 +730,7 @@ def why_not_decide(
     to deny opens, so nobody types a reason that is then turned down. Nothing is written;
     `decide` checks again in its own transaction."""
     row = _solution_row(store, solution_id)
-    record = _record(row)
-    if refusal := _refusal(store, policy, roles, row, user_id):
-        return Decision("refused", record, record.decided_by, refusal)
-    if record.status != "pending":
-        return Decision("already_decided", record, record.decided_by, _already(record))
-    return None
+    return _unchanged(store, policy, row, _record(row), roles.role_of(user_id), user_id)
 
 
 def _already(record: SolutionRecord) -> str:
