@@ -190,9 +190,14 @@ def test_a_big_build_encodes_on_every_core_with_the_same_vectors(
     monkeypatch.setattr(encoding, "_cores", lambda: 4)
     threads = set()
     run = encoder._batch
+    met = threading.Event()  # a second thread took a run: on a busy machine the first could
+    # otherwise take them all before another started, and the test would depend on timing
 
     def batch(tokens: list[np.ndarray]) -> encoding.Vectors:
         threads.add(threading.get_ident())
+        if len(threads) > 1:
+            met.set()
+        met.wait(timeout=5)
         return run(tokens)
 
     monkeypatch.setattr(encoder, "_batch", batch)
