@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import (
-    KNOWLEDGE_HOLDS,
-    PLAYBOOKS_HOLDS,
     SLACK_API_DEFAULT,
     Environment,
     SettingError,
     load_env_file,
     read_settings,
-    require_folder,
+    require_content,
     setting_named,
 )
 from bot.faq.evaluate import evaluate, format_report, read_questions
@@ -227,12 +225,9 @@ def _content_dirs(args: argparse.Namespace, required: tuple[str, ...] = ()) -> t
     read = Environment()  # a setting is read only where no option stands in for it
     knowledge = getattr(args, "knowledge", None) or read.knowledge_dir()
     playbooks = getattr(args, "playbooks", None) or read.playbooks_dir()
-    for kind, folder, setting, holds in (
-        ("knowledge", knowledge, "KNOWLEDGE_DIR", KNOWLEDGE_HOLDS),
-        ("playbooks", playbooks, "PLAYBOOKS_DIR", PLAYBOOKS_HOLDS),
-    ):
+    for kind, folder in (("knowledge", knowledge), ("playbooks", playbooks)):
         if kind in required:
-            require_folder(f"--{kind}" if getattr(args, kind, None) else setting, folder, holds)
+            require_content(kind, folder, f"--{kind}" if getattr(args, kind, None) else None)
     return knowledge, playbooks
 
 
@@ -446,11 +441,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _valid_guide(args: argparse.Namespace, read: Environment) -> Guide | None:
+def _valid_guide(args: argparse.Namespace) -> Guide | None:
     """The playbooks, or None after printing why they cannot be used."""
     from bot.guide import load_guide
 
-    guide, problems = load_guide(args.playbooks or read.playbooks_dir())
+    guide, problems = load_guide(_content_dirs(args, ("playbooks",))[1])
     if guide is None:
         _report(problems)
         print("repbot: the playbooks have errors (run `repbot check`)", file=sys.stderr)
@@ -466,13 +461,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     read = Environment()
     # All a post needs of Slack's settings, asked for before anything else is done.
     slack = (read.bot_token(), read.api_url()) if args.post else None
-    guide = _valid_guide(args, read)
+    guide = _valid_guide(args)
     if guide is None:
         return 1
     store = _store(args)
     # The FAQ's questions label the top topics (entries a broken file lost read as words),
     # and its matcher groups the unanswered questions by need, as /kb gaps does.
-    knowledge = load_knowledge(read.knowledge_dir())
+    knowledge = load_knowledge(_content_dirs(args, ("knowledge",))[0])
     labels = summary_labels(knowledge.entries, guide.tone, guide.teams)
     summary = weekly_summary(
         store,
@@ -515,14 +510,12 @@ def cmd_retention_apply(args: argparse.Namespace) -> int:
     from bot.privacy.policy import KINDS
     from bot.privacy.retention import apply
 
-    load_env_file()
-    read = Environment()
-    guide = _valid_guide(args, read)
+    guide = _valid_guide(args)
     if guide is None:
         return 1
     store = _store(args)
     # The week's top unanswered questions are kept grouped as the summary groups them.
-    knowledge = load_knowledge(args.knowledge or read.knowledge_dir())
+    knowledge = load_knowledge(_content_dirs(args, ("knowledge",))[0])
     counts = apply(
         store, guide.retention, store.clock.now(), args.dry_run,
         tz=guide.goals.schedule.tz, matcher=Matcher.for_knowledge(knowledge, encoder=None),

@@ -88,9 +88,11 @@ def _http_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-# What the content folders hold, as a refusal names them.
-KNOWLEDGE_HOLDS = "the FAQ's YAML files"
-PLAYBOOKS_HOLDS = "the playbooks (roles.yaml and more)"
+# The content folders: the setting that names each, and what it holds, as a refusal says them.
+CONTENT_FOLDERS = {
+    "knowledge": ("KNOWLEDGE_DIR", "the FAQ's YAML files"),
+    "playbooks": ("PLAYBOOKS_DIR", "the playbooks (roles.yaml and more)"),
+}
 
 
 def require_folder(name: str, folder: Path, holds: str) -> Path:
@@ -105,6 +107,13 @@ def require_folder(name: str, folder: Path, holds: str) -> Path:
         f"{name} {folder} is not a folder in {Path.cwd()}; run repbot in the folder that has "
         f"{folder}/, or set {name} to the folder of {holds}"
     )
+
+
+def require_content(kind: str, folder: Path, option: str | None = None) -> Path:
+    """The knowledge or playbooks folder (`kind`), which must be one: SettingError names the
+    command's `option` that gave it, else the setting."""
+    setting, holds = CONTENT_FOLDERS[kind]
+    return require_folder(option or setting, folder, holds)
 
 
 @contextmanager

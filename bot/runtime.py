@@ -16,11 +16,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.cases import audit
 from bot.config import (
-    KNOWLEDGE_HOLDS,
-    PLAYBOOKS_HOLDS,
     SettingError,
     Settings,
-    require_folder,
+    require_content,
     setting_named,
 )
 from bot.privacy.retention import run_daily
@@ -51,8 +49,8 @@ AUDIT_HEAD_INTERVAL = 60.0  # seconds between looks at how far the audit chain h
 
 
 def run(settings: Settings) -> int:
-    require_folder("KNOWLEDGE_DIR", settings.knowledge_dir, KNOWLEDGE_HOLDS)
-    require_folder("PLAYBOOKS_DIR", settings.playbooks_dir, PLAYBOOKS_HOLDS)
+    require_content("knowledge", settings.knowledge_dir)
+    require_content("playbooks", settings.playbooks_dir)
     try:
         with setting_named("DATABASE_PATH"):  # a database it cannot use, named as a setting
             services = open_services(
