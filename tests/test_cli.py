@@ -169,6 +169,10 @@ def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
         ]
     done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", "nowhere", env=env)
     assert done.stderr.startswith("repbot: --playbooks nowhere is not a folder in ")
+    for command in (("summary",), ("retention", "apply", "--dry-run")):  # they load them too
+        done = repbot(*command, env=env)
+        assert done.returncode == 2, command
+        assert done.stderr.startswith("repbot: PLAYBOOKS_DIR playbooks is not a folder in ")
 
 
 def test_run_against_slack_warns_that_roles_yaml_still_names_the_sample_team(repbot, tmp_path):
