@@ -27,6 +27,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from bot.config import SettingError
+from bot.shared.db import placeholders
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class VectorCache:
             with self._lock, contextlib.closing(self._connect()) as connection:
                 for start in range(0, len(texts), _CACHE_CHUNK):
                     chunk = list(texts[start : start + _CACHE_CHUNK])
-                    marks = ",".join("?" * len(chunk))
+                    marks = placeholders(chunk)
                     rows = connection.execute(
                         "SELECT text, vector FROM phrasing_vectors"
                         f" WHERE model = ? AND text IN ({marks})",

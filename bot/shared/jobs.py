@@ -4,7 +4,7 @@ sending (the table `job_claims`)."""
 
 from __future__ import annotations
 
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 
 def claims(store: Store, keys: list[str]) -> dict[str, dict]:
@@ -20,7 +20,7 @@ def claim_job(store: Store, row: dict, stale_before: str) -> bool:
     """Claim a job (the columns of `job_claims` for a new claim) for one instance: a new key,
     or a claim older than `stale_before` (its instance died). Exactly one of any number of
     simultaneous claims returns True."""
-    columns, marks = ", ".join(row), ", ".join("?" * len(row))
+    columns, marks = ", ".join(row), placeholders(row)
     with store.transaction() as db:
         cursor = db.execute(
             f"""INSERT INTO job_claims ({columns}) VALUES ({marks})

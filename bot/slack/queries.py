@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 from bot.shared.clock import iso
-from bot.shared.db import Store
+from bot.shared.db import Store, placeholders
 
 DELIVERY_MEMORY = timedelta(days=2)  # Slack retries within minutes; keep keys well past that
 # A sent message's key stops a repeat of its request from sending it again, which is over in
@@ -133,16 +133,17 @@ def outbox_done(
     """Record the end of a send: 'sent' (with where it landed) or 'dead' (with why). Only
     the claim's holder may: a sender that stalled past its claim has lost the item. A file's
     content is not kept once Slack has it (it may be a customer's whole data)."""
+    if not ids:  # an IN list of none is no SQL
+        return
     with store.transaction() as db:
-        for item_id in ids:
-            db.execute(
-                """UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
-                       error = ?,
-                       payload = CASE WHEN method = 'files.upload' AND ? = 'sent'
-                                      THEN '{}' ELSE payload END
-                   WHERE id = ? AND status = 'sending' AND instance = ?""",
-                [status, at, channel, ts, error, status, item_id, instance],
-            )
+        db.execute(
+            f"""UPDATE outbox SET status = ?, sent_at = ?, sent_channel = ?, sent_ts = ?,
+                    error = ?,
+                    payload = CASE WHEN method = 'files.upload' AND ? = 'sent'
+                                   THEN '{{}}' ELSE payload END
+                WHERE id IN ({placeholders(ids)}) AND status = 'sending' AND instance = ?""",
+            [status, at, channel, ts, error, status, *ids, instance],
+        )
 
 
 def outbox_retry(
@@ -151,14 +152,15 @@ def outbox_retry(
 ) -> None:  # fmt: skip
     """Put claimed items back in the queue until `next_try_at`; `unsure` when Slack may have
     taken them (no answer came), which stays so until they are sent."""
+    if not ids:  # an IN list of none is no SQL
+        return
     with store.transaction() as db:
-        for item_id in ids:
-            db.execute(
-                """UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?,
-                       unsure = unsure OR ?
-                   WHERE id = ? AND status = 'sending' AND instance = ?""",
-                [error, next_try_at, unsure, item_id, instance],
-            )
+        db.execute(
+            f"""UPDATE outbox SET status = 'pending', error = ?, next_try_at = ?,
+                    unsure = unsure OR ?
+                WHERE id IN ({placeholders(ids)}) AND status = 'sending' AND instance = ?""",
+            [error, next_try_at, unsure, *ids, instance],
+        )
 
 
 def outbox_item(store: Store, key: str) -> dict | None:
