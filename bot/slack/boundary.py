@@ -124,13 +124,12 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
         except Refusal as refusal:
             said = base.refusal(refusal.words, refusal.by, refusal.at)
             _tell(args, str(refusal), acked=acked(), said=said)
-        except Exception:
-            ref = secrets.token_hex(3)
-            log.exception("%s failed (reference %s)", listener.__name__, ref)
+        except Exception as error:
+            sorry = _logged(error, f"{listener.__name__} failed")
             if not lazy and _slack_retries(args):
                 # Its work was rolled back: no acknowledgement, so Slack delivers it again.
                 return BoltResponse(status=500, body="")
-            _tell(args, SORRY.format(ref=ref), acked=acked())
+            _tell(args, sorry, acked=acked())
         return None
 
     # Bolt names lazy listeners by their function's name.
@@ -139,18 +138,23 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
     return guarded
 
 
+def _logged(error: Exception, what: str) -> str:
+    """Log a failure with its traceback under a new reference; the kind line that names it."""
+    ref = secrets.token_hex(3)
+    log.error("%s (reference %s): %s", what, ref, error, exc_info=error)
+    return SORRY.format(ref=ref)
+
+
 def last_resort(error: Exception, body: dict, context: BoltContext) -> BoltResponse | None:
     """A failure outside every listener (in the way in, such as the database behind its check
     of the delivery key): logged with its traceback and a reference. A slash command, which
     Slack never sends again, gets the kind line as its answer; anything else is answered 500,
     so that Slack sends an event again and tells a clicker it failed. A request the way in
     never took may not be Slack's: it gets no answer of ours."""
-    ref = secrets.token_hex(3)
-    log.error("request failed outside any listener (reference %s): %s", ref, error,
-              exc_info=error)  # fmt: skip
+    sorry = _logged(error, "request failed outside any listener")
     if not context.get(ARRIVED) or not body.get("command"):
         return None
-    said = {"response_type": "ephemeral", **base.note(SORRY.format(ref=ref))}
+    said = {"response_type": "ephemeral", **base.note(sorry)}
     return BoltResponse(
         status=200, body=json.dumps(said), headers={"content-type": "application/json"}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.blocks.base import (
+    USER_ID,
     Message,
     Mrkdwn,
     context,
@@ -28,7 +29,7 @@ REASONS = {
 
 def _recipient(target: str) -> tuple[str, Mrkdwn]:
     """Who the message was for, in plain words and as Slack shows them."""
-    if target[:1] in ("U", "W"):
+    if USER_ID.match(target):
         return "a person", mention(target)
     if target[:1] in ("C", "G", "D"):
         return "a channel", Mrkdwn(f"<#{escape(target)}>")
