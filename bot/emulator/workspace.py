@@ -265,7 +265,7 @@ class Workspace:
         element = block["element"]
         entry = {
             "type": element["type"],
-            self._state_key(element): self._state_value(element, value),
+            _state_keys(element)[0]: self._state_value(element, value),
         }
         values = {**modal.values, block["block_id"]: {element["action_id"]: entry}}
         self._screen[key] = replace(modal, values=values)
@@ -642,18 +642,15 @@ class Workspace:
             raise DemoError(f"the app answered HTTP {response.status} to {what}: {response.body}")
         return response
 
-    def _state_key(self, element: Json) -> str:
-        return _STATE_KEYS.get(element["type"], _TEXT_STATE)[0]
-
     def _state_value(self, element: Json, value: str) -> Any:
         kind = element["type"]
         if kind == "users_select":
             return self._member(value).id
         if kind in ("conversations_select", "channels_select"):
             return self.channel_id(value)
-        if self._state_key(element) == "selected_option":
+        if _state_keys(element)[0] == "selected_option":
             return _option(element, value)
-        if self._state_key(element) == "selected_options":
+        if _state_keys(element)[0] == "selected_options":
             return [_option(element, v) for v in value.split(",")]
         return value
 
@@ -694,12 +691,18 @@ def _unfilled(view: Json, values: Json) -> list[str]:
         if block.get("type") != "input" or block.get("optional"):
             continue
         element = block["element"]
-        state_key, _ = _STATE_KEYS.get(element["type"], _TEXT_STATE)
+        state_key = _state_keys(element)[0]
         state = values.get(block["block_id"], {}).get(element["action_id"], {})
         value = state.get(state_key)
         if not value:
             missing.append(block["block_id"])
     return missing
+
+
+def _state_keys(element: Json) -> tuple[str, str]:
+    """Where view.state.values keeps an input element's value, and where the element holds its
+    initial one."""
+    return _STATE_KEYS.get(element["type"], _TEXT_STATE)
 
 
 def _initial_values(view: Json) -> Json:
@@ -709,7 +712,7 @@ def _initial_values(view: Json) -> Json:
         if block.get("type") != "input":
             continue
         element = block["element"]
-        state_key, initial_key = _STATE_KEYS.get(element["type"], _TEXT_STATE)
+        state_key, initial_key = _state_keys(element)
         initial = element.get(initial_key, [] if state_key == "selected_options" else None)
         values[block["block_id"]] = {
             element["action_id"]: {"type": element["type"], state_key: initial}
