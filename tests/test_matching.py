@@ -274,11 +274,10 @@ def test_a_real_word_is_not_taken_for_a_typo_of_an_faq_word(matcher):
 
 def test_numbers_and_codes_in_the_customers_words_name_no_topic(matcher):
     # reps paste what customers write: order numbers, dates, amounts, postcodes
-    plain = matcher.match("my order hasn't arrived yet").matches[0]
+    plain = matcher.match("my order hasn't arrived yet, order placed on")
     pasted = matcher.match("my order hasn't arrived yet, order 48213 placed on 12/11 (77A-0912)")
     assert pasted.verdict == "answer"
-    assert pasted.matches[0].entry == plain.entry
-    assert pasted.matches[0].score >= 0.9 * plain.score
+    assert pasted.matches == plain.matches
     assert not matcher.match("12/11 £29.99").names_a_need  # nothing to look up
 
 
@@ -364,7 +363,7 @@ def test_how_the_words_go_together_tells_entries_with_the_same_words_apart():
 
 def test_a_faq_too_big_for_word_pairs_ranks_on_its_words(monkeypatch):
     monkeypatch.setattr(matching, "_PAIRED_UP_TO", len(CARDS) - 1)  # as 5,001 entries would be
-    matcher = Matcher(CARDS)
+    matcher = Matcher(CARDS, encoder=None)  # words alone (the word vectors know France is abroad)
     assert best(matcher, "does my card work in france") == "card_broken"  # its words say so
     assert best(matcher, "my card does not work at the shop") == "card_broken"
 

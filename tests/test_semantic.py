@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingError
-from bot.faq import semantic
+from bot.faq import semantic, vectors
 from bot.faq.evaluate import evaluate, read_questions
 from bot.faq.knowledge import Entry, load_valid_knowledge
 from bot.faq.matching import Matcher
+from bot.faq.wordvectors import word_vectors
 
 pytest.importorskip("onnxruntime", reason="the semantic extra is not installed")
 np = pytest.importorskip("numpy")
@@ -216,7 +217,7 @@ def test_a_cache_that_cannot_be_written_costs_time_not_a_match(
     assert "phrasing vector cache" in caplog.text
 
 
-def test_without_the_extra_matching_is_lexical_as_before(
+def test_without_the_extra_matching_is_lexical_with_the_word_vectors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     find_spec = semantic.importlib.util.find_spec
@@ -233,9 +234,9 @@ def test_without_the_extra_matching_is_lexical_as_before(
     assert semantic.encoder_from(settings(tmp_path, SEMANTIC="off")) is None
     with pytest.raises(SettingError, match="^SEMANTIC must be on or off"):
         semantic.encoder_from(settings(tmp_path, SEMANTIC="maybe"))
-    # the suite's default matcher (SEMANTIC=off) is the lexical one, result for result
-    lexical, default = Matcher(FAQ, encoder=None), Matcher(FAQ)
-    assert default.tier == "lexical"
+    # the suite's default matcher (SEMANTIC=off): words and the shipped word vectors
+    lexical, default = Matcher(FAQ, encoder=word_vectors()), Matcher(FAQ)
+    assert default.tier == lexical.tier == "lexical"
     for question in ("charged twice", "forgot password", "where is my parcel", "hello"):
         assert lexical.match(question) == default.match(question)
 
@@ -250,11 +251,11 @@ def test_an_empty_faq_and_questions_of_no_words_get_nothing(encoder: encoding.En
 def test_a_big_faq_compares_a_question_with_the_entries_closest_by_centroid_only(
     encoder: encoding.Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    exact = encoding.PhrasingVectors(encoder, [entry.phrasings for entry in FAQ])
+    exact = vectors.PhrasingVectors(encoder, [entry.phrasings for entry in FAQ])
     question = exact.question("I paid two times for the same order")
     full = exact.closest(question)
-    monkeypatch.setattr(encoding, "_EVERY_PHRASING", 0)
-    monkeypatch.setattr(encoding, "_SHORTLIST", 1)
+    monkeypatch.setattr(vectors, "_EVERY_PHRASING", 0)
+    monkeypatch.setattr(vectors, "_SHORTLIST", 1)
     short = exact.closest(question)
     best = int(full[1].argmax())
     assert best == 0 and short[0, best] == full[0, best]  # the shortlisted entry: exact

@@ -27,8 +27,9 @@ meaning to the words: how close the question is to each entry's closest phrasing
 centroid. The entries closest in meaning are candidates too; closeness in meaning is part of
 the similarity that ranks them and one more piece of evidence for the confidence. How much it
 counts is chosen, like the confidence, on the knowledge base's held-out phrasings (a held-out
-phrasing's vector is left out of its entry's, as its words are). Without the encoder,
-matching is exactly what it was.
+phrasing's vector is left out of its entry's, as its words are). Without the encoder, the word
+vectors shipped with repbot (`bot.faq.wordvectors`) stand in for it at a fixed share: a
+customer's word the FAQ never uses ("reimburse", "relocated") still counts for what it means.
 
 Two questions are compared as the matcher reads them (`read`, `likeness`: the same words and
 weights), so that the FAQ gaps group questions by need with this module's judgement, not a
@@ -57,7 +58,7 @@ from bot.shared.english import english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
 if TYPE_CHECKING:
-    from bot.faq.encoder import Encoder, PhrasingVectors, Vectors
+    from bot.faq.vectors import PhrasingVectors, TextEncoder, Vectors
 
 Verdict = Literal["answer", "suggest", "none"]
 
@@ -131,6 +132,9 @@ _PRIOR = (-4.0, 2.0, 4.0, 4.0, 2.0, 1.0, 1.0, 1.0)
 # With the semantic tier, the evidence has one more feature: the encoder's cosine of the question
 # to the entry's closest phrasing (see `_Evidence.meaning`), at this prior weight.
 _MEANING_PRIOR = 4.0
+# ... and with the word vectors, none: only a FAQ's own held-out phrasings give it a weight (the
+# prior's 4 made a two-entry FAQ answer "where is my box" with its double-charge entry, 54%).
+_WORDS_MEANING_PRIOR = 0.0
 # How close in meaning a question is to an entry: a mix of the encoder's cosine to the entry's
 # closest phrasing and to its centroid (one phrasing that says the same, or all of them
 # together), with the centroid's share one of `_CENTROID_SHARES`; and the share of that in the
@@ -141,6 +145,17 @@ _MEANING_PRIOR = 4.0
 _MEANING_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
 _CENTROID_SHARES = (0.0, 0.25, 0.5, 0.75)
 _MEANING_CANDIDATES = 10
+# Without the sentence encoder, the word vectors (`bot.faq.wordvectors`) are the meaning, at a
+# fixed mix: chosen on held-out phrasings per FAQ, as for the encoder, it followed their noise
+# (top-1 0.744 to 0.753 on an assistant's FAQ; 0.754 fixed). A FAQ of more phrasings than
+# `_WORD_VECTORS_UP_TO` is matched on words alone: it says most things in many words already,
+# and its vectors would cost memory (a million phrasings, 256 MB) and start-up. So is a FAQ of
+# fewer entries than `_WORD_VECTORS_FROM`: too few held-out phrasings to weigh closeness in
+# meaning, whose fixed share then offered a two-entry FAQ's double-charge entry for "where is
+# my box".
+_WORDS_MIXTURE = (0.35, 0.75)
+_WORD_VECTORS_UP_TO = 20_000
+_WORD_VECTORS_FROM = 5
 _PRIOR_STRENGTH = 1.0  # ridge penalty on the distance of the fitted weights from the prior's
 _BIAS_PULL = 5.0  # ... times this for the bias (see `_fit_logistic`)
 
@@ -282,7 +297,11 @@ class _Normaliser:
         joined = self._phrases.sub(lambda m: self._phrase_word[m.group(0)], " ".join(found))
         return joined.split()
 
-    def _stemmed(self, text: str) -> list[str]:
+    @staticmethod
+    def plain(text: str) -> str:
+        """The text in lower case without what is the customer's rather than their question:
+        Slack's markup of mentions and links (a link keeps its label), e-mail addresses, links
+        and emoji."""
         text = unicodedata.normalize("NFKC", text).lower()
         if "<" in text:
             text = _SLACK.sub(lambda m: m.group(2) or " ", text)
@@ -290,6 +309,10 @@ class _Normaliser:
             text = _ADDRESS.sub(" ", text)
         if ":" in text:
             text = _EMOJI.sub(" ", text)
+        return text
+
+    def _stemmed(self, text: str) -> list[str]:
+        text = self.plain(text)
         if "'" in text or "\u2019" in text:
             text = _CONTRACTION.sub(
                 lambda m: _CONTRACTIONS[m.group(0)], text.replace("\u2019", "'")
@@ -403,10 +426,10 @@ class Matcher:
         synonyms: Mapping[str, Sequence[str]] | None = None,
         answer_at: float = ANSWER_AT,
         suggest_at: float = SUGGEST_AT,
-        encoder: Encoder | None | Literal["default"] = "default",
+        encoder: TextEncoder | None | Literal["default"] = "default",
     ) -> None:
-        """`encoder`: the sentence encoder of the semantic tier; by default the one the
-        settings give (`bot.faq.semantic`), None for lexical matching only."""
+        """`encoder`: the sentence encoder of the semantic tier or the word vectors; by
+        default what the settings give (`bot.faq.semantic`), None for words alone."""
         self.entries = list(entries)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
@@ -418,7 +441,11 @@ class Matcher:
 
     @property
     def tier(self) -> str:
-        return "lexical" if self.encoder is None else "semantic"
+        return (
+            "semantic"
+            if self.encoder is not None and self.encoder.kind == "sentence"
+            else "lexical"
+        )
 
     def _build(self, synonyms: Mapping[str, Sequence[str]] | None) -> None:
         self._normaliser = _Normaliser(synonyms)
@@ -508,8 +535,14 @@ class Matcher:
         # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
         self._meaning_weight = 0.0
         self._centroid_share = 0.0
-        if self.encoder is not None:
-            from bot.faq.encoder import PhrasingVectors
+        if self.encoder is not None and (
+            self.encoder.kind == "sentence"
+            or _WORD_VECTORS_FROM
+            <= len(self.entries)
+            <= sum(len(entry.phrasings) for entry in self.entries)
+            <= _WORD_VECTORS_UP_TO
+        ):
+            from bot.faq.vectors import PhrasingVectors
 
             self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
         self._confidence = self._calibrate(held_out, read, read_pairs)
@@ -523,7 +556,7 @@ class Matcher:
 
     @classmethod
     def for_knowledge(
-        cls, knowledge: Knowledge, encoder: Encoder | None | Literal["default"] = "default"
+        cls, knowledge: Knowledge, encoder: TextEncoder | None | Literal["default"] = "default"
     ) -> Matcher:
         """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
         return cls(knowledge.entries, synonyms=knowledge.synonyms, encoder=encoder)
@@ -537,7 +570,9 @@ class Matcher:
         names_a_need = _names_a_need(words)
         closest = None
         if self._meaning is not None and names_a_need:
-            closest = self._meaning.closest(self._meaning.question(text[:_MAX_QUERY_CHARS]))
+            question = self._meaning.question(_Normaliser.plain(text[:_MAX_QUERY_CHARS]))
+            if question.any():  # else the word vectors know none of its words: words alone
+                closest = self._meaning.closest(question)
         ranked = self._rank(words, pairs, closest)
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
@@ -660,6 +695,8 @@ class Matcher:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         rest = [similarity for _, similarity in ranked[1 : 1 + _BACKGROUND]]
         background = sum(rest) / len(rest) if rest else 0.0
+        # a question none of whose words the word vectors know is close in meaning to nothing
+        meaningless = None if self._meaning is None else 0.0
         return [
             _Evidence(
                 similarity,
@@ -669,7 +706,7 @@ class Matcher:
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
-                None if closest is None else self._closeness(closest, index),
+                self._closeness(closest, index) if closest is not None else meaningless,
             )
             for i, (index, similarity) in enumerate(ranked[:count])
         ]
@@ -1119,14 +1156,16 @@ class Matcher:
             pairs = list(dict.fromkeys(pairs))
             # the phrasing as a question: its own vector, its entry's other phrasings only
             closest = closest_whole = None
-            if self._meaning is not None:
+            if self._meaning is not None and self._meaning.vector(index, position).any():
                 closest, closest_whole = self._meaning.held_out(index, position)
             candidates, candidates_whole = self._held_out_candidates(
                 words, pairs, held, whole, (closest, closest_whole)
             )
             questions.append((words, held, closest, candidates))
             questions.append((words, whole, closest_whole, candidates_whole))
-        if self._meaning is not None:
+        if self._meaning is not None and self._meaning.encoder.kind == "words":
+            self._meaning_weight, self._centroid_share = _WORDS_MIXTURE
+        elif self._meaning is not None:
             self._meaning_weight, self._centroid_share = _best_mixture(
                 # the held-out phrasings (each followed by its whole entry held out)
                 [(held.entry, candidates) for _, held, _, candidates in questions[::2]]
@@ -1147,7 +1186,10 @@ class Matcher:
                         1.0 if held.phrasing is not None else _UNCOVERED_WEIGHT,
                     )
                 )
-        prior = _PRIOR if self._meaning is None else (*_PRIOR, _MEANING_PRIOR)
+        prior: tuple[float, ...] = _PRIOR
+        if self._meaning is not None:
+            of_words = self._meaning.encoder.kind == "words"
+            prior = (*_PRIOR, _WORDS_MEANING_PRIOR if of_words else _MEANING_PRIOR)
         return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
 
     def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float], float]:

