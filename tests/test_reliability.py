@@ -262,6 +262,48 @@ def test_a_lead_denies_from_the_home_tab_and_the_card_in_the_leads_channel_says_
     assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 0
 
 
+def test_a_decision_on_a_card_slack_holds_up_waits_with_backoff_and_then_updates_it(
+    with_customers,
+):
+    # Slack's rate limit holds the card back 10 minutes; Lee approves from his Home tab at
+    # once. The card's update waits for it backing off (it tried every 2 s), then replaces it.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("chat.postMessage", status=429, retry_after=600, times=1)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    assert posts_to(local, LEADS, "Approval needed") == []
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Approve", where="home")
+    for _ in range(9 * 6):
+        local.wait(timedelta(seconds=10))
+    update = edge_db.outbox_item(local.services.store, "solution:1:decided")
+    assert update is not None and update["status"] == "pending"
+    assert update["attempts"] <= 12, update  # 2 s, 4 s, 8 s, ... apart (8 tries): not 55
+    for _ in range(2):  # the card goes out at 10 minutes, its update after its backoff
+        local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    (updated,) = [c for c in local.fake.calls_to("chat.update") if c.status == 200]
+    assert "Approved" in json.dumps(updated.body) and updated.body["channel"] == LEADS
+
+
+def test_a_decision_whose_card_never_goes_out_is_given_up_after_an_hour(with_customers):
+    # Slack's rate limit holds the card for ever (a rate limit never gives an item up): its
+    # update gives up after the hour any failure gets, instead of trying for ever.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("chat.postMessage", status=429, retry_after=600, times=1000)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Approve", where="home")
+    for _ in range(14):
+        local.wait(timedelta(minutes=5))
+    update = edge_db.outbox_item(local.services.store, "solution:1:decided")
+    assert update is not None and update["status"] == "dead", update
+    assert update["attempts"] < 25
+
+
 def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
     # Slack fails for over 30 minutes: by then the command's response_url has expired, and
     # the reply the rep asked for would be lost in silence.

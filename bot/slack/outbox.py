@@ -354,9 +354,9 @@ class Sender:
         """Give up the items no retry will help (all of them for a final error, else those
         older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest.
         A refused token gives up nothing: it pauses the sender, and the items wait for it.
-        Nor does a failure that says when to try again (Slack's rate limit, an update whose
-        message is on its way): it is no sign of a failure that lasts, whatever the items' age
-        (items queued while the app was uninstalled are hours old when it is back)."""
+        Nor does a failure that says when to try again (Slack's rate limit): it is no sign of a
+        failure that lasts, whatever the items' age (items queued while the app was uninstalled
+        are hours old when it is back)."""
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]
@@ -493,7 +493,8 @@ class Sender:
             raise _Failure(f"the message {key} was never delivered", final=True,
                            told=item is not None)  # fmt: skip
         if item["status"] != "sent" or not item["sent_ts"]:
-            raise _Failure(f"the message {key} is not sent yet", retry_after=FIRST_BACKOFF)
+            # Backed off and given up like any failure: its message may be held up for long.
+            raise _Failure(f"the message {key} is not sent yet")
         return item["sent_channel"], item["sent_ts"], item
 
     def _current(self, channel: str, ts: str) -> base.Message | None:
