@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from slack_bolt import Ack
 
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
@@ -450,6 +451,42 @@ def dies_once_it_has_answered(local: LocalSlack, monkeypatch: pytest.MonkeyPatch
     comes after the acknowledgement (the lazy listeners) runs."""
     runner = local.app.listener_runner.lazy_listener_runner
     monkeypatch.setattr(runner, "start", lambda function, request: None)
+
+
+class Killed(BaseException):
+    """The process is gone: nothing after this point runs, and no handler sees it."""
+
+
+def dies_before_it_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the bot is killed the moment it would answer Slack: what it wrote before
+    is committed, and Slack heard nothing (it shows the person an error)."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(Ack, "__call__", killed)
+
+
+def test_a_case_typed_again_after_the_bot_died_before_answering_is_not_opened_twice(
+    with_customers, monkeypatch
+):
+    local = with_customers
+    with monkeypatch.context() as dying, pytest.raises(Killed):
+        dies_before_it_answers(dying)
+        local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.wait(timedelta(minutes=2))  # Slack showed Ana an error: she types it again
+    text = shown(local.workspace.command("ana", "/case", "margaret holloway,  Parcel late"))
+    assert "You opened this case 2 minutes ago, so nothing more was counted." in text
+    assert "C-1001 · Margaret Holloway" in text and "1 contact · open" in text
+    assert count(local, "SELECT count(*) FROM cases") == 1
+    assert count(local, "SELECT count(*) FROM contacts") == 1
+    # Another rep's contact, or Ana's own later, is one more.
+    (ben,) = local.workspace.command("ben", "/case", "Margaret Holloway, parcel late")
+    assert "Counted another contact." in ben.render().text
+    local.wait(timedelta(minutes=6))
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    assert count(local, "SELECT count(*) FROM contacts") == 3
+    assert count(local, "SELECT count(*) FROM cases") == 1
 
 
 @pytest.mark.writes_content
