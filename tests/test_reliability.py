@@ -398,6 +398,30 @@ def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(
     assert status == "sent"
 
 
+@pytest.mark.parametrize("how", ["stall", "cut", "died"])
+def test_a_chart_slack_has_though_its_upload_got_no_answer_is_not_uploaded_again(local, how):
+    # Slack shared the weekly chart, but the answer timed out or was cut off, or the sender
+    # died before it recorded it: the retry finds the file in the management channel instead
+    # of uploading it a second time.
+    local.sender.client.timeout = 0.5
+    fault = {"cut": True} if how == "cut" else {"stall": 1}
+    local.fake.fail("files.completeUploadExternal", status=200, times=1, **fault)
+    local.wait(timedelta(minutes=1))  # last week's summary is due: its post and chart go
+    store = local.services.store
+    if how == "died":
+        store.db.execute(
+            "UPDATE outbox SET status = 'sending', unsure = 0, claimed_at = ? WHERE key LIKE ?",
+            ["2000-01-01", "%:chart"],
+        )
+    for _ in range(3):
+        local.wait(timedelta(minutes=1))
+    shared = [f for f in local.fake.files.values() if f.get("channel") == "C0MGMT0001"]
+    assert len(shared) == 1 and shared[0]["name"].startswith("repbot-trends-")
+    assert len(local.fake.calls_to("files.completeUploadExternal")) == 1
+    (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE '%:chart'").fetchone()
+    assert status == "sent"
+
+
 def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with_customers):
     # The approval card reached Slack but its sender died before it recorded where: found
     # again in the leads' history, it must keep its place there, or the lead's Deny (a
