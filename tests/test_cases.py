@@ -17,6 +17,7 @@ from bot.cases.customers import (
 )
 from bot.cases.service import (
     CALLBACK_AT,
+    RETYPED_WITHIN,
     CaseError,
     CustomerChoice,
     add_note,
@@ -45,6 +46,11 @@ def contact(store: Store, topic: str | None = "box arrived damaged", key: str | 
     return open_or_find_case(
         store, customer_text="BX-1", topic=topic, user_id="U0ANA0001", request_key=key
     )
+
+
+def later(store: Store) -> None:
+    """Time for another contact, not the rep typing the same /case again at once."""
+    store.clock.advance(RETYPED_WITHIN + timedelta(minutes=1))
 
 
 def test_case_references_are_typed_many_ways():
@@ -215,9 +221,11 @@ def test_a_new_case_is_owned_by_the_rep_and_numbered_for_typing(store):
 
 
 def test_the_third_contact_on_a_matter_raises_the_callback_exactly_once(store):
-    results = [contact(store, topic) for topic in (
-        "box arrived damaged", "Box arrived DAMAGED", "damaged box arrived again", "box damaged",
-    )]  # fmt: skip
+    results = []
+    for topic in ("box arrived damaged", "Box arrived DAMAGED", "damaged box arrived again",
+                  "box damaged"):  # fmt: skip
+        results.append(contact(store, topic))
+        later(store)
     assert {r.case.id for r in results} == {results[0].case.id}
     assert [r.contact_number for r in results] == [1, 2, 3, 4]
     assert [r.callback_due for r in results] == [False, False, True, False]
@@ -226,11 +234,30 @@ def test_the_third_contact_on_a_matter_raises_the_callback_exactly_once(store):
 
 def test_a_retried_request_counts_no_contact_twice(store):
     contact(store, key="A")
+    later(store)
     second = contact(store, key="B")
     assert contact(store, key="B") == second
+    later(store)
     assert contact(store, key="C").callback_due
     assert contact(store, key="C").contact_number == 3
     assert store.db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 3
+
+
+def test_the_same_case_typed_again_at_once_by_the_same_rep_is_the_same_contact(store):
+    # The bot died before Slack heard its answer: the rep saw an error and typed it again.
+    first = contact(store, "box arrived damaged", key="A")
+    store.clock.advance(RETYPED_WITHIN - timedelta(minutes=1))
+    again = contact(store, "Box arrived damaged", key="B")
+    assert (again.case, again.contact_number, again.is_new_case) == (first.case, 1, True)
+    assert again.earlier is not None and again.earlier >= timedelta(minutes=4)
+    assert count(store, "cases") == 1 and count(store, "contacts") == 1
+    # another topic, another rep, or the window over: another contact
+    assert contact(store, "damaged box arrived again").contact_number == 2
+    other = open_or_find_case(store, customer_text="BX-1", topic="box arrived damaged",
+                              user_id="U0BEN0001", request_key=None)  # fmt: skip
+    assert other.contact_number == 3
+    later(store)
+    assert contact(store, "damaged box arrived again").contact_number == 4
 
 
 def test_back_about_a_closed_matter_within_30_days_opens_a_case_that_follows_it(store):
@@ -256,6 +283,7 @@ def test_after_30_days_a_closed_matter_is_a_new_case(store):
 
 def test_without_a_topic_the_open_case_counts(store):
     first = contact(store, "late box")
+    later(store)
     again = contact(store, None)
     assert (again.case.id, again.contact_number) == (first.case.id, 2)
 

@@ -357,7 +357,7 @@ def test_two_margarets_are_buttons_and_a_double_click_opens_one_case(local, tmp_
         f"BX-3,Margaret Hughes,mhughes@example.com,{today - timedelta(days=800)},plus\n"
     )
     import_customers(local.services.store, more)
-    local.workspace.command("ana", "/case", "Margaret Hughes, charged twice")  # an open case
+    local.workspace.command("ben", "/case", "Margaret Hughes, charged twice")  # an open case
     (asked,) = local.workspace.command("ana", "/case", "margaret, charged twice")
     text = asked.render().text
     assert "Which customer do you mean by *margaret*?" in text
@@ -395,7 +395,7 @@ def test_an_unknown_name_is_created_only_when_the_rep_confirms(local, tmp_path):
     assert "C-1001 · Maria Lopez* (new to us)" in text
     assert count(local, "customers") == 3 and cases_of(local) == [(1001, "NEW-3", "parcel late")]
     # from now on she is found like anyone else
-    again = shown(local.workspace.command("ana", "/case", "maria lopez, parcel late"))
+    again = shown(local.workspace.command("ben", "/case", "maria lopez, parcel late"))
     assert "Found Maria Lopez (NEW-3). Counted another contact." in again
 
 

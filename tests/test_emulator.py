@@ -509,6 +509,20 @@ def test_files_upload_v2_lands_in_the_channel_with_its_bytes(fake):
     ]  # fmt: skip
 
 
+def test_a_shared_file_is_a_message_in_the_conversations_history(fake):
+    # As Slack: the upload's message holds the file (its id, name, title) and the comment.
+    web = WebClient(token=TOKEN, base_url=fake.api_url)
+    web.chat_postMessage(channel="C0MGMT0001", text="before")
+    done = web.files_upload_v2(channel="C0MGMT0001", content=b"x", filename="t.png",
+                               title="Trends", initial_comment="This week")  # fmt: skip
+    latest, before = web.conversations_history(channel="C0MGMT0001")["messages"]
+    assert before["text"] == "before" and "files" not in before
+    assert latest["text"] == "This week" and latest["upload"] is True
+    (shared,) = latest["files"]
+    assert (shared["id"], shared["name"], shared["title"]) == (done["file"]["id"], "t.png",
+                                                               "Trends")  # fmt: skip
+
+
 def test_a_dm_sent_while_someone_else_looks_waits_for_its_reader(fake, workspace):
     web(fake).chat_postMessage(channel="U0ANA0001", text="your refund was approved")
     web(fake).chat_postMessage(channel="C0SUPPORT1", text="for everyone")

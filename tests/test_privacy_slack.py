@@ -2,6 +2,7 @@
 it exports to their DMs (recorded in the audit log) and erases through a modal that asks why."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -88,3 +89,25 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
         "SELECT payload FROM outbox WHERE method = 'files.upload'")] == ["{}"]  # fmt: skip
     raw = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
     assert b"holloway" not in raw.lower() and b"mh@example.com" not in raw.lower()
+
+
+@pytest.mark.writes_content
+def test_an_export_slack_took_though_its_answer_never_came_reaches_the_dm_once(local, tmp_path):
+    # A customer's whole data, shared in the lead's DM, but the answer timed out: the retry
+    # finds it there instead of sending the data a second time.
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    local.sender.client.timeout = 0.5
+    local.fake.fail("files.completeUploadExternal", status=200, stall=1)
+    local.workspace.command("lee", "/customer", "BX-1")
+    local.workspace.click("lee", "Export data")
+    local.settle()
+    local.wait(timedelta(minutes=1))
+    (uploaded,) = [f for f in local.fake.files.values() if f.get("name") == "bx-1.json"
+                   and f.get("channel")]  # fmt: skip
+    assert uploaded["channel"].startswith("D")
+    store = local.services.store
+    (status, payload) = store.db.execute(
+        "SELECT status, payload FROM outbox WHERE key LIKE 'export:%'"
+    ).fetchone()
+    assert (status, payload) == ("sent", "{}")  # and the data not kept once Slack has it

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from slack_bolt import Ack
 
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
@@ -262,6 +263,48 @@ def test_a_lead_denies_from_the_home_tab_and_the_card_in_the_leads_channel_says_
     assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 0
 
 
+def test_a_decision_on_a_card_slack_holds_up_waits_with_backoff_and_then_updates_it(
+    with_customers,
+):
+    # Slack's rate limit holds the card back 10 minutes; Lee approves from his Home tab at
+    # once. The card's update waits for it backing off (it tried every 2 s), then replaces it.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("chat.postMessage", status=429, retry_after=600, times=1)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    assert posts_to(local, LEADS, "Approval needed") == []
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Approve", where="home")
+    for _ in range(9 * 6):
+        local.wait(timedelta(seconds=10))
+    update = edge_db.outbox_item(local.services.store, "solution:1:decided")
+    assert update is not None and update["status"] == "pending"
+    assert update["attempts"] <= 12, update  # 2 s, 4 s, 8 s, ... apart (8 tries): not 55
+    for _ in range(2):  # the card goes out at 10 minutes, its update after its backoff
+        local.wait(timedelta(minutes=5))
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+    (updated,) = [c for c in local.fake.calls_to("chat.update") if c.status == 200]
+    assert "Approved" in json.dumps(updated.body) and updated.body["channel"] == LEADS
+
+
+def test_a_decision_whose_card_never_goes_out_is_given_up_after_an_hour(with_customers):
+    # Slack's rate limit holds the card for ever (a rate limit never gives an item up): its
+    # update gives up after the hour any failure gets, instead of trying for ever.
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.fake.fail("chat.postMessage", status=429, retry_after=600, times=1000)
+    open_credit_of_60(local)
+    local.workspace.submit("ana")
+    local.open_home(member("lee"))
+    local.workspace.click("lee", "Approve", where="home")
+    for _ in range(14):
+        local.wait(timedelta(minutes=5))
+    update = edge_db.outbox_item(local.services.store, "solution:1:decided")
+    assert update is not None and update["status"] == "dead", update
+    assert update["attempts"] < 25
+
+
 def test_a_reply_its_response_url_no_longer_takes_reaches_the_person_in_their_dm(local):
     # Slack fails for over 30 minutes: by then the command's response_url has expired, and
     # the reply the rep asked for would be lost in silence.
@@ -355,6 +398,30 @@ def test_a_send_whose_answer_never_came_is_looked_for_before_it_is_sent_again(
     assert status == "sent"
 
 
+@pytest.mark.parametrize("how", ["stall", "cut", "died"])
+def test_a_chart_slack_has_though_its_upload_got_no_answer_is_not_uploaded_again(local, how):
+    # Slack shared the weekly chart, but the answer timed out or was cut off, or the sender
+    # died before it recorded it: the retry finds the file in the management channel instead
+    # of uploading it a second time.
+    local.sender.client.timeout = 0.5
+    fault = {"cut": True} if how == "cut" else {"stall": 1}
+    local.fake.fail("files.completeUploadExternal", status=200, times=1, **fault)
+    local.wait(timedelta(minutes=1))  # last week's summary is due: its post and chart go
+    store = local.services.store
+    if how == "died":
+        store.db.execute(
+            "UPDATE outbox SET status = 'sending', unsure = 0, claimed_at = ? WHERE key LIKE ?",
+            ["2000-01-01", "%:chart"],
+        )
+    for _ in range(3):
+        local.wait(timedelta(minutes=1))
+    shared = [f for f in local.fake.files.values() if f.get("channel") == "C0MGMT0001"]
+    assert len(shared) == 1 and shared[0]["name"].startswith("repbot-trends-")
+    assert len(local.fake.calls_to("files.completeUploadExternal")) == 1
+    (status,) = store.db.execute("SELECT status FROM outbox WHERE key LIKE '%:chart'").fetchone()
+    assert status == "sent"
+
+
 def test_a_card_found_in_history_after_its_sender_died_can_still_be_updated(with_customers):
     # The approval card reached Slack but its sender died before it recorded where: found
     # again in the leads' history, it must keep its place there, or the lead's Deny (a
@@ -408,6 +475,42 @@ def dies_once_it_has_answered(local: LocalSlack, monkeypatch: pytest.MonkeyPatch
     comes after the acknowledgement (the lazy listeners) runs."""
     runner = local.app.listener_runner.lazy_listener_runner
     monkeypatch.setattr(runner, "start", lambda function, request: None)
+
+
+class Killed(BaseException):
+    """The process is gone: nothing after this point runs, and no handler sees it."""
+
+
+def dies_before_it_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the bot is killed the moment it would answer Slack: what it wrote before
+    is committed, and Slack heard nothing (it shows the person an error)."""
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(Ack, "__call__", killed)
+
+
+def test_a_case_typed_again_after_the_bot_died_before_answering_is_not_opened_twice(
+    with_customers, monkeypatch
+):
+    local = with_customers
+    with monkeypatch.context() as dying, pytest.raises(Killed):
+        dies_before_it_answers(dying)
+        local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    local.wait(timedelta(minutes=2))  # Slack showed Ana an error: she types it again
+    text = shown(local.workspace.command("ana", "/case", "margaret holloway,  Parcel late"))
+    assert "You opened this case 2 minutes ago, so nothing more was counted." in text
+    assert "C-1001 · Margaret Holloway" in text and "1 contact · open" in text
+    assert count(local, "SELECT count(*) FROM cases") == 1
+    assert count(local, "SELECT count(*) FROM contacts") == 1
+    # Another rep's contact, or Ana's own later, is one more.
+    (ben,) = local.workspace.command("ben", "/case", "Margaret Holloway, parcel late")
+    assert "Counted another contact." in ben.render().text
+    local.wait(timedelta(minutes=6))
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    assert count(local, "SELECT count(*) FROM contacts") == 3
+    assert count(local, "SELECT count(*) FROM cases") == 1
 
 
 @pytest.mark.writes_content

@@ -136,6 +136,15 @@ def add_contact(store: Store, case_id: int, user_id: str, request_key: str | Non
         return number
 
 
+def latest_contact_by(store: Store, case_id: int, user_id: str) -> tuple[int, str] | None:
+    """(number, when) of the latest contact `user_id` counted on a case."""
+    return store.db.execute(
+        """SELECT number, created_at FROM contacts WHERE case_id = ? AND user_id = ?
+           ORDER BY number DESC LIMIT 1""",
+        [case_id, user_id],
+    ).fetchone()
+
+
 def contact_by_request(store: Store, request_key: str) -> tuple[int, int] | None:
     """(case id, contact number) of a contact already counted for this request."""
     return store.db.execute(

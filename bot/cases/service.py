@@ -2,7 +2,8 @@
 the CRM's CSV export, or new ones a rep confirms.
 
 A customer who has to come back about the same matter is counted: the contact that reaches
-CALLBACK_AT raises a senior callback, once."""
+CALLBACK_AT raises a senior callback, once. The same rep typing the same /case again at once is
+the same contact (RETYPED_WITHIN), not another."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ SIMILAR_TOPIC = 80  # rapidfuzz token_set_ratio; "refund" and "refund for my dam
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
+# A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
+# and they type it again, with a new trigger id: the same rep, customer and topic within this
+# is that contact again, not one more (nor, for a case just opened, a second case).
+RETYPED_WITHIN = timedelta(minutes=5)
 
 
 def root_cause_label(cause: str) -> str:
@@ -73,6 +78,8 @@ class Contact:
     callback_due: bool  # True on the contact that reaches CALLBACK_AT, never again
     # How the customer was found from what the rep typed (None: a repeat of the request).
     found: How | None = field(default=None, compare=False)
+    # How long ago the rep counted this very contact, when they typed /case again (RETYPED_WITHIN)
+    earlier: timedelta | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -130,9 +137,13 @@ def get_case(store: Store, case_id: int) -> Case | None:
     return _case(store, row) if row else None
 
 
+def _same_topic(topic: str, other: str) -> bool:
+    return topic.casefold() == other.casefold()
+
+
 def _same_matter(topic: str, other: str) -> int:
     """How alike two topics are, 0 to 100."""
-    if topic.casefold() == other.casefold():
+    if _same_topic(topic, other):
         return 100
     return round(fuzz.token_set_ratio(topic.casefold(), other.casefold()))
 
@@ -255,6 +266,10 @@ def _contact(
     row = _matter_case(store, customer.id, topic, now)
     if row is None and not topic:
         raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
+    if row is not None and (retyped := _retyped(store, row, topic, user_id, now)) is not None:
+        number, earlier = retyped
+        case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
+        return Contact(case, number == 1, number, False, found, earlier)
     follows = None  # the closed case on this matter that the case follows, if any
     if row is None:
         case_id = cases_db.insert_case(store, customer.id, topic, user_id)
@@ -274,6 +289,22 @@ def _contact(
     number = own + _matter_contacts(store, follows)
     case = existing(get_case(store, case_id), f"case C-{case_id}")
     return Contact(case, own == 1, number, number == CALLBACK_AT, found)
+
+
+def _retyped(
+    store: Store, row: dict, topic: str, user_id: str, now: datetime
+) -> tuple[int, timedelta] | None:
+    """The number of the rep's own contact on the open case `row`, and how long ago they
+    counted it, when this /case is that one typed again: by the same rep within
+    RETYPED_WITHIN, with the case's own topic."""
+    if row["status"] != "open" or not _same_topic(topic, row["topic"]):
+        return None
+    latest = cases_db.latest_contact_by(store, row["id"], user_id)
+    if latest is None:
+        return None
+    number, counted_at = latest
+    earlier = now - datetime.fromisoformat(counted_at)
+    return (number, earlier) if earlier <= RETYPED_WITHIN else None
 
 
 def _matter_contacts(store: Store, case_id: int | None) -> int:

@@ -334,7 +334,7 @@ class FakeSlack(WebApiMethods):
         if path.startswith("/api/"):
             method = path.removeprefix("/api/")
             return self._answer(method, body, lambda b: self._api(method, b, authorization))
-        if path.startswith("/upload/"):  # where files_upload_v2 sends a file's bytes
+        if path.startswith("/upload/"):  # where a file's bytes go (its upload_url)
             file_id = path.removeprefix("/upload/")
             return self._answer(
                 "file_upload", body, lambda b: (*self._receive_upload(file_id, b), {})

@@ -367,8 +367,17 @@ class WebApiMethods:
         channel = self._channel(body.get("channel_id")) if body.get("channel_id") else None
         for f in files:
             self.files[f["id"]].update(title=f.get("title", ""), channel=channel)
-        shown = [{"id": f["id"], "title": f.get("title", ""), "name": self.files[f["id"]]["name"]}
-                 for f in files]  # fmt: skip
+        shown = [{"id": f["id"], "title": f.get("title", ""), "name": self.files[f["id"]]["name"],
+                  "user": BOT_USER_ID} for f in files]  # fmt: skip
+        if channel is not None:
+            # Shared in a conversation, the files are a message of the app's there, which
+            # conversations.history shows (with the initial comment as its text).
+            ts = self.new_ts()
+            self._messages[(channel, ts)] = {
+                "type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "team": TEAM_ID,
+                "text": body.get("initial_comment", ""), "ts": ts, "upload": True,
+                "display_as_bot": False, "files": shown,
+            }  # fmt: skip
         return {"ok": True, "files": shown, "channel": channel}
 
     def _conversations_open(self, body: Json) -> Json:

@@ -488,6 +488,12 @@ def _v15_outbox_unsure(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0")
 
 
+def _v16_outbox_file_id(db: Database) -> None:
+    # The id Slack gives a file upload before it is shared: an upload whose answer never
+    # came is looked for by it in the conversation's history before it is uploaded again.
+    db.execute("ALTER TABLE outbox ADD COLUMN file_id TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -505,4 +511,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v13_retention_and_uninstall,
     _v14_forgetting,
     _v15_outbox_unsure,
+    _v16_outbox_file_id,
 ]

@@ -4,9 +4,10 @@ the `outbox` table, in the transaction of the change that causes it, and sent by
 that retries, keeps to Slack's rates and never sends a message twice.
 
 Each queued item has a key that names the message (`solution:12:card`), so a retried request
-queues nothing new. Each message is sent tagged with its key (Slack message metadata): an item
-whose send was in flight when its process died is looked for in the recipient's history before
-it is sent again.
+queues nothing new. Each message is sent tagged with its key (Slack message metadata), and each
+file upload is recorded under the id Slack gives the file before it is shared: an item whose
+send was in flight when its process died, or got no answer, is looked for in the recipient's
+history by that before it is sent again.
 
 No floods: an item queued with a digest kind is sent together with every other such item due
 for the same person or channel, as one message that lists them all (blocks/digest.py) and
@@ -23,6 +24,7 @@ import os
 import socket
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -354,9 +356,9 @@ class Sender:
         """Give up the items no retry will help (all of them for a final error, else those
         older than GIVE_UP_AFTER: a digest's newer items keep their hour), retry the rest.
         A refused token gives up nothing: it pauses the sender, and the items wait for it.
-        Nor does a failure that says when to try again (Slack's rate limit, an update whose
-        message is on its way): it is no sign of a failure that lasts, whatever the items' age
-        (items queued while the app was uninstalled are hours old when it is back)."""
+        Nor does a failure that says when to try again (Slack's rate limit): it is no sign of a
+        failure that lasts, whatever the items' age (items queued while the app was uninstalled
+        are hours old when it is back)."""
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]
@@ -447,14 +449,7 @@ class Sender:
                 self.client.chat_update(channel=channel, ts=ts, **message)
                 return channel, ts
             if method == "files.upload":
-                channel = first["target"]
-                if channel.startswith(("U", "W")):  # files go to a conversation: their DM
-                    channel = self.client.conversations_open(users=channel)["channel"]["id"]
-                self.client.files_upload_v2(
-                    channel=channel, content=base64.b64decode(payload["content"]),
-                    filename=payload["filename"], title=payload["title"],
-                )  # fmt: skip
-                return channel, None
+                return self._upload(first, payload), None
             if method == "response_url":
                 self._post_response(first["target"], payload["message"])
                 return None, None
@@ -463,6 +458,30 @@ class Sender:
         except (OSError, HTTPException) as error:
             raise _no_answer(error) from error
         raise _Failure(f"unknown outbox method {method}", final=True)
+
+    def _conversation(self, target: str) -> str:
+        """Where a message or file to `target` is: a person's (by user id) is their DM."""
+        if target.startswith(("U", "W")):
+            return self.client.conversations_open(users=target)["channel"]["id"]
+        return target
+
+    def _upload(self, item: dict, payload: dict) -> str:
+        """Upload a file and share it (files_upload_v2's three steps), the id Slack gives the
+        file recorded before it is shared: after a crash or a lost answer, the upload is found
+        in the conversation by it (`_already_sent`) instead of going out twice."""
+        channel = self._conversation(item["target"])
+        content = base64.b64decode(payload["content"])
+        upload = self.client.files_getUploadURLExternal(
+            filename=payload["filename"], length=len(content)
+        )
+        edge_db.outbox_file(self.store, item["id"], self.instance, upload["file_id"])
+        request = urllib.request.Request(upload["upload_url"], data=content, method="POST")
+        with urllib.request.urlopen(request, timeout=self.client.timeout) as answer:
+            answer.read()  # an error status raises (HTTPError): tried again like no answer
+        self.client.files_completeUploadExternal(
+            files=[{"id": upload["file_id"], "title": payload["title"]}], channel_id=channel
+        )
+        return channel
 
     def _post_response(self, url: str, message: dict) -> None:
         if not self._slack_address(url):
@@ -493,7 +512,8 @@ class Sender:
             raise _Failure(f"the message {key} was never delivered", final=True,
                            told=item is not None)  # fmt: skip
         if item["status"] != "sent" or not item["sent_ts"]:
-            raise _Failure(f"the message {key} is not sent yet", retry_after=FIRST_BACKOFF)
+            # Backed off and given up like any failure: its message may be held up for long.
+            raise _Failure(f"the message {key} is not sent yet")
         return item["sent_channel"], item["sent_ts"], item
 
     def _current(self, channel: str, ts: str) -> base.Message | None:
@@ -508,28 +528,29 @@ class Sender:
     def _already_sent(self, group: list[dict]) -> tuple[str | None, dict[str, str]]:
         """The keys of `group` that reached Slack in a send that was in flight when its sender
         died or that got no answer, each with the ts of the message it is in, and the channel
-        of those messages: they are in the metadata of the recipient's recent messages. A
-        digest sent then may have held fewer items than this group (some came due since) or
-        others."""
+        of those messages: they are in the metadata of the recipient's recent messages (a
+        file: the message that shares it). A digest sent then may have held fewer items than
+        this group (some came due since) or others."""
         first = group[0]
-        if first["method"] != "chat.postMessage":
-            return None, {}  # a response_url reply cannot be looked up; sent again at worst
         keys = {row["key"] for row in group}
-        channel = first["target"]
+        landed: Callable[[dict], set[str]]  # the keys of `group` a message of the history holds
+        if first["method"] == "chat.postMessage":
+            landed = _keys_in_metadata
+        elif first["method"] == "files.upload" and first["file_id"]:
+            landed = _file_shared(first["file_id"], first["key"])
+        else:  # a response_url reply cannot be looked up (sent again at worst); an upload
+            return None, {}  # without a file id never reached the step that shares it
         oldest = min(datetime.fromisoformat(row["created_at"]) for row in group).timestamp() - 60
         found: dict[str, str] = {}
         try:
-            if channel[:1] in ("U", "W"):  # a person: their DM with the bot
-                channel = self.client.conversations_open(users=channel)["channel"]["id"]
+            channel = self._conversation(first["target"])
             history = self.client.conversations_history(
                 channel=channel, oldest=str(oldest), limit=HISTORY_PAGE, include_all_metadata=True
             )
             for page in history:  # slack_sdk turns the pages of a busy channel
                 for message in page.get("messages", []):
-                    metadata = message.get("metadata") or {}
-                    if metadata.get("event_type") == METADATA_EVENT:
-                        for key in keys & set(metadata.get("event_payload", {}).get("keys", [])):
-                            found[key] = message["ts"]
+                    for key in keys & landed(message):
+                        found[key] = message["ts"]
                 if found.keys() == keys:
                     break
         except SlackApiError as error:
@@ -537,6 +558,23 @@ class Sender:
         except (OSError, HTTPException) as error:
             raise _no_answer(error) from error
         return channel, found
+
+
+def _keys_in_metadata(message: dict) -> set[str]:
+    """The outbox keys a message this sender posted names in its metadata."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_EVENT:
+        return set()
+    return set(metadata.get("event_payload", {}).get("keys", []))
+
+
+def _file_shared(file_id: str, key: str) -> Callable[[dict], set[str]]:
+    """`key`, for the message that shares the file `file_id`."""
+
+    def landed(message: dict) -> set[str]:
+        return {key} if any(f.get("id") == file_id for f in message.get("files", [])) else set()
+
+    return landed
 
 
 def _with_waiting(payload: dict, undelivered: tuple[str, base.Message | None] | None) -> dict:

@@ -163,6 +163,15 @@ def outbox_retry(
         )
 
 
+def outbox_file(store: Store, item_id: int, instance: str, file_id: str) -> None:
+    """The id Slack gave the file a claimed upload is about to share (see `_already_sent`)."""
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE outbox SET file_id = ? WHERE id = ? AND status = 'sending' AND instance = ?",
+            [file_id, item_id, instance],
+        )
+
+
 def outbox_item(store: Store, key: str) -> dict | None:
     rows = list(store.db.query("SELECT * FROM outbox WHERE key = ?", [key]))
     return rows[0] if rows else None

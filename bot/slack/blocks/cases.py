@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from bot.cases.card import CaseCard
@@ -224,6 +224,26 @@ def _due(stored: str) -> Mrkdwn:
     return local_time(moment, moment.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC"))
 
 
+def _what_counted(card: CaseCard, contact: Contact) -> str:
+    """What this /case did: opened a case, counted a contact, or nothing more (typed again)."""
+    if contact.earlier is not None:
+        done = "opened this case" if contact.is_new_case else "counted this contact"
+        return f"You {done} {_ago(contact.earlier)}, so nothing more was counted."
+    if contact.is_new_case and card.case.follows is not None:
+        return (
+            f"Opened a new case: the customer is back about C-{card.case.follows}, which "
+            "was closed (its root cause stays as it was). "
+            f"{counted(contact.contact_number, 'contact')} on this matter so far."
+        )
+    return "Opened a new case." if contact.is_new_case else "Counted another contact."
+
+
+def _ago(elapsed: timedelta) -> str:
+    """ "just now", "1 minute ago", "4 minutes ago"."""
+    minutes = int(elapsed.total_seconds() // 60)
+    return "just now" if minutes < 1 else f"{counted(minutes, 'minute')} ago"
+
+
 def case_card(
     card: CaseCard, today: date, policy: SolutionPolicy, contact: Contact | None = None
 ) -> Message:
@@ -246,14 +266,7 @@ def case_card(
             )
         )
     elif contact is not None:
-        what = "Opened a new case." if contact.is_new_case else "Counted another contact."
-        if contact.is_new_case and card.case.follows is not None:
-            what = (
-                f"Opened a new case: the customer is back about C-{card.case.follows}, which "
-                "was closed (its root cause stays as it was). "
-                f"{counted(contact.contact_number, 'contact')} on this matter so far."
-            )
-        blocks.append(context(f"{found(contact)} {what}".strip()))
+        blocks.append(context(f"{found(contact)} {_what_counted(card, contact)}".strip()))
     blocks.append(section(heading))
     if card.notes:
         lines: list[str] = [
