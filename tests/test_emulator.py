@@ -577,3 +577,17 @@ def test_a_file_goes_to_a_conversation_never_to_a_member_id(fake):
         web.files_upload_v2(channel="U0LEE0001", content=b"{}", filename="x.json", title="x")
     dm = web.conversations_open(users="U0LEE0001")["channel"]["id"]
     assert web.files_upload_v2(channel=dm, content=b"{}", filename="x.json", title="x")["ok"]
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "seen"),
+    [
+        ("*Your desk* · _2 open_", "*Your desk* · _2 open_"),  # paired marks: formatting
+        ("*C-1 · *Bob**", "*C-1 · \\*Bob*\\*"),  # the bold ends after Bob, an asterisk trails
+        ("snake_case and 2 * 3", "snake_case and 2 * 3"),  # marks Slack never pairs
+        ("`a *b*` *c*", "`a *b*` *c*"),  # nothing is formatted inside code
+        ("*one\ntwo*", "\\*one\ntwo\\*"),  # never across lines
+    ],
+)
+def test_the_renderer_pairs_formatting_marks_as_slack_does(mrkdwn, seen):
+    assert render_message(mrkdwn).text == seen

@@ -3,7 +3,9 @@
 Live mrkdwn sequences are shown the way Slack would act on them: `<!channel>` as a ping
 `@channel`, `<@U123>` as a mention `@U123`, `<url|label>` as a link `label (url)`. Text the bot
 escaped (`&lt;!channel&gt;`) is shown as the literal characters, so a transcript tells a
-harmless `<!channel>` from a real ping.
+harmless `<!channel>` from a real ping. Bold, italic, strike and code marks that Slack pairs up
+are shown as typed (`*bold*`); one Slack prints as a character where it could have paired is
+shown as `\\*`, so a transcript tells a customer called "*Bob*" from bold.
 """
 
 import re
@@ -52,9 +54,54 @@ def _live(match: re.Match) -> str:
     return f"{label} ({target})" if label else target
 
 
+_MARKS = "*_~`"
+
+
+def _opens(line: str, at: int) -> bool:
+    # A mark opens where it follows no letter or digit and comes before something not a space.
+    before, after = line[at - 1 : at], line[at + 1 : at + 2]
+    return not (before.isalnum() or after.isspace() or not after)
+
+
+def _closes(line: str, at: int) -> bool:
+    # ... and closes after something not a space, before no letter or digit.
+    before, after = line[at - 1 : at], line[at + 1 : at + 2]
+    return not (before.isspace() or not before or after.isalnum())
+
+
+def _formatting(line: str) -> str:
+    """One line with Slack's pairing of its marks (never across lines, nothing inside code,
+    a mark never inside its own span): paired marks as typed, a mark that could have paired
+    but did not as `\\` and the mark."""
+    spans = {m.start() + k for m in _LIVE.finditer(line) for k in range(len(m[0]))}
+    paired: set[int] = set()
+    inside: dict[str, int] = {}  # the end of the open span of each mark
+    shown = []
+    for at, char in enumerate(line):
+        if char not in _MARKS or at in spans or at in paired or at < inside.get("`", -1):
+            shown.append(char)
+            continue
+        free = at > inside.get(char, -1)
+        end = next(
+            (k for k in range(at + 2, len(line))
+             if line[k] == char and k not in spans and _closes(line, k)),
+            None,
+        ) if free and _opens(line, at) else None  # fmt: skip
+        if end is not None:
+            paired.add(end)
+            inside[char] = end
+            shown.append(char)
+        else:
+            could = _opens(line, at) or _closes(line, at)
+            shown.append(f"\\{char}" if could else char)
+    return "".join(shown)
+
+
 def show_live_markup(text: str) -> str:
-    """Mrkdwn as a Slack reader sees it: mentions, pings and links made visible as such."""
-    return unescape(_LIVE.sub(_live, text))
+    """Mrkdwn as a Slack reader sees it: mentions, pings and links made visible as such, and
+    formatting marks as Slack pairs them."""
+    formatted = "\n".join(_formatting(line) for line in text.split("\n"))
+    return unescape(_LIVE.sub(_live, formatted))
 
 
 def text_of(obj: Json | str | None) -> str:
