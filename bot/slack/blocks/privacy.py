@@ -73,6 +73,14 @@ def export_sent(customer_id: str, filename: str) -> Message:
     return message(words, [section(escape(words))])
 
 
+def export_already_sent(customer_id: str, filename: str) -> str:
+    """A refusal's words (the time follows them) for a second click on Export data."""
+    return (
+        f"No need to export again: the data of {customer_id} went to your direct messages "
+        f"({filename}) when you first clicked"
+    )
+
+
 def erase_modal(customer_id: str, name: str) -> dict:
     return {
         "type": "modal",
