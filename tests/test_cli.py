@@ -262,6 +262,18 @@ def test_tone_writes_one_json_object_per_text(repbot):
     assert (clean["score"], clean["flags"]) == (100, [])
 
 
+def test_tone_scores_only_what_the_slack_command_would(repbot):
+    texts = "¡Mi caja llegó rota!\n🙂👍\nMy résumé is attached, sorry we can't help\n"
+    done = repbot("tone", "--playbooks", str(PLAYBOOKS), "--json", stdin=texts)
+    assert done.returncode == 0, done.stderr
+    spanish, emoji, english = (json.loads(line) for line in done.stdout.splitlines())
+    assert spanish["score"] is None and "another language" in spanish["not_scored"]
+    assert emoji["score"] is None and "no words to check" in emoji["not_scored"]
+    assert english["score"] < 100
+    plain = repbot("tone", "--playbooks", str(PLAYBOOKS), stdin="¡Mi caja llegó rota!\n")
+    assert "nothing was scored" in plain.stdout and "100" not in plain.stdout
+
+
 def test_check_names_a_broken_template_by_file_and_line(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     template = playbooks / "templates" / "short.j2"
