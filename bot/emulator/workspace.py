@@ -612,7 +612,7 @@ class Workspace:
         where = {"home": "your Home tab", "modal": "the open modal"}.get(reply.kind)
         where = where or self.channel_label(reply.channel)
         # As Slack shows it: bold and italics are how it looks, not characters on screen.
-        text = re.sub(r"[*_~`]", "", reply.render().text)
+        text = re.sub(r"\\?[*_~`]", "", reply.render().text)  # a printed mark (\*) too
         lines = [line.strip("=[] ") for line in text.splitlines()]
         first = next((line for line in lines if line and not line.startswith("modal]")), "")
         return f"{where}, “{_shortened(first, 40)}”" if first else where
