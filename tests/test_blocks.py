@@ -22,6 +22,7 @@ from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.blocks.home import home_view
+from bot.slack.blocks.privacy import erase_modal
 
 BOX = Entry("where_is_my_box", "Where is my box?", "Track it under Account > Orders.")
 LATE = Entry("box_late", "My box is late", "We send a new one the same day.")
@@ -265,3 +266,8 @@ def test_a_list_shows_the_lines_that_fit_one_section_and_how_to_see_the_rest():
 def test_escape_neutralises_only_marks_that_could_pair_and_escapes_once(typed, shown):
     assert base.escape(typed) == shown
     assert base.escape(base.escape(typed)) == shown
+
+
+def test_the_erase_modal_names_the_customer_in_bold_escaped_once():
+    (first, *_) = erase_modal("BX-9", "M&S *Bob*")["blocks"]
+    assert first["text"]["text"].startswith("Erase *M&amp;S \u2217Bob\u2217* (BX-9)? Their name")

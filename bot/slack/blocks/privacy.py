@@ -90,9 +90,9 @@ def erase_modal(customer_id: str, name: str) -> dict:
         "submit": plain("Erase", TITLE_LIMIT),
         "blocks": [
             section(
-                f"Erase *{escape(name)}* ({escape(customer_id)})? Their name, email, CRM id "
-                "and the words of their cases go, everywhere repbot kept them; the counts "
-                "stay. This cannot be undone."
+                Mrkdwn(f"Erase *{escape(name)}* ({escape(customer_id)})? ")
+                + "Their name, email, CRM id and the words of their cases go, everywhere "
+                "repbot kept them; the counts stay. This cannot be undone."
             ),
             text_field(
                 Field.REASON,
