@@ -43,6 +43,9 @@ def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothin
     assert said.startswith("No need to export again: the data of BX-1 went to your direct")
     assert "(bx-1.json) when you first clicked on <!date^" in again.blocks[0]["text"]["text"]
     assert "when you first clicked on 17 Jun 2026 10:30 UTC." in said
+    # as Lee's Slack shows it, in Berlin
+    lee_sees = again.render(local.workspace.reader(member("lee"))).text
+    assert lee_sees.endswith("when you first clicked on today 12:30 PM.")
     assert again.text == (  # what a phone shows: words, no raw timestamp
         "No need to export again: the data of BX-1 went to your direct messages (bx-1.json) "
         "when you first clicked."
