@@ -40,7 +40,7 @@ class NothingToCheck(Refusal):
     """A /tone text with no words in it, or in another language."""
 
 
-def check_checkable(text: str) -> None:
+def check_scorable(text: str) -> None:
     """Raise NothingToCheck for emoji or symbols alone, or another language: the rules are
     English, and either would score a clean 100. Slack and the command line ask alike."""
     found = language_of(text)
@@ -101,7 +101,7 @@ class Coach:
         """The tone of a rep's reply, stored (the week's can-do score is their average);
         raises NothingToCheck for emoji or symbols alone, or another language, which would
         score a clean 100."""
-        check_checkable(text)
+        check_scorable(text)
         report = check_tone(text, self._content().tone)
         coaching_db.record_tone_check(
             self.store,

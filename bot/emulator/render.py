@@ -86,8 +86,8 @@ def _date(stamp: int, layout: str, reader: Reader) -> str | None:
     None for a layout Slack would not read, which then shows its fallback."""
     moment = datetime.fromtimestamp(stamp, reader.tz)
     today = reader.now.astimezone(reader.tz).date()
-    near = {today: "today", today - timedelta(days=1): "yesterday"}
-    near[today + timedelta(days=1)] = "tomorrow"
+    day = timedelta(days=1)
+    near = {today - day: "yesterday", today: "today", today + day: "tomorrow"}
     plain = {
         "date_num": f"{moment:%Y-%m-%d}",
         "date": _day(moment),
