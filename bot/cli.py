@@ -278,6 +278,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_tone(args: argparse.Namespace) -> int:
+    from bot.coaching.service import NothingToCheck, check_scorable
     from bot.coaching.tone import check_tone, load_tone_rules
 
     rules, problems = load_tone_rules(_content_dirs(args, ("playbooks",))[1])
@@ -286,6 +287,15 @@ def cmd_tone(args: argparse.Namespace) -> int:
         print("repbot: the tone rules have errors (run `repbot check`)", file=sys.stderr)
         return 1
     for text in _input_lines():
+        try:
+            check_scorable(text)  # what /tone would not score, this does not either
+        except NothingToCheck as unscored:
+            if args.json:
+                said = {"text": text, "score": None, "not_scored": unscored.words}
+                print(json.dumps(said, ensure_ascii=False), flush=True)
+            else:
+                print(f"  -  {unscored}  <- {text}", flush=True)
+            continue
         report = check_tone(text, rules)
         if args.json:
             flags = [{"phrase": f.phrase, "why": f.why, "rewrite": f.rewrite} for f in report.flags]

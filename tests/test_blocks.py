@@ -22,6 +22,7 @@ from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.blocks.home import home_view
+from bot.slack.blocks.privacy import erase_modal
 
 BOX = Entry("where_is_my_box", "Where is my box?", "Track it under Account > Orders.")
 LATE = Entry("box_late", "My box is late", "We send a new one the same day.")
@@ -249,3 +250,24 @@ def test_a_list_shows_the_lines_that_fit_one_section_and_how_to_see_the_rest():
     assert [len(text) <= base.SECTION_LIMIT for text in section_texts(blocks)] == [True]
     assert blocks[0]["text"]["text"].count("\n• ") == 1  # each line at most half a section
     assert blocks[1]["elements"][0]["text"] == "…and 4 more. Ask /x."
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("*Bob*", "\u2217Bob\u2217"),  # marks that would pair look alike and do not pair
+        ("_Bob_ ~x~ `rm`", "\u02cdBob\u02cd \u223cx\u223c \u02cbrm\u02cb"),
+        ("Bob*", "Bob\u2217"),  # at the edge: a builder's own mark may follow
+        ("snake_case, 2 * 3, M*A*S*H", "snake_case, 2 * 3, M*A*S*H"),  # these never pair
+        ("https://x.example/~ana_b", "https://x.example/~ana_b"),  # Slack formats no link
+        ("José & <Zoë>", "José &amp; &lt;Zoë&gt;"),
+    ],
+)
+def test_escape_neutralises_only_marks_that_could_pair_and_escapes_once(typed, shown):
+    assert base.escape(typed) == shown
+    assert base.escape(base.escape(typed)) == shown
+
+
+def test_the_erase_modal_names_the_customer_in_bold_escaped_once():
+    (first, *_) = erase_modal("BX-9", "M&S *Bob*")["blocks"]
+    assert first["text"]["text"].startswith("Erase *M&amp;S \u2217Bob\u2217* (BX-9)? Their name")

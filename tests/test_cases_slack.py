@@ -425,3 +425,21 @@ def test_the_longest_question_stays_inside_slacks_limits(local, tmp_path):
     assert local.services.store.db.execute("SELECT topic FROM cases").fetchone() == (
         " ".join(topic.split()),
     )
+
+
+@pytest.mark.parametrize("name", ["*Bob*", "_Bob_", "~Bob~", "`Bob`"])
+def test_a_name_with_formatting_marks_shows_as_typed_inside_the_bold(local, tmp_path, name):
+    customers(local, tmp_path)
+    (asked,) = local.workspace.command("ana", "/case", f"{name}, parcel late")
+    local.workspace.command("ana", "/case", f"{name}, parcel late")
+    (card,) = local.workspace.click("ana", "Create")
+    text = card.render().text
+    # The whole of the heading stays bold and the name keeps its marks: no mark of it pairs
+    # with ours (shown as \*) nor makes part of it italic, struck or code.
+    (heading,) = [line for line in text.splitlines() if line.startswith("*C-1001 · ")]
+    assert heading.startswith("*C-1001 · ") and "\\" not in heading
+    shown_name = heading.removeprefix("*C-1001 · ").partition("*")[0]
+    assert [ord(c) for c in shown_name[1:-1]] == [ord(c) for c in "Bob"]
+    assert shown_name[0] == shown_name[-1] and shown_name[0] not in "*_~`"
+    assert "\\" not in asked.render().text
+    assert card.text == f"C-1001 {shown_name}: parcel late"  # a phone shows it alike

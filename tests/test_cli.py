@@ -262,6 +262,18 @@ def test_tone_writes_one_json_object_per_text(repbot):
     assert (clean["score"], clean["flags"]) == (100, [])
 
 
+def test_tone_scores_only_what_the_slack_command_would(repbot):
+    texts = "¡Mi caja llegó rota!\n🙂👍\nMy résumé is attached, sorry we can't help\n"
+    done = repbot("tone", "--playbooks", str(PLAYBOOKS), "--json", stdin=texts)
+    assert done.returncode == 0, done.stderr
+    spanish, emoji, english = (json.loads(line) for line in done.stdout.splitlines())
+    assert spanish["score"] is None and "another language" in spanish["not_scored"]
+    assert emoji["score"] is None and "no words to check" in emoji["not_scored"]
+    assert english["score"] < 100
+    plain = repbot("tone", "--playbooks", str(PLAYBOOKS), stdin="¡Mi caja llegó rota!\n")
+    assert "nothing was scored" in plain.stdout and "100" not in plain.stdout
+
+
 def test_check_names_a_broken_template_by_file_and_line(repbot, tmp_path):
     playbooks = playbooks_copy(tmp_path)
     template = playbooks / "templates" / "short.j2"
@@ -396,7 +408,7 @@ def test_the_demo_starts_at_a_given_time_or_says_what_a_time_looks_like(repbot, 
     script = tmp_path / "demo.txt"
     script.write_text("/followup tomorrow 10am call Maria back\n")
     done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
-    assert "due Tue 01 Dec, 10:00" in done.stdout  # Ana's tomorrow, whatever day it is run
+    assert "due tomorrow 10:00 AM" in done.stdout  # Ana's tomorrow, whatever day it is run
     refused = repbot("demo", "--start", "tomorrow", "--script", str(script))
     assert refused.returncode == 2
     assert "'tomorrow' is not a time: write it like 2026-11-30T22:30" in refused.stderr

@@ -226,3 +226,14 @@ def test_a_sentence_that_was_only_the_phrase_is_to_be_left_out_not_tried_as_a_fu
     alone = one(local.workspace.command("ana", "/tone", "Unfortunately!")).render().text
     assert "Try: “!”" not in alone and "Leave this sentence out." in alone
     assert "Nothing is left of it once that goes" in alone
+
+
+def test_the_shortest_spanish_is_noticed_and_english_with_a_borrowed_word_is_not(local):
+    for command in ("/tone", "/draft"):
+        reply = one(local.workspace.command("ana", command, "¡Mi caja llegó rota!"))
+        assert "another language" in reply.render().text and "another language" in reply.text
+    assert rows(local, "SELECT count(*) FROM drafts") == [(0,)]
+    assert rows(local, "SELECT count(*) FROM tone_checks") == [(0,)]
+    draft = one(local.workspace.command("ana", "/draft", "José says the café order came broken"))
+    assert "another language" not in draft.render().text
+    assert rows(local, "SELECT count(*) FROM drafts") == [(1,)]

@@ -144,3 +144,13 @@ def test_quit_or_exit_ends_a_script(local):
     for word in ("quit", "exit"):
         shown = play(local, "/faq", word, "/faq where is my box")
         assert shown[-1] == f"ana> {word}"
+
+
+def test_a_time_shows_in_the_time_zone_of_the_member_reading_it(local):
+    # Done at 10:30 UTC on 17 June: 11:30 in London (Ana), 12:30 in Berlin (Lee).
+    shown = play(local, "/followup in 2h call Maria back", "/followup done F-1",
+                 "/followup done F-1", "as lee", "/followup done F-1")  # fmt: skip
+    ana = shown[len(shown) - shown[::-1].index("ana> /followup done F-1") + 1]
+    lee = shown[shown.index("lee> /followup done F-1") + 2]
+    assert ana.strip() == "F-1 was already done by @ana on today 11:30 AM."
+    assert lee.strip() == "F-1 was already done by @ana on today 12:30 PM."

@@ -273,6 +273,10 @@ def test_a_message_without_words_gets_a_note(message):
         # few words of the lists of common foreign words: most of the words are not English
         "Lo siento, no podemos hacer eso",
         "A minha caixa chegou danificada",
+        # the shortest Spanish: half its words are English words by chance
+        "¡Mi caja llegó rota!",
+        "Mi caja llegó rota",
+        "¿Y mi pedido?",
     ],
 )
 def test_a_message_in_another_language_gets_a_note(message):
@@ -286,6 +290,10 @@ def test_english_with_a_foreign_word_or_two_is_english():
     # names are not English words, nor typos and chat spellings: still English
     assert draft("Thandiwe Nkosi ordered Rooibos from Xolani and it never came").text
     assert draft("i cant beleive my box is late agian pls refund asap thx").text
+    # a borrowed word or a customer's name with an accent keeps English English
+    assert draft("José says his box never came").text
+    assert draft("My résumé café order came broken").text
+    assert draft("Señor Núñez got a naïve reply about the jalapeño box").text
 
 
 def test_empty_text_and_unknown_styles_get_a_note():

@@ -5,6 +5,8 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_bolt import App
@@ -14,7 +16,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.demo import TrackedExecutor
 from bot.emulator.client import SignedClient
-from bot.emulator.render import render_message, render_view
+from bot.emulator.render import Reader, render_message, render_view
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
 from bot.emulator.team import TEAM, member
@@ -591,3 +593,34 @@ def test_a_file_goes_to_a_conversation_never_to_a_member_id(fake):
         web.files_upload_v2(channel="U0LEE0001", content=b"{}", filename="x.json", title="x")
     dm = web.conversations_open(users="U0LEE0001")["channel"]["id"]
     assert web.files_upload_v2(channel=dm, content=b"{}", filename="x.json", title="x")["ok"]
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "seen"),
+    [
+        ("*Your desk* · _2 open_", "*Your desk* · _2 open_"),  # paired marks: formatting
+        ("*C-1 · *Bob**", "*C-1 · \\*Bob*\\*"),  # the bold ends after Bob, an asterisk trails
+        ("snake_case and 2 * 3", "snake_case and 2 * 3"),  # marks Slack never pairs
+        ("`a *b*` *c*", "`a *b*` *c*"),  # nothing is formatted inside code
+        ("*one\ntwo*", "\\*one\ntwo\\*"),  # never across lines
+    ],
+)
+def test_the_renderer_pairs_formatting_marks_as_slack_does(mrkdwn, seen):
+    assert render_message(mrkdwn).text == seen
+
+
+def test_a_date_shows_in_the_readers_time_zone_by_its_tokens_or_else_its_fallback():
+    stamp = int(datetime(2026, 6, 17, 22, 30, tzinfo=UTC).timestamp())
+    now = datetime(2026, 6, 17, 12, 0, tzinfo=UTC)
+    tokyo, chicago = Reader(ZoneInfo("Asia/Tokyo"), now), Reader(ZoneInfo("America/Chicago"), now)
+
+    def date(layout: str, reader: Reader | None) -> str:
+        return render_message(f"<!date^{stamp}^{layout}|17 Jun 2026 22:30 UTC>", reader=reader).text
+
+    assert date("{date_num} {time_secs}", tokyo) == "2026-06-18 7:30:00 AM"  # the next day there
+    assert date("{date_short_pretty} {time}", tokyo) == "tomorrow 7:30 AM"
+    assert date("{date_short_pretty} {time}", chicago) == "today 5:30 PM"
+    assert date("{date_long} at {time}", chicago) == "Wednesday, June 17th, 2026 at 5:30 PM"
+    assert date("{date}, {ago}", chicago) == "June 17th, 2026, in 10 hours"
+    assert date("{nonsense}", chicago) == "17 Jun 2026 22:30 UTC"  # Slack falls back
+    assert date("{date_num}", None) == "17 Jun 2026 22:30 UTC"  # nobody's zone: the fallback

@@ -52,7 +52,9 @@ def test_an_unrelated_question_gets_no_good_match_and_is_kept_for_leads(local):
 
 def test_no_text_gets_a_usage_line_and_nothing_is_stored(local):
     reply = faq(local, "   ")
-    assert reply["text"].startswith("Usage: `/faq &lt;customer's question&gt;`")
+    # a phone shows plain words; the message shows the command as code
+    assert reply["text"].startswith("Usage: /faq &lt;customer's question&gt;, for example")
+    assert "Usage: `/faq &lt;customer's question&gt;`" in reply["blocks"][0]["text"]["text"]
     assert stored(local) == []
 
 

@@ -241,3 +241,9 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
+
+
+def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
+    (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
+    assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Thu 18 Jun")
+    assert "F-1 saved: call back about order 9, due Thu 18 Jun, 09:00" in reply.render().text

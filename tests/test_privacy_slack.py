@@ -32,6 +32,31 @@ def give_leads_the_right(local: LocalSlack) -> None:
 
 
 @pytest.mark.writes_content
+def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothing(local, tmp_path):
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    local.workspace.command("lee", "/customer", "BX-1")
+    local.workspace.click("lee", "Export data")
+    local.settle()
+    (again,) = local.workspace.click("lee", "Export data")
+    local.settle()
+    said = again.render().text
+    assert said.startswith("No need to export again: the data of BX-1 went to your direct")
+    assert "(bx-1.json) when you first clicked on <!date^" in again.blocks[0]["text"]["text"]
+    assert "when you first clicked on 17 Jun 2026 10:30 UTC." in said
+    # as Lee's Slack shows it, in Berlin
+    lee_sees = again.render(local.workspace.reader(member("lee"))).text
+    assert lee_sees.endswith("when you first clicked on today 12:30 PM.")
+    assert again.text == (  # what a phone shows: words, no raw timestamp
+        "No need to export again: the data of BX-1 went to your direct messages (bx-1.json) "
+        "when you first clicked."
+    )
+    assert len(local.fake.files) == 1
+    exported = "SELECT count(*) FROM audit_log WHERE action = 'customer.exported'"
+    assert local.services.store.db.execute(exported).fetchone()[0] == 1
+
+
+@pytest.mark.writes_content
 def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     customers(local, tmp_path)
     give_leads_the_right(local)

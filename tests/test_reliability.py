@@ -581,7 +581,7 @@ def test_a_failure_on_the_way_in_gives_a_command_the_kind_line_and_an_event_a_re
     def locked(*args: object) -> bool:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(edge_db, "delivery_seen", locked)
+    monkeypatch.setattr(edge_db, "delivered_at", locked)
     with caplog.at_level(logging.ERROR):
         (reply,) = local.workspace.command("ana", "/faq", "where is my box")
     text = reply.render().text

@@ -50,6 +50,14 @@ def utc(*args: int) -> datetime:
         ("eod", utc(2026, 3, 5, 17, 0)),
         ("tomorrow noon", utc(2026, 3, 6, 12, 0)),
         ("16:45", utc(2026, 3, 5, 16, 45)),
+        ("tomorrow 9", utc(2026, 3, 6, 9, 0)),  # a number after a day is the hour
+        ("tomorrow at 9", utc(2026, 3, 6, 9, 0)),
+        ("tomorrow 9am", utc(2026, 3, 6, 9, 0)),
+        ("friday 14", utc(2026, 3, 6, 14, 0)),
+        ("tomorrow 11", utc(2026, 3, 6, 11, 0)),
+        ("fri at 3", utc(2026, 3, 6, 15, 0)),  # "at" makes it a time, and 3 am is no one's
+        ("at 4", utc(2026, 3, 5, 16, 0)),
+        ("at 9 tomorrow", utc(2026, 3, 6, 9, 0)),
     ],
 )
 def test_what_people_type(text, expected):
@@ -130,7 +138,13 @@ def test_more_than_a_year_ahead_is_a_typo():
         ),
         ("in 2h Ring Sam", ("in 2h", "Ring Sam")),
         ("next Monday send the 3 boxes", ("next Monday", "send the 3 boxes")),
-        ("fri 3 boxes", ("fri", "3 boxes")),
+        ("fri 3 boxes", ("fri", "3 boxes")),  # a small number is a count, not 3 am
+        ("tomorrow 9 call back", ("tomorrow 9", "call back")),
+        ("tomorrow at 9 call back", ("tomorrow at 9", "call back")),
+        ("friday 14 ring Sam", ("friday 14", "ring Sam")),
+        ("tomorrow 9am call back about order 9", ("tomorrow 9am", "call back about order 9")),
+        ("tomorrow 10 9 boxes", ("tomorrow 10", "9 boxes")),  # one hour, then the promise
+        ("10am tomorrow 9 boxes", ("10am tomorrow", "9 boxes")),
         ("10 AM tomorrow check", ("10am tomorrow", "check")),
         ("eod", ("eod", "")),
     ],

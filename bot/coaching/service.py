@@ -37,7 +37,23 @@ class CoachingContent(Protocol):
 
 
 class NothingToCheck(Refusal):
-    """A /tone text with no words in it."""
+    """A /tone text with no words in it, or in another language."""
+
+
+def check_scorable(text: str) -> None:
+    """Raise NothingToCheck for emoji or symbols alone, or another language: the rules are
+    English, and either would score a clean 100. Slack and the command line ask alike."""
+    found = language_of(text)
+    if found == "none":
+        raise NothingToCheck(
+            "There are no words to check in that (only emoji or symbols). Give me your reply "
+            "to the customer."
+        )
+    if found == "other":
+        raise NothingToCheck(
+            "That looks like another language, and the tone check reads English: nothing "
+            "was scored. Give me an English reply."
+        )
 
 
 class Coach:
@@ -85,17 +101,7 @@ class Coach:
         """The tone of a rep's reply, stored (the week's can-do score is their average);
         raises NothingToCheck for emoji or symbols alone, or another language, which would
         score a clean 100."""
-        found = language_of(text)
-        if found == "none":
-            raise NothingToCheck(
-                "There are no words to check in that (only emoji or symbols). Paste your reply "
-                "to the customer after /tone."
-            )
-        if found == "other":  # the rules are English: another language would score a clean 100
-            raise NothingToCheck(
-                "That looks like another language, and the tone check reads English: nothing "
-                "was scored. Paste an English reply after /tone."
-            )
+        check_scorable(text)
         report = check_tone(text, self._content().tone)
         coaching_db.record_tone_check(
             self.store,

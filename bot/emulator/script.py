@@ -203,7 +203,8 @@ class DemoScript:
             self._print(f"{INDENT}(no reply)")
         names = {m.id: m.name for m in self.team}
         for reply in replies:
-            text = "" if reply.removed else reply.render().text
+            # dates as the member at the prompt sees them, in their own time zone
+            text = "" if reply.removed else reply.render(self.workspace.reader(self.user)).text
             text = _MENTION.sub(lambda found: "@" + names.get(found[1], found[1]), text)
             lines = text.splitlines()
             if reply.view is not None and lines:  # its first line says "[modal] Title"

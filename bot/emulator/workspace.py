@@ -9,13 +9,16 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.emulator.client import VERIFICATION_TOKEN, AppResponse, SignedClient
 from bot.emulator.escaping import slack_encode
 from bot.emulator.limits import check_message, check_view
 from bot.emulator.render import (
     Element,
+    Reader,
     Rendered,
     close_label,
     options_of,
@@ -91,10 +94,11 @@ class Reply:
     def private_metadata(self) -> str | None:
         return self.view.get("private_metadata") if self.view else None
 
-    def render(self) -> Rendered:
+    def render(self, reader: Reader | None = None) -> Rendered:
+        """As Slack shows it; to a `reader`, with each date in their time zone."""
         if self.view is not None:
-            return render_view(self.view, self.values, self.errors)
-        return render_message(self.text, self.blocks)
+            return render_view(self.view, self.values, self.errors, reader)
+        return render_message(self.text, self.blocks, reader)
 
     @property
     def elements(self) -> tuple[Element, ...]:
@@ -535,6 +539,10 @@ class Workspace:
     def _channel_name(self, channel: str | None) -> str:
         return self.fake.channels.get(channel or "", "directmessage")
 
+    def reader(self, who: Member) -> Reader:
+        """`who` reading now (by the emulator's clock), in their own time zone."""
+        return Reader(ZoneInfo(who.tz), datetime.fromtimestamp(self.fake.clock(), UTC))
+
     def channel_label(self, channel: str | None) -> str:
         """How a person reads where a reply is: "#support", or "DM" for a direct message."""
         name = self.fake.channels.get(channel or "")
@@ -604,7 +612,7 @@ class Workspace:
         where = {"home": "your Home tab", "modal": "the open modal"}.get(reply.kind)
         where = where or self.channel_label(reply.channel)
         # As Slack shows it: bold and italics are how it looks, not characters on screen.
-        text = re.sub(r"[*_~`]", "", reply.render().text)
+        text = re.sub(r"\\?[*_~`]", "", reply.render().text)  # a printed mark (\*) too
         lines = [line.strip("=[] ") for line in text.splitlines()]
         first = next((line for line in lines if line and not line.startswith("modal]")), "")
         return f"{where}, “{_shortened(first, 40)}”" if first else where

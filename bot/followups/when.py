@@ -1,5 +1,6 @@
-"""When a rep says a promise is due: "in 2h", "tomorrow 10am", "fri", "next monday 3pm",
-"next week", "2026-12-01 14:00", "eod", read in the rep's own time zone and returned as UTC.
+"""When a rep says a promise is due: "in 2h", "tomorrow 10am", "tomorrow 9", "fri",
+"next monday 3pm", "next week", "2026-12-01 14:00", "eod", read in the rep's own time zone
+and returned as UTC.
 
 A small grammar of our own rather than a general date parser: dateparser (tried) puts
 "tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
@@ -46,6 +47,7 @@ CLOCK_12 = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(am|pm)$")
 CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DAY_NUMBER = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+BARE_HOUR = re.compile(r"^\d{1,2}$")
 YEAR = re.compile(r"^\d{4}$")
 # A word that looks like someone meant a time; after a when-phrase it means they mistyped one.
 MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s+([ap])\.?m\b\.?", re.IGNORECASE)
@@ -146,9 +148,27 @@ def _day(words: list[str]) -> tuple[_Day, int] | None:
     return None
 
 
-def _clock(words: list[str]) -> tuple[time | None, bool, int] | None:
-    """(clock time, end of day?, words taken) at the start of `words`."""
+def _bare_hour(word: str, *, at: bool) -> int | None:
+    """The hour a number on its own names where a rep means one: after a day, 8 to 23 is the
+    hour on the 24-hour clock ("tomorrow 9" is 09:00, "friday 14" is 14:00); a smaller one
+    ("fri 3 boxes") is more likely a count than 3 am, unless "at" says it is a time, and then
+    it is the afternoon ("at 3" is 15:00): nobody promises a call back at 3 am."""
+    if not BARE_HOUR.match(word):
+        return None
+    hour = int(word)
+    if 8 <= hour <= 23:
+        return hour
+    return hour + 12 if at and 1 <= hour < 8 else None
+
+
+def _clock(
+    words: list[str], *, bare: bool = False, at: bool = False
+) -> tuple[time | None, bool, int] | None:
+    """(clock time, end of day?, words taken) at the start of `words`. A number on its own is
+    an hour only where `bare` says it follows a day or "at" (`at`), never at the start."""
     first = words[0]
+    if bare and (hour := _bare_hour(first, at=at)) is not None:
+        return time(hour), False, 1
     if first in ("noon", "midday"):
         return time(12), False, 1
     if first in ("eod", "cob"):
@@ -171,6 +191,7 @@ def _phrase(words: list[str]) -> _When | None:
         return None
     if words[0] == "in":
         return _relative(words[1:])
+    at = words[0] == "at"
     if words[0] in ("by", "on", "at"):
         words = words[1:]
     day = clock = None
@@ -180,8 +201,10 @@ def _phrase(words: list[str]) -> _When | None:
         day, taken = found
         position += taken
     if position < len(words) and words[position] == "at":
+        at = True
         position += 1
-    if position < len(words) and (clock_found := _clock(words[position:])):
+    bare = at or day is not None
+    if position < len(words) and (clock_found := _clock(words[position:], bare=bare, at=at)):
         clock, eod, taken = clock_found
         position += taken
         # A time first: "10am tomorrow", "3pm on fri".

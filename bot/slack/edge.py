@@ -17,6 +17,7 @@ from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.boundary import ARRIVED
+from bot.slack.ids import Action
 from bot.slack.outbox import Outbox, Sender
 
 # Slack's markup in typed text: <@U123|name>, <#C123|name>, <!here>, <https://x|label>, and
@@ -100,6 +101,17 @@ def _decode_typed_text(req: BoltRequest, body: dict) -> None:
             req.raw_body = json.dumps(body)
 
 
+# Clicks whose listener answers a repeat itself: an export sent once is worth saying so.
+REPEATS_ANSWERED = frozenset({Action.CUSTOMER_EXPORT})
+
+
+def _answers_repeats(body: dict) -> bool:
+    """A click whose listener tells a person clicking again what the first click did (its
+    work stays done once, by its delivery key); every other repeat is dropped unanswered."""
+    actions = body.get("actions") or [{}]
+    return body.get("type") == "block_actions" and actions[0].get("action_id") in REPEATS_ANSWERED
+
+
 def way_in(services: Services, sender: Sender) -> Callable:
     """The global middleware: runs for every request Bolt has verified."""
 
@@ -108,12 +120,15 @@ def way_in(services: Services, sender: Sender) -> Callable:
     ) -> BoltResponse | None:
         context[ARRIVED] = True  # verified: a failure from here on may be told (last_resort)
         key = delivery_key(body)
-        if key is not None and edge_db.delivery_seen(services.store, key):
+        seen = key is not None and edge_db.delivered_at(services.store, key) is not None
+        if seen and not _answers_repeats(body):
             return BoltResponse(status=200, body="")  # done before: a retry or a double click
         _decode_typed_text(req, body)
         context["services"] = services
         context["delivery_key"] = key
-        context["outbox"] = Outbox(services.store, sender, key or f"request:{uuid.uuid4().hex}")
+        # What a repeat says is its own: under the first delivery's key it would count as sent.
+        fresh = None if seen else key
+        context["outbox"] = Outbox(services.store, sender, fresh or f"request:{uuid.uuid4().hex}")
         next()
         return None
 

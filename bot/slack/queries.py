@@ -4,7 +4,7 @@ a modal's outcome is shown, and what Slack told us of people (their time zone)."
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.shared.clock import iso
 from bot.shared.db import Store, placeholders
@@ -27,9 +27,10 @@ def claim_delivery(store: Store, key: str) -> bool:
         return cursor.rowcount == 1
 
 
-def delivery_seen(store: Store, key: str) -> bool:
-    row = store.db.execute("SELECT 1 FROM deliveries WHERE key = ?", [key]).fetchone()
-    return row is not None
+def delivered_at(store: Store, key: str) -> datetime | None:
+    """When a delivery key was first seen; None for a new one."""
+    row = store.db.execute("SELECT received_at FROM deliveries WHERE key = ?", [key]).fetchone()
+    return datetime.fromisoformat(row[0]) if row else None
 
 
 def forget_old_deliveries(store: Store) -> None:

@@ -28,6 +28,13 @@ MESSAGE_SECTIONS = 40  # of Slack's 50 blocks a message, leaving room for the re
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 # Spans a cut must not fall inside: an entity (&amp;) or our own markup (<@U123>, <!date^…>).
 _UNSPLITTABLE = re.compile(r"&[a-z]+;|<[^<>]*>")
+# Mrkdwn has no escape for its marks. One pairs up only where it can open (not after a letter
+# or digit, not before a space) or close (not after a space, not before a letter or digit), so
+# only a mark in such a place becomes its look-alike: "*Bob*" stays bold-proof and readable,
+# while "snake_case", "2 * 3" and a link ("https://x.example/~ana", never formatted) stay as
+# typed. The edges of the text count as either, since builders put marks of their own there.
+_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+_PAIRABLE = re.compile(r"(\bhttps?://\S+)|(?<![^\W_])[*_~`](?!\s)|(?<!\s)[*_~`](?![^\W_])")
 
 
 class Mrkdwn(str):
@@ -46,11 +53,18 @@ class Mrkdwn(str):
 
 
 def escape(text: str) -> Mrkdwn:
-    """Slack's three control characters; with them escaped, `<!channel>` is just text.
-    Mrkdwn is returned as it is: escaping twice cannot happen."""
+    """Slack's three control characters; with them escaped, `<!channel>` is just text. Marks
+    that could pair up (`*_~` and backticks) become look-alikes, so a customer called "*Bob*"
+    cannot end our bold early. Mrkdwn is returned as it is: escaping twice cannot happen."""
     if isinstance(text, Mrkdwn):
         return text
+    text = _PAIRABLE.sub(lambda mark: mark[1] or mark[0].translate(_LOOKALIKES), text)
     return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def code(text: str) -> Mrkdwn:
+    """`text` as code, escaped: a command, an id or a path of ours."""
+    return Mrkdwn(f"`{escape(text)}`")
 
 
 def mention(user_id: str) -> Mrkdwn:
@@ -139,12 +153,12 @@ def context(text: str) -> dict:
 
 
 def bulleted(
-    title: str, lines: Sequence[str], *, shown: int, rest: str, empty: str = ""
+    title: Mrkdwn, lines: Sequence[str], *, shown: int, rest: str, empty: str = ""
 ) -> list[dict]:
     """A list under its `title` (mrkdwn) in one section: at most `shown` lines, as many as the
     section holds; when some are left out, a context line says how many and `rest`, how to see
     them all."""
-    body = escape(title)
+    body = title
     count = 0
     for line in lines[:shown]:
         bullet = Mrkdwn(f"\n• {fit(line, SECTION_LIMIT // 2)}")
@@ -155,7 +169,7 @@ def bulleted(
         body += "\n" + empty
     blocks = [section(body)]
     if count < len(lines):
-        blocks.append(context(f"…and {len(lines) - count} more. {rest}"))
+        blocks.append(context(Mrkdwn(f"…and {len(lines) - count} more. ") + rest))
     return blocks
 
 
@@ -203,8 +217,22 @@ def message(fallback: str, blocks: list[dict]) -> Message:
 
 
 def usage(command: str, what: str, example: str) -> Message:
-    text = f"Usage: `{command} {what}`, for example `{command} {example}`"
-    return message(text, [section(text)])
+    text = (
+        Mrkdwn("Usage: ")
+        + code(f"{command} {what}")
+        + ", for example "
+        + code(f"{command} {example}")
+    )
+    return message(f"Usage: {command} {what}, for example {command} {example}", [section(text)])
+
+
+def unknown_command(named: str, known: Sequence[str]) -> Message:
+    """A command this version does not have, and the ones it does."""
+    listed = Mrkdwn(", ".join(code(name) for name in known))
+    return message(
+        f"repbot does not know {named}. It knows {', '.join(known)}.",
+        [section(Mrkdwn("repbot does not know ") + named + ". It knows " + listed + ".")],
+    )
 
 
 def counted(number: int, noun: str) -> str:

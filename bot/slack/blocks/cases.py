@@ -117,7 +117,9 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
             parts = [("No customer called ", name), (" or with the email ", email)]
         plain = "".join(words + value for words, value in parts)
         # each part escaped as it is added to its Mrkdwn: joined, they stay escaped
-        nobody = Mrkdwn("".join(Mrkdwn(f"{words}*") + value + "*" for words, value in parts))
+        nobody = Mrkdwn(
+            "".join(Mrkdwn(f"{words}*") + value + Mrkdwn("*") for words, value in parts)
+        )
         return message(
             f"{plain}. Create a new customer?",
             [
@@ -274,16 +276,23 @@ def case_card(
             for user, text, _ in reversed(card.notes)
         ]
         blocks += bulleted(
-            "*Notes*, newest first", lines, shown=NOTES_SHOWN, rest="Older notes are not shown."
+            Mrkdwn("*Notes*, newest first"),
+            lines,
+            shown=NOTES_SHOWN,
+            rest="Older notes are not shown.",
         )
     if card.solutions:
         lines = [f"{describe(policy, s)}: {s.status}" for s in card.solutions]
-        blocks += bulleted("*Solutions*", lines, shown=LISTED, rest="The first proposed are shown.")
+        blocks += bulleted(
+            Mrkdwn("*Solutions*"), lines, shown=LISTED, rest="The first proposed are shown."
+        )
     if card.promises:
         lines = [
             Mrkdwn(f"{escape(shorten(text, 200))} (due {_due(due)})") for text, due in card.promises
         ]
-        blocks += bulleted("*Promises*", lines, shown=LISTED, rest="The soonest due are shown.")
+        blocks += bulleted(
+            Mrkdwn("*Promises*"), lines, shown=LISTED, rest="The soonest due are shown."
+        )
     if case.status == "open":
         blocks.append(
             actions(
@@ -457,7 +466,7 @@ def callback_alert(card: CaseCard) -> Message:
                 )
             ),
             *bulleted(
-                "*History*, newest first",
+                Mrkdwn("*History*, newest first"),
                 lines,
                 shown=NOTES_SHOWN,
                 rest="/case shows the case.",

@@ -13,6 +13,7 @@ from bot.slack.blocks.base import (
     actions,
     bulleted,
     button,
+    code,
     context,
     escape,
     message,
@@ -76,7 +77,9 @@ def draft_message(
     blocks = [
         section(_draft_heading(draft, tone, customer, case, no_case)),
         *sections(draft.text),
-        context(f"Promises a reply {draft.promise} · situation `{draft.situation}`"),
+        context(
+            Mrkdwn(f"Promises a reply {escape(draft.promise)} · situation ") + code(draft.situation)
+        ),
     ]
     buttons = actions(
         Block.DRAFT,
@@ -97,7 +100,7 @@ def draft_done(text: str, done: str) -> Message:
 def tone_report(report: ToneReport) -> Message:
     if not report.flags:
         text = f"Tone {report.score}/100: a clean bill. Nothing here sounds like can't-language."
-        return message(text, [section(f"*Tone {report.score}/100*: a clean bill.")])
+        return message(text, [section(Mrkdwn(f"*Tone {report.score}/100*: a clean bill."))])
     count = len(report.flags)
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
     # One line a sentence: what hurts in it and why, then the sentence as it could read (or,
@@ -118,7 +121,7 @@ def tone_report(report: ToneReport) -> Message:
     )
     blocks = [
         *bulleted(
-            f"*Tone {report.score}/100*: {phrases}",
+            Mrkdwn(f"*Tone {report.score}/100*: {phrases}"),
             lines,
             shown=FLAGS_SHOWN,
             rest="All are fixed in the version below.",

@@ -91,7 +91,7 @@ def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkd
 def followup_list(followups: list[Followup], tz: ZoneInfo, now: datetime) -> Message:
     if not followups:
         return note("No open follow-ups. Promise something with /followup <when> <what>.")
-    blocks = [section(f"*Your follow-ups* ({len(followups)} open)")]
+    blocks = [section(Mrkdwn(f"*Your follow-ups* ({len(followups)} open)"))]
     for followup in followups[:LISTED]:
         blocks.append(section(_line(followup, tz, now)))
         blocks.append(_followup_buttons(followup))
@@ -186,7 +186,7 @@ def packet_card(
     ]:
         if items:
             blocks += bulleted(
-                f"*{title}*", items, shown=5, rest=f"/case {case.ref} shows the case."
+                Mrkdwn(f"*{title}*"), items, shown=5, rest=f"/case {case.ref} shows the case."
             )
     if team.needs:
         blocks.append(context("This team needs: " + "; ".join(team.needs)))

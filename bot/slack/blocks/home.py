@@ -33,7 +33,7 @@ SHOWN = 10
 def _list(title: str, lines: Sequence[str], empty: str, rest: str) -> list[dict]:
     return [
         {"type": "divider"},
-        *bulleted(f"*{title}*", lines, shown=SHOWN, rest=rest, empty=empty),
+        *bulleted(Mrkdwn(f"*{escape(title)}*"), lines, shown=SHOWN, rest=rest, empty=empty),
     ]
 
 

@@ -15,6 +15,7 @@ from bot.slack.blocks.base import (
     actions,
     bulleted,
     button,
+    code,
     context,
     escape,
     mention,
@@ -57,10 +58,6 @@ def gap_key(block_id: str) -> int | None:
     return int(key) if block_id.startswith(Block.KB_GAP) and key.isdigit() else None
 
 
-def _code(text: str) -> Mrkdwn:
-    return Mrkdwn(f"`{escape(text)}`")
-
-
 def _curly(text: str, limit: int = 200) -> Mrkdwn:
     return Mrkdwn(f"“{escape(shorten(text, limit))}”")
 
@@ -72,7 +69,7 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         entry = gap.suggestions[0]
         text = Mrkdwn(
             f"*{times} {_curly(gap.question)}*\nReps keep picking {_curly(entry.question, 120)} "
-            f"({_code(entry.id)}) for it."
+            f"({code(entry.id)}) for it."
         )
         buttons = [
             button("Accept as a phrasing", Action.KB_ADD_PHRASING, entry.id, "primary"),
@@ -126,7 +123,7 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
         f"FAQ gaps of the last 7 days: {_count(questions, 'question')} "
         f"in {_count(len(gaps), 'group')}"
     )
-    blocks.append(section(f"*{heading}*"))
+    blocks.append(section(Mrkdwn(f"*{heading}*")))
     for gap in gaps[:GAPS_SHOWN]:
         blocks += [{"type": "divider"}, *_gap_blocks(gap)]
     if len(gaps) > GAPS_SHOWN:
@@ -216,8 +213,9 @@ def joined(*messages: Message) -> Message:
 def _with_problems(text: str, problems: list[Problem]) -> Message:
     blocks = [section(text)]
     if problems:
-        lines = [f"`{p}`" for p in problems]
-        blocks += bulleted("Problems", lines, shown=PROBLEMS_SHOWN, rest="Run `repbot check`.")
+        lines = [code(str(p)) for p in problems]
+        check = Mrkdwn("Run ") + code("repbot check") + "."
+        blocks += bulleted(Mrkdwn("Problems"), lines, shown=PROBLEMS_SHOWN, rest=check)
     return message(text, blocks)
 
 
@@ -226,12 +224,12 @@ def _with_problems(text: str, problems: list[Problem]) -> Message:
 
 def added_phrasing(question: str, entry_id: str, file: str | None) -> Mrkdwn:
     if file is None:
-        return Mrkdwn(f"{_curly(question)} is already a phrasing of {_code(entry_id)}.")
-    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {_code(entry_id)} in {_code(file)}.")
+        return Mrkdwn(f"{_curly(question)} is already a phrasing of {code(entry_id)}.")
+    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {code(file)}.")
 
 
 def added_entry(question: str, entry_id: str, file: str) -> Mrkdwn:
-    return Mrkdwn(f"Added the entry {_code(entry_id)} ({_curly(question)}) to {_code(file)}.")
+    return Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {code(file)}.")
 
 
 def ignored(question: str, count: int) -> Mrkdwn:
@@ -244,7 +242,7 @@ def already_handled(resolution: tuple[str, str, str | None] | None) -> Mrkdwn:
             "That group has changed since the list was made; here is the list as it is now."
         )
     user_id, action, entry_id = resolution
-    entry = _code(entry_id or "")
+    entry = code(entry_id or "")
     how = {"phrasing": f"added it as a phrasing of {entry}", "entry": f"made it the entry {entry}"}
     return Mrkdwn(f"{mention(user_id)} already {how.get(action, 'ignored it')}.")
 

@@ -13,6 +13,7 @@ from bot.slack.blocks.base import (
     Mrkdwn,
     actions,
     button,
+    code,
     context,
     counted,
     escape,
@@ -32,11 +33,15 @@ def customer_usage() -> Message:
 
 
 def not_allowed() -> Message:
-    words = (
-        "Requests for a customer's data are answered by an administrator "
-        "(`repbot customers export` or `erase`). roles.yaml can give leads this right."
+    words = Mrkdwn("Requests for a customer's data are answered by an administrator (") + (
+        code("repbot customers export") + " or " + code("erase") + "). roles.yaml can give "
+        "leads this right."
     )
-    return message(words, [section(words)])
+    return message(
+        "Requests for a customer's data are answered by an administrator (repbot customers "
+        "export or erase). roles.yaml can give leads this right.",
+        [section(words)],
+    )
 
 
 def overview_card(found: Overview) -> Message:
@@ -49,7 +54,7 @@ def overview_card(found: Overview) -> Message:
         return message(f"This customer ({found.id}) was erased on {in_utc(at)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
-    lines = [f"*{escape(who)}*" + (f" · {escape(found.email)}" if found.email else ""),
+    lines: list[str] = [Mrkdwn(f"*{escape(who)}*") + (f" · {found.email}" if found.email else ""),
              f"repbot holds {held}."]  # fmt: skip
     if found.open_cases:
         which = "it is" if len(found.open_cases) == 1 else "they are"
@@ -58,7 +63,7 @@ def overview_card(found: Overview) -> Message:
     buttons.append(button("Erase…", Action.CUSTOMER_ERASE, found.id, style="danger"))
     return message(
         f"{who}: {held}",
-        [section("\n".join(lines)), actions(Block.CUSTOMER_DATA, *buttons),
+        [section(Mrkdwn("\n").join(lines)), actions(Block.CUSTOMER_DATA, *buttons),
          context("The export comes to your direct messages as a JSON file.")],
     )  # fmt: skip
 
@@ -66,6 +71,14 @@ def overview_card(found: Overview) -> Message:
 def export_sent(customer_id: str, filename: str) -> Message:
     words = f"The data of {customer_id} is on its way to your direct messages ({filename})."
     return message(words, [section(escape(words))])
+
+
+def export_already_sent(customer_id: str, filename: str) -> str:
+    """A refusal's words (the time follows them) for a second click on Export data."""
+    return (
+        f"No need to export again: the data of {customer_id} went to your direct messages "
+        f"({filename}) when you first clicked"
+    )
 
 
 def erase_modal(customer_id: str, name: str) -> dict:
@@ -77,9 +90,9 @@ def erase_modal(customer_id: str, name: str) -> dict:
         "submit": plain("Erase", TITLE_LIMIT),
         "blocks": [
             section(
-                f"Erase *{escape(name)}* ({escape(customer_id)})? Their name, email, CRM id "
-                "and the words of their cases go, everywhere repbot kept them; the counts "
-                "stay. This cannot be undone."
+                Mrkdwn(f"Erase *{escape(name)}* ({escape(customer_id)})? ")
+                + "Their name, email, CRM id and the words of their cases go, everywhere "
+                "repbot kept them; the counts stay. This cannot be undone."
             ),
             text_field(
                 Field.REASON,

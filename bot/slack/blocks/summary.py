@@ -19,6 +19,7 @@ from bot.reporting.summary import WeeklySummary
 from bot.slack.blocks.base import (
     Message,
     Mrkdwn,
+    code,
     context,
     escape,
     header,
@@ -44,7 +45,7 @@ def _line(label: str, figure) -> Mrkdwn:
     return Mrkdwn(f"{escape(shorten(label, 120))}: *{escape(value)}*") + was
 
 
-def missed_line(missed: Sequence[str]) -> str:
+def missed_line(missed: Sequence[str]) -> Mrkdwn:
     """The weeks the schedule did not post (repbot was stopped), and where to read them."""
     weeks = (
         " and ".join(missed)
@@ -52,8 +53,11 @@ def missed_line(missed: Sequence[str]) -> str:
         else f"{len(missed)} weeks, {missed[0]} to {missed[-1]}"
     )
     return (
-        f"Not posted while repbot was stopped: {weeks}. Read any of them with "
-        f"`/summary {missed[-1]}` or `repbot summary --week {missed[-1]}`."
+        Mrkdwn(f"Not posted while repbot was stopped: {escape(weeks)}. Read any of them with ")
+        + code(f"/summary {missed[-1]}")
+        + " or "
+        + code(f"repbot summary --week {missed[-1]}")
+        + "."
     )
 
 
@@ -80,7 +84,7 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             continue
         table = key.split(".")[0]
         if table not in tables:
-            lines.append(escape(f"_{heading(table)}_"))
+            lines.append(Mrkdwn(f"_{escape(heading(table))}_"))
         tables[table] = tables.get(table, 0) + 1
         if tables[table] <= TABLE_ROWS:
             lines.append(Mrkdwn("      ◦ ") + _line(figure.label, figure))
@@ -89,7 +93,7 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             Mrkdwn("No case was closed this week, so no root cause to show.")
         ]
     for name, lines in by_section.items():
-        blocks += sections(escape(f"*{heading(name)}*\n") + Mrkdwn("\n").join(lines))
+        blocks += sections(Mrkdwn(f"*{escape(heading(name))}*\n") + Mrkdwn("\n").join(lines))
     if summary.goals:
         goal_lines = []
         for result in summary.goals:
@@ -97,15 +101,20 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             sign = "≥" if result.goal.direction == "at_least" else "≤"
             light = {True: ":large_green_circle:", False: ":red_circle:", None: ":white_circle:"}
             goal_lines.append(
-                f"{light[result.met]} {result.goal.label}: "
-                f"*{shown(result.actual, unit)}* (target {sign} {shown(result.target, unit)})"
+                Mrkdwn(f"{light[result.met]} {escape(result.goal.label)}: ")
+                + Mrkdwn(f"*{escape(shown(result.actual, unit))}*")
+                + f" (target {sign} {shown(result.target, unit)})"
             )
-        blocks += sections("*Experience goals*\n" + "\n".join(goal_lines))
-    blocks.append(context("Change is against the week before. `repbot summary` exports it."))
+        blocks += sections(Mrkdwn("*Experience goals*\n") + Mrkdwn("\n").join(goal_lines))
+    against = Mrkdwn("Change is against the week before. ") + code("repbot summary")
+    blocks.append(context(against + " exports it."))
     return message(title, [*blocks, *_closing(summary)])
 
 
 def _closing(summary: WeeklySummary) -> list[dict]:
     """What retention removed in the week, if anything, and the audit chain's head."""
     lines = [line for line in retention_lines(summary) if line]
-    return [context(escape(line)) for line in lines] + [context(audit_line(summary.audit_head))]
+    return [context(escape(line)) for line in lines] + [
+        # our own words, a count and a hex digest: its backticks are code, nothing to escape
+        context(Mrkdwn(audit_line(summary.audit_head)))
+    ]

@@ -11,6 +11,7 @@ from bot.privacy.service import check_erasable, export_for, find
 from bot.services import Services
 from bot.shared.refusal import Refusal
 from bot.shared.roles import CUSTOMER_DATA
+from bot.slack import queries as edge_db
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
@@ -33,6 +34,9 @@ def export_data(
     check_right(services, user_id)
     customer_id = body["actions"][0].get("value", "")
     filename = f"{customer_id.lower()}.json"
+    sent_at = edge_db.delivered_at(services.store, delivery_key)
+    if sent_at is not None:  # this button was clicked before: one export is enough
+        raise Refusal(privacy_blocks.export_already_sent(customer_id, filename), at=sent_at)
     with outbox.unit_of_work(delivery_key):
         document = export_for(services.store, customer_id, actor=user_id)
         content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

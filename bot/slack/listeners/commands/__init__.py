@@ -11,9 +11,7 @@ from bot.slack.listeners.commands import case, customer, draft, faq, followup, k
 def unknown(ack: Ack, command: dict) -> None:
     # A command the manifest has but this version does not (or a typo in a manifest edit):
     # a kind line instead of Bolt's 404 and its hints for developers.
-    known = ", ".join(f"`{name}`" for name in Command)
-    named = command.get("command", "that command")
-    said = base.note(f"repbot does not know {named}. It knows {known}.")
+    said = base.unknown_command(command.get("command", "that command"), list(Command))
     ack(response_type="ephemeral", **said)
 
 
