@@ -1141,6 +1141,10 @@ class Matcher:
         """
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
+        meanings: dict[tuple[int, int], tuple[Vectors, Vectors]] = {}
+        if self._meaning is not None:
+            meant = [(i, p) for i, p in held_out if self._meaning.vector(i, p).any()]
+            meanings = dict(zip(meant, self._meaning.held_out_all(meant), strict=True))
         for index, position in held_out:
             phrasings = read[index]
             words = list(dict.fromkeys(phrasings[position]))
@@ -1155,9 +1159,7 @@ class Matcher:
             whole = _HeldOut(index, None, Counter(), Counter())
             pairs = list(dict.fromkeys(pairs))
             # the phrasing as a question: its own vector, its entry's other phrasings only
-            closest = closest_whole = None
-            if self._meaning is not None and self._meaning.vector(index, position).any():
-                closest, closest_whole = self._meaning.held_out(index, position)
+            closest, closest_whole = meanings.get((index, position), (None, None))
             candidates, candidates_whole = self._held_out_candidates(
                 words, pairs, held, whole, (closest, closest_whole)
             )
