@@ -5,8 +5,9 @@ on synthetic FAQs.
 Usage: .venv/bin/python scripts/bench_match.py [--data DIR] [--quick]
 
 DIR holds knowledge/*.yaml and dev.csv (question,expected_id; an empty expected_id is a
-topic the FAQ does not cover). dev.csv is only measured on, never learned from. The semantic
-tier needs `repbot[semantic]` (./scripts/setup installs it); without it its column says so.
+topic the FAQ does not cover). dev.csv is only measured on, never learned from. The lexical
+tier is words and the word vectors repbot ships; "words" is words alone, for comparison. The
+semantic tier needs `repbot[semantic]` (./scripts/setup installs it); without it its column says so.
 Its phrasing vectors are cached in a temporary file: "cold" builds with an empty cache, "warm"
 again from it, as after a restart.
 """
@@ -30,15 +31,17 @@ from bot.faq.evaluate import Evaluation, evaluate, read_questions  # noqa: E402
 from bot.faq.knowledge import Entry, load_valid_knowledge  # noqa: E402
 from bot.faq.matching import Matcher  # noqa: E402
 from bot.faq.semantic import encoder_from  # noqa: E402
+from bot.faq.wordvectors import word_vectors  # noqa: E402
 
-if TYPE_CHECKING:  # only there with the semantic extra
-    from bot.faq.encoder import Encoder
+if TYPE_CHECKING:
+    from bot.faq.vectors import TextEncoder
 
 SIZES = (1_000, 10_000, 100_000)
 SEMANTIC_SIZES = (1_000, 10_000)  # 100,000 entries are a million phrasings to encode
 SECOND = ROOT / "benchmarks" / "telecom"  # written without reading the matcher
 SPEED_QUERIES = 500
-TIERS = ("lexical", "semantic")
+# "words": words alone, the lexical tier without its word vectors, for comparison
+TIERS = ("words", "lexical", "semantic")
 
 
 def main() -> int:
@@ -50,7 +53,7 @@ def main() -> int:
         encoder = encoder_from({**os.environ, "DATABASE_PATH": f"{folder}/bench.db"})
         if encoder is None:
             print("semantic tier: not installed or SEMANTIC=off (./scripts/setup installs it)")
-        encoders = {"lexical": None, "semantic": encoder}
+        encoders = {"words": None, "lexical": word_vectors(), "semantic": encoder}
         second = load_valid_knowledge(SECOND / "knowledge")
         print(f"\n{len(second.entries)} entries, {SECOND.relative_to(ROOT)}")
         accuracy(
@@ -69,14 +72,14 @@ def main() -> int:
             questions = [question for question, _ in rows]
             print(f"\nspeed, one thread, {SPEED_QUERIES} questions; memory: this process")
             for size in SIZES:
-                for tier in TIERS:
+                for tier in TIERS[1:]:
                     if tier == "lexical" or (encoders[tier] and size in SEMANTIC_SIZES):
                         speed(tier, encoders[tier], entries, size, questions)
     return 0
 
 
 def accuracy(
-    encoders: dict[str, Encoder | None],
+    encoders: dict[str, TextEncoder | None],
     entries: list[Entry],
     synonyms: Mapping[str, Sequence[str]],
     rows: list[tuple[str, str]],
@@ -84,7 +87,7 @@ def accuracy(
     found = {
         tier: evaluate(Matcher(entries, synonyms=synonyms, encoder=encoder), rows)
         for tier, encoder in encoders.items()
-        if tier == "lexical" or encoder is not None
+        if tier != "semantic" or encoder is not None
     }
     lines: list[tuple[str, Callable[[Evaluation], str]]] = [
         ("top-1", lambda e: _share(e.top1)),
@@ -103,13 +106,13 @@ def accuracy(
 
 
 def speed(
-    tier: str, encoder: Encoder | None, entries: list[Entry], size: int, questions: list[str]
+    tier: str, encoder: TextEncoder | None, entries: list[Entry], size: int, questions: list[str]
 ) -> None:
     knowledge = grow(entries, size)
     start = time.perf_counter()
     matcher = Matcher(knowledge, encoder=encoder)
     build = f"build {time.perf_counter() - start:6.1f} s"
-    if encoder is not None:  # again, as after a restart: the vectors come from the cache
+    if encoder is not None and encoder.kind == "sentence":  # again, as after a restart: cached
         del matcher
         start = time.perf_counter()
         matcher = Matcher(knowledge, encoder=encoder)
