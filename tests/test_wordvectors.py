@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingError
-from bot.faq import matching, wordvectors
+from bot.faq import matching, vectors, wordvectors
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher
+from bot.faq.vectors import PhrasingVectors
 from bot.faq.wordvectors import WordVectors, word_vectors
 
 SHOP = [
@@ -82,3 +83,17 @@ def test_a_changed_table_is_refused_in_one_line(tmp_path: Path):
         WordVectors(copy)
     with pytest.raises(SettingError, match="damaged or missing"):
         WordVectors(tmp_path / "gone.npz")
+
+
+def test_held_out_phrasings_compared_at_once_are_compared_as_one_at_a_time(monkeypatch):
+    # the build's calibration compares its held-out phrasings in a few products
+    monkeypatch.setattr(vectors, "_HELD_OUT_CHUNK", 4)  # chunks, and a last one shorter
+    phrasings = PhrasingVectors(word_vectors(), [entry.phrasings for entry in SHOP])
+    held = [
+        (entry, phrasing) for entry, e in enumerate(SHOP) for phrasing in range(len(e.phrasings))
+    ]
+    for (entry, phrasing), (without, whole) in zip(held, phrasings.held_out_all(held), strict=True):
+        one_without, one_whole = phrasings.held_out(entry, phrasing)
+        assert abs(without - one_without).max() < 1e-5
+        assert abs(whole - one_whole).max() < 1e-5
+        assert whole[:, entry].max() < without[:, entry].min()  # its own entry left out
