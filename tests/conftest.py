@@ -27,7 +27,7 @@ from bot.guide import Guide  # noqa: E402
 from bot.shared.clock import Clock  # noqa: E402
 from bot.slack import weekly  # noqa: E402
 
-semantic.default_encoder()  # None, kept for the session: a test's own environment cannot change it
+semantic.default_encoder()  # the word vectors (SEMANTIC=off), kept: a test cannot change it
 
 ROOT = Path(__file__).parent.parent
 KNOWLEDGE = ROOT / "knowledge"
