@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.faq import wordvectors  # noqa: E402
-from bot.faq.encoder import sha256_of  # noqa: E402
 from bot.faq.semantic import encoder_from  # noqa: E402
+from bot.faq.vectors import sha256_of  # noqa: E402
 
 WORDS = 50_000
 DIMENSIONS = 64

@@ -10,7 +10,6 @@ changed file is refused rather than quietly matching differently.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from bot.config import SettingError
-from bot.faq.vectors import Vectors
+from bot.faq.vectors import Vectors, sha256_of
 from bot.shared.db import placeholders
 
 log = logging.getLogger(__name__)
@@ -53,7 +52,6 @@ _BATCH = 8
 _PARALLEL_FROM = 2_000
 _CACHE_CHUNK = 500
 _TOKENIZE_CHUNK = 2_000
-_VERIFIED: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256: hash once
 # The int8 conversion of the shipped model this process made or found, by the file's sha256:
 # converted once a process, wherever its databases are (the tests have many).
 _CONVERTED: dict[str, Path] = {}
@@ -68,18 +66,6 @@ _PROBES = (
     "cancel my subscription",
 )
 _AGREEMENT = 0.97
-
-
-def sha256_of(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    if key not in _VERIFIED:
-        digest = hashlib.sha256()
-        with path.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 20), b""):
-                digest.update(chunk)
-        _VERIFIED[key] = digest.hexdigest()
-    return _VERIFIED[key]
 
 
 def _check(path: Path, expected: str, fix: str) -> str:

@@ -5,7 +5,9 @@ numpy only."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
@@ -16,8 +18,22 @@ Vectors = npt.NDArray[np.float32]
 # Phrasings up to which a question is compared with every one; beyond, with those of the
 # entries closest by centroid only (see `PhrasingVectors._closest`).
 _EVERY_PHRASING = 20_000
+_VERIFIED: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> sha256: hash once
 _HELD_OUT_CHUNK = 100  # held-out phrasings compared at once: 8 MB at 20,000 phrasings
 _SHORTLIST = 500  # texts looked up in the vector cache per query (SQLite's variable limit)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256: a model's or a table's identity, checked against a pin."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _VERIFIED:
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+        _VERIFIED[key] = digest.hexdigest()
+    return _VERIFIED[key]
 
 
 class TextEncoder(Protocol):

@@ -13,7 +13,6 @@ lookups: no model runs. Its sha256 is pinned, as the model's is.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from bot.config import SettingError
-from bot.faq.vectors import Vectors
+from bot.faq.vectors import Vectors, sha256_of
 from bot.shared.english import stem
 
 TABLE = Path(__file__).parent / "data" / "word-vectors.npz"
@@ -41,7 +40,7 @@ class WordVectors:
     unrelated = 0.3
 
     def __init__(self, path: Path = TABLE, sha256: str = TABLE_SHA256) -> None:
-        found = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        found = sha256_of(path) if path.is_file() else "missing"
         if found != sha256:
             raise SettingError(
                 f"the word vector table {path.name} is damaged or missing (sha256 {found[:12]}…,"

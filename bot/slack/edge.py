@@ -120,12 +120,14 @@ def way_in(services: Services, sender: Sender) -> Callable:
     ) -> BoltResponse | None:
         context[ARRIVED] = True  # verified: a failure from here on may be told (last_resort)
         key = delivery_key(body)
-        seen = key is not None and edge_db.delivered_at(services.store, key) is not None
+        first = edge_db.delivered_at(services.store, key) if key is not None else None
+        seen = first is not None
         if seen and not _answers_repeats(body):
             return BoltResponse(status=200, body="")  # done before: a retry or a double click
         _decode_typed_text(req, body)
         context["services"] = services
         context["delivery_key"] = key
+        context["delivered_before"] = first  # when a repeat's first delivery came (else None)
         # What a repeat says is its own: under the first delivery's key it would count as sent.
         fresh = None if seen else key
         context["outbox"] = Outbox(services.store, sender, fresh or f"request:{uuid.uuid4().hex}")

@@ -3,6 +3,7 @@ export goes to the clicker's DMs as a JSON file (and into the audit log); Erase 
 that asks why."""
 
 import json
+from datetime import datetime
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -11,7 +12,6 @@ from bot.privacy.service import check_erasable, export_for, find
 from bot.services import Services
 from bot.shared.refusal import Refusal
 from bot.shared.roles import CUSTOMER_DATA
-from bot.slack import queries as edge_db
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
@@ -27,16 +27,17 @@ def check_right(services: Services, user_id: str) -> None:
 
 def export_data(
     ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
-    delivery_key: str,
+    delivery_key: str, delivered_before: datetime | None,
 ) -> None:  # fmt: skip
     ack()  # the export is queued below, before Slack hears the acknowledgement
     user_id = body["user"]["id"]
     check_right(services, user_id)
     customer_id = body["actions"][0].get("value", "")
     filename = f"{customer_id.lower()}.json"
-    sent_at = edge_db.delivered_at(services.store, delivery_key)
-    if sent_at is not None:  # this button was clicked before: one export is enough
-        raise Refusal(privacy_blocks.export_already_sent(customer_id, filename), at=sent_at)
+    if delivered_before is not None:  # this button was clicked before: one export is enough
+        raise Refusal(
+            privacy_blocks.export_already_sent(customer_id, filename), at=delivered_before
+        )
     with outbox.unit_of_work(delivery_key):
         document = export_for(services.store, customer_id, actor=user_id)
         content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
