@@ -297,6 +297,14 @@ class _Normaliser:
         joined = self._phrases.sub(lambda m: self._phrase_word[m.group(0)], " ".join(found))
         return joined.split()
 
+    def spellings(self, stems: Collection[str]) -> dict[str, list[str]]:
+        """The words of the text stemmed so far that have each of the stems."""
+        words: dict[str, list[str]] = {}
+        for word, stemmed in self._stems.items():
+            if stemmed in stems:
+                words.setdefault(stemmed, []).append(word)
+        return words
+
     @staticmethod
     def plain(text: str) -> str:
         """The text in lower case without what is the customer's rather than their question:
@@ -532,6 +540,7 @@ class Matcher:
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._meaning: PhrasingVectors | None = None
+        self._spellings: dict[str, list[str]] = {}
         # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
         self._meaning_weight = 0.0
         self._centroid_share = 0.0
@@ -545,6 +554,8 @@ class Matcher:
             from bot.faq.vectors import PhrasingVectors
 
             self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
+            # the FAQ's own spelling of each word a typo can be corrected to (`_spelled`)
+            self._spellings = self._normaliser.spellings(frozenset(self._vocabulary))
         self._confidence = self._calibrate(held_out, read, read_pairs)
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
@@ -570,7 +581,7 @@ class Matcher:
         names_a_need = _names_a_need(words)
         closest = None
         if self._meaning is not None and names_a_need:
-            question = self._meaning.question(_Normaliser.plain(text[:_MAX_QUERY_CHARS]))
+            question = self._meaning.question(self._spelled(text[:_MAX_QUERY_CHARS]))
             if question.any():  # else the word vectors know none of its words: words alone
                 closest = self._meaning.closest(question)
         ranked = self._rank(words, pairs, closest)
@@ -776,7 +787,7 @@ class Matcher:
         for word in self._normaliser.words(text[:_MAX_QUERY_CHARS]):
             if word not in self._idf and not word.isalpha():
                 continue  # a code the FAQ does not know ("sw1a", "bx48213"): the customer's own
-            if word not in self._idf and len(word) >= 4 and is_content(word):
+            if self._may_be_a_typo(word):
                 word = self._corrected(word)
             if word not in words:
                 if len(words) == _MAX_QUERY_WORDS:
@@ -784,6 +795,27 @@ class Matcher:
                 words[word] = None
             said.append(word)
         return list(words), list(dict.fromkeys(_pairs(said))) if self._pair_counts else []
+
+    def _spelled(self, text: str) -> str:
+        """The question as the encoder reads it (`_Normaliser.plain`), with each typo that
+        `_query_words` corrects spelled as the FAQ spells the word, in the form closest to the
+        typo ("cancle" is "cancel", "cancled" "cancelled"): an encoder knows "cancel", and reads
+        "cancle" as pieces of other words."""
+        plain = _Normaliser.plain(text)
+        return _WORD.sub(lambda found: self._spelling(found.group(0)), plain)
+
+    def _spelling(self, word: str) -> str:
+        stems = self._normaliser.words(word)
+        if len(stems) != 1 or not self._may_be_a_typo(stems[0]):
+            return word
+        found = process.extractOne(word, self._spellings.get(self._corrected(stems[0]), ()))
+        return word if found is None else found[0]
+
+    def _may_be_a_typo(self, word: str) -> bool:
+        """Whether `_correction` is asked for the word (stemmed): one the FAQ does not use, of
+        letters only (a code is the customer's own), long enough for a typo to be told from
+        another word, and no stop word."""
+        return word not in self._idf and len(word) >= 4 and word.isalpha() and is_content(word)
 
     def _correction(self, word: str) -> str:
         """The FAQ word closest to an unknown word if one is close, else the word itself. An
