@@ -73,6 +73,28 @@ def test_a_greeting_or_thanks_alone_asks_for_the_question_and_is_not_a_gap(local
     assert stored(local) == []
 
 
+PASTED = (
+    "Good morning,\n\nI hope this email finds you well. I would like to cancel my subscription"
+    " please.\n\nMany thanks,\nSarah Jones\nSent from my iPhone"
+)
+
+
+def test_a_pasted_email_is_answered_as_its_question_alone_would_be(tier, local):
+    """Greetings, well-wishing, sign-offs and the name under them are no question: as words the
+    FAQ never uses they counted against every entry, and this e-mail read 34% sure."""
+    sure = []
+    for text in ("I would like to cancel my subscription please.", PASTED):
+        (reply,) = local.workspace.command("ana", "/faq", text)
+        seen = reply.render().text
+        assert "*How do I cancel my subscription?*" in seen
+        assert "Helpful" in seen  # an answer, not a "did you mean"
+        sure.append(re.search(r"· (\d+)% sure", seen).group(1))
+    assert sure[0] == sure[1]
+    assert stored(local)[1][:3] == (PASTED, "cancel_subscription", "answer")  # kept whole
+    reply = faq(local, "Thanks so much!\nMaria")
+    assert "I need a few words of the customer's question" in shown(reply)
+
+
 def test_customer_markup_is_shown_literally(local):
     reply = faq(local, "<!channel> <@U123> <https://evil|click> &<> my box is late")
     text = shown(reply)

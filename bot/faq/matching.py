@@ -54,6 +54,7 @@ from rapidfuzz import fuzz, process
 
 from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
+from bot.faq.pleasantries import without_pleasantries
 from bot.shared.english import english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
@@ -581,7 +582,7 @@ class Matcher:
         names_a_need = _names_a_need(words)
         closest = None
         if self._meaning is not None and names_a_need:
-            question = self._meaning.question(self._spelled(text[:_MAX_QUERY_CHARS]))
+            question = self._meaning.question(self._spelled(_asked(text)))
             if question.any():  # else the word vectors know none of its words: words alone
                 closest = self._meaning.closest(question)
         ranked = self._rank(words, pairs, closest)
@@ -607,7 +608,7 @@ class Matcher:
         """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
         are, not corrected to FAQ words: two questions about what the FAQ lacks meet on the
         words it lacks."""
-        words = self._normaliser.words(text[:_MAX_QUERY_CHARS] if isinstance(text, str) else "")
+        words = self._normaliser.words(_asked(text) if isinstance(text, str) else "")
         content = [word for word in dict.fromkeys(words) if is_content(word)]
         return Reading({word: self._idf.get(word, self._unseen_idf) for word in content})
 
@@ -784,7 +785,7 @@ class Matcher:
         and the unique pairs of words next to each other (see `_pairs`)."""
         words: dict[str, None] = {}  # ordered set
         said = []  # the words in the order said, corrected
-        for word in self._normaliser.words(text[:_MAX_QUERY_CHARS]):
+        for word in self._normaliser.words(_asked(text)):
             if word not in self._idf and not word.isalpha():
                 continue  # a code the FAQ does not know ("sw1a", "bx48213"): the customer's own
             if self._may_be_a_typo(word):
@@ -1335,6 +1336,12 @@ def _combine(
     ranked.sort(key=operator.itemgetter(0))
     ranked.sort(key=operator.itemgetter(1), reverse=True)
     return ranked
+
+
+def _asked(text: str) -> str:
+    """What a question asks: as much of it as is read, without greetings, well-wishing and
+    sign-offs (`without_pleasantries`), which the FAQ's phrasings never have."""
+    return without_pleasantries(text[:_MAX_QUERY_CHARS])
 
 
 def _names_a_need(words: list[str]) -> bool:

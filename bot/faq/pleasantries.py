@@ -1,0 +1,66 @@
+"""What a customer's message says that is no question: greetings, well-wishing, sign-offs and
+the name under them.
+
+Reps paste whole e-mails into /faq. "Good morning, I hope this email finds you well. I would
+like to cancel my subscription please. Many thanks, Sarah" asks what "I would like to cancel my
+subscription please" asks, but "morning", "hope", "finds", "well" and "Sarah" are words the FAQ
+never uses, and each counted against every entry: the cancel entry read 34% sure instead of
+95%. Only set phrases are taken out, and a name only at a greeting's start or under a closing at
+the end, so "I hope my box comes this week" and "which plan is best? Premium" stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The message's opening: a greeting and whom it greets (names, "there", "team"), then a comma,
+# colon, "!" or a new line. Capitals tell a name from the start of a question: "Hey box late,"
+# is no greeting.
+_OPENING = re.compile(
+    r"\A\s*(?i:hi|hello|hey|hiya|dear|greetings|good\s+(?:morning|afternoon|evening|day))\b"
+    r"(?:\s+(?:[A-Z][\w'.-]*|(?i:there|team|all|everyone|guys|folks|support|sir\s+or\s+madam)))*"
+    r"\s*(?:[,!]+|:(?!\w)|\n|\Z)"  # not the colon of an emoji's name, ":wave:"
+)
+# Well-wishing and thanks anywhere in the message.
+_COURTESIES = re.compile(
+    r"""\b(?:
+        (?:i\s+)?hope\s+(?:
+            you(?:'re|\u2019re|\s+are)\s+(?:(?:doing|keeping)\s+)?(?:well|ok|okay|good|fine|safe)
+          | this\s+(?:e-?mail|message|note|finds\s+you)(?:\s+finds\s+you)?\s+(?:well|ok|okay)
+          | (?:all|everything)\s+is\s+(?:well|good|ok|okay|fine)
+          | you\s+(?:are|'re|\u2019re|had|have\s+had)\s+(?:having\s+)?an?\s+
+            (?:good|great|nice|lovely)\s+(?:day|week|weekend)
+        )
+      | thanks\s+in\s+advance
+      | thank\s+you\s+(?:(?:so|very)\s+much\s+)?(?:in\s+advance|for\s+your\s+(?:help|time|patience))
+      | many\s+thanks
+      | (?:kind|best|warm|warmest)\s+(?:regards|wishes)
+      | yours\s+(?:sincerely|faithfully|truly)
+      | look(?:ing)?\s+forward\s+to\s+(?:hearing\s+from\s+you|your\s+(?:reply|response))
+      | have\s+a\s+(?:good|great|nice|lovely)\s+(?:day|week|weekend)(?=[.!\s]*(?:\n|\Z))
+    )\b[.,!]*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A phone's line under the message, under the name too.
+_SENT_FROM = re.compile(r"\bsent\s+from\s+my\s+\w+(?:\s+\w+)?[.!]*\s*\Z", re.IGNORECASE)
+# A closing at the end, at the start of a line or a sentence, and the name under it.
+_CLOSING = re.compile(
+    r"(?:\A|(?<=[.!?\n]))\s*(?i:"
+    r"(?:(?:many|kind|best|warm|warmest)\s+)?(?:thanks|regards|wishes)(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?"
+    r"|thank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance|\s+for\s+your\s+help)?"
+    r"|cheers|best|sincerely|yours\s+(?:sincerely|faithfully|truly)|take\s+care"
+    r"|all\s+the\s+best)"
+    r"\s*[,.!-]*\s*(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s*[.!]?\s*\Z"
+)
+
+
+def without_pleasantries(text: str) -> str:
+    """The message without its greeting, well-wishing, sign-off and signed name (see the
+    module doc), the rest as it was but for the blanks at its ends."""
+    asked = _SENT_FROM.sub(" ", text, count=1)
+    asked = _CLOSING.sub(" ", asked, count=1)
+    asked = _OPENING.sub(" ", asked, count=1)
+    asked = _COURTESIES.sub(" ", asked)
+    # what is left at the edges, as the question alone would be typed: an encoder reads
+    # " . wifi" otherwise than "wifi"
+    return asked.strip() if asked != text else text

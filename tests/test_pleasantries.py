@@ -1,0 +1,40 @@
+"""What is no question in a pasted message: greetings, well-wishing, sign-offs, a signed name."""
+
+import pytest
+
+from bot.faq.pleasantries import without_pleasantries
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("Hi there, I hope you're well. Where is my box? Thanks, Maria", "Where is my box?"),
+        ("Hello,\nhope all is well.\nMy card was charged twice.\nKind regards,\nJohn Smith",
+         "My card was charged twice."),
+        ("Dear Sir or Madam, please close my account. Yours faithfully, Mr J. Brown",
+         "please close my account."),
+        ("Hi Anna,\nmy box is late\nThanks in advance,\nTom", "my box is late"),
+        ("Good afternoon team! Can I pause? Have a great day", "Can I pause?"),
+        ("my box never came. Sent from my iPhone", "my box never came."),
+        ("Thank you so much!\nMaria", ""),
+    ],
+)  # fmt: skip
+def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
+    assert without_pleasantries(message) == asked
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I hope my box comes this week",  # a hope about the order, not a courtesy
+        "which plan is best? Premium",  # "best" asks here, and "Premium" is no name
+        "Best price for the family box?",
+        "Hey box late, help",  # no capital: the question, not whom it greets
+        "Thanks John for the help, where is my box",  # the thanks is not the message's end
+        "Hello where is my box",
+        "Hello :wave: where is my box",  # the emoji is left to the matcher's own reading
+        "can I have a good day delivery slot",
+    ],
+)
+def test_a_question_that_only_looks_like_one_is_left_as_it_is(message):
+    assert without_pleasantries(message) == message
