@@ -57,6 +57,26 @@ def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(lo
 
 
 @pytest.mark.writes_content
+def test_a_pasted_emails_gap_is_its_question_and_no_customers_name_reaches_the_file(local):
+    ask(
+        local,
+        "ana",
+        "Hi there, hope all is well. What do you think of zeppelins? Thanks, Omar Khan",
+    )
+    ask(local, "ben", "Dear team,\nwhat do you think of zeppelins?\nKind regards,\nJo Smith")
+    reply = gaps_reply(local)
+    text = reply.render().text
+    assert "2× “What do you think of zeppelins?”" in text  # one need, as a lead reads it
+    assert "Omar" not in text and "Smith" not in text and "hope" not in text
+    (menu,) = [e for e in reply.elements if e.type == "static_select"]
+    chosen = next(e for e in local.services.faq.entries.values() if e.question == menu.options[0])
+    local.workspace.choose("lee", menu.options[0])
+    written = Path(chosen.source.rsplit(":", 1)[0]).read_text()
+    assert '    - "What do you think of zeppelins?"\n' in written
+    assert "Omar" not in written and "Smith" not in written
+
+
+@pytest.mark.writes_content
 def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
     ask(local, "ana", "do you have vegan meals")
     ask(local, "ben", "do u have vegan meals??")

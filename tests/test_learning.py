@@ -134,6 +134,15 @@ def test_the_stronger_side_wins_where_reps_disagree():
     assert lessons.learned == {"lost_card": (WALLET,)} and lessons.turned_down == ()
 
 
+def test_a_pasted_email_is_learned_as_its_question_without_the_customers_name():
+    matcher = Matcher.for_knowledge(_knowledge_of(FAQ))
+    votes = [
+        Vote(f"Hi, hope you are well. {WALLET}. Thanks, {name}", rep, "lost_card", True, NOW)
+        for rep, name in (("U1", "Maria Lopez"), ("U2", "Tom"))
+    ]
+    assert learn(votes, matcher, NOW).learned == {"lost_card": (f"{WALLET}.",)}
+
+
 def test_a_click_weighs_half_as_much_every_half_life():
     assert weight(NOW, NOW) == 1.0
     assert weight(NOW, NOW + 2 * HALF_LIFE) == 0.25

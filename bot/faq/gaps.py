@@ -18,6 +18,7 @@ from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher, Reading
+from bot.faq.pleasantries import question_of
 from bot.faq.service import SUGGESTIONS as SHOWN_TO_REPS
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
@@ -141,7 +142,7 @@ def _plain_matcher() -> Matcher:
 
 
 def _wordings(group: list[tuple[int, str]]) -> tuple[str, ...]:
-    counts = Counter(" ".join(text.split()) for _, text in group)
+    counts = Counter(question_of(text) for _, text in group)
     return tuple(text for text, _ in counts.most_common())
 
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher, Reading
+from bot.faq.pleasantries import question_of
 
 # Four weeks: with two, two reps' word was gone in two weeks, before the same need came back
 # often enough to be confirmed again (scripts/bench_learning.py lost answers in week 4).
@@ -100,8 +101,9 @@ def learn(votes: Iterable[Vote], matcher: Matcher, now: datetime) -> Lessons:
     # (entry id, support) -> question folded -> rep -> the weight of their latest word
     said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
     for vote in votes:
-        key = " ".join(vote.question.lower().split())
-        asked.setdefault(key, " ".join(vote.question.split()))
+        question = question_of(vote.question)
+        key = question.lower()
+        asked.setdefault(key, question)
         reps = said.setdefault((vote.entry_id, vote.support), {}).setdefault(key, {})
         reps[vote.rep] = max(reps.get(vote.rep, 0.0), weight(vote.at, now))
     readings = {key: matcher.read(text) for key, text in asked.items()}

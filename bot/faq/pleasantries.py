@@ -64,3 +64,10 @@ def without_pleasantries(text: str) -> str:
     # what is left at the edges, as the question alone would be typed: an encoder reads
     # " . wifi" otherwise than "wifi"
     return asked.strip() if asked != text else text
+
+
+def question_of(message: str) -> str:
+    """The message's question on one line, as a lead reads it in the gaps and as the FAQ keeps
+    it when it is learned or added as a phrasing: without pleasantries (a customer's name has
+    no place in the knowledge files), blanks collapsed; the message itself if that is all."""
+    return " ".join(without_pleasantries(message).split()) or " ".join(message.split())
