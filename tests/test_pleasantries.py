@@ -17,6 +17,12 @@ from bot.faq.pleasantries import without_pleasantries
         ("Good afternoon team! Can I pause? Have a great day", "Can I pause?"),
         ("my box never came. Sent from my iPhone", "my box never came."),
         ("Thank you so much!\nMaria", ""),
+        ("Customer: where is my box", "where is my box"),
+        ("[10:32] Maria: where is my box\n[10:33] Maria: it was due Monday",
+         "where is my box\n it was due Monday"),
+        ("10:32 AM Maria Lopez: can I pause?", "can I pause?"),
+        ("Hi, I'm Karen and my box is late", "and my box is late"),
+        ("my name is Peter Smith and I want to cancel", "and I want to cancel"),
     ],
 )  # fmt: skip
 def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
@@ -34,6 +40,9 @@ def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
         "Hello where is my box",
         "Hello :wave: where is my box",  # the emoji is left to the matcher's own reading
         "can I have a good day delivery slot",
+        "Refund: how long does it take?",  # a topic, not a speaker: no time before it
+        "I am unable to log in",
+        "this is ridiculous, where is my box",
     ],
 )
 def test_a_question_that_only_looks_like_one_is_left_as_it_is(message):

@@ -200,7 +200,7 @@ _IRREGULAR = """
     withdrawn:withdraw
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # "where_is_my_box" is four words, as a rep may copy an id
 _ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
 _ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
 _SENTENCE = re.compile(r"(?<=[?.!])\s+")

@@ -1,12 +1,14 @@
 """What a customer's message says that is no question: greetings, well-wishing, sign-offs and
-the name under them.
+the name under them, a customer introducing themselves, and a pasted chat line's time and
+speaker ("[10:32] Maria:", "Customer:").
 
 Reps paste whole e-mails into /faq. "Good morning, I hope this email finds you well. I would
 like to cancel my subscription please. Many thanks, Sarah" asks what "I would like to cancel my
 subscription please" asks, but "morning", "hope", "finds", "well" and "Sarah" are words the FAQ
 never uses, and each counted against every entry: the cancel entry read 34% sure instead of
-95%. Only set phrases are taken out, and a name only at a greeting's start or under a closing at
-the end, so "I hope my box comes this week" and "which plan is best? Premium" stay as they are.
+95%. Only set phrases are taken out, and a name only where a greeting, a closing, "my name is"
+or a chat line's time puts one, so "I hope my box comes this week", "which plan is best?
+Premium" and "Refund: how long?" stay as they are.
 """
 
 from __future__ import annotations
@@ -53,14 +55,30 @@ _CLOSING = re.compile(
     r"\s*[,.!-]*\s*(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s*[.!]?\s*\Z"
 )
 
+# "I'm Karen", "my name is Peter Smith": capitals tell a name from "I am unable to log in".
+_INTRODUCTION = re.compile(
+    r"\b(?i:my\s+name\s+is|my\s+name's|this\s+is|i\s+am|i'm|i\u2019m)"
+    r"\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?\b"
+)
+# A pasted chat line's time and speaker: a role by name, or anyone's name after a time.
+_TIME = r"(?:\[[^\]\n]{1,25}\]|\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*(?i:am|pm))?)"
+_SPEAKER = re.compile(
+    rf"^[ \t]*(?:(?:{_TIME}[ \t]*)?(?i:customer|client|visitor|user|guest|caller)"
+    rf"|{_TIME}[ \t]*[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*)?)[ \t]*:[ \t]*",
+    re.MULTILINE,
+)
+
 
 def without_pleasantries(text: str) -> str:
-    """The message without its greeting, well-wishing, sign-off and signed name (see the
-    module doc), the rest as it was but for the blanks at its ends."""
+    """The message without its greeting, well-wishing, sign-off, signed name, introduction
+    and chat lines' times and speakers (see the module doc), the rest as it was but for the
+    blanks at its ends."""
     asked = _SENT_FROM.sub(" ", text, count=1)
     asked = _CLOSING.sub(" ", asked, count=1)
     asked = _OPENING.sub(" ", asked, count=1)
     asked = _COURTESIES.sub(" ", asked)
+    asked = _INTRODUCTION.sub(" ", asked)
+    asked = _SPEAKER.sub(" ", asked)
     # what is left at the edges, as the question alone would be typed: an encoder reads
     # " . wifi" otherwise than "wifi"
     return asked.strip() if asked != text else text

@@ -27,6 +27,7 @@ from bot.shared.english import stem
 TABLE = Path(__file__).parent / "data" / "word-vectors.npz"
 TABLE_SHA256 = "9d1e8f45bb3d43c805892df6a4333f1afc1422857239c09a9ae0e3f9effa42ac"
 _WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # as the matcher reads words: "where_is_my_box" is four
 
 
 class WordVectors:
