@@ -10,6 +10,11 @@ tier is words and the word vectors repbot ships; "words" is words alone, for com
 semantic tier needs `repbot[semantic]` (./scripts/setup installs it); without it its column says so.
 Its phrasing vectors are cached in a temporary file: "cold" builds with an empty cache, "warm"
 again from it, as after a restart.
+
+Two rows ask the same questions as reps paste them (a sample of `SAMPLED`, fixed seed): each
+with one typo in a word of five letters or more (a letter dropped, doubled or swapped with the
+next), and each wrapped as an e-mail or chat message (an opening, sometimes well-wishing, a
+closing and a name, some of them phrases the matcher has no rule for).
 """
 
 from __future__ import annotations
@@ -42,6 +47,13 @@ SECOND = ROOT / "benchmarks" / "telecom"  # written without reading the matcher
 SPEED_QUERIES = 500
 # "words": words alone, the lexical tier without its word vectors, for comparison
 TIERS = ("words", "lexical", "semantic")
+SAMPLED = 2_000  # questions asked again with a typo, and again pasted as a message
+OPENINGS = ("Hi,", "Hello,", "Hi there,", "Dear Sir or Madam,", "Good morning,", "Hey team!",
+            "Hi Anna,", "Hello again,", "Hi guys,", "", "")  # fmt: skip
+WISHES = ("I hope you're well.", "Hope you had a good weekend!", "Sorry to bother you.", "", "")
+CLOSINGS = ("Thanks, Maria", "Kind regards,\nJohn Smith", "Many thanks, Sarah",
+            "Thanks in advance!", "Cheers, Tom", "Any help appreciated.", "Best, Priya Patel",
+            "Thank you for your help.", "Sent from my iPhone", "[10:32] Maria: ok")  # fmt: skip
 
 
 def main() -> int:
@@ -84,11 +96,18 @@ def accuracy(
     synonyms: Mapping[str, Sequence[str]],
     rows: list[tuple[str, str]],
 ) -> None:
-    found = {
-        tier: evaluate(Matcher(entries, synonyms=synonyms, encoder=encoder), rows)
+    matchers = {
+        tier: Matcher(entries, synonyms=synonyms, encoder=encoder)
         for tier, encoder in encoders.items()
         if tier != "semantic" or encoder is not None
     }
+    found = {tier: evaluate(matcher, rows) for tier, matcher in matchers.items()}
+    rng = random.Random(0)
+    sample = rng.sample(rows, min(SAMPLED, len(rows)))
+    typos = [(_with_a_typo(question, rng), expected) for question, expected in sample]
+    pasted = [(_pasted(question, rng), expected) for question, expected in sample]
+    typoed = {tier: evaluate(matcher, typos) for tier, matcher in matchers.items()}
+    wrapped = {tier: evaluate(matcher, pasted) for tier, matcher in matchers.items()}
     lines: list[tuple[str, Callable[[Evaluation], str]]] = [
         ("top-1", lambda e: _share(e.top1)),
         ("top-3", lambda e: _share(e.top3)),
@@ -103,6 +122,36 @@ def accuracy(
     print(f"{'':<22}" + "".join(f"{tier:>10}" for tier in found))
     for label, show in lines:
         print(f"{label:<22}" + "".join(f"{show(e):>10}" for e in found.values()))
+    asked = {tier: evaluate(matcher, sample) for tier, matcher in matchers.items()}
+    print(f"{len(sample)} of them as asked, with a typo, and pasted as a message:")
+    for measure, show in lines[0:1] + lines[2:3]:
+        for label, variant in (("asked", asked), ("typo", typoed), ("pasted", wrapped)):
+            row = f"{label}: {measure.removeprefix('covered: ')}"
+            print(f"{row:<22}" + "".join(f"{show(e):>10}" for e in variant.values()))
+
+
+def _with_a_typo(question: str, rng: random.Random) -> str:
+    """The question with one word of five letters or more misspelt, if it has one."""
+    words = question.split()
+    long = [i for i, word in enumerate(words) if len(word) >= 5 and word.isalpha()]
+    if not long:
+        return question
+    i = rng.choice(long)
+    word, at = words[i], rng.randrange(len(words[i]) - 1)
+    edit = rng.choice(("drop", "double", "swap"))
+    if edit == "drop":
+        words[i] = word[:at] + word[at + 1 :]
+    elif edit == "double":
+        words[i] = word[: at + 1] + word[at:]
+    else:
+        words[i] = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return " ".join(words)
+
+
+def _pasted(question: str, rng: random.Random) -> str:
+    """The question as a pasted e-mail or chat message (see the module doc)."""
+    parts = (rng.choice(OPENINGS), rng.choice(WISHES), question, rng.choice(CLOSINGS))
+    return "\n".join(part for part in parts if part)
 
 
 def speed(

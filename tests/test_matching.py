@@ -402,6 +402,17 @@ def test_a_second_business_written_without_reading_the_matcher_is_matched_as_wel
     assert found.uncovered_answered <= 0.10
 
 
+def test_a_typo_too_far_from_the_faqs_word_is_read_as_the_english_word_a_letter_away():
+    """ "famly" stems to "fam", too short to correct; "movign" is far from the FAQ's "move".
+    Both were a "did you mean" at 15% to 48%; the English word a letter away, which the FAQ
+    uses, answers."""
+    bench = Path(__file__).parent.parent / "benchmarks" / "telecom"
+    matcher = Matcher.for_knowledge(load_valid_knowledge(bench / "knowledge"))
+    for text, expected in [("famly plan", "family_plan"), ("movign house", "moving_home")]:
+        result = matcher.match(text)
+        assert (result.verdict, result.matches[0].entry.id) == ("answer", expected), result
+
+
 def test_entries_a_rep_turned_down_can_be_left_out_and_the_rest_scored_without_them(matcher):
     full = matcher.match("how do i cancel my subscription", top=5)
     assert full.matches[0].entry.id == "cancel_subscription"

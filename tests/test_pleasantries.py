@@ -18,6 +18,8 @@ from bot.faq.pleasantries import without_pleasantries
         ("my box never came. Sent from my iPhone", "my box never came."),
         ("Thank you so much!\nMaria", ""),
         ("Customer: where is my box", "where is my box"),
+        ("Hello again, sorry to bother you. Can I pause? Any help much appreciated",
+         "Can I pause?"),
         ("[10:32] Maria: where is my box\n[10:33] Maria: it was due Monday",
          "where is my box\n it was due Monday"),
         ("10:32 AM Maria Lopez: can I pause?", "can I pause?"),

@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process
 from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.pleasantries import without_pleasantries
-from bot.shared.english import english_stems, stem
+from bot.shared.english import english_spelling, english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
 if TYPE_CHECKING:
@@ -200,6 +200,7 @@ _IRREGULAR = """
     withdrawn:withdraw
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
+_TOKEN = re.compile(r"[\w'\u2019]+")  # a word with its apostrophes, as `_respelled` reads it
 _WORD = re.compile(r"[^\W_]+")  # "where_is_my_box" is four words, as a rep may copy an id
 _ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
 _ONES = itertools.repeat(1.0)  # the idf of an n-gram no FAQ word has
@@ -578,11 +579,12 @@ class Matcher:
         out and the rest scored as if the FAQ did not have them (a rep said they are wrong)."""
         if not isinstance(text, str):
             text = ""
-        words, pairs = self._query_words(text)
+        asked = self._question(text)
+        words, pairs = self._query_words(asked)
         names_a_need = _names_a_need(words)
         closest = None
         if self._meaning is not None and names_a_need:
-            question = self._meaning.question(self._spelled(_asked(text)))
+            question = self._meaning.question(self._spelled(asked))
             if question.any():  # else the word vectors know none of its words: words alone
                 closest = self._meaning.closest(question)
         ranked = self._rank(words, pairs, closest)
@@ -602,7 +604,7 @@ class Matcher:
     def names_a_need(self, text: str) -> bool:
         """Whether the text has a word that can name what a customer wants, as `match` says
         (`MatchResult.names_a_need`), without matching it."""
-        return _names_a_need(self._query_words(text if isinstance(text, str) else "")[0])
+        return _names_a_need(self._query_words(self._question(text))[0])
 
     def read(self, text: str) -> Reading:
         """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
@@ -780,12 +782,42 @@ class Matcher:
         posting = self._postings.get(word)
         return index in posting if posting is not None else self._common[word][index] > 0
 
-    def _query_words(self, text: str) -> tuple[list[str], list[str]]:
-        """Unique query words, unknown ones corrected to the closest FAQ word if one is close,
-        and the unique pairs of words next to each other (see `_pairs`)."""
+    def _question(self, text: str) -> str:
+        """What the question asks (`_asked`), respelt (`_respelled`)."""
+        return self._respelled(_asked(text)) if isinstance(text, str) else ""
+
+    def _respelled(self, text: str) -> str:
+        """The text with each word of five letters or more that is no English word, and that no
+        FAQ word is close to (`_correction`), spelt as the commonest English word a letter away
+        if the FAQ uses that word: "famly" as "family", whose stem "fam" was too short to
+        correct, "movign" as "moving", too far from the FAQ's "move". Only then: the commonest
+        word is often another ("crypto" would be "crypt", "laggy" "baggy"), and a word the FAQ
+        does not use cannot lead to its entries anyway. Words with an apostrophe are left to the
+        contractions ("doesn't")."""
+        return _TOKEN.sub(lambda found: self._respelling(found.group(0)), text)
+
+    def _respelling(self, word: str) -> str:
+        stemmed = self._stem_of(word) if len(word) >= 5 and word.isalpha() else None
+        if stemmed is None or stemmed in self._idf or not is_content(stemmed):
+            return word
+        if stemmed in english_stems():
+            return word
+        if self._may_be_a_typo(stemmed) and self._corrected(stemmed) != stemmed:
+            return word  # an FAQ word is close: `_query_words` and `_spelled` correct it
+        spelt = english_spelling(word.lower())
+        return spelt if spelt is not None and self._stem_of(spelt) in self._idf else word
+
+    def _stem_of(self, word: str) -> str | None:
+        """The word's stem as the FAQ's words are read (synonyms too), if it is one word."""
+        stems = self._normaliser.words(word)
+        return stems[0] if len(stems) == 1 else None
+
+    def _query_words(self, question: str) -> tuple[list[str], list[str]]:
+        """Unique words of the question (`_question`), unknown ones corrected to the closest FAQ
+        word if one is close, and the unique pairs of words next to each other (see `_pairs`)."""
         words: dict[str, None] = {}  # ordered set
         said = []  # the words in the order said, corrected
-        for word in self._normaliser.words(_asked(text)):
+        for word in self._normaliser.words(question):
             if word not in self._idf and not word.isalpha():
                 continue  # a code the FAQ does not know ("sw1a", "bx48213"): the customer's own
             if self._may_be_a_typo(word):
@@ -806,10 +838,10 @@ class Matcher:
         return _WORD.sub(lambda found: self._spelling(found.group(0)), plain)
 
     def _spelling(self, word: str) -> str:
-        stems = self._normaliser.words(word)
-        if len(stems) != 1 or not self._may_be_a_typo(stems[0]):
+        stemmed = self._stem_of(word)
+        if stemmed is None or not self._may_be_a_typo(stemmed):
             return word
-        found = process.extractOne(word, self._spellings.get(self._corrected(stems[0]), ()))
+        found = process.extractOne(word, self._spellings.get(self._corrected(stemmed), ()))
         return word if found is None else found[0]
 
     def _may_be_a_typo(self, word: str) -> bool:

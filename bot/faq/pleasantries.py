@@ -20,7 +20,7 @@ import re
 # is no greeting.
 _OPENING = re.compile(
     r"\A\s*(?i:hi|hello|hey|hiya|dear|greetings|good\s+(?:morning|afternoon|evening|day))\b"
-    r"(?:\s+(?:[A-Z][\w'.-]*|(?i:there|team|all|everyone|guys|folks|support|sir\s+or\s+madam)))*"
+    r"(?:\s+(?:[A-Z][\w'.-]*|(?i:there|team|all|everyone|guys|folks|support|again|sir\s+or\s+madam)))*"
     r"\s*(?:[,!]+|:(?!\w)|\n|\Z)"  # not the colon of an emoji's name, ":wave:"
 )
 # Well-wishing and thanks anywhere in the message.
@@ -33,6 +33,9 @@ _COURTESIES = re.compile(
           | you\s+(?:are|'re|\u2019re|had|have\s+had)\s+(?:having\s+)?an?\s+
             (?:good|great|nice|lovely)\s+(?:day|week|weekend)
         )
+      | (?:i\s+)?hope\s+you\s+can\s+help(?:\s+me)?
+      | sorry\s+to\s+(?:bother|trouble)\s+you(?:\s+again)?
+      | any\s+help\s+(?:(?:would\s+be|is)\s+)?(?:(?:much|greatly|really)\s+)?appreciated
       | thanks\s+in\s+advance
       | thank\s+you\s+(?:(?:so|very)\s+much\s+)?(?:in\s+advance|for\s+your\s+(?:help|time|patience))
       | many\s+thanks
