@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process
 from bot.faq import semantic
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.pleasantries import without_pleasantries
-from bot.shared.english import english_spelling, english_stems, stem
+from bot.shared.english import english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ _PAIR_WEIGHT = 0.3
 # each of its nouns) cost more than they are worth there: at 10,000 entries, half a second of
 # start-up (a fifth of a build) and 40 MB a worker; at 100,000, 240 MB more, half again.
 _PAIRED_UP_TO = 5_000
+_RESPELT_UP_TO = 5_000  # entries: a bigger FAQ's typos are only corrected by `_correction`
 _CALIBRATION_SAMPLE = 200  # entries whose phrasings the confidence is fitted on
 _CALIBRATION_PHRASINGS = 400  # at most, of a FAQ of up to _CALIBRATION_SAMPLE entries
 # An uncovered question counts as much as a covered one: the FAQ cannot know how often reps
@@ -200,6 +201,7 @@ _IRREGULAR = """
     withdrawn:withdraw
 """
 _SPLIT_STEMS |= dict(pair.split(":") for pair in _IRREGULAR.split())
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _TOKEN = re.compile(r"[\w'\u2019]+")  # a word with its apostrophes, as `_respelled` reads it
 _WORD = re.compile(r"[^\W_]+")  # "where_is_my_box" is four words, as a rep may copy an id
 _ZEROS = itertools.repeat(0.0)  # the weight of what an entry does not use
@@ -542,7 +544,6 @@ class Matcher:
                 self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._meaning: PhrasingVectors | None = None
-        self._spellings: dict[str, list[str]] = {}
         # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
         self._meaning_weight = 0.0
         self._centroid_share = 0.0
@@ -556,8 +557,15 @@ class Matcher:
             from bot.faq.vectors import PhrasingVectors
 
             self._meaning = PhrasingVectors(self.encoder, [e.phrasings for e in self.entries])
-            # the FAQ's own spelling of each word a typo can be corrected to (`_spelled`)
-            self._spellings = self._normaliser.spellings(frozenset(self._vocabulary))
+        # The FAQ's own words by stem, read so far (only its own), for typos (`_spelled`,
+        # `_a_letter_away`). Not kept for a huge FAQ matched on words alone: hundreds of
+        # thousands of words, tens of MB a worker.
+        self._spellings = (
+            self._normaliser.spellings(frozenset(self._vocabulary))
+            if self._meaning is not None or count <= _RESPELT_UP_TO
+            else {}
+        )
+        self._faq_words = {w: stemmed for stemmed, words in self._spellings.items() for w in words}
         self._confidence = self._calibrate(held_out, read, read_pairs)
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
@@ -788,12 +796,14 @@ class Matcher:
 
     def _respelled(self, text: str) -> str:
         """The text with each word of five letters or more that is no English word, and that no
-        FAQ word is close to (`_correction`), spelt as the commonest English word a letter away
-        if the FAQ uses that word: "famly" as "family", whose stem "fam" was too short to
-        correct, "movign" as "moving", too far from the FAQ's "move". Only then: the commonest
-        word is often another ("crypto" would be "crypt", "laggy" "baggy"), and a word the FAQ
-        does not use cannot lead to its entries anyway. Words with an apostrophe are left to the
-        contractions ("doesn't")."""
+        FAQ word is close to (`_correction`), spelt as a word of the FAQ a letter away if there
+        is one (`_a_letter_away`): "famly" as "family", whose stem "fam" was too short to
+        correct, "movign" as "moving", too far from the FAQ's "move". Only the FAQ's words: the
+        commonest English word a letter away is often another ("crypto" would be "crypt",
+        "laggy" "baggy"), and a word the FAQ does not use cannot lead to its entries anyway.
+        Words with an apostrophe are left to the contractions ("doesn't")."""
+        if not self._faq_words:
+            return text
         return _TOKEN.sub(lambda found: self._respelling(found.group(0)), text)
 
     def _respelling(self, word: str) -> str:
@@ -804,8 +814,17 @@ class Matcher:
             return word
         if self._may_be_a_typo(stemmed) and self._corrected(stemmed) != stemmed:
             return word  # an FAQ word is close: `_query_words` and `_spelled` correct it
-        spelt = english_spelling(word.lower())
-        return spelt if spelt is not None and self._stem_of(spelt) in self._idf else word
+        return self._a_letter_away(word.lower()) or word
+
+    def _a_letter_away(self, word: str) -> str | None:
+        """The FAQ's word a letter away from `word` (one dropped, added, changed, or two next to
+        each other swapped), the commonest in the FAQ if there are several; None if none is."""
+        found = []
+        for candidate in _a_letter_changed(word):
+            stemmed = self._faq_words.get(candidate)
+            if stemmed is not None:
+                found.append((self._idf[stemmed], candidate))
+        return min(found)[1] if found else None
 
     def _stem_of(self, word: str) -> str | None:
         """The word's stem as the FAQ's words are read (synonyms too), if it is one word."""
@@ -1368,6 +1387,18 @@ def _combine(
     ranked.sort(key=operator.itemgetter(0))
     ranked.sort(key=operator.itemgetter(1), reverse=True)
     return ranked
+
+
+def _a_letter_changed(word: str) -> set[str]:
+    """Every string a letter away from the word (in a to z): one dropped, added, changed, or
+    two next to each other swapped."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(head + tail[1:] for head, tail in splits if tail),
+        *(head + tail[1] + tail[0] + tail[2:] for head, tail in splits if len(tail) > 1),
+        *(head + letter + tail[1:] for head, tail in splits if tail for letter in _LETTERS),
+        *(head + letter + tail for head, tail in splits for letter in _LETTERS),
+    }
 
 
 def _asked(text: str) -> str:

@@ -25,23 +25,9 @@ def stem(word: str) -> str:
 
 
 @functools.cache
-def _checker() -> SpellChecker:
-    """pyspellchecker's English word frequency list, read when first wanted, not on import: 0.15
-    s (a server reads it before its workers fork, to share it)."""
-    return SpellChecker(language="en", distance=1)
-
-
-@functools.cache
 def english_stems() -> frozenset[str]:
-    """The stems of the 160,000 English words of pyspellchecker's word frequency list."""
-    words = _checker().word_frequency.dictionary
+    """The stems of the 160,000 English words of pyspellchecker's word frequency list. Read
+    when first wanted, not on import: 0.15 s (a server reads it before its workers fork, to
+    share it)."""
+    words = SpellChecker(language="en").word_frequency.dictionary
     return frozenset(stem(word) for word in words if word.isalpha())
-
-
-@functools.lru_cache(maxsize=4096)
-def english_spelling(word: str) -> str | None:
-    """The commonest English word one letter away from `word` (a letter dropped, added, changed,
-    or two swapped: "brooken" is "broken", "famly" "family"), or None; `word` in lower case.
-    Some 0.5 ms the first time."""
-    found = _checker().correction(word)
-    return found if found and found != word else None
