@@ -113,6 +113,18 @@ def test_long_text_stays_inside_slack_limits():
     assert all(len(b["text"]["text"]) <= 3000 for b in answer["blocks"] if b["type"] == "section")
 
 
+def test_an_answer_with_two_more_for_the_rest_of_the_message_stays_inside_slacks_50_blocks():
+    huge = Entry("huge", "A question?", "word " * 40_000)  # far more than 40 sections
+    also = [Scored(Entry(f"more{n}", "And this?", "word " * 40_000), 80.0) for n in (1, 2)]
+    for built in (
+        faq_blocks.faq_answer(huge, "asked", 1, 90.0, also),
+        faq_blocks.faq_feedback_given(huge, "asked", True, also),
+    ):
+        assert len(built["blocks"]) <= 50
+        assert shown(built).count("The customer also asks:") == 2
+        assert shown(built).count("The whole answer is in the FAQ") == 3  # what was left out
+
+
 # One renderer: people's words go in raw and are escaped exactly once, inside the builders.
 
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)|&[a-z]*$")  # a bare "&" or an entity cut short

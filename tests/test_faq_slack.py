@@ -95,6 +95,23 @@ def test_a_pasted_email_is_answered_as_its_question_alone_would_be(tier, local):
     assert "I need a few words of the customer's question" in shown(reply)
 
 
+def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_click(local):
+    (reply,) = local.workspace.command(
+        "ana", "/faq", "Where is my box? Also, how do I change my address?"
+    )
+    seen = reply.render().text
+    first, _, rest = seen.partition("The customer also asks:")
+    assert "*How do I change my delivery address?*" in first and "Helpful" in first
+    assert "*Where is my box? How can I track my order?*" in rest
+    assert "FAQ `where_is_my_box` · " in rest and "Helpful" not in rest  # the buttons: the first's
+    (after,) = local.workspace.click("ana", "Helpful")
+    assert "Marked helpful." in after.render().text
+    assert "The customer also asks:" in after.render().text  # still in view
+    assert feedback_rows(local) == [(ANA, "change_delivery_address", 1)]
+    (single,) = local.workspace.command("ana", "/faq", "where is my box")
+    assert "also asks" not in single.render().text
+
+
 def test_customer_markup_is_shown_literally(local):
     reply = faq(local, "<!channel> <@U123> <https://evil|click> &<> my box is late")
     text = shown(reply)

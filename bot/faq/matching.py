@@ -241,6 +241,8 @@ class MatchResult:
     # Whether the text has a word that can name what a customer wants: emoji, punctuation, a
     # greeting or a thanks alone do not, and are no question for the FAQ (nor a gap).
     names_a_need: bool = True
+    # Other entries that parts of a longer message are answered with (`Faq.match`), best first
+    also: tuple[Scored, ...] = ()
 
     @property
     def offered(self) -> list[Scored]:

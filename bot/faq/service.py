@@ -12,12 +12,14 @@ from typing import Literal, overload
 from bot.faq import queries as faq_db
 from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
 from bot.faq.learning import WINDOW, Lessons, Vote, learn
-from bot.faq.matching import Matcher, MatchResult
+from bot.faq.matching import Matcher, MatchResult, Scored
+from bot.faq.parts import parts_of
 from bot.faq.queries import QueryRecord
 from bot.shared.clock import iso
 from bot.shared.db import Store
 
 SUGGESTIONS = 3
+ALSO = 2  # other answers at most, for the parts of a longer message (`Faq.match`)
 # Clicks weigh less as time passes, which changes what they teach with no click new, but only
 # over days: with nothing new, the clicks are read again at most this often.
 RELEARN_EVERY = timedelta(hours=1)
@@ -117,9 +119,23 @@ class Faq:
             return True
 
     def match(self, text: str) -> MatchResult:
+        """The FAQ's match for a rep's question; with an answer, the other entries its parts are
+        answered with too (`MatchResult.also`)."""
         edition = self._edition
-        excluded = edition.lessons.excluded(edition.matcher, text)
-        return edition.matcher.match(text, top=SUGGESTIONS, exclude=excluded)
+        result = _matched(edition, text, SUGGESTIONS)
+        parts = parts_of(text)
+        if result.verdict != "answer" or len(parts) < 2:
+            return result
+        shown = {result.matches[0].entry.id}
+        also: list[Scored] = []
+        for part in parts:
+            found = _matched(edition, part, 1)
+            if found.verdict == "answer" and found.matches[0].entry.id not in shown:
+                shown.add(found.matches[0].entry.id)
+                also.append(found.matches[0])
+                if len(also) == ALSO:
+                    break
+        return replace(result, also=tuple(also)) if also else result
 
     def record(
         self,
@@ -158,3 +174,9 @@ class Faq:
 
     def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> None:
         faq_db.record_feedback(self.store, query_id, user_id, entry_id, helpful)
+
+
+def _matched(edition: Edition, text: str, top: int) -> MatchResult:
+    """The edition's match, without the entries reps turned down for the question."""
+    excluded = edition.lessons.excluded(edition.matcher, text)
+    return edition.matcher.match(text, top=top, exclude=excluded)

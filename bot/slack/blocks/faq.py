@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.faq.knowledge import Entry
 from bot.faq.matching import MatchResult, Scored
 from bot.shared.content import Problem
 from bot.slack.blocks.base import (
+    MESSAGE_SECTIONS,
     SECTION_LIMIT,
     Message,
     Mrkdwn,
@@ -22,6 +25,9 @@ from bot.slack.blocks.base import (
 )
 from bot.slack.ids import Action, Block, Command, numbered
 
+# Blocks each other answer takes at most: what it answers, its sections, its entry.
+ALSO_SECTIONS = 5
+
 
 def faq_value(query_id: int, entry_id: str) -> str:
     return f"{query_id}:{entry_id}"
@@ -36,12 +42,34 @@ def _answer(entry: Entry) -> Mrkdwn:
     return Mrkdwn(f"*{escape(entry.question)}*\n") + entry.answer
 
 
-def _answer_blocks(entry: Entry, asked: str, score: float | None) -> list[dict]:
+def _answer_blocks(
+    entry: Entry, asked: str, score: float | None, also: Sequence[Scored] = ()
+) -> list[dict]:
     match = f" · {score:.0f}% sure" if score is not None else ""  # a calibrated confidence
+    rest = f"The whole answer is in the FAQ, {entry.source}."
     return [
-        *sections(_answer(entry), rest=f"The whole answer is in the FAQ, {entry.source}."),
+        # the other answers' blocks within Slack's 50 a message
+        *sections(_answer(entry), most=MESSAGE_SECTIONS - ALSO_SECTIONS * len(also), rest=rest),
         context(Mrkdwn(f"You asked:\n{quote(asked)}\nFAQ `{escape(entry.id)}`{match}")),
     ]
+
+
+def _also_blocks(also: Sequence[Scored]) -> list[dict]:
+    """The other entries parts of the message are answered with (`MatchResult.also`), each
+    under what it answers, without buttons of its own: the buttons above judge the first."""
+    blocks = []
+    for scored in also:
+        entry = scored.entry
+        blocks += [
+            context("The customer also asks:"),
+            *sections(
+                _answer(entry),
+                most=ALSO_SECTIONS - 2,
+                rest=f"The whole answer is in the FAQ, {entry.source}.",
+            ),
+            context(Mrkdwn(f"FAQ `{escape(entry.id)}` · {scored.score:.0f}% sure")),
+        ]
+    return blocks
 
 
 def long_answers(entries: list[Entry]) -> list[Problem]:
@@ -60,8 +88,11 @@ def long_answers(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def faq_answer(entry: Entry, asked: str, query_id: int, score: float | None) -> Message:
-    """A confident match: the answer itself, the FAQ question it answers, and feedback buttons."""
+def faq_answer(
+    entry: Entry, asked: str, query_id: int, score: float | None, also: Sequence[Scored] = ()
+) -> Message:
+    """A confident match: the answer itself, the FAQ question it answers, and feedback buttons;
+    then the answers to the rest of a longer message (`also`)."""
     value = faq_value(query_id, entry.id)
     feedback = actions(
         Block.FAQ_FEEDBACK,
@@ -69,18 +100,22 @@ def faq_answer(entry: Entry, asked: str, query_id: int, score: float | None) -> 
         button("Not helpful", Action.FAQ_NOT_HELPFUL, value),
         button("Draft a reply", Action.FAQ_DRAFT, value),
     )
-    return message(entry.answer, [*_answer_blocks(entry, asked, score), feedback])
+    blocks = [*_answer_blocks(entry, asked, score, also), feedback, *_also_blocks(also)]
+    return message(entry.answer, blocks)
 
 
-def faq_feedback_given(entry: Entry, asked: str, helpful: bool) -> Message:
-    """The answer stays in view; the buttons give way to a thank-you."""
+def faq_feedback_given(
+    entry: Entry, asked: str, helpful: bool, also: Sequence[Scored] = ()
+) -> Message:
+    """The answers stay in view; the buttons give way to a thank-you."""
     thanks = (
         "Marked helpful. Thanks!"
         if helpful
         else "Marked not helpful. Thanks: the team leads will see this question and improve"
         " the answer."
     )
-    return message(entry.answer, [*_answer_blocks(entry, asked, None), context(thanks)])
+    blocks = [*_answer_blocks(entry, asked, None, also), context(thanks), *_also_blocks(also)]
+    return message(entry.answer, blocks)
 
 
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
@@ -145,7 +180,7 @@ def faq_reply(asked: str, query_id: int, result: MatchResult) -> Message:
     """The /faq reply for each verdict: the answer, "did you mean", or "no good match"."""
     if result.verdict == "answer":
         best = result.matches[0]
-        return faq_answer(best.entry, asked, query_id, best.score)
+        return faq_answer(best.entry, asked, query_id, best.score, result.also)
     if result.verdict == "suggest":
         return faq_suggestions(asked, query_id, result.offered)
     return faq_no_match(asked)

@@ -49,7 +49,9 @@ def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message
 def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
     helpful = body["actions"][0]["action_id"] == Action.FAQ_HELPFUL
     faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
-    return faq_blocks.faq_feedback_given(entry, query.text, helpful)
+    # the answers to the rest of the message stay in view, as matched now
+    also = faq.match(query.text).also if query.text else ()
+    return faq_blocks.faq_feedback_given(entry, query.text, helpful, also)
 
 
 def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:

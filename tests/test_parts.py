@@ -1,0 +1,21 @@
+"""The parts of a customer's message that can each be a question."""
+
+from bot.faq.parts import MAX_PARTS, parts_of
+
+
+def test_sentences_and_what_follows_also_are_parts():
+    assert parts_of("Where is my box? Also, how do I change my address?") == [
+        "Where is my box",
+        "how do I change my address",
+    ]
+    assert parts_of("My box is late and also I was charged twice.\nThanks") == [
+        "My box is late and",
+        "I was charged twice",
+        "Thanks",
+    ]
+
+
+def test_a_question_alone_is_one_part_and_a_long_thread_is_read_so_far():
+    assert parts_of("where is my box") == ["where is my box"]
+    assert parts_of("?! ...") == []
+    assert len(parts_of("Is it late? " * 20)) == MAX_PARTS
