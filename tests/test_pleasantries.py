@@ -21,8 +21,9 @@ from bot.faq.pleasantries import without_pleasantries
         ("Hello again, sorry to bother you. Can I pause? Any help much appreciated",
          "Can I pause?"),
         ("[10:32] Maria: where is my box\n[10:33] Maria: it was due Monday",
-         "where is my box\n it was due Monday"),
+         "where is my box\nit was due Monday"),
         ("10:32 AM Maria Lopez: can I pause?", "can I pause?"),
+        ("[10:32] Maria: can I pause?\n[10:33] Maria: ok thanks", "can I pause?"),
         ("Hi, I'm Karen and my box is late", "and my box is late"),
         ("my name is Peter Smith and I want to cancel", "and I want to cancel"),
     ],
@@ -49,3 +50,12 @@ def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
 )
 def test_a_question_that_only_looks_like_one_is_left_as_it_is(message):
     assert without_pleasantries(message) == message
+
+
+def test_a_long_run_of_closings_or_of_greeted_names_is_read_in_one_pass():
+    """Either was read in time exponential in the run's length (22 "All"s took 2.4 s, 24 "ok"s
+    18 s): a pasted message of them would have held a worker for ever."""
+    closings = "where. " + "ok " * 300 + "x"
+    names = "Hi " + "All " * 300 + "x"
+    assert without_pleasantries(closings) == closings
+    assert without_pleasantries(names) == names

@@ -20,7 +20,9 @@ import re
 # is no greeting.
 _OPENING = re.compile(
     r"\A\s*(?i:hi|hello|hey|hiya|dear|greetings|good\s+(?:morning|afternoon|evening|day))\b"
-    r"(?:\s+(?:[A-Z][\w'.-]*|(?i:there|team|all|everyone|guys|folks|support|again|sir\s+or\s+madam)))*"
+    # possessive ("Hi All All All ..." is read once); the set phrases before the names
+    r"(?:\s+(?:(?i:there|team|all|everyone|guys|folks|support|again|sir\s+or\s+madam)\b"
+    r"|[A-Z][\w'.-]*))*+"
     r"\s*(?:[,!]+|:(?!\w)|\n|\Z)"  # not the colon of an emoji's name, ":wave:"
 )
 # Well-wishing and thanks anywhere in the message.
@@ -49,13 +51,15 @@ _COURTESIES = re.compile(
 # A phone's line under the message, under the name too.
 _SENT_FROM = re.compile(r"\bsent\s+from\s+my\s+\w+(?:\s+\w+)?[.!]*\s*\Z", re.IGNORECASE)
 # A closing at the end, at the start of a line or a sentence, and the name under it.
+_THANKS = r"(?:(?:many|kind|best|warm|warmest)\s+)?(?:thanks|regards|wishes)"
+_MUCH = r"(?:\s+(?:so|very)\s+much)?"
 _CLOSING = re.compile(
-    r"(?:\A|(?<=[.!?\n]))\s*(?i:"
-    r"(?:(?:many|kind|best|warm|warmest)\s+)?(?:thanks|regards|wishes)(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?"
-    r"|thank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance|\s+for\s+your\s+help)?"
-    r"|cheers|best|sincerely|yours\s+(?:sincerely|faithfully|truly)|take\s+care"
-    r"|all\s+the\s+best)"
-    r"\s*[,.!-]*\s*(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s*[.!]?\s*\Z"
+    r"(?:\A|(?<=[.!?\n]))\s*(?:(?i:"  # one closing or a few ("ok thanks", "Thanks! Best,")
+    rf"{_THANKS}{_MUCH}(?:\s+in\s+advance)?"
+    rf"|thank\s+you{_MUCH}(?:\s+in\s+advance|\s+for\s+your\s+help)?"
+    r"|cheers|best|ok|okay|thx|ty|sincerely|yours\s+(?:sincerely|faithfully|truly)|take\s+care"
+    r"|all\s+the\s+best)[\s,.!-]*)++"  # possessive: a run of "ok ok ok" is read once
+    r"(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s*[.!]?\s*\Z"
 )
 
 # "I'm Karen", "my name is Peter Smith": capitals tell a name from "I am unable to log in".
@@ -76,12 +80,13 @@ def without_pleasantries(text: str) -> str:
     """The message without its greeting, well-wishing, sign-off, signed name, introduction
     and chat lines' times and speakers (see the module doc), the rest as it was but for the
     blanks at its ends."""
-    asked = _SENT_FROM.sub(" ", text, count=1)
+    # speakers first: "[10:32] Maria: thanks" is a closing once it is "thanks"
+    asked = _SPEAKER.sub("", text)
+    asked = _SENT_FROM.sub(" ", asked, count=1)
     asked = _CLOSING.sub(" ", asked, count=1)
     asked = _OPENING.sub(" ", asked, count=1)
     asked = _COURTESIES.sub(" ", asked)
     asked = _INTRODUCTION.sub(" ", asked)
-    asked = _SPEAKER.sub(" ", asked)
     # what is left at the edges, as the question alone would be typed: an encoder reads
     # " . wifi" otherwise than "wifi"
     return asked.strip() if asked != text else text
