@@ -95,6 +95,17 @@ def test_a_pasted_email_is_answered_as_its_question_alone_would_be(tier, local):
     assert "I need a few words of the customer's question" in shown(reply)
 
 
+def test_a_reply_quoting_our_earlier_answer_is_answered_for_what_it_asks_now(local):
+    reply = (
+        "Can I pause instead?\n\nOn Mon, 1 Dec 2026 at 10:32, Boxwell Support"
+        " <help@boxwell.com> wrote:\n> You can cancel any time under Account > Subscription >"
+        " Cancel subscription, or I can do it for you right now."
+    )
+    (answer,) = local.workspace.command("ana", "/faq", reply)
+    # the quote's words were the cancel entry's, and it was answered with it
+    assert "*Can I pause my subscription for a while?*" in answer.render().text
+
+
 def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_click(local):
     (reply,) = local.workspace.command(
         "ana", "/faq", "Where is my box? Also, how do I change my address?"

@@ -18,6 +18,14 @@ from bot.faq.pleasantries import without_pleasantries
         ("my box never came. Sent from my iPhone", "my box never came."),
         ("Thank you so much!\nMaria", ""),
         ("Customer: where is my box", "where is my box"),
+        ("Can I pause instead?\n\nOn Mon, 1 Dec 2026 at 10:32, Boxwell Support\n"
+         "<help@boxwell.com> wrote:\n> You can cancel any time under Account.",
+         "Can I pause instead?"),
+        ("Still no refund.\n-----Original Message-----\nFrom: Boxwell\nRefunds take 5 days.",
+         "Still no refund."),
+        ("Still no refund.\nFrom: Boxwell Support\nSent: 1 December 2026\nRefunds take 5 days",
+         "Still no refund."),
+        ("> Refunds take 5 days.\nit has been 9 days", "it has been 9 days"),
         ("Hello again, sorry to bother you. Can I pause? Any help much appreciated",
          "Can I pause?"),
         ("[10:32] Maria: where is my box\n[10:33] Maria: it was due Monday",
@@ -42,6 +50,8 @@ def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
         "Thanks John for the help, where is my box",  # the thanks is not the message's end
         "Hello where is my box",
         "Hello :wave: where is my box",  # the emoji is left to the matcher's own reading
+        "On Monday the driver wrote: sorry we missed you",  # no header: it goes on
+        "From: my flat in Leeds, can I change my address?",
         "can I have a good day delivery slot",
         "Refund: how long does it take?",  # a topic, not a speaker: no time before it
         "I am unable to log in",

@@ -1,6 +1,7 @@
 """What a customer's message says that is no question: greetings, well-wishing, sign-offs and
-the name under them, a customer introducing themselves, and a pasted chat line's time and
-speaker ("[10:32] Maria:", "Customer:").
+the name under them, a customer introducing themselves, a pasted chat line's time and speaker
+("[10:32] Maria:", "Customer:"), and the earlier messages an e-mail reply quotes (often our
+own answer, in words of other entries).
 
 Reps paste whole e-mails into /faq. "Good morning, I hope this email finds you well. I would
 like to cancel my subscription please. Many thanks, Sarah" asks what "I would like to cancel my
@@ -48,6 +49,17 @@ _COURTESIES = re.compile(
     )\b[.,!]*""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A reply's quoted earlier messages, from their header to the end: "On Mon, 1 Dec 2026, Boxwell
+# <help@boxwell.com> wrote:" (on one line or two, as clients wrap it), Outlook's "-----Original
+# Message-----" or its "From: ..." line with "Sent:" or "Date:" under it; and lines quoted
+# with ">". A header ends its line: "On Monday the driver wrote: sorry" is the customer's.
+_QUOTED_FROM = re.compile(
+    r"^[ \t]*(?:On\s[^\n]{1,200}?(?:\n[^\n]{1,200}?)?\swrote:[ \t]*$"
+    r"|-{2,}[ \t]*Original Message[ \t]*-{2,}"
+    r"|From:[^\n]*\n[ \t]*(?:Sent|Date):)[\s\S]*",
+    re.MULTILINE,
+)
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 # A phone's line under the message, under the name too.
 _SENT_FROM = re.compile(r"\bsent\s+from\s+my\s+\w+(?:\s+\w+)?[.!]*\s*\Z", re.IGNORECASE)
 # A closing at the end, at the start of a line or a sentence, and the name under it.
@@ -77,11 +89,12 @@ _SPEAKER = re.compile(
 
 
 def without_pleasantries(text: str) -> str:
-    """The message without its greeting, well-wishing, sign-off, signed name, introduction
-    and chat lines' times and speakers (see the module doc), the rest as it was but for the
-    blanks at its ends."""
+    """The message without its greeting, well-wishing, sign-off, signed name, introduction,
+    chat lines' times and speakers, and quoted earlier messages (see the module doc), the rest
+    as it was but for the blanks at its ends."""
+    asked = _QUOTED_LINE.sub("", _QUOTED_FROM.sub("", text, count=1))
     # speakers first: "[10:32] Maria: thanks" is a closing once it is "thanks"
-    asked = _SPEAKER.sub("", text)
+    asked = _SPEAKER.sub("", asked)
     asked = _SENT_FROM.sub(" ", asked, count=1)
     asked = _CLOSING.sub(" ", asked, count=1)
     asked = _OPENING.sub(" ", asked, count=1)
