@@ -104,6 +104,9 @@ def test_a_reply_quoting_our_earlier_answer_is_answered_for_what_it_asks_now(loc
     (answer,) = local.workspace.command("ana", "/faq", reply)
     # the quote's words were the cancel entry's, and it was answered with it
     assert "*Can I pause my subscription for a while?*" in answer.render().text
+    outlook = "Can I pause instead?\n-----Original Message-----\nHow do I cancel my subscription?"
+    (answer,) = local.workspace.command("ana", "/faq", outlook)
+    assert "also asks" not in answer.render().text  # nor is the quote a question of its own
 
 
 def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_click(local):

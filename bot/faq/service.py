@@ -14,6 +14,7 @@ from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
 from bot.faq.learning import WINDOW, Lessons, Vote, learn
 from bot.faq.matching import Matcher, MatchResult, Scored
 from bot.faq.parts import parts_of
+from bot.faq.pleasantries import without_pleasantries
 from bot.faq.queries import QueryRecord
 from bot.shared.clock import iso
 from bot.shared.db import Store
@@ -123,7 +124,7 @@ class Faq:
         answered with too (`MatchResult.also`)."""
         edition = self._edition
         result = _matched(edition, text, SUGGESTIONS)
-        parts = parts_of(text)
+        parts = parts_of(without_pleasantries(text))  # not a quoted earlier message's
         if result.verdict != "answer" or len(parts) < 2:
             return result
         shown = {result.matches[0].entry.id}
