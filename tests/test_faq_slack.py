@@ -107,6 +107,9 @@ def test_a_reply_quoting_our_earlier_answer_is_answered_for_what_it_asks_now(loc
     outlook = "Can I pause instead?\n-----Original Message-----\nHow do I cancel my subscription?"
     (answer,) = local.workspace.command("ana", "/faq", outlook)
     assert "also asks" not in answer.render().text  # nor is the quote a question of its own
+    # a rep quoting the customer, as Slack quotes: the quote is the question
+    (answer,) = local.workspace.command("ana", "/faq", "> where is my box")
+    assert "*Where is my box? How can I track my order?*" in answer.render().text
 
 
 def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_click(local):

@@ -26,6 +26,7 @@ from bot.faq.pleasantries import without_pleasantries
         ("Still no refund.\nFrom: Boxwell Support\nSent: 1 December 2026\nRefunds take 5 days",
          "Still no refund."),
         ("> Refunds take 5 days.\nit has been 9 days", "it has been 9 days"),
+        ("> where is my box\n> it was due Monday", "where is my box\n it was due Monday"),
         ("Hello again, sorry to bother you. Can I pause? Any help much appreciated",
          "Can I pause?"),
         ("[10:32] Maria: where is my box\n[10:33] Maria: it was due Monday",

@@ -60,6 +60,7 @@ _QUOTED_FROM = re.compile(
     re.MULTILINE,
 )
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
+_QUOTE_MARK = re.compile(r"^[ \t]*>+", re.MULTILINE)
 # A phone's line under the message, under the name too.
 _SENT_FROM = re.compile(r"\bsent\s+from\s+my\s+\w+(?:\s+\w+)?[.!]*\s*\Z", re.IGNORECASE)
 # A closing at the end, at the start of a line or a sentence, and the name under it.
@@ -93,6 +94,8 @@ def without_pleasantries(text: str) -> str:
     chat lines' times and speakers, and quoted earlier messages (see the module doc), the rest
     as it was but for the blanks at its ends."""
     asked = _QUOTED_LINE.sub("", _QUOTED_FROM.sub("", text, count=1))
+    if not any(map(str.isalnum, asked)):  # all quoted: a rep quoting the customer, as Slack does
+        asked = _QUOTE_MARK.sub("", text)
     # speakers first: "[10:32] Maria: thanks" is a closing once it is "thanks"
     asked = _SPEAKER.sub("", asked)
     asked = _SENT_FROM.sub(" ", asked, count=1)
