@@ -124,8 +124,10 @@ class Faq:
         answered with too (`MatchResult.also`)."""
         edition = self._edition
         result = _matched(edition, text, SUGGESTIONS)
+        if result.verdict != "answer":
+            return result
         parts = parts_of(without_pleasantries(text))  # not a quoted earlier message's
-        if result.verdict != "answer" or len(parts) < 2:
+        if len(parts) < 2:
             return result
         shown = {result.matches[0].entry.id}
         also: list[Scored] = []
