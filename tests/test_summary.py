@@ -239,6 +239,17 @@ def test_self_service(summary):
     ]  # fmt: skip
 
 
+def test_a_pasted_message_is_named_by_its_question_and_no_customers_name(tmp_path):
+    store = Store(tmp_path / "r.db")
+    Week(store).query(
+        at(MON, 10), "Hi there, do you do halal meals? Kind regards, Omar Khan", "none"
+    )
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    s = build_summary(store, start=start, end=end, label=label, goals=GOALS, tz=LONDON).self_service
+    # the management channel reads what the gaps list shows a lead
+    assert [(f.label, f.value) for f in s.top_unanswered] == [("do you do halal meals?", 1)]
+
+
 def test_tone(summary):
     t = summary.tone
     assert triple(t.drafts_written) == (2, 1, 1)

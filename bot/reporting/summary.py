@@ -19,6 +19,7 @@ from bot.coaching.tone import ToneRules, phrase_labels
 from bot.faq.gaps import group_questions
 from bot.faq.knowledge import Entry
 from bot.faq.matching import Matcher
+from bot.faq.pleasantries import question_of
 from bot.followups.redirects import Team
 from bot.reporting import queries as reporting_db
 from bot.reporting.goals import FIGURES, WAITING_SO_FAR, Goal, Goals, Number
@@ -320,7 +321,7 @@ def top_unanswered(
     totals = []
     for group in groups:
         counts = Counter({wordings[index][0]: wordings[index][1] for index, _ in group})
-        question = " ".join(counts.most_common(1)[0][0].split())
+        question = question_of(counts.most_common(1)[0][0])  # as the gaps list shows it
         totals.append((question, sum(counts.values())))
     totals.sort(key=lambda pair: -pair[1])  # stable: a tie keeps the first asked first
     return totals[:TOP]

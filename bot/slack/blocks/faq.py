@@ -42,15 +42,24 @@ def _answer(entry: Entry) -> Mrkdwn:
     return Mrkdwn(f"*{escape(entry.question)}*\n") + entry.answer
 
 
+def _answer_sections(entry: Entry, most: int) -> list[dict]:
+    """The FAQ question and its answer; past `most` sections, where the rest is."""
+    rest = f"The whole answer is in the FAQ, {entry.source}."
+    return sections(_answer(entry), most=most, rest=rest)
+
+
+def _which(entry: Entry, score: float | None) -> Mrkdwn:
+    match = f" · {score:.0f}% sure" if score is not None else ""  # a calibrated confidence
+    return Mrkdwn(f"FAQ `{escape(entry.id)}`{match}")
+
+
 def _answer_blocks(
     entry: Entry, asked: str, score: float | None, also: Sequence[Scored] = ()
 ) -> list[dict]:
-    match = f" · {score:.0f}% sure" if score is not None else ""  # a calibrated confidence
-    rest = f"The whole answer is in the FAQ, {entry.source}."
     return [
         # the other answers' blocks within Slack's 50 a message
-        *sections(_answer(entry), most=MESSAGE_SECTIONS - ALSO_SECTIONS * len(also), rest=rest),
-        context(Mrkdwn(f"You asked:\n{quote(asked)}\nFAQ `{escape(entry.id)}`{match}")),
+        *_answer_sections(entry, MESSAGE_SECTIONS - ALSO_SECTIONS * len(also)),
+        context(Mrkdwn(f"You asked:\n{quote(asked)}\n") + _which(entry, score)),
     ]
 
 
@@ -59,15 +68,10 @@ def _also_blocks(also: Sequence[Scored]) -> list[dict]:
     under what it answers, without buttons of its own: the buttons above judge the first."""
     blocks = []
     for scored in also:
-        entry = scored.entry
         blocks += [
             context("The customer also asks:"),
-            *sections(
-                _answer(entry),
-                most=ALSO_SECTIONS - 2,
-                rest=f"The whole answer is in the FAQ, {entry.source}.",
-            ),
-            context(Mrkdwn(f"FAQ `{escape(entry.id)}` · {scored.score:.0f}% sure")),
+            *_answer_sections(scored.entry, ALSO_SECTIONS - 2),
+            context(_which(scored.entry, scored.score)),
         ]
     return blocks
 
