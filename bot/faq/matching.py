@@ -568,6 +568,8 @@ class Matcher:
             else {}
         )
         self._faq_words = {w: stemmed for stemmed, words in self._spellings.items() for w in words}
+        # A word a letter away from one of these is at most a letter longer than the longest.
+        self._longest_faq_word = max(map(len, self._faq_words), default=0)
         self._confidence = self._calibrate(held_out, read, read_pairs)
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
@@ -806,7 +808,11 @@ class Matcher:
         Words with an apostrophe are left to the contractions ("doesn't")."""
         if not self._faq_words:
             return text
-        return _TOKEN.sub(lambda found: self._respelling(found.group(0)), text)
+        # The query reads no more words than this (`_query_words`), and each costs hundreds of
+        # look-ups.
+        return _TOKEN.sub(
+            lambda found: self._respelling(found.group(0)), text, count=_MAX_QUERY_WORDS
+        )
 
     def _respelling(self, word: str) -> str:
         stemmed = self._stem_of(word) if len(word) >= 5 and word.isalpha() else None
@@ -821,6 +827,8 @@ class Matcher:
     def _a_letter_away(self, word: str) -> str | None:
         """The FAQ's word a letter away from `word` (one dropped, added, changed, or two next to
         each other swapped), the commonest in the FAQ if there are several; None if none is."""
+        if len(word) > self._longest_faq_word + 1:
+            return None  # "xxxx…" pasted: thousands of letters, each changed 26 ways, for nothing
         found = []
         for candidate in _a_letter_changed(word):
             stemmed = self._faq_words.get(candidate)
