@@ -16,8 +16,9 @@ back into service) for the lead's clicks in /kb gaps. The simulation only decide
 what, knowing the right entry from dev.csv; dev.csv is never given to the FAQ.
 
 Reps (20, fixed seed): a fifth never click. The others, on an answer, click Helpful when it is
-the right entry and Not helpful when not; on a "did you mean", pick the right entry when it is
-among those shown, else "None of these". Each week's questions are new (drawn without
+the right entry and Not helpful when not, then pick the right entry if it is among the others
+the reply offers in its place (`Faq.alternatives`); on a "did you mean", pick the right entry
+when it is among those shown, else "None of these". Each week's questions are new (drawn without
 replacement), 5 working days of them. At each week's end a lead spends at most `--clicks`
 one-click actions in /kb gaps, biggest gap first: "Add as a phrasing of" (or "Accept as a
 phrasing") when the entry offered is the right one, or the right one from the gap's menu of
@@ -126,7 +127,7 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
             rep = rng.choice(reps)
             result = faq.match(question)
             query_id = faq.record(question, result, user_id=rep, channel_id=None, source="command")
-            ids = [scored.entry.id for scored in result.matches]
+            ids = _ids(result.matches)
             if expected:
                 covered += 1
                 top3 += expected in ids
@@ -140,8 +141,11 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
                 continue
             if result.verdict == "answer":
                 faq.feedback(query_id, rep, ids[0], helpful=ids[0] == expected)
+                # a "Not helpful" offers the next closest: the right one is picked if there
+                if ids[0] != expected and expected in _ids(faq.alternatives(question, ids[:1])):
+                    faq.pick(query_id, rep, expected)
             elif result.verdict == "suggest":
-                if expected in [scored.entry.id for scored in result.offered]:
+                if expected in _ids(result.offered):
                     faq.pick(query_id, rep, expected)
                 else:
                     faq.feedback(query_id, rep, None, helpful=False)  # "None of these"
@@ -179,6 +183,10 @@ def lead_clicks(faq: Faq, store: Store, truth: dict[str, str], budget: int) -> i
 def _right(gap, truth: dict[str, str]) -> bool:
     expected = truth.get(_folded(gap.question))
     return bool(expected) and expected in {entry.id for entry in gap.suggestions}
+
+
+def _ids(matches) -> list[str]:
+    return [scored.entry.id for scored in matches]
 
 
 def _folded(text: str) -> str:

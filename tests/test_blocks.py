@@ -55,6 +55,22 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     ]
 
 
+def test_not_helpful_offers_the_others_as_picks_and_nothing_when_none_is_close():
+    others = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, [
+        Scored(LATE, 40.0), Scored(CARD, 10.0)]))  # fmt: skip
+    assert "Marked not helpful" in texts(others)
+    assert "Was it one of these?" in texts(others)
+    assert [(b["text"]["text"], b["value"]) for b in buttons(others)] == [
+        ("My box is late", "7:box_late"),
+        ("How do I change my card?", "7:update_card"),
+    ]
+    one = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, [Scored(LATE, 9)]))
+    assert "Was it this one?" in texts(one)
+    nothing = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, []))
+    assert buttons(nothing) == []
+    assert "Was it" not in texts(nothing)
+
+
 def close_call(*matches: Scored) -> base.Message:
     return faq_blocks.faq_reply("box?", 3, MatchResult("box?", "suggest", list(matches)))
 
@@ -119,6 +135,7 @@ def test_an_answer_with_two_more_for_the_rest_of_the_message_stays_inside_slacks
     for built in (
         faq_blocks.faq_answer(huge, "asked", 1, 90.0, also),
         faq_blocks.faq_feedback_given(huge, "asked", True, also),
+        faq_blocks.faq_feedback_given(huge, "asked", False, also, (1, [also[0]] * 3)),
     ):
         assert len(built["blocks"]) <= 50
         assert shown(built).count("The customer also asks:") == 2

@@ -8,6 +8,7 @@ import pytest
 
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.faq.queries import evidence_since
 
 ANA = member("ana").id
 
@@ -314,6 +315,32 @@ def test_did_you_mean_shows_the_picked_answer_and_remembers_the_pick(local):
     picks = local.services.store.db.execute("SELECT user_id, entry_id FROM faq_picks").fetchall()
     assert picks == [(member("ben").id, local.services.faq.entry(picks[0][1]).id)]
     assert local.services.faq.entry(picks[0][1]).question == picked_question
+
+
+def test_not_helpful_offers_the_next_closest_and_a_pick_there_is_kept_as_evidence(local):
+    local.workspace.command("ana", "/faq", "where is my box")
+    (after,) = local.workspace.click("ana", "Not helpful")
+    text = after.render().text
+    assert "Marked not helpful" in text
+    assert "Was it one of these?" in text
+    offered = [e.label for e in after.elements]
+    assert 1 <= len(offered) <= 3
+    assert "Where is my box? How can I track my order?" not in offered  # the one turned down
+    picked_question = "Tracking says my box was delivered but I haven't got it"
+    assert picked_question in offered
+    (picked,) = local.workspace.click("ana", picked_question)
+    assert "courier's delivery photo" in picked.render().text  # its answer, to give the customer
+    assert [e.label for e in picked.elements] == ["Helpful", "Not helpful", "Draft a reply"]
+    assert feedback_rows(local) == [(ANA, "where_is_my_box", 0)]  # the first answer stays wrong
+    evidence = evidence_since(local.services.store, since="")
+    assert [(rep, entry, support) for _, rep, entry, support, _ in evidence] == [
+        (ANA, "where_is_my_box", False),
+        (ANA, "delivered_not_received", True),  # what the FAQ learns from
+    ]
+    (again,) = local.workspace.click("ana", "Not helpful")  # not that one either
+    assert "Marked not helpful" in again.render().text
+    offered_again = {e.label for e in again.elements}  # neither answer turned down is offered
+    assert not {"Where is my box? How can I track my order?", picked_question} & offered_again
 
 
 def test_none_of_these_counts_as_not_helpful_for_the_team_leads(local):

@@ -4,6 +4,7 @@ and pick up edits to the knowledge base without a restart."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -139,6 +140,15 @@ class Faq:
                 if len(also) == ALSO:
                     break
         return replace(result, also=tuple(also)) if also else result
+
+    def alternatives(self, text: str, rejected: Collection[str]) -> list[Scored]:
+        """What a "did you mean" would offer for the question once a rep said the `rejected`
+        entries are not it, the others scored as if the FAQ lacked them; none when nothing
+        else comes close enough to suggest."""
+        edition = self._edition
+        excluded = edition.lessons.excluded(edition.matcher, text) | set(rejected)
+        result = edition.matcher.match(text, top=SUGGESTIONS, exclude=excluded)
+        return result.offered if result.verdict != "none" else []
 
     def record(
         self,

@@ -109,36 +109,53 @@ def faq_answer(
 
 
 def faq_feedback_given(
-    entry: Entry, asked: str, helpful: bool, also: Sequence[Scored] = ()
+    entry: Entry,
+    asked: str,
+    helpful: bool,
+    also: Sequence[Scored] = (),
+    others: tuple[int, Sequence[Scored]] | None = None,
 ) -> Message:
-    """The answers stay in view; the buttons give way to a thank-you."""
+    """The answers stay in view; the buttons give way to a thank-you. After a "Not helpful",
+    `others` (the query id and the entries a "did you mean" would now offer) are offered in
+    its place: the rep still needs the right answer, and their pick teaches the FAQ."""
     thanks = (
         "Marked helpful. Thanks!"
         if helpful
         else "Marked not helpful. Thanks: the team leads will see this question and improve"
         " the answer."
     )
-    blocks = [*_answer_blocks(entry, asked, None, also), context(thanks), *_also_blocks(also)]
-    return message(entry.answer, blocks)
+    blocks = [*_answer_blocks(entry, asked, None, also), context(thanks)]
+    if others and others[1]:
+        query_id, matches = others
+        title = "Was it one of these?" if len(matches) > 1 else "Was it this one?"
+        blocks += [section(Mrkdwn(f"*{title}*")), _picks(query_id, matches)]
+    return message(entry.answer, [*blocks, *_also_blocks(also)])
+
+
+def _picks(query_id: int, matches: Sequence[Scored]) -> dict:
+    """The "did you mean" buttons: one an entry, which shows its answer and is kept as a pick."""
+    return actions(
+        Block.FAQ_SUGGESTIONS,
+        *(
+            button(
+                scored.entry.question,
+                numbered(Action.FAQ_PICK, n),
+                faq_value(query_id, scored.entry.id),
+            )
+            for n, scored in enumerate(matches)
+        ),
+    )
 
 
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
     """A close call: the best few as "did you mean" buttons."""
-    buttons = [
-        button(
-            scored.entry.question,
-            numbered(Action.FAQ_PICK, n),
-            faq_value(query_id, scored.entry.id),
-        )
-        for n, scored in enumerate(matches)
-    ]
     none_value = faq_value(query_id, matches[0].entry.id)
     title = "Did you mean one of these?" if len(matches) > 1 else "Did you mean this one?"
     return message(
         title,
         [
             section(Mrkdwn(f"*{title}*\n") + quote(asked)),
-            actions(Block.FAQ_SUGGESTIONS, *buttons),
+            _picks(query_id, matches),
             actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, none_value)),
         ],
     )
