@@ -9,6 +9,7 @@ import pytest
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.faq.queries import evidence_since
+from bot.reporting.queries import faq_week
 
 ANA = member("ana").id
 
@@ -341,6 +342,24 @@ def test_not_helpful_offers_the_next_closest_and_a_pick_there_is_kept_as_evidenc
     assert "Marked not helpful" in again.render().text
     offered_again = {e.label for e in again.elements}  # neither answer turned down is offered
     assert not {"Where is my box? How can I track my order?", picked_question} & offered_again
+    assert feedback_rows(local) == [
+        (ANA, "where_is_my_box", 0),
+        (ANA, "delivered_not_received", 0),  # a vote of its own: the first one stands
+    ]
+
+
+def test_helpful_on_the_entry_picked_instead_keeps_the_answer_marked_wrong(local):
+    local.workspace.command("ana", "/faq", "where is my box")
+    local.workspace.click("ana", "Not helpful")
+    local.workspace.click("ana", "Tracking says my box was delivered but I haven't got it")
+    local.workspace.click("ana", "Helpful")
+    assert feedback_rows(local) == [
+        (ANA, "where_is_my_box", 0),
+        (ANA, "delivered_not_received", 1),
+    ]
+    week = faq_week(local.services.store, "", "9999")
+    assert (week["answered_outright"], week["outright_not_helpful"]) == (1, 1)  # the summary's
+    assert week["answered"] == 1  # the rep found the answer: a pick
 
 
 def test_none_of_these_counts_as_not_helpful_for_the_team_leads(local):

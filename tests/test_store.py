@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from processes import at_once
+from sqlite_utils import Database
 
 from bot.faq import queries as faq_db
 from bot.shared.clock import Clock
@@ -68,7 +69,7 @@ def test_a_delivery_is_claimed_once(tmp_path):
     assert edge_db.claim_delivery(Store(tmp_path / "r.db"), "event:Ev1") is False
 
 
-def test_one_vote_per_rep_and_query_and_the_last_one_counts(tmp_path):
+def test_one_vote_per_rep_query_and_entry_and_the_last_one_counts(tmp_path):
     store = Store(tmp_path / "r.db")
     query_id = query(store)
     faq_db.record_feedback(store, query_id, "U1", "where_is_my_box", helpful=True)
@@ -76,6 +77,36 @@ def test_one_vote_per_rep_and_query_and_the_last_one_counts(tmp_path):
     faq_db.record_feedback(store, query_id, "U2", "where_is_my_box", helpful=True)
     rows = store.db.execute("SELECT user_id, helpful FROM faq_feedback ORDER BY user_id")
     assert rows.fetchall() == [("U1", 0), ("U2", 1)]
+
+
+def test_votes_given_before_votes_per_entry_are_kept_and_a_vote_on_another_entry_added(tmp_path):
+    old = Database(sqlite3.connect(tmp_path / "r.db"))
+    for version, step in enumerate(MIGRATIONS[:16], start=1):  # a database of version 16
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    old.execute(
+        "INSERT INTO faq_queries (text, best_id, best_score, verdict, user_id, channel_id,"
+        " source, created_at) VALUES ('where is my box', 'where_is_my_box', 91.5, 'answer',"
+        " 'U1', 'C1', 'command', '2026-11-30T09:00:00+00:00')"
+    )
+    old.execute(
+        "INSERT INTO faq_feedback VALUES (1, 'U1', 'where_is_my_box', 0, ?)",
+        ["2026-11-30T09:01:00+00:00"],
+    )
+    old.conn.commit()
+    old.conn.close()
+    store = Store(tmp_path / "r.db")
+    assert store.schema_version() == len(MIGRATIONS)
+    faq_db.record_feedback(store, 1, "U1", "delivered_not_received", helpful=True)
+    faq_db.record_feedback(store, 1, "U1", "where_is_my_box", helpful=False)  # a double click
+    faq_db.record_feedback(store, 1, "U2", None, helpful=False)
+    faq_db.record_feedback(store, 1, "U2", None, helpful=False)
+    rows = store.db.execute("SELECT user_id, entry_id, helpful FROM faq_feedback ORDER BY rowid")
+    assert rows.fetchall() == [
+        ("U1", "where_is_my_box", 0),
+        ("U1", "delivered_not_received", 1),
+        ("U2", None, 0),
+    ]
 
 
 def test_writes_from_many_threads_all_land(tmp_path):

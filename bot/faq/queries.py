@@ -72,14 +72,21 @@ def query(store: Store, query_id: int) -> QueryRecord | None:
 def record_feedback(
     store: Store, query_id: int, user_id: str, entry_id: str | None, helpful: bool
 ) -> None:
-    """One vote per rep and query: clicking again changes the vote, never adds one."""
+    """One vote per rep, query and entry (`entry_id` None: "None of these", one per rep and
+    query): clicking again changes the vote, never adds one; a vote on another entry of the
+    same question (one offered after a "Not helpful") is a vote of its own."""
+    # the conflict target names the partial unique index the row falls under
+    target = (
+        "query_id, user_id, entry_id) WHERE entry_id IS NOT NULL"
+        if entry_id
+        else ("query_id, user_id) WHERE entry_id IS NULL")
+    )
     with store.transaction() as db:
         db.execute(
-            """INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
+            f"""INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
            VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (query_id, user_id) DO UPDATE SET
-               entry_id = excluded.entry_id, helpful = excluded.helpful,
-               created_at = excluded.created_at""",
+           ON CONFLICT ({target} DO UPDATE SET
+               helpful = excluded.helpful, created_at = excluded.created_at""",
             [query_id, user_id, entry_id, int(helpful), store.now()],
         )
 

@@ -494,6 +494,33 @@ def _v16_outbox_file_id(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN file_id TEXT")
 
 
+def _v17_feedback_per_entry(db: Database) -> None:
+    # A rep's vote per entry of a question, not per question: "Not helpful" on the answer,
+    # then "Helpful" on the entry picked from those offered instead are two facts, the first
+    # of which the weekly summary and the gaps still need. "None of these" (no entry) stays one
+    # per rep and question.
+    db.execute(
+        """CREATE TABLE faq_feedback_by_entry (
+            query_id INTEGER NOT NULL REFERENCES faq_queries (id),
+            user_id TEXT NOT NULL,
+            entry_id TEXT,
+            helpful INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO faq_feedback_by_entry SELECT * FROM faq_feedback")
+    db.execute("DROP TABLE faq_feedback")
+    db.execute("ALTER TABLE faq_feedback_by_entry RENAME TO faq_feedback")
+    db.execute(
+        """CREATE UNIQUE INDEX faq_feedback_vote ON faq_feedback (query_id, user_id, entry_id)
+           WHERE entry_id IS NOT NULL"""
+    )
+    db.execute(
+        """CREATE UNIQUE INDEX faq_feedback_none ON faq_feedback (query_id, user_id)
+           WHERE entry_id IS NULL"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -512,4 +539,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v14_forgetting,
     _v15_outbox_unsure,
     _v16_outbox_file_id,
+    _v17_feedback_per_entry,
 ]
