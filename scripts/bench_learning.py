@@ -142,7 +142,8 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
             if result.verdict == "answer":
                 faq.feedback(query_id, rep, ids[0], helpful=ids[0] == expected)
                 # a "Not helpful" offers the next closest: the right one is picked if there
-                if ids[0] != expected and expected in _ids(faq.alternatives(question, ids[:1])):
+                query = faq.query(query_id)
+                if ids[0] != expected and query and expected in _ids(faq.alternatives(query, rep)):
                     faq.pick(query_id, rep, expected)
             elif result.verdict == "suggest":
                 if expected in _ids(result.offered):

@@ -63,6 +63,7 @@ def test_not_helpful_offers_the_others_as_picks_and_nothing_when_none_is_close()
     assert [(b["text"]["text"], b["value"]) for b in buttons(others)] == [
         ("My box is late", "7:box_late"),
         ("How do I change my card?", "7:update_card"),
+        ("None of these", "7:box_late"),
     ]
     one = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, [Scored(LATE, 9)]))
     assert "Was it this one?" in texts(one)

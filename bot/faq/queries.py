@@ -131,6 +131,18 @@ def not_helpful_since(store: Store, since: str) -> list[tuple[int, str, str | No
     ).fetchall()
 
 
+def turned_down(store: Store, query_id: int, user_id: str) -> set[str]:
+    """The entries the rep marked not helpful for the question."""
+    return {
+        entry_id
+        for (entry_id,) in store.db.execute(
+            """SELECT entry_id FROM faq_feedback
+               WHERE query_id = ? AND user_id = ? AND helpful = 0 AND entry_id IS NOT NULL""",
+            [query_id, user_id],
+        )
+    }
+
+
 def picks_since(store: Store, since: str) -> list[tuple[int, str, str]]:
     """(query id, question, picked entry id) for "did you mean" picks not yet dealt with."""
     return store.db.execute(

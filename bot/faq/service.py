@@ -141,13 +141,20 @@ class Faq:
                     break
         return replace(result, also=tuple(also)) if also else result
 
-    def alternatives(self, text: str, rejected: Collection[str]) -> list[Scored]:
-        """What a "did you mean" would offer for the question once a rep said the `rejected`
-        entries are not it, the others scored as if the FAQ lacked them; none when nothing
-        else comes close enough to suggest."""
+    def alternatives(
+        self, query: QueryRecord, user_id: str, shown: Collection[str] = ()
+    ) -> list[Scored]:
+        """What a "did you mean" would offer for the question once the rep said its answer is
+        not it: without the entries they turned down for it, its best (which they saw, as the
+        answer or the first suggestion) and the others `shown` with it (the answers to the rest
+        of the message), scored as if the FAQ lacked them; none when nothing else comes close
+        enough to suggest."""
         edition = self._edition
-        excluded = edition.lessons.excluded(edition.matcher, text) | set(rejected)
-        result = edition.matcher.match(text, top=SUGGESTIONS, exclude=excluded)
+        rejected = faq_db.turned_down(self.store, query.id, user_id) | set(shown)
+        if query.best_id:
+            rejected.add(query.best_id)
+        excluded = edition.lessons.excluded(edition.matcher, query.text) | rejected
+        result = edition.matcher.match(query.text, top=SUGGESTIONS, exclude=excluded)
         return result.offered if result.verdict != "none" else []
 
     def record(

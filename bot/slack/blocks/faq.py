@@ -128,7 +128,11 @@ def faq_feedback_given(
     if others and others[1]:
         query_id, matches = others
         title = "Was it one of these?" if len(matches) > 1 else "Was it this one?"
-        blocks += [section(Mrkdwn(f"*{title}*")), _picks(query_id, matches)]
+        blocks += [
+            section(Mrkdwn(f"*{title}*")),
+            _picks(query_id, matches),
+            _none(query_id, matches),
+        ]
     return message(entry.answer, [*blocks, *_also_blocks(also)])
 
 
@@ -149,16 +153,21 @@ def _picks(query_id: int, matches: Sequence[Scored]) -> dict:
 
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
     """A close call: the best few as "did you mean" buttons."""
-    none_value = faq_value(query_id, matches[0].entry.id)
     title = "Did you mean one of these?" if len(matches) > 1 else "Did you mean this one?"
     return message(
         title,
         [
             section(Mrkdwn(f"*{title}*\n") + quote(asked)),
             _picks(query_id, matches),
-            actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, none_value)),
+            _none(query_id, matches),
         ],
     )
+
+
+def _none(query_id: int, matches: Sequence[Scored]) -> dict:
+    """The "None of these" button: the question goes to the leads (the value names the query)."""
+    value = faq_value(query_id, matches[0].entry.id)
+    return actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, value))
 
 
 def faq_no_match(asked: str) -> Message:

@@ -51,9 +51,9 @@ def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Mes
     faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
     # the answers to the rest of the message stay in view, as matched now
     also = faq.match(query.text).also if query.text else ()
-    # the query's best entry was seen too: the answer turned down, or the first "did you mean"
-    seen = {entry.id, query.best_id or entry.id}
-    others = None if helpful or not query.text else faq.alternatives(query.text, seen)
+    shown = [scored.entry.id for scored in also]
+    user_id = body["user"]["id"]
+    others = None if helpful or not query.text else faq.alternatives(query, user_id, shown)
     return faq_blocks.faq_feedback_given(
         entry, query.text, helpful, also, (query.id, others) if others else None
     )
