@@ -97,6 +97,30 @@ def test_a_pasted_email_is_answered_as_its_question_alone_would_be(tier, local):
     assert "I need a few words of the customer's question" in shown(reply)
 
 
+LONG_STORY = (  # more different words than a question is read for: 60
+    "I have been with you since 2019 and mostly very happy with the meals, the recipes and the "
+    "friendly drivers. This week was different: the app said dispatched on Monday, then the "
+    "tracking page showed label created and nothing since, my neighbours saw no van, the "
+    "concierge downstairs has no parcel, and I stayed in all Wednesday afternoon waiting for "
+    "it instead of collecting my daughter from her piano lesson. Honestly, after five years "
+    "of loyalty I expected better communication, perhaps a text or phone call explaining why. "
+)
+
+
+def test_a_question_buried_in_a_long_email_is_found(tier, local):
+    emails = [
+        LONG_STORY + "Where is my box? I need it for a dinner party tonight.",
+        "Where is my box? " + LONG_STORY.strip(),
+    ]
+    for text in emails:
+        (reply,) = local.workspace.command("ana", "/faq", text)
+        assert "FAQ `where_is_my_box`" in reply.render().text, reply.render().text
+        assert "Helpful" in [e.label for e in reply.elements]  # an answer
+    assert [row[:3] for row in stored(local)] == [
+        (text, "where_is_my_box", "answer") for text in emails
+    ]
+
+
 def test_a_reply_quoting_our_earlier_answer_is_answered_for_what_it_asks_now(local):
     reply = (
         "Can I pause instead?\n\nOn Mon, 1 Dec 2026 at 10:32, Boxwell Support"

@@ -19,3 +19,12 @@ def test_a_question_alone_is_one_part_and_a_long_thread_is_read_so_far():
     assert parts_of("where is my box") == ["where is my box"]
     assert parts_of("?! ...") == []
     assert len(parts_of("Is it late? " * 20)) == MAX_PARTS
+
+
+def test_a_question_after_a_long_story_is_kept_among_the_parts():
+    story = "".join(f"On day {n} the courier came and went. " for n in range(12))
+    parts = parts_of(story + "Where is my box? Thanks, Maria.")
+    # the question, wherever it is, then the first of the rest, in the message's order
+    assert parts == [f"On day {n} the courier came and went" for n in range(7)] + [
+        "Where is my box"
+    ]

@@ -613,6 +613,13 @@ class Matcher:
         matches = [Scored(self.entries[index], score) for index, score in scored[: max(top, 0)]]
         return MatchResult(text, verdict, matches, names_a_need)
 
+    def reads_whole(self, text: str) -> bool:
+        """Whether `match` reads all of the text: a long pasted message is cut (see
+        `_MAX_QUERY_CHARS`)."""
+        if len(text) > _MAX_QUERY_CHARS:
+            return False
+        return len(set(self._normaliser.words(_asked(text)))) <= _MAX_QUERY_WORDS
+
     def names_a_need(self, text: str) -> bool:
         """Whether the text has a word that can name what a customer wants, as `match` says
         (`MatchResult.names_a_need`), without matching it."""

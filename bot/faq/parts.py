@@ -3,19 +3,30 @@ comes after an "also".
 
 A pasted e-mail often asks two things: "Where is my box? Also, how do I change my address?"
 matched whole answers the address and leaves the box out; matched part by part, it answers
-both (`Faq.match`).
+both (`Faq.match`). And a long one can bury its question among other words, where matched
+whole it reads as none.
 """
 
 from __future__ import annotations
 
 import re
 
-_BETWEEN_PARTS = re.compile(r"[.?!;\n]+|\balso\b", re.IGNORECASE)
+_BETWEEN_PARTS = re.compile(r"([.?!;\n]+|\balso\b)", re.IGNORECASE)
 # A longer message is read no further for more questions: a pasted thread can run on.
 MAX_PARTS = 8
 
 
 def parts_of(message: str) -> list[str]:
-    """The message's parts that have any words, the first `MAX_PARTS` of them."""
-    parts = (part.strip(" ,:-") for part in _BETWEEN_PARTS.split(message))
-    return [part for part in parts if part][:MAX_PARTS]
+    """The message's parts that have any words, in its order, `MAX_PARTS` at most: its
+    questions (parts that end in "?") wherever they are, then the first of the others. A
+    pasted e-mail can tell a long story before it asks."""
+    pieces = _BETWEEN_PARTS.split(message)  # part, what ends it, part, ...
+    parts = [
+        (part.strip(" ,:-"), "?" in end)
+        for part, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True)
+    ]
+    parts = [(part, asks) for part, asks in parts if part]
+    questions = [i for i, (_, asks) in enumerate(parts) if asks][:MAX_PARTS]
+    others = [i for i, (_, asks) in enumerate(parts) if not asks]
+    chosen = sorted(questions + others[: MAX_PARTS - len(questions)])
+    return [parts[i][0] for i in chosen]

@@ -121,22 +121,30 @@ class Faq:
             return True
 
     def match(self, text: str) -> MatchResult:
-        """The FAQ's match for a rep's question; with an answer, the other entries its parts are
-        answered with too (`MatchResult.also`)."""
+        """The FAQ's match for a rep's question; with an answer, the other entries its parts
+        (`parts_of`) are answered with too (`MatchResult.also`). A message longer than the
+        matcher reads whole that is no answer is matched part by part, and the surest part's
+        match taken if surer: its question may be past the end of what was read, or lost among
+        the rest. (Shorter ones are not: a part alone, out of the sentence around it, was
+        answered wrongly more often than it was newly answered right.)"""
         edition = self._edition
         result = _matched(edition, text, SUGGESTIONS)
-        if result.verdict != "answer":
-            return result
         parts = parts_of(without_pleasantries(text))  # not a quoted earlier message's
-        if len(parts) < 2:
+        if len(parts) < 2 or (result.verdict != "answer" and edition.matcher.reads_whole(text)):
             return result
+        found = [_matched(edition, part, SUGGESTIONS) for part in parts]
+        if result.verdict != "answer":
+            surest = max(found, key=_surety)
+            if _surety(surest) > _surety(result):
+                result = replace(surest, query=text)
+            if result.verdict != "answer":
+                return result
         shown = {result.matches[0].entry.id}
         also: list[Scored] = []
-        for part in parts:
-            found = _matched(edition, part, 1)
-            if found.verdict == "answer" and found.matches[0].entry.id not in shown:
-                shown.add(found.matches[0].entry.id)
-                also.append(found.matches[0])
+        for part in found:
+            if part.verdict == "answer" and part.matches[0].entry.id not in shown:
+                shown.add(part.matches[0].entry.id)
+                also.append(part.matches[0])
                 if len(also) == ALSO:
                     break
         return replace(result, also=tuple(also)) if also else result
@@ -194,6 +202,10 @@ class Faq:
 
     def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> None:
         faq_db.record_feedback(self.store, query_id, user_id, entry_id, helpful)
+
+
+def _surety(result: MatchResult) -> float:
+    return result.matches[0].score if result.matches else 0.0
 
 
 def _matched(edition: Edition, text: str, top: int) -> MatchResult:
