@@ -60,6 +60,16 @@ def test_no_text_gets_a_usage_line_and_nothing_is_stored(local):
     assert stored(local) == []
 
 
+def test_a_question_in_another_language_asks_for_it_in_english_and_is_kept_for_leads(local):
+    (reply,) = local.workspace.command("ana", "/faq", "¿Dónde está mi caja? Todavía no ha llegado")
+    seen = reply.render().text
+    assert "another language" in seen and "in English" in seen
+    assert "team leads" in seen
+    assert stored(local)[0][2] == "none"  # a gap: leads see what customers ask, in their words
+    (english,) = local.workspace.command("ana", "/faq", "do you have vegan meals")
+    assert "another language" not in english.render().text  # English with no match: as before
+
+
 def test_long_emoji_and_other_scripts_are_answered_not_crashed(local):
     for text in ["where is my box " * 250, "📦📦📦 ???", "我的包裹在哪里", "Где моя посылка?"]:
         reply = faq(local, text[:4000])

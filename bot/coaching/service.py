@@ -10,12 +10,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.coaching import queries as coaching_db
-from bot.coaching.drafts import Draft, draft_reply, language_of
+from bot.coaching.drafts import Draft, draft_reply
 from bot.coaching.playbooks import Playbooks
 from bot.coaching.tone import ToneReport, ToneRules, check_tone
 from bot.faq.knowledge import Entry
 from bot.shared.clock import iso
 from bot.shared.db import Store
+from bot.shared.english import language_of
 from bot.shared.refusal import Refusal
 
 

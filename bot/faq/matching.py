@@ -243,6 +243,8 @@ class MatchResult:
     names_a_need: bool = True
     # Other entries that parts of a longer message are answered with (`Faq.match`), best first
     also: tuple[Scored, ...] = ()
+    # No good match, and the text reads as another language than the FAQ's English (`Faq.match`)
+    other_language: bool = False
 
     @property
     def offered(self) -> list[Scored]:

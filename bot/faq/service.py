@@ -19,6 +19,7 @@ from bot.faq.pleasantries import without_pleasantries
 from bot.faq.queries import QueryRecord
 from bot.shared.clock import iso
 from bot.shared.db import Store
+from bot.shared.english import language_of
 
 SUGGESTIONS = 3
 ALSO = 2  # other answers at most, for the parts of a longer message (`Faq.match`)
@@ -129,6 +130,8 @@ class Faq:
         answered wrongly more often than it was newly answered right.)"""
         edition = self._edition
         result = _matched(edition, text, SUGGESTIONS)
+        if result.verdict == "none" and result.names_a_need and language_of(text) == "other":
+            return replace(result, other_language=True)  # its parts would read the same
         parts = parts_of(without_pleasantries(text))  # not a quoted earlier message's
         if len(parts) < 2 or (result.verdict != "answer" and edition.matcher.reads_whole(text)):
             return result

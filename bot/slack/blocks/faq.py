@@ -170,9 +170,13 @@ def _none(query_id: int, matches: Sequence[Scored]) -> dict:
     return actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, value))
 
 
-def faq_no_match(asked: str) -> Message:
+def faq_no_match(asked: str, other_language: bool = False) -> Message:
     text = (
-        "No good match in the FAQ for this question. "
+        "That looks like another language, and the FAQ is in English: no good match. Give me "
+        "the customer's question in English and I'll look again. I've passed it to the team "
+        "leads too."
+        if other_language
+        else "No good match in the FAQ for this question. "
         "I've passed it to the team leads so the FAQ can grow where customers ask."
     )
     return message(text, [section(quote(asked) + "\n" + text)])
@@ -213,4 +217,4 @@ def faq_reply(asked: str, query_id: int, result: MatchResult) -> Message:
         return faq_answer(best.entry, asked, query_id, best.score, result.also)
     if result.verdict == "suggest":
         return faq_suggestions(asked, query_id, result.offered)
-    return faq_no_match(asked)
+    return faq_no_match(asked, result.other_language)
