@@ -151,6 +151,10 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "unfortunately we can't do that, as I said",
             "We can [add: what you can do] rather than do that.",
         ),
+        (
+            "It's not our fault, the courier lost it.",
+            "I'm sorry this happened, and I'll help put it right, the courier lost it.",
+        ),
         ("Sadly, it's sold out", "It's sold out."),
         ("It's sold out, unfortunately.", "It's sold out."),
         ("we can't, sorry", "We can [add: what you can do], sorry."),
