@@ -399,6 +399,9 @@ def test_a_feeling_that_is_negated_does_not_count(message, emotion):
         ("When does my new router arrive?", "your new router"),
         # letters beyond a to z are letters: never "the Caf Cr"
         ("The Café Crème pods never arrived", "the Café Crème pods"),
+        # when it happened is not what happened; "&" joins two things
+        ("This morning I got an email that the box was dispatched. Where is it?", "the box"),
+        ("Maria: my box & bag never came", "your missing box"),
     ],
 )
 def test_the_problem_is_named_in_a_few_words_not_quoted(message, named):

@@ -62,6 +62,9 @@ NOT_NOUNS = frozenset(NOT_NOUN_WORDS.split())
 # Things that are no problem to name back: times, people, and words about the contact itself.
 NOT_TOPIC_WORDS = """
     time times week weeks day days month months year years hour hours minute minutes moment
+    morning mornings afternoon afternoons evening evenings night nights weekend weekends
+    today tonight tomorrow yesterday fortnight monday tuesday wednesday thursday friday
+    saturday sunday
     while lot bit way end rest thing things stuff one ones first second third last worst best
     whole question questions problem problems issue issues query matter complaint help joke
     shame disgrace nightmare mess company service team people person customer customers mum mom
@@ -217,7 +220,9 @@ def topic(message: str) -> str:
     """The customer's problem named in a few words, for the reply to say back: "your missing
     box", "the app", "the double charge"; "this" when nothing good can be taken from the
     message. Never a quote: the reply names the problem, it does not repeat the message."""
-    flat = COMPOUND.sub(r"\1-\2", " ".join(message.replace("’", "'").split()))
+    # "&" joins two things as "and" does: "my box & bag" is not a "box bag"
+    flat = " ".join(message.replace("’", "'").replace("&", " and ").split())
+    flat = COMPOUND.sub(r"\1-\2", flat)
     bare = flat.lower().replace("'", "")
     for name, pattern in WHOLE_PROBLEMS:
         if pattern.search(bare):
