@@ -153,7 +153,7 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     local.workspace.command("ana", "/followup", "done F-1")
     (reply,) = local.workspace.command("lee", "/followup", "done F-1")
     section = reply.blocks[0]["text"]["text"]
-    assert section.startswith(f"F-1 was already done by <@{ANA}> on <!date^")
+    assert section.startswith(f"F-1 was already done by <@{ANA}> <!date^")
     # what a phone shows: words only, no member id and no raw timestamp
     assert reply.text == "F-1 was already done."
 
