@@ -40,6 +40,10 @@ def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(l
     for text in ["someday maybe call her", "yesterday 10am call her"]:
         reply = shown(local.workspace.command("ana", "/followup", text))
         assert "Usage" not in reply and reply  # a sentence about what was understood
+    far = shown(local.workspace.command("ana", "/followup", "in 5 years call back"))
+    assert far.startswith("'in 5 years' is too far ahead: a follow-up is due within a year.")
+    unit = shown(local.workspace.command("ana", "/followup", "in a bit call back"))
+    assert unit.startswith("I couldn't read 'in a bit' as a time: after \"in\", say how long")
     assert count(local, "followups") == 0
 
 
@@ -200,9 +204,15 @@ def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
     assert "F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00" in moved  # Ana is in London
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-18T09:00")  # 10:00 in London in June is 09:00 UTC
-    for typed in ("snooze", "snooze 1", "snooze tomorrow"):  # which one, and until when?
+    for typed in ("snooze", "snooze tomorrow", "done", "done it"):  # which one?
         said = shown(local.workspace.command("ana", "/followup", typed))
-        assert "/followup snooze 12 tomorrow 10am" in said, typed
+        assert said.startswith("Which follow-up? Give its number after "), typed
+        assert "/followup list shows yours with their numbers." in said
+    said = shown(local.workspace.command("ana", "/followup", "snooze 1"))  # until when?
+    assert said == (
+        "Snooze F-1 until when? Add the time after its number, like /followup snooze 1 "
+        "tomorrow 10am or /followup snooze 1 in 1h."
+    )
     said = shown(local.workspace.command("ana", "/followup", "snooze 1 someday"))
     assert "I couldn't read 'someday' as a time." in said
     refused = shown(local.workspace.command("ben", "/followup", "snooze 1 in 2h"))
@@ -241,6 +251,16 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
+
+
+def test_tonight_is_the_end_of_the_working_day_or_the_evening_hour_given(local):
+    # Wednesday 17 June, 10:30 UTC: 11:30 in London, where Ana works 09:00 to 17:00
+    (eod,) = local.workspace.command("ana", "/followup", "tonight call Maria back")
+    assert "F-1 saved: call Maria back, due Wed 17 Jun, 17:00" in eod.render().text
+    (evening,) = local.workspace.command("ana", "/followup", "tonight 7 send Tom 3 boxes")
+    assert "F-2 saved: send Tom 3 boxes, due Wed 17 Jun, 19:00" in evening.render().text
+    (count_,) = local.workspace.command("ana", "/followup", "tonight 3 boxes to Tom")
+    assert "F-3 saved: 3 boxes to Tom, due Wed 17 Jun, 17:00" in count_.render().text
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):

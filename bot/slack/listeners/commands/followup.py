@@ -48,7 +48,7 @@ def followup(
         if word.lower() == "done":
             number = _number(rest)
             if number is None:
-                message = followup_blocks.followup_usage()
+                message = followup_blocks.followup_which("done")
             else:
                 closed = complete(store, number, user_id, roles=services.roles)
                 message = followup_blocks.followup_closed(closed, tz, "done")
@@ -69,8 +69,10 @@ def _snooze(services: Services, user_id: str, text: str, tz: ZoneInfo) -> base.M
     """/followup snooze 12 tomorrow 10am: the promise moves to a new due time."""
     typed_number, _, when_text = text.strip().partition(" ")
     number = _number(typed_number)
-    if number is None or not when_text.strip():
-        return followup_blocks.followup_usage()
+    if number is None:
+        return followup_blocks.followup_which("snooze")
+    if not when_text.strip():
+        return followup_blocks.snooze_until(number)
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
