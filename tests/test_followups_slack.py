@@ -1,6 +1,7 @@
 """Follow-ups, reminders, redirects and the App Home, end to end through the emulator."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -171,17 +172,51 @@ def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
     assert count(local, "followups WHERE status = 'open'") == 1
 
 
-def test_a_reminder_of_a_promise_kept_meanwhile_loses_its_buttons_at_the_first_click(local):
+def test_a_promise_kept_by_typing_shows_on_its_reminder_and_a_click_from_before_says_so(local):
     local.workspace.command("ana", "/followup", "in 1h call Maria back")
     local.wait(timedelta(hours=1))  # the reminder reaches Ana's DMs with its buttons
-    local.workspace.look(member("ana"))
-    local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
-    replies = local.workspace.click("ana", "Snooze 1h", where="DM")
+    (reminder,) = [r for r in local.workspace.look(member("ana")) if r.elements]
+    replies = local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
     (edited,) = [r for r in replies if r.edited]
-    assert "F-1 done: call Maria back" in edited.render().text and not edited.elements
-    (told,) = [r for r in replies if r.kind == "ephemeral"]
-    assert "F-1 was already done" in told.render().text
+    assert (edited.channel, edited.ts) == (reminder.channel, reminder.ts)
+    assert edited.render().text == "F-1 done: call Maria back" and not edited.elements
+    # Snooze 1h clicked on the reminder as it was before the edit reached her screen
+    local.client.block_actions(followup_click(local, ANA, "followup_snooze_hour", reminder.ts))
+    told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
+    assert told.body["text"] == "F-1 was already done."
+    shown_done = local.fake.calls_to("response_url")[-2].body  # the reminder, as it is now
+    assert shown_done["replace_original"] and shown_done["text"] == "F-1 done: call Maria back"
     assert count(local, "followups WHERE status = 'done'") == 1
+
+
+def followup_click(local: LocalSlack, user_id: str, action_id: str, message_ts: str) -> dict:
+    return {
+        "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",
+        "response_url": local.fake.response_url(),
+        "container": {"type": "message", "message_ts": message_ts},
+        "actions": [{"type": "button", "action_id": action_id, "value": "1",
+                     "block_id": "followup:1", "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+
+
+def test_every_reminder_of_a_promise_snoozed_twice_shows_its_latest_due_time(local):
+    local.workspace.command("ana", "/followup", "in 1h call Margaret back")
+    local.wait(timedelta(hours=1))  # 12:30 in London: due now, with its buttons
+    local.workspace.look(member("ana"))
+    (first,) = local.workspace.click("ana", "Snooze 1h", where="DM")
+    assert first.render().text == "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 13:30"
+    local.wait(timedelta(minutes=50))  # 13:20: coming up, a reminder of its own
+    (second,) = [r for r in local.workspace.look(member("ana")) if r.elements]
+    replies = local.workspace.click("ana", "Snooze tomorrow", where="DM")
+    edited = {r.ts: r.render().text for r in replies if r.edited}
+    later = "F-1 snoozed: call Margaret back, now due Thu 18 Jun, 09:00"
+    assert edited == {first.ts: later, second.ts: later}  # the first said 13:30 until now
+    updates = local.fake.calls_to("chat.update")
+    assert len(updates) == 1  # the one clicked was replaced by its click's reply alone
+    replies = local.workspace.command("ana", "/followup", "snooze 1 in 2h")  # typed, the same
+    edited = {r.ts: r.render().text for r in replies if r.edited}
+    latest = "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 15:20"
+    assert edited == {first.ts: latest, second.ts: latest}
 
 
 def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):

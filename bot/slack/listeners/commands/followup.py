@@ -24,6 +24,7 @@ from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
+from bot.slack.reminders import show_on_reminders
 
 
 def followup(
@@ -52,8 +53,9 @@ def followup(
             else:
                 closed = complete(store, number, user_id, roles=services.roles)
                 message = followup_blocks.followup_closed(closed, tz, "done")
+                show_on_reminders(outbox, closed, message)
         elif word.lower() == "snooze":
-            message = _snooze(services, user_id, rest, tz)
+            message = _snooze(services, outbox, user_id, rest, tz)
         else:
             message = _promise(services, command, text, tz)
     ack(response_type="ephemeral", **message)
@@ -65,7 +67,9 @@ def _number(text: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def _snooze(services: Services, user_id: str, text: str, tz: ZoneInfo) -> base.Message:
+def _snooze(
+    services: Services, outbox: Outbox, user_id: str, text: str, tz: ZoneInfo
+) -> base.Message:
     """/followup snooze 12 tomorrow 10am: the promise moves to a new due time."""
     typed_number, _, when_text = text.strip().partition(" ")
     number = _number(typed_number)
@@ -77,7 +81,9 @@ def _snooze(services: Services, user_id: str, text: str, tz: ZoneInfo) -> base.M
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     moved = snooze(services.store, number, user_id, until, roles=services.roles)
-    return followup_blocks.followup_closed(moved, tz, "snoozed")
+    message = followup_blocks.followup_closed(moved, tz, "snoozed")
+    show_on_reminders(outbox, moved, message)
+    return message
 
 
 def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
