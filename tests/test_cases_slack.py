@@ -263,7 +263,7 @@ def test_a_second_click_on_a_decided_request_says_who_decided_and_when(local, tm
     local.client.block_actions(approve_click(local, member("mia").id, solution_id))
     told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
     decided = local.clock.now()  # the clock stands still: Lee decided at this moment
-    assert f"was already approved by <@{LEE}> on <!date^{int(decided.timestamp())}^" in (
+    assert f"was already approved by <@{LEE}> <!date^{int(decided.timestamp())}^" in (
         json.dumps(told.body)
     )
     assert told.body["text"] == "S-1 was already approved."  # words only, for a phone

@@ -152,5 +152,5 @@ def test_a_time_shows_in_the_time_zone_of_the_member_reading_it(local):
                  "/followup done F-1", "as lee", "/followup done F-1")  # fmt: skip
     ana = shown[len(shown) - shown[::-1].index("ana> /followup done F-1") + 1]
     lee = shown[shown.index("lee> /followup done F-1") + 2]
-    assert ana.strip() == "F-1 was already done by @ana on today 11:30 AM."
-    assert lee.strip() == "F-1 was already done by @ana on today 12:30 PM."
+    assert ana.strip() == "F-1 was already done by @ana today at 11:30 AM."
+    assert lee.strip() == "F-1 was already done by @ana today at 12:30 PM."

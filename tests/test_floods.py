@@ -75,6 +75,25 @@ def test_done_in_a_digest_closes_that_reminder_and_leaves_the_others_their_butto
     assert "F-1 done: call Maria" in shown and "F-2 snoozed: email Omar" in shown
 
 
+def test_a_promise_snoozed_by_typing_changes_its_item_of_a_digest_alone(local):
+    for what in ("call Maria", "email Omar", "check the refund"):
+        local.workspace.command("ana", "/followup", f"in 1h {what}")
+    local.wait(timedelta(minutes=61))
+    local.workspace.look(member("ana"))
+    local.workspace.command("ana", "/followup", "snooze F-2 tomorrow 10am")
+    now = latest(local, ANA)
+    shown = json.dumps(now)
+    assert "F-2 snoozed: email Omar, now due" in shown and "Due now: F-1" in shown
+    buttons = [e for b in now["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [e["value"] for e in buttons if e["text"]["text"] == "Done"] == ["1", "3"]
+    local.workspace.look(member("ana"))
+    local.workspace.click("ana", "Done")  # F-1's, in the digest as it is now
+    shown = json.dumps(latest(local, ANA))
+    assert "F-1 done: call Maria" in shown and "F-2 snoozed: email Omar" in shown
+    assert "Due now: F-3" in shown
+    assert len(local.fake.calls_to("chat.update")) == 1  # the typed snooze's; a click replies
+
+
 def test_approvals_piled_up_in_an_outage_reach_the_leads_as_one_message_that_decides_each(
     local, tmp_path
 ):

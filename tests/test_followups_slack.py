@@ -1,6 +1,7 @@
 """Follow-ups, reminders, redirects and the App Home, end to end through the emulator."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,10 @@ def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(l
     for text in ["someday maybe call her", "yesterday 10am call her"]:
         reply = shown(local.workspace.command("ana", "/followup", text))
         assert "Usage" not in reply and reply  # a sentence about what was understood
+    far = shown(local.workspace.command("ana", "/followup", "in 5 years call back"))
+    assert far.startswith("'in 5 years' is too far ahead: a follow-up is due within a year.")
+    unit = shown(local.workspace.command("ana", "/followup", "in a bit call back"))
+    assert unit.startswith("I couldn't read 'in a bit' as a time: after \"in\", say how long")
     assert count(local, "followups") == 0
 
 
@@ -153,7 +158,7 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     local.workspace.command("ana", "/followup", "done F-1")
     (reply,) = local.workspace.command("lee", "/followup", "done F-1")
     section = reply.blocks[0]["text"]["text"]
-    assert section.startswith(f"F-1 was already done by <@{ANA}> on <!date^")
+    assert section.startswith(f"F-1 was already done by <@{ANA}> <!date^")
     # what a phone shows: words only, no member id and no raw timestamp
     assert reply.text == "F-1 was already done."
 
@@ -167,17 +172,51 @@ def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
     assert count(local, "followups WHERE status = 'open'") == 1
 
 
-def test_a_reminder_of_a_promise_kept_meanwhile_loses_its_buttons_at_the_first_click(local):
+def test_a_promise_kept_by_typing_shows_on_its_reminder_and_a_click_from_before_says_so(local):
     local.workspace.command("ana", "/followup", "in 1h call Maria back")
     local.wait(timedelta(hours=1))  # the reminder reaches Ana's DMs with its buttons
-    local.workspace.look(member("ana"))
-    local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
-    replies = local.workspace.click("ana", "Snooze 1h", where="DM")
+    (reminder,) = [r for r in local.workspace.look(member("ana")) if r.elements]
+    replies = local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
     (edited,) = [r for r in replies if r.edited]
-    assert "F-1 done: call Maria back" in edited.render().text and not edited.elements
-    (told,) = [r for r in replies if r.kind == "ephemeral"]
-    assert "F-1 was already done" in told.render().text
+    assert (edited.channel, edited.ts) == (reminder.channel, reminder.ts)
+    assert edited.render().text == "F-1 done: call Maria back" and not edited.elements
+    # Snooze 1h clicked on the reminder as it was before the edit reached her screen
+    local.client.block_actions(followup_click(local, ANA, "followup_snooze_hour", reminder.ts))
+    told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
+    assert told.body["text"] == "F-1 was already done."
+    shown_done = local.fake.calls_to("response_url")[-2].body  # the reminder, as it is now
+    assert shown_done["replace_original"] and shown_done["text"] == "F-1 done: call Maria back"
     assert count(local, "followups WHERE status = 'done'") == 1
+
+
+def followup_click(local: LocalSlack, user_id: str, action_id: str, message_ts: str) -> dict:
+    return {
+        "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",
+        "response_url": local.fake.response_url(),
+        "container": {"type": "message", "message_ts": message_ts},
+        "actions": [{"type": "button", "action_id": action_id, "value": "1",
+                     "block_id": "followup:1", "action_ts": f"{time.time():.6f}"}],
+    }  # fmt: skip
+
+
+def test_every_reminder_of_a_promise_snoozed_twice_shows_its_latest_due_time(local):
+    local.workspace.command("ana", "/followup", "in 1h call Margaret back")
+    local.wait(timedelta(hours=1))  # 12:30 in London: due now, with its buttons
+    local.workspace.look(member("ana"))
+    (first,) = local.workspace.click("ana", "Snooze 1h", where="DM")
+    assert first.render().text == "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 13:30"
+    local.wait(timedelta(minutes=50))  # 13:20: coming up, a reminder of its own
+    (second,) = [r for r in local.workspace.look(member("ana")) if r.elements]
+    replies = local.workspace.click("ana", "Snooze tomorrow", where="DM")
+    edited = {r.ts: r.render().text for r in replies if r.edited}
+    later = "F-1 snoozed: call Margaret back, now due Thu 18 Jun, 09:00"
+    assert edited == {first.ts: later, second.ts: later}  # the first said 13:30 until now
+    updates = local.fake.calls_to("chat.update")
+    assert len(updates) == 1  # the one clicked was replaced by its click's reply alone
+    replies = local.workspace.command("ana", "/followup", "snooze 1 in 2h")  # typed, the same
+    edited = {r.ts: r.render().text for r in replies if r.edited}
+    latest = "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 15:20"
+    assert edited == {first.ts: latest, second.ts: latest}
 
 
 def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
@@ -200,9 +239,15 @@ def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
     assert "F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00" in moved  # Ana is in London
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-18T09:00")  # 10:00 in London in June is 09:00 UTC
-    for typed in ("snooze", "snooze 1", "snooze tomorrow"):  # which one, and until when?
+    for typed in ("snooze", "snooze tomorrow", "done", "done it"):  # which one?
         said = shown(local.workspace.command("ana", "/followup", typed))
-        assert "/followup snooze 12 tomorrow 10am" in said, typed
+        assert said.startswith("Which follow-up? Give its number after "), typed
+        assert "/followup list shows yours with their numbers." in said
+    said = shown(local.workspace.command("ana", "/followup", "snooze 1"))  # until when?
+    assert said == (
+        "Snooze F-1 until when? Add the time after its number, like /followup snooze 1 "
+        "tomorrow 10am or /followup snooze 1 in 1h."
+    )
     said = shown(local.workspace.command("ana", "/followup", "snooze 1 someday"))
     assert "I couldn't read 'someday' as a time." in said
     refused = shown(local.workspace.command("ben", "/followup", "snooze 1 in 2h"))
@@ -241,6 +286,16 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
+
+
+def test_tonight_is_the_end_of_the_working_day_or_the_evening_hour_given(local):
+    # Wednesday 17 June, 10:30 UTC: 11:30 in London, where Ana works 09:00 to 17:00
+    (eod,) = local.workspace.command("ana", "/followup", "tonight call Maria back")
+    assert "F-1 saved: call Maria back, due Wed 17 Jun, 17:00" in eod.render().text
+    (evening,) = local.workspace.command("ana", "/followup", "tonight 7 send Tom 3 boxes")
+    assert "F-2 saved: send Tom 3 boxes, due Wed 17 Jun, 19:00" in evening.render().text
+    (count_,) = local.workspace.command("ana", "/followup", "tonight 3 boxes to Tom")
+    assert "F-3 saved: 3 boxes to Tom, due Wed 17 Jun, 17:00" in count_.render().text
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):

@@ -42,11 +42,11 @@ def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothin
     local.settle()
     said = again.render().text
     assert said.startswith("No need to export again: the data of BX-1 went to your direct")
-    assert "(bx-1.json) when you first clicked on <!date^" in again.blocks[0]["text"]["text"]
+    assert "(bx-1.json) when you first clicked <!date^" in again.blocks[0]["text"]["text"]
     assert "when you first clicked on 17 Jun 2026 10:30 UTC." in said
     # as Lee's Slack shows it, in Berlin
     lee_sees = again.render(local.workspace.reader(member("lee"))).text
-    assert lee_sees.endswith("when you first clicked on today 12:30 PM.")
+    assert lee_sees.endswith("when you first clicked today at 12:30 PM.")
     assert again.text == (  # what a phone shows: words, no raw timestamp
         "No need to export again: the data of BX-1 went to your direct messages (bx-1.json) "
         "when you first clicked."
@@ -98,10 +98,13 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     (said,) = local.workspace.command("lee", "/customer", "BX-1")
     assert "is erased: repbot holds nothing more of theirs than counts" in said.render().text
     (section,) = said.blocks
-    assert "They were erased on <!date^" in section["text"]["text"]  # in Lee's own time zone
+    assert "They were erased <!date^" in section["text"]["text"]  # in Lee's own time zone
     ref = said.render().text.split("(now ")[1].split(")")[0]
     (card,) = local.workspace.command("lee", "/customer", ref)
-    assert f"This customer ({ref}) was erased on <!date^" in card.blocks[0]["text"]["text"]
+    assert f"This customer ({ref}) was erased <!date^" in card.blocks[0]["text"]["text"]
+    lee_sees = card.render(local.workspace.reader(member("lee"))).text  # in Berlin
+    assert "was erased today at 12:30 PM: repbot keeps only counts." in lee_sees
+    assert "was erased on 17 Jun 2026 10:30 UTC: " in card.render().text  # Slack cannot show it
     card = shown(local.workspace.command("ana", "/case", "C-1001"))
     assert "*C-1001 · Erased customer* (their data erased, premium)" in card
     assert verify(store).ok

@@ -258,7 +258,7 @@ def test_a_lead_denies_from_the_home_tab_and_the_card_in_the_leads_channel_says_
     assert home_in(submitted).render().text.startswith(f"[home]\n*Denied* by @{LEE}: Account")
     home = home_in(local.workspace.click("mia", "Approve", where="home"))
     assert home.shown_view["blocks"][0]["text"]["text"].startswith(
-        f"S-1 was already denied by <@{LEE}> on <!date^"
+        f"S-1 was already denied by <@{LEE}> <!date^"
     )
     assert count(local, "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'") == 0
 

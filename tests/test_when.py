@@ -31,6 +31,9 @@ def utc(*args: int) -> datetime:
         ("in an hour", utc(2026, 3, 5, 15, 0)),
         ("in 1h30m", utc(2026, 3, 5, 15, 30)),
         ("in 2 days", utc(2026, 3, 7, 14, 0)),
+        ("in 2 months", utc(2026, 5, 5, 13, 0)),  # 14:00 in London, in summer time by then
+        ("in a year", utc(2027, 3, 5, 14, 0)),
+        ("in 1 month and 2 days", utc(2026, 4, 7, 13, 0)),
         ("tomorrow 10am", utc(2026, 3, 6, 10, 0)),
         ("Tomorrow at 10 a.m.", utc(2026, 3, 6, 10, 0)),
         ("10am tomorrow", utc(2026, 3, 6, 10, 0)),
@@ -48,6 +51,12 @@ def utc(*args: int) -> datetime:
         ("1 dec", utc(2026, 12, 1, 9, 0)),
         ("dec 1st 2026 noon", utc(2026, 12, 1, 12, 0)),
         ("eod", utc(2026, 3, 5, 17, 0)),
+        ("tonight", utc(2026, 3, 5, 17, 0)),  # the end of the working day, as eod
+        ("tonight 7", utc(2026, 3, 5, 19, 0)),  # a small number after tonight is the evening
+        ("tonight at 9", utc(2026, 3, 5, 21, 0)),
+        ("at 8 tonight", utc(2026, 3, 5, 20, 0)),
+        ("10:30pm tonight", utc(2026, 3, 5, 22, 30)),
+        ("tonight 20:30", utc(2026, 3, 5, 20, 30)),
         ("tomorrow noon", utc(2026, 3, 6, 12, 0)),
         ("16:45", utc(2026, 3, 5, 16, 45)),
         ("tomorrow 9", utc(2026, 3, 6, 9, 0)),  # a number after a day is the hour
@@ -68,6 +77,19 @@ def test_working_hours_decide_a_bare_day_and_eod():
     hours = WorkingHours(start=time(8, 30), end=time(18))
     assert when("tomorrow", hours=hours) == utc(2026, 3, 6, 8, 30)
     assert when("eod", hours=hours) == utc(2026, 3, 5, 18, 0)
+    assert when("tonight", hours=hours) == utc(2026, 3, 5, 18, 0)
+
+
+def test_tonight_after_the_working_day_asks_for_the_hour():
+    with pytest.raises(WhenError, match="already passed") as error:
+        when("tonight", now=utc(2026, 3, 5, 18, 0))
+    assert 'add the hour, "tonight 8pm"' in str(error.value)
+    assert when("tonight 8pm", now=utc(2026, 3, 5, 18, 0)) == utc(2026, 3, 5, 20, 0)
+
+
+def test_a_month_on_is_the_same_day_or_the_last_of_a_shorter_month():
+    assert when("in 1 month", now=utc(2026, 1, 31, 10, 0)) == utc(2026, 2, 28, 10, 0)
+    assert when("in 1 month", now=utc(2026, 12, 15, 10, 0)) == utc(2027, 1, 15, 10, 0)
 
 
 def test_the_reps_zone_decides_what_10am_is():
@@ -124,9 +146,32 @@ def test_a_time_in_the_past_is_refused_with_how_it_was_read(text):
 
 
 def test_more_than_a_year_ahead_is_a_typo():
-    with pytest.raises(WhenError, match="more than a year"):
+    with pytest.raises(WhenError, match="more than a year away: check the year"):
         when("2062-12-01")
     assert when("in 2 weeks") == NOW + timedelta(weeks=2)
+
+
+# the last two are past the calendar's end: refused in words, not an overflow
+@pytest.mark.parametrize(
+    "text", ["in 5 years", "in 13 months", "in 99999999 days", "in 99999999999999999999 h"]
+)
+def test_a_length_of_more_than_a_year_is_too_far_ahead(text):
+    with pytest.raises(WhenError) as error:
+        when(text)
+    assert "is too far ahead: a follow-up is due within a year." in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("in 2 parsecs", "in 2 parsecs"), ("in a bit", "in a bit"), ("in soon", "in soon")],
+)
+def test_in_with_a_length_not_understood_says_how_to_write_one(text, said):
+    for refuse in (lambda: when(text), lambda: split_when(f"{text} call her back")):
+        with pytest.raises(WhenError) as error:
+            refuse()
+        assert str(error.value).startswith(
+            f'I couldn\'t read {said!r} as a time: after "in", say how long from now in minutes'
+        )
 
 
 @pytest.mark.parametrize(
@@ -147,6 +192,8 @@ def test_more_than_a_year_ahead_is_a_typo():
         ("10am tomorrow 9 boxes", ("10am tomorrow", "9 boxes")),
         ("10 AM tomorrow check", ("10am tomorrow", "check")),
         ("eod", ("eod", "")),
+        ("tonight 7 call Ben", ("tonight 7", "call Ben")),
+        ("tonight 3 boxes", ("tonight", "3 boxes")),  # a small number is a count, as after fri
     ],
 )
 def test_split_finds_where_the_time_ends(text, expected):

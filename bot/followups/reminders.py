@@ -37,11 +37,16 @@ def reminder_key(kind: str, subject: str, due_at: datetime, recipient_id: str) -
     return f"{subject}:{kind}:{iso(due_at)}:{recipient_id}"
 
 
+def subject_of(followup: Followup) -> str:
+    """What the keys of a follow-up's reminders start with."""
+    return f"followup:{followup.id}"
+
+
 def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     reminders = []
     for row in followups_db.open_followups_due_by(store, iso(now + REMIND_BEFORE)):
         followup = followup_from_row(row)
-        due, subject = followup.due_at, f"followup:{followup.id}"
+        due, subject = followup.due_at, subject_of(followup)
         wanted: list[tuple[str, datetime, str]] = []
         # "before" only while it can still warn: after the due time the "due" reminder says
         # it all, and a promise made less than REMIND_BEFORE ahead needs no warning.

@@ -1,6 +1,6 @@
-"""When a rep says a promise is due: "in 2h", "tomorrow 10am", "tomorrow 9", "fri",
-"next monday 3pm", "next week", "2026-12-01 14:00", "eod", read in the rep's own time zone
-and returned as UTC.
+"""When a rep says a promise is due: "in 2h", "in 3 months", "tomorrow 10am", "tomorrow 9",
+"fri", "next monday 3pm", "next week", "2026-12-01 14:00", "eod", "tonight 7pm", read in the
+rep's own time zone and returned as UTC.
 
 A small grammar of our own rather than a general date parser: dateparser (tried) puts
 "tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
@@ -11,6 +11,7 @@ its clock time in the rep's zone, so "10am" is 10 am local whatever the offset t
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -39,10 +40,16 @@ MONTHS = {
     for name in names
 }  # fmt: skip
 DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tomorow": 1}
+EVENING = ("tonight", "tonite")
 UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 60, "hrs": 60,
          "hour": 60, "hours": 60, "d": 1440, "day": 1440, "days": 1440, "w": 10080,
          "wk": 10080, "wks": 10080, "week": 10080, "weeks": 10080}  # fmt: skip
+# Months are the calendar's ("in 1 month" from 31 Jan is 28 Feb), so they are counted apart.
+MONTH_UNITS = {"mo": 1, "mos": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yrs": 12,
+               "year": 12, "years": 12}  # fmt: skip
+RELATIVE_EXAMPLES = '"in 2h", "in 30 min", "in 3 days", "in 2 weeks" or "in 6 months"'
 AMOUNT = re.compile(r"(\d+|an?|half an?)\s*([a-z]+)")
+AMOUNTS = ("a", "an", "half")  # the words of an amount that are no number
 CLOCK_12 = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(am|pm)$")
 CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -72,6 +79,7 @@ class _Day:
     offset: int = 0
     weekday: int = 0
     next: bool = False  # "next friday": never today
+    evening: bool = False  # "tonight": the end of the working day, and "tonight 7" is 19:00
     day: date | None = None  # for "date"; for "yearless" the year is ignored
 
 
@@ -79,6 +87,7 @@ class _Day:
 class _When:
     minutes: int = 0  # relative: "in 2h" is 120 minutes of real time
     days: int = 0  # relative: "in 2 days" is the same clock time two days on
+    months: int = 0  # relative: "in 2 months" is the same day and clock time two months on
     relative: bool = False
     day: _Day | None = None
     clock: time | None = None
@@ -98,23 +107,27 @@ def _words(tokens: list[str]) -> list[str]:
 
 
 def _relative(words: list[str]) -> _When | None:
-    """ "2h", "30 min", "1h30m", "an hour", "2 days", "1 week and 2 days" (after "in")."""
+    """ "2h", "30 min", "1h30m", "an hour", "2 days", "1 week and 2 days", "3 months", "a year"
+    (after "in")."""
     text = " ".join(w for w in words if w != "and")
     if not text:
         return None
-    minutes = position = 0
+    minutes = months = position = 0
     while position < len(text):
         match = AMOUNT.match(text, position)
-        if match is None or match[2] not in UNITS:
+        if match is None or (match[2] not in UNITS and match[2] not in MONTH_UNITS):
             return None
         amount = 1 if match[1] in ("a", "an") else 0.5 if match[1].startswith("half") else None
-        minutes += int((amount or int(match[1])) * UNITS[match[2]])
+        if match[2] in MONTH_UNITS:
+            months += int((amount or int(match[1])) * MONTH_UNITS[match[2]])
+        else:
+            minutes += int((amount or int(match[1])) * UNITS[match[2]])
         position = match.end()
         while position < len(text) and text[position] == " ":
             position += 1
     # "in 0h" reads as now, which `parse_when` refuses as passed, in those words
     days, rest = divmod(minutes, 1440)
-    return _When(minutes=rest, days=days, relative=True)
+    return _When(minutes=rest, days=days, months=months, relative=True)
 
 
 def _day(words: list[str]) -> tuple[_Day, int] | None:
@@ -122,6 +135,8 @@ def _day(words: list[str]) -> tuple[_Day, int] | None:
     first = words[0]
     if first in DAY_OFFSETS:
         return _Day("offset", offset=DAY_OFFSETS[first]), 1
+    if first in EVENING:
+        return _Day("offset", evening=True), 1
     if first in WEEKDAYS:
         return _Day("weekday", weekday=WEEKDAYS[first]), 1
     if first in ("next", "this") and len(words) > 1 and words[1] in WEEKDAYS:
@@ -148,7 +163,7 @@ def _day(words: list[str]) -> tuple[_Day, int] | None:
     return None
 
 
-def _bare_hour(word: str, *, at: bool) -> int | None:
+def _bare_hour(word: str, *, at: bool, evening: bool = False) -> int | None:
     """The hour a number on its own names where a rep means one: after a day, 8 to 23 is the
     hour on the 24-hour clock ("tomorrow 9" is 09:00, "friday 14" is 14:00); a smaller one
     ("fri 3 boxes") is more likely a count than 3 am, unless "at" says it is a time, and then
@@ -156,18 +171,20 @@ def _bare_hour(word: str, *, at: bool) -> int | None:
     if not BARE_HOUR.match(word):
         return None
     hour = int(word)
+    if evening and 6 <= hour <= 11:  # "tonight 7" is 19:00, "tonight 3 boxes" a count
+        return hour + 12
     if 8 <= hour <= 23:
         return hour
     return hour + 12 if at and 1 <= hour < 8 else None
 
 
 def _clock(
-    words: list[str], *, bare: bool = False, at: bool = False
+    words: list[str], *, bare: bool = False, at: bool = False, evening: bool = False
 ) -> tuple[time | None, bool, int] | None:
     """(clock time, end of day?, words taken) at the start of `words`. A number on its own is
     an hour only where `bare` says it follows a day or "at" (`at`), never at the start."""
     first = words[0]
-    if bare and (hour := _bare_hour(first, at=at)) is not None:
+    if bare and (hour := _bare_hour(first, at=at, evening=evening)) is not None:
         return time(hour), False, 1
     if first in ("noon", "midday"):
         return time(12), False, 1
@@ -204,7 +221,11 @@ def _phrase(words: list[str]) -> _When | None:
         at = True
         position += 1
     bare = at or day is not None
-    if position < len(words) and (clock_found := _clock(words[position:], bare=bare, at=at)):
+    evening = day is not None and day.evening
+    bare_hour = position < len(words) and BARE_HOUR.match(words[position]) is not None
+    if position < len(words) and (
+        clock_found := _clock(words[position:], bare=bare, at=at, evening=evening)
+    ):
         clock, eod, taken = clock_found
         position += taken
         # A time first: "10am tomorrow", "3pm on fri".
@@ -216,6 +237,8 @@ def _phrase(words: list[str]) -> _When | None:
                 position += taken
     if position != len(words) or (day is None and clock is None and not eod):
         return None
+    if day is not None and day.evening and bare_hour and clock is not None and clock.hour < 12:
+        clock = clock.replace(hour=clock.hour + 12)  # "at 9 tonight" is 21:00
     return _When(day=day, clock=clock, eod=eod)
 
 
@@ -234,13 +257,22 @@ def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
+def _months_on(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day ("in 1 month" from 31 Jan)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime:
     local_now = now.astimezone(tz)
     if when.relative:
-        # Whole days keep the clock time (the day after a change too), the rest is real time.
-        moved = _local(local_now.date() + timedelta(days=when.days), local_now.time(), tz)
-        return moved + timedelta(minutes=when.minutes)
-    clock = hours.end if when.eod else when.clock or hours.start
+        # Whole days and months keep the clock time (the day after a change too), the rest is
+        # real time.
+        moved = _months_on(local_now.date(), when.months) + timedelta(days=when.days)
+        return _local(moved, local_now.time(), tz) + timedelta(minutes=when.minutes)
+    evening = when.day is not None and when.day.evening
+    clock = hours.end if when.eod or (evening and not when.clock) else when.clock or hours.start
     today = local_now.date()
     day = when.day
     if day is None:
@@ -276,14 +308,46 @@ def describe(moment: datetime, tz: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M} ({tz.key})"
 
 
+def _moment(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime | None:
+    """The moment `when` names; None past the calendar's end ("in 99999 years")."""
+    try:
+        return _resolve(when, now, tz, hours)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _unread(tokens: list[str], words: list[str], whole: str) -> WhenError:
+    """What to say of text that does not start with a time; `whole` is the refusal for any
+    text but a day in numbers or "in" with a length we cannot read."""
+    first = tokens[0] if tokens else ""
+    if NUMBERED_DATE.match(first):
+        return WhenError(
+            f"I don't read dates in numbers like {first!r}: 03/04 is the 3rd of April in "
+            'London and March the 4th in New York. Write the month as a word, like "31 dec '
+            '10am", or the date as "2026-12-31".'
+        )
+    if words[:1] == ["in"] and len(words) > 1:
+        # "in", the amount and the word meant as its unit ("in 5 parsecs", "in a bit")
+        amount = 1
+        while amount < len(words) - 1 and (words[amount].isdigit() or words[amount] in AMOUNTS):
+            amount += 1
+        said = " ".join(tokens[: amount + 1])
+        return WhenError(
+            f'I couldn\'t read {said!r} as a time: after "in", say how long from now in '
+            f"minutes, hours, days, weeks or months. Try {RELATIVE_EXAMPLES}."
+        )
+    return WhenError(whole)
+
+
 def parse_when(
     text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | None = None
 ) -> datetime:
     """The moment `text` names, aware and in UTC. A day without a time is the start of the
-    working day (`hours`, 09:00 by default); "eod" is its end. Raises WhenError for text that
-    is not understood, a time that has passed, or one more than a year away."""
+    working day (`hours`, 09:00 by default); "eod" and "tonight" are its end. Raises WhenError
+    for text that is not understood, a time that has passed, or one more than a year away."""
     hours = hours or WorkingHours()
-    words = _words(_tokens(text))
+    tokens = _tokens(text)
+    words = _words(tokens)
     if not words:
         raise WhenError(f"When is it due? Try {EXAMPLES}.")
     when = _phrase(words)
@@ -292,24 +356,34 @@ def parse_when(
         rest = " ".join(words[length:])
         partial = _phrase(words[:length])  # None when no leading words read as a time
         if partial is None:
-            raise WhenError(f"I couldn't read {text.strip()!r} as a time. Try {EXAMPLES}.")
+            whole = f"I couldn't read {text.strip()!r} as a time. Try {EXAMPLES}."
+            raise _unread(tokens, words, whole)
         understood = " ".join(words[:length])
-        read_as = describe(_resolve(partial, now, tz, hours), tz)
+        read = _moment(partial, now, tz, hours)
+        read_as = f" as {describe(read, tz)}" if read else ""
         raise WhenError(
-            f"I understood {understood!r} as {read_as} but not {rest!r}. Try {EXAMPLES}.",
+            f"I understood {understood!r}{read_as} but not {rest!r}. Try {EXAMPLES}.",
             understood,
         )
-    moment = _resolve(when, now, tz, hours)
-    if moment <= now:
+    said = text.strip()
+    moment = _moment(when, now, tz, hours)
+    if moment is not None and moment <= now:
+        ahead = 'Give a time ahead, like "tomorrow 10am" or "in 2h".'
+        if when.day is not None and when.day.evening and when.clock is None:
+            ahead = 'Alone, "tonight" is the end of the working day: add the hour, "tonight 8pm".'
+
         raise WhenError(
-            f"{text.strip()!r} is {describe(moment, tz)}, which has already passed. "
-            'Give a time ahead, like "tomorrow 10am" or "in 2h".',
-            text.strip(),
+            f"{said!r} is {describe(moment, tz)}, which has already passed. {ahead}", said
+        )
+    if moment is None or (when.relative and moment - now > MAX_AHEAD):
+        raise WhenError(
+            f"{said!r} is too far ahead: a follow-up is due within a year. Give a nearer time, "
+            'like "in 6 months" or "next monday".',
+            said,
         )
     if moment - now > MAX_AHEAD:
         raise WhenError(
-            f"{text.strip()!r} is {describe(moment, tz)}, more than a year away: check the year.",
-            text.strip(),
+            f"{said!r} is {describe(moment, tz)}, more than a year away: check the year.", said
         )
     return moment
 
@@ -331,13 +405,8 @@ def split_when(
     length = _longest(words)
     if length == 0:
         first = tokens[0] if tokens else ""
-        if NUMBERED_DATE.match(first):
-            raise WhenError(
-                f"I don't read dates in numbers like {first!r}: 03/04 is the 3rd of April in "
-                'London and March the 4th in New York. Write the month as a word, like "31 dec '
-                '10am", or the date as "2026-12-31".'
-            )
-        raise WhenError(f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}.")
+        whole = f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}."
+        raise _unread(tokens, words, whole)
     if length < len(words) and TIME_LIKE.match(words[length]):
         understood = " ".join(words[:length])
         raise WhenError(

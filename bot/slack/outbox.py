@@ -129,9 +129,10 @@ class Outbox:
         self._queue(key, "response_url", response_url, payload)
         return key
 
-    def update(self, of_key: str, message: base.Message, *, key: str) -> str:
+    def update(self, of_key: str, message: base.Message, *, key: str | None = None) -> str:
         """Replace a message this outbox sent earlier (found by its key) with `message`;
         nothing is queued for one that was given up: it never landed to be changed."""
+        key = self._key(key)
         original = edge_db.outbox_item(self.store, of_key)
         if original is not None and original["status"] == "dead":
             return key

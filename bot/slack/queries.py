@@ -173,6 +173,20 @@ def outbox_file(store: Store, item_id: int, instance: str, file_id: str) -> None
         )
 
 
+def posts_keyed(store: Store, prefix: str, target: str) -> list[dict]:
+    """The messages queued for `target` whose keys start with `prefix`, oldest first, but for
+    those given up (they never landed to be changed). A range of keys, so the key's index
+    finds them: `prefix` up to the key after it ("…:7:" up to "…:7;")."""
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return list(
+        store.db.query(
+            """SELECT * FROM outbox WHERE key >= ? AND key < ? AND target = ?
+                 AND method = 'chat.postMessage' AND status != 'dead' ORDER BY id""",
+            [prefix, after, target],
+        )
+    )
+
+
 def outbox_item(store: Store, key: str) -> dict | None:
     rows = list(store.db.query("SELECT * FROM outbox WHERE key = ?", [key]))
     return rows[0] if rows else None

@@ -8,10 +8,13 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.followups.reminders import claim, delivered, due_reminders
+from bot.followups.reminders import claim, delivered, due_reminders, subject_of
+from bot.followups.service import Followup
 from bot.services import Services
 from bot.shared.ticker import Ticker
 from bot.slack import install
+from bot.slack import queries as edge_db
+from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
 from bot.slack.people import time_zone
@@ -19,6 +22,7 @@ from bot.slack.people import time_zone
 log = logging.getLogger(__name__)
 
 REMINDER_INTERVAL = 20.0  # seconds between looks; reminders are minutes apart
+KEY_PREFIX = "reminder:"  # a reminder's outbox key is this and its claim key
 
 
 def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -> int:
@@ -39,13 +43,33 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
                 continue
             message = followup_blocks.reminder(reminder, tz, now, services.guide.teams)
             outbox.post(
-                reminder.recipient_id, message, key=f"reminder:{reminder.id}", digest=reminder.kind
+                reminder.recipient_id, message, key=KEY_PREFIX + reminder.id, digest=reminder.kind
             )
             delivered(store, reminder, now)  # to the outbox, which owns the sending from here
         queued += 1
     if queued:
         outbox.kick()
     return queued
+
+
+def show_on_reminders(
+    outbox: Outbox, followup: Followup, message: base.Message,
+    clicked: tuple[str, str | None] | None = None,
+) -> None:  # fmt: skip
+    """Every reminder of `followup` its owner was sent shows `message`, what became of it (done,
+    or snoozed to when it is due now): one snoozed before would otherwise still say the time of
+    that first snooze, and one not clicked would keep its buttons. Not the reminder `clicked`
+    (its message's ts and, in a digest, the item's tag), which the click's reply replaces."""
+
+    def replied(item: dict) -> bool:
+        if clicked is None or item["sent_ts"] != clicked[0]:
+            return False
+        return clicked[1] is None or clicked[1] == str(item["id"])
+
+    prefix = KEY_PREFIX + subject_of(followup) + ":"
+    for item in edge_db.posts_keyed(outbox.store, prefix, followup.owner_id):
+        if not replied(item):
+            outbox.update(item["key"], message)
 
 
 def reminder_ticker(

@@ -72,10 +72,13 @@ def mention(user_id: str) -> Mrkdwn:
     return Mrkdwn(f"<@{user_id}>") if USER_ID.match(user_id) else escape(user_id)
 
 
-def local_time(moment: datetime, fallback: str) -> Mrkdwn:
-    """A time in each reader's own time zone; `fallback` where Slack cannot show that."""
+def local_time(
+    moment: datetime, fallback: str, layout: str = "{date_short_pretty} {time}"
+) -> Mrkdwn:
+    """A time in each reader's own time zone, in Slack's date tokens (`layout`: "today 1:15 PM",
+    "Dec 2, 2026 1:15 PM"); `fallback` where Slack cannot show that."""
     stamp = int(moment.timestamp())
-    return Mrkdwn(f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{escape(fallback)}>")
+    return Mrkdwn(f"<!date^{stamp}^{layout}|{escape(fallback)}>")
 
 
 def in_utc(moment: datetime) -> str:
@@ -85,8 +88,11 @@ def in_utc(moment: datetime) -> str:
 
 
 def shown_at(moment: datetime) -> Mrkdwn:
-    """A moment in each reader's own time zone, in UTC words where Slack cannot show that."""
-    return local_time(moment, in_utc(moment))
+    """When something happened, after its verb in a sentence ("done by @ana " and this): in each
+    reader's own time zone "today at 1:15 PM" or "Dec 2, 2026 at 1:15 PM" (Slack's "today" and
+    "yesterday" take no "on", so the words around it give none), and "on 02 Dec 2026 13:15 UTC"
+    where Slack cannot show that."""
+    return local_time(moment, f"on {in_utc(moment)}", "{date_short_pretty} at {time}")
 
 
 def _cut(text: str, limit: int) -> int:
@@ -249,7 +255,7 @@ def refusal(words: str, by: str | None, at: datetime | None) -> Message:
     if by:
         text += Mrkdwn(" by ") + mention(by)
     if at:
-        text += Mrkdwn(" on ") + shown_at(at)
+        text += Mrkdwn(" ") + shown_at(at)
     return message(f"{words}.", [section(text + Mrkdwn("."))])
 
 

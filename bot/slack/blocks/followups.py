@@ -43,6 +43,23 @@ def followup_usage() -> Message:
     )
 
 
+def followup_which(verb: str) -> Message:
+    """/followup done or snooze without the number of the follow-up it is for."""
+    example = "done 12" if verb == "done" else "snooze 12 tomorrow 10am"
+    return note(
+        f"Which follow-up? Give its number after {verb}, like /followup {example}. "
+        "/followup list shows yours with their numbers."
+    )
+
+
+def snooze_until(number: int) -> Message:
+    """/followup snooze 12 without the time to move it to."""
+    return note(
+        f"Snooze F-{number} until when? Add the time after its number, like /followup snooze "
+        f"{number} tomorrow 10am or /followup snooze {number} in 1h."
+    )
+
+
 def followup_no_promise(when_text: str) -> Message:
     """A time with nothing promised after it."""
     return note(

@@ -50,7 +50,7 @@ def overview_card(found: Overview) -> Message:
     if found.erased_at:
         at = datetime.fromisoformat(found.erased_at)
         kept = "repbot keeps only counts."
-        shown = f"This customer ({escape(found.id)}) was erased on {shown_at(at)}: {kept}"
+        shown = f"This customer ({escape(found.id)}) was erased {shown_at(at)}: {kept}"
         return message(f"This customer ({found.id}) was erased on {in_utc(at)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")

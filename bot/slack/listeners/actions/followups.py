@@ -11,11 +11,12 @@ from bot.followups.service import Followup, FollowupError, complete, get_followu
 from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
-from bot.slack.blocks.digest import in_place
+from bot.slack.blocks.digest import in_place, tag_of
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
+from bot.slack.reminders import show_on_reminders
 
 
 def on_followup(
@@ -35,8 +36,11 @@ def on_followup(
     def show(followup: Followup, done: str) -> None:
         closed = followup_blocks.followup_closed(followup, tz, done)
         # In a digest, only this reminder is replaced; the others keep their buttons.
-        message = in_place(body.get("message"), action.get("block_id", ""), lambda _: closed)
+        block_id = action.get("block_id", "")
+        message = in_place(body.get("message"), block_id, lambda _: closed)
         respond(replace_original=True, **message)
+        clicked = (str(body.get("message", {}).get("ts", "")), tag_of(block_id))
+        show_on_reminders(outbox, followup, closed, clicked)  # the earlier ones say it too
 
     try:
         with outbox.unit_of_work(delivery_key):

@@ -24,6 +24,7 @@ from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
+from bot.slack.reminders import show_on_reminders
 
 
 def followup(
@@ -48,12 +49,13 @@ def followup(
         if word.lower() == "done":
             number = _number(rest)
             if number is None:
-                message = followup_blocks.followup_usage()
+                message = followup_blocks.followup_which("done")
             else:
                 closed = complete(store, number, user_id, roles=services.roles)
                 message = followup_blocks.followup_closed(closed, tz, "done")
+                show_on_reminders(outbox, closed, message)
         elif word.lower() == "snooze":
-            message = _snooze(services, user_id, rest, tz)
+            message = _snooze(services, outbox, user_id, rest, tz)
         else:
             message = _promise(services, command, text, tz)
     ack(response_type="ephemeral", **message)
@@ -65,17 +67,23 @@ def _number(text: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-def _snooze(services: Services, user_id: str, text: str, tz: ZoneInfo) -> base.Message:
+def _snooze(
+    services: Services, outbox: Outbox, user_id: str, text: str, tz: ZoneInfo
+) -> base.Message:
     """/followup snooze 12 tomorrow 10am: the promise moves to a new due time."""
     typed_number, _, when_text = text.strip().partition(" ")
     number = _number(typed_number)
-    if number is None or not when_text.strip():
-        return followup_blocks.followup_usage()
+    if number is None:
+        return followup_blocks.followup_which("snooze")
+    if not when_text.strip():
+        return followup_blocks.snooze_until(number)
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     moved = snooze(services.store, number, user_id, until, roles=services.roles)
-    return followup_blocks.followup_closed(moved, tz, "snoozed")
+    message = followup_blocks.followup_closed(moved, tz, "snoozed")
+    show_on_reminders(outbox, moved, message)
+    return message
 
 
 def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
