@@ -54,6 +54,16 @@ def test_tone_and_draft_without_text_explain_themselves(local):
     assert rows(local, "SELECT count(*) FROM tone_checks") == [(0,)]
 
 
+def test_a_draft_naming_someone_else_than_the_cases_customer_says_so(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
+    local.workspace.click("ana", "Create")  # C-1001, Maria Lopez's
+    for name, warned in (("Maria", False), ("Maria Lopez", False), ("Sam", True)):
+        reply = one(local.workspace.command("ana", "/draft", f"C-1001 {name}: my parcel is late"))
+        text = reply.render().text
+        assert ("C-1001 is Maria Lopez's case, not" in text) is warned, text
+        assert "Your case reference is C-1001." in text  # the draft itself is as asked
+
+
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
     local.workspace.click("ana", "Create")  # a new customer: C-1001

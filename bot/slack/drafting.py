@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
-from bot.cases.service import get_case, parse_case_ref
+from bot.cases.service import Case, get_case, parse_case_ref
 from bot.coaching.service import Drafted
 from bot.faq.knowledge import Entry
 from bot.services import Services
@@ -44,9 +44,17 @@ def draft_for(
     )
 
 
-def known_case(services: Services, reference: str | None) -> str | None:
-    """The reference of the case a rep named ("C-1042"), when that case exists; None when it
-    does not, so that no draft ever quotes a case reference that names no case."""
+def known_case(services: Services, reference: str | None) -> Case | None:
+    """The case a rep named ("C-1042"), when it exists; None when it does not, so that no draft
+    ever quotes a case reference that names no case."""
     number = parse_case_ref(reference) if reference else None
-    case = get_case(services.store, number) if number is not None else None
-    return case.ref if case else None
+    return get_case(services.store, number) if number is not None else None
+
+
+def whose_else(case: Case | None, name: str | None) -> str | None:
+    """The case's customer, when the name the rep typed is none of theirs ("Maria" on Margaret
+    Holloway's case): a draft greeting one customer with another's case reference."""
+    if case is None or not name or case.customer.erased:
+        return None
+    theirs = {word.casefold() for word in case.customer.name.split()}
+    return None if {word.casefold() for word in name.split()} & theirs else case.customer.name

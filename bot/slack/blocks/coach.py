@@ -41,7 +41,12 @@ def tone_usage() -> Message:
 
 
 def _draft_heading(
-    draft: Draft, tone: ToneReport, customer: str | None, case: str | None, no_case: str | None
+    draft: Draft,
+    tone: ToneReport,
+    customer: str | None,
+    case: str | None,
+    no_case: str | None,
+    case_of: str | None,
 ) -> Mrkdwn:
     parts = ["*Draft reply*"]
     if customer:
@@ -59,6 +64,11 @@ def _draft_heading(
             f"\n_There is no case {escape(no_case)}, so the draft leaves the case reference out."
             " Check the number, or open a case with /case._"
         )
+    if case and customer and case_of:
+        lines += (
+            f"\n_{escape(case)} is {escape(case_of)}'s case, not {escape(customer)}'s: check the"
+            " name and the case number before sending._"
+        )
     return Mrkdwn(lines)
 
 
@@ -70,12 +80,14 @@ def draft_message(
     customer: str | None = None,
     case: str | None = None,
     no_case: str | None = None,
+    case_of: str | None = None,
 ) -> Message:
     """The draft, ready to copy, with what the rep can do with it. `no_case` is a case reference
-    the rep gave that names no case: the draft leaves it out, and says so."""
+    the rep gave that names no case: the draft leaves it out, and says so. `case_of` is the
+    case's customer when the name the rep typed is not theirs: the draft says so too."""
     value = str(draft_id)
     blocks = [
-        section(_draft_heading(draft, tone, customer, case, no_case)),
+        section(_draft_heading(draft, tone, customer, case, no_case, case_of)),
         *sections(draft.text),
         context(
             Mrkdwn(f"Promises a reply {escape(draft.promise)} · situation ") + code(draft.situation)

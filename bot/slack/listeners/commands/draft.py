@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.drafting import draft_for, known_case
+from bot.slack.drafting import draft_for, known_case, whose_else
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
@@ -42,7 +42,8 @@ def write(
     user_id = command["user_id"]
     entry = services.faq.match(message).leading()
     tz = time_zone(client, services.store, user_id)
-    reference = known_case(services, case)  # a case that does not exist is left out, and said
+    found = known_case(services, case)  # a case that does not exist is left out, and said
+    reference = found.ref if found else None
     with outbox.unit_of_work(delivery_key):
         drafted = draft_for(
             services, tz, user_id, message, entry=entry, customer_name=name, case_id=reference,
@@ -52,7 +53,7 @@ def write(
         response_type="ephemeral",
         **coach_blocks.draft_message(
             drafted.draft_id, drafted.draft, drafted.tone, customer=name, case=reference,
-            no_case=case if reference is None else None,
+            no_case=case if reference is None else None, case_of=whose_else(found, name),
         ),
     )  # fmt: skip
 
