@@ -18,7 +18,9 @@ from bot.cases.customers import (
 from bot.cases.service import (
     CALLBACK_AT,
     RETYPED_WITHIN,
+    CaseChoice,
     CaseError,
+    Contact,
     CustomerChoice,
     add_note,
     close_case,
@@ -182,6 +184,34 @@ def test_the_customer_and_topic_are_read_with_or_without_a_comma(store):
         assert (request.customer, request.topic) == expected, text
 
 
+@pytest.mark.parametrize(
+    ("typed", "what"),
+    [("<!channel>, box damaged", "a Slack mention"), ("@channel, box damaged", "a Slack mention"),
+     ("<@U0BEN0001>, box damaged", "a Slack mention"), ("@ben, box damaged", "a Slack mention"),
+     ("@U0BEN0001 box damaged", "a Slack mention"),
+     ("Maria <@U0BEN0001|ben>, late", "a Slack mention"),
+     ("<!subteam^S1|@leads>, late", "a Slack mention"),
+     ("#support, box damaged", "a Slack channel"),
+     ("<#C0SUPPORT1|support>, late", "a Slack channel"), ("<https://x.example|x>, late", "a link"),
+     ("https://x.example/jo, late", "a link"), ("www.example.com, late", "a link")],
+)  # fmt: skip
+def test_a_slack_mention_channel_or_link_is_never_taken_for_a_customer(store, typed, what):
+    """As typed in the demo ("<!channel>") or as the edge decodes what Slack sends ("@channel"):
+    a customer made of it would be a junk record named like a ping."""
+    with pytest.raises(CaseError, match=f"^That is {what}, not a customer. Type the customer's "
+                                        "name, email or customer id, then a comma"):  # fmt: skip
+        read_case_request(store, typed)
+    with pytest.raises(CaseError, match=f"That is {what}"):
+        open_or_find_case(store, customer_text=typed.partition(",")[0], topic="late",
+                          user_id="U1", request_key=None)  # fmt: skip
+    assert count(store, "customers") == 1
+
+
+def test_an_address_is_no_mention(store):
+    for typed in ("jo@example.com, late", "Jo Smith <jo@example.com>, late", "<jo@example.com>"):
+        assert read_case_request(store, typed).customer
+
+
 def test_names_and_topics_have_limits_that_the_refusal_names(store):
     with pytest.raises(CaseError, match=f"at most {MAX_NAME} characters.*has 4,000"):
         read_case_request(store, "x" * 4000)
@@ -286,6 +316,68 @@ def test_without_a_topic_the_open_case_counts(store):
     later(store)
     again = contact(store, None)
     assert (again.case.id, again.contact_number) == (first.case.id, 2)
+
+
+def test_without_a_topic_and_several_open_cases_the_rep_is_asked_which(store):
+    late = contact(store, "late box", key="A")
+    later(store)
+    charged = contact(store, "charged twice", key="B")
+    later(store)
+    for topic in (None, ""):
+        asked = contact(store, topic, key="C")
+        assert isinstance(asked, CaseChoice)  # nothing counted on a guess
+        assert [case.id for case in asked.cases] == [charged.case.id, late.case.id]
+        assert (asked.customer.id, asked.request.customer) == ("BX-1", "BX-1")
+    assert count(store, "contacts") == 2
+    # the rep chooses the older one: counted there, once, whichever button and however often
+    chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
+                           user_id="U0ANA0001", request_key="C", case_id=late.case.id)  # fmt: skip
+    assert isinstance(chosen, Contact) and chosen.case.id == late.case.id
+    assert (chosen.contact_number, chosen.is_new_case, chosen.earlier) == (2, False, None)
+    other = CaseRequest("BX-1", "charged twice")  # the other button of the same question
+    again = open_case_for(store, customer_id="BX-1", request=other, user_id="U0ANA0001",
+                          request_key="C", case_id=charged.case.id)  # fmt: skip
+    assert again == chosen and count(store, "contacts") == 3
+
+
+def test_a_case_chosen_right_after_the_rep_counted_on_it_counts_again(store):
+    """A choice is no retyped /case: the rep asked about the customer without a topic."""
+    late = contact(store, "late box")
+    contact(store, "charged twice")
+    chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
+                           user_id="U0ANA0001", request_key="K", case_id=late.case.id)  # fmt: skip
+    assert isinstance(chosen, Contact) and (chosen.contact_number, chosen.earlier) == (2, None)
+
+
+def test_a_case_chosen_but_closed_meanwhile_is_its_topic_typed(store):
+    late = contact(store, "late box")
+    contact(store, "charged twice")
+    close_case(store, late.case.id, "U1", "process")
+    later(store)
+    chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
+                           user_id="U0ANA0001", request_key="K", case_id=late.case.id)  # fmt: skip
+    assert isinstance(chosen, Contact) and chosen.is_new_case
+    assert (chosen.case.follows, chosen.contact_number) == (late.case.id, 2)
+
+
+def test_a_case_that_follows_a_closed_one_counts_the_matters_contacts(store):
+    first = contact(store, "box arrived damaged", key="A")
+    add_note(store, first.case.id, "U0ANA0001", "sent photos", None)
+    close_case(store, first.case.id, "U0ANA0001", "product")
+    later(store)
+    second = contact(store, "box arrived damaged", key="B")
+    later(store)
+    third = contact(store, "box arrived damaged", key="C")
+    assert third.callback_due and third.contact_number == 3
+    case = third.case
+    assert (case.contact_count, case.earlier_contacts, case.matter_contacts) == (2, 1, 3)
+    card = case_card(store, case.id)
+    assert card is not None and [e.case.id for e in card.earlier] == [first.case.id]
+    assert [text for _, text, _ in card.earlier[0].notes] == ["sent photos"]
+    # a retried request says what it counted, on the matter
+    assert contact(store, "box arrived damaged", key="C") == third
+    assert contact(store, "box arrived damaged", key="B").contact_number == 2
+    assert second.contact_number == 2
 
 
 def test_notes_go_on_open_cases_only(store):

@@ -106,6 +106,60 @@ def test_a_customer_back_on_a_closed_matter_gets_a_new_case_that_counts_on(local
     assert causes.fetchall() == [(1001, "closed", "product"), (1002, "open", None)]
 
 
+def test_the_callback_on_a_case_that_follows_a_closed_one_counts_the_whole_matter(local, tmp_path):
+    """Found playing the demo: Ben heard of the third contact while the seniors' card said
+    "2 times", with "No notes yet." and no word of the closed case."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, box damaged")
+    local.workspace.command("ana", "/note", "C-1001 sent photos of the box")
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", "Product", "ana")
+    local.workspace.submit("ana")
+    second = shown(local.workspace.command("ana", "/case", "margaret, box damaged"))
+    assert "1 contact (2 on this matter, with C-1001)" in second
+    third = shown(local.workspace.command("ben", "/case", "margaret, box damaged"))
+    assert "third contact on this matter" in third
+    assert "2 contacts (3 on this matter, with C-1001)" in third
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    text = json.dumps(alert.body, ensure_ascii=False)
+    assert ("*Margaret Holloway* has contacted us 3 times about box damaged (2 on this case and "
+            "1 on C-1001, closed with root cause Product)") in text  # fmt: skip
+    assert "C-1001 (box damaged) closed" in text and "sent photos of the box (on C-1001)" in text
+    assert "No notes yet." not in text
+
+
+def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "BX-1, late box")
+    local.workspace.command("ana", "/case", "BX-1, charged twice")
+    (asked,) = local.workspace.command("ana", "/case", "BX-1,")
+    text = asked.render().text
+    assert "*Margaret Holloway* (BX-1) has 2 open cases. Which one is this contact about?" in text
+    assert "type the topic after a comma: /case BX-1, charged twice" in text
+    assert [e.label for e in asked.elements] == [
+        "C-1002 · charged twice", "C-1001 · late box", "Cancel",
+    ]  # fmt: skip
+    assert count(local, "contacts") == 2  # nothing counted on a guess
+    (card,) = local.workspace.click("ana", "C-1001 · late box", times=2)
+    text = card.render().text
+    assert "Margaret Holloway (BX-1), as you chose. Counted another contact." in text
+    assert "*C-1001 · Margaret Holloway*" in text and "2 contacts" in text
+    assert count(local, "contacts") == 3
+    local.workspace.command("ana", "/case", "BX-1")
+    (cancelled,) = local.workspace.click("ana", "Cancel")
+    assert "Cancelled: nothing was opened or counted for BX-1." in cancelled.render().text
+    assert count(local, "contacts") == 3
+
+
+@pytest.mark.parametrize("typed", ["@channel", "<!channel>", "@ben", "<@U0BEN0001>", "#support"])
+def test_a_mention_or_a_channel_is_never_offered_as_a_new_customer(local, tmp_path, typed):
+    customers(local, tmp_path)
+    (refused,) = local.workspace.command("ana", "/case", f"{typed}, box damaged")
+    text = refused.render().text
+    assert "not a customer. Type the customer's name, email or customer id" in text
+    assert refused.elements == () and count(local, "customers") == 2
+
+
 def test_inside_the_reps_authority_a_solution_is_authorized_at_once(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
@@ -147,6 +201,37 @@ def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp
     (modal,) = solve(local, "ana", "C-1001", "Expedited shipping on the next box", "15", "x")
     assert "This solution has no amount: leave the amount empty." in modal.render().text
     assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
+
+
+def test_the_amount_says_which_solutions_count_in_months_and_takes_a_decimal_comma(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    (modal,) = local.workspace.command("ana", "/solve", "C-1001")
+    text = modal.render().text
+    assert "Amount (GBP or months), where it applies (optional): ____" in text
+    assert ("↳ Free months on the plan: how many months, like 2. Other amounts in GBP, "
+            "like 12.50.") in text  # fmt: skip
+    amount = "Amount (GBP or months), where it applies"
+    local.workspace.fill("Solution", "Free months on the plan", "ana")
+    local.workspace.fill("Reason", "Damaged again", "ana")
+    (modal,) = local.workspace.submit("ana")
+    assert "! How many months? Type a number, like 2." in modal.render().text
+    local.workspace.fill(amount, "2", "ana")
+    text = shown(local.workspace.submit("ana"))
+    assert "Approval needed (lead or above)*: 2 free months on the plan for *Margaret" in text
+    assert "Sent for approval (lead or above): 2 free months on the plan on C-1001." in text
+    assert "I've asked for 2 months free on your plan" in text
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Account credit", "ana")
+    local.workspace.fill(amount, "12,50", "ana")  # as a rep in Lisbon or Berlin types it
+    local.workspace.fill("Reason", "Damaged again", "ana")
+    text = shown(local.workspace.submit("ana"))
+    assert "Authorized: Account credit £12.50 on C-1001, within your authority." in text
+    # where no solution counts in another unit, the amount is in the currency alone
+    local.workspace.command("ana", "/case", "Grace Adeyemi, charged twice")
+    (modal,) = local.workspace.command("ana", "/solve", "C-1002")
+    text = modal.render().text
+    assert "Amount (GBP), where it applies (optional): ____" in text and "↳" not in text
 
 
 def test_a_retried_submission_stores_one_solution_and_one_audit_row(local, tmp_path):
@@ -386,7 +471,7 @@ def test_an_unknown_name_is_created_only_when_the_rep_confirms(local, tmp_path):
     assert [e.label for e in asked.elements] == ["Create", "Cancel"]
     assert count(local, "customers") == 2 and count(local, "cases") == 0
     (cancelled,) = local.workspace.click("ana", "Cancel")
-    assert "Cancelled: nothing was opened for Maria Lopez." in cancelled.render().text
+    assert "Cancelled: nothing was opened or counted for Maria Lopez." in cancelled.render().text
     assert count(local, "customers") == 2 and count(local, "cases") == 0
     local.workspace.command("ana", "/case", "Maria Lopez, parcel late")
     (card,) = local.workspace.click("ana", "Create", times=2)

@@ -43,7 +43,7 @@ def seed(local: LocalSlack, tmp_path) -> Store:
                                      ("Refund", "45", "Whole box unusable")):  # fmt: skip
         ws.command("ana", "/solve", "C-1001")
         ws.fill("Solution", solution, "ana")
-        ws.fill("Amount (GBP), where it applies", amount, "ana")
+        ws.fill("Amount (GBP or months), where it applies", amount, "ana")
         ws.fill("Reason", reason, "ana")
         ws.submit("ana")
     ws.click("lee", "Approve")

@@ -12,7 +12,11 @@ from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, Customer, close_case, open_or_find_case
 from bot.cases.solutions import (
     SolutionError,
+    SolutionPolicy,
+    SolutionRecord,
+    SolutionType,
     decide,
+    describe,
     load_solution_policy,
     options_for,
     parse_amount,
@@ -150,7 +154,10 @@ def test_a_missing_or_broken_policy_is_a_problem_not_a_crash(tmp_path):
 @pytest.mark.parametrize(
     "text,amount",
     [("20", "20.00"), ("£20", "20.00"), ("20.50", "20.50"), ("20 GBP", "20.00"),
-     ("gbp 20", "20.00"), ("£ 1,250.5", "1250.50"), ("+7", "7.00")],
+     ("gbp 20", "20.00"), ("£ 1,250.5", "1250.50"), ("+7", "7.00"),
+     # a decimal comma, as reps in Lisbon or Berlin type it: one comma, exactly two digits
+     ("12,50", "12.50"), ("£12,50", "12.50"), ("12,50 GBP", "12.50"), ("1,00", "1.00"),
+     ("1,000", "1000.00"), ("120,000", "120000.00")],
 )  # fmt: skip
 def test_amounts_in_the_policy_currency_are_accepted(policy, text, amount):
     if Decimal(amount) > policy.max_amount:
@@ -163,11 +170,12 @@ def test_amounts_in_the_policy_currency_are_accepted(policy, text, amount):
 @pytest.mark.parametrize(
     "text,message",
     [("-20", "more than zero"), ("£-5", "more than zero"), ("0", "more than zero"),
-     ("0.00", "more than zero"), ("twenty", "as a number"), ("", "as a number"),
+     ("0.00", "more than zero"), ("twenty", "as a number"), ("", "Type the amount in GBP"),
      ("NaN", "as a number"), ("1e5", "as a number"), ("20.555", "two decimal places"),
      ("5000", "more than one solution can ever be"), ("$20", "USD is another currency"),
      ("20 EUR", "EUR is another currency"), ("€20", "EUR"), ("20 quid", "amounts are in GBP"),
-     ("1,00", "as a number")],
+     ("1,5", "two decimals, like 1.50 or 1,50"), ("1.000,50", "as a number"),
+     ("1,234,56", "as a number"), ("12,50.5", "as a number")],
 )  # fmt: skip
 def test_bad_amounts_are_refused_with_a_clear_message(policy, store, text, message):
     with pytest.raises(SolutionError, match=message):
@@ -187,6 +195,34 @@ def test_amounts_in_months_are_whole_months_under_the_types_max():
         parse_amount(policy, "24", "plan_extension")
     with pytest.raises(SolutionError, match="in months"):
         parse_amount(policy, "£2", "plan_extension")
+    assert str(parse_amount(policy, "2,00", "plan_extension")) == "2"  # stored and shown as 2
+    assert str(parse_amount(policy, "3.0", "plan_extension")) == "3"
+    with pytest.raises(SolutionError, match=r"^How many months\? Type a number, like 2\.$"):
+        parse_amount(policy, "", "plan_extension")
+    with pytest.raises(SolutionError, match=r"^Type the number of months, like 2\.$"):
+        parse_amount(policy, "two", "plan_extension")
+
+
+def test_a_solution_in_months_reads_with_its_count_first():
+    """Found playing the demo: "Free months on the plan 5 months", on the card and in the
+    notification alike."""
+    policy, _ = load_solution_policy(SHIPPED, None)
+
+    def said(type_id: str, amount: str | None) -> str:
+        record = SolutionRecord(1, 1001, type_id, None if amount is None else Decimal(amount),
+                                "r", "U1", "pending", None, None, None, "")  # fmt: skip
+        return describe(policy, record)
+
+    assert said("plan_extension", "5") == "5 free months on the plan"
+    assert said("plan_extension", "1") == "1 free month on the plan"
+    assert said("account_credit", "15.00") == "Account credit £15.00"
+    assert said("replacement", None) == "Replacement box"
+    # a label that does not name its unit: the count after it
+    extension = SolutionType("extension", "Plan extension", True, "months", False, None, ())
+    other = SolutionPolicy(policy.currency, (extension,))
+    record = SolutionRecord(1, 1001, "extension", Decimal(2), "r", "U1", "pending", None, None,
+                            None, "")  # fmt: skip
+    assert describe(other, record) == "Plan extension: 2 months"
 
 
 def test_loyal_customers_see_the_loyalty_equivalent_of_a_new_customer_offer(policy):

@@ -319,6 +319,28 @@ def test_repeat_contacts_and_first_contact_resolution(summary):
     assert triple(r.first_contact_resolution) == (33.3, 100.0, -66.7)
 
 
+def test_a_case_that_follows_a_closed_one_counts_on_from_the_matters_contacts(tmp_path: Path):
+    """A customer back about a closed matter gets a case that follows it (bot.cases): their
+    contacts add up, so its second contact is the matter's third and raised a callback, and a
+    follow-on closed after its own first contact is no first-contact resolution."""
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+    w.insert("customers", id="K1", name="Kim", created_at=at(PREV, 8), updated_at=at(PREV, 8))
+    w.case(1001, at(PREV, 9), [at(PREV, 9)], closed=at(PREV, 10), cause="product")
+    w.case(1002, at(MON, 9), [at(MON, 9), at(MON, 11)], closed=at(MON, 12), cause="product")
+    w.case(1003, at(MON, 9), [at(MON, 9)])  # another matter: a first contact
+    w.case(1004, at(MON, 14), [at(MON, 14)], closed=at(MON, 15), cause="process")
+    w.case(1005, at(MON, 16), [at(MON, 16)])  # back again after 1004, which followed 1001
+    store.db.execute("UPDATE cases SET follows = 1001 WHERE id IN (1002, 1004)")
+    store.db.execute("UPDATE cases SET follows = 1004 WHERE id = 1005")
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    r = build_summary(store, start=start, end=end, label=label, tz=LONDON).repeat_contacts
+    # this week's contacts on their matter: 1002's 2nd and 3rd, 1003's 1st, 1004's 2nd, 1005's 3rd
+    assert (r.repeat_contacts.value, r.third_contacts.value) == (4, 2)
+    assert r.senior_callbacks.value == 2
+    assert (r.cases_closed.value, r.first_contact_resolution.value) == (2, 0.0)
+
+
 def test_silos(summary):
     s = summary.silos
     assert triple(s.redirects) == (5, 1, 4)

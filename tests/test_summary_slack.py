@@ -146,7 +146,7 @@ def busy_week(local) -> str:
                 ws.command("ana", "/solve", f"C-{1000 + number}")
                 ws.fill("Solution", solution, "ana")
                 if amount:
-                    ws.fill("Amount (GBP), where it applies", amount, "ana")
+                    ws.fill("Amount (GBP or months), where it applies", amount, "ana")
                 ws.fill("Reason", "damaged twice", "ana")
                 ws.submit("ana")
             ws.click("lee", "Approve")  # the months, then the refund

@@ -31,6 +31,13 @@ _NAMED_ADDRESS = re.compile(rf"^(?P<name>[^<>()@]*?)\s*[<(](?P<email>{_ADDRESS})
 # What a CRM id looks like when it is not (yet) in the customers table: letters, a dash,
 # digits ("BX-10001", "CUS-77"). Any id the table holds is recognised as it is.
 ID_SHAPE = re.compile(r"^[^\W\d_]+-\d+$")
+# What Slack makes of a mention, a channel or a link, as typed or as delivered (decoded at
+# the edge: "<!channel>" arrives as "@channel"): never a customer, and a customer made of it
+# would be junk on file. "<jo@example.com>", an address in brackets, is not one of them.
+_SLACK_MARKUP = re.compile(r"<(?P<kind>[@#!]|(?:https?|ftp|mailto):)[^<>]*>", re.IGNORECASE)
+_MENTION = re.compile(r"(?:^|\s)@\S")
+_CHANNEL = re.compile(r"(?:^|\s)#[^\W\d_]")
+_LINK = re.compile(r"\b(?:https?|ftp)://|\bwww\.\S", re.IGNORECASE)
 # Matching a name, word by word: each word typed must be a word of the name (100), the start
 # of one (PREFIX), or one with a typo (rapidfuzz ratio, at least TYPO).
 PREFIX = 95
@@ -93,6 +100,12 @@ class CaseRequest:
         customer, topic = " ".join(customer.split()), " ".join((topic or "").split())
         if not customer:
             raise CaseError("Who is the customer? Type their name, email or customer id.")
+        if (slack := _slack_reference(customer)) is not None:
+            raise CaseError(
+                f"That is {slack}, not a customer. Type the customer's name, email or "
+                "customer id, then a comma and the topic, for example /case Maria Lopez, "
+                "parcel late."
+            )
         if len(customer) > MAX_NAME:
             raise CaseError(
                 f"A customer's name can be at most {MAX_NAME} characters, and this one has "
@@ -106,6 +119,20 @@ class CaseRequest:
                 "once the case is open."
             )
         return cls(customer, topic)
+
+
+def _slack_reference(typed: str) -> str | None:
+    """What Slack thing `typed` holds ("a Slack mention"), when it holds a mention, a channel
+    or a link instead of (or beside) a customer; None when it holds none."""
+    markup = _SLACK_MARKUP.search(typed)
+    kind = markup["kind"].lower() if markup else ""
+    if kind in ("@", "!") or _MENTION.search(typed):  # a person, a group, @channel, @here
+        return "a Slack mention"
+    if kind == "#" or _CHANNEL.search(typed):
+        return "a Slack channel"
+    if markup or _LINK.search(typed):
+        return "a link"
+    return None
 
 
 def read_case_request(store: Store, text: str) -> CaseRequest:

@@ -64,10 +64,18 @@ class Case:
     closed_at: str | None
     contact_count: int
     follows: int | None = None  # the closed case on the same matter this one took over from
+    # Contacts on the closed cases this one follows (all the way back): the matter's earlier ones
+    earlier_contacts: int = 0
 
     @property
     def ref(self) -> str:
         return f"C-{self.id}"
+
+    @property
+    def matter_contacts(self) -> int:
+        """Contacts on the matter: this case's and those of the closed cases it follows, the
+        count the third-contact rule goes by."""
+        return self.contact_count + self.earlier_contacts
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,16 @@ class CustomerChoice:
 
 
 @dataclass(frozen=True)
+class CaseChoice:
+    """What /case asks the rep when they gave no topic and the customer has several open
+    cases: which one the contact is about. Nothing is counted on a guess."""
+
+    request: CaseRequest
+    customer: Customer
+    cases: list[Case]  # the customer's open cases, the latest contacted first
+
+
+@dataclass(frozen=True)
 class ImportResult:
     added: int
     updated: int
@@ -126,15 +144,27 @@ def _case(store: Store, row: dict) -> Case:
         count = case_row["contact_count"]
     # A case's topic is only ever empty once retention removed it (a new case needs one).
     topic = row["topic"] or TOPIC_REMOVED
+    follows = row.get("follows")
     return Case(
         row["id"], customer, topic, row["owner_id"], row["status"], row["root_cause"],
-        row["opened_at"], row["closed_at"], count, row.get("follows"),
+        row["opened_at"], row["closed_at"], count, follows, _matter_contacts(store, follows),
     )  # fmt: skip
 
 
 def get_case(store: Store, case_id: int) -> Case | None:
     row = cases_db.case_row(store, case_id)
     return _case(store, row) if row else None
+
+
+def earlier_cases(store: Store, case: Case) -> list[Case]:
+    """The closed cases on the same matter that `case` follows, the latest first."""
+    earlier: list[Case] = []
+    case_id = case.follows
+    while case_id is not None:
+        found = existing(get_case(store, case_id), f"case C-{case_id}")
+        earlier.append(found)
+        case_id = found.follows
+    return earlier
 
 
 def _same_topic(topic: str, other: str) -> bool:
@@ -150,7 +180,8 @@ def _same_matter(topic: str, other: str) -> int:
 
 def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> dict | None:
     """The customer's case on this matter: an open one with the same or a similar topic, or
-    any with one in touch within REPEAT_WINDOW; without a topic, their latest open case."""
+    any with one in touch within REPEAT_WINDOW; without a topic, their open case (the caller
+    asks which when they have several)."""
     since = iso(now - REPEAT_WINDOW)
     best, best_score = None, 0
     for row in cases_db.customer_cases(store, customer_id):
@@ -168,13 +199,14 @@ def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> d
 
 def open_or_find_case(
     store: Store, *, customer_text: str, topic: str | None, user_id: str, request_key: str | None
-) -> Contact | CustomerChoice:
+) -> Contact | CustomerChoice | CaseChoice:
     """`/case`: the customer's case on this matter with one more contact counted, or a new
     case, when what the rep typed finds one customer clearly (see `find_customer`); otherwise
     the choice to put to the rep, and nothing is stored. Back about a closed case within the
     window, they get a new case that follows it: the closed one keeps its root cause, and the
-    contacts add up, so the third contact on the matter still raises a callback. A retried
-    request (same key) counts nothing twice."""
+    contacts add up, so the third contact on the matter still raises a callback. Without a
+    topic, the contact counts on the customer's open case; with several open, the rep is asked
+    which (see `CaseChoice`). A retried request (same key) counts nothing twice."""
     request = CaseRequest.checked(customer_text, topic)
     with store.transaction():
         if request_key and (seen := _seen(store, request_key)):
@@ -182,18 +214,21 @@ def open_or_find_case(
         lookup = find_customer(store, request.customer)
         if (match := lookup.clear) is None:
             return _choice(store, request, lookup)
-        return _contact(store, match.customer, request.topic, user_id, request_key, match.how)
+        return _contact(store, match.customer, request, user_id, request_key, match.how)
 
 
 def open_case_for(
     store: Store, *, customer_id: str | None, request: CaseRequest, user_id: str,
-    request_key: str | None, shown: Collection[str] = (),
-) -> Contact | CustomerChoice:  # fmt: skip
+    request_key: str | None, shown: Collection[str] = (), case_id: int | None = None,
+) -> Contact | CustomerChoice | CaseChoice:  # fmt: skip
     """What the rep chose when /case asked: the case of customer `customer_id` as if they had
     typed that customer, or with None a new customer made from what they typed; but when what
     they typed now finds a customer the question did not show (`shown`: someone made them
-    meanwhile), the question again, with them. The key is the /case request's, so that
-    whichever button is pressed, and however often, the request counts one contact."""
+    meanwhile), the question again, with them. `case_id`, one of the customer's open cases the
+    rep chose (see `CaseChoice`), counts the contact on that case; if it was closed meanwhile,
+    the request's topic (the case's) finds the matter as typing it would. The key is the /case
+    request's, so that whichever button is pressed, and however often, the request counts one
+    contact."""
     with store.transaction():
         if request_key and (seen := _seen(store, request_key)):
             return seen
@@ -202,7 +237,9 @@ def open_case_for(
             if row is None:
                 raise CaseError("That customer is no longer on file. Type /case again.")
             customer = customer_from_row(row)
-            return _contact(store, customer, request.topic, user_id, request_key, How.CHOSEN)
+            return _contact(
+                store, customer, request, user_id, request_key, How.CHOSEN, chosen=case_id
+            )
         if not request.topic:
             raise CaseError(_ask_topic(request.customer))
         lookup = find_customer(store, request.customer)
@@ -211,7 +248,7 @@ def open_case_for(
         name, email = name_and_email(request.customer)
         new_id = cases_db.add_customer(store, name=name, email=email, created_by=user_id)
         customer = customer_from_row(existing(cases_db.customer(store, new_id), new_id))
-        return _contact(store, customer, request.topic, user_id, request_key, How.NEW)
+        return _contact(store, customer, request, user_id, request_key, How.NEW)
 
 
 def _seen(store: Store, request_key: str) -> Contact | None:
@@ -221,7 +258,8 @@ def _seen(store: Store, request_key: str) -> Contact | None:
         return None
     case_id, number = seen
     case = existing(get_case(store, case_id), f"case C-{case_id}")
-    return Contact(case, number == 1, number, number == CALLBACK_AT)
+    on_matter = number + case.earlier_contacts  # as it was counted: see _contact
+    return Contact(case, number == 1, on_matter, on_matter == CALLBACK_AT)
 
 
 def _ask_topic(customer: str) -> str:
@@ -257,38 +295,58 @@ def _open_case_of(store: Store, customer_id: str) -> Case | None:
     return _case(store, row) if row else None
 
 
+def _open_cases_of(store: Store, customer_id: str) -> list[Case]:
+    """The customer's open cases, the latest contacted first."""
+    rows = cases_db.customer_cases(store, customer_id)
+    return [_case(store, row) for row in rows if row["status"] == "open"]
+
+
 def _contact(
-    store: Store, customer: Customer, topic: str, user_id: str, request_key: str | None,
-    found: How,
-) -> Contact:  # fmt: skip
-    """One more contact from `customer` about `topic` (inside the caller's transaction)."""
+    store: Store, customer: Customer, request: CaseRequest, user_id: str,
+    request_key: str | None, found: How, chosen: int | None = None,
+) -> Contact | CaseChoice:  # fmt: skip
+    """One more contact from `customer` about the request's topic (inside the caller's
+    transaction): on the open case `chosen` when the rep chose one; without a topic, on their
+    open case, or the question which one when they have several."""
     now = store.clock.now()
-    row = _matter_case(store, customer.id, topic, now)
-    if row is None and not topic:
-        raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
-    if row is not None and (retyped := _retyped(store, row, topic, user_id, now)) is not None:
-        number, earlier = retyped
-        case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
-        return Contact(case, number == 1, number, False, found, earlier)
-    follows = None  # the closed case on this matter that the case follows, if any
+    topic = request.topic
+    row = _chosen_case(store, customer.id, chosen)
+    if row is None:
+        if not topic and len(open_cases := _open_cases_of(store, customer.id)) > 1:
+            return CaseChoice(request, customer, open_cases)
+        row = _matter_case(store, customer.id, topic, now)
+        if row is None and not topic:
+            raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
+        if row is not None and (retyped := _retyped(store, row, topic, user_id, now)):
+            number, earlier = retyped
+            case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
+            on_matter = number + case.earlier_contacts
+            return Contact(case, number == 1, on_matter, False, found, earlier)
     if row is None:
         case_id = cases_db.insert_case(store, customer.id, topic, user_id)
-    elif row["status"] == "closed":
-        follows = row["id"]
+    elif row["status"] == "closed":  # a new case that follows the closed one on this matter
         case_id = cases_db.insert_case(
-            store, customer.id, topic or row["topic"], user_id, follows=follows
+            store, customer.id, topic or row["topic"], user_id, follows=row["id"]
         )
         audit.append(
             store.db, actor=user_id, action="case.followed", subject=f"C-{case_id}",
             details={"follows": f"C-{row['id']}"}, at=iso(now), customer=customer.ref,
         )  # fmt: skip
     else:
-        case_id, follows = row["id"], row.get("follows")
+        case_id = row["id"]
     # The matter's contacts so far: this case's, and those of the closed ones it follows.
     own = cases_db.add_contact(store, case_id, user_id, request_key)
-    number = own + _matter_contacts(store, follows)
     case = existing(get_case(store, case_id), f"case C-{case_id}")
+    number = own + case.earlier_contacts
     return Contact(case, own == 1, number, number == CALLBACK_AT, found)
+
+
+def _chosen_case(store: Store, customer_id: str, case_id: int | None) -> dict | None:
+    """The row of the case the rep chose, while it is the customer's and open."""
+    row = cases_db.case_row(store, case_id) if case_id is not None else None
+    if row is None or row["customer_id"] != customer_id or row["status"] != "open":
+        return None
+    return row
 
 
 def _retyped(

@@ -51,6 +51,10 @@ AMOUNT = re.compile(
     r"(?P<number>[\d.,]*\d[\d.,]*)\s*(?P<after>[^\d\s]*)$"
 )
 NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# A decimal comma, as reps in Lisbon or Berlin type it: one comma, then exactly two digits and
+# nothing else ("12,50"). "1,000" stays a thousand and "1,5" is refused: either could be meant.
+DECIMAL_COMMA = re.compile(r"^\d+,\d{2}$")
+ONE_DECIMAL_COMMA = re.compile(r"^(\d+),(\d)$")
 
 
 class SolutionError(Refusal):
@@ -395,18 +399,37 @@ def format_amount(policy: SolutionPolicy, solution_type: SolutionType, amount: D
 
 def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None = None) -> Decimal:
     """An amount as a rep types it: money in the policy's currency by default ("20", "£20",
-    "20.50", "20 GBP"), or in the unit of `type_id` ("2", "2 months"). Raises SolutionError
-    with words for the rep for anything else, or for more than a solution can ever be."""
+    "20.50", "12,50", "20 GBP"), or in the unit of `type_id` ("2", "2 months"). Raises
+    SolutionError with words for the rep for anything else, or for more than a solution can
+    ever be."""
     solution_type = policy.type(type_id) if type_id else None
     if type_id and (solution_type is None or not solution_type.has_amount):
         raise SolutionError("This solution has no amount: leave the amount empty.")
     # A type with an amount has a unit (has_amount is `unit is not None`).
     unit = (solution_type.unit if solution_type else None) or policy.currency
     money = unit == policy.currency
-    example = "20 or 20.50" if money else f"2 {unit}"
-    match = AMOUNT.match((text or "").strip())
-    if not match or not NUMBER.match(match["number"]):
-        raise SolutionError(f"Type the amount as a number, like {example}.")
+    example = "20 or 20.50" if money else "2"
+    typed = (text or "").strip()
+    if not typed:
+        if money:
+            raise SolutionError(f"Type the amount in {policy.currency}, like {example}.")
+        raise SolutionError(f"How many {unit}? Type a number, like {example}.")
+    not_a_number = (
+        f"Type the amount as a number, like {example}."
+        if money
+        else f"Type the number of {unit}, like {example}."
+    )
+    match = AMOUNT.match(typed)
+    number = match["number"] if match else ""
+    if DECIMAL_COMMA.match(number):
+        number = number.replace(",", ".")
+    elif money and (short := ONE_DECIMAL_COMMA.match(number)):  # "1,5": 1.50 most likely
+        whole, tenth = short.groups()
+        raise SolutionError(
+            f"Type it with two decimals, like {whole}.{tenth}0 or {whole},{tenth}0."
+        )
+    if not match or not NUMBER.match(number):
+        raise SolutionError(not_a_number)
     marks = [m for m in (match["before"], match["after"]) if m]
     for mark in marks:
         if money:
@@ -415,13 +438,14 @@ def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None =
                 why = f"{code} is another currency" if CURRENCY.match(code) else f"{mark!r}?"
                 raise SolutionError(f"{why}: amounts are in {policy.currency}, like {example}.")
         elif match["before"] or mark.lower() not in OTHER_UNITS[unit]:
-            raise SolutionError(f"Type the amount in {unit}, like {example}.")
+            what = solution_type.label if solution_type else "This solution"
+            raise SolutionError(f"{what} is counted in {unit}: type how many, like {example}.")
     if "-" in (match["sign"] + match["sign2"]) or "−" in (match["sign"] + match["sign2"]):
         raise SolutionError("The amount must be more than zero.")
     try:
-        amount = Decimal(match["number"].replace(",", ""))
+        amount = Decimal(number.replace(",", ""))
     except InvalidOperation:
-        raise SolutionError(f"Type the amount as a number, like {example}.") from None
+        raise SolutionError(not_a_number) from None
     if amount == 0:
         raise SolutionError("The amount must be more than zero.")
     if money and amount != amount.quantize(Decimal("0.01")):
@@ -432,7 +456,7 @@ def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None =
     if most is not None and amount > most:
         shown = format_amount(policy, solution_type, most) if solution_type else f"{most:,.2f}"
         raise SolutionError(f"That is more than one solution can ever be ({shown}): a typo?")
-    return amount.quantize(Decimal("0.01")) if money else amount
+    return amount.quantize(Decimal("0.01")) if money else amount.to_integral_value()
 
 
 # Authority: what a role may grant, on its own.
@@ -742,10 +766,32 @@ def _already(record: SolutionRecord) -> str:
 
 
 def describe(policy: SolutionPolicy, record: SolutionRecord) -> str:
-    """A solution as people say it: "Account credit £150.00", "Replacement"."""
+    """A solution as people say it: "Account credit £150.00", "Replacement box"; one counted in
+    another unit with the count first when its label names the unit ("2 free months on the
+    plan", "1 free month on the plan"), else after it ("Plan extension: 2 months")."""
     solution_type = policy.type(record.type)
     if solution_type is None:  # a type since removed from the playbook
         return record.type
     if record.amount is None:
         return solution_type.label
-    return f"{solution_type.label} {format_amount(policy, solution_type, record.amount)}"
+    amount = format_amount(policy, solution_type, record.amount)
+    if solution_type.unit == policy.currency:
+        return f"{solution_type.label} {amount}"
+    return counted_label(solution_type, record.amount) or f"{solution_type.label}: {amount}"
+
+
+def counted_label(solution_type: SolutionType, amount: Decimal) -> str | None:
+    """The type's label with the count before it and its unit word in number ("2 free months
+    on the plan"); None when the label does not name its unit."""
+    unit = solution_type.unit or ""
+    singular = unit[:-1] if unit.endswith("s") else unit
+    named = re.search(rf"\b(?:{re.escape(unit)}|{re.escape(singular)})\b", solution_type.label,
+                      re.IGNORECASE) if unit else None  # fmt: skip
+    if named is None:
+        return None
+    label = solution_type.label
+    label = label[: named.start()] + (singular if amount == 1 else unit) + label[named.end() :]
+    first = label.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():  # "Free months", not "VIP months"
+        label = label[0].lower() + label[1:]
+    return f"{amount} {label}"

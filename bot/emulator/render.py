@@ -330,6 +330,8 @@ class _Renderer:
             options = " | ".join(text_of(o.get("text")) for o in options_of(element))
             shown = f"(one of: {options})"
         self.lines.append(f"{label}: {shown or '____'}")
+        if hint := text_of(block.get("hint")):  # as Slack shows it, under the field
+            self.lines.append(f"  ↳ {hint}")
         if block_id in self.errors:
             self.lines.append(f"  ! {self.errors[block_id]}")
 

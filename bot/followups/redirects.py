@@ -102,7 +102,7 @@ class Packet:
     solutions: list[SolutionRecord]
     notes: list[tuple[str, str, str]]  # (user id, text, time)
     promises: list[Followup]  # open follow-ups on the case
-    contact_count: int
+    contact_count: int  # on the matter: the case's and those of the closed cases it follows
     rep_note: str
 
 
@@ -252,7 +252,7 @@ def packet(
         drafts_sent=[draft["text"] for draft in drafts if draft["used_at"]],
         solutions=card.solutions, notes=card.notes,
         promises=case_followups(store, redirect.case_id),
-        contact_count=card.case.contact_count, rep_note=redirect.note,
+        contact_count=card.case.matter_contacts, rep_note=redirect.note,
     )  # fmt: skip
 
 

@@ -210,12 +210,34 @@ def followup_week(store: Store, start: str, end: str, until: str | None = None) 
     )
 
 
+# Each contact with its number on the matter: its number on its case, after the contacts of
+# the closed cases the case follows (a customer back about a closed matter gets a new case that
+# follows it, and the third contact on the matter raises the callback, as bot.cases counts).
+MATTER_CONTACTS = """
+    WITH RECURSIVE chain (case_id, earlier) AS (
+        SELECT id, follows FROM cases WHERE follows IS NOT NULL
+        UNION ALL
+        SELECT chain.case_id, c.follows FROM chain JOIN cases c ON c.id = chain.earlier
+        WHERE c.follows IS NOT NULL
+    ),
+    before (case_id, contacts) AS (
+        SELECT chain.case_id, count(*) FROM chain JOIN contacts t ON t.case_id = chain.earlier
+        GROUP BY chain.case_id
+    ),
+    matter_contacts AS (
+        SELECT t.case_id, t.created_at, t.number + coalesce(b.contacts, 0) AS number
+        FROM contacts t LEFT JOIN before b ON b.case_id = t.case_id
+    )"""
+
+
 def case_week(store: Store, start: str, end: str) -> dict:
-    """Cases opened, contacts (the second and later, the third and later, the third: the one
-    that raises a senior callback), cases closed and those closed after one contact."""
+    """Cases opened, contacts (the second and later on their matter, the third and later, the
+    third: the one that raises a senior callback), cases closed and those closed after the
+    matter's one contact."""
     return _one(
         store,
-        """SELECT
+        f"""{MATTER_CONTACTS}
+           SELECT
                (SELECT count(*) FROM cases
                 WHERE opened_at >= :start AND opened_at < :end) AS cases_opened,
                count(*) AS contacts,
@@ -225,10 +247,10 @@ def case_week(store: Store, start: str, end: str) -> dict:
                (SELECT count(*) FROM cases
                 WHERE closed_at >= :start AND closed_at < :end) AS cases_closed,
                (SELECT count(*) FROM cases c WHERE closed_at >= :start AND closed_at < :end
-                  AND NOT EXISTS (SELECT 1 FROM contacts t
-                                  WHERE t.case_id = c.id AND t.number >= 2))
+                  AND NOT EXISTS (SELECT 1 FROM matter_contacts m
+                                  WHERE m.case_id = c.id AND m.number >= 2))
                    AS closed_first_contact
-           FROM contacts WHERE created_at >= :start AND created_at < :end""",
+           FROM matter_contacts WHERE created_at >= :start AND created_at < :end""",
         {"start": start, "end": end},
     )
 

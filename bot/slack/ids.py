@@ -50,6 +50,7 @@ class Action(StrEnum):
     DRAFT_ANOTHER = "draft_another"
     DRAFT_NOT_HELPFUL = "draft_not_helpful"
     CASE_CUSTOMER = "case_customer_"  # a family: one per customer /case offers, see numbered()
+    CASE_OPEN = "case_open_"  # a family: one per open case /case offers without a topic
     CASE_NEW_CUSTOMER = "case_new_customer"
     CASE_CANCEL = "case_cancel"
     CASE_SOLVE = "case_solve"
@@ -78,6 +79,7 @@ class Block(StrEnum):
     DRAFT = "draft"
     CASE = "case:"
     CASE_CUSTOMERS = "case_customers"
+    CASE_OPEN_CASES = "case_open_cases"
     APPROVAL = "approval:"
     FOLLOWUP = "followup:"
     REDIRECT = "redirect:"

@@ -265,15 +265,19 @@ def note(text: str) -> Message:
 
 
 def text_field(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
-               placeholder: str = "") -> dict:  # fmt: skip
-    """A modal's text input; its value is read back by `block_id` and FIELD_INPUT."""
+               placeholder: str = "", hint: str = "") -> dict:  # fmt: skip
+    """A modal's text input; its value is read back by `block_id` and FIELD_INPUT. `hint`,
+    words Slack shows under it."""
     element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    return {
+    block = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
         "element": element,
         "optional": optional,
     }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block

@@ -9,7 +9,14 @@ from typing import NamedTuple
 
 from bot.cases.card import CaseCard
 from bot.cases.customers import CaseRequest, Customer, How, name_and_email
-from bot.cases.service import ROOT_CAUSES, Case, Contact, CustomerChoice, root_cause_label
+from bot.cases.service import (
+    ROOT_CAUSES,
+    Case,
+    CaseChoice,
+    Contact,
+    CustomerChoice,
+    root_cause_label,
+)
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
@@ -52,23 +59,28 @@ def case_usage() -> Message:
 
 class CustomerPick(NamedTuple):
     """What a button of /case's question carries back: the customer chosen (None: a new one),
-    what the rep asked, the key of their /case request, and the customers the question showed
-    (for a new one: made only if nobody else is found by then)."""
+    what the rep asked, the key of their /case request, the customers the question showed
+    (for a new one: made only if nobody else is found by then), and the customer's open case
+    chosen, when the question was which of them (the request then has its topic)."""
 
     customer_id: str | None
     request: CaseRequest
     key: str
     shown: tuple[str, ...] = ()
+    case_id: int | None = None
 
 
 def pick_value(
-    customer_id: str | None, request: CaseRequest, key: str, shown: Sequence[str] = ()
-) -> str:
+    customer_id: str | None, request: CaseRequest, key: str, shown: Sequence[str] = (),
+    case_id: int | None = None,
+) -> str:  # fmt: skip
     data: dict[str, object] = {
         "id": customer_id, "customer": request.customer, "topic": request.topic, "key": key,
     }  # fmt: skip
     if shown:
         data["shown"] = list(shown)
+    if case_id is not None:
+        data["case"] = case_id
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -89,8 +101,11 @@ def parse_pick_value(value: str) -> CustomerPick | None:
     shown = data.get("shown", [])
     if not isinstance(shown, list) or not all(isinstance(item, str) for item in shown):
         return None
+    case_id = data.get("case")
+    if case_id is not None and (type(case_id) is not int or customer_id is None):
+        return None
     return CustomerPick(
-        customer_id, CaseRequest.checked(customer, topic), data["key"], tuple(shown)
+        customer_id, CaseRequest.checked(customer, topic), data["key"], tuple(shown), case_id
     )
 
 
@@ -168,8 +183,48 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     return message(f"Which customer do you mean by {request.customer}? {names}", blocks)
 
 
+CASES_OFFERED = 5  # open cases /case offers as buttons; the rest are named by their topic
+
+
+def case_choice(choice: CaseChoice, key: str) -> Message:
+    """/case's question when the rep gave no topic and the customer has several open cases:
+    a button for each (the latest contacted first), which counts the contact on it as if its
+    topic had been typed, and how to name one by typing. `key` is the /case request's."""
+    request, customer = choice.request, choice.customer
+    example = f"/case {customer.id}, {shorten(choice.cases[0].topic, 60)}"
+    heading = Mrkdwn(
+        f"*{escape(customer.name)}* ({escape(customer.id)}) has "
+        f"{len(choice.cases)} open cases. Which one is this contact about?"
+    )
+    lines = [
+        Mrkdwn(f"{escape(case.ref)}: {escape(shorten(case.topic, 120))} · owner ")
+        + mention(case.owner_id)
+        + f" · {contacts(case)}"
+        for case in choice.cases
+    ]
+    blocks = bulleted(heading, lines, shown=len(lines), rest="")
+    blocks.append(
+        context(f"Nothing is counted until you choose. Or type the topic after a comma: {example}")
+    )
+    offered = choice.cases[:CASES_OFFERED]
+    buttons = [
+        button(f"{case.ref} · {case.topic}", numbered(Action.CASE_OPEN, n),
+               pick_value(customer.id, CaseRequest(request.customer, case.topic), key,
+                          case_id=case.id))
+        for n, case in enumerate(offered)
+    ]  # fmt: skip
+    cancel = button("Cancel", Action.CASE_CANCEL, pick_value(None, request, key))
+    blocks.append(actions(Block.CASE_OPEN_CASES, *buttons, cancel))
+    refs = ", ".join(f"{case.ref} ({case.topic})" for case in choice.cases)
+    return message(
+        f"{customer.name} has {len(choice.cases)} open cases: {refs}. Which one is this "
+        f"contact about?",
+        blocks,
+    )
+
+
 def customer_cancelled(request: CaseRequest) -> Message:
-    return note(f"Cancelled: nothing was opened for {request.customer}.")
+    return note(f"Cancelled: nothing was opened or counted for {request.customer}.")
 
 
 # How the customer was found, after their name ("Found Margaret Holloway (BX-1) by email.").
@@ -240,6 +295,15 @@ def _what_counted(card: CaseCard, contact: Contact) -> str:
     return "Opened a new case." if contact.is_new_case else "Counted another contact."
 
 
+def contacts(case: Case) -> str:
+    """A case's contacts, and the matter's when it follows a closed case on the same matter:
+    "2 contacts (3 on this matter, with C-1001)", as the third-contact rule counts them."""
+    own = counted(case.contact_count, "contact")
+    if case.follows is None:
+        return own
+    return f"{own} ({case.matter_contacts} on this matter, with C-{case.follows})"
+
+
 def _ago(elapsed: timedelta) -> str:
     """ "just now", "1 minute ago", "4 minutes ago"."""
     minutes = int(elapsed.total_seconds() // 60)
@@ -255,7 +319,7 @@ def case_card(
         f"*{escape(case.ref)} · {escape(case.customer.name)}* "
         f"({escape(tenure(case.customer, today))})\n"
         f"Topic: {escape(case.topic)} · owner {mention(case.owner_id)} · "
-        f"{counted(case.contact_count, 'contact')} · {case.status}"
+        f"{contacts(case)} · {case.status}"
     )
     blocks = []
     if contact is not None and contact.callback_due:
@@ -317,6 +381,22 @@ def _select(block_id: Field, label: str, options: list[tuple[str, str]]) -> dict
     }
 
 
+def _amount_field(options: list[SolutionType], currency: str) -> dict:
+    """The amount, labelled with the units of the solutions offered: the currency, and any
+    other unit (months) with a hint saying which solution counts in it."""
+    money = any(t.unit == currency for t in options)
+    other_units = [t for t in options if t.unit is not None and t.unit != currency]
+    units = [currency] if money or not other_units else []
+    units += dict.fromkeys(t.unit or "" for t in other_units)
+    label = f"Amount ({' or '.join(units)}), where it applies"
+    if not other_units:
+        return text_field(Field.AMOUNT, label, optional=True, placeholder="e.g. 12.50")
+    hint = " ".join(f"{t.label}: how many {t.unit}, like 2." for t in other_units)
+    if money:
+        hint += f" Other amounts in {currency}, like 12.50."
+    return text_field(Field.AMOUNT, label, optional=True, hint=hint)
+
+
 def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta: dict) -> dict:
     """The solutions the playbook allows for this case, with amount and reason."""
     return {
@@ -329,8 +409,7 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
         "blocks": [
             section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
             _select(Field.TYPE, "Solution", [(t.label, t.id) for t in options]),
-            text_field(Field.AMOUNT, f"Amount ({currency}), where it applies", optional=True,
-                   placeholder="e.g. 12.50"),
+            _amount_field(options, currency),
             text_field(Field.REASON, "Reason", multiline=True),
         ],
     }  # fmt: skip
@@ -452,16 +531,35 @@ def outcome_for_rep(headline: str, customer_message: str, why: str | None = None
 
 
 def callback_alert(card: CaseCard) -> Message:
+    """The seniors' call to ring the customer back: how often they have contacted us on the
+    matter (this case and the closed ones it follows) and its history, newest first."""
     case = card.case
-    lines = [shorten(text, 200) for _, text, _ in reversed(card.notes)]
+    times = f"{case.matter_contacts} times about {case.topic}"
+    if card.earlier:
+        parts = [f"{case.contact_count} on this case"] + [
+            f"{e.case.contact_count} on {e.case.ref}, closed with root cause "
+            f"{root_cause_label(e.case.root_cause or 'unknown')}"
+            for e in card.earlier
+        ]
+        times += f" ({', '.join(parts[:-1])} and {parts[-1]})"
+    lines: list[str] = [shorten(text, 200) for _, text, _ in reversed(card.notes)]
+    for earlier in card.earlier:
+        closed = earlier.case.closed_at
+        lines.append(
+            Mrkdwn(f"{escape(earlier.case.ref)} ({escape(shorten(earlier.case.topic, 80))}) "
+                   "closed")
+            + (Mrkdwn(" ") + _due(closed) if closed else Mrkdwn(""))
+            + f", root cause {root_cause_label(earlier.case.root_cause or 'unknown')}"
+        )  # fmt: skip
+        lines += [f"{shorten(text, 200)} (on {earlier.case.ref})"
+                  for _, text, _ in reversed(earlier.notes)]  # fmt: skip
     return message(
         f"Senior callback: {case.ref} {case.customer.name}",
         [
             section(
                 Mrkdwn(
                     f":telephone_receiver: *Senior callback needed*: {escape(case.ref)} · "
-                    f"*{escape(case.customer.name)}* has contacted us "
-                    f"{case.contact_count} times about {escape(case.topic)}. "
+                    f"*{escape(case.customer.name)}* has contacted us {escape(times)}. "
                     f"Owner {mention(case.owner_id)}."
                 )
             ),

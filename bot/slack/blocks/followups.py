@@ -18,7 +18,6 @@ from bot.slack.blocks.base import (
     bulleted,
     button,
     context,
-    counted,
     escape,
     local_time,
     mention,
@@ -28,7 +27,7 @@ from bot.slack.blocks.base import (
     sections,
     shorten,
 )
-from bot.slack.blocks.cases import tenure
+from bot.slack.blocks.cases import contacts, tenure
 from bot.slack.ids import Action, Block, numbered
 
 LISTED = 20
@@ -183,7 +182,7 @@ def packet_card(
     lines = [
         f"*{escape(case.ref)} · {escape(case.customer.name)}* "
         f"({escape(tenure(case.customer, today))}) for {escape(team.name)}, from "
-        f"{mention(packet.redirect.from_user)} · {counted(packet.contact_count, 'contact')}",
+        f"{mention(packet.redirect.from_user)} · {escape(contacts(case))}",
         f"Topic: {escape(case.topic)}",
         f"In the customer's words: {escape(shorten(packet.question, 300))}",
     ]

@@ -17,14 +17,13 @@ from bot.slack.blocks.base import (
     Mrkdwn,
     bulleted,
     context,
-    counted,
     escape,
     mention,
     quote,
     section,
     shorten,
 )
-from bot.slack.blocks.cases import decision_buttons
+from bot.slack.blocks.cases import contacts, decision_buttons
 from bot.slack.blocks.followups import shown_time
 
 SHOWN = 10
@@ -60,8 +59,7 @@ def home_view(
         for f in followups
     ]
     case_lines = [
-        f"{c.ref} · {shorten(c.customer.name, 80)} · {shorten(c.topic, 80)} · "
-        f"{counted(c.contact_count, 'contact')}"
+        f"{c.ref} · {shorten(c.customer.name, 80)} · {shorten(c.topic, 80)} · {contacts(c)}"
         for c in cases
     ]
     pending_lines = [f"S-{s.id} · {describe(policy, s)} on C-{s.case_id}" for s in my_pending]

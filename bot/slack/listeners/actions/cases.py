@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError, CustomerChoice, open_case_for
+from bot.cases.service import CaseChoice, CaseError, CustomerChoice, open_case_for
 from bot.cases.solutions import Decision, decide, describe, why_not_decide
 from bot.services import Services
 from bot.shared.db import existing
@@ -52,8 +52,9 @@ def pick_customer(
     ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
     delivery_key: str,
 ) -> None:  # fmt: skip
-    """A customer chosen, a new one confirmed, or Cancel: the case opens (or nothing does) as
-    if the rep had typed that customer, in place of the question."""
+    """A customer chosen, a new one confirmed, one of their open cases chosen, or Cancel: the
+    case opens (or nothing does) as if the rep had typed that customer (and that case's
+    topic), in place of the question."""
     ack()  # the contact is counted below, before Slack hears the acknowledgement
     action = body["actions"][0]
     pick = case_blocks.parse_pick_value(action.get("value", ""))
@@ -66,9 +67,12 @@ def pick_customer(
         outcome = open_case_for(
             services.store, customer_id=pick.customer_id, request=pick.request,
             user_id=body["user"]["id"], request_key=pick.key, shown=pick.shown,
+            case_id=pick.case_id,
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):  # the customer was made meanwhile: which one?
             said = case_blocks.customer_choice(outcome, pick.key)
+        elif isinstance(outcome, CaseChoice):  # no topic, and several open cases: which one?
+            said = case_blocks.case_choice(outcome, pick.key)
         else:
             said = contact_card(services, outbox, outcome)
         respond(replace_original=True, **said)
@@ -222,6 +226,7 @@ def announce(
 
 def register(app: Listeners) -> None:
     app.action(any_numbered(Action.CASE_CUSTOMER))(pick_customer)
+    app.action(any_numbered(Action.CASE_OPEN))(pick_customer)
     app.action(Action.CASE_NEW_CUSTOMER)(pick_customer)
     app.action(Action.CASE_CANCEL)(pick_customer)
     app.action(Action.CASE_SOLVE)(ack=acknowledge, lazy=[propose])

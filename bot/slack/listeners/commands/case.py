@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.cases.card import case_card
 from bot.cases.customers import read_case_request
 from bot.cases.service import (
+    CaseChoice,
     CaseError,
     CustomerChoice,
     add_note,
@@ -48,6 +49,8 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):
             said = case_blocks.customer_choice(outcome, key)
+        elif isinstance(outcome, CaseChoice):
+            said = case_blocks.case_choice(outcome, key)
         else:
             said = contact_card(services, outbox, outcome)
     ack(response_type="ephemeral", **said)
