@@ -111,8 +111,12 @@ def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
            WHERE q.created_at >= ? AND q.text != ''
              AND ((q.verdict = 'none'
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
-                  OR EXISTS (SELECT 1 FROM faq_feedback f
-                             WHERE f.query_id = q.id AND f.helpful = 0))
+                  -- a Not helpful on an entry, or a None of these: each half by its own
+                  -- index (a vote's query id alone has none; one EXISTS scanned them all)
+                  OR EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = q.id
+                             AND f.entry_id IS NOT NULL AND f.helpful = 0)
+                  OR EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = q.id
+                             AND f.entry_id IS NULL AND f.helpful = 0))
              AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)
            ORDER BY q.id""",
         [since],
