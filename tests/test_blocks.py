@@ -17,6 +17,7 @@ from bot.faq.matching import MatchResult, Scored
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
 from bot.guide import load_guide
+from bot.shared.refusal import Code
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import faq as faq_blocks
@@ -296,6 +297,35 @@ def test_a_list_shows_the_lines_that_fit_one_section_and_how_to_see_the_rest():
 def test_escape_neutralises_only_marks_that_could_pair_and_escapes_once(typed, shown):
     assert base.escape(typed) == shown
     assert base.escape(base.escape(typed)) == shown
+
+
+def test_a_refusal_shows_our_commands_as_code_and_escapes_the_rest_once():
+    words = ("No customer *Bob* <!here>. ", Code("/case"), " opens one.")
+    refused = base.refusal(words, None, None)
+    assert refused["blocks"][0]["text"]["text"] == (
+        "No customer \u2217Bob\u2217 &lt;!here&gt;. `/case` opens one."
+    )
+    assert refused["text"] == "No customer \u2217Bob\u2217 &lt;!here&gt;. /case opens one."
+    by = base.refusal(words, "U0LEE0001", None)
+    assert by["blocks"][0]["text"]["text"].endswith("`/case` opens one. by <@U0LEE0001>.")
+    assert base.refusal("Plain `words`", None, None)["blocks"][0]["text"]["text"] == (
+        "Plain \u02cbwords\u02cb"  # a plain str is people's words, whatever it holds
+    )
+
+
+def test_a_leads_answer_keeps_its_mrkdwn_and_still_pings_no_one():
+    entry = Entry("vegan", "*Vegan*?", "Our Green box is *lovely*, _all_ ~x~ `vegan` <!channel> &")
+    message = faq_blocks.faq_answer(entry, "vegan?", 1, 90.0)
+    answer = message["blocks"][0]["text"]["text"]
+    assert answer == (
+        "*\u2217Vegan\u2217?*\n"  # the question may be a customer's words: escaped
+        "Our Green box is *lovely*, _all_ ~x~ `vegan` &lt;!channel&gt; &amp;"
+    )
+    # a phone shows the words, not the marks, nor look-alikes a rep would copy
+    assert message["text"] == "Our Green box is lovely, all x vegan &lt;!channel&gt; &amp;"
+    assert base.unmarked("snake_case, 2 * 3 https://x.example/~a_b_") == (
+        "snake_case, 2 * 3 https://x.example/~a_b_"
+    )
 
 
 def test_the_erase_modal_names_the_customer_in_bold_escaped_once():

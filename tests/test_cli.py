@@ -308,6 +308,8 @@ def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(repbot,
     assert done.stdout.splitlines()[0] == "section,name,value,previous,change,unit,label,target,met"
     done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS), "--week", "2026-W99")
     assert done.returncode == 2 and "not 99" in done.stderr
+    done = repbot("summary", "--db", db, "--playbooks", str(PLAYBOOKS), "--week", "2099-W01")
+    assert done.returncode == 2 and "2099-W01 has not started yet" in done.stderr
 
 
 def test_check_refuses_roles_without_a_sound_management_channel_by_file_and_line(repbot, tmp_path):

@@ -163,6 +163,16 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     assert reply.text == "F-1 was already done."
 
 
+def test_a_refusal_shows_the_command_it_names_as_code_and_the_phone_the_plain_words(local):
+    # Found playing the demo: the bot's own backticks were escaped as a customer's would be.
+    (reply,) = local.workspace.command("ana", "/followup", "done 99")
+    assert reply.blocks[0]["text"]["text"] == (
+        "There is no follow-up F-99. `/followup list` shows yours."
+    )
+    assert reply.text == "There is no follow-up F-99. /followup list shows yours."
+    assert "\u02cb" not in json.dumps(reply.blocks) + reply.text
+
+
 def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
     local.workspace.command("ana", "/followup", "in 2h call Maria back")
     (reply,) = local.workspace.command("ben", "/followup", "done F-1")

@@ -239,6 +239,40 @@ def test_self_service(summary):
     ]  # fmt: skip
 
 
+def test_a_question_is_either_answered_or_without_a_good_answer_never_both(tmp_path):
+    # Found playing the demo: "FAQ answer rate: 100%" beside "Questions with no good answer: 1"
+    # for one question, whose first answer was Not helpful and whose next was the right one.
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+
+    def vote(query_id: int, entry_id: str | None, helpful: bool) -> None:
+        w.insert("faq_feedback", query_id=query_id, user_id="U1", entry_id=entry_id,
+                 helpful=int(helpful), created_at=at(MON, 12))  # fmt: skip
+
+    def pick(query_id: int, entry_id: str) -> None:
+        w.insert("faq_picks", query_id=query_id, user_id="U1", entry_id=entry_id,
+                 created_at=at(MON, 12))  # fmt: skip
+
+    found = w.query(at(MON, 10), "i forgot my password", "answer", "password_reset")
+    vote(found, "password_reset", False)
+    pick(found, "cant_log_in")  # offered in its place: the right one
+    vote(found, "cant_log_in", True)
+    lost = w.query(at(MON, 11), "my code never came", "suggest", "two_factor")
+    pick(lost, "two_factor")
+    vote(lost, "two_factor", False)  # the pick was wrong too...
+    vote(lost, None, False)  # ...and so were the others: None of these
+    wrong = w.query(at(MON, 12), "charged again", "answer", "double_charge")
+    vote(wrong, "double_charge", False)
+    w.query(at(MON, 13), "my box", "suggest", "where_is_my_box")  # the rep said nothing
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    s = build_summary(store, start=start, end=end, label=label, tz=LONDON).self_service
+    assert s.faq_answer_rate.value == 25.0  # the password one only
+    assert s.unanswered_questions.value == 2  # the code and the charge; "my box" is neither
+    assert [f.label for f in s.top_unanswered] == ["my code never came", "charged again"]
+    # the first answers' misses show where they belong: answered outright, rarely right
+    assert (s.faq_answered_outright.value, s.faq_answer_precision.value) == (50.0, 0.0)
+
+
 def test_a_pasted_message_is_named_by_its_question_and_no_customers_name(tmp_path):
     store = Store(tmp_path / "r.db")
     Week(store).query(

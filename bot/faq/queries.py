@@ -75,11 +75,10 @@ def record_feedback(
     """One vote per rep, query and entry (`entry_id` None: "None of these", one per rep and
     query): clicking again changes the vote, never adds one; a vote on another entry of the
     same question (one offered after a "Not helpful") is a vote of its own."""
-    # the conflict target names the partial unique index the row falls under
+    # the conflict target names the unique index the row falls under (NULLs never clash in
+    # the first, so "None of these" has a partial one of its own)
     target = (
-        "query_id, user_id, entry_id) WHERE entry_id IS NOT NULL"
-        if entry_id
-        else ("query_id, user_id) WHERE entry_id IS NULL")
+        "query_id, user_id, entry_id)" if entry_id else "query_id, user_id) WHERE entry_id IS NULL"
     )
     with store.transaction() as db:
         db.execute(

@@ -22,7 +22,7 @@ from bot.cases.service import open_case
 from bot.followups import queries as followups_db
 from bot.shared.clock import iso
 from bot.shared.db import Store, existing
-from bot.shared.refusal import Refusal
+from bot.shared.refusal import Code, Refusal
 from bot.shared.roles import Roles
 
 if TYPE_CHECKING:
@@ -95,7 +95,9 @@ def add_followup(
     what = " ".join((what or "").split())
     if not what:
         example = "/followup tomorrow 10am call Sam about the refund C-1042"
-        raise FollowupError(f"What did you promise? Write it after the time, e.g. `{example}`.")
+        raise FollowupError(
+            ("What did you promise? Write it after the time, e.g. ", Code(example), ".")
+        )
     if len(what) > MAX_WHAT:
         raise FollowupError(f"That is {len(what)} characters; keep it under {MAX_WHAT}.")
     with store.transaction() as db:
@@ -136,7 +138,9 @@ def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None)
     """The follow-up, if it is open and `user_id` may change it (its owner, or a lead)."""
     followup = get_followup(store, followup_id)
     if followup is None:
-        raise FollowupError(f"There is no follow-up F-{followup_id}. `/followup list` shows yours.")
+        raise FollowupError(
+            (f"There is no follow-up F-{followup_id}. ", Code("/followup list"), " shows yours.")
+        )
     if followup.owner_id != user_id and not (roles and roles.at_least(user_id, "lead")):
         raise FollowupError(
             f"Only its owner or a lead can change {followup.ref}: it was promised",
@@ -174,7 +178,9 @@ def snooze(
     with store.transaction() as db:
         followup = _open_for(store, followup_id, user_id, roles)
         if until <= store.clock.now():
-            raise FollowupError("Snooze to a time ahead, like `in 1h` or `tomorrow`.")
+            raise FollowupError(
+                ("Snooze to a time ahead, like ", Code("in 1h"), " or ", Code("tomorrow"), ".")
+            )
         followups_db.move_followup(store, followup.id, iso(until))
         audit.append(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,

@@ -29,22 +29,31 @@ def _medians(
     return {key: (total, median, most) for key, total, median, most in rows}
 
 
+# A rep marked the question Not helpful: an entry, or "None of these".
+_NOT_HELPFUL = "EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = q.id AND f.helpful = 0)"
+# A question the FAQ answered: an entry the rep picked ("did you mean", or in place of an
+# answer marked Not helpful) or the one it answered outright, that the rep did not mark Not
+# helpful. One the rep found no answer for: "no good match" or a Not helpful, and not answered.
+# The two never overlap: a question whose first answer was marked Not helpful but whose next
+# was the right one is answered (the first answer's miss is the precision's figure); the
+# leads' gaps hold it still (unanswered_since), as something to fix in the FAQ.
+_ANSWERED = f"""(EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id
+                     AND NOT EXISTS (SELECT 1 FROM faq_feedback f WHERE f.query_id = q.id
+                                     AND f.helpful = 0 AND f.entry_id = p.entry_id))
+                 OR (q.verdict = 'answer' AND NOT {_NOT_HELPFUL}))"""
+_NO_GOOD_ANSWER = f"((q.verdict = 'none' OR {_NOT_HELPFUL}) AND NOT {_ANSWERED})"
+
+
 def faq_week(store: Store, start: str, end: str) -> dict:
-    """Queries; answered: a "did you mean" pick, or an answer nobody voted not helpful;
-    unanswered: the gaps' definition (see unanswered_since); answered outright (the verdict
-    "answer") and those of them a rep marked not helpful; gap groups leads closed by growing
-    the FAQ (one resolve_gaps call writes one group with one time), and of them the phrasings
-    and the entries added."""
+    """Queries; answered and unanswered (no good answer), which never overlap (see
+    _ANSWERED); answered outright (the verdict "answer") and those of them a rep marked not
+    helpful; gap groups leads closed by growing the FAQ (one resolve_gaps call writes one
+    group with one time), and of them the phrasings and the entries added."""
     return _one(
         store,
-        """SELECT count(*) AS queries,
-               coalesce(sum(EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id)
-                   OR (q.verdict = 'answer' AND NOT EXISTS (SELECT 1 FROM faq_feedback f
-                       WHERE f.query_id = q.id AND f.helpful = 0))), 0) AS answered,
-               coalesce(sum((q.verdict = 'none'
-                   AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
-                   OR EXISTS (SELECT 1 FROM faq_feedback f
-                       WHERE f.query_id = q.id AND f.helpful = 0)), 0) AS unanswered,
+        f"""SELECT count(*) AS queries,
+               coalesce(sum({_ANSWERED}), 0) AS answered,
+               coalesce(sum({_NO_GOOD_ANSWER}), 0) AS unanswered,
                coalesce(sum(q.verdict = 'answer'), 0) AS answered_outright,
                coalesce(sum(q.verdict = 'answer' AND EXISTS (SELECT 1 FROM faq_feedback f
                    WHERE f.query_id = q.id AND f.helpful = 0 AND f.entry_id = q.best_id)), 0)
@@ -91,15 +100,13 @@ def topic_counts(store: Store, start: str, end: str, limit: int | None) -> list[
 
 
 def unanswered_wordings(store: Store, start: str, end: str) -> list[tuple[str, int]]:
-    """(question, times asked) of the unanswered questions, one row per wording (case and
-    outer spaces ignored), in the order they were first asked; none that retention emptied."""
+    """(question, times asked) of the questions with no good answer (as faq_week counts them),
+    one row per wording (case and outer spaces ignored), in the order they were first asked;
+    none that retention emptied."""
     return store.db.execute(
-        """SELECT q.text, count(*) FROM faq_queries q
+        f"""SELECT q.text, count(*) FROM faq_queries q
            WHERE q.created_at >= ? AND q.created_at < ? AND q.text != ''
-             AND ((q.verdict = 'none'
-                   AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
-                  OR EXISTS (SELECT 1 FROM faq_feedback f
-                             WHERE f.query_id = q.id AND f.helpful = 0))
+             AND {_NO_GOOD_ANSWER}
            GROUP BY lower(trim(q.text)) ORDER BY min(q.id)""",
         [start, end],
     ).fetchall()

@@ -85,9 +85,12 @@ class Volume:
 
 @dataclass(frozen=True)
 class SelfService:
-    """How much the FAQ answers, how well, and what leads added to it. "Answered outright" is
-    the share of queries /faq answered (no "did you mean"); their precision the share of those
-    no rep marked Not helpful: an upper bound, as not every rep votes."""
+    """How much the FAQ answers, how well, and what leads added to it. The answer rate and the
+    questions with no good answer never count one question twice (reporting queries'
+    _ANSWERED): one whose first answer was Not helpful and whose next was right is answered.
+    "Answered outright" is the share of queries /faq answered (no "did you mean"); their
+    precision the share of those no rep marked Not helpful (where a first answer's miss shows):
+    an upper bound, as not every rep votes."""
 
     faq_answer_rate: Figure
     faq_answered_outright: Figure

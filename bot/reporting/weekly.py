@@ -10,7 +10,7 @@ from bot.faq.matching import Matcher
 from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import Labels, WeeklySummary, build_summary
-from bot.reporting.weeks import iso_week, week_label
+from bot.reporting.weeks import WeekError, iso_week, week_label
 from bot.shared import jobs
 from bot.shared.clock import iso
 from bot.shared.db import Store
@@ -55,9 +55,18 @@ def weekly_summary(
     labels: Labels | None = None, matcher: Matcher | None = None,
 ) -> WeeklySummary:  # fmt: skip
     """The summary of `week` ("2026-W47"; None: the last complete week), its tables' keys
-    named by `labels` (`summary_labels`). WeekError for a week that cannot be read."""
+    named by `labels` (`summary_labels`). WeekError for a week that cannot be read, or that
+    has not started yet (nothing to sum up: it would read as a quiet week)."""
     tz = goals.schedule.tz
-    start, end, label = iso_week(week, now=store.clock.now(), tz=tz)
+    now = store.clock.now()
+    start, end, label = iso_week(week, now=now, tz=tz)
+    if start > now:
+        _, _, this_week = iso_week("this week", now=now, tz=tz)
+        raise WeekError(
+            f"{label} has not started yet: it begins on "
+            f"{start.astimezone(tz).strftime('%A %d %b %Y')}, and its summary can be read "
+            f"from then. This week so far is {this_week}."
+        )
     return build_summary(
         store, start=start, end=end, label=label, goals=goals, tz=tz, policy=policy,
         labels=labels, matcher=matcher,

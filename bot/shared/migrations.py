@@ -511,9 +511,10 @@ def _v17_feedback_per_entry(db: Database) -> None:
     db.execute("INSERT INTO faq_feedback_by_entry SELECT * FROM faq_feedback")
     db.execute("DROP TABLE faq_feedback")
     db.execute("ALTER TABLE faq_feedback_by_entry RENAME TO faq_feedback")
+    # Whole, not partial: it also finds a question's votes by its id alone (the gaps, the
+    # weekly summary); two NULL entry ids never clash in it, hence the second one.
     db.execute(
-        """CREATE UNIQUE INDEX faq_feedback_vote ON faq_feedback (query_id, user_id, entry_id)
-           WHERE entry_id IS NOT NULL"""
+        "CREATE UNIQUE INDEX faq_feedback_vote ON faq_feedback (query_id, user_id, entry_id)"
     )
     db.execute(
         """CREATE UNIQUE INDEX faq_feedback_none ON faq_feedback (query_id, user_id)

@@ -122,7 +122,7 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
             if not acked():
                 args.ack()
         except Refusal as refusal:
-            said = base.refusal(refusal.words, refusal.by, refusal.at)
+            said = base.refusal(refusal.parts, refusal.by, refusal.at)
             _tell(args, str(refusal), acked=acked(), said=said)
         except Exception as error:
             sorry = _logged(error, f"{listener.__name__} failed")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bot.shared.refusal import Code
 from bot.slack.ids import FIELD_INPUT
 
 Message = dict  # {"text": fallback for notifications, "blocks": [...]}
@@ -60,6 +61,22 @@ def escape(text: str) -> Mrkdwn:
         return text
     text = _PAIRABLE.sub(lambda mark: mark[1] or mark[0].translate(_LOOKALIKES), text)
     return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def authored(text: str) -> Mrkdwn:
+    """Mrkdwn a team lead wrote for reps to read (an FAQ answer in knowledge/): their *bold*,
+    _italics_, ~strikes~ and `code` are kept as they wrote them, while Slack's three control
+    characters are escaped as in `escape`, so their text can still never ping @channel,
+    mention someone or make a link. Never for words a customer or a rep typed: those `escape`."""
+    if isinstance(text, Mrkdwn):
+        return text
+    return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def unmarked(text: str) -> str:
+    """A lead's mrkdwn (`authored`) as plain words for a fallback: the marks that would format
+    are left out ("*lovely*" reads "lovely"), the rest as written."""
+    return _PAIRABLE.sub(lambda mark: mark[1] or "", text)
 
 
 def code(text: str) -> Mrkdwn:
@@ -246,17 +263,21 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def refusal(words: str, by: str | None, at: datetime | None) -> Message:
-    """A refusal in its own words; who did it before and when, as Slack shows a person and a
-    time to each reader. The fallback (a phone's notification) stays plain words."""
+def refusal(words: str | Sequence[str], by: str | None, at: datetime | None) -> Message:
+    """A refusal in its own words (`Refusal.parts`: the commands of ours in them, as `Code`,
+    shown as code; every other part escaped as people's words may be in it); who did it before
+    and when, as Slack shows a person and a time to each reader. The fallback (a phone's
+    notification) stays plain words, the commands as typed."""
+    parts = (words,) if isinstance(words, str) else tuple(words)
+    plain_words = "".join(parts)
+    text = Mrkdwn("").join(code(part) if isinstance(part, Code) else part for part in parts)
     if by is None and at is None:
-        return note(words)
-    text = Mrkdwn(escape(words))
+        return message(plain_words, [section(text)])
     if by:
         text += Mrkdwn(" by ") + mention(by)
     if at:
         text += Mrkdwn(" ") + shown_at(at)
-    return message(f"{words}.", [section(text + Mrkdwn("."))])
+    return message(f"{plain_words}.", [section(text + Mrkdwn("."))])
 
 
 def note(text: str) -> Message:

@@ -13,6 +13,7 @@ from bot.slack.blocks.base import (
     Message,
     Mrkdwn,
     actions,
+    authored,
     button,
     context,
     escape,
@@ -22,6 +23,7 @@ from bot.slack.blocks.base import (
     section,
     sections,
     split,
+    unmarked,
 )
 from bot.slack.ids import Action, Block, Command, numbered
 
@@ -39,7 +41,9 @@ def parse_faq_value(value: str) -> tuple[int, str] | None:
 
 
 def _answer(entry: Entry) -> Mrkdwn:
-    return Mrkdwn(f"*{escape(entry.question)}*\n") + entry.answer
+    # The answer is the leads' own mrkdwn (their *bold* stays bold); the question may be a
+    # customer's words (a gap's question made an entry), so it is escaped.
+    return Mrkdwn(f"*{escape(entry.question)}*\n") + authored(entry.answer)
 
 
 def _answer_sections(entry: Entry, most: int) -> list[dict]:
@@ -105,7 +109,7 @@ def faq_answer(
         button("Draft a reply", Action.FAQ_DRAFT, value),
     )
     blocks = [*_answer_blocks(entry, asked, score, also), feedback, *_also_blocks(also)]
-    return message(entry.answer, blocks)
+    return message(unmarked(entry.answer), blocks)
 
 
 def faq_feedback_given(
@@ -133,7 +137,7 @@ def faq_feedback_given(
             _picks(query_id, matches),
             _none(query_id, matches),
         ]
-    return message(entry.answer, [*blocks, *_also_blocks(also)])
+    return message(unmarked(entry.answer), [*blocks, *_also_blocks(also)])
 
 
 def _picks(query_id: int, matches: Sequence[Scored]) -> dict:

@@ -89,7 +89,10 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     if gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
         elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id))
-    if gap.suggestions:
+    # the menu holds the other entries: the one its button offers is not offered twice
+    button_id = gap.suggested.id if gap.suggested else None
+    menu = [entry for entry in gap.suggestions if entry.id != button_id]
+    if menu:
         elements.append(
             {
                 "type": "static_select",
@@ -97,7 +100,7 @@ def _gap_blocks(gap: Gap) -> list[dict]:
                 "placeholder": plain(
                     "…or to another entry" if gap.suggested else "Add as a phrasing of…", 150
                 ),
-                "options": [option(e.question, e.id) for e in gap.suggestions],
+                "options": [option(entry.question, entry.id) for entry in menu],
             }
         )
     # with no entry likely enough to suggest, a new entry is the suggestion
