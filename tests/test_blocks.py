@@ -56,9 +56,12 @@ def test_a_confident_match_shows_question_answer_and_feedback_buttons():
     ]
 
 
+def marked_not_helpful(*others: Scored) -> base.Message:
+    return faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, list(others)))
+
+
 def test_not_helpful_offers_the_others_as_picks_and_nothing_when_none_is_close():
-    others = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, [
-        Scored(LATE, 40.0), Scored(CARD, 10.0)]))  # fmt: skip
+    others = marked_not_helpful(Scored(LATE, 40.0), Scored(CARD, 10.0))
     assert "Marked not helpful" in texts(others)
     assert "Was it one of these?" in texts(others)
     assert [(b["text"]["text"], b["value"]) for b in buttons(others)] == [
@@ -66,9 +69,8 @@ def test_not_helpful_offers_the_others_as_picks_and_nothing_when_none_is_close()
         ("How do I change my card?", "7:update_card"),
         ("None of these", "7:box_late"),
     ]
-    one = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, [Scored(LATE, 9)]))
-    assert "Was it this one?" in texts(one)
-    nothing = faq_blocks.faq_feedback_given(BOX, "where's my parcel", False, (), (7, []))
+    assert "Was it this one?" in texts(marked_not_helpful(Scored(LATE, 9)))
+    nothing = marked_not_helpful()
     assert buttons(nothing) == []
     assert "Was it" not in texts(nothing)
 

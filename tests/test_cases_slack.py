@@ -25,6 +25,13 @@ def customers(local: LocalSlack, tmp_path) -> None:
     import_customers(local.services.store, csv)
 
 
+def close_latest_case(local: LocalSlack, cause: str = "Product") -> list:
+    """Ana presses Close case on her latest case card and records `cause`; the modal's reply."""
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", cause, "ana")
+    return local.workspace.submit("ana")
+
+
 def shown(replies) -> str:
     return "\n".join(r.render().text for r in replies)
 
@@ -76,9 +83,7 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     assert "C-9999" in shown(local.workspace.command("ana", "/note", "C-9999 hello"))
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/solve", "C-9999"))
     local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
-    local.workspace.click("ana", "Close case")
-    local.workspace.fill("Root cause", "Product", "ana")
-    (closed,) = local.workspace.submit("ana")
+    (closed,) = close_latest_case(local)
     # the modal says what was recorded, where the rep pressed Close case
     assert "C-1001 (Grace Adeyemi, box damaged) is closed. Root cause recorded: Product." in (
         closed.render().text
@@ -95,9 +100,7 @@ def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
 def test_a_customer_back_on_a_closed_matter_gets_a_new_case_that_counts_on(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged")
-    local.workspace.click("ana", "Close case")
-    local.workspace.fill("Root cause", "Product", "ana")
-    local.workspace.submit("ana")
+    close_latest_case(local)
     again = shown(local.workspace.command("ana", "/case", "grace, box damaged again"))
     assert "*C-1002 · Grace Adeyemi*" in again
     assert "the customer is back about C-1001, which was closed" in again
@@ -112,9 +115,7 @@ def test_the_callback_on_a_case_that_follows_a_closed_one_counts_the_whole_matte
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "margaret, box damaged")
     local.workspace.command("ana", "/note", "C-1001 sent photos of the box")
-    local.workspace.click("ana", "Close case")
-    local.workspace.fill("Root cause", "Product", "ana")
-    local.workspace.submit("ana")
+    close_latest_case(local)
     second = shown(local.workspace.command("ana", "/case", "margaret, box damaged"))
     assert "1 contact (2 on this matter, with C-1001)" in second
     third = shown(local.workspace.command("ben", "/case", "margaret, box damaged"))

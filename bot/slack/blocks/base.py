@@ -59,8 +59,7 @@ def escape(text: str) -> Mrkdwn:
     cannot end our bold early. Mrkdwn is returned as it is: escaping twice cannot happen."""
     if isinstance(text, Mrkdwn):
         return text
-    text = _PAIRABLE.sub(lambda mark: mark[1] or mark[0].translate(_LOOKALIKES), text)
-    return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return authored(_PAIRABLE.sub(lambda mark: mark[1] or mark[0].translate(_LOOKALIKES), text))
 
 
 def authored(text: str) -> Mrkdwn:

@@ -48,11 +48,11 @@ def pick(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message
 
 def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
     helpful = body["actions"][0]["action_id"] == Action.FAQ_HELPFUL
-    faq.feedback(query.id, body["user"]["id"], entry.id, helpful)
+    user_id = body["user"]["id"]
+    faq.feedback(query.id, user_id, entry.id, helpful)
     # the answers to the rest of the message stay in view, as matched now
     also = faq.match(query.text).also if query.text else ()
     shown = [scored.entry.id for scored in also]
-    user_id = body["user"]["id"]
     others = None if helpful or not query.text else faq.alternatives(query, user_id, shown)
     return faq_blocks.faq_feedback_given(
         entry, query.text, helpful, also, (query.id, others) if others else None
