@@ -455,3 +455,21 @@ def test_a_reply_is_written_about_an_answer_or_a_clear_lead_never_a_close_call()
     assert leading("suggest", 20) is first
     assert leading("none", 6, 6) is None
     assert MatchResult("", "none", []).leading() is None
+
+
+def test_a_big_faq_kept_entry_by_entry_matches_as_a_small_one(monkeypatch, matcher):
+    # A FAQ too big for every phrasing's vectors in one table keeps a few entries' at a time
+    # (here 2 of 7, so each question evicts some): the same answers at the same confidence.
+    monkeypatch.setattr(matching, "_EAGER_GRAMS", 3)
+    monkeypatch.setattr(matching, "_UNITS_CACHE", 2)
+    big = Matcher(FAQ)
+    questions = [
+        "i have forgotten the password for my account",
+        "when is my parcel going to arrive",
+        "I sent the item back, where's my money?",
+        "Where is my refund? And can I pay with PayPal?",
+        "need to update the address for delivery",
+    ]
+    for text in questions * 2:  # asked again once the first answers' vectors are gone
+        expected = [(m.entry.id, round(m.score, 9)) for m in matcher.match(text).matches]
+        assert [(m.entry.id, round(m.score, 9)) for m in big.match(text).matches] == expected

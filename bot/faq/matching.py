@@ -47,12 +47,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.faq import semantic
+from bot.faq.grams import GramTable, Question
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.pleasantries import without_pleasantries
 from bot.shared.english import english_stems, stem
@@ -96,12 +98,14 @@ _DENSE_SHARE = 8
 _RERANK = 20  # candidates reranked with rapidfuzz and char n-grams
 # Entries whose char n-gram vectors are kept, those asked about most recently: the entry's
 # whole vector (some 12 kB, and 1 kB of its words' shares of a cosine, see `_QuestionGrams`;
-# wanted for each of the 20 candidates) and those of its phrasings (some 70 kB, a dict per
-# phrasing, wanted only for the best three), so at most some 65 and 70 MB a process (the
-# phrasings' of 5,000 entries took 350 MB, most of a big FAQ's worker).
+# wanted for each of the 20 candidates) and those of its phrasings (some 30 kB, a `GramTable`,
+# wanted only for the best three), so at most some 65 and 30 MB a process (the phrasings' of
+# 5,000 entries took 350 MB as dicts, most of a big FAQ's worker).
 _GRAM_CACHE = 5_000
 _UNITS_CACHE = 1_000
-_EAGER_GRAMS = 2_000  # a FAQ up to this size is warmed at start-up: no rep waits on the cache
+# A FAQ up to this size has its phrasings' vectors in one table from the start (no rep waits on
+# the cache, and calibrating compares its questions with every entry at once).
+_EAGER_GRAMS = 2_000
 # ... and one up to this size has every entry's whole vector from the start (130 MB at most,
 # built once before the workers fork): the 20 candidates of a question need theirs, and
 # computing them as questions came took half of each /faq at 10,000 entries.
@@ -419,6 +423,28 @@ class _QuestionGrams:
     words: tuple[str, ...]
     scale: float
     repeated: tuple[tuple[str, float], ...]
+    # the vector in the numbers of `GramTable`s' n-grams, by the numbers' id (with the numbers:
+    # a table's id is another's once it is gone)
+    numbered: dict[int, tuple[dict[str, int], Question]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def cosines(self, table: GramTable, first: int = 0, stop: int | None = None) -> np.ndarray:
+        """The question's cosine to the table's vectors from `first` to `stop` (all)."""
+        known = self.numbered.get(id(table.ids))
+        if known is None or known[0] is not table.ids:
+            known = self.numbered[id(table.ids)] = table.ids, table.question(self.vector)
+        return table.cosines(known[1], first, stop)
+
+
+@dataclass(frozen=True)
+class _Units:
+    """An entry's phrasings' n-gram vectors (`Matcher._unit_texts`): rows `first` on of
+    `table`, and the phrasing each is of."""
+
+    table: GramTable
+    first: int
+    positions: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -534,7 +560,8 @@ class Matcher:
         whole = count if _GRAM_CACHE < count <= _EAGER_WHOLE_GRAMS else _GRAM_CACHE
         self._entry_grams = functools.lru_cache(maxsize=whole)(self._grams_of_entry)
         units = _EAGER_GRAMS if count <= _EAGER_GRAMS else _UNITS_CACHE
-        self._entry_units = functools.lru_cache(maxsize=units)(self._units_of_entry)
+        self._eager_units = self._all_units() if count <= _EAGER_GRAMS else None
+        self._units_cache = functools.lru_cache(maxsize=_UNITS_CACHE)(self._units_of_entry)
         self._sayings = functools.lru_cache(maxsize=units)(self._sayings_of_entry)
         # What a question shares with an entry, wanted again by its evidence: calibrating wants
         # it after ranking all its questions, so their grams are kept till then.
@@ -544,8 +571,6 @@ class Matcher:
         self._corrected = functools.lru_cache(maxsize=_TYPO_CACHE)(self._correction)
         for index in range(count if count <= _EAGER_WHOLE_GRAMS else 0):
             self._entry_grams(index)
-            if count <= _EAGER_GRAMS:
-                self._entry_units(index)
         self._key_word_owners = Counter(itertools.chain.from_iterable(self._key_words))
         self._meaning: PhrasingVectors | None = None
         # the encoder's share of similarity, and the centroid's of meaning: see `_calibrate`
@@ -572,14 +597,19 @@ class Matcher:
         self._faq_words = {w: stemmed for stemmed, words in self._spellings.items() for w in words}
         # A word a letter away from one of these is at most a letter longer than the longest.
         self._longest_faq_word = max(map(len, self._faq_words), default=0)
+        self._gram_table: GramTable | None = None
+        if 0 < count <= _EAGER_GRAMS:  # every entry's vector is there: see `bot.faq.grams`
+            vectors = [self._entry_grams(index) for index in range(count)]
+            ids = self._entry_units(0).table.ids  # the entries' n-grams are their phrasings'
+            self._gram_table = GramTable.of_vectors([(v, scale) for v, _, scale in vectors], ids)
         self._confidence = self._calibrate(held_out, read, read_pairs)
+        self._gram_table = None  # only calibrating asks so many questions of the same entries
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
         # the workers' to fill (some 50 MB at 100,000 entries).
         if count > _EAGER_WHOLE_GRAMS:
             self._entry_grams.cache_clear()
-        if count > _EAGER_GRAMS:
-            self._entry_units.cache_clear()
+        self._units_cache.cache_clear()
 
     @classmethod
     def for_knowledge(
@@ -724,7 +754,7 @@ class Matcher:
             return []
         content = [word for word in words if is_content(word)]
         content_set = set(content)
-        grams = self._question_grams(tuple(content)).vector
+        question = self._question_grams(tuple(content))
         detail = min(len(content), _FULL_DETAIL) / _FULL_DETAIL
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -737,7 +767,7 @@ class Matcher:
                 similarity,
                 similarity - (runner_up if i == 0 else best),
                 similarity - background,
-                self._nearest(index, grams, held, near),
+                self._nearest(index, question, held, near),
                 self._key_word_share(index, content_set, held),
                 self._on_topic(index, content, held),
                 detail,
@@ -749,7 +779,7 @@ class Matcher:
     def _nearest(
         self,
         index: int,
-        grams: dict[str, float],
+        question: _QuestionGrams,
         held: _HeldOut | None,
         near: dict[tuple[int, int | None], float] | None = None,
     ) -> float:
@@ -758,16 +788,9 @@ class Matcher:
         skip = held.phrasing if held is not None and held.entry == index else None
         if near is not None and (index, skip) in near:
             return near[index, skip]
-        units = [
-            (unit, scale) for position, unit, scale in self._entry_units(index) if position != skip
-        ]
-        # each phrasing's n-grams looked up in the question's: its vector stays in the
-        # processor's caches from one phrasing to the next
-        get = grams.get
-        cosines = (
-            sum(map(operator.mul, unit.values(), map(get, unit, _ZEROS))) * scale
-            for unit, scale in units
-        )
+        units = self._entry_units(index)
+        to_units = question.cosines(units.table, units.first, units.first + len(units.positions))
+        cosines = itertools.compress(to_units.tolist(), [p != skip for p in units.positions])
         found = min(max(cosines, default=0.0), 1.0)
         if near is not None:
             near[index, skip] = found
@@ -971,6 +994,7 @@ class Matcher:
         ordered = " ".join(sorted(content))
         question = self._question_grams(tuple(content))
         alike: dict[int, tuple[float, float]] = {}  # (fuzzy, cosine) of each entry, for both
+        to_all = None if self._gram_table is None else question.cosines(self._gram_table)
 
         def alike_of(index: int) -> tuple[float, float]:
             if index in alike:
@@ -981,6 +1005,8 @@ class Matcher:
                 others = phrasings[: held.phrasing] + phrasings[held.phrasing + 1 :]
                 cosine = self._held_cosine(question, index, held.phrasing)
                 alike[index] = _fuzzy(ordered, others), cosine
+            elif to_all is not None:
+                alike[index] = _fuzzy(ordered, phrasings), float(to_all[index])
             else:  # a phrasing has more words than a rep's question: a dot product is quicker
                 vector, _, scale = self._entry_grams(index)
                 alike[index] = _fuzzy(ordered, phrasings), _dot(question.vector, vector) * scale
@@ -1305,19 +1331,45 @@ class Matcher:
         shares = {word: self._share(word, vector) for word in dict.fromkeys(words)}
         return vector, shares, scale
 
-    def _units_of_entry(self, index: int) -> list[tuple[int, dict[str, float], float]]:
-        """Char n-gram vectors of the entry's phrasings and, of a phrasing that asks two
-        things ("Where is my box? How can I track it?"), of each sentence, by phrasing: the
-        weights before scaling, and the scale that makes them unit length (`_nearest` scales a
-        cosine, not every weight of thousands of phrasings as a small FAQ is built)."""
-        units = []
+    def _entry_units(self, index: int) -> _Units:
+        """The n-gram vectors of the entry's phrasings (see `_unit_texts`)."""
+        if self._eager_units is not None:
+            return self._eager_units[index]
+        return self._units_cache(index)
+
+    def _units_of_entry(self, index: int) -> _Units:
+        """The n-gram vectors of the entry's phrasings (see `_unit_texts`) in a table of their
+        own: a FAQ too big to have them all in one (`_all_units`)."""
+        texts, positions = self._unit_texts(index)
+        return _Units(GramTable.of_texts(texts, self._gram_idf, _grams), 0, positions)
+
+    def _unit_texts(self, index: int) -> tuple[list[list[str]], tuple[int, ...]]:
+        """The words of the entry's phrasings and, of a phrasing that asks two things ("Where
+        is my box? How can I track it?"), of each sentence; and the phrasing each is of."""
+        texts = []
+        positions = []
         for position, phrasing in enumerate(self.entries[index].phrasings):
-            texts = [self._phrasings[index][position].split()]  # content words, normalised
+            units = [self._phrasings[index][position].split()]  # content words, normalised
             sentences = [part for part in _SENTENCE.split(phrasing) if _WORD.search(part)]
             if len(sentences) > 1:
-                texts += [_content_words(self._normaliser.words(part)) for part in sentences]
-            units += [(position, *self._tf_idf(words)[:2]) for words in texts if words]
-        return units
+                units += [_content_words(self._normaliser.words(part)) for part in sentences]
+            for words in units:
+                if words:
+                    texts.append(words)
+                    positions.append(position)
+        return texts, tuple(positions)
+
+    def _all_units(self) -> list[_Units]:
+        """Every entry's phrasings' vectors (`_units_of_entry`) in one table: built in one go,
+        and a question compared with all of them at once."""
+        texts: list[list[str]] = []
+        spans = []
+        for index in range(len(self.entries)):
+            words, positions = self._unit_texts(index)
+            spans.append((len(texts), positions))
+            texts += words
+        table = GramTable.of_texts(texts, self._gram_idf, _grams)
+        return [_Units(table, first, positions) for first, positions in spans]
 
     def _question_of(self, words: tuple[str, ...]) -> _QuestionGrams:
         vector, scale, counts = self._weighed_grams(words)
@@ -1552,61 +1604,27 @@ def _fit_logistic(
     so a pull of 1 on the weights and 5 on the bias is worth some 20 held-out questions.
     """
     size = len(prior)
-    # Sums over the examples run in C (sum over map), a column of values per feature and per
-    # product of two features, which stay the same in every step: a Python loop per example and
-    # pair of features took a third of a small FAQ's build.
-    rows = [features for features, _, _ in examples]
-    rights = [right for _, right, _ in examples]
-    weights = [weight for _, _, weight in examples]
-    columns = list(zip(*rows, strict=True)) if rows else [()] * size
-    products = {
-        (a, b): list(map(operator.mul, columns[a], columns[b]))
-        for a in range(size)
-        for b in range(a, size)
-    }
+    rows = np.array([features for features, _, _ in examples], dtype=float).reshape(-1, size)
+    rights = np.array([right for _, right, _ in examples], dtype=float)
+    weights = np.array([weight for _, _, weight in examples], dtype=float)
+    target = np.array(prior, dtype=float)
+    pull = np.full(size, strength)
+    pull[0] *= _BIAS_PULL
     free = list(range(size))
     while True:
-        beta = [prior[i] if i in free else 0.0 for i in range(size)]
-        pairs = [(i, j) for i in free for j in free if i <= j]
+        beta = np.where(np.isin(np.arange(size), free), target, 0.0)
+        columns = rows[:, free]  # a weight fixed at 0 stays 0 in beta
         for _ in range(25):
-            chances = [  # a weight fixed at 0 stays 0 in beta
-                1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
-                for z in (sum(map(operator.mul, beta, features)) for features in rows)
-            ]
-            residuals = [w * (y - p) for w, y, p in zip(weights, rights, chances, strict=True)]
-            spreads = [w * p * (1 - p) for w, p in zip(weights, chances, strict=True)]
-            gradient = [sum(map(operator.mul, residuals, columns[i])) for i in free]
-            # symmetric: each product's sum once
-            sums = {(i, j): sum(map(operator.mul, spreads, products[i, j])) for i, j in pairs}
-            hessian = [[sums[min(i, j), max(i, j)] for j in free] for i in free]
-            for a, i in enumerate(free):
-                pull = strength * (_BIAS_PULL if i == 0 else 1.0)
-                gradient[a] -= pull * (beta[i] - prior[i])
-                hessian[a][a] += pull
-            step = _solve(hessian, gradient)
-            for a, i in enumerate(free):
-                beta[i] += step[a]
-            if max(abs(x) for x in step) < 1e-6:
+            chances = 1.0 / (1.0 + np.exp(-np.clip(columns @ beta[free], -50.0, 50.0)))
+            gradient = columns.T @ (weights * (rights - chances))
+            gradient -= pull[free] * (beta[free] - target[free])
+            hessian = columns.T @ (columns * (weights * chances * (1 - chances))[:, None])
+            hessian[np.diag_indices(len(free))] += pull[free]
+            step = np.linalg.solve(hessian, gradient)
+            beta[free] += step
+            if np.abs(step).max() < 1e-6:
                 break
         negative = [i for i in free if i and beta[i] < 0]
         if not negative:
-            return tuple(beta)
+            return tuple(beta.tolist())
         free.remove(min(negative, key=lambda i: beta[i]))
-
-
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Solve a small positive definite system by Gaussian elimination."""
-    n = len(vector)
-    rows = [row[:] + [value] for row, value in zip(matrix, vector, strict=True)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(rows[r][col]))
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        for r in range(col + 1, n):
-            factor = rows[r][col] / rows[col][col]
-            for c in range(col, n + 1):
-                rows[r][c] -= factor * rows[col][c]
-    solution = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        rest = sum(rows[r][c] * solution[c] for c in range(r + 1, n))
-        solution[r] = (rows[r][n] - rest) / rows[r][r]
-    return solution
