@@ -115,6 +115,36 @@ def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(lo
     assert again == (SAM,)
 
 
+@pytest.mark.writes_content
+def test_the_packet_shows_a_leads_faq_answer_as_they_wrote_it_and_the_reps_words_escaped(local):
+    # Found playing the demo: the packet's FAQ answer read ∗Green box∗ where /faq shows it bold.
+    local.workspace.command("ana", "/faq", "do you have vegan meals")
+    local.workspace.command("lee", "/kb", "gaps")
+    local.workspace.click("lee", "New entry")
+    answer = (
+        "Yes: our *Green box* is fully vegan, and your _next_ box can be one. <!channel> "
+        + "Every recipe in it is made without meat, fish, eggs or dairy. " * 3
+        + "*Each recipe card says so too*, so it is easy to check."
+    )  # the packet shows some 300 characters of it: the cut falls inside the last bold
+    local.workspace.fill("Answer", answer, "lee")
+    local.workspace.submit("lee")
+    local.workspace.command("ana", "/case", "Maria Lopez, wants *vegan* boxes")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/draft", "C-1001 Maria: do you have vegan meals")
+    local.workspace.command("ana", "/redirect", "billing C-1001 *urgent* <!here>")
+    packet = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0BILLING1")
+    shown = json.dumps(packet.body["blocks"], ensure_ascii=False)
+    assert (
+        "• do you have vegan meals — Yes: our *Green box* is fully vegan, and your _next_ box "
+        "can be one. &lt;!channel&gt; Every recipe"
+    ) in shown  # as /faq shows it: bold and italics, and still no ping
+    assert "or dairy.…" in shown and "*Each" not in shown  # cut before a bold, not inside
+    assert "Topic: wants \u2217vegan\u2217 boxes" in shown  # what the rep typed stays escaped
+    assert "Rep's note: \u2217urgent\u2217 &lt;!here&gt;" in shown
+    assert "<!channel>" not in shown and "<!here>" not in shown
+    assert packet.body["text"] == "C-1001 redirected to Billing"  # plain words, no marks
+
+
 def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
     local.workspace.click("ana", "Create")  # a new customer

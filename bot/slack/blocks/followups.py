@@ -28,6 +28,7 @@ from bot.slack.blocks.base import (
     shorten,
 )
 from bot.slack.blocks.cases import contacts, tenure
+from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
 LISTED = 20
@@ -193,8 +194,9 @@ def packet_card(
         Mrkdwn(f"{escape(shorten(f.what, 250))}, due {shown_time(f.due_at, tz)}")
         for f in packet.promises
     ]
+    faq_tried: list[str] = [tried(entry_id, entry, 300) for entry_id, entry in packet.faq_tried]
     for title, items in [
-        ("Tried from the FAQ", [shorten(text, 300) for text in packet.faq_tried]),
+        ("Tried from the FAQ", faq_tried),
         ("Sent to the customer", [shorten(text, 300) for text in packet.drafts_sent]),
         ("Solutions", [f"{describe(policy, s)}: {s.status}" for s in packet.solutions]),
         ("Notes", [shorten(text, 300) for _, text, _ in packet.notes]),
