@@ -156,12 +156,19 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     return message(fallback, blocks)
 
 
-def followup_closed(followup: Followup, tz: ZoneInfo, done: str) -> Message:
+def followup_closed(
+    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True
+) -> Message:
+    """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
+    now. Not `for_owner` (a lead's overdue alert, as it is now), it names whose promise it is
+    as the alert did; the notification text stays words, no member id."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
         text += f", now due {when(followup.due_at, tz)}"
         shown += Mrkdwn(f", now due {shown_time(followup.due_at, tz)}")
+    if not for_owner:
+        shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))
 
 
