@@ -85,6 +85,48 @@ def test_an_overdue_promise_goes_to_the_team_lead_once(local):
     assert len(overdue) == 1
 
 
+def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
+    # Found playing the demo: kept or moved, a promise still read overdue in the lead's DM.
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    local.workspace.command("ana", "/followup", "in 1h send Tom his tracking number")
+    local.wait(timedelta(hours=2))  # due at 12:30 in London; an hour later the lead hears
+    (alerts,) = [r for r in local.workspace.look(member("lee")) if "overdue alerts" in r.text]
+    (reminders,) = local.workspace.look(member("ana"))  # both in one message
+    # F-1 moved with a double click: Lee's alert of it says so, once; F-2's stays as it was
+    local.workspace.click("ana", "Snooze tomorrow", where="DM", times=2)
+    (moved,) = local.workspace.look(member("lee"))
+    assert moved.edited and (moved.channel, moved.ts) == (alerts.channel, alerts.ts)
+    lines = moved.render().text.splitlines()
+    # 09:00 tomorrow for Ana in London is 10:00 for Lee in Berlin
+    assert f"F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00 (owned by @{ANA})" in lines
+    assert any(line.startswith(":warning: Overdue") and "F-2" in line for line in lines)
+    # F-2 kept, typed: its alert says so too; nothing else changes
+    local.workspace.command("ana", "/followup", "done 2")
+    (kept,) = local.workspace.look(member("lee"))
+    lines = kept.render().text.splitlines()
+    assert f"F-2 done: send Tom his tracking number (owned by @{ANA})" in lines
+    assert not [line for line in lines if "Overdue" in line]
+    # Done clicked on her reminder as it was before: it says so, and the alert is left be
+    local.client.block_actions(followup_click(local, ANA, "followup_done", reminders.ts, 2))
+    local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
+    assert local.workspace.look(member("lee")) == []  # nothing new, not even the same again
+    updates = [c for c in local.fake.calls_to("chat.update") if c.body["channel"] == alerts.channel]
+    assert len(updates) == 2  # one for each change: the double click changed nothing twice
+
+
+def test_an_alert_shows_the_latest_change_when_an_earlier_one_is_sent_again_after_it(local):
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    local.wait(timedelta(hours=2))  # Lee's overdue alert
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    local.workspace.look(member("ana"))
+    local.fake.fail("chat.update", status=500)  # the snooze's edit of the alert: tried again
+    local.workspace.click("ana", "Snooze 1h", where="DM")
+    local.workspace.command("ana", "/followup", "done 1")  # kept meanwhile
+    local.wait(timedelta(minutes=5))  # the snooze's edit, due again, would come too late
+    edits = [r for r in local.workspace.look(member("lee")) if r.ts == alert.ts]
+    assert [r.render().text for r in edits] == [f"F-1 done: call Maria back (owned by @{ANA})"]
+
+
 def test_a_reminder_that_fails_to_send_is_tried_again_and_arrives_once(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.fake.fail("chat.postMessage", status=500, times=3)  # one send and both its retries
@@ -113,6 +155,36 @@ def test_a_redirect_carries_the_case_and_the_customer_hears_what_happens_next(lo
     assert f"Taken by @{SAM}" in taken or "Taken by" in taken
     again = local.services.store.db.execute("SELECT owner_id FROM cases").fetchone()
     assert again == (SAM,)
+
+
+@pytest.mark.writes_content
+def test_the_packet_shows_a_leads_faq_answer_as_they_wrote_it_and_the_reps_words_escaped(local):
+    # Found playing the demo: the packet's FAQ answer read ∗Green box∗ where /faq shows it bold.
+    local.workspace.command("ana", "/faq", "do you have vegan meals")
+    local.workspace.command("lee", "/kb", "gaps")
+    local.workspace.click("lee", "New entry")
+    answer = (
+        "Yes: our *Green box* is fully vegan, and your _next_ box can be one. <!channel> "
+        + "Every recipe in it is made without meat, fish, eggs or dairy. " * 3
+        + "*Each recipe card says so too*, so it is easy to check."
+    )  # the packet shows some 300 characters of it: the cut falls inside the last bold
+    local.workspace.fill("Answer", answer, "lee")
+    local.workspace.submit("lee")
+    local.workspace.command("ana", "/case", "Maria Lopez, wants *vegan* boxes")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/draft", "C-1001 Maria: do you have vegan meals")
+    local.workspace.command("ana", "/redirect", "billing C-1001 *urgent* <!here>")
+    packet = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0BILLING1")
+    shown = json.dumps(packet.body["blocks"], ensure_ascii=False)
+    assert (
+        "• do you have vegan meals — Yes: our *Green box* is fully vegan, and your _next_ box "
+        "can be one. &lt;!channel&gt; Every recipe"
+    ) in shown  # as /faq shows it: bold and italics, and still no ping
+    assert "or dairy.…" in shown and "*Each" not in shown  # cut before a bold, not inside
+    assert "Topic: wants \u2217vegan\u2217 boxes" in shown  # what the rep typed stays escaped
+    assert "Rep's note: \u2217urgent\u2217 &lt;!here&gt;" in shown
+    assert "<!channel>" not in shown and "<!here>" not in shown
+    assert packet.body["text"] == "C-1001 redirected to Billing"  # plain words, no marks
 
 
 def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
@@ -199,13 +271,15 @@ def test_a_promise_kept_by_typing_shows_on_its_reminder_and_a_click_from_before_
     assert count(local, "followups WHERE status = 'done'") == 1
 
 
-def followup_click(local: LocalSlack, user_id: str, action_id: str, message_ts: str) -> dict:
+def followup_click(
+    local: LocalSlack, user_id: str, action_id: str, message_ts: str, number: int = 1
+) -> dict:
     return {
         "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",
         "response_url": local.fake.response_url(),
         "container": {"type": "message", "message_ts": message_ts},
-        "actions": [{"type": "button", "action_id": action_id, "value": "1",
-                     "block_id": "followup:1", "action_ts": f"{time.time():.6f}"}],
+        "actions": [{"type": "button", "action_id": action_id, "value": str(number),
+                     "block_id": f"followup:{number}", "action_ts": f"{time.time():.6f}"}],
     }  # fmt: skip
 
 

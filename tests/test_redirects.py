@@ -191,7 +191,7 @@ def test_the_packet_carries_the_whole_context(store, teams):
     assert packet.team.channel == "C0BILLING1"
     assert packet.case_card.case.customer.name == "Margaret Holloway"
     assert packet.question == "why was I charged twice?"
-    assert packet.faq_tried == ["Why was I charged twice? — It's a hold."]
+    assert packet.faq_tried == [("double_charge", entries["double_charge"])]
     assert packet.drafts_sent == ["I'm sorry about the double charge..."]
     assert [note[1] for note in packet.notes] == ["second charge on 3 March"]
     assert [p.what for p in packet.promises] == ["confirm the refund"]

@@ -97,7 +97,9 @@ class Packet:
     team: Team
     case_card: CaseCard
     question: str  # the customer's own words: their last message drafted for, else the topic
-    faq_tried: list[str]  # FAQ answers the rep drafted from for this case
+    # The FAQ entries the rep drafted from for this case, by id, each with the entry while the
+    # FAQ still has it
+    faq_tried: list[tuple[str, Entry | None]]
     drafts_sent: list[str]  # the drafts the rep used on this case
     solutions: list[SolutionRecord]
     notes: list[tuple[str, str, str]]  # (user id, text, time)
@@ -237,18 +239,15 @@ def packet(
     the ones the rep used."""
     card = existing(case_card(store, redirect.case_id), f"case C-{redirect.case_id}")
     drafts = case_drafts(store, card.case.ref)
-    faq_tried: list[str] = []
+    faq_tried: dict[str, Entry | None] = {}
     for draft in drafts:
         entry_id = draft["entry_id"]
-        if not entry_id:
-            continue
-        entry = (faq_entries or {}).get(entry_id)
-        line = f"{entry.question} — {entry.answer}" if entry else f"FAQ {entry_id}"
-        if line not in faq_tried:
-            faq_tried.append(line)
+        if entry_id and entry_id not in faq_tried:
+            faq_tried[entry_id] = (faq_entries or {}).get(entry_id)
     question = drafts[-1]["message"] if drafts else card.case.topic
     return Packet(
-        redirect=redirect, team=team, case_card=card, question=question, faq_tried=faq_tried,
+        redirect=redirect, team=team, case_card=card, question=question,
+        faq_tried=list(faq_tried.items()),
         drafts_sent=[draft["text"] for draft in drafts if draft["used_at"]],
         solutions=card.solutions, notes=card.notes,
         promises=case_followups(store, redirect.case_id),

@@ -131,7 +131,9 @@ class Outbox:
 
     def update(self, of_key: str, message: base.Message, *, key: str | None = None) -> str:
         """Replace a message this outbox sent earlier (found by its key) with `message`;
-        nothing is queued for one that was given up: it never landed to be changed."""
+        nothing is queued for one that was given up: it never landed to be changed. The last
+        update queued is the one that stays: an earlier one still to be sent (or tried again)
+        is then never sent."""
         key = self._key(key)
         original = edge_db.outbox_item(self.store, of_key)
         if original is not None and original["status"] == "dead":
@@ -441,6 +443,11 @@ class Sender:
                 )
                 return answer.get("channel"), answer.get("ts")
             if method == "chat.update":
+                if edge_db.updated_later(self.store, first["target"], first["id"]):
+                    # This one failed and came round again after a later change of the same
+                    # message was queued: sent now, it would undo that change.
+                    log.info("outbox %s skipped: a later update replaces it", first["key"])
+                    return None, None
                 channel, ts, item = self._sent_message(first["target"])
                 message = payload["message"]
                 if item["digest"]:  # it may have gone out in a digest: replace it alone

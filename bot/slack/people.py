@@ -33,6 +33,17 @@ def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
         profile = user.get("profile", {})
         real_name = user.get("real_name") or profile.get("real_name", "")
         edge_db.save_user(store, user_id, user.get("name", ""), real_name, name)
+    return _zone(name)
+
+
+def known_time_zone(store: Store, user_id: str) -> ZoneInfo:
+    """A person's time zone as Slack last told it, however long ago, without asking Slack:
+    for work inside a transaction, which must not wait on the network. UTC when Slack never
+    told it (or for a channel)."""
+    return _zone(edge_db.user_time_zone(store, user_id, max_age=None) or "UTC")
+
+
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -47,11 +47,12 @@ def forget_old_deliveries(store: Store) -> None:
 
 
 def user_time_zone(
-    store: Store, user_id: str, max_age: timedelta = timedelta(days=1)
+    store: Store, user_id: str, max_age: timedelta | None = timedelta(days=1)
 ) -> str | None:
+    """The time zone Slack last told for `user_id`, if it did within `max_age` (None: ever)."""
+    since = iso(store.clock.now() - max_age) if max_age is not None else ""
     row = store.db.execute(
-        "SELECT tz FROM users WHERE id = ? AND updated_at >= ?",
-        [user_id, iso(store.clock.now() - max_age)],
+        "SELECT tz FROM users WHERE id = ? AND updated_at >= ?", [user_id, since]
     ).fetchone()
     return row[0] if row else None
 
@@ -173,18 +174,29 @@ def outbox_file(store: Store, item_id: int, instance: str, file_id: str) -> None
         )
 
 
-def posts_keyed(store: Store, prefix: str, target: str) -> list[dict]:
-    """The messages queued for `target` whose keys start with `prefix`, oldest first, but for
+def posts_keyed(store: Store, prefix: str) -> list[dict]:
+    """The messages queued whose keys start with `prefix`, to whomever, oldest first, but for
     those given up (they never landed to be changed). A range of keys, so the key's index
     finds them: `prefix` up to the key after it ("…:7:" up to "…:7;")."""
     after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return list(
         store.db.query(
-            """SELECT * FROM outbox WHERE key >= ? AND key < ? AND target = ?
+            """SELECT * FROM outbox WHERE key >= ? AND key < ?
                  AND method = 'chat.postMessage' AND status != 'dead' ORDER BY id""",
-            [prefix, after, target],
+            [prefix, after],
         )
     )
+
+
+def updated_later(store: Store, of_key: str, item_id: int) -> bool:
+    """Whether an update of the message `of_key` was queued after the item `item_id` (and not
+    given up). Only the items after it are read, by id."""
+    row = store.db.execute(
+        """SELECT 1 FROM outbox WHERE id > ? AND method = 'chat.update' AND target = ?
+             AND status != 'dead' LIMIT 1""",
+        [item_id, of_key],
+    ).fetchone()
+    return row is not None
 
 
 def outbox_item(store: Store, key: str) -> dict | None:

@@ -14,10 +14,9 @@ from bot.services import Services
 from bot.shared.ticker import Ticker
 from bot.slack import install
 from bot.slack import queries as edge_db
-from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
-from bot.slack.people import time_zone
+from bot.slack.people import known_time_zone, time_zone
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +52,14 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
 
 
 def show_on_reminders(
-    outbox: Outbox, followup: Followup, message: base.Message,
-    clicked: tuple[str, str | None] | None = None,
-) -> None:  # fmt: skip
-    """Every reminder of `followup` its owner was sent shows `message`, what became of it (done,
-    or snoozed to when it is due now): one snoozed before would otherwise still say the time of
-    that first snooze, and one not clicked would keep its buttons. Not the reminder `clicked`
-    (its message's ts and, in a digest, the item's tag), which the click's reply replaces."""
+    outbox: Outbox, followup: Followup, done: str, clicked: tuple[str, str | None] | None = None
+) -> None:
+    """Every reminder of `followup` the bot sent shows what became of it (`done`: done, or
+    snoozed to when it is due now): its owner's, one snoozed before would otherwise still say
+    the time of that first snooze and one not clicked would keep its buttons; and the leads'
+    overdue alerts, which would otherwise still call a promise kept or moved overdue. Each as
+    its reader's clock shows it. Not the reminder `clicked` (its message's ts and, in a
+    digest, the item's tag), which the click's reply replaces."""
 
     def replied(item: dict) -> bool:
         if clicked is None or item["sent_ts"] != clicked[0]:
@@ -67,9 +67,18 @@ def show_on_reminders(
         return clicked[1] is None or clicked[1] == str(item["id"])
 
     prefix = KEY_PREFIX + subject_of(followup) + ":"
-    for item in edge_db.posts_keyed(outbox.store, prefix, followup.owner_id):
-        if not replied(item):
-            outbox.update(item["key"], message)
+    for item in edge_db.posts_keyed(outbox.store, prefix):
+        if replied(item):
+            continue
+        reader = item["target"]  # the owner, a lead, or the leads' channel
+        tz = known_time_zone(outbox.store, reader)  # told when the reminder went out
+        shown = followup_blocks.followup_closed(
+            followup, tz, done, for_owner=reader == followup.owner_id
+        )
+        # Done is for good, so shown once: a later click on a reminder from before changes
+        # nothing the reader would see, and queues nothing again. A snooze may be moved again.
+        once = f"{item['key']}:done" if followup.status == "done" else None
+        outbox.update(item["key"], shown, key=once)
 
 
 def reminder_ticker(

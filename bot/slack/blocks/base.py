@@ -36,6 +36,9 @@ _UNSPLITTABLE = re.compile(r"&[a-z]+;|<[^<>]*>")
 # typed. The edges of the text count as either, since builders put marks of their own there.
 _LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 _PAIRABLE = re.compile(r"(\bhttps?://\S+)|(?<![^\W_])[*_~`](?!\s)|(?<!\s)[*_~`](?![^\W_])")
+# A span a lead marked ("*Green box*"), its marks paired as Slack pairs them: a cut inside it
+# would leave its first mark showing.
+_MARKED = re.compile(_UNSPLITTABLE.pattern + r"|(?<![^\W_])([*_~`])(?!\s).*?(?<!\s)\1(?![^\W_])")
 
 
 class Mrkdwn(str):
@@ -70,6 +73,12 @@ def authored(text: str) -> Mrkdwn:
     if isinstance(text, Mrkdwn):
         return text
     return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def authored_line(text: str, limit: int) -> Mrkdwn:
+    """A lead's mrkdwn (`authored`) on one line, shortened as `shorten` does, but cut before a
+    span they marked rather than inside it: "*Green box*" stays bold, or is left out whole."""
+    return authored(shorten(text, limit, unsplittable=_MARKED))
 
 
 def unmarked(text: str) -> str:
@@ -111,12 +120,12 @@ def shown_at(moment: datetime) -> Mrkdwn:
     return local_time(moment, f"on {in_utc(moment)}", "{date_short_pretty} at {time}")
 
 
-def _cut(text: str, limit: int) -> int:
+def _cut(text: str, limit: int, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -> int:
     """Where to end the first part of `text` so it is at most `limit` long: after the last
     word that fits, or inside a word only when the word alone is longer than `limit`; never
-    inside an entity or a piece of our markup."""
+    inside an entity or a piece of our markup (or another `unsplittable` span)."""
     inside = {
-        i for m in _UNSPLITTABLE.finditer(text, 0, 2 * limit) for i in range(m.start() + 1, m.end())
+        i for m in unsplittable.finditer(text, 0, 2 * limit) for i in range(m.start() + 1, m.end())
     }
     safe = [i for i in range(limit, 0, -1) if i not in inside]
     return next((i for i in safe if text[i].isspace()), safe[0] if safe else limit)
@@ -133,11 +142,13 @@ def split(text: str, limit: int = SECTION_LIMIT) -> list[Mrkdwn]:
     return [Mrkdwn(part) for part in [*parts, rest] if part]
 
 
-def shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -> str:
     """Plain text on one line, at most `limit` long, ending with "…" after the last whole word
-    that fits when it is longer."""
+    that fits when it is longer (and outside every `unsplittable` span)."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: _cut(text, limit - 1)].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return text[: _cut(text, limit - 1, unsplittable)].rstrip() + "…"
 
 
 def fit(text: str, limit: int = SECTION_LIMIT) -> Mrkdwn:

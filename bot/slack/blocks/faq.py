@@ -14,6 +14,7 @@ from bot.slack.blocks.base import (
     Mrkdwn,
     actions,
     authored,
+    authored_line,
     button,
     context,
     escape,
@@ -22,6 +23,7 @@ from bot.slack.blocks.base import (
     quote,
     section,
     sections,
+    shorten,
     split,
     unmarked,
 )
@@ -44,6 +46,17 @@ def _answer(entry: Entry) -> Mrkdwn:
     # The answer is the leads' own mrkdwn (their *bold* stays bold); the question may be a
     # customer's words (a gap's question made an entry), so it is escaped.
     return Mrkdwn(f"*{escape(entry.question)}*\n") + authored(entry.answer)
+
+
+def tried(entry_id: str, entry: Entry | None, limit: int) -> Mrkdwn:
+    """An FAQ entry a rep drafted from, on one line of about `limit` (what a redirect packet
+    says was tried): as `_answer` has them, its question escaped and the leads' answer in their
+    own mrkdwn; its id when the FAQ no longer has it."""
+    if entry is None:
+        return Mrkdwn(f"FAQ `{escape(entry_id)}`")
+    question, between = shorten(entry.question, limit // 3), " — "
+    answer = authored_line(entry.answer, limit - len(question) - len(between))
+    return escape(question) + Mrkdwn(between) + answer
 
 
 def _answer_sections(entry: Entry, most: int) -> list[dict]:

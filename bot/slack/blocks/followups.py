@@ -28,6 +28,7 @@ from bot.slack.blocks.base import (
     shorten,
 )
 from bot.slack.blocks.cases import contacts, tenure
+from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
 LISTED = 20
@@ -155,12 +156,19 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     return message(fallback, blocks)
 
 
-def followup_closed(followup: Followup, tz: ZoneInfo, done: str) -> Message:
+def followup_closed(
+    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True
+) -> Message:
+    """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
+    now. Not `for_owner` (a lead's overdue alert, as it is now), it names whose promise it is
+    as the alert did; the notification text stays words, no member id."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
         text += f", now due {when(followup.due_at, tz)}"
         shown += Mrkdwn(f", now due {shown_time(followup.due_at, tz)}")
+    if not for_owner:
+        shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))
 
 
@@ -193,8 +201,9 @@ def packet_card(
         Mrkdwn(f"{escape(shorten(f.what, 250))}, due {shown_time(f.due_at, tz)}")
         for f in packet.promises
     ]
+    faq_tried: list[str] = [tried(entry_id, entry, 300) for entry_id, entry in packet.faq_tried]
     for title, items in [
-        ("Tried from the FAQ", [shorten(text, 300) for text in packet.faq_tried]),
+        ("Tried from the FAQ", faq_tried),
         ("Sent to the customer", [shorten(text, 300) for text in packet.drafts_sent]),
         ("Solutions", [f"{describe(policy, s)}: {s.status}" for s in packet.solutions]),
         ("Notes", [shorten(text, 300) for _, text, _ in packet.notes]),

@@ -40,7 +40,7 @@ def on_followup(
         message = in_place(body.get("message"), block_id, lambda _: closed)
         respond(replace_original=True, **message)
         clicked = (str(body.get("message", {}).get("ts", "")), tag_of(block_id))
-        show_on_reminders(outbox, followup, closed, clicked)  # the earlier ones say it too
+        show_on_reminders(outbox, followup, done, clicked)  # the others say it too
 
     try:
         with outbox.unit_of_work(delivery_key):

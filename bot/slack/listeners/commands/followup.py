@@ -53,7 +53,7 @@ def followup(
             else:
                 closed = complete(store, number, user_id, roles=services.roles)
                 message = followup_blocks.followup_closed(closed, tz, "done")
-                show_on_reminders(outbox, closed, message)
+                show_on_reminders(outbox, closed, "done")
         elif word.lower() == "snooze":
             message = _snooze(services, outbox, user_id, rest, tz)
         else:
@@ -82,7 +82,7 @@ def _snooze(
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     moved = snooze(services.store, number, user_id, until, roles=services.roles)
     message = followup_blocks.followup_closed(moved, tz, "snoozed")
-    show_on_reminders(outbox, moved, message)
+    show_on_reminders(outbox, moved, "snoozed")
     return message
 
 
