@@ -1,6 +1,7 @@
 """Cases: customers found or created, repeat contacts and the senior callback, notes, closing
 with a root cause, promises on the card, and the CRM import."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -395,6 +396,43 @@ def test_notes_go_on_open_cases_only(store):
     close_case(store, case.id, "U1", "Product")
     with pytest.raises(CaseError, match="closed"):
         add_note(store, case.id, "U1", "hello", None)
+
+
+def test_the_same_note_typed_again_at_once_is_kept_once_and_later_is_a_new_note(store):
+    """A double Enter: two requests, two trigger ids, one note."""
+    case = contact(store).case
+    assert add_note(store, case.id, "U0ANA0001", "Customer sent photos.", "N1").earlier is None
+    store.clock.advance(RETYPED_WITHIN - timedelta(minutes=1))
+    again = add_note(store, case.id, "U0ANA0001", " Customer sent photos.", "N2")
+    assert again.case == case and again.earlier is not None
+    assert again.earlier >= RETYPED_WITHIN - timedelta(minutes=1)
+    assert count(store, "case_notes") == 1
+    # other words, or another rep's own note, are notes of their own
+    add_note(store, case.id, "U0ANA0001", "Customer sent more photos.", "N3")
+    add_note(store, case.id, "U0BEN0001", "Customer sent photos.", "N4")
+    assert count(store, "case_notes") == 3
+    later(store)  # the same words after the window: it happened again
+    assert add_note(store, case.id, "U0ANA0001", "Customer sent photos.", "N5").earlier is None
+    assert count(store, "case_notes") == 4
+
+
+def test_the_same_note_sent_twice_at_once_is_added_once(store, tmp_path):
+    case = contact(store).case
+    barrier = threading.Barrier(2)
+    earlier = {}
+
+    def note(key: str) -> None:
+        own = Store(tmp_path / "r.db", store.clock)  # each request on its own connection
+        barrier.wait()
+        earlier[key] = add_note(own, case.id, "U0ANA0001", "Customer sent photos.", key).earlier
+
+    threads = [threading.Thread(target=note, args=(key,)) for key in ("N1", "N2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(when is None for when in earlier.values()) == [False, True]  # one added
+    assert count(store, "case_notes") == 1
 
 
 def test_closing_needs_a_root_cause_an_open_case_and_leaves_an_audit_row(store):

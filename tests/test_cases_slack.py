@@ -2,6 +2,7 @@
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -529,3 +530,61 @@ def test_a_name_with_formatting_marks_shows_as_typed_inside_the_bold(local, tmp_
     assert shown_name[0] == shown_name[-1] and shown_name[0] not in "*_~`"
     assert "\\" not in asked.render().text
     assert card.text == f"C-1001 {shown_name}: parcel late"  # a phone shows it alike
+
+
+def test_a_note_entered_twice_is_kept_once_and_the_rep_is_told(local, tmp_path):
+    """Found playing the demo: a double Enter on /note left the note twice on the card."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    first = shown(local.workspace.command("ana", "/note", "C-1001 customer prefers email"))
+    assert first.strip() == "Noted on C-1001."
+    again = shown(local.workspace.command("ana", "/note", "C-1001 customer prefers email"))
+    assert "Already noted: you added this note to C-1001 just now, so it is kept once." in again
+    # two requests at once (two trigger ids, so not Slack's retry): one note, one "already"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: local.client.command(
+            "/note", "C-1001 sent photos of the label", user_id=ANA,
+            trigger_id=local.client.new_trigger_id(), response_url=local.fake.response_url(),
+        ), range(2)))  # fmt: skip
+    said = sorted(json.loads(answer.body)["text"] for answer in answers)
+    assert said[0].startswith("Already noted") and said[1] == "Noted on C-1001."
+    local.wait(timedelta(minutes=6))  # the same words later: it happened again
+    assert "Noted on C-1001." in shown(
+        local.workspace.command("ana", "/note", "C-1001 customer prefers email")
+    )
+    card = shown(local.workspace.command("ana", "/case", "C-1001"))
+    assert card.count("customer prefers email") == 2 and card.count("sent photos") == 1
+
+
+def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since_when(
+    local, tmp_path
+):
+    """Found playing the demo: the same /solve submitted twice put two approval cards before
+    the leads, who could have approved the credit twice."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    asked = local.clock.now()  # the clock stands still: the first request is of this moment
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")
+    (again,) = solve(local, "ana", "C-1001", "Account credit", "60.00", "Six late boxes")
+    text = again.render().text
+    assert again.kind == "modal" and "Already waiting" in text
+    assert ("Account credit £60.00 on C-1001 is already waiting for approval, so nothing was "
+            "sent again. You asked for it ") in text  # fmt: skip
+    assert "; a lead or above decides it in #C0LEADS001. You'll hear the outcome in a DM." in text
+    assert f"asked for it <!date^{int(asked.timestamp())}^" in json.dumps(again.shown_view)
+    # another rep asking for it on the case is told whose request waits
+    (bens,) = solve(local, "ben", "C-1001", "Account credit", "60", "Customer called again")
+    assert f"@{ANA} asked for it " in bens.render().text
+    assert f"; a lead or above decides it in #C0LEADS001. @{ANA} hears the outcome." in (
+        bens.render().text
+    )
+    local.settle()
+    approvals = [c for c in local.fake.calls_to("chat.postMessage")
+                 if "Approval needed" in json.dumps(c.body)]  # fmt: skip
+    assert len(approvals) == 1 and count(local, "solutions") == 1
+    assert dm_to(local, ANA, "Sent for approval")  # one, or dm_to fails
+    # once decided, the same solution asked for again is a new request
+    local.workspace.click("lee", "Approve")
+    text = shown(solve(local, "ana", "C-1001", "Account credit", "60", "Late again"))
+    assert "Sent for approval (lead or above)" in text
+    assert count(local, "solutions") == 2

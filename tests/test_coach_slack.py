@@ -247,3 +247,34 @@ def test_the_shortest_spanish_is_noticed_and_english_with_a_borrowed_word_is_not
     draft = one(local.workspace.command("ana", "/draft", "José says the café order came broken"))
     assert "another language" not in draft.render().text
     assert rows(local, "SELECT count(*) FROM drafts") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "message", ["Thanks so much, that's sorted now!", "Great, all working, thank you",
+                "cheers that fixed it"],
+)  # fmt: skip
+def test_a_customer_who_only_thanks_us_gets_a_warm_closing_that_promises_nothing(local, message):
+    """Found playing the demo: each of these was promised "an answer by 11:30 am tomorrow"."""
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
+    local.workspace.click("ana", "Create")  # C-1001
+    text = one(local.workspace.command("ana", "/draft", f"C-1001 Maria: {message}")).render().text
+    assert "The customer thanks us and says it's sorted: a closing reply, with no promise" in text
+    assert "Hi Maria," in text and "I'm so glad it's all sorted." in text
+    assert "we're here to help any time." in text
+    assert "Promises nothing · situation `closing`" in text
+    assert "Here's what I can do" not in text and "tomorrow" not in text
+    shorter = one(local.workspace.click("ana", "Shorter")).render().text
+    assert "Hi Maria, so glad it's sorted!" in shorter and "Promises nothing" in shorter
+    local.workspace.click("ana", "Use this")
+    assert rows(local, "SELECT situation, due_at FROM drafts") == [("closing", None)] * 2
+    card = one(local.workspace.command("ana", "/case", "C-1001")).render().text
+    assert "Promises" not in card  # a closing sent is no promise to keep
+
+
+def test_thanks_with_a_question_still_gets_the_can_do_draft_and_its_promise(local):
+    reply = one(local.workspace.command("ana", "/draft", "Thanks, but where is my refund?"))
+    shown = reply.render().text
+    assert "The customer sounds neutral." in shown and "closing" not in shown
+    assert "Promises a reply by " in shown and "situation `refund_status`" in shown
+    ((due,),) = rows(local, "SELECT due_at FROM drafts")
+    assert due

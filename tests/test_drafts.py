@@ -2,6 +2,7 @@
 hours, for every emotion and style; emotions are read from realistic messages; bad input gets
 a polite note for the rep."""
 
+import csv
 import re
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.coaching.closing import Closing, closing_of
 from bot.coaching.drafts import CannotDraft, draft_reply, promise_text, topic
 from bot.coaching.emotion import EMOTIONS, detect_emotion
 from bot.coaching.playbooks import STYLES, Situation, load_playbooks
@@ -418,3 +420,115 @@ def test_a_matched_situation_names_the_problem_from_the_playbook():
     assert reply.emotion == "angry"
     assert "you'd like to know where your box is." in reply.text
     assert "very upset" not in reply.text
+
+
+# A customer who only thanks us or says it is settled (found playing the demo: "Thanks so much,
+# that's sorted now!" was promised an answer by 11:30 am tomorrow).
+CLOSINGS = [
+    # (message, thanks us, says it is settled)
+    ("Thanks so much, that's sorted now!", True, True),
+    ("Great, all working, thank you", True, True),
+    ("cheers that fixed it", True, True),
+    ("Thank you!", True, False),
+    ("ok thanks", True, False),
+    ("Thanks Ana!", True, False),
+    ("Brilliant, thanks for sorting that out so quickly", True, False),
+    ("You've been a star, thank you so much", True, False),
+    ("Amazing service, thanks guys", True, False),
+    ("Thank you very much for your help. Best wishes, Tom", True, False),
+    ("Hi Ana, thanks so much, that's sorted now! Kind regards, Sarah", True, True),
+    ("My parcel arrived today, thanks for your help", True, True),
+    ("Parcel received, thanks", True, True),
+    ("It's working again, thanks a lot", True, True),
+    ("I received my refund, thank you", True, True),
+    ("The refund came through this morning, thank you", True, True),
+    ("Cheers Ben, that fixed it", True, True),
+    ("That's all I needed, thanks", True, True),
+    ("Much appreciated, all good now", True, True),
+    ("Yes that's done the trick, thanks!", True, True),
+    ("I can log in now, thank you", True, True),
+    ("Great news, the box has arrived. Thank you for your help!", True, True),
+    ("thank you sooo much!!! it works now", True, True),
+    ("got my money back, cheers", True, True),
+    ("Thank you, the engineer came yesterday and fixed it", True, True),
+    ("No worries, it's sorted now", False, True),
+    ("Box arrived safe and sound 👍", False, True),
+]
+# Thanks with something still to answer, or a problem in words of settling: the can-do draft.
+NOT_CLOSINGS = [
+    "Thanks, but where is my refund?",
+    "Thanks, but where is my refund",  # no question mark: "but" still says there is more
+    "thanks, when will it arrive",
+    "thanks, has my refund gone through",
+    "is my iphone unlocked",
+    "thanks, it still isn't working",
+    "not sorted thanks",
+    "Thanks. My box never arrived",
+    "my box arrived damaged, thanks",
+    "It arrived late again, thanks",
+    "thanks the box came but it was empty",
+    "Some arrived, thanks",
+    "Thanks, Nothing has arrived",
+    "Thanks, nothing else arrived",
+    "thanks for nothing",
+    "Thanks a lot for losing my parcel",
+    "Sorted, no thanks to you",
+    "thanks for the reply my box is lost",
+    "Thanks for the update, please send the label",
+    "Thank you. Can you also change my address",
+    "Thanks for your reply. I would like to cancel my subscription",
+    "Thank you for getting back to me, however the problem remains",
+    "Thanks, I have another question",
+    "thanks, you charged me twice",
+    "Thanks in advance",
+    "Any help would be appreciated",
+    "Thanks, let me know when it ships",
+    "Looking forward to hearing from you, thanks",
+    "Thanks, waiting for the courier now",
+    "I've updated my card, thanks",
+    "ok",
+]
+
+
+@pytest.mark.parametrize(("message", "thanked", "settled"), CLOSINGS)
+def test_a_message_that_only_thanks_us_or_says_it_is_sorted_gets_a_closing(
+    message, thanked, settled
+):
+    assert closing_of(message) == Closing(thanked, settled)
+    for style in STYLES:
+        for version in (0, 1, 2):
+            reply = draft(message, entry=Entry("box_late", "q", "a"), style=style,
+                          version=version, customer_name="Sam", case_id="C-1042")  # fmt: skip
+            assert reply.situation == "closing" and reply.closing == Closing(thanked, settled)
+            assert (reply.due, reply.promise) == (None, None)
+            assert not re.search(r"\b(by|until|within) \d|tomorrow|today|I'll", reply.text)
+            assert reply.text.count("Sam") == 1 and "C-1042" not in reply.text
+            glad_it_is_sorted = any(w in reply.text for w in ("sorted", "resolved", "in order"))
+            assert glad_it_is_sorted is settled, reply.text
+
+
+@pytest.mark.parametrize("message", NOT_CLOSINGS)
+def test_thanks_with_something_left_to_answer_gets_the_can_do_draft(message):
+    assert closing_of(message) is None
+    reply = draft(message)
+    assert reply.situation != "closing" and TIME.match(reply.promise or "")
+
+
+def test_no_question_the_faq_knows_reads_as_a_closing():
+    """Every phrasing of every FAQ entry, and the telecom benchmark's 520 questions: customers
+    asking something, none of them done with us."""
+    questions = [p for e in load_knowledge(ROOT / "knowledge").entries for p in e.phrasings]
+    with (ROOT / "benchmarks" / "telecom" / "questions.csv").open() as rows:
+        questions += [row["question"] for row in csv.DictReader(rows)]
+    assert len(questions) > 800
+    assert [q for q in questions if closing_of(q)] == []
+
+
+def test_every_closing_passes_the_tone_check():
+    rules, _ = load_tone_rules(ROOT / "playbooks")
+    for message, _, _ in CLOSINGS[:5]:
+        for style in STYLES:
+            for version in (0, 1, 2):
+                reply = draft(message, style=style, version=version)
+                report = check_tone(reply.text, rules)
+                assert report.score >= 90, (reply.text, report.flags)

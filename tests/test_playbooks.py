@@ -56,6 +56,9 @@ def test_the_shipped_playbooks_load_without_problems():
     assert problems == []
     assert playbooks.fallback is not None and playbooks.fallback.id == "general"
     assert {"standard.j2", "short.j2", "formal.j2"} <= set(playbooks.templates)
+    assert {"closing_standard.j2", "closing_short.j2", "closing_formal.j2"} <= set(
+        playbooks.templates
+    )
 
 
 def test_every_faq_entry_has_its_own_situation():
@@ -203,6 +206,17 @@ def test_a_template_using_an_unknown_name_is_found_by_rendering_it(books):
     assert messages(books) == [
         f"{path}:3: error: template uses something a draft does not have: "
         "'undefined_thing' is undefined"
+    ]
+
+
+def test_a_closing_template_that_promises_is_found_and_one_missing_is_named(books):
+    """A closing answers a customer who only thanks us: it has no promise to make."""
+    path = books / "templates" / "closing_short.j2"
+    path.write_text("{% if settled %}Glad it's sorted!{% endif %}\nBack to you {{ promise }}.\n")
+    (books / "templates" / "closing_formal.j2").unlink()
+    assert messages(books) == [
+        f"{path}:2: error: template uses something a draft does not have: 'promise' is undefined",
+        f"{books / 'templates' / 'closing_formal.j2'}:0: error: template not found",
     ]
 
 

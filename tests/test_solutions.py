@@ -261,7 +261,8 @@ def test_above_the_limit_it_waits_for_the_lowest_role_that_may_decide(policy, st
     assert solve(store, policy, case_id, amount="30").authorized_now
     assert solve(store, policy, case_id, amount="1").needs_role == "senior"
     store.clock.advance(timedelta(days=31))
-    assert solve(store, policy, case_id, amount="1").authorized_now
+    # (not £1 again: that request still waits for a senior, and asking again changes nothing)
+    assert solve(store, policy, case_id, amount="2").authorized_now
     with pytest.raises(SolutionError, match="more than anyone may grant"):
         solve(store, policy, case_id, amount="499", user=MANAGER)
         solve(store, policy, case_id, amount="499", user=MANAGER)
@@ -308,6 +309,46 @@ def test_a_retried_proposal_and_decision_are_written_once(policy, store):
     assert count(store, "solutions") == 1
     actions = [row["action"] for row in cases_db.audit_rows(store)]
     assert actions == ["solution.requested", "solution.approved"]
+
+
+def test_the_same_solution_asked_for_while_it_waits_is_that_request(policy, store):
+    """Asked again by the same rep (a second /solve), or by someone else, even one who could
+    grant it at once: approving both would grant it twice."""
+    case_id = new_case(store)
+    first = solve(store, policy, case_id, amount="50", key="view1")
+    assert first.needs_role == "senior" and not first.already_waiting
+    again = solve(store, policy, case_id, amount="£50.00", key="view2", reason="asked twice")
+    senior = solve(store, policy, case_id, amount="50", user=SENIOR, key="view3")
+    for proposal in (again, senior):
+        assert proposal.already_waiting and proposal.solution == first.solution
+        assert proposal.needs_role == "senior" and not proposal.authorized_now
+    assert count(store, "solutions") == 1
+    assert [row["action"] for row in cases_db.audit_rows(store)] == ["solution.requested"]
+    # another amount, or the same once the first is decided, is a request of its own
+    assert not solve(store, policy, case_id, amount="45", key="view4").already_waiting
+    decide(store, policy, ROLES, solution_id=first.solution.id, user_id=LEAD, approve=False,
+           reason="credit instead", request_key="click1")  # fmt: skip
+    assert not solve(store, policy, case_id, amount="50", key="view5").already_waiting
+    assert count(store, "solutions") == 3
+
+
+def test_the_same_solution_asked_for_twice_at_once_is_stored_once(policy, store, tmp_path):
+    case_id = new_case(store)
+    barrier = threading.Barrier(2)
+    waiting = {}
+
+    def ask(key: str) -> None:
+        own = Store(tmp_path / "r.db")  # each request on its own connection
+        barrier.wait()
+        waiting[key] = solve(own, policy, case_id, amount="50", key=key).already_waiting
+
+    threads = [threading.Thread(target=ask, args=(key,)) for key in ("view1", "view2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(waiting.values()) == [False, True]
+    assert count(store, "solutions") == 1
 
 
 def test_a_second_click_changes_nothing_and_says_who_decided(policy, store):

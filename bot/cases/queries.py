@@ -174,6 +174,15 @@ def add_case_note(
         )
 
 
+def noted_since(store: Store, case_id: int, user_id: str, text: str, since: str) -> str | None:
+    """When `user_id` last added a note of exactly `text` to a case, if not before `since`."""
+    return store.db.execute(
+        """SELECT max(created_at) FROM case_notes
+           WHERE case_id = ? AND user_id = ? AND text = ? AND created_at >= ?""",
+        [case_id, user_id, text, since],
+    ).fetchone()[0]
+
+
 def case_notes(store: Store, case_id: int) -> list[tuple[str, str, str]]:
     """(user id, text, time) of a case's notes, oldest first."""
     return store.db.execute(
@@ -200,6 +209,19 @@ def solution_row(store: Store, solution_id: int) -> dict | None:
 
 def solution_by_request(store: Store, request_key: str) -> dict | None:
     rows = list(store.db.query("SELECT * FROM solutions WHERE request_key = ?", [request_key]))
+    return rows[0] if rows else None
+
+
+def waiting_solution(store: Store, case_id: int, type_id: str, amount: str | None) -> dict | None:
+    """The earliest request for this solution (type and amount, as stored) on a case that is
+    still waiting for a decision."""
+    rows = list(
+        store.db.query(
+            """SELECT * FROM solutions WHERE case_id = ? AND type = ? AND amount IS ?
+                 AND status = 'pending' ORDER BY id LIMIT 1""",
+            [case_id, type_id, amount],
+        )
+    )
     return rows[0] if rows else None
 
 

@@ -2,8 +2,8 @@
 the CRM's CSV export, or new ones a rep confirms.
 
 A customer who has to come back about the same matter is counted: the contact that reaches
-CALLBACK_AT raises a senior callback, once. The same rep typing the same /case again at once is
-the same contact (RETYPED_WITHIN), not another."""
+CALLBACK_AT raises a senior callback, once. The same rep typing the same /case, or the same
+/note on a case, again at once is that contact or note (RETYPED_WITHIN), not another."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
 # A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
 # and they type it again, with a new trigger id: the same rep, customer and topic within this
-# is that contact again, not one more (nor, for a case just opened, a second case).
+# is that contact again, not one more (nor, for a case just opened, a second case). So is the
+# same /note text on the same case by the same rep (a double Enter, or the same retyping):
+# after this, the same words are a new note, something that happened again.
 RETYPED_WITHIN = timedelta(minutes=5)
 
 
@@ -88,6 +90,14 @@ class Contact:
     found: How | None = field(default=None, compare=False)
     # How long ago the rep counted this very contact, when they typed /case again (RETYPED_WITHIN)
     earlier: timedelta | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Noted:
+    case: Case
+    # How long ago the rep added this very note to the case, when they typed it again within
+    # RETYPED_WITHIN: nothing was added.
+    earlier: timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -387,7 +397,9 @@ def open_case(store: Store, case_id: int) -> Case:
     return case
 
 
-def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: str | None) -> Case:
+def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: str | None) -> Noted:
+    """Add the rep's note to an open case, unless they added the same words to it within
+    RETYPED_WITHIN: looked for in the same write transaction, so of two at once one is added."""
     text = text.strip()
     if not text:
         raise CaseError("The note is empty: type it after the case number.")
@@ -395,8 +407,12 @@ def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: s
         raise CaseError(f"That note is {len(text)} characters; keep it under {MAX_NOTE}.")
     with store.transaction():
         case = open_case(store, case_id)
+        now = store.clock.now()
+        noted_at = cases_db.noted_since(store, case_id, user_id, text, iso(now - RETYPED_WITHIN))
+        if noted_at is not None:
+            return Noted(case, now - datetime.fromisoformat(noted_at))
         cases_db.add_case_note(store, case_id, user_id, text, request_key)
-    return case
+    return Noted(case)
 
 
 def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Case:

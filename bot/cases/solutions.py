@@ -127,6 +127,9 @@ class Proposal:
     authorized_now: bool
     needs_role: str | None
     customer_message: str
+    # The same solution on the case was already waiting for a decision: `solution` is that
+    # request, and nothing was stored or is to be sent for this one.
+    already_waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -553,10 +556,13 @@ def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecor
     return _fill(solution_type.message, amount=amount)
 
 
-def _proposal(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> Proposal:
+def _proposal(
+    store: Store, policy: SolutionPolicy, record: SolutionRecord, already_waiting: bool = False
+) -> Proposal:
     authorized = record.status == "authorized"
     needs = None if authorized else record.needs_role
-    return Proposal(record, authorized, needs, customer_message(store, policy, record))
+    words = customer_message(store, policy, record)
+    return Proposal(record, authorized, needs, words, already_waiting)
 
 
 def _allowed_type(
@@ -597,8 +603,12 @@ def propose(
     today: date,
 ) -> Proposal:
     """Propose a solution on an open case: authorized at once inside the proposer's limits,
-    else pending for the lowest role that may decide it. Raises CaseError (unknown or closed
-    case) or SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
+    else pending for the lowest role that may decide it. The same solution (type and amount)
+    already waiting for a decision on the case, whoever asked, is that request: nothing more
+    is stored (`already_waiting`), for two approved would grant it twice; looked for in the
+    same write transaction, so of two at once one is stored. Raises CaseError (unknown or
+    closed case) or SolutionError (type, amount, reason, beyond every limit); nothing is
+    stored then."""
     reason = (reason or "").strip()
     with store.transaction() as db:
         if request_key and (row := cases_db.solution_by_request(store, request_key)):
@@ -614,6 +624,9 @@ def propose(
         )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
+        stored_amount = str(amount) if amount is not None else None
+        if waiting := cases_db.waiting_solution(store, case.id, type_id, stored_amount):
+            return _proposal(store, policy, _record(waiting), already_waiting=True)
         since = iso(store.clock.now() - LIMIT_WINDOW)
         granted = cases_db.granted_amounts(store, case.customer.id, type_id, since)
         role = roles.role_of(user_id)
@@ -629,7 +642,7 @@ def propose(
         solution_id = cases_db.insert_solution(store,
             {
                 "case_id": case.id, "customer_id": case.customer.id, "situation": situation_id,
-                "type": type_id, "amount": str(amount) if amount is not None else None,
+                "type": type_id, "amount": stored_amount,
                 "reason": reason, "requested_by": user_id, "status": status,
                 "needs_role": needs, "request_key": request_key,
             }

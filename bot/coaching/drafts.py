@@ -1,7 +1,8 @@
 """`/draft`: a can-do reply to a customer's message, built from the playbook situation of the
 best FAQ match: empathy for how they feel, their problem named in a few words (from the
 playbook situation, or taken from the message), what we can do, and a next step with a time
-inside working hours."""
+inside working hours. A message that only thanks us or says the matter is settled gets a short
+closing instead, which promises nothing (bot.coaching.closing)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.coaching.closing import Closing, closing_of
 from bot.coaching.emotion import detect_emotion
 from bot.coaching.playbooks import (
     ALIASES,
@@ -18,6 +20,7 @@ from bot.coaching.playbooks import (
     STYLES,
     Playbooks,
     WorkingHours,
+    closing_context,
     render_context,
 )
 from bot.faq.knowledge import Entry
@@ -110,6 +113,7 @@ NOT_ENGLISH = (
     "Paste an English version of it and I'll draft a reply from that."
 )
 EMPTY = "Paste the customer's message after /draft and I'll write a reply."
+CLOSING = "closing"  # a closing's situation, as the drafts table and the rep see it
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,9 @@ class Draft:
     cues: tuple[str, ...]
     style: str
     version: int
-    due: datetime  # the promised time (aware, UTC)
-    promise: str  # e.g. "by 3 pm tomorrow" as written in the draft
+    due: datetime | None  # the promised time (aware, UTC); None for a closing
+    promise: str | None  # e.g. "by 3 pm tomorrow" as written in the draft; None for a closing
+    closing: Closing | None = None  # what the customer said, when they only closed the matter
 
 
 class CannotDraft(Refusal):
@@ -149,6 +154,16 @@ def draft_reply(
         raise CannotDraft(f"Choose a style from {', '.join(STYLES)}; {style!r} is not one of them.")
     check_language(text)
     reading = detect_emotion(text)
+    name, case = _plain(customer_name, NAME_CHARS), _plain(case_id, NAME_CHARS)
+    closing = closing_of(text)
+    if closing is not None:  # whatever the FAQ matched: there is nothing left to answer
+        context = closing_context(customer_name=name, case_id=case, thanked=closing.thanked,
+                                  settled=closing.settled, version=version)  # fmt: skip
+        return Draft(
+            text=_tidy(playbooks.closing_template(style).render(context)),
+            situation=CLOSING, emotion=reading.emotion, cues=reading.cues, style=style,
+            version=version, due=None, promise=None, closing=closing,
+        )  # fmt: skip
     situation = playbooks.situation_for(entry)
     values = {
         "thing": customer_word(text, situation.thing, synonyms or {}),
@@ -166,8 +181,8 @@ def draft_reply(
     due = due_time(playbooks.working_hours, local_now, situation.within_hours)
     promise = promise_text(due, local_now)
     context = render_context(
-        customer_name=_plain(customer_name, NAME_CHARS),
-        case_id=_plain(case_id, NAME_CHARS),
+        customer_name=name,
+        case_id=case,
         empathy=lines[version % len(lines)],
         problem=fill(situation.problem),
         options=options[turn:] + options[:turn],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -42,6 +42,8 @@ TEMPLATES_DIR = "templates"
 PLACEHOLDERS = ("thing", "topic", "snippet")
 ALIASES = {"snippet": "topic"}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# The reply to a customer who only thanks us or says it is settled, one file per style.
+CLOSING_TEMPLATE = "closing_{style}.j2"
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAY_NAMES: tuple[str, ...] = get_args(Day)
 WITHIN = re.compile(r"^(\d+(?:\.\d+)?)\s+working\s+(hour|day)s?$")
@@ -155,6 +157,9 @@ class Playbooks:
     def template(self, situation: Situation, style: str) -> jinja2.Template:
         return self.templates[situation.templates.get(style, f"{style}.j2")]
 
+    def closing_template(self, style: str) -> jinja2.Template:
+        return self.templates[CLOSING_TEMPLATE.format(style=style)]
+
 
 def render_context(
     *,
@@ -169,10 +174,6 @@ def render_context(
 ) -> dict[str, object]:
     """What every template is rendered with, the drafts and the load-time check alike.
     `pick("a", "b")` chooses a phrasing by version, so "Another version" reads differently."""
-
-    def pick(*choices: str) -> str:
-        return choices[version % len(choices)]
-
     return {
         "customer_name": customer_name,
         "case_id": case_id,
@@ -182,8 +183,31 @@ def render_context(
         "next_step": next_step,
         "promise": promise,
         "version": version,
-        "pick": pick,
+        "pick": _picker(version),
     }
+
+
+def closing_context(
+    *, customer_name: str | None, case_id: str | None, thanked: bool, settled: bool, version: int
+) -> dict[str, object]:
+    """What every closing template is rendered with: no options, no next step, no promise."""
+    return {
+        "customer_name": customer_name,
+        "case_id": case_id,
+        "thanked": thanked,
+        "settled": settled,
+        "version": version,
+        "pick": _picker(version),
+    }
+
+
+def _picker(version: int) -> Callable[..., str]:
+    """A template's `pick`: one phrasing of those given, the next one in the next version."""
+
+    def pick(*choices: str) -> str:
+        return choices[version % len(choices)]
+
+    return pick
 
 
 def _sample_contexts() -> list[dict[str, object]]:
@@ -205,6 +229,17 @@ def _sample_contexts() -> list[dict[str, object]]:
         customer_name=None, case_id=None, options=["check it"], version=0, **sample
     )
     return [full, bare]
+
+
+def _closing_samples() -> list[dict[str, object]]:
+    """Thanks and word that it is settled, each alone and both; with a name and a case, and
+    without, so both sides of a template's `if` are rendered."""
+    return [
+        closing_context(customer_name="Sam", case_id="C-1042", thanked=True, settled=True,
+                        version=1),
+        closing_context(customer_name=None, case_id=None, thanked=True, settled=False, version=0),
+        closing_context(customer_name=None, case_id=None, thanked=False, settled=True, version=2),
+    ]  # fmt: skip
 
 
 def sentence(text: str) -> str:
@@ -391,8 +426,9 @@ def _load_templates(directory: Path, problems: list[Problem]) -> dict[str, jinja
         if template is not None:
             templates[path.name] = template
     for style in STYLES:
-        if not (directory / f"{style}.j2").is_file():
-            problems.append(Problem(str(directory / f"{style}.j2"), 0, "template not found"))
+        for name in (f"{style}.j2", CLOSING_TEMPLATE.format(style=style)):
+            if not (directory / name).is_file():
+                problems.append(Problem(str(directory / name), 0, "template not found"))
     return templates
 
 
@@ -407,7 +443,8 @@ def _checked_template(
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(str(path), 0, f"cannot read the template: {error}"))
         return None
-    for context in _sample_contexts():
+    closing = path.name in {CLOSING_TEMPLATE.format(style=style) for style in STYLES}
+    for context in _closing_samples() if closing else _sample_contexts():
         try:
             template.render(context)
         # A lead's template can fail in any way (undefined name, bad filter, a division):

@@ -15,6 +15,7 @@ from bot.cases.service import (
     CaseChoice,
     Contact,
     CustomerChoice,
+    Noted,
     root_cause_label,
 )
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
@@ -41,6 +42,7 @@ from bot.slack.blocks.base import (
     section,
     sections,
     shorten,
+    shown_at,
     text_field,
 )
 from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
@@ -248,6 +250,15 @@ def found(contact: Contact) -> str:
 
 def note_usage() -> Message:
     return note("Usage: /note C-1042 what you want the next person to know")
+
+
+def noted(noted: Noted) -> Message:
+    """What /note did: added the note, or nothing when the rep typed the same one again."""
+    ref = noted.case.ref
+    if noted.earlier is None:
+        return note(f"Noted on {ref}.")
+    return note(f"Already noted: you added this note to {ref} {_ago(noted.earlier)}, so it is "
+                "kept once.")  # fmt: skip
 
 
 def solve_usage() -> Message:
@@ -572,6 +583,29 @@ def callback_alert(card: CaseCard) -> Message:
             ),
         ],
     )
+
+
+def already_waiting(
+    solution: SolutionRecord, policy: SolutionPolicy, reader: str, leads: str | None
+) -> Message:
+    """A /solve for what already waits for a decision on the case: who asked for it and when
+    (as Slack shows a person and a time to each reader), and who decides it, where."""
+    said = (
+        f"{describe(policy, solution)} on C-{solution.case_id} is already waiting for approval,"
+        " so nothing was sent again."
+    )
+    mine = solution.requested_by == reader
+    who = Mrkdwn("You") if mine else mention(solution.requested_by)
+    text = escape(said) + Mrkdwn(" ") + who + " asked for it "
+    text += shown_at(datetime.fromisoformat(solution.created_at))
+    if solution.needs_role:
+        text += f"; a {solution.needs_role} or above decides it"
+        if leads:
+            text += Mrkdwn(f" in <#{escape(leads)}>")
+    text += Mrkdwn(". ") + (
+        who + "'ll hear the outcome in a DM." if mine else who + " hears the outcome."
+    )
+    return message(said, [section(text)])
 
 
 def already_decided(solution: SolutionRecord) -> Message:

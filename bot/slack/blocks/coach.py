@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
+from bot.coaching.closing import Closing
 from bot.coaching.drafts import Draft
 from bot.coaching.tone import Flag, ToneReport
 from bot.slack.blocks.base import (
@@ -55,9 +56,13 @@ def _draft_heading(
         parts.append(f"case {escape(case)}")
     parts.append(f"tone {tone.score}/100")
     heading = Mrkdwn(" · ").join(Mrkdwn(part) for part in parts)
-    mood = Mrkdwn(f"The customer sounds {escape(draft.emotion)}")
-    if draft.cues:
-        mood += " (" + ", ".join(f"“{cue}”" for cue in draft.cues[:3]) + ")"
+    if draft.closing:  # how they sound matters less than that they asked for nothing more
+        mood = Mrkdwn(f"The customer {_closing_words(draft.closing)}: a closing reply, with no"
+                      " promise and no follow-up")  # fmt: skip
+    else:
+        mood = Mrkdwn(f"The customer sounds {escape(draft.emotion)}")
+        if draft.cues:
+            mood += " (" + ", ".join(f"“{cue}”" for cue in draft.cues[:3]) + ")"
     lines = f"{heading}\n{mood}."
     if no_case:
         lines += (
@@ -70,6 +75,12 @@ def _draft_heading(
             " name and the case number before sending._"
         )
     return Mrkdwn(lines)
+
+
+def _closing_words(closing: Closing) -> str:
+    if closing.thanked and closing.settled:
+        return "thanks us and says it's sorted"
+    return "thanks us" if closing.thanked else "says it's sorted"
 
 
 def draft_message(
@@ -86,12 +97,11 @@ def draft_message(
     the rep gave that names no case: the draft leaves it out, and says so. `case_of` is the
     case's customer when the name the rep typed is not theirs: the draft says so too."""
     value = str(draft_id)
+    promised = f"Promises a reply {escape(draft.promise)}" if draft.promise else "Promises nothing"
     blocks = [
         section(_draft_heading(draft, tone, customer, case, no_case, case_of)),
         *sections(draft.text),
-        context(
-            Mrkdwn(f"Promises a reply {escape(draft.promise)} · situation ") + code(draft.situation)
-        ),
+        context(Mrkdwn(f"{promised} · situation ") + code(draft.situation)),
     ]
     buttons = actions(
         Block.DRAFT,

@@ -66,7 +66,7 @@ def note(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         noted = add_note(
             services.store, case_id, command["user_id"], text.strip(), command.get("trigger_id")
         )
-    ack(response_type="ephemeral", **base.note(f"Noted on {noted.ref}."))
+    ack(response_type="ephemeral", **case_blocks.noted(noted))
 
 
 def acknowledge_solve(ack: Ack, command: dict) -> None:

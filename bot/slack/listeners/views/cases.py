@@ -66,6 +66,15 @@ def check_solution(
                 request_key=f"solve:{view.get('id')}:{view.get('hash')}",
                 today=services.store.clock.now().date(),
             )  # fmt: skip
+            if proposal.already_waiting:  # the same request, still waiting: nothing new to send
+                told = case_blocks.already_waiting(
+                    proposal.solution,
+                    policy,
+                    body["user"]["id"],
+                    services.roles.channels.get("leads"),
+                )
+                ack(response_action="update", view=case_blocks.told_modal("Already waiting", told))
+                return
             _announce_proposal(services, outbox, proposal)
     except SolutionError as error:
         field = Field.AMOUNT if getattr(error, "field", "amount") == "amount" else Field.TYPE
