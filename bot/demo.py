@@ -40,7 +40,7 @@ from bot.slack.weekly import post_if_due, summary_ticker
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
-    "Lines: /faq my card still hasn't arrived | dm my box is late | as lee (the team lead) | "
+    "Lines: /faq my box still hasn't arrived | dm my box is late | as lee (the team lead) | "
     'click 1 | click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | '
     "# comment | help (what each does) | quit (or Ctrl-D) to leave"
 )
