@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from bot.config import (
     require_content,
     setting_named,
 )
-from bot.faq.evaluate import evaluate, format_report, read_questions
+from bot.faq.evaluate import COLUMNS, evaluate, format_report, read_questions
 from bot.faq.knowledge import Knowledge, load_knowledge
 from bot.faq.matching import Matcher
 from bot.shared.content import Problem
@@ -42,17 +43,30 @@ DESCRIPTION = (
     "playbooks/ after an edit; `repbot run` serves a real Slack workspace, with the settings in "
     ".env (see .env.example and the README's 'Connecting to a real Slack workspace')."
 )
+QUESTIONS_CSV = f"a CSV of real questions with the columns {','.join(COLUMNS)}"
 
 
-def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
-) -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """A parser that answers an argument it does not know with its own usage: argparse leaves
+    a subcommand's unknown arguments to the top-level parser, whose usage does not help."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: list[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed, unknown
+
+
+def _command(commands: argparse._SubParsersAction[_Parser], name: str, help: str) -> _Parser:
     """A subcommand whose one line in the list of commands is also what its --help says."""
     return commands.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="repbot", description=DESCRIPTION)
+    parser = _Parser(prog="repbot", description=DESCRIPTION)  # its subcommands' too
+    parser.add_argument("--version", action="version", version=f"repbot {version('repbot')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = _command(
@@ -98,16 +112,20 @@ def main(argv: list[str] | None = None) -> int:
     tone.set_defaults(handler=cmd_tone)
 
     knowledge = _command(commands, "knowledge", help="work on the knowledge base")
-    knowledge_commands = knowledge.add_subparsers(dest="knowledge_command", required=True)
+    knowledge_commands = knowledge.add_subparsers(
+        dest="knowledge_command", required=True, metavar="COMMAND"
+    )
     test = _command(
         knowledge_commands, "test", help="measure the FAQ on real questions before changing it"
     )
-    test.add_argument("questions", type=Path, help="CSV with columns question,expected_id")
+    test.add_argument("questions", type=Path, help=QUESTIONS_CSV)
     content_options(test, playbooks=False)
     test.set_defaults(handler=cmd_knowledge_test)
 
     customers = _command(commands, "customers", help="customers, as the CRM exports them")
-    customer_commands = customers.add_subparsers(dest="customers_command", required=True)
+    customer_commands = customers.add_subparsers(
+        dest="customers_command", required=True, metavar="COMMAND"
+    )
     importing = _command(
         customer_commands,
         "import",
@@ -140,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     erasing.set_defaults(handler=cmd_customers_erase)
 
     audit = _command(commands, "audit", help="the tamper-evident log of solutions and decisions")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
     verify = _command(audit_commands, "verify", help="check the hash chain of the audit log")
     verify.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     verify.add_argument(
@@ -161,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     summary.set_defaults(handler=cmd_summary)
 
     retention = _command(commands, "retention", help="remove texts past their retention period")
-    retention_commands = retention.add_subparsers(dest="retention_command", required=True)
+    retention_commands = retention.add_subparsers(
+        dest="retention_command", required=True, metavar="COMMAND"
+    )
     apply = _command(
         retention_commands,
         "apply",
@@ -337,7 +357,11 @@ def cmd_knowledge_test(args: argparse.Namespace) -> int:
         return 1
     try:
         rows = read_questions(args.questions)
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        why = _unreadable(args.questions, error)
+        print(f"repbot: {why}; give {QUESTIONS_CSV}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # what is wrong inside the file, by line
         print(f"repbot: {error}", file=sys.stderr)
         return 1
     print(format_report(evaluate(Matcher.for_knowledge(knowledge), rows)))
@@ -355,37 +379,77 @@ def _store(args: argparse.Namespace, *, may_create: bool = False) -> Store:
         return open_existing(Environment().database_path(), may_create=may_create)
 
 
+def _unreadable(path: Path, error: OSError | UnicodeDecodeError) -> str:
+    """Why a file named on the command line cannot be read, in words (not "[Errno 2] ...")."""
+    if isinstance(error, UnicodeDecodeError):
+        return f"{path} is not UTF-8 text"
+    if isinstance(error, FileNotFoundError):
+        return f"there is no file {path}"
+    if isinstance(error, IsADirectoryError):
+        return f"{path} is a folder, not a file"
+    if isinstance(error, PermissionError):
+        return f"{path} cannot be read by this user"
+    return f"cannot read {path}: {error.strerror or error}"
+
+
 def cmd_customers_import(args: argparse.Namespace) -> int:
-    from bot.cases.service import import_customers
+    from bot.cases.service import CSV_COLUMNS, import_customers
 
     store = _store(args, may_create=True)
     try:
         result = import_customers(store, args.csv)
-    except OSError as error:
-        print(f"repbot: cannot read {args.csv}: {error.strerror}", file=sys.stderr)
+    except (OSError, UnicodeDecodeError) as error:  # a bad byte anywhere: nothing imported
+        expects = f"give the CRM's CSV (UTF-8) with the columns {','.join(CSV_COLUMNS)}"
+        print(f"repbot: {_unreadable(args.csv, error)}; {expects}", file=sys.stderr)
         return 1
     for problem in result.problems:
         print(problem, file=sys.stderr)
-    print(f"{result.added} customers added, {result.updated} updated")
+    added = f"{result.added} customer{'' if result.added == 1 else 's'}"
+    print(f"{added} added, {result.updated} updated")
     return 1 if result.problems else 0
 
 
 def cmd_customers_export(args: argparse.Namespace) -> int:
-    from bot.privacy.service import export_for
+    from bot.privacy.service import export, record_export
 
-    actor = f"cli:{os.environ.get('USER') or 'cli'}"
-    exported = export_for(_store(args), args.customer, actor=actor)
-    document = json.dumps(exported, ensure_ascii=False, indent=2)
+    store = _store(args)
+    exported = export(store, args.customer)
+    document = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
+    # Handed over first, recorded after: an output that cannot be written (or a reader gone)
+    # is no export, and leaves no audit entry.
     if args.output is None:
-        print(document)
-        return 0
-    args.output.write_text(document + "\n", encoding="utf-8")
-    print(f"wrote {args.output}", file=sys.stderr)
+        print(document, end="", flush=True)
+    else:
+        _write_whole(args.output, document, f"{exported['customer']['id'].lower()}.json")
+    record_export(store, args.customer, actor=f"cli:{os.environ.get('USER') or 'cli'}")
+    if args.output is not None:
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
+def _write_whole(path: Path, text: str, example_name: str) -> None:
+    """`text` into the file `path`, all of it or nothing (a part of a customer's data must not
+    be left behind); Refusal saying in words why it cannot be written."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if not path.parent.is_dir():
+            why = f"there is no folder {path.parent}; create it, or give a file in a folder "
+            why += "that exists"
+        elif path.is_dir():
+            why = f"it is a folder; give a file in it, such as {path / example_name}"
+        elif isinstance(error, PermissionError):
+            why = f"this user may not write in {path.parent}"
+        else:
+            why = error.strerror or str(error)
+        raise Refusal(f"cannot write {path}: {why}") from None
+
+
 def cmd_customers_erase(args: argparse.Namespace) -> int:
-    from bot.cases.audit import verify
+    from bot.cases.audit import entries, verify
     from bot.privacy.service import (
         check_erasable,
         describe,
@@ -396,6 +460,8 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     )
 
     erasure_reason(args.reason)
+    # A --knowledge that is no folder is said before anything is erased, not passed over after.
+    knowledge = _content_dirs(args, ("knowledge",) if args.knowledge else ())[0]
     store = _store(args)
     customer = find(store, args.customer)
     check_erasable(store, customer)
@@ -407,9 +473,9 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     vectors, emptied = finish_erasure(store, erasure, compact=True)
     done = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in erasure.records.items() if n]
     if vectors:
-        done.append(f"{vectors} cached phrasing vectors")
-    done.append(f"the personal details of {erasure.audit_rows} audit rows")
-    knowledge = _content_dirs(args)[0]
+        done.append(f"{vectors} cached phrasing vector{'' if vectors == 1 else 's'}")
+    if erasure.audit_rows:
+        done.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
     for file, line in _mentions_in(knowledge, erasure.mentions):
         print(f"{file}:{line}: names the customer; a lead should edit it (repbot never edits it)")
     print(f"Erased {erasure.was}: from now on {erasure.ref}. Erased: {', '.join(done)}.")
@@ -418,7 +484,7 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
             "A running repbot kept the write-ahead log busy: it is emptied at its next checkpoint."
         )
     check = verify(store)
-    print(f"The audit log {'verifies' if check.ok else 'does NOT verify'}: {check.reason}.")
+    print(check)
     return 0 if check.ok else 1
 
 
@@ -443,12 +509,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     head = parse_head(args.head) if args.head is not None else None
     check = verify(_store(args), head)
-    if check.ok:
-        extends = f", extending the published head {head}" if head is not None else ""
-        print(f"audit log intact: {check.rows} rows{extends}")
-        return 0
-    print(f"audit log broken at row {check.first_broken}: {check.reason}", file=sys.stderr)
-    return 1
+    print(check, file=sys.stdout if check.ok else sys.stderr)
+    return 0 if check.ok else 1
 
 
 def _valid_guide(args: argparse.Namespace) -> Guide | None:

@@ -166,8 +166,8 @@ def test_removing_the_last_rows_fails_against_the_head(store, published):
     check = audit.verify(store, published)
     assert (check.ok, check.rows, check.first_broken) == (False, 3, 4)
     assert check.reason == (
-        f"the log ends at row 3, but the published head {published} had 4 rows: "
-        "rows were removed from its end"
+        f"the log ends at entry 3, but the published head {published} had 4 entries: "
+        "entries were removed from its end"
     )
 
 
@@ -177,7 +177,7 @@ def test_removing_every_row_fails_against_the_head(store, published):
     assert audit.verify(store).ok
     check = audit.verify(store, published)
     assert (check.ok, check.rows, check.first_broken) == (False, 0, 1)
-    assert check.reason.endswith("had 4 rows: every row was removed")
+    assert check.reason.endswith("had 4 entries: every entry was removed")
 
 
 def test_a_chain_recomputed_after_an_edit_fails_against_the_head(store, published):
@@ -187,10 +187,10 @@ def test_a_chain_recomputed_after_an_edit_fails_against_the_head(store, publishe
     assert audit.verify(store).ok  # every link checks out again
     check = audit.verify(store, published)
     assert (check.ok, check.first_broken) == (False, 4)
-    assert check.reason.startswith("row 4 hashes to ")
+    assert check.reason.startswith("entry 4 hashes to ")
     assert check.reason.endswith(
-        f"not to the published {published.hash[:32]}: rows up to it were changed or replaced and "
-        "the chain recomputed"
+        f"not to the published {published.hash[:32]}: entries up to it were changed or replaced "
+        "and the chain recomputed"
     )
 
 
@@ -236,23 +236,23 @@ def verify_cli(store: Store, *head: str) -> int:
 def test_the_cli_verifies_against_a_head(store, published, capsys):
     assert verify_cli(store, "--head", str(published)) == 0
     assert capsys.readouterr().out == (
-        f"audit log intact: 6 rows, extending the published head {published}\n"
+        f"The audit log is intact: 6 entries, extending the published head {published}.\n"
     )
     assert verify_cli(store) == 0
-    assert capsys.readouterr().out == "audit log intact: 6 rows\n"
+    assert capsys.readouterr().out == "The audit log is intact: 6 entries.\n"
 
     drop_triggers(store)
     store.db.execute("DELETE FROM audit_log WHERE id >= 3")
     assert verify_cli(store, "--head", str(published)) == 1
     assert capsys.readouterr().err == (
-        f"audit log broken at row 3: the log ends at row 2, but the published head {published} "
-        "had 4 rows: rows were removed from its end\n"
+        f"The audit log is broken at entry 3: the log ends at entry 2, but the published head "
+        f"{published} had 4 entries: entries were removed from its end.\n"
     )
     store.db.execute("DELETE FROM audit_log")
     assert verify_cli(store, "--head", str(published)) == 1
     assert capsys.readouterr().err == (
-        f"audit log broken at row 1: the log is empty, but the published head {published} "
-        "had 4 rows: every row was removed\n"
+        f"The audit log is broken at entry 1: the log is empty, but the published head "
+        f"{published} had 4 entries: every entry was removed.\n"
     )
 
 
@@ -262,8 +262,8 @@ def test_the_cli_names_a_recomputed_chain(store, published, capsys):
     rehash_from(store, 3)
     assert verify_cli(store, "--head", str(published)) == 1
     err = capsys.readouterr().err
-    assert err.startswith("audit log broken at row 4: row 4 hashes to ")
-    assert err.endswith("rows up to it were changed or replaced and the chain recomputed\n")
+    assert err.startswith("The audit log is broken at entry 4: entry 4 hashes to ")
+    assert err.endswith("entries up to it were changed or replaced and the chain recomputed.\n")
     assert err.count("\n") == 1
 
 

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -293,9 +294,12 @@ def test_customers_import_and_audit_verify(repbot, tmp_path):
     db = str(tmp_path / "r.db")
     done = repbot("customers", "import", str(csv), "--db", db)
     assert done.returncode == 1  # one bad line, named
-    assert "1 customers added" in done.stdout and "crm.csv:3" in done.stderr
+    assert done.stdout == "1 customer added, 0 updated\n" and "crm.csv:3" in done.stderr
     done = repbot("audit", "verify", "--db", db)
-    assert (done.returncode, done.stdout.strip()) == (0, "audit log intact: 0 rows")
+    assert (done.returncode, done.stdout) == (0, "The audit log is intact: 0 entries.\n")
+    repbot("customers", "export", "BX-1", "--db", db)  # an export is an audit entry
+    done = repbot("audit", "verify", "--db", db)
+    assert (done.returncode, done.stdout) == (0, "The audit log is intact: 1 entry.\n")
 
 
 def test_summary_prints_a_week_as_markdown_or_csv_and_refuses_a_bad_week(repbot, tmp_path):
@@ -414,3 +418,55 @@ def test_the_demo_starts_at_a_given_time_or_says_what_a_time_looks_like(repbot, 
     refused = repbot("demo", "--start", "tomorrow", "--script", str(script))
     assert refused.returncode == 2
     assert "'tomorrow' is not a time: write it like 2026-11-30T22:30" in refused.stderr
+
+
+def test_version_prints_the_installed_package_version(repbot):
+    done = repbot("--version")
+    assert (done.returncode, done.stdout) == (0, f"repbot {version('repbot')}\n")
+
+
+@pytest.mark.parametrize(
+    "args, usage",
+    [
+        (("match", "--bogus"), "usage: repbot match "),
+        (("knowledge", "test", "questions.csv", "--bogus"), "usage: repbot knowledge test "),
+        (("audit", "verify", "--bogus"), "usage: repbot audit verify "),
+        (("customers", "export", "BX-1", "--bogus"), "usage: repbot customers export "),
+    ],
+)
+def test_an_unknown_option_is_answered_with_the_usage_of_its_own_command(repbot, args, usage):
+    done = repbot(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(usage)
+    assert done.stderr.endswith(": error: unrecognized arguments: --bogus\n")
+
+
+@pytest.mark.parametrize("command", ["knowledge", "customers", "audit", "retention"])
+def test_a_command_without_its_subcommand_asks_for_one_by_what_it_is(repbot, command):
+    done = repbot(command)
+    assert done.returncode == 2
+    assert done.stderr.endswith(
+        f"repbot {command}: error: the following arguments are required: COMMAND\n"
+    )
+
+
+def test_knowledge_test_says_in_words_what_it_could_not_read_and_what_it_expects(repbot, tmp_path):
+    expects = "give a CSV of real questions with the columns question,expected_id"
+    for given, wrong in ((tmp_path / "nosuch.csv", "there is no file"),
+                         (tmp_path, "is a folder, not a file")):  # fmt: skip
+        done = repbot("knowledge", "test", str(given), "--knowledge", str(KNOWLEDGE))
+        assert done.returncode == 1
+        said = f"{wrong} {given}" if wrong.startswith("there") else f"{given} {wrong}"
+        assert done.stderr == f"repbot: {said}; {expects}\n"
+
+
+def test_customers_import_says_in_words_what_it_could_not_read(repbot, tmp_path):
+    db = str(tmp_path / "r.db")
+    latin = tmp_path / "crm.csv"
+    latin.write_bytes("id,name,email,customer_since,tier\nBX-1,Zoë,z@e.com,,\n".encode("latin-1"))
+    expects = "give the CRM's CSV (UTF-8) with the columns id,name,email,customer_since,tier"
+    for given, said in ((tmp_path / "nosuch.csv", f"there is no file {tmp_path / 'nosuch.csv'}"),
+                        (latin, f"{latin} is not UTF-8 text")):  # fmt: skip
+        done = repbot("customers", "import", str(given), "--db", db)
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == f"repbot: {said}; {expects}\n"

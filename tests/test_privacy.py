@@ -76,6 +76,71 @@ def test_an_export_holds_everything_repbot_keeps_about_the_customer(local, tmp_p
     json.dumps(document)  # plain data
 
 
+def test_an_export_holds_the_records_outside_her_cases_that_name_her(local, tmp_path, repbot):
+    store = seed(local, tmp_path)
+    ws = local.workspace
+    ws.command("ben", "/tone", f"Sorry {NAME}, unfortunately we can't refund you")
+    ws.command("ben", "/tone", "unfortunately we can't do that")  # names no one
+    ws.command("ben", "/faq", "where is my box")  # names no one
+    ws.command("ben", "/draft", f"{NAME}: my box came crushed")  # on no case
+    ws.command("ben", "/followup", "in 3h ring the courier depot")  # names no one
+    output = tmp_path / "bx-1.json"
+    done = repbot("customers", "export", "BX-1", "--output", str(output), "--db", str(store.path))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(output.read_text())
+    mentions = document["mentions"]
+    # as an erasure finds her: by her name, email or CRM id, whatever the case
+    assert [q["text"] for q in mentions["faq_questions"]] == [
+        f"{NAME} asks where is my box",
+        f"{EMAIL} was charged twice",  # a direct message
+    ]
+    assert [t["text"] for t in mentions["tone_checks"]] == [
+        f"Sorry {NAME}, unfortunately we can't refund you"
+    ]
+    # the promise on her case is listed with the case, not again here
+    assert [p["what"] for p in mentions["promises"]] == [f"email {NAME} the returns label"]
+    assert [d["customer_name"] for d in mentions["drafts"]] == [NAME]
+    (promised,) = mentions["audit"]  # the audit entry of the promise with no case
+    assert promised["action"] == "followup.added"
+    assert promised["personal"] == {"what": f"email {NAME} the returns label"}
+    # every section says what it is; the keys an export had keep their meaning
+    assert set(document["about"]) == set(document) - {"format", "about", "exported_at"}
+    assert "name, email or CRM id" in document["about"]["mentions"]
+    assert document["format"] == "repbot customer data 1"
+    assert document["customer"]["name"] == NAME and document["cases"][0]["case"] == "C-1001"
+    assert all(row["details"]["customer"] == document["audit"][0]["details"]["customer"]
+               for row in document["audit"])  # fmt: skip
+    # once erased, what named her reads her reference, and the export finds it by that
+    ref = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-3").ref
+    (question, _) = export(store, ref)["mentions"]["faq_questions"]
+    assert question["text"] == f"{ref} asks where is my box"
+
+
+def test_an_export_that_cannot_be_written_says_why_and_records_nothing(local, tmp_path, repbot):
+    store = seed(local, tmp_path)
+    exported = "SELECT count(*) FROM audit_log WHERE action = 'customer.exported'"
+    missing = tmp_path / "nonexistent" / "dir" / "x.json"
+    args = ("customers", "export", "BX-1", "--db", str(store.path), "--output")
+    done = repbot(*args, str(missing))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"repbot: cannot write {missing}: there is no folder {missing.parent}; create it, or "
+        "give a file in a folder that exists\n"
+    )
+    folder = repbot(*args, str(tmp_path))
+    assert folder.returncode == 2
+    assert folder.stderr == (
+        f"repbot: cannot write {tmp_path}: it is a folder; give a file in it, such as "
+        f"{tmp_path / 'bx-1.json'}\n"
+    )
+    assert store.db.execute(exported).fetchone()[0] == 0  # no export happened
+    assert list(tmp_path.glob("*.json*")) == []  # not even a part of one
+    written = repbot(*args, str(tmp_path / "bx-1.json"))
+    assert (written.returncode, written.stderr) == (0, f"wrote {tmp_path / 'bx-1.json'}\n")
+    assert json.loads((tmp_path / "bx-1.json").read_text())["customer"]["name"] == NAME
+    assert store.db.execute(exported).fetchone()[0] == 1
+
+
 def test_unknown_and_ambiguous_customers_and_open_cases_get_a_clear_answer(local, tmp_path):
     store = seed(local, tmp_path)
     with pytest.raises(Refusal, match="No customer has the CRM id BX-9"):
@@ -107,7 +172,8 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     assert done.returncode == 0, done.stderr
     assert f"{knowledge / 'gaps.yaml'}:3: names the customer" in done.stdout
     assert "Erased BX-1: from now on P-" in done.stdout
-    assert "The audit log verifies" in done.stdout
+    assert "the personal details of 5 entries in the audit log.\n" in done.stdout
+    assert done.stdout.endswith("\nThe audit log is intact: 8 entries.\n")
     raw = b"".join(
         (tmp_path / name).read_bytes()
         for name in ("repbot.db", "repbot.db-wal")

@@ -139,3 +139,29 @@ def test_an_export_slack_took_though_its_answer_never_came_reaches_the_dm_once(l
         "SELECT status, payload FROM outbox WHERE key LIKE 'export:%'"
     ).fetchone()
     assert (status, payload) == ("sent", "{}")  # and the data not kept once Slack has it
+
+
+@pytest.mark.writes_content
+def test_the_card_and_the_export_count_what_names_her_outside_her_cases(local, tmp_path):
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    ws = local.workspace
+    ws.command("ana", "/case", "BX-1, box arrived damaged")
+    ws.command("ana", "/faq", "Margaret Holloway asks where her box is")
+    ws.command("ana", "/tone", "Sorry Margaret Holloway, unfortunately we can't refund you")
+    ws.command("ana", "/followup", "in 2h email mh@example.com the returns label")  # no case
+    card = shown(ws.command("lee", "/customer", "BX-1"))
+    assert (
+        "repbot holds 1 case, 1 promise, 1 audit log entry, 1 /faq question, 1 tone check." in card
+    )
+    ws.click("lee", "Export data")
+    local.settle()
+    (uploaded,) = local.fake.files.values()
+    mentions = json.loads(uploaded["content"])["mentions"]
+    assert [p["what"] for p in mentions["promises"]] == ["email mh@example.com the returns label"]
+    close_case(local.services.store, 1001, "U0ANA0001", "product")
+    ws.command("lee", "/customer", "BX-1")
+    ws.click("lee", "Erase…")
+    ws.fill("Why? The audit log keeps it: no names, please.", "DSR-8", "lee")
+    done = shown(ws.submit("lee"))
+    assert "7 other mentions, the personal details of 1 entry in the audit log." in done

@@ -64,12 +64,24 @@ class Head:
         return f"{self.count}:{self.hash[:HEAD_HEX]}"
 
 
+def entries(count: int) -> str:
+    """ "1 entry", "4 entries": the audit log's rows as every message counts them."""
+    return f"{count:,} {'entry' if count == 1 else 'entries'}"
+
+
 @dataclass(frozen=True)
 class AuditCheck:
     ok: bool
     rows: int
     first_broken: int | None  # the id of the first row that does not check out
-    reason: str
+    reason: str  # what is wrong; for an intact log, what else it proves ("" for nothing)
+
+    def __str__(self) -> str:
+        """The outcome in one sentence, worded alike wherever a command shows it."""
+        if not self.ok:
+            return f"The audit log is broken at entry {self.first_broken}: {self.reason}."
+        proves = f", {self.reason}" if self.reason else ""
+        return f"The audit log is intact: {entries(self.rows)}{proves}."
 
 
 def parse_head(text: str) -> Head:
@@ -79,7 +91,7 @@ def parse_head(text: str) -> Head:
     if match is None:
         raise Refusal(
             f"{text!r} is not an audit head: give it as published, COUNT:HASH "
-            f"(a row count, a colon, {HEAD_HEX} hex digits)"
+            f"(an entry count, a colon, {HEAD_HEX} hex digits)"
         )
     count, digits = int(match[1]), match[2]
     if not HEAD_HEX <= len(digits) <= len(GENESIS):
@@ -217,26 +229,29 @@ def verify(store: Store, head: Head | None = None) -> AuditCheck:
         rows += 1
         row_id = row["id"]
         if row_id != expected_id or row["prev_hash"] != prev_hash:
-            reason = f"row {row_id} does not follow row {expected_id - 1}: a row was removed"
+            reason = f"entry {row_id} does not follow entry {expected_id - 1}: an entry was removed"
             if row_id == expected_id:
-                reason = f"row {row_id} does not follow the row before it: that row was changed"
+                reason = (
+                    f"entry {row_id} does not follow the entry before it: that entry was changed"
+                )
             return AuditCheck(False, rows, row_id, reason)
         try:
             details = json.loads(row["details"])
         except json.JSONDecodeError:
-            return AuditCheck(False, rows, row_id, f"row {row_id} has unreadable details")
+            return AuditCheck(False, rows, row_id, f"entry {row_id} has unreadable details")
         recomputed = row_hash(prev_hash, row_id, row["at"], row["actor"], row["action"],
                               row["subject"], details, row["personal"])  # fmt: skip
         if recomputed != row["hash"]:
-            return AuditCheck(False, rows, row_id, f"row {row_id} was changed after it was written")
+            changed = f"entry {row_id} was changed after it was written"
+            return AuditCheck(False, rows, row_id, changed)
         problem = _personal_problem(row, personal.pop(row_id, None))
         if row["action"] in ERASURES:
             erasers.add(row_id)
             claimed, found = details.get("audit_rows", 0), erased_by.get(row_id, 0)
             if claimed != found:
                 problem = (
-                    f"row {row_id} erased the personal details of {claimed} rows, but {found} "
-                    "are marked as erased by it"
+                    f"entry {row_id} erased the personal details of {entries(claimed)}, but "
+                    f"{found} are marked as erased by it"
                 )
         if problem is not None:
             return AuditCheck(False, rows, row_id, problem)
@@ -247,10 +262,10 @@ def verify(store: Store, head: Head | None = None) -> AuditCheck:
             hash_at_head = row["hash"]
     stray = sorted(personal) + sorted(set(erased_by) - erasers - {None})
     if stray:
-        reason = f"personal details name row {stray[0]}, which is not in the chain or erased none"
+        reason = f"personal details name entry {stray[0]}, which is not in the chain or erased none"
         return AuditCheck(False, rows, rows, reason)
     if head is None:
-        return AuditCheck(True, rows, None, f"{rows} rows, chain intact")
+        return AuditCheck(True, rows, None, "")
     return _against(head, rows, hash_at_head, resealed)
 
 
@@ -259,19 +274,19 @@ def _personal_problem(row: dict, part: dict | None) -> str | None:
     erasure after the row."""
     row_id = row["id"]
     if row["personal"] is None:
-        return None if part is None else f"row {row_id} has personal details it never had"
+        return None if part is None else f"entry {row_id} has personal details it never had"
     if part is None:
-        return f"the personal details of row {row_id} were removed without an erasure"
+        return f"the personal details of entry {row_id} were removed without an erasure"
     if part["data"] is None:
         if part["erased_by"] is None or part["erased_by"] <= row_id:
-            return f"the personal details of row {row_id} were removed without an erasure"
+            return f"the personal details of entry {row_id} were removed without an erasure"
         return None
     try:
         data = json.loads(part["data"])
         intact = personal_digest(part["salt"], data) == row["personal"]
     except (json.JSONDecodeError, TypeError, ValueError):
         intact = False
-    return None if intact else f"the personal details of row {row_id} were changed"
+    return None if intact else f"the personal details of entry {row_id} were changed"
 
 
 def _against(head: Head, rows: int, hash_at_head: str, resealed: list[dict]) -> AuditCheck:
@@ -281,27 +296,27 @@ def _against(head: Head, rows: int, hash_at_head: str, resealed: list[dict]) -> 
         old = parse_head(seal["old_head"])
         if head.count == old.count and old.hash.startswith(head.hash):
             reason = (
-                f"{rows} rows, chain intact; it extended head {head} when it was resealed "
-                "to move personal data out of the hashed rows"
+                f"extending head {head}, as it did when it was resealed to move personal data "
+                "out of the hashed entries"
             )
             return AuditCheck(True, rows, None, reason)
     if rows == 0 and head.count > 0:
         reason = (
-            f"the log is empty, but the published head {head} had {head.count:,} rows: "
-            "every row was removed"
+            f"the log is empty, but the published head {head} had {entries(head.count)}: "
+            "every entry was removed"
         )
         return AuditCheck(False, rows, 1, reason)
     if rows < head.count:
         reason = (
-            f"the log ends at row {rows}, but the published head {head} had {head.count:,} "
-            "rows: rows were removed from its end"
+            f"the log ends at entry {rows}, but the published head {head} had "
+            f"{entries(head.count)}: entries were removed from its end"
         )
         return AuditCheck(False, rows, rows + 1, reason)
     if not hash_at_head.startswith(head.hash):
         reason = (
-            f"row {head.count} hashes to {hash_at_head[:HEAD_HEX]}, not to the published "
-            f"{head.hash[:HEAD_HEX]}: rows up to it were changed or replaced and the chain "
+            f"entry {head.count} hashes to {hash_at_head[:HEAD_HEX]}, not to the published "
+            f"{head.hash[:HEAD_HEX]}: entries up to it were changed or replaced and the chain "
             "recomputed"
         )
         return AuditCheck(False, rows, head.count, reason)
-    return AuditCheck(True, rows, None, f"{rows} rows, chain intact, extends head {head}")
+    return AuditCheck(True, rows, None, f"extending the published head {head}")

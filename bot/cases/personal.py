@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.cases import queries as cases_db
 from bot.shared.db import Store
+from bot.shared.redact import Mentions
 from bot.shared.refusal import Refusal
 
 ERASED = "[erased]"  # what an erased free text reads
@@ -78,12 +79,23 @@ def customer_record(store: Store, customer: dict) -> dict:
                 ],
             }
         )
-    audit = []
-    for row in cases_db.audit_rows_of_customer(store, customer["ref"]):
-        data = row.pop("data")
-        personal = json.loads(data) if data else None
-        audit.append({**row, "details": json.loads(row["details"]), "personal": personal})
+    audit = [_audit_entry(row) for row in cases_db.audit_rows_of_customer(store, customer["ref"])]
     return {"customer": {f: customer[f] for f in fields}, "cases": cases, "audit": audit}
+
+
+def audit_naming(store: Store, named: Mentions | None) -> list[dict]:
+    """The audit rows whose personal parts name someone (a promise with no case that names the
+    customer), as an erasure finds them, as plain data for JSON."""
+    if named is None:
+        return []
+    found = cases_db.personal_parts_mentioning(store, named)
+    return [_audit_entry(row) for row in cases_db.audit_rows_by_id(store, found)]
+
+
+def _audit_entry(row: dict) -> dict:
+    data = row.pop("data")
+    personal = json.loads(data) if data else None
+    return {**row, "details": json.loads(row["details"]), "personal": personal}
 
 
 def audit_parts_of(store: Store, ref: str, mentions: Callable[[str], bool]) -> list[int]:

@@ -336,14 +336,27 @@ def case_contacts(store: Store, case_id: int) -> list[dict]:
     )
 
 
+# Audit rows as an export shows them: with their personal parts (data NULL once erased).
+AUDIT_WITH_PERSONAL = """SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, p.data
+                         FROM audit_log a LEFT JOIN audit_personal p ON p.audit_id = a.id"""
+
+
 def audit_rows_of_customer(store: Store, ref: str) -> list[dict]:
     """The audit rows that name a customer by their reference, with their personal parts."""
     return list(
         store.db.query(
-            """SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, p.data
-               FROM audit_log a LEFT JOIN audit_personal p ON p.audit_id = a.id
-               WHERE json_extract(a.details, '$.customer') = ? ORDER BY a.id""",
+            f"{AUDIT_WITH_PERSONAL} WHERE json_extract(a.details, '$.customer') = ? ORDER BY a.id",
             [ref],
+        )
+    )
+
+
+def audit_rows_by_id(store: Store, audit_ids: list[int]) -> list[dict]:
+    """These audit rows, with their personal parts."""
+    return list(
+        store.db.query(
+            f"{AUDIT_WITH_PERSONAL} WHERE a.id IN ({placeholders(audit_ids)}) ORDER BY a.id",
+            audit_ids,
         )
     )
 

@@ -1,19 +1,32 @@
 """The drafts written for a customer's cases (with the words of theirs each answered), for an
-export of their data and for erasing it (see bot/privacy)."""
+export of their data and for erasing it, and the drafts and tone checks elsewhere that name them,
+for the export (see bot/privacy)."""
 
 from __future__ import annotations
 
 from bot.coaching import queries as coaching_db
 from bot.shared.db import Store
+from bot.shared.redact import Mentions, naming
 
 FIELDS = ("id", "user_id", "case_id", "customer_name", "message", "situation", "emotion",
           "text", "due_at", "used_at", "created_at")  # fmt: skip
+TONE_FIELDS = ("id", "user_id", "text", "score", "created_at")
 
 
 def case_drafts(store: Store, case_ids: list[int]) -> list[dict]:
     if not case_ids:
         return []
     return [{f: row[f] for f in FIELDS} for row in coaching_db.drafts_of_cases(store, case_ids)]
+
+
+def drafts_naming(store: Store, named: Mentions | None) -> list[dict]:
+    rows = naming(coaching_db.drafts_with_words(store), named, ("customer_name", "message", "text"))
+    return [{f: row[f] for f in FIELDS} for row in rows]
+
+
+def tone_checks_naming(store: Store, named: Mentions | None) -> list[dict]:
+    rows = naming(coaching_db.tone_checks_with_words(store), named, ("text",))
+    return [{f: row[f] for f in TONE_FIELDS} for row in rows]
 
 
 def erase_drafts(store: Store, case_ids: list[int], erased: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from bot.shared.db import Store, placeholders
 
@@ -77,6 +78,16 @@ def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
            ORDER BY due_at""",
         [case_ref.upper(), number],
     ).fetchall()
+
+
+def tone_checks_with_words(store: Store) -> Iterator[dict]:
+    """Every tone check whose text retention has not emptied yet, the oldest first."""
+    return store.db.query("SELECT * FROM tone_checks WHERE text != '' ORDER BY id")
+
+
+def drafts_with_words(store: Store) -> Iterator[dict]:
+    """Every draft whose words retention has not emptied yet, the oldest first."""
+    return store.db.query("SELECT * FROM drafts WHERE message != '' OR text != '' ORDER BY id")
 
 
 def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:

@@ -3,6 +3,7 @@ leads did about the gaps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.shared.db import Store
@@ -67,6 +68,11 @@ def query(store: Store, query_id: int) -> QueryRecord | None:
         [query_id],
     ).fetchone()
     return QueryRecord(*row) if row else None
+
+
+def questions_with_words(store: Store) -> Iterator[dict]:
+    """Every question whose text retention has not emptied yet, the oldest first."""
+    return store.db.query("SELECT * FROM faq_queries WHERE text != '' ORDER BY id")
 
 
 def record_feedback(

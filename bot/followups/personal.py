@@ -1,10 +1,11 @@
 """The promises and redirects of a customer's cases, for an export of their data and for
-erasing it (see bot/privacy)."""
+erasing it, and the promises elsewhere that name them, for the export (see bot/privacy)."""
 
 from __future__ import annotations
 
 from bot.followups import queries as followups_db
 from bot.shared.db import Store
+from bot.shared.redact import Mentions, naming
 
 PROMISE_FIELDS = ("id", "owner_id", "what", "due_at", "status", "done_by", "done_at", "created_at")
 REDIRECT_FIELDS = ("id", "from_user", "team_id", "note", "status", "taken_by", "taken_at",
@@ -21,6 +22,18 @@ def case_records(store: Store, case_ids: list[int]) -> dict[int, dict[str, list[
     for row in followups_db.redirects_of_cases(store, case_ids):
         found[row["case_id"]]["redirects"].append({f: row[f] for f in REDIRECT_FIELDS})
     return found
+
+
+def promises_naming(store: Store, named: Mentions | None) -> list[dict]:
+    """The promises whose text names someone, with the case each is on (None for none)."""
+    rows = naming(followups_db.followups_with_words(store), named, ("what",))
+    return [
+        {
+            **{f: row[f] for f in PROMISE_FIELDS},
+            "case": f"C-{row['case_id']}" if row["case_id"] else None,
+        }
+        for row in rows
+    ]
 
 
 def erase_cases(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:

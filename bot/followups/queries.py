@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.shared.db import Store, placeholders
 
 
@@ -135,6 +137,11 @@ def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     return list(
         store.db.query(f"SELECT * FROM followups WHERE case_id IN ({marks}) ORDER BY id", case_ids)
     )
+
+
+def followups_with_words(store: Store) -> Iterator[dict]:
+    """Every promise whose text retention has not emptied yet, the oldest first."""
+    return store.db.query("SELECT * FROM followups WHERE what != '' ORDER BY id")
 
 
 def redirects_of_cases(store: Store, case_ids: list[int]) -> list[dict]:

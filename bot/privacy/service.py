@@ -1,4 +1,5 @@
-"""A customer's data, on request: everything repbot holds about them as one document, and
+"""A customer's data, on request: everything repbot holds about them as one document (their
+record and cases, and every record elsewhere that names them, as an erasure finds it), and
 erasing it. An erasure keeps every row a figure counts (past weekly summaries read the same),
 replaces the customer's name, email and CRM id by their random reference, erases the free texts
 of their cases, and the personal parts of the audit rows about them, in one transaction; the
@@ -14,6 +15,7 @@ from datetime import datetime
 from bot.cases import audit
 from bot.cases.personal import (
     ERASED,
+    audit_naming,
     audit_parts_of,
     customer_record,
     erase_cases,
@@ -22,13 +24,26 @@ from bot.cases.personal import (
     open_cases,
 )
 from bot.coaching import personal as coaching_personal
+from bot.faq import personal as faq_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
 from bot.shared.db import Store
-from bot.shared.redact import pattern, redact
+from bot.shared.redact import Mentions, pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
+# What each section of an export is, written into it for whoever reads it.
+ABOUT = {
+    "customer": "The customer as the CRM gave them to repbot.",
+    "cases": "Their cases, each with its contacts, notes, solutions and their approvals, "
+    "promises (/followup), redirects to other teams and the replies drafted for it (/draft).",
+    "audit": "The audit log's entries about them, each with its personal details (null once "
+    "erased).",
+    "mentions": "Records outside their cases that name them (their name, email or CRM id), found "
+    "as an erasure finds them: faq_questions asked with /faq or in a direct message to the "
+    "bot, tone_checks of a rep's own words (/tone), promises and drafts on no case of theirs, "
+    "and the audit log's entries whose personal details name them.",
+}
 # The fields of an export that hold people's words: each is looked for, and erased, wherever
 # it was copied (a message already posted, a question that quoted it).
 FREE_TEXT = ("topic", "text", "reason", "decision_reason", "what", "note", "message")
@@ -52,7 +67,34 @@ def find(store: Store, text: str) -> dict:
 
 def export(store: Store, text: str) -> dict:
     """Everything repbot holds about the customer `text` names, as plain data for JSON."""
-    return _export_of(store, find_customer(store, text))
+    customer = find_customer(store, text)
+    document = _export_of(store, customer)
+    named = _named_by(customer)
+    cases = document["cases"]
+    mentions = {
+        "faq_questions": faq_personal.questions_naming(store, named),
+        "tone_checks": coaching_personal.tone_checks_naming(store, named),
+        "promises": _besides(followups_personal.promises_naming(store, named),
+                             [p for case in cases for p in case["promises"]]),
+        "drafts": _besides(coaching_personal.drafts_naming(store, named),
+                           [d for case in cases for d in case["drafts"]]),
+        "audit": _besides(audit_naming(store, named), document["audit"]),
+    }  # fmt: skip
+    return {"format": FORMAT, "about": ABOUT, **document, "mentions": mentions}
+
+
+def _named_by(customer: dict) -> Mentions | None:
+    """What names the customer in people's words, as an erasure looks for it: their name, email
+    and CRM id; once erased, the reference that replaced them."""
+    if customer["erased_at"]:
+        return pattern([customer["id"]])
+    return pattern([customer["name"], customer["email"] or "", customer["id"]])
+
+
+def _besides(found: list[dict], listed: list[dict]) -> list[dict]:
+    """The records found that the export does not list already."""
+    ids = {record["id"] for record in listed}
+    return [record for record in found if record["id"] not in ids]
 
 
 def _export_of(store: Store, customer: dict) -> dict:
@@ -82,12 +124,14 @@ class Overview:
 
 def overview(store: Store, text: str) -> Overview:
     document = export(store, text)
-    cases = document["cases"]
+    cases, mentions = document["cases"], document["mentions"]
     held = {"case": len(cases)}
     for kind, noun in (("notes", "note"), ("solutions", "solution"), ("promises", "promise"),
                        ("redirects", "redirect"), ("drafts", "draft")):  # fmt: skip
-        held[noun] = sum(len(case[kind]) for case in cases)
-    held["audit row"] = len(document["audit"])
+        held[noun] = sum(len(case[kind]) for case in cases) + len(mentions.get(kind, []))
+    held["audit log entry"] = len(document["audit"]) + len(mentions["audit"])
+    held["/faq question"] = len(mentions["faq_questions"])
+    held["tone check"] = len(mentions["tone_checks"])
     customer = document["customer"]
     return Overview(
         customer["id"], customer["name"], customer["email"], document.get("erased_at"),
@@ -96,15 +140,22 @@ def overview(store: Store, text: str) -> Overview:
 
 
 def export_for(store: Store, text: str, *, actor: str) -> dict:
-    """An export for someone, recorded in the audit log: who was given whose data, and when."""
+    """An export for someone, recorded in the audit log in the same transaction."""
+    with store.transaction():
+        document = export(store, text)
+        record_export(store, text, actor=actor)
+    return document
+
+
+def record_export(store: Store, text: str, *, actor: str) -> None:
+    """The audit entry of an export of the customer `text` names, handed to `actor`: who was
+    given whose data, and when."""
     with store.transaction() as db:
-        customer = find_customer(store, text)
-        document, ref = _export_of(store, customer), customer["ref"]
+        ref = find_customer(store, text)["ref"]
         audit.append(
             db, actor=actor, action="customer.exported", subject=ref, details={},
             at=store.now(), customer=ref,
         )  # fmt: skip
-    return document
 
 
 def describe(customer: dict) -> str:

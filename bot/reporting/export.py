@@ -163,7 +163,7 @@ def audit_line(head: audit.Head) -> str:
     """The audit chain's head as the summary publishes it, out of reach of a database edit;
     the backticks are code in Markdown and in Slack alike."""
     return (
-        f"Audit log: {head.count:,} {'entry' if head.count == 1 else 'entries'}, head `{head}`. "
+        f"Audit log: {audit.entries(head.count)}, head `{head}`. "
         f"Verify with `repbot audit verify --head {head}`"
     )
 

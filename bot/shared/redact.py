@@ -103,3 +103,11 @@ def redact(db: Database, replacements: Sequence[tuple[Mentions | None, str]]) ->
     if any(counts):
         note_forgetting(db)
     return counts
+
+
+def naming(rows: Iterable[dict], found: Mentions | None, columns: Sequence[str]) -> list[dict]:
+    """The rows whose texts in `columns` mention what `found` spells, as an erasure finds them:
+    for an export of the records that name a person."""
+    if found is None:
+        return []
+    return [row for row in rows if any(found(row[column] or "") for column in columns)]

@@ -269,8 +269,12 @@ def unknown_command(named: str, known: Sequence[str]) -> Message:
 
 
 def counted(number: int, noun: str) -> str:
-    """ "1 contact", "2 contacts": the count as a person says it."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    """ "1 contact", "2 contacts", "2 audit log entries": the count as a person says it."""
+    if number == 1:
+        return f"{number} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{number} {noun[:-1]}ies"
+    return f"{number} {noun}s"
 
 
 def refusal(words: str | Sequence[str], by: str | None, at: datetime | None) -> Message:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.cases.audit import entries
 from bot.privacy.service import Erasure, Overview
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
@@ -106,7 +107,7 @@ def erase_modal(customer_id: str, name: str) -> dict:
 def erased_modal(erasure: Erasure) -> dict:
     done = [counted(n, kind) for kind, n in erasure.records.items() if n]
     if erasure.audit_rows:
-        done.append(f"the personal details of {counted(erasure.audit_rows, 'audit row')}")
+        done.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
     return {
         "type": "modal",
         "title": plain("Customer erased", TITLE_LIMIT),
