@@ -318,7 +318,10 @@ def cmd_tone(args: argparse.Namespace) -> int:
             continue
         report = check_tone(text, rules)
         if args.json:
-            flags = [{"phrase": f.phrase, "why": f.why, "rewrite": f.rewrite} for f in report.flags]
+            flags = [
+                {"phrase": f.phrase, "why": f.why, "rewrite": f.rewrite, "instead_of": f.instead_of}
+                for f in report.flags
+            ]
             record = {"text": text, "score": report.score, "flags": flags,
                       "rewritten": report.rewritten}  # fmt: skip
             print(json.dumps(record, ensure_ascii=False), flush=True)

@@ -259,7 +259,7 @@ def test_tone_writes_one_json_object_per_text(repbot):
     flagged, clean = (json.loads(line) for line in done.stdout.splitlines())
     assert set(flagged) == {"text", "score", "flags", "rewritten"}
     assert flagged["score"] < 100 and len(flagged["flags"]) >= 3
-    assert all(set(f) == {"phrase", "why", "rewrite"} for f in flagged["flags"])
+    assert all(set(f) == {"phrase", "why", "rewrite", "instead_of"} for f in flagged["flags"])
     assert (clean["score"], clean["flags"]) == (100, [])
 
 

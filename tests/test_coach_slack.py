@@ -1,6 +1,7 @@
 """/draft and /tone end to end: signed requests in, the emulator as Slack."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,7 @@ def test_the_issue_13_tone_rewrite_is_a_sentence_with_the_part_to_fill_in_bold(l
     text = one(local.workspace.command(
         "ana", "/tone", "unfortunately we can't do that, as I said"
     )).render().text  # fmt: skip
-    assert "Try: “We can *[add: what you can do]* rather than do that.”" in text
+    assert "Leave it out: “We can *[add: what you can do]* rather than do that.”" in text
     assert "*The whole text, rewritten:*\nWe can *[add: what you can do]* rather than do that." in (
         text
     )
@@ -188,6 +189,44 @@ def test_the_issue_13_tone_rewrite_is_a_sentence_with_the_part_to_fill_in_bold(l
     assert "As it stands" not in text and "just to recap" not in text.lower()
     clean = one(local.workspace.command("ana", "/tone", "Sadly, it's sold out.")).render().text
     assert "It's sold out." in clean and "brackets" not in clean
+
+
+def test_tone_gives_each_phrase_its_own_bullet_and_a_notification_that_names_them(local):
+    typed = "that's impossible, policy really doesn't allow us to"
+    reply = one(local.workspace.command("ana", "/tone", typed))
+    text = reply.render().text
+    bullets = [line for line in text.split("\n") if line.startswith("• ")]
+    assert [bullet.split(":", 1)[0] for bullet in bullets] == [
+        "• “impossible”", "• “policy really doesn't allow us to”",
+    ]  # fmt: skip
+    # The sentence is said anew, once, and the no stays a no.
+    assert bullets[0].endswith(
+        f"Instead of “{typed}”, try: “Here's what I can do instead: *[add: what you can do]*.”"
+    )
+    assert bullets[1].endswith("The sentence above, said another way, leaves it out too.")
+    assert "possible once" not in text and "will let" not in text
+    assert reply.text == (
+        "Tone 70/100: 2 phrases to change: “impossible”, “policy really doesn't allow us to”"
+    )
+
+    several = (
+        "Unfortunately we can't refund you, policy says 30 days. "
+        "As I said, u need to call your bank."
+    )
+    reply = one(local.workspace.command("ana", "/tone", several))
+    text = reply.render().text
+    bullets = [line for line in text.split("\n") if line.startswith("• ")]
+    assert len(bullets) == 5  # one a phrase, none crammed into another's
+    assert bullets[1].endswith(
+        "Say “can *[add: what you can do]* rather than” instead, as in the sentence above."
+    )
+    assert bullets[3].endswith(
+        "Say “just to recap,” instead: “Just to recap, I'll get in touch with your bank.”"
+    )
+    assert not re.search(r"\w\*\[|\]\*\w", text)  # a part to fill in never glued to a word
+    assert reply.text == (
+        "Tone 30/100: 5 phrases to change: “Unfortunately”, “can't”, “policy says” and 2 more"
+    )
 
 
 def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in():

@@ -2,7 +2,11 @@
 (can't-language, deflection, blame, lecturing, hedging, hiding behind policy), says why each
 hurts, offers a can-do rewrite, scores the text and rewrites it whole. A rewrite is offered as
 the whole sentence the phrase is in, read as a sentence: a capital first, punctuation last, no
-connector left hanging and no part to fill in that is not marked [add: ...].
+connector left hanging and no part to fill in that is not marked [add: ...]. A phrase's rewrite
+is spliced into its sentence only where the rule says it reads well (at the start of a clause,
+after a subject, ...); where it would not, the sentence is offered whole in place of the rep's,
+from the rule's `instead`, since words spliced into a sentence that does not fit them read as
+nonsense or say the opposite.
 
 The rules are data in `playbooks/tone.yaml`, which leads extend; its header documents the
 pattern language. Patterns become regular expressions once, at load, so that a 4,000-character
@@ -16,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import AfterValidator, Field, StringConstraints
@@ -60,11 +64,31 @@ DANGLING = re.compile(
 )
 CLAUSE = re.compile(r"[^,.;:!?\n]*")  # the rest of a clause
 STRANDED = re.compile(r"\b(?:with|to|for|about|on|in|of|at|from|by)\s*$")
+PREPOSITION = re.compile(r"\s*(?:with|to|for|about|on|in|into|of|at|from|by)\b", re.IGNORECASE)
 LEADING_THAT = re.compile(r" +that(?= +\w)")  # "told you that it ships", not "said, that is"
 MARKED = re.compile(r"\[(?!add: )([^\]\n]+)\]")  # what only the rep knows, to fill in
 SPACE_BEFORE = re.compile(r"\s+(?=[,.;:!?])")
 COMMA_BEFORE_STOP = re.compile(r",+(?=\s*[.;:!?]|\s*$)")
-REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:,?\s+\1\b)+", re.IGNORECASE)
+# Said twice in a row ("rather than rather than"); not across a comma: "refund it, it ..."
+REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
+# Where a phrase's rewrite fits in its clause (see the header of tone.yaml). A clause ends at
+# punctuation (not a comma or point inside a number, "1,000" or "2.5") or a dash.
+Fits = Literal["anywhere", "start", "after words", "end", "whole", "nowhere"]
+CLAUSE_BREAK = re.compile(r"[;()\[\]!?…\n]|[,.:](?!\d)|(?<!\d)[,.:]|\s[-–—]+\s|[–—]")
+WORD = re.compile(r"[^\W_][\w'’]*")
+# A conjunction opens a clause of its own: "sorry but that's ...", "... and you need to ...".
+CONJUNCTIONS = frozenset(
+    ("and", "but", "so", "or", "because", "cos", "as", "then", "since", "though", "although",
+     "while", "yet")
+)  # fmt: skip
+# Words that open a sentence without being its subject: "sorry can't help" has none.
+DISCOURSE = frozenset(
+    ("ok", "okay", "well", "sorry", "yes", "no", "hi", "hey", "hello", "oh", "right", "look")
+)
+# "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
+# i of "i.e." or of a word; a suggested sentence writes it "I".
+LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
+SHOUTED = 8  # letters, all capitals: a sentence typed with caps lock on, not an acronym
 OPENERS = " \t\"'“‘(*_"
 CLOSERS = " \t\"'”’)*_"
 ENDINGS = ".!?…:"
@@ -84,6 +108,8 @@ class ToneRule:
     rewrite: str
     penalty: int
     source: str
+    fits: Fits  # where in its clause the rewrite reads well
+    instead: str  # a whole sentence to offer where it does not
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,9 @@ class Flag:
     why: str
     rewrite: str  # the sentence the phrase is in, rewritten whole: what the rep can send
     replacement: str = ""  # what took the phrase's place in that sentence ("" = left out)
+    # The sentence as typed when `rewrite` replaces it whole (some phrase in it has a rewrite
+    # that would not read well spliced in): the rep sees which sentence it stands in for.
+    instead_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,15 +313,21 @@ class RuleShape(Shape, title="field", extra="allow"):
     category: Text
     patterns: list[str] = Field(min_length=1, description="a list of phrases")
     why: Text
-    # Empty: the phrase is best left out ("unfortunately").
-    rewrite: Annotated[str, StringConstraints(strip_whitespace=True)]
+    # Empty: the phrase is best left out ("unfortunately"). None only with fits: nowhere.
+    rewrite: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
     penalty: int = Field(ge=1, le=100, description="a whole number from 1 to 100")
+    fits: Fits = "anywhere"
+    # None: the sentence of its category, under `instead` at the top of the file.
+    instead: Text | None = None
 
 
 # Each rule and each exception is checked on its own: a bad one is left out, the others work.
 class ToneFile(Shape, extra="allow"):
     rules: list[object] = Field(description="a list of rules")
     exceptions: list[object] = Field(default_factory=list, description="a list of phrases")
+    instead: dict[str, Text] = Field(
+        default_factory=dict, description="a mapping of categories to sentences"
+    )
 
 
 def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]]:
@@ -310,7 +345,7 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
     rules: list[ToneRule] = []
     seen: dict[str, int] = {}
     for item, node in zip(content.rules, item_nodes(root, "rules"), strict=True):
-        rule = _load_rule(item, node, name, seen, problems)
+        rule = _load_rule(item, node, name, seen, content.instead, problems)
         if rule is not None:
             rules.append(rule)
     exceptions: list[str] = []
@@ -324,11 +359,22 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
 
 
 def _load_rule(
-    item: object, node: yaml.Node, name: str, seen: dict[str, int], problems: list[Problem]
+    item: object,
+    node: yaml.Node,
+    name: str,
+    seen: dict[str, int],
+    instead_of_category: dict[str, str],
+    problems: list[Problem],
 ) -> ToneRule | None:
     rule_id = item.get("id") if isinstance(item, dict) else None
     prefix = f"{rule_id}: " if isinstance(rule_id, str) else "rule: "
-    shaped = check_shape(item, node, RuleShape, name, problems, prefix)
+    found: list[Problem] = []
+    shaped = check_shape(item, node, RuleShape, name, found, prefix)
+    # A rule that is never spliced in needs no rewrite; any other does.
+    if isinstance(item, dict) and "rewrite" not in item and item.get("fits") != "nowhere":
+        found.append(Problem(name, line_of(node), f"{prefix}missing rewrite"))
+        shaped = None
+    problems += sorted(found, key=lambda problem: problem.line)
     if shaped is None:
         return None
     id_line = line_at(node, ("id",))
@@ -344,7 +390,7 @@ def _load_rule(
         if matcher is None:
             bad = True
             continue
-        for number in PLACEHOLDER.findall(shaped.rewrite):
+        for number in PLACEHOLDER.findall(shaped.rewrite or ""):
             if not 1 <= int(number) <= len(matcher.captures):
                 message = (
                     f"{shaped.id}: rewrite uses {{{number}}} but {pattern!r} has "
@@ -352,11 +398,21 @@ def _load_rule(
                 )
                 problems.append(Problem(name, line_of(pattern_node), message))
                 bad = True
+    instead = shaped.instead or instead_of_category.get(shaped.category)
+    if instead is None:
+        message = (f"{shaped.id}: no instead sentence: give the rule one, or its category "
+                   f"{shaped.category!r} one under instead at the top of the file")  # fmt: skip
+        problems.append(Problem(name, id_line, message))
+        return None
+    if PLACEHOLDER.search(instead):
+        message = f"{shaped.id}: instead is a whole sentence of its own: it cannot use {{1}}"
+        problems.append(Problem(name, id_line, message))
+        return None
     if bad:
         return None
     source = f"{name}:{line_of(node)}"
     return ToneRule(shaped.id, shaped.category, tuple(shaped.patterns), shaped.why,
-                    shaped.rewrite, shaped.penalty, source)  # fmt: skip
+                    shaped.rewrite or "", shaped.penalty, source, shaped.fits, instead)  # fmt: skip
 
 
 def _compiled(
@@ -412,7 +468,7 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     left_out = False
     for start, end, chosen_here in _by_sentence(text, chosen):
         pieces.append(text[position:start])
-        sentence, replacements = _rewrite_sentence(text, start, end, chosen_here)
+        sentence, replacements, instead_of = _rewrite_sentence(text, start, end, chosen_here)
         pieces.append(sentence)
         position = end
         if not sentence:  # left out whole, with the space that followed it
@@ -421,7 +477,7 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
         for (first, last, _, rule, _), replacement in zip(chosen_here, replacements, strict=True):
             flags.append(
                 Flag(text[first:last], first, last, rule.id, rule.category, rule.why,
-                     sentence.strip(), replacement)
+                     sentence.strip(), replacement, instead_of)
             )  # fmt: skip
     pieces.append(text[position:])
     score = max(0, 100 - sum(rule.penalty for _, _, _, rule, _ in chosen))
@@ -455,10 +511,74 @@ def _by_sentence(text: str, chosen: list[Chosen]) -> list[tuple[int, int, list[C
 
 def _rewrite_sentence(
     text: str, start: int, end: int, chosen: list[Chosen]
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[str], str]:
+    """One sentence with its phrases replaced, read as a sentence, and what replaced each
+    phrase; or, where a phrase's rewrite would not read well in it, the `instead` sentence of
+    the first such phrase's rule in its place, with the sentence as typed (else "")."""
+    misfit = next(
+        (rule for index, (_, _, _, rule, _) in enumerate(chosen)
+         if not _fits(rule.fits, *_clause_around(text, start, end, chosen, index))),
+        None,
+    )  # fmt: skip
+    outcome = misfit or _splice(text, start, end, chosen)
+    if not isinstance(outcome, ToneRule):
+        return (*outcome, "")
+    original = text[start:end]
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :]
+    sentence = _as_sentence(MARKED.sub(_marked, outcome.instead))
+    return lead + sentence + trail, [""] * len(chosen), original.strip()
+
+
+def _clause_around(
+    text: str, start: int, end: int, chosen: list[Chosen], index: int
+) -> tuple[bool, bool]:
+    """Whether phrase `index` of a sentence begins its clause and whether it ends it. Phrases
+    to be left out do not count, and one replaced by a lead-in ("just to recap,") ends a
+    clause; a conjunction begins one, and words such as "sorry" or "ok" are not its subject."""
+    first, last = chosen[index][0], chosen[index][1]
+    before = CLAUSE_BREAK.split(_as_read(text, start, first, chosen[:index]))[-1]
+    words = WORD.findall(before.lower())
+    opened = [i for i, word in enumerate(words) if word in CONJUNCTIONS]
+    words = words[opened[-1] + 1 :] if opened else words
+    after = CLAUSE_BREAK.split(_as_read(text, last, end, chosen[index + 1 :]))[0]
+    return all(word in DISCOURSE for word in words), WORD.search(after) is None
+
+
+def _as_read(text: str, start: int, end: int, chosen: list[Chosen]) -> str:
+    """text[start:end] as its clauses will read once these phrases are rewritten: a phrase left
+    out is a space, one rewritten as a lead-in a clause break, any other as it is."""
+    pieces = []
+    position = start
+    for first, last, _, rule, _ in chosen:
+        pieces.append(text[position:first])
+        lead_in = rule.rewrite.endswith((",", ":"))
+        pieces.append(" " if not rule.rewrite else ";" if lead_in else text[first:last])
+        position = last
+    pieces.append(text[position:end])
+    return "".join(pieces)
+
+
+def _fits(fits: Fits, at_start: bool, at_end: bool) -> bool:
+    """Whether a rewrite that fits so reads well where its phrase is in its clause."""
+    return {
+        "anywhere": True,
+        "start": at_start,
+        "after words": not at_start,
+        "end": not at_start and at_end,
+        "whole": at_start and at_end,
+        "nowhere": False,
+    }[fits]
+
+
+def _splice(
+    text: str, start: int, end: int, chosen: list[Chosen]
+) -> tuple[str, list[str]] | ToneRule:
     """One sentence with its phrases replaced, read as a sentence: a capital at the start and
     punctuation at the end, no connector left hanging ("rather than." or ", just to recap,"),
-    no connector said twice; and what replaced each phrase."""
+    no connector said twice; and what replaced each phrase. Or the rule of a phrase whose
+    connector would be left with words that end on a preposition ("rather than help with,") or
+    meet one ("get in touch with in store"): that sentence is better said another way."""
     pieces: list[str] = []
     replacements: list[str] = []
     position = start
@@ -477,25 +597,31 @@ def _rewrite_sentence(
             and (clause.end() < len(rest) or following == end)  # the clause ends before a phrase
             and STRANDED.search(clause[0]) is not None
         )
-        if replacement.endswith(","):
+        if replacement.endswith((",", ":")):
             # A lead-in ("just to recap,") with nothing after it to lead into is left out; one
             # that leads into "that it ships Monday" leads into "it ships Monday".
             if after.lstrip(" ,")[:1] in SENTENCE_STOPS:
                 replacement = ""
-            elif that := LEADING_THAT.match(rest):
+            elif that := LEADING_THAT.match(after):
                 position += that.end()
                 rest = rest[that.end() :]
-        elif DANGLING.search(replacement) and (after.lstrip()[:1] in CLAUSE_STOPS or stranded):
-            # A connector ("rather than") with nothing left in its clause to connect, or only
-            # words that end on a preposition ("rather than help with,"): both go.
+        elif DANGLING.search(replacement) and (stranded or PREPOSITION.match(rest)):
+            return rule  # "I'll get in touch with in store": the sentence is better said anew
+        elif DANGLING.search(replacement) and after.lstrip()[:1] in CLAUSE_STOPS:
+            # A connector ("rather than") with nothing left in its clause to connect goes.
             replacement = DANGLING.sub("", replacement)
-            if stranded and clause is not None:
-                position += clause.end()
-                rest = rest[clause.end() :]
         if not replacement:
-            # Left out, with the comma that went with it: "Sadly, it's" is "It's".
-            position += len(rest) - len(rest.lstrip(" ,")) if rest.strip() else 0
-        elif replacement.endswith(",") and text[position : position + 1] == ",":
+            # Left out with the commas that went with it: "Sadly, it's" is "It's", and "we are,
+            # sadly, out" is "we are out"; a comma between two clauses stays: "not my area I'm
+            # afraid, try" is "not my area, try".
+            opening = not "".join(pieces).strip()
+            comma_next = rest.lstrip(" ").startswith(",")
+            enclosed = comma_next and pieces[-1].rstrip().endswith(",")
+            if enclosed:
+                pieces[-1] = pieces[-1].rstrip()[:-1] + " "
+            if opening or enclosed or not comma_next:
+                position += len(rest) - len(rest.lstrip(" ,")) if rest.strip() else 0
+        elif replacement.endswith((",", ":")) and text[position : position + 1] == ",":
             position += 1  # a replacement that ends in its own comma takes the next one's place
         pieces.append(replacement)
         replacements.append(replacement)
@@ -503,7 +629,11 @@ def _rewrite_sentence(
     original = text[start:end]
     lead = original[: len(original) - len(original.lstrip())]
     trail = original[len(original.rstrip()) :]
-    sentence = _as_sentence("".join(pieces).strip())
+    said = "".join(pieces).strip()
+    letters = [char for char in original if char.isalpha()]
+    if len(letters) >= SHOUTED and all(char.isupper() for char in letters):
+        said = said.lower()  # typed in capitals: the rewrite does not shout back
+    sentence = _as_sentence(said)
     if not any(c.isalnum() for c in sentence):
         return "", replacements  # the sentence was only the phrase ("Unfortunately."): it goes
     return lead + sentence + trail, replacements
@@ -515,9 +645,9 @@ def _marked(match: re.Match[str]) -> str:
 
 
 def _as_sentence(core: str) -> str:
-    """The sentence tidied: its spaces and commas, a connector said twice once, a capital first
-    and punctuation last."""
-    core = DOUBLE_SPACE.sub(" ", core)
+    """The sentence tidied: its spaces and commas, a connector said twice once, "i" as "I", a
+    capital first and punctuation last."""
+    core = LOWER_I.sub("I", DOUBLE_SPACE.sub(" ", core))
     core = SPACE_BEFORE.sub("", core)
     core = COMMA_BEFORE_STOP.sub("", core)
     core = REPEATED.sub(r"\1", core)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import groupby
 
 from bot.coaching.closing import Closing
 from bot.coaching.drafts import Draft
@@ -25,6 +24,7 @@ from bot.slack.blocks.base import (
 from bot.slack.ids import Action, Block
 
 FLAGS_SHOWN = 10
+PHRASES_NOTIFIED = 3  # named in the notification; the message itself lists them all
 # What only the rep knows, left in a rewrite to fill in: shown in bold so it cannot be missed.
 TO_FILL = re.compile(r"\[add: [^\]\n]*\]")
 FILL_IN = "Fill in the parts in brackets before you send it."
@@ -125,16 +125,9 @@ def tone_report(report: ToneReport) -> Message:
         return message(text, [section(Mrkdwn(f"*Tone {report.score}/100*: a clean bill."))])
     count = len(report.flags)
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
-    # One line a sentence: what hurts in it and why, then the sentence as it could read (or,
-    # for a sentence that was only the phrase, that it goes).
     lines = [
-        Mrkdwn(" ").join(f"“{flag.phrase}”: {flag.why}" for flag in flags)
-        + (
-            Mrkdwn(" Try: “") + _to_fill(sentence) + Mrkdwn("”")
-            if sentence
-            else Mrkdwn(" Leave this sentence out.")
-        )
-        for sentence, flags in ((s, list(f)) for s, f in groupby(report.flags, _sentence))
+        _flag_line(flag, previous)
+        for previous, flag in zip([None, *report.flags], report.flags, strict=False)
     ]
     rewritten = Mrkdwn("*The whole text, rewritten:*\n") + (
         _to_fill(report.rewritten)
@@ -152,11 +145,36 @@ def tone_report(report: ToneReport) -> Message:
     ]
     if TO_FILL.search(report.rewritten):
         blocks.append(context(FILL_IN))
-    return message(f"Tone {report.score}/100: {phrases}", blocks)
+    named = ", ".join(f"“{flag.phrase}”" for flag in report.flags[:PHRASES_NOTIFIED])
+    more = f" and {count - PHRASES_NOTIFIED} more" if count > PHRASES_NOTIFIED else ""
+    return message(f"Tone {report.score}/100: {phrases}: {named}{more}", blocks)
 
 
-def _sentence(flag: Flag) -> str:
-    return flag.rewrite
+def _flag_line(flag: Flag, previous: Flag | None) -> Mrkdwn:
+    """One phrase: why it hurts and what to say instead, with its sentence as it could read;
+    or, where no words swapped in would read well, its sentence and one to say instead; or, for
+    a sentence that was only the phrase, that it goes. The sentence is shown once: a phrase in
+    the same sentence as the one before points to it."""
+    line = escape(f"“{flag.phrase}”: {flag.why}")
+    same = previous is not None and (previous.rewrite, previous.instead_of) == (
+        flag.rewrite,
+        flag.instead_of,
+    )
+    if flag.instead_of:
+        if same:
+            return line + " The sentence above, said another way, leaves it out too."
+        return (line + Mrkdwn(" Say the sentence another way. Instead of “") + flag.instead_of
+                + Mrkdwn("”, try: “") + _to_fill(flag.rewrite) + Mrkdwn("”"))  # fmt: skip
+    if not flag.rewrite:
+        return line + " Leave this sentence out."
+    change = (
+        Mrkdwn(" Say “") + _to_fill(flag.replacement) + Mrkdwn("” instead")
+        if flag.replacement
+        else Mrkdwn(" Leave it out")
+    )
+    if same:
+        return line + change + ", as in the sentence above."
+    return line + change + Mrkdwn(": “") + _to_fill(flag.rewrite) + Mrkdwn("”")
 
 
 def _to_fill(text: str) -> Mrkdwn:
