@@ -66,19 +66,6 @@ def case_drafts(store: Store, case_ref: str) -> list[dict]:
     )
 
 
-def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
-    """(text, due time) of the drafts a rep used on a case, by its reference ("C-1042");
-    a draft names its case as the rep typed it, so the bare number counts too."""
-    number = case_ref.split("-")[-1]
-    return store.db.execute(
-        """SELECT text, due_at FROM drafts
-           WHERE upper(trim(case_id)) IN (?, ?) AND due_at IS NOT NULL
-             AND used_at IS NOT NULL
-           ORDER BY due_at""",
-        [case_ref.upper(), number],
-    ).fetchall()
-
-
 def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     """Drafts written for the cases, named as a rep typed them ("C-1042", "c-1042", "1042")."""
     names = [name for i in case_ids for name in (f"C-{i}", str(i))]
