@@ -267,8 +267,9 @@ def test_a_case_card_with_long_notes_keeps_each_section_whole_and_says_what_is_l
     customer = Customer("K1", "Maria <Lopez> & co", None, None, None)
     case = Case(7, customer, "parcel late", "U0REP0001", "open", None, "", None, 1)
     notes = [("U0REP0001", f"note {n} " + "word & " * 400, "") for n in range(12)]
-    promises = [("we'll call", "2026-12-01T09:00:00+00:00")]
-    card = case_blocks.case_card(CaseCard(case, notes, [], promises), date(2026, 11, 30), None)
+    due = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    promises = [Followup(1, "U0REP0001", 7, "we'll call", due, "open", due, None)]
+    card = case_blocks.case_card(CaseCard(case, notes, []), date(2026, 11, 30), None, promises)
     sections = section_texts(card["blocks"])
     assert all(len(text) <= base.SECTION_LIMIT for text in sections)
     assert not any(ENTITY.search(text) for text in sections)

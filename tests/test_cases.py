@@ -31,7 +31,6 @@ from bot.cases.service import (
     open_or_find_case,
     parse_case_ref,
 )
-from bot.coaching import queries as coaching_db
 from bot.shared.db import Store
 
 
@@ -450,18 +449,10 @@ def test_closing_needs_a_root_cause_an_open_case_and_leaves_an_audit_row(store):
     assert [(r["action"], r["subject"]) for r in rows] == [("case.closed", case.ref)]
 
 
-def test_the_card_shows_promises_the_rep_made_on_the_case(store):
+def test_the_card_is_its_case_with_its_solutions_and_none_for_no_case(store):
     case = contact(store).case
-    common = {"user_id": "U1", "message": "m", "situation": "box_problem", "emotion": "neutral",
-              "style": "standard", "version": 0}  # fmt: skip
-    used = coaching_db.record_draft(store, {**common, "case_id": "c-1001", "text": "I'll call you",
-                               "due_at": "2026-01-02T10:00:00+00:00"})  # fmt: skip
-    coaching_db.mark_draft(store, used, used=True)
-    coaching_db.record_draft(store, {**common, "case_id": "C-1001", "text": "not sent",
-                        "due_at": "2026-01-03T10:00:00+00:00"})  # fmt: skip
     card = case_card(store, case.id)
-    assert card.promises == [("I'll call you", "2026-01-02T10:00:00+00:00")]
-    assert card.solutions == []
+    assert card.case == case and card.solutions == []
     assert case_card(store, 9999) is None
 
 

@@ -12,7 +12,7 @@ from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 
-ANA, LEE = member("ana").id, member("lee").id
+ANA, LEE, BEN = member("ana").id, member("lee").id, member("ben").id
 
 
 def customers(local: LocalSlack, tmp_path) -> None:
@@ -331,13 +331,18 @@ def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp
     assert status.fetchone() == ("approved", member("mia").id)
 
 
-def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
+def button_click(local: LocalSlack, user_id: str, action_id: str, block: str, number: int) -> dict:
+    """A click on a button of a message as it was before an edit reached the clicker's screen."""
     return {
         "type": "block_actions", "user": {"id": user_id}, "trigger_id": f"7.{user_id}.x",
         "response_url": local.fake.response_url(),
-        "actions": [{"type": "button", "action_id": "solution_approve", "value": str(solution_id),
-                     "block_id": f"approval:{solution_id}", "action_ts": f"{time.time():.6f}"}],
+        "actions": [{"type": "button", "action_id": action_id, "value": str(number),
+                     "block_id": f"{block}:{number}", "action_ts": f"{time.time():.6f}"}],
     }  # fmt: skip
+
+
+def approve_click(local: LocalSlack, user_id: str, solution_id: int) -> dict:
+    return button_click(local, user_id, "solution_approve", "approval", solution_id)
 
 
 def test_a_second_click_on_a_decided_request_says_who_decided_and_when(local, tmp_path):
@@ -588,3 +593,121 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     text = shown(solve(local, "ana", "C-1001", "Account credit", "60", "Late again"))
     assert "Sent for approval (lead or above)" in text
     assert count(local, "solutions") == 2
+
+
+def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_path):
+    """Found by QA: a case closed with a refund waiting for a lead, a redirect nobody had
+    taken and a promise open said nothing of them; the lead could still approve the refund,
+    the promise's reminders and the redirect's nudges went on."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice for one box")
+    local.workspace.command("ana", "/followup", "in 1h call Margaret back C-1001")
+    local.wait(timedelta(hours=1))
+    (reminder,) = [r for r in local.workspace.look("ana") if "Due now" in r.text]
+    replies = local.workspace.command("ana", "/redirect", "billing C-1001 two charges on the 3rd")
+    (packet,) = [r for r in replies if r.channel == "C0BILLING1"]
+    replies = solve(local, "ana", "C-1001", "Refund", "200", "Charged twice")
+    (card,) = [r for r in replies if "Approval needed" in r.text]
+    solve(local, "ben", "C-1001", "Account credit", "60", "For the trouble")  # Ben, on the phone
+    local.workspace.command("ana", "/case", "C-1001")
+    (form,) = local.workspace.click("ana", "Close case")
+    lines = form.render().text.splitlines()
+    assert "*Closing C-1001 also settles what is still open on it:*" in lines
+    assert (f"• Withdraws Refund £200.00 (S-1), which waits for approval (asked by @{ANA}): "
+            "nothing is granted") in lines  # fmt: skip
+    assert (f"• Withdraws Account credit £60.00 (S-2), which waits for approval (asked by @{BEN}):"
+            " nothing is granted") in lines  # fmt: skip
+    assert "• Withdraws the redirect to Billing (R-1) that nobody has taken" in lines
+    assert any(line.startswith("• Closes the promise F-1 · call Margaret back · due ")
+               for line in lines)  # fmt: skip
+    assert "Still owe the customer one of these? Cancel, and close the case once it is done." in (
+        lines
+    )
+    local.workspace.fill("Root cause", "Process", "ana")
+    replies = local.workspace.submit("ana")
+    (closed,) = [r for r in replies if r.kind == "modal"]
+    lines = closed.render().text.splitlines()
+    assert "*Settled with it:*" in lines
+    assert (f"• Withdrawn: Refund £200.00 (S-1), which waited for approval (asked by @{ANA}): "
+            "nothing was granted") in lines  # fmt: skip
+    assert "• Withdrawn: the redirect to Billing (R-1) that nobody had taken" in lines
+    # What was posted says so, and loses its buttons: through the outbox, as it was sent
+    (withdrawn,) = [r for r in replies if r.ts == card.ts]
+    assert withdrawn.edited and not withdrawn.elements
+    assert withdrawn.render().text.startswith(
+        f"*Withdrawn*: Refund £200.00 for *Margaret Holloway* on C-1001. @{ANA} closed the case "
+    )
+    assert withdrawn.render().text.endswith(", so there is nothing to approve.")
+    (taken_off,) = [r for r in replies if r.ts == packet.ts]
+    assert taken_off.edited and not taken_off.elements
+    assert f"for Billing, from @{ANA}: *withdrawn*." in taken_off.render().text
+    (kept,) = [r for r in replies if r.ts == reminder.ts]
+    assert kept.render().text == "F-1 closed with its case: call Margaret back · C-1001"
+    # Ben, who was told he would hear the outcome, hears it; Ana closed it, and saw it there
+    told_ben = shown(local.workspace.look("ben"))
+    assert f"Withdrawn: Account credit £60.00 on C-1001. @{ANA} closed the case, so" in told_ben
+    assert not [r for r in replies if r.user == ANA and "Withdrawn:" in r.text]
+    # Approve and Take it clicked on what was shown before the edits reached the screen
+    local.client.block_actions(approve_click(local, LEE, 1))
+    told = local.fake.wait_for("response_url", lambda c: "withdrawn" in json.dumps(c.body))
+    assert told.body["text"] == (
+        "C-1001 is closed, so S-1 was withdrawn and there is nothing to approve or deny. It was "
+        "closed."
+    )
+    local.client.block_actions(
+        button_click(local, member("sam").id, "redirect_take", "redirect", 1)
+    )
+    told = local.fake.wait_for("response_url", lambda c: "take" in json.dumps(c.body))
+    assert told.body["text"] == (
+        "C-1001 was closed, so R-1 was withdrawn and there is nothing to take. It was closed."
+    )
+    # Nothing fires for the closed case: no overdue alert, no "nobody has taken it"
+    local.wait(timedelta(hours=3))
+    for user in ("ana", "lee"):
+        assert not [r.text for r in local.workspace.look(user)]
+    db = local.services.store.db
+    assert db.execute("SELECT status, decided_by FROM solutions").fetchall() == [
+        ("withdrawn", ANA), ("withdrawn", ANA)
+    ]  # fmt: skip
+    assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
+        ("withdrawn", ANA)
+    ]
+    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    assert db.execute("SELECT owner_id FROM cases").fetchall() == [(ANA,)]
+    assert verify(local.services.store).ok
+    # the week's summary counts the withdrawn redirect as sent, and no longer as waiting
+    summary = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "Redirects to other teams: *1*" in summary
+    assert "Redirects not taken yet: *0*" in summary
+
+
+def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_and_rep(
+    local, tmp_path
+):
+    """Found by QA: a £120 refund approved on C-1001, proposed again, made a new approval card
+    with no word of the first: a lead could pay it twice without knowing."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice for one box")
+    solve(local, "ana", "C-1001", "Refund", "120", "Charged twice")
+    local.workspace.click("lee", "Approve")
+    approved = local.clock.now()  # the clock stands still: Lee approved at this moment
+    replies = solve(local, "ana", "C-1001", "Refund", "120", "Customer says not refunded")
+    (card,) = [r for r in replies if "Approval needed" in r.text]
+    when = f"<!date^{int(approved.timestamp())}^{{date_short_pretty}} at {{time}}|"
+    assert (f":warning: *Refund £120.00 was already granted on C-1001*: approved by <@{LEE}> "
+            f"{when}on 17 Jun 2026 10:30 UTC>, asked by <@{ANA}>. Approve only if the customer "
+            "is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
+    assert card.text == (
+        "Approval needed: Refund £120.00 on C-1001. Refund £120.00 was already granted on C-1001."
+    )  # the notification: words only
+    (dm,) = [r for r in replies if r.user == ANA and "Sent for approval" in r.text]
+    assert dm.render().text.splitlines()[:2] == [
+        "Sent for approval (lead or above): Refund £120.00 on C-1001. You'll hear the outcome "
+        "here.",
+        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on 17 Jun "
+        f"2026 10:30 UTC, asked by @{ANA}.",
+    ]
+    # a lead who means it grants it again
+    local.workspace.click("lee", "Approve")
+    rows = local.services.store.db.execute("SELECT status FROM solutions ORDER BY id")
+    assert rows.fetchall() == [("approved",), ("approved",)]

@@ -386,3 +386,66 @@ def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_
     (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
     assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Thu 18 Jun")
     assert "F-1 saved: call back about order 9, due Thu 18 Jun, 09:00" in reply.render().text
+
+
+def test_the_case_card_and_its_packet_list_the_same_promises_a_used_draft_by_its_promise(local):
+    """Found by QA: /case showed no Promises for a /followup on the case, and for a draft used
+    on it the whole draft ("Hi Margaret, I'm sorry…") as the promise."""
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria back C-1001")
+    local.workspace.command("ana", "/draft", "C-1001 Maria: I was charged twice for my box!!")
+    (used,) = local.workspace.click("ana", "Use this")
+    assert used.render().text.splitlines()[-1] == (
+        "Logged as sent. Its promise is follow-up F-2: I'll confirm the refund and send you its "
+        "reference · C-1001, due Wed 17 Jun, 16:00. I'll remind you before it is due."
+    )
+    promises = [  # the soonest due first
+        "*Promises*",
+        "• F-2 · I'll confirm the refund and send you its reference · due 17 Jun 2026 15:00 UTC",
+        "• F-1 · call Maria back · due 18 Jun 2026 09:00 UTC",  # 10:00 in London
+    ]
+    (card,) = local.workspace.command("ana", "/case", "C-1001")
+    lines = card.render().text.splitlines()
+    assert lines[lines.index("*Promises*") :][:3] == promises
+    assert "Hi Maria" not in card.render().text
+    replies = local.workspace.command("ana", "/redirect", "billing C-1001")
+    (packet,) = [r for r in replies if r.channel == "C0BILLING1"]
+    lines = packet.render().text.splitlines()
+    assert lines[lines.index("*Promises*") :][:3] == promises
+    # the draft's promise is reminded like any other, at its time
+    local.wait(timedelta(hours=5))
+    seen = shown(local.workspace.look("ana")).splitlines()
+    assert any(line.startswith(":alarm_clock: Due now: F-2 ·") and "I'll confirm the refund" in line
+               for line in seen)  # fmt: skip
+
+
+def test_a_case_waits_for_one_team_at_a_time_and_its_taker_is_named_with_the_team(local):
+    """Found by QA: /redirect deliveries on a case still waiting for Billing made a second
+    handoff; two cases taken gave two identical "taken by its new team" DMs."""
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    (refused,) = local.workspace.command("ana", "/redirect", "deliveries C-1001 box late too")
+    assert refused.render().text.startswith(
+        "C-1001 is already waiting for Billing to take it, so nothing was sent to Deliveries: a "
+        "case goes to one team at a time. Once Billing has taken it, it can be sent on with "
+        f"`/redirect deliveries C-1001`. R-1 was sent by @{ANA} "
+    )
+    assert count(local, "redirects") == 1
+    local.workspace.command("ana", "/case", "Tom Okafor, box late")
+    local.workspace.click("ana", "Create")  # C-1002
+    local.workspace.command("ana", "/redirect", "deliveries C-1002")
+    local.workspace.click("sam", "Take it", where="#billing")
+    local.workspace.click("sam", "Take it", where="#deliveries")
+    local.settle()
+    taken = [json.loads(body)["text"] for body in dms(local, ANA) if "was taken" in body]
+    assert taken == [
+        "C-1001 was taken by Billing; it is theirs now.",
+        "C-1002 was taken by Deliveries; it is theirs now.",
+    ]
+    assert f"C-1001 was taken by Billing (<@{SAM}>)" in [b for b in dms(local, ANA)
+                                                         if "C-1001 was" in b][0]  # fmt: skip
+    # taken, it can go on to another team
+    again = shown(local.workspace.command("sam", "/redirect", "deliveries C-1001"))
+    assert "C-1001 sent to Deliveries" in again

@@ -79,6 +79,47 @@ def test_one_vote_per_rep_query_and_entry_and_the_last_one_counts(tmp_path):
     assert rows.fetchall() == [("U1", 0), ("U2", 1)]
 
 
+def test_solutions_and_redirects_from_before_withdrawals_are_kept_with_their_clicks(tmp_path):
+    old = Database(sqlite3.connect(tmp_path / "r.db"))
+    old.execute("PRAGMA foreign_keys = ON")
+    for version, step in enumerate(MIGRATIONS[:17], start=1):  # a database of version 17
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    at = "2026-11-30T09:00:00+00:00"
+    old.execute("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('BX-1', 'M', ?,"
+                " ?)", [at, at])  # fmt: skip
+    old.execute("INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at) VALUES"
+                " (1001, 'BX-1', 'refund', 'U1', 'open', ?)", [at])  # fmt: skip
+    old.execute("INSERT INTO solutions (case_id, customer_id, situation, type, amount, reason,"
+                " requested_by, status, needs_role, created_at) VALUES (1001, 'BX-1', 'x',"
+                " 'refund', '200.00', 'why', 'U1', 'pending', 'lead', ?)", [at])  # fmt: skip
+    old.execute("INSERT INTO solution_clicks VALUES ('k1', 1, 'U2', 'refused', 'no', ?)", [at])
+    old.execute("INSERT INTO redirects (case_id, from_user, team_id, note, status, remind_at,"
+                " reply_by, created_at) VALUES (1001, 'U1', 'billing', '', 'waiting', ?, ?, ?)",
+                [at, at, at])  # fmt: skip
+    old.conn.commit()
+    old.conn.close()
+    store = Store(tmp_path / "r.db")
+    assert store.schema_version() == len(MIGRATIONS)
+    db = store.db
+    assert db.execute("SELECT id, status FROM solutions").fetchall() == [(1, "pending")]
+    assert db.execute("SELECT solution_id, outcome FROM solution_clicks").fetchall() == [
+        (1, "refused")
+    ]
+    assert db.execute("SELECT id, status, withdrawn_at FROM redirects").fetchall() == [
+        (1, "waiting", None)
+    ]
+    db.execute("UPDATE solutions SET status = 'withdrawn'")  # allowed from now on
+    db.execute("UPDATE redirects SET status = 'withdrawn'")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    indexes = {
+        name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert {"solutions_case", "solutions_decided", "redirects_waiting", "redirects_created"} <= (
+        indexes
+    )
+
+
 def test_votes_given_before_votes_per_entry_are_kept_and_a_vote_on_another_entry_added(tmp_path):
     old = Database(sqlite3.connect(tmp_path / "r.db"))
     for version, step in enumerate(MIGRATIONS[:16], start=1):  # a database of version 16

@@ -1,6 +1,7 @@
 """The case card: a case with everything a rep needs to see beside it (notes, solutions, the
-promises made in drafts, the closed cases on the same matter it follows), as /case shows it,
-a senior callback tells it and a redirect hands it over."""
+closed cases on the same matter it follows), as /case shows it, a senior callback tells it
+and a redirect hands it over. Its promises are follow-ups, a domain above this one: whoever
+shows the card lists them beside it (bot.followups.service.case_followups)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from dataclasses import dataclass, field
 from bot.cases import queries as cases_db
 from bot.cases.service import Case, earlier_cases, get_case
 from bot.cases.solutions import SolutionRecord, solutions_of_case
-from bot.coaching.service import case_promises
 from bot.shared.db import Store
 
 
@@ -26,7 +26,6 @@ class CaseCard:
     case: Case
     notes: list[tuple[str, str, str]]  # (user id, text, time)
     solutions: list[SolutionRecord]
-    promises: list[tuple[str, str]]  # (draft text, due time) of drafts used on the case
     earlier: list[EarlierCase] = field(default_factory=list)  # the latest first
 
 
@@ -38,6 +37,5 @@ def case_card(store: Store, case_id: int) -> CaseCard | None:
         case,
         cases_db.case_notes(store, case_id),  # rows come as tuples (no row factory)
         solutions_of_case(store, case_id),
-        case_promises(store, case.ref),
         [EarlierCase(e, cases_db.case_notes(store, e.id)) for e in earlier_cases(store, case)],
     )

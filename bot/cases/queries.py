@@ -212,14 +212,19 @@ def solution_by_request(store: Store, request_key: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def waiting_solution(store: Store, case_id: int, type_id: str, amount: str | None) -> dict | None:
-    """The earliest request for this solution (type and amount, as stored) on a case that is
-    still waiting for a decision."""
+def same_solution(
+    store: Store, case_id: int, type_id: str, amount: str | None, statuses: tuple[str, ...],
+    before: int | None = None,
+) -> dict | None:  # fmt: skip
+    """The earliest request for this solution (type and amount, as stored) on a case with one
+    of `statuses` ("pending": still waiting for a decision), of those before the request
+    `before` when given."""
     rows = list(
         store.db.query(
-            """SELECT * FROM solutions WHERE case_id = ? AND type = ? AND amount IS ?
-                 AND status = 'pending' ORDER BY id LIMIT 1""",
-            [case_id, type_id, amount],
+            f"""SELECT * FROM solutions WHERE case_id = ? AND type = ? AND amount IS ?
+                  AND status IN ({placeholders(statuses)}) AND (? IS NULL OR id < ?)
+                ORDER BY id LIMIT 1""",
+            [case_id, type_id, amount, *statuses, before, before],
         )
     )
     return rows[0] if rows else None
@@ -254,6 +259,17 @@ def decide_solution(
             """UPDATE solutions SET status = ?, decided_by = ?, decided_at = ?,
                    decision_reason = ? WHERE id = ? AND status = 'pending'""",
             [status, user_id, store.now(), reason, solution_id],
+        )
+        return cursor.rowcount == 1
+
+
+def withdraw_solution(store: Store, solution_id: int, user_id: str) -> bool:
+    """Withdraw a pending solution (its case was closed); False when it was decided first."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE solutions SET status = 'withdrawn', decided_by = ?, decided_at = ?
+               WHERE id = ? AND status = 'pending'""",
+            [user_id, store.now(), solution_id],
         )
         return cursor.rowcount == 1
 

@@ -416,7 +416,8 @@ def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: s
 
 
 def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Case:
-    """Close an open case with its root cause, which the weekly summary reports."""
+    """Close an open case with its root cause, which the weekly summary reports. Only that:
+    bot.followups.closing closes a case with what is still open on it."""
     cause = (root_cause or "").strip().lower()
     if cause not in ROOT_CAUSES:
         raise CaseError(f"Choose a root cause: {', '.join(ROOT_CAUSES)}.")

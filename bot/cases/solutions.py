@@ -38,6 +38,7 @@ from bot.shared.roles import RANKS, Roles
 
 FILE_NAME = "solutions.yaml"
 LIMIT_WINDOW = timedelta(days=30)  # per-customer limits add up what was granted in this window
+GRANTED = ("authorized", "approved")  # the statuses of a solution the customer gets
 MESSAGE_PLACEHOLDERS = {"pending": {"what"}, "denied": {"alternatives"}}
 TYPE_PLACEHOLDERS = {"amount"}
 OTHER_UNITS = {"months": ("month", "months", "mo")}  # units that are not money, and their words
@@ -108,8 +109,8 @@ class SolutionRecord:
     amount: Decimal | None
     reason: str
     requested_by: str
-    status: str  # "authorized", "pending", "approved" or "denied"
-    decided_by: str | None
+    status: str  # "authorized", "pending", "approved", "denied" or "withdrawn"
+    decided_by: str | None  # for a withdrawn one: who closed its case
     decided_at: str | None
     decision_reason: str | None
     created_at: str
@@ -130,6 +131,9 @@ class Proposal:
     # The same solution on the case was already waiting for a decision: `solution` is that
     # request, and nothing was stored or is to be sent for this one.
     already_waiting: bool = False
+    # The same solution (type and amount) already granted on the case, when it was: whoever
+    # decides this one sees it, so that nobody pays twice by mistake.
+    granted_before: SolutionRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -556,13 +560,27 @@ def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecor
     return _fill(solution_type.message, amount=amount)
 
 
+def _stored_amount(amount: Decimal | None) -> str | None:
+    """An amount as the solutions table keeps it."""
+    return str(amount) if amount is not None else None
+
+
+def granted_before(store: Store, record: SolutionRecord) -> SolutionRecord | None:
+    """The same solution (type and amount) granted on the record's case before it, if any."""
+    row = cases_db.same_solution(
+        store, record.case_id, record.type, _stored_amount(record.amount), GRANTED, record.id
+    )
+    return _record(row) if row else None
+
+
 def _proposal(
     store: Store, policy: SolutionPolicy, record: SolutionRecord, already_waiting: bool = False
 ) -> Proposal:
     authorized = record.status == "authorized"
     needs = None if authorized else record.needs_role
     words = customer_message(store, policy, record)
-    return Proposal(record, authorized, needs, words, already_waiting)
+    granted = granted_before(store, record)
+    return Proposal(record, authorized, needs, words, already_waiting, granted)
 
 
 def _allowed_type(
@@ -606,9 +624,10 @@ def propose(
     else pending for the lowest role that may decide it. The same solution (type and amount)
     already waiting for a decision on the case, whoever asked, is that request: nothing more
     is stored (`already_waiting`), for two approved would grant it twice; looked for in the
-    same write transaction, so of two at once one is stored. Raises CaseError (unknown or
-    closed case) or SolutionError (type, amount, reason, beyond every limit); nothing is
-    stored then."""
+    same write transaction, so of two at once one is stored. The same solution already
+    granted on the case is stored as asked, and named (`granted_before`) for whoever decides
+    it, who may mean to grant it twice. Raises CaseError (unknown or closed case) or
+    SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
     reason = (reason or "").strip()
     with store.transaction() as db:
         if request_key and (row := cases_db.solution_by_request(store, request_key)):
@@ -624,8 +643,8 @@ def propose(
         )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
-        stored_amount = str(amount) if amount is not None else None
-        if waiting := cases_db.waiting_solution(store, case.id, type_id, stored_amount):
+        stored_amount = _stored_amount(amount)
+        if waiting := cases_db.same_solution(store, case.id, type_id, stored_amount, ("pending",)):
             return _proposal(store, policy, _record(waiting), already_waiting=True)
         since = iso(store.clock.now() - LIMIT_WINDOW)
         granted = cases_db.granted_amounts(store, case.customer.id, type_id, since)
@@ -731,7 +750,10 @@ def _unchanged(
     user_id: str,
 ) -> Decision | None:  # fmt: skip
     """What a click of `user_id` (whose role is `role`) on the solution of `row` changes
-    nothing with: a refusal, or someone's earlier decision; None when they decide it now."""
+    nothing with: its case closed, a refusal, or someone's earlier decision; None when they
+    decide it now."""
+    if record.status == "withdrawn":  # whoever clicks: there is nothing left to decide
+        return Decision("already_decided", record, record.decided_by, _already(record))
     if refusal := _refusal(store, policy, row, record, role, user_id):
         return Decision("refused", record, record.decided_by, refusal)
     if record.status != "pending":
@@ -773,9 +795,34 @@ def why_not_decide(
 def _already(record: SolutionRecord) -> str:
     if record.status == "authorized":
         return f"{record.ref} was inside the rep's authority: there is nothing to decide."
+    if record.status == "withdrawn":
+        return (
+            f"C-{record.case_id} was closed, so {record.ref} was withdrawn by {record.decided_by}"
+            f" at {record.decided_at}: there is nothing to decide."
+        )
     return (
         f"{record.ref} was already {record.status} by {record.decided_by} at {record.decided_at}."
     )
+
+
+def withdraw_pending(store: Store, case_id: int, user_id: str) -> list[SolutionRecord]:
+    """Withdraw the solutions still waiting for a decision on a case `user_id` is closing,
+    each with its audit row: nothing is granted on a closed case. The withdrawn, as they are
+    now."""
+    withdrawn = []
+    with store.transaction() as db:
+        for waiting in solutions_of_case(store, case_id):
+            if waiting.status != "pending":
+                continue
+            cases_db.withdraw_solution(store, waiting.id, user_id)  # pending, checked above
+            audit.append(
+                db, actor=user_id, action="solution.withdrawn", subject=waiting.ref,
+                details={"case": f"C-{case_id}", "type": waiting.type, "amount": waiting.amount},
+                at=store.now(), customer=audit.customer_of_case(store, case_id),
+            )  # fmt: skip
+            row = existing(cases_db.solution_row(store, waiting.id), waiting.ref)
+            withdrawn.append(_record(row))
+    return withdrawn
 
 
 def describe(policy: SolutionPolicy, record: SolutionRecord) -> str:

@@ -7,7 +7,7 @@ closing instead, which promises nothing (bot.coaching.closing)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from bot.coaching.playbooks import (
     PLACEHOLDER,
     STYLES,
     Playbooks,
+    Situation,
     WorkingHours,
     closing_context,
     render_context,
@@ -165,15 +166,7 @@ def draft_reply(
             version=version, due=None, promise=None, closing=closing,
         )  # fmt: skip
     situation = playbooks.situation_for(entry)
-    values = {
-        "thing": customer_word(text, situation.thing, synonyms or {}),
-        "topic": topic(text),
-    }
-
-    def fill(template: str) -> str:
-        # One pass, so nothing in the customer's words is ever read as a placeholder.
-        return PLACEHOLDER.sub(lambda match: values[ALIASES.get(match[1], match[1])], template)
-
+    fill = _in_their_words(situation, text, synonyms)
     lines = playbooks.empathy_lines(situation, reading.emotion)
     options = [fill(option) for option in situation.options]
     turn = version % len(options)  # another version offers the same options in another order
@@ -201,6 +194,36 @@ def draft_reply(
         due=due.astimezone(UTC),
         promise=promise,
     )
+
+
+def _in_their_words(
+    situation: Situation, message: str, synonyms: Mapping[str, Sequence[str]] | None
+) -> Callable[[str], str]:
+    """Fills a situation's words for a reply to `message`: {thing} as the customer calls it,
+    {topic} their problem named in a few words."""
+    values = {
+        "thing": customer_word(message, situation.thing, synonyms or {}),
+        "topic": topic(message),
+    }
+
+    def fill(template: str) -> str:
+        # One pass, so nothing in the customer's words is ever read as a placeholder.
+        return PLACEHOLDER.sub(lambda match: values[ALIASES.get(match[1], match[1])], template)
+
+    return fill
+
+
+def next_step(
+    playbooks: Playbooks, situation_id: str, message: str,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+) -> str | None:  # fmt: skip
+    """What a draft for `message` in this situation promised to do by its time, as it said it
+    ("I'll update you on where your parcel is"); None for a closing, which promises nothing,
+    or a situation the playbooks no longer have."""
+    situation = playbooks.situation(situation_id)
+    if situation is None or situation_id == CLOSING:
+        return None
+    return _in_their_words(situation, message.strip(), synonyms)(situation.next_step)
 
 
 def check_language(text: str) -> None:

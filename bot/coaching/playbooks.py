@@ -151,6 +151,10 @@ class Playbooks:
                 best, shared = situation, overlap
         return best
 
+    def situation(self, situation_id: str) -> Situation | None:
+        """The situation with this id; None for one the playbooks no longer have."""
+        return next((s for s in self.situations if s.id == situation_id), None)
+
     def empathy_lines(self, situation: Situation, emotion: str) -> tuple[str, ...]:
         return situation.empathy.get(emotion) or self.empathy[emotion]
 

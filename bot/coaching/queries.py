@@ -67,19 +67,6 @@ def case_drafts(store: Store, case_ref: str) -> list[dict]:
     )
 
 
-def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
-    """(text, due time) of the drafts a rep used on a case, by its reference ("C-1042");
-    a draft names its case as the rep typed it, so the bare number counts too."""
-    number = case_ref.split("-")[-1]
-    return store.db.execute(
-        """SELECT text, due_at FROM drafts
-           WHERE upper(trim(case_id)) IN (?, ?) AND due_at IS NOT NULL
-             AND used_at IS NOT NULL
-           ORDER BY due_at""",
-        [case_ref.upper(), number],
-    ).fetchall()
-
-
 def tone_checks_with_words(store: Store) -> Iterator[dict]:
     """Every tone check whose text retention has not emptied yet, the oldest first."""
     return store.db.query("SELECT * FROM tone_checks WHERE text != '' ORDER BY id")

@@ -130,8 +130,3 @@ def mark_draft(
 def case_drafts(store: Store, case_ref: str) -> list[dict]:
     """The drafts written for a case, oldest first."""
     return coaching_db.case_drafts(store, case_ref)
-
-
-def case_promises(store: Store, case_ref: str) -> list[tuple[str, str]]:
-    """(text, due time) of what the drafts a rep used on a case promised."""
-    return coaching_db.case_promises(store, case_ref)

@@ -132,6 +132,17 @@ def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool
         return cursor.rowcount == 1
 
 
+def withdraw_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:
+    """Withdraw a redirect nobody has taken (its case was closed); False when it was taken."""
+    with store.transaction() as db:
+        cursor = db.execute(
+            """UPDATE redirects SET status = 'withdrawn', withdrawn_by = ?, withdrawn_at = ?
+               WHERE id = ? AND status = 'waiting'""",
+            [user_id, at, redirect_id],
+        )
+        return cursor.rowcount == 1
+
+
 def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     marks = placeholders(case_ids)
     return list(

@@ -4,7 +4,8 @@ they never have to repeat it. The teams, their channels and what each needs to k
 
 The case stays owned by the rep who sent it until someone in the team takes it (the first
 click wins); if nobody has taken it within the team's `take_within`, the rep and the team's
-lead are reminded, once each."""
+lead are reminded, once each. A case waits for one team at a time, and closing it withdraws
+the redirect nobody has taken."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from bot.shared.content import (
     load_shape,
 )
 from bot.shared.db import Store, existing
-from bot.shared.refusal import Refusal
+from bot.shared.refusal import Code, Refusal
 from bot.shared.roles import ChannelId, UserId
 
 FILE_NAME = "teams.yaml"
@@ -76,13 +77,15 @@ class Redirect:
     from_user: str
     team_id: str
     note: str
-    status: str  # "waiting" or "taken"
+    status: str  # "waiting", "taken" or "withdrawn" (its case was closed first)
     taken_by: str | None
     taken_at: datetime | None
     created_at: datetime
     remind_at: datetime  # when the rep and the lead hear it is still waiting
     reply_by: datetime  # what the customer was told: they hear back by then
     team_lead: str  # as teams.yaml named them when it was sent
+    withdrawn_by: str | None = None  # who closed its case, for a withdrawn one
+    withdrawn_at: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -214,7 +217,7 @@ def redirect_from_row(row: dict) -> Redirect:
         row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
         row["taken_by"], _time(row["taken_at"]), datetime.fromisoformat(row["created_at"]),
         datetime.fromisoformat(row["remind_at"]), datetime.fromisoformat(row["reply_by"]),
-        row["team_lead"],
+        row["team_lead"], row["withdrawn_by"], _time(row["withdrawn_at"]),
     )  # fmt: skip
 
 
@@ -281,8 +284,9 @@ def redirect(
 ) -> tuple[Redirect, Packet, str]:
     """Hand an open case to a team: the redirect (waiting), the packet for the team's channel
     and the message for the customer. One transaction with its audit row; a retried request
-    returns the first redirect. Raises RedirectError (unknown team, already waiting for that
-    team, note too long) or CaseError (unknown or closed case); nothing is stored then."""
+    returns the first redirect. Raises RedirectError (unknown team, already waiting for a team
+    to take it, note too long) or CaseError (unknown or closed case); nothing is stored
+    then."""
     team = find_team(teams, team_id)
     if team is None:
         known = team_list(teams) or "none: add them to playbooks/teams.yaml"
@@ -301,12 +305,7 @@ def redirect(
             )
         case = open_case(store, case_id)
         for waiting in map(redirect_from_row, followups_db.waiting_redirects(store, case_id)):
-            if waiting.team_id == team.id:
-                raise RedirectError(
-                    f"{case.ref} is already waiting for {team.name}: {waiting.ref} was sent",
-                    waiting.from_user,
-                    waiting.created_at,
-                )
+            _one_team_at_a_time(case.ref, team, waiting, team_name(teams, waiting.team_id))
         now = store.clock.now()
         reply_by = due_time(hours, now.astimezone(tz), team.reply_hours(hours))
         redirect_id = followups_db.insert_redirect(store,
@@ -324,6 +323,40 @@ def redirect(
         return sent, packet(store, team, sent, faq_entries), customer_message(team, sent, tz)
 
 
+def _one_team_at_a_time(case_ref: str, team: Team, waiting: Redirect, waiting_for: str) -> None:
+    """Refuse to send a case that still waits for a team (`waiting`, for `waiting_for`) to
+    take it: two teams would each think it theirs, and the customer hear from both."""
+    if waiting.team_id == team.id:
+        words: tuple[str, ...] = (f"{case_ref} is already waiting for {team.name}: ",)
+    else:
+        words = (
+            f"{case_ref} is already waiting for {waiting_for} to take it, so nothing was sent "
+            f"to {team.name}: a case goes to one team at a time. Once {waiting_for} has taken "
+            "it, it can be sent on with ",
+            Code(f"/redirect {team.id} {case_ref}"),
+            ". ",
+        )
+    raise RedirectError((*words, f"{waiting.ref} was sent"), waiting.from_user, waiting.created_at)
+
+
+def withdraw_waiting(store: Store, case_id: int, user_id: str) -> list[Redirect]:
+    """Withdraw the redirects of a case `user_id` is closing that nobody has taken, each with
+    its audit row: there is nothing left for the team to take. The withdrawn, as they are
+    now."""
+    withdrawn = []
+    with store.transaction() as db:
+        for row in followups_db.waiting_redirects(store, case_id):
+            waiting = redirect_from_row(row)
+            followups_db.withdraw_redirect(store, waiting.id, user_id, store.now())
+            audit.append(
+                db, actor=user_id, action="redirect.withdrawn", subject=waiting.ref,
+                details={"case": f"C-{case_id}", "team": waiting.team_id}, at=store.now(),
+                customer=audit.customer_of_case(store, case_id),
+            )  # fmt: skip
+            withdrawn.append(existing(get_redirect(store, waiting.id), waiting.ref))
+    return withdrawn
+
+
 def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
     """Take a waiting redirect: the first taker wins and the case becomes theirs. Taking it
     again (a retried click) returns it; anyone else hears who took it and when. The rep who
@@ -336,6 +369,13 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
             if found.taken_by == user_id:
                 return found
             raise RedirectError(f"{found.ref} was already taken", found.taken_by, found.taken_at)
+        if found.status == "withdrawn":
+            raise RedirectError(
+                f"C-{found.case_id} was closed, so {found.ref} was withdrawn and there is "
+                "nothing to take. It was closed",
+                found.withdrawn_by,
+                found.withdrawn_at,
+            )
         if found.from_user == user_id:
             raise RedirectError(
                 f"You sent C-{found.case_id} to this team yourself: someone in the team takes "

@@ -13,12 +13,15 @@ produced again; times are stored and compared in UTC, so daylight saving moves n
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.cases import audit
-from bot.cases.service import open_case
+from bot.cases.service import get_case, open_case, parse_case_ref
+from bot.coaching.drafts import next_step
+from bot.coaching.playbooks import Playbooks
 from bot.followups import queries as followups_db
 from bot.shared.clock import iso
 from bot.shared.db import Store, existing
@@ -120,6 +123,29 @@ def add_followup(
         return existing(get_followup(store, followup_id), f"follow-up F-{followup_id}")
 
 
+def promise_of_draft(
+    store: Store, playbooks: Playbooks, draft: dict, user_id: str,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+) -> Followup | None:  # fmt: skip
+    """The promise a draft the rep just used made on its case ("I'll update you on where your
+    parcel is", by its time), recorded as their follow-up, so that it is reminded, listed on
+    the case and closed with it like any other; the same follow-up however often the draft is
+    used. None for a draft that promised nothing (a closing), names no open case, or whose
+    time has passed."""
+    number = parse_case_ref(draft["case_id"] or "")
+    case = get_case(store, number) if number is not None else None
+    if draft["due_at"] is None or case is None or case.status != "open":
+        return None
+    due = datetime.fromisoformat(draft["due_at"])
+    step = next_step(playbooks, draft["situation"], draft["message"], synonyms)
+    if step is None or due <= store.clock.now():
+        return None
+    return add_followup(
+        store, owner_id=user_id, what=step, due_at=due, case_id=case.id,
+        request_key=f"draft:{draft['id']}:promise",
+    )  # fmt: skip
+
+
 def list_followups(store: Store, owner_id: str, *, include_done: bool = False) -> list[Followup]:
     """The owner's follow-ups: open ones by due time, so the overdue come first; then, if
     asked for, the done ones."""
@@ -157,17 +183,32 @@ def complete(
     """Close a follow-up: its owner may, and with `roles` given a lead or above may close
     anyone's. Its reminders stop. FollowupError for an unknown one, someone else's, or one
     already done (saying by whom and when)."""
-    with store.transaction() as db:
-        followup = _open_for(store, followup_id, user_id, roles)
-        followups_db.finish_followup(
-            store, followup.id, user_id, store.now()
-        )  # open, checked above
-        audit.append(
-            db, actor=user_id, action="followup.done", subject=followup.ref,
-            details={"owner": followup.owner_id, "due_at": iso(followup.due_at)},
-            at=store.now(), customer=audit.customer_of_case(store, followup.case_id),
-        )  # fmt: skip
-        return existing(get_followup(store, followup.id), followup.ref)
+    with store.transaction():
+        return _finish(store, _open_for(store, followup_id, user_id, roles), user_id)
+
+
+def close_with_case(store: Store, case_id: int, user_id: str) -> list[Followup]:
+    """Close the open promises on a case `user_id` is closing, whoever made them: a closed
+    case has nothing left to keep, and its reminders stop. The closed, as they are now."""
+    with store.transaction():
+        return [
+            _finish(store, followup, user_id, with_case=True)
+            for followup in case_followups(store, case_id)
+        ]
+
+
+def _finish(store: Store, followup: Followup, user_id: str, with_case: bool = False) -> Followup:
+    """Mark an open follow-up done by `user_id` (`with_case`: as its case closed), with its
+    audit row (in the caller's transaction)."""
+    followups_db.finish_followup(store, followup.id, user_id, store.now())  # open, checked
+    details = {"owner": followup.owner_id, "due_at": iso(followup.due_at)}
+    if with_case:
+        details["closed_with"] = f"C-{followup.case_id}"
+    audit.append(
+        store.db, actor=user_id, action="followup.done", subject=followup.ref, details=details,
+        at=store.now(), customer=audit.customer_of_case(store, followup.case_id),
+    )  # fmt: skip
+    return existing(get_followup(store, followup.id), followup.ref)
 
 
 def snooze(

@@ -277,12 +277,13 @@ def redirect_waits(
 ) -> dict[str, tuple[int, int, float, float]]:
     """Team id (and "all") -> (redirects sent in the period, still waiting at its end,
     median and longest minutes waited to be taken). One not taken by the end counts the
-    time it had waited by then, so a long wait shows in the week it started. `until` (now,
-    for a week still going on) is where waiting is measured to, instead of the week's end."""
+    time it had waited by then, so a long wait shows in the week it started; one withdrawn
+    (its case closed first) waited until then. `until` (now, for a week still going on) is
+    where waiting is measured to, instead of the week's end."""
     params = {"start": start, "end": end, "until": until or end}
     where = "created_at >= :start AND created_at < :end"
     # Never below nought: a redirect read with a clock behind its own (a copied database).
-    taken = "min(coalesce(taken_at, :until), :until)"
+    taken = "min(coalesce(taken_at, withdrawn_at, :until), :until)"
     wait = f"max(0, julianday({taken}) - julianday(created_at)) * 1440"
     waits = _medians(
         store,
@@ -293,7 +294,8 @@ def redirect_waits(
     waiting = dict(
         store.db.execute(
             f"""SELECT team_id, count(*) FROM redirects WHERE {where}
-                  AND (taken_at IS NULL OR taken_at > :until) GROUP BY team_id""",
+                  AND (coalesce(taken_at, withdrawn_at) IS NULL
+                       OR coalesce(taken_at, withdrawn_at) > :until) GROUP BY team_id""",
             params,
         ).fetchall()
     )

@@ -522,6 +522,55 @@ def _v17_feedback_per_entry(db: Database) -> None:
     )
 
 
+def _schema_of(db: Database, table: str) -> tuple[str, list[str]]:
+    """The CREATE statements of a table and of its indexes, as the database has them."""
+    (definition,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    indexes = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        [table],
+    ).fetchall()
+    return definition, [index for (index,) in indexes]
+
+
+def _widen_check(
+    db: Database, table: str, check: str, widened: str, pointing: tuple[str, ...] = ()
+) -> None:
+    """Make `table` again as it is, with its CHECK `check` become `widened`, the same rows and
+    indexes: SQLite cannot change a CHECK in place. The tables `pointing` at it (by foreign
+    key) are kept aside meanwhile and made again after it, so that none of their rows ever
+    points at a table that is gone."""
+    definition, indexes = _schema_of(db, table)
+    if check not in definition:
+        raise RuntimeError(f"the {table} table is not as this step expects: {definition}")
+    kept = [(other, *_schema_of(db, other)) for other in pointing]
+    new = definition.replace(check, widened).replace(f"TABLE {table} ", f"TABLE {table}_new ", 1)
+    db.execute(new)
+    db.execute(f"INSERT INTO {table}_new SELECT * FROM {table}")
+    for other, _, _ in kept:
+        db.execute(f"CREATE TABLE {other}_kept AS SELECT * FROM {other}")
+        db.execute(f"DROP TABLE {other}")
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    for other, other_definition, other_indexes in kept:
+        db.execute(other_definition)
+        db.execute(f"INSERT INTO {other} SELECT * FROM {other}_kept")
+        db.execute(f"DROP TABLE {other}_kept")
+        indexes += other_indexes
+    for index in indexes:
+        db.execute(index)
+
+
+def _v18_withdrawn(db: Database) -> None:
+    # Closing a case withdraws what still waits on it: a solution waiting for approval (who
+    # closed it and when go in decided_by and decided_at) and a redirect nobody has taken.
+    _widen_check(db, "solutions", "'denied')", "'denied', 'withdrawn')", ("solution_clicks",))
+    _widen_check(db, "redirects", "'taken')", "'taken', 'withdrawn')")
+    db.execute("ALTER TABLE redirects ADD COLUMN withdrawn_by TEXT")
+    db.execute("ALTER TABLE redirects ADD COLUMN withdrawn_at TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -541,4 +590,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v15_outbox_unsure,
     _v16_outbox_file_id,
     _v17_feedback_per_entry,
+    _v18_withdrawn,
 ]

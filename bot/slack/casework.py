@@ -1,5 +1,5 @@
-"""Case work that several listeners share: the card of a contact just counted, the /solve
-modal."""
+"""Case work that several listeners share: the case card with its promises, the card of a
+contact just counted, the /solve modal."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.cases.card import CaseCard, case_card
 from bot.cases.service import Contact
 from bot.cases.solutions import options_for
+from bot.followups.service import case_followups
 from bot.services import Services
 from bot.shared.db import existing
 from bot.slack.blocks import base
@@ -23,8 +24,17 @@ def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.M
     if contact.callback_due and seniors:
         key = f"case:{contact.case.id}:callback"  # a second button of one /case posts nothing
         outbox.post(seniors, case_blocks.callback_alert(card), key=key, digest="callback")
+    return case_message(services, card, contact)
+
+
+def case_message(
+    services: Services, card: CaseCard, contact: Contact | None = None
+) -> base.Message:
+    """The case card as /case shows it, with the case's open promises: the follow-ups its
+    redirect packet lists too."""
     today = services.store.clock.now().date()
-    return case_blocks.case_card(card, today, services.guide.solutions, contact)
+    promises = case_followups(services.store, card.case.id)
+    return case_blocks.case_card(card, today, services.guide.solutions, promises, contact)
 
 
 def situation_of(services: Services, card: CaseCard) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
@@ -19,6 +19,9 @@ from bot.cases.service import (
     root_cause_label,
 )
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
+from bot.followups.closing import ClosedCase, OpenItems
+from bot.followups.redirects import Team, team_name
+from bot.followups.service import Followup
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     SECTION_LIMIT,
@@ -31,6 +34,7 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
+    in_utc,
     local_time,
     mention,
     message,
@@ -321,10 +325,22 @@ def _ago(elapsed: timedelta) -> str:
     return "just now" if minutes < 1 else f"{counted(minutes, 'minute')} ago"
 
 
+def promise_lines(promises: Sequence[Followup]) -> list[str]:
+    """A case's open promises, as its card and its redirect packet list them: "F-2 · call Tom
+    back · due tomorrow 10:00 AM" (the due time in each reader's own time zone)."""
+    return [
+        Mrkdwn(f"F-{f.id} · {escape(shorten(f.what, 200))} · due ")
+        + local_time(f.due_at, in_utc(f.due_at))
+        for f in promises
+    ]
+
+
 def case_card(
-    card: CaseCard, today: date, policy: SolutionPolicy, contact: Contact | None = None
-) -> Message:
-    """Everything about a case at a glance, and what the rep can do next."""
+    card: CaseCard, today: date, policy: SolutionPolicy, promises: Sequence[Followup],
+    contact: Contact | None = None,
+) -> Message:  # fmt: skip
+    """Everything about a case at a glance (`promises`: its open follow-ups, by due time), and
+    what the rep can do next."""
     case = card.case
     heading = Mrkdwn(
         f"*{escape(case.ref)} · {escape(case.customer.name)}* "
@@ -361,13 +377,11 @@ def case_card(
         blocks += bulleted(
             Mrkdwn("*Solutions*"), lines, shown=LISTED, rest="The first proposed are shown."
         )
-    if card.promises:
-        lines = [
-            Mrkdwn(f"{escape(shorten(text, 200))} (due {_due(due)})") for text, due in card.promises
-        ]
+    if promises:
         blocks += bulleted(
-            Mrkdwn("*Promises*"), lines, shown=LISTED, rest="The soonest due are shown."
-        )
+            Mrkdwn("*Promises*"), promise_lines(promises), shown=LISTED,
+            rest="The soonest due are shown.",
+        )  # fmt: skip
     if case.status == "open":
         blocks.append(
             actions(
@@ -426,36 +440,77 @@ def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta
     }  # fmt: skip
 
 
-def close_modal(card: CaseCard) -> dict:
+def _open_lines(
+    items: OpenItems, policy: SolutionPolicy, teams: Mapping[str, Team], done: bool
+) -> list[str]:
+    """What closing a case settles, each as what becomes of it: before (`done` False), as the
+    close form warns of it, or after, as the closed case says it."""
+    withdraw, close = ("Withdrawn: ", "Closed: ") if done else ("Withdraws ", "Closes ")
+    waits, nothing = ("waited", "nothing was granted") if done else ("waits", "nothing is granted")
+    lines: list[str] = [
+        Mrkdwn(f"{withdraw}{escape(describe(policy, s))} ({s.ref}), which {waits} for approval "
+               "(asked by ") + mention(s.requested_by) + f"): {nothing}"
+        for s in items.solutions
+    ]  # fmt: skip
+    lines += [
+        f"{withdraw}the redirect to {team_name(teams, r.team_id)} ({r.ref}) that nobody "
+        f"{'had' if done else 'has'} taken"
+        for r in items.redirects
+    ]
+    lines += [
+        Mrkdwn(f"{close}the promise ") + line + Mrkdwn(", made by ") + mention(f.owner_id)
+        for f, line in zip(items.promises, promise_lines(items.promises), strict=True)
+    ]
+    return lines
+
+
+def close_modal(card: CaseCard, items: OpenItems, policy: SolutionPolicy,
+                teams: Mapping[str, Team]) -> dict:  # fmt: skip
+    """The root cause to record, and what else closing the case will do: withdraw what still
+    waits on it and close its promises, each named, so nothing is settled unseen."""
+    blocks = [
+        section("What caused this contact? Management sees where contacts come from."),
+        _select(Field.ROOT_CAUSE, "Root cause", [(root_cause_label(c), c) for c in ROOT_CAUSES]),
+    ]
+    if items:
+        heading = Mrkdwn(f"*Closing {escape(card.case.ref)} also settles what is still open on "
+                         "it:*")  # fmt: skip
+        blocks += bulleted(heading, _open_lines(items, policy, teams, done=False), shown=LISTED,
+                           rest="All of them are settled.")  # fmt: skip
+        blocks.append(context(
+            "Still owe the customer one of these? Cancel, and close the case once it is done."
+        ))  # fmt: skip
     return {
         "type": "modal",
         "callback_id": Modal.CLOSE_CASE,
         "private_metadata": json.dumps({"case_id": card.case.id}),
         "title": plain(f"Close {card.case.ref}", TITLE_LIMIT),
         "submit": plain("Close case", TITLE_LIMIT),
-        "blocks": [
-            section("What caused this contact? Management sees where contacts come from."),
-            _select(
-                Field.ROOT_CAUSE, "Root cause", [(root_cause_label(c), c) for c in ROOT_CAUSES]
-            ),
-        ],
+        "blocks": blocks,
     }
 
 
-def closed_modal(case: Case) -> dict:
-    """What the close modal turns into once the case is closed: what was recorded."""
+def closed_modal(closed: ClosedCase, policy: SolutionPolicy, teams: Mapping[str, Team]) -> dict:
+    """What the close modal turns into once the case is closed: what was recorded, and what
+    was settled with it."""
+    case = closed.case
     cause = root_cause_label(case.root_cause or "unknown")
+    blocks = [
+        section(
+            f"{case.ref} ({case.customer.name}, {case.topic or 'no topic'}) is closed. "
+            f"Root cause recorded: {cause}. If the customer comes back about it, "
+            "/case opens a new case that follows this one."
+        )  # fmt: skip
+    ]
+    if closed.settled:
+        blocks += bulleted(Mrkdwn("*Settled with it:*"),
+                           _open_lines(closed.settled, policy, teams, done=True), shown=LISTED,
+                           rest="All of them were settled.")  # fmt: skip
     return {
         "type": "modal",
         "title": plain(f"{case.ref} closed", TITLE_LIMIT),
         "close": plain("Done", TITLE_LIMIT),
-        "blocks": [
-            section(
-                f"{case.ref} ({case.customer.name}, {case.topic or 'no topic'}) is closed. "
-                f"Root cause recorded: {cause}. If the customer comes back about it, "
-                "/case opens a new case that follows this one."
-            )  # fmt: skip
-        ],
+        "blocks": blocks,
     }
 
 
@@ -480,9 +535,28 @@ def told_modal(title: str, told: Message) -> dict:
     }
 
 
+def granted_before(granted: SolutionRecord, policy: SolutionPolicy) -> tuple[str, Mrkdwn]:
+    """The same solution already granted on the case, in plain words (for a notification)
+    and as shown: who granted it and when, as Slack shows a person and a time to each
+    reader."""
+    what = describe(policy, granted)
+    said = f"{what} was already granted on C-{granted.case_id}"
+    if granted.status == "approved":
+        how = Mrkdwn(": approved by ") + mention(granted.decided_by or "")
+        how += Mrkdwn(" ") + shown_at(datetime.fromisoformat(granted.decided_at or ""))
+        how += Mrkdwn(", asked by ") + mention(granted.requested_by)
+    else:  # authorized at once, inside the authority of who asked
+        how = Mrkdwn(": authorized by ") + mention(granted.requested_by)
+        how += Mrkdwn(" ") + shown_at(datetime.fromisoformat(granted.created_at))
+    return f"{said}.", Mrkdwn(":warning: *") + escape(said) + Mrkdwn("*") + how + "."
+
+
 def approval_card(
-    card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy
-) -> Message:
+    card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
+    granted: SolutionRecord | None = None,
+) -> Message:  # fmt: skip
+    """The request before the leads, with Approve and Deny; with `granted`, the same solution
+    already granted on the case, so that nobody pays it twice without meaning to."""
     case = card.case
     text = Mrkdwn(
         f"*Approval needed ({escape(needs_role)} or above)*: "
@@ -490,10 +564,12 @@ def approval_card(
         f"{escape(case.ref)} ({escape(case.topic)}), proposed by {mention(solution.requested_by)}"
         f"\n{quote(solution.reason, 500)}"
     )
-    return message(
-        f"Approval needed: {describe(policy, solution)} on {case.ref}",
-        [*sections(text), decision_buttons(solution)],
-    )
+    fallback = f"Approval needed: {describe(policy, solution)} on {case.ref}"
+    if granted is not None:
+        said, shown = granted_before(granted, policy)
+        text += Mrkdwn("\n") + shown + " Approve only if the customer is to have it twice."
+        fallback += f". {said}"
+    return message(fallback, [*sections(text), decision_buttons(solution)])
 
 
 def decision_buttons(solution: SolutionRecord) -> dict:
@@ -518,6 +594,34 @@ def approval_undelivered(
     )
 
 
+def withdrawn_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy) -> Message:
+    """An approval card once its case was closed: nothing left to approve, and no buttons."""
+    what = describe(policy, solution)
+    text = (
+        Mrkdwn(
+            f"*Withdrawn*: {escape(what)} for *{escape(card.case.customer.name)}* on "
+            f"{escape(card.case.ref)}. "
+        )
+        + mention(solution.decided_by or "")
+        + Mrkdwn(" closed the case ")
+    )
+    text += shown_at(datetime.fromisoformat(solution.decided_at or ""))
+    text += ", so there is nothing to approve."
+    return message(
+        f"Withdrawn: {what} on {card.case.ref}. The case was closed, so there is nothing to "
+        "approve.",
+        sections(text),
+    )
+
+
+def withdrawn_for_rep(solution: SolutionRecord, policy: SolutionPolicy) -> Message:
+    """What a rep who asked for a solution hears when someone else closed its case first."""
+    said = f"Withdrawn: {describe(policy, solution)} on C-{solution.case_id}."
+    text = escape(said) + Mrkdwn(" ") + mention(solution.decided_by or "")
+    text += " closed the case, so nothing was granted."
+    return message(f"{said} The case was closed, so nothing was granted.", sections(text))
+
+
 def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolicy) -> Message:
     verdict = "Approved" if solution.status == "approved" else "Denied"
     text = Mrkdwn(
@@ -530,11 +634,18 @@ def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolic
     return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", sections(text))
 
 
-def outcome_for_rep(headline: str, customer_message: str, why: str | None = None) -> Message:
+def outcome_for_rep(
+    headline: str, customer_message: str, why: str | None = None,
+    warning: tuple[str, Mrkdwn] | None = None,
+) -> Message:  # fmt: skip
     """What the rep is told about a solution, with the message to pass to the customer; `why`,
-    the reason a lead gave for a denial."""
+    the reason a lead gave for a denial; `warning`, what they should know of it (in plain
+    words, and as shown: see `granted_before`)."""
     said = f"{headline} Why: {why}" if why else headline
     shown = Mrkdwn(escape(headline)) + (Mrkdwn("\n*Why:* ") + why if why else Mrkdwn(""))
+    if warning is not None:
+        said += f" {warning[0]}"
+        shown += Mrkdwn("\n") + warning[1]
     return message(
         f"{said} {customer_message}",
         [*sections(shown), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
@@ -609,6 +720,13 @@ def already_waiting(
 
 
 def already_decided(solution: SolutionRecord) -> Message:
-    """Who decided a solution and when, as Slack shows a person and a time to each reader."""
+    """Who decided a solution and when, as Slack shows a person and a time to each reader; for
+    one withdrawn, that its case was closed, by whom and when."""
     at = datetime.fromisoformat(solution.decided_at) if solution.decided_at else None
+    if solution.status == "withdrawn":
+        words = (
+            f"C-{solution.case_id} is closed, so {solution.ref} was withdrawn and there is "
+            "nothing to approve or deny. It was closed"
+        )
+        return refusal(words, solution.decided_by, at)
     return refusal(f"{solution.ref} was already {solution.status}", solution.decided_by, at)

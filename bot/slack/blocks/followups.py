@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.cases.service import Case
 from bot.cases.solutions import SolutionPolicy, describe
 from bot.followups.redirects import Packet, Redirect, Team, team_list, team_name
 from bot.followups.reminders import Reminder
@@ -26,8 +27,9 @@ from bot.slack.blocks.base import (
     section,
     sections,
     shorten,
+    shown_at,
 )
-from bot.slack.blocks.cases import contacts, tenure
+from bot.slack.blocks.cases import contacts, promise_lines, tenure
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -93,6 +95,15 @@ def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
                 f"{shown_time(followup.due_at, tz)}{after}"
             )
         ),
+    )
+
+
+def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
+    """Under a draft the rep used on a case: its promise, kept as a follow-up."""
+    return Mrkdwn(
+        f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
+        f"{_case(followup)}, due {shown_time(followup.due_at, tz)}. I'll remind you before it "
+        "is due."
     )
 
 
@@ -197,17 +208,13 @@ def packet_card(
     if packet.rep_note:
         lines.append(f"Rep's note: {escape(packet.rep_note)}")
     blocks = sections(Mrkdwn("\n".join(lines)))
-    promises: list[str] = [
-        Mrkdwn(f"{escape(shorten(f.what, 250))}, due {shown_time(f.due_at, tz)}")
-        for f in packet.promises
-    ]
     faq_tried: list[str] = [tried(entry_id, entry, 300) for entry_id, entry in packet.faq_tried]
     for title, items in [
         ("Tried from the FAQ", faq_tried),
         ("Sent to the customer", [shorten(text, 300) for text in packet.drafts_sent]),
         ("Solutions", [f"{describe(policy, s)}: {s.status}" for s in packet.solutions]),
         ("Notes", [shorten(text, 300) for _, text, _ in packet.notes]),
-        ("Promises", promises),
+        ("Promises", promise_lines(packet.promises)),
     ]:
         if items:
             blocks += bulleted(
@@ -228,6 +235,34 @@ def packet_taken(packet: dict, user_id: str) -> Message:
     # The text is Slack's copy of our own fallback, escaped once already: it goes back as it is.
     taken = Mrkdwn(f"Taken by {mention(user_id)}.")
     return {"text": packet.get("text", ""), "blocks": [*blocks, context(taken)]}
+
+
+def redirect_taken(redirect: Redirect, team: str) -> Message:
+    """What the rep who sent a case hears when someone in the team takes it: who, and which
+    team, for a rep may have sent several."""
+    said = f"C-{redirect.case_id} was taken by {team}"
+    text = escape(said) + Mrkdwn(" (") + mention(redirect.taken_by or "") + "); it is theirs now."
+    return message(f"{said}; it is theirs now.", sections(text))
+
+
+def packet_withdrawn(redirect: Redirect, case: Case, team: str) -> Message:
+    """A packet nobody took once its case was closed: who closed it and when, and no Take
+    button, so nobody in the team picks up a closed case."""
+    withdrawn_by, withdrawn_at = redirect.withdrawn_by or "", redirect.withdrawn_at
+    text = (
+        Mrkdwn(f"*{escape(case.ref)} · {escape(case.customer.name)}* for {escape(team)}, from ")
+        + mention(redirect.from_user)
+        + Mrkdwn(": *withdrawn*. ")
+        + mention(withdrawn_by)
+        + Mrkdwn(" closed the case")
+        + (Mrkdwn(" ") + shown_at(withdrawn_at) if withdrawn_at else Mrkdwn(""))
+        + ", so there is nothing to take."
+    )
+    return message(
+        f"{case.ref} redirect to {team} withdrawn: the case was closed, so there is nothing to "
+        "take.",
+        sections(text),
+    )
 
 
 def redirected(team: Team, case_ref: str, customer_message: str) -> Message:

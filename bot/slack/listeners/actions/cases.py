@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.cases.card import case_card
 from bot.cases.service import CaseChoice, CaseError, CustomerChoice, open_case_for
 from bot.cases.solutions import Decision, decide, describe, why_not_decide
+from bot.followups.closing import open_items
 from bot.services import Services
 from bot.shared.db import existing
 from bot.shared.refusal import Refusal
@@ -88,12 +89,16 @@ def propose(body: dict, respond: Respond, client: WebClient, services: Services)
 
 
 def close(body: dict, client: WebClient, services: Services) -> None:
+    """The close form, saying what closing will settle: what still waits on the case and its
+    promises."""
     card = case_card(services.store, _number(body) or 0)
     if card is None:
         raise CaseError("That case is gone.")
     if card.case.status != "open":
         raise CaseError(f"{card.case.ref} is already closed.")
-    client.views_open(trigger_id=body["trigger_id"], view=case_blocks.close_modal(card))
+    items = open_items(services.store, card.case.id)
+    view = case_blocks.close_modal(card, items, services.guide.solutions, services.guide.teams)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def approve(

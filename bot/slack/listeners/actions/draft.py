@@ -6,9 +6,11 @@ from slack_sdk import WebClient
 
 from bot.coaching.drafts import CannotDraft
 from bot.coaching.service import get_draft, mark_draft
+from bot.followups.service import promise_of_draft
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.blocks import faq as faq_blocks
+from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.drafting import draft_for
 from bot.slack.ids import Action
@@ -44,6 +46,16 @@ def on_draft(
                 services.store, row["id"], used=used or None, helpful=None if used else False
             )
             done = "Logged as sent." if used else "Thanks: marked not helpful for the team leads."
+            promise = (
+                promise_of_draft(
+                    services.store, services.guide.playbooks, row, user_id,
+                    services.faq.edition.knowledge.synonyms,
+                )
+                if used
+                else None
+            )  # fmt: skip
+            if promise is not None:
+                done = followup_blocks.promise_of_draft_saved(promise, tz)
             respond(replace_original=True, **coach_blocks.draft_done(row["text"], done))
             return
         style = CHANGES[action_id].get("style", row["style"])

@@ -6,10 +6,9 @@ from datetime import timedelta
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.followups.redirects import take
+from bot.followups.redirects import take, team_name
 from bot.followups.service import Followup, FollowupError, complete, get_followup, snooze
 from bot.services import Services
-from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.blocks.digest import in_place, tag_of
 from bot.slack.boundary import Listeners
@@ -64,6 +63,11 @@ def on_followup(
         raise
 
 
+def packet_key(redirect_id: int) -> str:
+    """The outbox key of a redirect's packet in its team's channel, by which it is updated."""
+    return f"redirect:{redirect_id}:packet"
+
+
 def take_redirect(
     ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
     delivery_key: str,
@@ -79,9 +83,10 @@ def take_redirect(
                 body["message"], block_id, lambda card: followup_blocks.packet_taken(card, user_id)
             )
             respond(replace_original=True, **taken_card)
+        team = team_name(services.guide.teams, taken.team_id)
         outbox.post(
             taken.from_user,
-            base.note(f"C-{taken.case_id} was taken by its new team; it is theirs now."),
+            followup_blocks.redirect_taken(taken, team),
             key=f"redirect:{taken.id}:taken",
             digest="taken",
         )

@@ -19,7 +19,7 @@ from bot.services import Services
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.casework import contact_card, open_solve_modal
+from bot.slack.casework import case_message, contact_card, open_solve_modal
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 
@@ -36,9 +36,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         card = case_card(services.store, case_id)
         if card is None:
             raise CaseError(f"There is no case C-{case_id}.")
-        today = services.store.clock.now().date()
-        ack(response_type="ephemeral",
-            **case_blocks.case_card(card, today, services.guide.solutions))  # fmt: skip
+        ack(response_type="ephemeral", **case_message(services, card))
         return
     request = read_case_request(services.store, text)
     key = command.get("trigger_id") or delivery_key  # the contact's, and the buttons' below

@@ -22,6 +22,7 @@ from bot.slack.blocks import base
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
+from bot.slack.listeners.actions.followups import packet_key
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 from bot.slack.reminders import show_on_reminders
@@ -121,7 +122,7 @@ def send_redirect(
     tz = time_zone(client, services.store, user_id)
     today = services.store.clock.now().date()
     with outbox.unit_of_work(delivery_key):
-        _, packet, customer_message = redirect(
+        sent, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
             from_user=user_id, note=" ".join(words[at + 1 :]),
             request_key=command.get("trigger_id"), tz=tz,
@@ -130,7 +131,7 @@ def send_redirect(
         )  # fmt: skip
         policy = services.guide.solutions
         packet_card = followup_blocks.packet_card(packet, team, policy, tz, today)
-        outbox.post(team.channel, packet_card, digest="redirect")
+        outbox.post(team.channel, packet_card, key=packet_key(sent.id), digest="redirect")
     ref = packet.case_card.case.ref
     ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
 

@@ -1,18 +1,22 @@
-"""Modals of case work: propose a solution, close a case with its root cause, deny with a
-reason. Each does its work before it acknowledges, so a problem shows in the modal itself and
-what Slack heard answered is stored. A modal's private_metadata only points at a case or a
-solution; everything else is read back from the database."""
+"""Modals of case work: propose a solution, close a case with its root cause (and settle what
+is still open on it), deny with a reason. Each does its work before it acknowledges, so a
+problem shows in the modal itself and what Slack heard answered is stored. A modal's
+private_metadata only points at a case or a solution; everything else is read back from the
+database."""
 
 import json
 
 from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseError, close_case
-from bot.cases.solutions import SolutionError, decide, describe, propose
+from bot.cases.service import CaseError
+from bot.cases.solutions import Proposal, SolutionError, decide, describe, propose
+from bot.followups.closing import ClosedCase, close_case
+from bot.followups.redirects import team_name
 from bot.services import Services
 from bot.shared.db import existing
 from bot.slack.blocks import cases as case_blocks
+from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.casework import situation_of
 from bot.slack.ids import FIELD_INPUT, Field, Modal
@@ -25,7 +29,9 @@ from bot.slack.listeners.actions.cases import (
     decided_before,
     show_home,
 )
+from bot.slack.listeners.actions.followups import packet_key
 from bot.slack.outbox import Outbox
+from bot.slack.reminders import show_on_reminders
 
 
 def _value(view: dict, field: Field) -> str:
@@ -86,32 +92,38 @@ def check_solution(
     ack()
 
 
-def _announce_proposal(services: Services, outbox: Outbox, proposal) -> None:
+def _announce_proposal(services: Services, outbox: Outbox, proposal: Proposal) -> None:
     """The rep's outcome and, above their authority, the leads' approval card: queued under
-    the solution's own keys, so a resubmitted modal can never send them twice."""
+    the solution's own keys, so a resubmitted modal can never send them twice. Both say so
+    when the same solution was already granted on the case."""
     solution = proposal.solution
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
     policy = services.guide.solutions
     what = describe(policy, solution)
     rep_key = f"solution:{solution.id}:proposed"
+    granted = proposal.granted_before
+    warning = case_blocks.granted_before(granted, policy) if granted else None
     if proposal.authorized_now:
         headline = f"Authorized: {what} on {card.case.ref}, within your authority."
         outbox.post(solution.requested_by,
-                    case_blocks.outcome_for_rep(headline, proposal.customer_message),
+                    case_blocks.outcome_for_rep(headline, proposal.customer_message,
+                                                warning=warning),
                     key=rep_key, digest="solution")  # fmt: skip
         return
     leads = services.roles.channels.get("leads")
+    needs = existing(proposal.needs_role, f"who decides {solution.ref}")  # pending: one does
     if leads:
-        approval = case_blocks.approval_card(card, solution, proposal.needs_role, policy)
+        approval = case_blocks.approval_card(card, solution, needs, policy, granted)
         lost = case_blocks.approval_undelivered(card, solution, policy)
         outbox.post(leads, approval, key=card_key(solution.id), digest="approval",
                     undelivered=(solution.requested_by, lost))  # fmt: skip
     headline = (
-        f"Sent for approval ({proposal.needs_role} or above): {what} on {card.case.ref}."
+        f"Sent for approval ({needs} or above): {what} on {card.case.ref}."
         " You'll hear the outcome here."
     )
     outbox.post(solution.requested_by,
-                case_blocks.outcome_for_rep(headline, proposal.customer_message),
+                case_blocks.outcome_for_rep(headline, proposal.customer_message,
+                                            warning=warning),
                 key=rep_key, digest="solution")  # fmt: skip
 
 
@@ -122,10 +134,37 @@ def check_close(
         with outbox.unit_of_work(delivery_key):
             closed = close_case(services.store, _pointer(view, "case_id"), body["user"]["id"],
                                 _value(view, Field.ROOT_CAUSE))  # fmt: skip
+            _show_settled(services, outbox, closed)
     except CaseError as error:
         ack(response_action="errors", errors={Field.ROOT_CAUSE: str(error)})
         return
-    ack(response_action="update", view=case_blocks.closed_modal(closed))  # says what was kept
+    policy, teams = services.guide.solutions, services.guide.teams
+    # says what was recorded, and what was settled with it
+    ack(response_action="update", view=case_blocks.closed_modal(closed, policy, teams))
+
+
+def _show_settled(services: Services, outbox: Outbox, closed: ClosedCase) -> None:
+    """What was settled with a case shows where it was posted, through the outbox: the
+    approval cards and packets lose their buttons and say the case was closed, the reminders
+    of its promises say they were closed with it, and whoever else asked for a withdrawn
+    solution hears of it, as they were told they would."""
+    card = existing(case_card(services.store, closed.case.id), closed.case.ref)
+    policy, teams = services.guide.solutions, services.guide.teams
+    for solution in closed.settled.solutions:
+        if outbox.item(card_key(solution.id)) is not None:  # no leads' channel: no card
+            withdrawn = case_blocks.withdrawn_card(card, solution, policy)
+            outbox.update(card_key(solution.id), withdrawn, key=f"solution:{solution.id}:withdrawn")
+        if solution.requested_by != solution.decided_by:  # the closer saw it in the form
+            outbox.post(solution.requested_by, case_blocks.withdrawn_for_rep(solution, policy),
+                        key=f"solution:{solution.id}:outcome", digest="solution")  # fmt: skip
+    for redirect in closed.settled.redirects:
+        if outbox.item(packet_key(redirect.id)) is not None:  # posted before packets had keys
+            team = team_name(teams, redirect.team_id)
+            withdrawn = followup_blocks.packet_withdrawn(redirect, closed.case, team)
+            key = f"redirect:{redirect.id}:withdrawn"
+            outbox.update(packet_key(redirect.id), withdrawn, key=key)
+    for promise in closed.settled.promises:
+        show_on_reminders(outbox, promise, "closed with its case")
 
 
 def check_deny(
@@ -147,7 +186,9 @@ def check_deny(
         if decided_before(decision):  # who decided and when, which a field's error cannot show
             told = case_blocks.already_decided(decision.solution)
             context[NOTICE] = told
-            ack(response_action="update", view=case_blocks.told_modal("Already decided", told))
+            withdrawn = decision.solution.status == "withdrawn"
+            title = "Case closed" if withdrawn else "Already decided"
+            ack(response_action="update", view=case_blocks.told_modal(title, told))
             return
         if decision.outcome in ("refused", "already_decided"):
             ack(response_action="errors", errors={Field.REASON: decision.message})
