@@ -31,6 +31,7 @@ from bot.shared.content import (
     line_at,
     line_of,
     load_shape,
+    readable,
 )
 
 FILE_NAME = "tone.yaml"
@@ -84,6 +85,7 @@ class ToneRule:
     rewrite: str
     penalty: int
     source: str
+    label: str  # the phrase as people say it ("we're not responsible for"): the weekly summary's
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,8 @@ class RuleShape(Shape, title="field", extra="allow"):
     # Empty: the phrase is best left out ("unfortunately").
     rewrite: Annotated[str, StringConstraints(strip_whitespace=True)]
     penalty: int = Field(ge=1, le=100, description="a whole number from 1 to 100")
+    # Empty: the first pattern that is a phrase, read out (`_said`).
+    label: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
 
 
 # Each rule and each exception is checked on its own: a bad one is left out, the others work.
@@ -354,9 +358,17 @@ def _load_rule(
                 bad = True
     if bad:
         return None
+    phrases = [pattern for pattern in shaped.patterns if not pattern.startswith("re:")]
+    label = shaped.label or (" ".join(_said(phrases[0])) if phrases else readable(shaped.id))
+    if not shaped.label and not phrases:
+        message = (
+            f"{shaped.id}: no label, and its patterns are all re: ones, so the weekly summary "
+            f"calls it {label!r}; add label: with the phrase as people say it"
+        )
+        problems.append(Problem(name, id_line, message, "warning"))
     source = f"{name}:{line_of(node)}"
     return ToneRule(shaped.id, shaped.category, tuple(shaped.patterns), shaped.why,
-                    shaped.rewrite, shaped.penalty, source)  # fmt: skip
+                    shaped.rewrite, shaped.penalty, source, label)  # fmt: skip
 
 
 def _compiled(
@@ -552,16 +564,20 @@ def _lower(text: str) -> str:
 
 
 def phrase_labels(rules: ToneRules) -> dict[str, str]:
-    """Each rule's id with the phrase it catches as a person would say it (its first pattern,
-    read out): the weekly summary names phrases, not rule ids."""
-    return {rule.id: "“" + " ".join(_said(rule.patterns[0])) + "”" for rule in rules.rules}
+    """Each rule's id with its label, the phrase it catches as a person would say it: the
+    weekly summary names phrases, never rule ids or patterns."""
+    return {rule.id: f"“{rule.label}”" for rule in rules.rules}
 
 
 def _said(pattern: str) -> list[str]:
-    """A pattern's words as said: a gap or any word is "…", a choice its first word, an
-    optional word left out, a misspelling mark dropped."""
-    return [
-        "…" if word == "*" or word.startswith("..") else word.split("/")[0].rstrip("~")
-        for word in pattern.split()
-        if not word.endswith("?")
-    ]
+    """A phrase pattern's words as said: a gap or a wildcard ("*", "*ed") is "…" (once for
+    several in a row), a choice its first word, an optional word left out, a misspelling mark
+    dropped."""
+    words: list[str] = []
+    for word in pattern.split():
+        if word.endswith("?"):
+            continue
+        said = "…" if "*" in word or word.startswith("..") else word.split("/")[0].rstrip("~")
+        if said != "…" or words[-1:] != ["…"]:
+            words.append(said)
+    return words
