@@ -522,6 +522,13 @@ def _v17_feedback_per_entry(db: Database) -> None:
     )
 
 
+def _v18_none_of_these_shown(db: Database) -> None:
+    # The entries a "None of these" turned down, as the reply showed them (a JSON list of ids):
+    # the leads' gaps name them, not what the FAQ of some later day would have shown. NULL for
+    # a vote on one entry, and for a "None of these" recorded before.
+    db.execute("ALTER TABLE faq_feedback ADD COLUMN shown TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -541,4 +548,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v15_outbox_unsure,
     _v16_outbox_file_id,
     _v17_feedback_per_entry,
+    _v18_none_of_these_shown,
 ]
