@@ -149,7 +149,8 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
                 if expected in _ids(result.offered):
                     faq.pick(query_id, rep, expected)
                 else:
-                    faq.feedback(query_id, rep, None, helpful=False)  # "None of these"
+                    # "None of these", to the entries shown
+                    faq.feedback(query_id, rep, None, helpful=False, shown=_ids(result.offered))
         _move_to(clock, monday + timedelta(days=WORKING_DAYS - 1, hours=17))
         clicks = lead_clicks(faq, store, truth, args.clicks)
         print(

@@ -213,7 +213,9 @@ def test_the_head_goes_to_the_log_each_time_the_chain_grows_past_a_multiple(
 
 
 def test_a_chain_of_one_row_is_one_entry():
-    assert audit_line(audit.Head(1, "ab" * 32)).startswith("Audit log: 1 entry, head `1:abab")
+    assert audit_line(audit.Head(1, "ab" * 32)).startswith(
+        "Audit log to date (all weeks): 1 entry, head `1:abab"
+    )
 
 
 def test_the_weekly_post_and_the_markdown_publish_the_head(store):
@@ -221,7 +223,10 @@ def test_the_weekly_post_and_the_markdown_publish_the_head(store):
     start, end, label = iso_week("last week", now=datetime.now(UTC), tz=london)
     summary = build_summary(store, start=start, end=end, label=label, tz=london)
     head = audit.head(store)
-    line = f"Audit log: 4 entries, head `{head}`. Verify with `repbot audit verify --head {head}`"
+    line = (
+        f"Audit log to date (all weeks): 4 entries, head `{head}`. "
+        f"Verify with `repbot audit verify --head {head}`"
+    )
     # Both posts, the quiet week's and the busy one's, end with the head.
     for shown in (summary, dataclasses.replace(summary, empty=False)):
         last = summary_post(shown)["blocks"][-1]

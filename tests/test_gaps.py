@@ -144,10 +144,10 @@ def test_none_of_these_turns_down_every_suggestion_the_rep_was_shown(tmp_path):
     assert result.verdict == "suggest"
     shown = {m.entry.id for m in result.offered}
     query_id = ask(faq, "my box")
-    faq.feedback(query_id, "U1", None, helpful=False)  # "None of these"
+    faq.feedback(query_id, "U1", None, helpful=False, shown=sorted(shown))  # "None of these"
     (gap,) = gaps(faq)
     assert shown.isdisjoint(e.id for e in gap.suggestions)
-    assert {e.id for e in gap.not_helpful} == shown
+    assert {e.id for e in gap.none_of_these} == shown and gap.not_helpful == ()
 
 
 OTHER_BOX_ENTRY = """\

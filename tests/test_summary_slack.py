@@ -1,8 +1,11 @@
 """The weekly summary in Slack: previewed by a manager, posted on schedule once, with a chart."""
 
+import importlib.util
 import json
+import random
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +13,10 @@ from bot.cases.service import ROOT_CAUSES
 from bot.emulator.render import render_message
 from bot.emulator.team import member
 from bot.reporting.goals import FIGURES
+from bot.reporting.summary import summary_labels
 from bot.slack.weekly import post_if_due
+
+SEED_DEMO = Path(__file__).parent.parent / "scripts" / "seed_demo.py"
 
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
 
@@ -126,6 +132,38 @@ def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):
     phrases = text.split("Phrases /tone caught most")[1]
     assert "“as i said”" in phrases and "“you'll have to contact”" in phrases
     assert "as-i-said" not in phrases  # the rule's id is the playbook's, not the manager's
+
+
+def test_a_phrase_caught_by_a_regular_expression_is_named_in_words_not_by_its_pattern(local):
+    # found by QA: the rule was named by its first pattern, a re: one, for management to read
+    local.workspace.command("ben", "/tone", "We're not responsible for the courier.")
+    text = shown(local.workspace.command("mia", "/summary", "this week"))
+    phrases = text.split("Phrases /tone caught most")[1].split("*Solutions*")[0]
+    assert "◦ “we're not responsible for”: *1*" in phrases
+    assert "re:" not in phrases and "(?:" not in phrases
+    # every rule of the playbooks has such a name: none shows pattern syntax (re:, a choice,
+    # a wildcard, a gap, an optional word, a misspelling mark)
+    names = summary_labels((), local.services.guide.tone, {}).phrases.values()
+    assert [name for name in names if re.search(r"re:|[*/~]|\.\.|\?”", name)] == []
+
+
+def test_the_seeded_demo_quarter_names_what_leads_added_in_words_and_counts_the_audit_log_whole(
+    local,
+):
+    # found by QA on scripts/seed_demo.py's quarter: "◦ New 4: *1*", an id no FAQ has, and
+    # "Audit log: 0 entries" beside the week's solutions, read as the week's audit rows
+    spec = importlib.util.spec_from_file_location("seed_demo", SEED_DEMO)
+    assert spec is not None and spec.loader is not None
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    seed_demo.seed(local.services.store, 2, random.Random(1), queries=2000)
+    text = shown(local.workspace.command("mia", "/summary", "last week"))
+    added = text.split("What leads added to the FAQ")[1].split("*Tone*")[0]
+    rows = re.findall(r"◦ (.+?): \*", added)
+    asked = {questions[0] for questions in seed_demo.UNANSWERABLE}
+    assert rows and {row.lower() for row in rows} <= asked, rows  # what customers asked
+    assert "Solutions proposed: *59*" in text
+    assert "Audit log to date (all weeks): 0 entries, head `0:" in text
 
 
 # Keys of the summary's tables and goals as the code and the playbooks spell them: none of

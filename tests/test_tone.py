@@ -313,7 +313,16 @@ def test_a_gap_skips_up_to_n_words_and_is_a_fill_in(pattern, text, found, fills)
 
 def test_a_gap_that_skipped_nothing_leaves_no_double_space_in_the_rewrite():
     rule = ToneRule(
-        "gap", "policy", ("rules ..2 don't allow",), "w", "rules {1} let us", 10, "", "anywhere", ""
+        "gap",
+        "policy",
+        ("rules ..2 don't allow",),
+        "w",
+        "rules {1} let us",
+        10,
+        "",
+        "anywhere",
+        "",
+        "rules",
     )
     rules = ToneRules((rule,), ())
     assert check_tone("Rules don't allow it.", rules).rewritten == "Rules let us it."
@@ -359,6 +368,34 @@ def test_a_malformed_gap_is_named_with_file_and_line(tmp_path):
         "word that is not optional",
     ]
     assert (rules.rules, rules.exceptions) == ((), ())
+
+
+def test_a_rule_of_regular_expressions_only_works_and_is_asked_for_a_label(tmp_path):
+    # what the weekly summary calls a rule: its label, else its first phrase read out; a rule
+    # of re: patterns alone has no phrase to read, so `repbot check` asks for a label
+    path = tmp_path / "tone.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - id: not-ours\n"
+        "    category: deflection\n"
+        "    patterns: ['re:not (?:ours|mine)\\b']\n"
+        "    why: w\n"
+        "    rewrite: ''\n"
+        "    penalty: 10\n"
+        "  - id: blame\n"
+        "    category: blame\n"
+        "    patterns: ['re:your fault', 'you/u should? have *ed']\n"
+        "    why: w\n"
+        "    rewrite: ''\n"
+        "    penalty: 10\n"
+    )
+    rules, problems = load_tone_rules(tmp_path)
+    assert [str(problem) for problem in problems] == [
+        f"{path}:2: warning: not-ours: no label, and its patterns are all re: ones, so the "
+        "weekly summary calls it 'Not ours'; add label: with the phrase as people say it"
+    ]
+    assert [rule.label for rule in rules.rules] == ["Not ours", "you have …"]
+    assert [flag.rule for flag in check_tone("That's not ours.", rules).flags] == ["not-ours"]
 
 
 def test_bad_yaml_and_a_missing_file_are_problems(tmp_path):

@@ -35,6 +35,7 @@ from bot.shared.content import (
     line_at,
     line_of,
     load_shape,
+    readable,
 )
 
 FILE_NAME = "tone.yaml"
@@ -110,6 +111,7 @@ class ToneRule:
     source: str
     fits: Fits  # where in its clause the rewrite reads well
     instead: str  # a whole sentence to offer where it does not
+    label: str  # the phrase as people say it ("we're not responsible for"): the weekly summary's
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,8 @@ class RuleShape(Shape, title="field", extra="allow"):
     fits: Fits = "anywhere"
     # None: the sentence of its category, under `instead` at the top of the file.
     instead: Text | None = None
+    # Empty: the first pattern that is a phrase, read out (`_said`).
+    label: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
 
 
 # Each rule and each exception is checked on its own: a bad one is left out, the others work.
@@ -410,9 +414,18 @@ def _load_rule(
         return None
     if bad:
         return None
+    phrases = [pattern for pattern in shaped.patterns if not pattern.startswith("re:")]
+    label = shaped.label or (" ".join(_said(phrases[0])) if phrases else readable(shaped.id))
+    if not shaped.label and not phrases:
+        message = (
+            f"{shaped.id}: no label, and its patterns are all re: ones, so the weekly summary "
+            f"calls it {label!r}; add label: with the phrase as people say it"
+        )
+        problems.append(Problem(name, id_line, message, "warning"))
     source = f"{name}:{line_of(node)}"
     return ToneRule(shaped.id, shaped.category, tuple(shaped.patterns), shaped.why,
-                    shaped.rewrite or "", shaped.penalty, source, shaped.fits, instead)  # fmt: skip
+                    shaped.rewrite or "", shaped.penalty, source, shaped.fits, instead,
+                    label)  # fmt: skip
 
 
 def _compiled(
@@ -682,16 +695,20 @@ def _lower(text: str) -> str:
 
 
 def phrase_labels(rules: ToneRules) -> dict[str, str]:
-    """Each rule's id with the phrase it catches as a person would say it (its first pattern,
-    read out): the weekly summary names phrases, not rule ids."""
-    return {rule.id: "“" + " ".join(_said(rule.patterns[0])) + "”" for rule in rules.rules}
+    """Each rule's id with its label, the phrase it catches as a person would say it: the
+    weekly summary names phrases, never rule ids or patterns."""
+    return {rule.id: f"“{rule.label}”" for rule in rules.rules}
 
 
 def _said(pattern: str) -> list[str]:
-    """A pattern's words as said: a gap or any word is "…", a choice its first word, an
-    optional word left out, a misspelling mark dropped."""
-    return [
-        "…" if word == "*" or word.startswith("..") else word.split("/")[0].rstrip("~")
-        for word in pattern.split()
-        if not word.endswith("?")
-    ]
+    """A phrase pattern's words as said: a gap or a wildcard ("*", "*ed") is "…" (once for
+    several in a row), a choice its first word, an optional word left out, a misspelling mark
+    dropped."""
+    words: list[str] = []
+    for word in pattern.split():
+        if word.endswith("?"):
+            continue
+        said = "…" if "*" in word or word.startswith("..") else word.split("/")[0].rstrip("~")
+        if said != "…" or words[-1:] != ["…"]:
+            words.append(said)
+    return words

@@ -3,7 +3,8 @@ leads did about the gaps."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.shared.db import Store
@@ -76,23 +77,30 @@ def questions_with_words(store: Store) -> Iterator[dict]:
 
 
 def record_feedback(
-    store: Store, query_id: int, user_id: str, entry_id: str | None, helpful: bool
+    store: Store,
+    query_id: int,
+    user_id: str,
+    entry_id: str | None,
+    helpful: bool,
+    shown: Sequence[str] = (),
 ) -> None:
-    """One vote per rep, query and entry (`entry_id` None: "None of these", one per rep and
-    query): clicking again changes the vote, never adds one; a vote on another entry of the
-    same question (one offered after a "Not helpful") is a vote of its own."""
+    """One vote per rep, query and entry (`entry_id` None: "None of these" to the entries
+    `shown`, one per rep and query): clicking again changes the vote, never adds one; a vote on
+    another entry of the same question (one offered after a "Not helpful") is a vote of its
+    own."""
     # the conflict target names the unique index the row falls under (NULLs never clash in
     # the first, so "None of these" has a partial one of its own)
     target = (
         "query_id, user_id, entry_id)" if entry_id else "query_id, user_id) WHERE entry_id IS NULL"
     )
+    shown_ids = None if entry_id else json.dumps(list(shown))
     with store.transaction() as db:
         db.execute(
-            f"""INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, created_at)
-           VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT ({target} DO UPDATE SET
-               helpful = excluded.helpful, created_at = excluded.created_at""",
-            [query_id, user_id, entry_id, int(helpful), store.now()],
+            f"""INSERT INTO faq_feedback (query_id, user_id, entry_id, helpful, shown, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT ({target} DO UPDATE SET helpful = excluded.helpful,
+               shown = excluded.shown, created_at = excluded.created_at""",
+            [query_id, user_id, entry_id, int(helpful), shown_ids, store.now()],
         )
 
 
@@ -124,16 +132,23 @@ def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
     ).fetchall()
 
 
-def not_helpful_since(store: Store, since: str) -> list[tuple[int, str, str | None]]:
-    """(query id, question, entry id) for each "Not helpful" vote on a question asked since;
-    the entry id is None for "None of these" (the "did you mean" suggestions as a whole)."""
-    return store.db.execute(
-        """SELECT f.query_id, q.text, f.entry_id FROM faq_feedback f
-           JOIN faq_queries q ON q.id = f.query_id
-           WHERE q.created_at >= ? AND f.helpful = 0 AND q.text != ''
-           ORDER BY f.query_id, f.entry_id""",
-        [since],
-    ).fetchall()
+def turned_down_since(store: Store, since: str) -> list[tuple[int, str, bool]]:
+    """(query id, entry id, marked) for each entry a rep turned down for a question asked
+    since: marked Not helpful (True), or shown in the "did you mean" they answered "None of
+    these" (False). A "None of these" recorded before the entries it was shown were kept with
+    it names none."""
+    return [
+        (query_id, entry_id, bool(marked))
+        for query_id, entry_id, marked in store.db.execute(
+            """SELECT f.query_id, coalesce(f.entry_id, shown.value), f.entry_id IS NOT NULL
+               FROM faq_feedback f JOIN faq_queries q ON q.id = f.query_id
+               LEFT JOIN json_each(f.shown) shown
+               WHERE q.created_at >= ? AND f.helpful = 0 AND q.text != ''
+                 AND coalesce(f.entry_id, shown.value) IS NOT NULL
+               ORDER BY f.query_id, 2""",
+            [since],
+        )
+    ]
 
 
 def turned_down(store: Store, query_id: int, user_id: str) -> set[str]:

@@ -4,7 +4,7 @@ and pick up edits to the knowledge base without a restart."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -203,8 +203,17 @@ class Faq:
         """A rep chose a "did you mean" suggestion; leads see which ones reps keep picking."""
         faq_db.record_pick(self.store, query_id, user_id, entry_id)
 
-    def feedback(self, query_id: int, user_id: str, entry_id: str | None, helpful: bool) -> None:
-        faq_db.record_feedback(self.store, query_id, user_id, entry_id, helpful)
+    def feedback(
+        self,
+        query_id: int,
+        user_id: str,
+        entry_id: str | None,
+        helpful: bool,
+        shown: Sequence[str] = (),
+    ) -> None:
+        """A rep's vote on an entry's answer; with `entry_id` None, their "None of these" to the
+        entries `shown` (the "did you mean" of the reply), which the leads' gaps name."""
+        faq_db.record_feedback(self.store, query_id, user_id, entry_id, helpful, shown)
 
 
 def _surety(result: MatchResult) -> float:

@@ -161,9 +161,10 @@ def retention_lines(summary: WeeklySummary) -> list[str]:
 
 def audit_line(head: audit.Head) -> str:
     """The audit chain's head as the summary publishes it, out of reach of a database edit;
-    the backticks are code in Markdown and in Slack alike."""
+    the backticks are code in Markdown and in Slack alike. The count is the whole chain's,
+    and says so: among the week's figures it would read as the week's."""
     return (
-        f"Audit log: {audit.entries(head.count)}, head `{head}`. "
+        f"Audit log to date (all weeks): {audit.entries(head.count)}, head `{head}`. "
         f"Verify with `repbot audit verify --head {head}`"
     )
 

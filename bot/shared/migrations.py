@@ -571,6 +571,13 @@ def _v18_withdrawn(db: Database) -> None:
     db.execute("ALTER TABLE redirects ADD COLUMN withdrawn_at TEXT")
 
 
+def _v19_none_of_these_shown(db: Database) -> None:
+    # The entries a "None of these" turned down, as the reply showed them (a JSON list of ids):
+    # the leads' gaps name them, not what the FAQ of some later day would have shown. NULL for
+    # a vote on one entry, and for a "None of these" recorded before.
+    db.execute("ALTER TABLE faq_feedback ADD COLUMN shown TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -591,4 +598,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v16_outbox_file_id,
     _v17_feedback_per_entry,
     _v18_withdrawn,
+    _v19_none_of_these_shown,
 ]

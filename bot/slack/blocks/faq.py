@@ -33,13 +33,15 @@ from bot.slack.ids import Action, Block, Command, numbered
 ALSO_SECTIONS = 5
 
 
-def faq_value(query_id: int, entry_id: str) -> str:
-    return f"{query_id}:{entry_id}"
+def faq_value(query_id: int, *entry_ids: str) -> str:
+    """A button's value: the query, and the entries it is about (an id is one word)."""
+    return f"{query_id}:{' '.join(entry_ids)}"
 
 
-def parse_faq_value(value: str) -> tuple[int, str] | None:
-    query_id, _, entry_id = value.partition(":")
-    return (int(query_id), entry_id) if query_id.isdigit() and entry_id else None
+def parse_faq_value(value: str) -> tuple[int, list[str]] | None:
+    query_id, _, entry_ids = value.partition(":")
+    ids = entry_ids.split()
+    return (int(query_id), ids) if query_id.isdigit() and ids else None
 
 
 def _answer(entry: Entry) -> Mrkdwn:
@@ -182,8 +184,9 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
 
 
 def _none(query_id: int, matches: Sequence[Scored]) -> dict:
-    """The "None of these" button: the question goes to the leads (the value names the query)."""
-    value = faq_value(query_id, matches[0].entry.id)
+    """The "None of these" button: the question goes to the leads with the entries it turns
+    down, as shown (the value names the query and them)."""
+    value = faq_value(query_id, *(scored.entry.id for scored in matches))
     return actions(Block.FAQ_NONE, button("None of these", Action.FAQ_NONE_OF_THESE, value))
 
 

@@ -80,11 +80,15 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     others = gap.questions[1:4]
     if others:
         text += Mrkdwn("\nAlso asked: ") + Mrkdwn(" · ").join(_curly(q, 100) for q in others)
-    if gap.not_helpful:
-        marked = Mrkdwn(", ").join(_curly(e.question, 100) for e in gap.not_helpful[:3])
-        if len(gap.not_helpful) > 3:
-            marked += Mrkdwn(f" and {len(gap.not_helpful) - 3} more")
-        text += Mrkdwn("\nMarked not helpful for it: ") + marked
+    for heading, entries in (
+        ("Marked not helpful for it", gap.not_helpful),
+        ("Shown for it and turned down with “None of these”", gap.none_of_these),
+    ):
+        if entries:
+            named = Mrkdwn(", ").join(_curly(e.question, 100) for e in entries[:3])
+            if len(entries) > 3:
+                named += Mrkdwn(f" and {len(entries) - 3} more")
+            text += Mrkdwn(f"\n{heading}: ") + named
     elements = []
     if gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
@@ -116,9 +120,12 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
     lead just did."""
     blocks = [context(done)] if done else []
     if not gaps:
+        # Said of the questions still open: a lead may have dealt with (or ignored) the others.
         text = (
-            "No FAQ gaps in the last 7 days: every question got an answer or suggestions, "
-            "and none was marked Not helpful."
+            "No more FAQ gaps to review from the last 7 days."
+            if done
+            else "No FAQ gaps to review from the last 7 days: every question got an answer or "
+            "suggestions and none was marked Not helpful, or a lead has dealt with it."
         )
         return message(text, [*blocks, section(text)])
     questions = sum(gap.count for gap in gaps)

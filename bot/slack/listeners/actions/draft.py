@@ -89,7 +89,7 @@ def from_faq(
     tz = time_zone(client, services.store, user_id)
     with outbox.unit_of_work(delivery_key):
         drafted = draft_for(
-            services, tz, user_id, query.text, entry=services.faq.entry(parsed[1]),
+            services, tz, user_id, query.text, entry=services.faq.entry(parsed[1][0]),
             request_key=delivery_key,
         )  # fmt: skip
         message = coach_blocks.draft_message(drafted.draft_id, drafted.draft, drafted.tone)

@@ -29,7 +29,7 @@ def replacing_the_reply(handle: Click) -> Callable:
         faq = services.faq
         parsed = faq_blocks.parse_faq_value(body["actions"][0].get("value", ""))
         query = faq.query(parsed[0]) if parsed else None
-        entry = faq.entry(parsed[1]) if parsed else None
+        entry = faq.entry(parsed[1][0]) if parsed else None
         with outbox.unit_of_work(delivery_key):  # the click and the reply it causes, at once
             if query is None or entry is None:
                 respond(replace_original=True, **base.note(GONE))
@@ -60,7 +60,10 @@ def feedback(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Mes
 
 
 def none_of_these(faq: Faq, query: QueryRecord, entry: Entry, body: dict) -> base.Message:
-    faq.feedback(query.id, body["user"]["id"], None, helpful=False)
+    # the value names every entry the reply showed (one sent before: the first only)
+    parsed = faq_blocks.parse_faq_value(body["actions"][0]["value"])
+    shown = parsed[1] if parsed else [entry.id]
+    faq.feedback(query.id, body["user"]["id"], None, helpful=False, shown=shown)
     return faq_blocks.faq_none_of_these(query.text)
 
 
