@@ -375,6 +375,9 @@ def test_a_rule_of_regular_expressions_only_works_and_is_asked_for_a_label(tmp_p
     # of re: patterns alone has no phrase to read, so `repbot check` asks for a label
     path = tmp_path / "tone.yaml"
     path.write_text(
+        "instead:\n"
+        "  deflection: I'll take this up for you.\n"
+        "  blame: Let's sort this out together.\n"
         "rules:\n"
         "  - id: not-ours\n"
         "    category: deflection\n"
@@ -391,7 +394,7 @@ def test_a_rule_of_regular_expressions_only_works_and_is_asked_for_a_label(tmp_p
     )
     rules, problems = load_tone_rules(tmp_path)
     assert [str(problem) for problem in problems] == [
-        f"{path}:2: warning: not-ours: no label, and its patterns are all re: ones, so the "
+        f"{path}:5: warning: not-ours: no label, and its patterns are all re: ones, so the "
         "weekly summary calls it 'Not ours'; add label: with the phrase as people say it"
     ]
     assert [rule.label for rule in rules.rules] == ["Not ours", "you have …"]
