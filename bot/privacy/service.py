@@ -24,13 +24,15 @@ from bot.cases.personal import (
 from bot.coaching import personal as coaching_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
+from bot.privacy.queries import owned_by_others
 from bot.shared.db import Store
-from bot.shared.redact import pattern, redact
+from bot.shared.redact import Replacement, pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
 # The fields of an export that hold people's words: each is looked for, and erased, wherever
-# it was copied (a message already posted, a question that quoted it).
+# it was copied (a message already posted, a question that quoted it) but in another
+# customer's records, which may hold the very same words as their own.
 FREE_TEXT = ("topic", "text", "reason", "decision_reason", "what", "note", "message")
 # Lines of free text shorter than this are not looked for elsewhere: "ok" is not a person's.
 SHORTEST_COPY = 12
@@ -151,10 +153,13 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         records |= followups_personal.erase_cases(store, case_ids, ERASED)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
         # One pass over every table: the lines of their words first (they may hold the name),
-        # then their name, email and CRM id wherever else they stand.
-        copies = pattern(_free_texts(document), SHORTEST_COPY)
+        # where no other customer owns them (the same note may be on anyone's case), then
+        # their name, email and CRM id wherever else they stand.
+        copies = Replacement(
+            pattern(_free_texts(document), SHORTEST_COPY), ERASED, owned_by_others(case_ids)
+        )
         records["copied text"], records["other mention"] = redact(
-            store.db, [(copies, ERASED), (found, ref)]
+            store.db, [copies, Replacement(found, ref)]
         )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
