@@ -600,6 +600,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
+    if args.db is not None:
+        # The database given is DATABASE_PATH for this run, as for `repbot run`: the semantic
+        # tier keeps its phrasing vector cache beside it (bot/faq/semantic.py), where an
+        # erasure or a purge with the same --db finds it. The other commands that take --db
+        # load no encoder, and find the cache beside the database they open.
+        os.environ["DATABASE_PATH"] = str(args.db)
     return run_demo(
         knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
     )
