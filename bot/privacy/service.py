@@ -45,6 +45,10 @@ class Erasure:
     records: dict[str, int]  # how many were erased, by kind (a noun: "note")
     audit_rows: int  # audit rows whose personal parts were erased
     mentions: Callable[[str], bool]  # for copies outside the database (the vector cache)
+    # Their cases, solutions, promises and redirects, as the keys of the messages posted
+    # about them name them ("case:1001", "solution:2", "followup:3", "redirect:1"): what
+    # Slack still shows of them is found by these.
+    subjects: tuple[str, ...]
 
 
 def find(store: Store, text: str) -> dict:
@@ -165,11 +169,21 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
         )  # fmt: skip
-    return Erasure(customer["id"], ref, records, len(parts), mentions)
+    return Erasure(customer["id"], ref, records, len(parts), mentions, _subjects(document))
 
 
 def _case_ids(record: dict) -> list[int]:
     return [int(case["case"][2:]) for case in record["cases"]]
+
+
+def _subjects(document: dict) -> tuple[str, ...]:
+    found = []
+    for case, case_id in zip(document["cases"], _case_ids(document), strict=True):
+        found.append(f"case:{case_id}")
+        for kind, noun in (("solutions", "solution"), ("promises", "followup"),
+                           ("redirects", "redirect")):  # fmt: skip
+            found += [f"{noun}:{record['id']}" for record in case[kind]]
+    return tuple(found)
 
 
 def finish_erasure(store: Store, erasure: Erasure, *, compact: bool) -> tuple[int, bool]:

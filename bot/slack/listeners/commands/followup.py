@@ -121,7 +121,7 @@ def send_redirect(
     tz = time_zone(client, services.store, user_id)
     today = services.store.clock.now().date()
     with outbox.unit_of_work(delivery_key):
-        _, packet, customer_message = redirect(
+        sent, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
             from_user=user_id, note=" ".join(words[at + 1 :]),
             request_key=command.get("trigger_id"), tz=tz,
@@ -130,7 +130,9 @@ def send_redirect(
         )  # fmt: skip
         policy = services.guide.solutions
         packet_card = followup_blocks.packet_card(packet, team, policy, tz, today)
-        outbox.post(team.channel, packet_card, digest="redirect")
+        # Keyed by its redirect: a retried request queues nothing new, and an erasure of the
+        # customer finds the packet to replace it (bot/slack/erasure.py).
+        outbox.post(team.channel, packet_card, key=f"redirect:{sent.id}:packet", digest="redirect")
     ref = packet.case_card.case.ref
     ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
 
