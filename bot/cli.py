@@ -456,11 +456,14 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     from bot.privacy.service import (
         check_erasable,
         describe,
-        erase,
         erasure_reason,
         find,
         finish_erasure,
     )
+    from bot.slack.blocks.base import counted
+    from bot.slack.blocks.privacy import posts_erased
+    from bot.slack.erasure import erase_everywhere
+    from bot.slack.outbox import Outbox
 
     erasure_reason(args.reason)
     # A --knowledge that is no folder is said before anything is erased, not passed over after.
@@ -472,9 +475,12 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
         print("Nothing was erased.")
         return 1
     actor = f"cli:{os.environ.get('USER') or 'cli'}"
-    erasure = erase(store, args.customer, actor=actor, reason=args.reason)
+    # The updates of the bot's messages about them are queued for repbot's sender (no sender
+    # here): a running repbot sends them within seconds, a stopped one when it starts.
+    outbox = Outbox(store, None, "erasure")
+    erasure, posts = erase_everywhere(outbox, args.customer, actor=actor, reason=args.reason)
     vectors, emptied = finish_erasure(store, erasure, compact=True)
-    done = [f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in erasure.records.items() if n]
+    done = [counted(n, kind) for kind, n in erasure.records.items() if n]
     if vectors:
         done.append(f"{vectors} cached phrasing vector{'' if vectors == 1 else 's'}")
     if erasure.audit_rows:
@@ -482,6 +488,9 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     for file, line in _mentions_in(knowledge, erasure.mentions):
         print(f"{file}:{line}: names the customer; a lead should edit it (repbot never edits it)")
     print(f"Erased {erasure.was}: from now on {erasure.ref}. Erased: {', '.join(done)}.")
+    if posts:
+        when = "A running repbot sends the updates, a stopped one when it starts."
+        print(f"{posts_erased(posts)} {when}")
     if not emptied:
         print(
             "A running repbot kept the write-ahead log busy: it is emptied at its next checkpoint."
@@ -665,6 +674,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
+    if args.db is not None:
+        # The database given is DATABASE_PATH for this run, as for `repbot run`: the semantic
+        # tier keeps its phrasing vector cache beside it (bot/faq/semantic.py), where an
+        # erasure or a purge with the same --db finds it. The other commands that take --db
+        # load no encoder, and find the cache beside the database they open.
+        os.environ["DATABASE_PATH"] = str(args.db)
     return run_demo(
         knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
     )

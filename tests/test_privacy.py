@@ -13,12 +13,14 @@ from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.service import close_case, import_customers
 from bot.demo import LocalSlack
+from bot.emulator.team import member
 from bot.faq import queries as faq_db
 from bot.privacy.service import erase, export
 from bot.shared import chain
 from bot.shared.db import Store
 from bot.shared.migrations import MIGRATIONS
 from bot.shared.refusal import Refusal
+from tests.test_cases_slack import customers, shown
 
 NAME, EMAIL = "Margaret Holloway", "mh.private@example.com"
 
@@ -196,6 +198,41 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     csv.write_text(f"id,name,email,customer_since,tier\nBX-1,{NAME},{EMAIL},2015-01-01,premium\n")
     assert "BX-1 was erased on" in repbot("customers", "import", str(csv), "--db", path).stderr
     assert "Holloway" not in json.dumps(cases_db.customer_names(store))
+
+
+def test_erasing_one_customer_leaves_the_same_words_of_another_customer_as_they_are(
+    local, tmp_path, repbot
+):
+    # Notes, promises and topics are often the same words for many customers: erasing one
+    # customer must not erase another's, only copies that belong to no other customer.
+    customers(local, tmp_path)
+    ws = local.workspace
+    for customer, case in (("BX-1", "C-1001"), ("BX-2", "C-1002")):
+        ws.command("ana", "/case", f"{customer}, box arrived damaged")
+        ws.command("ana", "/note", f"{case} Customer sent photos of the box")
+        ws.command("ana", "/followup", f"tomorrow 10am Call back with an update {case}")
+    ws.command("ben", "/followup", "tomorrow 11am Call back with an update")  # no case: nobody's
+    ws.command("ben", "/tone", "Customer sent photos of the box")
+    store = local.services.store
+    close_case(store, 1001, "U0ANA0001", "product")
+    done = repbot("customers", "erase", "BX-1", "--reason", "DSR-1", "--yes", "--db",
+                  str(store.path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    card = shown(ws.command("ana", "/case", "C-1002"))
+    assert "Topic: box arrived damaged" in card and "• Customer sent photos of the box" in card
+    (home,) = local.open_home(member("ana"))
+    desk = home.render().text
+    assert "· [erased]" in desk  # her promise, on C-1001
+    assert "Call back with an update" in desk and "C-1002 · Grace Adeyemi · box arrived" in desk
+    kept = export(store, "BX-2")["cases"][0]
+    assert kept["topic"] == "box arrived damaged"
+    assert [note["text"] for note in kept["notes"]] == ["Customer sent photos of the box"]
+    assert [promise["what"] for promise in kept["promises"]] == ["Call back with an update"]
+    # where no other customer owns them, her words go
+    (ben,) = local.open_home(member("ben"))
+    assert "Call back with an update" not in ben.render().text
+    (tone,) = store.db.execute("SELECT text FROM tone_checks").fetchone()
+    assert tone == "[erased]"
 
 
 def test_erasing_asks_first_unless_told_yes(local, tmp_path, repbot):

@@ -2,7 +2,7 @@
 it exports to their DMs (recorded in the audit log) and erases through a modal that asks why."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,9 +10,11 @@ from bot.cases.audit import verify
 from bot.cases.service import close_case
 from bot.demo import LocalSlack
 from bot.emulator.team import member
-from tests.test_cases_slack import customers, shown
+from bot.slack.outbox import forget_old
+from tests.test_cases_slack import customers, shown, solve
 
-LEE = member("lee").id
+ANA, LEE = member("ana").id, member("lee").id
+LEADS, BILLING = "C0LEADS001", "C0BILLING1"
 
 
 def test_by_default_only_the_command_line_answers_data_requests(local, tmp_path):
@@ -165,3 +167,92 @@ def test_the_card_and_the_export_count_what_names_her_outside_her_cases(local, t
     ws.fill("Why? The audit log keeps it: no names, please.", "DSR-8", "lee")
     done = shown(ws.submit("lee"))
     assert "7 other mentions, the personal details of 1 entry in the audit log." in done
+
+
+def erase_from_slack(local: LocalSlack, customer: str) -> str:
+    """Lee erases the customer through /customer and its modal; what the modal then says."""
+    local.workspace.command("lee", "/customer", customer)
+    local.workspace.click("lee", "Erase…")
+    local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
+    return shown(local.workspace.submit("lee"))
+
+
+def as_slack_shows(local: LocalSlack, *conversations: str) -> str:
+    """Every message of the conversations (channels, or people's DMs with the bot) as Slack
+    holds it now, after any update."""
+    client = local.app.client
+    held = []
+    for conversation in conversations:
+        if conversation.startswith("U"):
+            conversation = client.conversations_open(users=conversation)["channel"]["id"]
+        held += client.conversations_history(channel=conversation, limit=200)["messages"]
+    return json.dumps(held, ensure_ascii=False)
+
+
+HER_WORDS = ("Holloway", "4242", "mh@example.com")
+
+
+def redirected_to_billing(local: LocalSlack, tmp_path) -> None:
+    """Margaret's double charge, with her card's digits and her email in a note, sent to
+    Billing; leads may answer data requests."""
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    local.workspace.command("ana", "/case", "BX-1, charged twice for one box")
+    note = "C-1001 Margaret says her card ending 4242 was hit twice, mh@example.com"
+    local.workspace.command("ana", "/note", note)
+    local.workspace.command("ana", "/redirect", "billing C-1001 Margaret Holloway two charges")
+
+
+@pytest.mark.writes_content
+@pytest.mark.parametrize("erased_with", ["Slack", "the command line"])
+def test_an_erasure_replaces_the_bots_messages_about_the_customer_in_slack(
+    local, tmp_path, repbot, erased_with
+):
+    redirected_to_billing(local, tmp_path)
+    solve(local, "ana", "C-1001", "Refund", "80", "Margaret Holloway's card 4242 was charged twice")
+    local.workspace.command(
+        "ana", "/followup", "in 1h call Margaret Holloway back about card 4242 C-1001"
+    )
+    local.wait(timedelta(hours=2))  # her promise comes due, nobody takes the packet: reminders
+    places = (LEADS, BILLING, ANA, LEE)
+    before = as_slack_shows(local, *places)
+    assert all(words in before for words in HER_WORDS)
+    store = local.services.store
+    close_case(store, 1001, ANA, "process")
+    if erased_with == "Slack":
+        done = erase_from_slack(local, "BX-1")
+    else:  # while repbot runs: its sender sends what the command queued
+        erased = repbot("customers", "erase", "BX-1", "--reason", "DSR-7", "--yes", "--db",
+                        str(store.path))  # fmt: skip
+        done = erased.stdout
+        assert "A running repbot sends the updates" in done
+        # The command queued them on the machine's clock: the bot's (which started at START)
+        # catches up with it, as in real life, where the two are one.
+        behind = max(timedelta(0), datetime.now(UTC) - local.clock.now())
+        local.wait(behind + timedelta(minutes=1))
+    assert "messages the bot posted about them in Slack will say only that their data was" in done
+    local.settle()
+    now = as_slack_shows(local, *places)
+    for words in HER_WORDS:
+        assert words not in now, words
+    assert now.count("about a customer whose data has since been erased") >= 4
+
+
+@pytest.mark.writes_content
+def test_take_it_on_a_packet_the_bot_no_longer_knows_sends_nothing_erased(local, tmp_path):
+    # The outbox forgets a sent message after a week: Slack still shows the packet, Take it
+    # and all, but what the click brings back comes from the database, erased.
+    redirected_to_billing(local, tmp_path)
+    store = local.services.store
+    close_case(store, 1001, ANA, "process")
+    local.wait(timedelta(days=8))
+    forget_old(store)  # as repbot run does each hour
+    erase_from_slack(local, "BX-1")
+    local.settle()
+    assert "Holloway" in as_slack_shows(local, BILLING)  # what remains in Slack (README)
+    taken = shown(local.workspace.click("sam", "Take it", where="#billing"))
+    assert "Taken by" in taken and "C-1001 · Erased customer" in taken
+    local.settle()
+    payloads = json.dumps([row[0] for row in store.db.execute("SELECT payload FROM outbox")])
+    for words in HER_WORDS:
+        assert words not in taken and words not in payloads, words

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli
 from bot.config import SettingError
 from bot.faq import semantic, vectors
 from bot.faq.evaluate import evaluate, read_questions
@@ -215,6 +216,32 @@ def test_a_cache_that_cannot_be_written_costs_time_not_a_match(
         result = Matcher(FAQ, encoder=found).match("billed two times")
     assert result.matches[0].entry.id == "double_charge"
     assert "phrasing vector cache" in caplog.text
+
+
+def test_the_demo_keeps_its_vector_cache_beside_the_database_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`repbot demo --db PATH` caches beside PATH, not beside DATABASE_PATH: a purge (or an
+    erasure) with the same --db finds the cache, which holds the phrasings it learned."""
+    setting = tmp_path / "elsewhere" / "repbot.db"
+    setting.parent.mkdir()
+    monkeypatch.setenv("DATABASE_PATH", str(setting))  # put back after the test, as --db sets it
+    monkeypatch.setenv("SEMANTIC", "on")
+    monkeypatch.setenv("SEMANTIC_MODEL", str(model_folder()))  # as shipped: nothing to convert
+    script = tmp_path / "script.txt"
+    script.write_text("/faq where is my box\n")
+    given = tmp_path / "q.db"
+    semantic.default_encoder.cache_clear()  # the process's encoder, loaded for this demo
+    try:
+        assert cli.main(["demo", "--script", str(script), "--db", str(given)]) == 0
+    finally:
+        semantic.default_encoder.cache_clear()
+    assert semantic.cache_path(given).is_file()
+    assert not semantic.cache_path(setting).exists()
+    capsys.readouterr()
+    assert cli.main(["purge", "--all", "--yes", "--db", str(given)]) == 0
+    assert "purged" in capsys.readouterr().out
+    assert not semantic.cache_path(given).exists()
 
 
 def test_without_the_extra_matching_is_lexical_with_the_word_vectors(

@@ -51,6 +51,28 @@ CLOSED_CASES = Rows("cases", "closed_at", ("topic",), "status = 'closed'")
 LOOSE_PROMISES = Rows("followups", "done_at", ("what",), "case_id IS NULL AND status = 'done'")
 
 
+def owned_by_others(case_ids: list[int]) -> dict[str, str]:
+    """By table, an SQL condition true of the rows another customer owns than the one whose
+    cases are `case_ids` (through the case they belong to): an erasure leaves those as they
+    are, whatever words they share with the erased customer's. Rows of no case are no one's."""
+    mine = ", ".join(str(int(case_id)) for case_id in case_ids)  # numbers: written inline
+    other_cases = f"SELECT id FROM cases WHERE id NOT IN ({mine})"
+    of_other_case = f"case_id IN ({other_cases})"
+    return {
+        "customers": "1",  # each row is one customer's; the erased one's was erased whole
+        "cases": f"id IN ({other_cases})",
+        "case_notes": of_other_case,
+        "contacts": of_other_case,
+        "solutions": of_other_case,
+        "solution_clicks": f"solution_id IN (SELECT id FROM solutions WHERE {of_other_case})",
+        "followups": of_other_case,
+        "redirects": of_other_case,
+        # a draft names its case as the rep typed it: "C-1042", "c-1042" or "1042"
+        "drafts": f"upper(trim(case_id)) IN (SELECT 'C-' || id FROM cases WHERE id NOT IN ({mine})"
+        f" UNION ALL SELECT CAST(id AS TEXT) FROM cases WHERE id NOT IN ({mine}))",
+    }
+
+
 def question_texts(db: Database, ids: list[int]) -> list[str]:
     return [
         row[0]

@@ -27,8 +27,9 @@ from bot.coaching import personal as coaching_personal
 from bot.faq import personal as faq_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
+from bot.privacy.queries import owned_by_others
 from bot.shared.db import Store
-from bot.shared.redact import Mentions, pattern, redact
+from bot.shared.redact import Mentions, Replacement, pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
@@ -45,7 +46,8 @@ ABOUT = {
     "and the audit log's entries whose personal details name them.",
 }
 # The fields of an export that hold people's words: each is looked for, and erased, wherever
-# it was copied (a message already posted, a question that quoted it).
+# it was copied (a message already posted, a question that quoted it) but in another
+# customer's records, which may hold the very same words as their own.
 FREE_TEXT = ("topic", "text", "reason", "decision_reason", "what", "note", "message")
 # Lines of free text shorter than this are not looked for elsewhere: "ok" is not a person's.
 SHORTEST_COPY = 12
@@ -58,6 +60,10 @@ class Erasure:
     records: dict[str, int]  # how many were erased, by kind (a noun: "note")
     audit_rows: int  # audit rows whose personal parts were erased
     mentions: Callable[[str], bool]  # for copies outside the database (the vector cache)
+    # Their cases, solutions, promises and redirects, as the keys of the messages posted
+    # about them name them ("case:1001", "solution:2", "followup:3", "redirect:1"): what
+    # Slack still shows of them is found by these.
+    subjects: tuple[str, ...]
 
 
 def find(store: Store, text: str) -> dict:
@@ -202,20 +208,33 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         records |= followups_personal.erase_cases(store, case_ids, ERASED)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
         # One pass over every table: the lines of their words first (they may hold the name),
-        # then their name, email and CRM id wherever else they stand.
-        copies = pattern(_free_texts(document), SHORTEST_COPY)
+        # where no other customer owns them (the same note may be on anyone's case), then
+        # their name, email and CRM id wherever else they stand.
+        copies = Replacement(
+            pattern(_free_texts(document), SHORTEST_COPY), ERASED, owned_by_others(case_ids)
+        )
         records["copied text"], records["other mention"] = redact(
-            store.db, [(copies, ERASED), (found, ref)]
+            store.db, [copies, Replacement(found, ref)]
         )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
         )  # fmt: skip
-    return Erasure(customer["id"], ref, records, len(parts), mentions)
+    return Erasure(customer["id"], ref, records, len(parts), mentions, _subjects(document))
 
 
 def _case_ids(record: dict) -> list[int]:
     return [int(case["case"][2:]) for case in record["cases"]]
+
+
+def _subjects(document: dict) -> tuple[str, ...]:
+    found = []
+    for case, case_id in zip(document["cases"], _case_ids(document), strict=True):
+        found.append(f"case:{case_id}")
+        for kind, noun in (("solutions", "solution"), ("promises", "followup"),
+                           ("redirects", "redirect")):  # fmt: skip
+            found += [f"{noun}:{record['id']}" for record in case[kind]]
+    return tuple(found)
 
 
 def finish_erasure(store: Store, erasure: Erasure, *, compact: bool) -> tuple[int, bool]:

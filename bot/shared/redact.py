@@ -2,14 +2,15 @@
 searched for their name, email and ids (ignoring case, also as JSON writes them), and each
 mention is replaced by their pseudonym. What a domain knows belongs to the person it erases
 whole; this catches the copies it cannot know of (a question that named them, a message
-already posted, a rep's tone check)."""
+already posted, a rep's tone check), leaving alone the rows a replacement spares (another
+customer's, holding the same words)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
@@ -64,30 +65,54 @@ def note_forgetting(db: Database) -> None:
     )
 
 
-def redact(db: Database, replacements: Sequence[tuple[Mentions | None, str]]) -> list[int]:
-    """Replace, in the database's text columns (outside UNTOUCHED), what each Mentions finds by
-    its replacement, in that order and in one pass over the tables, in the caller's
-    transaction; returns the values each changed."""
-    given = [(found, replacement) for found, replacement in replacements if found is not None]
+@dataclass(frozen=True)
+class Replacement:
+    """What `found` finds is replaced by `by`, in every row but those `spared` names: by table,
+    an SQL condition true of the rows to leave as they are (those someone else owns)."""
+
+    found: Mentions | None
+    by: str
+    spared: Mapping[str, str] = field(default_factory=dict)
+
+
+def redact(db: Database, replacements: Sequence[Replacement]) -> list[int]:
+    """Make each Replacement in the database's text columns (outside UNTOUCHED), in that order
+    and in one pass over the tables, in the caller's transaction; returns the values each
+    changed."""
+    given = [
+        (place, r.found, r.by, r.spared)
+        for place, r in enumerate(replacements)
+        if r.found is not None
+    ]
     counts = [0] * len(replacements)
     if not given:
         return counts
-    places = [i for i, (found, _) in enumerate(replacements) if found is not None]
 
-    def redacted(text: str) -> str:
-        for place, (found, replacement) in zip(places, given, strict=True):
-            text, changed = found.regex.subn(replacement, text)
+    def applying(spared: tuple[object, ...]) -> list[tuple[int, Mentions, str]]:
+        """The replacements a row's conditions (one per replacement given) do not spare."""
+        return [
+            (place, found, by)
+            for (place, found, by, _), skip in zip(given, spared, strict=True)
+            if not skip
+        ]
+
+    def mentions(text: str | None, *spared: object) -> bool:
+        return text is not None and any(found(text) for _, found, _ in applying(spared))
+
+    def redacted(text: str, *spared: object) -> str:
+        for place, found, by in applying(spared):
+            text, changed = found.regex.subn(by, text)
             counts[place] += changed > 0
         return text
 
-    db.conn.create_function(
-        "repbot_mentions", 1, lambda text: text is not None and any(f(text) for f, _ in given)
-    )
-    db.conn.create_function("repbot_redacted", 1, redacted)
-    likes = [_like(spelling) for found, _ in given for spelling in found.spellings]
+    db.conn.create_function("repbot_mentions", -1, mentions)
+    db.conn.create_function("repbot_redacted", -1, redacted)
+    likes = [_like(spelling) for _, found, _, _ in given for spelling in found.spellings]
     for table in db.table_names():
         if table in UNTOUCHED or table.startswith("sqlite_"):
             continue
+        # per row, whether each replacement leaves it be
+        spared = "".join(f", ({conditions.get(table, '0')})" for *_, conditions in given)
         for column in db[table].columns:
             if column.type.upper() != "TEXT":
                 continue
@@ -96,8 +121,9 @@ def redact(db: Database, replacements: Sequence[tuple[Mentions | None, str]]) ->
             # other character goes on to the patterns, which ignore case in every script.
             candidates = " OR ".join([f"{name} LIKE ? ESCAPE '\\'"] * len(likes))
             db.execute(
-                f'UPDATE "{table}" SET {name} = repbot_redacted({name})'
-                f" WHERE ({candidates} OR {name} GLOB '*[^ -~]*') AND repbot_mentions({name})",
+                f'UPDATE "{table}" SET {name} = repbot_redacted({name}{spared})'
+                f" WHERE ({candidates} OR {name} GLOB '*[^ -~]*')"
+                f" AND repbot_mentions({name}{spared})",
                 likes,
             )
     if any(counts):

@@ -4,6 +4,7 @@ a modal's outcome is shown, and what Slack told us of people (their time zone)."
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.shared.clock import iso
@@ -184,6 +185,22 @@ def posts_keyed(store: Store, prefix: str) -> list[dict]:
             """SELECT * FROM outbox WHERE key >= ? AND key < ?
                  AND method = 'chat.postMessage' AND status != 'dead' ORDER BY id""",
             [prefix, after],
+        )
+    )
+
+
+def posts_naming(store: Store, subjects: Sequence[str]) -> list[dict]:
+    """The messages queued whose keys name any of `subjects`, oldest first, but for those
+    given up: "solution:12" names "solution:12:card", "reminder:followup:3:due:…" names
+    "followup:3", and the notices about either ("undelivered:solution:12:card:told")."""
+    if not subjects:
+        return []
+    keys = [key for subject in subjects for key in (f"{subject}:%", f"%:{subject}:%")]
+    return list(
+        store.db.query(
+            f"""SELECT * FROM outbox WHERE method = 'chat.postMessage' AND status != 'dead'
+                  AND ({" OR ".join(["key LIKE ?"] * len(keys))}) ORDER BY id""",
+            keys,
         )
     )
 

@@ -229,12 +229,17 @@ def packet_card(
     return message(f"{case.ref} redirected to {team.name}", [*blocks, take])
 
 
-def packet_taken(packet: dict, user_id: str) -> Message:
-    """The packet as the team's channel shows it, its Take button replaced by who took it."""
-    blocks = [block for block in packet.get("blocks", []) if block.get("type") != "actions"]
-    # The text is Slack's copy of our own fallback, escaped once already: it goes back as it is.
-    taken = Mrkdwn(f"Taken by {mention(user_id)}.")
-    return {"text": packet.get("text", ""), "blocks": [*blocks, context(taken)]}
+def packet_taken(
+    taken: Redirect, packet: Packet | None, policy: SolutionPolicy, tz: ZoneInfo, today: date
+) -> Message:
+    """The packet as it is now, its Take button replaced by who took it; only who took it for
+    a team since removed from teams.yaml (no `packet`)."""
+    by = Mrkdwn(f"Taken by {mention(taken.taken_by or '')}.")
+    if packet is None:
+        return message(f"C-{taken.case_id} was taken.", [context(by)])
+    card = packet_card(packet, packet.team, policy, tz, today)
+    blocks = [block for block in card["blocks"] if block.get("type") != "actions"]
+    return {"text": card["text"], "blocks": [*blocks, context(by)]}
 
 
 def redirect_taken(redirect: Redirect, team: str) -> Message:

@@ -20,6 +20,7 @@ from bot.slack.blocks.base import (
     escape,
     in_utc,
     message,
+    note,
     plain,
     section,
     shown_at,
@@ -104,7 +105,8 @@ def erase_modal(customer_id: str, name: str) -> dict:
     }
 
 
-def erased_modal(erasure: Erasure) -> dict:
+def erased_modal(erasure: Erasure, posts: int) -> dict:
+    """What was erased, and how many of the bot's messages in Slack now say so (`posts`)."""
     done = [counted(n, kind) for kind, n in erasure.records.items() if n]
     if erasure.audit_rows:
         done.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
@@ -115,7 +117,22 @@ def erased_modal(erasure: Erasure) -> dict:
         "blocks": [
             section(
                 f"Erased {escape(erasure.was)}: from now on {escape(erasure.ref)}. "
-                f"Erased: {escape(', '.join(done))}."
+                f"Erased: {escape(', '.join(done))}. {escape(posts_erased(posts))}".strip()
             )
         ],
     }
+
+
+def posts_erased(posts: int) -> str:
+    """What becomes of the bot's messages about an erased customer that Slack still shows."""
+    if not posts:
+        return ""
+    return (
+        f"{counted(posts, 'message')} the bot posted about them in Slack will say only that "
+        "their data was erased."
+    )
+
+
+def erased_post() -> Message:
+    """What a message the bot posted about an erased customer's case says from then on."""
+    return note("This message was about a customer whose data has since been erased.")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.followups.redirects import take, team_name
+from bot.followups.redirects import packet, take, team_name
 from bot.followups.service import Followup, FollowupError, complete, get_followup, snooze
 from bot.services import Services
 from bot.slack.blocks import followups as followup_blocks
@@ -69,24 +69,29 @@ def packet_key(redirect_id: int) -> str:
 
 
 def take_redirect(
-    ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
-    delivery_key: str,
+    ack: Ack, body: dict, respond: Respond, client: WebClient, services: Services,
+    outbox: Outbox, delivery_key: str,
 ) -> None:  # fmt: skip
     ack()
     value = body["actions"][0].get("value", "")
     user_id = body["user"]["id"]
+    store = services.store
+    tz = time_zone(client, store, user_id)
     with outbox.unit_of_work(delivery_key):
-        taken = take(services.store, int(value) if value.isdigit() else 0, user_id)
+        taken = take(store, int(value) if value.isdigit() else 0, user_id)
         if body.get("message"):
+            # The packet as the database holds it now, never as the click's copy of it: its
+            # customer may have been erased since it was posted.
+            team = services.guide.teams.get(taken.team_id)
+            now = packet(store, team, taken, services.faq.entries) if team else None
+            policy, today = services.guide.solutions, store.clock.now().date()
+            shown = followup_blocks.packet_taken(taken, now, policy, tz, today)
             block_id = body["actions"][0].get("block_id", "")
-            taken_card = in_place(
-                body["message"], block_id, lambda card: followup_blocks.packet_taken(card, user_id)
-            )
-            respond(replace_original=True, **taken_card)
-        team = team_name(services.guide.teams, taken.team_id)
+            respond(replace_original=True, **in_place(body["message"], block_id, lambda _: shown))
+        team_label = team_name(services.guide.teams, taken.team_id)
         outbox.post(
             taken.from_user,
-            followup_blocks.redirect_taken(taken, team),
+            followup_blocks.redirect_taken(taken, team_label),
             key=f"redirect:{taken.id}:taken",
             digest="taken",
         )

@@ -131,6 +131,8 @@ def send_redirect(
         )  # fmt: skip
         policy = services.guide.solutions
         packet_card = followup_blocks.packet_card(packet, team, policy, tz, today)
+        # Keyed by its redirect: a retried request queues nothing new, and an erasure of the
+        # customer finds the packet to replace it (bot/slack/erasure.py).
         outbox.post(team.channel, packet_card, key=packet_key(sent.id), digest="redirect")
     ref = packet.case_card.case.ref
     ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))

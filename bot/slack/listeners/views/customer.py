@@ -5,10 +5,11 @@ import json
 
 from slack_bolt import Ack
 
-from bot.privacy.service import erase, finish_erasure
+from bot.privacy.service import finish_erasure
 from bot.services import Services
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
+from bot.slack.erasure import erase_everywhere
 from bot.slack.ids import FIELD_INPUT, Field, Modal
 from bot.slack.listeners.actions.customer import check_right
 from bot.slack.outbox import Outbox
@@ -28,8 +29,10 @@ def check_erase(
         return
     customer_id = json.loads(view.get("private_metadata") or "{}").get("customer", "")
     with outbox.unit_of_work(delivery_key):
-        erasure = erase(services.store, customer_id, actor=body["user"]["id"], reason=reason)
-    ack(response_action="update", view=privacy_blocks.erased_modal(erasure))
+        erasure, posts = erase_everywhere(
+            outbox, customer_id, actor=body["user"]["id"], reason=reason
+        )
+    ack(response_action="update", view=privacy_blocks.erased_modal(erasure, posts))
     finish_erasure(services.store, erasure, compact=False)
 
 
