@@ -181,9 +181,11 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
         for name in ("repbot.db", "repbot.db-wal")
         if (tmp_path / name).exists()
     ).lower()
-    for secret in (NAME, EMAIL, "Holloway", "prefers a call after 5pm", "arrived crushed",
+    for secret in (NAME, "Holloway", "prefers a call after 5pm", "arrived crushed",
                    "Whole box unusable", "two charges on the 3rd"):  # fmt: skip
         assert secret.lower().encode() not in raw, secret
+    # her email is Tom's too (BX-3, in capitals): his own record keeps it, nothing else has it
+    assert rows_with(store, EMAIL) == [("customers", "BX-3")]
     # every figure a summary reads stays
     assert counts == {t: n for t, n in store.db.execute(
         "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
@@ -233,6 +235,51 @@ def test_erasing_one_customer_leaves_the_same_words_of_another_customer_as_they_
     assert "Call back with an update" not in ben.render().text
     (tone,) = store.db.execute("SELECT text FROM tone_checks").fetchone()
     assert tone == "[erased]"
+
+
+def test_erasing_a_customer_leaves_a_namesakes_record_and_cases_as_they_are(
+    local, tmp_path, repbot
+):
+    store = local.services.store
+    csv = tmp_path / "crm.csv"
+    csv.write_text(
+        "id,name,email,customer_since,tier\n"
+        f"BX-1,{NAME},{EMAIL},2015-01-01,premium\n"
+        f"BX-4,{NAME},other.margaret@example.com,2024-05-01,standard\n"
+    )
+    import_customers(store, csv)
+    ws = local.workspace
+    ws.command("ana", "/case", "BX-1, box arrived damaged")
+    ws.command("ana", "/case", f"BX-4, {NAME} wants vegan meals")
+    ws.command("ana", "/note", f"C-1002 {NAME} asked for a call after 5pm")
+    close_case(store, 1001, "U0ANA0001", "product")
+    done = repbot("customers", "erase", "BX-1", "--reason", "DSR-3", "--yes", "--db",
+                  str(store.path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    kept = export(store, "BX-4")
+    assert kept["customer"]["name"] == NAME  # her own name, not the other one's reference
+    assert kept["cases"][0]["topic"] == f"{NAME} wants vegan meals"
+    assert [note["text"] for note in kept["cases"][0]["notes"]] == [
+        f"{NAME} asked for a call after 5pm"
+    ]
+    assert rows_with(store, EMAIL) == []
+
+
+def rows_with(store: Store, text: str) -> list[tuple[str, str]]:
+    """(table, the row's first column) of every row with a text column holding `text`, in any
+    case: where the database still has it."""
+    found = []
+    for table in store.db.table_names():
+        columns = [c.name for c in store.db[table].columns if c.type.upper() == "TEXT"]
+        if not columns:
+            continue
+        where = " OR ".join(f'lower("{c}") LIKE ?' for c in columns)
+        first = store.db[table].columns[0].name
+        rows = store.db.execute(
+            f'SELECT "{first}" FROM "{table}" WHERE {where}', [f"%{text.lower()}%"] * len(columns)
+        ).fetchall()
+        found += [(table, str(value)) for (value,) in rows]
+    return found
 
 
 def test_erasing_asks_first_unless_told_yes(local, tmp_path, repbot):

@@ -56,21 +56,43 @@ def owned_by_others(case_ids: list[int]) -> dict[str, str]:
     cases are `case_ids` (through the case they belong to): an erasure leaves those as they
     are, whatever words they share with the erased customer's. Rows of no case are no one's."""
     mine = ", ".join(str(int(case_id)) for case_id in case_ids)  # numbers: written inline
-    other_cases = f"SELECT id FROM cases WHERE id NOT IN ({mine})"
-    of_other_case = f"case_id IN ({other_cases})"
+    return _owned_through(f"SELECT id FROM cases WHERE id NOT IN ({mine})")
+
+
+def owned_by_namesakes(name: str, email: str) -> dict[str, str]:
+    """By table, an SQL condition true of the rows of the customers who have this name or
+    email (the erased one no longer has either): "John Smith" on their own record and cases is
+    their name, not a mention of the John Smith erased; and every other customer's record."""
+    same = [f"lower(name) = lower({_literal(name)})"]
+    if email:
+        same.append(f"lower(email) = lower({_literal(email)})")
+    namesakes = f"SELECT id FROM customers WHERE {' OR '.join(same)}"
+    return _owned_through(f"SELECT id FROM cases WHERE customer_id IN ({namesakes})")
+
+
+def _owned_through(cases: str) -> dict[str, str]:
+    """By table, an SQL condition true of the rows that belong to the `cases` (a query of
+    their ids), and of every customer's record: each row is one customer's, and the erased
+    one's is erased whole."""
+    of_case = f"case_id IN ({cases})"
     return {
-        "customers": "1",  # each row is one customer's; the erased one's was erased whole
-        "cases": f"id IN ({other_cases})",
-        "case_notes": of_other_case,
-        "contacts": of_other_case,
-        "solutions": of_other_case,
-        "solution_clicks": f"solution_id IN (SELECT id FROM solutions WHERE {of_other_case})",
-        "followups": of_other_case,
-        "redirects": of_other_case,
+        "customers": "1",
+        "cases": f"id IN ({cases})",
+        "case_notes": of_case,
+        "contacts": of_case,
+        "solutions": of_case,
+        "solution_clicks": f"solution_id IN (SELECT id FROM solutions WHERE {of_case})",
+        "followups": of_case,
+        "redirects": of_case,
         # a draft names its case as the rep typed it: "C-1042", "c-1042" or "1042"
-        "drafts": f"upper(trim(case_id)) IN (SELECT 'C-' || id FROM cases WHERE id NOT IN ({mine})"
-        f" UNION ALL SELECT CAST(id AS TEXT) FROM cases WHERE id NOT IN ({mine}))",
+        "drafts": f"upper(trim(case_id)) IN (SELECT 'C-' || id FROM ({cases})"
+        f" UNION ALL SELECT CAST(id AS TEXT) FROM ({cases}))",
     }
+
+
+def _literal(text: str) -> str:
+    """An SQL string literal of the text (a condition of `Replacement.spared` is inlined)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def question_texts(db: Database, ids: list[int]) -> list[str]:

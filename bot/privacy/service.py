@@ -27,7 +27,7 @@ from bot.coaching import personal as coaching_personal
 from bot.faq import personal as faq_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
-from bot.privacy.queries import owned_by_others
+from bot.privacy.queries import owned_by_namesakes, owned_by_others
 from bot.shared.db import Store
 from bot.shared.redact import Mentions, Replacement, pattern, redact
 from bot.shared.refusal import Refusal
@@ -213,8 +213,10 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         copies = Replacement(
             pattern(_free_texts(document), SHORTEST_COPY), ERASED, owned_by_others(case_ids)
         )
+        # A namesake's own name and email, on their record and cases, are theirs.
+        namesakes = owned_by_namesakes(customer["name"], customer["email"] or "")
         records["copied text"], records["other mention"] = redact(
-            store.db, [copies, Replacement(found, ref)]
+            store.db, [copies, Replacement(found, ref, namesakes)]
         )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
