@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.coaching import queries as coaching_db
 from bot.shared.db import Store
-from bot.shared.redact import Mentions, naming
+from bot.shared.redact import Mentions, naming, spellings
 
 FIELDS = ("id", "user_id", "case_id", "customer_name", "message", "situation", "emotion",
           "text", "due_at", "used_at", "created_at")  # fmt: skip
@@ -20,12 +20,13 @@ def case_drafts(store: Store, case_ids: list[int]) -> list[dict]:
 
 
 def drafts_naming(store: Store, named: Mentions | None) -> list[dict]:
-    rows = naming(coaching_db.drafts_with_words(store), named, ("customer_name", "message", "text"))
+    found = coaching_db.drafts_that_may_name(store, spellings(named))
+    rows = naming(found, named, ("customer_name", "message", "text"))
     return [{f: row[f] for f in FIELDS} for row in rows]
 
 
 def tone_checks_naming(store: Store, named: Mentions | None) -> list[dict]:
-    rows = naming(coaching_db.tone_checks_with_words(store), named, ("text",))
+    rows = naming(coaching_db.tone_checks_that_may_name(store, spellings(named)), named, ("text",))
     return [{f: row[f] for f in TONE_FIELDS} for row in rows]
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bot.shared.db import Store, placeholders
+from bot.shared.redact import may_mention
 
 
 def record_draft(store: Store, draft: dict, request_key: str | None = None) -> int:
@@ -67,14 +68,16 @@ def case_drafts(store: Store, case_ref: str) -> list[dict]:
     )
 
 
-def tone_checks_with_words(store: Store) -> Iterator[dict]:
-    """Every tone check whose text retention has not emptied yet, the oldest first."""
-    return store.db.query("SELECT * FROM tone_checks WHERE text != '' ORDER BY id")
+def tone_checks_that_may_name(store: Store, spellings: Sequence[str]) -> Iterator[dict]:
+    """The tone checks whose text may hold one of the spellings (`may_mention`), oldest first."""
+    where, likes = may_mention(['"text"'], spellings)
+    return store.db.query(f"SELECT * FROM tone_checks WHERE {where} ORDER BY id", likes)
 
 
-def drafts_with_words(store: Store) -> Iterator[dict]:
-    """Every draft whose words retention has not emptied yet, the oldest first."""
-    return store.db.query("SELECT * FROM drafts WHERE message != '' OR text != '' ORDER BY id")
+def drafts_that_may_name(store: Store, spellings: Sequence[str]) -> Iterator[dict]:
+    """The drafts whose words may hold one of the spellings (`may_mention`), the oldest first."""
+    where, likes = may_mention(['"customer_name"', '"message"', '"text"'], spellings)
+    return store.db.query(f"SELECT * FROM drafts WHERE {where} ORDER BY id", likes)
 
 
 def drafts_of_cases(store: Store, case_ids: list[int]) -> list[dict]:

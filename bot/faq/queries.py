@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.shared.db import Store
+from bot.shared.redact import may_mention
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,10 @@ def query(store: Store, query_id: int) -> QueryRecord | None:
     return QueryRecord(*row) if row else None
 
 
-def questions_with_words(store: Store) -> Iterator[dict]:
-    """Every question whose text retention has not emptied yet, the oldest first."""
-    return store.db.query("SELECT * FROM faq_queries WHERE text != '' ORDER BY id")
+def questions_that_may_name(store: Store, spellings: Sequence[str]) -> Iterator[dict]:
+    """The questions whose text may hold one of the spellings (`may_mention`), the oldest first."""
+    where, likes = may_mention(['"text"'], spellings)
+    return store.db.query(f"SELECT * FROM faq_queries WHERE {where} ORDER BY id", likes)
 
 
 def record_feedback(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.followups import queries as followups_db
 from bot.shared.db import Store
-from bot.shared.redact import Mentions, naming
+from bot.shared.redact import Mentions, naming, spellings
 
 PROMISE_FIELDS = ("id", "owner_id", "what", "due_at", "status", "done_by", "done_at", "created_at")
 REDIRECT_FIELDS = ("id", "from_user", "team_id", "note", "status", "taken_by", "taken_at",
@@ -26,7 +26,7 @@ def case_records(store: Store, case_ids: list[int]) -> dict[int, dict[str, list[
 
 def promises_naming(store: Store, named: Mentions | None) -> list[dict]:
     """The promises whose text names someone, with the case each is on (None for none)."""
-    rows = naming(followups_db.followups_with_words(store), named, ("what",))
+    rows = naming(followups_db.followups_that_may_name(store, spellings(named)), named, ("what",))
     return [
         {
             **{f: row[f] for f in PROMISE_FIELDS},

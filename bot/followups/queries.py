@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bot.shared.db import Store, placeholders
+from bot.shared.redact import may_mention
 
 
 def insert_followup(store: Store, row: dict) -> int:
@@ -150,9 +151,10 @@ def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     )
 
 
-def followups_with_words(store: Store) -> Iterator[dict]:
-    """Every promise whose text retention has not emptied yet, the oldest first."""
-    return store.db.query("SELECT * FROM followups WHERE what != '' ORDER BY id")
+def followups_that_may_name(store: Store, spellings: Sequence[str]) -> Iterator[dict]:
+    """The promises whose text may hold one of the spellings (`may_mention`), the oldest first."""
+    where, likes = may_mention(['"what"'], spellings)
+    return store.db.query(f"SELECT * FROM followups WHERE {where} ORDER BY id", likes)
 
 
 def redirects_of_cases(store: Store, case_ids: list[int]) -> list[dict]:

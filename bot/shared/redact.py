@@ -107,7 +107,7 @@ def redact(db: Database, replacements: Sequence[Replacement]) -> list[int]:
 
     db.conn.create_function("repbot_mentions", -1, mentions)
     db.conn.create_function("repbot_redacted", -1, redacted)
-    likes = [_like(spelling) for _, found, _, _ in given for spelling in found.spellings]
+    spellings = [spelling for _, found, _, _ in given for spelling in found.spellings]
     for table in db.table_names():
         if table in UNTOUCHED or table.startswith("sqlite_"):
             continue
@@ -117,18 +117,36 @@ def redact(db: Database, replacements: Sequence[Replacement]) -> list[int]:
             if column.type.upper() != "TEXT":
                 continue
             name = f'"{column.name}"'
-            # SQLite's LIKE, in C, ignores the case of ASCII letters only: a text with any
-            # other character goes on to the patterns, which ignore case in every script.
-            candidates = " OR ".join([f"{name} LIKE ? ESCAPE '\\'"] * len(likes))
+            candidates, likes = may_mention([name], spellings)
             db.execute(
                 f'UPDATE "{table}" SET {name} = repbot_redacted({name}{spared})'
-                f" WHERE ({candidates} OR {name} GLOB '*[^ -~]*')"
-                f" AND repbot_mentions({name}{spared})",
+                f" WHERE {candidates} AND repbot_mentions({name}{spared})",
                 likes,
             )
     if any(counts):
         note_forgetting(db)
     return counts
+
+
+def may_mention(columns: Sequence[str], spellings: Sequence[str]) -> tuple[str, list[str]]:
+    """An SQL condition true of the rows whose `columns` (quoted names) may hold one of the
+    spellings, and its parameters: SQLite's LIKE, in C, ignores the case of ASCII letters only,
+    so a text with any other character is let through to the patterns, which ignore case in
+    every script. Only the rows it lets through are read in Python."""
+    if not spellings:
+        return "(0)", []
+    likes = [_like(spelling) for spelling in spellings]
+    tests = [
+        test
+        for column in columns
+        for test in ([f"{column} LIKE ? ESCAPE '\\'"] * len(likes) + [f"{column} GLOB '*[^ -~]*'"])
+    ]
+    return f"({' OR '.join(tests)})", likes * len(columns)
+
+
+def spellings(found: Mentions | None) -> tuple[str, ...]:
+    """What `found` looks for; none for None (a query for rows that may hold none finds none)."""
+    return () if found is None else found.spellings
 
 
 def naming(rows: Iterable[dict], found: Mentions | None, columns: Sequence[str]) -> list[dict]:
