@@ -31,21 +31,25 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
     if install.paused(store):
         return 0
     outbox = Outbox(store, sender, "reminders")
+    due = list(due_reminders(store, services.roles, store.clock.now()))
+    # Asked of Slack before the transaction, which must not wait on the network.
+    readers = {r.recipient_id for r in due if r.recipient_id.startswith("U")}
+    zones = {reader: time_zone(client, store, reader) for reader in readers}
     queued = 0
-    for reminder in due_reminders(store, services.roles, store.clock.now()):
-        reader = reminder.recipient_id if reminder.recipient_id.startswith("U") else None
-        # Asked of Slack before the transaction, which must not wait on the network.
-        tz = time_zone(client, store, reader) if reader else followup_blocks.UTC
-        now = store.clock.now()
-        with store.transaction():
+    now = store.clock.now()
+    # All in one transaction: the sender sees them together, so a person's reminders due at
+    # once go out as one digest, not split by whichever of them the sender saw first.
+    with store.transaction():
+        for reminder in due:
             if not claim(store, reminder, this_instance(), now):
                 continue
+            tz = zones.get(reminder.recipient_id, followup_blocks.UTC)
             message = followup_blocks.reminder(reminder, tz, now, services.guide.teams)
             outbox.post(
                 reminder.recipient_id, message, key=KEY_PREFIX + reminder.id, digest=reminder.kind
             )
             delivered(store, reminder, now)  # to the outbox, which owns the sending from here
-        queued += 1
+            queued += 1
     if queued:
         outbox.kick()
     return queued
