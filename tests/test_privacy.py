@@ -149,6 +149,12 @@ def test_unknown_and_ambiguous_customers_and_open_cases_get_a_clear_answer(local
         export(store, "BX-9")
     with pytest.raises(Refusal, match="There is no case C-9999"):
         export(store, "c-9999")
+    # by name, as /case finds them: the one it is sure of, else the CRM ids to choose from
+    assert export(store, NAME.lower())["customer"]["id"] == "BX-1"
+    with pytest.raises(Refusal, match=r"No customer has a name like Zebedee Quux; give a CRM id"):
+        export(store, "Zebedee Quux")
+    with pytest.raises(Refusal, match=r"@U0ANA0001 is someone in Slack, not a customer"):
+        export(store, "@U0ANA0001")
     with pytest.raises(Refusal, match=r"2 customers have the email .*BX-1 .*BX-3"):
         erase(store, EMAIL, actor="U0MIA0001", reason="DSR-1")
     local.workspace.command("ana", "/case", "BX-2, parcel late")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.cases import queries as cases_db
+from bot.cases.customers import find_customer as find_by_name
 from bot.shared.db import Store
 from bot.shared.redact import Mentions
 from bot.shared.refusal import Refusal
@@ -19,7 +20,7 @@ ERASED_NAME = "Erased customer"
 CASE_REF = re.compile(r"^c-?(\d+)$", re.IGNORECASE)
 SOLUTION_FIELDS = ("id", "situation", "type", "amount", "reason", "requested_by", "status",
                    "decided_by", "decided_at", "decision_reason", "created_at")  # fmt: skip
-HOW = "give a CRM id, an email or a case id such as C-1001"
+HOW = "give a CRM id, an email, a name or a case id such as C-1001"
 
 
 def find_customer(store: Store, text: str) -> dict:
@@ -33,10 +34,14 @@ def find_customer(store: Store, text: str) -> dict:
         if row is None:
             raise Refusal(f"There is no case {text.upper()}; {HOW}.")
         return cases_db.customer(store, row["customer_id"]) or {}
+    if text.startswith("@"):  # a mention, as Slack's <@U…> reads decoded
+        raise Refusal(f"{text} is someone in Slack, not a customer; {HOW}.")
     if "@" in text:
         rows, what = cases_db.customers_by_email(store, text), f"the email {text}"
     else:
         rows, what = cases_db.customers_by_id(store, text), f"the CRM id {text}"
+        if not rows and not any(c.isdigit() for c in text):  # a CRM id has digits, a name none
+            rows, what = _by_name(store, text)
     if not rows:
         erased = cases_db.erased_as(store, text)
         if erased is not None:
@@ -50,6 +55,16 @@ def find_customer(store: Store, text: str) -> dict:
         names = ", ".join(f"{row['id']} ({row['name']})" for row in rows)
         raise Refusal(f"{len(rows)} customers have {what}: {names}. Give the CRM id of one.")
     return rows[0]
+
+
+def _by_name(store: Store, text: str) -> tuple[list[dict], str]:
+    """The customers `text` names as /case finds them by name (`customers.find_customer`):
+    the one it is sure of, else every plausible one, for the CRM id of the one meant."""
+    lookup = find_by_name(store, text)
+    sure = lookup.clear
+    matches = [sure] if sure is not None else lookup.matches
+    rows = [cases_db.customer(store, match.customer.id) for match in matches]
+    return [row for row in rows if row is not None], f"a name like {text}"
 
 
 def customer_record(store: Store, customer: dict) -> dict:
