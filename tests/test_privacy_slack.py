@@ -22,6 +22,7 @@ def test_by_default_only_the_command_line_answers_data_requests(local, tmp_path)
     for who in ("ana", "lee", "mia"):
         said = shown(local.workspace.command(who, "/customer", "BX-1"))
         assert "answered by an administrator (`repbot customers export` or `erase`)" in said
+        assert "Pass a customer's request to them" in said  # what to do, for a rep too
         assert "Holloway" not in said
 
 

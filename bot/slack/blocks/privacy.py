@@ -35,13 +35,18 @@ def customer_usage() -> Message:
 
 
 def not_allowed() -> Message:
+    # Whoever asks (a rep with a customer's request, a manager) learns who answers it and how
+    # the right is given, not a file to edit themselves.
+    after = (
+        "). Pass a customer's request to them; they can give leads and managers this right "
+        "in the team's roles.yaml."
+    )
     words = Mrkdwn("Requests for a customer's data are answered by an administrator (") + (
-        code("repbot customers export") + " or " + code("erase") + "). roles.yaml can give "
-        "leads this right."
+        code("repbot customers export") + " or " + code("erase") + after
     )
     return message(
         "Requests for a customer's data are answered by an administrator (repbot customers "
-        "export or erase). roles.yaml can give leads this right.",
+        f"export or erase{after}",
         [section(words)],
     )
 
