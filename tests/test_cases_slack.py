@@ -316,6 +316,22 @@ def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path)
     )
 
 
+def test_pressing_a_refused_button_again_later_says_it_was_answered_not_silence(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")  # a lead decides
+    first = local.workspace.click("sam", "Approve")
+    assert "above your limit as senior: a lead or above decides it" in shown(first)
+    assert local.workspace.click("sam", "Approve") == []  # a double click: answered once
+    local.wait(timedelta(seconds=20))  # Sam reads it, and presses again
+    (again,) = [r for r in local.workspace.click("sam", "Approve") if r.kind == "ephemeral"]
+    assert "You pressed “Approve” on this message before" in again.text  # the notification
+    assert "pressing it again does not do it twice" in shown([again])
+    assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
+        "pending",
+    )
+
+
 def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")

@@ -10,12 +10,14 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
 from bot.services import Services
 from bot.slack import queries as edge_db
+from bot.slack.blocks import delivery as delivery_blocks
 from bot.slack.boundary import ARRIVED
 from bot.slack.ids import Action
 from bot.slack.outbox import Outbox, Sender
@@ -112,6 +114,26 @@ def _answers_repeats(body: dict) -> bool:
     return body.get("type") == "block_actions" and actions[0].get("action_id") in REPEATS_ANSWERED
 
 
+# A second press this long after the first is a person asking again, who should hear why
+# nothing more happens; one sooner is a double click, answered once by the first.
+AGAIN_AFTER = timedelta(seconds=2)
+
+
+def _say_clicked_before(
+    services: Services, sender: Sender, body: dict, key: str, first: datetime
+) -> None:
+    """A person pressing a button again hears that it was handled the first time, instead of
+    silence; the same press delivered twice is said once (its action_ts keys the reply)."""
+    if body.get("type") != "block_actions" or not body.get("response_url"):
+        return
+    action = body["actions"][0]
+    label = str((action.get("text") or {}).get("text") or "this button")
+    user = (body.get("user") or {}).get("id")
+    outbox = Outbox(services.store, sender, f"again:{key}:{action.get('action_ts')}")
+    said = delivery_blocks.clicked_before(label, first)
+    outbox.respond(body["response_url"], said, to=user, response_type="ephemeral")
+
+
 def way_in(services: Services, sender: Sender) -> Callable:
     """The global middleware: runs for every request Bolt has verified."""
 
@@ -123,6 +145,8 @@ def way_in(services: Services, sender: Sender) -> Callable:
         first = edge_db.delivered_at(services.store, key) if key is not None else None
         seen = first is not None
         if seen and not _answers_repeats(body):
+            if key is not None and first and services.store.clock.now() - first >= AGAIN_AFTER:
+                _say_clicked_before(services, sender, body, key, first)
             return BoltResponse(status=200, body="")  # done before: a retry or a double click
         _decode_typed_text(req, body)
         context["services"] = services

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.slack.blocks.base import (
     USER_ID,
     Message,
@@ -12,6 +14,7 @@ from bot.slack.blocks.base import (
     mention,
     message,
     section,
+    shown_at,
 )
 
 # Slack's reasons for refusing a message for good, as a lead would say them.
@@ -47,3 +50,15 @@ def undelivered(target: str, tries: int, error: str, key: str) -> Message:
         f"repbot could not deliver a message to {plain}: {why}.",
         [section(text), context(f"It is kept in the outbox as {key}.")],
     )
+
+
+def clicked_before(label: str, at: datetime) -> Message:
+    """What a person hears who presses a button again that was handled already: when it was,
+    and that pressing again does nothing twice (not silence, and not the work done again)."""
+    text = (
+        f"You pressed “{label}” on this message before; it was answered then, and pressing it "
+        "again does not do it twice."
+    )
+    shown = Mrkdwn(f"You pressed “{escape(label)}” on this message before, ") + shown_at(at)
+    shown += Mrkdwn("; it was answered then, and pressing it again does not do it twice.")
+    return message(text, [section(shown)])
