@@ -76,6 +76,12 @@ def test_a_third_contact_on_the_same_matter_raises_a_senior_callback_once(local,
                 if c.body["channel"] == "C0SENIORS1"]) == 1  # fmt: skip
 
 
+def test_a_new_customers_card_says_how_long_in_days(local, tmp_path):
+    customers(local, tmp_path)
+    card = shown(local.workspace.command("ana", "/case", "Grace Adeyemi, box damaged"))
+    assert "(customer for 6 days, standard)" in card  # was "for 1 months"
+
+
 def test_unknown_and_closed_cases_get_a_clear_answer(local, tmp_path):
     customers(local, tmp_path)
     assert "There is no case C-9999" in shown(local.workspace.command("ana", "/case", "C-9999"))

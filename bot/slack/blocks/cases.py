@@ -278,12 +278,24 @@ def tenure(customer: Customer, today: date) -> str:
     elif years is None:
         parts.append("new to us")
     elif years < 1:
-        parts.append(f"customer for {max(1, round(years * 12))} months")
+        parts.append(f"customer {_short_tenure(round(years * 365.25))}")
     else:
-        parts.append(f"customer for {years:.0f} year{'s' if round(years) != 1 else ''}")
+        parts.append(f"customer for {counted(round(years), 'year')}")
     if customer.tier:
         parts.append(customer.tier)
     return ", ".join(parts)
+
+
+def _short_tenure(days: int) -> str:
+    """Under a year with us, as a person says it: "for 6 days", "for 3 weeks", "for 5
+    months", "since today"."""
+    if days < 1:
+        return "since today"
+    if days < 14:
+        return f"for {counted(days, 'day')}"
+    if days < 61:
+        return f"for {counted(days // 7, 'week')}"
+    return f"for {counted(round(days / 30.44), 'month')}"
 
 
 def _due(stored: str) -> Mrkdwn:
