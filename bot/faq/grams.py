@@ -92,7 +92,8 @@ class GramTable:
         return numbers, np.fromiter((weight for _, weight in found), np.float64, len(found))
 
     def cosines(self, question: Question, first: int = 0, stop: int | None = None) -> np.ndarray:
-        """The question's cosine to each vector from `first` to `stop` (the last)."""
+        """The question's cosine to each vector from `first` up to `stop` (by default, to the
+        last)."""
         stop = self._count if stop is None else stop
         numbers, weights = question
         if first == 0 and stop == self._count:
@@ -120,7 +121,7 @@ class GramTable:
 
     @functools.cached_property
     def _by_gram(self) -> tuple[np.ndarray, np.ndarray]:
-        """The rows in n-gram order, and where each n-gram's start: n-gram i's are
+        """The rows in n-gram order, and where each n-gram's rows start: n-gram i's are
         [starts[i], starts[i + 1])."""
         order = np.argsort(self._grams, kind="stable")
         return order, np.searchsorted(self._grams[order], np.arange(len(self.ids) + 1))
