@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Literal
 
 from bot.shared.db import Store, placeholders
 from bot.shared.redact import may_mention
@@ -124,22 +125,24 @@ def redirects_to_remind(store: Store, now: str) -> list[dict]:
 
 def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:
     """The first taker wins; False when it was already taken."""
-    with store.transaction() as db:
-        cursor = db.execute(
-            """UPDATE redirects SET status = 'taken', taken_by = ?, taken_at = ?
-               WHERE id = ? AND status = 'waiting'""",
-            [user_id, at, redirect_id],
-        )
-        return cursor.rowcount == 1
+    return _settle_redirect(store, redirect_id, "taken", user_id, at)
 
 
 def withdraw_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:
     """Withdraw a redirect nobody has taken (its case was closed); False when it was taken."""
+    return _settle_redirect(store, redirect_id, "withdrawn", user_id, at)
+
+
+def _settle_redirect(
+    store: Store, redirect_id: int, status: Literal["taken", "withdrawn"], user_id: str, at: str
+) -> bool:
+    """A waiting redirect becomes `status`, by whom and when (its `status`_by and _at); False
+    when it no longer waits (someone was first)."""
     with store.transaction() as db:
         cursor = db.execute(
-            """UPDATE redirects SET status = 'withdrawn', withdrawn_by = ?, withdrawn_at = ?
+            f"""UPDATE redirects SET status = ?, {status}_by = ?, {status}_at = ?
                WHERE id = ? AND status = 'waiting'""",
-            [user_id, at, redirect_id],
+            [status, user_id, at, redirect_id],
         )
         return cursor.rowcount == 1
 

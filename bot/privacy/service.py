@@ -200,7 +200,7 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         check_erasable(store, customer)
         document = _export_of(store, customer)
         ref, at, case_ids = customer["ref"], store.now(), _case_ids(document)
-        found = pattern([customer["name"], customer["email"] or "", customer["id"]])
+        found = _named_by(customer)  # not erased: their name, email and CRM id
         mentions: Callable[[str], bool] = found or (lambda _: False)
         parts = audit_parts_of(store, ref, mentions)
         records = {"customer": erase_customer(store, customer, at)}
