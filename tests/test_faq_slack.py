@@ -165,6 +165,21 @@ def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_cl
     assert "also asks" not in single.render().text
 
 
+def test_three_questions_in_one_message_are_each_answered_not_met_with_a_did_you_mean(local):
+    # read whole, it is a "did you mean" of the address entry alone
+    (reply,) = local.workspace.command(
+        "ana", "/faq", "where is my box? how do I change my address? can I pause?"
+    )
+    seen = reply.render().text
+    assert "Did you mean" not in seen
+    # the surest first, the others in the order asked
+    first, _, rest = seen.partition("The customer also asks:")
+    assert "FAQ `where_is_my_box`" in first and "Helpful" in first
+    assert "FAQ `change_delivery_address`" in rest and "FAQ `pause_subscription`" in rest
+    assert rest.index("change_delivery_address") < rest.index("pause_subscription")
+    assert [row[1:3] for row in stored(local)] == [("where_is_my_box", "answer")]
+
+
 def test_customer_markup_is_shown_literally(local):
     reply = faq(local, "<!channel> <@U123> <https://evil|click> &<> my box is late")
     text = shown(reply)

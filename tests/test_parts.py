@@ -1,6 +1,6 @@
 """The parts of a customer's message that can each be a question."""
 
-from bot.faq.parts import MAX_PARTS, parts_of
+from bot.faq.parts import MAX_PARTS, parts_of, questions_of
 
 
 def test_sentences_and_what_follows_also_are_parts():
@@ -28,3 +28,10 @@ def test_a_question_after_a_long_story_is_kept_among_the_parts():
     assert parts == [f"On day {n} the courier came and went" for n in range(7)] + [
         "Where is my box"
     ]
+
+
+def test_the_questions_are_the_parts_that_end_in_a_question_mark():
+    message = "My box is late. Where is it? Also, can I pause?"
+    assert parts_of(message) == ["My box is late", "Where is it", "can I pause"]
+    assert questions_of(message) == ["Where is it", "can I pause"]
+    assert questions_of("My box is late and also I was charged twice.") == []

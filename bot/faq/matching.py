@@ -1083,19 +1083,18 @@ class Matcher:
         `ceiling`, their rapidfuzz and n-gram similarities (`alike`) and their word pairs' BM25
         as a share (`paired`, None when the question has none the FAQ indexes), and with the
         encoder's cosines (see `_candidates`)."""
+        indexes = [index for index, _ in best]
+        shares = paired(indexes) if paired is not None else [0.0] * len(best)
+        # read from the arrays at once: an element at a time took a fifth of this
+        near = [[0.0] * len(best)] * 2 if closest is None else closest[:, indexes].tolist()
         ranked = []
-        shares = paired([index for index, _ in best]) if paired is not None else [0.0] * len(best)
-        for (index, bm25), share in zip(best, shares, strict=True):
+        for (index, bm25), share, phrasing, centroid in zip(best, shares, *near, strict=True):
             fuzzy, cosine = alike(index)
             similarity = _BM25_WEIGHT * min(bm25 / ceiling, 1.0)
             similarity += _FUZZ_WEIGHT * fuzzy
             similarity += _CHAR_WEIGHT * min(cosine, 1.0)
             similarity += _PAIR_WEIGHT * min(share, 1.0)
-            if closest is None:
-                ranked.append((index, similarity, 0.0, 0.0))
-            else:
-                phrasing, centroid = float(closest[0, index]), float(closest[1, index])
-                ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
+            ranked.append((index, similarity, max(phrasing, 0.0), max(centroid, 0.0)))
         return ranked
 
     def _held_cosine(self, question: _QuestionGrams, index: int, position: int) -> float:

@@ -20,13 +20,23 @@ def parts_of(message: str) -> list[str]:
     """The message's parts that have any words, in its order, `MAX_PARTS` at most: its
     questions (parts that end in "?") wherever they are, then the first of the others. A
     pasted e-mail can tell a long story before it asks."""
+    parts = _parts(message)
+    questions = [i for i, (_, asks) in enumerate(parts) if asks][:MAX_PARTS]
+    others = [i for i, (_, asks) in enumerate(parts) if not asks]
+    chosen = sorted(questions + others[: MAX_PARTS - len(questions)])
+    return [parts[i][0] for i in chosen]
+
+
+def questions_of(message: str) -> list[str]:
+    """The message's parts that end in "?", as `parts_of` gives them."""
+    return [part for part, asks in _parts(message) if asks][:MAX_PARTS]
+
+
+def _parts(message: str) -> list[tuple[str, bool]]:
+    """The message's parts that have any words, each with whether it ends in "?"."""
     pieces = _BETWEEN_PARTS.split(message)  # part, what ends it, part, ...
     parts = [
         (part.strip(" ,:-"), "?" in end)
         for part, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True)
     ]
-    parts = [(part, asks) for part, asks in parts if part]
-    questions = [i for i, (_, asks) in enumerate(parts) if asks][:MAX_PARTS]
-    others = [i for i, (_, asks) in enumerate(parts) if not asks]
-    chosen = sorted(questions + others[: MAX_PARTS - len(questions)])
-    return [parts[i][0] for i in chosen]
+    return [(part, asks) for part, asks in parts if part]
