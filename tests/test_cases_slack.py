@@ -717,8 +717,8 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
     (card,) = [r for r in replies if "Approval needed" in r.text]
     when = f"<!date^{int(approved.timestamp())}^{{date_short_pretty}} at {{time}}|"
     assert (f":warning: *Refund £120.00 was already granted on C-1001*: approved by <@{LEE}> "
-            f"{when}on 17 Jun 2026 10:30 UTC>, asked by <@{ANA}>. Approve only if the customer "
-            "is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
+            f"{when}on Jun 17, 2026 at 10:30 AM UTC>, asked by <@{ANA}>. Approve only if the "
+            "customer is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
     assert card.text == (
         "Approval needed: Refund £120.00 on C-1001. Refund £120.00 was already granted on C-1001."
     )  # the notification: words only
@@ -726,8 +726,8 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
     assert dm.render().text.splitlines()[:2] == [
         "Sent for approval (lead or above): Refund £120.00 on C-1001. You'll hear the outcome "
         "here.",
-        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on 17 Jun "
-        f"2026 10:30 UTC, asked by @{ANA}.",
+        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on Jun "
+        f"17, 2026 at 10:30 AM UTC, asked by @{ANA}.",
     ]
     # a lead who means it grants it again
     local.workspace.click("lee", "Approve")
