@@ -597,13 +597,19 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     assert again.kind == "modal" and "Already waiting" in text
     assert ("Account credit £60.00 on C-1001 is already waiting for approval, so nothing was "
             "sent again. You asked for it ") in text  # fmt: skip
-    assert "; a lead or above decides it in #C0LEADS001. You'll hear the outcome in a DM." in text
+    assert "decides it in <#C0LEADS001>." in again.shown_view["blocks"][0]["text"]["text"]
+    # as Ana's Slack shows it: the leads' channel by its name, the time in her zone
+    ana_sees = again.render(local.workspace.reader(member("ana"))).text
+    assert (
+        "You asked for it today at 11:30 AM; a lead or above decides it in #support-leads. "
+        "You'll hear the outcome in a DM."
+    ) in ana_sees
     assert f"asked for it <!date^{int(asked.timestamp())}^" in json.dumps(again.shown_view)
     # another rep asking for it on the case is told whose request waits
     (bens,) = solve(local, "ben", "C-1001", "Account credit", "60", "Customer called again")
     assert f"@{ANA} asked for it " in bens.render().text
-    assert f"; a lead or above decides it in #C0LEADS001. @{ANA} hears the outcome." in (
-        bens.render().text
+    assert f"; a lead or above decides it in #support-leads. @{ANA} hears the outcome." in (
+        bens.render(local.workspace.reader(member("ben"))).text
     )
     local.settle()
     approvals = [c for c in local.fake.calls_to("chat.postMessage")
