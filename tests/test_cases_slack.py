@@ -559,6 +559,23 @@ def test_a_name_with_formatting_marks_shows_as_typed_inside_the_bold(local, tmp_
     assert card.text == f"C-1001 {shown_name}: parcel late"  # a phone shows it alike
 
 
+def test_a_note_of_emoji_alone_is_refused_kindly_and_kept_nowhere(local, tmp_path):
+    """Found by a new-user QA play: /note C-1001 😀 was kept as a note, with nothing in it
+    the next person could read."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    for typed in ("😀", ":smile: :+1:", "👍 !!"):
+        (said,) = local.workspace.command("ana", "/note", f"C-1001 {typed}")
+        assert said.text == (
+            "There are no words in that note (only emoji or symbols). Type what the next person "
+            "should know after the case number, like /note C-1001 customer prefers email."
+        ), typed
+        assert "`/note C-1001 customer prefers email`" in said.blocks[0]["text"]["text"]
+    assert local.services.store.db.execute("SELECT count(*) FROM case_notes").fetchone() == (0,)
+    kept = shown(local.workspace.command("ana", "/note", "C-1001 prefers email :smile:"))
+    assert kept.strip() == "Noted on C-1001."  # words with an emoji are a note
+
+
 def test_a_note_entered_twice_is_kept_once_and_the_rep_is_told(local, tmp_path):
     """Found playing the demo: a double Enter on /note left the note twice on the card."""
     customers(local, tmp_path)
