@@ -559,6 +559,23 @@ def test_a_name_with_formatting_marks_shows_as_typed_inside_the_bold(local, tmp_
     assert card.text == f"C-1001 {shown_name}: parcel late"  # a phone shows it alike
 
 
+def test_a_note_of_emoji_alone_is_refused_kindly_and_kept_nowhere(local, tmp_path):
+    """Found by a new-user QA play: /note C-1001 😀 was kept as a note, with nothing in it
+    the next person could read."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    for typed in ("😀", ":smile: :+1:", "👍 !!"):
+        (said,) = local.workspace.command("ana", "/note", f"C-1001 {typed}")
+        assert said.text == (
+            "There are no words in that note (only emoji or symbols). Type what the next person "
+            "should know after the case number, like /note C-1001 customer prefers email."
+        ), typed
+        assert "`/note C-1001 customer prefers email`" in said.blocks[0]["text"]["text"]
+    assert local.services.store.db.execute("SELECT count(*) FROM case_notes").fetchone() == (0,)
+    kept = shown(local.workspace.command("ana", "/note", "C-1001 prefers email :smile:"))
+    assert kept.strip() == "Noted on C-1001."  # words with an emoji are a note
+
+
 def test_a_note_entered_twice_is_kept_once_and_the_rep_is_told(local, tmp_path):
     """Found playing the demo: a double Enter on /note left the note twice on the card."""
     customers(local, tmp_path)
@@ -597,13 +614,19 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     assert again.kind == "modal" and "Already waiting" in text
     assert ("Account credit £60.00 on C-1001 is already waiting for approval, so nothing was "
             "sent again. You asked for it ") in text  # fmt: skip
-    assert "; a lead or above decides it in #C0LEADS001. You'll hear the outcome in a DM." in text
+    assert "decides it in <#C0LEADS001>." in again.shown_view["blocks"][0]["text"]["text"]
+    # as Ana's Slack shows it: the leads' channel by its name, the time in her zone
+    ana_sees = again.render(local.workspace.reader(member("ana"))).text
+    assert (
+        "You asked for it today at 11:30 AM; a lead or above decides it in #support-leads. "
+        "You'll hear the outcome in a DM."
+    ) in ana_sees
     assert f"asked for it <!date^{int(asked.timestamp())}^" in json.dumps(again.shown_view)
     # another rep asking for it on the case is told whose request waits
     (bens,) = solve(local, "ben", "C-1001", "Account credit", "60", "Customer called again")
     assert f"@{ANA} asked for it " in bens.render().text
-    assert f"; a lead or above decides it in #C0LEADS001. @{ANA} hears the outcome." in (
-        bens.render().text
+    assert f"; a lead or above decides it in #support-leads. @{ANA} hears the outcome." in (
+        bens.render(local.workspace.reader(member("ben"))).text
     )
     local.settle()
     approvals = [c for c in local.fake.calls_to("chat.postMessage")
@@ -717,8 +740,8 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
     (card,) = [r for r in replies if "Approval needed" in r.text]
     when = f"<!date^{int(approved.timestamp())}^{{date_short_pretty}} at {{time}}|"
     assert (f":warning: *Refund £120.00 was already granted on C-1001*: approved by <@{LEE}> "
-            f"{when}on 17 Jun 2026 10:30 UTC>, asked by <@{ANA}>. Approve only if the customer "
-            "is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
+            f"{when}on Jun 17, 2026 at 10:30 AM UTC>, asked by <@{ANA}>. Approve only if the "
+            "customer is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
     assert card.text == (
         "Approval needed: Refund £120.00 on C-1001. Refund £120.00 was already granted on C-1001."
     )  # the notification: words only
@@ -726,8 +749,8 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
     assert dm.render().text.splitlines()[:2] == [
         "Sent for approval (lead or above): Refund £120.00 on C-1001. You'll hear the outcome "
         "here.",
-        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on 17 Jun "
-        f"2026 10:30 UTC, asked by @{ANA}.",
+        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on Jun "
+        f"17, 2026 at 10:30 AM UTC, asked by @{ANA}.",
     ]
     # a lead who means it grants it again
     local.workspace.click("lee", "Approve")

@@ -414,7 +414,7 @@ def test_the_demo_starts_at_a_given_time_or_says_what_a_time_looks_like(repbot, 
     script = tmp_path / "demo.txt"
     script.write_text("/followup tomorrow 10am call Maria back\n")
     done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
-    assert "due tomorrow 10:00 AM" in done.stdout  # Ana's tomorrow, whatever day it is run
+    assert "due tomorrow at 10:00 AM" in done.stdout  # Ana's tomorrow, whatever day it is run
     refused = repbot("demo", "--start", "tomorrow", "--script", str(script))
     assert refused.returncode == 2
     assert "'tomorrow' is not a time: write it like 2026-11-30T22:30" in refused.stderr

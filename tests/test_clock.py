@@ -1,9 +1,12 @@
-"""The bot's clock: real time, or a fixed start from which time runs on at real speed."""
+"""The bot's clock: real time, or a fixed start from which time runs on at real speed; and
+times and days as people read them."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.shared import times
 from bot.shared.clock import Clock
 
 START = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)  # a Wednesday
@@ -36,3 +39,15 @@ def test_a_start_without_a_time_zone_is_refused():
 def test_without_a_start_the_clock_shows_real_time():
     before = datetime.now(UTC)
     assert before <= Clock().now() <= datetime.now(UTC)
+
+
+def test_times_and_days_read_one_way_as_slack_shows_its_date_tokens():
+    london = ZoneInfo("Europe/London")
+    assert times.at(START, london) == "Jun 17, 2026 at 11:30 AM"  # summer time
+    assert times.at(START.replace(hour=0, minute=5), london) == "Jun 17, 2026 at 1:05 AM"
+    assert times.at(START.replace(hour=11, minute=0), london) == "Jun 17, 2026 at 12:00 PM"
+    assert times.at(START.replace(hour=23), london) == "Jun 18, 2026 at 12:30 AM"  # the next day
+    assert times.at_utc(START) == "Jun 17, 2026 at 10:30 AM UTC"
+    assert times.day(date(2026, 12, 4)) == "Dec 4, 2026"
+    assert times.days(date(2026, 11, 30), date(2026, 12, 6)) == "Nov 30 to Dec 6, 2026"
+    assert times.days(date(2025, 12, 29), date(2026, 1, 4), "–") == "Dec 29, 2025 – Jan 4, 2026"

@@ -624,3 +624,13 @@ def test_a_date_shows_in_the_readers_time_zone_by_its_tokens_or_else_its_fallbac
     assert date("{date}, {ago}", chicago) == "June 17th, 2026, in 10 hours"
     assert date("{nonsense}", chicago) == "17 Jun 2026 22:30 UTC"  # Slack falls back
     assert date("{date_num}", None) == "17 Jun 2026 22:30 UTC"  # nobody's zone: the fallback
+
+
+def test_a_channel_mention_shows_by_the_channel_name_the_readers_slack_knows():
+    now = datetime(2026, 6, 17, 12, 0, tzinfo=UTC)
+    lee = Reader(ZoneInfo("Europe/Berlin"), now, {"C0LEADS001": "support-leads"})
+    said = "decided in <#C0LEADS001>, not in <#C0GONE0001>; typed: &lt;#C0LEADS001&gt;"
+    assert render_message(said, reader=lee).text == (
+        "decided in #support-leads, not in #C0GONE0001; typed: <#C0LEADS001>"
+    )  # a channel it does not know keeps its id; what someone typed stays as typed
+    assert render_message("in <#C0LEADS001|leads>", reader=lee).text == "in #leads"

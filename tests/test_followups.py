@@ -135,7 +135,8 @@ def test_who_may_close_a_promise(store):
         complete(store, mine.id, LEAD)  # without roles nobody but the owner
     done = complete(store, mine.id, LEAD, roles=ROLES)
     assert (done.status, done.done_by, done.done_at) == ("done", LEAD, START)
-    with pytest.raises(FollowupError, match="already done by U0LEE0001 at 2026-03-05T14:00") as e:
+    said = "already done by U0LEE0001 on Mar 5, 2026 at 2:00 PM UTC"
+    with pytest.raises(FollowupError, match=said) as e:
         complete(store, mine.id, REP)
     assert (e.value.by, e.value.at) == (LEAD, START)
     assert [row["action"] for row in cases_db.audit_rows(store)][-1] == "followup.done"

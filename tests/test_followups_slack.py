@@ -37,6 +37,32 @@ def test_a_promise_is_saved_listed_and_closed(local):
     assert "No open follow-ups" in shown(local.workspace.command("ana", "/followup", "list"))
 
 
+def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local):
+    """Found by a new-user QA play: one promise read "tomorrow 10:00 AM" on the case card,
+    "Thu 18 Jun, 10:00" on a phone and "18 Jun 2026 09:00 UTC" where Slack showed no zone."""
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    ana, lee = local.workspace.reader(member("ana")), local.workspace.reader(member("lee"))
+    (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am call Maria back C-1001")
+    assert saved.text == (  # the phone: Ana's own clock, with the day it is
+        "Follow-up F-1 saved: call Maria back · C-1001, due Jun 18, 2026 at 10:00 AM. I'll "
+        "remind you before it is due."
+    )
+    assert "C-1001, due tomorrow at 10:00 AM. I'll remind" in saved.render(ana).text
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    assert "F-1 · tomorrow at 10:00 AM · call Maria back · C-1001" in listed.render(ana).text
+    (card,) = local.workspace.command("ana", "/case", "C-1001")
+    assert "• F-1 · call Maria back · due tomorrow at 10:00 AM" in card.render(ana).text
+    assert "• F-1 · call Maria back · due tomorrow at 11:00 AM" in card.render(lee).text  # Berlin
+    local.wait(timedelta(hours=22, minutes=30))  # 10:00 in London: due now
+    (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
+    ana = local.workspace.reader(member("ana"))  # reading it then
+    assert ":alarm_clock: Due now: F-1 · today at 10:00 AM · call Maria back" in (
+        due.render(ana).text
+    )
+    assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
+
+
 def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(local):
     for text in ["someday maybe call her", "yesterday 10am call her"]:
         reply = shown(local.workspace.command("ana", "/followup", text))
@@ -98,7 +124,8 @@ def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
     assert moved.edited and (moved.channel, moved.ts) == (alerts.channel, alerts.ts)
     lines = moved.render().text.splitlines()
     # 09:00 tomorrow for Ana in London is 10:00 for Lee in Berlin
-    assert f"F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00 (owned by @{ANA})" in lines
+    moved_at = "now due Jun 18, 2026 at 10:00 AM"
+    assert f"F-1 snoozed: call Maria back, {moved_at} (owned by @{ANA})" in lines
     assert any(line.startswith(":warning: Overdue") and "F-2" in line for line in lines)
     # F-2 kept, typed: its alert says so too; nothing else changes
     local.workspace.command("ana", "/followup", "done 2")
@@ -288,18 +315,18 @@ def test_every_reminder_of_a_promise_snoozed_twice_shows_its_latest_due_time(loc
     local.wait(timedelta(hours=1))  # 12:30 in London: due now, with its buttons
     local.workspace.look(member("ana"))
     (first,) = local.workspace.click("ana", "Snooze 1h", where="DM")
-    assert first.render().text == "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 13:30"
+    assert first.render().text == "F-1 snoozed: call Margaret back, now due Jun 17, 2026 at 1:30 PM"
     local.wait(timedelta(minutes=50))  # 13:20: coming up, a reminder of its own
     (second,) = [r for r in local.workspace.look(member("ana")) if r.elements]
     replies = local.workspace.click("ana", "Snooze tomorrow", where="DM")
     edited = {r.ts: r.render().text for r in replies if r.edited}
-    later = "F-1 snoozed: call Margaret back, now due Thu 18 Jun, 09:00"
+    later = "F-1 snoozed: call Margaret back, now due Jun 18, 2026 at 9:00 AM"
     assert edited == {first.ts: later, second.ts: later}  # the first said 13:30 until now
     updates = local.fake.calls_to("chat.update")
     assert len(updates) == 1  # the one clicked was replaced by its click's reply alone
     replies = local.workspace.command("ana", "/followup", "snooze 1 in 2h")  # typed, the same
     edited = {r.ts: r.render().text for r in replies if r.edited}
-    latest = "F-1 snoozed: call Margaret back, now due Wed 17 Jun, 15:20"
+    latest = "F-1 snoozed: call Margaret back, now due Jun 17, 2026 at 3:20 PM"
     assert edited == {first.ts: latest, second.ts: latest}
 
 
@@ -320,7 +347,8 @@ def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
 def test_a_promise_is_snoozed_by_typing_when_it_is_due_now(local):
     local.workspace.command("ana", "/followup", "in 1h call Maria back")
     moved = shown(local.workspace.command("ana", "/followup", "snooze F-1 tomorrow 10am"))
-    assert "F-1 snoozed: call Maria back, now due Thu 18 Jun, 10:00" in moved  # Ana is in London
+    # Ana is in London
+    assert "F-1 snoozed: call Maria back, now due Jun 18, 2026 at 10:00 AM" in moved
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-18T09:00")  # 10:00 in London in June is 09:00 UTC
     for typed in ("snooze", "snooze tomorrow", "done", "done it"):  # which one?
@@ -367,7 +395,7 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     local.wait(timedelta(minutes=30))  # the reminder, with its buttons
     local.workspace.look(member("ana"))
     moved = shown(local.workspace.click("ana", "Snooze tomorrow", where="DM"))
-    assert "F-1 snoozed: call Tom back, now due Mon 22 Jun, 09:00" in moved  # not Saturday
+    assert "F-1 snoozed: call Tom back, now due Jun 22, 2026 at 9:00 AM" in moved  # not Saturday
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
 
@@ -375,17 +403,17 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
 def test_tonight_is_the_end_of_the_working_day_or_the_evening_hour_given(local):
     # Wednesday 17 June, 10:30 UTC: 11:30 in London, where Ana works 09:00 to 17:00
     (eod,) = local.workspace.command("ana", "/followup", "tonight call Maria back")
-    assert "F-1 saved: call Maria back, due Wed 17 Jun, 17:00" in eod.render().text
+    assert "F-1 saved: call Maria back, due Jun 17, 2026 at 5:00 PM" in eod.render().text
     (evening,) = local.workspace.command("ana", "/followup", "tonight 7 send Tom 3 boxes")
-    assert "F-2 saved: send Tom 3 boxes, due Wed 17 Jun, 19:00" in evening.render().text
+    assert "F-2 saved: send Tom 3 boxes, due Jun 17, 2026 at 7:00 PM" in evening.render().text
     (count_,) = local.workspace.command("ana", "/followup", "tonight 3 boxes to Tom")
-    assert "F-3 saved: 3 boxes to Tom, due Wed 17 Jun, 17:00" in count_.render().text
+    assert "F-3 saved: 3 boxes to Tom, due Jun 17, 2026 at 5:00 PM" in count_.render().text
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
     (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
-    assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Thu 18 Jun")
-    assert "F-1 saved: call back about order 9, due Thu 18 Jun, 09:00" in reply.render().text
+    assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Jun 18, 2026")
+    assert "F-1 saved: call back about order 9, due Jun 18, 2026 at 9:00 AM" in reply.render().text
 
 
 def test_the_case_card_and_its_packet_list_the_same_promises_a_used_draft_by_its_promise(local):
@@ -398,12 +426,13 @@ def test_the_case_card_and_its_packet_list_the_same_promises_a_used_draft_by_its
     (used,) = local.workspace.click("ana", "Use this")
     assert used.render().text.splitlines()[-1] == (
         "Logged as sent. Its promise is follow-up F-2: I'll confirm the refund and send you its "
-        "reference · C-1001, due Wed 17 Jun, 16:00. I'll remind you before it is due."
+        "reference · C-1001, due Jun 17, 2026 at 4:00 PM. I'll remind you before it is due."
     )
     promises = [  # the soonest due first
         "*Promises*",
-        "• F-2 · I'll confirm the refund and send you its reference · due 17 Jun 2026 15:00 UTC",
-        "• F-1 · call Maria back · due 18 Jun 2026 09:00 UTC",  # 10:00 in London
+        "• F-2 · I'll confirm the refund and send you its reference · due Jun 17, 2026 at 3:00 "
+        "PM UTC",
+        "• F-1 · call Maria back · due Jun 18, 2026 at 9:00 AM UTC",  # 10:00 in London
     ]
     (card,) = local.workspace.command("ana", "/case", "C-1001")
     lines = card.render().text.splitlines()

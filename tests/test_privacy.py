@@ -197,10 +197,10 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
         "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
         " UNION ALL SELECT 'contacts', count(*) FROM contacts")}  # fmt: skip
     again = repbot("customers", "erase", "BX-1", "--reason", "again", "--yes", "--db", path)
-    assert again.returncode == 2 and "They were erased at 20" in again.stderr
+    assert again.returncode == 2 and "They were erased on " in again.stderr
     ref, _ = cases_db.erased_as(store, "BX-1") or ("", "")
     by_ref = repbot("customers", "erase", ref, "--reason", "again", "--yes", "--db", path)
-    assert f"There is nothing more to erase: {ref} was already erased at 20" in by_ref.stderr
+    assert f"There is nothing more to erase: {ref} was already erased on " in by_ref.stderr
     # the CRM's next export does not bring her back
     csv = tmp_path / "again.csv"
     csv.write_text(f"id,name,email,customer_since,tier\nBX-1,{NAME},{EMAIL},2015-01-01,premium\n")

@@ -231,7 +231,8 @@ def test_the_first_taker_wins_and_owns_the_case(store, teams):
     assert (taken.status, taken.taken_by, taken.taken_at) == ("taken", TAKER, store.clock.now())
     assert cases_db.case_row(store, case_id)["owner_id"] == TAKER
     assert take(store, sent.id, TAKER) == taken  # a retried click
-    with pytest.raises(RedirectError, match="already taken by U0BEN0001 at 2026-03-05T14:10") as e:
+    said = "already taken by U0BEN0001 on Mar 5, 2026 at 2:10 PM UTC"
+    with pytest.raises(RedirectError, match=said) as e:
         take(store, sent.id, TAKER2)
     assert e.value.by == TAKER
     with pytest.raises(RedirectError, match="no redirect R-99"):

@@ -420,7 +420,7 @@ def test_an_empty_week_is_a_short_correct_summary(store):
 
 def test_exports(summary):
     markdown = to_markdown(summary)
-    assert markdown.startswith("# Weekly summary 2026-W27 (29 Jun – 05 Jul 2026)")
+    assert markdown.startswith("# Weekly summary 2026-W27 (Jun 29 – Jul 5, 2026)")
     assert "| FAQ answer rate | 37.5% | 50% | -12.5 pp |" in markdown  # a rate changes in points
     # solutions by the playbook's names, money with its currency
     credit = next(f for f in summary.solutions.value_by_type if f.name == "account_credit")
@@ -521,6 +521,6 @@ def test_a_wait_reads_in_minutes_hours_or_days_as_it_grows():
 def test_a_week_across_new_year_names_both_years():
     tz = ZoneInfo("Europe/London")
     start, end = week_bounds(date(2025, 12, 29), tz)  # 2026-W01
-    assert week_span(start, end, tz, "to") == "29 Dec 2025 to 04 Jan 2026"
+    assert week_span(start, end, tz, "to") == "Dec 29, 2025 to Jan 4, 2026"
     start, end = week_bounds(date(2026, 11, 30), tz)
-    assert week_span(start, end, tz, "–") == "30 Nov – 06 Dec 2026"
+    assert week_span(start, end, tz, "–") == "Nov 30 – Dec 6, 2026"

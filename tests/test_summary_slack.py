@@ -52,7 +52,7 @@ def test_a_week_that_has_not_started_is_said_so_not_shown_as_a_quiet_week(local)
     now = local.services.store.clock.now()
     week = (now + timedelta(days=21)).strftime("%G-W%V")
     text = shown(local.workspace.command("mia", "/summary", week))
-    assert text.strip().startswith(f"{week} has not started yet: it begins on Monday ")
+    assert text.strip().startswith(f"{week} has not started yet: it begins on Monday, ")
     assert f"This week so far is {now.strftime('%G-W%V')}." in text
     assert "quiet week" not in text and "Weekly summary" not in text
 

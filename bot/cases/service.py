@@ -32,6 +32,8 @@ from bot.cases.customers import (
 from bot.shared.clock import iso
 from bot.shared.content import readable
 from bot.shared.db import Store, existing
+from bot.shared.english import has_words
+from bot.shared.refusal import Code
 
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
 REPEAT_WINDOW = timedelta(days=30)
@@ -403,6 +405,12 @@ def add_note(store: Store, case_id: int, user_id: str, text: str, request_key: s
     text = text.strip()
     if not text:
         raise CaseError("The note is empty: type it after the case number.")
+    if not has_words(text):
+        raise CaseError(
+            ("There are no words in that note (only emoji or symbols). Type what the next person "
+             "should know after the case number, like ",
+             Code(f"/note C-{case_id} customer prefers email"), ".")
+        )  # fmt: skip
     if len(text) > MAX_NOTE:
         raise CaseError(f"That note is {len(text)} characters; keep it under {MAX_NOTE}.")
     with store.transaction():

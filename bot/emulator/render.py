@@ -1,7 +1,8 @@
 """Block Kit as plain text for a terminal, with the interactive elements numbered in order.
 
 Live mrkdwn sequences are shown the way Slack would act on them: `<!channel>` as a ping
-`@channel`, `<@U123>` as a mention `@U123`, `<url|label>` as a link `label (url)`. Text the bot
+`@channel`, `<@U123>` as a mention `@U123`, `<#C123>` as the channel's name `#support` (to a
+reader whose Slack knows it), `<url|label>` as a link `label (url)`. Text the bot
 escaped (`&lt;!channel&gt;`) is shown as the literal characters, so a transcript tells a
 harmless `<!channel>` from a real ping. Bold, italic, strike and code marks that Slack pairs up
 are shown as typed (`*bold*`); one Slack prints as a character where it could have paired is
@@ -9,7 +10,8 @@ shown as `\\*`, so a transcript tells a customer called "*Bob*" from bold.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,10 +44,12 @@ class Rendered:
 @dataclass(frozen=True)
 class Reader:
     """Who reads a message, and when: Slack shows each reader a `<!date^…>` in their own
-    time zone."""
+    time zone, and a `<#C123>` by the name of the channel, from the `channels` it knows
+    (id -> name, without "#")."""
 
     tz: ZoneInfo
     now: datetime
+    channels: Mapping[str, str] = field(default_factory=dict)
 
 
 def unescape(text: str) -> str:
@@ -112,6 +116,8 @@ def _live(match: re.Match, reader: Reader | None = None) -> str:
         return unescape(label) if shown is None else shown
     if target.startswith("!"):  # <!channel>, <!here>, <!subteam^S1|@leads>
         return label or "@" + target[1:].split("^")[0]
+    if target.startswith("#") and not label and reader is not None:  # <#C123>, by its name
+        return "#" + reader.channels.get(target[1:], target[1:])
     if target.startswith(("@", "#")):  # <@U123>, <#C123|support>
         return target[0] + label if label else target
     return f"{label} ({target})" if label else target

@@ -540,8 +540,10 @@ class Workspace:
         return self.fake.channels.get(channel or "", "directmessage")
 
     def reader(self, who: Member) -> Reader:
-        """`who` reading now (by the emulator's clock), in their own time zone."""
-        return Reader(ZoneInfo(who.tz), datetime.fromtimestamp(self.fake.clock(), UTC))
+        """`who` reading now (by the emulator's clock), in their own time zone, in a Slack
+        that knows this workspace's channels by name."""
+        now = datetime.fromtimestamp(self.fake.clock(), UTC)
+        return Reader(ZoneInfo(who.tz), now, self.fake.channels)
 
     def channel_label(self, channel: str | None) -> str:
         """How a person reads where a reply is: "#support", or "DM" for a direct message."""

@@ -57,7 +57,7 @@ from bot.faq import semantic
 from bot.faq.grams import GramTable, Question
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.pleasantries import without_pleasantries
-from bot.shared.english import english_stems, stem
+from bot.shared.english import EMOJI_CODE, english_stems, stem
 from bot.shared.memory import no_cycle_collection
 
 if TYPE_CHECKING:
@@ -179,7 +179,6 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 # <@U123>, <!channel>, <#C1|general>, <https://x|label>: keep a label, drop the rest
 _SLACK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-_EMOJI = re.compile(r":[a-z0-9_+\-]+:")
 # an address or a link a customer gave ("jo.smith@example.com", "https://track.example/1234"):
 # theirs, not words of their question
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
@@ -328,7 +327,7 @@ class _Normaliser:
         if "@" in text or "://" in text or "www." in text:
             text = _ADDRESS.sub(" ", text)
         if ":" in text:
-            text = _EMOJI.sub(" ", text)
+            text = EMOJI_CODE.sub(" ", text)
         return text
 
     def _stemmed(self, text: str) -> list[str]:

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coaching.playbooks import WorkingHours
+from bot.shared import times
 from bot.shared.refusal import Refusal
 
 MAX_AHEAD = timedelta(days=366)  # further than that is a typo ("2062"), not a promise
@@ -303,9 +304,9 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
 
 
 def describe(moment: datetime, tz: ZoneInfo) -> str:
-    """How a time reads back to the rep: "Fri 6 Mar 09:00 (Europe/London)"."""
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M} ({tz.key})"
+    """How a time reads back to the rep, with the zone it was read in: "Mar 6, 2026 at
+    9:00 AM (Europe/London)"."""
+    return f"{times.at(moment, tz)} ({tz.key})"
 
 
 def _moment(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime | None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.cases import audit
 from bot.reporting.goals import FIGURES, Number
 from bot.reporting.summary import Figure, WeeklySummary
+from bot.shared import times
 from bot.shared.content import readable
 
 TITLES = {
@@ -97,12 +98,10 @@ def _cell(text: str) -> str:
 
 
 def week_span(start: datetime, end: datetime, tz: ZoneInfo, between: str) -> str:
-    """The days of a week as people read them: "30 Nov to 06 Dec 2026"; both years for a week
-    across the new year, "29 Dec 2025 to 04 Jan 2026"."""
-    first = start.astimezone(tz).date()
+    """The days of a week as people read them: "Nov 30 to Dec 6, 2026"; both years for a week
+    across the new year, "Dec 29, 2025 to Jan 4, 2026"."""
     last = end.astimezone(tz).date() - timedelta(days=1)
-    shown_first = f"{first:%d %b}" if first.year == last.year else f"{first:%d %b %Y}"
-    return f"{shown_first} {between} {last:%d %b %Y}"
+    return times.days(start.astimezone(tz).date(), last, between)
 
 
 def to_markdown(summary: WeeklySummary) -> str:

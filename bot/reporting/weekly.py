@@ -11,7 +11,7 @@ from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import Labels, WeeklySummary, build_summary
 from bot.reporting.weeks import WeekError, iso_week, week_label
-from bot.shared import jobs
+from bot.shared import jobs, times
 from bot.shared.clock import iso
 from bot.shared.db import Store
 
@@ -62,9 +62,10 @@ def weekly_summary(
     start, end, label = iso_week(week, now=now, tz=tz)
     if start > now:
         _, _, this_week = iso_week("this week", now=now, tz=tz)
+        first = start.astimezone(tz).date()
         raise WeekError(
             f"{label} has not started yet: it begins on "
-            f"{start.astimezone(tz).strftime('%A %d %b %Y')}, and its summary can be read "
+            f"{first:%A}, {times.day(first)}, and its summary can be read "
             f"from then. This week so far is {this_week}."
         )
     return build_summary(

@@ -65,11 +65,19 @@ ENGLISH_SHARE = 0.5
 SHARE_OF = 4
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# An emoji as Slack sends it in text: ":smile:", ":+1:", ":flag-gb:". Its name is no word.
+EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:")
+
+
+def has_words(text: str) -> bool:
+    """Whether a person's text says anything in letters or digits, and not only in emoji
+    (":smile:" or "😀") and symbols."""
+    return any(c.isalnum() for c in EMOJI_CODE.sub(" ", text))
 
 
 def language_of(text: str) -> Literal["none", "other", "english"]:
     """Whether the text has no letters, reads as another language, or as English."""
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in EMOJI_CODE.sub(" ", text) if c.isalpha()]
     if not letters:
         return "none"
     latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.shared import times
+
 
 class Code(str):
     """A command of ours inside a refusal's words ("/followup list"): each interface shows it
@@ -32,5 +34,5 @@ class Refusal(ValueError):
         if self.by is None and self.at is None:
             return self.words
         who = f" by {self.by}" if self.by else ""
-        when = f" at {self.at.isoformat(timespec='minutes')}" if self.at else ""
+        when = f" on {times.at_utc(self.at)}" if self.at else ""
         return f"{self.words}{who}{when}."

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.shared import times
 from bot.shared.refusal import Code
 from bot.slack.ids import FIELD_INPUT
 
@@ -26,6 +28,8 @@ TITLE_LIMIT = 24  # modal title, submit and close
 QUOTE_LIMIT = 300
 FALLBACK_LIMIT = 3000  # Slack advises a notification text well under 4,000
 MESSAGE_SECTIONS = 40  # of Slack's 50 blocks a message, leaving room for the rest of it
+# How Slack words a time of ours, in the style of bot.shared.times: "today at 1:15 PM".
+_TIME_LAYOUT = "{date_short_pretty} at {time}"
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 # Spans a cut must not fall inside: an entity (&amp;) or our own markup (<@U123>, <!date^…>).
 _UNSPLITTABLE = re.compile(r"&[a-z]+;|<[^<>]*>")
@@ -97,27 +101,22 @@ def mention(user_id: str) -> Mrkdwn:
     return Mrkdwn(f"<@{user_id}>") if USER_ID.match(user_id) else escape(user_id)
 
 
-def local_time(
-    moment: datetime, fallback: str, layout: str = "{date_short_pretty} {time}"
-) -> Mrkdwn:
-    """A time in each reader's own time zone, in Slack's date tokens (`layout`: "today 1:15 PM",
-    "Dec 2, 2026 1:15 PM"); `fallback` where Slack cannot show that."""
-    stamp = int(moment.timestamp())
-    return Mrkdwn(f"<!date^{stamp}^{layout}|{escape(fallback)}>")
-
-
-def in_utc(moment: datetime) -> str:
-    """A time (in UTC, as repbot keeps them) in plain words, where no reader's time zone can be
-    shown: "17 Jun 2026 10:30 UTC"."""
-    return moment.strftime("%d %b %Y %H:%M UTC")
+def local_time(moment: datetime, tz: ZoneInfo | None = None) -> Mrkdwn:
+    """A time in each reader's own zone, as Slack shows its date token: "today at 1:15 PM",
+    "Dec 2, 2026 at 1:15 PM"; where Slack cannot show that, the same words (`bot.shared.times`)
+    on the clock of `tz`, the reader's zone when we know it, else in UTC."""
+    return _date_token(moment, times.at(moment, tz) if tz else times.at_utc(moment))
 
 
 def shown_at(moment: datetime) -> Mrkdwn:
-    """When something happened, after its verb in a sentence ("done by @ana " and this): in each
-    reader's own time zone "today at 1:15 PM" or "Dec 2, 2026 at 1:15 PM" (Slack's "today" and
-    "yesterday" take no "on", so the words around it give none), and "on 02 Dec 2026 13:15 UTC"
-    where Slack cannot show that."""
-    return local_time(moment, f"on {in_utc(moment)}", "{date_short_pretty} at {time}")
+    """When something happened, after its verb in a sentence ("done by @ana " and this):
+    `local_time`, whose fallback, never "today", takes an "on": "on Dec 2, 2026 at 1:15 PM UTC"
+    (Slack's "today" takes none, so the words around it give none)."""
+    return _date_token(moment, f"on {times.at_utc(moment)}")
+
+
+def _date_token(moment: datetime, fallback: str) -> Mrkdwn:
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{_TIME_LAYOUT}|{escape(fallback)}>")
 
 
 def _cut(text: str, limit: int, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -> int:

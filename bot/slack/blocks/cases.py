@@ -34,7 +34,6 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
-    in_utc,
     local_time,
     mention,
     message,
@@ -304,8 +303,7 @@ def _due(stored: str) -> Mrkdwn:
         moment = datetime.fromisoformat(stored)
     except ValueError:
         return escape(stored)
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return local_time(moment, moment.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC"))
+    return local_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _what_counted(card: CaseCard, contact: Contact) -> str:
@@ -339,10 +337,9 @@ def _ago(elapsed: timedelta) -> str:
 
 def promise_lines(promises: Sequence[Followup]) -> list[str]:
     """A case's open promises, as its card and its redirect packet list them: "F-2 · call Tom
-    back · due tomorrow 10:00 AM" (the due time in each reader's own time zone)."""
+    back · due tomorrow at 10:00 AM" (the due time in each reader's own time zone)."""
     return [
-        Mrkdwn(f"F-{f.id} · {escape(shorten(f.what, 200))} · due ")
-        + local_time(f.due_at, in_utc(f.due_at))
+        Mrkdwn(f"F-{f.id} · {escape(shorten(f.what, 200))} · due ") + local_time(f.due_at)
         for f in promises
     ]
 

@@ -11,6 +11,7 @@ from bot.cases.solutions import SolutionPolicy, describe
 from bot.followups.redirects import Packet, Redirect, Team, team_list, team_name
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
+from bot.shared import times
 from bot.shared.db import existing
 from bot.slack.blocks.base import (
     Message,
@@ -70,16 +71,6 @@ def followup_no_promise(when_text: str) -> Message:
     )
 
 
-def when(moment: datetime, tz: ZoneInfo) -> str:
-    """A due time as the reader's clock shows it: "Fri 28 Nov, 10:00"."""
-    return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
-
-
-def shown_time(moment: datetime, tz: ZoneInfo) -> Mrkdwn:
-    """A time in each reader's own zone, `when` for `tz` where Slack cannot show that."""
-    return local_time(moment, when(moment, tz))
-
-
 def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
@@ -88,11 +79,11 @@ def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
     return message(
-        f"{saved}{followup.what}{_case(followup)}, due {when(followup.due_at, tz)}{after}",
+        f"{saved}{followup.what}{_case(followup)}, due {times.at(followup.due_at, tz)}{after}",
         sections(
             Mrkdwn(
                 f"{saved}{escape(followup.what)}{_case(followup)}, due "
-                f"{shown_time(followup.due_at, tz)}{after}"
+                f"{local_time(followup.due_at, tz)}{after}"
             )
         ),
     )
@@ -102,7 +93,7 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
     """Under a draft the rep used on a case: its promise, kept as a follow-up."""
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
-        f"{_case(followup)}, due {shown_time(followup.due_at, tz)}. I'll remind you before it "
+        f"{_case(followup)}, due {local_time(followup.due_at, tz)}. I'll remind you before it "
         "is due."
     )
 
@@ -111,7 +102,7 @@ def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkd
     """One follow-up; with `now`, marked when it is past due."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     return Mrkdwn(
-        f"F-{followup.id} · {shown_time(followup.due_at, tz)}{late} · "
+        f"F-{followup.id} · {local_time(followup.due_at, tz)}{late} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -146,11 +137,11 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
         team = team_name(teams, redirect.team_id)
         text = (
             f"Nobody in {team} has taken C-{redirect.case_id} yet "
-            f"(sent {when(redirect.created_at, tz)})."
+            f"(sent {times.at(redirect.created_at, tz)})."
         )
         shown = Mrkdwn(
             f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
-            f"(sent {shown_time(redirect.created_at, tz)})."
+            f"(sent {local_time(redirect.created_at, tz)})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
@@ -163,7 +154,7 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
-    fallback = f"{heading}: F-{followup.id} {followup.what}, due {when(followup.due_at, tz)}"
+    fallback = f"{heading}: F-{followup.id} {followup.what}, due {times.at(followup.due_at, tz)}"
     return message(fallback, blocks)
 
 
@@ -176,8 +167,8 @@ def followup_closed(
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        text += f", now due {when(followup.due_at, tz)}"
-        shown += Mrkdwn(f", now due {shown_time(followup.due_at, tz)}")
+        text += f", now due {times.at(followup.due_at, tz)}"
+        shown += Mrkdwn(f", now due {local_time(followup.due_at, tz)}")
     if not for_owner:
         shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))

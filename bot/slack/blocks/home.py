@@ -18,13 +18,13 @@ from bot.slack.blocks.base import (
     bulleted,
     context,
     escape,
+    local_time,
     mention,
     quote,
     section,
     shorten,
 )
 from bot.slack.blocks.cases import contacts, decision_buttons
-from bot.slack.blocks.followups import shown_time
 
 SHOWN = 10
 
@@ -53,7 +53,7 @@ def home_view(
     `notice`, what the reader's last click on the tab did, shown first."""
     followup_lines = [
         Mrkdwn(
-            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {shown_time(f.due_at, tz)} · "
+            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {local_time(f.due_at, tz)} · "
             f"{escape(shorten(f.what, 120))}"
         )
         for f in followups
@@ -64,7 +64,7 @@ def home_view(
     ]
     pending_lines = [f"S-{s.id} · {describe(policy, s)} on C-{s.case_id}" for s in my_pending]
     blocks = [
-        section(Mrkdwn(f"*Your desk* · {shown_time(now, tz)}")),
+        section(Mrkdwn(f"*Your desk* · {local_time(now, tz)}")),
         *_list(
             "Open follow-ups",
             followup_lines,
@@ -87,7 +87,7 @@ def home_view(
         redirect_lines = [
             Mrkdwn(
                 f"C-{r.case_id} to {escape(team_name(teams, r.team_id))} "
-                f"since {shown_time(r.created_at, tz)}"
+                f"since {local_time(r.created_at, tz)}"
             )
             for r in unclaimed
         ]

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.cases.audit import entries
 from bot.privacy.service import Erasure, Overview
+from bot.shared import times
 from bot.slack.blocks.base import (
     TITLE_LIMIT,
     Message,
@@ -18,7 +19,6 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
-    in_utc,
     message,
     note,
     plain,
@@ -58,7 +58,7 @@ def overview_card(found: Overview) -> Message:
         at = datetime.fromisoformat(found.erased_at)
         kept = "repbot keeps only counts."
         shown = f"This customer ({escape(found.id)}) was erased {shown_at(at)}: {kept}"
-        return message(f"This customer ({found.id}) was erased on {in_utc(at)}: {kept}",
+        return message(f"This customer ({found.id}) was erased on {times.at_utc(at)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
     lines: list[str] = [Mrkdwn(f"*{escape(who)}*") + (f" · {found.email}" if found.email else ""),
