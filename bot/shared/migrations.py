@@ -578,6 +578,16 @@ def _v19_none_of_these_shown(db: Database) -> None:
     db.execute("ALTER TABLE faq_feedback ADD COLUMN shown TEXT")
 
 
+def _v20_erased_customers_named_with_their_reference(db: Database) -> None:
+    # An erased customer is called "Erased customer P-…" wherever repbot shows them, their
+    # reference telling two of them apart (bot/privacy/wording.py); those erased before were
+    # all named "Erased customer".
+    db.execute(
+        """UPDATE customers SET name = 'Erased customer ' || ref
+           WHERE erased_at IS NOT NULL AND name = 'Erased customer'"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -599,4 +609,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v17_feedback_per_entry,
     _v18_withdrawn,
     _v19_none_of_these_shown,
+    _v20_erased_customers_named_with_their_reference,
 ]
