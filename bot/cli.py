@@ -452,7 +452,7 @@ def _write_whole(path: Path, text: str, example_name: str) -> None:
 
 
 def cmd_customers_erase(args: argparse.Namespace) -> int:
-    from bot.cases.audit import entries, verify
+    from bot.cases.audit import verify
     from bot.privacy.service import (
         check_erasable,
         describe,
@@ -460,8 +460,7 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
         find,
         finish_erasure,
     )
-    from bot.slack.blocks.base import counted
-    from bot.slack.blocks.privacy import posts_erased
+    from bot.slack.blocks.privacy import erasure_report
     from bot.slack.erasure import erase_everywhere
     from bot.slack.outbox import Outbox
 
@@ -478,19 +477,13 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     # The updates of the bot's messages about them are queued for repbot's sender (no sender
     # here): a running repbot sends them within seconds, a stopped one when it starts.
     outbox = Outbox(store, None, "erasure")
-    erasure, posts = erase_everywhere(outbox, args.customer, actor=actor, reason=args.reason)
+    erasure, slack = erase_everywhere(outbox, args.customer, actor=actor, reason=args.reason)
     vectors, emptied = finish_erasure(store, erasure, compact=True)
-    done = [counted(n, kind) for kind, n in erasure.records.items() if n]
-    if vectors:
-        done.append(f"{vectors} cached phrasing vector{'' if vectors == 1 else 's'}")
-    if erasure.audit_rows:
-        done.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
+    also = (f"{vectors} cached phrasing vector{'' if vectors == 1 else 's'}",) if vectors else ()
     for file, line in _mentions_in(knowledge, erasure.mentions):
         print(f"{file}:{line}: names the customer; a lead should edit it (repbot never edits it)")
-    print(f"Erased {erasure.was}: from now on {erasure.ref}. Erased: {', '.join(done)}.")
-    if posts:
-        when = "A running repbot sends the updates, a stopped one when it starts."
-        print(f"{posts_erased(posts)} {when}")
+    sending = "A running repbot sends the updates, a stopped one when it starts."
+    print("\n".join(erasure_report(erasure, slack, also, sending)))
     if not emptied:
         print(
             "A running repbot kept the write-ahead log busy: it is emptied at its next checkpoint."

@@ -1,16 +1,22 @@
 """Cases and solutions end to end: /case, /note, /solve, approvals, through the emulator."""
 
 import json
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlite_utils import Database
 
 from bot.cases.audit import verify
+from bot.cases.service import close_case as close_the_case_alone
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.shared.migrations import MIGRATIONS
+from bot.slack.listeners.views.cases import settle_cases_closed_before
+from bot.slack.outbox import Outbox
 
 ANA, LEE, BEN = member("ana").id, member("lee").id, member("ben").id
 
@@ -640,10 +646,10 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     assert count(local, "solutions") == 2
 
 
-def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_path):
-    """Found by QA: a case closed with a refund waiting for a lead, a redirect nobody had
-    taken and a promise open said nothing of them; the lead could still approve the refund,
-    the promise's reminders and the redirect's nudges went on."""
+def open_items(local: LocalSlack, tmp_path, solver: str) -> tuple:
+    """Margaret's case C-1001 with Ana's promise reminded, a redirect to Billing nobody has
+    taken and a refund `solver` asked for, waiting for a lead: the reminder, the packet and
+    the approval card, as Slack shows them."""
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, charged twice for one box")
     local.workspace.command("ana", "/followup", "in 1h call Margaret back C-1001")
@@ -651,8 +657,16 @@ def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_
     (reminder,) = [r for r in local.workspace.look("ana") if "Due now" in r.text]
     replies = local.workspace.command("ana", "/redirect", "billing C-1001 two charges on the 3rd")
     (packet,) = [r for r in replies if r.channel == "C0BILLING1"]
-    replies = solve(local, "ana", "C-1001", "Refund", "200", "Charged twice")
+    replies = solve(local, solver, "C-1001", "Refund", "200", "Charged twice")
     (card,) = [r for r in replies if "Approval needed" in r.text]
+    return reminder, packet, card
+
+
+def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_path):
+    """Found by QA: a case closed with a refund waiting for a lead, a redirect nobody had
+    taken and a promise open said nothing of them; the lead could still approve the refund,
+    the promise's reminders and the redirect's nudges went on."""
+    reminder, packet, card = open_items(local, tmp_path, "ana")
     solve(local, "ben", "C-1001", "Account credit", "60", "For the trouble")  # Ben, on the phone
     local.workspace.command("ana", "/case", "C-1001")
     (form,) = local.workspace.click("ana", "Close case")
@@ -724,6 +738,98 @@ def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_
     summary = shown(local.workspace.command("mia", "/summary", "this week"))
     assert "Redirects to other teams: *1*" in summary
     assert "Redirects not taken yet: *0*" in summary
+
+
+def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgraded(
+    local, tmp_path
+):
+    """Found by QA: migration 18 only made room for "withdrawn": a case closed before then
+    kept its refund waiting for a lead, its redirect waiting to be taken and its promise open,
+    and their reminders and nudges went on."""
+    reminder, packet, card = open_items(local, tmp_path, "ben")
+    store = local.services.store
+    # Closed as repbot closed a case before: the case alone; the database as version 19 has it
+    close_the_case_alone(store, 1001, ANA, "process")
+    store.db.execute("DROP TABLE cases_to_settle")
+    store.db.execute("PRAGMA user_version = 19")
+    store.migrate()
+    assert store.schema_version() == len(MIGRATIONS)
+    assert settle_cases_closed_before(local.services, Outbox(store, local.sender, "closing")) == 1
+    news = local.workspace.look_everyone()
+    # What was posted says so and loses its buttons, as when the case is closed today
+    (withdrawn,) = [r for r in news if r.ts == card.ts]
+    assert withdrawn.edited and not withdrawn.elements
+    assert withdrawn.render().text.startswith(
+        f"*Withdrawn*: Refund £200.00 for *Margaret Holloway* on C-1001. @{ANA} closed the case "
+    )
+    (taken_off,) = [r for r in news if r.ts == packet.ts]
+    assert taken_off.edited and not taken_off.elements
+    assert f"for Billing, from @{ANA}: *withdrawn*." in taken_off.render().text
+    (kept,) = [r for r in news if r.ts == reminder.ts]
+    assert kept.render().text == "F-1 closed with its case: call Margaret back · C-1001"
+    told_ben = shown([r for r in news if r.user == BEN])
+    assert f"Withdrawn: Refund £200.00 on C-1001. @{ANA} closed the case, so" in told_ben
+    # Nothing fires for the closed case any more, and a restart settles nothing twice
+    local.wait(timedelta(hours=3))
+    for user in ("ana", "lee"):
+        assert not [r.text for r in local.workspace.look(user)]
+    assert settle_cases_closed_before(local.services, Outbox(store, local.sender, "closing")) == 0
+    db = store.db
+    assert db.execute("SELECT status, decided_by FROM solutions").fetchall() == [("withdrawn", ANA)]
+    assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
+        ("withdrawn", ANA)
+    ]
+    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    assert verify(store).ok
+
+
+@pytest.fixture
+def closed_at_version_19(tmp_path):
+    """The database `local` opens, at version 19, with a case closed as repbot closed cases
+    then: a refund still waiting for a lead, a redirect nobody took and a promise overdue."""
+    old = Database(sqlite3.connect(tmp_path / "repbot.db"))
+    old.execute("PRAGMA journal_mode = WAL")  # as repbot makes its databases
+    for version, step in enumerate(MIGRATIONS[:19], start=1):
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    at = "2026-06-10T09:00:00+00:00"  # a week before the bot's clock starts
+    old.execute("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('BX-1',"
+                " 'Margaret Holloway', ?, ?)", [at, at])  # fmt: skip
+    old.execute("INSERT INTO cases (id, customer_id, topic, owner_id, status, root_cause,"
+                " opened_at, closed_at, closed_by) VALUES (1001, 'BX-1', 'charged twice', ?,"
+                " 'closed', 'process', ?, ?, ?)", [ANA, at, at, ANA])  # fmt: skip
+    old.execute("INSERT INTO solutions (case_id, customer_id, situation, type, amount, reason,"
+                " requested_by, status, needs_role, created_at) VALUES (1001, 'BX-1', 'x',"
+                " 'refund', '200.00', 'why', ?, 'pending', 'lead', ?)", [BEN, at])  # fmt: skip
+    old.execute("INSERT INTO redirects (case_id, from_user, team_id, note, status, remind_at,"
+                " reply_by, created_at) VALUES (1001, ?, 'billing', '', 'waiting', ?, ?, ?)",
+                [ANA, at, at, at])  # fmt: skip
+    old.execute("INSERT INTO followups (owner_id, case_id, what, due_at, status, created_at)"
+                " VALUES (?, 1001, 'call back', ?, 'open', ?)", [ANA, at, at])  # fmt: skip
+    old.conn.commit()
+    old.conn.close()
+
+
+def test_repbot_started_on_a_database_of_version_19_settles_what_closed_cases_left_open(
+    closed_at_version_19, local
+):
+    store = local.services.store
+    assert store.schema_version() == len(MIGRATIONS)
+    db = store.db
+    assert db.execute("SELECT status, decided_by FROM solutions").fetchall() == [("withdrawn", ANA)]
+    assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
+        ("withdrawn", ANA)
+    ]
+    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    # Ben, who asked for the refund, hears it; nobody is reminded or nudged of any of it (the
+    # weekly summary of the week before goes to management meanwhile)
+    local.wait(timedelta(hours=1))
+    told = {user: [r.text for r in local.workspace.look(user) if r.channel != "C0MGMT0001"]
+            for user in ("ana", "ben", "lee")}  # fmt: skip
+    assert told == {"ana": [], "lee": [], "ben": [
+        "Withdrawn: Refund £200.00 on C-1001. The case was closed, so nothing was granted."
+    ]}  # fmt: skip
+    assert verify(store).ok
 
 
 def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_and_rep(

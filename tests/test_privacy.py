@@ -112,10 +112,12 @@ def test_an_export_holds_the_records_outside_her_cases_that_name_her(local, tmp_
     assert document["customer"]["name"] == NAME and document["cases"][0]["case"] == "C-1001"
     assert all(row["details"]["customer"] == document["audit"][0]["details"]["customer"]
                for row in document["audit"])  # fmt: skip
-    # once erased, what named her reads her reference, and the export finds it by that
-    ref = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-3").ref
-    (question, _) = export(store, ref)["mentions"]["faq_questions"]
-    assert question["text"] == f"{ref} asks where is my box"
+    # once erased, what named her reads what she is called from then on, with her reference,
+    # and the export finds it by that
+    erasure = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-3")
+    assert erasure.name == f"Erased customer {erasure.ref}"
+    (question, _) = export(store, erasure.ref)["mentions"]["faq_questions"]
+    assert question["text"] == f"{erasure.name} asks where is my box"
 
 
 def test_an_export_that_cannot_be_written_says_why_and_records_nothing(local, tmp_path, repbot):
@@ -179,7 +181,7 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
                   "--knowledge", str(knowledge))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"{knowledge / 'gaps.yaml'}:3: names the customer" in done.stdout
-    assert "Erased BX-1: from now on P-" in done.stdout
+    assert "Erased BX-1: from now on Erased customer P-" in done.stdout
     assert "the personal details of 5 entries in the audit log.\n" in done.stdout
     assert done.stdout.endswith("\nThe audit log is intact: 8 entries.\n")
     raw = b"".join(
@@ -200,7 +202,9 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     assert again.returncode == 2 and "They were erased on " in again.stderr
     ref, _ = cases_db.erased_as(store, "BX-1") or ("", "")
     by_ref = repbot("customers", "erase", ref, "--reason", "again", "--yes", "--db", path)
-    assert f"There is nothing more to erase: {ref} was already erased on " in by_ref.stderr
+    assert f"There is nothing more to erase: Erased customer {ref} was already erased on " in (
+        by_ref.stderr
+    )
     # the CRM's next export does not bring her back
     csv = tmp_path / "again.csv"
     csv.write_text(f"id,name,email,customer_since,tier\nBX-1,{NAME},{EMAIL},2015-01-01,premium\n")

@@ -10,6 +10,7 @@ from bot.cases.audit import verify
 from bot.cases.service import close_case
 from bot.demo import LocalSlack
 from bot.emulator.team import member
+from bot.privacy.service import export
 from bot.slack.outbox import forget_old
 from tests.test_cases_slack import customers, shown, solve
 
@@ -97,20 +98,22 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     assert "Say why" in errors
     local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
     done = shown(local.workspace.submit("lee"))
-    assert "Erased BX-1: from now on P-" in done and "1 note" in done
+    assert "Erased BX-1: from now on Erased customer P-" in done and "1 note" in done
     (said,) = local.workspace.command("lee", "/customer", "BX-1")
     assert "is erased: repbot holds nothing more of theirs than counts" in said.render().text
     (section,) = said.blocks
     assert "They were erased <!date^" in section["text"]["text"]  # in Lee's own time zone
-    ref = said.render().text.split("(now ")[1].split(")")[0]
+    name = said.render().text.split("(now ")[1].split(")")[0]
+    assert name.startswith("Erased customer P-")
+    ref = name.removeprefix("Erased customer ")
     (card,) = local.workspace.command("lee", "/customer", ref)
-    assert f"This customer ({ref}) was erased <!date^" in card.blocks[0]["text"]["text"]
+    assert f"{name}'s data was erased <!date^" in card.blocks[0]["text"]["text"]
     lee_sees = card.render(local.workspace.reader(member("lee"))).text  # in Berlin
     assert "was erased today at 12:30 PM: repbot keeps only counts." in lee_sees
     # where Slack cannot show it, the words of its fallback
     assert "was erased on Jun 17, 2026 at 10:30 AM UTC: " in card.render().text
     card = shown(local.workspace.command("ana", "/case", "C-1001"))
-    assert "*C-1001 · Erased customer* (their data erased, premium)" in card
+    assert f"*C-1001 · {name}* (erased, premium)" in card
     assert verify(store).ok
     erased = store.db.execute(
         "SELECT actor, details FROM audit_log WHERE action = 'customer.erased'"
@@ -232,12 +235,13 @@ def test_an_erasure_replaces_the_bots_messages_about_the_customer_in_slack(
         # catches up with it, as in real life, where the two are one.
         behind = max(timedelta(0), datetime.now(UTC) - local.clock.now())
         local.wait(behind + timedelta(minutes=1))
-    assert "messages the bot posted about them in Slack will say only that their data was" in done
+    name = store.db.execute("SELECT name FROM customers WHERE erased_at IS NOT NULL").fetchone()[0]
+    assert f"messages the bot posted about them in Slack will say only that {name}'s data" in done
     local.settle()
     now = as_slack_shows(local, *places)
     for words in HER_WORDS:
         assert words not in now, words
-    assert now.count("about a customer whose data has since been erased") >= 4
+    assert now.count(f"about {name}, whose data has since been erased") >= 4
 
 
 @pytest.mark.writes_content
@@ -249,12 +253,62 @@ def test_take_it_on_a_packet_the_bot_no_longer_knows_sends_nothing_erased(local,
     close_case(store, 1001, ANA, "process")
     local.wait(timedelta(days=8))
     forget_old(store)  # as repbot run does each hour
-    erase_from_slack(local, "BX-1")
+    done = erase_from_slack(local, "BX-1")
+    # what repbot can no longer reach is said to whoever erased her, with what to do about it
+    assert (
+        "Not reached: messages the bot posted before Jun 18, 2026 at 10:30 AM UTC about C-1001 "
+        "(approval cards, redirect packets, reminders) may still name them in Slack; repbot "
+        "no longer knows where they are. Search Slack for C-1001 and delete them."
+    ) in done
     local.settle()
     assert "Holloway" in as_slack_shows(local, BILLING)  # what remains in Slack (README)
     taken = shown(local.workspace.click("sam", "Take it", where="#billing"))
-    assert "Taken by" in taken and "C-1001 · Erased customer" in taken
+    assert "Taken by" in taken and "C-1001 · Erased customer P-" in taken
     local.settle()
     payloads = json.dumps([row[0] for row in store.db.execute("SELECT payload FROM outbox")])
     for words in HER_WORDS:
         assert words not in taken and words not in payloads, words
+
+
+@pytest.mark.writes_content
+def test_two_erased_customers_read_the_same_way_everywhere_each_with_their_reference(
+    local, tmp_path
+):
+    """Found by a new-user QA play: once erased, a customer read "P-…" in one place,
+    "Erased customer" in another and "[erased]" in a third; two erased customers could not be
+    told apart on their case cards."""
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    store = local.services.store
+    for customer in ("BX-1", "BX-2"):
+        local.workspace.command("ana", "/case", f"{customer}, charged twice for one box")
+        local.workspace.command("ana", "/redirect", f"billing C-100{customer[-1]} two charges")
+    local.workspace.click("sam", "Take it", where="#billing")  # Grace's packet; Margaret's waits
+    names = []
+    for case, customer in ((1001, "BX-1"), (1002, "BX-2")):
+        close_case(store, case, ANA, "process")
+        done = erase_from_slack(local, customer)
+        name = done.split("from now on ")[1].split(". Erased:")[0]
+        ref = name.removeprefix("Erased customer ")
+        assert name == f"Erased customer {ref}" and ref.startswith("P-")
+        assert f"will say only that {name}'s data was erased." in done
+        assert "Not reached" not in done  # the outbox knows every message about them
+        names.append(name)
+    assert names[0] != names[1]
+    local.settle()
+    # The packets in Billing's channel each name whom they were about
+    billing = as_slack_shows(local, BILLING)
+    for name in names:
+        assert f"This message was about {name}, whose data has since been erased." in billing
+    # What a rep sees of the cases, and a lead of the customers, reads the same names
+    for case, name in zip(("C-1001", "C-1002"), names, strict=True):
+        card = shown(local.workspace.command("ana", "/case", case))
+        assert card.startswith(f"*{case} · {name}* (erased, ")
+        assert "Topic: [erased]" in card
+        ref = name.removeprefix("Erased customer ")
+        (said,) = local.workspace.command("lee", "/customer", ref)
+        assert said.render().text.startswith(f"{name}'s data was erased on ")
+        assert export(store, ref)["customer"]["name"] == name  # as the export has it
+    # asked for again by their old CRM id, a lead is told what they are called now
+    (again,) = local.workspace.command("lee", "/customer", "BX-2")
+    assert f"(now {names[1]}) is erased" in again.render().text

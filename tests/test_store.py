@@ -231,3 +231,21 @@ def test_a_commit_that_fails_rolls_back_and_leaves_the_connection_usable(tmp_pat
     other = Store(tmp_path / "r.db")  # another connection sees it: it really committed
     assert other.db.execute("SELECT count(*) FROM parent").fetchone() == (1,)
     assert other.db.execute("SELECT count(*) FROM child").fetchone() == (0,)
+
+
+def test_customers_erased_before_are_named_with_their_reference_as_those_erased_now(tmp_path):
+    old = Database(sqlite3.connect(tmp_path / "r.db"))
+    for version, step in enumerate(MIGRATIONS[:19], start=1):  # a database of version 19
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    at = "2026-11-30T09:00:00+00:00"
+    for customer, name, erased in (("P-0a1b", "Erased customer", at), ("BX-2", "Tom", None)):
+        old.execute("INSERT INTO customers (id, name, ref, erased_at, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [customer, name, customer if erased else "P-9f8e", erased, at, at])  # fmt: skip
+    old.conn.commit()
+    old.conn.close()
+    store = Store(tmp_path / "r.db")
+    assert store.db.execute("SELECT id, name FROM customers ORDER BY id").fetchall() == [
+        ("BX-2", "Tom"), ("P-0a1b", "Erased customer P-0a1b")
+    ]  # fmt: skip

@@ -11,12 +11,10 @@ from datetime import datetime
 
 from bot.cases import queries as cases_db
 from bot.cases.customers import find_customer as find_by_name
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
 from bot.shared.refusal import Refusal
 
-ERASED = "[erased]"  # what an erased free text reads
-ERASED_NAME = "Erased customer"
 CASE_REF = re.compile(r"^c-?(\d+)$", re.IGNORECASE)
 SOLUTION_FIELDS = ("id", "situation", "type", "amount", "reason", "requested_by", "status",
                    "decided_by", "decided_at", "decision_reason", "created_at")  # fmt: skip
@@ -45,8 +43,9 @@ def find_customer(store: Store, text: str) -> dict:
     if not rows:
         erased = cases_db.erased_as(store, text)
         if erased is not None:
+            now_called = existing(cases_db.customer(store, erased[0]), erased[0])["name"]
             raise Refusal(
-                f"The customer with {what} (now {erased[0]}) is erased: repbot holds nothing "
+                f"The customer with {what} (now {now_called}) is erased: repbot holds nothing "
                 "more of theirs than counts. They were erased",
                 at=datetime.fromisoformat(erased[1]),
             )
@@ -126,13 +125,13 @@ def open_cases(store: Store, customer: dict) -> list[str]:
     return [f"C-{case['id']}" for case in cases if case["status"] == "open"]
 
 
-def erase_customer(store: Store, customer: dict, at: str) -> int:
+def erase_customer(store: Store, customer: dict, name: str, at: str) -> int:
     """Inside the caller's transaction: the customer's row keeps only their reference and tier
-    (their id becomes the reference everywhere); their CRM id and email are remembered only as
-    keyed hashes. Rows stay, so every count a summary reads stays."""
+    (their id becomes the reference everywhere) and is named `name`; their CRM id and email are
+    remembered only as keyed hashes. Rows stay, so every count a summary reads stays."""
     identifiers = [customer["id"], customer["email"] or ""]
     cases_db.remember_erased(store, identifiers, customer["ref"], at)
-    return cases_db.pseudonymise_customer(store, customer["id"], customer["ref"], ERASED_NAME, at)
+    return cases_db.pseudonymise_customer(store, customer["id"], customer["ref"], name, at)
 
 
 def erase_cases(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:

@@ -70,6 +70,7 @@ class Case:
     follows: int | None = None  # the closed case on the same matter this one took over from
     # Contacts on the closed cases this one follows (all the way back): the matter's earlier ones
     earlier_contacts: int = 0
+    closed_by: str | None = None
 
     @property
     def ref(self) -> str:
@@ -160,6 +161,7 @@ def _case(store: Store, row: dict) -> Case:
     return Case(
         row["id"], customer, topic, row["owner_id"], row["status"], row["root_cause"],
         row["opened_at"], row["closed_at"], count, follows, _matter_contacts(store, follows),
+        row.get("closed_by"),
     )  # fmt: skip
 
 

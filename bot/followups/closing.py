@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.cases.service import Case
+from bot.cases.service import Case, get_case
 from bot.cases.service import close_case as close_the_case
 from bot.cases.solutions import SolutionRecord, solutions_of_case, withdraw_pending
 from bot.followups import queries as followups_db
 from bot.followups.redirects import Redirect, redirect_from_row, withdraw_waiting
 from bot.followups.service import Followup, case_followups, close_with_case
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,27 @@ def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> Clo
     CaseError (no root cause, unknown or closed case); nothing changes then."""
     with store.transaction():
         case = close_the_case(store, case_id, user_id, root_cause)
-        settled = OpenItems(
-            withdraw_pending(store, case_id, user_id),
-            withdraw_waiting(store, case_id, user_id),
-            close_with_case(store, case_id, user_id),
-        )
-        return ClosedCase(case, settled)
+        return ClosedCase(case, _settle(store, case_id, user_id))
+
+
+def settle_closed_before(store: Store) -> list[ClosedCase]:
+    """Settle, as closing does now and on behalf of whoever closed each, what the cases closed
+    before it did (listed by migration 21) left open, in one transaction; those settled."""
+    with store.transaction():
+        settled = []
+        for case_id in followups_db.cases_to_settle(store):
+            case = existing(get_case(store, case_id), f"case C-{case_id}")
+            by = case.closed_by or case.owner_id  # closing has always said who, but to be sure
+            settled.append(ClosedCase(case, _settle(store, case_id, by)))
+            followups_db.settled(store, case_id)
+        return settled
+
+
+def _settle(store: Store, case_id: int, user_id: str) -> OpenItems:
+    """In the caller's transaction: what is open on a closed case withdrawn or closed by
+    `user_id`, each with its audit row."""
+    return OpenItems(
+        withdraw_pending(store, case_id, user_id),
+        withdraw_waiting(store, case_id, user_id),
+        close_with_case(store, case_id, user_id),
+    )

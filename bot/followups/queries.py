@@ -147,6 +147,15 @@ def _settle_redirect(
         return cursor.rowcount == 1
 
 
+def cases_to_settle(store: Store) -> list[int]:
+    """The closed cases whose open items closing did not settle then (migration 21)."""
+    return [row[0] for row in store.db.execute("SELECT case_id FROM cases_to_settle ORDER BY 1")]
+
+
+def settled(store: Store, case_id: int) -> None:
+    store.db.execute("DELETE FROM cases_to_settle WHERE case_id = ?", [case_id])
+
+
 def followups_of_cases(store: Store, case_ids: list[int]) -> list[dict]:
     marks = placeholders(case_ids)
     return list(

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from bot.cases import audit
 from bot.cases.personal import (
-    ERASED,
     audit_naming,
     audit_parts_of,
     customer_record,
@@ -28,6 +27,7 @@ from bot.faq import personal as faq_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
 from bot.privacy.queries import owned_by_namesakes, owned_by_others
+from bot.privacy.wording import ERASED_WORDS, erased_customer
 from bot.shared.db import Store
 from bot.shared.redact import Mentions, Replacement, pattern, redact
 from bot.shared.refusal import Refusal
@@ -56,7 +56,8 @@ SHORTEST_COPY = 12
 @dataclass(frozen=True)
 class Erasure:
     was: str  # the CRM id the customer had, for the person who asked (not stored)
-    ref: str  # what the customer is called from now on
+    ref: str  # their random reference, as the audit log and the export name them
+    name: str  # what they are called from now on (bot/privacy/wording.py)
     records: dict[str, int]  # how many were erased, by kind (a noun: "note")
     audit_rows: int  # audit rows whose personal parts were erased
     mentions: Callable[[str], bool]  # for copies outside the database (the vector cache)
@@ -64,6 +65,7 @@ class Erasure:
     # about them name them ("case:1001", "solution:2", "followup:3", "redirect:1"): what
     # Slack still shows of them is found by these.
     subjects: tuple[str, ...]
+    opened: dict[str, str]  # when each of their cases was opened, by its id ("C-1001")
 
 
 def find(store: Store, text: str) -> dict:
@@ -172,7 +174,7 @@ def check_erasable(store: Store, customer: dict) -> None:
     """Refusal when the customer was erased already or still has an open case."""
     if customer["erased_at"]:
         raise Refusal(
-            f"There is nothing more to erase: {customer['id']} was already erased",
+            f"There is nothing more to erase: {customer['name']} was already erased",
             at=datetime.fromisoformat(customer["erased_at"]),
         )
     still_open = open_cases(store, customer)
@@ -203,26 +205,30 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         found = _named_by(customer)  # not erased: their name, email and CRM id
         mentions: Callable[[str], bool] = found or (lambda _: False)
         parts = audit_parts_of(store, ref, mentions)
-        records = {"customer": erase_customer(store, customer, at)}
-        records |= erase_cases(store, case_ids, ERASED)
-        records |= followups_personal.erase_cases(store, case_ids, ERASED)
-        records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED)
+        name = erased_customer(ref)
+        records = {"customer": erase_customer(store, customer, name, at)}
+        records |= erase_cases(store, case_ids, ERASED_WORDS)
+        records |= followups_personal.erase_cases(store, case_ids, ERASED_WORDS)
+        records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED_WORDS)
         # One pass over every table: the lines of their words first (they may hold the name),
         # where no other customer owns them (the same note may be on anyone's case), then
         # their name, email and CRM id wherever else they stand.
         copies = Replacement(
-            pattern(_free_texts(document), SHORTEST_COPY), ERASED, owned_by_others(case_ids)
+            pattern(_free_texts(document), SHORTEST_COPY), ERASED_WORDS, owned_by_others(case_ids)
         )
         # A namesake's own name and email, on their record and cases, are theirs.
         namesakes = owned_by_namesakes(customer["name"], customer["email"] or "")
         records["copied text"], records["other mention"] = redact(
-            store.db, [copies, Replacement(found, ref, namesakes)]
+            store.db, [copies, Replacement(found, name, namesakes)]
         )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
         )  # fmt: skip
-    return Erasure(customer["id"], ref, records, len(parts), mentions, _subjects(document))
+    opened = {case["case"]: case["opened_at"] for case in document["cases"]}
+    return Erasure(
+        customer["id"], ref, name, records, len(parts), mentions, _subjects(document), opened
+    )
 
 
 def _case_ids(record: dict) -> list[int]:

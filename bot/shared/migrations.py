@@ -578,6 +578,35 @@ def _v19_none_of_these_shown(db: Database) -> None:
     db.execute("ALTER TABLE faq_feedback ADD COLUMN shown TEXT")
 
 
+def _v20_erased_customers_named_with_their_reference(db: Database) -> None:
+    # An erased customer is called "Erased customer P-…" wherever repbot shows them, their
+    # reference telling two of them apart (bot/privacy/wording.py); those erased before were
+    # all named "Erased customer".
+    db.execute(
+        """UPDATE customers SET name = 'Erased customer ' || ref
+           WHERE erased_at IS NOT NULL AND name = 'Erased customer'"""
+    )
+
+
+def _v21_closed_cases_to_settle(db: Database) -> None:
+    # Cases closed before closing settled what was open on them (version 18 only made room
+    # for "withdrawn") may still have a solution waiting for approval, a redirect nobody has
+    # taken or an open promise, which still remind and nudge. Listed here as this version
+    # finds them; the bot settles each as closing does, on behalf of whoever closed it, and
+    # queues the updates of its messages through the outbox (bot/followups/closing.py).
+    db.execute("CREATE TABLE cases_to_settle (case_id INTEGER PRIMARY KEY REFERENCES cases (id))")
+    db.execute(
+        """INSERT INTO cases_to_settle (case_id)
+           SELECT id FROM cases WHERE status = 'closed' AND (
+               EXISTS (SELECT 1 FROM solutions s WHERE s.case_id = cases.id
+                       AND s.status = 'pending')
+               OR EXISTS (SELECT 1 FROM redirects r WHERE r.case_id = cases.id
+                          AND r.status = 'waiting')
+               OR EXISTS (SELECT 1 FROM followups f WHERE f.case_id = cases.id
+                          AND f.status = 'open'))"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -599,4 +628,6 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v17_feedback_per_entry,
     _v18_withdrawn,
     _v19_none_of_these_shown,
+    _v20_erased_customers_named_with_their_reference,
+    _v21_closed_cases_to_settle,
 ]

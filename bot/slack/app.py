@@ -24,7 +24,8 @@ from bot.slack.boundary import Listeners, last_resort
 from bot.slack.edge import way_in
 from bot.slack.install import TOKEN_REFUSED, token_accepted
 from bot.slack.listeners import register_listeners
-from bot.slack.outbox import Sender
+from bot.slack.listeners.views.cases import settle_cases_closed_before
+from bot.slack.outbox import Outbox, Sender
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,9 @@ def build_app(
         stale_after=timedelta(seconds=settings.outbox_claim_timeout),
     )  # fmt: skip
     app.use(way_in(services, sender))
+    # Before any request or reminder: cases closed before closing settled what was open on
+    # them are settled now, once (the sender's ticker sends the updates).
+    settle_cases_closed_before(services, Outbox(services.store, sender, "closing"))
 
     app.error(last_resort)  # listeners have their own boundary; this sees the rest
     register_listeners(Listeners(app))

@@ -272,8 +272,8 @@ def tenure(customer: Customer, today: date) -> str:
     """How long they have been with us, and their tier: "customer for 12 years, premium"."""
     years = customer.tenure_years(today)
     parts = []
-    if customer.erased:  # no tenure kept: "new to us" would be untrue
-        parts.append("their data erased")
+    if customer.erased:  # no tenure kept ("new to us" would be untrue): their name says why
+        parts.append("erased")
     elif years is None:
         parts.append("new to us")
     elif years < 1:

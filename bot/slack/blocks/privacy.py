@@ -4,6 +4,7 @@ holds about them, with Export and Erase; the erase modal and what it did."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.cases.audit import entries
@@ -57,8 +58,8 @@ def overview_card(found: Overview) -> Message:
     if found.erased_at:
         at = datetime.fromisoformat(found.erased_at)
         kept = "repbot keeps only counts."
-        shown = f"This customer ({escape(found.id)}) was erased {shown_at(at)}: {kept}"
-        return message(f"This customer ({found.id}) was erased on {times.at_utc(at)}: {kept}",
+        shown = f"{escape(found.name)}'s data was erased {shown_at(at)}: {kept}"
+        return message(f"{found.name}'s data was erased on {times.at_utc(at)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
     lines: list[str] = [Mrkdwn(f"*{escape(who)}*") + (f" · {found.email}" if found.email else ""),
@@ -110,34 +111,51 @@ def erase_modal(customer_id: str, name: str) -> dict:
     }
 
 
-def erased_modal(erasure: Erasure, posts: int) -> dict:
-    """What was erased, and how many of the bot's messages in Slack now say so (`posts`)."""
-    done = [counted(n, kind) for kind, n in erasure.records.items() if n]
-    if erasure.audit_rows:
-        done.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
+def erased_modal(erasure: Erasure, slack: SlackCopies) -> dict:
+    """What was erased, and what became of the bot's messages in Slack about them."""
     return {
         "type": "modal",
         "title": plain("Customer erased", TITLE_LIMIT),
         "close": plain("Done", TITLE_LIMIT),
-        "blocks": [
-            section(
-                f"Erased {escape(erasure.was)}: from now on {escape(erasure.ref)}. "
-                f"Erased: {escape(', '.join(done))}. {escape(posts_erased(posts))}".strip()
-            )
-        ],
+        "blocks": [section(escape(line)) for line in erasure_report(erasure, slack)],
     }
 
 
-def posts_erased(posts: int) -> str:
-    """What becomes of the bot's messages about an erased customer that Slack still shows."""
-    if not posts:
-        return ""
-    return (
-        f"{counted(posts, 'message')} the bot posted about them in Slack will say only that "
-        "their data was erased."
-    )
+@dataclass(frozen=True)
+class SlackCopies:
+    """What an erasure could and could not change of the bot's messages about the customer."""
+
+    posts: int  # messages that will say they were erased
+    out_of_reach: list[str]  # their cases ("C-1001") whose older messages may still name them
+    since: datetime  # before this, the outbox no longer knows what it sent
 
 
-def erased_post() -> Message:
+def erasure_report(
+    erasure: Erasure, slack: SlackCopies, also: tuple[str, ...] = (), sending: str = ""
+) -> list[str]:
+    """For whoever ran an erasure, in plain lines: who the customer is from now on, what was
+    erased (`also`: what else the caller erased, after the records), what becomes of the bot's
+    messages about them in Slack (`sending`: when that happens), and which ones repbot can no
+    longer reach."""
+    erased = [counted(n, kind) for kind, n in erasure.records.items() if n] + list(also)
+    if erasure.audit_rows:
+        erased.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
+    lines = [f"Erased {erasure.was}: from now on {erasure.name}. Erased: {', '.join(erased)}."]
+    if slack.posts:
+        lines.append(
+            f"{counted(slack.posts, 'message')} the bot posted about them in Slack will say only "
+            f"that {erasure.name}'s data was erased. {sending}".strip()
+        )
+    if slack.out_of_reach:
+        cases = ", ".join(slack.out_of_reach)
+        lines.append(
+            f"Not reached: messages the bot posted before {times.at_utc(slack.since)} about "
+            f"{cases} (approval cards, redirect packets, reminders) may still name them in Slack; "
+            f"repbot no longer knows where they are. Search Slack for {cases} and delete them."
+        )
+    return lines
+
+
+def erased_post(name: str) -> Message:
     """What a message the bot posted about an erased customer's case says from then on."""
-    return note("This message was about a customer whose data has since been erased.")
+    return note(f"This message was about {name}, whose data has since been erased.")

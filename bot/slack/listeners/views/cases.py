@@ -11,7 +11,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from bot.cases.card import case_card
 from bot.cases.service import CaseError
 from bot.cases.solutions import Proposal, SolutionError, decide, describe, propose
-from bot.followups.closing import ClosedCase, close_case
+from bot.followups.closing import ClosedCase, close_case, settle_closed_before
 from bot.followups.redirects import team_name
 from bot.services import Services
 from bot.shared.db import existing
@@ -141,6 +141,17 @@ def check_close(
     policy, teams = services.guide.solutions, services.guide.teams
     # says what was recorded, and what was settled with it
     ack(response_action="update", view=case_blocks.closed_modal(closed, policy, teams))
+
+
+def settle_cases_closed_before(services: Services, outbox: Outbox) -> int:
+    """What cases closed before closing settled it left open (bot/followups/closing.py),
+    settled and shown where it was posted, as closing shows it, in one transaction: their
+    reminders and nudges stop. How many cases."""
+    with outbox.store.transaction():
+        closed = settle_closed_before(services.store)
+        for case in closed:
+            _show_settled(services, outbox, case)
+    return len(closed)
 
 
 def _show_settled(services: Services, outbox: Outbox, closed: ClosedCase) -> None:

@@ -29,10 +29,10 @@ def check_erase(
         return
     customer_id = json.loads(view.get("private_metadata") or "{}").get("customer", "")
     with outbox.unit_of_work(delivery_key):
-        erasure, posts = erase_everywhere(
+        erasure, slack = erase_everywhere(
             outbox, customer_id, actor=body["user"]["id"], reason=reason
         )
-    ack(response_action="update", view=privacy_blocks.erased_modal(erasure, posts))
+    ack(response_action="update", view=privacy_blocks.erased_modal(erasure, slack))
     finish_erasure(services.store, erasure, compact=False)
 
 
