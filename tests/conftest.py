@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import io
 import logging
@@ -21,7 +22,7 @@ from bot import services  # noqa: E402
 from bot.cli import main  # noqa: E402
 from bot.demo import LocalSlack  # noqa: E402
 from bot.faq import semantic  # noqa: E402
-from bot.faq.knowledge import Knowledge  # noqa: E402
+from bot.faq.knowledge import Knowledge, load_valid_knowledge  # noqa: E402
 from bot.faq.matching import Matcher  # noqa: E402
 from bot.guide import Guide  # noqa: E402
 from bot.shared.clock import Clock  # noqa: E402
@@ -91,6 +92,13 @@ def _cached_matcher(
         # a Matcher is read-only once built
         _MATCHERS[key] = _build_matcher(knowledge, encoder=encoder)
     return _MATCHERS[key]
+
+
+@functools.cache
+def shipped_matcher() -> Matcher:
+    """The shipped FAQ's matcher, for tests of the core that read topics as the FAQ does
+    (/case finds a matter by them)."""
+    return _cached_matcher(Matcher, load_valid_knowledge(KNOWLEDGE))
 
 
 # The playbooks as loaded, by directory and files: only the session's shared copy is read again

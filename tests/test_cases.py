@@ -5,6 +5,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from conftest import shipped_matcher
 
 from bot.cases import queries as cases_db
 from bot.cases.card import case_card
@@ -16,6 +17,7 @@ from bot.cases.customers import (
     find_customer,
     read_case_request,
 )
+from bot.cases.personal import find_customer as find_for_data
 from bot.cases.service import (
     CALLBACK_AT,
     RETYPED_WITHIN,
@@ -27,11 +29,15 @@ from bot.cases.service import (
     close_case,
     get_case,
     import_customers,
+    move_contact,
     open_case_for,
     open_or_find_case,
     parse_case_ref,
 )
 from bot.shared.db import Store
+from bot.shared.refusal import Refusal
+
+FAQ = shipped_matcher()  # /case reads topics as the FAQ does
 
 
 @pytest.fixture
@@ -46,7 +52,7 @@ def store(tmp_path) -> Store:
 
 def contact(store: Store, topic: str | None = "box arrived damaged", key: str | None = None):
     return open_or_find_case(
-        store, customer_text="BX-1", topic=topic, user_id="U0ANA0001", request_key=key
+        store, customer_text="BX-1", topic=topic, user_id="U0ANA0001", request_key=key, matcher=FAQ
     )
 
 
@@ -67,7 +73,7 @@ def test_case_references_are_typed_many_ways():
 def test_a_customer_is_found_by_id_email_or_name_ignoring_case(store):
     for text in ("bx-1", "M.HOLLOWAY@example.co.uk", "margaret holloway"):
         found = open_or_find_case(store, customer_text=text, topic="late box", user_id="U1",
-                                  request_key=None)  # fmt: skip
+                                  request_key=None, matcher=FAQ)  # fmt: skip
         assert found.case.customer.id == "BX-1"
         assert found.case.customer.tier == "premium"
         assert found.case.customer.tenure_years(date(2024, 3, 2)) == pytest.approx(10, abs=0.01)
@@ -79,41 +85,43 @@ def count(store: Store, table: str) -> int:
 
 def test_an_unknown_customer_is_made_only_once_the_rep_confirms(store):
     asked = open_or_find_case(store, customer_text="jo@example.com", topic="refund",
-                              user_id="U1", request_key="K1")  # fmt: skip
+                              user_id="U1", request_key="K1", matcher=FAQ)  # fmt: skip
     assert isinstance(asked, CustomerChoice) and asked.candidates == []
     assert (count(store, "customers"), count(store, "cases")) == (1, 0)
     by_email = open_case_for(store, customer_id=None, request=asked.request, user_id="U1",
-                             request_key="K1")  # fmt: skip
+                             request_key="K1", matcher=FAQ)  # fmt: skip
     assert by_email.case.customer.email == "jo@example.com" and by_email.found == How.NEW
     assert by_email.case.customer.customer_since is None
     assert by_email.case.customer.tenure_years(date.today()) is None
     request = CaseRequest.checked("  Jo   Bloggs ", "refund")
     by_name = open_case_for(store, customer_id=None, request=request, user_id="U1",
-                            request_key="K2")  # fmt: skip
+                            request_key="K2", matcher=FAQ)  # fmt: skip
     assert (by_name.case.customer.name, by_name.case.customer.email) == ("Jo Bloggs", None)
     assert by_name.case.customer.id != by_email.case.customer.id
     # Create pressed twice (or after another button of the same question): one customer
     again = open_case_for(store, customer_id=None, request=request, user_id="U1",
-                          request_key="K2")  # fmt: skip
+                          request_key="K2", matcher=FAQ)  # fmt: skip
     assert again == by_name and count(store, "customers") == 3
     with pytest.raises(CaseError, match="Who is the customer"):
-        open_or_find_case(store, customer_text=" ", topic="x", user_id="U1", request_key=None)
+        open_or_find_case(
+            store, customer_text=" ", topic="x", user_id="U1", request_key=None, matcher=FAQ
+        )
 
 
 def test_two_customers_with_one_name_are_put_to_the_rep(store):
     cases_db.save_customer(store, {"id": "BX-2", "name": "Margaret Holloway", "email": None,
                          "customer_since": None, "tier": None})  # fmt: skip
     asked = open_or_find_case(store, customer_text="Margaret Holloway", topic="x", user_id="U1",
-                              request_key="K")  # fmt: skip
+                              request_key="K", matcher=FAQ)  # fmt: skip
     assert isinstance(asked, CustomerChoice)
     assert [c.customer.id for c in asked.candidates] == ["BX-1", "BX-2"]
     assert count(store, "cases") == 0
     chosen = open_case_for(store, customer_id="BX-2", request=asked.request, user_id="U1",
-                           request_key="K")  # fmt: skip
+                           request_key="K", matcher=FAQ)  # fmt: skip
     assert chosen.case.customer.id == "BX-2" and chosen.found == How.CHOSEN
     # another button of the same question: still the one contact of that /case
     other = open_case_for(store, customer_id="BX-1", request=asked.request, user_id="U1",
-                          request_key="K")  # fmt: skip
+                          request_key="K", matcher=FAQ)  # fmt: skip
     assert other == chosen and count(store, "contacts") == 1
 
 
@@ -203,7 +211,7 @@ def test_a_slack_mention_channel_or_link_is_never_taken_for_a_customer(store, ty
         read_case_request(store, typed)
     with pytest.raises(CaseError, match=f"That is {what}"):
         open_or_find_case(store, customer_text=typed.partition(",")[0], topic="late",
-                          user_id="U1", request_key=None)  # fmt: skip
+                          user_id="U1", request_key=None, matcher=FAQ)  # fmt: skip
     assert count(store, "customers") == 1
 
 
@@ -219,24 +227,24 @@ def test_names_and_topics_have_limits_that_the_refusal_names(store):
         read_case_request(store, "BX-1 " + "late " * 100)
     with pytest.raises(CaseError, match=f"at most {MAX_NAME}"):
         open_or_find_case(store, customer_text="y" * 101, topic="x", user_id="U1",
-                          request_key=None)  # fmt: skip
+                          request_key=None, matcher=FAQ)  # fmt: skip
     assert count(store, "customers") == 1
 
 
 def test_an_unknown_id_or_a_missing_topic_is_explained(store):
     with pytest.raises(CaseError, match="No customer has the id BX-99"):
         open_or_find_case(store, customer_text="BX-99", topic="refund", user_id="U1",
-                          request_key=None)  # fmt: skip
+                          request_key=None, matcher=FAQ)  # fmt: skip
     with pytest.raises(CaseError, match="No customer is called Jo Bloggs parcel late. Type "
                        "the customer, then a comma"):  # fmt: skip
         open_or_find_case(store, customer_text="Jo Bloggs parcel late", topic="", user_id="U1",
-                          request_key=None)  # fmt: skip
+                          request_key=None, matcher=FAQ)  # fmt: skip
     with pytest.raises(CaseError, match="No customer has the email jo@example.com. Type "):
         open_or_find_case(store, customer_text="jo@example.com", topic="", user_id="U1",
-                          request_key=None)  # fmt: skip
+                          request_key=None, matcher=FAQ)  # fmt: skip
     with pytest.raises(CaseError, match="Margaret Holloway has no open case. What is it about"):
         open_or_find_case(store, customer_text="BX-1", topic=None, user_id="U1",
-                          request_key=None)  # fmt: skip
+                          request_key=None, matcher=FAQ)  # fmt: skip
     assert (count(store, "customers"), count(store, "cases")) == (1, 0)
 
 
@@ -284,7 +292,7 @@ def test_the_same_case_typed_again_at_once_by_the_same_rep_is_the_same_contact(s
     # another topic, another rep, or the window over: another contact
     assert contact(store, "damaged box arrived again").contact_number == 2
     other = open_or_find_case(store, customer_text="BX-1", topic="box arrived damaged",
-                              user_id="U0BEN0001", request_key=None)  # fmt: skip
+                              user_id="U0BEN0001", request_key=None, matcher=FAQ)  # fmt: skip
     assert other.contact_number == 3
     later(store)
     assert contact(store, "damaged box arrived again").contact_number == 4
@@ -331,12 +339,13 @@ def test_without_a_topic_and_several_open_cases_the_rep_is_asked_which(store):
     assert count(store, "contacts") == 2
     # the rep chooses the older one: counted there, once, whichever button and however often
     chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
-                           user_id="U0ANA0001", request_key="C", case_id=late.case.id)  # fmt: skip
+                           user_id="U0ANA0001", request_key="C", case_id=late.case.id,
+                           matcher=FAQ)  # fmt: skip
     assert isinstance(chosen, Contact) and chosen.case.id == late.case.id
     assert (chosen.contact_number, chosen.is_new_case, chosen.earlier) == (2, False, None)
     other = CaseRequest("BX-1", "charged twice")  # the other button of the same question
     again = open_case_for(store, customer_id="BX-1", request=other, user_id="U0ANA0001",
-                          request_key="C", case_id=charged.case.id)  # fmt: skip
+                          request_key="C", case_id=charged.case.id, matcher=FAQ)  # fmt: skip
     assert again == chosen and count(store, "contacts") == 3
 
 
@@ -345,7 +354,8 @@ def test_a_case_chosen_right_after_the_rep_counted_on_it_counts_again(store):
     late = contact(store, "late box")
     contact(store, "charged twice")
     chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
-                           user_id="U0ANA0001", request_key="K", case_id=late.case.id)  # fmt: skip
+                           user_id="U0ANA0001", request_key="K", case_id=late.case.id,
+                           matcher=FAQ)  # fmt: skip
     assert isinstance(chosen, Contact) and (chosen.contact_number, chosen.earlier) == (2, None)
 
 
@@ -355,7 +365,8 @@ def test_a_case_chosen_but_closed_meanwhile_is_its_topic_typed(store):
     close_case(store, late.case.id, "U1", "process")
     later(store)
     chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
-                           user_id="U0ANA0001", request_key="K", case_id=late.case.id)  # fmt: skip
+                           user_id="U0ANA0001", request_key="K", case_id=late.case.id,
+                           matcher=FAQ)  # fmt: skip
     assert isinstance(chosen, Contact) and chosen.is_new_case
     assert (chosen.case.follows, chosen.contact_number) == (late.case.id, 2)
 
@@ -497,3 +508,98 @@ def test_the_sample_customers_import_cleanly(store):
     sample = Path(__file__).parent.parent / "data" / "sample_customers.csv"
     result = import_customers(store, sample)
     assert result.problems == [] and result.added >= 15
+
+
+def test_the_same_matter_worded_otherwise_is_one_case_and_its_third_contact_calls_back(store):
+    first = contact(store, "billed twice for one box")
+    later(store)
+    second = contact(store, "duplicate payment on my card")
+    later(store)
+    third = contact(store, "took the money two times")
+    assert {second.case.id, third.case.id} == {first.case.id}
+    assert (third.contact_number, third.callback_due) == (3, True)
+
+
+@pytest.mark.parametrize(
+    "topic, other",
+    [("promo code rejected", "voucher won't apply"), ("can't sign in", "login not working"),
+     ("parcel never turned up", "box hasn't come"), ("refund", "refund for my damaged box")],
+)  # fmt: skip
+def test_topics_the_faq_reads_as_one_need_are_one_matter(store, topic, other):
+    first = contact(store, topic)
+    later(store)
+    assert contact(store, other).case.id == first.case.id
+
+
+@pytest.mark.parametrize(
+    "topic, other",
+    [("billed twice for one box", "charged after I cancelled"),
+     ("parcel never turned up", "box arrived damaged"), ("box arrived damaged", "missing items"),
+     ("wrong item in my box", "missing item"), ("cancel my plan", "pause my plan")],
+)  # fmt: skip
+def test_other_matters_sharing_words_stay_cases_of_their_own(store, topic, other):
+    first = contact(store, topic)
+    later(store)
+    assert contact(store, other).case.id != first.case.id
+
+
+def test_a_new_case_beside_open_ones_names_them_and_the_contact_moves_to_one_once(store):
+    charged = contact(store, "billed twice for one box")
+    later(store)
+    contact(store, "duplicate payment on my card")
+    later(store)
+    late = contact(store, "parcel never turned up")
+    assert late.is_new_case and [case.id for case in late.others] == [charged.case.id]
+    later(store)
+    new = contact(store, "my card was charged wrongly", key="K4")
+    assert [case.id for case in new.others] == [late.case.id, charged.case.id]  # latest first
+    moved = move_contact(
+        store, opened=new.case.id, to=charged.case.id, user_id="U0ANA0001", request_key="K4"
+    )
+    assert (moved.case.id, moved.contact_number, moved.callback_due) == (charged.case.id, 3, True)
+    assert moved.moved_from == new.case.id and get_case(store, new.case.id) is None
+    store.clock.advance(timedelta(seconds=5))
+    again = move_contact(  # a double click, or the button pressed again later
+        store, opened=new.case.id, to=charged.case.id, user_id="U0ANA0001", request_key="K4"
+    )
+    assert (again.contact_number, again.callback_due) == (3, False)
+    assert again.earlier is not None and again.earlier >= timedelta(seconds=5)  # said, not done
+    with pytest.raises(CaseError, match=f"no longer on C-{new.case.id}"):  # the other button
+        move_contact(store, opened=new.case.id, to=late.case.id, user_id="U0ANA0001",
+                     request_key="K4")  # fmt: skip
+    assert count(store, "contacts") == 4 and count(store, "cases") == 2
+
+
+def test_a_new_case_with_a_note_on_it_is_not_moved_away(store):
+    charged = contact(store, "billed twice for one box")
+    later(store)
+    new = contact(store, "parcel never turned up", key="K2")
+    add_note(store, new.case.id, "U0ANA0001", "photo of the label sent", None)
+    with pytest.raises(CaseError, match=f"C-{new.case.id} has more on it now"):
+        move_contact(store, opened=new.case.id, to=charged.case.id, user_id="U0ANA0001",
+                     request_key="K2")  # fmt: skip
+    assert get_case(store, new.case.id).contact_count == 1
+    assert get_case(store, charged.case.id).contact_count == 1
+
+
+@pytest.mark.parametrize("typed", ["margaret,   ,", "BX-1,,,,", "margaret, ?!", "BX-1 --"])
+def test_a_topic_without_words_is_refused_with_what_to_type(store, typed):
+    with pytest.raises(CaseError, match="says nothing of what it is about. Type the customer, a "
+                                        "comma and the topic in a few words"):  # fmt: skip
+        read_case_request(store, typed)
+    assert count(store, "contacts") == 0
+
+
+@pytest.mark.parametrize(
+    "typed, what",
+    [("<!channel>", "a Slack mention"), ("<!here>", "a Slack mention"),
+     ("<!everyone>", "a Slack mention"), ("<@U0ANA0001>", "a Slack mention"),
+     ("@ana", "a Slack mention"), ("<#C0SUPPORT1|support>", "a Slack channel"),
+     ("#support", "a Slack channel"), ("<https://x.example|x>", "a link"),
+     ("www.example.com", "a link")],
+)  # fmt: skip
+def test_a_data_request_refuses_a_mention_as_case_does(store, typed, what):
+    with pytest.raises(Refusal, match=f"^That is {what}, not a customer. Give a CRM id, an email"):
+        find_for_data(store, typed)
+    with pytest.raises(CaseError, match=f"^That is {what}, not a customer. Type the customer's"):
+        read_case_request(store, f"{typed}, parcel late")

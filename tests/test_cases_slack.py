@@ -165,6 +165,33 @@ def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local
     assert count(local, "contacts") == 3
 
 
+def test_a_new_case_beside_an_open_one_offers_to_count_the_contact_there_once(local, tmp_path):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "BX-1, promo code rejected")
+    local.workspace.command("ana", "/case", "BX-1, voucher won't apply")  # the same matter
+    (card,) = local.workspace.command("ana", "/case", "BX-1, parcel never turned up")
+    text = card.render().text
+    assert "*C-1002 · Margaret Holloway*" in text and "Opened a new case." in text
+    assert "*Margaret Holloway* already has 1 open case. Is this contact about it?" in text
+    assert "C-1001: promo code rejected · owner @U0ANA0001 · 2 contacts" in text
+    assert card.text == (  # what a phone shows
+        "C-1002 Margaret Holloway: parcel never turned up. Also open for Margaret Holloway: "
+        "C-1001 (promo code rejected). Is this contact about one of them?"
+    )
+    # a double click: the contact moves once, and the seniors hear of its third contact once
+    text = shown(local.workspace.click("ana", "Add to C-1001 instead", times=2))
+    assert (
+        "Counted this contact on C-1001 instead: C-1002, opened for it, is no longer kept." in text
+    )
+    assert "third contact on this matter" in text and "3 contacts" in text
+    assert "Add to" not in text
+    assert (count(local, "contacts"), count(local, "cases")) == (3, 1)
+    local.settle()
+    seniors = [c for c in local.fake.calls_to("chat.postMessage")
+               if c.body["channel"] == "C0SENIORS1"]  # fmt: skip
+    assert len(seniors) == 1
+
+
 @pytest.mark.parametrize("typed", ["@channel", "<!channel>", "@ben", "<@U0BEN0001>", "#support"])
 def test_a_mention_or_a_channel_is_never_offered_as_a_new_customer(local, tmp_path, typed):
     customers(local, tmp_path)

@@ -297,6 +297,10 @@ def test_customers_import_and_audit_verify(repbot, tmp_path):
     assert done.stdout == "1 customer added, 0 updated\n" and "crm.csv:3" in done.stderr
     done = repbot("audit", "verify", "--db", db)
     assert (done.returncode, done.stdout) == (0, "The audit log is intact: 0 entries.\n")
+    for mention in ("<@U0ANA0001>", "<!channel>", "@here"):  # never looked up, nor audited
+        done = repbot("customers", "export", mention, "--db", db)
+        assert (done.returncode, done.stdout) == (2, "")  # the usage's mistake, as an unknown id
+        assert "That is a Slack mention, not a customer. Give a CRM id" in done.stderr
     repbot("customers", "export", "BX-1", "--db", db)  # an export is an audit entry
     done = repbot("audit", "verify", "--db", db)
     assert (done.returncode, done.stdout) == (0, "The audit log is intact: 1 entry.\n")

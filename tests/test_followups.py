@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import shipped_matcher
 
 from bot.cases import queries as cases_db
-from bot.cases.service import CaseError, close_case, open_or_find_case
+from bot.cases.service import CaseError, close_case, get_case, move_contact, open_or_find_case
 from bot.followups import service as followups
 from bot.followups.reminders import (
     CLAIM_TIMEOUT,
@@ -35,6 +36,8 @@ from bot.shared.roles import Roles
 REP, REP2, LEAD, MANAGER = "U0ANA0001", "U0BEN0001", "U0LEE0001", "U0MIA0001"
 ROLES = Roles({LEAD: "lead", MANAGER: "manager"})
 START = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+
+FAQ = shipped_matcher()  # /case reads topics as the FAQ does
 
 
 class FixedClock(Clock):
@@ -99,7 +102,7 @@ def test_a_promise_on_a_case(store):
          "tier": None}
     )  # fmt: skip
     case = open_or_find_case(
-        store, customer_text="BX-1", topic="refund", user_id=REP, request_key=None
+        store, customer_text="BX-1", topic="refund", user_id=REP, request_key=None, matcher=FAQ
     ).case
     assert promise(store, START + timedelta(hours=1), case_id=case.id).case_id == case.id
     close_case(store, case.id, REP, "product")
@@ -107,9 +110,34 @@ def test_a_promise_on_a_case(store):
         promise(store, START + timedelta(hours=1), case_id=case.id)
 
 
+def test_a_new_case_with_a_promise_on_it_is_not_moved_to_another(store):
+    cases_db.save_customer(store,
+        {"id": "BX-1", "name": "Margaret Holloway", "email": None, "customer_since": None,
+         "tier": None}
+    )  # fmt: skip
+    cases = [
+        open_or_find_case(store, customer_text="BX-1", topic=topic, user_id=REP,
+                          request_key=topic, matcher=FAQ).case
+        for topic in ("billed twice", "parcel never turned up")
+    ]  # fmt: skip
+    promise(store, START + timedelta(hours=1), case_id=cases[1].id)
+    with pytest.raises(CaseError, match=f"C-{cases[1].id} has more on it now"):
+        move_contact(store, opened=cases[1].id, to=cases[0].id, user_id=REP,
+                     request_key="parcel never turned up")  # fmt: skip
+    assert [get_case(store, case.id).contact_count for case in cases] == [1, 1]
+
+
 def test_the_case_is_read_from_the_end_of_the_promise():
     assert trailing_case("call her back C-1042") == ("call her back", 1042)
     assert trailing_case("send the 2 boxes") == ("send the 2 boxes", None)
+    for two in ("call C-1001 C-1002", "call c1001, then C-1002", "C-1001 and C-1002 and C-1001"):
+        with pytest.raises(
+            FollowupError,
+            match="^A promise is kept on one case, and this one "
+            "names C-1001 and C-1002. Type one /followup",
+        ):
+            trailing_case(two)  # fmt: skip
+    assert trailing_case("call C-1001 back C-1001") == ("call C-1001 back", 1001)
 
 
 def test_mine_are_listed_overdue_first(store):

@@ -155,7 +155,7 @@ def test_unknown_and_ambiguous_customers_and_open_cases_get_a_clear_answer(local
     assert export(store, NAME.lower())["customer"]["id"] == "BX-1"
     with pytest.raises(Refusal, match=r"No customer has a name like Zebedee Quux; give a CRM id"):
         export(store, "Zebedee Quux")
-    with pytest.raises(Refusal, match=r"@U0ANA0001 is someone in Slack, not a customer"):
+    with pytest.raises(Refusal, match=r"That is a Slack mention, not a customer. Give a CRM id"):
         export(store, "@U0ANA0001")
     with pytest.raises(Refusal, match=r"2 customers have the email .*BX-1 .*BX-3"):
         erase(store, EMAIL, actor="U0MIA0001", reason="DSR-1")

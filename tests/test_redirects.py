@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import shipped_matcher
 
 from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, add_note, close_case, open_or_find_case
@@ -52,6 +53,8 @@ teams:
     reply_within: 1 working day
 """
 
+FAQ = shipped_matcher()  # /case reads topics as the FAQ does
+
 
 class FixedClock(Clock):
     def __init__(self, at: datetime) -> None:
@@ -82,8 +85,9 @@ def store(tmp_path) -> Store:
 
 def new_case(store: Store) -> int:
     contact = open_or_find_case(
-        store, customer_text="BX-1", topic="charged twice", user_id=REP, request_key=None
-    )
+        store, customer_text="BX-1", topic="charged twice", user_id=REP, request_key=None,
+        matcher=FAQ,
+    )  # fmt: skip
     return contact.case.id
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import shipped_matcher
 
 from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, Customer, close_case, open_or_find_case
@@ -71,6 +72,8 @@ types:
     message: "I've taken 50% off, with thanks."
 """
 
+FAQ = shipped_matcher()  # /case reads topics as the FAQ does
+
 
 @pytest.fixture
 def policy(tmp_path):
@@ -90,7 +93,7 @@ def store(tmp_path) -> Store:
 
 def new_case(store: Store, topic: str = "damaged box") -> int:
     contact = open_or_find_case(store, customer_text="BX-1", topic=topic, user_id=REP,
-                                request_key=None)  # fmt: skip
+                                request_key=None, matcher=FAQ)  # fmt: skip
     return contact.case.id
 
 

@@ -100,12 +100,11 @@ class CaseRequest:
         customer, topic = " ".join(customer.split()), " ".join((topic or "").split())
         if not customer:
             raise CaseError("Who is the customer? Type their name, email or customer id.")
-        if (slack := _slack_reference(customer)) is not None:
-            raise CaseError(
-                f"That is {slack}, not a customer. Type the customer's name, email or "
-                "customer id, then a comma and the topic, for example /case Maria Lopez, "
-                "parcel late."
-            )
+        refuse_slack_reference(
+            customer,
+            "Type the customer's name, email or customer id, then a comma and the topic, for "
+            "example /case Maria Lopez, parcel late.",
+        )
         if len(customer) > MAX_NAME:
             raise CaseError(
                 f"A customer's name can be at most {MAX_NAME} characters, and this one has "
@@ -118,7 +117,20 @@ class CaseRequest:
                 "Say it in a line (parcel late, charged twice) and add the details with /note "
                 "once the case is open."
             )
+        if topic and not any(character.isalnum() for character in topic):
+            raise CaseError(
+                f"“{topic}” says nothing of what it is about. Type the customer, a comma and the "
+                f"topic in a few words, for example /case {customer}, parcel late."
+            )
         return cls(customer, topic)
+
+
+def refuse_slack_reference(typed: str, what_to_type: str) -> None:
+    """CaseError, saying `what_to_type` instead, when what was typed for a customer holds a
+    Slack mention, channel or link: the one check of every way a customer is looked up (/case,
+    /customer, the CLI), which never finds one, nor makes one, of it."""
+    if (slack := _slack_reference(typed)) is not None:
+        raise CaseError(f"That is {slack}, not a customer. {what_to_type}")
 
 
 def _slack_reference(typed: str) -> str | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.cases import queries as cases_db
 from bot.cases.customers import find_customer as find_by_name
+from bot.cases.customers import refuse_slack_reference
 from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
 from bot.shared.refusal import Refusal
@@ -22,18 +23,18 @@ HOW = "give a CRM id, an email, a name or a case id such as C-1001"
 
 
 def find_customer(store: Store, text: str) -> dict:
-    """The one customer `text` names, or a Refusal saying why not (none, or several)."""
+    """The one customer `text` names, or a Refusal saying why not (none, several, or a Slack
+    mention, channel or link)."""
     text = text.strip()
     if not text:
         raise Refusal(f"Which customer? {HOW[0].upper()}{HOW[1:]}.")
+    refuse_slack_reference(text, f"{HOW[0].upper()}{HOW[1:]}.")
     case = CASE_REF.match(text)
     if case:
         row = cases_db.case_row(store, int(case[1]))
         if row is None:
             raise Refusal(f"There is no case {text.upper()}; {HOW}.")
         return cases_db.customer(store, row["customer_id"]) or {}
-    if text.startswith("@"):  # a mention, as Slack's <@U…> reads decoded
-        raise Refusal(f"{text} is someone in Slack, not a customer; {HOW}.")
     if "@" in text:
         rows, what = cases_db.customers_by_email(store, text), f"the email {text}"
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import sqlite3
 from collections.abc import Callable, Iterator
 
 from bot.shared.db import Store, placeholders
@@ -145,11 +146,23 @@ def latest_contact_by(store: Store, case_id: int, user_id: str) -> tuple[int, st
     ).fetchone()
 
 
-def contact_by_request(store: Store, request_key: str) -> tuple[int, int] | None:
-    """(case id, contact number) of a contact already counted for this request."""
+def contact_by_request(store: Store, request_key: str) -> tuple[int, int, str] | None:
+    """(case id, contact number, when) of a contact already counted for this request."""
     return store.db.execute(
-        "SELECT case_id, number FROM contacts WHERE request_key = ?", [request_key]
+        "SELECT case_id, number, created_at FROM contacts WHERE request_key = ?", [request_key]
     ).fetchone()
+
+
+def remove_case(store: Store, case_id: int) -> bool:
+    """Delete a case and its contacts; False, and nothing deleted, when a row of another table
+    still refers to it (a promise, a redirect: the foreign keys refuse)."""
+    try:
+        with store.transaction() as db:  # inside the caller's: a savepoint, undone alone
+            db.execute("DELETE FROM contacts WHERE case_id = ?", [case_id])
+            db.execute("DELETE FROM cases WHERE id = ?", [case_id])
+    except sqlite3.IntegrityError:
+        return False
+    return True
 
 
 def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> bool:

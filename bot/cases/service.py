@@ -29,6 +29,8 @@ from bot.cases.customers import (
     find_customer,
     name_and_email,
 )
+from bot.coaching.personal import case_drafts
+from bot.faq.matching import Matcher
 from bot.shared.clock import iso
 from bot.shared.content import readable
 from bot.shared.db import Store, existing
@@ -39,6 +41,11 @@ ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unkno
 REPEAT_WINDOW = timedelta(days=30)
 CALLBACK_AT = 3  # the third contact on the same matter is one too many: a senior calls back
 SIMILAR_TOPIC = 80  # rapidfuzz token_set_ratio; "refund" and "refund for my damaged box" match
+# Matcher.likeness of two topics as the FAQ reads them (stems, chat spellings, its synonyms) at
+# which they are one matter: "billed twice" and "charged twice" (0.9), "voucher doesn't work"
+# and "discount code not working" (0.7); not "parcel hasn't arrived" and "box arrived
+# damaged" (0.4), which share only the common words.
+ALIKE_READING = 0.6
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
@@ -93,6 +100,12 @@ class Contact:
     found: How | None = field(default=None, compare=False)
     # How long ago the rep counted this very contact, when they typed /case again (RETYPED_WITHIN)
     earlier: timedelta | None = field(default=None, compare=False)
+    # The customer's other open cases, when this contact opened a new case: it may be about
+    # one of them after all, worded otherwise (see `move_contact`), the latest contacted first.
+    others: tuple[Case, ...] = field(default=(), compare=False)
+    # The case this contact opened before the rep moved it here (`move_contact`), now gone.
+    moved_from: int | None = field(default=None, compare=False)
+    request_key: str | None = field(default=None, compare=False)  # the request that counted it
 
 
 @dataclass(frozen=True)
@@ -185,19 +198,36 @@ def _same_topic(topic: str, other: str) -> bool:
     return topic.casefold() == other.casefold()
 
 
-def _same_matter(topic: str, other: str) -> int:
-    """How alike two topics are, 0 to 100."""
+def _same_matter(topic: str, other: str, matcher: Matcher) -> float:
+    """How surely two topics are one matter: from 1, they are. Alike in their words (typos and
+    all), alike as the FAQ reads them (`ALIKE_READING`), or about the same FAQ entry ("double
+    charge", "charged two times for my box": `_same_need`)."""
     if _same_topic(topic, other):
-        return 100
-    return round(fuzz.token_set_ratio(topic.casefold(), other.casefold()))
+        return 2.0
+    words = fuzz.token_set_ratio(topic.casefold(), other.casefold()) / SIMILAR_TOPIC
+    read = Matcher.likeness(matcher.read(topic), matcher.read(other)) / ALIKE_READING
+    return max(words, read, 1.0 if _same_need(topic, other, matcher) else 0.0)
 
 
-def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> dict | None:
+def _same_need(topic: str, other: str, matcher: Matcher) -> bool:
+    """Whether the FAQ leads both topics to the same entry (the one a reply would be written
+    about: an answer, or a suggestion well ahead of the next) and answers one of them outright:
+    two guesses alone are not enough to join two cases."""
+    results = [matcher.match(text) for text in (topic, other)]
+    first, second = (result.leading() for result in results)
+    if first is None or second is None or first.id != second.id:
+        return False
+    return any(result.verdict == "answer" for result in results)
+
+
+def _matter_case(
+    store: Store, customer_id: str, topic: str, now: datetime, matcher: Matcher
+) -> dict | None:
     """The customer's case on this matter: an open one with the same or a similar topic, or
     any with one in touch within REPEAT_WINDOW; without a topic, their open case (the caller
     asks which when they have several)."""
     since = iso(now - REPEAT_WINDOW)
-    best, best_score = None, 0
+    best, best_score = None, 0.0
     for row in cases_db.customer_cases(store, customer_id):
         if not topic:
             if row["status"] == "open":
@@ -205,22 +235,24 @@ def _matter_case(store: Store, customer_id: str, topic: str, now: datetime) -> d
             continue
         if row["status"] != "open" and row["last_contact_at"] < since:
             continue
-        score = _same_matter(topic, row["topic"])
-        if score >= SIMILAR_TOPIC and score > best_score:  # the latest first wins a tie
+        score = _same_matter(topic, row["topic"], matcher)
+        if score >= 1 and score > best_score:  # the latest first wins a tie
             best, best_score = row, score
     return best
 
 
 def open_or_find_case(
-    store: Store, *, customer_text: str, topic: str | None, user_id: str, request_key: str | None
-) -> Contact | CustomerChoice | CaseChoice:
+    store: Store, *, customer_text: str, topic: str | None, user_id: str, request_key: str | None,
+    matcher: Matcher,
+) -> Contact | CustomerChoice | CaseChoice:  # fmt: skip
     """`/case`: the customer's case on this matter with one more contact counted, or a new
     case, when what the rep typed finds one customer clearly (see `find_customer`); otherwise
     the choice to put to the rep, and nothing is stored. Back about a closed case within the
     window, they get a new case that follows it: the closed one keeps its root cause, and the
     contacts add up, so the third contact on the matter still raises a callback. Without a
     topic, the contact counts on the customer's open case; with several open, the rep is asked
-    which (see `CaseChoice`). A retried request (same key) counts nothing twice."""
+    which (see `CaseChoice`). A retried request (same key) counts nothing twice. `matcher`, the
+    FAQ's, reads topics to find the matter (`_same_matter`)."""
     request = CaseRequest.checked(customer_text, topic)
     with store.transaction():
         if request_key and (seen := _seen(store, request_key)):
@@ -228,12 +260,13 @@ def open_or_find_case(
         lookup = find_customer(store, request.customer)
         if (match := lookup.clear) is None:
             return _choice(store, request, lookup)
-        return _contact(store, match.customer, request, user_id, request_key, match.how)
+        return _contact(store, match.customer, request, user_id, request_key, match.how, matcher)
 
 
 def open_case_for(
     store: Store, *, customer_id: str | None, request: CaseRequest, user_id: str,
-    request_key: str | None, shown: Collection[str] = (), case_id: int | None = None,
+    request_key: str | None, matcher: Matcher, shown: Collection[str] = (),
+    case_id: int | None = None,
 ) -> Contact | CustomerChoice | CaseChoice:  # fmt: skip
     """What the rep chose when /case asked: the case of customer `customer_id` as if they had
     typed that customer, or with None a new customer made from what they typed; but when what
@@ -252,7 +285,7 @@ def open_case_for(
                 raise CaseError("That customer is no longer on file. Type /case again.")
             customer = customer_from_row(row)
             return _contact(
-                store, customer, request, user_id, request_key, How.CHOSEN, chosen=case_id
+                store, customer, request, user_id, request_key, How.CHOSEN, matcher, case_id
             )
         if not request.topic:
             raise CaseError(_ask_topic(request.customer))
@@ -262,7 +295,7 @@ def open_case_for(
         name, email = name_and_email(request.customer)
         new_id = cases_db.add_customer(store, name=name, email=email, created_by=user_id)
         customer = customer_from_row(existing(cases_db.customer(store, new_id), new_id))
-        return _contact(store, customer, request, user_id, request_key, How.NEW)
+        return _contact(store, customer, request, user_id, request_key, How.NEW, matcher)
 
 
 def _seen(store: Store, request_key: str) -> Contact | None:
@@ -270,7 +303,7 @@ def _seen(store: Store, request_key: str) -> Contact | None:
     seen = cases_db.contact_by_request(store, request_key)
     if seen is None:
         return None
-    case_id, number = seen
+    case_id, number, _ = seen
     case = existing(get_case(store, case_id), f"case C-{case_id}")
     on_matter = number + case.earlier_contacts  # as it was counted: see _contact
     return Contact(case, number == 1, on_matter, on_matter == CALLBACK_AT)
@@ -317,7 +350,7 @@ def _open_cases_of(store: Store, customer_id: str) -> list[Case]:
 
 def _contact(
     store: Store, customer: Customer, request: CaseRequest, user_id: str,
-    request_key: str | None, found: How, chosen: int | None = None,
+    request_key: str | None, found: How, matcher: Matcher, chosen: int | None = None,
 ) -> Contact | CaseChoice:  # fmt: skip
     """One more contact from `customer` about the request's topic (inside the caller's
     transaction): on the open case `chosen` when the rep chose one; without a topic, on their
@@ -328,14 +361,17 @@ def _contact(
     if row is None:
         if not topic and len(open_cases := _open_cases_of(store, customer.id)) > 1:
             return CaseChoice(request, customer, open_cases)
-        row = _matter_case(store, customer.id, topic, now)
+        row = _matter_case(store, customer.id, topic, now, matcher)
         if row is None and not topic:
             raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
         if row is not None and (retyped := _retyped(store, row, topic, user_id, now)):
             number, earlier = retyped
             case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
             on_matter = number + case.earlier_contacts
-            return Contact(case, number == 1, on_matter, False, found, earlier)
+            others = _others_open(store, case, number == 1)
+            return Contact(
+                case, number == 1, on_matter, False, found, earlier, others, None, request_key
+            )
     if row is None:
         case_id = cases_db.insert_case(store, customer.id, topic, user_id)
     elif row["status"] == "closed":  # a new case that follows the closed one on this matter
@@ -352,7 +388,68 @@ def _contact(
     own = cases_db.add_contact(store, case_id, user_id, request_key)
     case = existing(get_case(store, case_id), f"case C-{case_id}")
     number = own + case.earlier_contacts
-    return Contact(case, own == 1, number, number == CALLBACK_AT, found)
+    others = _others_open(store, case, own == 1)
+    return Contact(
+        case, own == 1, number, number == CALLBACK_AT, found, others=others,
+        request_key=request_key,
+    )  # fmt: skip
+
+
+def _others_open(store: Store, case: Case, opened: bool) -> tuple[Case, ...]:
+    """The customer's other open cases, when `case` was just opened on a matter of its own
+    (it follows no closed case): the contact may be about one of them, worded otherwise."""
+    if not opened or case.follows is not None:
+        return ()
+    return tuple(other for other in _open_cases_of(store, case.customer.id) if other.id != case.id)
+
+
+def move_contact(store: Store, *, opened: int, to: int, user_id: str, request_key: str) -> Contact:
+    """The contact of request `request_key`, which opened case `opened`, counted on the
+    customer's open case `to` instead, and `opened` gone: the rep says it was about `to`
+    (see `Contact.others`). Done once: asked again, it says when the contact was moved. Only
+    a case with nothing on it but that contact goes; one with a note, a solution, a promise,
+    a redirect or a draft stays, for the rep to close."""
+    with store.transaction():
+        now = store.clock.now()
+        counted = cases_db.contact_by_request(store, request_key)
+        if counted is not None and counted[0] == to:
+            number, at = counted[1], datetime.fromisoformat(counted[2])
+            case = existing(get_case(store, to), f"case C-{to}")
+            on_matter = number + case.earlier_contacts
+            return Contact(case, False, on_matter, False, None, now - at, moved_from=opened)
+        case = open_case(store, to)
+        new = get_case(store, opened)
+        if counted is None or counted[0] != opened or new is None:
+            raise CaseError(f"That contact is no longer on C-{opened}. Type /case again.")
+        if new.customer.id != case.customer.id:
+            raise CaseError(f"{case.ref} is another customer's case.")
+        if (
+            new.contact_count > 1
+            or _holds_more(store, opened)
+            or not cases_db.remove_case(store, opened)
+        ):
+            raise CaseError(
+                f"C-{opened} has more on it now than this contact, so it stays. Add a note on "
+                f"{case.ref} if it is the same matter, and close C-{opened}."
+            )
+        own = cases_db.add_contact(store, to, user_id, request_key)
+        audit.append(
+            store.db, actor=user_id, action="contact.moved", subject=case.ref,
+            details={"from": f"C-{opened}"}, at=iso(now), customer=case.customer.ref,
+        )  # fmt: skip
+        case = existing(get_case(store, to), f"case C-{to}")
+        number = own + case.earlier_contacts
+        return Contact(case, False, number, number == CALLBACK_AT, None, moved_from=opened)
+
+
+def _holds_more(store: Store, case_id: int) -> bool:
+    """Whether anything but its contacts refers to the case: a note, a solution, a draft (a
+    promise or a redirect, the database itself refuses to lose: see `cases_db.remove_case`)."""
+    return bool(
+        cases_db.case_notes(store, case_id)
+        or cases_db.case_solutions(store, case_id)
+        or case_drafts(store, [case_id])
+    )
 
 
 def _chosen_case(store: Store, customer_id: str, case_id: int | None) -> dict | None:

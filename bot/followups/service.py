@@ -71,8 +71,21 @@ def followup_from_row(row: dict) -> Followup:
 
 def trailing_case(text: str) -> tuple[str, int | None]:
     """ "call her back C-1042" -> ("call her back", 1042). Only the C- form counts at the end,
-    since a bare number there is usually part of the promise ("send the 2 boxes")."""
+    since a bare number there is usually part of the promise ("send the 2 boxes"). A promise
+    is kept on one case: one that names two (C-1001 C-1002) is refused (FollowupError), not
+    put on one of them with the other lost in its words."""
     words = text.split()
+    named = [
+        f"C-{int(match[1])}"
+        for word in words
+        if (match := TRAILING_CASE.match(word.strip(",.;:()")))
+    ]
+    if len(cases := list(dict.fromkeys(named))) > 1:
+        raise FollowupError(
+            f"A promise is kept on one case, and this one names {', '.join(cases[:-1])} and "
+            f"{cases[-1]}. Type one /followup for each case, with its id at the end, for "
+            f"example /followup tomorrow 10am call the customer back {cases[0]}."
+        )
     if words and (match := TRAILING_CASE.match(words[-1])):
         return " ".join(words[:-1]), int(match[1])
     return " ".join(words), None

@@ -53,6 +53,7 @@ class Action(StrEnum):
     CASE_OPEN = "case_open_"  # a family: one per open case /case offers without a topic
     CASE_NEW_CUSTOMER = "case_new_customer"
     CASE_CANCEL = "case_cancel"
+    CASE_MOVE = "case_move_"  # a family: one per other open case a new case's card offers
     CASE_SOLVE = "case_solve"
     CASE_CLOSE = "case_close"
     SOLUTION_APPROVE = "solution_approve"
@@ -80,6 +81,7 @@ class Block(StrEnum):
     CASE = "case:"
     CASE_CUSTOMERS = "case_customers"
     CASE_OPEN_CASES = "case_open_cases"
+    CASE_MOVE = "case_move"
     APPROVAL = "approval:"
     FOLLOWUP = "followup:"
     REDIRECT = "redirect:"

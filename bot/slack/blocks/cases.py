@@ -89,14 +89,21 @@ def pick_value(
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def parse_pick_value(value: str) -> CustomerPick | None:
-    """The pick a button's value holds; None for anything else. A request that is not one
-    (a name too long) raises CaseError, as typing it would."""
+def _keyed(value: str) -> dict | None:
+    """The JSON object a button of /case's replies holds, with the key of the /case request it
+    answers; None for anything else."""
     try:
         data = json.loads(value)
     except ValueError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("key"), str):
+    return data if isinstance(data, dict) and isinstance(data.get("key"), str) else None
+
+
+def parse_pick_value(value: str) -> CustomerPick | None:
+    """The pick a button's value holds; None for anything else. A request that is not one
+    (a name too long) raises CaseError, as typing it would."""
+    data = _keyed(value)
+    if data is None:
         return None
     customer_id, customer, topic = data.get("id"), data.get("customer"), data.get("topic")
     if not (customer_id is None or isinstance(customer_id, str)):
@@ -228,6 +235,55 @@ def case_choice(choice: CaseChoice, key: str) -> Message:
     )
 
 
+class ContactMove(NamedTuple):
+    """What an "Add to C-1001 instead" button carries back: the key of the /case request whose
+    contact opened case `opened`, and the customer's open case `to` it is about."""
+
+    key: str
+    opened: int
+    to: int
+
+
+def parse_move_value(value: str) -> ContactMove | None:
+    """The move a button's value holds; None for anything else."""
+    data = _keyed(value)
+    if data is None:
+        return None
+    opened, to = data.get("opened"), data.get("to")
+    if type(opened) is not int or type(to) is not int:
+        return None
+    return ContactMove(data["key"], opened, to)
+
+
+def _other_open_cases(contact: Contact) -> list[dict]:
+    """Under a new case's card, the customer's other open cases, each with a button that counts
+    this contact on it instead: a repeat contact worded otherwise is not split off unseen."""
+    case, others = contact.case, contact.others
+    if not others or contact.request_key is None:
+        return []
+    heading = Mrkdwn(
+        f":point_right: *{escape(case.customer.name)}* already has "
+        f"{counted(len(others), 'open case')}. Is this contact about "
+        f"{'it' if len(others) == 1 else 'one of them'}?"
+    )
+    lines = [
+        Mrkdwn(f"{escape(other.ref)}: {escape(shorten(other.topic, 120))} · owner ")
+        + mention(other.owner_id)
+        + f" · {contacts(other)}"
+        for other in others
+    ]
+    blocks = bulleted(heading, lines, shown=len(lines), rest="")
+    offered = others[:CASES_OFFERED]
+    buttons = [
+        button(f"Add to {other.ref} instead", numbered(Action.CASE_MOVE, n),
+               json.dumps({"key": contact.request_key, "opened": case.id, "to": other.id},
+                          separators=(",", ":")))
+        for n, other in enumerate(offered)
+    ]  # fmt: skip
+    blocks.append(actions(Block.CASE_MOVE, *buttons))
+    return blocks
+
+
 def customer_cancelled(request: CaseRequest) -> Message:
     return note(f"Cancelled: nothing was opened or counted for {request.customer}.")
 
@@ -307,7 +363,8 @@ def _due(stored: str) -> Mrkdwn:
 
 
 def _what_counted(card: CaseCard, contact: Contact) -> str:
-    """What this /case did: opened a case, counted a contact, or nothing more (typed again)."""
+    """What this /case did: opened a case, counted a contact, moved it to another case, or
+    nothing more (typed or clicked again)."""
     if contact.earlier is not None:
         done = "opened this case" if contact.is_new_case else "counted this contact"
         return f"You {done} {_ago(contact.earlier)}, so nothing more was counted."
@@ -317,7 +374,19 @@ def _what_counted(card: CaseCard, contact: Contact) -> str:
             "was closed (its root cause stays as it was). "
             f"{counted(contact.contact_number, 'contact')} on this matter so far."
         )
+    if contact.moved_from is not None:
+        return _moved(card, contact)
     return "Opened a new case." if contact.is_new_case else "Counted another contact."
+
+
+def _moved(card: CaseCard, contact: Contact) -> str:
+    """What "Add to C-1001 instead" did, if that is what counted the contact."""
+    if contact.moved_from is None:
+        return ""
+    return (
+        f"Counted this contact on {card.case.ref} instead: C-{contact.moved_from}, opened for "
+        "it, is no longer kept."
+    )
 
 
 def contacts(case: Case) -> str:
@@ -359,8 +428,8 @@ def case_card(
     )
     blocks = []
     if contact is not None and contact.callback_due:
-        if contact.found:
-            blocks.append(context(found(contact)))
+        if said := f"{found(contact)} {_moved(card, contact)}".strip():
+            blocks.append(context(said))
         blocks.append(
             section(
                 ":rotating_light: This is this customer's third contact on this matter: "
@@ -399,7 +468,12 @@ def case_card(
                 button("Close case", Action.CASE_CLOSE, str(case.id)),
             )
         )
-    return message(f"{case.ref} {case.customer.name}: {case.topic}", blocks)
+    text = f"{case.ref} {case.customer.name}: {case.topic}"
+    if contact is not None and (others := _other_open_cases(contact)):
+        blocks += others
+        refs = ", ".join(f"{other.ref} ({other.topic})" for other in contact.others)
+        text += f". Also open for {case.customer.name}: {refs}. Is this contact about one of them?"
+    return message(text, blocks)
 
 
 def _select(block_id: Field, label: str, options: list[tuple[str, str]]) -> dict:

@@ -10,7 +10,13 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.cases.card import case_card
-from bot.cases.service import CaseChoice, CaseError, CustomerChoice, open_case_for
+from bot.cases.service import (
+    CaseChoice,
+    CaseError,
+    CustomerChoice,
+    move_contact,
+    open_case_for,
+)
 from bot.cases.solutions import Decision, decide, describe, why_not_decide
 from bot.followups.closing import open_items
 from bot.services import Services
@@ -67,8 +73,8 @@ def pick_customer(
             return
         outcome = open_case_for(
             services.store, customer_id=pick.customer_id, request=pick.request,
-            user_id=body["user"]["id"], request_key=pick.key, shown=pick.shown,
-            case_id=pick.case_id,
+            user_id=body["user"]["id"], request_key=pick.key, matcher=services.faq.matcher,
+            shown=pick.shown, case_id=pick.case_id,
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):  # the customer was made meanwhile: which one?
             said = case_blocks.customer_choice(outcome, pick.key)
@@ -77,6 +83,24 @@ def pick_customer(
         else:
             said = contact_card(services, outbox, outcome)
         respond(replace_original=True, **said)
+
+
+def move_to_case(
+    ack: Ack, body: dict, respond: Respond, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
+    """ "Add to C-1001 instead" under a new case's card: the contact counts on that open case
+    of the customer's, and the case opened for it goes, in place of its card."""
+    ack()  # the contact is moved below, before Slack hears the acknowledgement
+    move = case_blocks.parse_move_value(body["actions"][0].get("value", ""))
+    if move is None:
+        raise CaseError("That button has expired. Type /case again.")
+    with outbox.unit_of_work(delivery_key):
+        contact = move_contact(
+            services.store, opened=move.opened, to=move.to, user_id=body["user"]["id"],
+            request_key=move.key,
+        )  # fmt: skip
+        respond(replace_original=True, **contact_card(services, outbox, contact))
 
 
 def propose(body: dict, respond: Respond, client: WebClient, services: Services) -> None:
@@ -234,6 +258,7 @@ def register(app: Listeners) -> None:
     app.action(any_numbered(Action.CASE_OPEN))(pick_customer)
     app.action(Action.CASE_NEW_CUSTOMER)(pick_customer)
     app.action(Action.CASE_CANCEL)(pick_customer)
+    app.action(any_numbered(Action.CASE_MOVE))(move_to_case)
     app.action(Action.CASE_SOLVE)(ack=acknowledge, lazy=[propose])
     app.action(Action.CASE_CLOSE)(ack=acknowledge, lazy=[close])
     app.action(Action.SOLUTION_APPROVE)(ack=approve, lazy=[show_home])

@@ -43,7 +43,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
     with outbox.unit_of_work(delivery_key):
         outcome = open_or_find_case(
             services.store, customer_text=request.customer, topic=request.topic,
-            user_id=command["user_id"], request_key=key,
+            user_id=command["user_id"], request_key=key, matcher=services.faq.matcher,
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):
             said = case_blocks.customer_choice(outcome, key)
