@@ -8,8 +8,9 @@ CALLBACK_AT raises a senior callback, once. The same rep typing the same /case, 
 from __future__ import annotations
 
 import csv
+import functools
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ from bot.cases.customers import (
     name_and_email,
 )
 from bot.coaching.personal import case_drafts
-from bot.faq.matching import Matcher
+from bot.faq.matching import Matcher, MatchResult
 from bot.shared.clock import iso
 from bot.shared.content import readable
 from bot.shared.db import Store, existing
@@ -198,26 +199,30 @@ def _same_topic(topic: str, other: str) -> bool:
     return topic.casefold() == other.casefold()
 
 
-def _same_matter(topic: str, other: str, matcher: Matcher) -> float:
+def _same_matter(
+    topic: str, other: str, matcher: Matcher, asked: Callable[[], MatchResult]
+) -> float:
     """How surely two topics are one matter: from 1, they are. Alike in their words (typos and
     all), alike as the FAQ reads them (`ALIKE_READING`), or about the same FAQ entry ("double
-    charge", "charged two times for my box": `_same_need`)."""
+    charge", "charged two times for my box": `_same_need`); `asked`, the FAQ's match of
+    `topic`, is only wanted for the last (matching takes longer than reading)."""
     if _same_topic(topic, other):
         return 2.0
     words = fuzz.token_set_ratio(topic.casefold(), other.casefold()) / SIMILAR_TOPIC
     read = Matcher.likeness(matcher.read(topic), matcher.read(other)) / ALIKE_READING
-    return max(words, read, 1.0 if _same_need(topic, other, matcher) else 0.0)
+    if max(words, read) >= 1:
+        return max(words, read)
+    return 1.0 if _same_need(asked(), matcher.match(other)) else 0.0
 
 
-def _same_need(topic: str, other: str, matcher: Matcher) -> bool:
+def _same_need(first: MatchResult, second: MatchResult) -> bool:
     """Whether the FAQ leads both topics to the same entry (the one a reply would be written
     about: an answer, or a suggestion well ahead of the next) and answers one of them outright:
     two guesses alone are not enough to join two cases."""
-    results = [matcher.match(text) for text in (topic, other)]
-    first, second = (result.leading() for result in results)
-    if first is None or second is None or first.id != second.id:
+    one, other = first.leading(), second.leading()
+    if one is None or other is None or one.id != other.id:
         return False
-    return any(result.verdict == "answer" for result in results)
+    return first.verdict == "answer" or second.verdict == "answer"
 
 
 def _matter_case(
@@ -227,6 +232,7 @@ def _matter_case(
     any with one in touch within REPEAT_WINDOW; without a topic, their open case (the caller
     asks which when they have several)."""
     since = iso(now - REPEAT_WINDOW)
+    asked = functools.cache(lambda: matcher.match(topic))  # once, if at all
     best, best_score = None, 0.0
     for row in cases_db.customer_cases(store, customer_id):
         if not topic:
@@ -235,7 +241,7 @@ def _matter_case(
             continue
         if row["status"] != "open" and row["last_contact_at"] < since:
             continue
-        score = _same_matter(topic, row["topic"], matcher)
+        score = _same_matter(topic, row["topic"], matcher, asked)
         if score >= 1 and score > best_score:  # the latest first wins a tie
             best, best_score = row, score
     return best
