@@ -123,15 +123,16 @@ class Faq:
 
     def match(self, text: str) -> MatchResult:
         """The FAQ's match for a rep's question; with an answer, the other entries its parts
-        (`parts_of`) are answered with too (`MatchResult.also`). A message that is no answer
-        whole is answered with its surest part if two or more of its questions ("...?") are
-        each answered, with different entries: read whole, "Where is my box? How do I change
-        my address? Can I pause?" was a 48% "did you mean" of the address alone (on two
-        businesses' questions asked two at a time, 17% to 22% answered instead of 37% to 38%,
-        the first answer as often right; their single questions as before). So is one longer
-        than the matcher reads whole: its question may be past the end of what was read, or
-        lost among the rest. (Otherwise a part alone is not taken: out of the sentences
-        around it, it was answered wrongly more often than it was newly answered right.)"""
+        (`parts_of`) are answered with too (`MatchResult.also`). A message two or more of whose
+        questions ("...?") are each answered, with different entries, is answered with the
+        surest of them: read whole, "Where is my box? How do I change my address? Can I
+        pause?" was a 48% "did you mean" of the address alone (on two businesses' questions
+        asked two at a time, 17% to 22% answered instead of 37% to 38%, the first answer as
+        often right; their single questions as before). A message longer than the matcher
+        reads whole that is no answer takes its surest part's match if surer: its question may
+        be past the end of what was read, or lost among the rest. (Otherwise a part alone is
+        not taken: out of the sentences around it, it was answered wrongly more often than it
+        was newly answered right.)"""
         edition = self._edition
         result = _matched(edition, text, SUGGESTIONS)
         if result.verdict == "none" and result.names_a_need and language_of(text) == "other":
@@ -142,12 +143,13 @@ class Faq:
             return result
         found = [_matched(edition, part, SUGGESTIONS) for part in parts]
         asked = _answers(found)
-        if result.verdict != "answer":
-            questions = set(questions_of(message))
-            answered = _answers(
-                [f for part, f in zip(parts, found, strict=True) if part in questions]
-            )
-            if len(answered) < 2 and edition.matcher.reads_whole(text):
+        questions = set(questions_of(message))
+        answered = [f for part, f in zip(parts, found, strict=True) if part in questions]
+        if len(_answers(answered)) > 1:
+            # several questions, each answered alone: the surest leads
+            result = replace(max(answered, key=_surety), query=text)
+        elif result.verdict != "answer":
+            if edition.matcher.reads_whole(text):
                 return result  # a part alone, out of its sentences, is not taken (see above)
             surest = max(found, key=_surety)
             if _surety(surest) > _surety(result):
