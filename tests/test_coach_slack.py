@@ -165,6 +165,48 @@ def test_a_draft_with_no_faq_match_hears_the_upset_and_names_the_problem_in_a_fe
     assert "I am very upset" not in text.split("\n", 2)[2]  # the draft never quotes the message
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hi, I hope you're well. Which days do you deliver? Thanks, Sue",
+        "Hi, I hope this email finds you well. Which days do you deliver? Thanks, Sue",
+        "Hope you had a good weekend! Which days do you deliver?",
+        "I hope you can help. Which days do you deliver?",
+    ],
+)
+def test_a_courtesy_is_not_answered_as_worry(local, message):
+    """Found by a new-user QA play: "The customer sounds anxious (“I hope”)", and a reply
+    opening "I understand this is worrying" to a customer asking which days we deliver."""
+    text = one(local.workspace.command("ana", "/draft", message)).render().text
+    assert "The customer sounds neutral." in text
+    assert "worrying" not in text and "anxious" not in text
+    assert "I can see that you'd like to set up where and when your box arrives." in text
+    worried = "I hope it arrives before the wedding! Which days do you deliver?"
+    text = one(local.workspace.command("ana", "/draft", worried)).render().text
+    assert "The customer sounds anxious (“I hope”)." in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm not upset, just asking about delivery days",
+        "I'm not angry or anything, which days do you deliver?",
+        "No rush, but which days do you deliver?",
+        "It's not urgent, just asking which days you deliver",
+    ],
+)
+def test_a_feeling_the_customer_says_they_do_not_have_neither_shows_nor_hides_the_question(
+    local, message
+):
+    """Found by a new-user QA play: "I'm not upset, just asking about delivery days" was
+    drafted as "you need a hand with this" (no situation), while the question alone gets the
+    delivery one."""
+    text = one(local.workspace.command("ana", "/draft", message)).render().text
+    assert "The customer sounds neutral." in text
+    assert "I can see that you'd like to set up where and when your box arrives." in text
+    assert "situation `delivery_setup`" in text
+
+
 def test_a_draft_for_a_case_that_does_not_exist_leaves_the_reference_out_and_says_so(local):
     text = one(local.workspace.command(
         "ana", "/draft", "C-1042 Maria: my parcel STILL hasn't arrived!!"

@@ -367,6 +367,10 @@ def test_plain_statements_of_feeling_are_heard(message, emotion):
         ("Not angry, just confused about the roaming charge", "confused"),
         ("I'm not angry but I am disappointed", "frustrated"),
         ("This isn't acceptable", "angry"),
+        # a reassurance says how the customer does not feel
+        ("It's not urgent, just asking when my box ships", "neutral"),
+        ("This isn't a complaint, just asking when my box ships", "neutral"),
+        ("I’m not angry or anything, which days do you deliver?", "neutral"),
         # set phrases that hold a feeling word but say no feeling
         ("As far as I'm concerned the bill is fine, just checking the date", "neutral"),
         ("The meal gave me an upset stomach", "neutral"),
@@ -374,6 +378,26 @@ def test_plain_statements_of_feeling_are_heard(message, emotion):
 )
 def test_a_feeling_that_is_negated_does_not_count(message, emotion):
     assert detect_emotion(message).emotion == emotion
+
+
+@pytest.mark.parametrize(
+    ("message", "emotion"),
+    [
+        ("Hi, I hope you're well. Which days do you deliver? Thanks, Sue", "neutral"),
+        ("Good morning, I hope this email finds you well. Can I pause?", "neutral"),
+        ("Hope you had a good weekend! Which days do you deliver?", "neutral"),
+        ("Hi team, hope all is well. Can I change my address?", "neutral"),
+        ("I hope you can help: my code won't apply", "neutral"),
+        ("I hope you and the team are well. Can I pause?", "neutral"),
+        # a hope about the order is a worry, and a courtesy beside it does not hide it
+        ("I hope it arrives before the wedding!", "anxious"),
+        ("Hope you're well. I hope my box comes before Friday", "anxious"),
+    ],
+)
+def test_courtesies_are_no_feeling_and_a_real_hope_still_is(message, emotion):
+    reading = detect_emotion(message)
+    assert reading.emotion == emotion, reading
+    assert reading.cues == (("I hope",) if emotion == "anxious" else ())
 
 
 @pytest.mark.parametrize(
