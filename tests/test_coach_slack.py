@@ -271,6 +271,28 @@ def test_tone_gives_each_phrase_its_own_bullet_and_a_notification_that_names_the
     )
 
 
+def test_a_phrase_said_again_and_again_is_named_once_with_a_count_and_rewritten_once(local):
+    """Found by a new-user QA play: the notification read "“as per policy”, “as per policy”,
+    “as per policy”", three bullets gave the same advice, and the rewrite was "As a rule as a
+    rule as a rule."."""
+    reply = one(
+        local.workspace.command("ana", "/tone", "as per policy as per policy as per policy")
+    )
+    assert reply.text == "Tone 55/100: 3 phrases to change: “as per policy” (3 times)"
+    text = reply.render().text
+    bullets = [line for line in text.split("\n") if line.startswith("• ")]
+    assert bullets == [
+        "• “as per policy” (3 times): Hiding behind policy sounds like we don't care; explain how"
+        " it works and why. Say “as a rule” instead: “As a rule.”"
+    ]
+    assert text.endswith("*The whole text, rewritten:*\nAs a rule.")
+    # in two sentences each has its own suggestion; the notification still names it once
+    twice = "As per policy, we refund in 5 days. as per policy we can't refund a gift."
+    reply = one(local.workspace.command("ana", "/tone", twice))
+    assert reply.text == "Tone 55/100: 3 phrases to change: “As per policy” (2 times), “can't”"
+    assert len([line for line in reply.render().text.split("\n") if line.startswith("• ")]) == 3
+
+
 def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in():
     rules, _ = load_tone_rules(Path(__file__).parent.parent / "playbooks")
     report = check_tone("<!channel> M&S orders: we can't refund those", rules)
