@@ -416,6 +416,7 @@ def _load_rule(
         return None
     phrases = [pattern for pattern in shaped.patterns if not pattern.startswith("re:")]
     label = shaped.label or (" ".join(_said(phrases[0])) if phrases else readable(shaped.id))
+    label = LOWER_I.sub("I", label)  # patterns are lower case; "as i said" is no way to write it
     if not shaped.label and not phrases:
         message = (
             f"{shaped.id}: no label, and its patterns are all re: ones, so the weekly summary "
