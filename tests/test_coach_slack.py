@@ -161,7 +161,7 @@ def test_a_draft_with_no_faq_match_hears_the_upset_and_names_the_problem_in_a_fe
     text = reply.render().text
     assert "The customer sounds angry (“upset”)." in text
     assert "sounds neutral" not in text
-    assert "you need a hand with your missing hamper." in text
+    assert "you'd like some help with your missing hamper." in text
     assert "I am very upset" not in text.split("\n", 2)[2]  # the draft never quotes the message
 
 
@@ -205,6 +205,22 @@ def test_a_feeling_the_customer_says_they_do_not_have_neither_shows_nor_hides_th
     assert "The customer sounds neutral." in text
     assert "I can see that you'd like to set up where and when your box arrives." in text
     assert "situation `delivery_setup`" in text
+
+
+def test_each_formal_version_of_a_draft_with_no_situation_reads_as_a_letter(local):
+    """Found by a new-user QA play: a formal "Another version" read "Happy to help with this. I
+    note that you need a hand with this."."""
+    local.workspace.command("ana", "/draft", "can you help me with something odd")
+    shown = [one(local.workspace.click("ana", "More formal")).render().text]
+    shown += [one(local.workspace.click("ana", "Another version")).render().text for _ in "123"]
+    openings = [text.split("Dear customer,\n\n")[1].split("\n")[0] for text in shown]
+    assert openings == [
+        "Thanks for getting in touch. I see from your message that you'd like some help with this.",
+        "Thank you for your message. You have let me know that you'd like some help with this.",
+        "Thanks for reaching out to us. I see from your message that you'd like some help with"
+        " this.",
+        "I'm glad you got in touch. You have let me know that you'd like some help with this.",
+    ]
 
 
 def test_a_draft_for_a_case_that_does_not_exist_leaves_the_reference_out_and_says_so(local):
@@ -307,7 +323,7 @@ def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
         "ana", "/draft", "Émile: the Café Crème pods never arrived"
     )).render().text  # fmt: skip
     assert "Hi Émile," in text
-    assert "you need a hand with the Café Crème pods." in text
+    assert "you'd like some help with the Café Crème pods." in text
     decomposed = "Jose\u0301: my box never came"  # "José" as a Mac may paste it
     again = one(local.workspace.command("ana", "/draft", decomposed)).render().text
     assert "Hi Jose\u0301," in again
