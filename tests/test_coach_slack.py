@@ -163,8 +163,66 @@ def test_a_draft_with_no_faq_match_hears_the_upset_and_names_the_problem_in_a_fe
     text = reply.render().text
     assert "The customer sounds angry (“upset”)." in text
     assert "sounds neutral" not in text
-    assert "you need a hand with your missing hamper." in text
+    assert "you'd like some help with your missing hamper." in text
     assert "I am very upset" not in text.split("\n", 2)[2]  # the draft never quotes the message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hi, I hope you're well. Which days do you deliver? Thanks, Sue",
+        "Hi, I hope this email finds you well. Which days do you deliver? Thanks, Sue",
+        "Hope you had a good weekend! Which days do you deliver?",
+        "I hope you can help. Which days do you deliver?",
+    ],
+)
+def test_a_courtesy_is_not_answered_as_worry(local, message):
+    """Found by a new-user QA play: "The customer sounds anxious (“I hope”)", and a reply
+    opening "I understand this is worrying" to a customer asking which days we deliver."""
+    text = one(local.workspace.command("ana", "/draft", message)).render().text
+    assert "The customer sounds neutral." in text
+    assert "worrying" not in text and "anxious" not in text
+    assert "I can see that you'd like to set up where and when your box arrives." in text
+    worried = "I hope it arrives before the wedding! Which days do you deliver?"
+    text = one(local.workspace.command("ana", "/draft", worried)).render().text
+    assert "The customer sounds anxious (“I hope”)." in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I'm not upset, just asking about delivery days",
+        "I'm not angry or anything, which days do you deliver?",
+        "No rush, but which days do you deliver?",
+        "It's not urgent, just asking which days you deliver",
+    ],
+)
+def test_a_feeling_the_customer_says_they_do_not_have_neither_shows_nor_hides_the_question(
+    local, message
+):
+    """Found by a new-user QA play: "I'm not upset, just asking about delivery days" was
+    drafted as "you need a hand with this" (no situation), while the question alone gets the
+    delivery one."""
+    text = one(local.workspace.command("ana", "/draft", message)).render().text
+    assert "The customer sounds neutral." in text
+    assert "I can see that you'd like to set up where and when your box arrives." in text
+    assert "situation `delivery_setup`" in text
+
+
+def test_each_formal_version_of_a_draft_with_no_situation_reads_as_a_letter(local):
+    """Found by a new-user QA play: a formal "Another version" read "Happy to help with this. I
+    note that you need a hand with this."."""
+    local.workspace.command("ana", "/draft", "can you help me with something odd")
+    shown = [one(local.workspace.click("ana", "More formal")).render().text]
+    shown += [one(local.workspace.click("ana", "Another version")).render().text for _ in "123"]
+    openings = [text.split("Dear customer,\n\n")[1].split("\n")[0] for text in shown]
+    assert openings == [
+        "Thanks for getting in touch. I see from your message that you'd like some help with this.",
+        "Thank you for your message. You have let me know that you'd like some help with this.",
+        "Thanks for reaching out to us. I see from your message that you'd like some help with"
+        " this.",
+        "I'm glad you got in touch. You have let me know that you'd like some help with this.",
+    ]
 
 
 def test_a_draft_for_a_case_that_does_not_exist_leaves_the_reference_out_and_says_so(local):
@@ -231,6 +289,28 @@ def test_tone_gives_each_phrase_its_own_bullet_and_a_notification_that_names_the
     )
 
 
+def test_a_phrase_said_again_and_again_is_named_once_with_a_count_and_rewritten_once(local):
+    """Found by a new-user QA play: the notification read "“as per policy”, “as per policy”,
+    “as per policy”", three bullets gave the same advice, and the rewrite was "As a rule as a
+    rule as a rule."."""
+    reply = one(
+        local.workspace.command("ana", "/tone", "as per policy as per policy as per policy")
+    )
+    assert reply.text == "Tone 55/100: 3 phrases to change: “as per policy” (3 times)"
+    text = reply.render().text
+    bullets = [line for line in text.split("\n") if line.startswith("• ")]
+    assert bullets == [
+        "• “as per policy” (3 times): Hiding behind policy sounds like we don't care; explain how"
+        " it works and why. Say “as a rule” instead: “As a rule.”"
+    ]
+    assert text.endswith("*The whole text, rewritten:*\nAs a rule.")
+    # in two sentences each has its own suggestion; the notification still names it once
+    twice = "As per policy, we refund in 5 days. as per policy we can't refund a gift."
+    reply = one(local.workspace.command("ana", "/tone", twice))
+    assert reply.text == "Tone 55/100: 3 phrases to change: “As per policy” (2 times), “can't”"
+    assert len([line for line in reply.render().text.split("\n") if line.startswith("• ")]) == 3
+
+
 def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in():
     rules, _ = load_tone_rules(Path(__file__).parent.parent / "playbooks")
     report = check_tone("<!channel> M&S orders: we can't refund those", rules)
@@ -245,7 +325,7 @@ def test_a_name_and_a_thing_with_accented_letters_are_kept_whole(local):
         "ana", "/draft", "Émile: the Café Crème pods never arrived"
     )).render().text  # fmt: skip
     assert "Hi Émile," in text
-    assert "you need a hand with the Café Crème pods." in text
+    assert "you'd like some help with the Café Crème pods." in text
     decomposed = "Jose\u0301: my box never came"  # "José" as a Mac may paste it
     again = one(local.workspace.command("ana", "/draft", decomposed)).render().text
     assert "Hi Jose\u0301," in again

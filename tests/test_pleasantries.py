@@ -35,6 +35,14 @@ from bot.faq.pleasantries import without_pleasantries
         ("[10:32] Maria: can I pause?\n[10:33] Maria: ok thanks", "can I pause?"),
         ("Hi, I'm Karen and my box is late", "and my box is late"),
         ("my name is Peter Smith and I want to cancel", "and I want to cancel"),
+        # reassurance: how the customer does not feel asks nothing
+        ("I'm not upset, just asking about delivery days", "just asking about delivery days"),
+        ("No rush, but can I pause?", "but can I pause?"),
+        ("Im not angry or anything, can I pause?", "can I pause?"),
+        ("It's not urgent. Can I pause?", "Can I pause?"),
+        ("This isn’t a complaint, can I pause?", "can I pause?"),
+        ("Hope you and the team are well! Can I pause?", "Can I pause?"),
+        ("Hoping someone can help. Can I pause?", "Can I pause?"),
     ],
 )  # fmt: skip
 def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
@@ -57,6 +65,7 @@ def test_set_phrases_and_signed_names_go_and_the_question_stays(message, asked):
         "Refund: how long does it take?",  # a topic, not a speaker: no time before it
         "I am unable to log in",
         "this is ridiculous, where is my box",
+        "I'm not happy, where is my box",  # unhappiness is no reassurance
     ],
 )
 def test_a_question_that_only_looks_like_one_is_left_as_it_is(message):

@@ -130,8 +130,11 @@ def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):
     local.workspace.command("ana", "/tone", "As I said, you need to contact your bank.")
     text = shown(local.workspace.command("mia", "/summary", "this week"))
     phrases = text.split("Phrases /tone caught most")[1]
-    assert "“as i said”" in phrases and "“you'll have to contact”" in phrases
+    # as people write them: the patterns' lower-case "i" read "“as i said”" (a new-user QA play)
+    assert "“as I said”" in phrases and "“you'll have to contact”" in phrases
     assert "as-i-said" not in phrases  # the rule's id is the playbook's, not the manager's
+    names = summary_labels((), local.services.guide.tone, {}).phrases.values()
+    assert [name for name in names if re.search(r"\bi\b", name)] == []
 
 
 def test_a_phrase_caught_by_a_regular_expression_is_named_in_words_not_by_its_pattern(local):

@@ -171,6 +171,11 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "Hi Sam,\nunfortunately we can't.\nThanks",
             "Hi Sam,\nWe can [add: what you can do].\nThanks",
         ),
+        # a phrase said again and again is rewritten once (a new-user QA play got "As a rule
+        # as a rule as a rule.")
+        ("as per policy as per policy as per policy", "As a rule."),
+        ("As per policy, as per policy, we refund in 5 days.", "As a rule, we refund in 5 days."),
+        ("as per policy, per our policy, you need to wait", "As a rule, please wait."),
     ],
 )
 def test_rewrites_read_naturally(rules, text, rewritten):

@@ -2,12 +2,16 @@
 (repeated "!!", CAPS, "again", "still ..."), so a rep can see why the draft says what it says.
 
 Plain statements of feeling ("I am very upset", "I'm so angry", "I'm worried") count most, and
-only when they are not negated: "I'm not upset, just asking" says no feeling at all."""
+only when they are not negated: "I'm not upset, just asking" says no feeling at all. Nor do
+courtesies: "I hope you're well" is no worry, "it's not urgent" no hurry (bot.faq.pleasantries
+knows them, as /faq leaves them out of the question)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from bot.faq.pleasantries import without_courtesies
 
 EMOTIONS = ("frustrated", "angry", "anxious", "confused", "neutral")
 # On a tie the stronger feeling wins: answering anger as mere confusion reads as not listening.
@@ -139,6 +143,7 @@ def _fold(message: str) -> tuple[str, list[int]]:
 
 def detect_emotion(message: str) -> EmotionReading:
     """The strongest feeling in the message and the cues for it; neutral when nothing shows."""
+    message = without_courtesies(message)  # blanked in place: cues still quote the message
     scores = dict.fromkeys(PRIORITY, 0)
     cues: dict[str, list[str]] = {emotion: [] for emotion in PRIORITY}
 

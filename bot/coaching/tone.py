@@ -416,6 +416,7 @@ def _load_rule(
         return None
     phrases = [pattern for pattern in shaped.patterns if not pattern.startswith("re:")]
     label = shaped.label or (" ".join(_said(phrases[0])) if phrases else readable(shaped.id))
+    label = LOWER_I.sub("I", label)  # patterns are lower case; "as i said" is no way to write it
     if not shaped.label and not phrases:
         message = (
             f"{shaped.id}: no label, and its patterns are all re: ones, so the weekly summary "
@@ -594,6 +595,7 @@ def _splice(
     meet one ("get in touch with in store"): that sentence is better said another way."""
     pieces: list[str] = []
     replacements: list[str] = []
+    last_said = ""  # the last replacement put in the sentence
     position = start
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
@@ -623,6 +625,11 @@ def _splice(
         elif DANGLING.search(replacement) and after.lstrip()[:1] in CLAUSE_STOPS:
             # A connector ("rather than") with nothing left in its clause to connect goes.
             replacement = DANGLING.sub("", replacement)
+        said_again = replacement and replacement.casefold() == last_said.casefold()
+        if said_again and not pieces[-1].strip(" ,"):
+            # The same phrase again and again ("as per policy as per policy") is rewritten
+            # once: "As a rule.", never "As a rule as a rule."
+            pieces[-1] = replacement = ""
         if not replacement:
             # Left out with the commas that went with it: "Sadly, it's" is "It's", and "we are,
             # sadly, out" is "we are out"; a comma between two clauses stays: "not my area I'm
@@ -638,6 +645,7 @@ def _splice(
             position += 1  # a replacement that ends in its own comma takes the next one's place
         pieces.append(replacement)
         replacements.append(replacement)
+        last_said = replacement or last_said
     pieces.append(text[position:end])
     original = text[start:end]
     lead = original[: len(original) - len(original.lstrip())]

@@ -1,7 +1,8 @@
 """What a customer's message says that is no question: greetings, well-wishing, sign-offs and
 the name under them, a customer introducing themselves, a pasted chat line's time and speaker
 ("[10:32] Maria:", "Customer:"), and the earlier messages an e-mail reply quotes (often our
-own answer, in words of other entries).
+own answer, in words of other entries). Reassurances are courtesies too: "I'm not upset, just
+asking", "no rush", "it's not urgent" tell us how the customer does not feel, and ask nothing.
 
 Reps paste whole e-mails into /faq. "Good morning, I hope this email finds you well. I would
 like to cancel my subscription please. Many thanks, Sarah" asks what "I would like to cancel my
@@ -26,17 +27,27 @@ _OPENING = re.compile(
     r"|[A-Z][\w'.-]*))*+"
     r"\s*(?:[,!]+|:(?!\w)|\n|\Z)"  # not the colon of an emoji's name, ":wave:"
 )
-# Well-wishing and thanks anywhere in the message.
+# Well-wishing, thanks and reassurance anywhere in the message. An apostrophe may be typed
+# curly or left out ("im not upset").
+_APOSTROPHE = "['\u2019]?"
 _COURTESIES = re.compile(
-    r"""\b(?:
+    rf"""\b(?:
         (?:i\s+)?hope\s+(?:
-            you(?:'re|\u2019re|\s+are)\s+(?:(?:doing|keeping)\s+)?(?:well|ok|okay|good|fine|safe)
+            you(?:\s+and\s+(?:the|your)\s+(?:team|family)|\s+all|\s+both)?
+            (?:{_APOSTROPHE}re|\s+are)\s+(?:all\s+)?(?:(?:doing|keeping)\s+)?
+            (?:well|ok|okay|good|fine|safe)
           | this\s+(?:e-?mail|message|note|finds\s+you)(?:\s+finds\s+you)?\s+(?:well|ok|okay)
           | (?:all|everything)\s+is\s+(?:well|good|ok|okay|fine)
-          | you\s+(?:are|'re|\u2019re|had|have\s+had)\s+(?:having\s+)?an?\s+
-            (?:good|great|nice|lovely)\s+(?:day|week|weekend)
+          | you\s+(?:are|{_APOSTROPHE}re|had|have\s+had)\s+(?:having\s+)?an?\s+
+            (?:good|great|nice|lovely)\s+(?:day|week|weekend|christmas|holiday|break)
         )
-      | (?:i\s+)?hope\s+you\s+can\s+help(?:\s+me)?
+      | (?:i\s+)?(?:hope|hoping)\s+(?:you|someone|somebody)\s+(?:can|could)\s+help(?:\s+me)?
+      | (?:i{_APOSTROPHE}m|i\s+am)\s+not\s+(?:at\s+all\s+)?
+        (?:upset|angry|cross|annoyed|mad|complaining|worried|in\s+a\s+(?:rush|hurry))
+        (?:\s+or\s+anything)?
+      | (?:there{_APOSTROPHE}s\s+|there\s+is\s+)?no\s+(?:rush|hurry|urgency)
+      | (?:(?:it|this){_APOSTROPHE}s\s+not|(?:it|this)\s+is\s+not|(?:it|this)\s+isn{_APOSTROPHE}t)
+        \s+(?:urgent|an\s+emergency|a\s+complaint)
       | sorry\s+to\s+(?:bother|trouble)\s+you(?:\s+again)?
       | any\s+help\s+(?:(?:would\s+be|is)\s+)?(?:(?:much|greatly|really)\s+)?appreciated
       | thanks\s+in\s+advance
@@ -106,6 +117,14 @@ def without_pleasantries(text: str) -> str:
     # what is left at the edges, as the question alone would be typed: an encoder reads
     # " . wifi" otherwise than "wifi"
     return asked.strip() if asked != text else text
+
+
+def without_courtesies(text: str) -> str:
+    """The message with its well-wishing, thanks and reassurance blanked, each of their
+    characters a space, so that a place in it is the same place in the message: "I hope you're
+    well" and "I'm not upset" say nothing of how the customer feels, where "I hope it comes
+    before the wedding" does."""
+    return _COURTESIES.sub(lambda courtesy: " " * len(courtesy[0]), text)
 
 
 def question_of(message: str) -> str:

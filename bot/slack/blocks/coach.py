@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.coaching.closing import Closing
 from bot.coaching.drafts import Draft
@@ -125,9 +126,10 @@ def tone_report(report: ToneReport) -> Message:
         return message(text, [section(Mrkdwn(f"*Tone {report.score}/100*: a clean bill."))])
     count = len(report.flags)
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
+    bullets = _bullets(report.flags)
     lines = [
-        _flag_line(flag, previous)
-        for previous, flag in zip([None, *report.flags], report.flags, strict=False)
+        _flag_line(flag, times, previous)
+        for previous, (flag, times) in zip([None, *(f for f, _ in bullets)], bullets, strict=False)
     ]
     rewritten = Mrkdwn("*The whole text, rewritten:*\n") + (
         _to_fill(report.rewritten)
@@ -145,17 +147,49 @@ def tone_report(report: ToneReport) -> Message:
     ]
     if TO_FILL.search(report.rewritten):
         blocks.append(context(FILL_IN))
-    named = ", ".join(f"“{flag.phrase}”" for flag in report.flags[:PHRASES_NOTIFIED])
-    more = f" and {count - PHRASES_NOTIFIED} more" if count > PHRASES_NOTIFIED else ""
+    said = Counter(_said_as(flag) for flag in report.flags)  # each phrase once, as first typed
+    first = {_said_as(flag): flag.phrase for flag in reversed(report.flags)}
+    named = ", ".join(
+        _quoted(first[key], times) for key, times in list(said.items())[:PHRASES_NOTIFIED]
+    )
+    more = f" and {len(said) - PHRASES_NOTIFIED} more" if len(said) > PHRASES_NOTIFIED else ""
     return message(f"Tone {report.score}/100: {phrases}: {named}{more}", blocks)
 
 
-def _flag_line(flag: Flag, previous: Flag | None) -> Mrkdwn:
-    """One phrase: why it hurts and what to say instead, with its sentence as it could read;
-    or, where no words swapped in would read well, its sentence and one to say instead; or, for
-    a sentence that was only the phrase, that it goes. The sentence is shown once: a phrase in
-    the same sentence as the one before points to it."""
-    line = escape(f"“{flag.phrase}”: {flag.why}")
+def _said_as(flag: Flag) -> str:
+    """A phrase however it was typed: "As per policy" and "as per  policy" are one."""
+    return " ".join(flag.phrase.casefold().split())
+
+
+def _quoted(phrase: str, times: int) -> str:
+    return f"“{phrase}”" + (f" ({times} times)" if times > 1 else "")
+
+
+def _bullets(flags: list[Flag]) -> list[tuple[Flag, int]]:
+    """Each phrase with how many times it is said in a row in its sentence: one bullet for
+    "as per policy as per policy", not the same advice twice."""
+    bullets: list[tuple[Flag, int]] = []
+    for flag in flags:
+        if bullets:
+            last, times = bullets[-1]
+            if (_said_as(last), last.rule, last.rewrite, last.instead_of) == (
+                _said_as(flag),
+                flag.rule,
+                flag.rewrite,
+                flag.instead_of,
+            ):
+                bullets[-1] = (last, times + 1)
+                continue
+        bullets.append((flag, 1))
+    return bullets
+
+
+def _flag_line(flag: Flag, times: int, previous: Flag | None) -> Mrkdwn:
+    """One phrase (said `times` times in a row): why it hurts and what to say instead, with its
+    sentence as it could read; or, where no words swapped in would read well, its sentence and
+    one to say instead; or, for a sentence that was only the phrase, that it goes. The sentence
+    is shown once: a phrase in the same sentence as the one before points to it."""
+    line = escape(f"{_quoted(flag.phrase, times)}: {flag.why}")
     same = previous is not None and (previous.rewrite, previous.instead_of) == (
         flag.rewrite,
         flag.instead_of,
