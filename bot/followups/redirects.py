@@ -99,7 +99,9 @@ class Packet:
     redirect: Redirect
     team: Team
     case_card: CaseCard
-    question: str  # the customer's own words: their last message drafted for, else the topic
+    # The customer's own words: their last message a draft was written for on the case; None
+    # when there is none (the topic is the rep's words, not theirs) or retention emptied it.
+    question: str | None
     # The FAQ entries the rep drafted from for this case, by id, each with the entry while the
     # FAQ still has it
     faq_tried: list[tuple[str, Entry | None]]
@@ -247,7 +249,7 @@ def packet(
         entry_id = draft["entry_id"]
         if entry_id and entry_id not in faq_tried:
             faq_tried[entry_id] = (faq_entries or {}).get(entry_id)
-    question = drafts[-1]["message"] if drafts else card.case.topic
+    question = (drafts[-1]["message"] or None) if drafts else None
     return Packet(
         redirect=redirect, team=team, case_card=card, question=question,
         faq_tried=list(faq_tried.items()),
