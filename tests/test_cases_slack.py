@@ -13,6 +13,7 @@ from bot.cases.audit import verify
 from bot.cases.service import close_case as close_the_case_alone
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
+from bot.emulator.render import render_message
 from bot.emulator.team import member
 from bot.shared.migrations import MIGRATIONS
 from bot.slack.listeners.views.cases import settle_cases_closed_before
@@ -140,6 +141,40 @@ def test_the_callback_on_a_case_that_follows_a_closed_one_counts_the_whole_matte
             "1 on C-1001, closed with root cause Product)") in text  # fmt: skip
     assert "C-1001 (box damaged) closed" in text and "sent photos of the box (on C-1001)" in text
     assert "No notes yet." not in text
+
+
+def test_the_callback_carries_what_was_tried_across_the_contacts(local, tmp_path):
+    """Found by a new-user QA play: the senior callback said "No notes yet." under *History*
+    on a case with an FAQ answer tried, a draft sent, promises and a redirect taken."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, box arrived damaged")
+    local.workspace.command("ana", "/draft", "C-1001 Margaret: my box arrived damaged, eggs broken")
+    local.workspace.click("ana", "Use this")
+    local.wait(timedelta(minutes=2))
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Margaret back C-1001")
+    local.wait(timedelta(minutes=2))
+    local.workspace.command("ana", "/redirect", "returns C-1001 please check the photos")
+    local.workspace.click("sam", "Take it")
+    local.wait(timedelta(minutes=30))
+    local.workspace.command("ben", "/case", "margaret, box arrived damaged")
+    local.wait(timedelta(minutes=30))
+    third = shown(local.workspace.command("ana", "/case", "margaret, box arrived damaged"))
+    assert "third contact on this matter" in third
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    text = render_message(alert.body["text"], alert.body["blocks"]).text
+    assert "No notes yet." not in text and "Nothing recorded yet" not in text
+    history = text.split("*History*, newest first\n")[1].splitlines()
+    kinds = [line.split(" · ", 1)[1].split(":")[0] for line in history]
+    assert kinds == [
+        f"Sent to Returns (R-1) by @{ANA}",
+        "Promised F-2",
+        "Promised F-1",
+        "Sent to the customer",
+        "Tried from the FAQ",
+    ]  # newest first
+    assert f"taken by @{member('sam').id}" in history[0]
+    assert "call Margaret back" in history[1]
+    assert "My box arrived damaged — " in history[4]  # the FAQ entry, as the packet shows it
 
 
 def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local, tmp_path):

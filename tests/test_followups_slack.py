@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.demo import LocalSlack
+from bot.emulator.render import render_message
 from bot.emulator.team import member
 
 ANA, LEE, SAM = member("ana").id, member("lee").id, member("sam").id
@@ -212,6 +213,26 @@ def test_the_packet_shows_a_leads_faq_answer_as_they_wrote_it_and_the_reps_words
     assert "Rep's note: \u2217urgent\u2217 &lt;!here&gt;" in shown
     assert "<!channel>" not in shown and "<!here>" not in shown
     assert packet.body["text"] == "C-1001 redirected to Billing"  # plain words, no marks
+
+
+def test_the_packet_gives_the_customers_words_only_when_it_has_them(local):
+    """Found by a new-user QA play: the packet said "In the customer's words:" before the
+    topic the rep typed in /case. The topic is the rep's; the customer's words are those a
+    draft was written for."""
+    local.workspace.command("ana", "/case", "Maria Lopez, box arrived damaged")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/redirect", "returns C-1001 please check")
+    packet = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0RETURNS1")
+    shown = render_message(packet.body["text"], packet.body["blocks"]).text
+    assert "Topic: box arrived damaged" in shown
+    assert "customer's words" not in shown
+    local.workspace.click("sam", "Take it")
+    local.workspace.command("ana", "/draft", "C-1001 Maria: the eggs were all broken!!")
+    local.workspace.command("ana", "/redirect", "billing C-1001 refund the eggs")
+    packet = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0BILLING1")
+    shown = render_message(packet.body["text"], packet.body["blocks"]).text
+    assert "Topic: box arrived damaged" in shown
+    assert "In the customer's words: the eggs were all broken!!" in shown
 
 
 def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):

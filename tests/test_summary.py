@@ -88,9 +88,11 @@ class Week:
                     status="done" if done else "open", done_at=done,
                     created_at=at(PREV, 8))  # fmt: skip
 
-    def redirect(self, team: str, created: str, taken: str | None) -> None:
-        self.insert("redirects", case_id=1001, from_user="U1", team_id=team, note="",
-                    status="taken" if taken else "waiting", taken_at=taken, remind_at=created,
+    def redirect(self, team: str, created: str, taken: str | None, case_id: int = 1003,
+                 withdrawn: str | None = None) -> None:  # fmt: skip
+        status = "withdrawn" if withdrawn else "taken" if taken else "waiting"
+        self.insert("redirects", case_id=case_id, from_user="U1", team_id=team, note="",
+                    status=status, taken_at=taken, withdrawn_at=withdrawn, remind_at=created,
                     reply_by=created, created_at=created)  # fmt: skip
 
 
@@ -373,6 +375,58 @@ def test_a_case_that_follows_a_closed_one_counts_on_from_the_matters_contacts(tm
     assert (r.repeat_contacts.value, r.third_contacts.value) == (4, 2)
     assert r.senior_callbacks.value == 2
     assert (r.cases_closed.value, r.first_contact_resolution.value) == (2, 0.0)
+
+
+def test_withdrawn_solutions_and_redirects_count_in_no_decision_or_wait(tmp_path: Path):
+    """Found by a new-user QA play: a solution and a redirect withdrawn when their case was
+    closed read as decided and taken in 0 minutes ("Median time to decision: 0 min", with
+    nothing approved or denied), and the goals on those medians showed green."""
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+    w.insert("customers", id="K1", name="Kim", created_at=at(PREV, 8), updated_at=at(PREV, 8))
+    w.case(1001, at(MON, 9), [at(MON, 9)], closed=at(MON, 9, 5), cause="product")
+    w.solution("refund", "120.00", "withdrawn", at(MON, 9), at(MON, 9, 5))
+    w.redirect("returns", at(MON, 9, 1), None, case_id=1001, withdrawn=at(MON, 9, 5))
+    # sent on Sunday night and withdrawn only the week after: waiting at this week's end
+    w.redirect("billing", at(MON, 22, days=6), None, case_id=1001, withdrawn=at(MON, 9, days=7))
+    goals = (GOALS[2], Goal("wait", "Redirect wait", "median_redirect_wait_minutes", 20, "at_most"))
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    summary = build_summary(store, start=start, end=end, label=label, goals=goals, tz=LONDON)
+    s, silos = summary.solutions, summary.silos
+    assert (s.approvals.value, s.denials.value, s.solutions_withdrawn.value) == (0, 0, 1)
+    assert s.median_approval_minutes.value is None  # nothing was decided: no time to decide
+    assert (silos.redirects.value, silos.redirects_waiting.value) == (2, 1)
+    assert silos.redirects_withdrawn.value == 1
+    # the one withdrawn in the week waited for nobody; the other had waited 2 hours by its end
+    assert (silos.median_redirect_wait_minutes.value, silos.max_redirect_wait_minutes.value) == (
+        120.0, 120.0
+    )  # fmt: skip
+    assert table(silos.redirects_by_team) == [("billing", 1, 0), ("returns", 1, 0)]
+    assert table(silos.median_wait_by_team) == [("billing", 120.0, None), ("returns", None, None)]
+    assert [(g.goal.id, g.actual, g.met) for g in summary.goals] == [
+        ("approval", None, None),  # no data, not met in 0 minutes
+        ("wait", 120.0, False),
+    ]
+    markdown = to_markdown(summary)
+    assert "| Approval time | ≤ 60 min | – | no data |" in markdown
+    assert "| Withdrawn undecided (their case was closed) | 1 | 0 | +1 |" in markdown
+
+
+def test_a_redirected_case_is_no_first_contact_resolution(tmp_path: Path):
+    """Found by a new-user QA play: a case sent to another team and then closed read as
+    "First-contact resolution: 100%"; the customer was passed on, not helped at first contact."""
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+    w.insert("customers", id="K1", name="Kim", created_at=at(PREV, 8), updated_at=at(PREV, 8))
+    w.case(1001, at(MON, 9), [at(MON, 9)], closed=at(MON, 12), cause="product")
+    w.case(1002, at(MON, 9), [at(MON, 9)], closed=at(MON, 10), cause="product")
+    w.redirect("returns", at(MON, 9, 30), at(MON, 9, 40), case_id=1001)
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    r = build_summary(store, start=start, end=end, label=label, tz=LONDON).repeat_contacts
+    assert (r.cases_closed.value, r.first_contact_resolution.value) == (2, 50.0)
+    assert r.first_contact_resolution.label == (
+        "First-contact resolution (closed after one contact, never sent to another team)"
+    )
 
 
 def test_silos(summary):

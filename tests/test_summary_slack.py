@@ -244,3 +244,36 @@ def test_a_busy_week_reads_in_words_not_ids_in_slack_the_post_and_the_export(loc
         assert labels_shown(text) == [], name
         rows = re.findall(r"◦ (.+?): \*", text) or re.findall(r"^\| [^|:]+: (.+?) \|", text, re.M)
         assert rows and not [label for label in rows if label in keys], name
+
+
+def test_what_a_closed_case_withdrew_is_no_decision_no_wait_and_no_first_contact_fix(local):
+    """Found by a new-user QA play: a solution waiting for approval and a redirect nobody took,
+    both withdrawn when the case was closed, read as "Median time to decision: 0 min" and
+    "Median wait to be taken: 0 min" with their goals green; and the redirected case counted
+    as resolved at first contact, 100%, green."""
+    local.workspace.command("ana", "/case", "Maria Lopez, box arrived damaged")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Refund", "ana")
+    local.workspace.fill("Amount (GBP or months), where it applies", "120", "ana")
+    local.workspace.fill("Reason", "Damaged twice", "ana")
+    local.workspace.submit("ana")  # above a rep's authority: it waits for a lead
+    local.workspace.command("ana", "/redirect", "returns C-1001 please check")
+    local.workspace.command("ana", "/case", "C-1001")
+    local.workspace.click("ana", "Close case")
+    local.workspace.fill("Root cause", "Product", "ana")
+    local.workspace.submit("ana")
+    text = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "Approved: *0*" in text and "Denied: *0*" in text
+    assert "Withdrawn undecided (their case was closed): *1*" in text
+    assert "Median time to decision: *–*" in text
+    assert "Withdrawn untaken (their case was closed): *1*" in text
+    assert "Median wait to be taken: *–*" in text and "Longest wait to be taken: *–*" in text
+    assert ": *0 min*" not in text
+    assert (
+        "First-contact resolution (closed after one contact, never sent to another team): *0%*"
+    ) in text
+    assert ":red_circle: First-contact resolution: *0%*" in text
+    for goal in ("Median time to approve a solution", "Median wait for a redirect to be taken"):
+        assert f":white_circle: {goal} (minutes): no data this week (target ≤ " in text
+    assert ":large_green_circle:" not in text

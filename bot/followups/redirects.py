@@ -99,7 +99,9 @@ class Packet:
     redirect: Redirect
     team: Team
     case_card: CaseCard
-    question: str  # the customer's own words: their last message drafted for, else the topic
+    # The customer's own words: their last message a draft was written for on the case; None
+    # when there is none (the topic is the rep's words, not theirs) or retention emptied it.
+    question: str | None
     # The FAQ entries the rep drafted from for this case, by id, each with the entry while the
     # FAQ still has it
     faq_tried: list[tuple[str, Entry | None]]
@@ -231,6 +233,16 @@ def waiting_redirects(store: Store) -> list[Redirect]:
     return [redirect_from_row(row) for row in followups_db.waiting_redirects(store)]
 
 
+def first_draft_by_entry(drafts: list[dict]) -> dict[str, dict]:
+    """The FAQ entries a case's drafts (oldest first) were written from, each with the first
+    draft of it: what the rep tried from the FAQ, in the order they tried it."""
+    first: dict[str, dict] = {}
+    for draft in drafts:
+        if draft["entry_id"]:
+            first.setdefault(draft["entry_id"], draft)
+    return first
+
+
 def packet(
     store: Store,
     team: Team,
@@ -242,15 +254,12 @@ def packet(
     the ones the rep used."""
     card = existing(case_card(store, redirect.case_id), f"case C-{redirect.case_id}")
     drafts = case_drafts(store, card.case.ref)
-    faq_tried: dict[str, Entry | None] = {}
-    for draft in drafts:
-        entry_id = draft["entry_id"]
-        if entry_id and entry_id not in faq_tried:
-            faq_tried[entry_id] = (faq_entries or {}).get(entry_id)
-    question = drafts[-1]["message"] if drafts else card.case.topic
+    faq_tried = [(entry_id, (faq_entries or {}).get(entry_id)) for entry_id in
+                 first_draft_by_entry(drafts)]  # fmt: skip
+    question = (drafts[-1]["message"] or None) if drafts else None
     return Packet(
         redirect=redirect, team=team, case_card=card, question=question,
-        faq_tried=list(faq_tried.items()),
+        faq_tried=faq_tried,
         drafts_sent=[draft["text"] for draft in drafts if draft["used_at"]],
         solutions=card.solutions, notes=card.notes,
         promises=case_followups(store, redirect.case_id),

@@ -57,6 +57,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "inside_authority_pct": ("Inside the rep's authority", "percent"),
     "approvals": ("Approved", "count"),
     "denials": ("Denied", "count"),
+    "solutions_withdrawn": ("Withdrawn undecided (their case was closed)", "count"),
     "median_approval_minutes": ("Median time to decision", "minutes"),
     "promises_due": ("Promises due", "count"),
     "promises_kept": ("Kept on time", "count"),
@@ -67,9 +68,13 @@ FIGURES: dict[str, tuple[str, str]] = {
     "third_contacts": ("Third or later contacts", "count"),
     "senior_callbacks": ("Senior callbacks", "count"),
     "cases_closed": ("Cases closed", "count"),
-    "first_contact_resolution": ("First-contact resolution", "percent"),
+    "first_contact_resolution": (
+        "First-contact resolution (closed after one contact, never sent to another team)",
+        "percent",
+    ),
     "redirects": ("Redirects to other teams", "count"),
     "redirects_waiting": ("Redirects not taken by the week's end", "count"),
+    "redirects_withdrawn": ("Withdrawn untaken (their case was closed)", "count"),
     "median_redirect_wait_minutes": ("Median wait to be taken", "minutes"),
     "max_redirect_wait_minutes": ("Longest wait to be taken", "minutes"),
 }

@@ -164,7 +164,8 @@ def flag_counts(store: Store, start: str, end: str) -> list[tuple[str, int]]:
 
 def solution_week(store: Store, start: str, end: str) -> dict:
     """Solutions proposed (and authorized at once) in the period; decisions taken in it,
-    with the median and longest minutes from request to decision."""
+    with the median minutes from request to decision; those withdrawn in it (their case was
+    closed while they waited), which nobody decided, so they count in no decision time."""
     row = _one(
         store,
         """SELECT count(*) AS proposed,
@@ -172,7 +173,9 @@ def solution_week(store: Store, start: str, end: str) -> dict:
                (SELECT count(*) FROM solutions WHERE decided_at >= :start
                 AND decided_at < :end AND status = 'approved') AS approved,
                (SELECT count(*) FROM solutions WHERE decided_at >= :start
-                AND decided_at < :end AND status = 'denied') AS denied
+                AND decided_at < :end AND status = 'denied') AS denied,
+               (SELECT count(*) FROM solutions WHERE decided_at >= :start
+                AND decided_at < :end AND status = 'withdrawn') AS withdrawn
            FROM solutions WHERE created_at >= :start AND created_at < :end""",
         {"start": start, "end": end},
     )
@@ -180,7 +183,8 @@ def solution_week(store: Store, start: str, end: str) -> dict:
         store,
         """SELECT 'all' AS key,
                (julianday(decided_at) - julianday(created_at)) * 1440 AS x
-           FROM solutions WHERE decided_at >= :start AND decided_at < :end""",
+           FROM solutions WHERE decided_at >= :start AND decided_at < :end
+             AND status IN ('approved', 'denied')""",
         {"start": start, "end": end},
     )
     _, median, _ = waits.get("all", (0, None, None))
@@ -239,8 +243,9 @@ MATTER_CONTACTS = """
 
 def case_week(store: Store, start: str, end: str) -> dict:
     """Cases opened, contacts (the second and later on their matter, the third and later, the
-    third: the one that raises a senior callback), cases closed and those closed after the
-    matter's one contact."""
+    third: the one that raises a senior callback), cases closed, and those of them resolved at
+    first contact: closed after the matter's one contact and never sent to another team (a
+    redirected customer was passed on, not helped where they first asked)."""
     return _one(
         store,
         f"""{MATTER_CONTACTS}
@@ -255,7 +260,8 @@ def case_week(store: Store, start: str, end: str) -> dict:
                 WHERE closed_at >= :start AND closed_at < :end) AS cases_closed,
                (SELECT count(*) FROM cases c WHERE closed_at >= :start AND closed_at < :end
                   AND NOT EXISTS (SELECT 1 FROM matter_contacts m
-                                  WHERE m.case_id = c.id AND m.number >= 2))
+                                  WHERE m.case_id = c.id AND m.number >= 2)
+                  AND NOT EXISTS (SELECT 1 FROM redirects r WHERE r.case_id = c.id))
                    AS closed_first_contact
            FROM matter_contacts WHERE created_at >= :start AND created_at < :end""",
         {"start": start, "end": end},
@@ -274,33 +280,42 @@ def root_cause_counts(store: Store, start: str, end: str) -> dict[str, int]:
 
 def redirect_waits(
     store: Store, start: str, end: str, until: str | None = None
-) -> dict[str, tuple[int, int, float, float]]:
+) -> dict[str, tuple[int, int, int, float | None, float | None]]:
     """Team id (and "all") -> (redirects sent in the period, still waiting at its end,
-    median and longest minutes waited to be taken). One not taken by the end counts the
-    time it had waited by then, so a long wait shows in the week it started; one withdrawn
-    (its case closed first) waited until then. `until` (now, for a week still going on) is
-    where waiting is measured to, instead of the week's end."""
+    withdrawn by then, median and longest minutes waited to be taken). One not taken by the
+    end counts the time it had waited by then, so a long wait shows in the week it started;
+    one withdrawn (its case closed before anyone took it) was never taken, so it counts in no
+    wait. `until` (now, for a week still going on) is where waiting is measured to, instead of
+    the week's end."""
     params = {"start": start, "end": end, "until": until or end}
     where = "created_at >= :start AND created_at < :end"
+    withdrawn = "coalesce(withdrawn_at <= :until, 0)"
     # Never below nought: a redirect read with a clock behind its own (a copied database).
-    taken = "min(coalesce(taken_at, withdrawn_at, :until), :until)"
+    taken = "min(coalesce(taken_at, :until), :until)"
     wait = f"max(0, julianday({taken}) - julianday(created_at)) * 1440"
+    waited = f"{where} AND NOT {withdrawn}"
     waits = _medians(
         store,
-        f"""SELECT team_id AS key, {wait} AS x FROM redirects WHERE {where}
-            UNION ALL SELECT 'all', {wait} FROM redirects WHERE {where}""",
+        f"""SELECT team_id AS key, {wait} AS x FROM redirects WHERE {waited}
+            UNION ALL SELECT 'all', {wait} FROM redirects WHERE {waited}""",
         params,
     )
-    waiting = dict(
-        store.db.execute(
-            f"""SELECT team_id, count(*) FROM redirects WHERE {where}
-                  AND (coalesce(taken_at, withdrawn_at) IS NULL
-                       OR coalesce(taken_at, withdrawn_at) > :until) GROUP BY team_id""",
+    counts = {
+        team: (sent, waiting, gone)
+        for team, sent, waiting, gone in store.db.execute(
+            f"""SELECT team_id, count(*),
+                       sum(NOT {withdrawn} AND (taken_at IS NULL OR taken_at > :until)),
+                       sum({withdrawn})
+                FROM redirects WHERE {where} GROUP BY team_id""",
             params,
         ).fetchall()
+    }
+    counts["all"] = (
+        sum(sent for sent, _, _ in counts.values()),
+        sum(waiting for _, waiting, _ in counts.values()),
+        sum(gone for _, _, gone in counts.values()),
     )
-    waiting["all"] = sum(waiting.values())
     return {
-        key: (total, waiting.get(key, 0), median, most)
-        for key, (total, median, most) in waits.items()
+        key: (sent, waiting, gone, *waits.get(key, (0, None, None))[1:])
+        for key, (sent, waiting, gone) in counts.items()
     }

@@ -119,6 +119,7 @@ class Solutions:
     inside_authority_pct: Figure
     approvals: Figure
     denials: Figure
+    solutions_withdrawn: Figure  # their case closed while they waited: in no decision time
     median_approval_minutes: Figure
     count_by_type: tuple[Figure, ...]  # name: solution type; authorized or approved ones
     value_by_type: tuple[Figure, ...]  # their total amount, for types with one
@@ -149,6 +150,7 @@ class Silos:
 
     redirects: Figure
     redirects_waiting: Figure
+    redirects_withdrawn: Figure  # their case closed before anyone took them: in no wait
     median_redirect_wait_minutes: Figure
     max_redirect_wait_minutes: Figure
     redirects_by_team: tuple[Figure, ...]  # name: team id
@@ -223,9 +225,9 @@ def _headline(
     solutions = reporting_db.solution_week(store, a, b)
     promises = reporting_db.followup_week(store, a, b, iso(until))
     cases = reporting_db.case_week(store, a, b)
-    sent, waiting, median_wait, max_wait = reporting_db.redirect_waits(store, a, b, iso(until)).get(
-        "all", (0, 0, None, None)
-    )
+    sent, waiting, withdrawn, median_wait, max_wait = reporting_db.redirect_waits(
+        store, a, b, iso(until)
+    )["all"]
     score = tone["can_do_score"]
     return {
         "faq_queries": faq["queries"],
@@ -248,6 +250,7 @@ def _headline(
         "inside_authority_pct": _pct(solutions["authorized"], solutions["proposed"]),
         "approvals": solutions["approved"],
         "denials": solutions["denied"],
+        "solutions_withdrawn": solutions["withdrawn"],
         "median_approval_minutes": _minutes(solutions["decision_minutes"]),
         "promises_due": promises["due"],
         "promises_kept": promises["kept"],
@@ -261,6 +264,7 @@ def _headline(
         "first_contact_resolution": _pct(cases["closed_first_contact"], cases["cases_closed"]),
         "redirects": sent,
         "redirects_waiting": waiting,
+        "redirects_withdrawn": withdrawn,
         "median_redirect_wait_minutes": _minutes(median_wait),
         "max_redirect_wait_minutes": _minutes(max_wait),
     }
@@ -400,7 +404,7 @@ def build_summary(
         reporting_db.redirect_waits(store, pa, pb),
     )
     teams = sorted((waits_now.keys() | waits_before.keys()) - {"all"})
-    empty_wait = (0, 0, None, None)
+    empty_wait = (0, 0, 0, None, None)
 
     def by_team(column: int, unit: str) -> tuple[Figure, ...]:
         def value(waits: dict, team: str):
@@ -463,8 +467,8 @@ def build_summary(
                 now,
                 before,
                 redirects_by_team=by_team(0, "count"),
-                median_wait_by_team=by_team(2, "minutes"),
-                max_wait_by_team=by_team(3, "minutes"),
+                median_wait_by_team=by_team(3, "minutes"),
+                max_wait_by_team=by_team(4, "minutes"),
             ),
             in_progress=until < end,
         ),  # fmt: skip

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.cases.card import CaseCard, case_card
 from bot.cases.service import Contact
 from bot.cases.solutions import options_for
+from bot.followups.history import matter_history
 from bot.followups.service import case_followups
 from bot.services import Services
 from bot.shared.db import existing
@@ -18,12 +19,16 @@ from bot.slack.outbox import Outbox
 
 def contact_card(services: Services, outbox: Outbox, contact: Contact) -> base.Message:
     """The case card for a contact /case counted; the contact that calls for a senior callback
-    posts it to the seniors' channel, once. Inside the request's unit of work."""
+    posts it to the seniors' channel, once, with the matter's history. Inside the request's
+    unit of work."""
     card = existing(case_card(services.store, contact.case.id), contact.case.ref)
     seniors = services.roles.channels.get("seniors")
     if contact.callback_due and seniors:
         key = f"case:{contact.case.id}:callback"  # a second button of one /case posts nothing
-        outbox.post(seniors, case_blocks.callback_alert(card), key=key, digest="callback")
+        history = matter_history(services.store, card, services.faq.entries)
+        guide = services.guide
+        alert = case_blocks.callback_alert(card, history, guide.solutions, guide.teams)
+        outbox.post(seniors, alert, key=key, digest="callback")
     return case_message(services, card, contact)
 
 

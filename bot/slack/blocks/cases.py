@@ -20,6 +20,16 @@ from bot.cases.service import (
 )
 from bot.cases.solutions import SolutionPolicy, SolutionRecord, SolutionType, describe
 from bot.followups.closing import ClosedCase, OpenItems
+from bot.followups.history import (
+    Closed,
+    DraftSent,
+    Event,
+    FaqTried,
+    NoteAdded,
+    Promised,
+    Redirected,
+    SolutionAsked,
+)
 from bot.followups.redirects import Team, team_name
 from bot.followups.service import Followup
 from bot.slack.blocks.base import (
@@ -48,9 +58,11 @@ from bot.slack.blocks.base import (
     shown_at,
     text_field,
 )
+from bot.slack.blocks.faq import tried
 from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
 NOTES_SHOWN = 5
+HISTORY_SHOWN = 12  # lines of a matter's history in a senior callback
 LISTED = 10  # solutions and promises on a card
 
 
@@ -735,9 +747,49 @@ def outcome_for_rep(
     )
 
 
-def callback_alert(card: CaseCard) -> Message:
+def _happened(
+    event: Event, policy: SolutionPolicy, teams: Mapping[str, Team], today: str
+) -> Mrkdwn:
+    """One line of a matter's history: when, what, and on which case when not `today`'s."""
+    match event:
+        case NoteAdded(user_id=user_id, text=text):
+            what = Mrkdwn("Note by ") + mention(user_id) + f": {shorten(text, 200)}"
+        case FaqTried(entry_id=entry_id, entry=entry):
+            what = Mrkdwn("Tried from the FAQ: ") + tried(entry_id, entry, 200)
+        case DraftSent(text=text):
+            what = Mrkdwn("Sent to the customer: ") + shorten(text, 200)
+        case SolutionAsked(solution=solution):
+            what = (Mrkdwn(f"{escape(describe(policy, solution))} asked by ")
+                    + mention(solution.requested_by) + f": {solution.status}")  # fmt: skip
+        case Promised(promise=promise):
+            what = (Mrkdwn(f"Promised {promise.ref}: {escape(shorten(promise.what, 200))} · due ")
+                    + local_time(promise.due_at, in_utc(promise.due_at))
+                    + (" · done" if promise.status == "done" else ""))  # fmt: skip
+        case Redirected(redirect=sent):
+            to = f"Sent to {team_name(teams, sent.team_id)} ({sent.ref}) by "
+            what = Mrkdwn(escape(to)) + mention(sent.from_user) + ": "
+            if sent.status == "taken":
+                what += Mrkdwn("taken by ") + mention(sent.taken_by or "")
+            else:
+                what += "withdrawn with its case" if sent.status == "withdrawn" else "not taken yet"
+        case Closed(case=closed):
+            what = escape(
+                f"{closed.ref} ({shorten(closed.topic, 80)}) closed, root cause "
+                f"{root_cause_label(closed.root_cause or 'unknown')}"
+            )
+        case _:
+            raise TypeError(f"no line for {event!r}")
+    when = local_time(event.at, in_utc(event.at)) + " · "
+    on = "" if event.case_ref == today or isinstance(event, Closed) else f" (on {event.case_ref})"
+    return when + what + on
+
+
+def callback_alert(
+    card: CaseCard, history: Sequence[Event], policy: SolutionPolicy, teams: Mapping[str, Team]
+) -> Message:
     """The seniors' call to ring the customer back: how often they have contacted us on the
-    matter (this case and the closed ones it follows) and its history, newest first."""
+    matter (this case and the closed ones it follows) and its history, newest first: what was
+    tried across the contacts (`matter_history`), so the customer is not asked again."""
     case = card.case
     times = f"{case.matter_contacts} times about {case.topic}"
     if card.earlier:
@@ -747,17 +799,6 @@ def callback_alert(card: CaseCard) -> Message:
             for e in card.earlier
         ]
         times += f" ({', '.join(parts[:-1])} and {parts[-1]})"
-    lines: list[str] = [shorten(text, 200) for _, text, _ in reversed(card.notes)]
-    for earlier in card.earlier:
-        closed = earlier.case.closed_at
-        lines.append(
-            Mrkdwn(f"{escape(earlier.case.ref)} ({escape(shorten(earlier.case.topic, 80))}) "
-                   "closed")
-            + (Mrkdwn(" ") + _due(closed) if closed else Mrkdwn(""))
-            + f", root cause {root_cause_label(earlier.case.root_cause or 'unknown')}"
-        )  # fmt: skip
-        lines += [f"{shorten(text, 200)} (on {earlier.case.ref})"
-                  for _, text, _ in reversed(earlier.notes)]  # fmt: skip
     return message(
         f"Senior callback: {case.ref} {case.customer.name}",
         [
@@ -770,10 +811,11 @@ def callback_alert(card: CaseCard) -> Message:
             ),
             *bulleted(
                 Mrkdwn("*History*, newest first"),
-                lines,
-                shown=NOTES_SHOWN,
-                rest="/case shows the case.",
-                empty="No notes yet.",
+                [_happened(event, policy, teams, case.ref) for event in history],
+                shown=HISTORY_SHOWN,
+                rest=f"/case {case.ref} shows the case.",
+                empty="Nothing recorded yet: no notes, FAQ answers tried, drafts sent, "
+                "solutions, promises or redirects.",
             ),
         ],
     )

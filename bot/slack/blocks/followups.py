@@ -194,8 +194,9 @@ def packet_card(
         f"({escape(tenure(case.customer, today))}) for {escape(team.name)}, from "
         f"{mention(packet.redirect.from_user)} · {escape(contacts(case))}",
         f"Topic: {escape(case.topic)}",
-        f"In the customer's words: {escape(shorten(packet.question, 300))}",
     ]
+    if packet.question:
+        lines.append(f"In the customer's words: {escape(shorten(packet.question, 300))}")
     if packet.rep_note:
         lines.append(f"Rep's note: {escape(packet.rep_note)}")
     blocks = sections(Mrkdwn("\n".join(lines)))

@@ -100,9 +100,15 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
             unit = FIGURES[result.goal.figure][1]
             sign = "≥" if result.goal.direction == "at_least" else "≤"
             light = {True: ":large_green_circle:", False: ":red_circle:", None: ":white_circle:"}
+            # nothing to measure (no decision, no redirect taken) is said, never read as met
+            actual = (
+                Mrkdwn("no data this week")
+                if result.actual is None
+                else Mrkdwn(f"*{escape(shown(result.actual, unit))}*")
+            )
             goal_lines.append(
                 Mrkdwn(f"{light[result.met]} {escape(result.goal.label)}: ")
-                + Mrkdwn(f"*{escape(shown(result.actual, unit))}*")
+                + actual
                 + f" (target {sign} {shown(result.target, unit)})"
             )
         blocks += sections(Mrkdwn("*Experience goals*\n") + Mrkdwn("\n").join(goal_lines))
