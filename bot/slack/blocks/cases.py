@@ -763,7 +763,7 @@ def _happened(
                     + mention(solution.requested_by) + f": {solution.status}")  # fmt: skip
         case Promised(promise=promise):
             what = (Mrkdwn(f"Promised {promise.ref}: {escape(shorten(promise.what, 200))} · due ")
-                    + local_time(promise.due_at, in_utc(promise.due_at))
+                    + local_time(promise.due_at)
                     + (" · done" if promise.status == "done" else ""))  # fmt: skip
         case Redirected(redirect=sent):
             to = f"Sent to {team_name(teams, sent.team_id)} ({sent.ref}) by "
@@ -779,7 +779,7 @@ def _happened(
             )
         case _:
             raise TypeError(f"no line for {event!r}")
-    when = local_time(event.at, in_utc(event.at)) + " · "
+    when = local_time(event.at) + " · "
     on = "" if event.case_ref == today or isinstance(event, Closed) else f" (on {event.case_ref})"
     return when + what + on
 
