@@ -112,9 +112,13 @@ def insert_case(
     store: Store, customer_id: str, topic: str, owner_id: str, follows: int | None = None
 ) -> int:
     """A new open case (following a closed one on the same matter, if `follows`); ids start
-    at 1001 so that every case reference has four digits."""
+    at 1001 so that every case reference has four digits, and a removed case's number is never
+    given again (`remove_case`)."""
     with store.transaction() as db:
-        case_id = db.execute("SELECT max(coalesce(max(id), 1000), 1000) + 1 FROM cases")
+        case_id = db.execute(
+            """SELECT max(1000, coalesce((SELECT max(id) FROM cases), 0),
+                      coalesce((SELECT max(id) FROM retired_case_numbers), 0)) + 1"""
+        )
         case_id = case_id.fetchone()[0]
         db.execute(
             """INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at, follows)
@@ -154,12 +158,14 @@ def contact_by_request(store: Store, request_key: str) -> tuple[int, int, str] |
 
 
 def remove_case(store: Store, case_id: int) -> bool:
-    """Delete a case and its contacts; False, and nothing deleted, when a row of another table
-    still refers to it (a promise, a redirect: the foreign keys refuse)."""
+    """Delete a case and its contacts, its number kept from new cases (the audit names it);
+    False, and nothing deleted, when a row of another table still refers to it (a promise, a
+    redirect: the foreign keys refuse)."""
     try:
         with store.transaction() as db:  # inside the caller's: a savepoint, undone alone
             db.execute("DELETE FROM contacts WHERE case_id = ?", [case_id])
             db.execute("DELETE FROM cases WHERE id = ?", [case_id])
+            db.execute("INSERT OR IGNORE INTO retired_case_numbers (id) VALUES (?)", [case_id])
     except sqlite3.IntegrityError:
         return False
     return True

@@ -607,6 +607,12 @@ def _v21_closed_cases_to_settle(db: Database) -> None:
     )
 
 
+def _v22_case_numbers_retired(db: Database) -> None:
+    """The numbers of cases removed when their one contact was moved to another case
+    (`cases.service.move_contact`): never given to a new case, as the audit names them."""
+    db.execute("CREATE TABLE retired_case_numbers (id INTEGER PRIMARY KEY)")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -630,4 +636,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v19_none_of_these_shown,
     _v20_erased_customers_named_with_their_reference,
     _v21_closed_cases_to_settle,
+    _v22_case_numbers_retired,
 ]
