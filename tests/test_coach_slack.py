@@ -66,6 +66,18 @@ def test_a_draft_naming_someone_else_than_the_cases_customer_says_so(local):
         assert "Your case reference is C-1001." in text  # the draft itself is as asked
 
 
+def test_a_draft_on_a_case_without_a_name_greets_the_cases_customer(local):
+    """Found by a QA play: "/draft C-1: ..." read the case reference as the name, "Hi C-1,"."""
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
+    local.workspace.click("ana", "Create")  # C-1001, Maria Lopez's
+    for typed in ("C-1001: my parcel is late", "C-1001 my parcel is late"):
+        reply = one(local.workspace.command("ana", "/draft", typed))
+        text = reply.render().text
+        assert "for Maria · case C-1001" in text and "Hi Maria," in text, text
+        assert "C-1001," not in text and "Your case reference is C-1001." in text
+        assert reply.text.startswith("Hi Maria,")  # the phone
+
+
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
     local.workspace.click("ana", "Create")  # a new customer: C-1001

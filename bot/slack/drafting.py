@@ -51,6 +51,15 @@ def known_case(services: Services, reference: str | None) -> Case | None:
     return get_case(services.store, number) if number is not None else None
 
 
+def greeted(case: Case | None) -> str | None:
+    """Whom a draft on a case greets when the rep typed no name: its customer, by their first
+    name ("Tom", or the whole name after a title: "Dr. Okafor"); nobody once erased."""
+    if case is None or case.customer.erased or not case.customer.name.split():
+        return None
+    first = case.customer.name.split()[0]
+    return case.customer.name if first.endswith(".") else first
+
+
 def whose_else(case: Case | None, name: str | None) -> str | None:
     """The case's customer, when the name the rep typed is none of theirs ("Maria" on Margaret
     Holloway's case): a draft greeting one customer with another's case reference."""

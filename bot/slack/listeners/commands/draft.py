@@ -8,12 +8,13 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.slack.blocks import coach as coach_blocks
 from bot.slack.boundary import Listeners
-from bot.slack.drafting import draft_for, known_case, whose_else
+from bot.slack.drafting import draft_for, greeted, known_case, whose_else
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
 from bot.slack.people import time_zone
 
-CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9})(?:\s+|$)")  # "C-1042" alone too
+# "C-1042" alone too, and "C-1042:" (a case reference is no name)
+CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9}):?(?:\s+|$)")
 # "Maria:", "Émile Zola:", "李雷:" (alone too): one or two words, none starting in lower case
 # ("note:" is no name; Chinese or Arabic have no capitals); an accent may come as a combining
 # mark after its letter (text pasted from a Mac)
@@ -44,6 +45,7 @@ def write(
     tz = time_zone(client, services.store, user_id)
     found = known_case(services, case)  # a case that does not exist is left out, and said
     reference = found.ref if found else None
+    name = name or greeted(found)
     with outbox.unit_of_work(delivery_key):
         drafted = draft_for(
             services, tz, user_id, message, entry=entry, customer_name=name, case_id=reference,
