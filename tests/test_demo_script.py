@@ -2,6 +2,7 @@
 which message a click presses."""
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -125,12 +126,12 @@ def test_a_line_a_newcomer_types_is_answered_with_the_line_to_type_instead(local
 
 
 def test_a_line_of_the_demo_without_what_it_needs_is_shown_as_it_is_typed(local):
-    shown = play(local, "as", "click", "fill Reason", "submit now")
+    shown = play(local, "as", "click", "fill", "submit now")
     assert after(shown, "as") == ["    ? as is typed like this: as NAME"]
     assert after(shown, "click") == [
         '    ? click is typed like this: click N | click "Label" | click "Label" in #channel'
     ]
-    assert after(shown, "fill Reason") == ['    ? fill is typed like this: fill "Field" value']
+    assert after(shown, "fill") == ['    ? fill is typed like this: fill "Field" value']
     assert after(shown, "submit now") == ["    ? submit is typed like this: submit"]
 
 
@@ -154,3 +155,55 @@ def test_a_time_shows_in_the_time_zone_of_the_member_reading_it(local):
     lee = shown[shown.index("lee> /followup done F-1") + 2]
     assert ana.strip() == "F-1 was already done by @ana today at 11:30 AM."
     assert lee.strip() == "F-1 was already done by @ana today at 12:30 PM."
+
+
+def test_a_second_click_on_a_draft_used_presses_no_older_draft(local):
+    shown = play(local, "/draft my box never came", "/draft my parcel is late again",
+                 'click "Use this"', 'click "Use this"', "click 1")  # fmt: skip
+    assert after(shown, 'click "Use this"') == [
+        '    ! no button "Use this" in the latest reply with buttons (#support, “Hi there,”): '
+        'it has no buttons now. "Use this" is on an older message (#support, “Draft reply · '
+        'tone 100/100”): to press it there, type: click "Use this" in #support'
+    ]
+    assert after(shown, "click 1") == [
+        "    ! no button 1 in the latest reply with buttons (#support, “Hi there,”): it has no "
+        "buttons now"
+    ]
+    used = local.services.store.db.execute("SELECT count(*) FROM drafts WHERE used_at IS NOT NULL")
+    assert used.fetchone()[0] == 1
+
+
+def test_a_bare_click_presses_only_where_the_person_is(local):
+    shown = play(local, CASE, "/followup in 30m call Margaret back C-1001", "in #billing",
+                 'click "Close case"', 'click "Close case" in #support')  # fmt: skip
+    assert after(shown, 'click "Close case"') == [
+        '    ! there are no buttons in #billing, where ana is. "Close case" is on another '
+        "message (#support, “Found Margaret Holloway (BX-1). Opened…”): to press it there, "
+        'type: click "Close case" in #support'
+    ]
+    assert after(shown, 'click "Close case" in #support')[0] == "    [modal] Close C-1001"
+
+
+def test_a_field_is_emptied_by_a_fill_without_value_and_named_once_when_not_there(local):
+    shown = play(local, CASE, "/solve C-1001", 'fill "Reason" Damaged twice', 'fill "Reason"',
+                 'fill "Why?"', 'fill "Why?" ""', "submit")  # fmt: skip
+    assert after(shown, 'fill "Reason"') == []
+    fields = '"Solution", "Amount (GBP or months), where it applies", "Reason"'
+    assert after(shown, 'fill "Why?"') == [
+        f'    ! no field labelled "Why?" in this modal (fields: {fields})'
+    ]
+    assert "      Reason: ____" in after(shown, "submit")
+    assert "        ! Please complete this required field." in after(shown, "submit")
+
+
+def test_each_message_shows_its_dates_to_its_own_reader(local):
+    """Ana (London) is reminded of a promise due at 10:00 on her clock; the transcript shows
+    her reminder so while Lee (Berlin, an hour ahead) is at the prompt."""
+    out = io.StringIO()
+    demo = DemoScript(local.workspace, TEAM, out, commands=tuple(Command))
+    demo.run_lines([CASE, "/followup tomorrow 10am call Margaret back C-1001", "as lee"])
+    local.clock.advance(timedelta(days=1))
+    local.wait(timedelta(0))
+    demo.show(local.workspace.look_everyone())
+    reminders = [line for line in out.getvalue().splitlines() if "Due now: F-1" in line]
+    assert reminders and all("today at 10:00 AM" in line for line in reminders)

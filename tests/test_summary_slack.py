@@ -199,8 +199,8 @@ def busy_week(local) -> str:
                     ws.fill("Amount (GBP or months), where it applies", amount, "ana")
                 ws.fill("Reason", "damaged twice", "ana")
                 ws.submit("ana")
-            ws.click("lee", "Approve")  # the months, then the refund
-            ws.click("lee", "Approve")
+            ws.click("lee", "Approve")  # the months, then the refund, an older card there
+            ws.click("lee", "Approve", where="#support-leads")
             ws.command("ana", "/redirect", f"billing C-{1000 + number} two charges")
         if number == 2:  # a case waits for one team at a time
             ws.command("ana", "/redirect", f"technical C-{1000 + number} cannot log in")

@@ -1,10 +1,12 @@
 """Runs demo lines (typed or from a file) against a Workspace and prints a transcript."""
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from difflib import get_close_matches
 from typing import TextIO
 
+from bot.emulator.render import Reader
 from bot.emulator.team import Member, member
 from bot.emulator.workspace import DemoError, Reply, Workspace
 
@@ -14,7 +16,8 @@ INDENT = "    "
 _CLICK = re.compile(
     r'click\s+(?:(\d+)|"([^"]+)"|(\S.*?))(?:\s+in\s+(#[\w-]+|dm|home|modal))?', re.IGNORECASE
 )
-_FILL = re.compile(r'fill\s+(?:"([^"]+)"|(\S+))\s+(.*)', re.IGNORECASE)
+# `fill "Field" value`; without a value (or with `""`) the field is emptied.
+_FILL = re.compile(r'fill\s+(?:"([^"]+)"|(\S+))(?:\s+(.*))?', re.IGNORECASE)
 _CHOOSE = re.compile(r'choose\s+(?:"([^"]+)"|(\S.*))', re.IGNORECASE)
 _IN = re.compile(r"in\s+(#?[\w-]+)", re.IGNORECASE)
 
@@ -25,11 +28,11 @@ LINES = (
     ("dm text", "a direct message to the bot from the current user"),
     ("as NAME", "switch user (default: ana), who sees what reached them meanwhile"),
     ("in #channel", "switch channel (default: #support)"),
-    ("click N", "press button N of the latest reply with buttons"),
+    ("click N", "press button N of the latest reply with buttons where you are (or the modal)"),
     ('click "Label"', "... or its button with that label"),
-    ('click "Label" in #channel', "press it on an older message there (or in DM, in home)"),
+    ('click "Label" in #channel', "press it on another or older message (or in DM, in home)"),
     ('choose "Option"', "pick the option with that label in a menu of the latest reply"),
-    ('fill "Field" value', "type a value into the open modal's field"),
+    ('fill "Field" value', "type a value into the open modal's field (no value: empty it)"),
     ("submit", "submit the open modal"),
     ("cancel", 'close the open modal without submitting it (or: click "Cancel")'),
     ("# comment", "echoed as is"),
@@ -71,6 +74,9 @@ class DemoScript:
         self.extra_help = tuple(extra_help)  # ("wait 2h", "time passes for the bot"), ...
         self.user = member("ana", self.team)
         self.channel = "C0SUPPORT1"
+        # What is on the person's screen, whose buttons a bare `click` presses: the channel
+        # they type in, their DM with the bot after `dm`, or the Home tab after `home`.
+        self.place = self.channel
         self.echo = echo  # at a terminal prompt the person's typing is already on screen
         self.finished = False  # `quit` or `exit` was typed
         # The slash commands the app declares, as its manifest does: Slack sends it no other.
@@ -105,12 +111,14 @@ class DemoScript:
         if line.startswith("/") and self.commands and word not in self.commands:
             self._no_such_command(word)
         elif line.startswith("/"):
+            self.place = self.channel
             self.show(self.workspace.command(self.user, word, rest.strip(), self.channel))
         elif word in QUIT and not rest.strip():
             self.finished = True
         elif word == "as" and rest.strip():
             self._switch_user(rest.strip())
         elif word == "dm" and rest.strip():
+            self.place = "DM"
             self.show(self.workspace.direct_message(self.user, rest.strip()))
         elif word == "submit" and not rest.strip():
             self.show(self.workspace.submit(self.user))
@@ -123,14 +131,14 @@ class DemoScript:
         elif match := _CLICK.fullmatch(line):
             number, quoted, bare, where = match.groups()
             target: int | str = int(number) if number else (quoted or bare)
-            self.show(self.workspace.click(self.user, target, where=where))
+            self.show(self.workspace.click(self.user, target, where=where, looking_at=self.place))
         elif match := _CHOOSE.fullmatch(line):
             self.show(self.workspace.choose(self.user, match.group(1) or match.group(2)))
         elif match := _FILL.fullmatch(line):
             quoted, bare, value = match.groups()
-            self.workspace.fill(quoted or bare, _unquote(value), self.user)
+            self.workspace.fill(quoted or bare, _unquote(value or ""), self.user)
         elif match := _IN.fullmatch(line):
-            self.channel = self.workspace.channel_id(match.group(1))
+            self.channel = self.place = self.workspace.channel_id(match.group(1))
             self._print(f"{INDENT}(now in {self.workspace.channel_label(self.channel)})")
         else:
             self._not_understood(line, word)
@@ -141,6 +149,7 @@ class DemoScript:
         except KeyError:
             self._print(f"{INDENT}! no one called {name!r}; the team: {self._team()}")
             return
+        self.place = self.channel
         self._print(f"{INDENT}(now {self.user.real_name}, {self.user.role})")
         waiting = self.workspace.look(self.user)  # what reached them while others acted
         if waiting:
@@ -203,8 +212,7 @@ class DemoScript:
             self._print(f"{INDENT}(no reply)")
         names = {m.id: m.name for m in self.team}
         for reply in replies:
-            # dates as the member at the prompt sees them, in their own time zone
-            text = "" if reply.removed else reply.render(self.workspace.reader(self.user)).text
+            text = "" if reply.removed else reply.render(self._reader_of(reply)).text
             text = _MENTION.sub(lambda found: "@" + names.get(found[1], found[1]), text)
             lines = text.splitlines()
             if reply.view is not None and lines:  # its first line says "[modal] Title"
@@ -214,6 +222,16 @@ class DemoScript:
             self._print(INDENT + heading)
             for text_line in lines:
                 self._print(INDENT + "  " + text_line)
+
+    def _reader_of(self, reply: Reply) -> Reader:
+        """Who reads `reply` as the transcript shows it, in their own time zone: a DM or an
+        ephemeral its one reader (Ana's reminder on Ana's clock, whoever is at the prompt), a
+        channel message the member at the prompt."""
+        reader = self.user
+        if reply.user is not None:
+            with contextlib.suppress(KeyError):  # a member this team does not list
+                reader = member(reply.user, self.team)
+        return self.workspace.reader(reader)
 
     def _heading(self, reply: Reply) -> str:
         if reply.removed:

@@ -128,6 +128,11 @@ class Workspace:
         self.settle = settle or (lambda: fake.wait_until_quiet(quiet=0.1, timeout=3.0))
         # Everything currently on screen, oldest first; a key identifies one message or view.
         self._screen: dict[tuple, Reply] = {}
+        # The replies that have had buttons: one whose buttons a click took away is still
+        # the latest with buttons, so that a second click is not pressed on an older one.
+        self._had_buttons: set[tuple] = set()
+        # Where each reply is in its place, as Slack keeps it: an edit never moves a message.
+        self._posted: dict[tuple, int] = {}
         self._urls: dict[str, _UrlContext] = {}
         self._modals: dict[str, list[str]] = {}  # user id -> stack of open view ids
         self._ephemeral_count = 0
@@ -185,13 +190,22 @@ class Workspace:
         return replies + self._look_now(who)
 
     def click(
-        self, user: str | Member, element: int | str, *, where: str | None = None, times: int = 1
+        self,
+        user: str | Member,
+        element: int | str,
+        *,
+        where: str | None = None,
+        looking_at: str | None = None,
+        times: int = 1,
     ) -> list[Reply]:
-        """Press a button, by number or label, of the latest reply this user sees with any;
-        with `where` (a channel, "DM", "home"), of an older message: the latest there with
-        that label (by number: the latest there with buttons). The open modal's close button
-        ("Cancel") is pressed by its label too. `times` delivers that press that many times at
-        once (a double click)."""
+        """Press a button, by number or label, of the latest reply with buttons this user
+        sees, and of that one only: a reply whose buttons a click took away stays the latest,
+        so an older one's button is never pressed in its place. `looking_at` (a channel id,
+        "DM", "home"): the place on the user's screen, whose replies alone count (and the open
+        modal's, over any place); None: every place. With `where` (a channel, "DM", "home"),
+        of an older message: the latest there with that label (by number: the latest there
+        with buttons). The open modal's close button ("Cancel") is pressed by its label too.
+        `times` delivers that press that many times at once (a double click)."""
         who = self._member(user)
         if isinstance(element, str) and where is None:
             modal = self._top_modal(who)
@@ -200,7 +214,7 @@ class Workspace:
                 and element.strip().lower() == close_label(modal.shown_view).lower()
             ):
                 return self.cancel(who)
-        key, reply, target = self._find_element(who, element, where)
+        key, reply, target = self._find_element(who, element, where, looking_at)
         if target.type != "button":
             raise DemoError(f"{target.index} is a {target.type}, not a button")
         action: Json = {"type": "button", "text": _plain(target.label)}
@@ -257,11 +271,13 @@ class Workspace:
         return self._look_now(who)
 
     def fill(self, label: str, value: str, user: str | Member | None = None) -> None:
-        """Type (or choose) `value` in the open modal's field labelled `label`."""
+        """Type (or choose) `value` in the open modal's field labelled `label`; an empty
+        `value` empties the field, as deleting what was typed does."""
         key, modal = self._open_modal(self._member(user) if user is not None else None)
         inputs = [b for b in modal.shown_view["blocks"] if b.get("type") == "input"]
         # The demo shows optional fields as "Tags (optional)": either way of writing it works.
-        wanted = label.strip().lower().removesuffix("(optional)").strip()
+        label = label.strip().strip('"').strip()  # quoted or not, the label is said once
+        wanted = label.lower().removesuffix("(optional)").strip()
         block = next((b for b in inputs if _label(b).lower() == wanted), None)
         if block is None:
             labels = ", ".join(f'"{_label(b)}"' for b in inputs) or "none"
@@ -488,6 +504,9 @@ class Workspace:
     def _put(self, key: tuple, reply: Reply) -> Reply:
         self._screen.pop(key, None)  # re-insert so the screen stays in order of change
         self._screen[key] = reply
+        self._posted.setdefault(key, len(self._posted))
+        if not reply.removed and reply.elements:
+            self._had_buttons.add(key)
         return reply
 
     # --- payload parts -----------------------------------------------------------------------
@@ -551,22 +570,28 @@ class Workspace:
         return f"#{name}" if name else "DM"
 
     def _find_element(
-        self, who: Member, wanted: int | str, where: str | None = None
-    ) -> tuple[tuple, Reply, Element]:
-        """The button `wanted` of the latest reply with buttons `who` sees, or with `where` of
-        the latest there that has it. Not there: which buttons the latest reply has, and which
-        older message has a button so labelled, with the line that presses it."""
-        with_buttons = [
-            (key, reply)
-            for key, reply in reversed(self._screen.items())
-            if reply.user in (None, who.id) and reply.elements
-        ]
+        self, who: Member, wanted: int | str, where: str | None = None,
+        looking_at: str | None = None,
+    ) -> tuple[tuple, Reply, Element]:  # fmt: skip
+        """The button `wanted` of the latest reply with buttons `who` sees (at `looking_at`,
+        when given), or with `where` of the latest there that has it. Not there: which buttons
+        the latest reply has, and which other message has a button so labelled, with the line
+        that presses it."""
+        seen = sorted(
+            (
+                (key, reply)
+                for key, reply in self._screen.items()
+                if reply.user in (None, who.id) and key in self._had_buttons
+            ),
+            key=lambda shown: self._posted[shown[0]],
+            reverse=True,  # the latest posted first
+        )
+        with_buttons = seen
         if where is not None:
             place = self._place(where)
-            with_buttons = [(k, r) for k, r in with_buttons if self._place_of(r) == place]
-        if not with_buttons:
-            there = f" in {where}" if where is not None else ""
-            raise DemoError(f"there are no buttons in the replies {who.name} can see{there}")
+            with_buttons = [(k, r) for k, r in seen if self._place_of(r) == place]
+        elif looking_at is not None:
+            with_buttons = [(k, r) for k, r in seen if self._place_of(r) in (looking_at, "modal")]
         number = isinstance(wanted, int) or wanted.isdigit()
         label = str(wanted).strip().lower()
 
@@ -580,19 +605,37 @@ class Workspace:
         for key, reply in with_buttons if where is not None and not number else with_buttons[:1]:
             if (target := found_in(reply)) is not None:
                 return key, reply, target
-        latest = with_buttons[0][1]
-        labels = " ".join(f"[{e.index} {e.label}]" for e in latest.elements)
         button = f"button {wanted}" if number else f'button "{wanted}"'
-        if where is not None:
-            raise DemoError(f"no {button} in {where}; its latest message with buttons "
-                            f"({self._describe(latest)}) has {labels}")  # fmt: skip
-        said = f"no {button} in the latest reply with buttons ({self._describe(latest)}): {labels}"
-        older = None if number else next((r for _, r in with_buttons if found_in(r)), None)
-        if older is not None:
-            named = str(wanted).strip()
-            said += (f'. "{named}" is on an older message ({self._describe(older)}): to press it '
-                     f'there, type: click "{named}" in {self._place_name(older)}')  # fmt: skip
+        there = f" in {where}" if where is not None else ""
+        if not with_buttons:
+            said = f"there are no buttons in the replies {who.name} can see{there}"
+            if seen and looking_at is not None and where is None:
+                said = (f"there are no buttons in {self._place_label(looking_at)}, where "
+                        f"{who.name} is")  # fmt: skip
+        else:
+            latest = with_buttons[0][1]
+            labels = (
+                " ".join(f"[{e.index} {e.label}]" for e in latest.elements)
+                or "it has no buttons now"
+            )
+            if where is not None:
+                raise DemoError(f"no {button} in {where}; its latest message with buttons "
+                                f"({self._describe(latest)}) has {labels}")  # fmt: skip
+            said = (f"no {button} in the latest reply with buttons ({self._describe(latest)}): "
+                    f"{labels}")  # fmt: skip
+        other = None if number or where else next((k for k, r in seen if found_in(r)), None)
+        if other is not None:
+            named, reply = str(wanted).strip(), self._screen[other]
+            # `seen` is latest first: one after the latest with buttons here is older
+            older = bool(with_buttons) and seen.index((other, reply)) > seen.index(with_buttons[0])
+            said += (f'. "{named}" is on {"an older" if older else "another"} message '
+                     f"({self._describe(reply)}): to press it there, type: "
+                     f'click "{named}" in {self._place_name(reply)}')  # fmt: skip
         raise DemoError(said)
+
+    def _place_label(self, place: str) -> str:
+        """A place as `_place_of` names it, as a person reads it: "#support", "DM", "home"."""
+        return place if place in ("DM", "home", "modal") else self.channel_label(place)
 
     def _place_of(self, reply: Reply) -> str:
         """Where a reply is, as `click ... in PLACE` names it: "home", "modal", "DM" or the
@@ -606,8 +649,7 @@ class Workspace:
         return named or self.channel_id(where.strip())
 
     def _place_name(self, reply: Reply) -> str:
-        place = self._place_of(reply)
-        return place if place in ("DM", "home", "modal") else self.channel_label(place)
+        return self._place_label(self._place_of(reply))
 
     def _describe(self, reply: Reply) -> str:
         """A reply as a person finds it on screen: where it is and how it starts."""
@@ -654,6 +696,8 @@ class Workspace:
 
     def _state_value(self, element: Json, value: str) -> Any:
         kind = element["type"]
+        if not value:  # an emptied field, as Slack sends it: nothing typed or chosen
+            return [] if _state_keys(element)[0] == "selected_options" else None
         if kind == "users_select":
             return self._member(value).id
         if kind in ("conversations_select", "channels_select"):
