@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cases import audit
+from bot.cases.card import case_card
 from bot.cases.service import get_case
 from bot.faq import queries as faq_db
 from bot.faq.semantic import cache_path
@@ -25,7 +26,7 @@ from bot.reporting.export import to_markdown
 from bot.reporting.summary import build_summary
 from bot.reporting.weeks import iso_week
 from bot.shared.clock import Clock, iso
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 from bot.slack.blocks.summary import summary_post
 
 UTC = ZoneInfo("UTC")
@@ -232,7 +233,7 @@ import os, signal, sys
 from datetime import datetime
 from bot.privacy import queries, retention
 from bot.privacy.policy import RetentionPolicy
-from bot.shared.db import Store
+from bot.shared.db import Store, existing
 
 empty = queries.Rows.empty
 calls = []
@@ -280,10 +281,13 @@ def test_a_run_killed_mid_batch_leaves_each_record_untouched_or_done(tmp_path):
     assert apply(store, POLICY, LATER) == dict.fromkeys(POLICY.days(), 0)
 
 
-def test_a_closed_case_read_after_retention_says_its_topic_was_removed(store):
+def test_a_closed_case_read_after_retention_says_its_topic_and_notes_were_removed(store):
     apply(store, POLICY, LATER)
 
     assert get_case(store, 1).topic == "(topic removed after its retention period)"
+    # as the card, a callback's history and a redirect packet show its notes, not "Note: "
+    card = existing(case_card(store, 1), "case C-1")
+    assert [text for _, text, _ in card.notes] == ["(note removed after its retention period)"]
 
 
 def test_the_audit_logs_words_about_an_expired_case_go_too_and_the_chain_verifies(store):

@@ -12,6 +12,9 @@ from bot.cases.service import Case, earlier_cases, get_case
 from bot.cases.solutions import SolutionRecord, solutions_of_case
 from bot.shared.db import Store
 
+# A note's text is only ever empty once retention removed it (an empty note is refused).
+NOTE_REMOVED = "(note removed after its retention period)"
+
 
 @dataclass(frozen=True)
 class EarlierCase:
@@ -35,7 +38,14 @@ def case_card(store: Store, case_id: int) -> CaseCard | None:
         return None
     return CaseCard(
         case,
-        cases_db.case_notes(store, case_id),  # rows come as tuples (no row factory)
+        _notes(store, case_id),
         solutions_of_case(store, case_id),
-        [EarlierCase(e, cases_db.case_notes(store, e.id)) for e in earlier_cases(store, case)],
+        [EarlierCase(e, _notes(store, e.id)) for e in earlier_cases(store, case)],
     )
+
+
+def _notes(store: Store, case_id: int) -> list[tuple[str, str, str]]:
+    """The case's notes as a card shows them, a note retention emptied said to be so."""
+    return [
+        (user, text or NOTE_REMOVED, at) for user, text, at in cases_db.case_notes(store, case_id)
+    ]
