@@ -455,6 +455,7 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     from bot.cases.audit import verify
     from bot.privacy.service import (
         check_erasable,
+        check_reason,
         describe,
         erasure_reason,
         find,
@@ -464,12 +465,13 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     from bot.slack.erasure import erase_everywhere
     from bot.slack.outbox import Outbox
 
-    erasure_reason(args.reason)
+    reason = erasure_reason(args.reason)
     # A --knowledge that is no folder is said before anything is erased, not passed over after.
     knowledge = _content_dirs(args, ("knowledge",) if args.knowledge else ())[0]
     store = _store(args)
     customer = find(store, args.customer)
     check_erasable(store, customer)
+    check_reason(customer, reason)  # before asking: a yes would be wasted on it
     if not args.yes and not _confirmed(f"Erase {describe(customer)}?", "erase"):
         print("Nothing was erased.")
         return 1

@@ -10,7 +10,7 @@ import pytest
 from bot.faq import queries as faq_db
 from bot.faq.gaps import find_gap, find_gaps, group_questions
 from bot.faq.knowledge import load_valid_knowledge
-from bot.faq.matching import Matcher
+from bot.faq.matching import SUGGEST_AT, Matcher
 from bot.faq.service import Faq
 from bot.shared.clock import Clock
 from bot.shared.db import Store
@@ -64,7 +64,8 @@ def test_unanswered_questions_of_the_last_week_biggest_group_first(faq):
         ("unanswered", 1, "is gift wrapping available for my sister's birthday box"),
     ]
     assert found[0].key == first
-    assert found[1].suggestions[0].id == "where_is_my_box"  # the matcher's best guess first
+    # no entry comes close enough for a "did you mean": none is offered, a new entry is
+    assert (found[1].suggestions, found[1].suggested) == ((), None)
 
 
 def test_not_helpful_answers_are_gaps_too(faq):
@@ -135,6 +136,23 @@ def test_the_suggestion_falls_to_the_next_best_entry_a_rep_did_not_turn_down(tmp
     (gap,) = gaps(faq)
     assert gap.suggested is not None and gap.suggested.id == "box_tracking"
     assert [e.id for e in gap.suggestions][0] == "box_tracking"
+
+
+def test_only_entries_the_matcher_thinks_plausible_are_offered(tmp_path):
+    """Those the matcher would offer as a "did you mean" (from its `suggest_at`); when none
+    is, a new entry is what the gap wants."""
+    (tmp_path / "faq.yaml").write_text(FAQ + OTHER_BOX_ENTRY)
+    faq = Faq(tmp_path, load_valid_knowledge(tmp_path), Store(tmp_path / "r.db", Clock()))
+    faq.feedback(ask(faq, "where is my box"), "U1", "where_is_my_box", helpful=False)
+    ask(faq, "do you have vegan meals")
+    assert faq.match("do you have vegan meals").verdict == "none"  # every entry under 12%
+    left = faq.edition.matcher.match("where is my box", 3, exclude={"where_is_my_box"}).matches
+    assert [m.entry.id for m in left if m.score >= SUGGEST_AT] == ["box_tracking"]
+    found = {gap.question: gap for gap in gaps(faq)}
+    box, vegan = found["where is my box"], found["do you have vegan meals"]
+    # double_charge, the one entry left, has nothing to do with a box: not in the menu
+    assert [e.id for e in box.suggestions] == ["box_tracking"] and box.suggested is not None
+    assert (vegan.suggestions, vegan.suggested) == ((), None)
 
 
 def test_none_of_these_turns_down_every_suggestion_the_rep_was_shown(tmp_path):

@@ -212,6 +212,32 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     assert "Holloway" not in json.dumps(cases_db.customer_names(store))
 
 
+def test_a_reason_that_names_the_customer_is_refused_before_anything_is_erased(
+    local, tmp_path, repbot
+):
+    """The reason is kept in the audit log, which an erasure never changes: naming her there
+    would keep her name for good."""
+    store = seed(local, tmp_path)
+    path = str(store.path)
+    for reason, naming in (
+        (f"{NAME} asked by phone", NAME),
+        ("holloway asked by phone", "holloway"),  # a word of her name alone
+        (f"mail from {EMAIL.upper()}", EMAIL.upper()),
+        ("request about BX-1", "BX-1"),
+    ):
+        refused = repbot("customers", "erase", "BX-1", "--reason", reason, "--yes", "--db", path)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            f"repbot: The reason names the customer (“{naming}”), and the audit log keeps it "
+            "for good, even after the erasure: write it without their name, email or CRM id, "
+            "such as the request's ticket number (“request DSR-2026-014”).\n"
+        )
+    assert "customer.erased" not in [row["action"] for row in cases_db.audit_rows(store)]
+    # words that only hold a part of her name are no mention of her
+    erase(store, "BX-1", actor="U0MIA0001", reason="DSR-9, sent by the Hollowayfield office")
+    assert "customer.erased" in [row["action"] for row in cases_db.audit_rows(store)]
+
+
 def test_erasing_one_customer_leaves_the_same_words_of_another_customer_as_they_are(
     local, tmp_path, repbot
 ):

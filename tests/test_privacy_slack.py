@@ -96,6 +96,14 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     local.workspace.fill("Why? The audit log keeps it: no names, please.", " ", "lee")
     errors = shown(local.workspace.submit("lee"))  # spaces pass Slack: the bot asks why
     assert "Say why" in errors
+    # the reason stays in the audit log for good: one that names her is turned down, saying
+    # what of it names her and what to write instead
+    for reason, naming in (("request DSR-7 from Margaret Holloway", "Margaret Holloway"),
+                           ("Mrs holloway phoned", "holloway")):  # fmt: skip
+        local.workspace.fill("Why? The audit log keeps it: no names, please.", reason, "lee")
+        errors = shown(local.workspace.submit("lee"))
+        assert f"The reason names the customer (“{naming}”)" in errors, errors
+        assert "ticket number" in errors and "Customer erased" not in errors
     local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
     done = shown(local.workspace.submit("lee"))
     assert "Erased BX-1: from now on Erased customer P-" in done and "1 note" in done

@@ -537,10 +537,12 @@ def test_a_new_faq_entry_whose_modal_closed_is_kept_though_the_bot_died_at_once(
 @pytest.mark.writes_content
 def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monkeypatch):
     local.workspace.command("ana", "/faq", "what do you think of zeppelins")
-    local.workspace.command("ana", "/faq", "is the moon made of cheese")
+    local.workspace.command("ana", "/faq", "how do i stop my subscription")
+    local.workspace.click("ana", "Not helpful")
     (listed,) = local.workspace.command("lee", "/kb", "gaps")
-    first, second = [e for e in listed.elements if e.type == "static_select"]
-    option = next(o for o in second.options if o not in first.options)
+    # only the second group has entries close enough to offer (zeppelins: a new entry)
+    (menu,) = [e for e in listed.elements if e.type == "static_select"]
+    option = menu.options[0]
     entry = next(e for e in local.services.faq.entries.values() if e.question == option)
     with monkeypatch.context() as dying:
         dies_once_it_has_answered(local, dying)
@@ -552,10 +554,10 @@ def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monke
     ).fetchall()
     assert resolved == [
         ("what do you think of zeppelins", "ignore", None),
-        ("is the moon made of cheese", "phrasing", entry.id),
+        ("how do i stop my subscription", "phrasing", entry.id),
     ]
     read = load_knowledge(local.services.faq.knowledge_dir)
-    assert "is the moon made of cheese" in read.by_id()[entry.id].variants
+    assert "how do i stop my subscription" in read.by_id()[entry.id].variants
 
 
 # --- one error boundary ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ COLUMNS = ("question", "expected_id")
 @dataclass(frozen=True)
 class Evaluation:
     questions: int
-    covered: int  # questions with an expected id
+    covered: int  # questions with an expected id the FAQ has
     # rates are 0..1, None when there was nothing to count (no covered question, no answer)
     top1: float | None  # share of covered questions whose best match is the expected entry
     top3: float | None  # ... whose expected entry is among the first three
@@ -34,7 +34,10 @@ class Evaluation:
     suggest_right_rate: float | None  # share of covered "suggest"s with the expected among 3
     confusions: list[tuple[str, str, int]]  # (expected, got first instead, count), most first
     unanswered: list[tuple[str, str]]  # covered (question, expected id) whose verdict was "none"
-    unknown_ids: list[str]  # expected ids that are not in the knowledge base
+    # expected ids that are not in the knowledge base: a typo or a removed entry, not a miss
+    # of the matcher, so the questions that name them count in no rate
+    unknown_ids: list[str]
+    unknown: int  # questions whose expected id is one of those
     p50_ms: float
     p99_ms: float
 
@@ -42,7 +45,7 @@ class Evaluation:
 def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
     """Match every question and count how the matcher did; ids not in the FAQ are reported."""
     known = {entry.id for entry in matcher.entries}
-    unknown: dict[str, None] = {}  # ordered set: ids in the order the file names them
+    unknown: Counter[str] = Counter()  # ids in the order the file names them
     confusions: Counter[tuple[str, str]] = Counter()
     unanswered = []
     times = []
@@ -59,7 +62,8 @@ def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
             uncovered_answered += result.verdict == "answer"
             continue
         if expected not in known:
-            unknown.setdefault(expected)
+            unknown[expected] += 1
+            continue
         covered += 1
         top1 += ids[:1] == [expected]
         top3 += expected in ids[:3]
@@ -87,6 +91,7 @@ def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
         confusions=[(a, b, n) for (a, b), n in confusions.most_common()],
         unanswered=unanswered,
         unknown_ids=list(unknown),
+        unknown=unknown.total(),
         p50_ms=_percentile_ms(times, 50),
         p99_ms=_percentile_ms(times, 99),
     )
@@ -133,7 +138,8 @@ def format_report(evaluation: Evaluation, *, confusions: int = 10, unanswered: i
     """The text a lead reads: how often the right entry comes first, and what to fix."""
     e = evaluation
     lines = [
-        f"{e.questions} questions: {e.covered} about an FAQ entry, {e.uncovered} not covered",
+        f"{e.questions} questions: {e.covered} about an FAQ entry, {e.uncovered} not covered"
+        + (f", {e.unknown} expecting an id the FAQ does not have" if e.unknown else ""),
         f"right entry first: {_percent(e.top1)}   among the first three: {_percent(e.top3)}",
         f"answered: {_percent(e.answered)} of covered questions, "
         f"right {_percent(e.answer_precision)} of the time",
@@ -143,7 +149,12 @@ def format_report(evaluation: Evaluation, *, confusions: int = 10, unanswered: i
         lines.append(f"uncovered questions answered anyway: {_percent(e.uncovered_answered)}")
     lines.append(f"time per question: p50 {e.p50_ms:.2f} ms, p99 {e.p99_ms:.2f} ms")
     if e.unknown_ids:
-        lines += ["", "expected ids not in the knowledge base:", *(f"  {i}" for i in e.unknown_ids)]
+        lines += [
+            "",
+            f"expected ids not in the knowledge base ({_count(e.unknown)} left out of the "
+            "figures above; correct the id, or add the entry):",
+            *(f"  {i}" for i in e.unknown_ids),
+        ]
     if e.confusions and confusions > 0:
         lines += ["", "most often confused (expected -> matched first instead):"]
         lines += [f"  {n:>4}  {a} -> {b}" for a, b, n in e.confusions[:confusions]]
@@ -153,6 +164,10 @@ def format_report(evaluation: Evaluation, *, confusions: int = 10, unanswered: i
         if len(e.unanswered) > unanswered:
             lines.append(f"  ... and {len(e.unanswered) - unanswered} more")
     return "\n".join(lines)
+
+
+def _count(questions: int) -> str:
+    return f"{questions} question{'' if questions == 1 else 's'}"
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -43,7 +43,8 @@ class Gap:
     key: int  # the group's first query id; stable as new questions join, so buttons carry it
     questions: tuple[str, ...]  # distinct wordings, most asked first
     query_ids: tuple[int, ...]
-    # where it might belong, best first, never an entry a rep turned down for it
+    # where it might belong, best first: entries the matcher would offer as a "did you mean"
+    # (none when no entry comes that close), never one a rep turned down for it
     suggestions: tuple[Entry, ...]
     # the one to offer first, if the matcher is sure enough to answer with it (else the gap
     # wants a new entry, or an entry of the menu)
@@ -163,18 +164,25 @@ def _suggestions(
     """The entries a group's questions might belong to, best first, and the one to suggest.
 
     Each of its most asked wordings is matched with the entries reps turned down left out (as
-    if the FAQ did not have them); an entry scores its best over the wordings. The best is
-    suggested only when the matcher would answer with it: the lead's one click makes the FAQ
-    answer the question with it from then on. (Suggested from the "did you mean" threshold,
-    12%, it was the right entry for 13 of 62 and 8 of 28 gaps in bench_learning.py's Banking77
-    and telecom weeks; from 50%, for 4 of 12 and 2 of 3. The others stay in the menu.)"""
+    if the FAQ did not have them); an entry scores its best over the wordings. Only entries
+    the matcher would offer on their own, as a "did you mean" (from its `suggest_at`), are
+    offered: a phrasing a lead adds makes the FAQ answer with it for good. (Every entry, "do
+    you have vegan meals" was offered returns and PayPal; from `OFFER_AT`, 3%, "where is my
+    box" marked not helpful was offered payment failures and gift cards: past the best, the
+    confidence of entries that share no word with the question is no lower than that.) The
+    best is suggested only when the matcher would answer with it: the lead's one click makes
+    the FAQ answer the question with it from then on. (Suggested from the "did you mean"
+    threshold, 12%, it was the right entry for 13 of 62 and 8 of 28 gaps in
+    bench_learning.py's Banking77 and telecom weeks; from 50%, for 4 of 12 and 2 of 3. The
+    others stay in the menu.)"""
     best: dict[str, float] = {}
     for question in questions[:WORDINGS_MATCHED]:
         for scored in edition.matcher.match(question, SUGGESTIONS, exclude=turned_down).matches:
             best[scored.entry.id] = max(best.get(scored.entry.id, 0.0), scored.score)
     ranked = sorted(best, key=lambda entry_id: -best[entry_id])[:SUGGESTIONS]  # stable: ties
-    entries = tuple(edition.by_id[entry_id] for entry_id in ranked)
-    good = bool(ranked) and best[ranked[0]] >= edition.matcher.answer_at
+    close = [entry_id for entry_id in ranked if best[entry_id] >= edition.matcher.suggest_at]
+    entries = tuple(edition.by_id[entry_id] for entry_id in close)
+    good = bool(close) and best[close[0]] >= edition.matcher.answer_at
     return entries, entries[0] if good else None
 
 

@@ -8,6 +8,7 @@ still verifies (bot/cases/audit.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -194,12 +195,29 @@ def erasure_reason(text: str) -> str:
     return reason
 
 
+def check_reason(customer: dict, reason: str) -> None:
+    """Refusal when the erasure's reason names the customer: the audit log keeps it for good,
+    beyond the reach of the erasure itself. Named as an erasure finds them (their name, email
+    and CRM id), and by any word of their name alone ("Mrs Holloway")."""
+    words = re.findall(r"\w+", customer["name"])
+    naming = pattern([customer["name"], *words, customer["email"] or "", customer["id"]],
+                     whole_words=True)  # fmt: skip
+    found = naming.regex.search(reason) if naming else None
+    if found:
+        raise Refusal(
+            f"The reason names the customer (“{found[0]}”), and the audit log keeps it for "
+            "good, even after the erasure: write it without their name, email or CRM id, such "
+            "as the request's ticket number (“request DSR-2026-014”)."
+        )
+
+
 def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
     """Erase the customer `text` names, in one transaction; Refusal when it cannot be done."""
     reason = erasure_reason(reason)
     with store.transaction():
         customer = find_customer(store, text)
         check_erasable(store, customer)
+        check_reason(customer, reason)
         document = _export_of(store, customer)
         ref, at, case_ids = customer["ref"], store.now(), _case_ids(document)
         found = _named_by(customer)  # not erased: their name, email and CRM id

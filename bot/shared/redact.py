@@ -32,9 +32,12 @@ class Mentions:
         return self.regex.search(text) is not None
 
 
-def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> Mentions | None:
+def pattern(
+    needles: Iterable[str], shortest: int = MIN_NEEDLE, *, whole_words: bool = False
+) -> Mentions | None:
     """Every spelling of the needles of at least `shortest` characters: as typed, as Slack's
-    text escapes them, and as JSON writes either; None when there is none."""
+    text escapes them, and as JSON writes either; None when there is none. With `whole_words`,
+    only where it is not part of a longer word ("Ann" is not in "planned")."""
     spellings = set()
     for needle in needles:
         needle = needle.strip()
@@ -47,7 +50,10 @@ def pattern(needles: Iterable[str], shortest: int = MIN_NEEDLE) -> Mentions | No
     if not spellings:
         return None
     ordered = tuple(sorted(spellings, key=len, reverse=True))
-    return Mentions(ordered, re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE))
+    found = "|".join(map(re.escape, ordered))
+    if whole_words:
+        found = rf"(?<!\w)(?:{found})(?!\w)"
+    return Mentions(ordered, re.compile(found, re.IGNORECASE))
 
 
 def _like(spelling: str) -> str:

@@ -89,6 +89,8 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             if len(entries) > 3:
                 named += Mrkdwn(f" and {len(entries) - 3} more")
             text += Mrkdwn(f"\n{heading}: ") + named
+    if not gap.suggestions:
+        text += Mrkdwn("\nNo FAQ entry comes close to it: make it a new entry, or ignore it.")
     elements = []
     if gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
