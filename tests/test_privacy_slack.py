@@ -96,6 +96,11 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     local.workspace.fill("Why? The audit log keeps it: no names, please.", " ", "lee")
     errors = shown(local.workspace.submit("lee"))  # spaces pass Slack: the bot asks why
     assert "Say why" in errors
+    # an emoji or symbols alone would be kept in the audit log for good, saying nothing
+    for reason in ("🙂", ":+1: !"):
+        local.workspace.fill("Why? The audit log keeps it: no names, please.", reason, "lee")
+        errors = shown(local.workspace.submit("lee"))
+        assert f"“{reason}” says nothing in words" in errors and "ticket number" in errors, errors
     # the reason stays in the audit log for good: one that names her is turned down, saying
     # what of it names her and what to write instead
     for reason, naming in (("request DSR-7 from Margaret Holloway", "Margaret Holloway"),

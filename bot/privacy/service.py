@@ -30,6 +30,7 @@ from bot.followups import personal as followups_personal
 from bot.privacy.queries import owned_by_namesakes, owned_by_others
 from bot.privacy.wording import ERASED_WORDS, erased_customer
 from bot.shared.db import Store
+from bot.shared.english import has_words
 from bot.shared.redact import Mentions, Replacement, pattern, redact
 from bot.shared.refusal import Refusal
 
@@ -188,10 +189,16 @@ def check_erasable(store: Store, customer: dict) -> None:
 
 
 def erasure_reason(text: str) -> str:
-    """The reason an erasure is recorded with; Refusal for none."""
+    """The reason an erasure is recorded with; Refusal for none, or one with no words (only
+    emoji or symbols, "🙂"): the audit log keeps it for good, for whoever checks the erasure."""
     reason = " ".join(text.split())
     if not reason:
         raise Refusal("Say why (--reason), such as the request's reference; not the person's name.")
+    if not has_words(reason):
+        raise Refusal(
+            f"“{reason}” says nothing in words, and the audit log keeps the reason for good: "
+            "write why, such as the request's ticket number (“request DSR-2026-014”)."
+        )
     return reason
 
 
