@@ -155,6 +155,13 @@ def test_help_says_what_the_command_does(repbot, command):
     assert usage.startswith("usage: repbot") and not description.startswith("options:")
 
 
+@pytest.mark.parametrize("command", ["export", "erase"])
+def test_the_help_of_a_customers_command_says_a_name_finds_them_too(repbot, command):
+    done = repbot("customers", command, "--help")
+    described = " ".join(done.stdout.split("positional arguments:")[1].split())
+    assert described.startswith("customer a CRM id, an email, a name (or a part of it: a surname)")
+
+
 def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
     repbot, tmp_path, monkeypatch
 ):

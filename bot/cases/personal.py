@@ -1,6 +1,6 @@
 """What repbot holds about one customer, from this domain's tables: finding them by what a
-person asking for their data gives (a CRM id, an email or a case id), their record for an
-export, and erasing it (see bot/privacy)."""
+person asking for their data gives (a CRM id, an email, a name or a case id), their record for
+an export, and erasing it (see bot/privacy)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class Erasure:
 
 
 def find(store: Store, text: str) -> dict:
-    """The customer `text` names (a CRM id, an email or a case id); Refusal otherwise."""
+    """The customer `text` names (a CRM id, an email, a name or a case id); Refusal otherwise."""
     return find_customer(store, text)
 
 

@@ -32,7 +32,7 @@ from bot.slack.ids import Action, Block, Command, Field, Modal
 
 
 def customer_usage() -> Message:
-    return usage(Command.CUSTOMER, "<CRM id, email or case id>", "BX-10001")
+    return usage(Command.CUSTOMER, "<CRM id, email, name or case id>", "BX-10001")
 
 
 def not_allowed() -> Message:
