@@ -266,13 +266,19 @@ def test_take_it_on_a_packet_the_bot_no_longer_knows_sends_nothing_erased(local,
     close_case(store, 1001, ANA, "process")
     local.wait(timedelta(days=8))
     forget_old(store)  # as repbot run does each hour
-    done = erase_from_slack(local, "BX-1")
-    # what repbot can no longer reach is said to whoever erased her, with what to do about it
+    local.workspace.command("lee", "/customer", "BX-1")
+    local.workspace.click("lee", "Erase…")
+    local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
+    (modal, *_) = local.workspace.submit("lee")
+    # what repbot can no longer reach is said to whoever erased her, with what to do about it,
+    # its time on Lee's clock (Berlin) as every time in Slack
     assert (
-        "Not reached: messages the bot posted before Jun 18, 2026 at 10:30 AM UTC about C-1001 "
+        "Not reached: messages the bot posted before Jun 18, 2026 at 12:30 PM about C-1001 "
         "(approval cards, redirect packets, reminders) may still name them in Slack; repbot "
         "no longer knows where they are. Search Slack for C-1001 and delete them."
-    ) in done
+    ) in modal.render(local.workspace.reader(member("lee"))).text
+    assert "posted before <!date^" in json.dumps(modal.view)  # in each reader's own zone
+    assert "UTC" not in modal.render().text  # nor UTC where Slack cannot show the date token
     local.settle()
     assert "Holloway" in as_slack_shows(local, BILLING)  # what remains in Slack (README)
     taken = shown(local.workspace.click("sam", "Take it", where="#billing"))
