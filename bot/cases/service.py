@@ -24,9 +24,11 @@ from bot.cases.customers import (
     CaseError,
     CaseRequest,
     Customer,
+    Erased,
     How,
     Lookup,
     customer_from_row,
+    erased_customer,
     find_customer,
     name_and_email,
 )
@@ -133,6 +135,9 @@ class CustomerChoice:
     request: CaseRequest
     candidates: list[Candidate]
     more: int  # plausible customers not among the candidates: typing more narrows them down
+    # An erased customer what they typed names (their CRM id, email or name): a new customer
+    # made of it starts with none of their past, so the rep is told before they choose one.
+    erased: Erased | None = None
 
 
 @dataclass(frozen=True)
@@ -326,7 +331,16 @@ def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoic
     """The question for the rep when what they typed finds no customer for sure."""
     if not lookup.matches and (case_id := _case_typed(request.customer)) is not None:
         raise _typed_a_case(store, case_id, request.customer)
+    erased = erased_customer(store, request.customer)
     if not lookup.matches and lookup.looks_like_id:
+        if erased is not None:  # a CRM id is never made anew: by name or email, deliberately
+            raise CaseError(
+                (f"No customer has the id {request.customer} now. To open a case for them all "
+                 "the same, as a new customer, type their name or email and the topic, then "
+                 "choose Create: ", Code("/case <name>, <topic>"), ". The customer who had this "
+                 "id had their data erased"),
+                at=erased.at,
+            )  # fmt: skip
         raise CaseError(
             f"No customer has the id {request.customer}. Check it, or type their name or email."
         )
@@ -340,7 +354,7 @@ def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoic
         Candidate(match.customer, _open_case_of(store, match.customer.id))
         for match in lookup.matches
     ]
-    return CustomerChoice(request, candidates, lookup.more)
+    return CustomerChoice(request, candidates, lookup.more, erased)
 
 
 def _case_typed(customer: str) -> int | None:
