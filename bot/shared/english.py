@@ -51,7 +51,7 @@ def everyday_words() -> frozenset[str]:
 
 def _word_counts() -> dict[str, int]:
     """pyspellchecker's English words, lower case, with how often each occurs."""
-    return dict(SpellChecker(language="en").word_frequency.dictionary)
+    return SpellChecker(language="en").word_frequency.dictionary
 
 
 # Common words that are not English (and not English words too), to notice a message in
