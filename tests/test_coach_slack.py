@@ -78,6 +78,21 @@ def test_a_draft_on_a_case_without_a_name_greets_the_cases_customer(local):
         assert reply.text.startswith("Hi Maria,")  # the phone
 
 
+def test_a_second_reference_or_a_word_with_digits_is_never_greeted_as_a_name(local):
+    """Found by a QA play: "/draft C-1001: C-1002: where is my box" greeted "Hi C-1002,"."""
+    local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
+    local.workspace.click("ana", "Create")  # C-1001, Maria Lopez's
+    for second in ("C-1002:", "BX-10001:", "Order 55012:"):
+        reply = one(local.workspace.command("ana", "/draft", f"C-1001: {second} where is my box"))
+        text = reply.render().text
+        assert "for Maria · case C-1001" in text and "Hi Maria," in text, text
+        assert reply.text.startswith("Hi Maria,")  # the phone
+    # with no case to greet from, the customer is "there", never the reference
+    reply = one(local.workspace.command("ana", "/draft", "C-1042: C-1002: where is my box"))
+    assert reply.text.startswith("Hi there,")
+    assert "for C-1002" not in reply.render().text
+
+
 def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     local.workspace.command("ana", "/case", "Maria Lopez, parcel not arrived")
     local.workspace.click("ana", "Create")  # a new customer: C-1001
@@ -198,6 +213,22 @@ def test_a_courtesy_is_not_answered_as_worry(local, message):
     worried = "I hope it arrives before the wedding! Which days do you deliver?"
     text = one(local.workspace.command("ana", "/draft", worried)).render().text
     assert "The customer sounds anxious (“I hope”)." in text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Dear team, I hope this finds you well. Kind regards, Jo",
+        "Hi, hope you're having a good week. Regards",
+        "I hope it arrives before the wedding!",
+    ],
+)
+def test_a_problem_is_never_named_from_courtesies_or_from_when_it_is_needed(local, message):
+    """Found by a QA play: with no FAQ match, the drafts offered help "with the finds", "with
+    the good week Regards" and "with the wedding"."""
+    reply = one(local.workspace.command("ana", "/draft", message))
+    assert "I can see that you'd like some help with this." in reply.text
+    assert "situation `general`" in reply.render().text
 
 
 @pytest.mark.parametrize(
