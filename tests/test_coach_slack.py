@@ -339,19 +339,67 @@ def test_a_phrase_said_again_and_again_is_named_once_with_a_count_and_rewritten_
     reply = one(
         local.workspace.command("ana", "/tone", "as per policy as per policy as per policy")
     )
-    assert reply.text == "Tone 55/100: 3 phrases to change: “as per policy” (3 times)"
+    assert reply.text == "Tone 55/100: 1 phrase to change: “as per policy” (3 times)"
     text = reply.render().text
-    bullets = [line for line in text.split("\n") if line.startswith("• ")]
-    assert bullets == [
+    assert bullets_of(text) == [
         "• “as per policy” (3 times): Hiding behind policy sounds like we don't care; explain how"
         " it works and why. Say “as a rule” instead: “As a rule.”"
     ]
     assert text.endswith("*The whole text, rewritten:*\nAs a rule.")
-    # in two sentences each has its own suggestion; the notification still names it once
+    # in two sentences too: one bullet a phrase, where it is first said
     twice = "As per policy, we refund in 5 days. as per policy we can't refund a gift."
     reply = one(local.workspace.command("ana", "/tone", twice))
-    assert reply.text == "Tone 55/100: 3 phrases to change: “As per policy” (2 times), “can't”"
-    assert len([line for line in reply.render().text.split("\n") if line.startswith("• ")]) == 3
+    assert reply.text == "Tone 55/100: 2 phrases to change: “As per policy” (2 times), “can't”"
+    text = reply.render().text
+    assert [bullet.split(":", 1)[0] for bullet in bullets_of(text)] == [
+        "• “As per policy” (2 times)", "• “can't”",
+    ]  # fmt: skip
+    assert text.endswith(
+        "As a rule, we refund in 5 days. As a rule we can *[add: what you can do]* rather than"
+        " refund a gift.\nFill in the parts in brackets before you send it."
+    )
+
+
+def test_a_sentence_or_clause_typed_again_and_again_is_one_bullet_a_phrase_and_said_once(local):
+    """Found by a QA play: "As per policy we cannot." typed four times listed 8 bullets, the
+    same two four times over, under a notification that said "(4 times)"; and "as I said" said
+    three times was rewritten "Just to recap,, we can ..., we can ..., we can ..."."""
+    reply = one(local.workspace.command("ana", "/tone", " ".join(["As per policy we cannot."] * 4)))
+    assert reply.text == (
+        "Tone 0/100: 2 phrases to change: “As per policy” (4 times), “cannot” (4 times)"
+    )
+    text = reply.render().text
+    assert text.startswith("*Tone 0/100*: 2 phrases to change\n")
+    assert bullets_of(text) == [
+        "• “As per policy” (4 times): Hiding behind policy sounds like we don't care; explain how"
+        " it works and why. Say “as a rule” instead: “As a rule we can *[add: what you can do]*.”",
+        "• “cannot” (4 times): The customer hears the no and stops reading; lead with what you can"
+        " do. Say “can *[add: what you can do]*” instead, as in the sentence above.",
+    ]
+    assert "*The whole text, rewritten:*\nAs a rule we can *[add: what you can do]*.\n" in text
+
+    typed = (
+        "as I said, as I said, as I said, unfortunately unfortunately we can't, we can't, we can't"
+    )
+    reply = one(local.workspace.command("ana", "/tone", typed))
+    assert reply.text == (
+        "Tone 0/100: 3 phrases to change: “as I said” (3 times), “unfortunately” (2 times),"
+        " “can't” (3 times)"
+    )
+    text = reply.render().text
+    assert [bullet.split(":", 1)[0] for bullet in bullets_of(text)] == [
+        "• “as I said” (3 times)", "• “unfortunately” (2 times)", "• “can't” (3 times)",
+    ]  # fmt: skip
+    assert bullets_of(text)[0].endswith(
+        "Say “just to recap,” instead: “Just to recap, we can *[add: what you can do]*.”"
+    )
+    assert "*The whole text, rewritten:*\nJust to recap, we can *[add: what you can do]*.\n" in (
+        text
+    )
+
+
+def bullets_of(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.startswith("• ")]
 
 
 def test_the_tone_report_escapes_the_reps_words_once_and_bolds_what_to_fill_in():
