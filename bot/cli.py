@@ -328,7 +328,13 @@ def cmd_tone(args: argparse.Namespace) -> int:
                       "rewritten": report.rewritten}  # fmt: skip
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            phrases = ", ".join(repr(f.phrase) for f in report.flags) or "clean"
+            phrases = (
+                ", ".join(
+                    repr(flag.phrase) + (f" ({times} times)" if times > 1 else "")
+                    for flag, times in report.phrases()
+                )
+                or "clean"
+            )
             print(f"{report.score:3}  {phrases}  <- {text}", flush=True)
     return 0
 

@@ -274,6 +274,9 @@ def test_tone_writes_one_json_object_per_text(repbot):
     assert flagged["score"] < 100 and len(flagged["flags"]) >= 3
     assert all(set(f) == {"phrase", "why", "rewrite", "instead_of"} for f in flagged["flags"])
     assert (clean["score"], clean["flags"]) == (100, [])
+    # read by a person: each phrase once with its count, as /tone's bullets name it
+    plain = repbot("tone", "--playbooks", str(PLAYBOOKS), stdin="As per policy we cannot. " * 3)
+    assert plain.stdout.startswith(" 10  'As per policy' (3 times), 'cannot' (3 times)  <- ")
 
 
 def test_tone_scores_only_what_the_slack_command_would(repbot):

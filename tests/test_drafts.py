@@ -444,6 +444,14 @@ def test_courtesies_are_no_feeling_and_a_real_hope_still_is(message, emotion):
         # when it happened is not what happened; "&" joins two things
         ("This morning I got an email that the box was dispatched. Where is it?", "the box"),
         ("Maria: my box & bag never came", "your missing box"),
+        # courtesies, greetings and sign-offs name nothing (a QA play got "the finds" and "the
+        # good week Regards"), nor does when the customer needs it (it got "the wedding")
+        ("Dear team, I hope this finds you well. Kind regards, Jo", "this"),
+        ("Hi, hope you're having a good week. Regards", "this"),
+        ("I hope it arrives before the wedding!", "this"),
+        ("Hope you're having a good week! My parcel never came", "your missing parcel"),
+        ("Can the order come in time for the christening? It's late", "the order"),
+        ("After the update my app keeps crashing", "your app"),
     ],
 )
 def test_the_problem_is_named_in_a_few_words_not_quoted(message, named):

@@ -15,6 +15,7 @@ from bot.faq.pleasantries import without_pleasantries
          "please close my account."),
         ("Hi Anna,\nmy box is late\nThanks in advance,\nTom", "my box is late"),
         ("Good afternoon team! Can I pause? Have a great day", "Can I pause?"),
+        ("Hi, hope you're having a good week. Can I pause? Regards", "Can I pause?"),
         ("my box never came. Sent from my iPhone", "my box never came."),
         ("Thank you so much!\nMaria", ""),
         ("Customer: where is my box", "where is my box"),

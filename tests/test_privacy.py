@@ -15,6 +15,7 @@ from bot.cases.service import close_case, import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.faq import queries as faq_db
+from bot.privacy.naming import partly_named
 from bot.privacy.service import erase, export
 from bot.shared import chain
 from bot.shared.db import Store
@@ -286,13 +287,7 @@ def test_erasing_a_customer_leaves_a_namesakes_record_and_cases_as_they_are(
     local, tmp_path, repbot
 ):
     store = local.services.store
-    csv = tmp_path / "crm.csv"
-    csv.write_text(
-        "id,name,email,customer_since,tier\n"
-        f"BX-1,{NAME},{EMAIL},2015-01-01,premium\n"
-        f"BX-4,{NAME},other.margaret@example.com,2024-05-01,standard\n"
-    )
-    import_customers(store, csv)
+    crm(store, tmp_path, f"BX-4,{NAME},other.margaret@example.com,2024-05-01,standard")
     ws = local.workspace
     ws.command("ana", "/case", "BX-1, box arrived damaged")
     ws.command("ana", "/case", f"BX-4, {NAME} wants vegan meals")
@@ -308,6 +303,100 @@ def test_erasing_a_customer_leaves_a_namesakes_record_and_cases_as_they_are(
         f"{NAME} asked for a call after 5pm"
     ]
     assert rows_with(store, EMAIL) == []
+
+
+def crm(store: Store, tmp_path, *others: str) -> None:
+    """Her (BX-1) and the `others` ("BX-2,Tom Okafor,tom@example.com,2020-01-01,standard") in
+    the CRM."""
+    csv = tmp_path / "crm.csv"
+    rows = [f"BX-1,{NAME},{EMAIL},2015-01-01,premium", *others]
+    csv.write_text("id,name,email,customer_since,tier\n" + "".join(f"{row}\n" for row in rows))
+    import_customers(store, csv)
+
+
+def test_erasing_her_takes_the_words_that_name_her_by_part_of_her_name_and_no_one_elses(
+    local, tmp_path
+):
+    store = local.services.store
+    crm(store, tmp_path, "BX-2,Tom Okafor,tom@example.com,2020-01-01,standard",
+        "BX-5,Margaret Smith,msmith@example.com,2021-01-01,standard")  # fmt: skip
+    ws = local.workspace
+    ws.command("ana", "/case", "BX-1, box arrived damaged")
+    ws.command("ana", "/note", "C-1001 Mrs Holloway prefers a call after 5pm")
+    ws.command("ana", "/draft", "C-1001 Margaret here, my box arrived crushed")
+    ws.command("ana", "/case", "BX-2, parcel late")
+    ws.command("ana", "/note", "C-1002 Margaret from billing says the refund is on its way")
+    ws.command("ana", "/note", "C-1002 Mrs Holloway next door took his parcel in")
+    ws.command("ana", "/followup", "in 3h ask Mrs Holloway next door for it C-1002")
+    ws.command("ana", "/case", "BX-5, wants vegan meals")
+    ws.command("ana", "/note", "C-1003 Margaret Smith asked for the Green box")
+    ws.command("ben", "/followup", "in 2h ring Mrs Holloway back about her new box")  # no case
+    ws.command("ben", "/followup", "in 2h Tom called: ring him about the courier")
+    ws.command("ben", "/faq", "Margaret H. asks where is my box")
+    ws.command("ben", "/faq", "Margaret here, where is my box?")  # a first name alone: anyone's
+    ws.command("ben", "/tone", "Mr. Holloway, unfortunately we can't refund you")
+    close_case(store, 1001, "U0ANA0001", "product")
+
+    # the export lists what names her by part of her name, as the erasure will find it, and
+    # nothing of another customer's
+    mentions = export(store, "BX-1")["mentions"]
+    assert [q["text"] for q in mentions["faq_questions"]] == ["Margaret H. asks where is my box"]
+    assert [t["text"] for t in mentions["tone_checks"]] == [
+        "Mr. Holloway, unfortunately we can't refund you"
+    ]
+    assert [p["what"] for p in mentions["promises"]] == ["ring Mrs Holloway back about her new box"]
+    assert [a["personal"] for a in mentions["audit"]] == [
+        {"what": "ring Mrs Holloway back about her new box"}
+    ]
+
+    erasure = erase(store, "BX-1", actor="U0MIA0001", reason="DSR-4")
+    assert erasure.records["partial mention"] == 3
+    # in every table, the audit log's personal parts too, but on Tom's case, which is his
+    assert sorted(table for table, _ in rows_with(store, "Holloway")) == [
+        "audit_personal", "case_notes", "followups"]  # fmt: skip
+    assert rows_with(store, "Margaret here, my box") == []  # her draft
+    everywhere = (
+        "SELECT what FROM followups UNION ALL SELECT text FROM faq_queries"
+        " UNION ALL SELECT text FROM tone_checks UNION ALL SELECT text FROM case_notes"
+    )
+    texts = {text for (text,) in store.db.execute(everywhere)}
+    assert {
+        f"ring {erasure.name} back about her new box",
+        f"{erasure.name} asks where is my box",
+        f"{erasure.name}, unfortunately we can't refund you",
+        "Tom called: ring him about the courier",
+        "Margaret here, where is my box?",
+        "Margaret from billing says the refund is on its way",
+        "Mrs Holloway next door took his parcel in",
+        "ask Mrs Holloway next door for it",
+        "Margaret Smith asked for the Green box",
+    } <= texts
+    assert export(store, "BX-5")["customer"]["name"] == "Margaret Smith"
+
+
+@pytest.mark.parametrize(
+    ("name", "others", "named", "not_named"),
+    [
+        # a surname no one else has, and no everyday word: alone too
+        (NAME, ["Tom Okafor"], ["holloway called", "Dr Holloway", "Margaret H. asks"],
+         ["Margaret asks", "the Hollowayfield office", "Margaret Hughes asks"]),
+        # another Holloway: a title or a surname could mean either; her initial could not
+        (NAME, ["Ian Holloway"], ["Margaret H. asks"], ["Mrs Holloway", "Holloway called"]),
+        # another Margaret H.: not by her initial
+        (NAME, ["Margaret Hughes"], ["Mrs Holloway"], ["Margaret H. asks"]),
+        # someone else repbot knows (a rep, say) has her surname
+        ("Tom Okafor", ["Ana Okafor"], ["Tom O. called"], ["Mr Okafor called"]),
+        # a surname that is an everyday word: only with a title
+        ("Rose Green", [], ["Mrs Green called", "Mrs. Green called"], ["a green box", "Rose here"]),
+    ],
+)  # fmt: skip
+def test_part_of_a_name_names_her_only_where_no_one_else_could_be_meant(
+    name, others, named, not_named
+):
+    found = partly_named(name, others)
+    assert found is not None
+    assert [text for text in named if found(text)] == named
+    assert [text for text in not_named if found(text)] == []
 
 
 def rows_with(store: Store, text: str) -> list[tuple[str, str]]:

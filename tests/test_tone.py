@@ -176,6 +176,21 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
         ("as per policy as per policy as per policy", "As a rule."),
         ("As per policy, as per policy, we refund in 5 days.", "As a rule, we refund in 5 days."),
         ("as per policy, per our policy, you need to wait", "As a rule, please wait."),
+        # a clause or a sentence typed again and again is said once, with no comma doubled (a
+        # QA play got "Just to recap,, we can ..., we can ..., we can ...")
+        (
+            "as I said, as I said, unfortunately we can't, we can't",
+            "Just to recap, we can [add: what you can do].",
+        ),
+        ("We can't. We can't. We can't.", "We can [add: what you can do]."),
+        (
+            "We can't. Thanks. We can't.",
+            "We can [add: what you can do]. Thanks. We can [add: what you can do].",
+        ),
+        (
+            "Unfortunately we can't refund it, it ships Monday.",
+            "We can [add: what you can do] rather than refund it, it ships Monday.",
+        ),
     ],
 )
 def test_rewrites_read_naturally(rules, text, rewritten):

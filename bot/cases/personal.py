@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 
 from bot.cases import queries as cases_db
 from bot.cases.customers import erased_customer, erased_keys, refuse_slack_reference
@@ -97,12 +96,12 @@ def customer_record(store: Store, customer: dict) -> dict:
     return {"customer": {f: customer[f] for f in fields}, "cases": cases, "audit": audit}
 
 
-def audit_naming(store: Store, named: Mentions | None) -> list[dict]:
-    """The audit rows whose personal parts name someone (a promise with no case that names the
-    customer), as an erasure finds them, as plain data for JSON."""
-    if named is None:
-        return []
-    found = cases_db.personal_parts_mentioning(store, named)
+def audit_naming(
+    store: Store, ref: str, named: Mentions | None, partly: Mentions | None
+) -> list[dict]:
+    """The audit rows whose personal parts name the customer `ref` (a promise with no case
+    that names them), as an erasure finds them (`audit_parts_of`), as plain data for JSON."""
+    found = _parts_naming(store, ref, named, partly)
     return [_audit_entry(row) for row in cases_db.audit_rows_by_id(store, found)]
 
 
@@ -112,12 +111,25 @@ def _audit_entry(row: dict) -> dict:
     return {**row, "details": json.loads(row["details"]), "personal": personal}
 
 
-def audit_parts_of(store: Store, ref: str, mentions: Callable[[str], bool]) -> list[int]:
-    """The audit rows whose personal parts an erasure of the customer `ref` takes: those that
-    name them, and any that mention them (a promise with no case that names them)."""
+def audit_parts_of(
+    store: Store, ref: str, named: Mentions | None, partly: Mentions | None
+) -> list[int]:
+    """The audit rows whose personal parts an erasure of the customer `ref` takes: those about
+    them, and any that mention them (a promise with no case that names them)."""
     parts = set(cases_db.personal_parts_to_erase(store, ref))
-    parts.update(cases_db.personal_parts_mentioning(store, mentions))
+    parts.update(_parts_naming(store, ref, named, partly))
     return sorted(parts)
+
+
+def _parts_naming(
+    store: Store, ref: str, named: Mentions | None, partly: Mentions | None
+) -> list[int]:
+    """The audit rows whose personal parts name the customer `ref` (`named`, on any row), or
+    partly name them (`partly`, on rows about no other customer), not yet erased."""
+    found = set(cases_db.personal_parts_mentioning(store, named)) if named else set()
+    if partly is not None:
+        found.update(cases_db.personal_parts_mentioning(store, partly, of_no_customer_but=ref))
+    return sorted(found)
 
 
 def open_cases(store: Store, customer: dict) -> list[str]:

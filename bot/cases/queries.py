@@ -474,11 +474,18 @@ def personal_parts_about(store: Store, cases: list[str], subjects: list[str]) ->
     ]
 
 
-def personal_parts_mentioning(store: Store, mentions: Callable[[str], bool]) -> list[int]:
+def personal_parts_mentioning(
+    store: Store, mentions: Callable[[str], bool], *, of_no_customer_but: str | None = None
+) -> list[int]:
     """The audit rows whose personal parts mention someone (a promise with no case that names
-    the customer), not yet erased."""
-    rows = store.db.execute("SELECT audit_id, data FROM audit_personal WHERE data IS NOT NULL")
-    return [audit_id for audit_id, data in rows if mentions(data)]
+    the customer), not yet erased; with `of_no_customer_but`, only those about no customer or
+    about that one (by their reference)."""
+    sql = """SELECT p.audit_id, p.data FROM audit_personal p JOIN audit_log a ON a.id = p.audit_id
+             WHERE p.data IS NOT NULL"""
+    if of_no_customer_but is not None:
+        sql += " AND coalesce(json_extract(a.details, '$.customer'), ?) = ?"
+    given = [] if of_no_customer_but is None else [of_no_customer_but] * 2
+    return [audit_id for audit_id, data in store.db.execute(sql, given) if mentions(data)]
 
 
 def mark_personal_parts_erased(store: Store, audit_ids: list[int], erased_by: int) -> None:

@@ -25,6 +25,7 @@ from bot.coaching.playbooks import (
     render_context,
 )
 from bot.faq.knowledge import Entry
+from bot.faq.pleasantries import without_pleasantries
 from bot.shared.english import language_of
 from bot.shared.refusal import Refusal
 
@@ -46,6 +47,12 @@ COMPOUND = re.compile(
     re.IGNORECASE,
 )
 NO_TOPIC = "this"  # when nothing good can be named, rather than a bad quote
+# Words that say when, not what: the thing after them is the customer's deadline or occasion
+# ("I hope it arrives before the wedding"), no problem to name back.
+WHEN_WORDS = (
+    ("before",), ("after",), ("until",), ("till",), ("by",), ("during",), ("since",),
+    ("ahead", "of"), ("in", "time", "for"),
+)  # fmt: skip
 # Words that end a thing's name: verbs, adverbs and the little words between.
 NOT_NOUN_WORDS = """
     i me you he she it we they them us is are was were be been being am has have had do does
@@ -257,9 +264,12 @@ def _speakable(word: str) -> bool:
 def topic(message: str) -> str:
     """The customer's problem named in a few words, for the reply to say back: "your missing
     box", "the app", "the double charge"; "this" when nothing good can be taken from the
-    message. Never a quote: the reply names the problem, it does not repeat the message."""
+    message. Never a quote: the reply names the problem, it does not repeat the message. Its
+    greeting, well-wishing and sign-off are no problem: "I hope this finds you well" names no
+    "finds", and a message of courtesies alone is "this"."""
+    said = without_pleasantries(message)
     # "&" joins two things as "and" does: "my box & bag" is not a "box bag"
-    flat = " ".join(message.replace("’", "'").replace("&", " and ").split())
+    flat = " ".join(said.replace("’", "'").replace("&", " and ").split())
     flat = COMPOUND.sub(r"\1-\2", flat)
     bare = flat.lower().replace("'", "")
     for name, pattern in WHOLE_PROBLEMS:
@@ -272,7 +282,7 @@ def topic(message: str) -> str:
         for m in TOKEN.finditer(flat)
     ]
     for index, word in enumerate(words):
-        if word.key not in DETERMINERS:
+        if word.key not in DETERMINERS or _says_when(words, index):
             continue
         # After "why isn't", "is", "when is": the thing is asked about, and a word in -ing
         # after it is what it does ("why isn't my top-up showing").
@@ -295,6 +305,13 @@ class Word:
     key: str  # lower case, no apostrophes: "hasnt"
     shown: str  # as typed ("SIM"), or in lower case when the whole message is shouted
     possessive: bool  # "daughter's"
+
+
+def _says_when(words: list[Word], index: int) -> bool:
+    """Whether the words just before `index` say when ("before", "in time for"): what follows
+    is when the customer needs it, not what went wrong."""
+    keys = [word.key for word in words[:index]]
+    return any(tuple(keys[-len(when) :]) == when for when in WHEN_WORDS)
 
 
 def _noun_phrase(words: list[Word], asked: bool = False) -> list[str]:

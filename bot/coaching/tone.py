@@ -72,6 +72,10 @@ SPACE_BEFORE = re.compile(r"\s+(?=[,.;:!?])")
 COMMA_BEFORE_STOP = re.compile(r",+(?=\s*[.;:!?]|\s*$)")
 # Said twice in a row ("rather than rather than"); not across a comma: "refund it, it ..."
 REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
+# A whole clause said again after its comma: "we can't, we can't" rewritten is said once.
+CLAUSE_AGAIN = re.compile(r"(^|,\s+)([^,.;!?]+?)(?:,\s+\2)+(?=[,.;!?]|\s*$)", re.IGNORECASE)
+# Commas left side by side where a repeated phrase went: "Just to recap,, we can".
+DOUBLE_COMMA = re.compile(r",(?:\s*,)+")
 # Where a phrase's rewrite fits in its clause (see the header of tone.yaml). A clause ends at
 # punctuation (not a comma or point inside a number, "1,000" or "2.5") or a dash.
 Fits = Literal["anywhere", "start", "after words", "end", "whole", "nowhere"]
@@ -135,6 +139,17 @@ class ToneReport:
     score: int  # 0..100, 100 = clean
     flags: list[Flag]  # in text order, no overlaps
     rewritten: str
+
+    def phrases(self) -> list[tuple[Flag, int]]:
+        """Each phrase once, as and where it is first said, with how many times the text says
+        it: "as per policy" typed in four sentences is one phrase to change, not four."""
+        said: dict[tuple[str, str], tuple[Flag, int]] = {}
+        for flag in self.flags:
+            # however it was typed: "As per policy" and "as per  policy" are one
+            key = (" ".join(flag.phrase.casefold().split()), flag.rule)
+            first, times = said.get(key, (flag, 0))
+            said[key] = (first, times + 1)
+        return list(said.values())
 
 
 @dataclass(frozen=True)
@@ -480,12 +495,18 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
     pieces: list[str] = []
     position = 0
     left_out = False
+    said_last = ""  # the sentence rewritten just before, when nothing but spaces follows it
     for start, end, chosen_here in _by_sentence(text, chosen):
-        pieces.append(text[position:start])
+        between = text[position:start]
+        pieces.append(between)
         sentence, replacements, instead_of = _rewrite_sentence(text, start, end, chosen_here)
-        pieces.append(sentence)
+        # The same sentence again, as rewritten ("As per policy we cannot." typed four times)
+        # is said once, as a phrase said again and again is.
+        again = sentence.strip() == said_last and not between.strip()
+        said_last = sentence.strip()
+        pieces.append("" if again else sentence)
         position = end
-        if not sentence:  # left out whole, with the space that followed it
+        if not sentence or again:  # left out whole, with the space that followed it
             position = len(text) - len(text[end:].lstrip())
             left_out = True
         for (first, last, _, rule, _), replacement in zip(chosen_here, replacements, strict=True):
@@ -666,12 +687,12 @@ def _marked(match: re.Match[str]) -> str:
 
 
 def _as_sentence(core: str) -> str:
-    """The sentence tidied: its spaces and commas, a connector said twice once, "i" as "I", a
-    capital first and punctuation last."""
+    """The sentence tidied: its spaces and commas, a connector or a clause said twice once, "i"
+    as "I", a capital first and punctuation last."""
     core = LOWER_I.sub("I", DOUBLE_SPACE.sub(" ", core))
     core = SPACE_BEFORE.sub("", core)
-    core = COMMA_BEFORE_STOP.sub("", core)
-    core = REPEATED.sub(r"\1", core)
+    core = COMMA_BEFORE_STOP.sub("", DOUBLE_COMMA.sub(",", core))
+    core = CLAUSE_AGAIN.sub(r"\1\2", REPEATED.sub(r"\1", core))
     core = core.lstrip(" ,;")
     if not core:
         return core

@@ -38,7 +38,7 @@ _COURTESIES = re.compile(
             (?:well|ok|okay|good|fine|safe)
           | this\s+(?:e-?mail|message|note|finds\s+you)(?:\s+finds\s+you)?\s+(?:well|ok|okay)
           | (?:all|everything)\s+is\s+(?:well|good|ok|okay|fine)
-          | you\s+(?:are|{_APOSTROPHE}re|had|have\s+had)\s+(?:having\s+)?an?\s+
+          | you(?:{_APOSTROPHE}re|\s+(?:are|had|have\s+had))\s+(?:having\s+)?an?\s+
             (?:good|great|nice|lovely)\s+(?:day|week|weekend|christmas|holiday|break)
         )
       | (?:i\s+)?(?:hope|hoping)\s+(?:you|someone|somebody)\s+(?:can|could)\s+help(?:\s+me)?

@@ -118,3 +118,26 @@ def archive(db: Database, start: str, end: str, part: str, rows: list, at: str) 
            VALUES (?, ?, ?, ?, ?)""",
         [start, end, part, json.dumps(rows, ensure_ascii=False), at],
     )
+
+
+def other_names(store: Store, customer_id: str) -> list[str]:
+    """The names of everyone else repbot knows: the other customers not erased, and the people
+    of the Slack workspace (a rep, a colleague in billing)."""
+    return [
+        row[0]
+        for row in store.db.execute(
+            """SELECT name FROM customers WHERE id != ? AND erased_at IS NULL
+               UNION SELECT real_name FROM users WHERE real_name IS NOT NULL
+               UNION SELECT name FROM users WHERE name IS NOT NULL""",
+            [customer_id],
+        )
+    ]
+
+
+def owned_among(store: Store, table: str, owned: dict[str, str], ids: list[int]) -> set[int]:
+    """Which of the rows `ids` of `table` the conditions `owned` (by table, as
+    `owned_by_others` gives them) say are owned."""
+    if not ids or table not in owned:
+        return set()
+    sql = f"SELECT id FROM {table} WHERE id IN ({placeholders(ids)}) AND ({owned[table]})"
+    return {row[0] for row in store.db.execute(sql, ids)}

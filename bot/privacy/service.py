@@ -27,11 +27,12 @@ from bot.coaching import personal as coaching_personal
 from bot.faq import personal as faq_personal
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
-from bot.privacy.queries import owned_by_namesakes, owned_by_others
+from bot.privacy.naming import partly_named
+from bot.privacy.queries import other_names, owned_among, owned_by_namesakes, owned_by_others
 from bot.privacy.wording import ERASED_WORDS, erased_customer
 from bot.shared.db import Store
 from bot.shared.english import has_words
-from bot.shared.redact import Mentions, Replacement, pattern, redact
+from bot.shared.redact import Mentions, Replacement, either, pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
@@ -42,10 +43,12 @@ ABOUT = {
     "promises (/followup), redirects to other teams and the replies drafted for it (/draft).",
     "audit": "The audit log's entries about them, each with its personal details (null once "
     "erased).",
-    "mentions": "Records outside their cases that name them (their name, email or CRM id), found "
-    "as an erasure finds them: faq_questions asked with /faq or in a direct message to the "
-    "bot, tone_checks of a rep's own words (/tone), promises and drafts on no case of theirs, "
-    "and the audit log's entries whose personal details name them.",
+    "mentions": "Records outside their cases that name them (their name, email or CRM id, or, "
+    "on records of no other customer, part of their name where no one else repbot knows could "
+    'be meant: "Mrs Holloway", "Margaret H."), found as an erasure finds them: '
+    "faq_questions asked with /faq or in a direct message to the bot, tone_checks of a rep's "
+    "own words (/tone), promises and drafts on no case of theirs, and the audit log's entries "
+    "whose personal details name them.",
 }
 # The fields of an export that hold people's words: each is looked for, and erased, wherever
 # it was copied (a message already posted, a question that quoted it) but in another
@@ -79,16 +82,28 @@ def export(store: Store, text: str) -> dict:
     """Everything repbot holds about the customer `text` names, as plain data for JSON."""
     customer = find_customer(store, text)
     document = _export_of(store, customer)
-    named = _named_by(customer)
+    named, partly = _named_by(customer), _partly_named_by(store, customer)
+    others = owned_by_others(_case_ids(document))
+
+    def naming(find: Callable[[Store, Mentions | None], list[dict]], table: str) -> list[dict]:
+        """The records `find` finds naming them, and partly naming them but for those another
+        customer owns, as an erasure finds them."""
+        found = find(store, named)
+        ids = {record["id"] for record in found}
+        partly_found = [record for record in find(store, partly) if record["id"] not in ids]
+        owned = owned_among(store, table, others, [record["id"] for record in partly_found])
+        found += [record for record in partly_found if record["id"] not in owned]
+        return sorted(found, key=lambda record: record["id"])
+
     cases = document["cases"]
     mentions = {
-        "faq_questions": faq_personal.questions_naming(store, named),
-        "tone_checks": coaching_personal.tone_checks_naming(store, named),
-        "promises": _besides(followups_personal.promises_naming(store, named),
+        "faq_questions": naming(faq_personal.questions_naming, "faq_queries"),
+        "tone_checks": naming(coaching_personal.tone_checks_naming, "tone_checks"),
+        "promises": _besides(naming(followups_personal.promises_naming, "followups"),
                              [p for case in cases for p in case["promises"]]),
-        "drafts": _besides(coaching_personal.drafts_naming(store, named),
+        "drafts": _besides(naming(coaching_personal.drafts_naming, "drafts"),
                            [d for case in cases for d in case["drafts"]]),
-        "audit": _besides(audit_naming(store, named), document["audit"]),
+        "audit": _besides(audit_naming(store, customer["ref"], named, partly), document["audit"]),
     }  # fmt: skip
     return {"format": FORMAT, "about": ABOUT, **document, "mentions": mentions}
 
@@ -99,6 +114,14 @@ def _named_by(customer: dict) -> Mentions | None:
     if customer["erased_at"]:
         return pattern([customer["id"]])
     return pattern([customer["name"], customer["email"] or "", customer["id"]])
+
+
+def _partly_named_by(store: Store, customer: dict) -> Mentions | None:
+    """What names the customer by part of their name where no one else could be meant
+    (bot/privacy/naming.py); nothing once erased."""
+    if customer["erased_at"]:
+        return None
+    return partly_named(customer["name"], other_names(store, customer["id"]))
 
 
 def _besides(found: list[dict], listed: list[dict]) -> list[dict]:
@@ -228,8 +251,9 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         document = _export_of(store, customer)
         ref, at, case_ids = customer["ref"], store.now(), _case_ids(document)
         found = _named_by(customer)  # not erased: their name, email and CRM id
-        mentions: Callable[[str], bool] = found or (lambda _: False)
-        parts = audit_parts_of(store, ref, mentions)
+        partly = _partly_named_by(store, customer)
+        mentions = either(found, partly)
+        parts = audit_parts_of(store, ref, found, partly)
         name = erased_customer(ref)
         records = {"customer": erase_customer(store, customer, name, at)}
         records |= erase_cases(store, case_ids, ERASED_WORDS)
@@ -237,14 +261,15 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED_WORDS)
         # One pass over every table: the lines of their words first (they may hold the name),
         # where no other customer owns them (the same note may be on anyone's case), then
-        # their name, email and CRM id wherever else they stand.
-        copies = Replacement(
-            pattern(_free_texts(document), SHORTEST_COPY), ERASED_WORDS, owned_by_others(case_ids)
-        )
+        # their name, email and CRM id wherever else they stand, and part of their name
+        # ("Mrs Holloway") where no other customer owns it.
+        others = owned_by_others(case_ids)
+        copies = Replacement(pattern(_free_texts(document), SHORTEST_COPY), ERASED_WORDS, others)
         # A namesake's own name and email, on their record and cases, are theirs.
         namesakes = owned_by_namesakes(customer["name"], customer["email"] or "")
-        records["copied text"], records["other mention"] = redact(
-            store.db, [copies, Replacement(found, name, namesakes)]
+        records["copied text"], records["other mention"], records["partial mention"] = redact(
+            store.db,
+            [copies, Replacement(found, name, namesakes), Replacement(partly, name, others)],
         )
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,

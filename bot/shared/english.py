@@ -32,8 +32,26 @@ def english_stems() -> frozenset[str]:
     """The stems of the 160,000 English words of pyspellchecker's word frequency list. Read
     when first wanted, not on import: 0.15 s (a server reads it before its workers fork, to
     share it)."""
-    words = SpellChecker(language="en").word_frequency.dictionary
-    return frozenset(stem(word) for word in words if word.isalpha())
+    return frozenset(stem(word) for word in _word_counts() if word.isalpha())
+
+
+# How often a word must occur in pyspellchecker's list (drawn from subtitles, so it holds
+# names too) to be an everyday word: surnames that are such words are above it (Baker 1,794,
+# Brook 1,428, Marsh 1,524, Reed 1,813, Green 107,189), surnames that are words in name only
+# below (Holloway 66, Patel 87, Clarke 211, Bennett 261, Reid 465).
+EVERYDAY = 1000
+
+
+@functools.cache
+def everyday_words() -> frozenset[str]:
+    """The words common enough in English that a text using one may mean the word and not a
+    person named so ("a green box", not Mrs Green). Read when first wanted, not on import."""
+    return frozenset(word for word, count in _word_counts().items() if count >= EVERYDAY)
+
+
+def _word_counts() -> dict[str, int]:
+    """pyspellchecker's English words, lower case, with how often each occurs."""
+    return SpellChecker(language="en").word_frequency.dictionary
 
 
 # Common words that are not English (and not English words too), to notice a message in

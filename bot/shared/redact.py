@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -25,7 +25,7 @@ class Mentions:
     """Every spelling of some words, found ignoring case: a person's name, email and ids, or
     lines of what they wrote. Called with a text, whether it mentions any."""
 
-    spellings: tuple[str, ...]  # the longest first
+    spellings: tuple[str, ...]  # one of these is in every mention: what SQL looks for first
     regex: re.Pattern[str]
 
     def __call__(self, text: str) -> bool:
@@ -33,27 +33,45 @@ class Mentions:
 
 
 def pattern(
-    needles: Iterable[str], shortest: int = MIN_NEEDLE, *, whole_words: bool = False
+    needles: Iterable[str],
+    shortest: int = MIN_NEEDLE,
+    *,
+    whole_words: bool = False,
+    held: Iterable[str] | None = None,
 ) -> Mentions | None:
     """Every spelling of the needles of at least `shortest` characters: as typed, as Slack's
     text escapes them, and as JSON writes either; None when there is none. With `whole_words`,
-    only where it is not part of a longer word ("Ann" is not in "planned")."""
+    only where it is not part of a longer word ("Ann" is not in "planned"). `held`, when the
+    needles are many spellings of a few words ("Mrs Holloway", "Dr Holloway"), are those words
+    ("Holloway"), which SQL looks for in their place."""
+    found = _spelled([needle for needle in needles if len(needle.strip()) >= shortest])
+    if not found:
+        return None
+    ordered = sorted(found, key=len, reverse=True)
+    either = "|".join(map(re.escape, ordered))
+    if whole_words:
+        either = rf"(?<!\w)(?:{either})(?!\w)"
+    looked_for = found if held is None else _spelled(held)
+    return Mentions(tuple(sorted(looked_for, key=len, reverse=True)), re.compile(either, re.I))
+
+
+def _spelled(needles: Iterable[str]) -> set[str]:
+    """Each needle as typed, as Slack's text escapes it, and as JSON writes either."""
     spellings = set()
     for needle in needles:
         needle = needle.strip()
-        if len(needle) >= shortest:
-            for form in (
-                needle,
-                needle.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
-            ):
-                spellings.update({form, json.dumps(form)[1:-1]})
-    if not spellings:
-        return None
-    ordered = tuple(sorted(spellings, key=len, reverse=True))
-    found = "|".join(map(re.escape, ordered))
-    if whole_words:
-        found = rf"(?<!\w)(?:{found})(?!\w)"
-    return Mentions(ordered, re.compile(found, re.IGNORECASE))
+        for form in (
+            needle,
+            needle.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+        ):
+            spellings.update({form, json.dumps(form)[1:-1]})
+    return spellings
+
+
+def either(*found: Mentions | None) -> Callable[[str], bool]:
+    """Whether a text mentions what any of `found` finds."""
+    given = [mentions for mentions in found if mentions is not None]
+    return lambda text: any(mentions(text) for mentions in given)
 
 
 def _like(spelling: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from bot.coaching.closing import Closing
 from bot.coaching.drafts import Draft
@@ -124,9 +123,9 @@ def tone_report(report: ToneReport) -> Message:
     if not report.flags:
         text = f"Tone {report.score}/100: a clean bill. Nothing here sounds like can't-language."
         return message(text, [section(Mrkdwn(f"*Tone {report.score}/100*: a clean bill."))])
-    count = len(report.flags)
+    bullets = report.phrases()
+    count = len(bullets)  # phrases, each once however often it is said: as the bullets list them
     phrases = f"{count} phrase{'s' if count != 1 else ''} to change"
-    bullets = _bullets(report.flags)
     lines = [
         _flag_line(flag, times, previous)
         for previous, (flag, times) in zip([None, *(f for f, _ in bullets)], bullets, strict=False)
@@ -147,45 +146,17 @@ def tone_report(report: ToneReport) -> Message:
     ]
     if TO_FILL.search(report.rewritten):
         blocks.append(context(FILL_IN))
-    said = Counter(_said_as(flag) for flag in report.flags)  # each phrase once, as first typed
-    first = {_said_as(flag): flag.phrase for flag in reversed(report.flags)}
-    named = ", ".join(
-        _quoted(first[key], times) for key, times in list(said.items())[:PHRASES_NOTIFIED]
-    )
-    more = f" and {len(said) - PHRASES_NOTIFIED} more" if len(said) > PHRASES_NOTIFIED else ""
+    named = ", ".join(_quoted(flag.phrase, times) for flag, times in bullets[:PHRASES_NOTIFIED])
+    more = f" and {count - PHRASES_NOTIFIED} more" if count > PHRASES_NOTIFIED else ""
     return message(f"Tone {report.score}/100: {phrases}: {named}{more}", blocks)
-
-
-def _said_as(flag: Flag) -> str:
-    """A phrase however it was typed: "As per policy" and "as per  policy" are one."""
-    return " ".join(flag.phrase.casefold().split())
 
 
 def _quoted(phrase: str, times: int) -> str:
     return f"“{phrase}”" + (f" ({times} times)" if times > 1 else "")
 
 
-def _bullets(flags: list[Flag]) -> list[tuple[Flag, int]]:
-    """Each phrase with how many times it is said in a row in its sentence: one bullet for
-    "as per policy as per policy", not the same advice twice."""
-    bullets: list[tuple[Flag, int]] = []
-    for flag in flags:
-        if bullets:
-            last, times = bullets[-1]
-            if (_said_as(last), last.rule, last.rewrite, last.instead_of) == (
-                _said_as(flag),
-                flag.rule,
-                flag.rewrite,
-                flag.instead_of,
-            ):
-                bullets[-1] = (last, times + 1)
-                continue
-        bullets.append((flag, 1))
-    return bullets
-
-
 def _flag_line(flag: Flag, times: int, previous: Flag | None) -> Mrkdwn:
-    """One phrase (said `times` times in a row): why it hurts and what to say instead, with its
+    """One phrase (said `times` times in the text): why it hurts and what to say instead, with its
     sentence as it could read; or, where no words swapped in would read well, its sentence and
     one to say instead; or, for a sentence that was only the phrase, that it goes. The sentence
     is shown once: a phrase in the same sentence as the one before points to it."""

@@ -17,8 +17,9 @@ from bot.slack.people import time_zone
 CASE = re.compile(r"^([A-Za-z]{1,3}-\d{1,9}):?(?:\s+|$)")
 # "Maria:", "Émile Zola:", "李雷:" (alone too): one or two words, none starting in lower case
 # ("note:" is no name; Chinese or Arabic have no capitals); an accent may come as a combining
-# mark after its letter (text pasted from a Mac)
-NAME_WORD = r"[^\W\d_][\w'’.\-\u0300-\u036f]*"
+# mark after its letter (text pasted from a Mac). No digit: "C-1002:" or "BX-10001:" after a
+# case reference is a reference, never a name to greet.
+NAME_WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-\u0300-\u036f])*"
 NAME = re.compile(rf"^({NAME_WORD}(?: {NAME_WORD})?):(?:\s+|$)")
 
 
