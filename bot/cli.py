@@ -43,6 +43,8 @@ DESCRIPTION = (
     "playbooks/ after an edit; `repbot run` serves a real Slack workspace, with the settings in "
     ".env (see .env.example and the README's 'Connecting to a real Slack workspace')."
 )
+# The customer of `customers export | erase`, as they find them (bot/cases/personal.py).
+CUSTOMER_HELP = "a CRM id, an email, a name (or a part of it: a surname) or a case id (C-1001)"
 QUESTIONS_CSV = f"a CSV of real questions with the columns {','.join(COLUMNS)}"
 
 
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "export",
         help="everything repbot holds about a customer, as one JSON document",
     )
-    exporting.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
+    exporting.add_argument("customer", help=CUSTOMER_HELP)
     exporting.add_argument("--output", type=Path, help="write it to FILE (default: print it)")
     exporting.add_argument("--db", type=Path, help="database (default: DATABASE_PATH)")
     exporting.set_defaults(handler=cmd_customers_export)
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         "erase",
         help="erase a customer's personal data (their cases' counts stay)",
     )
-    erasing.add_argument("customer", help="a CRM id, an email or a case id (C-1001)")
+    erasing.add_argument("customer", help=CUSTOMER_HELP)
     erasing.add_argument(
         "--reason", required=True, help="why, such as the request's reference (no names)"
     )

@@ -45,7 +45,7 @@ PROMPT_HELP = (
     "# comment | help (what each does) | quit (or Ctrl-D) to leave"
 )
 EXTRA_HELP = (
-    ("wait 2h", "time passes for the bot (30m, 1d, 2 hours, up to 7d): reminders, alerts go out"),
+    ("wait 2h", "time passes for the bot (30m, 1d, 2 hours, 1w at most): reminders, alerts go out"),
     ("home", "open the bot's Home tab as the current user"),
 )
 
@@ -226,9 +226,10 @@ def run_demo(
             return _prompt(demo, len(local.services.faq.entries), at_terminal)
 
 
-# `wait 30m`, `wait 2h`, `wait 1d`, or in words: `wait 2 hours`, `wait 30 mins`, `wait 1 day`
-DURATION = re.compile(r"^(\d+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)$")
-UNITS = {"m": "minutes", "h": "hours", "d": "days"}  # by the unit's first letter
+# `wait 30m`, `wait 2h`, `wait 1d`, `wait 1w`, or in words: `wait 2 hours`, `wait 30 mins`,
+# `wait 1 day`, `wait 1 week`
+DURATION = re.compile(r"^(\d+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}  # by the unit's first letter
 # The bot runs all through a wait, so it must not pass two of the weekly summary's posting
 # times at once: the second would be reported as missed "while repbot was stopped".
 LONGEST_WAIT = timedelta(days=7)
@@ -238,14 +239,14 @@ def _wait(local: LocalSlack, demo: DemoScript, text: str) -> None:
     """`wait 2h`: time passes for the bot; show what it sent meanwhile, to everyone."""
     found = DURATION.match(text.strip().lower())
     if found is None:
-        print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d")
+        print("    ? wait how long? For example: wait 30m, wait 2h, wait 1d, wait 1w")
         return
     delta = timedelta(**{UNITS[found.group(2)[0]]: int(found.group(1))})
     if delta > LONGEST_WAIT:
         days = LONGEST_WAIT.days
         print(
-            f"    ? the demo waits up to {days} days at a time (wait {days}d), so each weekly "
-            "summary goes out on its day as it would; type wait again to go on from there"
+            f"    ? the demo waits up to {days} days at a time (wait {days}d, or wait 1w), so each "
+            "weekly summary goes out on its day as it would; type wait again to go on from there"
         )
         return
     local.wait(delta)

@@ -230,6 +230,60 @@ def test_a_new_case_beside_an_open_one_offers_to_count_the_contact_there_once(lo
     assert "*C-1003 · Margaret Holloway*" in card.render().text
 
 
+def test_a_case_merged_into_another_says_where_it_went_and_a_move_onto_a_closed_one_stays(
+    local, tmp_path
+):
+    """Found by a QA play: after "Add to C-1001 instead", /case C-1002 said "There is no case
+    C-1002"; and the button pressed after C-1001 was closed said to open a new case with
+    /case, though the new case was open already."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "BX-1, promo code rejected")
+    local.workspace.command("ana", "/case", "BX-1, parcel never turned up")
+    local.workspace.click("ana", "Add to C-1001 instead")
+    merged = "C-1002 was merged into C-1001: its contact was counted there instead."
+    for command, text in (("/case", "C-1002"), ("/note", "C-1002 she called back")):
+        (said,) = local.workspace.command("ana", command, text)
+        assert said.render().text == f"{merged} `/case C-1001` shows it."
+        assert said.text == f"{merged} /case C-1001 shows it."  # a phone: the command as typed
+    # the next one has a case beside it too; its button is pressed once C-1001 is closed
+    (card,) = local.workspace.command("ana", "/case", "BX-1, wrong item in the box")
+    assert "*C-1003 · Margaret Holloway*" in card.render().text
+    close_the_case_alone(local.services.store, 1001, BEN, "product")
+    (said,) = local.workspace.click("ana", "Add to C-1001 instead")
+    ana_reads = said.render(local.workspace.reader(member("ana"))).text
+    assert ana_reads == (
+        "C-1003 stays open as it is, with this contact: C-1001 was closed by @U0BEN0001 today "
+        "at 11:30 AM."
+    )
+    assert shown(local.workspace.command("ana", "/case", "C-1003")).startswith("*C-1003 · ")
+
+
+def test_a_case_typed_where_the_customer_goes_says_how_to_count_a_contact_or_add_a_note(
+    local, tmp_path
+):
+    """Found by a QA play: /case C-1001 box late again said "No customer has the id C-1001"."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "BX-1, box late")
+    for typed in ("C-1001 box late again", "c1001 box late again", "C-1001, box late again"):
+        (said,) = local.workspace.command("ana", "/case", typed)
+        assert said.render().text == (
+            "C-1001 is a case, not a customer. To count this contact on it, type its customer, "
+            "a comma and the topic: `/case BX-1, <topic>`; to add a note to it: "
+            "`/note C-1001 <note>`."
+        ), typed
+    close_the_case_alone(local.services.store, 1001, ANA, "product")
+    (said,) = local.workspace.command("ana", "/case", "C-1001 box late again")
+    assert said.render().text == (
+        "C-1001 is a case, not a customer, and it is closed. If its customer is back about it, "
+        "`/case BX-1, <topic>` opens a new case that follows it."
+    )
+    (said,) = local.workspace.command("ana", "/case", "C-1009 box late")
+    assert said.render().text.startswith(
+        "No customer has the id C-1009, and there is no case C-1009 either."
+    )
+    assert count(local, "contacts") == 1 and count(local, "customers") == 2
+
+
 @pytest.mark.parametrize("typed", ["@channel", "<!channel>", "@ben", "<@U0BEN0001>", "#support"])
 def test_a_mention_or_a_channel_is_never_offered_as_a_new_customer(local, tmp_path, typed):
     customers(local, tmp_path)

@@ -155,6 +155,13 @@ def test_help_says_what_the_command_does(repbot, command):
     assert usage.startswith("usage: repbot") and not description.startswith("options:")
 
 
+@pytest.mark.parametrize("command", ["export", "erase"])
+def test_the_help_of_a_customers_command_says_a_name_finds_them_too(repbot, command):
+    done = repbot("customers", command, "--help")
+    described = " ".join(done.stdout.split("positional arguments:")[1].split())
+    assert described.startswith("customer a CRM id, an email, a name (or a part of it: a surname)")
+
+
 def test_a_command_run_outside_the_clone_says_where_it_looked_and_what_to_do(
     repbot, tmp_path, monkeypatch
 ):
@@ -190,15 +197,17 @@ def test_run_against_slack_warns_that_roles_yaml_still_names_the_sample_team(rep
 
 def test_wait_takes_the_time_in_words_too_and_says_when_nothing_came(repbot, tmp_path):
     script = tmp_path / "demo.txt"
-    script.write_text("wait 2 hours\nwait 30 mins\nwait 2 weeks\nwait 400d\n")
+    script.write_text("wait 2 hours\nwait 30 mins\nwait 1w\nwait 2 weeks\nwait soon\nwait 400d")
     done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
     out = done.stdout
     assert "ana> wait 2 hours\n    #management:\n      == Weekly summary 2026-W48" in out
     assert "ana> wait 30 mins\n    (30 mins passed; the bot sent nothing meanwhile)\n" in out
-    assert "ana> wait 2 weeks\n    ? wait how long? For example: wait 30m, wait 2h" in out
+    assert "ana> wait 1w\n    #management:\n      == Weekly summary 2026-W49" in out  # a week
+    assert "ana> wait 2 weeks\n    ? the demo waits up to 7 days at a time (wait 7d, or " in out
+    assert "ana> wait soon\n    ? wait how long? For example: wait 30m, wait 2h, wait 1d, " in out
     # The bot runs all through a wait: a year at once would report its weeks' summaries as
     # not posted "while repbot was stopped", which it never was.
-    assert "ana> wait 400d\n    ? the demo waits up to 7 days at a time (wait 7d)" in out
+    assert "ana> wait 400d\n    ? the demo waits up to 7 days at a time (wait 7d, or wait" in out
     assert "stopped" not in out
 
 

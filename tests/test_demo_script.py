@@ -207,3 +207,29 @@ def test_each_message_shows_its_dates_to_its_own_reader(local):
     demo.show(local.workspace.look_everyone())
     reminders = [line for line in out.getvalue().splitlines() if "Due now: F-1" in line]
     assert reminders and all("today at 10:00 AM" in line for line in reminders)
+
+
+def test_submit_on_a_modal_with_only_done_says_so_and_sends_nothing_as_slack(local):
+    """Slack shows no submit button on a modal that has none ("C-1001 closed" has only Done):
+    no view_submission can reach the app, which has no listener for one."""
+    shown = play(local, CASE, 'click "Close case"', 'fill "Root cause" Product', "submit",
+                 "submit")  # fmt: skip
+    assert after(shown, "submit") == [
+        '    ! this form has nothing to submit: it has only Done (click "Done" or cancel closes it)'
+    ]
+    assert len([p for p in local.client.sent if p["type"] == "view_submission"]) == 1
+    assert local.workspace.modal_open("ana")  # still there, to close
+
+
+def test_a_message_whose_buttons_are_gone_is_named_as_its_reader_sees_it(local):
+    """Lee presses Approve on a card he approved already: the demo names the card as Slack
+    shows it, with @lee, not a member id, and says it once that it has no buttons now."""
+    approve = 'click "Approve" in #support-leads'
+    shown = play(local, CASE, "/solve C-1001", 'fill "Solution" "Refund"',
+                 'fill "Amount (GBP or months), where it applies" 120',
+                 'fill "Reason" Whole box unusable', "submit", "as lee",
+                 approve, approve)  # fmt: skip
+    assert shown[-1] == (
+        '    ! no button "Approve" in #support-leads; its latest message with buttons '
+        "(#support-leads, “Approved by @lee: Refund £120.00…”) has no buttons now"
+    )

@@ -286,6 +286,11 @@ def modal(**changes) -> dict:
             "invalid_blocks",
             "missing required field: label [json-pointer:/view/blocks/0]",
         ),
+        (  # a modal with a field and no submit button: what is typed could never be sent
+            modal(title=plain("Form"), blocks=[section("x"), text_input()]),
+            "invalid_arguments",
+            "[ERROR] must define submit to use input block [json-pointer:/view/blocks/1/input]",
+        ),
     ],
 )
 def test_views_over_slack_limits_are_refused(fake, view, error, explanation):
@@ -309,6 +314,11 @@ def test_views_over_slack_limits_are_refused(fake, view, error, explanation):
             call()
         assert refusal.value.response.data == refused
     assert check_view(modal(blocks=[section("x")] * 100)) is None
+
+
+def test_a_modal_with_fields_and_a_submit_button_or_with_no_field_is_accepted():
+    assert check_view(modal(submit=plain("Send"), blocks=[text_input()])) is None
+    assert check_view(modal(close=plain("Done"))) is None  # nothing to submit: no button
 
 
 # --- rates and faults ------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     assert "Holloway" not in json.dumps(cases_db.customer_names(store))
 
 
-def test_a_reason_that_names_the_customer_is_refused_before_anything_is_erased(
+def test_a_reason_that_names_the_customer_or_says_nothing_is_refused_before_any_erasure(
     local, tmp_path, repbot
 ):
     """The reason is kept in the audit log, which an erasure never changes: naming her there
@@ -232,6 +232,15 @@ def test_a_reason_that_names_the_customer_is_refused_before_anything_is_erased(
             f"repbot: The reason names the customer (“{naming}”), and the audit log keeps it "
             "for good, even after the erasure: write it without their name, email or CRM id, "
             "such as the request's ticket number (“request DSR-2026-014”).\n"
+        )
+    assert "customer.erased" not in [row["action"] for row in cases_db.audit_rows(store)]
+    # nor is a reason of no words kept for good: an emoji says nothing to whoever checks it
+    for reason in ("🙂", ":slightly_smiling_face: !!", "-- ?"):
+        refused = repbot("customers", "erase", "BX-1", "--reason", reason, "--yes", "--db", path)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert refused.stderr == (
+            f"repbot: “{reason}” says nothing in words, and the audit log keeps the reason for "
+            "good: write why, such as the request's ticket number (“request DSR-2026-014”).\n"
         )
     assert "customer.erased" not in [row["action"] for row in cases_db.audit_rows(store)]
     # words that only hold a part of her name are no mention of her

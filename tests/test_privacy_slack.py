@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.cases.audit import verify
-from bot.cases.service import close_case
+from bot.cases.service import close_case, import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.privacy.service import export
@@ -96,6 +96,11 @@ def test_a_lead_given_the_right_exports_and_erases_from_slack(local, tmp_path):
     local.workspace.fill("Why? The audit log keeps it: no names, please.", " ", "lee")
     errors = shown(local.workspace.submit("lee"))  # spaces pass Slack: the bot asks why
     assert "Say why" in errors
+    # an emoji or symbols alone would be kept in the audit log for good, saying nothing
+    for reason in ("🙂", ":+1: !"):
+        local.workspace.fill("Why? The audit log keeps it: no names, please.", reason, "lee")
+        errors = shown(local.workspace.submit("lee"))
+        assert f"“{reason}” says nothing in words" in errors and "ticket number" in errors, errors
     # the reason stays in the audit log for good: one that names her is turned down, saying
     # what of it names her and what to write instead
     for reason, naming in (("request DSR-7 from Margaret Holloway", "Margaret Holloway"),
@@ -261,13 +266,19 @@ def test_take_it_on_a_packet_the_bot_no_longer_knows_sends_nothing_erased(local,
     close_case(store, 1001, ANA, "process")
     local.wait(timedelta(days=8))
     forget_old(store)  # as repbot run does each hour
-    done = erase_from_slack(local, "BX-1")
-    # what repbot can no longer reach is said to whoever erased her, with what to do about it
+    local.workspace.command("lee", "/customer", "BX-1")
+    local.workspace.click("lee", "Erase…")
+    local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
+    (modal, *_) = local.workspace.submit("lee")
+    # what repbot can no longer reach is said to whoever erased her, with what to do about it,
+    # its time on Lee's clock (Berlin) as every time in Slack
     assert (
-        "Not reached: messages the bot posted before Jun 18, 2026 at 10:30 AM UTC about C-1001 "
+        "Not reached: messages the bot posted before Jun 18, 2026 at 12:30 PM about C-1001 "
         "(approval cards, redirect packets, reminders) may still name them in Slack; repbot "
         "no longer knows where they are. Search Slack for C-1001 and delete them."
-    ) in done
+    ) in modal.render(local.workspace.reader(member("lee"))).text
+    assert "posted before <!date^" in json.dumps(modal.view)  # in each reader's own zone
+    assert "UTC" not in modal.render().text  # nor UTC where Slack cannot show the date token
     local.settle()
     assert "Holloway" in as_slack_shows(local, BILLING)  # what remains in Slack (README)
     taken = shown(local.workspace.click("sam", "Take it", where="#billing"))
@@ -320,3 +331,60 @@ def test_two_erased_customers_read_the_same_way_everywhere_each_with_their_refer
     # asked for again by their old CRM id, a lead is told what they are called now
     (again,) = local.workspace.command("lee", "/customer", "BX-2")
     assert f"(now {names[1]}) is erased" in again.render().text
+
+
+@pytest.mark.writes_content
+def test_a_rep_who_types_an_erased_customer_is_told_when_and_creates_one_only_deliberately(
+    local, tmp_path
+):
+    """Found by a QA play: once a customer was erased, /case BX-1 said "No customer has the id
+    BX-1", and /case margaret, … offered to create her as if she had never been a customer."""
+    customers(local, tmp_path)
+    crm = tmp_path / "more.csv"
+    crm.write_text("id,name,email,customer_since,tier\nBX-3,Ann Holloway,,2020-01-01,\n"
+                   "BX-4,Tom Holloway,,2021-01-01,\n")  # fmt: skip
+    import_customers(local.services.store, crm)
+    give_leads_the_right(local)
+    local.workspace.command("ana", "/case", "BX-1, box arrived damaged")
+    close_case(local.services.store, 1001, ANA, "product")
+    erase_from_slack(local, "BX-1")
+    ana = local.workspace.reader(member("ana"))  # London: 11:30 AM
+    (said,) = local.workspace.command("ana", "/case", "BX-1 box late again")
+    assert said.render(ana).text == (
+        "No customer has the id BX-1 now. To open a case for them all the same, as a new "
+        "customer, type their name or email and the topic, then choose Create: "
+        "`/case <name>, <topic>`. The customer who had this id had their data erased today at "
+        "11:30 AM."
+    )
+    notice = (
+        "A customer with this {} had their data erased today at 11:30 AM. {} makes a new "
+        "customer of them, with none of their past: choose it only if they are back as one."
+    )
+    for typed, by in (("margaret", "name"), ("Holloway Margaret", "name"),
+                      ("MH@example.com", "email")):  # fmt: skip
+        (asked,) = local.workspace.command("ana", "/case", f"{typed}, box late again")
+        text = asked.render(ana).text
+        assert f":warning: {notice.format(by, 'Create')}" in text, typed
+        assert "[1 Create] [2 Cancel]" in text
+        assert asked.text.endswith(  # a phone's words, in UTC where Slack cannot say
+            f"Create a new customer? A customer with this {by} had their data erased on Jun 17, "
+            "2026 at 10:30 AM UTC. Create makes a new customer of them, with none of their "
+            "past: choose it only if they are back as one."
+        )
+    # among namesakes on file, the button to make a new one is New customer
+    (asked,) = local.workspace.command("ana", "/case", "holloway, box late again")
+    text = asked.render(ana).text
+    assert "Ann Holloway" in text and notice.format("name", "New customer") in text
+    # nothing of who she was: only what the rep typed, and another customer's name is no notice
+    assert "Margaret" not in text and "mh@example.com" not in text
+    (asked,) = local.workspace.command("ana", "/case", "maria lopez, box late")
+    assert "erased" not in asked.render(ana).text
+    # the flow stays: a deliberate Create makes a new customer with a case of their own
+    local.workspace.command("ana", "/case", "margaret, box late again")
+    created = shown(local.workspace.click("ana", "Create"))
+    assert "Opened a new case." in created and "*C-1002 · margaret*" in created
+    # a lead's /customer knows her by her name too
+    (said,) = local.workspace.command("lee", "/customer", "holloway margaret")
+    assert "The customer with a name like holloway margaret (now Erased customer P-" in (
+        said.render().text
+    )

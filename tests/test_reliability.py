@@ -602,7 +602,9 @@ def test_an_unknown_command_gets_a_kind_line(local):
 
 def test_a_refusal_speaks_its_own_words(local):
     (reply,) = local.workspace.command("ana", "/case", "C-9999")
-    assert reply.render().text.strip() == "There is no case C-9999."
+    assert reply.render().text.strip() == (
+        "There is no case C-9999. Check the number, or open one with /case."
+    )
 
 
 def test_two_instances_sending_at_once_deliver_each_reminder_once(local):

@@ -1,16 +1,15 @@
 """What repbot holds about one customer, from this domain's tables: finding them by what a
-person asking for their data gives (a CRM id, an email or a case id), their record for an
-export, and erasing it (see bot/privacy)."""
+person asking for their data gives (a CRM id, an email, a name or a case id), their record for
+an export, and erasing it (see bot/privacy)."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 
 from bot.cases import queries as cases_db
+from bot.cases.customers import erased_customer, erased_keys, refuse_slack_reference
 from bot.cases.customers import find_customer as find_by_name
-from bot.cases.customers import refuse_slack_reference
 from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
 from bot.shared.refusal import Refusal
@@ -41,13 +40,13 @@ def find_customer(store: Store, text: str) -> dict:
         if not rows and not any(c.isdigit() for c in text):  # a CRM id has digits, a name none
             rows, what = _by_name(store, text)
     if not rows:
-        erased = cases_db.erased_as(store, text)
+        erased = erased_customer(store, text)
         if erased is not None:
-            now_called = existing(cases_db.customer(store, erased[0]), erased[0])["name"]
+            now_called = existing(cases_db.customer(store, erased.ref), erased.ref)["name"]
             raise Refusal(
                 f"The customer with {what} (now {now_called}) is erased: repbot holds nothing "
                 "more of theirs than counts. They were erased",
-                at=datetime.fromisoformat(erased[1]),
+                at=erased.at,
             )
         raise Refusal(f"No customer has {what}; {HOW}.")
     if len(rows) > 1:
@@ -140,9 +139,10 @@ def open_cases(store: Store, customer: dict) -> list[str]:
 
 def erase_customer(store: Store, customer: dict, name: str, at: str) -> int:
     """Inside the caller's transaction: the customer's row keeps only their reference and tier
-    (their id becomes the reference everywhere) and is named `name`; their CRM id and email are
-    remembered only as keyed hashes. Rows stay, so every count a summary reads stays."""
-    identifiers = [customer["id"], customer["email"] or ""]
+    (their id becomes the reference everywhere) and is named `name`; their CRM id, email and
+    name are remembered only as keyed hashes (`erased_keys`), for whoever types one again. Rows
+    stay, so every count a summary reads stays."""
+    identifiers = [customer["id"], customer["email"] or "", *erased_keys(customer["name"])]
     cases_db.remember_erased(store, identifiers, customer["ref"], at)
     return cases_db.pseudonymise_customer(store, customer["id"], customer["ref"], name, at)
 

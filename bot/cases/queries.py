@@ -171,6 +171,17 @@ def remove_case(store: Store, case_id: int) -> bool:
     return True
 
 
+def merged_into(store: Store, case_id: int) -> int | None:
+    """The case a removed case's one contact was moved to (`remove_case`), as the audit names
+    it; None for a case never merged."""
+    row = store.db.execute(
+        """SELECT subject FROM audit_log WHERE action = 'contact.moved'
+           AND json_extract(details, '$.from') = ? ORDER BY id DESC LIMIT 1""",
+        [f"C-{case_id}"],
+    ).fetchone()
+    return int(row[0].removeprefix("C-")) if row else None
+
+
 def close_case(store: Store, case_id: int, user_id: str, root_cause: str) -> bool:
     """Close an open case; False when it was not open."""
     with store.transaction() as db:

@@ -24,9 +24,11 @@ from bot.cases.customers import (
     CaseError,
     CaseRequest,
     Customer,
+    Erased,
     How,
     Lookup,
     customer_from_row,
+    erased_customer,
     find_customer,
     name_and_email,
 )
@@ -133,6 +135,9 @@ class CustomerChoice:
     request: CaseRequest
     candidates: list[Candidate]
     more: int  # plausible customers not among the candidates: typing more narrows them down
+    # An erased customer what they typed names (their CRM id, email or name): a new customer
+    # made of it starts with none of their past, so the rep is told before they choose one.
+    erased: Erased | None = None
 
 
 @dataclass(frozen=True)
@@ -324,7 +329,18 @@ def _ask_topic(customer: str) -> str:
 
 def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoice:
     """The question for the rep when what they typed finds no customer for sure."""
+    if not lookup.matches and (case_id := _case_typed(request.customer)) is not None:
+        raise _typed_a_case(store, case_id, request.customer)
+    erased = erased_customer(store, request.customer)
     if not lookup.matches and lookup.looks_like_id:
+        if erased is not None:  # a CRM id is never made anew: by name or email, deliberately
+            raise CaseError(
+                (f"No customer has the id {request.customer} now. To open a case for them all "
+                 "the same, as a new customer, type their name or email and the topic, then "
+                 "choose Create: ", Code("/case <name>, <topic>"), ". The customer who had this "
+                 "id had their data erased"),
+                at=erased.at,
+            )  # fmt: skip
         raise CaseError(
             f"No customer has the id {request.customer}. Check it, or type their name or email."
         )
@@ -338,7 +354,38 @@ def _choice(store: Store, request: CaseRequest, lookup: Lookup) -> CustomerChoic
         Candidate(match.customer, _open_case_of(store, match.customer.id))
         for match in lookup.matches
     ]
-    return CustomerChoice(request, candidates, lookup.more)
+    return CustomerChoice(request, candidates, lookup.more, erased)
+
+
+def _case_typed(customer: str) -> int | None:
+    """The case number a rep typed where the customer goes ("/case C-1001 box late again"),
+    read as /case, /note and /solve read one that starts with its C."""
+    first = customer.split()[0].rstrip(",")
+    return parse_case_ref(first) if first[:1].upper() == "C" else None
+
+
+def _typed_a_case(store: Store, case_id: int, customer: str) -> CaseError:
+    """What to type instead of a case where the customer goes: the customer and the topic to
+    count a contact on it, or /note to add to it."""
+    case = get_case(store, case_id)
+    if case is None:
+        if cases_db.merged_into(store, case_id) is not None:
+            return no_case(store, case_id)
+        return CaseError(
+            f"No customer has the id {customer}, and there is no case C-{case_id} either. Check "
+            "it, or type the customer's name or email."
+        )
+    whose = "<customer>" if case.customer.erased else case.customer.id
+    if case.status != "open":
+        return CaseError(
+            (f"{case.ref} is a case, not a customer, and it is closed. If its customer is back "
+             "about it, ", Code(f"/case {whose}, <topic>"), " opens a new case that follows it.")
+        )  # fmt: skip
+    return CaseError(
+        (f"{case.ref} is a case, not a customer. To count this contact on it, type its "
+         "customer, a comma and the topic: ", Code(f"/case {whose}, <topic>"), "; to add a note "
+         "to it: ", Code(f"/note {case.ref} <note>"), ".")
+    )  # fmt: skip
 
 
 def _open_case_of(store: Store, customer_id: str) -> Case | None:
@@ -423,7 +470,12 @@ def move_contact(store: Store, *, opened: int, to: int, user_id: str, request_ke
             case = existing(get_case(store, to), f"case C-{to}")
             on_matter = number + case.earlier_contacts
             return Contact(case, False, on_matter, False, None, now - at, moved_from=opened)
-        case = open_case(store, to)
+        case = _existing_case(store, to)
+        if case.status != "open":  # closed meanwhile: the contact stays where it was counted
+            raise CaseError(
+                f"C-{opened} stays open as it is, with this contact: {case.ref} was closed",
+                by=case.closed_by, at=datetime.fromisoformat(case.closed_at or iso(now)),
+            )  # fmt: skip
         new = get_case(store, opened)
         if counted is None or counted[0] != opened or new is None:
             raise CaseError(f"That contact is no longer on C-{opened}. Type /case again.")
@@ -492,11 +544,29 @@ def _matter_contacts(store: Store, case_id: int | None) -> int:
     return total
 
 
-def open_case(store: Store, case_id: int) -> Case:
-    """The case, if it is open; CaseError with words for the rep if not."""
+def no_case(store: Store, case_id: int) -> CaseError:
+    """What a rep is told of a case number that is no case: one merged into another (its one
+    contact moved there: `move_contact`) says which, any other to check the number."""
+    merged = cases_db.merged_into(store, case_id)
+    if merged is not None:
+        return CaseError(
+            (f"C-{case_id} was merged into C-{merged}: its contact was counted there instead. ",
+             Code(f"/case C-{merged}"), " shows it.")
+        )  # fmt: skip
+    return CaseError(f"There is no case C-{case_id}. Check the number, or open one with /case.")
+
+
+def _existing_case(store: Store, case_id: int) -> Case:
+    """The case; CaseError with words for the rep when there is none (`no_case`)."""
     case = get_case(store, case_id)
     if case is None:
-        raise CaseError(f"There is no case C-{case_id}. Check the number, or open one with /case.")
+        raise no_case(store, case_id)
+    return case
+
+
+def open_case(store: Store, case_id: int) -> Case:
+    """The case, if it is open; CaseError with words for the rep if not."""
+    case = _existing_case(store, case_id)
     if case.status != "open":
         raise CaseError(
             f"{case.ref} is closed. Open a new case with /case if the customer needs more."

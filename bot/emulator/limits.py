@@ -73,7 +73,17 @@ def check_view(view: Any) -> Json | None:
     if problems:
         return refusal("invalid_arguments", problems)
     problems = block_problems(view.get("blocks") or [], VIEW_BLOCKS_MAX, "/view")
-    return refusal("invalid_blocks", problems) if problems else None
+    if problems:
+        return refusal("invalid_blocks", problems)
+    inputs = [n for n, block in enumerate(view.get("blocks") or []) if block.get("type") == "input"]
+    if view.get("type") == "modal" and inputs and not view.get("submit"):
+        # Slack shows such a modal no submit button: what is typed in it could never be sent
+        return refusal(
+            "invalid_arguments",
+            [f"[ERROR] must define submit to use input block "
+             f"[json-pointer:/view/blocks/{inputs[0]}/input]"],
+        )  # fmt: skip
+    return None
 
 
 def block_problems(blocks: Any, max_blocks: int, prefix: str) -> list[str]:

@@ -100,8 +100,8 @@ class DemoScript:
             self._print(f"{self.user.name}> {line}")
         try:
             self._run(line)
-        except DemoError as error:
-            self._print(f"{INDENT}! {error}")
+        except DemoError as error:  # it may quote a reply: its mentions read as in replies
+            self._print(f"{INDENT}! {self._named(str(error))}")
         except OSError as error:  # the app or the fake is not answering
             self._print(f"{INDENT}! could not reach the app: {error}")
 
@@ -210,11 +210,9 @@ class DemoScript:
         member by their name, as Slack shows it ("@ana", not "@U0ANA0001")."""
         if not replies:
             self._print(f"{INDENT}(no reply)")
-        names = {m.id: m.name for m in self.team}
         for reply in replies:
             text = "" if reply.removed else reply.render(self._reader_of(reply)).text
-            text = _MENTION.sub(lambda found: "@" + names.get(found[1], found[1]), text)
-            lines = text.splitlines()
+            lines = self._named(text).splitlines()
             if reply.view is not None and lines:  # its first line says "[modal] Title"
                 heading, lines = lines[0], lines[1:]
             else:
@@ -222,6 +220,11 @@ class DemoScript:
             self._print(INDENT + heading)
             for text_line in lines:
                 self._print(INDENT + "  " + text_line)
+
+    def _named(self, text: str) -> str:
+        """A member's mention in `text` by their name, as Slack shows it ("@ana")."""
+        names = {m.id: m.name for m in self.team}
+        return _MENTION.sub(lambda found: "@" + names.get(found[1], found[1]), text)
 
     def _reader_of(self, reply: Reply) -> Reader:
         """Who reads `reply` as the transcript shows it, in their own time zone: a DM or an

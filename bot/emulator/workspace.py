@@ -295,6 +295,13 @@ class Workspace:
         times at once (a double click, a resubmission after a timeout)."""
         who = self._member(user)
         key, modal = self._open_modal(who)
+        if not modal.shown_view.get("submit"):
+            # Slack shows no submit button on such a modal: it never sends a view_submission
+            close = close_label(modal.shown_view)
+            raise DemoError(
+                f'this form has nothing to submit: it has only {close} (click "{close}" or '
+                "cancel closes it)"
+            )
         if missing := _unfilled(modal.shown_view, modal.values):
             # Slack's own client refuses it, field by field: the app never hears of it
             errors = dict.fromkeys(missing, "Please complete this required field.")
@@ -614,15 +621,13 @@ class Workspace:
                         f"{who.name} is")  # fmt: skip
         else:
             latest = with_buttons[0][1]
-            labels = (
-                " ".join(f"[{e.index} {e.label}]" for e in latest.elements)
-                or "it has no buttons now"
-            )
+            labels = " ".join(f"[{e.index} {e.label}]" for e in latest.elements)
             if where is not None:
+                has = f"has {labels}" if labels else "has no buttons now"
                 raise DemoError(f"no {button} in {where}; its latest message with buttons "
-                                f"({self._describe(latest)}) has {labels}")  # fmt: skip
+                                f"({self._describe(latest)}) {has}")  # fmt: skip
             said = (f"no {button} in the latest reply with buttons ({self._describe(latest)}): "
-                    f"{labels}")  # fmt: skip
+                    f"{labels or 'it has no buttons now'}")  # fmt: skip
         other = None if number or where else next((k for k, r in seen if found_in(r)), None)
         if other is not None:
             named, reply = str(wanted).strip(), self._screen[other]

@@ -31,6 +31,7 @@ from bot.privacy.naming import partly_named
 from bot.privacy.queries import other_names, owned_among, owned_by_namesakes, owned_by_others
 from bot.privacy.wording import ERASED_WORDS, erased_customer
 from bot.shared.db import Store
+from bot.shared.english import has_words
 from bot.shared.redact import Mentions, Replacement, either, pattern, redact
 from bot.shared.refusal import Refusal
 
@@ -73,7 +74,7 @@ class Erasure:
 
 
 def find(store: Store, text: str) -> dict:
-    """The customer `text` names (a CRM id, an email or a case id); Refusal otherwise."""
+    """The customer `text` names (a CRM id, an email, a name or a case id); Refusal otherwise."""
     return find_customer(store, text)
 
 
@@ -211,10 +212,16 @@ def check_erasable(store: Store, customer: dict) -> None:
 
 
 def erasure_reason(text: str) -> str:
-    """The reason an erasure is recorded with; Refusal for none."""
+    """The reason an erasure is recorded with; Refusal for none, or one with no words (only
+    emoji or symbols, "🙂"): the audit log keeps it for good, for whoever checks the erasure."""
     reason = " ".join(text.split())
     if not reason:
         raise Refusal("Say why (--reason), such as the request's reference; not the person's name.")
+    if not has_words(reason):
+        raise Refusal(
+            f"“{reason}” says nothing in words, and the audit log keeps the reason for good: "
+            "write why, such as the request's ticket number (“request DSR-2026-014”)."
+        )
     return reason
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.cases.card import CaseCard, case_card
-from bot.cases.service import Contact
+from bot.cases.service import Contact, no_case
 from bot.cases.solutions import options_for
 from bot.followups.history import matter_history
 from bot.followups.service import case_followups
@@ -54,7 +54,7 @@ def open_solve_modal(
     """Open the modal; or say, in words for the rep, why there is nothing to propose."""
     card = case_card(services.store, case_id)
     if card is None:
-        return f"There is no case C-{case_id}. Check the number, or open one with /case."
+        return no_case(services.store, case_id).words
     if card.case.status != "open":
         return f"{card.case.ref} is closed. Open a new case with /case if the customer needs more."
     policy = services.guide.solutions

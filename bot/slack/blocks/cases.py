@@ -32,6 +32,7 @@ from bot.followups.history import (
 )
 from bot.followups.redirects import Team, team_name
 from bot.followups.service import Followup
+from bot.shared import times
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     SECTION_LIMIT,
@@ -159,10 +160,12 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
         nobody = Mrkdwn(
             "".join(Mrkdwn(f"{words}*") + value + Mrkdwn("*") for words, value in parts)
         )
+        erased_words, erased_line = _erased_notice(choice, "Create")
         return message(
-            f"{plain}. Create a new customer?",
+            f"{plain}. Create a new customer?{erased_words}",
             [
                 section(nobody + ". Create a new customer?"),
+                *erased_line,
                 context(topic),
                 actions(
                     Block.CASE_CUSTOMERS,
@@ -185,6 +188,8 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     blocks = bulleted(heading, lines, shown=len(lines), rest=rest)
     if choice.more:
         blocks.append(context(f"…and {choice.more} more match. {rest}"))
+    erased_words, erased_line = _erased_notice(choice, "New customer")
+    blocks += erased_line
     blocks.append(context(topic))
     buttons = [
         button(_who(candidate.customer, BUTTON_LIMIT), numbered(Action.CASE_CUSTOMER, n),
@@ -204,7 +209,26 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
         )  # fmt: skip
     )
     names = ", ".join(_who(candidate.customer) for candidate in choice.candidates)
-    return message(f"Which customer do you mean by {request.customer}? {names}", blocks)
+    return message(
+        f"Which customer do you mean by {request.customer}? {names}{erased_words}", blocks
+    )
+
+
+def _erased_notice(choice: CustomerChoice, new: str) -> tuple[str, list[dict]]:
+    """When what the rep typed names an erased customer: the words for a phone (after a
+    space), and the line, saying when their data was erased (in the reader's zone) and that
+    the `new` button makes a new customer of them, with none of their past; nothing of who
+    they were beyond what the rep typed."""
+    erased = choice.erased
+    if erased is None:
+        return "", []
+    that = f"A customer with this {erased.by} had their data erased"
+    then = (
+        f". {new} makes a new customer of them, with none of their past: choose it only if "
+        "they are back as one."
+    )
+    said = Mrkdwn(":warning: ") + that + Mrkdwn(" ") + shown_at(erased.at) + then
+    return f" {that} on {times.at_utc(erased.at)}{then}", [section(said)]
 
 
 CASES_OFFERED = 5  # open cases /case offers as buttons; the rest are named by their topic

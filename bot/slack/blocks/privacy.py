@@ -4,8 +4,10 @@ holds about them, with Export and Erase; the erase modal and what it did."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.cases.audit import entries
 from bot.privacy.service import Erasure, Overview
@@ -20,6 +22,7 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
+    local_time,
     message,
     note,
     plain,
@@ -32,7 +35,7 @@ from bot.slack.ids import Action, Block, Command, Field, Modal
 
 
 def customer_usage() -> Message:
-    return usage(Command.CUSTOMER, "<CRM id, email or case id>", "BX-10001")
+    return usage(Command.CUSTOMER, "<CRM id, email, name or case id>", "BX-10001")
 
 
 def not_allowed() -> Message:
@@ -111,13 +114,15 @@ def erase_modal(customer_id: str, name: str) -> dict:
     }
 
 
-def erased_modal(erasure: Erasure, slack: SlackCopies) -> dict:
-    """What was erased, and what became of the bot's messages in Slack about them."""
+def erased_modal(erasure: Erasure, slack: SlackCopies, tz: ZoneInfo) -> dict:
+    """What was erased, and what became of the bot's messages in Slack about them; its time in
+    the reader's zone (`tz`), as every time Slack shows."""
+    lines = erasure_report(erasure, slack, when=lambda moment: local_time(moment, tz))
     return {
         "type": "modal",
         "title": plain("Customer erased", TITLE_LIMIT),
         "close": plain("Done", TITLE_LIMIT),
-        "blocks": [section(escape(line)) for line in erasure_report(erasure, slack)],
+        "blocks": [section(escape(line)) for line in lines],
     }
 
 
@@ -131,12 +136,14 @@ class SlackCopies:
 
 
 def erasure_report(
-    erasure: Erasure, slack: SlackCopies, also: tuple[str, ...] = (), sending: str = ""
-) -> list[str]:
+    erasure: Erasure, slack: SlackCopies, also: tuple[str, ...] = (), sending: str = "",
+    when: Callable[[datetime], str] = times.at_utc,
+) -> list[str]:  # fmt: skip
     """For whoever ran an erasure, in plain lines: who the customer is from now on, what was
     erased (`also`: what else the caller erased, after the records), what becomes of the bot's
     messages about them in Slack (`sending`: when that happens), and which ones repbot can no
-    longer reach."""
+    longer reach, since a time as `when` words it: in UTC on the command line, a date token of
+    the reader's zone in Slack (Mrkdwn, whose line then escapes the words around it)."""
     erased = [counted(n, kind) for kind, n in erasure.records.items() if n] + list(also)
     if erasure.audit_rows:
         erased.append(f"the personal details of {entries(erasure.audit_rows)} in the audit log")
@@ -149,7 +156,7 @@ def erasure_report(
     if slack.out_of_reach:
         cases = ", ".join(slack.out_of_reach)
         lines.append(
-            f"Not reached: messages the bot posted before {times.at_utc(slack.since)} about "
+            "Not reached: messages the bot posted before " + when(slack.since) + f" about "
             f"{cases} (approval cards, redirect packets, reminders) may still name them in Slack; "
             f"repbot no longer knows where they are. Search Slack for {cases} and delete them."
         )

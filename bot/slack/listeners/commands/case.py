@@ -9,9 +9,9 @@ from bot.cases.card import case_card
 from bot.cases.customers import read_case_request
 from bot.cases.service import (
     CaseChoice,
-    CaseError,
     CustomerChoice,
     add_note,
+    no_case,
     open_or_find_case,
     parse_case_ref,
 )
@@ -35,7 +35,7 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
     if case_id is not None:
         card = case_card(services.store, case_id)
         if card is None:
-            raise CaseError(f"There is no case C-{case_id}.")
+            raise no_case(services.store, case_id)
         ack(response_type="ephemeral", **case_message(services, card))
         return
     request = read_case_request(services.store, text)

@@ -1,4 +1,4 @@
-"""/customer <CRM id, email or case id>: what repbot holds about a customer, with Export and
+"""/customer <CRM id, email, name or case id>: what repbot holds about a customer, with Export and
 Erase, for the roles that roles.yaml gives the right (nobody by default)."""
 
 from slack_bolt import Ack
