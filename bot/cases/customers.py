@@ -217,29 +217,21 @@ def name_and_email(typed: str) -> tuple[str, str | None]:
 @dataclass(frozen=True)
 class Erased:
     """An erased customer that what a rep typed names, as far as repbot can still tell: by the
-    keyed hashes an erasure keeps of their CRM id, email and name (`erased_keys`)."""
+    keyed hashes an erasure keeps of their CRM id and email (so that the CRM's next export does
+    not bring them back). Of their name it keeps nothing, not even a hash: a name is guessed
+    from its hash in a moment."""
 
     ref: str  # their random reference, the name they go by from then on
     at: datetime  # when they were erased
-    by: str  # what of theirs was typed: "id", "email" or "name"
-
-
-def erased_keys(name: str) -> list[str]:
-    """What an erasure remembers of a name, as keyed hashes (never the words): the whole name
-    and each word of it, case and accents aside, so that "Siobhan Kelly", "kelly siobhan" or
-    "siobhan" typed later is known to be an erased customer's name."""
-    words = _words(name)
-    return [f"name:{key}" for key in dict.fromkeys([" ".join(sorted(words)), *words]) if key]
+    by: str  # what of theirs was typed: "id" or "email"
 
 
 def erased_customer(store: Store, typed: str) -> Erased | None:
-    """The erased customer whose CRM id, email or name (whole, or a word of it) is `typed`."""
-    name, email = name_and_email(typed)
-    whole_name = erased_keys(name)[:1]
-    typed_as = [("email", email)] if email is not None else [("id", typed)]
-    for by, identifier in typed_as + [("name", key) for key in whole_name]:
-        if (found := cases_db.erased_as(store, identifier)) is not None:
-            return Erased(found[0], datetime.fromisoformat(found[1]), by)
+    """The erased customer whose CRM id or email is `typed`."""
+    _, email = name_and_email(typed)
+    by, identifier = ("email", email) if email is not None else ("id", typed)
+    if (found := cases_db.erased_as(store, identifier)) is not None:
+        return Erased(found[0], datetime.fromisoformat(found[1]), by)
     return None
 
 

@@ -8,7 +8,7 @@ import json
 import re
 
 from bot.cases import queries as cases_db
-from bot.cases.customers import erased_customer, erased_keys, refuse_slack_reference
+from bot.cases.customers import erased_customer, refuse_slack_reference
 from bot.cases.customers import find_customer as find_by_name
 from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
@@ -139,10 +139,10 @@ def open_cases(store: Store, customer: dict) -> list[str]:
 
 def erase_customer(store: Store, customer: dict, name: str, at: str) -> int:
     """Inside the caller's transaction: the customer's row keeps only their reference and tier
-    (their id becomes the reference everywhere) and is named `name`; their CRM id, email and
-    name are remembered only as keyed hashes (`erased_keys`), for whoever types one again. Rows
-    stay, so every count a summary reads stays."""
-    identifiers = [customer["id"], customer["email"] or "", *erased_keys(customer["name"])]
+    (their id becomes the reference everywhere) and is named `name`; their CRM id and email are
+    remembered only as keyed hashes, for whoever types one again. Rows stay, so every count a
+    summary reads stays."""
+    identifiers = [customer["id"], customer["email"] or ""]
     cases_db.remember_erased(store, identifiers, customer["ref"], at)
     return cases_db.pseudonymise_customer(store, customer["id"], customer["ref"], name, at)
 
