@@ -206,6 +206,26 @@ def test_a_promise_closed_with_its_case_is_never_read_as_done_or_kept(local, tmp
     assert ":red_circle: Promises kept on time: *50%*" in summary
 
 
+def test_a_case_without_a_topic_retyped_at_once_counts_nothing_more(local, tmp_path):
+    """Found by a QA play: /case BX-10002 typed again within a minute counted the contact
+    each time (2, then 3 and a senior callback, then 4); with a topic it counted nothing."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, charged twice")
+    local.wait(timedelta(hours=1))
+    second = shown(local.workspace.command("ana", "/case", "BX-1"))
+    assert "Counted another contact." in second and "· 2 contacts ·" in second
+    local.wait(timedelta(seconds=40))
+    again = shown(local.workspace.command("ana", "/case", "BX-1"))
+    assert "You counted this contact just now, so nothing more was counted." in again
+    assert "· 2 contacts ·" in again and "third contact" not in again
+    assert count(local, "contacts") == 2
+    posts = local.fake.calls_to("chat.postMessage")
+    assert not [post for post in posts if post.body["channel"] == "C0SENIORS1"]  # no callback
+    # Another rep's is another contact, the third: the callback
+    third = shown(local.workspace.command("ben", "/case", "BX-1"))
+    assert "third contact on this matter" in third and count(local, "contacts") == 3
+
+
 def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "BX-1, late box")
