@@ -349,6 +349,20 @@ def test_without_a_topic_and_several_open_cases_the_rep_is_asked_which(store):
     assert again == chosen and count(store, "contacts") == 3
 
 
+def test_a_case_without_a_topic_typed_again_at_once_by_the_same_rep_is_the_same_contact(store):
+    """Found by a QA play: without a topic, each retyped /case counted another contact."""
+    contact(store, "box arrived damaged", key="A")
+    later(store)
+    second = contact(store, None, key="B")
+    store.clock.advance(RETYPED_WITHIN - timedelta(minutes=1))
+    again = contact(store, None, key="C")
+    assert (again.case, again.contact_number, again.callback_due) == (second.case, 2, False)
+    assert again.earlier is not None and again.earlier >= timedelta(minutes=4)
+    assert count(store, "contacts") == 2
+    later(store)  # the window over: another contact, the third
+    assert contact(store, None, key="D").callback_due
+
+
 def test_a_case_chosen_right_after_the_rep_counted_on_it_counts_again(store):
     """A choice is no retyped /case: the rep asked about the customer without a topic."""
     late = contact(store, "late box")

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlite_utils import Database
 
-from bot.cases.audit import verify
+from bot.cases.audit import append, verify
 from bot.cases.service import close_case as close_the_case_alone
 from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.render import render_message
 from bot.emulator.team import member
-from bot.shared.migrations import MIGRATIONS
+from bot.shared.migrations import MIGRATIONS, _widen_check
 from bot.slack.listeners.views.cases import settle_cases_closed_before
 from bot.slack.outbox import Outbox
 
@@ -175,6 +175,55 @@ def test_the_callback_carries_what_was_tried_across_the_contacts(local, tmp_path
     assert f"taken by @{member('sam').id}" in history[0]
     assert "call Margaret back" in history[1]
     assert "My box arrived damaged — " in history[4]  # the FAQ entry, as the packet shows it
+
+
+def test_a_promise_closed_with_its_case_is_never_read_as_done_or_kept(local, tmp_path):
+    """Found by a QA play: closing a case stored its open promises as done, so the senior
+    callback's history read "Promised F-1: … · done" though nobody did it, and the weekly
+    summary counted it kept on time, turning its goal green."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, charged twice")
+    local.workspace.command("ana", "/followup", "in 2h call Margaret back C-1001")
+    local.workspace.command("ana", "/followup", "in 3h send her the refund reference C-1001")
+    local.workspace.command("ana", "/followup", "done 2")  # kept, before it was due
+    close_latest_case(local)  # F-1 is closed with it, not done
+    local.workspace.command("ana", "/case", "margaret, billed twice")
+    local.workspace.command("ana", "/case", "margaret, double charge again")
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    text = render_message(alert.body["text"], alert.body["blocks"]).text
+    history = text.split("*History*, newest first\n")[1].splitlines()
+    (closed,) = [line for line in history if "Promised F-1" in line]
+    (done,) = [line for line in history if "Promised F-2" in line]
+    assert closed.endswith(" · closed with its case (on C-1001)") and "done" not in closed
+    assert done.endswith(" · done (on C-1001)")
+    again = shown(local.workspace.command("ana", "/followup", "done 1"))
+    assert again.startswith(f"F-1 was closed with its case C-1001 by @{ANA} ")
+    local.wait(timedelta(hours=4))  # both due now
+    summary = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "Promises due: *2*" in summary
+    assert "Kept on time: *1*" in summary and "Kept late: *0*" in summary
+    assert "Closed with their case: *1*" in summary and "Still overdue: *0*" in summary
+    assert ":red_circle: Promises kept on time: *50%*" in summary
+
+
+def test_a_case_without_a_topic_retyped_at_once_counts_nothing_more(local, tmp_path):
+    """Found by a QA play: /case BX-10002 typed again within a minute counted the contact
+    each time (2, then 3 and a senior callback, then 4); with a topic it counted nothing."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, charged twice")
+    local.wait(timedelta(hours=1))
+    second = shown(local.workspace.command("ana", "/case", "BX-1"))
+    assert "Counted another contact." in second and "· 2 contacts ·" in second
+    local.wait(timedelta(seconds=40))
+    again = shown(local.workspace.command("ana", "/case", "BX-1"))
+    assert "You counted this contact just now, so nothing more was counted." in again
+    assert "· 2 contacts ·" in again and "third contact" not in again
+    assert count(local, "contacts") == 2
+    posts = local.fake.calls_to("chat.postMessage")
+    assert not [post for post in posts if post.body["channel"] == "C0SENIORS1"]  # no callback
+    # Another rep's is another contact, the third: the callback
+    third = shown(local.workspace.command("ben", "/case", "BX-1"))
+    assert "third contact on this matter" in third and count(local, "contacts") == 3
 
 
 def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local, tmp_path):
@@ -850,7 +899,7 @@ def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_
     assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
         ("withdrawn", ANA)
     ]
-    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    assert db.execute("SELECT status, closed_by FROM followups").fetchall() == [("closed", ANA)]
     assert db.execute("SELECT owner_id FROM cases").fetchall() == [(ANA,)]
     assert verify(local.services.store).ok
     # the week's summary counts the withdrawn redirect as sent, and no longer as waiting
@@ -871,6 +920,9 @@ def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgra
     close_the_case_alone(store, 1001, ANA, "process")
     store.db.execute("DROP TABLE cases_to_settle")  # and what later versions added
     store.db.execute("DROP TABLE retired_case_numbers")
+    for column in ("closed_by", "closed_at"):  # the room version 23 made for closed promises
+        store.db.execute(f"ALTER TABLE followups DROP COLUMN {column}")
+    _widen_check(store.db, "followups", "'done', 'closed')", "'done')")
     store.db.execute("PRAGMA user_version = 19")
     store.migrate()
     assert store.schema_version() == len(MIGRATIONS)
@@ -899,25 +951,34 @@ def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgra
     assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
         ("withdrawn", ANA)
     ]
-    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    assert db.execute("SELECT status, closed_by FROM followups").fetchall() == [("closed", ANA)]
     assert verify(store).ok
+
+
+def closed_case_at_version(tmp_path, version: int, opened: str, closed: str) -> Database:
+    """The database `local` opens, as the first `version` steps of the schema made it, with
+    Margaret Holloway's case C-1001 (charged twice), closed by Ana."""
+    old = Database(sqlite3.connect(tmp_path / "repbot.db"))
+    old.execute("PRAGMA journal_mode = WAL")  # as repbot makes its databases
+    for number, step in enumerate(MIGRATIONS[:version], start=1):
+        step(old)
+        old.execute(f"PRAGMA user_version = {number}")
+    old.conn.commit()
+    old.execute("BEGIN")  # audit rows are written in a transaction, as repbot writes them
+    old.execute("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('BX-1',"
+                " 'Margaret Holloway', ?, ?)", [opened, opened])  # fmt: skip
+    old.execute("INSERT INTO cases (id, customer_id, topic, owner_id, status, root_cause,"
+                " opened_at, closed_at, closed_by) VALUES (1001, 'BX-1', 'charged twice', ?,"
+                " 'closed', 'process', ?, ?, ?)", [ANA, opened, closed, ANA])  # fmt: skip
+    return old
 
 
 @pytest.fixture
 def closed_at_version_19(tmp_path):
     """The database `local` opens, at version 19, with a case closed as repbot closed cases
     then: a refund still waiting for a lead, a redirect nobody took and a promise overdue."""
-    old = Database(sqlite3.connect(tmp_path / "repbot.db"))
-    old.execute("PRAGMA journal_mode = WAL")  # as repbot makes its databases
-    for version, step in enumerate(MIGRATIONS[:19], start=1):
-        step(old)
-        old.execute(f"PRAGMA user_version = {version}")
     at = "2026-06-10T09:00:00+00:00"  # a week before the bot's clock starts
-    old.execute("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('BX-1',"
-                " 'Margaret Holloway', ?, ?)", [at, at])  # fmt: skip
-    old.execute("INSERT INTO cases (id, customer_id, topic, owner_id, status, root_cause,"
-                " opened_at, closed_at, closed_by) VALUES (1001, 'BX-1', 'charged twice', ?,"
-                " 'closed', 'process', ?, ?, ?)", [ANA, at, at, ANA])  # fmt: skip
+    old = closed_case_at_version(tmp_path, 19, at, at)
     old.execute("INSERT INTO solutions (case_id, customer_id, situation, type, amount, reason,"
                 " requested_by, status, needs_role, created_at) VALUES (1001, 'BX-1', 'x',"
                 " 'refund', '200.00', 'why', ?, 'pending', 'lead', ?)", [BEN, at])  # fmt: skip
@@ -940,7 +1001,7 @@ def test_repbot_started_on_a_database_of_version_19_settles_what_closed_cases_le
     assert db.execute("SELECT status, withdrawn_by FROM redirects").fetchall() == [
         ("withdrawn", ANA)
     ]
-    assert db.execute("SELECT status, done_by FROM followups").fetchall() == [("done", ANA)]
+    assert db.execute("SELECT status, closed_by FROM followups").fetchall() == [("closed", ANA)]
     # Ben, who asked for the refund, hears it; nobody is reminded or nudged of any of it (the
     # weekly summary of the week before goes to management meanwhile)
     local.wait(timedelta(hours=1))
@@ -950,6 +1011,50 @@ def test_repbot_started_on_a_database_of_version_19_settles_what_closed_cases_le
         "Withdrawn: Refund £200.00 on C-1001. The case was closed, so nothing was granted."
     ]}  # fmt: skip
     assert verify(store).ok
+
+
+@pytest.fixture
+def promise_closed_at_version_22(tmp_path):
+    """The database `local` opens, at version 22, with a case closed two days before the bot's
+    clock starts, as repbot closed cases then: its open promise F-2 marked done by whoever
+    closed it, its audit row naming the case; F-1 done by Ana before that."""
+    opened, done, closed = (f"2026-06-15T{hour:02}:00:00+00:00" for hour in (9, 10, 11))
+    due = "2026-06-16T09:00:00+00:00"
+    old = closed_case_at_version(tmp_path, 22, opened, closed)
+    old.execute("INSERT INTO contacts (case_id, number, user_id, created_at) VALUES (1001, 1, ?,"
+                " ?)", [ANA, opened])  # fmt: skip
+    for what, at in (("send the refund reference", done), ("call back", closed)):
+        old.execute("INSERT INTO followups (owner_id, case_id, what, due_at, status, done_by,"
+                    " done_at, created_at) VALUES (?, 1001, ?, ?, 'done', ?, ?, ?)",
+                    [ANA, what, due, ANA, at, opened])  # fmt: skip
+    for ref, at, closed_with in (("F-1", done, {}), ("F-2", closed, {"closed_with": "C-1001"})):
+        append(old, actor=ANA, action="followup.done", subject=ref, at=at,
+               details={"owner": ANA, "due_at": due, **closed_with})  # fmt: skip
+    old.conn.commit()
+    old.conn.close()
+
+
+def test_a_promise_closing_marked_done_before_reads_closed_with_its_case_after_the_upgrade(
+    promise_closed_at_version_22, local
+):
+    """Told apart by the audit row closing wrote: the promise done by its rep stays done."""
+    store = local.services.store
+    promises = "SELECT id, status, done_by, done_at, closed_by, closed_at FROM followups"
+    assert store.db.execute(f"{promises} ORDER BY id").fetchall() == [
+        (1, "done", ANA, "2026-06-15T10:00:00+00:00", None, None),
+        (2, "closed", None, None, ANA, "2026-06-15T11:00:00+00:00"),
+    ]
+    assert store.schema_version() == len(MIGRATIONS) and verify(store).ok
+    local.workspace.command("ana", "/case", "margaret, charged twice")
+    local.workspace.command("ana", "/case", "margaret, charged twice again")
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    history = render_message(alert.body["text"], alert.body["blocks"]).text
+    assert "Promised F-2: call back · due Jun 16, 2026 at 9:00 AM UTC · closed with its case" in (
+        history
+    )
+    assert "Promised F-1: send the refund reference · due Jun 16, 2026 at 9:00 AM UTC · done" in (
+        history
+    )
 
 
 def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_and_rep(

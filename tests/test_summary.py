@@ -83,10 +83,11 @@ class Week:
                     type=kind, amount=amount, reason="r", requested_by="U1", status=status,
                     decided_at=decided, created_at=created)  # fmt: skip
 
-    def followup(self, due: str, done: str | None) -> None:
-        self.insert("followups", owner_id="U1", what="call back", due_at=due,
-                    status="done" if done else "open", done_at=done,
-                    created_at=at(PREV, 8))  # fmt: skip
+    def followup(self, due: str, done: str | None, closed: str | None = None) -> None:
+        """A promise due at `due`: done at `done`, closed with its case at `closed`, or open."""
+        status = "done" if done else "closed" if closed else "open"
+        self.insert("followups", owner_id="U1", what="call back", due_at=due, status=status,
+                    done_at=done, closed_at=closed, created_at=at(PREV, 8))  # fmt: skip
 
     def redirect(self, team: str, created: str, taken: str | None, case_id: int = 1003,
                  withdrawn: str | None = None) -> None:  # fmt: skip
@@ -344,6 +345,31 @@ def test_a_promise_done_just_now_is_done_and_on_the_reminder_on_time(
     f = build_summary(store, start=start, end=end, label=label, tz=LONDON).follow_through
     assert (f.promises_due.value, f.promises_kept.value) == (1, kept)
     assert (f.promises_late.value, f.promises_overdue.value) == (late, overdue)
+
+
+def test_a_promise_closed_with_its_case_is_counted_apart_and_never_kept(tmp_path: Path) -> None:
+    """Found by a QA play: closing a case marked its promises done, so the summary counted
+    them kept (on time when the case closed before they were due) and the goal went green.
+    One closed after the week's end was still overdue at its end."""
+    store = Store(tmp_path / "r.db")
+    w = Week(store)
+    w.followup(at(MON, 12, days=1), at(MON, 11, days=1))  # kept
+    w.followup(at(MON, 12, days=1), None, closed=at(MON, 11, days=1))  # before it was due
+    w.followup(at(MON, 12, days=1), None, closed=at(MON, 9, days=2))  # after
+    w.followup(at(MON, 12, days=4), None, closed=at(MON, 9, days=8))  # the week after
+    w.followup(at(PREV, 12), None, closed=at(PREV, 11))  # the week before
+    start, end, label = iso_week("2026-W27", now=datetime.now(UTC), tz=LONDON)
+    goals = (Goal("kept", "Promises kept on time", "promises_kept_pct", 90, "at_least"),)
+    summary = build_summary(store, start=start, end=end, label=label, tz=LONDON, goals=goals)
+    f = summary.follow_through
+    assert triple(f.promises_due) == (4, 1, 3)
+    assert triple(f.promises_kept) == (1, 0, 1)
+    assert triple(f.promises_late) == (0, 0, 0)
+    assert triple(f.promises_closed) == (2, 1, 1)
+    assert triple(f.promises_overdue) == (1, 0, 1)
+    assert triple(f.promises_kept_pct) == (25.0, 0.0, 25.0)
+    (kept,) = summary.goals
+    assert kept.met is False
 
 
 def test_repeat_contacts_and_first_contact_resolution(summary):

@@ -523,8 +523,9 @@ def _retyped(
 ) -> tuple[int, timedelta] | None:
     """The number of the rep's own contact on the open case `row`, and how long ago they
     counted it, when this /case is that one typed again: by the same rep within
-    RETYPED_WITHIN, with the case's own topic."""
-    if row["status"] != "open" or not _same_topic(topic, row["topic"]):
+    RETYPED_WITHIN, with the case's own topic, or with none (`/case BX-10002`), which names
+    the customer's one open case."""
+    if row["status"] != "open" or (topic and not _same_topic(topic, row["topic"])):
         return None
     latest = cases_db.latest_contact_by(store, row["id"], user_id)
     if latest is None:

@@ -31,11 +31,12 @@ def followup_by_request(store: Store, request_key: str) -> dict | None:
 
 
 def owner_followups(store: Store, owner_id: str, include_done: bool) -> list[dict]:
-    """Open ones first by due time (the overdue are the earliest), then done ones."""
+    """Open ones first by due time (the overdue are the earliest), then those done or closed
+    with their case."""
     return list(
         store.db.query(
             """SELECT * FROM followups WHERE owner_id = ? AND (status = 'open' OR ?)
-               ORDER BY status = 'done', due_at, id""",
+               ORDER BY status != 'open', due_at, id""",
             [owner_id, int(include_done)],
         )
     )
@@ -61,13 +62,16 @@ def open_followups_due_by(store: Store, cutoff: str) -> list[dict]:
     )
 
 
-def finish_followup(store: Store, followup_id: int, user_id: str, at: str) -> bool:
-    """Mark an open follow-up done; False when it was not open (someone was first)."""
+def settle_followup(
+    store: Store, followup_id: int, status: Literal["done", "closed"], user_id: str, at: str
+) -> bool:
+    """An open follow-up becomes `status` (done, or closed with its case), by whom and when
+    (its `status`_by and _at); False when it was not open (someone was first)."""
     with store.transaction() as db:
         cursor = db.execute(
-            """UPDATE followups SET status = 'done', done_by = ?, done_at = ?
+            f"""UPDATE followups SET status = ?, {status}_by = ?, {status}_at = ?
                WHERE id = ? AND status = 'open'""",
-            [user_id, at, followup_id],
+            [status, user_id, at, followup_id],
         )
         return cursor.rowcount == 1
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.cases import audit
 from bot.cases.service import get_case, open_case, parse_case_ref
@@ -47,10 +47,12 @@ class Followup:
     case_id: int | None
     what: str
     due_at: datetime  # aware, UTC
-    status: str  # "open" or "done"
+    status: str  # "open", "done", or "closed" with its case (kept or not, nobody said)
     created_at: datetime
     done_at: datetime | None
     done_by: str | None = None
+    closed_at: datetime | None = None  # when its case was closed, and by whom
+    closed_by: str | None = None
 
     @property
     def ref(self) -> str:
@@ -66,6 +68,7 @@ def followup_from_row(row: dict) -> Followup:
         row["id"], row["owner_id"], row["case_id"], row["what"],
         datetime.fromisoformat(row["due_at"]), row["status"],
         datetime.fromisoformat(row["created_at"]), _time(row["done_at"]), row["done_by"],
+        _time(row["closed_at"]), row["closed_by"],
     )  # fmt: skip
 
 
@@ -161,7 +164,7 @@ def promise_of_draft(
 
 def list_followups(store: Store, owner_id: str, *, include_done: bool = False) -> list[Followup]:
     """The owner's follow-ups: open ones by due time, so the overdue come first; then, if
-    asked for, the done ones."""
+    asked for, those done or closed with their case."""
     return [
         followup_from_row(row)
         for row in followups_db.owner_followups(store, owner_id, include_done)
@@ -187,6 +190,11 @@ def _open_for(store: Store, followup_id: int, user_id: str, roles: Roles | None)
         )
     if followup.status == "done":
         raise FollowupError(f"{followup.ref} was already done", followup.done_by, followup.done_at)
+    if followup.status == "closed":
+        raise FollowupError(
+            f"{followup.ref} was closed with its case C-{followup.case_id}",
+            followup.closed_by, followup.closed_at,
+        )  # fmt: skip
     return followup
 
 
@@ -202,24 +210,27 @@ def complete(
 
 def close_with_case(store: Store, case_id: int, user_id: str) -> list[Followup]:
     """Close the open promises on a case `user_id` is closing, whoever made them: a closed
-    case has nothing left to keep, and its reminders stop. The closed, as they are now."""
+    case has nothing left to keep, and its reminders stop. They are closed, not done: nobody
+    said they were kept. The closed, as they are now."""
     with store.transaction():
         return [
-            _finish(store, followup, user_id, with_case=True)
+            _finish(store, followup, user_id, "closed")
             for followup in case_followups(store, case_id)
         ]
 
 
-def _finish(store: Store, followup: Followup, user_id: str, with_case: bool = False) -> Followup:
-    """Mark an open follow-up done by `user_id` (`with_case`: as its case closed), with its
-    audit row (in the caller's transaction)."""
-    followups_db.finish_followup(store, followup.id, user_id, store.now())  # open, checked
+def _finish(
+    store: Store, followup: Followup, user_id: str, status: Literal["done", "closed"] = "done"
+) -> Followup:
+    """An open follow-up done, or closed with its case, by `user_id`, with its audit row (in
+    the caller's transaction)."""
+    followups_db.settle_followup(store, followup.id, status, user_id, store.now())  # open, checked
     details = {"owner": followup.owner_id, "due_at": iso(followup.due_at)}
-    if with_case:
+    if status == "closed":
         details["closed_with"] = f"C-{followup.case_id}"
     audit.append(
-        store.db, actor=user_id, action="followup.done", subject=followup.ref, details=details,
-        at=store.now(), customer=audit.customer_of_case(store, followup.case_id),
+        store.db, actor=user_id, action=f"followup.{status}", subject=followup.ref,
+        details=details, at=store.now(), customer=audit.customer_of_case(store, followup.case_id),
     )  # fmt: skip
     return existing(get_followup(store, followup.id), followup.ref)
 

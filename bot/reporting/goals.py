@@ -62,6 +62,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "promises_due": ("Promises due", "count"),
     "promises_kept": ("Kept on time", "count"),
     "promises_late": ("Kept late", "count"),
+    "promises_closed": ("Closed with their case", "count"),
     "promises_overdue": ("Still overdue", "count"),
     "promises_kept_pct": ("Promises kept on time", "percent"),
     "repeat_contacts": ("Repeat contacts (second or later)", "count"),

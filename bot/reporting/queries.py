@@ -205,9 +205,9 @@ def solution_types_week(store: Store, start: str, end: str) -> list[tuple[str, i
 def followup_week(store: Store, start: str, end: str, until: str | None = None) -> dict:
     """Promises due in the period, as they stood at `until` (now, for a week still going on;
     as `redirect_waits`, up to and including its second): done by their due time, done later,
-    or not done. Done in the minute it fell due is on time (times are compared to the minute,
-    'YYYY-MM-DDTHH:MM'): the reminder comes at that minute, and a rep who acts on it has kept
-    the promise."""
+    closed with their case (never kept: nobody said they were), or none of these. Done in the
+    minute it fell due is on time (times are compared to the minute, 'YYYY-MM-DDTHH:MM'): the
+    reminder comes at that minute, and a rep who acts on it has kept the promise."""
     return _one(
         store,
         """SELECT count(*) AS due,
@@ -215,7 +215,9 @@ def followup_week(store: Store, start: str, end: str, until: str | None = None) 
                             AND substr(done_at, 1, 16) <= substr(due_at, 1, 16)), 0) AS kept,
                coalesce(sum(substr(done_at, 1, 16) > substr(due_at, 1, 16)
                             AND done_at <= :until), 0) AS late,
-               coalesce(sum(done_at IS NULL OR done_at > :until), 0) AS overdue
+               coalesce(sum(closed_at <= :until), 0) AS closed,
+               coalesce(sum((done_at IS NULL OR done_at > :until)
+                            AND (closed_at IS NULL OR closed_at > :until)), 0) AS overdue
            FROM followups WHERE due_at >= :start AND due_at < :end AND due_at <= :until""",
         {"start": start, "end": end, "until": until or end},
     )

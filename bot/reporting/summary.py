@@ -130,6 +130,7 @@ class FollowThrough:
     promises_due: Figure
     promises_kept: Figure
     promises_late: Figure
+    promises_closed: Figure  # closed with their case: counted due, never kept
     promises_overdue: Figure
     promises_kept_pct: Figure
 
@@ -255,6 +256,7 @@ def _headline(
         "promises_due": promises["due"],
         "promises_kept": promises["kept"],
         "promises_late": promises["late"],
+        "promises_closed": promises["closed"],
         "promises_overdue": promises["overdue"],
         "promises_kept_pct": _pct(promises["kept"], promises["due"]),
         "repeat_contacts": cases["repeat_contacts"],

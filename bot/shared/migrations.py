@@ -545,7 +545,9 @@ def _widen_check(
     if check not in definition:
         raise RuntimeError(f"the {table} table is not as this step expects: {definition}")
     kept = [(other, *_schema_of(db, other)) for other in pointing]
-    new = definition.replace(check, widened).replace(f"TABLE {table} ", f"TABLE {table}_new ", 1)
+    # A table made again before is named in quotes: SQLite's own wording after the rename.
+    named = f'TABLE "{table}" ' if f'TABLE "{table}" ' in definition else f"TABLE {table} "
+    new = definition.replace(check, widened).replace(named, f"TABLE {table}_new ", 1)
     db.execute(new)
     db.execute(f"INSERT INTO {table}_new SELECT * FROM {table}")
     for other, _, _ in kept:
@@ -613,6 +615,24 @@ def _v22_case_numbers_retired(db: Database) -> None:
     db.execute("CREATE TABLE retired_case_numbers (id INTEGER PRIMARY KEY)")
 
 
+def _v23_promises_closed_with_their_case(db: Database) -> None:
+    # A promise closed with its case was stored as done, by whoever closed the case: the
+    # callback's history read "done" and the weekly summary counted it kept, though nobody
+    # kept it. It gets a status of its own, with who closed it and when; done_at is for a
+    # promise done. Those closed before are told apart by their audit row, which has named
+    # the case they were closed with ever since closing closed them.
+    _widen_check(db, "followups", "'done')", "'done', 'closed')")
+    db.execute("ALTER TABLE followups ADD COLUMN closed_by TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN closed_at TEXT")
+    db.execute(
+        """UPDATE followups SET status = 'closed', closed_by = done_by, closed_at = done_at,
+                  done_by = NULL, done_at = NULL
+           WHERE status = 'done' AND 'F-' || id IN (
+               SELECT subject FROM audit_log WHERE action = 'followup.done'
+                   AND json_extract(details, '$.closed_with') IS NOT NULL)"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -637,4 +657,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v20_erased_customers_named_with_their_reference,
     _v21_closed_cases_to_settle,
     _v22_case_numbers_retired,
+    _v23_promises_closed_with_their_case,
 ]

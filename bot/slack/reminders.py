@@ -79,9 +79,10 @@ def show_on_reminders(
         shown = followup_blocks.followup_closed(
             followup, tz, done, for_owner=reader == followup.owner_id
         )
-        # Done is for good, so shown once: a later click on a reminder from before changes
-        # nothing the reader would see, and queues nothing again. A snooze may be moved again.
-        once = f"{item['key']}:done" if followup.status == "done" else None
+        # Done or closed with its case is for good, so shown once: a later click on a reminder
+        # from before changes nothing the reader would see, and queues nothing again. A snooze
+        # may be moved again.
+        once = f"{item['key']}:done" if followup.status != "open" else None
         outbox.update(item["key"], shown, key=once)
 
 

@@ -440,6 +440,11 @@ def _ago(elapsed: timedelta) -> str:
     return "just now" if minutes < 1 else f"{counted(minutes, 'minute')} ago"
 
 
+# What became of a promise no longer open, as a matter's history and its reminders say: one
+# closed with its case was not said to be kept, so it never reads "done".
+SETTLED_PROMISE = {"done": "done", "closed": "closed with its case"}
+
+
 def promise_lines(promises: Sequence[Followup]) -> list[str]:
     """A case's open promises, as its card and its redirect packet list them: "F-2 · call Tom
     back · due tomorrow at 10:00 AM" (the due time in each reader's own time zone)."""
@@ -788,7 +793,8 @@ def _happened(
         case Promised(promise=promise):
             what = (Mrkdwn(f"Promised {promise.ref}: {escape(shorten(promise.what, 200))} · due ")
                     + local_time(promise.due_at)
-                    + (" · done" if promise.status == "done" else ""))  # fmt: skip
+                    + (f" · {SETTLED_PROMISE[promise.status]}"
+                       if promise.status in SETTLED_PROMISE else ""))  # fmt: skip
         case Redirected(redirect=sent):
             to = f"Sent to {team_name(teams, sent.team_id)} ({sent.ref}) by "
             what = Mrkdwn(escape(to)) + mention(sent.from_user) + ": "

@@ -10,6 +10,7 @@ from bot.followups.redirects import packet, take, team_name
 from bot.followups.service import Followup, FollowupError, complete, get_followup, snooze
 from bot.services import Services
 from bot.slack.blocks import followups as followup_blocks
+from bot.slack.blocks.cases import SETTLED_PROMISE
 from bot.slack.blocks.digest import in_place, tag_of
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Action
@@ -54,12 +55,13 @@ def on_followup(
             )
             show(snooze(services.store, int(value), user_id, later, roles=roles), "snoozed")
     except FollowupError:
-        # Kept meanwhile (with /followup done, or from another reminder): this reminder shows
-        # it too, and its buttons go; the refusal still says who kept it and when.
-        kept = get_followup(services.store, int(value))
-        if kept is not None and kept.status == "done":
+        # Kept meanwhile (with /followup done, or from another reminder), or closed with its
+        # case: this reminder shows it too, and its buttons go; the refusal still says who
+        # did it and when.
+        settled = get_followup(services.store, int(value))
+        if settled is not None and settled.status in SETTLED_PROMISE:
             with outbox.unit_of_work(delivery_key):  # the work above was rolled back, key and all
-                show(kept, "done")
+                show(settled, SETTLED_PROMISE[settled.status])
         raise
 
 

@@ -175,7 +175,7 @@ def _show_settled(services: Services, outbox: Outbox, closed: ClosedCase) -> Non
             key = f"redirect:{redirect.id}:withdrawn"
             outbox.update(packet_key(redirect.id), withdrawn, key=key)
     for promise in closed.settled.promises:
-        show_on_reminders(outbox, promise, "closed with its case")
+        show_on_reminders(outbox, promise, case_blocks.SETTLED_PROMISE[promise.status])
 
 
 def check_deny(
