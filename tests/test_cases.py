@@ -582,6 +582,8 @@ def test_a_new_case_beside_open_ones_names_them_and_the_contact_moves_to_one_onc
         move_contact(store, opened=new.case.id, to=late.case.id, user_id="U0ANA0001",
                      request_key="K4")  # fmt: skip
     assert count(store, "contacts") == 4 and count(store, "cases") == 2
+    # a data request naming the case it opened finds the customer through the case it went to
+    assert find_for_data(store, f"C-{new.case.id}")["id"] == charged.case.customer.id
 
 
 def test_a_new_case_with_a_note_on_it_is_not_moved_away(store):

@@ -29,7 +29,12 @@ def find_customer(store: Store, text: str) -> dict:
     refuse_slack_reference(text, f"{HOW[0].upper()}{HOW[1:]}.")
     case = CASE_REF.match(text)
     if case:
-        row = cases_db.case_row(store, int(case[1]))
+        number = int(case[1])
+        if cases_db.case_row(store, number) is None and (
+            merged := cases_db.merged_into(store, number)
+        ):
+            number = merged  # its one contact was moved there: the same customer's
+        row = cases_db.case_row(store, number)
         if row is None:
             raise Refusal(f"There is no case {text.upper()}; {HOW}.")
         return cases_db.customer(store, row["customer_id"]) or {}
