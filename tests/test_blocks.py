@@ -304,14 +304,14 @@ def test_escape_neutralises_only_marks_that_could_pair_and_escapes_once(typed, s
 
 def test_a_refusal_shows_our_commands_as_code_and_escapes_the_rest_once():
     words = ("No customer *Bob* <!here>. ", Code("/case"), " opens one.")
-    refused = base.refusal(words, None, None)
+    refused = base.refusal(words, None, None, None)
     assert refused["blocks"][0]["text"]["text"] == (
         "No customer \u2217Bob\u2217 &lt;!here&gt;. `/case` opens one."
     )
     assert refused["text"] == "No customer \u2217Bob\u2217 &lt;!here&gt;. /case opens one."
-    by = base.refusal(words, "U0LEE0001", None)
+    by = base.refusal(words, "U0LEE0001", None, None)
     assert by["blocks"][0]["text"]["text"].endswith("`/case` opens one. by <@U0LEE0001>.")
-    assert base.refusal("Plain `words`", None, None)["blocks"][0]["text"]["text"] == (
+    assert base.refusal("Plain `words`", None, None, None)["blocks"][0]["text"]["text"] == (
         "Plain \u02cbwords\u02cb"  # a plain str is people's words, whatever it holds
     )
 

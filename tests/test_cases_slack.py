@@ -554,7 +554,8 @@ def test_a_second_click_on_a_decided_request_says_who_decided_and_when(local, tm
     assert f"was already approved by <@{LEE}> <!date^{int(decided.timestamp())}^" in (
         json.dumps(told.body)
     )
-    assert told.body["text"] == "S-1 was already approved."  # words only, for a phone
+    # words only, for a phone, on Mia's clock (Chicago)
+    assert told.body["text"] == "S-1 was already approved on Jun 17, 2026 at 5:30 AM."
     approvals = local.services.store.db.execute(
         "SELECT count(*) FROM audit_log WHERE action = 'solution.approved'"
     )
@@ -877,16 +878,17 @@ def test_closing_a_case_says_what_is_still_open_on_it_and_settles_it(local, tmp_
     # Approve and Take it clicked on what was shown before the edits reached the screen
     local.client.block_actions(approve_click(local, LEE, 1))
     told = local.fake.wait_for("response_url", lambda c: "withdrawn" in json.dumps(c.body))
-    assert told.body["text"] == (
+    assert told.body["text"] == (  # on Lee's clock (Berlin)
         "C-1001 is closed, so S-1 was withdrawn and there is nothing to approve or deny. It was "
-        "closed."
+        "closed on Jun 17, 2026 at 1:30 PM."
     )
     local.client.block_actions(
         button_click(local, member("sam").id, "redirect_take", "redirect", 1)
     )
     told = local.fake.wait_for("response_url", lambda c: "take" in json.dumps(c.body))
-    assert told.body["text"] == (
-        "C-1001 was closed, so R-1 was withdrawn and there is nothing to take. It was closed."
+    assert told.body["text"] == (  # on Sam's clock (Lisbon)
+        "C-1001 was closed, so R-1 was withdrawn and there is nothing to take. It was closed on "
+        "Jun 17, 2026 at 12:30 PM."
     )
     # Nothing fires for the closed case: no overdue alert, no "nobody has taken it"
     local.wait(timedelta(hours=3))

@@ -174,6 +174,22 @@ def test_every_formal_opening_reads_as_a_letter_and_says_nothing_twice():
                     assert opening.count(said) <= 1, opening
 
 
+def test_every_short_draft_greets_on_a_line_of_its_own_before_its_empathy_line():
+    """A short draft read "Hi Maria, Thank you for sticking with us…" on one line (a QA play):
+    each empathy line is a sentence of its own, after the greeting."""
+    for situation in PLAYBOOKS.situations:
+        for emotion in EMOTIONS:
+            lines = PLAYBOOKS.empathy_lines(situation, emotion)
+            for version, empathy in enumerate(lines):  # every empathy line of the emotion
+                for name in ("Maria", None):
+                    reply = draft(MESSAGES[emotion][0], entry=entry_for(situation),
+                                  style="short", version=version, customer_name=name)  # fmt: skip
+                    said = reply.text.splitlines()
+                    if name:
+                        assert said.pop(0) == "Hi Maria,", reply.text
+                    assert said[0].startswith(f"{empathy} "), reply.text
+
+
 def test_every_draft_passes_the_tone_check():
     rules, problems = load_tone_rules(ROOT / "playbooks")
     if any(problem.severity == "error" for problem in problems):

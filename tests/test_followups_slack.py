@@ -279,8 +279,10 @@ def test_a_promise_already_kept_names_the_person_and_the_time_as_slack_shows_the
     (reply,) = local.workspace.command("lee", "/followup", "done F-1")
     section = reply.blocks[0]["text"]["text"]
     assert section.startswith(f"F-1 was already done by <@{ANA}> <!date^")
-    # what a phone shows: words only, no member id and no raw timestamp
-    assert reply.text == "F-1 was already done."
+    # what a phone shows: words only, no member id and no raw timestamp; the time on Lee's
+    # clock (Berlin), as his Slack shows it in the message
+    assert reply.text == "F-1 was already done on Jun 17, 2026 at 12:30 PM."
+    assert reply.render(local.workspace.reader(member("lee"))).text.endswith("today at 12:30 PM.")
 
 
 def test_a_refusal_shows_the_command_it_names_as_code_and_the_phone_the_plain_words(local):
@@ -313,7 +315,7 @@ def test_a_promise_kept_by_typing_shows_on_its_reminder_and_a_click_from_before_
     # Snooze 1h clicked on the reminder as it was before the edit reached her screen
     local.client.block_actions(followup_click(local, ANA, "followup_snooze_hour", reminder.ts))
     told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
-    assert told.body["text"] == "F-1 was already done."
+    assert told.body["text"] == "F-1 was already done on Jun 17, 2026 at 12:30 PM."  # London
     shown_done = local.fake.calls_to("response_url")[-2].body  # the reminder, as it is now
     assert shown_done["replace_original"] and shown_done["text"] == "F-1 done: call Maria back"
     assert count(local, "followups WHERE status = 'done'") == 1

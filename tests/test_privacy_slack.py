@@ -51,9 +51,9 @@ def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothin
     # as Lee's Slack shows it, in Berlin
     lee_sees = again.render(local.workspace.reader(member("lee"))).text
     assert lee_sees.endswith("when you first clicked today at 12:30 PM.")
-    assert again.text == (  # what a phone shows: words, no raw timestamp
+    assert again.text == (  # what a phone shows: words, no raw timestamp, on Lee's clock
         "No need to export again: the data of BX-1 went to your direct messages (bx-1.json) "
-        "when you first clicked."
+        "when you first clicked on Jun 17, 2026 at 12:30 PM."
     )
     assert len(local.fake.files) == 1
     exported = "SELECT count(*) FROM audit_log WHERE action = 'customer.exported'"
@@ -366,9 +366,9 @@ def test_a_rep_who_types_an_erased_customer_is_told_when_and_creates_one_only_de
         text = asked.render(ana).text
         assert f":warning: {notice.format('email', 'Create')}" in text, typed
         assert "[1 Create] [2 Cancel]" in text
-        assert asked.text.endswith(  # a phone's words, in UTC where Slack cannot say
+        assert asked.text.endswith(  # a phone's words, on Ana's clock as the message's
             "Create a new customer? A customer with this email had their data erased on Jun 17, "
-            "2026 at 10:30 AM UTC. Create makes a new customer of them, with none of their "
+            "2026 at 11:30 AM. Create makes a new customer of them, with none of their "
             "past: choose it only if they are back as one."
         )
     # of her name, nothing is kept, not even a hash (a name is guessed from its hash at once):
@@ -382,3 +382,29 @@ def test_a_rep_who_types_an_erased_customer_is_told_when_and_creates_one_only_de
     local.workspace.command("ana", "/case", "margaret, box late again")
     created = shown(local.workspace.click("ana", "Create"))
     assert "Opened a new case." in created and "*C-1002 · margaret*" in created
+
+
+@pytest.mark.writes_content
+def test_what_a_phone_says_of_an_erasure_gives_the_time_of_the_message_on_the_readers_clock(
+    local, tmp_path
+):
+    """Found by a QA play: the notifications of the answers that say when a customer was
+    erased said it in UTC (Lee is in Berlin, Ana in London), or said no time at all."""
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    local.workspace.command("ana", "/case", "BX-1, box arrived damaged")
+    close_case(local.services.store, 1001, ANA, "product")
+    erase_from_slack(local, "BX-1")  # at 10:30 UTC: 12:30 PM in Berlin, 11:30 AM in London
+    asked = (
+        ("lee", "/customer", "C-1001", "was erased on Jun 17, 2026 at 12:30 PM: repbot keeps"),
+        ("lee", "/customer", "BX-1", "They were erased on Jun 17, 2026 at 12:30 PM."),
+        ("ana", "/case", "mh@example.com box again",
+         "had their data erased on Jun 17, 2026 at 11:30 AM. Create makes"),
+        ("ana", "/case", "BX-1 box again", "had their data erased on Jun 17, 2026 at 11:30 AM."),
+    )  # fmt: skip
+    for who, command, text, phone in asked:
+        (said,) = local.workspace.command(who, command, text)
+        shown_to_them = said.render(local.workspace.reader(member(who))).text
+        clock = "12:30 PM" if who == "lee" else "11:30 AM"
+        assert f"erased today at {clock}" in shown_to_them, shown_to_them
+        assert phone in said.text and "UTC" not in said.text, said.text

@@ -32,3 +32,8 @@ def at(moment: datetime, tz: ZoneInfo) -> str:
 def at_utc(moment: datetime) -> str:
     """A time for a reader whose zone we do not know: "Dec 4, 2026 at 10:00 AM UTC"."""
     return f"{at(moment, UTC)} UTC"
+
+
+def at_reader(moment: datetime, tz: ZoneInfo | None) -> str:
+    """A time on the reader's clock where we know their zone `tz`, else in UTC, saying so."""
+    return at(moment, tz) if tz else at_utc(moment)

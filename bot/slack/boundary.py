@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
@@ -22,6 +23,7 @@ from slack_bolt.kwargs_injection.args import Args
 from bot.shared.refusal import Refusal
 from bot.slack.blocks import base
 from bot.slack.outbox import AlreadyHandled, Outbox
+from bot.slack.people import time_zone
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,15 @@ def _tell(args: Args, text: str, *, acked: bool, said: base.Message | None = Non
         outbox.post(user, said)
 
 
+def _reader_zone(args: Args) -> ZoneInfo | None:
+    """The time zone of whoever sent the request, for a time said in plain words (a phone's
+    notification, a modal's error); None where there is nobody to ask about."""
+    services, user = args.context.get("services"), _user(args.body)
+    if services is None or user is None:
+        return None
+    return time_zone(args.client, services.store, user)
+
+
 def _slack_retries(args: Args) -> bool:
     """Whether Slack will deliver this request again if it is not acknowledged: events are
     delivered up to four times in all; commands and interactions never again."""
@@ -122,8 +133,9 @@ def guard(listener: Callable, *, lazy: bool = False) -> Callable:
             if not acked():
                 args.ack()
         except Refusal as refusal:
-            said = base.refusal(refusal.parts, refusal.by, refusal.at)
-            _tell(args, str(refusal), acked=acked(), said=said)
+            tz = _reader_zone(args) if refusal.at else None
+            said = base.refusal(refusal.parts, refusal.by, refusal.at, tz)
+            _tell(args, said["text"], acked=acked(), said=said)
         except Exception as error:
             sorry = _logged(error, f"{listener.__name__} failed")
             if not lazy and _slack_retries(args):

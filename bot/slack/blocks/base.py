@@ -105,7 +105,7 @@ def local_time(moment: datetime, tz: ZoneInfo | None = None) -> Mrkdwn:
     """A time in each reader's own zone, as Slack shows its date token: "today at 1:15 PM",
     "Dec 2, 2026 at 1:15 PM"; where Slack cannot show that, the same words (`bot.shared.times`)
     on the clock of `tz`, the reader's zone when we know it, else in UTC."""
-    return _date_token(moment, times.at(moment, tz) if tz else times.at_utc(moment))
+    return _date_token(moment, times.at_reader(moment, tz))
 
 
 def shown_at(moment: datetime) -> Mrkdwn:
@@ -113,6 +113,13 @@ def shown_at(moment: datetime) -> Mrkdwn:
     `local_time`, whose fallback, never "today", takes an "on": "on Dec 2, 2026 at 1:15 PM UTC"
     (Slack's "today" takes none, so the words around it give none)."""
     return _date_token(moment, f"on {times.at_utc(moment)}")
+
+
+def said_at(moment: datetime, tz: ZoneInfo | None) -> str:
+    """`shown_at` in a message's plain words (a phone's notification), which no Slack shows in
+    each reader's zone: "on Dec 2, 2026 at 1:15 PM" on the clock of `tz`, the reader's zone
+    when we know it, else in UTC."""
+    return f"on {times.at_reader(moment, tz)}"
 
 
 def _date_token(moment: datetime, fallback: str) -> Mrkdwn:
@@ -276,11 +283,14 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}s"
 
 
-def refusal(words: str | Sequence[str], by: str | None, at: datetime | None) -> Message:
+def refusal(
+    words: str | Sequence[str], by: str | None, at: datetime | None, tz: ZoneInfo | None
+) -> Message:
     """A refusal in its own words (`Refusal.parts`: the commands of ours in them, as `Code`,
     shown as code; every other part escaped as people's words may be in it); who did it before
     and when, as Slack shows a person and a time to each reader. The fallback (a phone's
-    notification) stays plain words, the commands as typed."""
+    notification) stays plain words, the commands as typed, and says the time on the reader's
+    clock (`tz`, their zone where we know it)."""
     parts = (words,) if isinstance(words, str) else tuple(words)
     plain_words = "".join(parts)
     text = Mrkdwn("").join(code(part) if isinstance(part, Code) else part for part in parts)
@@ -288,9 +298,11 @@ def refusal(words: str | Sequence[str], by: str | None, at: datetime | None) -> 
         return message(plain_words, [section(text)])
     if by:
         text += Mrkdwn(" by ") + mention(by)
+    when = ""
     if at:
         text += Mrkdwn(" ") + shown_at(at)
-    return message(f"{plain_words}.", [section(text + Mrkdwn("."))])
+        when = f" {said_at(at, tz)}"
+    return message(f"{plain_words}{when}.", [section(text + Mrkdwn("."))])
 
 
 def note(text: str) -> Message:

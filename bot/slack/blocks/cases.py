@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from bot.cases.card import CaseCard
 from bot.cases.customers import CaseRequest, Customer, How, name_and_email
@@ -32,7 +33,6 @@ from bot.followups.history import (
 )
 from bot.followups.redirects import Team, team_name
 from bot.followups.service import Followup
-from bot.shared import times
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     SECTION_LIMIT,
@@ -53,6 +53,7 @@ from bot.slack.blocks.base import (
     plain,
     quote,
     refusal,
+    said_at,
     section,
     sections,
     shorten,
@@ -140,10 +141,10 @@ def _who(customer: Customer, limit: int = SECTION_LIMIT) -> str:
     return f"{shorten(customer.name, max(10, limit - len(customer.id) - 3))} ({customer.id})"
 
 
-def customer_choice(choice: CustomerChoice, key: str) -> Message:
+def customer_choice(choice: CustomerChoice, key: str, tz: ZoneInfo | None) -> Message:
     """/case's question when what the rep typed finds no one customer for sure: a button for
     each customer it may be and for a new one; or, when it finds nobody, whether to create
-    one. `key` is the /case request's, carried by every button."""
+    one. `key` is the /case request's, carried by every button; `tz` the rep's zone."""
     request = choice.request
     topic = f"Topic: {request.topic}" if request.topic else "No topic yet."
     cancel = button("Cancel", Action.CASE_CANCEL, pick_value(None, request, key))
@@ -160,7 +161,7 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
         nobody = Mrkdwn(
             "".join(Mrkdwn(f"{words}*") + value + Mrkdwn("*") for words, value in parts)
         )
-        erased_words, erased_line = _erased_notice(choice, "Create")
+        erased_words, erased_line = _erased_notice(choice, "Create", tz)
         return message(
             f"{plain}. Create a new customer?{erased_words}",
             [
@@ -188,7 +189,7 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     blocks = bulleted(heading, lines, shown=len(lines), rest=rest)
     if choice.more:
         blocks.append(context(f"…and {choice.more} more match. {rest}"))
-    erased_words, erased_line = _erased_notice(choice, "New customer")
+    erased_words, erased_line = _erased_notice(choice, "New customer", tz)
     blocks += erased_line
     blocks.append(context(topic))
     buttons = [
@@ -214,11 +215,11 @@ def customer_choice(choice: CustomerChoice, key: str) -> Message:
     )
 
 
-def _erased_notice(choice: CustomerChoice, new: str) -> tuple[str, list[dict]]:
+def _erased_notice(choice: CustomerChoice, new: str, tz: ZoneInfo | None) -> tuple[str, list[dict]]:
     """When what the rep typed names an erased customer: the words for a phone (after a
-    space), and the line, saying when their data was erased (in the reader's zone) and that
-    the `new` button makes a new customer of them, with none of their past; nothing of who
-    they were beyond what the rep typed."""
+    space, on the clock of `tz`, the rep's zone), and the line, saying when their data was
+    erased (in the reader's zone) and that the `new` button makes a new customer of them, with
+    none of their past; nothing of who they were beyond what the rep typed."""
     erased = choice.erased
     if erased is None:
         return "", []
@@ -228,7 +229,7 @@ def _erased_notice(choice: CustomerChoice, new: str) -> tuple[str, list[dict]]:
         "they are back as one."
     )
     said = Mrkdwn(":warning: ") + that + Mrkdwn(" ") + shown_at(erased.at) + then
-    return f" {that} on {times.at_utc(erased.at)}{then}", [section(said)]
+    return f" {that} {said_at(erased.at, tz)}{then}", [section(said)]
 
 
 CASES_OFFERED = 5  # open cases /case offers as buttons; the rest are named by their topic
@@ -874,14 +875,15 @@ def already_waiting(
     return message(said, [section(text)])
 
 
-def already_decided(solution: SolutionRecord) -> Message:
-    """Who decided a solution and when, as Slack shows a person and a time to each reader; for
-    one withdrawn, that its case was closed, by whom and when."""
+def already_decided(solution: SolutionRecord, tz: ZoneInfo | None) -> Message:
+    """Who decided a solution and when, as Slack shows a person and a time to each reader (in a
+    phone's words on the clock of `tz`, the reader's zone); for one withdrawn, that its case
+    was closed, by whom and when."""
     at = datetime.fromisoformat(solution.decided_at) if solution.decided_at else None
     if solution.status == "withdrawn":
         words = (
             f"C-{solution.case_id} is closed, so {solution.ref} was withdrawn and there is "
             "nothing to approve or deny. It was closed"
         )
-        return refusal(words, solution.decided_by, at)
-    return refusal(f"{solution.ref} was already {solution.status}", solution.decided_by, at)
+        return refusal(words, solution.decided_by, at, tz)
+    return refusal(f"{solution.ref} was already {solution.status}", solution.decided_by, at, tz)

@@ -26,6 +26,7 @@ from bot.slack.blocks.base import (
     message,
     note,
     plain,
+    said_at,
     section,
     shown_at,
     text_field,
@@ -55,14 +56,15 @@ def not_allowed() -> Message:
     )
 
 
-def overview_card(found: Overview) -> Message:
-    """What repbot holds about the customer, with Export and (unless erased) Erase."""
+def overview_card(found: Overview, tz: ZoneInfo | None) -> Message:
+    """What repbot holds about the customer, with Export and (unless erased) Erase; when they
+    were erased, on the clock of `tz` (the reader's zone) in a phone's words."""
     who = f"{found.name} ({found.id})"
     if found.erased_at:
         at = datetime.fromisoformat(found.erased_at)
         kept = "repbot keeps only counts."
         shown = f"{escape(found.name)}'s data was erased {shown_at(at)}: {kept}"
-        return message(f"{found.name}'s data was erased on {times.at_utc(at)}: {kept}",
+        return message(f"{found.name}'s data was erased {said_at(at, tz)}: {kept}",
                        [section(Mrkdwn(shown))])  # fmt: skip
     held = ", ".join(counted(n, noun) for noun, n in found.held.items() if n or noun == "case")
     lines: list[str] = [Mrkdwn(f"*{escape(who)}*") + (f" · {found.email}" if found.email else ""),

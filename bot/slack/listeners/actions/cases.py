@@ -5,6 +5,7 @@ Slack would not take), which is then published again saying what was done."""
 
 import json
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -31,6 +32,7 @@ from bot.slack.ids import Action, any_numbered
 from bot.slack.listeners.acks import acknowledge
 from bot.slack.listeners.events.home import publish_home_of
 from bot.slack.outbox import Outbox
+from bot.slack.people import known_time_zone, time_zone
 
 NOTICE = "home_notice"  # in the context: what a decision made on the Home tab says there
 
@@ -77,7 +79,9 @@ def pick_customer(
             shown=pick.shown, case_id=pick.case_id,
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):  # the customer was made meanwhile: which one?
-            said = case_blocks.customer_choice(outcome, pick.key)
+            # the rep's zone as /case, which asked this question, last heard it from Slack
+            tz = known_time_zone(services.store, body["user"]["id"])
+            said = case_blocks.customer_choice(outcome, pick.key, tz)
         elif isinstance(outcome, CaseChoice):  # no topic, and several open cases: which one?
             said = case_blocks.case_choice(outcome, pick.key)
         else:
@@ -126,12 +130,13 @@ def close(body: dict, client: WebClient, services: Services) -> None:
 
 
 def approve(
-    ack: Ack, body: dict, respond: Respond, context: BoltContext, services: Services,
-    outbox: Outbox, delivery_key: str,
+    ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext,
+    services: Services, outbox: Outbox, delivery_key: str,
 ) -> None:  # fmt: skip
     ack()  # the decision is stored below, before Slack hears the acknowledgement
     check_workspace(body, context)
     solution_id = _number(body) or 0
+    tz = time_zone(client, services.store, body["user"]["id"])  # before the transaction
     with outbox.unit_of_work(delivery_key):
         decision = decide(
             services.store, services.guide.solutions, services.roles,
@@ -140,7 +145,8 @@ def approve(
         )  # fmt: skip
         if on_home(body):
             tell = home_notice(context)
-            announce(services, outbox, tell, decision, decided_away(outbox, context, solution_id))
+            announce(services, outbox, tell, decision,
+                     decided_away(outbox, context, solution_id), tz)  # fmt: skip
             return
         block_id = body["actions"][0].get("block_id", "")
 
@@ -149,7 +155,7 @@ def approve(
             shown = in_place(body.get("message"), block_id, lambda _: card)
             respond(replace_original=True, **shown)
 
-        announce(services, outbox, respond, decision, replace_card)
+        announce(services, outbox, respond, decision, replace_card, tz)
 
 
 def deny(
@@ -164,11 +170,12 @@ def deny(
         solution_id=solution_id, user_id=body["user"]["id"],
     )  # fmt: skip
     if refused is not None:
+        tz = time_zone(client, services.store, body["user"]["id"])
         if on_home(body):  # no message to answer there: the tab says it
-            tell_unchanged(home_notice(context), refused)
+            tell_unchanged(home_notice(context), refused, tz)
             show_home(body, context, client, services)
         else:
-            tell_unchanged(respond, refused)
+            tell_unchanged(respond, refused, tz)
         return
     meta = {"home": True} if on_home(body) else {}
     client.views_open(trigger_id=body["trigger_id"], view=case_blocks.deny_modal(solution_id, meta))
@@ -219,10 +226,11 @@ def decided_before(decision: Decision) -> bool:
     return decision.outcome == "already_decided" and decision.solution.decided_by is not None
 
 
-def tell_unchanged(respond: Callable[..., object], decision: Decision) -> None:
-    """Tell the clicker why their click changed nothing: who decided first, or the refusal."""
+def tell_unchanged(respond: Callable[..., object], decision: Decision, tz: ZoneInfo | None) -> None:
+    """Tell the clicker why their click changed nothing: who decided first and when (on their
+    clock, `tz`, in a phone's words), or the refusal."""
     if decided_before(decision):
-        told = case_blocks.already_decided(decision.solution)
+        told = case_blocks.already_decided(decision.solution, tz)
     else:
         told = base.note(decision.message)
     respond(replace_original=False, response_type="ephemeral", **told)
@@ -230,12 +238,12 @@ def tell_unchanged(respond: Callable[..., object], decision: Decision) -> None:
 
 def announce(
     services: Services, outbox: Outbox, respond: Callable[..., object], decision: Decision,
-    replace_card: Callable[[base.Message], object],
+    replace_card: Callable[[base.Message], object], tz: ZoneInfo | None,
 ) -> None:  # fmt: skip
     """Show a decision on the approval card and tell the rep, with words for the customer; a
-    clicker whose click changed nothing is told why."""
+    clicker whose click changed nothing is told why (on their clock, `tz`)."""
     if decision.outcome in ("refused", "already_decided"):
-        tell_unchanged(respond, decision)
+        tell_unchanged(respond, decision, tz)
         return
     solution = decision.solution
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")

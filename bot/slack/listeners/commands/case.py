@@ -22,9 +22,13 @@ from bot.slack.boundary import Listeners
 from bot.slack.casework import case_message, contact_card, open_solve_modal
 from bot.slack.ids import Command
 from bot.slack.outbox import Outbox
+from bot.slack.people import time_zone
 
 
-def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_key: str) -> None:
+def case(
+    ack: Ack, command: dict, client: WebClient, services: Services, outbox: Outbox,
+    delivery_key: str,
+) -> None:  # fmt: skip
     # The contact is counted before the acknowledgement: what Slack heard answered is stored.
     text = command.get("text", "").strip()
     if not text:
@@ -40,13 +44,15 @@ def case(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
         return
     request = read_case_request(services.store, text)
     key = command.get("trigger_id") or delivery_key  # the contact's, and the buttons' below
+    # asked of Slack before the transaction: a customer's erasure is said on the rep's clock
+    tz = time_zone(client, services.store, command["user_id"])
     with outbox.unit_of_work(delivery_key):
         outcome = open_or_find_case(
             services.store, customer_text=request.customer, topic=request.topic,
             user_id=command["user_id"], request_key=key, matcher=services.faq.matcher,
         )  # fmt: skip
         if isinstance(outcome, CustomerChoice):
-            said = case_blocks.customer_choice(outcome, key)
+            said = case_blocks.customer_choice(outcome, key, tz)
         elif isinstance(outcome, CaseChoice):
             said = case_blocks.case_choice(outcome, key)
         else:

@@ -2,6 +2,7 @@
 Erase, for the roles that roles.yaml gives the right (nobody by default)."""
 
 from slack_bolt import Ack
+from slack_sdk import WebClient
 
 from bot.privacy.service import overview
 from bot.services import Services
@@ -9,10 +10,12 @@ from bot.shared.roles import CUSTOMER_DATA
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
+from bot.slack.people import time_zone
 
 
-def customer(ack: Ack, command: dict, services: Services) -> None:
-    if not services.roles.may(command.get("user_id", ""), CUSTOMER_DATA):
+def customer(ack: Ack, command: dict, client: WebClient, services: Services) -> None:
+    user_id = command.get("user_id", "")
+    if not services.roles.may(user_id, CUSTOMER_DATA):
         ack(response_type="ephemeral", **privacy_blocks.not_allowed())
         return
     text = command.get("text", "").strip()
@@ -20,7 +23,10 @@ def customer(ack: Ack, command: dict, services: Services) -> None:
         ack(response_type="ephemeral", **privacy_blocks.customer_usage())
         return
     # An unknown or ambiguous customer is a Refusal, said by the boundary in its words.
-    ack(response_type="ephemeral", **privacy_blocks.overview_card(overview(services.store, text)))
+    found = overview(services.store, text)
+    # when an erased customer was erased, said on the reader's clock
+    tz = time_zone(client, services.store, user_id) if found.erased_at else None
+    ack(response_type="ephemeral", **privacy_blocks.overview_card(found, tz))
 
 
 def register(app: Listeners) -> None:

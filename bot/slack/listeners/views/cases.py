@@ -31,6 +31,7 @@ from bot.slack.listeners.actions.cases import (
 )
 from bot.slack.listeners.actions.followups import packet_key
 from bot.slack.outbox import Outbox
+from bot.slack.people import known_time_zone
 from bot.slack.reminders import show_on_reminders
 
 
@@ -188,6 +189,7 @@ def check_deny(
     check_workspace(body, context)
     solution_id = _pointer(view, "solution_id")
     with outbox.unit_of_work(delivery_key):
+        tz = known_time_zone(services.store, body["user"]["id"])  # no waiting on Slack in here
         decision = decide(
             services.store, services.guide.solutions, services.roles,
             solution_id=solution_id, user_id=body["user"]["id"], approve=False,
@@ -195,7 +197,7 @@ def check_deny(
             request_key=f"deny:{view.get('id')}:{view.get('hash')}",
         )  # fmt: skip
         if decided_before(decision):  # who decided and when, which a field's error cannot show
-            told = case_blocks.already_decided(decision.solution)
+            told = case_blocks.already_decided(decision.solution, tz)
             context[NOTICE] = told
             withdrawn = decision.solution.status == "withdrawn"
             title = "Case closed" if withdrawn else "Already decided"
@@ -205,7 +207,7 @@ def check_deny(
             ack(response_action="errors", errors={Field.REASON: decision.message})
             return
         announce(services, outbox, respond, decision,
-                 decided_away(outbox, context, solution_id))  # fmt: skip
+                 decided_away(outbox, context, solution_id), tz)  # fmt: skip
     ack()
 
 
