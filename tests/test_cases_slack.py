@@ -968,6 +968,7 @@ def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgra
     for column in ("closed_by", "closed_at"):  # the room version 23 made for closed promises
         store.db.execute(f"ALTER TABLE followups DROP COLUMN {column}")
     _widen_check(store.db, "followups", "'done', 'closed')", "'done')")
+    store.db.execute("ALTER TABLE redirects DROP COLUMN case_owner")  # version 24's
     store.db.execute("PRAGMA user_version = 19")
     store.migrate()
     assert store.schema_version() == len(MIGRATIONS)
