@@ -363,14 +363,33 @@ def test_a_case_without_a_topic_typed_again_at_once_by_the_same_rep_is_the_same_
     assert contact(store, None, key="D").callback_due
 
 
-def test_a_case_chosen_right_after_the_rep_counted_on_it_counts_again(store):
-    """A choice is no retyped /case: the rep asked about the customer without a topic."""
-    late = contact(store, "late box")
-    contact(store, "charged twice")
-    chosen = open_case_for(store, customer_id="BX-1", request=CaseRequest("BX-1", "late box"),
-                           user_id="U0ANA0001", request_key="K", case_id=late.case.id,
-                           matcher=FAQ)  # fmt: skip
-    assert isinstance(chosen, Contact) and (chosen.contact_number, chosen.earlier) == (2, None)
+def test_a_case_chosen_again_at_once_by_the_same_rep_counts_nothing_more(store):
+    """Found by a QA play: the same one of several open cases chosen three times in a minute
+    counted 1, then 2, 3 (a senior callback nobody needed) and 4 contacts. A choice of the
+    case is the case named, as a /case without a topic names the one open case."""
+    contact(store, "late box", key="A")
+    wrong = contact(store, "wrong item", key="B")
+
+    def choose(key: str, user_id: str = "U0ANA0001"):
+        return open_case_for(store, customer_id="BX-1", user_id=user_id, request_key=key,
+                             request=CaseRequest("BX-1", "wrong item"), case_id=wrong.case.id,
+                             matcher=FAQ)  # fmt: skip
+
+    opened = choose("C")  # the rep opened it seconds ago: that contact
+    assert isinstance(opened, Contact) and opened.case.id == wrong.case.id
+    assert (opened.contact_number, opened.is_new_case, opened.callback_due) == (1, True, False)
+    assert opened.earlier is not None and opened.others == ()  # chosen: not asked about again
+    later(store)
+    counted = choose("D")
+    assert isinstance(counted, Contact) and (counted.contact_number, counted.earlier) == (2, None)
+    store.clock.advance(RETYPED_WITHIN - timedelta(minutes=1))
+    again = choose("E")
+    assert isinstance(again, Contact) and (again.contact_number, again.callback_due) == (2, False)
+    assert again.earlier is not None and again.earlier >= timedelta(minutes=4)
+    assert count(store, "contacts") == 3
+    other_rep = choose("F", "U0BEN0001")  # another rep's is another contact: the third
+    assert isinstance(other_rep, Contact)
+    assert (other_rep.contact_number, other_rep.callback_due) == (3, True)
 
 
 def test_a_case_chosen_but_closed_meanwhile_is_its_topic_typed(store):

@@ -10,7 +10,7 @@ from bot.demo import LocalSlack
 from bot.emulator.render import render_message
 from bot.emulator.team import member
 
-ANA, LEE, SAM = member("ana").id, member("lee").id, member("sam").id
+ANA, LEE, SAM, BEN = member("ana").id, member("lee").id, member("sam").id, member("ben").id
 
 
 def shown(replies) -> str:
@@ -410,6 +410,47 @@ def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
     row = local.services.store.db.execute("SELECT status FROM redirects").fetchone()
     assert tuple(row) == ("waiting",)
     assert "Taken by" in shown(local.workspace.click("sam", "Take it", where="#billing"))
+
+
+def test_a_case_sent_on_by_someone_else_names_its_owner_who_hears_what_becomes_of_it(local):
+    """Found by a QA play: Ana sent on C-1001, which Sam had taken from Billing, and read "You
+    own it until they take it."; Sam was not told, nor when Ben took it (only Ana was)."""
+    local.workspace.command("ana", "/case", "Maria Lopez, box arrived damaged")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    local.workspace.click("sam", "Take it", where="#billing")  # Sam's case now
+    replies = local.workspace.command("ana", "/redirect", "deliveries C-1001 courier part")
+    (sent,) = [reply for reply in replies if reply.text.startswith("C-1001 sent")]
+    text = sent.render().text
+    assert f"C-1001 sent to Deliveries with its whole history. @{SAM} owns it until they " in text
+    assert "You own" not in text
+    assert sent.text.startswith(  # what a phone shows: words, no member id
+        "C-1001 sent to Deliveries with its whole history. Its owner keeps it until they take it."
+    )
+    local.settle()
+    (notice,) = [json.loads(body) for body in dms(local, SAM) if "sent your case" in body]
+    assert notice["text"] == (
+        "Your case C-1001 was sent to Deliveries with its whole history; it stays yours until "
+        "they take it."
+    )
+    assert render_message(notice["text"], notice["blocks"]).text == (
+        f"@{ANA} sent your case C-1001 to Deliveries with its whole history; it stays yours "
+        "until they take it."
+    )
+    refused = shown(local.workspace.click("ana", "Take it", where="#deliveries"))
+    assert "someone in the team takes it, and it stays its owner's until then." in refused
+    local.wait(timedelta(hours=3))  # nobody took it: the owner hears it too
+    for user_id in (SAM, ANA):
+        assert [body for body in dms(local, user_id) if "Nobody in Deliveries has taken" in body]
+    local.workspace.click("ben", "Take it", where="#deliveries")
+    local.settle()
+    for user_id in (SAM, ANA):
+        (taken,) = [json.loads(body) for body in dms(local, user_id)
+                    if "C-1001 was taken by Deliveries" in body]  # fmt: skip
+        assert taken["text"] == "C-1001 was taken by Deliveries; it is theirs now."
+        shown_taken = render_message(taken["text"], taken["blocks"]).text
+        assert shown_taken.startswith(f"C-1001 was taken by Deliveries (@{BEN})")
+    assert not [body for body in dms(local, BEN) if "was taken" in body]
 
 
 def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(local):

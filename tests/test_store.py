@@ -9,6 +9,7 @@ import pytest
 from processes import at_once
 from sqlite_utils import Database
 
+from bot.cases.audit import append
 from bot.faq import queries as faq_db
 from bot.shared.clock import Clock
 from bot.shared.db import Store
@@ -248,4 +249,34 @@ def test_customers_erased_before_are_named_with_their_reference_as_those_erased_
     store = Store(tmp_path / "r.db")
     assert store.db.execute("SELECT id, name FROM customers ORDER BY id").fetchall() == [
         ("BX-2", "Tom"), ("P-0a1b", "Erased customer P-0a1b")
+    ]  # fmt: skip
+
+
+def test_redirects_sent_before_name_who_owned_their_case_when_they_were_sent(tmp_path):
+    """A taken redirect's case was owned by whoever had it before the take (its audit row
+    names them); a waiting one's is owned by the case's owner still."""
+    old = Database(sqlite3.connect(tmp_path / "r.db"))
+    for version, step in enumerate(MIGRATIONS[:23], start=1):  # a database of version 23
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    at = "2026-11-30T09:00:00+00:00"
+    old.execute("BEGIN")  # audit rows are written in a transaction, as repbot writes them
+    old.execute("INSERT INTO customers (id, name, created_at, updated_at)"
+                " VALUES ('BX-1', 'Margaret Holloway', ?, ?)", [at, at])  # fmt: skip
+    old.execute("INSERT INTO cases (id, customer_id, topic, owner_id, status, opened_at)"
+                " VALUES (1001, 'BX-1', 'damaged', 'U0SAM0001', 'open', ?)", [at])  # fmt: skip
+    for sender, team, status, taken_by in (
+        ("U0BEN0001", "billing", "taken", "U0SAM0001"),  # Ben sent Ana's case; Sam took it
+        ("U0ANA0001", "deliveries", "waiting", None),  # Ana sent it on, Sam's
+    ):
+        old.execute("INSERT INTO redirects (case_id, from_user, team_id, note, status, taken_by,"
+                    " remind_at, reply_by, created_at) VALUES (1001, ?, ?, '', ?, ?, ?, ?, ?)",
+                    [sender, team, status, taken_by, at, at, at])  # fmt: skip
+    details = {"case": "C-1001", "team": "billing", "previous_owner": "U0ANA0001"}
+    append(old, actor="U0SAM0001", action="redirect.taken", subject="R-1", details=details, at=at)
+    old.conn.commit()
+    old.conn.close()
+    store = Store(tmp_path / "r.db")
+    assert store.db.execute("SELECT id, case_owner FROM redirects ORDER BY id").fetchall() == [
+        (1, "U0ANA0001"), (2, "U0SAM0001")
     ]  # fmt: skip

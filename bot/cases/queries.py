@@ -141,10 +141,12 @@ def add_contact(store: Store, case_id: int, user_id: str, request_key: str | Non
         return number
 
 
-def latest_contact_by(store: Store, case_id: int, user_id: str) -> tuple[int, str] | None:
-    """(number, when) of the latest contact `user_id` counted on a case."""
+def latest_contact_by(
+    store: Store, case_id: int, user_id: str
+) -> tuple[int, str, str | None] | None:
+    """(number, when, request key) of the latest contact `user_id` counted on a case."""
     return store.db.execute(
-        """SELECT number, created_at FROM contacts WHERE case_id = ? AND user_id = ?
+        """SELECT number, created_at, request_key FROM contacts WHERE case_id = ? AND user_id = ?
            ORDER BY number DESC LIMIT 1""",
         [case_id, user_id],
     ).fetchone()

@@ -407,24 +407,30 @@ def _contact(
 ) -> Contact | CaseChoice:  # fmt: skip
     """One more contact from `customer` about the request's topic (inside the caller's
     transaction): on the open case `chosen` when the rep chose one; without a topic, on their
-    open case, or the question which one when they have several."""
+    open case, or the question which one when they have several. Nothing more when it is the
+    rep's own contact there, just counted (`_retyped`)."""
     now = store.clock.now()
     topic = request.topic
     row = _chosen_case(store, customer.id, chosen)
+    # The case the rep chose names itself, as no topic names the customer's one open case: the
+    # same rep choosing it again at once (the question asked anew) counts nothing more either.
+    named = "" if row is not None else topic
     if row is None:
         if not topic and len(open_cases := _open_cases_of(store, customer.id)) > 1:
             return CaseChoice(request, customer, open_cases)
         row = _matter_case(store, customer.id, topic, now, matcher)
         if row is None and not topic:
             raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
-        if row is not None and (retyped := _retyped(store, row, topic, user_id, now)):
-            number, earlier = retyped
-            case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
-            on_matter = number + case.earlier_contacts
-            others = _others_open(store, case, number == 1)
-            return Contact(
-                case, number == 1, on_matter, False, found, earlier, others, None, request_key
-            )
+    if row is not None and (retyped := _retyped(store, row, named, user_id, now)):
+        number, earlier, counted_by = retyped
+        case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
+        on_matter = number + case.earlier_contacts
+        # A case chosen from all the customer's open ones is not asked about them again.
+        others = _others_open(store, case, number == 1 and chosen is None)
+        # The request that counted it: "Add to C-1001 instead" moves that contact.
+        return Contact(
+            case, number == 1, on_matter, False, found, earlier, others, None, counted_by
+        )
     if row is None:
         case_id = cases_db.insert_case(store, customer.id, topic, user_id)
     elif row["status"] == "closed":  # a new case that follows the closed one on this matter
@@ -520,19 +526,19 @@ def _chosen_case(store: Store, customer_id: str, case_id: int | None) -> dict | 
 
 def _retyped(
     store: Store, row: dict, topic: str, user_id: str, now: datetime
-) -> tuple[int, timedelta] | None:
-    """The number of the rep's own contact on the open case `row`, and how long ago they
-    counted it, when this /case is that one typed again: by the same rep within
-    RETYPED_WITHIN, with the case's own topic, or with none (`/case BX-10002`), which names
-    the customer's one open case."""
+) -> tuple[int, timedelta, str | None] | None:
+    """The number of the rep's own contact on the open case `row`, how long ago they counted
+    it and the request that did, when this /case is that one typed again: by the same rep within
+    RETYPED_WITHIN, with the case's own topic, or with none (`/case BX-10002`, which names
+    the customer's one open case, or the case the rep chose of several)."""
     if row["status"] != "open" or (topic and not _same_topic(topic, row["topic"])):
         return None
     latest = cases_db.latest_contact_by(store, row["id"], user_id)
     if latest is None:
         return None
-    number, counted_at = latest
+    number, counted_at, counted_by = latest
     earlier = now - datetime.fromisoformat(counted_at)
-    return (number, earlier) if earlier <= RETYPED_WITHIN else None
+    return (number, earlier, counted_by) if earlier <= RETYPED_WITHIN else None
 
 
 def _matter_contacts(store: Store, case_id: int | None) -> int:

@@ -2,8 +2,9 @@
 they never have to repeat it. The teams, their channels and what each needs to know come from
 `playbooks/teams.yaml`.
 
-The case stays owned by the rep who sent it until someone in the team takes it (the first
-click wins); if nobody has taken it within the team's `take_within`, the rep and the team's
+The case stays owned by whoever owned it when it was sent (the rep who sent it, or the one
+who took it from a team before) until someone in the team takes it (the first click wins);
+if nobody has taken it within the team's `take_within`, the sender, the owner and the team's
 lead are reminded, once each. A case waits for one team at a time, and closing it withdraws
 the redirect nobody has taken."""
 
@@ -84,12 +85,20 @@ class Redirect:
     remind_at: datetime  # when the rep and the lead hear it is still waiting
     reply_by: datetime  # what the customer was told: they hear back by then
     team_lead: str  # as teams.yaml named them when it was sent
+    # Who owned the case when it was sent: theirs until the team takes it
+    case_owner: str
     withdrawn_by: str | None = None  # who closed its case, for a withdrawn one
     withdrawn_at: datetime | None = None
 
     @property
     def ref(self) -> str:
         return f"R-{self.id}"
+
+    @property
+    def told(self) -> tuple[str, ...]:
+        """Who hears what becomes of it: the case's owner when it was sent, and its sender
+        when that was someone else."""
+        return tuple(dict.fromkeys((self.case_owner, self.from_user)))
 
 
 @dataclass(frozen=True)
@@ -219,7 +228,7 @@ def redirect_from_row(row: dict) -> Redirect:
         row["id"], row["case_id"], row["from_user"], row["team_id"], row["note"], row["status"],
         row["taken_by"], _time(row["taken_at"]), datetime.fromisoformat(row["created_at"]),
         datetime.fromisoformat(row["remind_at"]), datetime.fromisoformat(row["reply_by"]),
-        row["team_lead"], row["withdrawn_by"], _time(row["withdrawn_at"]),
+        row["team_lead"], row["case_owner"], row["withdrawn_by"], _time(row["withdrawn_at"]),
     )  # fmt: skip
 
 
@@ -319,7 +328,8 @@ def redirect(
         reply_by = due_time(hours, now.astimezone(tz), team.reply_hours(hours))
         redirect_id = followups_db.insert_redirect(store,
             {"case_id": case.id, "from_user": from_user, "team_id": team.id,
-             "team_lead": team.lead, "note": note, "status": "waiting",
+             "team_lead": team.lead, "case_owner": case.owner_id, "note": note,
+             "status": "waiting",
              "remind_at": iso(now + team.take_within), "reply_by": iso(reply_by),
              "request_key": request_key}
         )  # fmt: skip
@@ -369,7 +379,7 @@ def withdraw_waiting(store: Store, case_id: int, user_id: str) -> list[Redirect]
 def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
     """Take a waiting redirect: the first taker wins and the case becomes theirs. Taking it
     again (a retried click) returns it; anyone else hears who took it and when. The rep who
-    sent it is no taker: the case is theirs until the team takes it."""
+    sent it is no taker: the case is its owner's until the team takes it."""
     with store.transaction() as db:
         found = get_redirect(store, redirect_id)
         if found is None:
@@ -386,9 +396,10 @@ def take(store: Store, redirect_id: int, user_id: str) -> Redirect:
                 found.withdrawn_at,
             )
         if found.from_user == user_id:
+            whose = "yours" if found.case_owner == user_id else "its owner's"
             raise RedirectError(
                 f"You sent C-{found.case_id} to this team yourself: someone in the team takes "
-                "it, and it stays yours until then."
+                f"it, and it stays {whose} until then."
             )
         previous_owner = case_owner(store, found.case_id)
         followups_db.take_redirect(store, found.id, user_id, store.now())  # waiting, checked above

@@ -120,15 +120,13 @@ def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
 
 
 def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
-    """For every redirect still waiting past its team's take_within: one reminder to the rep
-    who sent it and one to the team's lead (as teams.yaml named them when it was sent)."""
+    """For every redirect still waiting past its team's take_within: one reminder to the
+    case's owner, one to the rep who sent it if someone else, and one to the team's lead (as
+    teams.yaml named them when it was sent)."""
     reminders = []
     for row in followups_db.redirects_to_remind(store, iso(now)):
         waiting = redirect_from_row(row)
-        recipients = [waiting.from_user]
-        if waiting.team_lead not in recipients:
-            recipients.append(waiting.team_lead)
-        for recipient in recipients:
+        for recipient in dict.fromkeys((*waiting.told, waiting.team_lead)):
             key = reminder_key(
                 "unclaimed_redirect", f"redirect:{waiting.id}", waiting.remind_at, recipient
             )

@@ -633,6 +633,23 @@ def _v23_promises_closed_with_their_case(db: Database) -> None:
     )
 
 
+def _v24_redirects_name_the_case_owner(db: Database) -> None:
+    # Who owned the case when it was sent: they keep it until the team takes it, and hear who
+    # took it. Not always the sender, once a case taken by one team is sent on by someone
+    # else. Only a take changes a case's owner, and a case waits for one team at a time, so
+    # for one sent before the owner was the case's owner at its take (its audit row names
+    # them), or, never taken, the case's owner still.
+    db.execute("ALTER TABLE redirects ADD COLUMN case_owner TEXT")
+    db.execute(
+        """UPDATE redirects SET case_owner = COALESCE(
+               CASE WHEN status = 'taken' THEN (
+                   SELECT json_extract(details, '$.previous_owner') FROM audit_log
+                   WHERE action = 'redirect.taken' AND subject = 'R-' || redirects.id)
+               ELSE (SELECT owner_id FROM cases WHERE cases.id = redirects.case_id) END,
+               from_user)"""
+    )
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -658,4 +675,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v21_closed_cases_to_settle,
     _v22_case_numbers_retired,
     _v23_promises_closed_with_their_case,
+    _v24_redirects_name_the_case_owner,
 ]

@@ -403,7 +403,11 @@ def _what_counted(card: CaseCard, contact: Contact) -> str:
     """What this /case did: opened a case, counted a contact, moved it to another case, or
     nothing more (typed or clicked again)."""
     if contact.earlier is not None:
-        done = "opened this case" if contact.is_new_case else "counted this contact"
+        done = (
+            "opened this case"
+            if contact.is_new_case
+            else f"counted this contact on {card.case.ref}"
+        )
         return f"You {done} {_ago(contact.earlier)}, so nothing more was counted."
     if contact.is_new_case and card.case.follows is not None:
         return (

@@ -235,8 +235,8 @@ def packet_taken(
 
 
 def redirect_taken(redirect: Redirect, team: str) -> Message:
-    """What the rep who sent a case hears when someone in the team takes it: who, and which
-    team, for a rep may have sent several."""
+    """What the case's owner, and the rep who sent it, hear when someone in the team takes it:
+    who, and which team, for a rep may have sent several."""
     said = f"C-{redirect.case_id} was taken by {team}"
     text = escape(said) + Mrkdwn(" (") + mention(redirect.taken_by or "") + "); it is theirs now."
     return message(f"{said}; it is theirs now.", sections(text))
@@ -262,11 +262,24 @@ def packet_withdrawn(redirect: Redirect, case: Case, team: str) -> Message:
     )
 
 
-def redirected(team: Team, case_ref: str, customer_message: str) -> Message:
-    headline = (
-        f"{case_ref} sent to {team.name} with its whole history. You own it until they take it."
-    )
+def redirected(team: Team, sent: Redirect, case_ref: str, customer_message: str) -> Message:
+    """What the rep who sent a case hears: who owns it until the team takes it (they, or
+    whoever took it from a team before), and what to tell the customer."""
+    said = f"{case_ref} sent to {team.name} with its whole history. "
+    if sent.case_owner == sent.from_user:
+        shown, in_words = Mrkdwn("You own"), "You own"
+    else:  # the notification says it in words, without a member id
+        shown, in_words = mention(sent.case_owner) + " owns", "Its owner keeps"
+    headline = escape(said) + shown + " it until they take it."
     return message(
-        f"{headline} {customer_message}",
+        f"{said}{in_words} it until they take it. {customer_message}",
         [*sections(headline), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],
     )
+
+
+def redirect_sent_on(sent: Redirect, case_ref: str, team: Team) -> Message:
+    """What a case's owner hears when someone else sends it to a team: who, to which team,
+    and that it stays theirs until the team takes it."""
+    stays = f"to {team.name} with its whole history; it stays yours until they take it."
+    text = mention(sent.from_user) + Mrkdwn(" sent your case ") + f"{case_ref} {stays}"
+    return message(f"Your case {case_ref} was sent {stays}", sections(text))

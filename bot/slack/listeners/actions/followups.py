@@ -90,13 +90,12 @@ def take_redirect(
             shown = followup_blocks.packet_taken(taken, now, policy, tz, today)
             block_id = body["actions"][0].get("block_id", "")
             respond(replace_original=True, **in_place(body["message"], block_id, lambda _: shown))
-        team_label = team_name(services.guide.teams, taken.team_id)
-        outbox.post(
-            taken.from_user,
-            followup_blocks.redirect_taken(taken, team_label),
-            key=f"redirect:{taken.id}:taken",
-            digest="taken",
-        )
+        said = followup_blocks.redirect_taken(taken, team_name(services.guide.teams, taken.team_id))
+        for told in taken.told:
+            if told != taken.taken_by:  # an owner who took it knows
+                # The sender's key as it always was: a notice queued before stays one
+                key = f"redirect:{taken.id}:taken" + ("" if told == taken.from_user else ":owner")
+                outbox.post(told, said, key=key, digest="taken")
 
 
 def register(app: Listeners) -> None:

@@ -134,8 +134,12 @@ def send_redirect(
         # Keyed by its redirect: a retried request queues nothing new, and an erasure of the
         # customer finds the packet to replace it (bot/slack/erasure.py).
         outbox.post(team.channel, packet_card, key=packet_key(sent.id), digest="redirect")
-    ref = packet.case_card.case.ref
-    ack(response_type="ephemeral", **followup_blocks.redirected(team, ref, customer_message))
+        ref = packet.case_card.case.ref
+        if sent.case_owner != sent.from_user:  # a case taken by a team before, sent on
+            notice = followup_blocks.redirect_sent_on(sent, ref, team)
+            outbox.post(sent.case_owner, notice, key=f"redirect:{sent.id}:owner", digest="redirect")
+    said = followup_blocks.redirected(team, sent, ref, customer_message)
+    ack(response_type="ephemeral", **said)
 
 
 def register(app: Listeners) -> None:
