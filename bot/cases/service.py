@@ -33,7 +33,7 @@ from bot.cases.customers import (
     name_and_email,
 )
 from bot.coaching.personal import case_drafts
-from bot.faq.matching import Matcher, MatchResult
+from bot.faq.matching import Matcher, MatchResult, Reading
 from bot.shared.clock import iso
 from bot.shared.content import readable
 from bot.shared.db import Store, existing
@@ -205,16 +205,17 @@ def _same_topic(topic: str, other: str) -> bool:
 
 
 def _same_matter(
-    topic: str, other: str, matcher: Matcher, asked: Callable[[], MatchResult]
+    topic: str, other: str, matcher: Matcher, reading: Reading, asked: Callable[[], MatchResult]
 ) -> float:
     """How surely two topics are one matter: from 1, they are. Alike in their words (typos and
-    all), alike as the FAQ reads them (`ALIKE_READING`), or about the same FAQ entry ("double
-    charge", "charged two times for my box": `_same_need`); `asked`, the FAQ's match of
-    `topic`, is only wanted for the last (matching takes longer than reading)."""
+    all), alike as the FAQ reads them (`ALIKE_READING`; `reading` is `topic`'s), or about the
+    same FAQ entry ("double charge", "charged two times for my box": `_same_need`); `asked`,
+    the FAQ's match of `topic`, is only wanted for the last (matching takes longer than
+    reading)."""
     if _same_topic(topic, other):
         return 2.0
     words = fuzz.token_set_ratio(topic.casefold(), other.casefold()) / SIMILAR_TOPIC
-    read = Matcher.likeness(matcher.read(topic), matcher.read(other)) / ALIKE_READING
+    read = Matcher.likeness(reading, matcher.read(other)) / ALIKE_READING
     if max(words, read) >= 1:
         return max(words, read)
     return 1.0 if _same_need(asked(), matcher.match(other)) else 0.0
@@ -237,6 +238,7 @@ def _matter_case(
     any with one in touch within REPEAT_WINDOW; without a topic, their open case (the caller
     asks which when they have several)."""
     since = iso(now - REPEAT_WINDOW)
+    reading = matcher.read(topic)  # once, not for each of the customer's cases
     asked = functools.cache(lambda: matcher.match(topic))  # once, if at all
     best, best_score = None, 0.0
     for row in cases_db.customer_cases(store, customer_id):
@@ -246,7 +248,7 @@ def _matter_case(
             continue
         if row["status"] != "open" and row["last_contact_at"] < since:
             continue
-        score = _same_matter(topic, row["topic"], matcher, asked)
+        score = _same_matter(topic, row["topic"], matcher, reading, asked)
         if score >= 1 and score > best_score:  # the latest first wins a tie
             best, best_score = row, score
     return best
@@ -315,9 +317,15 @@ def _seen(store: Store, request_key: str) -> Contact | None:
     if seen is None:
         return None
     case_id, number, _ = seen
-    case = existing(get_case(store, case_id), f"case C-{case_id}")
-    on_matter = number + case.earlier_contacts  # as it was counted: see _contact
+    case, on_matter = _on_matter(store, case_id, number)  # as it was counted: see _contact
     return Contact(case, number == 1, on_matter, on_matter == CALLBACK_AT)
+
+
+def _on_matter(store: Store, case_id: int, number: int) -> tuple[Case, int]:
+    """The case, and the number on its matter of its contact `number`: the closed cases it
+    follows counted before its own."""
+    case = existing(get_case(store, case_id), f"case C-{case_id}")
+    return case, number + case.earlier_contacts
 
 
 def _ask_topic(customer: str) -> str:
@@ -423,8 +431,7 @@ def _contact(
             raise CaseError(f"{customer.name} has no open case. {_ask_topic(customer.name)}")
     if row is not None and (retyped := _retyped(store, row, named, user_id, now)):
         number, earlier, counted_by = retyped
-        case = existing(get_case(store, row["id"]), f"case C-{row['id']}")
-        on_matter = number + case.earlier_contacts
+        case, on_matter = _on_matter(store, row["id"], number)
         # A case chosen from all the customer's open ones is not asked about them again.
         others = _others_open(store, case, number == 1 and chosen is None)
         # The request that counted it: "Add to C-1001 instead" moves that contact.
@@ -445,8 +452,7 @@ def _contact(
         case_id = row["id"]
     # The matter's contacts so far: this case's, and those of the closed ones it follows.
     own = cases_db.add_contact(store, case_id, user_id, request_key)
-    case = existing(get_case(store, case_id), f"case C-{case_id}")
-    number = own + case.earlier_contacts
+    case, number = _on_matter(store, case_id, own)
     others = _others_open(store, case, own == 1)
     return Contact(
         case, own == 1, number, number == CALLBACK_AT, found, others=others,
@@ -472,9 +478,8 @@ def move_contact(store: Store, *, opened: int, to: int, user_id: str, request_ke
         now = store.clock.now()
         counted = cases_db.contact_by_request(store, request_key)
         if counted is not None and counted[0] == to:
-            number, at = counted[1], datetime.fromisoformat(counted[2])
-            case = existing(get_case(store, to), f"case C-{to}")
-            on_matter = number + case.earlier_contacts
+            case, on_matter = _on_matter(store, to, counted[1])
+            at = datetime.fromisoformat(counted[2])
             return Contact(case, False, on_matter, False, None, now - at, moved_from=opened)
         case = _existing_case(store, to)
         if case.status != "open":  # closed meanwhile: the contact stays where it was counted
@@ -501,8 +506,7 @@ def move_contact(store: Store, *, opened: int, to: int, user_id: str, request_ke
             store.db, actor=user_id, action="contact.moved", subject=case.ref,
             details={"from": f"C-{opened}"}, at=iso(now), customer=case.customer.ref,
         )  # fmt: skip
-        case = existing(get_case(store, to), f"case C-{to}")
-        number = own + case.earlier_contacts
+        case, number = _on_matter(store, to, own)
         return Contact(case, False, number, number == CALLBACK_AT, None, moved_from=opened)
 
 
