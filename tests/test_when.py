@@ -94,16 +94,7 @@ def utc(*args: int) -> datetime:
         ("15:30", utc(2026, 3, 5, 15, 30)),
         ("Friday", utc(2026, 3, 6, 9, 0)),
         ("next week friday", utc(2026, 3, 13, 9, 0)),  # the Friday of next week, not this one
-    ],
-)
-def test_what_people_type(text, expected):
-    assert when(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The coming 00:00: the one that ends today, Thursday 5 March
+        # Midnight is the 00:00 that ends the day named; alone, the coming one (ending today)
         ("midnight", utc(2026, 3, 6, 0, 0)),
         ("tonight midnight", utc(2026, 3, 6, 0, 0)),
         ("midnight tonight", utc(2026, 3, 6, 0, 0)),
@@ -123,7 +114,7 @@ def test_what_people_type(text, expected):
         ("dec 1 midnight", utc(2026, 12, 2, 0, 0)),
     ],
 )
-def test_midnight_is_the_one_that_ends_the_day_named(text, expected):
+def test_what_people_type(text, expected):
     assert when(text) == expected
 
 
