@@ -542,3 +542,29 @@ def test_a_case_waits_for_one_team_at_a_time_and_its_taker_is_named_with_the_tea
     # taken, it can go on to another team
     again = shown(local.workspace.command("sam", "/redirect", "deliveries C-1001"))
     assert "C-1001 sent to Deliveries" in again
+
+
+def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(local):
+    # Wednesday 17 June, 11:30 in London. Found by a rep: "tomorrow midnight" was saved at
+    # 9:00 AM with "midnight" left in the promise, and "midnight" alone was refused.
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    (saved,) = local.workspace.command("ana", "/followup", "C-1001 tomorrow midnight call back")
+    said = (
+        "Follow-up F-1 saved: call back · C-1001, due Fri, Jun 19, 2026 at 12:00 AM (midnight at "
+        "the end of Thursday). I'll remind you before it is due."
+    )
+    assert saved.text == said  # the phone
+    assert said in saved.render(local.workspace.reader(member("ana"))).text
+    (tonight,) = local.workspace.command("ana", "/followup", "midnight call Tom back")
+    assert "call Tom back, due Thu, Jun 18, 2026 at 12:00 AM (midnight at the end of Wed" in (
+        tonight.text
+    )
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 2 friday midnight")
+    assert moved.text == (
+        "F-2 snoozed: call Tom back, now due Sat, Jun 20, 2026 at 12:00 AM (midnight at the end "
+        "of Friday)"
+    )
+    local.wait(timedelta(days=1, hours=12, minutes=30))  # Friday 00:00 in London
+    (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
+    assert due.text == "Due now: F-1 call back, due Jun 19, 2026 at 12:00 AM"

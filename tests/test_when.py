@@ -67,10 +67,60 @@ def utc(*args: int) -> datetime:
         ("fri at 3", utc(2026, 3, 6, 15, 0)),  # "at" makes it a time, and 3 am is no one's
         ("at 4", utc(2026, 3, 5, 16, 0)),
         ("at 9 tomorrow", utc(2026, 3, 6, 9, 0)),
+        # Other ways reps write a time
+        ("by eod", utc(2026, 3, 5, 17, 0)),
+        ("end of the day", utc(2026, 3, 5, 17, 0)),
+        ("by the end of the day", utc(2026, 3, 5, 17, 0)),
+        ("close of business", utc(2026, 3, 5, 17, 0)),
+        ("by 5", utc(2026, 3, 5, 17, 0)),  # as "at 5": nobody promises 5 am
+        ("before 5pm", utc(2026, 3, 5, 17, 0)),
+        ("around 4", utc(2026, 3, 5, 16, 0)),
+        ("5pm tomorrow", utc(2026, 3, 6, 17, 0)),
+        ("in 90 minutes", utc(2026, 3, 5, 15, 30)),
+        ("in 1.5 hours", utc(2026, 3, 5, 15, 30)),
+        ("in half an hour", utc(2026, 3, 5, 14, 30)),
+        ("next monday morning", utc(2026, 3, 9, 9, 0)),  # a morning is opening time
+        ("mon am", utc(2026, 3, 9, 9, 0)),
+        ("first thing tomorrow", utc(2026, 3, 6, 9, 0)),
+        ("tomorrow first thing", utc(2026, 3, 6, 9, 0)),
+        ("tomorrow evening", utc(2026, 3, 6, 17, 0)),  # as "tonight" is today's
+        ("tomorrow night 8", utc(2026, 3, 6, 20, 0)),
+        ("this evening", utc(2026, 3, 5, 17, 0)),
+        ("12pm tomorrow", utc(2026, 3, 6, 12, 0)),
+        ("12 noon tomorrow", utc(2026, 3, 6, 12, 0)),
+        ("tomorrow midday", utc(2026, 3, 6, 12, 0)),
+        ("3.30pm", utc(2026, 3, 5, 15, 30)),
+        ("3.30 pm", utc(2026, 3, 5, 15, 30)),
+        ("15:30", utc(2026, 3, 5, 15, 30)),
+        ("Friday", utc(2026, 3, 6, 9, 0)),
+        ("next week friday", utc(2026, 3, 13, 9, 0)),  # the Friday of next week, not this one
+        # Midnight is the 00:00 that ends the day named; alone, the coming one (ending today)
+        ("midnight", utc(2026, 3, 6, 0, 0)),
+        ("tonight midnight", utc(2026, 3, 6, 0, 0)),
+        ("midnight tonight", utc(2026, 3, 6, 0, 0)),
+        ("by midnight", utc(2026, 3, 6, 0, 0)),
+        ("today midnight", utc(2026, 3, 6, 0, 0)),
+        ("12 midnight", utc(2026, 3, 6, 0, 0)),
+        ("12am", utc(2026, 3, 6, 0, 0)),
+        ("tonight 12", utc(2026, 3, 6, 0, 0)),
+        ("at 12 tonight", utc(2026, 3, 6, 0, 0)),
+        ("thu midnight", utc(2026, 3, 6, 0, 0)),  # today's is still ahead: not next week's
+        # The one that ends the day named
+        ("tomorrow midnight", utc(2026, 3, 7, 0, 0)),
+        ("midnight tomorrow", utc(2026, 3, 7, 0, 0)),
+        ("tomorrow 12am", utc(2026, 3, 7, 0, 0)),
+        ("fri midnight", utc(2026, 3, 7, 0, 0)),
+        ("midnight on friday", utc(2026, 3, 7, 0, 0)),
+        ("dec 1 midnight", utc(2026, 12, 2, 0, 0)),
     ],
 )
 def test_what_people_type(text, expected):
     assert when(text) == expected
+
+
+def test_midnight_is_on_the_reps_clock_in_summer_time_too():
+    in_june = utc(2026, 6, 17, 10, 30)  # 11:30 BST
+    assert when("tomorrow midnight", now=in_june) == utc(2026, 6, 18, 23, 0)
 
 
 def test_working_hours_decide_a_bare_day_and_eod():
@@ -137,7 +187,19 @@ def test_text_that_is_not_a_time(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["yesterday", "today 9am", "noon", "2025-12-01 14:00", "in 0h", "in 0 minutes"]
+    "text",
+    [
+        "yesterday",
+        "today 9am",
+        "noon",
+        "today noon",
+        "today midday",
+        "12pm",
+        "yesterday midnight",
+        "2025-12-01 14:00",
+        "in 0h",
+        "in 0 minutes",
+    ],
 )
 def test_a_time_in_the_past_is_refused_with_how_it_was_read(text):
     with pytest.raises(WhenError, match="already passed") as error:
@@ -194,6 +256,14 @@ def test_in_with_a_length_not_understood_says_how_to_write_one(text, said):
         ("eod", ("eod", "")),
         ("tonight 7 call Ben", ("tonight 7", "call Ben")),
         ("tonight 3 boxes", ("tonight", "3 boxes")),  # a small number is a count, as after fri
+        ("tomorrow midnight call back", ("tomorrow midnight", "call back")),
+        ("midnight tonight call back C-1001", ("midnight tonight", "call back C-1001")),
+        ("next monday morning ring Sam", ("next monday morning", "ring Sam")),
+        ("first thing tomorrow send the label", ("first thing tomorrow", "send the label")),
+        ("3.30pm call her", ("3.30pm", "call her")),
+        ("by 5 send 2 boxes", ("by 5", "send 2 boxes")),
+        ("by the end of the day refund", ("by the end of the day", "refund")),
+        ("eod friday call back", ("eod friday", "call back")),
     ],
 )
 def test_split_finds_where_the_time_ends(text, expected):
@@ -209,6 +279,34 @@ def test_split_refuses_text_without_a_time_or_with_a_mistyped_one():
     for numbered in ("31/12 call her", "4.5.2026 call her"):  # which way round is not ours to guess
         with pytest.raises(WhenError, match="Write the month as a word"):
             split_when(numbered)
+
+
+@pytest.mark.parametrize(
+    ("text", "understood", "word"),
+    [
+        ("tomorrow afternoon call back", "tomorrow", "afternoon"),
+        ("fri pm call back", "fri", "pm"),
+        ("in 2h tomorrow call back", "in 2h", "tomorrow"),
+        ("fri 3pm tomorrow call back", "fri 3pm", "tomorrow"),
+    ],
+)
+def test_split_never_leaves_a_word_of_time_in_the_promise(text, understood, word):
+    with pytest.raises(WhenError) as error:
+        split_when(text)
+    assert error.value.understood == understood
+    assert str(error.value).startswith(f"I understood {understood!r} but not {word!r} as a time.")
+
+
+def test_the_afternoon_is_refused_with_how_to_say_its_hour():
+    hint = 'The afternoon has no one hour: say which, like "today 2pm" or "tomorrow 3pm".'
+    for refuse in (
+        lambda: split_when("tomorrow afternoon call back"),
+        lambda: split_when("this afternoon call back"),
+        lambda: when("tomorrow afternoon"),
+    ):
+        with pytest.raises(WhenError) as error:
+            refuse()
+        assert str(error.value).endswith(hint)
 
 
 def test_split_with_a_clock_also_refuses_a_past_time():

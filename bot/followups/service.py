@@ -94,6 +94,13 @@ def trailing_case(text: str) -> tuple[str, int | None]:
     return " ".join(words), None
 
 
+def case_first_to_end(text: str) -> str:
+    """ "C-1042 tomorrow 10am call back" -> "tomorrow 10am call back C-1042": a case named
+    before the time is read as one named at the end, so the text starts with when it is due."""
+    first, _, rest = text.strip().partition(" ")
+    return f"{rest} {first}" if rest.strip() and TRAILING_CASE.match(first) else text
+
+
 def get_followup(store: Store, followup_id: int) -> Followup | None:
     row = followups_db.followup_row(store, followup_id)
     return followup_from_row(row) if row else None

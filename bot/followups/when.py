@@ -1,6 +1,6 @@
 """When a rep says a promise is due: "in 2h", "in 3 months", "tomorrow 10am", "tomorrow 9",
-"fri", "next monday 3pm", "next week", "2026-12-01 14:00", "eod", "tonight 7pm", read in the
-rep's own time zone and returned as UTC.
+"fri", "next monday 3pm", "next week", "2026-12-01 14:00", "eod", "tonight 7pm", "tomorrow
+midnight", "first thing tomorrow", read in the rep's own time zone and returned as UTC.
 
 A small grammar of our own rather than a general date parser: dateparser (tried) puts
 "tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from bot.shared import times
 from bot.shared.refusal import Refusal
 
 MAX_AHEAD = timedelta(days=366)  # further than that is a typo ("2062"), not a promise
-MAX_WORDS = 6  # the longest when-phrase: "next friday at 10:30 am" and a little room
+MAX_WORDS = 8  # the longest when-phrase: "by the end of the day on friday"
 EXAMPLES = '"in 2h", "tomorrow 10am", "fri 3pm", "next monday", "2026-12-01 14:00" or "eod"'
 WEEKDAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
@@ -49,20 +49,35 @@ UNITS = {"m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "h": 60, "hr": 
 MONTH_UNITS = {"mo": 1, "mos": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yrs": 12,
                "year": 12, "years": 12}  # fmt: skip
 RELATIVE_EXAMPLES = '"in 2h", "in 30 min", "in 3 days", "in 2 weeks" or "in 6 months"'
-AMOUNT = re.compile(r"(\d+|an?|half an?)\s*([a-z]+)")
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?|an?|half an?)\s*([a-z]+)")
 AMOUNTS = ("a", "an", "half")  # the words of an amount that are no number
-CLOCK_12 = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(am|pm)$")
+CLOCK_12 = re.compile(r"^(\d{1,2})(?:[:.]([0-5]\d))?(am|pm)$")
 CLOCK_24 = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DAY_NUMBER = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 BARE_HOUR = re.compile(r"^\d{1,2}$")
 YEAR = re.compile(r"^\d{4}$")
 # A word that looks like someone meant a time; after a when-phrase it means they mistyped one.
-MERIDIEM = re.compile(r"\b(\d{1,2}(?::\d{2})?)\s+([ap])\.?m\b\.?", re.IGNORECASE)
-MERIDIEM_WORD = re.compile(r"^\d{1,2}(?::\d{2})?[ap]\.?m\.?$", re.IGNORECASE)
+MERIDIEM = re.compile(r"\b(\d{1,2}(?:[:.]\d{2})?)\s+([ap])\.?m\b\.?", re.IGNORECASE)
+MERIDIEM_WORD = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)([ap])\.?m\.?$", re.IGNORECASE)
 # "31/12", "4.5.2026": a day in numbers, which the US and the rest read the other way round
 NUMBERED_DATE = re.compile(r"^\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?$")
 TIME_LIKE = re.compile(r"^\d{1,2}(?::\d+)?\s*(?:am|pm)$|^\d{1,2}:\d+$|^\d+(?:am|pm)\w*$")
+# Words that only ever say when: after a when-phrase they mean one we could not read, and are
+# refused rather than left at the start of the promise ("tomorrow afternoon call back").
+TIME_WORDS = {"morning", "afternoon", "evening", "night", "am", "pm", "noon", "midday",
+              "midnight", "eod", "cob", "today", "tonight", "tomorrow", "tmrw",
+              *(name for name in WEEKDAYS if name.endswith("day"))}  # fmt: skip
+AFTERNOON = ("afternoon", "pm")  # a part of the day with no one hour a rep would mean
+MORNING = ("morning", "am")  # the start of the working day, as a day alone
+NIGHT = ("evening", "night")  # the end of the working day, as "tonight"
+# Before a clock time, these say it is one: "by 5" and "around 4" are 17:00 and 16:00, as "at".
+AT_WORDS = ("at", "by", "before", "around")
+# "end of day" and its other names: the end of the working day.
+END_OF_DAY = (["eod"], ["cob"], ["end", "of", "day"], ["end", "of", "the", "day"],
+              ["the", "end", "of", "day"], ["the", "end", "of", "the", "day"],
+              ["close", "of", "business"], ["end", "of", "business"])  # fmt: skip
+AFTERNOON_HINT = 'The afternoon has no one hour: say which, like "today 2pm" or "tomorrow 3pm".'
 
 
 class WhenError(Refusal):
@@ -76,7 +91,9 @@ class WhenError(Refusal):
 
 @dataclass(frozen=True)
 class _Day:
-    kind: str  # "offset" (today + n), "weekday", "date" (year given) or "yearless"
+    # "offset" (today + n), "weekday", "next week" (a weekday of it), "date" (year given)
+    # or "yearless"
+    kind: str
     offset: int = 0
     weekday: int = 0
     next: bool = False  # "next friday": never today
@@ -93,6 +110,7 @@ class _When:
     day: _Day | None = None
     clock: time | None = None
     eod: bool = False  # end of the working day
+    midnight: bool = False  # the 00:00 that ends the day named (`clock` is 00:00)
 
 
 def _tokens(text: str) -> list[str]:
@@ -101,8 +119,9 @@ def _tokens(text: str) -> list[str]:
 
 
 def _words(tokens: list[str]) -> list[str]:
+    """The tokens in lower case, "10a.m." as "10am" (the dots of "3.30pm" kept)."""
     return [
-        token.lower().replace(".", "") if MERIDIEM_WORD.match(token) else token.lower()
+        f"{match[1]}{match[2]}m".lower() if (match := MERIDIEM_WORD.match(token)) else token.lower()
         for token in tokens
     ]
 
@@ -120,9 +139,9 @@ def _relative(words: list[str]) -> _When | None:
             return None
         amount = 1 if match[1] in ("a", "an") else 0.5 if match[1].startswith("half") else None
         if match[2] in MONTH_UNITS:
-            months += int((amount or int(match[1])) * MONTH_UNITS[match[2]])
-        else:
-            minutes += int((amount or int(match[1])) * UNITS[match[2]])
+            months += int((amount or float(match[1])) * MONTH_UNITS[match[2]])
+        else:  # "in 1.5 hours" is 90 minutes
+            minutes += int((amount or float(match[1])) * UNITS[match[2]])
         position = match.end()
         while position < len(text) and text[position] == " ":
             position += 1
@@ -140,8 +159,12 @@ def _day(words: list[str]) -> tuple[_Day, int] | None:
         return _Day("offset", evening=True), 1
     if first in WEEKDAYS:
         return _Day("weekday", weekday=WEEKDAYS[first]), 1
+    if first == "this" and len(words) > 1 and words[1] in MORNING + NIGHT:  # "this evening"
+        return _Day("offset"), 1
     if first in ("next", "this") and len(words) > 1 and words[1] in WEEKDAYS:
         return _Day("weekday", weekday=WEEKDAYS[words[1]], next=first == "next"), 2
+    if words[:2] == ["next", "week"] and len(words) > 2 and words[2] in WEEKDAYS:
+        return _Day("next week", weekday=WEEKDAYS[words[2]]), 3  # "next week friday"
     if words[:2] == ["next", "week"]:  # the week's first day: next Monday
         return _Day("weekday", weekday=0, next=True), 2
     if match := ISO_DATE.match(first):
@@ -181,26 +204,48 @@ def _bare_hour(word: str, *, at: bool, evening: bool = False) -> int | None:
 
 def _clock(
     words: list[str], *, bare: bool = False, at: bool = False, evening: bool = False
-) -> tuple[time | None, bool, int] | None:
-    """(clock time, end of day?, words taken) at the start of `words`. A number on its own is
-    an hour only where `bare` says it follows a day or "at" (`at`), never at the start."""
+) -> tuple[time | None, str, int] | None:
+    """(clock time, what it marks, words taken) at the start of `words`; the mark is "eod" for
+    the end of the working day (no clock time), "midnight" for the 00:00 that ends the day
+    named ("12am" too: nobody promises the first minute of a day), else "". A number on its
+    own is an hour only where `bare` says it follows a day or "at" (`at`), never at the start."""
     first = words[0]
+    if first == "12" and len(words) > 1 and words[1] in ("noon", "midday", "midnight"):
+        said = _clock(words[1:])  # "12 noon", "12 midnight"
+        return None if said is None else (said[0], said[1], 2)
+    if first == "midnight" or (bare and evening and first == "12"):  # "tonight 12"
+        return time(0), "midnight", 1
     if bare and (hour := _bare_hour(first, at=at, evening=evening)) is not None:
-        return time(hour), False, 1
+        return time(hour), "", 1
     if first in ("noon", "midday"):
-        return time(12), False, 1
-    if first in ("eod", "cob"):
-        return None, True, 1
-    if words[:3] == ["end", "of", "day"]:
-        return None, True, 3
+        return time(12), "", 1
+    for phrase in END_OF_DAY:
+        if words[: len(phrase)] == phrase:
+            return None, "eod", len(phrase)
     if match := CLOCK_12.match(first):
         hour, minute = int(match[1]), int(match[2] or 0)
         if not 1 <= hour <= 12:
             return None
-        return time(hour % 12 + (12 if match[3] == "pm" else 0), minute), False, 1
+        if (hour, minute, match[3]) == (12, 0, "am"):
+            return time(0), "midnight", 1
+        return time(hour % 12 + (12 if match[3] == "pm" else 0), minute), "", 1
     if match := CLOCK_24.match(first):
-        return time(int(match[1]), int(match[2])), False, 1
+        return time(int(match[1]), int(match[2])), "", 1
     return None
+
+
+def _part(words: list[str], position: int, day: _Day) -> tuple[_Day, int]:
+    """The day with the part of it said at `position`, and where the words go on: "tomorrow
+    morning" and "tomorrow first thing" are its start, as the day alone; "tomorrow night" is
+    its end, as "tonight" is today's."""
+    rest = words[position:]
+    if rest[:1] and rest[0] in MORNING:
+        return day, position + 1
+    if rest[:2] == ["first", "thing"]:
+        return day, position + 2
+    if rest[:1] and rest[0] in NIGHT:
+        return replace(day, evening=True), position + 1
+    return day, position
 
 
 def _phrase(words: list[str]) -> _When | None:
@@ -209,16 +254,18 @@ def _phrase(words: list[str]) -> _When | None:
         return None
     if words[0] == "in":
         return _relative(words[1:])
-    at = words[0] == "at"
-    if words[0] in ("by", "on", "at"):
+    at = words[0] in AT_WORDS
+    if words[0] in (*AT_WORDS, "on"):
         words = words[1:]
     day = clock = None
-    eod = False
+    mark = ""
     position = 0
+    if words[:2] == ["first", "thing"]:  # "first thing tomorrow": the day's opening time
+        position = 2
     if position < len(words) and (found := _day(words[position:])):
         day, taken = found
-        position += taken
-    if position < len(words) and words[position] == "at":
+        day, position = _part(words, position + taken, day)
+    if position < len(words) and words[position] in AT_WORDS:
         at = True
         position += 1
     bare = at or day is not None
@@ -227,20 +274,23 @@ def _phrase(words: list[str]) -> _When | None:
     if position < len(words) and (
         clock_found := _clock(words[position:], bare=bare, at=at, evening=evening)
     ):
-        clock, eod, taken = clock_found
+        clock, mark, taken = clock_found
         position += taken
-        # A time first: "10am tomorrow", "3pm on fri".
+        # A time first: "10am tomorrow", "3pm on fri", "midnight tonight".
         if day is None and position < len(words):
             if words[position] == "on":
                 position += 1
             if position < len(words) and (found := _day(words[position:])):
                 day, taken = found
-                position += taken
-    if position != len(words) or (day is None and clock is None and not eod):
+                day, position = _part(words, position + taken, day)
+    if position != len(words) or (day is None and clock is None and not mark):
         return None
-    if day is not None and day.evening and bare_hour and clock is not None and clock.hour < 12:
-        clock = clock.replace(hour=clock.hour + 12)  # "at 9 tonight" is 21:00
-    return _When(day=day, clock=clock, eod=eod)
+    if day is not None and day.evening and bare_hour and clock is not None and not mark:
+        if clock.hour == 12:  # "at 12 tonight" is midnight
+            clock, mark = time(0), "midnight"
+        elif clock.hour < 12:  # "at 9 tonight" is 21:00
+            clock = clock.replace(hour=clock.hour + 12)
+    return _When(day=day, clock=clock, eod=mark == "eod", midnight=mark == "midnight")
 
 
 def _longest(words: list[str]) -> int:
@@ -273,34 +323,45 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
         moved = _months_on(local_now.date(), when.months) + timedelta(days=when.days)
         return _local(moved, local_now.time(), tz) + timedelta(minutes=when.minutes)
     evening = when.day is not None and when.day.evening
-    clock = hours.end if when.eod or (evening and not when.clock) else when.clock or hours.start
+    if when.eod or (evening and when.clock is None):
+        clock = hours.end
+    else:
+        clock = hours.start if when.clock is None else when.clock
+    # Midnight is the 00:00 that ends the day named, so the day after it on the calendar.
+    ends = timedelta(days=1 if when.midnight else 0)
+
+    def on(day: date) -> datetime:
+        return _local(day + ends, clock, tz)
+
     today = local_now.date()
     day = when.day
     if day is None:
-        return _local(today, clock, tz)
+        return on(today)
     if day.kind == "offset":
-        return _local(today + timedelta(days=day.offset), clock, tz)
+        return on(today + timedelta(days=day.offset))
     if day.kind in ("date", "yearless"):
-        on = day.day
-        assert on is not None  # _day gives both kinds their date
+        date_said = day.day
+        assert date_said is not None  # _day gives both kinds their date
         if day.kind == "date":
-            return _local(on, clock, tz)
+            return on(date_said)
         # This year's, or next year's once it has passed; 29 February waits for a leap year
         # (more than a year away, which parse_when then refuses).
         for year in range(today.year, today.year + 5):
             try:
-                moment = _local(on.replace(year=year), clock, tz)
+                moment = on(date_said.replace(year=year))
             except ValueError:
                 continue
             if moment > now:
                 break
         return moment
+    if day.kind == "next week":
+        return on(today + timedelta(days=7 - today.weekday() + day.weekday))
     # A weekday is the next such day that is still ahead: "fri" on a Friday at 8 am is today
     # at 9, at noon it is next Friday; "next fri" is never today.
     ahead = (day.weekday - today.weekday()) % 7
-    if ahead == 0 and (day.next or _local(today, clock, tz) <= now):
+    if ahead == 0 and (day.next or on(today) <= now):
         ahead = 7
-    return _local(today + timedelta(days=ahead), clock, tz)
+    return on(today + timedelta(days=ahead))
 
 
 def describe(moment: datetime, tz: ZoneInfo) -> str:
@@ -317,10 +378,18 @@ def _moment(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> da
         return None
 
 
+def _hint(word: str) -> str:
+    """How to write a time, for one whose `word` we could not read."""
+    return AFTERNOON_HINT if word in AFTERNOON else f"Try {EXAMPLES}."
+
+
 def _unread(tokens: list[str], words: list[str], whole: str) -> WhenError:
     """What to say of text that does not start with a time; `whole` is the refusal for any
     text but a day in numbers or "in" with a length we cannot read."""
     first = tokens[0] if tokens else ""
+    if afternoon := [i for i, word in enumerate(words[:3]) if word in AFTERNOON]:
+        said = " ".join(tokens[: afternoon[0] + 1])  # "this afternoon"
+        return WhenError(f"I couldn't read {said!r} as a time. {AFTERNOON_HINT}")
     if NUMBERED_DATE.match(first):
         return WhenError(
             f"I don't read dates in numbers like {first!r}: 03/04 is the 3rd of April in "
@@ -363,7 +432,7 @@ def parse_when(
         read = _moment(partial, now, tz, hours)
         read_as = f" as {describe(read, tz)}" if read else ""
         raise WhenError(
-            f"I understood {understood!r}{read_as} but not {rest!r}. Try {EXAMPLES}.",
+            f"I understood {understood!r}{read_as} but not {rest!r}. {_hint(words[length])}",
             understood,
         )
     said = text.strip()
@@ -408,10 +477,11 @@ def split_when(
         first = tokens[0] if tokens else ""
         whole = f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}."
         raise _unread(tokens, words, whole)
-    if length < len(words) and TIME_LIKE.match(words[length]):
+    if length < len(words) and (TIME_LIKE.match(words[length]) or words[length] in TIME_WORDS):
         understood = " ".join(words[:length])
         raise WhenError(
-            f"I understood {understood!r} but not {words[length]!r} as a time. Try {EXAMPLES}.",
+            f"I understood {understood!r} but not {words[length]!r} as a time. "
+            f"{_hint(words[length])}",
             understood,
         )
     when_text = " ".join(tokens[:length])

@@ -29,6 +29,12 @@ def at(moment: datetime, tz: ZoneInfo) -> str:
     return f"{day(local.date())} at {local.hour % 12 or 12}:{local:%M} {local:%p}"
 
 
+def on_weekday(moment: datetime, tz: ZoneInfo) -> str:
+    """`at` with the weekday, where the day must not be mistaken: "Fri, Dec 4, 2026 at
+    12:00 AM"."""
+    return f"{moment.astimezone(tz):%a}, {at(moment, tz)}"
+
+
 def at_utc(moment: datetime) -> str:
     """A time for a reader whose zone we do not know: "Dec 4, 2026 at 10:00 AM UTC"."""
     return f"{at(moment, UTC)} UTC"

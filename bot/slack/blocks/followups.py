@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
@@ -35,6 +35,7 @@ from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
 LISTED = 20
+DAY = timedelta(days=1)
 UTC = ZoneInfo("UTC")
 
 
@@ -75,17 +76,24 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
+def _due(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
+    """When a follow-up the rep just timed is due, in plain words and as shown. Midnight gets
+    its weekday and the day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of
+    Thursday)"): "tomorrow at 12:00 AM" would leave the rep to work out which night it is."""
+    local = moment.astimezone(tz)
+    if local.time() == time(0):
+        said = f"{times.on_weekday(moment, tz)} (midnight at the end of {local - DAY:%A})"
+        return said, Mrkdwn(escape(said))
+    return times.at(moment, tz), local_time(moment, tz)
+
+
 def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
+    said, shown = _due(followup.due_at, tz)
     return message(
-        f"{saved}{followup.what}{_case(followup)}, due {times.at(followup.due_at, tz)}{after}",
-        sections(
-            Mrkdwn(
-                f"{saved}{escape(followup.what)}{_case(followup)}, due "
-                f"{local_time(followup.due_at, tz)}{after}"
-            )
-        ),
+        f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
+        sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
     )
 
 
@@ -167,8 +175,9 @@ def followup_closed(
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        text += f", now due {times.at(followup.due_at, tz)}"
-        shown += Mrkdwn(f", now due {local_time(followup.due_at, tz)}")
+        due_said, due_shown = _due(followup.due_at, tz)
+        text += f", now due {due_said}"
+        shown += Mrkdwn(f", now due {due_shown}")
     if not for_owner:
         shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))

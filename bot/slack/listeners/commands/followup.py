@@ -1,4 +1,4 @@
-"""/followup <when> <what> [case] records a promise; /followup list; /followup done <id>;
+"""/followup [case] <when> <what> [case] records a promise; /followup list; /followup done <id>;
 /followup snooze <id> <when>.
 /redirect <team> <case> [note] hands a case to another team with its whole history."""
 
@@ -11,6 +11,7 @@ from bot.cases.service import parse_case_ref
 from bot.followups.redirects import find_team, redirect
 from bot.followups.service import (
     add_followup,
+    case_first_to_end,
     complete,
     list_followups,
     snooze,
@@ -90,7 +91,7 @@ def _snooze(
 def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base.Message:
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
-    when_text, what = split_when(text, now=now, tz=tz, hours=hours)
+    when_text, what = split_when(case_first_to_end(text), now=now, tz=tz, hours=hours)
     due = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     what, case_id = trailing_case(what)
     if not what:
