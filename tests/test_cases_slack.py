@@ -206,6 +206,61 @@ def test_a_promise_closed_with_its_case_is_never_read_as_done_or_kept(local, tmp
     assert ":red_circle: Promises kept on time: *50%*" in summary
 
 
+def test_a_promise_snoozed_after_it_was_due_reads_missed_and_counts_late(local, tmp_path):
+    """Found by a QA play: snoozing an overdue promise moved its due time, and once done the
+    weekly summary counted it kept on time; only the audit knew it was missed. One snoozed in
+    good time is rescheduled, and kept on time if done by its new time."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "margaret, charged twice")  # 11:30 in London
+    local.workspace.command("ana", "/followup", "in 1h call Margaret back C-1001")
+    local.workspace.command("ana", "/followup", "in 2h send her the refund reference C-1001")
+    moved = shown(local.workspace.command("ana", "/followup", "snooze 2 in 3h"))  # in time
+    assert moved == (
+        "F-2 snoozed: send her the refund reference · C-1001, now due Jun 17, 2026 at 2:30 PM"
+    )
+    local.wait(timedelta(hours=2))  # F-1 was due at 12:30: Ana's reminder, Lee's alert
+    local.workspace.look(member("ana"))
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    (snoozed,) = local.workspace.click("ana", "Snooze 1h", where="DM")
+    missed = "first due Jun 17, 2026 at 12:30 PM, missed"
+    assert snoozed.text == (  # the phone
+        f"F-1 snoozed: call Margaret back · C-1001, now due Jun 17, 2026 at 2:30 PM · {missed}"
+    )
+    (told,) = local.workspace.look(member("lee"))  # the alert says so, on Lee's clock
+    assert told.ts == alert.ts and "first due Jun 17, 2026 at 1:30 PM, missed" in told.render().text
+    ana = local.workspace.reader(member("ana"))
+    (card,) = local.workspace.command("ana", "/case", "C-1001")
+    lines = card.render(ana).text.splitlines()
+    assert (
+        "• F-1 · call Margaret back · due today at 2:30 PM · first due today at 12:30 PM, missed"
+    ) in lines
+    assert "• F-2 · send her the refund reference · due today at 2:30 PM" in lines
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    assert (
+        "F-1 · today at 2:30 PM · first due today at 12:30 PM, missed · call Margaret back · C-1001"
+    ) in listed.render(ana).text
+    local.workspace.command("ana", "/followup", "done 1")  # before its new time
+    local.workspace.command("ana", "/followup", "done 2")
+    local.workspace.command("ana", "/case", "margaret, billed twice")
+    local.workspace.command("ana", "/case", "margaret, double charge again")  # the third contact
+    alert = local.fake.wait_for("chat.postMessage", lambda c: c.body["channel"] == "C0SENIORS1")
+    text = render_message(alert.body["text"], alert.body["blocks"]).text
+    history = text.split("*History*, newest first\n")[1].splitlines()
+    (first,) = [line for line in history if "Promised F-1" in line]
+    (second,) = [line for line in history if "Promised F-2" in line]
+    # the seniors' channel, read where Slack shows no reader's zone
+    assert first.endswith(
+        "Promised F-1: call Margaret back · due Jun 17, 2026 at 1:30 PM UTC · first due "
+        "Jun 17, 2026 at 11:30 AM UTC, missed · done"
+    )
+    assert second.endswith(" · due Jun 17, 2026 at 1:30 PM UTC · done")
+    local.wait(timedelta(hours=2))  # both past their time
+    summary = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "Promises due: *2*" in summary
+    assert "Kept on time: *1*" in summary and "Kept late: *1*" in summary
+    assert "Still overdue: *0*" in summary
+
+
 def test_a_case_without_a_topic_retyped_at_once_counts_nothing_more(local, tmp_path):
     """Found by a QA play: /case BX-10002 typed again within a minute counted the contact
     each time (2, then 3 and a senior callback, then 4); with a topic it counted nothing."""
@@ -971,6 +1026,8 @@ def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgra
         store.db.execute(f"ALTER TABLE followups DROP COLUMN {column}")
     _widen_check(store.db, "followups", "'done', 'closed')", "'done')")
     store.db.execute("ALTER TABLE redirects DROP COLUMN case_owner")  # version 24's
+    store.db.execute("DROP INDEX followups_kept_by")  # and version 25's
+    store.db.execute("ALTER TABLE followups DROP COLUMN missed_at")
     store.db.execute("PRAGMA user_version = 19")
     store.migrate()
     assert store.schema_version() == len(MIGRATIONS)

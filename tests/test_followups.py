@@ -180,6 +180,28 @@ def test_snooze_moves_the_due_time(store):
         snooze(store, mine.id, REP2, later, roles=ROLES)
 
 
+def test_a_snooze_after_the_due_time_keeps_the_first_time_missed(store):
+    """Snoozed in good time (or in the minute it fell due, as "kept on time" counts it), a
+    promise is rescheduled; snoozed after that, it keeps the first due time it missed, however
+    often it is moved again."""
+    mine = promise(store, START + timedelta(hours=1))
+    moved = snooze(store, mine.id, REP, START + timedelta(hours=2))  # in good time
+    assert (moved.due_at, moved.missed_at) == (START + timedelta(hours=2), None)
+    store.clock.advance(timedelta(hours=2, seconds=50))  # still the minute it fell due
+    moved = snooze(store, mine.id, REP, START + timedelta(hours=3))
+    assert moved.missed_at is None
+    store.clock.advance(timedelta(hours=1, minutes=1))  # a minute after 17:00: missed
+    moved = snooze(store, mine.id, LEAD, START + timedelta(days=1), roles=ROLES)
+    assert (moved.due_at, moved.missed_at) == (
+        START + timedelta(days=1),
+        START + timedelta(hours=3),
+    )
+    store.clock.advance(timedelta(days=1, hours=1))
+    moved = snooze(store, mine.id, REP, START + timedelta(days=3))
+    assert moved.missed_at == START + timedelta(hours=3)  # the first it missed, not the last
+    assert complete(store, mine.id, REP).missed_at == START + timedelta(hours=3)
+
+
 def test_before_due_and_overdue_as_the_clock_moves(store):
     due = START + timedelta(hours=2)
     promise(store, due)

@@ -126,7 +126,8 @@ def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
     lines = moved.render().text.splitlines()
     # 09:00 tomorrow for Ana in London is 10:00 for Lee in Berlin
     moved_at = "now due Jun 18, 2026 at 10:00 AM"
-    assert f"F-1 snoozed: call Maria back, {moved_at} (owned by @{ANA})" in lines
+    missed = "first due Jun 17, 2026 at 1:30 PM, missed"  # snoozed late: not moved in time
+    assert f"F-1 snoozed: call Maria back, {moved_at} · {missed} (owned by @{ANA})" in lines
     assert any(line.startswith(":warning: Overdue") and "F-2" in line for line in lines)
     # F-2 kept, typed: its alert says so too; nothing else changes
     local.workspace.command("ana", "/followup", "done 2")

@@ -4,6 +4,7 @@ import sqlite3
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from processes import at_once
@@ -33,6 +34,17 @@ def query(store: Store, key: str | None = "T1", text: str = "where is my box") -
 
 def count(store: Store, table: str) -> int:
     return store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def database_of_version(path: Path, version: int, *, foreign_keys: bool = False) -> Database:
+    """A database as repbot left it at `version`, to be migrated on from there."""
+    old = Database(sqlite3.connect(path))
+    if foreign_keys:
+        old.execute("PRAGMA foreign_keys = ON")
+    for number, step in enumerate(MIGRATIONS[:version], start=1):
+        step(old)
+        old.execute(f"PRAGMA user_version = {number}")
+    return old
 
 
 def test_a_new_database_is_migrated_to_the_latest_version_in_wal_mode(tmp_path):
@@ -81,11 +93,7 @@ def test_one_vote_per_rep_query_and_entry_and_the_last_one_counts(tmp_path):
 
 
 def test_solutions_and_redirects_from_before_withdrawals_are_kept_with_their_clicks(tmp_path):
-    old = Database(sqlite3.connect(tmp_path / "r.db"))
-    old.execute("PRAGMA foreign_keys = ON")
-    for version, step in enumerate(MIGRATIONS[:17], start=1):  # a database of version 17
-        step(old)
-        old.execute(f"PRAGMA user_version = {version}")
+    old = database_of_version(tmp_path / "r.db", 17, foreign_keys=True)
     at = "2026-11-30T09:00:00+00:00"
     old.execute("INSERT INTO customers (id, name, created_at, updated_at) VALUES ('BX-1', 'M', ?,"
                 " ?)", [at, at])  # fmt: skip
@@ -122,10 +130,7 @@ def test_solutions_and_redirects_from_before_withdrawals_are_kept_with_their_cli
 
 
 def test_votes_given_before_votes_per_entry_are_kept_and_a_vote_on_another_entry_added(tmp_path):
-    old = Database(sqlite3.connect(tmp_path / "r.db"))
-    for version, step in enumerate(MIGRATIONS[:16], start=1):  # a database of version 16
-        step(old)
-        old.execute(f"PRAGMA user_version = {version}")
+    old = database_of_version(tmp_path / "r.db", 16)
     old.execute(
         "INSERT INTO faq_queries (text, best_id, best_score, verdict, user_id, channel_id,"
         " source, created_at) VALUES ('where is my box', 'where_is_my_box', 91.5, 'answer',"
@@ -235,10 +240,7 @@ def test_a_commit_that_fails_rolls_back_and_leaves_the_connection_usable(tmp_pat
 
 
 def test_customers_erased_before_are_named_with_their_reference_as_those_erased_now(tmp_path):
-    old = Database(sqlite3.connect(tmp_path / "r.db"))
-    for version, step in enumerate(MIGRATIONS[:19], start=1):  # a database of version 19
-        step(old)
-        old.execute(f"PRAGMA user_version = {version}")
+    old = database_of_version(tmp_path / "r.db", 19)
     at = "2026-11-30T09:00:00+00:00"
     for customer, name, erased in (("P-0a1b", "Erased customer", at), ("BX-2", "Tom", None)):
         old.execute("INSERT INTO customers (id, name, ref, erased_at, created_at, updated_at)"
@@ -255,10 +257,7 @@ def test_customers_erased_before_are_named_with_their_reference_as_those_erased_
 def test_redirects_sent_before_name_who_owned_their_case_when_they_were_sent(tmp_path):
     """A taken redirect's case was owned by whoever had it before the take (its audit row
     names them); a waiting one's is owned by the case's owner still."""
-    old = Database(sqlite3.connect(tmp_path / "r.db"))
-    for version, step in enumerate(MIGRATIONS[:23], start=1):  # a database of version 23
-        step(old)
-        old.execute(f"PRAGMA user_version = {version}")
+    old = database_of_version(tmp_path / "r.db", 23)
     at = "2026-11-30T09:00:00+00:00"
     old.execute("BEGIN")  # audit rows are written in a transaction, as repbot writes them
     old.execute("INSERT INTO customers (id, name, created_at, updated_at)"
@@ -279,4 +278,32 @@ def test_redirects_sent_before_name_who_owned_their_case_when_they_were_sent(tmp
     store = Store(tmp_path / "r.db")
     assert store.db.execute("SELECT id, case_owner FROM redirects ORDER BY id").fetchall() == [
         (1, "U0ANA0001"), (2, "U0SAM0001")
+    ]  # fmt: skip
+
+
+def test_promises_snoozed_after_they_were_due_before_keep_the_first_time_they_missed(tmp_path):
+    """Only the audit kept the due time a promise was snoozed from: the first snooze made
+    after the minute it fell due names the time it was missed at; one in good time, or in
+    that minute, missed nothing."""
+    old = database_of_version(tmp_path / "r.db", 24)
+    day = "2026-11-30T"
+    old.execute("BEGIN")  # audit rows are written in a transaction, as repbot writes them
+    for number, due in ((1, "17:00"), (2, "11:00"), (3, "10:00")):
+        old.execute("INSERT INTO followups (id, owner_id, what, due_at, status, created_at)"
+                    " VALUES (?, 'U0ANA0001', 'call back', ?, 'open', ?)",
+                    [number, f"{day}{due}:00+00:00", f"{day}08:00:00+00:00"])  # fmt: skip
+    for subject, at, moved_from, moved_to in (
+        ("F-1", "09:30:00", "10:00", "12:00"),  # in good time
+        ("F-2", "10:00:40", "10:00", "11:00"),  # in the minute it fell due: on time
+        ("F-1", "12:05:00", "12:00", "15:00"),  # missed 12:00
+        ("F-1", "15:10:00", "15:00", "17:00"),  # and 15:00, after it
+    ):
+        details = {"from": f"{day}{moved_from}:00+00:00", "to": f"{day}{moved_to}:00+00:00"}
+        append(old, actor="U0ANA0001", action="followup.snoozed", subject=subject,
+               details=details, at=f"{day}{at}+00:00")  # fmt: skip
+    old.conn.commit()
+    old.conn.close()
+    store = Store(tmp_path / "r.db")
+    assert store.db.execute("SELECT id, missed_at FROM followups ORDER BY id").fetchall() == [
+        (1, f"{day}12:00:00+00:00"), (2, None), (3, None)
     ]  # fmt: skip

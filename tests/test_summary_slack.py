@@ -277,3 +277,24 @@ def test_what_a_closed_case_withdrew_is_no_decision_no_wait_and_no_first_contact
     for goal in ("Median time to approve a solution", "Median wait for a redirect to be taken"):
         assert f":white_circle: {goal} (minutes): no data this week (target ≤ " in text
     assert ":large_green_circle:" not in text
+
+
+def test_a_promise_due_on_sunday_night_and_kept_after_midnight_is_posted_kept_late(local):
+    """Found by a QA play: a promise due late on Sunday, the week's last hour, and done after
+    midnight was "Still overdue" in the summary posted on Monday, and "Kept late" in no week."""
+    local.wait(timedelta(days=4, hours=12))  # Sunday 21 June, 23:30 in London
+    local.workspace.command("ana", "/followup", "in 15m call Maria back")
+    local.wait(timedelta(minutes=45))  # Monday 00:15 in London: the next week, and overdue
+    local.workspace.look(member("ana"))
+    local.workspace.click("ana", "Done", where="DM")
+    local.post_weekly_summary()  # Monday 09:00 in London
+    (post,) = [c.body for c in local.fake.calls_to("chat.postMessage")
+               if c.body["channel"] == "C0MGMT0001"
+               and c.body["text"].startswith("Weekly summary 2026-W25")]  # fmt: skip
+    text = render_message(post["text"], post["blocks"]).text
+    assert "Promises due: *1*" in text and "Kept late: *1*" in text
+    assert "Still overdue: *0*" in text
+    # and once: not again in the week it was done in, which it was not due in
+    replies = local.workspace.command("mia", "/summary", "this week")
+    (text,) = [r.render().text for r in replies if "Weekly summary 2026-W26" in r.text]
+    assert "A quiet week" in text  # nothing promised, due or kept in it

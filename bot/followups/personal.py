@@ -8,7 +8,7 @@ from bot.shared.db import Store
 from bot.shared.redact import Mentions, naming, spellings
 
 PROMISE_FIELDS = ("id", "owner_id", "what", "due_at", "status", "done_by", "done_at",
-                  "closed_by", "closed_at", "created_at")  # fmt: skip
+                  "closed_by", "closed_at", "missed_at", "created_at")  # fmt: skip
 REDIRECT_FIELDS = ("id", "from_user", "team_id", "note", "status", "taken_by", "taken_at",
                    "reply_by", "created_at")  # fmt: skip
 

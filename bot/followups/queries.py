@@ -76,11 +76,12 @@ def settle_followup(
         return cursor.rowcount == 1
 
 
-def move_followup(store: Store, followup_id: int, due_at: str) -> bool:
+def move_followup(store: Store, followup_id: int, due_at: str, missed_at: str | None) -> bool:
+    """An open follow-up due at `due_at` now, missed first at `missed_at` (None: never)."""
     with store.transaction() as db:
         cursor = db.execute(
-            "UPDATE followups SET due_at = ? WHERE id = ? AND status = 'open'",
-            [due_at, followup_id],
+            "UPDATE followups SET due_at = ?, missed_at = ? WHERE id = ? AND status = 'open'",
+            [due_at, missed_at, followup_id],
         )
         return cursor.rowcount == 1
 

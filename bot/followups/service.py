@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from bot.cases import audit
 from bot.cases.service import get_case, open_case, parse_case_ref
@@ -27,9 +27,6 @@ from bot.shared.clock import iso
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Code, Refusal
 from bot.shared.roles import Roles
-
-if TYPE_CHECKING:
-    pass
 
 MAX_WHAT = 3000  # a Slack section holds 3,000 characters
 TRAILING_CASE = re.compile(r"^c-?(\d{1,9})$", re.IGNORECASE)
@@ -53,6 +50,9 @@ class Followup:
     done_by: str | None = None
     closed_at: datetime | None = None  # when its case was closed, and by whom
     closed_by: str | None = None
+    # The first due time it was missed at, when it was snoozed after it: the weekly summary
+    # judges it against this time, not the due time it was moved to (`snooze`).
+    missed_at: datetime | None = None
 
     @property
     def ref(self) -> str:
@@ -68,7 +68,7 @@ def followup_from_row(row: dict) -> Followup:
         row["id"], row["owner_id"], row["case_id"], row["what"],
         datetime.fromisoformat(row["due_at"]), row["status"],
         datetime.fromisoformat(row["created_at"]), _time(row["done_at"]), row["done_by"],
-        _time(row["closed_at"]), row["closed_by"],
+        _time(row["closed_at"]), row["closed_by"], _time(row["missed_at"]),
     )  # fmt: skip
 
 
@@ -242,18 +242,30 @@ def _finish(
     return existing(get_followup(store, followup.id), followup.ref)
 
 
+def _missed_by(due_at: datetime, moment: datetime) -> bool:
+    """Whether a promise due at `due_at` was missed by `moment`: past the minute it fell due,
+    as the weekly summary counts "kept on time" (the reminder comes at that minute)."""
+    return iso(moment)[:16] > iso(due_at)[:16]
+
+
 def snooze(
     store: Store, followup_id: int, user_id: str, until: datetime, *, roles: Roles | None = None
 ) -> Followup:
     """Move a follow-up's due time; the reminders for the old time are never sent, the new
-    time gets its own. Same rules as `complete`; `until` must be ahead."""
+    time gets its own. Same rules as `complete`; `until` must be ahead. A snooze in good time
+    reschedules the promise; one after its due time keeps the first time it was missed at
+    (`missed_at`), so the summary counts it late however it ends."""
     with store.transaction() as db:
         followup = _open_for(store, followup_id, user_id, roles)
-        if until <= store.clock.now():
+        now = store.clock.now()
+        if until <= now:
             raise FollowupError(
                 ("Snooze to a time ahead, like ", Code("in 1h"), " or ", Code("tomorrow"), ".")
             )
-        followups_db.move_followup(store, followup.id, iso(until))
+        missed = followup.missed_at or (
+            followup.due_at if _missed_by(followup.due_at, now) else None
+        )
+        followups_db.move_followup(store, followup.id, iso(until), iso(missed) if missed else None)
         audit.append(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,
             details={"from": iso(followup.due_at), "to": iso(until)}, at=store.now(),

@@ -202,24 +202,33 @@ def solution_types_week(store: Store, start: str, end: str) -> list[tuple[str, i
     ).fetchall()
 
 
-def followup_week(store: Store, start: str, end: str, until: str | None = None) -> dict:
-    """Promises due in the period, as they stood at `until` (now, for a week still going on;
-    as `redirect_waits`, up to and including its second): done by their due time, done later,
-    closed with their case (never kept: nobody said they were), or none of these. Done in the
+# The time a promise was to be kept by: the first due time it was missed at, if it was
+# snoozed after it, else its due time (as the index followups_kept_by reads it).
+KEPT_BY = "coalesce(missed_at, due_at)"
+
+
+def followup_week(store: Store, start: str, end: str, now: str) -> dict:
+    """Promises due in the period and by `now`, as they stand at `now`, when the summary is
+    made: done by their due time, done later, closed with their case (never kept: nobody said
+    they were), or none of these (still overdue). Each is counted in the one week it was due
+    in, whenever it was done: one due on Sunday night and done on Monday was kept late in its
+    week. A promise snoozed after its due time is judged against the first time it was
+    missed at (`missed_at`), in the week of that time: the snooze kept nothing. Done in the
     minute it fell due is on time (times are compared to the minute, 'YYYY-MM-DDTHH:MM'): the
     reminder comes at that minute, and a rep who acts on it has kept the promise."""
     return _one(
         store,
-        """SELECT count(*) AS due,
+        f"""SELECT count(*) AS due,
                coalesce(sum(done_at IS NOT NULL
-                            AND substr(done_at, 1, 16) <= substr(due_at, 1, 16)), 0) AS kept,
-               coalesce(sum(substr(done_at, 1, 16) > substr(due_at, 1, 16)
-                            AND done_at <= :until), 0) AS late,
-               coalesce(sum(closed_at <= :until), 0) AS closed,
-               coalesce(sum((done_at IS NULL OR done_at > :until)
-                            AND (closed_at IS NULL OR closed_at > :until)), 0) AS overdue
-           FROM followups WHERE due_at >= :start AND due_at < :end AND due_at <= :until""",
-        {"start": start, "end": end, "until": until or end},
+                            AND substr(done_at, 1, 16) <= substr({KEPT_BY}, 1, 16)), 0) AS kept,
+               coalesce(sum(substr(done_at, 1, 16) > substr({KEPT_BY}, 1, 16)
+                            AND done_at <= :now), 0) AS late,
+               coalesce(sum(closed_at <= :now), 0) AS closed,
+               coalesce(sum((done_at IS NULL OR done_at > :now)
+                            AND (closed_at IS NULL OR closed_at > :now)), 0) AS overdue
+           FROM followups
+           WHERE {KEPT_BY} >= :start AND {KEPT_BY} < :end AND {KEPT_BY} <= :now""",
+        {"start": start, "end": end, "now": now},
     )
 
 

@@ -216,15 +216,17 @@ def _minutes(value: float | None) -> float | None:
 
 
 def _headline(
-    store: Store, start: datetime, end: datetime, until: datetime
+    store: Store, start: datetime, end: datetime, until: datetime, now: datetime
 ) -> dict[str, Number | None]:
-    """Every FIGURES value of one period, waits and promises measured up to `until`: in a week
-    still going on, a promise due tomorrow is not yet due, let alone overdue."""
+    """Every FIGURES value of one period, waits measured up to `until`; its promises as they
+    stand `now`, when the summary is made: in a week still going on, a promise due tomorrow
+    is not yet due, let alone overdue, and one due on Sunday night and done after midnight
+    was kept late in its week, not left overdue there for good."""
     a, b = iso(start), iso(end)
     faq = reporting_db.faq_week(store, a, b)
     tone = reporting_db.tone_week(store, a, b)
     solutions = reporting_db.solution_week(store, a, b)
-    promises = reporting_db.followup_week(store, a, b, iso(until))
+    promises = reporting_db.followup_week(store, a, b, iso(now))
     cases = reporting_db.case_week(store, a, b)
     sent, waiting, withdrawn, median_wait, max_wait = reporting_db.redirect_waits(
         store, a, b, iso(until)
@@ -372,9 +374,10 @@ def build_summary(
     prev_start, prev_end = previous_week(start, tz)
     a, b, pa, pb = iso(start), iso(end), iso(prev_start), iso(prev_end)
     # A week still going on is measured to now: a redirect sent an hour ago has waited an hour.
-    until = min(end, store.clock.now())
-    now = _headline(store, start, end, until)
-    before = _headline(store, prev_start, prev_end, prev_end)
+    made = store.clock.now()
+    until = min(end, made)
+    now = _headline(store, start, end, until, made)
+    before = _headline(store, prev_start, prev_end, prev_end, made)
 
     topics = reporting_db.topic_counts(store, a, b, TOP)
     previous_topics = dict(reporting_db.topic_counts(store, pa, pb, None))
@@ -488,6 +491,7 @@ def trends(
     """(week label, the trend figures) of the `weeks` weeks up to `end` (a week's end from
     `iso_week`), the oldest first."""
     last_monday = end.astimezone(tz).date() - timedelta(days=7)
+    made = iso(store.clock.now())  # promises as they stand now, as `_headline` counts them
     result = []
     for back in range(weeks - 1, -1, -1):
         monday = last_monday - timedelta(weeks=back)
@@ -496,7 +500,7 @@ def trends(
         faq, cases, promises = (
             reporting_db.faq_week(store, a, b),
             reporting_db.case_week(store, a, b),
-            reporting_db.followup_week(store, a, b),
+            reporting_db.followup_week(store, a, b, made),
         )
         result.append(
             (

@@ -650,6 +650,25 @@ def _v24_redirects_name_the_case_owner(db: Database) -> None:
     )
 
 
+def _v25_promises_missed_before_a_snooze(db: Database) -> None:
+    # A promise snoozed after its due time had its due time moved, so the weekly summary
+    # counted it kept on time once done; what was missed survived only in the audit. The first
+    # due time it was missed at is kept, and the summary judges it against that time. A snooze
+    # in good time (by the due minute, as "kept on time" counts it) misses nothing. Those
+    # snoozed before are found by their audit rows: the first snooze made after the minute of
+    # the due time it moved from. The summary's index reads the time it was to be kept by.
+    db.execute("ALTER TABLE followups ADD COLUMN missed_at TEXT")
+    db.execute(
+        """UPDATE followups SET missed_at = (
+               SELECT json_extract(details, '$.from') FROM audit_log
+               WHERE action = 'followup.snoozed' AND subject = 'F-' || followups.id
+                   AND substr(at, 1, 16) > substr(json_extract(details, '$.from'), 1, 16)
+               ORDER BY id LIMIT 1)"""
+    )
+    db.execute("DROP INDEX IF EXISTS followups_due")
+    db.execute("CREATE INDEX followups_kept_by ON followups (coalesce(missed_at, due_at))")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -676,4 +695,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v22_case_numbers_retired,
     _v23_promises_closed_with_their_case,
     _v24_redirects_name_the_case_owner,
+    _v25_promises_missed_before_a_snooze,
 ]

@@ -30,7 +30,7 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import contacts, promise_lines, tenure
+from bot.slack.blocks.cases import contacts, missed, missed_in_words, promise_lines, tenure
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -107,10 +107,11 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
 
 
 def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkdwn:
-    """One follow-up; with `now`, marked when it is past due."""
+    """One follow-up; with `now`, marked when it is past due; when first due, if it was
+    snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     return Mrkdwn(
-        f"F-{followup.id} · {local_time(followup.due_at, tz)}{late} · "
+        f"F-{followup.id} · {local_time(followup.due_at, tz)}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -162,7 +163,8 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
-    fallback = f"{heading}: F-{followup.id} {followup.what}, due {times.at(followup.due_at, tz)}"
+    due = f"{times.at(followup.due_at, tz)}{missed_in_words(followup, tz)}"
+    fallback = f"{heading}: F-{followup.id} {followup.what}, due {due}"
     return message(fallback, blocks)
 
 
@@ -170,14 +172,15 @@ def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True
 ) -> Message:
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
-    now. Not `for_owner` (a lead's overdue alert, as it is now), it names whose promise it is
-    as the alert did; the notification text stays words, no member id."""
+    now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
+    lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
+    notification text stays words, no member id."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
         due_said, due_shown = _due(followup.due_at, tz)
-        text += f", now due {due_said}"
-        shown += Mrkdwn(f", now due {due_shown}")
+        text += f", now due {due_said}{missed_in_words(followup, tz)}"
+        shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:
         shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))

@@ -24,7 +24,7 @@ from bot.slack.blocks.base import (
     section,
     shorten,
 )
-from bot.slack.blocks.cases import contacts, decision_buttons
+from bot.slack.blocks.cases import contacts, decision_buttons, missed
 
 SHOWN = 10
 
@@ -53,7 +53,8 @@ def home_view(
     `notice`, what the reader's last click on the tab did, shown first."""
     followup_lines = [
         Mrkdwn(
-            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {local_time(f.due_at, tz)} · "
+            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {local_time(f.due_at, tz)}"
+            f"{missed(f, tz)} · "
             f"{escape(shorten(f.what, 120))}"
         )
         for f in followups
