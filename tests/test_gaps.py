@@ -1,7 +1,6 @@
 """FAQ gaps as a lead sees them: grouped, biggest first, gone once dealt with."""
 
 import itertools
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -277,9 +276,9 @@ def test_paraphrases_of_one_need_group_together_and_a_shared_common_word_does_no
     assert group_questions(rows, matchers[business]) == groups  # the same every time
 
 
-def test_a_few_hundred_questions_group_quickly(matchers):
+def test_a_few_hundred_questions_group_each_once(matchers):
+    # how quickly: scripts/bench_match.py times 400 questions grouped, not a timed test
     needs = [q for _, (_, groups) in BUSINESSES.items() for g in groups for q in g]
     rows = [(i, f"{needs[i % len(needs)]} #{1000 + i}") for i in range(400)]  # all different
-    started = time.perf_counter()
-    group_questions(rows, matchers["boxwell"])
-    assert time.perf_counter() - started < 2.0
+    groups = group_questions(rows, matchers["boxwell"])
+    assert sorted(row for group in groups for row in group) == rows
