@@ -236,6 +236,17 @@ def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
     assert "never reached" not in done.stdout  # exit left the demo
 
 
+def test_what_repbot_writes_beside_its_database_stays_out_of_git_status(tmp_path):
+    # Found on a first day: the README's `repbot summary` in a fresh clone left
+    # `repbot.db-lock` as an untracked file, one `git add -A` away from a commit.
+    store = Store(tmp_path / "repbot.db")
+    beside = sorted(path.name for path in tmp_path.iterdir()) + [store.lock_path.name]
+    assert "repbot.db-lock" in beside
+    for name in beside:
+        ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", name], cwd=ROOT)
+        assert ignored.returncode == 0, f"{name} would show in git status"
+
+
 def test_the_shipped_demo_script_plays_every_step(repbot, tier):
     # at the time the README's transcripts were played: the sample customers' dates are real
     # ones, and the new customer's id counts them
