@@ -64,6 +64,17 @@ def test_check_prints_every_problem_with_file_and_line_and_exits_1(repbot, tmp_p
     assert "2 errors" in done.stdout
 
 
+def test_check_names_every_playbook_it_read(repbot):
+    # A lead who had just edited teams.yaml read "playbooks: roles, situations, templates, tone
+    # rules; 0 errors" and could not tell whether their teams were checked at all.
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS))
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"{PLAYBOOKS}: roles, situations, templates, tone rules, solutions, teams, goals, "
+        "retention; 0 errors, 0 warnings"
+    ) in done.stdout
+
+
 def test_match_writes_one_json_object_per_question(repbot):
     questions = "my box never turned up\n\nI was charged twice this month\nhow do I bake bread\n"
     done = repbot("match", "--knowledge", str(KNOWLEDGE), "--top", "3", "--json", stdin=questions)
