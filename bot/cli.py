@@ -292,7 +292,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     print(
         f"{knowledge_dir}: {len(knowledge.entries)} entries in {len(knowledge.files)} files; "
-        f"{playbooks_dir}: roles, situations, templates, tone rules; "
+        f"{playbooks_dir}: roles, situations, templates, tone rules, solutions, teams, goals, "
+        "retention; "
         f"{errors} error{'' if errors == 1 else 's'}, "
         f"{warnings} warning{'' if warnings == 1 else 's'}"
     )

@@ -23,8 +23,10 @@ from bot.config import Settings
 from bot.emulator.client import SignedClient
 from bot.emulator.script import DemoScript
 from bot.emulator.server import FakeSlack
-from bot.emulator.team import TEAM, Member, member
+from bot.emulator.team import CHANNELS, SUPPORT, TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
+from bot.faq.knowledge import Entry
+from bot.guide import Guide
 from bot.reporting.weekly import due_at
 from bot.services import Services, open_services
 from bot.shared.clock import Clock
@@ -40,7 +42,7 @@ from bot.slack.weekly import post_if_due, summary_ticker
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
 PROMPT_HELP = (
-    "Lines: /faq my box still hasn't arrived | dm my box is late | as lee (the team lead) | "
+    "Lines: /faq {example} | dm {example} | as lee (the team lead) | "
     'click 1 | click "Helpful" | fill "Field" value | submit | cancel | wait 2h | home | '
     "# comment | help (what each does) | quit (or Ctrl-D) to leave"
 )
@@ -93,7 +95,8 @@ class LocalSlack:
     ) -> None:
         self.clock = clock or Clock()
         self.services: Services = open_services(knowledge_dir, playbooks_dir, db_path, self.clock)
-        self.fake = FakeSlack(clock=lambda: self.clock.now().timestamp()).start()
+        channels = demo_channels(self.services.guide)
+        self.fake = FakeSlack(clock=lambda: self.clock.now().timestamp(), channels=channels).start()
         signing_secret = secrets.token_hex(16)
         self.settings = Settings(
             slack_bot_token=self.fake.token,
@@ -112,10 +115,10 @@ class LocalSlack:
         self.server: HttpServer | None = None
         if over_http:
             self.server = HttpServer(self.app, signing_secret).start()
-            self.client = SignedClient(self.server.url, signing_secret)
+            self.client = SignedClient(self.server.url, signing_secret, channels=channels)
         else:
             wsgi = slack_wsgi(self.app, signing_secret)
-            self.client = SignedClient(EVENTS_PATH, signing_secret, wsgi=wsgi)
+            self.client = SignedClient(EVENTS_PATH, signing_secret, wsgi=wsgi, channels=channels)
         self.workspace = Workspace(self.fake, self.client, settle=self.settle)
         self.reloader = content_reloader(self.sender, self.services, reload_interval).start()
         self.reminders = reminder_ticker(self.app.client, self.sender, self.services).start()
@@ -178,6 +181,20 @@ class LocalSlack:
         self.close()
 
 
+def demo_channels(guide: Guide) -> dict[str, str]:
+    """The local Slack's channels, id -> name: #support, where the reps type, and every channel
+    the playbooks post to. A team's or role's own channel id (teams.yaml, roles.yaml, as a new
+    customer writes them) is a channel too, named after its team or use, so that a demo of
+    one's own playbooks delivers there instead of to a channel Slack has never heard of."""
+    named = {team.channel: team.id for team in guide.teams.values()}
+    named |= {cid: f"support-{use}" for use, cid in guide.roles.channels.items()}
+    channels = {cid: CHANNELS[cid] for cid in (SUPPORT, *named) if cid in CHANNELS}
+    for cid, name in named.items():
+        if cid not in channels:
+            channels[cid] = name if name not in channels.values() else cid.lower()
+    return channels
+
+
 def run_demo(
     knowledge_dir: Path,
     playbooks_dir: Path,
@@ -223,7 +240,7 @@ def run_demo(
             if lines is not None:
                 demo.run_lines(lines)
                 return 0
-            return _prompt(demo, len(local.services.faq.entries), at_terminal)
+            return _prompt(demo, list(local.services.faq.entries.values()), at_terminal)
 
 
 # `wait 30m`, `wait 2h`, `wait 1d`, `wait 1w`, or in words: `wait 2 hours`, `wait 30 mins`,
@@ -265,16 +282,19 @@ def _home(local: LocalSlack, demo: DemoScript) -> None:
     demo.show(local.open_home(demo.user))
 
 
-def _prompt(demo: DemoScript, entries: int, at_terminal: bool) -> int:
+def _prompt(demo: DemoScript, entries: list[Entry], at_terminal: bool) -> int:
     print(
-        f"repbot demo: the bot in a local Slack of its own with a sample team and {entries} FAQ "
-        "entries; nothing reaches a real Slack."
+        f"repbot demo: the bot in a local Slack of its own with a sample team and {len(entries)} "
+        "FAQ entries; nothing reaches a real Slack."
     )
+    # A question this FAQ answers, whoever's business it is (--knowledge): the first entry's
+    # first way of asking it in a customer's words, else its question.
+    example = "<the customer's words>"
+    if entries:
+        example = (*entries[0].variants, entries[0].question)[0]
     who, where = demo.user, demo.workspace.channel_label(demo.channel)
-    print(
-        f"You are {who.real_name} ({who.name}, a {who.role}) in {where}. Try: /faq where is my box"
-    )
-    print(PROMPT_HELP)
+    print(f"You are {who.real_name} ({who.name}, a {who.role}) in {where}. Try: /faq {example}")
+    print(PROMPT_HELP.format(example=example))
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history at the prompt)
     while True:

@@ -64,6 +64,17 @@ def test_check_prints_every_problem_with_file_and_line_and_exits_1(repbot, tmp_p
     assert "2 errors" in done.stdout
 
 
+def test_check_names_every_playbook_it_read(repbot):
+    # A lead who had just edited teams.yaml read "playbooks: roles, situations, templates, tone
+    # rules; 0 errors" and could not tell whether their teams were checked at all.
+    done = repbot("check", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS))
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"{PLAYBOOKS}: roles, situations, templates, tone rules, solutions, teams, goals, "
+        "retention; 0 errors, 0 warnings"
+    ) in done.stdout
+
+
 def test_match_writes_one_json_object_per_question(repbot):
     questions = "my box never turned up\n\nI was charged twice this month\nhow do I bake bread\n"
     done = repbot("match", "--knowledge", str(KNOWLEDGE), "--top", "3", "--json", stdin=questions)
@@ -230,10 +241,58 @@ def test_the_demo_prompt_says_who_you_are_what_to_type_and_how_to_leave(repbot):
     assert done.returncode == 0, done.stderr
     first = done.stdout.splitlines()[:3]
     assert "nothing reaches a real Slack" in first[0]
-    assert first[1] == "You are Ana Alves (ana, a rep) in #support. Try: /faq where is my box"
+    assert first[1] == "You are Ana Alves (ana, a rep) in #support. Try: /faq forgot my password"
     assert "help (what each does)" in first[2] and "quit (or Ctrl-D) to leave" in first[2]
     assert "FAQ `where_is_my_box`" in done.stdout
     assert "never reached" not in done.stdout  # exit left the demo
+
+
+def test_the_demo_of_another_business_suggests_a_question_its_own_faq_answers(repbot, tmp_path):
+    # Found on a first day with a gym's FAQ: the prompt said "Try: /faq where is my box", and
+    # the rep who tried it got "No good match".
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "membership.yaml").write_text(
+        '- id: freeze_membership\n  question: "Can I freeze my membership?"\n'
+        '  variants: ["pause my gym membership", "freeze my plan while I travel"]\n'
+        '  answer: "Yes, for up to 3 months a year, under Account > Membership > Freeze."\n'
+    )
+    done = repbot("demo", "--knowledge", str(knowledge), stdin="quit\n")
+    assert done.returncode == 0, done.stderr
+    said = done.stdout.splitlines()[1:3]
+    assert said[0].endswith("Try: /faq pause my gym membership")
+    assert said[1].startswith("Lines: /faq pause my gym membership | dm pause my gym membership |")
+    assert "box" not in "".join(said)
+
+
+def test_a_demo_of_playbooks_naming_a_teams_own_channel_delivers_the_redirect_there(
+    repbot, tmp_path
+):
+    # A new customer puts their own channel ids in teams.yaml, as its comments ask, and tries
+    # it in the demo: the packet went to a channel the local Slack did not have
+    # (channel_not_found), and the leads read that the channel "no longer exists".
+    playbooks = playbooks_copy(tmp_path)
+    teams = playbooks / "teams.yaml"
+    teams.write_text(teams.read_text().replace("C0DELIVER1", "C0COURIER7"))
+    script = tmp_path / "demo.txt"
+    script.write_text("/case BX-10002 box late\n/redirect deliveries C-1001 late again\n")
+    done = repbot("demo", "--playbooks", str(playbooks), "--script", str(script))
+    assert done.returncode == 0, done.stderr
+    packet = done.stdout.split("#deliveries:\n")[1]
+    assert "for Deliveries, from @ana" in packet and "[1 Take it]" in packet
+    assert "could not deliver" not in done.stdout
+    assert "channel_not_found" not in done.stdout + done.stderr
+
+
+def test_what_repbot_writes_beside_its_database_stays_out_of_git_status(tmp_path):
+    # Found on a first day: the README's `repbot summary` in a fresh clone left
+    # `repbot.db-lock` as an untracked file, one `git add -A` away from a commit.
+    store = Store(tmp_path / "repbot.db")
+    beside = sorted(path.name for path in tmp_path.iterdir()) + [store.lock_path.name]
+    assert "repbot.db-lock" in beside
+    for name in beside:
+        ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", name], cwd=ROOT)
+        assert ignored.returncode == 0, f"{name} would show in git status"
 
 
 def test_the_shipped_demo_script_plays_every_step(repbot, tier):

@@ -347,6 +347,22 @@ def test_the_leads_hear_in_words_why_a_reminder_could_not_reach_its_person(local
     assert "It is kept in the outbox as reminder:" in shown
 
 
+def test_the_leads_hear_to_check_the_playbooks_when_a_teams_channel_is_not_in_slack(
+    with_customers,
+):
+    # A lead who pastes a team's channel id into teams.yaml with a typo read "the channel no
+    # longer exists", of a channel that never did, and nothing of where the id was written.
+    local = with_customers
+    del local.fake.channels["C0BILLING1"]
+    local.workspace.command("ana", "/case", "BX-1, charged twice")
+    local.workspace.command("ana", "/redirect", "billing C-1001 two charges")
+    (told,) = posts_to(local, LEADS, "could not deliver")
+    assert json.loads(told)["text"] == (
+        "repbot could not deliver a message to a channel: Slack has no channel with that id; "
+        "check it in playbooks/teams.yaml or roles.yaml."
+    )
+
+
 def test_reminders_due_together_reach_their_person_as_one_message(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")

@@ -35,9 +35,11 @@ TEAM: tuple[Member, ...] = (
     Member("U0MIA0001", "mia", "Mia Moreau", "manager", "America/Chicago"),
 )
 
+SUPPORT = "C0SUPPORT1"  # where the reps type
+
 # Channel id -> name (without "#").
 CHANNELS: dict[str, str] = {
-    "C0SUPPORT1": "support",
+    SUPPORT: "support",
     "C0LEADS001": "support-leads",
     "C0SENIORS1": "seniors",
     "C0MGMT0001": "management",

@@ -19,7 +19,10 @@ from bot.slack.blocks.base import (
 
 # Slack's reasons for refusing a message for good, as a lead would say them.
 REASONS = {
-    "channel_not_found": "the channel no longer exists",
+    # a deleted channel, or (far likelier on a first day) an id mistyped in the playbooks
+    "channel_not_found": (
+        "Slack has no channel with that id; check it in playbooks/teams.yaml or roles.yaml"
+    ),
     "is_archived": "the conversation is archived",
     "not_in_channel": "repbot is no longer in the channel",
     "user_disabled": "the person's account is deactivated",
