@@ -637,6 +637,30 @@ def test_what_slack_escapes_reaches_the_core_as_the_customer_wrote_it(local):
     assert "&amp;amp;" not in shown_text and "<@" not in shown_text
 
 
+def test_half_an_emoji_in_a_direct_message_is_answered_not_retried_into_silence(local):
+    # JSON carries a lone surrogate (an emoji cut in two by a client); no database takes it.
+    event = local.fake.dm_event(ANA, "where is my parcel \ud83d")
+    assert local.client.event(event, event_id="EvHALF").status == 200
+    local.settle()
+    (answer,) = posts_to(local, event["channel"])
+    assert "Track delivery" in answer
+    (text,) = local.services.store.db.execute("SELECT text FROM faq_queries").fetchone()
+    assert text == "where is my parcel \ufffd"
+
+
+def test_half_an_emoji_typed_in_a_modal_is_taken_not_met_with_something_went_wrong(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    open_credit_of_60(local)
+    local.workspace.fill("Reason", "Six late boxes \ud83d", "ana")
+    assert "went wrong" not in shown(local.workspace.submit("ana"))
+    (reason,) = local.services.store.db.execute("SELECT reason FROM solutions").fetchone()
+    assert reason == "Six late boxes \ufffd"
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
+
+
 def test_an_approval_from_another_workspace_is_refused(with_customers):
     local = with_customers
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
