@@ -257,6 +257,7 @@ class Sender:
         self._lock = threading.Lock()
         self._scheduled = False
         self._again = False
+        self._token_asked: datetime | None = None  # when Slack was last asked, while paused
 
     @property
     def instance(self) -> str:
@@ -291,9 +292,22 @@ class Sender:
         """Send everything due that this sender can claim; returns how many messages went.
         Nothing while Slack does not have the app (bot/slack/install.py)."""
         sent = 0
-        while not install.paused(self.store) and (batch := self._claim_next()) is not None:
+        while not self._paused() and (batch := self._claim_next()) is not None:
             sent += self._deliver(*batch)
         return sent
+
+    def _paused(self) -> bool:
+        """Whether Slack does not have the app; while so, it is asked now and then whether it
+        takes the token again (install.token_taken_again)."""
+        if not install.paused(self.store):
+            return False
+        now = self.store.clock.now()
+        asked = self._token_asked
+        # a clock set back since the last look does not hold the next one up
+        if asked is not None and timedelta(0) <= now - asked < install.ASK_AGAIN_AFTER:
+            return True
+        self._token_asked = now
+        return not install.token_taken_again(self.store, self.client)
 
     def _claim_next(self) -> tuple[list[dict], bool] | None:
         now = self.store.clock.now()
