@@ -333,6 +333,18 @@ def test_an_item_that_cannot_be_sent_for_a_reason_of_ours_is_given_up_in_time(lo
     assert len(posts_to(local, LEADS, "could not deliver a message")) == 1
 
 
+def test_a_retry_set_before_the_clock_was_put_back_goes_out_without_waiting_for_it(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.fail("chat.postMessage", status=500, times=1)
+    local.wait(timedelta(minutes=61))
+    unsent = "SELECT count(*) FROM outbox WHERE status != 'sent'"
+    assert count(local, unsent) == 1  # failed once: tried again in 2 seconds
+    local.clock.advance(timedelta(hours=-1))  # NTP puts the clock an hour back
+    local.wait(timedelta(seconds=5))
+    assert count(local, unsent) == 0  # not an hour later, when the clock comes round
+    assert len(posts_to(local, ANA, "call back")) == 1
+
+
 def test_the_leads_hear_in_words_why_a_reminder_could_not_reach_its_person(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.fake.deactivate(ANA)
