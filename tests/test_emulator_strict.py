@@ -198,6 +198,26 @@ def test_commands_and_messages_arrive_escaped_unless_sent_encoded(fake, recorder
             [{"type": "actions", "elements": [button(), button()]}],
             "duplicate action_id [json-pointer:/blocks/0/elements/1/action_id]",
         ),
+        (
+            [{"type": "context", "elements": [{"type": "mrkdwn", "text": "c" * 3001}]}],
+            "less than 3001 characters [json-pointer:/blocks/0/elements/0/text]",
+        ),
+        (
+            [{"type": "context", "elements": [{"type": "mrkdwn", "text": ""}]}],
+            "more than 0 characters [json-pointer:/blocks/0/elements/0/text]",
+        ),
+        (  # where Slack takes plain text only
+            [{"type": "header", "text": {"type": "mrkdwn", "text": "*h*"}}],
+            "must be a plain_text text object [json-pointer:/blocks/0/text/type]",
+        ),
+        (
+            [{"type": "actions", "elements": [{**button(), "text": section("*Go*")["text"]}]}],
+            "must be a plain_text text object [json-pointer:/blocks/0/elements/0/text/type]",
+        ),
+        (
+            [menu([{**option(), "text": section("*One*")["text"]}])],
+            "plain_text text object [json-pointer:/blocks/0/accessory/options/0/text/type]",
+        ),
     ],
 )
 def test_blocks_over_slack_limits_are_refused_everywhere(fake, blocks, explanation):
@@ -285,6 +305,44 @@ def modal(**changes) -> dict:
             modal(blocks=[{k: v for k, v in text_input().items() if k != "label"}]),
             "invalid_blocks",
             "missing required field: label [json-pointer:/view/blocks/0]",
+        ),
+        (
+            modal(title={"type": "mrkdwn", "text": "Title"}),
+            "invalid_arguments",
+            "must be a plain_text text object [json-pointer:/view/title/type]",
+        ),
+        (
+            modal(blocks=[text_input(label=section("*Label*")["text"])]),
+            "invalid_blocks",
+            "must be a plain_text text object [json-pointer:/view/blocks/0/label/type]",
+        ),
+        (
+            modal(
+                blocks=[
+                    {
+                        **text_input(),
+                        "element": {**text_input()["element"], "initial_value": "i" * 3001},
+                    }
+                ]
+            ),
+            "invalid_blocks",
+            "less than 3001 characters [json-pointer:/view/blocks/0/element/initial_value]",
+        ),
+        (
+            modal(
+                blocks=[
+                    {
+                        **text_input(),
+                        "element": {
+                            **text_input()["element"],
+                            "max_length": 10,
+                            "initial_value": "i" * 11,
+                        },
+                    }
+                ]
+            ),
+            "invalid_blocks",
+            "less than 11 characters [json-pointer:/view/blocks/0/element/initial_value]",
         ),
         (  # a modal with a field and no submit button: what is typed could never be sent
             modal(title=plain("Form"), blocks=[section("x"), text_input()]),

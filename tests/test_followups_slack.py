@@ -27,6 +27,18 @@ def dms(local: LocalSlack, user_id: str) -> list[str]:
             if c.body.get("channel") == user_id and c.status == 200]  # fmt: skip
 
 
+def test_a_promise_made_while_slack_cannot_say_the_reps_zone_keeps_the_zone_it_said_before(
+    local,
+):
+    local.workspace.command("ben", "/followup", "in 3 weeks send the voucher")  # New York
+    local.clock.advance(timedelta(days=2))  # what Slack said is no longer fresh
+    local.fake.fail("users.info", status=500, times=5)
+    saved = shown(local.workspace.command("ben", "/followup", "tomorrow 9am call her back"))
+    assert "due Jun 20, 2026 at 9:00 AM" in saved
+    due = local.services.store.db.execute("SELECT due_at FROM followups WHERE id = 2").fetchone()
+    assert due[0] == "2026-06-20T13:00:00+00:00"  # 9 am in New York, not 9 am UTC (5 am his)
+
+
 def test_a_promise_is_saved_listed_and_closed(local):
     local.workspace.command("ana", "/case", "Maria Lopez, refund")
     local.workspace.click("ana", "Create")  # a new customer

@@ -333,6 +333,18 @@ def test_an_item_that_cannot_be_sent_for_a_reason_of_ours_is_given_up_in_time(lo
     assert len(posts_to(local, LEADS, "could not deliver a message")) == 1
 
 
+def test_a_retry_set_before_the_clock_was_put_back_goes_out_without_waiting_for_it(local):
+    local.workspace.command("ana", "/followup", "in 1h call back")
+    local.fake.fail("chat.postMessage", status=500, times=1)
+    local.wait(timedelta(minutes=61))
+    unsent = "SELECT count(*) FROM outbox WHERE status != 'sent'"
+    assert count(local, unsent) == 1  # failed once: tried again in 2 seconds
+    local.clock.advance(timedelta(hours=-1))  # NTP puts the clock an hour back
+    local.wait(timedelta(seconds=5))
+    assert count(local, unsent) == 0  # not an hour later, when the clock comes round
+    assert len(posts_to(local, ANA, "call back")) == 1
+
+
 def test_the_leads_hear_in_words_why_a_reminder_could_not_reach_its_person(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.fake.deactivate(ANA)
@@ -651,6 +663,30 @@ def test_what_slack_escapes_reaches_the_core_as_the_customer_wrote_it(local):
     assert "double_charge" in json.dumps(reply.blocks) or "charged twice" in reply.render().text
     shown_text = json.dumps(reply.blocks)
     assert "&amp;amp;" not in shown_text and "<@" not in shown_text
+
+
+def test_half_an_emoji_in_a_direct_message_is_answered_not_retried_into_silence(local):
+    # JSON carries a lone surrogate (an emoji cut in two by a client); no database takes it.
+    event = local.fake.dm_event(ANA, "where is my parcel \ud83d")
+    assert local.client.event(event, event_id="EvHALF").status == 200
+    local.settle()
+    (answer,) = posts_to(local, event["channel"])
+    assert "Track delivery" in answer
+    (text,) = local.services.store.db.execute("SELECT text FROM faq_queries").fetchone()
+    assert text == "where is my parcel \ufffd"
+
+
+def test_half_an_emoji_typed_in_a_modal_is_taken_not_met_with_something_went_wrong(
+    with_customers,
+):
+    local = with_customers
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    open_credit_of_60(local)
+    local.workspace.fill("Reason", "Six late boxes \ud83d", "ana")
+    assert "went wrong" not in shown(local.workspace.submit("ana"))
+    (reason,) = local.services.store.db.execute("SELECT reason FROM solutions").fetchone()
+    assert reason == "Six late boxes \ufffd"
+    assert len(posts_to(local, LEADS, "Approval needed")) == 1
 
 
 def test_an_approval_from_another_workspace_is_refused(with_customers):

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from bot.cases.audit import append
 from bot.faq import queries as faq_db
-from bot.shared.clock import Clock
+from bot.shared.clock import Clock, iso
 from bot.shared.db import Store
 from bot.shared.migrations import MIGRATIONS
 from bot.slack import queries as edge_db
@@ -205,7 +205,10 @@ def test_what_can_no_longer_matter_is_forgotten_and_the_undelivered_kept_longer(
     edge_db.claim_delivery(store, "event:Ev1")
     for key in ("sent", "dead", "pending"):
         edge_db.enqueue(store, key, "chat.postMessage", "C1", {"message": {"text": key}})
-    claimed = edge_db.claim_outbox(store, [1, 2], "me", store.now(), store.now())
+    now = store.now()
+    claimed = edge_db.claim_outbox(
+        store, [1, 2], "me", now, now, iso(clock.now() + timedelta(minutes=5))
+    )
     assert claimed == {1, 2}
     edge_db.outbox_done(store, [1], "me", "sent", store.now())
     edge_db.outbox_done(store, [2], "me", "dead", store.now(), error="channel_not_found")

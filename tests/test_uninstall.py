@@ -52,6 +52,7 @@ def test_after_slack_says_the_app_is_gone_nothing_is_posted_and_the_queue_waits(
 
     assert local.fake.calls_to("chat.postMessage") == []
     assert local.fake.calls_to("files.getUploadURLExternal") == []
+    assert 1 <= len(local.fake.calls_to("auth.test")) <= 61  # asked again once a minute
     assert statuses(local) == ["pending", "pending"]  # queued, not given up
     [warning] = warnings(caplog)  # said once, for an administrator
     assert all(line in warning for line in ADMIN_LINES)
@@ -82,6 +83,23 @@ def test_a_refused_token_pauses_the_sender_without_giving_up_and_a_reinstall_res
     build_app(local.settings, local.services)  # `repbot run` starts and Slack takes the token
     local.settle()
     assert statuses(local) == ["sent", "sent"]
+
+
+def test_a_token_refused_once_in_a_slack_incident_is_asked_again_and_posting_resumes(local, caplog):
+    # Slack had a bad minute: it refused the token once, then takes it as ever. Nobody restarts
+    # the bot, and the reminders and cards must not wait for someone to.
+    local.fake.fail("chat.postMessage", status=200, error="invalid_auth", times=1)
+    local.fake.fail("auth.test", status=200, error="invalid_auth", times=1)
+    queue_post(local, "one")
+    assert statuses(local) == ["pending"]
+    local.wait(timedelta(seconds=30))
+    assert statuses(local) == ["pending"]  # asked at most once a minute
+
+    local.wait(timedelta(minutes=1))
+    assert statuses(local) == ["sent"]
+    queue_post(local, "two")
+    assert statuses(local) == ["sent", "sent"]
+    assert len(warnings(caplog)) == 1
 
 
 def test_purge_leaves_an_empty_database_with_no_ones_words_in_its_bytes(tmp_path, repbot):

@@ -13,6 +13,7 @@ MESSAGE_TEXT_MAX = 40_000
 MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 SECTION_TEXT_MAX = 3_000
+TEXT_OBJECT_MAX = 3_000  # any text object's, a context's elements among them
 SECTION_FIELDS_MAX = 10
 SECTION_FIELD_TEXT_MAX = 2_000
 HEADER_TEXT_MAX = 150
@@ -25,11 +26,13 @@ OPTION_VALUE_MAX = 150
 MENU_OPTIONS_MAX = 100
 # Overflow menus, radio buttons and checkboxes hold fewer options than select menus.
 FEW_OPTIONS_MAX = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10}
+MRKDWN_OPTIONS = ("radio_buttons", "checkboxes")  # the others' options are plain text only
 INPUT_LABEL_MAX = 2_000  # also an input's hint
 PLACEHOLDER_MAX = 150
 ID_MAX = 255  # block_id and action_id
 VIEW_TITLE_MAX = 24  # also submit and close
 PRIVATE_METADATA_MAX = 3_000
+TEXT_INPUT_MAX = 3_000  # what a plain_text_input holds, its max_length and initial_value
 
 
 def refusal(error: str, messages: list[str] | None = None) -> Json:
@@ -68,6 +71,7 @@ def check_view(view: Any) -> Json | None:
                 f"[ERROR] failed to match all allowed schemas [json-pointer:/view/{key}]",
                 _too_long(VIEW_TITLE_MAX, f"/view/{key}/text"),
             ]
+        problems += _plain_problems(view.get(key), f"/view/{key}")
     if len(str(view.get("private_metadata") or "")) > PRIVATE_METADATA_MAX:
         problems.append(_too_long(PRIVATE_METADATA_MAX, "/view/private_metadata"))
     if problems:
@@ -120,15 +124,25 @@ def _one_block_problems(block: Json, pointer: str) -> list[str]:
             problems.append(f"[ERROR] must provide either text or fields [json-pointer:{pointer}]")
     elif kind == "header":
         problems += _text_problems(block.get("text"), HEADER_TEXT_MAX, f"{pointer}/text")
+        problems += _plain_problems(block.get("text"), f"{pointer}/text")
         if block.get("text") is None:
             problems.append(f"[ERROR] missing required field: text [json-pointer:{pointer}]")
     elif kind == "input":
         problems += _text_problems(block.get("label"), INPUT_LABEL_MAX, f"{pointer}/label")
         problems += _text_problems(block.get("hint"), INPUT_LABEL_MAX, f"{pointer}/hint")
+        problems += _plain_problems(block.get("label"), f"{pointer}/label")
+        problems += _plain_problems(block.get("hint"), f"{pointer}/hint")
         if block.get("label") is None:
             problems.append(f"[ERROR] missing required field: label [json-pointer:{pointer}]")
-    elif kind == "context" and len(block.get("elements") or []) > CONTEXT_ELEMENTS_MAX:
-        problems.append(_too_many(CONTEXT_ELEMENTS_MAX, f"{pointer}/elements"))
+    elif kind == "context":
+        elements = block.get("elements") or []
+        if len(elements) > CONTEXT_ELEMENTS_MAX:
+            problems.append(_too_many(CONTEXT_ELEMENTS_MAX, f"{pointer}/elements"))
+        for n, element in enumerate(elements):
+            if isinstance(element, dict) and element.get("type") in ("mrkdwn", "plain_text"):
+                problems += _text_problems(
+                    {"text": element.get("text")}, TEXT_OBJECT_MAX, f"{pointer}/elements/{n}"
+                )
     elif kind == "actions" and len(block.get("elements") or []) > ACTIONS_ELEMENTS_MAX:
         problems.append(_too_many(ACTIONS_ELEMENTS_MAX, f"{pointer}/elements"))
     # Interactive elements: an actions block's elements, a section's accessory, an input's.
@@ -153,17 +167,23 @@ def _element_problems(element: Json, pointer: str) -> list[str]:
     problems = []
     if kind == "button":
         problems += _text_problems(element.get("text"), BUTTON_TEXT_MAX, f"{pointer}/text")
+        problems += _plain_problems(element.get("text"), f"{pointer}/text")
         if len(str(element.get("value", ""))) > BUTTON_VALUE_MAX:
             problems.append(_too_long(BUTTON_VALUE_MAX, f"{pointer}/value"))
+    if kind == "plain_text_input":
+        problems += _text_input_problems(element, pointer)
     problems += _text_problems(
         element.get("placeholder"), PLACEHOLDER_MAX, f"{pointer}/placeholder"
     )
+    problems += _plain_problems(element.get("placeholder"), f"{pointer}/placeholder")
     options = element.get("options") or []
     most = FEW_OPTIONS_MAX.get(str(kind), MENU_OPTIONS_MAX)
     if len(options) > most:
         problems.append(_too_many(most, f"{pointer}/options"))
     for n, option in enumerate(options):
         problems += _option_problems(option, f"{pointer}/options/{n}")
+        if kind not in MRKDWN_OPTIONS and isinstance(option, dict):
+            problems += _plain_problems(option.get("text"), f"{pointer}/options/{n}/text")
     for g, group in enumerate(element.get("option_groups") or []):
         group_options = group.get("options") or []
         if len(group_options) > MENU_OPTIONS_MAX:
@@ -180,6 +200,28 @@ def _option_problems(option: Any, pointer: str) -> list[str]:
     if len(str(option.get("value", ""))) > OPTION_VALUE_MAX:
         problems.append(_too_long(OPTION_VALUE_MAX, f"{pointer}/value"))
     return problems
+
+
+def _text_input_problems(element: Json, pointer: str) -> list[str]:
+    """A plain_text_input holds at most 3,000 characters: its max_length may not say more, nor
+    its initial_value be longer than it holds."""
+    most = element.get("max_length")
+    problems = []
+    if isinstance(most, int) and most > TEXT_INPUT_MAX:
+        problems.append(
+            f"[ERROR] must be less than {TEXT_INPUT_MAX + 1} [json-pointer:{pointer}/max_length]"
+        )
+    holds = min(most, TEXT_INPUT_MAX) if isinstance(most, int) else TEXT_INPUT_MAX
+    if len(str(element.get("initial_value") or "")) > holds:
+        problems.append(_too_long(holds, f"{pointer}/initial_value"))
+    return problems
+
+
+def _plain_problems(text_object: Any, pointer: str) -> list[str]:
+    """Where Slack takes plain text only (a header, a button, a label, a modal's title)."""
+    if isinstance(text_object, dict) and text_object.get("type") != "plain_text":
+        return [f"[ERROR] must be a plain_text text object [json-pointer:{pointer}/type]"]
+    return []
 
 
 def _id_problems(item: Json, key: str, seen: set[str], pointer: str) -> list[str]:

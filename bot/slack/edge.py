@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
@@ -26,6 +27,9 @@ from bot.slack.outbox import Outbox, Sender
 # the three escaped characters. One pattern, one pass: nothing is decoded twice.
 MARKUP = re.compile(r"<([^<>]*)>|&(amp|lt|gt);")
 ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+# Half of a character (an emoji cut in two), which JSON can carry and Python keeps, but which
+# no database, file or Slack call takes: each becomes U+FFFD, as a broken byte in a form does.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _unescape(text: str) -> str:
@@ -87,20 +91,45 @@ def delivery_key(body: dict) -> str | None:
     return None
 
 
+def _mended(value: Any) -> Any:
+    """`value` (a request's body, or a part of it) with each lone surrogate in it mended."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _mended(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    return value
+
+
+def _rewrite_raw_body(req: BoltRequest, body: dict) -> None:
+    """In HTTP mode Bolt builds lazy listeners' requests from the raw body: a change made to
+    `body` here is made to it too, in the form it came in (JSON, a form, a form's payload)."""
+    if req.mode != "http":
+        return
+    if req.raw_body.lstrip().startswith("{"):
+        req.raw_body = json.dumps(body)
+    elif body.get("command"):
+        req.raw_body = urlencode(body)
+    else:
+        req.raw_body = urlencode({"payload": json.dumps(body)})
+
+
 def _decode_typed_text(req: BoltRequest, body: dict) -> None:
-    """Decode, in place, the text people typed: a command's text and a message event's. In
-    HTTP mode Bolt builds lazy listeners' requests from the raw body, so that is rewritten too."""
+    """Decode, in place, the text people typed: a command's text and a message event's; and
+    mend the halves of characters anything typed may carry."""
+    mended = _mended(body)
+    changed = mended != body
+    body.update(mended)
     if body.get("command") and isinstance(body.get("text"), str):
         body["text"] = decode(body["text"])
-        if req.mode == "http":
-            req.raw_body = urlencode(body)
-    event = body.get("event")
-    if not isinstance(event, dict) or event.get("type") != "message":
-        return
-    if isinstance(event.get("text"), str):
+        changed = True
+    event = body.get("event") or {}
+    if event.get("type") == "message" and isinstance(event.get("text"), str):
         event["text"] = decode(event["text"])
-        if req.mode == "http":
-            req.raw_body = json.dumps(body)
+        changed = True
+    if changed:
+        _rewrite_raw_body(req, body)
 
 
 # Clicks whose listener answers a repeat itself: an export sent once is worth saying so.

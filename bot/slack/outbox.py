@@ -62,6 +62,10 @@ SEND_TIMEOUT = 10  # seconds; Slack answers in well under one, a stall is a fail
 STALE_AFTER = timedelta(minutes=2)  # a claim this old: its sender died mid-send (a default)
 GIVE_UP_AFTER = timedelta(hours=1)  # a reminder or card later than this has lost its point
 FIRST_BACKOFF, MAX_BACKOFF = 2.0, 300.0  # seconds, doubling between
+# No retry is set further ahead than this (not even for Slack's Retry-After): a time further
+# ahead was set by a clock since put back (NTP), and the item is due at once instead of
+# waiting for the clock to come round to it again.
+LATEST_RETRY = timedelta(minutes=15)
 # Slack allows about one message a second to a channel, with short bursts.
 CHANNEL_BURST, CHANNEL_RATE = 10, 1.0
 # Items due for one person or channel at once go out as one digest message of at most this
@@ -257,6 +261,7 @@ class Sender:
         self._lock = threading.Lock()
         self._scheduled = False
         self._again = False
+        self._token_asked: datetime | None = None  # when Slack was last asked, while paused
 
     @property
     def instance(self) -> str:
@@ -291,21 +296,34 @@ class Sender:
         """Send everything due that this sender can claim; returns how many messages went.
         Nothing while Slack does not have the app (bot/slack/install.py)."""
         sent = 0
-        while not install.paused(self.store) and (batch := self._claim_next()) is not None:
+        while not self._paused() and (batch := self._claim_next()) is not None:
             sent += self._deliver(*batch)
         return sent
 
+    def _paused(self) -> bool:
+        """Whether Slack does not have the app; while so, it is asked now and then whether it
+        takes the token again (install.token_taken_again)."""
+        if not install.paused(self.store):
+            return False
+        now = self.store.clock.now()
+        asked = self._token_asked
+        # a clock set back since the last look does not hold the next one up
+        if asked is not None and timedelta(0) <= now - asked < install.ASK_AGAIN_AFTER:
+            return True
+        self._token_asked = now
+        return not install.token_taken_again(self.store, self.client)
+
     def _claim_next(self) -> tuple[list[dict], bool] | None:
         now = self.store.clock.now()
-        stale = iso(now - self.stale_after)
-        rows = edge_db.due_outbox(self.store, iso(now), stale)
+        stale, latest = iso(now - self.stale_after), iso(now + LATEST_RETRY)
+        rows = edge_db.due_outbox(self.store, iso(now), stale, latest)
         for row in rows:
             posts = row["method"] == "chat.postMessage"
             if posts and not self._buckets.ready(row["target"]):
                 continue  # this channel's rate is spent: the next tick tries again
-            group = self._digest_group(row, now, stale) if row["digest"] else [row]
+            group = self._digest_group(row, now, stale, latest) if row["digest"] else [row]
             claimed = edge_db.claim_outbox(
-                self.store, [r["id"] for r in group], self.instance, iso(now), stale
+                self.store, [r["id"] for r in group], self.instance, iso(now), stale, latest
             )
             group = [r for r in group if r["id"] in claimed]
             if group:
@@ -316,9 +334,9 @@ class Sender:
                 return group, unknown
         return None
 
-    def _digest_group(self, first: dict, now: datetime, stale: str) -> list[dict]:
+    def _digest_group(self, first: dict, now: datetime, stale: str, latest: str) -> list[dict]:
         """`first` and every digestible item due with it for the same recipient."""
-        rows = edge_db.due_digest(self.store, first["target"], iso(now), stale, DIGEST_MAX)
+        rows = edge_db.due_digest(self.store, first["target"], iso(now), stale, latest, DIGEST_MAX)
         return [first, *(row for row in rows if row["id"] != first["id"])][:DIGEST_MAX]
 
     def _deliver(self, group: list[dict], unknown: bool) -> int:
@@ -390,7 +408,7 @@ class Sender:
             return
         first = retry[0]
         if failure.retry_after is not None:
-            delay = failure.retry_after
+            delay = min(failure.retry_after, LATEST_RETRY.total_seconds())
         else:
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, first["attempts"] - 1))
         log.warning("outbox %s (of %d) to %s failed (%s); trying again in %.0f s",

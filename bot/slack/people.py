@@ -20,7 +20,8 @@ LOOKUP_TIMEOUT = 1
 
 
 def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
-    """The rep's time zone from Slack, kept for a day; UTC when Slack cannot say."""
+    """The rep's time zone from Slack, kept for a day; when Slack cannot say, the zone it
+    said before, however long ago (else UTC)."""
     name = edge_db.user_time_zone(store, user_id)
     if name is None:
         try:
@@ -28,7 +29,8 @@ def time_zone(client: WebClient, store: Store, user_id: str) -> ZoneInfo:
             user = quick.users_info(user=user_id)["user"]
         except (SlackApiError, OSError) as error:  # Slack refused, or the network failed
             log.warning("users.info for %s failed: %s", user_id, error)
-            return FALLBACK
+            # A rep's zone rarely changes: UTC would put "tomorrow 9am" hours off their 9 am.
+            return known_time_zone(store, user_id)
         name = user.get("tz") or "UTC"
         profile = user.get("profile", {})
         real_name = user.get("real_name") or profile.get("real_name", "")

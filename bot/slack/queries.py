@@ -83,47 +83,54 @@ def enqueue(
         return cursor.rowcount == 1
 
 
-def due_outbox(store: Store, now: str, stale_before: str, limit: int = 100) -> list[dict]:
+# An item to send: pending and its time come, or claimed by a sender that died. A time past
+# :latest (which no retry is ever set beyond) was set before the clock was put back (NTP): the
+# item is due now, not when the clock comes round to it again.
+DUE = """((status = 'pending' AND (next_try_at <= :now OR next_try_at > :latest))
+          OR (status = 'sending' AND (claimed_at < :stale OR claimed_at > :latest)))"""
+
+
+def due_outbox(
+    store: Store, now: str, stale_before: str, latest: str, limit: int = 100
+) -> list[dict]:
     """Items to send: pending ones whose time has come, and claims whose sender died."""
     return list(
         store.db.query(
-            """SELECT * FROM outbox
-               WHERE (status = 'pending' AND next_try_at <= :now)
-                  OR (status = 'sending' AND claimed_at < :stale)
-               ORDER BY id LIMIT :limit""",
-            {"now": now, "stale": stale_before, "limit": limit},
+            f"SELECT * FROM outbox WHERE {DUE} ORDER BY id LIMIT :limit",
+            {"now": now, "stale": stale_before, "latest": latest, "limit": limit},
         )
     )
 
 
-def due_digest(store: Store, target: str, now: str, stale_before: str, limit: int) -> list[dict]:
+def due_digest(
+    store: Store, target: str, now: str, stale_before: str, latest: str, limit: int
+) -> list[dict]:
     """The digestible posts to `target` that are due now, oldest first: one digest's items."""
     return list(
         store.db.query(
-            """SELECT * FROM outbox
-               WHERE target = :target AND digest IS NOT NULL AND method = 'chat.postMessage'
-                 AND ((status = 'pending' AND next_try_at <= :now)
-                      OR (status = 'sending' AND claimed_at < :stale))
-               ORDER BY id LIMIT :limit""",
-            {"target": target, "now": now, "stale": stale_before, "limit": limit},
-        )
+            f"""SELECT * FROM outbox
+                WHERE target = :target AND digest IS NOT NULL AND method = 'chat.postMessage'
+                  AND {DUE}
+                ORDER BY id LIMIT :limit""",
+            {"target": target, "now": now, "stale": stale_before, "latest": latest, "limit": limit},
+        )  # fmt: skip
     )
 
 
 def claim_outbox(
-    store: Store, ids: list[int], instance: str, now: str, stale_before: str
+    store: Store, ids: list[int], instance: str, now: str, stale_before: str, latest: str
 ) -> set[int]:
     """Claim the items of `ids` that are still due; of simultaneous claims one wins each."""
     claimed = set()
     with store.transaction() as db:
         for item_id in ids:
             cursor = db.execute(
-                """UPDATE outbox SET status = 'sending', instance = ?, claimed_at = ?,
-                       attempts = attempts + 1
-                   WHERE id = ? AND ((status = 'pending' AND next_try_at <= ?)
-                                     OR (status = 'sending' AND claimed_at < ?))""",
-                [instance, now, item_id, now, stale_before],
-            )
+                f"""UPDATE outbox SET status = 'sending', instance = :instance,
+                        claimed_at = :now, attempts = attempts + 1
+                    WHERE id = :id AND {DUE}""",
+                {"instance": instance, "now": now, "id": item_id, "stale": stale_before,
+                 "latest": latest},
+            )  # fmt: skip
             if cursor.rowcount == 1:
                 claimed.add(item_id)
     return claimed
