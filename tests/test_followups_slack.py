@@ -578,6 +578,15 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
         "F-2 snoozed: call Tom back, now due Sat, Jun 20, 2026 at 12:00 AM (midnight at the end "
         "of Friday)"
     )
+    # the list, the desk and the reminders say which night too, not "tomorrow at 12:00 AM"
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    assert (
+        "F-2 · Sat, Jun 20, 2026 at 12:00 AM (midnight at the end of Friday)"
+        in listed.render(local.workspace.reader(member("ana"))).text
+    )
     local.wait(timedelta(days=1, hours=12, minutes=30))  # Friday 00:00 in London
     (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
-    assert due.text == "Due now: F-1 call back, due Jun 19, 2026 at 12:00 AM"
+    assert due.text == (
+        "Due now: F-1 call back, due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of "
+        "Thursday)"
+    )

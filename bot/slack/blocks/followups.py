@@ -76,7 +76,7 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
-def _due(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
+def due_time(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
     """When a follow-up the rep just timed is due, in plain words and as shown. Midnight gets
     its weekday and the day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of
     Thursday)"): "tomorrow at 12:00 AM" would leave the rep to work out which night it is."""
@@ -90,7 +90,7 @@ def _due(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
 def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
-    said, shown = _due(followup.due_at, tz)
+    said, shown = due_time(followup.due_at, tz)
     return message(
         f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
         sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
@@ -101,7 +101,7 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
     """Under a draft the rep used on a case: its promise, kept as a follow-up."""
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
-        f"{_case(followup)}, due {local_time(followup.due_at, tz)}. I'll remind you before it "
+        f"{_case(followup)}, due {due_time(followup.due_at, tz)[1]}. I'll remind you before it "
         "is due."
     )
 
@@ -111,7 +111,7 @@ def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkd
     snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     return Mrkdwn(
-        f"F-{followup.id} · {local_time(followup.due_at, tz)}{late}{missed(followup, tz)} · "
+        f"F-{followup.id} · {due_time(followup.due_at, tz)[1]}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -163,7 +163,7 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
-    due = f"{times.at(followup.due_at, tz)}{missed_in_words(followup, tz)}"
+    due = f"{due_time(followup.due_at, tz)[0]}{missed_in_words(followup, tz)}"
     fallback = f"{heading}: F-{followup.id} {followup.what}, due {due}"
     return message(fallback, blocks)
 
@@ -178,7 +178,7 @@ def followup_closed(
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        due_said, due_shown = _due(followup.due_at, tz)
+        due_said, due_shown = due_time(followup.due_at, tz)
         text += f", now due {due_said}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:

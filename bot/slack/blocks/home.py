@@ -25,6 +25,7 @@ from bot.slack.blocks.base import (
     shorten,
 )
 from bot.slack.blocks.cases import contacts, decision_buttons, missed
+from bot.slack.blocks.followups import due_time
 
 SHOWN = 10
 
@@ -53,7 +54,7 @@ def home_view(
     `notice`, what the reader's last click on the tab did, shown first."""
     followup_lines = [
         Mrkdwn(
-            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {local_time(f.due_at, tz)}"
+            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {due_time(f.due_at, tz)[1]}"
             f"{missed(f, tz)} · "
             f"{escape(shorten(f.what, 120))}"
         )
