@@ -13,7 +13,6 @@ from bot.cases import queries as cases_db
 from bot.cases.service import CaseError, close_case, get_case, move_contact, open_or_find_case
 from bot.followups import service as followups
 from bot.followups.reminders import (
-    CLAIM_TIMEOUT,
     OVERDUE_AFTER,
     REMIND_BEFORE,
     claim,
@@ -31,6 +30,7 @@ from bot.followups.service import (
 from bot.followups.when import WhenError, parse_when
 from bot.shared.clock import Clock
 from bot.shared.db import Store
+from bot.shared.jobs import CLAIM_TIMEOUT
 from bot.shared.roles import Roles
 
 REP, REP2, LEAD, MANAGER = "U0ANA0001", "U0BEN0001", "U0LEE0001", "U0MIA0001"
@@ -260,6 +260,17 @@ def test_a_claim_whose_instance_died_is_claimed_again(store):
     assert not claim(store, reminder, "b", due + timedelta(minutes=1))
     later = due + CLAIM_TIMEOUT + timedelta(seconds=1)
     assert send_all(store, later, "b") == [("due", REP)]
+
+
+def test_a_claim_made_before_the_clock_was_put_back_does_not_hold_the_reminder(store):
+    due = START + timedelta(hours=1)
+    promise(store, due)
+    ahead = due + timedelta(hours=3)  # the clock ran three hours fast, then NTP put it back
+    [reminder, _overdue] = due_reminders(store, ROLES, ahead)
+    assert claim(store, reminder, "dies", ahead)
+    back = due + timedelta(minutes=10)
+    assert send_all(store, back, "b") == [("due", REP)]  # not three hours later
+    assert send_all(store, back + timedelta(minutes=1), "b") == []
 
 
 def test_after_an_outage_what_came_due_goes_out_at_once_and_once(store):

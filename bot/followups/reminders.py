@@ -19,8 +19,6 @@ REMIND_BEFORE = timedelta(minutes=15)
 
 
 OVERDUE_AFTER = timedelta(hours=1)  # then the leads hear of it, once
-# A claim not handed to the outbox by then: its instance died between claiming and queueing.
-CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def _sendable(row: dict | None, now: datetime) -> bool:
     if row is None:
         return True
     if row["status"] == "claimed":
-        return row["claimed_at"] < iso(now - CLAIM_TIMEOUT)
+        return jobs.is_stale(row["claimed_at"], now)
     return False
 
 
@@ -112,7 +110,7 @@ def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> boo
             "due_at": iso(reminder.due_at), "status": "claimed", "instance": instance,
             "claimed_at": iso(now), "attempts": 1,
         }  # fmt: skip
-        return jobs.claim_job(store, row, stale_before=iso(now - CLAIM_TIMEOUT))
+        return jobs.claim_job(store, row, now)
 
 
 def delivered(store: Store, reminder: Reminder, now: datetime) -> None:

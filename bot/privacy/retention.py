@@ -17,7 +17,6 @@ from bot.cases import personal as cases_personal
 from bot.faq.matching import Matcher
 from bot.faq.semantic import forget_vectors
 from bot.followups import personal as followups_personal
-from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.privacy import queries as privacy_db
 from bot.privacy.policy import KINDS, RetentionPolicy
 from bot.reporting.summary import ARCHIVED_UNANSWERED, top_unanswered
@@ -130,14 +129,14 @@ def run_daily(
     instance: str = ACTOR,
 ) -> dict[str, int] | None:  # fmt: skip
     """Retention once a day (UTC) over every instance: the day's claim in `job_claims` lets
-    one run it; one whose process died is taken over after CLAIM_TIMEOUT. The counts, or None
+    one run it; one whose process died is taken over after jobs.CLAIM_TIMEOUT. The counts, or None
     when another instance has the day."""
     now = store.clock.now()
     key = f"retention:{now.astimezone(UTC).date().isoformat()}"
     row = {"key": key, "kind": "retention", "recipient_id": ACTOR, "due_at": iso(now),
            "status": "claimed", "instance": instance, "claimed_at": iso(now),
            "attempts": 1}  # fmt: skip
-    if not jobs.claim_job(store, row, iso(now - CLAIM_TIMEOUT)):
+    if not jobs.claim_job(store, row, now):
         return None
     counts = apply(store, policy, now, tz=tz, matcher=matcher)
     jobs.job_delivered(store, key, iso(store.clock.now()))

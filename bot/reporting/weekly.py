@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from bot.cases.solutions import SolutionPolicy
 from bot.faq.matching import Matcher
-from bot.followups.reminders import CLAIM_TIMEOUT
 from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import Labels, WeeklySummary, build_summary
 from bot.reporting.weeks import WeekError, iso_week, week_label
@@ -23,11 +22,11 @@ def weekly_post_key(label: str) -> str:
 def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "summary") -> bool:
     """True for exactly one caller per week label, over every instance: the claim is a unique
     row in `job_claims`. Mark it with jobs.job_delivered once the post is queued (the outbox
-    retries the sending); a claim not marked within CLAIM_TIMEOUT is taken over."""
+    retries the sending); a claim not marked within jobs.CLAIM_TIMEOUT is taken over."""
     row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
            "due_at": iso(now), "status": "claimed", "instance": instance,
            "claimed_at": iso(now), "attempts": 1}  # fmt: skip
-    return jobs.claim_job(store, row, iso(now - CLAIM_TIMEOUT))
+    return jobs.claim_job(store, row, now)
 
 
 def missed_weeks(store: Store, label: str) -> list[str]:

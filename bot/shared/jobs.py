@@ -4,7 +4,21 @@ sending (the table `job_claims`)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from bot.shared.clock import iso
 from bot.shared.db import Store, placeholders
+
+# A claim not marked delivered by then: its instance died between claiming and queueing. A
+# claim dated more than this ahead of the clock was made before the clock was put back (NTP):
+# its instance has long finished or died, so it is stale too, instead of holding the job
+# until the clock comes round again.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+
+
+def is_stale(claimed_at: str, now: datetime) -> bool:
+    """Whether a claim made at `claimed_at` may be taken over at `now`."""
+    return not iso(now - CLAIM_TIMEOUT) <= claimed_at <= iso(now + CLAIM_TIMEOUT)
 
 
 def claims(store: Store, keys: list[str]) -> dict[str, dict]:
@@ -16,10 +30,10 @@ def claims(store: Store, keys: list[str]) -> dict[str, dict]:
     return {row["key"]: row for row in rows}
 
 
-def claim_job(store: Store, row: dict, stale_before: str) -> bool:
-    """Claim a job (the columns of `job_claims` for a new claim) for one instance: a new key,
-    or a claim older than `stale_before` (its instance died). Exactly one of any number of
-    simultaneous claims returns True."""
+def claim_job(store: Store, row: dict, now: datetime) -> bool:
+    """Claim a job (the columns of `job_claims` for a new claim) for one instance at `now`: a
+    new key, or a stale claim (`is_stale`). Exactly one of any number of simultaneous claims
+    returns True."""
     columns, marks = ", ".join(row), placeholders(row)
     with store.transaction() as db:
         cursor = db.execute(
@@ -28,8 +42,9 @@ def claim_job(store: Store, row: dict, stale_before: str) -> bool:
                     status = 'claimed', instance = excluded.instance,
                     claimed_at = excluded.claimed_at, attempts = job_claims.attempts + 1,
                     next_try_at = NULL
-                WHERE job_claims.status = 'claimed' AND job_claims.claimed_at < ?""",
-            [*row.values(), stale_before],
+                WHERE job_claims.status = 'claimed'
+                    AND job_claims.claimed_at NOT BETWEEN ? AND ?""",
+            [*row.values(), iso(now - CLAIM_TIMEOUT), iso(now + CLAIM_TIMEOUT)],
         )
         return cursor.rowcount == 1
 

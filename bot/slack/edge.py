@@ -144,7 +144,8 @@ def _answers_repeats(body: dict) -> bool:
 
 
 # A second press this long after the first is a person asking again, who should hear why
-# nothing more happens; one sooner is a double click, answered once by the first.
+# nothing more happens; one sooner is a double click, answered once by the first. A first press
+# that seems later than now was made before the clock was put back (NTP): asked again too.
 AGAIN_AFTER = timedelta(seconds=2)
 
 
@@ -173,8 +174,8 @@ def way_in(services: Services, sender: Sender) -> Callable:
         key = delivery_key(body)
         first = edge_db.delivered_at(services.store, key) if key is not None else None
         seen = first is not None
-        if seen and not _answers_repeats(body):
-            if key is not None and first and services.store.clock.now() - first >= AGAIN_AFTER:
+        if key is not None and first is not None and not _answers_repeats(body):
+            if not timedelta(0) <= services.store.clock.now() - first < AGAIN_AFTER:
                 _say_clicked_before(services, sender, body, key, first)
             return BoltResponse(status=200, body="")  # done before: a retry or a double click
         _decode_typed_text(req, body)
