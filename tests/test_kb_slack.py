@@ -218,6 +218,28 @@ def test_an_edit_on_disk_is_answered_within_seconds_without_a_reload_command(loc
 
 
 @pytest.mark.writes_content
+def test_a_knowledge_file_deleted_on_disk_is_told_to_the_leads_with_what_it_took(local):
+    path = local.services.faq.knowledge_dir / "delivery.yaml"
+    kept = path.read_text()
+    path.unlink()  # a lead's cleanup that went one file too far
+    post = local.fake.wait_for(
+        "chat.postMessage", lambda c: c.body.get("channel") == "C0LEADS001", timeout=10
+    )
+    text = post.body["text"]  # the leads' phone
+    assert text.startswith("delivery.yaml is gone from the knowledge files, and with it ")
+    assert "put the file back" in text
+    (told,) = [r for r in local.workspace.look("lee") if r.channel == "C0LEADS001"]
+    shown = told.render().text
+    assert "No longer answered" in shown and "where_is_my_box" in shown
+    path.write_text(kept)  # put back: answered again, and nobody is told twice
+    deadline = time.monotonic() + 10
+    while local.services.faq.entry("where_is_my_box") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert local.services.faq.entry("where_is_my_box") is not None
+    assert len(local.fake.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.writes_content
 def test_a_field_shown_as_optional_is_filled_with_or_without_the_word(local):
     ask(local, "ana", "do you have vegan meals")
     gaps_reply(local)

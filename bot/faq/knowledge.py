@@ -270,3 +270,16 @@ def _load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, 
             message = f"{word!r} is a word and also another word's synonym ({owner[word]!r})"
             problems.append(Problem(name, lines[word], message))
     return synonyms
+
+
+def entries_gone_with_files(before: Knowledge, after: Knowledge) -> dict[str, list[str]]:
+    """The entries `before` had that `after` lacks because their file is gone (deleted or
+    renamed away, not edited): file -> entry ids. An entry moved to another file is kept."""
+    files = {str(path) for path in after.files}
+    ids = {entry.id for entry in after.entries}
+    gone: dict[str, list[str]] = {}
+    for entry in before.entries:
+        file = entry.source.rpartition(":")[0]
+        if file not in files and entry.id not in ids:
+            gone.setdefault(file, []).append(entry.id)
+    return gone

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+from bot.faq.knowledge import entries_gone_with_files
 from bot.services import Services
 from bot.shared.content import Problem
 from bot.shared.ticker import Ticker
@@ -23,29 +24,36 @@ def content_reloader(
     sender: Sender, services: Services, interval: float = RELOAD_INTERVAL
 ) -> Ticker:
     def reload_if_changed() -> None:
+        before = services.faq.edition.knowledge
         knowledge = services.faq.reload()
         if knowledge is not None:
             log.info("knowledge files changed: %d entries read", len(knowledge.entries))
+            in_service = len(services.faq.entries)
             if knowledge.errors:
-                message = kb_blocks.knowledge_reload(knowledge, len(services.faq.entries))
-                tell_leads(sender, services, knowledge.errors, message)
+                message = kb_blocks.knowledge_reload(knowledge, in_service)
+                tell_leads(sender, services, _listed(knowledge.errors), message)
+            elif gone := entries_gone_with_files(before, knowledge):
+                message = kb_blocks.knowledge_files_gone(gone, in_service)
+                tell_leads(sender, services, repr((gone, knowledge.signature)), message)
         problems = services.playbooks.reload()
         if problems is not None:
             log.info("playbooks changed")
             errors = [p for p in problems if p.severity == "error"]
             if errors:
-                tell_leads(sender, services, errors, kb_blocks.playbooks_reload(problems))
+                tell_leads(sender, services, _listed(errors), kb_blocks.playbooks_reload(problems))
 
     return Ticker("content-reload", interval, reload_if_changed)
 
 
-def tell_leads(
-    sender: Sender, services: Services, errors: list[Problem], message: base.Message
-) -> None:
-    log.warning("content files have errors; still serving the last good version")
+def _listed(errors: list[Problem]) -> str:
+    return "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
+
+
+def tell_leads(sender: Sender, services: Services, what: str, message: base.Message) -> None:
+    """Post `message` about the content files to the leads' channel. With several instances
+    each sees the same files: one of them tells the leads (the key is `what` was found)."""
+    log.warning("content files: %s", what.splitlines()[0] if what else "")
     channel = services.roles.channels.get("leads")
-    # With several instances each sees the same broken files: one of them tells the leads.
-    problems = "\n".join(f"{Path(p.file).name}:{p.line}:{p.message}" for p in errors)
-    key = "content-problems:" + hashlib.sha256(problems.encode()).hexdigest()
+    key = "content-problems:" + hashlib.sha256(what.encode()).hexdigest()
     if channel is not None:
         Outbox(services.store, sender, "content").post(channel, message, key=key, digest="content")

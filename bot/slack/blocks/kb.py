@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bot.faq.gaps import Gap
 from bot.faq.knowledge import Knowledge
@@ -199,6 +200,23 @@ def knowledge_reload(knowledge: Knowledge, entries_in_service: int) -> Message:
     warnings = [p for p in knowledge.problems if p.severity != "error"]
     text = f"Reloaded the FAQ: {len(knowledge.entries)} entries in {len(knowledge.files)} files."
     return _with_problems(text + (f" {len(warnings)} warnings:" if warnings else ""), warnings)
+
+
+def knowledge_files_gone(gone: dict[str, list[str]], entries_in_service: int) -> Message:
+    """Knowledge files that disappeared, and the entries /faq no longer answers with them:
+    a file deleted by mistake (or a bad copy) would otherwise take entries away unseen."""
+    names = ", ".join(Path(file).name for file in gone)
+    lost = [entry_id for ids in gone.values() for entry_id in ids]
+    one = len(gone) == 1
+    text = (
+        f"{names} {'is' if one else 'are'} gone from the knowledge files, and with "
+        f"{'it' if one else 'them'} {len(lost)} {'entry' if len(lost) == 1 else 'entries'} "
+        f"that /faq no longer answers ({entries_in_service} left). If that was a mistake, put the "
+        "file back: the FAQ reads it again within seconds."
+    )
+    title = Mrkdwn(f":warning: {escape(text)}\n*No longer answered*")
+    lines = [code(entry_id) for entry_id in lost]
+    return message(text, bulleted(title, lines, shown=PROBLEMS_SHOWN, rest=""))
 
 
 def playbooks_reload(problems: list[Problem]) -> Message:
