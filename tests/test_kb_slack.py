@@ -128,6 +128,19 @@ def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
     assert rows.fetchall() == [("entry", "do_you_have_vegan_meals", LEE)] * 2
 
 
+@pytest.mark.writes_content
+def test_control_characters_pasted_into_a_new_entry_do_not_reach_the_file(local):
+    ask(local, "ana", "do you have vegan meals")
+    gaps_reply(local)
+    local.workspace.click("lee", "New entry")
+    # pasted from a terminal: a NUL and a colour escape, which YAML files cannot hold as typed
+    local.workspace.fill("Answer", "Yes:\x00 the \x1b[1mGreen box\x7f.", "lee")
+    local.workspace.submit("lee")
+    assert local.services.faq.entry("do_you_have_vegan_meals").answer == "Yes: the [1mGreen box."
+    written = (local.services.faq.knowledge_dir / "added.yaml").read_text()
+    assert "Yes: the [1mGreen box." in written and "\\x" not in written and "\\e" not in written
+
+
 def test_a_new_entry_whose_question_has_no_words_is_refused_in_the_modal(local):
     ask(local, "ana", "do you have vegan meals")
     gaps_reply(local)

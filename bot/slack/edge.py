@@ -29,7 +29,13 @@ MARKUP = re.compile(r"<([^<>]*)>|&(amp|lt|gt);")
 ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 # Half of a character (an emoji cut in two), which JSON can carry and Python keeps, but which
 # no database, file or Slack call takes: each becomes U+FFFD, as a broken byte in a form does.
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters but tab and line breaks (a NUL, a terminal's colour escapes pasted in)
+# show as nothing or as boxes and break YAML files and CSV exports: they are dropped.
+UNREADABLE = re.compile("([\ud800-\udfff])|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _readable_char(match: re.Match[str]) -> str:
+    return "\ufffd" if match.group(1) else ""
 
 
 def _unescape(text: str) -> str:
@@ -92,9 +98,10 @@ def delivery_key(body: dict) -> str | None:
 
 
 def _mended(value: Any) -> Any:
-    """`value` (a request's body, or a part of it) with each lone surrogate in it mended."""
+    """`value` (a request's body, or a part of it) with each lone surrogate in it mended and
+    control characters left out (`UNREADABLE`)."""
     if isinstance(value, str):
-        return LONE_SURROGATE.sub("\ufffd", value)
+        return UNREADABLE.sub(_readable_char, value)
     if isinstance(value, dict):
         return {key: _mended(item) for key, item in value.items()}
     if isinstance(value, list):
