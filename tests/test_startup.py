@@ -122,6 +122,17 @@ def test_a_token_slack_refuses_is_named_bot_or_app_level(repbot, tmp_path, fake)
     )
 
 
+def test_an_app_level_token_without_connections_write_says_which_scope(repbot, tmp_path, fake):
+    # Slack's App-Level Tokens page offers several scopes; Socket Mode needs this one.
+    fake.fail("apps.connections.open", 200, error="missing_scope")
+    line = refusal(repbot, settings(tmp_path, fake, SLACK_APP_TOKEN="xapp-1-A-no-scope"))
+    assert line == (
+        "repbot: SLACK_APP_TOKEN lacks the scope Socket Mode needs (missing_scope); generate an "
+        "app-level token (xapp-...) with the scope connections:write under your app's Basic "
+        "Information > App-Level Tokens at https://api.slack.com/apps"
+    )
+
+
 def test_a_database_path_that_cannot_be_used_is_named_and_nothing_is_made(repbot, tmp_path, fake):
     missing = tmp_path / "no" / "such" / "folder" / "r.db"
     notes = tmp_path / "notes.txt"
