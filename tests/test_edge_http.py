@@ -256,6 +256,18 @@ def test_slacks_ssl_check_is_answered_though_slack_does_not_sign_it(edge, caplog
     assert warnings == ["refused a request from 127.0.0.1: no timestamp"]
 
 
+def test_requests_signed_with_another_secret_point_at_the_setting_to_fix(edge, caplog):
+    # What a lead sees in the log when SLACK_SIGNING_SECRET holds the wrong secret: Slack
+    # shows reps only that the command failed.
+    body = faq_body(edge.listener.url)
+    with caplog.at_level(logging.WARNING):
+        status, _ = post(edge.server.url, body, signed(body, str(int(time.time())), "another"))
+    assert status == 401
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.startswith("refused a request from 127.0.0.1: a wrong signature")
+    assert "SLACK_SIGNING_SECRET is not the Signing Secret in your app's Basic Information" in line
+
+
 def test_a_replayed_request_is_refused(edge):
     """A real request, captured and sent again six minutes later."""
     client = SignedClient(edge.server.url, SECRET)

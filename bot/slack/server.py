@@ -125,7 +125,12 @@ class SignatureChecked:
         except UnicodeDecodeError:
             return _unsigned("a body that is not UTF-8")
         if not self._verifier.is_valid(text, timestamp, signature):  # a constant-time compare
-            return _unsigned("a wrong signature")
+            # Every request of Slack's refused so: the secret is another app's, or the Client
+            # Secret, which the same page of the app's settings shows just above it.
+            return _unsigned(
+                "a wrong signature (if Slack's own requests are refused so, SLACK_SIGNING_SECRET "
+                "is not the Signing Secret in your app's Basic Information > App Credentials)"
+            )
         return body
 
 
