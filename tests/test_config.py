@@ -105,6 +105,28 @@ def test_a_missing_or_wrong_slack_credential_says_where_in_slack_to_get_it(env, 
     assert "https://api.slack.com/apps" in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({**GOOD, "SLACK_BOT_TOKEN": "xoxp-1-2-3"},
+         "SLACK_BOT_TOKEN must start with xoxb-, not xoxp- (a user token, which repbot does not "
+         "use); copy the Bot User OAuth Token (xoxb-...)"),
+        # The two tokens of Socket Mode, each in the other's place
+        ({**GOOD, "SLACK_BOT_TOKEN": "xapp-1-A-2", "SLACK_APP_TOKEN": "xoxb-1-2"},
+         "SLACK_BOT_TOKEN must start with xoxb-, not xapp- (an app-level token, for "
+         "SLACK_APP_TOKEN)"),
+        ({**GOOD, "SLACK_APP_TOKEN": "xoxb-1-2"},
+         "SLACK_APP_TOKEN must start with xapp-, not xoxb- (the bot token, for SLACK_BOT_TOKEN)"),
+        ({**GOOD, "SLACK_BOT_TOKEN": "1-2-abc"}, "SLACK_BOT_TOKEN must start with xoxb-; copy"),
+    ],
+)  # fmt: skip
+def test_a_token_in_the_wrong_setting_is_named_by_its_kind_never_by_its_value(env, line):
+    with pytest.raises(SettingError) as raised:
+        read_settings(env)
+    assert str(raised.value).startswith(line)
+    assert "1-2" not in str(raised.value)
+
+
 def test_socket_mode_minds_no_signing_secret_not_even_the_example_one():
     # .env.example copied, with the two tokens of the README's Socket Mode steps filled in
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A",
