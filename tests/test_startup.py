@@ -3,6 +3,7 @@ to fix and says what to do, with no traceback; a clean start logs no warning. Th
 in this process (the `repbot` fixture in conftest.py), against the emulator or a plain HTTP
 server on 127.0.0.1."""
 
+import logging
 import os
 import socket
 import sqlite3
@@ -198,7 +199,7 @@ def test_commands_ask_only_for_the_settings_they_use(repbot, tmp_path, fake, clo
     assert line.startswith(f"repbot: Cannot reach Slack at {url} (SLACK_API_URL)")
 
 
-def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch):
+def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch, caplog):
     # Up to the point of serving: the content, the database, Slack's answer, the port.
     served: list[socket.socket] = []
 
@@ -208,7 +209,12 @@ def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch):
         return 0
 
     monkeypatch.setattr(runtime, "serve_http", serve_http)
+    caplog.set_level(logging.INFO, logger="bot.runtime")
     done = repbot("run", "--env-file", os.devnull, env=settings(tmp_path, fake))
     assert (done.returncode, len(served)) == (0, 1)
     assert done.stderr == ""  # no "As you gave `client` as well, `token` will be unused"
+    # A lead who meant Socket Mode but left SLACK_APP_TOKEN empty learns it from the log.
+    (serving,) = [r.getMessage() for r in caplog.records if "serving" in r.getMessage()]
+    assert "(HTTP mode, as SLACK_APP_TOKEN is empty" in serving
+    assert serving.endswith("set SLACK_APP_TOKEN for Socket Mode)")
     assert fake.calls_to("auth.test")
