@@ -71,6 +71,13 @@ WHERE_TO_GET = {
     "Credentials at https://api.slack.com/apps",
 }
 
+# The tokens a Slack app's settings show, by prefix: what a token in the wrong setting is.
+TOKEN_KINDS = {
+    "xoxb-": "the bot token, for SLACK_BOT_TOKEN",
+    "xapp-": "an app-level token, for SLACK_APP_TOKEN",
+    "xoxp-": "a user token, which repbot does not use",
+}
+
 # The example values of .env.example: copied as they are, they would reach Slack as a token.
 PLACEHOLDERS = {
     "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
@@ -157,7 +164,11 @@ class Environment:
         """A Slack token, which must start with `prefix`."""
         token = self.text(name, required=required)
         if token and not token.startswith(prefix):
-            raise SettingError(f"{name} must start with {prefix}; {WHERE_TO_GET[name]}")
+            # Which token it is instead, by its prefix alone: the token itself is never said.
+            kind = next(
+                (f", not {p} ({k})" for p, k in TOKEN_KINDS.items() if token.startswith(p)), ""
+            )
+            raise SettingError(f"{name} must start with {prefix}{kind}; {WHERE_TO_GET[name]}")
         return token
 
     def bot_token(self) -> str:

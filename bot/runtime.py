@@ -84,7 +84,11 @@ def run(settings: Settings) -> int:
     # The port bound, which PORT=0 leaves to the system.
     host, port, secret = settings.host, sock.getsockname()[1], settings.slack_signing_secret
     workers = settings.web_workers
-    log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s",
+    # Said in full, for a lead who meant Socket Mode and left SLACK_APP_TOKEN empty: then
+    # nothing would arrive, and nothing else would say why.
+    log.info("serving %d FAQ entries at http://%s:%d/slack/events with %d worker%s (HTTP mode, "
+             "as SLACK_APP_TOKEN is empty: Slack must reach this address over HTTPS at the "
+             "request URLs of the app's manifest; set SLACK_APP_TOKEN for Socket Mode)",
              entries, host, port, workers, "" if workers == 1 else "s")  # fmt: skip
     if workers == 1:
         return serve_http(app, sender, services, executor, sock, secret, schedules=True)

@@ -1,5 +1,9 @@
 """A missing or malformed setting stops start-up with one line that names it."""
 
+import inspect
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -101,6 +105,28 @@ def test_a_missing_or_wrong_slack_credential_says_where_in_slack_to_get_it(env, 
     assert "https://api.slack.com/apps" in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({**GOOD, "SLACK_BOT_TOKEN": "xoxp-1-2-3"},
+         "SLACK_BOT_TOKEN must start with xoxb-, not xoxp- (a user token, which repbot does not "
+         "use); copy the Bot User OAuth Token (xoxb-...)"),
+        # The two tokens of Socket Mode, each in the other's place
+        ({**GOOD, "SLACK_BOT_TOKEN": "xapp-1-A-2", "SLACK_APP_TOKEN": "xoxb-1-2"},
+         "SLACK_BOT_TOKEN must start with xoxb-, not xapp- (an app-level token, for "
+         "SLACK_APP_TOKEN)"),
+        ({**GOOD, "SLACK_APP_TOKEN": "xoxb-1-2"},
+         "SLACK_APP_TOKEN must start with xapp-, not xoxb- (the bot token, for SLACK_BOT_TOKEN)"),
+        ({**GOOD, "SLACK_BOT_TOKEN": "1-2-abc"}, "SLACK_BOT_TOKEN must start with xoxb-; copy"),
+    ],
+)  # fmt: skip
+def test_a_token_in_the_wrong_setting_is_named_by_its_kind_never_by_its_value(env, line):
+    with pytest.raises(SettingError) as raised:
+        read_settings(env)
+    assert str(raised.value).startswith(line)
+    assert "1-2" not in str(raised.value)
+
+
 def test_socket_mode_minds_no_signing_secret_not_even_the_example_one():
     # .env.example copied, with the two tokens of the README's Socket Mode steps filled in
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A",
@@ -140,3 +166,43 @@ def test_a_command_reads_only_the_settings_it_asks_for():
 def test_a_slack_api_url_that_no_request_could_go_to_is_refused(url):
     with pytest.raises(SettingError, match="^SLACK_API_URL must be an http"):
         read_settings({**GOOD, "SLACK_API_URL": url})
+
+
+class Asked(Mapping[str, str]):
+    """An empty environment that notes every name it is asked for."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.names.add(name)
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def settings_read() -> set[str]:
+    """Every setting repbot reads: what each of Environment's readers asks for."""
+    env = Asked()
+    read = Environment(env)
+    for name, method in inspect.getmembers(read, inspect.ismethod):
+        if not name.startswith("_") and name != "text":
+            with suppress(SettingError):  # a required one, not set: asked for all the same
+                method()
+    return env.names
+
+
+def test_env_example_and_the_readme_document_every_setting_and_no_other():
+    read = settings_read()
+    assert {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "PORT"} <= read
+    # Set or shown commented out, with the comment above it that says what it is.
+    example = (ROOT / ".env.example").read_text()
+    assert set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", example, re.MULTILINE)) == read
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### Settings") :]
+    table = table[: table.index("\n\n", table.index("| setting |"))]
+    assert set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", table, re.MULTILINE)) == read

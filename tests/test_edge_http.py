@@ -5,6 +5,7 @@ and slow or idle connections cannot starve Slack's requests."""
 import hashlib
 import hmac
 import http.server
+import json
 import logging
 import socket
 import sqlite3
@@ -209,6 +210,62 @@ def test_forged_and_malformed_requests_are_refused_before_bolt(edge, case, caplo
     assert refusals[0].getMessage().startswith("refused a request from 127.0.0.1: ")
     assert not any(r.exc_info for r in caplog.records)
     assert SECRET not in caplog.text
+
+
+def test_slacks_url_verification_challenge_is_answered_and_nothing_else_happens(edge):
+    """What Slack sends when a lead saves the Event Subscriptions request URL: the URL is
+    accepted only if the answer carries the challenge back."""
+    edge.fake.clear()
+    versions = data_version(edge.db_path)
+    before = next(versions)
+    body = json.dumps({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
+                       "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmd"}).encode()  # fmt: skip
+    now = str(int(time.time()))
+    headers = {**signed(body, now), "Content-Type": "application/json"}
+    status, answer = post(edge.server.url, body, headers)
+    assert (status, json.loads(answer)) == (200, {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmd"})
+    # Unsigned, it is refused like any other request.
+    assert post(edge.server.url, body, {"Content-Type": "application/json"})[0] == 401
+    edge.executor.wait_idle()
+    assert next(versions) == before
+    versions.close()
+    assert edge.fake.calls == []
+
+
+def test_slacks_ssl_check_is_answered_though_slack_does_not_sign_it(edge, caplog):
+    """Slack checks the certificate of a slash command's URL with an unsigned form; anything
+    but 200 counts against the URL. Answered at the edge, it reaches nothing: not even a
+    command smuggled in beside it."""
+    edge.fake.clear()
+    hits = edge.listener.hits
+    versions = data_version(edge.db_path)
+    before = next(versions)
+    check = b"ssl_check=1&token=Jhj5dZrVaK7ZwHHjRyZWjbDl"
+    smuggled = b"ssl_check=1&" + faq_body(edge.listener.url)[:200]
+    with caplog.at_level(logging.INFO):
+        assert post(edge.server.url, check, FORM) == (200, "")
+        assert post(edge.server.url, smuggled, FORM) == (200, "")
+        # Not an ssl_check: refused as unsigned.
+        assert post(edge.server.url, b"ssl_check=0&token=x", FORM)[0] == 401
+        edge.executor.wait_idle()
+    assert next(versions) == before
+    versions.close()
+    assert edge.fake.calls == []
+    assert edge.listener.hits == hits
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["refused a request from 127.0.0.1: no timestamp"]
+
+
+def test_requests_signed_with_another_secret_point_at_the_setting_to_fix(edge, caplog):
+    # What a lead sees in the log when SLACK_SIGNING_SECRET holds the wrong secret: Slack
+    # shows reps only that the command failed.
+    body = faq_body(edge.listener.url)
+    with caplog.at_level(logging.WARNING):
+        status, _ = post(edge.server.url, body, signed(body, str(int(time.time())), "another"))
+    assert status == 401
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.startswith("refused a request from 127.0.0.1: a wrong signature")
+    assert "SLACK_SIGNING_SECRET is not the Signing Secret in your app's Basic Information" in line
 
 
 def test_a_replayed_request_is_refused(edge):

@@ -3,6 +3,7 @@ to fix and says what to do, with no traceback; a clean start logs no warning. Th
 in this process (the `repbot` fixture in conftest.py), against the emulator or a plain HTTP
 server on 127.0.0.1."""
 
+import logging
 import os
 import socket
 import sqlite3
@@ -122,6 +123,17 @@ def test_a_token_slack_refuses_is_named_bot_or_app_level(repbot, tmp_path, fake)
     )
 
 
+def test_an_app_level_token_without_connections_write_says_which_scope(repbot, tmp_path, fake):
+    # Slack's App-Level Tokens page offers several scopes; Socket Mode needs this one.
+    fake.fail("apps.connections.open", 200, error="missing_scope")
+    line = refusal(repbot, settings(tmp_path, fake, SLACK_APP_TOKEN="xapp-1-A-no-scope"))
+    assert line == (
+        "repbot: SLACK_APP_TOKEN lacks the scope Socket Mode needs (missing_scope); generate an "
+        "app-level token (xapp-...) with the scope connections:write under your app's Basic "
+        "Information > App-Level Tokens at https://api.slack.com/apps"
+    )
+
+
 def test_a_database_path_that_cannot_be_used_is_named_and_nothing_is_made(repbot, tmp_path, fake):
     missing = tmp_path / "no" / "such" / "folder" / "r.db"
     notes = tmp_path / "notes.txt"
@@ -187,7 +199,7 @@ def test_commands_ask_only_for_the_settings_they_use(repbot, tmp_path, fake, clo
     assert line.startswith(f"repbot: Cannot reach Slack at {url} (SLACK_API_URL)")
 
 
-def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch):
+def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch, caplog):
     # Up to the point of serving: the content, the database, Slack's answer, the port.
     served: list[socket.socket] = []
 
@@ -197,7 +209,12 @@ def test_a_clean_start_logs_no_warning(repbot, tmp_path, fake, monkeypatch):
         return 0
 
     monkeypatch.setattr(runtime, "serve_http", serve_http)
+    caplog.set_level(logging.INFO, logger="bot.runtime")
     done = repbot("run", "--env-file", os.devnull, env=settings(tmp_path, fake))
     assert (done.returncode, len(served)) == (0, 1)
     assert done.stderr == ""  # no "As you gave `client` as well, `token` will be unused"
+    # A lead who meant Socket Mode but left SLACK_APP_TOKEN empty learns it from the log.
+    (serving,) = [r.getMessage() for r in caplog.records if "serving" in r.getMessage()]
+    assert "(HTTP mode, as SLACK_APP_TOKEN is empty" in serving
+    assert serving.endswith("set SLACK_APP_TOKEN for Socket Mode)")
     assert fake.calls_to("auth.test")

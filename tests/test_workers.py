@@ -153,7 +153,7 @@ def test_one_worker_serves_in_the_process_itself_and_stops_cleanly(tmp_path, fak
         assert faq(bot, "where is my box", trigger_id="33.1.dd")["blocks"]
         assert bot.workers() == {}  # nothing forked
         assert bot.stop() == 0
-        assert "with 1 worker\n" in bot.output
+        assert "with 1 worker (HTTP mode" in bot.output
         assert "Traceback" not in bot.output
         assert " WARNING " not in bot.output  # a clean start, and a request, warn of nothing
 

@@ -94,6 +94,11 @@ def _asked(api_url: str, setting: str, call: Callable[[], SlackResponse]) -> Sla
             ) from None
         if code in TOKEN_REFUSED:
             raise token_refused(setting, code) from None
+        # An app-level token made without connections:write (auth.test needs no scope).
+        if code == "missing_scope" and setting == "SLACK_APP_TOKEN":
+            raise SettingError(
+                f"{setting} lacks the scope Socket Mode needs ({code}); {WHERE_TO_GET[setting]}"
+            ) from None
         raise SettingError(
             f"Slack at {api_url} (SLACK_API_URL) could not check {setting} ({code}); try again "
             "in a while"

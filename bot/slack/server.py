@@ -2,7 +2,8 @@
 
 Every POST is verified here, in front of Bolt: a request that is too big, unsigned, badly
 signed or out of date is answered 413 or 401 before any of the bot's code sees its body, so
-nothing in an unverified body (a response_url above all) can make the bot do anything.
+nothing in an unverified body (a response_url above all) can make the bot do anything. Slack's
+ssl_check, which comes unsigned, is answered 200 here and goes no further.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -50,6 +52,10 @@ CLEANUP_INTERVAL = 1
 CONNECTION_LIMIT = 500
 LOOP_TIMEOUT = 1  # seconds the server's loop waits in poll() for something to happen
 
+# Slack's ssl_check, `ssl_check=1&token=...` (a 24-character verification token), comes unsigned:
+# a body without a signature is read only up to this size, to see whether it is one.
+SSL_CHECK_MOST = 256
+
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # Unix seconds; twelve digits is far beyond any age
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")  # "v0=" and a hex SHA-256 HMAC
 
@@ -83,6 +89,11 @@ class SignatureChecked:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":  # Bolt acts on POSTs only
             return self._app(environ, start_response)
+        if _ssl_check(environ):
+            # Answered here and handed to nobody, so nothing in an unsigned body can act.
+            log.debug("answered Slack's ssl_check from %s", environ.get("REMOTE_ADDR"))
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b""]
         body = self._verified_body(environ)
         if isinstance(body, _Refusal):
             log.warning("refused a request from %s: %s", environ.get("REMOTE_ADDR"), body.reason)
@@ -114,8 +125,28 @@ class SignatureChecked:
         except UnicodeDecodeError:
             return _unsigned("a body that is not UTF-8")
         if not self._verifier.is_valid(text, timestamp, signature):  # a constant-time compare
-            return _unsigned("a wrong signature")
+            # Every request of Slack's refused so: the secret is another app's, or the Client
+            # Secret, which the same page of the app's settings shows just above it.
+            return _unsigned(
+                "a wrong signature (if Slack's own requests are refused so, SLACK_SIGNING_SECRET "
+                "is not the Signing Secret in your app's Basic Information > App Credentials)"
+            )
         return body
+
+
+def _ssl_check(environ: dict) -> bool:
+    """Whether the request is Slack's ssl_check, which it sends to a slash command's URL to
+    check the certificate and which must be answered 200. Slack sends it without a signature
+    (as bolt-python and bolt-js found: slackapi/bolt-js#1397), so the signature check would
+    answer it 401. Only a small unsigned form is read to see."""
+    if environ.get("HTTP_X_SLACK_SIGNATURE") or environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"):
+        return False
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+    if not form or not 0 < length <= SSL_CHECK_MOST:
+        return False
+    body = environ["wsgi.input"].read(length).decode("utf-8", errors="replace")
+    return parse_qs(body).get("ssl_check") == ["1"]
 
 
 def health_checked(slack: Callable) -> Callable:
