@@ -413,6 +413,19 @@ def test_a_team_is_named_by_its_name_of_two_words_as_the_usage_shows_it(local):
     assert "There is no team 'Space team'." in unknown
 
 
+def test_a_misspelt_team_is_answered_with_the_team_meant_and_the_teams_there_are(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    (typo,) = local.workspace.command("ana", "/redirect", "biling C-1001 charged twice")
+    assert typo.render().text.startswith("There is no team 'biling'. Did you mean billing? Usage:")
+    assert "Teams: billing (Billing), deliveries (Deliveries), returns (Returns)" in typo.text
+    (named,) = local.workspace.command("ana", "/redirect", "customer C-1001 wants to cancel")
+    assert "Did you mean retention (Customer care)?" in named.text  # the id, and who that is
+    (far,) = local.workspace.command("ana", "/redirect", "legal C-1001 a lawyer wrote")
+    assert "There is no team 'legal'. Usage:" in far.text  # nothing close: no guess
+    assert count(local, "redirects") == 0
+
+
 def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
     local.workspace.click("ana", "Create")  # a new customer
