@@ -73,6 +73,38 @@ def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_c
                 if c.body["channel"] == MANAGEMENT]) == 1  # fmt: skip
 
 
+def management_posts(local) -> list[dict]:
+    """What reached the management channel."""
+    return [c.body for c in local.fake.calls_to("chat.postMessage")
+            if c.body["channel"] == "C0MGMT0001" and c.status == 200]  # fmt: skip
+
+
+def test_a_new_install_posts_first_the_summary_of_the_first_week_it_ran(local):
+    # Started on Wednesday 17 June (2026-W25): Monday's posting time is past, and the week
+    # before it had nothing in it, the bot not having run yet. It is passed over, not posted
+    # as "a quiet week".
+    local.wait(timedelta(minutes=1))
+    assert management_posts(local) == []
+    local.workspace.command("ana", "/faq", "where is my box")
+    local.wait(timedelta(days=4, hours=22, minutes=30))  # Monday 22 June, 09:00 in London
+    (first,) = management_posts(local)
+    assert first["text"] == "Weekly summary 2026-W25: Jun 15 to Jun 21, 2026"  # the week it ran
+    assert "Not posted" not in json.dumps(first)  # the week passed over is no week missed
+
+
+def test_a_new_install_stopped_over_its_next_monday_still_posts_the_week_it_missed(local):
+    local.wait(timedelta(minutes=1))  # the week before the first is passed over
+    local.wait(timedelta(days=7))  # Wednesday 24 June: 2026-W25 is posted, a quiet week
+    assert [post["text"].split(":")[0] for post in management_posts(local)] == [
+        "Weekly summary 2026-W25"
+    ]
+    local.clock.advance(timedelta(days=14))  # stopped over two Mondays, back on 8 July
+    local.post_weekly_summary()
+    _, latest = management_posts(local)
+    assert latest["text"].startswith("Weekly summary 2026-W27")
+    assert "Not posted while repbot was stopped: 2026-W26." in json.dumps(latest)
+
+
 def test_an_empty_week_is_a_short_correct_post(local):
     week = (local.services.store.clock.now() - timedelta(days=70)).strftime("%G-W%V")
     text = shown(local.workspace.command("mia", "/summary", week))
