@@ -373,7 +373,8 @@ def test_a_did_you_mean_notification_names_the_reps_words_and_the_best_guess(loc
     best = reply.elements[0].label
     # the words a phone shows, escaped once as Slack parses them
     assert reply.text == (
-        f"Did you mean “{best}” for “money taken twice?? &lt;!here&gt; &amp; co”? Or one of 2 more."
+        f"Did you mean “{best}” for “money taken twice?? &lt;!here&gt; &amp; co”? "
+        "Or one of 2 others."
     )
     (pasted,) = local.workspace.command("ben", "/faq", "any news about my delivery " * 20)
     asked = pasted.text.split(" for “")[1]

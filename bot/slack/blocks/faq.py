@@ -178,7 +178,7 @@ def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message
     title = "Did you mean one of these?" if len(matches) > 1 else "Did you mean this one?"
     best = shorten(matches[0].entry.question, ASKED_IN_NOTIFICATION)
     others = len(matches) - 1
-    more = f" Or one of {others} more." if others else ""
+    more = {0: "", 1: " Or one other."}.get(others, f" Or one of {others} others.")
     notification = f"Did you mean “{best}” for “{shorten(asked, ASKED_IN_NOTIFICATION)}”?{more}"
     return message(
         notification,
