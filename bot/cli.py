@@ -405,7 +405,8 @@ def _unreadable(path: Path, error: OSError | UnicodeDecodeError) -> str:
 
 
 def cmd_customers_import(args: argparse.Namespace) -> int:
-    from bot.cases.service import CSV_COLUMNS, import_customers
+    from bot.cases.customers import CSV_COLUMNS
+    from bot.cases.service import import_customers
 
     store = _store(args, may_create=True)
     try:

@@ -28,6 +28,7 @@ from bot.emulator.workspace import Reply, Workspace
 from bot.faq.knowledge import Entry
 from bot.guide import Guide
 from bot.reporting.weekly import due_at
+from bot.reporting.weeks import iso_week
 from bot.services import Services, open_services
 from bot.shared.clock import Clock
 from bot.shared.content import ContentError
@@ -37,7 +38,7 @@ from bot.slack.outbox import sender_ticker
 from bot.slack.reload import RELOAD_INTERVAL, content_reloader
 from bot.slack.reminders import queue_due_reminders, reminder_ticker
 from bot.slack.server import EVENTS_PATH, HttpServer, slack_wsgi
-from bot.slack.weekly import post_if_due, summary_ticker
+from bot.slack.weekly import passed_over, post_if_due, summary_ticker
 
 SAMPLE_CUSTOMERS = Path("data/sample_customers.csv")
 OUTBOX_INTERVAL = 0.5  # seconds: a retry after a rate limit shows without a long pause
@@ -142,14 +143,19 @@ class LocalSlack:
 
     def post_weekly_summary(self) -> None:
         """The weekly summary goes out as scheduled: the clock moves past this week's posting
-        time if that is still ahead."""
+        time if that is still ahead, or past next week's if this week's passed its week over
+        (a new install's first, with nothing in it)."""
+        schedule = self.services.guide.goals.schedule
         now = self.clock.now()
-        due = due_at(self.services.guide.goals.schedule, now)
-        if now < due:
-            self.wait(due - now + timedelta(minutes=1))
-        else:
-            post_if_due(self.sender, self.services)
+        due = due_at(schedule, now)
+        if now >= due:
+            posted = post_if_due(self.sender, self.services)
             self.settle()
+            label = iso_week(None, now=now, tz=schedule.tz)[2]
+            if posted or not passed_over(self.services.store, label):
+                return
+            due += timedelta(days=7)
+        self.wait(due - now + timedelta(minutes=1))
 
     def open_home(self, user: Member) -> list[Reply]:
         """What Slack does when a person opens the bot's Home tab."""

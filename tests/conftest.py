@@ -120,9 +120,9 @@ def _cached_guide(playbooks_dir: Path) -> tuple[Guide | None, list]:
     return _GUIDES[key]
 
 
-# The weekly summary's chart by its figures: the first wait() of a test on a fresh database
-# posts last week's summary, and drawing it takes matplotlib a good part of a second; most
-# tests draw the same empty weeks. A PNG is bytes, so handing out the same one is safe.
+# The weekly summary's chart by its figures: drawing it takes matplotlib a good part of a
+# second, and most tests that post a summary draw the same empty weeks. A PNG is bytes, so
+# handing out the same one is safe.
 _CHARTS: dict[str, bytes] = {}
 _draw_chart = weekly.trend_chart
 

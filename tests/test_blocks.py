@@ -99,8 +99,9 @@ def test_a_close_call_leaves_out_the_suggestions_with_little_chance():
     # under OFFER_AT (3%) a runner-up is right about 1 time in 50: a button a rep only reads
     message = close_call(Scored(BOX, 16.0), Scored(LATE, 3.0), Scored(CARD, 2.0))
     assert labels(message) == ["Where is my box?", "My box is late", "None of these"]
+    assert message["text"] == "Did you mean “Where is my box?” for “box?”? Or one other."
     alone = close_call(Scored(BOX, 16.0), Scored(LATE, 2.9))
-    assert alone["text"] == "Did you mean this one?"  # one question, not "one of these"
+    assert alone["text"] == "Did you mean “Where is my box?” for “box?”?"  # no "one of these"
     assert labels(alone) == ["Where is my box?", "None of these"]
 
 

@@ -64,6 +64,32 @@ def test_check_prints_every_problem_with_file_and_line_and_exits_1(repbot, tmp_p
     assert "2 errors" in done.stdout
 
 
+def test_check_says_which_key_a_misspelt_one_meant_and_how_to_write_a_list(repbot, tmp_path):
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(
+        "- id: reset\n  question: How do I reset my password?\n  phrasing: [forgot pw]\n"
+        "  answr: Tap Forgot password.\n"
+        "- id: track\n  question: Where is my box?\n  answer: Track it.\n"
+        "- id: late\n  question: My box is late\n  variants: ['  where is MY box?']\n"
+        "  answer: Wait.\n"
+        "- id: gift\n  question: Can I gift a box?\n  variants: a box for my mum\n  answer: Yes.\n"
+    )
+    done = repbot("check", "--knowledge", str(tmp_path), "--playbooks", str(PLAYBOOKS))
+    assert done.returncode == 1
+    keys = "(expected id, question, variants, answer, tags)"
+    assert done.stderr.splitlines() == [
+        f"{faq}:3: error: entry 'reset': unknown key 'phrasing': did you mean 'variants'? {keys}",
+        f"{faq}:4: error: entry 'reset': unknown key 'answr': did you mean 'answer'? {keys}",
+        f"{faq}:14: error: entry 'gift': variants must be a list of non-empty texts, not one "
+        'text: write variants: ["a box for my mum"], or each on a line of its own under it, '
+        'after "- "',
+        # the same words but for case and spaces: the entry that says them, and the other
+        f"{faq}:8: warning: entry 'late': phrasing 'where is MY box?' is also one of entry "
+        f"'track' ({faq}:5); keep it in the entry it belongs to",
+    ]
+    assert "3 errors, 1 warning" in done.stdout
+
+
 def test_check_names_every_playbook_it_read(repbot):
     # A lead who had just edited teams.yaml read "playbooks: roles, situations, templates, tone
     # rules; 0 errors" and could not tell whether their teams were checked at all.
@@ -211,7 +237,8 @@ def test_wait_takes_the_time_in_words_too_and_says_when_nothing_came(repbot, tmp
     script.write_text("wait 2 hours\nwait 30 mins\nwait 1w\nwait 2 weeks\nwait soon\nwait 400d")
     done = repbot("demo", "--start", "2026-11-30T22:30", "--script", str(script))
     out = done.stdout
-    assert "ana> wait 2 hours\n    #management:\n      == Weekly summary 2026-W48" in out
+    # a new install: the week before it ran is not posted, the first week it ran is
+    assert "ana> wait 2 hours\n    (2 hours passed; the bot sent nothing meanwhile)\n" in out
     assert "ana> wait 30 mins\n    (30 mins passed; the bot sent nothing meanwhile)\n" in out
     assert "ana> wait 1w\n    #management:\n      == Weekly summary 2026-W49" in out  # a week
     assert "ana> wait 2 weeks\n    ? the demo waits up to 7 days at a time (wait 7d, or " in out

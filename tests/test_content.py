@@ -41,6 +41,11 @@ def test_a_missing_key_is_named_at_the_line_of_its_mapping(tmp_path):
 
 def test_a_wrong_type_says_what_it_must_be_at_its_line(tmp_path):
     _, problems = check(tmp_path, "entries:\n  - id: a\n    tags: billing\n")
+    assert problems == [  # how to write it, with its words
+        "3: error: tags must be a list of words like billing, not one text: write "
+        'tags: ["billing"], or each on a line of its own under it, after "- "'
+    ]
+    _, problems = check(tmp_path, "entries:\n  - id: a\n    tags: {billing: 1}\n")
     assert problems == ["3: error: tags must be a list of words like billing"]
     _, problems = check(tmp_path, "entries:\n  - id: [a, b]\n")
     assert problems == ["2: error: id must be text"]
@@ -54,7 +59,7 @@ def test_a_value_not_allowed_names_the_values_that_are(tmp_path):
 def test_unknown_keys_are_errors_or_warnings_as_the_shape_says(tmp_path):
     _, problems = check(tmp_path, "entries:\n  - id: a\n    tgas: [x]\nextra: 1\n")
     assert problems == [
-        "3: error: entries: unknown key 'tgas' (expected id, kind, tags)",
+        "3: error: entries: unknown key 'tgas': did you mean 'tags'? (expected id, kind, tags)",
         "4: warning: unknown section 'extra' (expected entries)",
     ]
 

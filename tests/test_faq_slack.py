@@ -368,6 +368,19 @@ def test_did_you_mean_shows_the_picked_answer_and_remembers_the_pick(local):
     assert local.services.faq.entry(picks[0][1]).question == picked_question
 
 
+def test_a_did_you_mean_notification_names_the_reps_words_and_the_best_guess(local):
+    (reply,) = local.workspace.command("ben", "/faq", "money taken twice?? <!here> & co")
+    best = reply.elements[0].label
+    # the words a phone shows, escaped once as Slack parses them
+    assert reply.text == (
+        f"Did you mean “{best}” for “money taken twice?? &lt;!here&gt; &amp; co”? "
+        "Or one of 2 others."
+    )
+    (pasted,) = local.workspace.command("ben", "/faq", "any news about my delivery " * 20)
+    asked = pasted.text.split(" for “")[1].split("”?")[0]
+    assert len(asked) <= 100 and asked.endswith("…")  # a long message is cut, the guess first
+
+
 def test_not_helpful_offers_the_next_closest_and_a_pick_there_is_kept_as_evidence(local):
     local.workspace.command("ana", "/faq", "where is my box")
     (after,) = local.workspace.click("ana", "Not helpful")

@@ -170,7 +170,7 @@ def test_an_alert_shows_the_latest_change_when_an_earlier_one_is_sent_again_afte
 
 def test_a_reminder_that_fails_to_send_is_tried_again_and_arrives_once(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
-    local.fake.fail("chat.postMessage", status=500, times=3)  # one send and both its retries
+    local.fake.fail("chat.postMessage", status=500, times=2)  # the send and its first retry
     local.wait(timedelta(minutes=61))
     assert not [b for b in dms(local, ANA) if "Due now" in b]
     local.wait(timedelta(minutes=10))
@@ -411,6 +411,19 @@ def test_a_team_is_named_by_its_name_of_two_words_as_the_usage_shows_it(local):
     assert tuple(note) == ("technical", "crashes at login")
     unknown = shown(local.workspace.command("ana", "/redirect", "Space team C-1001 hi"))
     assert "There is no team 'Space team'." in unknown
+
+
+def test_a_misspelt_team_is_answered_with_the_team_meant_and_the_teams_there_are(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    (typo,) = local.workspace.command("ana", "/redirect", "biling C-1001 charged twice")
+    assert typo.render().text.startswith("There is no team 'biling'. Did you mean billing? Usage:")
+    assert "Teams: billing (Billing), deliveries (Deliveries), returns (Returns)" in typo.text
+    (named,) = local.workspace.command("ana", "/redirect", "customer C-1001 wants to cancel")
+    assert "Did you mean retention (Customer care)?" in named.text  # the id, and who that is
+    (far,) = local.workspace.command("ana", "/redirect", "legal C-1001 a lawyer wrote")
+    assert "There is no team 'legal'. Usage:" in far.text  # nothing close: no guess
+    assert count(local, "redirects") == 0
 
 
 def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):

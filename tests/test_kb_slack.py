@@ -218,6 +218,49 @@ def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(lo
 
 
 @pytest.mark.writes_content
+def test_a_misspelt_key_is_answered_with_the_key_meant_and_a_repeated_phrasing_warned_of(local):
+    path = local.services.faq.knowledge_dir / "delivery.yaml"
+    good = path.read_text()
+    line = good.count("\n") + 1  # where the new entry starts
+    new = (
+        "- id: zeppelins\n"
+        '  question: "Deliver by zeppelin?"\n'
+        '  phrasing: "by airship"\n'
+        '  answr: "Only on Tuesdays."\n'
+    )
+    path.write_text(good + new)
+    (reply,) = local.workspace.command("lee", "/kb", "reload")
+    text = reply.render().text
+    assert (
+        f"delivery.yaml:{line + 2}: error: entry 'zeppelins': unknown key 'phrasing': did you "
+        "mean 'variants'? (expected id, question, variants, answer, tags)"
+    ) in text
+    assert (
+        f"delivery.yaml:{line + 3}: error: entry 'zeppelins': unknown key 'answr': did you "
+        "mean 'answer'? (expected id, question, variants, answer, tags)"
+    ) in text
+    assert "missing answer" not in text  # the misspelt key's line says it, once
+    # the keys put right, the phrasing one text, and it is also another entry's phrasing
+    path.write_text(good + new.replace("phrasing:", "variants:").replace("answr", "answer"))
+    (reply,) = local.workspace.command("lee", "/kb", "reload")
+    text = reply.render().text
+    assert (
+        f"delivery.yaml:{line + 2}: error: entry 'zeppelins': variants must be a list of "
+        'non-empty texts, not one text: write variants: ["by airship"], or each on a line of its '
+        'own under it, after "- "'
+    ) in text
+    path.write_text(good + new.replace("phrasing:", "variants:").replace("answr", "answer")
+                    .replace('"by airship"', '["by airship", "Forgot my  PASSWORD"]'))  # fmt: skip
+    (reply,) = local.workspace.command("lee", "/kb", "reload")
+    text = reply.render().text
+    assert "Reloaded the FAQ: 56 entries in 5 files. 1 warning:" in text  # a warning stops nothing
+    assert (
+        f"delivery.yaml:{line}: warning: entry 'zeppelins': phrasing 'Forgot my  PASSWORD' is "
+        "also one of entry 'password_reset' ("
+    ) in text and "account.yaml:5); keep it in the entry it belongs to" in text
+
+
+@pytest.mark.writes_content
 def test_an_edit_on_disk_is_answered_within_seconds_without_a_reload_command(local):
     path = local.services.faq.knowledge_dir / "delivery.yaml"
     new = '- id: zeppelins\n  question: "Deliver by zeppelin?"\n  answer: "Only on Tuesdays."\n'

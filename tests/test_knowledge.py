@@ -97,10 +97,27 @@ def test_misspelt_key_and_wrong_types_are_errors(tmp_path):
         "- id: a\n  question: Q?\n  anwser: A.\n  variants: just one string\n",
     )
     assert messages(tmp_path) == [
-        f"{path}:1: error: entry 'a': missing answer",
-        f"{path}:3: error: entry 'a': unknown key 'anwser' "
+        # one line for the one mistake, not "missing answer" besides
+        f"{path}:3: error: entry 'a': unknown key 'anwser': did you mean 'answer'? "
         "(expected id, question, variants, answer, tags)",
-        f"{path}:4: error: entry 'a': variants must be a list of non-empty texts",
+        f"{path}:4: error: entry 'a': variants must be a list of non-empty texts, not one text: "
+        'write variants: ["just one string"], or each on a line of its own under it, after "- "',
+    ]
+
+
+def test_a_key_named_as_leads_say_it_or_far_from_any_is_still_named_with_the_keys(tmp_path):
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        "- id: a\n  question: Q?\n  answer: A.\n  phrasings: [q]\n  colour: red\n"
+        "- id: b\n  question: R?\n  tag: [x]\n",
+    )
+    expected = "(expected id, question, variants, answer, tags)"
+    assert messages(tmp_path) == [
+        f"{path}:4: error: entry 'a': unknown key 'phrasings': did you mean 'variants'? {expected}",
+        f"{path}:5: error: entry 'a': unknown key 'colour' {expected}",
+        f"{path}:6: error: entry 'b': missing answer",  # no key there stands for it
+        f"{path}:8: error: entry 'b': unknown key 'tag': did you mean 'tags'? {expected}",
     ]
 
 
@@ -111,6 +128,12 @@ def test_same_phrasing_in_two_entries_is_a_warning_not_an_error(tmp_path):
     assert knowledge.errors == []
     assert len(knowledge.entries) == 2
     assert {p.severity for p in knowledge.problems} == {"warning"}
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    assert [str(p) for p in knowledge.problems][0] == (
+        f"{second}:1: warning: entry 'late_box': phrasing 'Where is my box?' is also one of entry "
+        f"'where_is_my_box' ({first}:1); keep it in the entry it belongs to"
+    )
+    assert len(knowledge.problems) == 3  # one for each phrasing the two share
 
 
 def test_a_missing_directory_or_no_files_is_an_error(tmp_path):

@@ -146,6 +146,20 @@ def test_an_export_that_cannot_be_written_says_why_and_records_nothing(local, tm
     assert store.db.execute(exported).fetchone()[0] == 1
 
 
+def test_a_database_with_no_customers_says_so_and_how_they_come_in(tmp_path, repbot):
+    store = Store(tmp_path / "new.db")  # a new install: nobody imported, no case opened
+    said = (
+        "repbot: There are no customers in the database yet: they come from your CRM with "
+        "repbot customers import FILE.csv (columns id,name,email,customer_since,tier), or one at "
+        "a time as reps open cases with /case.\n"
+    )
+    erase = ("erase", "BX-1", "--reason", "DSR-1", "--yes")
+    for args in (("export", "BX-1"), ("export", "C-1001"), erase):
+        done = repbot("customers", *args, "--db", str(store.path))
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", said), args
+    assert list(cases_db.audit_rows(store)) == []  # no export recorded, nothing erased
+
+
 def test_unknown_and_ambiguous_customers_and_open_cases_get_a_clear_answer(local, tmp_path):
     store = seed(local, tmp_path)
     with pytest.raises(Refusal, match="No customer has the CRM id BX-9"):

@@ -16,6 +16,7 @@ from bot.coaching.playbooks import WorkingHours
 from bot.faq.knowledge import Entry
 from bot.followups.redirects import (
     RedirectError,
+    closest_team,
     find_team,
     get_redirect,
     load_teams,
@@ -150,10 +151,21 @@ def test_teams_are_found_by_id_name_or_alias(teams):
     assert find_team(teams, "legal") is None
 
 
+def test_a_typo_of_a_team_finds_the_team_meant_and_other_words_none(teams):
+    assert closest_team(teams, "biling").id == "billing"
+    assert closest_team(teams, "#Paymnts").id == "billing"  # a typo of an alias
+    assert closest_team(teams, "retrun").id == "returns"
+    for far in ("legal", "care", "C-1042", "<!here>", ""):
+        assert closest_team(teams, far) is None, far
+    assert closest_team({}, "billing") is None
+
+
 def test_an_unknown_team_lists_the_teams(store, teams):
     case_id = new_case(store)
     with pytest.raises(RedirectError, match=r"no team 'legal'. Teams: billing \(Billing\), ret"):
         send(store, teams, case_id, team="legal")
+    with pytest.raises(RedirectError, match=r"no team 'biling'. Did you mean billing\? Teams: "):
+        send(store, teams, case_id, team="biling")
     assert waiting_redirects(store) == []
 
 

@@ -21,6 +21,15 @@ SEED_DEMO = Path(__file__).parent.parent / "scripts" / "seed_demo.py"
 MANAGEMENT = "C0RETAIN01"  # any channel: the test names it in roles.yaml
 
 
+def load_seed_demo():
+    """scripts/seed_demo.py, which writes realistic weeks straight into a database."""
+    spec = importlib.util.spec_from_file_location("seed_demo", SEED_DEMO)
+    assert spec is not None and spec.loader is not None
+    seed_demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seed_demo)
+    return seed_demo
+
+
 def shown(replies) -> str:
     return "\n".join(r.render().text for r in replies)
 
@@ -71,6 +80,48 @@ def test_the_summary_posts_once_when_due_to_the_channel_of_roles_yaml_with_the_c
     assert post_if_due(local.app.client, local.services) is False  # once a week, not twice
     assert len([c for c in local.fake.calls_to("chat.postMessage")
                 if c.body["channel"] == MANAGEMENT]) == 1  # fmt: skip
+
+
+def management_posts(local) -> list[dict]:
+    """What reached the management channel."""
+    return [c.body for c in local.fake.calls_to("chat.postMessage")
+            if c.body["channel"] == "C0MGMT0001" and c.status == 200]  # fmt: skip
+
+
+def test_a_new_install_posts_first_the_summary_of_the_first_week_it_ran(local):
+    # Started on Wednesday 17 June (2026-W25): Monday's posting time is past, and the week
+    # before it had nothing in it, the bot not having run yet. It is passed over, not posted
+    # as "a quiet week".
+    local.wait(timedelta(minutes=1))
+    assert management_posts(local) == []
+    local.workspace.command("ana", "/faq", "where is my box")
+    local.wait(timedelta(days=4, hours=22, minutes=30))  # Monday 22 June, 09:00 in London
+    (first,) = management_posts(local)
+    assert first["text"] == "Weekly summary 2026-W25: Jun 15 to Jun 21, 2026"  # the week it ran
+    assert "Not posted" not in json.dumps(first)  # the week passed over is no week missed
+
+
+def test_a_first_posting_time_after_a_week_with_something_in_it_posts_that_week(local):
+    # a database that holds last week already (scripts/seed_demo.py's, or one moved from
+    # another machine): its week is no week the bot did not run in
+    seed_demo = load_seed_demo()
+    seed_demo.seed(local.services.store, 1, random.Random(1), queries=200)
+    local.wait(timedelta(minutes=1))
+    (post,) = management_posts(local)
+    assert post["text"].startswith("Weekly summary 2026-W24")
+
+
+def test_a_new_install_stopped_over_its_next_monday_still_posts_the_week_it_missed(local):
+    local.wait(timedelta(minutes=1))  # the week before the first is passed over
+    local.wait(timedelta(days=7))  # Wednesday 24 June: 2026-W25 is posted, a quiet week
+    assert [post["text"].split(":")[0] for post in management_posts(local)] == [
+        "Weekly summary 2026-W25"
+    ]
+    local.clock.advance(timedelta(days=14))  # stopped over two Mondays, back on 8 July
+    local.post_weekly_summary()
+    _, latest = management_posts(local)
+    assert latest["text"].startswith("Weekly summary 2026-W27")
+    assert "Not posted while repbot was stopped: 2026-W26." in json.dumps(latest)
 
 
 def test_an_empty_week_is_a_short_correct_post(local):
@@ -155,10 +206,7 @@ def test_the_seeded_demo_quarter_names_what_leads_added_in_words_and_counts_the_
 ):
     # found by QA on scripts/seed_demo.py's quarter: "◦ New 4: *1*", an id no FAQ has, and
     # "Audit log: 0 entries" beside the week's solutions, read as the week's audit rows
-    spec = importlib.util.spec_from_file_location("seed_demo", SEED_DEMO)
-    assert spec is not None and spec.loader is not None
-    seed_demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(seed_demo)
+    seed_demo = load_seed_demo()
     seed_demo.seed(local.services.store, 2, random.Random(1), queries=2000)
     text = shown(local.workspace.command("mia", "/summary", "last week"))
     added = text.split("What leads added to the FAQ")[1].split("*Tone*")[0]

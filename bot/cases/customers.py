@@ -20,6 +20,7 @@ from bot.cases import queries as cases_db
 from bot.shared.db import Store
 from bot.shared.refusal import Refusal
 
+CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")  # the CRM export's
 MAX_NAME = 100  # characters: longer is not a name, most likely a topic without its comma
 MAX_TOPIC = 300  # characters: a topic is a line; the details go in notes
 _ADDRESS = r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+"  # no brackets: they are around it

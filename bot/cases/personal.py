@@ -8,11 +8,11 @@ import json
 import re
 
 from bot.cases import queries as cases_db
-from bot.cases.customers import erased_customer, refuse_slack_reference
+from bot.cases.customers import CSV_COLUMNS, erased_customer, refuse_slack_reference
 from bot.cases.customers import find_customer as find_by_name
 from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
-from bot.shared.refusal import Refusal
+from bot.shared.refusal import Code, Refusal
 
 CASE_REF = re.compile(r"^c-?(\d+)$", re.IGNORECASE)
 SOLUTION_FIELDS = ("id", "situation", "type", "amount", "reason", "requested_by", "status",
@@ -27,6 +27,18 @@ def find_customer(store: Store, text: str) -> dict:
     if not text:
         raise Refusal(f"Which customer? {HOW[0].upper()}{HOW[1:]}.")
     refuse_slack_reference(text, f"{HOW[0].upper()}{HOW[1:]}.")
+    if not cases_db.any_customer(store):
+        # A new install, or a database other than the one meant: "no customer has BX-1" would
+        # send them looking for BX-1.
+        raise Refusal(
+            (
+                "There are no customers in the database yet: they come from your CRM with ",
+                Code("repbot customers import FILE.csv"),
+                f" (columns {','.join(CSV_COLUMNS)}), or one at a time as reps open cases with ",
+                Code("/case"),
+                ".",
+            )
+        )
     case = CASE_REF.match(text)
     if case:
         number = int(case[1])

@@ -28,6 +28,11 @@ def customers_by_email(store: Store, email: str) -> list[dict]:
     )
 
 
+def any_customer(store: Store) -> bool:
+    """Whether there is a customer at all (erased ones stay, as their references)."""
+    return store.db.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
+
+
 def customer_names(store: Store) -> dict[str, str]:
     """Every customer's name by id."""
     return dict(store.db.execute("SELECT id, name FROM customers").fetchall())

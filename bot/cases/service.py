@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.customers import (
+    CSV_COLUMNS,
     EMAIL,
     CaseError,
     CaseRequest,
@@ -50,7 +51,6 @@ SIMILAR_TOPIC = 80  # rapidfuzz token_set_ratio; "refund" and "refund for my dam
 # damaged" (0.4), which share only the common words.
 ALIKE_READING = 0.6
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
-CSV_COLUMNS = ("id", "name", "email", "customer_since", "tier")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
 # A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
 # and they type it again, with a new trigger id: the same rep, customer and topic within this

@@ -102,7 +102,7 @@ def load_knowledge(directory: str | Path) -> Knowledge:
 
 def _load_entries(knowledge: Knowledge) -> None:
     first_seen: dict[str, str] = {}
-    phrasing_owner: dict[str, str] = {}
+    phrasing_owner: dict[str, Entry] = {}
     for path in knowledge.files:
         for entry in _load_file(path, knowledge.problems):
             where = entry.source
@@ -120,16 +120,13 @@ def _load_entries(knowledge: Knowledge) -> None:
             first_seen[entry.id] = where
             for phrasing in entry.phrasings:
                 key = " ".join(phrasing.lower().split())
-                owner = phrasing_owner.setdefault(key, entry.id)
-                if owner != entry.id:
-                    knowledge.problems.append(
-                        Problem(
-                            file,
-                            int(line),
-                            f"{entry.id!r}: phrasing {phrasing!r} is also in {owner!r}",
-                            "warning",
-                        )
+                owner = phrasing_owner.setdefault(key, entry)
+                if owner.id != entry.id:
+                    message = (
+                        f"entry {entry.id!r}: phrasing {phrasing!r} is also one of entry "
+                        f"{owner.id!r} ({owner.source}); keep it in the entry it belongs to"
                     )
+                    knowledge.problems.append(Problem(file, int(line), message, "warning"))
             knowledge.entries.append(entry)
 
 
@@ -157,7 +154,12 @@ Texts = Annotated[list[Text], BeforeValidator(_none_is_empty)]
 class EntryShape(Shape):
     id: Annotated[str, AfterValidator(_entry_id)]
     question: Text
-    variants: Texts = Field(default_factory=list, description="a list of non-empty texts")
+    variants: Texts = Field(
+        default_factory=list,
+        description="a list of non-empty texts",
+        # what leads and the README call them besides
+        json_schema_extra={"also_called": ["phrasings", "phrasing", "alternatives", "examples"]},
+    )
     answer: Text
     tags: Texts = Field(default_factory=list, description="a list of non-empty texts")
 

@@ -19,6 +19,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BeforeValidator, Field
+from rapidfuzz import fuzz, process
 
 from bot.cases import audit
 from bot.cases.card import CaseCard, case_card
@@ -45,6 +46,9 @@ from bot.shared.refusal import Code, Refusal
 from bot.shared.roles import ChannelId, UserId
 
 FILE_NAME = "teams.yaml"
+# rapidfuzz ratio from which words that name no team are taken for a typo of one: "biling" is
+# 92 from billing, "customer" 76 from Customer care; "care" is 73 from charges, and is no typo.
+CLOSE_TEAM = 75
 TEAM_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?$")
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters
@@ -196,13 +200,38 @@ def load_teams(playbooks_dir: str | Path) -> tuple[dict[str, Team], list[Problem
     return teams, problems
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.strip().lstrip("#").split()).casefold()
+
+
+def _words(team: Team) -> set[str]:
+    return {team.id.casefold(), team.name.casefold(), *map(str.casefold, team.aliases)}
+
+
 def find_team(teams: Mapping[str, Team], text: str) -> Team | None:
     """The team a rep means, by id, name or alias, ignoring case and a leading '#'."""
-    wanted = " ".join(text.strip().lstrip("#").split()).casefold()
-    for team in teams.values():
-        if wanted in {team.id.casefold(), team.name.casefold(), *map(str.casefold, team.aliases)}:
-            return team
-    return None
+    wanted = _folded(text)
+    return next((team for team in teams.values() if wanted in _words(team)), None)
+
+
+def closest_team(teams: Mapping[str, Team], text: str) -> Team | None:
+    """The team a rep most likely meant by words that name none: a typo of an id, name or
+    alias ("biling", "retrun", "app suport"), or most of one ("customer" for Customer care)."""
+    by_word = {word: team for team in teams.values() for word in _words(team)}
+    words = list(by_word)
+    best = process.extractOne(_folded(text), words, scorer=fuzz.ratio, score_cutoff=CLOSE_TEAM)
+    return by_word[best[0]] if best else None
+
+
+def unknown_team(teams: Mapping[str, Team], text: str) -> str:
+    """ "There is no team 'biling'. Did you mean billing?": what a rep is told of a team that
+    does not exist, with the one they likely meant (its id, what they type) when one is close."""
+    said = f"There is no team {text!r}."
+    if (close := closest_team(teams, text)) is None:
+        return said
+    # its name too where the id alone would puzzle: "retention (Customer care)" for "customer"
+    named = "" if close.name.casefold() == close.id.casefold() else f" ({close.name})"
+    return f"{said} Did you mean {close.id}{named}?"
 
 
 def team_name(teams: Mapping[str, Team], team_id: str) -> str:
@@ -213,7 +242,8 @@ def team_name(teams: Mapping[str, Team], team_id: str) -> str:
 
 def team_list(teams: Mapping[str, Team]) -> str:
     """ "billing (Billing), deliveries (Deliveries), ..." for a rep who named no known team."""
-    return ", ".join(f"{team.id} ({team.name})" for team in teams.values())
+    listed = ", ".join(f"{team.id} ({team.name})" for team in teams.values())
+    return listed or "none: add them to playbooks/teams.yaml"
 
 
 # Sending, taking and reminding.
@@ -307,8 +337,7 @@ def redirect(
     then."""
     team = find_team(teams, team_id)
     if team is None:
-        known = team_list(teams) or "none: add them to playbooks/teams.yaml"
-        raise RedirectError(f"There is no team {team_id!r}. Teams: {known}.")
+        raise RedirectError(f"{unknown_team(teams, team_id)} Teams: {team_list(teams)}.")
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise RedirectError(f"That note is {len(note)} characters; keep it under {MAX_NOTE}.")

@@ -29,6 +29,12 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
     return jobs.claim_job(store, row, now)
 
 
+def first_post(store: Store, label: str) -> bool:
+    """Whether the week `label` would be the first the schedule ever posted: no week before it
+    was claimed (a new install, or one that never reached its first posting time)."""
+    return jobs.last_claim_before(store, "weekly_summary", weekly_post_key(label)) is None
+
+
 def missed_weeks(store: Store, label: str) -> list[str]:
     """The weeks between the last one posted on schedule and `label` that were never posted
     (the bot was stopped when they were due): nothing before the first post ever made."""

@@ -3,6 +3,7 @@ problems reported as file:line so a lead can find them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
+from rapidfuzz import fuzz, process
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,11 @@ EXPECTED = {
     "bool_type": "true or false",
     "dict_type": "a mapping",
 }
+# rapidfuzz ratio from which an unknown key is taken for a typo of a known one: "answr" is 91
+# from answer, "tag" 86 from tags, "anwser" 83; "chanel" is 60 from time, and no typo of it.
+TYPO = 75
+# A value quoted back in a message that shows how to write it: enough of it to recognise.
+QUOTED = 60
 
 
 def load_shape(
@@ -258,9 +265,14 @@ def check_shape(
         value: S | None = shape.model_validate(data)
     except ValidationError as invalid:
         value = None
+        errors = invalid.errors()
+        # "missing answer" beside "unknown key 'answr': did you mean 'answer'?" is one mistake
+        # said twice: the line of the misspelt key says it.
+        misspelt = {(*e["loc"][:-1], meant) for e in errors if (meant := _meant_at(shape, e))}
         found += [
             Problem(file, line_at(node, error["loc"]), prefix + _said(error, shape, node, prefix))
-            for error in invalid.errors()
+            for error in errors
+            if not (error["type"] == "missing" and error["loc"] in misspelt)
         ]
     problems += sorted(found, key=lambda problem: problem.line)  # in the order of the file
     return value
@@ -307,7 +319,31 @@ def _unquoted(error: ErrorDetails, node: yaml.Node | None, key: str) -> str | No
 # A part checked on its own (a goal, a rule) is "it", not "the file".
 def _said(error: ErrorDetails, shape: type[Shape], node: yaml.Node | None, prefix: str) -> str:
     whole = "it" if prefix else "the file"
-    return _unquoted(error, node, _key(error, whole)) or _message(error, shape, whole)
+    key = _key(error, whole)
+    return (
+        _unquoted(error, node, key)
+        or _one_text(error, shape, node, key)
+        or _message(error, shape, whole)
+    )
+
+
+def _one_text(
+    error: ErrorDetails, shape: type[Shape], node: yaml.Node | None, key: str
+) -> str | None:
+    """For one text where a list must be (`variants: my box is late`): how to write it as a
+    list, with the lead's own words; None for any other error, or a key the file does not
+    have as written (a part made of the file's, as the synonyms are)."""
+    if error["type"] != "list_type" or not isinstance(error["input"], str):
+        return None
+    if not isinstance(_walk(node, error["loc"])[1], yaml.ScalarNode):
+        return None
+    text = " ".join(error["input"].split())
+    text = text if len(text) <= QUOTED else text[: QUOTED - 1].rstrip() + "…"
+    one = json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML one too
+    field = _field_at(shape, error["loc"])
+    what = field.description if field and field.description else "a list"
+    return (f"{key} must be {what}, not one text: write {key}: [{one}], or each on a line of "
+            'its own under it, after "- "')  # fmt: skip
 
 
 def _key(error: ErrorDetails, whole: str) -> str:
@@ -342,11 +378,36 @@ def _message(error: ErrorDetails, shape: type[Shape], whole: str) -> str:
 
 
 def _unknown(owner: type[Shape], loc: Loc) -> str:
-    """'channels: unknown channel 'managers' (expected leads, ...)', for the key at `loc`."""
+    """'channels: unknown channel 'managers' (expected leads, ...)', for the key at `loc`; with
+    the key meant first when there is one (`_meant`)."""
     noun = owner.model_config.get("title") or "key"
-    message = f"unknown {noun} {loc[-1]!r} (expected {', '.join(owner.model_fields)})"
+    meant = _meant(owner, loc[-1])
+    guess = f": did you mean {meant!r}?" if meant else ""
+    message = f"unknown {noun} {loc[-1]!r}{guess} (expected {', '.join(owner.model_fields)})"
     parents = [part for part in loc[:-1] if isinstance(part, str)]
     return f"{parents[-1]}: {message}" if parents else message
+
+
+def _meant(owner: type[Shape], key: object) -> str | None:
+    """The key of `owner` that an unknown `key` most likely stands for: a typo of it ("answr",
+    "varients"), or a word the field says leads use for it (`also_called` in its
+    json_schema_extra: "phrasings" for variants)."""
+    typed = str(key).strip().casefold()
+    for name, field in owner.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        also = extra.get("also_called")
+        if isinstance(also, list) and typed in also:
+            return name
+    best = process.extractOne(typed, list(owner.model_fields), scorer=fuzz.ratio, score_cutoff=TYPO)
+    return best[0] if best else None
+
+
+def _meant_at(shape: type[Shape], error: ErrorDetails) -> str | None:
+    """For an unknown key's error, the key it likely stands for (`_meant`); else None."""
+    if error["type"] != "extra_forbidden":
+        return None
+    owner = _shape_at(shape, error["loc"][:-1])
+    return _meant(owner, error["loc"][-1]) if owner else None
 
 
 def _extras(data: object, shape: type[Shape], loc: Loc) -> Iterator[tuple[Loc, type[Shape]]]:

@@ -12,6 +12,7 @@ from bot.reporting.summary import WeeklySummary, summary_labels, trends
 from bot.reporting.weekly import (
     claim_weekly_post,
     due_at,
+    first_post,
     missed_weeks,
     weekly_post_key,
     weekly_summary,
@@ -48,7 +49,8 @@ def queue_summary(
 def post_if_due(sender: Sender, services: Services) -> bool:
     """Queue last week's summary once it is due, exactly once over every instance; the
     outbox delivers it. True when this call queued it. Not while Slack does not have the app:
-    the week is posted when it is back."""
+    the week is posted when it is back. Not a new install's first week when nothing happened
+    in it: that week the bot did not run yet."""
     store = services.store
     now = store.clock.now()
     if now < due_at(services.guide.goals.schedule, now) or install.paused(store):
@@ -64,16 +66,33 @@ def post_if_due(sender: Sender, services: Services) -> bool:
     summary = weekly_summary(
         store, guide.goals, guide.solutions, labels=labels, matcher=services.faq.matcher
     )
+    key = weekly_post_key(label)
+    if summary.empty and first_post(store, label):
+        # A new install's first posting time comes after a week with nothing in it, most often
+        # one it did not run in: "a quiet week" would tell management nothing true. The week
+        # is passed over (claimed, never posted), so the first post is of the first week the
+        # bot ran, and a week missed later, while it was stopped, is counted from this one.
+        jobs.job_delivered(store, key, iso(now))
+        log.info("weekly summary of %s not posted: nothing happened in it (a new install)", label)
+        return False
     # After an outage of several weeks only the latest is posted; the post names the others.
     missed = missed_weeks(store, label)
     outbox = Outbox(store, sender, "weekly")
-    key = weekly_post_key(label)
     channel = guide.roles.channels["management"]
     with store.transaction():
         queue_summary(outbox, store, guide, summary, channel, key, missed)
         jobs.job_delivered(store, key, iso(now))
     outbox.kick()
     return True
+
+
+def passed_over(store: Store, label: str) -> bool:
+    """Whether the schedule passed the week `label` over: claimed, and no post queued for it
+    (a new install's first week, with nothing in it; see `post_if_due`)."""
+    key = weekly_post_key(label)
+    claim = jobs.claims(store, [key]).get(key)
+    done = claim is not None and claim["status"] == "delivered"
+    return done and Outbox(store, None, "weekly").item(f"{key}:post") is None
 
 
 def summary_ticker(

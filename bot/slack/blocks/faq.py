@@ -31,6 +31,8 @@ from bot.slack.ids import Action, Block, Command, numbered
 
 # Blocks each other answer takes at most: what it answers, its sections, its entry.
 ALSO_SECTIONS = 5
+# A phone shows a notification's first line or two: each question in one is cut to this.
+ASKED_IN_NOTIFICATION = 100
 
 
 def faq_value(query_id: int, *entry_ids: str) -> str:
@@ -171,10 +173,15 @@ def _picks(query_id: int, matches: Sequence[Scored]) -> dict:
 
 
 def faq_suggestions(asked: str, query_id: int, matches: list[Scored]) -> Message:
-    """A close call: the best few as "did you mean" buttons."""
+    """A close call: the best few as "did you mean" buttons. The notification names the best
+    one and the rep's words, so a phone says which question the guess is about."""
     title = "Did you mean one of these?" if len(matches) > 1 else "Did you mean this one?"
+    best = shorten(matches[0].entry.question, ASKED_IN_NOTIFICATION)
+    others = len(matches) - 1
+    more = {0: "", 1: " Or one other."}.get(others, f" Or one of {others} others.")
+    notification = f"Did you mean “{best}” for “{shorten(asked, ASKED_IN_NOTIFICATION)}”?{more}"
     return message(
-        title,
+        notification,
         [
             section(Mrkdwn(f"*{title}*\n") + quote(asked)),
             _picks(query_id, matches),

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
 from bot.cases.solutions import SolutionPolicy, describe
-from bot.followups.redirects import Packet, Redirect, Team, team_list, team_name
+from bot.followups.redirects import (
+    Packet,
+    Redirect,
+    Team,
+    team_list,
+    team_name,
+    unknown_team,
+)
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup
 from bot.shared import times
@@ -186,11 +193,11 @@ def followup_closed(
     return message(text, sections(shown))
 
 
-def redirect_usage(teams: dict[str, Team], unknown_team: str = "") -> Message:
-    """How to write it; with `unknown_team`, first that there is no such team."""
-    unknown = f"There is no team {unknown_team!r}. " if unknown_team else ""
+def redirect_usage(teams: dict[str, Team], unknown: str = "") -> Message:
+    """How to write it; with `unknown`, first that there is no such team (and the one meant)."""
+    said = f"{unknown_team(teams, unknown)} " if unknown else ""
     return note(
-        f"{unknown}Usage: /redirect <team> <case> [note for the team], for example "
+        f"{said}Usage: /redirect <team> <case> [note for the team], for example "
         f"/redirect billing C-1042 she was charged twice. Teams: {team_list(teams)}"
     )
 

@@ -18,6 +18,7 @@ from bot.slack.blocks.base import (
     button,
     code,
     context,
+    counted,
     escape,
     mention,
     message,
@@ -199,7 +200,9 @@ def knowledge_reload(knowledge: Knowledge, entries_in_service: int) -> Message:
         return _with_problems(text, knowledge.errors)
     warnings = [p for p in knowledge.problems if p.severity != "error"]
     text = f"Reloaded the FAQ: {len(knowledge.entries)} entries in {len(knowledge.files)} files."
-    return _with_problems(text + (f" {len(warnings)} warnings:" if warnings else ""), warnings)
+    return _with_problems(
+        text + (f" {counted(len(warnings), 'warning')}:" if warnings else ""), warnings
+    )
 
 
 def knowledge_files_gone(gone: dict[str, list[str]], entries_in_service: int) -> Message:
@@ -228,7 +231,9 @@ def playbooks_reload(problems: list[Problem]) -> Message:
             "good version. Fix these and reload:"
         )
         return _with_problems(text, errors)
-    text = "Reloaded the playbooks." + (f" {len(problems)} warnings:" if problems else "")
+    text = "Reloaded the playbooks." + (
+        f" {counted(len(problems), 'warning')}:" if problems else ""
+    )
     return _with_problems(text, problems)
 
 
