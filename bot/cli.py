@@ -290,8 +290,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     _report(problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+    entries, files = len(knowledge.entries), len(knowledge.files)
     print(
-        f"{knowledge_dir}: {len(knowledge.entries)} entries in {len(knowledge.files)} files; "
+        f"{knowledge_dir}: {entries} entr{'y' if entries == 1 else 'ies'} in {files} "
+        f"file{'' if files == 1 else 's'}; "
         f"{playbooks_dir}: roles, situations, templates, tone rules, solutions, teams, goals, "
         "retention; "
         f"{errors} error{'' if errors == 1 else 's'}, "

@@ -426,6 +426,22 @@ def test_a_misspelt_team_is_answered_with_the_team_meant_and_the_teams_there_are
     assert count(local, "redirects") == 0
 
 
+def test_a_redirect_written_case_first_is_sent_and_one_without_a_team_asks_which(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    (alone,) = local.workspace.command("ana", "/redirect", "C-1001 she was charged twice")
+    assert alone.render().text.startswith("Which team should C-1001 go to? Usage: /redirect <team>")
+    (typo,) = local.workspace.command("ana", "/redirect", "C-1001 biling charged twice")
+    assert typo.text.startswith("There is no team 'biling'. Did you mean billing?")
+    assert count(local, "redirects") == 0
+    sent = shown(
+        local.workspace.command("ana", "/redirect", "C-1001 customer care wants to cancel")
+    )
+    assert "C-1001 sent to Customer care" in sent
+    (note,) = local.services.store.db.execute("SELECT note FROM redirects").fetchone()
+    assert note == "wants to cancel"
+
+
 def test_the_rep_who_sent_a_redirect_cannot_take_it_as_the_new_team(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
     local.workspace.click("ana", "Create")  # a new customer

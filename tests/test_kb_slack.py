@@ -208,6 +208,8 @@ def test_a_broken_edit_on_disk_keeps_the_faq_answering_and_the_leads_are_told(lo
         "chat.postMessage", lambda c: c.body.get("channel") == "C0LEADS001", timeout=10
     )
     assert "delivery.yaml:" in json.dumps(post.body) and "bad YAML" in json.dumps(post.body)
+    # the lead's phone names the problem and where it is, not only "Fix these and reload:"
+    assert "Fix these and reload: delivery.yaml:" in post.body["text"]
     answer = next(r for r in ask(local, "ana", "i forgot my password") if r.kind == "ephemeral")
     assert "password_reset" in answer.render().text
     (reply,) = local.workspace.command("lee", "/kb", "reload")

@@ -193,9 +193,17 @@ def followup_closed(
     return message(text, sections(shown))
 
 
-def redirect_usage(teams: dict[str, Team], unknown: str = "") -> Message:
-    """How to write it; with `unknown`, first that there is no such team (and the one meant)."""
-    said = f"{unknown_team(teams, unknown)} " if unknown else ""
+def redirect_usage(
+    teams: dict[str, Team], unknown: str = "", case_id: int | None = None
+) -> Message:
+    """How to write it; with `unknown`, first that there is no such team (and the one meant);
+    with `case_id` alone, which team the case should go to."""
+    if unknown:
+        said = f"{unknown_team(teams, unknown)} "
+    elif case_id is not None:
+        said = f"Which team should C-{case_id} go to? "
+    else:
+        said = ""
     return note(
         f"{said}Usage: /redirect <team> <case> [note for the team], for example "
         f"/redirect billing C-1042 she was charged twice. Teams: {team_list(teams)}"

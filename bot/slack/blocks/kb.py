@@ -246,12 +246,18 @@ def joined(*messages: Message) -> Message:
 
 
 def _with_problems(text: str, problems: list[Problem]) -> Message:
+    """`text`, then the problems listed; a phone's notification (the message's text) names the
+    first, where it is ("delivery.yaml:12: ..."), so that a lead away from a screen knows."""
     blocks = [section(text)]
-    if problems:
-        lines = [code(str(p)) for p in problems]
-        check = Mrkdwn("Run ") + code("repbot check") + "."
-        blocks += bulleted(Mrkdwn("Problems"), lines, shown=PROBLEMS_SHOWN, rest=check)
-    return message(text, blocks)
+    if not problems:
+        return message(text, blocks)
+    lines = [code(str(p)) for p in problems]
+    check = Mrkdwn("Run ") + code("repbot check") + "."
+    blocks += bulleted(Mrkdwn("Problems"), lines, shown=PROBLEMS_SHOWN, rest=check)
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    said = f"{text} {Path(first.file).name}:{first.line}: {first.message}{more}"
+    return message(said, blocks)
 
 
 # What the lead just did, shown above the refreshed list (Mrkdwn, escaped here).

@@ -8,7 +8,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.cases.service import parse_case_ref
-from bot.followups.redirects import find_team, redirect
+from bot.followups.redirects import Team, closest_team, find_team, redirect
 from bot.followups.service import (
     add_followup,
     case_first_to_end,
@@ -109,15 +109,10 @@ def send_redirect(
 ) -> None:  # fmt: skip
     # The handoff is stored, and its packet queued for the team, before the acknowledgement.
     teams = services.guide.teams
-    words = command.get("text", "").split()
-    # The team is what comes before the case: "billing C-1042", "App support C-1042".
-    cases = ((i, n) for i, word in enumerate(words) if (n := parse_case_ref(word)) is not None)
-    at, case_id = next(cases, (0, None))
-    team_text = " ".join(words[:at] if at else words[:1])
-    team = find_team(teams, team_text) if team_text else None
-    if team is None or case_id is None or not at:
-        unknown = team_text if team is None else ""
-        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown))
+    team, case_id, note, unknown = _read_redirect(teams, command.get("text", ""))
+    if team is None or case_id is None:
+        usage = followup_blocks.redirect_usage(teams, unknown, case_id if unknown == "" else None)
+        ack(response_type="ephemeral", **usage)
         return
     user_id = command["user_id"]
     tz = time_zone(client, services.store, user_id)
@@ -125,7 +120,7 @@ def send_redirect(
     with outbox.unit_of_work(delivery_key):
         sent, packet, customer_message = redirect(
             services.store, teams, case_id=case_id, team_id=team.id,
-            from_user=user_id, note=" ".join(words[at + 1 :]),
+            from_user=user_id, note=note,
             request_key=command.get("trigger_id"), tz=tz,
             hours=services.guide.playbooks.working_hours,
             faq_entries=services.faq.entries,
@@ -141,6 +136,31 @@ def send_redirect(
             outbox.post(sent.case_owner, notice, key=f"redirect:{sent.id}:owner", digest="redirect")
     said = followup_blocks.redirected(team, sent, ref, customer_message)
     ack(response_type="ephemeral", **said)
+
+
+# The most words a team's name takes where it follows the case ("C-1042 app support ...").
+_TEAM_WORDS = 3
+
+
+def _read_redirect(teams: dict[str, Team], text: str) -> tuple[Team | None, int | None, str, str]:
+    """The team, the case and the note of "/redirect billing C-1042 note" (the team is what
+    comes before the case: "App support C-1042") or of "C-1042 billing note", as reps also
+    write it; and the words read as a team that names none, for the reply."""
+    words = text.split()
+    cases = ((i, n) for i, word in enumerate(words) if (n := parse_case_ref(word)) is not None)
+    at, case_id = next(cases, (0, None))
+    if case_id is not None and at == 0:  # the case first: the team follows it
+        for end in range(min(len(words), _TEAM_WORDS + 1), 1, -1):
+            if team := find_team(teams, " ".join(words[1:end])):
+                return team, case_id, " ".join(words[end:]), ""
+        # a misspelt team is named back ("Did you mean billing?"); a note alone asks which team
+        typo = words[1] if len(words) > 1 and closest_team(teams, words[1]) else ""
+        return None, case_id, "", typo
+    team_text = " ".join(words[:at] if at else words[:1])
+    team = find_team(teams, team_text) if team_text else None
+    if team is None:
+        return None, case_id, "", team_text
+    return team, case_id if at else None, " ".join(words[at + 1 :]), ""
 
 
 def register(app: Listeners) -> None:
