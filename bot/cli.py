@@ -89,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the time the demo starts at, such as 2026-11-30T22:30 (UTC unless an offset is "
         "given; default: now), so that a script prints the same transcript on any day",
     )
+    demo.add_argument(
+        "--notifications",
+        action="store_true",
+        help="under each message, what a phone's notification of it shows (its plain text)",
+    )
     content_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
@@ -688,7 +693,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         # load no encoder, and find the cache beside the database they open.
         os.environ["DATABASE_PATH"] = str(args.db)
     return run_demo(
-        knowledge_dir, playbooks_dir, db_path=args.db, script=args.script, start=args.start
+        knowledge_dir,
+        playbooks_dir,
+        db_path=args.db,
+        script=args.script,
+        start=args.start,
+        notifications=args.notifications,
     )
 
 

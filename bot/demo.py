@@ -207,6 +207,7 @@ def run_demo(
     db_path: Path | None = None,
     script: Path | None = None,
     start: datetime | None = None,
+    notifications: bool = False,
 ) -> int:
     lines = None
     if script is not None:  # read first: a wrong name is said before the demo starts
@@ -240,6 +241,7 @@ def run_demo(
                 echo=not at_terminal,
                 extra_help=EXTRA_HELP,
                 commands=tuple(Command),  # those of manifest.yaml (tests/test_manifest.py)
+                notifications=notifications,
             )
             demo.extra_commands["wait"] = lambda text: _wait(local, demo, text)
             demo.extra_commands["home"] = lambda _: _home(local, demo)

@@ -255,6 +255,24 @@ def test_an_env_file_that_is_not_there_is_named(repbot, tmp_path):
     assert done.stderr == f"repbot: --env-file {tmp_path / 'prod.env'}: there is no such file\n"
 
 
+def test_the_demo_shows_what_a_phone_notification_of_each_message_says_when_asked(repbot, tmp_path):
+    script = tmp_path / "demo.txt"
+    script.write_text("/faq any news about my delivery\n/followup in 2h call Maria back\n")
+    args = ["demo", "--knowledge", str(KNOWLEDGE), "--playbooks", str(PLAYBOOKS)]
+    done = repbot(*args, "--start", "2026-12-02T10:00", "--script", str(script), "--notifications")
+    assert done.returncode == 0, done.stderr
+    # the blocks say "Did you mean one of these?"; the phone, which question and for what
+    assert (
+        "[notification] Did you mean “Where is my box? How can I track my order?” for “any n"
+        in (done.stdout)
+    )
+    assert "[notification] Follow-up F-1 saved: call Maria back, due Dec 2, 2026 at 12:00 PM" in (
+        done.stdout
+    )
+    plain = repbot(*args, "--script", str(script))
+    assert "[notification]" not in plain.stdout
+
+
 def test_a_demo_script_that_is_not_there_is_named(repbot, tmp_path):
     done = repbot("demo", "--script", str(tmp_path / "demo.txt"))
     assert done.returncode == 1

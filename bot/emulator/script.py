@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from difflib import get_close_matches
 from typing import TextIO
 
-from bot.emulator.render import Reader
+from bot.emulator.render import Reader, show_live_markup
 from bot.emulator.team import Member, member
 from bot.emulator.workspace import DemoError, Reply, Workspace
 
@@ -66,8 +66,12 @@ class DemoScript:
         echo: bool = True,
         extra_help: Sequence[tuple[str, str]] = (),
         commands: Sequence[str] = (),
+        notifications: bool = False,
     ) -> None:
         self.workspace = workspace
+        # Under each message, its notification: the plain text a phone shows of it, which the
+        # rendered blocks above do not (a message's `text`, Slack's markup read as Slack shows it).
+        self.notifications = notifications
         self.team = tuple(team)
         self.out = out
         self.extra_commands = dict(extra_commands or {})
@@ -220,6 +224,9 @@ class DemoScript:
             self._print(INDENT + heading)
             for text_line in lines:
                 self._print(INDENT + "  " + text_line)
+            if self.notifications and reply.view is None and not reply.removed:
+                said = self._named(show_live_markup(reply.text, self._reader_of(reply)))
+                self._print(f"{INDENT}  [notification] {' '.join(said.split())}")
 
     def _named(self, text: str) -> str:
         """A member's mention in `text` by their name, as Slack shows it ("@ana")."""
