@@ -114,7 +114,24 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
         blocks += sections(Mrkdwn("*Experience goals*\n") + Mrkdwn("\n").join(goal_lines))
     against = Mrkdwn("Change is against the week before. ") + code("repbot summary")
     blocks.append(context(against + " exports it."))
-    return message(title, [*blocks, *_closing(summary)])
+    return message(f"{title}: {_headline(summary)}", [*blocks, *_closing(summary)])
+
+
+def _headline(summary: WeeklySummary) -> str:
+    """The week in one line, for a manager's phone: its volume, the FAQ's answer rate and the
+    goals met ("8 FAQ queries, 4 cases, FAQ answer rate 50%; 3 of 6 goals met")."""
+    queries, cases = summary.volume.faq_queries.value, summary.volume.cases_opened.value
+    answered = summary.self_service.faq_answer_rate
+    said = (
+        f"{queries} FAQ quer{'y' if queries == 1 else 'ies'}, "
+        f"{cases} case{'' if cases == 1 else 's'}"
+    )
+    if answered.value is not None:
+        said += f", FAQ answer rate {shown(answered.value, answered.unit)}"
+    judged = [result for result in summary.goals if result.met is not None]
+    if judged:
+        said += f"; {sum(bool(result.met) for result in judged)} of {len(judged)} goals met"
+    return said
 
 
 def _closing(summary: WeeklySummary) -> list[dict]:
