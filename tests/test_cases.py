@@ -525,6 +525,20 @@ def test_import_adds_updates_and_names_bad_lines(store, tmp_path):
     assert cases_db.customer(store, "BX-3") is None
 
 
+def test_a_big_crm_export_is_written_in_parts_that_leave_the_write_lock_to_reps(store, tmp_path):
+    # A night's export in one transaction held the write lock for seconds: every rep's /faq
+    # (which records the question before Slack hears back) waited past Slack's 3 seconds.
+    path = tmp_path / "crm.csv"
+    rows = [f"NEW-{n},Customer {n},c{n}@example.com,2020-01-01,standard" for n in range(1, 1202)]
+    path.write_text("id,name,email,customer_since,tier\n" + "\n".join(rows) + "\n")
+    before = store.commits
+    result = import_customers(store, path)
+    assert (result.added, result.problems) == (1201, [])
+    assert store.commits - before == 3  # 500, 500 and 201 lines: others write in between
+    again = import_customers(store, path)  # run again (after a crash): nothing twice
+    assert (again.added, again.updated) == (0, 1201)
+
+
 def test_import_refuses_a_file_without_the_columns(store, tmp_path):
     path = tmp_path / "crm.csv"
     path.write_text("id,name\nBX-9,Someone\n")
