@@ -215,6 +215,16 @@ def test_stop_words_punctuation_or_one_character_get_none(matcher, text):
     assert result.matches == []
 
 
+def test_a_run_of_letters_longer_than_any_word_names_nothing(matcher):
+    # a key held down, or a token pasted from a log: no need to keep for the leads as a gap,
+    # and no word that counts against the question beside it
+    assert not matcher.names_a_need("x" * 5000)
+    assert matcher.match("g" * 60).verdict == "none"
+    plain = matcher.match("How do I reset my password?").matches[0]
+    padded = matcher.match("How do I reset my password? " + "a" * 80).matches[0]
+    assert (padded.entry.id, padded.score) == (plain.entry.id, plain.score)
+
+
 def test_long_pasted_text_is_answered(matcher):
     text = ("Hello team, I hope you are well. " * 40 + "How do I reset my password? ")[:4000]
     text += "thanks " * 200

@@ -89,6 +89,7 @@ _UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 # greetings and signatures do not use the budget up, the question is rarely further down.
 _MAX_QUERY_CHARS = 4000
 _MAX_QUERY_WORDS = 60
+_LONGEST_WORD = 40  # letters: English's longest in use are some 30 ("antidisestablishmentarianism")
 _CANDIDATE_LIMIT = 300  # entries collected from posting lists before only rescoring them
 # A word that more than one entry in this many uses keeps its BM25 weights in a list over all
 # entries, to rescore candidates with: looking each up in a dict of thousands of entries (stop
@@ -275,8 +276,9 @@ _STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
 
 def is_content(word: str) -> bool:
     """A normalised word that can name a topic: not a stop word, not a lone character, not a
-    number ("12", "2026": a date, an amount, an order number, which names no topic)."""
-    return len(word) > 1 and word not in _STOP_STEMS and not word.isdigit()
+    number ("12", "2026": a date, an amount, an order number, which names no topic), not a run
+    of letters longer than any word (a key held down, a pasted token)."""
+    return 1 < len(word) <= _LONGEST_WORD and word not in _STOP_STEMS and not word.isdigit()
 
 
 class _Normaliser:
