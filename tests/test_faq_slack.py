@@ -268,6 +268,10 @@ def test_help_or_a_slash_command_in_a_direct_message_is_answered_not_kept_as_a_g
     assert "> where is my box" in answered and "/faq where" not in answered
     told = dm("/draft my box never came")
     assert "/draft is a command: type it in the message box" in told
+    # a rep's thanks after an answer is thanks, not a question without words
+    for thanks in ("thanks!", "ok thank you so much", "Cheers"):
+        assert dm(thanks).startswith("You're welcome!"), thanks
+    assert "I need a few words of the customer's question" in dm("hi")
     assert [text for (text, *_) in stored(local)] == ["where is my box"]  # no gap for the leads
 
 

@@ -132,3 +132,12 @@ def question_of(message: str) -> str:
     it when it is learned or added as a phrasing: without pleasantries (a customer's name has
     no place in the knowledge files), blanks collapsed; the message itself if that is all."""
     return " ".join(without_pleasantries(message).split()) or " ".join(message.split())
+
+
+_THANKING = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|cheers)\b", re.IGNORECASE)
+
+
+def only_thanks(text: str) -> bool:
+    """Whether the message thanks and says nothing else ("thanks!", "ok cheers", "thank you so
+    much"): a rep thanking the bot after an answer, not a question."""
+    return bool(_THANKING.search(text)) and not _CLOSING.sub(" ", text, count=1).strip()

@@ -225,6 +225,11 @@ def dm_help(command: str | None = None) -> Message:
     )
 
 
+def dm_thanks() -> Message:
+    """A rep's thanks in the bot's DM, answered as thanks, not as a question without words."""
+    return note("You're welcome! Paste a customer's words here whenever you need the FAQ.")
+
+
 def faq_no_words() -> Message:
     return note(
         "I need a few words of the customer's question to search the FAQ, "

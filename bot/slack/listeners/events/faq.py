@@ -2,6 +2,7 @@
 
 from slack_bolt import Ack
 
+from bot.faq.pleasantries import only_thanks
 from bot.services import Services
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
@@ -34,8 +35,9 @@ def answer_direct_message(
         return
     result = services.faq.match(text)  # before the transaction: matching holds no lock
     if not result.names_a_need:
+        said = faq_blocks.dm_thanks() if only_thanks(text) else faq_blocks.faq_no_words()
         with outbox.unit_of_work(delivery_key):
-            outbox.post(channel, faq_blocks.faq_no_words())
+            outbox.post(channel, said)
         return
     with outbox.unit_of_work(delivery_key):
         query_id = services.faq.record(
