@@ -415,6 +415,24 @@ def test_a_promise_due_on_sunday_night_counts_once_in_its_week_as_it_stands(tmp_
     assert follow_through("2026-W28", at(MON, 9, days=14)) == [(1, 1), (0, 0), (1, 1), (0, 0)]
 
 
+def test_the_week_so_far_counts_a_promise_kept_early_and_one_closed_with_its_case(tmp_path):
+    """Found by a QA play: on Tuesday, the week so far showed no promise at all for one due on
+    Friday that the rep had kept that morning; how it ends is known, so it counts now."""
+    tuesday = datetime.combine(MON + timedelta(days=1), time(12), LONDON)
+    store = Store(tmp_path / "r.db", Clock(start=tuesday))
+    w = Week(store)
+    w.followup(at(MON, 16, days=4), at(MON, 11, days=1))  # due Friday, done Tuesday morning
+    w.followup(at(MON, 16, days=3), None, closed=at(MON, 10, days=1))  # its case closed
+    w.followup(at(MON, 16, days=2), None)  # due Wednesday: ahead, not counted yet
+    start, end, label = iso_week("2026-W27", now=store.clock.now(), tz=LONDON)
+    f = build_summary(store, start=start, end=end, label=label, tz=LONDON).follow_through
+    assert [figure.value for figure in (f.promises_due, f.promises_kept, f.promises_overdue)] == [
+        2,
+        1,
+        0,
+    ]
+
+
 def test_a_promise_snoozed_after_it_was_due_is_late_in_the_week_it_was_missed(tmp_path: Path):
     """Found by a QA play: snoozing an overdue promise moved its due time, and once done it
     counted as kept on time. One snoozed in good time was rescheduled: it misses nothing."""

@@ -215,7 +215,9 @@ def followup_week(store: Store, start: str, end: str, now: str) -> dict:
     week. A promise snoozed after its due time is judged against the first time it was
     missed at (`missed_at`), in the week of that time: the snooze kept nothing. Done in the
     minute it fell due is on time (times are compared to the minute, 'YYYY-MM-DDTHH:MM'): the
-    reminder comes at that minute, and a rep who acts on it has kept the promise."""
+    reminder comes at that minute, and a rep who acts on it has kept the promise. In a week
+    still going on, a promise due later in it that was already done (kept early) or closed
+    with its case counts now: how it ends is known."""
     return _one(
         store,
         f"""SELECT count(*) AS due,
@@ -227,7 +229,8 @@ def followup_week(store: Store, start: str, end: str, now: str) -> dict:
                coalesce(sum((done_at IS NULL OR done_at > :now)
                             AND (closed_at IS NULL OR closed_at > :now)), 0) AS overdue
            FROM followups
-           WHERE {KEPT_BY} >= :start AND {KEPT_BY} < :end AND {KEPT_BY} <= :now""",
+           WHERE {KEPT_BY} >= :start AND {KEPT_BY} < :end
+             AND ({KEPT_BY} <= :now OR done_at <= :now OR closed_at <= :now)""",
         {"start": start, "end": end, "now": now},
     )
 
