@@ -273,6 +273,9 @@ def test_split_finds_where_the_time_ends(text, expected):
 def test_split_refuses_text_without_a_time_or_with_a_mistyped_one():
     with pytest.raises(WhenError, match="Start with when"):
         split_when("call her back tomorrow")
+    # the word that leads a time is said with the one after it, which is what was not read
+    with pytest.raises(WhenError, match=r"\('next blursday' is not a time\)"):
+        split_when("next blursday call her")
     with pytest.raises(WhenError, match="'25pm'") as error:
         split_when("tomorrow 25pm call her")
     assert error.value.understood == "tomorrow"

@@ -458,6 +458,11 @@ def parse_when(
     return moment
 
 
+# Words that lead a time ("next monday", "by 5"), said with the word after them when that
+# word is no time: "'next blursday' is not a time", not "'next' is not a time".
+_LEADS_A_TIME = frozenset({"next", "this", "on", "by", "at", "in", "until", "before", "from"})
+
+
 def split_when(
     text: str,
     *,
@@ -475,6 +480,8 @@ def split_when(
     length = _longest(words)
     if length == 0:
         first = tokens[0] if tokens else ""
+        if first.lower() in _LEADS_A_TIME and len(tokens) > 1:  # "next blursday": both words
+            first = f"{first} {tokens[1]}"
         whole = f"Start with when it is due ({first!r} is not a time). Try {EXAMPLES}."
         raise _unread(tokens, words, whole)
     if length < len(words) and (TIME_LIKE.match(words[length]) or words[length] in TIME_WORDS):
