@@ -563,7 +563,7 @@ def test_the_same_matter_worded_otherwise_is_one_case_and_its_third_contact_call
     later(store)
     second = contact(store, "duplicate payment on my card")
     later(store)
-    third = contact(store, "took the money two times")
+    third = contact(store, "charged me two times")
     assert {second.case.id, third.case.id} == {first.case.id}
     assert (third.contact_number, third.callback_due) == (3, True)
 

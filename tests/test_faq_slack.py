@@ -373,11 +373,11 @@ def test_did_you_mean_shows_the_picked_answer_and_remembers_the_pick(local):
 
 
 def test_a_did_you_mean_notification_names_the_reps_words_and_the_best_guess(local):
-    (reply,) = local.workspace.command("ben", "/faq", "money taken twice?? <!here> & co")
+    (reply,) = local.workspace.command("ben", "/faq", "any news about my delivery? <!here> & co")
     best = reply.elements[0].label
     # the words a phone shows, escaped once as Slack parses them
     assert reply.text == (
-        f"Did you mean “{best}” for “money taken twice?? &lt;!here&gt; &amp; co”? "
+        f"Did you mean “{best}” for “any news about my delivery? &lt;!here&gt; &amp; co”? "
         "Or one of 2 others."
     )
     (pasted,) = local.workspace.command("ben", "/faq", "any news about my delivery " * 20)

@@ -53,14 +53,14 @@ def test_unanswered_questions_of_the_last_week_biggest_group_first(faq):
     clock.advance(timedelta(days=-8))
     ask(faq, "do you sell dog food")  # too old to show
     clock.advance(timedelta(days=8))
-    ask(faq, "is gift wrapping available for my sister's birthday box")
+    ask(faq, "do you have a shop in paris")
     first = ask(faq, "do you sell dog food")
     ask(faq, "Do you sell dog food??", user="U2")
     ask(faq, "where is my box")  # answered: not a gap
     found = gaps(faq)
     assert [(g.kind, g.count, g.question) for g in found] == [
         ("unanswered", 2, "do you sell dog food"),
-        ("unanswered", 1, "is gift wrapping available for my sister's birthday box"),
+        ("unanswered", 1, "do you have a shop in paris"),
     ]
     assert found[0].key == first
     # no entry comes close enough for a "did you mean": none is offered, a new entry is

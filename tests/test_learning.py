@@ -42,7 +42,7 @@ FAQ = """\
   variants: [I want my money back, can you return my payment]
   answer: Refunds take 5 days.
 """
-WALLET = "I misplaced my wallet with the card in it"  # "did you mean" lost_card, at first
+WALLET = "I misplaced my wallet, my card was in it"  # "did you mean" lost_card, at first
 WALLET_AGAIN = "misplaced my wallet and my card was in it"
 ANSWERED = "I lost my wallet and card"  # answered with lost_card, at first
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -82,7 +82,7 @@ AS_A_PHRASING = 95.0
 # How far a "did you mean" must lead the next for a draft to be written about it.
 LEAD_FOR_A_REPLY = 1.5
 
-_K1 = 2.0  # BM25 term-frequency saturation
+_K1 = 0.6  # BM25 term-frequency saturation
 _B = 0.75  # BM25 length normalisation
 _UNSEEN_WEIGHT = 0.5  # share of a word's weight lost when the FAQ never uses it
 # A pasted e-mail is cut at this many characters, then at this many different words: repeated
