@@ -1,3 +1,4 @@
+import fcntl
 import functools
 import hashlib
 import io
@@ -231,9 +232,21 @@ def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture(scope="session")
 def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the demo's phrasing vectors are cached, beside a database of the session's own
-    (never the repo's): the FAQ is encoded once for every test that plays the demo."""
-    return tmp_path_factory.mktemp("vectors") / "repbot.db"
+    """A database of the run's own (never the repo's) for the semantic tier, beside which the
+    model converted to int8 and the phrasing vectors are kept: one folder for every worker of
+    the run (pytest-xdist's each have their own under the run's), so the model is converted
+    once a run, not once a worker (seconds each, and 58 MB more to delete), and the FAQ is
+    encoded once for every test that plays the demo or builds the shipped FAQ's matcher."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "semantic"
+    folder.mkdir(exist_ok=True)
+    database = folder / "repbot.db"
+    # The first worker to get here converts; the others wait for its file instead of
+    # converting too. Without the extra there is nothing to load (lexical matching).
+    with (folder / "converting.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        semantic.encoder_from({"DATABASE_PATH": str(database)})
+    return database
 
 
 @pytest.fixture(params=["on", "off"])
