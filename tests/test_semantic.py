@@ -30,7 +30,9 @@ pytest.importorskip("onnxruntime", reason="the semantic extra is not installed")
 np = pytest.importorskip("numpy")
 
 from bot.faq import encoder as encoding  # noqa: E402
-from bot.faq import int8  # noqa: E402
+
+# bot.faq.int8 is imported only by the tests that use it, as repbot imports it only to convert:
+# the onnx package it imports takes most of a second, in every worker that collects this file.
 
 ROOT = Path(__file__).parent.parent
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
@@ -107,7 +109,7 @@ def test_the_conversion_is_made_once_and_its_failure_costs_speed_only(
     def broken(source: Path, target: Path) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(int8, "convert", broken)
+    monkeypatch.setattr("bot.faq.int8.convert", broken)
     again = semantic.encoder_from(settings(tmp_path))  # not converted again: the file is used
     assert again is not None and again.model == beside and again.sha256 == first.sha256
     monkeypatch.setattr(encoding, "_CONVERTED", {})
@@ -359,6 +361,8 @@ def test_the_second_business_is_matched_better_with_meaning(warm_encoder: encodi
 
 
 def test_converting_logs_only_the_quantizers_warnings():
+    from bot.faq import int8
+
     def record(level: int, message: str) -> logging.LogRecord:
         return logging.LogRecord("root", level, __file__, 1, message, None, None)
 
