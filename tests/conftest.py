@@ -53,6 +53,18 @@ WRITES_CONTENT = "writes_content"
 OVER_HTTP = "over_http"
 
 
+# Modules of tests that take seconds each, last in the alphabet, run first: pytest-xdist hands
+# out tests in batches as workers free up, the last ones a few at a time, and test_workers.py's
+# three real `repbot run`s at the very end kept one worker busy 2 s after the other was done.
+# (All such modules first was worse: the first worker's first batch, 200 tests, held them all.)
+SLOW_FIRST = ("test_workers.py", "test_semantic.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
