@@ -249,10 +249,17 @@ def test_the_demo_keeps_its_vector_cache_beside_the_database_it_is_given(
     monkeypatch.setenv("SEMANTIC_MODEL", str(model_folder()))  # as shipped: nothing to convert
     script = tmp_path / "script.txt"
     script.write_text("/faq where is my box\n")
+    # An FAQ of one entry: encoding the shipped one's 366 phrasings took a second.
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "faq.yaml").write_text(
+        '- id: where_is_my_box\n  question: "Where is my box?"\n  answer: "Track it in the app."\n'
+    )
     given = tmp_path / "q.db"
     semantic.default_encoder.cache_clear()  # the process's encoder, loaded for this demo
     try:
-        assert cli.main(["demo", "--script", str(script), "--db", str(given)]) == 0
+        demo = ["demo", "--knowledge", str(knowledge), "--script", str(script), "--db", str(given)]
+        assert cli.main(demo) == 0
     finally:
         semantic.default_encoder.cache_clear()
     assert semantic.cache_path(given).is_file()
