@@ -23,7 +23,7 @@ os.environ["SEMANTIC"] = "off"
 # Compiled modules are kept (in __pycache__/, ignored by git) even where the environment says
 # not to, as ./scripts/test keeps them: with PYTHONDONTWRITEBYTECODE each worker, and each bot,
 # console script and process the tests start, compiled bot/ anew and pytest rewrote the
-# tests' asserts anew, 8 s of a run's 60 on 2 cores. Set before bot/ is imported; the workers
+# tests' asserts anew, some 6 s of a run on 2 cores. Set before bot/ is imported; the workers
 # and processes started from here on inherit it.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
