@@ -149,6 +149,10 @@ def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool
         ]
     for loop in loops:
         loop.start()
+    if schedules:
+        # What waited in the outbox while no process was sending (a restart, a crash) goes
+        # now, not at the sender's first tick.
+        sender.kick()
     return loops
 
 

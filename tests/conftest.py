@@ -1,3 +1,4 @@
+import fcntl
 import functools
 import hashlib
 import io
@@ -6,7 +7,8 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from copy import copy as shallow_copy
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -18,14 +20,23 @@ import pytest
 # explicitly. Set before any matcher is built; real processes the tests start inherit it.
 os.environ["SEMANTIC"] = "off"
 
+# Compiled modules are kept (in __pycache__/, ignored by git) even where the environment says
+# not to, as ./scripts/test keeps them: with PYTHONDONTWRITEBYTECODE each worker, and each bot,
+# console script and process the tests start, compiled bot/ anew and pytest rewrote the
+# tests' asserts anew, some 6 s of a run on 2 cores. Set before bot/ is imported; the workers
+# and processes started from here on inherit it.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 from bot import services  # noqa: E402
 from bot.cli import main  # noqa: E402
 from bot.demo import LocalSlack  # noqa: E402
 from bot.faq import semantic  # noqa: E402
-from bot.faq.knowledge import Knowledge, load_valid_knowledge  # noqa: E402
+from bot.faq.knowledge import Entry, Knowledge, load_valid_knowledge  # noqa: E402
 from bot.faq.matching import Matcher  # noqa: E402
 from bot.guide import Guide  # noqa: E402
 from bot.shared.clock import Clock  # noqa: E402
+from bot.shared.db import Store  # noqa: E402
 from bot.slack import weekly  # noqa: E402
 
 semantic.default_encoder()  # the word vectors (SEMANTIC=off), kept: a test cannot change it
@@ -40,6 +51,18 @@ START = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
 
 WRITES_CONTENT = "writes_content"
 OVER_HTTP = "over_http"
+
+
+# Modules of tests that take seconds each, last in the alphabet, run first: pytest-xdist hands
+# out tests in batches as workers free up, the last ones a few at a time, and test_workers.py's
+# three real `repbot run`s at the very end kept one worker busy 2 s after the other was done.
+# (All such modules first was worse: the first worker's first batch, 200 tests, held them all.)
+SLOW_FIRST = ("test_workers.py", "test_semantic.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,9 +98,11 @@ def shared_content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return root / "knowledge", root / "playbooks"
 
 
-# The FAQ index by everything it is built from. Entries carry their file and line (`source`,
-# which curation writes to), so an index is only ever used again for the very same files in
-# the very same directory: a test's own copy never gets another copy's index.
+# The FAQ index by everything it is built from but the folder its files are in: a test that
+# edits the FAQ (or the demo) works on a copy of its own, and building the index again for
+# each copy took a fifth of a second, 40 times a run. Entries carry their file and line
+# (`source`, which curation writes to), so a copy gets the index built for another copy with
+# its own entries in it (`_for_copy`).
 _MATCHERS: dict[str, Matcher] = {}
 _build_matcher = Matcher.for_knowledge
 
@@ -86,12 +111,35 @@ def _cached_matcher(
     cls: type[Matcher], knowledge: Knowledge, encoder: Literal["default"] | None = "default"
 ) -> Matcher:
     # SEMANTIC is read as the matcher is built: a test that turns the tier on gets its own.
-    tier = os.environ.get("SEMANTIC") if encoder == "default" else "off"
-    key = repr((knowledge.entries, list(knowledge.synonyms.items()), tier))
-    if key not in _MATCHERS:
+    tier = os.environ.get("SEMANTIC") if encoder == "default" else "none"
+    key = repr((_in_any_folder(knowledge), list(knowledge.synonyms.items()), tier))
+    built = _MATCHERS.get(key)
+    if built is None:
         # a Matcher is read-only once built
-        _MATCHERS[key] = _build_matcher(knowledge, encoder=encoder)
-    return _MATCHERS[key]
+        built = _MATCHERS[key] = _build_matcher(knowledge, encoder=encoder)
+    return built if built.entries == knowledge.entries else _for_copy(built, knowledge)
+
+
+def _in_any_folder(knowledge: Knowledge) -> list[Entry]:
+    """The entries with their sources relative to the folder of the knowledge base."""
+    folders = {str(path.parent) for path in knowledge.files}
+    root = os.path.commonpath(folders) if folders else ""
+    return [
+        replace(entry, source=os.path.relpath(entry.source, root)) if root else entry
+        for entry in knowledge.entries
+    ]
+
+
+def _for_copy(built: Matcher, knowledge: Knowledge) -> Matcher:
+    """`built`, made for the same files in another folder, with this folder's entries: what
+    the index keeps of an entry is its phrasings, the same in both; a match names the entry
+    as `entries` has it."""
+    copy = shallow_copy(built)
+    copy.entries = list(knowledge.entries)
+    mine = set(copy.entries)
+    probe = copy.entries[0].question
+    assert all(m.entry in mine for m in copy.match(probe).matches), "an entry of another copy"
+    return copy
 
 
 @functools.cache
@@ -134,12 +182,24 @@ def _cached_chart(trends: list) -> bytes:
     return _CHARTS[key]
 
 
+@pytest.fixture(scope="session")
+def new_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database as repbot makes it on its first start, migrated once a session: each `local`
+    starts on a copy (migrating took 14 ms of a LocalSlack's 33, some 290 times a run).
+    test_store tests the migrations themselves."""
+    path = tmp_path_factory.mktemp("new-database") / "repbot.db"
+    Store(path).close()
+    assert not path.with_name("repbot.db-wal").exists()  # all of it in the one file
+    return path
+
+
 @pytest.fixture
 def local(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     shared_content: tuple[Path, Path],
+    new_database: Path,
 ) -> Iterator[LocalSlack]:
     """The real bot with the emulator as its Slack, its clock starting at START. Each signed
     request is dispatched into the bot in the test's process (the same signature check and
@@ -161,8 +221,11 @@ def local(
         # The playbooks as loaded at start-up; a reload reads the files as ever.
         monkeypatch.setattr(services, "load_guide", _cached_guide)
     over_http = request.node.get_closest_marker(OVER_HTTP) is not None
+    database = tmp_path / "repbot.db"
+    if not database.exists():  # else a fixture made it, as an older repbot left it
+        shutil.copyfile(new_database, database)
     with LocalSlack(
-        knowledge, playbooks, tmp_path / "repbot.db", clock=Clock(start=START),
+        knowledge, playbooks, database, clock=Clock(start=START),
         reload_interval=0.2, over_http=over_http,
     ) as running:  # fmt: skip
         yield running
@@ -231,9 +294,21 @@ def repbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture(scope="session")
 def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the demo's phrasing vectors are cached, beside a database of the session's own
-    (never the repo's): the FAQ is encoded once for every test that plays the demo."""
-    return tmp_path_factory.mktemp("vectors") / "repbot.db"
+    """A database of the run's own (never the repo's) for the semantic tier, beside which the
+    model converted to int8 and the phrasing vectors are kept: one folder for every worker of
+    the run (pytest-xdist's each have their own under the run's), so the model is converted
+    once a run, not once a worker (seconds each, and 58 MB more to delete), and the FAQ is
+    encoded once for every test that plays the demo or builds the shipped FAQ's matcher."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "semantic"
+    folder.mkdir(exist_ok=True)
+    database = folder / "repbot.db"
+    # The first worker to get here converts; the others wait for its file instead of
+    # converting too. Without the extra there is nothing to load (lexical matching).
+    with (folder / "converting.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        semantic.encoder_from({"DATABASE_PATH": str(database)})
+    return database
 
 
 @pytest.fixture(params=["on", "off"])

@@ -1068,6 +1068,7 @@ def closed_case_at_version(tmp_path, version: int, opened: str, closed: str) -> 
     Margaret Holloway's case C-1001 (charged twice), closed by Ana."""
     old = Database(sqlite3.connect(tmp_path / "repbot.db"))
     old.execute("PRAGMA journal_mode = WAL")  # as repbot makes its databases
+    old.execute("BEGIN")  # one commit, as repbot migrates, not one per statement
     for number, step in enumerate(MIGRATIONS[:version], start=1):
         step(old)
         old.execute(f"PRAGMA user_version = {number}")

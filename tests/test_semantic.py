@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import threading
@@ -29,7 +30,9 @@ pytest.importorskip("onnxruntime", reason="the semantic extra is not installed")
 np = pytest.importorskip("numpy")
 
 from bot.faq import encoder as encoding  # noqa: E402
-from bot.faq import int8  # noqa: E402
+
+# bot.faq.int8 is imported only by the tests that use it, as repbot imports it only to convert:
+# the onnx package it imports takes most of a second, in every worker that collects this file.
 
 ROOT = Path(__file__).parent.parent
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
@@ -39,9 +42,25 @@ def settings(tmp_path: Path, **more: str) -> dict[str, str]:
     return {"DATABASE_PATH": str(tmp_path / "repbot.db"), **more}
 
 
+@pytest.fixture(autouse=True, scope="module")
+def converted_once(vector_cache: Path) -> None:
+    """The model converted to int8 once a run, by whichever test needs it first (see
+    conftest.py): not again here, where each test loads it with settings of its own."""
+
+
 @pytest.fixture
 def encoder(tmp_path: Path) -> encoding.Encoder:
+    """The encoder with a phrasing vector cache of the test's own."""
     found = semantic.encoder_from(settings(tmp_path))
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def warm_encoder(vector_cache: Path) -> encoding.Encoder:
+    """The encoder with the run's phrasing vector cache, for tests of what is matched, not of
+    the cache: the FAQ's phrasings are encoded once a run (the demo's tests encode them too)."""
+    found = semantic.encoder_from({"DATABASE_PATH": str(vector_cache)})
     assert found is not None
     return found
 
@@ -83,14 +102,14 @@ def test_the_conversion_is_made_once_and_its_failure_costs_speed_only(
     first = semantic.encoder_from(settings(tmp_path))  # converted once in this process
     assert first is not None
     beside = tmp_path / first.model.name  # where a process converts it for this database
-    if not beside.exists():
-        shutil.copy(first.model, beside)
+    if not beside.exists():  # converted beside another database: the same file, linked here
+        os.link(first.model, beside)  # (a copy wrote 58 MB, and deleting it took a second)
     monkeypatch.setattr(encoding, "_CONVERTED", {})  # as a new process
 
     def broken(source: Path, target: Path) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(int8, "convert", broken)
+    monkeypatch.setattr("bot.faq.int8.convert", broken)
     again = semantic.encoder_from(settings(tmp_path))  # not converted again: the file is used
     assert again is not None and again.model == beside and again.sha256 == first.sha256
     monkeypatch.setattr(encoding, "_CONVERTED", {})
@@ -230,10 +249,17 @@ def test_the_demo_keeps_its_vector_cache_beside_the_database_it_is_given(
     monkeypatch.setenv("SEMANTIC_MODEL", str(model_folder()))  # as shipped: nothing to convert
     script = tmp_path / "script.txt"
     script.write_text("/faq where is my box\n")
+    # An FAQ of one entry: encoding the shipped one's 366 phrasings took a second.
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "faq.yaml").write_text(
+        '- id: where_is_my_box\n  question: "Where is my box?"\n  answer: "Track it in the app."\n'
+    )
     given = tmp_path / "q.db"
     semantic.default_encoder.cache_clear()  # the process's encoder, loaded for this demo
     try:
-        assert cli.main(["demo", "--script", str(script), "--db", str(given)]) == 0
+        demo = ["demo", "--knowledge", str(knowledge), "--script", str(script), "--db", str(given)]
+        assert cli.main(demo) == 0
     finally:
         semantic.default_encoder.cache_clear()
     assert semantic.cache_path(given).is_file()
@@ -294,11 +320,11 @@ def test_a_big_faq_compares_a_question_with_the_entries_closest_by_centroid_only
     assert whole[0, 0] == whole[1, 0] == -1.0 and without[1, 0] > 0
 
 
-def test_a_paraphrase_only_the_combined_matcher_answers(encoder: encoding.Encoder) -> None:
+def test_a_paraphrase_only_the_combined_matcher_answers(warm_encoder: encoding.Encoder) -> None:
     knowledge = load_valid_knowledge(ROOT / "knowledge")
     question = "I would like to close my account for good"
     lexical = Matcher.for_knowledge(knowledge, encoder=None).match(question)
-    combined = Matcher.for_knowledge(knowledge, encoder=encoder).match(question)
+    combined = Matcher.for_knowledge(knowledge, encoder=warm_encoder).match(question)
     assert lexical.verdict != "answer"
     assert combined.verdict == "answer"
     assert combined.matches[0].entry.id == "delete_account"
@@ -313,13 +339,13 @@ TYPOS = {  # as typed -> the entry
 
 
 def test_a_typo_is_read_for_its_meaning_as_the_faq_spells_the_word(
-    encoder: encoding.Encoder,
+    warm_encoder: encoding.Encoder,
 ) -> None:
     """The encoder reads a typo the words correct ("cancle") as the word in the FAQ's form
     closest to it ("cancel", not "cancelled"): given as typed, "how do i cancle" read as
     nothing like cancelling and got no answer, not even a "did you mean"."""
     knowledge = load_valid_knowledge(ROOT / "knowledge")
-    for meaning in (encoder, word_vectors()):
+    for meaning in (warm_encoder, word_vectors()):
         matcher = Matcher.for_knowledge(knowledge, encoder=meaning)
         for question, expected in TYPOS.items():
             found = matcher.match(question)
@@ -327,13 +353,14 @@ def test_a_typo_is_read_for_its_meaning_as_the_faq_spells_the_word(
             assert found.matches[0].entry.id == expected, (meaning.kind, found)
 
 
-def test_the_second_business_is_matched_better_with_meaning(encoder: encoding.Encoder) -> None:
+def test_the_second_business_is_matched_better_with_meaning(warm_encoder: encoding.Encoder) -> None:
     """benchmarks/telecom (see test_matching.py for the lexical bars): the combined matcher is
     at least as good on every count. Bars a little under what it does today."""
     bench = ROOT / "benchmarks" / "telecom"
     knowledge = load_valid_knowledge(bench / "knowledge")
     found = evaluate(
-        Matcher.for_knowledge(knowledge, encoder=encoder), read_questions(bench / "questions.csv")
+        Matcher.for_knowledge(knowledge, encoder=warm_encoder),
+        read_questions(bench / "questions.csv"),
     )
     assert found.top1 >= 0.88 and found.top3 >= 0.96
     assert found.answered >= 0.60 and found.answer_precision >= 0.95
@@ -341,6 +368,8 @@ def test_the_second_business_is_matched_better_with_meaning(encoder: encoding.En
 
 
 def test_converting_logs_only_the_quantizers_warnings():
+    from bot.faq import int8
+
     def record(level: int, message: str) -> logging.LogRecord:
         return logging.LogRecord("root", level, __file__, 1, message, None, None)
 

@@ -41,9 +41,12 @@ def database_of_version(path: Path, version: int, *, foreign_keys: bool = False)
     old = Database(sqlite3.connect(path))
     if foreign_keys:
         old.execute("PRAGMA foreign_keys = ON")
+    # One commit, as repbot migrates, not one (and its syncs to disk) per statement.
+    old.execute("BEGIN")
     for number, step in enumerate(MIGRATIONS[:version], start=1):
         step(old)
         old.execute(f"PRAGMA user_version = {number}")
+    old.conn.commit()
     return old
 
 
