@@ -283,6 +283,7 @@ def _valid_knowledge(args: argparse.Namespace) -> Knowledge | None:
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.coaching.playbooks import check_coverage
     from bot.guide import load_guide
+    from bot.slack.blocks.base import counted
     from bot.slack.blocks.faq import long_answers
 
     knowledge_dir, playbooks_dir = _content_dirs(args, ("knowledge", "playbooks"))
@@ -295,14 +296,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     _report(problems)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    entries, files = len(knowledge.entries), len(knowledge.files)
     print(
-        f"{knowledge_dir}: {entries} entr{'y' if entries == 1 else 'ies'} in {files} "
-        f"file{'' if files == 1 else 's'}; "
+        f"{knowledge_dir}: {counted(len(knowledge.entries), 'entry')} in "
+        f"{counted(len(knowledge.files), 'file')}; "
         f"{playbooks_dir}: roles, situations, templates, tone rules, solutions, teams, goals, "
-        "retention; "
-        f"{errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}"
+        f"retention; {counted(errors, 'error')}, {counted(warnings, 'warning')}"
     )
     return 1 if errors else 0
 

@@ -31,6 +31,13 @@ def test_only_leads_and_managers_may_use_kb(local):
     assert reply.render().text.startswith("Usage: /kb gaps")
 
 
+def new_entry_for_vegan_meals(local: LocalSlack) -> None:
+    """A rep's question the FAQ cannot answer, and Lee's New entry form for its gap."""
+    ask(local, "ana", "do you have vegan meals")
+    gaps_reply(local)
+    local.workspace.click("lee", "New entry")
+
+
 def not_helpful(local: LocalSlack, user: str, text: str) -> None:
     ask(local, user, text)
     local.workspace.click(user, "Not helpful")
@@ -127,9 +134,7 @@ def test_a_new_entry_from_the_modal_takes_its_wordings_as_phrasings(local):
 
 @pytest.mark.writes_content
 def test_control_characters_pasted_into_a_new_entry_do_not_reach_the_file(local):
-    ask(local, "ana", "do you have vegan meals")
-    gaps_reply(local)
-    local.workspace.click("lee", "New entry")
+    new_entry_for_vegan_meals(local)
     # pasted from a terminal: a NUL and a colour escape, which YAML files cannot hold as typed
     local.workspace.fill("Answer", "Yes:\x00 the \x1b[1mGreen box\x7f.", "lee")
     local.workspace.submit("lee")
@@ -139,9 +144,7 @@ def test_control_characters_pasted_into_a_new_entry_do_not_reach_the_file(local)
 
 
 def test_a_new_entry_whose_question_has_no_words_is_refused_in_the_modal(local):
-    ask(local, "ana", "do you have vegan meals")
-    gaps_reply(local)
-    local.workspace.click("lee", "New entry")
+    new_entry_for_vegan_meals(local)
     local.workspace.fill("Answer", "Yes: the Green box.", "lee")
     for question in ("😀", "do you have"):  # nothing /faq could ever match it by
         local.workspace.fill("Question", question, "lee")
@@ -296,9 +299,7 @@ def test_a_knowledge_file_deleted_on_disk_is_told_to_the_leads_with_what_it_took
 
 @pytest.mark.writes_content
 def test_a_field_shown_as_optional_is_filled_with_or_without_the_word(local):
-    ask(local, "ana", "do you have vegan meals")
-    gaps_reply(local)
-    local.workspace.click("lee", "New entry")
+    new_entry_for_vegan_meals(local)
     local.workspace.fill("Answer", "Not yet: boxes are for people for now.", "lee")
     local.workspace.fill("Tags, separated by commas (optional)", "boxes", "lee")
     local.workspace.fill("Other ways customers ask it, one per line", "dog food?", "lee")

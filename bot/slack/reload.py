@@ -52,7 +52,7 @@ def _listed(errors: list[Problem]) -> str:
 def tell_leads(sender: Sender, services: Services, what: str, message: base.Message) -> None:
     """Post `message` about the content files to the leads' channel. With several instances
     each sees the same files: one of them tells the leads (the key is `what` was found)."""
-    log.warning("content files: %s", what.splitlines()[0] if what else "")
+    log.warning("content files: %s", message["text"])
     channel = services.roles.channels.get("leads")
     key = "content-problems:" + hashlib.sha256(what.encode()).hexdigest()
     if channel is not None:

@@ -50,10 +50,6 @@ def not_allowed() -> Message:
     )
 
 
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}{'' if n == 1 else 's'}"
-
-
 def gap_key(block_id: str) -> int | None:
     """The key of the gap a button is for, from the block it is in; None for other blocks."""
     key = block_id.removeprefix(Block.KB_GAP)
@@ -134,8 +130,8 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
         return message(text, [*blocks, section(text)])
     questions = sum(gap.count for gap in gaps)
     heading = (
-        f"FAQ gaps of the last 7 days: {_count(questions, 'question')} "
-        f"in {_count(len(gaps), 'group')}"
+        f"FAQ gaps of the last 7 days: {counted(questions, 'question')} "
+        f"in {counted(len(gaps), 'group')}"
     )
     blocks.append(section(Mrkdwn(f"*{heading}*")))
     for gap in gaps[:GAPS_SHOWN]:
@@ -213,7 +209,7 @@ def knowledge_files_gone(gone: dict[str, list[str]], entries_in_service: int) ->
     one = len(gone) == 1
     text = (
         f"{names} {'is' if one else 'are'} gone from the knowledge files, and with "
-        f"{'it' if one else 'them'} {len(lost)} {'entry' if len(lost) == 1 else 'entries'} "
+        f"{'it' if one else 'them'} {counted(len(lost), 'entry')} "
         f"that /faq no longer answers ({entries_in_service} left). If that was a mistake, put the "
         "file back: the FAQ reads it again within seconds."
     )
@@ -274,7 +270,7 @@ def added_entry(question: str, entry_id: str, file: str) -> Mrkdwn:
 
 
 def ignored(question: str, count: int) -> Mrkdwn:
-    return Mrkdwn(f"Ignored {_curly(question)} ({_count(count, 'question')}).")
+    return Mrkdwn(f"Ignored {_curly(question)} ({counted(count, 'question')}).")
 
 
 def already_handled(resolution: tuple[str, str, str | None] | None) -> Mrkdwn:

@@ -21,6 +21,7 @@ from bot.slack.blocks.base import (
     Mrkdwn,
     code,
     context,
+    counted,
     escape,
     header,
     message,
@@ -120,12 +121,12 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
 def _headline(summary: WeeklySummary) -> str:
     """The week in one line, for a manager's phone: its volume, the FAQ's answer rate and the
     goals met ("8 FAQ queries, 4 cases, FAQ answer rate 50%; 3 of 6 goals met")."""
-    queries, cases = summary.volume.faq_queries.value, summary.volume.cases_opened.value
-    answered = summary.self_service.faq_answer_rate
-    said = (
-        f"{queries} FAQ quer{'y' if queries == 1 else 'ies'}, "
-        f"{cases} case{'' if cases == 1 else 's'}"
+    queries, cases = (
+        int(figure.value or 0)
+        for figure in (summary.volume.faq_queries, summary.volume.cases_opened)
     )
+    answered = summary.self_service.faq_answer_rate
+    said = f"{counted(queries, 'FAQ query')}, {counted(cases, 'case')}"
     if answered.value is not None:
         said += f", FAQ answer rate {shown(answered.value, answered.unit)}"
     judged = [result for result in summary.goals if result.met is not None]

@@ -111,8 +111,7 @@ def send_redirect(
     teams = services.guide.teams
     team, case_id, note, unknown = _read_redirect(teams, command.get("text", ""))
     if team is None or case_id is None:
-        usage = followup_blocks.redirect_usage(teams, unknown, case_id if unknown == "" else None)
-        ack(response_type="ephemeral", **usage)
+        ack(response_type="ephemeral", **followup_blocks.redirect_usage(teams, unknown, case_id))
         return
     user_id = command["user_id"]
     tz = time_zone(client, services.store, user_id)
