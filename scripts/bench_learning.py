@@ -109,8 +109,11 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
         f"learning from reps' clicks {'off' if args.no_learning else 'on'}; "
         f"{getattr(faq.matcher, 'tier', 'lexical')} matching"
     )
-    print("| week | answered | precision | top-3 | uncovered answered | lead clicks |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| week | answered | precision | top-3 | uncovered answered | lead clicks "
+        "| uncovered odds |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     began = time.perf_counter()
     for week in range(args.weeks):
         questions = asked[week * args.per_week : (week + 1) * args.per_week]
@@ -155,7 +158,8 @@ def simulate(args: argparse.Namespace, dev: Path, tmp: Path) -> int:
         clicks = lead_clicks(faq, store, truth, args.clicks)
         print(
             f"| {week + 1} | {_pct(answered, covered)} | {_pct(right, answered)} | "
-            f"{_pct(top3, covered)} | {_pct(uncovered_answered, uncovered)} | {clicks} |",
+            f"{_pct(top3, covered)} | {_pct(uncovered_answered, uncovered)} | {clicks} | "
+            f"{faq.edition.lessons.uncovered_odds:.2f} |",
             flush=True,
         )
     print(f"{time.perf_counter() - began:.0f} s")

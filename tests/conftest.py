@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from copy import copy as shallow_copy
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -33,7 +33,7 @@ from bot.cli import main  # noqa: E402
 from bot.demo import LocalSlack  # noqa: E402
 from bot.faq import semantic  # noqa: E402
 from bot.faq.knowledge import Entry, Knowledge, load_valid_knowledge  # noqa: E402
-from bot.faq.matching import Matcher  # noqa: E402
+from bot.faq.matching import UNCOVERED_ODDS, Matcher  # noqa: E402
 from bot.guide import Guide  # noqa: E402
 from bot.shared.clock import Clock  # noqa: E402
 from bot.shared.db import Store  # noqa: E402
@@ -108,15 +108,29 @@ _build_matcher = Matcher.for_knowledge
 
 
 def _cached_matcher(
-    cls: type[Matcher], knowledge: Knowledge, encoder: Literal["default"] | None = "default"
+    cls: type[Matcher],
+    knowledge: Knowledge,
+    encoder: Literal["default"] | None = "default",
+    uncovered_odds: float = UNCOVERED_ODDS,
+    asked: Collection[str] = (),
 ) -> Matcher:
     # SEMANTIC is read as the matcher is built: a test that turns the tier on gets its own.
     tier = os.environ.get("SEMANTIC") if encoder == "default" else "none"
-    key = repr((_in_any_folder(knowledge), list(knowledge.synonyms.items()), tier))
+    key = repr(
+        (
+            _in_any_folder(knowledge),
+            list(knowledge.synonyms.items()),
+            tier,
+            uncovered_odds,
+            sorted(asked),
+        )
+    )
     built = _MATCHERS.get(key)
     if built is None:
         # a Matcher is read-only once built
-        built = _MATCHERS[key] = _build_matcher(knowledge, encoder=encoder)
+        built = _MATCHERS[key] = _build_matcher(
+            knowledge, encoder=encoder, uncovered_odds=uncovered_odds, asked=asked
+        )
     return built if built.entries == knowledge.entries else _for_copy(built, knowledge)
 
 

@@ -14,8 +14,8 @@ import pytest
 from bot.faq import queries
 from bot.faq.gaps import close_as_phrasing, find_gaps
 from bot.faq.knowledge import load_valid_knowledge
-from bot.faq.learning import HALF_LIFE, Vote, learn, weight
-from bot.faq.matching import Matcher
+from bot.faq.learning import HALF_LIFE, MIN_ODDS, Vote, learn, uncovered_odds, weight
+from bot.faq.matching import UNCOVERED_ODDS, Matcher
 from bot.faq.service import Faq
 from bot.reporting.export import to_markdown
 from bot.reporting.summary import Labels, build_summary, faq_titles
@@ -97,7 +97,8 @@ def test_one_reps_clicks_move_nothing_however_many(faq):
     for text in (WALLET, WALLET_AGAIN, WALLET):
         faq.pick(ask(faq, text, "U1"), "U1", "refund")  # a misclicking rep, three times
     faq.pick(ask(faq, WALLET, "U2"), "U2", "lost_card")  # and one other rep, once
-    assert not faq.learn()
+    faq.learn()
+    assert not faq.edition.lessons.learned
     assert verdict(faq, WALLET) == ("suggest", "lost_card")
 
 
@@ -208,3 +209,70 @@ def test_the_learning_bench_prints_a_weekly_curve(tmp_path):
     missing = subprocess.run([*run[:3], str(tmp_path / "nothing")], capture_output=True,
                              text=True, check=True, timeout=60, env=env).stdout  # fmt: skip
     assert "no benchmark data at" in missing
+
+
+SHIPPED = Path(__file__).parent.parent / "knowledge"
+# Customers' words for what the shipped FAQ covers, none of them its phrasings
+PARAPHRASES = ("do you ship abroad", "payment declined", "my order never came",
+               "the box was empty", "can I pay later", "I was charged twice",
+               "my discount code failed", "when will I get my money back")  # fmt: skip
+
+
+def test_where_the_phrasings_are_questions_reps_asked_fewer_uncovered_ones_answer_more():
+    knowledge = load_valid_knowledge(SHIPPED)
+    taught = Matcher.for_knowledge(
+        knowledge, asked=[p for entry in knowledge.entries for p in entry.phrasings]
+    )
+    bolder = taught.with_uncovered_odds(MIN_ODDS)
+
+    def answered(matcher: Matcher) -> int:
+        return sum(matcher.match(text).verdict == "answer" for text in PARAPHRASES)
+
+    assert answered(bolder) > answered(taught)
+    for uncovered in ("do you sell dog food", "is my card stolen"):
+        assert bolder.match(uncovered).verdict != "answer"
+
+
+def test_a_leads_own_phrasings_keep_the_caution_of_day_one():
+    written = Matcher.for_knowledge(load_valid_knowledge(SHIPPED))  # no question reps asked
+    bolder = written.with_uncovered_odds(MIN_ODDS)
+    for text in PARAPHRASES:
+        assert bolder.match(text).matches == written.match(text).matches
+
+
+def test_reps_finding_their_answers_make_the_faq_bolder_without_a_rebuild(faq, monkeypatch):
+    phrasings = [(p, e.id) for e in faq.entries.values() for p in e.phrasings][:10]
+    for text, entry_id in phrasings:  # one rep's word teaches no question...
+        faq.feedback(ask(faq, text, "U1"), "U1", entry_id, helpful=True)
+    with monkeypatch.context() as patched:
+        patched.setattr(Matcher, "_build", lambda *a: pytest.fail("the index was rebuilt"))
+        assert faq.learn()  # ... but is one rep's view of how often the FAQ fits
+    assert not faq.edition.lessons.learned
+    assert faq.edition.lessons.uncovered_odds == 0.7 == faq.matcher.uncovered_odds
+    for rep in ("U2", "U3"):
+        for text, entry_id in phrasings:
+            faq.feedback(ask(faq, text, rep), rep, entry_id, helpful=True)
+    assert faq.learn()
+    assert faq.edition.lessons.uncovered_odds == MIN_ODDS == faq.matcher.uncovered_odds
+    assert verdict(faq, "somebody took my card") == ("answer", "lost_card")
+
+
+def test_a_floor_whose_questions_the_faq_lacks_keeps_even_odds(faq):
+    for rep in ("U1", "U2", "U3"):
+        for text in ("do you sell dog food", "is the bank open on sunday", WALLET):
+            faq.feedback(ask(faq, text, rep), rep, None, helpful=False)  # "None of these"
+        faq.feedback(ask(faq, ANSWERED, rep), rep, "lost_card", helpful=True)
+    faq.learn()
+    assert faq.edition.lessons.uncovered_odds == UNCOVERED_ODDS
+
+
+def test_the_uncovered_odds_weigh_each_rep_and_fade():
+    assert uncovered_odds([], NOW) == UNCOVERED_ODDS
+    # one rep, however many answers they found: two thirds of even odds at most
+    assert uncovered_odds([("U1", True, NOW)] * 100, NOW) == 0.7
+    three = [(rep, True, NOW) for rep in ("U1", "U2", "U3") for _ in range(10)]
+    assert uncovered_odds(three, NOW) == MIN_ODDS
+    # the same clicks two half-lives ago weigh a quarter: 20 / (20 + 7.5)
+    assert uncovered_odds([(r, f, NOW - 2 * HALF_LIFE) for r, f, _ in three], NOW) == 0.7
+    mixed = [(rep, i < 5, NOW) for rep in ("U1", "U2", "U3") for i in range(10)]
+    assert uncovered_odds(mixed, NOW) == UNCOVERED_ODDS

@@ -38,6 +38,7 @@ second one.
 
 from __future__ import annotations
 
+import copy
 import functools
 import itertools
 import math
@@ -48,7 +49,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -132,9 +133,10 @@ _CALIBRATION_PHRASINGS = 400  # at most, of a FAQ of up to _CALIBRATION_SAMPLE e
 # holds out fewer (entries x phrasings at most this): 400 phrasings of 199 entries took 0.35 s
 # to build, more than the 200 of a sample of 201 entries, and now meet them smoothly.
 _CALIBRATION_WORK = 40_000
-# An uncovered question counts as much as a covered one: the FAQ cannot know how often reps
-# will ask about what it lacks, so the confidence assumes even odds.
-_UNCOVERED_WEIGHT = 1.0
+# An uncovered question counts as much as a covered one: before reps have said what fits, the
+# FAQ cannot know how often they will ask about what it lacks, so the confidence assumes even
+# odds. Their clicks tell it later (`bot.faq.learning`): see `Matcher.with_uncovered_odds`.
+UNCOVERED_ODDS = 1.0
 _BACKGROUND = 9  # entries after the best whose mean similarity is the background
 _FULL_DETAIL = 10  # content words in a question beyond which more words add no evidence
 # Confidence before any evidence, as logistic coefficients on the evidence (see `_Evidence`);
@@ -452,6 +454,15 @@ class _Units:
     positions: tuple[int, ...]
 
 
+class _Example(NamedTuple):
+    """A held-out question the confidence is fitted on (`Matcher._calibrate`)."""
+
+    features: tuple[float, ...]  # of its evidence on its best entry (`_Evidence.features`)
+    right: bool  # its best entry is right
+    covered: bool  # only its phrasing held out, not its whole entry
+    asked: bool  # the phrasing is a question reps asked
+
+
 @dataclass(frozen=True)
 class _Confidence:
     """Logistic map from the evidence on an entry to the chance (0..100) that it is right."""
@@ -474,10 +485,17 @@ class Matcher:
         answer_at: float = ANSWER_AT,
         suggest_at: float = SUGGEST_AT,
         encoder: TextEncoder | None | Literal["default"] = "default",
+        uncovered_odds: float = UNCOVERED_ODDS,
+        asked: Collection[str] = (),
     ) -> None:
         """`encoder`: the sentence encoder of the semantic tier or the word vectors; by
-        default what the settings give (`bot.faq.semantic`), None for words alone."""
+        default what the settings give (`bot.faq.semantic`), None for words alone.
+        `asked`: the phrasings that are questions reps asked (`bot.faq.learning`), and
+        `uncovered_odds` how many questions the FAQ does not cover reps ask per one it does
+        (see `with_uncovered_odds`)."""
         self.entries = list(entries)
+        self.uncovered_odds = uncovered_odds
+        self._asked = frozenset(asked)
         self.answer_at = answer_at
         self.suggest_at = suggest_at
         if isinstance(encoder, str):  # "default"
@@ -485,6 +503,25 @@ class Matcher:
         self.encoder = encoder
         with no_cycle_collection():
             self._build(synonyms)
+
+    def with_uncovered_odds(self, odds: float) -> Matcher:
+        """This matcher with its confidence fitted again for `odds` uncovered questions per
+        covered one (what reps' clicks say, `bot.faq.learning`): the same index and held-out
+        examples, only the fit redone, in milliseconds. Fewer uncovered questions make a score
+        mean more: where they are rare, a close match is seldom one the FAQ lacks.
+
+        The odds weigh the uncovered questions made of phrasings that reps asked (`asked`);
+        those made of a lead's phrasings keep even odds. A lead's words are easier to match
+        than a customer's, so a fit on them alone is too sure of covered questions, and even
+        odds make up for it: in scripts/bench_learning.py's first week, answers are 94% right
+        (91.7% with the floor's odds for every uncovered question). A question a customer
+        asked is as hard as the next one."""
+        refitted = copy.copy(self)  # the index is read-only: the copy shares it
+        refitted.uncovered_odds = odds
+        refitted._confidence = _Confidence(
+            _fit_logistic(self._examples, self._prior, _PRIOR_STRENGTH, odds)
+        )
+        return refitted
 
     @property
     def tier(self) -> str:
@@ -607,7 +644,10 @@ class Matcher:
             vectors = [self._entry_grams(index) for index in range(count)]
             ids = self._entry_units(0).table.ids  # the entries' n-grams are their phrasings'
             self._gram_table = GramTable.of_vectors([(v, scale) for v, _, scale in vectors], ids)
-        self._confidence = self._calibrate(held_out, read, read_pairs)
+        self._examples, self._prior = self._calibrate(held_out, read, read_pairs)
+        self._confidence = _Confidence(
+            _fit_logistic(self._examples, self._prior, _PRIOR_STRENGTH, self.uncovered_odds)
+        )
         self._gram_table = None  # only calibrating asks so many questions of the same entries
         self._question_grams = functools.lru_cache(maxsize=8)(self._question_of)
         # What calibrating's questions touched is not what reps will ask about: the memory is
@@ -618,10 +658,21 @@ class Matcher:
 
     @classmethod
     def for_knowledge(
-        cls, knowledge: Knowledge, encoder: TextEncoder | None | Literal["default"] = "default"
+        cls,
+        knowledge: Knowledge,
+        encoder: TextEncoder | None | Literal["default"] = "default",
+        uncovered_odds: float = UNCOVERED_ODDS,
+        asked: Collection[str] = (),
     ) -> Matcher:
-        """A matcher over a loaded knowledge base, with the synonyms its leads keep."""
-        return cls(knowledge.entries, synonyms=knowledge.synonyms, encoder=encoder)
+        """A matcher over a loaded knowledge base, with the synonyms its leads keep (and see
+        `Matcher`)."""
+        return cls(
+            knowledge.entries,
+            synonyms=knowledge.synonyms,
+            encoder=encoder,
+            uncovered_odds=uncovered_odds,
+            asked=asked,
+        )
 
     def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
         """The best `top` entries for the question; those whose ids are in `exclude` are left
@@ -1267,12 +1318,13 @@ class Matcher:
         held_out: list[tuple[int, int]],
         read: dict[int, list[list[str]]],
         read_pairs: dict[int, Counter[str]],
-    ) -> _Confidence:
-        """Fit the confidence on held-out phrasings of this knowledge base (see the module doc);
+    ) -> tuple[list[_Example], tuple[float, ...]]:
+        """What the confidence is fitted on (see the module doc): examples from held-out
+        phrasings of this knowledge base, and the prior.
         `read`: the normalised phrasings of their entries, `read_pairs` their word pairs.
 
-        Each sampled phrasing gives two questions: held out from its entry, the answer is right
-        when its entry still comes first; with its whole entry gone, any answer is wrong.
+        Each sampled phrasing gives two questions: held out from its entry (covered), the answer
+        is right when its entry still comes first; with its whole entry gone, any answer is wrong.
         """
         # each question: its words, what is held out, the encoder's cosines, the candidates
         questions = []
@@ -1298,36 +1350,33 @@ class Matcher:
             candidates, candidates_whole = self._held_out_candidates(
                 words, pairs, held, whole, (closest, closest_whole)
             )
-            questions.append((words, held, closest, candidates))
-            questions.append((words, whole, closest_whole, candidates_whole))
+            phrasing = self.entries[index].phrasings[position]
+            questions.append((words, held, closest, candidates, phrasing))
+            questions.append((words, whole, closest_whole, candidates_whole, phrasing))
         if self._meaning is not None and self._meaning.encoder.kind == "words":
             self._meaning_weight, self._centroid_share = _WORDS_MIXTURE
         elif self._meaning is not None:
             self._meaning_weight, self._centroid_share = _best_mixture(
                 # the held-out phrasings (each followed by its whole entry held out)
-                [(held.entry, candidates) for _, held, _, candidates in questions[::2]]
+                [(held.entry, candidates) for _, held, _, candidates, _ in questions[::2]]
             )
-        examples: list[tuple[tuple[float, ...], float, float]] = []  # features, right, weight
+        examples: list[_Example] = []
         near: dict[tuple[int, int | None], float] = {}
-        for words, held, closest, candidates in questions:
+        asked = self._asked
+        for words, held, closest, candidates, phrasing in questions:
             if held.phrasing is not None:  # a phrasing's two questions: often the same best entry
                 near = {}
             ranked = _combine(candidates, self._meaning_weight, self._centroid_share)
             if ranked:
                 evidence = self._evidence(ranked, words, 1, held, closest, near)[0]
-                right = held.phrasing is not None and ranked[0][0] == held.entry
-                examples.append(
-                    (
-                        evidence.features(),
-                        float(right),
-                        1.0 if held.phrasing is not None else _UNCOVERED_WEIGHT,
-                    )
-                )
+                covered = held.phrasing is not None
+                right = covered and ranked[0][0] == held.entry
+                examples.append(_Example(evidence.features(), right, covered, phrasing in asked))
         prior: tuple[float, ...] = _PRIOR
         if self._meaning is not None:
             of_words = self._meaning.encoder.kind == "words"
             prior = (*_PRIOR, _WORDS_MEANING_PRIOR if of_words else _MEANING_PRIOR)
-        return _Confidence(_fit_logistic(examples, prior, _PRIOR_STRENGTH))
+        return examples, prior
 
     def _grams_of_entry(self, index: int) -> tuple[dict[str, float], dict[str, float], float]:
         """The entry's char n-gram vector as in `_units_of_entry` (weights and scale), and each of
@@ -1595,13 +1644,16 @@ def _grams(word: str) -> tuple[str, ...]:
 
 
 def _fit_logistic(
-    examples: list[tuple[tuple[float, ...], float, float]],
+    examples: list[_Example],
     prior: tuple[float, ...],
     strength: float,
+    uncovered_odds: float,
 ) -> tuple[float, ...]:
     """Weighted logistic regression by Newton's method, pulled towards `prior`.
 
-    Examples are (features with a leading 1, right 0/1, weight). A ridge penalty of `strength`
+    A covered example weighs 1, an uncovered one made of a question reps asked
+    `uncovered_odds`, any other uncovered one `UNCOVERED_ODDS` (see
+    `Matcher.with_uncovered_odds`). A ridge penalty of `strength`
     on the distance of each feature weight from the prior's keeps a small FAQ near the prior
     and makes the fit always exist. Feature weights stay >= 0, so that more evidence never
     lowers a score: a weight the fit wants negative is fixed at 0 and the rest refitted.
@@ -1610,9 +1662,11 @@ def _fit_logistic(
     so a pull of 1 on the weights and 5 on the bias is worth some 20 held-out questions.
     """
     size = len(prior)
-    rows = np.array([features for features, _, _ in examples], dtype=float).reshape(-1, size)
-    rights = np.array([right for _, right, _ in examples], dtype=float)
-    weights = np.array([weight for _, _, weight in examples], dtype=float)
+    rows = np.array([e.features for e in examples], dtype=float).reshape(-1, size)
+    rights = np.array([e.right for e in examples], dtype=float)
+    weights = np.array(
+        [1.0 if e.covered else uncovered_odds if e.asked else UNCOVERED_ODDS for e in examples]
+    )
     target = np.array(prior, dtype=float)
     pull = np.full(size, strength)
     pull[0] *= _BIAS_PULL

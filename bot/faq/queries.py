@@ -223,6 +223,24 @@ def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, 
     ]
 
 
+def answered_since(store: Store, since: str) -> list[tuple[str, bool, str]]:
+    """(rep, whether an entry fits, when asked) of every question asked since that a rep
+    clicked on: an entry fits when a rep picked one or found one Helpful; else they said only
+    Not helpful or "None of these"."""
+    return [
+        (user_id, bool(fits), created_at)
+        for user_id, fits, created_at in store.db.execute(
+            """SELECT q.user_id, max(said.fits), q.created_at
+               FROM (SELECT query_id, helpful AND entry_id IS NOT NULL AS fits FROM faq_feedback
+                     UNION ALL SELECT query_id, 1 FROM faq_picks) said
+               JOIN faq_queries q ON q.id = said.query_id
+               WHERE q.created_at >= :since AND q.text != ''
+               GROUP BY q.id ORDER BY q.id""",
+            {"since": since},
+        )
+    ]
+
+
 def evidence_mark(store: Store) -> tuple[object, ...]:
     """What every pick or vote made or changed moves (each one is stamped with its time), and
     every removal of people's words (an erasure or retention: bot/shared/redact.py): two equal

@@ -52,7 +52,10 @@ class Faq:
     @staticmethod
     def _edition_of(knowledge: Knowledge, lessons: Lessons) -> Edition:
         taught = replace(knowledge, entries=lessons.entries(knowledge.entries))
-        return Edition(knowledge, Matcher.for_knowledge(taught), knowledge.by_id(), lessons)
+        matcher = Matcher.for_knowledge(
+            taught, uncovered_odds=lessons.uncovered_odds, asked=lessons.asked
+        )
+        return Edition(knowledge, matcher, knowledge.by_id(), lessons)
 
     @property
     def edition(self) -> Edition:
@@ -105,16 +108,22 @@ class Faq:
                 self.store, iso(now - WINDOW)
             )
         ]
-        lessons = learn(votes, edition.matcher, now)
+        answered = [
+            (rep, fits, datetime.fromisoformat(at))
+            for rep, fits, at in faq_db.answered_since(self.store, iso(now - WINDOW))
+        ]
+        lessons = learn(votes, edition.matcher, now, answered)
         if lessons == edition.lessons:
             return False
         # Built outside the lock (it takes a while): a lead's edit meanwhile is not held up,
         # and wins; the next tick learns again on top of it.
-        rebuilt = (
-            replace(edition, lessons=lessons)
-            if lessons.learned == edition.lessons.learned
-            else self._edition_of(edition.knowledge, lessons)
-        )
+        if lessons.learned != edition.lessons.learned:
+            rebuilt = self._edition_of(edition.knowledge, lessons)
+        elif lessons.uncovered_odds != edition.lessons.uncovered_odds:
+            matcher = edition.matcher.with_uncovered_odds(lessons.uncovered_odds)
+            rebuilt = replace(edition, matcher=matcher, lessons=lessons)
+        else:
+            rebuilt = replace(edition, lessons=lessons)
         with self._reloading:
             if self._edition is not edition:
                 return False
