@@ -1,8 +1,10 @@
 """Nothing acknowledged is lost, nothing is done twice: the way in, the way out and the error
 boundary, end to end through the emulator (which fails, rate-limits and repeats on request)."""
 
+import fcntl
 import json
 import logging
+import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -620,6 +622,28 @@ def test_a_failure_on_the_way_in_gives_a_command_the_kind_line_and_an_event_a_re
     assert ref in caplog.text and "database is locked" in caplog.text and "Traceback" in caplog.text
     event = local.fake.dm_event(ANA, "where is my box")
     assert local.client.event(event).status == 500  # not done: Slack sends it again
+
+
+def test_a_writer_frozen_mid_write_gets_a_kind_line_and_a_retry_not_a_hung_bot(local):
+    store = local.services.store
+    store.lock_timeout = 0.05
+    frozen = os.open(store.lock_path, os.O_RDWR)  # another worker, stopped holding the lock
+    fcntl.flock(frozen, fcntl.LOCK_EX)
+    try:
+        (reply,) = local.workspace.command("ana", "/faq", "where is my box")
+        assert "Sorry, something went wrong on our side (reference" in reply.render().text
+        event = local.fake.dm_event(ANA, "where is my box")
+        assert local.client.event(event, event_id="EvFROZEN").status == 500
+    finally:
+        fcntl.flock(frozen, fcntl.LOCK_UN)
+        os.close(frozen)
+    store.lock_timeout = 10
+    assert local.client.event(event, event_id="EvFROZEN", retry_num=1).status == 200
+    local.settle()
+    assert count(local, "SELECT count(*) FROM faq_queries") == 1
+    assert len(posts_to(local, event["channel"])) == 1  # the DM's answer, once
+    text = shown(local.workspace.command("ana", "/faq", "where is my box"))
+    assert "Where is my box?" in text and "Sorry" not in text
 
 
 def test_an_unknown_command_gets_a_kind_line(local):

@@ -1,5 +1,7 @@
 """The database: migrations, repeated deliveries and votes that are never written twice."""
 
+import fcntl
+import os
 import sqlite3
 import threading
 import time
@@ -177,6 +179,37 @@ def test_writes_from_many_threads_all_land(tmp_path):
         thread.join()
     assert errors == []
     assert count(store, "faq_queries") == 200
+
+
+def test_a_writer_frozen_mid_write_makes_the_others_give_up_not_hang(tmp_path):
+    store = Store(tmp_path / "r.db")
+    store.lock_timeout = 0.05
+    # another process, stopped while it held the writers' lock (SIGSTOP, swapped out)
+    frozen = os.open(store.lock_path, os.O_RDWR)
+    fcntl.flock(frozen, fcntl.LOCK_EX)
+    for key in ("T1", "T2"):
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            query(store, key)
+    fcntl.flock(frozen, fcntl.LOCK_UN)  # it goes on and finishes
+    os.close(frozen)
+    query(store, "T3")
+    store.lock_timeout = 10  # as it is: writers taking turns in earnest
+    errors: list[Exception] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(10):
+                query(store, f"W{n}-{i}")
+        except sqlite3.Error as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # the waits given up let the lock go once they got it: nothing holds it now
+    assert errors == [] and count(store, "faq_queries") == 41
 
 
 def claim_keys(db_path: str, keys: list[str]) -> list[str]:

@@ -111,6 +111,9 @@ class Store:
         # wakes the moment it is free; SQLite's own busy handler sleeps in steps of 1 to 100 ms.
         self.lock_path = self.path.with_name(self.path.name + "-lock")
         self._writers: list[int] = []  # each thread's descriptor of the lock file
+        # A writer that waits longer than this for its turn gives up, as SQLite's busy timeout
+        # does: a process frozen mid-write (stopped, swapped out) must not hold every thread.
+        self.lock_timeout: float = BUSY_TIMEOUT_SECONDS
         self.commits = 0  # write transactions committed through this Store (tests count them)
         self.db.enable_wal()
         self.migrate()
@@ -165,8 +168,7 @@ class Store:
             with db.atomic():
                 yield db
             return
-        writer = self._local.writer
-        fcntl.flock(writer, fcntl.LOCK_EX)  # waits without the interpreter lock
+        writer = self._take_turn()
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -184,6 +186,45 @@ class Store:
             self.commits += 1  # under the write lock
         finally:
             fcntl.flock(writer, fcntl.LOCK_UN)
+            if writer != self._local.writer:
+                os.close(writer)
+
+    def _take_turn(self) -> int:
+        """Wait for the writers' lock file, at most `lock_timeout`; the descriptor that holds
+        it. Free, it is this thread's own descriptor at once. Taken, a thread waits for it on a
+        descriptor of its own (flock() has no timeout; it waits without the interpreter lock and
+        wakes the moment the lock is free), and if the wait is given up that thread lets the
+        lock go as soon as it gets it, on a descriptor no one else uses."""
+        writer = self._local.writer
+        try:
+            fcntl.flock(writer, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return writer
+        except BlockingIOError:
+            pass
+        waiting = os.open(self.lock_path, os.O_RDWR | os.O_CLOEXEC)
+        turn = threading.Event()
+        given_up = False
+        decided = threading.Lock()
+
+        def wait() -> None:
+            nonlocal given_up
+            fcntl.flock(waiting, fcntl.LOCK_EX)
+            with decided:
+                if given_up:
+                    fcntl.flock(waiting, fcntl.LOCK_UN)
+                    os.close(waiting)
+                else:
+                    turn.set()
+
+        threading.Thread(target=wait, name="writer-turn", daemon=True).start()
+        if not turn.wait(self.lock_timeout):
+            with decided:
+                given_up = not turn.is_set()
+            if given_up:
+                raise sqlite3.OperationalError(
+                    f"database is locked: another writer held it over {self.lock_timeout:g} s"
+                )
+        return waiting
 
     @contextmanager
     def write(self) -> Iterator[Database]:
