@@ -207,7 +207,6 @@ class Store:
         decided = threading.Lock()
 
         def wait() -> None:
-            nonlocal given_up
             fcntl.flock(waiting, fcntl.LOCK_EX)
             with decided:
                 if given_up:
