@@ -117,6 +117,7 @@ def accuracy(
         ("top-3", lambda e: _share(e.top3)),
         ("covered: answered", lambda e: _share(e.answered)),
         ("  of which right", lambda e: _share(e.answer_precision)),
+        ("surest half: right", lambda e: _share(e.surest_half_right)),
         ("covered: suggested", lambda e: _share(e.suggested)),
         ("  right among 3", lambda e: _share(e.suggest_right_rate)),
         ("uncovered: answered", lambda e: _share(e.uncovered_answered)),

@@ -53,6 +53,7 @@ def test_counts_and_rates(matcher):
     assert e.uncovered_answered == 0.0
     assert 0 < e.answered <= 0.75
     assert e.answer_precision == 1.0
+    assert e.surest_half_right == 1.0  # the two surest, both right; "zzz qqq" is the least
     assert e.unanswered == [("zzz qqq", "delivery_time")]
     assert e.unknown_ids == []
     assert 0 <= e.p50_ms <= e.p99_ms
@@ -70,6 +71,7 @@ def test_confusions_are_counted_most_frequent_first(matcher):
         ("delivery_time", "reset_password", 1),
     ]
     assert e.top1 == 0.0
+    assert e.surest_half_right == 0.0
 
 
 def test_expected_ids_missing_from_the_knowledge_base_are_reported(matcher):

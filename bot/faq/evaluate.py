@@ -32,6 +32,9 @@ class Evaluation:
     uncovered_answered: float | None  # share of uncovered questions that got "answer"
     suggested: float | None  # share of covered questions that got "suggest"
     suggest_right_rate: float | None  # share of covered "suggest"s with the expected among 3
+    # share right of the covered questions the matcher is surest of, the more sure half: how
+    # far its scores can be trusted whatever the line for answering (ties at the half count)
+    surest_half_right: float | None
     confusions: list[tuple[str, str, int]]  # (expected, got first instead, count), most first
     unanswered: list[tuple[str, str]]  # covered (question, expected id) whose verdict was "none"
     # expected ids that are not in the knowledge base: a typo or a removed entry, not a miss
@@ -51,6 +54,7 @@ def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
     times = []
     questions = covered = top1 = top3 = answered = answered_right = 0
     suggested = suggested_right = uncovered = uncovered_answered = 0
+    sureness: list[tuple[float, bool]] = []  # each covered question's best score, right
     for question, expected in rows:
         questions += 1
         start = time.perf_counter()
@@ -65,6 +69,7 @@ def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
             unknown[expected] += 1
             continue
         covered += 1
+        sureness.append((result.matches[0].score if ids else 0.0, ids[:1] == [expected]))
         top1 += ids[:1] == [expected]
         top3 += expected in ids[:3]
         if ids and ids[0] != expected:
@@ -88,6 +93,7 @@ def evaluate(matcher: Matcher, rows: Iterable[tuple[str, str]]) -> Evaluation:
         uncovered_answered=_rate(uncovered_answered, uncovered),
         suggested=_rate(suggested, covered),
         suggest_right_rate=_rate(suggested_right, suggested),
+        surest_half_right=_surest_half_right(sureness),
         confusions=[(a, b, n) for (a, b), n in confusions.most_common()],
         unanswered=unanswered,
         unknown_ids=list(unknown),
@@ -144,6 +150,7 @@ def format_report(evaluation: Evaluation, *, confusions: int = 10, unanswered: i
         f"answered: {_percent(e.answered)} of covered questions, "
         f"right {_percent(e.answer_precision)} of the time",
         f"suggestions with the right entry among three: {_percent(e.suggest_right_rate)}",
+        f"the surest half of covered questions: right {_percent(e.surest_half_right)}",
     ]
     if e.uncovered:
         lines.append(f"uncovered questions answered anyway: {_percent(e.uncovered_answered)}")
@@ -164,6 +171,16 @@ def format_report(evaluation: Evaluation, *, confusions: int = 10, unanswered: i
         if len(e.unanswered) > unanswered:
             lines.append(f"  ... and {len(e.unanswered) - unanswered} more")
     return "\n".join(lines)
+
+
+def _surest_half_right(sureness: list[tuple[float, bool]]) -> float | None:
+    """The share right of the questions scored at least as high as the median question."""
+    if not sureness:
+        return None
+    ranked = sorted(sureness, reverse=True)
+    line = ranked[(len(ranked) - 1) // 2][0]
+    surest = [right for score, right in ranked if score >= line]
+    return sum(surest) / len(surest)
 
 
 def _count(questions: int) -> str:
