@@ -161,23 +161,28 @@ def test_votes_given_before_votes_per_entry_are_kept_and_a_vote_on_another_entry
     ]
 
 
-def test_writes_from_many_threads_all_land(tmp_path):
-    store = Store(tmp_path / "r.db")
+def write_from_threads(store: Store, threads: int, each: int) -> list[Exception]:
+    """`threads` threads each recording `each` queries at once; the errors they met."""
     errors: list[Exception] = []
 
     def work(n: int) -> None:
         try:
-            for i in range(25):
-                query(store, f"T{n}-{i}")
+            for i in range(each):
+                query(store, f"W{n}-{i}")
         except (sqlite3.Error, AssertionError) as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for thread in threads:
+    running = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for thread in running:
         thread.start()
-    for thread in threads:
+    for thread in running:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_writes_from_many_threads_all_land(tmp_path):
+    store = Store(tmp_path / "r.db")
+    assert write_from_threads(store, threads=8, each=25) == []
     assert count(store, "faq_queries") == 200
 
 
@@ -194,22 +199,9 @@ def test_a_writer_frozen_mid_write_makes_the_others_give_up_not_hang(tmp_path):
     os.close(frozen)
     query(store, "T3")
     store.lock_timeout = 10  # as it is: writers taking turns in earnest
-    errors: list[Exception] = []
-
-    def work(n: int) -> None:
-        try:
-            for i in range(10):
-                query(store, f"W{n}-{i}")
-        except sqlite3.Error as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     # the waits given up let the lock go once they got it: nothing holds it now
-    assert errors == [] and count(store, "faq_queries") == 41
+    assert write_from_threads(store, threads=4, each=10) == []
+    assert count(store, "faq_queries") == 41
 
 
 def claim_keys(db_path: str, keys: list[str]) -> list[str]:

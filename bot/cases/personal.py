@@ -27,18 +27,6 @@ def find_customer(store: Store, text: str) -> dict:
     if not text:
         raise Refusal(f"Which customer? {HOW[0].upper()}{HOW[1:]}.")
     refuse_slack_reference(text, f"{HOW[0].upper()}{HOW[1:]}.")
-    if not cases_db.any_customer(store):
-        # A new install, or a database other than the one meant: "no customer has BX-1" would
-        # send them looking for BX-1.
-        raise Refusal(
-            (
-                "There are no customers in the database yet: they come from your CRM with ",
-                Code("repbot customers import FILE.csv"),
-                f" (columns {','.join(CSV_COLUMNS)}), or one at a time as reps open cases with ",
-                Code("/case"),
-                ".",
-            )
-        )
     case = CASE_REF.match(text)
     if case:
         number = int(case[1])
@@ -48,6 +36,7 @@ def find_customer(store: Store, text: str) -> dict:
             number = merged  # its one contact was moved there: the same customer's
         row = cases_db.case_row(store, number)
         if row is None:
+            _refuse_if_no_customers(store)
             raise Refusal(f"There is no case {text.upper()}; {HOW}.")
         return cases_db.customer(store, row["customer_id"]) or {}
     if "@" in text:
@@ -57,6 +46,7 @@ def find_customer(store: Store, text: str) -> dict:
         if not rows and not any(c.isdigit() for c in text):  # a CRM id has digits, a name none
             rows, what = _by_name(store, text)
     if not rows:
+        _refuse_if_no_customers(store)
         erased = erased_customer(store, text)
         if erased is not None:
             now_called = existing(cases_db.customer(store, erased.ref), erased.ref)["name"]
@@ -70,6 +60,22 @@ def find_customer(store: Store, text: str) -> dict:
         names = ", ".join(f"{row['id']} ({row['name']})" for row in rows)
         raise Refusal(f"{len(rows)} customers have {what}: {names}. Give the CRM id of one.")
     return rows[0]
+
+
+def _refuse_if_no_customers(store: Store) -> None:
+    """Where a lookup found nothing in a database of no customers (a new install, or another
+    database than the one meant), that is what to say: "no customer has BX-1" would send them
+    looking for BX-1."""
+    if not cases_db.any_customer(store):
+        raise Refusal(
+            (
+                "There are no customers in the database yet: they come from your CRM with ",
+                Code("repbot customers import FILE.csv"),
+                f" (columns {','.join(CSV_COLUMNS)}), or one at a time as reps open cases with ",
+                Code("/case"),
+                ".",
+            )
+        )
 
 
 def _by_name(store: Store, text: str) -> tuple[list[dict], str]:

@@ -16,9 +16,15 @@ from bot.shared.db import Store, placeholders
 CLAIM_TIMEOUT = timedelta(minutes=5)
 
 
+def _live(now: datetime) -> tuple[str, str]:
+    """The times a claim still held at `now` was made between (`CLAIM_TIMEOUT`)."""
+    return iso(now - CLAIM_TIMEOUT), iso(now + CLAIM_TIMEOUT)
+
+
 def is_stale(claimed_at: str, now: datetime) -> bool:
     """Whether a claim made at `claimed_at` may be taken over at `now`."""
-    return not iso(now - CLAIM_TIMEOUT) <= claimed_at <= iso(now + CLAIM_TIMEOUT)
+    earliest, latest = _live(now)
+    return not earliest <= claimed_at <= latest
 
 
 def claims(store: Store, keys: list[str]) -> dict[str, dict]:
@@ -44,7 +50,7 @@ def claim_job(store: Store, row: dict, now: datetime) -> bool:
                     next_try_at = NULL
                 WHERE job_claims.status = 'claimed'
                     AND job_claims.claimed_at NOT BETWEEN ? AND ?""",
-            [*row.values(), iso(now - CLAIM_TIMEOUT), iso(now + CLAIM_TIMEOUT)],
+            [*row.values(), *_live(now)],
         )
         return cursor.rowcount == 1
 

@@ -195,7 +195,10 @@ def knowledge_reload(knowledge: Knowledge, entries_in_service: int) -> Message:
         )
         return _with_problems(text, knowledge.errors)
     warnings = [p for p in knowledge.problems if p.severity != "error"]
-    text = f"Reloaded the FAQ: {len(knowledge.entries)} entries in {len(knowledge.files)} files."
+    text = (
+        f"Reloaded the FAQ: {counted(len(knowledge.entries), 'entry')} in "
+        f"{counted(len(knowledge.files), 'file')}."
+    )
     return _with_problems(
         text + (f" {counted(len(warnings), 'warning')}:" if warnings else ""), warnings
     )
