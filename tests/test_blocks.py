@@ -135,7 +135,8 @@ def test_long_text_stays_inside_slack_limits():
 
 
 def test_an_answer_with_two_more_for_the_rest_of_the_message_stays_inside_slacks_50_blocks():
-    huge = Entry("huge", "A question?", "word " * 40_000)  # far more than 40 sections
+    source = "/srv/repbot/knowledge/billing.yaml:12"  # where a server keeps the files
+    huge = Entry("huge", "A question?", "word " * 40_000, source=source)  # over 40 sections
     also = [Scored(Entry(f"more{n}", "And this?", "word " * 40_000), 80.0) for n in (1, 2)]
     for built in (
         faq_blocks.faq_answer(huge, "asked", 1, 90.0, also),
@@ -145,6 +146,9 @@ def test_an_answer_with_two_more_for_the_rest_of_the_message_stays_inside_slacks
         assert len(built["blocks"]) <= 50
         assert shown(built).count("The customer also asks:") == 2
         assert shown(built).count("The whole answer is in the FAQ") == 3  # what was left out
+        # where a lead finds it, not the server's path
+        assert "The whole answer is in the FAQ, knowledge/billing.yaml:12." in shown(built)
+        assert "/srv" not in shown(built)
 
 
 # One renderer: people's words go in raw and are escaped exactly once, inside the builders.

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo import LocalSlack
+from bot.emulator.render import unescape
 from bot.emulator.team import member
 
 LEE = member("lee").id
@@ -418,3 +419,79 @@ def test_a_gap_suggests_an_entry_only_when_the_faq_would_answer_with_it(local):
     (block,) = [b for b in reply.blocks if b.get("block_id") == menu.block_id]
     (new_entry,) = [e for e in block["elements"] if e.get("action_id") == "kb_new_entry"]
     assert new_entry["style"] == "primary"
+
+
+def queries_recorded(local: LocalSlack) -> int:
+    return local.services.store.db.execute("SELECT count(*) FROM faq_queries").fetchone()[0]
+
+
+def test_a_leads_try_shows_how_faq_answers_and_is_no_customers_question(local):
+    entry = local.services.faq.entry("where_is_my_box")
+    (reply,) = local.workspace.command("lee", "/kb", "try where is my box")
+    text = reply.render().text
+    assert reply.kind == "ephemeral"
+    assert (
+        "*How /faq answers this now*\n> where is my box\n*Answered* with `where_is_my_box`" in text
+    )
+    assert "(it answers from 50%)" in text
+    # each entry weighed, with its confidence and where a lead edits it
+    line = entry.source.rpartition(":")[2]
+    # where a lead edits it, as they know the file, not where this machine keeps it
+    assert (
+        "\n• `where_is_my_box` · " in text
+        and f" — “{entry.question}” · knowledge/delivery.yaml:{line}\n" in text
+    )
+    assert text.count("\n• ") == 3
+    # what a phone shows: the answer's question, not ids
+    assert reply.text.startswith(f"/faq answers “where is my box” with “{entry.question}”, ")
+    assert "not counted as a customer's question" in text
+    # a question the FAQ lacks: told, and neither recorded nor in the leads' gaps
+    (reply,) = local.workspace.command("lee", "/kb", "TRY do you have vegan meals")
+    assert "*No good match*: nothing is 12% sure." in reply.render().text
+    assert reply.text == "/faq has no good match for “do you have vegan meals”."
+    assert queries_recorded(local) == 0
+    assert "No FAQ gaps" in gaps_reply(local).render().text
+
+
+def test_a_try_shows_a_did_you_mean_and_the_customers_markup_as_typed(local):
+    (reply,) = local.workspace.command(
+        "lee", "/kb", "try <!here> my parcel still hasnt turned up & *help*"
+    )
+    text = reply.render().text
+    assert "*Did you mean*, with 3 entries: nothing is 50% sure, so the rep picks" in text
+    assert "> <!here> my parcel still hasnt turned up & ∗help∗\n" in text  # as typed: no ping
+    box_late = local.services.faq.entry("box_late").question
+    assert unescape(reply.text) == (
+        f"/faq asks “did you mean” for “<!here> my parcel still hasnt turned up & ∗help∗”, "
+        f"the closest “{box_late}”."
+    )
+
+
+def test_a_try_shows_what_reps_clicks_taught_the_faq(local):
+    for rep, text in [("ana", "how do i cancel my subscription"),
+                      ("ben", "how do I cancel my subscription please")]:  # fmt: skip
+        not_helpful(local, rep, text)
+    for rep, text in [("ana", "my parcel still hasnt turned up"),
+                      ("ben", "My parcel still hasnt turned up!")]:  # fmt: skip
+        ask(local, rep, text)
+        local.workspace.click(rep, "Helpful")
+    local.services.faq.learn()  # what the bot's ticker does every minute
+    (reply,) = local.workspace.command("lee", "/kb", "try how do i cancel my subscription")
+    text = reply.render().text
+    assert (
+        "*Left out*, as reps turned it down for questions like this: `cancel_subscription`" in text
+    )
+    (reply,) = local.workspace.command("lee", "/kb", "try my parcel still hasnt turned up")
+    text = reply.render().text
+    assert "*Answered* with `box_late`" in text
+    assert " · reps confirmed 2 questions for it" in text
+    assert queries_recorded(local) == 4  # the reps' questions only
+
+
+def test_try_without_words_and_a_reps_try(local):
+    (reply,) = local.workspace.command("lee", "/kb", "try   ")
+    assert reply.render().text.startswith("Type the customer's words after /kb try, for example")
+    (reply,) = local.workspace.command("lee", "/kb", "try 🙂 !!")
+    assert "has no words to search the FAQ with" in reply.render().text
+    (reply,) = local.workspace.command("ana", "/kb", "try where is my box")
+    assert reply.render().text.startswith("Only team leads can curate the FAQ.")

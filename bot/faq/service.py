@@ -39,6 +39,15 @@ class Edition:
     lessons: Lessons = Lessons()
 
 
+@dataclass(frozen=True)
+class Trial:
+    """How /faq answers a question now, for a lead trying it (`Faq.trial`); nothing is kept."""
+
+    result: MatchResult  # what a rep would get
+    left_out: frozenset[str]  # entries reps turned down for questions like it (`Lessons.excluded`)
+    taught: dict[str, int]  # entry id -> questions reps confirmed for it (`Lessons.learned`)
+
+
 class Faq:
     def __init__(self, knowledge_dir: Path, knowledge: Knowledge, store: Store) -> None:
         self.knowledge_dir = Path(knowledge_dir)
@@ -142,7 +151,21 @@ class Faq:
         be past the end of what was read, or lost among the rest. (Otherwise a part alone is
         not taken: out of the sentences around it, it was answered wrongly more often than it
         was newly answered right.)"""
-        edition = self._edition
+        return self._match(self._edition, text)
+
+    def trial(self, text: str) -> Trial:
+        """What `match` gives, with what reps' clicks have to do with it; not recorded, so a
+        lead's try is no customer's question (not in the gaps, the learning or the summary)."""
+        edition = self._edition  # one edition for the match and the lessons shown with it
+        lessons = edition.lessons
+        return Trial(
+            self._match(edition, text),
+            lessons.excluded(edition.matcher, text),
+            {entry_id: len(questions) for entry_id, questions in lessons.learned.items()},
+        )
+
+    @staticmethod
+    def _match(edition: Edition, text: str) -> MatchResult:
         result = _matched(edition, text, SUGGESTIONS)
         if result.verdict == "none" and result.names_a_need and language_of(text) == "other":
             return replace(result, other_language=True)  # its parts would read the same

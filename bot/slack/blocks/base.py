@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.shared import times
@@ -94,6 +95,13 @@ def unmarked(text: str) -> str:
 def code(text: str) -> Mrkdwn:
     """`text` as code, escaped: a command, an id or a path of ours."""
     return Mrkdwn(f"`{escape(text)}`")
+
+
+def file_shown(path: str | Path) -> str:
+    """A content file as leads know it, by its folder and name ("knowledge/delivery.yaml"), not
+    by where this machine keeps it."""
+    shown = Path(path)
+    return f"{shown.parent.name}/{shown.name}"
 
 
 def mention(user_id: str) -> Mrkdwn:

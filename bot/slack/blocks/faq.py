@@ -18,6 +18,7 @@ from bot.slack.blocks.base import (
     button,
     context,
     escape,
+    file_shown,
     message,
     note,
     quote,
@@ -63,9 +64,15 @@ def tried(entry_id: str, entry: Entry | None, limit: int) -> Mrkdwn:
     return escape(question) + Mrkdwn(between) + answer
 
 
+def place(entry: Entry) -> str:
+    """Where a lead edits the entry: its file (`file_shown`) and line."""
+    file, _, line = entry.source.rpartition(":")
+    return f"{file_shown(file)}:{line}" if file else entry.source
+
+
 def _answer_sections(entry: Entry, most: int) -> list[dict]:
     """The FAQ question and its answer; past `most` sections, where the rest is."""
-    rest = f"The whole answer is in the FAQ, {entry.source}."
+    rest = f"The whole answer is in the FAQ, {place(entry)}."
     return sections(_answer(entry), most=most, rest=rest)
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bot.faq.gaps import Gap
 from bot.faq.knowledge import Knowledge
+from bot.faq.matching import ANSWER_AT, SUGGEST_AT, Scored
+from bot.faq.service import Trial
 from bot.shared.content import Problem
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
@@ -20,14 +22,17 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
+    file_shown,
     mention,
     message,
     note,
     option,
     plain,
+    quote,
     section,
     shorten,
 )
+from bot.slack.blocks.faq import place
 from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
 GAPS_SHOWN = 10  # Slack allows 50 blocks a message; a lead works through ten at a time
@@ -37,9 +42,84 @@ INPUT_LIMIT = 3000  # what Slack lets an input field hold
 
 def usage() -> Message:
     return note(
-        "Usage: /kb gaps (questions the FAQ could not answer this week, to add to it) "
-        "or /kb reload (read the knowledge files again)"
+        "Usage: /kb gaps (questions the FAQ could not answer this week, to add to it), "
+        "/kb reload (read the knowledge files again) or /kb try <a customer's question> (how "
+        "/faq answers it now, without counting it as a customer's)"
     )
+
+
+def try_usage() -> Message:
+    return note(
+        "Type the customer's words after /kb try, for example: /kb try where is my box. "
+        "I'll show how /faq answers them now, without counting them as a customer's question."
+    )
+
+
+NOT_COUNTED = (
+    "A try: not counted as a customer's question, so it is not in /kb gaps, what the FAQ "
+    "learns from reps or the weekly summary."
+)
+
+
+def _tried_line(scored: Scored, taught: dict[str, int]) -> Mrkdwn:
+    entry = scored.entry
+    line = code(entry.id) + f" · {scored.score:.0f}% — “{shorten(entry.question, 150)}”"
+    confirmed = taught.get(entry.id, 0)
+    learned = f" · reps confirmed {counted(confirmed, 'question')} for it" if confirmed else ""
+    return line + f" · {place(entry)}{learned}"
+
+
+def trial(asked: str, tried: Trial) -> Message:
+    """How /faq answers `asked` now, for a lead: what a rep would see, the entries it weighed
+    with their confidence and where they are, and what reps' clicks changed."""
+    result = tried.result
+    words = shorten(asked, 100)
+    if not result.names_a_need:
+        return note(
+            f"“{words}” has no words to search the FAQ with: /faq would ask the rep for the "
+            "customer's question."
+        )
+    best = result.matches[0] if result.matches else None
+    if result.verdict == "answer" and best:
+        said = (
+            f"/faq answers “{words}” with “{shorten(best.entry.question, 100)}”, "
+            f"{best.score:.0f}% sure."
+        )
+        verdict = Mrkdwn("*Answered* with ") + code(best.entry.id) + f", {best.score:.0f}% sure "
+        verdict += f"(it answers from {ANSWER_AT:.0f}%)."
+    elif result.verdict == "suggest" and best:
+        said = (
+            f"/faq asks “did you mean” for “{words}”, the closest "
+            f"“{shorten(best.entry.question, 100)}”."
+        )
+        verdict = Mrkdwn(
+            f"*Did you mean*, with {counted(len(result.offered), 'entry')}: nothing is "
+            f"{ANSWER_AT:.0f}% sure, so the rep picks (it offers from {SUGGEST_AT:.0f}%). "
+            "These words added as a phrasing of the right entry, in its file below, make it "
+            "answer them."
+        )
+    else:
+        said = f"/faq has no good match for “{words}”."
+        language = " It reads as another language than the FAQ's English."
+        language = language if result.other_language else ""
+        verdict = Mrkdwn(
+            f"*No good match*: nothing is {SUGGEST_AT:.0f}% sure.{language} A rep's question "
+            "like it goes to /kb gaps, where one click starts a new entry for it."
+        )
+    blocks = [section(Mrkdwn("*How /faq answers this now*\n") + quote(asked) + "\n" + verdict)]
+    if result.matches:
+        lines = [_tried_line(scored, tried.taught) for scored in result.matches]
+        blocks += bulleted(Mrkdwn("*Closest entries*"), lines, shown=len(lines), rest="")
+    if result.also:
+        also = Mrkdwn(", ").join(code(s.entry.id) + f" ({s.score:.0f}%)" for s in result.also)
+        blocks.append(section(Mrkdwn("*The rest of the message is answered with* ") + also))
+    if tried.left_out:
+        left = Mrkdwn(", ").join(code(entry_id) for entry_id in sorted(tried.left_out))
+        blocks.append(
+            section(Mrkdwn("*Left out*, as reps turned it down for questions like this: ") + left)
+        )
+    blocks.append(context(NOT_COUNTED))
+    return message(said, blocks)
 
 
 def not_allowed() -> Message:
@@ -262,14 +342,16 @@ def _with_problems(text: str, problems: list[Problem]) -> Message:
 # What the lead just did, shown above the refreshed list (Mrkdwn, escaped here).
 
 
-def added_phrasing(question: str, entry_id: str, file: str | None) -> Mrkdwn:
+def added_phrasing(question: str, entry_id: str, file: Path | None) -> Mrkdwn:
     if file is None:
         return Mrkdwn(f"{_curly(question)} is already a phrasing of {code(entry_id)}.")
-    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {code(file)}.")
+    shown = code(file_shown(file))
+    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {shown}.")
 
 
-def added_entry(question: str, entry_id: str, file: str) -> Mrkdwn:
-    return Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {code(file)}.")
+def added_entry(question: str, entry_id: str, file: Path) -> Mrkdwn:
+    shown = code(file_shown(file))
+    return Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {shown}.")
 
 
 def ignored(question: str, count: int) -> Mrkdwn:

@@ -30,10 +30,6 @@ DONE = "kb_done"  # in the context: what the acknowledging listener did, for the
 GapHandler = Callable[[Services, Gap, dict, str], str]
 
 
-def shown_name(file) -> str:
-    return f"{file.parent.name}/{file.name}"
-
-
 def gaps_now(services: Services, done: str) -> base.Message:
     """The list as it is now, saying what was `done`, once the FAQ read the files again."""
     services.faq.reload()
@@ -94,9 +90,7 @@ def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> st
         written = close_as_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
         return kb_blocks.failed(str(error))
-    return kb_blocks.added_phrasing(
-        gap.question, entry.id, shown_name(written.file) if written else None
-    )
+    return kb_blocks.added_phrasing(gap.question, entry.id, written.file if written else None)
 
 
 def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:

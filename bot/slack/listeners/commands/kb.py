@@ -1,5 +1,5 @@
-"""/kb gaps | /kb reload: team leads curate the FAQ from what the floor asks, and put their
-edits to knowledge/ and playbooks/ into service."""
+"""/kb gaps | /kb reload | /kb try: team leads curate the FAQ from what the floor asks, put
+their edits to knowledge/ and playbooks/ into service, and try a question as /faq answers it."""
 
 from slack_bolt import Ack, Respond
 
@@ -9,7 +9,7 @@ from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
 
-SUBCOMMANDS = ("gaps", "reload")
+SUBCOMMANDS = ("gaps", "reload", "try")
 
 
 def _subcommand(command: dict, services: Services) -> str | None:
@@ -23,8 +23,15 @@ def _subcommand(command: dict, services: Services) -> str | None:
 def acknowledge(ack: Ack, command: dict, services: Services) -> None:
     if not services.roles.at_least(command.get("user_id", ""), "lead"):
         ack(response_type="ephemeral", **kb_blocks.not_allowed())
-    elif _subcommand(command, services) is None:
+    elif (subcommand := _subcommand(command, services)) is None:
         ack(response_type="ephemeral", **kb_blocks.usage())
+    elif subcommand == "try":
+        # Matching takes milliseconds and nothing is recorded: the answer rides on the ack.
+        asked = command.get("text", "").strip()[len(subcommand) :].strip()
+        if not asked:
+            ack(response_type="ephemeral", **kb_blocks.try_usage())
+        else:
+            ack(response_type="ephemeral", **kb_blocks.trial(asked, services.faq.trial(asked)))
     else:
         ack()  # the work can take longer than Slack waits; the answer follows
 

@@ -11,7 +11,7 @@ from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.kb import DONE, gaps_now, shown_name
+from bot.slack.listeners.actions.kb import DONE, gaps_now
 from bot.slack.outbox import Outbox
 
 
@@ -59,7 +59,7 @@ def write(
         written = close_as_entry(faq, gap, user_id, question=question,
                                  answer=_value(view, Field.ANSWER), variants=variants,
                                  tags=tags)  # fmt: skip
-    context[DONE] = kb_blocks.added_entry(question, written.entry_id, shown_name(written.file))
+    context[DONE] = kb_blocks.added_entry(question, written.entry_id, written.file)
     ack()  # the modal closes
 
 
