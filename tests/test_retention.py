@@ -114,7 +114,9 @@ def test_an_old_weeks_summary_reads_the_same_after_its_texts_are_removed(store):
 
     assert counts == {"faq_questions": 3, "drafts": 1, "tone_checks": 1, "closed_cases": 1}
     assert kims(store) == []
-    assert summary_of(store) == before  # every figure, the unanswered questions too
+    after = summary_of(store)
+    # every figure, the unanswered questions too; only when it was made differs
+    assert replace(after, made_at=before.made_at) == before
     # The rows stay, so the counts do.
     assert store.db.execute("SELECT count(*) FROM faq_queries").fetchone()[0] == 3
 

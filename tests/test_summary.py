@@ -584,7 +584,11 @@ def test_an_empty_week_is_a_short_correct_summary(store):
 
 def test_exports(summary):
     markdown = to_markdown(summary)
-    assert markdown.startswith("# Weekly summary 2026-W27 (Jun 29 – Jul 5, 2026)")
+    # when the figures were read, on the team's clock: a promise overdue then may be kept since
+    assert markdown.startswith(
+        "# Weekly summary 2026-W27 (Jun 29 – Jul 5, 2026)\n\n"
+        "Figures as of Jul 6, 2026 at 9:00 AM.\n"
+    )
     assert "| FAQ answer rate | 37.5% | 50% | -12.5 pp |" in markdown  # a rate changes in points
     # solutions by the playbook's names, money with its currency
     credit = next(f for f in summary.solutions.value_by_type if f.name == "account_credit")

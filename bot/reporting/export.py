@@ -108,7 +108,8 @@ def to_markdown(summary: WeeklySummary) -> str:
     """The summary as Markdown tables, for a slide or a wiki page."""
     days = week_span(summary.start, summary.end, ZoneInfo(summary.timezone), "–")
     so_far = ", so far" if summary.in_progress else ""
-    lines = [f"# Weekly summary {summary.label} ({days}{so_far})", ""]
+    made = times.at(summary.made_at, ZoneInfo(summary.timezone))
+    lines = [f"# Weekly summary {summary.label} ({days}{so_far})", "", f"Figures as of {made}.", ""]
     if summary.empty:
         lines += ["Nothing happened this week: no queries, cases, drafts, solutions, promises "
                   "or redirects.", ""]  # fmt: skip

@@ -197,6 +197,8 @@ class WeeklySummary:
     goals: tuple[GoalResult, ...]
     empty: bool  # nothing happened: a short post saying so
     in_progress: bool  # the week is not over: its figures are so far
+    # When the figures were read: a promise overdue then may be kept since, so a post says it.
+    made_at: datetime
     audit_head: audit.Head  # the audit chain's head when the summary was made, published with it
     retention_records: int = 0  # records whose texts retention removed during the week
 
@@ -443,6 +445,7 @@ def build_summary(
     counted = [name for name, (_, unit) in FIGURES.items() if unit == "count"]
     return WeeklySummary(
         in_progress=until < end,
+        made_at=made,
         label=label,
         start=start,
         end=end,

@@ -24,6 +24,7 @@ from bot.slack.blocks.base import (
     counted,
     escape,
     header,
+    local_time,
     message,
     section,
     sections,
@@ -113,7 +114,8 @@ def summary_post(summary: WeeklySummary, missed: Sequence[str] = ()) -> Message:
                 + f" (target {sign} {shown(result.target, unit)})"
             )
         blocks += sections(Mrkdwn("*Experience goals*\n") + Mrkdwn("\n").join(goal_lines))
-    against = Mrkdwn("Change is against the week before. ") + code("repbot summary")
+    as_of = Mrkdwn("Figures as of ") + local_time(summary.made_at, ZoneInfo(summary.timezone))
+    against = as_of + ". Change is against the week before. " + code("repbot summary")
     blocks.append(context(against + " exports it."))
     return message(f"{title}: {_headline(summary)}", [*blocks, *_closing(summary)])
 
