@@ -314,7 +314,7 @@ def test_tone_gives_each_phrase_its_own_bullet_and_a_notification_that_names_the
 
     several = (
         "Unfortunately we can't refund you, policy says 30 days. "
-        "As I said, u need to call your bank."
+        "As I said, u need to call the courier."
     )
     reply = one(local.workspace.command("ana", "/tone", several))
     text = reply.render().text
@@ -324,7 +324,7 @@ def test_tone_gives_each_phrase_its_own_bullet_and_a_notification_that_names_the
         "Say “can *[add: what you can do]* rather than” instead, as in the sentence above."
     )
     assert bullets[3].endswith(
-        "Say “just to recap,” instead: “Just to recap, I'll get in touch with your bank.”"
+        "Say “just to recap,” instead: “Just to recap, I'll get in touch with the courier.”"
     )
     assert not re.search(r"\w\*\[|\]\*\w", text)  # a part to fill in never glued to a word
     assert reply.text == (

@@ -181,7 +181,7 @@ def test_a_week_still_going_on_measures_waits_to_now_and_says_so(local):
 
 
 def test_the_summary_names_the_phrases_tone_caught_as_people_say_them(local):
-    local.workspace.command("ana", "/tone", "As I said, you need to contact your bank.")
+    local.workspace.command("ana", "/tone", "As I said, you need to contact the courier.")
     text = shown(local.workspace.command("mia", "/summary", "this week"))
     phrases = text.split("Phrases /tone caught most")[1]
     # as people write them: the patterns' lower-case "i" read "“as i said”" (a new-user QA play)

@@ -191,6 +191,23 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "Unfortunately we can't refund it, it ships Monday.",
             "We can [add: what you can do] rather than refund it, it ships Monday.",
         ),
+        # "yourself" follows the phrase: the rep doing it does it for them (a QA play got
+        # "Just to recap, I'll get in touch with the courier yourself.")
+        (
+            "As I said, you need to contact the courier yourself.",
+            "Just to recap, I'll get in touch with the courier for you.",
+        ),
+        (
+            "You'll have to call them yourself, sorry.",
+            "I'll get in touch with them for you, sorry.",
+        ),
+        # only the customer can ask their own bank: no promise the rep cannot keep (the same
+        # play got "I'll get in touch with your bank to get the hold released.")
+        (
+            "You need to contact your bank to get the hold released.",
+            "The quickest way is through [add: who]: ask them [add: what to ask], and meanwhile "
+            "I'll [add: what you will do].",
+        ),
     ],
 )
 def test_rewrites_read_naturally(rules, text, rewritten):
@@ -625,7 +642,7 @@ REPLIES = [
     ),
     (
         "That isn't something I can authorise, you'll need to ring your bank.",
-        ["That isn't something I can", "you'll need to ring"],
+        ["That isn't something I can", "you'll need to ring your bank"],
         ANEW,
     ),
     (
