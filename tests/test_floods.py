@@ -60,7 +60,11 @@ def test_done_in_a_digest_closes_that_reminder_and_leaves_the_others_their_butto
         local.workspace.command("ana", "/followup", f"in 1h {what}")
     local.wait(timedelta(minutes=61))
     (digest,) = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == ANA]
-    assert digest.body["text"] == "3 follow-ups due"  # what a phone shows
+    # what a phone shows: how many, and the first of them
+    assert (
+        digest.body["text"]
+        == "3 follow-ups due. Due now: F-1 call Maria, due Jun 17, 2026 at 12:30 PM"
+    )
     local.workspace.look(member("ana"))
     local.workspace.click("ana", "Done")  # the first item's
     now = latest(local, ANA)
@@ -115,7 +119,9 @@ def test_approvals_piled_up_in_an_outage_reach_the_leads_as_one_message_that_dec
     assert sent[LEADS] == 1 and sent[ANA] == 1, sent
     (card,) = [c for c in local.fake.calls_to("chat.postMessage")
                if c.body["channel"] == LEADS and c.status == 200]  # fmt: skip
-    assert card.body["text"] == "3 approval requests"
+    assert (
+        card.body["text"] == "3 approval requests. Approval needed: Account credit £60.00 on C-1001"
+    )
     local.workspace.look(member("lee"))
     local.workspace.click("lee", "Approve")  # the first request's, by its button
     local.workspace.look(member("lee"))
@@ -150,14 +156,16 @@ def test_a_digest_in_flight_when_its_sender_died_is_not_sent_again_and_what_came
     assert set(keys.values()) == {1}, keys  # each once
     assert len([key for key in keys if key.startswith("reminder:")]) == 3 and keys["test:more"]
     assert [body["text"] for body in (c.body for c in local.fake.calls_to("chat.postMessage"))
-            if body["channel"] == ANA] == ["3 follow-ups due", "one more"]  # fmt: skip
+            if body["channel"] == ANA] == [
+        "3 follow-ups due. Due now: F-1 call Maria, due Jun 17, 2026 at 12:30 PM", "one more"
+    ]  # fmt: skip
     statuses = store.db.execute("SELECT DISTINCT status FROM outbox").fetchall()
     assert statuses == [("sent",)]
 
 
 def test_a_digest_keeps_within_slacks_limits_and_says_how_many_more():
     big = "a long line about a customer & their <order> " * 60  # every item near a section
-    items = [digest.Item("due", str(n), base.message(f"Due now: {n}", [
+    items = [digest.Item("due", str(n), base.message(f"Due now: {n} & <Co>", [
         base.section(f"Due now: F-{n} {big}"),
         base.actions(f"followup:{n}", base.button("Done", "followup_done", str(n))),
     ])) for n in range(5)]  # fmt: skip
@@ -165,7 +173,8 @@ def test_a_digest_keeps_within_slacks_limits_and_says_how_many_more():
         digest.Item("overdue", str(n), base.note(f"Overdue: F-{n} {big}")) for n in range(5, 300)
     ]
     message = digest.digest(items)
-    assert message["text"] == "5 follow-ups due and 295 overdue alerts"  # a phone's notification
+    # a phone's notification: the counts, and the first item's own, its words escaped once
+    assert message["text"] == "5 follow-ups due and 295 overdue alerts. Due now: 0 &amp; &lt;Co&gt;"
     blocks = message["blocks"]
     assert len(blocks) <= 50
     ids = [b["block_id"] for b in blocks if "block_id" in b]

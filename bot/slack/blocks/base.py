@@ -263,6 +263,13 @@ def message(fallback: str, blocks: list[dict]) -> Message:
     return {"text": escape(shorten(fallback, FALLBACK_LIMIT)), "blocks": blocks}
 
 
+def notification_words(built: Message) -> str:
+    """A built message's notification as the plain words it was made from (`message` keeps
+    them escaped), to quote in another message's notification."""
+    text = str(built.get("text", ""))
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def usage(command: str, what: str, example: str) -> Message:
     text = (
         Mrkdwn("Usage: ")

@@ -16,13 +16,16 @@ from bot.slack.blocks.base import (
     context,
     fit,
     message,
+    notification_words,
     section,
+    shorten,
 )
 
 MESSAGE_BLOCKS = 50  # Slack refuses a message with more
 FULL_BLOCKS = 36  # of those, for items shown whole (with their buttons); the rest list lines
 FULL_ITEMS = 10  # items shown whole, at most: a longer message is a wall, not a reminder
 LINE_LIMIT = 280  # one listed item's line
+FIRST_IN_NOTIFICATION = 120  # of the first item's own notification, after the headline
 TAG = "~"  # block id = the item's own block id (or its place) + TAG + the item's tag
 REST = "Open repbot's Home tab to see everything still open."
 
@@ -115,7 +118,10 @@ def digest(items: Sequence[Item], rest: str = REST) -> Message:
         blocks += [{"type": "divider"}, *lines]
     if shown < len(items):
         blocks.append(context(f"…and {len(items) - shown} more. {rest}"))
-    return message(title, blocks)
+    # A phone shows the headline and what the first item is: "2 follow-ups due" alone says
+    # nothing of whom to call.
+    first = shorten(notification_words(items[0].message), FIRST_IN_NOTIFICATION) if items else ""
+    return message(f"{title}. {first}" if first else title, blocks)
 
 
 def tag_of(block_id: str) -> str | None:
