@@ -114,6 +114,11 @@ def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     draft = text.split("\n")[2]
     shorter = one(local.workspace.click("ana", "Shorter")).render().text
     assert len(shorter) < len(text)
+    assert "as short as" not in shorter
+    # pressed again, the same draft comes back, and says why (a QA play saw nothing change)
+    again = one(local.workspace.click("ana", "Shorter")).render().text
+    assert again.startswith("This is as short as this reply gets.\n*Draft reply*")
+    assert again.split("\n", 1)[1] == shorter
     another = one(local.workspace.click("ana", "Another version")).render().text
     assert another != shorter
     formal = one(local.workspace.click("ana", "More formal")).render().text
@@ -121,7 +126,7 @@ def test_a_draft_is_can_do_with_a_time_and_its_buttons_change_it(local):
     used = one(local.workspace.click("ana", "Use this"))
     assert "Logged as sent." in used.render().text and used.elements == ()
     assert rows(local, "SELECT count(*) FROM drafts WHERE used_at IS NOT NULL") == [(1,)]
-    assert rows(local, "SELECT count(*) FROM drafts") == [(4,)]
+    assert rows(local, "SELECT count(*) FROM drafts") == [(5,)]
 
 
 def test_not_helpful_is_recorded(local):

@@ -83,6 +83,14 @@ def _closing_words(closing: Closing) -> str:
     return "thanks us" if closing.thanked else "says it's sorted"
 
 
+# A change button whose draft came out the same, and what that means.
+UNCHANGED: dict[str, str] = {
+    Action.DRAFT_SHORTER: "This is as short as this reply gets.",
+    Action.DRAFT_FORMAL: "This reply is as formal as it gets.",
+    Action.DRAFT_ANOTHER: "This reply has no other version: edit it as you need.",
+}
+
+
 def draft_message(
     draft_id: int,
     draft: Draft,
@@ -92,13 +100,18 @@ def draft_message(
     case: str | None = None,
     no_case: str | None = None,
     case_of: str | None = None,
+    unchanged_by: str | None = None,
 ) -> Message:
     """The draft, ready to copy, with what the rep can do with it. `no_case` is a case reference
     the rep gave that names no case: the draft leaves it out, and says so. `case_of` is the
-    case's customer when the name the rep typed is not theirs: the draft says so too."""
+    case's customer when the name the rep typed is not theirs: the draft says so too.
+    `unchanged_by`, the button (Action) whose new draft came out as the one it was pressed on:
+    said, or the rep cannot tell whether the press did anything."""
     value = str(draft_id)
     promised = f"Promises a reply {escape(draft.promise)}" if draft.promise else "Promises nothing"
+    same = [context(UNCHANGED[unchanged_by])] if unchanged_by in UNCHANGED else []
     blocks = [
+        *same,
         section(_draft_heading(draft, tone, customer, case, no_case, case_of)),
         *sections(draft.text),
         context(Mrkdwn(f"{promised} · situation ") + code(draft.situation)),

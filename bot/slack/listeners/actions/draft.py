@@ -71,6 +71,7 @@ def on_draft(
             **coach_blocks.draft_message(
                 drafted.draft_id, drafted.draft, drafted.tone, customer=row["customer_name"],
                 case=row["case_id"],
+                unchanged_by=action_id if drafted.draft.text == row["text"] else None,
             ),
         )  # fmt: skip
 
