@@ -36,6 +36,34 @@ def give_leads_the_right(local: LocalSlack) -> None:
 
 
 @pytest.mark.writes_content
+def test_the_card_says_how_it_found_the_customer_and_to_check_a_guess_before_erasing(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    found = {
+        "BX-1": "Found Margaret Holloway (BX-1) by customer id.",
+        "mh@example.com": "Found Margaret Holloway (BX-1) by email.",
+        "Margaret Holloway": "Found Margaret Holloway (BX-1).",
+        "C-1001": "Found Margaret Holloway (BX-1) by case id.",
+    }
+    local.workspace.command("ana", "/case", "BX-1, box arrived damaged")
+    for typed, how in found.items():
+        (card,) = local.workspace.command("lee", "/customer", typed)
+        said = card.render().text
+        assert how in said and "Check it is them" not in said, said
+    # A name like the one typed may be someone else: said above the buttons, and on a phone
+    for typed, how in (("margret holoway", "by a similar spelling"),
+                       ("holloway", "by part of the name")):  # fmt: skip
+        (card,) = local.workspace.command("lee", "/customer", typed)
+        warning = f"Found Margaret Holloway (BX-1) {how}. Check it is them: an erasure cannot"
+        warning += " be undone."
+        assert warning in card.blocks[0]["text"]["text"], card.blocks
+        assert card.blocks[1]["type"] == "actions"
+        assert card.text.endswith(warning)
+
+
+@pytest.mark.writes_content
 def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothing(local, tmp_path):
     customers(local, tmp_path)
     give_leads_the_right(local)

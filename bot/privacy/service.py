@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.cases import audit
+from bot.cases.customers import How
 from bot.cases.personal import (
     audit_naming,
     audit_parts_of,
@@ -21,6 +22,7 @@ from bot.cases.personal import (
     erase_cases,
     erase_customer,
     find_customer,
+    look_up,
     open_cases,
 )
 from bot.coaching import personal as coaching_personal
@@ -80,7 +82,10 @@ def find(store: Store, text: str) -> dict:
 
 def export(store: Store, text: str) -> dict:
     """Everything repbot holds about the customer `text` names, as plain data for JSON."""
-    customer = find_customer(store, text)
+    return _exported(store, find_customer(store, text))
+
+
+def _exported(store: Store, customer: dict) -> dict:
     document = _export_of(store, customer)
     named, partly = _named_by(customer), _partly_named_by(store, customer)
     others = owned_by_others(_case_ids(document))
@@ -153,10 +158,12 @@ class Overview:
     erased_at: str | None
     open_cases: list[str]
     held: dict[str, int]  # how many of each (a noun: "case", "note"), as an export has them
+    how: How  # how what was typed found them: a name like it may be someone else
 
 
 def overview(store: Store, text: str) -> Overview:
-    document = export(store, text)
+    customer, how = look_up(store, text)
+    document = _exported(store, customer)
     cases, mentions = document["cases"], document["mentions"]
     held = {"case": len(cases)}
     for kind, noun in (("notes", "note"), ("solutions", "solution"), ("promises", "promise"),
@@ -168,7 +175,7 @@ def overview(store: Store, text: str) -> Overview:
     customer = document["customer"]
     return Overview(
         customer["id"], customer["name"], customer["email"], document.get("erased_at"),
-        [case["case"] for case in cases if case["status"] == "open"], held,
+        [case["case"] for case in cases if case["status"] == "open"], held, how,
     )  # fmt: skip
 
 
