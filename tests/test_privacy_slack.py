@@ -212,7 +212,35 @@ def test_the_card_and_the_export_count_what_names_her_outside_her_cases(local, t
     ws.click("lee", "Erase…")
     ws.fill("Why? The audit log keeps it: no names, please.", "DSR-8", "lee")
     done = shown(ws.submit("lee"))
-    assert "7 other mentions, the personal details of 1 entry in the audit log." in done
+    assert "3 other mentions, the personal details of 1 entry in the audit log." in done
+
+
+@pytest.mark.writes_content
+def test_the_card_and_the_erasure_count_the_records_of_staff_exporting_their_data(local, tmp_path):
+    # Grace has no case; Lee's export (and a second click on it) leaves the bot's records of
+    # it, which name her CRM id: the click, the file sent, the replies. The card counts them
+    # and the erasure names them as such, not as "other mentions" of her.
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    card = shown(local.workspace.command("lee", "/customer", "BX-2"))
+    assert "repbot holds 0 cases." in card
+    local.workspace.click("lee", "Export data")
+    local.settle()
+    local.wait(timedelta(minutes=1))
+    again = shown(local.workspace.click("lee", "Export data"))
+    assert "No need to export again" in again
+    local.settle()
+    card = shown(local.workspace.command("lee", "/customer", "BX-2"))
+    held = "repbot holds 0 cases, 1 audit log entry, 4 records of staff exporting their data."
+    assert held in card, card
+    done = erase_from_slack(local, "BX-2")
+    assert "Erased: 1 customer, 4 records of staff exporting their data.\n" in done, done
+    assert "mention" not in done
+    store = local.services.store
+    raw = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    assert b"bx-2" not in raw.lower()  # erased all the same
+    # with no export, nothing but her record
+    assert "Erased: 1 customer.\n" in erase_from_slack(local, "BX-1")
 
 
 def erase_from_slack(local: LocalSlack, customer: str) -> str:
