@@ -36,6 +36,34 @@ def give_leads_the_right(local: LocalSlack) -> None:
 
 
 @pytest.mark.writes_content
+def test_the_card_says_how_it_found_the_customer_and_to_check_a_guess_before_erasing(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    found = {
+        "BX-1": "Found Margaret Holloway (BX-1) by customer id.",
+        "mh@example.com": "Found Margaret Holloway (BX-1) by email.",
+        "Margaret Holloway": "Found Margaret Holloway (BX-1).",
+        "C-1001": "Found Margaret Holloway (BX-1) by case id.",
+    }
+    local.workspace.command("ana", "/case", "BX-1, box arrived damaged")
+    for typed, how in found.items():
+        (card,) = local.workspace.command("lee", "/customer", typed)
+        said = card.render().text
+        assert how in said and "Check it is them" not in said, said
+    # A name like the one typed may be someone else: said above the buttons, and on a phone
+    for typed, how in (("margret holoway", "by a similar spelling"),
+                       ("holloway", "by part of the name")):  # fmt: skip
+        (card,) = local.workspace.command("lee", "/customer", typed)
+        warning = f"Found Margaret Holloway (BX-1) {how}. Check it is them: an erasure cannot"
+        warning += " be undone."
+        assert warning in card.blocks[0]["text"]["text"], card.blocks
+        assert card.blocks[1]["type"] == "actions"
+        assert card.text.endswith(warning)
+
+
+@pytest.mark.writes_content
 def test_a_second_click_on_export_says_when_and_where_it_went_and_exports_nothing(local, tmp_path):
     customers(local, tmp_path)
     give_leads_the_right(local)
@@ -184,7 +212,35 @@ def test_the_card_and_the_export_count_what_names_her_outside_her_cases(local, t
     ws.click("lee", "Erase…")
     ws.fill("Why? The audit log keeps it: no names, please.", "DSR-8", "lee")
     done = shown(ws.submit("lee"))
-    assert "7 other mentions, the personal details of 1 entry in the audit log." in done
+    assert "3 other mentions, the personal details of 1 entry in the audit log." in done
+
+
+@pytest.mark.writes_content
+def test_the_card_and_the_erasure_count_the_records_of_staff_exporting_their_data(local, tmp_path):
+    # Grace has no case; Lee's export (and a second click on it) leaves the bot's records of
+    # it, which name her CRM id: the click, the file sent, the replies. The card counts them
+    # and the erasure names them as such, not as "other mentions" of her.
+    customers(local, tmp_path)
+    give_leads_the_right(local)
+    card = shown(local.workspace.command("lee", "/customer", "BX-2"))
+    assert "repbot holds 0 cases." in card
+    local.workspace.click("lee", "Export data")
+    local.settle()
+    local.wait(timedelta(minutes=1))
+    again = shown(local.workspace.click("lee", "Export data"))
+    assert "No need to export again" in again
+    local.settle()
+    card = shown(local.workspace.command("lee", "/customer", "BX-2"))
+    held = "repbot holds 0 cases, 1 audit log entry, 4 records of staff exporting their data."
+    assert held in card, card
+    done = erase_from_slack(local, "BX-2")
+    assert "Erased: 1 customer, 4 records of staff exporting their data.\n" in done, done
+    assert "mention" not in done
+    store = local.services.store
+    raw = b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+    assert b"bx-2" not in raw.lower()  # erased all the same
+    # with no export, nothing but her record
+    assert "Erased: 1 customer.\n" in erase_from_slack(local, "BX-1")
 
 
 def erase_from_slack(local: LocalSlack, customer: str) -> str:

@@ -173,6 +173,13 @@ class How(StrEnum):
     TYPO = "typo"  # a name spelt a little differently
     CHOSEN = "chosen"  # the rep chose them among several
     NEW = "new"  # nobody matched; the rep confirmed a new customer
+    CASE = "case"  # by one of their cases' ids (a data request may name them so)
+
+    @property
+    def guessed(self) -> bool:
+        """Found by a name like the one typed, not by what was typed itself: it may be someone
+        else, which whoever acts on it for good (an erasure) checks first."""
+        return self in (How.PARTIAL, How.TYPO)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 import re
 
 from bot.cases import queries as cases_db
-from bot.cases.customers import CSV_COLUMNS, erased_customer, refuse_slack_reference
+from bot.cases.customers import CSV_COLUMNS, How, erased_customer, refuse_slack_reference
 from bot.cases.customers import find_customer as find_by_name
 from bot.shared.db import Store, existing
 from bot.shared.redact import Mentions
@@ -23,6 +23,12 @@ HOW = "give a CRM id, an email, a name or a case id such as C-1001"
 def find_customer(store: Store, text: str) -> dict:
     """The one customer `text` names, or a Refusal saying why not (none, several, or a Slack
     mention, channel or link)."""
+    return look_up(store, text)[0]
+
+
+def look_up(store: Store, text: str) -> tuple[dict, How]:
+    """The one customer `text` names and how it found them (by a name like the one typed, it
+    may be someone else), or a Refusal as `find_customer`."""
     text = text.strip()
     if not text:
         raise Refusal(f"Which customer? {HOW[0].upper()}{HOW[1:]}.")
@@ -38,14 +44,15 @@ def find_customer(store: Store, text: str) -> dict:
         if row is None:
             _refuse_if_no_customers(store)
             raise Refusal(f"There is no case {text.upper()}; {HOW}.")
-        return cases_db.customer(store, row["customer_id"]) or {}
+        return cases_db.customer(store, row["customer_id"]) or {}, How.CASE
     if "@" in text:
-        rows, what = cases_db.customers_by_email(store, text), f"the email {text}"
+        found = _found(cases_db.customers_by_email(store, text), How.EMAIL)
+        what = f"the email {text}"
     else:
-        rows, what = cases_db.customers_by_id(store, text), f"the CRM id {text}"
-        if not rows and not any(c.isdigit() for c in text):  # a CRM id has digits, a name none
-            rows, what = _by_name(store, text)
-    if not rows:
+        found, what = _found(cases_db.customers_by_id(store, text), How.ID), f"the CRM id {text}"
+        if not found and not any(c.isdigit() for c in text):  # a CRM id has digits, a name none
+            found, what = _by_name(store, text)
+    if not found:
         _refuse_if_no_customers(store)
         erased = erased_customer(store, text)
         if erased is not None:
@@ -56,10 +63,14 @@ def find_customer(store: Store, text: str) -> dict:
                 at=erased.at,
             )
         raise Refusal(f"No customer has {what}; {HOW}.")
-    if len(rows) > 1:
-        names = ", ".join(f"{row['id']} ({row['name']})" for row in rows)
-        raise Refusal(f"{len(rows)} customers have {what}: {names}. Give the CRM id of one.")
-    return rows[0]
+    if len(found) > 1:
+        names = ", ".join(f"{row['id']} ({row['name']})" for row, _ in found)
+        raise Refusal(f"{len(found)} customers have {what}: {names}. Give the CRM id of one.")
+    return found[0]
+
+
+def _found(rows: list[dict], how: How) -> list[tuple[dict, How]]:
+    return [(row, how) for row in rows]
 
 
 def _refuse_if_no_customers(store: Store) -> None:
@@ -78,14 +89,15 @@ def _refuse_if_no_customers(store: Store) -> None:
         )
 
 
-def _by_name(store: Store, text: str) -> tuple[list[dict], str]:
-    """The customers `text` names as /case finds them by name (`customers.find_customer`):
-    the one it is sure of, else every plausible one, for the CRM id of the one meant."""
+def _by_name(store: Store, text: str) -> tuple[list[tuple[dict, How]], str]:
+    """The customers `text` names as /case finds them by name (`customers.find_customer`),
+    each with how: the one it is sure of, else every plausible one, for the CRM id of the one
+    meant."""
     lookup = find_by_name(store, text)
     sure = lookup.clear
     matches = [sure] if sure is not None else lookup.matches
-    rows = [cases_db.customer(store, match.customer.id) for match in matches]
-    return [row for row in rows if row is not None], f"a name like {text}"
+    found = [(cases_db.customer(store, match.customer.id), match.how) for match in matches]
+    return [(row, how) for row, how in found if row is not None], f"a name like {text}"
 
 
 def customer_record(store: Store, customer: dict) -> dict:

@@ -9,11 +9,12 @@ still verifies (bot/cases/audit.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.cases import audit
+from bot.cases.customers import How
 from bot.cases.personal import (
     audit_naming,
     audit_parts_of,
@@ -21,6 +22,7 @@ from bot.cases.personal import (
     erase_cases,
     erase_customer,
     find_customer,
+    look_up,
     open_cases,
 )
 from bot.coaching import personal as coaching_personal
@@ -32,7 +34,7 @@ from bot.privacy.queries import other_names, owned_among, owned_by_namesakes, ow
 from bot.privacy.wording import ERASED_WORDS, erased_customer
 from bot.shared.db import Store
 from bot.shared.english import has_words
-from bot.shared.redact import Mentions, Replacement, either, pattern, redact
+from bot.shared.redact import Mentions, Replacement, changing, either, pattern, redact
 from bot.shared.refusal import Refusal
 
 FORMAT = "repbot customer data 1"
@@ -56,6 +58,9 @@ ABOUT = {
 FREE_TEXT = ("topic", "text", "reason", "decision_reason", "what", "note", "message")
 # Lines of free text shorter than this are not looked for elsewhere: "ok" is not a person's.
 SHORTEST_COPY = 12
+# What the records of staff exporting a customer's data (the bot's own, of the export sent and
+# its replies) are called where they are counted: the card before an erasure, its report after.
+HANDLING = "record of staff exporting their data"
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,10 @@ def find(store: Store, text: str) -> dict:
 
 def export(store: Store, text: str) -> dict:
     """Everything repbot holds about the customer `text` names, as plain data for JSON."""
-    customer = find_customer(store, text)
+    return _exported(store, find_customer(store, text))
+
+
+def _exported(store: Store, customer: dict) -> dict:
     document = _export_of(store, customer)
     named, partly = _named_by(customer), _partly_named_by(store, customer)
     others = owned_by_others(_case_ids(document))
@@ -153,10 +161,15 @@ class Overview:
     erased_at: str | None
     open_cases: list[str]
     held: dict[str, int]  # how many of each (a noun: "case", "note"), as an export has them
+    how: How  # how what was typed found them: a name like it may be someone else
 
 
-def overview(store: Store, text: str) -> Overview:
-    document = export(store, text)
+def overview(store: Store, text: str, handling: Mapping[str, str] | None = None) -> Overview:
+    """The customer `text` names, what repbot holds about them counted, and how they were
+    found. `handling` as in `erase`: its records that name them are counted as it reports
+    them."""
+    customer, how = look_up(store, text)
+    document = _exported(store, customer)
     cases, mentions = document["cases"], document["mentions"]
     held = {"case": len(cases)}
     for kind, noun in (("notes", "note"), ("solutions", "solution"), ("promises", "promise"),
@@ -165,10 +178,15 @@ def overview(store: Store, text: str) -> Overview:
     held["audit log entry"] = len(document["audit"]) + len(mentions["audit"])
     held["/faq question"] = len(mentions["faq_questions"])
     held["tone check"] = len(mentions["tone_checks"])
-    customer = document["customer"]
+    if handling and not customer["erased_at"]:
+        erasing = _replacements(
+            store, customer, document, _named_by(customer), _partly_named_by(store, customer)
+        )
+        held[HANDLING] = changing(store.db, erasing, handling)
+    shown = document["customer"]
     return Overview(
-        customer["id"], customer["name"], customer["email"], document.get("erased_at"),
-        [case["case"] for case in cases if case["status"] == "open"], held,
+        shown["id"], shown["name"], shown["email"], document.get("erased_at"),
+        [case["case"] for case in cases if case["status"] == "open"], held, how,
     )  # fmt: skip
 
 
@@ -241,8 +259,13 @@ def check_reason(customer: dict, reason: str) -> None:
         )
 
 
-def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
-    """Erase the customer `text` names, in one transaction; Refusal when it cannot be done."""
+def erase(
+    store: Store, text: str, *, actor: str, reason: str, handling: Mapping[str, str] | None = None
+) -> Erasure:
+    """Erase the customer `text` names, in one transaction; Refusal when it cannot be done.
+    `handling` names the records of staff exporting customers' data (by table, an SQL
+    condition: the Slack layer's, of its clicks on Export data and what it sent for them):
+    those that name this customer are erased as any other and reported as what they are."""
     reason = erasure_reason(reason)
     with store.transaction():
         customer = find_customer(store, text)
@@ -254,23 +277,14 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
         partly = _partly_named_by(store, customer)
         mentions = either(found, partly)
         parts = audit_parts_of(store, ref, found, partly)
+        replacements = _replacements(store, customer, document, found, partly)
         name = erased_customer(ref)
         records = {"customer": erase_customer(store, customer, name, at)}
         records |= erase_cases(store, case_ids, ERASED_WORDS)
         records |= followups_personal.erase_cases(store, case_ids, ERASED_WORDS)
         records["draft"] = coaching_personal.erase_drafts(store, case_ids, ERASED_WORDS)
-        # One pass over every table: the lines of their words first (they may hold the name),
-        # where no other customer owns them (the same note may be on anyone's case), then
-        # their name, email and CRM id wherever else they stand, and part of their name
-        # ("Mrs Holloway") where no other customer owns it.
-        others = owned_by_others(case_ids)
-        copies = Replacement(pattern(_free_texts(document), SHORTEST_COPY), ERASED_WORDS, others)
-        # A namesake's own name and email, on their record and cases, are theirs.
-        namesakes = owned_by_namesakes(customer["name"], customer["email"] or "")
-        records["copied text"], records["other mention"], records["partial mention"] = redact(
-            store.db,
-            [copies, Replacement(found, name, namesakes), Replacement(partly, name, others)],
-        )
+        counts, records[HANDLING] = redact(store.db, replacements, handling)
+        records["copied text"], records["other mention"], records["partial mention"] = counts
         audit.append_erasure(
             store, actor=actor, action="customer.erased", subject=ref, at=at, erased=parts,
             details={"reason": reason, "records": records}, customer=ref,
@@ -279,6 +293,26 @@ def erase(store: Store, text: str, *, actor: str, reason: str) -> Erasure:
     return Erasure(
         customer["id"], ref, name, records, len(parts), mentions, _subjects(document), opened
     )
+
+
+def _replacements(
+    store: Store, customer: dict, document: dict, found: Mentions | None, partly: Mentions | None
+) -> list[Replacement]:
+    """What an erasure of the customer (not erased yet; `document` their export, `found` and
+    `partly` what names them whole and in part) replaces in one pass over every table: the
+    lines of their words first (they may hold the name), where no other customer owns them (the
+    same note may be on anyone's case), then their name, email and CRM id wherever else they
+    stand, and part of their name ("Mrs Holloway") where no other customer owns it."""
+    name = erased_customer(customer["ref"])
+    others = owned_by_others(_case_ids(document))
+    copies = Replacement(pattern(_free_texts(document), SHORTEST_COPY), ERASED_WORDS, others)
+    # A namesake's own name and email, on their record and cases, are theirs.
+    namesakes = owned_by_namesakes(customer["name"], customer["email"] or "")
+    return [
+        copies,
+        Replacement(found, name, namesakes),
+        Replacement(partly, name, others),
+    ]
 
 
 def _case_ids(record: dict) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -99,57 +99,93 @@ class Replacement:
     spared: Mapping[str, str] = field(default_factory=dict)
 
 
-def redact(db: Database, replacements: Sequence[Replacement]) -> list[int]:
-    """Make each Replacement in the database's text columns (outside UNTOUCHED), in that order
-    and in one pass over the tables, in the caller's transaction; returns the values each
-    changed."""
-    given = [
-        (place, r.found, r.by, r.spared)
-        for place, r in enumerate(replacements)
-        if r.found is not None
-    ]
-    counts = [0] * len(replacements)
-    if not given:
-        return counts
+class _Pass:
+    """Replacements over the text columns of the database (outside UNTOUCHED): the rows that
+    may mention what they find are looked for in SQL first (`may_mention`), then each is
+    checked with the patterns."""
 
-    def applying(spared: tuple[object, ...]) -> list[tuple[int, Mentions, str]]:
+    def __init__(self, db: Database, replacements: Sequence[Replacement]) -> None:
+        self.db = db
+        self.given = [
+            (place, r.found, r.by, r.spared)
+            for place, r in enumerate(replacements)
+            if r.found is not None
+        ]
+        self.spellings = [s for _, found, _, _ in self.given for s in found.spellings]
+        db.conn.create_function("repbot_mentions", -1, self.mentions)
+
+    def applying(self, spared: tuple[object, ...]) -> list[tuple[int, Mentions, str]]:
         """The replacements a row's conditions (one per replacement given) do not spare."""
         return [
             (place, found, by)
-            for (place, found, by, _), skip in zip(given, spared, strict=True)
+            for (place, found, by, _), skip in zip(self.given, spared, strict=True)
             if not skip
         ]
 
-    def mentions(text: str | None, *spared: object) -> bool:
-        return text is not None and any(found(text) for _, found, _ in applying(spared))
+    def mentions(self, text: str | None, *spared: object) -> bool:
+        return text is not None and any(found(text) for _, found, _ in self.applying(spared))
 
-    def redacted(text: str, *spared: object) -> str:
-        for place, found, by in applying(spared):
-            text, changed = found.regex.subn(by, text)
-            counts[place] += changed > 0
+    def columns(self, tables: Iterable[str]) -> Iterator[tuple[str, str, str, str, list[str]]]:
+        """Each text column of `tables` the replacements may change: its table, its quoted
+        name, the SQL arguments that say of a row whether each replacement spares it, and the
+        condition of the rows whose text in it mentions what they find, with its parameters."""
+        if not self.given:
+            return
+        for table in tables:
+            if table in UNTOUCHED or table.startswith("sqlite_"):
+                continue
+            spared = "".join(f", ({conditions.get(table, '0')})" for *_, conditions in self.given)
+            for column in self.db[table].columns:
+                if column.type.upper() != "TEXT":
+                    continue
+                name = f'"{column.name}"'
+                candidates, likes = may_mention([name], self.spellings)
+                found = f"{candidates} AND repbot_mentions({name}{spared})"
+                yield table, name, spared, found, likes
+
+
+def redact(
+    db: Database, replacements: Sequence[Replacement], apart: Mapping[str, str] | None = None
+) -> tuple[list[int], int]:
+    """Make each Replacement in the database's text columns (outside UNTOUCHED), in that order
+    and in one pass over the tables, in the caller's transaction. Returns how many rows each
+    changed, but for the rows `apart` names (by table, an SQL condition), counted on their own:
+    records of a kind the caller reports in its own words."""
+    apart = apart or {}
+    changed: list[set[tuple[str, int]]] = [set() for _ in replacements]
+    changed_apart: set[tuple[str, int]] = set()
+    pass_ = _Pass(db, replacements)
+    table = ""
+
+    def redacted(rowid: int, is_apart: int, text: str, *spared: object) -> str:
+        for place, found, by in pass_.applying(spared):
+            text, replaced = found.regex.subn(by, text)
+            if replaced:
+                (changed_apart if is_apart else changed[place]).add((table, rowid))
         return text
 
-    db.conn.create_function("repbot_mentions", -1, mentions)
     db.conn.create_function("repbot_redacted", -1, redacted)
-    spellings = [spelling for _, found, _, _ in given for spelling in found.spellings]
-    for table in db.table_names():
-        if table in UNTOUCHED or table.startswith("sqlite_"):
-            continue
-        # per row, whether each replacement leaves it be
-        spared = "".join(f", ({conditions.get(table, '0')})" for *_, conditions in given)
-        for column in db[table].columns:
-            if column.type.upper() != "TEXT":
-                continue
-            name = f'"{column.name}"'
-            candidates, likes = may_mention([name], spellings)
-            db.execute(
-                f'UPDATE "{table}" SET {name} = repbot_redacted({name}{spared})'
-                f" WHERE {candidates} AND repbot_mentions({name}{spared})",
-                likes,
-            )
-    if any(counts):
+    for table, name, spared, found, likes in pass_.columns(db.table_names()):
+        is_apart = f"({apart.get(table, '0')})"
+        db.execute(
+            f'UPDATE "{table}" SET {name} = repbot_redacted(rowid, {is_apart}, {name}{spared})'
+            f" WHERE {found}",
+            likes,
+        )
+    if changed_apart or any(changed):
         note_forgetting(db)
-    return counts
+    return [len(rows) for rows in changed], len(changed_apart)
+
+
+def changing(db: Database, replacements: Sequence[Replacement], where: Mapping[str, str]) -> int:
+    """How many of the rows `where` names (by table, an SQL condition) a `redact` with these
+    replacements would change: what it counts apart, said before it is done."""
+    rows: set[tuple[str, int]] = set()
+    pass_ = _Pass(db, replacements)
+    for table, _, _, found, likes in pass_.columns(where):
+        sql = f'SELECT rowid FROM "{table}" WHERE ({where[table]}) AND {found}'
+        rows.update((table, row[0]) for row in db.execute(sql, likes))
+    return len(rows)
 
 
 def may_mention(columns: Sequence[str], spellings: Sequence[str]) -> tuple[str, list[str]]:

@@ -190,8 +190,10 @@ def way_in(services: Services, sender: Sender) -> Callable:
         context["delivery_key"] = key
         context["delivered_before"] = first  # when a repeat's first delivery came (else None)
         # What a repeat says is its own: under the first delivery's key it would count as sent.
-        fresh = None if seen else key
-        context["outbox"] = Outbox(services.store, sender, fresh or f"request:{uuid.uuid4().hex}")
+        # It still names that delivery: what a second click on Export data is told is one of
+        # the records of staff exporting a customer's data, as an erasure finds them.
+        prefix = f"again:{key}:{uuid.uuid4().hex}" if seen else key or f"request:{uuid.uuid4().hex}"
+        context["outbox"] = Outbox(services.store, sender, prefix)
         next()
         return None
 

@@ -24,7 +24,9 @@ def erase_everywhere(
     in one transaction; the erasure, and what it could and could not change in Slack. Refusal
     as `erase`."""
     with outbox.store.transaction():
-        erasure = erase(outbox.store, text, actor=actor, reason=reason)
+        erasure = erase(
+            outbox.store, text, actor=actor, reason=reason, handling=edge_db.DATA_REQUESTS
+        )
         posts = edge_db.posts_naming(outbox.store, erasure.subjects)
         erased = privacy_blocks.erased_post(erasure.name)
         for post in posts:

@@ -9,11 +9,18 @@ from datetime import datetime, timedelta
 
 from bot.shared.clock import iso
 from bot.shared.db import Store, placeholders
+from bot.slack.ids import Block
 
 DELIVERY_MEMORY = timedelta(days=2)  # Slack retries within minutes; keep keys well past that
 # A sent message's key stops a repeat of its request from sending it again, which is over in
 # minutes; what could not be delivered stays longer, as the record a lead may be asked about.
 SENT_MEMORY, UNDELIVERED_MEMORY = timedelta(days=7), timedelta(days=90)
+# The records of staff exporting a customer's data from /customer, as an erasure reports them
+# (bot/privacy/service.py): the click on the card's Export data, and what the bot sent for it
+# (the file, the replies, what a second click is told), all keyed by that click, whose key
+# holds the card's block and the customer's CRM id (bot/slack/edge.py).
+_OF_THE_CARD = f"instr(key, ':{Block.CUSTOMER_DATA}:') > 0"
+DATA_REQUESTS = {"deliveries": _OF_THE_CARD, "outbox": _OF_THE_CARD}
 
 
 def claim_delivery(store: Store, key: str) -> bool:

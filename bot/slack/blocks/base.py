@@ -290,12 +290,14 @@ def unknown_command(named: str, known: Sequence[str]) -> Message:
 
 
 def counted(number: int, noun: str) -> str:
-    """ "1 contact", "2 contacts", "2 audit log entries": the count as a person says it."""
+    """ "1 contact", "2 contacts", "2 audit log entries", "2 records of staff exporting their
+    data": the count as a person says it."""
     if number == 1:
         return f"{number} {noun}"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return f"{number} {noun[:-1]}ies"
-    return f"{number} {noun}s"
+    head, of, rest = noun.partition(" of ")
+    if head.endswith("y") and head[-2:-1] not in "aeiou":
+        return f"{number} {head[:-1]}ies{of}{rest}"
+    return f"{number} {head}s{of}{rest}"
 
 
 def refusal(

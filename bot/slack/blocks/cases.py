@@ -335,14 +335,20 @@ FOUND = {
     How.TYPO: "Found {who} by a similar spelling.",
     How.CHOSEN: "{who}, as you chose.",
     How.NEW: "New customer {who}.",
+    How.CASE: "Found {who} by case id.",
 }
+
+
+def found_as(how: How, who: str) -> str:
+    """How a customer (`who`, "Margaret Holloway (BX-1)") was found: "Found … by email."."""
+    return FOUND[how].format(who=who)
 
 
 def found(contact: Contact) -> str:
     """How the case's customer was found from what the rep typed, so a near match shows."""
     if contact.found is None:  # a repeat of the request: said the first time
         return ""
-    return FOUND[contact.found].format(who=_who(contact.case.customer))
+    return found_as(contact.found, _who(contact.case.customer))
 
 
 def note_usage() -> Message:

@@ -32,6 +32,7 @@ from bot.slack.blocks.base import (
     text_field,
     usage,
 )
+from bot.slack.blocks.cases import found_as
 from bot.slack.ids import Action, Block, Command, Field, Modal
 
 
@@ -72,10 +73,15 @@ def overview_card(found: Overview, tz: ZoneInfo | None) -> Message:
     if found.open_cases:
         which = "it is" if len(found.open_cases) == 1 else "they are"
         lines.append(f"Open: {', '.join(found.open_cases)}. An erasure waits until {which} closed.")
+    # Said as /case says it, above the buttons: an erasure cannot wait on a guess being right.
+    how = found_as(found.how, who)
+    if found.how.guessed:
+        how += " Check it is them: an erasure cannot be undone."
+    lines.append(how)
     buttons = [button("Export data", Action.CUSTOMER_EXPORT, found.id)]
     buttons.append(button("Erase…", Action.CUSTOMER_ERASE, found.id, style="danger"))
     return message(
-        f"{who}: {held}",
+        f"{who}: {held}" + (f". {how}" if found.how.guessed else ""),
         [section(Mrkdwn("\n").join(lines)), actions(Block.CUSTOMER_DATA, *buttons),
          context("The export comes to your direct messages as a JSON file.")],
     )  # fmt: skip

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot.privacy.service import overview
 from bot.services import Services
 from bot.shared.roles import CUSTOMER_DATA
+from bot.slack import queries as edge_db
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
@@ -23,7 +24,7 @@ def customer(ack: Ack, command: dict, client: WebClient, services: Services) -> 
         ack(response_type="ephemeral", **privacy_blocks.customer_usage())
         return
     # An unknown or ambiguous customer is a Refusal, said by the boundary in its words.
-    found = overview(services.store, text)
+    found = overview(services.store, text, edge_db.DATA_REQUESTS)
     # when an erased customer was erased, said on the reader's clock
     tz = time_zone(client, services.store, user_id) if found.erased_at else None
     ack(response_type="ephemeral", **privacy_blocks.overview_card(found, tz))
