@@ -585,7 +585,11 @@ def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path)
     for user, said in [
         ("ana", "Nobody decides their own request"),
         ("ben", "Only a senior, lead or manager can approve or deny a solution."),
-        ("sam", "This is above your limit as senior: a lead or above decides it."),
+        (
+            "sam",
+            "This is above your limit as senior (at most £40.00 in one account credit): "
+            "a lead or above decides it.",
+        ),
     ]:
         replies = local.workspace.click(user, "Deny")
         assert [r.kind for r in replies] == ["ephemeral"], user  # no modal to type a reason into
@@ -601,7 +605,8 @@ def test_pressing_a_refused_button_again_later_says_it_was_answered_not_silence(
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")  # a lead decides
     first = local.workspace.click("sam", "Approve")
-    assert "above your limit as senior: a lead or above decides it" in shown(first)
+    said = "above your limit as senior (at most £40.00 in one account credit): a lead or above"
+    assert said in shown(first)
     assert local.workspace.click("sam", "Approve") == []  # a double click: answered once
     local.wait(timedelta(seconds=20))  # Sam reads it, and presses again
     (again,) = [r for r in local.workspace.click("sam", "Approve") if r.kind == "ephemeral"]
@@ -612,6 +617,32 @@ def test_pressing_a_refused_button_again_later_says_it_was_answered_not_silence(
     assert "You pressed “Approve” on this message before" in later.text  # not silence
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
         "pending",
+    )
+
+
+def test_a_solution_beyond_everyones_limit_names_the_limit_in_money(local, tmp_path):
+    """Reps and leads cannot open solutions.yaml: the modal says which limit, and how much."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice")
+    one = (
+        "At most £60.00 in one fee waiver, whoever grants it. A larger amount needs a change to "
+        "the playbook, which team leads make; choose a smaller amount or another solution."
+    )
+    for user in ("ana", "lee"):  # the most anyone may grant at once: a lead's, as a rep's
+        (modal,) = solve(local, user, "C-1001", "Fee waiver", "70", "Fee charged twice")
+        assert modal.errors == {"amount": one}, user
+        local.workspace.cancel(user)
+    assert count(local, "solutions") == 0  # nothing granted before: no 30 days' total is hit
+    solve(local, "ana", "C-1001", "Fee waiver", "10", "Fee charged twice")  # inside her authority
+    solve(local, "lee", "C-1001", "Fee waiver", "60", "Second fee")  # inside a lead's
+    (modal,) = solve(local, "ana", "C-1001", "Fee waiver", "60", "Third fee")
+    assert modal.errors == {"amount": (
+        "At most £120.00 per customer in 30 days, whoever grants it, and this customer has had "
+        "£70.00 in the last 30 days. Choose £50.00 or less, or another solution."
+    )}  # fmt: skip
+    local.workspace.fill("Amount (GBP), where it applies", "50", "ana")
+    assert "Sent for approval (lead or above): Fee waiver £50.00" in shown(
+        local.workspace.submit("ana")
     )
 
 

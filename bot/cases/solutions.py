@@ -511,6 +511,89 @@ def solutions_of_case(store: Store, case_id: int) -> list[SolutionRecord]:
     return [_record(row) for row in cases_db.case_solutions(store, case_id)]
 
 
+@dataclass(frozen=True)
+class LimitHit:
+    """Which of a role's limits a solution is over, in words: `what` is the limit ("at most
+    £60.00 in one fee waiver", "at most £120.00 per customer in 30 days"); for the limit per
+    customer, `had` is what they were granted of the type in the last 30 days and `left` how
+    much more it still allows (None for a count). `what` is None for a role with no authority
+    over the type at all."""
+
+    what: str | None
+    had: str | None = None
+    left: Decimal | None = None
+    per_solution: bool = False
+
+    def words(self, who: str = "") -> str:
+        """The limit as a clause, `who` right after it (", whoever grants it")."""
+        said = f"{self.what}{who}"
+        return (
+            f"{said}, and this customer has had {self.had} in the last 30 days"
+            if self.had
+            else said
+        )
+
+
+def _limit_hit(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    role: str,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> LimitHit:
+    """The limit of `role` that this solution, on top of what the customer was granted of its
+    type in the last 30 days, is over (as _covers checks them), in the type's unit."""
+    limit = policy.limits.get(solution_type.id, {}).get(role)
+    if limit is None:
+        return LimitHit(None)
+    each, per_customer = limit
+    if amount is None:  # a counted type: its limit is how many per customer
+        return LimitHit(f"at most {int(per_customer)} per customer in 30 days", f"{len(granted)}")
+    if each is not None and amount > each:
+        counted = (
+            counted_label(solution_type, each) if solution_type.unit != policy.currency else None
+        )
+        if counted is not None:  # "at most 2 free months on the plan at once"
+            return LimitHit(f"at most {counted} at once", per_solution=True)
+        noun = solution_type.label[0].lower() + solution_type.label[1:]
+        shown = format_amount(policy, solution_type, each)
+        return LimitHit(f"at most {shown} in one {noun}", per_solution=True)
+    had = sum((Decimal(a) for a in granted if a is not None), Decimal(0))
+    return LimitHit(
+        f"at most {format_amount(policy, solution_type, per_customer)} per customer in 30 days",
+        format_amount(policy, solution_type, had),
+        max(per_customer - had, Decimal(0)),
+    )
+
+
+def _beyond_everyone(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> tuple[str, LimitHit]:
+    """Why nobody may grant this solution, naming the limit hit (whoever reads it, a rep or a
+    lead, cannot open the playbook to look it up), and that limit."""
+    hit = _limit_hit(policy, solution_type, RANKS[-1], amount, granted)
+    if hit.what is None:
+        return f"Nobody has the authority to grant {solution_type.label}.", hit
+    said = hit.words(", whoever grants it")
+    return said[0].upper() + said[1:] + ".", hit
+
+
+def _ask_instead(policy: SolutionPolicy, solution_type: SolutionType, hit: LimitHit) -> str:
+    """What a rep may ask for instead of a solution beyond everyone's limits."""
+    if hit.per_solution:
+        return (
+            "A larger amount needs a change to the playbook, which team leads make; choose a "
+            "smaller amount or another solution."
+        )
+    if hit.left:  # the limit per customer still allows some: how much
+        left = format_amount(policy, solution_type, hit.left)
+        return f"Choose {left} or less, or another solution."
+    return "Choose another solution."
+
+
 def pending_solutions(store: Store, requested_by: str | None = None) -> list[SolutionRecord]:
     """Solutions waiting for a decision: a lead's approval queue, or one rep's requests."""
     return [_record(row) for row in cases_db.pending_solution_rows(store, requested_by)]
@@ -654,9 +737,10 @@ def propose(
         else:
             status, needs = "pending", _lowest_role(policy, solution_type, amount, granted)
             if needs is None:
+                said, hit = _beyond_everyone(policy, solution_type, amount, granted)
                 raise SolutionError(
-                    f"That is more than anyone may grant for this customer within 30 days "
-                    f"(see {FILE_NAME}); choose a smaller amount or another solution."
+                    f"{said} {_ask_instead(policy, solution_type, hit)}",
+                    "amount" if solution_type.has_amount else "type",
                 )
         solution_id = cases_db.insert_solution(store,
             {
@@ -777,8 +861,13 @@ def _refusal(
     granted = cases_db.granted_amounts(store, row["customer_id"], record.type, since, record.id)
     if _covers(policy, solution_type, role, record.amount, granted):
         return None
-    needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
-    return f"This is above your limit as {role}: a {needs} or above decides it."
+    needs = _lowest_role(policy, solution_type, record.amount, granted)
+    if needs is None:  # more was granted meanwhile, or the playbook changed: nobody may now
+        said, _ = _beyond_everyone(policy, solution_type, record.amount, granted)
+        return f"{said} Nobody can approve it now: the rep can ask for another solution."
+    hit = _limit_hit(policy, solution_type, role, record.amount, granted)
+    limit = f" ({hit.words()})" if hit.what else ""
+    return f"This is above your limit as {role}{limit}: a {needs} or above decides it."
 
 
 def why_not_decide(
