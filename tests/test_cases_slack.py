@@ -646,6 +646,27 @@ def test_a_solution_beyond_everyones_limit_names_the_limit_in_money(local, tmp_p
     )
 
 
+def test_after_a_denial_the_customers_words_name_who_decided_and_offer_only_the_reps_own(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Refund", "ana")
+    local.workspace.fill("Amount (GBP or months), where it applies", "300", "ana")
+    local.workspace.fill("Reason", "Third damaged box", "ana")
+    assert "Sent for approval (manager or above)" in shown(local.workspace.submit("ana"))
+    local.workspace.click("mia", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "A new box is on its way instead", "mia")
+    local.workspace.submit("mia")
+    dm = dm_to(local, ANA, "Denied")
+    # the manager decided, not a team lead; free months on the plan need a senior's approval
+    assert ("I've gone through this with my manager, and what I can do for you is account "
+            "credit, a replacement box, next-day delivery on your next box or 50% off your next "
+            "box, as thanks for being with us. Which would suit you best?") in dm  # fmt: skip
+    assert "free" not in dm
+
+
 def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")

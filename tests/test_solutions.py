@@ -382,6 +382,21 @@ def test_deny_needs_a_reason_and_gives_the_rep_can_do_words(policy, store):
     assert denied.customer_message == "What I can do is a replacement box or 50% off."
 
 
+def test_after_a_denial_nothing_the_rep_may_not_grant_is_offered(policy, store):
+    """Nothing left inside the rep's authority: a can-do line for the rep to complete, naming
+    who decided as it was (a senior here), instead of offers that need approval too."""
+    case_id = new_case(store)
+    assert solve(store, policy, case_id, amount="", type_id="replacement").authorized_now
+    assert solve(store, policy, case_id, amount="", type_id="loyalty_half_price").authorized_now
+    pending = solve(store, policy, case_id, amount="50").solution  # a senior's
+    denied = decide(store, policy, ROLES, solution_id=pending.id, user_id=SENIOR, approve=False,
+                    reason="refunded by the bank", request_key=None)  # fmt: skip
+    assert denied.customer_message == (
+        "I've gone through this with a senior colleague, and what I can do for you now is "
+        "[what you can do]."
+    )
+
+
 def test_a_count_beyond_everyones_limit_says_how_many(policy, store):
     case_id = new_case(store)
     for user in (REP, LEAD):
