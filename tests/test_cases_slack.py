@@ -585,7 +585,11 @@ def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path)
     for user, said in [
         ("ana", "Nobody decides their own request"),
         ("ben", "Only a senior, lead or manager can approve or deny a solution."),
-        ("sam", "This is above your limit as senior: a lead or above decides it."),
+        (
+            "sam",
+            "This is above your limit as senior (at most £40.00 in one account credit): "
+            "a lead or above decides it.",
+        ),
     ]:
         replies = local.workspace.click(user, "Deny")
         assert [r.kind for r in replies] == ["ephemeral"], user  # no modal to type a reason into
@@ -596,23 +600,74 @@ def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path)
     )
 
 
-def test_pressing_a_refused_button_again_later_says_it_was_answered_not_silence(local, tmp_path):
+def test_every_press_of_a_refused_button_says_the_refusal_again(local, tmp_path):
+    """Not silence, and not "it was answered then", which reads as if something was done."""
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
     solve(local, "ana", "C-1001", "Account credit", "60", "Six late boxes")  # a lead decides
-    first = local.workspace.click("sam", "Approve")
-    assert "above your limit as senior: a lead or above decides it" in shown(first)
-    assert local.workspace.click("sam", "Approve") == []  # a double click: answered once
-    local.wait(timedelta(seconds=20))  # Sam reads it, and presses again
-    (again,) = [r for r in local.workspace.click("sam", "Approve") if r.kind == "ephemeral"]
-    assert "You pressed “Approve” on this message before" in again.text  # the notification
-    assert "pressing it again does not do it twice" in shown([again])
+    refusal = "This is above your limit as senior (at most £40.00 in one account credit): a lead"
+    presses = [local.workspace.click("sam", "Approve"), local.workspace.click("sam", "Approve")]
+    local.wait(timedelta(minutes=30))  # Sam presses again later
+    presses.append(local.workspace.click("sam", "Approve"))
     local.services.store.clock.advance(-timedelta(hours=1))  # NTP puts the bot's clock back
-    (later,) = [r for r in local.workspace.click("sam", "Approve") if r.kind == "ephemeral"]
-    assert "You pressed “Approve” on this message before" in later.text  # not silence
+    presses += [local.workspace.click("sam", "Approve"), local.workspace.click("sam", "Deny")]
+    for replies in presses:
+        (said,) = [r for r in replies if r.kind == "ephemeral"]
+        assert refusal in said.text and "pressed" not in said.text
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == (
         "pending",
     )
+    refused = "SELECT count(*) FROM audit_log WHERE action = 'solution.refused'"
+    assert local.services.store.db.execute(refused).fetchone() == (4,)  # each Approve pressed
+    # the one who may decide it still can, with the same button
+    assert "*Approved* by @U0LEE0001" in shown(local.workspace.click("lee", "Approve"))
+
+
+def test_a_solution_beyond_everyones_limit_names_the_limit_in_money(local, tmp_path):
+    """Reps and leads cannot open solutions.yaml: the modal says which limit, and how much."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice")
+    one = (
+        "At most £60.00 in one fee waiver, whoever grants it. A larger amount needs a change to "
+        "the playbook, which team leads make; choose a smaller amount or another solution."
+    )
+    for user in ("ana", "lee"):  # the most anyone may grant at once: a lead's, as a rep's
+        (modal,) = solve(local, user, "C-1001", "Fee waiver", "70", "Fee charged twice")
+        assert modal.errors == {"amount": one}, user
+        local.workspace.cancel(user)
+    assert count(local, "solutions") == 0  # nothing granted before: no 30 days' total is hit
+    solve(local, "ana", "C-1001", "Fee waiver", "10", "Fee charged twice")  # inside her authority
+    solve(local, "lee", "C-1001", "Fee waiver", "60", "Second fee")  # inside a lead's
+    (modal,) = solve(local, "ana", "C-1001", "Fee waiver", "60", "Third fee")
+    assert modal.errors == {"amount": (
+        "At most £120.00 per customer in 30 days, whoever grants it, and this customer has had "
+        "£70.00 in the last 30 days. Choose £50.00 or less, or another solution."
+    )}  # fmt: skip
+    local.workspace.fill("Amount (GBP), where it applies", "50", "ana")
+    assert "Sent for approval (lead or above): Fee waiver £50.00" in shown(
+        local.workspace.submit("ana")
+    )
+
+
+def test_after_a_denial_the_customers_words_name_who_decided_and_offer_only_the_reps_own(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    local.workspace.command("ana", "/solve", "C-1001")
+    local.workspace.fill("Solution", "Refund", "ana")
+    local.workspace.fill("Amount (GBP or months), where it applies", "300", "ana")
+    local.workspace.fill("Reason", "Third damaged box", "ana")
+    assert "Sent for approval (manager or above)" in shown(local.workspace.submit("ana"))
+    local.workspace.click("mia", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "A new box is on its way instead", "mia")
+    local.workspace.submit("mia")
+    dm = dm_to(local, ANA, "Denied")
+    # the manager decided, not a team lead; free months on the plan need a senior's approval
+    assert ("I've gone through this with my manager, and what I can do for you is account "
+            "credit, a replacement box, next-day delivery on your next box or 50% off your next "
+            "box, as thanks for being with us. Which would suit you best?") in dm  # fmt: skip
+    assert "free" not in dm
 
 
 def test_a_denial_typed_while_someone_else_approved_says_who_in_words(local, tmp_path):

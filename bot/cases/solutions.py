@@ -39,7 +39,18 @@ from bot.shared.roles import RANKS, Roles
 FILE_NAME = "solutions.yaml"
 LIMIT_WINDOW = timedelta(days=30)  # per-customer limits add up what was granted in this window
 GRANTED = ("authorized", "approved")  # the statuses of a solution the customer gets
-MESSAGE_PLACEHOLDERS = {"pending": {"what"}, "denied": {"alternatives"}}
+MESSAGE_PLACEHOLDERS = {
+    "pending": {"what"},
+    "denied": {"alternatives", "decider"},
+    "denied_no_alternatives": {"decider"},
+}
+# After a denial with nothing else inside the rep's authority, for a playbook that does not
+# say: a can-do line the rep completes, rather than offers they would need approval for.
+NO_ALTERNATIVES = (
+    "I've gone through this with {decider}, and what I can do for you now is [what you can do]."
+)
+# Who decided a denial, as the rep says it to the customer ({decider}).
+DECIDERS = {"senior": "a senior colleague", "lead": "my team lead", "manager": "my manager"}
 TYPE_PLACEHOLDERS = {"amount"}
 OTHER_UNITS = {"months": ("month", "months", "mo")}  # units that are not money, and their words
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -180,6 +191,7 @@ Positive = Annotated[Decimal, BeforeValidator(_positive)]
 class MessagesShape(Shape):
     pending: Text
     denied: Text
+    denied_no_alternatives: Text = NO_ALTERNATIVES
 
 
 # What each role may grant is a pair or a count, as the type's unit says: checked in _limits.
@@ -337,7 +349,7 @@ def load_solution_policy(
     if loaded is None:
         return SolutionPolicy(), problems
     content, root = loaded
-    messages = {"pending": content.messages.pending, "denied": content.messages.denied}
+    messages = content.messages.model_dump()
     for key, allowed in MESSAGE_PLACEHOLDERS.items():
         line = line_at(root, ("messages", key))
         _check_placeholders(messages[key], allowed, f"messages: {key}", line, name, problems)
@@ -498,6 +510,89 @@ def _lowest_role(
     return next((r for r in RANKS if _covers(policy, solution_type, r, amount, granted)), None)
 
 
+@dataclass(frozen=True)
+class LimitHit:
+    """Which of a role's limits a solution is over, in words: `what` is the limit ("at most
+    £60.00 in one fee waiver", "at most £120.00 per customer in 30 days"); for the limit per
+    customer, `had` is what they were granted of the type in the last 30 days and `left` how
+    much more it still allows (None for a count). `what` is None for a role with no authority
+    over the type at all."""
+
+    what: str | None
+    had: str | None = None
+    left: Decimal | None = None
+    per_solution: bool = False
+
+    def words(self, who: str = "") -> str:
+        """The limit as a clause, `who` right after it (", whoever grants it")."""
+        said = f"{self.what}{who}"
+        return (
+            f"{said}, and this customer has had {self.had} in the last 30 days"
+            if self.had
+            else said
+        )
+
+
+def _limit_hit(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    role: str,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> LimitHit:
+    """The limit of `role` that this solution, on top of what the customer was granted of its
+    type in the last 30 days, is over (as _covers checks them), in the type's unit."""
+    limit = policy.limits.get(solution_type.id, {}).get(role)
+    if limit is None:
+        return LimitHit(None)
+    each, per_customer = limit
+    if amount is None:  # a counted type: its limit is how many per customer
+        return LimitHit(f"at most {int(per_customer)} per customer in 30 days", f"{len(granted)}")
+    if each is not None and amount > each:
+        counted = (
+            counted_label(solution_type, each) if solution_type.unit != policy.currency else None
+        )
+        if counted is not None:  # "at most 2 free months on the plan at once"
+            return LimitHit(f"at most {counted} at once", per_solution=True)
+        noun = solution_type.label[0].lower() + solution_type.label[1:]
+        shown = format_amount(policy, solution_type, each)
+        return LimitHit(f"at most {shown} in one {noun}", per_solution=True)
+    had = sum((Decimal(a) for a in granted if a is not None), Decimal(0))
+    return LimitHit(
+        f"at most {format_amount(policy, solution_type, per_customer)} per customer in 30 days",
+        format_amount(policy, solution_type, had),
+        max(per_customer - had, Decimal(0)),
+    )
+
+
+def _beyond_everyone(
+    policy: SolutionPolicy,
+    solution_type: SolutionType,
+    amount: Decimal | None,
+    granted: list[str | None],
+) -> tuple[str, LimitHit]:
+    """Why nobody may grant this solution, naming the limit hit (whoever reads it, a rep or a
+    lead, cannot open the playbook to look it up), and that limit."""
+    hit = _limit_hit(policy, solution_type, RANKS[-1], amount, granted)
+    if hit.what is None:
+        return f"Nobody has the authority to grant {solution_type.label}.", hit
+    said = hit.words(", whoever grants it")
+    return said[0].upper() + said[1:] + ".", hit
+
+
+def _ask_instead(policy: SolutionPolicy, solution_type: SolutionType, hit: LimitHit) -> str:
+    """What a rep may ask for instead of a solution beyond everyone's limits."""
+    if hit.per_solution:
+        return (
+            "A larger amount needs a change to the playbook, which team leads make; choose a "
+            "smaller amount or another solution."
+        )
+    if hit.left:  # the limit per customer still allows some: how much
+        left = format_amount(policy, solution_type, hit.left)
+        return f"Choose {left} or less, or another solution."
+    return "Choose another solution."
+
+
 def _record(row: dict) -> SolutionRecord:
     return SolutionRecord(
         row["id"], row["case_id"], row["type"],
@@ -536,24 +631,50 @@ def _alternative(solution_type: SolutionType) -> str:
     return solution_type.label[0].lower() + solution_type.label[1:]
 
 
-def customer_message(store: Store, policy: SolutionPolicy, record: SolutionRecord) -> str:
+def _within_authority(
+    store: Store, policy: SolutionPolicy, role: str, customer_id: str, solution_type: SolutionType
+) -> bool:
+    """Whether `role` may still grant some of a solution to the customer on their own: the
+    least of it (a penny, a month, one of a counted type) on top of the last 30 days'."""
+    least = None
+    if solution_type.has_amount:
+        least = Decimal("0.01") if solution_type.unit == policy.currency else Decimal(1)
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    granted = cases_db.granted_amounts(store, customer_id, solution_type.id, since)
+    return _covers(policy, solution_type, role, least, granted)
+
+
+def _denied_message(
+    store: Store, policy: SolutionPolicy, roles: Roles, record: SolutionRecord
+) -> str:
+    """The customer's words after a denial: who the rep went through it with, by the role of
+    whoever denied it, and only the other solutions the rep may grant without asking again
+    (else a line for the rep to complete): offering what needs another approval would promise
+    what may be denied too."""
+    case = existing(get_case(store, record.case_id), f"case C-{record.case_id}")
+    rep_role = roles.role_of(record.requested_by)
+    others = [
+        _alternative(t)
+        for t in options_for(policy, record.situation, case.customer, store.clock.now().date())
+        if t.id != record.type and _within_authority(store, policy, rep_role, case.customer.id, t)
+    ]
+    decider = DECIDERS.get(roles.role_of(record.decided_by or ""), "my team lead")
+    if not others:
+        words = policy.messages.get("denied_no_alternatives") or NO_ALTERNATIVES
+        return _fill(words, decider=decider)
+    alternatives = " or ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
+    return _fill(policy.messages.get("denied", ""), alternatives=alternatives, decider=decider)
+
+
+def customer_message(
+    store: Store, policy: SolutionPolicy, roles: Roles, record: SolutionRecord
+) -> str:
     """What the rep tells the customer, in can-do words, for the solution as it stands."""
     solution_type = policy.type(record.type)
     if record.status == "pending":
         return _fill(policy.messages.get("pending", ""), what=_offer(policy, record))
     if record.status == "denied":
-        case = existing(get_case(store, record.case_id), f"case C-{record.case_id}")
-        today = store.clock.now().date()
-        others = [
-            _alternative(t)
-            for t in options_for(policy, record.situation, case.customer, today)
-            if t.id != record.type
-        ]
-        alternatives = (
-            " or ".join([", ".join(others[:-1]), others[-1]] if len(others) > 1 else others)
-            or "look for another way to put this right"
-        )
-        return _fill(policy.messages.get("denied", ""), alternatives=alternatives)
+        return _denied_message(store, policy, roles, record)
     if solution_type is None:
         return f"I've arranged {_offer(policy, record)} for you."
     amount = format_amount(policy, solution_type, record.amount) if record.amount else ""
@@ -574,11 +695,17 @@ def granted_before(store: Store, record: SolutionRecord) -> SolutionRecord | Non
 
 
 def _proposal(
-    store: Store, policy: SolutionPolicy, record: SolutionRecord, already_waiting: bool = False
+    store: Store,
+    policy: SolutionPolicy,
+    record: SolutionRecord,
+    already_waiting: bool = False,
+    roles: Roles | None = None,
 ) -> Proposal:
+    """The proposal as it stands. `roles` matter only for a denied one's words (who decided,
+    what the rep may offer instead): a request that waits, or one just made, needs none."""
     authorized = record.status == "authorized"
     needs = None if authorized else record.needs_role
-    words = customer_message(store, policy, record)
+    words = customer_message(store, policy, roles or Roles(), record)
     granted = granted_before(store, record)
     return Proposal(record, authorized, needs, words, already_waiting, granted)
 
@@ -654,9 +781,10 @@ def propose(
         else:
             status, needs = "pending", _lowest_role(policy, solution_type, amount, granted)
             if needs is None:
+                said, hit = _beyond_everyone(policy, solution_type, amount, granted)
                 raise SolutionError(
-                    f"That is more than anyone may grant for this customer within 30 days "
-                    f"(see {FILE_NAME}); choose a smaller amount or another solution."
+                    f"{said} {_ask_instead(policy, solution_type, hit)}",
+                    "amount" if solution_type.has_amount else "type",
                 )
         solution_id = cases_db.insert_solution(store,
             {
@@ -674,7 +802,7 @@ def propose(
             at=store.now(), customer=case.customer.ref, personal={"reason": reason},
         )  # fmt: skip
         row = existing(cases_db.solution_row(store, solution_id), f"solution S-{solution_id}")
-        return _proposal(store, policy, _record(row))
+        return _proposal(store, policy, _record(row), roles=roles)
 
 
 def decide(
@@ -702,7 +830,7 @@ def decide(
             )
             words = None
             if click["outcome"] in ("approved", "denied"):
-                words = customer_message(store, policy, record)
+                words = customer_message(store, policy, roles, record)
             return Decision(click["outcome"], record, record.decided_by, click["message"], words)
         row = _solution_row(store, solution_id)
         record = _record(row)
@@ -732,7 +860,7 @@ def decide(
             record = _record(existing(cases_db.solution_row(store, record.id), record.ref))
             outcome = status
             message = f"{status.capitalize()}: {_offer(policy, record)} on C-{record.case_id}."
-            words = customer_message(store, policy, record)
+            words = customer_message(store, policy, roles, record)
         if request_key:
             cases_db.record_solution_click(store, request_key, record.id, user_id, outcome, message)
         return Decision(outcome, record, record.decided_by, message, words)
@@ -777,8 +905,13 @@ def _refusal(
     granted = cases_db.granted_amounts(store, row["customer_id"], record.type, since, record.id)
     if _covers(policy, solution_type, role, record.amount, granted):
         return None
-    needs = _lowest_role(policy, solution_type, record.amount, granted) or "manager"
-    return f"This is above your limit as {role}: a {needs} or above decides it."
+    needs = _lowest_role(policy, solution_type, record.amount, granted)
+    if needs is None:  # more was granted meanwhile, or the playbook changed: nobody may now
+        said, _ = _beyond_everyone(policy, solution_type, record.amount, granted)
+        return f"{said} Nobody can approve it now: the rep can ask for another solution."
+    hit = _limit_hit(policy, solution_type, role, record.amount, granted)
+    limit = f" ({hit.words()})" if hit.what else ""
+    return f"This is above your limit as {role}{limit}: a {needs} or above decides it."
 
 
 def why_not_decide(

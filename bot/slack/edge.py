@@ -171,6 +171,17 @@ def _say_clicked_before(
     outbox.respond(body["response_url"], said, to=user, response_type="ephemeral")
 
 
+def _press(body: dict, key: str | None) -> str | None:
+    """What keys the replies to one delivery: its delivery key, and for a button its press
+    (action_ts). A press that changed nothing claims no key (a refusal: see approve in
+    listeners/actions/cases.py), so the next press of that button comes as new; under the
+    button's key alone its answer would count as sent already, and it would get silence."""
+    action_ts = (body.get("actions") or [{}])[0].get("action_ts")
+    if key is None or body.get("type") != "block_actions" or not action_ts:
+        return key
+    return f"{key}:{action_ts}"
+
+
 def way_in(services: Services, sender: Sender) -> Callable:
     """The global middleware: runs for every request Bolt has verified."""
 
@@ -192,8 +203,8 @@ def way_in(services: Services, sender: Sender) -> Callable:
         # What a repeat says is its own: under the first delivery's key it would count as sent.
         # It still names that delivery: what a second click on Export data is told is one of
         # the records of staff exporting a customer's data, as an erasure finds them.
-        prefix = f"again:{key}:{uuid.uuid4().hex}" if seen else key or f"request:{uuid.uuid4().hex}"
-        context["outbox"] = Outbox(services.store, sender, prefix)
+        fresh = f"again:{key}:{uuid.uuid4().hex}" if seen else _press(body, key)
+        context["outbox"] = Outbox(services.store, sender, fresh or f"request:{uuid.uuid4().hex}")
         next()
         return None
 

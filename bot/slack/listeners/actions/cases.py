@@ -136,12 +136,20 @@ def approve(
     ack()  # the decision is stored below, before Slack hears the acknowledgement
     check_workspace(body, context)
     solution_id = _number(body) or 0
-    tz = time_zone(client, services.store, body["user"]["id"])  # before the transaction
-    with outbox.unit_of_work(delivery_key):
+    user_id = body["user"]["id"]
+    tz = time_zone(client, services.store, user_id)  # before the transaction
+    # A click that changes nothing (a refusal, a request decided already) claims no delivery:
+    # pressed again, at once or later, it is asked again and says why again, never silence.
+    unchanged = why_not_decide(
+        services.store, services.guide.solutions, services.roles,
+        solution_id=solution_id, user_id=user_id,
+    )  # fmt: skip
+    key = delivery_key if unchanged is None else None
+    with outbox.unit_of_work(key):
         decision = decide(
             services.store, services.guide.solutions, services.roles,
-            solution_id=solution_id, user_id=body["user"]["id"], approve=True,
-            reason=None, request_key=delivery_key,
+            solution_id=solution_id, user_id=user_id, approve=True,
+            reason=None, request_key=key,
         )  # fmt: skip
         if on_home(body):
             tell = home_notice(context)
