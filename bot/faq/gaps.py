@@ -7,7 +7,7 @@ import functools
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -17,21 +17,31 @@ from rapidfuzz import utils
 from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
-from bot.faq.matching import Matcher, Reading
+from bot.faq.matching import AS_A_PHRASING, Matcher, Reading, Scored
 from bot.faq.pleasantries import question_of
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
 from bot.shared.db import Store
 
 GAP_WINDOW = timedelta(days=7)
-# Average likeness (`Matcher.likeness`) of the questions of two groups at which they are one
-# need in other words: "vegan meals?" and "do you have vegan options" share their one rare
-# word (0.55), "can you gift wrap my box" and "my box smells of fish" only a common one
-# (0.08). On the gap questions of four businesses in tests/test_gaps.py, two paraphrases are
-# 0.29 and up, two questions that share only a common word 0.15 at most. A word no entry uses
-# weighs most even when it is no topic ("is X available?"), so two such questions with little
-# else alike can still meet.
-SAME_NEED = 0.3
+# Average likeness from both sides (`alike`) of the questions of two groups at which they are
+# one need in other words: "vegan meals?" and "do you have vegan options" share their one rare
+# word (0.5), "can you gift wrap my box" and "my box smells of fish" only a common one (0.06).
+# On the gap questions of four businesses in tests/test_gaps.py, two paraphrases are 0.27 and
+# up ("5g coverage in leeds?", "when will 5g come to my town"), two questions that share only
+# a common word 0.12 at most, and "is there nuts in the meals, my son is allergic" and "do you
+# have vegan meals" 0.25: a meal is one of four things the first names. (The likeness of both
+# sides at once, `Matcher.likeness`, put them at 0.33, one need: the vegan entry a lead wrote
+# for it then answered the nut allergy.) A word no entry uses weighs most even when it is no
+# topic ("is X available?"), so two such questions with little else alike can still meet: the
+# New entry modal takes in only the wordings that read as its question (`READS_AS`).
+SAME_NEED = 0.26
+# Likeness from both sides (`alike`) at which a wording reads as the question itself: "do u
+# have vegan meals??" and "do you have vegan meals" (1.0), "can you gift wrap my box" and "do
+# you do gift wrapping" (0.93, a word the FAQ uses everywhere apart), not "gift wrap for a
+# birthday?" (0.61) nor "is there a student discount" and "do you offer a discount for
+# students" (0.68), which a lead may still find the same and add.
+READS_AS = 0.8
 KEEP_PICKING = 2  # picks of one entry for one question before it is worth a phrasing
 SUGGESTIONS = 10  # entries offered for "Add as a phrasing of ..."
 WORDINGS_MATCHED = 5  # a group's most asked wordings, each matched for its suggestions
@@ -52,6 +62,14 @@ class Gap:
     not_helpful: tuple[Entry, ...] = ()  # entries reps marked Not helpful for its questions
     # the other entries reps were shown for them and answered "None of these" to
     none_of_these: tuple[Entry, ...] = ()
+    # each question's wording, as `query_ids` are ordered
+    asked: tuple[str, ...] = ()
+    # its other wordings that read as its question (`READS_AS`): a new entry takes them in
+    paraphrases: tuple[str, ...] = ()
+    # the entry reps turned down whose phrasing its question reads as (`asked_already`): its
+    # answer wants improving, and the question added to another entry would make /faq ask
+    # "did you mean" between the two, so no entry is suggested
+    asked_as: Scored | None = None
 
     @property
     def question(self) -> str:
@@ -68,8 +86,9 @@ def group_questions(
     """Group (query id, text) rows, in id order, so that each group is one need in other words.
 
     Questions are read as the matcher reads them (`Matcher.read`: stems, synonyms, stop words,
-    each word weighted by how rare it is in the FAQ), so "do you do gift wrapping" meets "can
-    you gift wrap my box" while "my box smells of fish" does not. Questions that read the same
+    each word weighted by how rare it is in the FAQ) and compared from both sides (`alike`), so
+    "do you do gift wrapping" meets "can you gift wrap my box" while "my box smells of fish"
+    does not, nor a nut allergy "the meals" of a vegan question. Questions that read the same
     are one item; items are then joined by average linkage: the two groups most alike on
     average over all their pairs first, while that average is at least `SAME_NEED`. A group
     needs its questions alike as a whole, so a chain of pairs that share one word each does not
@@ -89,9 +108,33 @@ def group_questions(
             items.append([])
             readings.append(reading)
         items[index].append((query_id, text))
-    clusters = _average_linkage(readings, matcher.likeness, SAME_NEED)
+    clusters = _average_linkage(readings, alike, SAME_NEED)
     groups = [sorted(row for i in members for row in items[i]) for members in clusters]
     return sorted(groups)
+
+
+def alike(a: Reading, b: Reading) -> float:
+    """How alike two questions are from both sides, 0..1: the share of each one's weight that
+    the words they share carry, the smaller of the two. Two questions are alike only when what
+    they share is much of what each says: "do you have vegan meals" is half "meals", but "is
+    there nuts in the meals, my son is allergic" a quarter. (`Matcher.likeness`, their shares'
+    harmonic mean, lets the short one's half make up for the long one's quarter.)"""
+    if not a.total or not b.total:
+        return 0.0
+    shared = sum([a.weights[word] for word in a.weights.keys() & b.weights.keys()])
+    return min(shared / a.total, shared / b.total)
+
+
+def reads_as(matcher: Matcher, wording: str, phrasings: Iterable[str]) -> bool:
+    """Whether the wording reads as one of the phrasings (`READS_AS`), or is one of them letter
+    for letter (a wording without words to read)."""
+    reading = matcher.read(wording)
+    plain = utils.default_process(wording)
+    return any(
+        alike(reading, matcher.read(phrasing)) >= READS_AS
+        or (plain and utils.default_process(phrasing) == plain)
+        for phrasing in phrasings
+    )
 
 
 def _average_linkage(
@@ -186,6 +229,15 @@ def _suggestions(
     return entries, entries[0] if good else None
 
 
+def asked_already(edition: Edition, question: str) -> Scored | None:
+    """The entry whose phrasing the question reads as, if any: the one /faq answers it with at
+    `AS_A_PHRASING` or surer (without the entries reps' clicks rule out for it, as /faq)."""
+    excluded = edition.lessons.excluded(edition.matcher, question)
+    result = edition.matcher.match(question, 1, exclude=excluded)
+    best = result.matches[0] if result.matches else None
+    return best if best is not None and best.score >= AS_A_PHRASING else None
+
+
 def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = True) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
     for which reps keep picking the same "did you mean" entry. Without `suggest`, an
@@ -199,17 +251,26 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         suggestions: tuple[Entry, ...] = ()
-        suggested = None
+        suggested = asked_as = None
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
             for entry_id, not_helpful in (r for q in query_ids for r in rejected.get(q, ())):
                 marked[entry_id] = marked.get(entry_id, False) or not_helpful
             suggestions, suggested = _suggestions(edition, questions, set(marked))
+            asked_as = asked_already(edition, questions[0]) if marked else None
+            if asked_as is not None and asked_as.entry.id not in marked:
+                asked_as = None  # answered now (the FAQ changed since): suggested as it is
+            if asked_as is not None:
+                suggested = None  # its answer wants improving, not another entry
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]
+        paraphrases = tuple(
+            q for q in questions[1:] if reads_as(edition.matcher, q, [questions[0]])
+        )
         gaps.append(
             Gap("unanswered", group[0][0], questions, query_ids, suggestions, suggested,
                 tuple(e for e in known if marked[e.id]),
-                tuple(e for e in known if not marked[e.id]))
+                tuple(e for e in known if not marked[e.id]),
+                tuple(question_of(text) for _, text in group), paraphrases, asked_as)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}
@@ -222,7 +283,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
             if len(group) >= KEEP_PICKING:
                 gaps.append(
                     Gap("picked", group[0][0], _wordings(group), tuple(q for q, _ in group),
-                        (entry,), entry)
+                        (entry,), entry, asked=tuple(question_of(text) for _, text in group))
                 )  # fmt: skip
     gaps.sort(key=lambda gap: (-gap.count, gap.key))
     return gaps
@@ -246,6 +307,13 @@ def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written
     return written
 
 
+@dataclass(frozen=True)
+class EntryAdded:
+    written: Written
+    # the gap's wordings the new entry is not asked as (`reads_as`): they stay in the gaps
+    left_open: tuple[str, ...] = ()
+
+
 def close_as_entry(
     faq: Faq,
     gap: Gap | None,
@@ -255,14 +323,24 @@ def close_as_entry(
     answer: str,
     variants: list[str],
     tags: list[str],
-) -> Written:
+) -> EntryAdded:
+    """A new entry; the gap's questions it is asked as (its question or one of its variants,
+    `reads_as`) are closed by it. The others stay gaps: a lead who typed a question of their
+    own, or left a wording of the group out, has not answered them, and the weekly summary
+    counts only what was."""
     written = add_entry(
         faq.knowledge_dir, question, answer, variants=variants, tags=tags,
         taken_ids=set(faq.entries),
     )  # fmt: skip
-    if gap is not None:  # None: another lead dealt with the gap meanwhile; the entry still counts
-        faq_db.resolve_gaps(faq.store, list(gap.query_ids), "entry", written.entry_id, user_id)
-    return written
+    if gap is None:  # another lead dealt with the gap meanwhile; the entry still counts
+        return EntryAdded(written)
+    phrasings = [question, *variants]
+    answered = {wording: reads_as(faq.matcher, wording, phrasings) for wording in set(gap.asked)}
+    closed = [q for q, wording in zip(gap.query_ids, gap.asked, strict=True) if answered[wording]]
+    if closed:
+        faq_db.resolve_gaps(faq.store, closed, "entry", written.entry_id, user_id)
+    left = tuple(wording for wording in gap.questions if not answered[wording])
+    return EntryAdded(written, left)
 
 
 def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:

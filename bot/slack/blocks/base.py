@@ -328,12 +328,14 @@ def note(text: str) -> Message:
 
 
 def text_field(block_id: str, label: str, *, multiline: bool = False, optional: bool = False,
-               placeholder: str = "", hint: str = "") -> dict:  # fmt: skip
+               placeholder: str = "", hint: str = "", initial: str = "") -> dict:  # fmt: skip
     """A modal's text input; its value is read back by `block_id` and FIELD_INPUT. `hint`,
-    words Slack shows under it."""
+    words Slack shows under it; `initial`, what it holds when the modal opens."""
     element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
+    if initial:
+        element["initial_value"] = initial
     block = {
         "type": "input",
         "block_id": block_id,

@@ -103,9 +103,9 @@ def home_view(
                 "Each one waits in its team's channel.",
             ),
             *_list(
-                "FAQ gaps this week (/kb gaps)",
+                "FAQ gaps of the last 7 days (/kb gaps)",
                 gap_lines,
-                "No FAQ gaps this week.",
+                "No FAQ gaps in the last 7 days.",
                 "/kb gaps lists them with one-click fixes.",
             ),
         ]

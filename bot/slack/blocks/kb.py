@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.faq.gaps import Gap
 from bot.faq.knowledge import Knowledge
-from bot.faq.matching import ANSWER_AT, SUGGEST_AT, Scored
+from bot.faq.matching import ANSWER_AT, SUGGEST_AT, MatchResult, Scored
 from bot.faq.service import Trial
 from bot.shared.content import Problem
 from bot.slack.blocks.base import (
@@ -31,20 +31,22 @@ from bot.slack.blocks.base import (
     quote,
     section,
     shorten,
+    text_field,
 )
 from bot.slack.blocks.faq import place
-from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
+from bot.slack.ids import Action, Block, Field, Modal, numbered
 
 GAPS_SHOWN = 10  # Slack allows 50 blocks a message; a lead works through ten at a time
+HINT_WORDINGS = 8  # a group's other wordings named under the new entry's field
 PROBLEMS_SHOWN = 20
 INPUT_LIMIT = 3000  # what Slack lets an input field hold
 
 
 def usage() -> Message:
     return note(
-        "Usage: /kb gaps (questions the FAQ could not answer this week, to add to it), "
-        "/kb reload (read the knowledge files again) or /kb try <a customer's question> (how "
-        "/faq answers it now, without counting it as a customer's)"
+        "Usage: /kb gaps (questions the FAQ could not answer in the last 7 days, to add to "
+        "it), /kb reload (read the knowledge files again) or /kb try <a customer's question> "
+        "(how /faq answers it now, without counting it as a customer's)"
     )
 
 
@@ -122,6 +124,19 @@ def trial(asked: str, tried: Trial) -> Message:
     return message(said, blocks)
 
 
+def _asked_as(asked: Scored, marked: bool) -> Mrkdwn:
+    """Why a gap whose question is an entry's already suggests no entry: its answer wants
+    improving, where the lead edits it."""
+    entry = asked.entry
+    how = "marked that answer not helpful" if marked else "turned it down with “None of these”"
+    return Mrkdwn(
+        f"It is how {_curly(entry.question, 100)} is asked already: /faq answers it with "
+        f"{code(entry.id)}, {asked.score:.0f}% sure, and reps {how}. Improve the answer, in "
+        f"{code(place(entry))}: added to another entry, the question would get a “did you "
+        "mean” between the two."
+    )
+
+
 def not_allowed() -> Message:
     # For /kb typed, and for a button of a leads' message a rep was shown: no "it" to add.
     return note(
@@ -167,8 +182,13 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             if len(entries) > 3:
                 named += Mrkdwn(f" and {len(entries) - 3} more")
             text += Mrkdwn(f"\n{heading}: ") + named
-    if not gap.suggestions:
-        text += Mrkdwn("\nNo FAQ entry comes close to it: make it a new entry, or ignore it.")
+    if gap.asked_as is not None:
+        text += "\n" + _asked_as(gap.asked_as, gap.asked_as.entry in gap.not_helpful)
+    elif not gap.suggestions:
+        other = " other" if gap.not_helpful or gap.none_of_these else ""
+        text += Mrkdwn(
+            f"\nNo{other} FAQ entry comes close to it: make it a new entry, or ignore it."
+        )
     elements = []
     if gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
@@ -187,9 +207,11 @@ def _gap_blocks(gap: Gap) -> list[dict]:
                 "options": [option(entry.question, entry.id) for entry in menu],
             }
         )
-    # with no entry likely enough to suggest, a new entry is the suggestion
+    # with no entry likely enough to suggest, a new entry is the suggestion; not when the
+    # question is an entry's already: its answer is what wants a lead
+    primary = None if gap.suggested or gap.asked_as else "primary"
     elements += [
-        button("New entry", Action.KB_NEW_ENTRY, "", None if gap.suggested else "primary"),
+        button("New entry", Action.KB_NEW_ENTRY, "", primary),
         button("Ignore", Action.KB_IGNORE, ""),
     ]
     return [section(text), actions(block_id, *elements)]
@@ -223,27 +245,26 @@ def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:
 
 
 def new_entry_modal(gap: Gap) -> dict:
-    """A modal to write a new entry from a gap; its wordings become the entry's phrasings."""
-
-    def field(block_id: Field, label: str, initial: str = "", multiline: bool = False,
-              optional: bool = False) -> dict:  # fmt: skip
-        element = {"type": "plain_text_input", "action_id": FIELD_INPUT, "multiline": multiline}
-        if initial:
-            element["initial_value"] = initial
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "label": {"type": "plain_text", "text": label},
-            "element": element,
-            "optional": optional,
-        }
-
+    """A modal to write a new entry from a gap. Its question is the one the lead read; of the
+    group's other wordings, those that read as it are filled in as the entry's, and the others
+    shown under the field for the lead to add if they ask the same: grouped questions may share
+    a word and not the need ("is there nuts in the meals, my son is allergic" and "do you have
+    vegan meals"), and a lead who only types an answer must not answer them all with it."""
     # whole wordings only, as many as the field holds
     variants: list[str] = []
-    for question in gap.questions[1:8]:
+    for question in gap.paraphrases[:7]:
         if len("\n".join([*variants, question])) > INPUT_LIMIT:
             break
         variants.append(question)
+    others = [q for q in gap.questions[1:] if q not in gap.paraphrases]
+    hint = ""
+    if others:
+        shown = " · ".join(f"“{shorten(q, 150)}”" for q in others[:HINT_WORDINGS])
+        more = f" and {len(others) - HINT_WORDINGS} more" if len(others) > HINT_WORDINGS else ""
+        hint = (
+            f"Also asked in this group, in other words: {shown}{more}. Add those this "
+            "answer is right for, one per line."
+        )
     return {
         "type": "modal",
         "callback_id": Modal.KB_NEW_ENTRY,
@@ -252,18 +273,30 @@ def new_entry_modal(gap: Gap) -> dict:
         "submit": plain("Add to the FAQ", TITLE_LIMIT),
         "close": plain("Cancel", TITLE_LIMIT),
         "blocks": [
-            field(Field.QUESTION, "Question", shorten(gap.question, INPUT_LIMIT)),
-            field(
+            text_field(Field.QUESTION, "Question", initial=shorten(gap.question, INPUT_LIMIT)),
+            text_field(
                 Field.VARIANTS,
                 "Other ways customers ask it, one per line",
-                "\n".join(variants),
+                initial="\n".join(variants),
                 multiline=True,
                 optional=True,
+                hint=hint,
             ),
-            field(Field.ANSWER, "Answer", multiline=True),
-            field(Field.TAGS, "Tags, separated by commas", optional=True),
+            text_field(Field.ANSWER, "Answer", multiline=True),
+            text_field(Field.TAGS, "Tags, separated by commas", optional=True),
         ],
     }
+
+
+def asked_already_refusal(asked: Scored) -> str:
+    """The new-entry modal's refusal of a question that is an entry's already (plain words:
+    a field's error)."""
+    entry = asked.entry
+    return (
+        f"Customers ask “{shorten(entry.question, 100)}” ({entry.id}, {place(entry)}) this way "
+        f"already: /faq answers it with that entry, {asked.score:.0f}% sure. Improve that entry's "
+        "answer, or write the question only this new entry answers."
+    )
 
 
 def knowledge_reload(knowledge: Knowledge, entries_in_service: int) -> Message:
@@ -349,9 +382,48 @@ def added_phrasing(question: str, entry_id: str, file: Path | None) -> Mrkdwn:
     return Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {shown}.")
 
 
-def added_entry(question: str, entry_id: str, file: Path) -> Mrkdwn:
+def added_entry(question: str, entry_id: str, file: Path, gap: Gap | None,
+                left_open: tuple[str, ...]) -> Mrkdwn:  # fmt: skip
     shown = code(file_shown(file))
-    return Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {shown}.")
+    done = Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {shown}.")
+    if gap is not None and gap.question in left_open:
+        done += Mrkdwn(
+            f" {_curly(gap.question)} is still unanswered: the entry is not asked that way, so "
+            "its gap stays on the list (add it there as a phrasing of the entry if the answer "
+            "is right for it)."
+        )
+    elif left_open:
+        named = Mrkdwn(" · ").join(_curly(q, 100) for q in left_open[:3])
+        more = f" and {len(left_open) - 3} more" if len(left_open) > 3 else ""
+        done += Mrkdwn(" Left on the list, as the entry is not asked their way: ") + named
+        done += Mrkdwn(f"{more}.")
+    return done
+
+
+def not_answered_with(question: str, entry_id: str, now: MatchResult) -> Mrkdwn:
+    """A warning after an addition, when /faq (having read the files again) still does not
+    answer the question with the entry: another entry comes as close, or has its words too."""
+    best = now.matches[0] if now.matches else None
+    if now.verdict == "answer" and best is not None and best.entry.id == entry_id:
+        return Mrkdwn("")
+    asked = _curly(question, 100)
+    if now.verdict == "answer" and best is not None:
+        told = Mrkdwn(
+            f"/faq still answers {asked} with {code(best.entry.id)} ({best.score:.0f}% sure), "
+            f"not {code(entry_id)}: its words are closer to that entry's."
+        )
+    elif now.verdict == "suggest":
+        named = [code(s.entry.id) + f" ({s.score:.0f}%)" for s in now.offered]
+        offered = (
+            Mrkdwn(", ").join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        )
+        told = Mrkdwn(
+            f"/faq now asks “did you mean” for {asked}, between {offered}: another entry is asked "
+            "this way too, or comes as close."
+        )
+    else:
+        told = Mrkdwn(f"/faq still has no good match for {asked}.")
+    return Mrkdwn("\n:warning: ") + told + " /kb try shows each entry with its file and line."
 
 
 def ignored(question: str, count: int) -> Mrkdwn:

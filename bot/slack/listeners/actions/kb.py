@@ -25,14 +25,23 @@ from bot.slack.outbox import Outbox
 log = logging.getLogger(__name__)
 
 DONE = "kb_done"  # in the context: what the acknowledging listener did, for the list to say
+# in the context: (question, entry id) the lead meant the FAQ to answer so, checked once it
+# read the files again
+MEANT = "kb_meant"
 
-# (services, gap, the action, the lead's user id) -> what was done
-GapHandler = Callable[[Services, Gap, dict, str], str]
+# (services, gap, the action, the lead's user id) -> what was done, and the (question, entry
+# id) it meant the FAQ to answer so, if any
+GapHandler = Callable[[Services, Gap, dict, str], tuple[str, tuple[str, str] | None]]
 
 
-def gaps_now(services: Services, done: str) -> base.Message:
-    """The list as it is now, saying what was `done`, once the FAQ read the files again."""
+def gaps_now(services: Services, done: str, meant: tuple[str, str] | None = None) -> base.Message:
+    """The list as it is now, saying what was `done`, once the FAQ read the files again; with a
+    warning when /faq does not answer the question `meant` with its entry even so (another
+    entry has its words too, or comes as close)."""
     services.faq.reload()
+    if meant is not None:
+        question, entry_id = meant
+        done += kb_blocks.not_answered_with(question, entry_id, services.faq.match(question))
     gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())
     return kb_blocks.gaps_list(gaps, done=done)
 
@@ -67,7 +76,9 @@ def on_gap(handle: GapHandler) -> Callable:
         found = _clicked_gap(body, respond, services)
         if isinstance(found, Gap):
             with outbox.unit_of_work(delivery_key):
-                found = handle(services, found, body["actions"][0], body["user"]["id"])
+                found, context[MEANT] = handle(
+                    services, found, body["actions"][0], body["user"]["id"]
+                )
         context[DONE] = found
         ack()
 
@@ -78,24 +89,29 @@ def on_gap(handle: GapHandler) -> Callable:
 def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
     done = context.get(DONE)
     if done is not None:
-        respond(replace_original=True, **gaps_now(services, done))
+        respond(replace_original=True, **gaps_now(services, done, context.get(MEANT)))
 
 
-def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> str:
+def add_phrasing(
+    services: Services, gap: Gap, action: dict, user_id: str
+) -> tuple[str, tuple[str, str] | None]:
     entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
-        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
+        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ."), None
     try:
         written = close_as_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
-        return kb_blocks.failed(str(error))
-    return kb_blocks.added_phrasing(gap.question, entry.id, written.file if written else None)
+        return kb_blocks.failed(str(error)), None
+    done = kb_blocks.added_phrasing(gap.question, entry.id, written.file if written else None)
+    return done, (gap.question, entry.id)
 
 
-def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:
+def ignore(
+    services: Services, gap: Gap, action: dict, user_id: str
+) -> tuple[str, tuple[str, str] | None]:
     ignore_gap(services.faq, gap, user_id)
-    return kb_blocks.ignored(gap.question, gap.count)
+    return kb_blocks.ignored(gap.question, gap.count), None
 
 
 def new_entry(body: dict, respond: Respond, services: Services, client: WebClient) -> None:

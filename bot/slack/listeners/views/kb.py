@@ -5,13 +5,13 @@ import json
 from slack_bolt import Ack, BoltContext
 
 from bot.faq.curate import PHRASING_LIMIT
-from bot.faq.gaps import close_as_entry, find_gap
+from bot.faq.gaps import asked_already, close_as_entry, find_gap
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.kb import DONE, gaps_now
+from bot.slack.listeners.actions.kb import DONE, MEANT, gaps_now
 from bot.slack.outbox import Outbox
 
 
@@ -31,6 +31,9 @@ def _errors(view: dict, services: Services, user_id: str) -> dict[str, str]:
         return {Field.QUESTION: f"Keep the question under {PHRASING_LIMIT} characters."}
     if not services.faq.matcher.names_a_need(question):  # only emoji, or "do you have"
         return {Field.QUESTION: "Write the question in words: /faq finds an entry by them."}
+    # another entry with an entry's question would make /faq ask "did you mean" between the two
+    if (asked := asked_already(services.faq.edition, question)) is not None:
+        return {Field.QUESTION: kb_blocks.asked_already_refusal(asked)}
     if not answer:
         return {Field.ANSWER: "Write the answer reps will give."}
     return {}
@@ -56,10 +59,14 @@ def write(
     variants = [line for line in _value(view, Field.VARIANTS).splitlines() if line.strip()]
     tags = [tag for tag in _value(view, Field.TAGS).replace(",", " ").split() if tag]
     with outbox.unit_of_work(delivery_key):
-        written = close_as_entry(faq, gap, user_id, question=question,
-                                 answer=_value(view, Field.ANSWER), variants=variants,
-                                 tags=tags)  # fmt: skip
-    context[DONE] = kb_blocks.added_entry(question, written.entry_id, written.file)
+        added = close_as_entry(faq, gap, user_id, question=question,
+                               answer=_value(view, Field.ANSWER), variants=variants,
+                               tags=tags)  # fmt: skip
+    written = added.written
+    context[DONE] = kb_blocks.added_entry(
+        question, written.entry_id, written.file, gap, added.left_open
+    )
+    context[MEANT] = (question, written.entry_id)
     ack()  # the modal closes
 
 
@@ -69,7 +76,7 @@ def show(body: dict, view: dict, context: BoltContext, services: Services, outbo
     done = context.get(DONE)
     if done is None:  # refused, or a repeat
         return
-    shown = gaps_now(services, done)
+    shown = gaps_now(services, done, context.get(MEANT))
     response_url = edge_db.reply_for(
         services.store, view.get("root_view_id") or view["id"], body["user"]["id"]
     )
