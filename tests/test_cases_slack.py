@@ -618,7 +618,8 @@ def test_every_press_of_a_refused_button_says_the_refusal_again(local, tmp_path)
         "pending",
     )
     refused = "SELECT count(*) FROM audit_log WHERE action = 'solution.refused'"
-    assert local.services.store.db.execute(refused).fetchone() == (4,)  # each Approve pressed
+    # each press logged, Deny as Approve (README: "every ... refused attempt is a row")
+    assert local.services.store.db.execute(refused).fetchone() == (5,)
     # the one who may decide it still can, with the same button
     assert "*Approved* by @U0LEE0001" in shown(local.workspace.click("lee", "Approve"))
 

@@ -840,11 +840,7 @@ def decide(
         if unchanged is not None:
             outcome, message = unchanged.outcome, unchanged.message
             if outcome == "refused":
-                audit.append(
-                    db, actor=user_id, action="solution.refused", subject=record.ref,
-                    details={"approve": approve, "role": role, "reason": message},
-                    at=store.now(), customer=audit.customer_of_case(store, record.case_id),
-                )  # fmt: skip
+                _log_refusal(store, record, user_id, role, approve, message)
         else:
             status = "approved" if approve else "denied"
             cases_db.decide_solution(
@@ -923,6 +919,30 @@ def why_not_decide(
     `decide` checks again in its own transaction."""
     row = _solution_row(store, solution_id)
     return _unchanged(store, policy, row, _record(row), roles.role_of(user_id), user_id)
+
+
+def why_not_deny(
+    store: Store, policy: SolutionPolicy, roles: Roles, *, solution_id: int, user_id: str
+) -> Decision | None:
+    """`why_not_decide` for a press of Deny, whose form only opens for who may decide: a
+    refusal is logged here, as `decide` logs a refused Approve."""
+    with store.transaction():
+        unchanged = why_not_decide(store, policy, roles, solution_id=solution_id, user_id=user_id)
+        if unchanged is not None and unchanged.outcome == "refused":
+            role = roles.role_of(user_id)
+            _log_refusal(store, unchanged.solution, user_id, role, False, unchanged.message)
+        return unchanged
+
+
+def _log_refusal(
+    store: Store, record: SolutionRecord, user_id: str, role: str, approve: bool, message: str
+) -> None:
+    """A click that was not theirs to make, in the audit log (inside the caller's transaction)."""
+    audit.append(
+        store.db, actor=user_id, action="solution.refused", subject=record.ref,
+        details={"approve": approve, "role": role, "reason": message},
+        at=store.now(), customer=audit.customer_of_case(store, record.case_id),
+    )  # fmt: skip
 
 
 def _already(record: SolutionRecord) -> str:

@@ -18,7 +18,7 @@ from bot.cases.service import (
     move_contact,
     open_case_for,
 )
-from bot.cases.solutions import Decision, decide, describe, why_not_decide
+from bot.cases.solutions import Decision, decide, describe, why_not_decide, why_not_deny
 from bot.followups.closing import open_items
 from bot.services import Services
 from bot.shared.db import existing
@@ -173,7 +173,7 @@ def deny(
     not at once, as a click on Approve would be."""
     check_workspace(body, context)
     solution_id = _number(body) or 0
-    refused = why_not_decide(
+    refused = why_not_deny(
         services.store, services.guide.solutions, services.roles,
         solution_id=solution_id, user_id=body["user"]["id"],
     )  # fmt: skip
