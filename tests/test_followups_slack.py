@@ -76,6 +76,21 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
     assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
 
 
+def test_a_due_day_past_tomorrow_is_said_with_its_weekday(local):
+    """Found by a QA play: "next friday" on a Wednesday is this Friday, as the parser reads it,
+    and the reply gave no weekday to show it. Every reply to the rep who gave the time now
+    does, for any day but today and tomorrow."""
+    # Wednesday 17 June 2026
+    saved = shown(local.workspace.command("ana", "/followup", "next friday call Maria"))
+    assert "F-1 saved: call Maria, due Fri, Jun 19, 2026 at 9:00 AM. I'll remind" in saved
+    (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am call Tom")
+    assert saved.text.endswith("due Jun 18, 2026 at 10:00 AM. I'll remind you before it is due.")
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "F-1 · Fri, Jun 19, 2026 at 9:00 AM · call Maria" in listed
+    moved = shown(local.workspace.command("ana", "/followup", "snooze 1 mon 10am"))
+    assert "F-1 snoozed: call Maria, now due Mon, Jun 22, 2026 at 10:00 AM" in moved
+
+
 def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(local):
     for text in ["someday maybe call her", "yesterday 10am call her"]:
         reply = shown(local.workspace.command("ana", "/followup", text))
@@ -501,7 +516,7 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     local.wait(timedelta(minutes=30))  # the reminder, with its buttons
     local.workspace.look(member("ana"))
     moved = shown(local.workspace.click("ana", "Snooze tomorrow", where="DM"))
-    assert "F-1 snoozed: call Tom back, now due Jun 22, 2026 at 9:00 AM" in moved  # not Saturday
+    assert "F-1 snoozed: call Tom back, now due Mon, Jun 22, 2026 at 9:00 AM" in moved  # not Sat
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
 

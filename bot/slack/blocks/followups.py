@@ -83,33 +83,39 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
-def due_time(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
-    """When a follow-up the rep just timed is due, in plain words and as shown. Midnight gets
-    its weekday and the day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of
-    Thursday)"): "tomorrow at 12:00 AM" would leave the rep to work out which night it is."""
+def due_time(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> tuple[str, Mrkdwn]:
+    """When a follow-up is due, in plain words and as shown. Midnight gets its weekday and the
+    day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of Thursday)"): "tomorrow
+    at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
+    just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
+    2026 at 9:00 AM"), so a wrong day shows at once."""
     local = moment.astimezone(tz)
     if local.time() == time(0):
         said = f"{times.on_weekday(moment, tz)} (midnight at the end of {local - DAY:%A})"
         return said, Mrkdwn(escape(said))
+    if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
+        said = times.on_weekday(moment, tz)
+        return said, Mrkdwn(escape(said))
     return times.at(moment, tz), local_time(moment, tz)
 
 
-def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
+def followup_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Message:
+    """A promise just saved, due as the rep said it."""
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
-    said, shown = due_time(followup.due_at, tz)
+    said, shown = due_time(followup.due_at, tz, now)
     return message(
         f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
         sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
     )
 
 
-def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
+def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
     """Under a draft the rep used on a case: its promise, kept as a follow-up."""
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
-        f"{_case(followup)}, due {due_time(followup.due_at, tz)[1]}. I'll remind you before it "
-        "is due."
+        f"{_case(followup)}, due {due_time(followup.due_at, tz, now)[1]}. I'll remind you "
+        "before it is due."
     )
 
 
@@ -118,7 +124,7 @@ def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkd
     snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     return Mrkdwn(
-        f"F-{followup.id} · {due_time(followup.due_at, tz)[1]}{late}{missed(followup, tz)} · "
+        f"F-{followup.id} · {due_time(followup.due_at, tz, now)[1]}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -176,16 +182,18 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
 
 
 def followup_closed(
-    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True
-) -> Message:
+    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
+    now: datetime | None = None,
+) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
-    notification text stays words, no member id."""
+    notification text stays words, no member id. `now`: said back to the rep who just moved
+    it, as `due_time` says it."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        due_said, due_shown = due_time(followup.due_at, tz)
+        due_said, due_shown = due_time(followup.due_at, tz, now)
         text += f", now due {due_said}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:

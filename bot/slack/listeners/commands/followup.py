@@ -83,7 +83,7 @@ def _snooze(
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     moved = snooze(services.store, number, user_id, until, roles=services.roles)
-    message = followup_blocks.followup_closed(moved, tz, "snoozed")
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
@@ -100,7 +100,7 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
         services.store, owner_id=command["user_id"], what=what, due_at=due, case_id=case_id,
         request_key=command.get("trigger_id"),
     )  # fmt: skip
-    return followup_blocks.followup_saved(saved, tz)
+    return followup_blocks.followup_saved(saved, tz, now)
 
 
 def send_redirect(
