@@ -82,8 +82,8 @@ def _snooze(
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
-    moved = snooze(services.store, number, user_id, until, roles=services.roles)
-    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now)
+    moved = snooze(services.store, number, user_id, until.at, roles=services.roles)
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, zone=until.zone)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
@@ -97,10 +97,10 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
     if not what:
         return followup_blocks.followup_no_promise(when_text)
     saved = add_followup(
-        services.store, owner_id=command["user_id"], what=what, due_at=due, case_id=case_id,
+        services.store, owner_id=command["user_id"], what=what, due_at=due.at, case_id=case_id,
         request_key=command.get("trigger_id"),
     )  # fmt: skip
-    return followup_blocks.followup_saved(saved, tz, now)
+    return followup_blocks.followup_saved(saved, tz, now, due.zone)
 
 
 def send_redirect(
