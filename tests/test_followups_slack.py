@@ -149,6 +149,38 @@ def test_a_zone_that_names_none_or_several_is_asked_about_and_nothing_stored(loc
         assert f"saved: {promise}, due" in saved
 
 
+def test_the_same_followup_typed_again_at_once_is_one_promise(local):
+    """Found by a QA play: the same /followup sent twice made two promises, with two reminders
+    and two overdue alerts. As with /case, the same rep typing it again within 5 minutes is the
+    one saved."""
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "in 30m call Tom back")
+    local.wait(timedelta(minutes=1))
+    (again,) = local.workspace.command("ana", "/followup", "in 30m  Call tom back.")
+    assert again.render(local.workspace.reader(member("ana"))).text == (
+        "That's F-1, saved 1 minute ago: call Tom back, due today at 12:00 PM. Nothing new was "
+        "saved."
+    )
+
+    def followup(who: str, text: str) -> str:
+        return shown(local.workspace.command(who, "/followup", text))
+
+    # Another case, another time or another rep: another promise
+    assert "F-2 saved" in followup("ana", "in 30m call Tom back C-1001")
+    assert "F-3 saved" in followup("ana", "tomorrow 10am call Tom back")
+    assert "F-4 saved" in followup("ben", "in 30m call Tom back")
+    assert "That's F-2" in followup("ana", "C-1001 in 30m call Tom back")
+    # Kept, or typed again more than 5 minutes on, it is a new promise
+    followup("ana", "done 3")
+    assert "F-5 saved" in followup("ana", "tomorrow 10am call Tom back")
+    local.wait(timedelta(minutes=6))
+    assert "F-6 saved" in followup("ana", "tomorrow 10am call Tom back")
+    local.wait(timedelta(hours=2))  # overdue: the lead hears of each of Ana's once
+    alerts = "".join(body for body in dms(local, LEE) if "Overdue" in body)
+    assert alerts.count("F-1") == 1 and alerts.count("F-2") == 1
+
+
 def test_a_due_day_past_tomorrow_is_said_with_its_weekday(local):
     """Found by a QA play: "next friday" on a Wednesday is this Friday, as the parser reads it,
     and the reply gave no weekday to show it. Every reply to the rep who gave the time now

@@ -17,7 +17,7 @@ from bot.followups.redirects import (
     unknown_team,
 )
 from bot.followups.reminders import Reminder
-from bot.followups.service import Followup
+from bot.followups.service import Followup, Promised
 from bot.followups.zones import Zone
 from bot.shared import times
 from bot.shared.db import existing
@@ -38,7 +38,14 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import contacts, missed, missed_in_words, promise_lines, tenure
+from bot.slack.blocks.cases import (
+    ago,
+    contacts,
+    missed,
+    missed_in_words,
+    promise_lines,
+    tenure,
+)
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -140,6 +147,18 @@ def followup_saved(
     return message(
         f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
         sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
+    )
+
+
+def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
+    """The same promise typed again at once: the one already saved, and that nothing more was."""
+    followup = promised.followup
+    ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
+    said, shown = due_time(followup.due_at, tz, now)
+    first, then = f"That's {followup.ref}, saved {ago_said}: ", ". Nothing new was saved."
+    return message(
+        f"{first}{followup.what}{_case(followup)}, due {said}{then}",
+        sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
     )
 
 
