@@ -333,6 +333,7 @@ def test_split_with_a_clock_also_refuses_a_past_time():
         ("10am PST tomorrow", utc(2026, 3, 6, 18, 0), "PST"),  # the time goes on after it
         ("tomorrow 10am ET", utc(2026, 3, 6, 15, 0), "EST"),
         ("tomorrow 10am Eastern", utc(2026, 3, 6, 15, 0), "Eastern time"),
+        ("tomorrow 10am Hawaii time", utc(2026, 3, 6, 20, 0), "Hawaii time"),
         ("tomorrow 10am CET", utc(2026, 3, 6, 9, 0), "CET"),
         # "tomorrow" on that zone's calendar: in Sydney it is already Friday
         ("tomorrow 10am AEDT", utc(2026, 3, 6, 23, 0), "AEDT"),
@@ -376,7 +377,16 @@ def test_words_meant_as_a_zone_that_name_none_or_several_are_asked_about(text, q
 
 
 @pytest.mark.parametrize(
-    "promise", ["lunch time chat", "TEXT Maria", "central office call", "et al", "pt 2 of the fix"]
+    "promise",
+    [
+        "lunch time chat",
+        "TEXT Maria",
+        "central office call",
+        "et al",
+        "pt 2 of the fix",
+        "Maria time off request",
+        "Alaska Airlines refund",
+    ],
 )
 def test_words_that_only_look_a_little_like_a_zone_stay_in_the_promise(promise):
     assert split_when(f"tomorrow 10am {promise}") == ("tomorrow 10am", promise)

@@ -45,9 +45,14 @@ AMBIGUOUS = {
     "IST": ("India, Ireland and Israel", ("Kolkata time", "Dublin time", "Jerusalem time")),
     "AST": ("the Atlantic and Arabia", ("Halifax time", "Riyadh time")),
 }
-# US and Canadian names for their zones: "10am Eastern", "Pacific time".
+# North American names for their zones: "10am Eastern", "Pacific time", "Hawaii time".
 REGIONS = {"eastern": "America/New_York", "central": "America/Chicago",
-           "mountain": "America/Denver", "pacific": "America/Los_Angeles"}  # fmt: skip
+           "mountain": "America/Denver", "pacific": "America/Los_Angeles",
+           "atlantic": "America/Halifax", "alaska": "America/Anchorage",
+           "hawaii": "Pacific/Honolulu"}  # fmt: skip
+# Said alone too ("10am Eastern"), as North Americans do; the others only with "time", so
+# "10am Alaska Airlines refund" stays a promise.
+ALONE = frozenset({"eastern", "central", "mountain", "pacific"})
 # The first part of an IANA name: a word before "/" that is one of these looks like a zone.
 AREAS = frozenset({"africa", "america", "antarctica", "arctic", "asia", "atlantic",
                    "australia", "europe", "indian", "pacific", "etc"})  # fmt: skip
@@ -55,6 +60,8 @@ AREAS = frozenset({"africa", "america", "antarctica", "arctic", "asia", "atlanti
 WHOSE = frozenset({"her", "his", "their", "your", "local", "customer's", "customers",
                    "customer", "client's", "client", "caller's"})  # fmt: skip
 MINE = frozenset({"my", "mine"})
+# After "time", words that make it a thing of the promise: "Maria time off", "Tom time sheet".
+COMPOUNDS = frozenset({"off", "sheet", "sheets", "card", "cards", "slot", "slots", "frame"})
 CITY_WORDS = 3  # "Ho Chi Minh time", "Port of Spain time"
 LOOKS_ABBREVIATED = re.compile(r"^[A-Z]{2,4}T$")  # "XYZT": a zone abbreviation we do not know
 OFFSET = re.compile(r"^(?:UTC|GMT)([+-−])(\d{1,2})(?::?([0-5]\d))?$", re.IGNORECASE)
@@ -144,11 +151,10 @@ def _offset(match: re.Match[str]) -> Zone | Unclear:
     hours = int(match[2])
     said = match[0]
     if (match[3] and match[3] != "00") or hours > 14 or (sign == "-" and hours > 12):
-        question = (
-            f"I read offsets in whole hours only ({said!r} is not one). Name the city instead, "
-            f'like "Kolkata time", or use {FORMS}.'
+        return Unclear(
+            f"I read offsets in whole hours only ({said!r} is not one): name the city instead, "
+            'like "Kolkata time" or "Adelaide time".'
         )
-        return Unclear(question)
     flipped = "+" if sign == "-" else "-"
     key = "Etc/GMT" if hours == 0 else f"Etc/GMT{flipped}{hours}"
     return Zone(ZoneInfo(key), f"UTC{sign}{hours}" if hours else "UTC")
@@ -188,11 +194,13 @@ def read_zone(tokens: list[str]) -> tuple[Zone | None, int] | Unclear | None:
         return found
     words = [_bare(token) for token in tokens[: CITY_WORDS + 1]]
     folded = [word.casefold() for word in words]
+    if folded[0] in ALONE and words[0][:1].isupper() and folded[1:2] != ["time"]:
+        return Zone(ZoneInfo(REGIONS[folded[0]]), f"{words[0].capitalize()} time"), 1  # "Eastern"
     if "time" not in folded[1:]:
-        if folded[0] in REGIONS and words[0][:1].isupper():  # "10am Eastern", not "central"
-            return Zone(ZoneInfo(REGIONS[folded[0]]), f"{words[0].capitalize()} time"), 1
         return None
     end = folded.index("time", 1)
+    if len(tokens) > end + 1 and _bare(tokens[end + 1]).casefold() in COMPOUNDS:
+        return None
     place = "_".join(folded[:end])
     said = " ".join(words[: end + 1])
     if end == 1 and folded[0] in MINE:
