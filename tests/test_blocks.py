@@ -206,7 +206,7 @@ def test_escaping_happens_once_even_when_escaped_text_is_passed_again():
 
 
 def test_the_notification_text_takes_plain_words_and_escapes_them_once():
-    saved = followup_blocks.followup_saved(followup(1, "<!here> call Maria & Tom back"), UTC)
+    saved = followup_blocks.followup_saved(followup(1, "<!here> call Maria & Tom back"), UTC, NOW)
     assert "&lt;!here&gt; call Maria &amp; Tom back" in saved["text"]
     assert "&amp;lt;" not in saved["text"] and "&amp;amp;" not in saved["text"]
     with pytest.raises(TypeError):

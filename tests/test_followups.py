@@ -327,7 +327,7 @@ def test_two_instances_send_each_reminder_once(tmp_path):
 def test_daylight_saving_neither_shifts_nor_duplicates_a_reminder(tmp_path, tz, created, text,
                                                                   due_utc):  # fmt: skip
     store = Store(tmp_path / "dst.db", clock=FixedClock(created))
-    due = parse_when(text, now=created, tz=ZoneInfo(tz))
+    due = parse_when(text, now=created, tz=ZoneInfo(tz)).at
     assert due == due_utc
     promise(store, due)
     sent_at: dict[str, datetime] = {}

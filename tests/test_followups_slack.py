@@ -76,6 +76,126 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
     assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
 
 
+def due_at(local: LocalSlack, number: int) -> str:
+    return local.services.store.db.execute(
+        "SELECT due_at FROM followups WHERE id = ?", [number]
+    ).fetchone()[0]
+
+
+def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_times(local):
+    """Found by a QA play: "London time", "GMT" and "PST" were read as the start of the promise,
+    and its time on the rep's own clock, hours off the time promised to the customer."""
+    # Wednesday 17 June, 10:30 UTC: 06:30 for Ben in New York, 11:30 for Ana in London
+    ben, ana = local.workspace.reader(member("ben")), local.workspace.reader(member("ana"))
+    (saved,) = local.workspace.command("ben", "/followup", "tomorrow 10am London time call Maria")
+    assert saved.render(ben).text == (
+        "Follow-up F-1 saved: call Maria, due tomorrow at 10:00 AM London time (5:00 AM your "
+        "time). I'll remind you before it is due."
+    )
+    assert due_at(local, 1) == "2026-06-18T09:00:00+00:00"  # 10:00 BST
+    (saved,) = local.workspace.command("ben", "/followup", "4pm GMT call Tom")
+    assert "F-2 saved: call Tom, due today at 4:00 PM GMT (12:00 PM your time)." in (
+        saved.render(ben).text
+    )
+    assert due_at(local, 2) == "2026-06-17T16:00:00+00:00"
+    # In June the Pacific coast keeps daylight time: said back as PDT, not the PST typed
+    (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am PST call Tom")
+    assert "F-3 saved: call Tom, due tomorrow at 10:00 AM PDT (6:00 PM your time)." in (
+        saved.render(ana).text
+    )
+    assert due_at(local, 3) == "2026-06-18T17:00:00+00:00"
+    (saved,) = local.workspace.command("ana", "/followup", "10am Europe/Paris tomorrow call Chloe")
+    assert "call Chloe, due tomorrow at 10:00 AM Paris time (9:00 AM your time)." in (
+        saved.render(ana).text
+    )
+    # A day that is another on the customer's clock is said with its weekday on both
+    (saved,) = local.workspace.command("ana", "/followup", "fri 8am Sydney time call Jack")
+    assert "due Fri, Jun 19, 2026 at 8:00 AM Sydney time (tomorrow at 11:00 PM your time)." in (
+        saved.render(ana).text
+    )
+    # The zone of the rep's own clock needs no second time
+    (saved,) = local.workspace.command("ana", "/followup", "tomorrow 3pm London time ring Sam")
+    assert "ring Sam, due tomorrow at 3:00 PM. I'll remind" in saved.render(ana).text
+    # Moved to a time in a zone, the reply says both too
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 3 tomorrow 1pm New York time")
+    assert "F-3 snoozed: call Tom, now due tomorrow at 1:00 PM New York time (6:00 PM your " \
+        "time)" in moved.render(ana).text  # fmt: skip
+    # The reminder comes when it is due on the customer's clock: 5 am for Ben
+    local.workspace.command("ben", "/followup", "done 2")
+    local.wait(timedelta(hours=22, minutes=30))  # 09:00 UTC, 10:00 in London
+    (due,) = [r for r in local.workspace.look(member("ben")) if "Due now" in r.text]
+    assert ":alarm_clock: Due now: F-1 · today at 5:00 AM · call Maria" in (
+        due.render(local.workspace.reader(member("ben"))).text
+    )
+
+
+def test_a_zone_that_names_none_or_several_is_asked_about_and_nothing_stored(local):
+    ist = shown(local.workspace.command("ben", "/followup", "tomorrow 10am IST call Priya"))
+    assert ist == (
+        "IST is the time in India, Ireland and Israel: which did you mean? Say the city, like "
+        '"Kolkata time", "Dublin time" or "Jerusalem time".'
+    )
+    for typed, said in [("XYZ time", "'XYZ time'"), ("Mumbai time", "'Mumbai time'"),
+                        ("XYZT", "'XYZT'"), ("Europe/Pariss", "'Europe/Pariss'")]:  # fmt: skip
+        reply = shown(local.workspace.command("ben", "/followup", f"tomorrow 10am {typed} call"))
+        forms = 'a city with "time" ("London time", "New York time"), an abbreviation'
+        assert reply.startswith(f"I don't know the time zone {said}. Name it as {forms}")
+    whose = shown(local.workspace.command("ana", "/followup", "4pm her time call Maria"))
+    assert whose.startswith("Whose clock is 'her time'? Name the zone, as a city with \"time\"")
+    assert count(local, "followups") == 0
+    # Words that only look a little like a zone stay in the promise
+    for promise in ["lunch time chat with Sam", "TEXT Maria the code", "central office call"]:
+        saved = shown(local.workspace.command("ana", "/followup", f"tomorrow 10am {promise}"))
+        assert f"saved: {promise}, due" in saved
+
+
+def test_the_same_followup_typed_again_at_once_is_one_promise(local):
+    """Found by a QA play: the same /followup sent twice made two promises, with two reminders
+    and two overdue alerts. As with /case, the same rep typing it again within 5 minutes is the
+    one saved."""
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "in 30m call Tom back")
+    local.wait(timedelta(minutes=1))
+    (again,) = local.workspace.command("ana", "/followup", "in 30m  Call tom back.")
+    assert again.render(local.workspace.reader(member("ana"))).text == (
+        "That's F-1, saved 1 minute ago: call Tom back, due today at 12:00 PM. Nothing new was "
+        "saved."
+    )
+
+    def followup(who: str, text: str) -> str:
+        return shown(local.workspace.command(who, "/followup", text))
+
+    # Another case, another time or another rep: another promise
+    assert "F-2 saved" in followup("ana", "in 30m call Tom back C-1001")
+    assert "F-3 saved" in followup("ana", "tomorrow 10am call Tom back")
+    assert "F-4 saved" in followup("ben", "in 30m call Tom back")
+    assert "That's F-2" in followup("ana", "C-1001 in 30m call Tom back")
+    # Kept, or typed again more than 5 minutes on, it is a new promise
+    followup("ana", "done 3")
+    assert "F-5 saved" in followup("ana", "tomorrow 10am call Tom back")
+    local.wait(timedelta(minutes=6))
+    assert "F-6 saved" in followup("ana", "tomorrow 10am call Tom back")
+    local.wait(timedelta(hours=2))  # overdue: the lead hears of each of Ana's once
+    alerts = "".join(body for body in dms(local, LEE) if "Overdue" in body)
+    assert alerts.count("F-1") == 1 and alerts.count("F-2") == 1
+
+
+def test_a_due_day_past_tomorrow_is_said_with_its_weekday(local):
+    """Found by a QA play: "next friday" on a Wednesday is this Friday, as the parser reads it,
+    and the reply gave no weekday to show it. Every reply to the rep who gave the time now
+    does, for any day but today and tomorrow."""
+    # Wednesday 17 June 2026
+    saved = shown(local.workspace.command("ana", "/followup", "next friday call Maria"))
+    assert "F-1 saved: call Maria, due Fri, Jun 19, 2026 at 9:00 AM. I'll remind" in saved
+    (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am call Tom")
+    assert saved.text.endswith("due Jun 18, 2026 at 10:00 AM. I'll remind you before it is due.")
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "F-1 · Fri, Jun 19, 2026 at 9:00 AM · call Maria" in listed
+    moved = shown(local.workspace.command("ana", "/followup", "snooze 1 mon 10am"))
+    assert "F-1 snoozed: call Maria, now due Mon, Jun 22, 2026 at 10:00 AM" in moved
+
+
 def test_a_when_that_cannot_be_read_or_is_past_is_explained_and_nothing_stored(local):
     for text in ["someday maybe call her", "yesterday 10am call her"]:
         reply = shown(local.workspace.command("ana", "/followup", text))
@@ -501,7 +621,7 @@ def test_snooze_tomorrow_on_a_friday_moves_a_promise_to_monday_when_work_starts(
     local.wait(timedelta(minutes=30))  # the reminder, with its buttons
     local.workspace.look(member("ana"))
     moved = shown(local.workspace.click("ana", "Snooze tomorrow", where="DM"))
-    assert "F-1 snoozed: call Tom back, now due Jun 22, 2026 at 9:00 AM" in moved  # not Saturday
+    assert "F-1 snoozed: call Tom back, now due Mon, Jun 22, 2026 at 9:00 AM" in moved  # not Sat
     due = local.services.store.db.execute("SELECT due_at FROM followups").fetchone()[0]
     assert due.startswith("2026-06-22T08:00")  # 09:00 in London in June
 

@@ -16,7 +16,7 @@ NOW = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
 
 
 def when(text: str, now: datetime = NOW, tz: ZoneInfo = LONDON, **kwargs) -> datetime:
-    return parse_when(text, now=now, tz=tz, **kwargs)
+    return parse_when(text, now=now, tz=tz, **kwargs).at
 
 
 def utc(*args: int) -> datetime:
@@ -316,3 +316,77 @@ def test_split_with_a_clock_also_refuses_a_past_time():
     assert split_when("eod call", now=NOW, tz=LONDON) == ("eod", "call")
     with pytest.raises(WhenError, match="already passed"):
         split_when("yesterday 10am call her", now=NOW, tz=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "label"),
+    [
+        ("tomorrow 10am London time", utc(2026, 3, 6, 10, 0), "London time"),
+        ("tomorrow 10am new york time", utc(2026, 3, 6, 15, 0), "New York time"),
+        ("fri 3pm Los Angeles time", utc(2026, 3, 6, 23, 0), "Los Angeles time"),
+        ("tomorrow 9am (Tokyo time)", utc(2026, 3, 6, 0, 0), "Tokyo time"),
+        ("tomorrow 9am Europe/Paris", utc(2026, 3, 6, 8, 0), "Paris time"),
+        ("4pm GMT", utc(2026, 3, 5, 16, 0), "GMT"),
+        ("4pm UTC", utc(2026, 3, 5, 16, 0), "UTC"),
+        ("tomorrow 10am PST", utc(2026, 3, 6, 18, 0), "PST"),
+        ("tomorrow 10am pst", utc(2026, 3, 6, 18, 0), "PST"),
+        ("10am PST tomorrow", utc(2026, 3, 6, 18, 0), "PST"),  # the time goes on after it
+        ("tomorrow 10am ET", utc(2026, 3, 6, 15, 0), "EST"),
+        ("tomorrow 10am Eastern", utc(2026, 3, 6, 15, 0), "Eastern time"),
+        ("tomorrow 10am Hawaii time", utc(2026, 3, 6, 20, 0), "Hawaii time"),
+        ("tomorrow 10am CET", utc(2026, 3, 6, 9, 0), "CET"),
+        # "tomorrow" on that zone's calendar: in Sydney it is already Friday
+        ("tomorrow 10am AEDT", utc(2026, 3, 6, 23, 0), "AEDT"),
+        ("tomorrow 3pm UTC+2", utc(2026, 3, 6, 13, 0), "UTC+2"),
+        ("eod PST", utc(2026, 3, 6, 1, 0), "PST"),  # the end of the working day there
+        # the seasons of the day named: "EST" in July is New York's clock, on EDT then
+        ("2026-07-01 10am EST", utc(2026, 7, 1, 14, 0), "EDT"),
+        ("2026-07-01 10am BST", utc(2026, 7, 1, 9, 0), "BST"),
+    ],
+)
+def test_a_zone_named_after_the_time_is_the_clock_it_is_read_on(text, expected, label):
+    due = parse_when(text, now=NOW, tz=NEW_YORK)
+    assert due.at == expected
+    assert due.zone is not None and due.zone.label(due.at) == label
+    assert split_when(f"{text} call Maria back") == (text, "call Maria back")
+
+
+def test_my_time_is_the_reps_own_clock():
+    due = parse_when("tomorrow 10am my time", now=NOW, tz=NEW_YORK)
+    assert (due.at, due.zone) == (utc(2026, 3, 6, 15, 0), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("tomorrow 10am IST call", "IST is the time in India, Ireland and Israel: which did"),
+        ("tomorrow 10am AST call", "AST is the time in the Atlantic and Arabia: which did"),
+        ("tomorrow 10am XYZ time call", "I don't know the time zone 'XYZ time'. Name it as"),
+        ("tomorrow 10am San Jose time call", "I don't know the time zone 'San Jose time'."),
+        ("tomorrow 10am XYZT call", "I don't know the time zone 'XYZT'."),
+        ("tomorrow 10am Europe/Pariss call", "I don't know the time zone 'Europe/Pariss'."),
+        ("tomorrow 10am customer's time call", 'Whose clock is "customer\'s time"? Name'),
+        ("tomorrow 10am UTC+5:30 call", "I read offsets in whole hours only"),
+    ],
+)
+def test_words_meant_as_a_zone_that_name_none_or_several_are_asked_about(text, question):
+    with pytest.raises(WhenError) as error:
+        split_when(text)
+    assert str(error.value).startswith(question)
+    assert error.value.understood == "tomorrow 10am"
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "lunch time chat",
+        "TEXT Maria",
+        "central office call",
+        "et al",
+        "pt 2 of the fix",
+        "Maria time off request",
+        "Alaska Airlines refund",
+    ],
+)
+def test_words_that_only_look_a_little_like_a_zone_stay_in_the_promise(promise):
+    assert split_when(f"tomorrow 10am {promise}") == ("tomorrow 10am", promise)

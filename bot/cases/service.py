@@ -58,7 +58,8 @@ IMPORT_BATCH = 500  # customers' lines a transaction: some 25 ms of the write lo
 # and they type it again, with a new trigger id: the same rep, customer and topic within this
 # is that contact again, not one more (nor, for a case just opened, a second case). So is the
 # same /note text on the same case by the same rep (a double Enter, or the same retyping):
-# after this, the same words are a new note, something that happened again.
+# after this, the same words are a new note, something that happened again. The same window
+# makes a /followup typed again the promise already saved (bot.followups.service).
 RETYPED_WITHIN = timedelta(minutes=5)
 
 

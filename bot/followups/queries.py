@@ -30,6 +30,18 @@ def followup_by_request(store: Store, request_key: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def open_since(store: Store, owner_id: str, case_id: int | None, since: str) -> list[dict]:
+    """The owner's open follow-ups on the case (on none, for None) made since `since`, the
+    latest first."""
+    return list(
+        store.db.query(
+            """SELECT * FROM followups WHERE owner_id = ? AND status = 'open'
+               AND case_id IS ? AND created_at >= ? ORDER BY id DESC""",
+            [owner_id, case_id, since],
+        )
+    )
+
+
 def owner_followups(store: Store, owner_id: str, include_done: bool) -> list[dict]:
     """Open ones first by due time (the overdue are the earliest), then those done or closed
     with their case."""

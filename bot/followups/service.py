@@ -8,18 +8,21 @@ reminders that came due meanwhile go out at once. Each reminder has a key naming
 about, its kind, its recipient and the due time (UTC) it is for; an instance must `claim` the
 key (a unique row) before it sends, so with several instances each reminder goes out once.
 Snoozing or closing a follow-up changes what is due, so its pending reminders are never
-produced again; times are stored and compared in UTC, so daylight saving moves nothing."""
+produced again; times are stored and compared in UTC, so daylight saving moves nothing.
+The same promise typed again at once by the same rep is the one already saved (as a retyped
+/case is its contact: RETYPED_WITHIN), not a second with reminders and alerts of its own."""
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.cases import audit
-from bot.cases.service import get_case, open_case, parse_case_ref
+from bot.cases.service import RETYPED_WITHIN, get_case, open_case, parse_case_ref
 from bot.coaching.drafts import next_step
 from bot.coaching.playbooks import Playbooks
 from bot.followups import queries as followups_db
@@ -57,6 +60,15 @@ class Followup:
     @property
     def ref(self) -> str:
         return f"F-{self.id}"
+
+
+@dataclass(frozen=True)
+class Promised:
+    """What a typed promise did: saved `followup`, or found it saved by the same rep `earlier`
+    (how long ago), typed again within RETYPED_WITHIN: nothing more was saved."""
+
+    followup: Followup
+    earlier: timedelta | None = None
 
 
 def _time(text: str | None) -> datetime | None:
@@ -144,6 +156,47 @@ def add_followup(
             personal={"what": what},
         )  # fmt: skip
         return existing(get_followup(store, followup_id), f"follow-up F-{followup_id}")
+
+
+def save_promise(
+    store: Store,
+    *,
+    owner_id: str,
+    what: str,
+    due_at: datetime,
+    case_id: int | None,
+    request_key: str | None,
+) -> Promised:
+    """`add_followup` for a promise a rep typed, unless they typed the same one at once
+    before: the same words (whatever their case, spaces and closing punctuation), on the same
+    case or on none, due at the same time, saved within RETYPED_WITHIN and still open. A double
+    Enter, or a command typed again because its answer seemed lost, would otherwise promise
+    twice, with two reminders and two overdue alerts. "in 30m" typed again a minute later is
+    due a minute later, so a due time counts as the same within RETYPED_WITHIN too; "call
+    back" at another time is another promise (another customer's, as like as not). Looked for
+    in the same write transaction, so of two at once one is saved. A retried request (same
+    key) is the first one, as it was answered."""
+    with store.transaction():
+        if request_key and (row := followups_db.followup_by_request(store, request_key)):
+            return Promised(followup_from_row(row))
+        now = store.clock.now()
+        gist = _gist(what)
+        for row in followups_db.open_since(store, owner_id, case_id, iso(now - RETYPED_WITHIN)):
+            earlier = followup_from_row(row)
+            if _gist(earlier.what) == gist and abs(earlier.due_at - due_at) <= RETYPED_WITHIN:
+                return Promised(earlier, now - earlier.created_at)
+        return Promised(
+            add_followup(
+                store, owner_id=owner_id, what=what, due_at=due_at, case_id=case_id,
+                request_key=request_key,
+            )
+        )  # fmt: skip
+
+
+def _gist(what: str) -> str:
+    """A promise's words as a rep retyping it may vary them: "Call Tom back." is "call tom
+    back"."""
+    return " ".join(what.casefold().split()).rstrip(string.punctuation + " ")
 
 
 def promise_of_draft(

@@ -1,6 +1,8 @@
 """When a rep says a promise is due: "in 2h", "in 3 months", "tomorrow 10am", "tomorrow 9",
 "fri", "next monday 3pm", "next week", "2026-12-01 14:00", "eod", "tonight 7pm", "tomorrow
-midnight", "first thing tomorrow", read in the rep's own time zone and returned as UTC.
+midnight", "first thing tomorrow", read in the rep's own time zone, or in the one they name
+after the time ("tomorrow 10am London time", "4pm GMT": bot.followups.zones), and returned
+as UTC.
 
 A small grammar of our own rather than a general date parser: dateparser (tried) puts
 "tomorrow 10am" on the wrong side of a daylight-saving change, reads "fri 3" as March next
@@ -18,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coaching.playbooks import WorkingHours
+from bot.followups.zones import Unclear, Zone, read_zone
 from bot.shared import times
 from bot.shared.refusal import Refusal
 
@@ -87,6 +90,14 @@ class WhenError(Refusal):
     def __init__(self, message: str, understood: str = ""):
         super().__init__(message)
         self.understood = understood
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a promise is due, and the zone the rep named for it (None: their own)."""
+
+    at: datetime  # aware, UTC
+    zone: Zone | None = None
 
 
 @dataclass(frozen=True)
@@ -301,6 +312,34 @@ def _longest(words: list[str]) -> int:
     return 0
 
 
+def _zone_after(tokens: list[str], length: int) -> tuple[Zone | None, int] | None:
+    """The zone named right after the time in the first `length` tokens, and how many tokens
+    it takes (a zone of None: "my time", the rep's own). WhenError for words meant as a zone
+    that name none we can use, so they never end up in the promise."""
+    found = read_zone(tokens[length:])
+    if isinstance(found, Unclear):
+        raise WhenError(found.question, " ".join(tokens[:length]))
+    return found
+
+
+def _zoned(tokens: list[str], words: list[str]) -> tuple[int, Zone | None, list[str]]:
+    """How many leading tokens say when (0 for none), the zone they name, and those tokens
+    without the zone's: a zone follows the time, which may go on after it ("10am PST
+    tomorrow")."""
+    length = _longest(words)
+    found = _zone_after(tokens, length) if length else None
+    if found is None:
+        return length, None, tokens[:length]
+    zone, taken = found
+    after = length + taken
+    more = next(
+        (k for k in range(min(len(words) - after, MAX_WORDS), 0, -1)
+         if _phrase(words[:length] + words[after : after + k]) is not None),
+        0,
+    )  # fmt: skip
+    return after + more, zone, tokens[:length] + tokens[after : after + more]
+
+
 def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
     # The clock time on that day in the zone, with that day's offset: daylight saving never
     # moves "10 am". A time that does not exist (the spring-forward hour) reads as the offset
@@ -409,17 +448,22 @@ def _unread(tokens: list[str], words: list[str], whole: str) -> WhenError:
     return WhenError(whole)
 
 
-def parse_when(
-    text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | None = None
-) -> datetime:
-    """The moment `text` names, aware and in UTC. A day without a time is the start of the
-    working day (`hours`, 09:00 by default); "eod" and "tonight" are its end. Raises WhenError
-    for text that is not understood, a time that has passed, or one more than a year away."""
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | None = None) -> Due:
+    """When `text` says a promise is due: the moment, aware and in UTC, read on the rep's
+    clock `tz` or on the zone named after the time, and that zone. A day without a time is the
+    start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end.
+    Raises WhenError for text that is not understood, a zone that is not (or names several),
+    a time that has passed, or one more than a year away."""
     hours = hours or WorkingHours()
     tokens = _tokens(text)
     words = _words(tokens)
     if not words:
         raise WhenError(f"When is it due? Try {EXAMPLES}.")
+    end, zone, kept = _zoned(tokens, words)
+    if zone is not None:
+        tz = zone.tz
+    tokens = kept + tokens[end:]
+    words = _words(tokens)
     when = _phrase(words)
     if when is None:
         length = _longest(words)
@@ -455,7 +499,7 @@ def parse_when(
         raise WhenError(
             f"{said!r} is {describe(moment, tz)}, more than a year away: check the year.", said
         )
-    return moment
+    return Due(moment, zone)
 
 
 # Words that lead a time ("next monday", "by 5"), said with the word after them when that
@@ -471,13 +515,15 @@ def split_when(
     hours: WorkingHours | None = None,
 ) -> tuple[str, str]:
     """`/followup tomorrow 10am call her back C-1042` -> ("tomorrow 10am", "call her back
-    C-1042"): the longest leading phrase that reads as a time, and the rest as typed. Raises
-    WhenError when the text does not start with a time, or when the word after the time looks
-    like a mistyped time ("tomorrow 25pm ..."). Given `now` and `tz`, the time is also checked
+    C-1042"): the longest leading phrase that reads as a time, with the zone named after it
+    ("tomorrow 10am London time"), and the rest as typed. Raises WhenError when the text does
+    not start with a time, when words after it are meant as a zone but name none we can use
+    ("IST", "XYZ time"), or when the word after the time looks like a mistyped time ("tomorrow
+    25pm ..."). Given `now` and `tz`, the time is also checked
     as `parse_when` checks it (not past, not a year away), so one call finds every mistake."""
     tokens = _tokens(text)
     words = _words(tokens)
-    length = _longest(words)
+    length = _zoned(tokens, words)[0]
     if length == 0:
         first = tokens[0] if tokens else ""
         if first.lower() in _LEADS_A_TIME and len(tokens) > 1:  # "next blursday": both words

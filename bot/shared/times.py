@@ -23,16 +23,37 @@ def days(first: date, last: date, between: str = "to") -> str:
     return f"{shown_first} {between} {day(last)}"
 
 
+def clock(moment: datetime, tz: ZoneInfo) -> str:
+    """The time of day on the clock of `tz`: "10:00 AM"."""
+    local = moment.astimezone(tz)
+    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+
+
 def at(moment: datetime, tz: ZoneInfo) -> str:
     """A time on the clock of `tz`, the reader's own zone: "Dec 4, 2026 at 10:00 AM"."""
-    local = moment.astimezone(tz)
-    return f"{day(local.date())} at {local.hour % 12 or 12}:{local:%M} {local:%p}"
+    return f"{day(moment.astimezone(tz).date())} at {clock(moment, tz)}"
+
+
+def weekday(on: date) -> str:
+    """A day with its weekday: "Fri, Dec 4, 2026"."""
+    return f"{on:%a}, {day(on)}"
+
+
+def day_said(moment: datetime, tz: ZoneInfo, now: datetime, *, near: bool = True) -> str:
+    """The day of `moment` on the clock of `tz`, said back right after someone gave it, so a
+    wrong day shows at once: "today" or "tomorrow" (with `near`), any other day with its
+    weekday, "Fri, Dec 4, 2026"."""
+    local = moment.astimezone(tz).date()
+    ahead = (local - now.astimezone(tz).date()).days
+    if near and ahead in (0, 1):
+        return ("today", "tomorrow")[ahead]
+    return weekday(local)
 
 
 def on_weekday(moment: datetime, tz: ZoneInfo) -> str:
     """`at` with the weekday, where the day must not be mistaken: "Fri, Dec 4, 2026 at
     12:00 AM"."""
-    return f"{moment.astimezone(tz):%a}, {at(moment, tz)}"
+    return f"{weekday(moment.astimezone(tz).date())} at {clock(moment, tz)}"
 
 
 def at_utc(moment: datetime) -> str:

@@ -360,7 +360,7 @@ def noted(noted: Noted) -> Message:
     ref = noted.case.ref
     if noted.earlier is None:
         return note(f"Noted on {ref}.")
-    return note(f"Already noted: you added this note to {ref} {_ago(noted.earlier)}, so it is "
+    return note(f"Already noted: you added this note to {ref} {ago(noted.earlier)}, so it is "
                 "kept once.")  # fmt: skip
 
 
@@ -415,7 +415,7 @@ def _what_counted(card: CaseCard, contact: Contact) -> str:
             if contact.is_new_case
             else f"counted this contact on {card.case.ref}"
         )
-        return f"You {done} {_ago(contact.earlier)}, so nothing more was counted."
+        return f"You {done} {ago(contact.earlier)}, so nothing more was counted."
     if contact.is_new_case and card.case.follows is not None:
         return (
             f"Opened a new case: the customer is back about C-{card.case.follows}, which "
@@ -446,7 +446,7 @@ def contacts(case: Case) -> str:
     return f"{own} ({case.matter_contacts} on this matter, with C-{case.follows})"
 
 
-def _ago(elapsed: timedelta) -> str:
+def ago(elapsed: timedelta) -> str:
     """ "just now", "1 minute ago", "4 minutes ago"."""
     minutes = int(elapsed.total_seconds() // 60)
     return "just now" if minutes < 1 else f"{counted(minutes, 'minute')} ago"

@@ -17,7 +17,8 @@ from bot.followups.redirects import (
     unknown_team,
 )
 from bot.followups.reminders import Reminder
-from bot.followups.service import Followup
+from bot.followups.service import Followup, Promised
+from bot.followups.zones import Zone
 from bot.shared import times
 from bot.shared.db import existing
 from bot.slack.blocks.base import (
@@ -37,7 +38,14 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import contacts, missed, missed_in_words, promise_lines, tenure
+from bot.slack.blocks.cases import (
+    ago,
+    contacts,
+    missed,
+    missed_in_words,
+    promise_lines,
+    tenure,
+)
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -83,33 +91,83 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
-def due_time(moment: datetime, tz: ZoneInfo) -> tuple[str, Mrkdwn]:
-    """When a follow-up the rep just timed is due, in plain words and as shown. Midnight gets
-    its weekday and the day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of
-    Thursday)"): "tomorrow at 12:00 AM" would leave the rep to work out which night it is."""
+def due_time(
+    moment: datetime, tz: ZoneInfo, now: datetime | None = None, zone: Zone | None = None
+) -> tuple[str, Mrkdwn]:
+    """When a follow-up is due, in plain words and as shown. Midnight gets its weekday and the
+    day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of Thursday)"): "tomorrow
+    at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
+    just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
+    2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
+    customer's, is said on that clock and on the rep's (`_in_zone`)."""
     local = moment.astimezone(tz)
+    if now is not None and zone is not None and _clock_differs(moment, tz, zone):
+        said = _in_zone(moment, tz, now, zone)
+        return said, Mrkdwn(escape(said))
     if local.time() == time(0):
         said = f"{times.on_weekday(moment, tz)} (midnight at the end of {local - DAY:%A})"
+        return said, Mrkdwn(escape(said))
+    if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
+        said = times.on_weekday(moment, tz)
         return said, Mrkdwn(escape(said))
     return times.at(moment, tz), local_time(moment, tz)
 
 
-def followup_saved(followup: Followup, tz: ZoneInfo) -> Message:
+def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
+    """Whether the zone's clock shows another time than the rep's (not "GMT" in London)."""
+    theirs, own = moment.astimezone(zone.tz), moment.astimezone(tz)
+    return theirs.replace(tzinfo=None) != own.replace(tzinfo=None)
+
+
+def _in_zone(moment: datetime, tz: ZoneInfo, now: datetime, zone: Zone) -> str:
+    """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
+    customer, then on the rep's clock, its day said again where it is another. "today" and
+    "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
+    rep's tomorrow), and never for midnight."""
+    theirs = moment.astimezone(zone.tz)
+    same_day = now.astimezone(zone.tz).date() == now.astimezone(tz).date()
+    near = same_day and theirs.time() != time(0)
+    said = (
+        f"{times.day_said(moment, zone.tz, now, near=near)} at "
+        f"{times.clock(moment, zone.tz)} {zone.label(moment)}"
+    )
+    own = times.clock(moment, tz)
+    if moment.astimezone(tz).date() != theirs.date():
+        own = f"{times.day_said(moment, tz, now)} at {own}"
+    return f"{said} ({own} your time)"
+
+
+def followup_saved(
+    followup: Followup, tz: ZoneInfo, now: datetime, zone: Zone | None = None
+) -> Message:
+    """A promise just saved, due as the rep said it (in `zone` when they named one)."""
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
-    said, shown = due_time(followup.due_at, tz)
+    said, shown = due_time(followup.due_at, tz, now, zone)
     return message(
         f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
         sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
     )
 
 
-def promise_of_draft_saved(followup: Followup, tz: ZoneInfo) -> Mrkdwn:
+def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
+    """The same promise typed again at once: the one already saved, and that nothing more was."""
+    followup = promised.followup
+    ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
+    said, shown = due_time(followup.due_at, tz, now)
+    first, then = f"That's {followup.ref}, saved {ago_said}: ", ". Nothing new was saved."
+    return message(
+        f"{first}{followup.what}{_case(followup)}, due {said}{then}",
+        sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
+    )
+
+
+def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
     """Under a draft the rep used on a case: its promise, kept as a follow-up."""
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
-        f"{_case(followup)}, due {due_time(followup.due_at, tz)[1]}. I'll remind you before it "
-        "is due."
+        f"{_case(followup)}, due {due_time(followup.due_at, tz, now)[1]}. I'll remind you "
+        "before it is due."
     )
 
 
@@ -118,7 +176,7 @@ def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkd
     snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     return Mrkdwn(
-        f"F-{followup.id} · {due_time(followup.due_at, tz)[1]}{late}{missed(followup, tz)} · "
+        f"F-{followup.id} · {due_time(followup.due_at, tz, now)[1]}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -176,16 +234,18 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
 
 
 def followup_closed(
-    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True
-) -> Message:
+    followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
+    now: datetime | None = None, zone: Zone | None = None,
+) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
-    notification text stays words, no member id."""
+    notification text stays words, no member id. `now` and `zone`: said back to the rep who
+    just moved it, as `due_time` says them."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        due_said, due_shown = due_time(followup.due_at, tz)
+        due_said, due_shown = due_time(followup.due_at, tz, now, zone)
         text += f", now due {due_said}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:

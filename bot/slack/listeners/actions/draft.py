@@ -55,7 +55,8 @@ def on_draft(
                 else None
             )  # fmt: skip
             if promise is not None:
-                done = followup_blocks.promise_of_draft_saved(promise, tz)
+                now = services.store.clock.now()
+                done = followup_blocks.promise_of_draft_saved(promise, tz, now)
             respond(replace_original=True, **coach_blocks.draft_done(row["text"], done))
             return
         style = CHANGES[action_id].get("style", row["style"])

@@ -34,7 +34,7 @@ def on_followup(
     roles = services.roles
 
     def show(followup: Followup, done: str) -> None:
-        closed = followup_blocks.followup_closed(followup, tz, done)
+        closed = followup_blocks.followup_closed(followup, tz, done, now=now)
         # In a digest, only this reminder is replaced; the others keep their buttons.
         block_id = action.get("block_id", "")
         message = in_place(body.get("message"), block_id, lambda _: closed)

@@ -10,10 +10,10 @@ from slack_sdk import WebClient
 from bot.cases.service import parse_case_ref
 from bot.followups.redirects import Team, closest_team, find_team, redirect
 from bot.followups.service import (
-    add_followup,
     case_first_to_end,
     complete,
     list_followups,
+    save_promise,
     snooze,
     trailing_case,
 )
@@ -82,8 +82,8 @@ def _snooze(
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
-    moved = snooze(services.store, number, user_id, until, roles=services.roles)
-    message = followup_blocks.followup_closed(moved, tz, "snoozed")
+    moved = snooze(services.store, number, user_id, until.at, roles=services.roles)
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, zone=until.zone)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
@@ -96,11 +96,13 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
     what, case_id = trailing_case(what)
     if not what:
         return followup_blocks.followup_no_promise(when_text)
-    saved = add_followup(
-        services.store, owner_id=command["user_id"], what=what, due_at=due, case_id=case_id,
+    promised = save_promise(
+        services.store, owner_id=command["user_id"], what=what, due_at=due.at, case_id=case_id,
         request_key=command.get("trigger_id"),
     )  # fmt: skip
-    return followup_blocks.followup_saved(saved, tz)
+    if promised.earlier is not None:
+        return followup_blocks.followup_retyped(promised, tz, now)
+    return followup_blocks.followup_saved(promised.followup, tz, now, due.zone)
 
 
 def send_redirect(
