@@ -177,7 +177,9 @@ def test_the_same_followup_typed_again_at_once_is_one_promise(local):
     local.wait(timedelta(minutes=6))
     assert "F-6 saved" in followup("ana", "tomorrow 10am call Tom back")
     local.wait(timedelta(hours=2))  # overdue: the lead hears of each of Ana's once
-    alerts = "".join(body for body in dms(local, LEE) if "Overdue" in body)
+    alerts = "".join(
+        json.dumps(json.loads(body)["blocks"]) for body in dms(local, LEE) if "Overdue" in body
+    )
     assert alerts.count("F-1") == 1 and alerts.count("F-2") == 1
 
 
