@@ -949,6 +949,36 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     assert count(local, "solutions") == 2
 
 
+def test_the_same_solution_just_authorized_submitted_again_grants_nothing_more(local, tmp_path):
+    """Found by a QA play: the same /solve inside the rep's authority, submitted twice, granted
+    the credit twice, the second with a warning that it already was."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    granted = local.clock.now()
+    solve(local, "ana", "C-1001", "Account credit", "10", "box two days late")
+    local.wait(timedelta(minutes=4))
+    (again,) = solve(local, "ana", "C-1001", "Account credit", "10.00", "Box two  days late.")
+    text = again.render().text
+    assert again.kind == "modal" and "Already authorized" in text
+    assert ("Account credit £10.00 on C-1001 is S-1, already authorized for you, so nothing was "
+            "granted again. You asked for it ") in text  # fmt: skip
+    assert f"asked for it <!date^{int(granted.timestamp())}^" in json.dumps(again.shown_view)
+    assert (
+        "You asked for it today at 11:30 AM; the words for the customer are in your DM. To grant "
+        "it a second time, give the reason for the second."
+    ) in again.render(local.workspace.reader(member("ana"))).text
+    local.settle()
+    assert count(local, "solutions") == 1
+    assert dm_to(local, ANA, "Authorized: Account credit")  # one, or dm_to fails
+    actions = local.services.store.db.execute("SELECT action FROM audit_log").fetchall()
+    assert actions == [("solution.authorized",)]
+    # a second one the customer is to have, with a reason of its own, is granted as before
+    replies = solve(local, "ana", "C-1001", "Account credit", "10", "next box late too")
+    (dm,) = [r for r in replies if r.user == ANA and "Authorized" in r.text]
+    assert ":warning: *Account credit £10.00 was already granted on C-1001*" in dm.render().text
+    assert count(local, "solutions") == 2
+
+
 def open_items(local: LocalSlack, tmp_path, solver: str) -> tuple:
     """Margaret's case C-1001 with Ana's promise reminded, a redirect to Billing nobody has
     taken and a refund `solver` asked for, waiting for a lead: the reminder, the packet and

@@ -255,22 +255,33 @@ def solution_by_request(store: Store, request_key: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def same_solution(
+def same_solutions(
     store: Store, case_id: int, type_id: str, amount: str | None, statuses: tuple[str, ...],
-    before: int | None = None,
-) -> dict | None:  # fmt: skip
-    """The earliest request for this solution (type and amount, as stored) on a case with one
-    of `statuses` ("pending": still waiting for a decision), of those before the request
-    `before` when given."""
-    rows = list(
+    *, before: int | None = None, requested_by: str | None = None, since: str | None = None,
+) -> list[dict]:  # fmt: skip
+    """The requests for this solution (type and amount, as stored) on a case with one of
+    `statuses` ("pending": still waiting for a decision), the earliest first; of those before
+    the request `before`, asked for by `requested_by`, and made since `since`, when given."""
+    return list(
         store.db.query(
             f"""SELECT * FROM solutions WHERE case_id = ? AND type = ? AND amount IS ?
                   AND status IN ({placeholders(statuses)}) AND (? IS NULL OR id < ?)
-                ORDER BY id LIMIT 1""",
-            [case_id, type_id, amount, *statuses, before, before],
+                  AND (? IS NULL OR requested_by = ?) AND (? IS NULL OR created_at >= ?)
+                ORDER BY id""",
+            [
+                case_id,
+                type_id,
+                amount,
+                *statuses,
+                before,
+                before,
+                requested_by,
+                requested_by,
+                since,
+                since,
+            ],  # fmt: skip
         )
     )
-    return rows[0] if rows else None
 
 
 def case_solutions(store: Store, case_id: int) -> list[dict]:

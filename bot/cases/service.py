@@ -58,8 +58,9 @@ IMPORT_BATCH = 500  # customers' lines a transaction: some 25 ms of the write lo
 # A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
 # and they type it again, with a new trigger id: the same rep, customer and topic within this
 # is that contact again, not one more (nor, for a case just opened, a second case). So is the
-# same /note text on the same case by the same rep (a double Enter, or the same retyping):
-# after this, the same words are a new note, something that happened again.
+# same /note text on the same case by the same rep (a double Enter, or the same retyping), and
+# the same /solve just authorized for them (bot/cases/solutions.py): after this, the same
+# words are a new note or grant, something that happened again.
 RETYPED_WITHIN = timedelta(minutes=5)
 
 
