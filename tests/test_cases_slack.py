@@ -281,6 +281,37 @@ def test_a_case_without_a_topic_retyped_at_once_counts_nothing_more(local, tmp_p
     assert "third contact on this matter" in third and count(local, "contacts") == 3
 
 
+def test_the_words_of_the_reps_last_contact_typed_again_at_once_count_nothing(local, tmp_path):
+    """Found by a QA play: "double charge" typed twice after the case's own "charged twice for
+    one box" counted a third contact and raised a senior callback; "box late" typed again as
+    "box  late!" counted a second contact."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "BX-1, charged twice for one box")
+    # other words: the rep may be logging the customer back, so it counts
+    second = shown(local.workspace.command("ana", "/case", "BX-1, double charge"))
+    assert "Counted another contact." in second and "· 2 contacts ·" in second
+    local.wait(timedelta(minutes=4))
+    for typed in ("BX-1, double charge", "BX-1, Double  charge!"):
+        again = shown(local.workspace.command("ana", "/case", typed))
+        assert "You counted this contact on C-1001 4 minutes ago, so nothing more was counted." in (
+            again
+        )
+        assert "· 2 contacts ·" in again and "third contact" not in again
+    posts = local.fake.calls_to("chat.postMessage")
+    assert not [post for post in posts if post.body["channel"] == "C0SENIORS1"]  # no callback
+    # a case's own topic, with a capital and a "!", is the contact that opened it
+    local.workspace.command("ana", "/case", "BX-2, box late")
+    again = shown(local.workspace.command("ana", "/case", "BX-2, Box  late!"))
+    assert "You opened this case just now, so nothing more was counted." in again
+    assert "· 1 contact ·" in again
+    # the same words after 5 minutes, or another rep's, are the customer back
+    local.wait(timedelta(minutes=2))
+    third = shown(local.workspace.command("ana", "/case", "BX-1, double charge"))
+    assert "third contact on this matter" in third
+    fourth = shown(local.workspace.command("ben", "/case", "BX-2, box late"))
+    assert "Counted another contact." in fourth and "· 2 contacts ·" in fourth
+
+
 def test_without_a_topic_a_customer_with_several_open_cases_is_asked_which(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "BX-1, late box")
@@ -974,6 +1005,36 @@ def test_the_same_solution_asked_for_while_it_waits_sends_nothing_and_says_since
     assert count(local, "solutions") == 2
 
 
+def test_the_same_solution_just_authorized_submitted_again_grants_nothing_more(local, tmp_path):
+    """Found by a QA play: the same /solve inside the rep's authority, submitted twice, granted
+    the credit twice, the second with a warning that it already was."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    granted = local.clock.now()
+    solve(local, "ana", "C-1001", "Account credit", "10", "box two days late")
+    local.wait(timedelta(minutes=4))
+    (again,) = solve(local, "ana", "C-1001", "Account credit", "10.00", "Box two  days late.")
+    text = again.render().text
+    assert again.kind == "modal" and "Already authorized" in text
+    assert ("Account credit £10.00 on C-1001 is S-1, already authorized for you, so nothing was "
+            "granted again. You asked for it ") in text  # fmt: skip
+    assert f"asked for it <!date^{int(granted.timestamp())}^" in json.dumps(again.shown_view)
+    assert (
+        "You asked for it today at 11:30 AM; the words for the customer are in your DM. To grant "
+        "it a second time, give the reason for the second."
+    ) in again.render(local.workspace.reader(member("ana"))).text
+    local.settle()
+    assert count(local, "solutions") == 1
+    assert dm_to(local, ANA, "Authorized: Account credit")  # one, or dm_to fails
+    actions = local.services.store.db.execute("SELECT action FROM audit_log").fetchall()
+    assert actions == [("solution.authorized",)]
+    # a second one the customer is to have, with a reason of its own, is granted as before
+    replies = solve(local, "ana", "C-1001", "Account credit", "10", "next box late too")
+    (dm,) = [r for r in replies if r.user == ANA and "Authorized" in r.text]
+    assert ":warning: *Account credit £10.00 was already granted on C-1001*" in dm.render().text
+    assert count(local, "solutions") == 2
+
+
 def open_items(local: LocalSlack, tmp_path, solver: str) -> tuple:
     """Margaret's case C-1001 with Ana's promise reminded, a redirect to Billing nobody has
     taken and a refund `solver` asked for, waiting for a lead: the reminder, the packet and
@@ -1087,6 +1148,7 @@ def test_a_case_closed_before_closing_settled_it_is_settled_when_repbot_is_upgra
     store.db.execute("ALTER TABLE redirects DROP COLUMN case_owner")  # version 24's
     store.db.execute("DROP INDEX followups_kept_by")  # and version 25's
     store.db.execute("ALTER TABLE followups DROP COLUMN missed_at")
+    store.db.execute("ALTER TABLE contacts DROP COLUMN words_digest")  # and version 27's
     store.db.execute("PRAGMA user_version = 19")
     store.migrate()
     assert store.schema_version() == len(MIGRATIONS)

@@ -188,6 +188,8 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     counts = {t: n for t, n in store.db.execute(
         "SELECT 'cases', count(*) FROM cases UNION ALL SELECT 'solutions', count(*) FROM solutions"
         " UNION ALL SELECT 'contacts', count(*) FROM contacts")}  # fmt: skip
+    hashed = "SELECT count(*) FROM contacts WHERE words_digest IS NOT NULL"  # a retype's check
+    assert store.db.execute(hashed).fetchone()[0] == 1
     path = str(store.path)
     knowledge = tmp_path / "kb"
     knowledge.mkdir()
@@ -207,6 +209,7 @@ def test_after_an_erase_the_name_and_email_are_nowhere_in_the_file(local, tmp_pa
     for secret in (NAME, "Holloway", "prefers a call after 5pm", "arrived crushed",
                    "Whole box unusable", "two charges on the 3rd"):  # fmt: skip
         assert secret.lower().encode() not in raw, secret
+    assert store.db.execute(hashed).fetchone()[0] == 0  # her words, not even as a hash
     # her email is Tom's too (BX-3, in capitals): his own record keeps it, nothing else has it
     assert rows_with(store, EMAIL) == [("customers", "BX-3")]
     # every figure a summary reads stays

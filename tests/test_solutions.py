@@ -261,13 +261,15 @@ def test_above_the_limit_it_waits_for_the_lowest_role_that_may_decide(policy, st
     assert proposal.customer_message == "I've asked for a refund of £100.00 for you."
     # The per-customer limit counts what was granted in 30 days: £30 + £30 is a rep's most.
     assert solve(store, policy, case_id, amount="30").authorized_now
-    assert solve(store, policy, case_id, amount="30").authorized_now
+    assert solve(store, policy, case_id, amount="30", reason="crushed again").authorized_now
     assert solve(store, policy, case_id, amount="1").needs_role == "senior"
     store.clock.advance(timedelta(days=31))
     # (not £1 again: that request still waits for a senior, and asking again changes nothing)
     assert solve(store, policy, case_id, amount="2").authorized_now
-    assert solve(store, policy, case_id, amount="499", user=MANAGER).authorized_now
-    assert solve(store, policy, case_id, amount="499", user=MANAGER).authorized_now
+    for reason in ("crushed", "crushed again"):  # each a grant of its own, not a repeat
+        assert solve(
+            store, policy, case_id, amount="499", user=MANAGER, reason=reason
+        ).authorized_now
     # £1,000 granted in 30 days: the most anyone may; the rep reads it, and cannot open the file
     with pytest.raises(SolutionError) as beyond:
         solve(store, policy, case_id, amount="3", user=MANAGER)
@@ -281,7 +283,8 @@ def test_counted_solutions_are_limited_per_customer(policy, store):
     case_id = new_case(store)
     first = solve(store, policy, case_id, amount="", type_id="replacement")
     assert first.authorized_now and first.solution.amount is None
-    assert solve(store, policy, case_id, amount="", type_id="replacement").needs_role == "lead"
+    second = solve(store, policy, case_id, amount="", type_id="replacement", reason="again")
+    assert second.needs_role == "lead"
 
 
 def test_unknown_closed_or_not_allowed_is_a_clear_message(policy, store):
@@ -324,20 +327,42 @@ def test_the_same_solution_asked_for_while_it_waits_is_that_request(policy, stor
     grant it at once: approving both would grant it twice."""
     case_id = new_case(store)
     first = solve(store, policy, case_id, amount="50", key="view1")
-    assert first.needs_role == "senior" and not first.already_waiting
+    assert first.needs_role == "senior" and not first.already_asked
     again = solve(store, policy, case_id, amount="£50.00", key="view2", reason="asked twice")
     senior = solve(store, policy, case_id, amount="50", user=SENIOR, key="view3")
     for proposal in (again, senior):
-        assert proposal.already_waiting and proposal.solution == first.solution
+        assert proposal.already_asked and proposal.solution == first.solution
         assert proposal.needs_role == "senior" and not proposal.authorized_now
     assert count(store, "solutions") == 1
     assert [row["action"] for row in cases_db.audit_rows(store)] == ["solution.requested"]
     # another amount, or the same once the first is decided, is a request of its own
-    assert not solve(store, policy, case_id, amount="45", key="view4").already_waiting
+    assert not solve(store, policy, case_id, amount="45", key="view4").already_asked
     decide(store, policy, ROLES, solution_id=first.solution.id, user_id=LEAD, approve=False,
            reason="credit instead", request_key="click1")  # fmt: skip
-    assert not solve(store, policy, case_id, amount="50", key="view5").already_waiting
+    assert not solve(store, policy, case_id, amount="50", key="view5").already_asked
     assert count(store, "solutions") == 3
+
+
+def test_the_same_solution_just_authorized_for_the_rep_is_that_grant(policy, store):
+    """The same rep, solution, amount and reason again within 5 minutes (a resubmitted modal,
+    a double click): granted once. A reason of its own, another rep's, or later is another."""
+    case_id = new_case(store)
+    first = solve(store, policy, case_id, amount="10", reason="box crushed")
+    assert first.authorized_now and not first.already_asked
+    store.clock.advance(timedelta(minutes=4))
+    again = solve(store, policy, case_id, amount="£10.00", reason="Box  crushed!")
+    assert again.already_asked and again.solution == first.solution
+    assert count(store, "solutions") == 1
+    assert [row["action"] for row in cases_db.audit_rows(store)] == ["solution.authorized"]
+    for other in (
+        solve(store, policy, case_id, amount="10", reason="a second box crushed"),
+        solve(store, policy, case_id, amount="10", reason="box crushed", user=SENIOR),
+    ):
+        assert other.authorized_now and not other.already_asked
+    assert count(store, "solutions") == 3
+    store.clock.advance(timedelta(minutes=2))  # 6 minutes after the first: it happened again
+    later = solve(store, policy, case_id, amount="10", reason="box crushed")
+    assert not later.already_asked and later.granted_before == first.solution
 
 
 def test_the_same_solution_asked_for_twice_at_once_is_stored_once(policy, store, tmp_path):
@@ -348,7 +373,7 @@ def test_the_same_solution_asked_for_twice_at_once_is_stored_once(policy, store,
     def ask(key: str) -> None:
         own = Store(tmp_path / "r.db")  # each request on its own connection
         barrier.wait()
-        waiting[key] = solve(own, policy, case_id, amount="50", key=key).already_waiting
+        waiting[key] = solve(own, policy, case_id, amount="50", key=key).already_asked
 
     threads = [threading.Thread(target=ask, args=(key,)) for key in ("view1", "view2")]
     for thread in threads:

@@ -133,28 +133,34 @@ def insert_case(
         return case_id
 
 
-def add_contact(store: Store, case_id: int, user_id: str, request_key: str | None) -> int:
-    """Count one contact on a case; returns its number (the opening contact is 1)."""
+def add_contact(
+    store: Store, case_id: int, user_id: str, request_key: str | None, words: str
+) -> int:
+    """Count one contact on a case, typed in `words` ('' for none); returns its number (the
+    opening contact is 1). The words are kept as a keyed hash: enough to know them typed again,
+    and no copy of the customer's words for an export, erasure or retention to find."""
     with store.transaction() as db:
         number = db.execute("SELECT count(*) + 1 FROM contacts WHERE case_id = ?", [case_id])
         number = number.fetchone()[0]
         db.execute(
-            """INSERT INTO contacts (case_id, number, user_id, request_key, created_at)
-               VALUES (?, ?, ?, ?, ?)""",
-            [case_id, number, user_id, request_key, store.now()],
+            """INSERT INTO contacts (case_id, number, user_id, request_key, words_digest,
+                   created_at) VALUES (?, ?, ?, ?, ?, ?)""",
+            [case_id, number, user_id, request_key, _words_digest(store, words), store.now()],
         )
         return number
 
 
 def latest_contact_by(
-    store: Store, case_id: int, user_id: str
-) -> tuple[int, str, str | None] | None:
-    """(number, when, request key) of the latest contact `user_id` counted on a case."""
-    return store.db.execute(
-        """SELECT number, created_at, request_key FROM contacts WHERE case_id = ? AND user_id = ?
-           ORDER BY number DESC LIMIT 1""",
-        [case_id, user_id],
+    store: Store, case_id: int, user_id: str, words: str
+) -> tuple[int, str, str | None, bool] | None:
+    """(number, when, request key, whether typed in `words`) of the latest contact `user_id`
+    counted on a case."""
+    row = store.db.execute(
+        """SELECT number, created_at, request_key, words_digest IS ? FROM contacts
+           WHERE case_id = ? AND user_id = ? ORDER BY number DESC LIMIT 1""",
+        [_words_digest(store, words), case_id, user_id],
     ).fetchone()
+    return (row[0], row[1], row[2], bool(row[3])) if row else None
 
 
 def contact_by_request(store: Store, request_key: str) -> tuple[int, int, str] | None:
@@ -249,22 +255,33 @@ def solution_by_request(store: Store, request_key: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def same_solution(
+def same_solutions(
     store: Store, case_id: int, type_id: str, amount: str | None, statuses: tuple[str, ...],
-    before: int | None = None,
-) -> dict | None:  # fmt: skip
-    """The earliest request for this solution (type and amount, as stored) on a case with one
-    of `statuses` ("pending": still waiting for a decision), of those before the request
-    `before` when given."""
-    rows = list(
+    *, before: int | None = None, requested_by: str | None = None, since: str | None = None,
+) -> list[dict]:  # fmt: skip
+    """The requests for this solution (type and amount, as stored) on a case with one of
+    `statuses` ("pending": still waiting for a decision), the earliest first; of those before
+    the request `before`, asked for by `requested_by`, and made since `since`, when given."""
+    return list(
         store.db.query(
             f"""SELECT * FROM solutions WHERE case_id = ? AND type = ? AND amount IS ?
                   AND status IN ({placeholders(statuses)}) AND (? IS NULL OR id < ?)
-                ORDER BY id LIMIT 1""",
-            [case_id, type_id, amount, *statuses, before, before],
+                  AND (? IS NULL OR requested_by = ?) AND (? IS NULL OR created_at >= ?)
+                ORDER BY id""",
+            [
+                case_id,
+                type_id,
+                amount,
+                *statuses,
+                before,
+                before,
+                requested_by,
+                requested_by,
+                since,
+                since,
+            ],  # fmt: skip
         )
     )
-    return rows[0] if rows else None
 
 
 def case_solutions(store: Store, case_id: int) -> list[dict]:
@@ -432,7 +449,8 @@ def pseudonymise_customer(store: Store, customer_id: str, ref: str, name: str, a
 def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str, int]:
     """The cases' topics, notes, solution and decision reasons, and what a click on a solution
     answered, replaced by `erased` ('' for retention, which reads '' as done); a reason never
-    given stays NULL, and '' leaves none. Counts by kind."""
+    given stays NULL, and '' leaves none; the hashes of their contacts' words gone. Counts by
+    kind."""
     marks = placeholders(case_ids)
     db = store.db
     topics = db.execute(
@@ -441,6 +459,8 @@ def erase_case_texts(store: Store, case_ids: list[int], erased: str) -> dict[str
     notes = db.execute(
         f"UPDATE case_notes SET text = ? WHERE case_id IN ({marks})", [erased, *case_ids]
     ).rowcount
+    # a hash of short words can be guessed by whoever holds the key, which is in this file
+    db.execute(f"UPDATE contacts SET words_digest = NULL WHERE case_id IN ({marks})", case_ids)
     db.execute(
         f"""UPDATE solution_clicks SET message = ?
             WHERE solution_id IN (SELECT id FROM solutions WHERE case_id IN ({marks}))""",
@@ -502,9 +522,14 @@ def mark_personal_parts_erased(store: Store, audit_ids: list[int], erased_by: in
     )
 
 
+def _words_digest(store: Store, words: str) -> str | None:
+    """The keyed hash a contact's words are kept as (`add_contact`); None for no words."""
+    return _identifier_digest(store, words) if words else None
+
+
 def _identifier_digest(store: Store, identifier: str) -> str:
-    """A keyed hash of a CRM id or email: the key is this installation's, so the digest
-    proves nothing about an identifier elsewhere."""
+    """A keyed hash of a CRM id, an email or a contact's words: the key is this
+    installation's, so the digest proves nothing about them elsewhere."""
     row = store.db.execute("SELECT key FROM install_key").fetchone()
     key = row[0] if row else ""
     message = identifier.strip().lower().encode("utf-8")

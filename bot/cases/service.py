@@ -11,6 +11,7 @@ import csv
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -57,10 +58,26 @@ IMPORT_BATCH = 500  # customers' lines a transaction: some 25 ms of the write lo
 # A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
 # and they type it again, with a new trigger id: the same rep, customer and topic within this
 # is that contact again, not one more (nor, for a case just opened, a second case). So is the
-# same /note text on the same case by the same rep (a double Enter, or the same retyping):
-# after this, the same words are a new note, something that happened again. The same window
-# makes a /followup typed again the promise already saved (bot.followups.service).
+# same /note text on the same case by the same rep (a double Enter, or the same retyping), and
+# the same /solve just authorized for them (bot/cases/solutions.py): after this, the same
+# words are a new note or grant, something that happened again. The same window makes a
+# /followup typed again the promise already saved (bot.followups.service).
 RETYPED_WITHIN = timedelta(minutes=5)
+
+
+def as_typed(words: str) -> str:
+    """Words as a retype is told by (`typed_alike`): case, runs of spaces and the punctuation
+    at the end aside, for a rep typing the same again may hit Shift or "!" this time."""
+    words = " ".join(words.casefold().split())
+    end = len(words)
+    while end and (words[end - 1] == " " or unicodedata.category(words[end - 1])[0] == "P"):
+        end -= 1
+    return words[:end]
+
+
+def typed_alike(words: str, other: str) -> bool:
+    """Whether two texts are the same words typed again: "box  late!" and "Box late"."""
+    return as_typed(words) == as_typed(other)
 
 
 def root_cause_label(cause: str) -> str:
@@ -203,10 +220,6 @@ def earlier_cases(store: Store, case: Case) -> list[Case]:
     return earlier
 
 
-def _same_topic(topic: str, other: str) -> bool:
-    return topic.casefold() == other.casefold()
-
-
 def _same_matter(
     topic: str, other: str, matcher: Matcher, reading: Reading, asked: Callable[[], MatchResult]
 ) -> float:
@@ -215,7 +228,7 @@ def _same_matter(
     same FAQ entry ("double charge", "charged two times for my box": `_same_need`); `asked`,
     the FAQ's match of `topic`, is only wanted for the last (matching takes longer than
     reading)."""
-    if _same_topic(topic, other):
+    if typed_alike(topic, other):
         return 2.0
     words = fuzz.token_set_ratio(topic.casefold(), other.casefold()) / SIMILAR_TOPIC
     read = Matcher.likeness(reading, matcher.read(other)) / ALIKE_READING
@@ -454,7 +467,7 @@ def _contact(
     else:
         case_id = row["id"]
     # The matter's contacts so far: this case's, and those of the closed ones it follows.
-    own = cases_db.add_contact(store, case_id, user_id, request_key)
+    own = cases_db.add_contact(store, case_id, user_id, request_key, as_typed(topic))
     case, number = _on_matter(store, case_id, own)
     others = _others_open(store, case, own == 1)
     return Contact(
@@ -504,7 +517,8 @@ def move_contact(store: Store, *, opened: int, to: int, user_id: str, request_ke
                 f"C-{opened} has more on it now than this contact, so it stays. Add a note on "
                 f"{case.ref} if it is the same matter, and close C-{opened}."
             )
-        own = cases_db.add_contact(store, to, user_id, request_key)
+        # in the words that opened `opened`: typed again at once, they are this contact still
+        own = cases_db.add_contact(store, to, user_id, request_key, as_typed(new.topic))
         audit.append(
             store.db, actor=user_id, action="contact.moved", subject=case.ref,
             details={"from": f"C-{opened}"}, at=iso(now), customer=case.customer.ref,
@@ -534,16 +548,20 @@ def _chosen_case(store: Store, customer_id: str, case_id: int | None) -> dict | 
 def _retyped(
     store: Store, row: dict, topic: str, user_id: str, now: datetime
 ) -> tuple[int, timedelta, str | None] | None:
-    """The number of the rep's own contact on the open case `row`, how long ago they counted
+    """The number of the rep's latest contact on the open case `row`, how long ago they counted
     it and the request that did, when this /case is that one typed again: by the same rep within
-    RETYPED_WITHIN, with the case's own topic, or with none (`/case BX-10002`, which names
-    the customer's one open case, or the case the rep chose of several)."""
-    if row["status"] != "open" or (topic and not _same_topic(topic, row["topic"])):
+    RETYPED_WITHIN, with the words of that contact or the case's own topic (`typed_alike`), or
+    with none (`/case BX-10002`, which names the customer's one open case, or the case the rep
+    chose of several). Other words are another contact: "double charge" after "charged twice
+    for one box" may be the customer back; "double charge" again at once is that one."""
+    if row["status"] != "open":
         return None
-    latest = cases_db.latest_contact_by(store, row["id"], user_id)
+    latest = cases_db.latest_contact_by(store, row["id"], user_id, as_typed(topic))
     if latest is None:
         return None
-    number, counted_at, counted_by = latest
+    number, counted_at, counted_by, same_words = latest
+    if topic and not (same_words or typed_alike(topic, row["topic"])):
+        return None
     earlier = now - datetime.fromisoformat(counted_at)
     return (number, earlier, counted_by) if earlier <= RETYPED_WITHIN else None
 

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.customers import Customer
-from bot.cases.service import get_case, open_case
+from bot.cases.service import RETYPED_WITHIN, get_case, open_case, typed_alike
 from bot.shared.clock import iso
 from bot.shared.content import (
     Problem,
@@ -139,9 +139,10 @@ class Proposal:
     authorized_now: bool
     needs_role: str | None
     customer_message: str
-    # The same solution on the case was already waiting for a decision: `solution` is that
-    # request, and nothing was stored or is to be sent for this one.
-    already_waiting: bool = False
+    # This was already asked for: `solution` is that request (still waiting for a decision on
+    # the case, or authorized for the same rep a moment ago: see `propose`), and nothing was
+    # stored or is to be sent for this one.
+    already_asked: bool = False
     # The same solution (type and amount) already granted on the case, when it was: whoever
     # decides this one sees it, so that nobody pays twice by mistake.
     granted_before: SolutionRecord | None = None
@@ -688,17 +689,31 @@ def _stored_amount(amount: Decimal | None) -> str | None:
 
 def granted_before(store: Store, record: SolutionRecord) -> SolutionRecord | None:
     """The same solution (type and amount) granted on the record's case before it, if any."""
-    row = cases_db.same_solution(
-        store, record.case_id, record.type, _stored_amount(record.amount), GRANTED, record.id
+    rows = cases_db.same_solutions(
+        store, record.case_id, record.type, _stored_amount(record.amount), GRANTED,
+        before=record.id,
+    )  # fmt: skip
+    return _record(rows[0]) if rows else None
+
+
+def _granted_just_now(
+    store: Store, case_id: int, type_id: str, amount: str | None, reason: str, user_id: str
+) -> dict | None:
+    """The same solution (type, amount and reason, typed alike) authorized at once for the
+    same rep on the case within RETYPED_WITHIN: the same request submitted again, after an
+    error or a double click, the latest if several."""
+    since = iso(store.clock.now() - RETYPED_WITHIN)
+    rows = cases_db.same_solutions(
+        store, case_id, type_id, amount, ("authorized",), requested_by=user_id, since=since
     )
-    return _record(row) if row else None
+    return next((row for row in reversed(rows) if typed_alike(row["reason"], reason)), None)
 
 
 def _proposal(
     store: Store,
     policy: SolutionPolicy,
     record: SolutionRecord,
-    already_waiting: bool = False,
+    already_asked: bool = False,
     roles: Roles | None = None,
 ) -> Proposal:
     """The proposal as it stands. `roles` matter only for a denied one's words (who decided,
@@ -707,7 +722,7 @@ def _proposal(
     needs = None if authorized else record.needs_role
     words = customer_message(store, policy, roles or Roles(), record)
     granted = granted_before(store, record)
-    return Proposal(record, authorized, needs, words, already_waiting, granted)
+    return Proposal(record, authorized, needs, words, already_asked, granted)
 
 
 def _allowed_type(
@@ -750,10 +765,12 @@ def propose(
     """Propose a solution on an open case: authorized at once inside the proposer's limits,
     else pending for the lowest role that may decide it. The same solution (type and amount)
     already waiting for a decision on the case, whoever asked, is that request: nothing more
-    is stored (`already_waiting`), for two approved would grant it twice; looked for in the
-    same write transaction, so of two at once one is stored. The same solution already
-    granted on the case is stored as asked, and named (`granted_before`) for whoever decides
-    it, who may mean to grant it twice. Raises CaseError (unknown or closed case) or
+    is stored (`already_asked`), for two approved would grant it twice; so is the same one
+    with the same reason just authorized for the same rep (`_granted_just_now`). Both are
+    looked for in the same write transaction, so of two at once one is stored. The same
+    solution otherwise already granted on the case (a reason of its own, another rep's, or
+    later) is stored as asked, and named (`granted_before`) for whoever decides it, who may
+    mean to grant it twice. Raises CaseError (unknown or closed case) or
     SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
     reason = (reason or "").strip()
     with store.transaction() as db:
@@ -771,8 +788,14 @@ def propose(
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
         stored_amount = _stored_amount(amount)
-        if waiting := cases_db.same_solution(store, case.id, type_id, stored_amount, ("pending",)):
-            return _proposal(store, policy, _record(waiting), already_waiting=True)
+        waiting = cases_db.same_solutions(store, case.id, type_id, stored_amount, ("pending",))
+        asked = (
+            waiting[0]
+            if waiting
+            else _granted_just_now(store, case.id, type_id, stored_amount, reason, user_id)
+        )
+        if asked is not None:
+            return _proposal(store, policy, _record(asked), already_asked=True)
         since = iso(store.clock.now() - LIMIT_WINDOW)
         granted = cases_db.granted_amounts(store, case.customer.id, type_id, since)
         role = roles.role_of(user_id)

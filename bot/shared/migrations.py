@@ -669,6 +669,13 @@ def _v25_promises_missed_before_a_snooze(db: Database) -> None:
     db.execute("CREATE INDEX followups_kept_by ON followups (coalesce(missed_at, due_at))")
 
 
+def _v26_contact_words(db: Database) -> None:
+    # What each contact was typed as, by its keyed hash (bot/cases/queries.py): the same words
+    # typed again at once by the same rep are that contact, not another. Earlier contacts have
+    # none, and are compared with their case's topic as before.
+    db.execute("ALTER TABLE contacts ADD COLUMN words_digest TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -696,4 +703,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v23_promises_closed_with_their_case,
     _v24_redirects_name_the_case_owner,
     _v25_promises_missed_before_a_snooze,
+    _v26_contact_words,
 ]

@@ -882,11 +882,25 @@ def callback_alert(
     )
 
 
-def already_waiting(
+def already_asked(
     solution: SolutionRecord, policy: SolutionPolicy, reader: str, leads: str | None
-) -> Message:
-    """A /solve for what already waits for a decision on the case: who asked for it and when
-    (as Slack shows a person and a time to each reader), and who decides it, where."""
+) -> tuple[str, Message]:
+    """A /solve for what was already asked for, the modal's title and what it says: what
+    already waits for a decision on the case, who asked for it and when (as Slack shows a
+    person and a time to each reader), and who decides it, where; or the reader's own request
+    just authorized, which and when."""
+    if solution.status == "authorized":  # the reader's, a moment ago (`propose`)
+        said = (
+            f"{describe(policy, solution)} on C-{solution.case_id} "
+            f"is {solution.ref}, already authorized for you, so nothing was granted again."
+        )
+        text = escape(said) + Mrkdwn(" You asked for it ")
+        text += shown_at(datetime.fromisoformat(solution.created_at))
+        text += Mrkdwn(
+            "; the words for the customer are in your DM. To grant it a second time, give the"
+            " reason for the second."
+        )
+        return "Already authorized", message(said, [section(text)])
     said = (
         f"{describe(policy, solution)} on C-{solution.case_id} is already waiting for approval,"
         " so nothing was sent again."
@@ -902,7 +916,7 @@ def already_waiting(
     text += Mrkdwn(". ") + (
         who + "'ll hear the outcome in a DM." if mine else who + " hears the outcome."
     )
-    return message(said, [section(text)])
+    return "Already waiting", message(said, [section(text)])
 
 
 def already_decided(solution: SolutionRecord, tz: ZoneInfo | None) -> Message:

@@ -73,14 +73,14 @@ def check_solution(
                 request_key=f"solve:{view.get('id')}:{view.get('hash')}",
                 today=services.store.clock.now().date(),
             )  # fmt: skip
-            if proposal.already_waiting:  # the same request, still waiting: nothing new to send
-                told = case_blocks.already_waiting(
+            if proposal.already_asked:  # the same request: nothing new to send
+                title, told = case_blocks.already_asked(
                     proposal.solution,
                     policy,
                     body["user"]["id"],
                     services.roles.channels.get("leads"),
                 )
-                ack(response_action="update", view=case_blocks.told_modal("Already waiting", told))
+                ack(response_action="update", view=case_blocks.told_modal(title, told))
                 return
             _announce_proposal(services, outbox, proposal)
     except SolutionError as error:
