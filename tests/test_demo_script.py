@@ -233,3 +233,13 @@ def test_a_message_whose_buttons_are_gone_is_named_as_its_reader_sees_it(local):
         '    ! no button "Approve" in #support-leads; its latest message with buttons '
         "(#support-leads, “Approved by @lee: Refund £120.00…”) has no buttons now"
     )
+
+
+def test_a_field_may_be_named_by_the_first_words_of_its_label(local):
+    """A QA play typed `fill "Amount" 10`, as anyone reading the form would."""
+    shown = play(local, CASE, "/solve C-1001", 'fill "Solution" "Account credit"',
+                 'fill "Amount" 10', 'fill "Reason" Damaged twice', "submit")  # fmt: skip
+    assert after(shown, 'fill "Amount" 10') == []
+    assert any("Account credit £10.00" in line for line in after(shown, "submit"))
+    shown = play(local, "/solve C-1001", 'fill "A" 10')  # the start of a word is not a label
+    assert after(shown, 'fill "A" 10')[0].startswith('    ! no field labelled "A" in this modal')

@@ -279,6 +279,11 @@ class Workspace:
         label = label.strip().strip('"').strip()  # quoted or not, the label is said once
         wanted = label.lower().removesuffix("(optional)").strip()
         block = next((b for b in inputs if _label(b).lower() == wanted), None)
+        # The label's first words will do where only one field starts with them ("Amount" for
+        # "Amount (GBP), where it applies"), as a person reads a form.
+        starting = [b for b in inputs if re.match(rf"{re.escape(wanted)}\b", _label(b).lower())]
+        if block is None and wanted and len(starting) == 1:
+            block = starting[0]
         if block is None:
             labels = ", ".join(f'"{_label(b)}"' for b in inputs) or "none"
             raise DemoError(f'no field labelled "{label}" in this modal (fields: {labels})')
