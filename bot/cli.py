@@ -468,12 +468,12 @@ def _write_whole(path: Path, text: str, example_name: str) -> None:
 
 def cmd_customers_erase(args: argparse.Namespace) -> int:
     from bot.cases.audit import verify
+    from bot.cases.personal import look_up
     from bot.privacy.service import (
         check_erasable,
         check_reason,
         describe,
         erasure_reason,
-        find,
         finish_erasure,
     )
     from bot.slack.blocks.privacy import erasure_report
@@ -484,10 +484,20 @@ def cmd_customers_erase(args: argparse.Namespace) -> int:
     # A --knowledge that is no folder is said before anything is erased, not passed over after.
     knowledge = _content_dirs(args, ("knowledge",) if args.knowledge else ())[0]
     store = _store(args)
-    customer = find(store, args.customer)
+    customer, how = look_up(store, args.customer)
     check_erasable(store, customer)
     check_reason(customer, reason)  # before asking: a yes would be wasted on it
-    if not args.yes and not _confirmed(f"Erase {describe(customer)}?", "erase"):
+    question = f"Erase {describe(customer)}?"
+    if how.guessed:  # a name like the one typed: an erasure cannot wait on a guess being right
+        if args.yes:
+            raise Refusal(
+                f"“{args.customer}” only looks like {describe(customer)}'s name: give their CRM "
+                "id or email to erase without being asked"
+            )
+        question = (
+            f"“{args.customer}” looks like {describe(customer)}. Check it is them. {question}"
+        )
+    if not args.yes and not _confirmed(question, "erase"):
         print("Nothing was erased.")
         return 1
     actor = f"cli:{os.environ.get('USER') or 'cli'}"

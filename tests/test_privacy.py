@@ -515,3 +515,19 @@ def test_an_older_chain_is_resealed_once_and_its_published_head_still_proves_it(
     assert check.ok and "resealed" in check.reason
     assert not audit.verify(store, audit.Head(2, "ab" * 16)).ok
     assert export(store, "BX-1")["audit"][0]["personal"] == {"reason": "Damaged twice"}
+
+
+def test_a_name_only_like_the_customers_is_never_erased_without_asking(local, tmp_path, repbot):
+    """/customer says "Check it is them" of a guess (a QA play); the command line must too."""
+    store = seed(local, tmp_path)
+    path = str(store.path)
+    guessed = repbot(
+        "customers", "erase", "margret holoway", "--reason", "DSR-7", "--yes", "--db", path
+    )
+    assert guessed.returncode == 2 and guessed.stdout == ""
+    assert "“margret holoway” only looks like Margaret Holloway (BX-1)'s name: give their CRM " in (
+        guessed.stderr
+    )
+    exact = repbot("customers", "erase", "margaret holloway", "--reason", "DSR-7", "--db", path)
+    assert "add --yes" in exact.stderr  # no terminal to ask on: nothing is erased either
+    assert store.db.execute("SELECT name FROM customers WHERE id = 'BX-1'").fetchone() == (NAME,)
