@@ -339,3 +339,16 @@ def test_a_leads_answer_keeps_its_mrkdwn_and_still_pings_no_one():
 def test_the_erase_modal_names_the_customer_in_bold_escaped_once():
     (first, *_) = erase_modal("BX-9", "M&S *Bob*")["blocks"]
     assert first["text"]["text"].startswith("Erase *M&amp;S \u2217Bob\u2217* (BX-9)? Their name")
+
+
+def test_a_denials_reason_is_its_own_sentence_in_the_reps_notification():
+    """A lead's reason rarely ends in a full stop: a phone ran it into the customer's words."""
+    told = case_blocks.outcome_for_rep(
+        "Denied: Refund £100.00 on C-1001.",
+        "I've gone through this with my team lead.",
+        why="Only one charge went through ",
+    )
+    assert told["text"] == (
+        "Denied: Refund £100.00 on C-1001. Why: Only one charge went through. I've gone through "
+        "this with my team lead."
+    )

@@ -696,7 +696,7 @@ def test_after_a_denial_the_customers_words_name_who_decided_and_offer_only_the_
     local.workspace.submit("mia")
     dm = dm_to(local, ANA, "Denied")
     # the manager decided, not a team lead; free months on the plan need a senior's approval
-    assert ("I've gone through this with my manager, and what I can do for you is account "
+    assert ("I've gone through this with my manager, and what I can do for you is an account "
             "credit, a replacement box, next-day delivery on your next box or 50% off your next "
             "box, as thanks for being with us. Which would suit you best?") in dm  # fmt: skip
     assert "free" not in dm

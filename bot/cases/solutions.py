@@ -474,8 +474,19 @@ def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None =
         raise SolutionError(f"Use whole {unit}, like {example}.")
     most = solution_type.max_amount if solution_type else policy.max_amount
     if most is not None and amount > most:
-        shown = format_amount(policy, solution_type, most) if solution_type else f"{most:,.2f}"
-        raise SolutionError(f"That is more than one solution can ever be ({shown}): a typo?")
+        shown = (
+            format_amount(policy, solution_type, most)
+            if solution_type
+            else f"{most:,.2f} {policy.currency}"
+        )
+        # Said as the other limits are (a real £600 refund is no typo), with what to do next.
+        label = solution_type.label.lower() if solution_type else "solution"
+        once = f"in one {label}" if money else "at once"
+        raise SolutionError(
+            f"At most {shown} {once}, whoever grants it. A larger amount "
+            "needs a change to the playbook, which team leads make; choose a smaller amount or "
+            "another solution."
+        )
     return amount.quantize(Decimal("0.01")) if money else amount.to_integral_value()
 
 
@@ -626,10 +637,14 @@ def _offer(policy: SolutionPolicy, record: SolutionRecord) -> str:
 
 def _alternative(solution_type: SolutionType) -> str:
     """Another solution as the customer hears it: its offer ("a replacement box"); for one
-    whose offer needs an amount, not known yet, its label ("account credit")."""
+    whose offer needs an amount, not known yet, its label as a phrase ("a refund", "an
+    account credit", "free months on the plan"): "what I can do is refund" was no sentence."""
     if not PLACEHOLDER.search(solution_type.offer):
         return solution_type.offer
-    return solution_type.label[0].lower() + solution_type.label[1:]
+    label = solution_type.label[0].lower() + solution_type.label[1:]
+    if label.split(" ", 1)[0].endswith("s") or label[0].isdigit():
+        return label  # "free months on the plan", "50% off the next box"
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
 
 
 def _within_authority(

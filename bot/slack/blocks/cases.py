@@ -796,7 +796,9 @@ def outcome_for_rep(
     """What the rep is told about a solution, with the message to pass to the customer; `why`,
     the reason a lead gave for a denial; `warning`, what they should know of it (in plain
     words, and as shown: see `granted_before`)."""
-    said = f"{headline} Why: {why}" if why else headline
+    # The reason is the decider's words, often with no full stop: a phone ran it into the next.
+    said = f"{headline} Why: {why.rstrip()}" if why else headline
+    said += "" if said.endswith((".", "!", "?")) else "."
     shown = Mrkdwn(escape(headline)) + (Mrkdwn("\n*Why:* ") + why if why else Mrkdwn(""))
     if warning is not None:
         said += f" {warning[0]}"
