@@ -202,11 +202,12 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "I'll get in touch with them for you, sorry.",
         ),
         # only the customer can ask their own bank: no promise the rep cannot keep (the same
-        # play got "I'll get in touch with your bank to get the hold released.")
+        # play got "I'll get in touch with your bank to get the hold released."), "yourself"
+        # or not (a second play got "I'll get in touch with your bank for you.")
         (
             "You need to contact your bank to get the hold released.",
-            "The quickest way is through [add: who]: ask them [add: what to ask], and meanwhile "
-            "I'll [add: what you will do].",
+            "The one who can sort this is your bank, so please contact them to get the hold "
+            "released.",
         ),
     ],
 )
