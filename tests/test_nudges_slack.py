@@ -114,6 +114,19 @@ def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local
                                                               (False, MIA)}  # fmt: skip
 
 
+def test_closing_the_case_after_the_nudge_takes_its_buttons_away_as_the_cards(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+    local.workspace.click("ana", "Close case", where="#support")
+    local.workspace.fill("Root cause", "Process", "ana")
+    seen = local.workspace.submit("ana") + local.workspace.look_everyone()
+    withdrawn = [r for r in seen if r.render().text.startswith("*Withdrawn*: Refund £100.00")]
+    assert {r.user or r.channel for r in withdrawn} == {LEADS, LEE, MIA}
+    assert all(r.edited and not r.elements for r in withdrawn)
+
+
 def test_a_retried_send_or_a_restart_never_nudges_twice(local, tmp_path):
     customers(local, tmp_path)
     ask(local, "300")
