@@ -158,6 +158,18 @@ def test_outside_working_hours_a_nudge_waits_for_the_next_working_morning(local,
     assert "S-1 has waited 16 hours 16 minutes for a decision" in to_mia
 
 
+def test_a_nudge_due_while_the_bot_was_stopped_waits_for_the_morning_too(local, tmp_path):
+    customers(local, tmp_path)
+    local.clock.advance(timedelta(hours=4, minutes=30))  # Wednesday 4:00 PM in London
+    ask(local, "300")  # to be brought up at 4:30 PM, but repbot is stopped until 7 PM
+    local.clock.advance(timedelta(hours=3))
+    local.wait(timedelta(minutes=1))
+    assert nudges(local, MIA) == []
+    local.wait(timedelta(hours=14))  # Thursday 9:01 AM in London
+    (to_mia,) = nudges(local, MIA)
+    assert "S-1 has waited 17 hours 1 minute for a decision" in to_mia
+
+
 @pytest.mark.writes_content
 def test_when_nobody_listed_may_decide_the_leads_channel_is_told_once_who_could(local, tmp_path):
     roles = local.settings.playbooks_dir / "roles.yaml"

@@ -57,7 +57,10 @@ def due_nudges(
     after: timedelta, hours: WorkingHours, tz: ZoneInfo,
 ) -> list[Nudge]:  # fmt: skip
     """Every nudge that should have gone out by `now` and has not, the oldest request first;
-    each must be claimed before it is sent."""
+    each must be claimed before it is sent. None outside working hours: one that came due
+    while the bot was stopped waits for the morning too."""
+    if hours.add(now.astimezone(tz), 0) != now:
+        return []
     waiting = [
         (solution, nudge_due_at(solution, after, hours, tz))
         for solution in pending_solutions(store)
