@@ -246,7 +246,7 @@ def test_the_card_and_the_erasure_count_the_records_of_staff_exporting_their_dat
 def erase_from_slack(local: LocalSlack, customer: str) -> str:
     """Lee erases the customer through /customer and its modal; what the modal then says."""
     local.workspace.command("lee", "/customer", customer)
-    local.workspace.click("lee", "Erase…")
+    local.workspace.click("lee", "Erase…", where="#support")  # not the nudge in his DM
     local.workspace.fill("Why? The audit log keeps it: no names, please.", "DSR-7", "lee")
     return shown(local.workspace.submit("lee"))
 

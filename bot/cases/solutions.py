@@ -948,6 +948,35 @@ def _refusal(
     return f"This is above your limit as {role}{limit}: a {needs} or above decides it."
 
 
+@dataclass(frozen=True)
+class Deciders:
+    """Who may decide a pending solution now: `people`, the members of roles.yaml whose role
+    covers it (by `_refusal`, the check every click passes), never who asked; `role`, the
+    lowest role that may (None: nobody, whatever their role, after more was granted meanwhile
+    or the playbook changed)."""
+
+    people: tuple[str, ...]
+    role: str | None
+
+
+def deciders(
+    store: Store, policy: SolutionPolicy, roles: Roles, record: SolutionRecord
+) -> Deciders:
+    row = _solution_row(store, record.id)
+    people = tuple(
+        user
+        for rank in RANKS
+        for user in roles.people(rank)
+        if _refusal(store, policy, row, record, rank, user) is None
+    )
+    solution_type = policy.type(record.type)
+    if solution_type is None:
+        return Deciders(people, None)
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    granted = cases_db.granted_amounts(store, row["customer_id"], record.type, since, record.id)
+    return Deciders(people, _lowest_role(policy, solution_type, record.amount, granted))
+
+
 def why_not_decide(
     store: Store, policy: SolutionPolicy, roles: Roles, *, solution_id: int, user_id: str
 ) -> Decision | None:

@@ -61,23 +61,13 @@ def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Remin
     return reminders
 
 
-def _sendable(row: dict | None, now: datetime) -> bool:
-    """Not claimed yet, or claimed by an instance that died before it queued the reminder
-    (the outbox retries the sending itself)."""
-    if row is None:
-        return True
-    if row["status"] == "claimed":
-        return jobs.is_stale(row["claimed_at"], now)
-    return False
-
-
 def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
     """Every reminder that should have gone out by `now` and has not, the earliest first:
     follow-ups' "before", "due" and "overdue", and unclaimed redirects'. After an outage the
     ones that came due meanwhile are all here at once; each must be claimed before sending."""
     candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
     rows = jobs.claims(store, [reminder.id for reminder in candidates])
-    due = [reminder for reminder in candidates if _sendable(rows.get(reminder.id), now)]
+    due = [reminder for reminder in candidates if jobs.to_claim(rows.get(reminder.id), now)]
     return sorted(due, key=_order)
 
 

@@ -116,6 +116,10 @@ class Goals:
     goals: tuple[Goal, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
 
+    def target_of(self, figure: str) -> float | None:
+        """The target of the first goal on `figure`, if any goal names it."""
+        return next((goal.target for goal in self.goals if goal.figure == figure), None)
+
 
 def _zone(value: str) -> str:
     try:

@@ -27,6 +27,17 @@ def is_stale(claimed_at: str, now: datetime) -> bool:
     return not earliest <= claimed_at <= latest
 
 
+def to_claim(row: dict | None, now: datetime) -> bool:
+    """Whether a job whose claim is `row` (None: none yet) is to be claimed at `now`: not
+    claimed yet, or claimed by an instance that died before it queued its work (the outbox
+    retries the sending itself)."""
+    if row is None:
+        return True
+    if row["status"] == "claimed":
+        return is_stale(row["claimed_at"], now)
+    return False
+
+
 def claims(store: Store, keys: list[str]) -> dict[str, dict]:
     if not keys:
         return {}

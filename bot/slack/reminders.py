@@ -1,6 +1,7 @@
-"""Reminders from the database to the people they are for: each is claimed (once across
-instances) and handed to the outbox in one transaction; the outbox delivers it, retrying, and
-several due for one person at once reach them as one message."""
+"""Reminders from the database to the people they are for (promises, redirects nobody took,
+and requests nobody decided: bot/slack/approvals.py): each is claimed (once across instances)
+and handed to the outbox in one transaction; the outbox delivers it, retrying, and several due
+for one person at once reach them as one message."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.followups.reminders import claim, delivered, due_reminders, subject_of
 from bot.followups.service import Followup
 from bot.services import Services
 from bot.shared.ticker import Ticker
-from bot.slack import install
+from bot.slack import approvals, install
 from bot.slack import queries as edge_db
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
@@ -32,9 +33,13 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
         return 0
     outbox = Outbox(store, sender, "reminders")
     due = list(due_reminders(store, services.roles, store.clock.now()))
+    nudges = approvals.due(services, store.clock.now())
     # Asked of Slack before the transaction, which must not wait on the network.
-    readers = {r.recipient_id for r in due if r.recipient_id.startswith("U")}
-    zones = {reader: time_zone(client, store, reader) for reader in readers}
+    readers = {r.recipient_id for r in due} | {
+        reader for nudge in nudges for reader in approvals.recipients(services, nudge)
+    }
+    people = [reader for reader in readers if reader.startswith("U")]
+    zones = {reader: time_zone(client, store, reader) for reader in people}
     queued = 0
     now = store.clock.now()
     # All in one transaction: the sender sees them together, so a person's reminders due at
@@ -50,6 +55,8 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
             )
             delivered(store, reminder, now)  # to the outbox, which owns the sending from here
             queued += 1
+        for nudge in nudges:
+            queued += approvals.queue_nudge(services, outbox, nudge, zones, this_instance(), now)
     if queued:
         outbox.kick()
     return queued

@@ -727,6 +727,68 @@ def approval_card(
     return message(fallback, [*sections(text), decision_buttons(solution)])
 
 
+def waited(elapsed: timedelta) -> str:
+    """How long something has waited, in its two largest units: "30 minutes", "1 hour 5
+    minutes", "2 days 16 hours"."""
+    minutes = max(0, int(elapsed.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        units = [counted(days, "day"), counted(hours, "hour") if hours else ""]
+    elif hours:
+        units = [counted(hours, "hour"), counted(minutes, "minute") if minutes else ""]
+    else:
+        units = [counted(minutes, "minute") if minutes else "less than a minute"]
+    return " ".join(unit for unit in units if unit)
+
+
+def approval_nudge(
+    card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
+    now: datetime, tz: ZoneInfo | None, granted: SolutionRecord | None = None,
+) -> Message:  # fmt: skip
+    """A request that has waited too long, in the DM of someone who may decide it: how long,
+    then the request as its approval card shows it, with the same Approve and Deny."""
+    asked = datetime.fromisoformat(solution.created_at)
+    said = f"{solution.ref} has waited {waited(now - asked)} for a decision"
+    shown = Mrkdwn(f":hourglass: *{escape(said)}* (asked ") + local_time(asked, tz)
+    shown += Mrkdwn("), and you can decide it:")
+    request = approval_card(card, solution, needs_role, policy, granted)
+    return message(
+        f"{said}, and you can decide it. {request['text']}", [section(shown), *request["blocks"]]
+    )
+
+
+def nobody_to_decide(
+    card: CaseCard, solution: SolutionRecord, needs_role: str | None, policy: SolutionPolicy,
+    now: datetime,
+) -> Message:  # fmt: skip
+    """For the leads' channel, once, when nobody listed in roles.yaml may decide a request
+    that has waited too long: who could (`needs_role`; None, nobody now, whatever their
+    role)."""
+    what = describe(policy, solution)
+    said = (
+        f"Nobody listed in roles.yaml can decide {solution.ref}, which has waited "
+        f"{waited(now - datetime.fromisoformat(solution.created_at))}"
+    )
+    if needs_role is None:
+        could = (
+            "It is now beyond every role's limits (more was granted meanwhile, or the playbook "
+            "changed): the rep can ask for another solution, and closing the case withdraws it."
+        )
+    else:
+        could = (
+            f"A {needs_role} or above could, other than the one who asked: add one to "
+            f"roles.yaml (roles: {needs_role}) and they can decide it on its approval card or "
+            "their repbot Home tab."
+        )
+    shown = Mrkdwn(
+        f":warning: *{escape(said)}*: {escape(what)} for *{escape(card.case.customer.name)}* "
+        f"on {escape(card.case.ref)} ({escape(card.case.topic)}), proposed by "
+        f"{mention(solution.requested_by)}.\n{escape(could)}"
+    )
+    return message(f"{said}: {what} on {card.case.ref}. {could}", sections(shown))
+
+
 def decision_buttons(solution: SolutionRecord) -> dict:
     """Approve and Deny for a pending solution, on its approval card or a lead's Home tab."""
     value = str(solution.id)

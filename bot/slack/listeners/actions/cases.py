@@ -1,7 +1,8 @@
 """Buttons of case work: which customer /case means (or a new one, or none); Propose a
 solution and Close case on a case card; Approve and Deny on an approval card in the leads'
-channel, or on the Home tab of whoever may decide (the one way to decide a request whose card
-Slack would not take), which is then published again saying what was done."""
+channel, on a nudge in the DM of whoever may decide (bot/slack/approvals.py), or on their Home
+tab (the one way to decide a request whose card Slack would not take), which is then published
+again saying what was done."""
 
 import json
 from collections.abc import Callable
@@ -23,9 +24,10 @@ from bot.followups.closing import open_items
 from bot.services import Services
 from bot.shared.db import existing
 from bot.shared.refusal import Refusal
+from bot.slack.approvals import clicked_message, show_everywhere
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.blocks.digest import in_place
+from bot.slack.blocks.digest import in_place, tag_of
 from bot.slack.boundary import Listeners
 from bot.slack.casework import contact_card, open_solve_modal
 from bot.slack.ids import Action, any_numbered
@@ -40,11 +42,6 @@ NOTICE = "home_notice"  # in the context: what a decision made on the Home tab s
 def _number(body: dict) -> int | None:
     value = body["actions"][0].get("value", "")
     return int(value) if value.isdigit() else None
-
-
-def card_key(solution_id: int) -> str:
-    """The outbox key of a solution's approval card, by which its decision replaces it."""
-    return f"solution:{solution_id}:card"
 
 
 def check_workspace(body: dict, context: BoltContext) -> None:
@@ -159,9 +156,12 @@ def approve(
         block_id = body["actions"][0].get("block_id", "")
 
         def replace_card(card: base.Message) -> None:
-            # In a digest of approval requests, only this one's card is replaced.
+            # In a digest of approval requests, only this one's card is replaced; the card
+            # and nudges not clicked show the decision too (one made in a DM, on the card).
             shown = in_place(body.get("message"), block_id, lambda _: card)
             respond(replace_original=True, **shown)
+            clicked = clicked_message(body, tag_of(block_id))
+            show_everywhere(outbox, solution_id, card, "decided", clicked)
 
         announce(services, outbox, respond, decision, replace_card, tz)
 
@@ -211,11 +211,11 @@ def decided_away(
     outbox: Outbox, context: BoltContext, solution_id: int
 ) -> Callable[[base.Message], None]:
     """How a decision made away from its card (on the Home tab, or in the Deny modal) shows:
-    the card in the leads' channel becomes the decision, unless Slack never took the card, and
-    the decider's Home tab says it."""
+    the card in the leads' channel and the nudges in DMs become the decision, unless Slack
+    never took them, and the decider's Home tab says it."""
 
     def replace_card(card: base.Message) -> None:
-        outbox.update(card_key(solution_id), card, key=f"solution:{solution_id}:decided")
+        show_everywhere(outbox, solution_id, card, "decided")
         context[NOTICE] = card
 
     return replace_card

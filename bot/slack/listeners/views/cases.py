@@ -15,6 +15,7 @@ from bot.followups.closing import ClosedCase, close_case, settle_closed_before
 from bot.followups.redirects import team_name
 from bot.services import Services
 from bot.shared.db import existing
+from bot.slack.approvals import card_key, show_everywhere
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
@@ -23,7 +24,6 @@ from bot.slack.ids import FIELD_INPUT, Field, Modal
 from bot.slack.listeners.actions.cases import (
     NOTICE,
     announce,
-    card_key,
     check_workspace,
     decided_away,
     decided_before,
@@ -157,15 +157,14 @@ def settle_cases_closed_before(services: Services, outbox: Outbox) -> int:
 
 def _show_settled(services: Services, outbox: Outbox, closed: ClosedCase) -> None:
     """What was settled with a case shows where it was posted, through the outbox: the
-    approval cards and packets lose their buttons and say the case was closed, the reminders
-    of its promises say they were closed with it, and whoever else asked for a withdrawn
-    solution hears of it, as they were told they would."""
+    approval cards, their nudges and packets lose their buttons and say the case was closed,
+    the reminders of its promises say they were closed with it, and whoever else asked for a
+    withdrawn solution hears of it, as they were told they would."""
     card = existing(case_card(services.store, closed.case.id), closed.case.ref)
     policy, teams = services.guide.solutions, services.guide.teams
     for solution in closed.settled.solutions:
-        if outbox.item(card_key(solution.id)) is not None:  # no leads' channel: no card
-            withdrawn = case_blocks.withdrawn_card(card, solution, policy)
-            outbox.update(card_key(solution.id), withdrawn, key=f"solution:{solution.id}:withdrawn")
+        withdrawn = case_blocks.withdrawn_card(card, solution, policy)
+        show_everywhere(outbox, solution.id, withdrawn, "withdrawn")  # its card and nudges
         if solution.requested_by != solution.decided_by:  # the closer saw it in the form
             outbox.post(solution.requested_by, case_blocks.withdrawn_for_rep(solution, policy),
                         key=f"solution:{solution.id}:outcome", digest="solution")  # fmt: skip

@@ -1,0 +1,122 @@
+"""Where a request waiting for a decision shows: its approval card in the leads' channel and,
+once it has waited longer than the team allows, a nudge in the DM of each person who may
+decide it (bot/cases/nudges.py) with the card's Approve and Deny, or, when nobody listed may,
+one post in the leads' channel. A decision, or the case's closing, shows on all of them,
+wherever it was made."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.cases.card import case_card
+from bot.cases.nudges import APPROVAL_NUDGE_AFTER, Nudge, claim, delivered, due_nudges, nudge_key
+from bot.cases.solutions import granted_before
+from bot.reporting.goals import Goals
+from bot.services import Services
+from bot.shared.db import existing
+from bot.slack import queries as edge_db
+from bot.slack.blocks import base
+from bot.slack.blocks import cases as case_blocks
+from bot.slack.outbox import Outbox
+
+APPROVAL_FIGURE = "median_approval_minutes"  # the goal whose target is how long to wait
+# A nudge's outbox key starts as a reminder's: it is one, to whoever may decide the request.
+NUDGE_PREFIX = "reminder:"
+
+# A message clicked: its channel and ts, and in a digest the tag of the item clicked.
+Clicked = tuple[str | None, str, str | None]
+
+
+def card_key(solution_id: int) -> str:
+    """The outbox key of a solution's approval card, by which its decision replaces it."""
+    return f"solution:{solution_id}:card"
+
+
+def _nudges_of(solution_id: int) -> str:
+    """What the outbox keys of a solution's nudges start with (then who each is for)."""
+    return f"{NUDGE_PREFIX}{nudge_key(solution_id)}:"
+
+
+def nudge_after(goals: Goals) -> timedelta:
+    """How long a request waits before those who may decide it are told: the target goals.yaml
+    sets for the median time to decide, where it sets one, else APPROVAL_NUDGE_AFTER."""
+    target = goals.target_of(APPROVAL_FIGURE)
+    return timedelta(minutes=target) if target and target > 0 else APPROVAL_NUDGE_AFTER
+
+
+def due(services: Services, now: datetime) -> list[Nudge]:
+    """The nudges due by `now`: the wait counted from each request, moved to the next working
+    morning (situations.yaml's working hours) in the team's time zone (goals.yaml's)."""
+    guide = services.guide
+    return due_nudges(
+        services.store, guide.solutions, services.roles, now, after=nudge_after(guide.goals),
+        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz,
+    )  # fmt: skip
+
+
+def recipients(services: Services, nudge: Nudge) -> list[str]:
+    """Who is told: whoever may decide it, else the leads' channel (if roles.yaml names one)."""
+    if nudge.deciders.people:
+        return list(nudge.deciders.people)
+    leads = services.roles.channels.get("leads")
+    return [leads] if leads else []
+
+
+def queue_nudge(
+    services: Services, outbox: Outbox, nudge: Nudge, zones: dict[str, ZoneInfo],
+    instance: str, now: datetime,
+) -> bool:  # fmt: skip
+    """Claim `nudge` and queue its messages, in the caller's transaction, each person's on
+    their clock (`zones`); False when another instance has it, it was sent, or the request no
+    longer waits."""
+    store = services.store
+    to = recipients(services, nudge)
+    if not claim(store, nudge, to, instance, now):
+        return False
+    solution, policy = nudge.solution, services.guide.solutions
+    card = existing(case_card(store, solution.case_id), f"case C-{solution.case_id}")
+    prefix = _nudges_of(solution.id)
+    for reader in to:
+        if nudge.deciders.people:
+            needs = nudge.deciders.role or solution.needs_role or "manager"
+            shown = case_blocks.approval_nudge(
+                card, solution, needs, policy, now, zones.get(reader),
+                granted_before(store, solution),
+            )  # fmt: skip
+        else:
+            shown = case_blocks.nobody_to_decide(card, solution, nudge.deciders.role, policy, now)
+        outbox.post(reader, shown, key=prefix + reader, digest="approval")
+    delivered(store, nudge, now)  # to the outbox, which owns the sending from here
+    return True
+
+
+def clicked_message(body: dict, tag: str | None) -> Clicked:
+    """The message a button was clicked on (`tag`: the item's, in a digest)."""
+    channel = (body.get("channel") or {}).get("id")
+    return channel, str((body.get("message") or {}).get("ts", "")), tag
+
+
+def show_everywhere(
+    outbox: Outbox, solution_id: int, shown: base.Message, change: str,
+    clicked: Clicked | None = None,
+) -> None:  # fmt: skip
+    """The request's approval card and its nudges show `shown` (its decision, or that its case
+    was closed), each once for that `change` ("decided", "withdrawn"), but the message
+    `clicked`, which the click's reply replaces. A card never posted (no leads' channel) has
+    nothing to change."""
+
+    def was_clicked(item: dict) -> bool:
+        if clicked is None or item["sent_ts"] != clicked[1]:
+            return False
+        channel, _, tag = clicked
+        return (channel is None or channel == item["sent_channel"]) and (
+            tag is None or tag == str(item["id"])
+        )
+
+    card = outbox.item(card_key(solution_id))
+    if card is not None and not was_clicked(card):
+        outbox.update(card_key(solution_id), shown, key=f"solution:{solution_id}:{change}")
+    for nudge in edge_db.posts_keyed(outbox.store, _nudges_of(solution_id)):
+        if not was_clicked(nudge):
+            outbox.update(nudge["key"], shown, key=f"{nudge['key']}:{change}")

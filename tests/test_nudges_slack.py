@@ -1,0 +1,193 @@
+"""A request above a rep's authority that nobody decides is brought, once, to whoever may
+decide it, in their DM, with Approve and Deny that work as on its card; through the emulator."""
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from bot.cases.nudges import APPROVAL_NUDGE_AFTER
+from bot.demo import LocalSlack
+from bot.emulator.team import member
+from bot.reporting.goals import Goal, Goals
+from bot.shared.clock import Clock
+from bot.slack.approvals import nudge_after
+from bot.slack.reminders import queue_due_reminders
+from tests.test_cases_slack import customers, shown, solve
+
+ANA, SAM, LEE, MIA = (member(name).id for name in ("ana", "sam", "lee", "mia"))
+LEADS = "C0LEADS001"
+WAITED = "has waited"  # in every nudge, before how long
+
+
+def ask(local: LocalSlack, amount: str, customer: str = "Margaret Holloway") -> None:
+    """Ana asks for a refund of `amount` on a new case: £100 is for a lead or above (a senior
+    may refund £75), £300 for a manager (a lead may refund £200)."""
+    local.workspace.command("ana", "/case", f"{customer}, charged twice")
+    case = local.services.store.db.execute("SELECT max(id) FROM cases").fetchone()[0]
+    solve(local, "ana", f"C-{case}", "Refund", amount, "Charged twice for one box")
+
+
+def nudges(local: LocalSlack, to: str) -> list[str]:
+    """The nudges that reached `to` (a person's id for their DM, or a channel)."""
+    return [
+        text for call in local.fake.calls_to("chat.postMessage")
+        if call.body["channel"] == to and call.status == 200
+        and WAITED in (text := json.dumps(call.body, ensure_ascii=False))
+    ]  # fmt: skip
+
+
+def test_a_lead_level_request_reaches_whoever_may_decide_it_after_30_minutes(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")
+    local.wait(timedelta(minutes=29))
+    assert [nudges(local, who) for who in (LEE, MIA)] == [[], []]
+    local.wait(timedelta(minutes=2))
+    (to_lee,) = nudges(local, LEE)
+    assert "S-1 has waited 31 minutes for a decision" in to_lee
+    # the request as its card shows it, with the card's buttons
+    assert "Approval needed (lead or above)*: Refund £100.00 for *Margaret Holloway*" in to_lee
+    assert '"action_id": "solution_approve"' in to_lee and "solution_deny" in to_lee
+    assert len(nudges(local, MIA)) == 1  # a manager may decide it too
+    # not the senior, whose limit it is above, nor the rep who asked, nor the leads' channel
+    assert nudges(local, SAM) == nudges(local, ANA) == nudges(local, LEADS) == []
+    local.wait(timedelta(hours=3))
+    assert len(nudges(local, LEE)) == len(nudges(local, MIA)) == 1  # told once
+
+
+def test_a_manager_level_request_reaches_only_the_managers(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "300")
+    local.wait(timedelta(minutes=31))
+    (to_mia,) = nudges(local, MIA)
+    assert "Approval needed (manager or above)*: Refund £300.00" in to_mia
+    assert nudges(local, LEE) == nudges(local, SAM) == []
+
+
+def test_a_request_decided_or_withdrawn_before_30_minutes_is_never_brought_up(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")  # S-1 on C-1001: its case is closed
+    local.wait(timedelta(minutes=10))
+    local.workspace.click("ana", "Close case", where="#support")
+    local.workspace.fill("Root cause", "Process", "ana")
+    local.workspace.submit("ana")
+    ask(local, "120", customer="Grace Adeyemi")  # S-2 on C-1002: Lee approves it
+    local.wait(timedelta(minutes=10))
+    local.workspace.click("lee", "Approve", where=LEADS)
+    local.wait(timedelta(hours=2))
+    assert [nudges(local, who) for who in (LEE, MIA, LEADS)] == [[], [], []]
+
+
+def test_approve_in_the_dm_shows_on_the_card_and_on_the_others_nudge(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+    seen = local.workspace.click("mia", "Approve", where="DM") + local.workspace.look_everyone()
+    nudge_and_card = [(r.user, r.channel == LEADS) for r in seen if r.edited]
+    assert nudge_and_card == [(MIA, False), (None, True), (LEE, False)]
+    for decided in seen[:3]:  # her nudge, the card and Lee's nudge, without the buttons
+        assert decided.render().text.startswith(f"*Approved* by @{MIA}: Refund £100.00")
+        assert not decided.elements
+    assert "Approved: Refund £100.00 on C-1001." in shown(r for r in seen if r.user == ANA)
+    db = local.services.store.db
+    assert db.execute("SELECT status, decided_by FROM solutions").fetchall() == [("approved", MIA)]
+
+
+def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+    local.workspace.click("lee", "Approve", where=LEADS)
+    (mias,) = [r for r in local.workspace.look_everyone() if r.user == MIA]
+    assert mias.edited and mias.render().text.startswith(f"*Approved* by @{LEE}: Refund £100")
+    ask(local, "100", customer="Grace Adeyemi")  # S-2: Mia denies it from her DM
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+    (form,) = local.workspace.click("mia", "Deny", where="DM")
+    assert form.kind == "modal"
+    local.workspace.fill("Why? The rep sees this.", "Refunded last week", "mia")
+    seen = local.workspace.submit("mia") + local.workspace.look_everyone()
+    denied = [r for r in seen if r.edited and r.render().text.startswith(f"*Denied* by @{MIA}")]
+    assert {(r.channel == LEADS, r.user) for r in denied} == {(True, None), (False, LEE),
+                                                              (False, MIA)}  # fmt: skip
+
+
+def test_closing_the_case_after_the_nudge_takes_its_buttons_away_as_the_cards(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "100")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+    local.workspace.click("ana", "Close case", where="#support")
+    local.workspace.fill("Root cause", "Process", "ana")
+    seen = local.workspace.submit("ana") + local.workspace.look_everyone()
+    withdrawn = [r for r in seen if r.render().text.startswith("*Withdrawn*: Refund £100.00")]
+    assert {r.user or r.channel for r in withdrawn} == {LEADS, LEE, MIA}
+    assert all(r.edited and not r.elements for r in withdrawn)
+
+
+def test_a_retried_send_or_a_restart_never_nudges_twice(local, tmp_path):
+    customers(local, tmp_path)
+    ask(local, "300")
+    local.fake.fail("chat.postMessage", status=500, times=1)  # Slack fails the first send
+    local.wait(timedelta(minutes=31))
+    local.wait(timedelta(minutes=1))  # the outbox tries again
+    sends = [c.status for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == MIA]
+    assert sends == [500, 200] and len(nudges(local, MIA)) == 1
+    assert queue_due_reminders(local.app.client, local.sender, local.services) == 0
+    settings = local.settings
+    with LocalSlack(
+        settings.knowledge_dir, settings.playbooks_dir, settings.database_path,
+        clock=Clock(start=local.clock.now()), over_http=False,
+    ) as restarted:  # fmt: skip
+        restarted.wait(timedelta(hours=2))
+        assert nudges(restarted, MIA) == []
+
+
+def test_outside_working_hours_a_nudge_waits_for_the_next_working_morning(local, tmp_path):
+    customers(local, tmp_path)
+    local.clock.advance(timedelta(hours=5, minutes=15))  # Wednesday 4:45 PM in London
+    ask(local, "300")
+    local.wait(timedelta(hours=1))  # past 5 PM: the team has gone home
+    assert nudges(local, MIA) == []
+    local.wait(timedelta(hours=15, minutes=14))  # Thursday 8:59 AM in London
+    assert nudges(local, MIA) == []
+    local.wait(timedelta(minutes=2))
+    (to_mia,) = nudges(local, MIA)
+    assert "S-1 has waited 16 hours 16 minutes for a decision" in to_mia
+
+
+def test_a_nudge_due_while_the_bot_was_stopped_waits_for_the_morning_too(local, tmp_path):
+    customers(local, tmp_path)
+    local.clock.advance(timedelta(hours=4, minutes=30))  # Wednesday 4:00 PM in London
+    ask(local, "300")  # to be brought up at 4:30 PM, but repbot is stopped until 7 PM
+    local.clock.advance(timedelta(hours=3))
+    local.wait(timedelta(minutes=1))
+    assert nudges(local, MIA) == []
+    local.wait(timedelta(hours=14))  # Thursday 9:01 AM in London
+    (to_mia,) = nudges(local, MIA)
+    assert "S-1 has waited 17 hours 1 minute for a decision" in to_mia
+
+
+@pytest.mark.writes_content
+def test_when_nobody_listed_may_decide_the_leads_channel_is_told_once_who_could(local, tmp_path):
+    roles = local.settings.playbooks_dir / "roles.yaml"
+    text = roles.read_text()
+    roles.write_text(text.replace("manager: [U0MIA0001]", "manager: []"))
+    assert local.services.playbooks.reload(force=True) == []
+    customers(local, tmp_path)
+    ask(local, "300")
+    local.wait(timedelta(minutes=31))
+    (told,) = nudges(local, LEADS)
+    assert "Nobody listed in roles.yaml can decide S-1, which has waited 31 minutes" in told
+    assert "A manager or above could, other than the one who asked" in told
+    assert nudges(local, LEE) == []  # a lead may not grant it
+    local.wait(timedelta(hours=2))
+    assert len(nudges(local, LEADS)) == 1
+
+
+def test_the_wait_is_the_target_goals_yaml_sets_for_the_median_time_to_decide():
+    goal = Goal("approval_time", "Median time to decide", "median_approval_minutes", 45, "at_most")
+    assert nudge_after(Goals((goal,))) == timedelta(minutes=45)
+    assert nudge_after(Goals()) == APPROVAL_NUDGE_AFTER == timedelta(minutes=30)
