@@ -129,6 +129,50 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     )
 
 
+def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_midnight(local):
+    """Found by a QA play: typed again, a zoned promise was said on the rep's clock alone ("due
+    tomorrow at 5:30 AM", which reads like a misparse); its notifications said "today" and
+    "tomorrow" though read later; a time passed named "Etc/GMT-5" for "UTC+5"; and midnight on
+    the rep's clock read as the night after."""
+    # Wednesday 17 June, 10:30 UTC: 11:30 for Ana in London, 06:30 for Ben in New York
+    ana = local.workspace.reader(member("ana"))
+    local.workspace.command("ana", "/followup", "tomorrow 10am Kolkata time call Raj")
+    (again,) = local.workspace.command("ana", "/followup", "tomorrow 10am Kolkata time call Raj")
+    assert again.render(ana).text == (
+        "That's F-1, saved just now: call Raj, due tomorrow at 10:00 AM Kolkata time (5:30 AM "
+        "your time). Nothing new was saved."
+    )
+    assert again.text == (  # the phone, read later: the date
+        "That's F-1, saved just now: call Raj, due Jun 18, 2026 at 10:00 AM Kolkata time (5:30 "
+        "AM your time). Nothing new was saved."
+    )
+    (saved,) = local.workspace.command("ben", "/followup", "tomorrow 10am Sydney time call Jo")
+    assert "due tomorrow at 10:00 AM Sydney time (today at 8:00 PM your time)." in (
+        saved.render(local.workspace.reader(member("ben"))).text
+    )
+    assert "due Jun 18, 2026 at 10:00 AM Sydney time (Jun 17, 2026 at 8:00 PM your time)." in (
+        saved.text
+    )
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 today 10am PST")
+    assert moved.text == (
+        "F-1 snoozed: call Raj, now due Jun 17, 2026 at 10:00 AM PDT (6:00 PM your time)"
+    )
+    assert "now due today at 10:00 AM PDT (6:00 PM your time)" in moved.render(ana).text
+    # A time passed, in the words a saved promise would use
+    for typed, said in [("noon UTC+5", "12:00 PM UTC+5"), ("9am Kolkata time", "9:00 AM Kolkata "
+                        "time"), ("6am EST", "6:00 AM EDT")]:  # fmt: skip
+        reply = shown(local.workspace.command("ana", "/followup", f"{typed} call Priya"))
+        assert reply.startswith(f"'{typed}' is Jun 17, 2026 at {said}, which has already passed.")
+    # Midnight on the rep's clock is spelt out as the list spells it
+    (nia,) = local.workspace.command("ana", "/followup", "tomorrow 7pm New York time call Nia")
+    assert "due tomorrow at 7:00 PM New York time (Fri, Jun 19, 2026 at 12:00 AM your time, " \
+        "midnight at the end of Thursday)." in nia.render(ana).text  # fmt: skip
+    (ola,) = local.workspace.command("ana", "/followup", "tomorrow 1am Berlin time call Ola")
+    assert "due tomorrow at 1:00 AM Berlin time (12:00 AM your time, midnight at the end of " \
+        "Wednesday)." in ola.render(ana).text  # fmt: skip
+    assert count(local, "followups") == 4
+
+
 def test_a_zone_that_names_none_or_several_is_asked_about_and_nothing_stored(local):
     ist = shown(local.workspace.command("ben", "/followup", "tomorrow 10am IST call Priya"))
     assert ist == (

@@ -403,9 +403,12 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
     return on(today + timedelta(days=ahead))
 
 
-def describe(moment: datetime, tz: ZoneInfo) -> str:
+def describe(moment: datetime, tz: ZoneInfo, zone: Zone | None = None) -> str:
     """How a time reads back to the rep, with the zone it was read in: "Mar 6, 2026 at
-    9:00 AM (Europe/London)"."""
+    9:00 AM (Europe/London)" on their own clock; on a `zone` they named, in the words a saved
+    promise says it with: "Mar 6, 2026 at 12:00 PM UTC+5", "... Kolkata time", "... PDT"."""
+    if zone is not None:
+        return f"{times.at(moment, zone.tz)} {zone.label(moment)}"
     return f"{times.at(moment, tz)} ({tz.key})"
 
 
@@ -474,7 +477,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             raise _unread(tokens, words, whole)
         understood = " ".join(words[:length])
         read = _moment(partial, now, tz, hours)
-        read_as = f" as {describe(read, tz)}" if read else ""
+        read_as = f" as {describe(read, tz, zone)}" if read else ""
         raise WhenError(
             f"I understood {understood!r}{read_as} but not {rest!r}. {_hint(words[length])}",
             understood,
@@ -487,7 +490,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             ahead = 'Alone, "tonight" is the end of the working day: add the hour, "tonight 8pm".'
 
         raise WhenError(
-            f"{said!r} is {describe(moment, tz)}, which has already passed. {ahead}", said
+            f"{said!r} is {describe(moment, tz, zone)}, which has already passed. {ahead}", said
         )
     if moment is None or (when.relative and moment - now > MAX_AHEAD):
         raise WhenError(
@@ -497,7 +500,8 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
         )
     if moment - now > MAX_AHEAD:
         raise WhenError(
-            f"{said!r} is {describe(moment, tz)}, more than a year away: check the year.", said
+            f"{said!r} is {describe(moment, tz, zone)}, more than a year away: check the year.",
+            said,
         )
     return Due(moment, zone)
 

@@ -99,18 +99,25 @@ def due_time(
     at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
     just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
     2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
-    customer's, is said on that clock and on the rep's (`_in_zone`)."""
-    local = moment.astimezone(tz)
+    customer's, is said on that clock and on the rep's (`_in_zone`), its plain words (a
+    phone's notification, read later) with dates for "today" and "tomorrow"."""
     if now is not None and zone is not None and _clock_differs(moment, tz, zone):
-        said = _in_zone(moment, tz, now, zone)
-        return said, Mrkdwn(escape(said))
-    if local.time() == time(0):
-        said = f"{times.on_weekday(moment, tz)} (midnight at the end of {local - DAY:%A})"
+        shown = _in_zone(moment, tz, now, zone)
+        return _in_zone(moment, tz, now, zone, later=True), Mrkdwn(escape(shown))
+    if ends := _midnight(moment, tz):
+        said = f"{times.on_weekday(moment, tz)} ({ends})"
         return said, Mrkdwn(escape(said))
     if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
         said = times.on_weekday(moment, tz)
         return said, Mrkdwn(escape(said))
     return times.at(moment, tz), local_time(moment, tz)
+
+
+def _midnight(moment: datetime, tz: ZoneInfo) -> str | None:
+    """ "midnight at the end of Thursday" where `moment` is 00:00 on the clock of `tz`, which
+    belongs to the day before it."""
+    local = moment.astimezone(tz)
+    return f"midnight at the end of {local - DAY:%A}" if local.time() == time(0) else None
 
 
 def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
@@ -119,22 +126,35 @@ def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
     return theirs.replace(tzinfo=None) != own.replace(tzinfo=None)
 
 
-def _in_zone(moment: datetime, tz: ZoneInfo, now: datetime, zone: Zone) -> str:
+def _in_zone(
+    moment: datetime, tz: ZoneInfo, now: datetime, zone: Zone, *, later: bool = False
+) -> str:
     """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
     customer, then on the rep's clock, its day said again where it is another. "today" and
     "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
-    rep's tomorrow), and never for midnight."""
+    rep's tomorrow), and never for midnight, which on the rep's clock is spelt out as the list
+    spells it. Read `later` (a notification), dates instead of "today" and "tomorrow"."""
     theirs = moment.astimezone(zone.tz)
     same_day = now.astimezone(zone.tz).date() == now.astimezone(tz).date()
     near = same_day and theirs.time() != time(0)
     said = (
-        f"{times.day_said(moment, zone.tz, now, near=near)} at "
+        f"{_day(moment, zone.tz, now, near=near, later=later)} at "
         f"{times.clock(moment, zone.tz)} {zone.label(moment)}"
     )
     own = times.clock(moment, tz)
+    ends = _midnight(moment, tz)
     if moment.astimezone(tz).date() != theirs.date():
-        own = f"{times.day_said(moment, tz, now)} at {own}"
-    return f"{said} ({own} your time)"
+        own = f"{_day(moment, tz, now, near=ends is None, later=later)} at {own}"
+    return f"{said} ({own} your time{f', {ends}' if ends else ''})"
+
+
+def _day(moment: datetime, tz: ZoneInfo, now: datetime, *, near: bool, later: bool) -> str:
+    """The day of `moment` on the clock of `tz` in `_in_zone`: `times.day_said`, or its date
+    in place of "today" and "tomorrow" for words read `later`."""
+    said = times.day_said(moment, tz, now, near=near)
+    if later and said in ("today", "tomorrow"):
+        return times.day(moment.astimezone(tz).date())
+    return said
 
 
 def followup_saved(
@@ -150,11 +170,14 @@ def followup_saved(
     )
 
 
-def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
-    """The same promise typed again at once: the one already saved, and that nothing more was."""
+def followup_retyped(
+    promised: Promised, tz: ZoneInfo, now: datetime, zone: Zone | None = None
+) -> Message:
+    """The same promise typed again at once: the one already saved, and that nothing more was;
+    its due time said as typed again (in `zone`), as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
-    said, shown = due_time(followup.due_at, tz, now)
+    said, shown = due_time(followup.due_at, tz, now, zone)
     first, then = f"That's {followup.ref}, saved {ago_said}: ", ". Nothing new was saved."
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{then}",

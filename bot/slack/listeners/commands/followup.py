@@ -101,7 +101,7 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
         request_key=command.get("trigger_id"),
     )  # fmt: skip
     if promised.earlier is not None:
-        return followup_blocks.followup_retyped(promised, tz, now)
+        return followup_blocks.followup_retyped(promised, tz, now, due.zone)
     return followup_blocks.followup_saved(promised.followup, tz, now, due.zone)
 
 
