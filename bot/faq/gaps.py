@@ -17,7 +17,7 @@ from rapidfuzz import utils
 from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
-from bot.faq.matching import AS_A_PHRASING, Matcher, Reading, Scored
+from bot.faq.matching import AS_A_PHRASING, Matcher, MatchResult, Reading, Scored
 from bot.faq.pleasantries import question_of
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
@@ -296,22 +296,25 @@ def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | N
 
 
 # What a lead does about a gap. Each is written (the knowledge files, the database) when it
-# returns and takes the gap off the list; the FAQ answers with it once `Faq.reload` read the
-# files again, which every process does within seconds, and at its start.
-
-
-def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written | None:
-    """The gap's question becomes a phrasing of `entry`; None if the entry had it already."""
-    written = add_phrasing(faq.knowledge_dir, entry, gap.question)
-    faq_db.resolve_gaps(faq.store, list(gap.query_ids), "phrasing", entry.id, user_id)
-    return written
+# returns; the FAQ has read the files again by then (`Faq.reload`, as every other process does
+# within seconds, and at its start), so what it closes is what /faq answers now.
 
 
 @dataclass(frozen=True)
-class EntryAdded:
-    written: Written
-    # the gap's wordings the new entry is not asked as (`reads_as`): they stay in the gaps
-    left_open: tuple[str, ...] = ()
+class Closed:
+    written: Written | None  # None: the entry had the phrasing already
+    entry_id: str
+    # the gap's wordings /faq does not answer with the entry now, each with what it does for
+    # them instead: they stay gaps
+    left_open: tuple[tuple[str, MatchResult], ...] = ()
+
+
+def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Closed:
+    """The gap's question becomes a phrasing of `entry`; its questions /faq answers with the
+    entry now are closed (`_close_answered`)."""
+    written = add_phrasing(faq.knowledge_dir, entry, gap.question)
+    left = _close_answered(faq, gap, entry.id, "phrasing", user_id)
+    return Closed(written, entry.id, left)
 
 
 def close_as_entry(
@@ -323,24 +326,40 @@ def close_as_entry(
     answer: str,
     variants: list[str],
     tags: list[str],
-) -> EntryAdded:
-    """A new entry; the gap's questions it is asked as (its question or one of its variants,
-    `reads_as`) are closed by it. The others stay gaps: a lead who typed a question of their
-    own, or left a wording of the group out, has not answered them, and the weekly summary
-    counts only what was."""
+) -> Closed:
+    """A new entry; the gap's questions /faq answers with it now are closed (`_close_answered`).
+    The others stay gaps: a lead who typed a question of their own, or left a wording of the
+    group out, has not answered them, and the weekly summary counts only what was."""
     written = add_entry(
         faq.knowledge_dir, question, answer, variants=variants, tags=tags,
         taken_ids=set(faq.entries),
     )  # fmt: skip
     if gap is None:  # another lead dealt with the gap meanwhile; the entry still counts
-        return EntryAdded(written)
-    phrasings = [question, *variants]
-    answered = {wording: reads_as(faq.matcher, wording, phrasings) for wording in set(gap.asked)}
+        faq.reload()
+        return Closed(written, written.entry_id)
+    left = _close_answered(faq, gap, written.entry_id, "entry", user_id)
+    return Closed(written, written.entry_id, left)
+
+
+def _close_answered(
+    faq: Faq, gap: Gap, entry_id: str, action: str, user_id: str
+) -> tuple[tuple[str, MatchResult], ...]:
+    """Close the gap's questions that /faq, with the files as just written, answers with the
+    entry, and only those: how the entry is asked is not enough ("are your meals suitable for
+    vegans" was left open beside a vegan entry that /faq answered it with, 100% sure), nor
+    being in a group a phrasing was added to (a wording of it still got a "did you mean").
+    Returns the others, with what /faq does for them now."""
+    faq.reload()
+    now = {wording: faq.match(wording) for wording in gap.questions}
+    answered = {wording: _answers_with(result, entry_id) for wording, result in now.items()}
     closed = [q for q, wording in zip(gap.query_ids, gap.asked, strict=True) if answered[wording]]
     if closed:
-        faq_db.resolve_gaps(faq.store, closed, "entry", written.entry_id, user_id)
-    left = tuple(wording for wording in gap.questions if not answered[wording])
-    return EntryAdded(written, left)
+        faq_db.resolve_gaps(faq.store, closed, action, entry_id, user_id)
+    return tuple((wording, now[wording]) for wording in gap.questions if not answered[wording])
+
+
+def _answers_with(result: MatchResult, entry_id: str) -> bool:
+    return result.verdict == "answer" and result.matches[0].entry.id == entry_id
 
 
 def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:

@@ -1,8 +1,9 @@
 """Buttons of /kb gaps: add a question as a phrasing, start a new entry, or ignore it.
 
 What a lead's click changes is written (the knowledge files, the database, the claim of the
-click) before Slack hears the acknowledgement; the FAQ reads the files again and the list is
-shown as it is now after it. Should the process die in between, every process reads the files
+click) before Slack hears the acknowledgement, with the FAQ reading the files again in between
+so that a gap's questions close only when /faq answers them now; the list is shown as it is
+now after it. Should the process die in between, every process reads the files
 again within seconds and at its start, and /kb gaps shows the list as it is."""
 
 import logging
@@ -25,23 +26,14 @@ from bot.slack.outbox import Outbox
 log = logging.getLogger(__name__)
 
 DONE = "kb_done"  # in the context: what the acknowledging listener did, for the list to say
-# in the context: (question, entry id) the lead meant the FAQ to answer so, checked once it
-# read the files again
-MEANT = "kb_meant"
 
-# (services, gap, the action, the lead's user id) -> what was done, and the (question, entry
-# id) it meant the FAQ to answer so, if any
-GapHandler = Callable[[Services, Gap, dict, str], tuple[str, tuple[str, str] | None]]
+# (services, gap, the action, the lead's user id) -> what was done
+GapHandler = Callable[[Services, Gap, dict, str], str]
 
 
-def gaps_now(services: Services, done: str, meant: tuple[str, str] | None = None) -> base.Message:
-    """The list as it is now, saying what was `done`, once the FAQ read the files again; with a
-    warning when /faq does not answer the question `meant` with its entry even so (another
-    entry has its words too, or comes as close)."""
+def gaps_now(services: Services, done: str) -> base.Message:
+    """The list as it is now, saying what was `done`, once the FAQ read the files again."""
     services.faq.reload()
-    if meant is not None:
-        question, entry_id = meant
-        done += kb_blocks.not_answered_with(question, entry_id, services.faq.match(question))
     gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())
     return kb_blocks.gaps_list(gaps, done=done)
 
@@ -76,9 +68,7 @@ def on_gap(handle: GapHandler) -> Callable:
         found = _clicked_gap(body, respond, services)
         if isinstance(found, Gap):
             with outbox.unit_of_work(delivery_key):
-                found, context[MEANT] = handle(
-                    services, found, body["actions"][0], body["user"]["id"]
-                )
+                found = handle(services, found, body["actions"][0], body["user"]["id"])
         context[DONE] = found
         ack()
 
@@ -89,29 +79,25 @@ def on_gap(handle: GapHandler) -> Callable:
 def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
     done = context.get(DONE)
     if done is not None:
-        respond(replace_original=True, **gaps_now(services, done, context.get(MEANT)))
+        respond(replace_original=True, **gaps_now(services, done))
 
 
-def add_phrasing(
-    services: Services, gap: Gap, action: dict, user_id: str
-) -> tuple[str, tuple[str, str] | None]:
+def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> str:
     entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
-        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ."), None
+        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
     try:
-        written = close_as_phrasing(services.faq, gap, entry, user_id)
+        closed = close_as_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
-        return kb_blocks.failed(str(error)), None
-    done = kb_blocks.added_phrasing(gap.question, entry.id, written.file if written else None)
-    return done, (gap.question, entry.id)
+        return kb_blocks.failed(str(error))
+    file = closed.written.file if closed.written else None
+    return kb_blocks.added_phrasing(gap.question, entry.id, file, closed.left_open)
 
 
-def ignore(
-    services: Services, gap: Gap, action: dict, user_id: str
-) -> tuple[str, tuple[str, str] | None]:
+def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:
     ignore_gap(services.faq, gap, user_id)
-    return kb_blocks.ignored(gap.question, gap.count), None
+    return kb_blocks.ignored(gap.question, gap.count)
 
 
 def new_entry(body: dict, respond: Respond, services: Services, client: WebClient) -> None:

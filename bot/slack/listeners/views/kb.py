@@ -11,7 +11,7 @@ from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.kb import DONE, MEANT, gaps_now
+from bot.slack.listeners.actions.kb import DONE, gaps_now
 from bot.slack.outbox import Outbox
 
 
@@ -63,10 +63,10 @@ def write(
                                answer=_value(view, Field.ANSWER), variants=variants,
                                tags=tags)  # fmt: skip
     written = added.written
+    assert written is not None  # a new entry is always written
     context[DONE] = kb_blocks.added_entry(
-        question, written.entry_id, written.file, gap, added.left_open
+        question, written.entry_id, written.file, gap, added.left_open, faq.match(question)
     )
-    context[MEANT] = (question, written.entry_id)
     ack()  # the modal closes
 
 
@@ -76,7 +76,7 @@ def show(body: dict, view: dict, context: BoltContext, services: Services, outbo
     done = context.get(DONE)
     if done is None:  # refused, or a repeat
         return
-    shown = gaps_now(services, done, context.get(MEANT))
+    shown = gaps_now(services, done)
     response_url = edge_db.reply_for(
         services.store, view.get("root_view_id") or view["id"], body["user"]["id"]
     )
