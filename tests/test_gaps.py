@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from bot.faq import queries as faq_db
-from bot.faq.gaps import close_as_entry, close_as_phrasing, find_gap, find_gaps, group_questions
+from bot.faq.gaps import (
+    close_answered,
+    find_gap,
+    find_gaps,
+    group_questions,
+    write_entry,
+    write_phrasing,
+)
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.matching import AS_A_PHRASING, SUGGEST_AT, Matcher
 from bot.faq.service import Faq
@@ -322,16 +329,18 @@ def test_a_new_entry_closes_only_the_questions_faq_answers_with_it(faq):
     (gap,) = gaps(faq)
     assert gap.question == "do you do gift wrapping"
     assert gap.paraphrases == ("could you gift wrap it",)  # what the modal fills in
-    other = close_as_entry(faq, gap, "ULEAD", question="Do you deliver on Sundays?",
-                           answer="Yes.", variants=[], tags=[])  # fmt: skip
-    assert [wording for wording, _ in other.left_open] == list(gap.questions)
-    assert {now.verdict for _, now in other.left_open} == {"none"}  # what the reply names
+    other = write_entry(faq, gap, "ULEAD", question="Do you deliver on Sundays?",
+                        answer="Yes.", variants=[], tags=[])  # fmt: skip
+    assert [g.count for g in gaps(faq)] == [3]  # nothing closes until after the ack
+    left_open = close_answered(faq, other)
+    assert [wording for wording, _ in left_open] == list(gap.questions)
+    assert {now.verdict for _, now in left_open} == {"none"}  # what the reply names
     assert [g.count for g in gaps(faq)] == [3]  # the gap stays
     (gap,) = gaps(faq)
-    added = close_as_entry(faq, gap, "ULEAD", question=gap.question, answer="Yes, for 2 euros.",
-                           variants=[], tags=[])  # fmt: skip
+    added = write_entry(faq, gap, "ULEAD", question=gap.question, answer="Yes, for 2 euros.",
+                        variants=[], tags=[])  # fmt: skip
     # not one of its wordings, but /faq answers it with the entry now: closed
-    assert added.left_open == ()
+    assert close_answered(faq, added) == ()
     assert gaps(faq) == []
     assert faq.match("gift wrap for a birthday?").matches[0].entry.id == added.entry_id
 
@@ -345,6 +354,14 @@ def test_a_phrasing_closes_the_groups_questions_faq_answers_with_it_now(faq):
         faq.feedback(ask(faq, text), "U1", None, helpful=False)  # "None of these"
     (gap,) = gaps(faq)
     assert gap.questions == pair
-    closed = close_as_phrasing(faq, gap, faq.entry("where_is_my_box"), "ULEAD")
-    assert closed.left_open == () and gaps(faq) == []
+    box = faq.entry("where_is_my_box")
+    assert write_phrasing(faq, gap, box, "ULEAD").written is not None
+    # the process died before closing (after the ack): the gap stays; restarted, the FAQ reads
+    # the files, and a second click works
+    faq.reload()
+    (again,) = gaps(faq)
+    assert again.questions == pair
+    written = write_phrasing(faq, again, faq.entry("where_is_my_box"), "ULEAD")
+    assert written.written is None  # "already a phrasing"
+    assert close_answered(faq, written) == () and gaps(faq) == []
     assert faq.match(pair[1]).matches[0].entry.id == "where_is_my_box"
