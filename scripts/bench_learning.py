@@ -11,9 +11,10 @@ copied to a temporary directory (what the lead adds is written there) with a tem
 database. Everything goes through the product's own code, as
 the Slack listeners call it: `Faq.match` and `Faq.record` for /faq, `Faq.pick` and
 `Faq.feedback` for the buttons, `Faq.learn` as the bot's background ticker runs it, and
-`find_gaps`, `close_as_phrasing` (which writes the file) and `Faq.reload` (which puts the FAQ
-back into service) for the lead's clicks in /kb gaps. The simulation only decides who clicks
-what, knowing the right entry from dev.csv; dev.csv is never given to the FAQ.
+`find_gaps`, `write_phrasing` (which writes the file) and `close_answered` (which puts the
+FAQ back into service and closes what it answers) for the lead's clicks in /kb gaps. The
+simulation only decides who clicks what, knowing the right entry from dev.csv; dev.csv is
+never given to the FAQ.
 
 Reps (20, fixed seed): a fifth never click. The others, on an answer, click Helpful when it is
 the right entry and Not helpful when not, then pick the right entry if it is among the others
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.faq.evaluate import read_questions  # noqa: E402
-from bot.faq.gaps import close_as_phrasing, find_gaps  # noqa: E402
+from bot.faq.gaps import close_answered, find_gaps, write_phrasing  # noqa: E402
 from bot.faq.knowledge import load_valid_knowledge  # noqa: E402
 from bot.faq.service import Faq  # noqa: E402
 from bot.shared.clock import Clock  # noqa: E402
@@ -179,8 +180,8 @@ def lead_clicks(faq: Faq, store: Store, truth: dict[str, str], budget: int) -> i
             break
         entry = faq.entry(truth[_folded(gap.question)])
         assert entry is not None
-        close_as_phrasing(faq, gap, entry, LEAD)
-        faq.reload()  # as the listener does once the click is acknowledged
+        # as the listener does, before and after the click is acknowledged
+        close_answered(faq, write_phrasing(faq, gap, entry, LEAD))
         clicks += 1
         done.add(gap.key)
     return clicks

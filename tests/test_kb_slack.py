@@ -554,13 +554,12 @@ def test_the_new_entry_modal_fills_in_the_wordings_that_read_as_its_question_and
     local.workspace.fill("Answer", "Yes: gift wrap is 2 euros at checkout.", "lee")
     (after,) = [r for r in local.workspace.submit("lee") if r.kind != "modal"]
     text = after.render().text
-    assert (
-        "Left on the list, as the entry is not asked their way: “gift wrap for a birthday?”."
-        in text
-    )
-    assert "Once: “gift wrap for a birthday?”" in text
     entry = local.services.faq.entry("can_you_gift_wrap_my_box")
     assert entry.variants == ("do you do gift wrapping",)
+    # the wording it left out is closed only as /faq answers it with the entry now
+    (tried,) = local.workspace.command("lee", "/kb", "try gift wrap for a birthday?")
+    answered = "Answered* with `can_you_gift_wrap_my_box`" in tried.render().text
+    assert ("Once: “gift wrap for a birthday?”" in text) is not answered
 
 
 @pytest.mark.writes_content
@@ -616,8 +615,8 @@ def test_a_new_entry_is_refused_an_entrys_question_and_closes_no_gap_it_does_not
     text = after.render().text
     assert "Added the entry `do_you_deliver_on_sundays`" in text
     assert (
-        "“do you have vegan meals” is still unanswered: the entry is not asked that way, so its "
-        "gap stays on the list"
+        "“do you have vegan meals” is still not answered (/faq has no good match for it), so "
+        "its gap stays on the list"
     ) in text
     assert "Once: “do you have vegan meals”" in text
     db = local.services.store.db
@@ -631,3 +630,46 @@ def test_the_usage_line_and_the_home_tab_say_the_days_kb_gaps_lists(local):
     text = home.render().text
     assert "FAQ gaps of the last 7 days (/kb gaps)" in text
     assert "No FAQ gaps in the last 7 days." in text and "this week" not in text
+
+
+@pytest.mark.writes_content
+def test_a_new_entry_closes_the_wordings_faq_answers_with_it_as_kb_try_shows(local):
+    """Found by QA: "are your meals suitable for vegans" was left on the list as "not asked
+    the entry's way" while /kb try said /faq answered it with the new entry, 100% sure."""
+    ask(local, "ana", "do u have vegan meals??")
+    ask(local, "ben", "are your meals suitable for vegans")
+    assert "2× “do u have vegan meals??”" in gaps_reply(local).render().text
+    local.workspace.click("lee", "New entry")
+    local.workspace.fill("Question", "do you have vegan meals", "lee")
+    local.workspace.fill("Answer", "Yes: our Green box is fully vegan.", "lee")
+    (after,) = [r for r in local.workspace.submit("lee") if r.kind != "modal"]
+    text = after.render().text
+    assert "Added the entry `do_you_have_vegan_meals`" in text
+    assert "not answered" not in text and "No more FAQ gaps to review" in text
+    (tried,) = local.workspace.command("lee", "/kb", "try are your meals suitable for vegans")
+    assert "Answered* with `do_you_have_vegan_meals`" in tried.render().text
+
+
+@pytest.mark.writes_content
+def test_a_phrasing_leaves_on_the_list_a_wording_faq_still_cannot_answer(local):
+    """Found by QA: adding the group's question as a phrasing closed the whole group, "No more
+    FAQ gaps", while /faq still asked "did you mean" for its other wording."""
+    not_helpful(local, "ana", "can I pause deliveries over christmas")
+    away = "I'm away at christmas can you hold my deliveries"
+    not_helpful(local, "ben", away)
+    assert f"2× “can I pause deliveries over christmas”*\nAlso asked: “{away}”" in (
+        gaps_reply(local).render().text
+    )
+    days = local.services.faq.entry("delivery_days")
+    (after,) = local.workspace.choose("lee", days.question)
+    text = after.render().text
+    assert "Added “can I pause deliveries over christmas” as a phrasing of `delivery_days`" in text
+    assert (
+        f"Still not answered, so left on the list: “{away}” (/faq asks “did you mean” between "
+        "`delivery_days` ("
+    ) in text
+    assert f"Once: “{away}”" in text and "No more FAQ gaps" not in text
+    (tried,) = local.workspace.command("lee", "/kb", f"try {away}")
+    assert "*Did you mean*" in tried.render().text
+    db = local.services.store.db
+    assert db.execute("SELECT count(*) FROM gap_resolutions").fetchone() == (1,)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.faq import queries
-from bot.faq.gaps import close_as_phrasing, find_gaps
+from bot.faq.gaps import close_answered, find_gaps, write_phrasing
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.learning import HALF_LIFE, MIN_ODDS, Vote, learn, uncovered_odds, weight
 from bot.faq.matching import UNCOVERED_ODDS, Matcher
@@ -161,7 +161,7 @@ def test_the_weekly_summary_shows_answered_share_precision_and_what_leads_added(
     faq.feedback(ask(faq, WALLET, "U3"), "U3", None, helpful=False)  # "None of these"
     gaps = find_gaps(faq.store, faq.edition, faq.store.clock.now())
     gap = next(g for g in gaps if WALLET in g.questions)
-    close_as_phrasing(faq, gap, faq.entry("lost_card"), "ULEAD")
+    close_answered(faq, write_phrasing(faq, gap, faq.entry("lost_card"), "ULEAD"))
     tz = ZoneInfo("UTC")
     start, end, label = iso_week("this week", now=faq.store.clock.now(), tz=tz)
     labels = Labels(topics=faq_titles(faq.entries.values()))

@@ -553,15 +553,25 @@ def test_a_new_faq_entry_whose_modal_closed_is_kept_though_the_bot_died_at_once(
         dies_once_it_has_answered(local, dying)
         replies = local.workspace.submit("lee", times=2)  # and a double click
     assert [(r.kind, r.removed) for r in replies if r.kind == "modal"] == [("modal", True)]
-    # Slack closed the modal as saved: the entry is in the files, once, and the gap closed
+    # Slack closed the modal as saved: the entry is in the files, once; the gap, closed only
+    # after the acknowledgement, stays on the list
     read = load_knowledge(local.services.faq.knowledge_dir)
     assert [e.answer for e in read.entries if e.question == "do you have vegan meals"] == [
         "Yes: our Green box is fully vegan."
     ]
-    assert count(local, "SELECT count(*) FROM gap_resolutions WHERE action = 'entry'") == 1
+    assert count(local, "SELECT count(*) FROM gap_resolutions") == 0
     local.services.faq.reload()  # as the bot started again, or its next look at the files
     (answer,) = local.workspace.command("ben", "/faq", "do you have vegan meals")
     assert "Yes: our Green box is fully vegan." in answer.render().text
+    # the lead's click on the gap again closes it
+    (listed,) = local.workspace.command("lee", "/kb", "gaps")
+    offered = "Add as a phrasing of “do you have vegan meals”"
+    assert offered in [e.label for e in listed.elements]
+    (after,) = local.workspace.click("lee", offered)
+    text = after.render().text
+    assert "“do you have vegan meals” is already a phrasing of `do_you_have_vegan_meals`" in text
+    assert "No more FAQ gaps to review" in text
+    assert count(local, "SELECT count(*) FROM gap_resolutions") == 1
 
 
 @pytest.mark.writes_content
@@ -578,16 +588,22 @@ def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monke
         dies_once_it_has_answered(local, dying)
         local.workspace.click("lee", "Ignore", times=2)  # the first group, and a double click
         local.workspace.click("lee", offered)  # the second group's
-    resolved = local.services.store.db.execute(
-        "SELECT q.text, r.action, r.entry_id FROM gap_resolutions r"
-        " JOIN faq_queries q ON q.id = r.query_id ORDER BY q.id"
-    ).fetchall()
-    assert resolved == [
+    resolved = "SELECT q.text, r.action, r.entry_id FROM gap_resolutions r JOIN faq_queries q"
+    resolved += " ON q.id = r.query_id ORDER BY q.id"
+    db = local.services.store.db
+    # the phrasing is written before the acknowledgement; its gap is closed only after it
+    assert db.execute(resolved).fetchall() == [("what do you think of zeppelins", "ignore", None)]
+    read = load_knowledge(local.services.faq.knowledge_dir)
+    assert "how do i stop my subscription" in read.by_id()[entry.id].variants
+    # the bot started again: the gap is still listed, and the lead's click again closes it
+    local.services.faq.reload()
+    (listed,) = local.workspace.command("lee", "/kb", "gaps")
+    (after,) = local.workspace.click("lee", offered)
+    assert "is already a phrasing of `pause_subscription`" in after.render().text
+    assert db.execute(resolved).fetchall() == [
         ("what do you think of zeppelins", "ignore", None),
         ("how do i stop my subscription", "phrasing", entry.id),
     ]
-    read = load_knowledge(local.services.faq.knowledge_dir)
-    assert "how do i stop my subscription" in read.by_id()[entry.id].variants
 
 
 # --- one error boundary ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rapidfuzz import utils
 from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
-from bot.faq.matching import AS_A_PHRASING, Matcher, Reading, Scored
+from bot.faq.matching import AS_A_PHRASING, Matcher, MatchResult, Reading, Scored
 from bot.faq.pleasantries import question_of
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
@@ -295,26 +295,34 @@ def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | N
     return next((gap for gap in gaps if gap.key == key), None)
 
 
-# What a lead does about a gap. Each is written (the knowledge files, the database) when it
-# returns and takes the gap off the list; the FAQ answers with it once `Faq.reload` read the
-# files again, which every process does within seconds, and at its start.
-
-
-def close_as_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> Written | None:
-    """The gap's question becomes a phrasing of `entry`; None if the entry had it already."""
-    written = add_phrasing(faq.knowledge_dir, entry, gap.question)
-    faq_db.resolve_gaps(faq.store, list(gap.query_ids), "phrasing", entry.id, user_id)
-    return written
+# What a lead does about a gap, in two steps. The first, before Slack hears the lead's click
+# acknowledged, writes what must last: the phrasing or the entry, in the knowledge files
+# (`write_phrasing`, `write_entry`). The second, after it, has the FAQ read the files again and
+# closes the gap's questions /faq answers with the entry now (`close_answered`): reading them
+# again rebuilds the matcher, 2 to 4 seconds on a FAQ of 10,000 entries, past the 3 Slack
+# waits for an acknowledgement. Should the process die in between, the gap stays on the list:
+# the lead's click again writes nothing new ("already a phrasing") and closes what is answered.
 
 
 @dataclass(frozen=True)
-class EntryAdded:
-    written: Written
-    # the gap's wordings the new entry is not asked as (`reads_as`): they stay in the gaps
-    left_open: tuple[str, ...] = ()
+class ToClose:
+    """A phrasing or entry written for a gap, whose questions `close_answered` closes."""
+
+    gap: Gap | None  # None: another lead dealt with the gap meanwhile
+    question: str  # the phrasing added, or the new entry's question
+    entry_id: str
+    action: Literal["phrasing", "entry"]
+    user_id: str
+    written: Written | None  # None: the entry had the phrasing already
 
 
-def close_as_entry(
+def write_phrasing(faq: Faq, gap: Gap, entry: Entry, user_id: str) -> ToClose:
+    """The gap's question becomes a phrasing of `entry`; nothing is closed yet."""
+    written = add_phrasing(faq.knowledge_dir, entry, gap.question)
+    return ToClose(gap, gap.question, entry.id, "phrasing", user_id, written)
+
+
+def write_entry(
     faq: Faq,
     gap: Gap | None,
     user_id: str,
@@ -323,24 +331,37 @@ def close_as_entry(
     answer: str,
     variants: list[str],
     tags: list[str],
-) -> EntryAdded:
-    """A new entry; the gap's questions it is asked as (its question or one of its variants,
-    `reads_as`) are closed by it. The others stay gaps: a lead who typed a question of their
-    own, or left a wording of the group out, has not answered them, and the weekly summary
-    counts only what was."""
+) -> ToClose:
+    """A new entry; nothing is closed yet. Only the gap's questions /faq answers with it will
+    be: a lead who typed a question of their own, or left a wording of the group out, has not
+    answered the others, and the weekly summary counts only what was."""
     written = add_entry(
         faq.knowledge_dir, question, answer, variants=variants, tags=tags,
         taken_ids=set(faq.entries),
     )  # fmt: skip
-    if gap is None:  # another lead dealt with the gap meanwhile; the entry still counts
-        return EntryAdded(written)
-    phrasings = [question, *variants]
-    answered = {wording: reads_as(faq.matcher, wording, phrasings) for wording in set(gap.asked)}
+    return ToClose(gap, question, written.entry_id, "entry", user_id, written)
+
+
+def close_answered(faq: Faq, done: ToClose) -> tuple[tuple[str, MatchResult], ...]:
+    """Once the FAQ read the files again, close the gap's questions that /faq answers with the
+    entry, and only those (in a transaction of their own): how the entry is asked is not
+    enough ("are your meals suitable for vegans" was left open beside a vegan entry that /faq
+    answered it with, 100% sure), nor being in a group a phrasing was added to (a wording of
+    it still got a "did you mean"). Returns the others, with what /faq does for them now."""
+    faq.reload()
+    gap = done.gap
+    if gap is None:  # the entry still counts; there is nothing left to close
+        return ()
+    now = {wording: faq.match(wording) for wording in gap.questions}
+    answered = {wording: _answers_with(result, done.entry_id) for wording, result in now.items()}
     closed = [q for q, wording in zip(gap.query_ids, gap.asked, strict=True) if answered[wording]]
     if closed:
-        faq_db.resolve_gaps(faq.store, closed, "entry", written.entry_id, user_id)
-    left = tuple(wording for wording in gap.questions if not answered[wording])
-    return EntryAdded(written, left)
+        faq_db.resolve_gaps(faq.store, closed, done.action, done.entry_id, done.user_id)
+    return tuple((wording, now[wording]) for wording in gap.questions if not answered[wording])
+
+
+def _answers_with(result: MatchResult, entry_id: str) -> bool:
+    return result.verdict == "answer" and result.matches[0].entry.id == entry_id
 
 
 def ignore_gap(faq: Faq, gap: Gap, user_id: str) -> None:

@@ -375,29 +375,61 @@ def _with_problems(text: str, problems: list[Problem]) -> Message:
 # What the lead just did, shown above the refreshed list (Mrkdwn, escaped here).
 
 
-def added_phrasing(question: str, entry_id: str, file: Path | None) -> Mrkdwn:
+def added_phrasing(
+    question: str, entry_id: str, file: Path | None, left_open: tuple[tuple[str, MatchResult], ...]
+) -> Mrkdwn:
     if file is None:
-        return Mrkdwn(f"{_curly(question)} is already a phrasing of {code(entry_id)}.")
-    shown = code(file_shown(file))
-    return Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {shown}.")
+        done = Mrkdwn(f"{_curly(question)} is already a phrasing of {code(entry_id)}.")
+    else:
+        shown = code(file_shown(file))
+        done = Mrkdwn(f"Added {_curly(question)} as a phrasing of {code(entry_id)} in {shown}.")
+    done += _still_open([(q, r) for q, r in left_open if q != question])
+    now = dict(left_open)
+    return done + (not_answered_with(question, entry_id, now[question]) if question in now else "")
 
 
-def added_entry(question: str, entry_id: str, file: Path, gap: Gap | None,
-                left_open: tuple[str, ...]) -> Mrkdwn:  # fmt: skip
+def added_entry(
+    question: str, entry_id: str, file: Path, gap: Gap | None,
+    left_open: tuple[tuple[str, MatchResult], ...], now: MatchResult,
+) -> Mrkdwn:  # fmt: skip
+    """`now`: how /faq answers the entry's own question, with the files as written."""
     shown = code(file_shown(file))
     done = Mrkdwn(f"Added the entry {code(entry_id)} ({_curly(question)}) to {shown}.")
-    if gap is not None and gap.question in left_open:
+    others = [(q, r) for q, r in left_open if q != question]
+    if gap is not None and others and others[0][0] == gap.question:
         done += Mrkdwn(
-            f" {_curly(gap.question)} is still unanswered: the entry is not asked that way, so "
-            "its gap stays on the list (add it there as a phrasing of the entry if the answer "
-            "is right for it)."
+            f" {_curly(gap.question)} is still not answered ({_what_faq_does(others[0][1])}), "
+            "so its gap stays on the list (add it there as a phrasing of the entry if the "
+            "answer is right for it)."
         )
-    elif left_open:
-        named = Mrkdwn(" · ").join(_curly(q, 100) for q in left_open[:3])
-        more = f" and {len(left_open) - 3} more" if len(left_open) > 3 else ""
-        done += Mrkdwn(" Left on the list, as the entry is not asked their way: ") + named
-        done += Mrkdwn(f"{more}.")
-    return done
+        others = others[1:]
+    return done + _still_open(others) + not_answered_with(question, entry_id, now)
+
+
+def _still_open(left_open: list[tuple[str, MatchResult]]) -> Mrkdwn:
+    """The gap's other wordings /faq still does not answer with the entry, with what it does."""
+    if not left_open:
+        return Mrkdwn("")
+    named = Mrkdwn(" · ").join(
+        _curly(q, 100) + Mrkdwn(" (") + _what_faq_does(result) + Mrkdwn(")")
+        for q, result in left_open[:3]
+    )
+    more = f" and {len(left_open) - 3} more" if len(left_open) > 3 else ""
+    return Mrkdwn(" Still not answered, so left on the list: ") + named + Mrkdwn(f"{more}.")
+
+
+def _what_faq_does(now: MatchResult) -> Mrkdwn:
+    best = now.matches[0] if now.matches else None
+    if now.verdict == "answer" and best is not None:
+        return Mrkdwn(f"/faq answers it with {code(best.entry.id)}, {best.score:.0f}% sure")
+    if now.verdict == "suggest":
+        return Mrkdwn("/faq asks “did you mean” between ") + _offered(now)
+    return Mrkdwn("/faq has no good match for it")
+
+
+def _offered(now: MatchResult) -> Mrkdwn:
+    named = [code(s.entry.id) + f" ({s.score:.0f}%)" for s in now.offered]
+    return Mrkdwn(", ").join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
 
 
 def not_answered_with(question: str, entry_id: str, now: MatchResult) -> Mrkdwn:
@@ -413,13 +445,9 @@ def not_answered_with(question: str, entry_id: str, now: MatchResult) -> Mrkdwn:
             f"not {code(entry_id)}: its words are closer to that entry's."
         )
     elif now.verdict == "suggest":
-        named = [code(s.entry.id) + f" ({s.score:.0f}%)" for s in now.offered]
-        offered = (
-            Mrkdwn(", ").join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
-        )
         told = Mrkdwn(
-            f"/faq now asks “did you mean” for {asked}, between {offered}: another entry is asked "
-            "this way too, or comes as close."
+            f"/faq now asks “did you mean” for {asked}, between {_offered(now)}: another entry "
+            "is asked this way too, or comes as close."
         )
     else:
         told = Mrkdwn(f"/faq still has no good match for {asked}.")

@@ -1,9 +1,12 @@
 """Buttons of /kb gaps: add a question as a phrasing, start a new entry, or ignore it.
 
-What a lead's click changes is written (the knowledge files, the database, the claim of the
-click) before Slack hears the acknowledgement; the FAQ reads the files again and the list is
-shown as it is now after it. Should the process die in between, every process reads the files
-again within seconds and at its start, and /kb gaps shows the list as it is."""
+What a lead's click changes is written (the phrasing in the knowledge files, an ignored gap
+in the database, the claim of the click) before Slack hears the acknowledgement. After it, the
+FAQ reads the files again (seconds on a large FAQ, too long to make Slack wait for), the gap's
+questions /faq now answers with the entry are closed, and the list is shown as it is. Should
+the process die in between, the gap stays on the list: every process reads the files again
+within seconds and at its start, and the lead's click again ("already a phrasing") closes
+what /faq answers."""
 
 import logging
 from collections.abc import Callable
@@ -12,7 +15,16 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.faq.curate import CurateError
-from bot.faq.gaps import Gap, close_as_phrasing, find_gap, find_gaps, ignore_gap, resolver
+from bot.faq.gaps import (
+    Gap,
+    ToClose,
+    close_answered,
+    find_gap,
+    find_gaps,
+    ignore_gap,
+    resolver,
+    write_phrasing,
+)
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import base
@@ -24,26 +36,33 @@ from bot.slack.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
-DONE = "kb_done"  # in the context: what the acknowledging listener did, for the list to say
-# in the context: (question, entry id) the lead meant the FAQ to answer so, checked once it
-# read the files again
-MEANT = "kb_meant"
+# in the context: what the acknowledging listener did, for the list to say, or what it wrote
+# for the step after the acknowledgement to close the gap's questions with
+DONE = "kb_done"
 
-# (services, gap, the action, the lead's user id) -> what was done, and the (question, entry
-# id) it meant the FAQ to answer so, if any
-GapHandler = Callable[[Services, Gap, dict, str], tuple[str, tuple[str, str] | None]]
+# (services, gap, the action, the lead's user id) -> what was done, or what was written
+GapHandler = Callable[[Services, Gap, dict, str], str | ToClose]
 
 
-def gaps_now(services: Services, done: str, meant: tuple[str, str] | None = None) -> base.Message:
-    """The list as it is now, saying what was `done`, once the FAQ read the files again; with a
-    warning when /faq does not answer the question `meant` with its entry even so (another
-    entry has its words too, or comes as close)."""
+def gaps_now(services: Services, done: str | ToClose) -> base.Message:
+    """The list as it is now, once the FAQ read the files again, saying what was `done`; a
+    phrasing or entry just written first closes the gap's questions /faq answers with it."""
+    if isinstance(done, ToClose):
+        done = _closed(services, done)
     services.faq.reload()
-    if meant is not None:
-        question, entry_id = meant
-        done += kb_blocks.not_answered_with(question, entry_id, services.faq.match(question))
     gaps = find_gaps(services.store, services.faq.edition, services.store.clock.now())
     return kb_blocks.gaps_list(gaps, done=done)
+
+
+def _closed(services: Services, done: ToClose) -> str:
+    """Closes what /faq answers with the entry now; says so, and names the rest."""
+    left_open = close_answered(services.faq, done)
+    file = done.written.file if done.written else None
+    if done.action == "phrasing":
+        return kb_blocks.added_phrasing(done.question, done.entry_id, file, left_open)
+    assert file is not None  # a new entry is always written
+    now = services.faq.match(done.question)
+    return kb_blocks.added_entry(done.question, done.entry_id, file, done.gap, left_open, now)
 
 
 def _clicked_gap(body: dict, respond: Respond, services: Services) -> Gap | str | None:
@@ -66,20 +85,20 @@ def _clicked_gap(body: dict, respond: Respond, services: Services) -> Gap | str 
 
 def on_gap(handle: GapHandler) -> Callable:
     """An acknowledging listener: checks the clicker is a lead, finds the gap the button
-    belongs to and lets `handle` act on it, in one transaction with the click's claim, before
-    Slack hears the acknowledgement; `show_gaps` then shows what was done."""
+    belongs to and lets `handle` write what it does, in one transaction with the click's claim,
+    before Slack hears the acknowledgement; `show_gaps` then closes what /faq answers and
+    shows what was done."""
 
     def listener(
         ack: Ack, body: dict, respond: Respond, context: BoltContext, services: Services,
         outbox: Outbox, delivery_key: str,
     ) -> None:  # fmt: skip
         found = _clicked_gap(body, respond, services)
+        done: str | ToClose | None = found if not isinstance(found, Gap) else None
         if isinstance(found, Gap):
             with outbox.unit_of_work(delivery_key):
-                found, context[MEANT] = handle(
-                    services, found, body["actions"][0], body["user"]["id"]
-                )
-        context[DONE] = found
+                done = handle(services, found, body["actions"][0], body["user"]["id"])
+        context[DONE] = done
         ack()
 
     listener.__name__ = handle.__name__
@@ -89,29 +108,23 @@ def on_gap(handle: GapHandler) -> Callable:
 def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
     done = context.get(DONE)
     if done is not None:
-        respond(replace_original=True, **gaps_now(services, done, context.get(MEANT)))
+        respond(replace_original=True, **gaps_now(services, done))
 
 
-def add_phrasing(
-    services: Services, gap: Gap, action: dict, user_id: str
-) -> tuple[str, tuple[str, str] | None]:
+def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> str | ToClose:
     entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
-        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ."), None
+        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
     try:
-        written = close_as_phrasing(services.faq, gap, entry, user_id)
+        return write_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
-        return kb_blocks.failed(str(error)), None
-    done = kb_blocks.added_phrasing(gap.question, entry.id, written.file if written else None)
-    return done, (gap.question, entry.id)
+        return kb_blocks.failed(str(error))
 
 
-def ignore(
-    services: Services, gap: Gap, action: dict, user_id: str
-) -> tuple[str, tuple[str, str] | None]:
+def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:
     ignore_gap(services.faq, gap, user_id)
-    return kb_blocks.ignored(gap.question, gap.count), None
+    return kb_blocks.ignored(gap.question, gap.count)
 
 
 def new_entry(body: dict, respond: Respond, services: Services, client: WebClient) -> None:

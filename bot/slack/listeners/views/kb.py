@@ -5,13 +5,13 @@ import json
 from slack_bolt import Ack, BoltContext
 
 from bot.faq.curate import PHRASING_LIMIT
-from bot.faq.gaps import asked_already, close_as_entry, find_gap
+from bot.faq.gaps import asked_already, find_gap, write_entry
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import FIELD_INPUT, Field, Modal
-from bot.slack.listeners.actions.kb import DONE, MEANT, gaps_now
+from bot.slack.listeners.actions.kb import DONE, gaps_now
 from bot.slack.outbox import Outbox
 
 
@@ -43,10 +43,10 @@ def write(
     ack: Ack, body: dict, view: dict, context: BoltContext, services: Services, outbox: Outbox,
     delivery_key: str,
 ) -> None:  # fmt: skip
-    """The entry is written to its knowledge file and the gap closed, in one transaction with
-    the submission's claim, before Slack hears the acknowledgement and closes the modal: what
-    the lead typed is never lost, and a resubmission changes nothing. A problem with it keeps
-    the modal open and says why (CurateError is a refusal)."""
+    """The entry is written to its knowledge file, in one transaction with the submission's
+    claim, before Slack hears the acknowledgement and closes the modal: what the lead typed is
+    never lost, and a resubmission changes nothing. The gap's questions are closed after it
+    (`show`). A problem with it keeps the modal open and says why (CurateError is a refusal)."""
     user_id = body["user"]["id"]
     errors = _errors(view, services, user_id)
     if errors:
@@ -59,24 +59,19 @@ def write(
     variants = [line for line in _value(view, Field.VARIANTS).splitlines() if line.strip()]
     tags = [tag for tag in _value(view, Field.TAGS).replace(",", " ").split() if tag]
     with outbox.unit_of_work(delivery_key):
-        added = close_as_entry(faq, gap, user_id, question=question,
-                               answer=_value(view, Field.ANSWER), variants=variants,
-                               tags=tags)  # fmt: skip
-    written = added.written
-    context[DONE] = kb_blocks.added_entry(
-        question, written.entry_id, written.file, gap, added.left_open
-    )
-    context[MEANT] = (question, written.entry_id)
+        context[DONE] = write_entry(faq, gap, user_id, question=question,
+                                    answer=_value(view, Field.ANSWER), variants=variants,
+                                    tags=tags)  # fmt: skip
     ack()  # the modal closes
 
 
 def show(body: dict, view: dict, context: BoltContext, services: Services, outbox: Outbox) -> None:
-    """After the acknowledgement: the FAQ reads the files again and the lead's list of gaps
-    says what was added."""
+    """After the acknowledgement: the FAQ reads the files again, the gap's questions /faq
+    answers with the new entry are closed, and the lead's list of gaps says what was added."""
     done = context.get(DONE)
     if done is None:  # refused, or a repeat
         return
-    shown = gaps_now(services, done, context.get(MEANT))
+    shown = gaps_now(services, done)
     response_url = edge_db.reply_for(
         services.store, view.get("root_view_id") or view["id"], body["user"]["id"]
     )
