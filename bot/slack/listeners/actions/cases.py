@@ -135,13 +135,15 @@ def approve(
     solution_id = _number(body) or 0
     user_id = body["user"]["id"]
     tz = time_zone(client, services.store, user_id)  # before the transaction
-    # A click that changes nothing (a refusal, a request decided already) claims no delivery:
-    # pressed again, at once or later, it is asked again and says why again, never silence.
+    # A refused click claims no delivery: pressed again, at once or later, it is asked again
+    # and says why again, never silence. Any other (a decision, or one already made) claims it,
+    # so that the second press of a double click is the first one's, as every button's is.
     unchanged = why_not_decide(
         services.store, services.guide.solutions, services.roles,
         solution_id=solution_id, user_id=user_id,
     )  # fmt: skip
-    key = delivery_key if unchanged is None else None
+    refused = unchanged is not None and unchanged.outcome == "refused"
+    key = None if refused else delivery_key
     with outbox.unit_of_work(key):
         decision = decide(
             services.store, services.guide.solutions, services.roles,
