@@ -94,12 +94,15 @@ def claim(store: Store, nudge: Nudge, recipients: list[str], instance: str, now:
     with store.transaction():
         if not _wanted(store, nudge.solution):
             return False
-        row = {
-            "key": nudge.id, "kind": KIND, "recipient_id": " ".join(recipients),
-            "due_at": iso(nudge.due_at), "status": "claimed", "instance": instance,
-            "claimed_at": iso(now), "attempts": 1,
-        }  # fmt: skip
-        return jobs.claim_job(store, row, now)
+        return jobs.claim_job(
+            store,
+            key=nudge.id,
+            kind=KIND,
+            recipient_id=" ".join(recipients),
+            due_at=nudge.due_at,
+            instance=instance,
+            now=now,
+        )
 
 
 def delivered(store: Store, nudge: Nudge, now: datetime) -> None:

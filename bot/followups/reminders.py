@@ -95,12 +95,15 @@ def claim(store: Store, reminder: Reminder, instance: str, now: datetime) -> boo
     with store.transaction():
         if not _still_wanted(store, reminder):
             return False
-        row = {
-            "key": reminder.id, "kind": reminder.kind, "recipient_id": reminder.recipient_id,
-            "due_at": iso(reminder.due_at), "status": "claimed", "instance": instance,
-            "claimed_at": iso(now), "attempts": 1,
-        }  # fmt: skip
-        return jobs.claim_job(store, row, now)
+        return jobs.claim_job(
+            store,
+            key=reminder.id,
+            kind=reminder.kind,
+            recipient_id=reminder.recipient_id,
+            due_at=reminder.due_at,
+            instance=instance,
+            now=now,
+        )
 
 
 def delivered(store: Store, reminder: Reminder, now: datetime) -> None:

@@ -133,10 +133,16 @@ def run_daily(
     when another instance has the day."""
     now = store.clock.now()
     key = f"retention:{now.astimezone(UTC).date().isoformat()}"
-    row = {"key": key, "kind": "retention", "recipient_id": ACTOR, "due_at": iso(now),
-           "status": "claimed", "instance": instance, "claimed_at": iso(now),
-           "attempts": 1}  # fmt: skip
-    if not jobs.claim_job(store, row, now):
+    claimed = jobs.claim_job(
+        store,
+        key=key,
+        kind="retention",
+        recipient_id=ACTOR,
+        due_at=now,
+        instance=instance,
+        now=now,
+    )
+    if not claimed:
         return None
     counts = apply(store, policy, now, tz=tz, matcher=matcher)
     jobs.job_delivered(store, key, iso(store.clock.now()))

@@ -11,7 +11,6 @@ from bot.reporting.goals import Goals, Schedule
 from bot.reporting.summary import Labels, WeeklySummary, build_summary
 from bot.reporting.weeks import WeekError, iso_week, week_label
 from bot.shared import jobs, times
-from bot.shared.clock import iso
 from bot.shared.db import Store
 
 
@@ -23,10 +22,15 @@ def claim_weekly_post(store: Store, label: str, now: datetime, instance: str = "
     """True for exactly one caller per week label, over every instance: the claim is a unique
     row in `job_claims`. Mark it with jobs.job_delivered once the post is queued (the outbox
     retries the sending); a claim not marked within jobs.CLAIM_TIMEOUT is taken over."""
-    row = {"key": weekly_post_key(label), "kind": "weekly_summary", "recipient_id": "management",
-           "due_at": iso(now), "status": "claimed", "instance": instance,
-           "claimed_at": iso(now), "attempts": 1}  # fmt: skip
-    return jobs.claim_job(store, row, now)
+    return jobs.claim_job(
+        store,
+        key=weekly_post_key(label),
+        kind="weekly_summary",
+        recipient_id="management",
+        due_at=now,
+        instance=instance,
+        now=now,
+    )
 
 
 def first_post(store: Store, label: str) -> bool:

@@ -47,10 +47,16 @@ def claims(store: Store, keys: list[str]) -> dict[str, dict]:
     return {row["key"]: row for row in rows}
 
 
-def claim_job(store: Store, row: dict, now: datetime) -> bool:
-    """Claim a job (the columns of `job_claims` for a new claim) for one instance at `now`: a
-    new key, or a stale claim (`is_stale`). Exactly one of any number of simultaneous claims
-    returns True."""
+def claim_job(
+    store: Store, *, key: str, kind: str, recipient_id: str, due_at: datetime, instance: str,
+    now: datetime,
+) -> bool:  # fmt: skip
+    """Claim the job `key` for `instance` at `now`: a new key, or a stale claim (`is_stale`).
+    Exactly one of any number of simultaneous claims returns True."""
+    row = {
+        "key": key, "kind": kind, "recipient_id": recipient_id, "due_at": iso(due_at),
+        "status": "claimed", "instance": instance, "claimed_at": iso(now), "attempts": 1,
+    }  # fmt: skip
     columns, marks = ", ".join(row), placeholders(row)
     with store.transaction() as db:
         cursor = db.execute(
