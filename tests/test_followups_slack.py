@@ -124,9 +124,52 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     local.workspace.command("ben", "/followup", "done 2")
     local.wait(timedelta(hours=22, minutes=30))  # 09:00 UTC, 10:00 in London
     (due,) = [r for r in local.workspace.look(member("ben")) if "Due now" in r.text]
-    assert ":alarm_clock: Due now: F-1 · today at 5:00 AM · call Maria" in (
-        due.render(local.workspace.reader(member("ben"))).text
+    assert ":alarm_clock: Due now: F-1 · Jun 18, 2026 at 10:00 AM London time (5:00 AM your " \
+        "time) · call Maria" in due.render(local.workspace.reader(member("ben"))).text  # fmt: skip
+
+
+def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_and_home(local):
+    """The zone a rep named was kept only in the save reply: the list, the reminders, the lead's
+    alert and Home gave the rep's clock alone, and the time agreed could not be read back."""
+    ana, lee = local.workspace.reader(member("ana")), local.workspace.reader(member("lee"))
+    local.workspace.command("ana", "/followup", "2pm New York time call Tom")  # 19:00 London
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
+    (home,) = local.open_home(member("ana"))
+    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
+        home.render().text
     )
+    # Moved on her own clock, it stays a promise on Tom's: both clocks still
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 4pm")
+    assert "now due tomorrow at 11:00 AM New York time (4:00 PM your time)" in (
+        moved.render(ana).text
+    )
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "F-1 · tomorrow at 11:00 AM New York time (4:00 PM your time) · call Tom" in listed
+    local.wait(timedelta(hours=28, minutes=15))  # 15:45 in London on Thursday
+    (coming,) = [r for r in local.workspace.look(member("ana")) if "Coming up" in r.text]
+    assert ":alarm_clock: Coming up: F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM " \
+        "your time) · call Tom" in coming.render(ana).text  # fmt: skip
+    assert "due Jun 18, 2026 at 11:00 AM New York time (4:00 PM your time)" in coming.text
+    local.wait(timedelta(minutes=15))
+    (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
+    assert "Due now: F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM your time)" in (
+        due.render(ana).text
+    )
+    local.wait(timedelta(hours=1))
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    assert "F-1 · Jun 18, 2026 at 11:00 AM New York time (5:00 PM your time) · call Tom" in (
+        alert.render(lee).text
+    )
+    # A snooze with a button names no zone either; one that names a zone replaces it
+    assert "New York time" in shown(local.workspace.click("ana", "Snooze 1h"))
+    moved = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 9am Paris time")
+    assert "now due tomorrow at 9:00 AM Paris time (8:00 AM your time)" in moved[0].render(ana).text
+    # and the reminders sent before say it on both clocks, dated
+    assert all("now due Jun 19, 2026 at 9:00 AM Paris time (8:00 AM your time)" in
+               reminder.render(ana).text for reminder in moved[1:])  # fmt: skip
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    assert "Paris time" in listed and "New York" not in listed
 
 
 def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_midnight(local):

@@ -50,7 +50,9 @@ def seed(local: LocalSlack, tmp_path) -> Store:
         ws.fill("Reason", reason, "ana")
         ws.submit("ana")
     ws.click("lee", "Approve")
-    ws.command("ana", "/followup", "in 1h call Margaret back about her refund C-1001")
+    ws.command(
+        "ana", "/followup", "tomorrow 9am Dublin time call Margaret back about her refund C-1001"
+    )
     ws.command("ana", "/followup", f"in 2h email {NAME} the returns label")  # no case
     ws.command("ana", "/redirect", "billing C-1001 she saw two charges on the 3rd")
     ws.command("ana", "/draft", "C-1001 I am upset, my box from you arrived crushed")
@@ -72,6 +74,9 @@ def test_an_export_holds_everything_repbot_keeps_about_the_customer(local, tmp_p
     assert [s["reason"] for s in case["solutions"]] == ["Damaged twice", "Whole box unusable"]
     assert case["solutions"][1]["decided_by"] == "U0LEE0001"
     assert case["promises"][0]["what"] == "call Margaret back about her refund"
+    # the time agreed with her, on her clock as the rep named it
+    assert case["promises"][0]["zone"] == "Europe/Dublin"
+    assert case["promises"][0]["zone_said"] == "Dublin time"
     assert case["redirects"][0]["note"] == "she saw two charges on the 3rd"
     assert "arrived crushed" in case["drafts"][0]["message"]
     personal = [row["personal"] for row in document["audit"] if row["personal"]]

@@ -9,6 +9,8 @@ from bot.shared.redact import Mentions, naming, spellings
 
 PROMISE_FIELDS = ("id", "owner_id", "what", "due_at", "status", "done_by", "done_at",
                   "closed_by", "closed_at", "missed_at", "created_at")  # fmt: skip
+# On her own case, the customer's clock the promise was made on too: her time, agreed with her.
+CASE_PROMISE_FIELDS = (*PROMISE_FIELDS, "zone", "zone_said")
 REDIRECT_FIELDS = ("id", "from_user", "team_id", "note", "status", "taken_by", "taken_at",
                    "reply_by", "created_at")  # fmt: skip
 
@@ -19,7 +21,7 @@ def case_records(store: Store, case_ids: list[int]) -> dict[int, dict[str, list[
         i: {"promises": [], "redirects": []} for i in case_ids
     }
     for row in followups_db.followups_of_cases(store, case_ids):
-        found[row["case_id"]]["promises"].append({f: row[f] for f in PROMISE_FIELDS})
+        found[row["case_id"]]["promises"].append({f: row[f] for f in CASE_PROMISE_FIELDS})
     for row in followups_db.redirects_of_cases(store, case_ids):
         found[row["case_id"]]["redirects"].append({f: row[f] for f in REDIRECT_FIELDS})
     return found

@@ -88,12 +88,18 @@ def settle_followup(
         return cursor.rowcount == 1
 
 
-def move_followup(store: Store, followup_id: int, due_at: str, missed_at: str | None) -> bool:
-    """An open follow-up due at `due_at` now, missed first at `missed_at` (None: never)."""
+def move_followup(
+    store: Store, followup_id: int, due_at: str, missed_at: str | None,
+    zone: tuple[str, str] | None = None,
+) -> bool:  # fmt: skip
+    """An open follow-up due at `due_at` now, missed first at `missed_at` (None: never), in
+    `zone` (its tz name and words) when one is named, else in the zone it had."""
+    key, said = zone or (None, None)
     with store.transaction() as db:
         cursor = db.execute(
-            "UPDATE followups SET due_at = ?, missed_at = ? WHERE id = ? AND status = 'open'",
-            [due_at, missed_at, followup_id],
+            """UPDATE followups SET due_at = ?, missed_at = ?, zone = coalesce(?, zone),
+               zone_said = coalesce(?, zone_said) WHERE id = ? AND status = 'open'""",
+            [due_at, missed_at, key, said, followup_id],
         )
         return cursor.rowcount == 1
 

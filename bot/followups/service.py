@@ -26,6 +26,7 @@ from bot.cases.service import RETYPED_WITHIN, get_case, open_case, parse_case_re
 from bot.coaching.drafts import next_step
 from bot.coaching.playbooks import Playbooks
 from bot.followups import queries as followups_db
+from bot.followups.zones import Zone, kept_zone
 from bot.shared.clock import iso
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Code, Refusal
@@ -56,6 +57,9 @@ class Followup:
     # The first due time it was missed at, when it was snoozed after it: the weekly summary
     # judges it against this time, not the due time it was moved to (`snooze`).
     missed_at: datetime | None = None
+    # The customer's clock the rep named for it ("10am New York time"), kept through a snooze
+    # that names none: every message of it says the time on that clock too. None: the rep's.
+    zone: Zone | None = None
 
     @property
     def ref(self) -> str:
@@ -81,6 +85,7 @@ def followup_from_row(row: dict) -> Followup:
         datetime.fromisoformat(row["due_at"]), row["status"],
         datetime.fromisoformat(row["created_at"]), _time(row["done_at"]), row["done_by"],
         _time(row["closed_at"]), row["closed_by"], _time(row["missed_at"]),
+        kept_zone(row["zone"], row["zone_said"]),
     )  # fmt: skip
 
 
@@ -126,10 +131,12 @@ def add_followup(
     due_at: datetime,
     case_id: int | None,
     request_key: str | None,
+    zone: Zone | None = None,
 ) -> Followup:
-    """Record a promise, in one transaction with its audit row; a retried request (same key)
-    returns the first one. Raises FollowupError (nothing promised, a time not ahead) or
-    CaseError (unknown or closed case); nothing is stored then."""
+    """Record a promise (due on the customer's clock `zone` when the rep named one), in one
+    transaction with its audit row; a retried request (same key) returns the first one.
+    Raises FollowupError (nothing promised, a time not ahead) or CaseError (unknown or closed
+    case); nothing is stored then."""
     what = " ".join((what or "").split())
     if not what:
         example = "/followup tomorrow 10am call Sam about the refund C-1042"
@@ -147,15 +154,23 @@ def add_followup(
             open_case(store, case_id)
         followup_id = followups_db.insert_followup(store,
             {"owner_id": owner_id, "case_id": case_id, "what": what, "due_at": iso(due_at),
-             "status": "open", "request_key": request_key}
+             "status": "open", "request_key": request_key, **_zone_columns(zone)}
         )  # fmt: skip
+        details = {"case": f"C-{case_id}" if case_id else None, "due_at": iso(due_at)}
+        if zone is not None:
+            details["zone"] = zone.tz.key
         audit.append(
             db, actor=owner_id, action="followup.added", subject=f"F-{followup_id}",
-            details={"case": f"C-{case_id}" if case_id else None, "due_at": iso(due_at)},
+            details=details,
             at=store.now(), customer=audit.customer_of_case(store, case_id),
             personal={"what": what},
         )  # fmt: skip
         return existing(get_followup(store, followup_id), f"follow-up F-{followup_id}")
+
+
+def _zone_columns(zone: Zone | None) -> dict[str, str | None]:
+    """A promise's zone as stored: its tz name and the words it is said back in."""
+    return {"zone": zone.tz.key if zone else None, "zone_said": zone.name if zone else None}
 
 
 def save_promise(
@@ -166,6 +181,7 @@ def save_promise(
     due_at: datetime,
     case_id: int | None,
     request_key: str | None,
+    zone: Zone | None = None,
 ) -> Promised:
     """`add_followup` for a promise a rep typed, unless they typed the same one at once
     before: the same words (whatever their case, spaces and closing punctuation), on the same
@@ -188,7 +204,7 @@ def save_promise(
         return Promised(
             add_followup(
                 store, owner_id=owner_id, what=what, due_at=due_at, case_id=case_id,
-                request_key=request_key,
+                request_key=request_key, zone=zone,
             )
         )  # fmt: skip
 
@@ -302,12 +318,14 @@ def _missed_by(due_at: datetime, moment: datetime) -> bool:
 
 
 def snooze(
-    store: Store, followup_id: int, user_id: str, until: datetime, *, roles: Roles | None = None
-) -> Followup:
+    store: Store, followup_id: int, user_id: str, until: datetime, *, roles: Roles | None = None,
+    zone: Zone | None = None,
+) -> Followup:  # fmt: skip
     """Move a follow-up's due time; the reminders for the old time are never sent, the new
-    time gets its own. Same rules as `complete`; `until` must be ahead. A snooze in good time
-    reschedules the promise; one after its due time keeps the first time it was missed at
-    (`missed_at`), so the summary counts it late however it ends."""
+    time gets its own. Same rules as `complete`; `until` must be ahead. A `zone` named with it
+    becomes the promise's; without one it keeps the customer's clock it was made on. A snooze
+    in good time reschedules the promise; one after its due time keeps the first time it was
+    missed at (`missed_at`), so the summary counts it late however it ends."""
     with store.transaction() as db:
         followup = _open_for(store, followup_id, user_id, roles)
         now = store.clock.now()
@@ -318,10 +336,16 @@ def snooze(
         missed = followup.missed_at or (
             followup.due_at if _missed_by(followup.due_at, now) else None
         )
-        followups_db.move_followup(store, followup.id, iso(until), iso(missed) if missed else None)
+        named = (zone.tz.key, zone.name) if zone else None
+        followups_db.move_followup(
+            store, followup.id, iso(until), iso(missed) if missed else None, named
+        )
+        details = {"from": iso(followup.due_at), "to": iso(until)}
+        if zone is not None:
+            details["zone"] = zone.tz.key
         audit.append(
             db, actor=user_id, action="followup.snoozed", subject=followup.ref,
-            details={"from": iso(followup.due_at), "to": iso(until)}, at=store.now(),
+            details=details, at=store.now(),
             customer=audit.customer_of_case(store, followup.case_id),
         )  # fmt: skip
         return existing(get_followup(store, followup.id), followup.ref)

@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.shared.english import everyday_words
 
@@ -87,6 +87,20 @@ class Zone:
             return self.name
         shown = moment.astimezone(self.tz).tzname() or ""
         return shown if shown.isalpha() else self.name
+
+
+def kept_zone(key: str | None, name: str | None) -> Zone | None:
+    """The zone a promise was made in, as stored with it (its tz name and the words it is said
+    back in), as `read_zone` gave it: an abbreviation is one of ours that names that clock (a
+    "UTC" typed as the offset "UTC+0" is Etc/GMT, said as typed). None when it was made on the
+    rep's own clock, or the tz database no longer has the zone: the rep's clock still reads."""
+    if not key or not name:
+        return None
+    try:
+        tz = ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return Zone(tz, name, ABBREVIATIONS.get(name) == key)
 
 
 @dataclass(frozen=True)

@@ -676,6 +676,14 @@ def _v26_contact_words(db: Database) -> None:
     db.execute("ALTER TABLE contacts ADD COLUMN words_digest TEXT")
 
 
+def _v27_promise_zones(db: Database) -> None:
+    # The customer's zone a promise was made in ("tomorrow 10am New York time"): its tz name
+    # and the words it is said back in (bot/followups/zones.py), so every message of it gives
+    # the customer's clock beside the rep's. NULL: made on the rep's own clock, as all before.
+    db.execute("ALTER TABLE followups ADD COLUMN zone TEXT")
+    db.execute("ALTER TABLE followups ADD COLUMN zone_said TEXT")
+
+
 # Append new steps; never edit one that has shipped. Step N brings the schema to version N.
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1_faq,
@@ -704,4 +712,5 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _v24_redirects_name_the_case_owner,
     _v25_promises_missed_before_a_snooze,
     _v26_contact_words,
+    _v27_promise_zones,
 ]

@@ -100,8 +100,9 @@ def due_time(
     just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
     2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
     customer's, is said on that clock and on the rep's (`_in_zone`), its plain words (a
-    phone's notification, read later) with dates for "today" and "tomorrow"."""
-    if now is not None and zone is not None and _clock_differs(moment, tz, zone):
+    phone's notification, read later) with dates for "today" and "tomorrow", and both with
+    dates where no `now` says when it is read (a reminder, the Home tab)."""
+    if zone is not None and _clock_differs(moment, tz, zone):
         shown = _in_zone(moment, tz, now, zone)
         return _in_zone(moment, tz, now, zone, later=True), Mrkdwn(escape(shown))
     if ends := _midnight(moment, tz):
@@ -127,15 +128,16 @@ def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
 
 
 def _in_zone(
-    moment: datetime, tz: ZoneInfo, now: datetime, zone: Zone, *, later: bool = False
+    moment: datetime, tz: ZoneInfo, now: datetime | None, zone: Zone, *, later: bool = False
 ) -> str:
     """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
     customer, then on the rep's clock, its day said again where it is another. "today" and
     "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
     rep's tomorrow), and never for midnight, which on the rep's clock is spelt out as the list
-    spells it. Read `later` (a notification), dates instead of "today" and "tomorrow"."""
+    spells it. Read `later` (a notification) or at no known `now`, dates instead of "today"
+    and "tomorrow"."""
     theirs = moment.astimezone(zone.tz)
-    same_day = now.astimezone(zone.tz).date() == now.astimezone(tz).date()
+    same_day = now is None or now.astimezone(zone.tz).date() == now.astimezone(tz).date()
     near = same_day and theirs.time() != time(0)
     said = (
         f"{_day(moment, zone.tz, now, near=near, later=later)} at "
@@ -148,36 +150,32 @@ def _in_zone(
     return f"{said} ({own} your time{f', {ends}' if ends else ''})"
 
 
-def _day(moment: datetime, tz: ZoneInfo, now: datetime, *, near: bool, later: bool) -> str:
+def _day(moment: datetime, tz: ZoneInfo, now: datetime | None, *, near: bool, later: bool) -> str:
     """The day of `moment` on the clock of `tz` in `_in_zone`: `times.day_said`, or its date
-    in place of "today" and "tomorrow" for words read `later`."""
-    said = times.day_said(moment, tz, now, near=near)
-    if later and said in ("today", "tomorrow"):
+    in place of "today" and "tomorrow" for words read `later` or at no known `now`."""
+    said = times.day_said(moment, tz, now or moment, near=near)
+    if (later or now is None) and said in ("today", "tomorrow"):
         return times.day(moment.astimezone(tz).date())
     return said
 
 
-def followup_saved(
-    followup: Followup, tz: ZoneInfo, now: datetime, zone: Zone | None = None
-) -> Message:
-    """A promise just saved, due as the rep said it (in `zone` when they named one)."""
+def followup_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Message:
+    """A promise just saved, due as the rep said it (in the zone they named, if any)."""
     saved = f"Follow-up F-{followup.id} saved: "
     after = ". I'll remind you before it is due."
-    said, shown = due_time(followup.due_at, tz, now, zone)
+    said, shown = due_time(followup.due_at, tz, now, followup.zone)
     return message(
         f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
         sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
     )
 
 
-def followup_retyped(
-    promised: Promised, tz: ZoneInfo, now: datetime, zone: Zone | None = None
-) -> Message:
+def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
     """The same promise typed again at once: the one already saved, and that nothing more was;
-    its due time said as typed again (in `zone`), as the first reply said it."""
+    its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
-    said, shown = due_time(followup.due_at, tz, now, zone)
+    said, shown = due_time(followup.due_at, tz, now, followup.zone)
     first, then = f"That's {followup.ref}, saved {ago_said}: ", ". Nothing new was saved."
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{then}",
@@ -189,17 +187,19 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> M
     """Under a draft the rep used on a case: its promise, kept as a follow-up."""
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
-        f"{_case(followup)}, due {due_time(followup.due_at, tz, now)[1]}. I'll remind you "
+        f"{_case(followup)}, due {due_time(followup.due_at, tz, now, followup.zone)[1]}. I'll "
+        "remind you "
         "before it is due."
     )
 
 
 def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkdwn:
-    """One follow-up; with `now`, marked when it is past due; when first due, if it was
-    snoozed after that (`missed`)."""
+    """One follow-up, due on the customer's clock too where the rep named one; with `now`,
+    marked when it is past due; when first due, if it was snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
+    due = due_time(followup.due_at, tz, now, followup.zone)[1]
     return Mrkdwn(
-        f"F-{followup.id} · {due_time(followup.due_at, tz, now)[1]}{late}{missed(followup, tz)} · "
+        f"F-{followup.id} · {due}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
     )
 
@@ -251,24 +251,25 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
-    due = f"{due_time(followup.due_at, tz)[0]}{missed_in_words(followup, tz)}"
+    due_said = due_time(followup.due_at, tz, zone=followup.zone)[0]
+    due = f"{due_said}{missed_in_words(followup, tz)}"
     fallback = f"{heading}: F-{followup.id} {followup.what}, due {due}"
     return message(fallback, blocks)
 
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None, zone: Zone | None = None,
+    now: datetime | None = None,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
-    notification text stays words, no member id. `now` and `zone`: said back to the rep who
-    just moved it, as `due_time` says them."""
+    notification text stays words, no member id. `now`: said back to the rep who just moved
+    it, as `due_time` says it; on the customer's clock too where the promise has one."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        due_said, due_shown = due_time(followup.due_at, tz, now, zone)
+        due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone)
         text += f", now due {due_said}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:

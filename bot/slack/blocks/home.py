@@ -54,8 +54,8 @@ def home_view(
     `notice`, what the reader's last click on the tab did, shown first."""
     followup_lines = [
         Mrkdwn(
-            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · {due_time(f.due_at, tz)[1]}"
-            f"{missed(f, tz)} · "
+            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · "
+            f"{due_time(f.due_at, tz, zone=f.zone)[1]}{missed(f, tz)} · "
             f"{escape(shorten(f.what, 120))}"
         )
         for f in followups

@@ -82,8 +82,9 @@ def _snooze(
     now = services.store.clock.now()
     hours = services.guide.playbooks.working_hours
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
-    moved = snooze(services.store, number, user_id, until.at, roles=services.roles)
-    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, zone=until.zone)
+    roles = services.roles
+    moved = snooze(services.store, number, user_id, until.at, roles=roles, zone=until.zone)
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
@@ -98,11 +99,11 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
         return followup_blocks.followup_no_promise(when_text)
     promised = save_promise(
         services.store, owner_id=command["user_id"], what=what, due_at=due.at, case_id=case_id,
-        request_key=command.get("trigger_id"),
+        request_key=command.get("trigger_id"), zone=due.zone,
     )  # fmt: skip
     if promised.earlier is not None:
-        return followup_blocks.followup_retyped(promised, tz, now, due.zone)
-    return followup_blocks.followup_saved(promised.followup, tz, now, due.zone)
+        return followup_blocks.followup_retyped(promised, tz, now)
+    return followup_blocks.followup_saved(promised.followup, tz, now)
 
 
 def send_redirect(
