@@ -49,6 +49,11 @@ MESSAGE_PLACEHOLDERS = {
 NO_ALTERNATIVES = (
     "I've gone through this with {decider}, and what I can do for you now is [what you can do]."
 )
+# What to do about a solution over the most anyone may grant in one.
+LARGER = (
+    "A larger amount needs a change to the playbook, which team leads make; choose a smaller "
+    "amount or another solution."
+)
 # Who decided a denial, as the rep says it to the customer ({decider}).
 DECIDERS = {"senior": "a senior colleague", "lead": "my team lead", "manager": "my manager"}
 TYPE_PLACEHOLDERS = {"amount"}
@@ -91,6 +96,11 @@ class SolutionType:
     offer: str = ""  # customer words, with {amount}
     message: str = ""  # customer words once granted, with {amount}
     source: str = ""  # "file:line"
+
+    @property
+    def noun(self) -> str:
+        """The label inside a sentence: "fee waiver", "account credit"."""
+        return self.label[:1].lower() + self.label[1:]
 
 
 Limit = tuple[Decimal | None, Decimal]  # (most per solution, most per customer in 30 days)
@@ -480,13 +490,9 @@ def parse_amount(policy: SolutionPolicy, text: str | None, type_id: str | None =
             else f"{most:,.2f} {policy.currency}"
         )
         # Said as the other limits are (a real £600 refund is no typo), with what to do next.
-        label = solution_type.label.lower() if solution_type else "solution"
-        once = f"in one {label}" if money else "at once"
-        raise SolutionError(
-            f"At most {shown} {once}, whoever grants it. A larger amount "
-            "needs a change to the playbook, which team leads make; choose a smaller amount or "
-            "another solution."
-        )
+        noun = solution_type.noun if solution_type else "solution"
+        once = f"in one {noun}" if money else "at once"
+        raise SolutionError(f"At most {shown} {once}, whoever grants it. {LARGER}")
     return amount.quantize(Decimal("0.01")) if money else amount.to_integral_value()
 
 
@@ -566,9 +572,8 @@ def _limit_hit(
         )
         if counted is not None:  # "at most 2 free months on the plan at once"
             return LimitHit(f"at most {counted} at once", per_solution=True)
-        noun = solution_type.label[0].lower() + solution_type.label[1:]
         shown = format_amount(policy, solution_type, each)
-        return LimitHit(f"at most {shown} in one {noun}", per_solution=True)
+        return LimitHit(f"at most {shown} in one {solution_type.noun}", per_solution=True)
     had = sum((Decimal(a) for a in granted if a is not None), Decimal(0))
     return LimitHit(
         f"at most {format_amount(policy, solution_type, per_customer)} per customer in 30 days",
@@ -595,10 +600,7 @@ def _beyond_everyone(
 def _ask_instead(policy: SolutionPolicy, solution_type: SolutionType, hit: LimitHit) -> str:
     """What a rep may ask for instead of a solution beyond everyone's limits."""
     if hit.per_solution:
-        return (
-            "A larger amount needs a change to the playbook, which team leads make; choose a "
-            "smaller amount or another solution."
-        )
+        return LARGER
     if hit.left:  # the limit per customer still allows some: how much
         left = format_amount(policy, solution_type, hit.left)
         return f"Choose {left} or less, or another solution."
@@ -641,7 +643,7 @@ def _alternative(solution_type: SolutionType) -> str:
     account credit", "free months on the plan"): "what I can do is refund" was no sentence."""
     if not PLACEHOLDER.search(solution_type.offer):
         return solution_type.offer
-    label = solution_type.label[0].lower() + solution_type.label[1:]
+    label = solution_type.noun
     if label.split(" ", 1)[0].endswith("s") or label[0].isdigit():
         return label  # "free months on the plan", "50% off the next box"
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"

@@ -15,14 +15,13 @@ The same promise typed again at once by the same rep is the one already saved (a
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.cases import audit
-from bot.cases.service import RETYPED_WITHIN, get_case, open_case, parse_case_ref
+from bot.cases.service import RETYPED_WITHIN, get_case, open_case, parse_case_ref, typed_alike
 from bot.coaching.drafts import next_step
 from bot.coaching.playbooks import Playbooks
 from bot.followups import queries as followups_db
@@ -196,10 +195,9 @@ def save_promise(
         if request_key and (row := followups_db.followup_by_request(store, request_key)):
             return Promised(followup_from_row(row))
         now = store.clock.now()
-        gist = _gist(what)
         for row in followups_db.open_since(store, owner_id, case_id, iso(now - RETYPED_WITHIN)):
             earlier = followup_from_row(row)
-            if _gist(earlier.what) == gist and abs(earlier.due_at - due_at) <= RETYPED_WITHIN:
+            if typed_alike(earlier.what, what) and abs(earlier.due_at - due_at) <= RETYPED_WITHIN:
                 return Promised(earlier, now - earlier.created_at)
         return Promised(
             add_followup(
@@ -207,12 +205,6 @@ def save_promise(
                 request_key=request_key, zone=zone,
             )
         )  # fmt: skip
-
-
-def _gist(what: str) -> str:
-    """A promise's words as a rep retyping it may vary them: "Call Tom back." is "call tom
-    back"."""
-    return " ".join(what.casefold().split()).rstrip(string.punctuation + " ")
 
 
 def promise_of_draft(

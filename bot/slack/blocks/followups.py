@@ -159,15 +159,22 @@ def _day(moment: datetime, tz: ZoneInfo, now: datetime | None, *, near: bool, la
     return said
 
 
-def followup_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Message:
-    """A promise just saved, due as the rep said it (in the zone they named, if any)."""
-    saved = f"Follow-up F-{followup.id} saved: "
-    after = ". I'll remind you before it is due."
+def _promise_said(
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str
+) -> Message:
+    """A promise said back to the rep who just typed it, between `first` and `then` (our own
+    words), due as they said it (in the zone they named, if any)."""
     said, shown = due_time(followup.due_at, tz, now, followup.zone)
     return message(
-        f"{saved}{followup.what}{_case(followup)}, due {said}{after}",
-        sections(Mrkdwn(f"{saved}{escape(followup.what)}{_case(followup)}, due {shown}{after}")),
+        f"{first}{followup.what}{_case(followup)}, due {said}{then}",
+        sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
     )
+
+
+def followup_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Message:
+    """A promise just saved."""
+    first = f"Follow-up F-{followup.id} saved: "
+    return _promise_said(first, followup, tz, now, ". I'll remind you before it is due.")
 
 
 def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
@@ -175,12 +182,8 @@ def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
-    said, shown = due_time(followup.due_at, tz, now, followup.zone)
-    first, then = f"That's {followup.ref}, saved {ago_said}: ", ". Nothing new was saved."
-    return message(
-        f"{first}{followup.what}{_case(followup)}, due {said}{then}",
-        sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
-    )
+    first = f"That's {followup.ref}, saved {ago_said}: "
+    return _promise_said(first, followup, tz, now, ". Nothing new was saved.")
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
@@ -188,8 +191,7 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> M
     return Mrkdwn(
         f"Logged as sent. Its promise is follow-up F-{followup.id}: {escape(followup.what)}"
         f"{_case(followup)}, due {due_time(followup.due_at, tz, now, followup.zone)[1]}. I'll "
-        "remind you "
-        "before it is due."
+        "remind you before it is due."
     )
 
 
