@@ -163,23 +163,40 @@ def shipped_matcher() -> Matcher:
     return _cached_matcher(Matcher, load_valid_knowledge(KNOWLEDGE))
 
 
-# The playbooks as loaded, by directory and files: only the session's shared copy is read again
-# and again, and a test that changed it fails (see `local`). A Guide is frozen, replaced whole
-# on reload; a file's change (content or time) makes another key, so another load.
-_GUIDES: dict[tuple, tuple[Guide | None, list]] = {}
+# The playbooks and the FAQ as loaded, by directory and files: only the session's shared copy
+# is read again and again, and a test that changed it fails (see `local`). A file's change
+# (content or time) makes another key, so another load. A Guide is frozen, replaced whole on
+# reload; a Knowledge has lists, so each test gets lists of its own (its entries are frozen).
+_LOADED: dict[tuple, object] = {}
 _load_guide = services.load_guide
+_load_knowledge = services.load_valid_knowledge
+
+
+def _files_key(directory: Path) -> tuple:
+    files = sorted(path for path in Path(directory).rglob("*") if path.is_file())
+    return (
+        str(directory),
+        tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+        tuple(fingerprint(Path(directory)).items()),
+    )
 
 
 def _cached_guide(playbooks_dir: Path) -> tuple[Guide | None, list]:
-    files = sorted(path for path in Path(playbooks_dir).rglob("*") if path.is_file())
-    key = (
-        str(playbooks_dir),
-        tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
-        tuple(fingerprint(Path(playbooks_dir)).items()),
-    )
-    if key not in _GUIDES:
-        _GUIDES[key] = _load_guide(playbooks_dir)
-    return _GUIDES[key]
+    key = ("guide", *_files_key(playbooks_dir))
+    if key not in _LOADED:
+        _LOADED[key] = _load_guide(playbooks_dir)
+    return _LOADED[key]  # type: ignore[return-value]
+
+
+def _cached_knowledge(knowledge_dir: Path) -> Knowledge:
+    key = ("knowledge", *_files_key(knowledge_dir))
+    if key not in _LOADED:
+        _LOADED[key] = _load_knowledge(knowledge_dir)
+    loaded: Knowledge = _LOADED[key]  # type: ignore[assignment]
+    return replace(
+        loaded, entries=list(loaded.entries), problems=list(loaded.problems),
+        files=list(loaded.files), synonyms=dict(loaded.synonyms),
+    )  # fmt: skip
 
 
 # The weekly summary's chart by its figures: drawing it takes matplotlib a good part of a
@@ -232,8 +249,9 @@ def local(
     else:
         knowledge, playbooks = shared_content
         before = fingerprint(knowledge, playbooks)
-        # The playbooks as loaded at start-up; a reload reads the files as ever.
+        # The content as loaded at start-up; a reload reads the files as ever.
         monkeypatch.setattr(services, "load_guide", _cached_guide)
+        monkeypatch.setattr(services, "load_valid_knowledge", _cached_knowledge)
     over_http = request.node.get_closest_marker(OVER_HTTP) is not None
     database = tmp_path / "repbot.db"
     if not database.exists():  # else a fixture made it, as an older repbot left it

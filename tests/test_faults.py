@@ -54,7 +54,7 @@ def wait_until(condition, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+        time.sleep(0.01)
 
 
 # --- load with kills ---------------------------------------------------------------------------

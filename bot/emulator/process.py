@@ -99,7 +99,7 @@ class BotProcess:
             if not self.port and (serving := SERVING.search(self.output)):
                 self.port = int(serving.group(1))
                 continue
-            time.sleep(0.05)
+            time.sleep(0.01)  # a start takes about a second: poll finely, the check is cheap
 
     def health(self) -> int | None:
         """The status of GET /healthz; None when nothing answers."""

@@ -28,8 +28,11 @@ def trend_chart(trends: list[tuple[str, dict[str, Number | None]]]) -> bytes:
 
     weeks = [label.split("-")[-1] for label, _ in trends]  # "W47": the year only crowds it
     # matplotlib.figure.Figure, not pyplot: no global state, so threads cannot interfere.
-    chart = Figure(figsize=(8, 5), dpi=100, layout="constrained")
+    chart = Figure(figsize=(8, 5), dpi=100)
     axes = chart.subplots(2, 2)
+    # Fixed margins, wide enough for six-digit counts: matplotlib's constrained layout fits
+    # them to the labels, but drew the chart twice to do it, half a second a chart.
+    chart.subplots_adjust(left=0.08, right=0.98, bottom=0.06, top=0.88, wspace=0.2, hspace=0.38)
     for ax, (title, lines, percent) in zip(axes.flat, PANELS, strict=True):
         highest = 0.0
         for name, label in lines:

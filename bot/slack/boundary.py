@@ -8,6 +8,7 @@ registered outside it. Replies through `respond` go through the outbox."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import logging
@@ -120,9 +121,16 @@ def _slack_retries(args: Args) -> bool:
     return not retry.isdigit() or int(retry) < MAX_EVENT_RETRIES
 
 
+@functools.cache
+def _argument_names(listener: Callable) -> list[str]:
+    # Read once per listener: every app built (each test's, each worker's) guards the same
+    # hundred functions, and inspect took a tenth of building one.
+    return inspect.getfullargspec(listener).args
+
+
 def guard(listener: Callable, *, lazy: bool = False) -> Callable:
     """`listener` inside the boundary, with the arguments it names (Bolt's, or the context's)."""
-    wanted = inspect.getfullargspec(listener).args
+    wanted = _argument_names(listener)
 
     def guarded(args: Args) -> BoltResponse | None:
         acked = lambda: lazy or args.ack.response is not None  # noqa: E731
