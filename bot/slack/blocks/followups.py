@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
@@ -18,7 +18,6 @@ from bot.followups.redirects import (
 )
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup, Promised
-from bot.followups.zones import Zone
 from bot.shared import times
 from bot.shared.db import existing
 from bot.slack.blocks.base import (
@@ -38,14 +37,8 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import (
-    ago,
-    contacts,
-    missed,
-    missed_in_words,
-    promise_lines,
-    tenure,
-)
+from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
+from bot.slack.blocks.due import due_time, missed, missed_in_words
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -89,74 +82,6 @@ def followup_no_promise(when_text: str) -> Message:
 
 def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
-
-
-def due_time(
-    moment: datetime, tz: ZoneInfo, now: datetime | None = None, zone: Zone | None = None
-) -> tuple[str, Mrkdwn]:
-    """When a follow-up is due, in plain words and as shown. Midnight gets its weekday and the
-    day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of Thursday)"): "tomorrow
-    at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
-    just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
-    2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
-    customer's, is said on that clock and on the rep's (`_in_zone`), its plain words (a
-    phone's notification, read later) with dates for "today" and "tomorrow", and both with
-    dates where no `now` says when it is read (a reminder, the Home tab)."""
-    if zone is not None and _clock_differs(moment, tz, zone):
-        shown = _in_zone(moment, tz, now, zone)
-        return _in_zone(moment, tz, now, zone, later=True), Mrkdwn(escape(shown))
-    if ends := _midnight(moment, tz):
-        said = f"{times.on_weekday(moment, tz)} ({ends})"
-        return said, Mrkdwn(escape(said))
-    if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
-        said = times.on_weekday(moment, tz)
-        return said, Mrkdwn(escape(said))
-    return times.at(moment, tz), local_time(moment, tz)
-
-
-def _midnight(moment: datetime, tz: ZoneInfo) -> str | None:
-    """ "midnight at the end of Thursday" where `moment` is 00:00 on the clock of `tz`, which
-    belongs to the day before it."""
-    local = moment.astimezone(tz)
-    return f"midnight at the end of {local - DAY:%A}" if local.time() == time(0) else None
-
-
-def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
-    """Whether the zone's clock shows another time than the rep's (not "GMT" in London)."""
-    theirs, own = moment.astimezone(zone.tz), moment.astimezone(tz)
-    return theirs.replace(tzinfo=None) != own.replace(tzinfo=None)
-
-
-def _in_zone(
-    moment: datetime, tz: ZoneInfo, now: datetime | None, zone: Zone, *, later: bool = False
-) -> str:
-    """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
-    customer, then on the rep's clock, its day said again where it is another. "today" and
-    "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
-    rep's tomorrow), and never for midnight, which on the rep's clock is spelt out as the list
-    spells it. Read `later` (a notification) or at no known `now`, dates instead of "today"
-    and "tomorrow"."""
-    theirs = moment.astimezone(zone.tz)
-    same_day = now is None or now.astimezone(zone.tz).date() == now.astimezone(tz).date()
-    near = same_day and theirs.time() != time(0)
-    said = (
-        f"{_day(moment, zone.tz, now, near=near, later=later)} at "
-        f"{times.clock(moment, zone.tz)} {zone.label(moment)}"
-    )
-    own = times.clock(moment, tz)
-    ends = _midnight(moment, tz)
-    if moment.astimezone(tz).date() != theirs.date():
-        own = f"{_day(moment, tz, now, near=ends is None, later=later)} at {own}"
-    return f"{said} ({own} your time{f', {ends}' if ends else ''})"
-
-
-def _day(moment: datetime, tz: ZoneInfo, now: datetime | None, *, near: bool, later: bool) -> str:
-    """The day of `moment` on the clock of `tz` in `_in_zone`: `times.day_said`, or its date
-    in place of "today" and "tomorrow" for words read `later` or at no known `now`."""
-    said = times.day_said(moment, tz, now or moment, near=near)
-    if (later or now is None) and said in ("today", "tomorrow"):
-        return times.day(moment.astimezone(tz).date())
-    return said
 
 
 def _promise_said(
