@@ -755,6 +755,22 @@ def test_tonight_is_the_end_of_the_working_day_or_the_evening_hour_given(local):
     assert "F-3 saved: 3 boxes to Tom, due Jun 17, 2026 at 5:00 PM" in count_.render().text
 
 
+def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_its_weekday(
+    local,
+):
+    """Found by QA: "eod" typed on a Saturday was due that Saturday at 5 PM, when nobody works."""
+    local.clock.advance(timedelta(days=3))  # Saturday 20 June, 11:30 in London
+    ana = local.workspace.reader(member("ana"))
+    for n, said in enumerate(["eod", "cob", "close of business"], start=1):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
+        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
+    assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text
+    (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
+
+
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
     (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
     assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Jun 18, 2026")

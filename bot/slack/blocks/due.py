@@ -13,19 +13,22 @@ from bot.shared import times
 from bot.slack.blocks.base import Mrkdwn, escape, local_time, your_time
 
 DAY = timedelta(days=1)
+NEAR = ("today", "tomorrow")
 
 
 def due_time(
-    moment: datetime, tz: ZoneInfo | None, now: datetime | None = None, zone: Zone | None = None
-) -> tuple[str, Mrkdwn]:
+    moment: datetime, tz: ZoneInfo | None, now: datetime | None = None, zone: Zone | None = None,
+    *, weekday: bool = False,
+) -> tuple[str, Mrkdwn]:  # fmt: skip
     """When a follow-up is due, in plain words and as shown. Midnight gets its weekday and the
     day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of Thursday)"): "tomorrow
     at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
     just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
-    2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
-    customer's, is said on that clock and on the rep's (`_in_zone`), its plain words (a
-    phone's notification, read later) with dates for "today" and "tomorrow", and both with
-    dates where no `now` says when it is read (a reminder, the Home tab). No `tz`: a message
+    2026 at 9:00 AM"), so a wrong day shows at once, and so do those two with `weekday` (a day
+    the rep did not name: "eod" on a Sunday is Monday's end); and a time given in another
+    `zone`, the customer's, is said on that clock and on the rep's (`_in_zone`), its plain
+    words (a phone's notification, read later) with dates for "today" and "tomorrow", and both
+    with dates where no `now` says when it is read (a reminder, the Home tab). No `tz`: a message
     many read (a case card, a team's packet), on each reader's own clock as Slack shows it,
     after the customer's, dated, where the rep named one."""
     if tz is None:
@@ -34,12 +37,12 @@ def due_time(
         theirs = _on_their_clock(moment, None, zone, near=True, later=True)
         return f"{theirs} ({times.at_utc(moment)})", escape(f"{theirs} (") + your_time(moment) + ")"
     if zone is not None and _clock_differs(moment, tz, zone):
-        shown = _in_zone(moment, tz, now, zone)
-        return _in_zone(moment, tz, now, zone, later=True), Mrkdwn(escape(shown))
+        shown = _in_zone(moment, tz, now, zone, weekday=weekday)
+        return _in_zone(moment, tz, now, zone, later=True, weekday=weekday), Mrkdwn(escape(shown))
     if ends := _midnight(moment, tz):
         said = f"{times.on_weekday(moment, tz)} ({ends})"
         return said, Mrkdwn(escape(said))
-    if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
+    if now is not None and (weekday or times.day_said(moment, tz, now) not in NEAR):
         said = times.on_weekday(moment, tz)
         return said, Mrkdwn(escape(said))
     return times.at(moment, tz), local_time(moment, tz)
@@ -59,21 +62,24 @@ def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
 
 
 def _in_zone(
-    moment: datetime, tz: ZoneInfo, now: datetime | None, zone: Zone, *, later: bool = False
-) -> str:
+    moment: datetime, tz: ZoneInfo, now: datetime | None, zone: Zone, *, later: bool = False,
+    weekday: bool = False,
+) -> str:  # fmt: skip
     """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
     customer, then on the rep's clock, its day said again where it is another. "today" and
     "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
     rep's tomorrow), and never for midnight, which on the rep's clock is spelt out as the list
     spells it. Read `later` (a notification) or at no known `now`, dates instead of "today"
-    and "tomorrow"."""
+    and "tomorrow"; with `weekday`, neither (`due_time`)."""
     theirs = moment.astimezone(zone.tz)
     same_day = now is None or now.astimezone(zone.tz).date() == now.astimezone(tz).date()
+    same_day = same_day and not weekday
     said = _on_their_clock(moment, now, zone, near=same_day, later=later)
     own = times.clock(moment, tz)
     ends = _midnight(moment, tz)
     if moment.astimezone(tz).date() != theirs.date():
-        own = f"{_day(moment, tz, now, near=ends is None, later=later)} at {own}"
+        near = ends is None and not weekday
+        own = f"{_day(moment, tz, now, near=near, later=later)} at {own}"
     return f"{said} ({own} your time{f', {ends}' if ends else ''})"
 
 
