@@ -172,6 +172,36 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     assert "Paris time" in listed and "New York" not in listed
 
 
+def test_a_zoned_promise_missed_and_moved_reads_on_both_clocks_on_its_case_card_and_packet(
+    local,
+):
+    """Found by QA: its first due time ("first due today at 7:00 PM, missed"), the case card
+    and the redirect packet gave a zoned promise on the reader's clock alone."""
+    local.workspace.command("ana", "/case", "Tom Okafor, charged twice")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "2pm New York time call Tom back C-1001")
+    local.wait(timedelta(hours=8))  # 7:30 PM in London: missed
+    ana, ben = local.workspace.reader(member("ana")), local.workspace.reader(member("ben"))
+    moved, *reminders = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 4pm")
+    first = "first due Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time), missed"
+    assert f"now due tomorrow at 11:00 AM New York time (4:00 PM your time) · {first}" in (
+        moved.render(ana).text
+    )
+    assert first in moved.text  # the notification
+    assert any(first in reminder.render(ana).text for reminder in reminders)  # its "Due now"
+    (card,) = local.workspace.command("ana", "/case", "C-1001")
+    assert "• F-1 · call Tom back · due Jun 18, 2026 at 11:00 AM New York time (tomorrow at " \
+        "4:00 PM your time) · first due Jun 17, 2026 at 2:00 PM New York time (today at 7:00 " \
+        "PM your time), missed" in card.render(ana).text  # fmt: skip
+    replies = local.workspace.command("ana", "/redirect", "billing C-1001")
+    (packet,) = [r for r in replies if r.channel == "C0BILLING1"]
+    # a team's channel: each reader's own clock beside the customer's
+    assert "due Jun 18, 2026 at 11:00 AM New York time (tomorrow at 11:00 AM your time)" in (
+        packet.render(ben).text
+    )
+    assert "(Jun 18, 2026 at 3:00 PM UTC)" in packet.render().text  # where Slack cannot
+
+
 def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_midnight(local):
     """Found by a QA play: typed again, a zoned promise was said on the rep's clock alone ("due
     tomorrow at 5:30 AM", which reads like a misparse); its notifications said "today" and
@@ -723,6 +753,22 @@ def test_tonight_is_the_end_of_the_working_day_or_the_evening_hour_given(local):
     assert "F-2 saved: send Tom 3 boxes, due Jun 17, 2026 at 7:00 PM" in evening.render().text
     (count_,) = local.workspace.command("ana", "/followup", "tonight 3 boxes to Tom")
     assert "F-3 saved: 3 boxes to Tom, due Jun 17, 2026 at 5:00 PM" in count_.render().text
+
+
+def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_its_weekday(
+    local,
+):
+    """Found by QA: "eod" typed on a Saturday was due that Saturday at 5 PM, when nobody works."""
+    local.clock.advance(timedelta(days=3))  # Saturday 20 June, 11:30 in London
+    ana = local.workspace.reader(member("ana"))
+    for n, said in enumerate(["eod", "cob", "close of business"], start=1):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
+        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
+    assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text
+    (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):

@@ -1,7 +1,7 @@
 """Reading when a promise is due: what reps type, in their own zone, across daylight saving;
 text that cannot be read or is in the past is refused with what was understood."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,6 +128,10 @@ def test_working_hours_decide_a_bare_day_and_eod():
     assert when("tomorrow", hours=hours) == utc(2026, 3, 6, 8, 30)
     assert when("eod", hours=hours) == utc(2026, 3, 5, 18, 0)
     assert when("tonight", hours=hours) == utc(2026, 3, 5, 18, 0)
+    # a floor's end of day is a working day's: on a Saturday or a holiday, the next one's
+    assert when("eod", now=utc(2026, 3, 7, 10, 0), hours=hours) == utc(2026, 3, 9, 18, 0)
+    closed = WorkingHours(holidays=frozenset({date(2026, 3, 5)}))
+    assert when("cob", hours=closed) == utc(2026, 3, 6, 17, 0)
 
 
 def test_tonight_after_the_working_day_asks_for_the_hour():

@@ -84,10 +84,14 @@ class WorkingHours:
     def next_opening(self, moment: datetime) -> datetime:
         """When work starts on the first working day after `moment`'s day (aware, in the
         rep's zone), in that zone: on a Friday, Monday's opening time."""
-        day = moment.date() + timedelta(days=1)
+        day = self.working_day_from(moment.date() + timedelta(days=1))
+        return datetime.combine(day, self.start, tzinfo=moment.tzinfo)
+
+    def working_day_from(self, day: date) -> date:
+        """`day` if work is done on it, else the first working day after it."""
         while not self.is_working_day(day):
             day += timedelta(days=1)
-        return datetime.combine(day, self.start, tzinfo=moment.tzinfo)
+        return day
 
     def add(self, moment: datetime, hours: float) -> datetime:
         """`hours` of working time after `moment` (aware, in the rep's zone), in that zone.

@@ -98,6 +98,9 @@ class Due:
 
     at: datetime  # aware, UTC
     zone: Zone | None = None
+    # "eod" said on a day the floor does not work (a Saturday, a holiday), so due at the end
+    # of the next working day: said back with its weekday, so the rep sees it moved.
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,6 +377,8 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
 
     today = local_now.date()
     day = when.day
+    if day is None and when.eod:  # a support floor's end of day is a working day's
+        return on(hours.working_day_from(today))
     if day is None:
         return on(today)
     if day.kind == "offset":
@@ -454,7 +459,8 @@ def _unread(tokens: list[str], words: list[str], whole: str) -> WhenError:
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | None = None) -> Due:
     """When `text` says a promise is due: the moment, aware and in UTC, read on the rep's
     clock `tz` or on the zone named after the time, and that zone. A day without a time is the
-    start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end.
+    start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end,
+    "eod" alone the end of the next working day when today is none (on a Saturday, Monday's).
     Raises WhenError for text that is not understood, a zone that is not (or names several),
     a time that has passed, or one more than a year away."""
     hours = hours or WorkingHours()
@@ -503,7 +509,8 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             f"{said!r} is {describe(moment, tz, zone)}, more than a year away: check the year.",
             said,
         )
-    return Due(moment, zone)
+    moved = moment.astimezone(tz).date() != now.astimezone(tz).date() and when.eod and not when.day
+    return Due(moment, zone, moved)
 
 
 # Words that lead a time ("next monday", "by 5"), said with the word after them when that

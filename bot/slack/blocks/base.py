@@ -116,6 +116,13 @@ def local_time(moment: datetime, tz: ZoneInfo | None = None) -> Mrkdwn:
     return _date_token(moment, times.at_reader(moment, tz))
 
 
+def your_time(moment: datetime) -> Mrkdwn:
+    """`local_time` beside the same time on another clock: "(tomorrow at 4:00 PM your time)"
+    in each reader's own zone, for a message many read; where Slack cannot show that, the
+    time in UTC, saying so ("Dec 3, 2026 at 4:00 PM UTC"), for it is nobody's own clock."""
+    return _date_token(moment, times.at_utc(moment), f"{_TIME_LAYOUT} your time")
+
+
 def shown_at(moment: datetime) -> Mrkdwn:
     """When something happened, after its verb in a sentence ("done by @ana " and this):
     `local_time`, whose fallback, never "today", takes an "on": "on Dec 2, 2026 at 1:15 PM UTC"
@@ -130,8 +137,8 @@ def said_at(moment: datetime, tz: ZoneInfo | None) -> str:
     return f"on {times.at_reader(moment, tz)}"
 
 
-def _date_token(moment: datetime, fallback: str) -> Mrkdwn:
-    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{_TIME_LAYOUT}|{escape(fallback)}>")
+def _date_token(moment: datetime, fallback: str, layout: str = _TIME_LAYOUT) -> Mrkdwn:
+    return Mrkdwn(f"<!date^{int(moment.timestamp())}^{layout}|{escape(fallback)}>")
 
 
 def _cut(text: str, limit: int, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -> int:

@@ -33,7 +33,6 @@ from bot.followups.history import (
 )
 from bot.followups.redirects import Team, team_name
 from bot.followups.service import Followup
-from bot.shared import times
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     SECTION_LIMIT,
@@ -61,6 +60,7 @@ from bot.slack.blocks.base import (
     shown_at,
     text_field,
 )
+from bot.slack.blocks.due import due_time, missed
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import FIELD_INPUT, Action, Block, Field, Modal, numbered
 
@@ -457,29 +457,14 @@ def ago(elapsed: timedelta) -> str:
 SETTLED_PROMISE = {"done": "done", "closed": "closed with its case"}
 
 
-def missed(promise: Followup, tz: ZoneInfo | None = None) -> Mrkdwn:
-    """What follows a promise's due time in every message of it, for one snoozed after it was
-    due: " · first due today at 11:00 AM, missed", so that a snooze never reads as a promise
-    kept on time (the weekly summary counts it late). Nothing for any other."""
-    if promise.missed_at is None:
-        return Mrkdwn("")
-    return Mrkdwn(" · first due ") + local_time(promise.missed_at, tz) + ", missed"
-
-
-def missed_in_words(promise: Followup, tz: ZoneInfo) -> str:
-    """`missed` in a message's plain words (a phone's notification), on the clock of `tz`."""
-    if promise.missed_at is None:
-        return ""
-    return f" · first due {times.at(promise.missed_at, tz)}, missed"
-
-
 def promise_lines(promises: Sequence[Followup]) -> list[str]:
     """A case's open promises, as its card and its redirect packet list them: "F-2 · call Tom
-    back · due tomorrow at 10:00 AM" (the due time in each reader's own time zone), and when
-    it was first due if it was snoozed after that (`missed`)."""
+    back · due tomorrow at 10:00 AM" (the due time in each reader's own time zone, after the
+    customer's where the rep named one), and when it was first due if it was snoozed after
+    that (`missed`)."""
     return [
         Mrkdwn(f"F-{f.id} · {escape(shorten(f.what, 200))} · due ")
-        + local_time(f.due_at)
+        + due_time(f.due_at, None, zone=f.zone)[1]
         + missed(f)
         for f in promises
     ]
@@ -887,7 +872,7 @@ def _happened(
                     + mention(solution.requested_by) + f": {solution.status}")  # fmt: skip
         case Promised(promise=promise):
             what = (Mrkdwn(f"Promised {promise.ref}: {escape(shorten(promise.what, 200))} · due ")
-                    + local_time(promise.due_at) + missed(promise)
+                    + due_time(promise.due_at, None, zone=promise.zone)[1] + missed(promise)
                     + (f" · {SETTLED_PROMISE[promise.status]}"
                        if promise.status in SETTLED_PROMISE else ""))  # fmt: skip
         case Redirected(redirect=sent):

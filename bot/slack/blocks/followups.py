@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
@@ -18,7 +18,6 @@ from bot.followups.redirects import (
 )
 from bot.followups.reminders import Reminder
 from bot.followups.service import Followup, Promised
-from bot.followups.zones import Zone
 from bot.shared import times
 from bot.shared.db import existing
 from bot.slack.blocks.base import (
@@ -38,14 +37,8 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import (
-    ago,
-    contacts,
-    missed,
-    missed_in_words,
-    promise_lines,
-    tenure,
-)
+from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
+from bot.slack.blocks.due import due_time, missed, missed_in_words
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -91,99 +84,37 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
-def due_time(
-    moment: datetime, tz: ZoneInfo, now: datetime | None = None, zone: Zone | None = None
-) -> tuple[str, Mrkdwn]:
-    """When a follow-up is due, in plain words and as shown. Midnight gets its weekday and the
-    day it ends ("Fri, Dec 4, 2026 at 12:00 AM (midnight at the end of Thursday)"): "tomorrow
-    at 12:00 AM" would leave the rep to work out which night it is. Said back to the rep who
-    just gave it (`now`), any day but today and tomorrow gets its weekday too ("Fri, Dec 4,
-    2026 at 9:00 AM"), so a wrong day shows at once; and a time given in another `zone`, the
-    customer's, is said on that clock and on the rep's (`_in_zone`), its plain words (a
-    phone's notification, read later) with dates for "today" and "tomorrow", and both with
-    dates where no `now` says when it is read (a reminder, the Home tab)."""
-    if zone is not None and _clock_differs(moment, tz, zone):
-        shown = _in_zone(moment, tz, now, zone)
-        return _in_zone(moment, tz, now, zone, later=True), Mrkdwn(escape(shown))
-    if ends := _midnight(moment, tz):
-        said = f"{times.on_weekday(moment, tz)} ({ends})"
-        return said, Mrkdwn(escape(said))
-    if now is not None and times.day_said(moment, tz, now) not in ("today", "tomorrow"):
-        said = times.on_weekday(moment, tz)
-        return said, Mrkdwn(escape(said))
-    return times.at(moment, tz), local_time(moment, tz)
-
-
-def _midnight(moment: datetime, tz: ZoneInfo) -> str | None:
-    """ "midnight at the end of Thursday" where `moment` is 00:00 on the clock of `tz`, which
-    belongs to the day before it."""
-    local = moment.astimezone(tz)
-    return f"midnight at the end of {local - DAY:%A}" if local.time() == time(0) else None
-
-
-def _clock_differs(moment: datetime, tz: ZoneInfo, zone: Zone) -> bool:
-    """Whether the zone's clock shows another time than the rep's (not "GMT" in London)."""
-    theirs, own = moment.astimezone(zone.tz), moment.astimezone(tz)
-    return theirs.replace(tzinfo=None) != own.replace(tzinfo=None)
-
-
-def _in_zone(
-    moment: datetime, tz: ZoneInfo, now: datetime | None, zone: Zone, *, later: bool = False
-) -> str:
-    """ "tomorrow at 10:00 AM London time (5:00 AM your time)": first as promised to the
-    customer, then on the rep's clock, its day said again where it is another. "today" and
-    "tomorrow" on the zone's clock only while its day is the rep's too (else it reads as the
-    rep's tomorrow), and never for midnight, which on the rep's clock is spelt out as the list
-    spells it. Read `later` (a notification) or at no known `now`, dates instead of "today"
-    and "tomorrow"."""
-    theirs = moment.astimezone(zone.tz)
-    same_day = now is None or now.astimezone(zone.tz).date() == now.astimezone(tz).date()
-    near = same_day and theirs.time() != time(0)
-    said = (
-        f"{_day(moment, zone.tz, now, near=near, later=later)} at "
-        f"{times.clock(moment, zone.tz)} {zone.label(moment)}"
-    )
-    own = times.clock(moment, tz)
-    ends = _midnight(moment, tz)
-    if moment.astimezone(tz).date() != theirs.date():
-        own = f"{_day(moment, tz, now, near=ends is None, later=later)} at {own}"
-    return f"{said} ({own} your time{f', {ends}' if ends else ''})"
-
-
-def _day(moment: datetime, tz: ZoneInfo, now: datetime | None, *, near: bool, later: bool) -> str:
-    """The day of `moment` on the clock of `tz` in `_in_zone`: `times.day_said`, or its date
-    in place of "today" and "tomorrow" for words read `later` or at no known `now`."""
-    said = times.day_said(moment, tz, now or moment, near=near)
-    if (later or now is None) and said in ("today", "tomorrow"):
-        return times.day(moment.astimezone(tz).date())
-    return said
-
-
 def _promise_said(
-    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, weekday: bool
 ) -> Message:
     """A promise said back to the rep who just typed it, between `first` and `then` (our own
-    words), due as they said it (in the zone they named, if any)."""
-    said, shown = due_time(followup.due_at, tz, now, followup.zone)
+    words), due as they said it (in the zone they named, if any; with its `weekday`, for an
+    "eod" moved to the next working day)."""
+    said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{then}",
         sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
     )
 
 
-def followup_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Message:
+def followup_saved(
+    followup: Followup, tz: ZoneInfo, now: datetime, *, weekday: bool = False
+) -> Message:
     """A promise just saved."""
     first = f"Follow-up F-{followup.id} saved: "
-    return _promise_said(first, followup, tz, now, ". I'll remind you before it is due.")
+    then = ". I'll remind you before it is due."
+    return _promise_said(first, followup, tz, now, then, weekday)
 
 
-def followup_retyped(promised: Promised, tz: ZoneInfo, now: datetime) -> Message:
+def followup_retyped(
+    promised: Promised, tz: ZoneInfo, now: datetime, *, weekday: bool = False
+) -> Message:
     """The same promise typed again at once: the one already saved, and that nothing more was;
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
     first = f"That's {followup.ref}, saved {ago_said}: "
-    return _promise_said(first, followup, tz, now, ". Nothing new was saved.")
+    return _promise_said(first, followup, tz, now, ". Nothing new was saved.", weekday)
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
@@ -261,17 +192,18 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None,
+    now: datetime | None = None, weekday: bool = False,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
     notification text stays words, no member id. `now`: said back to the rep who just moved
-    it, as `due_time` says it; on the customer's clock too where the promise has one."""
+    it, as `due_time` says it (with its `weekday`, for an "eod" moved to the next working
+    day); on the customer's clock too where the promise has one."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone)
+        due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
         text += f", now due {due_said}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
     if not for_owner:

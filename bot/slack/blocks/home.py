@@ -24,8 +24,8 @@ from bot.slack.blocks.base import (
     section,
     shorten,
 )
-from bot.slack.blocks.cases import contacts, decision_buttons, missed
-from bot.slack.blocks.followups import due_time
+from bot.slack.blocks.cases import contacts, decision_buttons
+from bot.slack.blocks.due import due_time, missed
 
 SHOWN = 10
 
