@@ -350,7 +350,7 @@ def test_a_double_click_or_a_change_of_mind_leaves_one_vote(local):
     local.executor.wait_idle()
     assert len(local.fake.calls_to("response_url")) == 1
     assert feedback_rows(local) == [(ANA, "where_is_my_box", 0)]
-    local.workspace.command("ana", "/faq", "where is my box")
+    local.workspace.command("ana", "/faq", "where is my box please")
     local.workspace.click("ana", "Helpful")  # another query: its own vote
     payload["actions"][0].update(action_id="faq_helpful", action_ts="1700000009.000001")
     local.client.block_actions(payload)  # a second, real click changes the first vote

@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,18 @@ def test_a_pasted_emails_gap_is_its_question_and_no_customers_name_reaches_the_f
     written = Path(chosen.source.rsplit(":", 1)[0]).read_text()
     assert '    - "How do I stop my subscription?"\n' in written
     assert "Omar" not in written and "Smith" not in written
+
+
+def test_a_question_retyped_at_once_counts_once_in_the_gaps(local):
+    """Found by QA: a double Enter, or the same question retyped, showed as asked twice."""
+    for text in ("do you have vegan meals", "Do you have  vegan meals?"):
+        (reply,) = ask(local, "ana", text)
+        assert "No good match in the FAQ" in reply.render().text  # answered each time
+    ask(local, "ben", "do you have vegan meals")  # another rep's customer: another ask
+    assert "*2× “do you have vegan meals”*\nNo FAQ entry" in gaps_reply(local).render().text
+    local.services.store.clock.advance(timedelta(days=1))
+    ask(local, "ana", "do you have vegan meals")  # a day later: asked again
+    assert "*3× “do you have vegan meals”*" in gaps_reply(local).render().text
 
 
 def test_a_gap_no_entry_comes_close_to_offers_a_new_entry_and_no_menu_of_strangers(local):
