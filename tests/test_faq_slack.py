@@ -148,6 +148,29 @@ def test_a_reply_quoting_our_earlier_answer_is_answered_for_what_it_asks_now(loc
     assert "*Where is my box? How can I track my order?*" in answer.render().text
 
 
+def test_a_pasted_one_line_quote_is_read_as_the_customers_words(local):
+    """Found by QA: quote marks and "- customer" around the customer's words, or "Customer
+    wrote:" before them, counted against every entry: a "did you mean" instead of the answer."""
+    for pasted, words in [
+        (
+            '"Hi, where is my order? It\'s been 2 weeks" - customer',
+            "where is my order? It's been 2 weeks",
+        ),
+        ("Customer wrote: where is my parcel", "where is my parcel"),
+        ("cust: how do i cancel my subscription", "how do i cancel my subscription"),
+        ("\u201cwhere is my parcel\u201d \u2013 Sam", "where is my parcel"),  # whoever said it
+    ]:
+        # answered as the words alone are, the rep's text quoted back apart
+        seen = [
+            local.workspace.command("ana", "/faq", text)[0].render().text.replace(text, "…")
+            for text in (pasted, words)
+        ]
+        assert seen[0] == seen[1], pasted
+    local.workspace.command("ana", "/faq", "the customer says: do you have vegan meals - client")
+    (gaps,) = local.workspace.command("lee", "/kb", "gaps")
+    assert "*Once: \u201cdo you have vegan meals\u201d*" in gaps.render().text  # as a lead reads it
+
+
 def test_a_message_asking_two_things_gets_both_answers_and_keeps_them_after_a_click(local):
     (reply,) = local.workspace.command(
         "ana", "/faq", "Where is my box? Also, how do I change my address?"
@@ -350,7 +373,7 @@ def test_a_double_click_or_a_change_of_mind_leaves_one_vote(local):
     local.executor.wait_idle()
     assert len(local.fake.calls_to("response_url")) == 1
     assert feedback_rows(local) == [(ANA, "where_is_my_box", 0)]
-    local.workspace.command("ana", "/faq", "where is my box")
+    local.workspace.command("ana", "/faq", "where is my box please")
     local.workspace.click("ana", "Helpful")  # another query: its own vote
     payload["actions"][0].update(action_id="faq_helpful", action_ts="1700000009.000001")
     local.client.block_actions(payload)  # a second, real click changes the first vote

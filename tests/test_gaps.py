@@ -82,7 +82,7 @@ def test_not_helpful_answers_are_gaps_too(faq):
 
 def test_a_gap_dealt_with_leaves_the_list_and_says_who(faq):
     key = ask(faq, "do you sell dog food")
-    ask(faq, "do you sell dog food")
+    ask(faq, "do you sell dog food", "U2")
     gap = find_gap(faq.store, faq.edition, faq.store.clock.now(), key)
     assert faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, "ULEAD") == 2
     assert faq_db.resolve_gaps(faq.store, list(gap.query_ids), "ignore", None, "UOTHER") == 0

@@ -1,7 +1,9 @@
 """/kb for team leads, end to end: gaps from the floor become FAQ entries at once."""
 
 import json
+import re
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,18 @@ def test_a_pasted_emails_gap_is_its_question_and_no_customers_name_reaches_the_f
     written = Path(chosen.source.rsplit(":", 1)[0]).read_text()
     assert '    - "How do I stop my subscription?"\n' in written
     assert "Omar" not in written and "Smith" not in written
+
+
+def test_a_question_retyped_at_once_counts_once_in_the_gaps(local):
+    """Found by QA: a double Enter, or the same question retyped, showed as asked twice."""
+    for text in ("do you have vegan meals", "Do you have  vegan meals?"):
+        (reply,) = ask(local, "ana", text)
+        assert "No good match in the FAQ" in reply.render().text  # answered each time
+    ask(local, "ben", "do you have vegan meals")  # another rep's customer: another ask
+    assert "*2× “do you have vegan meals”*\nNo FAQ entry" in gaps_reply(local).render().text
+    local.services.store.clock.advance(timedelta(days=1))
+    ask(local, "ana", "do you have vegan meals")  # a day later: asked again
+    assert "*3× “do you have vegan meals”*" in gaps_reply(local).render().text
 
 
 def test_a_gap_no_entry_comes_close_to_offers_a_new_entry_and_no_menu_of_strangers(local):
@@ -530,6 +544,31 @@ def test_a_new_entry_answers_only_the_question_the_lead_read_not_a_nut_allergy(l
     assert "fully vegan" not in answer.render().text
 
 
+def test_an_entry_chosen_from_a_gaps_menu_shows_its_answer_before_anything_is_added(local):
+    """Found by QA: the menu offered the vegan entry (24% sure, for "food") for "my son has a nut
+    allergy, is the food safe?"; one choice, and /faq answered allergies "fully vegan"."""
+    not_helpful(local, "ana", "how do i pause my subscription")
+    cancel = local.services.faq.entry("cancel_subscription")
+    assert re.search(  # each with how sure /faq is of it, surest first
+        rf"\[1 Add as a phrasing of…: {re.escape(cancel.question)} \(\d+% sure as /faq reads it\)",
+        gaps_reply(local).render().text,
+    )
+    (asked,) = local.workspace.choose("lee", cancel.question)
+    line = cancel.source.rpartition(":")[2]
+    assert asked.render().text.startswith(
+        f"Add “how do i pause my subscription” as a phrasing of “{cancel.question}” "
+        f"(`cancel_subscription`, `knowledge/account.yaml:{line}`)? /faq will answer it, and "
+        f"questions like it, with:\n> {cancel.answer.splitlines()[0][:40]}"
+    )
+    assert asked.render().text.endswith(
+        "If that answer is not right for it, make it a new entry instead.\n"
+        "[1 Add as its phrasing] [2 New entry]"
+    )
+    assert local.services.faq.entry("cancel_subscription") == cancel  # nothing added yet
+    (modal,) = local.workspace.click("lee", "New entry")
+    assert "Question: how do i pause my subscription" in modal.render().text
+
+
 @pytest.mark.writes_content
 def test_the_new_entry_modal_fills_in_the_wordings_that_read_as_its_question_and_names_the_rest(
     local,
@@ -583,7 +622,8 @@ def test_a_gap_in_the_words_of_an_entry_reps_turned_down_asks_for_a_better_answe
     ) in text
     assert not [e for e in reply.elements if e.label.startswith("Add as a phrasing of “")]
     # a lead who adds it elsewhere all the same is told what /faq does now
-    (after,) = local.workspace.choose("lee", "I cancelled my subscription but you still charged me")
+    local.workspace.choose("lee", "I cancelled my subscription but you still charged me")
+    (after,) = local.workspace.click("lee", "Add as its phrasing")
     text = after.render().text
     assert "Added “how do i cancel my subscription” as a phrasing of `charged_after_cancel`" in text
     assert (
@@ -661,7 +701,8 @@ def test_a_phrasing_leaves_on_the_list_a_wording_faq_still_cannot_answer(local):
         gaps_reply(local).render().text
     )
     days = local.services.faq.entry("delivery_days")
-    (after,) = local.workspace.choose("lee", days.question)
+    local.workspace.choose("lee", days.question)
+    (after,) = local.workspace.click("lee", "Add as its phrasing")
     text = after.render().text
     assert "Added “can I pause deliveries over christmas” as a phrasing of `delivery_days`" in text
     assert (

@@ -11,7 +11,6 @@ import csv
 import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,6 +42,13 @@ from bot.shared.db import Store, existing
 from bot.shared.english import has_words
 from bot.shared.refusal import Code
 
+# A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
+# and they type it again, with a new trigger id: the same rep, customer and topic within
+# RETYPED_WITHIN is that contact again, not one more (nor, for a case just opened, a second
+# case). So is the same /note text on the same case by the same rep (a double Enter, or the
+# same retyping), and the same /solve just authorized for them (bot/cases/solutions.py).
+from bot.shared.retyped import RETYPED_WITHIN, as_typed, typed_alike
+
 ROOT_CAUSES = ("product", "process", "marketing", "employee", "customer", "unknown")
 REPEAT_WINDOW = timedelta(days=30)
 CALLBACK_AT = 3  # the third contact on the same matter is one too many: a senior calls back
@@ -55,29 +61,6 @@ ALIKE_READING = 0.6
 CASE_REF = re.compile(r"^\s*(?:c\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 MAX_NOTE = 3000  # a Slack section holds 3,000 characters; a longer note belongs in the CRM
 IMPORT_BATCH = 500  # customers' lines a transaction: some 25 ms of the write lock each
-# A bot killed after storing a /case but before Slack heard its answer shows the rep an error,
-# and they type it again, with a new trigger id: the same rep, customer and topic within this
-# is that contact again, not one more (nor, for a case just opened, a second case). So is the
-# same /note text on the same case by the same rep (a double Enter, or the same retyping), and
-# the same /solve just authorized for them (bot/cases/solutions.py): after this, the same
-# words are a new note or grant, something that happened again. The same window makes a
-# /followup typed again the promise already saved (bot.followups.service).
-RETYPED_WITHIN = timedelta(minutes=5)
-
-
-def as_typed(words: str) -> str:
-    """Words as a retype is told by (`typed_alike`): case, runs of spaces and the punctuation
-    at the end aside, for a rep typing the same again may hit Shift or "!" this time."""
-    words = " ".join(words.casefold().split())
-    end = len(words)
-    while end and (words[end - 1] == " " or unicodedata.category(words[end - 1])[0] == "P"):
-        end -= 1
-    return words[:end]
-
-
-def typed_alike(words: str, other: str) -> bool:
-    """Whether two texts are the same words typed again: "box  late!" and "Box late"."""
-    return as_typed(words) == as_typed(other)
 
 
 def root_cause_label(cause: str) -> str:

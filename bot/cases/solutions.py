@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from bot.cases import audit
 from bot.cases import queries as cases_db
 from bot.cases.customers import Customer
-from bot.cases.service import RETYPED_WITHIN, get_case, open_case, typed_alike
+from bot.cases.service import get_case, open_case
 from bot.shared.clock import iso
 from bot.shared.content import (
     Problem,
@@ -34,6 +34,7 @@ from bot.shared.content import (
 )
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Refusal
+from bot.shared.retyped import RETYPED_WITHIN, typed_alike
 from bot.shared.roles import RANKS, Roles
 
 FILE_NAME = "solutions.yaml"

@@ -254,6 +254,23 @@ def options_of(element: Json) -> list[Json]:
     return options
 
 
+def _options_shown(element: Json) -> str:
+    """A menu's options as Slack lists them: each with its description (in smaller type under
+    it, here in brackets), grouped under their groups' labels."""
+
+    def listed(options: list[Json]) -> str:
+        shown = []
+        for option in options:
+            description = text_of(option.get("description"))
+            shown.append(text_of(option.get("text")) + (f" ({description})" if description else ""))
+        return " | ".join(shown)
+
+    parts = [listed(element["options"])] if element.get("options") else []
+    for group in element.get("option_groups", []):
+        parts.append(f"{text_of(group.get('label'))}: {listed(group.get('options', []))}")
+    return " ‖ ".join(parts)
+
+
 class _Renderer:
     def __init__(
         self,
@@ -322,7 +339,7 @@ class _Renderer:
                 options=options,
             )
         )
-        shown = f"{label}: {' | '.join(options)}" if options else label
+        shown = f"{label}: {_options_shown(element)}" if options else label
         return f"[{len(self.elements)} {shown}]"
 
     def input(self, block: Json, block_id: str) -> None:

@@ -8,7 +8,7 @@ import heapq
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -70,6 +70,8 @@ class Gap:
     # answer wants improving, and the question added to another entry would make /faq ask
     # "did you mean" between the two, so no entry is suggested
     asked_as: Scored | None = None
+    # how sure /faq is of each suggestion for its questions, as `suggestions` are ordered
+    scores: tuple[float, ...] = ()
 
     @property
     def question(self) -> str:
@@ -203,8 +205,9 @@ def _turned_down(store: Store, since: str) -> dict[int, list[tuple[str, bool]]]:
 
 def _suggestions(
     edition: Edition, questions: tuple[str, ...], turned_down: set[str]
-) -> tuple[tuple[Entry, ...], Entry | None]:
-    """The entries a group's questions might belong to, best first, and the one to suggest.
+) -> tuple[tuple[Scored, ...], Scored | None]:
+    """The entries a group's questions might belong to, best first, each with its best score,
+    and the one to suggest.
 
     Each of its most asked wordings is matched with the entries reps turned down left out (as
     if the FAQ did not have them); an entry scores its best over the wordings. Only entries
@@ -218,15 +221,19 @@ def _suggestions(
     threshold, 12%, it was the right entry for 13 of 62 and 8 of 28 gaps in
     bench_learning.py's Banking77 and telecom weeks; from 50%, for 4 of 12 and 2 of 3. The
     others stay in the menu.)"""
-    best: dict[str, float] = {}
+    best: dict[str, Scored] = {}
     for question in questions[:WORDINGS_MATCHED]:
         for scored in edition.matcher.match(question, SUGGESTIONS, exclude=turned_down).matches:
-            best[scored.entry.id] = max(best.get(scored.entry.id, 0.0), scored.score)
-    ranked = sorted(best, key=lambda entry_id: -best[entry_id])[:SUGGESTIONS]  # stable: ties
-    close = [entry_id for entry_id in ranked if best[entry_id] >= edition.matcher.suggest_at]
-    entries = tuple(edition.by_id[entry_id] for entry_id in close)
-    good = bool(close) and best[close[0]] >= edition.matcher.answer_at
-    return entries, entries[0] if good else None
+            if scored.entry.id not in best or scored.score > best[scored.entry.id].score:
+                best[scored.entry.id] = scored
+    ranked = sorted(best.values(), key=lambda scored: -scored.score)[:SUGGESTIONS]  # stable
+    close = tuple(
+        replace(scored, entry=edition.by_id[scored.entry.id])
+        for scored in ranked
+        if scored.score >= edition.matcher.suggest_at
+    )
+    good = bool(close) and close[0].score >= edition.matcher.answer_at
+    return close, close[0] if good else None
 
 
 def asked_already(edition: Edition, question: str) -> Scored | None:
@@ -250,13 +257,14 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
     for group in group_questions(unanswered, edition.matcher):
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
-        suggestions: tuple[Entry, ...] = ()
+        offered: tuple[Scored, ...] = ()
         suggested = asked_as = None
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
             for entry_id, not_helpful in (r for q in query_ids for r in rejected.get(q, ())):
                 marked[entry_id] = marked.get(entry_id, False) or not_helpful
-            suggestions, suggested = _suggestions(edition, questions, set(marked))
+            offered, best = _suggestions(edition, questions, set(marked))
+            suggested = best.entry if best is not None else None
             asked_as = asked_already(edition, questions[0]) if marked else None
             if asked_as is not None and asked_as.entry.id not in marked:
                 asked_as = None  # answered now (the FAQ changed since): suggested as it is
@@ -267,10 +275,12 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
             q for q in questions[1:] if reads_as(edition.matcher, q, [questions[0]])
         )
         gaps.append(
-            Gap("unanswered", group[0][0], questions, query_ids, suggestions, suggested,
+            Gap("unanswered", group[0][0], questions, query_ids,
+                tuple(s.entry for s in offered), suggested,
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
-                tuple(question_of(text) for _, text in group), paraphrases, asked_as)
+                tuple(question_of(text) for _, text in group), paraphrases, asked_as,
+                tuple(s.score for s in offered))
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}

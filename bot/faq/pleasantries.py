@@ -91,13 +91,38 @@ _INTRODUCTION = re.compile(
     r"\b(?i:my\s+name\s+is|my\s+name's|this\s+is|i\s+am|i'm|i\u2019m)"
     r"\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?\b"
 )
-# A pasted chat line's time and speaker: a role by name, or anyone's name after a time.
+# A pasted chat line's time and speaker: a role by name, or anyone's name after a time. A rep
+# pasting one line of a customer's says whose words they are in their own way too: "Customer
+# wrote:", "the customer says:", "cust:".
 _TIME = r"(?:\[[^\]\n]{1,25}\]|\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*(?i:am|pm))?)"
+_ROLE = r"(?i:customer|client|visitor|user|guest|caller|cust|cx)"
+_SAYS = r"(?i:says|said|wrote|writes|asks|asked|asking|typed|messaged|emailed|texted)"
 _SPEAKER = re.compile(
-    rf"^[ \t]*(?:(?:{_TIME}[ \t]*)?(?i:customer|client|visitor|user|guest|caller)"
+    rf"^[ \t]*(?:(?:{_TIME}[ \t]*)?(?:(?i:the|my|our)[ \t]+)?{_ROLE}(?:[ \t]+{_SAYS})?"
     rf"|{_TIME}[ \t]*[A-Z][\w.'-]*(?:[ \t]+[A-Z][\w.'-]*)?)[ \t]*:[ \t]*",
     re.MULTILINE,
 )
+# A message that is all one quote, the customer's words in quote marks, and who said them after
+# a dash or in brackets ("- customer", "– Maria", "(client)") or nobody: `"Hi, where is my
+# order? It's been 2 weeks" - customer`. Only when the quote is the whole message: in "is the
+# "premium" plan dearer?" the marks are the customer's own.
+_WHOLE_QUOTE = re.compile(
+    r"\A\s*([\"\u201c\u201e\u00ab'\u2018])(?P<said>.+)([\"\u201d\u201c\u00bb'\u2019])"
+    r"(?:\s*[-\u2013\u2014~]+\s*[\w.'-]+(?:[ \t]+[\w.'-]+){0,2}|\s*\([^()\n]{1,40}\))?\s*\Z",
+    re.DOTALL,
+)
+_CLOSES = {'"': '"\u201d', "\u201c": "\u201d\"", "\u201e": "\u201c\u201d\"", "\u00ab": "\u00bb",
+           "'": "'\u2019", "\u2018": "\u2019'"}  # fmt: skip
+# "where is my parcel - customer": the role that said it, after a dash at the end.
+_SAID_BY = re.compile(rf"[ \t]+[-\u2013\u2014~]+[ \t]*(?:(?i:the|a|my)[ \t]+)?{_ROLE}[ \t]*\Z")
+
+
+def _unquoted(text: str) -> str:
+    """A message that is all one quote (`_WHOLE_QUOTE`), as the customer wrote it."""
+    quoted = _WHOLE_QUOTE.match(text)
+    if quoted and quoted[3] in _CLOSES[quoted[1]]:
+        return quoted["said"]
+    return _SAID_BY.sub("", text)
 
 
 def without_pleasantries(text: str) -> str:
@@ -107,8 +132,9 @@ def without_pleasantries(text: str) -> str:
     asked = _QUOTED_LINE.sub("", _QUOTED_FROM.sub("", text, count=1))
     if not any(map(str.isalnum, asked)):  # all quoted: a rep quoting the customer, as Slack does
         asked = _QUOTE_MARK.sub("", text)
-    # speakers first: "[10:32] Maria: thanks" is a closing once it is "thanks"
-    asked = _SPEAKER.sub("", asked)
+    # speakers first: "[10:32] Maria: thanks" is a closing once it is "thanks"; then the quote
+    # marks around the customer's words, and who said them: a greeting inside is an opening
+    asked = _unquoted(_SPEAKER.sub("", asked))
     asked = _SENT_FROM.sub(" ", asked, count=1)
     asked = _CLOSING.sub(" ", asked, count=1)
     asked = _OPENING.sub(" ", asked, count=1)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.shared.db import Store
 from bot.shared.redact import may_mention
+from bot.shared.retyped import typed_alike
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,24 @@ def record_query(
     channel_id: str | None,
     source: str,
     request_key: str | None,
+    retyped_since: str | None = None,
 ) -> int:
     """Store one query; a repeat with the same request key returns the first one's id. One
     statement, so that it joins the request's unit of work without a savepoint (a repeat,
-    the rare case, reads the first one's id after it)."""
+    the rare case, reads the first one's id after it). With `retyped_since`, the same rep's
+    question in the same words (`typed_alike`) since then, with the same match, is the one
+    returned, and nothing is stored: looked for under the write lock, so of a double Enter's
+    two requests one stores it."""
     with store.write() as db:
+        if retyped_since is not None:
+            for earlier_id, earlier in db.execute(
+                """SELECT id, text FROM faq_queries
+                   WHERE user_id = ? AND created_at >= ? AND verdict = ? AND best_id IS ?
+                   ORDER BY id DESC""",
+                [user_id, retyped_since, verdict, best_id],
+            ).fetchall():
+                if typed_alike(earlier, text):
+                    return earlier_id
         inserted = db.execute(
             """INSERT INTO faq_queries (text, best_id, best_score, verdict, user_id,
                    channel_id, source, request_key, created_at)

@@ -20,6 +20,7 @@ from bot.faq.queries import QueryRecord
 from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.english import language_of
+from bot.shared.retyped import RETYPED_WITHIN
 
 SUGGESTIONS = 3
 ALSO = 2  # other answers at most, for the parts of a longer message (`Faq.match`)
@@ -219,7 +220,10 @@ class Faq:
         request_key: str | None = None,
     ) -> int:
         """Store a question and what it matched (apart from matching, so that the write can
-        join a transaction without holding the database while matching)."""
+        join a transaction without holding the database while matching). The same rep's same
+        words again within RETYPED_WITHIN, matched the same, are the question already stored (a
+        double Enter, or a retype after a slow reply): its id is returned, so the leads' gaps,
+        what the FAQ learns and the weekly summary count one ask."""
         best = result.matches[0] if result.matches else None
         return faq_db.record_query(
             self.store,
@@ -231,6 +235,7 @@ class Faq:
             channel_id=channel_id,
             source=source,
             request_key=request_key,
+            retyped_since=iso(self.store.clock.now() - RETYPED_WITHIN),
         )
 
     def entry(self, entry_id: str) -> Entry | None:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.cases import audit
-from bot.cases.service import RETYPED_WITHIN, get_case, open_case, parse_case_ref, typed_alike
+from bot.cases.service import get_case, open_case, parse_case_ref
 from bot.coaching.drafts import next_step
 from bot.coaching.playbooks import Playbooks
 from bot.followups import queries as followups_db
@@ -29,6 +29,7 @@ from bot.followups.zones import Zone, kept_zone
 from bot.shared.clock import iso
 from bot.shared.db import Store, existing
 from bot.shared.refusal import Code, Refusal
+from bot.shared.retyped import RETYPED_WITHIN, typed_alike
 from bot.shared.roles import Roles
 
 MAX_WHAT = 3000  # a Slack section holds 3,000 characters

@@ -251,11 +251,13 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     return element
 
 
-def option(text: str, value: str) -> dict:
-    """A menu option; its value is an id of ours, which Slack would refuse past 150."""
+def option(text: str, value: str, description: str | None = None) -> dict:
+    """A menu option; its value is an id of ours, which Slack would refuse past 150. A
+    description is shown in smaller type under its text."""
     if len(value) > OPTION_VALUE_LIMIT:
         raise ValueError(f"option value longer than {OPTION_VALUE_LIMIT}: {value[:40]}…")
-    return {"text": plain(text, BUTTON_LIMIT), "value": value}
+    shown = {"text": plain(text, BUTTON_LIMIT), "value": value}
+    return shown | ({"description": plain(description, BUTTON_LIMIT)} if description else {})
 
 
 def actions(block_id: str, *elements: dict) -> dict:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bot.faq.gaps import Gap
-from bot.faq.knowledge import Knowledge
+from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.matching import ANSWER_AT, SUGGEST_AT, MatchResult, Scored
 from bot.faq.service import Trial
 from bot.shared.content import Problem
@@ -16,6 +16,7 @@ from bot.slack.blocks.base import (
     Message,
     Mrkdwn,
     actions,
+    authored_line,
     bulleted,
     button,
     code,
@@ -195,18 +196,13 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id))
     # the menu holds the other entries: the one its button offers is not offered twice
     button_id = gap.suggested.id if gap.suggested else None
-    menu = [entry for entry in gap.suggestions if entry.id != button_id]
+    menu = [
+        (entry, score)
+        for entry, score in zip(gap.suggestions, gap.scores, strict=True)
+        if entry.id != button_id
+    ]
     if menu:
-        elements.append(
-            {
-                "type": "static_select",
-                "action_id": Action.KB_ADD_PHRASING_TO,
-                "placeholder": plain(
-                    "…or to another entry" if gap.suggested else "Add as a phrasing of…", 150
-                ),
-                "options": [option(entry.question, entry.id) for entry in menu],
-            }
-        )
+        elements.append(_phrasing_menu(gap, menu))
     # with no entry likely enough to suggest, a new entry is the suggestion; not when the
     # question is an entry's already: its answer is what wants a lead
     primary = None if gap.suggested or gap.asked_as else "primary"
@@ -215,6 +211,45 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         button("Ignore", Action.KB_IGNORE, ""),
     ]
     return [section(text), actions(block_id, *elements)]
+
+
+def _phrasing_menu(gap: Gap, menu: list[tuple[Entry, float]]) -> dict:
+    """ "Add as a phrasing of…": the entries /faq would offer for its questions, surest first,
+    each with how sure it is. A choice adds nothing yet: the lead is shown the answer first
+    (`add_phrasing_asked`)."""
+    placeholder = "…or to another entry" if gap.suggested else "Add as a phrasing of…"
+    return {
+        "type": "static_select",
+        "action_id": Action.KB_ADD_PHRASING_TO,
+        "placeholder": plain(placeholder, 150),
+        "options": [
+            option(entry.question, entry.id, f"{score:.0f}% sure as /faq reads it")
+            for entry, score in menu
+        ],
+    }
+
+
+def add_phrasing_asked(gap: Gap, entry: Entry) -> Message:
+    """Asked when a lead chooses an entry from a gap's menu, before anything is written: the
+    menu offers what /faq would offer as a "did you mean", which may be for a word the two
+    share and not the need ("my son has a nut allergy, is the food safe?" was offered "do you
+    have vegan meals", 24% sure for "food"). Added, the question, and questions like it, get
+    that entry's answer: the lead reads it first."""
+    asked, other = shorten(gap.question, 100), shorten(entry.question, 100)
+    said = f"Add “{asked}” as a phrasing of “{other}”? Check its answer first."
+    text = (
+        Mrkdwn(f"Add {_curly(gap.question)} as a phrasing of {_curly(entry.question)} (")
+        + code(entry.id)
+        + Mrkdwn(f", {code(place(entry))})? /faq will answer it, and questions like it, with:\n> ")
+        + authored_line(entry.answer, 500)
+        + Mrkdwn("\nIf that answer is not right for it, make it a new entry instead.")
+    )
+    block_id = numbered(Block.KB_GAP, gap.key)
+    buttons = [
+        button("Add as its phrasing", Action.KB_ADD_PHRASING, entry.id, "primary"),
+        button("New entry", Action.KB_NEW_ENTRY, ""),
+    ]
+    return message(said, [section(text), actions(block_id, *buttons)])
 
 
 def gaps_list(gaps: list[Gap], done: str | None = None) -> Message:

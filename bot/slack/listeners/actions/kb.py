@@ -10,6 +10,7 @@ what /faq answers."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
@@ -25,6 +26,7 @@ from bot.faq.gaps import (
     resolver,
     write_phrasing,
 )
+from bot.faq.knowledge import Entry
 from bot.services import Services
 from bot.slack import queries as edge_db
 from bot.slack.blocks import base
@@ -40,8 +42,19 @@ log = logging.getLogger(__name__)
 # for the step after the acknowledgement to close the gap's questions with
 DONE = "kb_done"
 
-# (services, gap, the action, the lead's user id) -> what was done, or what was written
-GapHandler = Callable[[Services, Gap, dict, str], str | ToClose]
+
+@dataclass(frozen=True)
+class Chosen:
+    """An entry a lead chose from a gap's menu: nothing is written until they have read its
+    answer and confirmed (`kb_blocks.add_phrasing_asked`)."""
+
+    gap: Gap
+    entry: Entry
+
+
+# (services, gap, the action, the lead's user id) -> what was done, what was written, or what
+# to ask the lead first
+GapHandler = Callable[[Services, Gap, dict, str], str | ToClose | Chosen]
 
 
 def gaps_now(services: Services, done: str | ToClose) -> base.Message:
@@ -94,7 +107,7 @@ def on_gap(handle: GapHandler) -> Callable:
         outbox: Outbox, delivery_key: str,
     ) -> None:  # fmt: skip
         found = _clicked_gap(body, respond, services)
-        done: str | ToClose | None = found if not isinstance(found, Gap) else None
+        done: str | ToClose | Chosen | None = found if not isinstance(found, Gap) else None
         if isinstance(found, Gap):
             with outbox.unit_of_work(delivery_key):
                 done = handle(services, found, body["actions"][0], body["user"]["id"])
@@ -107,12 +120,17 @@ def on_gap(handle: GapHandler) -> Callable:
 
 def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
     done = context.get(DONE)
-    if done is not None:
+    if isinstance(done, Chosen):
+        # under the list, which stays as it was: a menu's choice made again sends nothing
+        respond(replace_original=False, **kb_blocks.add_phrasing_asked(done.gap, done.entry))
+    elif done is not None:
         respond(replace_original=True, **gaps_now(services, done))
 
 
 def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> str | ToClose:
-    entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
+    """A button's entry: the one the matcher would answer with, or one the lead chose from the
+    menu and confirmed (`add_chosen`)."""
+    entry_id = action.get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
         return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
@@ -120,6 +138,15 @@ def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> st
         return write_phrasing(services.faq, gap, entry, user_id)
     except CurateError as error:
         return kb_blocks.failed(str(error))
+
+
+def add_chosen(services: Services, gap: Gap, action: dict, user_id: str) -> str | Chosen:
+    """An entry chosen from the menu: the lead is asked first, with its answer."""
+    entry_id = action.get("selected_option", {}).get("value", "")
+    entry = services.faq.entry(entry_id)
+    if entry is None:
+        return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
+    return Chosen(gap, entry)
 
 
 def ignore(services: Services, gap: Gap, action: dict, user_id: str) -> str:
@@ -144,7 +171,7 @@ def new_entry(body: dict, respond: Respond, services: Services, client: WebClien
 def register(app: Listeners) -> None:
     for action_id, handle in [
         (Action.KB_ADD_PHRASING, add_phrasing),
-        (Action.KB_ADD_PHRASING_TO, add_phrasing),
+        (Action.KB_ADD_PHRASING_TO, add_chosen),
         (Action.KB_IGNORE, ignore),
     ]:
         app.action(action_id)(ack=on_gap(handle), lazy=[show_gaps])
