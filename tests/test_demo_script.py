@@ -202,7 +202,7 @@ def test_each_message_shows_its_dates_to_its_own_reader(local):
     out = io.StringIO()
     demo = DemoScript(local.workspace, TEAM, out, commands=tuple(Command))
     demo.run_lines([CASE, "/followup tomorrow 10am call Margaret back C-1001", "as lee"])
-    local.clock.advance(timedelta(days=1))
+    local.clock.advance(timedelta(hours=22, minutes=30))  # 10:00 in London, its time
     local.wait(timedelta(0))
     demo.show(local.workspace.look_everyone())
     reminders = [line for line in out.getvalue().splitlines() if "Due now: F-1" in line]

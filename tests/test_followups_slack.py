@@ -76,6 +76,19 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
     assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
 
 
+def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(local):
+    # repbot stopped over the due time: its reminder goes out when it is back, a day late
+    local.workspace.command("ana", "/followup", "in 1h call Maria back")
+    local.wait(timedelta(days=1))
+    (late,) = [r for r in local.workspace.look(member("ana")) if "F-1" in r.text]
+    assert late.text == "Past due: F-1 call Maria back, due Jun 17, 2026 at 12:30 PM"
+    assert (
+        ":alarm_clock: Past due: F-1 · yesterday at 12:30 PM"
+        in late.render(local.workspace.reader(member("ana"))).text
+    )
+    assert "Done" in late.render().text  # still hers to close
+
+
 def due_at(local: LocalSlack, number: int) -> str:
     return local.services.store.db.execute(
         "SELECT due_at FROM followups WHERE id = ?", [number]
@@ -804,7 +817,7 @@ def test_the_case_card_and_its_packet_list_the_same_promises_a_used_draft_by_its
     lines = packet.render().text.splitlines()
     assert lines[lines.index("*Promises*") :][:3] == promises
     # the draft's promise is reminded like any other, at its time
-    local.wait(timedelta(hours=5))
+    local.wait(timedelta(hours=4, minutes=30))  # 15:00 UTC, its time
     seen = shown(local.workspace.look("ana")).splitlines()
     assert any(line.startswith(":alarm_clock: Due now: F-2 ·") and "I'll confirm the refund" in line
                for line in seen)  # fmt: skip

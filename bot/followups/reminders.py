@@ -19,6 +19,9 @@ REMIND_BEFORE = timedelta(minutes=15)
 
 
 OVERDUE_AFTER = timedelta(hours=1)  # then the leads hear of it, once
+# A "due" reminder that goes out this long after its time (repbot was stopped, or Slack kept
+# refusing it) says the promise is past due: "Due now" for yesterday's would read as a slip.
+LATE_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from bot.followups.redirects import (
     team_name,
     unknown_team,
 )
-from bot.followups.reminders import Reminder
+from bot.followups.reminders import LATE_AFTER, Reminder
 from bot.followups.service import Followup, Promised
 from bot.shared import times
 from bot.shared.db import existing
@@ -175,10 +175,12 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
-    heading = {"before": "Coming up", "due": "Due now", "overdue": "Overdue"}[reminder.kind]
+    late = reminder.kind == "due" and now - followup.due_at >= LATE_AFTER
+    due_now = "Past due" if late else "Due now"
+    heading = {"before": "Coming up", "due": due_now, "overdue": "Overdue"}[reminder.kind]
     label = {
         "before": ":alarm_clock: Coming up",
-        "due": ":alarm_clock: Due now",
+        "due": f":alarm_clock: {due_now}",
         "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
     blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
