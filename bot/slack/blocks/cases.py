@@ -705,8 +705,8 @@ def granted_before(
     reader; `waits`: this one waits for a decision, so it would be that grant."""
     first = granted[0]
     verb = "would be" if waits else "is"
-    place = ordinal(len(granted) + 1)
-    said = f"This {verb} the {place} {describe(policy, first)} on C-{first.case_id}."
+    this = ordinal(len(granted) + 1)
+    said = f"This {verb} the {this} {describe(policy, first)} on C-{first.case_id}."
     shown = Mrkdwn(":warning: *") + escape(said) + Mrkdwn("*")
     for place, grant in list(enumerate(granted, start=1))[-GRANTS_NAMED:]:
         shown += Mrkdwn(f"\nThe {ordinal(place)}: ")
