@@ -617,6 +617,7 @@ COVERED = ToneRule("covered", "", (), "", "", 0, "", "anywhere", "", "")
 COVER_AFTER = re.compile(
     r"[^,.;:!?\n]*?\s*(?:[,;]|\s[-–—]+)?\s*(?P<joint>(?:and|but|as|because|since|cos)\s+)?"
 )
+COVER_REACH = 60  # chars between a phrase and a clause it covers, at most ("the courier, as")
 COVER_BEFORE = re.compile(r"\s*(?:[,;]|\s[-–—]+)?\s*(?:(?:so|and|but)\s+)?")
 
 
@@ -626,13 +627,18 @@ def _with_covered(text: str, lowered: str, chosen: list[Chosen], rules: ToneRule
     courier, we can [...] rather than chase them" would say yes and no at once. A phrase in
     such a clause ("can't") gives way."""
     covered: list[tuple[int, int]] = []
+    found: dict[int, list[tuple[int, int]]] = {}  # each rule's covers, matched once a text
     for start, end, order, _, _ in chosen:
-        for matcher in rules.cover_matchers[order]:
-            for first, last, _ in matcher.spans(lowered):
-                if first >= end and (joined := COVER_AFTER.fullmatch(lowered, end, first)):
-                    covered.append((joined.start("joint") if joined["joint"] else first, last))
-                elif last <= start and COVER_BEFORE.fullmatch(lowered, last, start):
-                    covered.append((first, start))
+        if order not in found:
+            matched = (matcher.spans(lowered) for matcher in rules.cover_matchers[order])
+            found[order] = [(first, last) for spans in matched for first, last, _ in spans]
+        for first, last in found[order]:
+            if not (end <= first <= end + COVER_REACH or start - COVER_REACH <= last <= start):
+                continue  # not beside it: most of a long text's
+            if first >= end and (joined := COVER_AFTER.fullmatch(lowered, end, first)):
+                covered.append((joined.start("joint") if joined["joint"] else first, last))
+            elif last <= start and COVER_BEFORE.fullmatch(lowered, last, start):
+                covered.append((first, start))
     if not covered:
         return chosen
     kept = [
