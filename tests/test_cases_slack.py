@@ -1031,8 +1031,10 @@ def test_the_same_solution_just_authorized_submitted_again_grants_nothing_more(l
     # a second one the customer is to have, with a reason of its own, is granted as before
     replies = solve(local, "ana", "C-1001", "Account credit", "10", "next box late too")
     (dm,) = [r for r in replies if r.user == ANA and "Authorized" in r.text]
-    assert ":warning: *Account credit £10.00 was already granted on C-1001*" in dm.render().text
+    assert ":warning: *This is the second Account credit £10.00 on C-1001.*" in dm.render().text
     assert count(local, "solutions") == 2
+    (again,) = solve(local, "ana", "C-1001", "Account credit", "10", "next box late too")
+    assert "To grant it a third time, give the reason for the third." in again.render().text
 
 
 def open_items(local: LocalSlack, tmp_path, solver: str) -> tuple:
@@ -1299,20 +1301,31 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
     replies = solve(local, "ana", "C-1001", "Refund", "120", "Customer says not refunded")
     (card,) = [r for r in replies if "Approval needed" in r.text]
     when = f"<!date^{int(approved.timestamp())}^{{date_short_pretty}} at {{time}}|"
-    assert (f":warning: *Refund £120.00 was already granted on C-1001*: approved by <@{LEE}> "
-            f"{when}on Jun 17, 2026 at 10:30 AM UTC>, asked by <@{ANA}>. Approve only if the "
-            "customer is to have it twice.") in card.blocks[0]["text"]["text"]  # fmt: skip
+    assert (f":warning: *This would be the second Refund £120.00 on C-1001.*\nThe first: "
+            f"approved by <@{LEE}> {when}on Jun 17, 2026 at 10:30 AM UTC>, asked by <@{ANA}>. "
+            "Approve only if the customer is to have it twice."
+            ) in card.blocks[0]["text"]["text"]  # fmt: skip
     assert card.text == (
-        "Approval needed: Refund £120.00 on C-1001. Refund £120.00 was already granted on C-1001."
+        "Approval needed: Refund £120.00 on C-1001. This would be the second Refund £120.00 on "
+        "C-1001."
     )  # the notification: words only
     (dm,) = [r for r in replies if r.user == ANA and "Sent for approval" in r.text]
-    assert dm.render().text.splitlines()[:2] == [
+    assert dm.render().text.splitlines()[:3] == [
         "Sent for approval (lead or above): Refund £120.00 on C-1001. You'll hear the outcome "
         "here.",
-        f":warning: *Refund £120.00 was already granted on C-1001*: approved by @{LEE} on Jun "
-        f"17, 2026 at 10:30 AM UTC, asked by @{ANA}.",
+        ":warning: *This would be the second Refund £120.00 on C-1001.*",
+        f"The first: approved by @{LEE} on Jun 17, 2026 at 10:30 AM UTC, asked by @{ANA}.",
     ]
-    # a lead who means it grants it again
+    # a lead who means it grants it again; a third is counted as the third (QA found it told
+    # as "the second"), each earlier one named on its own line
     local.workspace.click("lee", "Approve")
     rows = local.services.store.db.execute("SELECT status FROM solutions ORDER BY id")
     assert rows.fetchall() == [("approved",), ("approved",)]
+    replies = solve(local, "ana", "C-1001", "Refund", "120", "Still not refunded")
+    (card,) = [r for r in replies if "Approval needed" in r.text]
+    assert card.render().text.splitlines()[2:5] == [
+        ":warning: *This would be the third Refund £120.00 on C-1001.*",
+        f"The first: approved by @{LEE} on Jun 17, 2026 at 10:30 AM UTC, asked by @{ANA}.",
+        f"The second: approved by @{LEE} on Jun 17, 2026 at 10:30 AM UTC, asked by @{ANA}. "
+        "Approve only if the customer is to have it three times.",
+    ]

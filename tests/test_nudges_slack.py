@@ -28,6 +28,12 @@ def ask(local: LocalSlack, amount: str, customer: str = "Margaret Holloway") -> 
     solve(local, "ana", f"C-{case}", "Refund", amount, "Charged twice for one box")
 
 
+def at_work(local: LocalSlack) -> None:
+    """Wednesday 2:50 PM in London: by the time a nudge is due, Lee (Berlin) and Mia (Chicago)
+    are both in their working hours, each nudged on their own clock."""
+    local.clock.advance(timedelta(hours=3, minutes=20))
+
+
 def nudges(local: LocalSlack, to: str) -> list[str]:
     """The nudges that reached `to` (a person's id for their DM, or a channel)."""
     return [
@@ -39,6 +45,7 @@ def nudges(local: LocalSlack, to: str) -> list[str]:
 
 def test_a_lead_level_request_reaches_whoever_may_decide_it_after_30_minutes(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "100")
     local.wait(timedelta(minutes=29))
     assert [nudges(local, who) for who in (LEE, MIA)] == [[], []]
@@ -57,6 +64,7 @@ def test_a_lead_level_request_reaches_whoever_may_decide_it_after_30_minutes(loc
 
 def test_a_manager_level_request_reaches_only_the_managers(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "300")
     local.wait(timedelta(minutes=31))
     (to_mia,) = nudges(local, MIA)
@@ -80,6 +88,7 @@ def test_a_request_decided_or_withdrawn_before_30_minutes_is_never_brought_up(lo
 
 def test_approve_in_the_dm_shows_on_the_card_and_on_the_others_nudge(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "100")
     local.wait(timedelta(minutes=31))
     local.workspace.look_everyone()
@@ -96,6 +105,7 @@ def test_approve_in_the_dm_shows_on_the_card_and_on_the_others_nudge(local, tmp_
 
 def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "100")
     local.wait(timedelta(minutes=31))
     local.workspace.look_everyone()
@@ -116,6 +126,7 @@ def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local
 
 def test_closing_the_case_after_the_nudge_takes_its_buttons_away_as_the_cards(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "100")
     local.wait(timedelta(minutes=31))
     local.workspace.look_everyone()
@@ -129,6 +140,7 @@ def test_closing_the_case_after_the_nudge_takes_its_buttons_away_as_the_cards(lo
 
 def test_a_retried_send_or_a_restart_never_nudges_twice(local, tmp_path):
     customers(local, tmp_path)
+    at_work(local)
     ask(local, "300")
     local.fake.fail("chat.postMessage", status=500, times=1)  # Slack fails the first send
     local.wait(timedelta(minutes=31))
@@ -147,11 +159,11 @@ def test_a_retried_send_or_a_restart_never_nudges_twice(local, tmp_path):
 
 def test_outside_working_hours_a_nudge_waits_for_the_next_working_morning(local, tmp_path):
     customers(local, tmp_path)
-    local.clock.advance(timedelta(hours=5, minutes=15))  # Wednesday 4:45 PM in London
-    ask(local, "300")
-    local.wait(timedelta(hours=1))  # past 5 PM: the team has gone home
+    local.clock.advance(timedelta(hours=11, minutes=15))  # Wednesday 4:45 PM in Chicago
+    ask(local, "300")  # Mia, in Chicago, decides it
+    local.wait(timedelta(hours=1))  # past 5 PM: Mia has gone home
     assert nudges(local, MIA) == []
-    local.wait(timedelta(hours=15, minutes=14))  # Thursday 8:59 AM in London
+    local.wait(timedelta(hours=15, minutes=14))  # Thursday 8:59 AM in Chicago
     assert nudges(local, MIA) == []
     local.wait(timedelta(minutes=2))
     (to_mia,) = nudges(local, MIA)
@@ -160,14 +172,30 @@ def test_outside_working_hours_a_nudge_waits_for_the_next_working_morning(local,
 
 def test_a_nudge_due_while_the_bot_was_stopped_waits_for_the_morning_too(local, tmp_path):
     customers(local, tmp_path)
-    local.clock.advance(timedelta(hours=4, minutes=30))  # Wednesday 4:00 PM in London
+    local.clock.advance(timedelta(hours=10, minutes=30))  # Wednesday 4:00 PM in Chicago
     ask(local, "300")  # to be brought up at 4:30 PM, but repbot is stopped until 7 PM
     local.clock.advance(timedelta(hours=3))
     local.wait(timedelta(minutes=1))
     assert nudges(local, MIA) == []
-    local.wait(timedelta(hours=14))  # Thursday 9:01 AM in London
+    local.wait(timedelta(hours=14))  # Thursday 9:01 AM in Chicago
     (to_mia,) = nudges(local, MIA)
     assert "S-1 has waited 17 hours 1 minute for a decision" in to_mia
+
+
+def test_each_decider_is_nudged_in_their_own_working_hours(local, tmp_path):
+    """Found by QA: Mia, a manager in Chicago, was nudged at 3 AM her time because it was
+    9 AM in London. Lee, in Berlin, is told at 31 minutes (1:01 PM his time); Mia at 9 AM in
+    Chicago, once, with how long it has waited."""
+    customers(local, tmp_path)
+    ask(local, "100")  # Wednesday 11:30 AM in London, 5:30 AM in Chicago
+    local.wait(timedelta(minutes=31))
+    assert len(nudges(local, LEE)) == 1 and nudges(local, MIA) == []
+    local.wait(timedelta(hours=2, minutes=58))  # 8:59 AM in Chicago
+    assert nudges(local, MIA) == []
+    local.wait(timedelta(minutes=2))
+    (to_mia,) = nudges(local, MIA)
+    assert "S-1 has waited 3 hours 31 minutes for a decision" in to_mia
+    assert len(nudges(local, LEE)) == 1
 
 
 @pytest.mark.writes_content

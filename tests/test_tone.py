@@ -197,9 +197,35 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "As I said, you need to contact the courier yourself.",
             "Just to recap, I'll get in touch with the courier for you.",
         ),
+        # who "them" are is not said, so no promise to call them (QA, December)
         (
             "You'll have to call them yourself, sorry.",
-            "I'll get in touch with them for you, sorry.",
+            "They're the ones who can sort this, so please call them, sorry.",
+        ),
+        # a name is no kind of party we contact for the customer: the rep cannot promise to
+        # ring their bank (QA got "I'll get in touch with Barclays for you.")
+        (
+            "You'll have to ring Barclays yourself.",
+            "The one who can sort this is Barclays, so please ring them.",
+        ),
+        (
+            "You'll need to call Barclays about the charge.",
+            "The one who can sort this is Barclays, so please call them about the charge.",
+        ),
+        (
+            "Try calling your card issuer.",
+            "The one who can sort this is your card issuer, so please call them.",
+        ),
+        ("Please email our billing team.", "I'll get in touch with our billing team."),
+        # the rewrite covers the "we can't" beside it, so no two clauses contradict each other
+        # (QA got "I'll get in touch with them for you, we can [...] rather than chase them.")
+        (
+            "You need to contact them yourself, we can't chase them.",
+            "They're the ones who can sort this, so please contact them.",
+        ),
+        (
+            "We can't chase couriers, so you'll have to call the courier yourself, sorry.",
+            "I'll get in touch with the courier for you, sorry.",
         ),
         # only the customer can ask their own bank: no promise the rep cannot keep (the same
         # play got "I'll get in touch with your bank to get the hold released."), "yourself"
@@ -887,3 +913,42 @@ def test_a_rule_with_no_sentence_to_say_instead_is_named_with_file_and_line(tmp_
         f"{path}:15: error: idk: instead is a whole sentence of its own: it cannot use {{1}}",
     ]
     assert rules.rules == ()
+
+
+def test_kinds_of_party_and_named_parts_are_the_playbooks_to_say(tmp_path):
+    # A lead who adds a kind to "ours" lets the rewrite offer to contact it; a part that
+    # captures or a name no list has is named with file and line.
+    path = tmp_path / "tone.yaml"
+    path.write_text(
+        "parties:\n"
+        "  ours: [courier, dpd]\n"
+        "parts:\n"
+        "  ask: you need to\n"
+        "  bad: (oops)\n"
+        "rules:\n"
+        "  - id: ours\n"
+        "    category: deflection\n"
+        "    label: you need to call\n"
+        '    patterns: ["re:@ask call(?=\\\\s+(?:the\\\\s+)?@ours\\\\b)"]\n'
+        "    covers: ['re:we can.t chase them']\n"
+        "    why: w\n"
+        "    rewrite: I'll get in touch with\n"
+        "    penalty: 5\n"
+        "  - id: typo\n"
+        "    category: deflection\n"
+        '    patterns: ["re:@theirs"]\n'
+        "    why: w\n"
+        "    rewrite: x\n"
+        "    penalty: 5\n"
+        "instead:\n"
+        "  deflection: I'll take this up for you.\n"
+    )
+    rules, problems = load_tone_rules(tmp_path)
+    assert [str(problem) for problem in problems] == [
+        f"{path}:5: error: part bad: use (?:...), not (...): a part captures nothing",
+        f"{path}:17: error: typo: pattern 're:@theirs': @theirs: no such list under parties, "
+        "nor part under parts",
+    ]
+    report = check_tone("You need to call DPD, we can't chase them.", rules)
+    assert report.rewritten == "I'll get in touch with DPD."
+    assert check_tone("You need to call Evri.", rules).flags == []

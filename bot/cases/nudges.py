@@ -1,11 +1,12 @@
 """Requests nobody decides: a solution waiting for a decision longer than the team allows is
-brought, once, to whoever may decide it (or, when nobody listed may, to the leads). Each is
-claimed by one instance before it is handed on (`job_claims`), so restarts, retries and
-several instances tell nobody twice; a request decided, withdrawn or whose case closed before
-then is never brought up."""
+brought, once, to each person who may decide it, in their own working hours (or, when nobody
+listed may, to the leads, in the team's). Each is claimed by one instance before it is handed
+on (`job_claims`), so restarts, retries and several instances tell nobody twice; a request
+decided, withdrawn or whose case closed before then is never brought up."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,14 +34,20 @@ KIND = "approval_nudge"  # its claims' kind in `job_claims`
 
 @dataclass(frozen=True)
 class Nudge:
-    id: str  # the claim key, "solution:7:nudge"
+    id: str  # the claim key, "solution:7:nudge:U123" (for the leads: "solution:7:nudge")
     solution: SolutionRecord
     due_at: datetime
     deciders: Deciders
+    # The one decider it is for, in their working hours; None: nobody listed may decide it,
+    # so it is the leads' (in the team's hours).
+    reader: str | None = None
 
 
-def nudge_key(solution_id: int) -> str:
-    return f"solution:{solution_id}:nudge"
+def nudge_key(solution_id: int, reader: str | None = None) -> str:
+    """A nudge's claim key: per decider, since each is told in their own hours. The key with
+    no reader is the leads' nudge, and was everyone's before that: one claimed under it tells
+    nobody again."""
+    return f"solution:{solution_id}:nudge" + (f":{reader}" if reader else "")
 
 
 def nudge_due_at(
@@ -52,25 +59,47 @@ def nudge_due_at(
     return hours.add(waited.astimezone(tz), 0).astimezone(UTC)  # 0 working hours: when open
 
 
+def waiting_deciders(
+    store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *, after: timedelta
+) -> set[str]:
+    """Who may decide a request that has waited `after` by `now`: whose time zones
+    `due_nudges` needs (a nudge waits for its reader's working hours)."""
+    return {
+        person
+        for solution in pending_solutions(store)
+        if datetime.fromisoformat(solution.created_at) + after <= now
+        for person in deciders(store, policy, roles, solution).people
+    }
+
+
 def due_nudges(
     store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *,
-    after: timedelta, hours: WorkingHours, tz: ZoneInfo,
+    after: timedelta, hours: WorkingHours, tz: ZoneInfo, zones: Mapping[str, ZoneInfo],
 ) -> list[Nudge]:  # fmt: skip
-    """Every nudge that should have gone out by `now` and has not, the oldest request first;
-    each must be claimed before it is sent. None outside working hours: one that came due
-    while the bot was stopped waits for the morning too."""
-    if hours.add(now.astimezone(tz), 0) != now:
-        return []
-    waiting = [
-        (solution, nudge_due_at(solution, after, hours, tz))
-        for solution in pending_solutions(store)
-    ]
-    waiting = [(solution, due) for solution, due in waiting if due <= now]
-    rows = jobs.claims(store, [nudge_key(solution.id) for solution, _ in waiting])
+    """Every nudge that should have gone out by `now` and has not, the oldest request first,
+    one per person who may decide it; each must be claimed before it is sent. Each waits for
+    its reader's working hours, on their clock (`zones`, by person; `tz`, the team's, for the
+    leads and for anyone not in `zones`): nobody is told at 3 AM because it is 9 AM in
+    London, and one that came due while the bot was stopped waits for their morning too."""
+    waiting = []
+    for solution in pending_solutions(store):
+        if datetime.fromisoformat(solution.created_at) + after > now:
+            continue
+        who = deciders(store, policy, roles, solution)
+        for reader in who.people or (None,):
+            zone = zones.get(reader, tz) if reader else tz
+            due = nudge_due_at(solution, after, hours, zone)
+            if due <= now and hours.add(now.astimezone(zone), 0) == now:
+                waiting.append(Nudge(nudge_key(solution.id, reader), solution, due, who, reader))
+    keys = [nudge.id for nudge in waiting] + [nudge_key(n.solution.id) for n in waiting]
+    rows = jobs.claims(store, keys)
     return [
-        Nudge(nudge_key(solution.id), solution, due, deciders(store, policy, roles, solution))
-        for solution, due in waiting
-        if jobs.to_claim(rows.get(nudge_key(solution.id)), now) and _wanted(store, solution)
+        nudge
+        for nudge in waiting
+        if jobs.to_claim(rows.get(nudge.id), now)
+        # claimed for everyone at once (before nudges were per person): told already
+        and (nudge.reader is None or nudge_key(nudge.solution.id) not in rows)
+        and _wanted(store, nudge.solution)
     ]
 
 

@@ -154,9 +154,9 @@ class Proposal:
     # the case, or authorized for the same rep a moment ago: see `propose`), and nothing was
     # stored or is to be sent for this one.
     already_asked: bool = False
-    # The same solution (type and amount) already granted on the case, when it was: whoever
-    # decides this one sees it, so that nobody pays twice by mistake.
-    granted_before: SolutionRecord | None = None
+    # The same solution (type and amount) already granted on the case, each time it was, the
+    # earliest first: whoever decides this one sees them, so that nobody pays twice by mistake.
+    granted_before: tuple[SolutionRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -705,13 +705,14 @@ def _stored_amount(amount: Decimal | None) -> str | None:
     return str(amount) if amount is not None else None
 
 
-def granted_before(store: Store, record: SolutionRecord) -> SolutionRecord | None:
-    """The same solution (type and amount) granted on the record's case before it, if any."""
+def granted_before(store: Store, record: SolutionRecord) -> tuple[SolutionRecord, ...]:
+    """The same solution (type and amount) granted on the record's case before it, the
+    earliest first: each one, so that a third grant is told as the third."""
     rows = cases_db.same_solutions(
         store, record.case_id, record.type, _stored_amount(record.amount), GRANTED,
         before=record.id,
     )  # fmt: skip
-    return _record(rows[0]) if rows else None
+    return tuple(_record(row) for row in rows)
 
 
 def _granted_just_now(

@@ -32,10 +32,12 @@ from bot.shared.content import (
     Text,
     check_shape,
     item_nodes,
+    key_lines,
     line_at,
     line_of,
     load_shape,
     readable,
+    value_node,
 )
 
 FILE_NAME = "tone.yaml"
@@ -116,6 +118,10 @@ class ToneRule:
     fits: Fits  # where in its clause the rewrite reads well
     instead: str  # a whole sentence to offer where it does not
     label: str  # the phrase as people say it ("we're not responsible for"): the weekly summary's
+    # Clauses next to the phrase, in its sentence, that its rewrite answers ("we can't chase
+    # them" beside "you'll have to contact them yourself"): the rewrite takes their place too,
+    # so that two rewrites never contradict each other in one sentence.
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,15 +194,54 @@ class Matcher:
 class ToneRules:
     rules: tuple[ToneRule, ...]
     exceptions: tuple[str, ...]  # clean phrases that look like problems, same pattern language
+    # Kinds of party by list name ("ours", "theirs") and named pieces of regex, both of which
+    # re: patterns use as @name.
+    parties: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    parts: tuple[tuple[str, str], ...] = ()
     # Compiled once here so that checking a text is only matching.
     matchers: tuple[tuple[Matcher, ...], ...] = field(init=False, repr=False, compare=False)
+    cover_matchers: tuple[tuple[Matcher, ...], ...] = field(init=False, repr=False, compare=False)
     exception_matchers: tuple[Matcher, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        matchers = tuple(tuple(compile_pattern(p) for p in rule.patterns) for rule in self.rules)
-        object.__setattr__(self, "matchers", matchers)
-        exception_matchers = tuple(compile_pattern(p) for p in self.exceptions)
-        object.__setattr__(self, "exception_matchers", exception_matchers)
+        named = Named(dict(self.parties), dict(self.parts))
+
+        def compiled(patterns: tuple[str, ...]) -> tuple[Matcher, ...]:
+            return tuple(compile_pattern(named.expand(p)) for p in patterns)
+
+        object.__setattr__(self, "matchers", tuple(compiled(r.patterns) for r in self.rules))
+        object.__setattr__(self, "cover_matchers", tuple(compiled(r.covers) for r in self.rules))
+        object.__setattr__(self, "exception_matchers", compiled(self.exceptions))
+
+
+NAME = re.compile(r"@([a-z][a-z-]*)")
+
+
+@dataclass(frozen=True)
+class Named:
+    """What @name in a re: pattern stands for: a list of kinds of party under `parties`, as one
+    choice of its entries (longest first, words apart by any spaces), or a piece of regex under
+    `parts`, which may name lists in turn."""
+
+    parties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+
+    def expand(self, pattern: str, depth: int = 0) -> str:
+        """The pattern with each @name spelled out; ValueError for a name the file lacks."""
+        if not pattern.startswith("re:") and depth == 0 or "@" not in pattern:
+            return pattern
+
+        def spelled(match: re.Match[str]) -> str:
+            name = match[1]
+            if name in self.parties:
+                kinds = sorted(self.parties[name], key=len, reverse=True)
+                words = (r"\s+".join(map(re.escape, kind.split())) for kind in kinds)
+                return "(?:" + "|".join(words) + ")"
+            if name in self.parts and depth < 3:
+                return "(?:" + self.expand(self.parts[name], depth + 1) + ")"
+            raise ValueError(f"@{name}: no such list under parties, nor part under parts")
+
+        return NAME.sub(spelled, pattern)
 
 
 # Compiled once a process: a Matcher is immutable, and the rules are read again at every
@@ -336,6 +381,7 @@ class RuleShape(Shape, title="field", extra="allow"):
     fits: Fits = "anywhere"
     # None: the sentence of its category, under `instead` at the top of the file.
     instead: Text | None = None
+    covers: list[str] = Field(default_factory=list, description="a list of phrases")
     # Empty: the first pattern that is a phrase, read out (`_said`).
     label: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
 
@@ -346,6 +392,12 @@ class ToneFile(Shape, extra="allow"):
     exceptions: list[object] = Field(default_factory=list, description="a list of phrases")
     instead: dict[str, Text] = Field(
         default_factory=dict, description="a mapping of categories to sentences"
+    )
+    parties: dict[str, list[Text]] = Field(
+        default_factory=dict, description="a mapping of list names to kinds of party"
+    )
+    parts: dict[str, Text] = Field(
+        default_factory=dict, description="a mapping of names to pieces of regex"
     )
 
 
@@ -361,10 +413,12 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
     if loaded is None:
         return ToneRules((), ()), problems
     content, root = loaded
+    parties = {key: tuple(kind.lower() for kind in kinds) for key, kinds in content.parties.items()}
+    named = Named(parties, _parts(content.parts, root, name, problems))
     rules: list[ToneRule] = []
     seen: dict[str, int] = {}
     for item, node in zip(content.rules, item_nodes(root, "rules"), strict=True):
-        rule = _load_rule(item, node, name, seen, content.instead, problems)
+        rule = _load_rule(item, node, name, seen, content.instead, named, problems)
         if rule is not None:
             rules.append(rule)
     exceptions: list[str] = []
@@ -372,9 +426,33 @@ def load_tone_rules(playbooks_dir: str | Path) -> tuple[ToneRules, list[Problem]
         if not isinstance(phrase, str):
             message = f"exception: pattern {phrase!r} must be text"
             problems.append(Problem(name, line_of(node), message))
-        elif _compiled(phrase, line_of(node), "exception", name, problems) is not None:
+        elif _compiled(phrase, line_of(node), "exception", name, problems, named) is not None:
             exceptions.append(phrase)
-    return ToneRules(tuple(rules), tuple(exceptions)), problems
+    tone = ToneRules(tuple(rules), tuple(exceptions), tuple(parties.items()),
+                     tuple(named.parts.items()))  # fmt: skip
+    return tone, problems
+
+
+def _parts(
+    parts: dict[str, str], root: yaml.Node | None, name: str, problems: list[Problem]
+) -> dict[str, str]:
+    """The named pieces of regex that compile and capture nothing (a rule's {1}, {2}, ... are
+    its own groups); a problem at the line of each that does not."""
+    lines = key_lines(value_node(root, "parts"))
+    sound = {}
+    for key, part in parts.items():
+        try:
+            groups = re.compile(part).groups
+        except re.error as error:
+            groups = -1
+            message = f"part {key}: regex does not compile: {error}"
+        else:
+            message = f"part {key}: use (?:...), not (...): a part captures nothing"
+        if groups:
+            problems.append(Problem(name, lines.get(key, 0), message))
+        else:
+            sound[key] = part
+    return sound
 
 
 def _load_rule(
@@ -383,6 +461,7 @@ def _load_rule(
     name: str,
     seen: dict[str, int],
     instead_of_category: dict[str, str],
+    named: Named,
     problems: list[Problem],
 ) -> ToneRule | None:
     rule_id = item.get("id") if isinstance(item, dict) else None
@@ -405,7 +484,7 @@ def _load_rule(
     # What a shape cannot see: whether each pattern compiles, and has the rewrite's fill-ins.
     bad = False
     for pattern, pattern_node in zip(shaped.patterns, item_nodes(node, "patterns"), strict=True):
-        matcher = _compiled(pattern, line_of(pattern_node), shaped.id, name, problems)
+        matcher = _compiled(pattern, line_of(pattern_node), shaped.id, name, problems, named)
         if matcher is None:
             bad = True
             continue
@@ -417,6 +496,9 @@ def _load_rule(
                 )
                 problems.append(Problem(name, line_of(pattern_node), message))
                 bad = True
+    for pattern, pattern_node in zip(shaped.covers, item_nodes(node, "covers"), strict=True):
+        line = line_of(pattern_node)
+        bad |= _compiled(pattern, line, shaped.id, name, problems, named) is None
     instead = shaped.instead or instead_of_category.get(shaped.category)
     if instead is None:
         message = (f"{shaped.id}: no instead sentence: give the rule one, or its category "
@@ -441,14 +523,19 @@ def _load_rule(
     source = f"{name}:{line_of(node)}"
     return ToneRule(shaped.id, shaped.category, tuple(shaped.patterns), shaped.why,
                     shaped.rewrite or "", shaped.penalty, source, shaped.fits, instead,
-                    label)  # fmt: skip
+                    label, tuple(shaped.covers))  # fmt: skip
 
 
 def _compiled(
-    pattern: str, line: int, owner: str, name: str, problems: list[Problem]
+    pattern: str,
+    line: int,
+    owner: str,
+    name: str,
+    problems: list[Problem],
+    named: Named | None = None,
 ) -> Matcher | None:
     try:
-        return compile_pattern(pattern)
+        return compile_pattern((named or Named()).expand(pattern))
     except ValueError as error:
         problems.append(Problem(name, line, f"{owner}: pattern {pattern!r}: {error}"))
         return None
@@ -489,7 +576,7 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
         if 1 not in taken[start:end]:
             taken[start:end] = b"\1" * (end - start)
             chosen.append(candidate)
-    chosen.sort(key=lambda c: c[0])
+    chosen = sorted(_with_covered(text, lowered, chosen, rules), key=lambda c: c[0])
 
     flags: list[Flag] = []
     pieces: list[str] = []
@@ -510,6 +597,8 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
             position = len(text) - len(text[end:].lstrip())
             left_out = True
         for (first, last, _, rule, _), replacement in zip(chosen_here, replacements, strict=True):
+            if rule is COVERED:
+                continue
             flags.append(
                 Flag(text[first:last], first, last, rule.id, rule.category, rule.why,
                      sentence.strip(), replacement, instead_of)
@@ -521,6 +610,53 @@ def check_tone(text: str, rules: ToneRules) -> ToneReport:
 
 
 Chosen = tuple[int, int, int, ToneRule, tuple[str, ...]]  # start, end, order, rule, fill-ins
+# A clause that a phrase's rewrite answers, left out in its favour: no flag, no points off.
+COVERED = ToneRule("covered", "", (), "", "", 0, "", "anywhere", "", "")
+# What may stand between a phrase and a clause it covers: after it, the rest of its clause
+# ("the courier"), then a comma, a dash or a conjunction; before it, only those.
+COVER_AFTER = re.compile(
+    r"[^,.;:!?\n]*?\s*(?:[,;]|\s[-–—]+)?\s*(?P<joint>(?:and|but|as|because|since|cos)\s+)?"
+)
+COVER_REACH = 60  # chars between a phrase and a clause it covers, at most ("the courier, as")
+COVER_BEFORE = re.compile(r"\s*(?:[,;]|\s[-–—]+)?\s*(?:(?:so|and|but)\s+)?")
+
+
+def _with_covered(text: str, lowered: str, chosen: list[Chosen], rules: ToneRules) -> list[Chosen]:
+    """The chosen phrases, and the clauses beside them in their sentence that their rewrites
+    answer (`covers`), left out with the word that joined them: "I'll get in touch with the
+    courier, we can [...] rather than chase them" would say yes and no at once. A phrase in
+    such a clause ("can't") gives way."""
+    covered: list[tuple[int, int]] = []
+    found: dict[int, list[tuple[int, int]]] = {}  # each rule's covers, matched once a text
+    for start, end, order, _, _ in chosen:
+        if order not in found:
+            matched = (matcher.spans(lowered) for matcher in rules.cover_matchers[order])
+            found[order] = [(first, last) for spans in matched for first, last, _ in spans]
+        for first, last in found[order]:
+            if not (end <= first <= end + COVER_REACH or start - COVER_REACH <= last <= start):
+                continue  # not beside it: most of a long text's
+            if first >= end and (joined := COVER_AFTER.fullmatch(lowered, end, first)):
+                covered.append((joined.start("joint") if joined["joint"] else first, last))
+            elif last <= start and COVER_BEFORE.fullmatch(lowered, last, start):
+                covered.append((first, start))
+    if not covered:
+        return chosen
+    kept = [
+        phrase for phrase in chosen
+        if rules.cover_matchers[phrase[2]]
+        or not any(phrase[0] < last and first < phrase[1] for first, last in covered)
+    ]  # fmt: skip
+    merged: list[list[int]] = []
+    for first, last in sorted(covered):
+        if merged and first < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    # never over a phrase that covers: each char is one phrase's at most
+    return kept + [
+        (first, last, -1, COVERED, ()) for first, last in merged
+        if not any(phrase[0] < last and first < phrase[1] for phrase in kept)
+    ]  # fmt: skip
 
 
 def _by_sentence(text: str, chosen: list[Chosen]) -> list[tuple[int, int, list[Chosen]]]:

@@ -6,11 +6,20 @@ wherever it was made."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cases.card import case_card
-from bot.cases.nudges import APPROVAL_NUDGE_AFTER, Nudge, claim, delivered, due_nudges, nudge_key
+from bot.cases.nudges import (
+    APPROVAL_NUDGE_AFTER,
+    Nudge,
+    claim,
+    delivered,
+    due_nudges,
+    nudge_key,
+    waiting_deciders,
+)
 from bot.cases.solutions import granted_before
 from bot.reporting.goals import Goals
 from bot.services import Services
@@ -45,20 +54,28 @@ def nudge_after(goals: Goals) -> timedelta:
     return timedelta(minutes=target) if target and target > 0 else APPROVAL_NUDGE_AFTER
 
 
-def due(services: Services, now: datetime) -> list[Nudge]:
-    """The nudges due by `now`: the wait counted from each request, moved to the next working
-    morning (situations.yaml's working hours) in the team's time zone (goals.yaml's)."""
+def due(
+    services: Services, now: datetime, zone_of: Callable[[str], ZoneInfo]
+) -> tuple[list[Nudge], dict[str, ZoneInfo]]:
+    """The nudges due by `now`, with the zones of the people who may decide them: the wait
+    counted from each request, moved to the next working morning (situations.yaml's working
+    hours) on each decider's own clock (`zone_of`: their Slack time zone), the leads' on the
+    team's (goals.yaml's)."""
     guide = services.guide
-    return due_nudges(
-        services.store, guide.solutions, services.roles, now, after=nudge_after(guide.goals),
-        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz,
+    after = nudge_after(guide.goals)
+    people = waiting_deciders(services.store, guide.solutions, services.roles, now, after=after)
+    zones = {person: zone_of(person) for person in people}
+    nudges = due_nudges(
+        services.store, guide.solutions, services.roles, now, after=after,
+        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zones=zones,
     )  # fmt: skip
+    return nudges, zones
 
 
 def recipients(services: Services, nudge: Nudge) -> list[str]:
-    """Who is told: whoever may decide it, else the leads' channel (if roles.yaml names one)."""
-    if nudge.deciders.people:
-        return list(nudge.deciders.people)
+    """Who is told: the decider it is for, else the leads' channel (if roles.yaml names one)."""
+    if nudge.reader:
+        return [nudge.reader]
     leads = services.roles.channels.get("leads")
     return [leads] if leads else []
 
@@ -78,7 +95,7 @@ def queue_nudge(
     card = existing(case_card(store, solution.case_id), f"case C-{solution.case_id}")
     prefix = _nudges_of(solution.id)
     for reader in to:
-        if nudge.deciders.people:
+        if nudge.reader:
             needs = nudge.deciders.role or solution.needs_role or "manager"
             shown = case_blocks.approval_nudge(
                 card, solution, needs, policy, now, zones.get(reader),

@@ -33,13 +33,13 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
         return 0
     outbox = Outbox(store, sender, "reminders")
     due = list(due_reminders(store, services.roles, store.clock.now()))
-    nudges = approvals.due(services, store.clock.now())
-    # Asked of Slack before the transaction, which must not wait on the network.
-    readers = {r.recipient_id for r in due} | {
-        reader for nudge in nudges for reader in approvals.recipients(services, nudge)
-    }
-    people = [reader for reader in readers if reader.startswith("U")]
-    zones = {reader: time_zone(client, store, reader) for reader in people}
+    # Asked of Slack before the transaction, which must not wait on the network; a decider's
+    # zone also says when their nudge is due (their working hours).
+    nudges, zones = approvals.due(
+        services, store.clock.now(), lambda person: time_zone(client, store, person)
+    )
+    people = {r.recipient_id for r in due if r.recipient_id.startswith("U")} - zones.keys()
+    zones |= {reader: time_zone(client, store, reader) for reader in people}
     queued = 0
     now = store.clock.now()
     # All in one transaction: the sender sees them together, so a person's reminders due at

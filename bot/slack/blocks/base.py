@@ -309,6 +309,26 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {head}s{of}{rest}"
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth")  # fmt: skip
+TIMES = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
+
+
+def ordinal(number: int) -> str:
+    """ "first", "second", ... "tenth", then "11th", "21st", "22nd": the place as said."""
+    if 1 <= number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    suffix = (
+        "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def how_often(number: int) -> str:
+    """ "once", "twice", "three times", ... "12 times": how often, as said."""
+    return TIMES.get(number, f"{number} times")
+
+
 def refusal(
     words: str | Sequence[str], by: str | None, at: datetime | None, tz: ZoneInfo | None
 ) -> Message:

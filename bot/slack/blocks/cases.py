@@ -45,11 +45,13 @@ from bot.slack.blocks.base import (
     context,
     counted,
     escape,
+    how_often,
     local_time,
     mention,
     message,
     note,
     option,
+    ordinal,
     plain,
     quote,
     refusal,
@@ -675,25 +677,37 @@ def told_modal(title: str, told: Message) -> dict:
     }
 
 
-def granted_before(granted: SolutionRecord, policy: SolutionPolicy) -> tuple[str, Mrkdwn]:
-    """The same solution already granted on the case, in plain words (for a notification)
-    and as shown: who granted it and when, as Slack shows a person and a time to each
-    reader."""
-    what = describe(policy, granted)
-    said = f"{what} was already granted on C-{granted.case_id}"
-    if granted.status == "approved":
-        how = Mrkdwn(": approved by ") + mention(granted.decided_by or "")
-        how += Mrkdwn(" ") + shown_at(datetime.fromisoformat(granted.decided_at or ""))
-        how += Mrkdwn(", asked by ") + mention(granted.requested_by)
-    else:  # authorized at once, inside the authority of who asked
-        how = Mrkdwn(": authorized by ") + mention(granted.requested_by)
-        how += Mrkdwn(" ") + shown_at(datetime.fromisoformat(granted.created_at))
-    return f"{said}.", Mrkdwn(":warning: *") + escape(said) + Mrkdwn("*") + how + "."
+# The earlier grants a warning names one by one, the latest: a phone shows a few lines.
+GRANTS_NAMED = 3
+
+
+def granted_before(
+    granted: Sequence[SolutionRecord], policy: SolutionPolicy, *, waits: bool = False
+) -> tuple[str, Mrkdwn]:
+    """The same solution already granted on the case (each time, the earliest first), in
+    plain words (for a notification) and as shown: which grant this one is ("the third"),
+    then who granted each before it and when, as Slack shows a person and a time to each
+    reader; `waits`: this one waits for a decision, so it would be that grant."""
+    first = granted[0]
+    verb = "would be" if waits else "is"
+    this = ordinal(len(granted) + 1)
+    said = f"This {verb} the {this} {describe(policy, first)} on C-{first.case_id}."
+    shown = Mrkdwn(":warning: *") + escape(said) + Mrkdwn("*")
+    for place, grant in list(enumerate(granted, start=1))[-GRANTS_NAMED:]:
+        shown += Mrkdwn(f"\nThe {ordinal(place)}: ")
+        if grant.status == "approved":
+            shown += Mrkdwn("approved by ") + mention(grant.decided_by or "")
+            shown += Mrkdwn(" ") + shown_at(datetime.fromisoformat(grant.decided_at or ""))
+            shown += Mrkdwn(", asked by ") + mention(grant.requested_by) + "."
+        else:  # authorized at once, inside the authority of who asked
+            shown += Mrkdwn("authorized by ") + mention(grant.requested_by)
+            shown += Mrkdwn(" ") + shown_at(datetime.fromisoformat(grant.created_at)) + "."
+    return said, shown
 
 
 def approval_card(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
-    granted: SolutionRecord | None = None,
+    granted: Sequence[SolutionRecord] = (),
 ) -> Message:  # fmt: skip
     """The request before the leads, with Approve and Deny; with `granted`, the same solution
     already granted on the case, so that nobody pays it twice without meaning to."""
@@ -705,9 +719,10 @@ def approval_card(
         f"\n{quote(solution.reason, 500)}"
     )
     fallback = f"Approval needed: {describe(policy, solution)} on {case.ref}"
-    if granted is not None:
-        said, shown = granted_before(granted, policy)
-        text += Mrkdwn("\n") + shown + " Approve only if the customer is to have it twice."
+    if granted:
+        said, shown = granted_before(granted, policy, waits=True)
+        have = how_often(len(granted) + 1)
+        text += Mrkdwn("\n") + shown + f" Approve only if the customer is to have it {have}."
         fallback += f". {said}"
     return message(fallback, [*sections(text), decision_buttons(solution)])
 
@@ -729,7 +744,7 @@ def waited(elapsed: timedelta) -> str:
 
 def approval_nudge(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
-    now: datetime, tz: ZoneInfo | None, granted: SolutionRecord | None = None,
+    now: datetime, tz: ZoneInfo | None, granted: Sequence[SolutionRecord] = (),
 ) -> Message:  # fmt: skip
     """A request that has waited too long, in the DM of someone who may decide it: how long,
     then the request as its approval card shows it, with the same Approve and Deny."""
@@ -932,12 +947,14 @@ def callback_alert(
 
 
 def already_asked(
-    solution: SolutionRecord, policy: SolutionPolicy, reader: str, leads: str | None
-) -> tuple[str, Message]:
+    solution: SolutionRecord, policy: SolutionPolicy, reader: str, leads: str | None,
+    grants: int = 1,
+) -> tuple[str, Message]:  # fmt: skip
     """A /solve for what was already asked for, the modal's title and what it says: what
     already waits for a decision on the case, who asked for it and when (as Slack shows a
     person and a time to each reader), and who decides it, where; or the reader's own request
-    just authorized, which and when."""
+    just authorized, which and when, and how to grant one more (`grants`: how many the case
+    has had, that one included)."""
     if solution.status == "authorized":  # the reader's, a moment ago (`propose`)
         said = (
             f"{describe(policy, solution)} on C-{solution.case_id} "
@@ -945,9 +962,10 @@ def already_asked(
         )
         text = escape(said) + Mrkdwn(" You asked for it ")
         text += shown_at(datetime.fromisoformat(solution.created_at))
+        more = ordinal(grants + 1)
         text += Mrkdwn(
-            "; the words for the customer are in your DM. To grant it a second time, give the"
-            " reason for the second."
+            f"; the words for the customer are in your DM. To grant it a {more} time, give the"
+            f" reason for the {more}."
         )
         return "Already authorized", message(said, [section(text)])
     said = (

@@ -79,6 +79,7 @@ def check_solution(
                     policy,
                     body["user"]["id"],
                     services.roles.channels.get("leads"),
+                    len(proposal.granted_before) + 1,
                 )
                 ack(response_action="update", view=case_blocks.told_modal(title, told))
                 return
@@ -103,7 +104,8 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal: Proposal) -
     what = describe(policy, solution)
     rep_key = f"solution:{solution.id}:proposed"
     granted = proposal.granted_before
-    warning = case_blocks.granted_before(granted, policy) if granted else None
+    waits = not proposal.authorized_now
+    warning = case_blocks.granted_before(granted, policy, waits=waits) if granted else None
     if proposal.authorized_now:
         headline = f"Authorized: {what} on {card.case.ref}, within your authority."
         outbox.post(solution.requested_by,
