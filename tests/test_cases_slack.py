@@ -516,6 +516,26 @@ def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp
     assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
 
 
+def test_a_reason_of_emoji_alone_is_refused_under_the_reason_to_propose_and_to_deny(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    (modal,) = solve(local, "ana", "C-1001", "Account credit", "15", "😀")
+    assert modal.errors == {"reason": "There are no words in that reason (only emoji or "
+                            "symbols). Say why: the approver and the log see it."}  # fmt: skip
+    assert count(local, "solutions") == 0
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana")
+    local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "👎", "lee")
+    (still_open,) = local.workspace.submit("lee")
+    assert "There are no words in that reason" in still_open.render().text
+    status = local.services.store.db.execute("SELECT status FROM solutions").fetchone()
+    assert status == ("pending",)
+
+
 def test_the_amount_says_which_solutions_count_in_months_and_takes_a_decimal_comma(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")

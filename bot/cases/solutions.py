@@ -33,6 +33,7 @@ from bot.shared.content import (
     load_shape,
 )
 from bot.shared.db import Store, existing
+from bot.shared.english import has_words
 from bot.shared.refusal import Refusal
 from bot.shared.retyped import RETYPED_WITHIN, typed_alike
 from bot.shared.roles import RANKS, Roles
@@ -55,6 +56,8 @@ LARGER = (
     "A larger amount needs a change to the playbook, which team leads make; choose a smaller "
     "amount or another solution."
 )
+# A reason of emoji or symbols alone ("😀") tells the approver, the rep and the log nothing.
+NO_WORDS = "There are no words in that reason (only emoji or symbols)."
 # Who decided a denial, as the rep says it to the customer ({decider}).
 DECIDERS = {"senior": "a senior colleague", "lead": "my team lead", "manager": "my manager"}
 TYPE_PLACEHOLDERS = {"amount"}
@@ -805,6 +808,8 @@ def propose(
         )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
+        if not has_words(reason):
+            raise SolutionError(f"{NO_WORDS} Say why: the approver and the log see it.", "reason")
         stored_amount = _stored_amount(amount)
         waiting = cases_db.same_solutions(store, case.id, type_id, stored_amount, ("pending",))
         asked = (
@@ -863,6 +868,8 @@ def decide(
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise SolutionError("Say why you deny it: the rep passes it on.", "reason")
+    if reason is not None and not has_words(reason):
+        raise SolutionError(f"{NO_WORDS} Say why you deny it: the rep passes it on.", "reason")
     with store.transaction() as db:
         if request_key and (click := cases_db.solution_click(store, request_key)):
             clicked = click["solution_id"]

@@ -84,7 +84,8 @@ def check_solution(
                 return
             _announce_proposal(services, outbox, proposal)
     except SolutionError as error:
-        field = Field.AMOUNT if getattr(error, "field", "amount") == "amount" else Field.TYPE
+        fields = {"amount": Field.AMOUNT, "reason": Field.REASON}
+        field = fields.get(getattr(error, "field", "amount"), Field.TYPE)
         ack(response_action="errors", errors={field: str(error)})
         return
     except CaseError as error:
@@ -187,26 +188,30 @@ def check_deny(
         return
     check_workspace(body, context)
     solution_id = _pointer(view, "solution_id")
-    with outbox.unit_of_work(delivery_key):
-        tz = known_time_zone(services.store, body["user"]["id"])  # no waiting on Slack in here
-        decision = decide(
-            services.store, services.guide.solutions, services.roles,
-            solution_id=solution_id, user_id=body["user"]["id"], approve=False,
-            reason=_value(view, Field.REASON),
-            request_key=f"deny:{view.get('id')}:{view.get('hash')}",
-        )  # fmt: skip
-        if decided_before(decision):  # who decided and when, which a field's error cannot show
-            told = case_blocks.already_decided(decision.solution, tz)
-            context[NOTICE] = told
-            withdrawn = decision.solution.status == "withdrawn"
-            title = "Case closed" if withdrawn else "Already decided"
-            ack(response_action="update", view=case_blocks.told_modal(title, told))
-            return
-        if decision.outcome in ("refused", "already_decided"):
-            ack(response_action="errors", errors={Field.REASON: decision.message})
-            return
-        announce(services, outbox, respond, decision,
-                 decided_away(outbox, context, solution_id), tz)  # fmt: skip
+    try:
+        with outbox.unit_of_work(delivery_key):
+            tz = known_time_zone(services.store, body["user"]["id"])  # no waiting on Slack in here
+            decision = decide(
+                services.store, services.guide.solutions, services.roles,
+                solution_id=solution_id, user_id=body["user"]["id"], approve=False,
+                reason=_value(view, Field.REASON),
+                request_key=f"deny:{view.get('id')}:{view.get('hash')}",
+            )  # fmt: skip
+            if decided_before(decision):  # who decided and when, which a field's error cannot show
+                told = case_blocks.already_decided(decision.solution, tz)
+                context[NOTICE] = told
+                withdrawn = decision.solution.status == "withdrawn"
+                title = "Case closed" if withdrawn else "Already decided"
+                ack(response_action="update", view=case_blocks.told_modal(title, told))
+                return
+            if decision.outcome in ("refused", "already_decided"):
+                ack(response_action="errors", errors={Field.REASON: decision.message})
+                return
+            announce(services, outbox, respond, decision,
+                     decided_away(outbox, context, solution_id), tz)  # fmt: skip
+    except SolutionError as error:  # a reason with no words: the form says so
+        ack(response_action="errors", errors={Field.REASON: str(error)})
+        return
     ack()
 
 
