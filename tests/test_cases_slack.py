@@ -516,6 +516,26 @@ def test_bad_amounts_are_explained_in_the_modal_and_nothing_is_stored(local, tmp
     assert count(local, "solutions") == 0 and count(local, "audit_log") == 0
 
 
+def test_a_reason_of_emoji_alone_is_refused_under_the_reason_to_propose_and_to_deny(
+    local, tmp_path
+):
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, parcel late")
+    (modal,) = solve(local, "ana", "C-1001", "Account credit", "15", "😀")
+    assert modal.errors == {"reason": "There are no words in that reason (only emoji or "
+                            "symbols). Say why: the approver and the log see it."}  # fmt: skip
+    assert count(local, "solutions") == 0
+    local.workspace.fill("Amount (GBP), where it applies", "60", "ana")
+    local.workspace.fill("Reason", "Six late boxes", "ana")
+    local.workspace.submit("ana")
+    local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "👎", "lee")
+    (still_open,) = local.workspace.submit("lee")
+    assert "There are no words in that reason" in still_open.render().text
+    status = local.services.store.db.execute("SELECT status FROM solutions").fetchone()
+    assert status == ("pending",)
+
+
 def test_the_amount_says_which_solutions_count_in_months_and_takes_a_decimal_comma(local, tmp_path):
     customers(local, tmp_path)
     local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
@@ -607,6 +627,57 @@ def test_a_denial_needs_a_reason_and_the_rep_hears_it(local, tmp_path):
     assert "Why: Credit was given last week" in dm
     assert "what I can do for you is next-day delivery on your next box." in dm
     assert local.services.store.db.execute("SELECT status FROM solutions").fetchone() == ("denied",)
+
+
+def test_a_refund_just_denied_is_granted_within_authority_only_past_a_warning(local, tmp_path):
+    """After a lead denied a refund, the rep could grant a smaller one at once: no word of the
+    denial, and the lead never knew."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice")
+    solve(local, "ana", "C-1001", "Refund", "100", "charged twice")
+    local.workspace.click("lee", "Deny")
+    local.workspace.fill("Why? The rep sees this.", "Offer a credit instead", "lee")
+    local.workspace.submit("lee")
+    (modal,) = solve(local, "ana", "C-1001", "Refund", "20", "goodwill")
+    text = modal.render().text
+    assert ":warning: *Refund £100.00 on C-1001 was denied* (S-1) by @U0LEE0001" in text
+    assert "> Offer a credit instead" in text and "Grant anyway" in text
+    assert "Amount (GBP), where it applies (optional): 20" in text  # as she typed it
+    assert count(local, "solutions") == 1  # nothing granted yet
+    replies = local.workspace.submit("ana")  # she means it
+    (told,) = local.workspace.look(member("lee"))
+    assert "@U0ANA0001 granted *Refund £20.00* for *Margaret Holloway* on C-1001" in (
+        told.render().text
+    )
+    assert "after you denied Refund £100.00 (S-1). Their reason:\n> goodwill" in told.render().text
+    (dm,) = [r for r in replies if r.user == ANA and "Authorized" in r.text]
+    assert "You granted it after Refund £100.00 (S-1) was denied by @U0LEE0001" in (
+        dm.render().text
+    )
+    (details,) = local.services.store.db.execute(
+        "SELECT details FROM audit_log WHERE action = 'solution.authorized'"
+    ).fetchone()
+    assert json.loads(details)["after_denial"] == "S-1"
+
+
+def test_each_approval_card_names_the_other_requests_of_its_kind_on_the_case(local, tmp_path):
+    """Two refunds for one double charge were approved by two deciders, neither card saying
+    the other was waiting or granted."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, charged twice")
+    solve(local, "ana", "C-1001", "Refund", "250", "charged twice")
+    replies = solve(local, "ana", "C-1001", "Refund", "100", "charged twice")
+    (second,) = [r for r in replies if "Approval needed (lead" in r.render().text]
+    assert ("Also on C-1001 lately:* Refund £250.00 (S-1), waiting for approval, asked by "
+            "@U0ANA0001") in second.render().text  # fmt: skip
+    (first,) = [r for r in replies if r.edited and "Refund £250.00 for" in r.render().text]
+    assert "Refund £100.00 (S-2), waiting for approval" in first.render().text
+    replies = local.workspace.click("lee", "Approve")  # the £100 one, Lee's limit
+    (first,) = [r for r in replies if r.edited and "Approval needed (manager" in r.render().text]
+    assert "Also on C-1001 lately:* Refund £100.00 (S-2), approved by @U0LEE0001" in (
+        first.render().text
+    )
+    assert "Also on C-1001 lately: Refund £100.00 (S-2) approved." in first.text
 
 
 def test_deny_is_refused_at_the_click_for_whoever_cannot_decide(local, tmp_path):

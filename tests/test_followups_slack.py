@@ -149,7 +149,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     listed = shown(local.workspace.command("ana", "/followup", "list"))
     assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
     (home,) = local.open_home(member("ana"))
-    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
+    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
         home.render().text
     )
     # Moved on her own clock, it stays a promise on Tom's: both clocks still
@@ -512,9 +512,13 @@ def test_an_unclaimed_redirect_reminds_the_rep_and_the_team_lead(local):
 def test_the_home_tab_shows_a_reps_desk_and_a_leads_queues(local):
     local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
     local.workspace.click("ana", "Create")  # a new customer
-    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria")
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria C-1001")
     (home,) = local.open_home(member("ana"))
     text = home.render().text
+    # the follow-up line /followup list shows, its case too
+    listed = shown(local.workspace.command("ana", "/followup", "list"))
+    (line,) = [line for line in listed.splitlines() if "F-1 ·" in line]
+    assert "C-1001" in line and line.lstrip("• ") in text
     assert "Open follow-ups" in text and "call Maria" in text and "C-1001" in text
     assert "1 contact" in text and "1 contacts" not in text
     assert "Approval queue" not in text

@@ -8,7 +8,7 @@ so that a retry returns the first answer and writes nothing twice."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,6 +33,7 @@ from bot.shared.content import (
     load_shape,
 )
 from bot.shared.db import Store, existing
+from bot.shared.english import has_words
 from bot.shared.refusal import Refusal
 from bot.shared.retyped import RETYPED_WITHIN, typed_alike
 from bot.shared.roles import RANKS, Roles
@@ -55,6 +56,8 @@ LARGER = (
     "A larger amount needs a change to the playbook, which team leads make; choose a smaller "
     "amount or another solution."
 )
+# A reason of emoji or symbols alone ("😀") tells the approver, the rep and the log nothing.
+NO_WORDS = "There are no words in that reason (only emoji or symbols)."
 # Who decided a denial, as the rep says it to the customer ({decider}).
 DECIDERS = {"senior": "a senior colleague", "lead": "my team lead", "manager": "my manager"}
 TYPE_PLACEHOLDERS = {"amount"}
@@ -82,6 +85,21 @@ class SolutionError(Refusal):
     def __init__(self, message: str, field: str = "amount"):
         super().__init__(message)
         self.field = field
+
+
+class DeniedBefore(SolutionError):
+    """A solution inside the rep's authority of a type just denied on the case (`denied`, the
+    latest such denial): granted at once, it would undo the decider's word unseen. Nothing is
+    stored; proposed again with `over_denial` set to its id, it goes ahead."""
+
+    def __init__(self, denied: SolutionRecord, what: str):
+        super().__init__(
+            f"{what} on C-{denied.case_id} was denied ({denied.ref}): "
+            f"{denied.decision_reason or 'no reason given'}. Propose it again to grant it anyway; "
+            "whoever denied it is told.",
+            "type",
+        )
+        self.denied = denied
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,9 @@ class Proposal:
     # The same solution (type and amount) already granted on the case, each time it was, the
     # earliest first: whoever decides this one sees them, so that nobody pays twice by mistake.
     granted_before: tuple[SolutionRecord, ...] = ()
+    # The denial of this type on the case that the rep saw and granted this one past
+    # (`propose`'s over_denial): whoever decided it is to be told.
+    over_denial: SolutionRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -780,6 +801,7 @@ def propose(
     reason: str,
     request_key: str | None,
     today: date,
+    over_denial: int | None = None,
 ) -> Proposal:
     """Propose a solution on an open case: authorized at once inside the proposer's limits,
     else pending for the lowest role that may decide it. The same solution (type and amount)
@@ -789,8 +811,10 @@ def propose(
     looked for in the same write transaction, so of two at once one is stored. The same
     solution otherwise already granted on the case (a reason of its own, another rep's, or
     later) is stored as asked, and named (`granted_before`) for whoever decides it, who may
-    mean to grant it twice. Raises CaseError (unknown or closed case) or
-    SolutionError (type, amount, reason, beyond every limit); nothing is stored then."""
+    mean to grant it twice. One inside the proposer's authority of a type denied on the case
+    in the last 30 days raises DeniedBefore, unless `over_denial` is that denial's id: the rep
+    saw it and goes ahead. Raises CaseError (unknown or closed case) or SolutionError (type,
+    amount, reason, beyond every limit); nothing is stored then."""
     reason = (reason or "").strip()
     with store.transaction() as db:
         if request_key and (row := cases_db.solution_by_request(store, request_key)):
@@ -806,6 +830,8 @@ def propose(
         )
         if not reason:
             raise SolutionError("Say why: the approver and the log see it.", "reason")
+        if not has_words(reason):
+            raise SolutionError(f"{NO_WORDS} Say why: the approver and the log see it.", "reason")
         stored_amount = _stored_amount(amount)
         waiting = cases_db.same_solutions(store, case.id, type_id, stored_amount, ("pending",))
         asked = (
@@ -818,8 +844,12 @@ def propose(
         since = iso(store.clock.now() - LIMIT_WINDOW)
         granted = cases_db.granted_amounts(store, case.customer.id, type_id, since)
         role = roles.role_of(user_id)
+        denied = None
         if _covers(policy, solution_type, role, amount, granted):
             status, needs = "authorized", None
+            denied = _denied_before(store, case.id, type_id)
+            if denied is not None and denied.id != over_denial:
+                raise DeniedBefore(denied, describe(policy, denied))
         else:
             status, needs = "pending", _lowest_role(policy, solution_type, amount, granted)
             if needs is None:
@@ -840,11 +870,12 @@ def propose(
             db, actor=user_id, action=f"solution.{'authorized' if needs is None else 'requested'}",
             subject=f"S-{solution_id}",
             details={"case": case.ref, "type": type_id, "amount": amount, "role": role,
-                     "needs_role": needs},
+                     "needs_role": needs, **({"after_denial": denied.ref} if denied else {})},
             at=store.now(), customer=case.customer.ref, personal={"reason": reason},
         )  # fmt: skip
         row = existing(cases_db.solution_row(store, solution_id), f"solution S-{solution_id}")
-        return _proposal(store, policy, _record(row), roles=roles)
+        proposal = _proposal(store, policy, _record(row), roles=roles)
+        return replace(proposal, over_denial=denied)
 
 
 def decide(
@@ -864,6 +895,8 @@ def decide(
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise SolutionError("Say why you deny it: the rep passes it on.", "reason")
+    if reason is not None and not has_words(reason):
+        raise SolutionError(f"{NO_WORDS} Say why you deny it: the rep passes it on.", "reason")
     with store.transaction() as db:
         if request_key and (click := cases_db.solution_click(store, request_key)):
             clicked = click["solution_id"]
@@ -1079,3 +1112,27 @@ def counted_label(solution_type: SolutionType, amount: Decimal) -> str | None:
     if first[:1].isupper() and first[1:].islower():  # "Free months", not "VIP months"
         label = label[0].lower() + label[1:]
     return f"{amount} {label}"
+
+
+def same_kind(store: Store, record: SolutionRecord) -> list[SolutionRecord]:
+    """The other solutions of the record's type on its case asked for in the last 30 days,
+    waiting, granted or denied, the earliest first: whoever decides one sees the others, so that
+    one double charge is not refunded twice by two deciders who never saw each other's."""
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    return [
+        other
+        for other in solutions_of_case(store, record.case_id)
+        if other.id != record.id and other.type == record.type
+        and other.status != "withdrawn" and other.created_at >= since
+    ]  # fmt: skip
+
+
+def _denied_before(store: Store, case_id: int, type_id: str) -> SolutionRecord | None:
+    """The latest denial of a solution of this type on the case in the last 30 days."""
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    denied = [
+        s
+        for s in solutions_of_case(store, case_id)
+        if s.type == type_id and s.status == "denied" and s.created_at >= since
+    ]
+    return denied[-1] if denied else None

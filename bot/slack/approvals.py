@@ -20,7 +20,7 @@ from bot.cases.nudges import (
     nudge_key,
     waiting_deciders,
 )
-from bot.cases.solutions import granted_before
+from bot.cases.solutions import SolutionRecord, deciders, granted_before, same_kind
 from bot.reporting.goals import Goals
 from bot.services import Services
 from bot.shared.db import existing
@@ -28,6 +28,7 @@ from bot.slack import queries as edge_db
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.outbox import Outbox
+from bot.slack.people import known_time_zone
 
 APPROVAL_FIGURE = "median_approval_minutes"  # the goal whose target is how long to wait
 # A nudge's outbox key starts as a reminder's: it is one, to whoever may decide the request.
@@ -99,7 +100,7 @@ def queue_nudge(
             needs = nudge.deciders.role or solution.needs_role or "manager"
             shown = case_blocks.approval_nudge(
                 card, solution, needs, policy, now, zones.get(reader),
-                granted_before(store, solution),
+                granted_before(store, solution), same_kind(store, solution),
             )  # fmt: skip
         else:
             shown = case_blocks.nobody_to_decide(card, solution, nudge.deciders.role, policy, now)
@@ -136,4 +137,41 @@ def show_everywhere(
         outbox.update(card_key(solution_id), shown, key=f"solution:{solution_id}:{change}")
     for nudge in edge_db.posts_keyed(outbox.store, _nudges_of(solution_id)):
         if not was_clicked(nudge):
+            outbox.update(nudge["key"], shown, key=f"{nudge['key']}:{change}")
+
+
+def show_same_kind(
+    services: Services, outbox: Outbox, changed: SolutionRecord, clicked: Clicked | None = None
+) -> None:
+    """After `changed` was asked for or decided, the approval cards and nudges of the other
+    requests of its kind still waiting on its case show it as it now stands (each once for
+    that change), so whoever decides one sees what became of the others; but those in the
+    message `clicked` to decide it (a digest), which the click's reply replaces: edited at
+    once too, one edit would undo the other."""
+    store, policy = services.store, services.guide.solutions
+    change = f"{changed.ref}:{changed.status}"
+
+    def elsewhere(item: dict | None) -> bool:
+        return item is not None and (
+            clicked is None or (item["sent_channel"], item["sent_ts"]) != clicked[:2]
+        )
+
+    for other in same_kind(store, changed):
+        if other.status != "pending":
+            continue
+        card = existing(case_card(store, other.case_id), f"case C-{other.case_id}")
+        granted, others = granted_before(store, other), same_kind(store, other)
+        needs = other.needs_role or "manager"
+        if elsewhere(outbox.item(card_key(other.id))):
+            shown = case_blocks.approval_card(card, other, needs, policy, granted, others)
+            outbox.update(card_key(other.id), shown, key=f"{card_key(other.id)}:{change}")
+        who = deciders(store, policy, services.roles, other)
+        for nudge in edge_db.posts_keyed(store, _nudges_of(other.id)):
+            reader = nudge["key"].removeprefix(_nudges_of(other.id))
+            if reader not in who.people or not elsewhere(nudge):  # not to nobody_to_decide's
+                continue
+            shown = case_blocks.approval_nudge(
+                card, other, who.role or needs, policy, store.clock.now(),
+                known_time_zone(store, reader), granted, others,
+            )  # fmt: skip
             outbox.update(nudge["key"], shown, key=f"{nudge['key']}:{change}")

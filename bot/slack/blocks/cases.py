@@ -535,20 +535,15 @@ def case_card(
     return message(text, blocks)
 
 
-def _select(block_id: Field, label: str, options: list[tuple[str, str]]) -> dict:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": {
-            "type": "static_select",
-            "action_id": FIELD_INPUT,
-            "options": [option(text, value) for text, value in options],
-        },
-    }
+def _select(block_id: Field, label: str, options: list[tuple[str, str]], chosen: str = "") -> dict:
+    shown = [option(text, value) for text, value in options]
+    element: dict = {"type": "static_select", "action_id": FIELD_INPUT, "options": shown}
+    if initial := next((o for o in shown if o["value"] == chosen), None):
+        element["initial_option"] = initial
+    return {"type": "input", "block_id": block_id, "label": plain(label, 2000), "element": element}
 
 
-def _amount_field(options: list[SolutionType], currency: str) -> dict:
+def _amount_field(options: list[SolutionType], currency: str, typed: str = "") -> dict:
     """The amount, labelled with the units of the solutions offered: the currency, and any
     other unit (months) with a hint saying which solution counts in it."""
     money = any(t.unit == currency for t in options)
@@ -557,29 +552,99 @@ def _amount_field(options: list[SolutionType], currency: str) -> dict:
     units += dict.fromkeys(t.unit or "" for t in other_units)
     label = f"Amount ({' or '.join(units)}), where it applies"
     if not other_units:
-        return text_field(Field.AMOUNT, label, optional=True, placeholder="e.g. 12.50")
+        return text_field(Field.AMOUNT, label, optional=True, placeholder="e.g. 12.50",
+                          initial=typed)  # fmt: skip
     hint = " ".join(f"{t.label}: how many {t.unit}, like 2." for t in other_units)
     if money:
         hint += f" Other amounts in {currency}, like 12.50."
-    return text_field(Field.AMOUNT, label, optional=True, hint=hint)
+    return text_field(Field.AMOUNT, label, optional=True, hint=hint, initial=typed)
 
 
-def solve_modal(card: CaseCard, options: list[SolutionType], currency: str, meta: dict) -> dict:
-    """The solutions the playbook allows for this case, with amount and reason."""
+class Typed(NamedTuple):
+    """What a rep typed in the /solve modal, shown again when it asks them to confirm."""
+
+    type_id: str = ""
+    amount: str = ""
+    reason: str = ""
+
+
+def solve_modal(
+    card: CaseCard, options: list[SolutionType], currency: str, meta: dict,
+    typed: Typed | None = None, warning: Mrkdwn | None = None,
+) -> dict:  # fmt: skip
+    """The solutions the playbook allows for this case, with amount and reason; with a
+    `warning` (see `denied_before`), the form again as the rep filled it, to go ahead anyway."""
+    typed = typed or Typed()
+    blocks = [section(warning)] if warning else []
+    blocks += [
+        section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
+        _select(Field.TYPE, "Solution", [(t.label, t.id) for t in options], typed.type_id),
+        _amount_field(options, currency, typed.amount),
+        text_field(Field.REASON, "Reason", multiline=True, initial=typed.reason),
+    ]
     return {
         "type": "modal",
         "callback_id": Modal.SOLVE,
         "private_metadata": json.dumps(meta),
         "title": plain(f"Solve {card.case.ref}", TITLE_LIMIT),
-        "submit": plain("Propose", TITLE_LIMIT),
+        "submit": plain("Grant anyway" if warning else "Propose", TITLE_LIMIT),
         "close": plain("Cancel", TITLE_LIMIT),
-        "blocks": [
-            section(Mrkdwn(f"*{escape(card.case.customer.name)}*: {escape(card.case.topic)}")),
-            _select(Field.TYPE, "Solution", [(t.label, t.id) for t in options]),
-            _amount_field(options, currency),
-            text_field(Field.REASON, "Reason", multiline=True),
-        ],
-    }  # fmt: skip
+        "blocks": blocks,
+    }
+
+
+def denied_before(denied: SolutionRecord, policy: SolutionPolicy) -> Mrkdwn:
+    """Above the /solve form, for a solution inside the rep's authority of a type denied on the
+    case: who denied what, when and why, before the rep grants it past them."""
+    text = Mrkdwn(":warning: *") + escape(f"{describe(policy, denied)} on C-{denied.case_id}")
+    text += Mrkdwn(f" was denied* ({denied.ref}) by ") + mention(denied.decided_by or "")
+    text += Mrkdwn(" ") + shown_at(datetime.fromisoformat(denied.decided_at or ""))
+    if denied.decision_reason:
+        text += Mrkdwn("\n") + quote(denied.decision_reason, 500)
+    text += Mrkdwn("\nThis one is inside your authority. To grant it anyway, press *Grant "
+                   "anyway*: ") + mention(denied.decided_by or "")  # fmt: skip
+    return text + " is told. Or choose another solution, or Cancel."
+
+
+def after_denial(
+    card: CaseCard, solution: SolutionRecord, denied: SolutionRecord, policy: SolutionPolicy
+) -> tuple[Message, tuple[str, Mrkdwn]]:
+    """A solution granted past a denial of its type on the case: what whoever denied it is
+    told, and the line the rep's outcome adds (plain and as shown)."""
+    what, was = describe(policy, solution), describe(policy, denied)
+    case = card.case
+    said = (
+        f"{what} on {case.ref} was granted within the rep's own authority after you denied "
+        f"{was} ({denied.ref})"
+    )
+    text = Mrkdwn(":information_source: ") + mention(solution.requested_by)
+    text += Mrkdwn(
+        f" granted *{escape(what)}* for *{escape(case.customer.name)}* on {escape(case.ref)} "
+        f"({escape(case.topic)}) within their own authority, after you denied "
+        f"{escape(was)} ({escape(denied.ref)}). Their reason:\n"
+    ) + quote(solution.reason, 500)  # fmt: skip
+    rep_said = f"You granted it after {was} ({denied.ref}) was denied; they are told."
+    rep_shown = Mrkdwn(f"You granted it after {escape(was)} ({escape(denied.ref)}) was denied by ")
+    rep_shown += mention(denied.decided_by or "") + ", who is told."
+    return message(f"{said}. Their reason: {solution.reason}", sections(text)), (
+        rep_said,
+        rep_shown,
+    )
+
+
+def _same_kind_line(other: SolutionRecord, policy: SolutionPolicy) -> tuple[str, Mrkdwn]:
+    """Another solution of a request's kind on its case, plain and as shown: what, and where
+    it stands, by whom and when."""
+    said = f"{describe(policy, other)} ({other.ref})"
+    if other.status == "pending":
+        how, by, at = "waiting for approval", other.requested_by, other.created_at
+    elif other.status == "authorized":  # at once, inside the authority of who asked
+        how, by, at = "authorized", other.requested_by, other.created_at
+    else:
+        how, by, at = other.status, other.decided_by or "", other.decided_at or other.created_at
+    asked = ", asked" if other.status == "pending" else ""
+    shown = escape(f"{said}, {how}{asked} by ") + mention(by) + " "
+    return f"{said} {how}", shown + shown_at(datetime.fromisoformat(at))
 
 
 def _open_lines(
@@ -707,10 +772,12 @@ def granted_before(
 
 def approval_card(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
-    granted: Sequence[SolutionRecord] = (),
+    granted: Sequence[SolutionRecord] = (), others: Sequence[SolutionRecord] = (),
 ) -> Message:  # fmt: skip
     """The request before the leads, with Approve and Deny; with `granted`, the same solution
-    already granted on the case, so that nobody pays it twice without meaning to."""
+    already granted on the case, so that nobody pays it twice without meaning to; `others`,
+    the other solutions of its kind on the case lately (see `same_kind`), so that two
+    deciders do not each grant one for the same matter unseen."""
     case = card.case
     text = Mrkdwn(
         f"*Approval needed ({escape(needs_role)} or above)*: "
@@ -724,6 +791,12 @@ def approval_card(
         have = how_often(len(granted) + 1)
         text += Mrkdwn("\n") + shown + f" Approve only if the customer is to have it {have}."
         fallback += f". {said}"
+    granted_ids = {g.id for g in granted}
+    lines = [_same_kind_line(o, policy) for o in others if o.id not in granted_ids]
+    if lines:
+        text += Mrkdwn(f"\n:information_source: *Also on {escape(case.ref)} lately:* ")
+        text += Mrkdwn("; ").join(shown for _, shown in lines) + "."
+        fallback += f". Also on {case.ref} lately: {'; '.join(said for said, _ in lines)}."
     return message(fallback, [*sections(text), decision_buttons(solution)])
 
 
@@ -745,6 +818,7 @@ def waited(elapsed: timedelta) -> str:
 def approval_nudge(
     card: CaseCard, solution: SolutionRecord, needs_role: str, policy: SolutionPolicy,
     now: datetime, tz: ZoneInfo | None, granted: Sequence[SolutionRecord] = (),
+    others: Sequence[SolutionRecord] = (),
 ) -> Message:  # fmt: skip
     """A request that has waited too long, in the DM of someone who may decide it: how long,
     then the request as its approval card shows it, with the same Approve and Deny."""
@@ -752,7 +826,7 @@ def approval_nudge(
     said = f"{solution.ref} has waited {waited(now - asked)} for a decision"
     shown = Mrkdwn(f":hourglass: *{escape(said)}* (asked ") + local_time(asked, tz)
     shown += Mrkdwn("), and you can decide it:")
-    request = approval_card(card, solution, needs_role, policy, granted)
+    request = approval_card(card, solution, needs_role, policy, granted, others)
     return message(
         f"{said}, and you can decide it. {request['text']}", [section(shown), *request["blocks"]]
     )
@@ -853,7 +927,7 @@ def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolic
 
 def outcome_for_rep(
     headline: str, customer_message: str, why: str | None = None,
-    warning: tuple[str, Mrkdwn] | None = None,
+    warning: tuple[str, Mrkdwn] | None = None, noted: tuple[str, Mrkdwn] | None = None,
 ) -> Message:  # fmt: skip
     """What the rep is told about a solution, with the message to pass to the customer; `why`,
     the reason a lead gave for a denial; `warning`, what they should know of it (in plain
@@ -862,9 +936,10 @@ def outcome_for_rep(
     said = f"{headline} Why: {why.rstrip()}" if why else headline
     said += "" if said.endswith((".", "!", "?")) else "."
     shown = Mrkdwn(escape(headline)) + (Mrkdwn("\n*Why:* ") + why if why else Mrkdwn(""))
-    if warning is not None:
-        said += f" {warning[0]}"
-        shown += Mrkdwn("\n") + warning[1]
+    for told in (warning, noted):  # `noted`: what else they should know (`after_denial`)
+        if told is not None:
+            said += f" {told[0]}"
+            shown += Mrkdwn("\n") + told[1]
     return message(
         f"{said} {customer_message}",
         [*sections(shown), *sections(Mrkdwn("*For the customer:*\n") + customer_message)],

@@ -126,9 +126,10 @@ def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> M
     )
 
 
-def _line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkdwn:
-    """One follow-up, due on the customer's clock too where the rep named one; with `now`,
-    marked when it is past due; when first due, if it was snoozed after that (`missed`)."""
+def followup_line(followup: Followup, tz: ZoneInfo, now: datetime | None = None) -> Mrkdwn:
+    """One follow-up, as /followup list and the Home tab both show it, with its case; due on
+    the customer's clock too where the rep named one; with `now`, marked when it is past due;
+    when first due, if it was snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
     due = due_time(followup.due_at, tz, now, followup.zone)[1]
     return Mrkdwn(
@@ -142,7 +143,7 @@ def followup_list(followups: list[Followup], tz: ZoneInfo, now: datetime) -> Mes
         return note("No open follow-ups. Promise something with /followup <when> <what>.")
     blocks = [section(Mrkdwn(f"*Your follow-ups* ({len(followups)} open)"))]
     for followup in followups[:LISTED]:
-        blocks.append(section(_line(followup, tz, now)))
+        blocks.append(section(followup_line(followup, tz, now)))
         blocks.append(_followup_buttons(followup))
     if len(followups) > LISTED:
         more = len(followups) - LISTED
@@ -183,7 +184,7 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
         "due": f":alarm_clock: {due_now}",
         "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
-    blocks = [section(Mrkdwn(f"{label}: {_line(followup, tz)}"))]
+    blocks = [section(Mrkdwn(f"{label}: {followup_line(followup, tz)}"))]
     if reminder.kind != "overdue":
         blocks.append(_followup_buttons(followup))
     due_said = due_time(followup.due_at, tz, zone=followup.zone)[0]

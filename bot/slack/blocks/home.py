@@ -25,7 +25,7 @@ from bot.slack.blocks.base import (
     shorten,
 )
 from bot.slack.blocks.cases import contacts, decision_buttons
-from bot.slack.blocks.due import due_time, missed
+from bot.slack.blocks.followups import followup_line
 
 SHOWN = 10
 
@@ -52,14 +52,7 @@ def home_view(
     """`to_decide`, for seniors and up: the requests they may approve or deny, with buttons;
     `lead`, for leads: {"unclaimed": [Redirect], "teams": {id: Team}, "gaps": [Gap]};
     `notice`, what the reader's last click on the tab did, shown first."""
-    followup_lines = [
-        Mrkdwn(
-            f"{'*overdue* ' if f.due_at < now else ''}F-{f.id} · "
-            f"{due_time(f.due_at, tz, zone=f.zone)[1]}{missed(f, tz)} · "
-            f"{escape(shorten(f.what, 120))}"
-        )
-        for f in followups
-    ]
+    followup_lines = [followup_line(f, tz, now) for f in followups]
     case_lines = [
         f"{c.ref} · {shorten(c.customer.name, 80)} · {shorten(c.topic, 80)} · {contacts(c)}"
         for c in cases

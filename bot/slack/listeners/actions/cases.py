@@ -24,7 +24,7 @@ from bot.followups.closing import open_items
 from bot.services import Services
 from bot.shared.db import existing
 from bot.shared.refusal import Refusal
-from bot.slack.approvals import clicked_message, show_everywhere
+from bot.slack.approvals import Clicked, clicked_message, show_everywhere, show_same_kind
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks.digest import in_place, tag_of
@@ -165,7 +165,8 @@ def approve(
             clicked = clicked_message(body, tag_of(block_id))
             show_everywhere(outbox, solution_id, card, "decided", clicked)
 
-        announce(services, outbox, respond, decision, replace_card, tz)
+        announce(services, outbox, respond, decision, replace_card, tz,
+                 clicked_message(body, None))  # fmt: skip
 
 
 def deny(
@@ -249,9 +250,11 @@ def tell_unchanged(respond: Callable[..., object], decision: Decision, tz: ZoneI
 def announce(
     services: Services, outbox: Outbox, respond: Callable[..., object], decision: Decision,
     replace_card: Callable[[base.Message], object], tz: ZoneInfo | None,
+    clicked: Clicked | None = None,
 ) -> None:  # fmt: skip
-    """Show a decision on the approval card and tell the rep, with words for the customer; a
-    clicker whose click changed nothing is told why (on their clock, `tz`)."""
+    """Show a decision on the approval card, and on those of the other requests of its kind
+    but in the message `clicked`, and tell the rep, with words for the customer; a clicker
+    whose click changed nothing is told why (on their clock, `tz`)."""
     if decision.outcome in ("refused", "already_decided"):
         tell_unchanged(respond, decision, tz)
         return
@@ -259,6 +262,7 @@ def announce(
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
     policy = services.guide.solutions
     replace_card(case_blocks.decided_card(card, solution, policy))
+    show_same_kind(services, outbox, solution, clicked)
     headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
     outbox.post(
         solution.requested_by,

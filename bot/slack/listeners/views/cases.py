@@ -10,12 +10,21 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.cases.card import case_card
 from bot.cases.service import CaseError
-from bot.cases.solutions import Proposal, SolutionError, decide, describe, propose
+from bot.cases.solutions import (
+    DeniedBefore,
+    Proposal,
+    SolutionError,
+    decide,
+    describe,
+    options_for,
+    propose,
+    same_kind,
+)
 from bot.followups.closing import ClosedCase, close_case, settle_closed_before
 from bot.followups.redirects import team_name
 from bot.services import Services
 from bot.shared.db import existing
-from bot.slack.approvals import card_key, show_everywhere
+from bot.slack.approvals import card_key, show_everywhere, show_same_kind
 from bot.slack.blocks import cases as case_blocks
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.boundary import Listeners
@@ -63,15 +72,18 @@ def check_solution(
         ack(response_action="errors", errors={Field.TYPE: "That case is gone."})
         return
     policy = services.guide.solutions
+    typed = case_blocks.Typed(
+        _value(view, Field.TYPE), _value(view, Field.AMOUNT), _value(view, Field.REASON)
+    )
+    situation, today = situation_of(services, card), services.store.clock.now().date()
     try:
         with outbox.unit_of_work(delivery_key):
             proposal = propose(
                 services.store, policy, services.roles,
-                case_id=card.case.id, situation_id=situation_of(services, card),
-                user_id=body["user"]["id"], type_id=_value(view, Field.TYPE),
-                amount_text=_value(view, Field.AMOUNT), reason=_value(view, Field.REASON),
-                request_key=f"solve:{view.get('id')}:{view.get('hash')}",
-                today=services.store.clock.now().date(),
+                case_id=card.case.id, situation_id=situation, user_id=body["user"]["id"],
+                type_id=typed.type_id, amount_text=typed.amount, reason=typed.reason,
+                request_key=f"solve:{view.get('id')}:{view.get('hash')}", today=today,
+                over_denial=_pointer(view, "over_denial") or None,
             )  # fmt: skip
             if proposal.already_asked:  # the same request: nothing new to send
                 title, told = case_blocks.already_asked(
@@ -84,8 +96,16 @@ def check_solution(
                 ack(response_action="update", view=case_blocks.told_modal(title, told))
                 return
             _announce_proposal(services, outbox, proposal)
+    except DeniedBefore as error:  # the form again, saying so: the rep may still go ahead
+        options = options_for(policy, situation, card.case.customer, today)
+        meta = {"case_id": card.case.id, "over_denial": error.denied.id}
+        warning = case_blocks.denied_before(error.denied, policy)
+        shown = case_blocks.solve_modal(card, options, policy.currency, meta, typed, warning)
+        ack(response_action="update", view=shown)
+        return
     except SolutionError as error:
-        field = Field.AMOUNT if getattr(error, "field", "amount") == "amount" else Field.TYPE
+        fields = {"amount": Field.AMOUNT, "reason": Field.REASON}
+        field = fields.get(getattr(error, "field", "amount"), Field.TYPE)
         ack(response_action="errors", errors={field: str(error)})
         return
     except CaseError as error:
@@ -106,17 +126,24 @@ def _announce_proposal(services: Services, outbox: Outbox, proposal: Proposal) -
     granted = proposal.granted_before
     waits = not proposal.authorized_now
     warning = case_blocks.granted_before(granted, policy, waits=waits) if granted else None
+    show_same_kind(services, outbox, solution)
     if proposal.authorized_now:
         headline = f"Authorized: {what} on {card.case.ref}, within your authority."
+        noted = None
+        if denied := proposal.over_denial:  # whoever denied it hears it went ahead
+            told, noted = case_blocks.after_denial(card, solution, denied, policy)
+            outbox.post(denied.decided_by or "", told, key=f"solution:{solution.id}:over_denial",
+                        digest="solution")  # fmt: skip
         outbox.post(solution.requested_by,
                     case_blocks.outcome_for_rep(headline, proposal.customer_message,
-                                                warning=warning),
+                                                warning=warning, noted=noted),
                     key=rep_key, digest="solution")  # fmt: skip
         return
     leads = services.roles.channels.get("leads")
     needs = existing(proposal.needs_role, f"who decides {solution.ref}")  # pending: one does
     if leads:
-        approval = case_blocks.approval_card(card, solution, needs, policy, granted)
+        approval = case_blocks.approval_card(card, solution, needs, policy, granted,
+                                             same_kind(services.store, solution))  # fmt: skip
         lost = case_blocks.approval_undelivered(card, solution, policy)
         outbox.post(leads, approval, key=card_key(solution.id), digest="approval",
                     undelivered=(solution.requested_by, lost))  # fmt: skip
@@ -189,26 +216,30 @@ def check_deny(
         return
     check_workspace(body, context)
     solution_id = _pointer(view, "solution_id")
-    with outbox.unit_of_work(delivery_key):
-        tz = known_time_zone(services.store, body["user"]["id"])  # no waiting on Slack in here
-        decision = decide(
-            services.store, services.guide.solutions, services.roles,
-            solution_id=solution_id, user_id=body["user"]["id"], approve=False,
-            reason=_value(view, Field.REASON),
-            request_key=f"deny:{view.get('id')}:{view.get('hash')}",
-        )  # fmt: skip
-        if decided_before(decision):  # who decided and when, which a field's error cannot show
-            told = case_blocks.already_decided(decision.solution, tz)
-            context[NOTICE] = told
-            withdrawn = decision.solution.status == "withdrawn"
-            title = "Case closed" if withdrawn else "Already decided"
-            ack(response_action="update", view=case_blocks.told_modal(title, told))
-            return
-        if decision.outcome in ("refused", "already_decided"):
-            ack(response_action="errors", errors={Field.REASON: decision.message})
-            return
-        announce(services, outbox, respond, decision,
-                 decided_away(outbox, context, solution_id), tz)  # fmt: skip
+    try:
+        with outbox.unit_of_work(delivery_key):
+            tz = known_time_zone(services.store, body["user"]["id"])  # no waiting on Slack in here
+            decision = decide(
+                services.store, services.guide.solutions, services.roles,
+                solution_id=solution_id, user_id=body["user"]["id"], approve=False,
+                reason=_value(view, Field.REASON),
+                request_key=f"deny:{view.get('id')}:{view.get('hash')}",
+            )  # fmt: skip
+            if decided_before(decision):  # who decided and when, which a field's error cannot show
+                told = case_blocks.already_decided(decision.solution, tz)
+                context[NOTICE] = told
+                withdrawn = decision.solution.status == "withdrawn"
+                title = "Case closed" if withdrawn else "Already decided"
+                ack(response_action="update", view=case_blocks.told_modal(title, told))
+                return
+            if decision.outcome in ("refused", "already_decided"):
+                ack(response_action="errors", errors={Field.REASON: decision.message})
+                return
+            announce(services, outbox, respond, decision,
+                     decided_away(outbox, context, solution_id), tz)  # fmt: skip
+    except SolutionError as error:  # a reason with no words: the form says so
+        ack(response_action="errors", errors={Field.REASON: str(error)})
+        return
     ack()
 
 
