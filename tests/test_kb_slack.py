@@ -659,8 +659,8 @@ def test_a_gap_in_the_words_of_an_entry_reps_turned_down_asks_for_a_better_answe
         assert not [e for e in reply.elements if e.value == "charged_after_cancel"]
         assert (
             "It is a phrasing of “I cancelled my subscription but you still charged me” "
-            f"(`charged_after_cancel`, `knowledge/{Path(charged.source).name}`) already, yet /faq asks “did you mean” "
-            "between `cancel_subscription` ("
+            f"(`charged_after_cancel`, `knowledge/{Path(charged.source).name}`) already, yet "
+            "/faq asks “did you mean” between `cancel_subscription` ("
         ) in text
         assert (
             "Take the phrasing out if that answer is not the one for it, or improve "

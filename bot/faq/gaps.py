@@ -295,6 +295,11 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 best = best if best is not None and best.entry.id not in done else None
                 phrasing_of = tuple(edition.by_id[e] for e in done)
                 reads_now = Faq.match_in(edition, questions[0])
+                first = reads_now.matches[0] if reads_now.matches else None
+                if reads_now.verdict == "answer" and first and first.entry.id in done:
+                    # written, but its questions not closed (the bot stopped in between):
+                    # the lead's click closes them
+                    best = replace(first, entry=edition.by_id[first.entry.id])
             suggested = best.entry if best is not None else None
             asked_as = asked_already(edition, questions[0]) if marked else None
             if asked_as is not None and asked_as.entry.id not in marked:

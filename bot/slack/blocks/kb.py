@@ -193,7 +193,12 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             f"\nNo{other} FAQ entry comes close to it: make it a new entry, or ignore it."
         )
     elements = []
-    if gap.suggested is not None:
+    if gap.suggested in gap.phrasing_of:
+        # added already: its press writes nothing and closes what /faq answers
+        assert gap.suggested is not None
+        label = f"Close as answered by “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
+        elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id, "primary"))
+    elif gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
         # suggested as if the entries reps turned down were gone, which /faq does not do:
         # the lead reads what /faq would do first
@@ -226,8 +231,14 @@ def _phrasing_already(gap: Gap) -> Mrkdwn:
         _curly(e.question, 100) + Mrkdwn(" (") + code(e.id) + Mrkdwn(", ") + code(place(e)) + ")"
         for e in gap.phrasing_of
     )
-    text = Mrkdwn("It is a phrasing of ") + named + Mrkdwn(" already, yet ")
-    text += _what_faq_does(gap.now) if gap.now is not None else Mrkdwn("/faq does not answer it")
+    text = Mrkdwn("It is a phrasing of ") + named + Mrkdwn(" already")
+    if gap.suggested in gap.phrasing_of:
+        return text + Mrkdwn(
+            ", and /faq answers it with it now: close its questions (repbot stopped before it "
+            "could)."
+        )
+    assert gap.now is not None  # found with `phrasing_of`
+    text += Mrkdwn(", yet ") + _what_faq_does(gap.now)
     text += Mrkdwn(". ")
     improve = [
         code(e.id) + Mrkdwn("'s answer in ") + code(place(e))
