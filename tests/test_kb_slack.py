@@ -55,9 +55,12 @@ def test_a_gap_added_as_a_phrasing_answers_at_once_and_is_written_to_the_file(lo
     assert "2 questions in 1 group" in text
     assert "2× “how do i stop my subscription”" in text
     assert "Also asked: “how do i stop my subscription?”" in text
-    # the entry the matcher would answer with, the one turned down left out: one click
+    # the entry the matcher would answer with, the one turned down left out, which /faq does
+    # not leave out: the lead reads what /faq would do with it first
     chosen = local.services.faq.entry("pause_subscription")
-    (after,) = local.workspace.click("lee", f"Add as a phrasing of “{chosen.question}”")
+    (asked,) = local.workspace.click("lee", f"Add as a phrasing of “{chosen.question}”")
+    assert "/faq will answer it, and questions like it, with:" in asked.render().text
+    (after,) = local.workspace.click("lee", "Add as its phrasing")
     assert (
         f"Added “how do i stop my subscription” as a phrasing of `{chosen.id}`"
         in after.render().text
@@ -84,6 +87,7 @@ def test_a_pasted_emails_gap_is_its_question_and_no_customers_name_reaches_the_f
     assert "Omar" not in text and "Smith" not in text and "hope" not in text
     chosen = local.services.faq.entry("pause_subscription")
     local.workspace.click("lee", f"Add as a phrasing of “{chosen.question}”")
+    local.workspace.click("lee", "Add as its phrasing")
     written = Path(chosen.source.rsplit(":", 1)[0]).read_text()
     assert '    - "How do I stop my subscription?"\n' in written
     assert "Omar" not in written and "Smith" not in written
@@ -550,7 +554,7 @@ def test_an_entry_chosen_from_a_gaps_menu_shows_its_answer_before_anything_is_ad
     not_helpful(local, "ana", "how do i pause my subscription")
     cancel = local.services.faq.entry("cancel_subscription")
     assert re.search(  # each with how sure /faq is of it, surest first
-        rf"\[1 Add as a phrasing of…: {re.escape(cancel.question)} \(\d+% sure as /faq reads it\)",
+        rf"\[1 Add as a phrasing of…: {re.escape(cancel.question)} \(\d+% sure in /faq now\)",
         gaps_reply(local).render().text,
     )
     (asked,) = local.workspace.choose("lee", cancel.question)
@@ -621,8 +625,27 @@ def test_a_gap_in_the_words_of_an_entry_reps_turned_down_asks_for_a_better_answe
         "“did you mean” between the two."
     ) in text
     assert not [e for e in reply.elements if e.label.startswith("Add as a phrasing of “")]
-    # a lead who adds it elsewhere all the same is told what /faq does now
-    local.workspace.choose("lee", "I cancelled my subscription but you still charged me")
+    # the menu says how sure /faq is of each entry now, as /kb try does (with the entry reps
+    # turned down left out, the other read 66%)
+    charged = local.services.faq.entry("charged_after_cancel")
+    (tried,) = local.workspace.command("lee", "/kb", "try how do i cancel my subscription")
+    sure = re.search(r"`charged_after_cancel` · (\d+)%", tried.render().text)[1]
+    assert f"{charged.question} ({sure}% sure in /faq now)" in text
+    # chosen, it is not promised an answer /faq would not give, and the lead is warned first
+    (asked,) = local.workspace.choose("lee", charged.question)
+    shown = asked.render().text
+    assert (
+        ":warning: Not answered with `charged_after_cancel` even then: with the phrasing, /faq "
+        "asks “did you mean” between `cancel_subscription` ("
+    ) in shown and "/faq will answer it" not in shown
+    assert re.search(
+        r":warning: It would change how /faq answers questions it answers now: “how do i cancel "
+        r"my subscription” \(answered now with `cancel_subscription`, 9\d% sure; then /faq asks "
+        r"“did you mean” between",
+        shown,
+    )
+    assert local.services.faq.entry("charged_after_cancel") == charged  # nothing added yet
+    # a lead who adds it all the same is told what /faq does now...
     (after,) = local.workspace.click("lee", "Add as its phrasing")
     text = after.render().text
     assert "Added “how do i cancel my subscription” as a phrasing of `charged_after_cancel`" in text
@@ -630,8 +653,20 @@ def test_a_gap_in_the_words_of_an_entry_reps_turned_down_asks_for_a_better_answe
         ":warning: /faq now asks “did you mean” for “how do i cancel my subscription”, between "
         "`cancel_subscription` ("
     ) in text and "/kb try shows each entry with its file and line." in text
-    (tried,) = local.workspace.command("lee", "/kb", "try how do i cancel my subscription")
-    assert "*Did you mean*" in tried.render().text
+    # ...and the gap never offers that add again: it says it is done, and the ways out
+    for reply in (after, gaps_reply(local)):
+        text = reply.render().text
+        assert not [e for e in reply.elements if e.value == "charged_after_cancel"]
+        assert (
+            "It is a phrasing of “I cancelled my subscription but you still charged me” "
+            f"(`charged_after_cancel`, `knowledge/{Path(charged.source).name}`) already, yet "
+            "/faq asks “did you mean” between `cancel_subscription` ("
+        ) in text
+        assert (
+            "Take the phrasing out if that answer is not the one for it, or improve "
+            f"`cancel_subscription`'s answer in `knowledge/account.yaml:{line}`, which reps "
+            "marked not helpful for it."
+        ) in text
 
 
 @pytest.mark.writes_content

@@ -565,8 +565,11 @@ def test_a_new_faq_entry_whose_modal_closed_is_kept_though_the_bot_died_at_once(
     assert "Yes: our Green box is fully vegan." in answer.render().text
     # the lead's click on the gap again closes it
     (listed,) = local.workspace.command("lee", "/kb", "gaps")
-    offered = "Add as a phrasing of “do you have vegan meals”"
+    offered = "Close as answered by “do you have vegan meals”"
     assert offered in [e.label for e in listed.elements]
+    assert "It is a phrasing of “do you have vegan meals” (`do_you_have_vegan_meals`" in (
+        listed.render().text
+    )
     (after,) = local.workspace.click("lee", offered)
     text = after.render().text
     assert "“do you have vegan meals” is already a phrasing of `do_you_have_vegan_meals`" in text
@@ -584,10 +587,12 @@ def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monke
     entry = local.services.faq.entry("pause_subscription")
     offered = f"Add as a phrasing of “{entry.question}”"
     assert offered in [e.label for e in listed.elements]
+    local.workspace.click("lee", offered)  # the second group's: what /faq would do, first
     with monkeypatch.context() as dying:
         dies_once_it_has_answered(local, dying)
-        local.workspace.click("lee", "Ignore", times=2)  # the first group, and a double click
-        local.workspace.click("lee", offered)  # the second group's
+        # the first group, and a double click
+        local.workspace.click("lee", "Ignore", where="#support", times=2)
+        local.workspace.click("lee", "Add as its phrasing")
     resolved = "SELECT q.text, r.action, r.entry_id FROM gap_resolutions r JOIN faq_queries q"
     resolved += " ON q.id = r.query_id ORDER BY q.id"
     db = local.services.store.db
@@ -597,8 +602,8 @@ def test_a_leads_click_on_a_gap_is_kept_though_the_bot_died_at_once(local, monke
     assert "how do i stop my subscription" in read.by_id()[entry.id].variants
     # the bot started again: the gap is still listed, and the lead's click again closes it
     local.services.faq.reload()
-    (listed,) = local.workspace.command("lee", "/kb", "gaps")
-    (after,) = local.workspace.click("lee", offered)
+    local.workspace.command("lee", "/kb", "gaps")
+    (after,) = local.workspace.click("lee", f"Close as answered by “{entry.question}”")
     assert "is already a phrasing of `pause_subscription`" in after.render().text
     assert db.execute(resolved).fetchall() == [
         ("what do you think of zeppelins", "ignore", None),

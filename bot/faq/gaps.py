@@ -19,7 +19,7 @@ from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry
 from bot.faq.matching import AS_A_PHRASING, Matcher, MatchResult, Reading, Scored
 from bot.faq.pleasantries import question_of
-from bot.faq.service import Edition, Faq
+from bot.faq.service import Edition, Faq, phrasing_key
 from bot.shared.clock import iso
 from bot.shared.db import Store
 
@@ -70,8 +70,14 @@ class Gap:
     # answer wants improving, and the question added to another entry would make /faq ask
     # "did you mean" between the two, so no entry is suggested
     asked_as: Scored | None = None
-    # how sure /faq is of each suggestion for its questions, as `suggestions` are ordered
+    # how sure /faq is of each suggestion for its questions now, as `/kb try` shows it (with
+    # no entry reps turned down left out), as `suggestions` are ordered
     scores: tuple[float, ...] = ()
+    # the entries its question is a phrasing of already (a lead added it, and /faq still does
+    # not answer it with them: else it would be closed), never offered again; with what /faq
+    # does for it now
+    phrasing_of: tuple[Entry, ...] = ()
+    now: MatchResult | None = None
 
     @property
     def question(self) -> str:
@@ -236,6 +242,24 @@ def _suggestions(
     return close, close[0] if good else None
 
 
+def _scores_now(
+    edition: Edition, questions: tuple[str, ...], offered: tuple[Scored, ...], turned_down: set[str]
+) -> tuple[float, ...]:
+    """How sure /faq is of each offered entry for the questions now, as `/kb try` shows it:
+    with the entries reps turned down left out, "I cancelled my subscription but you still
+    charged me" read 66% for "how do i cancel my subscription", which /faq answered 96% sure
+    with "How do I cancel my subscription?" and put the other at 4%."""
+    if not turned_down:
+        return tuple(scored.score for scored in offered)
+    best: dict[str, float] = {}
+    for question in questions[:WORDINGS_MATCHED]:
+        excluded = edition.lessons.excluded(edition.matcher, question)
+        found = edition.matcher.match(question, SUGGESTIONS + len(turned_down), exclude=excluded)
+        for scored in found.matches:
+            best[scored.entry.id] = max(best.get(scored.entry.id, 0.0), scored.score)
+    return tuple(best.get(scored.entry.id, 0.0) for scored in offered)
+
+
 def asked_already(edition: Edition, question: str) -> Scored | None:
     """The entry whose phrasing the question reads as, if any: the one /faq answers it with at
     `AS_A_PHRASING` or surer (without the entries reps' clicks rule out for it, as /faq)."""
@@ -258,12 +282,24 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         offered: tuple[Scored, ...] = ()
-        suggested = asked_as = None
+        suggested = asked_as = reads_now = None
+        phrasing_of: tuple[Entry, ...] = ()
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
             for entry_id, not_helpful in (r for q in query_ids for r in rejected.get(q, ())):
                 marked[entry_id] = marked.get(entry_id, False) or not_helpful
             offered, best = _suggestions(edition, questions, set(marked))
+            done = edition.phrased.get(phrasing_key(questions[0]), ())
+            if done:  # added already: offering it again would add nothing
+                offered = tuple(s for s in offered if s.entry.id not in done)
+                best = best if best is not None and best.entry.id not in done else None
+                phrasing_of = tuple(edition.by_id[e] for e in done)
+                reads_now = Faq.match_in(edition, questions[0])
+                first = reads_now.matches[0] if reads_now.matches else None
+                if reads_now.verdict == "answer" and first and first.entry.id in done:
+                    # written, but its questions not closed (the bot stopped in between):
+                    # the lead's click closes them
+                    best = replace(first, entry=edition.by_id[first.entry.id])
             suggested = best.entry if best is not None else None
             asked_as = asked_already(edition, questions[0]) if marked else None
             if asked_as is not None and asked_as.entry.id not in marked:
@@ -280,7 +316,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
                 tuple(question_of(text) for _, text in group), paraphrases, asked_as,
-                tuple(s.score for s in offered))
+                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}
@@ -303,6 +339,49 @@ def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | N
     """The open gap with this key, without its suggestions (a lead's click names the entry)."""
     gaps = find_gaps(store, edition, now, suggest=False)
     return next((gap for gap in gaps if gap.key == key), None)
+
+
+NEIGHBOURS_CHECKED = 3  # entries closest to a question whose phrasings a preview matches again
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What /faq would do once a gap's question is a phrasing of `entry` (`preview_phrasing`)."""
+
+    entry: Entry
+    result: MatchResult  # the gap's question, with the phrasing added
+    # questions /faq answers now that it would no longer answer so: each with the entry it
+    # answers it with now and what it would do then
+    lost: tuple[tuple[str, Scored, MatchResult], ...]
+
+
+def preview_phrasing(faq: Faq, gap: Gap, entry: Entry) -> Preview:
+    """What /faq would do with the gap's question added as a phrasing of `entry`, read from
+    the FAQ built with it (the files untouched): the menu offers what /faq would offer with
+    the entries reps turned down left out, and "how do i cancel my subscription", answered 96%
+    sure and marked not helpful, added to "I cancelled my subscription but you still charged
+    me" had /faq ask "did you mean" between the two. The questions checked for an answer they
+    would lose are the gap's wordings and the phrasings of the entries closest to its question
+    now (a gap wording /faq would answer with `entry` is what the lead asks for). Building the
+    FAQ takes seconds on a large one: called after Slack's acknowledgement."""
+    before = faq.edition
+    after = faq.with_phrasing(entry.id, gap.question)
+    closest = Faq.match_in(before, gap.question).matches
+    near = [scored.entry.id for scored in closest if scored.entry.id != entry.id]
+    checked = dict.fromkeys(
+        [*gap.questions[:WORDINGS_MATCHED],
+         *(p for e in near[:NEIGHBOURS_CHECKED] for p in before.by_id[e].phrasings)]
+    )  # fmt: skip
+    lost = []
+    for question in checked:
+        was = Faq.match_in(before, question)
+        if was.verdict != "answer":
+            continue
+        then = Faq.match_in(after, question)
+        wanted = question in gap.questions and _answers_with(then, entry.id)
+        if not wanted and not _answers_with(then, was.matches[0].entry.id):
+            lost.append((question, was.matches[0], then))
+    return Preview(entry, Faq.match_in(after, gap.question), tuple(lost))
 
 
 # What a lead does about a gap, in two steps. The first, before Slack hears the lead's click

@@ -64,6 +64,8 @@ class Action(StrEnum):
     REDIRECT_TAKE = "redirect_take"
     KB_ADD_PHRASING = "kb_add_phrasing"
     KB_ADD_PHRASING_TO = "kb_add_phrasing_to"
+    # the button of a gap reps turned entries down for: what /faq would do is shown first
+    KB_ADD_PHRASING_ASK = "kb_add_phrasing_ask"
     KB_IGNORE = "kb_ignore"
     KB_NEW_ENTRY = "kb_new_entry"
     CUSTOMER_EXPORT = "customer_export"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.faq.gaps import Gap
+from bot.faq.gaps import Gap, Preview
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.matching import ANSWER_AT, SUGGEST_AT, MatchResult, Scored
 from bot.faq.service import Trial
@@ -183,7 +183,9 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             if len(entries) > 3:
                 named += Mrkdwn(f" and {len(entries) - 3} more")
             text += Mrkdwn(f"\n{heading}: ") + named
-    if gap.asked_as is not None:
+    if gap.phrasing_of:
+        text += "\n" + _phrasing_already(gap)
+    elif gap.asked_as is not None:
         text += "\n" + _asked_as(gap.asked_as, gap.asked_as.entry in gap.not_helpful)
     elif not gap.suggestions:
         other = " other" if gap.not_helpful or gap.none_of_these else ""
@@ -191,9 +193,18 @@ def _gap_blocks(gap: Gap) -> list[dict]:
             f"\nNo{other} FAQ entry comes close to it: make it a new entry, or ignore it."
         )
     elements = []
-    if gap.suggested is not None:
+    if gap.suggested in gap.phrasing_of:
+        # added already: its press writes nothing and closes what /faq answers
+        assert gap.suggested is not None
+        label = f"Close as answered by “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
+        elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id, "primary"))
+    elif gap.suggested is not None:
         label = f"Add as a phrasing of “{shorten(gap.suggested.question, BUTTON_LIMIT - 24)}”"
-        elements.append(button(label, Action.KB_ADD_PHRASING, gap.suggested.id))
+        # suggested as if the entries reps turned down were gone, which /faq does not do:
+        # the lead reads what /faq would do first
+        turned_down = gap.not_helpful or gap.none_of_these
+        action = Action.KB_ADD_PHRASING_ASK if turned_down else Action.KB_ADD_PHRASING
+        elements.append(button(label, action, gap.suggested.id))
     # the menu holds the other entries: the one its button offers is not offered twice
     button_id = gap.suggested.id if gap.suggested else None
     menu = [
@@ -205,7 +216,7 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         elements.append(_phrasing_menu(gap, menu))
     # with no entry likely enough to suggest, a new entry is the suggestion; not when the
     # question is an entry's already: its answer is what wants a lead
-    primary = None if gap.suggested or gap.asked_as else "primary"
+    primary = None if gap.suggested or gap.asked_as or gap.phrasing_of else "primary"
     elements += [
         button("New entry", Action.KB_NEW_ENTRY, "", primary),
         button("Ignore", Action.KB_IGNORE, ""),
@@ -213,40 +224,100 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     return [section(text), actions(block_id, *elements)]
 
 
+def _phrasing_already(gap: Gap) -> Mrkdwn:
+    """A gap whose question a lead added to an entry, which /faq still does not answer it
+    with: what it does instead, and the two ways out, with where."""
+    named = Mrkdwn(", ").join(
+        _curly(e.question, 100) + Mrkdwn(" (") + code(e.id) + Mrkdwn(", ") + code(place(e)) + ")"
+        for e in gap.phrasing_of
+    )
+    text = Mrkdwn("It is a phrasing of ") + named + Mrkdwn(" already")
+    if gap.suggested in gap.phrasing_of:
+        return text + Mrkdwn(
+            ", and /faq answers it with it now: close its questions (repbot stopped before it "
+            "could)."
+        )
+    assert gap.now is not None  # found with `phrasing_of`
+    text += Mrkdwn(", yet ") + _what_faq_does(gap.now)
+    text += Mrkdwn(". ")
+    improve = [
+        code(e.id) + Mrkdwn("'s answer in ") + code(place(e))
+        for e in gap.not_helpful
+        if e not in gap.phrasing_of
+    ]
+    text += Mrkdwn("Take the phrasing out if that answer is not the one for it")
+    if improve:
+        text += Mrkdwn(", or improve ") + Mrkdwn(", ").join(improve)
+        return text + Mrkdwn(", which reps marked not helpful for it.")
+    return text + Mrkdwn(": /kb try shows the entries that come as close.")
+
+
 def _phrasing_menu(gap: Gap, menu: list[tuple[Entry, float]]) -> dict:
-    """ "Add as a phrasing of…": the entries /faq would offer for its questions, surest first,
-    each with how sure it is. A choice adds nothing yet: the lead is shown the answer first
-    (`add_phrasing_asked`)."""
+    """ "Add as a phrasing of…": the entries /faq would offer for its questions were the ones
+    reps turned down gone, each with how sure /faq is of it now, as /kb try shows it (left
+    out, "I cancelled my subscription but you still charged me" read 66% for "how do i cancel
+    my subscription", which /faq puts at 4%). A choice adds nothing yet: the lead is shown
+    what /faq would do with it first (`add_phrasing_asked`)."""
     placeholder = "…or to another entry" if gap.suggested else "Add as a phrasing of…"
     return {
         "type": "static_select",
         "action_id": Action.KB_ADD_PHRASING_TO,
         "placeholder": plain(placeholder, 150),
         "options": [
-            option(entry.question, entry.id, f"{score:.0f}% sure as /faq reads it")
+            option(entry.question, entry.id, f"{score:.0f}% sure in /faq now")
             for entry, score in menu
         ],
     }
 
 
-def add_phrasing_asked(gap: Gap, entry: Entry) -> Message:
-    """Asked when a lead chooses an entry from a gap's menu, before anything is written: the
-    menu offers what /faq would offer as a "did you mean", which may be for a word the two
-    share and not the need ("my son has a nut allergy, is the food safe?" was offered "do you
-    have vegan meals", 24% sure for "food"). Added, the question, and questions like it, get
-    that entry's answer: the lead reads it first."""
+def add_phrasing_asked(gap: Gap, preview: Preview) -> Message:
+    """Asked before a phrasing is written, when a lead chose an entry from a gap's menu (or
+    its button, when reps turned entries down for it): what /faq would do with it, read from
+    the FAQ built with it (`preview_phrasing`). The menu offers what /faq would offer as a
+    "did you mean", which may be for a word the two share and not the need ("my son has a nut
+    allergy, is the food safe?" was offered "do you have vegan meals", 24% sure for "food");
+    and added next to an entry that answers it now, the question may get a "did you mean"
+    between the two, and so may others /faq answers now: the lead reads that first."""
+    entry, result = preview.entry, preview.result
     asked, other = shorten(gap.question, 100), shorten(entry.question, 100)
-    said = f"Add “{asked}” as a phrasing of “{other}”? Check its answer first."
     text = (
         Mrkdwn(f"Add {_curly(gap.question)} as a phrasing of {_curly(entry.question)} (")
         + code(entry.id)
-        + Mrkdwn(f", {code(place(entry))})? /faq will answer it, and questions like it, with:\n> ")
-        + authored_line(entry.answer, 500)
-        + Mrkdwn("\nIf that answer is not right for it, make it a new entry instead.")
+        + Mrkdwn(f", {code(place(entry))})?")
+    )
+    best = result.matches[0] if result.matches else None
+    answers = result.verdict == "answer" and best is not None and best.entry.id == entry.id
+    if answers:
+        said = f"Add “{asked}” as a phrasing of “{other}”? Check its answer first."
+        text += Mrkdwn(" /faq will answer it, and questions like it, with:\n> ")
+    else:
+        said = f"Added as a phrasing of “{other}”, “{asked}” would not get its answer: check first."
+        text += (
+            Mrkdwn(f"\n:warning: Not answered with {code(entry.id)} even then: with the phrasing, ")
+            + _what_faq_does(result)
+            + Mrkdwn(f". {code(entry.id)}'s answer:\n> ")
+        )
+    text += authored_line(entry.answer, 500)
+    if preview.lost:
+        shown = Mrkdwn(" · ").join(
+            _curly(q, 100)
+            + Mrkdwn(f" (answered now with {code(was.entry.id)}, {was.score:.0f}% sure; then ")
+            + _what_faq_does(then)
+            + Mrkdwn(")")
+            for q, was, then in preview.lost[:3]
+        )
+        more = f" and {len(preview.lost) - 3} more" if len(preview.lost) > 3 else ""
+        text += Mrkdwn("\n:warning: It would change how /faq answers questions it answers now: ")
+        text += shown + Mrkdwn(f"{more}.")
+    text += Mrkdwn(
+        "\nIf that answer is not right for it, make it a new entry instead."
+        if answers and not preview.lost
+        else "\nImprove the answer it gets now instead, or make it a new entry."
     )
     block_id = numbered(Block.KB_GAP, gap.key)
+    style = "primary" if answers and not preview.lost else None
     buttons = [
-        button("Add as its phrasing", Action.KB_ADD_PHRASING, entry.id, "primary"),
+        button("Add as its phrasing", Action.KB_ADD_PHRASING, entry.id, style),
         button("New entry", Action.KB_NEW_ENTRY, ""),
     ]
     return message(said, [section(text), actions(block_id, *buttons)])

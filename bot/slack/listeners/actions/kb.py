@@ -23,6 +23,7 @@ from bot.faq.gaps import (
     find_gap,
     find_gaps,
     ignore_gap,
+    preview_phrasing,
     resolver,
     write_phrasing,
 )
@@ -45,8 +46,9 @@ DONE = "kb_done"
 
 @dataclass(frozen=True)
 class Chosen:
-    """An entry a lead chose from a gap's menu: nothing is written until they have read its
-    answer and confirmed (`kb_blocks.add_phrasing_asked`)."""
+    """An entry a lead chose from a gap's menu (or its button, when reps turned entries down
+    for it): nothing is written until they have read what /faq would do with it and confirmed
+    (`kb_blocks.add_phrasing_asked`)."""
 
     gap: Gap
     entry: Entry
@@ -121,8 +123,10 @@ def on_gap(handle: GapHandler) -> Callable:
 def show_gaps(respond: Respond, context: BoltContext, services: Services) -> None:
     done = context.get(DONE)
     if isinstance(done, Chosen):
-        # under the list, which stays as it was: a menu's choice made again sends nothing
-        respond(replace_original=False, **kb_blocks.add_phrasing_asked(done.gap, done.entry))
+        # under the list, which stays as it was: a menu's choice made again sends nothing. The
+        # FAQ built with the phrasing (seconds on a large one) says what /faq would do.
+        preview = preview_phrasing(services.faq, done.gap, done.entry)
+        respond(replace_original=False, **kb_blocks.add_phrasing_asked(done.gap, preview))
     elif done is not None:
         respond(replace_original=True, **gaps_now(services, done))
 
@@ -141,8 +145,9 @@ def add_phrasing(services: Services, gap: Gap, action: dict, user_id: str) -> st
 
 
 def add_chosen(services: Services, gap: Gap, action: dict, user_id: str) -> str | Chosen:
-    """An entry chosen from the menu: the lead is asked first, with its answer."""
-    entry_id = action.get("selected_option", {}).get("value", "")
+    """An entry chosen from the menu, or a button's that asks first: the lead is asked first,
+    with what /faq would do."""
+    entry_id = action.get("value") or action.get("selected_option", {}).get("value", "")
     entry = services.faq.entry(entry_id)
     if entry is None:
         return kb_blocks.failed(f"the entry {entry_id} is no longer in the FAQ.")
@@ -172,6 +177,7 @@ def register(app: Listeners) -> None:
     for action_id, handle in [
         (Action.KB_ADD_PHRASING, add_phrasing),
         (Action.KB_ADD_PHRASING_TO, add_chosen),
+        (Action.KB_ADD_PHRASING_ASK, add_chosen),
         (Action.KB_IGNORE, ignore),
     ]:
         app.action(action_id)(ack=on_gap(handle), lazy=[show_gaps])
