@@ -654,6 +654,8 @@ def test_a_refund_just_denied_is_granted_within_authority_only_past_a_warning(lo
     assert "You granted it after Refund £100.00 (S-1) was denied by @U0LEE0001" in (
         dm.render().text
     )
+    # a phone shows no names: who is told is said without one
+    assert "was denied; whoever denied it is told." in dm.text
     (details,) = local.services.store.db.execute(
         "SELECT details FROM audit_log WHERE action = 'solution.authorized'"
     ).fetchone()

@@ -623,7 +623,7 @@ def after_denial(
         f"({escape(case.topic)}) within their own authority, after you denied "
         f"{escape(was)} ({escape(denied.ref)}). Their reason:\n"
     ) + quote(solution.reason, 500)  # fmt: skip
-    rep_said = f"You granted it after {was} ({denied.ref}) was denied; they are told."
+    rep_said = f"You granted it after {was} ({denied.ref}) was denied; whoever denied it is told."
     rep_shown = Mrkdwn(f"You granted it after {escape(was)} ({escape(denied.ref)}) was denied by ")
     rep_shown += mention(denied.decided_by or "") + ", who is told."
     return message(f"{said}. Their reason: {solution.reason}", sections(text)), (
