@@ -403,6 +403,15 @@ def test_a_sentence_or_clause_typed_again_and_again_is_one_bullet_a_phrase_and_s
     )
 
 
+def test_a_long_sentence_is_cut_before_the_part_to_fill_in_never_inside_its_bold(local):
+    """Found by a QA play: a 1,365-character sentence ending "..., we can't." showed its bullet
+    cut inside the bold, "we can \\*[add: what you…", a stray asterisk."""
+    typed = "I waited and " * 103 + "I waited, we can't."
+    text = one(local.workspace.command("ana", "/tone", typed)).render().text
+    (bullet,) = bullets_of(text)
+    assert bullet.endswith("I waited, we can…") and "\\*" not in text
+
+
 def bullets_of(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.startswith("• ")]
 

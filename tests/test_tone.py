@@ -176,6 +176,11 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
         ("as per policy as per policy as per policy", "As a rule."),
         ("As per policy, as per policy, we refund in 5 days.", "As a rule, we refund in 5 days."),
         ("as per policy, per our policy, you need to wait", "As a rule, please wait."),
+        # what follows the last repeat follows the first (a QA play got "As a rulewe can")
+        (
+            "As per policy, as per policy, as per policy we cannot refund.",
+            "As a rule we can [add: what you can do] rather than refund.",
+        ),
         # a clause or a sentence typed again and again is said once, with no comma doubled (a
         # QA play got "Just to recap,, we can ..., we can ..., we can ...")
         (

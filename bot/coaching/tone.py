@@ -784,9 +784,13 @@ def _splice(
             replacement = DANGLING.sub("", replacement)
         said_again = replacement and replacement.casefold() == last_said.casefold()
         if said_again and not pieces[-1].strip(" ,"):
-            # The same phrase again and again ("as per policy as per policy") is rewritten
-            # once: "As a rule.", never "As a rule as a rule."
-            pieces[-1] = replacement = ""
+            # The same phrase again and again ("as per policy, as per policy, we") is rewritten
+            # once: "As a rule, we", never "As a rule as a rule". The repeat goes with what
+            # came before it, so what follows it follows the first: "As a rulewe" was a comma
+            # and a space both taken as the repeat's.
+            pieces[-1] = ""
+            replacements.append("")
+            continue
         if not replacement:
             # Left out with the commas that went with it: "Sadly, it's" is "It's", and "we are,
             # sadly, out" is "we are out"; a comma between two clauses stays: "not my area I'm
