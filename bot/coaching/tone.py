@@ -489,7 +489,7 @@ def _load_rule(
             bad = True
             continue
         for number in PLACEHOLDER.findall(shaped.rewrite or ""):
-            if not 1 <= int(number) <= len(matcher.captures):
+            if not 0 <= int(number) <= len(matcher.captures):
                 message = (
                     f"{shaped.id}: rewrite uses {{{number}}} but {pattern!r} has "
                     f"{len(matcher.captures)} fill-ins (a *, a/b word or ..N gap each)"
@@ -541,9 +541,10 @@ def _compiled(
         return None
 
 
-def _filler(fills: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
-    """What replaces each {1}, {2}, ... of a rewrite: the text its fill-in matched."""
-    return lambda match: fills[int(match.group(1)) - 1]
+def _filler(phrase: str, fills: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
+    """What replaces each {1}, {2}, ... of a rewrite: the text its fill-in matched; {0} is the
+    whole phrase as typed, for a rewrite that keeps the rep's no and adds what we can do."""
+    return lambda match: fills[int(match.group(1)) - 1] if int(match.group(1)) else phrase
 
 
 def check_tone(text: str, rules: ToneRules) -> ToneReport:
@@ -757,7 +758,8 @@ def _splice(
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
         position = last
-        replacement = PLACEHOLDER.sub(_filler(fills), MARKED.sub(_marked, rule.rewrite))
+        filler = _filler(text[first:last], fills)
+        replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
         # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
         replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ")
         following = chosen[index + 1][0] if index + 1 < len(chosen) else end
