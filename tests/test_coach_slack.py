@@ -403,6 +403,30 @@ def test_a_sentence_or_clause_typed_again_and_again_is_one_bullet_a_phrase_and_s
     )
 
 
+def test_a_long_sentence_is_cut_before_the_part_to_fill_in_never_inside_its_bold(local):
+    """Found by a QA play: a 1,365-character sentence ending "..., we can't." showed its bullet
+    cut inside the bold, "we can \\*[add: what you…", a stray asterisk."""
+    typed = "I waited and " * 103 + "I waited, we can't."
+    text = one(local.workspace.command("ana", "/tone", typed)).render().text
+    (bullet,) = bullets_of(text)
+    assert bullet.endswith("I waited, we can…") and "\\*" not in text
+
+
+def test_a_flat_no_is_kept_honest_and_blame_is_never_a_clean_bill(local):
+    """Found by a QA play: a refusal was rewritten as a promise to sort it out with the right
+    team, and "it is your responsibility to" got "Tone 100/100: a clean bill"."""
+    text = one(local.workspace.command("ana", "/tone", "That's not something we do.")).render().text
+    assert "*The whole text, rewritten:*\nThat's not something we do, but what I can do is" in text
+    assert "right team" not in text
+    typed = "Please note that it is your responsibility to check the address."
+    reply = one(local.workspace.command("ana", "/tone", typed))
+    assert reply.text == "Tone 80/100: 1 phrase to change: “it is your responsibility to”"
+    assert reply.render().text.endswith(
+        "*The whole text, rewritten:*\nPlease note that the step we need from you is to check the"
+        " address."
+    )
+
+
 def bullets_of(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.startswith("• ")]
 

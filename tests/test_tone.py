@@ -83,6 +83,13 @@ def test_precision_and_recall_on_the_fresh_set_keep_their_level(rules):
         ("that isn't something we can change", "can't-language"),
         ("the portal just won't accept that card", "can't-language"),
         ("you gave us the wrong postcode", "blame"),
+        # kinds of phrasing a QA play found passing as clean
+        ("sorry, that isn't something we offer", "can't-language"),
+        ("it's really your job to keep the receipt", "blame"),
+        ("the onus is on you to check the size chart", "blame"),
+        ("you're responsible for the return postage", "blame"),
+        ("another team will have to handle that", "deflection"),
+        ("u need to ask someone else", "deflection"),
     ],
 )
 def test_each_category_is_caught(rules, text, category):
@@ -108,6 +115,11 @@ def test_each_category_is_caught(rules, text, category):
         "I'm so sorry you were told the wrong thing earlier.",
         "I won't leave you without an answer: I'll call you back by 3 pm.",
         "That isn't something you need to worry about, I've sorted it.",
+        # beside the rules for a flat no, blame and "someone else"
+        "That's not something we offer yet, but I can add you to the waiting list.",
+        "It's not your responsibility to chase the courier, I'll do that.",
+        "You're not responsible for the return postage.",
+        "If you're out, someone else will have to sign for it.",
     ],
 )
 def test_clean_text_gets_a_clean_bill(rules, text):
@@ -176,6 +188,11 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
         ("as per policy as per policy as per policy", "As a rule."),
         ("As per policy, as per policy, we refund in 5 days.", "As a rule, we refund in 5 days."),
         ("as per policy, per our policy, you need to wait", "As a rule, please wait."),
+        # what follows the last repeat follows the first (a QA play got "As a rulewe can")
+        (
+            "As per policy, as per policy, as per policy we cannot refund.",
+            "As a rule we can [add: what you can do] rather than refund.",
+        ),
         # a clause or a sentence typed again and again is said once, with no comma doubled (a
         # QA play got "Just to recap,, we can ..., we can ..., we can ...")
         (
@@ -674,7 +691,7 @@ REPLIES = [
     ),
     (
         "It's not my job to chase couriers, someone else will have to look at it.",
-        ["It's not my job"],
+        ["It's not my job", "someone else will have to"],
         ANEW,
     ),
     ("that's not my department", ["that's not my department"], SPLICED),
@@ -687,7 +704,7 @@ REPLIES = [
     (
         "You should have checked the postcode before you ordered.",
         ["You should have checked"],
-        SPLICED,
+        ANEW,  # "it would have helped to have checked" blamed them still (QA, December)
     ),
     (
         "As I said in my last email, the box ships on Friday.",
@@ -785,7 +802,7 @@ REPLIES = [
     (
         "We won't refund it, you should have returned it within 14 days.",
         ["We won't", "you should have returned"],
-        SPLICED,
+        ANEW,
     ),
     ("We can't authorize a refund to a different card.", ["can't"], SPLICED),
     ("Did you even try turning it off and on again?", ["Did you even"], SPLICED),
@@ -843,6 +860,37 @@ def test_the_qa_findings_are_said_anew_and_never_turned_into_a_yes(rules):
         "I'll take this up with [add: the right team] for you and update you by [add: when]."
     )
     assert report.flags[0].instead_of == text
+
+
+def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(rules):
+    """Found by a QA play: "That's not something we do." was rewritten "That's something I'll
+    sort out with the right team for you." (a refusal made a promise), "it is your
+    responsibility to" and "Someone else will have to" passed as clean, and "You should have
+    read the email" became "It would have helped to have read the email" (blame still)."""
+
+    def rewritten(text: str) -> str:
+        return check_tone(text, rules).rewritten
+
+    assert rewritten("That's not something we do.") == (
+        "That's not something we do, but what I can do is [add: what you can do]."
+    )
+    assert rewritten("Sorry, that's not something we offer.") == (
+        "Sorry, that's not something we offer, but what I can do is [add: what you can do]."
+    )
+    assert rewritten("Please note that it is your responsibility to check the address.") == (
+        "Please note that the step we need from you is to check the address."
+    )
+    report = check_tone(
+        "You should have read the email. That's not something we do. "
+        "Someone else will have to look at it.",
+        rules,
+    )
+    assert [flag.category for flag in report.flags] == ["blame", "can't-language", "deflection"]
+    assert report.rewritten == (
+        "Here's what we can do from here: [add: the next step]. That's not something we do, but"
+        " what I can do is [add: what you can do]. I'll ask [add: who can help] to look at it."
+    )
+    assert "right team" not in report.rewritten and "would have helped" not in report.rewritten
 
 
 def test_where_a_rewrite_fits_is_the_rules_to_say(tmp_path):

@@ -489,7 +489,7 @@ def _load_rule(
             bad = True
             continue
         for number in PLACEHOLDER.findall(shaped.rewrite or ""):
-            if not 1 <= int(number) <= len(matcher.captures):
+            if not 0 <= int(number) <= len(matcher.captures):
                 message = (
                     f"{shaped.id}: rewrite uses {{{number}}} but {pattern!r} has "
                     f"{len(matcher.captures)} fill-ins (a *, a/b word or ..N gap each)"
@@ -541,9 +541,10 @@ def _compiled(
         return None
 
 
-def _filler(fills: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
-    """What replaces each {1}, {2}, ... of a rewrite: the text its fill-in matched."""
-    return lambda match: fills[int(match.group(1)) - 1]
+def _filler(phrase: str, fills: tuple[str, ...]) -> Callable[[re.Match[str]], str]:
+    """What replaces each {1}, {2}, ... of a rewrite: the text its fill-in matched; {0} is the
+    whole phrase as typed, for a rewrite that keeps the rep's no and adds what we can do."""
+    return lambda match: fills[int(match.group(1)) - 1] if int(match.group(1)) else phrase
 
 
 def check_tone(text: str, rules: ToneRules) -> ToneReport:
@@ -757,7 +758,8 @@ def _splice(
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
         position = last
-        replacement = PLACEHOLDER.sub(_filler(fills), MARKED.sub(_marked, rule.rewrite))
+        filler = _filler(text[first:last], fills)
+        replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
         # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
         replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ")
         following = chosen[index + 1][0] if index + 1 < len(chosen) else end
@@ -784,9 +786,13 @@ def _splice(
             replacement = DANGLING.sub("", replacement)
         said_again = replacement and replacement.casefold() == last_said.casefold()
         if said_again and not pieces[-1].strip(" ,"):
-            # The same phrase again and again ("as per policy as per policy") is rewritten
-            # once: "As a rule.", never "As a rule as a rule."
-            pieces[-1] = replacement = ""
+            # The same phrase again and again ("as per policy, as per policy, we") is rewritten
+            # once: "As a rule, we", never "As a rule as a rule". The repeat goes with what
+            # came before it, so what follows it follows the first: "As a rulewe" was a comma
+            # and a space both taken as the repeat's.
+            pieces[-1] = ""
+            replacements.append("")
+            continue
         if not replacement:
             # Left out with the commas that went with it: "Sadly, it's" is "It's", and "we are,
             # sadly, out" is "we are out"; a comma between two clauses stays: "not my area I'm

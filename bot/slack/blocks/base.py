@@ -153,11 +153,13 @@ def _cut(text: str, limit: int, unsplittable: re.Pattern[str] = _UNSPLITTABLE) -
 
 
 def split(text: str, limit: int = SECTION_LIMIT) -> list[Mrkdwn]:
-    """Escaped `text` in parts of at most `limit`, split between words, none of them empty."""
+    """Escaped `text` in parts of at most `limit`, split between words, none of them empty, and
+    never inside a span our markup marks (`*[add: the offer]*`): its first mark would show."""
     rest = escape(text).strip()
     parts = []
     while len(rest) > limit:
-        cut = _cut(rest, limit)
+        # Once escaped, only our own marks can pair (`escape`), so spans to keep whole are ours.
+        cut = _cut(rest, limit, _MARKED)
         parts.append(Mrkdwn(rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
     return [Mrkdwn(part) for part in [*parts, rest] if part]
