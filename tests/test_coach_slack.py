@@ -427,6 +427,17 @@ def test_a_flat_no_is_kept_honest_and_blame_is_never_a_clean_bill(local):
     )
 
 
+def test_a_mention_before_a_phrase_keeps_its_honest_rewrite(local):
+    """Found by a QA play: "@here you'll have to ring Barclays yourself" was offered "I'll take
+    this up with [the right team] for you", a promise about the customer's own bank."""
+    typed = "@here you'll have to ring Barclays yourself"
+    text = one(local.workspace.command("ana", "/tone", typed)).render().text
+    assert text.endswith(
+        "rewritten:*\n@here the one who can sort this is Barclays, so please ring them."
+    )
+    assert "right team" not in text
+
+
 def bullets_of(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.startswith("• ")]
 

@@ -893,6 +893,56 @@ def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(ru
     assert "right team" not in report.rewritten and "would have helped" not in report.rewritten
 
 
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # what comes before a phrase does not change the rule that fits it: a mention (as typed
+        # or decoded at the edge), a link, a greeting (QA got "I'll take this up with [add: the
+        # right team] ...", a promise about the customer's bank)
+        ("<!here> you'll have to ring Barclays yourself",
+         "<!here> the one who can sort this is Barclays, so please ring them."),
+        ("@Tom you'll have to ring Barclays yourself",
+         "@Tom the one who can sort this is Barclays, so please ring them."),
+        ("https://x.co/help you'll have to ring Barclays yourself",
+         "https://x.co/help the one who can sort this is Barclays, so please ring them."),
+        ("Hi Tom you'll have to ring Barclays yourself",
+         "Hi Tom the one who can sort this is Barclays, so please ring them."),
+        # the bare imperative sends away as "you need to" does; "you can ..." is an offer
+        ("contact the courier yourself, we can't chase them",
+         "I'll get in touch with the courier for you."),
+        ("you can contact the courier yourself if you prefer",
+         "you can contact the courier yourself if you prefer"),
+        # a polite, honest request to call their own bank is left as typed
+        ("please call your bank to confirm the charge",
+         "please call your bank to confirm the charge"),
+        ("please call your bank, we can't do anything",
+         "The one who can sort this is your bank, so please call them."),
+        # a covered clause takes its joining "&" with it, and "we can't do anything" goes too
+        ("you'll have to ring Barclays yourself & we can't chase them",
+         "The one who can sort this is Barclays, so please ring them."),
+        ("you'll have to contact your card issuer, we can't do anything",
+         "The one who can sort this is your card issuer, so please contact them."),
+        # two refusals of one thing are said once
+        ("We don't do refunds on sale items, that's not something we offer.",
+         "We can [add: what you can do] rather than do refunds on sale items."),
+        ("That isn't an option we provide.",
+         "That isn't an option we provide, but what I can do is [add: what you can do]."),
+        ("Sorry, that's not a service we offer & never will",
+         "Here's what I can do instead: [add: what you can do]."),
+        # the full stop goes after the customer's bold, not inside it
+        ("someone else will have to deal with <this> *today*",
+         "I'll ask [add: who can help] to deal with <this> *today*."),
+        # carriers the business ships with are listed by name among ours: an offer
+        ("you need to contact DHL yourself, we can't chase them",
+         "I'll get in touch with DHL for you."),
+        ("you need to contact Acme Freight yourself",
+         "The one who can sort this is Acme Freight, so please contact them."),
+    ],
+)  # fmt: skip
+def test_the_fourth_qa_play_reads_honestly(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
 def test_where_a_rewrite_fits_is_the_rules_to_say(tmp_path):
     (tmp_path / "tone.yaml").write_text(
         "instead:\n"

@@ -92,6 +92,11 @@ CONJUNCTIONS = frozenset(
 DISCOURSE = frozenset(
     ("ok", "okay", "well", "sorry", "yes", "no", "hi", "hey", "hello", "oh", "right", "look")
 )
+# Who a message is addressed to, not words of its clause: Slack's mentions and links as typed
+# (<!here>, <@U123>) or as decoded at the edge (@here, @Tom, #orders), and web addresses.
+ADDRESSED = re.compile(r"<[^<>\n]*>|(?<![\w@])[@#][\w.'’-]*\w|\b(?:https?://|www\.)\S+")
+# A greeting's name ("Hi Tom", "Dear Ms Patel"): capitalised words after it.
+GREETINGS = frozenset(("hi", "hey", "hello", "hiya", "dear", "morning", "afternoon", "evening"))
 # "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
 # i of "i.e." or of a word; a suggested sentence writes it "I".
 LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
@@ -99,6 +104,7 @@ SHOUTED = 8  # letters, all capitals: a sentence typed with caps lock on, not an
 OPENERS = " \t\"'“‘(*_"
 CLOSERS = " \t\"'”’)*_"
 ENDINGS = ".!?…:"
+MARKUP = tuple("*_~`")  # Slack's bold, italics, strike and code
 # Words in double quotes on one line are someone else's, most often the customer's, said back
 # to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
@@ -614,12 +620,13 @@ Chosen = tuple[int, int, int, ToneRule, tuple[str, ...]]  # start, end, order, r
 # A clause that a phrase's rewrite answers, left out in its favour: no flag, no points off.
 COVERED = ToneRule("covered", "", (), "", "", 0, "", "anywhere", "", "")
 # What may stand between a phrase and a clause it covers: after it, the rest of its clause
-# ("the courier"), then a comma, a dash or a conjunction; before it, only those.
+# ("the courier"), then a comma, a dash or a conjunction (and as typed: "&", "+"); before it,
+# only those. A conjunction goes with the clause it joined: "ring them &." says nothing.
 COVER_AFTER = re.compile(
-    r"[^,.;:!?\n]*?\s*(?:[,;]|\s[-–—]+)?\s*(?P<joint>(?:and|but|as|because|since|cos)\s+)?"
+    r"[^,.;:!?\n]*?\s*(?:[,;]|\s[-–—]+)?\s*(?P<joint>(?:(?:and|but|as|because|since|cos)\s|[&+])\s*)?"
 )
 COVER_REACH = 60  # chars between a phrase and a clause it covers, at most ("the courier, as")
-COVER_BEFORE = re.compile(r"\s*(?:[,;]|\s[-–—]+)?\s*(?:(?:so|and|but)\s+)?")
+COVER_BEFORE = re.compile(r"\s*(?:[,;]|\s[-–—]+)?\s*(?:(?:so|and|but)\s+|[&+]\s*)?")
 
 
 def _with_covered(text: str, lowered: str, chosen: list[Chosen], rules: ToneRules) -> list[Chosen]:
@@ -709,12 +716,21 @@ def _clause_around(
     to be left out do not count, and one replaced by a lead-in ("just to recap,") ends a
     clause; a conjunction begins one, and words such as "sorry" or "ok" are not its subject."""
     first, last = chosen[index][0], chosen[index][1]
-    before = CLAUSE_BREAK.split(_as_read(text, start, first, chosen[:index]))[-1]
-    words = WORD.findall(before.lower())
-    opened = [i for i, word in enumerate(words) if word in CONJUNCTIONS]
+    read = ADDRESSED.sub(" ", _as_read(text, start, first, chosen[:index]))
+    words = WORD.findall(CLAUSE_BREAK.split(read)[-1])
+    opened = [i for i, word in enumerate(words) if word.lower() in CONJUNCTIONS]
     words = words[opened[-1] + 1 :] if opened else words
-    after = CLAUSE_BREAK.split(_as_read(text, last, end, chosen[index + 1 :]))[0]
-    return all(word in DISCOURSE for word in words), WORD.search(after) is None
+    greeted = False
+    for word in words:
+        if not (word.lower() in DISCOURSE or word.lower() in GREETINGS
+                or greeted and word[:1].isupper()):  # fmt: skip
+            return False, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
+        greeted = word.lower() in GREETINGS or greeted and word[:1].isupper()
+    return True, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
+
+
+def _rest_of_clause(text: str, last: int, end: int, chosen: list[Chosen], index: int) -> str:
+    return CLAUSE_BREAK.split(_as_read(text, last, end, chosen[index + 1 :]))[0]
 
 
 def _as_read(text: str, start: int, end: int, chosen: list[Chosen]) -> str:
@@ -839,11 +855,13 @@ def _as_sentence(core: str) -> str:
     if not core:
         return core
     opening = len(core) - len(core.lstrip(OPENERS))
-    core = core[:opening] + core[opening : opening + 1].upper() + core[opening + 1 :]
+    if not ADDRESSED.match(core, opening):  # "https://..." and "<@U123>" stay as typed
+        core = core[:opening] + core[opening : opening + 1].upper() + core[opening + 1 :]
     closing = len(core.rstrip(CLOSERS))
     body, marks = core[:closing].rstrip(" ,;"), core[closing:]
     if body and body[-1] not in ENDINGS:
-        body += "."
+        # after the customer's *bold* or _italics_ (the point is not theirs), inside a quote
+        return body + marks + "." if marks.rstrip(" \t")[-1:] in MARKUP else body + "." + marks
     return body + marks
 
 
