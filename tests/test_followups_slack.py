@@ -811,6 +811,12 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
     for n, said in enumerate(["eod", "cob", "close of business"], start=1):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
         assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    # Found by QA too: a day named with it, which the floor does not work, moves the same way
+    for said, what in (("cob tomorrow", "call Tom again"), ("tomorrow eod", "email Tom")):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} {what}")
+        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    (reply,) = local.workspace.command("ana", "/followup", "sunday 3pm call Tom at home")
+    assert "due tomorrow at 3:00 PM. I'll" in reply.render(ana).text  # a time: as typed
     local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
     assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text
