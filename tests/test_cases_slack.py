@@ -221,7 +221,8 @@ def test_a_promise_snoozed_after_it_was_due_reads_missed_and_counts_late(local, 
     local.wait(timedelta(hours=2))  # F-1 was due at 12:30: Ana's reminder, Lee's alert
     local.workspace.look(member("ana"))
     (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
-    (snoozed,) = local.workspace.click("ana", "Snooze 1h", where="DM")
+    # the reminder clicked (its "Due now"), and its "Coming up" edited to say the same
+    snoozed, _ = local.workspace.click("ana", "Snooze 1h", where="DM")
     missed = "first due Jun 17, 2026 at 12:30 PM, missed"
     assert snoozed.text == (  # the phone
         f"F-1 snoozed: call Margaret back · C-1001, now due Jun 17, 2026 at 2:30 PM · {missed}"

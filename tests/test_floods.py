@@ -34,7 +34,8 @@ def test_a_week_of_overdue_promises_reaches_the_lead_as_one_digest(local):
     for number in range(50):
         promise(local, ANA, f"call customer {number}", timedelta(hours=1))
         promise(local, BEN, f"email customer {number}", timedelta(hours=2))
-    local.wait(timedelta(days=7))  # a weekend outage, or `wait 7d` in the demo
+    local.clock.advance(timedelta(days=7))  # a weekend outage: nothing ran meanwhile
+    local.wait(timedelta(0))  # back: everything that came due goes out now
     sent = posts_by_recipient(local)
     assert sent[LEE] == 1, sent  # 100 overdue alerts
     assert sent[ANA] == 1 and sent[BEN] == 1, sent  # 50 "due now" each
@@ -58,8 +59,8 @@ def latest(local: LocalSlack, channel: str) -> dict:
 def test_done_in_a_digest_closes_that_reminder_and_leaves_the_others_their_buttons(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")
-    local.wait(timedelta(minutes=61))
-    (digest,) = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == ANA]
+    local.wait(timedelta(minutes=61))  # at 45 minutes one "Coming up", at 60 one "Due now"
+    _, digest = [c for c in local.fake.calls_to("chat.postMessage") if c.body["channel"] == ANA]
     # what a phone shows: how many, and the first of them
     assert (
         digest.body["text"]
@@ -95,7 +96,9 @@ def test_a_promise_snoozed_by_typing_changes_its_item_of_a_digest_alone(local):
     shown = json.dumps(latest(local, ANA))
     assert "F-1 done: call Maria" in shown and "F-2 snoozed: email Omar" in shown
     assert "Due now: F-3" in shown
-    assert len(local.fake.calls_to("chat.update")) == 1  # the typed snooze's; a click replies
+    # Each change shows on the "Coming up" as well: the typed snooze's two edits, and the
+    # click's on the "Coming up" (on the "Due now" clicked, the click replies)
+    assert len(local.fake.calls_to("chat.update")) == 3
 
 
 def test_approvals_piled_up_in_an_outage_reach_the_leads_as_one_message_that_decides_each(
@@ -140,13 +143,14 @@ def test_approvals_piled_up_in_an_outage_reach_the_leads_as_one_message_that_dec
 def test_a_digest_in_flight_when_its_sender_died_is_not_sent_again_and_what_came_since_is(local):
     for what in ("call Maria", "email Omar", "check the refund"):
         local.workspace.command("ana", "/followup", f"in 1h {what}")
+    local.wait(timedelta(minutes=50))  # their "Coming up", as one message
     local.sender.client.timeout = 0.5
     local.fake.fail("chat.postMessage", status=200, stall=1, times=1)  # Slack has it; we do not
-    local.wait(timedelta(minutes=61))
+    local.wait(timedelta(minutes=11))
     store = local.services.store
-    # the reminders it was sending (not what went before, such as the weekly post)
+    # the reminders it was sending (not what went before, such as the "Coming up")
     store.db.execute(
-        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'reminder:%'",
+        "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE key LIKE 'reminder:%:due:%'",
         ["2000-01-01"],
     )
     # Meanwhile one more item for Ana came due: it was in no message yet.
@@ -154,9 +158,9 @@ def test_a_digest_in_flight_when_its_sender_died_is_not_sent_again_and_what_came
     local.wait(timedelta(minutes=5))
     keys = delivered_keys(local.fake.calls_to("chat.postMessage"))
     assert set(keys.values()) == {1}, keys  # each once
-    assert len([key for key in keys if key.startswith("reminder:")]) == 3 and keys["test:more"]
+    assert len([key for key in keys if ":due:" in key]) == 3 and keys["test:more"]
     assert [body["text"] for body in (c.body for c in local.fake.calls_to("chat.postMessage"))
-            if body["channel"] == ANA] == [
+            if body["channel"] == ANA][1:] == [
         "3 follow-ups due. Due now: F-1 call Maria, due Jun 17, 2026 at 12:30 PM", "one more"
     ]  # fmt: skip
     statuses = store.db.execute("SELECT DISTINCT status FROM outbox").fetchall()

@@ -79,7 +79,8 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
 def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(local):
     # repbot stopped over the due time: its reminder goes out when it is back, a day late
     local.workspace.command("ana", "/followup", "in 1h call Maria back")
-    local.wait(timedelta(days=1))
+    local.clock.advance(timedelta(days=1))  # the outage: time passes, nothing runs
+    local.wait(timedelta(0))  # back: what came due meanwhile goes out now
     (late,) = [r for r in local.workspace.look(member("ana")) if "F-1" in r.text]
     assert late.text == "Past due: F-1 call Maria back, due Jun 17, 2026 at 12:30 PM"
     assert (
@@ -87,6 +88,22 @@ def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(
         in late.render(local.workspace.reader(member("ana"))).text
     )
     assert "Done" in late.render().text  # still hers to close
+
+
+def test_a_wait_sends_each_reminder_at_its_time_as_a_running_bot_would(local):
+    """Found by QA: `wait 2h` jumped the clock, so a promise due in 30 minutes got no "Coming
+    up" and its only reminder said "Past due"."""
+    local.workspace.command("ana", "/followup", "in 30m ping the warehouse")  # due 11:00 UTC
+    local.wait(timedelta(hours=2))
+    ana = local.workspace.reader(member("ana"))
+    told = [r.render(ana).text for r in local.workspace.look(member("ana"))]
+    assert [text.split(" · ")[0] for text in told] == [
+        ":alarm_clock: Coming up: F-1",
+        ":alarm_clock: Due now: F-1",
+    ]
+    assert "today at 12:00 PM" in told[1]  # 11:00 UTC, noon in London: sent at its time
+    lee = [r.text for r in local.workspace.look(member("lee"))]  # an hour late: the lead's
+    assert any("F-1" in text for text in lee)
 
 
 def due_at(local: LocalSlack, number: int) -> str:
@@ -382,7 +399,8 @@ def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
     local.workspace.command("ana", "/followup", "in 1h send Tom his tracking number")
     local.wait(timedelta(hours=2))  # due at 12:30 in London; an hour later the lead hears
     (alerts,) = [r for r in local.workspace.look(member("lee")) if "overdue alerts" in r.text]
-    (reminders,) = local.workspace.look(member("ana"))  # both in one message
+    # both in one message at 12:15 ("Coming up"), both in one at 12:30 ("Due now")
+    _, reminders = local.workspace.look(member("ana"))
     # F-1 moved with a double click: Lee's alert of it says so, once; F-2's stays as it was
     local.workspace.click("ana", "Snooze tomorrow", where="DM", times=2)
     (moved,) = local.workspace.look(member("lee"))
@@ -412,7 +430,8 @@ def test_an_alert_shows_the_latest_change_when_an_earlier_one_is_sent_again_afte
     local.wait(timedelta(hours=2))  # Lee's overdue alert
     (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
     local.workspace.look(member("ana"))
-    local.fake.fail("chat.update", status=500)  # the snooze's edit of the alert: tried again
+    # the snooze's edits of the alert and of her "Coming up": tried again
+    local.fake.fail("chat.update", status=500, times=2)
     local.workspace.click("ana", "Snooze 1h", where="DM")
     local.workspace.command("ana", "/followup", "done 1")  # kept meanwhile
     local.wait(timedelta(minutes=5))  # the snooze's edit, due again, would come too late
@@ -423,10 +442,12 @@ def test_an_alert_shows_the_latest_change_when_an_earlier_one_is_sent_again_afte
 def test_a_reminder_that_fails_to_send_is_tried_again_and_arrives_once(local):
     local.workspace.command("ana", "/followup", "in 1h call back")
     local.fake.fail("chat.postMessage", status=500, times=2)  # the send and its first retry
-    local.wait(timedelta(minutes=61))
-    assert not [b for b in dms(local, ANA) if "Due now" in b]
-    local.wait(timedelta(minutes=10))
-    local.wait(timedelta(minutes=10))
+    local.wait(timedelta(minutes=45))  # its "Coming up" is due now, and fails
+    assert not [b for b in dms(local, ANA) if "Coming up" in b]
+    local.wait(timedelta(minutes=1))  # tried again 2 seconds on (failing), 4 more on
+    assert len([b for b in dms(local, ANA) if "Coming up" in b]) == 1
+    local.wait(timedelta(minutes=20))
+    assert len([b for b in dms(local, ANA) if "Coming up" in b]) == 1
     assert len([b for b in dms(local, ANA) if "Due now" in b]) == 1
 
 
@@ -575,12 +596,16 @@ def test_someone_elses_promise_names_its_owner_as_slack_shows_a_person(local):
 
 def test_a_promise_kept_by_typing_shows_on_its_reminder_and_a_click_from_before_says_so(local):
     local.workspace.command("ana", "/followup", "in 1h call Maria back")
-    local.wait(timedelta(hours=1))  # the reminder reaches Ana's DMs with its buttons
-    (reminder,) = [r for r in local.workspace.look(member("ana")) if r.elements]
+    local.wait(timedelta(hours=1))  # its reminders reach Ana's DMs with their buttons
+    coming, reminder = [r for r in local.workspace.look(member("ana")) if r.elements]
     replies = local.workspace.command("ana", "/followup", "done F-1")  # she kept it, typing
-    (edited,) = [r for r in replies if r.edited]
-    assert (edited.channel, edited.ts) == (reminder.channel, reminder.ts)
-    assert edited.render().text == "F-1 done: call Maria back" and not edited.elements
+    edited = [r for r in replies if r.edited]
+    assert {(r.channel, r.ts) for r in edited} == {
+        (coming.channel, coming.ts),
+        (reminder.channel, reminder.ts),
+    }
+    for shown_now in edited:
+        assert shown_now.render().text == "F-1 done: call Maria back" and not shown_now.elements
     # Snooze 1h clicked on the reminder as it was before the edit reached her screen
     local.client.block_actions(followup_click(local, ANA, "followup_snooze_hour", reminder.ts))
     told = local.fake.wait_for("response_url", lambda c: "already" in json.dumps(c.body))
@@ -604,22 +629,27 @@ def followup_click(
 
 def test_every_reminder_of_a_promise_snoozed_twice_shows_its_latest_due_time(local):
     local.workspace.command("ana", "/followup", "in 1h call Margaret back")
-    local.wait(timedelta(hours=1))  # 12:30 in London: due now, with its buttons
-    local.workspace.look(member("ana"))
-    (first,) = local.workspace.click("ana", "Snooze 1h", where="DM")
-    assert first.render().text == "F-1 snoozed: call Margaret back, now due Jun 17, 2026 at 1:30 PM"
+    local.wait(timedelta(hours=1))  # 12:15 in London: coming up; 12:30: due now
+    coming, due = local.workspace.look(member("ana"))
+    first, coming_now = local.workspace.click("ana", "Snooze 1h", where="DM")
+    assert (first.ts, coming_now.ts) == (due.ts, coming.ts)  # the one clicked, then the other
+    for reply in (first, coming_now):
+        snoozed = "F-1 snoozed: call Margaret back, now due Jun 17, 2026 at 1:30 PM"
+        assert reply.render().text == snoozed
     local.wait(timedelta(minutes=50))  # 13:20: coming up, a reminder of its own
     (second,) = [r for r in local.workspace.look(member("ana")) if r.elements]
     replies = local.workspace.click("ana", "Snooze tomorrow", where="DM")
     edited = {r.ts: r.render().text for r in replies if r.edited}
     later = "F-1 snoozed: call Margaret back, now due Jun 18, 2026 at 9:00 AM"
-    assert edited == {first.ts: later, second.ts: later}  # the first said 13:30 until now
+    # the first two said 13:30 until now
+    assert edited == {coming.ts: later, first.ts: later, second.ts: later}
     updates = local.fake.calls_to("chat.update")
-    assert len(updates) == 1  # the one clicked was replaced by its click's reply alone
+    # the one clicked is replaced by its click's reply alone; each click edits the others
+    assert len(updates) == 3
     replies = local.workspace.command("ana", "/followup", "snooze 1 in 2h")  # typed, the same
     edited = {r.ts: r.render().text for r in replies if r.edited}
     latest = "F-1 snoozed: call Margaret back, now due Jun 17, 2026 at 3:20 PM"
-    assert edited == {first.ts: latest, second.ts: latest}
+    assert edited == {coming.ts: latest, first.ts: latest, second.ts: latest}
 
 
 def test_a_redirect_nobody_took_names_the_team_as_people_call_it(local):
@@ -781,6 +811,12 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
     for n, said in enumerate(["eod", "cob", "close of business"], start=1):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
         assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    # Found by QA too: a day named with it, which the floor does not work, moves the same way
+    for said, what in (("cob tomorrow", "call Tom again"), ("tomorrow eod", "email Tom")):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} {what}")
+        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+    (reply,) = local.workspace.command("ana", "/followup", "sunday 3pm call Tom at home")
+    assert "due tomorrow at 3:00 PM. I'll" in reply.render(ana).text  # a time: as typed
     local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
     assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text

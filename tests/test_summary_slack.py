@@ -347,7 +347,7 @@ def test_a_promise_due_on_sunday_night_and_kept_after_midnight_is_posted_kept_la
     assert "Promises due: *1*" in text and "Kept late: *1*" in text
     assert "Still overdue: *0*" in text
     # a post is read days later: it says when its figures were read
-    assert "Figures as of Jun 22, 2026 at 9:01 AM. Change is against the week before." in text
+    assert "Figures as of Jun 22, 2026 at 9:00 AM. Change is against the week before." in text
     # and once: not again in the week it was done in, which it was not due in
     replies = local.workspace.command("mia", "/summary", "this week")
     (text,) = [r.render().text for r in replies if "Weekly summary 2026-W26" in r.text]

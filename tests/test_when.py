@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.coaching.playbooks import WorkingHours
-from bot.followups.when import WhenError, parse_when, split_when
+from bot.followups.when import Due, WhenError, parse_when, split_when
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -132,6 +132,19 @@ def test_working_hours_decide_a_bare_day_and_eod():
     assert when("eod", now=utc(2026, 3, 7, 10, 0), hours=hours) == utc(2026, 3, 9, 18, 0)
     closed = WorkingHours(holidays=frozenset({date(2026, 3, 5)}))
     assert when("cob", hours=closed) == utc(2026, 3, 6, 17, 0)
+
+
+def test_eod_of_a_named_day_the_floor_does_not_work_is_the_next_working_days():
+    """Found by QA: on a Saturday, "cob tomorrow" was due Sunday at 5 PM, when nobody works;
+    plain "eod" already moved to Monday."""
+    saturday = utc(2026, 3, 7, 10, 0)
+    monday_eod = utc(2026, 3, 9, 17, 0)
+    for text in ("cob tomorrow", "tomorrow eod", "eod sunday", "end of day sat"):
+        due = parse_when(text, now=saturday, tz=LONDON)
+        assert (due.at, due.moved) == (monday_eod, True), text  # said back with its weekday
+    # a day with a clock time stays as typed; a working day's eod is not moved
+    assert parse_when("sunday 3pm", now=saturday, tz=LONDON) == Due(utc(2026, 3, 8, 15, 0))
+    assert parse_when("eod friday", now=NOW, tz=LONDON) == Due(utc(2026, 3, 6, 17, 0))
 
 
 def test_tonight_after_the_working_day_asks_for_the_hour():

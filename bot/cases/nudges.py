@@ -6,7 +6,7 @@ decided, withdrawn or whose case closed before then is never brought up."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -101,6 +101,22 @@ def due_nudges(
         and (nudge.reader is None or nudge_key(nudge.solution.id) not in rows)
         and _wanted(store, nudge.solution)
     ]
+
+
+def next_nudge_at(
+    store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *,
+    after: timedelta, hours: WorkingHours, tz: ZoneInfo, zone_of: Callable[[str], ZoneInfo],
+) -> datetime | None:  # fmt: skip
+    """The first moment after `now` at which a nudge falls due (as `due_nudges` counts it,
+    each decider's on their clock, `zone_of`), None when none will."""
+    moments = []
+    for solution in pending_solutions(store):
+        readers = deciders(store, policy, roles, solution).people or (None,)
+        for reader in readers:
+            due = nudge_due_at(solution, after, hours, zone_of(reader) if reader else tz)
+            if due > now:
+                moments.append(due)
+    return min(moments, default=None)
 
 
 def _wanted(store: Store, solution: SolutionRecord) -> bool:

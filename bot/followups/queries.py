@@ -74,6 +74,14 @@ def open_followups_due_by(store: Store, cutoff: str) -> list[dict]:
     )
 
 
+def first_open_due_after(store: Store, cutoff: str) -> str | None:
+    """The earliest due time of an open follow-up after `cutoff`."""
+    row = store.db.execute(
+        "SELECT min(due_at) FROM followups WHERE status = 'open' AND due_at > ?", [cutoff]
+    ).fetchone()
+    return row[0]
+
+
 def settle_followup(
     store: Store, followup_id: int, status: Literal["done", "closed"], user_id: str, at: str
 ) -> bool:
@@ -144,6 +152,15 @@ def redirects_to_remind(store: Store, now: str) -> list[dict]:
             [now],
         )
     )
+
+
+def first_remind_after(store: Store, cutoff: str) -> str | None:
+    """The earliest reminder time of a waiting redirect after `cutoff`."""
+    row = store.db.execute(
+        "SELECT min(remind_at) FROM redirects WHERE status = 'waiting' AND remind_at > ?",
+        [cutoff],
+    ).fetchone()
+    return row[0]
 
 
 def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:

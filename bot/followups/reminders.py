@@ -129,3 +129,20 @@ def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
                          redirect=waiting)
             )  # fmt: skip
     return reminders
+
+
+def next_reminder_at(store: Store, now: datetime) -> datetime | None:
+    """The first moment after `now` at which a reminder falls due (a follow-up's "before",
+    "due" or "overdue", a redirect's), None when none will: where a clock moved forward must
+    stop on its way so that each goes out in its time, as a running bot's would."""
+    moments = []
+    # Each follow-up's reminders fall due at fixed offsets from its due time: the first due
+    # time past `now` less each offset gives the first of that kind after `now`.
+    for offset in (-REMIND_BEFORE, timedelta(0), OVERDUE_AFTER):
+        due = followups_db.first_open_due_after(store, iso(now - offset))
+        if due is not None:
+            moments.append(datetime.fromisoformat(due) + offset)
+    remind = followups_db.first_remind_after(store, iso(now))
+    if remind is not None:
+        moments.append(datetime.fromisoformat(remind))
+    return min(moments, default=None)

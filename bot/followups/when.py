@@ -98,8 +98,9 @@ class Due:
 
     at: datetime  # aware, UTC
     zone: Zone | None = None
-    # "eod" said on a day the floor does not work (a Saturday, a holiday), so due at the end
-    # of the next working day: said back with its weekday, so the rep sees it moved.
+    # "eod" said of a day the floor does not work (a Saturday, a holiday: "eod", "cob
+    # tomorrow"), so due at the end of the next working day: said back with its weekday, so
+    # the rep sees it moved.
     moved: bool = False
 
 
@@ -357,7 +358,12 @@ def _months_on(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime:
+def _resolve(
+    when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours, *, working_day: bool = True
+) -> datetime:
+    """The moment `when` names. A support floor's end of day is a working day's: "eod" (with a
+    day or without) on a day the floor does not work is the next working day's, unless not
+    `working_day` (the day as said)."""
     local_now = now.astimezone(tz)
     if when.relative:
         # Whole days and months keep the clock time (the day after a change too), the rest is
@@ -373,12 +379,12 @@ def _resolve(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> d
     ends = timedelta(days=1 if when.midnight else 0)
 
     def on(day: date) -> datetime:
+        if when.eod and working_day:
+            day = hours.working_day_from(day)
         return _local(day + ends, clock, tz)
 
     today = local_now.date()
     day = when.day
-    if day is None and when.eod:  # a support floor's end of day is a working day's
-        return on(hours.working_day_from(today))
     if day is None:
         return on(today)
     if day.kind == "offset":
@@ -417,10 +423,12 @@ def describe(moment: datetime, tz: ZoneInfo, zone: Zone | None = None) -> str:
     return f"{times.at(moment, tz)} ({tz.key})"
 
 
-def _moment(when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours) -> datetime | None:
+def _moment(
+    when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours, *, working_day: bool = True
+) -> datetime | None:
     """The moment `when` names; None past the calendar's end ("in 99999 years")."""
     try:
-        return _resolve(when, now, tz, hours)
+        return _resolve(when, now, tz, hours, working_day=working_day)
     except (OverflowError, ValueError):
         return None
 
@@ -460,7 +468,8 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
     """When `text` says a promise is due: the moment, aware and in UTC, read on the rep's
     clock `tz` or on the zone named after the time, and that zone. A day without a time is the
     start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end,
-    "eod" alone the end of the next working day when today is none (on a Saturday, Monday's).
+    "eod" of a day the floor does not work the end of the next working day (said on a
+    Saturday, "eod" and "cob tomorrow" are Monday's; "sunday 3pm" stays as said).
     Raises WhenError for text that is not understood, a zone that is not (or names several),
     a time that has passed, or one more than a year away."""
     hours = hours or WorkingHours()
@@ -509,7 +518,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             f"{said!r} is {describe(moment, tz, zone)}, more than a year away: check the year.",
             said,
         )
-    moved = moment.astimezone(tz).date() != now.astimezone(tz).date() and when.eod and not when.day
+    moved = when.eod and moment != _moment(when, now, tz, hours, working_day=False)
     return Due(moment, zone, moved)
 
 

@@ -89,3 +89,9 @@ def due_at(schedule: Schedule, now: datetime) -> datetime:
     monday = local.date() - timedelta(days=local.weekday())
     day = monday + timedelta(days=schedule.day)
     return datetime.combine(day, schedule.time, tzinfo=schedule.tz)
+
+
+def next_due_at(schedule: Schedule, now: datetime) -> datetime:
+    """The first posting time after `now`: this week's, or next week's once this one's passed."""
+    due = due_at(schedule, now)
+    return due if due > now else due_at(schedule, now + timedelta(days=7))

@@ -17,6 +17,7 @@ from bot.cases.nudges import (
     claim,
     delivered,
     due_nudges,
+    next_nudge_at,
     nudge_key,
     waiting_deciders,
 )
@@ -71,6 +72,17 @@ def due(
         hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zones=zones,
     )  # fmt: skip
     return nudges, zones
+
+
+def next_due(
+    services: Services, now: datetime, zone_of: Callable[[str], ZoneInfo]
+) -> datetime | None:
+    """The first moment after `now` at which a nudge falls due, counted as `due` counts it."""
+    guide = services.guide
+    return next_nudge_at(
+        services.store, guide.solutions, services.roles, now, after=nudge_after(guide.goals),
+        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zone_of=zone_of,
+    )  # fmt: skip
 
 
 def recipients(services: Services, nudge: Nudge) -> list[str]:

@@ -237,6 +237,12 @@ class _Buckets:
             now = time.monotonic()
             self._state[channel] = (self._tokens(channel, now) - 1, now)
 
+    def give_back(self, channel: str) -> None:
+        """The message `take` was for did not reach `channel`: its token is spent on no post."""
+        with self._lock:
+            now = time.monotonic()
+            self._state[channel] = (min(float(self.burst), self._tokens(channel, now) + 1), now)
+
 
 class Sender:
     """Sends what the outbox holds. `kick()` after a commit sends at once on `executor`; the
@@ -299,6 +305,15 @@ class Sender:
         while not self._paused() and (batch := self._claim_next()) is not None:
             sent += self._deliver(*batch)
         return sent
+
+    def next_try_at(self) -> datetime | None:
+        """The first moment after now at which an item is to be tried again, None if none is."""
+        now = self.store.clock.now()
+        # One later than LATEST_RETRY is due now already (a clock set back): see DUE.
+        found = edge_db.next_outbox_try(self.store, iso(now))
+        if found is None or found > iso(now + LATEST_RETRY):
+            return None
+        return datetime.fromisoformat(found)
 
     def _paused(self) -> bool:
         """Whether Slack does not have the app; while so, it is asked now and then whether it
@@ -380,6 +395,11 @@ class Sender:
         Nor does a failure that says when to try again (Slack's rate limit): it is no sign of a
         failure that lasts, whatever the items' age (items queued while the app was uninstalled
         are hours old when it is back)."""
+        if group[0]["method"] == "chat.postMessage" and not failure.unsure:
+            # Slack said no: nothing was posted. Retries of a refusal do not eat up the
+            # channel's rate, which real time alone refills (many retries in a moment when
+            # the demo's clock moves on).
+            self._buckets.give_back(group[0]["target"])
         if str(failure) in install.TOKEN_REFUSED:
             install.stop_posting(self.store, f"Slack refused the bot's token ({failure})")
             ids = [row["id"] for row in group]

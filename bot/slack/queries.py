@@ -109,6 +109,15 @@ def due_outbox(
     )
 
 
+def next_outbox_try(store: Store, now: str) -> str | None:
+    """The earliest time after `now` at which a pending item is to be tried again."""
+    row = store.db.execute(
+        "SELECT min(next_try_at) FROM outbox WHERE status = 'pending' AND next_try_at > ?",
+        [now],
+    ).fetchone()
+    return row[0]
+
+
 def due_digest(
     store: Store, target: str, now: str, stale_before: str, latest: str, limit: int
 ) -> list[dict]:

@@ -6,10 +6,17 @@ for one person at once reach them as one message."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.followups.reminders import claim, delivered, due_reminders, subject_of
+from bot.followups.reminders import (
+    claim,
+    delivered,
+    due_reminders,
+    next_reminder_at,
+    subject_of,
+)
 from bot.followups.service import Followup
 from bot.services import Services
 from bot.shared.ticker import Ticker
@@ -60,6 +67,17 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
     if queued:
         outbox.kick()
     return queued
+
+
+def next_due(client: WebClient, services: Services, now: datetime) -> datetime | None:
+    """The first moment after `now` at which `queue_due_reminders` finds something new due:
+    a reminder, or a nudge of a request nobody decided."""
+    store = services.store
+    moments = [
+        next_reminder_at(store, now),
+        approvals.next_due(services, now, lambda person: time_zone(client, store, person)),
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 def show_on_reminders(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.guide import Guide
 from bot.reporting.chart import trend_chart
@@ -14,6 +15,7 @@ from bot.reporting.weekly import (
     due_at,
     first_post,
     missed_weeks,
+    next_due_at,
     weekly_post_key,
     weekly_summary,
 )
@@ -84,6 +86,11 @@ def post_if_due(sender: Sender, services: Services) -> bool:
         jobs.job_delivered(store, key, iso(now))
     outbox.kick()
     return True
+
+
+def next_post_at(services: Services, now: datetime) -> datetime:
+    """The first moment after `now` at which `post_if_due` finds a week to post."""
+    return next_due_at(services.guide.goals.schedule, now)
 
 
 def passed_over(store: Store, label: str) -> bool:
