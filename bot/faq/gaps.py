@@ -78,6 +78,9 @@ class Gap:
     # does for it now
     phrasing_of: tuple[Entry, ...] = ()
     now: MatchResult | None = None
+    # who added its question as a phrasing from the gaps, to which entry and when (the
+    # earliest), when it is one of `phrasing_of`: reps turning its answer down is news to them
+    added: tuple[str, Entry, datetime] | None = None
 
     @property
     def question(self) -> str:
@@ -298,6 +301,18 @@ def asked_already(edition: Edition, question: str) -> Scored | None:
     return best if best is not None and best.score >= AS_A_PHRASING else None
 
 
+def _added(
+    store: Store, question: str, entries: tuple[Entry, ...]
+) -> tuple[str, Entry, datetime] | None:
+    """Who added the question as a phrasing of one of the entries from the gaps, and when."""
+    by_id = {entry.id: entry for entry in entries}
+    key = phrasing_key(question)
+    for text, entry_id, user_id, when in faq_db.phrasings_added(store, list(by_id)):
+        if phrasing_key(question_of(text)) == key:
+            return user_id, by_id[entry_id], datetime.fromisoformat(when)
+    return None
+
+
 def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = True) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
     for which reps keep picking the same "did you mean" entry. Without `suggest`, an
@@ -312,7 +327,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         offered: tuple[Scored, ...] = ()
-        suggested = asked_as = reads_now = None
+        suggested = asked_as = reads_now = added = None
         phrasing_of: tuple[Entry, ...] = ()
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
@@ -336,6 +351,8 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 asked_as = None  # answered now (the FAQ changed since): suggested as it is
             if asked_as is not None:
                 suggested = None  # its answer wants improving, not another entry
+            if phrasing_of:
+                added = _added(store, questions[0], phrasing_of)
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]
         paraphrases = tuple(
             q for q in questions[1:] if reads_as(edition.matcher, q, [questions[0]])
@@ -346,7 +363,8 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
                 tuple(question_of(text) for _, text in group), paraphrases, asked_as,
-                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now)
+                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now,
+                added)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}
