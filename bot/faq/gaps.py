@@ -159,8 +159,7 @@ def alike(a: Reading, b: Reading) -> float:
         return 0.0
     both = a.weights.keys() & b.weights.keys()
     shared = sum([a.weights[word] for word in both])
-    own = max([r.weights[word] for r in (a, b) for word in r.known - both] or [0.0])
-    if own > shared:
+    if any(r.weights[word] > shared for r in (a, b) for word in r.known - both):
         return 0.0
     return min(shared / a.total, shared / b.total)
 
