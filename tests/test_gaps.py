@@ -319,6 +319,21 @@ def test_a_question_that_shares_one_of_its_words_with_another_is_not_its_need(ma
     assert len(group_questions(rows, matchers["boxwell"])) == 2
 
 
+def test_questions_reps_turned_down_the_same_entries_for_are_one_need(matchers):
+    """Found by QA: "any update on my delivery??" was grouped under "can I pause my deliveries
+    for a month" (a shared "delivery"), and "any news about my delivery" stood alone. "pause"
+    is what makes the second specific; "news" and "update" differ, but reps were shown the
+    same entries for both and turned them all down."""
+    rows = [(1, "any news about my delivery"), (2, "can I pause my deliveries for a month"),
+            (3, "any update on my delivery??")]  # fmt: skip
+    shown = ["where_is_my_box", "box_late", "delivery_days"]
+    turned_down = {1: shown, 2: ["pause_subscription"], 3: shown}
+    groups = group_questions(rows, matchers["boxwell"], turned_down)
+    assert [[q for q, _ in g] for g in groups] == [[1, 3], [2]]
+    # by their words alone, each is a need of its own
+    assert len(group_questions(rows, matchers["boxwell"])) == 3
+
+
 def test_a_new_entry_closes_only_the_questions_faq_answers_with_it(faq):
     """What /faq, with the files as written, answers with the entry is closed, and only that
     (found by QA: the weekly summary counted a gap closed by an entry that did not answer it,

@@ -11,6 +11,8 @@ import pytest
 from bot.demo import LocalSlack
 from bot.emulator.render import unescape
 from bot.emulator.team import member
+from bot.faq.matching import AS_A_PHRASING
+from bot.shared.times import day
 
 LEE = member("lee").id
 
@@ -667,6 +669,49 @@ def test_a_gap_in_the_words_of_an_entry_reps_turned_down_asks_for_a_better_answe
             f"`cancel_subscription`'s answer in `knowledge/account.yaml:{line}`, which reps "
             "marked not helpful for it."
         ) in text
+
+
+@pytest.mark.writes_content
+def test_a_turned_down_answer_to_an_entrys_own_question_or_a_leads_phrasing_wants_improving(
+    local,
+):
+    """Found by QA: an entry's own question marked not helpful read "It is a phrasing of ...
+    already, yet /faq answers it with" that entry, "Take the phrasing out"; a phrasing the lead
+    had just added, marked not helpful, did not say the lead added it, and was grouped under
+    "can I pause my deliveries for a month" with "any update on my delivery??" (a shared
+    "delivery"; "pause" is what makes the first specific)."""
+    charged = local.services.faq.entry("charged_after_cancel")
+    gone = local.services.faq.entry("box_late")  # offered for it: where_is_my_box turned down
+    ask(local, "ana", "any news about my delivery")
+    local.workspace.click("ana", "None of these")
+    not_helpful(local, "ana", "can I pause my deliveries for a month")
+    ask(local, "ben", "any update on my delivery??")  # no good match, with word vectors
+    text = gaps_reply(local).render().text
+    assert "3 questions in 3 groups" in text  # how reps' clicks join two: test_gaps.py
+    assert "Once: “can I pause my deliveries for a month”*\nMarked not helpful" in text
+    assert "Also asked" not in text
+    added_on = day(local.services.store.clock.now())
+    local.workspace.choose("lee", gone.question)
+    local.workspace.click("lee", "Add as its phrasing")
+    not_helpful(local, "ana", "any news about my delivery")
+    not_helpful(local, "ben", "any news about my delivery")
+    not_helpful(local, "ben", charged.question)
+    text = gaps_reply(local).render().text
+    assert (
+        f"It is the question of `charged_after_cancel` itself: /faq answers it with it, "
+        f"{AS_A_PHRASING:.0f}% sure, and reps marked that answer not helpful. Improve the "
+        f"answer, in `knowledge/{Path(charged.source).name}`."
+    ) in text
+    assert (
+        f"@{LEE} added it as a phrasing of “{gone.question}” (`box_late`, "
+        f"`knowledge/{Path(gone.source).name}`) on {added_on}; /faq answers it with it, "
+    ) in text
+    assert (
+        "reps marked that answer not helpful. Improve the answer, or take the phrasing out if "
+        "that answer is not the one for it."
+    ) in text
+    assert "already, yet" not in text
+    assert "Once: “any update on my delivery??”" in text  # not under the lead's phrasing
 
 
 @pytest.mark.writes_content

@@ -7,7 +7,7 @@ import functools
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -78,6 +78,9 @@ class Gap:
     # does for it now
     phrasing_of: tuple[Entry, ...] = ()
     now: MatchResult | None = None
+    # who added its question as a phrasing from the gaps, to which entry and when (the
+    # earliest), when it is one of `phrasing_of`: reps turning its answer down is news to them
+    added: tuple[str, Entry, datetime] | None = None
 
     @property
     def question(self) -> str:
@@ -89,7 +92,9 @@ class Gap:
 
 
 def group_questions(
-    rows: list[tuple[int, str]], matcher: Matcher | None = None
+    rows: list[tuple[int, str]],
+    matcher: Matcher | None = None,
+    turned_down: Mapping[int, Iterable[str]] | None = None,
 ) -> list[list[tuple[int, str]]]:
     """Group (query id, text) rows, in id order, so that each group is one need in other words.
 
@@ -101,10 +106,18 @@ def group_questions(
     average over all their pairs first, while that average is at least `SAME_NEED`. A group
     needs its questions alike as a whole, so a chain of pairs that share one word each does not
     make one. Each group is in id order and led by its first question, groups in the order of
-    their first questions. Without a matcher, every word weighs the same."""
+    their first questions. Without a matcher, every word weighs the same.
+
+    `turned_down`, by query id, the entries reps turned down for a question (`find_gaps`): two
+    questions that share a word and for which reps turned down the very same entries ("any
+    news about my delivery" and "any update on my delivery??", both shown the same three and
+    answered "None of these") read to the FAQ as one need, and reps found it in none of them,
+    so they are one need even when each says it with a word of its own (`alike`)."""
     matcher = matcher or _plain_matcher()
+    turned_down = turned_down or {}
     items: list[list[tuple[int, str]]] = []
     readings: list[Reading] = []
+    declined: list[frozenset[str]] = []  # by item, the entries turned down for its questions
     item_of: dict[object, int] = {}
     for query_id, text in rows:
         reading = matcher.read(text)
@@ -115,8 +128,16 @@ def group_questions(
         if index == len(items):
             items.append([])
             readings.append(reading)
+            declined.append(frozenset())
         items[index].append((query_id, text))
-    clusters = _average_linkage(readings, alike, SAME_NEED)
+        declined[index] |= frozenset(turned_down.get(query_id, ()))
+
+    def likeness(a: int, b: int) -> float:
+        same_declined = bool(declined[a]) and declined[a] == declined[b]
+        words = alike(readings[a], readings[b])
+        return max(words, SAME_NEED) if same_declined else words
+
+    clusters = _average_linkage(readings, likeness, SAME_NEED)
     groups = [sorted(row for i in members for row in items[i]) for members in clusters]
     return sorted(groups)
 
@@ -126,10 +147,20 @@ def alike(a: Reading, b: Reading) -> float:
     the words they share carry, the smaller of the two. Two questions are alike only when what
     they share is much of what each says: "do you have vegan meals" is half "meals", but "is
     there nuts in the meals, my son is allergic" a quarter. (`Matcher.likeness`, their shares'
-    harmonic mean, lets the short one's half make up for the long one's quarter.)"""
+    harmonic mean, lets the short one's half make up for the long one's quarter.)
+
+    Nor are they alike when either has a word of its own that the FAQ knows and that weighs
+    more than all the words they share: that word is what makes it specific, and the other
+    does not ask it. "can I pause my deliveries for a month" and "any update on my delivery??"
+    share "delivery", 0.28 of the first, but "pause" weighs more. A word no entry uses does
+    not count so: it weighs most, yet is often a detail ("5g coverage in leeds?" is "when will
+    5g come to my town")."""
     if not a.total or not b.total:
         return 0.0
-    shared = sum([a.weights[word] for word in a.weights.keys() & b.weights.keys()])
+    both = a.weights.keys() & b.weights.keys()
+    shared = sum([a.weights[word] for word in both])
+    if any(r.weights[word] > shared for r in (a, b) for word in r.known - both):
+        return 0.0
     return min(shared / a.total, shared / b.total)
 
 
@@ -146,7 +177,7 @@ def reads_as(matcher: Matcher, wording: str, phrasings: Iterable[str]) -> bool:
 
 
 def _average_linkage(
-    readings: list[Reading], likeness: Callable[[Reading, Reading], float], cutoff: float
+    readings: list[Reading], likeness: Callable[[int, int], float], cutoff: float
 ) -> list[list[int]]:
     """Clusters of readings (by index), joined most alike first while the mean likeness of
     their pairs is at least `cutoff`. Only pairs that share a word are compared: the others
@@ -159,7 +190,7 @@ def _average_linkage(
     sums: dict[int, dict[int, float]] = {i: {} for i in range(len(readings))}
     pairs = {pair for ids in by_word.values() for pair in itertools.combinations(ids, 2)}
     for a, b in pairs:  # in any order: the heap below orders them fully
-        sums[a][b] = sums[b][a] = likeness(readings[a], readings[b])
+        sums[a][b] = sums[b][a] = likeness(a, b)
     members = {i: [i] for i in range(len(readings))}
     # (-mean likeness, a, b); a pair of live clusters is never out of date, as a cluster that
     # joins another is gone and the joined one gets a new number
@@ -269,6 +300,18 @@ def asked_already(edition: Edition, question: str) -> Scored | None:
     return best if best is not None and best.score >= AS_A_PHRASING else None
 
 
+def _added(
+    store: Store, question: str, entries: tuple[Entry, ...]
+) -> tuple[str, Entry, datetime] | None:
+    """Who added the question as a phrasing of one of the entries from the gaps, and when."""
+    by_id = {entry.id: entry for entry in entries}
+    key = phrasing_key(question)
+    for text, entry_id, user_id, when in faq_db.phrasings_added(store, list(by_id)):
+        if phrasing_key(question_of(text)) == key:
+            return user_id, by_id[entry_id], datetime.fromisoformat(when)
+    return None
+
+
 def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = True) -> list[Gap]:
     """Every open gap of the last 7 days, biggest first: unanswered questions, and questions
     for which reps keep picking the same "did you mean" entry. Without `suggest`, an
@@ -276,13 +319,14 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
     its questions again, which a count or a lead's click on the gap does not need."""
     since = iso(now - GAP_WINDOW)
     unanswered = faq_db.unanswered_since(store, since)
-    rejected = _turned_down(store, since) if suggest else {}
+    rejected = _turned_down(store, since)  # grouped by it too, so `find_gap` finds the same
+    shown = {q: [entry_id for entry_id, _ in found] for q, found in rejected.items()}
     gaps = []
-    for group in group_questions(unanswered, edition.matcher):
+    for group in group_questions(unanswered, edition.matcher, shown):
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         offered: tuple[Scored, ...] = ()
-        suggested = asked_as = reads_now = None
+        suggested = asked_as = reads_now = added = None
         phrasing_of: tuple[Entry, ...] = ()
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
@@ -306,6 +350,8 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 asked_as = None  # answered now (the FAQ changed since): suggested as it is
             if asked_as is not None:
                 suggested = None  # its answer wants improving, not another entry
+            if phrasing_of:
+                added = _added(store, questions[0], phrasing_of)
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]
         paraphrases = tuple(
             q for q in questions[1:] if reads_as(edition.matcher, q, [questions[0]])
@@ -316,7 +362,8 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
                 tuple(question_of(text) for _, text in group), paraphrases, asked_as,
-                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now)
+                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now,
+                added)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     by_entry: dict[str, list[tuple[int, str]]] = {}

@@ -233,6 +233,8 @@ class Reading:
     says most)."""
 
     weights: Mapping[str, float]
+    # the words some entry uses: the others weigh most but may be a detail ("leeds")
+    known: frozenset[str] = frozenset()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -719,7 +721,8 @@ class Matcher:
         words it lacks."""
         words = self._normaliser.words(_asked(text) if isinstance(text, str) else "")
         content = [word for word in dict.fromkeys(words) if is_content(word)]
-        return Reading({word: self._idf.get(word, self._unseen_idf) for word in content})
+        weights = {word: self._idf.get(word, self._unseen_idf) for word in content}
+        return Reading(weights, frozenset(word for word in content if word in self._idf))
 
     @staticmethod
     def likeness(a: Reading, b: Reading) -> float:

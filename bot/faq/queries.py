@@ -214,6 +214,19 @@ def gap_resolver(store: Store, query_id: int) -> tuple[str, str, str | None] | N
     ).fetchone()
 
 
+def phrasings_added(store: Store, entry_ids: Sequence[str]) -> list[tuple[str, str, str, str]]:
+    """(question, entry id, lead, when) of each question a lead closed by adding a phrasing
+    to one of the entries, earliest first; a question retention emptied is left out."""
+    marks = ", ".join("?" * len(entry_ids))
+    return store.db.execute(
+        f"""SELECT q.text, r.entry_id, r.user_id, r.created_at
+            FROM gap_resolutions r JOIN faq_queries q ON q.id = r.query_id
+            WHERE r.action = 'phrasing' AND r.entry_id IN ({marks}) AND q.text != ''
+            ORDER BY r.created_at, r.query_id""",
+        list(entry_ids),
+    ).fetchall()
+
+
 def evidence_since(store: Store, since: str) -> list[tuple[str, str, str, bool, str]]:
     """(question, rep, entry id, for it, when) of every rep's word on an entry for a question
     asked since (and not removed by retention): a "did you mean" pick or a Helpful is for it,

@@ -8,8 +8,9 @@ from pathlib import Path
 from bot.faq.gaps import Gap, Preview
 from bot.faq.knowledge import Entry, Knowledge
 from bot.faq.matching import ANSWER_AT, SUGGEST_AT, MatchResult, Scored
-from bot.faq.service import Trial
+from bot.faq.service import Trial, phrasing_key
 from bot.shared.content import Problem
+from bot.shared.times import day
 from bot.slack.blocks.base import (
     BUTTON_LIMIT,
     TITLE_LIMIT,
@@ -226,7 +227,11 @@ def _gap_blocks(gap: Gap) -> list[dict]:
 
 def _phrasing_already(gap: Gap) -> Mrkdwn:
     """A gap whose question a lead added to an entry, which /faq still does not answer it
-    with: what it does instead, and the two ways out, with where."""
+    with: what it does instead, and the two ways out, with where (or that answers it with it,
+    and reps turned that answer down: `_answer_turned_down`)."""
+    asked = gap.asked_as
+    if asked is not None and asked.entry in gap.phrasing_of:
+        return _answer_turned_down(gap, asked)
     named = Mrkdwn(", ").join(
         _curly(e.question, 100) + Mrkdwn(" (") + code(e.id) + Mrkdwn(", ") + code(place(e)) + ")"
         for e in gap.phrasing_of
@@ -250,6 +255,31 @@ def _phrasing_already(gap: Gap) -> Mrkdwn:
         text += Mrkdwn(", or improve ") + Mrkdwn(", ").join(improve)
         return text + Mrkdwn(", which reps marked not helpful for it.")
     return text + Mrkdwn(": /kb try shows the entries that come as close.")
+
+
+def _answer_turned_down(gap: Gap, asked: Scored) -> Mrkdwn:
+    """A gap whose question /faq answers with the entry it is a phrasing of, whose answer reps
+    turned down: the answer is what wants a lead, and the phrasing too, unless it is the
+    entry's own question (which cannot be taken out)."""
+    entry = asked.entry
+    marked = entry in gap.not_helpful
+    how = "marked that answer not helpful" if marked else "turned it down with “None of these”"
+    answered = Mrkdwn(f"/faq answers it with it, {asked.score:.0f}% sure, and reps {how}")
+    if phrasing_key(entry.question) == phrasing_key(gap.question):
+        return (
+            Mrkdwn("It is the question of ") + code(entry.id) + Mrkdwn(" itself: ") + answered
+            + Mrkdwn(". Improve the answer, in ") + code(place(entry)) + "."
+        )  # fmt: skip
+    where = _curly(entry.question, 100) + Mrkdwn(" (") + code(entry.id) + Mrkdwn(", ")
+    where += code(place(entry)) + ")"
+    if gap.added is not None and gap.added[1] == entry:
+        lead, _, when = gap.added
+        said = mention(lead) + Mrkdwn(" added it as a phrasing of ") + where
+        said += Mrkdwn(f" on {day(when)}")
+    else:
+        said = Mrkdwn("It is a phrasing of ") + where
+    improve = ". Improve the answer, or take the phrasing out if that answer is not the one for it."
+    return said + Mrkdwn("; ") + answered + Mrkdwn(improve)
 
 
 def _phrasing_menu(gap: Gap, menu: list[tuple[Entry, float]]) -> dict:
