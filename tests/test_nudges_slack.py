@@ -3,6 +3,7 @@ decide it, in their DM, with Approve and Deny that work as on its card; through 
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,15 @@ def at_work(local: LocalSlack) -> None:
     """Wednesday 2:50 PM in London: by the time a nudge is due, Lee (Berlin) and Mia (Chicago)
     are both in their working hours, each nudged on their own clock."""
     local.clock.advance(timedelta(hours=3, minutes=20))
+
+
+def nudged(local: LocalSlack, tmp_path: Path) -> None:
+    """A refund above Ana's authority asked for at work, and its nudges read by everyone."""
+    customers(local, tmp_path)
+    at_work(local)
+    ask(local, "100")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
 
 
 def nudges(local: LocalSlack, to: str) -> list[str]:
@@ -87,11 +97,7 @@ def test_a_request_decided_or_withdrawn_before_30_minutes_is_never_brought_up(lo
 
 
 def test_approve_in_the_dm_shows_on_the_card_and_on_the_others_nudge(local, tmp_path):
-    customers(local, tmp_path)
-    at_work(local)
-    ask(local, "100")
-    local.wait(timedelta(minutes=31))
-    local.workspace.look_everyone()
+    nudged(local, tmp_path)
     seen = local.workspace.click("mia", "Approve", where="DM") + local.workspace.look_everyone()
     nudge_and_card = [(r.user, r.channel == LEADS) for r in seen if r.edited]
     assert nudge_and_card == [(MIA, False), (None, True), (LEE, False)]
@@ -104,11 +110,7 @@ def test_approve_in_the_dm_shows_on_the_card_and_on_the_others_nudge(local, tmp_
 
 
 def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local, tmp_path):
-    customers(local, tmp_path)
-    at_work(local)
-    ask(local, "100")
-    local.wait(timedelta(minutes=31))
-    local.workspace.look_everyone()
+    nudged(local, tmp_path)
     local.workspace.click("lee", "Approve", where=LEADS)
     (mias,) = [r for r in local.workspace.look_everyone() if r.user == MIA]
     assert mias.edited and mias.render().text.startswith(f"*Approved* by @{LEE}: Refund £100")
@@ -125,11 +127,7 @@ def test_a_decision_on_the_card_or_a_denial_from_a_dm_shows_on_every_nudge(local
 
 
 def test_closing_the_case_after_the_nudge_takes_its_buttons_away_as_the_cards(local, tmp_path):
-    customers(local, tmp_path)
-    at_work(local)
-    ask(local, "100")
-    local.wait(timedelta(minutes=31))
-    local.workspace.look_everyone()
+    nudged(local, tmp_path)
     local.workspace.click("ana", "Close case", where="#support")
     local.workspace.fill("Root cause", "Process", "ana")
     seen = local.workspace.submit("ana") + local.workspace.look_everyone()

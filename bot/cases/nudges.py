@@ -6,7 +6,7 @@ decided, withdrawn or whose case closed before then is never brought up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -59,38 +59,40 @@ def nudge_due_at(
     return hours.add(waited.astimezone(tz), 0).astimezone(UTC)  # 0 working hours: when open
 
 
-def waiting_deciders(
-    store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *, after: timedelta
-) -> set[str]:
-    """Who may decide a request that has waited `after` by `now`: whose time zones
-    `due_nudges` needs (a nudge waits for its reader's working hours)."""
-    return {
-        person
-        for solution in pending_solutions(store)
-        if datetime.fromisoformat(solution.created_at) + after <= now
-        for person in deciders(store, policy, roles, solution).people
-    }
+def _nudge_times(
+    store: Store, policy: SolutionPolicy, roles: Roles, *, after: timedelta,
+    hours: WorkingHours, tz: ZoneInfo, zone_of: Callable[[str], ZoneInfo],
+    waited_by: datetime | None = None,
+) -> Iterator[tuple[SolutionRecord, Deciders, str | None, datetime, ZoneInfo]]:  # fmt: skip
+    """Each waiting request's nudges, one per person who may decide it (None: the leads'):
+    with the deciders, the reader, when it falls due and on whose clock (`zone_of` a person's,
+    `tz` the team's, for the leads). With `waited_by`, only requests that had waited `after`
+    by then: a person's zone may be a question to Slack, asked only for those."""
+    for solution in pending_solutions(store):
+        if waited_by and datetime.fromisoformat(solution.created_at) + after > waited_by:
+            continue
+        who = deciders(store, policy, roles, solution)
+        for reader in who.people or (None,):
+            zone = zone_of(reader) if reader else tz
+            yield solution, who, reader, nudge_due_at(solution, after, hours, zone), zone
 
 
 def due_nudges(
     store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *,
-    after: timedelta, hours: WorkingHours, tz: ZoneInfo, zones: Mapping[str, ZoneInfo],
+    after: timedelta, hours: WorkingHours, tz: ZoneInfo, zone_of: Callable[[str], ZoneInfo],
 ) -> list[Nudge]:  # fmt: skip
     """Every nudge that should have gone out by `now` and has not, the oldest request first,
     one per person who may decide it; each must be claimed before it is sent. Each waits for
-    its reader's working hours, on their clock (`zones`, by person; `tz`, the team's, for the
-    leads and for anyone not in `zones`): nobody is told at 3 AM because it is 9 AM in
-    London, and one that came due while the bot was stopped waits for their morning too."""
-    waiting = []
-    for solution in pending_solutions(store):
-        if datetime.fromisoformat(solution.created_at) + after > now:
-            continue
-        who = deciders(store, policy, roles, solution)
-        for reader in who.people or (None,):
-            zone = zones.get(reader, tz) if reader else tz
-            due = nudge_due_at(solution, after, hours, zone)
-            if due <= now and hours.add(now.astimezone(zone), 0) == now:
-                waiting.append(Nudge(nudge_key(solution.id, reader), solution, due, who, reader))
+    its reader's working hours, on their clock (`zone_of`; the team's `tz` for the leads):
+    nobody is told at 3 AM because it is 9 AM in London, and one that came due while the bot
+    was stopped waits for their morning too."""
+    times = _nudge_times(store, policy, roles, after=after, hours=hours, tz=tz,
+                         zone_of=zone_of, waited_by=now)  # fmt: skip
+    waiting = [
+        Nudge(nudge_key(solution.id, reader), solution, due, who, reader)
+        for solution, who, reader, due, zone in times
+        if due <= now and hours.add(now.astimezone(zone), 0) == now
+    ]
     keys = [nudge.id for nudge in waiting] + [nudge_key(n.solution.id) for n in waiting]
     rows = jobs.claims(store, keys)
     return [
@@ -107,16 +109,10 @@ def next_nudge_at(
     store: Store, policy: SolutionPolicy, roles: Roles, now: datetime, *,
     after: timedelta, hours: WorkingHours, tz: ZoneInfo, zone_of: Callable[[str], ZoneInfo],
 ) -> datetime | None:  # fmt: skip
-    """The first moment after `now` at which a nudge falls due (as `due_nudges` counts it,
-    each decider's on their clock, `zone_of`), None when none will."""
-    moments = []
-    for solution in pending_solutions(store):
-        readers = deciders(store, policy, roles, solution).people or (None,)
-        for reader in readers:
-            due = nudge_due_at(solution, after, hours, zone_of(reader) if reader else tz)
-            if due > now:
-                moments.append(due)
-    return min(moments, default=None)
+    """The first moment after `now` at which a nudge falls due (as `due_nudges` counts it),
+    None when none will."""
+    times = _nudge_times(store, policy, roles, after=after, hours=hours, tz=tz, zone_of=zone_of)
+    return min((due for _, _, _, due, _ in times if due > now), default=None)
 
 
 def _wanted(store: Store, solution: SolutionRecord) -> bool:

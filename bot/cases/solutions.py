@@ -1114,25 +1114,28 @@ def counted_label(solution_type: SolutionType, amount: Decimal) -> str | None:
     return f"{amount} {label}"
 
 
+def _recent_of_type(store: Store, case_id: int, type_id: str) -> list[SolutionRecord]:
+    """The solutions of this type on the case asked for in the last 30 days, earliest first."""
+    since = iso(store.clock.now() - LIMIT_WINDOW)
+    return [
+        solution
+        for solution in solutions_of_case(store, case_id)
+        if solution.type == type_id and solution.created_at >= since
+    ]
+
+
 def same_kind(store: Store, record: SolutionRecord) -> list[SolutionRecord]:
     """The other solutions of the record's type on its case asked for in the last 30 days,
     waiting, granted or denied, the earliest first: whoever decides one sees the others, so that
     one double charge is not refunded twice by two deciders who never saw each other's."""
-    since = iso(store.clock.now() - LIMIT_WINDOW)
     return [
         other
-        for other in solutions_of_case(store, record.case_id)
-        if other.id != record.id and other.type == record.type
-        and other.status != "withdrawn" and other.created_at >= since
-    ]  # fmt: skip
+        for other in _recent_of_type(store, record.case_id, record.type)
+        if other.id != record.id and other.status != "withdrawn"
+    ]
 
 
 def _denied_before(store: Store, case_id: int, type_id: str) -> SolutionRecord | None:
     """The latest denial of a solution of this type on the case in the last 30 days."""
-    since = iso(store.clock.now() - LIMIT_WINDOW)
-    denied = [
-        s
-        for s in solutions_of_case(store, case_id)
-        if s.type == type_id and s.status == "denied" and s.created_at >= since
-    ]
+    denied = [s for s in _recent_of_type(store, case_id, type_id) if s.status == "denied"]
     return denied[-1] if denied else None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.faq.knowledge import Entry, load_knowledge
+from bot.faq.knowledge import Entry, load_knowledge, phrasing_key
 from bot.shared.content import ContentError, key_lines, value_node
 from bot.shared.refusal import Refusal
 
@@ -68,7 +68,7 @@ def _clean(text: str, what: str, limit: int) -> str:
 def add_phrasing(knowledge_dir: Path, entry: Entry, phrasing: str) -> Written | None:
     """Add `phrasing` to the entry's variants in its file; None if the entry already has it."""
     phrasing = _clean(phrasing, "phrasing", PHRASING_LIMIT)
-    if phrasing.lower() in (p.lower() for p in entry.phrasings):
+    if phrasing_key(phrasing) in map(phrasing_key, entry.phrasings):
         return None
     path = Path(entry.source.rsplit(":", 1)[0])
     with _writing(knowledge_dir):

@@ -16,10 +16,10 @@ from rapidfuzz import utils
 
 from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
-from bot.faq.knowledge import Entry
+from bot.faq.knowledge import Entry, phrasing_key
 from bot.faq.matching import AS_A_PHRASING, Matcher, MatchResult, Reading, Scored
 from bot.faq.pleasantries import question_of
-from bot.faq.service import Edition, Faq, phrasing_key
+from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
 from bot.shared.db import Store
 

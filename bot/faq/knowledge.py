@@ -100,6 +100,12 @@ def load_knowledge(directory: str | Path) -> Knowledge:
     return knowledge
 
 
+def phrasing_key(text: str) -> str:
+    """A phrasing as two are told the same by: spaces and case aside ("Where is  MY box?" is
+    "where is my box?"), in the files' check, curation and the gaps alike."""
+    return " ".join(text.split()).lower()
+
+
 def _load_entries(knowledge: Knowledge) -> None:
     first_seen: dict[str, str] = {}
     phrasing_owner: dict[str, Entry] = {}
@@ -119,7 +125,7 @@ def _load_entries(knowledge: Knowledge) -> None:
                 continue
             first_seen[entry.id] = where
             for phrasing in entry.phrasings:
-                key = " ".join(phrasing.lower().split())
+                key = phrasing_key(phrasing)
                 owner = phrasing_owner.setdefault(key, entry)
                 if owner.id != entry.id:
                     message = (

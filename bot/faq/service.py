@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, overload
 
 from bot.faq import queries as faq_db
-from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge
+from bot.faq.knowledge import Entry, Knowledge, files_signature, load_knowledge, phrasing_key
 from bot.faq.learning import WINDOW, Lessons, Vote, learn
 from bot.faq.matching import Matcher, MatchResult, Scored
 from bot.faq.parts import parts_of, questions_of
@@ -51,10 +51,6 @@ class Edition:
                 if entry.id not in found.get(key, ()):
                     found[key] = (*found.get(key, ()), entry.id)
         return found
-
-
-def phrasing_key(text: str) -> str:
-    return " ".join(text.split()).lower()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from bot.cases.nudges import (
     due_nudges,
     next_nudge_at,
     nudge_key,
-    waiting_deciders,
 )
 from bot.cases.solutions import SolutionRecord, deciders, granted_before, same_kind
 from bot.reporting.goals import Goals
@@ -64,12 +63,16 @@ def due(
     hours) on each decider's own clock (`zone_of`: their Slack time zone), the leads' on the
     team's (goals.yaml's)."""
     guide = services.guide
-    after = nudge_after(guide.goals)
-    people = waiting_deciders(services.store, guide.solutions, services.roles, now, after=after)
-    zones = {person: zone_of(person) for person in people}
+    zones: dict[str, ZoneInfo] = {}
+
+    def zone(person: str) -> ZoneInfo:
+        if person not in zones:
+            zones[person] = zone_of(person)
+        return zones[person]
+
     nudges = due_nudges(
-        services.store, guide.solutions, services.roles, now, after=after,
-        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zones=zones,
+        services.store, guide.solutions, services.roles, now, after=nudge_after(guide.goals),
+        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zone_of=zone,
     )  # fmt: skip
     return nudges, zones
 

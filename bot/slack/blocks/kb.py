@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from bot.faq.gaps import Gap, Preview
-from bot.faq.knowledge import Entry, Knowledge
+from bot.faq.knowledge import Entry, Knowledge, phrasing_key
 from bot.faq.matching import ANSWER_AT, SUGGEST_AT, MatchResult, Scored
-from bot.faq.service import Trial, phrasing_key
+from bot.faq.service import Trial
 from bot.shared.content import Problem
 from bot.shared.times import day
 from bot.slack.blocks.base import (
