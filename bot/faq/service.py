@@ -58,7 +58,7 @@ class Trial:
     """How /faq answers a question now, for a lead trying it (`Faq.trial`); nothing is kept."""
 
     result: MatchResult  # what a rep would get
-    left_out: frozenset[str]  # entries reps turned down for questions like it (`Lessons.excluded`)
+    doubted: frozenset[str]  # entries reps turned down for questions like it (`Lessons.doubted`)
     taught: dict[str, int]  # entry id -> questions reps confirmed for it (`Lessons.learned`)
 
 
@@ -174,7 +174,7 @@ class Faq:
         lessons = edition.lessons
         return Trial(
             self.match_in(edition, text),
-            lessons.excluded(edition.matcher, text),
+            lessons.doubted(edition.matcher, text),
             {entry_id: len(questions) for entry_id, questions in lessons.learned.items()},
         )
 
@@ -230,8 +230,7 @@ class Faq:
         rejected = faq_db.turned_down(self.store, query.id, user_id) | set(shown)
         if query.best_id:
             rejected.add(query.best_id)
-        excluded = edition.lessons.excluded(edition.matcher, query.text) | rejected
-        result = edition.matcher.match(query.text, top=SUGGESTIONS, exclude=excluded)
+        result = edition.matcher.match(query.text, top=SUGGESTIONS, exclude=rejected)
         return result.offered if result.verdict != "none" else []
 
     def record(
@@ -300,6 +299,6 @@ def _surety(result: MatchResult) -> float:
 
 
 def _matched(edition: Edition, text: str, top: int) -> MatchResult:
-    """The edition's match, without the entries reps turned down for the question."""
-    excluded = edition.lessons.excluded(edition.matcher, text)
-    return edition.matcher.match(text, top=top, exclude=excluded)
+    """The edition's match, not answered with an entry reps turned down for the question."""
+    doubted = edition.lessons.doubted(edition.matcher, text)
+    return edition.matcher.match(text, top=top, doubted=doubted)

@@ -117,10 +117,13 @@ def trial(asked: str, tried: Trial) -> Message:
     if result.also:
         also = Mrkdwn(", ").join(code(s.entry.id) + f" ({s.score:.0f}%)" for s in result.also)
         blocks.append(section(Mrkdwn("*The rest of the message is answered with* ") + also))
-    if tried.left_out:
-        left = Mrkdwn(", ").join(code(entry_id) for entry_id in sorted(tried.left_out))
+    if tried.doubted:
+        doubted = Mrkdwn(", ").join(code(entry_id) for entry_id in sorted(tried.doubted))
         blocks.append(
-            section(Mrkdwn("*Left out*, as reps turned it down for questions like this: ") + left)
+            section(
+                Mrkdwn("*Not answered with*, as reps turned it down for a question like this: ")
+                + doubted
+            )
         )
     blocks.append(context(NOT_COUNTED))
     return message(said, blocks)
