@@ -22,12 +22,14 @@ from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.english import language_of
 from bot.shared.retyped import RETYPED_WITHIN
+from bot.shared.ticker import Ticker
 
 SUGGESTIONS = 3
 ALSO = 2  # other answers at most, for the parts of a longer message (`Faq.match`)
 # Clicks weigh less as time passes, which changes what they teach with no click new, but only
 # over days: with nothing new, the clicks are read again at most this often.
 RELEARN_EVERY = timedelta(hours=1)
+LEARN_INTERVAL = 60.0  # seconds between looks at reps' new picks and votes
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,12 @@ def _answers(found: Sequence[MatchResult]) -> list[Scored]:
 
 def _surety(result: MatchResult) -> float:
     return result.matches[0].score if result.matches else 0.0
+
+
+def learning_ticker(faq: Faq) -> Ticker:
+    """Each process learns from reps' clicks itself (`Faq.learn`), into its own index: a
+    minute late is soon enough for evidence that needs two reps to agree."""
+    return Ticker("faq-learning", LEARN_INTERVAL, faq.learn)
 
 
 def _matched(edition: Edition, text: str, top: int) -> MatchResult:
