@@ -26,6 +26,7 @@ from bot.emulator.server import FakeSlack
 from bot.emulator.team import CHANNELS, SUPPORT, TEAM, Member, member
 from bot.emulator.workspace import Reply, Workspace
 from bot.faq.knowledge import Entry
+from bot.faq.service import learning_ticker
 from bot.guide import Guide
 from bot.reporting.weekly import due_at
 from bot.reporting.weeks import iso_week
@@ -125,6 +126,7 @@ class LocalSlack:
         self.reminders = reminder_ticker(self.app.client, self.sender, self.services).start()
         self.weekly = summary_ticker(self.sender, self.services).start()
         self.outbox = sender_ticker(self.sender, OUTBOX_INTERVAL).start()
+        self.learning = learning_ticker(self.services.faq).start()
 
     def wait(self, delta: timedelta) -> int:
         """Move the bot's clock forward by `delta` and send what came due, as a running bot
@@ -154,7 +156,8 @@ class LocalSlack:
         return min((moment for moment in moments if moment is not None), default=None)
 
     def _tick(self) -> int:
-        """What the reminder, summary and outbox tickers do at this moment."""
+        """What the reminder, summary, outbox and learning tickers do at this moment."""
+        self.services.faq.learn()
         queued = queue_due_reminders(self.app.client, self.sender, self.services)
         post_if_due(self.sender, self.services)
         self.settle()
@@ -190,6 +193,7 @@ class LocalSlack:
         return self.workspace.look(user)
 
     def close(self) -> None:
+        self.learning.stop()
         self.outbox.stop()
         self.weekly.stop()
         self.reminders.stop()

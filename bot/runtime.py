@@ -21,6 +21,7 @@ from bot.config import (
     require_content,
     setting_named,
 )
+from bot.faq.service import learning_ticker
 from bot.privacy.retention import run_daily
 from bot.services import Services, open_services
 from bot.shared.content import ContentError
@@ -121,21 +122,14 @@ def _listen(host: str, port: int) -> socket.socket:
         ) from None
 
 
-LEARN_INTERVAL = 60.0  # seconds between looks at reps' new picks and votes
-
-
 def start_loops(app: App, sender: Sender, services: Services, *, schedules: bool) -> list[Ticker]:
     """The background loops. Every process needs its own content reloader, since each holds
     its own FAQ index and playbooks; the schedules (reminders, the weekly summary, the
     outbox's retries, forgetting old delivery keys, retention) run in one: their work is
     claimed in the database, so more would only repeat the same queries. Every process sends
     what its own requests queue at once (the sender's kick). Each process also learns from
-    reps' clicks itself (`Faq.learn`), into its own index: a minute late is soon enough for
-    evidence that needs two reps to agree."""
-    loops = [
-        content_reloader(sender, services),
-        Ticker("faq-learning", LEARN_INTERVAL, services.faq.learn),
-    ]
+    reps' clicks itself (`learning_ticker`)."""
+    loops = [content_reloader(sender, services), learning_ticker(services.faq)]
     if schedules:
         loops += [
             reminder_ticker(app.client, sender, services),

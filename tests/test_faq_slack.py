@@ -482,3 +482,22 @@ def test_a_button_for_an_entry_that_is_gone_explains_itself(local):
     post = local.fake.wait_for("response_url")
     assert "expired" in post.body["text"]
     assert feedback_rows(local) == []
+
+
+def test_two_reps_not_helpful_stops_the_answer_within_a_minute_and_leaves_it_to_pick(local):
+    asked_by = {
+        "ana": "my parcel never turned up and the tracking says delivered",
+        "ben": "parcel never turned up, tracking says it was delivered",
+    }
+    for rep, text in asked_by.items():
+        (answer,) = local.workspace.command(rep, "/faq", text)
+        assert "Not helpful" in [e.label for e in answer.elements]  # answered outright
+        local.workspace.click(rep, "Not helpful")
+    asked = "my parcel never turned up but tracking says delivered"
+    (before,) = local.workspace.command("sam", "/faq", asked)
+    assert "Did you mean" not in before.render().text  # nothing learned yet
+    local.wait(timedelta(minutes=1))  # the bot's learning ticker runs every minute
+    (after,) = local.workspace.command("sam", "/faq", asked)
+    assert "Did you mean one of these?" in after.render().text
+    first = "Tracking says my box was delivered but I haven't got it"
+    assert [e.label for e in after.elements][0] == first  # still there to pick

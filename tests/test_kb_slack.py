@@ -513,7 +513,13 @@ def test_a_try_shows_what_reps_clicks_taught_the_faq(local):
     (reply,) = local.workspace.command("lee", "/kb", "try how do i cancel my subscription")
     text = reply.render().text
     assert (
-        "*Left out*, as reps turned it down for questions like this: `cancel_subscription`" in text
+        "*Did you mean*, with 3 entries: reps turned `cancel_subscription` down for a question "
+        "like this, so /faq does not answer with it; the rep can still pick it." in text
+    )
+    assert "• `cancel_subscription` · 49% — “How do I cancel my subscription?”" in text
+    assert (
+        "*Not answered with*, as reps turned it down for a question like this: "
+        "`cancel_subscription`" in text
     )
     (reply,) = local.workspace.command("lee", "/kb", "try my parcel still hasnt turned up")
     text = reply.render().text

@@ -432,6 +432,17 @@ def test_entries_a_rep_turned_down_can_be_left_out_and_the_rest_scored_without_t
     assert without.matches[0].score > runner_up.score
 
 
+def test_a_doubted_entry_is_offered_but_never_answered_with(matcher):
+    full = matcher.match("how do i cancel my subscription")
+    assert (full.verdict, full.matches[0].entry.id) == ("answer", "cancel_subscription")
+    doubted = matcher.match("how do i cancel my subscription", doubted={"cancel_subscription"})
+    assert doubted.verdict == "suggest"
+    assert [m.entry for m in doubted.matches] == [m.entry for m in full.matches]  # same order
+    assert [m.score for m in doubted.matches] == [49.0, *(m.score for m in full.matches[1:])]
+    # a doubted entry that is not the best changes nothing
+    assert matcher.match("how do i cancel my subscription", doubted={"refund_status"}) == full
+
+
 def test_two_questions_are_alike_by_the_rare_words_they_share_read_as_the_faq_is():
     matcher = Matcher(FAQ, synonyms={"order": ["parcel", "package"]})
 

@@ -284,8 +284,8 @@ def _scores_now(
         return tuple(scored.score for scored in offered)
     best: dict[str, float] = {}
     for question in questions[:WORDINGS_MATCHED]:
-        excluded = edition.lessons.excluded(edition.matcher, question)
-        found = edition.matcher.match(question, SUGGESTIONS + len(turned_down), exclude=excluded)
+        doubted = edition.lessons.doubted(edition.matcher, question)
+        found = edition.matcher.match(question, SUGGESTIONS + len(turned_down), doubted=doubted)
         for scored in found.matches:
             best[scored.entry.id] = max(best.get(scored.entry.id, 0.0), scored.score)
     return tuple(best.get(scored.entry.id, 0.0) for scored in offered)
@@ -293,9 +293,9 @@ def _scores_now(
 
 def asked_already(edition: Edition, question: str) -> Scored | None:
     """The entry whose phrasing the question reads as, if any: the one /faq answers it with at
-    `AS_A_PHRASING` or surer (without the entries reps' clicks rule out for it, as /faq)."""
-    excluded = edition.lessons.excluded(edition.matcher, question)
-    result = edition.matcher.match(question, 1, exclude=excluded)
+    `AS_A_PHRASING` or surer (never one reps' clicks doubt for it, as in /faq)."""
+    doubted = edition.lessons.doubted(edition.matcher, question)
+    result = edition.matcher.match(question, 1, doubted=doubted)
     best = result.matches[0] if result.matches else None
     return best if best is not None and best.score >= AS_A_PHRASING else None
 

@@ -676,9 +676,17 @@ class Matcher:
             asked=asked,
         )
 
-    def match(self, text: str, top: int = 3, exclude: Collection[str] = ()) -> MatchResult:
+    def match(
+        self,
+        text: str,
+        top: int = 3,
+        exclude: Collection[str] = (),
+        doubted: Collection[str] = (),
+    ) -> MatchResult:
         """The best `top` entries for the question; those whose ids are in `exclude` are left
-        out and the rest scored as if the FAQ did not have them (a rep said they are wrong)."""
+        out and the rest scored as if the FAQ did not have them (a rep said they are wrong).
+        One whose id is in `doubted` (reps turned it down for a question like this one) is not
+        answered with: it scores under `answer_at` at most, and so does every entry after it."""
         if not isinstance(text, str):
             text = ""
         asked = self._question(text)
@@ -693,6 +701,9 @@ class Matcher:
         if exclude:
             ranked = [(i, s) for i, s in ranked if self.entries[i].id not in exclude]
         scored = self._scores(ranked, words, max(top, 1), closest)
+        if scored and self.entries[scored[0][0]].id in doubted:
+            ceiling = self.answer_at - 1.0
+            scored = [(index, min(score, ceiling)) for index, score in scored]
         best = scored[0][1] if scored else 0.0
         if best >= self.answer_at:
             verdict: Verdict = "answer"
@@ -723,6 +734,13 @@ class Matcher:
         content = [word for word in dict.fromkeys(words) if is_content(word)]
         weights = {word: self._idf.get(word, self._unseen_idf) for word in content}
         return Reading(weights, frozenset(word for word in content if word in self._idf))
+
+    def closest_phrasing(self, entry_id: str, reading: Reading) -> float:
+        """The likeness (`likeness`) of the question as read to the entry's closest phrasing; 0
+        for an id the FAQ lacks."""
+        entry = next((entry for entry in self.entries if entry.id == entry_id), None)
+        phrasings = entry.phrasings if entry is not None else ()
+        return max((self.likeness(reading, self.read(p)) for p in phrasings), default=0.0)
 
     @staticmethod
     def likeness(a: Reading, b: Reading) -> float:

@@ -22,12 +22,14 @@ from bot.shared.clock import iso
 from bot.shared.db import Store
 from bot.shared.english import language_of
 from bot.shared.retyped import RETYPED_WITHIN
+from bot.shared.ticker import Ticker
 
 SUGGESTIONS = 3
 ALSO = 2  # other answers at most, for the parts of a longer message (`Faq.match`)
 # Clicks weigh less as time passes, which changes what they teach with no click new, but only
 # over days: with nothing new, the clicks are read again at most this often.
 RELEARN_EVERY = timedelta(hours=1)
+LEARN_INTERVAL = 60.0  # seconds between looks at reps' new picks and votes
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Trial:
     """How /faq answers a question now, for a lead trying it (`Faq.trial`); nothing is kept."""
 
     result: MatchResult  # what a rep would get
-    left_out: frozenset[str]  # entries reps turned down for questions like it (`Lessons.excluded`)
+    doubted: frozenset[str]  # entries reps turned down for questions like it (`Lessons.doubted`)
     taught: dict[str, int]  # entry id -> questions reps confirmed for it (`Lessons.learned`)
 
 
@@ -174,7 +176,7 @@ class Faq:
         lessons = edition.lessons
         return Trial(
             self.match_in(edition, text),
-            lessons.excluded(edition.matcher, text),
+            lessons.doubted(edition.matcher, text),
             {entry_id: len(questions) for entry_id, questions in lessons.learned.items()},
         )
 
@@ -230,8 +232,7 @@ class Faq:
         rejected = faq_db.turned_down(self.store, query.id, user_id) | set(shown)
         if query.best_id:
             rejected.add(query.best_id)
-        excluded = edition.lessons.excluded(edition.matcher, query.text) | rejected
-        result = edition.matcher.match(query.text, top=SUGGESTIONS, exclude=excluded)
+        result = edition.matcher.match(query.text, top=SUGGESTIONS, exclude=rejected)
         return result.offered if result.verdict != "none" else []
 
     def record(
@@ -299,7 +300,13 @@ def _surety(result: MatchResult) -> float:
     return result.matches[0].score if result.matches else 0.0
 
 
+def learning_ticker(faq: Faq) -> Ticker:
+    """Each process learns from reps' clicks itself (`Faq.learn`), into its own index: a
+    minute late is soon enough for evidence that needs two reps to agree."""
+    return Ticker("faq-learning", LEARN_INTERVAL, faq.learn)
+
+
 def _matched(edition: Edition, text: str, top: int) -> MatchResult:
-    """The edition's match, without the entries reps turned down for the question."""
-    excluded = edition.lessons.excluded(edition.matcher, text)
-    return edition.matcher.match(text, top=top, exclude=excluded)
+    """The edition's match, not answered with an entry reps turned down for the question."""
+    doubted = edition.lessons.doubted(edition.matcher, text)
+    return edition.matcher.match(text, top=top, doubted=doubted)

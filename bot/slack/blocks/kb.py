@@ -96,12 +96,20 @@ def trial(asked: str, tried: Trial) -> Message:
             f"/faq asks “did you mean” for “{words}”, the closest "
             f"“{shorten(best.entry.question, 100)}”."
         )
-        verdict = Mrkdwn(
-            f"*Did you mean*, with {counted(len(result.offered), 'entry')}: nothing is "
-            f"{ANSWER_AT:.0f}% sure, so the rep picks (it offers from {SUGGEST_AT:.0f}%). "
-            "These words added as a phrasing of the right entry, in its file below, make it "
-            "answer them."
-        )
+        offered = counted(len(result.offered), "entry")
+        if best.entry.id in tried.doubted:
+            verdict = (
+                Mrkdwn(f"*Did you mean*, with {offered}: reps turned ")
+                + code(best.entry.id)
+                + " down for a question like this, so /faq does not answer with it; the rep "
+                "can still pick it."
+            )
+        else:
+            verdict = Mrkdwn(
+                f"*Did you mean*, with {offered}: nothing is {ANSWER_AT:.0f}% sure, so the rep "
+                f"picks (it offers from {SUGGEST_AT:.0f}%). These words added as a phrasing of "
+                "the right entry, in its file below, make it answer them."
+            )
     else:
         said = f"/faq has no good match for “{words}”."
         language = " It reads as another language than the FAQ's English."
@@ -117,10 +125,13 @@ def trial(asked: str, tried: Trial) -> Message:
     if result.also:
         also = Mrkdwn(", ").join(code(s.entry.id) + f" ({s.score:.0f}%)" for s in result.also)
         blocks.append(section(Mrkdwn("*The rest of the message is answered with* ") + also))
-    if tried.left_out:
-        left = Mrkdwn(", ").join(code(entry_id) for entry_id in sorted(tried.left_out))
+    if tried.doubted:
+        doubted = Mrkdwn(", ").join(code(entry_id) for entry_id in sorted(tried.doubted))
         blocks.append(
-            section(Mrkdwn("*Left out*, as reps turned it down for questions like this: ") + left)
+            section(
+                Mrkdwn("*Not answered with*, as reps turned it down for a question like this: ")
+                + doubted
+            )
         )
     blocks.append(context(NOT_COUNTED))
     return message(said, blocks)
