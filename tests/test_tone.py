@@ -1050,3 +1050,22 @@ def test_kinds_of_party_and_named_parts_are_the_playbooks_to_say(tmp_path):
     report = check_tone("You need to call DPD, we can't chase them.", rules)
     assert report.rewritten == "I'll get in touch with DPD."
     assert check_tone("You need to call Evri.", rules).flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # the full stop goes before a closing emoji, as typed or as Slack sends the picker's,
+        # and a smiley keeps its space (the rewrite read "... for you 🙂." and "for you:)")
+        ("you'll have to contact the courier yourself 🙂",
+         "I'll get in touch with the courier for you. 🙂"),
+        ("you'll have to contact the courier yourself :slightly_smiling_face:",
+         "I'll get in touch with the courier for you. :slightly_smiling_face:"),
+        ("you'll have to contact the courier yourself :)",
+         "I'll get in touch with the courier for you. :)"),
+        ("you'll have to contact the courier yourself! 👍🏽",
+         "I'll get in touch with the courier for you! 👍🏽"),
+    ],
+)  # fmt: skip
+def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten

@@ -39,6 +39,7 @@ from bot.shared.content import (
     readable,
     value_node,
 )
+from bot.shared.english import EMOJI_CODE
 
 FILE_NAME = "tone.yaml"
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -70,7 +71,15 @@ STRANDED = re.compile(r"\b(?:with|to|for|about|on|in|of|at|from|by)\s*$")
 PREPOSITION = re.compile(r"\s*(?:with|to|for|about|on|in|into|of|at|from|by)\b", re.IGNORECASE)
 LEADING_THAT = re.compile(r" +that(?= +\w)")  # "told you that it ships", not "said, that is"
 MARKED = re.compile(r"\[(?!add: )([^\]\n]+)\]")  # what only the rep knows, to fill in
-SPACE_BEFORE = re.compile(r"\s+(?=[,.;:!?])")
+# An emoji or a smiley at the end of a sentence ("... for you 🙂", ":slightly_smiling_face:" as
+# Slack sends the picker's, ":)"): it comes after the sentence's full stop, not before it.
+EMOJI = (
+    r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A-\u23FF]"
+    r"[\U0001F3FB-\U0001F3FF\uFE0F\u20E3]*\u200D?)+"
+    rf"|{EMOJI_CODE.pattern}|[:;=]['’-]?[()\[\]DPpOo/|*3]+(?!\w)"
+)
+TRAILING_EMOJI = re.compile(rf"(?:\s*(?:{EMOJI}))+\s*$")
+SPACE_BEFORE = re.compile(rf"\s+(?=[,.;:!?])(?!{EMOJI})")
 COMMA_BEFORE_STOP = re.compile(r",+(?=\s*[.;:!?]|\s*$)")
 # Said twice in a row ("rather than rather than"); not across a comma: "refund it, it ..."
 REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
@@ -852,6 +861,9 @@ def _as_sentence(core: str) -> str:
     core = COMMA_BEFORE_STOP.sub("", DOUBLE_COMMA.sub(",", core))
     core = CLAUSE_AGAIN.sub(r"\1\2", REPEATED.sub(r"\1", core))
     core = core.lstrip(" ,;")
+    emoji = TRAILING_EMOJI.search(core)
+    if emoji and emoji.start() and core[: emoji.start()].strip(CLOSERS + ",;"):
+        return _as_sentence(core[: emoji.start()]) + core[emoji.start() :]
     if not core:
         return core
     opening = len(core) - len(core.lstrip(OPENERS))
