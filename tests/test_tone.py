@@ -906,7 +906,7 @@ def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(ru
         ("https://x.co/help you'll have to ring Barclays yourself",
          "https://x.co/help the one who can sort this is Barclays, so please ring them."),
         ("Hi Tom you'll have to ring Barclays yourself",
-         "Hi Tom the one who can sort this is Barclays, so please ring them."),
+         "Hi Tom, the one who can sort this is Barclays, so please ring them."),
         # the bare imperative sends away as "you need to" does; "you can ..." is an offer
         ("contact the courier yourself, we can't chase them",
          "I'll get in touch with the courier for you."),
@@ -1068,4 +1068,25 @@ def test_kinds_of_party_and_named_parts_are_the_playbooks_to_say(tmp_path):
     ],
 )  # fmt: skip
 def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a greeting and its name get the comma "Hi Tom," typed has before the rewritten clause
+        # (it read "Hi Tom I'll get in touch ..."); a name in lower case is no name to be sure of
+        ("Hi Tom you'll have to contact the courier yourself",
+         "Hi Tom, I'll get in touch with the courier for you."),
+        ("Hi Tom, you'll have to contact the courier yourself",
+         "Hi Tom, I'll get in touch with the courier for you."),
+        ("Hi there you'll have to contact the courier yourself",
+         "Hi there, I'll get in touch with the courier for you."),
+        ("Dear Ms Patel unfortunately it's late",
+         "Dear Ms Patel, it's late."),
+        ("Hey you'll need to contact DHL yourself",
+         "Hey, I'll get in touch with DHL for you."),
+    ],
+)  # fmt: skip
+def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules, text, rewritten):
     assert check_tone(text, rules).rewritten == rewritten

@@ -106,6 +106,14 @@ DISCOURSE = frozenset(
 ADDRESSED = re.compile(r"<[^<>\n]*>|(?<![\w@])[@#][\w.'’-]*\w|\b(?:https?://|www\.)\S+")
 # A greeting's name ("Hi Tom", "Dear Ms Patel"): capitalised words after it.
 GREETINGS = frozenset(("hi", "hey", "hello", "hiya", "dear", "morning", "afternoon", "evening"))
+GREETED_ALL = frozenset(("there", "all", "everyone", "both"))  # "Hi there", no name
+# A sentence's opening greeting with the name after it, and no comma yet ("Hi Tom ", "Hi @Tom "):
+# before a rewritten clause it gets one, "Hi Tom, I'll get in touch", as "Hi Tom," typed has.
+GREETED = re.compile(
+    r"\s*(?i:hi|hey|hello|hiya|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon"
+    r"|evening)(?:\s+(?i:there|all|everyone|both))?"
+    r"(?:\s+(?!I\b|I['’])(?:[A-Z][\w'’.-]*|@[\w.'’-]+|<@[^<>\s]+>))*\s+"
+)
 # "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
 # i of "i.e." or of a word; a suggested sentence writes it "I".
 LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
@@ -732,7 +740,7 @@ def _clause_around(
     greeted = False
     for word in words:
         if not (word.lower() in DISCOURSE or word.lower() in GREETINGS
-                or greeted and word[:1].isupper()):  # fmt: skip
+                or greeted and (word[:1].isupper() or word.lower() in GREETED_ALL)):  # fmt: skip
             return False, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
         greeted = word.lower() in GREETINGS or greeted and word[:1].isupper()
     return True, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
@@ -782,6 +790,8 @@ def _splice(
     position = start
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
+        if not index and GREETED.fullmatch(pieces[-1]):
+            pieces[-1] = pieces[-1].rstrip() + ", "
         position = last
         filler = _filler(text[first:last], fills)
         replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
