@@ -1090,3 +1090,25 @@ def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
 )  # fmt: skip
 def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules, text, rewritten):
     assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a "we can't chase them" the rewrite answers goes, with its "&", even when a closing
+        # word follows it, which keeps its comma (it read "... ring them & we can [add: ...]
+        # rather than chase them *sorry*.", and a bare "sorry" was left out with the clause)
+        ("you'll have to ring your bank yourself & we can't chase them *sorry*",
+         "The one who can sort this is your bank, so please ring them, *sorry*."),
+        ("you'll have to ring your bank yourself & we can't chase them sorry",
+         "The one who can sort this is your bank, so please ring them, sorry."),
+        ("you'll have to ring your bank yourself, we can't chase them, sorry!",
+         "The one who can sort this is your bank, so please ring them, sorry!"),
+        ("Hi Tom you'll have to contact the courier yourself & we can't chase them *sorry* 🙂",
+         "Hi Tom, I'll get in touch with the courier for you, *sorry*. 🙂"),
+        ("you'll have to ring your bank yourself & we can't chase them :pensive:",
+         "The one who can sort this is your bank, so please ring them. :pensive:"),
+    ],
+)  # fmt: skip
+def test_a_covered_clause_goes_before_a_closing_word_which_stays(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten

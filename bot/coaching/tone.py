@@ -806,7 +806,15 @@ def _splice(
             and (clause.end() < len(rest) or following == end)  # the clause ends before a phrase
             and STRANDED.search(clause[0]) is not None
         )
-        if replacement.endswith((",", ":")):
+        if rule is COVERED and following == end and _is_tail(rest.lstrip(" ,")):
+            # A clause left out before a word that closes the sentence ("& we can't chase them
+            # *sorry*") leaves that word its comma: "so please ring them, *sorry*."
+            pieces[-1] = pieces[-1].rstrip(" ,")
+            position += len(rest) - len(rest.lstrip(" ,"))
+            pieces.append(", ")
+            replacements.append(", ")
+            continue
+        elif replacement.endswith((",", ":")):
             # A lead-in ("just to recap,") with nothing after it to lead into is left out; one
             # that leads into "that it ships Monday" leads into "it ships Monday".
             if after.lstrip(" ,")[:1] in SENTENCE_STOPS:
@@ -856,6 +864,14 @@ def _splice(
     if not any(c.isalnum() for c in sentence):
         return "", replacements  # the sentence was only the phrase ("Unfortunately."): it goes
     return lead + sentence + trail, replacements
+
+
+def _is_tail(rest: str) -> bool:
+    """Whether what follows a clause left out is a word or two that close its sentence
+    ("sorry", "*sorry*"), not a clause of its own ("and it's late") nor its full stop."""
+    words = WORD.findall(rest)
+    opening = rest.lstrip(" \t*_~")[:1]
+    return 0 < len(words) <= 2 and words[0].lower() not in CONJUNCTIONS and opening.isalpha()
 
 
 def _marked(match: re.Match[str]) -> str:
