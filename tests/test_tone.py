@@ -927,8 +927,6 @@ def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(ru
          "We can [add: what you can do] rather than do refunds on sale items."),
         ("That isn't an option we provide.",
          "That isn't an option we provide, but what I can do is [add: what you can do]."),
-        ("Sorry, that's not a service we offer & never will",
-         "Here's what I can do instead: [add: what you can do]."),
         # the full stop goes after the customer's bold, not inside it
         ("someone else will have to deal with <this> *today*",
          "I'll ask [add: who can help] to deal with <this> *today*."),
@@ -1111,4 +1109,30 @@ def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules
     ],
 )  # fmt: skip
 def test_a_covered_clause_goes_before_a_closing_word_which_stays(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # "& never will" is the flat no said whole, kept honest with what we can do; the rep's
+        # apology stays (it read "Here's what I can do instead: [add: what you can do].")
+        ("Sorry, that's not a service we offer & never will",
+         "Sorry, that's not a service we offer & never will, but what I can do is"
+         " [add: what you can do]."),
+        ("that's not a service we offer and never will be",
+         "That's not a service we offer and never will be, but what I can do is"
+         " [add: what you can do]."),
+        ("Sorry, that's not a service we offer & never will, but I can refer you to a partner.",
+         "Sorry, that's not a service we offer & never will, but I can refer you to a partner."),
+        # a sentence said instead of the rep's keeps their greeting and apology in front
+        ("sorry, that's not possible",
+         "Sorry, here's what I can do instead: [add: what you can do]."),
+        ("Hi Tom sorry that's not possible.",
+         "Hi Tom, sorry, here's what I can do instead: [add: what you can do]."),
+        ("Hello, I'm really sorry, we can't be sure",
+         "Hello, I'm really sorry, here's what I can do instead: [add: what you can do]."),
+    ],
+)  # fmt: skip
+def test_an_apology_stays_in_front_of_a_flat_no_and_a_sentence_said_instead(rules, text, rewritten):
     assert check_tone(text, rules).rewritten == rewritten

@@ -109,11 +109,12 @@ GREETINGS = frozenset(("hi", "hey", "hello", "hiya", "dear", "morning", "afterno
 GREETED_ALL = frozenset(("there", "all", "everyone", "both"))  # "Hi there", no name
 # A sentence's opening greeting with the name after it, and no comma yet ("Hi Tom ", "Hi @Tom "):
 # before a rewritten clause it gets one, "Hi Tom, I'll get in touch", as "Hi Tom," typed has.
-GREETED = re.compile(
+GREETING = (
     r"\s*(?i:hi|hey|hello|hiya|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon"
-    r"|evening)(?:\s+(?i:there|all|everyone|both))?"
-    r"(?:\s+(?!I\b|I['’])(?:[A-Z][\w'’.-]*|@[\w.'’-]+|<@[^<>\s]+>))*\s+"
+    r"|evening)\b(?:\s+(?i:there|all|everyone|both)\b)?"
+    r"(?:\s+(?!I\b|I['’])(?:[A-Z][\w'’.-]*|@[\w.'’-]+|<@[^<>\s]+>))*"
 )
+GREETED = re.compile(GREETING + r"\s+")
 # "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
 # i of "i.e." or of a word; a suggested sentence writes it "I".
 LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
@@ -122,6 +123,12 @@ OPENERS = " \t\"'“‘(*_"
 CLOSERS = " \t\"'”’)*_"
 ENDINGS = ".!?…:"
 MARKUP = tuple("*_~`")  # Slack's bold, italics, strike and code
+# What opens a sentence before its point, to keep in front of a sentence said instead of it: a
+# greeting and its name ("Hi Tom,"), an apology ("Sorry,", "I'm so sorry,"), or both.
+OPENING = re.compile(
+    rf"(?:(?P<greeting>{GREETING})(?:\s*[,!]\s*|\s+))?(?P<apology>(?i:(?:(?:i['’]?m|i\s+am)\s+)?"
+    r"(?:(?:so|really|very|truly)\s+)?sorry|(?:my\s+)?apologies)\b)?"
+)
 # Words in double quotes on one line are someone else's, most often the customer's, said back
 # to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
@@ -723,6 +730,14 @@ def _rewrite_sentence(
     lead = original[: len(original) - len(original.lstrip())]
     trail = original[len(original.rstrip()) :]
     sentence = _as_sentence(MARKED.sub(_marked, outcome.instead))
+    # The rep's greeting and apology open the sentence said instead, as they opened theirs:
+    # "Sorry, here's what I can do instead: ...", never the apology lost.
+    opening = OPENING.match(text, start, chosen[0][0])
+    parts = opening.group("greeting", "apology") if opening else ()
+    said = [part.strip() for part in parts if part]
+    if said:
+        first = sentence if re.match(r"I\b", sentence) else sentence[:1].lower() + sentence[1:]
+        sentence = _as_sentence(", ".join([*said, first]))
     return lead + sentence + trail, [""] * len(chosen), original.strip()
 
 
