@@ -530,3 +530,24 @@ def test_thanks_with_a_question_still_gets_the_can_do_draft_and_its_promise(loca
     assert "Promises a reply by " in shown and "situation `refund_status`" in shown
     ((due,),) = rows(local, "SELECT due_at FROM drafts")
     assert due
+
+
+@pytest.mark.parametrize(
+    ("typed", "rewritten"),
+    [
+        ("you'll have to ring your bank yourself & we can't chase them *sorry*",
+         "The one who can sort this is your bank, so please ring them, ∗sorry∗."),
+        ("Hi Tom you'll have to contact the courier yourself",
+         "Hi Tom, I'll get in touch with the courier for you."),
+        ("you'll have to contact the courier yourself 🙂",
+         "I'll get in touch with the courier for you. 🙂"),
+        ("Sorry, that's not a service we offer & never will",
+         "Sorry, that's not a service we offer & never will, but what I can do is"
+         " *[add: what you can do]*."),
+    ],
+)  # fmt: skip
+def test_tone_rewrites_read_as_a_rep_would_write_them(local, typed, rewritten):
+    """Four known defects: a "& we can't chase them *sorry*" left in beside the rewrite that
+    answers it, "Hi Tom I'll ...", "for you 🙂." and a "Sorry, ..." said instead without it."""
+    text = one(local.workspace.command("ana", "/tone", typed)).render().text
+    assert f"*The whole text, rewritten:*\n{rewritten}" in text

@@ -906,7 +906,7 @@ def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(ru
         ("https://x.co/help you'll have to ring Barclays yourself",
          "https://x.co/help the one who can sort this is Barclays, so please ring them."),
         ("Hi Tom you'll have to ring Barclays yourself",
-         "Hi Tom the one who can sort this is Barclays, so please ring them."),
+         "Hi Tom, the one who can sort this is Barclays, so please ring them."),
         # the bare imperative sends away as "you need to" does; "you can ..." is an offer
         ("contact the courier yourself, we can't chase them",
          "I'll get in touch with the courier for you."),
@@ -927,8 +927,6 @@ def test_a_flat_no_stays_a_no_and_blame_and_deflection_are_rewritten_honestly(ru
          "We can [add: what you can do] rather than do refunds on sale items."),
         ("That isn't an option we provide.",
          "That isn't an option we provide, but what I can do is [add: what you can do]."),
-        ("Sorry, that's not a service we offer & never will",
-         "Here's what I can do instead: [add: what you can do]."),
         # the full stop goes after the customer's bold, not inside it
         ("someone else will have to deal with <this> *today*",
          "I'll ask [add: who can help] to deal with <this> *today*."),
@@ -1050,3 +1048,91 @@ def test_kinds_of_party_and_named_parts_are_the_playbooks_to_say(tmp_path):
     report = check_tone("You need to call DPD, we can't chase them.", rules)
     assert report.rewritten == "I'll get in touch with DPD."
     assert check_tone("You need to call Evri.", rules).flags == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # the full stop goes before a closing emoji, as typed or as Slack sends the picker's,
+        # and a smiley keeps its space (the rewrite read "... for you 🙂." and "for you:)")
+        ("you'll have to contact the courier yourself 🙂",
+         "I'll get in touch with the courier for you. 🙂"),
+        ("you'll have to contact the courier yourself :slightly_smiling_face:",
+         "I'll get in touch with the courier for you. :slightly_smiling_face:"),
+        ("you'll have to contact the courier yourself :)",
+         "I'll get in touch with the courier for you. :)"),
+        ("you'll have to contact the courier yourself! 👍🏽",
+         "I'll get in touch with the courier for you! 👍🏽"),
+    ],
+)  # fmt: skip
+def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a greeting and its name get the comma "Hi Tom," typed has before the rewritten clause
+        # (it read "Hi Tom I'll get in touch ..."); a name in lower case is no name to be sure of
+        ("Hi Tom you'll have to contact the courier yourself",
+         "Hi Tom, I'll get in touch with the courier for you."),
+        ("Hi Tom, you'll have to contact the courier yourself",
+         "Hi Tom, I'll get in touch with the courier for you."),
+        ("Hi there you'll have to contact the courier yourself",
+         "Hi there, I'll get in touch with the courier for you."),
+        ("Dear Ms Patel unfortunately it's late",
+         "Dear Ms Patel, it's late."),
+        ("Hey you'll need to contact DHL yourself",
+         "Hey, I'll get in touch with DHL for you."),
+    ],
+)  # fmt: skip
+def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a "we can't chase them" the rewrite answers goes, with its "&", even when a closing
+        # word follows it, which keeps its comma (it read "... ring them & we can [add: ...]
+        # rather than chase them *sorry*.", and a bare "sorry" was left out with the clause)
+        ("you'll have to ring your bank yourself & we can't chase them *sorry*",
+         "The one who can sort this is your bank, so please ring them, *sorry*."),
+        ("you'll have to ring your bank yourself & we can't chase them sorry",
+         "The one who can sort this is your bank, so please ring them, sorry."),
+        ("you'll have to ring your bank yourself, we can't chase them, sorry!",
+         "The one who can sort this is your bank, so please ring them, sorry!"),
+        ("Hi Tom you'll have to contact the courier yourself & we can't chase them *sorry* 🙂",
+         "Hi Tom, I'll get in touch with the courier for you, *sorry*. 🙂"),
+        ("you'll have to ring your bank yourself & we can't chase them :pensive:",
+         "The one who can sort this is your bank, so please ring them. :pensive:"),
+    ],
+)  # fmt: skip
+def test_a_covered_clause_goes_before_a_closing_word_which_stays(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # "& never will" is the flat no said whole, kept honest with what we can do; the rep's
+        # apology stays (it read "Here's what I can do instead: [add: what you can do].")
+        ("Sorry, that's not a service we offer & never will",
+         "Sorry, that's not a service we offer & never will, but what I can do is"
+         " [add: what you can do]."),
+        ("that's not a service we offer and never will be",
+         "That's not a service we offer and never will be, but what I can do is"
+         " [add: what you can do]."),
+        ("Sorry, that's not a service we offer & never will, but I can refer you to a partner.",
+         "Sorry, that's not a service we offer & never will, but I can refer you to a partner."),
+        # a sentence said instead of the rep's keeps their greeting and apology in front
+        ("sorry, that's not possible",
+         "Sorry, here's what I can do instead: [add: what you can do]."),
+        ("Hi Tom sorry that's not possible.",
+         "Hi Tom, sorry, here's what I can do instead: [add: what you can do]."),
+        ("Hello, I'm really sorry, we can't be sure",
+         "Hello, I'm really sorry, here's what I can do instead: [add: what you can do]."),
+    ],
+)  # fmt: skip
+def test_an_apology_stays_in_front_of_a_flat_no_and_a_sentence_said_instead(rules, text, rewritten):
+    assert check_tone(text, rules).rewritten == rewritten

@@ -39,6 +39,7 @@ from bot.shared.content import (
     readable,
     value_node,
 )
+from bot.shared.english import EMOJI_CODE
 
 FILE_NAME = "tone.yaml"
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -70,7 +71,15 @@ STRANDED = re.compile(r"\b(?:with|to|for|about|on|in|of|at|from|by)\s*$")
 PREPOSITION = re.compile(r"\s*(?:with|to|for|about|on|in|into|of|at|from|by)\b", re.IGNORECASE)
 LEADING_THAT = re.compile(r" +that(?= +\w)")  # "told you that it ships", not "said, that is"
 MARKED = re.compile(r"\[(?!add: )([^\]\n]+)\]")  # what only the rep knows, to fill in
-SPACE_BEFORE = re.compile(r"\s+(?=[,.;:!?])")
+# An emoji or a smiley at the end of a sentence ("... for you 🙂", ":slightly_smiling_face:" as
+# Slack sends the picker's, ":)"): it comes after the sentence's full stop, not before it.
+EMOJI = (
+    r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A-\u23FF]"
+    r"[\U0001F3FB-\U0001F3FF\uFE0F\u20E3]*\u200D?)+"
+    rf"|{EMOJI_CODE.pattern}|[:;=]['’-]?[()\[\]DPpOo/|*3]+(?!\w)"
+)
+TRAILING_EMOJI = re.compile(rf"(?:\s*(?:{EMOJI}))+\s*$")
+SPACE_BEFORE = re.compile(rf"\s+(?=[,.;:!?])(?!{EMOJI})")
 COMMA_BEFORE_STOP = re.compile(r",+(?=\s*[.;:!?]|\s*$)")
 # Said twice in a row ("rather than rather than"); not across a comma: "refund it, it ..."
 REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
@@ -97,6 +106,15 @@ DISCOURSE = frozenset(
 ADDRESSED = re.compile(r"<[^<>\n]*>|(?<![\w@])[@#][\w.'’-]*\w|\b(?:https?://|www\.)\S+")
 # A greeting's name ("Hi Tom", "Dear Ms Patel"): capitalised words after it.
 GREETINGS = frozenset(("hi", "hey", "hello", "hiya", "dear", "morning", "afternoon", "evening"))
+GREETED_ALL = frozenset(("there", "all", "everyone", "both"))  # "Hi there", no name
+# A sentence's opening greeting with the name after it, and no comma yet ("Hi Tom ", "Hi @Tom "):
+# before a rewritten clause it gets one, "Hi Tom, I'll get in touch", as "Hi Tom," typed has.
+GREETING = (
+    r"\s*(?i:hi|hey|hello|hiya|dear|good\s+(?:morning|afternoon|evening)|morning|afternoon"
+    r"|evening)\b(?:\s+(?i:there|all|everyone|both)\b)?"
+    r"(?:\s+(?!I\b|I['’])(?:[A-Z][\w'’.-]*|@[\w.'’-]+|<@[^<>\s]+>))*"
+)
+GREETED = re.compile(GREETING + r"\s+")
 # "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
 # i of "i.e." or of a word; a suggested sentence writes it "I".
 LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
@@ -105,6 +123,12 @@ OPENERS = " \t\"'“‘(*_"
 CLOSERS = " \t\"'”’)*_"
 ENDINGS = ".!?…:"
 MARKUP = tuple("*_~`")  # Slack's bold, italics, strike and code
+# What opens a sentence before its point, to keep in front of a sentence said instead of it: a
+# greeting and its name ("Hi Tom,"), an apology ("Sorry,", "I'm so sorry,"), or both.
+OPENING = re.compile(
+    rf"(?:(?P<greeting>{GREETING})(?:\s*[,!]\s*|\s+))?(?P<apology>(?i:(?:(?:i['’]?m|i\s+am)\s+)?"
+    r"(?:(?:so|really|very|truly)\s+)?sorry|(?:my\s+)?apologies)\b)?"
+)
 # Words in double quotes on one line are someone else's, most often the customer's, said back
 # to them ('you said "you can't help me"'): they are not the rep's tone, so never flagged.
 QUOTED = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
@@ -706,6 +730,14 @@ def _rewrite_sentence(
     lead = original[: len(original) - len(original.lstrip())]
     trail = original[len(original.rstrip()) :]
     sentence = _as_sentence(MARKED.sub(_marked, outcome.instead))
+    # The rep's greeting and apology open the sentence said instead, as they opened theirs:
+    # "Sorry, here's what I can do instead: ...", never the apology lost.
+    opening = OPENING.match(text, start, chosen[0][0])
+    parts = opening.group("greeting", "apology") if opening else ()
+    said = [part.strip() for part in parts if part]
+    if said:
+        first = sentence if re.match(r"I\b", sentence) else sentence[:1].lower() + sentence[1:]
+        sentence = _as_sentence(", ".join([*said, first]))
     return lead + sentence + trail, [""] * len(chosen), original.strip()
 
 
@@ -723,7 +755,7 @@ def _clause_around(
     greeted = False
     for word in words:
         if not (word.lower() in DISCOURSE or word.lower() in GREETINGS
-                or greeted and word[:1].isupper()):  # fmt: skip
+                or greeted and (word[:1].isupper() or word.lower() in GREETED_ALL)):  # fmt: skip
             return False, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
         greeted = word.lower() in GREETINGS or greeted and word[:1].isupper()
     return True, WORD.search(_rest_of_clause(text, last, end, chosen, index)) is None
@@ -773,6 +805,8 @@ def _splice(
     position = start
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
+        if not index and GREETED.fullmatch(pieces[-1]):
+            pieces[-1] = pieces[-1].rstrip() + ", "
         position = last
         filler = _filler(text[first:last], fills)
         replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
@@ -787,7 +821,15 @@ def _splice(
             and (clause.end() < len(rest) or following == end)  # the clause ends before a phrase
             and STRANDED.search(clause[0]) is not None
         )
-        if replacement.endswith((",", ":")):
+        if rule is COVERED and following == end and _is_tail(rest.lstrip(" ,")):
+            # A clause left out before a word that closes the sentence ("& we can't chase them
+            # *sorry*") leaves that word its comma: "so please ring them, *sorry*."
+            pieces[-1] = pieces[-1].rstrip(" ,")
+            position += len(rest) - len(rest.lstrip(" ,"))
+            pieces.append(", ")
+            replacements.append(", ")
+            continue
+        elif replacement.endswith((",", ":")):
             # A lead-in ("just to recap,") with nothing after it to lead into is left out; one
             # that leads into "that it ships Monday" leads into "it ships Monday".
             if after.lstrip(" ,")[:1] in SENTENCE_STOPS:
@@ -839,6 +881,14 @@ def _splice(
     return lead + sentence + trail, replacements
 
 
+def _is_tail(rest: str) -> bool:
+    """Whether what follows a clause left out is a word or two that close its sentence
+    ("sorry", "*sorry*"), not a clause of its own ("and it's late") nor its full stop."""
+    words = WORD.findall(rest)
+    opening = rest.lstrip(" \t*_~")[:1]
+    return 0 < len(words) <= 2 and words[0].lower() not in CONJUNCTIONS and opening.isalpha()
+
+
 def _marked(match: re.Match[str]) -> str:
     """[what you can do] as the rep will see it: [add: what you can do]."""
     return f"[add: {match[1]}]"
@@ -852,6 +902,9 @@ def _as_sentence(core: str) -> str:
     core = COMMA_BEFORE_STOP.sub("", DOUBLE_COMMA.sub(",", core))
     core = CLAUSE_AGAIN.sub(r"\1\2", REPEATED.sub(r"\1", core))
     core = core.lstrip(" ,;")
+    emoji = TRAILING_EMOJI.search(core)
+    if emoji and emoji.start() and core[: emoji.start()].strip(CLOSERS + ",;"):
+        return _as_sentence(core[: emoji.start()]) + core[emoji.start() :]
     if not core:
         return core
     opening = len(core) - len(core.lstrip(OPENERS))
