@@ -824,6 +824,28 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
     assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
 
 
+def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps_clock(local):
+    """Found by a rep: "eod" typed at 6:30 pm on a Wednesday was refused as a time passed."""
+    local.clock.advance(timedelta(hours=7))  # Wednesday 17 June, 18:30 in London, 13:30 in NY
+    ana = local.workspace.reader(member("ana"))
+    for n, said in enumerate(["eod", "cob", "close of business"], start=1):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
+        assert "due Thu, Jun 18, 2026 at 5:00 PM. I'll" in reply.render(ana).text, said
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
+    assert "now due Thu, Jun 18, 2026 at 5:00 PM" in moved.render(ana).text
+    (refused,) = local.workspace.command("ana", "/followup", "today 3pm call Tom back")
+    assert "'today 3pm' is Jun 17, 2026 at 3:00 PM (Europe/London), which has already passed" in (
+        refused.text
+    )
+    # Ben works in New York, where it is early afternoon: today's end of day, as said
+    ben = local.workspace.reader(member("ben"))
+    (today,) = local.workspace.command("ben", "/followup", "eod call Maria")
+    assert "due today at 5:00 PM. I'll" in today.render(ben).text
+    local.clock.advance(timedelta(hours=5))  # 18:30 in New York
+    (later,) = local.workspace.command("ben", "/followup", "eod call Maria again")
+    assert "due Thu, Jun 18, 2026 at 5:00 PM. I'll" in later.render(ben).text
+
+
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
     (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
     assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Jun 18, 2026")
