@@ -830,9 +830,14 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     ana = local.workspace.reader(member("ana"))
     for n, said in enumerate(["eod", "cob", "close of business"], start=1):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
-        assert "due Thu, Jun 18, 2026 at 5:00 PM. I'll" in reply.render(ana).text, said
+        assert (
+            "due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM). I'll"
+            in reply.render(ana).text
+        ), said
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
-    assert "now due Thu, Jun 18, 2026 at 5:00 PM" in moved.render(ana).text
+    assert moved.text.endswith(
+        "now due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM)"
+    )
     (refused,) = local.workspace.command("ana", "/followup", "today 3pm call Tom back")
     assert "'today 3pm' is Jun 17, 2026 at 3:00 PM (Europe/London), which has already passed" in (
         refused.text
@@ -843,7 +848,14 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     assert "due today at 5:00 PM. I'll" in today.render(ben).text
     local.clock.advance(timedelta(hours=5))  # 18:30 in New York
     (later,) = local.workspace.command("ben", "/followup", "eod call Maria again")
-    assert "due Thu, Jun 18, 2026 at 5:00 PM. I'll" in later.render(ben).text
+    assert (
+        "due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM). I'll"
+        in later.render(ben).text
+    )
+    # the weekend's move says only its weekday: no working day ended
+    local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London
+    (weekend,) = local.workspace.command("ana", "/followup", "eod call Tom back")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in weekend.render(ana).text
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):

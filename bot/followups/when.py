@@ -102,6 +102,9 @@ class Due:
     # tomorrow"), so due at the end of the next working day: said back with its weekday, so
     # the rep sees it moved.
     moved: bool = False
+    # "eod" typed after closing on a working day: the end of that day, which had passed, said
+    # in the reply so the rep sees why it is the next working day's.
+    passed: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -523,8 +526,16 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             f"{said!r} is {describe(moment, tz, zone)}, more than a year away: check the year.",
             said,
         )
-    moved = when.eod and moment != _moment(when, now, tz, hours, working_day=False)
-    return Due(moment, zone, moved)
+    as_said = _moment(when, now, tz, hours, working_day=False)
+    moved = when.eod and moment != as_said
+    # moved from a working day that had closed, not from one the floor does not work
+    after_closing = (
+        moved
+        and as_said is not None
+        and as_said <= now
+        and hours.is_working_day(as_said.astimezone(tz).date())
+    )
+    return Due(moment, zone, moved, passed=as_said if after_closing else None)
 
 
 # Words that lead a time ("next monday", "by 5"), said with the word after them when that
