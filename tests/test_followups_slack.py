@@ -831,12 +831,12 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     for n, said in enumerate(["eod", "cob", "close of business"], start=1):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
         assert (
-            "due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM). I'll"
+            "due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM. I'll"
             in reply.render(ana).text
         ), said
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
     assert moved.text.endswith(
-        "now due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM)"
+        "now due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM"
     )
     (refused,) = local.workspace.command("ana", "/followup", "today 3pm call Tom back")
     assert "'today 3pm' is Jun 17, 2026 at 3:00 PM (Europe/London), which has already passed" in (
@@ -849,8 +849,14 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     local.clock.advance(timedelta(hours=5))  # 18:30 in New York
     (later,) = local.workspace.command("ben", "/followup", "eod call Maria again")
     assert (
-        "due Thu, Jun 18, 2026 at 5:00 PM (today's end of day passed at 5:00 PM). I'll"
+        "due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM. I'll"
         in later.render(ben).text
+    )
+    # on the customer's clock where Ana names it, with its day's name: hers is nearly over
+    (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
+    assert zoned.text.startswith(
+        "Follow-up F-6 saved: call Sam, due Thu, Jun 18, 2026 at 5:00 PM New York time (10:00 PM "
+        "your time), as Wednesday's end of day passed at 5:00 PM New York time. I'll"
     )
     # the weekend's move says only its weekday: no working day ended
     local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London

@@ -49,12 +49,15 @@ def due_time(
 
 
 def passed_note(passed: datetime | None, tz: ZoneInfo, zone: Zone | None = None) -> str:
-    """ " (today's end of day passed at 5:00 PM)": why an "eod" typed after closing is due the
-    next working day, on the clock it was read on. Nothing where `passed` is None."""
+    """ ", as today's end of day passed at 5:00 PM": why an "eod" typed after closing is due
+    the next working day, on the clock it was read on; on a zone the rep named, with that day's
+    name (", as Friday's end of day passed at 5:00 PM New York time"), as the rep's today may
+    be another. Nothing where `passed` is None."""
     if passed is None:
         return ""
-    said = times.clock(passed, tz) if zone is None else _on_clock(passed, zone)
-    return f" (today's end of day passed at {said})"
+    if zone is None:
+        return f", as today's end of day passed at {times.clock(passed, tz)}"
+    return f", as {passed.astimezone(zone.tz):%A}'s end of day passed at {_on_clock(passed, zone)}"
 
 
 def _on_clock(moment: datetime, zone: Zone) -> str:
