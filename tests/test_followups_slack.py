@@ -824,6 +824,46 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
     assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
 
 
+def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps_clock(local):
+    """Found by a rep: "eod" typed at 6:30 pm on a Wednesday was refused as a time passed."""
+    local.clock.advance(timedelta(hours=7))  # Wednesday 17 June, 18:30 in London, 13:30 in NY
+    ana = local.workspace.reader(member("ana"))
+    for n, said in enumerate(["eod", "cob", "close of business"], start=1):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
+        assert (
+            "due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM. I'll"
+            in reply.render(ana).text
+        ), said
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
+    assert moved.text.endswith(
+        "now due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM"
+    )
+    (refused,) = local.workspace.command("ana", "/followup", "today 3pm call Tom back")
+    assert "'today 3pm' is Jun 17, 2026 at 3:00 PM (Europe/London), which has already passed" in (
+        refused.text
+    )
+    # Ben works in New York, where it is early afternoon: today's end of day, as said
+    ben = local.workspace.reader(member("ben"))
+    (today,) = local.workspace.command("ben", "/followup", "eod call Maria")
+    assert "due today at 5:00 PM. I'll" in today.render(ben).text
+    local.clock.advance(timedelta(hours=5))  # 18:30 in New York
+    (later,) = local.workspace.command("ben", "/followup", "eod call Maria again")
+    assert (
+        "due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM. I'll"
+        in later.render(ben).text
+    )
+    # on the customer's clock where Ana names it, with its day's name: hers is nearly over
+    (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
+    assert zoned.text.startswith(
+        "Follow-up F-6 saved: call Sam, due Thu, Jun 18, 2026 at 5:00 PM New York time (10:00 PM "
+        "your time), as Wednesday's end of day passed at 5:00 PM New York time. I'll"
+    )
+    # the weekend's move says only its weekday: no working day ended
+    local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London
+    (weekend,) = local.workspace.command("ana", "/followup", "eod call Tom back")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in weekend.render(ana).text
+
+
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
     (reply,) = local.workspace.command("ana", "/followup", "tomorrow 9 call back about order 9")
     assert reply.text.startswith("Follow-up F-1 saved: call back about order 9, due Jun 18, 2026")

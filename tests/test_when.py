@@ -147,6 +147,41 @@ def test_eod_of_a_named_day_the_floor_does_not_work_is_the_next_working_days():
     assert parse_when("eod friday", now=NOW, tz=LONDON) == Due(utc(2026, 3, 6, 17, 0))
 
 
+def test_eod_typed_after_closing_on_a_working_day_is_the_end_of_the_next_working_day():
+    """Found by a rep: "eod" at 7 pm on a working day was refused as passed, though a rep
+    promising "by end of day" after closing means the next working day's end."""
+    thursday_evening = utc(2026, 3, 5, 19, 0)  # 19:00 in London
+    friday_eod = utc(2026, 3, 6, 17, 0)
+    for text in ("eod", "cob", "close of business", "end of day", "by the end of the day",
+                 "today eod"):  # fmt: skip
+        due = parse_when(text, now=thursday_evening, tz=LONDON)
+        # said back with its weekday, and the end of day that had passed
+        assert due == Due(friday_eod, moved=True, passed=utc(2026, 3, 5, 17, 0)), text
+    assert when("eod", now=utc(2026, 3, 5, 17, 0)) == friday_eod  # closing time: passed too
+    # on a Friday evening, Monday's; before a holiday, the day after it
+    assert when("cob", now=utc(2026, 3, 6, 18, 0)) == utc(2026, 3, 9, 17, 0)
+    closed = WorkingHours(holidays=frozenset({date(2026, 3, 6)}))
+    assert when("eod", now=thursday_evening, hours=closed) == utc(2026, 3, 9, 17, 0)
+    # a Saturday evening's "eod" moves for the day, not for an end of day that passed
+    saturday = parse_when("eod", now=utc(2026, 3, 7, 19, 0), tz=LONDON)
+    assert saturday == Due(utc(2026, 3, 9, 17, 0), moved=True)
+    # an explicit time of today that has passed is still refused, and so is "tonight" alone
+    for text in ("today 3pm", "tonight", "2026-03-05 eod"):
+        with pytest.raises(WhenError, match="already passed"):
+            when(text, now=thursday_evening)
+    assert split_when("eod call back", now=thursday_evening, tz=LONDON) == ("eod", "call back")
+
+
+def test_after_closing_is_on_the_reps_own_clock():
+    # 19:00 in London is 14:00 in New York, where the working day has three hours to go
+    assert parse_when("eod", now=utc(2026, 3, 5, 19, 0), tz=NEW_YORK) == Due(utc(2026, 3, 5, 22, 0))
+    # 18:00 in New York: Friday's end there, 17:00 EST
+    due = parse_when("eod", now=utc(2026, 3, 5, 23, 0), tz=NEW_YORK)
+    assert due == Due(utc(2026, 3, 6, 22, 0), moved=True, passed=utc(2026, 3, 5, 22, 0))
+    # and on the clock of a zone the rep names: 18:00 in London is 10:00 in Los Angeles
+    assert parse_when("eod PST", now=utc(2026, 3, 5, 18, 0), tz=LONDON).at == utc(2026, 3, 6, 1, 0)
+
+
 def test_tonight_after_the_working_day_asks_for_the_hour():
     with pytest.raises(WhenError, match="already passed") as error:
         when("tonight", now=utc(2026, 3, 5, 18, 0))

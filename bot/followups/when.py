@@ -102,6 +102,9 @@ class Due:
     # tomorrow"), so due at the end of the next working day: said back with its weekday, so
     # the rep sees it moved.
     moved: bool = False
+    # "eod" typed after closing on a working day: the end of that day, which had passed, said
+    # in the reply so the rep sees why it is the next working day's.
+    passed: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -362,8 +365,8 @@ def _resolve(
     when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours, *, working_day: bool = True
 ) -> datetime:
     """The moment `when` names. A support floor's end of day is a working day's: "eod" (with a
-    day or without) on a day the floor does not work is the next working day's, unless not
-    `working_day` (the day as said)."""
+    day or without) on a day the floor does not work, or of today once it has closed, is the
+    next working day's, unless not `working_day` (the day as said)."""
     local_now = now.astimezone(tz)
     if when.relative:
         # Whole days and months keep the clock time (the day after a change too), the rest is
@@ -385,7 +388,11 @@ def _resolve(
 
     today = local_now.date()
     day = when.day
-    if day is None:
+    if day is None or (day.kind == "offset" and day.offset == 0):
+        # "eod" typed after closing on a working day means the next working day's end, as a
+        # rep promising "by end of day" at 7 pm does; any other time of today stays as said.
+        if when.eod and working_day and on(today) <= now:
+            return on(today + timedelta(days=1))
         return on(today)
     if day.kind == "offset":
         return on(today + timedelta(days=day.offset))
@@ -468,8 +475,9 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
     """When `text` says a promise is due: the moment, aware and in UTC, read on the rep's
     clock `tz` or on the zone named after the time, and that zone. A day without a time is the
     start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end,
-    "eod" of a day the floor does not work the end of the next working day (said on a
-    Saturday, "eod" and "cob tomorrow" are Monday's; "sunday 3pm" stays as said).
+    "eod" of a day the floor does not work, or of today after closing, the end of the next
+    working day (said on a Saturday, "eod" and "cob tomorrow" are Monday's; "sunday 3pm" stays
+    as said; "eod" at 7 pm on a Wednesday is Thursday's, "today 3pm" is refused).
     Raises WhenError for text that is not understood, a zone that is not (or names several),
     a time that has passed, or one more than a year away."""
     hours = hours or WorkingHours()
@@ -518,8 +526,16 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             f"{said!r} is {describe(moment, tz, zone)}, more than a year away: check the year.",
             said,
         )
-    moved = when.eod and moment != _moment(when, now, tz, hours, working_day=False)
-    return Due(moment, zone, moved)
+    as_said = _moment(when, now, tz, hours, working_day=False)
+    moved = when.eod and moment != as_said
+    # moved from a working day that had closed, not from one the floor does not work
+    after_closing = (
+        moved
+        and as_said is not None
+        and as_said <= now
+        and hours.is_working_day(as_said.astimezone(tz).date())
+    )
+    return Due(moment, zone, moved, passed=as_said if after_closing else None)
 
 
 # Words that lead a time ("next monday", "by 5"), said with the word after them when that

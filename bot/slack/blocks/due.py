@@ -48,6 +48,22 @@ def due_time(
     return times.at(moment, tz), local_time(moment, tz)
 
 
+def passed_note(passed: datetime | None, tz: ZoneInfo, zone: Zone | None = None) -> str:
+    """ ", as today's end of day passed at 5:00 PM": why an "eod" typed after closing is due
+    the next working day, on the clock it was read on; on a zone the rep named, with that day's
+    name (", as Friday's end of day passed at 5:00 PM New York time"), as the rep's today may
+    be another. Nothing where `passed` is None."""
+    if passed is None:
+        return ""
+    if zone is None:
+        return f", as today's end of day passed at {times.clock(passed, tz)}"
+    return f", as {passed.astimezone(zone.tz):%A}'s end of day passed at {_on_clock(passed, zone)}"
+
+
+def _on_clock(moment: datetime, zone: Zone) -> str:
+    return f"{times.clock(moment, zone.tz)} {zone.label(moment)}"
+
+
 def _midnight(moment: datetime, tz: ZoneInfo) -> str | None:
     """ "midnight at the end of Thursday" where `moment` is 00:00 on the clock of `tz`, which
     belongs to the day before it."""
@@ -90,7 +106,7 @@ def _on_their_clock(
     of `zone`; "today" and "tomorrow" only `near` and never for midnight (`_day`)."""
     near = near and moment.astimezone(zone.tz).time() != time(0)
     day = _day(moment, zone.tz, now, near=near, later=later)
-    return f"{day} at {times.clock(moment, zone.tz)} {zone.label(moment)}"
+    return f"{day} at {_on_clock(moment, zone)}"
 
 
 def _day(moment: datetime, tz: ZoneInfo, now: datetime | None, *, near: bool, later: bool) -> str:

@@ -38,7 +38,7 @@ from bot.slack.blocks.base import (
     shown_at,
 )
 from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
-from bot.slack.blocks.due import due_time, missed, missed_in_words
+from bot.slack.blocks.due import due_time, missed, missed_in_words, passed_note
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -85,36 +85,46 @@ def _case(followup: Followup) -> str:
 
 
 def _promise_said(
-    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, weekday: bool
-) -> Message:
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, weekday: bool,
+    passed: datetime | None,
+) -> Message:  # fmt: skip
     """A promise said back to the rep who just typed it, between `first` and `then` (our own
     words), due as they said it (in the zone they named, if any; with its `weekday`, for an
-    "eod" moved to the next working day)."""
+    "eod" moved to the next working day, and the end of day that had `passed`, if that moved
+    it)."""
     said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+    why = passed_note(passed, tz, followup.zone)
     return message(
-        f"{first}{followup.what}{_case(followup)}, due {said}{then}",
-        sections(Mrkdwn(f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{then}")),
+        f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
+        sections(
+            Mrkdwn(
+                f"{first}{escape(followup.what)}{_case(followup)}, due {shown}{escape(why)}{then}"
+            )
+        ),
     )
 
 
 def followup_saved(
-    followup: Followup, tz: ZoneInfo, now: datetime, *, weekday: bool = False
-) -> Message:
+    followup: Followup, tz: ZoneInfo, now: datetime, *, weekday: bool = False,
+    passed: datetime | None = None,
+) -> Message:  # fmt: skip
     """A promise just saved."""
     first = f"Follow-up F-{followup.id} saved: "
     then = ". I'll remind you before it is due."
-    return _promise_said(first, followup, tz, now, then, weekday)
+    return _promise_said(first, followup, tz, now, then, weekday, passed)
 
 
 def followup_retyped(
-    promised: Promised, tz: ZoneInfo, now: datetime, *, weekday: bool = False
-) -> Message:
+    promised: Promised, tz: ZoneInfo, now: datetime, *, weekday: bool = False,
+    passed: datetime | None = None,
+) -> Message:  # fmt: skip
     """The same promise typed again at once: the one already saved, and that nothing more was;
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
     first = f"That's {followup.ref}, saved {ago_said}: "
-    return _promise_said(first, followup, tz, now, ". Nothing new was saved.", weekday)
+    then = ". Nothing new was saved."
+    return _promise_said(first, followup, tz, now, then, weekday, passed)
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
@@ -195,20 +205,22 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None, weekday: bool = False,
+    now: datetime | None = None, weekday: bool = False, passed: datetime | None = None,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
     notification text stays words, no member id. `now`: said back to the rep who just moved
     it, as `due_time` says it (with its `weekday`, for an "eod" moved to the next working
-    day); on the customer's clock too where the promise has one."""
+    day, and the end of day that had `passed`, if that moved it); on the customer's clock too
+    where the promise has one."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
         due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
-        text += f", now due {due_said}{missed_in_words(followup, tz)}"
-        shown += Mrkdwn(f", now due {due_shown}{missed(followup, tz)}")
+        why = passed_note(passed, tz, followup.zone)
+        text += f", now due {due_said}{why}{missed_in_words(followup, tz)}"
+        shown += Mrkdwn(f", now due {due_shown}") + escape(why) + missed(followup, tz)
     if not for_owner:
         shown += Mrkdwn(f" (owned by {mention(followup.owner_id)})")
     return message(text, sections(shown))
