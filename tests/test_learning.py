@@ -5,13 +5,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.faq import queries
+from bot.faq import learning as faq_learning
+from bot.faq import queries, service
 from bot.faq.gaps import close_answered, find_gaps, write_phrasing
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.learning import HALF_LIFE, MIN_ODDS, Vote, learn, uncovered_odds, weight
@@ -290,3 +292,28 @@ def test_the_uncovered_odds_weigh_each_rep_and_fade():
     assert uncovered_odds([(r, f, NOW - 2 * HALF_LIFE) for r, f, _ in three], NOW) == 0.7
     mixed = [(rep, i < 5, NOW) for rep in ("U1", "U2", "U3") for i in range(10)]
     assert uncovered_odds(mixed, NOW) == UNCOVERED_ODDS
+
+
+def test_a_second_learning_waits_for_the_one_under_way_and_finds_its_lessons(faq, monkeypatch):
+    for rep in ("U1", "U2"):  # two reps confirm a question: something to learn
+        faq.feedback(ask(faq, WALLET, rep), rep, "lost_card", helpful=True)
+    started, release = threading.Event(), threading.Event()
+    slow = faq_learning.learn
+
+    def held_learn(*args, **kwargs):
+        started.set()
+        release.wait(5)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(service, "learn", held_learn)
+    ticker = threading.Thread(target=faq.learn)  # the bot's minute ticker
+    ticker.start()
+    assert started.wait(5)
+    second = threading.Thread(target=faq.learn)  # the demo's wait, meanwhile
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # it waits for the learning under way...
+    release.set()
+    second.join(5)
+    ticker.join(5)
+    assert faq.edition.lessons.learned == {"lost_card": (WALLET,)}  # ...and finds its lessons
