@@ -139,6 +139,7 @@ def test_a_question_closer_to_an_entrys_phrasing_than_to_one_reps_turned_it_down
     faq.learn()
     assert verdict(faq, turned_down)[0] == "suggest"
     assert verdict(faq, "someone took my new card!!")[0] == "suggest"  # the same words
+    assert verdict(faq, "someone tookk my new card")[0] == "suggest"  # a typo: the same
     # 0.88 alike to the question turned down, and word for word a phrasing of lost_card
     assert verdict(faq, "someone took my card") == ("answer", "lost_card")
 
@@ -149,6 +150,19 @@ def test_the_stronger_side_wins_where_reps_disagree():
     votes += [Vote(WALLET, rep, "lost_card", False, NOW) for rep in ("U4", "U5")]
     lessons = learn(votes, matcher, NOW)
     assert lessons.learned == {"lost_card": (WALLET,)} and lessons.turned_down == ()
+
+
+def test_a_rep_who_changed_their_mind_counts_with_their_last_word_only():
+    matcher = Matcher.for_knowledge(_knowledge_of(FAQ))
+    later = NOW + timedelta(minutes=10)
+    votes = [
+        Vote(WALLET, "U1", "lost_card", False, NOW),
+        Vote(WALLET, "U2", "lost_card", False, NOW),
+        Vote(WALLET, "U1", "lost_card", True, later),  # U1 picked it after all
+    ]
+    assert learn(votes, matcher, later).turned_down == ()  # U2 alone says no
+    votes.append(Vote(WALLET, "U3", "lost_card", True, later))
+    assert learn(votes, matcher, later).learned == {"lost_card": (WALLET,)}
 
 
 def test_a_pasted_email_is_learned_as_its_question_without_the_customers_name():
