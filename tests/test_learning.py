@@ -5,13 +5,15 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.faq import queries
+from bot.faq import learning as faq_learning
+from bot.faq import queries, service
 from bot.faq.gaps import close_answered, find_gaps, write_phrasing
 from bot.faq.knowledge import load_valid_knowledge
 from bot.faq.learning import HALF_LIFE, MIN_ODDS, Vote, learn, uncovered_odds, weight
@@ -137,6 +139,7 @@ def test_a_question_closer_to_an_entrys_phrasing_than_to_one_reps_turned_it_down
     faq.learn()
     assert verdict(faq, turned_down)[0] == "suggest"
     assert verdict(faq, "someone took my new card!!")[0] == "suggest"  # the same words
+    assert verdict(faq, "someone tookk my new card")[0] == "suggest"  # a typo: the same
     # 0.88 alike to the question turned down, and word for word a phrasing of lost_card
     assert verdict(faq, "someone took my card") == ("answer", "lost_card")
 
@@ -147,6 +150,19 @@ def test_the_stronger_side_wins_where_reps_disagree():
     votes += [Vote(WALLET, rep, "lost_card", False, NOW) for rep in ("U4", "U5")]
     lessons = learn(votes, matcher, NOW)
     assert lessons.learned == {"lost_card": (WALLET,)} and lessons.turned_down == ()
+
+
+def test_a_rep_who_changed_their_mind_counts_with_their_last_word_only():
+    matcher = Matcher.for_knowledge(_knowledge_of(FAQ))
+    later = NOW + timedelta(minutes=10)
+    votes = [
+        Vote(WALLET, "U1", "lost_card", False, NOW),
+        Vote(WALLET, "U2", "lost_card", False, NOW),
+        Vote(WALLET, "U1", "lost_card", True, later),  # U1 picked it after all
+    ]
+    assert learn(votes, matcher, later).turned_down == ()  # U2 alone says no
+    votes.append(Vote(WALLET, "U3", "lost_card", True, later))
+    assert learn(votes, matcher, later).learned == {"lost_card": (WALLET,)}
 
 
 def test_a_pasted_email_is_learned_as_its_question_without_the_customers_name():
@@ -290,3 +306,28 @@ def test_the_uncovered_odds_weigh_each_rep_and_fade():
     assert uncovered_odds([(r, f, NOW - 2 * HALF_LIFE) for r, f, _ in three], NOW) == 0.7
     mixed = [(rep, i < 5, NOW) for rep in ("U1", "U2", "U3") for i in range(10)]
     assert uncovered_odds(mixed, NOW) == UNCOVERED_ODDS
+
+
+def test_a_second_learning_waits_for_the_one_under_way_and_finds_its_lessons(faq, monkeypatch):
+    for rep in ("U1", "U2"):  # two reps confirm a question: something to learn
+        faq.feedback(ask(faq, WALLET, rep), rep, "lost_card", helpful=True)
+    started, release = threading.Event(), threading.Event()
+    slow = faq_learning.learn
+
+    def held_learn(*args, **kwargs):
+        started.set()
+        release.wait(5)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(service, "learn", held_learn)
+    ticker = threading.Thread(target=faq.learn)  # the bot's minute ticker
+    ticker.start()
+    assert started.wait(5)
+    second = threading.Thread(target=faq.learn)  # the demo's wait, meanwhile
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # it waits for the learning under way...
+    release.set()
+    second.join(5)
+    ticker.join(5)
+    assert faq.edition.lessons.learned == {"lost_card": (WALLET,)}  # ...and finds its lessons

@@ -292,12 +292,14 @@ def _scores_now(
 
 
 def asked_already(edition: Edition, question: str) -> Scored | None:
-    """The entry whose phrasing the question reads as, if any: the one /faq answers it with at
-    `AS_A_PHRASING` or surer (never one reps' clicks doubt for it, as in /faq)."""
-    doubted = edition.lessons.doubted(edition.matcher, question)
-    result = edition.matcher.match(question, 1, doubted=doubted)
+    """The entry whose phrasing the question reads as, if any: the one the FAQ answers it with
+    at `AS_A_PHRASING` or surer, reps' doubts aside (reps turning down an entry for its own
+    question is what says its answer wants improving)."""
+    result = edition.matcher.match(question, 1)
     best = result.matches[0] if result.matches else None
-    return best if best is not None and best.score >= AS_A_PHRASING else None
+    if best is None or best.score < AS_A_PHRASING:
+        return None
+    return replace(best, entry=edition.by_id[best.entry.id])  # as the files have it
 
 
 def _added(
@@ -350,6 +352,10 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 asked_as = None  # answered now (the FAQ changed since): suggested as it is
             if asked_as is not None:
                 suggested = None  # its answer wants improving, not another entry
+                # how sure /faq is of it now: reps' doubts make it a "did you mean"
+                found = Faq.match_in(edition, questions[0]).matches
+                score = next((s.score for s in found if s.entry.id == asked_as.entry.id), 0.0)
+                asked_as = replace(asked_as, score=score)
             if phrasing_of:
                 added = _added(store, questions[0], phrasing_of)
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]

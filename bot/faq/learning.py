@@ -111,18 +111,22 @@ class Lessons:
         scripts/bench_learning.py's fourth week were the right ones."""
         if not self.turned_down:
             return frozenset()
-        reading = matcher.read(text)
-        against: dict[str, float] = {}  # entry id -> the likeness of the closest turned down
-        for turned, entry_id in self.turned_down:
-            if turned.weights.keys() & reading.weights.keys():
-                likeness = Matcher.likeness(reading, turned)
-                if likeness >= max(TURNED_DOWN_AT, against.get(entry_id, 0.0)):
-                    against[entry_id] = likeness
-        return frozenset(
-            entry_id
-            for entry_id, likeness in against.items()
-            if matcher.closest_phrasing(entry_id, reading) <= likeness
-        )
+        doubted: set[str] = set()
+        # as typed, and with its typos corrected as /faq reads it ("chnage" is "change")
+        for reading in (matcher.read(text), matcher.read(text, corrected=True)):
+            against: dict[str, float] = {}  # entry id -> the likeness of the closest turned down
+            for turned, entry_id in self.turned_down:
+                if turned.weights.keys() & reading.weights.keys():
+                    likeness = Matcher.likeness(reading, turned)
+                    if likeness >= max(TURNED_DOWN_AT, against.get(entry_id, 0.0)):
+                        against[entry_id] = likeness
+            doubted.update(
+                entry_id
+                for entry_id, likeness in against.items()
+                if entry_id not in doubted
+                and matcher.closest_phrasing(entry_id, reading) <= likeness
+            )
+        return frozenset(doubted)
 
 
 def weight(at: datetime, now: datetime) -> float:
@@ -158,12 +162,21 @@ def learn(
     """The lessons of the votes and of the questions reps clicked on (`uncovered_odds`; see
     the module doc), questions read by `matcher`."""
     asked: dict[str, str] = {}  # the question folded -> as first asked
-    # (entry id, support) -> question folded -> rep -> the weight of their latest word
-    said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
-    for vote in votes:
+    # (entry id, question folded, rep) -> their last word: a rep who changed their mind (Not
+    # helpful, then the same entry picked for the same question) said it once, the last way
+    last: dict[tuple[str, str, str], bool] = {}
+    read: list[tuple[Vote, str]] = []
+    for vote in votes:  # oldest first
         question = question_of(vote.question)
         key = question.lower()
         asked.setdefault(key, question)
+        last[vote.entry_id, key, vote.rep] = vote.support
+        read.append((vote, key))
+    # (entry id, support) -> question folded -> rep -> the weight of their latest word
+    said: dict[tuple[str, bool], dict[str, dict[str, float]]] = {}
+    for vote, key in read:
+        if last[vote.entry_id, key, vote.rep] != vote.support:
+            continue
         reps = said.setdefault((vote.entry_id, vote.support), {}).setdefault(key, {})
         reps[vote.rep] = max(reps.get(vote.rep, 0.0), weight(vote.at, now))
     readings = {key: matcher.read(text) for key, text in asked.items()}

@@ -726,11 +726,15 @@ class Matcher:
         (`MatchResult.names_a_need`), without matching it."""
         return _names_a_need(self._query_words(self._question(text))[0])
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, corrected: bool = False) -> Reading:
         """The question as the matcher reads it (see `Reading`). Unknown words are kept as they
         are, not corrected to FAQ words: two questions about what the FAQ lacks meet on the
-        words it lacks."""
-        words = self._normaliser.words(_asked(text) if isinstance(text, str) else "")
+        words it lacks. `corrected`: typos corrected as `match` corrects them, for a question
+        that is to meet one the FAQ knows the words of."""
+        if corrected:
+            words = self._query_words(self._question(text))[0]
+        else:
+            words = self._normaliser.words(_asked(text) if isinstance(text, str) else "")
         content = [word for word in dict.fromkeys(words) if is_content(word)]
         weights = {word: self._idf.get(word, self._unseen_idf) for word in content}
         return Reading(weights, frozenset(word for word in content if word in self._idf))

@@ -71,6 +71,9 @@ class Faq:
         self._edition = self._edition_of(knowledge, Lessons())
         self._tried = knowledge.signature  # the files as last read, good or bad
         self._reloading = threading.Lock()
+        # One learning at a time: a caller that comes while another learns waits for its
+        # lessons (the demo's `wait` beside the ticker) instead of finding them not yet there.
+        self._learning = threading.Lock()
         # what `learn` last read: the evidence's mark, the files' version it read them with, when
         self._learned_from: tuple[tuple[object, ...], Knowledge, datetime] | None = None
 
@@ -115,6 +118,10 @@ class Faq:
         is rebuilt only when the questions learned changed. Returns whether anything did. The
         clicks are read only when one came (or changed) since the last time, the files changed,
         or `RELEARN_EVERY` passed: the ticker calls this every minute."""
+        with self._learning:
+            return self._learn()
+
+    def _learn(self) -> bool:
         now = self.store.clock.now()
         edition = self._edition
         mark = faq_db.evidence_mark(self.store)

@@ -143,10 +143,10 @@ def _asked_as(asked: Scored, marked: bool) -> Mrkdwn:
     entry = asked.entry
     how = "marked that answer not helpful" if marked else "turned it down with “None of these”"
     return Mrkdwn(
-        f"It is how {_curly(entry.question, 100)} is asked already: /faq answers it with "
-        f"{code(entry.id)}, {asked.score:.0f}% sure, and reps {how}. Improve the answer, in "
-        f"{code(place(entry))}: added to another entry, the question would get a “did you "
-        "mean” between the two."
+        f"It is how {_curly(entry.question, 100)} is asked already: /faq is "
+        f"{asked.score:.0f}% sure of {code(entry.id)} for it, and reps {how}. Improve the "
+        f"answer, in {code(place(entry))}: added to another entry, the question would get a "
+        "“did you mean” between the two."
     )
 
 
@@ -228,11 +228,10 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         elements.append(_phrasing_menu(gap, menu))
     # with no entry likely enough to suggest, a new entry is the suggestion; not when the
     # question is an entry's already: its answer is what wants a lead
-    primary = None if gap.suggested or gap.asked_as or gap.phrasing_of else "primary"
-    elements += [
-        button("New entry", Action.KB_NEW_ENTRY, "", primary),
-        button("Ignore", Action.KB_IGNORE, ""),
-    ]
+    primary = None if gap.suggested or gap.phrasing_of else "primary"
+    if gap.asked_as is None:  # a new entry for an entry's own question would be refused
+        elements.append(button("New entry", Action.KB_NEW_ENTRY, "", primary))
+    elements.append(button("Ignore", Action.KB_IGNORE, ""))
     return [section(text), actions(block_id, *elements)]
 
 
@@ -441,8 +440,8 @@ def asked_already_refusal(asked: Scored) -> str:
     entry = asked.entry
     return (
         f"Customers ask “{shorten(entry.question, 100)}” ({entry.id}, {place(entry)}) this way "
-        f"already: /faq answers it with that entry, {asked.score:.0f}% sure. Improve that entry's "
-        "answer, or write the question only this new entry answers."
+        f"already: it reads as that entry, {asked.score:.0f}% sure. Improve that entry's answer, "
+        "or write the question only this new entry answers."
     )
 
 
