@@ -217,3 +217,30 @@ def test_the_wait_is_the_target_goals_yaml_sets_for_the_median_time_to_decide():
     goal = Goal("approval_time", "Median time to decide", "median_approval_minutes", 45, "at_most")
     assert nudge_after(Goals((goal,))) == timedelta(minutes=45)
     assert nudge_after(Goals()) == APPROVAL_NUDGE_AFTER == timedelta(minutes=30)
+
+
+def two_on_one_case(local: LocalSlack, tmp_path: Path) -> None:
+    """S-1, a £250 refund (a manager's), and S-2, a £100 one (a lead's), on C-1001, each
+    naming the other; after 30 minutes Mia, who may decide both, has them in one DM."""
+    customers(local, tmp_path)
+    at_work(local)
+    ask(local, "250")
+    solve(local, "ana", "C-1001", "Refund", "100", "Charged twice again")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+
+
+def test_a_decision_in_a_digest_shows_on_the_other_requests_in_it(local, tmp_path):
+    """Found by QA: Mia approved S-1 in her DM of two requests, and S-2 beside it still said
+    S-1 was "waiting for approval" until something else changed the message."""
+    two_on_one_case(local, tmp_path)
+    (digest,) = nudges(local, MIA)
+    assert "2 approval requests" in digest
+    seen = local.workspace.click("mia", "Approve", where="DM") + local.workspace.look_everyone()
+    local.wait(timedelta(minutes=1))  # whatever the outbox still had to send
+    seen += local.workspace.look_everyone()
+    now = [r for r in seen if r.user == MIA and r.edited][-1].render().text
+    assert f"*Approved* by @{MIA}: Refund £250.00" in now  # the one clicked
+    assert "Refund £250.00 (S-1), waiting for approval" not in now
+    assert f"Also on C-1001 lately:* Refund £250.00 (S-1), approved by @{MIA}" in now
+    assert "[1 Approve] [2 Deny]" in now  # S-2's, still to decide
