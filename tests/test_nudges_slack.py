@@ -244,3 +244,24 @@ def test_a_decision_in_a_digest_shows_on_the_other_requests_in_it(local, tmp_pat
     assert "Refund £250.00 (S-1), waiting for approval" not in now
     assert f"Also on C-1001 lately:* Refund £250.00 (S-1), approved by @{MIA}" in now
     assert "[1 Approve] [2 Deny]" in now  # S-2's, still to decide
+
+
+def test_a_nudge_edited_later_says_how_long_its_request_waited_not_a_time_since(local, tmp_path):
+    """Found by QA: edited when another request was decided, a nudge sent at 30 minutes said
+    its request "has waited 2 hours 31 minutes", and the decided one said nothing of its wait.
+    A waiting request's nudge keeps the wait it was sent with; a decided one says when it was
+    decided, and how long after it was asked."""
+    two_on_one_case(local, tmp_path)
+    local.wait(timedelta(hours=2))
+    local.workspace.look_everyone()
+    seen = local.workspace.click("lee", "Approve", where=LEADS) + local.workspace.look_everyone()
+    local.wait(timedelta(minutes=1))
+    seen += local.workspace.look_everyone()
+    leas = [r for r in seen if r.user == LEE and r.edited][-1].render().text
+    assert leas.startswith(f"*Approved* by @{LEE}: Refund £100.00")
+    assert "2 hours 31 minutes after it was asked." in leas
+    mias = [r for r in seen if r.user == MIA and r.edited][-1].render().text
+    assert "2 hours 31 minutes after it was asked." in mias  # S-2, in her digest
+    assert "S-1 has waited 30 minutes for a decision" in mias  # as it was sent
+    assert f"Also on C-1001 lately:* Refund £100.00 (S-2), approved by @{LEE}" in mias
+    assert "has waited 2 hours" not in mias

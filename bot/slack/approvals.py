@@ -194,8 +194,11 @@ def show_same_kind(
             reader = nudge["key"].removeprefix(_nudges_of(other.id))
             if reader not in who.people:  # not to nobody_to_decide's
                 continue
+            # How long it had waited when the nudge was sent, as then: the message bears that
+            # time, and an edit about another request is no news of this one's wait.
+            sent = datetime.fromisoformat(nudge["created_at"])
             shown = case_blocks.approval_nudge(
-                card, other, who.role or needs, policy, store.clock.now(),
+                card, other, who.role or needs, policy, sent,
                 known_time_zone(store, reader), granted, others,
             )  # fmt: skip
             show(nudge, shown)
