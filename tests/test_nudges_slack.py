@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cases.nudges import APPROVAL_NUDGE_AFTER
+from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.reporting.goals import Goal, Goals
@@ -265,3 +266,28 @@ def test_a_nudge_edited_later_says_how_long_its_request_waited_not_a_time_since(
     assert "S-1 has waited 30 minutes for a decision" in mias  # as it was sent
     assert f"Also on C-1001 lately:* Refund £100.00 (S-2), approved by @{LEE}" in mias
     assert "has waited 2 hours" not in mias
+
+
+def test_a_request_only_listed_in_a_long_digest_stops_saying_it_waits_once_decided(local, tmp_path):
+    """Nine requests made at night are brought up at once in the morning, in one DM to Lee: the
+    first ones whole, the ninth a line, which still said it "has waited 9 hours" for a
+    decision after Mia decided it on its card."""
+    csv = tmp_path / "crm.csv"
+    csv.write_text("id,name,email,customer_since,tier\n" + "".join(
+        f"BX-{n},Customer {n},c{n}@example.com,2020-01-01,standard\n" for n in range(1, 10)
+    ))  # fmt: skip
+    import_customers(local.services.store, csv)
+    local.clock.advance(timedelta(hours=11, minutes=15))  # Wednesday 11:45 PM in Berlin
+    for n in range(1, 10):
+        ask(local, "100", customer=f"Customer {n}")
+    local.wait(timedelta(hours=9, minutes=20))  # all brought up at 9:00 AM in Berlin
+    (digest,) = nudges(local, LEE)
+    assert "9 approval requests" in digest and "• :hourglass: *S-9 has waited" in digest
+    local.workspace.look_everyone()
+    local.workspace.click("mia", "Approve", where=LEADS)  # S-9's card, the latest
+    local.wait(timedelta(minutes=1))
+    seen = local.workspace.look_everyone()
+    now = [r for r in seen if r.user == LEE and r.edited][-1].render().text
+    assert "S-9 has waited" not in now
+    assert f"• *Approved* by @{MIA}: Refund £100.00 for *Customer 9* on C-1009" in now
+    assert "S-8 has waited 9 hours" in now  # the others as they were
