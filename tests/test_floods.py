@@ -201,6 +201,19 @@ def test_one_item_of_a_digest_is_replaced_alone():
     assert digest.in_place(None, "followup:1", lambda own: base.note("x")) == base.note("x")
 
 
+def test_an_item_only_listed_in_a_digest_has_its_line_changed_each_time_it_is():
+    items = [digest.Item("due", str(n), base.note(f"item {n} & <due>")) for n in range(12)]
+    message = digest.digest(items)
+    assert "\u2022 item 11 &amp; &lt;due&gt;" in json.dumps(message, ensure_ascii=False)
+    first = base.note("done 11 & <ok>")
+    once = digest.replace_item(message, "11", first, [items[11].message])
+    assert "\u2022 done 11 &amp; &lt;ok&gt;" in json.dumps(once, ensure_ascii=False)
+    assert "item 11" not in json.dumps(once) and "item 10" in json.dumps(once)
+    twice = digest.replace_item(once, "11", base.note("reopened 11"), [first, items[11].message])
+    assert "reopened 11" in json.dumps(twice) and "done 11" not in json.dumps(twice)
+    assert digest.replace_item(message, "11", first) == message  # not found: as it is
+
+
 def test_after_weeks_without_the_bot_management_gets_the_latest_week_naming_the_others(local):
     store = local.services.store
     tz = local.services.guide.goals.schedule.tz

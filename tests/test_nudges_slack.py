@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cases.nudges import APPROVAL_NUDGE_AFTER
+from bot.cases.service import import_customers
 from bot.demo import LocalSlack
 from bot.emulator.team import member
 from bot.reporting.goals import Goal, Goals
@@ -217,3 +218,76 @@ def test_the_wait_is_the_target_goals_yaml_sets_for_the_median_time_to_decide():
     goal = Goal("approval_time", "Median time to decide", "median_approval_minutes", 45, "at_most")
     assert nudge_after(Goals((goal,))) == timedelta(minutes=45)
     assert nudge_after(Goals()) == APPROVAL_NUDGE_AFTER == timedelta(minutes=30)
+
+
+def two_on_one_case(local: LocalSlack, tmp_path: Path) -> None:
+    """S-1, a £250 refund (a manager's), and S-2, a £100 one (a lead's), on C-1001, each
+    naming the other; after 30 minutes Mia, who may decide both, has them in one DM."""
+    customers(local, tmp_path)
+    at_work(local)
+    ask(local, "250")
+    solve(local, "ana", "C-1001", "Refund", "100", "Charged twice again")
+    local.wait(timedelta(minutes=31))
+    local.workspace.look_everyone()
+
+
+def test_a_decision_in_a_digest_shows_on_the_other_requests_in_it(local, tmp_path):
+    """Found by QA: Mia approved S-1 in her DM of two requests, and S-2 beside it still said
+    S-1 was "waiting for approval" until something else changed the message."""
+    two_on_one_case(local, tmp_path)
+    (digest,) = nudges(local, MIA)
+    assert "2 approval requests" in digest
+    seen = local.workspace.click("mia", "Approve", where="DM") + local.workspace.look_everyone()
+    local.wait(timedelta(minutes=1))  # whatever the outbox still had to send
+    seen += local.workspace.look_everyone()
+    now = [r for r in seen if r.user == MIA and r.edited][-1].render().text
+    assert f"*Approved* by @{MIA}: Refund £250.00" in now  # the one clicked
+    assert "Refund £250.00 (S-1), waiting for approval" not in now
+    assert f"Also on C-1001 lately:* Refund £250.00 (S-1), approved by @{MIA}" in now
+    assert "[1 Approve] [2 Deny]" in now  # S-2's, still to decide
+
+
+def test_a_nudge_edited_later_says_how_long_its_request_waited_not_a_time_since(local, tmp_path):
+    """Found by QA: edited when another request was decided, a nudge sent at 30 minutes said
+    its request "has waited 2 hours 31 minutes", and the decided one said nothing of its wait.
+    A waiting request's nudge keeps the wait it was sent with; a decided one says when it was
+    decided, and how long after it was asked."""
+    two_on_one_case(local, tmp_path)
+    local.wait(timedelta(hours=2))
+    local.workspace.look_everyone()
+    seen = local.workspace.click("lee", "Approve", where=LEADS) + local.workspace.look_everyone()
+    local.wait(timedelta(minutes=1))
+    seen += local.workspace.look_everyone()
+    leas = [r for r in seen if r.user == LEE and r.edited][-1].render().text
+    assert leas.startswith(f"*Approved* by @{LEE}: Refund £100.00")
+    assert "2 hours 31 minutes after it was asked." in leas
+    mias = [r for r in seen if r.user == MIA and r.edited][-1].render().text
+    assert "2 hours 31 minutes after it was asked." in mias  # S-2, in her digest
+    assert "S-1 has waited 30 minutes for a decision" in mias  # as it was sent
+    assert f"Also on C-1001 lately:* Refund £100.00 (S-2), approved by @{LEE}" in mias
+    assert "has waited 2 hours" not in mias
+
+
+def test_a_request_only_listed_in_a_long_digest_stops_saying_it_waits_once_decided(local, tmp_path):
+    """Nine requests made at night are brought up at once in the morning, in one DM to Lee: the
+    first ones whole, the ninth a line, which still said it "has waited 9 hours" for a
+    decision after Mia decided it on its card."""
+    csv = tmp_path / "crm.csv"
+    csv.write_text("id,name,email,customer_since,tier\n" + "".join(
+        f"BX-{n},Customer {n},c{n}@example.com,2020-01-01,standard\n" for n in range(1, 10)
+    ))  # fmt: skip
+    import_customers(local.services.store, csv)
+    local.clock.advance(timedelta(hours=11, minutes=15))  # Wednesday 11:45 PM in Berlin
+    for n in range(1, 10):
+        ask(local, "100", customer=f"Customer {n}")
+    local.wait(timedelta(hours=9, minutes=20))  # all brought up at 9:00 AM in Berlin
+    (digest,) = nudges(local, LEE)
+    assert "9 approval requests" in digest and "• :hourglass: *S-9 has waited" in digest
+    local.workspace.look_everyone()
+    local.workspace.click("mia", "Approve", where=LEADS)  # S-9's card, the latest
+    local.wait(timedelta(minutes=1))
+    seen = local.workspace.look_everyone()
+    now = [r for r in seen if r.user == LEE and r.edited][-1].render().text
+    assert "S-9 has waited" not in now
+    assert f"• *Approved* by @{MIA}: Refund £100.00 for *Customer 9* on C-1009" in now
+    assert "S-8 has waited 9 hours" in now  # the others as they were

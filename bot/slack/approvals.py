@@ -130,6 +130,15 @@ def clicked_message(body: dict, tag: str | None) -> Clicked:
     return channel, str((body.get("message") or {}).get("ts", "")), tag
 
 
+def _in_message(item: dict, clicked: Clicked | None) -> bool:
+    """Whether the outbox item `item` went out in the message `clicked` (alone or in a digest)."""
+    return (
+        clicked is not None
+        and item["sent_ts"] == clicked[1]
+        and clicked[0] in (None, item["sent_channel"])
+    )
+
+
 def show_everywhere(
     outbox: Outbox, solution_id: int, shown: base.Message, change: str,
     clicked: Clicked | None = None,
@@ -140,11 +149,8 @@ def show_everywhere(
     nothing to change."""
 
     def was_clicked(item: dict) -> bool:
-        if clicked is None or item["sent_ts"] != clicked[1]:
-            return False
-        channel, _, tag = clicked
-        return (channel is None or channel == item["sent_channel"]) and (
-            tag is None or tag == str(item["id"])
+        return _in_message(item, clicked) and (
+            clicked is None or clicked[2] is None or clicked[2] == str(item["id"])
         )
 
     card = outbox.item(card_key(solution_id))
@@ -157,19 +163,23 @@ def show_everywhere(
 
 def show_same_kind(
     services: Services, outbox: Outbox, changed: SolutionRecord, clicked: Clicked | None = None
-) -> None:
+) -> dict[str, base.Message]:
     """After `changed` was asked for or decided, the approval cards and nudges of the other
     requests of its kind still waiting on its case show it as it now stands (each once for
-    that change), so whoever decides one sees what became of the others; but those in the
-    message `clicked` to decide it (a digest), which the click's reply replaces: edited at
-    once too, one edit would undo the other."""
+    that change), so whoever decides one sees what became of the others. Returns those in
+    the message `clicked` to decide it (a digest), by their tag there: the click's reply
+    replaces that whole message, so it must show them as they now stand too, or whichever of
+    the reply and their edits landed last would undo the other."""
     store, policy = services.store, services.guide.solutions
     change = f"{changed.ref}:{changed.status}"
+    in_clicked: dict[str, base.Message] = {}
 
-    def elsewhere(item: dict | None) -> bool:
-        return item is not None and (
-            clicked is None or (item["sent_channel"], item["sent_ts"]) != clicked[:2]
-        )
+    def show(item: dict | None, shown: base.Message) -> None:
+        if item is None:  # never posted (no leads' channel): nothing to change
+            return
+        outbox.update(item["key"], shown, key=f"{item['key']}:{change}")
+        if _in_message(item, clicked):
+            in_clicked[str(item["id"])] = shown
 
     for other in same_kind(store, changed):
         if other.status != "pending":
@@ -177,16 +187,19 @@ def show_same_kind(
         card = existing(case_card(store, other.case_id), f"case C-{other.case_id}")
         granted, others = granted_before(store, other), same_kind(store, other)
         needs = other.needs_role or "manager"
-        if elsewhere(outbox.item(card_key(other.id))):
-            shown = case_blocks.approval_card(card, other, needs, policy, granted, others)
-            outbox.update(card_key(other.id), shown, key=f"{card_key(other.id)}:{change}")
+        show(outbox.item(card_key(other.id)),
+             case_blocks.approval_card(card, other, needs, policy, granted, others))  # fmt: skip
         who = deciders(store, policy, services.roles, other)
         for nudge in edge_db.posts_keyed(store, _nudges_of(other.id)):
             reader = nudge["key"].removeprefix(_nudges_of(other.id))
-            if reader not in who.people or not elsewhere(nudge):  # not to nobody_to_decide's
+            if reader not in who.people:  # not to nobody_to_decide's
                 continue
+            # How long it had waited when the nudge was sent, as then: the message bears that
+            # time, and an edit about another request is no news of this one's wait.
+            sent = datetime.fromisoformat(nudge["created_at"])
             shown = case_blocks.approval_nudge(
-                card, other, who.role or needs, policy, store.clock.now(),
+                card, other, who.role or needs, policy, sent,
                 known_time_zone(store, reader), granted, others,
             )  # fmt: skip
-            outbox.update(nudge["key"], shown, key=f"{nudge['key']}:{change}")
+            show(nudge, shown)
+    return in_clicked

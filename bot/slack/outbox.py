@@ -491,7 +491,10 @@ class Sender:
                 if item["digest"]:  # it may have gone out in a digest: replace it alone
                     current = self._current(channel, ts)
                     if current is not None and digests.is_digest(current):
-                        message = digests.replace_item(current, str(item["id"]), message)
+                        # only listed there, it is found by what it last said
+                        said = edge_db.sent_updates(self.store, first["target"])
+                        said.append(_payload(item)["message"])
+                        message = digests.replace_item(current, str(item["id"]), message, said)
                 self.client.chat_update(channel=channel, ts=ts, **message)
                 return channel, ts
             if method == "files.upload":

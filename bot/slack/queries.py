@@ -239,6 +239,16 @@ def updated_later(store: Store, of_key: str, item_id: int) -> bool:
     return row is not None
 
 
+def sent_updates(store: Store, of_key: str) -> list[dict]:
+    """The messages the message `of_key` was changed to and Slack took, the latest first."""
+    rows = store.db.execute(
+        """SELECT payload FROM outbox WHERE method = 'chat.update' AND target = ?
+             AND status = 'sent' ORDER BY id DESC""",
+        [of_key],
+    ).fetchall()
+    return [json.loads(row[0])["message"] for row in rows]
+
+
 def outbox_item(store: Store, key: str) -> dict | None:
     rows = list(store.db.query("SELECT * FROM outbox WHERE key = ?", [key]))
     return rows[0] if rows else None

@@ -922,6 +922,11 @@ def decided_card(card: CaseCard, solution: SolutionRecord, policy: SolutionPolic
     )
     if solution.decision_reason:
         text += Mrkdwn("\n") + quote(solution.decision_reason, 500)
+    if solution.decided_at:  # how long it waited, for good: a nudge's "has waited" was then
+        decided = datetime.fromisoformat(solution.decided_at)
+        asked = datetime.fromisoformat(solution.created_at)
+        text += Mrkdwn("\nDecided ") + shown_at(decided) + f", {waited(decided - asked)} after "
+        text += Mrkdwn("it was asked.")
     return message(f"{verdict}: {describe(policy, solution)} on {card.case.ref}", sections(text))
 
 

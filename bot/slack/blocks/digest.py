@@ -148,10 +148,14 @@ def has_item(current: Message, tag: str) -> bool:
     return tag in _tags(current)
 
 
-def replace_item(current: Message, tag: str, replacement: Message) -> Message:
+def replace_item(
+    current: Message, tag: str, replacement: Message, listed_as: Sequence[Message] = ()
+) -> Message:
     """`current` (a digest, as Slack holds it) with the item `tag` shown as `replacement`,
-    the other items as they are; as it is when the item is only listed by a line. The text
-    is Slack's copy of our fallback, escaped once already: it goes back as it is."""
+    the other items as they are. An item only listed by a line, which carries no tag, has
+    its line found by what it said: `listed_as`, the messages the item was sent or last
+    changed as, latest first (none: the digest stays as it is). The text is Slack's copy of
+    our fallback, escaped once already: it goes back as it is."""
     blocks: list[dict] = []
     done = False
     for block in current.get("blocks", []):
@@ -160,7 +164,30 @@ def replace_item(current: Message, tag: str, replacement: Message) -> Message:
         elif not done:
             blocks += tagged(replacement.get("blocks", []), tag)
             done = True
+    if not done:
+        blocks = _relisted(blocks, [Mrkdwn("• ") + _line(m) for m in listed_as], replacement)
     return {"text": current.get("text", ""), "blocks": blocks}
+
+
+def _relisted(blocks: list[dict], lines: Sequence[str], replacement: Message) -> list[dict]:
+    """`blocks` with the first of `lines` found in a listing section (its latest wording
+    first) said as `replacement` is, within the section's limit."""
+    for line in lines:
+        for place, block in enumerate(blocks):
+            text = block.get("text") or {}
+            if block.get("type") != "section" or tag_of(str(block.get("block_id", ""))):
+                continue
+            said = str(text.get("text", "")).split("\n")
+            if line not in said:
+                continue
+            at = said.index(line)
+            room = SECTION_LIMIT - (sum(len(s) + 1 for s in said) - 1 - len(line)) - 2
+            if room < len("…"):  # no room: as it is (a cut line is never silent)
+                return blocks
+            said[at] = Mrkdwn("• ") + fit(_line(replacement), min(LINE_LIMIT, room))
+            changed = {**block, "text": {**text, "text": "\n".join(said)}}
+            return [*blocks[:place], changed, *blocks[place + 1 :]]
+    return blocks
 
 
 def in_place(

@@ -5,7 +5,7 @@ tab (the one way to decide a request whose card Slack would not take), which is 
 again saying what was done."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -27,7 +27,7 @@ from bot.shared.refusal import Refusal
 from bot.slack.approvals import Clicked, clicked_message, show_everywhere, show_same_kind
 from bot.slack.blocks import base
 from bot.slack.blocks import cases as case_blocks
-from bot.slack.blocks.digest import in_place, tag_of
+from bot.slack.blocks.digest import in_place, replace_item, tag_of
 from bot.slack.boundary import Listeners
 from bot.slack.casework import contact_card, open_solve_modal
 from bot.slack.ids import Action, any_numbered
@@ -37,6 +37,9 @@ from bot.slack.outbox import Outbox
 from bot.slack.people import known_time_zone, time_zone
 
 NOTICE = "home_notice"  # in the context: what a decision made on the Home tab says there
+# How a decision shows where it was made: its card (the decision), and the other requests in
+# the message clicked that name it, by their tag there (see show_same_kind).
+ShowDecision = Callable[[base.Message, Mapping[str, base.Message]], object]
 
 
 def _number(body: dict) -> int | None:
@@ -157,10 +160,13 @@ def approve(
             return
         block_id = body["actions"][0].get("block_id", "")
 
-        def replace_card(card: base.Message) -> None:
-            # In a digest of approval requests, only this one's card is replaced; the card
+        def replace_card(card: base.Message, others: Mapping[str, base.Message]) -> None:
+            # In a digest of approval requests, only this one's card is replaced, and the
+            # others in it that name it (`others`, by tag) show it as it now stands; the card
             # and nudges not clicked show the decision too (one made in a DM, on the card).
             shown = in_place(body.get("message"), block_id, lambda _: card)
+            for tag, other in others.items():
+                shown = replace_item(shown, tag, other)
             respond(replace_original=True, **shown)
             clicked = clicked_message(body, tag_of(block_id))
             show_everywhere(outbox, solution_id, card, "decided", clicked)
@@ -210,14 +216,12 @@ def home_notice(context: BoltContext) -> Callable[..., None]:
     return tell
 
 
-def decided_away(
-    outbox: Outbox, context: BoltContext, solution_id: int
-) -> Callable[[base.Message], None]:
+def decided_away(outbox: Outbox, context: BoltContext, solution_id: int) -> ShowDecision:
     """How a decision made away from its card (on the Home tab, or in the Deny modal) shows:
     the card in the leads' channel and the nudges in DMs become the decision, unless Slack
     never took them, and the decider's Home tab says it."""
 
-    def replace_card(card: base.Message) -> None:
+    def replace_card(card: base.Message, _: Mapping[str, base.Message]) -> None:
         show_everywhere(outbox, solution_id, card, "decided")
         context[NOTICE] = card
 
@@ -249,7 +253,7 @@ def tell_unchanged(respond: Callable[..., object], decision: Decision, tz: ZoneI
 
 def announce(
     services: Services, outbox: Outbox, respond: Callable[..., object], decision: Decision,
-    replace_card: Callable[[base.Message], object], tz: ZoneInfo | None,
+    replace_card: ShowDecision, tz: ZoneInfo | None,
     clicked: Clicked | None = None,
 ) -> None:  # fmt: skip
     """Show a decision on the approval card, and on those of the other requests of its kind
@@ -261,8 +265,9 @@ def announce(
     solution = decision.solution
     card = existing(case_card(services.store, solution.case_id), f"case C-{solution.case_id}")
     policy = services.guide.solutions
-    replace_card(case_blocks.decided_card(card, solution, policy))
-    show_same_kind(services, outbox, solution, clicked)
+    # The others first: the message clicked shows them as they now stand too.
+    others = show_same_kind(services, outbox, solution, clicked)
+    replace_card(case_blocks.decided_card(card, solution, policy), others)
     headline = f"{decision.outcome.capitalize()}: {describe(policy, solution)} on {card.case.ref}."
     outbox.post(
         solution.requested_by,
