@@ -864,9 +864,9 @@ def _splice(
             replacements.append(replacement)
             last_said = replacement or last_said
             # "as a rule" before a lead-in gets a comma of its own: "As a rule, just to recap,"
-            lead = chosen[index + 1][3].rewrite.endswith((",", ":"))
+            next_leads_in = chosen[index + 1][3].rewrite.endswith((",", ":"))
             ends = replacement.endswith((",", ":"))
-            pieces.append(", " if replacement and not ends and lead else " ")
+            pieces.append(", " if replacement and not ends and next_leads_in else " ")
             position = following
             continue
         if not replacement:
