@@ -298,6 +298,35 @@ def test_help_or_a_slash_command_in_a_direct_message_is_answered_not_kept_as_a_g
     assert [text for (text, *_) in stored(local)] == ["where is my box"]  # no gap for the leads
 
 
+REFUSED = ("for leads and managers", "Only team leads can", "answered by an administrator")
+EVERYONES = "/draft, /tone, /case, /note, /solve, /followup, /redirect"
+
+
+def commands_in_help(local: LocalSlack, who: str) -> str:
+    (reply,) = local.workspace.direct_message(who, "help")
+    return reply.render().text.split("The other commands you can use: ")[1]
+
+
+@pytest.mark.writes_content
+def test_help_lists_only_the_commands_the_readers_role_can_use(local):
+    # QA: a rep's help listed /summary, /kb and /customer, which then refused her
+    assert commands_in_help(local, "ana") == f"{EVERYONES}."
+    assert commands_in_help(local, "sam") == f"{EVERYONES}."  # a senior
+    for who in ("lee", "mia"):
+        assert commands_in_help(local, who) == f"{EVERYONES}, /summary, /kb."
+    for command in ("/summary", "/kb", "/customer"):  # each of them refuses a rep
+        said = "\n".join(r.render().text for r in local.workspace.command("ana", command, ""))
+        assert any(words in said for words in REFUSED), command
+        (told,) = local.workspace.direct_message("ana", f"{command} this week")
+        assert told.render().text.startswith(f"{command} is not one of the commands your role")
+    # /customer is for the roles roles.yaml gives the right: leads here, and managers above them
+    roles = local.settings.playbooks_dir / "roles.yaml"
+    roles.write_text(roles.read_text().replace("  customer_data: []", "  customer_data: [lead]"))
+    local.workspace.command("lee", "/kb", "reload")
+    assert commands_in_help(local, "mia") == f"{EVERYONES}, /summary, /kb, /customer."
+    assert commands_in_help(local, "ana") == f"{EVERYONES}."
+
+
 def test_the_bot_ignores_its_own_and_edited_messages(local):
     local.client.event({**local.fake.dm_event(ANA, "hello"), "subtype": "message_changed"})
     local.client.event({**local.fake.dm_event(ANA, "hello"), "bot_id": "B0OTHER"})

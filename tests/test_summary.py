@@ -6,6 +6,7 @@ week and a Monday 00:30 (Sunday 23:30 UTC) is the next one; 2026-W26 is the week
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -593,7 +594,15 @@ def test_exports(summary):
     # solutions by the playbook's names, money with its currency
     credit = next(f for f in summary.solutions.value_by_type if f.name == "account_credit")
     assert credit.label == "Account credit"
-    assert "| Their value by type: Account credit | 10.00 GBP | 0.00 GBP | +10.00 GBP |" in markdown
+    assert (
+        "| Value granted, by type: Account credit | 10.00 GBP | 0.00 GBP | +10.00 GBP |" in markdown
+    )
+    # the types count the week's proposals that stand, and say so: 6 proposed, one denied and
+    # one pending, 4 granted (QA read "Solutions by type" as all proposed)
+    granted = re.findall(
+        r"^\| Solutions proposed and granted, by type: [^|]+ \| (\d+) \|", markdown, re.M
+    )
+    assert sum(map(int, granted)) == 4
     assert "| First-contact resolution | ≥ 70% | 33.3% | no |" in markdown
     parsed = list(csv.DictReader(io.StringIO(to_csv(summary))))
     assert len(parsed) == len(rows(summary)) + len(GOALS)

@@ -298,6 +298,27 @@ def test_a_busy_week_reads_in_words_not_ids_in_slack_the_post_and_the_export(loc
         assert rows and not [label for label in rows if label in keys], name
 
 
+def test_the_solutions_by_type_say_they_are_the_granted_ones_and_add_up_to_them(local):
+    """Found by QA: "Solutions proposed: 3" over "Solutions by type ◦ Account credit: 1 ◦
+    Refund: 1", the denied refund left out of a list that did not say it counts granted ones."""
+    local.workspace.command("ana", "/case", "Maria Lopez, box arrived damaged")
+    local.workspace.click("ana", "Create")  # a new customer
+    for solution, amount in (("Account credit", "15"), ("Refund", "120")):
+        local.workspace.command("ana", "/solve", "C-1001")
+        local.workspace.fill("Solution", solution, "ana")
+        local.workspace.fill("Amount (GBP or months), where it applies", amount, "ana")
+        local.workspace.fill("Reason", "Damaged twice", "ana")
+        local.workspace.submit("ana")
+    local.workspace.click("lee", "Deny")  # the refund, above a rep's authority
+    local.workspace.fill("Why? The rep sees this.", "Credit given already", "lee")
+    local.workspace.submit("lee")
+    text = shown(local.workspace.command("mia", "/summary", "this week"))
+    assert "Solutions proposed: *2*" in text and "Denied: *1*" in text
+    granted = text.split("_Solutions proposed and granted, by type_")[1].split("_Value")[0]
+    assert re.findall(r"◦ (.+?): \*(\d+)\*", granted) == [("Account credit", "1")]
+    assert "_Value granted, by type_" in text
+
+
 def test_what_a_closed_case_withdrew_is_no_decision_no_wait_and_no_first_contact_fix(local):
     """Found by a new-user QA play: a solution waiting for approval and a redirect nobody took,
     both withdrawn when the case was closed, read as "Median time to decision: 0 min" and

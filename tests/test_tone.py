@@ -193,6 +193,28 @@ def test_flags_name_the_phrase_where_it_is_with_why_and_a_rewrite(rules):
             "As per policy, as per policy, as per policy we cannot refund.",
             "As a rule we can [add: what you can do] rather than refund.",
         ),
+        # two phrases joined by "&" or "and", one a lead-in, lose the joint (QA got "Just to
+        # recap, & as a rule we can ..." and "... rather than do that, just to recap, & as a rule.")
+        (
+            "as I said & as per policy we cannot refund",
+            "Just to recap, as a rule we can [add: what you can do] rather than refund.",
+        ),
+        (
+            "unfortunately we can't do that, as I said & as per policy",
+            "We can [add: what you can do] rather than do that, as a rule.",
+        ),
+        (
+            "as I said + as per policy, the refund takes 5 days",
+            "Just to recap, as a rule, the refund takes 5 days.",
+        ),
+        (
+            "as I said & as per my previous email, the refund takes 5 days",
+            "Just to recap, the refund takes 5 days.",
+        ),
+        (
+            "as I said and unfortunately we cannot refund",
+            "Just to recap, we can [add: what you can do] rather than refund.",
+        ),
         # a clause or a sentence typed again and again is said once, with no comma doubled (a
         # QA play got "Just to recap,, we can ..., we can ..., we can ...")
         (

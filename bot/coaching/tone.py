@@ -87,6 +87,8 @@ REPEATED = re.compile(r"\b(\w+(?:\s+\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
 CLAUSE_AGAIN = re.compile(r"(^|,\s+)([^,.;!?]+?)(?:,\s+\2)+(?=[,.;!?]|\s*$)", re.IGNORECASE)
 # Commas left side by side where a repeated phrase went: "Just to recap,, we can".
 DOUBLE_COMMA = re.compile(r",(?:\s*,)+")
+# Only "and", "&" or "+" between two phrases: "as I said & as per policy".
+JOINT = re.compile(r"[\s,]*(?:&|\+|and)[\s,]*", re.IGNORECASE)
 # Where a phrase's rewrite fits in its clause (see the header of tone.yaml). A clause ends at
 # punctuation (not a comma or point inside a number, "1,000" or "2.5") or a dash.
 Fits = Literal["anywhere", "start", "after words", "end", "whole", "nowhere"]
@@ -815,6 +817,12 @@ def _splice(
         following = chosen[index + 1][0] if index + 1 < len(chosen) else end
         rest = text[position:following]  # up to the next phrase
         after = text[position:end]  # what follows in the sentence
+        # Two phrases joined by "&" or "and" where one is rewritten as a lead-in or left out
+        # ("as I said & as per policy") lose the joint, which would join nothing ("Just to
+        # recap, & as a rule"), and lead together into what follows the second.
+        joined = _joined(rule, chosen[index + 1][3] if index + 1 < len(chosen) else None, rest)
+        if joined:
+            after = text[chosen[index + 1][1] : end]
         clause = CLAUSE.match(rest)
         stranded = (
             clause is not None
@@ -851,6 +859,16 @@ def _splice(
             pieces[-1] = ""
             replacements.append("")
             continue
+        if joined:
+            pieces.append(replacement)
+            replacements.append(replacement)
+            last_said = replacement or last_said
+            # "as a rule" before a lead-in gets a comma of its own: "As a rule, just to recap,"
+            next_leads_in = chosen[index + 1][3].rewrite.endswith((",", ":"))
+            ends = replacement.endswith((",", ":"))
+            pieces.append(", " if replacement and not ends and next_leads_in else " ")
+            position = following
+            continue
         if not replacement:
             # Left out with the commas that went with it: "Sadly, it's" is "It's", and "we are,
             # sadly, out" is "we are out"; a comma between two clauses stays: "not my area I'm
@@ -879,6 +897,14 @@ def _splice(
     if not any(c.isalnum() for c in sentence):
         return "", replacements  # the sentence was only the phrase ("Unfortunately."): it goes
     return lead + sentence + trail, replacements
+
+
+def _joined(rule: ToneRule, following: ToneRule | None, between: str) -> bool:
+    """Whether a phrase and the next are joined by "and", "&" or "+" alone, and one of them is
+    rewritten as a lead-in ("just to recap,") or left out, so that the joint joins nothing."""
+    if following is None or COVERED in (rule, following) or not JOINT.fullmatch(between):
+        return False
+    return any(not r.rewrite or r.rewrite.endswith((",", ":")) for r in (rule, following))
 
 
 def _is_tail(rest: str) -> bool:

@@ -31,8 +31,10 @@ TABLE_TITLES = {
     "top_unanswered": "Most asked with no good answer",
     "added_to_faq": "What leads added to the FAQ (phrasings, or a new entry)",
     "top_phrases": "Phrases /tone caught most",
-    "count_by_type": "Solutions by type",
-    "value_by_type": "Their value by type",
+    # Only the solutions that stand (authorized or approved) of those proposed in the week:
+    # the heading says so, so that a denied or pending one is not looked for in them.
+    "count_by_type": "Solutions proposed and granted, by type",
+    "value_by_type": "Value granted, by type",
     "redirects_by_team": "Redirects by receiving team",
     "median_wait_by_team": "Median wait to be taken, by team",
     "max_wait_by_team": "Longest wait to be taken, by team",

@@ -216,19 +216,23 @@ def faq_no_match(asked: str, other_language: bool = False) -> Message:
     return message(text, [section(quote(asked) + "\n" + text)])
 
 
-def dm_help(command: str | None = None) -> Message:
-    """What a direct message to the bot does, for a rep who asks ("help") or who typed a slash
-    command into a message (`command`), which Slack then sends as text."""
-    typed = (
-        f"{command} is a command: type it in the message box of a channel or of this "
-        "conversation, not in a thread, and Slack sends it to me as one. "
-        if command
-        else ""
-    )
-    others = ", ".join(c.value for c in Command if c is not Command.FAQ)
+def dm_help(usable: Sequence[Command], command: str | None = None) -> Message:
+    """What a direct message to the bot does, for someone who asks ("help") or who typed a
+    slash command into a message (`command`), which Slack then sends as text; `usable`, the
+    commands their role may use, are the ones named."""
+    if command and command not in usable:
+        typed = f"{command} is not one of the commands your role can use. "
+    elif command:
+        typed = (
+            f"{command} is a command: type it in the message box of a channel or of this "
+            "conversation, not in a thread, and Slack sends it to me as one. "
+        )
+    else:
+        typed = ""
+    others = ", ".join(c.value for c in usable if c is not Command.FAQ)
     return note(
         f"{typed}Send me the customer's words and I'll find the answer in the FAQ, as /faq "
-        f"does. The other commands: {others}."
+        f"does. The other commands you can use: {others}."
     )
 
 

@@ -6,8 +6,8 @@ from slack_sdk import WebClient
 
 from bot.privacy.service import overview
 from bot.services import Services
-from bot.shared.roles import CUSTOMER_DATA
 from bot.slack import queries as edge_db
+from bot.slack.access import may_use
 from bot.slack.blocks import privacy as privacy_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
@@ -16,7 +16,7 @@ from bot.slack.people import time_zone
 
 def customer(ack: Ack, command: dict, client: WebClient, services: Services) -> None:
     user_id = command.get("user_id", "")
-    if not services.roles.may(user_id, CUSTOMER_DATA):
+    if not may_use(services.roles, user_id, Command.CUSTOMER):
         ack(response_type="ephemeral", **privacy_blocks.not_allowed())
         return
     text = command.get("text", "").strip()

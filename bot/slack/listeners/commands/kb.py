@@ -5,6 +5,7 @@ from slack_bolt import Ack, Respond
 
 from bot.faq.gaps import find_gaps
 from bot.services import Services
+from bot.slack.access import may_use
 from bot.slack.blocks import kb as kb_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command
@@ -16,12 +17,12 @@ def _subcommand(command: dict, services: Services) -> str | None:
     """The subcommand to run, or None when the user may not or did not say one."""
     words = command.get("text", "").split()
     wanted = words[0].lower() if words else ""
-    allowed = services.roles.at_least(command.get("user_id", ""), "lead")
+    allowed = may_use(services.roles, command.get("user_id", ""), Command.KB)
     return wanted if allowed and wanted in SUBCOMMANDS else None
 
 
 def acknowledge(ack: Ack, command: dict, services: Services) -> None:
-    if not services.roles.at_least(command.get("user_id", ""), "lead"):
+    if not may_use(services.roles, command.get("user_id", ""), Command.KB):
         ack(response_type="ephemeral", **kb_blocks.not_allowed())
     elif (subcommand := _subcommand(command, services)) is None:
         ack(response_type="ephemeral", **kb_blocks.usage())

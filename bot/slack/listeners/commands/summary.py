@@ -5,6 +5,7 @@ from slack_bolt import Ack, Respond
 from bot.reporting.summary import summary_labels
 from bot.reporting.weekly import weekly_summary
 from bot.services import Services
+from bot.slack.access import may_use
 from bot.slack.blocks import base
 from bot.slack.blocks.summary import summary_post
 from bot.slack.boundary import Listeners
@@ -12,14 +13,14 @@ from bot.slack.ids import Command
 
 
 def acknowledge(ack: Ack, command: dict, services: Services) -> None:
-    if not services.roles.at_least(command.get("user_id", ""), "lead"):
+    if not may_use(services.roles, command.get("user_id", ""), Command.SUMMARY):
         ack(response_type="ephemeral", **base.note("The weekly summary is for leads and managers."))
     else:
         ack()  # a year of data takes a moment to add up; a week it cannot read is said then
 
 
 def preview(command: dict, respond: Respond, services: Services) -> None:
-    if not services.roles.at_least(command.get("user_id", ""), "lead"):
+    if not may_use(services.roles, command.get("user_id", ""), Command.SUMMARY):
         return
     week = command.get("text", "").strip() or None
     guide = services.guide

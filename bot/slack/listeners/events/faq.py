@@ -4,6 +4,7 @@ from slack_bolt import Ack
 
 from bot.faq.pleasantries import only_thanks
 from bot.services import Services
+from bot.slack.access import usable
 from bot.slack.blocks import faq as faq_blocks
 from bot.slack.boundary import Listeners
 from bot.slack.ids import Command, Event
@@ -31,7 +32,8 @@ def answer_direct_message(
     elif text.lower() in HELP or first in COMMANDS:
         command = first if first in COMMANDS else None
         with outbox.unit_of_work(delivery_key):
-            outbox.post(channel, faq_blocks.dm_help(command))
+            usable_here = usable(services.roles, event.get("user", ""))
+            outbox.post(channel, faq_blocks.dm_help(usable_here, command))
         return
     result = services.faq.match(text)  # before the transaction: matching holds no lock
     if not result.names_a_need:
