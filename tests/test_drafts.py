@@ -413,6 +413,42 @@ def test_a_feeling_that_is_negated_does_not_count(message, emotion):
 
 
 @pytest.mark.parametrize(
+    ("message", "cue"),
+    [
+        # a "never" about the box does not reach the feeling in the clause after it
+        ("my box never came and I'm furious", "furious"),
+        ("my delivery never arrived and I'm furious", "furious"),
+        ("my box never came and I'm angry", "angry"),
+        ("my box never came and I am furious", "furious"),
+        ("I'm furious, my box never came", "furious"),
+        ("the refund didn't come through so I'm livid", "livid"),
+        ("it never turned up and now I'm fuming", "fuming"),
+        ("we didn't get the box and we're outraged", "outraged"),
+        # a comparison with every time before, not a denial
+        ("I've never been so angry in my life", "angry"),
+    ],
+)
+def test_a_negation_ends_with_its_clause(message, cue):
+    reading = detect_emotion(message)
+    assert reading.emotion == "angry", reading
+    assert reading.cues[0] == cue
+
+
+@pytest.mark.parametrize(
+    ("message", "emotion"),
+    [
+        ("I'm not angry, just confused", "confused"),
+        ("I'm not angry and not upset, just asking", "neutral"),
+        ("I'm not so angry about it, which days do you deliver?", "neutral"),
+        ("the box never came and I'm not upset, just asking when it will", "neutral"),
+        ("my box never came but I'm not angry", "neutral"),
+    ],
+)
+def test_a_negation_in_the_feelings_own_clause_still_negates(message, emotion):
+    assert detect_emotion(message).emotion == emotion
+
+
+@pytest.mark.parametrize(
     ("message", "emotion"),
     [
         ("Hi, I hope you're well. Which days do you deliver? Thanks, Sue", "neutral"),
