@@ -238,3 +238,38 @@ def test_missing_files_are_errors(tmp_path):
         f"{tmp_path / 'empathy.yaml'}:0: error: file not found",
         f"{tmp_path / 'situations.yaml'}:0: error: file not found",
     ]
+
+
+LATE_WITHIN = "    within: 2 working hours\n"
+INSTEAD = """\
+    instead:
+      - says: ["box ..2 never came/arrived"]
+        use: general
+"""
+
+
+def test_a_situation_gives_way_when_the_message_says_it_cannot_be_right(books):
+    path = books / "situations.yaml"
+    path.write_text(SITUATION.replace(LATE_WITHIN, LATE_WITHIN + INSTEAD))
+    playbooks, problems = load_playbooks(books)
+    assert problems == []
+    late = Entry("box_late", "q", "a")
+    assert playbooks.situation_for(late, "my box has never arrived").id == "general"
+    assert playbooks.situation_for(late, "my box is late").id == "late"
+    assert playbooks.situation_for(late).id == "late"
+
+
+@pytest.mark.parametrize(
+    ("says", "use", "expected"),
+    [
+        ("box ..9 never", "general", "..9"),
+        ("box never", "missing", "instead uses 'missing', no other situation"),
+        ("box never", "late", "instead uses 'late', no other situation"),
+    ],
+)
+def test_a_wrong_instead_is_named(books, says, use, expected):
+    path = books / "situations.yaml"
+    instead = INSTEAD.replace("box ..2 never came/arrived", says).replace("general", use)
+    path.write_text(SITUATION.replace(LATE_WITHIN, LATE_WITHIN + instead))
+    found = messages(books)
+    assert any(expected in message for message in found), found

@@ -172,7 +172,7 @@ def draft_reply(
             situation=CLOSING, emotion=reading.emotion, cues=reading.cues, style=style,
             version=version, due=None, promise=None, closing=closing,
         )  # fmt: skip
-    situation = playbooks.situation_for(entry)
+    situation = playbooks.situation_for(entry, text)
     fill = _in_their_words(situation, text, synonyms)
     lines = playbooks.empathy_lines(situation, reading.emotion)
     options = [fill(option) for option in situation.options]

@@ -2,7 +2,8 @@
 (repeated "!!", CAPS, "again", "still ..."), so a rep can see why the draft says what it says.
 
 Plain statements of feeling ("I am very upset", "I'm so angry", "I'm worried") count most, and
-only when they are not negated: "I'm not upset, just asking" says no feeling at all. Nor do
+only when they are not negated: "I'm not upset, just asking" says no feeling at all, while in
+"my box never came and I'm furious" the "never" is about the box. Nor do
 courtesies: "I hope you're well" is no worry, "it's not urgent" no hurry (bot.faq.pleasantries
 knows them, as /faq leaves them out of the question)."""
 
@@ -107,7 +108,14 @@ INTENSIFIERS = frozenset(STRONGER.split())
 NEGATIONS = "not no never isnt arent wasnt werent dont doesnt didnt aint hardly nor without"
 NEGATORS = frozenset(NEGATIONS.split())
 NEGATION_REACH = 4  # words before a feeling word in which a "not" cancels it
-CLAUSE_END = re.compile(r"[.,;:!?()\n]|\b(but|though|although|however)\b")
+# A "not" reaches no further than its clause. "and", "so", "then" or "now" before the customer
+# speaks of themselves again starts a new one: "my box never came and I'm furious" is furious.
+CLAUSE_END = re.compile(
+    r"[.,;:!?()\n]|\b(but|though|although|however)\b"
+    r"|\b(and|so|then|now)\b(?= (i|im|ive|id|ill|we|were|weve|wed)\b)"
+)
+# "I've never been so angry" is no denial but a comparison with every time before.
+NEVER_SO = re.compile(r"\b(been|felt) (so|this|more)$")
 NO_FEELING = re.compile(
     r"\bas far as (i|im|i am|we|were|we are) (\w+ )?concerned\b|\bupset (stomach|tummy)\b"
 )
@@ -163,7 +171,8 @@ def detect_emotion(message: str) -> EmotionReading:
     for emotion, feeling in FEELING_WORDS:
         for match in feeling.finditer(folded):
             before = _clause_before(folded, match.start())
-            if NEGATORS.intersection(before[-NEGATION_REACH:]):
+            reach = before[-NEGATION_REACH:]
+            if NEGATORS.intersection(reach) and not NEVER_SO.search(" ".join(reach)):
                 continue
             add(emotion, typed(match), 3 if before and before[-1] in INTENSIFIERS else 2)
     for emotion, pattern, weight in COMPILED:

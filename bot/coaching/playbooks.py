@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from bot.coaching.emotion import EMOTIONS
+from bot.coaching.tone import compile_pattern
 from bot.faq.knowledge import ID_PATTERN, Entry
 from bot.shared.content import (
     Problem,
@@ -115,6 +116,19 @@ class WorkingHours:
 
 
 @dataclass(frozen=True)
+class Instead:
+    """Another situation for a message that says what this one cannot be: a box whose items
+    need putting right came, so one that "never came" is asked after instead."""
+
+    says: tuple[str, ...]  # phrases in the pattern language of tone.yaml
+    use: str  # the id of the situation to use instead
+
+    def said_in(self, message: str) -> bool:
+        lowered = message.lower()
+        return any(compile_pattern(phrase).spans(lowered) for phrase in self.says)
+
+
+@dataclass(frozen=True)
 class Situation:
     id: str
     problem: str  # a clause: "your {thing} is running late"
@@ -127,6 +141,7 @@ class Situation:
     tags: tuple[str, ...] = ()
     templates: dict[str, str] = field(default_factory=dict)  # style -> template file
     empathy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emotion -> lines
+    instead: tuple[Instead, ...] = ()
     source: str = ""  # "file:line"
 
 
@@ -138,9 +153,17 @@ class Playbooks:
     working_hours: WorkingHours = WorkingHours()
     templates: dict[str, jinja2.Template] = field(default_factory=dict)  # file name -> template
 
-    def situation_for(self, entry: Entry | None) -> Situation:
+    def situation_for(self, entry: Entry | None, message: str = "") -> Situation:
         """The situation that names the entry's id, else the one sharing most of its tags
-        (the first in the file on a tie), else the fallback."""
+        (the first in the file on a tie), else the fallback; and in its place the one its
+        `instead` names when the customer's message says what that one says."""
+        found = self._situation_of(entry)
+        for instead in found.instead:
+            if instead.said_in(message):
+                return self.situation(instead.use) or found
+        return found
+
+    def _situation_of(self, entry: Entry | None) -> Situation:
         if self.fallback is None:
             raise LookupError("the playbooks have no fallback situation (see repbot check)")
         if entry is None:
@@ -319,10 +342,19 @@ def _holiday(value: object) -> date | tuple[int, int]:
     return day.month, day.day
 
 
+def _said(value: str) -> str:
+    try:
+        compile_pattern(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r}: {error}") from None
+    return value
+
+
 # "2 working hours": when a situation's next step is due, and a team's reply (teams.yaml).
 Within = Annotated[str, AfterValidator(_within)]
 Phrase = Annotated[Text, AfterValidator(_placeholders)]
 Clock = Annotated[time, BeforeValidator(_clock)]
+Said = Annotated[Text, AfterValidator(_said)]
 Lines = Annotated[list[Text], MinLen(1)]
 LINES = "a list of lines, one or more"
 
@@ -355,6 +387,11 @@ class StyleTemplates(Shape, title="style"):
 STYLES = tuple(StyleTemplates.model_fields)  # each has templates/<style>.j2
 
 
+class InsteadShape(Shape, title="field"):
+    says: list[Said] = Field(min_length=1, description="a list of phrases, as in tone.yaml")
+    use: Annotated[str, AfterValidator(_one_word)]
+
+
 class SituationShape(Shape):
     id: Annotated[str, AfterValidator(_one_word)]
     faq: list[Text] = Field(default_factory=list, description="a list of FAQ ids")
@@ -372,6 +409,9 @@ class SituationShape(Shape):
     )
     empathy: EmotionLines = Field(
         default_factory=EmotionLines, description="a mapping of an emotion to its lines"
+    )
+    instead: list[InsteadShape] = Field(
+        default_factory=list, description="a list of {says: [phrases], use: situation id}"
     )
 
 
@@ -544,10 +584,17 @@ def _load_situations(
         message = f"fallback {content.fallback!r} must name one of the situations"
         problems.append(Problem(name, line_at(root, ("fallback",)), message))
     for situation in situations:
+        line = int(situation.source.rsplit(":", 1)[1])
         if situation is not fallback and not situation.faq and not situation.tags:
-            line = int(situation.source.rsplit(":", 1)[1])
             message = f"situation {situation.id!r} has no faq ids or tags, so nothing reaches it"
             problems.append(Problem(name, line, message, "warning"))
+        ids = {s.id for s in situations} - {situation.id}
+        for instead in situation.instead:
+            if instead.use not in ids:
+                message = (
+                    f"situation {situation.id!r}: instead uses {instead.use!r}, no other situation"
+                )
+                problems.append(Problem(name, line, message))
     return tuple(situations), fallback, hours
 
 
@@ -615,5 +662,6 @@ def _situation(
         tags=tuple(shaped.tags),
         templates=templates,
         empathy=empathy,
+        instead=tuple(Instead(tuple(i.says), i.use) for i in shaped.instead),
         source=f"{name}:{line_of(node)}",
     )

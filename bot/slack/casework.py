@@ -45,7 +45,7 @@ def case_message(
 def situation_of(services: Services, card: CaseCard) -> str:
     """The playbook situation of a case, from its topic as the FAQ understands it."""
     entry = services.faq.match(card.case.topic).leading()
-    return services.guide.playbooks.situation_for(entry).id
+    return services.guide.playbooks.situation_for(entry, card.case.topic).id
 
 
 def open_solve_modal(
