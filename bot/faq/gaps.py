@@ -341,6 +341,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         offered: tuple[Scored, ...] = ()
+        scores: tuple[float, ...] = ()
         suggested = asked_as = reads_now = added = answered_with = None
         phrasing_of: tuple[Entry, ...] = ()
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
@@ -373,6 +374,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 added = _added(store, questions[0], phrasing_of)
             if asked_as is None and not phrasing_of:
                 answered_with = _answered_with(edition, query_ids, answered, marked)
+            scores = _scores_now(edition, questions, offered, set(marked))
             doubted = answered_with is not None and answered_with.entry.id in (
                 edition.lessons.doubted(edition.matcher, questions[0])
             )
@@ -381,14 +383,13 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 # others are offered as /faq itself offers them, not one it puts at 3% (left
                 # out as if the entry were gone, "can I change the delivery day to saturday"
                 # was offered the payment date, for "change")
-                scores = _scores_now(edition, questions, offered, set(marked))
-                plausible = {
-                    s.entry.id
+                kept = [
+                    (s, score)
                     for s, score in zip(offered, scores, strict=True)
                     if score >= edition.matcher.suggest_at
-                }
-                offered = tuple(s for s in offered if s.entry.id in plausible)
-                if suggested is not None and suggested.id not in plausible:
+                ]
+                offered, scores = tuple(s for s, _ in kept), tuple(score for _, score in kept)
+                if suggested is not None and suggested not in {s.entry for s in offered}:
                     suggested = None
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]
         paraphrases = tuple(
@@ -400,8 +401,7 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
                 tuple(question_of(text) for _, text in group), paraphrases, asked_as,
-                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now,
-                added, answered_with)
+                scores, phrasing_of, reads_now, added, answered_with)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
     picks = [row for row in faq_db.picks_since(store, since) if row[0] not in seen]
