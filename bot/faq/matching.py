@@ -607,6 +607,9 @@ class Matcher:
         self._eager_units = self._all_units() if count <= _EAGER_GRAMS else None
         self._units_cache = functools.lru_cache(maxsize=_UNITS_CACHE)(self._units_of_entry)
         self._sayings = functools.lru_cache(maxsize=units)(self._sayings_of_entry)
+        # an entry's phrasings as read (`closest_phrasing`): wanted again for every question
+        # like one reps turned it down for, and a popular entry has hundreds learned
+        self._phrasings_read = functools.lru_cache(maxsize=_UNITS_CACHE)(self._read_phrasings)
         # What a question shares with an entry, wanted again by its evidence: calibrating wants
         # it after ranking all its questions, so their grams are kept till then.
         self._question_grams = functools.lru_cache(maxsize=_CALIBRATION_PHRASINGS)(
@@ -742,9 +745,11 @@ class Matcher:
     def closest_phrasing(self, entry_id: str, reading: Reading) -> float:
         """The likeness (`likeness`) of the question as read to the entry's closest phrasing; 0
         for an id the FAQ lacks."""
+        return max((self.likeness(reading, p) for p in self._phrasings_read(entry_id)), default=0.0)
+
+    def _read_phrasings(self, entry_id: str) -> tuple[Reading, ...]:
         entry = next((entry for entry in self.entries if entry.id == entry_id), None)
-        phrasings = entry.phrasings if entry is not None else ()
-        return max((self.likeness(reading, self.read(p)) for p in phrasings), default=0.0)
+        return tuple(map(self.read, entry.phrasings)) if entry is not None else ()
 
     @staticmethod
     def likeness(a: Reading, b: Reading) -> float:
