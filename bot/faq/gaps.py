@@ -18,7 +18,8 @@ from bot.faq import queries as faq_db
 from bot.faq.curate import Written, add_entry, add_phrasing
 from bot.faq.knowledge import Entry, phrasing_key
 from bot.faq.matching import AS_A_PHRASING, Matcher, MatchResult, Reading, Scored
-from bot.faq.pleasantries import question_of
+from bot.faq.parts import parts_of
+from bot.faq.pleasantries import question_of, without_pleasantries
 from bot.faq.service import Edition, Faq
 from bot.shared.clock import iso
 from bot.shared.db import Store
@@ -81,6 +82,16 @@ class Gap:
     # who added its question as a phrasing from the gaps, to which entry and when (the
     # earliest), when it is one of `phrasing_of`: reps turning its answer down is news to them
     added: tuple[str, Entry, datetime] | None = None
+    # the entry /faq answered its questions with when asked, with how sure it was then, when
+    # reps marked that answer not helpful and its question is not the entry's own words
+    # (`asked_as`): "can I change the delivery day to saturday" is `delivery_days`'s need, and
+    # its answer is what wants a lead, not another entry /faq puts at 3%
+    answered_with: Scored | None = None
+    # who picked its entry from a "did you mean", with how many picks, most first (a picked
+    # gap); for an unanswered one, who picked `picked_entry` for its questions since (an entry
+    # reps turned down for it), listed here rather than as a second gap of the same question
+    pickers: tuple[tuple[str, int], ...] = ()
+    picked_entry: Entry | None = None
 
     @property
     def question(self) -> str:
@@ -320,7 +331,9 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
     unanswered gap has no suggestions nor entries turned down: finding them matches
     its questions again, which a count or a lead's click on the gap does not need."""
     since = iso(now - GAP_WINDOW)
-    unanswered = faq_db.unanswered_since(store, since)
+    records = faq_db.unanswered_since(store, since)
+    unanswered = [(q, _matched_part(edition, text, best)) for q, text, best, _, _ in records]
+    answered = {q: (best, score) for q, _, best, score, verdict in records if verdict == "answer"}
     rejected = _turned_down(store, since)  # grouped by it too, so `find_gap` finds the same
     shown = {q: [entry_id for entry_id, _ in found] for q, found in rejected.items()}
     gaps = []
@@ -328,7 +341,8 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
         questions = _wordings(group)
         query_ids = tuple(q for q, _ in group)
         offered: tuple[Scored, ...] = ()
-        suggested = asked_as = reads_now = added = None
+        scores: tuple[float, ...] = ()
+        suggested = asked_as = reads_now = added = answered_with = None
         phrasing_of: tuple[Entry, ...] = ()
         marked: dict[str, bool] = {}  # entries turned down: True if marked Not helpful
         if suggest:
@@ -358,6 +372,25 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 asked_as = replace(asked_as, score=score)
             if phrasing_of:
                 added = _added(store, questions[0], phrasing_of)
+            if asked_as is None and not phrasing_of:
+                answered_with = _answered_with(edition, query_ids, answered, marked)
+            scores = _scores_now(edition, questions, offered, set(marked))
+            doubted = answered_with is not None and answered_with.entry.id in (
+                edition.lessons.doubted(edition.matcher, questions[0])
+            )
+            if doubted:
+                # reps agreed its answer is not it, and /faq offers it first still: the
+                # others are offered as /faq itself offers them, not one it puts at 3% (left
+                # out as if the entry were gone, "can I change the delivery day to saturday"
+                # was offered the payment date, for "change")
+                kept = [
+                    (s, score)
+                    for s, score in zip(offered, scores, strict=True)
+                    if score >= edition.matcher.suggest_at
+                ]
+                offered, scores = tuple(s for s, _ in kept), tuple(score for _, score in kept)
+                if suggested is not None and suggested not in {s.entry for s in offered}:
+                    suggested = None
         known = [edition.by_id[e] for e in sorted(marked) if e in edition.by_id]
         paraphrases = tuple(
             q for q in questions[1:] if reads_as(edition.matcher, q, [questions[0]])
@@ -368,24 +401,102 @@ def find_gaps(store: Store, edition: Edition, now: datetime, *, suggest: bool = 
                 tuple(e for e in known if marked[e.id]),
                 tuple(e for e in known if not marked[e.id]),
                 tuple(question_of(text) for _, text in group), paraphrases, asked_as,
-                _scores_now(edition, questions, offered, set(marked)), phrasing_of, reads_now,
-                added)
+                scores, phrasing_of, reads_now, added, answered_with)
         )  # fmt: skip
     seen = {query_id for query_id, _ in unanswered}
-    by_entry: dict[str, list[tuple[int, str]]] = {}
-    for query_id, text, entry_id in faq_db.picks_since(store, since):
-        if query_id not in seen and entry_id in edition.by_id:
-            by_entry.setdefault(entry_id, []).append((query_id, text))
+    picks = [row for row in faq_db.picks_since(store, since) if row[0] not in seen]
+    picks, later = _picked_since(edition, gaps, rejected, picks)
+    gaps = [
+        replace(gap, pickers=_by_rep(later[gap.key][1]), picked_entry=later[gap.key][0])
+        if gap.key in later else gap
+        for gap in gaps
+    ]  # fmt: skip
+    by_entry: dict[str, list[tuple[int, str, str]]] = {}
+    for query_id, text, entry_id, rep in picks:
+        if entry_id in edition.by_id:
+            by_entry.setdefault(entry_id, []).append((query_id, text, rep))
     for entry_id, rows in by_entry.items():
         entry = edition.by_id[entry_id]
-        for group in group_questions(rows, edition.matcher):
+        reps = {query_id: rep for query_id, _, rep in rows}
+        for group in group_questions([(q, text) for q, text, _ in rows], edition.matcher):
             if len(group) >= KEEP_PICKING:
                 gaps.append(
                     Gap("picked", group[0][0], _wordings(group), tuple(q for q, _ in group),
-                        (entry,), entry, asked=tuple(question_of(text) for _, text in group))
+                        (entry,), entry, asked=tuple(question_of(text) for _, text in group),
+                        pickers=_by_rep(reps[q] for q, _ in group))
                 )  # fmt: skip
     gaps.sort(key=lambda gap: (-gap.count, gap.key))
     return gaps
+
+
+def _matched_part(edition: Edition, text: str, best_id: str | None) -> str:
+    """The question a gap shows and groups a message by: for a message longer than the
+    matcher reads whole, the part of it /faq answered (or offered) its entry for, as /faq
+    takes its surest part (`Faq.match_in`). A pasted story of 5,000 characters ending "Can I
+    change the delivery day to saturday?", answered with `delivery_days`, was listed under
+    its opening words, with "No other FAQ entry comes close to it"."""
+    if best_id is None or edition.matcher.reads_whole(text):
+        return text
+    best: tuple[float, str] | None = None
+    for part in parts_of(without_pleasantries(text)):
+        found = edition.matcher.match(part, 1).matches
+        if found and found[0].entry.id == best_id and (best is None or found[0].score > best[0]):
+            best = (found[0].score, part)
+    return best[1] if best is not None else text
+
+
+def _answered_with(
+    edition: Edition,
+    query_ids: tuple[int, ...],
+    answered: Mapping[int, tuple[str | None, float | None]],
+    marked: Mapping[str, bool],
+) -> Scored | None:
+    """The entry /faq answered the group's questions with, surest first, that reps marked not
+    helpful for them, with how sure it was then."""
+    found: Scored | None = None
+    for query_id in query_ids:
+        entry_id, score = answered.get(query_id, (None, None))
+        if entry_id is None or not marked.get(entry_id) or entry_id not in edition.by_id:
+            continue
+        if found is None or (score or 0.0) > found.score:
+            found = Scored(edition.by_id[entry_id], score or 0.0)
+    return found
+
+
+def _picked_since(
+    edition: Edition,
+    gaps: list[Gap],
+    rejected: Mapping[int, list[tuple[str, bool]]],
+    picks: list[tuple[int, str, str, str]],
+) -> tuple[list[tuple[int, str, str, str]], dict[int, tuple[Entry, list[str]]]]:
+    """The picks that are no gap of their own, and by unanswered gap, the entry reps picked
+    for its questions since and who: the entry reps turned down for a question of the gap,
+    picked for it in its words. As two gaps, "can I change the delivery day to saturday"
+    read "Marked not helpful" in one and "Reps keep picking" the same entry in the other."""
+    left = []
+    later: dict[int, tuple[Entry, list[str]]] = {}
+    for row in picks:
+        _, text, entry_id, rep = row
+        home = next(
+            (
+                gap for gap in gaps
+                if gap.kind == "unanswered" and entry_id in edition.by_id
+                and (gap.key not in later or later[gap.key][0].id == entry_id)
+                and any(e == entry_id for q in gap.query_ids for e, _ in rejected.get(q, ()))
+                and reads_as(edition.matcher, question_of(text), gap.questions)
+            ),
+            None,
+        )  # fmt: skip
+        if home is None:
+            left.append(row)
+        else:
+            later.setdefault(home.key, (edition.by_id[entry_id], []))[1].append(rep)
+    return left, later
+
+
+def _by_rep(reps: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Each rep with their number of picks, most first."""
+    return tuple(Counter(reps).most_common())
 
 
 def find_gap(store: Store, edition: Edition, now: datetime, key: int) -> Gap | None:

@@ -132,11 +132,14 @@ def record_pick(store: Store, query_id: int, user_id: str, entry_id: str) -> Non
         )
 
 
-def unanswered_since(store: Store, since: str) -> list[tuple[int, str]]:
-    """Questions that got "no good match" (and no pick) or a "Not helpful", not yet dealt
-    with; a question retention emptied is none any more."""
+def unanswered_since(
+    store: Store, since: str
+) -> list[tuple[int, str, str | None, float | None, str]]:
+    """(query id, question, best entry id, its score, verdict) of the questions that got "no
+    good match" (and no pick) or a "Not helpful", not yet dealt with; a question retention
+    emptied is none any more."""
     return store.db.execute(
-        """SELECT q.id, q.text FROM faq_queries q
+        """SELECT q.id, q.text, q.best_id, q.best_score, q.verdict FROM faq_queries q
            WHERE q.created_at >= ? AND q.text != ''
              AND ((q.verdict = 'none'
                    AND NOT EXISTS (SELECT 1 FROM faq_picks p WHERE p.query_id = q.id))
@@ -179,10 +182,11 @@ def turned_down(store: Store, query_id: int, user_id: str) -> set[str]:
     }
 
 
-def picks_since(store: Store, since: str) -> list[tuple[int, str, str]]:
-    """(query id, question, picked entry id) for "did you mean" picks not yet dealt with."""
+def picks_since(store: Store, since: str) -> list[tuple[int, str, str, str]]:
+    """(query id, question, picked entry id, rep) for "did you mean" picks not yet dealt
+    with."""
     return store.db.execute(
-        """SELECT q.id, q.text, p.entry_id FROM faq_picks p
+        """SELECT q.id, q.text, p.entry_id, p.user_id FROM faq_picks p
            JOIN faq_queries q ON q.id = p.query_id
            WHERE q.created_at >= ? AND q.text != ''
              AND NOT EXISTS (SELECT 1 FROM gap_resolutions r WHERE r.query_id = q.id)

@@ -173,10 +173,7 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     block_id = numbered(Block.KB_GAP, gap.key)
     if gap.kind == "picked":
         entry = gap.suggestions[0]
-        text = Mrkdwn(
-            f"*{times} {_curly(gap.question)}*\nReps keep picking {_curly(entry.question, 120)} "
-            f"({code(entry.id)}) for it."
-        )
+        text = Mrkdwn(f"*{times} {_curly(gap.question)}*\n") + _keep_picking(gap, entry)
         buttons = [
             button("Accept as a phrasing", Action.KB_ADD_PHRASING, entry.id, "primary"),
             button("Ignore", Action.KB_IGNORE, ""),
@@ -186,8 +183,13 @@ def _gap_blocks(gap: Gap) -> list[dict]:
     others = gap.questions[1:4]
     if others:
         text += Mrkdwn("\nAlso asked: ") + Mrkdwn(" · ").join(_curly(q, 100) for q in others)
+    answered = gap.answered_with
     for heading, entries in (
-        ("Marked not helpful for it", gap.not_helpful),
+        # the entry it was answered with is named below, with where to improve its answer
+        (
+            "Marked not helpful for it",
+            [e for e in gap.not_helpful if answered is None or e.id != answered.entry.id],
+        ),
         ("Shown for it and turned down with “None of these”", gap.none_of_these),
     ):
         if entries:
@@ -199,11 +201,19 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         text += "\n" + _phrasing_already(gap)
     elif gap.asked_as is not None:
         text += "\n" + _asked_as(gap.asked_as, gap.asked_as.entry in gap.not_helpful)
+    elif answered is not None:
+        text += "\n" + _answered_with(answered, bool(gap.suggestions))
     elif not gap.suggestions:
         other = " other" if gap.not_helpful or gap.none_of_these else ""
         text += Mrkdwn(
             f"\nNo{other} FAQ entry comes close to it: make it a new entry, or ignore it."
         )
+    if gap.picked_entry is not None:
+        entry = gap.picked_entry
+        text += Mrkdwn(
+            f"\nPicked for it since, from a “did you mean”: {_curly(entry.question, 100)} ("
+        )
+        text += code(entry.id) + Mrkdwn(f"), {_picks_by(gap.pickers)}.")
     elements = []
     if gap.suggested in gap.phrasing_of:
         # added already: its press writes nothing and closes what /faq answers
@@ -228,11 +238,53 @@ def _gap_blocks(gap: Gap) -> list[dict]:
         elements.append(_phrasing_menu(gap, menu))
     # with no entry likely enough to suggest, a new entry is the suggestion; not when the
     # question is an entry's already: its answer is what wants a lead
-    primary = None if gap.suggested or gap.phrasing_of else "primary"
+    primary = None if gap.suggested or gap.phrasing_of or answered else "primary"
     if gap.asked_as is None:  # a new entry for an entry's own question would be refused
         elements.append(button("New entry", Action.KB_NEW_ENTRY, "", primary))
     elements.append(button("Ignore", Action.KB_IGNORE, ""))
     return [section(text), actions(block_id, *elements)]
+
+
+def _answered_with(answered: Scored, others: bool) -> Mrkdwn:
+    """A gap /faq answered with an entry whose answer reps marked not helpful: that answer is
+    what wants a lead, where they edit it; the menu (if any) holds what /faq itself offers."""
+    entry = answered.entry
+    text = Mrkdwn(
+        f"/faq answered it with {_curly(entry.question, 100)} ({code(entry.id)}, "
+        f"{answered.score:.0f}% sure), and reps marked that answer not helpful for it. Improve "
+        f"the answer, in {code(place(entry))}"
+    )
+    if others:
+        return text + Mrkdwn(", or add the question to the entry it belongs to.")
+    return text + Mrkdwn(", or make it a new entry if it is another need.")
+
+
+def _picks_by(pickers: tuple[tuple[str, int], ...]) -> Mrkdwn:
+    """How many picks and whose: one rep's habit is no agreement."""
+    total = sum(count for _, count in pickers)
+    if total == 1:
+        return Mrkdwn("once, by ") + mention(pickers[0][0])
+    if len(pickers) == 1:
+        return Mrkdwn(f"{counted(total, 'time')}, all by ") + mention(pickers[0][0])
+    reps = [mention(rep) for rep, _ in pickers]
+    named = Mrkdwn(", ").join(reps[:-1]) + " and " + reps[-1]
+    return Mrkdwn(f"{counted(total, 'time')}, by {len(pickers)} reps: ") + named
+
+
+def _keep_picking(gap: Gap, entry: Entry) -> Mrkdwn:
+    """Who keeps picking the entry for a picked gap's question."""
+    picked = _curly(entry.question, 120) + Mrkdwn(" (") + code(entry.id) + Mrkdwn(")")
+    if len(gap.pickers) == 1:
+        rep, count = gap.pickers[0]
+        return (
+            mention(rep) + Mrkdwn(" keeps picking ") + picked
+            + Mrkdwn(f" for it ({counted(count, 'time')}; no other rep has).")
+        )  # fmt: skip
+    if not gap.pickers:  # not known: kept as it read before
+        return Mrkdwn("Reps keep picking ") + picked + Mrkdwn(" for it.")
+    return (
+        Mrkdwn("Reps keep picking ") + picked + Mrkdwn(" for it: ") + _picks_by(gap.pickers) + "."
+    )
 
 
 def _phrasing_already(gap: Gap) -> Mrkdwn:
