@@ -398,8 +398,8 @@ def _resolve(
     ends = timedelta(days=1 if when.midnight else 0)
     # "eod", and the opening of a day said alone: what nobody keeps on a day off ("yesterday"
     # stays where it is, refused as passed)
-    ahead = when.day is None or when.day.offset >= 0
-    working = ahead and (when.eod or (when.clock is None and not evening))
+    forward = when.day is None or when.day.offset >= 0
+    working = forward and (when.eod or (when.clock is None and not evening))
 
     def on(day: date) -> _Read:
         kept = hours.working_day_from(day) if working and working_day else day
