@@ -73,7 +73,7 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
     assert ":alarm_clock: Due now: F-1 · today at 10:00 AM · call Maria back" in (
         due.render(ana).text
     )
-    assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
+    assert due.text == "Due now: F-1 due Jun 18, 2026 at 10:00 AM · call Maria back"
 
 
 def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(local):
@@ -82,7 +82,7 @@ def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(
     local.clock.advance(timedelta(days=1))  # the outage: time passes, nothing runs
     local.wait(timedelta(0))  # back: what came due meanwhile goes out now
     (late,) = [r for r in local.workspace.look(member("ana")) if "F-1" in r.text]
-    assert late.text == "Past due: F-1 call Maria back, due Jun 17, 2026 at 12:30 PM"
+    assert late.text == "Past due: F-1 due Jun 17, 2026 at 12:30 PM · call Maria back"
     assert (
         ":alarm_clock: Past due: F-1 · yesterday at 12:30 PM"
         in late.render(local.workspace.reader(member("ana"))).text
@@ -391,6 +391,35 @@ def test_an_overdue_promise_goes_to_the_team_lead_once(local):
     local.wait(timedelta(hours=4))
     overdue = [body for body in dms(local, LEE) if "Overdue" in body]
     assert len(overdue) == 1
+
+
+def test_every_notification_of_a_promise_says_when_before_what_and_the_lead_whose(local):
+    """Found by QA: a long promise put its due time out of sight on a phone, and the lead's
+    alert read "Overdue: F-1 call Tom, due ..." without saying whose promise it was."""
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=2, minutes=1))
+    ana = [r.text for r in local.workspace.look(member("ana")) if "F-1" in r.text]
+    assert ana == [
+        "Coming up: F-1 due Jun 17, 2026 at 12:30 PM · call Tom back",
+        "Due now: F-1 due Jun 17, 2026 at 12:30 PM · call Tom back",
+    ]
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    # on Lee's clock (Berlin), with Ana's name as Slack gave it, never her member id
+    assert alert.text == "Overdue, Ana Alves's: F-1 due Jun 17, 2026 at 1:30 PM · call Tom back"
+    assert ANA not in alert.text
+
+
+def test_a_promise_longer_than_a_line_is_refused_with_how_to_say_it(local):
+    """Found by QA: a promise of 1,200 characters was saved whole."""
+    long = "call Tom back about the box, the refund and the courier " * 22  # 1,232 characters
+    (refused,) = local.workspace.command("ana", "/followup", f"in 2h {long}")
+    assert refused.text == (
+        "A promise can be at most 300 characters, and this one has 1,231. Say it in a line "
+        "(call Maria back about her refund) and add the details with /note on its case."
+    )
+    assert count(local, "followups") == 0
+    (saved,) = local.workspace.command("ana", "/followup", f"in 2h {long[:300]}")
+    assert saved.text.startswith("Follow-up F-1 saved: call Tom back")
 
 
 def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
@@ -993,6 +1022,6 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     local.wait(timedelta(days=1, hours=12, minutes=30))  # Friday 00:00 in London
     (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
     assert due.text == (
-        "Due now: F-1 call back, due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of "
-        "Thursday)"
+        "Due now: F-1 due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of Thursday) · "
+        "call back"
     )

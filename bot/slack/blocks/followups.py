@@ -170,8 +170,13 @@ def _followup_buttons(followup: Followup) -> dict:
     )
 
 
-def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str, Team]) -> Message:
-    """A reminder for its recipient: the owner before and at the due time, the lead after."""
+def reminder(
+    reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str, Team],
+    owner: str | None = None,
+) -> Message:  # fmt: skip
+    """A reminder for its recipient: the owner before and at the due time, the lead after,
+    told whose promise it is (`owner`: the owner's name, as Slack gave it). Its notification
+    says the due time before the promise, which a phone may cut short."""
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
@@ -187,7 +192,9 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
     late = reminder.kind == "due" and now - followup.due_at >= LATE_AFTER
     due_now = "Past due" if late else "Due now"
-    heading = {"before": "Coming up", "due": due_now, "overdue": "Overdue"}[reminder.kind]
+    # the owner as the lead knows them, in words: a member id reads as a code on a phone
+    whose = f"{owner}'s" if owner else "a rep's"
+    heading = {"before": "Coming up", "due": due_now, "overdue": f"Overdue, {whose}"}[reminder.kind]
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
@@ -198,7 +205,7 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
         blocks.append(_followup_buttons(followup))
     due_said = due_time(followup.due_at, tz, zone=followup.zone)[0]
     due = f"{due_said}{missed_in_words(followup, tz)}"
-    fallback = f"{heading}: F-{followup.id} {followup.what}, due {due}"
+    fallback = f"{heading}: F-{followup.id} due {due} · {followup.what}"
     return message(fallback, blocks)
 
 
