@@ -64,7 +64,7 @@ def test_done_in_a_digest_closes_that_reminder_and_leaves_the_others_their_butto
     # what a phone shows: how many, and the first of them
     assert (
         digest.body["text"]
-        == "3 follow-ups due. Due now: F-1 call Maria, due Jun 17, 2026 at 12:30 PM"
+        == "3 follow-ups due. Due now: F-1 due Jun 17, 2026 at 12:30 PM · call Maria"
     )
     local.workspace.look(member("ana"))
     local.workspace.click("ana", "Done")  # the first item's
@@ -161,7 +161,7 @@ def test_a_digest_in_flight_when_its_sender_died_is_not_sent_again_and_what_came
     assert len([key for key in keys if ":due:" in key]) == 3 and keys["test:more"]
     assert [body["text"] for body in (c.body for c in local.fake.calls_to("chat.postMessage"))
             if body["channel"] == ANA][1:] == [
-        "3 follow-ups due. Due now: F-1 call Maria, due Jun 17, 2026 at 12:30 PM", "one more"
+        "3 follow-ups due. Due now: F-1 due Jun 17, 2026 at 12:30 PM · call Maria", "one more"
     ]  # fmt: skip
     statuses = store.db.execute("SELECT DISTINCT status FROM outbox").fetchall()
     assert statuses == [("sent",)]

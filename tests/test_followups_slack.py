@@ -34,7 +34,7 @@ def test_a_promise_made_while_slack_cannot_say_the_reps_zone_keeps_the_zone_it_s
     local.clock.advance(timedelta(days=2))  # what Slack said is no longer fresh
     local.fake.fail("users.info", status=500, times=5)
     saved = shown(local.workspace.command("ben", "/followup", "tomorrow 9am call her back"))
-    assert "due Jun 20, 2026 at 9:00 AM" in saved
+    assert "Jun 20, 2026 at 9:00 AM" in saved  # a Saturday: said with its weekday
     due = local.services.store.db.execute("SELECT due_at FROM followups WHERE id = 2").fetchone()
     assert due[0] == "2026-06-20T13:00:00+00:00"  # 9 am in New York, not 9 am UTC (5 am his)
 
@@ -73,7 +73,7 @@ def test_a_due_time_reads_one_way_in_every_message_and_in_its_notification(local
     assert ":alarm_clock: Due now: F-1 · today at 10:00 AM · call Maria back" in (
         due.render(ana).text
     )
-    assert due.text == "Due now: F-1 call Maria back, due Jun 18, 2026 at 10:00 AM"
+    assert due.text == "Due now: F-1 due Jun 18, 2026 at 10:00 AM · call Maria back"
 
 
 def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(local):
@@ -82,7 +82,7 @@ def test_a_reminder_that_goes_out_long_after_its_time_says_past_due_not_due_now(
     local.clock.advance(timedelta(days=1))  # the outage: time passes, nothing runs
     local.wait(timedelta(0))  # back: what came due meanwhile goes out now
     (late,) = [r for r in local.workspace.look(member("ana")) if "F-1" in r.text]
-    assert late.text == "Past due: F-1 call Maria back, due Jun 17, 2026 at 12:30 PM"
+    assert late.text == "Past due: F-1 due Jun 17, 2026 at 12:30 PM · call Maria back"
     assert (
         ":alarm_clock: Past due: F-1 · yesterday at 12:30 PM"
         in late.render(local.workspace.reader(member("ana"))).text
@@ -391,6 +391,35 @@ def test_an_overdue_promise_goes_to_the_team_lead_once(local):
     local.wait(timedelta(hours=4))
     overdue = [body for body in dms(local, LEE) if "Overdue" in body]
     assert len(overdue) == 1
+
+
+def test_every_notification_of_a_promise_says_when_before_what_and_the_lead_whose(local):
+    """Found by QA: a long promise put its due time out of sight on a phone, and the lead's
+    alert read "Overdue: F-1 call Tom, due ..." without saying whose promise it was."""
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=2, minutes=1))
+    ana = [r.text for r in local.workspace.look(member("ana")) if "F-1" in r.text]
+    assert ana == [
+        "Coming up: F-1 due Jun 17, 2026 at 12:30 PM · call Tom back",
+        "Due now: F-1 due Jun 17, 2026 at 12:30 PM · call Tom back",
+    ]
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    # on Lee's clock (Berlin), with Ana's name as Slack gave it, never her member id
+    assert alert.text == "Overdue, Ana Alves's: F-1 due Jun 17, 2026 at 1:30 PM · call Tom back"
+    assert ANA not in alert.text
+
+
+def test_a_promise_longer_than_a_line_is_refused_with_how_to_say_it(local):
+    """Found by QA: a promise of 1,200 characters was saved whole."""
+    long = "call Tom back about the box, the refund and the courier " * 22  # 1,232 characters
+    (refused,) = local.workspace.command("ana", "/followup", f"in 2h {long}")
+    assert refused.text == (
+        "A promise can be at most 300 characters, and this one has 1,231. Say it in a line "
+        "(call Maria back about her refund) and add the details with /note on its case."
+    )
+    assert count(local, "followups") == 0
+    (saved,) = local.workspace.command("ana", "/followup", f"in 2h {long[:300]}")
+    assert saved.text.startswith("Follow-up F-1 saved: call Tom back")
 
 
 def test_a_leads_overdue_alerts_show_what_became_of_each_promise_once(local):
@@ -810,18 +839,44 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
     ana = local.workspace.reader(member("ana"))
     for n, said in enumerate(["eod", "cob", "close of business"], start=1):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
-        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+        assert (
+            "due Mon, Jun 22, 2026 at 5:00 PM, as today is not a working day. I'll"
+            in reply.render(ana).text
+        )
     # Found by QA too: a day named with it, which the floor does not work, moves the same way
     for said, what in (("cob tomorrow", "call Tom again"), ("tomorrow eod", "email Tom")):
         (reply,) = local.workspace.command("ana", "/followup", f"{said} {what}")
-        assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in reply.render(ana).text
+        assert (
+            "due Mon, Jun 22, 2026 at 5:00 PM, as tomorrow is not a working day. I'll"
+            in reply.render(ana).text
+        )
+    # a time: as typed, with its weekday, as it is a day off
     (reply,) = local.workspace.command("ana", "/followup", "sunday 3pm call Tom at home")
-    assert "due tomorrow at 3:00 PM. I'll" in reply.render(ana).text  # a time: as typed
+    assert "due Sun, Jun 21, 2026 at 3:00 PM. I'll" in reply.render(ana).text
     local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
     assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text
     (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
     assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
+
+
+def test_a_morning_promised_on_a_friday_is_mondays_opening_said_with_why(local):
+    """Found by QA: "tomorrow morning" typed on a Friday was due Saturday 9:00 AM, when the
+    floor does not work, said only as "tomorrow at 9:00 AM"."""
+    local.clock.advance(timedelta(days=2))  # Friday 19 June, 11:30 in London
+    ana = local.workspace.reader(member("ana"))
+    monday = "due Mon, Jun 22, 2026 at 9:00 AM, as tomorrow is not a working day. I'll"
+    for n, said in enumerate(["tomorrow morning", "first thing tomorrow"], start=1):
+        (reply,) = local.workspace.command("ana", "/followup", f"{said} call Tom {n}")
+        assert monday in reply.render(ana).text, said
+        assert monday in reply.text, said  # the notification too
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow morning")
+    assert "now due Mon, Jun 22, 2026 at 9:00 AM, as tomorrow is not a working day" in (
+        moved.render(ana).text
+    )
+    # a clock time on a day off stays as said, with the weekday named
+    (sat,) = local.workspace.command("ana", "/followup", "saturday 10am email Sam")
+    assert "due Sat, Jun 20, 2026 at 10:00 AM. I'll" in sat.render(ana).text
 
 
 def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps_clock(local):
@@ -839,7 +894,7 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
         "now due Thu, Jun 18, 2026 at 5:00 PM, as today's end of day passed at 5:00 PM"
     )
     (refused,) = local.workspace.command("ana", "/followup", "today 3pm call Tom back")
-    assert "'today 3pm' is Jun 17, 2026 at 3:00 PM (Europe/London), which has already passed" in (
+    assert "'today 3pm' is Jun 17, 2026 at 3:00 PM London time, which has already passed" in (
         refused.text
     )
     # Ben works in New York, where it is early afternoon: today's end of day, as said
@@ -861,7 +916,10 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     # the weekend's move says only its weekday: no working day ended
     local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London
     (weekend,) = local.workspace.command("ana", "/followup", "eod call Tom back")
-    assert "due Mon, Jun 22, 2026 at 5:00 PM. I'll" in weekend.render(ana).text
+    assert (
+        "due Mon, Jun 22, 2026 at 5:00 PM, as today is not a working day. I'll"
+        in weekend.render(ana).text
+    )
 
 
 def test_a_number_after_the_day_is_the_hour_the_rep_meant_and_the_promise_keeps_its_own(local):
@@ -964,6 +1022,6 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     local.wait(timedelta(days=1, hours=12, minutes=30))  # Friday 00:00 in London
     (due,) = [r for r in local.workspace.look(member("ana")) if "Due now" in r.text]
     assert due.text == (
-        "Due now: F-1 call back, due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of "
-        "Thursday)"
+        "Due now: F-1 due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of Thursday) · "
+        "call back"
     )

@@ -142,8 +142,11 @@ def test_eod_of_a_named_day_the_floor_does_not_work_is_the_next_working_days():
     for text in ("cob tomorrow", "tomorrow eod", "eod sunday", "end of day sat"):
         due = parse_when(text, now=saturday, tz=LONDON)
         assert (due.at, due.moved) == (monday_eod, True), text  # said back with its weekday
-    # a day with a clock time stays as typed; a working day's eod is not moved
-    assert parse_when("sunday 3pm", now=saturday, tz=LONDON) == Due(utc(2026, 3, 8, 15, 0))
+        assert due.off in (date(2026, 3, 7), date(2026, 3, 8)), text  # and the day off said
+    # a day with a clock time stays as typed, its day off said back; a working day's eod is not
+    # moved
+    sunday_3pm = Due(utc(2026, 3, 8, 15, 0), off=date(2026, 3, 8))
+    assert parse_when("sunday 3pm", now=saturday, tz=LONDON) == sunday_3pm
     assert parse_when("eod friday", now=NOW, tz=LONDON) == Due(utc(2026, 3, 6, 17, 0))
 
 
@@ -164,11 +167,13 @@ def test_eod_typed_after_closing_on_a_working_day_is_the_end_of_the_next_working
     assert when("eod", now=thursday_evening, hours=closed) == utc(2026, 3, 9, 17, 0)
     # a Saturday evening's "eod" moves for the day, not for an end of day that passed
     saturday = parse_when("eod", now=utc(2026, 3, 7, 19, 0), tz=LONDON)
-    assert saturday == Due(utc(2026, 3, 9, 17, 0), moved=True)
+    assert saturday == Due(utc(2026, 3, 9, 17, 0), moved=True, off=date(2026, 3, 7))
     # an explicit time of today that has passed is still refused, and so is "tonight" alone
-    for text in ("today 3pm", "tonight", "2026-03-05 eod"):
+    for text in ("today 3pm", "2026-03-05 eod"):
         with pytest.raises(WhenError, match="already passed"):
             when(text, now=thursday_evening)
+    with pytest.raises(WhenError, match="The working day ended at 5:00 PM"):
+        when("tonight", now=thursday_evening)
     assert split_when("eod call back", now=thursday_evening, tz=LONDON) == ("eod", "call back")
 
 
@@ -182,11 +187,43 @@ def test_after_closing_is_on_the_reps_own_clock():
     assert parse_when("eod PST", now=utc(2026, 3, 5, 18, 0), tz=LONDON).at == utc(2026, 3, 6, 1, 0)
 
 
-def test_tonight_after_the_working_day_asks_for_the_hour():
-    with pytest.raises(WhenError, match="already passed") as error:
-        when("tonight", now=utc(2026, 3, 5, 18, 0))
-    assert 'add the hour, "tonight 8pm"' in str(error.value)
+def test_tonight_after_the_working_day_says_what_to_type_instead():
+    """Found by QA: "tonight" at 19:30 was refused as "'tonight' is Dec 2, 2026 at 5:00 PM
+    (Europe/London), which has already passed", a riddle with a tz id in it."""
+    with pytest.raises(WhenError) as error:
+        when("tonight", now=utc(2026, 3, 5, 18, 0))  # a Thursday
+    assert str(error.value) == (
+        "The working day ended at 5:00 PM: give the hour, like “9pm”, or “eod” for tomorrow's "
+        "end of day."
+    )
     assert when("tonight 8pm", now=utc(2026, 3, 5, 18, 0)) == utc(2026, 3, 5, 20, 0)
+    # on a Friday, "eod" is Monday's; on a zone the rep named, its clock is said
+    with pytest.raises(WhenError, match="or “eod” for Monday's end of day"):
+        when("tonight", now=utc(2026, 3, 6, 19, 30))
+    with pytest.raises(WhenError, match="ended at 5:00 PM New York time: give the hour"):
+        when("tonight New York time", now=utc(2026, 3, 5, 23, 0))
+
+
+def test_a_start_of_day_said_of_a_day_off_is_the_next_working_days_opening():
+    """Found by QA: "tomorrow morning" typed on a Friday was due Saturday at 9 AM, when the
+    floor does not work."""
+    friday = utc(2026, 3, 6, 10, 0)
+    monday_opening = utc(2026, 3, 9, 9, 0)
+    for text in ("tomorrow morning", "first thing tomorrow", "tomorrow first thing", "tomorrow",
+                 "sat", "sunday morning"):  # fmt: skip
+        due = parse_when(text, now=friday, tz=LONDON)
+        assert (due.at, due.moved) == (monday_opening, True), text
+        assert due.off in (date(2026, 3, 7), date(2026, 3, 8)), text
+    # a holiday moves it on too; a clock time on a day off stays as said
+    closed = WorkingHours(holidays=frozenset({date(2026, 3, 9)}))
+    assert when("tomorrow morning", now=friday, hours=closed) == utc(2026, 3, 10, 9, 0)
+    assert parse_when("saturday 10am", now=friday, tz=LONDON) == Due(
+        utc(2026, 3, 7, 10, 0), off=date(2026, 3, 7)
+    )
+    # a working day's morning is not moved, and nor is a day already past
+    assert parse_when("tomorrow morning", now=NOW, tz=LONDON) == Due(utc(2026, 3, 6, 9, 0))
+    with pytest.raises(WhenError, match="already passed"):
+        when("yesterday", now=utc(2026, 3, 9, 8, 0))  # Monday: yesterday was Sunday
 
 
 def test_a_month_on_is_the_same_day_or_the_last_of_a_shorter_month():
@@ -256,7 +293,9 @@ def test_text_that_is_not_a_time(text):
 def test_a_time_in_the_past_is_refused_with_how_it_was_read(text):
     with pytest.raises(WhenError, match="already passed") as error:
         when(text)
-    assert "(Europe/London)" in str(error.value)
+    # the zone as people say it, never its tz id
+    assert "London time, which has already passed" in str(error.value)
+    assert "Europe/" not in str(error.value)
 
 
 def test_more_than_a_year_ahead_is_a_typo():

@@ -33,6 +33,8 @@ from bot.shared.retyped import RETYPED_WITHIN, typed_alike
 from bot.shared.roles import Roles
 
 MAX_WHAT = 3000  # a Slack section holds 3,000 characters
+# A promise a rep types is a line, read on a phone's notification: the details go in notes.
+MAX_PROMISE = 300
 TRAILING_CASE = re.compile(r"^c-?(\d{1,9})$", re.IGNORECASE)
 
 
@@ -191,7 +193,15 @@ def save_promise(
     due a minute later, so a due time counts as the same within RETYPED_WITHIN too; "call
     back" at another time is another promise (another customer's, as like as not). Looked for
     in the same write transaction, so of two at once one is saved. A retried request (same
-    key) is the first one, as it was answered."""
+    key) is the first one, as it was answered. A promise longer than MAX_PROMISE is refused
+    (FollowupError), saying how to write it."""
+    said = " ".join(what.split())
+    if len(said) > MAX_PROMISE:
+        raise FollowupError(
+            f"A promise can be at most {MAX_PROMISE} characters, and this one has "
+            f"{len(said):,}. Say it in a line (call Maria back about her refund) and add the "
+            "details with /note on its case."
+        )
     with store.transaction():
         if request_key and (row := followups_db.followup_by_request(store, request_key)):
             return Promised(followup_from_row(row))

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coaching.playbooks import WorkingHours
-from bot.followups.zones import Unclear, Zone, read_zone
+from bot.followups.zones import Unclear, Zone, read_zone, zone_said
 from bot.shared import times
 from bot.shared.refusal import Refusal
 
@@ -105,6 +105,20 @@ class Due:
     # "eod" typed after closing on a working day: the end of that day, which had passed, said
     # in the reply so the rep sees why it is the next working day's.
     passed: datetime | None = None
+    # The day named, on the clock it was read on, where the floor does not work it: said in the
+    # reply with its weekday, and why it moved where it did ("as tomorrow is not a working
+    # day"); a clock time on it stays as typed ("saturday 10am").
+    off: date | None = None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A moment a phrase names, the day it named (None for a length of time: "in 2h"), and
+    whether that day was moved to the next working day."""
+
+    at: datetime
+    day: date | None = None
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -363,16 +377,18 @@ def _months_on(day: date, months: int) -> date:
 
 def _resolve(
     when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours, *, working_day: bool = True
-) -> datetime:
-    """The moment `when` names. A support floor's end of day is a working day's: "eod" (with a
-    day or without) on a day the floor does not work, or of today once it has closed, is the
-    next working day's, unless not `working_day` (the day as said)."""
+) -> _Read:
+    """The moment `when` names. A support floor's end of day and start of day are a working
+    day's: "eod" (with a day or without) on a day the floor does not work, or of today once it
+    has closed, is the next working day's, and so is a day without a clock time ("tomorrow
+    morning", "first thing tomorrow": its opening), unless not `working_day` (the day as
+    said)."""
     local_now = now.astimezone(tz)
     if when.relative:
         # Whole days and months keep the clock time (the day after a change too), the rest is
         # real time.
         moved = _months_on(local_now.date(), when.months) + timedelta(days=when.days)
-        return _local(moved, local_now.time(), tz) + timedelta(minutes=when.minutes)
+        return _Read(_local(moved, local_now.time(), tz) + timedelta(minutes=when.minutes))
     evening = when.day is not None and when.day.evening
     if when.eod or (evening and when.clock is None):
         clock = hours.end
@@ -380,18 +396,21 @@ def _resolve(
         clock = hours.start if when.clock is None else when.clock
     # Midnight is the 00:00 that ends the day named, so the day after it on the calendar.
     ends = timedelta(days=1 if when.midnight else 0)
+    # "eod", and the opening of a day said alone: what nobody keeps on a day off ("yesterday"
+    # stays where it is, refused as passed)
+    forward = when.day is None or when.day.offset >= 0
+    working = forward and (when.eod or (when.clock is None and not evening))
 
-    def on(day: date) -> datetime:
-        if when.eod and working_day:
-            day = hours.working_day_from(day)
-        return _local(day + ends, clock, tz)
+    def on(day: date) -> _Read:
+        kept = hours.working_day_from(day) if working and working_day else day
+        return _Read(_local(kept + ends, clock, tz), day, kept != day)
 
     today = local_now.date()
     day = when.day
     if day is None or (day.kind == "offset" and day.offset == 0):
         # "eod" typed after closing on a working day means the next working day's end, as a
         # rep promising "by end of day" at 7 pm does; any other time of today stays as said.
-        if when.eod and working_day and on(today) <= now:
+        if when.eod and working_day and on(today).at <= now:
             return on(today + timedelta(days=1))
         return on(today)
     if day.kind == "offset":
@@ -408,7 +427,7 @@ def _resolve(
                 moment = on(date_said.replace(year=year))
             except ValueError:
                 continue
-            if moment > now:
+            if moment.at > now:
                 break
         return moment
     if day.kind == "next week":
@@ -416,23 +435,23 @@ def _resolve(
     # A weekday is the next such day that is still ahead: "fri" on a Friday at 8 am is today
     # at 9, at noon it is next Friday; "next fri" is never today.
     ahead = (day.weekday - today.weekday()) % 7
-    if ahead == 0 and (day.next or on(today) <= now):
+    if ahead == 0 and (day.next or on(today).at <= now):
         ahead = 7
     return on(today + timedelta(days=ahead))
 
 
 def describe(moment: datetime, tz: ZoneInfo, zone: Zone | None = None) -> str:
-    """How a time reads back to the rep, with the zone it was read in: "Mar 6, 2026 at
-    9:00 AM (Europe/London)" on their own clock; on a `zone` they named, in the words a saved
-    promise says it with: "Mar 6, 2026 at 12:00 PM UTC+5", "... Kolkata time", "... PDT"."""
+    """How a time reads back to the rep, with the zone it was read in as people say it: "Mar 6,
+    2026 at 9:00 AM London time" on their own clock; on a `zone` they named, in the words a
+    saved promise says it with: "Mar 6, 2026 at 12:00 PM UTC+5", "... Kolkata time", "... PDT"."""
     if zone is not None:
         return f"{times.at(moment, zone.tz)} {zone.label(moment)}"
-    return f"{times.at(moment, tz)} ({tz.key})"
+    return f"{times.at(moment, tz)} {zone_said(tz)}"
 
 
 def _moment(
     when: _When, now: datetime, tz: ZoneInfo, hours: WorkingHours, *, working_day: bool = True
-) -> datetime | None:
+) -> _Read | None:
     """The moment `when` names; None past the calendar's end ("in 99999 years")."""
     try:
         return _resolve(when, now, tz, hours, working_day=working_day)
@@ -499,23 +518,24 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             whole = f"I couldn't read {text.strip()!r} as a time. Try {EXAMPLES}."
             raise _unread(tokens, words, whole)
         understood = " ".join(words[:length])
-        read = _moment(partial, now, tz, hours)
-        read_as = f" as {describe(read, tz, zone)}" if read else ""
+        partly = _moment(partial, now, tz, hours)
+        read_as = f" as {describe(partly.at, tz, zone)}" if partly else ""
         raise WhenError(
             f"I understood {understood!r}{read_as} but not {rest!r}. {_hint(words[length])}",
             understood,
         )
     said = text.strip()
-    moment = _moment(when, now, tz, hours)
+    read = _moment(when, now, tz, hours)
+    moment = read.at if read else None
     if moment is not None and moment <= now:
-        ahead = 'Give a time ahead, like "tomorrow 10am" or "in 2h".'
         if when.day is not None and when.day.evening and when.clock is None:
-            ahead = 'Alone, "tonight" is the end of the working day: add the hour, "tonight 8pm".'
-
+            raise WhenError(_tonight_passed(moment, tz, zone, hours), said)
         raise WhenError(
-            f"{said!r} is {describe(moment, tz, zone)}, which has already passed. {ahead}", said
+            f"{said!r} is {describe(moment, tz, zone)}, which has already passed. Give a time "
+            'ahead, like "tomorrow 10am" or "in 2h".',
+            said,
         )
-    if moment is None or (when.relative and moment - now > MAX_AHEAD):
+    if read is None or moment is None or (when.relative and moment - now > MAX_AHEAD):
         raise WhenError(
             f"{said!r} is too far ahead: a follow-up is due within a year. Give a nearer time, "
             'like "in 6 months" or "next monday".',
@@ -527,15 +547,32 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
             said,
         )
     as_said = _moment(when, now, tz, hours, working_day=False)
-    moved = when.eod and moment != as_said
     # moved from a working day that had closed, not from one the floor does not work
     after_closing = (
-        moved
+        when.eod
         and as_said is not None
-        and as_said <= now
-        and hours.is_working_day(as_said.astimezone(tz).date())
+        and as_said.at != moment
+        and as_said.at <= now
+        and hours.is_working_day(as_said.at.astimezone(tz).date())
     )
-    return Due(moment, zone, moved, passed=as_said if after_closing else None)
+    off = read.day if read.day is not None and not hours.is_working_day(read.day) else None
+    return Due(
+        moment, zone, read.moved or after_closing,
+        passed=as_said.at if as_said is not None and after_closing else None, off=off,
+    )  # fmt: skip
+
+
+def _tonight_passed(moment: datetime, tz: ZoneInfo, zone: Zone | None, hours: WorkingHours) -> str:
+    """What to type for "tonight" alone once the working day it names has ended: the hour, or
+    "eod" for the next working day's end (on a Friday, Monday's)."""
+    today = moment.astimezone(tz).date()
+    next_day = hours.working_day_from(today + timedelta(days=1))
+    whose = "tomorrow" if next_day == today + timedelta(days=1) else f"{next_day:%A}"
+    ended = times.clock(moment, tz) + (f" {zone.label(moment)}" if zone else "")
+    return (
+        f"The working day ended at {ended}: give the hour, like “9pm”, or “eod” for {whose}'s "
+        "end of day."
+    )
 
 
 # Words that lead a time ("next monday", "by 5"), said with the word after them when that

@@ -119,6 +119,14 @@ def _city_name(key: str) -> str:
     return key.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def zone_said(tz: ZoneInfo) -> str:
+    """A zone as people say it: "London time" for Europe/London, "UTC"; never the tz id."""
+    key = tz.key
+    if key in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu", "Etc/Zulu"):
+        return "UTC"
+    return key if key.startswith("Etc/") or "/" not in key else f"{_city_name(key)} time"
+
+
 @functools.cache
 def _names() -> dict[str, str]:
     """Every IANA name, folded, to itself as the database spells it."""
@@ -197,8 +205,8 @@ def read_zone(tokens: list[str]) -> tuple[Zone | None, int] | Unclear | None:
     if "/" in first:  # an IANA name, "Europe/Paris"
         key = _names().get(first.casefold())
         if key is not None:
-            name = key if key.startswith("Etc/") else f"{_city_name(key)} time"
-            return Zone(ZoneInfo(key), name), _with_time(tokens, 1)
+            tz = ZoneInfo(key)
+            return Zone(tz, zone_said(tz)), _with_time(tokens, 1)
         area = first.split("/", 1)[0].casefold()
         return _unknown(first) if area in AREAS else None
     found = _abbreviation(first)

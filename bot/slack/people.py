@@ -50,3 +50,10 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return FALLBACK
+
+
+def known_name(store: Store, user_id: str) -> str | None:
+    """A person's name as Slack last told it ("Ana Alves"), without asking Slack: for words
+    a notification shows, where a member id would read as a code. None when Slack never told
+    it."""
+    return edge_db.user_name(store, user_id)

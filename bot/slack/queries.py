@@ -65,6 +65,12 @@ def user_time_zone(
     return row[0] if row else None
 
 
+def user_name(store: Store, user_id: str) -> str | None:
+    """The name Slack last told for `user_id` (their full name, else their handle), if ever."""
+    row = store.db.execute("SELECT real_name, name FROM users WHERE id = ?", [user_id]).fetchone()
+    return (row[0] or row[1] or None) if row else None
+
+
 def save_user(store: Store, user_id: str, name: str, real_name: str, tz: str) -> None:
     with store.transaction() as db:
         db.table("users").upsert(

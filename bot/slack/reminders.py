@@ -24,7 +24,7 @@ from bot.slack import approvals, install
 from bot.slack import queries as edge_db
 from bot.slack.blocks import followups as followup_blocks
 from bot.slack.outbox import Outbox, Sender, this_instance
-from bot.slack.people import known_time_zone, time_zone
+from bot.slack.people import known_name, known_time_zone, time_zone
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
             if not claim(store, reminder, this_instance(), now):
                 continue
             tz = zones.get(reminder.recipient_id, followup_blocks.UTC)
-            message = followup_blocks.reminder(reminder, tz, now, services.guide.teams)
+            owner = reminder.followup.owner_id if reminder.followup else None
+            name = known_name(store, owner) if owner else None
+            message = followup_blocks.reminder(reminder, tz, now, services.guide.teams, name)
             outbox.post(
                 reminder.recipient_id, message, key=KEY_PREFIX + reminder.id, digest=reminder.kind
             )

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.followups.service import Followup
+from bot.followups.when import Due
 from bot.followups.zones import Zone
 from bot.shared import times
 from bot.slack.blocks.base import Mrkdwn, escape, local_time, your_time
@@ -48,16 +49,33 @@ def due_time(
     return times.at(moment, tz), local_time(moment, tz)
 
 
-def passed_note(passed: datetime | None, tz: ZoneInfo, zone: Zone | None = None) -> str:
-    """ ", as today's end of day passed at 5:00 PM": why an "eod" typed after closing is due
-    the next working day, on the clock it was read on; on a zone the rep named, with that day's
-    name (", as Friday's end of day passed at 5:00 PM New York time"), as the rep's today may
-    be another. Nothing where `passed` is None."""
-    if passed is None:
+def why_moved(due: Due | None, tz: ZoneInfo, now: datetime) -> str:
+    """Why a time the rep just gave is due where it is, for one moved to the next working day:
+    ", as today's end of day passed at 5:00 PM" for an "eod" typed after closing; ", as
+    tomorrow is not a working day" for one said of a day the floor does not work ("tomorrow
+    morning" on a Friday). On the clock it was read on; on a zone the rep named, with that
+    day's name (", as Friday's end of day passed at 5:00 PM New York time"), as the rep's today
+    may be another. Nothing for a time as said."""
+    if due is None or not due.moved:
         return ""
-    if zone is None:
-        return f", as today's end of day passed at {times.clock(passed, tz)}"
-    return f", as {passed.astimezone(zone.tz):%A}'s end of day passed at {_on_clock(passed, zone)}"
+    zone = due.zone
+    if due.passed is not None:
+        if zone is None:
+            return f", as today's end of day passed at {times.clock(due.passed, tz)}"
+        closed = due.passed.astimezone(zone.tz)
+        return f", as {closed:%A}'s end of day passed at {_on_clock(due.passed, zone)}"
+    if due.off is None:
+        return ""
+    today = now.astimezone(zone.tz if zone else tz).date()
+    ahead = (due.off - today).days
+    day = ("today", "tomorrow")[ahead] if ahead in (0, 1) else times.weekday(due.off)
+    return f", as {day} is not a working day"
+
+
+def said_with_weekday(due: Due | None) -> bool:
+    """Whether a time the rep just gave is said back with its weekday even as "today" or
+    "tomorrow": one moved to the next working day, or due on a day the floor does not work."""
+    return due is not None and (due.moved or due.off is not None)
 
 
 def _on_clock(moment: datetime, zone: Zone) -> str:

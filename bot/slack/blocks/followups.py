@@ -18,6 +18,7 @@ from bot.followups.redirects import (
 )
 from bot.followups.reminders import LATE_AFTER, Reminder
 from bot.followups.service import Followup, Promised
+from bot.followups.when import Due
 from bot.shared import times
 from bot.shared.db import existing
 from bot.slack.blocks.base import (
@@ -38,7 +39,7 @@ from bot.slack.blocks.base import (
     shown_at,
 )
 from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
-from bot.slack.blocks.due import due_time, missed, missed_in_words, passed_note
+from bot.slack.blocks.due import due_time, missed, missed_in_words, said_with_weekday, why_moved
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
 
@@ -85,15 +86,15 @@ def _case(followup: Followup) -> str:
 
 
 def _promise_said(
-    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, weekday: bool,
-    passed: datetime | None,
-) -> Message:  # fmt: skip
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None
+) -> Message:
     """A promise said back to the rep who just typed it, between `first` and `then` (our own
-    words), due as they said it (in the zone they named, if any; with its `weekday`, for an
-    "eod" moved to the next working day, and the end of day that had `passed`, if that moved
-    it)."""
+    words), due as they said it (in the zone they named, if any; with its weekday where `due`,
+    as their words were read, fell on a day the floor does not work or moved to the next
+    working day, and why it moved)."""
+    weekday = said_with_weekday(due)
     said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
-    why = passed_note(passed, tz, followup.zone)
+    why = why_moved(due, tz, now)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
         sections(
@@ -105,26 +106,24 @@ def _promise_said(
 
 
 def followup_saved(
-    followup: Followup, tz: ZoneInfo, now: datetime, *, weekday: bool = False,
-    passed: datetime | None = None,
-) -> Message:  # fmt: skip
-    """A promise just saved."""
+    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None = None
+) -> Message:
+    """A promise just saved, due as `due` read the rep's words."""
     first = f"Follow-up F-{followup.id} saved: "
     then = ". I'll remind you before it is due."
-    return _promise_said(first, followup, tz, now, then, weekday, passed)
+    return _promise_said(first, followup, tz, now, then, due)
 
 
 def followup_retyped(
-    promised: Promised, tz: ZoneInfo, now: datetime, *, weekday: bool = False,
-    passed: datetime | None = None,
-) -> Message:  # fmt: skip
+    promised: Promised, tz: ZoneInfo, now: datetime, due: Due | None = None
+) -> Message:
     """The same promise typed again at once: the one already saved, and that nothing more was;
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
     first = f"That's {followup.ref}, saved {ago_said}: "
     then = ". Nothing new was saved."
-    return _promise_said(first, followup, tz, now, then, weekday, passed)
+    return _promise_said(first, followup, tz, now, then, due)
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
@@ -171,8 +170,13 @@ def _followup_buttons(followup: Followup) -> dict:
     )
 
 
-def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str, Team]) -> Message:
-    """A reminder for its recipient: the owner before and at the due time, the lead after."""
+def reminder(
+    reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str, Team],
+    owner: str | None = None,
+) -> Message:  # fmt: skip
+    """A reminder for its recipient: the owner before and at the due time, the lead after,
+    told whose promise it is (`owner`: the owner's name, as Slack gave it). Its notification
+    says the due time before the promise, which a phone may cut short."""
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
@@ -188,7 +192,9 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
     late = reminder.kind == "due" and now - followup.due_at >= LATE_AFTER
     due_now = "Past due" if late else "Due now"
-    heading = {"before": "Coming up", "due": due_now, "overdue": "Overdue"}[reminder.kind]
+    # the owner as the lead knows them, in words: a member id reads as a code on a phone
+    whose = f"{owner}'s" if owner else "a rep's"
+    heading = {"before": "Coming up", "due": due_now, "overdue": f"Overdue, {whose}"}[reminder.kind]
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
@@ -199,26 +205,27 @@ def reminder(reminder: Reminder, tz: ZoneInfo, now: datetime, teams: Mapping[str
         blocks.append(_followup_buttons(followup))
     due_said = due_time(followup.due_at, tz, zone=followup.zone)[0]
     due = f"{due_said}{missed_in_words(followup, tz)}"
-    fallback = f"{heading}: F-{followup.id} {followup.what}, due {due}"
+    fallback = f"{heading}: F-{followup.id} due {due} · {followup.what}"
     return message(fallback, blocks)
 
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None, weekday: bool = False, passed: datetime | None = None,
+    now: datetime | None = None, due: Due | None = None,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
     lead's overdue alert, as it is now), it names whose promise it is as the alert did; the
     notification text stays words, no member id. `now`: said back to the rep who just moved
-    it, as `due_time` says it (with its `weekday`, for an "eod" moved to the next working
-    day, and the end of day that had `passed`, if that moved it); on the customer's clock too
-    where the promise has one."""
+    it, as `due_time` says it (with its weekday and why it moved where `due`, as their words
+    were read, says so: `_promise_said`); on the customer's clock too where the promise has
+    one."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
+        weekday = said_with_weekday(due)
         due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
-        why = passed_note(passed, tz, followup.zone)
+        why = why_moved(due, tz, now) if now is not None else ""
         text += f", now due {due_said}{why}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}") + escape(why) + missed(followup, tz)
     if not for_owner:

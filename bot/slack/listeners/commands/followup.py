@@ -84,9 +84,7 @@ def _snooze(
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     roles = services.roles
     moved = snooze(services.store, number, user_id, until.at, roles=roles, zone=until.zone)
-    message = followup_blocks.followup_closed(
-        moved, tz, "snoozed", now=now, weekday=until.moved, passed=until.passed
-    )
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, due=until)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
@@ -104,12 +102,8 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
         request_key=command.get("trigger_id"), zone=due.zone,
     )  # fmt: skip
     if promised.earlier is not None:
-        return followup_blocks.followup_retyped(
-            promised, tz, now, weekday=due.moved, passed=due.passed
-        )
-    return followup_blocks.followup_saved(
-        promised.followup, tz, now, weekday=due.moved, passed=due.passed
-    )
+        return followup_blocks.followup_retyped(promised, tz, now, due)
+    return followup_blocks.followup_saved(promised.followup, tz, now, due)
 
 
 def send_redirect(
