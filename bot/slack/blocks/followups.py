@@ -38,7 +38,7 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
+from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure, waited
 from bot.slack.blocks.due import due_time, missed, missed_in_words, said_with_weekday, why_moved
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
@@ -180,13 +180,15 @@ def reminder(
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
+        # how long, as it may come the next working morning
+        since = f", {waited(now - redirect.created_at)} ago"
         text = (
             f"Nobody in {team} has taken C-{redirect.case_id} yet "
-            f"(sent {times.at(redirect.created_at, tz)})."
+            f"(sent {times.at(redirect.created_at, tz)}{since})."
         )
         shown = Mrkdwn(
             f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
-            f"(sent {local_time(redirect.created_at, tz)})."
+            f"(sent {local_time(redirect.created_at, tz)}{since})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
@@ -194,11 +196,15 @@ def reminder(
     due_now = "Past due" if late else "Due now"
     # the owner as the lead knows them, in words: a member id reads as a code on a phone
     whose = f"{owner}'s" if owner else "a rep's"
-    heading = {"before": "Coming up", "due": due_now, "overdue": f"Overdue, {whose}"}[reminder.kind]
+    # how long, as the lead hears of it in their working hours, maybe the next morning
+    overdue = f"Overdue by {waited(now - followup.due_at)}"
+    heading = {"before": "Coming up", "due": due_now, "overdue": f"{overdue}, {whose}"}[
+        reminder.kind
+    ]
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
-        "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
+        "overdue": f":warning: {overdue}, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
     blocks = [section(Mrkdwn(f"{label}: {followup_line(followup, tz)}"))]
     if reminder.kind != "overdue":
