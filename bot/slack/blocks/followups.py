@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
 from bot.cases.solutions import SolutionPolicy, describe
+from bot.coaching.playbooks import WorkingHours
 from bot.followups.redirects import (
     Packet,
     Redirect,
@@ -85,15 +86,30 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
+# Said of a promise due when its owner does not work: reminded then all the same (they chose
+# the time), so they can move it if that is not what they meant.
+OUT_OF_HOURS = "outside your working hours: you'll be reminded then"
+
+
+def _aside(said: str, aside: str) -> str:
+    """`aside` inside the parenthesis `said` ends with ("(5:00 AM your time, …)"), else in
+    its own."""
+    return f"{said[:-1]}, {aside})" if said.endswith(")") else f"{said} ({aside})"
+
+
 def _promise_said(
-    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None
-) -> Message:
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
     """A promise said back to the rep who just typed it, between `first` and `then` (our own
     words), due as they said it (in the zone they named, if any; with its weekday where `due`,
     as their words were read, fell on a day the floor does not work or moved to the next
-    working day, and why it moved)."""
+    working day, and why it moved); and, given their working `hours`, that it falls outside
+    them."""
     weekday = said_with_weekday(due)
     said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
+        said, shown = _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
     why = why_moved(due, tz, now)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
@@ -106,24 +122,27 @@ def _promise_said(
 
 
 def followup_saved(
-    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None = None
-) -> Message:
-    """A promise just saved, due as `due` read the rep's words."""
+    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None = None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
+    """A promise just saved, due as `due` read the rep's words; one outside the rep's working
+    `hours` says so."""
     first = f"Follow-up F-{followup.id} saved: "
     then = ". I'll remind you before it is due."
-    return _promise_said(first, followup, tz, now, then, due)
+    return _promise_said(first, followup, tz, now, then, due, hours)
 
 
 def followup_retyped(
-    promised: Promised, tz: ZoneInfo, now: datetime, due: Due | None = None
-) -> Message:
+    promised: Promised, tz: ZoneInfo, now: datetime, due: Due | None = None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
     """The same promise typed again at once: the one already saved, and that nothing more was;
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
     first = f"That's {followup.ref}, saved {ago_said}: "
     then = ". Nothing new was saved."
-    return _promise_said(first, followup, tz, now, then, due)
+    return _promise_said(first, followup, tz, now, then, due, hours)
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
