@@ -274,10 +274,12 @@ def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_m
     # Midnight on the rep's clock is spelt out as the list spells it
     (nia,) = local.workspace.command("ana", "/followup", "tomorrow 7pm New York time call Nia")
     assert "due tomorrow at 7:00 PM New York time (Fri, Jun 19, 2026 at 12:00 AM your time, " \
-        "midnight at the end of Thursday)." in nia.render(ana).text  # fmt: skip
+        "midnight at the end of Thursday, outside your working hours: you'll be reminded " \
+        "then)." in nia.render(ana).text  # fmt: skip
     (ola,) = local.workspace.command("ana", "/followup", "tomorrow 1am Berlin time call Ola")
     assert "due tomorrow at 1:00 AM Berlin time (12:00 AM your time, midnight at the end of " \
-        "Wednesday)." in ola.render(ana).text  # fmt: skip
+        "Wednesday, outside your working hours: you'll be reminded then)." \
+        in ola.render(ana).text  # fmt: skip
     assert count(local, "followups") == 4
 
 
@@ -922,8 +924,8 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
     assert zoned.text.startswith(
         "Follow-up F-6 saved: call Sam, due Thu, Jun 18, 2026 at 5:00 PM New York time (10:00 PM "
-        "your time, outside your working hours: you'll be reminded then), as Wednesday's end of day "
-        "passed at 5:00 PM New York time. I'll"
+        "your time, outside your working hours: you'll be reminded then), as Wednesday's end of "
+        "day passed at 5:00 PM New York time. I'll"
     )
     # the weekend's move says only its weekday: no working day ended
     local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London
@@ -1012,8 +1014,8 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     (saved,) = local.workspace.command("ana", "/followup", "C-1001 tomorrow midnight call back")
     said = (
         "Follow-up F-1 saved: call back · C-1001, due Fri, Jun 19, 2026 at 12:00 AM (midnight at "
-        "the end of Thursday, outside your working hours: you'll be reminded then). I'll remind you "
-        "before it is due."
+        "the end of Thursday, outside your working hours: you'll be reminded then). I'll remind "
+        "you before it is due."
     )
     assert saved.text == said  # the phone
     assert said in saved.render(local.workspace.reader(member("ana"))).text
@@ -1038,3 +1040,25 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
         "Due now: F-1 due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of Thursday) · "
         "call back"
     )
+
+
+def test_the_leads_overdue_alert_waits_for_the_leads_working_hours(local):
+    """Found by QA: Lee (Berlin) was sent an overdue alert at 23:30 his time."""
+    local.wait(timedelta(hours=8))  # 18:30 UTC: 19:30 in London, 20:30 in Berlin
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=4))  # past midnight in Berlin
+    assert not [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    local.wait(timedelta(hours=10))  # 08:30 UTC: 10:30 in Berlin
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    assert alert.text.startswith("Overdue by 11 hours 30 minutes, Ana Alves's: F-1"), alert.text
+
+
+def test_an_unclaimed_redirect_in_the_evening_reminds_the_lead_in_the_morning(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.wait(timedelta(hours=8))  # 18:30 UTC: 20:30 in Berlin
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    local.wait(timedelta(hours=4))
+    assert not any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
+    local.wait(timedelta(hours=10))  # 10:30 in Berlin
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
