@@ -120,7 +120,8 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     (saved,) = local.workspace.command("ben", "/followup", "tomorrow 10am London time call Maria")
     assert saved.render(ben).text == (
         "Follow-up F-1 saved: call Maria, due tomorrow at 10:00 AM London time (5:00 AM your "
-        "time). I'll remind you before it is due."
+        "time, outside your working hours: you'll be reminded then). I'll remind you before it "
+        "is due."
     )
     assert due_at(local, 1) == "2026-06-18T09:00:00+00:00"  # 10:00 BST
     (saved,) = local.workspace.command("ben", "/followup", "4pm GMT call Tom")
@@ -130,7 +131,7 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     assert due_at(local, 2) == "2026-06-17T16:00:00+00:00"
     # In June the Pacific coast keeps daylight time: said back as PDT, not the PST typed
     (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am PST call Tom")
-    assert "F-3 saved: call Tom, due tomorrow at 10:00 AM PDT (6:00 PM your time)." in (
+    assert "F-3 saved: call Tom, due tomorrow at 10:00 AM PDT (6:00 PM your time, outside" in (
         saved.render(ana).text
     )
     assert due_at(local, 3) == "2026-06-18T17:00:00+00:00"
@@ -140,8 +141,9 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     )
     # A day that is another on the customer's clock is said with its weekday on both
     (saved,) = local.workspace.command("ana", "/followup", "fri 8am Sydney time call Jack")
-    assert "due Fri, Jun 19, 2026 at 8:00 AM Sydney time (tomorrow at 11:00 PM your time)." in (
-        saved.render(ana).text
+    assert (
+        "due Fri, Jun 19, 2026 at 8:00 AM Sydney time (tomorrow at 11:00 PM your time, outside"
+        in (saved.render(ana).text)
     )
     # The zone of the rep's own clock needs no second time
     (saved,) = local.workspace.command("ana", "/followup", "tomorrow 3pm London time ring Sam")
@@ -186,7 +188,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     assert "Due now: F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM your time)" in (
         due.render(ana).text
     )
-    local.wait(timedelta(hours=1))
+    local.wait(timedelta(hours=16))  # the lead hears of it in his working hours: 9 AM Berlin
     (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
     assert "F-1 · Jun 18, 2026 at 11:00 AM New York time (5:00 PM your time) · call Tom" in (
         alert.render(lee).text
@@ -194,9 +196,11 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     # A snooze with a button names no zone either; one that names a zone replaces it
     assert "New York time" in shown(local.workspace.click("ana", "Snooze 1h"))
     moved = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 9am Paris time")
-    assert "now due tomorrow at 9:00 AM Paris time (8:00 AM your time)" in moved[0].render(ana).text
+    assert "now due Sat, Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time)" in (
+        moved[0].render(ana).text
+    )
     # and the reminders sent before say it on both clocks, dated
-    assert all("now due Jun 19, 2026 at 9:00 AM Paris time (8:00 AM your time)" in
+    assert all("now due Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time)" in
                reminder.render(ana).text for reminder in moved[1:])  # fmt: skip
     listed = shown(local.workspace.command("ana", "/followup", "list"))
     assert "Paris time" in listed and "New York" not in listed
@@ -243,18 +247,19 @@ def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_m
     (again,) = local.workspace.command("ana", "/followup", "tomorrow 10am Kolkata time call Raj")
     assert again.render(ana).text == (
         "That's F-1, saved just now: call Raj, due tomorrow at 10:00 AM Kolkata time (5:30 AM "
-        "your time). Nothing new was saved."
+        "your time, outside your working hours: you'll be reminded then). Nothing new was saved."
     )
     assert again.text == (  # the phone, read later: the date
         "That's F-1, saved just now: call Raj, due Jun 18, 2026 at 10:00 AM Kolkata time (5:30 "
-        "AM your time). Nothing new was saved."
+        "AM your time, outside your working hours: you'll be reminded then). Nothing new was saved."
     )
     (saved,) = local.workspace.command("ben", "/followup", "tomorrow 10am Sydney time call Jo")
-    assert "due tomorrow at 10:00 AM Sydney time (today at 8:00 PM your time)." in (
+    assert "due tomorrow at 10:00 AM Sydney time (today at 8:00 PM your time, outside" in (
         saved.render(local.workspace.reader(member("ben"))).text
     )
-    assert "due Jun 18, 2026 at 10:00 AM Sydney time (Jun 17, 2026 at 8:00 PM your time)." in (
-        saved.text
+    assert (
+        "due Jun 18, 2026 at 10:00 AM Sydney time (Jun 17, 2026 at 8:00 PM your time, outside"
+        in (saved.text)
     )
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 today 10am PST")
     assert moved.text == (
@@ -269,10 +274,12 @@ def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_m
     # Midnight on the rep's clock is spelt out as the list spells it
     (nia,) = local.workspace.command("ana", "/followup", "tomorrow 7pm New York time call Nia")
     assert "due tomorrow at 7:00 PM New York time (Fri, Jun 19, 2026 at 12:00 AM your time, " \
-        "midnight at the end of Thursday)." in nia.render(ana).text  # fmt: skip
+        "midnight at the end of Thursday, outside your working hours: you'll be reminded " \
+        "then)." in nia.render(ana).text  # fmt: skip
     (ola,) = local.workspace.command("ana", "/followup", "tomorrow 1am Berlin time call Ola")
     assert "due tomorrow at 1:00 AM Berlin time (12:00 AM your time, midnight at the end of " \
-        "Wednesday)." in ola.render(ana).text  # fmt: skip
+        "Wednesday, outside your working hours: you'll be reminded then)." \
+        in ola.render(ana).text  # fmt: skip
     assert count(local, "followups") == 4
 
 
@@ -405,7 +412,9 @@ def test_every_notification_of_a_promise_says_when_before_what_and_the_lead_whos
     ]
     (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
     # on Lee's clock (Berlin), with Ana's name as Slack gave it, never her member id
-    assert alert.text == "Overdue, Ana Alves's: F-1 due Jun 17, 2026 at 1:30 PM · call Tom back"
+    assert alert.text == (
+        "Overdue by 1 hour, Ana Alves's: F-1 due Jun 17, 2026 at 1:30 PM · call Tom back"
+    )
     assert ANA not in alert.text
 
 
@@ -852,12 +861,15 @@ def test_end_of_day_on_a_weekend_is_the_end_of_the_next_working_day_said_with_it
         )
     # a time: as typed, with its weekday, as it is a day off
     (reply,) = local.workspace.command("ana", "/followup", "sunday 3pm call Tom at home")
-    assert "due Sun, Jun 21, 2026 at 3:00 PM. I'll" in reply.render(ana).text
+    assert "due Sun, Jun 21, 2026 at 3:00 PM (outside your working hours: you'll be reminded " \
+        "then). I'll" in reply.render(ana).text  # fmt: skip
     local.clock.advance(timedelta(days=1))  # Sunday: Monday is tomorrow, said with its weekday
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 end of the day")
     assert "now due Mon, Jun 22, 2026 at 5:00 PM" in moved.render(ana).text
     (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
-    assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time)" in zoned.text
+    assert "due Mon, Jun 22, 2026 at 5:00 PM New York time (10:00 PM your time, outside" in (
+        zoned.text
+    )
 
 
 def test_a_morning_promised_on_a_friday_is_mondays_opening_said_with_why(local):
@@ -876,7 +888,8 @@ def test_a_morning_promised_on_a_friday_is_mondays_opening_said_with_why(local):
     )
     # a clock time on a day off stays as said, with the weekday named
     (sat,) = local.workspace.command("ana", "/followup", "saturday 10am email Sam")
-    assert "due Sat, Jun 20, 2026 at 10:00 AM. I'll" in sat.render(ana).text
+    assert "due Sat, Jun 20, 2026 at 10:00 AM (outside your working hours: you'll be reminded " \
+        "then). I'll" in sat.render(ana).text  # fmt: skip
 
 
 def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps_clock(local):
@@ -911,7 +924,8 @@ def test_end_of_day_after_closing_is_the_end_of_the_next_working_day_on_the_reps
     (zoned,) = local.workspace.command("ana", "/followup", "eod New York time call Sam")
     assert zoned.text.startswith(
         "Follow-up F-6 saved: call Sam, due Thu, Jun 18, 2026 at 5:00 PM New York time (10:00 PM "
-        "your time), as Wednesday's end of day passed at 5:00 PM New York time. I'll"
+        "your time, outside your working hours: you'll be reminded then), as Wednesday's end of "
+        "day passed at 5:00 PM New York time. I'll"
     )
     # the weekend's move says only its weekday: no working day ended
     local.clock.advance(timedelta(days=3))  # Saturday 20 June, 23:30 in London
@@ -1000,7 +1014,8 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     (saved,) = local.workspace.command("ana", "/followup", "C-1001 tomorrow midnight call back")
     said = (
         "Follow-up F-1 saved: call back · C-1001, due Fri, Jun 19, 2026 at 12:00 AM (midnight at "
-        "the end of Thursday). I'll remind you before it is due."
+        "the end of Thursday, outside your working hours: you'll be reminded then). I'll remind "
+        "you before it is due."
     )
     assert saved.text == said  # the phone
     assert said in saved.render(local.workspace.reader(member("ana"))).text
@@ -1025,3 +1040,25 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
         "Due now: F-1 due Fri, Jun 19, 2026 at 12:00 AM (midnight at the end of Thursday) · "
         "call back"
     )
+
+
+def test_the_leads_overdue_alert_waits_for_the_leads_working_hours(local):
+    """Found by QA: Lee (Berlin) was sent an overdue alert at 23:30 his time."""
+    local.wait(timedelta(hours=8))  # 18:30 UTC: 19:30 in London, 20:30 in Berlin
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=4))  # past midnight in Berlin
+    assert not [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    local.wait(timedelta(hours=10))  # 08:30 UTC: 10:30 in Berlin
+    (alert,) = [r for r in local.workspace.look(member("lee")) if "Overdue" in r.text]
+    assert alert.text.startswith("Overdue by 11 hours 30 minutes, Ana Alves's: F-1"), alert.text
+
+
+def test_an_unclaimed_redirect_in_the_evening_reminds_the_lead_in_the_morning(local):
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # a new customer
+    local.wait(timedelta(hours=8))  # 18:30 UTC: 20:30 in Berlin
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    local.wait(timedelta(hours=4))
+    assert not any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
+    local.wait(timedelta(hours=10))  # 10:30 in Berlin
+    assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))

@@ -82,6 +82,11 @@ class WorkingHours:
             and (day.month, day.day) not in self.yearly
         )
 
+    def covers(self, moment: datetime) -> bool:
+        """Whether `moment` (aware, in the person's zone) is in working hours, their ends
+        included: a promise due at closing ("eod") is in them."""
+        return self.is_working_day(moment.date()) and self.start <= moment.time() <= self.end
+
     def next_opening(self, moment: datetime) -> datetime:
         """When work starts on the first working day after `moment`'s day (aware, in the
         rep's zone), in that zone: on a Friday, Monday's opening time."""

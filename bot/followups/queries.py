@@ -74,6 +74,10 @@ def open_followups_due_by(store: Store, cutoff: str) -> list[dict]:
     )
 
 
+def open_followups(store: Store) -> list[dict]:
+    return list(store.db.query("SELECT * FROM followups WHERE status = 'open' ORDER BY due_at, id"))
+
+
 def first_open_due_after(store: Store, cutoff: str) -> str | None:
     """The earliest due time of an open follow-up after `cutoff`."""
     row = store.db.execute(

@@ -4,9 +4,12 @@ each goes out once; one whose send failed is tried again later."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.coaching.playbooks import WorkingHours
 from bot.followups import queries as followups_db
 from bot.followups.redirects import Redirect, redirect_from_row
 from bot.followups.service import Followup, followup_from_row, lead_recipients
@@ -34,6 +37,28 @@ class Reminder:
     redirect: Redirect | None = None
 
 
+@dataclass(frozen=True)
+class Hours:
+    """When an alert about someone else's promise or handoff may reach its reader: in their
+    working hours (situations.yaml's), on their clock (`zone_of`: Slack's, or the team's for a
+    channel). The owner's own reminders keep the time they chose."""
+
+    working: WorkingHours
+    zone_of: Callable[[str], ZoneInfo]
+
+    def open_at(self, reader: str, moment: datetime) -> datetime:
+        """`moment`, or the next opening after it on `reader`'s clock when it is out of hours."""
+        zone = self.zone_of(reader)
+        return self.working.add(moment.astimezone(zone), 0).astimezone(UTC)
+
+    def is_open(self, reader: str, moment: datetime) -> bool:
+        return self.open_at(reader, moment) == moment
+
+
+def _deferred(hours: Hours | None, reader: str, moment: datetime) -> datetime:
+    return moment if hours is None else hours.open_at(reader, moment)
+
+
 def reminder_key(kind: str, subject: str, due_at: datetime, recipient_id: str) -> str:
     return f"{subject}:{kind}:{iso(due_at)}:{recipient_id}"
 
@@ -43,7 +68,9 @@ def subject_of(followup: Followup) -> str:
     return f"followup:{followup.id}"
 
 
-def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
+def _followup_reminders(
+    store: Store, roles: Roles, now: datetime, hours: Hours | None
+) -> list[Reminder]:
     reminders = []
     for row in followups_db.open_followups_due_by(store, iso(now + REMIND_BEFORE)):
         followup = followup_from_row(row)
@@ -57,18 +84,27 @@ def _followup_reminders(store: Store, roles: Roles, now: datetime) -> list[Remin
             wanted.append(("due", due, followup.owner_id))
         if now >= due + OVERDUE_AFTER:
             for lead in lead_recipients(roles, followup.owner_id):
-                wanted.append(("overdue", due + OVERDUE_AFTER, lead))
+                # in the lead's working hours, not at 11 PM on their clock
+                at = _deferred(hours, lead, due + OVERDUE_AFTER)
+                if at <= now and (hours is None or hours.is_open(lead, now)):
+                    wanted.append(("overdue", at, lead))
         for kind, at, recipient in wanted:
             key = reminder_key(kind, subject, due, recipient)
             reminders.append(Reminder(key, kind, recipient, at, followup=followup))
     return reminders
 
 
-def due_reminders(store: Store, roles: Roles, now: datetime) -> list[Reminder]:
+def due_reminders(
+    store: Store, roles: Roles, now: datetime, hours: Hours | None = None
+) -> list[Reminder]:
     """Every reminder that should have gone out by `now` and has not, the earliest first:
     follow-ups' "before", "due" and "overdue", and unclaimed redirects'. After an outage the
-    ones that came due meanwhile are all here at once; each must be claimed before sending."""
-    candidates = _followup_reminders(store, roles, now) + unclaimed_reminders(store, now)
+    ones that came due meanwhile are all here at once; each must be claimed before sending.
+    With `hours`, those to anyone but the promise's owner (the lead's overdue alert, a
+    redirect nobody took) wait for their reader's working hours."""
+    candidates = _followup_reminders(store, roles, now, hours) + unclaimed_reminders(
+        store, now, hours
+    )
     rows = jobs.claims(store, [reminder.id for reminder in candidates])
     due = [reminder for reminder in candidates if jobs.to_claim(rows.get(reminder.id), now)]
     return sorted(due, key=_order)
@@ -113,36 +149,56 @@ def delivered(store: Store, reminder: Reminder, now: datetime) -> None:
     jobs.job_delivered(store, reminder.id, iso(now))
 
 
-def unclaimed_reminders(store: Store, now: datetime) -> list[Reminder]:
+def unclaimed_reminders(store: Store, now: datetime, hours: Hours | None = None) -> list[Reminder]:
     """For every redirect still waiting past its team's take_within: one reminder to the
     case's owner, one to the rep who sent it if someone else, and one to the team's lead (as
-    teams.yaml named them when it was sent)."""
+    teams.yaml named them when it was sent); with `hours`, each in its reader's working
+    hours (nobody chose that moment: the team's take_within did)."""
     reminders = []
     for row in followups_db.redirects_to_remind(store, iso(now)):
         waiting = redirect_from_row(row)
         for recipient in dict.fromkeys((*waiting.told, waiting.team_lead)):
+            at = _deferred(hours, recipient, waiting.remind_at)
+            if at > now or (hours is not None and not hours.is_open(recipient, now)):
+                continue
             key = reminder_key(
                 "unclaimed_redirect", f"redirect:{waiting.id}", waiting.remind_at, recipient
             )
             reminders.append(
-                Reminder(key, "unclaimed_redirect", recipient, waiting.remind_at,
-                         redirect=waiting)
+                Reminder(key, "unclaimed_redirect", recipient, at, redirect=waiting)
             )  # fmt: skip
     return reminders
 
 
-def next_reminder_at(store: Store, now: datetime) -> datetime | None:
+def next_reminder_at(
+    store: Store, now: datetime, roles: Roles | None = None, hours: Hours | None = None
+) -> datetime | None:
     """The first moment after `now` at which a reminder falls due (a follow-up's "before",
     "due" or "overdue", a redirect's), None when none will: where a clock moved forward must
-    stop on its way so that each goes out in its time, as a running bot's would."""
+    stop on its way so that each goes out in its time, as a running bot's would. With `roles`
+    and `hours`, the overdue alerts and redirect reminders at their readers' working hours,
+    as `due_reminders` counts them."""
     moments = []
-    # Each follow-up's reminders fall due at fixed offsets from its due time: the first due
-    # time past `now` less each offset gives the first of that kind after `now`.
-    for offset in (-REMIND_BEFORE, timedelta(0), OVERDUE_AFTER):
+    # Each follow-up's owner reminders fall due at fixed offsets from its due time: the first
+    # due time past `now` less each offset gives the first of that kind after `now`.
+    offsets = (-REMIND_BEFORE, timedelta(0)) + ((OVERDUE_AFTER,) if hours is None else ())
+    for offset in offsets:
         due = followups_db.first_open_due_after(store, iso(now - offset))
         if due is not None:
             moments.append(datetime.fromisoformat(due) + offset)
-    remind = followups_db.first_remind_after(store, iso(now))
-    if remind is not None:
-        moments.append(datetime.fromisoformat(remind))
-    return min(moments, default=None)
+    if hours is None:
+        remind = followups_db.first_remind_after(store, iso(now))
+        if remind is not None:
+            moments.append(datetime.fromisoformat(remind))
+        return min(moments, default=None)
+    # Deferred ones may fall due after `now` though their time passed before it: each open
+    # promise's and waiting redirect's, on each reader's clock.
+    for row in followups_db.open_followups(store):
+        followup = followup_from_row(row)
+        for lead in lead_recipients(roles, followup.owner_id) if roles else ():
+            moments.append(hours.open_at(lead, followup.due_at + OVERDUE_AFTER))
+    for row in followups_db.waiting_redirects(store):
+        waiting = redirect_from_row(row)
+        for recipient in dict.fromkeys((*waiting.told, waiting.team_lead)):
+            moments.append(hours.open_at(recipient, waiting.remind_at))
+    return min((moment for moment in moments if moment > now), default=None)

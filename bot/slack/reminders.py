@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
 from bot.followups.reminders import (
+    Hours,
     claim,
     delivered,
     due_reminders,
@@ -39,14 +41,11 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
     if install.paused(store):
         return 0
     outbox = Outbox(store, sender, "reminders")
-    due = list(due_reminders(store, services.roles, store.clock.now()))
-    # Asked of Slack before the transaction, which must not wait on the network; a decider's
-    # zone also says when their nudge is due (their working hours).
-    nudges, zones = approvals.due(
-        services, store.clock.now(), lambda person: time_zone(client, store, person)
-    )
-    people = {r.recipient_id for r in due if r.recipient_id.startswith("U")} - zones.keys()
-    zones |= {reader: time_zone(client, store, reader) for reader in people}
+    # Asked of Slack before the transaction, which must not wait on the network; a reader's
+    # zone also says when an alert to them is due (their working hours).
+    hours, zones = _hours(client, services)
+    due = list(due_reminders(store, services.roles, store.clock.now(), hours))
+    nudges, _ = approvals.due(services, store.clock.now(), hours.zone_of)
     queued = 0
     now = store.clock.now()
     # All in one transaction: the sender sees them together, so a person's reminders due at
@@ -55,7 +54,8 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
         for reminder in due:
             if not claim(store, reminder, this_instance(), now):
                 continue
-            tz = zones.get(reminder.recipient_id, followup_blocks.UTC)
+            reader = reminder.recipient_id  # a channel's readers see it on UTC's clock, as before
+            tz = hours.zone_of(reader) if _person(reader) else followup_blocks.UTC
             owner = reminder.followup.owner_id if reminder.followup else None
             name = known_name(store, owner) if owner else None
             message = followup_blocks.reminder(reminder, tz, now, services.guide.teams, name)
@@ -71,13 +71,36 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
     return queued
 
 
+def _person(reader: str) -> bool:
+    """A member id, not a channel's (the leads')."""
+    return reader.startswith(("U", "W"))
+
+
+def _hours(client: WebClient, services: Services) -> tuple[Hours, dict[str, ZoneInfo]]:
+    """Working hours on each reader's clock: a person's as Slack says it (asked once each), a
+    channel's (the leads') the team's; with the zones asked so far, which it fills in."""
+    store, guide = services.store, services.guide
+    zones: dict[str, ZoneInfo] = {}
+
+    def zone_of(reader: str) -> ZoneInfo:
+        if reader not in zones:
+            zones[reader] = (
+                time_zone(client, store, reader) if _person(reader) else guide.goals.schedule.tz
+            )
+        return zones[reader]
+
+    return Hours(guide.playbooks.working_hours, zone_of), zones
+
+
 def next_due(client: WebClient, services: Services, now: datetime) -> datetime | None:
     """The first moment after `now` at which `queue_due_reminders` finds something new due:
-    a reminder, or a nudge of a request nobody decided."""
+    a reminder (those to others than the promise's owner in their working hours), or a nudge
+    of a request nobody decided."""
     store = services.store
+    hours, _ = _hours(client, services)
     moments = [
-        next_reminder_at(store, now),
-        approvals.next_due(services, now, lambda person: time_zone(client, store, person)),
+        next_reminder_at(store, now, services.roles, hours),
+        approvals.next_due(services, now, hours.zone_of),
     ]
     return min((moment for moment in moments if moment is not None), default=None)
 

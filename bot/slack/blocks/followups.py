@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.cases.service import Case
 from bot.cases.solutions import SolutionPolicy, describe
+from bot.coaching.playbooks import WorkingHours
 from bot.followups.redirects import (
     Packet,
     Redirect,
@@ -38,7 +39,7 @@ from bot.slack.blocks.base import (
     shorten,
     shown_at,
 )
-from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure
+from bot.slack.blocks.cases import ago, contacts, promise_lines, tenure, waited
 from bot.slack.blocks.due import due_time, missed, missed_in_words, said_with_weekday, why_moved
 from bot.slack.blocks.faq import tried
 from bot.slack.ids import Action, Block, numbered
@@ -85,15 +86,30 @@ def _case(followup: Followup) -> str:
     return f" · C-{followup.case_id}" if followup.case_id else ""
 
 
+# Said of a promise due when its owner does not work: reminded then all the same (they chose
+# the time), so they can move it if that is not what they meant.
+OUT_OF_HOURS = "outside your working hours: you'll be reminded then"
+
+
+def _aside(said: str, aside: str) -> str:
+    """`aside` inside the parenthesis `said` ends with ("(5:00 AM your time, …)"), else in
+    its own."""
+    return f"{said[:-1]}, {aside})" if said.endswith(")") else f"{said} ({aside})"
+
+
 def _promise_said(
-    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None
-) -> Message:
+    first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
     """A promise said back to the rep who just typed it, between `first` and `then` (our own
     words), due as they said it (in the zone they named, if any; with its weekday where `due`,
     as their words were read, fell on a day the floor does not work or moved to the next
-    working day, and why it moved)."""
+    working day, and why it moved); and, given their working `hours`, that it falls outside
+    them."""
     weekday = said_with_weekday(due)
     said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
+        said, shown = _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
     why = why_moved(due, tz, now)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
@@ -106,24 +122,27 @@ def _promise_said(
 
 
 def followup_saved(
-    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None = None
-) -> Message:
-    """A promise just saved, due as `due` read the rep's words."""
+    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None = None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
+    """A promise just saved, due as `due` read the rep's words; one outside the rep's working
+    `hours` says so."""
     first = f"Follow-up F-{followup.id} saved: "
     then = ". I'll remind you before it is due."
-    return _promise_said(first, followup, tz, now, then, due)
+    return _promise_said(first, followup, tz, now, then, due, hours)
 
 
 def followup_retyped(
-    promised: Promised, tz: ZoneInfo, now: datetime, due: Due | None = None
-) -> Message:
+    promised: Promised, tz: ZoneInfo, now: datetime, due: Due | None = None,
+    hours: WorkingHours | None = None,
+) -> Message:  # fmt: skip
     """The same promise typed again at once: the one already saved, and that nothing more was;
     its due time said in the zone it was saved in, as the first reply said it."""
     followup = promised.followup
     ago_said = ago(existing(promised.earlier, f"when {followup.ref} was saved"))
     first = f"That's {followup.ref}, saved {ago_said}: "
     then = ". Nothing new was saved."
-    return _promise_said(first, followup, tz, now, then, due)
+    return _promise_said(first, followup, tz, now, then, due, hours)
 
 
 def promise_of_draft_saved(followup: Followup, tz: ZoneInfo, now: datetime) -> Mrkdwn:
@@ -180,13 +199,15 @@ def reminder(
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
+        # how long, as it may come the next working morning
+        since = f", {waited(now - redirect.created_at)} ago"
         text = (
             f"Nobody in {team} has taken C-{redirect.case_id} yet "
-            f"(sent {times.at(redirect.created_at, tz)})."
+            f"(sent {times.at(redirect.created_at, tz)}{since})."
         )
         shown = Mrkdwn(
             f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
-            f"(sent {local_time(redirect.created_at, tz)})."
+            f"(sent {local_time(redirect.created_at, tz)}{since})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
@@ -194,11 +215,15 @@ def reminder(
     due_now = "Past due" if late else "Due now"
     # the owner as the lead knows them, in words: a member id reads as a code on a phone
     whose = f"{owner}'s" if owner else "a rep's"
-    heading = {"before": "Coming up", "due": due_now, "overdue": f"Overdue, {whose}"}[reminder.kind]
+    # how long, as the lead hears of it in their working hours, maybe the next morning
+    overdue = f"Overdue by {waited(now - followup.due_at)}"
+    heading = {"before": "Coming up", "due": due_now, "overdue": f"{overdue}, {whose}"}[
+        reminder.kind
+    ]
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
-        "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
+        "overdue": f":warning: {overdue}, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
     blocks = [section(Mrkdwn(f"{label}: {followup_line(followup, tz)}"))]
     if reminder.kind != "overdue":

@@ -102,8 +102,8 @@ def _promise(services: Services, command: dict, text: str, tz: ZoneInfo) -> base
         request_key=command.get("trigger_id"), zone=due.zone,
     )  # fmt: skip
     if promised.earlier is not None:
-        return followup_blocks.followup_retyped(promised, tz, now, due)
-    return followup_blocks.followup_saved(promised.followup, tz, now, due)
+        return followup_blocks.followup_retyped(promised, tz, now, due, hours)
+    return followup_blocks.followup_saved(promised.followup, tz, now, due, hours)
 
 
 def send_redirect(
