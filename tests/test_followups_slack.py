@@ -151,7 +151,7 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     # Moved to a time in a zone, the reply says both too
     (moved,) = local.workspace.command("ana", "/followup", "snooze 3 tomorrow 1pm New York time")
     assert "F-3 snoozed: call Tom, now due tomorrow at 1:00 PM New York time (6:00 PM your " \
-        "time)" in moved.render(ana).text  # fmt: skip
+        "time, outside your working hours" in moved.render(ana).text  # fmt: skip
     # The reminder comes when it is due on the customer's clock: 5 am for Ben
     local.workspace.command("ben", "/followup", "done 2")
     local.wait(timedelta(hours=22, minutes=30))  # 09:00 UTC, 10:00 in London
@@ -196,7 +196,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     # A snooze with a button names no zone either; one that names a zone replaces it
     assert "New York time" in shown(local.workspace.click("ana", "Snooze 1h"))
     moved = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 9am Paris time")
-    assert "now due Sat, Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time)" in (
+    assert "now due Sat, Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time, outside" in (
         moved[0].render(ana).text
     )
     # and the reminders sent before say it on both clocks, dated
@@ -263,9 +263,10 @@ def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_m
     )
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 today 10am PST")
     assert moved.text == (
-        "F-1 snoozed: call Raj, now due Jun 17, 2026 at 10:00 AM PDT (6:00 PM your time)"
+        "F-1 snoozed: call Raj, now due Jun 17, 2026 at 10:00 AM PDT (6:00 PM your time, "
+        "outside your working hours: you'll be reminded then)"
     )
-    assert "now due today at 10:00 AM PDT (6:00 PM your time)" in moved.render(ana).text
+    assert "now due today at 10:00 AM PDT (6:00 PM your time, outside" in moved.render(ana).text
     # A time passed, in the words a saved promise would use
     for typed, said in [("noon UTC+5", "12:00 PM UTC+5"), ("9am Kolkata time", "9:00 AM Kolkata "
                         "time"), ("6am EST", "6:00 AM EDT")]:  # fmt: skip
@@ -1026,7 +1027,7 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     (moved,) = local.workspace.command("ana", "/followup", "snooze 2 friday midnight")
     assert moved.text == (
         "F-2 snoozed: call Tom back, now due Sat, Jun 20, 2026 at 12:00 AM (midnight at the end "
-        "of Friday)"
+        "of Friday, outside your working hours: you'll be reminded then)"
     )
     # the list, the desk and the reminders say which night too, not "tomorrow at 12:00 AM"
     (listed,) = local.workspace.command("ana", "/followup", "list")
@@ -1062,3 +1063,30 @@ def test_an_unclaimed_redirect_in_the_evening_reminds_the_lead_in_the_morning(lo
     assert not any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
     local.wait(timedelta(hours=10))  # 10:30 in Berlin
     assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
+
+
+def test_a_snooze_to_a_time_outside_the_owners_working_hours_says_so_as_a_save_does(local):
+    """Found by QA: a promise saved for 6 am said "outside your working hours", one snoozed to
+    6 am, typed or with the Snooze 1h button at 4:30 PM on a Friday, said nothing."""
+    ana, ben = local.workspace.reader(member("ana")), local.workspace.reader(member("ben"))
+    out = "outside your working hours: you'll be reminded then"
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria")
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 6am")
+    assert moved.render(ana).text == (
+        f"F-1 snoozed: call Maria, now due tomorrow at 6:00 AM ({out})"
+    )
+    assert f"({out})" in moved.text  # the notification too
+    # a promise on the customer's clock: the note joins the rep's own time
+    local.workspace.command("ben", "/followup", "tomorrow 10am London time call Tom")
+    (moved,) = local.workspace.command("ben", "/followup", "snooze 2 tomorrow 3am")
+    assert moved.render(ben).text == (
+        f"F-2 snoozed: call Tom, now due tomorrow at 8:00 AM London time (3:00 AM your time, {out})"
+    )
+    # a time inside them says nothing of it
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 11am")
+    assert out not in moved.render(ana).text
+    local.clock.advance(timedelta(days=2, hours=5))  # Friday 19 June, 4:30 PM in London
+    local.workspace.command("ana", "/followup", "list")
+    (clicked, *_) = local.workspace.click("ana", "Snooze 1h")
+    ana = local.workspace.reader(member("ana"))  # read now
+    assert f"F-1 snoozed: call Maria, now due today at 5:30 PM ({out})" in clicked.render(ana).text

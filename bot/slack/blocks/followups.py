@@ -97,6 +97,20 @@ def _aside(said: str, aside: str) -> str:
     return f"{said[:-1]}, {aside})" if said.endswith(")") else f"{said} ({aside})"
 
 
+def _due_said(
+    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None,
+    hours: WorkingHours | None,
+) -> tuple[str, Mrkdwn]:  # fmt: skip
+    """A due time the rep just gave (saved or snoozed), in plain words and as shown: with its
+    weekday where `due` says so, and, given their working `hours`, that it falls outside
+    them."""
+    weekday = said_with_weekday(due)
+    said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
+        return _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
+    return said, shown
+
+
 def _promise_said(
     first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None,
     hours: WorkingHours | None = None,
@@ -106,10 +120,7 @@ def _promise_said(
     as their words were read, fell on a day the floor does not work or moved to the next
     working day, and why it moved); and, given their working `hours`, that it falls outside
     them."""
-    weekday = said_with_weekday(due)
-    said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
-    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
-        said, shown = _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
+    said, shown = _due_said(followup, tz, now, due, hours)
     why = why_moved(due, tz, now)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
@@ -236,7 +247,7 @@ def reminder(
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None, due: Due | None = None,
+    now: datetime | None = None, due: Due | None = None, hours: WorkingHours | None = None,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
@@ -244,12 +255,16 @@ def followup_closed(
     notification text stays words, no member id. `now`: said back to the rep who just moved
     it, as `due_time` says it (with its weekday and why it moved where `due`, as their words
     were read, says so: `_promise_said`); on the customer's clock too where the promise has
-    one."""
+    one; given the owner's working `hours`, as they just moved it, that it falls outside them
+    (as `_promise_said` says it)."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        weekday = said_with_weekday(due)
-        due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+        if now is not None:
+            due_said, due_shown = _due_said(followup, tz, now, due, hours)
+        else:
+            weekday = said_with_weekday(due)
+            due_said, due_shown = due_time(followup.due_at, tz, zone=followup.zone, weekday=weekday)
         why = why_moved(due, tz, now) if now is not None else ""
         text += f", now due {due_said}{why}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}") + escape(why) + missed(followup, tz)
