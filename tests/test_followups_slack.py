@@ -887,6 +887,11 @@ def test_a_morning_promised_on_a_friday_is_mondays_opening_said_with_why(local):
     assert "now due Mon, Jun 22, 2026 at 9:00 AM, as tomorrow is not a working day" in (
         moved.render(ana).text
     )
+    # and its night, the end of the working day, as "tomorrow eod" is (found by QA too)
+    (night,) = local.workspace.command("ana", "/followup", "tomorrow night call Ed")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM, as tomorrow is not a working day. I'll" in (
+        night.render(ana).text
+    )
     # a clock time on a day off stays as said, with the weekday named
     (sat,) = local.workspace.command("ana", "/followup", "saturday 10am email Sam")
     assert "due Sat, Jun 20, 2026 at 10:00 AM (outside your working hours: you'll be reminded " \
