@@ -166,9 +166,9 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     ana, lee = local.workspace.reader(member("ana")), local.workspace.reader(member("lee"))
     local.workspace.command("ana", "/followup", "2pm New York time call Tom")  # 19:00 London
     listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
+    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
     (home,) = local.open_home(member("ana"))
-    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
+    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
         home.render().text
     )
     # Moved on her own clock, it stays a promise on Tom's: both clocks still
@@ -177,7 +177,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
         moved.render(ana).text
     )
     listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · tomorrow at 11:00 AM New York time (4:00 PM your time) · call Tom" in listed
+    assert "F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM your time) · call Tom" in (listed)
     local.wait(timedelta(hours=28, minutes=15))  # 15:45 in London on Thursday
     (coming,) = [r for r in local.workspace.look(member("ana")) if "Coming up" in r.text]
     assert ":alarm_clock: Coming up: F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM " \
@@ -347,8 +347,10 @@ def test_a_due_day_past_tomorrow_is_said_with_its_weekday(local):
     assert "F-1 saved: call Maria, due Fri, Jun 19, 2026 at 9:00 AM. I'll remind" in saved
     (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am call Tom")
     assert saved.text.endswith("due Jun 18, 2026 at 10:00 AM. I'll remind you before it is due.")
-    listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · Fri, Jun 19, 2026 at 9:00 AM · call Maria" in listed
+    # the list says it as the case card does, on the reader's clock as Slack shows it
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    ana = local.workspace.reader(member("ana"))
+    assert "F-1 · Jun 19, 2026 at 9:00 AM · call Maria" in listed.render(ana).text
     moved = shown(local.workspace.command("ana", "/followup", "snooze 1 mon 10am"))
     assert "F-1 snoozed: call Maria, now due Mon, Jun 22, 2026 at 10:00 AM" in moved
 
@@ -1095,3 +1097,25 @@ def test_a_snooze_to_a_time_outside_the_owners_working_hours_says_so_as_a_save_d
     (clicked, *_) = local.workspace.click("ana", "Snooze 1h")
     ana = local.workspace.reader(member("ana"))  # read now
     assert f"F-1 snoozed: call Maria, now due today at 5:30 PM ({out})" in clicked.render(ana).text
+
+
+def test_a_listed_promise_says_its_times_in_one_style_as_its_case_card_does(local):
+    """Found by QA: /followup list read "F-3 · Wed, Dec 2, 2026 at 11:00 PM *overdue* · first
+    due yesterday at 8:20 PM, missed", two styles on a line, where the case card read "due
+    yesterday at 11:00 PM"."""
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "in 1h call Maria back C-1001")  # 12:30 London
+    local.clock.advance(timedelta(hours=2))
+    local.workspace.command("ana", "/followup", "snooze 1 today 3pm")  # missed: snoozed late
+    local.clock.advance(timedelta(days=1))
+    ana = local.workspace.reader(member("ana"))
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    assert "F-1 · yesterday at 3:00 PM *overdue* · first due yesterday at 12:30 PM, missed · " \
+        "call Maria back · C-1001" in listed.render(ana).text  # fmt: skip
+    card = shown_to(local.workspace.command("ana", "/case", "C-1001"), ana)
+    assert "due yesterday at 3:00 PM · first due yesterday at 12:30 PM, missed" in card
+
+
+def shown_to(replies, reader) -> str:
+    return "\n".join(r.render(reader).text for r in replies)

@@ -170,7 +170,9 @@ def followup_line(followup: Followup, tz: ZoneInfo, now: datetime | None = None)
     the customer's clock too where the rep named one; with `now`, marked when it is past due;
     when first due, if it was snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
-    due = due_time(followup.due_at, tz, now, followup.zone)[1]
+    # Not as said back to the rep who just typed it (no `now`): on the reader's clock as Slack
+    # shows it, as the case card and the `missed` after it say theirs, one style on a line.
+    due = due_time(followup.due_at, tz, zone=followup.zone)[1]
     return Mrkdwn(
         f"F-{followup.id} · {due}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
