@@ -1119,3 +1119,24 @@ def test_a_listed_promise_says_its_times_in_one_style_as_its_case_card_does(loca
 
 def shown_to(replies, reader) -> str:
     return "\n".join(r.render(reader).text for r in replies)
+
+
+def test_a_reminder_read_later_never_pairs_a_live_date_with_an_age_fixed_when_sent(local):
+    """Found by QA: a redirect reminder read the next morning said "(sent yesterday at 2:30 PM,
+    1 hour ago)": Slack keeps the date true, "1 hour ago" was true only when it was sent. The
+    notification, read as it comes, keeps the age; so does the lead's alert."""
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=3))
+    lee = local.workspace.reader(member("lee"))
+    said = local.workspace.look(member("lee"))
+    (alert,) = [r for r in said if "Overdue" in r.text]
+    (redirect,) = [r for r in said if "Nobody in Billing" in r.text]
+    assert alert.text.startswith("Overdue by 1 hour, Ana Alves's: F-1"), alert.text
+    assert "minutes ago)" in redirect.text or "hours ago)" in redirect.text, redirect.text
+    shown = [r.render(lee).text for r in (alert, redirect)]
+    assert shown[0].startswith(f":warning: Overdue, owned by @{ANA}: F-1 · today at "), shown
+    assert shown[1].startswith(":hourglass: Nobody in Billing has taken C-1001 yet (sent today at ")
+    assert not any(" ago" in text or "Overdue by" in text for text in shown), shown

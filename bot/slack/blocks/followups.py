@@ -212,7 +212,9 @@ def reminder(
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
-        # how long, as it may come the next working morning
+        # how long, as it may come the next working morning: in the notification, read as it
+        # comes; the message says when it was sent as Slack shows it, which stays true when it
+        # is read later, where an age fixed when it was sent would not
         since = f", {waited(now - redirect.created_at)} ago"
         text = (
             f"Nobody in {team} has taken C-{redirect.case_id} yet "
@@ -220,7 +222,7 @@ def reminder(
         )
         shown = Mrkdwn(
             f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
-            f"(sent {local_time(redirect.created_at, tz)}{since})."
+            f"(sent {local_time(redirect.created_at, tz)})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
@@ -228,7 +230,8 @@ def reminder(
     due_now = "Past due" if late else "Due now"
     # the owner as the lead knows them, in words: a member id reads as a code on a phone
     whose = f"{owner}'s" if owner else "a rep's"
-    # how long, as the lead hears of it in their working hours, maybe the next morning
+    # how long, as the lead hears of it in their working hours, maybe the next morning: in the
+    # notification only, for the message beside the due time as Slack shows it is read later
     overdue = f"Overdue by {waited(now - followup.due_at)}"
     heading = {"before": "Coming up", "due": due_now, "overdue": f"{overdue}, {whose}"}[
         reminder.kind
@@ -236,7 +239,7 @@ def reminder(
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
-        "overdue": f":warning: {overdue}, owned by {mention(followup.owner_id)}",
+        "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
     blocks = [section(Mrkdwn(f"{label}: {followup_line(followup, tz)}"))]
     if reminder.kind != "overdue":
