@@ -151,7 +151,7 @@ def test_a_zone_the_rep_names_is_the_customers_clock_and_the_reply_gives_both_ti
     # Moved to a time in a zone, the reply says both too
     (moved,) = local.workspace.command("ana", "/followup", "snooze 3 tomorrow 1pm New York time")
     assert "F-3 snoozed: call Tom, now due tomorrow at 1:00 PM New York time (6:00 PM your " \
-        "time)" in moved.render(ana).text  # fmt: skip
+        "time, outside your working hours" in moved.render(ana).text  # fmt: skip
     # The reminder comes when it is due on the customer's clock: 5 am for Ben
     local.workspace.command("ben", "/followup", "done 2")
     local.wait(timedelta(hours=22, minutes=30))  # 09:00 UTC, 10:00 in London
@@ -166,9 +166,9 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     ana, lee = local.workspace.reader(member("ana")), local.workspace.reader(member("lee"))
     local.workspace.command("ana", "/followup", "2pm New York time call Tom")  # 19:00 London
     listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
+    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in listed
     (home,) = local.open_home(member("ana"))
-    assert "F-1 · today at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
+    assert "F-1 · Jun 17, 2026 at 2:00 PM New York time (7:00 PM your time) · call Tom" in (
         home.render().text
     )
     # Moved on her own clock, it stays a promise on Tom's: both clocks still
@@ -177,7 +177,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
         moved.render(ana).text
     )
     listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · tomorrow at 11:00 AM New York time (4:00 PM your time) · call Tom" in listed
+    assert "F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM your time) · call Tom" in (listed)
     local.wait(timedelta(hours=28, minutes=15))  # 15:45 in London on Thursday
     (coming,) = [r for r in local.workspace.look(member("ana")) if "Coming up" in r.text]
     assert ":alarm_clock: Coming up: F-1 · Jun 18, 2026 at 11:00 AM New York time (4:00 PM " \
@@ -196,7 +196,7 @@ def test_a_zoned_promise_keeps_the_customers_clock_in_its_list_reminders_alert_a
     # A snooze with a button names no zone either; one that names a zone replaces it
     assert "New York time" in shown(local.workspace.click("ana", "Snooze 1h"))
     moved = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 9am Paris time")
-    assert "now due Sat, Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time)" in (
+    assert "now due Sat, Jun 20, 2026 at 9:00 AM Paris time (8:00 AM your time, outside" in (
         moved[0].render(ana).text
     )
     # and the reminders sent before say it on both clocks, dated
@@ -263,9 +263,10 @@ def test_a_promise_in_a_named_zone_reads_alike_retyped_notified_refused_and_at_m
     )
     (moved,) = local.workspace.command("ana", "/followup", "snooze 1 today 10am PST")
     assert moved.text == (
-        "F-1 snoozed: call Raj, now due Jun 17, 2026 at 10:00 AM PDT (6:00 PM your time)"
+        "F-1 snoozed: call Raj, now due Jun 17, 2026 at 10:00 AM PDT (6:00 PM your time, "
+        "outside your working hours: you'll be reminded then)"
     )
-    assert "now due today at 10:00 AM PDT (6:00 PM your time)" in moved.render(ana).text
+    assert "now due today at 10:00 AM PDT (6:00 PM your time, outside" in moved.render(ana).text
     # A time passed, in the words a saved promise would use
     for typed, said in [("noon UTC+5", "12:00 PM UTC+5"), ("9am Kolkata time", "9:00 AM Kolkata "
                         "time"), ("6am EST", "6:00 AM EDT")]:  # fmt: skip
@@ -346,8 +347,10 @@ def test_a_due_day_past_tomorrow_is_said_with_its_weekday(local):
     assert "F-1 saved: call Maria, due Fri, Jun 19, 2026 at 9:00 AM. I'll remind" in saved
     (saved,) = local.workspace.command("ana", "/followup", "tomorrow 10am call Tom")
     assert saved.text.endswith("due Jun 18, 2026 at 10:00 AM. I'll remind you before it is due.")
-    listed = shown(local.workspace.command("ana", "/followup", "list"))
-    assert "F-1 · Fri, Jun 19, 2026 at 9:00 AM · call Maria" in listed
+    # the list says it as the case card does, on the reader's clock as Slack shows it
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    ana = local.workspace.reader(member("ana"))
+    assert "F-1 · Jun 19, 2026 at 9:00 AM · call Maria" in listed.render(ana).text
     moved = shown(local.workspace.command("ana", "/followup", "snooze 1 mon 10am"))
     assert "F-1 snoozed: call Maria, now due Mon, Jun 22, 2026 at 10:00 AM" in moved
 
@@ -886,6 +889,11 @@ def test_a_morning_promised_on_a_friday_is_mondays_opening_said_with_why(local):
     assert "now due Mon, Jun 22, 2026 at 9:00 AM, as tomorrow is not a working day" in (
         moved.render(ana).text
     )
+    # and its night, the end of the working day, as "tomorrow eod" is (found by QA too)
+    (night,) = local.workspace.command("ana", "/followup", "tomorrow night call Ed")
+    assert "due Mon, Jun 22, 2026 at 5:00 PM, as tomorrow is not a working day. I'll" in (
+        night.render(ana).text
+    )
     # a clock time on a day off stays as said, with the weekday named
     (sat,) = local.workspace.command("ana", "/followup", "saturday 10am email Sam")
     assert "due Sat, Jun 20, 2026 at 10:00 AM (outside your working hours: you'll be reminded " \
@@ -1026,7 +1034,7 @@ def test_midnight_is_the_one_that_ends_the_day_named_and_the_rep_sees_which(loca
     (moved,) = local.workspace.command("ana", "/followup", "snooze 2 friday midnight")
     assert moved.text == (
         "F-2 snoozed: call Tom back, now due Sat, Jun 20, 2026 at 12:00 AM (midnight at the end "
-        "of Friday)"
+        "of Friday, outside your working hours: you'll be reminded then)"
     )
     # the list, the desk and the reminders say which night too, not "tomorrow at 12:00 AM"
     (listed,) = local.workspace.command("ana", "/followup", "list")
@@ -1062,3 +1070,73 @@ def test_an_unclaimed_redirect_in_the_evening_reminds_the_lead_in_the_morning(lo
     assert not any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
     local.wait(timedelta(hours=10))  # 10:30 in Berlin
     assert any("Nobody in Billing has taken C-1001" in body for body in dms(local, LEE))
+
+
+def test_a_snooze_to_a_time_outside_the_owners_working_hours_says_so_as_a_save_does(local):
+    """Found by QA: a promise saved for 6 am said "outside your working hours", one snoozed to
+    6 am, typed or with the Snooze 1h button at 4:30 PM on a Friday, said nothing."""
+    ana, ben = local.workspace.reader(member("ana")), local.workspace.reader(member("ben"))
+    out = "outside your working hours: you'll be reminded then"
+    local.workspace.command("ana", "/followup", "tomorrow 10am call Maria")
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 6am")
+    assert moved.render(ana).text == (
+        f"F-1 snoozed: call Maria, now due tomorrow at 6:00 AM ({out})"
+    )
+    assert f"({out})" in moved.text  # the notification too
+    # a promise on the customer's clock: the note joins the rep's own time
+    local.workspace.command("ben", "/followup", "tomorrow 10am London time call Tom")
+    (moved,) = local.workspace.command("ben", "/followup", "snooze 2 tomorrow 3am")
+    assert moved.render(ben).text == (
+        f"F-2 snoozed: call Tom, now due tomorrow at 8:00 AM London time (3:00 AM your time, {out})"
+    )
+    # a time inside them says nothing of it
+    (moved,) = local.workspace.command("ana", "/followup", "snooze 1 tomorrow 11am")
+    assert out not in moved.render(ana).text
+    local.clock.advance(timedelta(days=2, hours=5))  # Friday 19 June, 4:30 PM in London
+    local.workspace.command("ana", "/followup", "list")
+    (clicked, *_) = local.workspace.click("ana", "Snooze 1h")
+    ana = local.workspace.reader(member("ana"))  # read now
+    assert f"F-1 snoozed: call Maria, now due today at 5:30 PM ({out})" in clicked.render(ana).text
+
+
+def test_a_listed_promise_says_its_times_in_one_style_as_its_case_card_does(local):
+    """Found by QA: /followup list read "F-3 · Wed, Dec 2, 2026 at 11:00 PM *overdue* · first
+    due yesterday at 8:20 PM, missed", two styles on a line, where the case card read "due
+    yesterday at 11:00 PM"."""
+    local.workspace.command("ana", "/case", "Maria Lopez, refund")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/followup", "in 1h call Maria back C-1001")  # 12:30 London
+    local.clock.advance(timedelta(hours=2))
+    local.workspace.command("ana", "/followup", "snooze 1 today 3pm")  # missed: snoozed late
+    local.clock.advance(timedelta(days=1))
+    ana = local.workspace.reader(member("ana"))
+    (listed,) = local.workspace.command("ana", "/followup", "list")
+    assert "F-1 · yesterday at 3:00 PM *overdue* · first due yesterday at 12:30 PM, missed · " \
+        "call Maria back · C-1001" in listed.render(ana).text  # fmt: skip
+    card = shown_to(local.workspace.command("ana", "/case", "C-1001"), ana)
+    assert "due yesterday at 3:00 PM · first due yesterday at 12:30 PM, missed" in card
+
+
+def shown_to(replies, reader) -> str:
+    return "\n".join(r.render(reader).text for r in replies)
+
+
+def test_a_reminder_read_later_never_pairs_a_live_date_with_an_age_fixed_when_sent(local):
+    """Found by QA: a redirect reminder read the next morning said "(sent yesterday at 2:30 PM,
+    1 hour ago)": Slack keeps the date true, "1 hour ago" was true only when it was sent. The
+    notification, read as it comes, keeps the age; so does the lead's alert."""
+    local.workspace.command("ana", "/case", "Maria Lopez, charged twice")
+    local.workspace.click("ana", "Create")  # C-1001
+    local.workspace.command("ana", "/redirect", "billing C-1001")
+    local.workspace.command("ana", "/followup", "in 1h call Tom back")
+    local.wait(timedelta(hours=3))
+    lee = local.workspace.reader(member("lee"))
+    said = local.workspace.look(member("lee"))
+    (alert,) = [r for r in said if "Overdue" in r.text]
+    (redirect,) = [r for r in said if "Nobody in Billing" in r.text]
+    assert alert.text.startswith("Overdue by 1 hour, Ana Alves's: F-1"), alert.text
+    assert "minutes ago)" in redirect.text or "hours ago)" in redirect.text, redirect.text
+    shown = [r.render(lee).text for r in (alert, redirect)]
+    assert shown[0].startswith(f":warning: Overdue, owned by @{ANA}: F-1 · today at "), shown
+    assert shown[1].startswith(":hourglass: Nobody in Billing has taken C-1001 yet (sent today at ")
+    assert not any(" ago" in text or "Overdue by" in text for text in shown), shown

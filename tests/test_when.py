@@ -226,6 +226,24 @@ def test_a_start_of_day_said_of_a_day_off_is_the_next_working_days_opening():
         when("yesterday", now=utc(2026, 3, 9, 8, 0))  # Monday: yesterday was Sunday
 
 
+def test_a_night_said_of_a_day_off_is_the_next_working_days_end_as_eod_is():
+    """Found by QA: "tomorrow night" typed on a Friday evening was due Saturday at 5 PM (and on
+    Christmas Eve, Christmas Day's), where "tomorrow eod" moved to Monday's."""
+    friday_evening = utc(2026, 3, 6, 19, 30)
+    monday_eod = utc(2026, 3, 9, 17, 0)
+    for text in ("tomorrow night", "tomorrow evening", "tomorrow eod"):
+        due = parse_when(text, now=friday_evening, tz=LONDON)
+        assert (due.at, due.moved, due.off) == (monday_eod, True, date(2026, 3, 7)), text
+    saturday = utc(2026, 3, 7, 10, 0)
+    assert parse_when("tonight", now=saturday, tz=LONDON).at == monday_eod
+    christmas = WorkingHours(holidays=frozenset({date(2026, 12, 25), date(2026, 12, 26)}))
+    eve = utc(2026, 12, 24, 19, 30)  # a Thursday: the 28th is the next working day
+    assert when("tomorrow night", now=eve, hours=christmas) == utc(2026, 12, 28, 17, 0)
+    # a working day's night is not moved, and a clock time on a day off stays as said
+    assert parse_when("tomorrow night", now=NOW, tz=LONDON) == Due(utc(2026, 3, 6, 17, 0))
+    assert when("tomorrow night 8", now=friday_evening) == utc(2026, 3, 7, 20, 0)
+
+
 def test_a_month_on_is_the_same_day_or_the_last_of_a_shorter_month():
     assert when("in 1 month", now=utc(2026, 1, 31, 10, 0)) == utc(2026, 2, 28, 10, 0)
     assert when("in 1 month", now=utc(2026, 12, 15, 10, 0)) == utc(2027, 1, 15, 10, 0)

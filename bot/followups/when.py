@@ -396,10 +396,11 @@ def _resolve(
         clock = hours.start if when.clock is None else when.clock
     # Midnight is the 00:00 that ends the day named, so the day after it on the calendar.
     ends = timedelta(days=1 if when.midnight else 0)
-    # "eod", and the opening of a day said alone: what nobody keeps on a day off ("yesterday"
-    # stays where it is, refused as passed)
+    # "eod", "tonight" ("tomorrow night": the same end of the working day) and the opening of
+    # a day said alone: what nobody keeps on a day off ("yesterday" stays where it is, refused
+    # as passed)
     forward = when.day is None or when.day.offset >= 0
-    working = forward and (when.eod or (when.clock is None and not evening))
+    working = forward and (when.eod or when.clock is None)
 
     def on(day: date) -> _Read:
         kept = hours.working_day_from(day) if working and working_day else day
@@ -494,8 +495,9 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, hours: WorkingHours | 
     """When `text` says a promise is due: the moment, aware and in UTC, read on the rep's
     clock `tz` or on the zone named after the time, and that zone. A day without a time is the
     start of the working day (`hours`, 09:00 by default); "eod" and "tonight" are its end,
-    "eod" of a day the floor does not work, or of today after closing, the end of the next
-    working day (said on a Saturday, "eod" and "cob tomorrow" are Monday's; "sunday 3pm" stays
+    "eod" or "tonight" of a day the floor does not work, or "eod" of today after closing, the
+    end of the next working day (said on a Saturday, "eod", "cob tomorrow" and "tomorrow
+    night" are Monday's; "sunday 3pm" stays
     as said; "eod" at 7 pm on a Wednesday is Thursday's, "today 3pm" is refused).
     Raises WhenError for text that is not understood, a zone that is not (or names several),
     a time that has passed, or one more than a year away."""

@@ -97,6 +97,20 @@ def _aside(said: str, aside: str) -> str:
     return f"{said[:-1]}, {aside})" if said.endswith(")") else f"{said} ({aside})"
 
 
+def _due_said(
+    followup: Followup, tz: ZoneInfo, now: datetime, due: Due | None,
+    hours: WorkingHours | None,
+) -> tuple[str, Mrkdwn]:  # fmt: skip
+    """A due time the rep just gave (saved or snoozed), in plain words and as shown: with its
+    weekday where `due` says so, and, given their working `hours`, that it falls outside
+    them."""
+    weekday = said_with_weekday(due)
+    said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
+        return _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
+    return said, shown
+
+
 def _promise_said(
     first: str, followup: Followup, tz: ZoneInfo, now: datetime, then: str, due: Due | None,
     hours: WorkingHours | None = None,
@@ -106,10 +120,7 @@ def _promise_said(
     as their words were read, fell on a day the floor does not work or moved to the next
     working day, and why it moved); and, given their working `hours`, that it falls outside
     them."""
-    weekday = said_with_weekday(due)
-    said, shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
-    if hours is not None and not hours.covers(followup.due_at.astimezone(tz)):
-        said, shown = _aside(said, OUT_OF_HOURS), Mrkdwn(_aside(shown, OUT_OF_HOURS))
+    said, shown = _due_said(followup, tz, now, due, hours)
     why = why_moved(due, tz, now)
     return message(
         f"{first}{followup.what}{_case(followup)}, due {said}{why}{then}",
@@ -159,7 +170,9 @@ def followup_line(followup: Followup, tz: ZoneInfo, now: datetime | None = None)
     the customer's clock too where the rep named one; with `now`, marked when it is past due;
     when first due, if it was snoozed after that (`missed`)."""
     late = " *overdue*" if now and followup.status == "open" and followup.due_at < now else ""
-    due = due_time(followup.due_at, tz, now, followup.zone)[1]
+    # Not as said back to the rep who just typed it (no `now`): on the reader's clock as Slack
+    # shows it, as the case card and the `missed` after it say theirs, one style on a line.
+    due = due_time(followup.due_at, tz, zone=followup.zone)[1]
     return Mrkdwn(
         f"F-{followup.id} · {due}{late}{missed(followup, tz)} · "
         f"{escape(shorten(followup.what, 150))}{_case(followup)}"
@@ -199,7 +212,9 @@ def reminder(
     if reminder.kind == "unclaimed_redirect":
         redirect: Redirect = existing(reminder.redirect, f"the redirect of {reminder.id}")
         team = team_name(teams, redirect.team_id)
-        # how long, as it may come the next working morning
+        # how long, as it may come the next working morning: in the notification, read as it
+        # comes; the message says when it was sent as Slack shows it, which stays true when it
+        # is read later, where an age fixed when it was sent would not
         since = f", {waited(now - redirect.created_at)} ago"
         text = (
             f"Nobody in {team} has taken C-{redirect.case_id} yet "
@@ -207,7 +222,7 @@ def reminder(
         )
         shown = Mrkdwn(
             f":hourglass: Nobody in {escape(team)} has taken C-{redirect.case_id} yet "
-            f"(sent {local_time(redirect.created_at, tz)}{since})."
+            f"(sent {local_time(redirect.created_at, tz)})."
         )
         return message(text, [section(shown)])
     followup: Followup = existing(reminder.followup, f"the follow-up of {reminder.id}")
@@ -215,7 +230,8 @@ def reminder(
     due_now = "Past due" if late else "Due now"
     # the owner as the lead knows them, in words: a member id reads as a code on a phone
     whose = f"{owner}'s" if owner else "a rep's"
-    # how long, as the lead hears of it in their working hours, maybe the next morning
+    # how long, as the lead hears of it in their working hours, maybe the next morning: in the
+    # notification only, for the message beside the due time as Slack shows it is read later
     overdue = f"Overdue by {waited(now - followup.due_at)}"
     heading = {"before": "Coming up", "due": due_now, "overdue": f"{overdue}, {whose}"}[
         reminder.kind
@@ -223,7 +239,7 @@ def reminder(
     label = {
         "before": ":alarm_clock: Coming up",
         "due": f":alarm_clock: {due_now}",
-        "overdue": f":warning: {overdue}, owned by {mention(followup.owner_id)}",
+        "overdue": f":warning: Overdue, owned by {mention(followup.owner_id)}",
     }[reminder.kind]
     blocks = [section(Mrkdwn(f"{label}: {followup_line(followup, tz)}"))]
     if reminder.kind != "overdue":
@@ -236,7 +252,7 @@ def reminder(
 
 def followup_closed(
     followup: Followup, tz: ZoneInfo, done: str, *, for_owner: bool = True,
-    now: datetime | None = None, due: Due | None = None,
+    now: datetime | None = None, due: Due | None = None, hours: WorkingHours | None = None,
 ) -> Message:  # fmt: skip
     """What became of a follow-up: `done` ("done", "snoozed") and, open still, when it is due
     now, and when it was first due if it was snoozed after that (`missed`). Not `for_owner` (a
@@ -244,12 +260,16 @@ def followup_closed(
     notification text stays words, no member id. `now`: said back to the rep who just moved
     it, as `due_time` says it (with its weekday and why it moved where `due`, as their words
     were read, says so: `_promise_said`); on the customer's clock too where the promise has
-    one."""
+    one; given the owner's working `hours`, as they just moved it, that it falls outside them
+    (as `_promise_said` says it)."""
     text = f"F-{followup.id} {done}: {followup.what}{_case(followup)}"
     shown = Mrkdwn(f"F-{followup.id} {escape(done)}: {escape(followup.what)}{_case(followup)}")
     if followup.status == "open":
-        weekday = said_with_weekday(due)
-        due_said, due_shown = due_time(followup.due_at, tz, now, followup.zone, weekday=weekday)
+        if now is not None:
+            due_said, due_shown = _due_said(followup, tz, now, due, hours)
+        else:
+            weekday = said_with_weekday(due)
+            due_said, due_shown = due_time(followup.due_at, tz, zone=followup.zone, weekday=weekday)
         why = why_moved(due, tz, now) if now is not None else ""
         text += f", now due {due_said}{why}{missed_in_words(followup, tz)}"
         shown += Mrkdwn(f", now due {due_shown}") + escape(why) + missed(followup, tz)

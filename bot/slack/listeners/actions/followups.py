@@ -33,8 +33,12 @@ def on_followup(
     now = services.store.clock.now()
     roles = services.roles
 
+    hours = services.guide.playbooks.working_hours
+
     def show(followup: Followup, done: str) -> None:
-        closed = followup_blocks.followup_closed(followup, tz, done, now=now)
+        # the note on working hours is the owner's, not a lead's moving it for them
+        own = hours if followup.owner_id == user_id else None
+        closed = followup_blocks.followup_closed(followup, tz, done, now=now, hours=own)
         # In a digest, only this reminder is replaced; the others keep their buttons.
         block_id = action.get("block_id", "")
         message = in_place(body.get("message"), block_id, lambda _: closed)
@@ -47,7 +51,6 @@ def on_followup(
             if action["action_id"] == Action.FOLLOWUP_DONE:
                 show(complete(services.store, int(value), user_id, roles=roles), "done")
                 return
-            hours = services.guide.playbooks.working_hours
             later = (
                 now + timedelta(hours=1)
                 if action["action_id"] == Action.FOLLOWUP_SNOOZE_HOUR

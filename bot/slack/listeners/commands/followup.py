@@ -84,7 +84,9 @@ def _snooze(
     until = parse_when(when_text, now=now, tz=tz, hours=hours)  # WhenError says what it read
     roles = services.roles
     moved = snooze(services.store, number, user_id, until.at, roles=roles, zone=until.zone)
-    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, due=until)
+    # the note on working hours is the owner's, not a lead's moving it for them
+    own = hours if moved.owner_id == user_id else None
+    message = followup_blocks.followup_closed(moved, tz, "snoozed", now=now, due=until, hours=own)
     show_on_reminders(outbox, moved, "snoozed")
     return message
 
