@@ -1106,6 +1106,19 @@ def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
          "Dear Ms Patel, it's late."),
         ("Hey you'll need to contact DHL yourself",
          "Hey, I'll get in touch with DHL for you."),
+        # and whichever rule fires, also where the clause's subject comes before the phrase
+        # (QA got "Hello Maria we can [add: ...] rather than refund that.")
+        ("Hello Maria we can't refund that",
+         "Hello Maria, we can [add: what you can do] rather than refund that."),
+        ("Hi @Tom we won't refund that",
+         "Hi @Tom, we will [add: what you will do] rather than refund that."),
+        ("Hi Tom, we can't refund that",
+         "Hi Tom, we can [add: what you can do] rather than refund that."),
+        # a bare "Morning" or "Dear" before other words may be no greeting at all
+        ("Morning deliveries unfortunately run late",
+         "Morning deliveries run late."),
+        ("Dear customer we can't refund that",
+         "Dear customer we can [add: what you can do] rather than refund that."),
     ],
 )  # fmt: skip
 def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules, text, rewritten):
