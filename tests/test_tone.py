@@ -600,9 +600,11 @@ def problems_with(flag: Flag, sentence_typed: str) -> list[str]:
             found.append(f"{sorted(twice)} said twice in one clause")
     said = said_plainly(flag.phrase)
     # The no turned into a yes ("can't be done" -> "can be done", "doesn't allow" -> "will
-    # let"), unless what follows the yes is a part the rep fills in ("can [add: ...]").
+    # let"), unless what follows the yes is a part the rep fills in ("can [add: ...]", "what
+    # I can do: [add: ...]"); the words inside a part to fill in are the rep's to write.
+    unfilled = TO_FILL.sub("[add:]", suggestion)
     for aux, be, verb in NEGATED.findall(said):
-        if re.search(rf"\b{aux}\s+{be}{verb}\b(?!\s+(?:to\s+)?\[add:)", suggestion, re.I):
+        if re.search(rf"\b{aux}\s+{be}{verb}\b(?!:?\s+(?:to\s+)?\[add:)", unfilled, re.I):
             found.append(f"{aux} not {be}{verb} became {aux} {be}{verb}")
     if re.search(r"\bimpossible\b|\bnot possible\b", said) and re.search(
         r"(?<![\w-])possible\b", suggestion
@@ -1171,3 +1173,25 @@ def test_a_covered_clause_goes_before_a_closing_word_which_stays(rules, text, re
 )  # fmt: skip
 def test_an_apology_stays_in_front_of_a_flat_no_and_a_sentence_said_instead(rules, text, rewritten):
     assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a "can't do anything" standing alone is said as what we can do (it read "We can [add:
+        # what you can do] rather than do anything about it.", a refusal to help)
+        ("we can't do anything about it 🙂",
+         "Here's what I can do: [add: what you can do]. 🙂"),
+        ("I can't do much more for you, sorry!",
+         "Sorry, here's what I can do: [add: what you can do]!"),
+        ("Hi Tom we cannot do anything more",
+         "Hi Tom, here's what I can do: [add: what you can do]."),
+        # in a longer clause, the sentence is said whole instead, never "rather than do anything"
+        ("we can't do anything until the courier replies",
+         "Here's what I can do: [add: what you can do]."),
+    ],
+)  # fmt: skip
+def test_a_cant_do_anything_is_said_as_what_we_can_do(rules, text, rewritten):
+    report = check_tone(text, rules)
+    assert report.rewritten == rewritten
+    assert "rather than do" not in " ".join(flag.rewrite for flag in report.flags)
