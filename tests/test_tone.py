@@ -1195,3 +1195,29 @@ def test_a_cant_do_anything_is_said_as_what_we_can_do(rules, text, rewritten):
     report = check_tone(text, rules)
     assert report.rewritten == rewritten
     assert "rather than do" not in " ".join(flag.rewrite for flag in report.flags)
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten", "flagged"),
+    [
+        # an angry face is flagged and left out of the text meant for the customer (it stayed:
+        # "Dear Tom, that's something I'll sort out with the right team for you. 😡")
+        ("Dear Tom unfortunately that is not our problem 😡",
+         "Dear Tom, that's something I'll sort out with the right team for you.", "😡"),
+        ("It's shipped :rage:", "It's shipped.", ":rage:"),
+        ("Ok :face_with_rolling_eyes: I'll check again", "Ok I'll check again.",
+         ":face_with_rolling_eyes:"),
+        ("It's on its way🙄 thanks for waiting", "It's on its way thanks for waiting.", "🙄"),
+        ("Thanks for waiting 🙂 it's on its way 🤬😤", "Thanks for waiting 🙂 it's on its way.",
+         "🤬😤"),
+        # a friendly one stays, unflagged
+        ("We'll refund it today 😊", "We'll refund it today 😊", None),
+        ("Done 👍 :slightly_smiling_face:", "Done 👍 :slightly_smiling_face:", None),
+    ],
+)  # fmt: skip
+def test_an_angry_emoji_is_flagged_kindly_and_left_out(rules, text, rewritten, flagged):
+    report = check_tone(text, rules)
+    assert report.rewritten == rewritten
+    emoji = [flag for flag in report.flags if flag.category == "hostility"]
+    assert [flag.phrase for flag in emoji] == ([flagged] if flagged else [])
+    assert all("anger" in flag.why for flag in emoji)

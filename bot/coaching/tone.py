@@ -214,8 +214,8 @@ class Matcher:
         while match := self.regex.search(lowered, position):
             start, end = match.span()
             position = start + 1
-            if start and _is_word(lowered[start - 1]):
-                continue  # inside a word: "cant" in "scant"
+            if start and _is_word(lowered[start - 1]) and _is_word(lowered[start]):
+                continue  # inside a word: "cant" in "scant"; an emoji may follow one: "fault🙄"
             if not all(_close(match.group(group), word) for group, word in self.fuzzy):
                 continue
             found.append((start, end, tuple(match.span(group) for group in self.captures)))
@@ -813,8 +813,9 @@ def _splice(
         position = last
         filler = _filler(text[first:last], fills)
         replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
-        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
-        replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ")
+        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind,
+        # nor the comma that was to follow it ("{1}, here's what I can do" without a "sorry").
+        replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ").lstrip(", ")
         following = chosen[index + 1][0] if index + 1 < len(chosen) else end
         rest = text[position:following]  # up to the next phrase
         after = text[position:end]  # what follows in the sentence
@@ -881,6 +882,8 @@ def _splice(
                 pieces[-1] = pieces[-1].rstrip()[:-1] + " "
             if opening or enclosed or not comma_next:
                 position += len(rest) - len(rest.lstrip(" ,")) if rest.strip() else 0
+            if pieces[-1][-1:].isalnum() and text[position : position + 1].isalnum():
+                pieces[-1] += " "  # a phrase typed without a space before it: "way🙄 thanks"
         elif replacement.endswith((",", ":")) and text[position : position + 1] == ",":
             position += 1  # a replacement that ends in its own comma takes the next one's place
         pieces.append(replacement)
