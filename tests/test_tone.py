@@ -600,9 +600,11 @@ def problems_with(flag: Flag, sentence_typed: str) -> list[str]:
             found.append(f"{sorted(twice)} said twice in one clause")
     said = said_plainly(flag.phrase)
     # The no turned into a yes ("can't be done" -> "can be done", "doesn't allow" -> "will
-    # let"), unless what follows the yes is a part the rep fills in ("can [add: ...]").
+    # let"), unless what follows the yes is a part the rep fills in ("can [add: ...]", "what
+    # I can do: [add: ...]"); the words inside a part to fill in are the rep's to write.
+    unfilled = TO_FILL.sub("[add:]", suggestion)
     for aux, be, verb in NEGATED.findall(said):
-        if re.search(rf"\b{aux}\s+{be}{verb}\b(?!\s+(?:to\s+)?\[add:)", suggestion, re.I):
+        if re.search(rf"\b{aux}\s+{be}{verb}\b(?!:?\s+(?:to\s+)?\[add:)", unfilled, re.I):
             found.append(f"{aux} not {be}{verb} became {aux} {be}{verb}")
     if re.search(r"\bimpossible\b|\bnot possible\b", said) and re.search(
         r"(?<![\w-])possible\b", suggestion
@@ -1106,6 +1108,19 @@ def test_a_closing_emoji_stays_after_the_full_stop(rules, text, rewritten):
          "Dear Ms Patel, it's late."),
         ("Hey you'll need to contact DHL yourself",
          "Hey, I'll get in touch with DHL for you."),
+        # and whichever rule fires, also where the clause's subject comes before the phrase
+        # (QA got "Hello Maria we can [add: ...] rather than refund that.")
+        ("Hello Maria we can't refund that",
+         "Hello Maria, we can [add: what you can do] rather than refund that."),
+        ("Hi @Tom we won't refund that",
+         "Hi @Tom, we will [add: what you will do] rather than refund that."),
+        ("Hi Tom, we can't refund that",
+         "Hi Tom, we can [add: what you can do] rather than refund that."),
+        # a bare "Morning" or "Dear" before other words may be no greeting at all
+        ("Morning deliveries unfortunately run late",
+         "Morning deliveries run late."),
+        ("Dear customer we can't refund that",
+         "Dear customer we can [add: what you can do] rather than refund that."),
     ],
 )  # fmt: skip
 def test_a_greeting_with_its_name_gets_its_comma_before_a_rewritten_clause(rules, text, rewritten):
@@ -1158,3 +1173,51 @@ def test_a_covered_clause_goes_before_a_closing_word_which_stays(rules, text, re
 )  # fmt: skip
 def test_an_apology_stays_in_front_of_a_flat_no_and_a_sentence_said_instead(rules, text, rewritten):
     assert check_tone(text, rules).rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten"),
+    [
+        # a "can't do anything" standing alone is said as what we can do (it read "We can [add:
+        # what you can do] rather than do anything about it.", a refusal to help)
+        ("we can't do anything about it 🙂",
+         "Here's what I can do: [add: what you can do]. 🙂"),
+        ("I can't do much more for you, sorry!",
+         "Sorry, here's what I can do: [add: what you can do]!"),
+        ("Hi Tom we cannot do anything more",
+         "Hi Tom, here's what I can do: [add: what you can do]."),
+        # in a longer clause, the sentence is said whole instead, never "rather than do anything"
+        ("we can't do anything until the courier replies",
+         "Here's what I can do: [add: what you can do]."),
+    ],
+)  # fmt: skip
+def test_a_cant_do_anything_is_said_as_what_we_can_do(rules, text, rewritten):
+    report = check_tone(text, rules)
+    assert report.rewritten == rewritten
+    assert "rather than do" not in " ".join(flag.rewrite for flag in report.flags)
+
+
+@pytest.mark.parametrize(
+    ("text", "rewritten", "flagged"),
+    [
+        # an angry face is flagged and left out of the text meant for the customer (it stayed:
+        # "Dear Tom, that's something I'll sort out with the right team for you. 😡")
+        ("Dear Tom unfortunately that is not our problem 😡",
+         "Dear Tom, that's something I'll sort out with the right team for you.", "😡"),
+        ("It's shipped :rage:", "It's shipped.", ":rage:"),
+        ("Ok :face_with_rolling_eyes: I'll check again", "Ok I'll check again.",
+         ":face_with_rolling_eyes:"),
+        ("It's on its way🙄 thanks for waiting", "It's on its way thanks for waiting.", "🙄"),
+        ("Thanks for waiting 🙂 it's on its way 🤬😤", "Thanks for waiting 🙂 it's on its way.",
+         "🤬😤"),
+        # a friendly one stays, unflagged
+        ("We'll refund it today 😊", "We'll refund it today 😊", None),
+        ("Done 👍 :slightly_smiling_face:", "Done 👍 :slightly_smiling_face:", None),
+    ],
+)  # fmt: skip
+def test_an_angry_emoji_is_flagged_kindly_and_left_out(rules, text, rewritten, flagged):
+    report = check_tone(text, rules)
+    assert report.rewritten == rewritten
+    emoji = [flag for flag in report.flags if flag.category == "hostility"]
+    assert [flag.phrase for flag in emoji] == ([flagged] if flagged else [])
+    assert all("anger" in flag.why for flag in emoji)

@@ -116,7 +116,8 @@ GREETING = (
     r"|evening)\b(?:\s+(?i:there|all|everyone|both)\b)?"
     r"(?:\s+(?!I\b|I['’])(?:[A-Z][\w'’.-]*|@[\w.'’-]+|<@[^<>\s]+>))*"
 )
-GREETED = re.compile(GREETING + r"\s+")
+GREETED = re.compile(GREETING)
+BARE_GREETINGS = frozenset(("hi", "hey", "hello", "hiya"))  # a greeting without a name too
 # "i" as a word of its own, as reps type it on the go ("i'll check", "what i can do"), not the
 # i of "i.e." or of a word; a suggested sentence writes it "I".
 LOWER_I = re.compile(r"(?<![\w'’.-])i(?=['’][a-z]{1,2}\b|\s|[,;:!?]|\.(?!\w)|$)")
@@ -213,8 +214,8 @@ class Matcher:
         while match := self.regex.search(lowered, position):
             start, end = match.span()
             position = start + 1
-            if start and _is_word(lowered[start - 1]):
-                continue  # inside a word: "cant" in "scant"
+            if start and _is_word(lowered[start - 1]) and _is_word(lowered[start]):
+                continue  # inside a word: "cant" in "scant"; an emoji may follow one: "fault🙄"
             if not all(_close(match.group(group), word) for group, word in self.fuzzy):
                 continue
             found.append((start, end, tuple(match.span(group) for group in self.captures)))
@@ -807,13 +808,14 @@ def _splice(
     position = start
     for index, (first, last, _, rule, fills) in enumerate(chosen):
         pieces.append(text[position:first])
-        if not index and GREETED.fullmatch(pieces[-1]):
-            pieces[-1] = pieces[-1].rstrip() + ", "
+        if not index:
+            pieces[-1] = _greeting_comma(pieces[-1])
         position = last
         filler = _filler(text[first:last], fills)
         replacement = PLACEHOLDER.sub(filler, MARKED.sub(_marked, rule.rewrite))
-        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind.
-        replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ")
+        # A fill-in that is empty (a gap that skipped nothing) leaves no double space behind,
+        # nor the comma that was to follow it ("{1}, here's what I can do" without a "sorry").
+        replacement = DOUBLE_SPACE.sub(" ", replacement).strip(" ").lstrip(", ")
         following = chosen[index + 1][0] if index + 1 < len(chosen) else end
         rest = text[position:following]  # up to the next phrase
         after = text[position:end]  # what follows in the sentence
@@ -880,6 +882,8 @@ def _splice(
                 pieces[-1] = pieces[-1].rstrip()[:-1] + " "
             if opening or enclosed or not comma_next:
                 position += len(rest) - len(rest.lstrip(" ,")) if rest.strip() else 0
+            if pieces[-1][-1:].isalnum() and text[position : position + 1].isalnum():
+                pieces[-1] += " "  # a phrase typed without a space before it: "way🙄 thanks"
         elif replacement.endswith((",", ":")) and text[position : position + 1] == ",":
             position += 1  # a replacement that ends in its own comma takes the next one's place
         pieces.append(replacement)
@@ -897,6 +901,22 @@ def _splice(
     if not any(c.isalnum() for c in sentence):
         return "", replacements  # the sentence was only the phrase ("Unfortunately."): it goes
     return lead + sentence + trail, replacements
+
+
+def _greeting_comma(opening: str) -> str:
+    """A sentence's words before its first phrase with the comma a greeting and its name get
+    ("Hi Tom, I'll ...", "Hello Maria, we can ..."), whether the phrase comes right after the
+    greeting or after the clause's subject. A bare "Dear" or "Morning" before other words gets
+    none: "Morning deliveries", "Dear customer" are no greeting to be sure of."""
+    # the greeting with all of its name, then a space: "Hi Tom, we" has its comma already
+    greeted = GREETED.match(opening)
+    if greeted is None or not opening[greeted.end() : greeted.end() + 1].isspace():
+        return opening
+    rest = opening[greeted.end() :].lstrip()
+    words = WORD.findall(greeted[0])
+    if rest and len(words) == 1 and words[0].lower() not in BARE_GREETINGS:
+        return opening
+    return greeted[0].rstrip() + ", " + rest
 
 
 def _joined(rule: ToneRule, following: ToneRule | None, between: str) -> bool:
