@@ -158,15 +158,6 @@ def redirects_to_remind(store: Store, now: str) -> list[dict]:
     )
 
 
-def first_remind_after(store: Store, cutoff: str) -> str | None:
-    """The earliest reminder time of a waiting redirect after `cutoff`."""
-    row = store.db.execute(
-        "SELECT min(remind_at) FROM redirects WHERE status = 'waiting' AND remind_at > ?",
-        [cutoff],
-    ).fetchone()
-    return row[0]
-
-
 def take_redirect(store: Store, redirect_id: int, user_id: str, at: str) -> bool:
     """The first taker wins; False when it was already taken."""
     return _settle_redirect(store, redirect_id, "taken", user_id, at)

@@ -59,6 +59,29 @@ def _deferred(hours: Hours | None, reader: str, moment: datetime) -> datetime:
     return moment if hours is None else hours.open_at(reader, moment)
 
 
+def _overdue_alerts(
+    roles: Roles, followup: Followup, hours: Hours | None
+) -> list[tuple[str, datetime]]:
+    """Each lead to tell of the follow-up overdue, with when: in their working hours, not at
+    11 PM on their clock."""
+    at = followup.due_at + OVERDUE_AFTER
+    leads = lead_recipients(roles, followup.owner_id)
+    return [(lead, _deferred(hours, lead, at)) for lead in leads]
+
+
+def _redirect_alerts(waiting: Redirect, hours: Hours | None) -> list[tuple[str, datetime]]:
+    """Each reader to tell that nobody took the redirect, with when: in their working hours
+    (nobody chose that moment: the team's take_within did)."""
+    readers = dict.fromkeys((*waiting.told, waiting.team_lead))
+    return [(reader, _deferred(hours, reader, waiting.remind_at)) for reader in readers]
+
+
+def _reaches(hours: Hours | None, reader: str, at: datetime, now: datetime) -> bool:
+    """Whether an alert due `at` goes to `reader` now: its time came, in their working hours
+    (found outside them, after an outage, it waits for their next)."""
+    return at <= now and (hours is None or hours.is_open(reader, now))
+
+
 def reminder_key(kind: str, subject: str, due_at: datetime, recipient_id: str) -> str:
     return f"{subject}:{kind}:{iso(due_at)}:{recipient_id}"
 
@@ -83,11 +106,11 @@ def _followup_reminders(
         if now >= due:
             wanted.append(("due", due, followup.owner_id))
         if now >= due + OVERDUE_AFTER:
-            for lead in lead_recipients(roles, followup.owner_id):
-                # in the lead's working hours, not at 11 PM on their clock
-                at = _deferred(hours, lead, due + OVERDUE_AFTER)
-                if at <= now and (hours is None or hours.is_open(lead, now)):
-                    wanted.append(("overdue", at, lead))
+            wanted += [
+                ("overdue", at, lead)
+                for lead, at in _overdue_alerts(roles, followup, hours)
+                if _reaches(hours, lead, at, now)
+            ]
         for kind, at, recipient in wanted:
             key = reminder_key(kind, subject, due, recipient)
             reminders.append(Reminder(key, kind, recipient, at, followup=followup))
@@ -153,13 +176,12 @@ def unclaimed_reminders(store: Store, now: datetime, hours: Hours | None = None)
     """For every redirect still waiting past its team's take_within: one reminder to the
     case's owner, one to the rep who sent it if someone else, and one to the team's lead (as
     teams.yaml named them when it was sent); with `hours`, each in its reader's working
-    hours (nobody chose that moment: the team's take_within did)."""
+    hours (`_redirect_alerts`)."""
     reminders = []
     for row in followups_db.redirects_to_remind(store, iso(now)):
         waiting = redirect_from_row(row)
-        for recipient in dict.fromkeys((*waiting.told, waiting.team_lead)):
-            at = _deferred(hours, recipient, waiting.remind_at)
-            if at > now or (hours is not None and not hours.is_open(recipient, now)):
+        for recipient, at in _redirect_alerts(waiting, hours):
+            if not _reaches(hours, recipient, at, now):
                 continue
             key = reminder_key(
                 "unclaimed_redirect", f"redirect:{waiting.id}", waiting.remind_at, recipient
@@ -171,34 +193,24 @@ def unclaimed_reminders(store: Store, now: datetime, hours: Hours | None = None)
 
 
 def next_reminder_at(
-    store: Store, now: datetime, roles: Roles | None = None, hours: Hours | None = None
+    store: Store, now: datetime, roles: Roles, hours: Hours | None = None
 ) -> datetime | None:
     """The first moment after `now` at which a reminder falls due (a follow-up's "before",
     "due" or "overdue", a redirect's), None when none will: where a clock moved forward must
-    stop on its way so that each goes out in its time, as a running bot's would. With `roles`
-    and `hours`, the overdue alerts and redirect reminders at their readers' working hours,
-    as `due_reminders` counts them."""
+    stop on its way so that each goes out in its time, as a running bot's would. The alerts
+    to others than the owner are at their readers' working hours, as `due_reminders` counts
+    them."""
     moments = []
     # Each follow-up's owner reminders fall due at fixed offsets from its due time: the first
     # due time past `now` less each offset gives the first of that kind after `now`.
-    offsets = (-REMIND_BEFORE, timedelta(0)) + ((OVERDUE_AFTER,) if hours is None else ())
-    for offset in offsets:
+    for offset in (-REMIND_BEFORE, timedelta(0)):
         due = followups_db.first_open_due_after(store, iso(now - offset))
         if due is not None:
             moments.append(datetime.fromisoformat(due) + offset)
-    if hours is None:
-        remind = followups_db.first_remind_after(store, iso(now))
-        if remind is not None:
-            moments.append(datetime.fromisoformat(remind))
-        return min(moments, default=None)
-    # Deferred ones may fall due after `now` though their time passed before it: each open
-    # promise's and waiting redirect's, on each reader's clock.
+    # The alerts may fall due after `now` though their time passed before it (deferred to
+    # their readers' hours): each open promise's and waiting redirect's.
     for row in followups_db.open_followups(store):
-        followup = followup_from_row(row)
-        for lead in lead_recipients(roles, followup.owner_id) if roles else ():
-            moments.append(hours.open_at(lead, followup.due_at + OVERDUE_AFTER))
+        moments += [at for _, at in _overdue_alerts(roles, followup_from_row(row), hours)]
     for row in followups_db.waiting_redirects(store):
-        waiting = redirect_from_row(row)
-        for recipient in dict.fromkeys((*waiting.told, waiting.team_lead)):
-            moments.append(hours.open_at(recipient, waiting.remind_at))
+        moments += [at for _, at in _redirect_alerts(redirect_from_row(row), hours)]
     return min((moment for moment in moments if moment > now), default=None)

@@ -55,26 +55,15 @@ def nudge_after(goals: Goals) -> timedelta:
     return timedelta(minutes=target) if target and target > 0 else APPROVAL_NUDGE_AFTER
 
 
-def due(
-    services: Services, now: datetime, zone_of: Callable[[str], ZoneInfo]
-) -> tuple[list[Nudge], dict[str, ZoneInfo]]:
-    """The nudges due by `now`, with the zones of the people who may decide them: the wait
-    counted from each request, moved to the next working morning (situations.yaml's working
-    hours) on each decider's own clock (`zone_of`: their Slack time zone), the leads' on the
-    team's (goals.yaml's)."""
+def due(services: Services, now: datetime, zone_of: Callable[[str], ZoneInfo]) -> list[Nudge]:
+    """The nudges due by `now`: the wait counted from each request, moved to the next working
+    morning (situations.yaml's working hours) on each decider's own clock (`zone_of`: their
+    Slack time zone, asked once each by the caller), the leads' on the team's (goals.yaml's)."""
     guide = services.guide
-    zones: dict[str, ZoneInfo] = {}
-
-    def zone(person: str) -> ZoneInfo:
-        if person not in zones:
-            zones[person] = zone_of(person)
-        return zones[person]
-
-    nudges = due_nudges(
+    return due_nudges(
         services.store, guide.solutions, services.roles, now, after=nudge_after(guide.goals),
-        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zone_of=zone,
+        hours=guide.playbooks.working_hours, tz=guide.goals.schedule.tz, zone_of=zone_of,
     )  # fmt: skip
-    return nudges, zones
 
 
 def next_due(

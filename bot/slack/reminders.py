@@ -45,7 +45,7 @@ def queue_due_reminders(client: WebClient, sender: Sender, services: Services) -
     # zone also says when an alert to them is due (their working hours).
     hours, zones = _hours(client, services)
     due = list(due_reminders(store, services.roles, store.clock.now(), hours))
-    nudges, _ = approvals.due(services, store.clock.now(), hours.zone_of)
+    nudges = approvals.due(services, store.clock.now(), hours.zone_of)
     queued = 0
     now = store.clock.now()
     # All in one transaction: the sender sees them together, so a person's reminders due at
