@@ -1403,3 +1403,19 @@ def test_the_same_solution_already_granted_on_the_case_is_named_to_the_approver_
         f"The second: approved by @{LEE} on Jun 17, 2026 at 10:30 AM UTC, asked by @{ANA}. "
         "Approve only if the customer is to have it three times.",
     ]
+
+
+def test_solve_with_words_after_the_case_opens_its_form_and_without_a_case_says_what_to_type(
+    local, tmp_path
+):
+    """Found in a demo play: "/solve C-1001 refund 250 charged twice" was answered "Usage:
+    /solve C-1042", naming another case."""
+    customers(local, tmp_path)
+    local.workspace.command("ana", "/case", "Margaret Holloway, box arrived damaged")
+    (modal,) = local.workspace.command("ana", "/solve", "C-1001 refund 250 *charged twice*")
+    assert modal.kind == "modal" and "Solution" in modal.render().text
+    for typed in ("", "refund 250", "<!here>"):
+        assert shown(local.workspace.command("ana", "/solve", typed)) == (
+            "Type the case after /solve, like /solve C-1042: it opens a form for the solution, "
+            "its amount and why."
+        )

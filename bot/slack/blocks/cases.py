@@ -367,7 +367,10 @@ def noted(noted: Noted) -> Message:
 
 
 def solve_usage() -> Message:
-    return note("Usage: /solve C-1042")
+    return note(
+        "Type the case after /solve, like /solve C-1042: it opens a form for the solution, its "
+        "amount and why."
+    )
 
 
 def tenure(customer: Customer, today: date) -> str:

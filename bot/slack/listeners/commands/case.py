@@ -73,15 +73,22 @@ def note(ack: Ack, command: dict, services: Services, outbox: Outbox, delivery_k
     ack(response_type="ephemeral", **case_blocks.noted(noted))
 
 
+def _solve_case(command: dict) -> int | None:
+    """The case a /solve is for: its first word. The solution, amount and reason go in the
+    form it opens ("/solve C-1001 refund 250" opens C-1001's)."""
+    first, *_ = command.get("text", "").split() or [""]
+    return parse_case_ref(first)
+
+
 def acknowledge_solve(ack: Ack, command: dict) -> None:
-    if parse_case_ref(command.get("text", "").strip()) is None:
+    if _solve_case(command) is None:
         ack(response_type="ephemeral", **case_blocks.solve_usage())
     else:
         ack()
 
 
 def solve(command: dict, respond: Respond, client: WebClient, services: Services) -> None:
-    case_id = parse_case_ref(command.get("text", "").strip())
+    case_id = _solve_case(command)
     if case_id is None:
         return
     problem = open_solve_modal(services, client, command["trigger_id"], case_id)
